@@ -1,0 +1,45 @@
+"""What a rule sees: one (account, region) scope of a snapshot and its network view.
+
+Rules build their findings through the context, so every finding carries the same resource
+identity, severity default and fingerprint inputs, and a rule never has to know which
+account or region it is looking at to describe a resource correctly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.cost import CostModel
+from vpcaudit.engine.rule import EvidenceValue, Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.model.snapshot import AccountSnapshot, RegionSnapshot, Snapshot
+
+if TYPE_CHECKING:
+    from vpcaudit.model.network import NetworkView
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    rule: Rule
+    snapshot: Snapshot
+    account: AccountSnapshot
+    region: RegionSnapshot
+    view: NetworkView
+    cost: CostModel = field(default_factory=CostModel)
+
+    def ref(self, resource_type: str, resource_id: str, vpc_id: str | None = None,
+            name: str | None = None) -> ResourceRef:
+        return ResourceRef(self.account.account_id, self.region.region, vpc_id, resource_type,
+                           resource_id, name)
+
+    def finding(self, resource: ResourceRef, message: str, *, severity: Severity | None = None,
+                evidence: dict[str, EvidenceValue] | None = None, monthly_cost_usd: float | None = None,
+                discriminator: str = "") -> Finding:
+        """A failing finding; ``severity`` overrides the rule default where rules.md says so."""
+        return Finding(self.rule.id, self.rule.name, severity or self.rule.severity, Status.FAIL, resource,
+                       message, dict(evidence or {}), monthly_cost_usd, discriminator)
+
+    def not_evaluated(self, resource: ResourceRef, reason: str, discriminator: str = "") -> Finding:
+        """This rule could not judge ``resource``: say why, never pass silently."""
+        return Finding(self.rule.id, self.rule.name, self.rule.severity, Status.NOT_EVALUATED, resource,
+                       reason, {}, None, discriminator)

@@ -1,0 +1,121 @@
+"""The audit result: everything formatters and exit codes need, and nothing they recompute.
+
+Formatters only read an :class:`AuditResult`; the runner alone builds it. Keeping paths,
+costs and per-scope outcomes here (rather than deriving them in templates) is what keeps the
+HTML, Markdown, JSON, SARIF, CSV and JUnit outputs consistent with each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vpcaudit.engine.rule import Finding, Severity, Status
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """Rule metadata copied into the result so reports stand alone."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    fix: str
+    references: tuple[str, ...]
+    pack: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeResult:
+    """One rule over one (account, region): the unit of JUnit test cases and of --strict."""
+
+    rule_id: str
+    account_id: str
+    region: str
+    outcome: str  # passed | failed | not_evaluated | error
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficPath:
+    """Where traffic from one subnet to one destination goes (rules issue: traffic paths)."""
+
+    account_id: str
+    region: str
+    vpc_id: str
+    subnet_id: str
+    subnet_name: str | None
+    availability_zone_id: str
+    destination: str  # s3 | dynamodb | <service key> | internet
+    kind: str  # gateway-endpoint | interface-endpoint | interface-endpoint-no-dns | nat | igw | tgw |
+    # pcx | vgw | cloudwan | eigw | private-nat | firewall | none | ambiguous | split | other
+    target_id: str | None
+    cross_az: bool = False
+    via_nat: bool = False
+    detail: str = ""
+    steps: tuple[PathStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    account_id: str
+    region: str
+    vpc_id: str
+    item: str  # nat-gateway | interface-endpoint
+    resource_id: str
+    description: str
+    az_count: int
+    monthly_fixed_usd: float
+    monthly_data_usd: float | None = None  # only where metrics were collected
+
+
+@dataclass(frozen=True, slots=True)
+class VpcSummary:
+    account_id: str
+    region: str
+    vpc_id: str
+    name: str | None
+    cidrs: tuple[str, ...]
+    is_default: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    schema_version: str
+    tool_version: str
+    rule_packs: dict[str, str]  # pack name → version
+    snapshot_taken_at: str
+    generated_at: str
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...]
+    rules: tuple[RuleInfo, ...]
+    findings: tuple[Finding, ...]
+    scopes: tuple[ScopeResult, ...]
+    vpcs: tuple[VpcSummary, ...] = ()
+    paths: tuple[TrafficPath, ...] = ()
+    costs: tuple[CostLine, ...] = ()
+    expired_suppressions: tuple[str, ...] = ()
+    options: dict[str, str] = field(default_factory=dict)
+
+    def by_status(self, status: Status) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is status)
+
+    @property
+    def failures(self) -> tuple[Finding, ...]:
+        return self.by_status(Status.FAIL)
+
+    @property
+    def incomplete(self) -> bool:
+        """Something could not be evaluated or errored: --strict turns this into exit 3."""
+        return any(s.outcome in ("not_evaluated", "error") for s in self.scopes) or any(
+            f.status in (Status.NOT_EVALUATED, Status.ERROR) for f in self.findings)
+
+    def worst_failure(self) -> Severity | None:
+        fails = self.failures
+        return max((f.severity for f in fails), key=lambda s: s.rank) if fails else None

@@ -1,0 +1,157 @@
+"""Rules as values: metadata beside the logic, no global registry, no import side effects.
+
+A rule is a plain function decorated with :func:`rule`. The decorator returns a
+:class:`Rule` value carrying its metadata; the function's docstring holds the user-facing
+text in fixed sections (``## Why it matters``, ``## How to fix``), read by
+``vpcaudit rules show``, the reports and the generated rule documentation alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical 4 … info 0."""
+        return {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}[self.value]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+class Status(str, Enum):
+    FAIL = "fail"
+    SUPPRESSED = "suppressed"
+    NOT_EVALUATED = "not_evaluated"
+    ERROR = "error"
+
+
+EvidenceValue = str | int | float | bool | None | list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """What a finding is about. ``resource_type`` is e.g. vpc, subnet, vpc-endpoint."""
+
+    account_id: str
+    region: str
+    vpc_id: str | None
+    resource_type: str
+    resource_id: str
+    name: str | None = None
+
+    @property
+    def arn(self) -> str:
+        """An ARN-like string for SARIF locations and suppressions."""
+        partition = "aws-cn" if self.region.startswith("cn-") else (
+            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
+        return f"arn:{partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    status: Status
+    resource: ResourceRef
+    message: str
+    evidence: dict[str, EvidenceValue] = field(default_factory=dict)
+    monthly_cost_usd: float | None = None
+    discriminator: str = ""
+    suppression_reason: str | None = None
+    suppression_expires: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: rule + account + region + resource + discriminator."""
+        key = "|".join((self.rule_id, self.resource.account_id, self.resource.region,
+                        self.resource.resource_id, self.discriminator))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+RuleFunc = Callable[["RuleContext"], Iterable[Finding]]
+
+_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity  # the default; a finding may carry another where rules.md says so
+    needs: tuple[Part, ...]
+    references: tuple[str, ...]
+    seeds: tuple[str, ...]
+    func: RuleFunc
+    module: str = ""
+
+    def __call__(self, ctx: RuleContext) -> Iterator[Finding]:
+        yield from self.func(ctx)
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the docstring: what the rule checks."""
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """``## Heading`` sections of the docstring, e.g. 'Why it matters', 'How to fix'."""
+        text = self.doc
+        heads = list(_SECTION.finditer(text))
+        return {m.group(1): text[m.end():(heads[i + 1].start() if i + 1 < len(heads) else len(text))].strip()
+                for i, m in enumerate(heads)}
+
+    @property
+    def why(self) -> str:
+        return self.sections.get("Why it matters", "")
+
+    @property
+    def fix(self) -> str:
+        return self.sections.get("How to fix", "")
+
+
+def rule(*, id: str, name: str, severity: Severity, needs: Iterable[Part],
+         references: Iterable[str] = (), seeds: Iterable[str] = ()) -> Callable[[RuleFunc], Rule]:
+    """Turn a function ``(ctx) -> Iterable[Finding]`` into a :class:`Rule` value."""
+
+    def wrap(func: RuleFunc) -> Rule:
+        return Rule(id=id, name=name, severity=severity, needs=tuple(needs), references=tuple(references),
+                    seeds=tuple(seeds), func=func, module=func.__module__)
+
+    return wrap
+
+
+def evidence_dict(**values: Any) -> dict[str, EvidenceValue]:
+    """Evidence with sorted lists and no None values, so fingerprints and goldens are stable."""
+    out: dict[str, EvidenceValue] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, set | frozenset | tuple | list):
+            value = sorted(str(v) for v in value)
+        out[key] = value
+    return out

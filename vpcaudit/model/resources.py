@@ -1,0 +1,600 @@
+"""Typed, frozen records for every part of a VPC network snapshot.
+
+Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
+whole raw response tree is what makes rules hard to write and snapshots hard to diff.
+``from_api`` is a pure transform of one item of a botocore response (field names are
+botocore's EC2/Route 53 service-model names); it never calls AWS.
+
+Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
+default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
+handles both shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+Api = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    key: str
+    value: str
+
+
+def tags_from_api(items: list[Api] | None) -> tuple[Tag, ...]:
+    """Tags sorted by key so two snapshots of the same account diff cleanly."""
+    return tuple(sorted((Tag(str(t.get("Key", "")), str(t.get("Value", ""))) for t in items or ()),
+                        key=lambda t: (t.key, t.value)))
+
+
+def tag_value(tags: tuple[Tag, ...], key: str) -> str | None:
+    return next((t.value for t in tags if t.key == key), None)
+
+
+def _sorted(values: Any) -> tuple[str, ...]:
+    return tuple(sorted(str(v) for v in values or ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Vpc:
+    vpc_id: str
+    owner_id: str
+    cidr_blocks: tuple[str, ...]
+    ipv6_cidr_blocks: tuple[str, ...]
+    is_default: bool
+    dhcp_options_id: str | None
+    state: str
+    tags: tuple[Tag, ...]
+    # From DescribeVpcAttribute; None when that call was denied or failed.
+    enable_dns_support: bool | None = None
+    enable_dns_hostnames: bool | None = None
+
+    @classmethod
+    def from_api(cls, item: Api) -> Vpc:
+        cidrs = [a["CidrBlock"] for a in item.get("CidrBlockAssociationSet", [])
+                 if a.get("CidrBlockState", {}).get("State", "associated") == "associated"]
+        if not cidrs and item.get("CidrBlock"):
+            cidrs = [item["CidrBlock"]]
+        v6 = [a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet", [])
+              if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"
+              and a.get("Ipv6CidrBlock")]
+        return cls(
+            vpc_id=item["VpcId"], owner_id=str(item.get("OwnerId", "")),
+            cidr_blocks=tuple(dict.fromkeys(cidrs)), ipv6_cidr_blocks=tuple(v6),
+            is_default=bool(item.get("IsDefault", False)),
+            dhcp_options_id=item.get("DhcpOptionsId"), state=item.get("State", "available"),
+            tags=tags_from_api(item.get("Tags")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DhcpOptions:
+    dhcp_options_id: str
+    domain_name_servers: tuple[str, ...]
+    domain_name: str | None
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> DhcpOptions:
+        values: dict[str, list[str]] = {}
+        for conf in item.get("DhcpConfigurations", []):
+            values[conf.get("Key", "")] = [v.get("Value", "") for v in conf.get("Values", [])]
+        names = values.get("domain-name", [])
+        return cls(item["DhcpOptionsId"], tuple(values.get("domain-name-servers", [])),
+                   names[0] if names else None, tags_from_api(item.get("Tags")))
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    subnet_id: str
+    vpc_id: str
+    owner_id: str
+    availability_zone: str
+    availability_zone_id: str
+    cidr_block: str | None
+    ipv6_cidr_blocks: tuple[str, ...]
+    ipv6_native: bool
+    map_public_ip_on_launch: bool
+    tags: tuple[Tag, ...]
+    # VPC Block Public Access state of this subnet, when AWS reports it (BlockPublicAccessStates).
+    block_public_access_mode: str | None = None
+
+    @classmethod
+    def from_api(cls, item: Api) -> Subnet:
+        v6 = [a["Ipv6CidrBlock"] for a in item.get("Ipv6CidrBlockAssociationSet", [])
+              if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"
+              and a.get("Ipv6CidrBlock")]
+        bpa = item.get("BlockPublicAccessStates") or {}
+        return cls(
+            subnet_id=item["SubnetId"], vpc_id=item["VpcId"], owner_id=str(item.get("OwnerId", "")),
+            availability_zone=item.get("AvailabilityZone", ""),
+            availability_zone_id=item.get("AvailabilityZoneId", ""),
+            cidr_block=item.get("CidrBlock") or None, ipv6_cidr_blocks=tuple(v6),
+            ipv6_native=bool(item.get("Ipv6Native", False)),
+            map_public_ip_on_launch=bool(item.get("MapPublicIpOnLaunch", False)),
+            tags=tags_from_api(item.get("Tags")),
+            block_public_access_mode=bpa.get("InternetGatewayBlockMode"),
+        )
+
+
+# Route target field → target kind. GatewayId is refined by its id prefix below.
+_TARGET_FIELDS: tuple[tuple[str, str], ...] = (
+    ("NatGatewayId", "nat"),
+    ("TransitGatewayId", "tgw"),
+    ("VpcPeeringConnectionId", "pcx"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
+    ("CoreNetworkArn", "cloudwan"),
+    ("CarrierGatewayId", "carrier"),
+    ("LocalGatewayId", "lgw"),
+    ("OdbNetworkArn", "odb"),
+    ("InstanceId", "instance"),
+    ("NetworkInterfaceId", "eni"),
+    ("GatewayId", "gateway"),
+)
+_GATEWAY_PREFIXES = {"igw-": "igw", "vgw-": "vgw", "vpce-": "vpce"}
+
+
+def route_target(item: Api) -> tuple[str, str]:
+    """(kind, id) of a route's target: igw, vgw, vpce, local, nat, tgw, pcx, eigw, cloudwan,
+    carrier, lgw, instance, eni, odb or unknown. An instance route carries both InstanceId and
+    NetworkInterfaceId; the instance is the target AWS shows."""
+    for field, kind in _TARGET_FIELDS:
+        value = item.get(field)
+        if not value:
+            continue
+        if kind == "gateway":
+            if value == "local":
+                return "local", "local"
+            return next((k for p, k in _GATEWAY_PREFIXES.items() if value.startswith(p)), "unknown"), value
+        return kind, value
+    return "unknown", ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: str  # a CIDR (IPv4 or IPv6) or a prefix-list id
+    destination_type: str  # ipv4 | ipv6 | prefix_list
+    target_kind: str
+    target_id: str
+    state: str
+    origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+
+    @classmethod
+    def from_api(cls, item: Api) -> Route:
+        if item.get("DestinationPrefixListId"):
+            dest, dtype = item["DestinationPrefixListId"], "prefix_list"
+        elif item.get("DestinationIpv6CidrBlock"):
+            dest, dtype = item["DestinationIpv6CidrBlock"], "ipv6"
+        else:
+            dest, dtype = item.get("DestinationCidrBlock", ""), "ipv4"
+        kind, target = route_target(item)
+        return cls(dest, dtype, kind, target, item.get("State", "active"),
+                   item.get("Origin", "CreateRoute"))
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTableAssociation:
+    association_id: str
+    main: bool
+    subnet_id: str | None
+    gateway_id: str | None  # edge association (IGW / VGW)
+    state: str
+
+    @classmethod
+    def from_api(cls, item: Api) -> RouteTableAssociation:
+        return cls(item.get("RouteTableAssociationId", ""), bool(item.get("Main", False)),
+                   item.get("SubnetId"), item.get("GatewayId"),
+                   item.get("AssociationState", {}).get("State", "associated"))
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    route_table_id: str
+    vpc_id: str
+    owner_id: str
+    routes: tuple[Route, ...]
+    associations: tuple[RouteTableAssociation, ...]
+    propagating_vgws: tuple[str, ...]
+    tags: tuple[Tag, ...]
+
+    @property
+    def is_main(self) -> bool:
+        return any(a.main and a.state == "associated" for a in self.associations)
+
+    @property
+    def subnet_ids(self) -> tuple[str, ...]:
+        return tuple(a.subnet_id for a in self.associations if a.subnet_id and a.state == "associated")
+
+    @classmethod
+    def from_api(cls, item: Api) -> RouteTable:
+        return cls(
+            route_table_id=item["RouteTableId"], vpc_id=item["VpcId"],
+            owner_id=str(item.get("OwnerId", "")),
+            routes=tuple(Route.from_api(r) for r in item.get("Routes", [])),
+            associations=tuple(RouteTableAssociation.from_api(a) for a in item.get("Associations", [])),
+            propagating_vgws=_sorted(p.get("GatewayId") for p in item.get("PropagatingVgws", [])),
+            tags=tags_from_api(item.get("Tags")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InternetGateway:
+    gateway_id: str
+    kind: str  # igw | eigw
+    owner_id: str
+    attached_vpc_ids: tuple[str, ...]
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> InternetGateway:
+        gid = item.get("InternetGatewayId") or item.get("EgressOnlyInternetGatewayId", "")
+        attached = [a["VpcId"] for a in item.get("Attachments", [])
+                    if a.get("State") in ("available", "attached") and a.get("VpcId")]
+        return cls(gid, "eigw" if gid.startswith("eigw-") else "igw", str(item.get("OwnerId", "")),
+                   tuple(sorted(attached)), tags_from_api(item.get("Tags")))
+
+
+@dataclass(frozen=True, slots=True)
+class NatGatewayAddress:
+    public_ip: str | None
+    private_ip: str | None
+    network_interface_id: str | None
+    availability_zone: str | None
+    availability_zone_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway:
+    nat_gateway_id: str
+    vpc_id: str
+    subnet_id: str | None  # None for regional NAT gateways
+    state: str
+    connectivity_type: str  # public | private (AWS default: public)
+    availability_mode: str  # zonal | regional (absent in older APIs/moto: zonal)
+    route_table_id: str | None  # regional NAT gateway's own route table
+    addresses: tuple[NatGatewayAddress, ...]
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> NatGateway:
+        addresses = tuple(
+            NatGatewayAddress(a.get("PublicIp"), a.get("PrivateIp"), a.get("NetworkInterfaceId"),
+                              a.get("AvailabilityZone"), a.get("AvailabilityZoneId"))
+            for a in item.get("NatGatewayAddresses", []))
+        return cls(
+            nat_gateway_id=item["NatGatewayId"], vpc_id=item.get("VpcId", ""),
+            subnet_id=item.get("SubnetId") or None, state=item.get("State", "available"),
+            connectivity_type=item.get("ConnectivityType") or "public",
+            availability_mode=item.get("AvailabilityMode") or "zonal",
+            route_table_id=item.get("RouteTableId"), addresses=addresses,
+            tags=tags_from_api(item.get("Tags")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DnsEntry:
+    dns_name: str
+    hosted_zone_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VpcEndpoint:
+    vpc_endpoint_id: str
+    vpc_id: str
+    owner_id: str
+    endpoint_type: str  # Interface | Gateway | GatewayLoadBalancer | Resource | ServiceNetwork
+    service_name: str
+    service_region: str | None
+    state: str
+    route_table_ids: tuple[str, ...]
+    subnet_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    private_dns_enabled: bool
+    dns_record_ip_type: str | None
+    private_dns_only_for_inbound_resolver_endpoint: bool | None
+    ip_address_type: str | None
+    policy_document: str | None  # raw text as AWS returns it (may be URL-encoded)
+    dns_entries: tuple[DnsEntry, ...]
+    network_interface_ids: tuple[str, ...]
+    requester_managed: bool
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> VpcEndpoint:
+        dns_options = item.get("DnsOptions") or {}
+        return cls(
+            vpc_endpoint_id=item["VpcEndpointId"], vpc_id=item.get("VpcId", ""),
+            owner_id=str(item.get("OwnerId", "")),
+            endpoint_type=item.get("VpcEndpointType", "Gateway"),
+            service_name=item.get("ServiceName", ""), service_region=item.get("ServiceRegion"),
+            state=item.get("State", ""), route_table_ids=_sorted(item.get("RouteTableIds")),
+            subnet_ids=_sorted(item.get("SubnetIds")),
+            group_ids=_sorted(g.get("GroupId") for g in item.get("Groups", [])),
+            private_dns_enabled=bool(item.get("PrivateDnsEnabled", False)),
+            dns_record_ip_type=dns_options.get("DnsRecordIpType"),
+            private_dns_only_for_inbound_resolver_endpoint=dns_options.get(
+                "PrivateDnsOnlyForInboundResolverEndpoint"),
+            ip_address_type=item.get("IpAddressType"),
+            policy_document=item.get("PolicyDocument"),
+            dns_entries=tuple(DnsEntry(d.get("DnsName", ""), d.get("HostedZoneId"))
+                              for d in item.get("DnsEntries", [])),
+            network_interface_ids=_sorted(item.get("NetworkInterfaceIds")),
+            requester_managed=bool(item.get("RequesterManaged", False)),
+            tags=tags_from_api(item.get("Tags")),
+        )
+
+
+def decode_policy(text: str) -> Any:
+    """Parse a policy document that AWS may return URL-encoded. Raises ValueError."""
+    stripped = text.strip()
+    if stripped.startswith("%7B") or stripped.startswith("%7b"):
+        stripped = urllib.parse.unquote(stripped)
+    return json.loads(stripped)
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointService:
+    service_name: str
+    service_id: str | None
+    owner: str
+    service_types: tuple[str, ...]
+    service_region: str | None
+    availability_zones: tuple[str, ...]
+    availability_zone_ids: tuple[str, ...]
+    private_dns_names: tuple[str, ...]
+    base_endpoint_dns_names: tuple[str, ...]
+    vpc_endpoint_policy_supported: bool
+    supported_ip_address_types: tuple[str, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> EndpointService:
+        names = [p.get("PrivateDnsName") for p in item.get("PrivateDnsNames", []) if p.get("PrivateDnsName")]
+        if not names and item.get("PrivateDnsName"):
+            names = [item["PrivateDnsName"]]
+        return cls(
+            service_name=item["ServiceName"], service_id=item.get("ServiceId"),
+            owner=str(item.get("Owner", "")),
+            service_types=_sorted(t.get("ServiceType") for t in item.get("ServiceType", [])),
+            service_region=item.get("ServiceRegion"),
+            availability_zones=_sorted(item.get("AvailabilityZones")),
+            availability_zone_ids=_sorted(item.get("AvailabilityZoneIds")),
+            private_dns_names=_sorted(dict.fromkeys(names)),
+            base_endpoint_dns_names=_sorted(item.get("BaseEndpointDnsNames")),
+            vpc_endpoint_policy_supported=bool(item.get("VpcEndpointPolicySupported", False)),
+            supported_ip_address_types=_sorted(item.get("SupportedIpAddressTypes")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixList:
+    prefix_list_id: str
+    prefix_list_name: str
+    owner_id: str  # "AWS" for AWS-managed lists
+    address_family: str | None
+    cidrs: tuple[str, ...]
+
+    @property
+    def aws_managed(self) -> bool:
+        return self.owner_id == "AWS" or self.prefix_list_name.startswith(("com.amazonaws.", "cn.com.amazonaws."))
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupRule:
+    rule_id: str
+    group_id: str
+    is_egress: bool
+    ip_protocol: str  # "-1" for all, "tcp", "udp", "icmp", or a number
+    from_port: int | None
+    to_port: int | None
+    cidr_ipv4: str | None
+    cidr_ipv6: str | None
+    prefix_list_id: str | None
+    referenced_group_id: str | None
+    description: str | None
+
+    @classmethod
+    def from_api(cls, item: Api) -> SecurityGroupRule:
+        ref = item.get("ReferencedGroupInfo") or {}
+        from_port, to_port = item.get("FromPort"), item.get("ToPort")
+        return cls(
+            rule_id=item.get("SecurityGroupRuleId", ""), group_id=item.get("GroupId", ""),
+            is_egress=bool(item.get("IsEgress", False)),
+            ip_protocol=str(item.get("IpProtocol", "-1")).lower(),
+            from_port=None if from_port in (None, -1) else int(from_port),
+            to_port=None if to_port in (None, -1) else int(to_port),
+            cidr_ipv4=item.get("CidrIpv4"), cidr_ipv6=item.get("CidrIpv6"),
+            prefix_list_id=item.get("PrefixListId"), referenced_group_id=ref.get("GroupId"),
+            description=item.get("Description"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroup:
+    group_id: str
+    group_name: str
+    vpc_id: str
+    owner_id: str
+    description: str
+    rules: tuple[SecurityGroupRule, ...]
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api, rules: tuple[SecurityGroupRule, ...]) -> SecurityGroup:
+        return cls(item["GroupId"], item.get("GroupName", ""), item.get("VpcId", ""),
+                   str(item.get("OwnerId", "")), item.get("Description", ""),
+                   tuple(sorted(rules, key=lambda r: (r.is_egress, r.rule_id))),
+                   tags_from_api(item.get("Tags")))
+
+
+@dataclass(frozen=True, slots=True)
+class NaclEntry:
+    rule_number: int
+    egress: bool
+    protocol: str  # "-1" all, "6" tcp, "17" udp, …
+    rule_action: str  # allow | deny
+    cidr_block: str | None
+    ipv6_cidr_block: str | None
+    port_from: int | None
+    port_to: int | None
+
+    @classmethod
+    def from_api(cls, item: Api) -> NaclEntry:
+        ports = item.get("PortRange") or {}
+        return cls(int(item.get("RuleNumber", 32767)), bool(item.get("Egress", False)),
+                   str(item.get("Protocol", "-1")), str(item.get("RuleAction", "deny")).lower(),
+                   item.get("CidrBlock"), item.get("Ipv6CidrBlock"), ports.get("From"), ports.get("To"))
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAcl:
+    network_acl_id: str
+    vpc_id: str
+    owner_id: str
+    is_default: bool
+    entries: tuple[NaclEntry, ...]
+    subnet_ids: tuple[str, ...]
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> NetworkAcl:
+        entries = sorted((NaclEntry.from_api(e) for e in item.get("Entries", [])),
+                         key=lambda e: (e.egress, e.rule_number, e.cidr_block or "", e.ipv6_cidr_block or ""))
+        return cls(item["NetworkAclId"], item.get("VpcId", ""), str(item.get("OwnerId", "")),
+                   bool(item.get("IsDefault", False)), tuple(entries),
+                   _sorted(a.get("SubnetId") for a in item.get("Associations", []) if a.get("SubnetId")),
+                   tags_from_api(item.get("Tags")))
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkInterface:
+    network_interface_id: str
+    interface_type: str
+    requester_managed: bool
+    requester_id: str | None
+    description: str
+    vpc_id: str
+    subnet_id: str
+    availability_zone: str
+    availability_zone_id: str | None
+    group_ids: tuple[str, ...]
+    private_ip_addresses: tuple[str, ...]
+    ipv6_addresses: tuple[str, ...]
+    status: str
+    instance_id: str | None
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> NetworkInterface:
+        ips = [p.get("PrivateIpAddress") for p in item.get("PrivateIpAddresses", []) if p.get("PrivateIpAddress")]
+        if not ips and item.get("PrivateIpAddress"):
+            ips = [item["PrivateIpAddress"]]
+        return cls(
+            network_interface_id=item["NetworkInterfaceId"],
+            interface_type=item.get("InterfaceType", "interface"),
+            requester_managed=bool(item.get("RequesterManaged", False)),
+            requester_id=item.get("RequesterId"), description=item.get("Description", "") or "",
+            vpc_id=item.get("VpcId", ""), subnet_id=item.get("SubnetId", ""),
+            availability_zone=item.get("AvailabilityZone", ""),
+            availability_zone_id=item.get("AvailabilityZoneId"),
+            group_ids=_sorted(g.get("GroupId") for g in item.get("Groups", [])),
+            private_ip_addresses=tuple(dict.fromkeys(ips)),
+            ipv6_addresses=tuple(a.get("Ipv6Address", "") for a in item.get("Ipv6Addresses", [])),
+            status=item.get("Status", ""),
+            instance_id=(item.get("Attachment") or {}).get("InstanceId"),
+            tags=tags_from_api(item.get("TagSet")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLog:
+    flow_log_id: str
+    resource_id: str
+    flow_log_status: str
+    deliver_logs_status: str | None
+    traffic_type: str | None
+    log_destination_type: str | None
+
+    @classmethod
+    def from_api(cls, item: Api) -> FlowLog:
+        return cls(item["FlowLogId"], item.get("ResourceId", ""), item.get("FlowLogStatus", ""),
+                   item.get("DeliverLogsStatus"), item.get("TrafficType"), item.get("LogDestinationType"))
+
+
+@dataclass(frozen=True, slots=True)
+class VpcAssociation:
+    vpc_id: str
+    vpc_region: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSet:
+    name: str
+    record_type: str
+    values: tuple[str, ...]
+    alias_dns_name: str | None
+
+    @classmethod
+    def from_api(cls, item: Api) -> RecordSet:
+        alias = item.get("AliasTarget") or {}
+        return cls(_dns_name(item.get("Name", "")), item.get("Type", ""),
+                   tuple(r.get("Value", "") for r in item.get("ResourceRecords", [])),
+                   _dns_name(alias["DNSName"]) if alias.get("DNSName") else None)
+
+
+def _dns_name(name: str) -> str:
+    """Route 53 names end with a dot and escape '*' as \\052; normalise both."""
+    return name.replace("\\052", "*").rstrip(".").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class HostedZone:
+    hosted_zone_id: str
+    name: str
+    vpcs: tuple[VpcAssociation, ...]
+    # Record sets are collected only for zones that can answer for AWS service hostnames.
+    record_sets: tuple[RecordSet, ...]
+    record_sets_collected: bool
+
+    @staticmethod
+    def normalise_name(name: str) -> str:
+        return _dns_name(name)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRuleAssociation:
+    resolver_rule_id: str
+    vpc_id: str
+    domain_name: str
+    rule_type: str  # FORWARD | SYSTEM | RECURSIVE
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPublicAccess:
+    internet_gateway_block_mode: str  # off | block-bidirectional | block-ingress
+    excluded_vpc_ids: tuple[str, ...]
+    excluded_subnet_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BucketPolicy:
+    bucket: str
+    region: str | None
+    policy: str | None  # None: the bucket has no policy
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceMetric:
+    """Sum of a CloudWatch metric over the look-back window for one resource."""
+
+    resource_id: str
+    namespace: str
+    metric_name: str
+    total: float
+    datapoints: int
+    window_days: int
