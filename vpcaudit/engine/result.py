@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vpcaudit.engine.rule import Finding, Severity, Status
+from vpcaudit.model.paths import PathStep, TrafficPath
+
+__all__ = ["AuditResult", "CostLine", "PathStep", "RuleInfo", "ScopeResult", "TrafficPath", "VpcSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,31 +38,6 @@ class ScopeResult:
     region: str
     outcome: str  # passed | failed | not_evaluated | error
     detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PathStep:
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class TrafficPath:
-    """Where traffic from one subnet to one destination goes (rules issue: traffic paths)."""
-
-    account_id: str
-    region: str
-    vpc_id: str
-    subnet_id: str
-    subnet_name: str | None
-    availability_zone_id: str
-    destination: str  # s3 | dynamodb | <service key> | internet
-    kind: str  # gateway-endpoint | interface-endpoint | interface-endpoint-no-dns | nat | igw | tgw |
-    # pcx | vgw | cloudwan | eigw | private-nat | firewall | none | ambiguous | split | other
-    target_id: str | None
-    cross_az: bool = False
-    via_nat: bool = False
-    detail: str = ""
-    steps: tuple[PathStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,42 @@
+"""Run one rule over a hand-built snapshot and reduce the outcome to comparable triples.
+
+Rule tests assert the exact set of ``(rule_id, resource_id, status)``; a scope whose needed
+parts were not collected yields ``(rule_id, <region>, "not_evaluated")``, mirroring the
+runner's contract, so every rule's not-evaluated case is tested the same way.
+"""
+
+from __future__ import annotations
+
+from vpcaudit.engine.context import RuleContext
+from vpcaudit.engine.cost import CostModel
+from vpcaudit.engine.rule import Finding, Rule
+from vpcaudit.model.network import NetworkView
+from vpcaudit.model.snapshot import Snapshot, State
+
+Triple = tuple[str, str, str]
+
+
+def findings(rule: Rule, snapshot: Snapshot, cost: CostModel | None = None) -> list[Finding]:
+    out: list[Finding] = []
+    for account in snapshot.accounts:
+        for region in account.regions:
+            view = NetworkView.build(account, region)
+            ctx = RuleContext(rule, snapshot, account, region, view, cost or CostModel())
+            out.extend(rule(ctx))
+    return out
+
+
+def triples(rule: Rule, snapshot: Snapshot) -> set[Triple]:
+    """{(rule id, resource id, status)}; a scope missing a needed part → (id, region, not_evaluated)."""
+    result: set[Triple] = set()
+    for account in snapshot.accounts:
+        for region in account.regions:
+            missing = [p for p in rule.needs
+                       if (account.state_of(p) if p.is_global else region.state_of(p)).state is not State.OK]
+            if missing:
+                result.add((rule.id, region.region, "not_evaluated"))
+                continue
+            view = NetworkView.build(account, region)
+            ctx = RuleContext(rule, snapshot, account, region, view, CostModel())
+            result |= {(f.rule_id, f.resource.resource_id, f.status.value) for f in rule(ctx)}
+    return result
