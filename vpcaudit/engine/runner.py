@@ -1,0 +1,176 @@
+"""Run selected rules over every (account, region) of a snapshot and build the AuditResult.
+
+The runner is where the audit's honesty rules live:
+
+* a rule whose ``needs`` were not collected for a scope is **not evaluated** there (with the
+  parts, states and error codes that stopped it) and is never run — so it cannot pass by
+  seeing empty lists;
+* a rule that raises becomes an **error** for that scope, with the exception text, and the
+  audit goes on with the next rule;
+* suppressions and ``--min-severity`` are applied here, once, so every formatter and the
+  exit code see the same findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from vpcaudit import __version__
+from vpcaudit.engine.context import RuleContext
+from vpcaudit.engine.cost import CostModel
+from vpcaudit.engine.costs import cost_lines
+from vpcaudit.engine.result import AuditResult, CostLine, RuleInfo, ScopeResult, TrafficPath, VpcSummary
+from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
+from vpcaudit.model import resources as r
+from vpcaudit.model.network import NetworkView
+from vpcaudit.model.snapshot import GLOBAL_REGION, AccountSnapshot, RegionSnapshot, Snapshot, State
+
+RESULT_SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything besides the snapshot and the rules that shapes one audit."""
+
+    cost: CostModel = field(default_factory=CostModel)
+    min_severity: Severity | None = None
+    suppressions: tuple[Suppression, ...] = ()
+    packs: Mapping[str, str] = field(default_factory=dict)  # rule id → pack name
+    pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack name → version
+    options: Mapping[str, str] = field(default_factory=dict)  # echoed into the result
+    now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
+
+
+def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None = None) -> AuditResult:
+    """Audit ``snapshot`` with ``rules``; never raises because of a rule."""
+    cfg = settings or RunSettings()
+    now = cfg.now or dt.datetime.now(dt.timezone.utc)
+    selected = tuple(sorted(rules, key=lambda x: x.id))
+    findings: list[Finding] = []
+    scopes: list[ScopeResult] = []
+    vpcs: list[VpcSummary] = []
+    paths: list[TrafficPath] = []
+    costs: list[CostLine] = []
+    for account in snapshot.accounts:
+        for region in account.regions:
+            if region.region == GLOBAL_REGION:
+                continue
+            view = NetworkView.build(account, region)
+            tags = _tags_by_resource(account.account_id, region)
+            for rule in selected:
+                scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, now.date())
+                scopes.append(scope)
+                findings.extend(found)
+            vpcs.extend(_vpc_summaries(account.account_id, region))
+            paths.extend(view.traffic_paths())
+            costs.extend(cost_lines(view, cfg.cost))
+    return AuditResult(
+        schema_version=RESULT_SCHEMA_VERSION,
+        tool_version=__version__,
+        rule_packs={name: cfg.pack_versions.get(name, "unknown")
+                    for name in sorted({cfg.packs.get(x.id, "unknown") for x in selected})},
+        snapshot_taken_at=snapshot.taken_at,
+        generated_at=now.replace(microsecond=0).isoformat(),
+        accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
+        regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions
+                              if reg.region != GLOBAL_REGION})),
+        rules=tuple(_info(x, cfg.packs.get(x.id, "unknown")) for x in selected),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
+        vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
+        paths=tuple(paths),
+        costs=tuple(sorted(costs, key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
+        expired_suppressions=expired_entries(cfg.suppressions, now.date()),
+        options=dict(cfg.options),
+    )
+
+
+def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) -> str:
+    """Why ``rule`` cannot run in this scope ("" when it can): each needed part not ``ok``."""
+    problems = []
+    for part in rule.needs:
+        status = account.state_of(part) if part.is_global else region.state_of(part)
+        if status.state is State.OK:
+            continue
+        code = f" ({status.error_code})" if status.error_code else ""
+        problems.append(f"{part.value} {status.state.value}{code}")
+    return f"not collected: {'; '.join(problems)}" if problems else ""
+
+
+def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
+              view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
+              today: dt.date) -> tuple[ScopeResult, list[Finding]]:
+    account_id, region_name = account.account_id, region.region
+    missing = missing_parts(rule, account, region)
+    if missing:
+        return ScopeResult(rule.id, account_id, region_name, "not_evaluated", missing), []
+    ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost)
+    try:
+        found = list(rule(ctx))
+        bad = next((f for f in found if not isinstance(f, Finding)), None)
+        if bad is not None:
+            raise TypeError(f"yielded {type(bad).__name__}, not a Finding")
+    except Exception as exc:  # a broken rule must not stop the audit; it is reported as an error
+        text = f"{type(exc).__name__}: {exc}"
+        error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
+                        ResourceRef(account_id, region_name, None, "region", region_name),
+                        f"{rule.id} failed in {account_id}/{region_name}: {text}")
+        return ScopeResult(rule.id, account_id, region_name, "error", text), [error]
+    if cfg.min_severity is not None:
+        found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
+                 or f.severity.at_least(cfg.min_severity)]
+    found = apply_suppressions(found, cfg.suppressions, tags, today)
+    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found
+
+
+def _outcome(findings: list[Finding]) -> str:
+    statuses = {f.status for f in findings}
+    if Status.ERROR in statuses:
+        return "error"
+    if Status.FAIL in statuses:
+        return "failed"
+    if statuses == {Status.NOT_EVALUATED}:
+        return "not_evaluated"
+    return "passed"
+
+
+def _detail(findings: list[Finding]) -> str:
+    counts = {s: sum(1 for f in findings if f.status is s) for s in Status}
+    return ", ".join(f"{n} {s.value.replace('_', ' ')}" for s, n in counts.items() if n)
+
+
+def _finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
+    res = f.resource
+    return (-f.severity.rank, f.rule_id, res.account_id, res.region, res.vpc_id or "", res.resource_type,
+            res.resource_id, f.discriminator)
+
+
+def _info(rule: Rule, pack: str) -> RuleInfo:
+    return RuleInfo(rule.id, rule.name, rule.severity, rule.summary, rule.why, rule.fix, rule.references, pack)
+
+
+def _vpc_summaries(account_id: str, region: RegionSnapshot) -> list[VpcSummary]:
+    return [VpcSummary(account_id, region.region, v.vpc_id, r.tag_value(v.tags, "Name"), v.cidr_blocks, v.is_default)
+            for v in region.vpcs]
+
+
+def _tags_by_resource(account_id: str, region: RegionSnapshot) -> dict[tuple[str, str, str], dict[str, str]]:
+    """(account, region, resource id) → tags, for tag-based suppressions.
+
+    Every tagged record's first field is its id (``vpc_id``, ``subnet_id``, ``group_id`` …).
+    """
+    out: dict[tuple[str, str, str], dict[str, str]] = {}
+    for f in dataclasses.fields(region):
+        value = getattr(region, f.name)
+        if not isinstance(value, tuple):
+            continue
+        for record in value:
+            tags = getattr(record, "tags", None)
+            if dataclasses.is_dataclass(record) and tags:
+                rid = getattr(record, dataclasses.fields(record)[0].name)
+                out[(account_id, region.region, str(rid))] = {t.key: t.value for t in tags}
+    return out

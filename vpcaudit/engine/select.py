@@ -1,0 +1,87 @@
+"""Rule selection, done *before* collecting: which rules run, and so which parts to collect.
+
+Selecting first is what lets ``vpcaudit scan --select DNS`` make only the DNS rules' API
+calls, and what guarantees a rule the user disabled never runs (cfn-lint #4406). A selector
+that matches no rule is an error rather than a silent no-op: a typo in a CI pipeline's
+``--ignore`` would otherwise quietly turn a check off — or on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vpcaudit.engine.rule import Rule, Severity
+from vpcaudit.model.snapshot import Part
+
+_SELECTOR = re.compile(r"^[A-Z]{1,5}\d{0,3}$")
+
+
+class SelectionError(ValueError):
+    """An unknown or malformed selector; the message names every offending selector."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The rules that will run, and the rules left out only because an opt-in part is missing."""
+
+    rules: tuple[Rule, ...]
+    opt_in_skipped: tuple[Rule, ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+
+def split_selectors(values: Iterable[str] | None) -> tuple[str, ...]:
+    """``["DNS,SG001", "nat"]`` → ``("DNS", "SG001", "NAT")``: repeatable and comma-separated."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _matches(selector: str, rule_id: str) -> bool:
+    return rule_id.startswith(selector)
+
+
+def check_selectors(selectors: Iterable[str], rules: Iterable[Rule], option: str) -> None:
+    """Fail naming every selector that is malformed or matches no loaded rule."""
+    ids = [r.id for r in rules]
+    unknown = [s for s in selectors if not _SELECTOR.match(s) or not any(_matches(s, i) for i in ids)]
+    if unknown:
+        raise SelectionError(f"{option}: unknown rule id or prefix: {', '.join(unknown)} "
+                             "(see `vpcaudit rules list`)")
+
+
+def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
+                 ignore: Iterable[str] | None = None, min_severity: Severity | None = None,
+                 opt_in: Iterable[Part] | None = None) -> Selection:
+    """Apply ``--select`` (default: all), then ``--ignore``, then ``--min-severity``.
+
+    ``min_severity`` compares a rule's default severity (its worst case for rules whose
+    severity depends on context). ``opt_in``: the opt-in parts that will be (or were)
+    collected; a rule needing another opt-in part is set aside in ``opt_in_skipped``, so that
+    ``--strict`` does not fail on data nobody asked to collect. ``None`` keeps every rule.
+    """
+    pool = tuple(sorted(rules, key=lambda r: r.id))
+    chosen = split_selectors(select)
+    dropped = split_selectors(ignore)
+    check_selectors(chosen, pool, "--select")
+    check_selectors(dropped, pool, "--ignore")
+    picked = [r for r in pool if not chosen or any(_matches(s, r.id) for s in chosen)]
+    picked = [r for r in picked if not any(_matches(s, r.id) for s in dropped)]
+    if min_severity is not None:
+        picked = [r for r in picked if r.severity.at_least(min_severity)]
+    if opt_in is None:
+        return Selection(tuple(picked))
+    available = set(opt_in)
+    runnable = tuple(r for r in picked if all(p in available for p in r.needs if p.opt_in))
+    skipped = tuple(r for r in picked if r not in runnable)
+    return Selection(runnable, skipped)
+
+
+def needed_parts(rules: Iterable[Rule]) -> frozenset[Part]:
+    """The union of the rules' ``needs``: exactly what ``scan`` has to collect."""
+    return frozenset(p for r in rules for p in r.needs)
