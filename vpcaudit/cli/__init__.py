@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vpcaudit.cli import path as _path  # noqa: F401  (registers `vpcaudit path`)
 from vpcaudit.cli.app import app
 
 
