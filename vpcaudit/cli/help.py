@@ -1,0 +1,40 @@
+"""Help output with options grouped under headings (httpie's teaching help, without rich).
+
+The app renders help with plain click (``rich_markup_mode=None``: stable, pipe-friendly
+text), which prints one flat "Options" list. Commands with many options (audit, scan) use
+:class:`GroupedCommand`, which prints each option under its ``rich_help_panel`` heading,
+so "what to collect", "which rules", "where output goes" and "when the exit code fails"
+read as separate steps.
+"""
+
+from __future__ import annotations
+
+import click
+from typer.core import TyperCommand
+
+
+class GroupedCommand(TyperCommand):
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        args: list[tuple[str, str]] = []
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                args.append(record)
+            else:
+                groups.setdefault(getattr(param, "rich_help_panel", None) or "Other options", []).append(record)
+        if args:
+            with formatter.section("Arguments"):
+                formatter.write_dl(args)
+        for title, records in groups.items():
+            with formatter.section(title):
+                formatter.write_dl(records)
+
+
+def examples(*items: tuple[str, str]) -> str:
+    """An epilog of (command, explanation) pairs that click prints verbatim (``\\b`` blocks)."""
+    blocks = ["\b\n  " + command + "".join(f"\n      {line}" for line in text.splitlines())
+              for command, text in items]
+    return "Examples:\n\n" + "\n\n".join(blocks)

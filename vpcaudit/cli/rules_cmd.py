@@ -1,0 +1,122 @@
+"""`vpcaudit rules list | show ID | docs`: what the installed rules check, and why.
+
+The same docstring text feeds ``rules show``, the reports and ``docs/rules.md``; ``rules docs``
+regenerates that file (a test fails when it is stale).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tabulate import tabulate
+
+from vpcaudit.cli.app import app
+from vpcaudit.cli.help import examples
+from vpcaudit.engine.docs import REGENERATE, rules_markdown
+from vpcaudit.engine.loader import BUILTIN_PACK, Registry, RuleLoadError, load_registry
+from vpcaudit.engine.rule import Rule
+from vpcaudit.model.snapshot import atomic_write_text
+
+rules_app = typer.Typer(
+    name="rules",
+    help="List the installed rules, explain one, or regenerate the rule documentation.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app)
+
+RulesDirOpt = Annotated[list[Path] | None, typer.Option(
+    "--rules-dir", metavar="DIR", help="Also load rules from the *.py files of this folder.", show_default=False)]
+
+
+def _registry(rules_dir: list[Path] | None) -> Registry:
+    try:
+        return load_registry(rules_dir or ())
+    except RuleLoadError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _row(rule: Rule, pack: str) -> dict[str, object]:
+    return {"id": rule.id, "severity": rule.severity.value, "name": rule.name,
+            "needs": [p.value for p in rule.needs], "pack": pack, "summary": rule.summary}
+
+
+@rules_app.command("list", epilog=examples(
+    ("vpcaudit rules list", "Every installed rule: id, severity, name and the snapshot parts it needs."),
+    ("vpcaudit rules list --format json | jq -r '.[] | select(.severity == \"high\") | .id'",
+     "Machine-readable, e.g. to build a --select list."),
+    ("vpcaudit rules list --rules-dir ./our-rules", "Include a local pack of rule files."),
+))
+def list_rules(
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    rules_dir: RulesDirOpt = None,
+) -> None:
+    """List the installed rules (built-in pack, third-party packs, --rules-dir)."""
+    registry = _registry(rules_dir)
+    rows = [_row(r, registry.pack_of(r.id)) for r in registry.rules]
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=1))
+    elif format == "table":
+        typer.echo(tabulate([(r["id"], r["severity"], r["name"], ", ".join(r["needs"]))  # type: ignore[arg-type]
+                             for r in rows], headers=("id", "severity", "name", "needs")))
+    else:
+        typer.echo(f"error: unknown format {format!r} (choose table or json)", err=True)
+        raise typer.Exit(2)
+
+
+@rules_app.command("show", epilog=examples(
+    ("vpcaudit rules show GWE001", "Why a missing gateway-endpoint route matters, how to fix it, references."),
+))
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id such as SG001.")],
+    rules_dir: RulesDirOpt = None,
+) -> None:
+    """Explain one rule: what it checks, why it matters, how to fix it, references, needs, seeds."""
+    registry = _registry(rules_dir)
+    rule = registry.get(rule_id)
+    if rule is None:
+        typer.echo(f"error: unknown rule id {rule_id!r} (see `vpcaudit rules list`)", err=True)
+        raise typer.Exit(2)
+    lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  (pack {registry.pack_of(rule.id)})", "",
+             rule.summary, "", "Why it matters:", _indent(rule.why), "", "How to fix:", _indent(rule.fix), "",
+             "References:", *[f"  - {ref}" for ref in rule.references], "",
+             f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
+    if rule.seeds:
+        lines.append(f"Seeds: {', '.join(rule.seeds)}")
+    typer.echo("\n".join(lines))
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in (text or "(missing)").splitlines())
+
+
+@rules_app.command("docs", epilog=examples(
+    (REGENERATE, "Regenerate the committed rule documentation after changing a rule."),
+    ("vpcaudit rules docs --pack acme", "Document an installed third-party pack."),
+))
+def rules_docs(
+    output: Annotated[str, typer.Option("--output", "-o", metavar="PATH",
+                                        help="File to write ('-' = stdout).")] = "-",
+    pack: Annotated[str, typer.Option("--pack", help="Document this pack only.")] = BUILTIN_PACK,
+) -> None:
+    """Generate the Markdown rule documentation from the rules' own docstrings."""
+    registry = _registry(None)
+    chosen = next((p for p in registry.packs if p.name == pack), None)
+    if chosen is None:
+        known = ", ".join(p.name for p in registry.packs)
+        typer.echo(f"error: no installed rule pack {pack!r} (installed: {known})", err=True)
+        raise typer.Exit(2)
+    text = rules_markdown(chosen.rules, title=f"{pack} rules")
+    if output == "-":
+        typer.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(output, text)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {output} ({len(chosen.rules)} rules)", err=True)
