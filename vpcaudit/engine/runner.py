@@ -22,9 +22,10 @@ from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.cost import CostModel
 from vpcaudit.engine.costs import cost_lines
-from vpcaudit.engine.result import AuditResult, CostLine, RuleInfo, ScopeResult, TrafficPath, VpcSummary
+from vpcaudit.engine.result import AuditResult, CostLine, RuleInfo, ScopeResult, TrafficPath, VpcSummary, VpcTopology
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
+from vpcaudit.engine.topology import vpc_topologies
 from vpcaudit.model import resources as r
 from vpcaudit.model.network import NetworkView
 from vpcaudit.model.snapshot import GLOBAL_REGION, AccountSnapshot, RegionSnapshot, Snapshot, State
@@ -55,6 +56,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     vpcs: list[VpcSummary] = []
     paths: list[TrafficPath] = []
     costs: list[CostLine] = []
+    topology: list[VpcTopology] = []
     for account in snapshot.accounts:
         for region in account.regions:
             if region.region == GLOBAL_REGION:
@@ -68,6 +70,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
             vpcs.extend(_vpc_summaries(account.account_id, region))
             paths.extend(view.traffic_paths())
             costs.extend(cost_lines(view, cfg.cost))
+            topology.extend(vpc_topologies(view))
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
         tool_version=__version__,
@@ -86,6 +89,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         costs=tuple(sorted(costs, key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
+        topology=tuple(topology),
     )
 
 
