@@ -116,7 +116,7 @@ def read_config(path: Path) -> Config:
     for key, value in table.items():
         spec = _KEYS.get(key) or _KEYS.get(key.replace("_", "-"))
         if spec is None:
-            raise ConfigError(f"{path}: unknown key {prefix}{key!r} (known: {', '.join(_KEYS)})")
+            raise ConfigError(f"{path}: unknown key '{prefix}{key}' (known: {', '.join(_KEYS)})")
         name, check, relative = spec
         checked = check(f"{path}: {prefix}{key}", value)
         if relative:

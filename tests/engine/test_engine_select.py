@@ -1,0 +1,57 @@
+"""Selection before collection: ids and prefixes, ignore, min severity, opt-in parts, needs."""
+
+from __future__ import annotations
+
+import pytest
+from engine_snapshots import RULEPACK
+
+from vpcaudit.engine.loader import load_registry
+from vpcaudit.engine.rule import Rule, Severity
+from vpcaudit.engine.select import SelectionError, needed_parts, select_rules, split_selectors
+from vpcaudit.model.snapshot import Part
+
+
+@pytest.fixture(scope="module")
+def pack() -> tuple[Rule, ...]:
+    return load_registry([RULEPACK], entry_points=False).rules
+
+
+@pytest.mark.parametrize(("select", "ignore", "expected"), [
+    (None, None, ["TST001", "TST002", "TST003", "TST004", "TST005"]),
+    (["TST"], None, ["TST001", "TST002", "TST003", "TST004", "TST005"]),
+    (["TST00"], ["TST004"], ["TST001", "TST002", "TST003", "TST005"]),
+    (["tst001,TST003"], None, ["TST001", "TST003"]),
+    (["TST001", "TST002"], ["TST002"], ["TST001"]),
+    (None, ["TST"], []),
+])
+def test_select_then_ignore_by_id_or_prefix(pack: tuple[Rule, ...], select: list[str] | None,
+                                            ignore: list[str] | None, expected: list[str]) -> None:
+    assert list(select_rules(pack, select=select, ignore=ignore).ids) == expected
+
+
+def test_min_severity_keeps_rules_whose_default_is_at_least_it(pack: tuple[Rule, ...]) -> None:
+    assert list(select_rules(pack, min_severity=Severity.MEDIUM).ids) == ["TST001", "TST003"]
+
+
+def test_unknown_selectors_are_all_named(pack: tuple[Rule, ...]) -> None:
+    with pytest.raises(SelectionError, match=r"--select: unknown rule id or prefix: DNS, TST9"):
+        select_rules(pack, select=["DNS,TST001", "TST9"])
+    with pytest.raises(SelectionError, match=r"--ignore: unknown rule id or prefix: S-G"):
+        select_rules(pack, ignore=["S-G"])
+
+
+def test_rules_needing_opt_in_parts_not_collected_are_set_aside(pack: tuple[Rule, ...]) -> None:
+    without = select_rules(pack, opt_in=frozenset())
+    assert "TST005" not in without.ids
+    assert [r.id for r in without.opt_in_skipped] == ["TST005"]
+    with_metrics = select_rules(pack, opt_in={Part.METRICS})
+    assert "TST005" in with_metrics.ids and not with_metrics.opt_in_skipped
+
+
+def test_needed_parts_is_the_union_of_the_selected_rules_needs(pack: tuple[Rule, ...]) -> None:
+    assert needed_parts(select_rules(pack, select=["TST001"]).rules) == {Part.VPCS}
+    assert needed_parts(select_rules(pack, select=["TST001", "TST003"]).rules) == {Part.VPCS, Part.FLOW_LOGS}
+
+
+def test_split_selectors_accepts_repeats_and_commas_and_deduplicates() -> None:
+    assert split_selectors(["dns, SG001", "DNS", ""]) == ("DNS", "SG001")
