@@ -29,6 +29,8 @@ _KIND_TO_CLASS = {"tgw": "tgw", "cloudwan": "cloudwan", "vgw": "vgw", "eigw": "e
                   "eni": "nat", "pcx": "other", "local": "other", "carrier": "other", "lgw": "other",
                   "odb": "other"}
 _BLOCKING_BPA_MODES = frozenset({"block-bidirectional"})
+# Endpoint states (lower-cased) in which an endpoint carries no traffic and never will again.
+ENDED_ENDPOINT_STATES = frozenset({"deleting", "deleted", "rejected", "failed", "expired"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +304,10 @@ class NetworkView:
 
     def is_aws_service_endpoint(self, endpoint: r.VpcEndpoint) -> bool:
         return endpoint.endpoint_type not in NON_SERVICE_ENDPOINT_TYPES and self.service(endpoint).is_aws_service
+
+    def endpoint_ended(self, endpoint: r.VpcEndpoint) -> bool:
+        """Deleting, deleted, rejected, failed or expired: IFE004 reports it; traffic rules skip it."""
+        return endpoint.state.lower() in ENDED_ENDPOINT_STATES
 
     def endpoint_az_ids(self, endpoint: r.VpcEndpoint) -> frozenset[str]:
         return frozenset(a for a in (self.az_id_of(s) for s in endpoint.subnet_ids) if a)
