@@ -1,0 +1,65 @@
+"""The one place vpcaudit creates AWS clients: retries, timeouts, the read-only guard, accounting.
+
+Why a factory: every client must carry the same safety net (read-only guard), the same
+accounting hooks and the same botocore ``Config``. Collectors receive clients from here and
+never see the boto3 session, so none can forget the guard.
+
+Retries use botocore's ``adaptive`` mode: standard retries (exponential backoff with jitter on
+throttling, 5xx and connection errors) plus client-side rate limiting that slows a client down
+once AWS starts throttling it — which is what the per-VPC ``DescribeVpcAttribute`` burst needs.
+Clients are cached per (service, region) and shared by threads (botocore clients are
+thread-safe; creating them from one session is not, hence the lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from botocore.config import Config
+
+from vpcaudit import __version__
+from vpcaudit.aws import guard
+from vpcaudit.aws.accounting import CallCounter
+
+if TYPE_CHECKING:
+    import boto3
+
+DEFAULT_MAX_ATTEMPTS = 5  # 1 call + 4 retries: up to ~15 s of backoff before a part is "throttled"
+CONNECT_TIMEOUT_S = 10
+READ_TIMEOUT_S = 60
+
+
+class ClientFactory:
+    """Guarded, counted botocore clients for one session (one account)."""
+
+    def __init__(self, session: boto3.session.Session, *, endpoint_url: str | None = None,
+                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
+                 counter: CallCounter | None = None) -> None:
+        self._session = session
+        self._endpoint_url = endpoint_url
+        self._config = Config(
+            retries={"mode": "adaptive", "total_max_attempts": max_attempts},
+            connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S,
+            max_pool_connections=pool_size, user_agent_extra=f"vpcaudit/{__version__}",
+        )
+        self.counter = counter or CallCounter()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str) -> Any:
+        """A guarded client for ``service`` (botocore name: ``ec2``, ``route53``…) in ``region``."""
+        key = (service, region)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
+                                             config=self._config)
+                guard.install(found.meta.events, service)
+                self.counter.install(found.meta.events, service)
+                self._clients[key] = found
+            return found
+
+    def partition(self, region: str) -> str:
+        """The AWS partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``…)."""
+        return self._session.get_partition_for_region(region)

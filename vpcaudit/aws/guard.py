@@ -1,0 +1,35 @@
+"""The read-only guard: refuse any AWS operation that could change something, before it is sent.
+
+Why a botocore hook rather than discipline: vpcaudit runs with whatever credentials the user
+has, often an administrator's. The hook sits on ``before-parameter-build`` — the first event of
+every API call, before the request is serialised, signed or sent — on every client the factory
+creates, and the factory is the only way collectors get clients. A collector bug can then at
+worst raise :class:`ReadOnlyViolation`; it can never write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vpcaudit.aws.errors import ReadOnlyViolation
+
+READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+# Read-only operations outside the prefixes above that botocore itself may issue for us:
+# S3's region redirector calls HeadBucket to find a bucket's region when an error lacks it.
+EXTRA_ALLOWED = frozenset({"s3:HeadBucket"})
+
+
+def is_read_only(service: str, operation: str) -> bool:
+    """True when ``service:operation`` may be called (``operation`` is the API name, e.g.
+    ``DescribeVpcs``)."""
+    return operation.startswith(READ_ONLY_PREFIXES) or f"{service}:{operation}" in EXTRA_ALLOWED
+
+
+def install(events: Any, service: str) -> None:
+    """Register the guard on one client's event emitter (``client.meta.events``)."""
+
+    def refuse_writes(model: Any, **_: Any) -> None:
+        if not is_read_only(service, model.name):
+            raise ReadOnlyViolation(f"vpcaudit is read-only: refused {service}:{model.name} before sending it")
+
+    events.register("before-parameter-build", refuse_writes, unique_id="vpcaudit-read-only-guard")

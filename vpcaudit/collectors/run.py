@@ -1,0 +1,218 @@
+"""Collect a snapshot of one account: identity, regions, then every part, concurrently.
+
+Why a small dependency scheduler: parts depend on each other (DNS attributes and hosted zones
+need the VPC list, metrics need NAT gateways and endpoints) but most do not, so each
+(region, part) is a task that starts as soon as what it needs is done, on a bounded pool.
+Per-resource calls (two ``DescribeVpcAttribute`` per VPC, one ``GetBucketPolicy`` per bucket…)
+run on a second bounded pool, so a task waiting for them never starves the pool it runs on.
+A part that fails becomes a gap in the snapshot (denied, throttled, error) and the rest goes
+on; only unusable credentials or an unlistable set of regions stop the collection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from vpcaudit import __version__
+from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.aws.errors import Gap, ReadOnlyViolation, classify
+from vpcaudit.collectors import account, assemble, catalog
+from vpcaudit.collectors.assemble import Ok, Outcome
+from vpcaudit.collectors.base import AccountCollector, Collector, Scope
+from vpcaudit.model.snapshot import SCHEMA_VERSION, Part, Snapshot, State, normalised
+
+if TYPE_CHECKING:
+    import boto3
+
+Progress = Callable[[int, int, str], None]
+TaskKey = tuple[str | None, Part]  # (region, part); region None for an account-wide part
+
+
+@dataclass(frozen=True)
+class CollectionOutcome:
+    snapshot: Snapshot
+    calls: dict[str, int]  # "ec2:DescribeVpcs" -> logical calls (pages) made
+    http_attempts: dict[str, int]  # including botocore retries
+
+
+def collect_snapshot(
+    session: boto3.session.Session,
+    regions: Sequence[str] | None,
+    parts: Collection[Part] | None = None,
+    *,
+    endpoint_url: str | None = None,
+    max_workers: int = 8,
+    metrics_days: int = 14,
+    progress: Progress | None = None,
+) -> CollectionOutcome:
+    """Collect ``parts`` (None: every non-opt-in part) in ``regions`` (None: every enabled region).
+
+    Raises CredentialsError when the credentials are missing or rejected, CollectionError when
+    the regions cannot be determined; every other failure is recorded in the snapshot.
+    """
+    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * max_workers)
+    return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
+                        max_workers=max_workers, metrics_days=metrics_days, progress=progress)
+
+
+def collect_with(
+    factory: ClientFactory,
+    regions: Sequence[str] | None,
+    parts: Collection[Part] | None = None,
+    *,
+    region_hint: str | None = None,
+    max_workers: int = 8,
+    metrics_days: int = 14,
+    progress: Progress | None = None,
+) -> CollectionOutcome:
+    """:func:`collect_snapshot` with a ready client factory (tests tune retries through it)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    home = account.home_region(factory, region_hint)
+    account_id = account.caller_account(factory, home)
+    plan = account.plan_regions(factory, home, regions)
+    wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
+    with ThreadPoolExecutor(max_workers, thread_name_prefix="vpcaudit-calls") as calls_pool:
+        scope = Scope(account_id, home, factory, calls_pool, metrics_days, now)
+        outcomes = _Scheduler(scope, plan.enabled, wanted, max_workers, progress).run()
+    by_region: dict[str | None, dict[Part, Outcome]] = {}
+    for (region, part), outcome in outcomes.items():
+        by_region.setdefault(region, {})[part] = outcome
+    region_snaps = [assemble.region_snapshot(r, by_region.get(r, {})) for r in plan.enabled]
+    region_snaps += [assemble.not_enabled_region(r, wanted) for r in plan.not_enabled]
+    snapshot = normalised(Snapshot(
+        schema_version=SCHEMA_VERSION, tool_version=__version__,
+        taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        accounts=(assemble.account_snapshot(account_id, tuple(region_snaps), by_region.get(None, {})),),
+        options=_options(regions, wanted, metrics_days)))
+    return CollectionOutcome(snapshot, factory.counter.calls(), factory.counter.http_attempts())
+
+
+def _options(regions: Sequence[str] | None, parts: frozenset[Part], metrics_days: int) -> dict[str, Any]:
+    """What was asked for, recorded in the snapshot (lists, so the JSON round-trips exactly)."""
+    options: dict[str, Any] = {"regions": sorted(set(regions)) if regions is not None else "all",
+                               "parts": sorted(p.value for p in parts)}
+    if Part.METRICS in parts:
+        options["metrics_days"] = metrics_days
+    return options
+
+
+@dataclass(frozen=True)
+class _Task:
+    key: TaskKey
+    deps: tuple[TaskKey, ...]
+    run: Callable[[Mapping[TaskKey, Outcome]], dict[TaskKey, Outcome]]
+
+    @property
+    def label(self) -> str:
+        region, part = self.key
+        return f"{region or 'account'} {part.value}"
+
+
+class _Scheduler:
+    """Runs every (region, part) task once its dependencies are done."""
+
+    def __init__(self, scope: Scope, regions: tuple[str, ...], parts: frozenset[Part], max_workers: int,
+                 progress: Progress | None) -> None:
+        self._scope = scope
+        self._regions = regions
+        self._max_workers = max_workers
+        self._progress = progress
+        selected = [c for c in catalog.COLLECTORS.values() if c.part in parts]
+        self._tasks = [self._account_task(c) for c in selected if isinstance(c, AccountCollector)]
+        self._tasks += [self._region_task(region, c) for region in regions
+                        for c in selected if isinstance(c, Collector)]
+
+    def run(self) -> dict[TaskKey, Outcome]:
+        done: dict[TaskKey, Outcome] = {}
+        pending = {t.key: t for t in self._tasks}
+        finished_tasks = 0
+        self._report(0, "")
+        with ThreadPoolExecutor(self._max_workers, thread_name_prefix="vpcaudit-parts") as pool:
+            running: dict[Future[dict[TaskKey, Outcome]], _Task] = {}
+            while pending or running:
+                for key, task in list(pending.items()):
+                    if all(dep in done for dep in task.deps):
+                        del pending[key]
+                        running[pool.submit(task.run, dict(done))] = task
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = running.pop(future)
+                    done.update(future.result())
+                    finished_tasks += 1
+                    self._report(finished_tasks, task.label)
+        return done
+
+    def _report(self, finished: int, label: str) -> None:
+        if self._progress is not None:
+            self._progress(finished, len(self._tasks), label)
+
+    def _region_task(self, region: str, collector: Collector) -> _Task:
+        scope = Scope(self._scope.account_id, region, self._scope.factory, self._scope.pool,
+                      self._scope.metrics_days, self._scope.now)
+        key: TaskKey = (region, collector.part)
+
+        def run(done: Mapping[TaskKey, Outcome]) -> dict[TaskKey, Outcome]:
+            inputs: dict[Part, Any] = {}
+            for need in collector.needs:
+                dep = done[(region, need)]
+                if not isinstance(dep, Ok):
+                    return {key: _missing_dependency(need, dep)}
+                inputs[need] = dep.value
+            return {key: _attempt(lambda: collector.fetch(scope, inputs), collector.operations)}
+
+        return _Task(key, tuple((region, need) for need in collector.needs), run)
+
+    def _account_task(self, collector: AccountCollector) -> _Task:
+        part = collector.part
+        deps = tuple((region, need) for region in self._regions for need in collector.needs)
+
+        def run(done: Mapping[TaskKey, Outcome]) -> dict[TaskKey, Outcome]:
+            inputs: dict[str, dict[Part, Any]] = {}
+            gaps: dict[str, Gap] = {}
+            for region in self._regions:
+                for need in collector.needs:
+                    dep = done[(region, need)]
+                    if isinstance(dep, Ok):
+                        inputs.setdefault(region, {})[need] = dep.value
+                    else:
+                        gaps[region] = _missing_dependency(need, dep)
+                if region not in gaps:
+                    inputs.setdefault(region, {})
+            outcome = _attempt(lambda: collector.fetch(self._scope, inputs), collector.operations)
+            if part.is_global:
+                return {(None, part): outcome}
+            result: dict[TaskKey, Outcome] = {(region, part): gap for region, gap in gaps.items()}
+            for region in inputs:
+                result[(region, part)] = Ok(outcome.value[region]) if isinstance(outcome, Ok) else outcome
+            return result
+
+        return _Task((None, part), deps, run)
+
+
+def _missing_dependency(need: Part, dep: Outcome) -> Gap:
+    state = dep.state.value if isinstance(dep, Gap) else State.ERROR.value
+    return Gap(State.ERROR, None, f"not collected: needs part '{need.value}', which is {state}")
+
+
+def _attempt(fetch: Callable[[], Any], operations: tuple[str, ...]) -> Outcome:
+    """Run one part's fetch; any failure but a read-only violation becomes a Gap."""
+    try:
+        return Ok(fetch())
+    except ReadOnlyViolation:
+        raise
+    except Exception as exc:  # recorded in the snapshot with its type and message, never hidden
+        return classify(exc, _failed_operation(exc, operations))
+
+
+def _failed_operation(exc: BaseException, operations: tuple[str, ...]) -> str:
+    """``service:Operation`` of the call that failed, as declared by the collector."""
+    if isinstance(exc, ClientError):
+        name = exc.operation_name
+        return next((op for op in operations if op.endswith(":" + name)), name)
+    return " / ".join(operations)
