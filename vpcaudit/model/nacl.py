@@ -49,9 +49,16 @@ def _entry_network(entry: NaclEntry, version: int) -> Network | None:
 
 
 def _decide(acl: NetworkAcl, egress: bool, port: int, peer: Network, protocol: str) -> tuple[str, int | None, bool]:
-    """(action, rule number, partial) for one port and a peer CIDR, first match wins."""
+    """(action, first deny rule number, partial) for one port and a peer CIDR.
+
+    Each address of the peer is decided by the first matching entry; addresses no entry
+    matches hit the implicit final deny. The peer is denied when any address is; ``partial``
+    means some other address of it is allowed (a peer denied in pieces is denied whole).
+    """
     remaining: list[Network] = [peer]
-    denied_partially: int | None = None
+    allowed_some = False
+    denied_some = False
+    deny_rule: int | None = None
     for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
         if entry.rule_number >= 32767:
             continue  # the implicit '*' entry is handled below
@@ -66,21 +73,28 @@ def _decide(acl: NetworkAcl, egress: bool, port: int, peer: Network, protocol: s
         still: list[Network] = []
         for part in remaining:
             if part.subnet_of(net):  # type: ignore[arg-type]
-                if entry.rule_action == "deny":
-                    return "deny", entry.rule_number, part != peer
-                continue  # this part is allowed
-            if net.subnet_of(part):  # type: ignore[arg-type]
-                if entry.rule_action == "deny" and denied_partially is None:
-                    denied_partially = entry.rule_number
+                decided = True
+            elif net.subnet_of(part):  # type: ignore[arg-type]
+                decided = True
                 still.extend(part.address_exclude(net))  # type: ignore[arg-type]
             else:
+                decided = False
                 still.append(part)
+            if not decided:
+                continue
+            if entry.rule_action == "deny":
+                denied_some = True
+                deny_rule = entry.rule_number if deny_rule is None else deny_rule
+            else:
+                allowed_some = True
         remaining = still
         if not remaining:
-            return ("deny", denied_partially, True) if denied_partially is not None else ("allow", None, False)
-    if denied_partially is not None:
-        return "deny", denied_partially, True
-    return "deny", None, len(remaining) != 1 or remaining[0] != peer
+            break
+    if remaining:
+        denied_some = True  # the implicit final deny (*)
+    if not denied_some:
+        return "allow", None, False
+    return "deny", deny_rule, allowed_some
 
 
 def denied_ports(acl: NetworkAcl, *, egress: bool, peer_cidr: str, low: int, high: int,
