@@ -16,6 +16,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.config import ConfigError
 from vpcaudit.engine.cost import CostModel, PricingError, load_pricing
 from vpcaudit.engine.loader import Registry, RuleLoadError, load_registry
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     import boto3
 
 USAGE_ERRORS: tuple[type[Exception], ...] = (
-    ConfigError, PricingError, RuleLoadError, SelectionError, SnapshotError, SuppressionError)
+    CollectionError, ConfigError, CredentialsError, PricingError, RuleLoadError, SelectionError, SnapshotError,
+    SuppressionError)
 
 
 class ExitCode(IntEnum):
@@ -142,14 +144,18 @@ def audit(snapshot: Snapshot, options: AuditOptions | None = None, *, registry: 
 class ScanOutcome:
     snapshot: Snapshot
     result: AuditResult
-    calls: Any  # the collector's call accounting, for --stats
+    calls: dict[str, int]  # logical API calls per operation, for --stats
 
 
 def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions | None = None, *,
          endpoint_url: str | None = None, max_workers: int | None = None, metrics_days: int | None = None,
-         progress: Callable[[str], None] | None = None, registry: Registry | None = None,
+         progress: Callable[[int, int, str], None] | None = None, registry: Registry | None = None,
          now: dt.datetime | None = None) -> ScanOutcome:
-    """Collect only what the selected rules need, then audit it."""
+    """Collect only what the selected rules need (plus the ``--with`` opt-in parts), then audit it.
+
+    ``progress(done, total, label)`` is called as collection tasks finish. Raises
+    :class:`vpcaudit.aws.errors.CredentialsError` / ``CollectionError`` when nothing can be collected.
+    """
     from vpcaudit.collectors.run import collect_snapshot
 
     opts = options or AuditOptions()
