@@ -28,7 +28,7 @@ from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_en
 from vpcaudit.engine.topology import vpc_topologies
 from vpcaudit.model import resources as r
 from vpcaudit.model.network import NetworkView
-from vpcaudit.model.snapshot import GLOBAL_REGION, AccountSnapshot, RegionSnapshot, Snapshot, State
+from vpcaudit.model.snapshot import AccountSnapshot, RegionSnapshot, Snapshot, State
 
 RESULT_SCHEMA_VERSION = "1.0"
 
@@ -59,8 +59,6 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     topology: list[VpcTopology] = []
     for account in snapshot.accounts:
         for region in account.regions:
-            if region.region == GLOBAL_REGION:
-                continue
             view = NetworkView.build(account, region)
             tags = _tags_by_resource(account.account_id, region)
             for rule in selected:
@@ -79,8 +77,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         snapshot_taken_at=snapshot.taken_at,
         generated_at=now.replace(microsecond=0).isoformat(),
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
-        regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions
-                              if reg.region != GLOBAL_REGION})),
+        regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown")) for x in selected),
         findings=tuple(sorted(findings, key=_finding_order)),
         scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
