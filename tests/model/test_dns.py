@@ -5,7 +5,14 @@ from __future__ import annotations
 from builders import REGION, RegionBuilder
 
 from vpcaudit.model import resources as r
-from vpcaudit.model.dns import answering_records, authority, covers, endpoint_targets, service_hostnames
+from vpcaudit.model.dns import (
+    answering_records,
+    authority,
+    covers,
+    endpoint_targets,
+    named_endpoints,
+    service_hostnames,
+)
 
 SSM = f"ssm.{REGION}.amazonaws.com"
 STS = f"sts.{REGION}.amazonaws.com"
@@ -126,3 +133,14 @@ def test_service_hostnames_are_the_regions_aws_services_only() -> None:
     vpc, subnet = _vpc(b)
     b.interface_endpoint(vpc, "kms", subnets=[subnet], service_name=f"com.amazonaws.{REGION}.kms")
     assert service_hostnames(b.view()) == (f"kms.{REGION}.amazonaws.com", SSM)
+
+
+def test_named_endpoints_are_live_interface_like_endpoints() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    live = b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.interface_endpoint(vpc, "sts", subnets=[subnet], state="failed")
+    b.gateway_endpoint(vpc, "s3")
+    lattice = b.interface_endpoint(vpc, "svc", subnets=[subnet], endpoint_type="ServiceNetwork",
+                                   service_name="arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-1")
+    assert [e.vpc_endpoint_id for e in named_endpoints(b.view(), vpc)] == sorted([live, lattice])

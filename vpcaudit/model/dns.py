@@ -68,6 +68,16 @@ class Authority:
         return "public DNS"
 
 
+# Endpoint types whose clients find them by name (a private DNS zone associated with the VPC).
+NAMED_ENDPOINT_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
+
+
+def named_endpoints(view: NetworkView, vpc_id: str) -> tuple[r.VpcEndpoint, ...]:
+    """The VPC's live interface, Resource and ServiceNetwork endpoints: the ones DNS leads clients to."""
+    return tuple(e for e in view.endpoints_of(vpc_id)
+                 if e.endpoint_type in NAMED_ENDPOINT_TYPES and not view.endpoint_ended(e))
+
+
 def private_dns_names(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
     """The zone names an endpoint's private DNS answers for in-VPC clients (none when it is off).
 
