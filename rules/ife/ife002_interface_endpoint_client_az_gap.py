@@ -1,0 +1,87 @@
+"""IFE002 interface-endpoint-client-az-gap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+# ENI-based endpoints. Gateway Load Balancer endpoints are per-AZ routing targets by design.
+_ENI_ENDPOINT_TYPES = ("Interface", "Resource", "ServiceNetwork")
+
+
+@rule(id="IFE002", name="interface-endpoint-client-az-gap", severity=Severity.MEDIUM,
+      # Client AZs come from workload ENIs; NAT gateways are read to tell their ENIs from workloads.
+      needs=(Part.SUBNETS, Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES, Part.NETWORK_INTERFACES,
+             Part.NAT_GATEWAYS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+          "https://aws.amazon.com/privatelink/pricing/",
+          "https://docs.aws.amazon.com/cli/latest/reference/ec2/modify-vpc-endpoint.html",
+      ),
+      seeds=("001",))
+def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
+    """A client AZ of the VPC (an AZ holding workload ENIs), in which the endpoint's service is
+    offered, has no network interface of the interface endpoint. One finding per endpoint,
+    listing the AZs and the client subnets there.
+
+    ## Why it matters
+    Clients in that AZ reach the endpoint in another AZ: every request pays cross-AZ data
+    transfer ($0.01/GB in each direction) and depends on the health of an AZ the client does
+    not run in. The seed guidance is to create the endpoint in every AZ where clients run.
+
+    ## How to fix
+    Add a subnet of each listed AZ to the endpoint (about $7.30 per AZ per month):
+
+    ```
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce-id> \\
+        --add-subnet-ids <subnet-id-in-each-listed-az>
+    ```
+
+    If the service is not offered in an AZ, clients there must cross AZs; this rule does not
+    report such AZs.
+    """
+    view = ctx.view
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type not in _ENI_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
+            continue
+        clients = view.client_azs(endpoint.vpc_id).az_ids
+        endpoint_azs = view.endpoint_az_ids(endpoint)
+        gap = clients - endpoint_azs
+        if not gap:
+            continue
+        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
+        info = view.service(endpoint)
+        label = info.key or endpoint.endpoint_type
+        unknown = [s for s in endpoint.subnet_ids if s not in view.subnets]
+        if unknown:
+            yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}): its subnets {', '.join(unknown)} "
+                                         "were not collected, so its AZs are unknown")
+            continue
+        offered = view.offered_az_ids(info)
+        if offered is None:
+            yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}) has no interface in client AZs "
+                                         f"{', '.join(sorted(gap))}, but whether {info.name or label} is offered "
+                                         "there is unknown (no service details)")
+            continue
+        gap &= offered
+        if not gap:
+            continue
+        client_subnets = sorted({eni.subnet_id for eni in view.workload_enis(endpoint.vpc_id)
+                                 if view.az_id_of(eni.subnet_id) in gap})
+        where = ", ".join(sorted(endpoint_azs)) or "no AZ"
+        fix_cost = ctx.cost.interface_endpoint_month(len(gap))
+        yield ctx.finding(
+            ref,
+            f"Interface endpoint {endpoint.vpc_endpoint_id} ({label}) has no network interface in "
+            f"{', '.join(sorted(gap))}, where VPC {endpoint.vpc_id} runs clients ({', '.join(client_subnets)}): "
+            f"their traffic crosses to {where} (cross-AZ transfer, ~${ctx.cost.cross_az_gb_each_way}/GB each way) "
+            f"and depends on that AZ. Adding the missing AZs costs ~${fix_cost:.2f}/month.",
+            evidence=evidence_dict(service=label, missing_az_ids=gap, endpoint_az_ids=endpoint_azs,
+                                   client_az_ids=clients, client_subnet_ids=client_subnets,
+                                   monthly_cost_to_fix_usd=fix_cost))

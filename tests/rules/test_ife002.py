@@ -1,0 +1,118 @@
+"""IFE002 interface-endpoint-client-az-gap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from builders import REGION, RegionBuilder, standard_vpc
+from rulecheck import findings, triples
+from vpcaudit.rules.ife.ife002_interface_endpoint_client_az_gap import interface_endpoint_client_az_gap as rule
+
+from vpcaudit.model.snapshot import Part, Snapshot
+
+ID = "IFE002"
+PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
+
+
+def _endpoint_in_first_az() -> RegionBuilder:
+    b = RegionBuilder()
+    ids = standard_vpc(b)  # one workload per private subnet, in az1..az3
+    b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"][:1])
+    return b
+
+
+def _endpoint_in_every_client_az() -> RegionBuilder:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"])
+    return b
+
+
+def _clients_only_in_endpoint_az() -> RegionBuilder:
+    # Subnets in three AZs, but workloads only in az1: az2/az3 are not client AZs.
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first = b.subnet(vpc, "10.0.1.0/24", az=1)
+    b.subnet(vpc, "10.0.2.0/24", az=2)
+    b.subnet(vpc, "10.0.3.0/24", az=3)
+    b.workload(first)
+    b.interface_endpoint(vpc, "ssm", subnets=[first])
+    return b
+
+
+def _client_az_without_the_service() -> RegionBuilder:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    b.service("ssm", azs=[1])
+    b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"][:1])
+    return b
+
+
+def _only_endpoint_enis_in_other_az() -> RegionBuilder:
+    # ENIs of another endpoint in az2 are plumbing, not clients.
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first = b.subnet(vpc, "10.0.1.0/24", az=1)
+    second = b.subnet(vpc, "10.0.2.0/24", az=2)
+    b.workload(first)
+    b.interface_endpoint(vpc, "ssm", subnets=[first])
+    b.interface_endpoint(vpc, "logs", subnets=[first, second])
+    return b
+
+
+def _lambda_client_in_other_az() -> RegionBuilder:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first = b.subnet(vpc, "10.0.1.0/24", az=1)
+    second = b.subnet(vpc, "10.0.2.0/24", az=2)
+    b.workload(first)
+    b.workload(second, interface_type="lambda", requester_managed=True, description="AWS Lambda VPC ENI-fn")
+    b.interface_endpoint(vpc, "ssm", subnets=[first])
+    return b
+
+
+def _privatelink_without_details() -> RegionBuilder:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.interface_endpoint(ids["vpc"], "partner", subnets=ids["private"][:1], service_name=PRIVATELINK)
+    return b
+
+
+CASES: list[tuple[str, Callable[[], RegionBuilder], str | None]] = [
+    ("clients in two AZs without an interface", _endpoint_in_first_az, "fail"),
+    ("interfaces in every client AZ", _endpoint_in_every_client_az, None),
+    ("subnets without workloads are not client AZs", _clients_only_in_endpoint_az, None),
+    ("service not offered in the client AZ", _client_az_without_the_service, None),
+    ("endpoint ENIs are not clients", _only_endpoint_enis_in_other_az, None),
+    ("Lambda ENIs are clients", _lambda_client_in_other_az, "fail"),
+    ("offered AZs unknown", _privatelink_without_details, "not_evaluated"),
+]
+
+
+def _first_endpoint(b: RegionBuilder) -> str:
+    return min(b.endpoints)
+
+
+@pytest.mark.parametrize(("build", "status"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Callable[[], RegionBuilder], status: str | None) -> None:
+    b = build()
+    expected = {(ID, _first_endpoint(b), status)} if status else set()
+    assert triples(rule, b.snapshot()) == expected
+
+
+@pytest.mark.parametrize("part", [Part.NETWORK_INTERFACES, Part.ENDPOINT_SERVICES])
+def test_not_evaluated_when_a_needed_part_is_missing(part: Part) -> None:
+    snapshot: Snapshot = _endpoint_in_first_az().snapshot(missing=[part])
+    assert triples(rule, snapshot) == {(ID, REGION, "not_evaluated")}
+
+
+def test_message_lists_missing_azs_and_client_subnets() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"][:1])
+    (finding,) = findings(rule, b.snapshot())
+    assert "(ssm) has no network interface in use1-az2, use1-az3" in finding.message
+    assert f"({ids['private'][1]}, {ids['private'][2]})" in finding.message
+    assert finding.evidence["missing_az_ids"] == ["use1-az2", "use1-az3"]
+    assert finding.evidence["monthly_cost_to_fix_usd"] == 14.6
