@@ -127,6 +127,12 @@ class RegionBuilder:
         self.route_tables[rt_id] = replace(table, routes=(*table.routes, r.Route(destination, dtype, kind, target,
                                                                                  state, origin)))
 
+    def prefix_list(self, name: str, cidrs: Iterable[str], *, owner_id: str | None = None) -> str:
+        """A customer-managed prefix list (routes and SG rules may reference it by id)."""
+        pl_id = self.new_id("pl")
+        self.prefix_lists[pl_id] = r.PrefixList(pl_id, name, owner_id or self.account_id, "IPv4", tuple(cidrs))
+        return pl_id
+
     def associate(self, rt_id: str, subnet_id: str) -> None:
         table = self.route_tables[rt_id]
         assoc = r.RouteTableAssociation(self.new_id("rtbassoc"), False, subnet_id, None, "associated")
