@@ -1,0 +1,223 @@
+"""A fixed, hand-built AuditResult for the formatter tests (golden files, HTML structure, browser).
+
+Why by hand and not from a scan: the formatters' tests must not move when a rule or the
+runner changes, and they must cover cases a real estate rarely has all at once — every
+status, a region-wide finding, a VPC with and one without collected topology, data costs,
+expired suppressions. ``hostile_result`` puts attacker-controlled text (as AWS tags can hold)
+in every field a report prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from vpcaudit.engine.result import (
+    AuditResult,
+    CostLine,
+    RuleInfo,
+    ScopeResult,
+    TopologyEndpoint,
+    TopologyNat,
+    TopologySubnet,
+    TrafficPath,
+    VpcSummary,
+    VpcTopology,
+)
+from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
+from vpcaudit.model.paths import PathStep
+
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+PROD = "vpc-0prod000000000001"
+SHARED = "vpc-0shared0000000002"
+HOSTILE = "<script>alert(1)</script></td>|`x`\nnext\u202eevil*_[a](b)#$"
+
+_FIX_NAT = """Give every AZ its own NAT gateway and point each private route table at the NAT gateway
+in the same AZ:
+
+```bash
+aws ec2 create-nat-gateway --subnet-id <public-subnet-in-az> --allocation-id <eip-alloc-id>
+aws ec2 replace-route --route-table-id <rtb-id> \\
+  --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-in-same-az>
+```
+
+- Check with `vpcaudit path <subnet-id> internet`.
+- Remove the cross-AZ route only after the new one is active."""
+
+_FIX_GWE = """Create a free S3 gateway endpoint and associate it with the private route tables:
+
+```bash
+aws ec2 create-vpc-endpoint --vpc-id <vpc-id> --vpc-endpoint-type Gateway \\
+  --service-name com.amazonaws.<region>.s3 --route-table-ids <rtb-1> <rtb-2>
+```"""
+
+RULES = (
+    RuleInfo("DNS002", "vpc-dns-hostnames-disabled", Severity.HIGH,
+             "A VPC with private-DNS endpoints has DNS hostnames disabled.",
+             "Private DNS names of interface endpoints may not resolve: SDKs go around the endpoint.",
+             "Turn the attribute on:\n\n```bash\naws ec2 modify-vpc-attribute --vpc-id <vpc-id> "
+             "--enable-dns-hostnames '{\"Value\":true}'\n```",
+             ("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html",), "vpcaudit"),
+    RuleInfo("GWE002", "s3-gateway-endpoint-missing", Severity.MEDIUM,
+             "Private subnets reach S3 through NAT because the VPC has no S3 gateway endpoint.",
+             "Every GB to S3 pays NAT data processing; a gateway endpoint is free.", _FIX_GWE,
+             ("https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html", "javascript:alert(1)"),
+             "vpcaudit"),
+    RuleInfo("IFE006", "interface-endpoint-idle", Severity.LOW,
+             "An interface endpoint processed no bytes in the look-back window.",
+             "It costs money every hour for nothing.", "Delete it:\n\n```bash\naws ec2 delete-vpc-endpoints "
+             "--vpc-endpoint-ids <vpce-id>\n```", (), "vpcaudit"),
+    RuleInfo("MON001", "vpc-flow-logs-disabled", Severity.MEDIUM, "A VPC has no active flow log.",
+             "Without flow logs there is nothing to investigate an incident with.",
+             "```bash\naws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> "
+             "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>\n```", (), "vpcaudit"),
+    RuleInfo("NAT002", "nat-gateway-cross-az-route", Severity.MEDIUM,
+             "A private subnet's default route targets a NAT gateway in another AZ.",
+             "Cross-AZ data charges both ways, and the subnet loses internet when the other AZ fails.",
+             _FIX_NAT, ("https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html",), "vpcaudit"),
+    RuleInfo("POL004", "bucket-policy-sourceip-behind-endpoint", Severity.HIGH,
+             "A bucket policy conditions on aws:SourceIp while S3 endpoints exist.",
+             "Through an endpoint aws:SourceIp is absent: the Deny blocks all endpoint traffic.",
+             "Use `aws:SourceVpce` instead of `aws:SourceIp`.", (), "vpcaudit"),
+    RuleInfo("SG001", "endpoint-sg-open-to-world", Severity.HIGH,
+             "An endpoint security group allows inbound from 0.0.0.0/0.",
+             "Any network routed to the VPC can reach the endpoint.",
+             "```bash\naws ec2 revoke-security-group-ingress --group-id <sg-id> --protocol tcp --port 443 "
+             "--cidr 0.0.0.0/0\n```", (), "vpcaudit"),
+)
+
+
+def _ref(resource_type: str, resource_id: str, vpc: str | None = PROD, name: str | None = None,
+         region: str = REGION) -> ResourceRef:
+    return ResourceRef(ACCOUNT, region, vpc, resource_type, resource_id, name)
+
+
+FINDINGS = (
+    Finding("DNS002", "vpc-dns-hostnames-disabled", Severity.HIGH, Status.FAIL, _ref("vpc", PROD, name="prod"),
+            "prod has 2 interface endpoints with private DNS on while enableDnsHostnames is false.",
+            {"enable_dns_hostnames": False, "endpoints": ["vpce-0ssm000000000001", "vpce-0sts000000000002"]}),
+    Finding("SG001", "endpoint-sg-open-to-world", Severity.HIGH, Status.FAIL,
+            _ref("security-group", "sg-0open00000000001", name="endpoints"),
+            "sg-0open00000000001 allows tcp/443 from 0.0.0.0/0 on endpoint vpce-0ssm000000000001; "
+            "the VPC routes to a transit gateway.",
+            {"cidr": "0.0.0.0/0", "port": 443, "endpoints": ["vpce-0ssm000000000001"]}, discriminator="0.0.0.0/0"),
+    Finding("POL004", "bucket-policy-sourceip-behind-endpoint", Severity.HIGH, Status.FAIL,
+            _ref("s3-bucket", "logs-bucket", vpc=None),
+            "Bucket logs-bucket denies requests NotIpAddress aws:SourceIp: all S3 endpoint traffic is denied.",
+            {"statement": "DenyOutsideOffice"}),
+    Finding("GWE002", "s3-gateway-endpoint-missing", Severity.MEDIUM, Status.FAIL, _ref("vpc", PROD, name="prod"),
+            "prod sends S3 traffic from 2 private subnets through NAT gateway nat-0a0000000000000001.",
+            {"private_subnets": ["subnet-0priva00000000001", "subnet-0privb00000000002"]}, monthly_cost_usd=45.0),
+    Finding("NAT002", "nat-gateway-cross-az-route", Severity.MEDIUM, Status.FAIL,
+            _ref("subnet", "subnet-0privb00000000002", name="private-b"),
+            "private-b (use1-az2) routes 0.0.0.0/0 to nat-0a0000000000000001 in use1-az1.",
+            {"subnet_az": "use1-az2", "nat_az": "use1-az1", "nat_gateway": "nat-0a0000000000000001"}),
+    Finding("MON001", "vpc-flow-logs-disabled", Severity.MEDIUM, Status.SUPPRESSED, _ref("vpc", SHARED, name="shared"),
+            "shared has no active flow log.", {}, suppression_reason="Flow logs go to the central account",
+            suppression_expires="2030-01-01"),
+    Finding("IFE006", "interface-endpoint-idle", Severity.LOW, Status.NOT_EVALUATED,
+            _ref("vpc-endpoint", "vpce-0sts000000000002"),
+            "Metrics were not collected (--with metrics): idle endpoints cannot be told apart.", {}),
+    Finding("SG001", "endpoint-sg-open-to-world", Severity.HIGH, Status.ERROR,
+            ResourceRef(ACCOUNT, "eu-west-1", None, "region", "eu-west-1"),
+            "SG001 failed in 111122223333/eu-west-1: KeyError: 'IpPermissions'"),
+)
+
+SCOPES = (
+    ScopeResult("DNS002", ACCOUNT, REGION, "failed", "1 fail"),
+    ScopeResult("GWE002", ACCOUNT, REGION, "failed", "1 fail"),
+    ScopeResult("IFE006", ACCOUNT, REGION, "not_evaluated", "not collected: metrics skipped"),
+    ScopeResult("MON001", ACCOUNT, REGION, "passed", "1 suppressed"),
+    ScopeResult("NAT002", ACCOUNT, REGION, "failed", "1 fail"),
+    ScopeResult("POL004", ACCOUNT, REGION, "failed", "1 fail"),
+    ScopeResult("SG001", ACCOUNT, REGION, "failed", "1 fail"),
+    ScopeResult("SG001", ACCOUNT, "eu-west-1", "error", "KeyError: 'IpPermissions'"),
+    ScopeResult("DNS002", ACCOUNT, "eu-west-1", "passed"),
+)
+
+_SUBNETS = (  # (id, name, AZ id, public)
+    ("subnet-0puba000000000001", "public-a", "use1-az1", True),
+    ("subnet-0priva00000000001", "private-a", "use1-az1", False),
+    ("subnet-0privb00000000002", "private-b", "use1-az2", False),
+)
+
+
+def _paths() -> tuple[TrafficPath, ...]:
+    out = []
+    for subnet, name, az, public in _SUBNETS:
+        table = PathStep(f"{subnet} uses route table rtb-0{'pub' if public else 'priv'}")
+        out.append(TrafficPath(ACCOUNT, REGION, PROD, subnet, name, az, "s3", "igw" if public else "nat",
+                               "igw-0a00000000000001" if public else "nat-0a0000000000000001",
+                               cross_az=not public and az != "use1-az1", via_nat=not public,
+                               detail="no gateway endpoint", steps=(table,)))
+        out.append(TrafficPath(ACCOUNT, REGION, PROD, subnet, name, az, "ssm", "interface-endpoint",
+                               "vpce-0ssm000000000001", cross_az=az != "use1-az1",
+                               detail="private DNS resolves to the endpoint", steps=(table,)))
+        out.append(TrafficPath(ACCOUNT, REGION, PROD, subnet, name, az, "internet", "igw" if public else "nat",
+                               "igw-0a00000000000001" if public else "nat-0a0000000000000001",
+                               cross_az=not public and az != "use1-az1", via_nat=not public,
+                               steps=(table, PathStep("0.0.0.0/0 → default route"))))
+    out.append(TrafficPath(ACCOUNT, REGION, SHARED, "subnet-0shared0000000001", "shared-a", "use1-az1", "s3",
+                           "gateway-endpoint", "vpce-0s3g000000000001"))
+    out.append(TrafficPath(ACCOUNT, REGION, SHARED, "subnet-0shared0000000001", "shared-a", "use1-az1",
+                           "internet", "none", None, detail="isolated"))
+    return tuple(out)
+
+
+TOPOLOGY = VpcTopology(
+    ACCOUNT, REGION, PROD,
+    subnets=tuple(TopologySubnet(s, n, az, f"10.0.{i}.0/24", pub) for i, (s, n, az, pub) in enumerate(_SUBNETS)),
+    nat_gateways=(TopologyNat("nat-0a0000000000000001", "subnet-0puba000000000001", ("use1-az1",), "public"),),
+    endpoints=(TopologyEndpoint("vpce-0ssm000000000001", "ssm", "Interface", ("use1-az1",)),
+               TopologyEndpoint("vpce-0sts000000000002", "sts", "Interface", ("use1-az1", "use1-az2"))),
+    internet_gateway_ids=("igw-0a00000000000001",),
+)
+
+COSTS = (
+    CostLine(ACCOUNT, REGION, PROD, "nat-gateway", "nat-0a0000000000000001",
+             "public zonal NAT gateway in use1-az1", 1, 32.85, 12.5),
+    CostLine(ACCOUNT, REGION, PROD, "interface-endpoint", "vpce-0ssm000000000001",
+             "interface endpoint com.amazonaws.us-east-1.ssm in 1 AZ(s)", 1, 7.3, None),
+    CostLine(ACCOUNT, REGION, PROD, "interface-endpoint", "vpce-0sts000000000002",
+             "interface endpoint com.amazonaws.us-east-1.sts in 2 AZ(s)", 2, 14.6, 0.0),
+)
+
+
+def sample_result() -> AuditResult:
+    """Every section of the reports has something to show."""
+    return AuditResult(
+        schema_version="1.0", tool_version="0.1.0", rule_packs={"vpcaudit": "0.1.0"},
+        snapshot_taken_at="2025-01-02T03:04:05+00:00", generated_at="2025-01-02T03:05:00+00:00",
+        accounts=(ACCOUNT,), regions=("eu-west-1", REGION), rules=RULES, findings=FINDINGS, scopes=SCOPES,
+        vpcs=(VpcSummary(ACCOUNT, REGION, PROD, "prod", ("10.0.0.0/16",), False),
+              VpcSummary(ACCOUNT, REGION, SHARED, "shared", ("10.1.0.0/16",), False)),
+        paths=_paths(), costs=COSTS, expired_suppressions=("NAT001 subnet-0old (expired 2024-12-31)",),
+        options={"fail_on": "high"}, topology=(TOPOLOGY,),
+    )
+
+
+def hostile_result(text: str = HOSTILE) -> AuditResult:
+    """The sample with attacker text in every name, message, evidence value and reason."""
+    base = sample_result()
+
+    def finding(f: Finding) -> Finding:
+        res = replace(f.resource, name=text)
+        return replace(f, resource=res, message=f"{text} {f.message}",
+                       evidence={**f.evidence, "tag": text, f"key{text}": [text, "b"]},
+                       suppression_reason=text if f.suppression_reason else None)
+
+    return replace(
+        base,
+        findings=tuple(finding(f) for f in base.findings),
+        vpcs=tuple(replace(v, name=text) for v in base.vpcs),
+        paths=tuple(replace(p, subnet_name=text, detail=text, steps=(PathStep(text),)) for p in base.paths),
+        costs=tuple(replace(c, description=text) for c in base.costs),
+        scopes=tuple(replace(s, detail=text) for s in base.scopes),
+        topology=tuple(replace(t, subnets=tuple(replace(s, name=text) for s in t.subnets),
+                               endpoints=tuple(replace(e, service=text) for e in t.endpoints))
+                       for t in base.topology),
+        rules=tuple(replace(r, summary=text, why=text, fix=f"{text}\n\n```\n{text}\n```")
+                    for r in base.rules),
+        expired_suppressions=(text,),
+        options={"note": text},
+    )
