@@ -144,3 +144,14 @@ def test_named_endpoints_are_live_interface_like_endpoints() -> None:
     lattice = b.interface_endpoint(vpc, "svc", subnets=[subnet], endpoint_type="ServiceNetwork",
                                    service_name="arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-1")
     assert [e.vpc_endpoint_id for e in named_endpoints(b.view(), vpc)] == sorted([live, lattice])
+
+
+def test_endpoint_ids_lists_every_endpoint_a_record_reaches() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    first = b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    second = b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    view = b.view()
+    ips = [view.endpoint_addresses(view.endpoints[e])[0] for e in (first, second)]
+    record = r.RecordSet(SSM, "A", (*ips, "10.0.1.250"), None)
+    assert endpoint_targets(b.snapshot()).endpoint_ids(record) == {first, second}

@@ -133,13 +133,26 @@ class EndpointTargets:
     ended_ids: frozenset[str]
     scanned_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
+    def verdicts(self, record: r.RecordSet) -> list[tuple[str, str]]:
+        """One ("endpoint" | "stale" | "unknown", endpoint id or target) per value or alias of the record."""
+        is_cname = record.record_type.upper() == "CNAME"
+        outcomes = [] if is_cname else [self._value(v) for v in record.values]
+        names = [record.alias_dns_name] if record.alias_dns_name else []
+        if is_cname:
+            names += list(record.values)
+        return outcomes + [self._name(n) for n in names]
+
+    def endpoint_ids(self, record: r.RecordSet) -> frozenset[str]:
+        """The live endpoints the record points to."""
+        return frozenset(target for verdict, target in self.verdicts(record) if verdict == "endpoint")
+
     def classify(self, record: r.RecordSet) -> tuple[str, str]:
-        """("endpoint" | "stale" | "unknown", the endpoint id or the target that decided it)."""
-        outcomes = [self._value(v) for v in record.values] if record.record_type.upper() != "CNAME" else []
-        targets = [record.alias_dns_name] if record.alias_dns_name else []
-        if record.record_type.upper() == "CNAME":
-            targets += list(record.values)
-        outcomes += [self._name(t) for t in targets]
+        """("endpoint" | "stale" | "unknown", the endpoint id or the target that decided it).
+
+        One endpoint value makes the record reach an endpoint; otherwise one value we cannot
+        check makes it unknown; only a record whose every value is checked and wrong is stale.
+        """
+        outcomes = self.verdicts(record)
         for wanted in ("endpoint", "unknown"):
             hit = next((o for o in outcomes if o[0] == wanted), None)
             if hit is not None:
