@@ -1,0 +1,229 @@
+"""IFE003 endpoint-bundle-incomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.paths import resolve_service
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+
+S3_GATEWAY = "s3 (gateway)"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The endpoints one feature needs; only a trigger member makes the VPC "use" the feature."""
+
+    name: str
+    slug: str
+    triggers: frozenset[str]
+    required: tuple[str, ...]
+    optional: Mapping[str, str] = field(default_factory=dict)  # member → when it is needed
+    notes: Mapping[str, str] = field(default_factory=dict)  # member → caveat when it is missing
+
+
+BUNDLES = (
+    Bundle("Session Manager / Run Command", "session-manager", frozenset({"ssmmessages", "ec2messages"}),
+           ("ssm", "ssmmessages"),
+           {"ec2messages": "required only for SSM Agent older than 3.3.40.0",
+            "kms": "needed when sessions are encrypted with a KMS key",
+            "logs": "needed to send session logs to CloudWatch Logs"}),
+    Bundle("ECR image pulls", "ecr", frozenset({"ecr.dkr"}), ("ecr.dkr", "ecr.api", S3_GATEWAY),
+           {"logs": "needed by the awslogs log driver"},
+           {"ecr.api": "Fargate platform version 1.3.0 or earlier needs only ecr.dkr",
+            S3_GATEWAY: "image layers are downloaded from S3, and an S3 interface endpoint does not serve them"}),
+    Bundle("ECS container instances (EC2 launch type)", "ecs", frozenset({"ecs-agent", "ecs-telemetry"}),
+           ("ecs", "ecs-agent", "ecs-telemetry")),
+)
+
+
+@rule(id="IFE003", name="endpoint-bundle-incomplete", severity=Severity.HIGH,
+      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS,
+             Part.PREFIX_LISTS, Part.NETWORK_INTERFACES),
+      references=(
+          "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+          "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
+          "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+          "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+      ),
+      seeds=("000", "002"))
+def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
+    """A VPC has some but not all of the endpoints a feature needs. A bundle is triggered only
+    by its trigger members: Session Manager / Run Command (`ssmmessages` or `ec2messages`;
+    requires `ssm`, `ssmmessages`), ECR image pulls (`ecr.dkr`; requires `ecr.dkr`, `ecr.api`
+    and an S3 gateway endpoint routed for the client subnets) and ECS container instances
+    (`ecs-agent` or `ecs-telemetry`; requires `ecs`, `ecs-agent`, `ecs-telemetry`).
+
+    A missing required member is **high** when a client subnet is isolated (the feature is
+    broken there), **medium** when every client subnet has internet egress (traffic silently
+    leaves through NAT / TGW instead), and not evaluated when a client subnet cannot be
+    classified. A missing optional member (`ec2messages` for SSM Agent < 3.3.40.0, `kms`,
+    `logs`) is **info**. Client subnets are those holding workload ENIs; a VPC without workloads
+    is judged on its private subnets, and the finding says so.
+
+    ## Why it matters
+    Each member serves a different hostname. In an isolated subnet, the agent or container
+    runtime cannot reach the missing one at all: Session Manager sessions do not open, managed
+    nodes go offline, image pulls fail with `CannotPullContainerError`, ECS container instances
+    never register. With internet egress the feature works, but the missing member's traffic
+    bypasses the endpoints through NAT (paid per GB) — usually not what the endpoints were for.
+
+    ## How to fix
+    Create the missing interface endpoints (private DNS on) in the client subnets' AZs, with a
+    security group that allows TCP 443 from the clients:
+
+    ```
+    aws ec2 create-vpc-endpoint --vpc-id <vpc-id> --vpc-endpoint-type Interface \\
+        --service-name com.amazonaws.<region>.<missing-service> \\
+        --subnet-ids <subnet-id-per-az> --security-group-ids <endpoint-sg-id> --private-dns-enabled
+    ```
+
+    For ECR, create (or route) the S3 gateway endpoint for the client subnets' route tables:
+
+    ```
+    aws ec2 create-vpc-endpoint --vpc-id <vpc-id> --vpc-endpoint-type Gateway \\
+        --service-name com.amazonaws.<region>.s3 --route-table-ids <client-route-table-ids>
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <s3-gateway-vpce-id> \\
+        --add-route-table-ids <client-route-table-id>
+    ```
+    """
+    view = ctx.view
+    for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
+        present = _members(view, vpc_id)
+        vpc = view.vpcs.get(vpc_id)
+        ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
+        for bundle in BUNDLES:
+            triggered_by = sorted(bundle.triggers & present)
+            if not triggered_by:
+                continue
+            yield from _required(ctx, view, vpc_id, ref, bundle, present, triggered_by)
+            missing_optional = [m for m in bundle.optional if m not in present]
+            if missing_optional:
+                details = "; ".join(f"{m}: {bundle.optional[m]}" for m in missing_optional)
+                yield ctx.finding(
+                    ref, f"VPC {vpc_id} uses {bundle.name} endpoints ({', '.join(triggered_by)}) without the "
+                         f"optional {', '.join(missing_optional)} endpoint(s) — {details}.",
+                    severity=Severity.INFO, discriminator=f"{bundle.slug}:optional",
+                    evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional))
+
+
+def _members(view: NetworkView, vpc_id: str) -> set[str]:
+    """Service keys of the VPC's live same-Region AWS-service interface endpoints (+ "s3 (gateway)")."""
+    keys: set[str] = set()
+    for endpoint in view.endpoints_of(vpc_id):
+        if view.endpoint_ended(endpoint):
+            continue
+        info = view.service(endpoint)
+        if not info.is_aws_service or info.region != view.region_name:
+            continue
+        if endpoint.endpoint_type == "Interface":
+            keys.add(info.key)
+        elif endpoint.endpoint_type == "Gateway" and info.key == "s3":
+            keys.add(S3_GATEWAY)
+    return keys
+
+
+@dataclass(frozen=True)
+class _Clients:
+    subnets: tuple[r.Subnet, ...]
+    assumed: bool  # no workload ENIs: the VPC's private subnets stand in for clients
+
+
+def _clients(view: NetworkView, vpc_id: str) -> _Clients:
+    found = view.client_subnets(vpc_id)
+    if found:
+        return _Clients(found, False)
+    return _Clients(view.private_subnets(vpc_id) or view.subnets_of(vpc_id), True)
+
+
+def _egress(view: NetworkView, subnet: r.Subnet) -> str | None:
+    """'isolated', an internet egress class, or None when the subnet cannot be classified."""
+    if view.is_shared_from_other_account(subnet) or view.effective_route_table(subnet.subnet_id) is None:
+        return None
+    klass = view.internet_egress(subnet.subnet_id)
+    # An egress-only IGW carries IPv6 only; SDKs reach AWS services over IPv4 unless the subnet has no IPv4.
+    if klass is None or (klass == "eigw" and not subnet.ipv6_native):
+        return "isolated"
+    return klass
+
+
+def _s3_gateway_missing_for(view: NetworkView, subnets: tuple[r.Subnet, ...]) -> tuple[list[str], list[str]]:
+    """(subnets whose S3 traffic does not reach an S3 gateway endpoint of the VPC, subnets unknown)."""
+    missing: list[str] = []
+    unknown: list[str] = []
+    for subnet in subnets:
+        if view.is_shared_from_other_account(subnet):
+            unknown.append(subnet.subnet_id)
+            continue
+        outcomes, error = resolve_service(view, subnet, "s3")
+        if error:
+            unknown.append(subnet.subnet_id)
+            continue
+        if not all(o.delivers and o.kind == "vpce" and _is_s3_gateway(view, o.target_id, subnet.vpc_id)
+                   for o in outcomes):
+            missing.append(subnet.subnet_id)
+    return missing, unknown
+
+
+def _is_s3_gateway(view: NetworkView, endpoint_id: str | None, vpc_id: str) -> bool:
+    endpoint = view.endpoints.get(endpoint_id or "")
+    return (endpoint is not None and endpoint.vpc_id == vpc_id and endpoint.endpoint_type == "Gateway"
+            and view.service(endpoint).key == "s3")
+
+
+def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef, bundle: Bundle,
+              present: set[str], triggered_by: list[str]) -> Iterator[Finding]:
+    clients = _clients(view, vpc_id)
+    uses = f"VPC {vpc_id} has {bundle.name} endpoints ({', '.join(triggered_by)})"
+    if not clients.subnets:
+        yield ctx.not_evaluated(ref, f"{uses} but no subnets were collected", discriminator=f"{bundle.slug}:required")
+        return
+    affected: dict[str, list[str]] = {}  # missing member → affected subnet ids
+    unknown: set[str] = set()
+    for member in bundle.required:
+        if member == S3_GATEWAY:
+            missing, not_known = _s3_gateway_missing_for(view, clients.subnets)
+            unknown |= set(not_known)
+            if missing:
+                affected[member] = missing
+        elif member not in present:
+            affected[member] = [s.subnet_id for s in clients.subnets]
+    if not affected and not unknown:
+        return
+    classes = {s.subnet_id: _egress(view, s) for s in clients.subnets}
+    hit = sorted({sid for ids in affected.values() for sid in ids})
+    isolated = [sid for sid in hit if classes[sid] == "isolated"]
+    unknown |= {sid for sid in hit if classes[sid] is None}
+    who = "private subnets (no workload ENIs found, so all are assumed clients)" if clients.assumed \
+        else "client subnets"
+    missing_text = ", ".join(f"{m} ({bundle.notes[m]})" if m in bundle.notes else m for m in affected)
+    head = f"{uses} but is missing {missing_text}" if affected else uses
+    evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
+                             affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
+                             egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit])
+    if isolated:
+        yield ctx.finding(ref, f"{head}: {who} {', '.join(isolated)} are isolated (no internet egress), so the "
+                               "feature is broken there.", severity=Severity.HIGH,
+                          discriminator=f"{bundle.slug}:required", evidence=evidence)
+    elif unknown:
+        yield ctx.not_evaluated(ref, f"{head}; cannot classify "
+                                     f"{who} {', '.join(sorted(unknown))} (RAM-shared from another account, no "
+                                     "route table, or the S3 prefix list was not collected).",
+                                discriminator=f"{bundle.slug}:required")
+    else:
+        via = sorted({f"{classes[sid]}" for sid in hit})
+        assumed = " (egress beyond the VPC through a transit gateway, Cloud WAN or VGW is assumed)" \
+            if set(via) & {"tgw", "cloudwan", "vgw"} else ""
+        yield ctx.finding(ref, f"{head}: {who} {', '.join(hit)} have internet egress ({', '.join(via)}){assumed}, "
+                               "so calls to the missing services silently leave the VPC that way instead of "
+                               "using an endpoint.", severity=Severity.MEDIUM,
+                          discriminator=f"{bundle.slug}:required", evidence=evidence)

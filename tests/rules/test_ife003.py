@@ -1,0 +1,193 @@
+"""IFE003 endpoint-bundle-incomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from builders import REGION, RegionBuilder, standard_vpc
+from rulecheck import findings, triples
+from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import endpoint_bundle_incomplete as rule
+
+from vpcaudit.engine.rule import Status
+from vpcaudit.model.snapshot import Part, Snapshot
+
+ID = "IFE003"
+SSM_ALL = ("ssm", "ssmmessages", "ec2messages", "kms", "logs")
+
+
+def _isolated(keys: Iterable[str], *, s3_gateway_tables: int | None = None) -> tuple[RegionBuilder, str]:
+    """A VPC of three private subnets with workloads and no default route (isolated)."""
+    b = RegionBuilder()
+    vpc = b.vpc(name="isolated")
+    subnets, tables = [], []
+    for az in (1, 2, 3):
+        subnet = b.subnet(vpc, f"10.0.{az}.0/24", az=az)
+        tables.append(b.route_table(vpc, subnets=[subnet]))
+        b.workload(subnet)
+        subnets.append(subnet)
+    for key in keys:
+        b.interface_endpoint(vpc, key, subnets=subnets)
+    if s3_gateway_tables is not None:
+        b.gateway_endpoint(vpc, "s3", route_tables=tables[:s3_gateway_tables])
+    return b, vpc
+
+
+def _with_nat(keys: Iterable[str]) -> tuple[RegionBuilder, str]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    for key in keys:
+        b.interface_endpoint(ids["vpc"], key, subnets=ids["private"])
+    return b, str(ids["vpc"])
+
+
+Case = Callable[[], tuple[RegionBuilder, str]]
+
+
+def _ssm_alone() -> tuple[RegionBuilder, str]:
+    return _isolated(["ssm"])  # ssm alone (Parameter Store) does not trigger the bundle
+
+
+def _ssmmessages_without_ssm_isolated() -> tuple[RegionBuilder, str]:
+    return _isolated(["ssmmessages", "ec2messages", "kms", "logs"])
+
+
+def _ssmmessages_without_ssm_nat() -> tuple[RegionBuilder, str]:
+    return _with_nat(["ssmmessages", "ec2messages", "kms", "logs"])
+
+
+def _ssm_complete() -> tuple[RegionBuilder, str]:
+    return _isolated(SSM_ALL)
+
+
+def _ssm_without_optionals() -> tuple[RegionBuilder, str]:
+    return _isolated(["ssm", "ssmmessages"])
+
+
+def _ssm_region_mismatch() -> tuple[RegionBuilder, str]:
+    b, vpc = _isolated(["ssmmessages", "ec2messages", "kms", "logs"])
+    subnet = min(s for s in b.subnets)
+    # A cross-Region ssm endpoint does not serve this Region's agents.
+    b.service("ssm", name="com.amazonaws.us-west-2.ssm")
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet], service_name="com.amazonaws.us-west-2.ssm")
+    return b, vpc
+
+
+def _ecr_complete() -> tuple[RegionBuilder, str]:
+    return _isolated(["ecr.dkr", "ecr.api", "logs"], s3_gateway_tables=3)
+
+
+def _ecr_with_s3_interface_only() -> tuple[RegionBuilder, str]:
+    return _isolated(["ecr.dkr", "ecr.api", "logs", "s3"])
+
+
+def _ecr_gateway_on_two_of_three_tables() -> tuple[RegionBuilder, str]:
+    return _isolated(["ecr.dkr", "ecr.api", "logs"], s3_gateway_tables=2)
+
+
+def _ecr_dkr_only() -> tuple[RegionBuilder, str]:
+    return _isolated(["ecr.dkr", "logs"], s3_gateway_tables=3)
+
+
+def _ecs_fargate_only() -> tuple[RegionBuilder, str]:
+    return _isolated(["ecs"])
+
+
+def _ecs_agent_without_ecs_nat() -> tuple[RegionBuilder, str]:
+    return _with_nat(["ecs-agent", "ecs-telemetry"])
+
+
+def _shared_client_subnet() -> tuple[RegionBuilder, str]:
+    b, vpc = _with_nat(["ssmmessages", "ec2messages", "kms", "logs"])
+    shared = b.subnet(vpc, "10.0.50.0/24", az=1, owner_id="222222222222")
+    b.workload(shared)
+    return b, vpc
+
+
+def _no_workloads_isolated() -> tuple[RegionBuilder, str]:
+    b, vpc = _isolated(["ssmmessages", "ec2messages", "kms", "logs"])
+    for eni_id in [e for e, eni in b.enis.items() if eni.interface_type == "interface"]:
+        del b.enis[eni_id]
+    return b, vpc
+
+
+def _tgw_egress() -> tuple[RegionBuilder, str]:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": "tgw-0001"})
+    b.workload(subnet)
+    for key in ("ssmmessages", "ec2messages", "kms", "logs"):
+        b.interface_endpoint(vpc, key, subnets=[subnet])
+    return b, vpc
+
+
+NE = "not_evaluated"
+CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
+    ("ssm alone does not trigger", _ssm_alone, set()),
+    ("isolated, ssm missing: high", _ssmmessages_without_ssm_isolated, {("session-manager:required", "high")}),
+    ("NAT egress, ssm missing: medium", _ssmmessages_without_ssm_nat, {("session-manager:required", "medium")}),
+    ("complete SSM bundle", _ssm_complete, set()),
+    ("optional members missing: info", _ssm_without_optionals, {("session-manager:optional", "info")}),
+    ("cross-Region ssm does not count", _ssm_region_mismatch, {("session-manager:required", "high")}),
+    ("complete ECR bundle", _ecr_complete, set()),
+    ("S3 interface endpoint does not serve ECR layers", _ecr_with_s3_interface_only, {("ecr:required", "high")}),
+    ("S3 gateway not routed for one client subnet", _ecr_gateway_on_two_of_three_tables,
+     {("ecr:required", "high")}),
+    ("ecr.dkr without ecr.api", _ecr_dkr_only, {("ecr:required", "high")}),
+    ("ecs alone (Fargate) does not trigger", _ecs_fargate_only, set()),
+    ("ECS agent endpoints without ecs", _ecs_agent_without_ecs_nat, {("ecs:required", "medium")}),
+    ("RAM-shared client subnet cannot be classified", _shared_client_subnet, {("session-manager:required", NE)}),
+    ("no workloads: private subnets stand in", _no_workloads_isolated, {("session-manager:required", "high")}),
+    ("TGW egress counts as internet egress", _tgw_egress, {("session-manager:required", "medium")}),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Case, expected: set[tuple[str, str]]) -> None:
+    b, vpc = build()
+    snapshot = b.snapshot()
+    statuses = {"not_evaluated" if sev == NE else "fail" for _, sev in expected}
+    assert triples(rule, snapshot) == {(ID, vpc, s) for s in statuses}
+    got = {(f.discriminator, NE if f.status is Status.NOT_EVALUATED else f.severity.value)
+           for f in findings(rule, snapshot)}
+    assert got == expected
+
+
+def test_not_evaluated_without_network_interfaces() -> None:
+    b, _ = _ssmmessages_without_ssm_isolated()
+    snapshot: Snapshot = b.snapshot(missing=[Part.NETWORK_INTERFACES])
+    assert triples(rule, snapshot) == {(ID, REGION, "not_evaluated")}
+
+
+def test_messages_name_members_subnets_and_caveats() -> None:
+    b, vpc = _ssmmessages_without_ssm_isolated()
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message.startswith(f"VPC {vpc} has Session Manager / Run Command endpoints (ec2messages, "
+                                      "ssmmessages) but is missing ssm")
+    assert "isolated (no internet egress)" in finding.message
+    assert finding.evidence["missing"] == ["ssm"]
+    assert len(finding.evidence["isolated_subnet_ids"]) == 3
+
+    b, _ = _ssm_without_optionals()
+    (info,) = findings(rule, b.snapshot())
+    assert "ec2messages: required only for SSM Agent older than 3.3.40.0" in info.message
+
+    b, _ = _ecr_dkr_only()
+    (ecr,) = findings(rule, b.snapshot())
+    assert "ecr.api (Fargate platform version 1.3.0 or earlier needs only ecr.dkr)" in ecr.message
+
+    b, _ = _ecr_gateway_on_two_of_three_tables()
+    (gw,) = findings(rule, b.snapshot())
+    third = max(s for s in b.subnets)
+    assert gw.evidence["affected_subnet_ids"] == [third]
+    assert "an S3 interface endpoint does not serve them" in gw.message
+
+    b, _ = _no_workloads_isolated()
+    (assumed,) = findings(rule, b.snapshot())
+    assert "no workload ENIs found" in assumed.message and assumed.evidence["clients_assumed"] is True
+
+    b, _ = _tgw_egress()
+    (tgw,) = [f for f in findings(rule, b.snapshot()) if f.severity.value == "medium"]
+    assert "transit gateway" in tgw.message
+
