@@ -1,0 +1,150 @@
+"""DNS004 phz-shadows-service-name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.dns import (
+    EndpointTargets,
+    answering_records,
+    authority,
+    covers,
+    endpoint_targets,
+    service_hostnames,
+)
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+
+# How many hostnames a message and the evidence list; the counts are always complete.
+SHOWN_IN_MESSAGE = 3
+SHOWN_IN_EVIDENCE = 20
+
+
+@rule(id="DNS004", name="phz-shadows-service-name", severity=Severity.MEDIUM,
+      needs=(Part.VPCS, Part.HOSTED_ZONES, Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES, Part.NETWORK_INTERFACES,
+             Part.RESOLVER_RULES),
+      references=(
+          "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html",
+          "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/"
+          "centralized-access-to-vpc-private-endpoints.html",
+          "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-domain-name-matches.html",
+      ),
+      seeds=("000",))
+def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
+    """A private hosted zone associated with the VPC answers AWS service hostnames of the Region wrongly.
+
+    The zone is named as, or as a parent of, a service's default hostname (`ssm.<region>.amazonaws.com`,
+    `<region>.amazonaws.com`), it is what Route 53 Resolver consults for that name from this VPC
+    (no more specific zone, endpoint private DNS or forwarding rule), and it either has no record
+    for the name — Resolver answers NXDOMAIN — or its record points to no address or DNS name of
+    any existing interface endpoint (a stale centralized-endpoint zone). Records pointing at
+    addresses outside every scanned VPC, or at endpoints not in the snapshot, cannot be judged
+    and are reported as not evaluated.
+
+    ## Why it matters
+    When a private hosted zone matches a query's name, Resolver never falls back to public DNS:
+    a service name the zone holds no record for gets NXDOMAIN, so SDKs in the VPC cannot reach
+    that service at all — through an endpoint or through NAT. A parent zone such as
+    `<region>.amazonaws.com` created for one service silently breaks every other service of the
+    Region. A record left pointing at a deleted hub endpoint sends clients to addresses where
+    nothing answers.
+
+    ## How to fix
+    Name the zone exactly after the one service hostname it serves, and point its apex at a live
+    interface endpoint (alias to the endpoint's regional DNS name):
+
+    ```
+    aws route53 change-resource-record-sets --hosted-zone-id <zone-id> --change-batch \\
+        '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"<service-hostname>","Type":"A",
+        "AliasTarget":{"HostedZoneId":"<endpoint-dns-hosted-zone-id>","DNSName":"<endpoint-regional-dns-name>",
+        "EvaluateTargetHealth":false}}}]}'
+    ```
+
+    If the zone is left over from a removed endpoint, detach it from the VPC (or delete it):
+
+    ```
+    aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id <zone-id> --vpc VPCRegion=<region>,VPCId=<vpc-id>
+    ```
+
+    Check from an instance in the VPC:
+
+    ```
+    nslookup <service-hostname>
+    ```
+    """
+    view = ctx.view
+    catalogue = service_hostnames(view)
+    targets: EndpointTargets | None = None
+    for vpc_id in sorted(view.vpcs):
+        for zone in sorted(view.hosted_zones_of(vpc_id), key=lambda z: z.hosted_zone_id):
+            answered = [h for h in catalogue if _zone_answers(ctx, vpc_id, zone, h)]
+            if not answered:
+                continue
+            ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
+            if not zone.record_sets_collected:
+                yield ctx.not_evaluated(ref, f"private hosted zone {zone.name} answers {len(answered)} AWS service "
+                                             f"hostname(s) from {vpc_id} (e.g. {answered[0]}), but its records were "
+                                             "not collected", discriminator=vpc_id)
+                continue
+            targets = targets or endpoint_targets(ctx.snapshot)
+            missing, stale, unknown = _judge(zone, answered, targets)
+            if not missing and not stale:
+                if unknown:
+                    yield ctx.not_evaluated(ref, f"records of {zone.name} point outside the scanned estate: "
+                                                 f"{'; '.join(unknown[:SHOWN_IN_MESSAGE])}", discriminator=vpc_id)
+                continue
+            yield ctx.finding(ref, _message(zone, vpc_id, missing, stale), discriminator=vpc_id,
+                              evidence=evidence_dict(
+                                  zone=zone.name, hostnames_answered=len(answered),
+                                  hostnames_without_record=len(missing),
+                                  without_record=missing[:SHOWN_IN_EVIDENCE] or None,
+                                  stale_records=stale[:SHOWN_IN_EVIDENCE] or None,
+                                  not_checked=unknown[:SHOWN_IN_EVIDENCE] or None))
+
+
+def _zone_answers(ctx: RuleContext, vpc_id: str, zone: r.HostedZone, hostname: str) -> bool:
+    """The zone covers the hostname and is what Resolver consults for it from this VPC."""
+    if not covers(zone.name, hostname):
+        return False
+    answer = authority(ctx.view, vpc_id, hostname)
+    return answer.kind == "zone" and answer.zone is not None and answer.zone.hosted_zone_id == zone.hosted_zone_id
+
+
+def _judge(zone: r.HostedZone, hostnames: list[str],
+           targets: EndpointTargets) -> tuple[list[str], list[str], list[str]]:
+    """Hostnames without a record, with a stale record, and with a record we cannot check."""
+    missing: list[str] = []
+    stale: list[str] = []
+    unknown: list[str] = []
+    for hostname in hostnames:
+        records = answering_records(zone, hostname)
+        if not records:
+            missing.append(hostname)
+            continue
+        verdicts = [targets.classify(rs) for rs in records]
+        if any(v == "endpoint" for v, _ in verdicts):
+            continue
+        described = ", ".join(target for _, target in verdicts)
+        if any(v == "unknown" for v, _ in verdicts):
+            unknown.append(f"{hostname} → {described}")
+        else:
+            stale.append(f"{hostname} → {described}")
+    return missing, stale, unknown
+
+
+def _message(zone: r.HostedZone, vpc_id: str, missing: list[str], stale: list[str]) -> str:
+    parts = []
+    if missing:
+        shown = ", ".join(missing[:SHOWN_IN_MESSAGE]) + (f" and {len(missing) - SHOWN_IN_MESSAGE} more"
+                                                         if len(missing) > SHOWN_IN_MESSAGE else "")
+        parts.append(f"has no record for {len(missing)} AWS service hostname(s) it shadows ({shown}): Resolver "
+                     "answers NXDOMAIN, so those services are unreachable by name")
+    if stale:
+        parts.append(f"points {len(stale)} service hostname(s) at no existing interface endpoint "
+                     f"({'; '.join(stale[:SHOWN_IN_MESSAGE])})")
+    return f"Private hosted zone {zone.name} ({zone.hosted_zone_id}) associated with {vpc_id} {' and '.join(parts)}"

@@ -1,0 +1,140 @@
+"""DNS004 phz-shadows-service-name: a customer zone that answers AWS service names with NXDOMAIN or stale data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from builders import REGION, RegionBuilder
+from rulecheck import findings, triples
+from vpcaudit.rules.dns.dns004_phz_shadows_service_name import phz_shadows_service_name as rule
+
+from vpcaudit.model import resources as r
+from vpcaudit.model.snapshot import Part, Snapshot
+
+Expected = set[tuple[str, str, str]]
+Case = Callable[[], tuple[Snapshot, Expected]]
+PARENT = f"{REGION}.amazonaws.com"
+SSM, STS, KMS = (f"{k}.{PARENT}" for k in ("ssm", "sts", "kms"))
+
+
+def _estate() -> tuple[RegionBuilder, str, str, str]:
+    """A hub VPC with an ssm endpoint (private DNS off, shared by zone) and a spoke VPC."""
+    b = RegionBuilder()
+    for key in ("ssm", "sts", "kms"):
+        b.service(key)
+    hub = b.vpc("10.0.0.0/16", name="hub")
+    endpoint = b.interface_endpoint(hub, "ssm", subnets=[b.subnet(hub, "10.0.1.0/24")], private_dns=False)
+    spoke = b.vpc("10.1.0.0/16", name="spoke")
+    b.subnet(spoke, "10.1.1.0/24")
+    return b, hub, spoke, endpoint
+
+
+def _alias_to(b: RegionBuilder, endpoint: str, name: str = SSM) -> r.RecordSet:
+    return r.RecordSet(name, "A", (), b.endpoints[endpoint].dns_entries[0].dns_name)
+
+
+def centralized_zone_done_right() -> tuple[Snapshot, Expected]:
+    b, hub, spoke, endpoint = _estate()
+    b.hosted_zone(SSM, [hub, spoke], [_alias_to(b, endpoint)])
+    return b.snapshot(), set()
+
+
+def parent_zone_shadows_other_services() -> tuple[Snapshot, Expected]:
+    b, _, spoke, endpoint = _estate()
+    zone = b.hosted_zone(PARENT, [spoke], [_alias_to(b, endpoint)])
+    return b.snapshot(), {("DNS004", zone, "fail")}
+
+
+def exact_zone_without_record() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    zone = b.hosted_zone(SSM, [spoke])
+    return b.snapshot(), {("DNS004", zone, "fail")}
+
+
+def record_to_a_deleted_endpoint() -> tuple[Snapshot, Expected]:
+    b, hub, spoke, _ = _estate()
+    gone = b.interface_endpoint(hub, "sts", subnets=[b.subnet(hub, "10.0.2.0/24")], private_dns=False,
+                                state="deleted")
+    zone = b.hosted_zone(STS, [spoke], [_alias_to(b, gone, STS)])
+    return b.snapshot(), {("DNS004", zone, "fail")}
+
+
+def record_to_a_scanned_address_that_is_no_endpoint() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    zone = b.hosted_zone(SSM, [spoke], [r.RecordSet(SSM, "A", ("10.0.1.250",), None)])
+    return b.snapshot(), {("DNS004", zone, "fail")}
+
+
+def record_outside_the_scanned_estate() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    zone = b.hosted_zone(SSM, [spoke], [r.RecordSet(SSM, "A", ("172.31.5.10",), None)])
+    return b.snapshot(), {("DNS004", zone, "not_evaluated")}
+
+
+def parent_zone_fully_served_by_private_dns() -> tuple[Snapshot, Expected]:
+    """Every service name the zone covers is answered by a more specific endpoint zone."""
+    b = RegionBuilder()
+    b.service("ssm")
+    vpc = b.vpc("10.0.0.0/16")
+    b.interface_endpoint(vpc, "ssm", subnets=[b.subnet(vpc, "10.0.1.0/24")])
+    b.hosted_zone(PARENT, [vpc])
+    return b.snapshot(), set()
+
+
+def unrelated_zone() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    b.hosted_zone("corp.internal", [spoke])
+    return b.snapshot(), set()
+
+
+def forwarding_rule_wins_on_the_same_name() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    b.hosted_zone(PARENT, [spoke])
+    b.resolver_rule(spoke, PARENT)
+    return b.snapshot(), set()
+
+
+def records_not_collected() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    b.zones.append(r.HostedZone("Z9", PARENT, (r.VpcAssociation(spoke, REGION),), (), False))
+    return b.snapshot(), {("DNS004", "Z9", "not_evaluated")}
+
+
+def endpoint_services_denied() -> tuple[Snapshot, Expected]:
+    b, _, spoke, _ = _estate()
+    b.hosted_zone(SSM, [spoke])
+    return b.snapshot(missing=[Part.ENDPOINT_SERVICES]), {("DNS004", REGION, "not_evaluated")}
+
+
+CASES: list[Case] = [centralized_zone_done_right, parent_zone_shadows_other_services, exact_zone_without_record,
+                     record_to_a_deleted_endpoint, record_to_a_scanned_address_that_is_no_endpoint,
+                     record_outside_the_scanned_estate, parent_zone_fully_served_by_private_dns, unrelated_zone,
+                     forwarding_rule_wins_on_the_same_name, records_not_collected, endpoint_services_denied]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
+def test_dns004(case: Case) -> None:
+    snapshot, expected = case()
+    assert triples(rule, snapshot) == expected
+
+
+def test_dns004_parent_zone_lists_the_names_it_breaks() -> None:
+    snapshot, _ = parent_zone_shadows_other_services()
+    (finding,) = findings(rule, snapshot)
+    assert finding.severity.value == "medium"
+    assert PARENT in finding.message and "NXDOMAIN" in finding.message
+    assert finding.evidence["without_record"] == [KMS, STS]  # ssm has its alias to the live endpoint
+    assert finding.evidence["hostnames_answered"] == 3
+
+
+def test_dns004_stale_record_names_the_missing_target() -> None:
+    snapshot, _ = record_to_a_scanned_address_that_is_no_endpoint()
+    (finding,) = findings(rule, snapshot)
+    assert f"{SSM} → 10.0.1.250" in finding.message
+
+
+def test_dns004_zone_shared_by_two_vpcs_reports_each_vpc() -> None:
+    b, hub, spoke, _ = _estate()
+    b.hosted_zone(SSM, [hub, spoke])
+    assert sorted(f.resource.vpc_id or "" for f in findings(rule, b.snapshot())) == sorted([hub, spoke])
