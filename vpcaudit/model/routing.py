@@ -128,21 +128,46 @@ class RouteIndex:
         return Outcome(cidr, winner.route.target_kind, winner.route.target_id, active, winner, contenders, reason)
 
     def resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
-        """Outcomes for every part of ``cidr``: the covering route plus more specific carve-outs."""
+        """Outcomes for every part of ``cidr``: the covering route plus more specific carve-outs.
+
+        A CIDR whose addresses are all carved away by more specific routes has no outcome of its
+        own: reporting it would invent a path no packet takes (e.g. a prefix-list CIDR split into
+        two halves that both go to the NAT gateway is not "partly via the endpoint").
+        """
         target = parse_network(cidr)
-        outcomes = [self.resolve(cidr)]
         if target is None:
-            return tuple(outcomes)
-        inner = sorted({str(c.network) for c in self.candidates
+            return (self.resolve(cidr),)
+        inner = sorted({c.network for c in self.candidates
                         if c.network.version == target.version and c.network != target
-                        and c.network.subnet_of(target)})  # type: ignore[arg-type]
-        outcomes.extend(self.resolve(sub) for sub in inner)
-        return tuple(outcomes)
+                        and c.network.subnet_of(target)},  # type: ignore[arg-type]
+                       key=lambda n: (n.network_address, n.prefixlen))
+        parts = [target, *inner]
+        return tuple(self.resolve(str(net)) for net in parts if _has_uncovered_part(net, inner))
 
     def default_route(self, ipv6: bool = False) -> Route | None:
-        """The ``0.0.0.0/0`` (or ``::/0``) static route, if any."""
-        wanted = "::/0" if ipv6 else "0.0.0.0/0"
-        return next((r for r in self.table.routes if r.destination == wanted), None)
+        """The route that carries ``0.0.0.0/0`` (or ``::/0``): a static one beats a prefix-list
+        entry, which beats a propagated one (AWS route priority). None when there is none or
+        when equal-ranked routes lead to different targets (see :meth:`resolve`)."""
+        winner = self.resolve("::/0" if ipv6 else "0.0.0.0/0").winner
+        return winner.route if winner is not None else None
+
+
+def _has_uncovered_part(net: Network, inner: list[Network]) -> bool:
+    """Is some address of ``net`` not inside a strictly more specific network of ``inner``?"""
+    remaining: list[Network] = [net]
+    for child in inner:
+        if child == net or child.version != net.version or not child.subnet_of(net):  # type: ignore[arg-type]
+            continue
+        pieces: list[Network] = []
+        for part in remaining:
+            if child.subnet_of(part):  # type: ignore[arg-type]
+                pieces.extend(part.address_exclude(child))  # type: ignore[arg-type]
+            elif not part.subnet_of(child):  # type: ignore[arg-type]
+                pieces.append(part)
+        remaining = pieces
+        if not remaining:
+            return False
+    return True
 
 
 def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate]) -> str:
