@@ -192,8 +192,11 @@ class NetworkView:
             table = self.effective_route_table(current)
             if table is None:
                 return Egress("none", None, None, tuple(hops), "no route table")
-            route = self.route_index(table).default_route(ipv6)
             family = "::/0" if ipv6 else "0.0.0.0/0"
+            outcome = self.route_index(table).resolve(family)
+            if outcome.kind == "ambiguous":  # never guess which target AWS picks
+                return Egress("other", None, table.route_table_id, tuple(hops), f"{family}: {outcome.reason}")
+            route = outcome.winner.route if outcome.winner is not None else None
             if route is None:
                 return Egress("none", None, table.route_table_id, tuple(hops), f"no {family} route")
             if route.state != "active":
@@ -208,10 +211,11 @@ class NetworkView:
                 hops.append(route.target_id)
                 current = endpoint.subnet_ids[0]
                 continue
+            if kind in ("igw", "eigw") and self._bpa_blocks(subnet_id):
+                # Bidirectional BPA blocks IPv4 and IPv6 through internet and egress-only gateways.
+                return Egress("none", route.target_id, table.route_table_id, tuple(hops),
+                              f"VPC Block Public Access blocks this subnet's {family} traffic to {route.target_id}")
             if kind == "igw":
-                if not ipv6 and self._bpa_blocks(subnet_id):
-                    return Egress("none", route.target_id, table.route_table_id, tuple(hops),
-                                  "VPC Block Public Access blocks this subnet's internet gateway traffic")
                 return Egress("igw", route.target_id, table.route_table_id, tuple(hops))
             if kind == "nat":
                 nat = self.nat_gateways.get(route.target_id)
