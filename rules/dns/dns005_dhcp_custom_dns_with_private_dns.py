@@ -1,0 +1,113 @@
+"""DNS005 dhcp-custom-dns-with-private-dns."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.dns import named_endpoints
+from vpcaudit.model.routing import parse_network
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+
+AMAZON_PROVIDED = "amazonprovideddns"
+# The Route 53 Resolver's link-local addresses (AWS: "Amazon DNS server").
+RESOLVER_LINK_LOCAL = frozenset({ipaddress.ip_address("169.254.169.253"), ipaddress.ip_address("fd00:ec2::253")})
+# moto reports the default options set as the literal "default"; AWS's default set is AmazonProvidedDNS.
+DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
+
+
+@rule(id="DNS005", name="dhcp-custom-dns-with-private-dns", severity=Severity.MEDIUM,
+      needs=(Part.VPCS, Part.DHCP_OPTIONS, Part.VPC_ENDPOINTS, Part.HOSTED_ZONES),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+          "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+      ))
+def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
+    """A VPC relying on private DNS or private hosted zones hands out DNS servers other than the Amazon resolver.
+
+    Fires when the VPC has endpoints with private DNS on or associated private hosted zones, and
+    its DHCP options set's `domain-name-servers` include neither `AmazonProvidedDNS` nor an
+    address of the Amazon resolver itself (169.254.169.253, fd00:ec2::253, or the primary VPC
+    CIDR's base + 2, which AWS documents as the same Route 53 Resolver).
+
+    ## Why it matters
+    Endpoint private DNS and private hosted zones are answered only by the VPC's Route 53
+    Resolver. Instances that use your own DNS servers see the endpoint's private addresses only
+    if those servers forward the AWS service domains (and your private zones) to the VPC
+    resolver or to a Route 53 Resolver inbound endpoint. Without that forwarding, SDK traffic
+    silently resolves to public service addresses and goes out through NAT — or fails in
+    isolated subnets — while the endpoints sit idle.
+
+    ## How to fix
+    Verify that the custom DNS servers forward `amazonaws.com` (and every private zone's domain)
+    to a Route 53 Resolver inbound endpoint or to the VPC resolver. Or hand out the Amazon
+    resolver first, keeping your servers for other names:
+
+    ```
+    aws ec2 create-dhcp-options --dhcp-configurations \\
+        "Key=domain-name-servers,Values=AmazonProvidedDNS,<your-dns-server-ip>"
+    aws ec2 associate-dhcp-options --dhcp-options-id <new-dopt-id> --vpc-id <vpc-id>
+    ```
+
+    Instances pick up the new servers when they renew their DHCP lease (or reboot). Check from
+    an instance:
+
+    ```
+    nslookup ssm.<region>.amazonaws.com
+    ```
+    """
+    view = ctx.view
+    for vpc_id in sorted(view.vpcs):
+        vpc = view.vpcs[vpc_id]
+        private_dns = [e for e in named_endpoints(view, vpc_id) if e.private_dns_enabled]
+        zones = view.hosted_zones_of(vpc_id)
+        options_id = vpc.dhcp_options_id or ""
+        if (not private_dns and not zones) or options_id in DEFAULT_OPTIONS_IDS:
+            continue
+        ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags))
+        options = view.dhcp_options.get(options_id)
+        if options is None:
+            yield ctx.not_evaluated(ref, f"DHCP options set {options_id} of {vpc_id} is not in the snapshot")
+            continue
+        if _uses_amazon_resolver(vpc, options):
+            continue
+        servers = ", ".join(options.domain_name_servers) or "none"
+        depends = []
+        if private_dns:
+            depends.append("private DNS of " + ", ".join(
+                f"{e.vpc_endpoint_id} ({view.service(e).key})" for e in private_dns))
+        if zones:
+            depends.append("private hosted zone(s) " + ", ".join(z.name for z in zones))
+        yield ctx.finding(
+            ref, f"{vpc_id} uses DHCP options {options_id} whose domain-name-servers ({servers}) do not include "
+                 f"AmazonProvidedDNS: {' and '.join(depends)} resolve for clients only if those servers forward "
+                 "to the VPC resolver or an inbound Resolver endpoint — verify the forwarding",
+            evidence=evidence_dict(
+                dhcp_options_id=options_id, domain_name_servers=list(options.domain_name_servers),
+                private_dns_endpoints=[e.vpc_endpoint_id for e in private_dns] or None,
+                private_hosted_zones=[z.name for z in zones] or None))
+
+
+def _uses_amazon_resolver(vpc: r.Vpc, options: r.DhcpOptions) -> bool:
+    """AmazonProvidedDNS by name, or one of the addresses AWS documents for the same resolver."""
+    resolver = set(RESOLVER_LINK_LOCAL)
+    primary = parse_network(vpc.cidr_blocks[0]) if vpc.cidr_blocks else None
+    if primary is not None:
+        resolver.add(primary.network_address + 2)
+    for server in options.domain_name_servers:
+        if server.strip().lower() == AMAZON_PROVIDED:
+            return True
+        try:
+            if ipaddress.ip_address(server.strip()) in resolver:
+                return True
+        except ValueError:
+            continue
+    return False
