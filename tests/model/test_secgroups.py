@@ -12,7 +12,9 @@ from vpcaudit.model.secgroups import (
     cidr_routing,
     covers,
     describe_ports,
+    endpoint_label,
     endpoint_peer,
+    endpoints_by_group,
     group_allows,
     is_world,
     opens_beyond,
@@ -182,3 +184,18 @@ def test_cidr_routing_reports_non_delivering_parts() -> None:
     assert routing.remote == () and routing.elsewhere == ("172.16.0.0/12 → tgw tgw-1 (delivers nothing)",)
     isolated = cidr_routing(b.view(), subnet, "192.168.0.0/16")
     assert isolated is not None and isolated.elsewhere == ("192.168.0.0/16 → none",)
+
+
+def test_endpoints_by_group_lists_live_interface_endpoints_only() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    shared, own = b.security_group(vpc), b.security_group(vpc)
+    ssm = b.interface_endpoint(vpc, "ssm", subnets=[subnet], groups=[shared])
+    logs = b.interface_endpoint(vpc, "logs", subnets=[subnet], groups=[shared, own])
+    b.interface_endpoint(vpc, "kms", subnets=[subnet], groups=[own], state="deleted")
+    b.interface_endpoint(vpc, "gwlb", subnets=[subnet], groups=[own], endpoint_type="GatewayLoadBalancer")
+    view = b.view()
+    grouped = {g: [e.vpc_endpoint_id for e in eps] for g, eps in endpoints_by_group(view).items()}
+    assert grouped == {shared: [ssm, logs], own: [logs]}
+    assert endpoint_label(view, view.endpoints[ssm]) == f"{ssm} (ssm)"

@@ -170,6 +170,22 @@ def workload_groups(view: NetworkView) -> frozenset[str]:
     return frozenset(g for eni in view.interfaces.values() if view.is_workload(eni) for g in eni.group_ids)
 
 
+def endpoints_by_group(view: NetworkView) -> dict[str, tuple[r.VpcEndpoint, ...]]:
+    """Security group id → the interface endpoints carrying it (ended endpoints left out), sorted."""
+    out: dict[str, list[r.VpcEndpoint]] = {}
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
+            continue
+        for group_id in endpoint.group_ids:
+            out.setdefault(group_id, []).append(endpoint)
+    return {g: tuple(eps) for g, eps in sorted(out.items())}
+
+
+def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
+    """'vpce-0abc (ssm)': the id and the service key (or PrivateLink service name) readers look for."""
+    return f"{endpoint.vpc_endpoint_id} ({view.service(endpoint).key})"
+
+
 def endpoint_peer(view: NetworkView, endpoint: r.VpcEndpoint) -> Peer:
     """An endpoint as a destination: its ENI addresses (else its subnets' CIDRs) and its groups."""
     addresses: list[str] = []

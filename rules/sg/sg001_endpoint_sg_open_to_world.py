@@ -1,0 +1,88 @@
+"""SG001 endpoint-sg-open-to-world."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.secgroups import (
+    describe_ports,
+    endpoint_label,
+    endpoints_by_group,
+    ingress,
+    is_world,
+    peer_label,
+    remote_routes,
+    rule_cidr,
+)
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+
+@rule(id="SG001", name="endpoint-sg-open-to-world", severity=Severity.HIGH,
+      needs=(Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS, Part.ROUTE_TABLES),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+          "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
+      ),
+      seeds=("001",))
+def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
+    """A security group attached to an interface endpoint (AWS service or PrivateLink service)
+    allows inbound traffic from `0.0.0.0/0` or `::/0`. High when the VPC has active routes to
+    peered VPCs, transit gateways, Cloud WAN or virtual private gateways (VPN, Direct Connect),
+    medium otherwise. One finding per security group, listing its endpoints.
+
+    ## Why it matters
+    Endpoint network interfaces have no public address, so this is not internet exposure: it
+    means every network routed to the VPC — peered VPCs, TGW spokes, on-premises networks over
+    VPN or Direct Connect — can use the endpoint, and through it the service with whatever
+    credentials it holds. The seed documents list "endpoint security group allows 0.0.0.0/0"
+    among the common security mistakes; the endpoint policy is then the only control left.
+
+    ## How to fix
+    Replace the world-open rule with the client sources: the client security groups (best),
+    or the VPC / client subnet CIDRs, on the service port only:
+
+    ```
+    aws ec2 authorize-security-group-ingress --group-id <endpoint-sg-id> \\
+        --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<client-sg-id>}]'
+    aws ec2 revoke-security-group-ingress --group-id <endpoint-sg-id> \\
+        --security-group-rule-ids <open-rule-id>
+    ```
+    """
+    view = ctx.view
+    for group_id, endpoints in endpoints_by_group(view).items():
+        vpc_id = endpoints[0].vpc_id
+        group = view.security_groups.get(group_id)
+        labels = ", ".join(endpoint_label(view, e) for e in endpoints)
+        if group is None:
+            yield ctx.not_evaluated(ctx.ref("security-group", group_id, vpc_id),
+                                    f"{group_id} is attached to {labels} but was not collected")
+            continue
+        open_rules = [x for x in ingress(group) if is_world(rule_cidr(x))]
+        if not open_rules:
+            continue
+        opened = ", ".join(f"{describe_ports(x)} from {peer_label(x)}" for x in open_rules)
+        remote = remote_routes(view, vpc_id)
+        ref = ctx.ref("security-group", group_id, vpc_id, group.group_name or view.name_of(group.tags))
+        if remote:
+            shown = sorted({f"{route.target_id} ({route.destination})" for _, route in remote})
+            reach = (f"VPC {vpc_id} routes to {', '.join(shown[:5])}{' …' if len(shown) > 5 else ''}, so those "
+                     "networks (peered VPCs, transit gateway spokes, VPN / Direct Connect) can reach the endpoints")
+        else:
+            reach = (f"VPC {vpc_id} has no peering, transit gateway, Cloud WAN or VPN route today, but any network "
+                     "routed to it later can reach the endpoints")
+        yield ctx.finding(
+            ref,
+            f"Security group {group_id}, attached to interface endpoint(s) {labels}, allows inbound {opened}: "
+            f"{reach}. Endpoint interfaces have no public address; the exposure is to networks routed to the VPC.",
+            severity=Severity.HIGH if remote else Severity.MEDIUM,
+            evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints],
+                                   open_rules=[f"{x.rule_id}: {describe_ports(x)} from {peer_label(x)}"
+                                               for x in open_rules],
+                                   remote_routes=[f"{rt}: {route.destination} → {route.target_id}"
+                                                  for rt, route in remote]))

@@ -1,0 +1,106 @@
+"""SG001 endpoint-sg-open-to-world."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from builders import REGION, RegionBuilder, standard_vpc
+from rulecheck import findings, triples
+from vpcaudit.rules.sg.sg001_endpoint_sg_open_to_world import endpoint_sg_open_to_world as rule
+
+from vpcaudit.model.snapshot import Part
+
+ID = "SG001"
+OPEN_443 = ("tcp", 443, 443, "0.0.0.0/0")
+
+
+def _vpc(source: str = "0.0.0.0/0", *, remote: str | None = None, route_state: str = "active",
+         state: str = "available") -> tuple[RegionBuilder, str]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    sg = b.security_group(str(ids["vpc"]), name="endpoints", ingress=[("tcp", 443, 443, source)])
+    b.interface_endpoint(str(ids["vpc"]), "ssm", subnets=ids["private"], groups=[sg], state=state)
+    if remote:
+        b.route(ids["private_rt"][0], "172.16.0.0/12", remote, state=route_state)
+    return b, sg
+
+
+def _world_with_tgw() -> tuple[RegionBuilder, str]:
+    return _vpc(remote="tgw-0abc")
+
+
+def _world_with_peering() -> tuple[RegionBuilder, str]:
+    return _vpc(remote="pcx-0abc")
+
+
+def _world_without_remote_routes() -> tuple[RegionBuilder, str]:
+    return _vpc()
+
+
+def _ipv6_world() -> tuple[RegionBuilder, str]:
+    return _vpc("::/0")
+
+
+def _vpc_cidr_only() -> tuple[RegionBuilder, str]:
+    return _vpc("10.0.0.0/16", remote="tgw-0abc")
+
+
+def _blackholed_tgw_route() -> tuple[RegionBuilder, str]:
+    return _vpc(remote="tgw-0abc", route_state="blackhole")
+
+
+def _deleted_endpoint() -> tuple[RegionBuilder, str]:
+    return _vpc(remote="tgw-0abc", state="deleted")
+
+
+def _open_group_on_workloads_only() -> tuple[RegionBuilder, str]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    sg = b.security_group(str(ids["vpc"]), ingress=[OPEN_443])
+    b.workload(ids["public"][0], groups=[sg])
+    return b, sg
+
+
+def _group_not_collected() -> tuple[RegionBuilder, str]:
+    b, sg = _vpc()
+    del b.groups[sg]
+    return b, sg
+
+
+CASES: list[tuple[str, Callable[[], tuple[RegionBuilder, str]], str | None, str | None]] = [
+    ("world + TGW route: high", _world_with_tgw, "fail", "high"),
+    ("world + peering route: high", _world_with_peering, "fail", "high"),
+    ("world, no remote route: medium", _world_without_remote_routes, "fail", "medium"),
+    ("::/0 counts as the world", _ipv6_world, "fail", "medium"),
+    ("VPC CIDR source is fine", _vpc_cidr_only, None, None),
+    ("blackholed TGW route does not raise severity", _blackholed_tgw_route, "fail", "medium"),
+    ("deleted endpoint is not judged", _deleted_endpoint, None, None),
+    ("open group only on workloads", _open_group_on_workloads_only, None, None),
+    ("endpoint group not collected", _group_not_collected, "not_evaluated", None),
+]
+
+
+@pytest.mark.parametrize(("build", "status", "severity"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Callable[[], tuple[RegionBuilder, str]], status: str | None, severity: str | None) -> None:
+    b, sg = build()
+    snapshot = b.snapshot()
+    assert triples(rule, snapshot) == ({(ID, sg, status)} if status else set())
+    if severity:
+        assert [f.severity.value for f in findings(rule, snapshot)] == [severity]
+
+
+def test_not_evaluated_without_security_groups() -> None:
+    b, _ = _world_with_tgw()
+    assert triples(rule, b.snapshot(missing=[Part.SECURITY_GROUPS])) == {(ID, REGION, "not_evaluated")}
+
+
+def test_message_names_group_endpoint_rule_and_routes_never_internet() -> None:
+    b, sg = _world_with_tgw()
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.resource.resource_type == "security-group"
+    assert f"Security group {sg}, attached to interface endpoint(s) vpce-" in finding.message
+    assert "(ssm), allows inbound TCP 443 from 0.0.0.0/0" in finding.message
+    assert "tgw-0abc (172.16.0.0/12)" in finding.message
+    assert "internet-exposed" not in finding.message and "no public address" in finding.message
+    assert finding.evidence["remote_routes"][0].endswith("172.16.0.0/12 → tgw-0abc")
