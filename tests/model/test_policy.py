@@ -7,6 +7,7 @@ import urllib.parse
 from typing import Any
 
 import pytest
+from builders import REGION, RegionBuilder
 
 from vpcaudit.model.policy import (
     Policy,
@@ -15,6 +16,7 @@ from vpcaudit.model.policy import (
     grants_vpc_traffic,
     is_full_access,
     parse,
+    policy_scope,
     problems,
     source_ip_hazard,
 )
@@ -162,3 +164,24 @@ def test_grants_vpc_traffic() -> None:
     assert not grants_vpc_traffic(_statement(Effect="Deny", Condition={"StringEquals": {"aws:SourceVpc": "v"}}))
     assert not grants_vpc_traffic(_statement(Effect="Allow",
                                              Condition={"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}))
+
+
+def test_policy_scope_covers_aws_service_gateway_and_interface_endpoints_only() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    gateway = b.gateway_endpoint(vpc, "s3")
+    interface = b.interface_endpoint(vpc, "kms", subnets=[subnet])
+    no_policies = b.interface_endpoint(vpc, "ssmmessages", subnets=[subnet])
+    failed = b.interface_endpoint(vpc, "sts", subnets=[subnet], state="failed")
+    partner = b.service("vpce-svc-0abc", owner="222222222222", name=f"com.amazonaws.vpce.{REGION}.vpce-svc-0abc")
+    privatelink = b.interface_endpoint(vpc, "partner", subnets=[subnet], service_name=partner)
+    undescribed = b.interface_endpoint(vpc, "logs", subnets=[subnet], service_name=f"com.amazonaws.{REGION}.logs")
+    lattice = b.interface_endpoint(vpc, "sn", subnets=[subnet], endpoint_type="ServiceNetwork",
+                                   service_name=f"com.amazonaws.{REGION}.vpc-lattice")
+    view = b.view()
+    scope = {e: policy_scope(view, view.endpoints[e]) for e in view.endpoints}
+    assert scope[gateway] == (True, "") and scope[interface] == (True, "")
+    assert scope[no_policies] == scope[failed] == scope[privatelink] == scope[lattice] == (False, "")
+    judged, reason = scope[undescribed]
+    assert not judged and "were not collected" in reason

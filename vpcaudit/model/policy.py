@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vpcaudit.model.resources import decode_policy
+from vpcaudit.model.resources import VpcEndpoint, decode_policy
+
+if TYPE_CHECKING:
+    from vpcaudit.model.network import NetworkView
 
 VERSIONS = frozenset({"2008-10-17", "2012-10-17"})
 EFFECTS = frozenset({"Allow", "Deny"})
@@ -272,3 +275,27 @@ def grants_vpc_traffic(statement: Statement) -> bool:
     """An ``Allow`` that grants by a VPC-only key (``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:VpcSourceIp``)."""
     return statement.effect == "Allow" and any(
         c.key in VPC_CONTEXT_KEYS and not c.negated and not c.is_null_check for c in statement.conditions)
+
+
+# Endpoint types whose AWS-service endpoints carry endpoint policies (POL001/POL002 scope).
+POLICY_ENDPOINT_TYPES = frozenset({"Gateway", "Interface"})
+
+
+def policy_scope(view: NetworkView, endpoint: VpcEndpoint) -> tuple[bool, str]:
+    """Whether POL001/POL002 judge ``endpoint``: (judge, why not evaluated).
+
+    ``(True, "")``: an AWS-service gateway or interface endpoint whose service supports policies.
+    ``(False, "")``: out of scope — PrivateLink, GWLB, Resource or ServiceNetwork endpoints (AWS
+    allows full access there by design), ended endpoints, services without policy support.
+    ``(False, reason)``: in scope but the service's details were not collected, so policy support
+    is unknown: not evaluated.
+    """
+    if endpoint.endpoint_type not in POLICY_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
+        return False, ""
+    if not view.is_aws_service_endpoint(endpoint):
+        return False, ""
+    info = view.service(endpoint)
+    if not info.details_known:
+        return False, (f"details of service {endpoint.service_name} were not collected "
+                       "(DescribeVpcEndpointServices), so its endpoint-policy support is unknown")
+    return bool(info.policy_supported), ""

@@ -1,0 +1,111 @@
+"""POL001 endpoint-policy-full-access: the default policy on AWS-service endpoints that support policies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
+from rulecheck import findings, triples
+from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
+
+from vpcaudit.model.snapshot import Part, Snapshot
+
+Expected = set[tuple[str, str, str]]
+Case = Callable[[], tuple[Snapshot, Expected]]
+
+
+def _vpc(b: RegionBuilder) -> tuple[str, str]:
+    vpc = b.vpc("10.0.0.0/16")
+    return vpc, b.subnet(vpc, "10.0.1.0/24")
+
+
+def default_policies() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    gateway = b.gateway_endpoint(vpc, "s3", policy=FULL_ACCESS_POLICY)
+    interface = b.interface_endpoint(vpc, "kms", subnets=[subnet], policy=None)
+    return b.snapshot(), {("POL001", gateway, "fail"), ("POL001", interface, "fail")}
+
+
+def equivalent_spellings() -> tuple[Snapshot, Expected]:
+    """{"AWS": "*"}, one-element lists and a Sid are still the default."""
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    policy = json.dumps({"Statement": [{"Sid": "x", "Effect": "Allow", "Principal": {"AWS": "*"},
+                                        "Action": ["*"], "Resource": ["*"]}]})
+    endpoint = b.interface_endpoint(vpc, "kms", subnets=[subnet], policy=policy)
+    return b.snapshot(), {("POL001", endpoint, "fail")}
+
+
+def scoped_policy() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.gateway_endpoint(vpc, "s3", policy=SCOPED_POLICY)
+    b.interface_endpoint(vpc, "kms", subnets=[subnet], policy=SCOPED_POLICY)
+    return b.snapshot(), set()
+
+
+def service_without_policy_support() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "ssmmessages", subnets=[subnet], policy=None)
+    return b.snapshot(), set()
+
+
+def privatelink_and_lattice_endpoints() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    partner = b.service("vpce-svc-0abc", owner="222222222222", name=f"com.amazonaws.vpce.{REGION}.vpce-svc-0abc")
+    b.interface_endpoint(vpc, "partner", subnets=[subnet], service_name=partner, policy=None)
+    b.interface_endpoint(vpc, "sn", subnets=[subnet], endpoint_type="ServiceNetwork", policy=None,
+                         service_name=f"com.amazonaws.{REGION}.vpc-lattice")
+    return b.snapshot(), set()
+
+
+def invalid_policy_is_pol003s() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "kms", subnets=[subnet], policy="{broken")
+    return b.snapshot(), set()
+
+
+def deleted_endpoint() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "kms", subnets=[subnet], state="deleted")
+    return b.snapshot(), set()
+
+
+def service_details_missing() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    endpoint = b.interface_endpoint(vpc, "logs", subnets=[subnet], service_name=f"com.amazonaws.{REGION}.logs")
+    return b.snapshot(), {("POL001", endpoint, "not_evaluated")}
+
+
+def endpoint_services_denied() -> tuple[Snapshot, Expected]:
+    b = RegionBuilder()
+    vpc, _ = _vpc(b)
+    b.gateway_endpoint(vpc, "s3")
+    return b.snapshot(missing=[Part.ENDPOINT_SERVICES]), {("POL001", REGION, "not_evaluated")}
+
+
+CASES: list[Case] = [default_policies, equivalent_spellings, scoped_policy, service_without_policy_support,
+                     privatelink_and_lattice_endpoints, invalid_policy_is_pol003s, deleted_endpoint,
+                     service_details_missing, endpoint_services_denied]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
+def test_pol001(case: Case) -> None:
+    snapshot, expected = case()
+    assert triples(rule, snapshot) == expected
+
+
+def test_pol001_message_names_endpoint_service_and_how() -> None:
+    snapshot, _ = default_policies()
+    messages = sorted(f.message for f in findings(rule, snapshot))
+    assert messages[0].startswith("gateway endpoint vpce-") and "for s3" in messages[0]
+    assert "the default Allow * / * / * statement" in messages[0]
+    assert "interface endpoint" in messages[1] and "no policy document" in messages[1]
