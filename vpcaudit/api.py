@@ -95,6 +95,9 @@ class Plan:
         """What ``scan`` collects: exactly the selected rules' needs."""
         return needed_parts(self.selection.rules)
 
+    def run(self, snapshot: Snapshot) -> AuditResult:
+        return run(snapshot, self.selection.rules, self.settings)
+
 
 def load_rules(rules_dirs: Iterable[str | Path] = ()) -> Registry:
     return load_registry(rules_dirs)
@@ -136,8 +139,7 @@ def audit(snapshot: Snapshot, options: AuditOptions | None = None, *, registry: 
           now: dt.datetime | None = None) -> AuditResult:
     """Audit a snapshot (offline): rules needing opt-in data the snapshot lacks are set aside."""
     opts = options or AuditOptions()
-    p = plan(opts, requested_opt_in(snapshot), registry=registry, now=now)
-    return run(snapshot, p.selection.rules, p.settings)
+    return plan(opts, requested_opt_in(snapshot), registry=registry, now=now).run(snapshot)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions |
     if metrics_days is not None:
         kwargs["metrics_days"] = metrics_days
     outcome = collect_snapshot(session, list(regions), p.parts | opts.opt_in, **kwargs)
-    return ScanOutcome(outcome.snapshot, run(outcome.snapshot, p.selection.rules, p.settings), outcome.calls)
+    return ScanOutcome(outcome.snapshot, p.run(outcome.snapshot), outcome.calls)
 
 
 def exit_code(result: AuditResult, fail_on: Severity = Severity.HIGH, strict: bool = False) -> ExitCode:

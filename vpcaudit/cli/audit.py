@@ -19,11 +19,25 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.help import GroupedCommand, examples
+from vpcaudit.cli.options import (
+    AllRegionsOpt,
+    EndpointUrlOpt,
+    MetricsDaysOpt,
+    OptionError,
+    ProfileOpt,
+    RegionOpt,
+    StatsOpt,
+    WithOpt,
+    gaps,
+    resolve_target,
+    run_collection,
+)
+from vpcaudit.cli.options import QuietOpt as CollectQuietOpt
 from vpcaudit.cli.output import OutputError, Target, check_writable, plan_outputs, write_outputs
 from vpcaudit.config import ConfigError, load_config
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Severity
-from vpcaudit.model.snapshot import load
+from vpcaudit.model.snapshot import atomic_write_text, load, to_json
 
 CONFIG_HELP = "Defaults for the audit options can live in vpcaudit.toml or [tool.vpcaudit] in pyproject.toml."
 SELECTION = "Rule selection"
@@ -187,3 +201,81 @@ def audit(
         _fail(exc)
     finish(result, targets, options, quiet)
 
+
+
+SCAN_EXAMPLES = "\n\n".join((
+    examples(
+        ("vpcaudit scan", "Collect the profile's default region and audit it; summary on the terminal."),
+        ("vpcaudit scan --profile prod --all-regions -f html -o prod.html",
+         "Every enabled region of the 'prod' account, one HTML report."),
+        ("vpcaudit scan --select DNS --region eu-west-1",
+         "Only the DNS rules, so only the parts they need are collected (fewer API calls)."),
+        ("vpcaudit scan --with metrics -f json -f sarif -o out/ --snapshot-out out/snap.json",
+         "Include CloudWatch traffic (idle endpoints, data costs); keep the snapshot for a later audit."),
+        ("vpcaudit scan --endpoint-url http://127.0.0.1:5000 --region us-east-1",
+         "Against a moto server instead of AWS."),
+    ),
+    "Only the parts the selected rules need are collected; opt-in data (--with) only when asked. "
+    "Rules needing opt-in data that was not requested are not run (listed on stderr).",
+    CONFIG_HELP,
+    api.EXIT_CODES_HELP,
+))
+
+SnapshotOutOpt = Annotated[Path | None, typer.Option(
+    "--snapshot-out", metavar="FILE", help="Also save the collected snapshot, for `vpcaudit audit` later.",
+    rich_help_panel=OUTPUT, show_default=False)]
+
+
+@app.command(cls=GroupedCommand, epilog=SCAN_EXAMPLES)
+def scan(
+    profile: ProfileOpt = None,
+    region: RegionOpt = None,
+    all_regions: AllRegionsOpt = False,
+    endpoint_url: EndpointUrlOpt = None,
+    with_: WithOpt = None,
+    metrics_days: MetricsDaysOpt = 14,
+    stats: StatsOpt = False,
+    format: FormatOpt = None,
+    output: OutputOpt = None,
+    snapshot_out: SnapshotOutOpt = None,
+    quiet: CollectQuietOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    min_severity: MinSeverityOpt = None,
+    rules_dir: RulesDirOpt = None,
+    fail_on: FailOnOpt = Severity.HIGH,
+    strict: StrictOpt = False,
+    suppressions: SuppressionsOpt = None,
+    pricing: PricingOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Collect (read-only AWS calls) and audit in one go: only what the selected rules need."""
+    targets = prepare_outputs(format, output)
+    if snapshot_out is not None:
+        try:
+            check_writable([Target("json", snapshot_out)])
+        except OutputError as exc:
+            _fail(exc)
+    try:
+        target = resolve_target(profile, region, all_regions, endpoint_url, with_)
+        options = audit_options(select=select, ignore=ignore, min_severity=min_severity, fail_on=fail_on,
+                                strict=strict, suppressions=suppressions, pricing=pricing, rules_dir=rules_dir,
+                                opt_in=target.opt_in)
+        planned = api.plan(options, target.opt_in)
+    except (OptionError, *api.USAGE_ERRORS) as exc:
+        _fail(exc)
+    if not quiet and planned.selection.opt_in_skipped:
+        typer.echo("not run without --with: " + ", ".join(
+            f"{r.id} (needs {', '.join(p.value for p in r.needs if p.opt_in)})"
+            for r in planned.selection.opt_in_skipped), err=True)
+    outcome = run_collection(target, planned.parts | target.opt_in, quiet=quiet, stats=stats,
+                             metrics_days=metrics_days)
+    if snapshot_out is not None:
+        try:
+            atomic_write_text(snapshot_out, to_json(outcome.snapshot))
+        except OSError as exc:
+            _fail(f"cannot write {snapshot_out}: {exc.strerror or exc}")
+    if not quiet:
+        for line in gaps(outcome.snapshot):
+            typer.echo(f"not collected: {line}", err=True)
+    finish(planned.run(outcome.snapshot), targets, options, quiet)
