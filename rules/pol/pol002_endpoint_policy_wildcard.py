@@ -1,0 +1,100 @@
+"""POL002 endpoint-policy-wildcard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.policy import Policy, PolicyError, Statement, policy_scope
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+
+@rule(id="POL002", name="endpoint-policy-wildcard", severity=Severity.LOW,
+      needs=(Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html#vpc-endpoint-policies-gateway",
+          "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+      ),
+      seeds=("001",))
+def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
+    """An endpoint policy that is not full access still opens the endpoint to everyone, or names
+    principals a gateway endpoint ignores.
+
+    Same scope as POL001. Fires for an `Allow` statement with `Principal: *` and a wildcard
+    action (`*`, `svc:*`, or `NotAction`) or `Resource: *`, without a scoping condition
+    (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:PrincipalArn`,
+    `aws:ResourceOrgID`, `aws:ResourceOrgPaths`, `aws:ResourceAccount` tested with a positive,
+    non-`IfExists` operator and a value other than `*`). Also for a gateway-endpoint statement
+    whose principal is not `*`.
+
+    ## Why it matters
+    A statement that lets any principal perform any action (or touch any resource) through the
+    endpoint is full access in all but name: credentials from outside your organization can use
+    your private path to reach resources outside it. On gateway endpoints a named principal
+    (`"AWS": "<account-id>"` or `arn:aws:iam::<account-id>:root`) does not mean "every role of
+    the account": AWS documents that it grants only the account's root user, so the policy
+    silently blocks your workloads or does not do what it says.
+
+    ## How to fix
+    Keep `Principal: *` and scope the statement with a condition, e.g. your organization:
+
+    ```
+    {
+      "Version": "2012-10-17",
+      "Statement": [{
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["<service>:<Action>"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "<o-organization-id>"}}
+      }]
+    }
+    ```
+
+    On a gateway endpoint name principals with `aws:PrincipalArn`
+    (`"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::<account-id>:role/<role-name>"}`) instead of
+    the `Principal` element. Then apply it:
+
+    ```
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce-id> --policy-document file://endpoint-policy.json
+    ```
+    """
+    view = ctx.view
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        judged, _ = policy_scope(view, endpoint)  # POL001 reports the endpoints it cannot judge
+        if not judged or endpoint.policy_document is None:
+            continue
+        try:
+            policy = Policy.from_text(endpoint.policy_document)
+        except PolicyError:
+            continue  # POL003
+        if policy.problems() or policy.is_full_access():
+            continue  # POL003 / POL001
+        gateway = endpoint.endpoint_type == "Gateway"
+        issues = [text for s in policy.statements for text in _issues(s, gateway=gateway)]
+        if not issues:
+            continue
+        key = view.service(endpoint).key
+        yield ctx.finding(
+            ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags)),
+            f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {key} in {endpoint.vpc_id}: "
+            + "; ".join(issues),
+            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, issues=issues))
+
+
+def _issues(statement: Statement, *, gateway: bool) -> Iterator[str]:
+    if statement.effect == "Allow" and statement.principal_is_everyone and not statement.scoping_conditions:
+        wide = [f"Action {', '.join(statement.wildcard_actions)}"] if statement.wildcard_actions else []
+        if statement.resource_is_wildcard:
+            wide.append("Resource *")
+        if wide:
+            yield (f"{statement.label} allows Principal * with {' and '.join(wide)} and no scoping condition "
+                   "(aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:ResourceOrgID…)")
+    if gateway and not statement.principal_is_star:
+        yield (f"{statement.label} names a principal other than *: on a gateway endpoint that applies to the "
+               "account root user only — use Principal * with an aws:PrincipalArn condition")
