@@ -317,6 +317,12 @@ class RegionBuilder:
         return NetworkView.build(snap.accounts[0], snap.accounts[0].regions[0])
 
 
+def multi_account_snapshot(*builders: RegionBuilder) -> Snapshot:
+    """One snapshot of several accounts (e.g. a VPC owner and a participant of a shared VPC)."""
+    accounts = tuple(b.snapshot().accounts[0] for b in builders)
+    return replace(builders[0].snapshot(), accounts=accounts)
+
+
 def _az_prefix(region: str) -> str:
     parts = region.split("-")
     return f"{parts[0][:2]}{''.join(p[0] for p in parts[1:-1])}{parts[-1]}"
