@@ -101,6 +101,14 @@ class RegionBuilder:
                                            tuple(ipv6_cidrs), False, False, _tags(name))
         return subnet_id
 
+    def shared_vpc(self, owner_id: str, cidr: str = "10.0.0.0/16", *,
+                   subnets: Iterable[tuple[str, int]] = ()) -> tuple[str, list[str]]:
+        """A VPC shared to this account through RAM, as a participant sees it: the VPC and the
+        shared subnets ``(cidr, az)`` owned by ``owner_id``, none of the owner's route tables or NACLs."""
+        vpc_id = self.new_id("vpc")
+        self.vpcs[vpc_id] = r.Vpc(vpc_id, owner_id, (cidr,), (), False, None, "available", (), True, True)
+        return vpc_id, [self.subnet(vpc_id, c, az=az, owner_id=owner_id) for c, az in subnets]
+
     def main_route_table(self, vpc_id: str) -> str:
         return next(t.route_table_id for t in self.route_tables.values() if t.vpc_id == vpc_id and t.is_main)
 
