@@ -1,6 +1,6 @@
 """The built-in rule pack: loads, holds exactly the catalogue's rules, each documented and tested.
 
-rules.md is the spec: its 30 ids are hard-coded here so a rule cannot silently disappear, be
+rules.md is the spec: its ids are hard-coded here so a rule cannot silently disappear, be
 renamed, or appear without a catalogue entry. Every rule must carry the text users read
 (``Why it matters`` / ``How to fix``), references, the parts it needs (what drives
 *not evaluated* and the minimal collection) and a test module of its own.
@@ -35,8 +35,10 @@ def pack() -> RulePack:
     return builtin_pack()
 
 
-def test_catalogue_has_thirty_unique_ids() -> None:
-    assert len(CATALOGUE) == len(set(CATALOGUE)) == 30
+def test_catalogue_ids_are_unique() -> None:
+    # rules.md's tables hold 32 ids (the issue's "30 today" predates a recount): DNS 5, GWE 4,
+    # IFE 6, SG 5, ACL 1, POL 4, NAT 4, RT 1, MON 1, COST 1.
+    assert len(CATALOGUE) == len(set(CATALOGUE)) == 32
 
 
 def test_builtin_pack_has_exactly_the_catalogue_ids(pack: RulePack) -> None:
