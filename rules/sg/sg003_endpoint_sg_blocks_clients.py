@@ -1,0 +1,152 @@
+"""SG003 endpoint-sg-blocks-clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.secgroups import (
+    ALL_PORTS,
+    allows_tcp,
+    cidr_routing,
+    endpoint_label,
+    format_ports,
+    ingress,
+    overlaps,
+    peer_label,
+    rule_cidr,
+    tcp_range,
+    workload_groups,
+)
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+
+CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client", "unknown"
+
+
+@rule(id="SG003", name="endpoint-sg-blocks-clients", severity=Severity.HIGH,
+      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS,
+             Part.PREFIX_LISTS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+          "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
+      ),
+      seeds=("000", "003"))
+def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
+    """No security group attached to an interface endpoint allows inbound TCP on the service
+    port from a source that contains at least one client: a CIDR overlapping the VPC's CIDRs
+    (`0.0.0.0/0` included) or routed from the endpoint's subnets to a transit gateway, peering
+    connection, Cloud WAN or VGW (remote clients of a centralized endpoint), a security group
+    attached to at least one workload ENI, or a prefix list containing such a CIDR. When the only
+    sources are groups without workload members (e.g. the VPC default group referencing itself),
+    the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
+    is unknown, the rule fires only when no TCP port at all is open to clients.
+
+    ## Why it matters
+    Security groups drop what they do not allow, so every client connection to the endpoint
+    times out: SDK calls hang until their timeout, SSM agents go offline, image pulls fail. With
+    private DNS on there is no fallback — the service's default hostname resolves to the
+    endpoint. A classic cause is creating the endpoint with the VPC's default group, which only
+    admits its own members.
+
+    ## How to fix
+    Allow the service port (TCP 443 for AWS services) from the client security groups, or from
+    the VPC CIDR:
+
+    ```
+    aws ec2 authorize-security-group-ingress --group-id <endpoint-sg-id> \\
+        --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<client-sg-id>}]'
+    aws ec2 authorize-security-group-ingress --group-id <endpoint-sg-id> \\
+        --protocol tcp --port 443 --cidr <vpc-cidr>
+    ```
+    """
+    view = ctx.view
+    client_groups = workload_groups(view)
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
+            continue
+        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
+        label = endpoint_label(view, endpoint)
+        if not endpoint.group_ids:
+            yield ctx.not_evaluated(ref, f"{label} lists no security groups")
+            continue
+        ports = view.service(endpoint).ports
+        sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], UNKNOWN: []}
+        all_ports_open = False
+        for group_id in endpoint.group_ids:
+            group = view.security_groups.get(group_id)
+            if group is None:
+                sources[UNKNOWN].append(f"{group_id} (not collected)")
+                continue
+            for sg_rule in ingress(group):
+                if not (allows_tcp(sg_rule, ports) if ports else tcp_range(sg_rule) is not None):
+                    continue
+                kind = _source_kind(view, sg_rule, endpoint, client_groups)
+                sources[kind].append(peer_label(sg_rule))
+                all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
+        wanted = format_ports(ports) if ports else "any TCP port"
+        if sources[CLIENT] and (ports or all_ports_open):
+            continue
+        if sources[CLIENT]:
+            yield ctx.not_evaluated(ref, f"{label}: the PrivateLink service's port is unknown and its groups open "
+                                         f"only some TCP ports to clients ({', '.join(sorted(set(sources[CLIENT])))})")
+            continue
+        if sources[UNKNOWN]:
+            yield ctx.not_evaluated(ref, f"{label}: no collected rule admits clients on {wanted}; cannot judge "
+                                         f"{', '.join(sorted(set(sources[UNKNOWN])))} (not collected)")
+            continue
+        groups = ", ".join(endpoint.group_ids)
+        if sources[MEMBERS_ONLY]:
+            why = (f"reachable only from members of {', '.join(sorted(set(sources[MEMBERS_ONLY])))}, which no "
+                   "workload ENI carries")
+        elif sources[NO_CLIENT]:
+            why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[NO_CLIENT])))}, which contains no "
+                   "client (outside the VPC CIDRs and not routed from the endpoint subnets to a TGW, peering, "
+                   "Cloud WAN or VGW)")
+        else:
+            why = f"no inbound rule allows {wanted}"
+        yield ctx.finding(
+            ref,
+            f"Interface endpoint {label} is unreachable: none of its security groups ({groups}) admits clients on "
+            f"{wanted} — {why}.",
+            evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
+                                   member_only_sources=set(sources[MEMBERS_ONLY]),
+                                   non_client_sources=set(sources[NO_CLIENT])))
+
+
+def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.VpcEndpoint,
+                 client_groups: frozenset[str]) -> str:
+    """Does the rule's source contain a client of the endpoint's VPC?"""
+    if sg_rule.referenced_group_id:
+        if sg_rule.referenced_group_id in client_groups:
+            return CLIENT
+        return MEMBERS_ONLY if sg_rule.referenced_group_id in view.security_groups else UNKNOWN
+    cidr = rule_cidr(sg_rule)
+    if cidr:
+        cidrs: tuple[str, ...] | None = (cidr,)
+    elif sg_rule.prefix_list_id:
+        cidrs = view.prefix_list_cidrs(sg_rule.prefix_list_id)
+    else:
+        cidrs = ()
+    if cidrs is None:
+        return UNKNOWN
+    vpc_cidrs = view.vpc_cidrs(endpoint.vpc_id)
+    for c in cidrs:
+        if overlaps(c, vpc_cidrs) or _routed_remote(view, endpoint, c):
+            return CLIENT
+    return NO_CLIENT
+
+
+def _routed_remote(view: NetworkView, endpoint: r.VpcEndpoint, cidr: str) -> bool:
+    """Is part of ``cidr`` routed from one of the endpoint's subnets to a remote network?"""
+    for subnet_id in endpoint.subnet_ids:
+        routing = cidr_routing(view, subnet_id, cidr)
+        if routing is not None and routing.remote:
+            return True
+    return False

@@ -1,0 +1,116 @@
+"""SG003 endpoint-sg-blocks-clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from builders import REGION, RegionBuilder, Rule
+from rulecheck import findings, triples
+from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients as rule
+
+from vpcaudit.model import resources as r
+from vpcaudit.model.snapshot import Part
+
+ID = "SG003"
+PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
+
+
+def _endpoint(ingress: Iterable[Rule] | None, *, service_name: str | None = None,
+              workload_group: str = "app", extra_groups: Iterable[Iterable[Rule]] = ()) -> tuple[RegionBuilder, str]:
+    """A VPC whose workloads carry an 'app' group (or the default group), and an ssm endpoint.
+
+    ``ingress`` None puts the VPC default group (all traffic from itself) on the endpoint.
+    """
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    app = b.security_group(vpc, name="app")
+    subnets = []
+    for az in (1, 2):
+        subnet = b.subnet(vpc, f"10.0.{az}.0/24", az=az)
+        b.workload(subnet, groups=[app] if workload_group == "app" else [b.default_group(vpc)])
+        subnets.append(subnet)
+    groups = [b.default_group(vpc)] if ingress is None else [
+        b.security_group(vpc, name="endpoint", ingress=[(p, lo, hi, app if src == "app" else src)
+                                                        for p, lo, hi, src in ingress])]
+    groups += [b.security_group(vpc, ingress=spec) for spec in extra_groups]
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets, groups=groups, service_name=service_name)
+    return b, endpoint
+
+
+Case = Callable[[], tuple[RegionBuilder, str]]
+
+
+def _tgw_routed(source: str) -> tuple[RegionBuilder, str]:
+    b, endpoint = _endpoint([("tcp", 443, 443, source)])
+    b.route(b.main_route_table(next(iter(b.vpcs))), "172.16.0.0/12", "tgw-0abc")
+    return b, endpoint
+
+
+def _with_prefix_list(cidrs: tuple[str, ...] | None) -> tuple[RegionBuilder, str]:
+    b, endpoint = _endpoint([("tcp", 443, 443, "pl-corp")])
+    if cidrs is not None:
+        b.prefix_lists["pl-corp"] = r.PrefixList("pl-corp", "corp", "111111111111", "IPv4", cidrs)
+    return b, endpoint
+
+
+def _group_missing() -> tuple[RegionBuilder, str]:
+    b, endpoint = _endpoint([("tcp", 80, 80, "10.0.0.0/16")])
+    del b.groups[b.endpoints[endpoint].group_ids[0]]
+    return b, endpoint
+
+
+CASES: list[tuple[str, Case, str | None]] = [
+    ("VPC CIDR on 443", lambda: _endpoint([("tcp", 443, 443, "10.0.0.0/16")]), None),
+    ("client subnet CIDR on 443", lambda: _endpoint([("tcp", 443, 443, "10.0.1.0/24")]), None),
+    ("0.0.0.0/0 contains the clients", lambda: _endpoint([("tcp", 443, 443, "0.0.0.0/0")]), None),
+    ("client security group", lambda: _endpoint([("tcp", 443, 443, "app")]), None),
+    ("all traffic from the VPC", lambda: _endpoint([("-1", None, None, "10.0.0.0/16")]), None),
+    ("default group, workloads elsewhere", lambda: _endpoint(None), "fail"),
+    ("default group with workload members", lambda: _endpoint(None, workload_group="default"), None),
+    ("CIDR outside the VPC, not routed", lambda: _endpoint([("tcp", 443, 443, "192.168.0.0/16")]), "fail"),
+    ("remote CIDR routed to a TGW (centralized endpoint)", lambda: _tgw_routed("172.16.0.0/12"), None),
+    ("wrong port only", lambda: _endpoint([("tcp", 80, 80, "10.0.0.0/16")]), "fail"),
+    ("no ingress rules", lambda: _endpoint([]), "fail"),
+    ("second group opens 443 (groups are unioned)",
+     lambda: _endpoint([], extra_groups=[[("tcp", 443, 443, "10.0.0.0/16")]]), None),
+    ("prefix list with the VPC CIDR", lambda: _with_prefix_list(("10.0.0.0/16",)), None),
+    ("prefix list without clients", lambda: _with_prefix_list(("192.168.0.0/16",)), "fail"),
+    ("prefix list not collected", lambda: _with_prefix_list(None), "not_evaluated"),
+    ("PrivateLink, all traffic from the VPC",
+     lambda: _endpoint([("-1", None, None, "10.0.0.0/16")], service_name=PRIVATELINK), None),
+    ("PrivateLink, one port: port unknown",
+     lambda: _endpoint([("tcp", 8443, 8443, "10.0.0.0/16")], service_name=PRIVATELINK), "not_evaluated"),
+    ("PrivateLink, nothing open", lambda: _endpoint([], service_name=PRIVATELINK), "fail"),
+    ("endpoint group not collected", _group_missing, "not_evaluated"),
+]
+
+
+@pytest.mark.parametrize(("build", "status"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Case, status: str | None) -> None:
+    b, endpoint = build()
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, status)} if status else set())
+
+
+@pytest.mark.parametrize("part", [Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.ROUTE_TABLES])
+def test_not_evaluated_when_a_needed_part_is_missing(part: Part) -> None:
+    b, _ = _endpoint(None)
+    assert triples(rule, b.snapshot(missing=[part])) == {(ID, REGION, "not_evaluated")}
+
+
+def test_messages_say_why_the_endpoint_is_unreachable() -> None:
+    b, endpoint = _endpoint(None)
+    default = b.default_group(next(iter(b.vpcs)))
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.severity.value == "high"
+    assert f"Interface endpoint {endpoint} (ssm) is unreachable" in finding.message
+    assert f"reachable only from members of {default}, which no workload ENI carries" in finding.message
+
+    b, _ = _endpoint([("tcp", 443, 443, "192.168.0.0/16")])
+    (outside,) = findings(rule, b.snapshot())
+    assert "TCP 443 is allowed only from 192.168.0.0/16, which contains no client" in outside.message
+    assert outside.evidence["non_client_sources"] == ["192.168.0.0/16"]
+
+    b, _ = _endpoint([("tcp", 80, 80, "10.0.0.0/16")])
+    (wrong_port,) = findings(rule, b.snapshot())
+    assert "no inbound rule allows TCP 443" in wrong_port.message
