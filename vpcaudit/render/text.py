@@ -62,9 +62,13 @@ def md_escape(value: object) -> MdText:
 
 
 def md_html_text(value: object) -> MdText:
-    """Text for raw-HTML spots of a Markdown file (``<summary>``), where backslash escapes do not apply."""
-    text = strip_bidi(_TERMINAL_CONTROL.sub(" ", str(value)))
-    return MdText(str(markupsafe.escape(text)))
+    """Text for raw-HTML spots of a Markdown file (``<summary>``), where backslash escapes do not apply.
+
+    HTML-escaped, and Markdown syntax written as numeric character references, which read the
+    same whether a renderer treats the line as HTML or as Markdown.
+    """
+    text = str(markupsafe.escape(strip_bidi(_TERMINAL_CONTROL.sub(" ", str(value)))))
+    return MdText(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", text))
 
 
 def md_link(url: str) -> MdText:

@@ -1,0 +1,142 @@
+"""Attacker text in every field a report prints: no format may be broken or taken over by it.
+
+The hostile result puts ``<script>alert(1)</script>``, ``</td>``, ``|``, backticks, a newline,
+U+202E (right-to-left override) and Markdown syntax into tags, names, messages, evidence keys
+and values, path details, cost descriptions, scope details, rule texts and suppression reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from html_tree import parse_html
+from render_sample import HOSTILE
+
+from vpcaudit import render
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.rule import Status
+from vpcaudit.render.csvfmt import COLUMNS
+
+# Every element the HTML template itself writes; anything else was injected.
+TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "h5", "dl",
+                 "dt", "dd", "nav", "ul", "ol", "li", "a", "main", "section", "table", "thead", "tbody", "tr", "th",
+                 "td", "span", "p", "strong", "form", "label", "select", "option", "button", "output", "article",
+                 "code", "pre", "div", "details", "summary", "figure", "figcaption", "caption", "br", "time",
+                 "footer", "script", "svg", "g", "rect", "text", "polyline", "line"}
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def test_html_has_no_injected_element_attribute_or_bidi_control(hostile: AuditResult) -> None:
+    text = render.render(hostile, "html")
+    doc = parse_html(text)
+    tags = {n.tag for n in doc.iter()} - {"#document"}
+    assert tags <= TEMPLATE_TAGS, tags - TEMPLATE_TAGS
+    assert len(list(doc.iter("script"))) == 1  # ours, at the end of body
+    assert all(not name.startswith("on") for n in doc.iter() for name in n.attrs)
+    assert all(not (n.attrs.get("href") or "").lower().startswith("javascript:") for n in doc.iter("a"))
+    assert not BIDI.search(text)
+    assert "<script>alert(1)</script>" in doc.find_id("findings-table").text()  # shown as text, not run
+
+
+def test_html_table_rows_keep_their_cells(hostile: AuditResult) -> None:
+    doc = parse_html(render.render(hostile, "html"))
+    table = doc.find_id("findings-table")
+    rows = [tr for tr in table.iter("tr")]
+    assert len(rows) == 1 + len(hostile.failures)
+    assert {len([c for c in tr.children if c.tag in ("td", "th")]) for tr in rows} == {6}
+
+
+def _table_rows(markdown: str) -> list[list[str]]:
+    """Markdown tables as lists of cells, splitting on unescaped pipes only."""
+    tables: list[list[str]] = []
+    for line in markdown.splitlines():
+        if line.startswith("|") and line.endswith("|"):
+            tables.append(re.split(r"(?<!\\)\|", line)[1:-1])
+    return tables
+
+
+def test_markdown_tables_keep_their_column_count(hostile: AuditResult) -> None:
+    text = render.render(hostile, "md")
+    lines = text.splitlines()
+    checked = 0
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line):  # a delimiter row: header above, body below
+            width = len(_table_rows(line)[0])
+            assert len(_table_rows(lines[i - 1])[0]) == width, lines[i - 1]
+            for body in lines[i + 1:]:
+                if not body.startswith("|"):
+                    break
+                assert len(_table_rows(body)[0]) == width, body
+                checked += 1
+    assert checked > 30
+
+
+def test_markdown_escapes_every_interpolated_value(hostile: AuditResult) -> None:
+    text = render.render(hostile, "md")
+    assert not BIDI.search(text)
+    # Fenced code (rule fix text, Mermaid) is literal in Markdown; its fence must outlast any backticks inside.
+    fences = re.findall(r"^(`{3,})[^\n]*\n(.*?)^\1$", text, flags=re.S | re.M)
+    assert fences and all(len(fence) > max(map(len, re.findall("`+", body)), default=0) for fence, body in fences)
+    outside = re.sub(r"^(`{3,})[^\n]*\n.*?^\1$", "", text, flags=re.S | re.M)
+    for raw in ("<script>", "</td>", "[a](b)", "*_"):  # in tables, <summary> lines and prose alike
+        assert raw not in outside
+    # Backticks are syntax only in rule texts (authored Markdown: code spans); values escape them.
+    assert "\\`x\\`" in outside
+    mermaid = "".join(body for fence, body in fences if "flowchart" in body)
+    assert "<script>" not in mermaid and '"' not in mermaid.replace('["', "").replace('"]', "")
+
+
+def test_csv_stays_one_row_per_finding_with_every_column(hostile: AuditResult) -> None:
+    rows = list(csv.reader(io.StringIO(render.render(hostile, "csv"), newline="")))
+    assert rows[0] == list(COLUMNS)
+    assert len(rows) == 1 + len(hostile.findings)
+    assert {len(r) for r in rows} == {len(COLUMNS)}
+    message = COLUMNS.index("message")
+    assert all(HOSTILE in r[message] for r in rows[1:])
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_cannot_become_formulas(sample: AuditResult, cell: str) -> None:
+    from dataclasses import replace
+
+    result = replace(sample, findings=tuple(replace(f, message=cell, resource=replace(f.resource, name=cell))
+                                            for f in sample.findings))
+    rows = list(csv.reader(io.StringIO(render.render(result, "csv"), newline="")))
+    for row in rows[1:]:
+        assert row[COLUMNS.index("message")] == "'" + cell
+        assert row[COLUMNS.index("resource_name")] == "'" + cell
+
+
+def test_junit_parses_and_keeps_the_text(hostile: AuditResult) -> None:
+    from dataclasses import replace
+
+    with_controls = replace(hostile, findings=tuple(
+        replace(f, message=f.message + " \x00\x1b[31m\x07 \ud800") for f in hostile.findings))
+    root = ET.fromstring(render.render(with_controls, "junit").encode("utf-8"))
+    failures = [e.text or "" for e in root.iter("failure")]
+    assert failures and all("<script>alert(1)</script>" in t for t in failures if t.strip())
+    assert int(root.get("tests", "0")) == len(hostile.scopes)
+
+
+def test_sarif_and_json_stay_valid_and_exact(hostile: AuditResult) -> None:
+    sarif = json.loads(render.render(hostile, "sarif"))
+    messages = [r["message"]["text"] for r in sarif["runs"][0]["results"]]
+    assert messages == [f.message for f in hostile.findings]
+    data = json.loads(render.render(hostile, "json"))
+    assert [f["message"] for f in data["findings"]] == [f.message for f in hostile.findings]
+    assert data["findings"][0]["resource"]["name"] == HOSTILE
+
+
+def test_terminal_table_strips_control_sequences(sample: AuditResult) -> None:
+    from dataclasses import replace
+
+    result = replace(sample, findings=tuple(replace(f, message="\x1b]0;pwned\x07\x1b[2J" + f.message)
+                                            for f in sample.findings))
+    text = render.summary_table(result)
+    assert "\x1b" not in text and "\x07" not in text
+    assert len([f for f in result.findings if f.status is Status.FAIL]) == text.count("]0;pwned")

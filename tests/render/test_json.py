@@ -1,0 +1,44 @@
+"""The JSON result: golden file, fingerprints, every field documented in docs/result-json.md."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from vpcaudit import render
+from vpcaudit.engine import result as result_module
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.rule import Finding, ResourceRef
+from vpcaudit.model.paths import PathStep, TrafficPath
+
+DOC = Path(__file__).parents[2] / "docs" / "result-json.md"
+
+
+def test_json_matches_golden(sample: AuditResult, golden: Callable[[str, str], None]) -> None:
+    golden("result.json", render.render(sample, "json"))
+
+
+def test_json_is_the_full_result_with_fingerprints(sample: AuditResult) -> None:
+    data = json.loads(render.render(sample, "json"))
+    assert data["schema_version"] == "1.0"
+    assert set(data) == {f.name for f in dataclasses.fields(AuditResult)}
+    assert [f["fingerprint"] for f in data["findings"]] == [f.fingerprint for f in sample.findings]
+    assert data["findings"][0]["evidence"]["endpoints"] == ["vpce-0ssm000000000001", "vpce-0sts000000000002"]
+    assert data["topology"][0]["nat_gateways"][0]["availability_zone_ids"] == ["use1-az1"]
+
+
+def _documented_records() -> list[type]:
+    records = [AuditResult, Finding, ResourceRef, TrafficPath, PathStep]
+    records += [obj for obj in vars(result_module).values()
+                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj not in records]
+    return records
+
+
+def test_every_field_is_documented() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    missing = [f"{cls.__name__}.{f.name}" for cls in _documented_records() for f in dataclasses.fields(cls)
+               if f"`{f.name}`" not in doc]
+    assert missing == [], f"describe these fields in {DOC}"
+    assert "`fingerprint`" in doc
