@@ -156,6 +156,8 @@ def finish(result: AuditResult, targets: list[Target], options: api.AuditOptions
             typer.echo(f"wrote {path}", err=True)
     code = api.exit_code(result, options.fail_on, options.strict)
     if not quiet:
+        for entry in result.expired_suppressions:
+            typer.echo(f"expired suppression, no longer applied: {entry}", err=True)
         typer.echo(_verdict(result, options, code), err=True)
     raise typer.Exit(int(code))
 
