@@ -1,0 +1,158 @@
+"""GWE001 gateway-endpoint-route-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.paths import resolve_service
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+    from vpcaudit.model.routing import Outcome
+
+GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB"}
+
+
+@rule(id="GWE001", name="gateway-endpoint-route-missing", severity=Severity.MEDIUM,
+      # Egress classes (which subnets are private) read NAT gateways and firewall endpoints too.
+      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS, Part.PREFIX_LISTS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html",
+          "https://docs.aws.amazon.com/cli/latest/reference/ec2/modify-vpc-endpoint.html",
+      ),
+      seeds=("001",))
+def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The VPC has an S3 or DynamoDB gateway endpoint, but a private subnet's route table does
+    not send all of that service's prefix-list CIDRs to it. One finding per subnet and service.
+
+    Route resolution follows AWS route priority (rules.md): the subnet's effective route table
+    (explicit association, else the main table), longest prefix first, so a more specific CIDR
+    route carves part of the prefix list away (a *split* path, which counts). Ambiguous
+    prefix-list overlaps and prefix lists that were not collected make the subnet *not
+    evaluated*, never a guess. Gateway endpoints serve same-Region buckets and tables only, so
+    traffic to other Regions is out of scope.
+
+    ## Why it matters
+    Only route tables associated with the gateway endpoint get its prefix-list route. A private
+    subnet on any other table keeps sending S3 / DynamoDB traffic to its default route: through a
+    NAT gateway ($0.045/GB processed) or a transit gateway ($0.02/GB), or nowhere at all in an
+    isolated subnet — while the free endpoint sits unused and the endpoint policy you wrote
+    does not apply to that traffic. Forgetting one route table (often the one added last, or
+    the main table that new subnets fall back to) is the most common gateway-endpoint mistake.
+
+    ## How to fix
+    Associate the subnet's route table with the endpoint; AWS adds the prefix-list route:
+
+    ```
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce-id> --add-route-table-ids <rtb-id>
+    ```
+
+    If a more specific route overrides part of the prefix list, delete it (or narrow it so it
+    no longer overlaps the service's CIDRs):
+
+    ```
+    aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3
+    aws ec2 delete-route --route-table-id <rtb-id> --destination-cidr-block <overlapping-cidr>
+    ```
+    """
+    view = ctx.view
+    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+        if owned_elsewhere(ctx, vpc.owner_id):
+            ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
+            yield from not_judged_here(ctx, ref, vpc.owner_id, "its gateway endpoints and route tables")
+            continue
+        live = [(view.service(e), e) for e in view.endpoints_of(vpc.vpc_id, "Gateway") if not view.endpoint_ended(e)]
+        endpoints = {key: tuple(e for info, e in live if info.is_aws_service and info.key == key)
+                     for key in GATEWAY_SERVICES}
+        if not any(endpoints.values()):
+            continue
+        for subnet in view.private_subnets(vpc.vpc_id):
+            for key, service_endpoints in endpoints.items():
+                if service_endpoints:
+                    yield from _judge(ctx, subnet, key, service_endpoints)
+
+
+def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcEndpoint, ...]) -> Iterator[Finding]:
+    view = ctx.view
+    label = GATEWAY_SERVICES[key]
+    ref = ctx.ref("subnet", subnet.subnet_id, subnet.vpc_id, view.name_of(subnet.tags))
+    outcomes, error = resolve_service(view, subnet, key)
+    table = view.effective_route_table(subnet.subnet_id)
+    if error or table is None:
+        yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: cannot resolve {label} routes: {error or 'no route table'}",
+                                discriminator=key)
+        return
+    endpoint_ids = {e.vpc_endpoint_id for e in endpoints}
+    reached = [o for o in outcomes if o.delivers and o.kind == "vpce" and o.target_id in endpoint_ids]
+    ambiguous = [o for o in outcomes if o.kind == "ambiguous"]
+    missed = [o for o in outcomes if o not in reached and o not in ambiguous]
+    unresolved = view.route_index(table).unresolved_prefix_lists
+    if not missed:
+        # An unknown prefix list can only divert service CIDRs away from the endpoint (routes to a
+        # gateway endpoint exist only for its own AWS-managed list), so it matters only here.
+        doubt = (f"{ambiguous[0].cidr}: {ambiguous[0].reason}" if ambiguous else
+                 f"route table {table.route_table_id} uses prefix list(s) {', '.join(unresolved)} that were not "
+                 f"collected and may override {label}'s CIDRs" if unresolved else "")
+        if doubt:
+            yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: cannot tell whether {label} traffic reaches "
+                                         f"{', '.join(sorted(endpoint_ids))}: {doubt}", discriminator=key)
+        return
+    associated = reached or any(table.route_table_id in e.route_table_ids for e in endpoints)
+    where = "; ".join(f"{_destination(view, o)}, e.g. {o.cidr}" for o in missed)
+    table_how = "the VPC's main route table" if view.uses_main_table(subnet.subnet_id) else "route table"
+    if reached:
+        what = (f"part of {label}'s prefix list is carved away from gateway endpoint {reached[0].target_id} "
+                f"by more specific routes (to {where})")
+    else:
+        what = (f"none of {label}'s prefix-list CIDRs reach gateway endpoint {', '.join(sorted(endpoint_ids))} "
+                f"(they go to {where})")
+    yield ctx.finding(
+        ref,
+        f"Private subnet {subnet.subnet_id} ({subnet.availability_zone_id}, {table_how} {table.route_table_id}): "
+        f"{what}, so {'that part of ' if reached else ''}its {label} traffic {_consequence(ctx, missed)}. "
+        + (f"Remove or narrow the routes in {table.route_table_id} that override the endpoint's prefix-list route."
+           if associated else f"Associate {table.route_table_id} with the endpoint."),
+        evidence=evidence_dict(service=key, endpoint_ids=endpoint_ids, route_table_id=table.route_table_id,
+                               uses_main_table=view.uses_main_table(subnet.subnet_id), split=bool(reached),
+                               table_associated=bool(associated),
+                               outcomes=[f"{o.cidr}→{_destination(view, o)}" for o in missed]),
+        discriminator=key)
+
+
+def _destination(view: NetworkView, outcome: Outcome) -> str:
+    """Where a missed CIDR goes, in words (NAT gateway nat-…, transit gateway tgw-…, nowhere…)."""
+    if outcome.kind == "none":
+        return "nowhere (no route)"
+    if not outcome.delivers:
+        state = outcome.winner.route.state if outcome.winner else "inactive"
+        return f"nowhere ({outcome.kind} {outcome.target_id} route is {state})"
+    if outcome.kind == "nat":
+        nat = view.nat_gateways.get(outcome.target_id or "")
+        private = nat is not None and nat.connectivity_type == "private"
+        return f"{'private ' if private else ''}NAT gateway {outcome.target_id}"
+    names = {"tgw": "transit gateway", "igw": "internet gateway", "vgw": "virtual private gateway",
+             "pcx": "peering connection", "vpce": "endpoint", "instance": "instance", "eni": "network interface",
+             "cloudwan": "Cloud WAN core network"}
+    return f"{names.get(outcome.kind, outcome.kind)} {outcome.target_id}"
+
+
+def _consequence(ctx: RuleContext, missed: list[Outcome]) -> str:
+    """What the missed part of the service's traffic costs or suffers."""
+    kinds = {o.kind for o in missed if o.delivers}
+    notes = []
+    if "nat" in kinds:
+        notes.append(f"pays NAT gateway data processing (${ctx.cost.nat_gateway_gb}/GB)")
+    if kinds & {"tgw", "cloudwan"}:
+        notes.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway)")
+    if any(not o.delivers for o in missed):
+        notes.append("is dropped for the CIDRs that go nowhere")
+    return " and ".join(notes) if notes else "bypasses the free gateway endpoint"
