@@ -7,6 +7,7 @@ regenerates that file (a test fails when it is stale).
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
@@ -82,7 +83,8 @@ def show_rule(
         typer.echo(f"error: unknown rule id {rule_id!r} (see `vpcaudit rules list`)", err=True)
         raise typer.Exit(2)
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  (pack {registry.pack_of(rule.id)})", "",
-             rule.summary, "", "Why it matters:", _indent(rule.why), "", "How to fix:", _indent(rule.fix), "",
+             textwrap.fill(rule.summary, 92), "", "Why it matters:", _indent(rule.why), "",
+             "How to fix:", _indent(rule.fix), "",
              "References:", *[f"  - {ref}" for ref in rule.references], "",
              f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
     if rule.seeds:
