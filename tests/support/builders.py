@@ -294,6 +294,10 @@ class RegionBuilder:
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
+    def bucket_policy(self, bucket: str, policy: str | None, *, region: str | None = None) -> None:
+        """An S3 bucket's policy (account-wide part; ``snapshot()`` then marks bucket policies collected)."""
+        self.bucket_policies.append(r.BucketPolicy(bucket, region or self.region, policy))
+
     # -- freezing -------------------------------------------------------------------------------
 
     def region_snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> RegionSnapshot:
