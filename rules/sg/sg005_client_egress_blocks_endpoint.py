@@ -1,0 +1,120 @@
+"""SG005 client-egress-blocks-endpoint."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.secgroups import (
+    describe_ports,
+    egress,
+    endpoint_label,
+    endpoint_peer,
+    format_ports,
+    group_allows,
+    peer_label,
+)
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+
+
+@rule(id="SG005", name="client-egress-blocks-endpoint", severity=Severity.MEDIUM,
+      needs=(Part.SUBNETS, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS,
+             Part.PREFIX_LISTS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+          "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+      ),
+      seeds=("002",))
+def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
+    """A likely client — a workload ENI in a VPC with AWS-service interface endpoints — cannot
+    send TCP on an endpoint's port to it: no egress rule of any of the ENI's security groups
+    allows it to the endpoint's ENI addresses, its subnets' CIDRs, the VPC CIDR, `0.0.0.0/0`, a
+    prefix list containing them, or a security group the endpoint carries. A group with no
+    egress rules allows nothing. One finding per security group, listing the endpoints its
+    members cannot reach and the ENIs concerned (an ENI's groups are unioned: a group is named
+    only when none of the ENI's groups allows the traffic).
+
+    ## Why it matters
+    Security groups also filter outbound traffic. Clients whose groups restrict egress (a
+    common hardening step, or an egress rule list that predates the endpoints) cannot open
+    connections to the endpoint: SDK calls time out, SSM agents never register. With private
+    DNS on, the default hostname resolves to the endpoint, so there is no fallback.
+
+    ## How to fix
+    Allow the endpoint's port to the endpoint's security group (or its subnets / the VPC CIDR)
+    in the client group's egress rules:
+
+    ```
+    aws ec2 authorize-security-group-egress --group-id <client-sg-id> \\
+        --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<endpoint-sg-id>}]'
+    ```
+    """
+    view = ctx.view
+    blocked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # group → endpoint → ENIs
+    unknown: dict[str, set[str]] = defaultdict(set)  # group → endpoint labels it could not judge
+    missing_groups: dict[str, set[str]] = defaultdict(set)  # group not collected → ENIs carrying it
+    for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
+        endpoints = [e for e in view.endpoints_of(vpc_id, "Interface")
+                     if not view.endpoint_ended(e) and view.is_aws_service_endpoint(e) and view.service(e).ports]
+        if not endpoints:
+            continue
+        peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints}
+        for eni in view.workload_enis(vpc_id):
+            known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
+            absent = [g for g in eni.group_ids if g not in view.security_groups]
+            for g in absent:
+                missing_groups[g].add(eni.network_interface_id)
+            for endpoint in endpoints:
+                verdicts = [group_allows(view, g, outbound=True, ports=view.service(endpoint).ports,
+                                         peer=peers[endpoint.vpc_endpoint_id]) for g in known]
+                if any(v is True for v in verdicts):
+                    continue
+                if absent or any(v is None for v in verdicts):
+                    for g in known:
+                        unknown[g.group_id].add(endpoint_label(view, endpoint))
+                    continue
+                for g in known:
+                    blocked[g.group_id][endpoint.vpc_endpoint_id].add(eni.network_interface_id)
+    for group_id in sorted(set(blocked) | set(unknown) | set(missing_groups)):
+        group = view.security_groups.get(group_id)
+        ref = ctx.ref("security-group", group_id, group.vpc_id if group else None,
+                      (group.group_name or view.name_of(group.tags)) if group else None)
+        if group is None:
+            yield ctx.not_evaluated(ref, f"{group_id} is attached to workload ENIs "
+                                         f"{', '.join(sorted(missing_groups[group_id]))} but was not collected")
+        elif blocked.get(group_id):
+            yield _finding(ctx, view, ref, group, blocked[group_id])
+        else:
+            yield ctx.not_evaluated(ref, f"{group_id}: outbound access to {', '.join(sorted(unknown[group_id]))} "
+                                         "depends on a prefix list or security group that was not collected")
+
+
+def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.SecurityGroup,
+             by_endpoint: dict[str, set[str]]) -> Finding:
+    endpoints = [view.endpoints[e] for e in sorted(by_endpoint)]
+    enis = sorted({i for ids in by_endpoint.values() for i in ids})
+    subnets = sorted({view.interfaces[i].subnet_id for i in enis})
+    ports = {p for e in endpoints for p in view.service(e).ports}
+    rules = egress(group)
+    why = ("the group has no egress rules" if not rules else
+           "its egress rules allow only " + ", ".join(f"{describe_ports(x)} to {peer_label(x)}" for x in rules))
+    multi = any(len(view.interfaces[i].group_ids) > 1 for i in enis)
+    shown = ", ".join(enis[:5]) + (" …" if len(enis) > 5 else "")
+    return ctx.finding(
+        ref,
+        f"Security group {group.group_id} ({group.group_name}) lets its workload ENIs ({shown} in "
+        f"{', '.join(subnets)}) send no {format_ports(ports)} to interface endpoint(s) "
+        f"{', '.join(endpoint_label(view, e) for e in endpoints)}"
+        f"{' (nor do their other groups)' if multi else ''}: {why}. Those clients cannot reach the endpoints.",
+        evidence=evidence_dict(endpoints=sorted(by_endpoint), workload_enis=enis[:10], workload_eni_count=len(enis),
+                               subnets=subnets, egress_rules=[f"{describe_ports(x)} to {peer_label(x)}"
+                                                              for x in rules]))

@@ -1,0 +1,98 @@
+"""SG005 client-egress-blocks-endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from builders import REGION, RegionBuilder, Rule
+from rulecheck import findings, triples
+from vpcaudit.rules.sg.sg005_client_egress_blocks_endpoint import client_egress_blocks_endpoint as rule
+
+from vpcaudit.model import resources as r
+from vpcaudit.model.snapshot import Part
+
+ID = "SG005"
+PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
+ENDPOINT_SUBNET = "10.0.9.0/24"
+
+
+def _client(egress: Iterable[Rule], *, other_group_egress: Iterable[Rule] | None = None,
+            service_name: str | None = None, state: str = "available",
+            with_endpoint: bool = True) -> tuple[RegionBuilder, str]:
+    """A workload in 10.0.1.0/24 whose group 'app' has ``egress``; an ssm endpoint in 10.0.9.0/24.
+
+    A source/destination of ``"endpoint-sg"`` names the endpoint's group.
+    """
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    client_subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    app = b.security_group(vpc, name="app", egress=[(p, lo, hi, endpoint_sg if dst == "endpoint-sg" else dst)
+                                                    for p, lo, hi, dst in egress])
+    groups = [app]
+    if other_group_egress is not None:
+        groups.append(b.security_group(vpc, name="other", egress=other_group_egress))
+    b.workload(client_subnet, groups=groups)
+    if with_endpoint:
+        b.interface_endpoint(vpc, "ssm", subnets=[endpoint_subnet], groups=[endpoint_sg], service_name=service_name,
+                             state=state)
+    return b, app
+
+
+def _prefix_list(cidrs: tuple[str, ...] | None) -> tuple[RegionBuilder, str]:
+    b, app = _client([("tcp", 443, 443, "pl-corp")])
+    if cidrs is not None:
+        b.prefix_lists["pl-corp"] = r.PrefixList("pl-corp", "corp", "111111111111", "IPv4", cidrs)
+    return b, app
+
+
+Case = Callable[[], tuple[RegionBuilder, str]]
+CASES: list[tuple[str, Case, str | None]] = [
+    ("default egress (all to 0.0.0.0/0)", lambda: _client([("-1", None, None, "0.0.0.0/0")]), None),
+    ("no egress rules", lambda: _client([]), "fail"),
+    ("egress to the database port only", lambda: _client([("tcp", 3306, 3306, "10.0.0.0/16")]), "fail"),
+    ("443 to the endpoint's security group", lambda: _client([("tcp", 443, 443, "endpoint-sg")]), None),
+    ("443 to the endpoint subnet", lambda: _client([("tcp", 443, 443, ENDPOINT_SUBNET)]), None),
+    ("443 to the VPC CIDR", lambda: _client([("tcp", 443, 443, "10.0.0.0/16")]), None),
+    ("443 to an unrelated range", lambda: _client([("tcp", 443, 443, "192.168.0.0/16")]), "fail"),
+    ("another group of the ENI allows it", lambda: _client([], other_group_egress=[("tcp", 443, 443, "0.0.0.0/0")]),
+     None),
+    ("prefix list holding the VPC CIDR", lambda: _prefix_list(("10.0.0.0/16",)), None),
+    ("prefix list not collected", lambda: _prefix_list(None), "not_evaluated"),
+    ("PrivateLink endpoints are out of scope", lambda: _client([], service_name=PRIVATELINK), None),
+    ("no interface endpoint in the VPC", lambda: _client([], with_endpoint=False), None),
+    ("deleted endpoint", lambda: _client([], state="deleted"), None),
+]
+
+
+@pytest.mark.parametrize(("build", "status"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Case, status: str | None) -> None:
+    b, app = build()
+    assert triples(rule, b.snapshot()) == ({(ID, app, status)} if status else set())
+
+
+def test_both_groups_named_when_neither_allows() -> None:
+    b, app = _client([], other_group_egress=[("tcp", 3306, 3306, "10.0.0.0/16")])
+    other = next(g for g, grp in b.groups.items() if grp.group_name == "other")
+    assert triples(rule, b.snapshot()) == {(ID, app, "fail"), (ID, other, "fail")}
+
+
+@pytest.mark.parametrize("part", [Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.PREFIX_LISTS])
+def test_not_evaluated_when_a_needed_part_is_missing(part: Part) -> None:
+    b, _ = _client([])
+    assert triples(rule, b.snapshot(missing=[part])) == {(ID, REGION, "not_evaluated")}
+
+
+def test_message_names_enis_endpoints_and_egress_rules() -> None:
+    b, app = _client([("tcp", 3306, 3306, "10.0.0.0/16")])
+    (finding,) = findings(rule, b.snapshot())
+    eni = next(i for i, e in b.enis.items() if e.interface_type == "interface")
+    endpoint = next(iter(b.endpoints))
+    assert finding.severity.value == "medium"
+    assert f"Security group {app} (app) lets its workload ENIs ({eni} in " in finding.message
+    assert f"send no TCP 443 to interface endpoint(s) {endpoint} (ssm)" in finding.message
+    assert "its egress rules allow only TCP 3306 to 10.0.0.0/16" in finding.message
+    (empty,) = findings(rule, _client([])[0].snapshot())
+    assert "the group has no egress rules" in empty.message
