@@ -157,3 +157,19 @@ def test_without_metrics_there_is_no_data_estimate() -> None:
                  RunSettings(now=NOW))
     (line,) = result.costs
     assert (line.az_count, line.monthly_fixed_usd, line.monthly_data_usd) == (2, 65.7, None)
+
+
+def test_topology_places_subnets_nat_gateways_and_endpoint_enis_by_az_id() -> None:
+    subnets = tuple(r.Subnet(f"subnet-{i}", "vpc-1", ACCOUNT, f"us-east-1{az}", f"use1-az{i}", f"10.0.{i}.0/24", (),
+                             False, False, (r.Tag("Name", f"app-{i}"),)) for i, az in ((1, "a"), (2, "b")))
+    nat = r.NatGateway("nat-1", "vpc-1", "subnet-2", "available", "public", "zonal", None, (), ())
+    endpoint = r.VpcEndpoint("vpce-1", "vpc-1", ACCOUNT, "Interface", "com.amazonaws.us-east-1.ssm", None,
+                             "available", (), ("subnet-1", "subnet-2"), (), True, None, None, None, None, (), (),
+                             False, ())
+    reg = region(vpcs=[vpc("vpc-1")], subnets=subnets, nat_gateways=(nat,), vpc_endpoints=(endpoint,))
+    (topology,) = run(snapshot(reg), [], RunSettings(now=NOW)).topology
+    assert [(s.subnet_id, s.name, s.availability_zone_id, s.public) for s in topology.subnets] == [
+        ("subnet-1", "app-1", "use1-az1", False), ("subnet-2", "app-2", "use1-az2", False)]
+    assert [(n.nat_gateway_id, n.availability_zone_ids) for n in topology.nat_gateways] == [("nat-1", ("use1-az2",))]
+    assert [(e.endpoint_id, e.service, e.availability_zone_ids) for e in topology.endpoints] == [
+        ("vpce-1", "ssm", ("use1-az1", "use1-az2"))]
