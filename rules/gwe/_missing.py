@@ -1,0 +1,76 @@
+"""GWE002 / GWE003: a VPC whose private subnets pay per GB to reach S3 or DynamoDB has no
+gateway endpoint for it. One implementation, so the two rules never disagree on what counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+
+from vpcaudit.engine.rule import evidence_dict
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import Finding
+
+# Egress classes whose traffic is charged per GB on the way to a public AWS service endpoint.
+PAID_EGRESS = frozenset({"nat", "tgw", "cloudwan"})
+# Egress classes read NAT gateways (private vs public) and firewall endpoints; the idle default
+# VPC exemption reads network interfaces.
+NEEDS = (Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS,
+         Part.NETWORK_INTERFACES)
+
+
+def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator[Finding]:
+    """One finding per VPC with paid-egress private subnets and no live ``key`` gateway endpoint."""
+    view = ctx.view
+    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+        ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
+        if owned_elsewhere(ctx, vpc.owner_id):
+            yield from not_judged_here(ctx, ref, vpc.owner_id, "its gateway endpoints and route tables")
+            continue
+        if view.is_idle_default_vpc(vpc.vpc_id):
+            continue
+        if any(view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)
+               for e in view.endpoints_of(vpc.vpc_id, "Gateway")):
+            continue
+        paying = [(s, view.egress(s.subnet_id)) for s in view.private_subnets(vpc.vpc_id)
+                  if view.egress(s.subnet_id).klass in PAID_EGRESS]
+        if not paying:
+            continue
+        via = sorted({_via(e.klass, e.target_id) for _, e in paying})
+        targets = {e.target_id or "" for _, e in paying}
+        costs = []
+        if any(t.startswith("nat-") for t in targets):
+            costs.append(f"pays NAT gateway data processing (${ctx.cost.nat_gateway_gb}/GB)")
+        if {e.klass for _, e in paying} & {"tgw", "cloudwan"}:
+            costs.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway)")
+        if any(t.startswith(("i-", "eni-")) for t in targets):
+            costs.append("loads the NAT instance or appliance")
+        subnets = ", ".join(f"{s.subnet_id} ({s.availability_zone_id})" for s, _ in paying)
+        interface = [e.vpc_endpoint_id for e in view.endpoints_of(vpc.vpc_id, "Interface")
+                     if view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)]
+        through_interface = (f"goes to interface endpoint {', '.join(interface)} "
+                             f"(${ctx.cost.interface_endpoint_gb_tier1}/GB processed, see GWE004) or, where its "
+                             "private DNS does not answer, " if interface else "")
+        yield ctx.finding(
+            ref,
+            f"VPC {vpc.vpc_id} has no {label} gateway endpoint, so {label} traffic from its private subnet(s) "
+            f"{subnets} {through_interface}leaves through {', '.join(via)} and {' and '.join(costs)}. A gateway "
+            "endpoint is free and must be created in this VPC itself: it cannot be reached through a transit "
+            "gateway, peering or from on-premises.",
+            evidence=evidence_dict(service=key, subnet_ids=[s.subnet_id for s, _ in paying],
+                                   egress=[f"{s.subnet_id}→{e.klass}:{e.target_id}" for s, e in paying],
+                                   interface_endpoint_ids=interface or None))
+
+
+def _via(klass: str, target: str | None) -> str:
+    """The egress target in words: NAT gateway nat-…, NAT instance i-…, transit gateway tgw-…"""
+    target = target or ""
+    if klass == "nat":
+        kind = ("NAT gateway" if target.startswith("nat-") else
+                "NAT instance" if target.startswith("i-") else "network appliance")
+        return f"{kind} {target}"
+    return f"{'transit gateway' if klass == 'tgw' else 'Cloud WAN core network'} {target}"

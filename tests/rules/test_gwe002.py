@@ -1,0 +1,168 @@
+"""GWE002 s3-gateway-endpoint-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from builders import REGION, RegionBuilder, multi_account_snapshot, standard_vpc
+from rulecheck import findings, triples
+from vpcaudit.rules.gwe.gwe002_s3_gateway_endpoint_missing import s3_gateway_endpoint_missing as rule
+
+from vpcaudit.model.snapshot import Part, Snapshot
+
+ID = "GWE002"
+OWNER = "222222222222"
+CLOUDWAN = "arn:aws:networkmanager::111111111111:core-network/core-network-0abc"
+Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]
+
+
+def _private_vpc(target: str | None) -> tuple[RegionBuilder, str, str]:
+    """A VPC with one private subnet whose default route goes to ``target`` (None: isolated)."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": target} if target else {})
+    b.workload(subnet)
+    return b, vpc, subnet
+
+
+def _nat_egress_no_endpoint() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    return b.snapshot(), {(ID, ids["vpc"], "fail")}
+
+
+def _endpoint_present_even_if_partly_routed() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"][:1])  # GWE001 reports the rest
+    return b.snapshot(), set()
+
+
+def _egress(target: str | None, fires: bool) -> Case:
+    def build() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+        b, vpc, _ = _private_vpc(target)
+        return b.snapshot(), {(ID, vpc, "fail")} if fires else set()
+    return build
+
+
+def _private_nat_gateway() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b, vpc, subnet = _private_vpc(None)
+    other = b.subnet(vpc, "10.0.2.0/24", az=1)
+    b.route_table(vpc, subnets=[other], routes={"0.0.0.0/0": b.nat(subnet, connectivity="private")})
+    return b.snapshot(), set()
+
+
+def _public_subnets_only() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    public = b.subnet(vpc, "10.0.0.0/24")
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+    b.workload(public)
+    return b.snapshot(), set()
+
+
+def _interface_endpoint_only() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.interface_endpoint(ids["vpc"], "s3", subnets=ids["private"], private_dns=True, inbound_only=False)
+    return b.snapshot(), {(ID, ids["vpc"], "fail")}
+
+
+def _deleted_gateway_endpoint() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"], state="deleted")
+    return b.snapshot(), {(ID, ids["vpc"], "fail")}
+
+
+def _dynamodb_endpoint_is_not_s3() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.gateway_endpoint(ids["vpc"], "dynamodb", route_tables=ids["private_rt"])
+    return b.snapshot(), {(ID, ids["vpc"], "fail")}
+
+
+def _default_vpc(with_workload: bool) -> Case:
+    def build() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+        b = RegionBuilder()
+        vpc = b.vpc("172.31.0.0/16", is_default=True)
+        igw = b.igw(vpc)
+        public = b.subnet(vpc, "172.31.0.0/20", az=1)
+        b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+        private = b.subnet(vpc, "172.31.16.0/20", az=1)
+        b.route_table(vpc, subnets=[private], routes={"0.0.0.0/0": b.nat(public)})
+        if with_workload:
+            b.workload(private)
+        return b.snapshot(), {(ID, vpc, "fail")} if with_workload else set()
+    return build
+
+
+def _shared_vpc_owner_not_scanned() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    b = RegionBuilder()
+    vpc, _ = b.shared_vpc(OWNER, subnets=[("10.0.1.0/24", 1)])
+    return b.snapshot(), {(ID, vpc, "not_evaluated")}
+
+
+def _shared_vpc_owner_scanned() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    owner = RegionBuilder(account_id=OWNER)
+    ids = standard_vpc(owner, azs=1)
+    participant = RegionBuilder()
+    participant.shared_vpc(OWNER, subnets=[("10.0.101.0/24", 1)])
+    return multi_account_snapshot(participant, owner), {(ID, ids["vpc"], "fail")}
+
+
+CASES: list[tuple[str, Case]] = [
+    ("NAT egress, no S3 gateway endpoint", _nat_egress_no_endpoint),
+    ("an S3 gateway endpoint exists (routing is GWE001's)", _endpoint_present_even_if_partly_routed),
+    ("transit gateway egress", _egress("tgw-0123", True)),
+    ("Cloud WAN egress", _egress(CLOUDWAN, True)),
+    ("NAT instance egress", _egress("i-0123", True)),
+    ("virtual private gateway egress is not counted", _egress("vgw-0123", False)),
+    ("peering egress is not counted", _egress("pcx-0123", False)),
+    ("isolated subnet", _egress(None, False)),
+    ("private NAT gateway: no internet", _private_nat_gateway),
+    ("public subnets only", _public_subnets_only),
+    ("an S3 interface endpoint does not replace it", _interface_endpoint_only),
+    ("a deleted gateway endpoint does not count", _deleted_gateway_endpoint),
+    ("a DynamoDB endpoint is not an S3 endpoint", _dynamodb_endpoint_is_not_s3),
+    ("idle default VPC is skipped", _default_vpc(False)),
+    ("default VPC with workloads is judged", _default_vpc(True)),
+    ("shared VPC, owner not in the scan", _shared_vpc_owner_not_scanned),
+    ("shared VPC, owner in the scan", _shared_vpc_owner_scanned),
+]
+
+
+@pytest.mark.parametrize("build", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Case) -> None:
+    snapshot, expected = build()
+    assert triples(rule, snapshot) == expected
+
+
+def test_not_evaluated_without_network_interfaces() -> None:
+    b = RegionBuilder()
+    standard_vpc(b)
+    assert triples(rule, b.snapshot(missing=[Part.NETWORK_INTERFACES])) == {(ID, REGION, "not_evaluated")}
+
+
+def test_message_names_subnets_nat_and_price() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2, nat_per_az=False)
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.severity.value == "medium"
+    assert (f"VPC {ids['vpc']} has no S3 gateway endpoint, so S3 traffic from its private subnet(s) "
+            f"{ids['private'][0]} (use1-az1), {ids['private'][1]} (use1-az2) leaves through NAT gateway "
+            f"{ids['nat'][0]} and pays NAT gateway data processing ($0.045/GB)") in finding.message
+    assert "cannot be reached through a transit gateway" in finding.message
+    assert finding.evidence["egress"] == [f"{s}→nat:{ids['nat'][0]}" for s in ids["private"]]
+
+
+def test_message_on_transit_and_interface_endpoint() -> None:
+    b, vpc, subnet = _private_vpc("tgw-0123")
+    endpoint = b.interface_endpoint(vpc, "s3", subnets=[subnet])
+    (finding,) = findings(rule, b.snapshot())
+    assert "leaves through transit gateway tgw-0123 and pays transit data processing ($0.02/GB" in finding.message
+    assert (f"goes to interface endpoint {endpoint} ($0.01/GB processed, see GWE004) or, where its private DNS "
+            "does not answer, leaves through transit gateway") in finding.message
