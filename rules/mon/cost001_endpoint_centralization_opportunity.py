@@ -80,10 +80,24 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     ```
     aws route53 create-hosted-zone --name <service-hostname> --caller-reference <unique-string> \\
         --vpc VPCRegion=<region>,VPCId=<hub-vpc-id> --hosted-zone-config PrivateZone=true
+    aws route53 change-resource-record-sets --hosted-zone-id <zone-id> --change-batch \
+        '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"<service-hostname>","Type":"A",
+        "AliasTarget":{"HostedZoneId":"<endpoint-dns-hosted-zone-id>","DNSName":"<endpoint-regional-dns-name>",
+        "EvaluateTargetHealth":false}}}]}'
     aws route53 associate-vpc-with-hosted-zone --hosted-zone-id <zone-id> --vpc VPCRegion=<region>,VPCId=<spoke-vpc-id>
     ```
 
-    Route the spokes to the hub over the Transit Gateway, then delete each spoke's own copy:
+    Attach hub and spokes to the Transit Gateway and route each spoke's traffic for the hub CIDR
+    to it:
+
+    ```
+    aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id <tgw-id> --vpc-id <vpc-id> \
+        --subnet-ids <subnet-a> <subnet-b>
+    aws ec2 create-route --route-table-id <spoke-rtb-id> --destination-cidr-block <hub-vpc-cidr> \
+        --transit-gateway-id <tgw-id>
+    ```
+
+    Then delete each spoke's own copy:
 
     ```
     aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
