@@ -1,0 +1,126 @@
+"""NAT001 nat-gateway-not-in-public-subnet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.rules._shared_vpc import owned_elsewhere
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+
+# NAT gateway states in which it carries no traffic and never will again.
+_GONE = frozenset({"deleting", "deleted", "failed"})
+
+
+@rule(id="NAT001", name="nat-gateway-not-in-public-subnet", severity=Severity.HIGH,
+      # The subnet's egress class follows firewall endpoints and tells NAT gateways apart.
+      needs=(Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS, Part.INTERNET_GATEWAYS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html",
+      ),
+      seeds=("001",))
+def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
+    """A public NAT gateway cannot reach the internet: a zonal one sits in a subnet whose IPv4
+    egress class (following firewall endpoints) is not `igw`, or a regional one is in a VPC with
+    no internet gateway attached. Private NAT gateways are out of scope.
+
+    A zonal NAT gateway is not evaluated when its subnet was not collected or belongs to a VPC
+    shared by another account (the route tables are the owner's). Deleted, deleting and failed
+    NAT gateways are skipped.
+
+    ## Why it matters
+    A public NAT gateway forwards its clients' traffic to the internet through the internet
+    gateway its own subnet routes to. Created in a private subnet (one whose default route goes
+    to a NAT gateway — often itself — a transit gateway or nowhere), it accepts traffic, bills
+    $0.045/hour and $0.045/GB, and silently drops everything: every private subnet routed to it
+    has no internet egress. A regional NAT gateway needs no subnet but does need an internet
+    gateway attached to its VPC. With VPC Block Public Access in bidirectional mode the subnet
+    is not public either, unless it is excluded.
+
+    ## How to fix
+    Give the NAT gateway's subnet its own route table with a default route to the internet
+    gateway (do not add it to a table your private subnets share, or they become public):
+
+    ```
+    aws ec2 create-route-table --vpc-id <vpc-id>
+    aws ec2 create-route --route-table-id <new-rtb-id> --destination-cidr-block 0.0.0.0/0 \\
+        --gateway-id <igw-id>
+    aws ec2 associate-route-table --route-table-id <new-rtb-id> --subnet-id <nat-subnet-id>
+    ```
+
+    Or create a NAT gateway in a public subnet, move the private routes to it, and delete the
+    misplaced one:
+
+    ```
+    aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <eipalloc-id>
+    aws ec2 replace-route --route-table-id <private-rtb-id> --destination-cidr-block 0.0.0.0/0 \\
+        --nat-gateway-id <new-nat-id>
+    aws ec2 delete-nat-gateway --nat-gateway-id <old-nat-id>
+    ```
+
+    For a regional NAT gateway, attach an internet gateway to the VPC:
+
+    ```
+    aws ec2 create-internet-gateway
+    aws ec2 attach-internet-gateway --internet-gateway-id <igw-id> --vpc-id <vpc-id>
+    ```
+    """
+    view = ctx.view
+    for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+        if nat.connectivity_type != "public" or nat.state.lower() in _GONE:
+            continue
+        ref = ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, view.name_of(nat.tags))
+        clients = _clients(view, nat)
+        stranded = f"so {', '.join(clients)} {'have' if len(clients) > 1 else 'has'} no working internet egress" \
+            if clients else "so any subnet routed to it would have no internet egress"
+        if nat.availability_mode == "regional":
+            if view.internet_gateways_of(nat.vpc_id):
+                continue
+            yield ctx.finding(
+                ref,
+                f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, which has no internet gateway "
+                f"attached: its traffic cannot leave the VPC, {stranded}.",
+                evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients))
+            continue
+        subnet = view.subnets.get(nat.subnet_id or "")
+        if subnet is None:
+            yield ctx.not_evaluated(ref, f"NAT gateway {nat.nat_gateway_id}: its subnet {nat.subnet_id} was not "
+                                         "collected, so its egress is unknown")
+            continue
+        if owned_elsewhere(ctx, subnet.owner_id):
+            # The owner sees the route tables but not this account's NAT gateway: no scope can judge it.
+            yield ctx.not_evaluated(ref, f"NAT gateway {nat.nat_gateway_id} is in subnet {subnet.subnet_id} of a VPC "
+                                         f"shared by account {subnet.owner_id}, whose route tables are not visible "
+                                         "here")
+            continue
+        egress = view.egress(subnet.subnet_id)
+        if egress.klass == "igw":
+            continue
+        how = f"egress class {egress.klass}" + (f" via {egress.target_id}" if egress.target_id else "")
+        if egress.detail:
+            how += f": {egress.detail}"
+        through = f" through {', '.join(egress.hops)}" if egress.hops else ""
+        yield ctx.finding(
+            ref,
+            f"Public NAT gateway {nat.nat_gateway_id} is in subnet {subnet.subnet_id} "
+            f"({subnet.availability_zone_id}), whose IPv4 default route{through} does not reach an internet gateway "
+            f"({how}): the NAT gateway cannot reach the internet, {stranded}.",
+            evidence=evidence_dict(subnet_id=subnet.subnet_id, subnet_egress_class=egress.klass,
+                                   egress_target=egress.target_id, route_table_id=egress.route_table_id,
+                                   firewall_hops=egress.hops or None, client_subnet_ids=clients))
+
+
+def _clients(view: NetworkView, nat: r.NatGateway) -> list[str]:
+    """Subnets whose IPv4 egress ends at this NAT gateway."""
+    return [s.subnet_id for s in view.subnets_of(nat.vpc_id)
+            if view.egress(s.subnet_id).target_id == nat.nat_gateway_id]
