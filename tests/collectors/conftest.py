@@ -67,11 +67,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def moto_api(url: str, path: str, body: bytes = b"") -> bytes:
+def _moto_api(url: str, path: str, body: bytes = b"") -> bytes:
     request = urllib.request.Request(f"{url}/moto-api/{path}", data=body, method="POST",
                                      headers={"Content-Type": "text/plain"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return bytes(answer.read())
+
+
+@pytest.fixture
+def moto_api() -> Callable[[str, str, bytes], bytes]:
+    """``moto_api(url, "reset-auth", b"0")``: POST to the moto server's control API."""
+    return _moto_api
 
 
 @pytest.fixture
@@ -85,8 +91,8 @@ def moto_url(aws_env: None) -> Iterator[str]:
     try:
         yield url
     finally:
-        moto_api(url, "reset-auth", b"inf")
-        moto_api(url, "reset")
+        _moto_api(url, "reset-auth", b"inf")
+        _moto_api(url, "reset")
         server.stop()
 
 

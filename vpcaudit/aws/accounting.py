@@ -34,7 +34,9 @@ class CallCounter:
             with self._lock:
                 self._attempts[f"{service}:{operation}"] += 1
 
-        events.register("before-call", on_call, unique_id="vpcaudit-count-calls")
+        # First handler of the most specific node: it runs even when a later handler (botocore's
+        # Stubber, say) answers the call itself and stops the event.
+        events.register_first("before-call.*.*", on_call, unique_id="vpcaudit-count-calls")
         events.register("before-send", on_send, unique_id="vpcaudit-count-attempts")
 
     def calls(self) -> dict[str, int]:

@@ -32,4 +32,5 @@ def install(events: Any, service: str) -> None:
         if not is_read_only(service, model.name):
             raise ReadOnlyViolation(f"vpcaudit is read-only: refused {service}:{model.name} before sending it")
 
-    events.register("before-parameter-build", refuse_writes, unique_id="vpcaudit-read-only-guard")
+    # First handler of the most specific node: nothing registered later can act before it.
+    events.register_first("before-parameter-build.*.*", refuse_writes, unique_id="vpcaudit-read-only-guard")

@@ -30,8 +30,8 @@ def home_region(factory: ClientFactory, hint: str | None) -> str:
     region = hint or "us-east-1"
     try:
         return PARTITION_HOME.get(factory.partition(region), region)
-    except (BotoCoreError, ValueError):  # a region botocore has never heard of: use it as given
-        return region
+    except BotoCoreError:  # a region this botocore has never heard of: ask the main partition about it
+        return "us-east-1"
 
 
 def caller_account(factory: ClientFactory, home: str) -> str:

@@ -1,0 +1,130 @@
+"""Honest gaps: a denied API, a throttle that outlasts retries, an opt-in region, bad credentials.
+
+Each failure must land on exactly the part it concerns, with AWS's error code, while every other
+part is still collected; only unusable credentials or unlistable regions stop the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import boto3
+import pytest
+
+from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.aws.errors import CollectionError, CredentialsError
+from vpcaudit.collectors import account
+from vpcaudit.collectors.catalog import default_parts
+from vpcaudit.collectors.run import collect_snapshot, collect_with
+from vpcaudit.model.snapshot import Part, State
+
+REGION = "us-east-1"
+MotoApi = Callable[[str, str, bytes], bytes]
+
+
+def _user_with_policy(moto_url: str, denied: list[str]) -> boto3.session.Session:
+    """An IAM user allowed everything but ``denied``; returns a session with its keys."""
+    iam = boto3.session.Session(region_name=REGION).client("iam", endpoint_url=moto_url)
+    iam.create_user(UserName="auditor")
+    iam.put_user_policy(UserName="auditor", PolicyName="all-but", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                                               {"Effect": "Deny", "Action": denied, "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    return boto3.session.Session(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
+                                 region_name=REGION)
+
+
+def test_denied_apis_mark_exactly_their_parts(moto_url: str, moto_api: MotoApi) -> None:
+    admin = boto3.session.Session(region_name=REGION)
+    admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
+    user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
+                                        "s3:GetBucketPolicy"])
+    moto_api(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
+
+    outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
+                               endpoint_url=moto_url)
+    (acct,) = outcome.snapshot.accounts
+    (region,) = acct.regions
+    states = {s.part: (s.state, s.error_code) for s in region.status}
+    assert states.pop(Part.NAT_GATEWAYS) == (State.DENIED, "AccessDenied")  # EC2 (AWS: UnauthorizedOperation)
+    assert states.pop(Part.HOSTED_ZONES) == (State.DENIED, "403")  # moto's Route 53 answers an HTML 403
+    # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
+    assert states.pop(Part.METRICS) == (State.ERROR, None)
+    assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")
+    assert states.pop(Part.BLOCK_PUBLIC_ACCESS)[0] is State.ERROR
+    assert set(states.values()) == {(State.OK, None)}
+    assert region.nat_gateways == () and region.vpcs  # the rest is there
+    bucket_status = acct.state_of(Part.BUCKET_POLICIES)
+    assert (bucket_status.state, bucket_status.error_code) == (State.DENIED, "AccessDenied")
+    assert "1 of 1 bucket policies" in (bucket_status.message or "")
+
+
+def test_throttling_that_outlasts_retries_marks_the_part_throttled(
+        moto_url: str, failing_proxy: Callable[[str, dict[str, tuple[int, str]]], AbstractContextManager[Any]]) -> None:
+    with failing_proxy(moto_url, {"DescribeNatGateways": (503, "RequestLimitExceeded")}) as proxy:
+        factory = ClientFactory(boto3.session.Session(region_name=REGION), endpoint_url=proxy.url, max_attempts=3)
+        outcome = collect_with(factory, [REGION], {Part.VPCS, Part.NAT_GATEWAYS}, region_hint=REGION)
+        sent = proxy.seen.count("DescribeNatGateways")
+    (region,) = outcome.snapshot.accounts[0].regions
+    nat = region.state_of(Part.NAT_GATEWAYS)
+    assert (nat.state, nat.error_code) == (State.THROTTLED, "RequestLimitExceeded")
+    assert region.has(Part.VPCS)
+    # One logical call, three HTTP attempts (botocore's retries), all of which reached "AWS".
+    assert outcome.calls["ec2:DescribeNatGateways"] == 1
+    assert outcome.http_attempts["ec2:DescribeNatGateways"] == 3 == sent
+
+
+def test_expired_credentials_stop_the_collection(
+        moto_url: str, failing_proxy: Callable[[str, dict[str, tuple[int, str]]], AbstractContextManager[Any]]) -> None:
+    with failing_proxy(moto_url, {"GetCallerIdentity": (403, "ExpiredToken")}) as proxy, \
+            pytest.raises(CredentialsError, match="expired"):
+        collect_snapshot(boto3.session.Session(region_name=REGION), [REGION], endpoint_url=proxy.url)
+
+
+def test_rejected_credentials_stop_the_collection(moto_url: str, moto_api: MotoApi) -> None:
+    moto_api(moto_url, "reset-auth", b"0")
+    stranger = boto3.session.Session(aws_access_key_id="AKIAUNKNOWNUNKNOWN00", aws_secret_access_key="nope",
+                                     region_name=REGION)
+    with pytest.raises(CredentialsError, match="InvalidClientTokenId"):
+        collect_snapshot(stranger, [REGION], endpoint_url=moto_url)
+
+
+def test_missing_credentials_stop_before_anything_is_sent(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    # Port 9 on loopback: nothing listens, and nothing may be sent anyway.
+    with pytest.raises(CredentialsError, match="no AWS credentials"):
+        collect_snapshot(boto3.session.Session(region_name=REGION), [REGION], endpoint_url="http://127.0.0.1:9")
+
+
+def _not_enabled_region(session: boto3.session.Session) -> str:
+    regions = session.client("ec2", region_name=REGION).describe_regions(AllRegions=True)["Regions"]
+    return next(r["RegionName"] for r in regions if r["OptInStatus"] == "not-opted-in")
+
+
+def test_requested_region_not_enabled_is_opt_in_required(session: boto3.session.Session) -> None:
+    disabled = _not_enabled_region(session)
+    outcome = collect_snapshot(session, [REGION, disabled], {Part.VPCS, Part.SUBNETS})
+    regions = {r.region: r for r in outcome.snapshot.accounts[0].regions}
+    assert regions[REGION].has(Part.VPCS)
+    off = regions[disabled]
+    assert {s.part: s.state for s in off.status if s.state is not State.SKIPPED} == {
+        Part.VPCS: State.OPT_IN_REQUIRED, Part.SUBNETS: State.OPT_IN_REQUIRED}
+    assert off.vpcs == () and off.subnets == ()
+    assert outcome.calls["ec2:DescribeVpcs"] == 1  # only the enabled region was asked
+
+
+def test_all_regions_means_the_enabled_ones(session: boto3.session.Session) -> None:
+    factory = ClientFactory(session)
+    listed = session.client("ec2", region_name=REGION).describe_regions(AllRegions=True)["Regions"]
+    plan = account.plan_regions(factory, REGION, None)
+    assert set(plan.enabled) == {r["RegionName"] for r in listed if r["OptInStatus"] != "not-opted-in"}
+    assert _not_enabled_region(session) not in plan.enabled and plan.not_enabled == ()
+
+
+def test_unknown_region_is_a_usage_error(session: boto3.session.Session) -> None:
+    with pytest.raises(CollectionError, match=r"unknown region.*mars-east-1"):
+        collect_snapshot(session, ["mars-east-1"])

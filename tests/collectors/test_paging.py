@@ -1,0 +1,298 @@
+"""Every collector family reads every page, asking for the biggest page the API allows.
+
+moto never pages, so these tests use botocore's Stubber on the factory's own (guarded, counted)
+clients: each listing answers in two pages, and the test checks the items of both pages arrive,
+the page token and page size were sent, and each page counts as one call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.collectors import (
+    cloudwatch,
+    ec2_block_public_access,
+    ec2_endpoints,
+    ec2_interfaces,
+    ec2_network,
+    ec2_prefix_lists,
+    ec2_routing,
+    ec2_security,
+    resolver,
+    route53,
+    s3,
+)
+from vpcaudit.collectors.base import Scope
+from vpcaudit.model import resources as r
+from vpcaudit.model.snapshot import Part
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+NOW = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
+
+Stub = Callable[[str], Stubber]
+
+
+@pytest.fixture
+def scope(aws_env: None) -> Iterator[tuple[Scope, Stub]]:
+    """A scope on a real ClientFactory whose clients are stubbed; one worker keeps call order fixed."""
+    factory = ClientFactory(boto3.session.Session(region_name=REGION))
+    stubbers: dict[str, Stubber] = {}
+
+    def stub(service: str) -> Stubber:
+        if service not in stubbers:
+            stubbers[service] = Stubber(factory.client(service, REGION))
+            stubbers[service].activate()
+        return stubbers[service]
+
+    with ThreadPoolExecutor(1) as pool:
+        yield Scope(ACCOUNT, REGION, factory, pool, 14, NOW), stub
+    for stubber in stubbers.values():
+        stubber.assert_no_pending_responses()
+        stubber.deactivate()
+
+
+def two_pages(stubber: Stubber, method: str, key: str, first: list[Any], second: list[Any],
+              params: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> None:
+    """Queue ``method`` answering ``first`` with a NextToken, then ``second``."""
+    base = params or {}
+    stubber.add_response(method, {key: first, "NextToken": "page-2", **(extra or {})}, base)
+    stubber.add_response(method, {key: second, **(extra or {})}, {**base, "NextToken": "page-2"})
+
+
+def calls(scope: Scope) -> dict[str, int]:
+    return scope.factory.counter.calls()
+
+
+def test_vpc_family_pages_and_asks_two_attributes_per_vpc(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    two_pages(ec2, "describe_vpcs", "Vpcs", [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}],
+              [{"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}], {"MaxResults": 1000})
+    vpcs = ec2_network.fetch_vpcs(sc, {})
+    assert [v.vpc_id for v in vpcs] == ["vpc-1", "vpc-2"]
+    for vpc_id, support, hostnames in (("vpc-1", True, False), ("vpc-2", False, False)):
+        ec2.add_response("describe_vpc_attribute", {"VpcId": vpc_id, "EnableDnsSupport": {"Value": support}},
+                         {"VpcId": vpc_id, "Attribute": "enableDnsSupport"})
+        ec2.add_response("describe_vpc_attribute", {"VpcId": vpc_id, "EnableDnsHostnames": {"Value": hostnames}},
+                         {"VpcId": vpc_id, "Attribute": "enableDnsHostnames"})
+    assert ec2_network.fetch_vpc_attributes(sc, {Part.VPCS: vpcs}) == {"vpc-1": (True, False),
+                                                                       "vpc-2": (False, False)}
+    two_pages(ec2, "describe_subnets", "Subnets", [{"SubnetId": "subnet-1", "VpcId": "vpc-1"}],
+              [{"SubnetId": "subnet-2", "VpcId": "vpc-2"}], {"MaxResults": 1000})
+    assert [s.subnet_id for s in ec2_network.fetch_subnets(sc, {})] == ["subnet-1", "subnet-2"]
+    two_pages(ec2, "describe_dhcp_options", "DhcpOptions", [{"DhcpOptionsId": "dopt-1"}],
+              [{"DhcpOptionsId": "dopt-2"}], {"MaxResults": 1000})
+    assert len(ec2_network.fetch_dhcp_options(sc, {})) == 2
+    assert calls(sc) == {"ec2:DescribeVpcs": 2, "ec2:DescribeVpcAttribute": 4, "ec2:DescribeSubnets": 2,
+                         "ec2:DescribeDhcpOptions": 2}
+
+
+def test_routing_family_pages(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    two_pages(ec2, "describe_route_tables", "RouteTables", [{"RouteTableId": "rtb-1", "VpcId": "vpc-1"}],
+              [{"RouteTableId": "rtb-2", "VpcId": "vpc-1"}], {"MaxResults": 100})
+    assert [t.route_table_id for t in ec2_routing.fetch_route_tables(sc, {})] == ["rtb-1", "rtb-2"]
+    two_pages(ec2, "describe_internet_gateways", "InternetGateways", [{"InternetGatewayId": "igw-1"}],
+              [{"InternetGatewayId": "igw-2"}], {"MaxResults": 1000})
+    two_pages(ec2, "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways",
+              [{"EgressOnlyInternetGatewayId": "eigw-1"}], [{"EgressOnlyInternetGatewayId": "eigw-2"}],
+              {"MaxResults": 255})
+    gateways = ec2_routing.fetch_internet_gateways(sc, {})
+    assert [(g.gateway_id, g.kind) for g in gateways] == [("igw-1", "igw"), ("igw-2", "igw"),
+                                                          ("eigw-1", "eigw"), ("eigw-2", "eigw")]
+    two_pages(ec2, "describe_nat_gateways", "NatGateways", [{"NatGatewayId": "nat-1"}], [{"NatGatewayId": "nat-2"}],
+              {"MaxResults": 1000})
+    assert len(ec2_routing.fetch_nat_gateways(sc, {})) == 2
+    assert set(calls(sc).values()) == {2}
+
+
+def test_endpoint_family_pages_and_keeps_one_record_per_service(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    two_pages(ec2, "describe_vpc_endpoints", "VpcEndpoints", [{"VpcEndpointId": "vpce-1"}],
+              [{"VpcEndpointId": "vpce-2"}], {"MaxResults": 1000})
+    assert [e.vpc_endpoint_id for e in ec2_endpoints.fetch_vpc_endpoints(sc, {})] == ["vpce-1", "vpce-2"]
+    ssm = {"ServiceName": "com.amazonaws.us-east-1.ssm", "Owner": "amazon"}
+    two_pages(ec2, "describe_vpc_endpoint_services", "ServiceDetails",
+              [ssm, {"ServiceName": "com.amazonaws.us-east-1.s3", "Owner": "amazon"}], [ssm],
+              {"MaxResults": 1000})
+    assert sorted(s.service_name for s in ec2_endpoints.fetch_endpoint_services(sc, {})) == [
+        "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ssm"]
+    assert calls(sc) == {"ec2:DescribeVpcEndpoints": 2, "ec2:DescribeVpcEndpointServices": 2}
+
+
+def test_prefix_lists_read_entries_of_customer_lists_only(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    ec2.add_response("describe_prefix_lists", {"PrefixLists": [
+        {"PrefixListId": "pl-s3", "PrefixListName": "com.amazonaws.us-east-1.s3", "Cidrs": ["3.5.0.0/19"]}]},
+        {"MaxResults": 1000})
+    two_pages(ec2, "describe_managed_prefix_lists", "PrefixLists",
+              [{"PrefixListId": "pl-s3", "OwnerId": "AWS", "AddressFamily": "IPv4"}],
+              [{"PrefixListId": "pl-cust", "OwnerId": ACCOUNT, "PrefixListName": "corp", "AddressFamily": "IPv4"}],
+              {"MaxResults": 100})
+    two_pages(ec2, "get_managed_prefix_list_entries", "Entries", [{"Cidr": "10.0.0.0/8"}], [{"Cidr": "192.168.0.0/16"}],
+              {"PrefixListId": "pl-cust", "MaxResults": 100})
+    lists = {p.prefix_list_id: p for p in ec2_prefix_lists.fetch_prefix_lists(sc, {})}
+    assert lists["pl-s3"] == r.PrefixList("pl-s3", "com.amazonaws.us-east-1.s3", "AWS", "IPv4", ("3.5.0.0/19",))
+    assert lists["pl-cust"].cidrs == ("10.0.0.0/8", "192.168.0.0/16")
+    assert calls(sc) == {"ec2:DescribePrefixLists": 1, "ec2:DescribeManagedPrefixLists": 2,
+                         "ec2:GetManagedPrefixListEntries": 2}
+
+
+def test_security_family_joins_rules_from_every_page(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    ec2.add_response("describe_security_groups", {"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1"}]},
+                     {"MaxResults": 1000})
+    two_pages(ec2, "describe_security_group_rules", "SecurityGroupRules",
+              [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": False, "IpProtocol": "tcp",
+                "FromPort": 443, "ToPort": 443, "CidrIpv4": "10.0.0.0/16"}],
+              [{"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1", "IsEgress": True, "IpProtocol": "-1"}],
+              {"MaxResults": 1000})
+    (group,) = ec2_security.fetch_security_groups(sc, {})
+    assert [(x.rule_id, x.is_egress) for x in group.rules] == [("sgr-1", False), ("sgr-2", True)]
+    two_pages(ec2, "describe_network_acls", "NetworkAcls", [{"NetworkAclId": "acl-1"}], [{"NetworkAclId": "acl-2"}],
+              {"MaxResults": 1000})
+    assert len(ec2_security.fetch_network_acls(sc, {})) == 2
+    assert calls(sc) == {"ec2:DescribeSecurityGroups": 1, "ec2:DescribeSecurityGroupRules": 2,
+                         "ec2:DescribeNetworkAcls": 2}
+
+
+def test_interface_family_pages(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    ec2 = stub("ec2")
+    two_pages(ec2, "describe_network_interfaces", "NetworkInterfaces", [{"NetworkInterfaceId": "eni-1"}],
+              [{"NetworkInterfaceId": "eni-2"}], {"MaxResults": 1000})
+    assert len(ec2_interfaces.fetch_network_interfaces(sc, {})) == 2
+    two_pages(ec2, "describe_flow_logs", "FlowLogs", [{"FlowLogId": "fl-1"}], [{"FlowLogId": "fl-2"}],
+              {"MaxResults": 1000})
+    assert len(ec2_interfaces.fetch_flow_logs(sc, {})) == 2
+    assert calls(sc) == {"ec2:DescribeNetworkInterfaces": 2, "ec2:DescribeFlowLogs": 2}
+
+
+def test_block_public_access_pages_exclusions_by_hand(scope: tuple[Scope, Stub]) -> None:
+    """botocore has no paginator for the exclusions: the NextToken loop is ours."""
+    sc, stub = scope
+    ec2 = stub("ec2")
+    ec2.add_response("describe_vpc_block_public_access_options",
+                     {"VpcBlockPublicAccessOptions": {"InternetGatewayBlockMode": "block-bidirectional"}}, {})
+    arn = f"arn:aws:ec2:{REGION}:{ACCOUNT}"
+    two_pages(ec2, "describe_vpc_block_public_access_exclusions", "VpcBlockPublicAccessExclusions",
+              [{"ResourceArn": f"{arn}:vpc/vpc-1", "State": "create-complete"}],
+              [{"ResourceArn": f"{arn}:subnet/subnet-1", "State": "update-complete"},
+               {"ResourceArn": f"{arn}:subnet/subnet-2", "State": "delete-complete"}], {"MaxResults": 1000})
+    assert ec2_block_public_access.fetch_block_public_access(sc, {}) == r.BlockPublicAccess(
+        "block-bidirectional", ("vpc-1",), ("subnet-1",))
+    assert calls(sc)["ec2:DescribeVpcBlockPublicAccessExclusions"] == 2
+
+
+def _vpc(vpc_id: str) -> r.Vpc:
+    return r.Vpc(vpc_id, ACCOUNT, ("10.0.0.0/16",), (), False, None, "available", ())
+
+
+def test_route53_per_vpc_pages_zones_and_record_sets(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    r53 = stub("route53")
+    owner = {"OwningAccount": ACCOUNT}
+    r53.add_response("list_hosted_zones_by_vpc", {"HostedZoneSummaries": [
+        {"HostedZoneId": "Z1", "Name": "us-east-1.amazonaws.com.", "Owner": owner}], "MaxItems": "100",
+        "NextToken": "page-2"}, {"VPCId": "vpc-1", "VPCRegion": REGION})
+    r53.add_response("list_hosted_zones_by_vpc", {"HostedZoneSummaries": [
+        {"HostedZoneId": "Z2", "Name": "corp.internal.", "Owner": owner}], "MaxItems": "100"},
+        {"VPCId": "vpc-1", "VPCRegion": REGION, "NextToken": "page-2"})
+    r53.add_response("list_resource_record_sets", {
+        "ResourceRecordSets": [{"Name": "api.ecr.us-east-1.amazonaws.com.", "Type": "A"}], "IsTruncated": True,
+        "NextRecordName": "ssm.us-east-1.amazonaws.com.", "NextRecordType": "A", "MaxItems": "300"},
+        {"HostedZoneId": "Z1"})
+    r53.add_response("list_resource_record_sets", {
+        "ResourceRecordSets": [{"Name": "ssm.us-east-1.amazonaws.com.", "Type": "A"}], "IsTruncated": False,
+        "MaxItems": "300"}, {"HostedZoneId": "Z1", "StartRecordName": "ssm.us-east-1.amazonaws.com.",
+                             "StartRecordType": "A"})
+    zones = route53.fetch_hosted_zones(sc, {REGION: {Part.VPCS: (_vpc("vpc-1"),)}})[REGION]
+    by_id = {z.hosted_zone_id: z for z in zones}
+    assert [x.name for x in by_id["Z1"].record_sets] == ["api.ecr.us-east-1.amazonaws.com",
+                                                         "ssm.us-east-1.amazonaws.com"]
+    assert not by_id["Z2"].record_sets_collected
+    assert calls(sc) == {"route53:ListHostedZonesByVPC": 2, "route53:ListResourceRecordSets": 2}
+
+
+def test_route53_zone_listing_pages_when_fewer_zones_than_vpcs(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    r53 = stub("route53")
+
+    def zone(zone_id: str, name: str) -> dict[str, Any]:
+        return {"Id": f"/hostedzone/{zone_id}", "Name": name, "CallerReference": zone_id,
+                "Config": {"PrivateZone": True}}
+
+    r53.add_response("list_hosted_zones", {"HostedZones": [zone("Z1", "corp.internal.")], "Marker": "",
+                                         "IsTruncated": True, "NextMarker": "Z2", "MaxItems": "100"},
+                     {"HostedZoneType": "PrivateHostedZone"})
+    r53.add_response("list_hosted_zones", {"HostedZones": [zone("Z2", "other.internal.")], "Marker": "Z2",
+                                         "IsTruncated": False, "MaxItems": "100"},
+                     {"HostedZoneType": "PrivateHostedZone", "Marker": "Z2"})
+    r53.add_response("get_hosted_zone", {"HostedZone": zone("Z1", "corp.internal."),
+                                       "VPCs": [{"VPCId": "vpc-1", "VPCRegion": REGION},
+                                                {"VPCId": "vpc-9", "VPCRegion": "eu-west-1"}]},
+                     {"Id": "/hostedzone/Z1"})
+    r53.add_response("get_hosted_zone", {"HostedZone": zone("Z2", "other.internal."),
+                                       "VPCs": [{"VPCId": "vpc-elsewhere", "VPCRegion": REGION}]},
+                     {"Id": "/hostedzone/Z2"})
+    vpcs = tuple(_vpc(f"vpc-{i}") for i in (1, 2, 3))
+    zones = route53.fetch_hosted_zones(sc, {REGION: {Part.VPCS: vpcs}})[REGION]
+    # Z2 serves no collected VPC; Z1's association with an uncollected region is not kept.
+    assert [(z.hosted_zone_id, z.vpcs) for z in zones] == [("Z1", (r.VpcAssociation("vpc-1", REGION),))]
+    assert calls(sc) == {"route53:ListHostedZones": 2, "route53:GetHostedZone": 2}
+
+
+def test_resolver_pages_and_joins(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    client = stub("route53resolver")
+    client.add_response("list_resolver_rules", {"ResolverRules": [
+        {"Id": "rslvr-rr-1", "DomainName": "corp.example.", "RuleType": "FORWARD"}]}, {"MaxResults": 100})
+    two_pages(client, "list_resolver_rule_associations", "ResolverRuleAssociations",
+              [{"ResolverRuleId": "rslvr-rr-1", "VPCId": "vpc-1", "Status": "COMPLETE"}],
+              [{"ResolverRuleId": "rslvr-rr-2", "VPCId": "vpc-2", "Status": "COMPLETE"}], {"MaxResults": 100})
+    associations = resolver.fetch_resolver_rules(sc, {})
+    assert [(a.vpc_id, a.domain_name, a.rule_type) for a in associations] == [
+        ("vpc-1", "corp.example", "FORWARD"), ("vpc-2", "", "UNKNOWN")]
+    assert calls(sc) == {"route53resolver:ListResolverRules": 1, "route53resolver:ListResolverRuleAssociations": 2}
+
+
+def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    client = stub("s3")
+    client.add_response("list_buckets", {"Buckets": [{"Name": "a"}], "ContinuationToken": "page-2"}, {})
+    client.add_response("list_buckets", {"Buckets": [{"Name": "b"}]}, {"ContinuationToken": "page-2"})
+    client.add_response("get_bucket_policy", {"Policy": '{"Statement": []}'}, {"Bucket": "a"})
+    client.add_client_error("get_bucket_policy", "NoSuchBucketPolicy", http_status_code=404,
+                            expected_params={"Bucket": "b"})
+    assert s3.fetch_bucket_policies(sc, {}) == (r.BucketPolicy("a", None, '{"Statement": []}'),
+                                                r.BucketPolicy("b", None, None))
+    assert calls(sc) == {"s3:ListBuckets": 2, "s3:GetBucketPolicy": 2}
+
+
+def test_cloudwatch_pages_and_sums_a_metric_split_across_pages(scope: tuple[Scope, Stub]) -> None:
+    sc, stub = scope
+    client = stub("cloudwatch")
+    query = {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY}
+    client.add_response("get_metric_data", {"MetricDataResults": [
+        {"Id": "q0", "Values": [1.0, 2.0], "StatusCode": "PartialData"}], "NextToken": "page-2"}, query)
+    client.add_response("get_metric_data", {"MetricDataResults": [
+        {"Id": "q0", "Values": [4.0], "StatusCode": "Complete"}, {"Id": "q1", "Values": [], "StatusCode": "Complete"},
+        {"Id": "q2", "Values": [], "StatusCode": "Complete"}]}, {**query, "NextToken": "page-2"})
+    nat = r.NatGateway("nat-1", "vpc-1", "subnet-1", "available", "public", "zonal", None, (), ())
+    metrics = cloudwatch.fetch_metrics(sc, {Part.NAT_GATEWAYS: (nat,), Part.VPC_ENDPOINTS: ()})
+    assert [(m.metric_name, m.total, m.datapoints) for m in metrics] == [
+        ("BytesOutToDestination", 7.0, 3), ("BytesInFromSource", 0.0, 0), ("BytesInFromDestination", 0.0, 0)]
+    assert calls(sc) == {"cloudwatch:GetMetricData": 2}
