@@ -28,6 +28,7 @@ SMALL_H = 34
 GAP = 8
 BAND_BOX_W = 214
 MIN_WIDTH = 640  # the legend's width
+LANE_H = 16  # one horizontal lane per line that crosses AZs
 FONT = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 
 # (fill, stroke) per box kind; dark enough text on every fill for print and low vision.
@@ -71,8 +72,8 @@ def topology_svg(topology: VpcTopology, paths: tuple[TrafficPath, ...] = ()) -> 
         col_boxes = _column(topology, az, col, y + HEADER_H + GAP)
         boxes.extend(col_boxes)
         columns_bottom = max(columns_bottom, (col_boxes[-1].y + col_boxes[-1].h) if col_boxes else y + HEADER_H)
-    edges = _edges(boxes, paths)
-    legend_y = columns_bottom + 2 * GAP
+    edges, lanes_bottom = _edges(boxes, paths, columns_bottom + GAP)
+    legend_y = lanes_bottom + 2 * GAP
     height = legend_y + SMALL_H + MARGIN
 
     svg = ET.Element("svg", {
@@ -152,39 +153,44 @@ def _column(topology: VpcTopology, az: str, col: int, top: float) -> list[_Box]:
     return boxes
 
 
-def _edges(boxes: list[_Box], paths: tuple[TrafficPath, ...]) -> list[ET.Element]:
-    """Private subnet → its internet NAT gateway; same-column lines run in the right-hand gutter."""
+def _edges(boxes: list[_Box], paths: tuple[TrafficPath, ...], lanes_top: float) -> tuple[list[ET.Element], float]:
+    """Private subnet → its internet NAT gateway, routed so no line crosses a box.
+
+    Each line leaves the subnet into the gutter right of its column; within one column it runs
+    down the gutter to the NAT gateway; across columns it drops to its own lane below all
+    columns, runs across, and climbs the target column's gutter. Returns the lines and the y
+    where the lanes end.
+    """
     by_key = {b.key: b for b in boxes}
-    lines = []
-    for p in sorted(paths, key=lambda p: p.subnet_id):
-        if p.destination != "internet" or p.kind != "nat" or not p.target_id:
-            continue
-        src, dst = by_key.get(p.subnet_id), by_key.get(p.target_id)
-        if src is None or dst is None:
-            continue
+    pairs = [(p, by_key[p.subnet_id], by_key[p.target_id]) for p in sorted(paths, key=lambda p: p.subnet_id)
+             if p.destination == "internet" and p.kind == "nat" and p.target_id
+             and p.subnet_id in by_key and p.target_id in by_key]
+    elements: list[ET.Element] = []
+    lane = lanes_top
+    for i, (p, src, dst) in enumerate(pairs):
+        offset = 5 + (i % 4) * 4  # neighbouring lines in one gutter stay apart
+        src_gutter, dst_gutter = src.x + src.w + offset, dst.x + dst.w + offset
         if src.column == dst.column:
-            gutter = src.x + src.w + 9
-            points = [(src.x + src.w, src.cy), (gutter, src.cy), (gutter, dst.cy), (dst.x + dst.w, dst.cy)]
+            points = [(src.x + src.w, src.cy), (src_gutter, src.cy), (src_gutter, dst.cy), (dst.x + dst.w, dst.cy)]
         else:
-            left_to_right = dst.x > src.x
-            points = [(src.x + src.w if left_to_right else src.x, src.cy),
-                      (dst.x if left_to_right else dst.x + dst.w, dst.cy)]
-        attrs = {"points": " ".join(f"{x:g},{y:g}" for x, y in points), "fill": "none",
-                 "stroke": "#b3261e" if p.cross_az else "#a8610b", "stroke-width": "2",
-                 "class": "edge cross-az" if p.cross_az else "edge"}
+            lane += LANE_H
+            points = [(src.x + src.w, src.cy), (src_gutter, src.cy), (src_gutter, lane), (dst_gutter, lane),
+                      (dst_gutter, dst.cy), (dst.x + dst.w, dst.cy)]
+        colour = "#b3261e" if p.cross_az else "#a8610b"
+        attrs = {"points": " ".join(f"{x:g},{y:g}" for x, y in points), "fill": "none", "stroke": colour,
+                 "stroke-width": "2", "class": "edge cross-az" if p.cross_az else "edge"}
         if p.cross_az:
             attrs["stroke-dasharray"] = "6 4"
         line = ET.Element("polyline", attrs)
         ET.SubElement(line, "title").text = xml_safe(
-            f"{p.subnet_id} → {p.target_id} (internet via NAT{', cross-AZ' if p.cross_az else ''})")
-        lines.append(line)
-        if p.cross_az:
-            (x1, y1), (x2, y2) = points[0], points[-1]
-            label = _text_element((x1 + x2) / 2 - 24, (y1 + y2) / 2 + 4, "cross-AZ", bold=True)
-            label.attrib.update({"fill": "#b3261e", "stroke": "#ffffff", "stroke-width": "3",
-                                 "paint-order": "stroke"})  # a halo keeps it legible over boxes and lines
-            lines.append(label)
-    return lines
+            f"{p.subnet_id} → {p.target_id}: internet via NAT{', cross-AZ' if p.cross_az else ''}")
+        elements.append(line)
+        if p.cross_az and src.column != dst.column:
+            label = _text_element((src_gutter + dst_gutter) / 2 - 24, lane - 4, "cross-AZ", bold=True)
+            label.attrib.update({"fill": colour, "stroke": "#ffffff", "stroke-width": "3",
+                                 "paint-order": "stroke"})  # a halo keeps it legible over lines
+            elements.append(label)
+    return elements, lane
 
 
 def _legend(svg: ET.Element, y: float) -> None:

@@ -92,7 +92,7 @@ def evidence_text(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value) or "none"
     return str(value)
 
 
