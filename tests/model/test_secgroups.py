@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import RegionBuilder
 
@@ -199,3 +201,15 @@ def test_endpoints_by_group_lists_live_interface_endpoints_only() -> None:
     grouped = {g: [e.vpc_endpoint_id for e in eps] for g, eps in endpoints_by_group(view).items()}
     assert grouped == {shared: [ssm, logs], own: [logs]}
     assert endpoint_label(view, view.endpoints[ssm]) == f"{ssm} (ssm)"
+
+
+def test_endpoint_peer_replaces_addresses_outside_their_subnet() -> None:
+    # moto gives endpoint ENIs addresses outside their subnet; AWS never does.
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    eni_id = b.endpoints[endpoint].network_interface_ids[0]
+    b.enis[eni_id] = replace(b.enis[eni_id], private_ip_addresses=("10.55.237.4",))
+    view = b.view()
+    assert endpoint_peer(view, view.endpoints[endpoint]).cidrs == ("10.0.1.0/24",)

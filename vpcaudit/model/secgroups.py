@@ -187,16 +187,31 @@ def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
 
 
 def endpoint_peer(view: NetworkView, endpoint: r.VpcEndpoint) -> Peer:
-    """An endpoint as a destination: its ENI addresses (else its subnets' CIDRs) and its groups."""
+    """An endpoint as a destination: its ENI addresses and its groups.
+
+    An address outside its ENI's subnet (moto hands endpoint ENIs random addresses; AWS always
+    assigns from the subnet) is replaced by that subnet's CIDR; without ENI records, the
+    endpoint's subnet CIDRs stand in.
+    """
     addresses: list[str] = []
     for eni_id in endpoint.network_interface_ids:
         eni = view.interfaces.get(eni_id)
-        if eni is not None:
-            addresses += [f"{ip}/32" for ip in eni.private_ip_addresses]
-            addresses += [f"{ip}/128" for ip in eni.ipv6_addresses if ip]
+        if eni is None:
+            continue
+        subnet = view.subnets.get(eni.subnet_id)
+        subnet_cidrs = ((subnet.cidr_block,) if subnet and subnet.cidr_block else ()) + (
+            subnet.ipv6_cidr_blocks if subnet else ())
+        hosts = [f"{ip}/32" for ip in eni.private_ip_addresses] + [f"{ip}/128" for ip in eni.ipv6_addresses if ip]
+        addresses += [_within(host, subnet_cidrs) for host in hosts]
     if not addresses:
         addresses = list(view.endpoint_subnet_cidrs(endpoint))
-    return Peer(tuple(addresses), frozenset(endpoint.group_ids))
+    return Peer(tuple(dict.fromkeys(addresses)), frozenset(endpoint.group_ids))
+
+
+def _within(host: str, subnet_cidrs: tuple[str, ...]) -> str:
+    """``host``, or its subnet's CIDR of the same family when the address lies outside it."""
+    same_family = [c for c in subnet_cidrs if (":" in c) == (":" in host)]
+    return host if not same_family or overlaps(host, same_family) else same_family[0]
 
 
 # -- routing of remote networks ---------------------------------------------------------------
