@@ -1,0 +1,107 @@
+"""NAT002 nat-gateway-cross-az-route."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.model import resources as r
+    from vpcaudit.model.network import NetworkView
+
+
+@rule(id="NAT002", name="nat-gateway-cross-az-route", severity=Severity.MEDIUM,
+      # Egress classes follow firewall endpoints (VPC endpoints) to the NAT gateway.
+      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
+          "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer_within_the_same_AWS_Region",
+          "https://docs.aws.amazon.com/cli/latest/reference/ec2/replace-route.html",
+      ),
+      seeds=("001",))
+def nat_gateway_cross_az_route(ctx: RuleContext) -> Iterator[Finding]:
+    """A private subnet's default route (followed through firewall endpoints) ends at a public
+    zonal NAT gateway in another Availability Zone, compared by AZ ID. One finding per subnet.
+
+    Regional NAT gateways (they follow workloads across AZs) and private NAT gateways are
+    exempt. A route to a NAT gateway that is not in the snapshot is not evaluated; a blackhole
+    default route is RT001's.
+
+    ## Why it matters
+    Every byte the subnet sends to or receives from the internet crosses AZs: $0.01/GB in each
+    direction on top of NAT gateway processing ($0.045/GB). And the subnet depends on an AZ it
+    does not run in — when the NAT gateway's AZ is impaired, this subnet loses internet egress
+    even though its own AZ is healthy, which defeats spreading workloads across AZs.
+
+    ## How to fix
+    Point the subnet's route table at the NAT gateway in its own AZ (create one in a public
+    subnet of that AZ first if there is none, or use a regional NAT gateway):
+
+    ```
+    aws ec2 create-nat-gateway --subnet-id <public-subnet-in-same-az> --allocation-id <eipalloc-id>
+    aws ec2 replace-route --route-table-id <rtb-id> --destination-cidr-block 0.0.0.0/0 \\
+        --nat-gateway-id <same-az-nat-id>
+    ```
+
+    If several AZs' subnets share one route table, give each AZ its own route table first.
+    """
+    view = ctx.view
+    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+        if owned_elsewhere(ctx, vpc.owner_id):
+            ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
+            yield from not_judged_here(ctx, ref, vpc.owner_id, "its route tables")
+            continue
+        for subnet in view.private_subnets(vpc.vpc_id):
+            yield from _judge(ctx, subnet)
+
+
+def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
+    view = ctx.view
+    egress = view.egress(subnet.subnet_id)
+    target = egress.target_id or ""
+    if egress.klass != "nat" or not target.startswith("nat-"):
+        return
+    ref = ctx.ref("subnet", subnet.subnet_id, subnet.vpc_id, view.name_of(subnet.tags))
+    nat = view.nat_gateways.get(target)
+    if nat is None:
+        yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: its default route targets NAT gateway {target}, which is "
+                                     "not in the snapshot, so its AZ is unknown")
+        return
+    if nat.connectivity_type != "public" or nat.availability_mode == "regional":
+        return
+    nat_az = _az_of(view, nat)
+    if nat_az is None:
+        yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: the AZ of NAT gateway {target} is unknown (its subnet "
+                                     f"{nat.subnet_id} was not collected)")
+        return
+    az = subnet.availability_zone_id
+    if nat_az == az:
+        return
+    local = [n.nat_gateway_id for n in view.nat_gateways_of(subnet.vpc_id)
+             if n.connectivity_type == "public" and n.availability_mode != "regional"
+             and n.state.lower() == "available" and _az_of(view, n) == az]
+    fix = (f"Route it to {', '.join(local)} in {az}." if local else
+           f"Create a NAT gateway in a public subnet of {az} (~${ctx.cost.nat_gateway_month():.2f}/month) "
+           "or use a regional NAT gateway.")
+    through = f" through firewall endpoint {', '.join(egress.hops)}" if egress.hops else ""
+    yield ctx.finding(
+        ref,
+        f"Private subnet {subnet.subnet_id} ({az}, route table {egress.route_table_id}) sends its internet traffic"
+        f"{through} to NAT gateway {target} in {nat_az}: every GB crosses AZs (${ctx.cost.cross_az_gb_each_way}/GB "
+        f"each way on top of NAT processing) and the subnet loses internet egress when {nat_az} is impaired. {fix}",
+        evidence=evidence_dict(subnet_az_id=az, nat_gateway_id=target, nat_az_id=nat_az,
+                               route_table_id=egress.route_table_id, firewall_hops=egress.hops or None,
+                               same_az_nat_gateway_ids=local or None))
+
+
+def _az_of(view: NetworkView, nat: r.NatGateway) -> str | None:
+    """The AZ ID of a zonal NAT gateway: its subnet's, else the one its address reports."""
+    return view.az_id_of(nat.subnet_id) or next(
+        (a.availability_zone_id for a in nat.addresses if a.availability_zone_id), None)
