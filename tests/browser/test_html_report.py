@@ -96,7 +96,7 @@ def _visible_severities(page: Any) -> list[str]:
     return [rows.nth(i).get_attribute("data-severity") for i in range(rows.count()) if rows.nth(i).is_visible()]
 
 
-def test_report_filters_offline_without_errors(browser: Any, report: Path) -> None:
+def test_report_filters_offline_without_errors(browser: Any, report: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tab = Page(browser)
     page = tab.open(report)
     assert page.locator("#findings-table").is_visible()
@@ -119,7 +119,8 @@ def test_report_filters_offline_without_errors(browser: Any, report: Path) -> No
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
+    with capsys.disabled():  # shown in every run, not only on failure: CI notes cite this path
+        print(f"\nscreenshot: {shot}")
     assert tab.remote == []
     assert tab.errors == []
     tab.context.close()

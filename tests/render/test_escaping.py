@@ -21,6 +21,7 @@ from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 from vpcaudit.render.csvfmt import COLUMNS
+from vpcaudit.render.env import environment
 
 # Every element the HTML template itself writes; anything else was injected.
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "h5", "dl",
@@ -29,6 +30,15 @@ TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1
                  "code", "pre", "div", "details", "summary", "figure", "figcaption", "caption", "br", "time",
                  "footer", "script", "svg", "g", "rect", "text", "polyline", "line"}
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def test_environment_autoescapes_html_j2_templates_and_only_those() -> None:
+    """The trap: select_autoescape() with its defaults does not escape *.html.j2."""
+    env = environment()
+    select = env.autoescape
+    assert callable(select)
+    assert (select("report.html.j2"), select("report.html"), select("report.md.j2")) == (True, True, False)
+    assert env.get_template("report.html.j2").environment is env
 
 
 def test_html_has_no_injected_element_attribute_or_bidi_control(hostile: AuditResult) -> None:
