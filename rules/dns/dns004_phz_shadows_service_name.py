@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.model.dns import (
     EndpointTargets,
+    VpcResolver,
     answering_records,
-    authority,
     covers,
     endpoint_targets,
     service_hostnames,
@@ -81,8 +81,12 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     catalogue = service_hostnames(view)
     targets: EndpointTargets | None = None
     for vpc_id in sorted(view.vpcs):
-        for zone in sorted(view.hosted_zones_of(vpc_id), key=lambda z: z.hosted_zone_id):
-            answered = [h for h in catalogue if _zone_answers(ctx, vpc_id, zone, h)]
+        zones = sorted(view.hosted_zones_of(vpc_id), key=lambda z: z.hosted_zone_id)
+        if not zones:
+            continue
+        resolver = VpcResolver.of(view, vpc_id)
+        for zone in zones:
+            answered = [h for h in catalogue if _zone_answers(resolver, zone, h)]
             if not answered:
                 continue
             ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
@@ -107,11 +111,11 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                                   not_checked=unknown[:SHOWN_IN_EVIDENCE] or None))
 
 
-def _zone_answers(ctx: RuleContext, vpc_id: str, zone: r.HostedZone, hostname: str) -> bool:
+def _zone_answers(resolver: VpcResolver, zone: r.HostedZone, hostname: str) -> bool:
     """The zone covers the hostname and is what Resolver consults for it from this VPC."""
     if not covers(zone.name, hostname):
         return False
-    answer = authority(ctx.view, vpc_id, hostname)
+    answer = resolver.authority(hostname)
     return answer.kind == "zone" and answer.zone is not None and answer.zone.hosted_zone_id == zone.hosted_zone_id
 
 

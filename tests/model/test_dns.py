@@ -6,6 +6,7 @@ from builders import REGION, RegionBuilder
 
 from vpcaudit.model import resources as r
 from vpcaudit.model.dns import (
+    VpcResolver,
     answering_records,
     authority,
     covers,
@@ -155,3 +156,15 @@ def test_endpoint_ids_lists_every_endpoint_a_record_reaches() -> None:
     ips = [view.endpoint_addresses(view.endpoints[e])[0] for e in (first, second)]
     record = r.RecordSet(SSM, "A", (*ips, "10.0.1.250"), None)
     assert endpoint_targets(b.snapshot()).endpoint_ids(record) == {first, second}
+
+
+def test_vpc_resolver_answers_many_names_like_one_off_lookups() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.hosted_zone(f"{REGION}.amazonaws.com", [vpc])
+    b.resolver_rule(vpc, "example.com")
+    view = b.view()
+    resolver = VpcResolver.of(view, vpc)
+    for name in (SSM, STS, "www.example.com", "example.org"):
+        assert resolver.authority(name) == authority(view, vpc, name)

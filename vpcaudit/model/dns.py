@@ -90,26 +90,39 @@ def private_dns_names(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, 
     return tuple(normalise(h).removeprefix("*.") for h in view.service(endpoint).hostnames)
 
 
+@dataclass(frozen=True, slots=True)
+class VpcResolver:
+    """What Route 53 Resolver consults for one VPC, gathered once so many names can be looked up."""
+
+    local: tuple[tuple[str, Authority], ...]  # (zone name, endpoint private DNS or private hosted zone)
+    rules: tuple[r.ResolverRuleAssociation, ...]
+
+    @classmethod
+    def of(cls, view: NetworkView, vpc_id: str) -> VpcResolver:
+        local = [(name, Authority("endpoint", name, endpoint=e))
+                 for e in view.endpoints_of(vpc_id) for name in private_dns_names(view, e)]
+        local += [(normalise(z.name), Authority("zone", normalise(z.name), zone=z))
+                  for z in view.hosted_zones_of(vpc_id)]
+        rules = tuple(a for a in view.resolver_rules_of(vpc_id) if a.status.upper() in ACTIVE_RULE_STATES)
+        return cls(tuple(local), rules)
+
+    def authority(self, hostname: str) -> Authority:
+        """The most specific answerer of ``hostname`` (see module doc)."""
+        best_local = max(((_depth(name), a) for name, a in self.local if covers(name, hostname)),
+                         key=lambda c: c[0], default=None)
+        best_rule = max((a for a in self.rules if covers(a.domain_name, hostname)),
+                        key=lambda a: _depth(a.domain_name), default=None)
+        if best_rule is not None and best_rule.rule_type.upper() == "FORWARD" and (
+                best_local is None or _depth(best_rule.domain_name) >= best_local[0]):
+            return Authority("forward", normalise(best_rule.domain_name), rule=best_rule)
+        if best_local is not None:
+            return best_local[1]
+        return Authority("public", "")
+
+
 def authority(view: NetworkView, vpc_id: str, hostname: str) -> Authority:
-    """The most specific answerer of ``hostname`` for clients in ``vpc_id`` (see module doc)."""
-    local: list[tuple[int, Authority]] = []
-    for endpoint in view.endpoints_of(vpc_id):
-        for name in private_dns_names(view, endpoint):
-            if covers(name, hostname):
-                local.append((_depth(name), Authority("endpoint", name, endpoint=endpoint)))
-    for zone in view.hosted_zones_of(vpc_id):
-        if covers(zone.name, hostname):
-            local.append((_depth(zone.name), Authority("zone", zone.name, zone=zone)))
-    rules = [a for a in view.resolver_rules_of(vpc_id)
-             if a.status.upper() in ACTIVE_RULE_STATES and covers(a.domain_name, hostname)]
-    best_local = max(local, key=lambda c: c[0], default=None)
-    best_rule = max(rules, key=lambda a: _depth(a.domain_name), default=None)
-    if best_rule is not None and best_rule.rule_type.upper() == "FORWARD" and (
-            best_local is None or _depth(best_rule.domain_name) >= best_local[0]):
-        return Authority("forward", normalise(best_rule.domain_name), rule=best_rule)
-    if best_local is not None:
-        return best_local[1]
-    return Authority("public", "")
+    """The most specific answerer of ``hostname`` for clients in ``vpc_id`` (one-off lookup)."""
+    return VpcResolver.of(view, vpc_id).authority(hostname)
 
 
 def answering_records(zone: r.HostedZone, hostname: str) -> tuple[r.RecordSet, ...]:
