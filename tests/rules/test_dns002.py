@@ -27,6 +27,15 @@ def private_dns_endpoint() -> tuple[Snapshot, Expected]:
     return b.snapshot(), {("DNS002", vpc, "fail")}
 
 
+def service_network_endpoint_with_private_dns() -> tuple[Snapshot, Expected]:
+    """VPC Lattice endpoints' private DNS is also a private hosted zone: it needs both attributes too."""
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b, hostnames=False)
+    b.interface_endpoint(vpc, "sn", subnets=[subnet], endpoint_type="ServiceNetwork",
+                         service_name="arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-0abc")
+    return b.snapshot(), {("DNS002", vpc, "fail")}
+
+
 def hosted_zone() -> tuple[Snapshot, Expected]:
     b = RegionBuilder()
     vpc, _ = _vpc(b, hostnames=False)
@@ -78,8 +87,9 @@ def hosted_zones_denied() -> tuple[Snapshot, Expected]:
     return b.snapshot(missing=[Part.HOSTED_ZONES]), {("DNS002", REGION, "not_evaluated")}
 
 
-CASES: list[Case] = [private_dns_endpoint, hosted_zone, endpoint_with_private_dns_off, deleted_endpoint,
-                     hostnames_enabled, zone_of_another_vpc, attribute_unreadable, hosted_zones_denied]
+CASES: list[Case] = [private_dns_endpoint, service_network_endpoint_with_private_dns, hosted_zone,
+                     endpoint_with_private_dns_off, deleted_endpoint, hostnames_enabled, zone_of_another_vpc,
+                     attribute_unreadable, hosted_zones_denied]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
