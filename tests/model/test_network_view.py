@@ -357,3 +357,17 @@ def test_service_prefix_list_by_name() -> None:
     s3 = view.service_prefix_list("s3")
     assert s3 is not None and s3.prefix_list_name == "com.amazonaws.us-east-1.s3"
     assert view.service_prefix_list("s3", "eu-west-1") is None
+
+
+def test_nat_az_id_of_zonal_and_regional_nat_gateways() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=2)
+    zonal = b.nat(subnet)
+    orphan = b.nat(subnet)
+    b.nats[orphan] = replace(b.nats[orphan], subnet_id="subnet-notcollected")  # the address still knows its AZ
+    regional = b.nat(subnet, mode="regional", vpc_id=vpc)
+    view = b.view()
+    assert view.nat_az_id(view.nat_gateways[zonal]) == "use1-az2"
+    assert view.nat_az_id(view.nat_gateways[orphan]) == "use1-az2"
+    assert view.nat_az_id(view.nat_gateways[regional]) is None

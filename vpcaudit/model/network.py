@@ -128,6 +128,14 @@ class NetworkView:
         subnet = self.subnets.get(subnet_id or "")
         return subnet.availability_zone_id or subnet.availability_zone if subnet else None
 
+    def nat_az_id(self, nat: r.NatGateway) -> str | None:
+        """The AZ ID of a zonal NAT gateway: its subnet's, else the one its address reports
+        (None for a regional NAT gateway, which spans AZs, or when neither is known)."""
+        if nat.availability_mode == "regional":
+            return None
+        return self.az_id_of(nat.subnet_id) or next(
+            (a.availability_zone_id for a in nat.addresses if a.availability_zone_id), None)
+
     def is_shared_from_other_account(self, subnet: r.Subnet) -> bool:
         """A RAM-shared subnet whose VPC owner is another account: its routing is the owner's."""
         return bool(subnet.owner_id) and subnet.owner_id != self.account_id
