@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 @rule(id="DNS002", name="vpc-dns-hostnames-disabled", severity=Severity.HIGH,
       needs=(Part.VPCS, Part.VPC_ATTRIBUTES, Part.VPC_ENDPOINTS, Part.HOSTED_ZONES),
       references=(
-          "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-hostnames",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support",
           "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns-updating.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
           "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html",
