@@ -13,7 +13,6 @@ from vpcaudit.model.snapshot import Part
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
 
 
 @rule(id="NAT002", name="nat-gateway-cross-az-route", severity=Severity.MEDIUM,
@@ -76,7 +75,7 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
         return
     if nat.connectivity_type != "public" or nat.availability_mode == "regional":
         return
-    nat_az = _az_of(view, nat)
+    nat_az = view.nat_az_id(nat)
     if nat_az is None:
         yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: the AZ of NAT gateway {target} is unknown (its subnet "
                                      f"{nat.subnet_id} was not collected)")
@@ -86,7 +85,7 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
         return
     local = [n.nat_gateway_id for n in view.nat_gateways_of(subnet.vpc_id)
              if n.connectivity_type == "public" and n.availability_mode != "regional"
-             and n.state.lower() == "available" and _az_of(view, n) == az]
+             and n.state.lower() == "available" and view.nat_az_id(n) == az]
     fix = (f"Route it to {', '.join(local)} in {az}." if local else
            f"Create a NAT gateway in a public subnet of {az} (~${ctx.cost.nat_gateway_month():.2f}/month) "
            "or use a regional NAT gateway.")
@@ -100,8 +99,3 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
                                route_table_id=egress.route_table_id, firewall_hops=egress.hops or None,
                                same_az_nat_gateway_ids=local or None))
 
-
-def _az_of(view: NetworkView, nat: r.NatGateway) -> str | None:
-    """The AZ ID of a zonal NAT gateway: its subnet's, else the one its address reports."""
-    return view.az_id_of(nat.subnet_id) or next(
-        (a.availability_zone_id for a in nat.addresses if a.availability_zone_id), None)
