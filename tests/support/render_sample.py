@@ -209,7 +209,9 @@ def hostile_result(text: str = HOSTILE) -> AuditResult:
     return replace(
         base,
         findings=tuple(finding(f) for f in base.findings),
-        vpcs=tuple(replace(v, name=text) for v in base.vpcs),
+        vpcs=tuple(replace(v, name=text, cidrs=(text, "10.0.0.0/16")) for v in base.vpcs),
+        accounts=(*base.accounts, text),
+        rule_packs={**base.rule_packs, text: text},
         paths=tuple(replace(p, subnet_name=text, detail=text, steps=(PathStep(text),)) for p in base.paths),
         costs=tuple(replace(c, description=text) for c in base.costs),
         scopes=tuple(replace(s, detail=text) for s in base.scopes),

@@ -27,7 +27,9 @@ MARKDOWN_SUFFIX = ".md.j2"
 def _finalize(context: Context, value: object) -> object:
     if context.name and context.name.endswith(MARKDOWN_SUFFIX):
         return md_escape(value)  # MdText passes through unchanged
-    if isinstance(value, str) and not isinstance(value, Markup):
+    if isinstance(value, Markup):  # filters such as join return Markup; removing characters adds no markup
+        return Markup(strip_bidi(value))
+    if isinstance(value, str):
         return strip_bidi(value)
     return value
 
