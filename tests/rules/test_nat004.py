@@ -1,0 +1,83 @@
+"""NAT004 nat-gateway-idle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from builders import REGION, RegionBuilder, standard_vpc
+from rulecheck import findings, triples
+from vpcaudit.rules.nat.nat004_nat_gateway_idle import nat_gateway_idle as rule
+
+from vpcaudit.model.snapshot import Part, Snapshot
+
+ID = "NAT004"
+NS = "AWS/NATGateway"
+Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]
+
+
+def _nat(b: RegionBuilder, out: float | None, into: float | None, **options: str) -> str:
+    """A NAT gateway with the two idle-check metrics (None: that metric was not collected)."""
+    vpc = b.vpc()
+    nat = b.nat(b.subnet(vpc, "10.0.1.0/24", az=1), vpc_id=vpc, **options)
+    for name, total in (("BytesOutToDestination", out), ("BytesInFromSource", into)):
+        if total is not None:
+            b.metric(nat, NS, name, total)
+    b.metric(nat, NS, "BytesInFromDestination", 5e9)  # replies only: not part of the idle check
+    return nat
+
+
+def _case(out: float | None, into: float | None, status: str | None, **options: str) -> Case:
+    def build() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+        b = RegionBuilder()
+        nat = _nat(b, out, into, **options)
+        return b.snapshot(), {(ID, nat, status)} if status else set()
+    return build
+
+
+CASES: list[tuple[str, Case]] = [
+    ("no bytes either way", _case(0, 0, "fail")),
+    ("traffic out", _case(1024, 0, None)),
+    ("traffic in from clients", _case(0, 1024, None)),
+    ("a metric was not collected", _case(0, None, "not_evaluated")),
+    ("private NAT gateways bill too", _case(0, 0, "fail", connectivity="private")),
+    ("regional NAT gateway", _case(0, 0, "fail", mode="regional")),
+    ("pending NAT gateway is not checked", _case(0, 0, None, state="pending")),
+    ("deleted NAT gateway is not checked", _case(0, 0, None, state="deleted")),
+]
+
+
+@pytest.mark.parametrize("build", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(build: Case) -> None:
+    snapshot, expected = build()
+    assert triples(rule, snapshot) == expected
+
+
+def test_not_evaluated_without_metrics() -> None:
+    b = RegionBuilder()
+    standard_vpc(b)
+    assert triples(rule, b.snapshot()) == {(ID, REGION, "not_evaluated")}  # no --with metrics
+    _nat(b, 0, 0)
+    assert triples(rule, b.snapshot(missing=[Part.METRICS])) == {(ID, REGION, "not_evaluated")}  # denied
+
+
+def test_message_shows_window_cost_and_routes() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=1)
+    nat = ids["nat"][0]
+    for name in ("BytesOutToDestination", "BytesInFromSource"):
+        b.metric(nat, NS, name, 0, days=30)
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message == (
+        f"NAT gateway {nat} (public zonal) moved no bytes in the last 30 days (BytesOutToDestination = 0 and "
+        f"BytesInFromSource = 0) but costs ~$32.85/month; route table(s) {ids['private_rt'][0]} still route to it: "
+        "move those routes before deleting it.")
+    assert finding.monthly_cost_usd == 32.85
+    assert finding.evidence["window_days"] == 30
+
+
+def test_unrouted_nat_gateway_can_simply_go() -> None:
+    b = RegionBuilder()
+    _nat(b, 0, 0)
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message.endswith("nothing routes to it: delete it and release its Elastic IP.")
