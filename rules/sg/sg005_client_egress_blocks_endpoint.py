@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.model.secgroups import (
+    Peer,
     describe_ports,
     egress,
     endpoint_label,
@@ -62,6 +63,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     blocked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # group → endpoint → ENIs
     unknown: dict[str, set[str]] = defaultdict(set)  # group → endpoint labels it could not judge
     missing_groups: dict[str, set[str]] = defaultdict(set)  # group not collected → ENIs carrying it
+    memo: dict[tuple[str, str], bool | None] = {}  # (group, endpoint) → verdict: ENIs share groups
     for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
         endpoints = [e for e in view.endpoints_of(vpc_id, "Interface")
                      if not view.endpoint_ended(e) and view.is_aws_service_endpoint(e) and view.service(e).ports]
@@ -74,8 +76,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
             for g in absent:
                 missing_groups[g].add(eni.network_interface_id)
             for endpoint in endpoints:
-                verdicts = [group_allows(view, g, outbound=True, ports=view.service(endpoint).ports,
-                                         peer=peers[endpoint.vpc_endpoint_id]) for g in known]
+                verdicts = [_allows(view, g, endpoint, peers[endpoint.vpc_endpoint_id], memo) for g in known]
                 if any(v is True for v in verdicts):
                     continue
                 if absent or any(v is None for v in verdicts):
@@ -96,6 +97,14 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         else:
             yield ctx.not_evaluated(ref, f"{group_id}: outbound access to {', '.join(sorted(unknown[group_id]))} "
                                          "depends on a prefix list or security group that was not collected")
+
+
+def _allows(view: NetworkView, group: r.SecurityGroup, endpoint: r.VpcEndpoint, peer: Peer,
+            memo: dict[tuple[str, str], bool | None]) -> bool | None:
+    key = (group.group_id, endpoint.vpc_endpoint_id)
+    if key not in memo:
+        memo[key] = group_allows(view, group, outbound=True, ports=view.service(endpoint).ports, peer=peer)
+    return memo[key]
 
 
 def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.SecurityGroup,
