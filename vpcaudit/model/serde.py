@@ -64,6 +64,10 @@ def _decode(tp: Any, data: Any, path: str) -> Any:
             except DecodeError as exc:
                 errors.append(exc)
         raise errors[0] if errors else DecodeError(path, "unexpected null")
+    if origin is list:
+        if not isinstance(data, list):
+            raise DecodeError(path, f"expected a list, got {type(data).__name__}")
+        return [_decode(get_args(tp)[0], item, f"{path}[{i}]") for i, item in enumerate(data)]
     if origin is tuple:
         if not isinstance(data, list):
             raise DecodeError(path, f"expected a list, got {type(data).__name__}")
@@ -95,6 +99,10 @@ def _decode(tp: Any, data: Any, path: str) -> Any:
         if isinstance(data, bool) or not isinstance(data, int):
             raise DecodeError(path, f"expected an integer, got {type(data).__name__}")
         return data
+    if tp is type(None):
+        if data is not None:
+            raise DecodeError(path, f"expected null, got {type(data).__name__}")
+        return None
     if tp in (str, bool):
         if not isinstance(data, tp):
             raise DecodeError(path, f"expected {tp.__name__}, got {type(data).__name__}")
