@@ -83,6 +83,15 @@ def _privatelink_without_details_multi_az() -> Snapshot:
     return b.snapshot()
 
 
+def _lattice_service_network_endpoint() -> Snapshot:
+    # Service-network endpoints have no DescribeVpcEndpointServices entry: offered AZs unknown.
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.interface_endpoint(ids["vpc"], "lattice", subnets=ids["private"][:1], endpoint_type="ServiceNetwork",
+                         service_name=f"arn:aws:vpc-lattice:{REGION}:111111111111:servicenetwork/sn-0abc")
+    return b.snapshot()
+
+
 def _services_denied() -> Snapshot:
     b = RegionBuilder()
     ids = standard_vpc(b)
@@ -104,6 +113,7 @@ CASES: list[tuple[str, Callable[[], Snapshot], str | None]] = [
     ("deleted endpoints are not checked", _deleted_endpoint, None),
     ("offered AZs unknown", _privatelink_without_details, "not_evaluated"),
     ("multi-AZ needs no service details", _privatelink_without_details_multi_az, None),
+    ("Lattice service-network endpoint in one AZ", _lattice_service_network_endpoint, "not_evaluated"),
 ]
 
 

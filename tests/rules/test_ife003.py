@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
@@ -122,6 +123,19 @@ def _tgw_egress() -> tuple[RegionBuilder, str]:
     return b, vpc
 
 
+def _ipv6_egress_only(*, ipv6_native: bool) -> tuple[RegionBuilder, str]:
+    # An egress-only IGW carries IPv6 only: it is internet egress for IPv6-only subnets alone.
+    b = RegionBuilder()
+    vpc = b.vpc(ipv6_cidrs=["2600:1f18:1:100::/56"])
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:101::/64"])
+    b.subnets[subnet] = replace(b.subnets[subnet], ipv6_native=ipv6_native)
+    b.route_table(vpc, subnets=[subnet], routes={"::/0": b.eigw(vpc)})
+    b.workload(subnet)
+    for key in ("ssmmessages", "ec2messages", "kms", "logs"):
+        b.interface_endpoint(vpc, key, subnets=[subnet])
+    return b, vpc
+
+
 NE = "not_evaluated"
 CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
     ("ssm alone does not trigger", _ssm_alone, set()),
@@ -140,6 +154,10 @@ CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
     ("RAM-shared client subnet cannot be classified", _shared_client_subnet, {("session-manager:required", NE)}),
     ("no workloads: private subnets stand in", _no_workloads_isolated, {("session-manager:required", "high")}),
     ("TGW egress counts as internet egress", _tgw_egress, {("session-manager:required", "medium")}),
+    ("IPv4 clients behind an egress-only IGW are isolated", lambda: _ipv6_egress_only(ipv6_native=False),
+     {("session-manager:required", "high")}),
+    ("IPv6-only clients reach out through the egress-only IGW", lambda: _ipv6_egress_only(ipv6_native=True),
+     {("session-manager:required", "medium")}),
 ]
 
 
