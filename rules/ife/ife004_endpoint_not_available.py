@@ -1,0 +1,87 @@
+"""IFE004 endpoint-not-available."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.model.snapshot import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+# Lower-cased endpoint state → (severity, what it means for traffic and cost).
+STATES: dict[str, tuple[Severity, str]] = {
+    "failed": (Severity.HIGH, "its creation failed: it carries no traffic"),
+    "rejected": (Severity.HIGH, "the service provider rejected the connection: it carries no traffic"),
+    "expired": (Severity.HIGH, "the connection request expired before the service provider accepted it: it carries "
+                               "no traffic"),
+    "partial": (Severity.HIGH, "it is only partially available: some of its subnets or network interfaces did not "
+                               "come up"),
+    "pendingacceptance": (Severity.MEDIUM, "it waits for the service provider to accept the connection and carries "
+                                           "no traffic until then"),
+    "pending": (Severity.MEDIUM, "it is still being created and carries no traffic yet"),
+    "deleting": (Severity.INFO, "it is being deleted: routes, DNS records or clients still pointing at it are stale"),
+    "deleted": (Severity.INFO, "it was deleted: routes, DNS records or clients still pointing at it are stale"),
+}
+# States in which an interface endpoint no longer bills.
+_UNBILLED = frozenset({"deleting", "deleted"})
+
+
+@rule(id="IFE004", name="endpoint-not-available", severity=Severity.HIGH,
+      needs=(Part.VPC_ENDPOINTS,),
+      references=(
+          "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html",
+          "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AcceptVpcEndpointConnections.html",
+          "https://aws.amazon.com/privatelink/pricing/",
+          "https://docs.aws.amazon.com/cli/latest/reference/ec2/delete-vpc-endpoints.html",
+      ))
+def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
+    """A VPC endpoint is not `Available`. High when its state is `Failed`, `Rejected`,
+    `Expired` or `Partial` (it does not work, and an interface endpoint keeps billing hourly
+    while it exists); medium when `PendingAcceptance` or `Pending`; info when `Deleting` or
+    `Deleted`. States are compared case-insensitively; an unknown state is not evaluated.
+
+    ## Why it matters
+    Clients configured for the endpoint — by private DNS, by route, by its endpoint-specific
+    names — get nothing through it, and an interface endpoint is billed about $7.30 per AZ per
+    month in every state until it is deleted. Endpoints to PrivateLink services stay in
+    `PendingAcceptance` until the provider accepts them, and a rejected or expired request
+    never recovers on its own.
+
+    ## How to fix
+    Find out why (the `FailureReason` / `LastError` fields), then recreate the endpoint, ask the
+    service provider to accept the connection, or delete it:
+
+    ```
+    aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <vpce-id> \\
+        --query "VpcEndpoints[].[State,FailureReason,LastError]"
+    aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
+    ```
+
+    The provider accepts a pending connection with:
+
+    ```
+    aws ec2 accept-vpc-endpoint-connections --service-id <vpce-svc-id> --vpc-endpoint-ids <vpce-id>
+    ```
+    """
+    view = ctx.view
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        state = endpoint.state.lower()
+        if state == "available":
+            continue
+        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
+        what = f"{endpoint.endpoint_type} endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name})"
+        if state not in STATES:
+            yield ctx.not_evaluated(ref, f"{what} is in state {endpoint.state!r}, which vpcaudit does not know")
+            continue
+        severity, meaning = STATES[state]
+        billed = endpoint.endpoint_type == "Interface" and state not in _UNBILLED
+        cost = ctx.cost.interface_endpoint_month(len(endpoint.subnet_ids)) if billed else None
+        bill = f"; it still bills ~${cost:.2f}/month while it exists" if cost else ""
+        yield ctx.finding(
+            ref, f"{what} is {endpoint.state}: {meaning}{bill}.", severity=severity,
+            evidence=evidence_dict(state=endpoint.state, endpoint_type=endpoint.endpoint_type,
+                                   service_name=endpoint.service_name, subnet_ids=endpoint.subnet_ids or None),
+            monthly_cost_usd=cost)
