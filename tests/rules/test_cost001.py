@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, triples
+
+from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.mon.cost001_endpoint_centralization_opportunity import (
     endpoint_centralization_opportunity as rule,
 )
-
-from vpcaudit.model.snapshot import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

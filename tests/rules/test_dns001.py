@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
-from vpcaudit.rules.dns.dns001_vpc_dns_support_disabled import vpc_dns_support_disabled as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.dns.dns001_vpc_dns_support_disabled import vpc_dns_support_disabled as rule
 
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
-from vpcaudit.rules.dns.dns002_vpc_dns_hostnames_disabled import vpc_dns_hostnames_disabled as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.dns.dns002_vpc_dns_hostnames_disabled import vpc_dns_hostnames_disabled as rule
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

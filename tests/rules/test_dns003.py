@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
-from vpcaudit.rules.dns.dns003_endpoint_private_dns_disabled import endpoint_private_dns_disabled as rule
 
 from vpcaudit.model import resources as r
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.dns.dns003_endpoint_private_dns_disabled import endpoint_private_dns_disabled as rule
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.mon.mon001_vpc_flow_logs_disabled import vpc_flow_logs_disabled as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.mon.mon001_vpc_flow_logs_disabled import vpc_flow_logs_disabled as rule
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
 from rulecheck import findings, triples
-from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, RegionBuilder
 from rulecheck import findings, triples
-from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid as rule
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]
