@@ -1,0 +1,94 @@
+"""`vpcaudit demo` as a newcomer runs it: the installed console script, no AWS credentials,
+no AWS configuration, no proxy to reach anything through; plus its two failure modes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from vpcaudit.demo.run import INSTALL_HINT, offline_aws_environment
+
+VPCAUDIT = Path(sys.executable).with_name("vpcaudit")
+
+# One rule id per mistake the demo estate was built with (vpcaudit/demo/estate.py).
+MISTAKE_RULES = {"NAT001", "NAT002", "NAT003", "GWE001", "GWE002", "GWE003", "IFE003", "DNS002", "DNS003",
+                 "SG001", "SG002", "SG003", "POL001", "MON001"}
+
+
+def offline_env(home: Path) -> dict[str, str]:
+    """No AWS_* variable at all and an empty HOME (no ~/.aws); proxies point at a closed
+    loopback port, so any call moto did not answer would fail instead of leaving the machine."""
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
+    dead = "http://127.0.0.1:9"
+    return {**keep, "HOME": str(home), "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead,
+            "https_proxy": dead, "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def run_vpcaudit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(VPCAUDIT), *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+@pytest.mark.e2e
+def test_demo_writes_three_reports_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo-out"
+    started = time.monotonic()
+    proc = run_vpcaudit(["demo", "--output-dir", str(out)], offline_env(tmp_path), tmp_path)
+    duration = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\n`vpcaudit demo` took {duration:.1f} s; report.html is "
+              f"{(out / 'report.html').stat().st_size if (out / 'report.html').exists() else 0} bytes")
+    assert proc.returncode == 0, proc.stderr
+    html, markdown = (out / "report.html").read_text(encoding="utf-8"), (out / "report.md").read_text(encoding="utf-8")
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    failing = [f for f in result["findings"] if f["status"] == "fail"]
+    assert {f["rule_id"] for f in failing} == MISTAKE_RULES
+    for finding in failing:
+        assert finding["rule_id"] in html and finding["resource"]["resource_id"] in html
+        assert finding["rule_id"] in markdown and finding["resource"]["resource_id"] in markdown
+    for path in ("report.html", "report.md", "result.json"):
+        assert str(out / path) in proc.stdout
+
+
+@pytest.mark.e2e
+def test_demo_without_moto_says_how_to_install_it(tmp_path: Path) -> None:
+    """A moto that cannot be imported (shadowed on PYTHONPATH) stands in for a missing one."""
+    shadow = tmp_path / "shadow" / "moto"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named moto')\n", encoding="utf-8")
+    env = {**offline_env(tmp_path), "PYTHONPATH": str(shadow.parent)}
+    proc = run_vpcaudit(["demo", "--output-dir", str(tmp_path / "out")], env, tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"error: {INSTALL_HINT}"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.e2e
+def test_demo_into_an_unwritable_place_exits_2_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    proc = run_vpcaudit(["demo", "--output-dir", str(blocker / "out")], offline_env(tmp_path), tmp_path)
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("error: ") and str(blocker / "out") in line
+
+
+def test_offline_environment_fakes_credentials_and_restores_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "real-admin")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", "https://ec2.example.invalid")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    before = dict(os.environ)
+    with offline_aws_environment("eu-west-1"):
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+        assert os.environ["AWS_DEFAULT_REGION"] == "eu-west-1"
+        assert os.environ["AWS_CONFIG_FILE"] == os.devnull
+        assert "AWS_PROFILE" not in os.environ and "AWS_ENDPOINT_URL_EC2" not in os.environ
+    assert dict(os.environ) == before
