@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
-
 from vpcaudit.engine.rule import evidence_dict
 from vpcaudit.model.snapshot import Part
+from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
@@ -46,7 +45,8 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
         if any(t.startswith("nat-") for t in targets):
             costs.append(f"pays NAT gateway data processing (${ctx.cost.nat_gateway_gb}/GB)")
         if {e.klass for _, e in paying} & {"tgw", "cloudwan"}:
-            costs.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway)")
+            costs.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway; egress "
+                         "is assumed to continue beyond the VPC, e.g. through a central NAT)")
         if any(t.startswith(("i-", "eni-")) for t in targets):
             costs.append("loads the NAT instance or appliance")
         subnets = ", ".join(f"{s.subnet_id} ({s.availability_zone_id})" for s, _ in paying)
