@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.rules.gwe._missing import NEEDS, missing_gateway_endpoint
-
 from vpcaudit.engine.rule import Finding, Severity, rule
+from vpcaudit.rules.gwe._missing import NEEDS, missing_gateway_endpoint
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext

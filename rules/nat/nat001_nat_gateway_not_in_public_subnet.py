@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.rules._shared_vpc import owned_elsewhere
-
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.model.snapshot import Part
+from vpcaudit.rules._shared_vpc import owned_elsewhere
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext

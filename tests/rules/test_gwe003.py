@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.gwe.gwe003_dynamodb_gateway_endpoint_missing import dynamodb_gateway_endpoint_missing as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.gwe.gwe003_dynamodb_gateway_endpoint_missing import dynamodb_gateway_endpoint_missing as rule
 
 ID = "GWE003"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

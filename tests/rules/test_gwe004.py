@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
+
+from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.gwe.gwe004_s3_interface_endpoint_for_vpc_traffic import (
     s3_interface_endpoint_for_vpc_traffic as rule,
 )
-
-from vpcaudit.model.snapshot import Part, Snapshot
 
 ID = "GWE004"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

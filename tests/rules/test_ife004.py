@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.ife.ife004_endpoint_not_available import endpoint_not_available as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.ife.ife004_endpoint_not_available import endpoint_not_available as rule
 
 ID = "IFE004"
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.nat.nat001_nat_gateway_not_in_public_subnet import nat_gateway_not_in_public_subnet as rule
 
 from vpcaudit.model import resources as r
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.nat.nat001_nat_gateway_not_in_public_subnet import nat_gateway_not_in_public_subnet as rule
 
 ID = "NAT001"
 GWLB_SERVICE = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

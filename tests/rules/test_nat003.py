@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.nat.nat003_nat_gateway_missing_in_az import nat_gateway_missing_in_az as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.nat.nat003_nat_gateway_missing_in_az import nat_gateway_missing_in_az as rule
 
 ID = "NAT003"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.nat.nat004_nat_gateway_idle import nat_gateway_idle as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.nat.nat004_nat_gateway_idle import nat_gateway_idle as rule
 
 ID = "NAT004"
 NS = "AWS/NATGateway"

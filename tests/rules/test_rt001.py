@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.nat.rt001_route_blackhole import route_blackhole as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.nat.rt001_route_blackhole import route_blackhole as rule
 
 ID = "RT001"
 # (route table id, status, severity of a failing finding or None)
