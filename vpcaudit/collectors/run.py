@@ -176,14 +176,12 @@ class _Scheduler:
             inputs: dict[str, dict[Part, Any]] = {}
             gaps: dict[str, Gap] = {}
             for region in self._regions:
-                for need in collector.needs:
-                    dep = done[(region, need)]
-                    if isinstance(dep, Ok):
-                        inputs.setdefault(region, {})[need] = dep.value
-                    else:
-                        gaps[region] = _missing_dependency(need, dep)
-                if region not in gaps:
-                    inputs.setdefault(region, {})
+                deps = {need: done[(region, need)] for need in collector.needs}
+                failed = [(need, dep) for need, dep in deps.items() if isinstance(dep, Gap)]
+                if failed:
+                    gaps[region] = _missing_dependency(*failed[0])
+                else:
+                    inputs[region] = {need: dep.value for need, dep in deps.items() if isinstance(dep, Ok)}
             outcome = _attempt(lambda: collector.fetch(self._scope, inputs), collector.operations)
             if part.is_global:
                 return {(None, part): outcome}
@@ -195,9 +193,8 @@ class _Scheduler:
         return _Task((None, part), deps, run)
 
 
-def _missing_dependency(need: Part, dep: Outcome) -> Gap:
-    state = dep.state.value if isinstance(dep, Gap) else State.ERROR.value
-    return Gap(State.ERROR, None, f"not collected: needs part '{need.value}', which is {state}")
+def _missing_dependency(need: Part, dep: Gap) -> Gap:
+    return Gap(State.ERROR, None, f"not collected: needs part '{need.value}', which is {dep.state.value}")
 
 
 def _attempt(fetch: Callable[[], Any], operations: tuple[str, ...]) -> Outcome:
