@@ -89,3 +89,13 @@ def test_main_table_fallback_and_firewall_hop() -> None:
     assert path.kind == "firewall" and path.target_id == fw
     assert "main route table" in path.steps[0].description
     assert b.view().egress(app).klass == "igw" and b.view().is_public(app)
+
+
+def test_pending_interface_endpoint_does_not_serve_yet() -> None:
+    """Until an endpoint is available its private DNS names do not exist: traffic takes the default route."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=1)
+    b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"], state="pendingAcceptance")
+    path = _path(b, ids["private"][0], "ssm")
+    assert (path.kind, path.target_id) == ("nat", ids["nat"][0])
+    assert "is pendingAcceptance, so its private DNS names are not active" in path.detail

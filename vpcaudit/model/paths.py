@@ -168,8 +168,8 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
 def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_vpc: bool) -> r.VpcEndpoint | None:
     """The interface endpoint whose private DNS answers ``key`` names for clients in the VPC."""
     for endpoint in view.endpoints_of(vpc_id, "Interface"):
-        if endpoint.state.lower() not in ("available", "pendingacceptance", "pending"):
-            continue
+        if endpoint.state.lower() not in ("available", "partial"):
+            continue  # a pending endpoint's private DNS names do not exist yet: clients resolve publicly
         info = view.service(endpoint)
         if not info.is_aws_service or info.key != key or not view.private_dns_effective(endpoint):
             continue
@@ -187,9 +187,14 @@ def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
                               "ENIs; traffic stays in the VPC (local route)"))
         return "interface-endpoint", endpoint.vpc_endpoint_id, "private DNS"
     candidates = [e for e in view.endpoints_of(subnet.vpc_id, "Interface") if view.service(e).key == key]
-    why = (f"{candidates[0].vpc_endpoint_id} exists but its private DNS is off or cannot work "
-           "(VPC DNS attributes); the default hostname resolves to public addresses") if candidates else \
-        f"no usable interface endpoint for {key}"
+    if not candidates:
+        why = f"no usable interface endpoint for {key}"
+    elif candidates[0].state.lower() not in ("available", "partial"):
+        why = (f"{candidates[0].vpc_endpoint_id} is {candidates[0].state}, so its private DNS names are not active; "
+               "the default hostname resolves to public addresses")
+    else:
+        why = (f"{candidates[0].vpc_endpoint_id} exists but its private DNS is off or cannot work "
+               "(VPC DNS attributes); the default hostname resolves to public addresses")
     steps.append(PathStep(why))
     kind, target, detail = _internet(view, subnet, steps)
     return kind, target, why if not detail else f"{why}; {detail}"
