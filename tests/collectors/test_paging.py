@@ -86,9 +86,11 @@ def test_vpc_family_pages_and_asks_two_attributes_per_vpc(scope: tuple[Scope, St
                          {"VpcId": vpc_id, "Attribute": "enableDnsHostnames"})
     assert ec2_network.fetch_vpc_attributes(sc, {Part.VPCS: vpcs}) == {"vpc-1": (True, False),
                                                                        "vpc-2": (False, False)}
-    two_pages(ec2, "describe_subnets", "Subnets", [{"SubnetId": "subnet-1", "VpcId": "vpc-1"}],
-              [{"SubnetId": "subnet-2", "VpcId": "vpc-2"}], {"MaxResults": 1000})
-    assert [s.subnet_id for s in ec2_network.fetch_subnets(sc, {})] == ["subnet-1", "subnet-2"]
+    # subnet-2 is shared with this account through RAM: kept, with its owner's account id.
+    two_pages(ec2, "describe_subnets", "Subnets", [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "OwnerId": ACCOUNT}],
+              [{"SubnetId": "subnet-2", "VpcId": "vpc-2", "OwnerId": "210987654321"}], {"MaxResults": 1000})
+    assert [(s.subnet_id, s.owner_id) for s in ec2_network.fetch_subnets(sc, {})] == [
+        ("subnet-1", ACCOUNT), ("subnet-2", "210987654321")]
     two_pages(ec2, "describe_dhcp_options", "DhcpOptions", [{"DhcpOptionsId": "dopt-1"}],
               [{"DhcpOptionsId": "dopt-2"}], {"MaxResults": 1000})
     assert len(ec2_network.fetch_dhcp_options(sc, {})) == 2
