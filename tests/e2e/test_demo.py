@@ -17,8 +17,8 @@ from vpcaudit.demo.run import INSTALL_HINT, offline_aws_environment
 VPCAUDIT = Path(sys.executable).with_name("vpcaudit")
 
 # One rule id per mistake the demo estate was built with (vpcaudit/demo/estate.py).
-MISTAKE_RULES = {"NAT001", "NAT002", "NAT003", "GWE001", "GWE002", "GWE003", "IFE003", "DNS002", "DNS003",
-                 "SG001", "SG002", "SG003", "POL001", "MON001"}
+MISTAKE_RULES = {"NAT001", "NAT002", "NAT003", "GWE001", "GWE002", "GWE003", "IFE003", "IFE006", "DNS002", "DNS003",
+                 "SG001", "SG002", "SG003", "POL001", "POL004", "MON001"}
 
 
 def offline_env(home: Path) -> dict[str, str]:

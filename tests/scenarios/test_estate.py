@@ -7,6 +7,7 @@ scenario failure can be told apart from an estate that was built wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -160,6 +161,41 @@ def test_only_the_good_vpc_has_a_flow_log(moto_estate: MotoEstate) -> None:
     assert flow_log["FlowLogId"] in estate.good.flow_log_ids
     assert (flow_log["FlowLogStatus"], flow_log["DeliverLogsStatus"]) == ("ACTIVE", "SUCCESS")
     assert flow_log["LogDestination"] == f"arn:aws:s3:::{estate.flow_log_bucket}"
+
+
+def test_prod_artifacts_bucket_denies_by_source_ip(moto_estate: MotoEstate) -> None:
+    estate = moto_estate.estate
+    policy = moto_estate.session.client("s3").get_bucket_policy(Bucket=estate.artifacts_bucket)["Policy"]
+    [statement] = json.loads(policy)["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert list(statement["Condition"]) == ["NotIpAddress"]
+    assert list(statement["Condition"]["NotIpAddress"]) == ["aws:SourceIp"]
+
+
+def _daily_sums(moto_estate: MotoEstate, namespace: str, metric: str, dimensions: dict[str, str]) -> list[float]:
+    end = dt.datetime.now(dt.timezone.utc)
+    answer = moto_estate.session.client("cloudwatch").get_metric_data(
+        MetricDataQueries=[{"Id": "q", "MetricStat": {"Metric": {
+            "Namespace": namespace, "MetricName": metric,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()]},
+            "Period": 86400, "Stat": "Sum"}}],
+        StartTime=end - dt.timedelta(days=14), EndTime=end)
+    return answer["MetricDataResults"][0]["Values"]
+
+
+def test_two_weeks_of_traffic_except_on_the_idle_sts_endpoint(moto_estate: MotoEstate) -> None:
+    prod = moto_estate.estate.prod
+    nat = _daily_sums(moto_estate, "AWS/NATGateway", "BytesInFromDestination",
+                      {"NatGatewayId": prod.nat_gateway_ids[0]})
+    assert len(nat) == 14 and all(v > 0 for v in nat)
+
+    def endpoint(key: str) -> list[float]:
+        return _daily_sums(moto_estate, "AWS/PrivateLinkEndpoints", "BytesProcessed", {
+            "Endpoint Type": "Interface", "Service Name": f"com.amazonaws.{REGION}.{key}",
+            "VPC Endpoint Id": prod.interface_endpoint_ids[key], "VPC Id": prod.vpc_id})
+
+    assert len(endpoint("logs")) == 14
+    assert endpoint("sts") == []
 
 
 # -- dev mistakes -------------------------------------------------------------------------------

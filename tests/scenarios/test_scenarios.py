@@ -1,4 +1,5 @@
-"""The demo estate scanned in-process (moto ``mock_aws``) through ``vpcaudit.api.scan``.
+"""The demo estate scanned in-process (moto ``mock_aws``) through ``vpcaudit.api.scan``, twice:
+with the default parts, and with the opt-in ones too (metrics, bucket policies) as the demo does.
 
 The expected findings come from rules.md (tests/support/demo_estate.py says which clause
 makes each one fire), never from what the code printed: when they disagree, the code is
@@ -8,32 +9,57 @@ reported, not the expectation loosened.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import pytest
 from demo_estate import REGION, MotoEstate, expected_failures, good_vpc_ids, mismatch
 
 from vpcaudit import api
+from vpcaudit.demo.run import DEMO_OPTIONS
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 
 
+@dataclass(frozen=True)
+class Scan:
+    opt_in: bool
+    result: AuditResult
+
+
 @pytest.fixture(scope="module")
-def result(moto_estate: MotoEstate) -> AuditResult:
-    return api.scan(moto_estate.session, [REGION]).result
+def default_scan(moto_estate: MotoEstate) -> Scan:
+    return Scan(False, api.scan(moto_estate.session, [REGION], api.AuditOptions()).result)
 
 
-def test_each_mistake_is_reported_under_its_rule(result: AuditResult, moto_estate: MotoEstate) -> None:
-    actual = Counter((f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings
+@pytest.fixture(scope="module")
+def full_scan(moto_estate: MotoEstate) -> Scan:
+    """The demo's scan: opt-in parts (metrics, bucket policies) collected too."""
+    return Scan(True, api.scan(moto_estate.session, [REGION], DEMO_OPTIONS).result)
+
+
+@pytest.fixture(params=["default_scan", "full_scan"])
+def scan(request: pytest.FixtureRequest) -> Scan:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def result(scan: Scan) -> AuditResult:
+    return scan.result
+
+
+def test_each_mistake_is_reported_under_its_rule(scan: Scan, moto_estate: MotoEstate) -> None:
+    actual = Counter((f.rule_id, f.resource.resource_id, f.status.value) for f in scan.result.findings
                      if f.status is Status.FAIL)
-    expected = Counter(e.key for e in expected_failures(moto_estate.estate))
+    expected = Counter(e.key for e in expected_failures(moto_estate.estate, opt_in=scan.opt_in))
     assert actual == expected, mismatch(actual, expected)
 
 
-def test_severities_follow_the_context(result: AuditResult, moto_estate: MotoEstate) -> None:
+def test_severities_follow_the_context(scan: Scan, moto_estate: MotoEstate) -> None:
     """rules.md makes several severities depend on context (IFE003 medium with NAT egress,
-    SG001 medium without peering/TGW routes, …): check each against the expectation."""
-    actual = Counter((f.rule_id, f.resource.resource_id, f.severity.value) for f in result.failures)
-    expected = Counter((e.rule_id, e.resource_id, e.severity) for e in expected_failures(moto_estate.estate))
+    SG001 medium without peering/TGW routes, POL004 high for a Deny, …): check each."""
+    actual = Counter((f.rule_id, f.resource.resource_id, f.severity.value) for f in scan.result.failures)
+    expected = Counter((e.rule_id, e.resource_id, e.severity)
+                       for e in expected_failures(moto_estate.estate, opt_in=scan.opt_in))
     assert actual == expected, mismatch(actual, expected)
 
 
@@ -45,13 +71,26 @@ def test_nothing_fires_on_the_good_vpc(result: AuditResult, moto_estate: MotoEst
     assert on_good == []
 
 
-def test_the_whole_estate_was_evaluated(result: AuditResult) -> None:
-    """Every part the default rules need is collectable from moto, so no rule may end up not
-    evaluated or errored (opt-in rules, e.g. metrics, are set aside rather than run)."""
+def test_the_whole_estate_was_evaluated(scan: Scan) -> None:
+    """Every part is collectable from moto, so no rule may end up not evaluated or errored;
+    with the opt-in parts every rule of the pack runs (without them, the opt-in rules are set
+    aside rather than run)."""
+    result = scan.result
     incomplete = [(s.rule_id, s.outcome, s.detail) for s in result.scopes if s.outcome in ("not_evaluated", "error")]
     incomplete += [(f.rule_id, f.status.value, f.message) for f in result.findings
                    if f.status in (Status.NOT_EVALUATED, Status.ERROR)]
     assert incomplete == []
+    if scan.opt_in:
+        assert {s.rule_id for s in result.scopes} == {r.id for r in api.load_rules().rules}
+
+
+def test_seeded_traffic_reaches_the_cost_table(full_scan: Scan, moto_estate: MotoEstate) -> None:
+    """With metrics, NAT gateways and busy endpoints show a data charge; the idle endpoint none."""
+    data = {c.resource_id: c.monthly_data_usd for c in full_scan.result.costs}
+    prod = moto_estate.estate.prod
+    assert data[prod.nat_gateway_ids[0]] > data[moto_estate.estate.good.nat_gateway_ids[0]] > 0
+    assert data[prod.interface_endpoint_ids["logs"]] > 0
+    assert data[prod.interface_endpoint_ids["sts"]] == 0
 
 
 def test_traffic_paths_show_where_s3_traffic_goes(result: AuditResult, moto_estate: MotoEstate) -> None:

@@ -55,15 +55,22 @@ class Expected:
         return (self.rule_id, self.resource_id, "fail")
 
 
-def expected_failures(estate: Estate) -> list[Expected]:
+def expected_failures(estate: Estate, *, opt_in: bool = False) -> list[Expected]:
     """Every failing finding of the estate, derived from rules.md (not from what the code prints).
 
-    A list, not a set: NAT003 reports once per VPC *and AZ*, so the same (rule, VPC) appears
-    once for each AZ without a NAT gateway. Nothing here names the good VPC.
+    ``opt_in``: the scan also collected metrics and bucket policies (``--with metrics,s3-policies``,
+    as the demo does). A list, not a set: NAT003 reports once per VPC *and AZ*, so the same
+    (rule, VPC) appears once for each AZ without a NAT gateway. Nothing here names the good VPC.
     """
     prod, dev = estate.prod, estate.dev
     ifaces = prod.interface_endpoint_ids
-    return [
+    with_opt_in = [
+        # prod: sts endpoint with no BytesProcessed over the window (private DNS off: unused).
+        Expected("IFE006", ifaces["sts"], "low", "interface endpoint processed 0 bytes in 14 days"),
+        # prod: Deny … NotIpAddress aws:SourceIp while the account has S3 endpoints → high.
+        Expected("POL004", estate.artifacts_bucket, "high", "SourceIp deny matches all endpoint traffic"),
+    ]
+    return [*(with_opt_in if opt_in else ()),
         # prod: one NAT gateway (AZ a) for three AZs.
         *(Expected("NAT002", subnet, "medium", "private subnet's default route → zonal NAT in another AZ")
           for subnet in prod.private_subnet_ids[1:]),

@@ -29,7 +29,9 @@ account has three VPCs across three AZs: "prod" and "dev" with the typical mista
 gateway for three AZs, an S3 gateway endpoint missing from a route table, Session Manager
 endpoints without ssm, private DNS off, endpoint security groups open to the world or closed
 on 443, full-access endpoint policies, DNS hostnames off, a NAT gateway in a private subnet,
-no flow logs) and "good", built right, on which no rule fires.
+no flow logs, an idle endpoint, a bucket policy that denies all endpoint traffic) and "good",
+built right, on which no rule fires. The scan is the full one (`vpcaudit scan --with
+metrics,s3-policies`) over two weeks of seeded traffic, so every rule runs.
 
 Writes report.html, report.md and result.json to --output-dir.
 

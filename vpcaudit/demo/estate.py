@@ -9,11 +9,16 @@ The estate, in one Region over three AZs:
 * **prod** carries the mistakes the seed documents list: one NAT gateway for three AZs (the
   other AZs' private subnets route to it cross-AZ); an S3 gateway endpoint on two of the three
   private route tables; ssmmessages and ec2messages endpoints without ssm; an sts endpoint with
-  private DNS off; an endpoint security group open to the world on all ports and another with
-  no rule for 443; full-access endpoint policies; no flow log.
+  private DNS off (and so idle, by its CloudWatch traffic); an endpoint security group open to
+  the world on all ports and another with no rule for 443; full-access endpoint policies; no
+  flow log; an artifacts bucket whose policy denies requests from outside an office IP range by
+  ``aws:SourceIp``, which requests through the S3 endpoint never carry.
 * **dev** (one AZ) has enableDnsHostnames off beside an endpoint with private DNS on, and its
   NAT gateway in the private subnet instead of the public one.
 * **good** is built the way rules.md asks, so no rule may fire on it.
+
+Two weeks of NAT gateway and endpoint traffic are put into CloudWatch (:mod:`vpcaudit.demo.traffic`)
+so that a scan ``--with metrics`` judges idleness and data charges on realistic numbers.
 
 moto shaped some choices (docs/moto-notes.md): ``modify_vpc_endpoint`` does nothing, so every
 endpoint is created in its final state; prefix lists are looked up by name; the flow-log
@@ -31,9 +36,12 @@ from typing import Any
 
 import boto3
 
+from vpcaudit.demo.traffic import seed_traffic
+
 MOTO_ACCOUNT_ID = "123456789012"
 AZ_COUNT = 3
 HTTPS = 443
+OFFICE_CIDR = "203.0.113.0/24"  # a documentation range standing in for an office's public addresses
 
 Api = dict[str, Any]
 
@@ -74,6 +82,7 @@ class Estate:
     azs: tuple[str, ...]  # AZ names, in the order of every per-AZ tuple
     az_ids: tuple[str, ...]  # the matching AZ ids (rules compare AZs by id)
     flow_log_bucket: str
+    artifacts_bucket: str  # prod's bucket with the aws:SourceIp policy
     prod: VpcIds
     dev: VpcIds
     good: VpcIds
@@ -98,21 +107,32 @@ def build_estate(session: boto3.Session, region: str = "us-east-1", *,
     ec2 = session.client("ec2", region_name=region, endpoint_url=endpoint_url)
     s3 = session.client("s3", region_name=region, endpoint_url=endpoint_url)
     b = _Builder(ec2, region, account_id)
-    bucket = _flow_log_bucket(s3, account_id, region)
-    return Estate(account_id=account_id, region=region, azs=b.azs, az_ids=b.az_ids,
-                  flow_log_bucket=bucket, prod=_build_prod(b), dev=_build_dev(b),
-                  good=_build_good(b, bucket))
+    # The flow-log bucket must exist first, or moto (like AWS) refuses the flow log.
+    flow_log_bucket = _bucket(s3, f"vpcaudit-demo-flow-logs-{account_id}-{region}", region)
+    artifacts = _bucket(s3, f"prod-artifacts-{account_id}-{region}", region)
+    s3.put_bucket_policy(Bucket=artifacts, Policy=_office_only_policy(artifacts))
+    estate = Estate(account_id=account_id, region=region, azs=b.azs, az_ids=b.az_ids,
+                    flow_log_bucket=flow_log_bucket, artifacts_bucket=artifacts, prod=_build_prod(b),
+                    dev=_build_dev(b), good=_build_good(b, flow_log_bucket))
+    seed_traffic(session.client("cloudwatch", region_name=region, endpoint_url=endpoint_url), estate)
+    return estate
 
 
-def _flow_log_bucket(s3: Any, account_id: str, region: str) -> str:
-    """The S3 bucket the good VPC's flow log delivers to: it must exist first, or moto (like
-    AWS) refuses the flow log."""
-    name = f"vpcaudit-demo-flow-logs-{account_id}-{region}"
+def _bucket(s3: Any, name: str, region: str) -> str:
     if region == "us-east-1":
         s3.create_bucket(Bucket=name)
     else:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
     return name
+
+
+def _office_only_policy(bucket: str) -> str:
+    """The seed documents' bucket-policy mistake: "only from the office" by aws:SourceIp. Requests
+    through a VPC endpoint carry no aws:SourceIp, so this Deny matches every one of them."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "OfficeOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"NotIpAddress": {"aws:SourceIp": [OFFICE_CIDR]}}}]})
 
 
 def _account_scoped_policy(account_id: str) -> str:

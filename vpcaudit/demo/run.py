@@ -18,8 +18,12 @@ import boto3
 
 from vpcaudit import api
 from vpcaudit.demo.estate import Estate, build_estate
+from vpcaudit.model.snapshot import Part
 
 DEMO_REGION = "us-east-1"
+# The full scan: the opt-in parts too (``--with metrics,s3-policies``), so every rule runs and
+# the report shows idle resources and data charges from the estate's seeded traffic.
+DEMO_OPTIONS = api.AuditOptions(opt_in=frozenset({Part.METRICS, Part.BUCKET_POLICIES}))
 INSTALL_HINT = 'vpcaudit demo needs moto, which is not installed: pip install "vpcaudit[demo]"'
 
 # Anything that could make boto3 read real credentials or send a call somewhere moto does not
@@ -78,5 +82,5 @@ def run_demo(region: str = DEMO_REGION, options: api.AuditOptions | None = None)
     with offline_aws_environment(region), mock_aws():
         session = boto3.Session(region_name=region)
         estate = build_estate(session, region)
-        outcome = api.scan(session, [region], options or api.AuditOptions())
+        outcome = api.scan(session, [region], options or DEMO_OPTIONS)
     return DemoRun(estate, outcome)
