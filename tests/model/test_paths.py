@@ -99,3 +99,13 @@ def test_pending_interface_endpoint_does_not_serve_yet() -> None:
     path = _path(b, ids["private"][0], "ssm")
     assert (path.kind, path.target_id) == ("nat", ids["nat"][0])
     assert "is pendingAcceptance, so its private DNS names are not active" in path.detail
+
+
+def test_runner_draws_paths_only_where_routing_was_collected() -> None:
+    from vpcaudit.engine.runner import run
+    from vpcaudit.model.snapshot import Part
+
+    b = RegionBuilder()
+    standard_vpc(b)
+    assert len(run(b.snapshot(), ()).paths) == 6 * 3  # 6 subnets × (s3, dynamodb, internet)
+    assert run(b.snapshot(missing=[Part.ROUTE_TABLES]), ()).paths == ()

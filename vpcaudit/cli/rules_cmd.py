@@ -83,7 +83,8 @@ def show_rule(
         typer.echo(f"error: unknown rule id {rule_id!r} (see `vpcaudit rules list`)", err=True)
         raise typer.Exit(2)
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  (pack {registry.pack_of(rule.id)})", "",
-             textwrap.fill(rule.summary, 92), "", "Why it matters:", _indent(rule.why), "",
+             *(textwrap.fill(par, 92) for par in rule.description.split("\n\n")), "",
+             "Why it matters:", _indent(rule.why), "",
              "How to fix:", _indent(rule.fix), "",
              "References:", *[f"  - {ref}" for ref in rule.references], "",
              f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]

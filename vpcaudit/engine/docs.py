@@ -29,7 +29,7 @@ def rule_markdown(rule: Rule) -> str:
     ]
     if rule.seeds:
         lines.append(f"- **Seeds:** {', '.join(rule.seeds)}")
-    lines += ["", rule.summary, "", "### Why it matters", "", rule.why or "_(missing)_", "",
+    lines += ["", rule.description, "", "### Why it matters", "", rule.why or "_(missing)_", "",
               "### How to fix", "", rule.fix or "_(missing)_", "", "### References", ""]
     lines += [f"- <{ref}>" for ref in rule.references] or ["_(none)_"]
     return "\n".join(lines)

@@ -118,6 +118,12 @@ class Rule:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
 
     @property
+    def description(self) -> str:
+        """Everything before the first ``##`` section: the summary plus severity/scope notes."""
+        head = _SECTION.search(self.doc)
+        return (self.doc[:head.start()] if head else self.doc).strip()
+
+    @property
     def sections(self) -> dict[str, str]:
         """``## Heading`` sections of the docstring, e.g. 'Why it matters', 'How to fix'."""
         text = self.doc

@@ -28,9 +28,13 @@ from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_en
 from vpcaudit.engine.topology import vpc_topologies
 from vpcaudit.model import resources as r
 from vpcaudit.model.network import NetworkView
-from vpcaudit.model.snapshot import AccountSnapshot, RegionSnapshot, Snapshot, State
+from vpcaudit.model.snapshot import AccountSnapshot, Part, RegionSnapshot, Snapshot, State
 
 RESULT_SCHEMA_VERSION = "1.0"
+
+# Traffic paths are drawn only where routing was fully collected: a path computed from a denied
+# route-table listing would show "no route" where the truth is "unknown".
+PATH_PARTS = (Part.SUBNETS, Part.ROUTE_TABLES, Part.PREFIX_LISTS, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
                 scopes.append(scope)
                 findings.extend(found)
             vpcs.extend(_vpc_summaries(account.account_id, region))
-            paths.extend(view.traffic_paths())
+            if all(region.has(part) for part in PATH_PARTS):
+                paths.extend(view.traffic_paths())
             costs.extend(cost_lines(view, cfg.cost))
             topology.extend(vpc_topologies(view))
     return AuditResult(
