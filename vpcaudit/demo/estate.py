@@ -20,7 +20,7 @@ The estate, in one Region over three AZs:
 Two weeks of NAT gateway and endpoint traffic are put into CloudWatch (:mod:`vpcaudit.demo.traffic`)
 so that a scan ``--with metrics`` judges idleness and data charges on realistic numbers.
 
-moto shaped some choices (docs/moto-notes.md): ``modify_vpc_endpoint`` does nothing, so every
+moto shaped some choices (see the shared moto-notes.md): ``modify_vpc_endpoint`` does nothing, so every
 endpoint is created in its final state; prefix lists are looked up by name; the flow-log
 bucket exists before the flow log; interface endpoints always get explicit groups (moto leaves
 ``Groups`` empty otherwise, where AWS would attach the default group).
