@@ -13,19 +13,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.options import (
+    DEFAULT_SESSION_NAME,
+    AccountsFileOpt,
     AllRegionsOpt,
     EndpointUrlOpt,
+    ExternalIdOpt,
+    IncludeBaseOpt,
     MetricsDaysOpt,
     OptionError,
     ProfileOpt,
     RegionOpt,
+    RoleArnOpt,
+    RoleSessionNameOpt,
     StatsOpt,
     WithOpt,
     gaps,
@@ -68,7 +73,7 @@ def _fail(message: object) -> NoReturn:
     raise typer.Exit(int(api.ExitCode.USAGE))
 
 
-def apply_config(ctx: typer.Context, param: click.Parameter, value: Path | None) -> Path | None:
+def apply_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> Path | None:
     """Eager ``--config`` callback: load the config file into ``default_map`` before other options."""
     if ctx.resilient_parsing:
         return value
@@ -214,6 +219,9 @@ SCAN_EXAMPLES = "\n\n".join((
          "Only the DNS rules, so only the parts they need are collected (fewer API calls)."),
         ("vpcaudit scan --with metrics -f json -f sarif -o out/ --snapshot-out out/snap.json",
          "Include CloudWatch traffic (idle endpoints, data costs); keep the snapshot for a later audit."),
+        ("vpcaudit scan --role-arn arn:aws:iam::111111111111:role/audit --role-arn "
+         "arn:aws:iam::222222222222:role/audit -f json -o result.json",
+         "Two accounts through their read-only roles, concurrently, in one result."),
         ("vpcaudit scan --endpoint-url http://127.0.0.1:5000 --region us-east-1",
          "Against a moto server instead of AWS."),
     ),
@@ -241,6 +249,11 @@ def scan(
     output: OutputOpt = None,
     snapshot_out: SnapshotOutOpt = None,
     quiet: CollectQuietOpt = False,
+    role_arn: RoleArnOpt = None,
+    accounts_file: AccountsFileOpt = None,
+    external_id: ExternalIdOpt = None,
+    role_session_name: RoleSessionNameOpt = DEFAULT_SESSION_NAME,
+    include_base_account: IncludeBaseOpt = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     min_severity: MinSeverityOpt = None,
@@ -259,7 +272,9 @@ def scan(
         except OutputError as exc:
             _fail(exc)
     try:
-        target = resolve_target(profile, region, all_regions, endpoint_url, with_)
+        target = resolve_target(profile, region, all_regions, endpoint_url, with_, role_arn=role_arn,
+                                accounts_file=accounts_file, external_id=external_id,
+                                role_session_name=role_session_name, include_base_account=include_base_account)
         options = audit_options(select=select, ignore=ignore, min_severity=min_severity, fail_on=fail_on,
                                 strict=strict, suppressions=suppressions, pricing=pricing, rules_dir=rules_dir,
                                 opt_in=target.opt_in)

@@ -9,8 +9,12 @@ read as separate steps.
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
+
 from typer.core import TyperCommand
+
+if TYPE_CHECKING:  # typer vendors its own click; these names only annotate
+    import click
 
 
 class GroupedCommand(TyperCommand):
