@@ -9,7 +9,7 @@ ten-minute scan, and every file is written atomically (a pipeline never reads ha
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +29,22 @@ class Target:
     path: Path | None  # None: standard output
 
 
-def known_formats() -> tuple[str, ...]:
+def report_filenames() -> dict[str, str]:
+    """The audit report formats and the file name each gets inside an output folder."""
     from vpcaudit import render
 
-    return tuple(render.FORMATS)
+    return {fmt: render.default_filename(fmt) for fmt in render.FORMATS}
 
 
-def plan_outputs(formats: Sequence[str], output: str | None) -> list[Target]:
-    """Validate formats and decide each one's destination."""
-    known = known_formats()
+def plan_outputs(formats: Sequence[str], output: str | None,
+                 filenames: Mapping[str, str] | None = None) -> list[Target]:
+    """Validate formats and decide each one's destination.
+
+    ``filenames`` maps every format a command offers to its default file name (default: the
+    audit report formats); ``vpcaudit diff`` passes its own formats and routes them the same way.
+    """
+    names = dict(filenames) if filenames is not None else report_filenames()
+    known = tuple(names)
     chosen = list(dict.fromkeys(f.lower() for f in formats)) or ["table"]
     unknown = [f for f in chosen if f not in known]
     if unknown:
@@ -45,16 +52,12 @@ def plan_outputs(formats: Sequence[str], output: str | None) -> list[Target]:
     if len(chosen) == 1:
         path = None if output in (None, STDOUT) else Path(output)
         if path is not None and path.is_dir():
-            from vpcaudit import render
-
-            path = path / render.default_filename(chosen[0])
+            path = path / names[chosen[0]]
         return [Target(chosen[0], path)]
     if output in (None, STDOUT):
         raise OutputError(f"{len(chosen)} formats need -o DIR (a folder that receives one file per format)")
-    from vpcaudit import render
-
     folder = Path(output)
-    return [Target(fmt, folder / render.default_filename(fmt)) for fmt in chosen]
+    return [Target(fmt, folder / names[fmt]) for fmt in chosen]
 
 
 def check_writable(targets: Sequence[Target]) -> None:
@@ -77,10 +80,16 @@ def write_outputs(result: AuditResult, targets: Sequence[Target]) -> tuple[list[
     """Render every target; returns (texts for stdout, files written)."""
     from vpcaudit import render
 
+    return write_rendered(targets, lambda fmt: render.render(result, fmt))
+
+
+def write_rendered(targets: Sequence[Target], render_format: Callable[[str], str]) -> tuple[list[str], list[Path]]:
+    """Write ``render_format(fmt)`` for every target (any command's output); returns (texts for
+    stdout, files written)."""
     printed: list[str] = []
     written: list[Path] = []
     for target in targets:
-        text = render.render(result, target.fmt)
+        text = render_format(target.fmt)
         if target.path is None:
             printed.append(text)
             continue
