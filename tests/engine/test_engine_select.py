@@ -55,3 +55,11 @@ def test_needed_parts_is_the_union_of_the_selected_rules_needs(pack: tuple[Rule,
 
 def test_split_selectors_accepts_repeats_and_commas_and_deduplicates() -> None:
     assert split_selectors(["dns, SG001", "DNS", ""]) == ("DNS", "SG001")
+
+
+def test_routing_rules_also_collect_block_public_access_without_requiring_it() -> None:
+    from vpcaudit.engine.loader import load_registry
+
+    gwe001 = next(r for r in load_registry().rules if r.id == "GWE001")
+    assert Part.ROUTE_TABLES in gwe001.needs and Part.BLOCK_PUBLIC_ACCESS not in gwe001.needs
+    assert Part.BLOCK_PUBLIC_ACCESS in needed_parts([gwe001])

@@ -82,6 +82,13 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
     return Selection(runnable, skipped)
 
 
+# Parts that sharpen the network view wherever routing is read, though no rule may *require*
+# them: VPC Block Public Access is missing from some partitions' APIs (and from moto), and a
+# rule needing it would be "not evaluated" there. Collected alongside, used when present.
+ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,)}
+
+
 def needed_parts(rules: Iterable[Rule]) -> frozenset[Part]:
-    """The union of the rules' ``needs``: exactly what ``scan`` has to collect."""
-    return frozenset(p for r in rules for p in r.needs)
+    """The union of the rules' ``needs`` plus their enrichments: what ``scan`` collects."""
+    needs = {p for r in rules for p in r.needs}
+    return frozenset(needs | {extra for p in needs for extra in ENRICHMENTS.get(p, ())})
