@@ -16,6 +16,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpcaudit.aws.accounts import AccountPlan, AccountsError
 from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.config import ConfigError
 from vpcaudit.engine.cost import CostModel, PricingError, load_pricing
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     import boto3
 
 USAGE_ERRORS: tuple[type[Exception], ...] = (
-    CollectionError, ConfigError, CredentialsError, PricingError, RuleLoadError, SelectionError, SnapshotError,
-    SuppressionError)
+    AccountsError, CollectionError, ConfigError, CredentialsError, PricingError, RuleLoadError, SelectionError,
+    SnapshotError, SuppressionError)
 
 
 class ExitCode(IntEnum):
@@ -152,13 +153,15 @@ class ScanOutcome:
 def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions | None = None, *,
          endpoint_url: str | None = None, max_workers: int | None = None, metrics_days: int | None = None,
          progress: Callable[[int, int, str], None] | None = None, registry: Registry | None = None,
-         now: dt.datetime | None = None) -> ScanOutcome:
+         now: dt.datetime | None = None, accounts: AccountPlan | None = None) -> ScanOutcome:
     """Collect only what the selected rules need (plus the ``--with`` opt-in parts), then audit it.
 
+    ``accounts`` (from :func:`vpcaudit.aws.accounts.plan_accounts`) adds the accounts of IAM
+    roles assumed from ``session``; default: the session's own account only.
     ``progress(done, total, label)`` is called as collection tasks finish. Raises
     :class:`vpcaudit.aws.errors.CredentialsError` / ``CollectionError`` when nothing can be collected.
     """
-    from vpcaudit.collectors.run import collect_snapshot
+    from vpcaudit.collectors.run import collect_accounts
 
     opts = options or AuditOptions()
     p = plan(opts, opts.opt_in, registry=registry, now=now)
@@ -167,7 +170,8 @@ def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions |
         kwargs["max_workers"] = max_workers
     if metrics_days is not None:
         kwargs["metrics_days"] = metrics_days
-    outcome = collect_snapshot(session, list(regions), p.parts | opts.opt_in, **kwargs)
+    outcome = collect_accounts(session, list(regions), p.parts | opts.opt_in, accounts=accounts or AccountPlan(),
+                               **kwargs)
     return ScanOutcome(outcome.snapshot, p.run(outcome.snapshot), outcome.calls)
 
 

@@ -35,8 +35,9 @@ class ClientFactory:
 
     def __init__(self, session: boto3.session.Session, *, endpoint_url: str | None = None,
                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
-                 counter: CallCounter | None = None) -> None:
+                 counter: CallCounter | None = None, allow: frozenset[str] = frozenset()) -> None:
         self._session = session
+        self._allow = allow  # operations beyond the read-only ones (guard.ROLE_ASSUMPTION)
         self._endpoint_url = endpoint_url
         self._config = Config(
             retries={"mode": "adaptive", "total_max_attempts": max_attempts},
@@ -55,7 +56,7 @@ class ClientFactory:
             if found is None:
                 found = self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
                                              config=self._config)
-                guard.install(found.meta.events, service)
+                guard.install(found.meta.events, service, self._allow)
                 self.counter.install(found.meta.events, service)
                 self._clients[key] = found
             return found

@@ -1,4 +1,5 @@
-"""`vpcaudit collect`: snapshot one account's VPC network into a JSON file (read-only AWS calls)."""
+"""`vpcaudit collect`: snapshot the VPC network of one account, or of many through IAM roles, into a
+JSON file (read-only AWS calls)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ import typer
 from vpcaudit.cli.app import app
 from vpcaudit.cli.help import examples
 from vpcaudit.cli.options import (
+    DEFAULT_SESSION_NAME,
+    AccountsFileOpt,
     AllRegionsOpt,
     EndpointUrlOpt,
+    ExternalIdOpt,
+    IncludeBaseOpt,
     MetricsDaysOpt,
     OptionError,
     ProfileOpt,
     QuietOpt,
     RegionOpt,
+    RoleArnOpt,
+    RoleSessionNameOpt,
     StatsOpt,
     WithOpt,
     fail,
@@ -36,6 +43,8 @@ COLLECT_EXAMPLES = "\n\n".join((
          "Every enabled region, plus bucket policies and 30 days of endpoint / NAT traffic."),
         ("vpcaudit collect --endpoint-url http://127.0.0.1:5000 --region us-east-1 --stats -o moto.json",
          "Against a moto server; print the AWS calls made per operation."),
+        ("vpcaudit collect --accounts-file roles.txt --include-base-account --region eu-west-1 -o org.json",
+         "The accounts of every role in roles.txt (assumed with sts:AssumeRole), plus the credentials' own."),
         ("vpcaudit iam-policy --with metrics > policy.json",
          "The minimal read-only IAM policy these collections need."),
     ),
@@ -69,8 +78,14 @@ def collect(
     metrics_days: MetricsDaysOpt = 14,
     stats: StatsOpt = False,
     quiet: QuietOpt = False,
+    role_arn: RoleArnOpt = None,
+    accounts_file: AccountsFileOpt = None,
+    external_id: ExternalIdOpt = None,
+    role_session_name: RoleSessionNameOpt = DEFAULT_SESSION_NAME,
+    include_base_account: IncludeBaseOpt = False,
 ) -> None:
-    """Snapshot the VPC network of one AWS account into a JSON file, with read-only calls only.
+    """Snapshot the VPC network of one AWS account (or many, through IAM roles) into a JSON file, with
+    read-only calls only.
 
     VPCs, subnets, route tables, gateways, NAT gateways, endpoints and endpoint services, prefix
     lists, security groups, NACLs, network interfaces, flow logs, private hosted zones, Resolver
@@ -80,7 +95,9 @@ def collect(
     if output != "-" and not Path(output).resolve().parent.is_dir():
         fail(f"cannot write {output}: folder {Path(output).parent} does not exist")
     try:
-        target = resolve_target(profile, region, all_regions, endpoint_url, with_)
+        target = resolve_target(profile, region, all_regions, endpoint_url, with_, role_arn=role_arn,
+                                accounts_file=accounts_file, external_id=external_id,
+                                role_session_name=role_session_name, include_base_account=include_base_account)
     except OptionError as exc:
         fail(exc)
     outcome = run_collection(target, target.parts, quiet=quiet, stats=stats, metrics_days=metrics_days)
@@ -88,7 +105,9 @@ def collect(
     if not quiet:
         for line in gaps(outcome.snapshot):
             typer.echo(f"not collected: {line}", err=True)
-        account = outcome.snapshot.accounts[0]
-        vpcs = sum(len(r.vpcs) for r in account.regions)
-        typer.echo(f"wrote {output}: account {account.account_id}, {len(account.regions)} region(s), {vpcs} VPC(s), "
+        accounts = outcome.snapshot.accounts
+        vpcs = sum(len(r.vpcs) for a in accounts for r in a.regions)
+        regions = {r.region for a in accounts for r in a.regions}
+        typer.echo(f"wrote {output}: account{'s' if len(accounts) > 1 else ''} "
+                   f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
                    f"{sum(outcome.calls.values())} API calls", err=True)

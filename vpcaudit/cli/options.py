@@ -2,8 +2,9 @@
 
 Why shared: both commands talk to AWS the same way, so they take the same options with the same
 help, resolve them the same way (profile → session, --region/--all-regions → regions, --with →
-opt-in parts) and report the same way (progress bar and --stats on stderr, one-line errors with
-exit code 2 for bad options, missing credentials or unlistable regions).
+opt-in parts, --role-arn/--accounts-file → the accounts) and report the same way (progress bar
+and --stats on stderr, one-line errors with exit code 2 for bad options, missing credentials or
+unlistable regions).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, NoReturn, TextIO
 
 import boto3
@@ -19,9 +21,10 @@ import typer
 from botocore.exceptions import ProfileNotFound
 from tabulate import tabulate
 
+from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, AccountsError, failed_role, plan_accounts
 from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.collectors.catalog import default_parts
-from vpcaudit.collectors.run import CollectionOutcome, collect_snapshot
+from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
 from vpcaudit.model.snapshot import Part, Snapshot, State
 
 COLLECTION = "AWS collection"
@@ -55,6 +58,24 @@ StatsOpt = Annotated[bool, typer.Option(
     rich_help_panel=COLLECTION)]
 QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress bar or summary on stderr.", rich_help_panel=COLLECTION)]
+RoleArnOpt = Annotated[list[str] | None, typer.Option(
+    "--role-arn", metavar="ARN", help="Collect the account of this IAM role, assumed with sts:AssumeRole from the "
+                                      "base credentials; repeatable. Accounts are collected concurrently.",
+    rich_help_panel=COLLECTION, show_default=False)]
+AccountsFileOpt = Annotated[Path | None, typer.Option(
+    "--accounts-file", metavar="FILE", help="Text file of role ARNs to collect through, one per line ('#' starts "
+                                            "a comment); adds to --role-arn.",
+    rich_help_panel=COLLECTION, show_default=False)]
+ExternalIdOpt = Annotated[str | None, typer.Option(
+    "--external-id", metavar="ID", help="External id for every sts:AssumeRole (when the roles' trust policies "
+                                        "require one).", rich_help_panel=COLLECTION, show_default=False)]
+RoleSessionNameOpt = Annotated[str, typer.Option(
+    "--role-session-name", metavar="NAME", help="Session name of the assumed roles (shows in the accounts' "
+                                                "CloudTrail).", rich_help_panel=COLLECTION)]
+IncludeBaseOpt = Annotated[bool, typer.Option(
+    "--include-base-account", help="With --role-arn/--accounts-file, also collect the base credentials' own "
+                                   "account (without roles it is the only one collected).",
+    rich_help_panel=COLLECTION)]
 
 
 class OptionError(ValueError):
@@ -69,6 +90,7 @@ class CollectTarget:
     regions: tuple[str, ...] | None  # None: every enabled region
     opt_in: frozenset[Part]
     endpoint_url: str | None
+    accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the base credentials' account
 
     @property
     def parts(self) -> frozenset[Part]:
@@ -91,12 +113,20 @@ def parse_with(values: Sequence[str] | None) -> frozenset[Part]:
 
 
 def resolve_target(profile: str | None, region: Sequence[str] | None, all_regions: bool,
-                   endpoint_url: str | None, with_: Sequence[str] | None) -> CollectTarget:
-    """Build the boto3 session, the region list and the opt-in parts; OptionError when they do not fit."""
+                   endpoint_url: str | None, with_: Sequence[str] | None, *, role_arn: Sequence[str] | None = None,
+                   accounts_file: Path | None = None, external_id: str | None = None,
+                   role_session_name: str = DEFAULT_SESSION_NAME, include_base_account: bool = False) -> CollectTarget:
+    """Build the boto3 session, the region list, the opt-in parts and the accounts; OptionError when
+    they do not fit."""
     regions = split_values(region)
     if regions and all_regions:
         raise OptionError("--region and --all-regions exclude each other")
     opt_in = parse_with(with_)
+    try:
+        accounts = plan_accounts(split_values(role_arn), accounts_file, external_id=external_id,
+                                 session_name=role_session_name, include_base=include_base_account)
+    except AccountsError as exc:
+        raise OptionError(str(exc)) from None
     try:
         session = boto3.session.Session(profile_name=profile)
     except ProfileNotFound as exc:
@@ -106,7 +136,7 @@ def resolve_target(profile: str | None, region: Sequence[str] | None, all_region
             raise OptionError("no region: pass --region REGION (repeatable) or --all-regions, or set one in "
                               "the profile / AWS_DEFAULT_REGION")
         regions = [session.region_name]
-    return CollectTarget(session, None if all_regions else tuple(regions), opt_in, endpoint_url)
+    return CollectTarget(session, None if all_regions else tuple(regions), opt_in, endpoint_url, accounts)
 
 
 def fail(message: object) -> NoReturn:
@@ -148,16 +178,25 @@ class StderrProgress:
 
 def run_collection(target: CollectTarget, parts: Collection[Part], *, quiet: bool, stats: bool,
                    metrics_days: int) -> CollectionOutcome:
-    """Collect with a progress bar (unless quiet), --stats on request; bad credentials → exit 2."""
+    """Collect with a progress bar (unless quiet), --stats on request; bad credentials → exit 2.
+
+    An account whose role could not be assumed gets one line on stderr, even when quiet: the
+    run goes on, but a scheduled audit must not lose an account silently.
+    """
     progress = None if quiet else StderrProgress()
     try:
-        outcome = collect_snapshot(target.session, target.regions, parts, endpoint_url=target.endpoint_url,
-                                   metrics_days=metrics_days, progress=progress)
+        outcome = collect_accounts(target.session, target.regions, parts, accounts=target.accounts,
+                                   endpoint_url=target.endpoint_url, metrics_days=metrics_days, progress=progress)
     except (CredentialsError, CollectionError) as exc:
         fail(exc)
     finally:
         if progress is not None:
             progress.close()
+    for account in outcome.snapshot.accounts:
+        gap = failed_role(account)
+        if gap is not None:
+            code = f" [{gap.error_code}]" if gap.error_code else ""
+            typer.echo(f"account {account.account_id} not collected: {gap.state.value}{code} {gap.message}", err=True)
     if stats:
         typer.echo(stats_table(outcome), err=True)
     return outcome
@@ -172,9 +211,12 @@ def stats_table(outcome: CollectionOutcome) -> str:
 
 
 def gaps(snapshot: Snapshot) -> list[str]:
-    """One line per part that was requested but not collected, saying why."""
+    """One line per part that was requested but not collected, saying why; accounts whose role
+    failed were already reported in one line by :func:`run_collection`."""
     lines = []
     for account in snapshot.accounts:
+        if failed_role(account) is not None:
+            continue
         scopes = [("account", s) for s in account.status] + [(reg.region, s) for reg in account.regions
                                                               for s in reg.status]
         for where, status in scopes:

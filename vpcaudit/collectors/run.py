@@ -7,11 +7,17 @@ Per-resource calls (two ``DescribeVpcAttribute`` per VPC, one ``GetBucketPolicy`
 run on a second bounded pool, so a task waiting for them never starves the pool it runs on.
 A part that fails becomes a gap in the snapshot (denied, throttled, error) and the rest goes
 on; only unusable credentials or an unlistable set of regions stop the collection.
+
+Many accounts (:func:`collect_accounts`) are collected the same way, one per assumed role, on a
+bounded pool of accounts; one shared call counter and one progress total cover them all, and
+an account whose role cannot be assumed is recorded with every part denied instead of
+stopping the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -20,18 +26,22 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from vpcaudit import __version__
+from vpcaudit.aws import accounts as roles
+from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import Gap, ReadOnlyViolation, classify
+from vpcaudit.aws.errors import CollectionError, CredentialsError, Gap, ReadOnlyViolation, classify
+from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
-from vpcaudit.model.snapshot import SCHEMA_VERSION, Part, Snapshot, State, normalised
+from vpcaudit.model.snapshot import SCHEMA_VERSION, AccountSnapshot, Part, Snapshot, State, normalised
 
 if TYPE_CHECKING:
     import boto3
 
 Progress = Callable[[int, int, str], None]
 TaskKey = tuple[str | None, Part]  # (region, part); region None for an account-wide part
+ACCOUNT_WORKERS = 4  # accounts collected at once, each with its own bounded pools of max_workers
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,107 @@ def collect_with(
         accounts=(assemble.account_snapshot(account_id, tuple(region_snaps), by_region.get(None, {})),),
         options=_options(regions, wanted, metrics_days)))
     return CollectionOutcome(snapshot, factory.counter.calls(), factory.counter.http_attempts())
+
+
+def collect_accounts(
+    session: boto3.session.Session,
+    regions: Sequence[str] | None,
+    parts: Collection[Part] | None = None,
+    *,
+    accounts: roles.AccountPlan,
+    endpoint_url: str | None = None,
+    max_workers: int = 8,
+    metrics_days: int = 14,
+    progress: Progress | None = None,
+    account_workers: int = ACCOUNT_WORKERS,
+) -> CollectionOutcome:
+    """:func:`collect_snapshot` over every account of ``accounts``, merged into one snapshot.
+
+    Each role is assumed from ``session`` right before its account is collected. Raises
+    CredentialsError when the base credentials are unusable, CollectionError when a role is in
+    the base account that ``include_base`` already collects; a role that cannot be assumed, or
+    whose account cannot be collected at all, is recorded in the snapshot and the rest goes on.
+    """
+    if not accounts.roles:
+        return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
+                                metrics_days=metrics_days, progress=progress)
+    now = dt.datetime.now(dt.timezone.utc)
+    counter = CallCounter()
+    base = ClientFactory(session, endpoint_url=endpoint_url, counter=counter, allow=ROLE_ASSUMPTION)
+    home = account.home_region(base, regions[0] if regions else session.region_name)
+    base_id = account.caller_account(base, home)  # unusable base credentials stop here, before any thread
+    clash = next((r.arn for r in accounts.roles if r.account_id == base_id), None)
+    if accounts.include_base and clash:
+        raise CollectionError(f"{clash} is in the base credentials' own account {base_id}, which "
+                              "--include-base-account already collects: drop one of them")
+    totals = _AccountsProgress(progress)
+
+    def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
+        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * max_workers, counter=counter)
+        return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
+                            max_workers=max_workers, metrics_days=metrics_days,
+                            progress=totals.of(label)).snapshot.accounts[0]
+
+    def through(role: roles.Role) -> AccountSnapshot | Gap:
+        assumed = roles.assume(base, home, role, accounts.session_name, session)
+        if isinstance(assumed, Gap):
+            return assumed
+        try:
+            return collect(assumed, role.account_id)
+        except (CredentialsError, CollectionError) as exc:
+            return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, State.ERROR)
+
+    with ThreadPoolExecutor(account_workers, thread_name_prefix="vpcaudit-accounts") as pool:
+        jobs = {role.account_id: pool.submit(through, role) for role in accounts.roles}
+        if accounts.include_base:
+            jobs[base_id] = pool.submit(collect, session, base_id)
+        try:
+            done = {account_id: job.result() for account_id, job in jobs.items()}
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # accounts not started yet never will be
+            raise
+    wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
+    collected = [a for a in done.values() if isinstance(a, AccountSnapshot)]
+    # A failed account's regions are unknown with --all-regions: record those the others had.
+    failed_regions = tuple(regions) if regions is not None else tuple(
+        sorted({reg.region for a in collected for reg in a.regions}) or (home,))
+    failed = [_failed_account(account_id, gap, failed_regions, wanted)
+              for account_id, gap in done.items() if isinstance(gap, Gap)]
+    options = {**_options(regions, wanted, metrics_days), "role_arns": sorted(r.arn for r in accounts.roles),
+               "include_base_account": accounts.include_base}
+    snapshot = normalised(Snapshot(schema_version=SCHEMA_VERSION, tool_version=__version__,
+                                   taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts=(*collected, *failed),
+                                   options=options))
+    return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
+
+
+def _failed_account(account_id: str, gap: Gap, regions: Sequence[str], parts: frozenset[Part]) -> AccountSnapshot:
+    """An account nothing could be read from: every requested part, everywhere, carries ``gap``."""
+    region_snaps = tuple(assemble.region_snapshot(r, {p: gap for p in parts if not p.is_global}) for r in regions)
+    return assemble.account_snapshot(account_id, region_snaps, {p: gap for p in parts if p.is_global})
+
+
+class _AccountsProgress:
+    """One progress total over every account: each account's scheduler reports its own
+    ``(done, total)``; the sum, labelled with the account, goes to the real progress callback."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, account_id: str) -> Progress | None:
+        if self._progress is None:
+            return None
+        report = self._progress
+
+        def update(done: int, total: int, label: str) -> None:
+            with self._lock:  # held while reporting, so the total never appears to go backwards
+                self._counts[account_id] = (done, total)
+                report(sum(d for d, _ in self._counts.values()), sum(t for _, t in self._counts.values()),
+                       f"{account_id} {label}".rstrip())
+
+        return update
 
 
 def _options(regions: Sequence[str] | None, parts: frozenset[Part], metrics_days: int) -> dict[str, Any]:

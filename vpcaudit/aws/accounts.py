@@ -1,0 +1,170 @@
+"""Many accounts: which IAM roles to collect through, and assuming them.
+
+Why roles: an organisation's audit runs from one place (a CI runner, cron, a Lambda) with one
+set of base credentials, and reaches every other account through a read-only role there,
+exactly as AWS recommends for cross-account access. ``sts:AssumeRole`` is the only operation
+vpcaudit calls that is not a Describe/List/Get; it mints temporary credentials and changes
+nothing in the target account, so the read-only guard allows it — on the one client this module
+uses, never on the clients collectors get (:data:`vpcaudit.aws.guard.ROLE_ASSUMPTION`).
+
+A role that cannot be assumed (access denied, no such role, external id mismatch) must not
+sink the other accounts' audit: it becomes a :class:`Gap` that the collection records on every
+part of that account, with the role ARN in the message, so the audit says *not evaluated*
+there instead of passing. Only unusable base credentials stop the run (:class:`CredentialsError`).
+
+The accounts file is plain text, one role ARN per line; ``#`` starts a comment, blank lines are
+ignored. ``--external-id`` and ``--role-session-name`` apply to every role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from vpcaudit.aws.errors import CredentialsError, Gap, classify, credentials_problem
+from vpcaudit.model.snapshot import AccountSnapshot, State
+
+if TYPE_CHECKING:
+    from vpcaudit.aws.clients import ClientFactory
+
+ASSUME_ROLE = "sts:AssumeRole"
+DEFAULT_SESSION_NAME = "vpcaudit"
+# IAM's documented shapes: a role ARN (partition, 12-digit account, optional path), the
+# RoleSessionName (2-64 of [\w+=,.@-]) and the ExternalId (2-1224 of [\w+=,.@:/-]).
+_ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):role/[\w+=,.@/-]{1,512}")
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
+# Every message of an account that could not be collected through its role starts so (see
+# role_gap); with all its parts in that one state, the CLI tells such an account from ordinary gaps.
+_FAILED_ROLE_PREFIX = "role arn:"
+
+
+class AccountsError(ValueError):
+    """A malformed role ARN, external id, session name or accounts file: one line, exit 2."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """One account to collect through ``arn``."""
+
+    arn: str
+    external_id: str | None = None
+
+    @property
+    def account_id(self) -> str:
+        """The 12-digit account the role lives in (the ARN was validated on creation)."""
+        return self.arn.split(":")[4]
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """Which accounts a collection covers.
+
+    No roles: only the base credentials' own account, as a single-account collection does.
+    With roles: each role's account, plus the base account only when ``include_base``.
+    """
+
+    roles: tuple[Role, ...] = ()
+    include_base: bool = False
+    session_name: str = DEFAULT_SESSION_NAME
+
+    @property
+    def collects_base(self) -> bool:
+        return self.include_base or not self.roles
+
+
+def read_accounts_file(path: str | Path) -> list[str]:
+    """Role ARNs of an accounts file: one per line, ``#`` comments and blank lines skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise AccountsError(f"--accounts-file {path}: cannot read: {reason}") from None
+    arns = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.split("#", 1)[0].strip()
+        if not value:
+            continue
+        if not _ROLE_ARN.fullmatch(value):
+            raise AccountsError(f"--accounts-file {path} line {number}: not an IAM role ARN: {value!r} "
+                                "(expected arn:aws:iam::123456789012:role/NAME)")
+        arns.append(value)
+    return arns
+
+
+def plan_accounts(role_arns: Sequence[str] = (), accounts_file: str | Path | None = None, *,
+                  external_id: str | None = None, session_name: str = DEFAULT_SESSION_NAME,
+                  include_base: bool = False) -> AccountPlan:
+    """The accounts of ``--role-arn`` / ``--accounts-file``; AccountsError on malformed input,
+    before any AWS call."""
+    bad = [arn for arn in role_arns if not _ROLE_ARN.fullmatch(arn)]
+    if bad:
+        raise AccountsError(f"--role-arn: not an IAM role ARN: {bad[0]!r} (expected "
+                            "arn:aws:iam::123456789012:role/NAME)")
+    arns = list(dict.fromkeys([*role_arns, *(read_accounts_file(accounts_file) if accounts_file else ())]))
+    if accounts_file is not None and not arns:
+        raise AccountsError(f"--accounts-file {accounts_file}: no role ARN in the file")
+    if external_id is not None and not arns:
+        raise AccountsError("--external-id is passed to sts:AssumeRole: it needs --role-arn or --accounts-file")
+    if external_id is not None and not _EXTERNAL_ID.fullmatch(external_id):
+        raise AccountsError("--external-id: 2 to 1224 characters of letters, digits and +=,.@:/-")
+    if not _SESSION_NAME.fullmatch(session_name):
+        raise AccountsError(f"--role-session-name {session_name!r}: 2 to 64 characters of letters, digits "
+                            "and +=,.@-")
+    roles = tuple(Role(arn, external_id) for arn in arns)
+    seen: dict[str, str] = {}
+    for role in roles:
+        if role.account_id in seen:
+            raise AccountsError(f"two roles in account {role.account_id} ({seen[role.account_id]}, {role.arn}): "
+                                "keep one, each account is collected once")
+        seen[role.account_id] = role.arn
+    return AccountPlan(roles, include_base, session_name)
+
+
+def assume(factory: ClientFactory, home: str, role: Role, session_name: str,
+           base: boto3.session.Session) -> boto3.session.Session | Gap:
+    """A session on ``role``'s temporary credentials, or the Gap that records why there is none.
+
+    ``factory`` must allow :data:`ASSUME_ROLE`. The credentials last AssumeRole's default hour,
+    which is ample for one account's collection: each role is assumed right before its account
+    is collected. Raises CredentialsError when the base credentials themselves are unusable.
+    """
+    params = {"RoleArn": role.arn, "RoleSessionName": session_name}
+    if role.external_id is not None:
+        params["ExternalId"] = role.external_id
+    try:
+        answer = factory.client("sts", home).assume_role(**params)
+    except (ClientError, BotoCoreError) as exc:
+        problem = credentials_problem(exc)
+        if problem:
+            raise CredentialsError(problem) from None
+        reason = classify(exc, ASSUME_ROLE)
+        return role_gap(role, reason.message, reason.error_code)
+    credentials = answer["Credentials"]
+    return boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"],
+                                 aws_secret_access_key=credentials["SecretAccessKey"],
+                                 aws_session_token=credentials["SessionToken"], region_name=base.region_name)
+
+
+def role_gap(role: Role, reason: str, code: str | None, state: State = State.DENIED) -> Gap:
+    """The gap recorded on every part of an account that could not be collected through ``role``."""
+    return Gap(state, code, f"role {role.arn}: {reason}")
+
+
+def failed_role(account: AccountSnapshot) -> Gap | None:
+    """The one gap shared by every requested part of an account whose role failed, else None."""
+    statuses = {(s.state, s.error_code, s.message or "")
+                for s in (*account.status, *(s for reg in account.regions for s in reg.status))
+                if s.state is not State.SKIPPED}
+    if len(statuses) != 1:
+        return None
+    ((state, code, message),) = statuses
+    if state is State.OK or not message.startswith(_FAILED_ROLE_PREFIX):
+        return None
+    return Gap(state, code, message)
