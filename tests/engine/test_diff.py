@@ -20,6 +20,7 @@ from vpcaudit.engine.diff import AuditDiff, PartChange, RegionRef, classify
 from vpcaudit.engine.result import TrafficPath
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.model.snapshot import AccountSnapshot, Part, Snapshot
+from vpcaudit.render.diff import render_diff
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 HERE = RegionRef(ACCOUNT, REGION)
@@ -250,3 +251,16 @@ def _path(kind: str, *, target: str | None = "x-1", cross_az: bool = False, dest
 ])
 def test_path_verdicts(before: TrafficPath, after: TrafficPath, verdict: str) -> None:
     assert classify(before, after)[0] == verdict
+
+
+def test_outputs_neutralise_hostile_names() -> None:
+    """Names are the audited account's text: no terminal control, bidi override or table-breaking pipe."""
+    hostile = "evil\x1b]0;owned\x07|\u202e"
+    before, _ = estate(name=hostile)
+    after, _ = estate(s3_tables=(0, 1), name=hostile)
+    d = compare(before.snapshot(), after.snapshot())
+    table, markdown = render_diff(d, "table"), render_diff(d, "md")
+    assert "evil]0;owned|" in table  # shown, but inert
+    assert "evil \\]0;owned \\|" in markdown  # controls blanked, bracket and pipe escaped
+    for text in (table, markdown, render_diff(d, "json")):
+        assert not {"\x1b", "\x07", "\u202e"} & set(text)

@@ -50,8 +50,8 @@ DIFF_EXIT_CODES: tuple[tuple[api.ExitCode, str], ...] = (
 
 DIFF_EXAMPLES = "\n\n".join((
     examples(
-        ("vpcaudit collect -o before.json   # …make the change…   vpcaudit collect -o after.json",
-         "The runbook: one snapshot before the change, one after."),
+        ("vpcaudit collect -o before.json",
+         "The runbook: a snapshot before the change, and `vpcaudit collect -o after.json` after it."),
         ("vpcaudit diff before.json after.json",
          "New, resolved and changed findings, worse traffic paths, coverage and cost on the terminal;\n"
          "exit 1 if something at or above high is newly failing or a path got worse."),

@@ -24,8 +24,8 @@ LISTED = 8  # items named in one-line summaries before "…"
 
 def diff_table(d: AuditDiff) -> str:
     parts = [
-        f"vpcaudit diff: {d.before.snapshot_taken_at} → {d.after.snapshot_taken_at}, "
-        f"{len(d.compared)} region(s) compared: {label.headline(d)}",
+        terminal_safe(f"vpcaudit diff: {d.before.snapshot_taken_at} → {d.after.snapshot_taken_at}, "
+                      f"{len(d.compared)} region(s) compared: {label.headline(d)}"),
         _counts(d),
     ]
     parts += [f"Not compared: {terminal_safe(line)}" for line in label.not_compared(d)]
