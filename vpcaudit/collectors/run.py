@@ -135,6 +135,7 @@ def collect_accounts(
         raise CollectionError(f"{clash} is in the base credentials' own account {base_id}, which "
                               "--include-base-account already collects: drop one of them")
     totals = _AccountsProgress(progress)
+    loader = roles.model_loader()
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
         factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * max_workers, counter=counter)
@@ -143,7 +144,7 @@ def collect_accounts(
                             progress=totals.of(label)).snapshot.accounts[0]
 
     def through(role: roles.Role) -> AccountSnapshot | Gap:
-        assumed = roles.assume(base, home, role, accounts.session_name, session)
+        assumed = roles.assume(base, home, role, accounts.session_name, session, loader)
         if isinstance(assumed, Gap):
             return assumed
         try:

@@ -1,0 +1,104 @@
+"""The installed ``vpcaudit scan`` with two ``--role-arn`` against a moto server: both accounts are
+assumed, collected and audited in one run, and each finding names the account it is in.
+
+moto keeps a separate state per account id, so a VPC created through 222222222222's role exists
+only there. A VPC without flow logs fails MON001, which gives each account a finding of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+pytestmark = pytest.mark.e2e
+
+VPCAUDIT = Path(sys.executable).with_name("vpcaudit")
+REGION = "us-east-1"
+ACCOUNTS = {"222222222222": "10.2.0.0/16", "333333333333": "10.3.0.0/16"}
+
+
+def role_arn(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/audit"
+
+
+def child_env() -> dict[str, str]:
+    """Fake credentials and nothing else of the caller's AWS setup: the only AWS the child can
+    reach is the loopback moto server."""
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1"}
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    # The server shares moto's in-process backends: start from empty accounts, leave them empty.
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
+    try:
+        yield url
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def seeded(moto_url: str) -> dict[str, str]:
+    """One VPC with a subnet (MON001 judges subnets) in each role's account, created through that
+    account's own credentials; returns account id → VPC id."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in child_env().items():
+            if key.startswith("AWS_"):
+                mp.setenv(key, value)
+        base = boto3.session.Session(region_name=REGION)
+        vpcs = {}
+        for account_id, cidr in ACCOUNTS.items():
+            creds = base.client("sts", endpoint_url=moto_url).assume_role(
+                RoleArn=role_arn(account_id), RoleSessionName="seed")["Credentials"]
+            owner = boto3.session.Session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"],
+                                          region_name=REGION)
+            ec2 = owner.client("ec2", endpoint_url=moto_url)
+            vpcs[account_id] = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+            ec2.create_subnet(VpcId=vpcs[account_id], CidrBlock=cidr.replace("0.0/16", "1.0/24"))
+        return vpcs
+
+
+def test_scan_through_two_roles_reports_findings_in_both_accounts(moto_url: str, seeded: dict[str, str],
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    proc = subprocess.run([str(VPCAUDIT), "scan", "--endpoint-url", moto_url, "--region", REGION,
+                           "--role-arn", role_arn("222222222222"), "--role-arn", role_arn("333333333333"),
+                           "--stats", "-f", "json", "-o", str(out)],
+                          env=child_env(), capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["accounts"] == sorted(ACCOUNTS)  # the base account was not asked for
+    flow_logs = {(f["resource"]["account_id"], f["resource"]["resource_id"]) for f in doc["findings"]
+                 if f["rule_id"] == "MON001" and f["status"] == "fail"}
+    assert {(account_id, vpc) for account_id, vpc in seeded.items()} <= flow_logs
+    assert {account_id for account_id, _ in flow_logs} == set(ACCOUNTS)
+    # Each account's own VPCs, and only those, are summarised under it.
+    by_account = {a: {v["vpc_id"] for v in doc["vpcs"] if v["account_id"] == a} for a in ACCOUNTS}
+    assert all(seeded[a] in by_account[a] for a in ACCOUNTS)
+    assert not by_account["222222222222"] & by_account["333333333333"]
+    # --stats covers both accounts: one AssumeRole each, both accounts' listings.
+    stats = {line.split()[0]: line.split()[1:] for line in proc.stderr.splitlines()
+             if line.startswith(("sts:", "ec2:"))}
+    assert stats["sts:AssumeRole"] == ["2", "2"]
+    assert stats["ec2:DescribeVpcs"] == ["2", "2"]
