@@ -19,6 +19,7 @@ import pytest
 from botocore.exceptions import NoCredentialsError
 from typer.testing import CliRunner
 
+from vpcaudit import api
 from vpcaudit.aws.accounts import AccountPlan, AccountsError, Role, failed_role, plan_accounts, role_gap
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import CollectionError, CredentialsError, ReadOnlyViolation
@@ -216,6 +217,13 @@ def test_a_refused_role_leaves_its_account_denied_and_the_others_collected(
     assert all(s.message and s.message.startswith(f"role {role_arn('333333333333')}: sts:AssumeRole denied")
                for s in statuses)
     assert refused.regions[0].vpcs == () and failed_role(refused) is not None
+    # The audit says so: every rule is not evaluated there (never passed), so --strict exits 3.
+    result = api.audit(outcome.snapshot)
+    refused_scopes = [s for s in result.scopes if s.account_id == "333333333333"]
+    assert refused_scopes and {s.outcome for s in refused_scopes} == {"not_evaluated"}
+    needing = {r.id for r in api.load_rules().rules if set(r.needs) & PARTS}
+    assert {s.rule_id for s in refused_scopes if "denied (AccessDenied)" in s.detail} == needing
+    assert result.incomplete
 
 
 def test_a_refused_role_with_all_regions_covers_the_regions_the_others_have(
