@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.ife.ife001_interface_endpoint_single_az import interface_endpoint_single_az as rule
 
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.ife.ife001_interface_endpoint_single_az import interface_endpoint_single_az as rule
 
 ID = "IFE001"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

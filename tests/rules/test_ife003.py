@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
-from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import endpoint_bundle_incomplete as rule
 
 from vpcaudit.engine.rule import Status
 from vpcaudit.model.snapshot import Part, Snapshot
+from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import endpoint_bundle_incomplete as rule
 
 ID = "IFE003"
 SSM_ALL = ("ssm", "ssmmessages", "ec2messages", "kms", "logs")

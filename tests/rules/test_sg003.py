@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 import pytest
 from builders import REGION, RegionBuilder, Rule
 from rulecheck import findings, triples
-from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients as rule
 
 from vpcaudit.model import resources as r
 from vpcaudit.model.snapshot import Part
+from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients as rule
 
 ID = "SG003"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

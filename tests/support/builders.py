@@ -126,10 +126,7 @@ class RegionBuilder:
 
     def route(self, rt_id: str, destination: str, target: str, *, state: str = "active",
               origin: str = "CreateRoute") -> None:
-        if destination.startswith("pl-"):
-            dtype = "prefix_list"
-        else:
-            dtype = "ipv6" if ":" in destination else "ipv4"
+        dtype = "prefix_list" if destination.startswith("pl-") else ("ipv6" if ":" in destination else "ipv4")
         kind = _kind_of(target)
         table = self.route_tables[rt_id]
         self.route_tables[rt_id] = replace(table, routes=(*table.routes, r.Route(destination, dtype, kind, target,
@@ -176,7 +173,8 @@ class RegionBuilder:
         name = name or f"com.amazonaws.{self.region}.{key}"
         chosen = [self.azs[i - 1] for i in azs] if azs is not None else self.azs
         if dns_names is None:
-            dns_names = () if key in ("s3", "dynamodb") and "Gateway" in types else (f"{key}.{self.region}.amazonaws.com",)
+            gateway_only = key in ("s3", "dynamodb") and "Gateway" in types
+            dns_names = () if gateway_only else (f"{key}.{self.region}.amazonaws.com",)
         supported = policy_supported if policy_supported is not None else key not in NO_POLICY_SERVICES
         self.services[name] = r.EndpointService(
             name, None, owner, tuple(sorted(types)), None, tuple(a for a, _ in chosen), tuple(i for _, i in chosen),
@@ -251,7 +249,8 @@ class RegionBuilder:
         subnet_ids = tuple(sorted(subnets))
         for other_id, other in list(self.nacls.items()):
             if set(other.subnet_ids) & set(subnet_ids):
-                self.nacls[other_id] = replace(other, subnet_ids=tuple(s for s in other.subnet_ids if s not in subnet_ids))
+                kept = tuple(s for s in other.subnet_ids if s not in subnet_ids)
+                self.nacls[other_id] = replace(other, subnet_ids=kept)
         self.nacls[acl_id] = r.NetworkAcl(acl_id, vpc_id, self.account_id, False, tuple(entries), subnet_ids, ())
         return acl_id
 
