@@ -276,3 +276,14 @@ def test_refuses_any_account_but_motos_default(aws_env: None, monkeypatch: pytes
         with pytest.raises(EstateError, match="refusing to build the demo estate in account 111122223333"):
             build_estate(session, REGION)
         assert all(v["IsDefault"] for v in session.client("ec2").describe_vpcs()["Vpcs"])
+
+
+def test_default_vpc_is_completed_like_aws_with_an_igw_default_route(moto_estate: MotoEstate) -> None:
+    ec2 = moto_estate.ec2
+    default = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    tables = ec2.describe_route_tables(Filters=_vpc_filter(default))["RouteTables"]
+    main = next(t for t in tables if any(a.get("Main") for a in t["Associations"]))
+    target = _default_target(main)
+    assert target is not None and target.startswith("igw-")
+    attached = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [default]}])
+    assert [g["InternetGatewayId"] for g in attached["InternetGateways"]] == [target]

@@ -106,6 +106,7 @@ def build_estate(session: boto3.Session, region: str = "us-east-1", *,
                           f"and is meant for moto's default account {MOTO_ACCOUNT_ID} only")
     ec2 = session.client("ec2", region_name=region, endpoint_url=endpoint_url)
     s3 = session.client("s3", region_name=region, endpoint_url=endpoint_url)
+    _complete_default_vpc(ec2)
     b = _Builder(ec2, region, account_id)
     # The flow-log bucket must exist first, or moto (like AWS) refuses the flow log.
     flow_log_bucket = _bucket(s3, f"vpcaudit-demo-flow-logs-{account_id}-{region}", region)
@@ -116,6 +117,26 @@ def build_estate(session: boto3.Session, region: str = "us-east-1", *,
                     dev=_build_dev(b), good=_build_good(b, flow_log_bucket))
     seed_traffic(session.client("cloudwatch", region_name=region, endpoint_url=endpoint_url), estate)
     return estate
+
+
+def _complete_default_vpc(ec2: Any) -> None:
+    """Give moto's default VPC what AWS gives every default VPC: an attached internet gateway
+    and a 0.0.0.0/0 route to it in the main route table (moto creates neither), so the demo's
+    default VPC reads as the all-public VPC it is in a real account."""
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    for vpc in vpcs:
+        vpc_id = vpc["VpcId"]
+        attached = ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+        if attached:
+            igw_id = attached[0]["InternetGatewayId"]
+        else:
+            igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+        tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+        main = next(t for t in tables if any(a.get("Main") for a in t.get("Associations", [])))
+        if not any(r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in main["Routes"]):
+            ec2.create_route(RouteTableId=main["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
 
 def _bucket(s3: Any, name: str, region: str) -> str:
