@@ -150,12 +150,13 @@ class ScanOutcome:
     calls: dict[str, int]  # logical API calls per operation, for --stats
 
 
-def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions | None = None, *,
+def scan(session: boto3.Session, regions: Iterable[str] | None, options: AuditOptions | None = None, *,
          endpoint_url: str | None = None, max_workers: int | None = None, metrics_days: int | None = None,
          progress: Callable[[int, int, str], None] | None = None, registry: Registry | None = None,
          now: dt.datetime | None = None, accounts: AccountPlan | None = None) -> ScanOutcome:
     """Collect only what the selected rules need (plus the ``--with`` opt-in parts), then audit it.
 
+    ``regions`` None: every region enabled for the account (``--all-regions``).
     ``accounts`` (from :func:`vpcaudit.aws.accounts.plan_accounts`) adds the accounts of IAM
     roles assumed from ``session``; default: the session's own account only.
     ``progress(done, total, label)`` is called as collection tasks finish. Raises
@@ -170,8 +171,8 @@ def scan(session: boto3.Session, regions: Iterable[str], options: AuditOptions |
         kwargs["max_workers"] = max_workers
     if metrics_days is not None:
         kwargs["metrics_days"] = metrics_days
-    outcome = collect_accounts(session, list(regions), p.parts | opts.opt_in, accounts=accounts or AccountPlan(),
-                               **kwargs)
+    outcome = collect_accounts(session, None if regions is None else list(regions), p.parts | opts.opt_in,
+                               accounts=accounts or AccountPlan(), **kwargs)
     return ScanOutcome(outcome.snapshot, p.run(outcome.snapshot), outcome.calls)
 
 
