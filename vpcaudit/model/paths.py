@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.model import resources as r
-from vpcaudit.model.routing import Outcome, distinct
+from vpcaudit.model.routing import Outcome, distinct, parse_network
 
 if TYPE_CHECKING:
     from vpcaudit.model.network import NetworkView
@@ -139,8 +139,19 @@ def resolve_service(view: NetworkView, subnet: r.Subnet, service_key: str) -> tu
     if prefix_list is None:
         return [], f"the AWS-managed prefix list of {service_key} was not collected"
     index = view.route_index(table)
-    outcomes = [o for cidr in prefix_list.cidrs for o in index.resolve_all(cidr)]
+    outcomes = [o for cidr in subnet_family_cidrs(subnet, prefix_list.cidrs) for o in index.resolve_all(cidr)]
     return distinct(outcomes), None
+
+
+def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The CIDRs of an address family the subnet has: an IPv6-only subnet sends no IPv4 packet,
+    so the IPv4 entries of a service's prefix list say nothing about where its traffic goes
+    (it reaches the service over IPv6). A subnet with no recorded CIDR at all keeps every entry."""
+    families = {4} if subnet.cidr_block else set()
+    families |= {6} if subnet.ipv6_cidr_blocks else set()
+    if not families:
+        return cidrs
+    return tuple(c for c in cidrs if (net := parse_network(c)) is not None and net.version in families)
 
 
 def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
@@ -152,6 +163,11 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
         return "unknown", None, error
     prefix_list = view.service_prefix_list(service)
     assert prefix_list is not None
+    if not outcomes:
+        steps.append(PathStep(f"{subnet.subnet_id} has no IPv4 address and {service}'s prefix list "
+                              f"{prefix_list.prefix_list_id} has no IPv6 CIDR: {service} traffic uses the dual-stack "
+                              "names over IPv6 and follows the ::/0 route"))
+        return _internet(view, subnet, steps, ipv6=True)
     steps.append(PathStep(f"{service} is {len(prefix_list.cidrs)} CIDR(s) of prefix list "
                           f"{prefix_list.prefix_list_id} ({prefix_list.prefix_list_name})"))
     for outcome in outcomes:
@@ -200,13 +216,15 @@ def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
     return kind, target, why if not detail else f"{why}; {detail}"
 
 
-def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep]) -> tuple[str, str | None, str]:
+def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
+              ipv6: bool = False) -> tuple[str, str | None, str]:
     table = view.effective_route_table(subnet.subnet_id)
     if table is None:
         return "none", None, "no route table"
-    outcome = view.route_index(table).resolve("0.0.0.0/0")
-    steps.append(PathStep(f"0.0.0.0/0: {outcome.reason} → {_describe_outcome(view, outcome)}"))
-    egress = view.egress(subnet.subnet_id)
+    default = "::/0" if ipv6 else "0.0.0.0/0"
+    outcome = view.route_index(table).resolve(default)
+    steps.append(PathStep(f"{default}: {outcome.reason} → {_describe_outcome(view, outcome)}"))
+    egress = view.egress(subnet.subnet_id, ipv6=ipv6)
     if egress.hops:
         steps.append(PathStep(f"through firewall endpoint(s) {', '.join(egress.hops)}, then {egress.klass} "
                               f"{egress.target_id or ''}".rstrip()))
