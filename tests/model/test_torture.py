@@ -86,6 +86,15 @@ def _us_east_1() -> tuple[RegionBuilder, dict[str, str]]:
     inspected = b.subnet(vpc, "10.0.230.0/24", az=1, name="inspected")
     b.route_table(vpc, subnets=[inspected], routes={"0.0.0.0/0": gwlb})
     b.workload(inspected)
+    # A second inspection path: firewall endpoint in AZ 1 whose subnet leaves through the AZ-2 NAT
+    # gateway, so an AZ-1 subnet behind it crosses AZs (NAT002 and the path matrix must agree).
+    fw_nat_subnet = b.subnet(vpc, "10.0.240.0/24", az=1, name="firewall-to-nat")
+    b.route_table(vpc, subnets=[fw_nat_subnet], routes={"0.0.0.0/0": str(ids["nat"][1])})
+    gwlb_nat = b.interface_endpoint(vpc, "gwlb", subnets=[fw_nat_subnet], service_name=GWLB_SERVICE,
+                                    endpoint_type="GatewayLoadBalancer", private_dns=False, policy=None)
+    inspected_nat = b.subnet(vpc, "10.0.250.0/24", az=1, name="inspected-via-nat")
+    inspected_nat_rt = b.route_table(vpc, subnets=[inspected_nat], routes={"0.0.0.0/0": gwlb_nat})
+    b.workload(inspected_nat)
     resource = b.interface_endpoint(vpc, "resource", subnets=private, groups=[endpoint_sg], service_name="",
                                     endpoint_type="Resource", private_dns=False, policy=None)
     lattice = b.interface_endpoint(vpc, "lattice", subnets=private, groups=[endpoint_sg], service_name="",
@@ -100,7 +109,8 @@ def _us_east_1() -> tuple[RegionBuilder, dict[str, str]]:
                "s3_gateway": s3_gateway, "s3_interface": s3_interface, "ssm": ssm, "cross_region": cross_region,
                "gwlb": gwlb, "resource": resource, "lattice": lattice, "empty": empty, "shared_vpc": shared_vpc,
                "shared_subnet": shared_subnets[0], "firewall_subnet": firewall_subnet,
-               "private_0": private[0], "private_1": private[1], "nat_0": str(ids["nat"][0]), "eigw": eigw}
+               "private_0": private[0], "private_1": private[1], "nat_0": str(ids["nat"][0]), "eigw": eigw,
+               "inspected_nat": inspected_nat, "inspected_nat_rt": inspected_nat_rt}
 
 
 def _cn_north_1() -> tuple[RegionBuilder, dict[str, str]]:
@@ -158,3 +168,18 @@ def test_ipv6_only_subnet_is_not_told_to_route_ipv4_prefix_lists(audit) -> None:
     # The dual-stack subnets keep being judged on their IPv4 routes.
     assert next(p for p in result.paths if p.subnet_id == us["private_0"] and p.destination == "s3"
                 and p.region == "us-east-1").kind == "gateway-endpoint"
+
+
+def test_nat002_and_the_path_matrix_agree_on_cross_az(audit) -> None:
+    """A subnet NAT002 flags is exactly a subnet whose internet path crosses AZs, also when the
+    NAT gateway is reached through a firewall (Gateway Load Balancer) endpoint."""
+    result, us, cn = audit
+    flagged = {(f.resource.region, f.resource.resource_id) for f in result.findings
+               if f.rule_id == "NAT002" and f.status is Status.FAIL}
+    crossing = {(p.region, p.subnet_id) for p in result.paths if p.destination == "internet" and p.cross_az}
+    assert flagged == crossing
+    assert {("us-east-1", us["inspected_nat"]), (CN, cn["private_1"])} <= flagged
+    # Behind a firewall the finding names the subnet's own route table, not the firewall subnet's.
+    behind = next(f for f in result.findings if f.rule_id == "NAT002" and f.resource.resource_id == us["inspected_nat"])
+    assert behind.evidence["route_table_id"] == us["inspected_nat_rt"]
+    assert f"route table {us['inspected_nat_rt']})" in behind.message

@@ -80,7 +80,7 @@ def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPa
         kind, target, detail = _interface_service(view, subnet, destination, steps)
     cross_az = _crosses_az(view, subnet, kind, target, destination)
     if cross_az:
-        steps.append(PathStep(f"{target} serves no ENI in {subnet.availability_zone_id}: traffic crosses AZs"))
+        steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
     return TrafficPath(
         account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         subnet_name=r.tag_value(subnet.tags, "Name"), availability_zone_id=subnet.availability_zone_id,
@@ -238,12 +238,21 @@ def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
 
 
 def _crosses_az(view: NetworkView, subnet: r.Subnet, kind: str, target: str | None, destination: str) -> bool:
+    """Does the path leave the subnet's AZ? For NAT gateways this is NAT002's test, reached
+    directly or through firewall endpoints: a public zonal NAT gateway whose AZ ID is known and
+    differs (regional and private NAT gateways, and unknown AZs, are never called cross-AZ)."""
     az = subnet.availability_zone_id
+    if kind == "firewall" and target:
+        egress = view.egress(subnet.subnet_id)
+        if egress.hops[:1] != (target,) or egress.klass != "nat":
+            return False
+        kind, target = "nat", egress.target_id
     if kind == "nat" and target:
         nat = view.nat_gateways.get(target)
-        if nat is None or nat.availability_mode == "regional" or not nat.subnet_id:
+        if nat is None or nat.connectivity_type != "public" or nat.availability_mode == "regional":
             return False
-        return view.az_id_of(nat.subnet_id) != az
+        nat_az = view.nat_az_id(nat)
+        return nat_az is not None and nat_az != az
     if kind == "interface-endpoint" and target and destination != "internet":
         endpoint = view.endpoints.get(target)
         return endpoint is not None and az not in view.endpoint_az_ids(endpoint)
