@@ -24,6 +24,7 @@ from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 from vpcaudit.engine.runner import run
+from vpcaudit.model.network import NetworkView
 from vpcaudit.model.snapshot import Snapshot
 
 OTHER_ACCOUNT = "222222222222"
@@ -183,3 +184,26 @@ def test_nat002_and_the_path_matrix_agree_on_cross_az(audit) -> None:
     behind = next(f for f in result.findings if f.rule_id == "NAT002" and f.resource.resource_id == us["inspected_nat"])
     assert behind.evidence["route_table_id"] == us["inspected_nat_rt"]
     assert f"route table {us['inspected_nat_rt']})" in behind.message
+
+
+def test_ram_shared_subnet_paths_are_unknown_not_isolated(audit) -> None:
+    """A participant sees none of the owner's route tables: every path of a RAM-shared subnet is
+    unknown (rules.md: those inputs are the owner's), never "none" as if it were isolated."""
+    result, us, _ = audit
+    kinds = {p.destination: p.kind for p in result.paths if p.subnet_id == us["shared_subnet"]
+             and p.region == "us-east-1"}
+    assert kinds and set(kinds.values()) == {"unknown"}
+
+
+def test_gwe001_flags_exactly_the_private_subnets_whose_path_misses_the_gateway_endpoint(audit) -> None:
+    result, us, _ = audit
+    snap, _, _ = _snapshot()
+    view = NetworkView.build(snap.accounts[0], snap.accounts[0].regions[0])
+    for service in ("s3", "dynamodb"):
+        flagged = {f.resource.resource_id for f in result.findings if f.rule_id == "GWE001"
+                   and f.status is Status.FAIL and f.discriminator == service}
+        missing = {p.subnet_id for p in result.paths if p.region == "us-east-1" and p.vpc_id == us["vpc"]
+                   and p.destination == service and view.is_private(p.subnet_id)
+                   and view.subnets[p.subnet_id].cidr_block  # IPv4 prefix lists cannot serve IPv6-only ones
+                   and p.kind not in ("gateway-endpoint", "interface-endpoint")}
+        assert flagged == missing

@@ -219,6 +219,10 @@ def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
 def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
               ipv6: bool = False) -> tuple[str, str | None, str]:
     table = view.effective_route_table(subnet.subnet_id)
+    if table is None and view.is_shared_from_other_account(subnet):
+        why = f"{subnet.subnet_id} is shared by account {subnet.owner_id}, whose route tables are not visible here"
+        steps.append(PathStep(why))
+        return "unknown", None, why
     if table is None:
         return "none", None, "no route table"
     default = "::/0" if ipv6 else "0.0.0.0/0"
