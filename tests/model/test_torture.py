@@ -207,3 +207,21 @@ def test_gwe001_flags_exactly_the_private_subnets_whose_path_misses_the_gateway_
                    and view.subnets[p.subnet_id].cidr_block  # IPv4 prefix lists cannot serve IPv6-only ones
                    and p.kind not in ("gateway-endpoint", "interface-endpoint")}
         assert flagged == missing
+
+
+def test_spot_checks_on_endpoint_types_dns_options_and_china(audit) -> None:
+    result, us, cn = audit
+    not_aws = {us["gwlb"], us["resource"], us["lattice"]}
+    for rule_id in ("POL001", "POL002", "DNS003", "SG003", "IFE005", "GWE004"):
+        assert not _found(result, rule_id) & not_aws, rule_id
+    # S3 interface endpoint with private DNS for inbound Resolver endpoints only, beside the gateway.
+    assert us["s3_interface"] not in _found(result, "GWE004") | _found(result, "GWE004", Status.NOT_EVALUATED)
+    # The cross-Region ssm endpoint is not a duplicate of the same-Region one, nor an SSM bundle member.
+    assert us["vpc"] not in {f.resource.resource_id for f in result.findings
+                             if f.rule_id == "IFE005" and f.resource.region == "us-east-1"}
+    # China: cn.com.amazonaws.* names are AWS services; ECR without the S3 gateway endpoint is found,
+    # and GWE002 reads the com.amazonaws.cn-north-1.s3 prefix list's Region correctly.
+    china = {(f.rule_id, f.severity.value) for f in result.findings
+             if f.resource.region == CN and f.resource.resource_id == cn["vpc"] and f.status is Status.FAIL}
+    assert {("IFE003", "medium"), ("GWE002", "medium"), ("GWE003", "low")} <= china
+    assert cn["ecr.dkr"] in _found(result, "POL001")
