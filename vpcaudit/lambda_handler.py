@@ -216,26 +216,34 @@ def _top_findings(result: AuditResult) -> list[dict[str, str]]:
             for f in sorted(result.failures, key=order)[:TOP_FINDINGS]]
 
 
-def _not_evaluated(result: AuditResult) -> list[dict[str, Any]]:
-    """Rule scopes not evaluated or errored, grouped by account, region and reason: a refused
-    role or a denied part is one entry listing its rules, not one per rule."""
-    groups: dict[tuple[str, str, str, str], list[str]] = {}
+def _not_evaluated(result: AuditResult, skip_accounts: frozenset[str]) -> list[dict[str, Any]]:
+    """Rule scopes not evaluated or errored, outside ``skip_accounts`` (reported whole, in
+    ``accounts_not_collected``): one entry per account, outcome, reason and set of rules, listing
+    the regions it applies to, so one denied part across every region is one entry, not hundreds."""
+    per_region: dict[tuple[str, str, str, str], set[str]] = {}
     for scope in result.scopes:
-        if scope.outcome in ("not_evaluated", "error"):
-            groups.setdefault((scope.account_id, scope.region, scope.outcome, scope.detail), []).append(scope.rule_id)
-    return [{"account_id": account, "region": region, "outcome": outcome, "detail": detail,
-             "rule_ids": sorted(rule_ids)}
-            for (account, region, outcome, detail), rule_ids in sorted(groups.items())]
+        if scope.outcome in ("not_evaluated", "error") and scope.account_id not in skip_accounts:
+            per_region.setdefault((scope.account_id, scope.outcome, scope.detail, scope.region), set()).add(
+                scope.rule_id)
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+    for (account, outcome, detail, region), rule_ids in per_region.items():
+        groups.setdefault((account, outcome, detail, tuple(sorted(rule_ids))), []).append(region)
+    return [{"account_id": account, "outcome": outcome, "detail": detail, "rule_ids": list(rule_ids),
+             "regions": sorted(regions)}
+            for (account, outcome, detail, rule_ids), regions in sorted(groups.items())]
 
 
-def _accounts_not_collected(snapshot: Snapshot) -> list[dict[str, str | None]]:
-    """Accounts whose role could not be assumed, with why: a scheduled audit must not lose one silently."""
+def _accounts_not_collected(snapshot: Snapshot, result: AuditResult) -> list[dict[str, Any]]:
+    """Accounts whose role could not be assumed, with why and how many rule scopes that left
+    unjudged: a scheduled audit must not lose an account silently."""
     out = []
     for account in snapshot.accounts:
         gap = failed_role(account)
         if gap is not None:
+            unjudged = sum(1 for s in result.scopes
+                           if s.account_id == account.account_id and s.outcome in ("not_evaluated", "error"))
             out.append({"account_id": account.account_id, "state": gap.state.value, "error_code": gap.error_code,
-                        "message": gap.message})
+                        "message": gap.message, "scopes_not_evaluated": unjudged})
     return out
 
 
@@ -258,7 +266,8 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
     """The small JSON-serialisable answer of one invocation."""
     result = outcome.result
     options = settings.options
-    not_evaluated = _not_evaluated(result)
+    not_collected = _accounts_not_collected(outcome.snapshot, result)
+    not_evaluated = _not_evaluated(result, frozenset(a["account_id"] for a in not_collected))
     skipped = result.options.get("skipped_opt_in", "")
     return {
         "accounts": list(result.accounts),
@@ -269,7 +278,7 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
         "counts": _counts(result),
         "failing": len(result.failures),
         "top_findings": _top_findings(result),
-        "accounts_not_collected": _accounts_not_collected(outcome.snapshot),
+        "accounts_not_collected": not_collected,
         "not_evaluated": not_evaluated[:NOT_EVALUATED_GROUPS],
         "not_evaluated_groups": len(not_evaluated),
         "not_run_without_opt_in": skipped.split(",") if skipped else [],

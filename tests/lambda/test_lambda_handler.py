@@ -23,6 +23,7 @@ from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from vpcaudit import lambda_handler
+from vpcaudit.engine.result import AuditResult, ScopeResult
 from vpcaudit.lambda_handler import SettingsError, handler
 
 REGION = "us-east-1"
@@ -296,13 +297,34 @@ def test_a_role_that_cannot_be_assumed_is_not_evaluated(aws_env: None, monkeypat
     assert (refused["account_id"], refused["state"], refused["error_code"]) == ("333333333333", "denied",
                                                                                 "AccessDenied")
     assert refused["message"].startswith(f"role {role_arn('333333333333')}: sts:AssumeRole denied")
-    # Every selected rule is not evaluated in the refused account, and nowhere else.
-    assert {(g["account_id"], g["region"], g["outcome"]) for g in summary["not_evaluated"]} == {
-        ("333333333333", REGION, "not_evaluated")}
-    assert sorted(r for g in summary["not_evaluated"] for r in g["rule_ids"]) == [
-        "MON001", "NAT001", "NAT002", "NAT003"]
-    assert all("denied (AccessDenied)" in g["detail"] for g in summary["not_evaluated"])
+    assert refused["scopes_not_evaluated"] == 4  # NAT001-003 and MON001 in one region, none judged
+    assert summary["not_evaluated"] == []  # the refused account is reported whole, above; 222… is complete
     # 222… was audited (its VPC lacks a flow log); nothing is high, but --strict turns the gap into 3.
     assert [(f["rule_id"], f["resource"].split(":")[4]) for f in summary["top_findings"]] == [
         ("MON001", "222222222222")]
     assert (summary["exit_code"], strict["exit_code"]) == (0, 3)
+
+
+def test_include_base_account_audits_the_functions_own_account_beside_the_roles(estate: Estate) -> None:
+    summary = handler({"regions": [REGION], "role_arns": role_arn("222222222222"), "include_base_account": "yes"},
+                      None)
+    assert summary["accounts"] == [BASE, "222222222222"]
+    assert top(summary) == estate.expected_top()  # 222… holds only its idle default VPC
+    assert summary["accounts_not_collected"] == [] and summary["not_evaluated"] == []
+
+
+def test_not_evaluated_scopes_are_grouped_across_regions() -> None:
+    """One reason in many regions is one entry; accounts reported whole are left out."""
+    def scope(rule_id: str, account: str, region: str, detail: str, outcome: str = "not_evaluated") -> ScopeResult:
+        return ScopeResult(rule_id, account, region, outcome, detail)
+
+    zones = "not collected: hosted_zones denied (AccessDenied)"
+    result = AuditResult("1.0", "0", {}, "", "", (BASE,), (REGION, "eu-west-1"), (), (), (
+        scope("DNS001", BASE, REGION, zones), scope("DNS002", BASE, REGION, zones),
+        scope("DNS001", BASE, "eu-west-1", zones), scope("DNS002", BASE, "eu-west-1", zones),
+        scope("RT001", BASE, REGION, "boom", "error"), scope("NAT001", BASE, REGION, "", "passed"),
+        scope("DNS001", "333333333333", REGION, "role gone")))
+    assert lambda_handler._not_evaluated(result, frozenset({"333333333333"})) == [
+        {"account_id": BASE, "outcome": "error", "detail": "boom", "rule_ids": ["RT001"], "regions": [REGION]},
+        {"account_id": BASE, "outcome": "not_evaluated", "detail": zones, "rule_ids": ["DNS001", "DNS002"],
+         "regions": ["eu-west-1", REGION]}]
