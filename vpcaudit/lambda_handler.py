@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,17 +287,15 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
     }
 
 
-def _log(line: Mapping[str, Any], stream: Any = None) -> None:
+def _log(line: Mapping[str, Any]) -> None:
     """One JSON line on stdout: Lambda sends it to CloudWatch Logs as one event."""
-    out = stream or sys.stdout
-    out.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True) + "\n")
-    out.flush()
+    sys.stdout.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True) + "\n")
+    sys.stdout.flush()
 
 
-def run(settings: Settings, session: boto3.session.Session,
-        clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+def run(settings: Settings, session: boto3.session.Session) -> dict[str, Any]:
     """Plan (every user error surfaces here), scan, log the result, then write and return reports."""
-    started = clock()
+    started = time.monotonic()
     try:
         planned = api.plan(settings.options, settings.options.opt_in)
     except api.USAGE_ERRORS as exc:
@@ -306,7 +304,7 @@ def run(settings: Settings, session: boto3.session.Session,
         _prepare_output_dir(settings.output_dir)
     outcome = api.scan(session, settings.regions, settings.options, accounts=settings.accounts,
                        registry=planned.registry)
-    summary = summarise(settings, outcome, clock() - started)
+    summary = summarise(settings, outcome, time.monotonic() - started)
     _log({"message": "vpcaudit audit finished", "summary": summary, "result": result_document(outcome.result)})
     if settings.output_dir is None and not settings.return_reports:
         return summary
