@@ -328,3 +328,10 @@ def test_not_evaluated_scopes_are_grouped_across_regions() -> None:
         {"account_id": BASE, "outcome": "error", "detail": "boom", "rule_ids": ["RT001"], "regions": [REGION]},
         {"account_id": BASE, "outcome": "not_evaluated", "detail": zones, "rule_ids": ["DNS001", "DNS002"],
          "regions": ["eu-west-1", REGION]}]
+
+
+def test_all_regions_scans_every_enabled_region(estate: Estate) -> None:
+    summary = handler({"regions": "all", "select": ["MON001"]}, None)
+    regions = boto3.session.Session().client("ec2", region_name=REGION).describe_regions()["Regions"]
+    assert summary["regions"] == sorted(r["RegionName"] for r in regions if r["OptInStatus"] != "not-opted-in")
+    assert top(summary) == estate.expected_top()[:1]  # the estate's VPC, found among them all
