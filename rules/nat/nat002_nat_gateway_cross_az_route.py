@@ -85,7 +85,11 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
     local = [n.nat_gateway_id for n in view.nat_gateways_of(subnet.vpc_id)
              if n.connectivity_type == "public" and n.availability_mode != "regional"
              and n.state.lower() == "available" and view.nat_az_id(n) == az]
-    fix = (f"Route it to {', '.join(local)} in {az}." if local else
+    # Behind firewall endpoints the NAT route lives in the firewall subnet's table, so that is the
+    # table to change (typically: one firewall endpoint per AZ, each routed to its AZ's NAT).
+    where = (f"Change the default route of {egress.route_table_id} (the firewall subnet's table) to "
+             if egress.hops else "Route it to ")
+    fix = (f"{where}{', '.join(local)} in {az}." if local else
            f"Create a NAT gateway in a public subnet of {az} (~${ctx.cost.nat_gateway_month():.2f}/month) "
            "or use a regional NAT gateway.")
     through = f" through firewall endpoint {', '.join(egress.hops)}" if egress.hops else ""

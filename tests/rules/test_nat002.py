@@ -161,3 +161,19 @@ def test_message_suggests_the_existing_same_az_nat() -> None:
     (finding,) = findings(rule, b.snapshot())
     assert finding.message.endswith(f"Route it to {ids['nat'][1]} in use1-az2.")
     assert finding.evidence["same_az_nat_gateway_ids"] == [ids["nat"][1]]
+
+
+def test_behind_a_firewall_the_fix_names_the_firewall_subnets_table() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    vpc, nat_az1, nat_az2 = ids["vpc"], ids["nat"][0], ids["nat"][1]
+    fw_subnet = b.subnet(vpc, "10.0.50.0/28", az=2)
+    fw_table = b.route_table(vpc, subnets=[fw_subnet], routes={"0.0.0.0/0": nat_az1})
+    fw = b.interface_endpoint(vpc, "fw", subnets=[fw_subnet], endpoint_type="GatewayLoadBalancer",
+                              service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    app = b.subnet(vpc, "10.0.60.0/24", az=2)
+    b.route_table(vpc, subnets=[app], routes={"0.0.0.0/0": fw})
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.resource.resource_id == app]
+    assert f"through firewall endpoint {fw}" in finding.message
+    assert finding.message.endswith(
+        f"Change the default route of {fw_table} (the firewall subnet's table) to {nat_az2} in use1-az2.")
