@@ -1,4 +1,4 @@
-"""Issue 2's "Done when": the installed ``vpcaudit collect`` against a moto server on loopback.
+"""End to end: the installed ``vpcaudit collect`` against a moto server on loopback.
 
 A moto account with 3 VPCs across 3 AZs is built through ``endpoint_url``; the console script
 collects it in a separate process with ``--stats``. The snapshot must match what boto3 sees, and

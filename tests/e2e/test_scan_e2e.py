@@ -1,4 +1,4 @@
-"""Issue 3's "Done when": ``vpcaudit scan --endpoint-url URL`` against a moto server holding the
+"""End to end: ``vpcaudit scan --endpoint-url URL`` against a moto server holding the
 demo estate reports each mistake under the right id and nothing on the good VPC.
 
 Everything goes over loopback HTTP: the estate is built through ``endpoint_url``, and the
