@@ -47,6 +47,11 @@ def test_results_locate_resources_and_keep_fingerprints(sample: AuditResult) -> 
     for item, finding in zip(results, sample.findings, strict=True):
         assert item["partialFingerprints"]["vpcauditFingerprint/v1"] == finding.fingerprint
         assert item["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == finding.resource.arn
+        # GitHub code scanning needs a scheme-less, repository-relative physical location.
+        uri = item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        res = finding.resource
+        assert uri == f"aws/{res.account_id}/{res.region}/{res.vpc_id or 'region'}/{res.resource_type}/" \
+                      f"{res.resource_id}"
         assert run["tool"]["driver"]["rules"][item["ruleIndex"]]["id"] == finding.rule_id
         if finding.status is Status.SUPPRESSED:
             assert item["suppressions"] == [{"kind": "external", "status": "accepted",

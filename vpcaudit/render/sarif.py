@@ -4,8 +4,10 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 
 * ``partialFingerprints`` carries the Finding fingerprint (rule + account + region + resource
   + discriminator), so a finding keeps its identity when its message or evidence changes;
-* the resource is a ``logicalLocation`` (its ARN as fully qualified name) — there is no source
-  file to point at;
+* the resource is a ``logicalLocation`` (its ARN as fully qualified name); as there is no source
+  file, the ``physicalLocation`` is a stable repository-relative pseudo-path
+  (``aws/<account>/<region>/<vpc>/<type>/<id>``): GitHub code scanning refuses results without
+  a physical location ("expected at least one location") and URIs with a scheme;
 * SUPPRESSED findings stay in the log with an external, accepted ``suppression``;
 * NOT_EVALUATED and ERROR findings are results of kind ``open`` (level ``none``, as the spec
   requires for kinds other than ``fail``), and scopes that did not run are tool execution
@@ -15,6 +17,7 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 from vpcaudit.engine.result import AuditResult, RuleInfo
@@ -100,8 +103,10 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "kind": "fail" if evaluated else "open",
         "level": _LEVEL[f.severity] if evaluated else "none",
         "message": {"text": f.message},
-        "locations": [{"logicalLocations": [{
-            "name": res.resource_id, "fullyQualifiedName": res.arn, "kind": res.resource_type}]}],
+        "locations": [{
+            "physicalLocation": {"artifactLocation": {"uri": resource_path(f)}, "region": {"startLine": 1}},
+            "logicalLocations": [{"name": res.resource_id, "fullyQualifiedName": res.arn,
+                                  "kind": res.resource_type}]}],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
         "properties": {"status": f.status.value, "severity": f.severity.value, "accountId": res.account_id,
                        "region": res.region, "vpcId": res.vpc_id, "resourceType": res.resource_type,
@@ -113,6 +118,13 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             justification += f" (expires {f.suppression_expires})"
         item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return item
+
+
+def resource_path(f: Finding) -> str:
+    """A relative, scheme-less, stable path naming the resource (percent-encoded segments)."""
+    res = f.resource
+    segments = ("aws", res.account_id, res.region, res.vpc_id or "region", res.resource_type, res.resource_id)
+    return "/".join(urllib.parse.quote(segment or "-", safe="") for segment in segments)
 
 
 FORMATTER = Formatter("sarif", "results.sarif", render_sarif)
