@@ -54,9 +54,15 @@ EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
     (ExitCode.INCOMPLETE, "--strict and the audit is incomplete (a rule was not evaluated or errored "
                           "somewhere); 1 wins over 3"),
 )
-# click prints a paragraph starting with \b verbatim.
-EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(
-    textwrap.fill(text, 76, initial_indent=f"  {int(code)}  ", subsequent_indent="     ") for code, text in EXIT_CODES)
+
+
+def exit_codes_help(codes: tuple[tuple[ExitCode, str], ...]) -> str:
+    """An "Exit codes" help paragraph; click prints a paragraph starting with \\b verbatim."""
+    return "\b\nExit codes:\n" + "\n".join(
+        textwrap.fill(text, 76, initial_indent=f"  {int(code)}  ", subsequent_indent="     ") for code, text in codes)
+
+
+EXIT_CODES_HELP = exit_codes_help(EXIT_CODES)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ routes ``-f/-o`` the same way, and exits 0 / 1 / 2 / 3 like ``audit`` with diff 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -66,9 +65,7 @@ DIFF_EXAMPLES = "\n\n".join((
     "Only regions present in both snapshots are compared; the rest is listed as not compared. "
     "A finding whose rule could not judge its scope after the change is 'not rechecked', never "
     "'resolved'. " + CONFIG_HELP,
-    "\b\nExit codes:\n" + "\n".join(
-        textwrap.fill(text, 76, initial_indent=f"  {int(code)}  ", subsequent_indent="     ")
-        for code, text in DIFF_EXIT_CODES),
+    api.exit_codes_help(DIFF_EXIT_CODES),
 ))
 
 DiffFormatOpt = Annotated[list[str] | None, typer.Option(
