@@ -25,7 +25,7 @@ from builders import RegionBuilder, standard_vpc
 from vpcaudit import render
 from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.runner import run
-from vpcaudit.model.snapshot import Snapshot
+from vpcaudit.snapshot.model import Snapshot
 
 T = TypeVar("T")
 

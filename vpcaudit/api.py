@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 from vpcaudit.aws.accounts import AccountPlan, AccountsError
 from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.config import ConfigError
-from vpcaudit.engine.cost import CostModel, PricingError, load_pricing
 from vpcaudit.engine.loader import Registry, RuleLoadError, load_registry
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, SelectionError, needed_parts, select_rules
 from vpcaudit.engine.suppress import SuppressionError, check_rules, load_suppressions
-from vpcaudit.model.snapshot import Part, Snapshot, SnapshotError, State
+from vpcaudit.pricing import CostModel, PricingError, load_pricing
+from vpcaudit.snapshot.jsonfile import SnapshotError
+from vpcaudit.snapshot.model import Part, Snapshot, State
 
 if TYPE_CHECKING:
     import boto3

@@ -35,8 +35,9 @@ from vpcaudit.aws.accounts import AccountPlan, AccountsError, failed_role, plan_
 from vpcaudit.cli.options import WITH_PARTS, split_values
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding, Severity, Status
-from vpcaudit.model.snapshot import Snapshot, atomic_write_text
-from vpcaudit.render.jsonfmt import result_document
+from vpcaudit.files import atomic_write_text
+from vpcaudit.render.report.jsonfmt import result_document
+from vpcaudit.snapshot.model import Snapshot
 
 ENV_PREFIX = "VPCAUDIT_"
 SETTINGS: tuple[str, ...] = ("regions", "role_arns", "external_id", "include_base_account", "select", "ignore",
@@ -138,9 +139,9 @@ def _regions(value: Any, default_region: str | None) -> tuple[str, ...] | None:
 
 def _formats(value: Any) -> tuple[str, ...]:
     chosen = [f.lower() for f in _str_list("formats", value)] or list(DEFAULT_FORMATS)
-    unknown = [f for f in chosen if f not in render.FORMATS]
+    unknown = [f for f in chosen if f not in render.REPORT_FORMATS.names]
     if unknown:
-        raise SettingsError(f"formats: unknown format {unknown[0]!r} (known: {', '.join(render.FORMATS)})")
+        raise SettingsError(f"formats: unknown format {unknown[0]!r} (known: {', '.join(render.REPORT_FORMATS.names)})")
     return tuple(dict.fromkeys(chosen))
 
 
@@ -312,7 +313,7 @@ def run(settings: Settings, session: boto3.session.Session) -> dict[str, Any]:
     if settings.output_dir is not None:
         written = []
         for fmt, text in reports.items():
-            path = settings.output_dir / render.default_filename(fmt)
+            path = settings.output_dir / render.REPORT_FORMATS.get(fmt).filename
             try:
                 atomic_write_text(path, text)
             except OSError as exc:  # the result is already logged; say which file failed, in one line

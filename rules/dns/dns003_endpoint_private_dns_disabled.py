@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.dns import EndpointTargets, answering_records, authority, endpoint_targets
-from vpcaudit.model.snapshot import Part
+from vpcaudit.network.dns import EndpointTargets, answering_records, authority, endpoint_targets
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 # Endpoint-specific names are the documented pattern for S3 and DynamoDB interface endpoints.
 NAME_SPECIFIC_SERVICES = frozenset({"s3", "dynamodb"})

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.dns import (
+from vpcaudit.network.dns import (
     EndpointTargets,
     VpcResolver,
     answering_records,
@@ -14,11 +14,11 @@ from vpcaudit.model.dns import (
     endpoint_targets,
     service_hostnames,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 # How many hostnames a message and the evidence list; the counts are always complete.
 SHOWN_IN_MESSAGE = 3

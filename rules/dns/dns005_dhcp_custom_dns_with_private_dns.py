@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.dns import named_endpoints
-from vpcaudit.model.routing import parse_network
-from vpcaudit.model.snapshot import Part
+from vpcaudit.network.dns import named_endpoints
+from vpcaudit.network.routing import parse_network
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 AMAZON_PROVIDED = "amazonprovideddns"
 # The Route 53 Resolver's link-local addresses (AWS: "Amazon DNS server").

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.paths import resolve_service
-from vpcaudit.model.snapshot import Part
+from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
-    from vpcaudit.model.routing import Outcome
+    from vpcaudit.network.routing import Outcome
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB"}
 

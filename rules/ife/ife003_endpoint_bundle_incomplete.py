@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.paths import resolve_service
-from vpcaudit.model.snapshot import Part
+from vpcaudit.network.paths import resolve_service
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 S3_GATEWAY = "s3 (gateway)"
 

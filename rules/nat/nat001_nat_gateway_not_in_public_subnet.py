@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules._shared_vpc import owned_elsewhere
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 # NAT gateway states in which it carries no traffic and never will again.
 _GONE = frozenset({"deleting", "deleted", "failed"})

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 
 @rule(id="NAT002", name="nat-gateway-cross-az-route", severity=Severity.MEDIUM,

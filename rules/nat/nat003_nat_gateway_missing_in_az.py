@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 # A regional NAT gateway in one of these states serves nobody.
 _GONE = frozenset({"deleting", "deleted", "failed"})

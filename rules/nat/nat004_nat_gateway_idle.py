@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 NAMESPACE = "AWS/NATGateway"
 # Traffic in either direction through the NAT gateway, as its clients see it.

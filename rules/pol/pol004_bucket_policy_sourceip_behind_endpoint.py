@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, rule
-from vpcaudit.model.network import ENDED_ENDPOINT_STATES
-from vpcaudit.model.policy import Policy, PolicyError, grants_vpc_traffic, source_ip_hazard
-from vpcaudit.model.services import parse_service_name
-from vpcaudit.model.snapshot import GLOBAL_REGION, Part, Snapshot
+from vpcaudit.network.policy import Policy, PolicyError, grants_vpc_traffic, source_ip_hazard
+from vpcaudit.network.services import parse_service_name
+from vpcaudit.network.view import ENDED_ENDPOINT_STATES
+from vpcaudit.snapshot.model import GLOBAL_REGION, Part, Snapshot
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
+    from vpcaudit.snapshot import resources as r
 
 SHOWN_ENDPOINTS = 10
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.secgroups import (
+from vpcaudit.network.secgroups import (
     describe_ports,
     endpoint_label,
     endpoints_by_group,
@@ -16,7 +16,7 @@ from vpcaudit.model.secgroups import (
     remote_routes,
     rule_cidr,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.secgroups import (
+from vpcaudit.network.secgroups import (
     describe_ports,
     endpoint_label,
     endpoints_by_group,
@@ -16,11 +16,11 @@ from vpcaudit.model.secgroups import (
     peer_label,
     workload_groups,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model.resources import SecurityGroupRule
+    from vpcaudit.snapshot.resources import SecurityGroupRule
 
 
 @rule(id="SG002", name="endpoint-sg-extra-ports", severity=Severity.MEDIUM,

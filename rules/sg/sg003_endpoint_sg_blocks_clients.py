@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.secgroups import (
+from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
     cidr_routing,
@@ -19,12 +19,12 @@ from vpcaudit.model.secgroups import (
     tcp_range,
     workload_groups,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client", "unknown"
 

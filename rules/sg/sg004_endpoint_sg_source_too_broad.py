@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.secgroups import (
+from vpcaudit.network.secgroups import (
     allows_tcp,
     cidr_routing,
     describe_ports,
@@ -17,12 +17,12 @@ from vpcaudit.model.secgroups import (
     rule_cidr,
     tcp_range,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 
 @rule(id="SG004", name="endpoint-sg-source-too-broad", severity=Severity.LOW,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.model.secgroups import (
+from vpcaudit.network.secgroups import (
     Peer,
     describe_ports,
     egress,
@@ -17,13 +17,13 @@ from vpcaudit.model.secgroups import (
     group_allows,
     peer_label,
 )
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
-    from vpcaudit.model import resources as r
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
 
 
 @rule(id="SG005", name="client-egress-blocks-endpoint", severity=Severity.MEDIUM,

@@ -8,7 +8,7 @@ from builders import RegionBuilder, standard_vpc
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
-from vpcaudit.model.snapshot import save
+from vpcaudit.snapshot.jsonfile import save
 
 
 def _snapshot(tmp_path: Path) -> tuple[Path, dict]:

@@ -7,7 +7,7 @@ import boto3
 from vpcaudit.aws.guard import is_read_only
 from vpcaudit.collectors.catalog import COLLECTORS, declared_operations, default_parts, with_dependencies
 from vpcaudit.collectors.run import collect_snapshot
-from vpcaudit.model.snapshot import Part, State
+from vpcaudit.snapshot.model import Part, State
 
 
 def test_every_part_has_exactly_one_collector() -> None:

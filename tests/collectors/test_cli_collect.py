@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from vpcaudit.cli import app
 from vpcaudit.cli.options import OptionError, StderrProgress, parse_with, resolve_target
 from vpcaudit.collectors.catalog import iam_policy
-from vpcaudit.model.snapshot import Part, load
+from vpcaudit.snapshot.jsonfile import load
+from vpcaudit.snapshot.model import Part
 
 runner = CliRunner()
 

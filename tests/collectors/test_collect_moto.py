@@ -19,7 +19,8 @@ import boto3
 import pytest
 
 from vpcaudit.collectors.run import collect_snapshot
-from vpcaudit.model.snapshot import Part, RegionSnapshot, State, from_json, to_json
+from vpcaudit.snapshot.jsonfile import from_json, to_json
+from vpcaudit.snapshot.model import Part, RegionSnapshot, State
 
 REGION = "us-east-1"
 AZS = ("us-east-1a", "us-east-1b", "us-east-1c")

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
 from vpcaudit.aws.errors import classify, credentials_problem
-from vpcaudit.model.snapshot import State
+from vpcaudit.snapshot.model import State
 
 
 def client_error(code: str, status: int = 400, message: str = "msg") -> ClientError:

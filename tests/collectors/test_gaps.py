@@ -19,7 +19,7 @@ from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.collectors import account
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.run import collect_snapshot, collect_with
-from vpcaudit.model.snapshot import Part, State
+from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"
 MotoApi = Callable[[str, str, bytes], bytes]

@@ -26,7 +26,7 @@ from vpcaudit.aws.errors import CollectionError, CredentialsError, ReadOnlyViola
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.cli import app
 from vpcaudit.collectors.run import collect_accounts
-from vpcaudit.model.snapshot import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
 
 REGION = "us-east-1"
 BASE = "123456789012"  # moto's default account: the base credentials' own

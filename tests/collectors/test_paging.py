@@ -31,8 +31,8 @@ from vpcaudit.collectors import (
     s3,
 )
 from vpcaudit.collectors.base import Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

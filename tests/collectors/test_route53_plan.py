@@ -8,7 +8,7 @@ import pytest
 
 from vpcaudit.collectors.route53 import answers_for_aws_services
 from vpcaudit.collectors.run import collect_snapshot
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 REGION = "us-east-1"
 

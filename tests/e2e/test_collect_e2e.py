@@ -24,7 +24,8 @@ import pytest
 from demo_estate import fake_aws_env
 from moto.server import ThreadedMotoServer
 
-from vpcaudit.model.snapshot import Part, State, load
+from vpcaudit.snapshot.jsonfile import load
+from vpcaudit.snapshot.model import Part, State
 
 pytestmark = pytest.mark.e2e
 

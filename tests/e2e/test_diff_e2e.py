@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from builders import SCOPED_POLICY, RegionBuilder, standard_vpc
 
-from vpcaudit.model.snapshot import Part, State, save
+from vpcaudit.snapshot.jsonfile import save
+from vpcaudit.snapshot.model import Part, State
 
 pytestmark = pytest.mark.e2e
 

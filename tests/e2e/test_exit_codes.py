@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from engine_snapshots import RULEPACK, region, snapshot, statuses, vpc, write
 
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 pytestmark = pytest.mark.e2e
 

@@ -17,10 +17,10 @@ from builders import SCOPED_POLICY, RegionBuilder, standard_vpc
 from vpcaudit import api
 from vpcaudit.cli.diff import audit_both, diff_exit_code
 from vpcaudit.engine.diff import AuditDiff, PartChange, RegionRef, classify
-from vpcaudit.engine.result import TrafficPath
 from vpcaudit.engine.rule import Finding, Severity, Status
-from vpcaudit.model.snapshot import AccountSnapshot, Part, Snapshot
-from vpcaudit.render.diff import render_diff
+from vpcaudit.network.paths import TrafficPath
+from vpcaudit.render import render as render_diff
+from vpcaudit.snapshot.model import AccountSnapshot, Part, Snapshot
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 HERE = RegionRef(ACCOUNT, REGION)

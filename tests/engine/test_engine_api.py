@@ -11,7 +11,7 @@ from vpcaudit import api
 from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.suppress import SuppressionError
-from vpcaudit.model.snapshot import Part, ScopeStatus, State
+from vpcaudit.snapshot.model import Part, ScopeStatus, State
 
 
 def opts(**kw: object) -> api.AuditOptions:

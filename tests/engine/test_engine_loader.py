@@ -21,7 +21,7 @@ from vpcaudit.engine.loader import (
 
 RULE_TEMPLATE = '''
 from vpcaudit.engine.rule import Severity, rule
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 
 @rule(id="{id}", name="{name}", severity=Severity.LOW, needs=[Part.VPCS], references=["https://example.com"])

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from engine_snapshots import ACCOUNT, REGION, RULEPACK, region, snapshot, statuses, vpc
 
-from vpcaudit.engine.cost import CostModel
 from vpcaudit.engine.loader import Registry, load_registry
 from vpcaudit.engine.rule import Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.suppress import Suppression
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part, ScopeStatus, State
+from vpcaudit.pricing import CostModel
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, ScopeStatus, State
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -13,7 +13,8 @@ from moto import mock_aws
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
-from vpcaudit.model.snapshot import Part, State, load
+from vpcaudit.snapshot.jsonfile import load
+from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"
 runner = CliRunner()

@@ -8,7 +8,7 @@ from engine_snapshots import RULEPACK
 from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.rule import Rule, Severity
 from vpcaudit.engine.select import SelectionError, needed_parts, select_rules, split_selectors
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 
 @pytest.fixture(scope="module")

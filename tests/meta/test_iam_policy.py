@@ -22,7 +22,7 @@ from moto import mock_aws
 
 from vpcaudit.collectors.catalog import IAM_ACTIONS, declared_operations, iam_policy
 from vpcaudit.collectors.run import collect_snapshot
-from vpcaudit.model.snapshot import Part, State
+from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"
 BPA_ANSWERS = {

@@ -22,7 +22,7 @@ from vpcaudit.aws.errors import ReadOnlyViolation
 from vpcaudit.aws.guard import is_read_only
 from vpcaudit.collectors import catalog
 from vpcaudit.collectors.run import collect_snapshot
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 REGION = "us-east-1"
 COLLECTORS_DIR = Path(__file__).resolve().parents[2] / "vpcaudit" / "collectors"

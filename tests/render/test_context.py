@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vpcaudit.engine.result import AuditResult
-from vpcaudit.render.context import build_report_context, slug
+from vpcaudit.render.report.context import build_report_context, slug
 
 PROD = "vpc-111122223333-us-east-1-vpc-0prod000000000001"
 

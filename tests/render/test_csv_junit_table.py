@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
-from vpcaudit.render.csvfmt import COLUMNS
+from vpcaudit.render.report.csvfmt import COLUMNS
 
 
 def test_csv_has_one_row_per_finding_of_every_status(sample: AuditResult) -> None:

@@ -20,8 +20,8 @@ from render_sample import HOSTILE
 from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
-from vpcaudit.render.csvfmt import COLUMNS
 from vpcaudit.render.env import environment
+from vpcaudit.render.report.csvfmt import COLUMNS
 
 # Every element the HTML template itself writes; anything else was injected.
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "h5", "dl",

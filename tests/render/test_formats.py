@@ -9,13 +9,13 @@ from vpcaudit.engine.result import AuditResult
 
 
 def test_every_format_is_listed_with_its_default_file() -> None:
-    assert render.FORMATS == ("table", "html", "md", "json", "sarif", "csv", "junit")
-    assert {f: render.default_filename(f) for f in render.FORMATS} == {
+    assert render.REPORT_FORMATS.names == ("table", "html", "md", "json", "sarif", "csv", "junit")
+    assert render.REPORT_FORMATS.filenames == {
         "table": "summary.txt", "html": "report.html", "md": "report.md", "json": "result.json",
         "sarif": "results.sarif", "csv": "findings.csv", "junit": "junit.xml"}
 
 
-@pytest.mark.parametrize("fmt", render.FORMATS)
+@pytest.mark.parametrize("fmt", render.REPORT_FORMATS.names)
 def test_every_format_shows_every_failing_rule_and_copes_with_an_empty_result(fmt: str, sample: AuditResult) -> None:
     empty = AuditResult("1.0", "0.1.0", {}, "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:01+00:00",
                         (), (), (), (), ())
@@ -25,7 +25,14 @@ def test_every_format_shows_every_failing_rule_and_copes_with_an_empty_result(fm
 
 
 def test_unknown_format_names_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown format 'pdf' \(known: table, html, md, json, sarif, csv, junit\)"):
+    known = r"\(known: table, html, md, json, sarif, csv, junit\)"
+    with pytest.raises(ValueError, match=r"unknown report format 'pdf' " + known):
         render.render(AuditResult("1.0", "0", {}, "", "", (), (), (), (), ()), "pdf")
-    with pytest.raises(ValueError, match="unknown format 'xml'"):
-        render.default_filename("xml")
+    with pytest.raises(ValueError, match="unknown report format 'xml'"):
+        render.REPORT_FORMATS.get("xml")
+
+
+def test_diff_formats_share_the_interface() -> None:
+    assert render.DIFF_FORMATS.filenames == {"table": "diff.txt", "md": "diff.md", "json": "diff.json"}
+    with pytest.raises(ValueError, match=r"unknown diff format 'html' \(known: table, md, json\)"):
+        render.DIFF_FORMATS.get("html")

@@ -11,7 +11,7 @@ from vpcaudit import render
 from vpcaudit.engine import result as result_module
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding, ResourceRef
-from vpcaudit.model.paths import PathStep, TrafficPath
+from vpcaudit.network.paths import PathStep, TrafficPath
 
 DOC = Path(__file__).parents[2] / "docs" / "result-json.md"
 

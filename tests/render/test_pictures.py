@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 from render_sample import HOSTILE, TOPOLOGY, hostile_result, sample_result
 
-from vpcaudit.engine.result import TopologyNat, VpcTopology
-from vpcaudit.render.mermaid import diagram, label
-from vpcaudit.render.svg import COL_GAP, COL_W, MARGIN, topology_svg
+from vpcaudit.facts.topology import TopologyNat, VpcTopology
+from vpcaudit.render.report.mermaid import diagram, label
+from vpcaudit.render.report.svg import COL_GAP, COL_W, MARGIN, topology_svg
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -8,9 +8,9 @@ import pytest
 from builders import REGION, RegionBuilder, nacl_entry
 from rulecheck import findings, triples
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
-from vpcaudit.rules.sg.acl001_nacl_blocks_endpoint_traffic import nacl_blocks_endpoint_traffic as rule
+from vpcaudit.rules.acl.acl001_nacl_blocks_endpoint_traffic import nacl_blocks_endpoint_traffic as rule
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 ID = "ACL001"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

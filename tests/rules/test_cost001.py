@@ -8,10 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
-from vpcaudit.rules.mon.cost001_endpoint_centralization_opportunity import (
-    endpoint_centralization_opportunity as rule,
-)
+from vpcaudit.rules.cost.cost001_endpoint_centralization_opportunity import endpoint_centralization_opportunity as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

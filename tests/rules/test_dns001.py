@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.dns.dns001_vpc_dns_support_disabled import vpc_dns_support_disabled as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]
 

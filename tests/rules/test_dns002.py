@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.dns.dns002_vpc_dns_hostnames_disabled import vpc_dns_hostnames_disabled as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

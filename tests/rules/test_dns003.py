@@ -8,9 +8,9 @@ import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.dns.dns003_endpoint_private_dns_disabled import endpoint_private_dns_disabled as rule
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

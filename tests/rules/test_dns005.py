@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.dns.dns005_dhcp_custom_dns_with_private_dns import dhcp_custom_dns_with_private_dns as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

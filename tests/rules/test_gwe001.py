@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.gwe.gwe001_gateway_endpoint_route_missing import gateway_endpoint_route_missing as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "GWE001"
 OWNER = "222222222222"

@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.gwe.gwe003_dynamodb_gateway_endpoint_missing import dynamodb_gateway_endpoint_missing as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "GWE003"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

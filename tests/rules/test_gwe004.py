@@ -8,10 +8,10 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.gwe.gwe004_s3_interface_endpoint_for_vpc_traffic import (
     s3_interface_endpoint_for_vpc_traffic as rule,
 )
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "GWE004"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

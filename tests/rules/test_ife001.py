@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.ife.ife001_interface_endpoint_single_az import interface_endpoint_single_az as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE001"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

@@ -10,8 +10,8 @@ from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
 from vpcaudit.engine.rule import Status
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import endpoint_bundle_incomplete as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE003"
 SSM_ALL = ("ssm", "ssmmessages", "ec2messages", "kms", "logs")

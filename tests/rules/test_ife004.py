@@ -6,8 +6,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.ife.ife004_endpoint_not_available import endpoint_not_available as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE004"
 

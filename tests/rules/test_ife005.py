@@ -9,8 +9,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.ife.ife005_duplicate_interface_endpoint import duplicate_interface_endpoint as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE005"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

@@ -6,8 +6,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.ife.ife006_interface_endpoint_idle import interface_endpoint_idle as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE006"
 NS = "AWS/PrivateLinkEndpoints"

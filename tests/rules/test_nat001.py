@@ -8,9 +8,9 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.nat.nat001_nat_gateway_not_in_public_subnet import nat_gateway_not_in_public_subnet as rule
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "NAT001"
 GWLB_SERVICE = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

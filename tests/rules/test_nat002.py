@@ -9,8 +9,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.nat.nat002_nat_gateway_cross_az_route import nat_gateway_cross_az_route as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "NAT002"
 GWLB_SERVICE = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

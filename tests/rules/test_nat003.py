@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.nat.nat003_nat_gateway_missing_in_az import nat_gateway_missing_in_az as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "NAT003"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]

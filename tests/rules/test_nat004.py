@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.nat.nat004_nat_gateway_idle import nat_gateway_idle as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "NAT004"
 NS = "AWS/NATGateway"

@@ -9,8 +9,8 @@ import pytest
 from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

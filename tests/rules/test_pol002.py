@@ -10,8 +10,8 @@ import pytest
 from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.pol.pol002_endpoint_policy_wildcard import endpoint_policy_wildcard as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

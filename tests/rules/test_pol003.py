@@ -10,8 +10,8 @@ import pytest
 from builders import FULL_ACCESS_POLICY, REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
 from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

@@ -11,10 +11,10 @@ import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Snapshot
 from vpcaudit.rules.pol.pol004_bucket_policy_sourceip_behind_endpoint import (
     bucket_policy_sourceip_behind_endpoint as rule,
 )
+from vpcaudit.snapshot.model import Snapshot
 
 Expected = set[tuple[str, str, str]]
 Case = Callable[[], tuple[Snapshot, Expected]]

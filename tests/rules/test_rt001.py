@@ -9,8 +9,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part, Snapshot
-from vpcaudit.rules.nat.rt001_route_blackhole import route_blackhole as rule
+from vpcaudit.rules.rt.rt001_route_blackhole import route_blackhole as rule
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "RT001"
 # (route table id, status, severity of a failing finding or None)

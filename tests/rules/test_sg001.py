@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules.sg.sg001_endpoint_sg_open_to_world import endpoint_sg_open_to_world as rule
+from vpcaudit.snapshot.model import Part
 
 ID = "SG001"
 OPEN_443 = ("tcp", 443, 443, "0.0.0.0/0")

@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, Rule, standard_vpc
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules.sg.sg002_endpoint_sg_extra_ports import endpoint_sg_extra_ports as rule
+from vpcaudit.snapshot.model import Part
 
 ID = "SG002"
 VPC_443: Rule = ("tcp", 443, 443, "10.0.0.0/16")

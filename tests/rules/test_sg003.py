@@ -8,9 +8,9 @@ import pytest
 from builders import REGION, RegionBuilder, Rule
 from rulecheck import findings, triples
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients as rule
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 ID = "SG003"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

@@ -8,8 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder
 from rulecheck import findings, triples
 
-from vpcaudit.model.snapshot import Part
 from vpcaudit.rules.sg.sg004_endpoint_sg_source_too_broad import endpoint_sg_source_too_broad as rule
+from vpcaudit.snapshot.model import Part
 
 ID = "SG004"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"

@@ -19,9 +19,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.network import NetworkView
-from vpcaudit.model.snapshot import SCHEMA_VERSION, AccountSnapshot, Part, RegionSnapshot, ScopeStatus, Snapshot, State
+from vpcaudit.network.view import NetworkView
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RegionSnapshot, ScopeStatus, Snapshot, State
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"

@@ -10,17 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import (
-    SCHEMA_VERSION,
-    AccountSnapshot,
-    Part,
-    RegionSnapshot,
-    ScopeStatus,
-    Snapshot,
-    State,
-    save,
-)
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.jsonfile import save
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RegionSnapshot, ScopeStatus, Snapshot, State
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"

@@ -11,20 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vpcaudit.engine.result import (
-    AuditResult,
-    CostLine,
-    RuleInfo,
-    ScopeResult,
-    TopologyEndpoint,
-    TopologyNat,
-    TopologySubnet,
-    TrafficPath,
-    VpcSummary,
-    VpcTopology,
-)
+from vpcaudit.engine.result import AuditResult, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
-from vpcaudit.model.paths import PathStep
+from vpcaudit.facts.costs import CostLine
+from vpcaudit.facts.summaries import VpcSummary
+from vpcaudit.facts.topology import TopologyEndpoint, TopologyNat, TopologySubnet, VpcTopology
+from vpcaudit.network.paths import PathStep, TrafficPath
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"

@@ -8,10 +8,10 @@ runner's contract, so every rule's not-evaluated case is tested the same way.
 from __future__ import annotations
 
 from vpcaudit.engine.context import RuleContext
-from vpcaudit.engine.cost import CostModel
 from vpcaudit.engine.rule import Finding, Rule
-from vpcaudit.model.network import NetworkView
-from vpcaudit.model.snapshot import Snapshot, State
+from vpcaudit.network.view import NetworkView
+from vpcaudit.pricing import CostModel
+from vpcaudit.snapshot.model import Snapshot, State
 
 Triple = tuple[str, str, str]
 

@@ -29,7 +29,7 @@ import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from vpcaudit.aws.errors import CredentialsError, Gap, classify, credentials_problem
-from vpcaudit.model.snapshot import AccountSnapshot, State
+from vpcaudit.snapshot.model import AccountSnapshot, State
 
 if TYPE_CHECKING:
     from vpcaudit.aws.clients import ClientFactory

@@ -24,7 +24,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from vpcaudit.model.snapshot import State
+from vpcaudit.snapshot.model import State
 
 
 class CredentialsError(Exception):

@@ -38,11 +38,12 @@ from vpcaudit.cli.options import (
     run_collection,
 )
 from vpcaudit.cli.options import QuietOpt as CollectQuietOpt
-from vpcaudit.cli.output import OutputError, Target, check_writable, plan_outputs, write_outputs
 from vpcaudit.config import ConfigError, load_config
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Severity
-from vpcaudit.model.snapshot import atomic_write_text, load, to_json
+from vpcaudit.files import atomic_write_text
+from vpcaudit.output import OutputError, Target, check_writable, plan_outputs, write_outputs
+from vpcaudit.snapshot.jsonfile import load, to_json
 
 CONFIG_HELP = "Defaults for the audit options can live in vpcaudit.toml or [tool.vpcaudit] in pyproject.toml."
 SELECTION = "Rule selection"

@@ -32,7 +32,9 @@ from vpcaudit.cli.options import (
     resolve_target,
     run_collection,
 )
-from vpcaudit.model.snapshot import Snapshot, atomic_write_text, to_json
+from vpcaudit.files import atomic_write_text
+from vpcaudit.snapshot.jsonfile import to_json
+from vpcaudit.snapshot.model import Snapshot
 
 COLLECT_EXAMPLES = "\n\n".join((
     examples(

@@ -15,9 +15,9 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.output import OutputError, Target, check_writable, write_outputs
 from vpcaudit.demo.estate import EstateError
 from vpcaudit.demo.run import DemoError, require_moto, run_demo
+from vpcaudit.output import OutputError, Target, check_writable, write_outputs
 
 # (format, file name) of the demo's reports, in the order they are listed to the user.
 REPORTS: tuple[tuple[str, str], ...] = (("html", "report.html"), ("md", "report.md"), ("json", "result.json"))

@@ -32,10 +32,11 @@ from vpcaudit.cli.audit import (
 )
 from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.options import fail
-from vpcaudit.cli.output import OutputError, Target, check_writable, plan_outputs, write_rendered
 from vpcaudit.engine.diff import AuditDiff, Audited, diff
 from vpcaudit.engine.rule import Severity
-from vpcaudit.model.snapshot import Snapshot, load
+from vpcaudit.output import OutputError, Target, check_writable, plan_outputs, write_rendered
+from vpcaudit.snapshot.jsonfile import load
+from vpcaudit.snapshot.model import Snapshot
 
 DIFF_EXIT_CODES: tuple[tuple[api.ExitCode, str], ...] = (
     (api.ExitCode.OK, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
@@ -122,12 +123,13 @@ def diff_command(
     config: ConfigOpt = None,
 ) -> None:
     """Audit two snapshots with the same rules and show what got worse: the pre-change check."""
-    from vpcaudit.render.diff import DIFF_FILENAMES, diff_table, render_diff
+    from vpcaudit.render import DIFF_FORMATS, render
+    from vpcaudit.render.diff.table import diff_table
 
     options = audit_options(select=select, ignore=ignore, min_severity=min_severity, fail_on=fail_on,
                             strict=strict, suppressions=suppressions, pricing=pricing, rules_dir=rules_dir)
     try:
-        targets = plan_outputs(format or (), output, DIFF_FILENAMES)
+        targets = plan_outputs(format or (), output, DIFF_FORMATS.filenames)
         check_writable(targets)
     except OutputError as exc:
         fail(exc)
@@ -135,7 +137,7 @@ def diff_command(
         result = audit_both(load(before), load(after), options)
     except api.USAGE_ERRORS as exc:
         fail(exc)
-    _write(targets, lambda fmt: render_diff(result, fmt), quiet, lambda: diff_table(result))
+    _write(targets, lambda fmt: render(result, fmt), quiet, lambda: diff_table(result))
     code = diff_exit_code(result, strict)
     if not quiet:
         typer.echo(_verdict(result, code), err=True)

@@ -25,7 +25,7 @@ from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, AccountsErr
 from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
-from vpcaudit.model.snapshot import Part, Snapshot, State
+from vpcaudit.snapshot.model import Part, Snapshot, State
 
 COLLECTION = "AWS collection"
 USAGE_EXIT = 2

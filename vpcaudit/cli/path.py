@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from vpcaudit.cli.app import app
-from vpcaudit.model.network import NetworkView
-from vpcaudit.model.paths import destinations, path_for
-from vpcaudit.model.snapshot import SnapshotError, load
+from vpcaudit.network.paths import destinations, path_for
+from vpcaudit.network.view import NetworkView
+from vpcaudit.snapshot.jsonfile import SnapshotError, load
 
 EXAMPLES = """
 Examples:

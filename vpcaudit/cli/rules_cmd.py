@@ -19,7 +19,7 @@ from vpcaudit.cli.help import examples
 from vpcaudit.engine.docs import REGENERATE, rules_markdown
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, RuleLoadError, load_registry
 from vpcaudit.engine.rule import Rule
-from vpcaudit.model.snapshot import atomic_write_text
+from vpcaudit.files import atomic_write_text
 
 rules_app = typer.Typer(
     name="rules",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpcaudit.aws.errors import Gap
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
 
 NOT_REQUESTED = "not requested"
 # moto (and AWS, after `associate-dhcp-options default`) reports DhcpOptionsId "default" for a

@@ -3,7 +3,7 @@
 Why declarations beside the code: the scheduler resolves dependencies from ``needs``, the
 ``iam-policy`` command builds the minimal policy from ``operations``, and a test checks that a
 full collection calls exactly what is declared. A collector's ``fetch`` does the I/O and hands
-each item to a pure transform (``from_api`` in ``vpcaudit.model.resources`` or a ``*_from_api``
+each item to a pure transform (``from_api`` in ``vpcaudit.snapshot.resources`` or a ``*_from_api``
 function beside the collector); it receives clients from its scope, never a session.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -24,7 +24,7 @@ from vpcaudit.collectors import (
     s3,
 )
 from vpcaudit.collectors.base import AnyCollector
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 COLLECTORS: dict[Part, AnyCollector] = {c.part: c for module in (
     ec2_network, ec2_routing, ec2_endpoints, ec2_prefix_lists, ec2_security, ec2_interfaces,

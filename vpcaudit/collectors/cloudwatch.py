@@ -25,8 +25,8 @@ from typing import Any
 
 from vpcaudit.aws.paging import pages
 from vpcaudit.collectors.base import Collector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 ENDPOINT_NAMESPACE = "AWS/PrivateLinkEndpoints"
 ENDPOINT_METRICS = ("BytesProcessed",)

@@ -12,8 +12,8 @@ from typing import Any
 
 from vpcaudit.aws.paging import items
 from vpcaudit.collectors.base import Collector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 # Exclusion states in which the exclusion is in force (an update keeps the previous one).
 ACTIVE_EXCLUSION_STATES = frozenset({"create-complete", "update-in-progress", "update-complete", "update-failed"})

@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from vpcaudit.aws.errors import error_code
 from vpcaudit.aws.paging import items
 from vpcaudit.collectors.base import Collector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 DnsAttributes = dict[str, tuple[bool | None, bool | None]]  # vpc id -> (dns support, dns hostnames)
 

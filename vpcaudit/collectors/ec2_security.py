@@ -13,8 +13,8 @@ from typing import Any
 
 from vpcaudit.aws.paging import items
 from vpcaudit.collectors.base import Collector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 
 def join_rules(groups: list[r.Api], rules: list[r.Api]) -> tuple[r.SecurityGroup, ...]:

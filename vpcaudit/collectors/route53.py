@@ -32,8 +32,8 @@ from botocore.exceptions import ClientError
 from vpcaudit.aws.errors import error_code
 from vpcaudit.aws.paging import items, pages
 from vpcaudit.collectors.base import AccountCollector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 SERVICE_DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
 _GONE_VPC_CODES = frozenset({"InvalidVPCId", "InvalidVpcID.NotFound"})

@@ -34,7 +34,7 @@ from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
-from vpcaudit.model.snapshot import SCHEMA_VERSION, AccountSnapshot, Part, Snapshot, State, normalised
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, Snapshot, State, normalised
 
 if TYPE_CHECKING:
     import boto3

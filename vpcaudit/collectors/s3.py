@@ -17,8 +17,8 @@ from botocore.exceptions import ClientError
 from vpcaudit.aws.errors import error_code
 from vpcaudit.aws.paging import items
 from vpcaudit.collectors.base import AccountCollector, Scope
-from vpcaudit.model import resources as r
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 NO_POLICY_CODES = frozenset({"NoSuchBucketPolicy"})
 GONE_CODES = frozenset({"NoSuchBucket"})

@@ -18,7 +18,7 @@ import boto3
 
 from vpcaudit import api
 from vpcaudit.demo.estate import Estate, build_estate
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 DEMO_REGION = "us-east-1"
 # The full scan: the opt-in parts too (``--with metrics,s3-policies``), so every rule runs and

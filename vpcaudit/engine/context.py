@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vpcaudit.engine.cost import CostModel
 from vpcaudit.engine.rule import EvidenceValue, Finding, ResourceRef, Rule, Severity, Status
-from vpcaudit.model.snapshot import AccountSnapshot, RegionSnapshot, Snapshot
+from vpcaudit.pricing import CostModel
+from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
 
 if TYPE_CHECKING:
-    from vpcaudit.model.network import NetworkView
+    from vpcaudit.network.view import NetworkView
 
 
 @dataclass(frozen=True)

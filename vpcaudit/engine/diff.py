@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vpcaudit import __version__
-from vpcaudit.engine.result import AuditResult, CostLine, ScopeResult, TrafficPath
+from vpcaudit.engine.result import AuditResult, ScopeResult
 from vpcaudit.engine.rule import Finding, Severity, Status
-from vpcaudit.model.network import NetworkView
-from vpcaudit.model.paths import path_for
-from vpcaudit.model.snapshot import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
+from vpcaudit.facts.costs import CostLine
+from vpcaudit.network.paths import TrafficPath, path_for
+from vpcaudit.network.view import NetworkView
+from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
 DIFF_SCHEMA_VERSION = "1.0"
 
-# Parts the traffic paths are computed from (vpcaudit.model.paths / NetworkView.egress): when one
+# Parts the traffic paths are computed from (vpcaudit.network.paths / NetworkView.egress): when one
 # of them was collected on one side only, a path difference says more about the collection than
 # about the network, so that region's paths are not compared.
 PATH_PARTS = frozenset({Part.VPCS, Part.VPC_ATTRIBUTES, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vpcaudit.engine.rule import Finding, Severity, Status
-from vpcaudit.model.paths import PathStep, TrafficPath
-
-__all__ = ["AuditResult", "CostLine", "PathStep", "RuleInfo", "ScopeResult", "TopologyEndpoint", "TopologyNat",
-           "TopologySubnet", "TrafficPath", "VpcSummary", "VpcTopology"]
+from vpcaudit.facts.costs import CostLine
+from vpcaudit.facts.summaries import VpcSummary
+from vpcaudit.facts.topology import VpcTopology
+from vpcaudit.network.paths import TrafficPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,76 +39,6 @@ class ScopeResult:
     region: str
     outcome: str  # passed | failed | not_evaluated | error
     detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CostLine:
-    account_id: str
-    region: str
-    vpc_id: str
-    item: str  # nat-gateway | interface-endpoint
-    resource_id: str
-    description: str
-    az_count: int
-    monthly_fixed_usd: float
-    monthly_data_usd: float | None = None  # only where metrics were collected
-
-
-@dataclass(frozen=True, slots=True)
-class VpcSummary:
-    account_id: str
-    region: str
-    vpc_id: str
-    name: str | None
-    cidrs: tuple[str, ...]
-    is_default: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TopologySubnet:
-    """A subnet as the report's topology picture draws it: its AZ column and public/private style."""
-
-    subnet_id: str
-    name: str | None
-    availability_zone_id: str
-    cidr: str
-    public: bool  # egress class igw (rules.md "Public subnet")
-
-
-@dataclass(frozen=True, slots=True)
-class TopologyNat:
-    """Where a NAT gateway sits: paths name NAT targets but not the AZ or subnet they live in."""
-
-    nat_gateway_id: str
-    subnet_id: str | None  # None for a regional NAT gateway
-    availability_zone_ids: tuple[str, ...]  # one for zonal; the AZs of its addresses for regional
-    connectivity: str  # public | private
-    regional: bool = False
-    state: str = "available"
-
-
-@dataclass(frozen=True, slots=True)
-class TopologyEndpoint:
-    """A VPC endpoint and the AZs of its network interfaces (none for gateway endpoints)."""
-
-    endpoint_id: str
-    service: str  # service key (s3, ssm, ecr.api) or the full service name of a PrivateLink service
-    endpoint_type: str  # Interface | Gateway | GatewayLoadBalancer | Resource | ServiceNetwork
-    availability_zone_ids: tuple[str, ...] = ()
-    state: str = "available"
-
-
-@dataclass(frozen=True, slots=True)
-class VpcTopology:
-    """What the per-VPC topology picture needs beyond the paths: subnets, NAT and endpoint placement."""
-
-    account_id: str
-    region: str
-    vpc_id: str
-    subnets: tuple[TopologySubnet, ...] = ()
-    nat_gateways: tuple[TopologyNat, ...] = ()
-    endpoints: tuple[TopologyEndpoint, ...] = ()
-    internet_gateway_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

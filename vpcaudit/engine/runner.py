@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 
 from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
-from vpcaudit.engine.cost import CostModel
-from vpcaudit.engine.costs import cost_lines
-from vpcaudit.engine.result import AuditResult, CostLine, RuleInfo, ScopeResult, TrafficPath, VpcSummary, VpcTopology
+from vpcaudit.engine.result import AuditResult, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
-from vpcaudit.engine.topology import vpc_topologies
-from vpcaudit.model import resources as r
-from vpcaudit.model.network import NetworkView
-from vpcaudit.model.snapshot import AccountSnapshot, Part, RegionSnapshot, Snapshot, State
+from vpcaudit.facts.costs import CostLine, cost_lines
+from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
+from vpcaudit.facts.topology import VpcTopology, vpc_topologies
+from vpcaudit.network.paths import TrafficPath
+from vpcaudit.network.view import NetworkView
+from vpcaudit.pricing import CostModel
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, Snapshot, State
 
 RESULT_SCHEMA_VERSION = "1.0"
 
@@ -69,7 +70,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
                 scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, now.date())
                 scopes.append(scope)
                 findings.extend(found)
-            vpcs.extend(_vpc_summaries(account.account_id, region))
+            vpcs.extend(vpc_summaries(account.account_id, region))
             if all(region.has(part) for part in PATH_PARTS):
                 paths.extend(view.traffic_paths())
             costs.extend(cost_lines(view, cfg.cost))
@@ -157,11 +158,6 @@ def _finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
 
 def _info(rule: Rule, pack: str) -> RuleInfo:
     return RuleInfo(rule.id, rule.name, rule.severity, rule.summary, rule.why, rule.fix, rule.references, pack)
-
-
-def _vpc_summaries(account_id: str, region: RegionSnapshot) -> list[VpcSummary]:
-    return [VpcSummary(account_id, region.region, v.vpc_id, r.tag_value(v.tags, "Name"), v.cidr_blocks, v.is_default)
-            for v in region.vpcs]
 
 
 def _tags_by_resource(account_id: str, region: RegionSnapshot) -> dict[tuple[str, str, str], dict[str, str]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vpcaudit.engine.rule import Rule, Severity
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 _SELECTOR = re.compile(r"^[A-Z]{1,5}\d{0,3}$")
 

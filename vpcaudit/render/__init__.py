@@ -1,40 +1,31 @@
-"""Formatters: turn one AuditResult into each output format, behind one interface.
+"""Formatters: turn an audit result or a diff into each output format, behind one interface.
 
-``render(result, fmt)`` is all the CLI needs; ``default_filename`` says where a format goes
-inside an output folder; ``summary_table`` is what the terminal shows after every audit.
-Each format is one module exporting a :class:`~vpcaudit.render.base.Formatter`.
+``render(document, fmt)`` renders either kind of document; :data:`REPORT_FORMATS` and
+:data:`DIFF_FORMATS` say which formats each kind offers and where each goes inside an output
+folder; ``summary_table`` is what the terminal shows after every audit.
 """
 
 from __future__ import annotations
 
+from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.result import AuditResult
-from vpcaudit.render import csvfmt, html, jsonfmt, junit, markdown, sarif, table
-from vpcaudit.render.base import Formatter
-from vpcaudit.render.context import build_report_context
-from vpcaudit.render.table import summary_table
-
-_FORMATTERS: dict[str, Formatter] = {f.name: f for f in (
-    table.FORMATTER, html.FORMATTER, markdown.FORMATTER, jsonfmt.FORMATTER, sarif.FORMATTER,
-    csvfmt.FORMATTER, junit.FORMATTER)}
-
-FORMATS: tuple[str, ...] = tuple(_FORMATTERS)
+from vpcaudit.render.base import FormatterSet
+from vpcaudit.render.diff import DIFF_FORMATS
+from vpcaudit.render.report import REPORT_FORMATS
+from vpcaudit.render.report.context import build_report_context
+from vpcaudit.render.report.table import summary_table
 
 
-def _formatter(fmt: str) -> Formatter:
-    try:
-        return _FORMATTERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
+def formats_for(document: AuditResult | AuditDiff) -> FormatterSet[AuditResult] | FormatterSet[AuditDiff]:
+    """The formats a document of this kind can be rendered in."""
+    return DIFF_FORMATS if isinstance(document, AuditDiff) else REPORT_FORMATS
 
 
-def render(result: AuditResult, fmt: str) -> str:
-    """The whole output of one format as text."""
-    return _formatter(fmt).render(result)
+def render(document: AuditResult | AuditDiff, fmt: str) -> str:
+    """The whole output of one format as text (ValueError for a format the kind lacks)."""
+    if isinstance(document, AuditDiff):
+        return DIFF_FORMATS.render(document, fmt)
+    return REPORT_FORMATS.render(document, fmt)
 
 
-def default_filename(fmt: str) -> str:
-    """The file name a format gets inside an output folder (report.html, results.sarif, …)."""
-    return _formatter(fmt).filename
-
-
-__all__ = ["FORMATS", "Formatter", "build_report_context", "default_filename", "render", "summary_table"]
+__all__ = ["DIFF_FORMATS", "REPORT_FORMATS", "build_report_context", "formats_for", "render", "summary_table"]

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.rule import Finding, Severity, rule
-from vpcaudit.model.resources import tag_value
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.resources import tag_value
 
 
 @rule(id="TST002", name="vpc-tagged-meh", severity=Severity.LOW, needs=[Part.VPCS],

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.rule import Finding, Severity, rule
-from vpcaudit.model.snapshot import Part
+from vpcaudit.snapshot.model import Part
 
 
 @rule(id="TST003", name="vpc-without-flow-log", severity=Severity.MEDIUM, needs=[Part.VPCS, Part.FLOW_LOGS],

@@ -1,0 +1,235 @@
+"""ACL001 nacl-blocks-endpoint-traffic."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.nacl import PortVerdict, denied_ports
+from vpcaudit.network.secgroups import endpoint_label, format_ports
+from vpcaudit.snapshot.model import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
+
+EPHEMERAL = (1024, 65535)  # the client's OS is unknown: any port a client may pick
+# Linux (32768-60999) and Windows Server 2008+ (49152-65535) together: where almost every client picks.
+COMMON_OS_EPHEMERAL = (32768, 65535)
+_MAX_LISTED = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    text: str
+    severity: Severity
+
+
+@rule(id="ACL001", name="nacl-blocks-endpoint-traffic", severity=Severity.MEDIUM,
+      needs=(Part.SUBNETS, Part.NETWORK_ACLS, Part.VPC_ENDPOINTS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html",
+          "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
+      ),
+      seeds=("002",))
+def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
+    """Network ACLs, evaluated per direction and address family in ascending rule number (first
+    match wins), block traffic between an interface endpoint and its clients: the endpoint
+    subnet's NACL denies inbound TCP on the service port from a client subnet or outbound TCP
+    to its ephemeral ports, or the client subnet's NACL denies outbound TCP to the endpoint
+    subnet on the service port or inbound TCP from it on its ephemeral ports. Clients are the
+    subnets holding workload ENIs; a client in the endpoint's own subnet is not filtered.
+
+    The client OS is not collected, so the ephemeral range checked is 1024-65535; a denial only
+    below 32768 — outside the Linux (32768-60999) and Windows (49152-65535) ranges — is **low**,
+    anything else **medium**. Subnets with Lambda ENIs are known to use 1024-65535 (AWS
+    documents it), so any ephemeral denial there is **medium**. Service-port denials are medium. One finding per NACL
+    and endpoint. For PrivateLink services (port unknown), only ephemeral-port denials are
+    reported; a service-port side that denies some ports is not evaluated.
+
+    ## Why it matters
+    NACLs are stateless: the request and its reply are filtered separately, on both subnets'
+    boundaries. A missing ephemeral-port rule lets the client's SYN reach the endpoint while the
+    reply is dropped, so connections hang until they time out — a failure that looks like a
+    security-group or DNS problem and is easy to misdiagnose.
+
+    ## How to fix
+    Add allow entries (numbered before any matching deny) for the service port and the return
+    traffic, in both subnets' NACLs:
+
+    ```
+    aws ec2 create-network-acl-entry --network-acl-id <endpoint-subnet-nacl-id> --ingress \\
+        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <client-subnet-cidr> \\
+        --rule-action allow
+    aws ec2 create-network-acl-entry --network-acl-id <endpoint-subnet-nacl-id> --egress \\
+        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <client-subnet-cidr> \\
+        --rule-action allow
+    aws ec2 create-network-acl-entry --network-acl-id <client-subnet-nacl-id> --egress \\
+        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <endpoint-subnet-cidr> \\
+        --rule-action allow
+    aws ec2 create-network-acl-entry --network-acl-id <client-subnet-nacl-id> --ingress \\
+        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <endpoint-subnet-cidr> \\
+        --rule-action allow
+    ```
+    """
+    view = ctx.view
+    checker = _Checker(view)
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
+            continue
+        label = endpoint_label(view, endpoint)
+        ports = view.service(endpoint).ports
+        ip_type = (endpoint.ip_address_type or "ipv4").lower()
+        problems: dict[str, list[Problem]] = defaultdict(list)
+        unknown: list[str] = []
+        for endpoint_subnet_id in endpoint.subnet_ids:
+            for client in checker.clients(endpoint.vpc_id):
+                if client.subnet_id == endpoint_subnet_id:
+                    continue
+                found, reason = checker.pair(endpoint_subnet_id, client, ports, ip_type)
+                for acl_id, problem in found:
+                    problems[acl_id].append(problem)
+                if reason:
+                    unknown.append(reason)
+        for acl_id, found_here in sorted(problems.items()):
+            acl = checker.acls[acl_id]
+            severity = Severity.MEDIUM if any(p.severity is Severity.MEDIUM for p in found_here) else Severity.LOW
+            listed = "; ".join(p.text for p in found_here[:_MAX_LISTED])
+            more = f"; … ({len(found_here) - _MAX_LISTED} more)" if len(found_here) > _MAX_LISTED else ""
+            note = (" Only ports below 32768 are denied: Linux and Windows clients are unaffected, but NAT, ELB, "
+                    "Lambda and other clients that pick from 1024-65535 fail intermittently."
+                    if severity is Severity.LOW else "")
+            yield ctx.finding(
+                ctx.ref("network-acl", acl_id, acl.vpc_id, view.name_of(acl.tags)),
+                f"Network ACL {acl_id} blocks traffic between interface endpoint {label} and its clients: "
+                f"{listed}{more}.{note}",
+                severity=severity, discriminator=endpoint.vpc_endpoint_id,
+                evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id,
+                                       problems=[p.text for p in found_here[:20]], problem_count=len(found_here)))
+        if unknown:
+            ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
+            yield ctx.not_evaluated(ref, f"{label}: {'; '.join(sorted(set(unknown))[:_MAX_LISTED])}",
+                                    discriminator="nacl")
+
+
+PairResult = tuple[tuple[tuple[str, Problem], ...], str | None]
+
+
+class _Checker:
+    """NACL verdicts for (endpoint subnet, client subnet) pairs, memoised for one rule run.
+
+    Every endpoint of a VPC meets the same subnet pairs, so each pair (and each port query on a
+    NACL) is evaluated once however many endpoints the VPC has.
+    """
+
+    def __init__(self, view: NetworkView) -> None:
+        self.view = view
+        self.acls = {a.network_acl_id: a for a in view.region.network_acls}
+        self._nacl: dict[str, r.NetworkAcl | None] = {}
+        self._clients: dict[str, tuple[r.Subnet, ...]] = {}
+        self._lambda_subnets = frozenset(i.subnet_id for i in view.interfaces.values()
+                                         if i.interface_type == "lambda" and view.is_workload(i))
+        self._pairs: dict[tuple[str, str, tuple[int, ...], str], PairResult] = {}
+        self._denied: dict[tuple[str, bool, str, int, int], tuple[PortVerdict, ...]] = {}
+
+    def clients(self, vpc_id: str) -> tuple[r.Subnet, ...]:
+        if vpc_id not in self._clients:
+            self._clients[vpc_id] = self.view.client_subnets(vpc_id)
+        return self._clients[vpc_id]
+
+    def nacl_of(self, subnet_id: str) -> r.NetworkAcl | None:
+        if subnet_id not in self._nacl:
+            self._nacl[subnet_id] = self.view.nacl_of(subnet_id)
+        return self._nacl[subnet_id]
+
+    def denied(self, acl: r.NetworkAcl, outbound: bool, peer: str, low: int, high: int) -> tuple[PortVerdict, ...]:
+        key = (acl.network_acl_id, outbound, peer, low, high)
+        if key not in self._denied:
+            self._denied[key] = denied_ports(acl, egress=outbound, peer_cidr=peer, low=low, high=high)
+        return self._denied[key]
+
+    def pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...], ip_type: str) -> PairResult:
+        key = (endpoint_subnet_id, client.subnet_id, ports, ip_type)
+        if key not in self._pairs:
+            self._pairs[key] = self._check_pair(endpoint_subnet_id, client, ports, ip_type)
+        return self._pairs[key]
+
+    def _check_pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...],
+                    ip_type: str) -> PairResult:
+        """The NACL problems between one endpoint subnet and one client subnet; a reason if unknown."""
+        view = self.view
+        endpoint_subnet = view.subnets.get(endpoint_subnet_id)
+        if endpoint_subnet is None:
+            return (), f"endpoint subnet {endpoint_subnet_id} was not collected"
+        for subnet in (endpoint_subnet, client):
+            if view.is_shared_from_other_account(subnet):
+                return (), (f"subnet {subnet.subnet_id} is shared from account {subnet.owner_id}, whose NACLs are "
+                            "not in scope")
+        acl_e, acl_c = self.nacl_of(endpoint_subnet_id), self.nacl_of(client.subnet_id)
+        if acl_e is None or acl_c is None:
+            missing = endpoint_subnet_id if acl_e is None else client.subnet_id
+            return (), f"no network ACL was collected for subnet {missing}"
+        lambda_client = client.subnet_id in self._lambda_subnets
+        found: list[tuple[str, Problem]] = []
+        reasons: list[str] = []
+        for cidr_e, cidr_c in _families(ip_type, endpoint_subnet, client):
+            e_name = f"endpoint subnet {endpoint_subnet_id} ({cidr_e})"
+            c_name = f"client subnet {client.subnet_id} ({cidr_c})"
+            for acl, outbound, peer, where in (
+                    (acl_e, False, cidr_c, f"inbound to {e_name} from {c_name}"),
+                    (acl_c, True, cidr_e, f"outbound from {c_name} to {e_name}")):
+                problem, reason = self._service_side(acl, outbound, peer, ports, where)
+                if problem:
+                    found.append((acl.network_acl_id, problem))
+                if reason:
+                    reasons.append(reason)
+            for acl, outbound, peer, where in (
+                    (acl_e, True, cidr_c, f"replies outbound from {e_name} to {c_name}"),
+                    (acl_c, False, cidr_e, f"replies inbound to {c_name} from {e_name}")):
+                problem = self._ephemeral_side(acl, outbound, peer, where, lambda_client)
+                if problem:
+                    found.append((acl.network_acl_id, problem))
+        return tuple(found), "; ".join(reasons) or None
+
+    def _service_side(self, acl: r.NetworkAcl, outbound: bool, peer: str, ports: tuple[int, ...],
+                      where: str) -> tuple[Problem | None, str | None]:
+        """A problem when every service port is denied; a reason when the port is unknown and some are."""
+        if not ports:
+            if self.denied(acl, outbound, peer, 0, 65535):
+                return None, f"{acl.network_acl_id} denies some TCP ports {where} and the PrivateLink port is unknown"
+            return None, None
+        verdicts = [self.denied(acl, outbound, peer, p, p) for p in ports]
+        if not all(verdicts):
+            return None, None
+        return Problem(f"{where}: {format_ports(ports)} denied ({_by(verdicts[0][0])})", Severity.MEDIUM), None
+
+    def _ephemeral_side(self, acl: r.NetworkAcl, outbound: bool, peer: str, where: str,
+                        lambda_client: bool) -> Problem | None:
+        verdicts = self.denied(acl, outbound, peer, *EPHEMERAL)
+        if not verdicts:
+            return None
+        known = EPHEMERAL if lambda_client else COMMON_OS_EPHEMERAL
+        in_known = any(v.high >= known[0] and v.low <= known[1] for v in verdicts)
+        runs = ", ".join(f"{v.low}-{v.high}" if v.low != v.high else str(v.low) for v in verdicts)
+        return Problem(f"{where}: ephemeral TCP {runs} denied ({'; '.join(_by(v) for v in verdicts[:3])})",
+                       Severity.MEDIUM if in_known else Severity.LOW)
+
+
+def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list[tuple[str, str]]:
+    """(endpoint subnet CIDR, client subnet CIDR) per address family the endpoint serves."""
+    pairs: list[tuple[str, str]] = []
+    if ip_type in ("ipv4", "dualstack") and endpoint_subnet.cidr_block and client.cidr_block:
+        pairs.append((endpoint_subnet.cidr_block, client.cidr_block))
+    if ip_type in ("ipv6", "dualstack") and endpoint_subnet.ipv6_cidr_blocks and client.ipv6_cidr_blocks:
+        pairs.append((endpoint_subnet.ipv6_cidr_blocks[0], client.ipv6_cidr_blocks[0]))
+    return pairs
+
+
+def _by(verdict: PortVerdict) -> str:
+    rule_text = "the default deny rule (*)" if verdict.rule_number is None else f"rule {verdict.rule_number}"
+    return f"by {rule_text}{', for part of the subnet' if verdict.partial else ''}"

@@ -1,0 +1,170 @@
+"""Who answers a hostname in a VPC (most specific wins) and whether a record reaches an endpoint."""
+
+from __future__ import annotations
+
+from builders import REGION, RegionBuilder
+
+from vpcaudit.network.dns import (
+    VpcResolver,
+    answering_records,
+    authority,
+    covers,
+    endpoint_targets,
+    named_endpoints,
+    service_hostnames,
+)
+from vpcaudit.snapshot import resources as r
+
+SSM = f"ssm.{REGION}.amazonaws.com"
+STS = f"sts.{REGION}.amazonaws.com"
+
+
+def _vpc(b: RegionBuilder) -> tuple[str, str]:
+    vpc = b.vpc("10.0.0.0/16")
+    return vpc, b.subnet(vpc, "10.0.1.0/24", az=1)
+
+
+def test_covers_is_equal_or_subdomain_and_root_covers_all() -> None:
+    assert covers("ssm.us-east-1.amazonaws.com.", SSM)
+    assert covers("us-east-1.amazonaws.com", SSM)
+    assert covers("dkr.ecr.us-east-1.amazonaws.com", "*.dkr.ecr.us-east-1.amazonaws.com")
+    assert covers(".", SSM)
+    assert not covers("m.us-east-1.amazonaws.com", SSM)  # a suffix that is not a label boundary
+
+
+def test_endpoint_private_dns_beats_a_parent_zone_which_answers_the_rest() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.hosted_zone(f"{REGION}.amazonaws.com", [vpc])
+    view = b.view()
+    ssm = authority(view, vpc, SSM)
+    assert (ssm.kind, ssm.endpoint.vpc_endpoint_id if ssm.endpoint else None) == ("endpoint", endpoint)
+    sts = authority(view, vpc, STS)
+    assert (sts.kind, sts.name) == ("zone", f"{REGION}.amazonaws.com")
+
+
+def test_endpoint_without_private_dns_answers_nothing() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    assert authority(b.view(), vpc, SSM).kind == "public"
+
+
+def test_s3_inbound_only_private_dns_leaves_in_vpc_clients_public() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "s3", subnets=[subnet], inbound_only=True)
+    assert authority(b.view(), vpc, f"s3.{REGION}.amazonaws.com").kind == "public"
+
+
+def test_forward_rule_wins_on_an_equal_name_and_loses_to_a_more_specific_zone() -> None:
+    b = RegionBuilder()
+    vpc, _ = _vpc(b)
+    b.hosted_zone(SSM, [vpc])
+    b.resolver_rule(vpc, SSM)
+    assert authority(b.view(), vpc, SSM).kind == "forward"
+    b2 = RegionBuilder()
+    vpc2, _ = _vpc(b2)
+    b2.hosted_zone(SSM, [vpc2])
+    b2.resolver_rule(vpc2, "amazonaws.com")
+    assert authority(b2.view(), vpc2, SSM).kind == "zone"
+    assert authority(b2.view(), vpc2, STS).kind == "forward"
+
+
+def test_system_rule_cancels_a_less_specific_forward() -> None:
+    b = RegionBuilder()
+    vpc, _ = _vpc(b)
+    b.resolver_rule(vpc, ".")
+    b.resolver_rule(vpc, f"{REGION}.amazonaws.com", rule_type="SYSTEM")
+    view = b.view()
+    assert authority(view, vpc, SSM).kind == "public"
+    assert authority(view, vpc, "example.com").kind == "forward"
+
+
+def test_zone_of_another_vpc_does_not_answer() -> None:
+    b = RegionBuilder()
+    vpc, _ = _vpc(b)
+    other = b.vpc("10.1.0.0/16")
+    b.hosted_zone(SSM, [other])
+    assert authority(b.view(), vpc, SSM).kind == "public"
+
+
+def test_answering_records_prefers_exact_names_over_wildcards() -> None:
+    zone = r.HostedZone("Z1", "amazonaws.com", (), (
+        r.RecordSet(SSM, "A", ("10.0.1.10",), None),
+        r.RecordSet(f"*.{REGION}.amazonaws.com", "A", ("10.0.1.99",), None),
+        r.RecordSet(SSM, "TXT", ("x",), None),
+    ), True)
+    assert [rs.values for rs in answering_records(zone, SSM)] == [("10.0.1.10",)]
+    assert [rs.values for rs in answering_records(zone, STS)] == [("10.0.1.99",)]
+    assert answering_records(zone, "example.org") == ()
+
+
+def test_record_targets_are_endpoint_stale_or_unknown() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    live = b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    gone = b.interface_endpoint(vpc, "sts", subnets=[subnet], private_dns=False, state="deleted")
+    view = b.view()
+    live_ip = view.endpoint_addresses(view.endpoints[live])[0]
+    live_dns = view.endpoints[live].dns_entries[0].dns_name
+    targets = endpoint_targets(b.snapshot())
+
+    def verdict(record: r.RecordSet) -> tuple[str, str]:
+        return targets.classify(record)
+
+    assert verdict(r.RecordSet(SSM, "A", (live_ip,), None)) == ("endpoint", live)
+    assert verdict(r.RecordSet(SSM, "A", (), live_dns)) == ("endpoint", live)
+    assert verdict(r.RecordSet(SSM, "CNAME", (live_dns,), None)) == ("endpoint", live)
+    assert verdict(r.RecordSet(SSM, "A", ("10.0.1.200",), None)) == ("stale", "10.0.1.200")  # scanned VPC
+    assert verdict(r.RecordSet(SSM, "A", ("54.239.0.1",), None)) == ("stale", "54.239.0.1")  # public address
+    assert verdict(r.RecordSet(SSM, "A", ("172.16.0.5",), None)) == ("unknown", "172.16.0.5")  # unscanned VPC
+    assert verdict(r.RecordSet(SSM, "A", (), f"{gone}-abc.sts.{REGION}.vpce.amazonaws.com")) == ("stale", gone)
+    unknown = f"vpce-0fff-abc.ssm.{REGION}.vpce.amazonaws.com"
+    assert verdict(r.RecordSet(SSM, "A", (), unknown)) == ("unknown", unknown)
+
+
+def test_service_hostnames_are_the_regions_aws_services_only() -> None:
+    b = RegionBuilder()
+    b.service("ssm")
+    b.service("ssm", name="com.amazonaws.eu-west-1.ssm", dns_names=["ssm.eu-west-1.amazonaws.com"])
+    b.service("vpce-svc-0abc", owner="111122223333", name=f"com.amazonaws.vpce.{REGION}.vpce-svc-0abc",
+              dns_names=["api.partner.example"])
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "kms", subnets=[subnet], service_name=f"com.amazonaws.{REGION}.kms")
+    assert service_hostnames(b.view()) == (f"kms.{REGION}.amazonaws.com", SSM)
+
+
+def test_named_endpoints_are_live_interface_like_endpoints() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    live = b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.interface_endpoint(vpc, "sts", subnets=[subnet], state="failed")
+    b.gateway_endpoint(vpc, "s3")
+    lattice = b.interface_endpoint(vpc, "svc", subnets=[subnet], endpoint_type="ServiceNetwork",
+                                   service_name="arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-1")
+    assert [e.vpc_endpoint_id for e in named_endpoints(b.view(), vpc)] == sorted([live, lattice])
+
+
+def test_endpoint_ids_lists_every_endpoint_a_record_reaches() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    first = b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    second = b.interface_endpoint(vpc, "ssm", subnets=[subnet], private_dns=False)
+    view = b.view()
+    ips = [view.endpoint_addresses(view.endpoints[e])[0] for e in (first, second)]
+    record = r.RecordSet(SSM, "A", (*ips, "10.0.1.250"), None)
+    assert endpoint_targets(b.snapshot()).endpoint_ids(record) == {first, second}
+
+
+def test_vpc_resolver_answers_many_names_like_one_off_lookups() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.hosted_zone(f"{REGION}.amazonaws.com", [vpc])
+    b.resolver_rule(vpc, "example.com")
+    view = b.view()
+    resolver = VpcResolver.of(view, vpc)
+    for name in (SSM, STS, "www.example.com", "example.org"):
+        assert resolver.authority(name) == authority(view, vpc, name)

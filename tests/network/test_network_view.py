@@ -1,0 +1,373 @@
+"""NetworkView: the shared definitions of rules.md that every rule reads.
+
+Effective route tables (explicit, else main), egress classes per address family (firewall
+endpoint hops, public / regional / private NAT gateways, Block Public Access), public and
+private subnets, workload ENIs and client AZs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from builders import RegionBuilder, standard_vpc
+
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
+
+GWLB_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+
+
+def _one_subnet(routes: dict[str, str]) -> tuple[RegionBuilder, str, str]:
+    """A VPC with one dual-stack subnet on its own route table holding ``routes``."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:1::/64"])
+    b.route_table(vpc, subnets=[subnet], routes=routes)
+    return b, vpc, subnet
+
+
+def _table_of(b: RegionBuilder, subnet: str) -> str:
+    return next(t.route_table_id for t in b.route_tables.values() if subnet in t.subnet_ids)
+
+
+# -- effective route table ---------------------------------------------------------------------
+
+def test_explicit_association_beats_the_main_table() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    explicit_subnet = b.subnet(vpc, "10.0.1.0/24")
+    implicit_subnet = b.subnet(vpc, "10.0.2.0/24")
+    table = b.route_table(vpc, subnets=[explicit_subnet])
+    view = b.view()
+    main = view.main_route_table(vpc)
+    assert main is not None and main.route_table_id == b.main_route_table(vpc)
+    assert view.effective_route_table(explicit_subnet).route_table_id == table
+    assert view.effective_route_table(implicit_subnet) is main
+    assert (view.uses_main_table(explicit_subnet), view.uses_main_table(implicit_subnet)) == (False, True)
+    assert view.implicit_subnets(main) == (implicit_subnet,)
+    assert view.implicit_subnets(view.route_tables[table]) == (explicit_subnet,)
+
+
+def test_main_table_fallback_drives_egress() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.route(b.main_route_table(vpc), "0.0.0.0/0", igw)
+    egress = b.view().egress(subnet)
+    assert (egress.klass, egress.target_id, egress.route_table_id) == ("igw", igw, b.main_route_table(vpc))
+
+
+def test_disassociated_association_does_not_count() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    table = b.route_table(vpc)
+    gone = r.RouteTableAssociation("rtbassoc-old", False, subnet, None, "disassociated")
+    b.route_tables[table] = replace(b.route_tables[table], associations=(gone,))
+    view = b.view()
+    assert view.effective_route_table(subnet).route_table_id == b.main_route_table(vpc)
+
+
+# -- egress classes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("target", "klass"), [
+    ("igw-1", "igw"), ("tgw-1", "tgw"), ("vgw-1", "vgw"), ("pcx-1", "other"), ("local", "other"),
+    ("i-0123", "nat"), ("eni-appliance", "nat"), ("cagw-1", "other"), ("lgw-1", "other"),
+    ("arn:aws:networkmanager::111111111111:core-network/core-network-1", "cloudwan"),
+])
+def test_ipv4_egress_class_by_default_route_target(target: str, klass: str) -> None:
+    b, _, subnet = _one_subnet({"0.0.0.0/0": target})
+    egress = b.view().egress(subnet)
+    assert (egress.klass, egress.target_id) == (klass, target)
+
+
+def test_no_default_route_and_blackhole_default_route_are_none() -> None:
+    b, _, isolated = _one_subnet({})
+    assert b.view().egress(isolated).klass == "none"
+    assert b.view().egress(isolated).detail == "no 0.0.0.0/0 route"
+    b2, _, dead = _one_subnet({})
+    b2.route(_table_of(b2, dead), "0.0.0.0/0", "nat-gone", state="blackhole")
+    egress = b2.view().egress(dead)
+    assert (egress.klass, egress.target_id) == ("none", "nat-gone")
+    assert "blackhole" in egress.detail
+
+
+def test_public_zonal_regional_and_private_nat_gateways() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    public = b.subnet(vpc, "10.0.0.0/24", az=1)
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+    zonal = b.nat(public)
+    regional = b.nat(public, mode="regional", vpc_id=vpc)
+    private_nat = b.nat(public, connectivity="private")
+    subnets = {}
+    for name, nat in (("zonal", zonal), ("regional", regional), ("private", private_nat)):
+        subnets[name] = b.subnet(vpc, f"10.0.{len(subnets) + 10}.0/24", az=2)
+        b.route_table(vpc, subnets=[subnets[name]], routes={"0.0.0.0/0": nat})
+    view = b.view()
+    assert view.egress(subnets["zonal"]).klass == "nat"
+    assert view.egress(subnets["regional"]).klass == "nat"
+    assert view.egress(subnets["private"]).klass == "private-nat"
+    assert view.internet_egress(subnets["private"]) is None  # a private NAT gateway reaches no internet
+    assert view.internet_egress(subnets["zonal"]) == "nat"
+
+
+def test_firewall_endpoint_hop_is_followed_to_the_firewall_subnet() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    fw_subnet = b.subnet(vpc, "10.0.0.0/28", az=1)
+    b.route_table(vpc, subnets=[fw_subnet], routes={"0.0.0.0/0": igw})
+    fw = b.interface_endpoint(vpc, "fw", subnets=[fw_subnet], endpoint_type="GatewayLoadBalancer",
+                              service_name=GWLB_SERVICE)
+    app = b.subnet(vpc, "10.0.1.0/24", az=1)
+    b.route_table(vpc, subnets=[app], routes={"0.0.0.0/0": fw})
+    egress = b.view().egress(app)
+    assert (egress.klass, egress.target_id, egress.hops) == ("igw", igw, (fw,))
+    assert b.view().is_public(app)
+
+
+def test_firewall_hop_then_nat_gateway() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    public = b.subnet(vpc, "10.0.0.0/24", az=1)
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+    nat = b.nat(public)
+    fw_subnet = b.subnet(vpc, "10.0.50.0/28", az=1)
+    b.route_table(vpc, subnets=[fw_subnet], routes={"0.0.0.0/0": nat})
+    fw = b.interface_endpoint(vpc, "fw", subnets=[fw_subnet], endpoint_type="GatewayLoadBalancer",
+                              service_name=GWLB_SERVICE)
+    app = b.subnet(vpc, "10.0.1.0/24", az=1)
+    b.route_table(vpc, subnets=[app], routes={"0.0.0.0/0": fw})
+    egress = b.view().egress(app)
+    assert (egress.klass, egress.target_id, egress.hops) == ("nat", nat, (fw,))
+    assert b.view().internet_egress(app) == "nat"
+
+
+def test_firewall_endpoint_without_known_subnet_and_routing_loops_are_other() -> None:
+    b, vpc, subnet = _one_subnet({"0.0.0.0/0": "vpce-unknown"})
+    assert b.view().egress(subnet).klass == "other"
+    a_subnet = b.subnet(vpc, "10.0.2.0/28", az=1)
+    c_subnet = b.subnet(vpc, "10.0.3.0/28", az=1)
+    a = b.interface_endpoint(vpc, "fw", subnets=[a_subnet], endpoint_type="GatewayLoadBalancer",
+                             service_name=GWLB_SERVICE)
+    c = b.interface_endpoint(vpc, "fw", subnets=[c_subnet], endpoint_type="GatewayLoadBalancer",
+                             service_name=GWLB_SERVICE)
+    b.route_table(vpc, subnets=[a_subnet], routes={"0.0.0.0/0": c})
+    b.route_table(vpc, subnets=[c_subnet], routes={"0.0.0.0/0": a})
+    loop = b.view().egress(a_subnet)
+    assert (loop.klass, loop.detail) == ("other", "firewall routing loops")
+
+
+def test_ipv6_egress_is_its_own_family() -> None:
+    b, vpc, subnet = _one_subnet({"0.0.0.0/0": "nat-1"})
+    eigw = b.eigw(vpc)
+    b.route(_table_of(b, subnet), "::/0", eigw)
+    view = b.view()
+    assert (view.egress(subnet).klass, view.egress(subnet, ipv6=True).klass) == ("nat", "eigw")
+    assert view.is_private(subnet)
+
+
+def test_ipv6_only_internet_gateway_makes_the_subnet_public() -> None:
+    b, _, subnet = _one_subnet({"::/0": "igw-1"})
+    view = b.view()
+    assert view.egress(subnet).klass == "none"
+    assert view.is_public(subnet) and view.internet_egress(subnet) == "igw"
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("nat-1", "nat"), ("tgw-1", "tgw"), ("vgw-1", "vgw"),
+    ("arn:aws:networkmanager::111111111111:core-network/core-network-1", "cloudwan"), ("pcx-1", None),
+])
+def test_internet_egress_of_private_subnets(target: str, expected: str | None) -> None:
+    b, _, subnet = _one_subnet({"0.0.0.0/0": target})
+    assert b.view().internet_egress(subnet) == expected
+
+
+def test_eigw_gives_internet_egress_to_ipv6_clients_only() -> None:
+    b, vpc, subnet = _one_subnet({})
+    eigw = b.eigw(vpc)
+    b.route(_table_of(b, subnet), "::/0", eigw)
+    assert b.view().internet_egress(subnet) == "eigw"
+
+
+def test_ambiguous_default_route_is_not_guessed() -> None:
+    b, _, subnet = _one_subnet({})
+    table = _table_of(b, subnet)
+    b.route(table, b.prefix_list("all-a", ["0.0.0.0/0"]), "igw-1")
+    b.route(table, b.prefix_list("all-b", ["0.0.0.0/0"]), "nat-1")
+    egress = b.view().egress(subnet)
+    assert egress.klass == "other" and "AWS picks one arbitrarily" in egress.detail
+    assert not b.view().is_public(subnet)
+
+
+def test_static_default_route_beats_a_propagated_one() -> None:
+    b, _, subnet = _one_subnet({})
+    table = _table_of(b, subnet)
+    b.route(table, "0.0.0.0/0", "vgw-1", origin="EnableVgwRoutePropagation")
+    b.route(table, "0.0.0.0/0", "igw-1")
+    assert b.view().egress(subnet).klass == "igw"
+
+
+# -- VPC Block Public Access -----------------------------------------------------------------------
+
+def _public_dual_stack() -> tuple[RegionBuilder, str, str]:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:1::/64"])
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": igw, "::/0": igw})
+    return b, vpc, subnet
+
+
+def test_bidirectional_block_public_access_blocks_both_families() -> None:
+    b, _, subnet = _public_dual_stack()
+    b.block_public_access = r.BlockPublicAccess("block-bidirectional", (), ())
+    view = b.view()
+    assert (view.egress(subnet).klass, view.egress(subnet, ipv6=True).klass) == ("none", "none")
+    assert "Block Public Access" in view.egress(subnet).detail
+    assert view.is_private(subnet) and view.internet_egress(subnet) is None
+
+
+def test_bidirectional_block_public_access_blocks_egress_only_gateways() -> None:
+    b, vpc, subnet = _one_subnet({})
+    eigw = b.eigw(vpc)
+    b.route(_table_of(b, subnet), "::/0", eigw)
+    b.block_public_access = r.BlockPublicAccess("block-bidirectional", (), ())
+    assert b.view().egress(subnet, ipv6=True).klass == "none"
+
+
+@pytest.mark.parametrize("bpa", [
+    None,  # not collected: nothing is assumed blocked
+    r.BlockPublicAccess("off", (), ()),
+    r.BlockPublicAccess("block-ingress", (), ()),  # NAT gateways in public subnets keep working
+])
+def test_block_public_access_that_does_not_block(bpa: r.BlockPublicAccess | None) -> None:
+    b, _, subnet = _public_dual_stack()
+    b.block_public_access = bpa
+    assert b.view().egress(subnet).klass == "igw"
+
+
+def test_block_public_access_exclusions() -> None:
+    b, vpc, subnet = _public_dual_stack()
+    b.block_public_access = r.BlockPublicAccess("block-bidirectional", (), (subnet,))
+    assert b.view().egress(subnet).klass == "igw"
+    b.block_public_access = r.BlockPublicAccess("block-bidirectional", (vpc,), ())
+    assert b.view().egress(subnet, ipv6=True).klass == "igw"
+
+
+# -- public / private, workloads, client AZs ----------------------------------------------------
+
+def test_public_and_private_subnets_of_a_standard_vpc() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    view = b.view()
+    assert all(view.is_public(s) for s in ids["public"])
+    assert [s.subnet_id for s in view.private_subnets(ids["vpc"])] == ids["private"]
+
+
+@pytest.mark.parametrize(("interface_type", "requester_managed", "description", "workload"), [
+    ("interface", False, "", True),
+    ("lambda", True, "AWS Lambda VPC ENI", True),
+    ("interface", True, "arn:aws:ecs:us-east-1:111111111111:attachment/x", True),  # Fargate task
+    ("efa", False, "", True), ("trunk", False, "", True), ("branch", False, "", True),
+    ("interface", True, "Route 53 Resolver: rslvr-in-1", False),
+    ("vpc_endpoint", True, "", False), ("nat_gateway", True, "", False),
+    ("network_load_balancer", True, "", False), ("transit_gateway", True, "", False),
+    ("some_future_type", False, "", False),
+])
+def test_workload_eni_types(interface_type: str, requester_managed: bool, description: str, workload: bool) -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    eni = b.workload(subnet, interface_type=interface_type, requester_managed=requester_managed,
+                     description=description)
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) is workload
+
+
+def test_endpoint_and_nat_enis_are_plumbing_even_when_typed_interface() -> None:
+    """moto reports endpoint ENIs as 'interface': they are linked through the endpoint instead."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=1)
+    endpoint = b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"])
+    eni = b.endpoints[endpoint].network_interface_ids[0]
+    b.enis[eni] = replace(b.enis[eni], interface_type="interface", requester_managed=False)
+    nat_eni = b.nats[ids["nat"][0]].addresses[0].network_interface_id
+    assert nat_eni is not None
+    b.enis[nat_eni] = r.NetworkInterface(nat_eni, "interface", False, None, "", ids["vpc"], ids["public"][0],
+                                         "us-east-1a", "use1-az1", (), ("10.0.1.5",), (), "in-use", None, ())
+    view = b.view()
+    assert not view.is_workload(view.interfaces[eni])
+    assert not view.is_workload(view.interfaces[nat_eni])
+    assert len(view.workload_enis(ids["vpc"])) == 1
+
+
+def test_client_azs_from_workload_enis_by_az_id() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    public = b.subnet(vpc, "10.0.0.0/24", az=3)
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+    private = [b.subnet(vpc, f"10.0.{i}.0/24", az=i) for i in (1, 2)]
+    b.workload(private[0])
+    b.workload(public)  # public subnets hold clients too
+    view = b.view()
+    azs = view.client_azs(vpc)
+    assert (azs.az_ids, azs.from_enis) == (frozenset({"use1-az1", "use1-az3"}), True)
+    assert [s.subnet_id for s in view.client_subnets(vpc)] == [private[0], public]
+
+
+def test_client_azs_without_enis_fall_back_to_private_subnets() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    view = b.view(missing=[Part.NETWORK_INTERFACES])
+    azs = view.client_azs(ids["vpc"])
+    assert (azs.az_ids, azs.from_enis) == (frozenset({"use1-az1", "use1-az2"}), False)
+    assert [s.subnet_id for s in view.client_subnets(ids["vpc"])] == ids["private"]
+
+
+def test_idle_default_vpc() -> None:
+    b = RegionBuilder()
+    default = b.vpc("172.31.0.0/16", is_default=True)
+    b.subnet(default, "172.31.0.0/20")
+    assert b.view().is_idle_default_vpc(default)
+    assert not b.view(missing=[Part.NETWORK_INTERFACES]).is_idle_default_vpc(default)  # cannot tell: not idle
+    b.workload(next(iter(b.subnets)))
+    assert not b.view().is_idle_default_vpc(default)
+
+
+def test_shared_subnet_from_another_account() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    own = b.subnet(vpc, "10.0.1.0/24")
+    shared = b.subnet(vpc, "10.0.2.0/24", owner_id="222222222222")
+    view = b.view()
+    assert not view.is_shared_from_other_account(view.subnets[own])
+    assert view.is_shared_from_other_account(view.subnets[shared])
+
+
+def test_service_prefix_list_by_name() -> None:
+    b = RegionBuilder()
+    view = b.view()
+    s3 = view.service_prefix_list("s3")
+    assert s3 is not None and s3.prefix_list_name == "com.amazonaws.us-east-1.s3"
+    assert view.service_prefix_list("s3", "eu-west-1") is None
+
+
+def test_nat_az_id_of_zonal_and_regional_nat_gateways() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=2)
+    zonal = b.nat(subnet)
+    orphan = b.nat(subnet)
+    b.nats[orphan] = replace(b.nats[orphan], subnet_id="subnet-notcollected")  # the address still knows its AZ
+    regional = b.nat(subnet, mode="regional", vpc_id=vpc)
+    view = b.view()
+    assert view.nat_az_id(view.nat_gateways[zonal]) == "use1-az2"
+    assert view.nat_az_id(view.nat_gateways[orphan]) == "use1-az2"
+    assert view.nat_az_id(view.nat_gateways[regional]) is None

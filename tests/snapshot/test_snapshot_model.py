@@ -1,0 +1,76 @@
+"""Loading a file that is not a usable snapshot fails with the file and the field named, no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.jsonfile import SnapshotError, load, save, to_json
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RegionSnapshot, ScopeStatus, Snapshot, State
+
+
+def sample() -> Snapshot:
+    vpc = r.Vpc("vpc-1", "123456789012", ("10.0.0.0/16",), (), False, "default", "available",
+                (r.Tag("Name", "prod"),), True, False)
+    region = RegionSnapshot("us-east-1", (ScopeStatus(Part.VPCS, State.OK),), vpcs=(vpc,))
+    return Snapshot(SCHEMA_VERSION, "0.1.0", "2026-01-01T00:00:00Z",
+                    (AccountSnapshot("123456789012", (region,)),), {"regions": ["us-east-1"]})
+
+
+def test_a_saved_snapshot_loads_back_equal(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    save(sample(), path)
+    assert load(path) == sample()
+    assert not list(tmp_path.glob(".snap.json.*"))  # the atomic write left no temp file
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    text = to_json(sample())
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(SnapshotError, match=rf"^{path}: not valid JSON .*truncated"):
+        load(path)
+
+
+@pytest.mark.parametrize("content", ['{"accounts": []}', "[1, 2]", '"just a string"'])
+def test_not_a_snapshot(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(content)
+    with pytest.raises(SnapshotError, match=rf"^{path}: not a vpcaudit snapshot .*'schema_version'"):
+        load(path)
+
+
+def test_other_major_schema_version(tmp_path: Path) -> None:
+    data = json.loads(to_json(sample()))
+    data["schema_version"] = "2.0"
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match=rf"^{path}: field 'schema_version' is '2.0'"):
+        load(path)
+
+
+def test_wrong_field_type_names_the_field(tmp_path: Path) -> None:
+    data = json.loads(to_json(sample()))
+    data["accounts"][0]["regions"][0]["vpcs"][0]["is_default"] = "no"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match=rf"^{path}: field '\$\.accounts\[0\]\.regions\[0\]\.vpcs\[0\]\.is_default' "
+                                            "expected bool, got str"):
+        load(path)
+
+
+def test_unknown_state_names_the_field(tmp_path: Path) -> None:
+    data = json.loads(to_json(sample()))
+    data["accounts"][0]["regions"][0]["status"][0]["state"] = "maybe"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SnapshotError, match=r"status\[0\]\.state' unknown value 'maybe'"):
+        load(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotError, match="no such file"):
+        load(tmp_path / "absent.json")

@@ -1,0 +1,245 @@
+"""Who answers a hostname for clients in a VPC, and whether that answer reaches an endpoint.
+
+Route 53 Resolver in a VPC answers a name from the most specific of: an interface endpoint's
+private DNS zone, a private hosted zone associated with the VPC, or a Resolver rule associated
+with the VPC (a FORWARD rule sends the query elsewhere; a SYSTEM rule cancels a less specific
+forward). On equal names a forwarding rule wins over a private zone. Nothing matching: the
+public answer. DNS003 (is the default hostname of an endpoint with private DNS off served some
+other way?) and DNS004 (does a customer zone shadow an AWS service name?) both ask exactly this,
+so the answer is computed here once.
+
+A record "points to an endpoint" when an A/AAAA value is an address of an endpoint's network
+interfaces, or an alias/CNAME names an endpoint's DNS name (``vpce-….<svc>.<region>.vpce.…``).
+What cannot be checked from the snapshot — an address outside every scanned VPC, an endpoint
+not in the snapshot — is *unknown*, never "stale".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from vpcaudit.network.routing import parse_network
+from vpcaudit.network.services import hostname_matches, parse_service_name
+from vpcaudit.network.view import ENDED_ENDPOINT_STATES, NetworkView
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, Snapshot
+
+ANSWER_TYPES = frozenset({"A", "AAAA", "CNAME"})
+# Association states in which a Resolver rule applies to the VPC's queries.
+ACTIVE_RULE_STATES = frozenset({"COMPLETE", "CREATING"})
+_VPCE_ID = re.compile(r"^(?:\*\.)?(vpce-[0-9a-f]+)(?:-[a-z0-9]+)*\.", re.IGNORECASE)
+
+
+def normalise(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+def covers(domain: str, hostname: str) -> bool:
+    """A zone or rule for ``domain`` matches ``hostname`` (equal or a subdomain; "" / "." is the root)."""
+    zone = normalise(domain)
+    host = normalise(hostname).removeprefix("*.")
+    return not zone or host == zone or host.endswith("." + zone)
+
+
+def _depth(domain: str) -> int:
+    zone = normalise(domain)
+    return zone.count(".") + 1 if zone else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """What answers one hostname for one VPC."""
+
+    kind: str  # endpoint | zone | forward | public
+    name: str  # the matching zone / rule domain / endpoint private DNS name ("" for public)
+    endpoint: r.VpcEndpoint | None = None
+    zone: r.HostedZone | None = None
+    rule: r.ResolverRuleAssociation | None = None
+
+    def describe(self) -> str:
+        if self.kind == "endpoint" and self.endpoint is not None:
+            return f"the private DNS of interface endpoint {self.endpoint.vpc_endpoint_id}"
+        if self.kind == "zone" and self.zone is not None:
+            return f"private hosted zone {self.zone.hosted_zone_id} ({self.zone.name})"
+        if self.kind == "forward" and self.rule is not None:
+            return f"Resolver rule {self.rule.resolver_rule_id} forwarding {self.rule.domain_name or '.'}"
+        return "public DNS"
+
+
+# Endpoint types whose clients find them by name (a private DNS zone associated with the VPC).
+NAMED_ENDPOINT_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
+
+
+def named_endpoints(view: NetworkView, vpc_id: str) -> tuple[r.VpcEndpoint, ...]:
+    """The VPC's live interface, Resource and ServiceNetwork endpoints: the ones DNS leads clients to."""
+    return tuple(e for e in view.endpoints_of(vpc_id)
+                 if e.endpoint_type in NAMED_ENDPOINT_TYPES and not view.endpoint_ended(e))
+
+
+def private_dns_names(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
+    """The zone names an endpoint's private DNS answers for in-VPC clients (none when it is off).
+
+    S3's "inbound-only" private DNS leaves in-VPC clients on the gateway endpoint, so it answers
+    nothing for them.
+    """
+    if (not endpoint.private_dns_enabled or view.endpoint_ended(endpoint)
+            or endpoint.private_dns_only_for_inbound_resolver_endpoint):
+        return ()
+    return tuple(normalise(h).removeprefix("*.") for h in view.service(endpoint).hostnames)
+
+
+@dataclass(frozen=True, slots=True)
+class VpcResolver:
+    """What Route 53 Resolver consults for one VPC, gathered once so many names can be looked up."""
+
+    local: tuple[tuple[str, Authority], ...]  # (zone name, endpoint private DNS or private hosted zone)
+    rules: tuple[r.ResolverRuleAssociation, ...]
+
+    @classmethod
+    def of(cls, view: NetworkView, vpc_id: str) -> VpcResolver:
+        local = [(name, Authority("endpoint", name, endpoint=e))
+                 for e in view.endpoints_of(vpc_id) for name in private_dns_names(view, e)]
+        local += [(normalise(z.name), Authority("zone", normalise(z.name), zone=z))
+                  for z in view.hosted_zones_of(vpc_id)]
+        rules = tuple(a for a in view.resolver_rules_of(vpc_id) if a.status.upper() in ACTIVE_RULE_STATES)
+        return cls(tuple(local), rules)
+
+    def authority(self, hostname: str) -> Authority:
+        """The most specific answerer of ``hostname`` (see module doc)."""
+        best_local = max(((_depth(name), a) for name, a in self.local if covers(name, hostname)),
+                         key=lambda c: c[0], default=None)
+        best_rule = max((a for a in self.rules if covers(a.domain_name, hostname)),
+                        key=lambda a: _depth(a.domain_name), default=None)
+        if best_rule is not None and best_rule.rule_type.upper() == "FORWARD" and (
+                best_local is None or _depth(best_rule.domain_name) >= best_local[0]):
+            return Authority("forward", normalise(best_rule.domain_name), rule=best_rule)
+        if best_local is not None:
+            return best_local[1]
+        return Authority("public", "")
+
+
+def authority(view: NetworkView, vpc_id: str, hostname: str) -> Authority:
+    """The most specific answerer of ``hostname`` for clients in ``vpc_id`` (one-off lookup)."""
+    return VpcResolver.of(view, vpc_id).authority(hostname)
+
+
+def answering_records(zone: r.HostedZone, hostname: str) -> tuple[r.RecordSet, ...]:
+    """A/AAAA/CNAME records of ``zone`` that answer ``hostname`` (exact name first, else wildcards)."""
+    host = normalise(hostname)
+    candidates = [rs for rs in zone.record_sets if rs.record_type.upper() in ANSWER_TYPES]
+    exact = tuple(rs for rs in candidates if normalise(rs.name) == host)
+    if exact:
+        return exact
+    return tuple(rs for rs in candidates
+                 if normalise(rs.name).startswith("*.") and hostname_matches(rs.name, host))
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointTargets:
+    """Every interface endpoint a DNS record could point to, across a whole snapshot."""
+
+    addresses: dict[str, str]  # ENI address → endpoint id
+    dns_names: dict[str, str]  # endpoint DNS name (normalised, no "*.") → endpoint id
+    live_ids: frozenset[str]
+    ended_ids: frozenset[str]
+    scanned_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+    def verdicts(self, record: r.RecordSet) -> list[tuple[str, str]]:
+        """One ("endpoint" | "stale" | "unknown", endpoint id or target) per value or alias of the record."""
+        is_cname = record.record_type.upper() == "CNAME"
+        outcomes = [] if is_cname else [self._value(v) for v in record.values]
+        names = [record.alias_dns_name] if record.alias_dns_name else []
+        if is_cname:
+            names += list(record.values)
+        return outcomes + [self._name(n) for n in names]
+
+    def endpoint_ids(self, record: r.RecordSet) -> frozenset[str]:
+        """The live endpoints the record points to."""
+        return frozenset(target for verdict, target in self.verdicts(record) if verdict == "endpoint")
+
+    def classify(self, record: r.RecordSet) -> tuple[str, str]:
+        """("endpoint" | "stale" | "unknown", the endpoint id or the target that decided it).
+
+        One endpoint value makes the record reach an endpoint; otherwise one value we cannot
+        check makes it unknown; only a record whose every value is checked and wrong is stale.
+        """
+        outcomes = self.verdicts(record)
+        for wanted in ("endpoint", "unknown"):
+            hit = next((o for o in outcomes if o[0] == wanted), None)
+            if hit is not None:
+                return hit
+        return outcomes[0] if outcomes else ("stale", "no value")
+
+    def _value(self, value: str) -> tuple[str, str]:
+        if value in self.addresses:
+            return "endpoint", self.addresses[value]
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return "unknown", value
+        if not address.is_private or any(address in net for net in self.scanned_networks):
+            return "stale", value  # endpoint ENIs are private; a scanned VPC would list the endpoint
+        return "unknown", value
+
+    def _name(self, name: str) -> tuple[str, str]:
+        host = normalise(name).removeprefix("*.")
+        endpoint_id = self.dns_names.get(host)
+        if endpoint_id is None:
+            match = _VPCE_ID.match(host)
+            endpoint_id = match.group(1).lower() if match else None
+        if endpoint_id in self.live_ids:
+            return "endpoint", endpoint_id
+        if endpoint_id in self.ended_ids:
+            return "stale", endpoint_id
+        return "unknown", host
+
+
+def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
+    """Addresses and DNS names of every endpoint in the snapshot, and the VPC CIDRs scanned with ENIs."""
+    addresses: dict[str, str] = {}
+    dns_names: dict[str, str] = {}
+    live: set[str] = set()
+    ended: set[str] = set()
+    networks = []
+    for account in snapshot.accounts:
+        for region in account.regions:
+            if not (region.has(Part.VPC_ENDPOINTS) and region.has(Part.NETWORK_INTERFACES)):
+                continue
+            ips = {i.network_interface_id: (*i.private_ip_addresses, *i.ipv6_addresses)
+                   for i in region.network_interfaces}
+            for endpoint in region.vpc_endpoints:
+                eid = endpoint.vpc_endpoint_id
+                is_ended = endpoint.state.lower() in ENDED_ENDPOINT_STATES
+                (ended if is_ended else live).add(eid)
+                if is_ended:
+                    continue
+                for eni in endpoint.network_interface_ids:
+                    addresses.update(dict.fromkeys(ips.get(eni, ()), eid))
+                for entry in endpoint.dns_entries:
+                    dns_names[normalise(entry.dns_name).removeprefix("*.")] = eid
+            if region.has(Part.VPCS):
+                networks += [n for n in (parse_network(c) for v in region.vpcs
+                                         for c in (*v.cidr_blocks, *v.ipv6_cidr_blocks)) if n is not None]
+    return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks))
+
+
+def service_hostnames(view: NetworkView) -> tuple[str, ...]:
+    """Default hostnames of the AWS services of the view's Region (DescribeVpcEndpointServices).
+
+    Services of other Regions (cross-Region PrivateLink) and PrivateLink services (their names
+    are their owners' domains) are left out; endpoints whose service details are missing add
+    the hostname assumed from their key.
+    """
+    names: set[str] = set()
+    for service in view.services.values():
+        parsed = parse_service_name(service.service_name)
+        region = service.service_region or parsed.region
+        if service.owner == "amazon" and region == view.region_name:
+            names.update(normalise(n) for n in service.private_dns_names)
+    for endpoint in view.endpoints.values():
+        info = view.service(endpoint)
+        if info.is_aws_service and not info.details_known and info.region == view.region_name:
+            names.update(normalise(n) for n in info.hostnames)
+    return tuple(sorted(names))

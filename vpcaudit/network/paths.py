@@ -1,0 +1,263 @@
+"""Traffic paths: for each subnet and destination, where the traffic actually goes, and why.
+
+Destinations: ``s3`` and ``dynamodb`` (resolved per CIDR of their AWS-managed prefix list, so a
+more specific route or a missing gateway-endpoint route shows up as NAT / split / none), every
+AWS service with an interface endpoint in the VPC (private DNS decides whether the default
+hostname reaches the endpoint), and ``internet`` (the subnet's IPv4 default route). Each path
+carries human-readable steps: ``vpcaudit path`` prints them and the report shows the matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vpcaudit.network.routing import Outcome, distinct, parse_network
+from vpcaudit.snapshot import resources as r
+
+if TYPE_CHECKING:
+    from vpcaudit.network.view import NetworkView
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficPath:
+    """Where traffic from one subnet to one destination goes (rules issue: traffic paths)."""
+
+    account_id: str
+    region: str
+    vpc_id: str
+    subnet_id: str
+    subnet_name: str | None
+    availability_zone_id: str
+    destination: str  # s3 | dynamodb | <service key> | internet
+    # gateway-endpoint | interface-endpoint | nat | nat-instance | appliance | igw | tgw | pcx | vgw |
+    # cloudwan | eigw | private-nat | firewall | local | none | ambiguous | split | unknown | other
+    kind: str
+    target_id: str | None
+    cross_az: bool = False
+    via_nat: bool = False
+    detail: str = ""
+    steps: tuple[PathStep, ...] = ()
+
+
+
+GATEWAY_SERVICES = ("s3", "dynamodb")
+
+# Route target kind → path kind shown to users.
+_TARGET_TO_PATH = {"vpce": "gateway-endpoint", "nat": "nat", "igw": "igw", "tgw": "tgw", "pcx": "pcx",
+                   "vgw": "vgw", "cloudwan": "cloudwan", "eigw": "eigw", "instance": "nat-instance",
+                   "eni": "appliance", "local": "local", "none": "none", "ambiguous": "ambiguous"}
+
+
+def destinations(view: NetworkView, vpc_id: str) -> tuple[str, ...]:
+    """s3, dynamodb, every AWS service key with an interface endpoint in the VPC, internet."""
+    keys = sorted({view.service(e).key for e in view.endpoints_of(vpc_id, "Interface")
+                   if view.is_aws_service_endpoint(e)} - set(GATEWAY_SERVICES))
+    return (*GATEWAY_SERVICES, *keys, "internet")
+
+
+def traffic_paths(view: NetworkView) -> list[TrafficPath]:
+    paths = []
+    for vpc_id in sorted(view.vpcs):
+        for subnet in view.subnets_of(vpc_id):
+            for destination in destinations(view, vpc_id):
+                paths.append(path_for(view, subnet, destination))
+    return paths
+
+
+def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPath:
+    """The path from ``subnet`` to ``destination`` with the steps that decided it."""
+    steps = [PathStep(_table_step(view, subnet))]
+    if destination == "internet":
+        kind, target, detail = _internet(view, subnet, steps)
+    elif destination in GATEWAY_SERVICES:
+        kind, target, detail = _gateway_service(view, subnet, destination, steps)
+    else:
+        kind, target, detail = _interface_service(view, subnet, destination, steps)
+    cross_az = _crosses_az(view, subnet, kind, target, destination)
+    if cross_az:
+        steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
+    return TrafficPath(
+        account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
+        subnet_name=r.tag_value(subnet.tags, "Name"), availability_zone_id=subnet.availability_zone_id,
+        destination=destination, kind=kind, target_id=target, cross_az=cross_az,
+        via_nat=kind in ("nat", "nat-instance"), detail=detail, steps=tuple(steps))
+
+
+def _table_step(view: NetworkView, subnet: r.Subnet) -> str:
+    table = view.effective_route_table(subnet.subnet_id)
+    if table is None:
+        return f"{subnet.subnet_id} has no route table (none explicit and no main table collected)"
+    how = "the VPC's main route table (no explicit association)" if view.uses_main_table(subnet.subnet_id) \
+        else "its explicitly associated route table"
+    return f"{subnet.subnet_id} ({subnet.availability_zone_id}) uses {table.route_table_id}, {how}"
+
+
+def _describe_outcome(view: NetworkView, outcome: Outcome) -> str:
+    if outcome.kind == "vpce":
+        endpoint = view.endpoints.get(outcome.target_id or "")
+        what = f"gateway endpoint for {view.service(endpoint).key}" if endpoint else "a VPC endpoint"
+        return f"{outcome.target_id} ({what})"
+    if outcome.kind == "nat":
+        nat = view.nat_gateways.get(outcome.target_id or "")
+        where = f" in {view.az_id_of(nat.subnet_id)}" if nat and nat.subnet_id else ""
+        mode = f"{nat.connectivity_type} {nat.availability_mode} NAT gateway" if nat else "NAT gateway"
+        return f"{outcome.target_id} ({mode}{where})"
+    return f"{outcome.kind} {outcome.target_id or ''}".strip()
+
+
+def _outcome_path(view: NetworkView, outcomes: list[Outcome]) -> tuple[str, str | None]:
+    if len(outcomes) > 1:
+        return "split", None
+    outcome = outcomes[0]
+    if outcome.kind == "ambiguous":
+        return "ambiguous", None
+    if not outcome.delivers:
+        return "none", outcome.target_id
+    kind = _TARGET_TO_PATH.get(outcome.kind, "other")
+    if outcome.kind == "vpce":
+        endpoint = view.endpoints.get(outcome.target_id or "")
+        if endpoint is not None and endpoint.endpoint_type == "GatewayLoadBalancer":
+            kind = "firewall"
+    if kind == "nat":
+        nat = view.nat_gateways.get(outcome.target_id or "")
+        if nat is not None and nat.connectivity_type == "private":
+            kind = "private-nat"
+    return kind, outcome.target_id
+
+
+def resolve_service(view: NetworkView, subnet: r.Subnet, service_key: str) -> tuple[list[Outcome], str | None]:
+    """Distinct per-CIDR outcomes for a gateway-endpoint service's prefix list, or an error text."""
+    table = view.effective_route_table(subnet.subnet_id)
+    if table is None:
+        return [], "no route table"
+    prefix_list = view.service_prefix_list(service_key)
+    if prefix_list is None:
+        return [], f"the AWS-managed prefix list of {service_key} was not collected"
+    index = view.route_index(table)
+    outcomes = [o for cidr in subnet_family_cidrs(subnet, prefix_list.cidrs) for o in index.resolve_all(cidr)]
+    return distinct(outcomes), None
+
+
+def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The CIDRs of an address family the subnet has: an IPv6-only subnet sends no IPv4 packet,
+    so the IPv4 entries of a service's prefix list say nothing about where its traffic goes
+    (it reaches the service over IPv6). A subnet with no recorded CIDR at all keeps every entry."""
+    families = {4} if subnet.cidr_block else set()
+    families |= {6} if subnet.ipv6_cidr_blocks else set()
+    if not families:
+        return cidrs
+    return tuple(c for c in cidrs if (net := parse_network(c)) is not None and net.version in families)
+
+
+def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
+                     steps: list[PathStep]) -> tuple[str, str | None, str]:
+    interface = _interface_endpoint_serving(view, subnet.vpc_id, service, in_vpc=True)
+    outcomes, error = resolve_service(view, subnet, service)
+    if error:
+        steps.append(PathStep(f"cannot resolve {service}: {error}"))
+        return "unknown", None, error
+    prefix_list = view.service_prefix_list(service)
+    assert prefix_list is not None
+    if not outcomes:
+        steps.append(PathStep(f"{subnet.subnet_id} has no IPv4 address and {service}'s prefix list "
+                              f"{prefix_list.prefix_list_id} has no IPv6 CIDR: {service} traffic uses the dual-stack "
+                              "names over IPv6 and follows the ::/0 route"))
+        return _internet(view, subnet, steps, ipv6=True)
+    steps.append(PathStep(f"{service} is {len(prefix_list.cidrs)} CIDR(s) of prefix list "
+                          f"{prefix_list.prefix_list_id} ({prefix_list.prefix_list_name})"))
+    for outcome in outcomes:
+        steps.append(PathStep(f"{outcome.cidr}: {outcome.reason} → {_describe_outcome(view, outcome)}"))
+    if interface is not None:
+        steps.append(PathStep(f"private DNS of interface endpoint {interface.vpc_endpoint_id} answers {service} "
+                              "names inside the VPC, so SDK traffic goes to it rather than to the routes above"))
+        return "interface-endpoint", interface.vpc_endpoint_id, "interface endpoint via private DNS"
+    kind, target = _outcome_path(view, outcomes)
+    detail = ", ".join(sorted({_describe_outcome(view, o) for o in outcomes})) if kind == "split" else ""
+    return kind, target, detail
+
+
+def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_vpc: bool) -> r.VpcEndpoint | None:
+    """The interface endpoint whose private DNS answers ``key`` names for clients in the VPC."""
+    for endpoint in view.endpoints_of(vpc_id, "Interface"):
+        if endpoint.state.lower() not in ("available", "partial"):
+            continue  # a pending endpoint's private DNS names do not exist yet: clients resolve publicly
+        info = view.service(endpoint)
+        if not info.is_aws_service or info.key != key or not view.private_dns_effective(endpoint):
+            continue
+        if in_vpc and endpoint.private_dns_only_for_inbound_resolver_endpoint:
+            continue  # S3 "inbound only" private DNS: in-VPC clients use the gateway endpoint
+        return endpoint
+    return None
+
+
+def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
+                       steps: list[PathStep]) -> tuple[str, str | None, str]:
+    endpoint = _interface_endpoint_serving(view, subnet.vpc_id, key, in_vpc=False)
+    if endpoint is not None:
+        steps.append(PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} hostnames to its "
+                              "ENIs; traffic stays in the VPC (local route)"))
+        return "interface-endpoint", endpoint.vpc_endpoint_id, "private DNS"
+    candidates = [e for e in view.endpoints_of(subnet.vpc_id, "Interface") if view.service(e).key == key]
+    if not candidates:
+        why = f"no usable interface endpoint for {key}"
+    elif candidates[0].state.lower() not in ("available", "partial"):
+        why = (f"{candidates[0].vpc_endpoint_id} is {candidates[0].state}, so its private DNS names are not active; "
+               "the default hostname resolves to public addresses")
+    else:
+        why = (f"{candidates[0].vpc_endpoint_id} exists but its private DNS is off or cannot work "
+               "(VPC DNS attributes); the default hostname resolves to public addresses")
+    steps.append(PathStep(why))
+    kind, target, detail = _internet(view, subnet, steps)
+    return kind, target, why if not detail else f"{why}; {detail}"
+
+
+def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
+              ipv6: bool = False) -> tuple[str, str | None, str]:
+    table = view.effective_route_table(subnet.subnet_id)
+    if table is None and view.is_shared_from_other_account(subnet):
+        why = f"{subnet.subnet_id} is shared by account {subnet.owner_id}, whose route tables are not visible here"
+        steps.append(PathStep(why))
+        return "unknown", None, why
+    if table is None:
+        return "none", None, "no route table"
+    default = "::/0" if ipv6 else "0.0.0.0/0"
+    outcome = view.route_index(table).resolve(default)
+    steps.append(PathStep(f"{default}: {outcome.reason} → {_describe_outcome(view, outcome)}"))
+    egress = view.egress(subnet.subnet_id, ipv6=ipv6)
+    if egress.hops:
+        steps.append(PathStep(f"through firewall endpoint(s) {', '.join(egress.hops)}, then {egress.klass} "
+                              f"{egress.target_id or ''}".rstrip()))
+        return "firewall", egress.hops[0], f"then {egress.klass} {egress.target_id or ''}".rstrip()
+    if egress.detail:
+        steps.append(PathStep(egress.detail))
+    kind, target = _outcome_path(view, [outcome])
+    if egress.klass == "none" and kind == "igw":
+        return "none", target, egress.detail
+    return kind, target, egress.detail
+
+
+def _crosses_az(view: NetworkView, subnet: r.Subnet, kind: str, target: str | None, destination: str) -> bool:
+    """Does the path leave the subnet's AZ? For NAT gateways this is NAT002's test, reached
+    directly or through firewall endpoints: a public zonal NAT gateway whose AZ ID is known and
+    differs (regional and private NAT gateways, and unknown AZs, are never called cross-AZ)."""
+    az = subnet.availability_zone_id
+    if kind == "firewall" and target:
+        egress = view.egress(subnet.subnet_id)
+        if egress.hops[:1] != (target,) or egress.klass != "nat":
+            return False
+        kind, target = "nat", egress.target_id
+    if kind == "nat" and target:
+        nat = view.nat_gateways.get(target)
+        if nat is None or nat.connectivity_type != "public" or nat.availability_mode == "regional":
+            return False
+        nat_az = view.nat_az_id(nat)
+        return nat_az is not None and nat_az != az
+    if kind == "interface-endpoint" and target and destination != "internet":
+        endpoint = view.endpoints.get(target)
+        return endpoint is not None and az not in view.endpoint_az_ids(endpoint)
+    return False

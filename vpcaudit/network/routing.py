@@ -1,0 +1,191 @@
+"""Route resolution exactly as rules.md defines it (and AWS documents route priority).
+
+- A prefix-list route counts as one route per entry CIDR of the list.
+- Longest prefix wins; on equal length a static route beats a prefix-list route, which beats a
+  propagated route. Two prefix-list routes of equal length to different targets: AWS picks
+  arbitrarily, so the outcome is *ambiguous* — never a guess.
+- A route whose state is not ``active`` matches but delivers nothing.
+- For a whole CIDR (one entry of a service's prefix list), more specific routes inside it carve
+  parts of it away; if those parts go elsewhere the outcome for the service is *split*.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from vpcaudit.snapshot.resources import Route, RouteTable
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Tie-break rank on equal prefix length: higher wins.
+_STATIC, _PREFIX_LIST, _PROPAGATED = 3, 2, 1
+
+
+def parse_network(cidr: str) -> Network | None:
+    try:
+        return ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One route (or one CIDR of a prefix-list route) that could carry traffic."""
+
+    route: Route
+    network: Network
+
+    @property
+    def rank(self) -> int:
+        if self.route.origin == "EnableVgwRoutePropagation":
+            return _PROPAGATED
+        return _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC
+
+    @property
+    def kind_label(self) -> str:
+        return {_STATIC: "static", _PREFIX_LIST: "prefix-list", _PROPAGATED: "propagated"}[self.rank]
+
+    def describe(self) -> str:
+        via = f" (prefix list {self.route.destination})" if self.route.destination_type == "prefix_list" else ""
+        return (f"{self.network}{via} → {self.route.target_kind} {self.route.target_id} "
+                f"[{self.kind_label}, {self.route.state}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where one destination CIDR goes from one route table."""
+
+    cidr: str
+    kind: str  # target kind of the winning route, or "none" (no route), "ambiguous"
+    target_id: str | None
+    delivers: bool  # False for no route, non-active routes and ambiguous outcomes
+    winner: Candidate | None
+    contenders: tuple[Candidate, ...]
+    reason: str
+
+    @property
+    def key(self) -> tuple[str, str | None, bool]:
+        return (self.kind, self.target_id, self.delivers)
+
+
+PrefixListLookup = Callable[[str], tuple[str, ...] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteIndex:
+    """A route table expanded into per-CIDR candidates; ``unresolved`` lists unknown prefix lists."""
+
+    table: RouteTable
+    candidates: tuple[Candidate, ...]
+    unresolved_prefix_lists: tuple[str, ...]
+
+    @classmethod
+    def build(cls, table: RouteTable, prefix_list_cidrs: PrefixListLookup) -> RouteIndex:
+        candidates: list[Candidate] = []
+        unresolved: list[str] = []
+        for route in table.routes:
+            if route.destination_type == "prefix_list":
+                cidrs = prefix_list_cidrs(route.destination)
+                if cidrs is None:
+                    unresolved.append(route.destination)
+                    continue
+            else:
+                cidrs = (route.destination,)
+            for cidr in cidrs:
+                network = parse_network(cidr)
+                if network is not None:
+                    candidates.append(Candidate(route, network))
+        return cls(table, tuple(candidates), tuple(unresolved))
+
+    def resolve(self, cidr: str) -> Outcome:
+        """The route that carries the whole of ``cidr`` (the longest prefix containing it)."""
+        target = parse_network(cidr)
+        if target is None:
+            return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
+        matching = [c for c in self.candidates
+                    if c.network.version == target.version and target.subnet_of(c.network)]  # type: ignore[arg-type]
+        if not matching:
+            reason = f"no route in {self.table.route_table_id} covers {cidr}"
+            return Outcome(cidr, "none", None, False, None, (), reason)
+        best_len = max(c.network.prefixlen for c in matching)
+        longest = [c for c in matching if c.network.prefixlen == best_len]
+        best_rank = max(c.rank for c in longest)
+        top = [c for c in longest if c.rank == best_rank]
+        targets = {(c.route.target_kind, c.route.target_id) for c in top}
+        contenders = tuple(sorted(matching, key=lambda c: (-c.network.prefixlen, -c.rank)))
+        if len(targets) > 1:
+            listed = ", ".join(sorted(f"{k} {t}" for k, t in targets))
+            return Outcome(cidr, "ambiguous", None, False, None, contenders,
+                           f"{len(top)} {top[0].kind_label} routes of /{best_len} lead to different targets "
+                           f"({listed}); AWS picks one arbitrarily")
+        winner = top[0]
+        reason = _why(winner, longest, matching)
+        active = winner.route.state == "active"
+        if not active:
+            reason += f"; the route is {winner.route.state}, so it delivers nothing"
+        return Outcome(cidr, winner.route.target_kind, winner.route.target_id, active, winner, contenders, reason)
+
+    def resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
+        """Outcomes for every part of ``cidr``: the covering route plus more specific carve-outs.
+
+        A CIDR whose addresses are all carved away by more specific routes has no outcome of its
+        own: reporting it would invent a path no packet takes (e.g. a prefix-list CIDR split into
+        two halves that both go to the NAT gateway is not "partly via the endpoint").
+        """
+        target = parse_network(cidr)
+        if target is None:
+            return (self.resolve(cidr),)
+        inner = sorted({c.network for c in self.candidates
+                        if c.network.version == target.version and c.network != target
+                        and c.network.subnet_of(target)},  # type: ignore[arg-type]
+                       key=lambda n: (n.network_address, n.prefixlen))
+        parts = [target, *inner]
+        return tuple(self.resolve(str(net)) for net in parts if _has_uncovered_part(net, inner))
+
+    def default_route(self, ipv6: bool = False) -> Route | None:
+        """The route that carries ``0.0.0.0/0`` (or ``::/0``): a static one beats a prefix-list
+        entry, which beats a propagated one (AWS route priority). None when there is none or
+        when equal-ranked routes lead to different targets (see :meth:`resolve`)."""
+        winner = self.resolve("::/0" if ipv6 else "0.0.0.0/0").winner
+        return winner.route if winner is not None else None
+
+
+def _has_uncovered_part(net: Network, inner: list[Network]) -> bool:
+    """Is some address of ``net`` not inside a strictly more specific network of ``inner``?"""
+    remaining: list[Network] = [net]
+    for child in inner:
+        if child == net or child.version != net.version or not child.subnet_of(net):  # type: ignore[arg-type]
+            continue
+        pieces: list[Network] = []
+        for part in remaining:
+            if child.subnet_of(part):  # type: ignore[arg-type]
+                pieces.extend(part.address_exclude(child))  # type: ignore[arg-type]
+            elif not part.subnet_of(child):  # type: ignore[arg-type]
+                pieces.append(part)
+        remaining = pieces
+        if not remaining:
+            return False
+    return True
+
+
+def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate]) -> str:
+    shorter = [c for c in matching if c.network.prefixlen < winner.network.prefixlen]
+    parts = [f"{winner.describe()} wins"]
+    if shorter:
+        parts.append(f"its /{winner.network.prefixlen} is longer than "
+                     + ", ".join(sorted({f'/{c.network.prefixlen} ({c.route.target_kind})' for c in shorter})))
+    beaten = [c for c in longest if c is not winner and c.rank < winner.rank]
+    if beaten:
+        parts.append(f"a {winner.kind_label} route beats "
+                     + ", ".join(sorted({c.kind_label for c in beaten})) + " routes of equal length")
+    return "; ".join(parts)
+
+
+def distinct(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """One outcome per (kind, target, delivers), first seen first."""
+    seen: dict[tuple[str, str | None, bool], Outcome] = {}
+    for outcome in outcomes:
+        seen.setdefault(outcome.key, outcome)
+    return list(seen.values())

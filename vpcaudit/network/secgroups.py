@@ -1,0 +1,275 @@
+"""Security-group evaluation: which TCP ports a rule opens, and to or from whom.
+
+Security groups only allow, and an ENI's groups are unioned, so every question the SG rules
+ask reduces to "does *some* rule of these groups allow TCP port P from (or to) this peer?".
+A rule's peer is a CIDR, a referenced security group or a prefix list; a prefix list this
+snapshot does not hold makes the answer *unknown* (``None``), never "no": the rules then
+report not evaluated instead of a finding built on a guess.
+
+Routing questions the SG rules share (is a CIDR reached through a transit gateway, peering,
+Cloud WAN or a virtual private gateway from the endpoint's subnets?) live here too, because
+only the SG rules ask them: a source CIDR "outside the VPC" is legitimate exactly when remote
+clients are routed to the VPC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vpcaudit.network.routing import Network, parse_network
+from vpcaudit.snapshot import resources as r
+
+if TYPE_CHECKING:
+    from vpcaudit.network.view import NetworkView
+
+ALL_PORTS = (0, 65535)
+WORLD_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
+# Route targets that bring other networks (peered VPCs, TGW spokes, VPN, Direct Connect) to a VPC.
+REMOTE_KINDS = frozenset({"tgw", "pcx", "vgw", "cloudwan"})
+
+_ANY = frozenset({"-1", "all"})
+_TCP = frozenset({"tcp", "6"})
+_UDP = frozenset({"udp", "17"})
+
+
+# -- what a rule opens ------------------------------------------------------------------------
+
+def tcp_range(rule: r.SecurityGroupRule) -> tuple[int, int] | None:
+    """The TCP ports a rule opens (all traffic opens every port), or None when it opens no TCP."""
+    if rule.ip_protocol in _ANY:
+        return ALL_PORTS
+    if rule.ip_protocol not in _TCP:
+        return None
+    if rule.from_port is None or rule.to_port is None:
+        return ALL_PORTS
+    return rule.from_port, rule.to_port
+
+
+def allows_tcp(rule: r.SecurityGroupRule, ports: Iterable[int]) -> bool:
+    """Does the rule open TCP on at least one of ``ports``?"""
+    span = tcp_range(rule)
+    return span is not None and any(span[0] <= p <= span[1] for p in ports)
+
+
+def opens_beyond(rule: r.SecurityGroupRule, ports: frozenset[int]) -> bool:
+    """Does the rule open anything besides TCP ``ports``? (All traffic, other TCP ports, any UDP.)
+
+    ICMP and port-less protocols are not counted: they open no port a service could listen on.
+    """
+    if rule.ip_protocol in _ANY or rule.ip_protocol in _UDP:
+        return True
+    span = tcp_range(rule)
+    if span is None:
+        return False
+    inside = sum(1 for p in ports if span[0] <= p <= span[1])
+    return span[1] - span[0] + 1 > inside
+
+
+def describe_ports(rule: r.SecurityGroupRule) -> str:
+    """'all traffic', 'TCP 443', 'TCP 1024-65535', 'UDP 53', 'icmp' — how the console says it."""
+    if rule.ip_protocol in _ANY:
+        return "all traffic"
+    name = "TCP" if rule.ip_protocol in _TCP else "UDP" if rule.ip_protocol in _UDP else rule.ip_protocol
+    if rule.ip_protocol not in _TCP | _UDP:
+        return name
+    low, high = (rule.from_port, rule.to_port) if rule.from_port is not None and rule.to_port is not None \
+        else ALL_PORTS
+    return f"{name} {low}" if low == high else f"{name} {low}-{high}"
+
+
+def peer_label(rule: r.SecurityGroupRule) -> str:
+    """The rule's source (ingress) or destination (egress) as AWS shows it."""
+    return rule.cidr_ipv4 or rule.cidr_ipv6 or rule.prefix_list_id or rule.referenced_group_id or "?"
+
+
+def rule_cidr(rule: r.SecurityGroupRule) -> str | None:
+    return rule.cidr_ipv4 or rule.cidr_ipv6
+
+
+def ingress(group: r.SecurityGroup) -> tuple[r.SecurityGroupRule, ...]:
+    return tuple(x for x in group.rules if not x.is_egress)
+
+
+def egress(group: r.SecurityGroup) -> tuple[r.SecurityGroupRule, ...]:
+    return tuple(x for x in group.rules if x.is_egress)
+
+
+def format_ports(ports: Iterable[int]) -> str:
+    """'TCP 443' or 'TCP 22/443'."""
+    return "TCP " + "/".join(str(p) for p in sorted(set(ports)))
+
+
+# -- whom a rule covers -----------------------------------------------------------------------
+
+def overlaps(cidr: str, others: Iterable[str]) -> bool:
+    """Do ``cidr`` and any of ``others`` share at least one address (same address family)?"""
+    net = parse_network(cidr)
+    if net is None:
+        return False
+    for other in others:
+        o = parse_network(other)
+        if o is not None and o.version == net.version and net.overlaps(o):  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def is_world(cidr: str | None) -> bool:
+    net = parse_network(cidr) if cidr else None
+    return net is not None and net.prefixlen == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """The other side of a connection: its CIDRs (an address is a /32 or /128) and its groups."""
+
+    cidrs: tuple[str, ...]
+    group_ids: frozenset[str] = frozenset()
+
+
+def covers(view: NetworkView, rule: r.SecurityGroupRule, peer: Peer) -> bool | None:
+    """Does the rule's CIDR, group reference or prefix list cover at least part of ``peer``?
+
+    None when the rule names a prefix list this snapshot does not hold.
+    """
+    cidr = rule_cidr(rule)
+    if cidr:
+        return overlaps(cidr, peer.cidrs)
+    if rule.referenced_group_id:
+        return rule.referenced_group_id in peer.group_ids
+    if rule.prefix_list_id:
+        cidrs = view.prefix_list_cidrs(rule.prefix_list_id)
+        if cidrs is None:
+            return None
+        return any(overlaps(c, peer.cidrs) for c in cidrs)
+    return False
+
+
+def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, ports: Iterable[int],
+                 peer: Peer) -> bool | None:
+    """Does some rule of ``group`` (one direction) allow TCP on one of ``ports`` with ``peer``?
+
+    True as soon as one rule does; None when no rule does but one names an unknown prefix list.
+    A group without rules of that direction allows nothing.
+    """
+    wanted = tuple(ports)
+    unknown = False
+    for rule in egress(group) if outbound else ingress(group):
+        if not allows_tcp(rule, wanted):
+            continue
+        verdict = covers(view, rule, peer)
+        if verdict:
+            return True
+        unknown = unknown or verdict is None
+    return None if unknown else False
+
+
+def workload_groups(view: NetworkView) -> frozenset[str]:
+    """Groups attached to at least one workload ENI anywhere in the region (peered VPCs included)."""
+    return frozenset(g for eni in view.interfaces.values() if view.is_workload(eni) for g in eni.group_ids)
+
+
+def endpoints_by_group(view: NetworkView) -> dict[str, tuple[r.VpcEndpoint, ...]]:
+    """Security group id → the interface endpoints carrying it (ended endpoints left out), sorted."""
+    out: dict[str, list[r.VpcEndpoint]] = {}
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
+            continue
+        for group_id in endpoint.group_ids:
+            out.setdefault(group_id, []).append(endpoint)
+    return {g: tuple(eps) for g, eps in sorted(out.items())}
+
+
+def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
+    """'vpce-0abc (ssm)': the id and the service key (or PrivateLink service name) readers look for."""
+    return f"{endpoint.vpc_endpoint_id} ({view.service(endpoint).key})"
+
+
+def endpoint_peer(view: NetworkView, endpoint: r.VpcEndpoint) -> Peer:
+    """An endpoint as a destination: its ENI addresses and its groups.
+
+    An address outside its ENI's subnet (moto hands endpoint ENIs random addresses; AWS always
+    assigns from the subnet) is replaced by that subnet's CIDR; without ENI records, the
+    endpoint's subnet CIDRs stand in.
+    """
+    addresses: list[str] = []
+    for eni_id in endpoint.network_interface_ids:
+        eni = view.interfaces.get(eni_id)
+        if eni is None:
+            continue
+        subnet = view.subnets.get(eni.subnet_id)
+        subnet_cidrs = ((subnet.cidr_block,) if subnet and subnet.cidr_block else ()) + (
+            subnet.ipv6_cidr_blocks if subnet else ())
+        hosts = [f"{ip}/32" for ip in eni.private_ip_addresses] + [f"{ip}/128" for ip in eni.ipv6_addresses if ip]
+        addresses += [_within(host, subnet_cidrs) for host in hosts]
+    if not addresses:
+        addresses = list(view.endpoint_subnet_cidrs(endpoint))
+    return Peer(tuple(dict.fromkeys(addresses)), frozenset(endpoint.group_ids))
+
+
+def _within(host: str, subnet_cidrs: tuple[str, ...]) -> str:
+    """``host``, or its subnet's CIDR of the same family when the address lies outside it."""
+    same_family = [c for c in subnet_cidrs if (":" in c) == (":" in host)]
+    return host if not same_family or overlaps(host, same_family) else same_family[0]
+
+
+# -- routing of remote networks ---------------------------------------------------------------
+
+def remote_routes(view: NetworkView, vpc_id: str) -> tuple[tuple[str, r.Route], ...]:
+    """Active routes of the VPC's route tables to peering, TGW, Cloud WAN or a VGW (VPN / DX)."""
+    return tuple((t.route_table_id, route) for t in view.route_tables_of(vpc_id) for route in t.routes
+                 if route.target_kind in REMOTE_KINDS and route.state == "active")
+
+
+@dataclass(frozen=True, slots=True)
+class CidrRouting:
+    """Where the parts of one CIDR go from one subnet's route table."""
+
+    remote: tuple[str, ...]  # parts delivered to a TGW, peering, Cloud WAN or VGW
+    local: tuple[str, ...]  # parts inside the VPC (local route)
+    elsewhere: tuple[str, ...]  # parts that go anywhere else, or nowhere ("10.0.0.0/8 → nat nat-1")
+    unresolved_prefix_lists: tuple[str, ...]  # prefix-list routes whose CIDRs are unknown
+
+
+def cidr_routing(view: NetworkView, subnet_id: str, cidr: str) -> CidrRouting | None:
+    """Resolve every part of ``cidr`` from the subnet's effective route table (None: no table)."""
+    table = view.effective_route_table(subnet_id)
+    target = parse_network(cidr)
+    if table is None or target is None:
+        return None
+    index = view.route_index(table)
+    outcomes = index.resolve_all(cidr)
+    inner = [parse_network(o.cidr) for o in outcomes[1:]]
+    covering_applies = bool(_uncovered(target, [n for n in inner if n is not None]))
+    remote: list[str] = []
+    local: list[str] = []
+    elsewhere: list[str] = []
+    for i, outcome in enumerate(outcomes):
+        if i == 0 and not covering_applies:
+            continue
+        if outcome.delivers and outcome.kind in REMOTE_KINDS:
+            remote.append(outcome.cidr)
+        elif outcome.delivers and outcome.kind == "local":
+            local.append(outcome.cidr)
+        else:
+            where = f"{outcome.kind} {outcome.target_id}" if outcome.target_id else outcome.kind
+            elsewhere.append(f"{outcome.cidr} → {where}" + ("" if outcome.delivers or outcome.kind == "none"
+                                                             else " (delivers nothing)"))
+    return CidrRouting(tuple(remote), tuple(local), tuple(elsewhere), index.unresolved_prefix_lists)
+
+
+def _uncovered(net: Network, inner: list[Network]) -> list[Network]:
+    """The parts of ``net`` that none of the ``inner`` networks cover."""
+    rest = [net]
+    for sub in inner:
+        nxt: list[Network] = []
+        for part in rest:
+            if part.subnet_of(sub):  # type: ignore[arg-type]
+                continue
+            if sub.subnet_of(part):  # type: ignore[arg-type]
+                nxt.extend(part.address_exclude(sub))  # type: ignore[arg-type]
+            else:
+                nxt.append(part)
+        rest = nxt
+    return rest

@@ -1,0 +1,130 @@
+"""Service names → service keys, default hostnames and ports, for every partition.
+
+AWS names endpoint services ``com.amazonaws.<region>.<svc>``, in China Regions often
+``cn.com.amazonaws.<region>.<svc>`` (for some services only, so the prefix says nothing about
+the partition), SageMaker/API services ``aws.(sagemaker|api).<region>.<svc>``, and PrivateLink
+services ``com.amazonaws.vpce.<region>.vpce-svc-…``. Rules compare services by key and service
+Region, never by raw name, so one code path handles all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vpcaudit.snapshot.resources import EndpointService, VpcEndpoint
+
+_REGION = r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)"
+_SVC = r"(?P<svc>[a-z0-9][a-z0-9.\-]*)"
+_AWS_NAME = re.compile(rf"^(?:cn\.)?com\.amazonaws\.{_REGION}\.{_SVC}$")
+_SAGEMAKER_NAME = re.compile(rf"^aws\.(?:sagemaker|api)\.{_REGION}\.{_SVC}$")
+_PRIVATELINK_NAME = re.compile(rf"^com\.amazonaws\.vpce\.{_REGION}\.(?P<svc>vpce-svc-[0-9a-f]+)$")
+
+# Endpoint types that are never "AWS-service endpoints" for the DNS, SG and POL rules.
+NON_SERVICE_ENDPOINT_TYPES = frozenset({"GatewayLoadBalancer", "Resource", "ServiceNetwork"})
+
+# Services whose PrivateLink documentation lists ports other than (or besides) TCP 443.
+SERVICE_PORTS: dict[str, tuple[int, ...]] = {
+    "email-smtp": (25, 465, 587, 2465, 2587),  # SES SMTP interface endpoint
+    "git-codecommit": (22, 443),  # CodeCommit Git over SSH and HTTPS
+    "git-codecommit-fips": (22, 443),
+    "iot.data": (443, 8883),  # IoT Core data plane: HTTPS and MQTT over TLS
+    "iot.credentials": (443,),
+}
+
+
+def dns_suffix(region: str) -> str:
+    """The public DNS suffix of a Region's partition."""
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
+def partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedServiceName:
+    key: str  # s3, ecr.api, … or the vpce-svc id for PrivateLink services
+    region: str | None
+    family: str  # aws | sagemaker | privatelink | unknown
+
+
+def parse_service_name(name: str) -> ParsedServiceName:
+    """Split a service name into (key, Region, family); never infers the partition."""
+    m = _PRIVATELINK_NAME.match(name)
+    if m:
+        return ParsedServiceName(m["svc"], m["region"], "privatelink")
+    m = _AWS_NAME.match(name)
+    if m:
+        return ParsedServiceName(m["svc"], m["region"], "aws")
+    m = _SAGEMAKER_NAME.match(name)
+    if m:
+        return ParsedServiceName(m["svc"], m["region"], "sagemaker")
+    return ParsedServiceName(name, None, "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    """What the rules need to know about an endpoint's service."""
+
+    name: str
+    key: str
+    region: str  # the service Region (ServiceRegion, else parsed, else the VPC's)
+    is_aws_service: bool
+    details_known: bool  # DescribeVpcEndpointServices had this service
+    hostnames: tuple[str, ...]  # default (private DNS) hostnames
+    ports: tuple[int, ...]  # () when unknown (PrivateLink services, Lattice)
+    policy_supported: bool | None  # None when details are unknown
+    offered_az_names: tuple[str, ...]  # () when unknown
+    offered_az_ids: tuple[str, ...]
+
+    @property
+    def port(self) -> int | None:
+        """The main service port (443 where offered), None when unknown."""
+        if not self.ports:
+            return None
+        return 443 if 443 in self.ports else self.ports[0]
+
+
+def service_info(endpoint: VpcEndpoint, detail: EndpointService | None, vpc_region: str) -> ServiceInfo:
+    """Combine an endpoint with its service's details (if collected) per rules.md."""
+    parsed = parse_service_name(endpoint.service_name)
+    region = endpoint.service_region or (detail.service_region if detail else None) or parsed.region or vpc_region
+    if endpoint.endpoint_type in NON_SERVICE_ENDPOINT_TYPES:
+        is_aws = False
+    elif detail is not None:
+        is_aws = detail.owner == "amazon"
+    else:
+        is_aws = parsed.family in ("aws", "sagemaker")
+    if detail is not None and detail.private_dns_names:
+        hostnames = detail.private_dns_names
+    elif is_aws and detail is None:
+        hostnames = (f"{parsed.key}.{region}.{dns_suffix(region)}",)
+    else:
+        hostnames = ()
+    ports = SERVICE_PORTS.get(parsed.key, (443,)) if is_aws else ()
+    return ServiceInfo(
+        name=endpoint.service_name, key=parsed.key if is_aws else endpoint.service_name, region=region,
+        is_aws_service=is_aws, details_known=detail is not None, hostnames=hostnames, ports=ports,
+        policy_supported=detail.vpc_endpoint_policy_supported if detail is not None else None,
+        offered_az_names=detail.availability_zones if detail else (),
+        offered_az_ids=detail.availability_zone_ids if detail else (),
+    )
+
+
+def hostname_matches(pattern: str, hostname: str) -> bool:
+    """Does a DNS name (possibly ``*.`` wildcard) cover ``hostname``? Case-insensitive."""
+    pattern, hostname = pattern.lower().rstrip("."), hostname.lower().rstrip(".")
+    if pattern.startswith("*."):
+        return hostname.endswith(pattern[1:])
+    return pattern == hostname
+
+
+def zone_covers(zone_name: str, hostname: str) -> bool:
+    """A hosted zone named ``zone_name`` is authoritative for ``hostname`` (equal or parent)."""
+    zone, host = zone_name.lower().rstrip("."), hostname.lower().rstrip(".").removeprefix("*.")
+    return host == zone or host.endswith("." + zone)

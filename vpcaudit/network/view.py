@@ -1,0 +1,372 @@
+"""NetworkView: the shared definitions of rules.md, computed once per (account, region).
+
+Rules never recompute routing, egress classes, workloads or service identities: they ask
+this view. That is what keeps 30 rules consistent with each other and with the traffic paths
+in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE001 flags).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from vpcaudit.network.routing import RouteIndex, parse_network
+from vpcaudit.network.services import NON_SERVICE_ENDPOINT_TYPES, ServiceInfo, service_info
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot
+
+if TYPE_CHECKING:
+    from vpcaudit.network.paths import TrafficPath
+
+WORKLOAD_INTERFACE_TYPES = frozenset({"interface", "efa", "efa-only", "trunk", "branch", "lambda"})
+
+# Egress classes of rules.md.
+PUBLIC_CLASSES = frozenset({"igw"})
+INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
+_KIND_TO_CLASS = {"tgw": "tgw", "cloudwan": "cloudwan", "vgw": "vgw", "eigw": "eigw", "instance": "nat",
+                  "eni": "nat", "pcx": "other", "local": "other", "carrier": "other", "lgw": "other",
+                  "odb": "other"}
+_BLOCKING_BPA_MODES = frozenset({"block-bidirectional"})
+# Endpoint states (lower-cased) in which an endpoint carries no traffic and never will again.
+ENDED_ENDPOINT_STATES = frozenset({"deleting", "deleted", "rejected", "failed", "expired"})
+
+
+@dataclass(frozen=True, slots=True)
+class Egress:
+    """The egress class of a subnet for one address family, and how it was reached."""
+
+    klass: str  # igw | nat | eigw | tgw | cloudwan | vgw | private-nat | none | other
+    target_id: str | None
+    route_table_id: str | None
+    hops: tuple[str, ...] = ()  # firewall / GWLB endpoint ids followed on the way
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAzs:
+    az_ids: frozenset[str]
+    from_enis: bool  # False: ENIs were not collected; all private subnets' AZs were assumed
+
+
+class NetworkView:
+    """Derived facts about one region of one account's snapshot."""
+
+    def __init__(self, account: AccountSnapshot, region: RegionSnapshot) -> None:
+        self.account = account
+        self.region = region
+        self.account_id = account.account_id
+        self.region_name = region.region
+        self.vpcs: dict[str, r.Vpc] = {v.vpc_id: v for v in region.vpcs}
+        self.subnets: dict[str, r.Subnet] = {s.subnet_id: s for s in region.subnets}
+        self.route_tables: dict[str, r.RouteTable] = {t.route_table_id: t for t in region.route_tables}
+        self.nat_gateways: dict[str, r.NatGateway] = {n.nat_gateway_id: n for n in region.nat_gateways}
+        self.endpoints: dict[str, r.VpcEndpoint] = {e.vpc_endpoint_id: e for e in region.vpc_endpoints}
+        self.security_groups: dict[str, r.SecurityGroup] = {g.group_id: g for g in region.security_groups}
+        self.interfaces: dict[str, r.NetworkInterface] = {
+            i.network_interface_id: i for i in region.network_interfaces}
+        self.prefix_lists: dict[str, r.PrefixList] = {p.prefix_list_id: p for p in region.prefix_lists}
+        self.services: dict[str, r.EndpointService] = {s.service_name: s for s in region.endpoint_services}
+        self.dhcp_options: dict[str, r.DhcpOptions] = {d.dhcp_options_id: d for d in region.dhcp_options}
+        self._index_cache: dict[str, RouteIndex] = {}
+        self._egress_cache: dict[tuple[str, bool], Egress] = {}
+
+    @classmethod
+    def build(cls, account: AccountSnapshot, region: RegionSnapshot) -> NetworkView:
+        return cls(account, region)
+
+    def traffic_paths(self) -> list[TrafficPath]:
+        """Every subnet × destination path of this region (see vpcaudit.network.paths)."""
+        from vpcaudit.network.paths import traffic_paths
+
+        return traffic_paths(self)
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def has(self, *parts: Part) -> bool:
+        return all(self.region.has(p) for p in parts)
+
+    # -- per-VPC collections ---------------------------------------------------------------
+
+    @cached_property
+    def _subnets_by_vpc(self) -> dict[str, tuple[r.Subnet, ...]]:
+        out: dict[str, list[r.Subnet]] = defaultdict(list)
+        for subnet in self.subnets.values():
+            out[subnet.vpc_id].append(subnet)
+        return {k: tuple(sorted(v, key=lambda s: (s.availability_zone_id, s.subnet_id))) for k, v in out.items()}
+
+    def subnets_of(self, vpc_id: str) -> tuple[r.Subnet, ...]:
+        return self._subnets_by_vpc.get(vpc_id, ())
+
+    def endpoints_of(self, vpc_id: str, endpoint_type: str | None = None) -> tuple[r.VpcEndpoint, ...]:
+        return tuple(e for e in sorted(self.endpoints.values(), key=lambda e: e.vpc_endpoint_id)
+                     if e.vpc_id == vpc_id and (endpoint_type is None or e.endpoint_type == endpoint_type))
+
+    def nat_gateways_of(self, vpc_id: str) -> tuple[r.NatGateway, ...]:
+        return tuple(n for n in sorted(self.nat_gateways.values(), key=lambda n: n.nat_gateway_id)
+                     if n.vpc_id == vpc_id)
+
+    def route_tables_of(self, vpc_id: str) -> tuple[r.RouteTable, ...]:
+        return tuple(t for t in sorted(self.route_tables.values(), key=lambda t: t.route_table_id)
+                     if t.vpc_id == vpc_id)
+
+    def internet_gateways_of(self, vpc_id: str, kind: str = "igw") -> tuple[r.InternetGateway, ...]:
+        return tuple(g for g in self.region.internet_gateways if g.kind == kind and vpc_id in g.attached_vpc_ids)
+
+    def hosted_zones_of(self, vpc_id: str) -> tuple[r.HostedZone, ...]:
+        return tuple(z for z in self.region.hosted_zones
+                     if any(a.vpc_id == vpc_id and a.vpc_region == self.region_name for a in z.vpcs))
+
+    def resolver_rules_of(self, vpc_id: str) -> tuple[r.ResolverRuleAssociation, ...]:
+        return tuple(a for a in self.region.resolver_rules if a.vpc_id == vpc_id)
+
+    def name_of(self, tags: tuple[r.Tag, ...]) -> str | None:
+        return r.tag_value(tags, "Name")
+
+    def az_id_of(self, subnet_id: str | None) -> str | None:
+        subnet = self.subnets.get(subnet_id or "")
+        return subnet.availability_zone_id or subnet.availability_zone if subnet else None
+
+    def nat_az_id(self, nat: r.NatGateway) -> str | None:
+        """The AZ ID of a zonal NAT gateway: its subnet's, else the one its address reports
+        (None for a regional NAT gateway, which spans AZs, or when neither is known)."""
+        if nat.availability_mode == "regional":
+            return None
+        return self.az_id_of(nat.subnet_id) or next(
+            (a.availability_zone_id for a in nat.addresses if a.availability_zone_id), None)
+
+    def is_shared_from_other_account(self, subnet: r.Subnet) -> bool:
+        """A RAM-shared subnet whose VPC owner is another account: its routing is the owner's."""
+        return bool(subnet.owner_id) and subnet.owner_id != self.account_id
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def main_route_table(self, vpc_id: str) -> r.RouteTable | None:
+        return next((t for t in self.route_tables_of(vpc_id) if t.is_main), None)
+
+    @cached_property
+    def _explicit_tables(self) -> dict[str, r.RouteTable]:
+        return {sid: t for t in self.route_tables.values() for sid in t.subnet_ids}
+
+    def effective_route_table(self, subnet_id: str) -> r.RouteTable | None:
+        """Its explicitly associated route table, else the VPC's main route table."""
+        explicit = self._explicit_tables.get(subnet_id)
+        if explicit is not None:
+            return explicit
+        subnet = self.subnets.get(subnet_id)
+        return self.main_route_table(subnet.vpc_id) if subnet else None
+
+    def uses_main_table(self, subnet_id: str) -> bool:
+        return subnet_id not in self._explicit_tables
+
+    def implicit_subnets(self, table: r.RouteTable) -> tuple[str, ...]:
+        """Subnets that use ``table`` (explicitly, or implicitly when it is the main table)."""
+        explicit = set(table.subnet_ids)
+        if table.is_main:
+            explicit |= {s.subnet_id for s in self.subnets_of(table.vpc_id) if self.uses_main_table(s.subnet_id)}
+        return tuple(sorted(explicit))
+
+    def prefix_list_cidrs(self, prefix_list_id: str) -> tuple[str, ...] | None:
+        pl = self.prefix_lists.get(prefix_list_id)
+        return pl.cidrs if pl is not None else None
+
+    def route_index(self, table: r.RouteTable) -> RouteIndex:
+        index = self._index_cache.get(table.route_table_id)
+        if index is None:
+            index = RouteIndex.build(table, self.prefix_list_cidrs)
+            self._index_cache[table.route_table_id] = index
+        return index
+
+    def service_prefix_list(self, service_key: str, service_region: str | None = None) -> r.PrefixList | None:
+        """The AWS-managed prefix list of a gateway-endpoint service (s3, dynamodb), by name."""
+        region = service_region or self.region_name
+        names = {f"com.amazonaws.{region}.{service_key}", f"cn.com.amazonaws.{region}.{service_key}"}
+        return next((p for p in self.prefix_lists.values() if p.prefix_list_name in names), None)
+
+    # -- egress ------------------------------------------------------------------------------
+
+    def egress(self, subnet_id: str, ipv6: bool = False) -> Egress:
+        """Egress class of a subnet per rules.md, following firewall (vpce-) hops (memoised)."""
+        key = (subnet_id, ipv6)
+        if key not in self._egress_cache:
+            self._egress_cache[key] = self._compute_egress(subnet_id, ipv6)
+        return self._egress_cache[key]
+
+    def _compute_egress(self, subnet_id: str, ipv6: bool) -> Egress:
+        hops: list[str] = []
+        current = subnet_id
+        for _ in range(5):  # firewall chains are short; bound them against loops
+            table = self.effective_route_table(current)
+            if table is None:
+                return Egress("none", None, None, tuple(hops), "no route table")
+            family = "::/0" if ipv6 else "0.0.0.0/0"
+            outcome = self.route_index(table).resolve(family)
+            if outcome.kind == "ambiguous":  # never guess which target AWS picks
+                return Egress("other", None, table.route_table_id, tuple(hops), f"{family}: {outcome.reason}")
+            route = outcome.winner.route if outcome.winner is not None else None
+            if route is None:
+                return Egress("none", None, table.route_table_id, tuple(hops), f"no {family} route")
+            if route.state != "active":
+                return Egress("none", route.target_id, table.route_table_id, tuple(hops),
+                              f"{family} route to {route.target_id} is {route.state}")
+            kind = route.target_kind
+            if kind == "vpce":
+                endpoint = self.endpoints.get(route.target_id)
+                if endpoint is None or not endpoint.subnet_ids:
+                    return Egress("other", route.target_id, table.route_table_id, tuple(hops),
+                                  f"{family} goes to endpoint {route.target_id}, whose subnet is unknown")
+                hops.append(route.target_id)
+                current = endpoint.subnet_ids[0]
+                continue
+            if kind in ("igw", "eigw") and self._bpa_blocks(subnet_id):
+                # Bidirectional BPA blocks IPv4 and IPv6 through internet and egress-only gateways.
+                return Egress("none", route.target_id, table.route_table_id, tuple(hops),
+                              f"VPC Block Public Access blocks this subnet's {family} traffic to {route.target_id}")
+            if kind == "igw":
+                return Egress("igw", route.target_id, table.route_table_id, tuple(hops))
+            if kind == "nat":
+                nat = self.nat_gateways.get(route.target_id)
+                klass = "private-nat" if nat is not None and nat.connectivity_type == "private" else "nat"
+                return Egress(klass, route.target_id, table.route_table_id, tuple(hops))
+            return Egress(_KIND_TO_CLASS.get(kind, "other"), route.target_id, table.route_table_id, tuple(hops))
+        return Egress("other", None, None, tuple(hops), "firewall routing loops")
+
+    def _bpa_blocks(self, subnet_id: str) -> bool:
+        bpa = self.region.block_public_access
+        if bpa is None or bpa.internet_gateway_block_mode not in _BLOCKING_BPA_MODES:
+            return False
+        subnet = self.subnets.get(subnet_id)
+        if subnet is None:
+            return False
+        return subnet.subnet_id not in bpa.excluded_subnet_ids and subnet.vpc_id not in bpa.excluded_vpc_ids
+
+    def is_public(self, subnet_id: str) -> bool:
+        return self.egress(subnet_id).klass == "igw" or self.egress(subnet_id, ipv6=True).klass == "igw"
+
+    def is_private(self, subnet_id: str) -> bool:
+        return not self.is_public(subnet_id)
+
+    def internet_egress(self, subnet_id: str) -> str | None:
+        """The class through which a private subnet reaches beyond the VPC, or None (isolated)."""
+        if self.is_public(subnet_id):
+            return "igw"
+        v4 = self.egress(subnet_id).klass
+        if v4 in INTERNET_EGRESS_CLASSES:
+            return v4
+        return "eigw" if self.egress(subnet_id, ipv6=True).klass == "eigw" else None
+
+    def private_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
+        return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
+
+    # -- workloads and AZs -------------------------------------------------------------------
+
+    @cached_property
+    def plumbing_eni_ids(self) -> frozenset[str]:
+        """ENIs owned by endpoints and NAT gateways, linked through those resources (moto types them 'interface')."""
+        ids = {eni for e in self.endpoints.values() for eni in e.network_interface_ids}
+        ids |= {a.network_interface_id for n in self.nat_gateways.values() for a in n.addresses
+                if a.network_interface_id}
+        return frozenset(ids)
+
+    def is_workload(self, eni: r.NetworkInterface) -> bool:
+        if eni.network_interface_id in self.plumbing_eni_ids:
+            return False
+        if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
+            return False
+        return not eni.description.startswith("Route 53 Resolver")
+
+    def workload_enis(self, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
+        return tuple(i for i in sorted(self.interfaces.values(), key=lambda i: i.network_interface_id)
+                     if i.vpc_id == vpc_id and self.is_workload(i))
+
+    def client_azs(self, vpc_id: str) -> ClientAzs:
+        """AZ IDs of subnets holding workload ENIs; without ENIs, AZs of all private subnets."""
+        if self.has(Part.NETWORK_INTERFACES):
+            azs = {self.az_id_of(i.subnet_id) for i in self.workload_enis(vpc_id)}
+            return ClientAzs(frozenset(a for a in azs if a), True)
+        return ClientAzs(frozenset(s.availability_zone_id for s in self.private_subnets(vpc_id)), False)
+
+    def client_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
+        """Subnets holding workload ENIs; without ENIs, all private subnets."""
+        if self.has(Part.NETWORK_INTERFACES):
+            ids = {i.subnet_id for i in self.workload_enis(vpc_id)}
+            return tuple(s for s in self.subnets_of(vpc_id) if s.subnet_id in ids)
+        return self.private_subnets(vpc_id)
+
+    def has_workloads(self, vpc_id: str) -> bool:
+        return bool(self.workload_enis(vpc_id))
+
+    def is_idle_default_vpc(self, vpc_id: str) -> bool:
+        """A default VPC without workload ENIs: advisory rules skip it (rules.md)."""
+        vpc = self.vpcs.get(vpc_id)
+        return bool(vpc and vpc.is_default and self.has(Part.NETWORK_INTERFACES) and not self.has_workloads(vpc_id))
+
+    def vpc_az_ids(self, vpc_id: str) -> frozenset[str]:
+        return frozenset(s.availability_zone_id for s in self.subnets_of(vpc_id))
+
+    def az_name_to_id(self) -> dict[str, str]:
+        return {s.availability_zone: s.availability_zone_id for s in self.subnets.values()}
+
+    # -- endpoints and services ------------------------------------------------------------
+
+    def service(self, endpoint: r.VpcEndpoint) -> ServiceInfo:
+        return service_info(endpoint, self.services.get(endpoint.service_name) if self.services else None,
+                            self.region_name)
+
+    def is_aws_service_endpoint(self, endpoint: r.VpcEndpoint) -> bool:
+        return endpoint.endpoint_type not in NON_SERVICE_ENDPOINT_TYPES and self.service(endpoint).is_aws_service
+
+    def endpoint_ended(self, endpoint: r.VpcEndpoint) -> bool:
+        """Deleting, deleted, rejected, failed or expired: IFE004 reports it; traffic rules skip it."""
+        return endpoint.state.lower() in ENDED_ENDPOINT_STATES
+
+    def endpoint_az_ids(self, endpoint: r.VpcEndpoint) -> frozenset[str]:
+        return frozenset(a for a in (self.az_id_of(s) for s in endpoint.subnet_ids) if a)
+
+    def offered_az_ids(self, info: ServiceInfo) -> frozenset[str] | None:
+        """AZ IDs in which the service is offered, or None when service details are unknown."""
+        if not info.details_known:
+            return None
+        if info.offered_az_ids:
+            return frozenset(info.offered_az_ids)
+        names = self.az_name_to_id()
+        return frozenset(names.get(n, n) for n in info.offered_az_names)
+
+    def endpoint_addresses(self, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
+        return tuple(ip for eni in endpoint.network_interface_ids
+                     for ip in (self.interfaces[eni].private_ip_addresses if eni in self.interfaces else ()))
+
+    def endpoint_subnet_cidrs(self, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
+        return tuple(c for c in (self.subnets[s].cidr_block for s in endpoint.subnet_ids if s in self.subnets) if c)
+
+    def private_dns_effective(self, endpoint: r.VpcEndpoint) -> bool:
+        """Private DNS is on *and* the VPC's resolver and hostnames attributes allow it."""
+        vpc = self.vpcs.get(endpoint.vpc_id)
+        return bool(endpoint.private_dns_enabled and vpc and vpc.enable_dns_support is not False
+                    and vpc.enable_dns_hostnames is not False)
+
+    def groups_of_workloads(self, vpc_id: str) -> frozenset[str]:
+        return frozenset(g for i in self.workload_enis(vpc_id) for g in i.group_ids)
+
+    def vpc_cidrs(self, vpc_id: str) -> tuple[str, ...]:
+        vpc = self.vpcs.get(vpc_id)
+        return (vpc.cidr_blocks + vpc.ipv6_cidr_blocks) if vpc else ()
+
+    def cidr_inside_vpc(self, vpc_id: str, cidr: str) -> bool:
+        net = parse_network(cidr)
+        if net is None:
+            return False
+        for vc in self.vpc_cidrs(vpc_id):
+            vnet = parse_network(vc)
+            if vnet is not None and vnet.version == net.version and net.subnet_of(vnet):  # type: ignore[arg-type]
+                return True
+        return False
+
+    def nacl_of(self, subnet_id: str) -> r.NetworkAcl | None:
+        explicit = next((a for a in self.region.network_acls if subnet_id in a.subnet_ids), None)
+        if explicit is not None:
+            return explicit
+        subnet = self.subnets.get(subnet_id)
+        return next((a for a in self.region.network_acls if subnet and a.vpc_id == subnet.vpc_id and a.is_default),
+                    None)

@@ -1,0 +1,87 @@
+"""How the diff outputs name things: one wording for the terminal table and the Markdown report.
+
+Raw text only; each output makes it safe its own way (``terminal_safe`` for the terminal, the
+Markdown environment's ``finalize`` for Markdown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vpcaudit.engine.diff import AuditDiff, CostTotals, FindingChange, PartChange, RegionRef
+from vpcaudit.engine.rule import Finding
+from vpcaudit.network.paths import TrafficPath
+from vpcaudit.render.text import money
+
+
+def resource_label(f: Finding) -> str:
+    res = f.resource
+    return f"{res.resource_id} ({res.name})" if res.name else res.resource_id
+
+
+def subnet_label(p: TrafficPath) -> str:
+    return f"{p.subnet_id} ({p.subnet_name})" if p.subnet_name else p.subnet_id
+
+
+def path_end(p: TrafficPath) -> str:
+    """Where the traffic goes: kind, target, and whether it crosses AZs."""
+    text = f"{p.kind} {p.target_id}" if p.target_id else p.kind
+    return f"{text}, cross-AZ" if p.cross_az else text
+
+
+def severity_change(c: FindingChange) -> str:
+    b, a = c.before.severity.value, c.after.severity.value
+    return a if a == b else f"{b} → {a}"
+
+
+def status_change(c: FindingChange) -> str:
+    b, a = c.before.status.value, c.after.status.value
+    return a if a == b else f"{b} → {a}"
+
+
+def regions(refs: Iterable[RegionRef]) -> str:
+    return ", ".join(str(r) for r in refs) or "none"
+
+
+def part_change(p: PartChange) -> str:
+    code = f" ({p.error_code})" if p.error_code else ""
+    return f"{p.account_id}/{p.region} {p.part}: {p.before} → {p.after}{code}"
+
+
+def cost_change(before: CostTotals, after: CostTotals) -> tuple[str, str]:
+    """(fixed, data) as 'before → after (delta)'; data shows an em dash where it was not measured."""
+    fixed = f"{money(before.fixed_usd)} → {money(after.fixed_usd)} ({_signed(after.fixed_usd - before.fixed_usd)})"
+    data = f"{money(before.data_usd)} → {money(after.data_usd)}"
+    if before.data_usd is not None and after.data_usd is not None:
+        data += f" ({_signed(after.data_usd - before.data_usd)})"
+    return fixed, data
+
+
+def _signed(amount: float) -> str:
+    return f"{'+' if amount >= 0 else '-'}{money(abs(amount))}"
+
+
+def headline(d: AuditDiff) -> str:
+    """One sentence: what got worse, in the terms of the exit code."""
+    worse = []
+    gating = len(d.newly_failing)
+    if gating:
+        worse.append(f"{gating} newly failing finding(s) at or above {d.fail_on.value}")
+    if d.worse_paths:
+        worse.append(f"{len(d.worse_paths)} traffic path(s) got worse")
+    if d.coverage_worse:
+        worse.append("the after audit saw less (coverage got worse)")
+    return "; ".join(worse) if worse else f"nothing got worse at or above {d.fail_on.value}"
+
+
+def not_compared(d: AuditDiff) -> list[str]:
+    """What the comparison left out, each a sentence: regions on one side only, paths not compared."""
+    lines = []
+    if d.only_before:
+        lines.append(f"only in before (not compared, counts as lost coverage): {regions(d.only_before)}")
+    if d.only_after:
+        lines.append(f"only in after (not compared): {regions(d.only_after)}")
+    if d.paths_not_compared:
+        lines.append(f"traffic paths not compared (their inputs were collected on one side only): "
+                     f"{regions(d.paths_not_compared)}")
+    return lines

@@ -1,0 +1,11 @@
+"""The audit report formats: one module per format, each exporting a ``FORMATTER``."""
+
+from __future__ import annotations
+
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.render.base import FormatterSet
+from vpcaudit.render.report import csvfmt, html, jsonfmt, junit, markdown, sarif, table
+
+REPORT_FORMATS: FormatterSet[AuditResult] = FormatterSet("report", (
+    table.FORMATTER, html.FORMATTER, markdown.FORMATTER, jsonfmt.FORMATTER, sarif.FORMATTER, csvfmt.FORMATTER,
+    junit.FORMATTER))

@@ -1,0 +1,31 @@
+"""The JSON result: every field of the AuditResult, versioned, for pipelines and later diffs.
+
+The shape is the dataclasses' own (one generic codec, so it cannot drift from the code) plus
+each finding's ``fingerprint``, which is computed rather than stored. Keys are sorted and the
+output is ASCII-only, so equal results give byte-equal files and hostile text (bidi controls)
+cannot hide in a terminal. Every field is described in docs/result-json.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.render.base import Formatter
+from vpcaudit.snapshot.codec import to_jsonable
+
+
+def result_document(result: AuditResult) -> dict[str, Any]:
+    """The result as plain JSON data, fingerprints included."""
+    data: dict[str, Any] = to_jsonable(result)
+    for finding, item in zip(result.findings, data["findings"], strict=True):
+        item["fingerprint"] = finding.fingerprint
+    return data
+
+
+def render_json(result: AuditResult) -> str:
+    return json.dumps(result_document(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json)

@@ -1,0 +1,130 @@
+"""SARIF 2.1.0 for code-scanning dashboards: rules, results, stable fingerprints, suppressions.
+
+Mapping choices (each one is what a dashboard needs to track a finding across runs):
+
+* ``partialFingerprints`` carries the Finding fingerprint (rule + account + region + resource
+  + discriminator), so a finding keeps its identity when its message or evidence changes;
+* the resource is a ``logicalLocation`` (its ARN as fully qualified name); as there is no source
+  file, the ``physicalLocation`` is a stable repository-relative pseudo-path
+  (``aws/<account>/<region>/<vpc>/<type>/<id>``): GitHub code scanning refuses results without
+  a physical location ("expected at least one location") and URIs with a scheme;
+* SUPPRESSED findings stay in the log with an external, accepted ``suppression``;
+* NOT_EVALUATED and ERROR findings are results of kind ``open`` (level ``none``, as the spec
+  requires for kinds other than ``fail``), and scopes that did not run are tool execution
+  notifications, so an incomplete audit is visible in the log too.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from vpcaudit.engine.result import AuditResult, RuleInfo
+from vpcaudit.engine.rule import Finding, Severity, Status
+from vpcaudit.render.base import Formatter
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "vpcauditFingerprint/v1"
+
+_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note", Severity.INFO: "note"}
+# GitHub's security-severity bands: critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9.
+_SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
+                      Severity.LOW: "3.0", Severity.INFO: "0.0"}
+
+
+def sarif_log(result: AuditResult) -> dict[str, Any]:
+    """The SARIF log as JSON data."""
+    rules = _rules(result)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    notifications = [
+        {"level": "error" if s.outcome == "error" else "warning",
+         "message": {"text": f"{s.rule_id} {s.outcome.replace('_', ' ')} in {s.account_id}/{s.region}: "
+                             f"{s.detail or 'no detail'}"},
+         "associatedRule": {"id": s.rule_id, "index": index[s.rule_id]}}
+        for s in result.scopes if s.outcome in ("not_evaluated", "error")]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "vpcaudit", "version": result.tool_version,
+                                "semanticVersion": result.tool_version, "rules": rules}},
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+            "results": [_result(f, index) for f in result.findings],
+            "properties": {"schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
+                           "generatedAt": result.generated_at, "accounts": list(result.accounts),
+                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs)},
+        }],
+    }
+
+
+def render_sarif(result: AuditResult) -> str:
+    return json.dumps(sarif_log(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def _rules(result: AuditResult) -> list[dict[str, Any]]:
+    """Every rule that ran, plus any rule a finding names that the result has no metadata for."""
+    infos: dict[str, RuleInfo] = {info.id: info for info in result.rules}
+    for f in result.findings:
+        infos.setdefault(f.rule_id, RuleInfo(f.rule_id, f.rule_name, f.severity, f.rule_name, "", "", (), ""))
+    for s in result.scopes:
+        infos.setdefault(s.rule_id, RuleInfo(s.rule_id, s.rule_id, Severity.INFO, s.rule_id, "", "", (), ""))
+    return [_rule(infos[rule_id]) for rule_id in sorted(infos)]
+
+
+def _rule(info: RuleInfo) -> dict[str, Any]:
+    sections = [("Why it matters", info.why), ("How to fix", info.fix),
+                ("References", "\n".join(f"- {ref}" for ref in info.references))]
+    help_md = "\n\n".join(f"**{title}**\n\n{body}" for title, body in sections if body)
+    help_text = "\n\n".join(f"{title}:\n{body}" for title, body in sections if body)
+    rule: dict[str, Any] = {
+        "id": info.id,
+        "name": info.name,
+        "shortDescription": {"text": info.summary or info.name},
+        "fullDescription": {"text": " ".join(part for part in (info.summary, info.why) if part) or info.name},
+        "help": {"text": help_text or info.summary or info.name, "markdown": help_md or info.summary or info.name},
+        "defaultConfiguration": {"level": _LEVEL[info.severity]},
+        "properties": {"security-severity": _SECURITY_SEVERITY[info.severity], "severity": info.severity.value,
+                       "tags": ["security", "aws", "network", *([info.pack] if info.pack else [])]},
+    }
+    first_url = next((ref for ref in info.references if ref.startswith(("https://", "http://"))), None)
+    if first_url:
+        rule["helpUri"] = first_url
+    return rule
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    res = f.resource
+    evaluated = f.status in (Status.FAIL, Status.SUPPRESSED)
+    item: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "kind": "fail" if evaluated else "open",
+        "level": _LEVEL[f.severity] if evaluated else "none",
+        "message": {"text": f.message},
+        "locations": [{
+            "physicalLocation": {"artifactLocation": {"uri": resource_path(f)}, "region": {"startLine": 1}},
+            "logicalLocations": [{"name": res.resource_id, "fullyQualifiedName": res.arn,
+                                  "kind": res.resource_type}]}],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": {"status": f.status.value, "severity": f.severity.value, "accountId": res.account_id,
+                       "region": res.region, "vpcId": res.vpc_id, "resourceType": res.resource_type,
+                       "resourceName": res.name, "evidence": f.evidence, "monthlyCostUsd": f.monthly_cost_usd},
+    }
+    if f.status is Status.SUPPRESSED:
+        justification = f.suppression_reason or "suppressed"
+        if f.suppression_expires:
+            justification += f" (expires {f.suppression_expires})"
+        item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
+    return item
+
+
+def resource_path(f: Finding) -> str:
+    """A relative, scheme-less, stable path naming the resource (percent-encoded segments)."""
+    res = f.resource
+    segments = ("aws", res.account_id, res.region, res.vpc_id or "region", res.resource_type, res.resource_id)
+    return "/".join(urllib.parse.quote(segment or "-", safe="") for segment in segments)
+
+
+FORMATTER: Formatter[AuditResult] = Formatter("sarif", "results.sarif", render_sarif)

@@ -1,0 +1,59 @@
+"""Snapshot files: deterministic JSON out, strict JSON in, one-line errors naming the field.
+
+Why apart from the model: the records are plain values; turning them into text and back
+(and telling a user precisely which field of which file is wrong) is a job of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from vpcaudit.files import atomic_write_text
+from vpcaudit.snapshot.codec import DecodeError, from_jsonable, to_jsonable
+from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
+
+
+class SnapshotError(ValueError):
+    """A file is not a usable snapshot; the message names the file and the field."""
+
+
+
+def to_json(snapshot: Snapshot) -> str:
+    return json.dumps(to_jsonable(normalised(snapshot)), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
+    """Parse snapshot JSON; every failure is a SnapshotError naming ``source`` and the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
+                            f"{exc.msg}{hint}") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise SnapshotError(f"{source}: not a vpcaudit snapshot (no 'schema_version' field at the top level)")
+    version = data["schema_version"]
+    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise SnapshotError(f"{source}: field 'schema_version' is {version!r}; this vpcaudit reads "
+                            f"schema {SCHEMA_VERSION.split('.')[0]}.x snapshots")
+    try:
+        return from_jsonable(Snapshot, data)
+    except DecodeError as exc:
+        raise SnapshotError(f"{source}: field '{exc.path}' {exc.problem}") from None
+
+
+def load(path: str | os.PathLike[str]) -> Snapshot:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SnapshotError(f"{p}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{p}: cannot read: {exc}") from None
+    return from_json(text, str(p))
+
+
+def save(snapshot: Snapshot, path: str | os.PathLike[str]) -> None:
+    atomic_write_text(path, to_json(snapshot))

@@ -1,0 +1,167 @@
+"""The snapshot: what one collection saw of one or more accounts, and what it could not see.
+
+Every (account, region, part) carries a status, so a rule can tell "collected and empty"
+from "not collected" and report *not evaluated* instead of passing silently. JSON output is
+deterministic (sorted keys, resources sorted by id) so two snapshots of the same account
+diff cleanly and round-trip exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from vpcaudit.snapshot import resources as r
+
+SCHEMA_VERSION = "1.0"
+GLOBAL_REGION = "global"
+
+
+class Part(str, Enum):
+    """A unit of collection. Rules declare the parts they need."""
+
+    VPCS = "vpcs"
+    VPC_ATTRIBUTES = "vpc_attributes"
+    DHCP_OPTIONS = "dhcp_options"
+    SUBNETS = "subnets"
+    ROUTE_TABLES = "route_tables"
+    INTERNET_GATEWAYS = "internet_gateways"
+    NAT_GATEWAYS = "nat_gateways"
+    VPC_ENDPOINTS = "vpc_endpoints"
+    ENDPOINT_SERVICES = "endpoint_services"
+    PREFIX_LISTS = "prefix_lists"
+    SECURITY_GROUPS = "security_groups"
+    NETWORK_ACLS = "network_acls"
+    NETWORK_INTERFACES = "network_interfaces"
+    FLOW_LOGS = "flow_logs"
+    HOSTED_ZONES = "hosted_zones"
+    RESOLVER_RULES = "resolver_rules"
+    BLOCK_PUBLIC_ACCESS = "block_public_access"
+    # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
+    BUCKET_POLICIES = "bucket_policies"
+    METRICS = "metrics"
+
+    @property
+    def opt_in(self) -> bool:
+        return self in (Part.BUCKET_POLICIES, Part.METRICS)
+
+    @property
+    def is_global(self) -> bool:
+        """Parts collected once per account rather than once per region."""
+        return self is Part.BUCKET_POLICIES
+
+
+class State(str, Enum):
+    OK = "ok"
+    DENIED = "denied"
+    OPT_IN_REQUIRED = "opt_in_required"
+    THROTTLED = "throttled"
+    ERROR = "error"
+    SKIPPED = "skipped"  # not asked for (opt-in part, or not needed by the selected rules)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeStatus:
+    part: Part
+    state: State
+    error_code: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSnapshot:
+    region: str
+    status: tuple[ScopeStatus, ...] = ()
+    vpcs: tuple[r.Vpc, ...] = ()
+    dhcp_options: tuple[r.DhcpOptions, ...] = ()
+    subnets: tuple[r.Subnet, ...] = ()
+    route_tables: tuple[r.RouteTable, ...] = ()
+    internet_gateways: tuple[r.InternetGateway, ...] = ()
+    nat_gateways: tuple[r.NatGateway, ...] = ()
+    vpc_endpoints: tuple[r.VpcEndpoint, ...] = ()
+    endpoint_services: tuple[r.EndpointService, ...] = ()
+    prefix_lists: tuple[r.PrefixList, ...] = ()
+    security_groups: tuple[r.SecurityGroup, ...] = ()
+    network_acls: tuple[r.NetworkAcl, ...] = ()
+    network_interfaces: tuple[r.NetworkInterface, ...] = ()
+    flow_logs: tuple[r.FlowLog, ...] = ()
+    hosted_zones: tuple[r.HostedZone, ...] = ()
+    resolver_rules: tuple[r.ResolverRuleAssociation, ...] = ()
+    block_public_access: r.BlockPublicAccess | None = None
+    metrics: tuple[r.ResourceMetric, ...] = ()
+
+    def state_of(self, part: Part) -> ScopeStatus:
+        """The status of a part here; a part with no entry was never asked for (skipped)."""
+        for status in self.status:
+            if status.part is part:
+                return status
+        return ScopeStatus(part, State.SKIPPED, None, "not collected")
+
+    def has(self, part: Part) -> bool:
+        return self.state_of(part).state is State.OK
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSnapshot:
+    account_id: str
+    regions: tuple[RegionSnapshot, ...] = ()
+    # Account-wide parts (S3 bucket policies) and their status.
+    status: tuple[ScopeStatus, ...] = ()
+    bucket_policies: tuple[r.BucketPolicy, ...] = ()
+
+    def region(self, name: str) -> RegionSnapshot | None:
+        return next((reg for reg in self.regions if reg.region == name), None)
+
+    def state_of(self, part: Part) -> ScopeStatus:
+        for status in self.status:
+            if status.part is part:
+                return status
+        return ScopeStatus(part, State.SKIPPED, None, "not collected")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    schema_version: str
+    tool_version: str
+    taken_at: str  # ISO 8601, UTC
+    accounts: tuple[AccountSnapshot, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def account(self, account_id: str) -> AccountSnapshot | None:
+        return next((a for a in self.accounts if a.account_id == account_id), None)
+
+
+# -- deterministic ordering ------------------------------------------------------------------
+
+_SORT_KEYS: dict[str, str] = {
+    "vpcs": "vpc_id", "dhcp_options": "dhcp_options_id", "subnets": "subnet_id",
+    "route_tables": "route_table_id", "internet_gateways": "gateway_id",
+    "nat_gateways": "nat_gateway_id", "vpc_endpoints": "vpc_endpoint_id",
+    "endpoint_services": "service_name", "prefix_lists": "prefix_list_id",
+    "security_groups": "group_id", "network_acls": "network_acl_id",
+    "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
+    "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
+}
+
+
+def normalised(snapshot: Snapshot) -> Snapshot:
+    """Sort accounts, regions, statuses and resources so equal estates give equal JSON."""
+    accounts = []
+    for account in sorted(snapshot.accounts, key=lambda a: a.account_id):
+        regions = []
+        for region in sorted(account.regions, key=lambda x: x.region):
+            changes: dict[str, Any] = {
+                name: tuple(sorted(getattr(region, name), key=lambda x, k=key: str(getattr(x, k))))
+                for name, key in _SORT_KEYS.items()
+            }
+            changes["resolver_rules"] = tuple(sorted(region.resolver_rules,
+                                                     key=lambda x: (x.resolver_rule_id, x.vpc_id)))
+            changes["metrics"] = tuple(sorted(region.metrics, key=lambda m: (m.resource_id, m.metric_name)))
+            changes["status"] = tuple(sorted(region.status, key=lambda s: s.part.value))
+            regions.append(replace(region, **changes))
+        accounts.append(replace(
+            account, regions=tuple(regions),
+            status=tuple(sorted(account.status, key=lambda s: s.part.value)),
+            bucket_policies=tuple(sorted(account.bucket_policies, key=lambda b: b.bucket))))
+    return replace(snapshot, accounts=tuple(accounts))
