@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit.aws.accounts import AccountPlan, AccountsError
-from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.config import ConfigError
 from vpcaudit.engine.loader import Registry, RuleLoadError, load_registry
 from vpcaudit.engine.result import AuditResult
@@ -25,6 +24,7 @@ from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, SelectionError, needed_parts, select_rules
 from vpcaudit.engine.suppress import SuppressionError, check_rules, load_suppressions
+from vpcaudit.errors import CollectionError, CredentialsError
 from vpcaudit.pricing import CostModel, PricingError, load_pricing
 from vpcaudit.snapshot.jsonfile import SnapshotError
 from vpcaudit.snapshot.model import Part, Snapshot, State

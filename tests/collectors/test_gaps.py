@@ -15,10 +15,10 @@ import boto3
 import pytest
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.collectors import account
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.run import collect_snapshot, collect_with
+from vpcaudit.errors import CollectionError, CredentialsError
 from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"

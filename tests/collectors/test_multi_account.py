@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 from vpcaudit import api
 from vpcaudit.aws.accounts import AccountPlan, AccountsError, Role, failed_role, plan_accounts, role_gap
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import CollectionError, CredentialsError, ReadOnlyViolation
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.cli import app
 from vpcaudit.collectors.run import collect_accounts
+from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation
 from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
 
 REGION = "us-east-1"

@@ -18,10 +18,10 @@ from demo_estate import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import ReadOnlyViolation
 from vpcaudit.aws.guard import is_read_only
 from vpcaudit.collectors import catalog
 from vpcaudit.collectors.run import collect_snapshot
+from vpcaudit.errors import ReadOnlyViolation
 from vpcaudit.snapshot.model import Part
 
 REGION = "us-east-1"

@@ -28,7 +28,8 @@ import boto3
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
-from vpcaudit.aws.errors import CredentialsError, Gap, classify, credentials_problem
+from vpcaudit.aws.errors import Gap, classify, credentials_problem
+from vpcaudit.errors import CredentialsError
 from vpcaudit.snapshot.model import AccountSnapshot, State
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ state, whatever service answered. EC2 says ``UnauthorizedOperation``, most JSON 
 HTML 403 that botocore reports with code ``'403'`` or an empty code. All of these mean "this
 principal may not call this API here": the part is *denied*, the rest of the collection goes
 on. Credentials that are missing or expired are different: nothing will work, so they abort
-the run with :class:`CredentialsError` and the CLI prints one line.
+the run with :class:`vpcaudit.errors.CredentialsError` and the CLI prints one line.
 """
 
 from __future__ import annotations
@@ -25,23 +25,6 @@ from botocore.exceptions import (
 )
 
 from vpcaudit.snapshot.model import State
-
-
-class CredentialsError(Exception):
-    """Missing, invalid or expired credentials: the CLI prints one line and exits 2."""
-
-
-class CollectionError(Exception):
-    """The collection cannot start (e.g. regions cannot be listed): one line, exit 2."""
-
-
-class ReadOnlyViolation(RuntimeError):
-    """Raised by the read-only guard before a non-read-only request is even built.
-
-    Deliberately not a botocore error, so no collector's error handling can swallow it: a
-    collector that tries to write is a bug and the whole collection stops.
-    """
-
 
 DENIED_CODES = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",

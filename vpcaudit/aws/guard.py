@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcaudit.aws.errors import ReadOnlyViolation
+from vpcaudit.errors import ReadOnlyViolation
 
 READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 # Read-only operations outside the prefixes above that botocore itself may issue for us:

@@ -22,9 +22,9 @@ from botocore.exceptions import ProfileNotFound
 from tabulate import tabulate
 
 from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, AccountsError, failed_role, plan_accounts
-from vpcaudit.aws.errors import CollectionError, CredentialsError
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
+from vpcaudit.errors import CollectionError, CredentialsError
 from vpcaudit.snapshot.model import Part, Snapshot, State
 
 COLLECTION = "AWS collection"

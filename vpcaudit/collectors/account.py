@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from botocore.exceptions import BotoCoreError, ClientError
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import CollectionError, CredentialsError, classify, credentials_problem
+from vpcaudit.aws.errors import classify, credentials_problem
+from vpcaudit.errors import CollectionError, CredentialsError
 
 OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 ENABLED_STATUSES = frozenset({"opt-in-not-required", "opted-in"})

@@ -29,11 +29,12 @@ from vpcaudit import __version__
 from vpcaudit.aws import accounts as roles
 from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import CollectionError, CredentialsError, Gap, ReadOnlyViolation, classify
+from vpcaudit.aws.errors import Gap, classify
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
+from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation
 from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, Snapshot, State, normalised
 
 if TYPE_CHECKING:
