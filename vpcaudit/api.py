@@ -1,98 +1,64 @@
-"""The library interface: load rules, audit a snapshot, scan an account, decide the exit code.
+"""The library: the one entrance every face uses — the CLI, the Lambda handler, the demo, a script.
 
-The CLI, the demo and a Lambda handler all call these functions; none of them re-implements
-selection, suppression or exit-code logic. Every user-correctable problem (a bad snapshot,
-suppressions or pricing file, an unknown selector, a broken rule pack) is raised as one of
-:data:`USAGE_ERRORS`, which the CLI turns into a one-line message and exit code 2.
+Each function here is a whole use of vpcaudit: ``collect`` a snapshot, ``audit`` one,
+``scan`` (both at once), ``diff`` two audits, explain a traffic ``path``, ``render`` and
+``write_reports``, list ``rules``, print the ``iam_policy``. They take the option bundles of
+:mod:`vpcaudit.options` and raise only :class:`~vpcaudit.errors.VpcauditError` for anything a
+user can fix (naming the *setting*, never a flag), so a face only parses its own input, calls
+one function here and presents the answer. Selection, suppression, collection, exit-code logic
+and output writing live below this module, once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from vpcaudit.aws.accounts import AccountPlan, AccountsError
-from vpcaudit.config import ConfigError
-from vpcaudit.engine.loader import Registry, RuleLoadError, load_registry
+from vpcaudit import render as formatters
+from vpcaudit.collectors.catalog import default_parts
+from vpcaudit.collectors.catalog import iam_policy as policy_for
+from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
+from vpcaudit.engine.diff import AuditDiff, Audited
+from vpcaudit.engine.diff import diff as compare
+from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
 from vpcaudit.engine.result import AuditResult
-from vpcaudit.engine.rule import Severity
+from vpcaudit.engine.rule import Finding, Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
-from vpcaudit.engine.select import Selection, SelectionError, needed_parts, select_rules
-from vpcaudit.engine.suppress import SuppressionError, check_rules, load_suppressions
-from vpcaudit.errors import CollectionError, CredentialsError
-from vpcaudit.pricing import CostModel, PricingError, load_pricing
-from vpcaudit.snapshot.jsonfile import SnapshotError
+from vpcaudit.engine.select import Selection, needed_parts, select_rules
+from vpcaudit.engine.suppress import check_rules, load_suppressions
+from vpcaudit.errors import UsageError
+from vpcaudit.network.paths import TrafficPath, destinations, path_for
+from vpcaudit.network.view import NetworkView
+from vpcaudit.options import AuditOptions, CollectOptions
+from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
+from vpcaudit.pricing import CostModel, load_pricing
+from vpcaudit.render.report.jsonfmt import result_document
+from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.model import Part, Snapshot, State
 
 if TYPE_CHECKING:
     import boto3
 
-USAGE_ERRORS: tuple[type[Exception], ...] = (
-    AccountsError, CollectionError, ConfigError, CredentialsError, PricingError, RuleLoadError, SelectionError,
-    SnapshotError, SuppressionError)
+Progress = Callable[[int, int, str], None]  # (done, total, label), called from worker threads
 
 
 class ExitCode(IntEnum):
-    """What a pipeline reads; documented in every command's --help and in README."""
+    """What a pipeline reads; every face documents it the same way."""
 
-    OK = 0  # no failing finding at or above --fail-on
-    FINDINGS = 1  # at least one failing finding at or above --fail-on
-    USAGE = 2  # usage, configuration or credential error
-    INCOMPLETE = 3  # --strict and something was not evaluated or errored
-
-
-EXIT_CODES: tuple[tuple[ExitCode, str], ...] = (
-    (ExitCode.OK, "no failing finding at or above --fail-on (default high)"),
-    (ExitCode.FINDINGS, "failing findings at or above --fail-on (suppressed ones do not count)"),
-    (ExitCode.USAGE, "usage, configuration or credential error: bad snapshot, suppressions, pricing or "
-                     "config file, unknown rule selector, broken rule pack, unwritable output, "
-                     "missing AWS credentials"),
-    (ExitCode.INCOMPLETE, "--strict and the audit is incomplete (a rule was not evaluated or errored "
-                          "somewhere); 1 wins over 3"),
-)
-
-
-def exit_codes_help(codes: tuple[tuple[ExitCode, str], ...]) -> str:
-    """An "Exit codes" help paragraph; click prints a paragraph starting with \\b verbatim."""
-    return "\b\nExit codes:\n" + "\n".join(
-        textwrap.fill(text, 76, initial_indent=f"  {int(code)}  ", subsequent_indent="     ") for code, text in codes)
-
-
-EXIT_CODES_HELP = exit_codes_help(EXIT_CODES)
+    OK = 0  # no failing finding at or above the fail-on severity
+    FINDINGS = 1  # at least one failing finding at or above it (diff: newly failing, or a worse path)
+    USAGE = 2  # usage, configuration, credential or environment error (any VpcauditError)
+    INCOMPLETE = 3  # strict, and something was not evaluated or errored (diff: coverage got worse)
 
 
 @dataclass(frozen=True)
-class AuditOptions:
-    """What to audit and how: the same fields as the CLI's audit options."""
-
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    min_severity: Severity | None = None
-    fail_on: Severity = Severity.HIGH
-    strict: bool = False
-    suppressions: str | Path | None = None
-    pricing: str | Path | None = None
-    rules_dirs: tuple[str | Path, ...] = ()
-    opt_in: frozenset[Part] = field(default_factory=frozenset)  # scan: --with parts to collect
-
-    def echo(self) -> dict[str, str]:
-        """The options as strings, recorded in the result for the report header."""
-        out = {"select": ",".join(self.select), "ignore": ",".join(self.ignore),
-               "min_severity": self.min_severity.value if self.min_severity else "",
-               "fail_on": self.fail_on.value, "strict": str(self.strict).lower(),
-               "suppressions": str(self.suppressions or ""), "pricing": str(self.pricing or ""),
-               "rules_dirs": ",".join(str(d) for d in self.rules_dirs)}
-        return {k: v for k, v in out.items() if v}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The audit decided before any data is read or collected."""
+class AuditPlan:
+    """The audit decided before any data is read or collected: rules, selection, run settings."""
 
     registry: Registry
     selection: Selection
@@ -100,15 +66,51 @@ class Plan:
 
     @property
     def parts(self) -> frozenset[Part]:
-        """What ``scan`` collects: exactly the selected rules' needs."""
+        """What a scan collects for it: exactly the selected rules' needs."""
         return needed_parts(self.selection.rules)
 
     def run(self, snapshot: Snapshot) -> AuditResult:
         return run(snapshot, self.selection.rules, self.settings)
 
 
-def load_rules(rules_dirs: Iterable[str | Path] = ()) -> Registry:
+# -- rules ---------------------------------------------------------------------------------
+
+
+def rules(rules_dirs: Iterable[str | Path] = ()) -> Registry:
+    """Every installed rule pack, plus the rules of ``rules_dirs`` folders."""
     return load_registry(rules_dirs)
+
+
+def rules_markdown(pack: str) -> str:
+    """The Markdown documentation of one installed pack (``docs/rules.md`` for the built-in one)."""
+    from vpcaudit.engine.docs import rules_markdown as markdown
+
+    registry = rules()
+    chosen = next((p for p in registry.packs if p.name == pack), None)
+    if chosen is None:
+        raise UsageError(f"no installed rule pack {pack!r} (installed: {', '.join(p.name for p in registry.packs)})",
+                         "pack")
+    return markdown(chosen.rules, title=f"{pack} rules")
+
+
+def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Registry | None = None,
+            now: dt.datetime | None = None) -> AuditPlan:
+    """Load rules, select them, read the pricing and suppressions files: everything that can fail
+    on user input fails here, before a single AWS call. ``opt_in``: the opt-in parts that will be
+    (or were) collected; rules needing others are set aside, not run."""
+    registry = registry if registry is not None else rules(options.rules_dirs)
+    selection = select_rules(registry.rules, select=options.select, ignore=options.ignore,
+                             min_severity=options.min_severity, opt_in=frozenset(opt_in))
+    cost = load_pricing(options.pricing) if options.pricing else CostModel()
+    suppressions = load_suppressions(options.suppressions) if options.suppressions else ()
+    check_rules(suppressions, (r.id for r in registry.rules), str(options.suppressions))
+    echo = options.echo()
+    if selection.opt_in_skipped:
+        echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
+    settings = RunSettings(cost=cost, min_severity=options.min_severity, suppressions=suppressions,
+                           packs={r.id: registry.pack_of(r.id) for r in selection.rules},
+                           pack_versions=registry.versions, options=echo, now=now)
+    return AuditPlan(registry, selection, settings)
 
 
 def requested_opt_in(snapshot: Snapshot) -> frozenset[Part]:
@@ -124,70 +126,246 @@ def requested_opt_in(snapshot: Snapshot) -> frozenset[Part]:
     return frozenset(asked)
 
 
-def plan(options: AuditOptions, opt_in: frozenset[Part], *, registry: Registry | None = None,
-         now: dt.datetime | None = None) -> Plan:
-    """Load rules, select them, read the pricing and suppressions files: everything that can
-    fail on user input fails here, before a single AWS call."""
-    reg = registry if registry is not None else load_rules(options.rules_dirs)
-    selection = select_rules(reg.rules, select=options.select, ignore=options.ignore,
-                             min_severity=options.min_severity, opt_in=opt_in)
-    cost = load_pricing(options.pricing) if options.pricing else CostModel()
-    suppressions = load_suppressions(options.suppressions) if options.suppressions else ()
-    check_rules(suppressions, (r.id for r in reg.rules), str(options.suppressions))
-    echo = options.echo()
-    if selection.opt_in_skipped:
-        echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
-    settings = RunSettings(cost=cost, min_severity=options.min_severity, suppressions=suppressions,
-                           packs={r.id: reg.pack_of(r.id) for r in selection.rules},
-                           pack_versions=reg.versions, options=echo, now=now)
-    return Plan(reg, selection, settings)
+# -- snapshots and audits --------------------------------------------------------------------
 
 
-def audit(snapshot: Snapshot, options: AuditOptions | None = None, *, registry: Registry | None = None,
+def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
+    """A snapshot file, or a :class:`~vpcaudit.snapshot.jsonfile.SnapshotError` naming the problem."""
+    return load(path)
+
+
+def audit(snapshot: Snapshot, options: AuditOptions | AuditPlan | None = None, *,
           now: dt.datetime | None = None) -> AuditResult:
-    """Audit a snapshot (offline): rules needing opt-in data the snapshot lacks are set aside."""
+    """Audit a snapshot offline; rules needing opt-in data the snapshot lacks are set aside."""
+    plan = options if isinstance(options, AuditPlan) else prepare(options or AuditOptions(),
+                                                                  requested_opt_in(snapshot), now=now)
+    return plan.run(snapshot)
+
+
+def diff(before: Snapshot, after: Snapshot, options: AuditOptions | None = None, *,
+         now: dt.datetime | None = None) -> AuditDiff:
+    """Audit both snapshots with **one** plan and compare them: what got worse between the two.
+
+    One plan, with the opt-in parts *either* snapshot asked for: a rule that had metrics before
+    and none after then shows as not evaluated after (lost coverage) instead of vanishing and
+    making its findings look resolved.
+    """
     opts = options or AuditOptions()
-    return plan(opts, requested_opt_in(snapshot), registry=registry, now=now).run(snapshot)
+    plan = prepare(opts, requested_opt_in(before) | requested_opt_in(after), now=now)
+    return compare(Audited(before, plan.run(before)), Audited(after, plan.run(after)), opts.fail_on)
+
+
+# -- collection ---------------------------------------------------------------------------------
+
+
+def collect(options: CollectOptions, parts: Iterable[Part] | None = None, *,
+            session: boto3.session.Session | None = None, progress: Progress | None = None) -> CollectionOutcome:
+    """Snapshot the accounts and regions ``options`` name, with read-only calls only.
+
+    ``parts``: what to collect (default: every part that is not opt-in, plus the requested
+    extras). ``session``: the base credentials (default: from ``options.profile``). Raises
+    :class:`~vpcaudit.errors.CredentialsError` when the credentials are unusable and
+    :class:`~vpcaudit.errors.CollectionError` when nothing can be collected; every other failure
+    is recorded in the snapshot.
+    """
+    base = session if session is not None else _session(options.profile)
+    wanted = frozenset(parts) if parts is not None else default_parts() | options.opt_in
+    return collect_accounts(base, _regions(options, base), wanted, accounts=options.accounts,
+                            endpoint_url=options.endpoint_url, metrics_days=options.metrics_days,
+                            progress=progress)
 
 
 @dataclass(frozen=True)
 class ScanOutcome:
+    """A scan's snapshot, its audit, and the AWS calls it took (for ``--stats``)."""
+
     snapshot: Snapshot
     result: AuditResult
-    calls: dict[str, int]  # logical API calls per operation, for --stats
+    calls: dict[str, int]  # logical API calls per operation
+    http_attempts: dict[str, int]  # including botocore retries
 
 
-def scan(session: boto3.Session, regions: Iterable[str] | None, options: AuditOptions | None = None, *,
-         endpoint_url: str | None = None, max_workers: int | None = None, metrics_days: int | None = None,
-         progress: Callable[[int, int, str], None] | None = None, registry: Registry | None = None,
-         now: dt.datetime | None = None, accounts: AccountPlan | None = None) -> ScanOutcome:
-    """Collect only what the selected rules need (plus the ``--with`` opt-in parts), then audit it.
+def scan(collect_options: CollectOptions, audit_options: AuditOptions | AuditPlan | None = None, *,
+         session: boto3.session.Session | None = None, progress: Progress | None = None,
+         now: dt.datetime | None = None) -> ScanOutcome:
+    """Collect only what the selected rules need (plus the requested extras), then audit it.
 
-    ``regions`` None: every region enabled for the account (``--all-regions``).
-    ``accounts`` (from :func:`vpcaudit.aws.accounts.plan_accounts`) adds the accounts of IAM
-    roles assumed from ``session``; default: the session's own account only.
-    ``progress(done, total, label)`` is called as collection tasks finish. Raises
-    :class:`vpcaudit.aws.errors.CredentialsError` / ``CollectionError`` when nothing can be collected.
+    Pass a prepared :class:`AuditPlan` to report what the plan sets aside before collecting.
     """
-    from vpcaudit.collectors.run import collect_accounts
+    plan = audit_options if isinstance(audit_options, AuditPlan) else prepare(
+        audit_options or AuditOptions(), collect_options.opt_in, now=now)
+    outcome = collect(collect_options, plan.parts | collect_options.opt_in, session=session, progress=progress)
+    return ScanOutcome(outcome.snapshot, plan.run(outcome.snapshot), outcome.calls, outcome.http_attempts)
 
-    opts = options or AuditOptions()
-    p = plan(opts, opts.opt_in, registry=registry, now=now)
-    kwargs: dict[str, Any] = {"endpoint_url": endpoint_url, "progress": progress}
-    if max_workers is not None:
-        kwargs["max_workers"] = max_workers
-    if metrics_days is not None:
-        kwargs["metrics_days"] = metrics_days
-    outcome = collect_accounts(session, None if regions is None else list(regions), p.parts | opts.opt_in,
-                               accounts=accounts or AccountPlan(), **kwargs)
-    return ScanOutcome(outcome.snapshot, p.run(outcome.snapshot), outcome.calls)
+
+def iam_policy(opt_in: Iterable[Part] = ()) -> dict[str, Any]:
+    """The minimal read-only IAM policy for collecting every default part plus ``opt_in``."""
+    return policy_for(default_parts() | frozenset(opt_in))
+
+
+def _session(profile: str | None) -> boto3.session.Session:
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return boto3.session.Session(profile_name=profile)
+    except ProfileNotFound as exc:
+        raise UsageError(str(exc), "profile") from None
+
+
+def _regions(options: CollectOptions, session: boto3.session.Session) -> list[str] | None:
+    """The regions to collect: None for every enabled one; the session's own when none are named."""
+    if options.regions is None:
+        return None
+    if options.regions:
+        return list(options.regions)
+    if not session.region_name:
+        raise UsageError("none given and the profile / AWS_DEFAULT_REGION names no default region: name the "
+                         "regions, or all regions", "regions")
+    return [session.region_name]
+
+
+# -- traffic paths -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathAnswer:
+    """Where a subnet's traffic goes, per destination, with the steps that decided each path."""
+
+    subnet_id: str
+    destinations: tuple[str, ...]  # every destination the subnet has
+    paths: tuple[TrafficPath, ...]  # the ones asked for
+
+
+def path(snapshot: Snapshot, subnet_id: str, destination: str | None = None) -> PathAnswer:
+    """Explain where traffic from ``subnet_id`` to ``destination`` (default: every one) goes."""
+    for account in snapshot.accounts:
+        for region in account.regions:
+            view = NetworkView.build(account, region)
+            subnet = view.subnets.get(subnet_id)
+            if subnet is None:
+                continue
+            known = destinations(view, subnet.vpc_id)
+            if destination is not None and destination not in known:
+                raise UsageError(f"no destination {destination!r} for {subnet_id}; known: {', '.join(known)}", "to")
+            wanted = known if destination is None else (destination,)
+            return PathAnswer(subnet_id, known, tuple(path_for(view, subnet, d) for d in wanted))
+    raise UsageError(f"subnet {subnet_id} is not in the snapshot", "subnet")
+
+
+# -- outputs and exit codes ------------------------------------------------------------------
+
+
+def render(document: AuditResult | AuditDiff | Snapshot, fmt: str) -> str:
+    """One output format of an audit result, a diff or a snapshot, as text."""
+    if isinstance(document, Snapshot):
+        if fmt not in SNAPSHOT_FORMATS:
+            raise UsageError(f"unknown snapshot format {fmt!r} (known: {', '.join(SNAPSHOT_FORMATS)})", "formats")
+        return to_json(document)
+    try:
+        return formatters.render(document, fmt)
+    except ValueError as exc:
+        raise UsageError(str(exc), "formats") from None
+
+
+DocumentKind = Literal["report", "diff", "snapshot"]
+SNAPSHOT_FORMATS = {"json": "snapshot.json"}
+
+
+def formats(kind: DocumentKind = "report") -> dict[str, str]:
+    """The formats a kind of document offers, each with its file name inside an output folder."""
+    if kind == "snapshot":
+        return dict(SNAPSHOT_FORMATS)
+    return (formatters.DIFF_FORMATS if kind == "diff" else formatters.REPORT_FORMATS).filenames
+
+
+def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKind = "report") -> list[Target]:
+    """Where each requested format goes (one format: ``output`` is a file or stdout; several: a
+    folder), checked writable *before* any work, so a typo fails in a second, not after a scan."""
+    targets = plan_outputs(formats_wanted, output, formats(kind))
+    check_writable(targets)
+    return targets
+
+
+def write_reports(document: AuditResult | AuditDiff | Snapshot,
+                  targets: Sequence[Target]) -> tuple[list[str], list[Path]]:
+    """Render every target (atomically for files); returns (texts meant for stdout, files written)."""
+    return write_rendered(targets, lambda fmt: render(document, fmt))
+
+
+def result_data(result: AuditResult) -> dict[str, Any]:
+    """The result as plain JSON data (what ``-f json`` writes), for a caller that embeds it."""
+    return result_document(result)
+
+
+def write_text(text: str, output: str) -> tuple[list[str], list[Path]]:
+    """Text to a file, atomically, or back for stdout when ``output`` is ``-``."""
+    target = Target("text", None if output == STDOUT else Path(output))
+    check_writable([target])
+    return write_rendered([target], lambda _: text)
 
 
 def exit_code(result: AuditResult, fail_on: Severity = Severity.HIGH, strict: bool = False) -> ExitCode:
-    """1 if a failing (unsuppressed) finding is at or above ``fail_on``; else 3 if ``strict``
-    and the audit is incomplete; else 0."""
+    """1 if a failing (unsuppressed) finding is at or above ``fail_on``; else 3 if ``strict`` and
+    the audit is incomplete; else 0."""
     if any(f.severity.at_least(fail_on) for f in result.failures):
         return ExitCode.FINDINGS
     if strict and result.incomplete:
         return ExitCode.INCOMPLETE
     return ExitCode.OK
+
+
+def diff_exit_code(d: AuditDiff, strict: bool = False) -> ExitCode:
+    """1 when something newly fails at or above the threshold or a path got worse; else 3 when
+    ``strict`` and coverage got worse; else 0."""
+    if d.newly_failing or d.worse_paths:
+        return ExitCode.FINDINGS
+    if strict and d.coverage_worse:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+# The vocabulary of the answers above, so that a face needs nothing but this module.
+__all__ = [
+    "BUILTIN_PACK",
+    "STDOUT",
+    "AuditDiff",
+    "AuditOptions",
+    "AuditPlan",
+    "AuditResult",
+    "CollectOptions",
+    "CollectionOutcome",
+    "ExitCode",
+    "Finding",
+    "OutputError",
+    "Part",
+    "PathAnswer",
+    "Registry",
+    "Rule",
+    "ScanOutcome",
+    "Severity",
+    "Snapshot",
+    "State",
+    "Status",
+    "Target",
+    "TrafficPath",
+    "audit",
+    "collect",
+    "diff",
+    "diff_exit_code",
+    "exit_code",
+    "formats",
+    "iam_policy",
+    "load_snapshot",
+    "outputs",
+    "path",
+    "prepare",
+    "render",
+    "requested_opt_in",
+    "result_data",
+    "rules",
+    "rules_markdown",
+    "scan",
+    "write_reports",
+    "write_text",
+]

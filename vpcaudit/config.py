@@ -19,12 +19,12 @@ always wins. Example ``vpcaudit.toml``::
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vpcaudit.engine.rule import Severity
+from vpcaudit.errors import UsageError
+from vpcaudit.options import SETTINGS, Face, Kind, Setting, parse_value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,50 +35,20 @@ CONFIG_FILE = "vpcaudit.toml"
 PYPROJECT = "pyproject.toml"
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError):
     """A configuration file that cannot be used; the message names the file and the key."""
 
 
-def _str_list(where: str, value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ConfigError(f"{where} must be a string or a list of strings, got {value!r}")
-
-
-def _severity(where: str, value: Any) -> str:
-    choices = [s.value for s in Severity]
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
-    return value.lower()
-
-
-def _path(where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where} must be a file path string, got {value!r}")
-    return value
-
-
-# config key → (CLI parameter name, validator, holds paths relative to the config file)
-_KEYS: dict[str, tuple[str, Callable[[str, Any], Any], bool]] = {
-    "select": ("select", _str_list, False),
-    "ignore": ("ignore", _str_list, False),
-    "min-severity": ("min_severity", _severity, False),
-    "fail-on": ("fail_on", _severity, False),
-    "suppressions": ("suppressions", _path, True),
-    "pricing": ("pricing", _path, True),
-    "regions": ("region", _str_list, False),
-    "rules-dir": ("rules_dir", _str_list, True),
-}
+# The settings a configuration file may hold, by key; file paths in them are relative to the file.
+CONFIG_KEYS: dict[str, Setting] = {s.key: s for s in SETTINGS.values() if Face.CONFIG in s.faces}
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Defaults by CLI parameter name, and the file they came from (None: no file)."""
+    """Setting values by canonical name (see :mod:`vpcaudit.options`), and the file they came from."""
 
     path: Path | None
-    defaults: dict[str, Any]
+    values: dict[str, Any]
 
 
 def find_config(folder: Path) -> Path | None:
@@ -112,18 +82,21 @@ def read_config(path: Path) -> Config:
         prefix = "tool.vpcaudit."
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.vpcaudit] must be a table")
-    defaults: dict[str, Any] = {}
-    for key, value in table.items():
-        spec = _KEYS.get(key) or _KEYS.get(key.replace("_", "-"))
-        if spec is None:
-            raise ConfigError(f"{path}: unknown key '{prefix}{key}' (known: {', '.join(_KEYS)})")
-        name, check, relative = spec
-        checked = check(f"{path}: {prefix}{key}", value)
-        if relative:
-            checked = ([str(path.parent / p) for p in checked] if isinstance(checked, list)
-                       else str(path.parent / checked))
-        defaults[name] = checked
-    return Config(path, defaults)
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        setting = CONFIG_KEYS.get(key) or CONFIG_KEYS.get(key.replace("_", "-"))
+        if setting is None:
+            raise ConfigError(f"{path}: unknown key '{prefix}{key}' (known: {', '.join(CONFIG_KEYS)})")
+        try:
+            value = parse_value(setting, raw)
+        except UsageError as exc:
+            raise ConfigError(f"{path}: {prefix}{key}: {exc.message}") from None
+        if setting.kind is Kind.PATH and value is not None:
+            value = str(path.parent / value)
+        elif setting.kind is Kind.PATHS:
+            value = [str(path.parent / v) for v in value]
+        values[setting.name] = value
+    return Config(path, values)
 
 
 def load_config(explicit: str | Path | None, folder: Path | None = None) -> Config:

@@ -2,32 +2,34 @@
 
 Why one root: every face (the CLI, the Lambda handler, a library caller) must tell "the input
 is wrong, say so in one line" from "vpcaudit has a bug". Everything below :class:`VpcauditError`
-is the former; anything else is the latter and keeps its traceback.
+is the former (the CLI exits 2 on it); anything else is the latter and keeps its traceback.
 
-Why a *setting* rather than a flag name: the library does not know how it was called. A
-:class:`UsageError` names the setting it is about (``regions``, ``role_arns``, ``pricing``…,
-the names of the option bundles in :mod:`vpcaudit.options` and of the Lambda event), and each
-face spells that setting its own way: ``--region`` on the command line, ``regions`` in an event.
+Why a *setting* rather than a flag name: the library does not know how it was called. An error
+may name the setting it is about (``regions``, ``role_arns``, ``pricing``…: the names of
+:mod:`vpcaudit.options`, which are also the Lambda event's keys), and each face spells that
+setting its own way through :func:`describe`: ``--region`` on the command line. ``str()`` of an
+error uses the setting's own name, which is what the Lambda handler and library callers see.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class VpcauditError(Exception):
-    """A problem the user or the environment can fix; faces show it as one line (CLI exit 2)."""
-
-
-class UsageError(VpcauditError):
-    """A setting, file or combination that cannot be used.
-
-    ``setting`` is the option-bundle name of what is wrong (None when no single setting is to
-    blame); ``str()`` is the message without it, so each face can prefix its own spelling.
-    """
+    """A problem the user or the environment can fix; faces show it as one line."""
 
     def __init__(self, message: str, setting: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.setting = setting
+        self.setting = setting  # the option-bundle setting it is about, if any
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.message}" if self.setting else self.message
+
+
+class UsageError(VpcauditError):
+    """A setting, file or combination that cannot be used: fix the input and run again."""
 
 
 class CredentialsError(VpcauditError):
@@ -47,9 +49,8 @@ class ReadOnlyViolation(RuntimeError):
     """
 
 
-def describe(error: VpcauditError, spell: dict[str, str] | None = None) -> str:
-    """``error`` as one line, its setting spelled the face's way (``spell``: setting → name)."""
-    if isinstance(error, UsageError) and error.setting:
-        name = (spell or {}).get(error.setting, error.setting)
-        return f"{name}: {error.message}"
-    return str(error)
+def describe(error: VpcauditError, spelling: Mapping[str, str]) -> str:
+    """``error`` as one line, its setting spelled the face's way (``spelling``: setting → name)."""
+    if error.setting:
+        return f"{spelling.get(error.setting, error.setting)}: {error.message}"
+    return error.message

@@ -9,9 +9,10 @@ would give, what could not be evaluated, the top findings. Reports in other form
 rendered in memory and returned only on request (``return_reports``), size-bounded to fit
 Lambda's response, or written atomically to ``output_dir`` for a wrapper to ship elsewhere.
 
-Every setting is checked, and the rules, selectors and output folder are prepared, before the
-first AWS call: a bad setting raises :class:`SettingsError` (a ``ValueError`` with a one-line
-message, which Lambda reports as the invocation's error) and never leaves a half-run. The
+The settings are the same table every face reads (:mod:`vpcaudit.options`), plus the handler's
+own three. Every setting is checked, and the rules, selectors and output folder are prepared,
+before the first AWS call: a bad setting raises :class:`~vpcaudit.errors.UsageError` (one line
+naming the setting, which Lambda reports as the invocation's error) and never leaves a half-run. The
 audit itself is :func:`vpcaudit.api.scan` on the function's own credentials (its execution
 role) plus the IAM roles of ``role_arns``; like every collection it is read-only.
 """
@@ -20,174 +21,83 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
+from vpcaudit import api
+from vpcaudit.errors import UsageError
+from vpcaudit.options import (
+    AUDIT_SETTINGS,
+    COLLECT_SETTINGS,
+    AuditOptions,
+    CollectOptions,
+    Face,
+    Kind,
+    Setting,
+    audit_options,
+    collect_options,
+    parse_value,
+)
 
-from vpcaudit import api, render
-from vpcaudit.aws.accounts import AccountPlan, AccountsError, failed_role, plan_accounts
-from vpcaudit.cli.options import WITH_PARTS, split_values
-from vpcaudit.engine.result import AuditResult
-from vpcaudit.engine.rule import Finding, Severity, Status
-from vpcaudit.files import atomic_write_text
-from vpcaudit.render.report.jsonfmt import result_document
-from vpcaudit.snapshot.model import Snapshot
+if TYPE_CHECKING:
+    import boto3
 
 ENV_PREFIX = "VPCAUDIT_"
-SETTINGS: tuple[str, ...] = ("regions", "role_arns", "external_id", "include_base_account", "select", "ignore",
-                             "min_severity", "fail_on", "strict", "with", "formats", "return_reports",
-                             "output_dir")
-DEFAULT_FORMATS = ("json",)
+# The handler's own settings, beside the collection and audit settings every face shares.
+HANDLER_SETTINGS: tuple[Setting, ...] = (
+    Setting("formats", Kind.TEXTS, "Report formats to render.", "formats", "Lambda", default=("json",)),
+    Setting("return_reports", Kind.FLAG, "Return the rendered reports in the response.", "return_reports",
+            "Lambda", default=False),
+    Setting("output_dir", Kind.TEXT, "Folder to write the reports to (in Lambda, under /tmp).", "output_dir",
+            "Lambda"),
+)
+EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *HANDLER_SETTINGS)
+                                      if Face.EVENT in s.faces}
+SETTINGS: tuple[str, ...] = tuple(EVENT_SETTINGS)
 TOP_FINDINGS = 50
 NOT_EVALUATED_GROUPS = 50
 # Lambda's synchronous response is capped at 6 MB; the summary keeps well under it, and the
 # reports share this budget (counted as the JSON-escaped text the response carries).
 REPORTS_BUDGET = 4 * 1024 * 1024
-# A region name as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1.
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off", ""}
-
-
-class SettingsError(ValueError):
-    """A setting of the event or environment that cannot be used; one line naming the setting."""
 
 
 @dataclass(frozen=True)
 class Settings:
     """The validated settings of one invocation."""
 
-    regions: tuple[str, ...] | None  # None: every enabled region
-    accounts: AccountPlan
-    options: api.AuditOptions
+    collect: CollectOptions
+    audit: AuditOptions
     formats: tuple[str, ...]
     return_reports: bool
     output_dir: Path | None
 
 
-def _raw(event: Mapping[str, Any], environ: Mapping[str, str], name: str) -> Any:
-    """The event's value for ``name``, else ``VPCAUDIT_<NAME>`` from the environment, else None."""
-    if event.get(name) is not None:
-        return event[name]
-    return environ.get(ENV_PREFIX + name.upper())
-
-
-def _str_list(name: str, value: Any) -> list[str]:
-    """A list of strings, or one comma-separated string (the only shape an env var has)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return split_values([value])
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return split_values(value)
-    raise SettingsError(f"{name}: expected a list of strings or a comma-separated string, got {value!r}")
-
-
-def _string(name: str, value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise SettingsError(f"{name}: expected a string, got {value!r}")
-    return value
-
-
-def _bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise SettingsError(f"{name}: expected true or false, got {value!r}")
-
-
-def _severity(name: str, value: Any, default: Severity | None) -> Severity | None:
-    text = _string(name, value)
-    if text is None:
-        return default
-    try:
-        return Severity(text.lower())
-    except ValueError:
-        raise SettingsError(f"{name}: expected one of {', '.join(s.value for s in Severity)}, "
-                            f"got {value!r}") from None
-
-
-def _regions(value: Any, default_region: str | None) -> tuple[str, ...] | None:
-    """``"all"`` → None; a list (or comma string) of region names; default: the session's region,
-    which in Lambda is the function's own (the runtime sets AWS_DEFAULT_REGION)."""
-    names = _str_list("regions", value)
-    if names == ["all"]:
-        return None
-    if "all" in names:
-        raise SettingsError("regions: 'all' cannot be combined with region names")
-    bad = [n for n in names if not _REGION.fullmatch(n)]
-    if bad:
-        raise SettingsError(f"regions: not a region name: {bad[0]!r} (expected e.g. eu-west-1, or \"all\")")
-    if names:
-        return tuple(names)
-    if default_region:
-        return (default_region,)
-    raise SettingsError("regions: none given and no default region (AWS_DEFAULT_REGION) to fall back to; "
-                        "set regions (a list, or \"all\")")
-
-
-def _formats(value: Any) -> tuple[str, ...]:
-    chosen = [f.lower() for f in _str_list("formats", value)] or list(DEFAULT_FORMATS)
-    unknown = [f for f in chosen if f not in render.REPORT_FORMATS.names]
-    if unknown:
-        raise SettingsError(f"formats: unknown format {unknown[0]!r} (known: {', '.join(render.REPORT_FORMATS.names)})")
-    return tuple(dict.fromkeys(chosen))
-
-
-def read_settings(event: Any, environ: Mapping[str, str], default_region: str | None) -> Settings:
-    """Validate the event (an EventBridge input, or None) with ``VPCAUDIT_*`` fallbacks."""
+def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
+    """Validate the event (an EventBridge input, or None) with ``VPCAUDIT_*`` fallbacks; every
+    problem is a :class:`~vpcaudit.errors.UsageError` naming the setting as the event spells it."""
     if event is None:
         event = {}
     if not isinstance(event, dict):
-        raise SettingsError(f"event: expected a JSON object of settings, got {type(event).__name__}")
-    unknown = sorted(str(k) for k in event if k not in SETTINGS)
+        raise UsageError(f"expected a JSON object of settings, got {type(event).__name__}", "event")
+    unknown = sorted(str(k) for k in event if k not in EVENT_SETTINGS)
     if unknown:
-        raise SettingsError(f"event: unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})")
-
-    def raw(name: str) -> Any:
-        return _raw(event, environ, name)
-
-    extras = _str_list("with", raw("with"))
-    unknown_extras = [e for e in extras if e not in WITH_PARTS]
-    if unknown_extras:
-        raise SettingsError(f"with: unknown extra {unknown_extras[0]!r} (known: {', '.join(WITH_PARTS)})")
-    role_arns = _str_list("role_arns", raw("role_arns"))
-    external_id = _string("external_id", raw("external_id"))
-    if external_id is not None and not role_arns:
-        raise SettingsError("external_id: it is passed to sts:AssumeRole, so it needs role_arns")
-    try:
-        accounts = plan_accounts(role_arns, external_id=external_id,
-                                 include_base=_bool("include_base_account", raw("include_base_account")))
-    except AccountsError as exc:
-        raise SettingsError(_setting_names(str(exc))) from None
-    options = api.AuditOptions(
-        select=tuple(_str_list("select", raw("select"))), ignore=tuple(_str_list("ignore", raw("ignore"))),
-        min_severity=_severity("min_severity", raw("min_severity"), None),
-        fail_on=_severity("fail_on", raw("fail_on"), Severity.HIGH) or Severity.HIGH,
-        strict=_bool("strict", raw("strict")), opt_in=frozenset(WITH_PARTS[e] for e in extras))
-    output_dir = _string("output_dir", raw("output_dir"))
-    return Settings(regions=_regions(raw("regions"), default_region), accounts=accounts, options=options,
-                    formats=_formats(raw("formats")), return_reports=_bool("return_reports", raw("return_reports")),
-                    output_dir=Path(output_dir) if output_dir else None)
-
-
-def _setting_names(message: str) -> str:
-    """Messages from shared validators name CLI flags; here the settings have other names."""
-    for flag, name in (("--role-arn", "role_arns"), ("--external-id", "external_id"), ("--select", "select"),
-                       ("--ignore", "ignore")):
-        message = message.replace(flag, name)
-    return message
+        raise UsageError(f"unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})", "event")
+    values: dict[str, Any] = {}
+    for name, setting in EVENT_SETTINGS.items():
+        raw = event[name] if event.get(name) is not None else environ.get(ENV_PREFIX + name.upper())
+        values[name] = parse_value(setting, raw)
+    formats = tuple(dict.fromkeys(f.lower() for f in values["formats"] or ("json",)))
+    known = api.formats("report")
+    bad = [f for f in formats if f not in known]
+    if bad:
+        raise UsageError(f"unknown format {bad[0]!r} (known: {', '.join(known)})", "formats")
+    return Settings(collect=collect_options(values), audit=audit_options(values), formats=formats,
+                    return_reports=bool(values["return_reports"]),
+                    output_dir=Path(values["output_dir"]) if values["output_dir"] else None)
 
 
 def _prepare_output_dir(folder: Path) -> None:
@@ -195,36 +105,36 @@ def _prepare_output_dir(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SettingsError(f"output_dir {folder}: cannot create: {exc.strerror or exc}") from None
+        raise UsageError(f"{folder}: cannot create: {exc.strerror or exc}", "output_dir") from None
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise SettingsError(f"output_dir {folder}: not a writable folder")
+        raise UsageError(f"{folder}: not a writable folder", "output_dir")
 
 
-def _counts(result: AuditResult) -> dict[str, dict[str, int]]:
+def _counts(result: api.AuditResult) -> dict[str, dict[str, int]]:
     """Findings by status, then severity; every key present so dashboards see a stable shape."""
-    counts = {status.value: {severity.value: 0 for severity in Severity} for status in Status}
+    counts = {status.value: {severity.value: 0 for severity in api.Severity} for status in api.Status}
     for finding in result.findings:
         counts[finding.status.value][finding.severity.value] += 1
     return counts
 
 
-def _top_findings(result: AuditResult) -> list[dict[str, str]]:
+def _top_findings(result: api.AuditResult) -> list[dict[str, str]]:
     """The worst failing findings first, then by rule and resource, so repeated runs list alike."""
-    def order(f: Finding) -> tuple[int, str, str]:
+    def order(f: api.Finding) -> tuple[int, str, str]:
         return (-f.severity.rank, f.rule_id, f.resource.arn)
 
     return [{"rule_id": f.rule_id, "severity": f.severity.value, "resource": f.resource.arn, "message": f.message}
             for f in sorted(result.failures, key=order)[:TOP_FINDINGS]]
 
 
-def _not_evaluated(result: AuditResult, skip_accounts: frozenset[str]) -> list[dict[str, Any]]:
+def _not_evaluated(result: api.AuditResult, skip_accounts: frozenset[str]) -> list[dict[str, Any]]:
     """Rule scopes not evaluated or errored, outside ``skip_accounts`` (reported whole, in
     ``accounts_not_collected``): one entry per account, outcome, reason and set of rules, listing
     the regions it applies to, so one denied part across every region is one entry, not hundreds."""
     per_region: dict[tuple[str, str, str, str], set[str]] = {}
     for scope in result.scopes:
-        if scope.outcome in ("not_evaluated", "error") and scope.account_id not in skip_accounts:
-            per_region.setdefault((scope.account_id, scope.outcome, scope.detail, scope.region), set()).add(
+        if not scope.outcome.judged and scope.account_id not in skip_accounts:
+            per_region.setdefault((scope.account_id, scope.outcome.value, scope.detail, scope.region), set()).add(
                 scope.rule_id)
     groups: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
     for (account, outcome, detail, region), rule_ids in per_region.items():
@@ -234,17 +144,17 @@ def _not_evaluated(result: AuditResult, skip_accounts: frozenset[str]) -> list[d
             for (account, outcome, detail, rule_ids), regions in sorted(groups.items())]
 
 
-def _accounts_not_collected(snapshot: Snapshot, result: AuditResult) -> list[dict[str, Any]]:
-    """Accounts whose role could not be assumed, with why and how many rule scopes that left
+def _accounts_not_collected(snapshot: api.Snapshot, result: api.AuditResult) -> list[dict[str, Any]]:
+    """Accounts whose role could not be used, with why and how many rule scopes that left
     unjudged: a scheduled audit must not lose an account silently."""
     out = []
     for account in snapshot.accounts:
-        gap = failed_role(account)
-        if gap is not None:
-            unjudged = sum(1 for s in result.scopes
-                           if s.account_id == account.account_id and s.outcome in ("not_evaluated", "error"))
-            out.append({"account_id": account.account_id, "state": gap.state.value, "error_code": gap.error_code,
-                        "message": gap.message, "scopes_not_evaluated": unjudged})
+        refused = account.refused
+        if refused is not None:
+            unjudged = sum(1 for s in result.scopes if s.account_id == account.account_id and not s.outcome.judged)
+            out.append({"account_id": account.account_id, "role_arn": refused.role_arn,
+                        "state": refused.state.value, "error_code": refused.error_code, "message": refused.message,
+                        "scopes_not_evaluated": unjudged})
     return out
 
 
@@ -266,7 +176,7 @@ def _bounded_reports(reports: Mapping[str, str]) -> tuple[dict[str, str], dict[s
 def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> dict[str, Any]:
     """The small JSON-serialisable answer of one invocation."""
     result = outcome.result
-    options = settings.options
+    options = settings.audit
     not_collected = _accounts_not_collected(outcome.snapshot, result)
     not_evaluated = _not_evaluated(result, frozenset(a["account_id"] for a in not_collected))
     skipped = result.options.get("skipped_opt_in", "")
@@ -294,33 +204,23 @@ def _log(line: Mapping[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def run(settings: Settings, session: boto3.session.Session) -> dict[str, Any]:
+def run(settings: Settings, session: boto3.session.Session | None = None) -> dict[str, Any]:
     """Plan (every user error surfaces here), scan, log the result, then write and return reports."""
     started = time.monotonic()
-    try:
-        planned = api.plan(settings.options, settings.options.opt_in)
-    except api.USAGE_ERRORS as exc:
-        raise SettingsError(_setting_names(str(exc))) from None
+    plan = api.prepare(settings.audit, settings.collect.opt_in)
+    targets: list[api.Target] = []
     if settings.output_dir is not None:
         _prepare_output_dir(settings.output_dir)
-    outcome = api.scan(session, settings.regions, settings.options, accounts=settings.accounts,
-                       registry=planned.registry)
+        names = api.formats("report")
+        targets = [api.Target(fmt, settings.output_dir / names[fmt]) for fmt in settings.formats]
+    outcome = api.scan(settings.collect, plan, session=session)
     summary = summarise(settings, outcome, time.monotonic() - started)
-    _log({"message": "vpcaudit audit finished", "summary": summary, "result": result_document(outcome.result)})
-    if settings.output_dir is None and not settings.return_reports:
-        return summary
-    reports = {fmt: render.render(outcome.result, fmt) for fmt in settings.formats}
-    if settings.output_dir is not None:
-        written = []
-        for fmt, text in reports.items():
-            path = settings.output_dir / render.REPORT_FORMATS.get(fmt).filename
-            try:
-                atomic_write_text(path, text)
-            except OSError as exc:  # the result is already logged; say which file failed, in one line
-                raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
-            written.append(str(path))
-        summary["written"] = written
+    _log({"message": "vpcaudit audit finished", "summary": summary, "result": api.result_data(outcome.result)})
+    if targets:
+        _, written = api.write_reports(outcome.result, targets)
+        summary["written"] = [str(path) for path in written]
     if settings.return_reports:
+        reports = {fmt: api.render(outcome.result, fmt) for fmt in settings.formats}
         summary["reports"], summary["reports_omitted"] = _bounded_reports(reports)
     return summary
 
@@ -328,12 +228,12 @@ def run(settings: Settings, session: boto3.session.Session) -> dict[str, Any]:
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """The Lambda entry point (``vpcaudit.lambda_handler.handler``); ``context`` is not needed.
 
-    Raises :class:`SettingsError` on a bad setting, and the collection's own one-line errors
-    (:class:`vpcaudit.aws.errors.CredentialsError`, ``CollectionError``) when nothing can be read.
+    Raises :class:`~vpcaudit.errors.UsageError` on a bad setting (its message names the setting
+    as the event spells it) and the collection's own one-line errors
+    (:class:`~vpcaudit.errors.CredentialsError`, ``CollectionError``) when nothing can be read;
+    Lambda reports them as the invocation's error.
     """
-    session = boto3.session.Session()
-    settings = read_settings(event, os.environ, session.region_name)
-    return run(settings, session)
+    return run(read_settings(event, os.environ))
 
 
-__all__ = ["SETTINGS", "Settings", "SettingsError", "handler", "read_settings", "run", "summarise"]
+__all__ = ["SETTINGS", "Settings", "handler", "read_settings", "run", "summarise"]

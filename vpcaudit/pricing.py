@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from vpcaudit.errors import UsageError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -19,7 +21,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 HOURS_PER_MONTH = 730
 
 
-class PricingError(ValueError):
+class PricingError(UsageError):
     """A pricing file that cannot be used; the message names the file and the key."""
 
 

@@ -14,8 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
-from vpcaudit.cli.options import OptionError, StderrProgress, parse_with, resolve_target
+from vpcaudit.cli.console import StderrProgress
 from vpcaudit.collectors.catalog import iam_policy
+from vpcaudit.errors import UsageError
+from vpcaudit.options import collect_options
 from vpcaudit.snapshot.jsonfile import load
 from vpcaudit.snapshot.model import Part
 
@@ -45,7 +47,11 @@ def test_stats_and_stdout_output(session: boto3.session.Session) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--region", "us-east-1", "--all-regions"], "--region and --all-regions exclude each other"),
+    (["--region", "us-east-1", "--all-regions"], "--region: give region names or all regions, not both"),
+    (["--region", "us-east-1,all"], "--region: 'all' cannot be combined with region names"),
+    (["--region", "eu_west_1"], "--region: not a region name: 'eu_west_1'"),
+    (["--role-arn", "arn:aws:iam::1:role/x"], "--role-arn: not an IAM role ARN"),
+    (["--external-id", "abc"], "--external-id: it is passed to sts:AssumeRole, so it needs role ARNs"),
     (["--region", "us-east-1", "--with", "s3-policies,flowlogs"], "--with: unknown extra flowlogs"),
     (["--profile", "no-such-profile"], "no-such-profile"),
 ])
@@ -56,23 +62,32 @@ def test_bad_options_are_one_line_and_exit_2(aws_env: None, tmp_path: Path, args
     assert not (tmp_path / "x.json").exists()
 
 
-def test_no_region_anywhere_is_a_usage_error(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_region_anywhere_is_a_usage_error(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    with pytest.raises(OptionError, match="no region"):
-        resolve_target(None, None, False, None, None)
+    result = runner.invoke(app, ["collect", "-o", str(tmp_path / "x.json")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --region: none given and the profile / AWS_DEFAULT_REGION names no "
+                                    "default region")
 
 
-def test_target_resolution(aws_env: None) -> None:
-    target = resolve_target(None, ["eu-west-1,us-east-1", "eu-west-1"], False, "http://127.0.0.1:1", ["metrics"])
-    assert target.regions == ("eu-west-1", "us-east-1")
-    assert target.opt_in == {Part.METRICS} and Part.METRICS in target.parts and Part.VPCS in target.parts
-    assert resolve_target(None, None, True, None, None).regions is None
-    assert parse_with(["s3-policies", "metrics"]) == {Part.BUCKET_POLICIES, Part.METRICS}
+def test_collect_options_resolution() -> None:
+    options = collect_options({"regions": ["eu-west-1,us-east-1", "eu-west-1"], "with": ["metrics"],
+                               "endpoint_url": "http://127.0.0.1:1"})
+    assert options.regions == ("eu-west-1", "us-east-1")
+    assert options.opt_in == {Part.METRICS} and options.endpoint_url == "http://127.0.0.1:1"
+    assert collect_options({"all_regions": True}).regions is None
+    assert collect_options({"regions": "all"}).regions is None
+    assert collect_options({}).regions == ()  # the session's own region, filled in when collecting
+    assert collect_options({"with": "s3-policies,metrics"}).opt_in == {Part.BUCKET_POLICIES, Part.METRICS}
+    with pytest.raises(UsageError) as caught:
+        collect_options({"with": ["flowlogs"]})
+    assert caught.value.setting == "with" and str(caught.value).startswith("with: unknown extra flowlogs")
 
 
 def test_unwritable_output_fails_before_collecting(aws_env: None, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["collect", "--region", "us-east-1", "-o", str(tmp_path / "missing" / "x.json")])
-    assert result.exit_code == 2 and "does not exist" in result.stderr
+    (tmp_path / "a-file").write_text("")
+    result = runner.invoke(app, ["collect", "--region", "us-east-1", "-o", str(tmp_path / "a-file" / "x.json")])
+    assert result.exit_code == 2 and "cannot create output folder" in result.stderr
 
 
 class _Tty(io.StringIO):
@@ -95,7 +110,7 @@ def test_iam_policy_command_prints_the_catalogue_policy() -> None:
     assert result.exit_code == 0
     policy = json.loads(result.stdout)
     actions = policy["Statement"][0]["Action"]
-    assert policy == iam_policy(None)
+    assert policy == iam_policy()
     assert "ec2:DescribeVpcs" in actions and "s3:GetBucketPolicy" not in actions
     assert all(not a.startswith("sts:") for a in actions)  # GetCallerIdentity needs no permission
     extended = json.loads(runner.invoke(app, ["iam-policy", "--with", "s3-policies,metrics"]).stdout)

@@ -20,13 +20,15 @@ from botocore.exceptions import NoCredentialsError
 from typer.testing import CliRunner
 
 from vpcaudit import api
-from vpcaudit.aws.accounts import AccountPlan, AccountsError, Role, failed_role, plan_accounts, role_gap
+from vpcaudit.aws.accounts import AccountPlan, plan_accounts
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.cli import app
 from vpcaudit.collectors.run import collect_accounts
-from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation
-from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, ScopeStatus, State
+from vpcaudit.engine.result import Outcome
+from vpcaudit.errors import CredentialsError, ReadOnlyViolation, UsageError
+from vpcaudit.snapshot.jsonfile import from_json, to_json
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, RoleAccess, ScopeStatus, Snapshot, State
 
 REGION = "us-east-1"
 BASE = "123456789012"  # moto's default account: the base credentials' own
@@ -72,28 +74,28 @@ def test_roles_and_the_accounts_file_merge_in_order_without_duplicates(tmp_path:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"role_arns": ["arn:aws:iam::2222:role/audit"]}, "--role-arn: not an IAM role ARN: 'arn:aws:iam::2222"),
+    ({"role_arns": ["arn:aws:iam::2222:role/audit"]}, "role_arns: not an IAM role ARN: 'arn:aws:iam::2222"),
     ({"role_arns": ["arn:aws:iam::222222222222:user/bob"]}, "not an IAM role ARN"),
     ({"role_arns": [role_arn("222222222222"), "arn:aws:iam::222222222222:role/other"]},
-     "two roles in account 222222222222"),
-    ({"external_id": "ext-1"}, "--external-id is passed to sts:AssumeRole: it needs --role-arn"),
-    ({"role_arns": [role_arn("222222222222")], "external_id": "x"}, "--external-id: 2 to 1224"),
-    ({"role_arns": [role_arn("222222222222")], "session_name": "has space"}, "--role-session-name 'has space'"),
+     "role_arns: two roles in account 222222222222"),
+    ({"external_id": "ext-1"}, "external_id: it is passed to sts:AssumeRole, so it needs role ARNs"),
+    ({"role_arns": [role_arn("222222222222")], "external_id": "x"}, "external_id: 2 to 1224"),
+    ({"role_arns": [role_arn("222222222222")], "session_name": "has space"}, "role_session_name: 'has space'"),
 ])
 def test_malformed_input_is_refused_before_any_call(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(AccountsError, match=message.replace("(", r"\(")):
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         plan_accounts(**kwargs)
 
 
 def test_accounts_file_problems_name_the_file_and_line(tmp_path: Path) -> None:
     listing = tmp_path / "roles.txt"
     listing.write_text(f"{role_arn('222222222222')}\narn:aws:iam::33:role/x\n", encoding="utf-8")
-    with pytest.raises(AccountsError, match=f"--accounts-file {listing} line 2: not an IAM role ARN"):
+    with pytest.raises(UsageError, match=f"accounts_file: {listing} line 2: not an IAM role ARN"):
         plan_accounts(accounts_file=listing)
     listing.write_text("# nothing yet\n", encoding="utf-8")
-    with pytest.raises(AccountsError, match="no role ARN in the file"):
+    with pytest.raises(UsageError, match="no role ARN in the file"):
         plan_accounts(accounts_file=listing)
-    with pytest.raises(AccountsError, match="cannot read: No such file"):
+    with pytest.raises(UsageError, match="cannot read: No such file"):
         plan_accounts(accounts_file=tmp_path / "missing.txt")
 
 
@@ -122,7 +124,8 @@ def test_two_roles_and_the_base_account_make_one_snapshot(session: boto3.session
     for account in accounts:
         assert own_cidrs(account) == [CIDRS[account.account_id]]
         assert {s.part: s.state for s in account.regions[0].status if s.part in PARTS} == dict.fromkeys(PARTS, State.OK)
-        assert failed_role(account) is None
+        assert account.refused is None and account.role == (RoleAccess(role_arn(account.account_id))
+                                                             if account.account_id != BASE else None)
     # One identity check up front, then each account's own; one AssumeRole per role.
     assert outcome.calls["sts:GetCallerIdentity"] == 4 and outcome.calls["sts:AssumeRole"] == 2
     assert outcome.calls["ec2:DescribeVpcs"] == 3
@@ -149,7 +152,7 @@ def test_external_id_and_session_name_reach_assume_role(session: boto3.session.S
 
 
 def test_a_role_in_the_base_account_cannot_also_be_collected_as_the_base(session: boto3.session.Session) -> None:
-    with pytest.raises(CollectionError, match=f"{role_arn(BASE)} is in the base credentials' own account"):
+    with pytest.raises(UsageError, match=f"{role_arn(BASE)} is in the base credentials' own account"):
         collect_accounts(session, [REGION], PARTS, accounts=plan_accounts([role_arn(BASE)], include_base=True))
     # Without --include-base-account, collecting one's own account through a role is fine.
     outcome = collect_accounts(session, [REGION], PARTS, accounts=plan_accounts([role_arn(BASE)]))
@@ -208,7 +211,7 @@ def test_a_refused_role_leaves_its_account_denied_and_the_others_collected(
     base, good, refused = outcome.snapshot.accounts
     assert [a.account_id for a in (base, good, refused)] == [BASE, "222222222222", "333333333333"]
     assert own_cidrs(base) == [CIDRS[BASE]] and own_cidrs(good) == [CIDRS["222222222222"]]
-    assert failed_role(base) is None and failed_role(good) is None
+    assert base.refused is None and good.refused is None
     # Every requested part of every requested region of 333… is denied, with the role in the message.
     assert [r.region for r in refused.regions] == ["eu-west-1", REGION]
     statuses = [s for reg in refused.regions for s in reg.status if s.part in PARTS]
@@ -216,12 +219,14 @@ def test_a_refused_role_leaves_its_account_denied_and_the_others_collected(
     assert {(s.state, s.error_code) for s in statuses} == {(State.DENIED, "AccessDenied")}
     assert all(s.message and s.message.startswith(f"role {role_arn('333333333333')}: sts:AssumeRole denied")
                for s in statuses)
-    assert refused.regions[0].vpcs == () and failed_role(refused) is not None
+    assert refused.regions[0].vpcs == ()
+    assert refused.refused is not None and refused.refused.role_arn == role_arn("333333333333")
+    assert (refused.refused.state, refused.refused.error_code) == (State.DENIED, "AccessDenied")
     # The audit says so: every rule is not evaluated there (never passed), so --strict exits 3.
     result = api.audit(outcome.snapshot)
     refused_scopes = [s for s in result.scopes if s.account_id == "333333333333"]
-    assert refused_scopes and {s.outcome for s in refused_scopes} == {"not_evaluated"}
-    needing = {r.id for r in api.load_rules().rules if set(r.needs) & PARTS}
+    assert refused_scopes and {s.outcome for s in refused_scopes} == {Outcome.NOT_EVALUATED}
+    needing = {r.id for r in api.rules().rules if set(r.needs) & PARTS}
     assert {s.rule_id for s in refused_scopes if "denied (AccessDenied)" in s.detail} == needing
     assert result.incomplete
 
@@ -257,18 +262,13 @@ def test_the_cli_prints_one_line_per_refused_account(moto_url: str, moto_api: Ca
     assert [a["account_id"] for a in accounts] == ["222222222222", "333333333333"]
 
 
-def test_an_account_is_a_failed_role_only_when_every_part_shares_the_role_gap() -> None:
-    role = Role(role_arn("333333333333"))
-    gap = role_gap(role, "sts:AssumeRole denied: not authorized", "AccessDenied")
-    shared = ScopeStatus(Part.VPCS, gap.state, gap.error_code, gap.message)
-    failed = AccountSnapshot("333333333333", (RegionSnapshot(REGION, (shared, replace(shared, part=Part.SUBNETS),
-                                                                      ScopeStatus(Part.METRICS, State.SKIPPED))),))
-    assert failed_role(failed) == gap
-    # Denied everywhere, but each part for its own reason: ordinary gaps, listed one by one.
-    denied = AccountSnapshot(BASE, (RegionSnapshot(REGION, (
-        ScopeStatus(Part.VPCS, State.DENIED, "AccessDenied", "ec2:DescribeVpcs denied"),
-        ScopeStatus(Part.SUBNETS, State.DENIED, "AccessDenied", "ec2:DescribeSubnets denied"))),))
-    assert failed_role(denied) is None
-    # The role gap on one part only (the rest collected) is not a failed account either.
-    partial = AccountSnapshot(BASE, (RegionSnapshot(REGION, (shared, ScopeStatus(Part.SUBNETS, State.OK))),))
-    assert failed_role(partial) is None
+def test_a_refused_account_is_data_that_survives_the_snapshot_file(tmp_path: Path) -> None:
+    refused = AccountSnapshot("333333333333", (RegionSnapshot(REGION, (
+        ScopeStatus(Part.VPCS, State.DENIED, "AccessDenied", "ec2:DescribeVpcs denied"),)),),
+        role=RoleAccess(role_arn("333333333333"), State.DENIED, "AccessDenied", "sts:AssumeRole denied"))
+    # Denied everywhere, each part for its own reason, but reached: ordinary gaps, not a refusal.
+    reached = replace(refused, account_id=BASE, role=RoleAccess(role_arn(BASE)))
+    snapshot = Snapshot("1.1", "0", "2026-01-01T00:00:00Z", (refused, reached))
+    loaded = from_json(to_json(snapshot))
+    by_id = {a.account_id: a for a in loaded.accounts}
+    assert by_id["333333333333"].refused == refused.role and by_id[BASE].refused is None

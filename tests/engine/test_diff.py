@@ -15,7 +15,6 @@ import pytest
 from builders import SCOPED_POLICY, RegionBuilder, standard_vpc
 
 from vpcaudit import api
-from vpcaudit.cli.diff import audit_both, diff_exit_code
 from vpcaudit.engine.diff import AuditDiff, PartChange, RegionRef, classify
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.network.paths import TrafficPath
@@ -42,7 +41,7 @@ def estate(change: Change | None = None, *, s3_tables: tuple[int, ...] = (0, 1, 
 
 
 def compare(before: Snapshot, after: Snapshot, **options: object) -> AuditDiff:
-    return audit_both(before, after, api.AuditOptions(**options))  # type: ignore[arg-type]
+    return api.diff(before, after, api.AuditOptions(**options))  # type: ignore[arg-type]
 
 
 def findings(items: tuple[Finding, ...]) -> set[tuple[str, str, str]]:
@@ -67,7 +66,7 @@ def test_removing_the_s3_route_from_one_table_is_a_new_finding_and_a_worse_path(
     assert (d.coverage, d.parts, d.compared, d.only_before, d.only_after) == ((), (), (HERE,), (), ())
     assert not d.coverage_worse
     assert d.newly_failing == ()  # GWE001 is medium, below the default high
-    assert diff_exit_code(d, strict=False) is api.ExitCode.FINDINGS  # the worse path alone fails the check
+    assert api.diff_exit_code(d, strict=False) is api.ExitCode.FINDINGS  # the worse path alone fails the check
     gated = compare(before.snapshot(), after.snapshot(), fail_on=Severity.MEDIUM)
     assert findings(gated.newly_failing) == {("GWE001", third, "fail")}
 
@@ -83,7 +82,7 @@ def test_fixing_a_finding_resolves_it_and_its_paths_get_better() -> None:
     assert (d.new, d.changed, d.unchanged) == ((), (), 0)
     assert paths(d) == {(s, "dynamodb", "nat", "gateway-endpoint", "better") for s in ids["private"]}
     assert d.worse_paths == ()
-    assert diff_exit_code(d, strict=True) is api.ExitCode.OK
+    assert api.diff_exit_code(d, strict=True) is api.ExitCode.OK
 
 
 def test_identical_snapshots_change_nothing() -> None:
@@ -92,7 +91,7 @@ def test_identical_snapshots_change_nothing() -> None:
     assert (d.new, d.resolved, d.changed, d.paths, d.coverage, d.parts) == ((), (), (), (), (), ())
     assert d.unchanged == 1
     assert d.cost_before == d.cost_after
-    assert diff_exit_code(d, strict=True) is api.ExitCode.OK
+    assert api.diff_exit_code(d, strict=True) is api.ExitCode.OK
 
 
 def test_a_part_denied_after_is_lost_coverage_and_its_findings_are_not_resolved() -> None:
@@ -105,8 +104,8 @@ def test_a_part_denied_after_is_lost_coverage_and_its_findings_are_not_resolved(
         ("MON001", "failed", "not_evaluated", "not collected: flow_logs denied (AccessDenied)")]
     assert d.parts == (PartChange(ACCOUNT, REGION, "flow_logs", "ok", "denied", "AccessDenied"),)
     assert d.coverage_worse
-    assert diff_exit_code(d, strict=False) is api.ExitCode.OK
-    assert diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
+    assert api.diff_exit_code(d, strict=False) is api.ExitCode.OK
+    assert api.diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
     back = compare(after.snapshot(missing=[Part.FLOW_LOGS]), before.snapshot())
     assert findings(back.no_baseline) == {("MON001", ids["vpc"], "fail")}
     assert back.new == () and not back.coverage_worse
@@ -122,8 +121,8 @@ def test_route_tables_denied_after_do_not_read_as_broken_paths() -> None:
     assert d.path_inputs_lost == (HERE,)
     assert d.new == () and d.resolved == ()
     assert {c.rule_id for c in d.lost_scopes} >= {"GWE001", "NAT002", "RT001"}
-    assert diff_exit_code(d, strict=False) is api.ExitCode.OK
-    assert diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
+    assert api.diff_exit_code(d, strict=False) is api.ExitCode.OK
+    assert api.diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
 
 
 def test_a_suppression_that_stops_matching_is_a_changed_finding(tmp_path: Path) -> None:
@@ -136,7 +135,7 @@ def test_a_suppression_that_stops_matching_is_a_changed_finding(tmp_path: Path) 
         ("GWE003", Status.SUPPRESSED, Status.FAIL)]
     assert findings(d.newly_failing) == {("GWE003", ids["vpc"], "fail")}
     assert d.new == () and d.paths == ()
-    assert diff_exit_code(d, strict=False) is api.ExitCode.FINDINGS
+    assert api.diff_exit_code(d, strict=False) is api.ExitCode.FINDINGS
 
 
 def test_a_private_subnet_routed_to_another_azs_nat_crosses_azs() -> None:
@@ -213,7 +212,7 @@ def test_regions_on_one_side_only_are_listed_not_compared() -> None:
     assert all(f.resource.region == REGION for f in (*d.new, *d.resolved, *d.not_rechecked))
     assert d.resolved == ()  # eu-west-1's findings are not "fixed" by leaving it out
     assert d.coverage_worse  # a region the after snapshot does not have was not judged after
-    assert diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
+    assert api.diff_exit_code(d, strict=True) is api.ExitCode.INCOMPLETE
     grown = compare(_two_regions(west=False), _two_regions(west=True))
     assert (grown.only_before, grown.only_after, grown.new) == ((), (west,), ())
     assert not grown.coverage_worse

@@ -43,12 +43,12 @@ def test_suppressions_for_unknown_rules_fail_before_anything_runs(tmp_path: Path
     path = tmp_path / "s.toml"
     path.write_text('[[suppress]]\nrule = "XYZ001"\nresource = "*"\nreason = "typo"\n')
     with pytest.raises(SuppressionError, match="unknown rule id XYZ001"):
-        api.plan(opts(suppressions=path), frozenset())
+        api.prepare(opts(suppressions=path), frozenset())
 
 
 def test_plan_parts_are_the_selected_rules_needs() -> None:
     registry = load_registry([RULEPACK], entry_points=False)
-    assert api.plan(opts(select=("TST001", "TST003")), frozenset(), registry=registry).parts == {
+    assert api.prepare(opts(select=("TST001", "TST003")), frozenset(), registry=registry).parts == {
         Part.VPCS, Part.FLOW_LOGS}
 
 

@@ -48,7 +48,7 @@ def test_one_format_into_an_existing_folder_uses_its_default_name(tmp_path: Path
 
 def test_several_formats_without_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = audit(bad_snapshot(tmp_path), "-f", "json", "-f", "md")
-    assert code == 2 and err.strip() == "error: 2 formats need -o DIR (a folder that receives one file per format)"
+    assert code == 2 and err.strip() == "error: --output: 2 formats need a folder to write to (one file per format)"
 
 
 def test_expired_suppressions_are_reported(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from engine_snapshots import RULEPACK
 
 from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.rule import Rule, Severity
-from vpcaudit.engine.select import SelectionError, needed_parts, select_rules, split_selectors
+from vpcaudit.engine.select import needed_parts, select_rules, split_selectors
+from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
 
 
@@ -34,9 +35,9 @@ def test_min_severity_keeps_rules_whose_default_is_at_least_it(pack: tuple[Rule,
 
 
 def test_unknown_selectors_are_all_named(pack: tuple[Rule, ...]) -> None:
-    with pytest.raises(SelectionError, match=r"--select: unknown rule id or prefix: DNS, TST9"):
+    with pytest.raises(UsageError, match=r"select: unknown rule id or prefix: DNS, TST9"):
         select_rules(pack, select=["DNS,TST001", "TST9"])
-    with pytest.raises(SelectionError, match=r"--ignore: unknown rule id or prefix: S-G"):
+    with pytest.raises(UsageError, match=r"ignore: unknown rule id or prefix: S-G"):
         select_rules(pack, ignore=["S-G"])
 
 

@@ -23,8 +23,9 @@ from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from vpcaudit import lambda_handler
-from vpcaudit.engine.result import AuditResult, ScopeResult
-from vpcaudit.lambda_handler import SettingsError, handler
+from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
+from vpcaudit.errors import UsageError
+from vpcaudit.lambda_handler import handler
 
 REGION = "us-east-1"
 BASE = "123456789012"  # moto's default account
@@ -184,22 +185,21 @@ def test_a_rule_set_aside_for_want_of_opt_in_data_is_listed_and_strict_still_pas
     ({"formats": ["json", "pdf"]}, "formats: unknown format 'pdf' (known: table, html, md, json, sarif, csv, junit)"),
     ({"select": ["NAT", "XYZ9"]}, "select: unknown rule id or prefix: XYZ9 (see `vpcaudit rules list`)"),
     ({"ignore": "QQQ"}, "ignore: unknown rule id or prefix: QQQ (see `vpcaudit rules list`)"),
-    ({"with": ["flowlogs"]}, "with: unknown extra 'flowlogs' (known: s3-policies, metrics)"),
+    ({"with": ["flowlogs"]}, "with: unknown extra flowlogs (choose from s3-policies, metrics)"),
     ({"fail_on": "severe"}, "fail_on: expected one of critical, high, medium, low, info, got 'severe'"),
     ({"strict": "maybe"}, "strict: expected true or false, got 'maybe'"),
     ({"role_arns": ["arn:aws:iam::2222:role/audit"]}, "role_arns: not an IAM role ARN: 'arn:aws:iam::2222:role/audit'"),
-    ({"external_id": "ext-1"}, "external_id: it is passed to sts:AssumeRole, so it needs role_arns"),
+    ({"external_id": "ext-1"}, "external_id: it is passed to sts:AssumeRole, so it needs role ARNs"),
     ({"role_arns": [role_arn("222222222222")], "external_id": "x"}, "external_id: 2 to 1224 characters"),
-    ({"region": REGION}, "event: unknown setting 'region' (known: regions, role_arns,"),
+    ({"region": REGION}, "event: unknown setting 'region' (known: regions, with, metrics_days, role_arns,"),
     (["us-east-1"], "event: expected a JSON object of settings, got list"),
 ])
 def test_invalid_settings_raise_one_line_before_any_call(aws_env: None, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str], event: Any,
                                                          message: str) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail differently
-    with pytest.raises(SettingsError) as raised:
+    with pytest.raises(UsageError) as raised:
         handler(event, None)
-    assert isinstance(raised.value, ValueError)
     assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
     assert capsys.readouterr().out == ""
 
@@ -209,13 +209,13 @@ def test_an_unusable_output_dir_is_refused_before_the_scan(aws_env: None, monkey
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     occupied = tmp_path / "taken"
     occupied.write_text("a file, not a folder", encoding="utf-8")
-    with pytest.raises(SettingsError, match=f"^output_dir {occupied}/sub: cannot create: "):
+    with pytest.raises(UsageError, match=f"^output_dir: {occupied}/sub: cannot create: "):
         handler({"regions": [REGION], "output_dir": str(occupied / "sub")}, None)
 
 
 def test_an_environment_setting_is_validated_like_the_event(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VPCAUDIT_FORMATS", "json,docx")
-    with pytest.raises(SettingsError, match=r"^formats: unknown format 'docx'"):
+    with pytest.raises(UsageError, match=r"^formats: unknown format 'docx'"):
         handler({"regions": [REGION]}, None)
 
 
@@ -316,7 +316,7 @@ def test_include_base_account_audits_the_functions_own_account_beside_the_roles(
 def test_not_evaluated_scopes_are_grouped_across_regions() -> None:
     """One reason in many regions is one entry; accounts reported whole are left out."""
     def scope(rule_id: str, account: str, region: str, detail: str, outcome: str = "not_evaluated") -> ScopeResult:
-        return ScopeResult(rule_id, account, region, outcome, detail)
+        return ScopeResult(rule_id, account, region, Outcome(outcome), detail)
 
     zones = "not collected: hosted_zones denied (AccessDenied)"
     result = AuditResult("1.0", "0", {}, "", "", (BASE,), (REGION, "eu-west-1"), (), (), (

@@ -11,7 +11,8 @@ from vpcaudit import render
 from vpcaudit.engine import result as result_module
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding, ResourceRef
-from vpcaudit.network.paths import PathStep, TrafficPath
+from vpcaudit.facts import costs, summaries, topology
+from vpcaudit.network.paths import PathGap, PathStep, TrafficPath
 
 DOC = Path(__file__).parents[2] / "docs" / "result-json.md"
 
@@ -30,9 +31,10 @@ def test_json_is_the_full_result_with_fingerprints(sample: AuditResult) -> None:
 
 
 def _documented_records() -> list[type]:
-    records = [AuditResult, Finding, ResourceRef, TrafficPath, PathStep]
-    records += [obj for obj in vars(result_module).values()
-                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj not in records]
+    records = [AuditResult, Finding, ResourceRef, TrafficPath, PathStep, PathGap]
+    for module in (result_module, costs, summaries, topology):
+        records += [obj for obj in vars(module).values() if isinstance(obj, type) and dataclasses.is_dataclass(obj)
+                    and obj.__module__ == module.__name__ and obj not in records]
     return records
 
 

@@ -15,7 +15,7 @@ import pytest
 from demo_estate import REGION, MotoEstate, expected_failures, good_vpc_ids, mismatch
 
 from vpcaudit import api
-from vpcaudit.demo.run import DEMO_OPTIONS
+from vpcaudit.demo.run import DEMO_EXTRAS
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 
@@ -28,13 +28,14 @@ class Scan:
 
 @pytest.fixture(scope="module")
 def default_scan(moto_estate: MotoEstate) -> Scan:
-    return Scan(False, api.scan(moto_estate.session, [REGION], api.AuditOptions()).result)
+    return Scan(False, api.scan(api.CollectOptions(regions=(REGION,)), session=moto_estate.session).result)
 
 
 @pytest.fixture(scope="module")
 def full_scan(moto_estate: MotoEstate) -> Scan:
     """The demo's scan: opt-in parts (metrics, bucket policies) collected too."""
-    return Scan(True, api.scan(moto_estate.session, [REGION], DEMO_OPTIONS).result)
+    options = api.CollectOptions(regions=(REGION,), opt_in=DEMO_EXTRAS)
+    return Scan(True, api.scan(options, session=moto_estate.session).result)
 
 
 @pytest.fixture(params=["default_scan", "full_scan"])
@@ -81,7 +82,7 @@ def test_the_whole_estate_was_evaluated(scan: Scan) -> None:
                    if f.status in (Status.NOT_EVALUATED, Status.ERROR)]
     assert incomplete == []
     if scan.opt_in:
-        assert {s.rule_id for s in result.scopes} == {r.id for r in api.load_rules().rules}
+        assert {s.rule_id for s in result.scopes} == {r.id for r in api.rules().rules}
 
 
 def test_seeded_traffic_reaches_the_cost_table(full_scan: Scan, moto_estate: MotoEstate) -> None:

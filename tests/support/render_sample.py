@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vpcaudit.engine.result import AuditResult, RuleInfo, ScopeResult
+from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
@@ -116,15 +116,15 @@ FINDINGS = (
 )
 
 SCOPES = (
-    ScopeResult("DNS002", ACCOUNT, REGION, "failed", "1 fail"),
-    ScopeResult("GWE002", ACCOUNT, REGION, "failed", "1 fail"),
-    ScopeResult("IFE006", ACCOUNT, REGION, "not_evaluated", "not collected: metrics skipped"),
-    ScopeResult("MON001", ACCOUNT, REGION, "passed", "1 suppressed"),
-    ScopeResult("NAT002", ACCOUNT, REGION, "failed", "1 fail"),
-    ScopeResult("POL004", ACCOUNT, REGION, "failed", "1 fail"),
-    ScopeResult("SG001", ACCOUNT, REGION, "failed", "1 fail"),
-    ScopeResult("SG001", ACCOUNT, "eu-west-1", "error", "KeyError: 'IpPermissions'"),
-    ScopeResult("DNS002", ACCOUNT, "eu-west-1", "passed"),
+    ScopeResult("DNS002", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
+    ScopeResult("GWE002", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
+    ScopeResult("IFE006", ACCOUNT, REGION, Outcome.NOT_EVALUATED, "not collected: metrics skipped"),
+    ScopeResult("MON001", ACCOUNT, REGION, Outcome.PASSED, "1 suppressed"),
+    ScopeResult("NAT002", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
+    ScopeResult("POL004", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
+    ScopeResult("SG001", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
+    ScopeResult("SG001", ACCOUNT, "eu-west-1", Outcome.ERROR, "KeyError: 'IpPermissions'"),
+    ScopeResult("DNS002", ACCOUNT, "eu-west-1", Outcome.PASSED),
 )
 
 _SUBNETS = (  # (id, name, AZ id, public)

@@ -10,7 +10,9 @@ uses, never on the clients collectors get (:data:`vpcaudit.aws.guard.ROLE_ASSUMP
 A role that cannot be assumed (access denied, no such role, external id mismatch) must not
 sink the other accounts' audit: it becomes a :class:`Gap` that the collection records on every
 part of that account, with the role ARN in the message, so the audit says *not evaluated*
-there instead of passing. Only unusable base credentials stop the run (:class:`CredentialsError`).
+there instead of passing, and as the account's :class:`~vpcaudit.snapshot.model.RoleAccess`,
+so every face can name the refused account without reading messages. Only unusable base
+credentials stop the run (:class:`~vpcaudit.errors.CredentialsError`).
 
 The accounts file is plain text, one role ARN per line; ``#`` starts a comment, blank lines are
 ignored. ``--external-id`` and ``--role-session-name`` apply to every role.
@@ -29,8 +31,8 @@ import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from vpcaudit.aws.errors import Gap, classify, credentials_problem
-from vpcaudit.errors import CredentialsError
-from vpcaudit.snapshot.model import AccountSnapshot, State
+from vpcaudit.errors import CredentialsError, UsageError
+from vpcaudit.snapshot.model import State
 
 if TYPE_CHECKING:
     from vpcaudit.aws.clients import ClientFactory
@@ -42,13 +44,6 @@ DEFAULT_SESSION_NAME = "vpcaudit"
 _ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):role/[\w+=,.@/-]{1,512}")
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
-# Every message of an account that could not be collected through its role starts so (see
-# role_gap); with all its parts in that one state, the CLI tells such an account from ordinary gaps.
-_FAILED_ROLE_PREFIX = "role arn:"
-
-
-class AccountsError(ValueError):
-    """A malformed role ARN, external id, session name or accounts file: one line, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -87,15 +82,15 @@ def read_accounts_file(path: str | Path) -> list[str]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise AccountsError(f"--accounts-file {path}: cannot read: {reason}") from None
+        raise UsageError(f"{path}: cannot read: {reason}", "accounts_file") from None
     arns = []
     for number, line in enumerate(text.splitlines(), start=1):
         value = line.split("#", 1)[0].strip()
         if not value:
             continue
         if not _ROLE_ARN.fullmatch(value):
-            raise AccountsError(f"--accounts-file {path} line {number}: not an IAM role ARN: {value!r} "
-                                "(expected arn:aws:iam::123456789012:role/NAME)")
+            raise UsageError(f"{path} line {number}: not an IAM role ARN: {value!r} "
+                             "(expected arn:aws:iam::123456789012:role/NAME)", "accounts_file")
         arns.append(value)
     return arns
 
@@ -103,28 +98,29 @@ def read_accounts_file(path: str | Path) -> list[str]:
 def plan_accounts(role_arns: Sequence[str] = (), accounts_file: str | Path | None = None, *,
                   external_id: str | None = None, session_name: str = DEFAULT_SESSION_NAME,
                   include_base: bool = False) -> AccountPlan:
-    """The accounts of ``--role-arn`` / ``--accounts-file``; AccountsError on malformed input,
-    before any AWS call."""
+    """The accounts of the ``role_arns`` and ``accounts_file`` settings; UsageError on malformed
+    input, before any AWS call."""
     bad = [arn for arn in role_arns if not _ROLE_ARN.fullmatch(arn)]
     if bad:
-        raise AccountsError(f"--role-arn: not an IAM role ARN: {bad[0]!r} (expected "
-                            "arn:aws:iam::123456789012:role/NAME)")
+        raise UsageError(f"not an IAM role ARN: {bad[0]!r} (expected arn:aws:iam::123456789012:role/NAME)",
+                         "role_arns")
     arns = list(dict.fromkeys([*role_arns, *(read_accounts_file(accounts_file) if accounts_file else ())]))
     if accounts_file is not None and not arns:
-        raise AccountsError(f"--accounts-file {accounts_file}: no role ARN in the file")
+        raise UsageError(f"{accounts_file}: no role ARN in the file", "accounts_file")
     if external_id is not None and not arns:
-        raise AccountsError("--external-id is passed to sts:AssumeRole: it needs --role-arn or --accounts-file")
+        raise UsageError("it is passed to sts:AssumeRole, so it needs role ARNs (role_arns or accounts_file)",
+                         "external_id")
     if external_id is not None and not _EXTERNAL_ID.fullmatch(external_id):
-        raise AccountsError("--external-id: 2 to 1224 characters of letters, digits and +=,.@:/-")
+        raise UsageError("2 to 1224 characters of letters, digits and +=,.@:/-", "external_id")
     if not _SESSION_NAME.fullmatch(session_name):
-        raise AccountsError(f"--role-session-name {session_name!r}: 2 to 64 characters of letters, digits "
-                            "and +=,.@-")
+        raise UsageError(f"{session_name!r}: 2 to 64 characters of letters, digits and +=,.@-",
+                         "role_session_name")
     roles = tuple(Role(arn, external_id) for arn in arns)
     seen: dict[str, str] = {}
     for role in roles:
         if role.account_id in seen:
-            raise AccountsError(f"two roles in account {role.account_id} ({seen[role.account_id]}, {role.arn}): "
-                                "keep one, each account is collected once")
+            raise UsageError(f"two roles in account {role.account_id} ({seen[role.account_id]}, {role.arn}): "
+                             "keep one, each account is collected once", "role_arns")
         seen[role.account_id] = role.arn
     return AccountPlan(roles, include_base, session_name)
 
@@ -171,16 +167,3 @@ def assume(factory: ClientFactory, home: str, role: Role, session_name: str,
 def role_gap(role: Role, reason: str, code: str | None, state: State = State.DENIED) -> Gap:
     """The gap recorded on every part of an account that could not be collected through ``role``."""
     return Gap(state, code, f"role {role.arn}: {reason}")
-
-
-def failed_role(account: AccountSnapshot) -> Gap | None:
-    """The one gap shared by every requested part of an account whose role failed, else None."""
-    statuses = {(s.state, s.error_code, s.message or "")
-                for s in (*account.status, *(s for reg in account.regions for s in reg.status))
-                if s.state is not State.SKIPPED}
-    if len(statuses) != 1:
-        return None
-    ((state, code, message),) = statuses
-    if state is State.OK or not message.startswith(_FAILED_ROLE_PREFIX):
-        return None
-    return Gap(state, code, message)

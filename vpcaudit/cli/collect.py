@@ -3,38 +3,17 @@ JSON file (read-only AWS calls)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.help import examples
-from vpcaudit.cli.options import (
-    DEFAULT_SESSION_NAME,
-    AccountsFileOpt,
-    AllRegionsOpt,
-    EndpointUrlOpt,
-    ExternalIdOpt,
-    IncludeBaseOpt,
-    MetricsDaysOpt,
-    OptionError,
-    ProfileOpt,
-    QuietOpt,
-    RegionOpt,
-    RoleArnOpt,
-    RoleSessionNameOpt,
-    StatsOpt,
-    WithOpt,
-    fail,
-    gaps,
-    resolve_target,
-    run_collection,
-)
-from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot.jsonfile import to_json
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, stats_table
+from vpcaudit.cli.help import GroupedCommand, examples
+from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
+from vpcaudit.errors import VpcauditError
+from vpcaudit.options import COLLECT_SETTINGS, PANEL_COLLECTION
 
 COLLECT_EXAMPLES = "\n\n".join((
     examples(
@@ -51,40 +30,28 @@ COLLECT_EXAMPLES = "\n\n".join((
          "The minimal read-only IAM policy these collections need."),
     ),
     "Parts that could not be read (access denied, throttled, opt-in region not enabled) are recorded "
-    "in the snapshot and listed on stderr; the collection still succeeds. "
+    "in the snapshot and listed on stderr; the collection still succeeds. " + CONFIG_HELP,
     "Exit codes: 0 snapshot written; 2 usage, configuration or credential error.",
 ))
 
-
-def _write(snapshot: Snapshot, output: str) -> None:
-    text = to_json(snapshot)
-    if output == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        atomic_write_text(output, text)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+StatsOpt = Annotated[bool, typer.Option(
+    "--stats", help="After collecting, print AWS calls and HTTP attempts per operation on stderr.",
+    rich_help_panel=PANEL_COLLECTION)]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress bar or summary on stderr.", rich_help_panel=PANEL_COLLECTION)]
 
 
-@app.command(epilog=COLLECT_EXAMPLES)
+@app.command(cls=GroupedCommand, epilog=COLLECT_EXAMPLES)
+@takes(COLLECT_SETTINGS)
 def collect(
+    ctx: typer.Context,
     output: Annotated[str, typer.Option(
         "--output", "-o", metavar="FILE", help="Snapshot file to write ('-' = stdout). Written atomically: "
                                                "an interrupted run never leaves half a file.")],
-    profile: ProfileOpt = None,
-    region: RegionOpt = None,
-    all_regions: AllRegionsOpt = False,
-    endpoint_url: EndpointUrlOpt = None,
-    with_: WithOpt = None,
-    metrics_days: MetricsDaysOpt = 14,
     stats: StatsOpt = False,
     quiet: QuietOpt = False,
-    role_arn: RoleArnOpt = None,
-    accounts_file: AccountsFileOpt = None,
-    external_id: ExternalIdOpt = None,
-    role_session_name: RoleSessionNameOpt = DEFAULT_SESSION_NAME,
-    include_base_account: IncludeBaseOpt = False,
+    *,
+    given: Given,
 ) -> None:
     """Snapshot the VPC network of one AWS account (or many, through IAM roles) into a JSON file, with
     read-only calls only.
@@ -94,22 +61,27 @@ def collect(
     rules and Block Public Access — all regions at once, with the fewest API calls. Audit the
     file offline with `vpcaudit audit FILE`.
     """
-    if output != "-" and not Path(output).resolve().parent.is_dir():
-        fail(f"cannot write {output}: folder {Path(output).parent} does not exist")
+    options = given.collect()
     try:
-        target = resolve_target(profile, region, all_regions, endpoint_url, with_, role_arn=role_arn,
-                                accounts_file=accounts_file, external_id=external_id,
-                                role_session_name=role_session_name, include_base_account=include_base_account)
-    except OptionError as exc:
+        targets = api.outputs(["json"], output, "snapshot")
+        with progress_bar(quiet) as bar:
+            outcome = api.collect(options, progress=bar)
+        for line in refused_accounts(outcome.snapshot):
+            typer.echo(line, err=True)
+        if stats:
+            typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
+        printed, written = api.write_reports(outcome.snapshot, targets)
+    except VpcauditError as exc:
         fail(exc)
-    outcome = run_collection(target, target.parts, quiet=quiet, stats=stats, metrics_days=metrics_days)
-    _write(outcome.snapshot, output)
+    for text in printed:
+        typer.echo(text, nl=False)
     if not quiet:
         for line in gaps(outcome.snapshot):
             typer.echo(f"not collected: {line}", err=True)
         accounts = outcome.snapshot.accounts
         vpcs = sum(len(r.vpcs) for a in accounts for r in a.regions)
         regions = {r.region for a in accounts for r in a.regions}
-        typer.echo(f"wrote {output}: account{'s' if len(accounts) > 1 else ''} "
+        where = f"wrote {written[0]}" if written else "snapshot written to stdout"
+        typer.echo(f"{where}: account{'s' if len(accounts) > 1 else ''} "
                    f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
                    f"{sum(outcome.calls.values())} API calls", err=True)

@@ -15,12 +15,12 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.demo.estate import EstateError
-from vpcaudit.demo.run import DemoError, require_moto, run_demo
-from vpcaudit.output import OutputError, Target, check_writable, write_outputs
+from vpcaudit.cli.console import fail
+from vpcaudit.demo.run import require_moto, run_demo
+from vpcaudit.errors import VpcauditError
 
-# (format, file name) of the demo's reports, in the order they are listed to the user.
-REPORTS: tuple[tuple[str, str], ...] = (("html", "report.html"), ("md", "report.md"), ("json", "result.json"))
+# The demo's reports, in the order they are listed to the user (each under its default file name).
+REPORTS = ("html", "md", "json")
 
 DEMO_HELP = """Build an example AWS account in-process with moto, scan it, and write the reports.
 
@@ -52,22 +52,18 @@ def demo(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,
 ) -> None:
-    targets = [Target(fmt, output_dir / name) for fmt, name in REPORTS]
     started = time.monotonic()
     try:
         require_moto()
-        check_writable(targets)
+        targets = api.outputs(REPORTS, str(output_dir))
         if not quiet:
             typer.echo("Building an example account in moto (prod, dev, good VPCs) and scanning it…", err=True)
         run = run_demo()
-        _, written = write_outputs(run.outcome.result, targets)
-    except (DemoError, EstateError, OutputError, *api.USAGE_ERRORS) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(api.ExitCode.USAGE)) from None
+        _, written = api.write_reports(run.outcome.result, targets)
+    except VpcauditError as exc:
+        fail(exc)
     if not quiet:
-        from vpcaudit import render
-
-        typer.echo(render.summary_table(run.outcome.result))
+        typer.echo(api.render(run.outcome.result, "table"))
         typer.echo(f"\nScanned {len(run.estate.vpcs)} example VPCs in {time.monotonic() - started:.1f} s. Reports:")
     for path in written:
         typer.echo(str(path))

@@ -8,7 +8,6 @@ routes ``-f/-o`` the same way, and exits 0 / 1 / 2 / 3 like ``audit`` with diff 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,36 +15,21 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.audit import (
-    CONFIG_HELP,
-    OUTPUT,
-    POLICY,
-    ConfigOpt,
-    IgnoreOpt,
-    MinSeverityOpt,
-    PricingOpt,
-    QuietOpt,
-    RulesDirOpt,
-    SelectOpt,
-    SuppressionsOpt,
-    audit_options,
-)
-from vpcaudit.cli.help import GroupedCommand, examples
-from vpcaudit.cli.options import fail
-from vpcaudit.engine.diff import AuditDiff, Audited, diff
-from vpcaudit.engine.rule import Severity
-from vpcaudit.output import OutputError, Target, check_writable, plan_outputs, write_rendered
-from vpcaudit.snapshot.jsonfile import load
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.cli.audit import OUTPUT, QuietOpt
+from vpcaudit.cli.console import fail
+from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
+from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
+from vpcaudit.errors import VpcauditError
+from vpcaudit.options import AUDIT_SETTINGS
 
-DIFF_EXIT_CODES: tuple[tuple[api.ExitCode, str], ...] = (
-    (api.ExitCode.OK, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
-    (api.ExitCode.FINDINGS, "a finding newly failing at or above --fail-on (new, or changed into it: suppressed → "
-                            "fail, medium → high), or a traffic path got worse"),
-    (api.ExitCode.USAGE, "usage or configuration error: unreadable snapshot, bad suppressions, pricing or config "
-                         "file, unknown rule selector, broken rule pack, unwritable output"),
-    (api.ExitCode.INCOMPLETE, "--strict and coverage got worse: a rule scope, finding or region judged before "
-                              "is not judged after, or path inputs were collected before only; 1 wins over 3"),
+DIFF_EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
+    (1, "a finding newly failing at or above --fail-on (new, or changed into it: suppressed → fail, medium → "
+        "high), or a traffic path got worse"),
+    (2, "usage or configuration error: unreadable snapshot, bad suppressions, pricing or config file, unknown "
+        "rule selector, broken rule pack, unwritable output"),
+    (3, "--strict and coverage got worse: a rule scope, finding or region judged before is not judged after, or "
+        "path inputs were collected before only; 1 wins over 3"),
 )
 
 DIFF_EXAMPLES = "\n\n".join((
@@ -66,7 +50,7 @@ DIFF_EXAMPLES = "\n\n".join((
     "Only regions present in both snapshots are compared; the rest is listed as not compared. "
     "A finding whose rule could not judge its scope after the change is 'not rechecked', never "
     "'resolved'. " + CONFIG_HELP,
-    api.exit_codes_help(DIFF_EXIT_CODES),
+    exit_codes_help(DIFF_EXIT_CODES),
 ))
 
 DiffFormatOpt = Annotated[list[str] | None, typer.Option(
@@ -76,89 +60,46 @@ DiffOutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="PATH",
     help="With one format: the file to write ('-' = stdout, the default). With several: a folder that "
          "receives diff.txt, diff.md, diff.json.", rich_help_panel=OUTPUT, show_default=False)]
-DiffFailOnOpt = Annotated[Severity, typer.Option(
-    "--fail-on", help="Exit 1 when a finding newly fails with this severity or worse.",
-    rich_help_panel=POLICY, case_sensitive=False)]
-DiffStrictOpt = Annotated[bool, typer.Option(
-    "--strict", help="Exit 3 when the after audit judged less than the before audit (a part became denied, "
-                     "a rule errored, a region is missing), unless exit 1 applies.", rich_help_panel=POLICY)]
-
-
-def audit_both(before: Snapshot, after: Snapshot, options: api.AuditOptions) -> AuditDiff:
-    """Audit both snapshots with one plan and compare them.
-
-    One plan, with the opt-in parts *either* snapshot asked for: a rule that had metrics before
-    and none after then shows as not evaluated after (lost coverage) instead of vanishing and
-    making its findings look resolved.
-    """
-    plan = api.plan(options, api.requested_opt_in(before) | api.requested_opt_in(after))
-    return diff(Audited(before, plan.run(before)), Audited(after, plan.run(after)), options.fail_on)
-
-
-def diff_exit_code(d: AuditDiff, strict: bool) -> api.ExitCode:
-    """1 when something newly fails at or above the threshold or a path got worse; else 3 when
-    ``strict`` and coverage got worse; else 0."""
-    if d.newly_failing or d.worse_paths:
-        return api.ExitCode.FINDINGS
-    if strict and d.coverage_worse:
-        return api.ExitCode.INCOMPLETE
-    return api.ExitCode.OK
+DIFF_HELPS = {
+    "fail_on": "Exit 1 when a finding newly fails with this severity or worse.",
+    "strict": "Exit 3 when the after audit judged less than the before audit (a part became denied, a rule "
+              "errored, a region is missing), unless exit 1 applies.",
+}
 
 
 @app.command("diff", cls=GroupedCommand, epilog=DIFF_EXAMPLES)
+@takes(AUDIT_SETTINGS, helps=DIFF_HELPS)
 def diff_command(
+    ctx: typer.Context,
     before: Annotated[Path, typer.Argument(help="Snapshot taken before the change.", show_default=False)],
     after: Annotated[Path, typer.Argument(help="Snapshot taken after the change.", show_default=False)],
     format: DiffFormatOpt = None,
     output: DiffOutputOpt = None,
     quiet: QuietOpt = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    min_severity: MinSeverityOpt = None,
-    rules_dir: RulesDirOpt = None,
-    fail_on: DiffFailOnOpt = Severity.HIGH,
-    strict: DiffStrictOpt = False,
-    suppressions: SuppressionsOpt = None,
-    pricing: PricingOpt = None,
-    config: ConfigOpt = None,
+    *,
+    given: Given,
 ) -> None:
     """Audit two snapshots with the same rules and show what got worse: the pre-change check."""
-    from vpcaudit.render import DIFF_FORMATS, render
-    from vpcaudit.render.diff.table import diff_table
-
-    options = audit_options(select=select, ignore=ignore, min_severity=min_severity, fail_on=fail_on,
-                            strict=strict, suppressions=suppressions, pricing=pricing, rules_dir=rules_dir)
+    options = given.audit()
     try:
-        targets = plan_outputs(format or (), output, DIFF_FORMATS.filenames)
-        check_writable(targets)
-    except OutputError as exc:
+        targets = api.outputs(format or (), output, "diff")
+        result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options)
+        printed, written = api.write_reports(result, targets)
+    except VpcauditError as exc:
         fail(exc)
-    try:
-        result = audit_both(load(before), load(after), options)
-    except api.USAGE_ERRORS as exc:
-        fail(exc)
-    _write(targets, lambda fmt: render(result, fmt), quiet, lambda: diff_table(result))
-    code = diff_exit_code(result, strict)
+    for text in printed:
+        typer.echo(text, nl=not text.endswith("\n"))
+    if written and not quiet:
+        typer.echo(api.render(result, "table"), nl=False)
+        for path in written:
+            typer.echo(f"wrote {path}", err=True)
+    code = api.diff_exit_code(result, options.strict)
     if not quiet:
         typer.echo(_verdict(result, code), err=True)
     raise typer.Exit(int(code))
 
 
-def _write(targets: list[Target], render: Callable[[str], str], quiet: bool, summary: Callable[[], str]) -> None:
-    """Requested outputs to stdout or files; with files, the terminal view too (unless quiet)."""
-    try:
-        printed, written = write_rendered(targets, render)
-    except OutputError as exc:
-        fail(exc)
-    for text in printed:
-        typer.echo(text, nl=not text.endswith("\n"))
-    if written and not quiet:
-        typer.echo(summary(), nl=False)
-        for path in written:
-            typer.echo(f"wrote {path}", err=True)
-
-
-def _verdict(d: AuditDiff, code: api.ExitCode) -> str:
+def _verdict(d: api.AuditDiff, code: api.ExitCode) -> str:
     c = d.counts()
     parts = [f"{c['newly_failing']} finding(s) newly failing at or above {d.fail_on.value}",
              f"{c['worse_paths']} worse traffic path(s)"]

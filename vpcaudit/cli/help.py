@@ -9,6 +9,7 @@ read as separate steps.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from typer.core import TyperCommand
@@ -42,3 +43,18 @@ def examples(*items: tuple[str, str]) -> str:
     blocks = ["\b\n  " + command + "".join(f"\n      {line}" for line in text.splitlines())
               for command, text in items]
     return "Examples:\n\n" + "\n\n".join(blocks)
+
+
+AUDIT_EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "no failing finding at or above --fail-on (default high)"),
+    (1, "failing findings at or above --fail-on (suppressed ones do not count)"),
+    (2, "usage, configuration or credential error: bad snapshot, suppressions, pricing or config file, unknown "
+        "rule selector, broken rule pack, unwritable output, missing AWS credentials"),
+    (3, "--strict and the audit is incomplete (a rule was not evaluated or errored somewhere); 1 wins over 3"),
+)
+
+
+def exit_codes_help(codes: tuple[tuple[int, str], ...]) -> str:
+    """An "Exit codes" help paragraph; click prints a paragraph starting with \\b verbatim."""
+    return "\b\nExit codes:\n" + "\n".join(
+        textwrap.fill(text, 76, initial_indent=f"  {code}  ", subsequent_indent="     ") for code, text in codes)

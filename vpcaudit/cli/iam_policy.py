@@ -7,13 +7,16 @@ the calls a full collection really makes), so granting it is always enough and n
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
+from vpcaudit import api
 from vpcaudit.cli.app import app
+from vpcaudit.cli.console import fail
 from vpcaudit.cli.help import examples
-from vpcaudit.cli.options import OptionError, WithOpt, fail, parse_with
-from vpcaudit.collectors.catalog import default_parts, iam_policy
+from vpcaudit.errors import VpcauditError
+from vpcaudit.options import SETTINGS, collect_options
 
 IAM_EXAMPLES = examples(
     ("vpcaudit iam-policy > vpcaudit-policy.json", "Everything `vpcaudit collect` reads by default."),
@@ -23,10 +26,13 @@ IAM_EXAMPLES = examples(
 
 
 @app.command("iam-policy", epilog=IAM_EXAMPLES)
-def iam_policy_cmd(with_: WithOpt = None) -> None:
+def iam_policy_cmd(
+    with_: Annotated[list[str] | None, typer.Option(
+        "--with", metavar="EXTRAS", help=SETTINGS["with"].help, show_default=False)] = None,
+) -> None:
     """Print the minimal read-only IAM policy (JSON) for `vpcaudit collect` / `scan`."""
     try:
-        opt_in = parse_with(with_)
-    except OptionError as exc:
+        extras = collect_options({"with": with_}).opt_in
+    except VpcauditError as exc:
         fail(exc)
-    typer.echo(json.dumps(iam_policy(default_parts() | opt_in), indent=2))
+    typer.echo(json.dumps(api.iam_policy(extras), indent=2))

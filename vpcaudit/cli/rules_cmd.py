@@ -14,12 +14,11 @@ from typing import Annotated
 import typer
 from tabulate import tabulate
 
+from vpcaudit import api
 from vpcaudit.cli.app import app
+from vpcaudit.cli.console import fail
 from vpcaudit.cli.help import examples
-from vpcaudit.engine.docs import REGENERATE, rules_markdown
-from vpcaudit.engine.loader import BUILTIN_PACK, Registry, RuleLoadError, load_registry
-from vpcaudit.engine.rule import Rule
-from vpcaudit.files import atomic_write_text
+from vpcaudit.errors import VpcauditError
 
 rules_app = typer.Typer(
     name="rules",
@@ -33,15 +32,14 @@ RulesDirOpt = Annotated[list[Path] | None, typer.Option(
     "--rules-dir", metavar="DIR", help="Also load rules from the *.py files of this folder.", show_default=False)]
 
 
-def _registry(rules_dir: list[Path] | None) -> Registry:
+def _registry(rules_dir: list[Path] | None) -> api.Registry:
     try:
-        return load_registry(rules_dir or ())
-    except RuleLoadError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        return api.rules(rules_dir or ())
+    except VpcauditError as exc:
+        fail(exc)
 
 
-def _row(rule: Rule, pack: str) -> dict[str, object]:
+def _row(rule: api.Rule, pack: str) -> dict[str, object]:
     return {"id": rule.id, "severity": rule.severity.value, "name": rule.name,
             "needs": [p.value for p in rule.needs], "pack": pack, "summary": rule.summary}
 
@@ -65,8 +63,7 @@ def list_rules(
         typer.echo(tabulate([(r["id"], r["severity"], r["name"], ", ".join(r["needs"]))  # type: ignore[arg-type]
                              for r in rows], headers=("id", "severity", "name", "needs")))
     else:
-        typer.echo(f"error: unknown format {format!r} (choose table or json)", err=True)
-        raise typer.Exit(2)
+        fail(f"--format: unknown format {format!r} (choose table or json)")
 
 
 @rules_app.command("show", epilog=examples(
@@ -80,8 +77,7 @@ def show_rule(
     registry = _registry(rules_dir)
     rule = registry.get(rule_id)
     if rule is None:
-        typer.echo(f"error: unknown rule id {rule_id!r} (see `vpcaudit rules list`)", err=True)
-        raise typer.Exit(2)
+        fail(f"unknown rule id {rule_id!r} (see `vpcaudit rules list`)")
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  (pack {registry.pack_of(rule.id)})", "",
              *(textwrap.fill(par, 92) for par in rule.description.split("\n\n")), "",
              "Why it matters:", _indent(rule.why), "",
@@ -98,28 +94,21 @@ def _indent(text: str) -> str:
 
 
 @rules_app.command("docs", epilog=examples(
-    (REGENERATE, "Regenerate the committed rule documentation after changing a rule."),
+    ("vpcaudit rules docs -o docs/rules.md", "Regenerate the committed rule documentation after changing a rule."),
     ("vpcaudit rules docs --pack acme", "Document an installed third-party pack."),
 ))
 def rules_docs(
     output: Annotated[str, typer.Option("--output", "-o", metavar="PATH",
-                                        help="File to write ('-' = stdout).")] = "-",
-    pack: Annotated[str, typer.Option("--pack", help="Document this pack only.")] = BUILTIN_PACK,
+                                        help="File to write ('-' = stdout).")] = api.STDOUT,
+    pack: Annotated[str, typer.Option("--pack", help="Document this pack only.")] = api.BUILTIN_PACK,
 ) -> None:
     """Generate the Markdown rule documentation from the rules' own docstrings."""
-    registry = _registry(None)
-    chosen = next((p for p in registry.packs if p.name == pack), None)
-    if chosen is None:
-        known = ", ".join(p.name for p in registry.packs)
-        typer.echo(f"error: no installed rule pack {pack!r} (installed: {known})", err=True)
-        raise typer.Exit(2)
-    text = rules_markdown(chosen.rules, title=f"{pack} rules")
-    if output == "-":
-        typer.echo(text, nl=False)
-        return
     try:
-        atomic_write_text(output, text)
-    except OSError as exc:
-        typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"wrote {output} ({len(chosen.rules)} rules)", err=True)
+        text = api.rules_markdown(pack)
+        printed, written = api.write_text(text, output)
+    except VpcauditError as exc:
+        fail(exc)
+    for chunk in printed:
+        typer.echo(chunk, nl=False)
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)

@@ -61,7 +61,8 @@ def plan_regions(factory: ClientFactory, home: str, requested: Sequence[str] | N
     except (ClientError, BotoCoreError) as exc:
         reason = classify(exc, "ec2:DescribeRegions").message
         if wanted is None:
-            raise CollectionError(f"cannot list the account's regions ({reason}); name them with --region") from None
+            raise CollectionError(f"cannot list the account's regions ({reason}); name the regions to collect",
+                                  "regions") from None
         return RegionPlan(tuple(wanted), ())  # cannot check opt-in status: collect as asked
     status = {item["RegionName"]: item.get("OptInStatus", "opt-in-not-required") for item in listed}
     if wanted is None:
@@ -69,6 +70,6 @@ def plan_regions(factory: ClientFactory, home: str, requested: Sequence[str] | N
     unknown = [name for name in wanted if name not in status]
     if unknown:
         raise CollectionError(f"unknown region(s): {', '.join(unknown)} (ec2:DescribeRegions in {home} does not "
-                              "list them)")
+                              "list them)", "regions")
     return RegionPlan(tuple(n for n in wanted if status[n] in ENABLED_STATUSES),
                       tuple(n for n in wanted if status[n] not in ENABLED_STATUSES))

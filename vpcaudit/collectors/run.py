@@ -20,7 +20,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -34,8 +34,8 @@ from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
-from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation
-from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, Snapshot, State, normalised
+from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation, UsageError
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RoleAccess, Snapshot, State, normalised
 
 if TYPE_CHECKING:
     import boto3
@@ -133,8 +133,8 @@ def collect_accounts(
     base_id = account.caller_account(base, home)  # unusable base credentials stop here, before any thread
     clash = next((r.arn for r in accounts.roles if r.account_id == base_id), None)
     if accounts.include_base and clash:
-        raise CollectionError(f"{clash} is in the base credentials' own account {base_id}, which "
-                              "--include-base-account already collects: drop one of them")
+        raise UsageError(f"{clash} is in the base credentials' own account {base_id}, which is already "
+                         "collected as the base account: drop the role or the base account", "include_base_account")
     totals = _AccountsProgress(progress)
     loader = roles.model_loader()
 
@@ -149,7 +149,7 @@ def collect_accounts(
         if isinstance(assumed, Gap):
             return assumed
         try:
-            return collect(assumed, role.account_id)
+            return replace(collect(assumed, role.account_id), role=RoleAccess(role.arn))
         except (CredentialsError, CollectionError) as exc:
             return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, State.ERROR)
 
@@ -167,7 +167,8 @@ def collect_accounts(
     # A failed account's regions are unknown with --all-regions: record those the others had.
     failed_regions = tuple(regions) if regions is not None else tuple(
         sorted({reg.region for a in collected for reg in a.regions}) or (home,))
-    failed = [_failed_account(account_id, gap, failed_regions, wanted)
+    arns = {role.account_id: role.arn for role in accounts.roles}
+    failed = [_failed_account(account_id, arns[account_id], gap, failed_regions, wanted)
               for account_id, gap in done.items() if isinstance(gap, Gap)]
     options = {**_options(regions, wanted, metrics_days), "role_arns": sorted(r.arn for r in accounts.roles),
                "include_base_account": accounts.include_base}
@@ -177,10 +178,13 @@ def collect_accounts(
     return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
 
 
-def _failed_account(account_id: str, gap: Gap, regions: Sequence[str], parts: frozenset[Part]) -> AccountSnapshot:
-    """An account nothing could be read from: every requested part, everywhere, carries ``gap``."""
+def _failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[str],
+                    parts: frozenset[Part]) -> AccountSnapshot:
+    """An account nothing could be read from: every requested part, everywhere, carries ``gap``,
+    and the account records the refused role."""
     region_snaps = tuple(assemble.region_snapshot(r, {p: gap for p in parts if not p.is_global}) for r in regions)
-    return assemble.account_snapshot(account_id, region_snaps, {p: gap for p in parts if p.is_global})
+    account = assemble.account_snapshot(account_id, region_snaps, {p: gap for p in parts if p.is_global})
+    return replace(account, role=RoleAccess(role_arn, gap.state, gap.error_code, gap.message))
 
 
 class _AccountsProgress:

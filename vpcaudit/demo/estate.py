@@ -37,6 +37,7 @@ from typing import Any
 import boto3
 
 from vpcaudit.demo.traffic import seed_traffic
+from vpcaudit.errors import VpcauditError
 
 MOTO_ACCOUNT_ID = "123456789012"
 AZ_COUNT = 3
@@ -46,7 +47,7 @@ OFFICE_CIDR = "203.0.113.0/24"  # a documentation range standing in for an offic
 Api = dict[str, Any]
 
 
-class EstateError(RuntimeError):
+class EstateError(VpcauditError):
     """The estate could not be built; the message says which step and why."""
 
 

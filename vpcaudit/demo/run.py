@@ -18,12 +18,12 @@ import boto3
 
 from vpcaudit import api
 from vpcaudit.demo.estate import Estate, build_estate
-from vpcaudit.snapshot.model import Part
+from vpcaudit.errors import VpcauditError
 
 DEMO_REGION = "us-east-1"
 # The full scan: the opt-in parts too (``--with metrics,s3-policies``), so every rule runs and
 # the report shows idle resources and data charges from the estate's seeded traffic.
-DEMO_OPTIONS = api.AuditOptions(opt_in=frozenset({Part.METRICS, Part.BUCKET_POLICIES}))
+DEMO_EXTRAS = frozenset({api.Part.METRICS, api.Part.BUCKET_POLICIES})
 INSTALL_HINT = 'vpcaudit demo needs moto, which is not installed: pip install "vpcaudit[demo]"'
 
 # Anything that could make boto3 read real credentials or send a call somewhere moto does not
@@ -34,7 +34,7 @@ _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECU
 _CLEARED_PREFIXES = ("AWS_ENDPOINT_URL",)
 
 
-class DemoError(RuntimeError):
+class DemoError(VpcauditError):
     """The demo cannot run; the message is one line for the user."""
 
 
@@ -82,5 +82,5 @@ def run_demo(region: str = DEMO_REGION, options: api.AuditOptions | None = None)
     with offline_aws_environment(region), mock_aws():
         session = boto3.Session(region_name=region)
         estate = build_estate(session, region)
-        outcome = api.scan(session, [region], options or DEMO_OPTIONS)
+        outcome = api.scan(api.CollectOptions(regions=(region,), opt_in=DEMO_EXTRAS), options, session=session)
     return DemoRun(estate, outcome)

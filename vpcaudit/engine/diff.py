@@ -24,21 +24,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vpcaudit import __version__
-from vpcaudit.engine.result import AuditResult, ScopeResult
+from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
-from vpcaudit.network.paths import TrafficPath, path_for
+from vpcaudit.network.paths import PATH_PARTS, TrafficPath, path_for
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
 DIFF_SCHEMA_VERSION = "1.0"
 
-# Parts the traffic paths are computed from (vpcaudit.network.paths / NetworkView.egress): when one
-# of them was collected on one side only, a path difference says more about the collection than
-# about the network, so that region's paths are not compared.
-PATH_PARTS = frozenset({Part.VPCS, Part.VPC_ATTRIBUTES, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS,
-                        Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES, Part.PREFIX_LISTS, Part.BLOCK_PUBLIC_ACCESS})
-EVALUATED = frozenset({"passed", "failed"})  # ScopeResult outcomes in which a rule judged its scope
+# Paths are compared only where their inputs (network.paths.PATH_PARTS) were collected alike on
+# both sides: otherwise a path difference says more about the collection than about the network.
 UNEVALUATED = frozenset({Status.NOT_EVALUATED, Status.ERROR})
 ENDPOINT_KINDS = frozenset({"gateway-endpoint", "interface-endpoint"})
 BROKEN_KINDS = frozenset({"none", "ambiguous", "split"})
@@ -95,13 +91,13 @@ class CoverageChange:
     rule_id: str
     account_id: str
     region: str
-    before: str  # ScopeResult outcome: passed | failed | not_evaluated | error
-    after: str
+    before: Outcome
+    after: Outcome
     detail: str  # why the unevaluated side was not evaluated
 
     @property
     def lost(self) -> bool:
-        return self.after not in EVALUATED
+        return not self.after.judged
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +106,14 @@ class PartChange:
 
     account_id: str
     region: str
-    part: str
-    before: str  # State value: ok | denied | opt_in_required | throttled | error | skipped
-    after: str
+    part: Part
+    before: State
+    after: State
     error_code: str | None = None  # of the side that was not collected
 
     @property
     def lost(self) -> bool:
-        return self.before == State.OK.value
+        return self.before is State.OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +173,7 @@ class AuditDiff:
     @property
     def path_inputs_lost(self) -> tuple[RegionRef, ...]:
         """Regions whose paths were not compared because a path input was collected before only."""
-        lost = {RegionRef(p.account_id, p.region) for p in self.parts if p.lost and Part(p.part) in PATH_PARTS}
+        lost = {RegionRef(p.account_id, p.region) for p in self.parts if p.lost and p.part in PATH_PARTS}
         return tuple(r for r in self.paths_not_compared if r in lost)
 
     @property
@@ -207,7 +203,7 @@ def diff(before: Audited, after: Audited, fail_on: Severity = Severity.HIGH) -> 
     regions_before, regions_after = _regions(before.snapshot), _regions(after.snapshot)
     compared = regions_before & regions_after
     parts = _part_changes(before.snapshot, after.snapshot, compared)
-    blind = frozenset(RegionRef(p.account_id, p.region) for p in parts if Part(p.part) in PATH_PARTS)
+    blind = frozenset(RegionRef(p.account_id, p.region) for p in parts if p.part in PATH_PARTS)
     findings = _compare_findings(before.result, after.result, compared)
     return AuditDiff(
         schema_version=DIFF_SCHEMA_VERSION,
@@ -243,7 +239,7 @@ def _where(f: Finding) -> RegionRef:
     return RegionRef(f.resource.account_id, f.resource.region)
 
 
-def _outcomes(scopes: Iterable[ScopeResult]) -> dict[tuple[str, str, str], str]:
+def _outcomes(scopes: Iterable[ScopeResult]) -> dict[tuple[str, str, str], Outcome]:
     return {(s.rule_id, s.account_id, s.region): s.outcome for s in scopes}
 
 
@@ -259,8 +255,9 @@ class _FindingSets(NamedTuple):
 def _compare_findings(before: AuditResult, after: AuditResult, compared: frozenset[RegionRef]) -> _FindingSets:
     judged_before, judged_after = _outcomes(before.scopes), _outcomes(after.scopes)
 
-    def judged(outcomes: Mapping[tuple[str, str, str], str], f: Finding) -> bool:
-        return outcomes.get((f.rule_id, f.resource.account_id, f.resource.region)) in EVALUATED
+    def judged(outcomes: Mapping[tuple[str, str, str], Outcome], f: Finding) -> bool:
+        outcome = outcomes.get((f.rule_id, f.resource.account_id, f.resource.region))
+        return outcome is not None and outcome.judged
 
     old = {f.fingerprint: f for f in before.findings if _where(f) in compared}
     now = {f.fingerprint: f for f in after.findings if _where(f) in compared}
@@ -283,9 +280,9 @@ def _coverage_changes(before: Iterable[ScopeResult], after: Iterable[ScopeResult
     out = []
     for s in after:
         prior = old.get((s.rule_id, s.account_id, s.region))
-        if prior is None or (prior.outcome in EVALUATED) == (s.outcome in EVALUATED):
+        if prior is None or prior.outcome.judged == s.outcome.judged:
             continue
-        detail = s.detail if s.outcome not in EVALUATED else prior.detail
+        detail = prior.detail if s.outcome.judged else s.detail
         out.append(CoverageChange(s.rule_id, s.account_id, s.region, prior.outcome, s.outcome, detail))
     return tuple(sorted(out, key=lambda c: (not c.lost, c.account_id, c.region, c.rule_id)))
 
@@ -314,7 +311,7 @@ def _part_change(ref: RegionRef, part: Part, old: ScopeStatus, new: ScopeStatus)
     if (old.state is State.OK) == (new.state is State.OK):
         return []
     missing = new if old.state is State.OK else old
-    return [PartChange(ref.account_id, ref.region, part.value, old.state.value, new.state.value,
+    return [PartChange(ref.account_id, ref.region, part, old.state, new.state,
                        missing.error_code)]
 
 

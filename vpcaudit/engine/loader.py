@@ -23,13 +23,14 @@ from types import ModuleType
 
 from vpcaudit import __version__
 from vpcaudit.engine.rule import Rule
+from vpcaudit.errors import UsageError
 
 ENTRY_POINT_GROUP = "vpcaudit.rules"
 BUILTIN_PACK = "vpcaudit"
 RULE_ID = re.compile(r"^[A-Z]{2,5}\d{3}$")
 
 
-class RuleLoadError(Exception):
+class RuleLoadError(UsageError):
     """A rule pack cannot be used; the message names the pack and what is wrong."""
 
 

@@ -8,12 +8,13 @@ HTML, Markdown, JSON, SARIF, CSV and JUnit outputs consistent with each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
-from vpcaudit.network.paths import TrafficPath
+from vpcaudit.network.paths import PathGap, TrafficPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,20 @@ class RuleInfo:
     pack: str
 
 
+class Outcome(str, Enum):
+    """What one rule concluded about one (account, region)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_EVALUATED = "not_evaluated"  # a part it needs was not collected there
+    ERROR = "error"  # the rule raised
+
+    @property
+    def judged(self) -> bool:
+        """The rule looked at the scope and came to a verdict (passed or failed)."""
+        return self in (Outcome.PASSED, Outcome.FAILED)
+
+
 @dataclass(frozen=True, slots=True)
 class ScopeResult:
     """One rule over one (account, region): the unit of JUnit test cases and of --strict."""
@@ -37,7 +52,7 @@ class ScopeResult:
     rule_id: str
     account_id: str
     region: str
-    outcome: str  # passed | failed | not_evaluated | error
+    outcome: Outcome
     detail: str = ""
 
 
@@ -59,6 +74,7 @@ class AuditResult:
     expired_suppressions: tuple[str, ...] = ()
     options: dict[str, str] = field(default_factory=dict)
     topology: tuple[VpcTopology, ...] = ()  # one per VPC, for the report's pictures
+    path_gaps: tuple[PathGap, ...] = ()  # path inputs not collected, and what the paths assume instead
 
     def by_status(self, status: Status) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is status)
@@ -70,9 +86,5 @@ class AuditResult:
     @property
     def incomplete(self) -> bool:
         """Something could not be evaluated or errored: --strict turns this into exit 3."""
-        return any(s.outcome in ("not_evaluated", "error") for s in self.scopes) or any(
+        return any(not s.outcome.judged for s in self.scopes) or any(
             f.status in (Status.NOT_EVALUATED, Status.ERROR) for f in self.findings)
-
-    def worst_failure(self) -> Severity | None:
-        fails = self.failures
-        return max((f.severity for f in fails), key=lambda s: s.rank) if fails else None

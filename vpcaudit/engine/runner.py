@@ -20,22 +20,19 @@ from dataclasses import dataclass, field
 
 from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
-from vpcaudit.engine.result import AuditResult, RuleInfo, ScopeResult
+from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
 from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
 from vpcaudit.facts.topology import VpcTopology, vpc_topologies
-from vpcaudit.network.paths import TrafficPath
+from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel
-from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, Snapshot, State
+from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"  # 1.1: path_gaps
 
-# Traffic paths are drawn only where routing was fully collected: a path computed from a denied
-# route-table listing would show "no route" where the truth is "unknown".
-PATH_PARTS = (Part.SUBNETS, Part.ROUTE_TABLES, Part.PREFIX_LISTS, Part.NAT_GATEWAYS, Part.VPC_ENDPOINTS)
 
 
 @dataclass(frozen=True)
@@ -62,6 +59,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     paths: list[TrafficPath] = []
     costs: list[CostLine] = []
     topology: list[VpcTopology] = []
+    path_notes: list[PathGap] = []
     for account in snapshot.accounts:
         for region in account.regions:
             view = NetworkView.build(account, region)
@@ -71,7 +69,9 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
                 scopes.append(scope)
                 findings.extend(found)
             vpcs.extend(vpc_summaries(account.account_id, region))
-            if all(region.has(part) for part in PATH_PARTS):
+            gaps = path_gaps(account.account_id, region)
+            path_notes.extend(gaps)
+            if draws_paths(gaps):
                 paths.extend(view.traffic_paths())
             costs.extend(cost_lines(view, cfg.cost))
             topology.extend(vpc_topologies(view))
@@ -93,6 +93,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
         topology=tuple(topology),
+        path_gaps=tuple(path_notes),
     )
 
 
@@ -114,7 +115,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
     account_id, region_name = account.account_id, region.region
     missing = missing_parts(rule, account, region)
     if missing:
-        return ScopeResult(rule.id, account_id, region_name, "not_evaluated", missing), []
+        return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
     ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost)
     try:
         found = list(rule(ctx))
@@ -126,7 +127,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
-        return ScopeResult(rule.id, account_id, region_name, "error", text), [error]
+        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [error]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
@@ -134,15 +135,15 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
     return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found
 
 
-def _outcome(findings: list[Finding]) -> str:
+def _outcome(findings: list[Finding]) -> Outcome:
     statuses = {f.status for f in findings}
     if Status.ERROR in statuses:
-        return "error"
+        return Outcome.ERROR
     if Status.FAIL in statuses:
-        return "failed"
+        return Outcome.FAILED
     if statuses == {Status.NOT_EVALUATED}:
-        return "not_evaluated"
-    return "passed"
+        return Outcome.NOT_EVALUATED
+    return Outcome.PASSED
 
 
 def _detail(findings: list[Finding]) -> str:

@@ -13,13 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vpcaudit.engine.rule import Rule, Severity
+from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
 
 _SELECTOR = re.compile(r"^[A-Z]{1,5}\d{0,3}$")
-
-
-class SelectionError(ValueError):
-    """An unknown or malformed selector; the message names every offending selector."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +43,18 @@ def _matches(selector: str, rule_id: str) -> bool:
     return rule_id.startswith(selector)
 
 
-def check_selectors(selectors: Iterable[str], rules: Iterable[Rule], option: str) -> None:
+def check_selectors(selectors: Iterable[str], rules: Iterable[Rule], setting: str) -> None:
     """Fail naming every selector that is malformed or matches no loaded rule."""
     ids = [r.id for r in rules]
     unknown = [s for s in selectors if not _SELECTOR.match(s) or not any(_matches(s, i) for i in ids)]
     if unknown:
-        raise SelectionError(f"{option}: unknown rule id or prefix: {', '.join(unknown)} "
-                             "(see `vpcaudit rules list`)")
+        raise UsageError(f"unknown rule id or prefix: {', '.join(unknown)} (see `vpcaudit rules list`)", setting)
 
 
 def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
                  ignore: Iterable[str] | None = None, min_severity: Severity | None = None,
                  opt_in: Iterable[Part] | None = None) -> Selection:
-    """Apply ``--select`` (default: all), then ``--ignore``, then ``--min-severity``.
+    """Apply ``select`` (default: all), then ``ignore``, then ``min_severity``.
 
     ``min_severity`` compares a rule's default severity (its worst case for rules whose
     severity depends on context). ``opt_in``: the opt-in parts that will be (or were)
@@ -68,8 +64,8 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
     pool = tuple(sorted(rules, key=lambda r: r.id))
     chosen = split_selectors(select)
     dropped = split_selectors(ignore)
-    check_selectors(chosen, pool, "--select")
-    check_selectors(dropped, pool, "--ignore")
+    check_selectors(chosen, pool, "select")
+    check_selectors(dropped, pool, "ignore")
     picked = [r for r in pool if not chosen or any(_matches(s, r.id) for s in chosen)]
     picked = [r for r in picked if not any(_matches(s, r.id) for s in dropped)]
     if min_severity is not None:

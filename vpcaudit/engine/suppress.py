@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from vpcaudit.engine.rule import Finding, Status
+from vpcaudit.errors import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +35,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _KEYS = frozenset({"rule", "resource", "tag", "reason", "expires"})
 
 
-class SuppressionError(ValueError):
+class SuppressionError(UsageError):
     """A suppression file that cannot be used; the message names the file and the entry."""
 
 

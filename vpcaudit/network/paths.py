@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Outcome, distinct, parse_network
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
@@ -46,6 +47,43 @@ class TrafficPath:
 
 
 GATEWAY_SERVICES = ("s3", "dynamodb")
+
+# The parts traffic paths are computed from — one definition for the report (which paths are
+# drawn, and on what assumptions) and for the diff (which paths can be compared). Without a
+# required part no path is drawn: "no route" would be a guess. Without an assumed part paths are
+# drawn on the stated assumption, and the report says so.
+PATH_REQUIRED: tuple[Part, ...] = (Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.PREFIX_LISTS, Part.NAT_GATEWAYS,
+                                   Part.VPC_ENDPOINTS)
+PATH_ASSUMED: dict[Part, str] = {
+    Part.VPC_ATTRIBUTES: "paths assume DNS support and DNS hostnames are on",
+    Part.ENDPOINT_SERVICES: "paths take service names and hostnames from the endpoints alone",
+    Part.BLOCK_PUBLIC_ACCESS: "paths assume VPC Block Public Access blocks nothing",
+}
+PATH_PARTS: frozenset[Part] = frozenset(PATH_REQUIRED) | frozenset(PATH_ASSUMED)
+NO_PATHS = "no traffic paths drawn"
+
+
+@dataclass(frozen=True, slots=True)
+class PathGap:
+    """A path input that was not collected in one (account, region), and what that does to its paths."""
+
+    account_id: str
+    region: str
+    part: Part
+    state: State
+    consequence: str  # NO_PATHS, or the assumption the paths are drawn on
+
+
+def path_gaps(account_id: str, region: RegionSnapshot) -> tuple[PathGap, ...]:
+    """Every path input of ``region`` that is not collected, required ones first."""
+    missing = [(part, region.state_of(part)) for part in (*PATH_REQUIRED, *PATH_ASSUMED)]
+    return tuple(PathGap(account_id, region.region, part, status.state, PATH_ASSUMED.get(part, NO_PATHS))
+                 for part, status in missing if status.state is not State.OK)
+
+
+def draws_paths(gaps: tuple[PathGap, ...]) -> bool:
+    """Paths are drawn unless a required input is missing."""
+    return all(gap.part not in PATH_REQUIRED for gap in gaps)
 
 # Route target kind → path kind shown to users.
 _TARGET_TO_PATH = {"vpce": "gateway-endpoint", "nat": "nat", "igw": "igw", "tgw": "tgw", "pcx": "pcx",

@@ -10,12 +10,13 @@ import json
 import os
 from pathlib import Path
 
+from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
 from vpcaudit.snapshot.codec import DecodeError, from_jsonable, to_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
 
 
-class SnapshotError(ValueError):
+class SnapshotError(UsageError):
     """A file is not a usable snapshot; the message names the file and the field."""
 
 

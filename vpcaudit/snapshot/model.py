@@ -1,9 +1,9 @@
-"""The snapshot: what one collection saw of one or more accounts, and what it could not see.
+"""The snapshot tree: what one collection saw of one or more accounts, and what it could not see.
 
 Every (account, region, part) carries a status, so a rule can tell "collected and empty"
-from "not collected" and report *not evaluated* instead of passing silently. JSON output is
-deterministic (sorted keys, resources sorted by id) so two snapshots of the same account
-diff cleanly and round-trip exactly.
+from "not collected" and report *not evaluated* instead of passing silently. :func:`normalised`
+sorts everything, so the JSON of two snapshots of the same estate is identical and diffs cleanly
+(see :mod:`vpcaudit.snapshot.jsonfile`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from vpcaudit.snapshot import resources as r
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: AccountSnapshot.role (1.0 files load unchanged)
 GLOBAL_REGION = "global"
 
 
@@ -103,12 +103,32 @@ class RegionSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleAccess:
+    """The IAM role an account was collected through, and whether it could be used.
+
+    Recorded as data, not as a message, so that every face tells an account that could not be
+    reached at all (every part carries the same gap) from an account with ordinary gaps.
+    """
+
+    role_arn: str
+    state: State = State.OK  # not OK: nothing of the account could be collected through the role
+    error_code: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AccountSnapshot:
     account_id: str
     regions: tuple[RegionSnapshot, ...] = ()
     # Account-wide parts (S3 bucket policies) and their status.
     status: tuple[ScopeStatus, ...] = ()
     bucket_policies: tuple[r.BucketPolicy, ...] = ()
+    role: RoleAccess | None = None  # None: collected with the base credentials
+
+    @property
+    def refused(self) -> RoleAccess | None:
+        """The role access that failed, leaving this account unread; None when it was read."""
+        return self.role if self.role is not None and self.role.state is not State.OK else None
 
     def region(self, name: str) -> RegionSnapshot | None:
         return next((reg for reg in self.regions if reg.region == name), None)

@@ -45,7 +45,7 @@ def regions(refs: Iterable[RegionRef]) -> str:
 
 def part_change(p: PartChange) -> str:
     code = f" ({p.error_code})" if p.error_code else ""
-    return f"{p.account_id}/{p.region} {p.part}: {p.before} → {p.after}{code}"
+    return f"{p.account_id}/{p.region} {p.part.value}: {p.before.value} → {p.after.value}{code}"
 
 
 def cost_change(before: CostTotals, after: CostTotals) -> tuple[str, str]:

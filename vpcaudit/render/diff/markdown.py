@@ -77,7 +77,7 @@ def _path(c: PathChange) -> PathRow:
 
 
 def _coverage(c: CoverageChange) -> CoverageRow:
-    return CoverageRow(c.rule_id, f"{c.account_id}/{c.region}", c.before, c.after, c.detail)
+    return CoverageRow(c.rule_id, f"{c.account_id}/{c.region}", c.before.value, c.after.value, c.detail)
 
 
 FORMATTER: Formatter[AuditDiff] = Formatter("md", "diff.md", render_diff_markdown)

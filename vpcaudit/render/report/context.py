@@ -23,7 +23,6 @@ from vpcaudit.render.text import SAFE_URL, evidence_text
 
 SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.rank))
 _SLUG = re.compile(r"[^a-z0-9]+")
-_INCOMPLETE = ("not_evaluated", "error")
 
 VpcKey = tuple[str, str, str | None]  # (account, region, vpc id or None for region-wide findings)
 
@@ -126,6 +125,7 @@ class VpcSection:
     topology: VpcTopology
     topology_derived: bool  # drawn from paths alone: NAT and endpoint placement unknown
     paths: tuple[TrafficPath, ...]
+    path_notes: tuple[str, ...]  # path inputs not collected in this VPC's region, and their consequence
     costs: tuple[CostLine, ...]
 
 
@@ -225,9 +225,9 @@ def build_report_context(result: AuditResult) -> ReportContext:
         cost_total_fixed=round(sum((c.monthly_fixed_usd for c in result.costs), 0.0), 2),
         cost_total_data=round(sum(data), 2) if data else None,
         incomplete_scopes=tuple(
-            ScopeView(s.rule_id, rule_names.get(s.rule_id, ""), s.account_id, s.region, s.outcome, s.detail)
+            ScopeView(s.rule_id, rule_names.get(s.rule_id, ""), s.account_id, s.region, s.outcome.value, s.detail)
             for s in sorted(result.scopes, key=lambda s: (s.rule_id, s.account_id, s.region))
-            if s.outcome in _INCOMPLETE),
+            if not s.outcome.judged),
         incomplete_findings=tuple(view(f) for f in _ordered(
             f for f in result.findings if f.status in (Status.NOT_EVALUATED, Status.ERROR))),
         suppressed=tuple(view(f) for f in _ordered(result.by_status(Status.SUPPRESSED))),
@@ -303,6 +303,10 @@ def _sections(result: AuditResult, rules: dict[str, RuleView],
     for c in _ordered_costs(result):
         costs[_cost_key(c)].append(c)
     topologies: dict[VpcKey, VpcTopology] = {(t.account_id, t.region, t.vpc_id): t for t in result.topology}
+    notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for gap in result.path_gaps:
+        notes[(gap.account_id, gap.region)].append(f"{gap.part.value} {gap.state.value.replace('_', ' ')}: "
+                                                   f"{gap.consequence}")
     # Findings outside any VPC (vpc None) only get a group when something failed there.
     keys = set(summaries) | set(paths) | set(costs) | set(topologies) | set(fails)
     sections = []
@@ -328,7 +332,7 @@ def _sections(result: AuditResult, rules: dict[str, RuleView],
             matrix=_matrix(vpc_paths),
             topology=topology or _topology_from_paths(account, region, vpc_id or "", vpc_paths),
             topology_derived=topology is None,
-            paths=vpc_paths, costs=tuple(vpc_costs)))
+            paths=vpc_paths, path_notes=tuple(notes.get((account, region), ())), costs=tuple(vpc_costs)))
     return tuple(sections)
 
 

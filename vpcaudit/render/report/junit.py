@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from vpcaudit.engine.result import AuditResult, ScopeResult
+from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
 from vpcaudit.engine.rule import Finding, Status
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.text import xml_safe
@@ -58,15 +58,15 @@ def render_junit(result: AuditResult) -> str:
 
 def _outcome(case: ET.Element, scope: ScopeResult, found: list[Finding]) -> str:
     """Add the outcome element; returns the counter it belongs to, or "passed"."""
-    if scope.outcome == "error":
+    if scope.outcome is Outcome.ERROR:
         ET.SubElement(case, "error", {"message": xml_safe(scope.detail or "rule error"), "type": "error"}).text = \
             xml_safe("\n".join(_line(f) for f in found if f.status is Status.ERROR) or scope.detail)
         return "errors"
-    if scope.outcome == "not_evaluated":
+    if scope.outcome is Outcome.NOT_EVALUATED:
         ET.SubElement(case, "skipped", {"message": xml_safe(scope.detail or "not evaluated")})
         return "skipped"
     fails = [f for f in found if f.status is Status.FAIL]
-    if scope.outcome == "failed" or fails:
+    if scope.outcome is Outcome.FAILED or fails:
         worst = max((f.severity for f in fails), key=lambda s: s.rank, default=None)
         message = f"{len(fails)} failing finding(s)" + (f", worst {worst.value}" if worst else "")
         ET.SubElement(case, "failure", {"message": message, "type": worst.value if worst else "failed"}).text = \

@@ -20,7 +20,7 @@ import json
 import urllib.parse
 from typing import Any
 
-from vpcaudit.engine.result import AuditResult, RuleInfo
+from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
 
@@ -39,11 +39,11 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
     rules = _rules(result)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     notifications = [
-        {"level": "error" if s.outcome == "error" else "warning",
-         "message": {"text": f"{s.rule_id} {s.outcome.replace('_', ' ')} in {s.account_id}/{s.region}: "
+        {"level": "error" if s.outcome is Outcome.ERROR else "warning",
+         "message": {"text": f"{s.rule_id} {s.outcome.value.replace('_', ' ')} in {s.account_id}/{s.region}: "
                              f"{s.detail or 'no detail'}"},
          "associatedRule": {"id": s.rule_id, "index": index[s.rule_id]}}
-        for s in result.scopes if s.outcome in ("not_evaluated", "error")]
+        for s in result.scopes if not s.outcome.judged]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

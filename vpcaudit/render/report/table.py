@@ -29,7 +29,7 @@ def summary_table(result: AuditResult) -> str:
     rows.append(["total", *(sum(1 for f in result.findings if f.status is s) for s in _COUNTED)])
     parts = [tabulate(rows, headers=["severity", "fail", "suppressed", "not evaluated", "error"],
                       tablefmt="simple", colalign=("left", "right", "right", "right", "right"))]
-    incomplete = [s for s in result.scopes if s.outcome in ("not_evaluated", "error")]
+    incomplete = [s for s in result.scopes if not s.outcome.judged]
     if incomplete:
         parts.append(f"{len(incomplete)} rule scope(s) not evaluated or errored: "
                      + terminal_safe(", ".join(f"{s.rule_id} {s.account_id}/{s.region}" for s in incomplete[:8]))

@@ -1,0 +1,107 @@
+"""What the commands show on the terminal besides their outputs: one-line errors, progress,
+collection gaps and call statistics — all on stderr, so stdout stays clean for machine output."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn, TextIO
+
+import typer
+from tabulate import tabulate
+
+from vpcaudit import api
+from vpcaudit.errors import VpcauditError, describe
+from vpcaudit.options import CLI_SPELLING
+
+# Settings that only the command line names (command arguments and face-only options).
+_SPELLING = {**CLI_SPELLING, "output": "--output", "formats": "--format", "subnet": "--subnet", "to": "--to",
+             "pack": "--pack"}
+
+
+def fail(problem: VpcauditError | str) -> NoReturn:
+    """One line on stderr and exit 2: every usage, configuration or credential error ends here."""
+    text = describe(problem, _SPELLING) if isinstance(problem, VpcauditError) else problem
+    typer.echo(f"error: {text}", err=True)
+    raise typer.Exit(int(api.ExitCode.USAGE))
+
+
+class StderrProgress:
+    """A one-line progress bar redrawn in place; silent when stderr is not a terminal.
+
+    Called from worker threads as ``(done, total, label)``, hence the lock.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stderr
+        self._live = self._stream.isatty()
+        self._lock = threading.Lock()
+        self._drawn = False
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self._live:
+            return
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = f"\rcollecting [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {label}"
+        with self._lock:
+            self._stream.write(line[:120].ljust(120))
+            self._stream.flush()
+            self._drawn = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._drawn:
+                self._stream.write("\r" + " " * 120 + "\r")
+                self._stream.flush()
+
+
+def refused_accounts(snapshot: api.Snapshot) -> list[str]:
+    """One line per account whose role could not be used: a scheduled audit must not lose one silently."""
+    lines = []
+    for account in snapshot.accounts:
+        refused = account.refused
+        if refused is not None:
+            code = f" [{refused.error_code}]" if refused.error_code else ""
+            lines.append(f"account {account.account_id} not collected: {refused.state.value}{code} "
+                         f"{refused.message or ''}".rstrip())
+    return lines
+
+
+def gaps(snapshot: api.Snapshot) -> list[str]:
+    """One line per part that was requested but not collected, saying why (refused accounts are
+    reported whole by :func:`refused_accounts`)."""
+    lines = []
+    for account in snapshot.accounts:
+        if account.refused is not None:
+            continue
+        scopes = [("account", s) for s in account.status] + [(reg.region, s) for reg in account.regions
+                                                              for s in reg.status]
+        for where, status in scopes:
+            if status.state not in (api.State.OK, api.State.SKIPPED):
+                code = f" [{status.error_code}]" if status.error_code else ""
+                lines.append(f"{account.account_id} {where} {status.part.value}: {status.state.value}{code} "
+                             f"{status.message or ''}".rstrip())
+    return lines
+
+
+def stats_table(calls: dict[str, int], http_attempts: dict[str, int]) -> str:
+    """Calls (pages) and HTTP attempts per operation, with a total row."""
+    ops = sorted(set(calls) | set(http_attempts))
+    rows = [(op, calls.get(op, 0), http_attempts.get(op, 0)) for op in ops]
+    rows.append(("total", sum(calls.values()), sum(http_attempts.values())))
+    return tabulate(rows, headers=("operation", "calls", "HTTP attempts"), tablefmt="simple")
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[StderrProgress | None]:
+    """A progress bar for long work (None when quiet), erased when the work ends or fails."""
+    bar = None if quiet else StderrProgress()
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,287 @@
+"""Every setting vpcaudit takes, declared once, and the option bundles built from them.
+
+Why one table: the same setting reaches vpcaudit through three faces — a command-line flag, a
+key of ``vpcaudit.toml`` / ``[tool.vpcaudit]``, a key of a Lambda event (or its ``VPCAUDIT_*``
+variable). Declaring each :class:`Setting` once (its name, kind, help, flag spelling and the
+faces it is offered on) keeps those faces from drifting apart: the CLI builds its options from
+this table, the config reader and the Lambda handler parse raw values with :func:`parse_value`,
+and all of them end in the same validating builders, :func:`collect_options` and
+:func:`audit_options`. A bad value is a :class:`~vpcaudit.errors.UsageError` naming the
+*setting*; each face spells it its own way.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, plan_accounts
+from vpcaudit.engine.rule import Severity
+from vpcaudit.errors import UsageError
+from vpcaudit.snapshot.model import Part
+
+
+class Kind(str, Enum):
+    """How a setting's value is written and parsed."""
+
+    TEXT = "text"  # one string
+    TEXTS = "texts"  # strings: repeated, listed, or comma-separated
+    FLAG = "flag"  # true / false
+    SEVERITY = "severity"  # critical | high | medium | low | info
+    PATH = "path"  # one file
+    PATHS = "paths"  # several files or folders
+    COUNT = "count"  # a whole number within bounds
+
+
+class Face(str, Enum):
+    """Where a setting can be given."""
+
+    CLI = "cli"
+    CONFIG = "config"  # vpcaudit.toml / [tool.vpcaudit]
+    EVENT = "event"  # Lambda event key, with a VPCAUDIT_<NAME> environment fallback
+
+
+ALL_FACES = frozenset(Face)
+PANEL_COLLECTION = "AWS collection"
+PANEL_SELECTION = "Rule selection"
+PANEL_POLICY = "Pass/fail policy"
+PANEL_INPUTS = "Audit inputs"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its canonical name (option-bundle field, event key), how it is written, what it does."""
+
+    name: str
+    kind: Kind
+    help: str
+    flag: str  # the command-line spelling
+    panel: str
+    default: Any = None
+    short: str | None = None
+    metavar: str | None = None
+    faces: frozenset[Face] = ALL_FACES
+    bounds: tuple[int, int] | None = None  # COUNT only
+    config_key: str | None = None  # default: the name with dashes
+
+    @property
+    def param(self) -> str:
+        """The Python parameter name (``with`` is a keyword)."""
+        return self.name + "_" if keyword.iskeyword(self.name) else self.name
+
+    @property
+    def key(self) -> str:
+        """The configuration-file key."""
+        return self.config_key or self.name.replace("_", "-")
+
+
+# Extras collected only on request: what each costs is in the help text.
+WITH_PARTS: dict[str, Part] = {"s3-policies": Part.BUCKET_POLICIES, "metrics": Part.METRICS}
+ALL_REGIONS = "all"
+# A region name as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1.
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+
+COLLECT_SETTINGS: tuple[Setting, ...] = (
+    Setting("profile", Kind.TEXT, "AWS profile to use (default: AWS_PROFILE, else the default credential chain: "
+            "environment, SSO, instance or task role).", "--profile", PANEL_COLLECTION, metavar="NAME",
+            faces=frozenset({Face.CLI})),
+    Setting("regions", Kind.TEXTS, "Region to collect; repeat it or use commas for several (default: the "
+            "profile's region). 'all' means every region enabled for the account.", "--region", PANEL_COLLECTION,
+            default=(), short="-r", metavar="REGION"),
+    Setting("all_regions", Kind.FLAG, "Collect every region enabled for the account (found with "
+            "ec2:DescribeRegions).", "--all-regions", PANEL_COLLECTION, default=False, faces=frozenset({Face.CLI})),
+    Setting("endpoint_url", Kind.TEXT, "Send every AWS call to this endpoint instead of AWS (a moto server, "
+            "LocalStack).", "--endpoint-url", PANEL_COLLECTION, metavar="URL", faces=frozenset({Face.CLI})),
+    Setting("with", Kind.TEXTS, "Opt-in data, comma-separated: s3-policies (one GetBucketPolicy per bucket), "
+            "metrics (CloudWatch traffic of interface endpoints and NAT gateways).", "--with", PANEL_COLLECTION,
+            default=(), metavar="EXTRAS"),
+    Setting("metrics_days", Kind.COUNT, "Look-back window of --with metrics.", "--metrics-days", PANEL_COLLECTION,
+            default=14, metavar="DAYS", bounds=(1, 455)),
+    Setting("role_arns", Kind.TEXTS, "Collect the account of this IAM role, assumed with sts:AssumeRole from the "
+            "base credentials; repeatable. Accounts are collected concurrently.", "--role-arn", PANEL_COLLECTION,
+            default=(), metavar="ARN"),
+    Setting("accounts_file", Kind.PATH, "Text file of role ARNs to collect through, one per line ('#' starts a "
+            "comment); adds to --role-arn.", "--accounts-file", PANEL_COLLECTION, metavar="FILE",
+            faces=frozenset({Face.CLI, Face.CONFIG})),
+    Setting("external_id", Kind.TEXT, "External id for every sts:AssumeRole (when the roles' trust policies "
+            "require one).", "--external-id", PANEL_COLLECTION, metavar="ID"),
+    Setting("role_session_name", Kind.TEXT, "Session name of the assumed roles (shows in the accounts' "
+            "CloudTrail).", "--role-session-name", PANEL_COLLECTION, default=DEFAULT_SESSION_NAME, metavar="NAME"),
+    Setting("include_base_account", Kind.FLAG, "With --role-arn/--accounts-file, also collect the base "
+            "credentials' own account (without roles it is the only one collected).", "--include-base-account",
+            PANEL_COLLECTION, default=False),
+)
+
+AUDIT_SETTINGS: tuple[Setting, ...] = (
+    Setting("select", Kind.TEXTS, "Run only these rules: ids or prefixes, comma-separated or repeated (DNS, "
+            "SG00, IFE003).", "--select", PANEL_SELECTION, default=(), metavar="IDS"),
+    Setting("ignore", Kind.TEXTS, "Skip these rules (ids or prefixes), applied after --select.", "--ignore",
+            PANEL_SELECTION, default=(), metavar="IDS"),
+    Setting("min_severity", Kind.SEVERITY, "Run only rules whose severity is at least this, and drop lower "
+            "findings.", "--min-severity", PANEL_SELECTION),
+    Setting("rules_dirs", Kind.PATHS, "Also load rules from the *.py files of this folder (a local pack).",
+            "--rules-dir", PANEL_SELECTION, default=(), metavar="DIR", faces=frozenset({Face.CLI, Face.CONFIG}),
+            config_key="rules-dir"),
+    Setting("fail_on", Kind.SEVERITY, "Exit 1 when a failing finding has this severity or worse.", "--fail-on",
+            PANEL_POLICY, default=Severity.HIGH),
+    Setting("strict", Kind.FLAG, "Exit 3 when any rule could not be evaluated (missing permissions, data not "
+            "collected) or errored, unless findings already exit 1.", "--strict", PANEL_POLICY, default=False),
+    Setting("suppressions", Kind.PATH, "TOML file of accepted findings ([[suppress]] rule, resource or tag, "
+            "reason, expires).", "--suppressions", PANEL_POLICY, metavar="FILE",
+            faces=frozenset({Face.CLI, Face.CONFIG})),
+    Setting("pricing", Kind.PATH, "TOML file overriding list prices ([pricing] nat_gateway_hour = 0.052 …).",
+            "--pricing", PANEL_INPUTS, metavar="FILE", faces=frozenset({Face.CLI, Face.CONFIG})),
+)
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS)}
+CLI_SPELLING: dict[str, str] = {s.name: s.flag for s in SETTINGS.values()}
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    """Where and what to collect, validated: the same for ``collect``, ``scan`` and a Lambda audit."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] | None = ()  # None: every enabled region; (): the session's own region
+    endpoint_url: str | None = None
+    opt_in: frozenset[Part] = frozenset()  # extras asked for with ``with``
+    metrics_days: int = 14
+    accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """What to audit and how: the same for ``audit``, ``scan``, ``diff`` and a Lambda audit."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: Severity | None = None
+    fail_on: Severity = Severity.HIGH
+    strict: bool = False
+    suppressions: Path | None = None
+    pricing: Path | None = None
+    rules_dirs: tuple[Path, ...] = ()
+
+    def echo(self) -> dict[str, str]:
+        """The options as strings, recorded in the result for the report header."""
+        out = {"select": ",".join(self.select), "ignore": ",".join(self.ignore),
+               "min_severity": self.min_severity.value if self.min_severity else "",
+               "fail_on": self.fail_on.value, "strict": str(self.strict).lower(),
+               "suppressions": str(self.suppressions or ""), "pricing": str(self.pricing or ""),
+               "rules_dirs": ",".join(str(d) for d in self.rules_dirs)}
+        return {k: v for k, v in out.items() if v}
+
+
+def split_values(values: Sequence[str] | str | None) -> list[str]:
+    """Repeated and comma-separated values, flattened, blanks dropped, order kept, duplicates once."""
+    if isinstance(values, str):
+        values = [values]
+    return list(dict.fromkeys(v.strip() for value in values or () for v in value.split(",") if v.strip()))
+
+
+def collect_options(values: Mapping[str, Any]) -> CollectOptions:
+    """Validate collection settings (canonical names → typed values) into a :class:`CollectOptions`.
+
+    Missing settings take their declared defaults. Nothing here touches AWS: the session's own
+    region is filled in when collecting, where the profile is known to exist.
+    """
+    get = _getter(values)
+    regions = split_values(get("regions"))
+    every = bool(get("all_regions")) or regions == [ALL_REGIONS]
+    if ALL_REGIONS in regions and regions != [ALL_REGIONS]:
+        raise UsageError(f"'{ALL_REGIONS}' cannot be combined with region names", "regions")
+    if every and regions and regions != [ALL_REGIONS]:
+        raise UsageError("give region names or all regions, not both", "regions")
+    bad = [name for name in regions if name != ALL_REGIONS and not REGION_NAME.fullmatch(name)]
+    if bad:
+        raise UsageError(f"not a region name: {bad[0]!r} (expected e.g. eu-west-1, or \"{ALL_REGIONS}\")", "regions")
+    extras = split_values(get("with"))
+    unknown = [name for name in extras if name not in WITH_PARTS]
+    if unknown:
+        raise UsageError(f"unknown extra {', '.join(unknown)} (choose from {', '.join(WITH_PARTS)})", "with")
+    accounts = plan_accounts(split_values(get("role_arns")), get("accounts_file"), external_id=get("external_id"),
+                             session_name=get("role_session_name"),
+                             include_base=bool(get("include_base_account")))
+    return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
+                          endpoint_url=get("endpoint_url"), opt_in=frozenset(WITH_PARTS[e] for e in extras),
+                          metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts)
+
+
+def audit_options(values: Mapping[str, Any]) -> AuditOptions:
+    """Validate audit settings (canonical names → typed values) into an :class:`AuditOptions`."""
+    get = _getter(values)
+    return AuditOptions(
+        select=tuple(split_values(get("select"))), ignore=tuple(split_values(get("ignore"))),
+        min_severity=_severity(SETTINGS["min_severity"], get("min_severity")),
+        fail_on=_severity(SETTINGS["fail_on"], get("fail_on")) or Severity.HIGH, strict=bool(get("strict")),
+        suppressions=_path(get("suppressions")), pricing=_path(get("pricing")),
+        rules_dirs=tuple(Path(p) for p in get("rules_dirs") or ()))
+
+
+def parse_value(setting: Setting, raw: Any) -> Any:
+    """A raw value from a config file, an event or an environment variable, checked against the
+    setting's kind (strings are accepted for every kind: an environment variable has no other shape)."""
+    if raw is None:
+        return None
+    kind = setting.kind
+    if kind is Kind.FLAG:
+        return _flag(setting, raw)
+    if kind is Kind.COUNT:
+        return _count(setting, raw)
+    if kind is Kind.SEVERITY:
+        return _severity(setting, raw)
+    if kind in (Kind.TEXTS, Kind.PATHS):
+        if isinstance(raw, str) or (isinstance(raw, list) and all(isinstance(v, str) for v in raw)):
+            return split_values(raw)
+        raise UsageError(f"expected a list of strings or a comma-separated string, got {raw!r}", setting.name)
+    if not isinstance(raw, str):
+        raise UsageError(f"expected a string, got {raw!r}", setting.name)
+    return raw or None
+
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off", ""})
+
+
+def _getter(values: Mapping[str, Any]) -> Any:
+    def get(name: str) -> Any:
+        value = values.get(name)
+        return SETTINGS[name].default if value is None else value
+
+    return get
+
+
+def _flag(setting: Setting, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise UsageError(f"expected true or false, got {raw!r}", setting.name)
+
+
+def _count(setting: Setting, raw: Any) -> int:
+    low, high = setting.bounds or (0, 2**31)
+    try:
+        value = int(raw.strip()) if isinstance(raw, str) else raw
+    except ValueError:
+        value = None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise UsageError(f"expected a whole number from {low} to {high}, got {raw!r}", setting.name)
+    return value
+
+
+def _severity(setting: Setting, raw: Any) -> Severity | None:
+    if raw is None or isinstance(raw, Severity):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in {s.value for s in Severity}:
+        return Severity(raw.strip().lower())
+    raise UsageError(f"expected one of {', '.join(s.value for s in Severity)}, got {raw!r}", setting.name)
+
+
+def _path(value: str | Path | None) -> Path | None:
+    return Path(value) if value else None
