@@ -1,4 +1,4 @@
-"""Resources of a VPC shared through AWS RAM by another account (rules.md, shared definitions).
+"""Resources of a VPC shared through AWS RAM by another account (docs/network-model.md).
 
 A participant account sees the owner's subnets, but not their route tables, NACLs or
 endpoints: those inputs are the owner's. A rule needing them reports the resource as *not

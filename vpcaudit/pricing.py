@@ -1,4 +1,4 @@
-"""The cost model of rules.md: list prices (us-east-1 defaults), overridable by a pricing file.
+"""The cost model of docs/network-model.md: list prices (us-east-1 defaults), overridable by a pricing file.
 
 Why a value object: the cost rules, the report's cost table and COST001's what-if all price
 the same things; one model keeps their numbers consistent and lets an organisation with a
@@ -38,7 +38,6 @@ class CostModel:
     tgw_attachment_hour: float = 0.05
     tgw_gb: float = 0.02
     private_hosted_zone_month: float = 0.50
-    currency: str = "USD"
 
     def interface_endpoint_month(self, az_count: int) -> float:
         """Fixed monthly cost of one interface endpoint with ENIs in ``az_count`` AZs."""
@@ -74,15 +73,11 @@ def load_pricing(path: str | Path) -> CostModel:
         raise PricingError(f"{p}: not a readable TOML file: {exc}") from None
     table = data.get("pricing", data)
     known = {f.name: f for f in fields(CostModel)}
-    changes: dict[str, float | str] = {}
+    changes: dict[str, float] = {}
     for key, value in table.items():
         if key not in known:
             raise PricingError(f"{p}: unknown pricing key {key!r} (known: {', '.join(sorted(known))})")
-        if key == "currency":
-            if not isinstance(value, str):
-                raise PricingError(f"{p}: 'currency' must be a string")
-            changes[key] = value
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise PricingError(f"{p}: {key!r} must be a non-negative number, got {value!r}")
         else:
             changes[key] = float(value)

@@ -33,7 +33,7 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
     """The VPC has an S3 or DynamoDB gateway endpoint, but a private subnet's route table does
     not send all of that service's prefix-list CIDRs to it. One finding per subnet and service.
 
-    Route resolution follows AWS route priority (rules.md): the subnet's effective route table
+    Route resolution follows AWS route priority (docs/network-model.md): the subnet's effective route table
     (explicit association, else the main table), longest prefix first, so a more specific CIDR
     route carves part of the prefix list away (a *split* path, which counts). Ambiguous
     prefix-list overlaps and prefix lists that were not collected make the subnet *not

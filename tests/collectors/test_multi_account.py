@@ -69,8 +69,8 @@ def test_roles_and_the_accounts_file_merge_in_order_without_duplicates(tmp_path:
     plan = plan_accounts([role_arn("222222222222")], listing, external_id="ext-1", session_name="nightly")
     assert [r.account_id for r in plan.roles] == ["222222222222", "333333333333"]
     assert {r.external_id for r in plan.roles} == {"ext-1"}
-    assert (plan.session_name, plan.include_base, plan.collects_base) == ("nightly", False, False)
-    assert plan_accounts().collects_base and plan_accounts(include_base=True).roles == ()
+    assert (plan.session_name, plan.include_base) == ("nightly", False)
+    assert plan_accounts() == AccountPlan() and plan_accounts(include_base=True).roles == ()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -3,7 +3,7 @@ summary back, the full result as one JSON line on stdout, reports only where ask
 
 The estate (in-process moto, fake credentials): one VPC with an internet gateway, a public
 subnet holding the only NAT gateway, private subnets in that AZ and another one routed to it,
-and an S3 gateway endpoint with AWS's default full-access policy; no flow logs. rules.md says
+and an S3 gateway endpoint with AWS's default full-access policy; no flow logs. The rule catalogue says
 that is exactly five failing findings: NAT002 (the other AZ's private subnet crosses AZs to
 the NAT), NAT003 (that AZ has no NAT of its own), POL001 (full-access endpoint policy),
 MON001 (no flow log) — all medium — and GWE003 (no DynamoDB gateway endpoint, low).

@@ -1,6 +1,6 @@
 """The built-in rule pack: loads, holds exactly the catalogue's rules, each documented and tested.
 
-rules.md is the spec: its ids are hard-coded here so a rule cannot silently disappear, be
+The rule catalogue is the spec: its ids are hard-coded here so a rule cannot silently disappear, be
 renamed, or appear without a catalogue entry. Every rule must carry the text users read
 (``Why it matters`` / ``How to fix``), references, the parts it needs (what drives
 *not evaluated* and the minimal collection) and a test module of its own.
@@ -36,8 +36,7 @@ def pack() -> RulePack:
 
 
 def test_catalogue_ids_are_unique() -> None:
-    # rules.md's tables hold 32 ids (the issue's "30 today" predates a recount): DNS 5, GWE 4,
-    # IFE 6, SG 5, ACL 1, POL 4, NAT 4, RT 1, MON 1, COST 1.
+    # The catalogue holds 32 ids: DNS 5, GWE 4, IFE 6, SG 5, ACL 1, POL 4, NAT 4, RT 1, MON 1, COST 1.
     assert len(CATALOGUE) == len(set(CATALOGUE)) == 32
 
 
@@ -45,7 +44,7 @@ def test_builtin_pack_has_exactly_the_catalogue_ids(pack: RulePack) -> None:
     ids = [r.id for r in pack.rules]
     assert len(ids) == len(set(ids))
     assert sorted(ids) == sorted(CATALOGUE), (
-        f"missing: {sorted(set(CATALOGUE) - set(ids))}; not in rules.md: {sorted(set(ids) - set(CATALOGUE))}")
+        f"missing: {sorted(set(CATALOGUE) - set(ids))}; not in the catalogue: {sorted(set(ids) - set(CATALOGUE))}")
 
 
 def test_each_rule_module_holds_one_rule_named_after_it(pack: RulePack) -> None:
@@ -73,3 +72,15 @@ def test_rule_is_documented_and_declares_its_inputs(rule: Rule) -> None:
 def test_every_rule_has_its_own_test_module(rule_id: str) -> None:
     path = ROOT / "tests" / "rules" / f"test_{rule_id.lower()}.py"
     assert path.is_file(), f"{rule_id}: no test module {path.relative_to(ROOT)}"
+
+
+def test_every_rule_lives_in_the_folder_of_its_family(pack: RulePack) -> None:
+    """rules/<family>/<id>_<name>.py: the folder is the id's letters, the file the id and name."""
+    misplaced = []
+    for rule in pack.rules:
+        family = re.match(r"[A-Z]+", rule.id)
+        expected = f"vpcaudit.rules.{family.group(0).lower() if family else '?'}.{rule.id.lower()}_" \
+                   f"{rule.name.replace('-', '_')}"
+        if rule.module != expected:
+            misplaced.append(f"{rule.id}: {rule.module} (expected {expected})")
+    assert misplaced == []

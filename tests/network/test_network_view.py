@@ -1,4 +1,4 @@
-"""NetworkView: the shared definitions of rules.md that every rule reads.
+"""NetworkView: the shared definitions of docs/network-model.md that every rule reads.
 
 Effective route tables (explicit, else main), egress classes per address family (firewall
 endpoint hops, public / regional / private NAT gateways, Block Public Access), public and

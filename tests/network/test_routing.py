@@ -1,4 +1,4 @@
-"""Route resolution as rules.md defines it (and AWS documents route priority).
+"""Route resolution as docs/network-model.md defines it (and AWS documents route priority).
 
 Each test builds one route table and asks where one destination goes: longest prefix first,
 then static > prefix-list > propagated on equal length, prefix lists expanded per entry CIDR,

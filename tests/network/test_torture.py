@@ -188,7 +188,7 @@ def test_nat002_and_the_path_matrix_agree_on_cross_az(audit) -> None:
 
 def test_ram_shared_subnet_paths_are_unknown_not_isolated(audit) -> None:
     """A participant sees none of the owner's route tables: every path of a RAM-shared subnet is
-    unknown (rules.md: those inputs are the owner's), never "none" as if it were isolated."""
+    unknown (docs/network-model.md: those inputs are the owner's), never "none" as if it were isolated."""
     result, us, _ = audit
     kinds = {p.destination: p.kind for p in result.paths if p.subnet_id == us["shared_subnet"]
              and p.region == "us-east-1"}

@@ -99,7 +99,7 @@ def _nat_subnet_unknown_uses_address_az() -> tuple[Snapshot, set[tuple[str, str,
 
 
 def _dual_stack_public_subnet() -> tuple[Snapshot, set[tuple[str, str, str]]]:
-    """IPv6 through the internet gateway makes the subnet public (rules.md): not this rule's."""
+    """IPv6 through the internet gateway makes the subnet public (docs/network-model.md): not this rule's."""
     b, _, private, _ = _two_azs()
     table = next(t for t, rt in b.route_tables.items() if private in rt.subnet_ids)
     b.route(table, "::/0", next(iter(b.igws)))

@@ -1,7 +1,7 @@
 """The demo estate scanned in-process (moto ``mock_aws``) through ``vpcaudit.api.scan``, twice:
 with the default parts, and with the opt-in ones too (metrics, bucket policies) as the demo does.
 
-The expected findings come from rules.md (tests/support/demo_estate.py says which clause
+The expected findings come from the rule catalogue, docs/rules.md (tests/support/demo_estate.py says which clause
 makes each one fire), never from what the code printed: when they disagree, the code is
 reported, not the expectation loosened.
 """
@@ -56,7 +56,7 @@ def test_each_mistake_is_reported_under_its_rule(scan: Scan, moto_estate: MotoEs
 
 
 def test_severities_follow_the_context(scan: Scan, moto_estate: MotoEstate) -> None:
-    """rules.md makes several severities depend on context (IFE003 medium with NAT egress,
+    """The catalogue makes several severities depend on context (IFE003 medium with NAT egress,
     SG001 medium without peering/TGW routes, POL004 high for a Deny, …): check each."""
     actual = Counter((f.rule_id, f.resource.resource_id, f.severity.value) for f in scan.result.failures)
     expected = Counter((e.rule_id, e.resource_id, e.severity)

@@ -1,5 +1,5 @@
 """Shared by the scenario and end-to-end tests of the demo estate: a fake-credential
-environment, and the findings rules.md says the estate must produce."""
+environment, and the findings the rule catalogue says the estate must produce."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class MotoEstate:
 
 @dataclass(frozen=True)
 class Expected:
-    """One failing finding rules.md says the estate must produce, and the clause that says so."""
+    """One failing finding the rule catalogue says the estate must produce, and the clause that says so."""
 
     rule_id: str
     resource_id: str
@@ -56,7 +56,7 @@ class Expected:
 
 
 def expected_failures(estate: Estate, *, opt_in: bool = False) -> list[Expected]:
-    """Every failing finding of the estate, derived from rules.md (not from what the code prints).
+    """Every failing finding of the estate, derived from the rule catalogue (not from what the code prints).
 
     ``opt_in``: the scan also collected metrics and bucket policies (``--with metrics,s3-policies``,
     as the demo does). A list, not a set: NAT003 reports once per VPC *and AZ*, so the same

@@ -71,10 +71,6 @@ class AccountPlan:
     include_base: bool = False
     session_name: str = DEFAULT_SESSION_NAME
 
-    @property
-    def collects_base(self) -> bool:
-        return self.include_base or not self.roles
-
 
 def read_accounts_file(path: str | Path) -> list[str]:
     """Role ARNs of an accounts file: one per line, ``#`` comments and blank lines skipped."""

@@ -15,7 +15,7 @@ The estate, in one Region over three AZs:
   ``aws:SourceIp``, which requests through the S3 endpoint never carry.
 * **dev** (one AZ) has enableDnsHostnames off beside an endpoint with private DNS on, and its
   NAT gateway in the private subnet instead of the public one.
-* **good** is built the way rules.md asks, so no rule may fire on it.
+* **good** is built the way the rule docs (docs/rules.md) ask, so no rule may fire on it.
 
 Two weeks of NAT gateway and endpoint traffic are put into CloudWatch (:mod:`vpcaudit.demo.traffic`)
 so that a scan ``--with metrics`` judges idleness and data charges on realistic numbers.

@@ -35,7 +35,7 @@ class RuleContext:
     def finding(self, resource: ResourceRef, message: str, *, severity: Severity | None = None,
                 evidence: dict[str, EvidenceValue] | None = None, monthly_cost_usd: float | None = None,
                 discriminator: str = "") -> Finding:
-        """A failing finding; ``severity`` overrides the rule default where rules.md says so."""
+        """A failing finding; ``severity`` overrides the rule default where the rule's docs say so."""
         return Finding(self.rule.id, self.rule.name, severity or self.rule.severity, Status.FAIL, resource,
                        message, dict(evidence or {}), monthly_cost_usd, discriminator)
 

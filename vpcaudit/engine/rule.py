@@ -98,7 +98,7 @@ _SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 class Rule:
     id: str
     name: str
-    severity: Severity  # the default; a finding may carry another where rules.md says so
+    severity: Severity  # the default; a finding may carry another where the rule's docs say so
     needs: tuple[Part, ...]
     references: tuple[str, ...]
     seeds: tuple[str, ...]

@@ -21,7 +21,7 @@ class TopologySubnet:
     name: str | None
     availability_zone_id: str
     cidr: str
-    public: bool  # egress class igw (rules.md "Public subnet")
+    public: bool  # egress class igw ("Public subnet" in docs/network-model.md)
 
 
 @dataclass(frozen=True, slots=True)

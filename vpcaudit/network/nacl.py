@@ -7,7 +7,6 @@ the set of ports (within the asked range) denied for at least part of the CIDR.
 
 from __future__ import annotations
 
-import ipaddress
 import itertools
 from dataclasses import dataclass
 
@@ -124,9 +123,3 @@ def denied_ports(acl: NetworkAcl, *, egress: bool, peer_cidr: str, low: int, hig
             verdicts.append(PortVerdict(start, end - 1, rule_number, partial))
     return tuple(verdicts)
 
-
-def is_ipv4(cidr: str) -> bool:
-    try:
-        return ipaddress.ip_network(cidr, strict=False).version == 4
-    except ValueError:
-        return False

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 VERSIONS = frozenset({"2008-10-17", "2012-10-17"})
 EFFECTS = frozenset({"Allow", "Deny"})
 
-# Condition keys that tie a statement to an organization, account or principal (rules.md POL002).
+# Condition keys that tie a statement to an organization, account or principal ("Endpoint policies"
+# in docs/network-model.md).
 SCOPING_KEYS = frozenset(k.lower() for k in (
     "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
     "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:ResourceAccount"))
@@ -229,7 +230,7 @@ def _statement_problems(statement: Statement) -> Iterator[str]:
 
 
 def is_full_access(text: str | None) -> bool:
-    """rules.md's full-access policy: no policy, or only the default ``*``/``*``/``*`` statement."""
+    """The full-access policy of docs/network-model.md: no policy, or only the default ``*``/``*``/``*`` statement."""
     if text is None:
         return True
     try:

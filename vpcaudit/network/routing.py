@@ -1,4 +1,4 @@
-"""Route resolution exactly as rules.md defines it (and AWS documents route priority).
+"""Route resolution as docs/network-model.md defines it (and AWS documents route priority).
 
 - A prefix-list route counts as one route per entry CIDR of the list.
 - Longest prefix wins; on equal length a static route beats a prefix-list route, which beats a

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
 
 ALL_PORTS = (0, 65535)
-WORLD_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 # Route targets that bring other networks (peered VPCs, TGW spokes, VPN, Direct Connect) to a VPC.
 REMOTE_KINDS = frozenset({"tgw", "pcx", "vgw", "cloudwan"})
 

@@ -91,7 +91,7 @@ class ServiceInfo:
 
 
 def service_info(endpoint: VpcEndpoint, detail: EndpointService | None, vpc_region: str) -> ServiceInfo:
-    """Combine an endpoint with its service's details (if collected) per rules.md."""
+    """Combine an endpoint with its service's details (if collected), as docs/network-model.md says."""
     parsed = parse_service_name(endpoint.service_name)
     region = endpoint.service_region or (detail.service_region if detail else None) or parsed.region or vpc_region
     if endpoint.endpoint_type in NON_SERVICE_ENDPOINT_TYPES:
@@ -123,8 +123,3 @@ def hostname_matches(pattern: str, hostname: str) -> bool:
         return hostname.endswith(pattern[1:])
     return pattern == hostname
 
-
-def zone_covers(zone_name: str, hostname: str) -> bool:
-    """A hosted zone named ``zone_name`` is authoritative for ``hostname`` (equal or parent)."""
-    zone, host = zone_name.lower().rstrip("."), hostname.lower().rstrip(".").removeprefix("*.")
-    return host == zone or host.endswith("." + zone)

@@ -1,4 +1,4 @@
-"""NetworkView: the shared definitions of rules.md, computed once per (account, region).
+"""NetworkView: the shared definitions of docs/network-model.md, computed once per (account, region).
 
 Rules never recompute routing, egress classes, workloads or service identities: they ask
 this view. That is what keeps 30 rules consistent with each other and with the traffic paths
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 
 WORKLOAD_INTERFACE_TYPES = frozenset({"interface", "efa", "efa-only", "trunk", "branch", "lambda"})
 
-# Egress classes of rules.md.
-PUBLIC_CLASSES = frozenset({"igw"})
+# Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
 _KIND_TO_CLASS = {"tgw": "tgw", "cloudwan": "cloudwan", "vgw": "vgw", "eigw": "eigw", "instance": "nat",
                   "eni": "nat", "pcx": "other", "local": "other", "carrier": "other", "lgw": "other",
@@ -187,7 +186,7 @@ class NetworkView:
     # -- egress ------------------------------------------------------------------------------
 
     def egress(self, subnet_id: str, ipv6: bool = False) -> Egress:
-        """Egress class of a subnet per rules.md, following firewall (vpce-) hops (memoised)."""
+        """Egress class of a subnet (docs/network-model.md), following firewall (vpce-) hops (memoised)."""
         key = (subnet_id, ipv6)
         if key not in self._egress_cache:
             self._egress_cache[key] = self._compute_egress(subnet_id, ipv6)
@@ -298,7 +297,7 @@ class NetworkView:
         return bool(self.workload_enis(vpc_id))
 
     def is_idle_default_vpc(self, vpc_id: str) -> bool:
-        """A default VPC without workload ENIs: advisory rules skip it (rules.md)."""
+        """A default VPC without workload ENIs: advisory rules skip it (docs/network-model.md)."""
         vpc = self.vpcs.get(vpc_id)
         return bool(vpc and vpc.is_default and self.has(Part.NETWORK_INTERFACES) and not self.has_workloads(vpc_id))
 
@@ -345,9 +344,6 @@ class NetworkView:
         vpc = self.vpcs.get(endpoint.vpc_id)
         return bool(endpoint.private_dns_enabled and vpc and vpc.enable_dns_support is not False
                     and vpc.enable_dns_hostnames is not False)
-
-    def groups_of_workloads(self, vpc_id: str) -> frozenset[str]:
-        return frozenset(g for i in self.workload_enis(vpc_id) for g in i.group_ids)
 
     def vpc_cidrs(self, vpc_id: str) -> tuple[str, ...]:
         vpc = self.vpcs.get(vpc_id)

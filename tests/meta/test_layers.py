@@ -1,0 +1,100 @@
+"""The house keeps its layers: faces → api → collectors / engine / render → network → snapshot.
+
+Every ``import`` of a vpcaudit module, at the top of a file or inside a function, must go to a
+layer its package may use (the table below is the architecture section of the README, as code).
+A face (the CLI, the Lambda handler) reaches the library only through ``vpcaudit.api`` and the
+option bundles; nothing below the api knows a face; the snapshot knows nothing above it.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# package (first name under vpcaudit, or "rules" for the built-in pack) → the packages it may import.
+# "version" is vpcaudit/__init__.py (the version string).
+MAY_IMPORT: dict[str, frozenset[str]] = {
+    # faces
+    "cli": frozenset({"cli", "api", "options", "errors", "config", "demo", "version"}),
+    "lambda_handler": frozenset({"api", "options", "errors"}),
+    "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
+    # the front door
+    "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
+                      "pricing"}),
+    "options": frozenset({"aws", "engine", "errors", "snapshot"}),
+    "config": frozenset({"options", "errors"}),
+    "output": frozenset({"errors", "files"}),
+    # the machinery
+    "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "version"}),
+    "aws": frozenset({"aws", "snapshot", "errors", "version"}),
+    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates"}),
+    "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version"}),
+    "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
+    "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
+    "network": frozenset({"network", "snapshot"}),
+    "snapshot": frozenset({"snapshot", "files", "errors"}),
+    # leaves
+    "pricing": frozenset({"errors"}),
+    "errors": frozenset(),
+    "files": frozenset(),
+}
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] != "vpcaudit":
+        raise ValueError(module)
+    return "version" if len(parts) == 1 else parts[1]
+
+
+def _sources() -> list[tuple[str, Path]]:
+    out = [("rules", path) for path in sorted((ROOT / "rules").rglob("*.py"))]
+    for path in sorted((ROOT / "vpcaudit").rglob("*.py")):
+        relative = path.relative_to(ROOT / "vpcaudit")
+        if relative.name == "__init__.py" and relative.parent == Path("."):
+            continue  # the version string
+        out.append((relative.parts[0].removesuffix(".py"), path))
+    return out
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "vpcaudit":  # from vpcaudit import api, render, __version__
+                found += [(node.lineno, "vpcaudit" if a.name == "__version__" else f"vpcaudit.{a.name}")
+                          for a in node.names]
+            elif node.module.startswith("vpcaudit."):
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("vpcaudit")]
+    return found
+
+
+def test_every_package_is_placed_in_a_layer() -> None:
+    assert {package for package, _ in _sources()} <= set(MAY_IMPORT)
+
+
+def test_imports_follow_the_layers() -> None:
+    wrong = []
+    for package, path in _sources():
+        allowed = MAY_IMPORT[package] | {package}
+        for line, module in _imports(path):
+            if _package(module) not in allowed:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    assert wrong == [], "an import runs against the layers:\n" + "\n".join(wrong)
+
+
+def test_the_lambda_handler_carries_neither_the_cli_nor_typer() -> None:
+    """The Lambda package must not need the CLI: importing the handler loads no vpcaudit.cli
+    module and no typer (whose dependency tree is ~22 MB)."""
+    script = ("import sys, vpcaudit.lambda_handler\n"
+              "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'rich') "
+              "or m.startswith('vpcaudit.cli'))))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
