@@ -152,7 +152,8 @@ CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
     ("ecs alone (Fargate) does not trigger", _ecs_fargate_only, set()),
     ("ECS agent endpoints without ecs", _ecs_agent_without_ecs_nat, {("ecs:required", "medium")}),
     ("RAM-shared client subnet cannot be classified", _shared_client_subnet, {("session-manager:required", NE)}),
-    ("no workloads: private subnets stand in", _no_workloads_isolated, {("session-manager:required", "high")}),
+    ("no workloads yet: private subnets stand in, nobody is broken yet", _no_workloads_isolated,
+     {("session-manager:required", "medium")}),
     ("TGW egress counts as internet egress", _tgw_egress, {("session-manager:required", "medium")}),
     ("IPv4 clients behind an egress-only IGW are isolated", lambda: _ipv6_egress_only(ipv6_native=False),
      {("session-manager:required", "high")}),
@@ -204,6 +205,7 @@ def test_messages_name_members_subnets_and_caveats() -> None:
     b, _ = _no_workloads_isolated()
     (assumed,) = findings(rule, b.snapshot())
     assert "no workload ENIs found" in assumed.message and assumed.evidence["clients_assumed"] is True
+    assert "will be broken for the first workload placed there" in assumed.message
 
     b, _ = _tgw_egress()
     (tgw,) = [f for f in findings(rule, b.snapshot()) if f.severity.value == "medium"]
