@@ -143,7 +143,7 @@ def _clients(view: NetworkView, vpc_id: str) -> _Clients:
     found = view.client_subnets(vpc_id)
     if found:
         return _Clients(found, False)
-    return _Clients(view.private_subnets(vpc_id) or view.subnets_of(vpc_id), True)
+    return _Clients(view.private_source_subnets(vpc_id) or view.subnets_of(vpc_id), True)
 
 
 def _egress(view: NetworkView, subnet: r.Subnet) -> str | None:

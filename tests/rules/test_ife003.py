@@ -211,3 +211,14 @@ def test_messages_name_members_subnets_and_caveats() -> None:
     (tgw,) = [f for f in findings(rule, b.snapshot()) if f.severity.value == "medium"]
     assert "transit gateway" in tgw.message
 
+
+
+def test_attachment_subnets_do_not_stand_in_for_clients() -> None:
+    b, vpc = _with_nat(["ssmmessages", "ec2messages", "kms", "logs"])
+    b.enis = {k: v for k, v in b.enis.items() if v.interface_type != "interface"}  # no workload yet
+    attach = [b.subnet(vpc, f"10.0.{240 + az}.0/28", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=attach)  # isolated: the attachment only forwards
+    b.tgw_attachment(vpc, "tgw-0abc", attach)
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "session-manager:required"]
+    assert not set(attach) & set(finding.evidence["affected_subnet_ids"])
+    assert finding.evidence["isolated_subnet_ids"] == []

@@ -70,19 +70,10 @@ class AwsRegionBuilder(RegionBuilder):
         self.nats[nat_id] = replace(nat, addresses=(replace(nat.addresses[0], private_ip=private_ip),))
         return nat_id
 
-    def tgw_attachment(self, vpc_id: str, tgw_id: str, subnets: Iterable[str]) -> str:
-        """A transit gateway VPC attachment: one requester-managed ENI per attachment subnet."""
-        attachment = self.new_id("tgw-attach")
-        for subnet_id in subnets:
-            eni_id = self.new_id("eni")
-            self.enis[eni_id] = self._eni(eni_id, subnet_id, (), "transit_gateway", True,
-                                          f"Network Interface for Transit Gateway Attachment {attachment}")
-        return attachment
-
     def hosted_zone(self, name: str, vpcs: Iterable[str], records: Iterable[r.RecordSet] = ()) -> str:
         zone_id = super().hosted_zone(name, vpcs, records)
         real = "Z0" + hashlib.sha256(f"{self._seed}/{zone_id}".encode()).hexdigest()[:19].upper()
-        self.zones[-1] = replace(self.zones[-1], zone_id=real)
+        self.zones[-1] = replace(self.zones[-1], hosted_zone_id=real)
         return real
 
     def tag(self, resource_id: str, tags: Mapping[str, str]) -> None:
