@@ -20,3 +20,18 @@ def test_findings_and_verdicts() -> None:
     # and the spokes' /28 attachment subnets need no gateway-endpoint route (no GWE001).
     assert found == {("POL001", e, "fail") for e in gateway_endpoints | interface}
     assert len(gateway_endpoints) == 4
+
+
+def test_landing_zone_form_across_accounts() -> None:
+    """Hub in a network account, spokes in workload accounts: the workload accounts cannot read
+    the shared zones' records, so DNS004 judges them with the network account's copy (twelve
+    not-evaluated findings before, which alone made --strict exit 3 on a correct landing zone)."""
+    snapshot, ids = hub_interface_endpoints.build_multi_account()
+    result = audit_result(snapshot)
+    gateway_endpoints = {e.vpc_endpoint_id for a in snapshot.accounts for reg in a.regions
+                         for e in reg.vpc_endpoints if e.endpoint_type == "Gateway"}
+    interface = {ids[s] for s in hub_interface_endpoints.SERVICES if s not in ("ssmmessages", "ec2messages")}
+    assert {(f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings} == {
+        ("POL001", e, "fail") for e in gateway_endpoints | interface}
+    assert {s.outcome for s in result.scopes} <= {"passed", "failed", "not_evaluated"}
+    assert not [s for s in result.scopes if s.outcome == "not_evaluated" and s.rule_id == "DNS004"]

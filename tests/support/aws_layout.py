@@ -27,6 +27,13 @@ from vpcaudit.snapshot.model import Snapshot
 
 Triple = tuple[str, str, str]
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+# AWS services every account of a Region lists (DescribeVpcEndpointServices is Region-wide, not
+# limited to the services the account has endpoints for), with their PrivateDnsNames where they
+# differ from <key>.<region>.amazonaws.com.
+CATALOGUE = ("ssm", "ssmmessages", "ec2messages", "kms", "logs", "sts", "ec2", "ecr.api", "ecr.dkr", "ecs",
+             "ecs-agent", "ecs-telemetry", "secretsmanager", "monitoring", "sqs", "rds", "elasticloadbalancing",
+             "autoscaling")
+DNS_NAMES = {"ecr.api": "api.ecr.{region}.amazonaws.com", "ecr.dkr": "*.dkr.ecr.{region}.amazonaws.com"}
 
 
 class AwsRegionBuilder(RegionBuilder):
@@ -41,6 +48,9 @@ class AwsRegionBuilder(RegionBuilder):
         domain = "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
         self.default_dhcp = self.new_id("dopt")
         self.dhcp[self.default_dhcp] = r.DhcpOptions(self.default_dhcp, ("AmazonProvidedDNS",), domain, ())
+        for key in CATALOGUE:
+            self.service(key, dns_names=[DNS_NAMES.get(key, "{key}.{region}.amazonaws.com").format(
+                key=key, region=region)])
 
     def new_id(self, prefix: str) -> str:
         digest = hashlib.sha256(f"{self._seed}/{prefix}/{next(self._ids)}".encode()).hexdigest()
