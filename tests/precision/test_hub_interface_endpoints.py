@@ -5,6 +5,8 @@ from __future__ import annotations
 from aws_layout import audit_result
 from layouts import hub_interface_endpoints
 
+from vpcaudit.engine.result import Outcome
+
 
 def test_findings_and_verdicts() -> None:
     snapshot, ids = hub_interface_endpoints.build()
@@ -33,5 +35,4 @@ def test_landing_zone_form_across_accounts() -> None:
     interface = {ids[s] for s in hub_interface_endpoints.SERVICES if s not in ("ssmmessages", "ec2messages")}
     assert {(f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings} == {
         ("POL001", e, "fail") for e in gateway_endpoints | interface}
-    assert {s.outcome for s in result.scopes} <= {"passed", "failed", "not_evaluated"}
-    assert not [s for s in result.scopes if s.outcome == "not_evaluated" and s.rule_id == "DNS004"]
+    assert not [s for s in result.scopes if s.outcome is Outcome.NOT_EVALUATED and s.rule_id == "DNS004"]

@@ -19,7 +19,7 @@ from functools import cache
 from builders import RegionBuilder
 
 from vpcaudit.engine.loader import load_registry
-from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.result import AuditResult, Outcome
 from vpcaudit.engine.rule import Rule, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.snapshot import resources as r
@@ -116,7 +116,7 @@ def severities(snapshot: Snapshot) -> dict[tuple[str, str, str], str]:
 def audit(snapshot: Snapshot) -> set[Triple]:
     """Every finding of every built-in rule that is not a pass: {(rule id, resource id, status)}."""
     result = audit_result(snapshot)
-    errors = [s for s in result.scopes if s.outcome == "error"]
+    errors = [s for s in result.scopes if s.outcome is Outcome.ERROR]
     assert not errors, errors
     return {(f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings
             if f.status is not Status.SUPPRESSED}
