@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
@@ -12,6 +13,7 @@ from vpcaudit.network.dns import (
     answering_records,
     covers,
     endpoint_targets,
+    readable_zone_records,
     service_hostnames,
 )
 from vpcaudit.snapshot.model import Part
@@ -44,7 +46,9 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     for the name — Resolver answers NXDOMAIN — or its record points to no address or DNS name of
     any existing interface endpoint (a stale centralized-endpoint zone). Records pointing at
     addresses outside every scanned VPC, or at endpoints not in the snapshot, cannot be judged
-    and are reported as not evaluated.
+    and are reported as not evaluated. A zone another account shares with the VPC is judged with
+    its owner's records when the owner is in the scan (only the owner can read them); otherwise
+    it is not evaluated.
 
     ## Why it matters
     When a private hosted zone matches a query's name, Resolver never falls back to public DNS:
@@ -80,6 +84,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.view
     catalogue = service_hostnames(view)
     targets: EndpointTargets | None = None
+    readable: dict[str, tuple[r.RecordSet, ...]] | None = None  # the owners' records, read once if needed
     for vpc_id in sorted(view.vpcs):
         zones = sorted(view.hosted_zones_of(vpc_id), key=lambda z: z.hosted_zone_id)
         if not zones:
@@ -91,10 +96,15 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
             if not zone.record_sets_collected:
-                yield ctx.not_evaluated(ref, f"private hosted zone {zone.name} answers {len(answered)} AWS service "
-                                             f"hostname(s) from {vpc_id} (e.g. {answered[0]}), but its records were "
-                                             "not collected", discriminator=vpc_id)
-                continue
+                if readable is None:
+                    readable = readable_zone_records(ctx.snapshot)
+                if zone.hosted_zone_id not in readable:
+                    yield ctx.not_evaluated(ref, f"private hosted zone {zone.name} answers {len(answered)} AWS "
+                                                 f"service hostname(s) from {vpc_id} (e.g. {answered[0]}), but its "
+                                                 "records were not collected (another account owns it and is not "
+                                                 "in the scan, or they could not be read)", discriminator=vpc_id)
+                    continue
+                zone = replace(zone, record_sets=readable[zone.hosted_zone_id], record_sets_collected=True)
             targets = targets or endpoint_targets(ctx.snapshot)
             missing, stale, unknown = _judge(zone, answered, targets)
             if not missing and not stale:

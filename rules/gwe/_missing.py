@@ -35,7 +35,7 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
         if any(view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)
                for e in view.endpoints_of(vpc.vpc_id, "Gateway")):
             continue
-        paying = [(s, view.egress(s.subnet_id)) for s in view.private_subnets(vpc.vpc_id)
+        paying = [(s, view.egress(s.subnet_id)) for s in view.private_source_subnets(vpc.vpc_id)
                   if view.egress(s.subnet_id).klass in PAID_EGRESS]
         if not paying:
             continue

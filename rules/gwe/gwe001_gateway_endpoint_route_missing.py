@@ -38,7 +38,9 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
     route carves part of the prefix list away (a *split* path, which counts). Ambiguous
     prefix-list overlaps and prefix lists that were not collected make the subnet *not
     evaluated*, never a guess. Gateway endpoints serve same-Region buckets and tables only, so
-    traffic to other Regions is out of scope.
+    traffic to other Regions is out of scope. Transit gateway attachment subnets (only the
+    attachment's interfaces in them) are not judged: traffic arriving through a transit gateway
+    can never use this VPC's gateway endpoint, so their route table needs no prefix-list route.
 
     ## Why it matters
     Only route tables associated with the gateway endpoint get its prefix-list route. A private
@@ -74,7 +76,7 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
                      for key in GATEWAY_SERVICES}
         if not any(endpoints.values()):
             continue
-        for subnet in view.private_subnets(vpc.vpc_id):
+        for subnet in view.private_source_subnets(vpc.vpc_id):
             for key, service_endpoints in endpoints.items():
                 if service_endpoints:
                     yield from _judge(ctx, subnet, key, service_endpoints)

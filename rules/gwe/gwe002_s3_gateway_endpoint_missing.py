@@ -25,7 +25,9 @@ def s3_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     S3 gateway endpoint. One finding per VPC, listing the subnets and where their traffic leaves.
 
     Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
-    are isolated, or leave through a virtual private gateway, are not counted.
+    are isolated, or leave through a virtual private gateway, are not counted, nor are transit
+    gateway attachment subnets (a central egress VPC's): what they forward arrived through the
+    transit gateway, which a gateway endpoint cannot serve.
 
     ## Why it matters
     Without a gateway endpoint, every request and every byte to S3 from those subnets goes

@@ -26,7 +26,9 @@ def dynamodb_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     leaves.
 
     Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
-    are isolated, or leave through a virtual private gateway, are not counted.
+    are isolated, or leave through a virtual private gateway, are not counted, nor are transit
+    gateway attachment subnets (a central egress VPC's): what they forward arrived through the
+    transit gateway, which a gateway endpoint cannot serve.
 
     ## Why it matters
     DynamoDB calls from those subnets pay NAT gateway data processing ($0.045/GB) or transit

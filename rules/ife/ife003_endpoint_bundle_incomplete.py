@@ -68,7 +68,8 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     leaves through NAT / TGW instead), and not evaluated when a client subnet cannot be
     classified. A missing optional member (`ec2messages` for SSM Agent < 3.3.40.0, `kms`,
     `logs`) is **info**. Client subnets are those holding workload ENIs; a VPC without workloads
-    is judged on its private subnets, and the finding says so.
+    (a network stack deployed before its workloads) is judged on its private subnets, and the
+    finding says so — **medium** at most, since nobody is broken until a workload runs there.
 
     ## Why it matters
     Each member serves a different hostname. In an isolated subnet, the agent or container
@@ -142,7 +143,7 @@ def _clients(view: NetworkView, vpc_id: str) -> _Clients:
     found = view.client_subnets(vpc_id)
     if found:
         return _Clients(found, False)
-    return _Clients(view.private_subnets(vpc_id) or view.subnets_of(vpc_id), True)
+    return _Clients(view.private_source_subnets(vpc_id) or view.subnets_of(vpc_id), True)
 
 
 def _egress(view: NetworkView, subnet: r.Subnet) -> str | None:
@@ -210,7 +211,11 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
                              affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
                              egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit])
-    if isolated:
+    if isolated and clients.assumed:  # nobody is broken yet: the first workload there would be
+        yield ctx.finding(ref, f"{head}: {who}; {', '.join(isolated)} are isolated (no internet egress), so the "
+                               "feature will be broken for the first workload placed there.",
+                          severity=Severity.MEDIUM, discriminator=f"{bundle.slug}:required", evidence=evidence)
+    elif isolated:
         yield ctx.finding(ref, f"{head}: {who} {', '.join(isolated)} are isolated (no internet egress), so the "
                                "feature is broken there.", severity=Severity.HIGH,
                           discriminator=f"{bundle.slug}:required", evidence=evidence)

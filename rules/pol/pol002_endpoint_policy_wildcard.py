@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import Policy, PolicyError, Statement, policy_scope
+from vpcaudit.network.trust import KEY_SPELLING, TrustBoundary
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -29,13 +30,21 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
     action (`*`, `svc:*`, or `NotAction`) or `Resource: *`, without a scoping condition
     (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:PrincipalArn`,
     `aws:ResourceOrgID`, `aws:ResourceOrgPaths`, `aws:ResourceAccount` tested with a positive,
-    non-`IfExists` operator and a value other than `*`). Also for a gateway-endpoint statement
-    whose principal is not `*`.
+    non-`IfExists`, non-`ForAllValues` operator and a value other than `*`). Also for a
+    gateway-endpoint statement whose principal is not `*`.
+
+    With a trusted boundary configured (`trusted_org_ids`, `trusted_accounts`), a scoping
+    condition counts only when every value it accepts is inside it: an organization id or the
+    organization of an org path that is trusted, an account id (or the account of a principal
+    ARN) that is trusted or owns the endpoint. `aws:PrincipalOrgID = o-someoneelse`, or a
+    wildcard in an organization or account id, is no guardrail, and the finding names the
+    foreign value. Without a boundary, any concrete value scopes.
 
     ## Why it matters
     A statement that lets any principal perform any action (or touch any resource) through the
     endpoint is full access in all but name: credentials from outside your organization can use
-    your private path to reach resources outside it. On gateway endpoints a named principal
+    your private path to reach resources outside it. A condition naming someone else's
+    organization or account, or a wildcard id, only looks like a guardrail. On gateway endpoints a named principal
     (`"AWS": "<account-id>"` or `arn:aws:iam::<account-id>:root`) does not mean "every role of
     the account": AWS documents that it grants only the account's root user, so the policy
     silently blocks your workloads or does not do what it says.
@@ -76,7 +85,12 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
         if policy.problems() or policy.is_full_access():
             continue  # POL003 / POL001
         gateway = endpoint.endpoint_type == "Gateway"
-        issues = [text for s in policy.statements for text in _issues(s, gateway=gateway)]
+        issues: list[str] = []
+        foreign: list[str] = []
+        for statement in policy.statements:
+            found, outside = _issues(statement, gateway=gateway, trust=ctx.trust, owner=endpoint.owner_id)
+            issues += found
+            foreign += outside
         if not issues:
             continue
         key = view.service(endpoint).key
@@ -84,17 +98,29 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
             ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags)),
             f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {key} in {endpoint.vpc_id}: "
             + "; ".join(issues),
-            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, issues=issues))
+            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, issues=issues,
+                                   foreign_values=set(foreign) or None))
 
 
-def _issues(statement: Statement, *, gateway: bool) -> Iterator[str]:
-    if statement.effect == "Allow" and statement.principal_is_everyone and not statement.scoping_conditions:
+def _issues(statement: Statement, *, gateway: bool, trust: TrustBoundary,
+            owner: str) -> tuple[list[str], list[str]]:
+    """The statement's problems, and the scoping values outside the trusted boundary ("key=value")."""
+    issues: list[str] = []
+    outside: list[str] = []
+    if statement.effect == "Allow" and statement.principal_is_everyone:
+        scoping = [(c, trust.foreign(c.key, c.values, owner)) for c in statement.scoping_conditions]
         wide = [f"Action {', '.join(statement.wildcard_actions)}"] if statement.wildcard_actions else []
         if statement.resource_is_wildcard:
             wide.append("Resource *")
-        if wide:
-            yield (f"{statement.label} allows Principal * with {' and '.join(wide)} and no scoping condition "
-                   "(aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:ResourceOrgID…)")
+        if wide and not scoping:
+            issues.append(f"{statement.label} allows Principal * with {' and '.join(wide)} and no scoping "
+                          "condition (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:ResourceOrgID…)")
+        elif wide and all(values for _, values in scoping):  # every scoping condition admits someone foreign
+            outside = [f"{KEY_SPELLING.get(c.key, c.key)}={v}" for c, values in scoping for v in values]
+            issues.append(f"{statement.label} allows Principal * with {' and '.join(wide)}, and its scoping "
+                          f"conditions reach beyond the trusted boundary ({trust.describe()}, and the endpoint "
+                          f"owner {owner}): {', '.join(outside)}")
     if gateway and not statement.principal_is_star:
-        yield (f"{statement.label} names a principal other than *: on a gateway endpoint that applies to the "
-               "account root user only — use Principal * with an aws:PrincipalArn condition")
+        issues.append(f"{statement.label} names a principal other than *: on a gateway endpoint that applies to "
+                      "the account root user only — use Principal * with an aws:PrincipalArn condition")
+    return issues, outside

@@ -10,6 +10,7 @@ from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
     cidr_routing,
+    clients_of_endpoint,
     endpoint_label,
     format_ports,
     ingress,
@@ -47,6 +48,14 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     sources are groups without workload members (e.g. the VPC default group referencing itself),
     the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
     is unknown, the rule fires only when no TCP port at all is open to clients.
+
+    Groups without workload members block someone only once there is someone: when neither the
+    endpoint's VPC nor a VPC routed to it through a transit gateway or peering holds a workload
+    ENI — a network stack deployed before its workloads, the usual IaC order — an endpoint whose
+    groups admit the service port from security groups is not a finding (nobody is blocked yet,
+    and the first workload that joins the group gets in). An endpoint with no inbound rule on
+    the service port at all, or one that admits it only from CIDRs holding no client, fires
+    whether or not workloads exist: no future client can reach it either.
 
     ## Why it matters
     Security groups drop what they do not allow, so every client connection to the endpoint
@@ -101,6 +110,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{label}: no collected rule admits clients on {wanted}; cannot judge "
                                          f"{', '.join(sorted(set(sources[UNKNOWN])))} (not collected)")
             continue
+        if sources[MEMBERS_ONLY] and not clients_of_endpoint(view, endpoint):
+            continue  # no clients yet: the groups admit members, and no workload exists to be one
         groups = ", ".join(endpoint.group_ids)
         if sources[MEMBERS_ONLY]:
             why = (f"reachable only from members of {', '.join(sorted(set(sources[MEMBERS_ONLY])))}, which no "

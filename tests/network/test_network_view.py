@@ -371,3 +371,16 @@ def test_nat_az_id_of_zonal_and_regional_nat_gateways() -> None:
     assert view.nat_az_id(view.nat_gateways[zonal]) == "use1-az2"
     assert view.nat_az_id(view.nat_gateways[orphan]) == "use1-az2"
     assert view.nat_az_id(view.nat_gateways[regional]) is None
+
+
+def test_tgw_attachment_subnets_are_not_traffic_sources() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    app, attach, mixed, empty = (b.subnet(vpc, f"10.0.{i}.0/28", az=1) for i in range(4))
+    b.workload(app)
+    b.tgw_attachment(vpc, "tgw-0abc", [attach, mixed])
+    b.workload(mixed)
+    view = b.view()
+    assert view.tgw_attachment_subnet_ids == {attach}
+    assert [s.subnet_id for s in view.private_source_subnets(vpc)] == sorted([app, mixed, empty])
+    assert b.view(missing=[Part.NETWORK_INTERFACES]).tgw_attachment_subnet_ids == frozenset()

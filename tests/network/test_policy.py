@@ -105,6 +105,7 @@ def test_wildcard_actions(raw: dict[str, Any], wildcards: tuple[str, ...]) -> No
     ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc/r-1/*"}}, True),
     ({"StringNotEquals": {"aws:PrincipalAccount": "111111111111"}}, False),  # everyone but one account
     ({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}, False),  # passes when the key is absent
+    ({"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-abc/*"}}, False),  # also true when absent
     ({"StringLike": {"aws:PrincipalArn": "*"}}, False),  # matches every principal
     ({"StringEquals": {"aws:SourceVpc": "vpc-1"}}, False),  # not a principal/resource scope
 ])

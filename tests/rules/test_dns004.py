@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from builders import REGION, RegionBuilder
+from builders import REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, triples
 
 from vpcaudit.rules.dns.dns004_phz_shadows_service_name import phz_shadows_service_name as rule
@@ -138,3 +138,30 @@ def test_dns004_zone_shared_by_two_vpcs_reports_each_vpc() -> None:
     b, hub, spoke, _ = _estate()
     b.hosted_zone(SSM, [hub, spoke])
     assert sorted(f.resource.vpc_id or "" for f in findings(rule, b.snapshot())) == sorted([hub, spoke])
+
+
+def _shared_with_workload_account(record: Callable[[RegionBuilder, str], r.RecordSet] | None,
+                                  *, owner_scanned: bool = True) -> tuple[Snapshot, str, str]:
+    """The hub account owns the zone; a workload account's VPC is associated but cannot read its records."""
+    hub_b, hub, _, endpoint = _estate()
+    records = [record(hub_b, endpoint)] if record else []
+    zone = hub_b.hosted_zone(SSM, [hub], records)
+    spoke_b = RegionBuilder(account_id="222222222222")
+    spoke_b.service("ssm")
+    spoke = spoke_b.vpc("10.1.0.0/16")
+    spoke_b.zones.append(r.HostedZone(zone, SSM, (r.VpcAssociation(spoke, REGION),), (), False))
+    accounts = (hub_b, spoke_b) if owner_scanned else (spoke_b,)
+    return multi_account_snapshot(*accounts), zone, spoke
+
+
+def test_a_zone_shared_across_accounts_is_judged_from_its_owners_records() -> None:
+    """In an organization scan the owner's copy of the zone holds the records the workload
+    account could not read: judge with them rather than report every spoke as not evaluated."""
+    snapshot, _, _ = _shared_with_workload_account(_alias_to)
+    assert triples(rule, snapshot) == set()
+    snapshot, zone, _ = _shared_with_workload_account(None)  # the owner's zone has no record: NXDOMAIN
+    assert triples(rule, snapshot) == {("DNS004", zone, "fail")}
+    spoke_findings = [f for f in findings(rule, snapshot) if f.resource.account_id == "222222222222"]
+    assert [f.status.value for f in spoke_findings] == ["fail"]
+    snapshot, zone, _ = _shared_with_workload_account(_alias_to, owner_scanned=False)
+    assert triples(rule, snapshot) == {("DNS004", zone, "not_evaluated")}

@@ -226,3 +226,23 @@ def test_main_table_and_nowhere_are_named() -> None:
     assert finding.resource.resource_id == private
     assert f"(use1-az2, the VPC's main route table {b.main_route_table(vpc)})" in finding.message
     assert "nowhere (no route)" in finding.message and "is dropped" in finding.message
+
+
+def test_transit_gateway_attachment_subnets_are_not_traffic_sources() -> None:
+    """AWS's dedicated /28 attachment subnets hold only the attachment's ENIs: traffic arriving from
+    the transit gateway can never use this VPC's gateway endpoint, so their table needs no S3 route."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    vpc = str(ids["vpc"])
+    b.gateway_endpoint(vpc, "s3", route_tables=ids["private_rt"])
+    attach = [b.subnet(vpc, f"10.0.{240 + az}.0/28", az=az) for az in (1, 2)]
+    attach_rt = b.route_table(vpc, subnets=attach, routes={"0.0.0.0/0": "tgw-0abc"})
+    b.tgw_attachment(vpc, "tgw-0abc", attach)
+    assert triples(rule, b.snapshot()) == set()
+    # Without ENIs nothing tells an attachment subnet from a workload subnet: both are judged.
+    assert triples(rule, b.snapshot(missing=[Part.NETWORK_INTERFACES])) == {(ID, s, "fail") for s in attach}
+    # Near misses: a workload beside the attachment's ENI, and a subnet with no ENI yet.
+    b.workload(attach[0])
+    empty = b.subnet(vpc, "10.0.250.0/28", az=2)
+    b.associate(attach_rt, empty)
+    assert triples(rule, b.snapshot()) == {(ID, attach[0], "fail"), (ID, empty, "fail")}

@@ -166,3 +166,28 @@ def test_message_on_transit_and_interface_endpoint() -> None:
     assert "leaves through transit gateway tgw-0123 and pays transit data processing ($0.02/GB" in finding.message
     assert (f"goes to interface endpoint {endpoint} ($0.01/GB processed, see GWE004) or, where its private DNS "
             "does not answer, leaves through transit gateway") in finding.message
+
+
+def _egress_vpc() -> tuple[RegionBuilder, str, list[str]]:
+    """A central egress VPC: NAT gateways in public subnets, attachment subnets routed to them."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.99.0.0/16")
+    igw = b.igw(vpc)
+    attach = []
+    for az in (1, 2):
+        public = b.subnet(vpc, f"10.99.{az}.0/24", az=az)
+        b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw, "10.0.0.0/8": "tgw-0abc"})
+        subnet = b.subnet(vpc, f"10.99.{240 + az}.0/28", az=az)
+        b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": b.nat(public)})
+        attach.append(subnet)
+    b.tgw_attachment(vpc, "tgw-0abc", attach)
+    return b, vpc, attach
+
+
+def test_attachment_subnets_of_a_central_egress_vpc_send_no_s3_traffic_of_their_own() -> None:
+    """Spokes' S3 traffic crosses this VPC's NAT, but a gateway endpoint here cannot serve traffic
+    that arrives through a transit gateway: the fix belongs in the spokes, not in this VPC."""
+    b, vpc, attach = _egress_vpc()
+    assert triples(rule, b.snapshot()) == set()
+    b.workload(attach[0])  # a workload placed in an attachment subnet does send its own traffic
+    assert triples(rule, b.snapshot()) == {(ID, vpc, "fail")}

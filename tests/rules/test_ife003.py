@@ -152,7 +152,8 @@ CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
     ("ecs alone (Fargate) does not trigger", _ecs_fargate_only, set()),
     ("ECS agent endpoints without ecs", _ecs_agent_without_ecs_nat, {("ecs:required", "medium")}),
     ("RAM-shared client subnet cannot be classified", _shared_client_subnet, {("session-manager:required", NE)}),
-    ("no workloads: private subnets stand in", _no_workloads_isolated, {("session-manager:required", "high")}),
+    ("no workloads yet: private subnets stand in, nobody is broken yet", _no_workloads_isolated,
+     {("session-manager:required", "medium")}),
     ("TGW egress counts as internet egress", _tgw_egress, {("session-manager:required", "medium")}),
     ("IPv4 clients behind an egress-only IGW are isolated", lambda: _ipv6_egress_only(ipv6_native=False),
      {("session-manager:required", "high")}),
@@ -204,8 +205,20 @@ def test_messages_name_members_subnets_and_caveats() -> None:
     b, _ = _no_workloads_isolated()
     (assumed,) = findings(rule, b.snapshot())
     assert "no workload ENIs found" in assumed.message and assumed.evidence["clients_assumed"] is True
+    assert "will be broken for the first workload placed there" in assumed.message
 
     b, _ = _tgw_egress()
     (tgw,) = [f for f in findings(rule, b.snapshot()) if f.severity.value == "medium"]
     assert "transit gateway" in tgw.message
 
+
+
+def test_attachment_subnets_do_not_stand_in_for_clients() -> None:
+    b, vpc = _with_nat(["ssmmessages", "ec2messages", "kms", "logs"])
+    b.enis = {k: v for k, v in b.enis.items() if v.interface_type != "interface"}  # no workload yet
+    attach = [b.subnet(vpc, f"10.0.{240 + az}.0/28", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=attach)  # isolated: the attachment only forwards
+    b.tgw_attachment(vpc, "tgw-0abc", attach)
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "session-manager:required"]
+    assert not set(attach) & set(finding.evidence["affected_subnet_ids"])
+    assert finding.evidence["isolated_subnet_ids"] == []

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
+from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
 from rulecheck import findings, triples
 
+from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.rules.pol.pol002_endpoint_policy_wildcard import endpoint_policy_wildcard as rule
 from vpcaudit.snapshot.model import Part, Snapshot
 
@@ -134,3 +136,98 @@ def test_pol002_gateway_message_explains_the_root_user_trap() -> None:
     snapshot, _ = named_principal_on_gateway_endpoint()
     (finding,) = findings(rule, snapshot)
     assert "account root user only" in finding.message and "aws:PrincipalArn" in finding.message
+
+
+# -- the trusted boundary -------------------------------------------------------------------------
+
+MINE, OTHER = "o-a1b2c3d4e5", "o-f6g7h8i9j0"
+PARTNER, STRANGER = "222222222222", "999999999999"
+TRUST = TrustBoundary.of(org_ids=[MINE], account_ids=[PARTNER])
+
+
+def _scoped(operator: str, key: str, values: str | list[str], *, more: dict[str, Any] | None = None) -> str:
+    return _policy(Action="kms:*", Resource="*", Condition={operator: {key: values}, **(more or {})})
+
+
+# (case, policy, expected foreign values; None: not a finding)
+TRUST_CASES: list[tuple[str, str, list[str] | None]] = [
+    ("trusted organization", _scoped("StringEquals", "aws:PrincipalOrgID", MINE), None),
+    ("foreign organization", _scoped("StringEquals", "aws:PrincipalOrgID", OTHER),
+     [f"aws:PrincipalOrgID={OTHER}"]),
+    ("one foreign value among trusted ones (values are ORed)",
+     _scoped("StringEquals", "aws:PrincipalOrgID", [MINE, OTHER]), [f"aws:PrincipalOrgID={OTHER}"]),
+    ("wildcard organization", _scoped("StringLike", "aws:PrincipalOrgID", "o-*"), ["aws:PrincipalOrgID=o-*"]),
+    ("key spelled in lower case", _scoped("StringEquals", "aws:principalorgid", OTHER),
+     [f"aws:PrincipalOrgID={OTHER}"]),
+    ("org path under a trusted organization",
+     _scoped("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", f"{MINE}/r-ab12/ou-ab12-11111111/*"), None),
+    ("org path of a foreign organization", _scoped("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", f"{OTHER}/*"),
+     [f"aws:PrincipalOrgPaths={OTHER}/*"]),
+    ("org path with a wildcard organization", _scoped("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "o-*/*"),
+     ["aws:PrincipalOrgPaths=o-*/*"]),
+    ("trusted account", _scoped("StringEquals", "aws:PrincipalAccount", PARTNER), None),
+    ("the endpoint owner's own account, not listed", _scoped("StringEquals", "aws:PrincipalAccount", ACCOUNT), None),
+    ("foreign account", _scoped("StringEquals", "aws:PrincipalAccount", STRANGER),
+     [f"aws:PrincipalAccount={STRANGER}"]),
+    ("principal ARN in a trusted account, any role",
+     _scoped("ArnLike", "aws:PrincipalArn", f"arn:aws:iam::{PARTNER}:role/*"), None),
+    ("principal ARN in a foreign account", _scoped("ArnLike", "aws:PrincipalArn", f"arn:aws:iam::{STRANGER}:role/app"),
+     [f"aws:PrincipalArn=arn:aws:iam::{STRANGER}:role/app"]),
+    ("principal ARN with a wildcard account", _scoped("ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:role/app"),
+     ["aws:PrincipalArn=arn:aws:iam::*:role/app"]),
+    ("resources of the trusted organization", _scoped("StringEquals", "aws:ResourceOrgID", MINE), None),
+    ("resources of a foreign account", _scoped("StringEquals", "aws:ResourceAccount", STRANGER),
+     [f"aws:ResourceAccount={STRANGER}"]),
+    ("resources of the caller's account (a policy variable is no boundary)",
+     _scoped("StringEquals", "aws:ResourceAccount", "${aws:PrincipalAccount}"),
+     ["aws:ResourceAccount=${aws:PrincipalAccount}"]),
+    ("a trusted condition ANDed with a foreign one still confines the statement",
+     _scoped("StringEquals", "aws:PrincipalOrgID", MINE, more={"StringLike": {"aws:PrincipalAccount": STRANGER}}),
+     None),
+]
+
+
+@pytest.mark.parametrize(("policy", "foreign"), [c[1:] for c in TRUST_CASES], ids=[c[0] for c in TRUST_CASES])
+def test_pol002_with_a_trusted_boundary(policy: str, foreign: list[str] | None) -> None:
+    b, endpoint = _interface(policy)
+    found = findings(rule, b.snapshot(), trust=TRUST)
+    assert [f.resource.resource_id for f in found] == ([endpoint] if foreign else [])
+    if foreign:
+        assert found[0].evidence["foreign_values"] == sorted(foreign)
+        assert "reach beyond the trusted boundary (organizations o-a1b2c3d4e5; accounts 222222222222, and the " \
+               f"endpoint owner {ACCOUNT}): {', '.join(foreign)}" in found[0].message
+
+
+@pytest.mark.parametrize("policy", [c[1] for c in TRUST_CASES if c[2]], ids=[c[0] for c in TRUST_CASES if c[2]])
+def test_pol002_without_a_boundary_any_concrete_value_scopes(policy: str) -> None:
+    b, _ = _interface(policy)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_pol002_with_only_organizations_trusted_an_unlisted_account_is_foreign() -> None:
+    b, endpoint = _interface(_scoped("StringEquals", "aws:PrincipalAccount", PARTNER))
+    only_orgs = TrustBoundary.of(org_ids=[MINE])
+    assert triples(rule, b.snapshot(), trust=only_orgs) == {("POL002", endpoint, "fail")}
+    b, _ = _interface(_scoped("StringEquals", "aws:PrincipalAccount", ACCOUNT))
+    assert triples(rule, b.snapshot(), trust=only_orgs) == set()
+
+
+def test_pol002_for_all_values_does_not_scope() -> None:
+    """ForAllValues is true when the key is absent: a principal outside any organization passes."""
+    b, endpoint = _interface(_scoped("ForAllValues:StringLike", "aws:PrincipalOrgPaths", f"{MINE}/*"))
+    assert triples(rule, b.snapshot()) == {("POL002", endpoint, "fail")}
+    assert "no scoping condition" in findings(rule, b.snapshot())[0].message
+
+
+def test_pol002_narrow_statement_needs_no_boundary() -> None:
+    b, _ = _interface(_policy(Action=["kms:Decrypt"], Resource="arn:aws:kms:us-east-1:111111111111:key/abc",
+                              Condition={"StringEquals": {"aws:PrincipalOrgID": OTHER}}))
+    assert triples(rule, b.snapshot(), trust=TRUST) == set()
+
+
+def test_run_settings_carry_the_boundary_to_the_rules() -> None:
+    b, endpoint = _interface(_scoped("StringEquals", "aws:PrincipalOrgID", OTHER))
+    without = run(b.snapshot(), [rule], RunSettings())
+    with_trust = run(b.snapshot(), [rule], RunSettings(trust=TRUST))
+    assert [f.resource.resource_id for f in without.findings] == []
+    assert [f.resource.resource_id for f in with_trust.findings] == [endpoint]

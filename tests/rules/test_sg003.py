@@ -17,10 +17,12 @@ PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
 
 
 def _endpoint(ingress: Iterable[Rule] | None, *, service_name: str | None = None,
-              workload_group: str = "app", extra_groups: Iterable[Iterable[Rule]] = ()) -> tuple[RegionBuilder, str]:
+              workload_group: str | None = "app",
+              extra_groups: Iterable[Iterable[Rule]] = ()) -> tuple[RegionBuilder, str]:
     """A VPC whose workloads carry an 'app' group (or the default group), and an ssm endpoint.
 
-    ``ingress`` None puts the VPC default group (all traffic from itself) on the endpoint.
+    ``ingress`` None puts the VPC default group (all traffic from itself) on the endpoint;
+    ``workload_group`` None deploys no workload at all (the network stack before its workloads).
     """
     b = RegionBuilder()
     vpc = b.vpc("10.0.0.0/16")
@@ -28,7 +30,8 @@ def _endpoint(ingress: Iterable[Rule] | None, *, service_name: str | None = None
     subnets = []
     for az in (1, 2):
         subnet = b.subnet(vpc, f"10.0.{az}.0/24", az=az)
-        b.workload(subnet, groups=[app] if workload_group == "app" else [b.default_group(vpc)])
+        if workload_group is not None:
+            b.workload(subnet, groups=[app] if workload_group == "app" else [b.default_group(vpc)])
         subnets.append(subnet)
     groups = [b.default_group(vpc)] if ingress is None else [
         b.security_group(vpc, name="endpoint", ingress=[(p, lo, hi, app if src == "app" else src)
@@ -51,6 +54,23 @@ def _with_prefix_list(cidrs: tuple[str, ...] | None) -> tuple[RegionBuilder, str
     b, endpoint = _endpoint([("tcp", 443, 443, "pl-corp")])
     if cidrs is not None:
         b.prefix_lists["pl-corp"] = r.PrefixList("pl-corp", "corp", "111111111111", "IPv4", cidrs)
+    return b, endpoint
+
+
+def _no_workloads(ingress: Iterable[Rule] | None) -> tuple[RegionBuilder, str]:
+    """The network stack alone: endpoint, groups, NAT and endpoint ENIs, no workload ENI yet."""
+    b, endpoint = _endpoint(ingress, workload_group=None)
+    b.nat(b.endpoints[endpoint].subnet_ids[0])  # plumbing ENIs are nobody to block
+    return b, endpoint
+
+
+def _spoke_routed(*, route_back: bool, ingress: Iterable[Rule] | None = None) -> tuple[RegionBuilder, str]:
+    """A hub VPC without workloads holds the endpoint; a spoke VPC with a workload routes 10.0.0.0/16 to a TGW."""
+    b, endpoint = _no_workloads(ingress)
+    spoke = b.vpc("10.1.0.0/16")
+    subnet = b.subnet(spoke, "10.1.1.0/24")
+    b.workload(subnet)
+    b.route_table(spoke, subnets=[subnet], routes={"10.0.0.0/16": "tgw-0abc"} if route_back else {})
     return b, endpoint
 
 
@@ -83,6 +103,17 @@ CASES: list[tuple[str, Case, str | None]] = [
      lambda: _endpoint([("tcp", 8443, 8443, "10.0.0.0/16")], service_name=PRIVATELINK), "not_evaluated"),
     ("PrivateLink, nothing open", lambda: _endpoint([], service_name=PRIVATELINK), "fail"),
     ("endpoint group not collected", _group_missing, "not_evaluated"),
+    # Nobody to block yet: the network stack deployed before its workloads.
+    ("no workload yet, 443 from the app group", lambda: _no_workloads([("tcp", 443, 443, "app")]), None),
+    ("no workload yet, default group", lambda: _no_workloads(None), None),
+    ("no workload yet, PrivateLink open to the app group",
+     lambda: _endpoint([("-1", None, None, "app")], service_name=PRIVATELINK, workload_group=None), None),
+    ("no workload yet, no ingress rule at all", lambda: _no_workloads([]), "fail"),
+    ("no workload yet, only port 80", lambda: _no_workloads([("tcp", 80, 80, "app")]), "fail"),
+    ("no workload yet, 443 only from a CIDR without clients",
+     lambda: _no_workloads([("tcp", 443, 443, "192.168.0.0/16")]), "fail"),
+    ("no workload in the VPC, a TGW-routed spoke has one", lambda: _spoke_routed(route_back=True), "fail"),
+    ("no workload in the VPC, an unrouted VPC has one", lambda: _spoke_routed(route_back=False), None),
 ]
 
 

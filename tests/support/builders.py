@@ -273,6 +273,15 @@ class RegionBuilder:
                                   subnet_id, subnet.availability_zone, subnet.availability_zone_id,
                                   tuple(sorted(groups)), (ip,), (), "in-use", None, ())
 
+    def tgw_attachment(self, vpc_id: str, tgw_id: str, subnets: Iterable[str]) -> str:
+        """A transit gateway VPC attachment: one requester-managed ENI per attachment subnet."""
+        attachment = self.new_id("tgw-attach")
+        for subnet_id in subnets:
+            eni_id = self.new_id("eni")
+            self.enis[eni_id] = self._eni(eni_id, subnet_id, (), "transit_gateway", True,
+                                          f"Network Interface for Transit Gateway Attachment {attachment}")
+        return attachment
+
     def flow_log(self, resource_id: str, *, status: str = "ACTIVE", deliver: str = "SUCCESS") -> str:
         fl_id = self.new_id("fl")
         self.flow_logs.append(r.FlowLog(fl_id, resource_id, status, deliver, "ALL", "cloud-watch-logs"))

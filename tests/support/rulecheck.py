@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.rule import Finding, Rule
+from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel
 from vpcaudit.snapshot.model import Snapshot, State
@@ -16,17 +17,18 @@ from vpcaudit.snapshot.model import Snapshot, State
 Triple = tuple[str, str, str]
 
 
-def findings(rule: Rule, snapshot: Snapshot, cost: CostModel | None = None) -> list[Finding]:
+def findings(rule: Rule, snapshot: Snapshot, cost: CostModel | None = None,
+             trust: TrustBoundary | None = None) -> list[Finding]:
     out: list[Finding] = []
     for account in snapshot.accounts:
         for region in account.regions:
             view = NetworkView.build(account, region)
-            ctx = RuleContext(rule, snapshot, account, region, view, cost or CostModel())
+            ctx = RuleContext(rule, snapshot, account, region, view, cost or CostModel(), trust or TrustBoundary())
             out.extend(rule(ctx))
     return out
 
 
-def triples(rule: Rule, snapshot: Snapshot) -> set[Triple]:
+def triples(rule: Rule, snapshot: Snapshot, trust: TrustBoundary | None = None) -> set[Triple]:
     """{(rule id, resource id, status)}; a scope missing a needed part → (id, region, not_evaluated)."""
     result: set[Triple] = set()
     for account in snapshot.accounts:
@@ -37,6 +39,6 @@ def triples(rule: Rule, snapshot: Snapshot) -> set[Triple]:
                 result.add((rule.id, region.region, "not_evaluated"))
                 continue
             view = NetworkView.build(account, region)
-            ctx = RuleContext(rule, snapshot, account, region, view, CostModel())
+            ctx = RuleContext(rule, snapshot, account, region, view, CostModel(), trust or TrustBoundary())
             result |= {(f.rule_id, f.resource.resource_id, f.status.value) for f in rule(ctx)}
     return result

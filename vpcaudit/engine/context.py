@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import EvidenceValue, Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.pricing import CostModel
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
 
@@ -26,6 +27,7 @@ class RuleContext:
     region: RegionSnapshot
     view: NetworkView
     cost: CostModel = field(default_factory=CostModel)
+    trust: TrustBoundary = field(default_factory=TrustBoundary)  # organizations / accounts policies may name
 
     def ref(self, resource_type: str, resource_id: str, vpc_id: str | None = None,
             name: str | None = None) -> ResourceRef:

@@ -27,6 +27,7 @@ from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
 from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
+from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
@@ -46,6 +47,7 @@ class RunSettings:
     pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack name → version
     options: Mapping[str, str] = field(default_factory=dict)  # echoed into the result
     now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
+    trust: TrustBoundary = field(default_factory=TrustBoundary)  # empty: any concrete scoping value counts
 
 
 def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None = None) -> AuditResult:
@@ -116,7 +118,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost)
+    ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost, cfg.trust)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)

@@ -225,6 +225,17 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
     return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks))
 
 
+def readable_zone_records(snapshot: Snapshot) -> dict[str, tuple[r.RecordSet, ...]]:
+    """Hosted zone id → its record sets, from whichever account of the snapshot could read them.
+
+    Route 53 lets only a zone's owner list its records, so an account whose VPC is associated
+    with a zone shared by another account (the centralized-endpoint pattern) holds the zone
+    without them; in an organization scan the owner's copy has them.
+    """
+    return {zone.hosted_zone_id: zone.record_sets for account in snapshot.accounts for region in account.regions
+            for zone in region.hosted_zones if zone.record_sets_collected}
+
+
 def service_hostnames(view: NetworkView) -> tuple[str, ...]:
     """Default hostnames of the AWS services of the view's Region (DescribeVpcEndpointServices).
 

@@ -80,6 +80,11 @@ class Condition:
     def is_null_check(self) -> bool:
         return self.base_operator == "Null"
 
+    @property
+    def for_all_values(self) -> bool:
+        """``ForAllValues:…``: true when the key is absent or empty (IAM's set semantics)."""
+        return self.operator.lower().startswith("forallvalues:")
+
 
 @dataclass(frozen=True, slots=True)
 class Statement:
@@ -147,12 +152,13 @@ class Statement:
     def scoping_conditions(self) -> tuple[Condition, ...]:
         """Conditions that confine the statement to an org, account or principal.
 
-        A negated or ``…IfExists`` operator does not confine it (a request without the key
-        passes), nor does a value that is only ``*``.
+        A negated, ``…IfExists`` or ``ForAllValues:`` operator does not confine it (a request
+        without the key passes: a principal outside any organization has no org paths), nor does
+        a value that is only ``*``.
         """
         return tuple(c for c in self.conditions
                      if c.key in SCOPING_KEYS and not c.negated and not c.if_exists and not c.is_null_check
-                     and any(v.strip("*") for v in c.values))
+                     and not c.for_all_values and any(v.strip("*") for v in c.values))
 
     @property
     def is_full_access(self) -> bool:

@@ -169,6 +169,25 @@ def workload_groups(view: NetworkView) -> frozenset[str]:
     return frozenset(g for eni in view.interfaces.values() if view.is_workload(eni) for g in eni.group_ids)
 
 
+def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
+    """VPCs of this view with workload ENIs that can reach ``endpoint``: its own VPC, and VPCs whose
+    client subnets route to one of its subnets through a transit gateway, peering, Cloud WAN or VGW.
+
+    Empty means nobody a security group could block exists yet (a network stack deployed before
+    its workloads). Networks beyond this account and Region are not visible here.
+    """
+    found = [endpoint.vpc_id] if view.has_workloads(endpoint.vpc_id) else []
+    targets = view.endpoint_subnet_cidrs(endpoint)
+    for vpc_id in sorted(view.vpcs):
+        if vpc_id == endpoint.vpc_id:
+            continue
+        if any(routing is not None and routing.remote
+               for subnet in view.client_subnets(vpc_id) for cidr in targets
+               for routing in (cidr_routing(view, subnet.subnet_id, cidr),)):
+            found.append(vpc_id)
+    return tuple(found)
+
+
 def endpoints_by_group(view: NetworkView) -> dict[str, tuple[r.VpcEndpoint, ...]]:
     """Security group id → the interface endpoints carrying it (ended endpoints left out), sorted."""
     out: dict[str, list[r.VpcEndpoint]] = {}

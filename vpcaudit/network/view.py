@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from vpcaudit.network.paths import TrafficPath
 
 WORKLOAD_INTERFACE_TYPES = frozenset({"interface", "efa", "efa-only", "trunk", "branch", "lambda"})
+TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interface in its subnet
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -257,6 +258,28 @@ class NetworkView:
 
     def private_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
+
+    def private_source_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
+        """Private subnets that can send traffic of their own: all but transit gateway attachment subnets.
+
+        An attachment subnet only forwards what arrives from the transit gateway, and such traffic
+        can never use a gateway endpoint of this VPC, so the rules about a subnet's own service
+        traffic (GWE001-003, IFE003's stand-in clients) leave it out.
+        """
+        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in self.tgw_attachment_subnet_ids)
+
+    @cached_property
+    def tgw_attachment_subnet_ids(self) -> frozenset[str]:
+        """Subnets whose network interfaces are all transit gateway attachment interfaces: the
+        dedicated attachment subnets AWS recommends, which hold no resources of their own. Empty
+        when ENIs were not collected (every subnet may then hold workloads)."""
+        if not self.has(Part.NETWORK_INTERFACES):
+            return frozenset()
+        only_attachments: dict[str, bool] = {}
+        for eni in self.interfaces.values():
+            attachment = eni.interface_type == TGW_INTERFACE_TYPE
+            only_attachments[eni.subnet_id] = only_attachments.get(eni.subnet_id, True) and attachment
+        return frozenset(s for s, only in only_attachments.items() if only)
 
     # -- workloads and AZs -------------------------------------------------------------------
 

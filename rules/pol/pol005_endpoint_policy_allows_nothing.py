@@ -1,0 +1,69 @@
+"""POL005 endpoint-policy-allows-nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.policy import Policy, PolicyError, policy_scope
+from vpcaudit.snapshot.model import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+
+
+@rule(id="POL005", name="endpoint-policy-allows-nothing", severity=Severity.HIGH,
+      needs=(Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+          "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+      ))
+def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
+    """An endpoint policy has no `Allow` statement: only `Deny` statements (a deny-list written
+    as if the default full access still applied underneath). Same scope as POL001: AWS-service
+    gateway and interface endpoints whose service supports endpoint policies.
+
+    ## Why it matters
+    An endpoint policy replaces the default full-access policy; it does not add to it. A request
+    through the endpoint is allowed only when the endpoint policy allows it, so a policy of
+    `Deny` statements alone denies every request: every call a client sends through the
+    endpoint fails with `AccessDenied`, whatever its IAM permissions — on a gateway endpoint,
+    all traffic of the route tables it serves; on an interface endpoint with private DNS, every
+    SDK call to the service from the VPC. A `Deny` on `aws:SourceVpc` / `aws:SourceVpce` is a
+    guardrail only next to an `Allow`.
+
+    ## How to fix
+    Add the `Allow` the deny-list was meant to narrow, e.g. the default statement, and keep the
+    `Deny` statements:
+
+    ```
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+        <the existing Deny statements>
+      ]
+    }
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce-id> --policy-document file://endpoint-policy.json
+    ```
+    """
+    view = ctx.view
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        judged, _ = policy_scope(view, endpoint)  # POL001 reports the endpoints it cannot judge
+        if not judged or endpoint.policy_document is None:
+            continue
+        try:
+            policy = Policy.from_text(endpoint.policy_document)
+        except PolicyError:
+            continue  # POL003
+        if policy.problems() or any(s.effect == "Allow" for s in policy.statements):
+            continue  # POL003, or something is allowed
+        denies = [s.label for s in policy.statements]
+        key = view.service(endpoint).key
+        yield ctx.finding(
+            ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags)),
+            f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {key} in {endpoint.vpc_id} has "
+            f"a policy with no Allow statement ({', '.join(denies)}: Deny only), so it denies every request sent "
+            "through it.",
+            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, deny_statements=denies))

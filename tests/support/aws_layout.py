@@ -1,0 +1,122 @@
+"""Published VPC layouts as AWS would report them, and every built-in rule run over them.
+
+``AwsRegionBuilder`` is the rule tests' ``RegionBuilder`` with what a real account adds and the
+rule tests leave out: 17-hex resource ids (``vpc-0c5e1f…``), AZ names mapped to this account's
+AZ IDs, the Region's default DHCP options set (``AmazonProvidedDNS``), the network interfaces
+AWS creates for NAT gateways and transit gateway attachments, tags on every resource. Each layout
+builder in ``layouts/`` reproduces one public source with it, and ``audit`` reduces the audit of
+all built-in rules to the comparable set the precision tests pin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, replace
+from functools import cache
+
+from builders import RegionBuilder
+
+from vpcaudit.engine.loader import load_registry
+from vpcaudit.engine.result import AuditResult, Outcome
+from vpcaudit.engine.rule import Rule, Status
+from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Snapshot
+
+Triple = tuple[str, str, str]
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+# AWS services every account of a Region lists (DescribeVpcEndpointServices is Region-wide, not
+# limited to the services the account has endpoints for), with their PrivateDnsNames where they
+# differ from <key>.<region>.amazonaws.com.
+CATALOGUE = ("ssm", "ssmmessages", "ec2messages", "kms", "logs", "sts", "ec2", "ecr.api", "ecr.dkr", "ecs",
+             "ecs-agent", "ecs-telemetry", "secretsmanager", "monitoring", "sqs", "rds", "elasticloadbalancing",
+             "autoscaling")
+DNS_NAMES = {"ecr.api": "api.ecr.{region}.amazonaws.com", "ecr.dkr": "*.dkr.ecr.{region}.amazonaws.com"}
+
+
+class AwsRegionBuilder(RegionBuilder):
+    """A Region of one account with AWS's id formats, AZ IDs and per-VPC defaults."""
+
+    def __init__(self, account_id: str, region: str, az_ids: Iterable[str]) -> None:
+        self._seed = f"{account_id}/{region}"
+        az_ids = tuple(az_ids)
+        super().__init__(account_id, region, az_count=len(az_ids))
+        self.azs = [(f"{region}{'abcdef'[i]}", az_id) for i, az_id in enumerate(az_ids)]
+        # The Region's default DHCP options set: every VPC gets it unless a custom set is associated.
+        domain = "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
+        self.default_dhcp = self.new_id("dopt")
+        self.dhcp[self.default_dhcp] = r.DhcpOptions(self.default_dhcp, ("AmazonProvidedDNS",), domain, ())
+        for key in CATALOGUE:
+            self.service(key, dns_names=[DNS_NAMES.get(key, "{key}.{region}.amazonaws.com").format(
+                key=key, region=region)])
+
+    def new_id(self, prefix: str) -> str:
+        digest = hashlib.sha256(f"{self._seed}/{prefix}/{next(self._ids)}".encode()).hexdigest()
+        return f"{prefix}-{digest[:8] if prefix == 'pl' else '0' + digest[:16]}"
+
+    def vpc(self, cidr: str = "10.0.0.0/16", **kwargs: object) -> str:  # type: ignore[override]
+        vpc_id = super().vpc(cidr, **kwargs)  # type: ignore[arg-type]
+        if self.vpcs[vpc_id].dhcp_options_id is None:
+            self.vpcs[vpc_id] = replace(self.vpcs[vpc_id], dhcp_options_id=self.default_dhcp)
+        return vpc_id
+
+    def dhcp_options(self, vpc_id: str, servers: Iterable[str], domain_name: str | None = None) -> str:
+        """Associate a custom DHCP options set with the VPC."""
+        dhcp_id = self.new_id("dopt")
+        self.dhcp[dhcp_id] = r.DhcpOptions(dhcp_id, tuple(servers), domain_name, ())
+        self.vpcs[vpc_id] = replace(self.vpcs[vpc_id], dhcp_options_id=dhcp_id)
+        return dhcp_id
+
+    def nat(self, subnet_id: str, **kwargs: object) -> str:  # type: ignore[override]
+        """A NAT gateway and the requester-managed ENI AWS creates for it in its subnet."""
+        nat_id = super().nat(subnet_id, **kwargs)  # type: ignore[arg-type]
+        nat = self.nats[nat_id]
+        eni_id = nat.addresses[0].network_interface_id or self.new_id("eni")
+        self.enis[eni_id] = self._eni(eni_id, subnet_id, (), "natGateway", True,
+                                      f"Interface for NAT Gateway {nat_id}")
+        private_ip = self.enis[eni_id].private_ip_addresses[0]
+        self.nats[nat_id] = replace(nat, addresses=(replace(nat.addresses[0], private_ip=private_ip),))
+        return nat_id
+
+    def hosted_zone(self, name: str, vpcs: Iterable[str], records: Iterable[r.RecordSet] = ()) -> str:
+        zone_id = super().hosted_zone(name, vpcs, records)
+        real = "Z0" + hashlib.sha256(f"{self._seed}/{zone_id}".encode()).hexdigest()[:19].upper()
+        self.zones[-1] = replace(self.zones[-1], hosted_zone_id=real)
+        return real
+
+    def tag(self, resource_id: str, tags: Mapping[str, str]) -> None:
+        """Add tags to any record this builder holds (VPC, subnet, route table, endpoint, group …)."""
+        for table in (self.vpcs, self.subnets, self.route_tables, self.nats, self.endpoints, self.groups,
+                      self.nacls, self.enis, self.igws):
+            record = table.get(resource_id)
+            if record is not None and "tags" in {f.name for f in fields(record)}:
+                merged = {t.key: t.value for t in record.tags} | dict(tags)
+                table[resource_id] = replace(record, tags=tuple(r.Tag(k, v) for k, v in merged.items()))
+                return
+        raise KeyError(resource_id)
+
+
+@cache
+def built_in_rules() -> tuple[Rule, ...]:
+    return tuple(load_registry().rules)
+
+
+def audit_result(snapshot: Snapshot) -> AuditResult:
+    return run(snapshot, built_in_rules(), RunSettings(now=NOW))
+
+
+def severities(snapshot: Snapshot) -> dict[tuple[str, str, str], str]:
+    """{(rule id, resource id, discriminator): severity} of the failing findings."""
+    return {(f.rule_id, f.resource.resource_id, f.discriminator): f.severity.value
+            for f in audit_result(snapshot).findings if f.status is Status.FAIL}
+
+
+def audit(snapshot: Snapshot) -> set[Triple]:
+    """Every finding of every built-in rule that is not a pass: {(rule id, resource id, status)}."""
+    result = audit_result(snapshot)
+    errors = [s for s in result.scopes if s.outcome is Outcome.ERROR]
+    assert not errors, errors
+    return {(f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings
+            if f.status is not Status.SUPPRESSED}

@@ -1,0 +1,1 @@
+"""Published VPC layouts rebuilt as snapshots; ``docs/precision.md`` names each source."""
