@@ -33,6 +33,7 @@ from vpcaudit.engine.select import Selection, needed_parts, select_rules
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import UsageError
 from vpcaudit.network.paths import TrafficPath, destinations, path_for
+from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
@@ -109,7 +110,8 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
         echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
     settings = RunSettings(cost=cost, min_severity=options.min_severity, suppressions=suppressions,
                            packs={r.id: registry.pack_of(r.id) for r in selection.rules},
-                           pack_versions=registry.versions, options=echo, now=now)
+                           pack_versions=registry.versions, options=echo, now=now,
+                           trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts))
     return AuditPlan(registry, selection, settings)
 
 

@@ -49,11 +49,12 @@ if TYPE_CHECKING:
 ENV_PREFIX = "VPCAUDIT_"
 # The handler's own settings, beside the collection and audit settings every face shares.
 HANDLER_SETTINGS: tuple[Setting, ...] = (
-    Setting("formats", Kind.TEXTS, "Report formats to render.", "formats", "Lambda", default=("json",)),
-    Setting("return_reports", Kind.FLAG, "Return the rendered reports in the response.", "return_reports",
-            "Lambda", default=False),
-    Setting("output_dir", Kind.TEXT, "Folder to write the reports to (in Lambda, under /tmp).", "output_dir",
-            "Lambda"),
+    Setting("formats", Kind.TEXTS, "Report formats to render.", None, "Lambda", default=("json",),
+            faces=frozenset({Face.EVENT})),
+    Setting("return_reports", Kind.FLAG, "Return the rendered reports in the response.", None, "Lambda",
+            default=False, faces=frozenset({Face.EVENT})),
+    Setting("output_dir", Kind.TEXT, "Folder to write the reports to (in Lambda, under /tmp).", None, "Lambda",
+            faces=frozenset({Face.EVENT})),
 )
 EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *HANDLER_SETTINGS)
                                       if Face.EVENT in s.faces}

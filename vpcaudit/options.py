@@ -60,7 +60,7 @@ class Setting:
     name: str
     kind: Kind
     help: str
-    flag: str  # the command-line spelling
+    flag: str | None  # the command-line spelling (None: not offered on the command line)
     panel: str
     default: Any = None
     short: str | None = None
@@ -85,6 +85,9 @@ WITH_PARTS: dict[str, Part] = {"s3-policies": Part.BUCKET_POLICIES, "metrics": P
 ALL_REGIONS = "all"
 # A region name as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1.
 REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+# AWS Organizations' documented id shape, and an account id.
+ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
+ACCOUNT_ID = re.compile(r"\d{12}")
 
 COLLECT_SETTINGS: tuple[Setting, ...] = (
     Setting("profile", Kind.TEXT, "AWS profile to use (default: AWS_PROFILE, else the default credential chain: "
@@ -136,10 +139,17 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             faces=frozenset({Face.CLI, Face.CONFIG})),
     Setting("pricing", Kind.PATH, "TOML file overriding list prices ([pricing] nat_gateway_hour = 0.052 …).",
             "--pricing", PANEL_INPUTS, metavar="FILE", faces=frozenset({Face.CLI, Face.CONFIG})),
+    Setting("trusted_org_ids", Kind.TEXTS, "Organizations (o-…) an endpoint policy's scoping condition may name: "
+            "with a trusted boundary, POL002 treats any other organization or a wildcard as no guardrail.",
+            None, PANEL_POLICY, default=(), faces=frozenset({Face.CONFIG, Face.EVENT})),
+    Setting("trusted_accounts", Kind.TEXTS, "Accounts (12 digits) an endpoint policy's scoping condition may name, "
+            "beside the trusted organizations.", None, PANEL_POLICY, default=(),
+            faces=frozenset({Face.CONFIG, Face.EVENT})),
 )
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS)}
-CLI_SPELLING: dict[str, str] = {s.name: s.flag for s in SETTINGS.values()}
+# How the command line names a setting in messages: its flag, or its configuration-file key.
+CLI_SPELLING: dict[str, str] = {s.name: s.flag or s.key for s in SETTINGS.values()}
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,8 @@ class AuditOptions:
     suppressions: Path | None = None
     pricing: Path | None = None
     rules_dirs: tuple[Path, ...] = ()
+    trusted_org_ids: tuple[str, ...] = ()  # the trusted boundary of endpoint policies (POL002)
+    trusted_accounts: tuple[str, ...] = ()
 
     def echo(self) -> dict[str, str]:
         """The options as strings, recorded in the result for the report header."""
@@ -173,7 +185,8 @@ class AuditOptions:
                "min_severity": self.min_severity.value if self.min_severity else "",
                "fail_on": self.fail_on.value, "strict": str(self.strict).lower(),
                "suppressions": str(self.suppressions or ""), "pricing": str(self.pricing or ""),
-               "rules_dirs": ",".join(str(d) for d in self.rules_dirs)}
+               "rules_dirs": ",".join(str(d) for d in self.rules_dirs),
+               "trusted_org_ids": ",".join(self.trusted_org_ids), "trusted_accounts": ",".join(self.trusted_accounts)}
         return {k: v for k, v in out.items() if v}
 
 
@@ -220,7 +233,11 @@ def audit_options(values: Mapping[str, Any]) -> AuditOptions:
         min_severity=_severity(SETTINGS["min_severity"], get("min_severity")),
         fail_on=_severity(SETTINGS["fail_on"], get("fail_on")) or Severity.HIGH, strict=bool(get("strict")),
         suppressions=_path(get("suppressions")), pricing=_path(get("pricing")),
-        rules_dirs=tuple(Path(p) for p in get("rules_dirs") or ()))
+        rules_dirs=tuple(Path(p) for p in get("rules_dirs") or ()),
+        trusted_org_ids=_checked(split_values(get("trusted_org_ids")), ORG_ID, "an organization id (o-…)",
+                                 "trusted_org_ids"),
+        trusted_accounts=_checked(split_values(get("trusted_accounts")), ACCOUNT_ID, "a 12-digit account id",
+                                  "trusted_accounts"))
 
 
 def parse_value(setting: Setting, raw: Any) -> Any:
@@ -281,6 +298,13 @@ def _severity(setting: Setting, raw: Any) -> Severity | None:
     if isinstance(raw, str) and raw.strip().lower() in {s.value for s in Severity}:
         return Severity(raw.strip().lower())
     raise UsageError(f"expected one of {', '.join(s.value for s in Severity)}, got {raw!r}", setting.name)
+
+
+def _checked(values: list[str], shape: re.Pattern[str], what: str, setting: str) -> tuple[str, ...]:
+    bad = [v for v in values if not shape.fullmatch(v)]
+    if bad:
+        raise UsageError(f"not {what}: {bad[0]!r}", setting)
+    return tuple(values)
 
 
 def _path(value: str | Path | None) -> Path | None:

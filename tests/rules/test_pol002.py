@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
 from rulecheck import findings, triples
+from typer.testing import CliRunner
 
+from vpcaudit.cli import app
 from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.lambda_handler import read_settings
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.rules.pol.pol002_endpoint_policy_wildcard import endpoint_policy_wildcard as rule
+from vpcaudit.snapshot.jsonfile import to_json
 from vpcaudit.snapshot.model import Part, Snapshot
 
 Expected = set[tuple[str, str, str]]
@@ -231,3 +236,29 @@ def test_run_settings_carry_the_boundary_to_the_rules() -> None:
     with_trust = run(b.snapshot(), [rule], RunSettings(trust=TRUST))
     assert [f.resource.resource_id for f in without.findings] == []
     assert [f.resource.resource_id for f in with_trust.findings] == [endpoint]
+
+
+def test_the_trusted_boundary_comes_from_the_config_file_and_the_lambda_event(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """vpcaudit.toml's trusted-org-ids / trusted-accounts reach POL002 through the CLI; the same
+    settings are Lambda event keys; a malformed id is refused naming the setting."""
+    b, endpoint = _interface(_policy(Action="*", Resource="*",
+                                     Condition={"StringEquals": {"aws:PrincipalOrgID": "o-someoneelse1"}}))
+    snap = tmp_path / "snap.json"
+    snap.write_text(to_json(b.snapshot()), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def pol002() -> list[dict[str, Any]]:
+        done = CliRunner().invoke(app, ["audit", str(snap), "--select", "POL002", "-f", "json"])
+        assert done.exit_code == 0, done.output
+        return [f for f in json.loads(done.stdout)["findings"] if f["rule_id"] == "POL002"]
+
+    assert pol002() == []  # no boundary: any concrete organization scopes
+    (tmp_path / "vpcaudit.toml").write_text('trusted-org-ids = ["o-ourorg12345"]\n', encoding="utf-8")
+    [finding] = pol002()
+    assert finding["resource"]["resource_id"] == endpoint and "o-someoneelse1" in finding["message"]
+    (tmp_path / "vpcaudit.toml").write_text('trusted-accounts = ["12345"]\n', encoding="utf-8")
+    done = CliRunner().invoke(app, ["audit", str(snap), "--select", "POL002"])
+    assert done.exit_code == 2 and done.stderr.startswith("error: trusted-accounts: not a 12-digit account id: '12345'")
+    options = read_settings({"trusted_org_ids": "o-ourorg12345", "regions": [REGION]}, {}).audit
+    assert options.trusted_org_ids == ("o-ourorg12345",)

@@ -36,6 +36,7 @@ from vpcaudit.options import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+CONFIG_VALUES = "vpcaudit.config-values"  # ctx.meta key of the configuration file's values
 CONFIG_HELP = "Defaults for these options can live in vpcaudit.toml or [tool.vpcaudit] in pyproject.toml."
 # Pairs of settings that exclude each other: a value the config file supplies for one yields to a
 # flag given for the other on the command line (flags always win over the file).
@@ -69,7 +70,9 @@ def _or_fail(build: Callable[[], Any]) -> Any:
 
 
 def option(setting: Setting, help_text: str | None = None) -> inspect.Parameter:
-    """The typer parameter of one setting."""
+    """The typer parameter of one setting (one offered on the command line)."""
+    if setting.flag is None:
+        raise ValueError(f"{setting.name} has no command-line flag")
     names = [setting.flag] + ([setting.short] if setting.short else [])
     extra: dict[str, Any] = {}
     if setting.kind is Kind.SEVERITY:
@@ -95,6 +98,7 @@ def _apply_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | 
     defaults = {SETTINGS[name].param: v.value if isinstance(v, Enum) else v
                 for name, v in config.values.items() if SETTINGS[name].param in names}
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    ctx.meta[CONFIG_VALUES] = config.values  # settings the command line does not offer come from here
     return value
 
 
@@ -109,10 +113,12 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
     """Give a command the options of ``groups`` (command-line settings only) and ``--config``.
 
     The command declares a ``ctx: typer.Context`` and a ``given: Given`` parameter; ``given`` is
-    filled from the setting options, which are removed from what the command itself receives.
+    filled from the setting options, which are removed from what the command itself receives, and
+    from the configuration file for the groups' settings that have no flag (the trusted boundary).
     ``helps`` overrides a setting's help where a command means it differently (diff's --strict).
     """
     settings = [s for group in groups for s in group if Face.CLI in s.faces]
+    file_only = [s for group in groups for s in group if Face.CONFIG in s.faces and Face.CLI not in s.faces]
     overrides = dict(helps or {})
 
     def decorate(command: F) -> F:
@@ -125,6 +131,8 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
             ctx: typer.Context = kwargs["ctx"]
             kwargs.pop("config", None)
             values = {s.name: kwargs.pop(s.param) for s in settings}
+            config = ctx.meta.get(CONFIG_VALUES, {})
+            values.update({s.name: config[s.name] for s in file_only if s.name in config})
             explicit = frozenset(s.name for s in settings if _from_command_line(ctx, s.param))
             for first, second in EXCLUSIVE:
                 for mine, other in ((first, second), (second, first)):
