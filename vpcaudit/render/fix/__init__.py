@@ -1,0 +1,1 @@
+"""Remediation formatters: a finding's fix steps as AWS CLI commands or Terraform."""
