@@ -5,10 +5,13 @@ Names follow the CLI's own mapping of botocore names (``ModifyVpcEndpoint`` →
 CLI's flag pairs (``--private-dns-enabled`` / ``--no-private-dns-enabled``), lists of scalars
 are separate words, and structures are JSON, which the CLI accepts for every structure.
 
-Why every word goes through :func:`shlex.quote`: identifiers, names and descriptions come from
-the audited account, and one tag holding ``$(curl …)`` or ``'; rm -rf`` must stay a string. The
-id of a resource created earlier in the same fix is the only unquoted part, written as
-``"${name}"`` from a name made of ``[a-z0-9_]`` only.
+Why every word goes through :func:`quote`: identifiers, names and descriptions come from the
+audited account, and one tag holding ``$(curl …)`` or ``'; rm -rf`` must stay a string. Plain
+text is :func:`shlex.quote`-d; text holding a newline, a control or bidi character, or anything
+not printable is written in bash's ``$'…'`` form with ``\\xHH`` byte escapes, so the file a
+reviewer reads is one line per command and shows exactly what runs (no right-to-left override
+can make a line look like another). The id of a resource created earlier in the same fix is the
+only unquoted part, written as ``"${name}"`` from a name made of ``[a-z0-9_]`` only.
 """
 
 from __future__ import annotations
@@ -60,7 +63,22 @@ def argv(fix: FixStep, region: str) -> list[str]:
 
 def command(fix: FixStep, region: str) -> str:
     """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
-    return " ".join(w if isinstance(w, Word) else shlex.quote(w) for w in argv(fix, region))
+    return " ".join(w if isinstance(w, Word) else quote(w) for w in argv(fix, region))
+
+
+def quote(text: str) -> str:
+    """``text`` as one shell word that bash reads back exactly and a reviewer sees as it is."""
+    if text.isprintable():  # False for controls, newlines, bidi and other format characters
+        return shlex.quote(text)
+    out = []
+    for char in text:
+        if char in "\\'":
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append("".join(f"\\x{byte:02x}" for byte in char.encode("utf-8", "surrogatepass")))
+    return "$'" + "".join(out) + "'"
 
 
 def script(steps: tuple[FixStep, ...] | list[FixStep], region: str) -> str:
