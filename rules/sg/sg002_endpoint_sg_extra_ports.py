@@ -117,7 +117,7 @@ def _narrow(ctx: RuleContext, group: SecurityGroup, extra: list[SecurityGroupRul
         steps.append(step("ec2:AuthorizeSecurityGroupIngress",
                           {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **source)},
                           group.group_id, Phase.CREATE,
-                          f"Allow only TCP {format_ports(ports)} from {peer_label(sg_rule)} into {group.group_id}"))
+                          f"Allow only {format_ports(ports)} from {peer_label(sg_rule)} into {group.group_id}"))
     return [*steps, revoke_ingress(group.group_id, extra, "opens ports the endpoints do not use")]
 
 
@@ -131,12 +131,12 @@ def _own_group(ctx: RuleContext, group: SecurityGroup, endpoints: tuple[VpcEndpo
                 "new group first") if remote_routes(view, group.vpc_id) else None
     steps = [
         step("ec2:CreateSecurityGroup", {"VpcId": group.vpc_id, "GroupName": f"{group.group_id}-endpoints",
-                                         "Description": f"Interface endpoints: TCP {format_ports(ports)} from the VPC"},
+                                         "Description": f"Interface endpoints: {format_ports(ports)} from the VPC"},
              group.vpc_id, Phase.CREATE, f"Create a security group for the endpoints now sharing {group.group_id}",
              decision=decision, creates=label, output="GroupId"),
         step("ec2:AuthorizeSecurityGroupIngress",
              {"GroupId": new_id(label), "IpPermissions": tcp_permission(ports, cidrs=cidrs)}, group.vpc_id,
-             Phase.CREATE, f"Allow TCP {format_ports(ports)} from {', '.join(cidrs)} into the new group",
+             Phase.CREATE, f"Allow {format_ports(ports)} from {', '.join(cidrs)} into the new group",
              decision=decision),
     ]
     steps += [step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": e.vpc_endpoint_id, "AddSecurityGroupIds": [new_id(label)],

@@ -144,5 +144,5 @@ def _fix(view: NetworkView, group: r.SecurityGroup, endpoints: list[r.VpcEndpoin
         steps.append(step("ec2:AuthorizeSecurityGroupEgress",
                           {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **source)},
                           group.group_id, Phase.CREATE,
-                          f"Allow TCP {format_ports(ports)} out of {group.group_id} to {target.replace(',', ', ')}"))
+                          f"Allow {format_ports(ports)} out of {group.group_id} to {target.replace(',', ', ')}"))
     return steps

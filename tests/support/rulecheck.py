@@ -48,3 +48,13 @@ def triples(rule: Rule, snapshot: Snapshot, trust: TrustBoundary | None = None) 
             check_steps(found)
             result |= {(f.rule_id, f.resource.resource_id, f.status.value) for f in found}
     return result
+
+
+Step = tuple[str, dict, str, bool]  # (action, parameters, phase, ready)
+
+
+def fix_of(rule: Rule, snapshot: Snapshot, resource_id: str, cost: CostModel | None = None) -> list[Step]:
+    """The fix steps of the one failing finding on ``resource_id``, as comparable tuples."""
+    [finding] = [f for f in findings(rule, snapshot, cost) if f.resource.resource_id == resource_id
+                 and f.status.value == "fail"]
+    return [(s.action, s.parameters, s.phase.value, s.ready) for s in finding.fix]
