@@ -51,7 +51,8 @@ def test_bad_inputs_exit_2_in_one_line(tmp_path: Path) -> None:
         ("fix", str(tmp_path / "missing.json")): "error: result file: ",
         ("fix", str(not_a_result)): "not a vpcaudit audit result",
         ("fix", str(_result(tmp_path)), "--select", "XYZ"): "error: --select: unknown rule id or prefix: XYZ",
-        ("fix", str(_result(tmp_path)), "-f", "ansible"): "error: --format: unknown format ansible (choose from sh, terraform)",
+        ("fix", str(_result(tmp_path)), "-f", "ansible"):
+            "error: --format: unknown format ansible (choose from sh, terraform)",
         ("fix", str(_result(tmp_path)), "-o", str(not_a_result / "x" / "plan.sh")):
             "error: cannot create output folder",
     }
