@@ -38,9 +38,10 @@ def test_cli_words_follow_the_aws_cli_spelling() -> None:
     fix = step("ec2:CreateVpcEndpoint", {"VpcId": "vpc-1", "PrivateDnsEnabled": False, "SubnetIds": ["subnet-1",
                "subnet-2"], "DnsOptions": {"DnsRecordIpType": "ipv4"}, "SecurityGroupIds": [new_id("sg-new")]},
                "vpc-1", Phase.CREATE, "x", creates="ep", output="VpcEndpoint.VpcEndpointId")
+    # The resource acted on first, then by name: the order survives a round trip through the JSON result.
     assert cli.command(fix, "eu-west-1") == (
-        "aws ec2 create-vpc-endpoint --region eu-west-1 --vpc-id vpc-1 --no-private-dns-enabled --subnet-ids "
-        """subnet-1 subnet-2 --dns-options '{"DnsRecordIpType":"ipv4"}' --security-group-ids "${sg_new}" """
+        """aws ec2 create-vpc-endpoint --region eu-west-1 --vpc-id vpc-1 --dns-options '{"DnsRecordIpType":"ipv4"}' """
+        """--no-private-dns-enabled --security-group-ids "${sg_new}" --subnet-ids subnet-1 subnet-2 """
         "--query VpcEndpoint.VpcEndpointId --output text")
     policy = step("s3:PutBucketPolicy", {"Bucket": "b", "Policy": "{}"}, "b", Phase.MODIFY, "x")
     assert cli.argv(policy, "us-east-1")[:3] == ["aws", "s3api", "put-bucket-policy"]

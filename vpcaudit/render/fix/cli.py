@@ -28,6 +28,8 @@ from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
 # botocore service name → the AWS CLI command that speaks its API one-to-one.
 _CLI_SERVICE = {"s3": "s3api"}
 _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
+# Parameters holding whole documents: written last, so the identifiers stay readable at the front.
+_DOCUMENTS = frozenset({"PolicyDocument", "Policy", "IpPermissions", "DhcpConfigurations"})
 
 
 class Word(str):
@@ -46,7 +48,7 @@ def argv(fix: FixStep, region: str) -> list[str]:
     """The command as words; :class:`Word` items are shell syntax, every other item is a literal value."""
     words: list[str] = ["aws", _CLI_SERVICE.get(fix.service, fix.service), xform_name(fix.operation, "-"),
                         "--region", region]
-    for name, value in fix.parameters.items():
+    for name, value in sorted(fix.parameters.items(), key=lambda item: _reading_order(fix, *item)):
         option = "--" + xform_name(name, "-")
         if isinstance(value, bool):
             words.append(option if value else "--no-" + option[2:])
@@ -101,6 +103,12 @@ def comment(text: str) -> str:
     """``text`` as shell comment lines: every physical line starts with '# ', so no newline
     inside a value (a quoted JSON document, a hostile tag) can turn the rest into a command."""
     return "\n".join(f"# {line}" for line in re.split(r"\r\n|\r|\n", text))
+
+
+def _reading_order(fix: FixStep, name: str, value: object) -> tuple[int, str]:
+    """The resource acted on first, documents last, the rest by name: the same order whether the
+    step comes from a rule or back from a JSON result (which sorts keys)."""
+    return (0 if value == fix.resource_id else 2 if name in _DOCUMENTS else 1, name)
 
 
 def _scalar(value: object) -> bool:
