@@ -111,7 +111,8 @@ def test_terraform_plan_pins_the_account_and_imports_what_exists(plan: FixPlan) 
     assert text.startswith("# vpcaudit remediation plan (Terraform). GENERATED: REVIEW EVERY CHANGE")
     alias = terraform.name("a", ACCOUNT, "us-east-1")
     assert f'alias               = "{alias}"' in text and f'allowed_account_ids = ["{ACCOUNT}"]' in text
-    assert ('import {\n  to = aws_route.rtb_0privb00000000002_0_0_0_0_0\n  id = "rtb-0privb00000000002_0.0.0.0/0"\n'
+    assert ('import {\n  to       = aws_route.rtb_0privb00000000002_0_0_0_0_0\n'
+            '  id       = "rtb-0privb00000000002_0.0.0.0/0"\n'
             f"  provider = aws.{alias}\n}}") in text
     assert ("  nat_gateway_id         = aws_nat_gateway.nat_vpc_0prod000000000001_use1_az2.id" in text)
     assert "  allocation_id = aws_eip.eip_nat_vpc_0prod000000000001_use1_az2.id" in text

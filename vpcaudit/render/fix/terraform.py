@@ -102,7 +102,9 @@ def render_block(block: Block, provider: str | None = None) -> str:
     else:
         body = []
         if block.import_id is not None:
-            body += ["import {", f"  to = {block.address}", f"  id = {hcl_string(block.import_id)}"]
+            pad = 8 if provider else 2  # `terraform fmt` aligns the equals signs
+            body += ["import {", f"  {'to'.ljust(pad)} = {block.address}",
+                     f"  {'id'.ljust(pad)} = {hcl_string(block.import_id)}"]
             body += [f"  provider = {provider}"] if provider else []
             body.append("}")
         body.append(f'resource "{block.rtype}" "{block.name}" {{')
