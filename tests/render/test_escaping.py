@@ -25,7 +25,7 @@ from vpcaudit.engine.fixplan import build_plan
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 from vpcaudit.render.env import environment
-from vpcaudit.render.fix import FIX_FORMATS, cli
+from vpcaudit.render.fix import FIX_FORMATS, cli, cloudformation
 from vpcaudit.render.report.csvfmt import COLUMNS
 
 # Every element the HTML template itself writes; anything else was injected.
@@ -227,3 +227,24 @@ def test_markdown_fences_and_html_pre_hold_fix_text_inert(hostile: AuditResult) 
     md = render.render(hostile, "md")
     assert "```bash\n" in md and "<script>alert(1)</script>" not in re.sub(r"^(`{3,}).*?^\1$", "", md,
                                                                            flags=re.S | re.M)
+
+
+def test_cloudformation_templates_stay_json_holding_the_exact_values(hostile: AuditResult) -> None:
+    for finding in hostile.failures:
+        text = cloudformation.template(finding.fix)
+        if not text:
+            continue
+        resources = json.loads(text)["Resources"]
+        assert all(re.fullmatch("[A-Za-z0-9]+", name) for name in resources)
+        assert any(HOSTILE in value for value in _strings(resources))
+        assert "\u202e" not in text and "\x1b" not in text  # escaped as \u202e by the JSON encoder
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -12,6 +12,7 @@ from html_tree import Node, parse_html
 from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
+from vpcaudit.render.fix import cloudformation
 
 SECTIONS = ("report-header", "summary", "summary-severity", "summary-vpc", "findings", "findings-table", "network",
             "costs", "cost-table", "not-evaluated", "incomplete-scopes", "incomplete-findings", "suppressed",
@@ -144,7 +145,8 @@ def test_fix_this_one_holds_copy_ready_commands_without_script(doc: Node, sample
         details = _by_id(doc, f"fix-{finding.fingerprint}")
         assert details.tag == "details" and "hidden" not in details.attrs
         assert len(list(details.iter("li"))) == len(finding.fix)
-        [cli, hcl] = [p.text() for p in details.iter("pre")]
+        [cli, hcl, *cfn] = [p.text() for p in details.iter("pre")]
+        assert len(cfn) == (1 if cloudformation.template(finding.fix) else 0)
         assert cli.startswith("aws ") or cli.startswith("# ") or "=$(aws " in cli
         assert hcl
     nat = next(f for f in with_fix if f.rule_id == "NAT002")

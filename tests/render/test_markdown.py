@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
+from vpcaudit.render.fix import cloudformation
 
 
 def test_markdown_matches_golden(sample: AuditResult, golden: Callable[[str, str], None]) -> None:
@@ -21,8 +22,9 @@ def test_markdown_has_every_section_and_finding(sample: AuditResult) -> None:
     assert "### Expired suppressions" in text
     for f in sample.failures:
         assert f"fingerprint {f.fingerprint}" in text
-    # One <details> per finding, and one more inside it for the Terraform of a finding with a fix.
-    expected = len(sample.failures) + sum(1 for f in sample.failures if f.fix)
+    # One <details> per finding, and inside it one for the Terraform of a fix, one for its CloudFormation.
+    expected = len(sample.failures) + sum(1 for f in sample.failures if f.fix) + sum(
+        1 for f in sample.failures if cloudformation.template(f.fix))
     assert text.count("<details>") == text.count("</details>") == expected
     assert text.count("```mermaid") == len(sample.vpcs)
     assert "aws ec2 replace-route --route-table-id <rtb-id>" in text  # fix text code stays verbatim

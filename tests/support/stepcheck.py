@@ -19,7 +19,7 @@ from botocore.validate import validate_parameters
 
 from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
 from vpcaudit.engine.rule import Finding
-from vpcaudit.render.fix import cli, terraform
+from vpcaudit.render.fix import cli, cloudformation, terraform
 
 _SAMPLE = {"string": "x", "integer": 1, "long": 1, "boolean": True, "timestamp": "2026-01-01T00:00:00Z"}
 
@@ -54,6 +54,7 @@ def check_step(fix: FixStep, region: str = "us-east-1") -> None:
     assert fix.description and (fix.decision is None or fix.decision.strip())
     cli.command(fix, region)
     terraform.render([fix], region)
+    cloudformation.template([fix])
 
 
 def check_steps(found: list[Finding]) -> None:

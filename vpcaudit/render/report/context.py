@@ -19,7 +19,7 @@ from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import TopologySubnet, VpcTopology
 from vpcaudit.network.paths import TrafficPath
-from vpcaudit.render.fix import cli, terraform
+from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.render.text import SAFE_URL, evidence_text
 
 SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.rank))
@@ -69,6 +69,7 @@ class FindingView:
     fix: tuple[FixView, ...] = ()
     fix_cli: str = ""  # the steps as AWS CLI commands; those needing a decision commented out
     fix_terraform: str = ""
+    fix_cloudformation: str = ""  # only what the fix creates; "" when it creates nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,8 @@ def _finding_view(f: Finding, anchor: str, label: str) -> FindingView:
         monthly_cost=f.monthly_cost_usd, suppression_reason=f.suppression_reason,
         suppression_expires=f.suppression_expires,
         fix=tuple(FixView(s.description, s.action, s.phase.value, s.decision) for s in f.fix),
-        fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region))
+        fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region),
+        fix_cloudformation=cloudformation.template(f.fix))
 
 
 def _severity_row(findings: tuple[Finding, ...], severity: Severity | None) -> SeverityRow:

@@ -2,7 +2,8 @@
 
 The shape is the dataclasses' own (one generic codec, so it cannot drift from the code) plus,
 per finding, what is computed rather than stored: its ``fingerprint`` and its fix written out
-as AWS CLI commands (``fix_cli``) and Terraform (``fix_terraform``). Keys are sorted and the
+as AWS CLI commands (``fix_cli``), Terraform (``fix_terraform``) and, for what it creates, a
+CloudFormation template (``fix_cloudformation``). Keys are sorted and the
 output is ASCII-only, so equal results give byte-equal files and hostile text (bidi controls)
 cannot hide in a terminal. Every field is described in docs/result-json.md.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.render.base import Formatter
-from vpcaudit.render.fix import cli, terraform
+from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.snapshot.codec import to_jsonable
 
 
@@ -25,6 +26,7 @@ def result_document(result: AuditResult) -> dict[str, Any]:
         item["fingerprint"] = finding.fingerprint
         item["fix_cli"] = cli.script(finding.fix, finding.resource.region)
         item["fix_terraform"] = terraform.render(finding.fix, finding.resource.region)
+        item["fix_cloudformation"] = cloudformation.template(finding.fix)
     return data
 
 
