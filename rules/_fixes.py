@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.network.secgroups import ingress, tcp_range
-from vpcaudit.network.services import partition
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
@@ -247,7 +246,3 @@ def route_destination(route: r.Route) -> dict[str, str]:
     name = {"prefix_list": "DestinationPrefixListId", "ipv6": "DestinationIpv6CidrBlock"}.get(
         route.destination_type, "DestinationCidrBlock")
     return {name: route.destination}
-
-
-def arn_partition(region: str) -> str:
-    return partition(region)

@@ -242,7 +242,7 @@ def _modify_vpc_endpoint(fix: FixStep, region: str) -> list[Block]:
     if "PrivateDnsEnabled" in p:
         changed["private_dns_enabled"] = p["PrivateDnsEnabled"]
     if "DnsOptions" in p:
-        changed["dns_options"] = {xform(k): v for k, v in p["DnsOptions"].items()}
+        changed["dns_options"] = {_snake(k): v for k, v in p["DnsOptions"].items()}
     if changed:
         ctx = fix.context
         out.append(Block("aws_vpc_endpoint", name(endpoint),
@@ -256,7 +256,7 @@ def _modify_vpc_endpoint(fix: FixStep, region: str) -> list[Block]:
     return out
 
 
-def xform(key: str) -> str:
+def _snake(key: str) -> str:
     """A botocore member name as a Terraform argument name (``PrivateDnsOnlyForInboundResolverEndpoint``
     → ``private_dns_only_for_inbound_resolver_endpoint``)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
