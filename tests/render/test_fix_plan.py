@@ -15,6 +15,8 @@ from render_sample import ACCOUNT, sample_result
 
 from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.remedy import Phase, new_id, step
+from vpcaudit.engine.resultfile import result_from_json
+from vpcaudit.render import render
 from vpcaudit.render.fix import FIX_FORMATS, cli, terraform
 
 
@@ -137,3 +139,12 @@ def test_every_value_survives_the_shell_exactly_and_reads_on_one_line(value: str
     words = subprocess.run(["bash", "-c", "printf '%s\\0' " + line.removeprefix("aws ")], capture_output=True,
                            check=True).stdout.decode("utf-8").split("\0")[:-1]
     assert words[words.index("--group-name") + 1] == value
+
+
+@pytest.mark.parametrize("fmt", ["sh", "terraform"])
+def test_the_plan_from_a_json_result_is_the_audits_own(fmt: str) -> None:
+    """`vpcaudit fix result.json` and the demo (which plans from the result in memory) write the same file,
+    although JSON sorts every key on the way."""
+    sample = sample_result()
+    from_json = result_from_json(render(sample, "json"))
+    assert FIX_FORMATS.render(build_plan(from_json), fmt) == FIX_FORMATS.render(build_plan(sample), fmt)

@@ -57,7 +57,7 @@ def argv(fix: FixStep, region: str) -> list[str]:
         elif _scalar(value):
             words += [option, _word(value)]
         else:
-            words += [option, json.dumps(_literal(value), separators=(",", ":"), sort_keys=False)]
+            words += [option, json.dumps(_literal(value), separators=(",", ":"), sort_keys=True)]
     if fix.output:
         words += ["--query", fix.output, "--output", "text"]
     return words
