@@ -1,6 +1,6 @@
 """Remediation steps more than one rule proposes, built in one place so they come out identical.
 
-Why shared: a plan de-duplicates identical steps. When NAT002 (a subnet routed cross-AZ) and
+Why shared: a plan merges identical steps into one. When NAT002 (a subnet routed cross-AZ) and
 NAT003 (the AZ has no NAT gateway) both ask for a NAT gateway in the same AZ, or SG001 and
 SG002 both ask to replace the same open rule, they must produce byte-equal steps, or the plan
 would create two NAT gateways or fail on a duplicate rule. Every choice here (which subnet of an

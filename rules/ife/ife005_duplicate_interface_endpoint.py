@@ -93,7 +93,7 @@ def duplicate_interface_endpoint(ctx: RuleContext) -> Iterator[Finding]:
             fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [e.vpc_endpoint_id for e in others]}, vpc_id,
                       Phase.DELETE, f"Delete duplicate endpoint(s) {', '.join(e.vpc_endpoint_id for e in others)}, "
                                     f"keeping {keep.vpc_endpoint_id}",
-                      decision="move clients configured with the duplicates' own DNS names first, and check which "
+                      decision="move clients configured with the other endpoints' own DNS names first, and check which "
                                "endpoint carries the security groups and policy you want to keep")])
 
 
