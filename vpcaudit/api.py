@@ -2,11 +2,12 @@
 
 Each function here is a whole use of vpcaudit: ``collect`` a snapshot, ``audit`` one,
 ``scan`` (both at once), ``diff`` two audits, explain a traffic ``path``, ``render`` and
-``write_reports``, list ``rules``, print the ``iam_policy``. They take the option bundles of
-:mod:`vpcaudit.options` and raise only :class:`~vpcaudit.errors.VpcauditError` for anything a
-user can fix (naming the *setting*, never a flag), so a face only parses its own input, calls
-one function here and presents the answer. Selection, suppression, collection, exit-code logic
-and output writing live below this module, once.
+``write_reports``, list ``rules``, print the ``iam_policy``, write a remediation ``fix_plan``.
+They take the option bundles of :mod:`vpcaudit.options` and raise only
+:class:`~vpcaudit.errors.VpcauditError` for anything a user can fix (naming the *setting*, never
+a flag), so a face only parses its own input, calls one function here and presents the answer.
+Selection, suppression, collection, exit-code logic and output writing live below this module,
+once.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
 from vpcaudit.engine.diff import AuditDiff, Audited
 from vpcaudit.engine.diff import diff as compare
+from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
 from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
@@ -258,8 +261,10 @@ def path(snapshot: Snapshot, subnet_id: str, destination: str | None = None) -> 
 # -- outputs and exit codes ------------------------------------------------------------------
 
 
-def render(document: AuditResult | AuditDiff | Snapshot, fmt: str) -> str:
-    """One output format of an audit result, a diff or a snapshot, as text."""
+def render(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> str:
+    """One output format of an audit result, a diff, a snapshot or a fix plan, as text."""
+    if isinstance(document, FixPlan):
+        return render_fix_plan(document, fmt)
     if isinstance(document, Snapshot):
         if fmt not in SNAPSHOT_FORMATS:
             raise UsageError(f"unknown snapshot format {fmt!r} (known: {', '.join(SNAPSHOT_FORMATS)})", "formats")
@@ -270,7 +275,7 @@ def render(document: AuditResult | AuditDiff | Snapshot, fmt: str) -> str:
         raise UsageError(str(exc), "formats") from None
 
 
-DocumentKind = Literal["report", "diff", "snapshot"]
+DocumentKind = Literal["report", "diff", "snapshot", "fix"]
 SNAPSHOT_FORMATS = {"json": "snapshot.json"}
 
 
@@ -278,6 +283,10 @@ def formats(kind: DocumentKind = "report") -> dict[str, str]:
     """The formats a kind of document offers, each with its file name inside an output folder."""
     if kind == "snapshot":
         return dict(SNAPSHOT_FORMATS)
+    if kind == "fix":
+        from vpcaudit.render.fix import FIX_FORMATS
+
+        return FIX_FORMATS.filenames
     return (formatters.DIFF_FORMATS if kind == "diff" else formatters.REPORT_FORMATS).filenames
 
 
@@ -289,7 +298,7 @@ def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKin
     return targets
 
 
-def write_reports(document: AuditResult | AuditDiff | Snapshot,
+def write_reports(document: AuditResult | AuditDiff | Snapshot | FixPlan,
                   targets: Sequence[Target]) -> tuple[list[str], list[Path]]:
     """Render every target (atomically for files); returns (texts meant for stdout, files written)."""
     return write_rendered(targets, lambda fmt: render(document, fmt))
@@ -327,6 +336,31 @@ def diff_exit_code(d: AuditDiff, strict: bool = False) -> ExitCode:
     return ExitCode.OK
 
 
+# -- remediation -----------------------------------------------------------------------------------
+
+
+def load_result(path: str | os.PathLike[str]) -> AuditResult:
+    """An audit result written with ``-f json``; a :class:`~vpcaudit.errors.UsageError` (setting
+    ``result``) names the file and the field when it is not one."""
+    return read_result(path)
+
+
+def fix_plan(result: AuditResult, *, select: Iterable[str] = (), min_severity: Severity | None = None) -> FixPlan:
+    """The remediation plan of ``result``'s failing findings: ``select`` rule ids or prefixes,
+    ``min_severity`` the least severe finding to fix. vpcaudit writes plans, never runs them."""
+    return build_plan(result, select=select, min_severity=min_severity)
+
+
+def render_fix_plan(plan: FixPlan, fmt: str = "sh") -> str:
+    """The plan as ``sh`` (a reviewable bash script of AWS CLI calls) or ``terraform``."""
+    from vpcaudit.render.fix import FIX_FORMATS
+
+    try:
+        return FIX_FORMATS.render(plan, fmt)
+    except ValueError as exc:
+        raise UsageError(str(exc), "formats") from None
+
+
 # The vocabulary of the answers above, so that a face needs nothing but this module.
 __all__ = [
     "BUILTIN_PACK",
@@ -339,6 +373,7 @@ __all__ = [
     "CollectionOutcome",
     "ExitCode",
     "Finding",
+    "FixPlan",
     "OutputError",
     "Part",
     "PathAnswer",
@@ -356,13 +391,16 @@ __all__ = [
     "diff",
     "diff_exit_code",
     "exit_code",
+    "fix_plan",
     "formats",
     "iam_policy",
+    "load_result",
     "load_snapshot",
     "outputs",
     "path",
     "prepare",
     "render",
+    "render_fix_plan",
     "requested_opt_in",
     "result_data",
     "rules",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
 from vpcaudit.network.secgroups import endpoint_label, format_ports
@@ -21,12 +22,27 @@ EPHEMERAL = (1024, 65535)  # the client's OS is unknown: any port a client may p
 # Linux (32768-60999) and Windows Server 2008+ (49152-65535) together: where almost every client picks.
 COMMON_OS_EPHEMERAL = (32768, 65535)
 _MAX_LISTED = 6
+_HIGHEST_RULE_NUMBER = 32766  # AWS: 1-32766; 32767 is the implicit final deny (*)
+
+
+@dataclass(frozen=True, slots=True)
+class Allow:
+    """The allow entry that would cure a problem: direction, peer CIDR, TCP port range, and the
+    lowest number of the deny entries it must come before."""
+
+    acl_id: str
+    egress: bool
+    peer: str
+    low: int
+    high: int
+    before: int
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     text: str
     severity: Severity
+    allows: tuple[Allow, ...] = ()
 
 
 @rule(id="ACL001", name="nacl-blocks-endpoint-traffic", severity=Severity.MEDIUM,
@@ -108,6 +124,7 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
                 ctx.ref("network-acl", acl_id, acl.vpc_id, view.name_of(acl.tags)),
                 f"Network ACL {acl_id} blocks traffic between interface endpoint {label} and its clients: "
                 f"{listed}{more}.{note}",
+                fix=checker.fix([a for p in found_here for a in p.allows]),
                 severity=severity, discriminator=endpoint.vpc_endpoint_id,
                 evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id,
                                        problems=[p.text for p in found_here[:20]], problem_count=len(found_here)))
@@ -136,6 +153,39 @@ class _Checker:
                                          if i.interface_type == "lambda" and view.is_workload(i))
         self._pairs: dict[tuple[str, str, tuple[int, ...], str], PairResult] = {}
         self._denied: dict[tuple[str, bool, str, int, int], tuple[PortVerdict, ...]] = {}
+        self._numbers: dict[Allow, int | None] = {}  # one rule number per cure, however many endpoints need it
+        self._taken: dict[tuple[str, bool], set[int]] = defaultdict(set)
+
+    def fix(self, allows: list[Allow]) -> list[FixStep]:
+        """CreateNetworkAclEntry steps; rule numbers are picked once per rule run, so two
+        findings never claim the same number for different entries."""
+        steps = []
+        for allow in dict.fromkeys(allows):
+            number = self._number(allow)
+            family = "Ipv6CidrBlock" if ":" in allow.peer else "CidrBlock"
+            ports = str(allow.low) if allow.low == allow.high else f"{allow.low}-{allow.high}"
+            steps.append(step(
+                "ec2:CreateNetworkAclEntry",
+                {"NetworkAclId": allow.acl_id, "RuleNumber": number, "Protocol": "6", "RuleAction": "allow",
+                 "Egress": allow.egress, family: allow.peer, "PortRange": {"From": allow.low, "To": allow.high}},
+                allow.acl_id, Phase.CREATE,
+                f"Allow TCP {ports} {'to' if allow.egress else 'from'} {allow.peer} "
+                f"({'outbound' if allow.egress else 'inbound'}) in {allow.acl_id}"
+                + (f" as rule {number}, before rule {allow.before}" if number else ""),
+                decision=None if number else f"no free rule number below {allow.before}: renumber the entries first"))
+        return steps
+
+    def _number(self, allow: Allow) -> int | None:
+        if allow not in self._numbers:
+            acl = self.acls[allow.acl_id]
+            taken = self._taken[(allow.acl_id, allow.egress)]
+            taken |= {e.rule_number for e in acl.entries if e.egress == allow.egress}
+            chosen = next((n for n in range(min(allow.before, _HIGHEST_RULE_NUMBER + 1) - 1, 0, -1)
+                           if n not in taken), None)
+            if chosen is not None:
+                taken.add(chosen)
+            self._numbers[allow] = chosen
+        return self._numbers[allow]
 
     def clients(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         if vpc_id not in self._clients:
@@ -206,7 +256,10 @@ class _Checker:
         verdicts = [self.denied(acl, outbound, peer, p, p) for p in ports]
         if not all(verdicts):
             return None, None
-        return Problem(f"{where}: {format_ports(ports)} denied ({_by(verdicts[0][0])})", Severity.MEDIUM), None
+        allows = tuple(Allow(acl.network_acl_id, outbound, peer, p, p, _lowest(v)) for p, v in zip(ports, verdicts,
+                                                                                                    strict=True))
+        return Problem(f"{where}: {format_ports(ports)} denied ({_by(verdicts[0][0])})", Severity.MEDIUM,
+                       allows), None
 
     def _ephemeral_side(self, acl: r.NetworkAcl, outbound: bool, peer: str, where: str,
                         lambda_client: bool) -> Problem | None:
@@ -217,7 +270,8 @@ class _Checker:
         in_known = any(v.high >= known[0] and v.low <= known[1] for v in verdicts)
         runs = ", ".join(f"{v.low}-{v.high}" if v.low != v.high else str(v.low) for v in verdicts)
         return Problem(f"{where}: ephemeral TCP {runs} denied ({'; '.join(_by(v) for v in verdicts[:3])})",
-                       Severity.MEDIUM if in_known else Severity.LOW)
+                       Severity.MEDIUM if in_known else Severity.LOW,
+                       (Allow(acl.network_acl_id, outbound, peer, *EPHEMERAL, _lowest(verdicts)),))
 
 
 def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list[tuple[str, str]]:
@@ -228,6 +282,11 @@ def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list
     if ip_type in ("ipv6", "dualstack") and endpoint_subnet.ipv6_cidr_blocks and client.ipv6_cidr_blocks:
         pairs.append((endpoint_subnet.ipv6_cidr_blocks[0], client.ipv6_cidr_blocks[0]))
     return pairs
+
+
+def _lowest(verdicts: tuple[PortVerdict, ...]) -> int:
+    """The number an allow entry must stay below to win over every one of these denials."""
+    return min(v.rule_number or _HIGHEST_RULE_NUMBER + 1 for v in verdicts)
 
 
 def _by(verdict: PortVerdict) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Part
@@ -120,13 +121,18 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
             continue
         mine = sorted(shared & set(vpc.endpoints))
         own = vpc.fixed_cost(set(mine), ctx.cost)
+        copies = sorted(e.vpc_endpoint_id for k in mine for e, _ in vpc.endpoints[k])
         yield ctx.finding(
             ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
             f"{vpc.vpc_id} is one of {len(group)} VPCs in {ctx.region.region} running their own interface endpoints "
             f"for {services} (this VPC: {', '.join(mine)}, ${own:,.2f}/month). {plan.describe(ctx.cost)}",
             monthly_cost_usd=own,
             evidence=evidence_dict(services=sorted(shared), vpcs=[v.vpc_id for v in group],
-                                   accounts=accounts if len(accounts) > 1 else None, **plan.evidence(ctx.cost)))
+                                   accounts=accounts if len(accounts) > 1 else None, **plan.evidence(ctx.cost)),
+            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, vpc.vpc_id, Phase.DELETE,
+                      f"Delete {vpc.vpc_id}'s own endpoints for {', '.join(mine)} once a shared hub serves it",
+                      decision="advice only: build the hub endpoints, Transit Gateway attachments and private hosted "
+                               "zones first, and only if the saving holds for your traffic")])
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import named_endpoints
+from vpcaudit.rules._fixes import dns_attribute_steps
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -87,11 +88,11 @@ def vpc_dns_support_disabled(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ref, f"{vpc_id} has enableDnsSupport = false, so the Amazon-provided resolver is off and "
                      f"{' and '.join(what)} cannot resolve: clients get public answers or none",
-                severity=Severity.HIGH, evidence=evidence)
+                severity=Severity.HIGH, evidence=evidence, fix=dns_attribute_steps(view, vpc_id, hostnames=False))
         else:
             ids = ", ".join(e.vpc_endpoint_id for e in endpoints)
             yield ctx.finding(
                 ref, f"{vpc_id} has enableDnsSupport = false; its endpoints ({ids}) have private DNS off, so "
                      "their endpoint-specific names resolve only through the DNS servers the instances were "
                      "given, never through the Amazon-provided resolver",
-                severity=Severity.MEDIUM, evidence=evidence)
+                severity=Severity.MEDIUM, evidence=evidence, fix=dns_attribute_steps(view, vpc_id, hostnames=False))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import named_endpoints
+from vpcaudit.rules._fixes import dns_attribute_steps
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -75,4 +76,5 @@ def vpc_dns_hostnames_disabled(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(
                 enable_dns_hostnames=False,
                 private_dns_endpoints=[f"{e.vpc_endpoint_id} ({view.service(e).key})" for e in private_dns] or None,
-                private_hosted_zones=[f"{z.hosted_zone_id} ({z.name})" for z in zones] or None))
+                private_hosted_zones=[f"{z.hosted_zone_id} ({z.name})" for z in zones] or None),
+            fix=dns_attribute_steps(view, vpc_id, hostnames=True))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import EndpointTargets, answering_records, authority, endpoint_targets
+from vpcaudit.rules._fixes import dns_attribute_steps, endpoint_context
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
         if info.key in NAME_SPECIFIC_SERVICES or not info.hostnames:
             continue
         targets = targets or endpoint_targets(ctx.snapshot)
-        unserved, unknown = _unserved_hostnames(ctx, endpoint, info.hostnames, targets)
+        unserved, unknown, zones = _unserved_hostnames(ctx, endpoint, info.hostnames, targets)
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         if not unserved:
             if unknown:
@@ -100,14 +102,33 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
                  "egress, or they fail)",
             severity=severity,
             evidence=evidence_dict(service=info.key, private_dns_enabled=False, hostnames=info.hostnames,
-                                   not_served=unserved, not_checked=unknown or None))
+                                   not_served=unserved, not_checked=unknown or None),
+            fix=_fix(ctx, endpoint, severity, zones))
+
+
+def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, severity: Severity, zones: list[str]) -> list[FixStep]:
+    """Private DNS on (after the VPC attributes it needs); a decision where it is a choice or a
+    private hosted zone already answers the names (AWS refuses a conflicting domain)."""
+    decision = None
+    if severity is Severity.INFO:
+        decision = "private DNS off is a documented choice for API Gateway when public APIs must stay reachable"
+    elif zones:
+        decision = (f"private hosted zone(s) {', '.join(zones)} answer the service's names: point their records at "
+                    "this endpoint or detach them, else AWS refuses private DNS (ConflictingDomainExists)")
+    return [*dns_attribute_steps(ctx.view, endpoint.vpc_id, hostnames=True),
+            step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PrivateDnsEnabled": True},
+                 endpoint.vpc_endpoint_id, Phase.MODIFY,
+                 f"Turn on private DNS of {endpoint.vpc_endpoint_id}, so the service's default hostnames resolve to it",
+                 decision=decision, context=endpoint_context(endpoint))]
 
 
 def _unserved_hostnames(ctx: RuleContext, endpoint: r.VpcEndpoint, hostnames: tuple[str, ...],
-                        targets: EndpointTargets) -> tuple[list[str], list[str]]:
-    """Per default hostname: why it does not reach this endpoint, or why that cannot be told."""
+                        targets: EndpointTargets) -> tuple[list[str], list[str], list[str]]:
+    """Per default hostname: why it does not reach this endpoint, or why that cannot be told; and
+    the private hosted zones that answer instead."""
     unserved: list[str] = []
     unknown: list[str] = []
+    zones: list[str] = []
     for hostname in hostnames:
         answer = authority(ctx.view, endpoint.vpc_id, hostname)
         if answer.kind in ("forward", "endpoint"):
@@ -124,6 +145,8 @@ def _unserved_hostnames(ctx: RuleContext, endpoint: r.VpcEndpoint, hostnames: tu
         records = answering_records(zone, hostname)
         if any(endpoint.vpc_endpoint_id in targets.endpoint_ids(rs) for rs in records):
             continue
+        if zone.hosted_zone_id not in zones:
+            zones.append(zone.hosted_zone_id)
         if not records:
             unserved.append(f"private hosted zone {zone.hosted_zone_id} ({zone.name}) answers {hostname} with "
                             "NXDOMAIN (no record)")
@@ -131,4 +154,4 @@ def _unserved_hostnames(ctx: RuleContext, endpoint: r.VpcEndpoint, hostnames: tu
             values = ", ".join(v for rs in records for v in (*rs.values, rs.alias_dns_name or "") if v)
             unserved.append(f"private hosted zone {zone.hosted_zone_id} ({zone.name}) answers {hostname} with "
                             f"{values}, not this endpoint")
-    return unserved, unknown
+    return unserved, unknown, zones

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import (
     EndpointTargets,
@@ -112,7 +113,14 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                     yield ctx.not_evaluated(ref, f"records of {zone.name} point outside the scanned estate: "
                                                  f"{'; '.join(unknown[:SHOWN_IN_MESSAGE])}", discriminator=vpc_id)
                 continue
-            yield ctx.finding(ref, _message(zone, vpc_id, missing, stale), discriminator=vpc_id,
+            detach = step("route53:DisassociateVPCFromHostedZone",
+                          {"HostedZoneId": zone.hosted_zone_id,
+                           "VPC": {"VPCRegion": view.region_name, "VPCId": vpc_id}},
+                          zone.hosted_zone_id, Phase.DELETE,
+                          f"Detach private hosted zone {zone.name} ({zone.hosted_zone_id}) from {vpc_id}",
+                          decision=f"detach only if nothing in {vpc_id} needs the zone's other records; otherwise add "
+                                   "records for the shadowed service names, aliased to a live interface endpoint")
+            yield ctx.finding(ref, _message(zone, vpc_id, missing, stale), discriminator=vpc_id, fix=[detach],
                               evidence=evidence_dict(
                                   zone=zone.name, hostnames_answered=len(answered),
                                   hostnames_without_record=len(missing),

@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import named_endpoints
 from vpcaudit.network.routing import parse_network
@@ -93,7 +94,23 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(
                 dhcp_options_id=options_id, domain_name_servers=list(options.domain_name_servers),
                 private_dns_endpoints=[e.vpc_endpoint_id for e in private_dns] or None,
-                private_hosted_zones=[z.name for z in zones] or None))
+                private_hosted_zones=[z.name for z in zones] or None),
+            fix=_fix(vpc_id, options))
+
+
+def _fix(vpc_id: str, options: r.DhcpOptions) -> list[FixStep]:
+    """A new options set with AmazonProvidedDNS first and the custom servers after it."""
+    configurations = [{"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS", *options.domain_name_servers]}]
+    if options.domain_name:
+        configurations.append({"Key": "domain-name", "Values": [options.domain_name]})
+    why = ("verify first whether the custom servers already forward the AWS service domains and private zones to the "
+           "VPC resolver; instances pick up a new options set only when they renew their DHCP lease")
+    label = f"dhcp-options-{vpc_id}"
+    return [step("ec2:CreateDhcpOptions", {"DhcpConfigurations": configurations}, vpc_id, Phase.CREATE,
+                 f"Create a DHCP options set for {vpc_id} that hands out AmazonProvidedDNS first", decision=why,
+                 creates=label, output="DhcpOptions.DhcpOptionsId"),
+            step("ec2:AssociateDhcpOptions", {"DhcpOptionsId": new_id(label), "VpcId": vpc_id}, vpc_id, Phase.ASSOCIATE,
+                 f"Use the new DHCP options set in {vpc_id} instead of {options.dhcp_options_id}", decision=why)]
 
 
 def _uses_amazon_resolver(vpc: r.Vpc, options: r.DhcpOptions) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import evidence_dict
+from vpcaudit.rules._fixes import create_gateway_endpoint
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
@@ -63,7 +64,8 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
             "gateway, peering or from on-premises.",
             evidence=evidence_dict(service=key, subnet_ids=[s.subnet_id for s, _ in paying],
                                    egress=[f"{s.subnet_id}→{e.klass}:{e.target_id}" for s, e in paying],
-                                   interface_endpoint_ids=interface or None))
+                                   interface_endpoint_ids=interface or None),
+            fix=[s for s in (create_gateway_endpoint(view, vpc.vpc_id, key),) if s is not None])
 
 
 def _via(klass: str, target: str | None) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.paths import resolve_service
+from vpcaudit.rules._fixes import endpoint_context, route_destination
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
@@ -126,7 +128,27 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
                                uses_main_table=view.uses_main_table(subnet.subnet_id), split=bool(reached),
                                table_associated=bool(associated),
                                outcomes=[f"{o.cidr}→{_destination(view, o)}" for o in missed]),
-        discriminator=key)
+        discriminator=key, fix=_fix(table, endpoints, missed, associated=bool(associated)))
+
+
+def _fix(table: r.RouteTable, endpoints: tuple[r.VpcEndpoint, ...], missed: list[Outcome], *,
+         associated: bool) -> list[FixStep]:
+    """Associate the table (AWS adds the prefix-list route), or remove the routes that override it."""
+    if not associated:
+        endpoint = min(endpoints, key=lambda e: e.vpc_endpoint_id)
+        return [step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id,
+                                                "AddRouteTableIds": [table.route_table_id]},
+                     endpoint.vpc_endpoint_id, Phase.ASSOCIATE,
+                     f"Associate route table {table.route_table_id} with gateway endpoint {endpoint.vpc_endpoint_id} "
+                     "(AWS adds the service's prefix-list route)", context=endpoint_context(endpoint))]
+    overriding = {o.winner.route.destination: o.winner.route for o in missed if o.winner is not None}
+    return [step("ec2:DeleteRoute", {"RouteTableId": table.route_table_id, **route_destination(route)},
+                 table.route_table_id, Phase.DELETE,
+                 f"Delete route {route.destination} → {route.target_id} of {table.route_table_id}, which overrides "
+                 "the gateway endpoint's prefix-list route",
+                 decision="the route may carry other traffic on purpose (an inspection appliance, a specific "
+                          "range): delete or narrow it only if nothing else needs it")
+            for route in sorted(overriding.values(), key=lambda x: x.destination)]
 
 
 def _destination(view: NetworkView, outcome: Outcome) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import create_gateway_endpoint, endpoint_context
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.snapshot import resources as r
 
 GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB"}
 
@@ -100,4 +103,24 @@ def s3_interface_endpoint_for_vpc_traffic(ctx: RuleContext) -> Iterator[Finding]
             evidence=evidence_dict(service=info.key, gateway_endpoint_ids=gateways or None,
                                    private_dns_enabled=endpoint.private_dns_enabled,
                                    private_dns_only_for_inbound_resolver_endpoint=inbound_only,
-                                   endpoint_monthly_usd=fixed))
+                                   endpoint_monthly_usd=fixed),
+            fix=_fix(ctx, endpoint, info.key, has_gateway=bool(gateways)))
+
+
+def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, key: str, *, has_gateway: bool) -> list[FixStep]:
+    """The gateway endpoint for in-VPC clients, then private DNS of the interface endpoint limited to
+    queries from inbound Resolver endpoints (on-premises and other VPCs keep using it)."""
+    steps: list[FixStep] = []
+    if not has_gateway:
+        created = create_gateway_endpoint(ctx.view, endpoint.vpc_id, key)
+        if created is not None:
+            steps.append(created)
+    if endpoint.private_dns_enabled:
+        steps.append(step("ec2:ModifyVpcEndpoint",
+                          {"VpcEndpointId": endpoint.vpc_endpoint_id,
+                           "DnsOptions": {"PrivateDnsOnlyForInboundResolverEndpoint": True}},
+                          endpoint.vpc_endpoint_id, Phase.MODIFY,
+                          f"Answer {key}'s names with {endpoint.vpc_endpoint_id} only for inbound Resolver endpoint "
+                          "queries, so in-VPC clients use the free gateway endpoint",
+                          context=endpoint_context(endpoint)))
+    return steps

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import add_endpoint_subnet
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -84,4 +85,5 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
             f"(~${ctx.cost.interface_endpoint_month(1):.2f} per AZ per month).",
             evidence=evidence_dict(service=label, endpoint_az_ids=endpoint_azs, offered_vpc_az_ids=candidates,
                                    subnet_ids=endpoint.subnet_ids,
-                                   monthly_cost_per_added_az_usd=ctx.cost.interface_endpoint_month(1)))
+                                   monthly_cost_per_added_az_usd=ctx.cost.interface_endpoint_month(1)),
+            fix=[s for s in (add_endpoint_subnet(view, endpoint, other) for other in others) if s is not None])

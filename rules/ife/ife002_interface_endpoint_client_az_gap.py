@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import add_endpoint_subnet
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -84,4 +85,5 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
             f"and depends on that AZ. Adding the missing AZs costs ~${fix_cost:.2f}/month.",
             evidence=evidence_dict(service=label, missing_az_ids=gap, endpoint_az_ids=endpoint_azs,
                                    client_az_ids=clients, client_subnet_ids=client_subnets,
-                                   monthly_cost_to_fix_usd=fix_cost))
+                                   monthly_cost_to_fix_usd=fix_cost),
+            fix=[s for s in (add_endpoint_subnet(view, endpoint, az) for az in sorted(gap)) if s is not None])

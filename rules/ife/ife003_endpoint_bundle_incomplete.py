@@ -6,8 +6,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.paths import resolve_service
+from vpcaudit.rules._fixes import (
+    NEW_ENDPOINT_POLICY_NOTE,
+    account_scoped_policy,
+    create_gateway_endpoint,
+    endpoint_context,
+)
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -114,7 +121,9 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
                     ref, f"VPC {vpc_id} uses {bundle.name} endpoints ({', '.join(triggered_by)}) without the "
                          f"optional {', '.join(missing_optional)} endpoint(s) — {details}.",
                     severity=Severity.INFO, discriminator=f"{bundle.slug}:optional",
-                    evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional))
+                    evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional),
+                    fix=[s for m in missing_optional for s in _create_member(
+                        view, vpc_id, triggered_by, m, decision=f"create it only if {bundle.optional[m]}")])
 
 
 def _members(view: NetworkView, vpc_id: str) -> set[str]:
@@ -208,6 +217,8 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
         else "client subnets"
     missing_text = ", ".join(f"{m} ({bundle.notes[m]})" if m in bundle.notes else m for m in affected)
     head = f"{uses} but is missing {missing_text}" if affected else uses
+    fix = [s for member, subnets in affected.items()
+           for s in _missing_member(view, vpc_id, triggered_by, member, subnets)]
     evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
                              affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
                              egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit])
@@ -218,7 +229,7 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     elif isolated:
         yield ctx.finding(ref, f"{head}: {who} {', '.join(isolated)} are isolated (no internet egress), so the "
                                "feature is broken there.", severity=Severity.HIGH,
-                          discriminator=f"{bundle.slug}:required", evidence=evidence)
+                          discriminator=f"{bundle.slug}:required", evidence=evidence, fix=fix)
     elif unknown:
         yield ctx.not_evaluated(ref, f"{head}; cannot classify "
                                      f"{who} {', '.join(sorted(unknown))} (RAM-shared from another account, no "
@@ -231,4 +242,50 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
         yield ctx.finding(ref, f"{head}: {who} {', '.join(hit)} have internet egress ({', '.join(via)}){assumed}, "
                                "so calls to the missing services silently leave the VPC that way instead of "
                                "using an endpoint.", severity=Severity.MEDIUM,
-                          discriminator=f"{bundle.slug}:required", evidence=evidence)
+                          discriminator=f"{bundle.slug}:required", evidence=evidence, fix=fix)
+
+
+def _missing_member(view: NetworkView, vpc_id: str, triggered_by: list[str], member: str,
+                    subnets: list[str]) -> list[FixStep]:
+    """The interface endpoint that is missing, or the S3 gateway endpoint (created, or routed for
+    the client subnets' tables)."""
+    if member != S3_GATEWAY:
+        return _create_member(view, vpc_id, triggered_by, member, decision=None)
+    gateways = sorted((e for e in view.endpoints_of(vpc_id, "Gateway")
+                       if not view.endpoint_ended(e) and _is_s3_gateway(view, e.vpc_endpoint_id, vpc_id)),
+                      key=lambda e: e.vpc_endpoint_id)
+    if not gateways:
+        created = create_gateway_endpoint(view, vpc_id, "s3")
+        return [created] if created else []
+    gateway = gateways[0]
+    tables = sorted({t.route_table_id for t in (view.effective_route_table(s) for s in subnets) if t is not None}
+                    - set(gateway.route_table_ids))
+    if not tables:
+        return []
+    return [step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": gateway.vpc_endpoint_id, "AddRouteTableIds": tables},
+                 gateway.vpc_endpoint_id, Phase.ASSOCIATE,
+                 f"Associate route table(s) {', '.join(tables)} with S3 gateway endpoint {gateway.vpc_endpoint_id}, "
+                 "which serves ECR image layers", context=endpoint_context(gateway))]
+
+
+def _create_member(view: NetworkView, vpc_id: str, triggered_by: list[str], member: str, *,
+                   decision: str | None) -> list[FixStep]:
+    """An interface endpoint for ``member`` beside the bundle's trigger endpoint: same subnets, same
+    security groups, private DNS on, the same service-name form (China Regions prefix some)."""
+    sibling = next((e for e in sorted(view.endpoints_of(vpc_id, "Interface"), key=lambda e: e.vpc_endpoint_id)
+                    if not view.endpoint_ended(e) and view.service(e).key in triggered_by), None)
+    if sibling is None or not sibling.service_name.endswith(view.service(sibling).key):
+        return []
+    service = sibling.service_name[: -len(view.service(sibling).key)] + member
+    details = view.services.get(service)
+    parameters = {"VpcId": vpc_id, "VpcEndpointType": "Interface", "ServiceName": service,
+                  "SubnetIds": list(sibling.subnet_ids), "SecurityGroupIds": list(sibling.group_ids),
+                  "PrivateDnsEnabled": True}
+    note = ""
+    if details is not None and details.vpc_endpoint_policy_supported:
+        parameters["PolicyDocument"] = account_scoped_policy(view.account_id)
+        note = ", " + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id)
+    return [step("ec2:CreateVpcEndpoint", parameters, vpc_id, Phase.CREATE,
+                 f"Create a {member} interface endpoint in {vpc_id} with private DNS, in the subnets and security "
+                 f"groups of {sibling.vpc_endpoint_id} (about $7.30/month per AZ){note}", decision=decision,
+                 creates=f"{member}-endpoint-{vpc_id}", output="VpcEndpoint.VpcEndpointId")]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.snapshot import resources as r
 
 # Lower-cased endpoint state → (severity, what it means for traffic and cost).
 STATES: dict[str, tuple[Severity, str]] = {
@@ -84,4 +86,27 @@ def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
             ref, f"{what} is {endpoint.state}: {meaning}{bill}.", severity=severity,
             evidence=evidence_dict(state=endpoint.state, endpoint_type=endpoint.endpoint_type,
                                    service_name=endpoint.service_name, subnet_ids=endpoint.subnet_ids or None),
-            monthly_cost_usd=cost)
+            monthly_cost_usd=cost, fix=_fix(ctx, endpoint, state))
+
+
+# States whose endpoint never recovers on its own: find out why, then recreate or delete it.
+_BROKEN = frozenset({"failed", "rejected", "expired", "partial"})
+
+
+def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, state: str) -> list[FixStep]:
+    if state in _BROKEN:
+        return [step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
+                     endpoint.vpc_endpoint_id, Phase.DELETE,
+                     f"Delete {endpoint.endpoint_type} endpoint {endpoint.vpc_endpoint_id} ({endpoint.state})",
+                     decision="read FailureReason / LastError first: recreate the endpoint, ask the service provider, "
+                              "or delete it if nothing needs it")]
+    if state == "pendingacceptance":
+        details = ctx.view.services.get(endpoint.service_name)
+        service_id = details.service_id if details and details.service_id else placeholder("vpce-svc id")
+        return [step("ec2:AcceptVpcEndpointConnections",
+                     {"ServiceId": service_id, "VpcEndpointIds": [endpoint.vpc_endpoint_id]},
+                     endpoint.vpc_endpoint_id, Phase.MODIFY,
+                     f"Accept the connection of {endpoint.vpc_endpoint_id} to {endpoint.service_name}",
+                     decision="the service provider runs this, in the provider's account, once it agrees")]
+    return []
+

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
 
@@ -88,7 +89,12 @@ def duplicate_interface_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                                    default_names_owner=keep.vpc_endpoint_id if owners else None,
                                    extra_endpoint_ids=[e.vpc_endpoint_id for e in others]),
             monthly_cost_usd=extra,
-            discriminator=f"{service_name}@{region}" + ("" if ip_type == DEFAULT_IP_TYPE else f"/{ip_type}"))
+            discriminator=f"{service_name}@{region}" + ("" if ip_type == DEFAULT_IP_TYPE else f"/{ip_type}"),
+            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [e.vpc_endpoint_id for e in others]}, vpc_id,
+                      Phase.DELETE, f"Delete duplicate endpoint(s) {', '.join(e.vpc_endpoint_id for e in others)}, "
+                                    f"keeping {keep.vpc_endpoint_id}",
+                      decision="move clients configured with the other endpoints' own DNS names first, and check which "
+                               "endpoint carries the security groups and policy you want to keep")])
 
 
 def _owner_sentence(owners: list[r.VpcEndpoint], keep: r.VpcEndpoint) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
 
@@ -73,4 +74,9 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
             f"in the last {metric.window_days} days but costs ~${monthly:.2f}/month{dns}.",
             evidence=evidence_dict(window_days=metric.window_days, days_with_data=metric.datapoints,
                                    service_name=endpoint.service_name, az_count=azs),
-            monthly_cost_usd=monthly)
+            monthly_cost_usd=monthly,
+            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
+                      endpoint.vpc_endpoint_id, Phase.DELETE,
+                      f"Delete idle interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name})",
+                      decision=f"{metric.window_days} quiet days may miss monthly jobs or incident-only use (Session "
+                               "Manager): confirm over a longer window that nothing uses it")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
 
@@ -88,7 +89,14 @@ def vpc_flow_logs_disabled(ctx: RuleContext) -> Iterator[Finding]:
         failing = f"; not working: {', '.join(broken)}" if broken else ""
         yield ctx.finding(ref, f"{vpc_id} is not covered by flow logs: {what}{failing}",
                           evidence=evidence_dict(subnets_without_flow_log=uncovered, subnet_count=len(subnets),
-                                                 inactive_flow_logs=broken or None))
+                                                 inactive_flow_logs=broken or None),
+                          fix=[step("ec2:CreateFlowLogs",
+                                    {"ResourceType": "VPC", "ResourceIds": [vpc_id], "TrafficType": "ALL",
+                                     "LogDestinationType": "s3",
+                                     "LogDestination": placeholder("arn of the S3 bucket that receives flow logs")},
+                                    vpc_id, Phase.CREATE, f"Create a flow log for all traffic of {vpc_id}",
+                                    decision="choose the destination: an S3 bucket that allows log delivery (often a "
+                                             "central logging account's), or CloudWatch Logs with a delivery role")])
 
 
 def _active(log: r.FlowLog) -> bool:

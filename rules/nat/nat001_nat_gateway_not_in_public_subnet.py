@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
@@ -89,7 +91,8 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
                 ref,
                 f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, which has no internet gateway "
                 f"attached: its traffic cannot leave the VPC, {stranded}.",
-                evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients))
+                evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients),
+                fix=_attach_internet_gateway(nat.vpc_id))
             continue
         subnet = view.subnets.get(nat.subnet_id or "")
         if subnet is None:
@@ -116,7 +119,34 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
             f"({how}): the NAT gateway cannot reach the internet, {stranded}.",
             evidence=evidence_dict(subnet_id=subnet.subnet_id, subnet_egress_class=egress.klass,
                                    egress_target=egress.target_id, route_table_id=egress.route_table_id,
-                                   firewall_hops=egress.hops or None, client_subnet_ids=clients))
+                                   firewall_hops=egress.hops or None, client_subnet_ids=clients),
+            fix=_replace(view, nat, subnet))
+
+
+def _attach_internet_gateway(vpc_id: str) -> list[FixStep]:
+    label = f"igw-{vpc_id}"
+    return [step("ec2:CreateInternetGateway", {}, vpc_id, Phase.CREATE, f"Create an internet gateway for {vpc_id}",
+                 creates=label, output="InternetGateway.InternetGatewayId"),
+            step("ec2:AttachInternetGateway", {"InternetGatewayId": new_id(label), "VpcId": vpc_id}, vpc_id,
+                 Phase.ASSOCIATE, f"Attach the new internet gateway to {vpc_id}")]
+
+
+def _replace(view: NetworkView, nat: r.NatGateway, subnet: r.Subnet) -> list[FixStep]:
+    """A NAT gateway in a public subnet of the same AZ, its clients' routes moved to it, the
+    misplaced one deleted. (Making the NAT's own subnet public instead would expose whatever else
+    runs there, often the very clients of the NAT gateway.)"""
+    az = subnet.availability_zone_id
+    created, replacement = new_nat_gateway(view, nat.vpc_id, az)
+    tables = [t.route_table_id for t in view.route_tables_of(nat.vpc_id)
+              if any(x.destination == "0.0.0.0/0" and x.target_id == nat.nat_gateway_id for x in t.routes)]
+    moved = route_tables_to_nat_in_az(view, tables, az, replacement,
+                                      f"to the new NAT gateway in {az} instead of {nat.nat_gateway_id}")
+    delete = step("ec2:DeleteNatGateway", {"NatGatewayId": nat.nat_gateway_id}, nat.nat_gateway_id, Phase.DELETE,
+                  f"Delete NAT gateway {nat.nat_gateway_id}, which cannot reach the internet (release its Elastic IP "
+                  "once it is deleted)",
+                  decision=None if replacement is not None and all(s.ready for s in moved)
+                  else "delete it only once its clients route to a working NAT gateway")
+    return [*created, *moved, delete]
 
 
 def _clients(view: NetworkView, nat: r.NatGateway) -> list[str]:

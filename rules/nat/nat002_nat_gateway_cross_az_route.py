@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.remedy import FixStep
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 
@@ -103,5 +106,16 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
         f"each way on top of NAT processing) and the subnet loses internet egress when {nat_az} is impaired. {fix}",
         evidence=evidence_dict(subnet_az_id=az, nat_gateway_id=target, nat_az_id=nat_az,
                                route_table_id=table_id, firewall_hops=egress.hops or None,
-                               same_az_nat_gateway_ids=local or None))
+                               same_az_nat_gateway_ids=local or None),
+        fix=_fix(view, subnet.vpc_id, az, egress.route_table_id, local))
+
+
+def _fix(view: NetworkView, vpc_id: str, az: str, table_id: str | None, local: list[str]) -> list[FixStep]:
+    """Route the table holding the NAT route to this AZ's NAT gateway, created first if there is none."""
+    if table_id is None:
+        return []
+    if local:
+        return route_tables_to_nat_in_az(view, [table_id], az, local[0], f"to {local[0]} in {az}")
+    created, nat = new_nat_gateway(view, vpc_id, az)
+    return [*created, *route_tables_to_nat_in_az(view, [table_id], az, nat, f"to the new NAT gateway in {az}")]
 

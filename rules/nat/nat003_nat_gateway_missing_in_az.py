@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.remedy import FixStep
     from vpcaudit.engine.rule import ResourceRef
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 # A regional NAT gateway in one of these states serves nobody.
@@ -110,5 +113,12 @@ def _finding(ctx: RuleContext, ref: ResourceRef, az: str, elsewhere: list[tuple[
         f"(~${monthly:.2f}/month) and route them to it, or use a regional NAT gateway.",
         evidence=evidence_dict(az_id=az, subnet_ids=subnets, nat_gateway_ids=targets,
                                added_monthly_cost_usd=monthly),
-        discriminator=az)
+        discriminator=az, fix=_fix(view, ref.resource_id, az, [s for s, _, _ in elsewhere]))
+
+
+def _fix(view: NetworkView, vpc_id: str, az: str, subnets: list[r.Subnet]) -> list[FixStep]:
+    """A NAT gateway in this AZ, and the AZ's NAT-routed subnets' tables pointed at it."""
+    created, nat = new_nat_gateway(view, vpc_id, az)
+    tables = [t for t in (view.egress(s.subnet_id).route_table_id for s in subnets) if t]
+    return [*created, *route_tables_to_nat_in_az(view, tables, az, nat, f"to the new NAT gateway in {az}")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
 
@@ -77,7 +78,12 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
             f"({' and '.join(f'{n} = 0' for n in IDLE_METRICS)}) but costs ~${monthly:.2f}/month; {still}.",
             evidence=evidence_dict(window_days=days, datapoints=sum(m.datapoints for m in samples),
                                    route_table_ids=routes or None, billed_azs=azs),
-            monthly_cost_usd=monthly)
+            monthly_cost_usd=monthly,
+            fix=[step("ec2:DeleteNatGateway", {"NatGatewayId": nat.nat_gateway_id}, nat.nat_gateway_id, Phase.DELETE,
+                      f"Delete idle NAT gateway {nat.nat_gateway_id} (then release its Elastic IP)",
+                      decision=(f"route table(s) {', '.join(routes)} still route to it and would become blackholes; "
+                                if routes else "") + f"{days} quiet days may miss rare jobs: confirm over a longer "
+                                                     "window")])
 
 
 def _billed_azs(nat: r.NatGateway) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import is_full_access, policy_scope
+from vpcaudit.rules._fixes import scope_endpoint_policy
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -79,4 +80,5 @@ def endpoint_policy_full_access(ctx: RuleContext) -> Iterator[Finding]:
                  f"{endpoint.vpc_id} has the full-access policy ({how}): any principal, including other accounts', "
                  f"can reach any {key} resource through it",
             evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type,
-                                   policy="none" if endpoint.policy_document is None else "default full access"))
+                                   policy="none" if endpoint.policy_document is None else "default full access"),
+            fix=[scope_endpoint_policy(view, endpoint, "the endpoint admits everyone today")])

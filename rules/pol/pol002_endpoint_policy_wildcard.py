@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import Policy, PolicyError, Statement, policy_scope
 from vpcaudit.network.trust import KEY_SPELLING, TrustBoundary
+from vpcaudit.rules._fixes import scope_endpoint_policy
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -99,7 +100,8 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
             f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {key} in {endpoint.vpc_id}: "
             + "; ".join(issues),
             evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, issues=issues,
-                                   foreign_values=set(foreign) or None))
+                                   foreign_values=set(foreign) or None),
+            fix=[scope_endpoint_policy(view, endpoint, "the statements were written for a purpose")])
 
 
 def _issues(statement: Statement, *, gateway: bool, trust: TrustBoundary,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import problems
+from vpcaudit.rules._fixes import endpoint_context
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -66,4 +68,10 @@ def endpoint_policy_invalid(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags)),
             f"the policy document of {endpoint.vpc_endpoint_id} ({endpoint.service_name}) {what}: {'; '.join(found)}",
-            evidence=evidence_dict(problems=found, document_start=endpoint.policy_document[:80]))
+            evidence=evidence_dict(problems=found, document_start=endpoint.policy_document[:80]),
+            fix=[step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "ResetPolicy": True},
+                      endpoint.vpc_endpoint_id, Phase.MODIFY,
+                      f"Reset the policy of {endpoint.vpc_endpoint_id} to the default",
+                      decision="read the live policy first: the snapshot may be edited, and the default policy "
+                               "allows full access (POL001) until a valid scoped one replaces it",
+                      context=endpoint_context(endpoint))])

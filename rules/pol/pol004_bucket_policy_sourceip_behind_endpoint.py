@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, rule
 from vpcaudit.network.policy import Policy, PolicyError, grants_vpc_traffic, source_ip_hazard
 from vpcaudit.network.services import parse_service_name
@@ -114,7 +115,13 @@ def _judge(ctx: RuleContext, ref: ResourceRef, bucket: r.BucketPolicy, policy: P
     return ctx.finding(ref, message, severity=severity, evidence=evidence_dict(
         bucket=bucket.bucket, bucket_region=bucket.region, denying_statements=[s.label for s in denies] or None,
         allowing_statements=[s.label for s in allows] or None, s3_endpoints=endpoints[:SHOWN_ENDPOINTS],
-        s3_endpoint_count=len(endpoints)))
+        s3_endpoint_count=len(endpoints)),
+        fix=[step("s3:PutBucketPolicy", {"Bucket": bucket.bucket,
+                                         "Policy": placeholder("the bucket policy with aws:SourceVpce / aws:SourceVpc "
+                                                               "conditions beside aws:SourceIp")},
+                  bucket.bucket, Phase.MODIFY, f"Rewrite the policy of bucket {bucket.bucket} for endpoint traffic",
+                  decision=f"{labels} must also admit (or stop denying) requests through the endpoints: which "
+                           "endpoints or VPCs are yours to name is a policy decision")])
 
 
 def _s3_endpoints(snapshot: Snapshot, bucket_region: str | None) -> list[str]:

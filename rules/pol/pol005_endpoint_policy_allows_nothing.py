@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.policy import Policy, PolicyError, policy_scope
+from vpcaudit.network.policy import Policy, PolicyError, as_list, parse, policy_scope
+from vpcaudit.rules._fixes import account_scoped_policy, endpoint_context
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.snapshot import resources as r
 
 
 @rule(id="POL005", name="endpoint-policy-allows-nothing", severity=Severity.HIGH,
@@ -66,4 +70,19 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
             f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {key} in {endpoint.vpc_id} has "
             f"a policy with no Allow statement ({', '.join(denies)}: Deny only), so it denies every request sent "
             "through it.",
-            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, deny_statements=denies))
+            evidence=evidence_dict(service=key, endpoint_type=endpoint.endpoint_type, deny_statements=denies),
+            fix=[_allow_beside_denies(ctx, endpoint)])
+
+
+def _allow_beside_denies(ctx: RuleContext, endpoint: r.VpcEndpoint) -> FixStep:
+    """The same Deny statements after an Allow for principals of this account: the deny-list then
+    narrows something. Which principals the Allow should admit is a decision."""
+    allow = json.loads(account_scoped_policy(ctx.view.account_id))["Statement"]
+    denies = as_list(parse(endpoint.policy_document or "{}").get("Statement"))
+    document = json.dumps({"Version": "2012-10-17", "Statement": [*allow, *denies]}, separators=(",", ":"))
+    return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PolicyDocument": document},
+                endpoint.vpc_endpoint_id, Phase.MODIFY,
+                f"Add an Allow for principals of account {ctx.view.account_id} before the Deny statements of "
+                f"{endpoint.vpc_endpoint_id}'s policy",
+                decision="name the principals the endpoint should admit (this account, your organization) before "
+                         "applying: today it admits nobody", context=endpoint_context(endpoint))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._fixes import route_destination
 from vpcaudit.rules._shared_vpc import owned_elsewhere
 from vpcaudit.snapshot.model import Part
 
@@ -96,7 +98,12 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
                 evidence=evidence_dict(destination=route.destination, target=route.target_id,
                                        target_kind=route.target_kind, state=route.state, subnet_ids=subnets or None,
                                        main_table=table.is_main),
-                discriminator=disc)
+                discriminator=disc,
+                fix=[step("ec2:DeleteRoute", {"RouteTableId": table.route_table_id, **route_destination(route)},
+                          table.route_table_id, Phase.DELETE,
+                          f"Delete route {_label(view, route)} of {table.route_table_id}",
+                          decision="point the route at a live target instead if its traffic must keep flowing: "
+                                   "once deleted, matching traffic falls back to a less specific route")])
 
 
 def _dead_target(view: NetworkView, route: r.Route, instances: set[str | None]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     describe_ports,
@@ -16,10 +17,12 @@ from vpcaudit.network.secgroups import (
     remote_routes,
     rule_cidr,
 )
+from vpcaudit.rules._fixes import authorize_clients, revoke_ingress
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.snapshot import resources as r
 
 
 @rule(id="SG001", name="endpoint-sg-open-to-world", severity=Severity.HIGH,
@@ -85,4 +88,19 @@ def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
                                    open_rules=[f"{x.rule_id}: {describe_ports(x)} from {peer_label(x)}"
                                                for x in open_rules],
                                    remote_routes=[f"{rt}: {route.destination} → {route.target_id}"
-                                                  for rt, route in remote]))
+                                                  for rt, route in remote]),
+            fix=_fix(ctx, group, open_rules, endpoints, remote=bool(remote)))
+
+
+def _fix(ctx: RuleContext, group: r.SecurityGroup, open_rules: list[r.SecurityGroupRule],
+         endpoints: tuple[r.VpcEndpoint, ...], *, remote: bool) -> list[FixStep]:
+    """Admit the VPC's clients on the service ports, then revoke the world-open rules."""
+    ports = frozenset(p for e in endpoints for p in ctx.view.service(e).ports)
+    decision = None
+    if not all(ctx.view.service(e).ports for e in endpoints):
+        decision = "the port of a PrivateLink service among the endpoints is unknown: allow it from the clients first"
+    elif remote:
+        decision = ("networks routed to the VPC (peering, transit gateway, VPN) may be meant to use the endpoints: "
+                    "allow their CIDRs first")
+    steps = [s for s in (authorize_clients(ctx.view, group, ports),) if s is not None]
+    return [*steps, revoke_ingress(group.group_id, open_rules, "open to the world", decision=decision)]

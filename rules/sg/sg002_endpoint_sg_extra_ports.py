@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     describe_ports,
@@ -12,15 +13,19 @@ from vpcaudit.network.secgroups import (
     endpoints_by_group,
     format_ports,
     ingress,
+    is_world,
     opens_beyond,
     peer_label,
+    remote_routes,
+    rule_cidr,
     workload_groups,
 )
+from vpcaudit.rules._fixes import authorize_clients, endpoint_context, revoke_ingress, tcp_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.snapshot.resources import SecurityGroupRule
+    from vpcaudit.snapshot.resources import SecurityGroup, SecurityGroupRule, VpcEndpoint
 
 
 @rule(id="SG002", name="endpoint-sg-extra-ports", severity=Severity.MEDIUM,
@@ -92,7 +97,55 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(ref, message, severity=Severity.LOW if shared else Severity.MEDIUM,
                           evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints],
                                                  service_ports=sorted(ports), extra_rules=[_text(x) for x in extra],
-                                                 workload_enis=workloads[:10], workload_eni_count=len(workloads)))
+                                                 workload_enis=workloads[:10], workload_eni_count=len(workloads)),
+                          fix=_own_group(ctx, group, endpoints, ports) if shared else _narrow(ctx, group, extra, ports))
+
+
+def _narrow(ctx: RuleContext, group: SecurityGroup, extra: list[SecurityGroupRule],
+            ports: frozenset[int]) -> list[FixStep]:
+    """Keep each source on the service ports only (the world becomes the VPC's clients), then
+    revoke the wide rules."""
+    steps: list[FixStep] = []
+    if any(is_world(rule_cidr(x)) for x in extra):
+        steps += [s for s in (authorize_clients(ctx.view, group, ports),) if s is not None]
+    kept = [x for x in extra if not is_world(rule_cidr(x))]
+    for sg_rule in kept:
+        source = ({"cidrs": [rule_cidr(sg_rule) or ""]} if rule_cidr(sg_rule) else
+                  {"group_id": sg_rule.referenced_group_id} if sg_rule.referenced_group_id else None)
+        if source is None:
+            continue  # a prefix-list source: the narrowed rule is for a person to write
+        steps.append(step("ec2:AuthorizeSecurityGroupIngress",
+                          {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **source)},
+                          group.group_id, Phase.CREATE,
+                          f"Allow only {format_ports(ports)} from {peer_label(sg_rule)} into {group.group_id}"))
+    return [*steps, revoke_ingress(group.group_id, extra, "opens ports the endpoints do not use")]
+
+
+def _own_group(ctx: RuleContext, group: SecurityGroup, endpoints: tuple[VpcEndpoint, ...],
+               ports: frozenset[int]) -> list[FixStep]:
+    """A dedicated group for the endpoints (service ports from the VPC), swapped in for the shared one."""
+    view = ctx.view
+    label = f"endpoint-sg-{group.group_id}"
+    cidrs = list(view.vpc_cidrs(group.vpc_id))
+    decision = ("networks routed to the VPC may use the endpoints through the shared group: allow their CIDRs in the "
+                "new group first") if remote_routes(view, group.vpc_id) else None
+    steps = [
+        step("ec2:CreateSecurityGroup", {"VpcId": group.vpc_id, "GroupName": f"{group.group_id}-endpoints",
+                                         "Description": f"Interface endpoints: {format_ports(ports)} from the VPC"},
+             group.vpc_id, Phase.CREATE, f"Create a security group for the endpoints now sharing {group.group_id}",
+             decision=decision, creates=label, output="GroupId"),
+        step("ec2:AuthorizeSecurityGroupIngress",
+             {"GroupId": new_id(label), "IpPermissions": tcp_permission(ports, cidrs=cidrs)}, group.vpc_id,
+             Phase.CREATE, f"Allow {format_ports(ports)} from {', '.join(cidrs)} into the new group",
+             decision=decision),
+    ]
+    steps += [step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": e.vpc_endpoint_id, "AddSecurityGroupIds": [new_id(label)],
+                                             "RemoveSecurityGroupIds": [group.group_id]},
+                   e.vpc_endpoint_id, Phase.MODIFY,
+                   f"Give {e.vpc_endpoint_id} the new group instead of {group.group_id}", decision=decision,
+                   context=endpoint_context(e))
+              for e in endpoints]
+    return steps
 
 
 def _text(sg_rule: SecurityGroupRule) -> str:

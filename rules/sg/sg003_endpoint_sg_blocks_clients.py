@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
@@ -20,6 +21,7 @@ from vpcaudit.network.secgroups import (
     tcp_range,
     workload_groups,
 )
+from vpcaudit.rules._fixes import authorize_clients
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -128,7 +130,22 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             f"{wanted} — {why}.",
             evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
-                                   non_client_sources=set(sources[NO_CLIENT])))
+                                   non_client_sources=set(sources[NO_CLIENT])),
+            fix=_fix(view, endpoint, ports))
+
+
+def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> list[FixStep]:
+    """Allow the service port from the VPC's clients into the endpoint's first group."""
+    group = view.security_groups[endpoint.group_ids[0]]
+    if ports:
+        return [s for s in (authorize_clients(view, group, ports),) if s is not None]
+    cidrs = list(view.vpc_cidrs(endpoint.vpc_id))
+    port = placeholder("the PrivateLink service's port")
+    return [step("ec2:AuthorizeSecurityGroupIngress",
+                 {"GroupId": group.group_id, "IpPermissions": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                                                               "IpRanges": [{"CidrIp": c} for c in cidrs]}]},
+                 group.group_id, Phase.CREATE, f"Allow the service port from {', '.join(cidrs)} into {group.group_id}",
+                 decision="the PrivateLink service's port is not published to vpcaudit: ask its provider")]
 
 
 def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.VpcEndpoint,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     allows_tcp,
@@ -17,6 +18,7 @@ from vpcaudit.network.secgroups import (
     rule_cidr,
     tcp_range,
 )
+from vpcaudit.rules._fixes import authorize_clients, revoke_ingress
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -81,6 +83,7 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
             continue
         subnet_ids = sorted({s for e in endpoints for s in e.subnet_ids})
         too_broad: list[str] = []
+        broad_rules: list[r.SecurityGroupRule] = []
         unknown: list[str] = []
         for sg_rule in candidates:
             verdict = _unrouted(view, subnet_ids, rule_cidr(sg_rule) or "")
@@ -88,6 +91,7 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
                 unknown.append(_text(sg_rule))
             elif verdict:
                 too_broad.append(f"{_text(sg_rule)} ({'; '.join(verdict)})")
+                broad_rules.append(sg_rule)
         if too_broad:
             vpc_cidrs = ", ".join(view.vpc_cidrs(vpc_id))
             yield ctx.finding(
@@ -96,10 +100,20 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
                 f"{'; '.join(too_broad)}: wider than VPC {vpc_id} ({vpc_cidrs}) and not routed from the endpoint "
                 "subnets to a transit gateway, peering, Cloud WAN or VGW. Narrow the source to the clients.",
                 evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints], broad_sources=too_broad,
-                                       vpc_cidrs=view.vpc_cidrs(vpc_id)))
+                                       vpc_cidrs=view.vpc_cidrs(vpc_id)),
+                fix=_fix(view, group, broad_rules, ports))
         elif unknown:
             yield ctx.not_evaluated(ref, f"{group_id} allows {', '.join(unknown)}; the routing of the endpoint "
                                          f"subnets ({', '.join(subnet_ids)}) could not be resolved")
+
+
+def _fix(view: NetworkView, group: r.SecurityGroup, broad: list[r.SecurityGroupRule],
+         ports: frozenset[int]) -> list[FixStep]:
+    """Admit the VPC's clients on the service ports, then revoke the broad rules."""
+    steps = [s for s in (authorize_clients(view, group, ports),) if s is not None]
+    return [*steps, revoke_ingress(group.group_id, broad, "wider than the VPC and its routed networks",
+                                   decision="remote ranges that really are routed here and use the endpoints need "
+                                            "their own rules first")]
 
 
 def _text(sg_rule: r.SecurityGroupRule) -> str:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     Peer,
@@ -17,6 +18,7 @@ from vpcaudit.network.secgroups import (
     group_allows,
     peer_label,
 )
+from vpcaudit.rules._fixes import tcp_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -126,4 +128,21 @@ def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.Sec
         f"{' (nor do their other groups)' if multi else ''}: {why}. Those clients cannot reach the endpoints.",
         evidence=evidence_dict(endpoints=sorted(by_endpoint), workload_enis=enis[:10], workload_eni_count=len(enis),
                                subnets=subnets, egress_rules=[f"{describe_ports(x)} to {peer_label(x)}"
-                                                              for x in rules]))
+                                                              for x in rules]),
+        fix=_fix(view, group, endpoints))
+
+
+def _fix(view: NetworkView, group: r.SecurityGroup, endpoints: list[r.VpcEndpoint]) -> list[FixStep]:
+    """Egress on the service ports to each endpoint's security group (or its subnets without one)."""
+    ports_by_target: dict[str, set[int]] = defaultdict(set)
+    for endpoint in endpoints:
+        target = endpoint.group_ids[0] if endpoint.group_ids else ",".join(view.endpoint_subnet_cidrs(endpoint))
+        ports_by_target[target] |= set(view.service(endpoint).ports)
+    steps = []
+    for target, ports in sorted(ports_by_target.items()):
+        source = {"group_id": target} if target.startswith("sg-") else {"cidrs": target.split(",")}
+        steps.append(step("ec2:AuthorizeSecurityGroupEgress",
+                          {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **source)},
+                          group.group_id, Phase.CREATE,
+                          f"Allow {format_ports(ports)} out of {group.group_id} to {target.replace(',', ', ')}"))
+    return steps

@@ -53,8 +53,13 @@ def test_demo_writes_three_reports_offline(tmp_path: Path, capsys: pytest.Captur
     for finding in failing:
         assert finding["rule_id"] in html and finding["resource"]["resource_id"] in html
         assert finding["rule_id"] in markdown and finding["resource"]["resource_id"] in markdown
-    for path in ("report.html", "report.md", "result.json"):
+    for path in ("report.html", "report.md", "result.json", "fix-plan.sh"):
         assert str(out / path) in proc.stdout
+    plan = (out / "fix-plan.sh").read_text(encoding="utf-8")
+    assert subprocess.run(["bash", "-n"], input=plan, text=True, check=False).returncode == 0
+    for finding in failing:  # every failing finding of the demo has steps in the plan
+        assert f"{finding['rule_id']} ({finding['severity']}) {finding['resource']['resource_type']} " \
+               f"{finding['resource']['resource_id']}: " in plan
 
 
 @pytest.mark.e2e

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import pytest
 from builders import RegionBuilder, standard_vpc
+from stepcheck import check_steps
 
 from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.result import AuditResult
@@ -225,3 +226,12 @@ def test_spot_checks_on_endpoint_types_dns_options_and_china(audit) -> None:
              if f.resource.region == CN and f.resource.resource_id == cn["vpc"] and f.status is Status.FAIL}
     assert {("IFE003", "medium"), ("GWE002", "medium"), ("GWE003", "low")} <= china
     assert cn["ecr.dkr"] in _found(result, "POL001")
+
+
+def test_every_fix_step_on_the_torture_snapshot_is_a_valid_request(audit) -> None:
+    """Realistic AWS shapes (China names, IPv6-only subnets, RAM-shared subnets, firewalls) still give
+    fix steps botocore accepts, and CLI and Terraform text for each."""
+    result, _, _ = audit
+    with_fix = [f for f in result.failures if f.fix]
+    assert len(with_fix) == len(result.failures)
+    check_steps(list(result.failures))

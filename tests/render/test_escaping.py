@@ -11,16 +11,21 @@ import csv
 import io
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import fake_aws
 import pytest
 from html_tree import parse_html
 from render_sample import HOSTILE
 
 from vpcaudit import render
+from vpcaudit.engine.fixplan import build_plan
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
 from vpcaudit.render.env import environment
+from vpcaudit.render.fix import FIX_FORMATS, cli, cloudformation
 from vpcaudit.render.report.csvfmt import COLUMNS
 
 # Every element the HTML template itself writes; anything else was injected.
@@ -149,3 +154,97 @@ def test_terminal_table_strips_control_sequences(sample: AuditResult) -> None:
     text = render.summary_table(result)
     assert "\x1b" not in text and "\x07" not in text
     assert len([f for f in result.findings if f.status is Status.FAIL]) == text.count("]0;pwned")
+
+
+# -- remediation: hostile text in step descriptions, decisions and parameter values ------------------
+
+PWNED = Path("/tmp/pwned")  # the file hostile values try to create through $(touch /tmp/pwned)
+
+
+def _ready_values(result: AuditResult) -> list[str]:
+    """Every string parameter value of the hostile result's ready steps (what a plan would send)."""
+    return [v for f in result.failures for s in f.fix if s.ready
+            for v in s.parameters.values() if isinstance(v, str)]
+
+
+def test_each_findings_cli_sends_every_value_as_one_exact_word(hostile: AuditResult, tmp_path: Path) -> None:
+    """Each finding's copy-ready commands, pasted into bash: the values arrive exactly, nothing runs."""
+    PWNED.unlink(missing_ok=True)
+    folder = fake_aws.install(tmp_path / "bin")
+    for number, finding in enumerate(hostile.failures):
+        text = cli.script(finding.fix, finding.resource.region)
+        assert all(line.startswith("#") or "\n" not in line for line in text.splitlines())
+        log = tmp_path / f"calls-{number}.jsonl"
+        proc = subprocess.run(["bash", "-c", text], env=fake_aws.environment(folder, log), capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert proc.returncode == 0, proc.stderr
+        ready = [s for s in finding.fix if s.ready]
+        assert len(fake_aws.calls(log)) == len(ready)
+        for call, fix in zip(fake_aws.calls(log), ready, strict=True):
+            for value in fix.parameters.values():
+                if isinstance(value, str):
+                    assert value in call
+    assert not PWNED.exists()
+
+
+def test_the_shell_plan_sends_hostile_values_as_data_and_runs_none_of_them(hostile: AuditResult,
+                                                                           tmp_path: Path) -> None:
+    PWNED.unlink(missing_ok=True)
+    script = tmp_path / "fix-plan.sh"
+    script.write_text(FIX_FORMATS.render(build_plan(hostile), "sh"), encoding="utf-8")
+    log = tmp_path / "calls.jsonl"
+    proc = subprocess.run(["bash", str(script)], env=fake_aws.environment(fake_aws.install(tmp_path / "bin"), log,
+                                                                          FAKE_AWS_ACCOUNT="111122223333"),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    sent = [word for call in fake_aws.calls(log) for word in call]
+    assert _ready_values(hostile) and all(value in sent for value in _ready_values(hostile))
+    assert not PWNED.exists()
+    assert "uid=" not in proc.stdout + proc.stderr  # `id` never ran
+
+
+def test_comments_of_the_plans_never_end_early(hostile: AuditResult) -> None:
+    """A newline in a message or decision would turn the rest of a comment into a command."""
+    plan = build_plan(hostile)
+    for fmt in ("sh", "terraform"):
+        for line in FIX_FORMATS.render(plan, fmt).splitlines():
+            assert "\u202e" not in line and "\x1b" not in line
+            if "alert(1)" in line and "next" in line:
+                assert line.lstrip().startswith("#") or "'" in line or '"' in line, line
+
+
+def test_terraform_strings_hold_no_template_sequence(hostile: AuditResult) -> None:
+    rendered = FIX_FORMATS.render(build_plan(hostile), "terraform")
+    text = "\n".join(line for line in rendered.splitlines() if not line.lstrip().startswith("#"))
+    assert re.search(r"(?<!\$)\$\{", text) is None and re.search(r"(?<!%)%\{", text) is None
+    assert '$${x}%%{y}' in text
+
+
+def test_markdown_fences_and_html_pre_hold_fix_text_inert(hostile: AuditResult) -> None:
+    doc = parse_html(render.render(hostile, "html"))
+    pres = [p.text() for p in doc.iter("pre") if "fix-cli" in (p.attrs.get("class") or "")]
+    assert pres and any("$(touch /tmp/pwned)" in text for text in pres)
+    md = render.render(hostile, "md")
+    assert "```bash\n" in md and "<script>alert(1)</script>" not in re.sub(r"^(`{3,}).*?^\1$", "", md,
+                                                                           flags=re.S | re.M)
+
+
+def test_cloudformation_templates_stay_json_holding_the_exact_values(hostile: AuditResult) -> None:
+    for finding in hostile.failures:
+        text = cloudformation.template(finding.fix)
+        if not text:
+            continue
+        resources = json.loads(text)["Resources"]
+        assert all(re.fullmatch("[A-Za-z0-9]+", name) for name in resources)
+        assert any(HOSTILE in value for value in _strings(resources))
+        assert "\u202e" not in text and "\x1b" not in text  # escaped as \u202e by the JSON encoder
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

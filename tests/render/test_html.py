@@ -12,6 +12,7 @@ from html_tree import Node, parse_html
 from vpcaudit import render
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
+from vpcaudit.render.fix import cloudformation
 
 SECTIONS = ("report-header", "summary", "summary-severity", "summary-vpc", "findings", "findings-table", "network",
             "costs", "cost-table", "not-evaluated", "incomplete-scopes", "incomplete-findings", "suppressed",
@@ -133,3 +134,31 @@ def test_readable_without_script(doc: Node) -> None:
     options = [o.attrs["value"] for o in _by_id(doc, "filter-severity").iter("option")]
     assert options == ["", "high", "medium"]
     assert not [n for n in doc.iter() if "hidden" in n.attrs and n is not form]
+
+
+def test_fix_this_one_holds_copy_ready_commands_without_script(doc: Node, sample: AuditResult) -> None:
+    """A native <details> per failing finding with steps: the step list, the AWS CLI and the Terraform
+    as <pre> text, readable and copyable with script off (nothing in it is hidden by the filter script)."""
+    with_fix = [f for f in sample.failures if f.fix]
+    assert with_fix
+    for finding in with_fix:
+        details = _by_id(doc, f"fix-{finding.fingerprint}")
+        assert details.tag == "details" and "hidden" not in details.attrs
+        assert len(list(details.iter("li"))) == len(finding.fix)
+        [cli, hcl, *cfn] = [p.text() for p in details.iter("pre")]
+        assert len(cfn) == (1 if cloudformation.template(finding.fix) else 0)
+        assert cli.startswith("aws ") or cli.startswith("# ") or "=$(aws " in cli
+        assert hcl
+    nat = next(f for f in with_fix if f.rule_id == "NAT002")
+    cli = next(_by_id(doc, f"fix-{nat.fingerprint}").iter("pre")).text()
+    assert cli.splitlines() == [
+        "eip_nat_vpc_0prod000000000001_use1_az2=$(aws ec2 allocate-address --region us-east-1 --domain vpc "
+        "--query AllocationId --output text)",
+        "nat_vpc_0prod000000000001_use1_az2=$(aws ec2 create-nat-gateway --region us-east-1 --subnet-id "
+        'subnet-0pubb000000000002 --allocation-id "${eip_nat_vpc_0prod000000000001_use1_az2}" '
+        "--query NatGateway.NatGatewayId --output text)",
+        "aws ec2 replace-route --region us-east-1 --route-table-id rtb-0privb00000000002 --destination-cidr-block "
+        '0.0.0.0/0 --nat-gateway-id "${nat_vpc_0prod000000000001_use1_az2}"']
+    for finding in sample.findings:
+        if not (finding.fix and finding.status is Status.FAIL):
+            assert doc.find_id(f"fix-{finding.fingerprint}") is None

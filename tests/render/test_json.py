@@ -7,10 +7,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from vpcaudit import render
 from vpcaudit.engine import result as result_module
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.resultfile import result_from_json
 from vpcaudit.engine.rule import Finding, ResourceRef
+from vpcaudit.errors import UsageError
 from vpcaudit.facts import costs, summaries, topology
 from vpcaudit.network.paths import PathGap, PathStep, TrafficPath
 
@@ -31,7 +36,7 @@ def test_json_is_the_full_result_with_fingerprints(sample: AuditResult) -> None:
 
 
 def _documented_records() -> list[type]:
-    records = [AuditResult, Finding, ResourceRef, TrafficPath, PathStep, PathGap]
+    records = [AuditResult, Finding, ResourceRef, TrafficPath, PathStep, PathGap, FixStep]
     for module in (result_module, costs, summaries, topology):
         records += [obj for obj in vars(module).values() if isinstance(obj, type) and dataclasses.is_dataclass(obj)
                     and obj.__module__ == module.__name__ and obj not in records]
@@ -43,4 +48,22 @@ def test_every_field_is_documented() -> None:
     missing = [f"{cls.__name__}.{f.name}" for cls in _documented_records() for f in dataclasses.fields(cls)
                if f"`{f.name}`" not in doc]
     assert missing == [], f"describe these fields in {DOC}"
-    assert "`fingerprint`" in doc
+    assert all(f"`{name}`" in doc for name in ("fingerprint", "fix_cli", "fix_terraform"))
+    assert '{"new_id": label}' in doc and '{"placeholder": text}' in doc
+
+
+def test_a_written_result_reads_back_equal_fix_steps_included(sample: AuditResult) -> None:
+    """`vpcaudit fix` plans from the JSON the audit wrote: nothing may be lost on the way."""
+    text = render.render(sample, "json")
+    assert result_from_json(text) == sample
+    assert any(f.fix for f in result_from_json(text).findings)
+
+
+def test_a_result_of_another_major_version_or_no_result_is_refused() -> None:
+    for text, problem in (('{"schema_version": "2.0", "findings": []}', "schema_version is '2.0'"),
+                          ('{"accounts": []}', "not a vpcaudit audit result"),
+                          ("{", "not valid JSON"),
+                          ('{"schema_version": "1.0", "findings": [{"rule_id": 1}]}', "field '$.")):
+        with pytest.raises(UsageError, match=problem.replace("$", "\\$").replace(".", "\\.")) as caught:
+            result_from_json(text, "r.json")
+        assert caught.value.setting == "result" and caught.value.message.startswith("r.json: ")

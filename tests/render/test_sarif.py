@@ -63,3 +63,31 @@ def test_results_locate_resources_and_keep_fingerprints(sample: AuditResult) -> 
             assert (item["kind"], item["level"]) == ("open", "none")
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["associatedRule"]["id"] for n in notes] == ["IFE006", "SG001"]
+
+
+def test_a_finding_with_steps_carries_one_fix_naming_them(sample: AuditResult) -> None:
+    """§3.55: the description lists the steps (decisions marked); the schema-required artifact change
+    inserts the AWS CLI commands into the resource's pseudo-artifact, the location the result names."""
+    results = {r["partialFingerprints"]["vpcauditFingerprint/v1"]: r for r in _sarif(sample)["runs"][0]["results"]}
+    for finding in sample.findings:
+        item = results[finding.fingerprint]
+        if not (finding.fix and finding.status is Status.FAIL):
+            assert "fixes" not in item
+            continue
+        [fix] = item["fixes"]
+        lines = fix["description"]["text"].splitlines()
+        assert len(lines) == len(finding.fix)
+        [change] = fix["artifactChanges"]
+        assert change["artifactLocation"] == item["locations"][0]["physicalLocation"]["artifactLocation"]
+        [replacement] = change["replacements"]
+        assert replacement["deletedRegion"] == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}
+    sg = next(f for f in sample.failures if f.rule_id == "SG001")
+    fix = results[sg.fingerprint]["fixes"][0]
+    assert fix["description"]["text"] == (
+        "1. Allow TCP 443 from 10.0.0.0/16 into sg-0open00000000001\n"
+        "2. Revoke rule sgr-0world000000001 of sg-0open00000000001 (needs a decision: the VPC routes to a transit "
+        "gateway: allow the remote CIDRs that use the endpoint first)")
+    inserted = fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+    assert inserted.startswith("aws ec2 authorize-security-group-ingress --region us-east-1 --group-id "
+                               "sg-0open00000000001 ")
+    assert "\n# aws ec2 revoke-security-group-ingress" in inserted

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from builders import REGION, RegionBuilder, nacl_entry
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.acl.acl001_nacl_blocks_endpoint_traffic import nacl_blocks_endpoint_traffic as rule
 from vpcaudit.snapshot import resources as r
@@ -169,3 +169,31 @@ def test_messages_name_direction_subnets_ports_and_rule() -> None:
     e, _ = _part_of_client_subnet_denied()
     (partial,) = findings(rule, e.b.snapshot())
     assert "by rule 90, for part of the subnet" in partial.message
+
+
+def test_fix_allows_the_service_port_just_before_the_denying_entry() -> None:
+    e, acl = _endpoint_denies_service_port()
+    assert acl is not None
+    assert fix_of(rule, e.b.snapshot(), acl) == [
+        ("ec2:CreateNetworkAclEntry", {"NetworkAclId": acl, "RuleNumber": 89, "Protocol": "6", "RuleAction": "allow",
+                                       "Egress": False, "CidrBlock": CLIENT, "PortRange": {"From": 443, "To": 443}},
+         "create", True)]
+
+
+def test_fix_allows_the_replies_before_the_default_deny() -> None:
+    e, acl = _endpoint_replies_only_high_ports()
+    assert acl is not None
+    assert fix_of(rule, e.b.snapshot(), acl) == [
+        ("ec2:CreateNetworkAclEntry", {"NetworkAclId": acl, "RuleNumber": 32766, "Protocol": "6",
+                                       "RuleAction": "allow", "Egress": True, "CidrBlock": CLIENT,
+                                       "PortRange": {"From": 1024, "To": 65535}}, "create", True)]
+
+
+def test_entries_for_two_clients_denied_by_one_rule_get_their_own_numbers() -> None:
+    e = Estate()
+    other_client = e.b.subnet(e.vpc, "10.0.2.0/24", az=1)
+    e.b.workload(other_client)
+    acl = e.acl(e.endpoint_subnet, [nacl_entry(90, "deny", "10.0.0.0/16", ports=(443, 443)), ALLOW_ALL_IN,
+                                    ALLOW_ALL_OUT])
+    steps = [parameters for _, parameters, _, _ in fix_of(rule, e.b.snapshot(), acl)]
+    assert [(p["CidrBlock"], p["RuleNumber"]) for p in steps] == [(CLIENT, 89), ("10.0.2.0/24", 88)]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.cost.cost001_endpoint_centralization_opportunity import endpoint_centralization_opportunity as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -132,3 +132,11 @@ def test_cost001_large_group_already_on_a_transit_gateway_saves() -> None:
     assert finding.evidence["new_tgw_attachments"] == 1
     assert "a saving of $289.50/month in fixed cost" in finding.message
     assert f"{vpcs[0]} is one of 4 VPCs in {REGION}" in finding.message
+
+
+def test_fix_is_advice_deleting_the_vpcs_own_copies_after_a_decision() -> None:
+    b = RegionBuilder()
+    vpcs = [_spoke(b, i, ["ssm", "kms"]) for i in (1, 2, 3)]
+    copies = sorted(e.vpc_endpoint_id for e in b.endpoints.values() if e.vpc_id == vpcs[0])
+    assert fix_of(rule, b.snapshot(), vpcs[0]) == [
+        ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, "delete", False)]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.dns.dns001_vpc_dns_support_disabled import vpc_dns_support_disabled as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -109,3 +109,11 @@ def test_dns001_message_names_the_endpoint_and_zone() -> None:
     (finding,) = findings(rule, b.snapshot())
     assert vpc in finding.message and f"{endpoint} (ssm)" in finding.message and "corp.internal" in finding.message
     assert finding.evidence["private_hosted_zones"] == [f"{zone} (corp.internal)"]
+
+
+def test_fix_turns_the_resolver_back_on() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b, support=False)
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    assert fix_of(rule, b.snapshot(), vpc) == [
+        ("ec2:ModifyVpcAttribute", {"VpcId": vpc, "EnableDnsSupport": {"Value": True}}, "modify", True)]

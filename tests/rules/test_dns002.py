@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.dns.dns002_vpc_dns_hostnames_disabled import vpc_dns_hostnames_disabled as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -105,3 +105,17 @@ def test_dns002_message_names_the_endpoint_and_its_service() -> None:
     assert finding.severity.value == "high"
     assert f"{endpoint} (secretsmanager)" in finding.message and "enableDnsHostnames = false" in finding.message
     assert finding.evidence["private_dns_endpoints"] == [f"{endpoint} (secretsmanager)"]
+
+
+def test_fix_turns_dns_hostnames_on_after_dns_support_when_both_are_off() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", dns_support=False, dns_hostnames=False)
+    b.interface_endpoint(vpc, "secretsmanager", subnets=[b.subnet(vpc, "10.0.1.0/24")])
+    assert fix_of(rule, b.snapshot(), vpc) == [
+        ("ec2:ModifyVpcAttribute", {"VpcId": vpc, "EnableDnsSupport": {"Value": True}}, "modify", True),
+        ("ec2:ModifyVpcAttribute", {"VpcId": vpc, "EnableDnsHostnames": {"Value": True}}, "modify", True)]
+    only_hostnames = RegionBuilder()
+    vpc, subnet = _vpc(only_hostnames, hostnames=False)
+    only_hostnames.interface_endpoint(vpc, "secretsmanager", subnets=[subnet])
+    assert [s[1] for s in fix_of(rule, only_hostnames.snapshot(), vpc)] == [
+        {"VpcId": vpc, "EnableDnsHostnames": {"Value": True}}]

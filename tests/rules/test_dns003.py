@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.dns.dns003_endpoint_private_dns_disabled import endpoint_private_dns_disabled as rule
 from vpcaudit.snapshot import resources as r
@@ -149,3 +149,14 @@ def test_dns003_message_says_how_the_name_resolves() -> None:
     snapshot, _ = zone_points_elsewhere()
     (finding,) = findings(rule, snapshot)
     assert "10.0.1.250, not this endpoint" in finding.message
+
+
+def test_fix_turns_private_dns_on_or_asks_where_it_is_a_choice_or_a_zone_answers() -> None:
+    b, _, endpoint = _base()
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "PrivateDnsEnabled": True}, "modify", True)]
+    b, _, endpoint = _base("execute-api")
+    assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [False]
+    b, vpc, endpoint = _base()
+    b.hosted_zone(STS, [vpc], [r.RecordSet(STS, "A", ("10.0.1.250",), None)])
+    assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [False]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.dns.dns004_phz_shadows_service_name import phz_shadows_service_name as rule
 from vpcaudit.snapshot import resources as r
@@ -165,3 +165,11 @@ def test_a_zone_shared_across_accounts_is_judged_from_its_owners_records() -> No
     assert [f.status.value for f in spoke_findings] == ["fail"]
     snapshot, zone, _ = _shared_with_workload_account(_alias_to, owner_scanned=False)
     assert triples(rule, snapshot) == {("DNS004", zone, "not_evaluated")}
+
+
+def test_fix_detaches_the_zone_only_after_a_decision() -> None:
+    b, _, spoke, endpoint = _estate()
+    zone = b.hosted_zone(PARENT, [spoke], [_alias_to(b, endpoint)])
+    assert fix_of(rule, b.snapshot(), zone) == [
+        ("route53:DisassociateVPCFromHostedZone", {"HostedZoneId": zone, "VPC": {"VPCRegion": REGION, "VPCId": spoke}},
+         "delete", False)]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.dns.dns005_dhcp_custom_dns_with_private_dns import dhcp_custom_dns_with_private_dns as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -109,3 +109,13 @@ def test_dns005_message_names_the_servers_and_what_depends_on_them() -> None:
     assert finding.severity.value == "medium"
     assert "10.50.0.10, 10.50.0.11" in finding.message and "(ssm)" in finding.message
     assert finding.evidence["domain_name_servers"] == list(CUSTOM)
+
+
+def test_fix_hands_out_amazon_dns_first_once_the_forwarding_is_checked() -> None:
+    b = RegionBuilder()
+    vpc = _vpc(b, CUSTOM)
+    assert fix_of(rule, b.snapshot(), vpc) == [
+        ("ec2:CreateDhcpOptions", {"DhcpConfigurations": [
+            {"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS", *CUSTOM]}]}, "create", False),
+        ("ec2:AssociateDhcpOptions", {"DhcpOptionsId": {"new_id": f"dhcp-options-{vpc}"}, "VpcId": vpc},
+         "associate", False)]

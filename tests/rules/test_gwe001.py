@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.gwe.gwe001_gateway_endpoint_route_missing import gateway_endpoint_route_missing as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -246,3 +246,22 @@ def test_transit_gateway_attachment_subnets_are_not_traffic_sources() -> None:
     empty = b.subnet(vpc, "10.0.250.0/28", az=2)
     b.associate(attach_rt, empty)
     assert triples(rule, b.snapshot()) == {(ID, attach[0], "fail"), (ID, empty, "fail")}
+
+
+def test_fix_associates_the_missing_route_table() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    endpoint = b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"][:2])
+    assert fix_of(rule, b.snapshot(), ids["private"][2]) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddRouteTableIds": [ids["private_rt"][2]]},
+         "associate", True)]
+
+
+def test_fix_for_a_split_path_deletes_the_overriding_route_after_a_decision() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"])
+    b.route(ids["private_rt"][1], "52.216.0.0/16", ids["nat"][1])
+    assert fix_of(rule, b.snapshot(), ids["private"][1]) == [
+        ("ec2:DeleteRoute", {"RouteTableId": ids["private_rt"][1], "DestinationCidrBlock": "52.216.0.0/16"},
+         "delete", False)]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.gwe.gwe002_s3_gateway_endpoint_missing import s3_gateway_endpoint_missing as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -191,3 +192,15 @@ def test_attachment_subnets_of_a_central_egress_vpc_send_no_s3_traffic_of_their_
     assert triples(rule, b.snapshot()) == set()
     b.workload(attach[0])  # a workload placed in an attachment subnet does send its own traffic
     assert triples(rule, b.snapshot()) == {(ID, vpc, "fail")}
+
+
+def test_fix_creates_the_endpoint_on_every_private_route_table_with_a_scoped_policy() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), ids["vpc"])
+    assert (action, phase, ready) == ("ec2:CreateVpcEndpoint", "create", True)
+    assert {k: v for k, v in parameters.items() if k != "PolicyDocument"} == {
+        "VpcId": ids["vpc"], "VpcEndpointType": "Gateway", "ServiceName": f"com.amazonaws.{REGION}.s3",
+        "RouteTableIds": sorted(ids["private_rt"])}
+    assert json.loads(parameters["PolicyDocument"])["Statement"][0]["Condition"] == {
+        "StringEquals": {"aws:PrincipalAccount": b.account_id}}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.gwe.gwe003_dynamodb_gateway_endpoint_missing import dynamodb_gateway_endpoint_missing as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -71,3 +71,12 @@ def test_low_severity_and_message() -> None:
     assert finding.severity.value == "low"
     assert finding.message.startswith(f"VPC {ids['vpc']} has no DynamoDB gateway endpoint, so DynamoDB traffic")
     assert finding.evidence["service"] == "dynamodb"
+
+
+def test_fix_creates_the_dynamodb_endpoint_on_every_private_route_table() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), ids["vpc"])
+    assert (action, phase, ready) == ("ec2:CreateVpcEndpoint", "create", True)
+    assert (parameters["ServiceName"], parameters["RouteTableIds"]) == (
+        f"com.amazonaws.{REGION}.dynamodb", sorted(ids["private_rt"]))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.gwe.gwe004_s3_interface_endpoint_for_vpc_traffic import (
     s3_interface_endpoint_for_vpc_traffic as rule,
@@ -81,3 +81,19 @@ def test_message_without_gateway_endpoint() -> None:
     (finding,) = findings(rule, b.snapshot())
     assert f"VPC {ids['vpc']} has no DynamoDB gateway endpoint" in finding.message
     assert "gateway_endpoint_ids" not in finding.evidence
+
+
+def test_fix_limits_private_dns_to_inbound_resolver_queries_and_adds_a_missing_gateway() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"])
+    endpoint = b.interface_endpoint(ids["vpc"], "s3", subnets=ids["private"], inbound_only=False)
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint,
+                                   "DnsOptions": {"PrivateDnsOnlyForInboundResolverEndpoint": True}}, "modify", True)]
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    endpoint = b.interface_endpoint(ids["vpc"], "dynamodb", subnets=ids["private"], inbound_only=False)
+    steps = fix_of(rule, b.snapshot(), endpoint)
+    assert [(s[0], s[2]) for s in steps] == [("ec2:CreateVpcEndpoint", "create"), ("ec2:ModifyVpcEndpoint", "modify")]
+    assert steps[0][1]["ServiceName"] == f"com.amazonaws.{REGION}.dynamodb"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.ife.ife001_interface_endpoint_single_az import interface_endpoint_single_az as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -136,3 +136,12 @@ def test_message_names_endpoint_az_and_missing_azs() -> None:
     assert finding.evidence["endpoint_az_ids"] == ["use1-az1"]
     assert finding.evidence["offered_vpc_az_ids"] == ["use1-az1", "use1-az2", "use1-az3"]
     assert finding.evidence["monthly_cost_per_added_az_usd"] == 7.3
+
+
+def test_fix_adds_one_client_subnet_per_missing_az() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    endpoint = b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"][:1])
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSubnetIds": [subnet]}, "associate", True)
+        for subnet in ids["private"][1:]]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.ife.ife002_interface_endpoint_client_az_gap import interface_endpoint_client_az_gap as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -116,3 +116,12 @@ def test_message_lists_missing_azs_and_client_subnets() -> None:
     assert f"({ids['private'][1]}, {ids['private'][2]})" in finding.message
     assert finding.evidence["missing_az_ids"] == ["use1-az2", "use1-az3"]
     assert finding.evidence["monthly_cost_to_fix_usd"] == 14.6
+
+
+def test_fix_adds_the_client_subnet_of_each_missing_az() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    endpoint = b.interface_endpoint(ids["vpc"], "ssm", subnets=ids["private"][:1])
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSubnetIds": [subnet]}, "associate", True)
+        for subnet in ids["private"][1:]]

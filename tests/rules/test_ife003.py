@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.engine.rule import Status
 from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import endpoint_bundle_incomplete as rule
@@ -222,3 +222,28 @@ def test_attachment_subnets_do_not_stand_in_for_clients() -> None:
     (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "session-manager:required"]
     assert not set(attach) & set(finding.evidence["affected_subnet_ids"])
     assert finding.evidence["isolated_subnet_ids"] == []
+
+
+def test_fix_creates_the_missing_member_beside_its_sibling() -> None:
+    b, vpc = _ssmmessages_without_ssm_isolated()
+    b.service("ssm")  # AWS lists every service of the Region, used or not: policy support is known
+    sibling = next(e for e in b.endpoints.values() if e.service_name.endswith(".ec2messages"))
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), vpc)
+    assert (action, phase, ready) == ("ec2:CreateVpcEndpoint", "create", True)
+    assert {k: v for k, v in parameters.items() if k != "PolicyDocument"} == {
+        "VpcId": vpc, "VpcEndpointType": "Interface", "ServiceName": f"com.amazonaws.{REGION}.ssm",
+        "SubnetIds": list(sibling.subnet_ids), "SecurityGroupIds": list(sibling.group_ids), "PrivateDnsEnabled": True}
+    assert "aws:PrincipalAccount" in parameters["PolicyDocument"]
+
+
+def test_fix_routes_the_s3_gateway_for_ecr_and_asks_about_optional_members() -> None:
+    b, vpc = _isolated(["ecr.dkr", "ecr.api"], s3_gateway_tables=2)
+    gateway = next(e for e in b.endpoints.values() if e.endpoint_type == "Gateway")
+    missing_table = sorted(t.route_table_id for t in b.route_tables.values() if t.vpc_id == vpc and not t.is_main
+                           and t.route_table_id not in gateway.route_table_ids)
+    [finding] = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"]
+    assert [(s.action, s.parameters, s.ready) for s in finding.fix] == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": gateway.vpc_endpoint_id, "AddRouteTableIds": missing_table},
+         True)]
+    [optional] = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:optional"]
+    assert [(s.parameters["ServiceName"], s.ready) for s in optional.fix] == [(f"com.amazonaws.{REGION}.logs", False)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.ife.ife004_endpoint_not_available import endpoint_not_available as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -76,3 +76,11 @@ def test_deleted_endpoint_bills_nothing() -> None:
     snapshot, _ = _interface("Deleted")
     (finding,) = findings(rule, snapshot)
     assert finding.monthly_cost_usd is None and "bills" not in finding.message
+
+
+def test_fix_deletes_a_broken_endpoint_after_a_decision_and_has_none_for_a_pending_one() -> None:
+    snapshot, endpoint = _interface("failed")
+    assert fix_of(rule, snapshot, endpoint) == [
+        ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]
+    snapshot, endpoint = _interface("pending")
+    assert fix_of(rule, snapshot, endpoint) == []

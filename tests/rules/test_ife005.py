@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.pricing import CostModel
 from vpcaudit.rules.ife.ife005_duplicate_interface_endpoint import duplicate_interface_endpoint as rule
@@ -137,3 +137,9 @@ def test_one_finding_per_ip_address_type() -> None:
     assert sorted(f.discriminator for f in found) == [
         "com.amazonaws.us-east-1.ssm@us-east-1", "com.amazonaws.us-east-1.ssm@us-east-1/dualstack"]
     assert {f.resource.resource_id for f in found} == {vpc}
+
+
+def test_fix_deletes_the_others_keeping_the_owner_of_the_default_names_after_a_decision() -> None:
+    b, vpc, endpoints = _vpc_with(OFF, ON, OFF)
+    assert fix_of(rule, b.snapshot(), vpc) == [
+        ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoints[0], endpoints[2]]}, "delete", False)]

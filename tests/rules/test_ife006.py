@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.ife.ife006_interface_endpoint_idle import interface_endpoint_idle as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -66,3 +66,9 @@ def test_message_shows_window_and_monthly_cost() -> None:
         "once it is deleted.")
     assert finding.monthly_cost_usd == 14.6
     assert finding.evidence["window_days"] == 30
+
+
+def test_fix_deletes_the_idle_endpoint_only_after_a_decision() -> None:
+    snapshot, endpoint = _endpoint(0)
+    assert fix_of(rule, snapshot, endpoint) == [
+        ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.mon.mon001_vpc_flow_logs_disabled import vpc_flow_logs_disabled as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -115,3 +115,13 @@ def test_mon001_message_names_uncovered_subnets_and_failing_logs() -> None:
     assert f"1 of its 4 subnets lack an active flow log ({ids['private'][1]})" in finding.message
     assert failing in finding.message and "FAILED" in finding.message
     assert finding.evidence["subnets_without_flow_log"] == [ids["private"][1]]
+
+
+def test_fix_creates_a_vpc_flow_log_once_its_destination_is_chosen() -> None:
+    b = RegionBuilder()
+    vpc = str(_prod(b)["vpc"])
+    assert fix_of(rule, b.snapshot(), vpc) == [
+        ("ec2:CreateFlowLogs", {"ResourceType": "VPC", "ResourceIds": [vpc], "TrafficType": "ALL",
+                                "LogDestinationType": "s3",
+                                "LogDestination": {"placeholder": "arn of the S3 bucket that receives flow logs"}},
+         "create", False)]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.nat.nat001_nat_gateway_not_in_public_subnet import nat_gateway_not_in_public_subnet as rule
 from vpcaudit.snapshot import resources as r
@@ -164,3 +164,34 @@ def test_regional_message() -> None:
     (finding,) = findings(rule, snapshot)
     assert "which has no internet gateway attached" in finding.message
     assert finding.severity.value == "high"
+
+
+def test_fix_replaces_the_nat_gateway_from_a_public_subnet_of_its_az() -> None:
+    b, vpc, private, nat = _nat_in_private_subnet()
+    igw = next(iter(b.igws))
+    public = b.subnet(vpc, "10.0.0.0/24", az=1)
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw})
+    table = next(t.route_table_id for t in b.route_tables.values() if private in t.subnet_ids)
+    label = f"nat-{vpc}-{b.subnets[private].availability_zone_id}"
+    assert fix_of(rule, b.snapshot(), nat) == [
+        ("ec2:AllocateAddress", {"Domain": "vpc"}, "create", True),
+        ("ec2:CreateNatGateway", {"SubnetId": public, "AllocationId": {"new_id": f"eip-{label}"}}, "create", True),
+        ("ec2:ReplaceRoute", {"RouteTableId": table, "DestinationCidrBlock": "0.0.0.0/0",
+                              "NatGatewayId": {"new_id": label}}, "modify", True),
+        ("ec2:DeleteNatGateway", {"NatGatewayId": nat}, "delete", True)]
+
+
+def test_without_a_public_subnet_in_its_az_every_step_needs_a_decision() -> None:
+    b, _, _, nat = _nat_in_private_subnet()
+    assert [(action, ready) for action, _, _, ready in fix_of(rule, b.snapshot(), nat)] == [
+        ("ec2:CreateNatGateway", False), ("ec2:ReplaceRoute", False), ("ec2:DeleteNatGateway", False)]
+
+
+def test_a_regional_nat_gateway_gets_an_internet_gateway() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    nat = b.nat(b.subnet(vpc, "10.0.1.0/24"), mode="regional", vpc_id=vpc)
+    assert fix_of(rule, b.snapshot(), nat) == [
+        ("ec2:CreateInternetGateway", {}, "create", True),
+        ("ec2:AttachInternetGateway", {"InternetGatewayId": {"new_id": f"igw-{vpc}"}, "VpcId": vpc}, "associate",
+         True)]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.nat.nat002_nat_gateway_cross_az_route import nat_gateway_cross_az_route as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -177,3 +177,30 @@ def test_behind_a_firewall_the_fix_names_the_firewall_subnets_table() -> None:
     assert f"through firewall endpoint {fw}" in finding.message
     assert finding.message.endswith(
         f"Change the default route of {fw_table} (the firewall subnet's table) to {nat_az2} in use1-az2.")
+
+
+def test_fix_routes_to_the_same_az_nat_gateway_or_creates_one() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, nat_per_az=False)
+    subnet, table = ids["private"][1], ids["private_rt"][1]
+    az = b.subnets[subnet].availability_zone_id
+    label = f"nat-{ids['vpc']}-{az}"
+    assert fix_of(rule, b.snapshot(), subnet) == [
+        ("ec2:AllocateAddress", {"Domain": "vpc"}, "create", True),
+        ("ec2:CreateNatGateway", {"SubnetId": ids["public"][1], "AllocationId": {"new_id": f"eip-{label}"}},
+         "create", True),
+        ("ec2:ReplaceRoute", {"RouteTableId": table, "DestinationCidrBlock": "0.0.0.0/0",
+                              "NatGatewayId": {"new_id": label}}, "modify", True)]
+    local = b.nat(ids["public"][1])
+    assert fix_of(rule, b.snapshot(), subnet) == [
+        ("ec2:ReplaceRoute", {"RouteTableId": table, "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": local},
+         "modify", True)]
+
+
+def test_a_route_table_shared_across_azs_needs_a_decision() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, nat_per_az=False)
+    b.associate(ids["private_rt"][1], ids["private"][2])  # AZ 3's subnet now shares AZ 2's table
+    b.route_tables[ids["private_rt"][2]] = replace(b.route_tables[ids["private_rt"][2]], associations=())
+    b.nat(ids["public"][1])
+    assert [ready for *_, ready in fix_of(rule, b.snapshot(), ids["private"][1])] == [False]

@@ -139,3 +139,16 @@ def test_pending_own_nat_is_named() -> None:
     (finding,) = findings(rule, snapshot)
     assert "has no available NAT gateway of its own (nat-" in finding.message
     assert "is pending)" in finding.message
+
+
+def test_fix_creates_the_az_nat_gateway_and_moves_its_subnets_routes() -> None:
+    b = RegionBuilder()
+    ids = standard_vpc(b, nat_per_az=False)
+    az = b.subnets[ids["private"][1]].availability_zone_id
+    [finding] = [f for f in findings(rule, b.snapshot()) if f.discriminator == az]
+    label = f"nat-{ids['vpc']}-{az}"
+    assert [(s.action, s.parameters) for s in finding.fix] == [
+        ("ec2:AllocateAddress", {"Domain": "vpc"}),
+        ("ec2:CreateNatGateway", {"SubnetId": ids["public"][1], "AllocationId": {"new_id": f"eip-{label}"}}),
+        ("ec2:ReplaceRoute", {"RouteTableId": ids["private_rt"][1], "DestinationCidrBlock": "0.0.0.0/0",
+                              "NatGatewayId": {"new_id": label}})]

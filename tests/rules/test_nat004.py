@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.nat.nat004_nat_gateway_idle import nat_gateway_idle as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -81,3 +81,9 @@ def test_unrouted_nat_gateway_can_simply_go() -> None:
     _nat(b, 0, 0)
     (finding,) = findings(rule, b.snapshot())
     assert finding.message.endswith("nothing routes to it: delete it and release its Elastic IP.")
+
+
+def test_fix_deletes_the_idle_nat_gateway_after_a_decision() -> None:
+    b = RegionBuilder()
+    nat = _nat(b, 0, 0)
+    assert fix_of(rule, b.snapshot(), nat) == [("ec2:DeleteNatGateway", {"NatGatewayId": nat}, "delete", False)]

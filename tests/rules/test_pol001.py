@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -109,3 +109,15 @@ def test_pol001_message_names_endpoint_service_and_how() -> None:
     assert messages[0].startswith("gateway endpoint vpce-") and "for s3" in messages[0]
     assert "the default Allow * / * / * statement" in messages[0]
     assert "interface endpoint" in messages[1] and "no policy document" in messages[1]
+
+
+def test_fix_scopes_the_policy_to_the_account_after_a_decision() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    endpoint = b.interface_endpoint(vpc, "kms", subnets=[subnet])
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), endpoint)
+    assert (action, phase, ready) == ("ec2:ModifyVpcEndpoint", "modify", False)
+    assert parameters["VpcEndpointId"] == endpoint
+    assert json.loads(parameters["PolicyDocument"])["Statement"] == [
+        {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": b.account_id}}}]

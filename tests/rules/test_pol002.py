@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
@@ -262,3 +262,9 @@ def test_the_trusted_boundary_comes_from_the_config_file_and_the_lambda_event(
     assert done.exit_code == 2 and done.stderr.startswith("error: trusted-accounts: not a 12-digit account id: '12345'")
     options = read_settings({"trusted_org_ids": "o-ourorg12345", "regions": [REGION]}, {}).audit
     assert options.trusted_org_ids == ("o-ourorg12345",)
+
+
+def test_fix_proposes_the_scoped_policy_after_a_decision() -> None:
+    b, endpoint = _interface(_policy(Action="kms:*", Resource="*"))
+    assert [(a, p["VpcEndpointId"], ready) for a, p, _, ready in fix_of(rule, b.snapshot(), endpoint)] == [
+        ("ec2:ModifyVpcEndpoint", endpoint, False)]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -84,3 +84,9 @@ def test_pol003_messages_say_what_is_wrong() -> None:
     assert "is not valid JSON" in json_finding.message and json_finding.resource.resource_id in json_finding.message
     (iam_finding,) = findings(rule, no_principal()[0])
     assert "is not an IAM policy: statement #1 has no Principal" in iam_finding.message
+
+
+def test_fix_resets_the_policy_after_a_decision() -> None:
+    b, endpoint = _endpoint(NO_PRINCIPAL)
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "ResetPolicy": True}, "modify", False)]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol004_bucket_policy_sourceip_behind_endpoint import (
     bucket_policy_sourceip_behind_endpoint as rule,
@@ -144,3 +144,10 @@ def test_pol004_message_names_statement_and_endpoints() -> None:
     endpoint = snapshot.accounts[0].regions[0].vpc_endpoints[0].vpc_endpoint_id
     assert f"bucket {BUCKET}: statement 'Office' denies" in finding.message and endpoint in finding.message
     assert finding.evidence["s3_endpoints"] == [endpoint]
+
+
+def test_fix_is_a_bucket_policy_rewrite_a_person_writes() -> None:
+    assert fix_of(rule, _builder(DENY_OUTSIDE).snapshot(), BUCKET) == [
+        ("s3:PutBucketPolicy", {"Bucket": BUCKET, "Policy": {"placeholder": "the bucket policy with aws:SourceVpce / "
+                                                                            "aws:SourceVpc conditions beside "
+                                                                            "aws:SourceIp"}}, "modify", False)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol005_endpoint_policy_allows_nothing import endpoint_policy_allows_nothing as rule
 from vpcaudit.snapshot.model import Part
@@ -63,3 +63,13 @@ def test_message_says_every_request_is_denied() -> None:
     assert finding.message == (
         f"interface endpoint {endpoint} for ecr.api in {b.endpoints[endpoint].vpc_id} has a policy with no Allow "
         "statement (statement 'DenyOutside': Deny only), so it denies every request sent through it.")
+
+
+def test_fix_puts_an_allow_for_the_account_before_the_same_denies_after_a_decision() -> None:
+    b, endpoint = _build(_doc(DENY_OUTSIDE_VPC))
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), endpoint)
+    assert (action, parameters["VpcEndpointId"], phase, ready) == ("ec2:ModifyVpcEndpoint", endpoint, "modify", False)
+    assert json.loads(parameters["PolicyDocument"])["Statement"] == [
+        {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": b.account_id}}}, DENY_OUTSIDE_VPC]
+

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.rt.rt001_route_blackhole import route_blackhole as rule
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -176,3 +176,13 @@ def test_one_finding_per_route_with_specific_messages() -> None:
                                        "deleted")
     assert {f.severity.value for f in found} == {"high"}
     assert found[0].evidence["subnet_ids"] == [ids["private"][0]]
+
+
+@pytest.mark.parametrize(("destination", "parameter"), [("0.0.0.0/0", "DestinationCidrBlock"),
+                                                        ("::/0", "DestinationIpv6CidrBlock")])
+def test_fix_deletes_the_dead_route_after_a_decision(destination: str, parameter: str) -> None:
+    b, vpc, subnet = _vpc()
+    table = b.route_table(vpc, subnets=[subnet])
+    b.route(table, destination, "nat-0gone")
+    assert fix_of(rule, b.snapshot(), table) == [
+        ("ec2:DeleteRoute", {"RouteTableId": table, parameter: destination}, "delete", False)]

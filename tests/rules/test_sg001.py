@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg001_endpoint_sg_open_to_world import endpoint_sg_open_to_world as rule
 from vpcaudit.snapshot.model import Part
@@ -104,3 +104,23 @@ def test_message_names_group_endpoint_rule_and_routes_never_internet() -> None:
     assert "tgw-0abc (172.16.0.0/12)" in finding.message
     assert "internet-exposed" not in finding.message and "no public address" in finding.message
     assert finding.evidence["remote_routes"][0].endswith("172.16.0.0/12 → tgw-0abc")
+
+
+def _open_rule(b: RegionBuilder, sg: str) -> str:
+    return next(x.rule_id for x in b.groups[sg].rules if not x.is_egress)
+
+
+def test_fix_admits_the_vpc_on_443_then_revokes_the_open_rule() -> None:
+    b, sg = _world_without_remote_routes()
+    assert fix_of(rule, b.snapshot(), sg) == [
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": sg, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
+         "create", True),
+        ("ec2:RevokeSecurityGroupIngress", {"GroupId": sg, "SecurityGroupRuleIds": [_open_rule(b, sg)]},
+         "delete", True)]
+
+
+def test_with_remote_routes_revoking_needs_a_decision() -> None:
+    b, sg = _world_with_tgw()
+    assert [(s[0], s[3]) for s in fix_of(rule, b.snapshot(), sg)] == [
+        ("ec2:AuthorizeSecurityGroupIngress", True), ("ec2:RevokeSecurityGroupIngress", False)]

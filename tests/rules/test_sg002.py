@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from builders import REGION, RegionBuilder, Rule, standard_vpc
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg002_endpoint_sg_extra_ports import endpoint_sg_extra_ports as rule
 from vpcaudit.snapshot.model import Part
@@ -121,3 +121,27 @@ def test_message_lists_extra_rules_service_ports_and_sharing() -> None:
     assert f"all traffic from {default}" in shared.message
     assert "also attached to workload ENIs (eni-" in shared.message
     assert shared.evidence["workload_eni_count"] == 3
+
+
+def test_fix_keeps_each_source_on_the_service_port_then_revokes_the_wide_rules() -> None:
+    b, sg = _all_traffic()
+    wide = next(x.rule_id for x in b.groups[sg].rules if not x.is_egress)
+    assert fix_of(rule, b.snapshot(), sg) == [
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": sg, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
+         "create", True),
+        ("ec2:RevokeSecurityGroupIngress", {"GroupId": sg, "SecurityGroupRuleIds": [wide]}, "delete", True)]
+
+
+def test_fix_for_a_group_shared_with_workloads_gives_the_endpoints_their_own() -> None:
+    b, sg = _shared_with_workloads()
+    endpoint = next(iter(b.endpoints))
+    label = f"endpoint-sg-{sg}"
+    assert fix_of(rule, b.snapshot(), sg) == [
+        ("ec2:CreateSecurityGroup", {"VpcId": b.groups[sg].vpc_id, "GroupName": f"{sg}-endpoints",
+                                     "Description": "Interface endpoints: TCP 443 from the VPC"}, "create", True),
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": {"new_id": label}, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
+         "create", True),
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSecurityGroupIds": [{"new_id": label}],
+                                   "RemoveSecurityGroupIds": [sg]}, "modify", True)]

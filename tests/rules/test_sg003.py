@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from builders import REGION, RegionBuilder, Rule
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients as rule
 from vpcaudit.snapshot import resources as r
@@ -145,3 +145,12 @@ def test_messages_say_why_the_endpoint_is_unreachable() -> None:
     b, _ = _endpoint([("tcp", 80, 80, "10.0.0.0/16")])
     (wrong_port,) = findings(rule, b.snapshot())
     assert "no inbound rule allows TCP 443" in wrong_port.message
+
+
+def test_fix_admits_the_vpc_on_the_service_port() -> None:
+    b, endpoint = _endpoint([])
+    group = b.endpoints[endpoint].group_ids[0]
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
+         "create", True)]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import pytest
 from builders import REGION, RegionBuilder
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg004_endpoint_sg_source_too_broad import endpoint_sg_source_too_broad as rule
 from vpcaudit.snapshot.model import Part
@@ -74,3 +74,13 @@ def test_message_names_cidr_and_where_it_goes() -> None:
     vpc = next(iter(b.vpcs))
     assert f"wider than VPC {vpc} (10.1.0.0/16)" in finding.message
     assert finding.evidence["broad_sources"] == ["TCP 443 from 10.0.0.0/8 (10.0.0.0/8 → nat nat-0abc)"]
+
+
+def test_fix_admits_the_vpc_then_revokes_the_broad_rule_after_a_decision() -> None:
+    b, sg = _group("10.0.0.0/8")
+    broad = next(x.rule_id for x in b.groups[sg].rules if not x.is_egress)
+    assert fix_of(rule, b.snapshot(), sg) == [
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": sg, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]},
+         "create", True),
+        ("ec2:RevokeSecurityGroupIngress", {"GroupId": sg, "SecurityGroupRuleIds": [broad]}, "delete", False)]

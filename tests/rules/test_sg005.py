@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from builders import REGION, RegionBuilder, Rule
-from rulecheck import findings, triples
+from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg005_client_egress_blocks_endpoint import client_egress_blocks_endpoint as rule
 from vpcaudit.snapshot import resources as r
@@ -96,3 +96,12 @@ def test_message_names_enis_endpoints_and_egress_rules() -> None:
     assert "its egress rules allow only TCP 3306 to 10.0.0.0/16" in finding.message
     (empty,) = findings(rule, _client([])[0].snapshot())
     assert "the group has no egress rules" in empty.message
+
+
+def test_fix_opens_the_service_port_to_the_endpoint_group() -> None:
+    b, app = _client([])
+    endpoint_group = next(g.group_id for g in b.groups.values() if g.group_name == "endpoint")
+    assert fix_of(rule, b.snapshot(), app) == [
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": endpoint_group}]}]},
+         "create", True)]

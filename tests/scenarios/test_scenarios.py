@@ -8,6 +8,7 @@ reported, not the expectation loosened.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from vpcaudit import api
 from vpcaudit.demo.run import DEMO_EXTRAS
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Status
+from vpcaudit.render.fix import cloudformation
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,18 @@ def test_traffic_paths_show_where_s3_traffic_goes(result: AuditResult, moto_esta
     assert (stray.kind, stray.target_id, stray.cross_az) == ("nat", estate.prod.nat_gateway_ids[0], True)
     for subnet in estate.good.private_subnet_ids:
         assert (s3[subnet].kind, s3[subnet].target_id) == ("gateway-endpoint", estate.good.gateway_endpoint_ids["s3"])
+
+
+def test_each_fixs_cloudformation_is_a_valid_template(full_scan: Scan) -> None:
+    """cfn-lint (CloudFormation's own resource schemas) accepts every template the demo's fixes give:
+    resource types, property names and types, id formats, references between the new resources."""
+    from cfnlint.api import ManualArgs, lint
+
+    templates = {f.fingerprint: cloudformation.template(f.fix) for f in full_scan.result.failures}
+    written = {fp: text for fp, text in templates.items() if text}
+    assert len(written) >= 10
+    combined = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}
+    for text in written.values():
+        combined["Resources"].update(json.loads(text)["Resources"])
+    problems = lint(json.dumps(combined), config=ManualArgs(regions=[REGION]))
+    assert [str(p) for p in problems] == []

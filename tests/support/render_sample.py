@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
 from vpcaudit.facts.costs import CostLine
@@ -79,12 +80,44 @@ RULES = (
 )
 
 
+_NAT_LABEL = "nat-vpc-0prod000000000001-use1-az2"
+FIXES: dict[str, tuple[FixStep, ...]] = {
+    "DNS002": (step("ec2:ModifyVpcAttribute", {"VpcId": PROD, "EnableDnsHostnames": {"Value": True}}, PROD,
+                    Phase.MODIFY, f"Turn on DNS hostnames in {PROD}", context={"CidrBlock": "10.0.0.0/16"}),),
+    "SG001": (step("ec2:AuthorizeSecurityGroupIngress",
+                   {"GroupId": "sg-0open00000000001", "IpPermissions": [
+                       {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
+                   "sg-0open00000000001", Phase.CREATE, "Allow TCP 443 from 10.0.0.0/16 into sg-0open00000000001"),
+              step("ec2:RevokeSecurityGroupIngress", {"GroupId": "sg-0open00000000001",
+                                                      "SecurityGroupRuleIds": ["sgr-0world000000001"]},
+                   "sg-0open00000000001", Phase.DELETE, "Revoke rule sgr-0world000000001 of sg-0open00000000001",
+                   decision="the VPC routes to a transit gateway: allow the remote CIDRs that use the endpoint first")),
+    "POL004": (step("s3:PutBucketPolicy", {"Bucket": "logs-bucket", "Policy": placeholder("the rewritten policy")},
+                    "logs-bucket", Phase.MODIFY, "Rewrite the policy of bucket logs-bucket",
+                    decision="which endpoints to name is a policy decision"),),
+    "GWE002": (step("ec2:CreateVpcEndpoint", {"VpcId": PROD, "VpcEndpointType": "Gateway",
+                                              "ServiceName": "com.amazonaws.us-east-1.s3",
+                                              "RouteTableIds": ["rtb-0priva00000000001", "rtb-0privb00000000002"]},
+                    PROD, Phase.CREATE, f"Create an s3 gateway endpoint in {PROD}",
+                    creates=f"s3-gateway-endpoint-{PROD}", output="VpcEndpoint.VpcEndpointId"),),
+    "NAT002": (step("ec2:AllocateAddress", {"Domain": "vpc"}, PROD, Phase.CREATE, "Allocate an Elastic IP address",
+                    creates=f"eip-{_NAT_LABEL}", output="AllocationId"),
+               step("ec2:CreateNatGateway", {"SubnetId": "subnet-0pubb000000000002",
+                                             "AllocationId": new_id(f"eip-{_NAT_LABEL}")},
+                    "subnet-0pubb000000000002", Phase.CREATE, "Create a NAT gateway in use1-az2",
+                    creates=_NAT_LABEL, output="NatGateway.NatGatewayId"),
+               step("ec2:ReplaceRoute", {"RouteTableId": "rtb-0privb00000000002", "DestinationCidrBlock": "0.0.0.0/0",
+                                         "NatGatewayId": new_id(_NAT_LABEL)},
+                    "rtb-0privb00000000002", Phase.MODIFY, "Route 0.0.0.0/0 of rtb-0privb00000000002 to the new NAT")),
+}
+
+
 def _ref(resource_type: str, resource_id: str, vpc: str | None = PROD, name: str | None = None,
          region: str = REGION) -> ResourceRef:
     return ResourceRef(ACCOUNT, region, vpc, resource_type, resource_id, name)
 
 
-FINDINGS = (
+_FINDINGS = (
     Finding("DNS002", "vpc-dns-hostnames-disabled", Severity.HIGH, Status.FAIL, _ref("vpc", PROD, name="prod"),
             "prod has 2 interface endpoints with private DNS on while enableDnsHostnames is false.",
             {"enable_dns_hostnames": False, "endpoints": ["vpce-0ssm000000000001", "vpce-0sts000000000002"]}),
@@ -132,6 +165,9 @@ _SUBNETS = (  # (id, name, AZ id, public)
     ("subnet-0priva00000000001", "private-a", "use1-az1", False),
     ("subnet-0privb00000000002", "private-b", "use1-az2", False),
 )
+
+
+FINDINGS = tuple(replace(f, fix=FIXES.get(f.rule_id, ())) if f.status is Status.FAIL else f for f in _FINDINGS)
 
 
 def _paths() -> tuple[TrafficPath, ...]:
@@ -196,7 +232,8 @@ def hostile_result(text: str = HOSTILE) -> AuditResult:
         res = replace(f.resource, name=text)
         return replace(f, resource=res, message=f"{text} {f.message}",
                        evidence={**f.evidence, "tag": text, f"key{text}": [text, "b"]},
-                       suppression_reason=text if f.suppression_reason else None)
+                       suppression_reason=text if f.suppression_reason else None,
+                       fix=tuple(hostile_step(s, text) for s in f.fix))
 
     return replace(
         base,
@@ -215,3 +252,20 @@ def hostile_result(text: str = HOSTILE) -> AuditResult:
         expired_suppressions=(text,),
         options={"note": text},
     )
+
+
+def hostile_step(fix: FixStep, text: str) -> FixStep:
+    """A step whose description, decision and string values carry attacker text (as a tag-derived
+    value could): no format may run or render any of it."""
+    def taint(value: object) -> object:
+        if isinstance(value, str):
+            return f"{value}{text}$(touch /tmp/pwned)`id`${{x}}%{{y}}"
+        if isinstance(value, list):
+            return [taint(v) for v in value]
+        if isinstance(value, dict) and not set(value) & {"new_id", "placeholder"}:
+            return {k: taint(v) for k, v in value.items()}
+        return value
+
+    return replace(fix, description=f"{text} {fix.description}",
+                   decision=f"{text} {fix.decision}" if fix.decision else None,
+                   parameters={k: taint(v) for k, v in fix.parameters.items()})

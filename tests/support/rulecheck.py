@@ -2,10 +2,13 @@
 
 Rule tests assert the exact set of ``(rule_id, resource_id, status)``; a scope whose needed
 parts were not collected yields ``(rule_id, <region>, "not_evaluated")``, mirroring the
-runner's contract, so every rule's not-evaluated case is tested the same way.
+runner's contract, so every rule's not-evaluated case is tested the same way. Every fix step
+the rule builds on the way is checked against botocore's service model (:mod:`stepcheck`).
 """
 
 from __future__ import annotations
+
+from stepcheck import check_steps
 
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.rule import Finding, Rule
@@ -25,6 +28,7 @@ def findings(rule: Rule, snapshot: Snapshot, cost: CostModel | None = None,
             view = NetworkView.build(account, region)
             ctx = RuleContext(rule, snapshot, account, region, view, cost or CostModel(), trust or TrustBoundary())
             out.extend(rule(ctx))
+    check_steps(out)
     return out
 
 
@@ -40,5 +44,17 @@ def triples(rule: Rule, snapshot: Snapshot, trust: TrustBoundary | None = None) 
                 continue
             view = NetworkView.build(account, region)
             ctx = RuleContext(rule, snapshot, account, region, view, CostModel(), trust or TrustBoundary())
-            result |= {(f.rule_id, f.resource.resource_id, f.status.value) for f in rule(ctx)}
+            found = list(rule(ctx))
+            check_steps(found)
+            result |= {(f.rule_id, f.resource.resource_id, f.status.value) for f in found}
     return result
+
+
+Step = tuple[str, dict, str, bool]  # (action, parameters, phase, ready)
+
+
+def fix_of(rule: Rule, snapshot: Snapshot, resource_id: str, cost: CostModel | None = None) -> list[Step]:
+    """The fix steps of the one failing finding on ``resource_id``, as comparable tuples."""
+    [finding] = [f for f in findings(rule, snapshot, cost) if f.resource.resource_id == resource_id
+                 and f.status.value == "fail"]
+    return [(s.action, s.parameters, s.phase.value, s.ready) for s in finding.fix]

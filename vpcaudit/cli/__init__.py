@@ -6,6 +6,7 @@ from vpcaudit.cli import audit as _audit  # noqa: F401  (registers `vpcaudit aud
 from vpcaudit.cli import collect as _collect  # noqa: F401  (registers `vpcaudit collect`)
 from vpcaudit.cli import demo as _demo  # noqa: F401  (registers `vpcaudit demo`)
 from vpcaudit.cli import diff as _diff  # noqa: F401  (registers `vpcaudit diff`)
+from vpcaudit.cli import fix as _fix  # noqa: F401  (registers `vpcaudit fix`)
 from vpcaudit.cli import iam_policy as _iam_policy  # noqa: F401  (registers `vpcaudit iam-policy`)
 from vpcaudit.cli import path as _path  # noqa: F401  (registers `vpcaudit path`)
 from vpcaudit.cli import rules_cmd as _rules_cmd  # noqa: F401  (registers `vpcaudit rules …`)

@@ -18,7 +18,7 @@ from vpcaudit.options import CLI_SPELLING
 
 # Settings that only the command line names (command arguments and face-only options).
 _SPELLING = {**CLI_SPELLING, "output": "--output", "formats": "--format", "subnet": "--subnet", "to": "--to",
-             "pack": "--pack"}
+             "pack": "--pack", "result": "result file"}
 
 
 def fail(problem: VpcauditError | str) -> NoReturn:

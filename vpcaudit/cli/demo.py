@@ -2,7 +2,8 @@
 
 Thin: :func:`vpcaudit.demo.run.run_demo` builds and scans the estate; this module writes the
 three reports through the same output code as ``audit``/``scan`` (atomic writes, one-line
-errors), prints the summary and says where the files are.
+errors) and the remediation plan ``vpcaudit fix`` would write, prints the summary and says
+where the files are.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from vpcaudit.errors import VpcauditError
 
 # The demo's reports, in the order they are listed to the user (each under its default file name).
 REPORTS = ("html", "md", "json")
+FIX_PLAN = "fix-plan.sh"
 
 DEMO_HELP = """Build an example AWS account in-process with moto, scan it, and write the reports.
 
@@ -33,7 +35,8 @@ no flow logs, an idle endpoint, a bucket policy that denies all endpoint traffic
 built right, on which no rule fires. The scan is the full one (`vpcaudit scan --with
 metrics,s3-policies`) over two weeks of seeded traffic, so every rule runs.
 
-Writes report.html, report.md and result.json to --output-dir.
+Writes report.html, report.md, result.json and fix-plan.sh (what `vpcaudit fix result.json`
+writes: the remediation plan, to read; the demo never runs it) to --output-dir.
 
 Example:
 
@@ -47,7 +50,7 @@ could not be written.
 @app.command(help=DEMO_HELP)
 def demo(
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Folder that receives report.html, report.md and result.json.")
+        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json and fix-plan.sh.")
     ] = Path("vpcaudit-demo"),
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,
@@ -56,10 +59,12 @@ def demo(
     try:
         require_moto()
         targets = api.outputs(REPORTS, str(output_dir))
+        plan_target = api.outputs(["sh"], str(output_dir / FIX_PLAN), "fix")
         if not quiet:
             typer.echo("Building an example account in moto (prod, dev, good VPCs) and scanning it…", err=True)
         run = run_demo()
         _, written = api.write_reports(run.outcome.result, targets)
+        written += api.write_reports(api.fix_plan(run.outcome.result), plan_target)[1]
     except VpcauditError as exc:
         fail(exc)
     if not quiet:

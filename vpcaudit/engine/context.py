@@ -7,9 +7,11 @@ account or region it is looking at to describe a resource correctly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.rule import EvidenceValue, Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.pricing import CostModel
@@ -36,10 +38,11 @@ class RuleContext:
 
     def finding(self, resource: ResourceRef, message: str, *, severity: Severity | None = None,
                 evidence: dict[str, EvidenceValue] | None = None, monthly_cost_usd: float | None = None,
-                discriminator: str = "") -> Finding:
-        """A failing finding; ``severity`` overrides the rule default where the rule's docs say so."""
+                discriminator: str = "", fix: Iterable[FixStep] = ()) -> Finding:
+        """A failing finding; ``severity`` overrides the rule default where the rule's docs say so;
+        ``fix`` is its concrete remediation (see :mod:`vpcaudit.engine.remedy`)."""
         return Finding(self.rule.id, self.rule.name, severity or self.rule.severity, Status.FAIL, resource,
-                       message, dict(evidence or {}), monthly_cost_usd, discriminator)
+                       message, dict(evidence or {}), monthly_cost_usd, discriminator, fix=tuple(fix))
 
     def not_evaluated(self, resource: ResourceRef, reason: str, discriminator: str = "") -> Finding:
         """This rule could not judge ``resource``: say why, never pass silently."""

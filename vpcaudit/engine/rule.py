@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Finding:
     discriminator: str = ""
     suppression_reason: str | None = None
     suppression_expires: str | None = None
+    fix: tuple[FixStep, ...] = ()  # the concrete remediation for this resource, in order
 
     @property
     def fingerprint(self) -> str:

@@ -52,5 +52,6 @@ def environment() -> jinja2.Environment:
         rule_md=mdsubset.to_markdown,  # the same subset re-emitted as safe Markdown
         md_html=md_html_text,  # raw-HTML spots of a Markdown file, such as <summary>
         md_link=md_link,
+        md_code=mdsubset.code_block,  # copy-ready commands in a Markdown file, fenced beyond any content
     )
     return env

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from vpcaudit.render.text import MdText, md_escape, strip_bidi
+from vpcaudit.render.text import MdText, md_escape, strip_bidi, terminal_safe
 
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w.+-]*)\s*$")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
@@ -153,6 +153,14 @@ def _inline_md(text: str) -> str:
         pos = span.end()
     parts.append(md_escape(text[pos:]))
     return "".join(parts)
+
+
+def code_block(code: str, language: str = "") -> MdText:
+    """A fenced code block that no content can close (its fence outlasts every backtick run
+    inside); bidi and control characters other than newlines are removed."""
+    clean = "\n".join(terminal_safe(line) for line in code.split("\n"))
+    fence = "`" * max(3, _longest_run(clean) + 1)
+    return MdText(f"{fence}{language}\n{clean}\n{fence}")
 
 
 def code_span(code: str) -> MdText:

@@ -19,6 +19,7 @@ from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import TopologySubnet, VpcTopology
 from vpcaudit.network.paths import TrafficPath
+from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.render.text import SAFE_URL, evidence_text
 
 SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.rank))
@@ -31,6 +32,16 @@ VpcKey = tuple[str, str, str | None]  # (account, region, vpc id or None for reg
 class EvidenceItem:
     key: str
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FixView:
+    """One remediation step as a reader sees it; the commands are in FindingView.fix_cli."""
+
+    description: str
+    action: str
+    phase: str
+    decision: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +66,10 @@ class FindingView:
     monthly_cost: float | None
     suppression_reason: str | None
     suppression_expires: str | None
+    fix: tuple[FixView, ...] = ()
+    fix_cli: str = ""  # the steps as AWS CLI commands; those needing a decision commented out
+    fix_terraform: str = ""
+    fix_cloudformation: str = ""  # only what the fix creates; "" when it creates nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +292,10 @@ def _finding_view(f: Finding, anchor: str, label: str) -> FindingView:
         resource_id=res.resource_id, resource_name=res.name, arn=res.arn, message=f.message,
         evidence=tuple(EvidenceItem(k, evidence_text(v)) for k, v in sorted(f.evidence.items())),
         monthly_cost=f.monthly_cost_usd, suppression_reason=f.suppression_reason,
-        suppression_expires=f.suppression_expires)
+        suppression_expires=f.suppression_expires,
+        fix=tuple(FixView(s.description, s.action, s.phase.value, s.decision) for s in f.fix),
+        fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region),
+        fix_cloudformation=cloudformation.template(f.fix))
 
 
 def _severity_row(findings: tuple[Finding, ...], severity: Severity | None) -> SeverityRow:

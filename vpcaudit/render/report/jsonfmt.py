@@ -1,7 +1,9 @@
 """The JSON result: every field of the AuditResult, versioned, for pipelines and later diffs.
 
-The shape is the dataclasses' own (one generic codec, so it cannot drift from the code) plus
-each finding's ``fingerprint``, which is computed rather than stored. Keys are sorted and the
+The shape is the dataclasses' own (one generic codec, so it cannot drift from the code) plus,
+per finding, what is computed rather than stored: its ``fingerprint`` and its fix written out
+as AWS CLI commands (``fix_cli``), Terraform (``fix_terraform``) and, for what it creates, a
+CloudFormation template (``fix_cloudformation``). Keys are sorted and the
 output is ASCII-only, so equal results give byte-equal files and hostile text (bidi controls)
 cannot hide in a terminal. Every field is described in docs/result-json.md.
 """
@@ -13,6 +15,7 @@ from typing import Any
 
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.snapshot.codec import to_jsonable
 
 
@@ -21,6 +24,9 @@ def result_document(result: AuditResult) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(result)
     for finding, item in zip(result.findings, data["findings"], strict=True):
         item["fingerprint"] = finding.fingerprint
+        item["fix_cli"] = cli.script(finding.fix, finding.resource.region)
+        item["fix_terraform"] = terraform.render(finding.fix, finding.resource.region)
+        item["fix_cloudformation"] = cloudformation.template(finding.fix)
     return data
 
 

@@ -11,7 +11,11 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 * SUPPRESSED findings stay in the log with an external, accepted ``suppression``;
 * NOT_EVALUATED and ERROR findings are results of kind ``open`` (level ``none``, as the spec
   requires for kinds other than ``fail``), and scopes that did not run are tool execution
-  notifications, so an incomplete audit is visible in the log too.
+  notifications, so an incomplete audit is visible in the log too;
+* a finding's remediation is one ``fix`` (§3.55): its ``description`` lists the steps (and
+  which need a decision). The schema requires ``artifactChanges``; the only artifact a finding
+  has is its resource's pseudo-path, so the change inserts the AWS CLI commands at its start —
+  what a person would run against that resource, never a source edit.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.fix import cli
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "vpcauditFingerprint/v1"
@@ -112,12 +117,27 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
                        "region": res.region, "vpcId": res.vpc_id, "resourceType": res.resource_type,
                        "resourceName": res.name, "evidence": f.evidence, "monthlyCostUsd": f.monthly_cost_usd},
     }
+    if f.fix and f.status is Status.FAIL:
+        item["fixes"] = [_fix(f)]
     if f.status is Status.SUPPRESSED:
         justification = f.suppression_reason or "suppressed"
         if f.suppression_expires:
             justification += f" (expires {f.suppression_expires})"
         item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return item
+
+
+def _fix(f: Finding) -> dict[str, Any]:
+    steps = [f"{n}. {s.description}" + (f" (needs a decision: {s.decision})" if s.decision else "")
+             for n, s in enumerate(f.fix, 1)]
+    return {
+        "description": {"text": "\n".join(steps)},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": resource_path(f)},
+            "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},
+                              "insertedContent": {"text": cli.script(f.fix, f.resource.region) + "\n"}}],
+        }],
+    }
 
 
 def resource_path(f: Finding) -> str:

@@ -1,0 +1,248 @@
+"""Remediation steps more than one rule proposes, built in one place so they come out identical.
+
+Why shared: a plan merges identical steps into one. When NAT002 (a subnet routed cross-AZ) and
+NAT003 (the AZ has no NAT gateway) both ask for a NAT gateway in the same AZ, or SG001 and
+SG002 both ask to replace the same open rule, they must produce byte-equal steps, or the plan
+would create two NAT gateways or fail on a duplicate rule. Every choice here (which subnet of an
+AZ, which route tables, which policy) is deterministic for that reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
+from vpcaudit.network.secgroups import ingress, tcp_range
+
+if TYPE_CHECKING:
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
+
+NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} only (widen it to your "
+                            "organization if roles of other accounts use this path)")
+
+
+def account_scoped_policy(account_id: str) -> str:
+    """An endpoint policy POL001/POL002 accept: any principal of this account, any action.
+
+    ``Principal: *`` with ``aws:PrincipalAccount`` (rather than an account principal) is what
+    gateway endpoints require, and unlike ``aws:ResourceAccount`` it keeps AWS-owned resources
+    (ECR layers in AWS buckets, package repositories) reachable.
+    """
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]}, separators=(",", ":"))
+
+
+def endpoint_context(endpoint: r.VpcEndpoint) -> dict[str, str]:
+    """What an IaC block for this existing endpoint must restate."""
+    return {"VpcId": endpoint.vpc_id, "ServiceName": endpoint.service_name, "VpcEndpointType": endpoint.endpoint_type}
+
+
+def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) -> FixStep:
+    """Replace an endpoint's policy with the account-scoped one: a decision, because principals
+    of other accounts (or the resources a policy should list) may use the endpoint today."""
+    return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id,
+                                          "PolicyDocument": account_scoped_policy(view.account_id)},
+                endpoint.vpc_endpoint_id, Phase.MODIFY,
+                f"Limit the policy of {endpoint.vpc_endpoint_id} to principals of account {view.account_id}",
+                decision=f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and "
+                         "the resources they need, before applying", context=endpoint_context(endpoint))
+
+
+def dns_attribute_steps(view: NetworkView, vpc_id: str, *, hostnames: bool) -> list[FixStep]:
+    """Turn on enableDnsSupport (if off), then enableDnsHostnames (if asked and off).
+
+    One attribute per call, support first: AWS refuses DNS hostnames while DNS support is off.
+    """
+    vpc = view.vpcs.get(vpc_id)
+    if vpc is None:
+        return []
+    context = {"CidrBlock": vpc.cidr_blocks[0]} if vpc.cidr_blocks else {}
+    steps = []
+    if vpc.enable_dns_support is False:
+        steps.append(step("ec2:ModifyVpcAttribute", {"VpcId": vpc_id, "EnableDnsSupport": {"Value": True}}, vpc_id,
+                          Phase.MODIFY, f"Turn on the Amazon-provided DNS resolver of {vpc_id} (enableDnsSupport)",
+                          context=context))
+    if hostnames and vpc.enable_dns_hostnames is False:
+        steps.append(step("ec2:ModifyVpcAttribute", {"VpcId": vpc_id, "EnableDnsHostnames": {"Value": True}}, vpc_id,
+                          Phase.MODIFY, f"Turn on DNS hostnames in {vpc_id} (enableDnsHostnames)", context=context))
+    return steps
+
+
+def gateway_service_name(view: NetworkView, key: str) -> str:
+    """The gateway endpoint service of ``key`` in this Region: the name of its AWS-managed prefix list."""
+    prefix_list = view.service_prefix_list(key)
+    return prefix_list.prefix_list_name if prefix_list else f"com.amazonaws.{view.region_name}.{key}"
+
+
+def private_route_tables(view: NetworkView, vpc_id: str) -> list[str]:
+    """Effective route tables of the VPC's own private subnets: all GWE001 will check."""
+    tables = set()
+    for subnet in view.private_subnets(vpc_id):
+        table = view.effective_route_table(subnet.subnet_id)
+        if table is not None and not view.is_shared_from_other_account(subnet):
+            tables.add(table.route_table_id)
+    return sorted(tables)
+
+
+def create_gateway_endpoint(view: NetworkView, vpc_id: str, key: str) -> FixStep | None:
+    """A free S3 / DynamoDB gateway endpoint on every private route table, with a scoped policy."""
+    tables = private_route_tables(view, vpc_id)
+    if not tables:
+        return None
+    service = gateway_service_name(view, key)
+    return step("ec2:CreateVpcEndpoint",
+                {"VpcId": vpc_id, "VpcEndpointType": "Gateway", "ServiceName": service, "RouteTableIds": tables,
+                 "PolicyDocument": account_scoped_policy(view.account_id)},
+                vpc_id, Phase.CREATE,
+                f"Create a {key} gateway endpoint in {vpc_id} on route table(s) {', '.join(tables)}, "
+                + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id),
+                creates=f"{key}-gateway-endpoint-{vpc_id}", output="VpcEndpoint.VpcEndpointId")
+
+
+def endpoint_subnet_in_az(view: NetworkView, vpc_id: str, az_id: str) -> str | None:
+    """The subnet of an AZ that should hold an endpoint interface: one with clients, else a
+    private one, else any; lowest id first, so every rule picks the same."""
+    candidates = sorted((s for s in view.subnets_of(vpc_id)
+                         if s.availability_zone_id == az_id and not view.is_shared_from_other_account(s)),
+                        key=lambda s: s.subnet_id)
+    clients = {s.subnet_id for s in view.client_subnets(vpc_id)}
+    for wanted in (lambda s: s.subnet_id in clients, lambda s: view.is_private(s.subnet_id), lambda s: True):
+        chosen = next((s.subnet_id for s in candidates if wanted(s)), None)
+        if chosen:
+            return chosen
+    return None
+
+
+def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) -> FixStep | None:
+    """One AZ per call, so two rules adding the same AZ ask for the same step."""
+    subnet = endpoint_subnet_in_az(view, endpoint.vpc_id, az_id)
+    if subnet is None:
+        return None
+    monthly = "about $7.30/month per AZ"
+    return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "AddSubnetIds": [subnet]},
+                endpoint.vpc_endpoint_id, Phase.ASSOCIATE,
+                f"Add subnet {subnet} ({az_id}) to interface endpoint {endpoint.vpc_endpoint_id} ({monthly})",
+                context=endpoint_context(endpoint))
+
+
+def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (),
+                   group_id: str | None = None) -> list[dict[str, Any]]:
+    """IpPermissions for TCP ``ports`` from CIDRs or a security group (one permission per port)."""
+    v4 = [c for c in cidrs if ":" not in c]
+    v6 = [c for c in cidrs if ":" in c]
+    out = []
+    for port in sorted(set(ports)):
+        permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+        if v4:
+            permission["IpRanges"] = [{"CidrIp": c} for c in v4]
+        if v6:
+            permission["Ipv6Ranges"] = [{"CidrIpv6": c} for c in v6]
+        if group_id:
+            permission["UserIdGroupPairs"] = [{"GroupId": group_id}]
+        out.append(permission)
+    return out
+
+
+def missing_ingress(group: r.SecurityGroup, ports: Iterable[int], cidrs: Iterable[str]) -> tuple[list[int], list[str]]:
+    """(ports, CIDRs) of exact single-port TCP rules the group lacks: authorizing an existing
+    rule fails (InvalidPermission.Duplicate), so a plan asks only for what is not there."""
+    have = {(tcp_range(x), x.cidr_ipv4 or x.cidr_ipv6) for x in ingress(group)}
+    wanted_ports, wanted_cidrs = [], []
+    for port in sorted(set(ports)):
+        for cidr in cidrs:
+            if ((port, port), cidr) not in have:
+                wanted_ports.append(port)
+                wanted_cidrs.append(cidr)
+    return sorted(set(wanted_ports)), sorted(set(wanted_cidrs))
+
+
+def authorize_clients(view: NetworkView, group: r.SecurityGroup, ports: Iterable[int]) -> FixStep | None:
+    """Allow the service ports from the VPC's CIDRs (its clients) into an endpoint group."""
+    cidrs = list(view.vpc_cidrs(group.vpc_id))
+    missing_ports, missing_cidrs = missing_ingress(group, ports, cidrs)
+    if not missing_ports:
+        return None
+    return step("ec2:AuthorizeSecurityGroupIngress",
+                {"GroupId": group.group_id, "IpPermissions": tcp_permission(missing_ports, cidrs=missing_cidrs)},
+                group.group_id, Phase.CREATE,
+                f"Allow TCP {', '.join(map(str, missing_ports))} from {', '.join(missing_cidrs)} (the VPC's clients) "
+                f"into {group.group_id}")
+
+
+def revoke_ingress(group_id: str, rules: Iterable[r.SecurityGroupRule], why: str, *,
+                   decision: str | None = None) -> FixStep:
+    ids = sorted(x.rule_id for x in rules)
+    return step("ec2:RevokeSecurityGroupIngress", {"GroupId": group_id, "SecurityGroupRuleIds": ids}, group_id,
+                Phase.DELETE, f"Revoke rule(s) {', '.join(ids)} of {group_id}: {why}", decision=decision)
+
+
+def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[FixStep], dict[str, str] | None]:
+    """Steps creating a public zonal NAT gateway in a public subnet of ``az_id``, and its id.
+
+    Without a public subnet in that AZ there is nothing to create it in: one step that needs a
+    decision (create a public subnet first, or use a regional NAT gateway) and no id.
+    """
+    public = sorted(s.subnet_id for s in view.subnets_of(vpc_id)
+                    if s.availability_zone_id == az_id and view.is_public(s.subnet_id)
+                    and not view.is_shared_from_other_account(s))
+    label = f"nat-{vpc_id}-{az_id}"
+    if not public:
+        return [step("ec2:CreateNatGateway", {"SubnetId": placeholder(f"public subnet of {vpc_id} in {az_id}"),
+                                              "AllocationId": placeholder("Elastic IP allocation id")},
+                     vpc_id, Phase.CREATE, f"Create a NAT gateway in {az_id} of {vpc_id} (about $32.85/month)",
+                     decision=f"{vpc_id} has no public subnet in {az_id}: create one (or use a regional NAT "
+                              "gateway) first")], None
+    subnet = public[0]
+    eip = f"eip-{label}"
+    return [
+        step("ec2:AllocateAddress", {"Domain": "vpc"}, vpc_id, Phase.CREATE,
+             f"Allocate an Elastic IP address for the new NAT gateway in {az_id} of {vpc_id}",
+             creates=eip, output="AllocationId"),
+        step("ec2:CreateNatGateway", {"SubnetId": subnet, "AllocationId": new_id(eip)}, subnet, Phase.CREATE,
+             f"Create a public NAT gateway in public subnet {subnet} ({az_id}) of {vpc_id} (about $32.85/month)",
+             creates=label, output="NatGateway.NatGatewayId"),
+    ], new_id(label)
+
+
+def replace_default_route(table: r.RouteTable, nat: str | dict[str, str], why: str, *,
+                          decision: str | None = None) -> FixStep:
+    return step("ec2:ReplaceRoute", {"RouteTableId": table.route_table_id, "DestinationCidrBlock": "0.0.0.0/0",
+                                     "NatGatewayId": nat},
+                table.route_table_id, Phase.MODIFY, f"Route 0.0.0.0/0 of {table.route_table_id} {why}",
+                decision=decision)
+
+
+def route_tables_to_nat_in_az(view: NetworkView, table_ids: Iterable[str], az_id: str,
+                              nat: str | dict[str, str] | None, why: str) -> list[FixStep]:
+    """Point the default route of each table at ``nat`` (a NAT gateway of ``az_id``).
+
+    A table that subnets of other AZs also use would only move their cross-AZ dependency, so
+    it needs a decision (one route table per AZ first); so does a NAT gateway that cannot be
+    created (``nat`` None).
+    """
+    steps = []
+    for table_id in sorted(set(table_ids)):
+        table = view.route_tables.get(table_id)
+        if table is None:
+            continue
+        azs = {view.az_id_of(s) for s in view.implicit_subnets(table)} - {None}
+        decision = None
+        if nat is None:
+            decision = f"no NAT gateway can be created in {az_id} yet (see the step above)"
+        elif azs - {az_id}:
+            decision = (f"{table_id} also serves subnets in {', '.join(sorted(a for a in azs - {az_id} if a))}: give "
+                        f"each AZ its own route table first")
+        target = nat if nat is not None else placeholder(f"NAT gateway in {az_id}")
+        steps.append(replace_default_route(table, target, why, decision=decision))
+    return steps
+
+
+def route_destination(route: r.Route) -> dict[str, str]:
+    """The destination parameter of CreateRoute / ReplaceRoute / DeleteRoute for ``route``."""
+    name = {"prefix_list": "DestinationPrefixListId", "ipv6": "DestinationIpv6CidrBlock"}.get(
+        route.destination_type, "DestinationCidrBlock")
+    return {name: route.destination}

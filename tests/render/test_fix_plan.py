@@ -1,0 +1,150 @@
+"""The fix plan as shell and Terraform: what runs, in which order, under DRY_RUN, for which account.
+
+The shell plan is executed for real by bash, with a recording stand-in for ``aws`` on PATH
+(tests/support/fake_aws.py), so these tests check the script's behaviour, not its text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from fake_aws import calls, environment, install
+from render_sample import ACCOUNT, sample_result
+
+from vpcaudit.engine.fixplan import FixPlan, build_plan
+from vpcaudit.engine.remedy import Phase, new_id, step
+from vpcaudit.engine.resultfile import result_from_json
+from vpcaudit.render import render
+from vpcaudit.render.fix import FIX_FORMATS, cli, terraform
+
+
+@pytest.fixture
+def plan() -> FixPlan:
+    return build_plan(sample_result())
+
+
+def _run(script: str, tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    path = tmp_path / "fix-plan.sh"
+    path.write_text(script, encoding="utf-8")
+    log = tmp_path / "calls.jsonl"
+    log.unlink(missing_ok=True)
+    folder = install(tmp_path / "bin")
+    proc = subprocess.run(["bash", str(path)], env=environment(folder, log, **{"FAKE_AWS_ACCOUNT": ACCOUNT, **env}),
+                          capture_output=True, text=True, timeout=60, check=False)
+    return proc, calls(log)
+
+
+def test_cli_words_follow_the_aws_cli_spelling() -> None:
+    fix = step("ec2:CreateVpcEndpoint", {"VpcId": "vpc-1", "PrivateDnsEnabled": False, "SubnetIds": ["subnet-1",
+               "subnet-2"], "DnsOptions": {"DnsRecordIpType": "ipv4"}, "SecurityGroupIds": [new_id("sg-new")]},
+               "vpc-1", Phase.CREATE, "x", creates="ep", output="VpcEndpoint.VpcEndpointId")
+    # The resource acted on first, then by name: the order survives a round trip through the JSON result.
+    assert cli.command(fix, "eu-west-1") == (
+        """aws ec2 create-vpc-endpoint --region eu-west-1 --vpc-id vpc-1 --dns-options '{"DnsRecordIpType":"ipv4"}' """
+        """--no-private-dns-enabled --security-group-ids "${sg_new}" --subnet-ids subnet-1 subnet-2 """
+        "--query VpcEndpoint.VpcEndpointId --output text")
+    policy = step("s3:PutBucketPolicy", {"Bucket": "b", "Policy": "{}"}, "b", Phase.MODIFY, "x")
+    assert cli.argv(policy, "us-east-1")[:3] == ["aws", "s3api", "put-bucket-policy"]
+    with pytest.raises(ValueError, match="nested"):
+        cli.command(step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": "sg-1", "IpPermissions": [
+            {"UserIdGroupPairs": [{"GroupId": new_id("sg-new")}]}]}, "sg-1", Phase.CREATE, "x"), "us-east-1")
+
+
+def test_sh_plan_header_strict_mode_and_commented_decisions(plan: FixPlan) -> None:
+    text = FIX_FORMATS.render(plan, "sh")
+    lines = text.splitlines()
+    assert lines[0] == "#!/usr/bin/env bash"
+    assert "GENERATED: REVIEW EVERY STEP BEFORE RUNNING IT" in lines[1]
+    assert "set -euo pipefail" in lines
+    assert subprocess.run(["bash", "-n"], input=text, text=True, check=False).returncode == 0
+    for planned in (p for g in plan.groups for p in g.steps if not p.step.ready):
+        at = lines.index(f"# {cli.comment('NEEDS A DECISION: ' + (planned.step.decision or ''))[2:]}")
+        assert lines[at + 1].startswith("# run ") and planned.step.resource_id in lines[at + 1]
+    for finding in plan.findings:
+        assert f"fixes {finding.rule_id} ({finding.severity.value}) {finding.resource.resource_type} " \
+               f"{finding.resource.resource_id}: {finding.message}" in text
+
+
+def test_sh_plan_runs_the_ready_steps_in_order_passing_new_ids_along(plan: FixPlan, tmp_path: Path) -> None:
+    proc, made = _run(FIX_FORMATS.render(plan, "sh"), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    ready = [p.step for g in plan.groups for p in g.steps if p.step.ready]
+    assert [c[:2] for c in made] == [cli.argv(s, "us-east-1")[1:3] for s in ready]
+    # The stand-in names a new id after the call's position: allocate-address's id reaches create-nat-gateway,
+    # whose id reaches replace-route.
+    allocate = next(c for c in made if c[1] == "allocate-address")
+    create_nat = next(c for c in made if c[1] == "create-nat-gateway")
+    assert create_nat[create_nat.index("--allocation-id") + 1] == f"new-{made.index(allocate) + 1}"
+    replace = next(c for c in made if c[1] == "replace-route")
+    assert replace[replace.index("--nat-gateway-id") + 1] == f"new-{made.index(create_nat) + 1}"
+    assert not any(c[1] in ("revoke-security-group-ingress", "put-bucket-policy") for c in made)
+
+
+def test_dry_run_sends_only_calls_that_can_dry_run(plan: FixPlan, tmp_path: Path) -> None:
+    proc, made = _run(FIX_FORMATS.render(plan, "sh"), tmp_path, DRY_RUN="1")
+    assert proc.returncode == 0, proc.stderr
+    assert made and all(c[-1] == "--dry-run" for c in made)
+    sent = {c[1] for c in made}
+    assert "modify-vpc-attribute" not in sent  # takes no --dry-run: printed, not sent
+    assert "DRY_RUN: not sent, no --dry-run for this call: aws ec2 modify-vpc-attribute" in proc.stderr
+    assert {"create-nat-gateway", "replace-route"}.isdisjoint(sent)  # they need the id a dry run did not create
+    assert "DRY_RUN: not sent, it needs an id created above" in proc.stderr
+    assert "DRY_RUN: would succeed: aws ec2 allocate-address" in proc.stderr
+
+
+def test_sections_of_another_account_are_skipped(plan: FixPlan, tmp_path: Path) -> None:
+    proc, made = _run(FIX_FORMATS.render(plan, "sh"), tmp_path, FAKE_AWS_ACCOUNT="999999999999")
+    assert proc.returncode == 0 and made == []
+    assert f"skipped account {ACCOUNT} / us-east-1" in proc.stderr
+
+
+def test_the_first_failing_call_stops_the_plan(plan: FixPlan, tmp_path: Path) -> None:
+    proc, made = _run(FIX_FORMATS.render(plan, "sh"), tmp_path, FAKE_AWS_FAIL="create-nat-gateway")
+    assert proc.returncode != 0
+    operations = [c[1] for c in made]
+    assert operations[-2:] == ["allocate-address", "create-nat-gateway"]
+    assert "replace-route" not in operations and "modify-vpc-attribute" not in operations
+
+
+def test_terraform_plan_pins_the_account_and_imports_what_exists(plan: FixPlan) -> None:
+    text = FIX_FORMATS.render(plan, "terraform")
+    assert text.startswith("# vpcaudit remediation plan (Terraform). GENERATED: REVIEW EVERY CHANGE")
+    alias = terraform.name("a", ACCOUNT, "us-east-1")
+    assert f'alias               = "{alias}"' in text and f'allowed_account_ids = ["{ACCOUNT}"]' in text
+    assert ('import {\n  to       = aws_route.rtb_0privb00000000002_0_0_0_0_0\n'
+            '  id       = "rtb-0privb00000000002_0.0.0.0/0"\n'
+            f"  provider = aws.{alias}\n}}") in text
+    assert ("  nat_gateway_id         = aws_nat_gateway.nat_vpc_0prod000000000001_use1_az2.id" in text)
+    assert "  allocation_id = aws_eip.eip_nat_vpc_0prod000000000001_use1_az2.id" in text
+    # Decisions and deletions are comments; every resource block uses the account's provider.
+    assert "# NEEDS A DECISION: the VPC routes to a transit gateway" in text
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("resource ")]
+    assert starts and all(lines[i + 1].split() == ["provider", "=", f"aws.{alias}"] for i in starts)
+
+
+def test_hcl_strings_cannot_interpolate_or_break_out() -> None:
+    assert terraform.hcl_string('a"b\\c\n${x}%{y}\x1b\u202e') == '"a\\"b\\\\c\\n$${x}%%{y}\\u001b\\u202e"'
+
+
+@pytest.mark.parametrize("value", ["x'; touch /tmp/pwned; echo '$(id)`id`${HOME}", "a\nb\u202ec\x1b[31m\\'",
+                                   "caf\u00e9 \u00a0nbsp"])
+def test_every_value_survives_the_shell_exactly_and_reads_on_one_line(value: str) -> None:
+    fix = step("ec2:CreateSecurityGroup", {"VpcId": "vpc-1", "GroupName": value, "Description": "d"},
+               "vpc-1", Phase.CREATE, "x")
+    line = cli.command(fix, "us-east-1")
+    assert "\n" not in line and "\u202e" not in line and "\x1b" not in line
+    words = subprocess.run(["bash", "-c", "printf '%s\\0' " + line.removeprefix("aws ")], capture_output=True,
+                           check=True).stdout.decode("utf-8").split("\0")[:-1]
+    assert words[words.index("--group-name") + 1] == value
+
+
+@pytest.mark.parametrize("fmt", ["sh", "terraform"])
+def test_the_plan_from_a_json_result_is_the_audits_own(fmt: str) -> None:
+    """`vpcaudit fix result.json` and the demo (which plans from the result in memory) write the same file,
+    although JSON sorts every key on the way."""
+    sample = sample_result()
+    from_json = result_from_json(render(sample, "json"))
+    assert FIX_FORMATS.render(build_plan(from_json), fmt) == FIX_FORMATS.render(build_plan(sample), fmt)

@@ -1,0 +1,137 @@
+"""FixSteps as AWS CLI commands: every value shell-quoted, nothing from the account ever executable.
+
+Names follow the CLI's own mapping of botocore names (``ModifyVpcEndpoint`` →
+``modify-vpc-endpoint``, ``AddRouteTableIds`` → ``--add-route-table-ids``); booleans are the
+CLI's flag pairs (``--private-dns-enabled`` / ``--no-private-dns-enabled``), lists of scalars
+are separate words, and structures are JSON, which the CLI accepts for every structure.
+
+Why every word goes through :func:`quote`: identifiers, names and descriptions come from the
+audited account, and one tag holding ``$(curl …)`` or ``'; rm -rf`` must stay a string. Plain
+text is :func:`shlex.quote`-d; text holding a newline, a control or bidi character, or anything
+not printable is written in bash's ``$'…'`` form with ``\\xHH`` byte escapes, so the file a
+reviewer reads is one line per command and shows exactly what runs (no right-to-left override
+can make a line look like another). The id of a resource created earlier in the same fix is the
+only unquoted part, written as ``"${name}"`` from a name made of ``[a-z0-9_]`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from typing import Any
+
+from botocore import xform_name
+
+from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
+
+# botocore service name → the AWS CLI command that speaks its API one-to-one.
+_CLI_SERVICE = {"s3": "s3api"}
+_NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
+# Parameters holding whole documents: written last, so the identifiers stay readable at the front.
+_DOCUMENTS = frozenset({"PolicyDocument", "Policy", "IpPermissions", "DhcpConfigurations"})
+
+
+class Word(str):
+    """A command word already safe to paste into a shell as it is (a variable reference)."""
+
+    __slots__ = ()
+
+
+def variable(label: str) -> str:
+    """The shell variable that holds the id a ``creates=label`` step produced."""
+    name = _NOT_A_NAME.sub("_", label.lower()).strip("_") or "new_id"
+    return name if not name[0].isdigit() else f"id_{name}"
+
+
+def argv(fix: FixStep, region: str) -> list[str]:
+    """The command as words; :class:`Word` items are shell syntax, every other item is a literal value."""
+    words: list[str] = ["aws", _CLI_SERVICE.get(fix.service, fix.service), xform_name(fix.operation, "-"),
+                        "--region", region]
+    for name, value in sorted(fix.parameters.items(), key=lambda item: _reading_order(fix, *item)):
+        option = "--" + xform_name(name, "-")
+        if isinstance(value, bool):
+            words.append(option if value else "--no-" + option[2:])
+        elif isinstance(value, list) and all(_scalar(v) for v in value):
+            words += [option, *(_word(v) for v in value)]
+        elif _scalar(value):
+            words += [option, _word(value)]
+        else:
+            words += [option, json.dumps(_literal(value), separators=(",", ":"), sort_keys=True)]
+    if fix.output:
+        words += ["--query", fix.output, "--output", "text"]
+    return words
+
+
+def command(fix: FixStep, region: str) -> str:
+    """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
+    return " ".join(w if isinstance(w, Word) else quote(w) for w in argv(fix, region))
+
+
+def quote(text: str) -> str:
+    """``text`` as one shell word that bash reads back exactly and a reviewer sees as it is."""
+    if text.isprintable():  # False for controls, newlines, bidi and other format characters
+        return shlex.quote(text)
+    out = []
+    for char in text:
+        if char in "\\'":
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append("".join(f"\\x{byte:02x}" for byte in char.encode("utf-8", "surrogatepass")))
+    return "$'" + "".join(out) + "'"
+
+
+def script(steps: tuple[FixStep, ...] | list[FixStep], region: str) -> str:
+    """A finding's fix as copy-ready shell: ready steps as commands (capturing new ids), steps that
+    need a decision commented out under the reason."""
+    lines: list[str] = []
+    for fix in steps:
+        line = command(fix, region)
+        if fix.creates:
+            line = f"{variable(fix.creates)}=$({line})"
+        if fix.decision:
+            lines.append(comment(f"needs a decision: {fix.decision}"))
+            lines.append(comment(line))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def comment(text: str) -> str:
+    """``text`` as shell comment lines: every physical line starts with '# ', so no newline
+    inside a value (a quoted JSON document, a hostile tag) can turn the rest into a command."""
+    return "\n".join(f"# {line}" for line in re.split(r"\r\n|\r|\n", text))
+
+
+def _reading_order(fix: FixStep, name: str, value: object) -> tuple[int, str]:
+    """The resource acted on first, documents last, the rest by name: the same order whether the
+    step comes from a rule or back from a JSON result (which sorts keys)."""
+    return (0 if value == fix.resource_id else 2 if name in _DOCUMENTS else 1, name)
+
+
+def _scalar(value: object) -> bool:
+    plain = isinstance(value, str | int | float) and not isinstance(value, bool)
+    return plain or is_new_id(value) or is_placeholder(value)
+
+
+def _word(value: Any) -> str:
+    if is_new_id(value):
+        return Word(f'"${{{variable(value["new_id"])}}}"')
+    if is_placeholder(value):
+        return f"<{value['placeholder']}>"
+    return str(value)
+
+
+def _literal(value: Any) -> Any:
+    """A structure for JSON: placeholders as ``<text>``; an id created at run time cannot be inlined."""
+    if is_placeholder(value):
+        return f"<{value['placeholder']}>"
+    if is_new_id(value):
+        raise ValueError("an id created by an earlier step can only be a parameter or a list item, not nested")
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    return value

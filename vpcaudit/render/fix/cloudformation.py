@@ -1,0 +1,157 @@
+"""FixSteps as a CloudFormation template, where one makes sense: for what a fix *creates*.
+
+CloudFormation can only change resources its stacks own, so a change to an existing endpoint,
+route or VPC attribute has no place in a new template (make it in the stack that owns the
+resource, or with the CLI / Terraform forms). What a fix adds — an endpoint, a NAT gateway and
+its address, a security group rule, a NACL entry, a flow log — is a resource a new stack can
+own. Steps that need a decision are left out, and the template's description says which steps
+it does not express. The template is JSON (a valid CloudFormation format) so every value from
+the account is escaped by the JSON encoder, never by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from vpcaudit.engine.remedy import FixStep, is_new_id, labels_used
+
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+Resource = dict[str, Any]
+
+
+def logical_id(*parts: str) -> str:
+    """A CloudFormation logical id (letters and digits only) from labels and AWS ids."""
+    words = [w for part in parts for w in _NOT_ALNUM.split(part) if w]
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Fix"
+
+
+def template(steps: Iterable[FixStep]) -> str:
+    """A template of the ready steps that create something; "" when there are none."""
+    resources: dict[str, Resource] = {}
+    created: dict[str, tuple[str, str]] = {}  # label → (logical id, resource type)
+    left_out: list[str] = []
+    for fix in steps:
+        mapper = _MAPPERS.get(fix.action)
+        if mapper is None or not fix.ready or any(label not in created for label in labels_used(fix)):
+            left_out.append(fix.description)
+            continue
+        for name, resource in mapper(fix):
+            resources[name] = {**resource, "Properties": _resolve(resource["Properties"], created)}
+            if fix.creates:
+                created[fix.creates] = (name, resource["Type"])
+    if not resources:
+        return ""
+    description = "Created by the fix vpcaudit wrote for this finding. Review before deploying."
+    if left_out:
+        description += " Not expressed here (existing resources, or a decision needed): " + "; ".join(left_out)
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Description": description[:1024],
+                       "Resources": resources}, indent=2, ensure_ascii=True) + "\n"
+
+
+def _resolve(value: Any, created: dict[str, tuple[str, str]]) -> Any:
+    """An id created by an earlier step becomes a reference to that resource."""
+    if is_new_id(value):
+        name, rtype = created[value["new_id"]]
+        return {"Fn::GetAtt": [name, "AllocationId"]} if rtype == "AWS::EC2::EIP" else {"Ref": name}
+    if isinstance(value, list):
+        return [_resolve(v, created) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolve(v, created) for k, v in value.items()}
+    return value
+
+
+Mapper = Callable[[FixStep], list[tuple[str, Resource]]]
+
+
+def _plain(rtype: str, keys: dict[str, str]) -> Mapper:
+    """A resource whose properties are the step's parameters, renamed (API name → CloudFormation name)."""
+    def mapper(fix: FixStep) -> list[tuple[str, Resource]]:
+        properties = {cfn: fix.parameters[api] for api, cfn in keys.items() if api in fix.parameters}
+        return [(logical_id(fix.creates or fix.resource_id, rtype.rsplit("::", 1)[-1]),
+                 {"Type": rtype, "Properties": properties})]
+    return mapper
+
+
+def _vpc_endpoint(fix: FixStep) -> list[tuple[str, Resource]]:
+    [(name, resource)] = _plain("AWS::EC2::VPCEndpoint", {
+        "VpcId": "VpcId", "ServiceName": "ServiceName", "VpcEndpointType": "VpcEndpointType",
+        "RouteTableIds": "RouteTableIds", "SubnetIds": "SubnetIds", "SecurityGroupIds": "SecurityGroupIds",
+        "PrivateDnsEnabled": "PrivateDnsEnabled"})(fix)
+    if "PolicyDocument" in fix.parameters:
+        resource["Properties"]["PolicyDocument"] = json.loads(fix.parameters["PolicyDocument"])
+    return [(name, resource)]
+
+
+def _group_rules(rtype: str, source_key: str) -> Mapper:
+    """One AWS::EC2::SecurityGroupIngress / Egress per permission and source."""
+    peer = {"IpRanges": ("CidrIp", "CidrIp"), "Ipv6Ranges": ("CidrIpv6", "CidrIpv6"),
+            "UserIdGroupPairs": ("GroupId", source_key), "PrefixListIds": ("PrefixListId", "DestinationPrefixListId"
+                                                                           if rtype.endswith("Egress")
+                                                                           else "SourcePrefixListId")}
+
+    def mapper(fix: FixStep) -> list[tuple[str, Resource]]:
+        out = []
+        for permission in fix.parameters.get("IpPermissions", ()):
+            for field_name, (api_key, cfn_key) in peer.items():
+                for source in permission.get(field_name, ()):
+                    properties = {"GroupId": fix.parameters["GroupId"], "IpProtocol": permission["IpProtocol"],
+                                  "FromPort": permission.get("FromPort"), "ToPort": permission.get("ToPort"),
+                                  cfn_key: source[api_key]}
+                    group = fix.parameters["GroupId"]
+                    name = logical_id(group["new_id"] if is_new_id(group) else group, rtype.rsplit("::", 1)[-1],
+                                      str(permission.get("FromPort")), str(source[api_key]))
+                    out.append((name, {"Type": rtype, "Properties": properties}))
+        return out
+    return mapper
+
+
+def _network_acl_entry(fix: FixStep) -> list[tuple[str, Resource]]:
+    p = fix.parameters
+    properties: dict[str, Any] = {"NetworkAclId": p["NetworkAclId"], "RuleNumber": p["RuleNumber"],
+                                  "Protocol": int(p["Protocol"]), "RuleAction": p["RuleAction"], "Egress": p["Egress"]}
+    for key in ("CidrBlock", "Ipv6CidrBlock", "PortRange"):
+        if key in p:
+            properties[key] = p[key]
+    direction = "Egress" if p["Egress"] else "Ingress"
+    return [(logical_id(p["NetworkAclId"], direction, str(p["RuleNumber"])),
+             {"Type": "AWS::EC2::NetworkAclEntry", "Properties": properties})]
+
+
+def _flow_logs(fix: FixStep) -> list[tuple[str, Resource]]:
+    p = fix.parameters
+    return [(logical_id("FlowLog", resource), {"Type": "AWS::EC2::FlowLog", "Properties": {
+        "ResourceId": resource, "ResourceType": p["ResourceType"], "TrafficType": p.get("TrafficType", "ALL"),
+        **({"LogDestinationType": p["LogDestinationType"]} if "LogDestinationType" in p else {}),
+        **({"LogDestination": p["LogDestination"]} if "LogDestination" in p else {})}})
+        for resource in p["ResourceIds"]]
+
+
+def _dhcp_options(fix: FixStep) -> list[tuple[str, Resource]]:
+    values = {c["Key"]: c["Values"] for c in fix.parameters["DhcpConfigurations"]}
+    properties: dict[str, Any] = {"DomainNameServers": values.get("domain-name-servers", [])}
+    if values.get("domain-name"):
+        properties["DomainName"] = values["domain-name"][0]
+    return [(logical_id(fix.creates or "DhcpOptions"), {"Type": "AWS::EC2::DHCPOptions", "Properties": properties})]
+
+
+_MAPPERS: dict[str, Mapper] = {
+    "ec2:CreateVpcEndpoint": _vpc_endpoint,
+    "ec2:AllocateAddress": _plain("AWS::EC2::EIP", {"Domain": "Domain"}),
+    "ec2:CreateNatGateway": _plain("AWS::EC2::NatGateway", {"SubnetId": "SubnetId", "AllocationId": "AllocationId"}),
+    "ec2:CreateSecurityGroup": _plain("AWS::EC2::SecurityGroup", {"GroupName": "GroupName",
+                                                                  "Description": "GroupDescription",
+                                                                  "VpcId": "VpcId"}),
+    "ec2:AuthorizeSecurityGroupIngress": _group_rules("AWS::EC2::SecurityGroupIngress", "SourceSecurityGroupId"),
+    "ec2:AuthorizeSecurityGroupEgress": _group_rules("AWS::EC2::SecurityGroupEgress", "DestinationSecurityGroupId"),
+    "ec2:CreateNetworkAclEntry": _network_acl_entry,
+    "ec2:CreateFlowLogs": _flow_logs,
+    "ec2:CreateInternetGateway": _plain("AWS::EC2::InternetGateway", {}),
+    "ec2:AttachInternetGateway": _plain("AWS::EC2::VPCGatewayAttachment", {"InternetGatewayId": "InternetGatewayId",
+                                                                           "VpcId": "VpcId"}),
+    "ec2:CreateDhcpOptions": _dhcp_options,
+    "ec2:AssociateDhcpOptions": _plain("AWS::EC2::VPCDHCPOptionsAssociation", {"DhcpOptionsId": "DhcpOptionsId",
+                                                                               "VpcId": "VpcId"}),
+}
