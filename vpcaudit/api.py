@@ -26,6 +26,7 @@ from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
 from vpcaudit.engine.diff import AuditDiff, Audited
 from vpcaudit.engine.diff import diff as compare
+from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
 from vpcaudit.engine.result import AuditResult
@@ -388,6 +389,7 @@ __all__ = [
     "TrafficPath",
     "audit",
     "collect",
+    "control_label",
     "diff",
     "diff_exit_code",
     "exit_code",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vpcaudit.engine.controls import cis, security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
@@ -63,7 +64,9 @@ RULES = (
     RuleInfo("MON001", "vpc-flow-logs-disabled", Severity.MEDIUM, "A VPC has no active flow log.",
              "Without flow logs there is nothing to investigate an incident with.",
              "```bash\naws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> "
-             "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>\n```", (), "vpcaudit"),
+             "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>\n```", (), "vpcaudit",
+             (security_hub("EC2.6", "VPC flow logging should be enabled in all VPCs"),
+              cis("3.0.0", "3.7", "Ensure VPC flow logging is enabled in all VPCs"))),
     RuleInfo("NAT002", "nat-gateway-cross-az-route", Severity.MEDIUM,
              "A private subnet's default route targets a NAT gateway in another AZ.",
              "Cross-AZ data charges both ways, and the subnet loses internet when the other AZ fails.",

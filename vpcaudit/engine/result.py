@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from vpcaudit.engine.controls import Control
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
@@ -29,6 +30,8 @@ class RuleInfo:
     fix: str
     references: tuple[str, ...]
     pack: str
+    controls: tuple[Control, ...] = ()
+    severity_overridden_from: Severity | None = None  # the rule's own default, when configured otherwise
 
 
 class Outcome(str, Enum):

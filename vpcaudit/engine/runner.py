@@ -7,8 +7,8 @@ The runner is where the audit's honesty rules live:
   seeing empty lists;
 * a rule that raises becomes an **error** for that scope, with the exception text, and the
   audit goes on with the next rule;
-* suppressions and ``--min-severity`` are applied here, once, so every formatter and the
-  exit code see the same findings.
+* severity overrides, suppressions and ``--min-severity`` are applied here, once and in that
+  order, so every formatter and the exit code see the same findings at the same severity.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
 from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
@@ -46,6 +47,7 @@ class RunSettings:
     packs: Mapping[str, str] = field(default_factory=dict)  # rule id → pack name
     pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack name → version
     options: Mapping[str, str] = field(default_factory=dict)  # echoed into the result
+    severity_overrides: SeverityOverrides = field(default_factory=dict)  # rule id → configured severity
     now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
     trust: TrustBoundary = field(default_factory=TrustBoundary)  # empty: any concrete scoping value counts
 
@@ -86,7 +88,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         generated_at=now.replace(microsecond=0).isoformat(),
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
-        rules=tuple(_info(x, cfg.packs.get(x.id, "unknown")) for x in selected),
+        rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
         findings=tuple(sorted(findings, key=_finding_order)),
         scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
         vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
@@ -115,6 +117,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
               view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
               today: dt.date) -> tuple[ScopeResult, list[Finding]]:
     account_id, region_name = account.account_id, region.region
+    overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
@@ -129,7 +132,8 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
-        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [error]
+        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
+    found = [apply_override(f, overrides) for f in found]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
@@ -159,8 +163,10 @@ def _finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
             res.resource_id, f.discriminator)
 
 
-def _info(rule: Rule, pack: str) -> RuleInfo:
-    return RuleInfo(rule.id, rule.name, rule.severity, rule.summary, rule.why, rule.fix, rule.references, pack)
+def _info(rule: Rule, pack: str, overrides: SeverityOverrides) -> RuleInfo:
+    severity = effective_severity(rule, overrides)
+    return RuleInfo(rule.id, rule.name, severity, rule.summary, rule.why, rule.fix, rule.references, pack,
+                    rule.controls, rule.severity if severity is not rule.severity else None)
 
 
 def _tags_by_resource(account_id: str, region: RegionSnapshot) -> dict[tuple[str, str, str], dict[str, str]]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.result import AuditResult, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
@@ -70,6 +71,8 @@ class FindingView:
     fix_cli: str = ""  # the steps as AWS CLI commands; those needing a decision commented out
     fix_terraform: str = ""
     fix_cloudformation: str = ""  # only what the fix creates; "" when it creates nothing
+    severity_overridden_from: str | None = None  # the rule's own severity, when configuration changed it
+    currency: str | None = None  # of monthly_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class RuleView:
     fix: str
     references: tuple[Reference, ...]
     pack: str
+    controls: tuple[str, ...] = ()  # "Security Hub EC2.6: VPC flow logging …", one per mapped control
+    severity_overridden_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +280,9 @@ def _ordered_costs(result: AuditResult) -> list[CostLine]:
 
 def _rule_view(info: RuleInfo) -> RuleView:
     refs = tuple(Reference(ref, bool(SAFE_URL.match(ref))) for ref in info.references)
-    return RuleView(info.id, info.name, info.severity.value, info.summary, info.why, info.fix, refs, info.pack)
+    return RuleView(info.id, info.name, info.severity.value, info.summary, info.why, info.fix, refs, info.pack,
+                    tuple(control_label(c) for c in info.controls),
+                    info.severity_overridden_from.value if info.severity_overridden_from else None)
 
 
 def _unknown_rule(f: Finding) -> RuleView:
@@ -295,7 +302,9 @@ def _finding_view(f: Finding, anchor: str, label: str) -> FindingView:
         suppression_expires=f.suppression_expires,
         fix=tuple(FixView(s.description, s.action, s.phase.value, s.decision) for s in f.fix),
         fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region),
-        fix_cloudformation=cloudformation.template(f.fix))
+        fix_cloudformation=cloudformation.template(f.fix),
+        severity_overridden_from=f.severity_overridden_from.value if f.severity_overridden_from else None,
+        currency=f.currency)
 
 
 def _severity_row(findings: tuple[Finding, ...], severity: Severity | None) -> SeverityRow:
