@@ -130,7 +130,7 @@ _FINDINGS = (
             "the VPC routes to a transit gateway.",
             {"cidr": "0.0.0.0/0", "port": 443, "endpoints": ["vpce-0ssm000000000001"]}, discriminator="0.0.0.0/0"),
     Finding("POL004", "bucket-policy-sourceip-behind-endpoint", Severity.HIGH, Status.FAIL,
-            _ref("s3-bucket", "logs-bucket", vpc=None),
+            _ref("bucket", "logs-bucket", vpc=None),
             "Bucket logs-bucket denies requests NotIpAddress aws:SourceIp: all S3 endpoint traffic is denied.",
             {"statement": "DenyOutsideOffice"}),
     Finding("GWE002", "s3-gateway-endpoint-missing", Severity.MEDIUM, Status.FAIL, _ref("vpc", PROD, name="prod"),

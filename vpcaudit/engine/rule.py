@@ -62,11 +62,15 @@ class ResourceRef:
     name: str | None = None
 
     @property
+    def partition(self) -> str:
+        """The AWS partition of the resource's Region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+        return "aws-cn" if self.region.startswith("cn-") else (
+            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
+
+    @property
     def arn(self) -> str:
         """An ARN-like string for SARIF locations and suppressions."""
-        partition = "aws-cn" if self.region.startswith("cn-") else (
-            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
-        return f"arn:{partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
+        return f"arn:{self.partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
 
 
 @dataclass(frozen=True, slots=True)
