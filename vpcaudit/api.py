@@ -49,6 +49,8 @@ from vpcaudit.snapshot.model import Part, Snapshot, State
 if TYPE_CHECKING:
     import boto3
 
+    from vpcaudit.writers.securityhub import PublishReport
+
 Progress = Callable[[int, int, str], None]  # (done, total, label), called from worker threads
 
 
@@ -362,6 +364,38 @@ def render_fix_plan(plan: FixPlan, fmt: str = "sh") -> str:
         raise UsageError(str(exc), "formats") from None
 
 
+# -- publishing (the one part of vpcaudit that writes) ---------------------------------------------
+
+
+def publish_securityhub(result: AuditResult, options: CollectOptions | None = None, *,
+                        session: boto3.session.Session | None = None, dry_run: bool = False) -> PublishReport:
+    """Import ``result``'s findings into Security Hub and archive those that went away where their
+    rule was evaluated (see :mod:`vpcaudit.writers.securityhub`).
+
+    ``options`` says how to reach the accounts, as for a collection: the profile, an endpoint,
+    one role per account other than the credentials' own; named ``regions`` limit publishing to
+    those Regions (default: every Region of the result). Raises CredentialsError / UsageError
+    before anything is written when an account of the result cannot be reached.
+    """
+    from vpcaudit.writers import securityhub
+    from vpcaudit.writers.sessions import account_writers
+
+    opts = options or CollectOptions()
+    base = session if session is not None else _session(opts.profile)
+    chosen = opts.regions or None
+    home = chosen[0] if chosen else (result.regions[0] if result.regions else None)
+    writers = account_writers(base, opts.accounts, securityhub.OPERATIONS, region=home,
+                              endpoint_url=opts.endpoint_url)
+    return securityhub.publish(result, writers, regions=chosen, dry_run=dry_run)
+
+
+def publish_iam_policy() -> dict[str, Any]:
+    """The IAM policy ``publish_securityhub`` needs in each account it writes."""
+    from vpcaudit.writers import securityhub
+
+    return securityhub.iam_policy()
+
+
 # The vocabulary of the answers above, so that a face needs nothing but this module.
 __all__ = [
     "BUILTIN_PACK",
@@ -401,6 +435,8 @@ __all__ = [
     "outputs",
     "path",
     "prepare",
+    "publish_iam_policy",
+    "publish_securityhub",
     "render",
     "render_fix_plan",
     "requested_opt_in",

@@ -73,6 +73,7 @@ def asff_finding(f: Finding, info: RuleInfo | None, when: str, details: _Details
     compliance: dict[str, Any] = {"Status": "FAILED" if judged else "NOT_AVAILABLE"}
     if controls:
         compliance["RelatedRequirements"] = [c.requirement for c in controls][:32]
+    severity = {"Label": _LABEL[f.severity] if judged else "INFORMATIONAL", "Original": f.severity.value}
     item: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding_id(f),
@@ -85,7 +86,9 @@ def asff_finding(f: Finding, info: RuleInfo | None, when: str, details: _Details
         "Types": types,
         "CreatedAt": when,
         "UpdatedAt": when,
-        "Severity": {"Label": _LABEL[f.severity] if judged else "INFORMATIONAL", "Original": f.severity.value},
+        "Severity": severity,
+        # Security Hub takes later changes of severity and types from a provider only through these.
+        "FindingProviderFields": {"Severity": severity, "Types": types},
         "Title": _cut(f"{f.rule_id} {f.rule_name}: {res.resource_id}", TITLE_MAX),
         "Description": _cut(f.message if judged else f"Not evaluated: {f.message}", DESCRIPTION_MAX),
         "Resources": [_resource(res, details)],
@@ -157,7 +160,7 @@ _TYPES: Mapping[str, str] = {"vpc": "AwsEc2Vpc", "subnet": "AwsEc2Subnet", "secu
 
 def _resource(res: ResourceRef, details: _Details | None) -> dict[str, Any]:
     kind = _TYPES.get(res.resource_type, "Other")
-    item: dict[str, Any] = {"Type": kind, "Id": _resource_arn(res), "Partition": res.partition, "Region": res.region}
+    item: dict[str, Any] = {"Type": kind, "Id": resource_arn(res), "Partition": res.partition, "Region": res.region}
     if res.name:
         item["Tags"] = {"Name": res.name}
     detail = _detail(kind, res, details)
@@ -166,7 +169,8 @@ def _resource(res: ResourceRef, details: _Details | None) -> dict[str, Any]:
     return item
 
 
-def _resource_arn(res: ResourceRef) -> str:
+def resource_arn(res: ResourceRef) -> str:
+    """The ASFF ``Resources[].Id`` of a resource: its ARN (EC2, S3 or Route 53 form)."""
     if res.resource_type == "bucket":
         return f"arn:{res.partition}:s3:::{res.resource_id}"
     if res.resource_type == "hosted-zone":
