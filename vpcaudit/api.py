@@ -41,7 +41,7 @@ from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
-from vpcaudit.pricing import CostModel, load_pricing
+from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.model import Part, Snapshot, State
@@ -108,13 +108,13 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
     registry = registry if registry is not None else rules(options.rules_dirs)
     selection = select_rules(registry.rules, select=options.select, ignore=options.ignore,
                              min_severity=options.min_severity, opt_in=frozenset(opt_in))
-    cost = load_pricing(options.pricing) if options.pricing else CostModel()
+    pricing = load_pricing(options.pricing) if options.pricing else Pricing()
     suppressions = load_suppressions(options.suppressions) if options.suppressions else ()
     check_rules(suppressions, (r.id for r in registry.rules), str(options.suppressions))
     echo = options.echo()
     if selection.opt_in_skipped:
         echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
-    settings = RunSettings(cost=cost, min_severity=options.min_severity, suppressions=suppressions,
+    settings = RunSettings(pricing=pricing, min_severity=options.min_severity, suppressions=suppressions,
                            packs={r.id: registry.pack_of(r.id) for r in selection.rules},
                            pack_versions=registry.versions, options=echo, now=now,
                            trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts))

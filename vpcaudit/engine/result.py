@@ -16,6 +16,7 @@ from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
 from vpcaudit.network.paths import PathGap, TrafficPath
+from vpcaudit.pricing import PriceNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class AuditResult:
     options: dict[str, str] = field(default_factory=dict)
     topology: tuple[VpcTopology, ...] = ()  # one per VPC, for the report's pictures
     path_gaps: tuple[PathGap, ...] = ()  # path inputs not collected, and what the paths assume instead
+    prices: tuple[PriceNote, ...] = ()  # per Region: which prices the costs used, and where they came from
 
     def by_status(self, status: Status) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is status)

@@ -30,10 +30,10 @@ from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
-from vpcaudit.pricing import CostModel
+from vpcaudit.pricing import Pricing
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
-RESULT_SCHEMA_VERSION = "1.1"  # 1.1: path_gaps
+RESULT_SCHEMA_VERSION = "1.2"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices
 
 
 
@@ -41,7 +41,7 @@ RESULT_SCHEMA_VERSION = "1.1"  # 1.1: path_gaps
 class RunSettings:
     """Everything besides the snapshot and the rules that shapes one audit."""
 
-    cost: CostModel = field(default_factory=CostModel)
+    pricing: Pricing = field(default_factory=Pricing)  # the price table plus a pricing file's overrides
     min_severity: Severity | None = None
     suppressions: tuple[Suppression, ...] = ()
     packs: Mapping[str, str] = field(default_factory=dict)  # rule id → pack name
@@ -77,7 +77,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
             path_notes.extend(gaps)
             if draws_paths(gaps):
                 paths.extend(view.traffic_paths())
-            costs.extend(cost_lines(view, cfg.cost))
+            costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
             topology.extend(vpc_topologies(view))
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
@@ -98,6 +98,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         options=dict(cfg.options),
         topology=tuple(topology),
         path_gaps=tuple(path_notes),
+        prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
     )
 
 
@@ -121,7 +122,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost, cfg.trust)
+    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)

@@ -59,7 +59,8 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
             "results": [_result(f, index) for f in result.findings],
             "properties": {"schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
                            "generatedAt": result.generated_at, "accounts": list(result.accounts),
-                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs)},
+                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs),
+                           "prices": [note.describe() for note in result.prices]},
         }],
     }
 

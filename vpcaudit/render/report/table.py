@@ -40,6 +40,8 @@ def summary_table(result: AuditResult) -> str:
                               tablefmt="simple", disable_numparse=True))
     else:
         parts.append("No failing findings.")
+    if result.costs and result.prices:
+        parts.append("Prices: " + terminal_safe("; ".join(note.describe() for note in result.prices)))
     return "\n\n".join(parts) + "\n"
 
 
