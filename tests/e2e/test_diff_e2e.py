@@ -61,7 +61,7 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
     data = json.loads(done.stdout)  # stdout holds the JSON alone
-    assert data["schema_version"] == "1.0" and data["fail_on"] == "high"
+    assert data["schema_version"] == "1.1" and data["fail_on"] == "high"
     assert data["summary"] == {
         "new": 1, "newly_failing": 0, "resolved": 0, "changed": 0, "unchanged": 1, "not_rechecked": 0,
         "no_baseline": 0, "worse_paths": 1, "better_paths": 0, "changed_paths": 0, "lost_scopes": 0,
@@ -74,7 +74,7 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
         "worse", "gateway-endpoint", "nat", "s3")
     assert path["after"]["steps"]  # the after side explains itself, step by step
     assert data["compared"] == [{"account_id": "111111111111", "region": "us-east-1"}]
-    assert data["cost_before"] == data["cost_after"] == {"fixed_usd": 98.55, "data_usd": None}
+    assert data["cost_before"] == data["cost_after"] == {"fixed_usd": 98.55, "data_usd": None, "currency": "USD"}
     assert "1 worse traffic path(s) → exit 1" in done.stderr
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from engine_snapshots import RULEPACK, region, snapshot, vpc
 
+from vpcaudit import api
 from vpcaudit.engine.loader import Registry, load_registry
 from vpcaudit.engine.rule import Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
@@ -56,7 +57,7 @@ def test_overridden_findings_keep_the_rule_severity_they_replaced(registry: Regi
     assert (finding.severity, finding.severity_overridden_from) == (Severity.CRITICAL, Severity.LOW)
     (info,) = result.rules
     assert (info.severity, info.severity_overridden_from) == (Severity.CRITICAL, Severity.LOW)
-    assert result.worst_failure() is Severity.CRITICAL
+    assert api.exit_code(result, fail_on=Severity.CRITICAL) is api.ExitCode.FINDINGS  # exit codes see it too
 
 
 def test_no_override_leaves_findings_untouched(registry: Registry) -> None:

@@ -44,7 +44,7 @@ def held(session: boto3.Session, region: str = REGION) -> dict[str, dict[str, An
 
 def test_first_publish_imports_every_finding_of_every_region(session: boto3.Session) -> None:
     result = sample_result()
-    report = api.publish_securityhub(result, session)
+    report = api.publish_securityhub(result, session=session)
     assert report.ok
     by_region = {o.region: o for o in report.regions}
     assert (by_region[REGION].imported, by_region["eu-west-1"].imported) == (7, 1)
@@ -55,17 +55,17 @@ def test_first_publish_imports_every_finding_of_every_region(session: boto3.Sess
 
 def test_publishing_the_same_result_again_changes_nothing(session: boto3.Session) -> None:
     result = sample_result()
-    api.publish_securityhub(result, session)
+    api.publish_securityhub(result, session=session)
     before = held(session)
-    again = api.publish_securityhub(result, session)
+    again = api.publish_securityhub(result, session=session)
     assert (again.total("imported"), again.total("unchanged"), again.total("archived")) == (0, 8, 0)
     assert held(session) == before
 
 
 def test_a_newer_result_updates_and_keeps_the_first_created_at(session: boto3.Session) -> None:
     first = sample_result()
-    api.publish_securityhub(first, session)
-    report = api.publish_securityhub(replace(first, generated_at=LATER), session)
+    api.publish_securityhub(first, session=session)
+    report = api.publish_securityhub(replace(first, generated_at=LATER), session=session)
     assert (report.total("imported"), report.total("unchanged")) == (8, 0)
     dns = next(f for f in held(session).values() if f["GeneratorId"] == "vpcaudit/DNS002")
     assert (dns["CreatedAt"], dns["UpdatedAt"]) == (first.generated_at, LATER)
@@ -77,11 +77,11 @@ def _without(result: AuditResult, rule_id: str) -> AuditResult:
 
 def test_a_finding_gone_from_an_evaluated_scope_is_archived(session: boto3.Session) -> None:
     first = sample_result()
-    api.publish_securityhub(first, session)
+    api.publish_securityhub(first, session=session)
     fixed = _without(first, "DNS002")  # DNS002 still ran in us-east-1 (scope "failed" → judged)
     fixed = replace(fixed, scopes=tuple(replace(s, outcome="passed") if s.rule_id == "DNS002" else s
                                         for s in fixed.scopes))
-    report = api.publish_securityhub(fixed, session)
+    report = api.publish_securityhub(fixed, session=session)
     assert report.total("archived") == 1
     dns = next(f for f in held(session).values() if f["GeneratorId"] == "vpcaudit/DNS002")
     assert (dns["RecordState"], dns["Compliance"]["Status"], dns["UpdatedAt"]) == ("ARCHIVED", "PASSED", LATER)
@@ -89,11 +89,11 @@ def test_a_finding_gone_from_an_evaluated_scope_is_archived(session: boto3.Sessi
 
 def test_a_not_evaluated_scope_archives_nothing(session: boto3.Session) -> None:
     first = sample_result()
-    api.publish_securityhub(first, session)
+    api.publish_securityhub(first, session=session)
     blind = _without(first, "DNS002")
     blind = replace(blind, scopes=tuple(replace(s, outcome="not_evaluated", detail="not collected: vpcs denied")
                                         if s.rule_id == "DNS002" else s for s in blind.scopes))
-    report = api.publish_securityhub(blind, session)
+    report = api.publish_securityhub(blind, session=session)
     assert (report.total("archived"), report.total("kept")) == (0, 1)
     dns = next(f for f in held(session).values() if f["GeneratorId"] == "vpcaudit/DNS002")
     assert dns["RecordState"] == "ACTIVE"
@@ -101,19 +101,19 @@ def test_a_not_evaluated_scope_archives_nothing(session: boto3.Session) -> None:
 
 def test_a_rule_left_out_of_the_run_archives_nothing(session: boto3.Session) -> None:
     first = sample_result()
-    api.publish_securityhub(first, session)
+    api.publish_securityhub(first, session=session)
     narrow = _without(first, "DNS002")
     narrow = replace(narrow, scopes=tuple(s for s in narrow.scopes if s.rule_id != "DNS002"))
-    assert api.publish_securityhub(narrow, session).total("archived") == 0
+    assert api.publish_securityhub(narrow, session=session).total("archived") == 0
 
 
 def test_a_resource_the_rule_could_not_judge_this_time_is_not_archived(session: boto3.Session) -> None:
     first = sample_result()
-    api.publish_securityhub(first, session)
+    api.publish_securityhub(first, session=session)
     dns = next(f for f in first.findings if f.rule_id == "DNS002")
     unjudged = replace(dns, status=Status.NOT_EVALUATED, discriminator="shared", message="owner not in the scan")
     later = replace(_without(first, "DNS002"), findings=(*_without(first, "DNS002").findings, unjudged))
-    report = api.publish_securityhub(later, session)
+    report = api.publish_securityhub(later, session=session)
     assert (report.total("archived"), report.total("kept")) == (0, 1)
 
 
@@ -201,7 +201,7 @@ def test_a_region_without_security_hub_is_reported_not_raised(session: boto3.Ses
 
 
 def test_dry_run_reads_but_writes_nothing(session: boto3.Session) -> None:
-    report = api.publish_securityhub(sample_result(), session, dry_run=True)
+    report = api.publish_securityhub(sample_result(), session=session, dry_run=True)
     assert report.dry_run and report.total("imported") == 8 and held(session) == {}
 
 
