@@ -34,6 +34,7 @@ from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
+from vpcaudit.engine.severity import check_overrides
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import UsageError
 from vpcaudit.network.paths import TrafficPath, destinations, path_for
@@ -106,8 +107,10 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
     on user input fails here, before a single AWS call. ``opt_in``: the opt-in parts that will be
     (or were) collected; rules needing others are set aside, not run."""
     registry = registry if registry is not None else rules(options.rules_dirs)
+    check_overrides(options.severity, (r.id for r in registry.rules))
     selection = select_rules(registry.rules, select=options.select, ignore=options.ignore,
-                             min_severity=options.min_severity, opt_in=frozenset(opt_in))
+                             min_severity=options.min_severity, opt_in=frozenset(opt_in),
+                             severity_overrides=options.severity)
     pricing = load_pricing(options.pricing) if options.pricing else Pricing()
     suppressions = load_suppressions(options.suppressions) if options.suppressions else ()
     check_rules(suppressions, (r.id for r in registry.rules), str(options.suppressions))
@@ -115,6 +118,7 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
     if selection.opt_in_skipped:
         echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
     settings = RunSettings(pricing=pricing, min_severity=options.min_severity, suppressions=suppressions,
+                           severity_overrides=options.severity,
                            packs={r.id: registry.pack_of(r.id) for r in selection.rules},
                            pack_versions=registry.versions, options=echo, now=now,
                            trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts))

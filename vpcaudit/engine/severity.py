@@ -24,17 +24,32 @@ SETTING = "severity"
 SeverityOverrides = Mapping[str, Severity]  # rule id → the severity its findings get
 
 
-def parse_severity_overrides(table: Any, where: str = SETTING) -> dict[str, Severity]:
-    """``{"SG002": "high"}`` (a TOML table) → ``{"SG002": Severity.HIGH}``; UsageError naming the
-    entry otherwise. Rule ids are upper-cased; whether they exist is :func:`check_overrides`'s job."""
-    if not isinstance(table, Mapping):
-        raise UsageError(f"{where} must be a table of rule id = severity, e.g. SG002 = \"high\"", setting=SETTING)
+def severity_entries(raw: Any) -> list[str]:
+    """Every shape an override list arrives in — a table ``{"SG002": "high"}`` (TOML, an event),
+    ``"SG002=high,IFE006=info"`` (an environment variable), repeated ``RULE=LEVEL`` (flags) —
+    as ``RULE=LEVEL`` entries."""
+    if raw is None:
+        return []
+    if isinstance(raw, Mapping):
+        return [f"{key}={value}" for key, value in raw.items()]
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, Iterable) or not all(isinstance(v, str) for v in values):
+        raise UsageError(f"expected RULE=LEVEL entries or a table of rule id = severity, got {raw!r}", SETTING)
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def parse_severity_overrides(raw: Any) -> dict[str, Severity]:
+    """``{"SG002": "high"}`` or ``["SG002=high"]`` → ``{"SG002": Severity.HIGH}``; UsageError naming
+    the entry otherwise. Rule ids are upper-cased; whether they exist is :func:`check_overrides`'s job."""
     choices = [s.value for s in Severity]
     out: dict[str, Severity] = {}
-    for key, value in table.items():
-        if not isinstance(value, str) or value.lower() not in choices:
-            raise UsageError(f"{where}.{key} must be one of {', '.join(choices)}, got {value!r}", setting=SETTING)
-        out[str(key).upper()] = Severity(value.lower())
+    for entry in severity_entries(raw):
+        rule_id, sep, level = (part.strip() for part in entry.partition("="))
+        if not sep or not rule_id:
+            raise UsageError(f"{entry!r} is not RULE=LEVEL (e.g. SG002=high)", SETTING)
+        if level.lower() not in choices:
+            raise UsageError(f"{rule_id}: expected one of {', '.join(choices)}, got {level!r}", SETTING)
+        out[rule_id.upper()] = Severity(level.lower())
     return out
 
 
@@ -43,7 +58,7 @@ def check_overrides(overrides: SeverityOverrides, rule_ids: Iterable[str]) -> No
     known = set(rule_ids)
     unknown = sorted(set(overrides) - known)
     if unknown:
-        raise UsageError(f"unknown rule id {', '.join(unknown)} (see `vpcaudit rules list`)", setting=SETTING)
+        raise UsageError(f"unknown rule id {', '.join(unknown)} (see `vpcaudit rules list`)", SETTING)
 
 
 def effective_severity(rule: Rule, overrides: SeverityOverrides) -> Severity:
