@@ -21,6 +21,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
+from schema_check import check_result
 
 from vpcaudit import lambda_handler
 from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
@@ -110,6 +111,7 @@ def logged(out: str) -> dict[str, Any]:
     lines = out.splitlines()
     assert len(lines) == 1
     record: dict[str, Any] = json.loads(lines[0])
+    check_result(record["result"])
     return record
 
 
@@ -230,7 +232,7 @@ def test_output_dir_receives_the_requested_reports(estate: Estate, tmp_path: Pat
     assert summary["written"] == [str(folder / n) for n in names]
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no temp files left behind
     assert "reports" not in summary
-    written = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    written = check_result(json.loads((folder / "result.json").read_text(encoding="utf-8")))
     assert written == logged(capsys.readouterr().out)["result"]
     sarif = json.loads((folder / "results.sarif").read_text(encoding="utf-8"))
     assert sorted(r["ruleId"] for r in sarif["runs"][0]["results"]) == sorted(r for r, _, _ in estate.expected_top())
