@@ -115,11 +115,15 @@ class PriceNote:
     overridden: tuple[str, ...] = ()  # figures the pricing file set
 
     def describe(self) -> str:
+        """One line a report prints: which figures are list prices (and from where), which are defaults."""
+        total = len(FIGURES)
         parts = []
         if self.looked_up:
-            parts.append(f"list prices as of {self.as_of} for {', '.join(self.looked_up)}")
+            which = "" if len(self.looked_up) == total else f" ({', '.join(self.looked_up)})"
+            parts.append(f"{len(self.looked_up)} of {total} figures{which} are list prices as of {self.as_of} "
+                         f"({', '.join(self.sources)})")
         if self.defaults:
-            parts.append(f"{'other figures' if self.looked_up else 'all figures'}: {self.defaults}")
+            parts.append(f"{'the others' if self.looked_up or self.overridden else 'all figures'}: {self.defaults}")
         if self.overridden:
             parts.append(f"{', '.join(self.overridden)} from {self.pricing_file}")
         return f"{self.region} ({self.currency}): " + "; ".join(parts)

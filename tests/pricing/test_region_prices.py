@@ -22,8 +22,10 @@ def test_eu_west_1_uses_its_looked_up_nat_prices_and_says_the_rest_are_defaults(
     note = Pricing().note("eu-west-1")
     assert note.looked_up == ("nat_gateway_hour", "nat_gateway_gb")
     assert note.sources == (price_table.PRICE_LIST_EU_WEST_1,)
-    assert note.describe().startswith("eu-west-1 (USD): list prices as of 2026-12-05 for nat_gateway_hour, "
-                                      "nat_gateway_gb; other figures: us-east-1 list prices (documented default")
+    assert note.describe() == (
+        "eu-west-1 (USD): 2 of 11 figures (nat_gateway_hour, nat_gateway_gb) are list prices as of 2026-12-05 "
+        f"({price_table.PRICE_LIST_EU_WEST_1}); the others: us-east-1 list prices (documented default, not looked "
+        "up for this Region)")
 
 
 def test_us_east_1_figures_are_all_looked_up() -> None:

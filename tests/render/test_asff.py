@@ -77,7 +77,7 @@ def test_remediation_is_the_first_prose_of_the_fix_and_the_first_reference(sampl
     nat = _by_rule(sample)[("vpcaudit/NAT002", "us-east-1")]
     assert nat["Remediation"]["Recommendation"] == {
         "Text": "Give every AZ its own NAT gateway and point each private route table at the NAT gateway in the "
-                "same AZ: Every step: vpcaudit rules show NAT002",
+                "same AZ. Every step: vpcaudit rules show NAT002",
         "Url": "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html"}
 
 

@@ -117,7 +117,8 @@ def _recommendation(info: RuleInfo | None) -> dict[str, str]:
         return {}
     prose = next((p.replace("\n", " ").strip() for p in info.fix.split("\n\n")
                   if p.strip() and not p.lstrip().startswith("```")), info.summary)
-    out = {"Text": _cut(f"{prose} Every step: vpcaudit rules show {info.id}", RECOMMENDATION_MAX)}
+    prose = prose.rstrip(" :.")
+    out = {"Text": _cut(f"{prose}. Every step: vpcaudit rules show {info.id}", RECOMMENDATION_MAX)}
     url = next((ref for ref in info.references if ref.startswith("https://")), None)
     if url:
         out["Url"] = url
