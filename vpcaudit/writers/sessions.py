@@ -30,7 +30,7 @@ def account_writers(session: boto3.session.Session, plan: roles.AccountPlan, all
     home = home_region(reader, region or session.region_name)
     base_id = caller_account(reader, home)
     writers: dict[str, WriterClients] = {}
-    if plan.collects_base:
+    if plan.include_base or not plan.roles:  # without roles, the base account is the only one
         writers[base_id] = WriterClients(session, allow, endpoint_url=endpoint_url)
     loader = roles.model_loader()
     for role in plan.roles:
