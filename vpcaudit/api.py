@@ -46,11 +46,12 @@ from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.model import Part, Snapshot, State
+from vpcaudit.writers import securityhub
+from vpcaudit.writers.securityhub import PublishReport
+from vpcaudit.writers.sessions import account_writers
 
 if TYPE_CHECKING:
     import boto3
-
-    from vpcaudit.writers.securityhub import PublishReport
 
 Progress = Callable[[int, int, str], None]  # (done, total, label), called from worker threads
 
@@ -381,9 +382,6 @@ def publish_securityhub(result: AuditResult, options: CollectOptions | None = No
     those Regions (default: every Region of the result). Raises CredentialsError / UsageError
     before anything is written when an account of the result cannot be reached.
     """
-    from vpcaudit.writers import securityhub
-    from vpcaudit.writers.sessions import account_writers
-
     opts = options or CollectOptions()
     base = session if session is not None else _session(opts.profile)
     chosen = opts.regions or None
@@ -395,8 +393,6 @@ def publish_securityhub(result: AuditResult, options: CollectOptions | None = No
 
 def publish_iam_policy() -> dict[str, Any]:
     """The IAM policy ``publish_securityhub`` needs in each account it writes."""
-    from vpcaudit.writers import securityhub
-
     return securityhub.iam_policy()
 
 
@@ -416,6 +412,7 @@ __all__ = [
     "OutputError",
     "Part",
     "PathAnswer",
+    "PublishReport",
     "Registry",
     "Rule",
     "ScanOutcome",

@@ -8,7 +8,7 @@ calls it needs (:mod:`vpcaudit.writers`). The AWS options are those of ``collect
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from tabulate import tabulate
@@ -20,9 +20,6 @@ from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.settings import Given, takes
 from vpcaudit.errors import VpcauditError, describe
 from vpcaudit.options import CLI_SPELLING, SETTINGS
-
-if TYPE_CHECKING:
-    from vpcaudit.writers.securityhub import PublishReport
 
 publish_app = typer.Typer(name="publish", help="Send an audit result where teams already work (Security Hub).",
                           no_args_is_help=True, rich_markup_mode=None)
@@ -90,7 +87,7 @@ def publish_securityhub(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def publish_table(report: PublishReport) -> str:
+def publish_table(report: api.PublishReport) -> str:
     """Per account and Region: imported, unchanged, archived, kept, failed; then the totals."""
     names = ("imported", "unchanged", "archived", "kept")
     rows = [(o.account_id, o.region, *(getattr(o, n) for n in names), len(o.failed) if o.error is None else "all")
