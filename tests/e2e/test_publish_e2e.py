@@ -103,4 +103,4 @@ def test_a_file_that_is_not_a_result_is_one_line(moto_url: str, tmp_path: Path) 
     bad.write_text(json.dumps({"schema_version": "1.0", "accounts": []}), encoding="utf-8")
     proc = _publish(moto_url, str(bad))
     assert (proc.returncode, proc.stderr.strip()) == (
-        2, f"error: RESULT: {bad}: not a vpcaudit result (write one with -f json)")
+        2, f"error: RESULT: {bad}: not a vpcaudit audit result (write one with `-f json`)")
