@@ -26,6 +26,7 @@ from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
 from vpcaudit.engine.diff import AuditDiff, Audited
 from vpcaudit.engine.diff import diff as compare
+from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
 from vpcaudit.engine.result import AuditResult
@@ -33,6 +34,7 @@ from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
+from vpcaudit.engine.severity import check_overrides
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import UsageError
 from vpcaudit.network.paths import TrafficPath, destinations, path_for
@@ -40,10 +42,13 @@ from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
-from vpcaudit.pricing import CostModel, load_pricing
+from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.model import Part, Snapshot, State
+from vpcaudit.writers import securityhub
+from vpcaudit.writers.securityhub import PublishReport
+from vpcaudit.writers.sessions import account_writers
 
 if TYPE_CHECKING:
     import boto3
@@ -103,15 +108,18 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
     on user input fails here, before a single AWS call. ``opt_in``: the opt-in parts that will be
     (or were) collected; rules needing others are set aside, not run."""
     registry = registry if registry is not None else rules(options.rules_dirs)
+    check_overrides(options.severity, (r.id for r in registry.rules))
     selection = select_rules(registry.rules, select=options.select, ignore=options.ignore,
-                             min_severity=options.min_severity, opt_in=frozenset(opt_in))
-    cost = load_pricing(options.pricing) if options.pricing else CostModel()
+                             min_severity=options.min_severity, opt_in=frozenset(opt_in),
+                             severity_overrides=options.severity)
+    pricing = load_pricing(options.pricing) if options.pricing else Pricing()
     suppressions = load_suppressions(options.suppressions) if options.suppressions else ()
     check_rules(suppressions, (r.id for r in registry.rules), str(options.suppressions))
     echo = options.echo()
     if selection.opt_in_skipped:
         echo["skipped_opt_in"] = ",".join(r.id for r in selection.opt_in_skipped)
-    settings = RunSettings(cost=cost, min_severity=options.min_severity, suppressions=suppressions,
+    settings = RunSettings(pricing=pricing, min_severity=options.min_severity, suppressions=suppressions,
+                           severity_overrides=options.severity,
                            packs={r.id: registry.pack_of(r.id) for r in selection.rules},
                            pack_versions=registry.versions, options=echo, now=now,
                            trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts))
@@ -361,6 +369,33 @@ def render_fix_plan(plan: FixPlan, fmt: str = "sh") -> str:
         raise UsageError(str(exc), "formats") from None
 
 
+# -- publishing (the one part of vpcaudit that writes) ---------------------------------------------
+
+
+def publish_securityhub(result: AuditResult, options: CollectOptions | None = None, *,
+                        session: boto3.session.Session | None = None, dry_run: bool = False) -> PublishReport:
+    """Import ``result``'s findings into Security Hub and archive those that went away where their
+    rule was evaluated (see :mod:`vpcaudit.writers.securityhub`).
+
+    ``options`` says how to reach the accounts, as for a collection: the profile, an endpoint,
+    one role per account other than the credentials' own; named ``regions`` limit publishing to
+    those Regions (default: every Region of the result). Raises CredentialsError / UsageError
+    before anything is written when an account of the result cannot be reached.
+    """
+    opts = options or CollectOptions()
+    base = session if session is not None else _session(opts.profile)
+    chosen = opts.regions or None
+    home = chosen[0] if chosen else (result.regions[0] if result.regions else None)
+    writers = account_writers(base, opts.accounts, securityhub.OPERATIONS, region=home,
+                              endpoint_url=opts.endpoint_url)
+    return securityhub.publish(result, writers, regions=chosen, dry_run=dry_run)
+
+
+def publish_iam_policy() -> dict[str, Any]:
+    """The IAM policy ``publish_securityhub`` needs in each account it writes."""
+    return securityhub.iam_policy()
+
+
 # The vocabulary of the answers above, so that a face needs nothing but this module.
 __all__ = [
     "BUILTIN_PACK",
@@ -377,6 +412,7 @@ __all__ = [
     "OutputError",
     "Part",
     "PathAnswer",
+    "PublishReport",
     "Registry",
     "Rule",
     "ScanOutcome",
@@ -388,6 +424,7 @@ __all__ = [
     "TrafficPath",
     "audit",
     "collect",
+    "control_label",
     "diff",
     "diff_exit_code",
     "exit_code",
@@ -399,6 +436,8 @@ __all__ = [
     "outputs",
     "path",
     "prepare",
+    "publish_iam_policy",
+    "publish_securityhub",
     "render",
     "render_fix_plan",
     "requested_opt_in",

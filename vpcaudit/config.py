@@ -14,6 +14,9 @@ always wins. Example ``vpcaudit.toml``::
     pricing = "pricing.toml"
     regions = ["eu-west-1", "eu-central-1"]
     rules-dir = ["our-rules"]
+
+    [severity]                                     # the team's own severity for some rules
+    SG002 = "high"
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from typing import Any
 
 from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, plan_accounts
 from vpcaudit.engine.rule import Severity
+from vpcaudit.engine.severity import parse_severity_overrides, severity_entries
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
 
@@ -36,6 +37,7 @@ class Kind(str, Enum):
     PATH = "path"  # one file
     PATHS = "paths"  # several files or folders
     COUNT = "count"  # a whole number within bounds
+    SEVERITY_MAP = "severity-map"  # RULE=SEVERITY entries; a table of rule id = severity in a file or event
 
 
 class Face(str, Enum):
@@ -145,6 +147,9 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("trusted_accounts", Kind.TEXTS, "Accounts (12 digits) an endpoint policy's scoping condition may name, "
             "beside the trusted organizations.", None, PANEL_POLICY, default=(),
             faces=frozenset({Face.CONFIG, Face.EVENT})),
+    Setting("severity", Kind.SEVERITY_MAP, "Judge a rule's findings at another severity, e.g. SG002=high; "
+            "repeatable or comma-separated (in vpcaudit.toml: a [severity] table). Reports show the rule's own "
+            "severity as overridden.", "--severity", PANEL_POLICY, default=(), metavar="RULE=LEVEL"),
 )
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS)}
@@ -178,6 +183,7 @@ class AuditOptions:
     rules_dirs: tuple[Path, ...] = ()
     trusted_org_ids: tuple[str, ...] = ()  # the trusted boundary of endpoint policies (POL002)
     trusted_accounts: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule id → the severity its findings get
 
     def echo(self) -> dict[str, str]:
         """The options as strings, recorded in the result for the report header."""
@@ -186,7 +192,8 @@ class AuditOptions:
                "fail_on": self.fail_on.value, "strict": str(self.strict).lower(),
                "suppressions": str(self.suppressions or ""), "pricing": str(self.pricing or ""),
                "rules_dirs": ",".join(str(d) for d in self.rules_dirs),
-               "trusted_org_ids": ",".join(self.trusted_org_ids), "trusted_accounts": ",".join(self.trusted_accounts)}
+               "trusted_org_ids": ",".join(self.trusted_org_ids), "trusted_accounts": ",".join(self.trusted_accounts),
+               "severity": ",".join(f"{rule}={level.value}" for rule, level in sorted(self.severity.items()))}
         return {k: v for k, v in out.items() if v}
 
 
@@ -237,7 +244,8 @@ def audit_options(values: Mapping[str, Any]) -> AuditOptions:
         trusted_org_ids=_checked(split_values(get("trusted_org_ids")), ORG_ID, "an organization id (o-…)",
                                  "trusted_org_ids"),
         trusted_accounts=_checked(split_values(get("trusted_accounts")), ACCOUNT_ID, "a 12-digit account id",
-                                  "trusted_accounts"))
+                                  "trusted_accounts"),
+        severity=parse_severity_overrides(get("severity")))
 
 
 def parse_value(setting: Setting, raw: Any) -> Any:
@@ -252,6 +260,12 @@ def parse_value(setting: Setting, raw: Any) -> Any:
         return _count(setting, raw)
     if kind is Kind.SEVERITY:
         return _severity(setting, raw)
+    if kind is Kind.SEVERITY_MAP:
+        # Kept as RULE=LEVEL entries, the shape the command line takes, so a file's table can be
+        # an option default; checked now, so a bad entry fails where it was written.
+        entries = severity_entries(raw)
+        parse_severity_overrides(entries)
+        return entries
     if kind in (Kind.TEXTS, Kind.PATHS):
         if isinstance(raw, str) or (isinstance(raw, list) and all(isinstance(v, str) for v in raw)):
             return split_values(raw)

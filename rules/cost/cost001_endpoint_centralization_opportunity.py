@@ -125,7 +125,7 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
             f"{vpc.vpc_id} is one of {len(group)} VPCs in {ctx.region.region} running their own interface endpoints "
-            f"for {services} (this VPC: {', '.join(mine)}, ${own:,.2f}/month). {plan.describe(ctx.cost)}",
+            f"for {services} (this VPC: {', '.join(mine)}, {ctx.cost.money(own)}/month). {plan.describe(ctx.cost)}",
             monthly_cost_usd=own,
             evidence=evidence_dict(services=sorted(shared), vpcs=[v.vpc_id for v in group],
                                    accounts=accounts if len(accounts) > 1 else None, **plan.evidence(ctx.cost)),
@@ -167,13 +167,14 @@ class _Plan:
                    zones=zones, zones_cost=round(zones * cost.private_hosted_zone_month, 2))
 
     def describe(self, cost: CostModel) -> str:
-        outcome = (f"a saving of ${self.saving:,.2f}/month in fixed cost" if self.saving > 0
-                   else f"no fixed-cost saving at this size (${-self.saving:,.2f}/month more)")
-        return (f"Today the group pays ${self.today:,.2f}/month in endpoint hours; one shared set in a hub VPC would "
-                f"cost ${self.shared_total:,.2f}/month (endpoints ${self.hub_endpoints:,.2f}, {self.new_attachments} "
-                f"new Transit Gateway attachment(s) ${self.attachments:,.2f}, {self.zones} private hosted zone(s) "
-                f"${self.zones_cost:,.2f}): {outcome}, before TGW data processing (${cost.tgw_gb:.2f}/GB of spoke "
-                "traffic) and Route 53 Resolver endpoints, which are not included")
+        outcome = (f"a saving of {cost.money(self.saving)}/month in fixed cost" if self.saving > 0
+                   else f"no fixed-cost saving at this size ({cost.money(-self.saving)}/month more)")
+        return (f"Today the group pays {cost.money(self.today)}/month in endpoint hours; one shared set in a hub "
+                f"VPC would cost {cost.money(self.shared_total)}/month (endpoints {cost.money(self.hub_endpoints)}, "
+                f"{self.new_attachments} new Transit Gateway attachment(s) {cost.money(self.attachments)}, "
+                f"{self.zones} private hosted zone(s) {cost.money(self.zones_cost)}): {outcome}, before TGW data "
+                f"processing ({cost.rate(cost.tgw_gb)}/GB of spoke traffic) and Route 53 Resolver endpoints, which "
+                "are not included")
 
     def evidence(self, cost: CostModel) -> dict[str, float | int | str]:
         return {"group_monthly_usd": self.today, "shared_set_monthly_usd": self.shared_total,

@@ -44,9 +44,10 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
         targets = {e.target_id or "" for _, e in paying}
         costs = []
         if any(t.startswith("nat-") for t in targets):
-            costs.append(f"pays NAT gateway data processing (${ctx.cost.nat_gateway_gb}/GB)")
+            costs.append(f"pays NAT gateway data processing ({ctx.cost.rate(ctx.cost.nat_gateway_gb)}/GB)")
         if {e.klass for _, e in paying} & {"tgw", "cloudwan"}:
-            costs.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway; egress "
+            costs.append(f"pays transit data processing ({ctx.cost.rate(ctx.cost.tgw_gb)}/GB on a transit "
+                         f"gateway; egress "
                          "is assumed to continue beyond the VPC, e.g. through a central NAT)")
         if any(t.startswith(("i-", "eni-")) for t in targets):
             costs.append("loads the NAT instance or appliance")
@@ -54,7 +55,8 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
         interface = [e.vpc_endpoint_id for e in view.endpoints_of(vpc.vpc_id, "Interface")
                      if view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)]
         through_interface = (f"goes to interface endpoint {', '.join(interface)} "
-                             f"(${ctx.cost.interface_endpoint_gb_tier1}/GB processed, see GWE004) or, where its "
+                             f"({ctx.cost.rate(ctx.cost.interface_endpoint_gb_tier1)}/GB processed, see GWE004) "
+                             f"or, where its "
                              "private DNS does not answer, " if interface else "")
         yield ctx.finding(
             ref,

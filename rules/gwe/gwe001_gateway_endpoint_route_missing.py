@@ -173,9 +173,9 @@ def _consequence(ctx: RuleContext, missed: list[Outcome]) -> str:
     kinds = {o.kind for o in missed if o.delivers}
     notes = []
     if "nat" in kinds:
-        notes.append(f"pays NAT gateway data processing (${ctx.cost.nat_gateway_gb}/GB)")
+        notes.append(f"pays NAT gateway data processing ({ctx.cost.rate(ctx.cost.nat_gateway_gb)}/GB)")
     if kinds & {"tgw", "cloudwan"}:
-        notes.append(f"pays transit data processing (${ctx.cost.tgw_gb}/GB on a transit gateway)")
+        notes.append(f"pays transit data processing ({ctx.cost.rate(ctx.cost.tgw_gb)}/GB on a transit gateway)")
     if any(not o.delivers for o in missed):
         notes.append("is dropped for the CIDRs that go nowhere")
     return " and ".join(notes) if notes else "bypasses the free gateway endpoint"

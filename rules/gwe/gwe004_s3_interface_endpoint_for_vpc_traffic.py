@@ -81,7 +81,8 @@ def s3_interface_endpoint_for_vpc_traffic(ctx: RuleContext) -> Iterator[Finding]
         inbound_only = endpoint.private_dns_only_for_inbound_resolver_endpoint
         if not gateways:
             why = (f"VPC {endpoint.vpc_id} has no {label} gateway endpoint, so in-VPC clients reach {label} through "
-                   f"this interface endpoint (${per_gb}/GB processed) or their default route, where a free gateway "
+                   f"this interface endpoint ({ctx.cost.rate(per_gb)}/GB processed) or their default route, where "
+                   f"a free gateway "
                    f"endpoint would serve them")
         elif not endpoint.private_dns_enabled or inbound_only:
             continue
@@ -93,11 +94,13 @@ def s3_interface_endpoint_for_vpc_traffic(ctx: RuleContext) -> Iterator[Finding]
             continue
         else:
             why = (f"its private DNS answers all resolvers (PrivateDnsOnlyForInboundResolverEndpoint = false), so "
-                   f"in-VPC clients resolve {label}'s default names to it and pay ${per_gb}/GB instead of using "
+                   f"in-VPC clients resolve {label}'s default names to it and pay {ctx.cost.rate(per_gb)}/GB "
+                   f"instead of using "
                    f"gateway endpoint {', '.join(gateways)} for free")
         yield ctx.finding(
             ref,
-            f"{label} interface endpoint {endpoint.vpc_endpoint_id} ({azs} AZ(s), ~${fixed:.2f}/month): {why}. "
+            f"{label} interface endpoint {endpoint.vpc_endpoint_id} ({azs} AZ(s), "
+            f"~{ctx.cost.money(fixed)}/month): {why}. "
             "Keep interface endpoints for on-premises and cross-VPC clients, with private DNS limited to inbound "
             "Resolver endpoints.",
             evidence=evidence_dict(service=info.key, gateway_endpoint_ids=gateways or None,

@@ -82,7 +82,7 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
             f"VPC {endpoint.vpc_id} has subnets in {len(candidates)} AZs where the service is offered "
             f"({', '.join(sorted(candidates))}): an impairment of {az} cuts every client off the service, and "
             f"clients in {', '.join(others)} cross AZs. Add a subnet in {', '.join(others)} "
-            f"(~${ctx.cost.interface_endpoint_month(1):.2f} per AZ per month).",
+            f"(~{ctx.cost.money(ctx.cost.interface_endpoint_month(1))} per AZ per month).",
             evidence=evidence_dict(service=label, endpoint_az_ids=endpoint_azs, offered_vpc_az_ids=candidates,
                                    subnet_ids=endpoint.subnet_ids,
                                    monthly_cost_per_added_az_usd=ctx.cost.interface_endpoint_month(1)),

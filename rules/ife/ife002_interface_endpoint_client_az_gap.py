@@ -81,8 +81,9 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
             ref,
             f"Interface endpoint {endpoint.vpc_endpoint_id} ({label}) has no network interface in "
             f"{', '.join(sorted(gap))}, where VPC {endpoint.vpc_id} runs clients ({', '.join(client_subnets)}): "
-            f"their traffic crosses to {where} (cross-AZ transfer, ~${ctx.cost.cross_az_gb_each_way}/GB each way) "
-            f"and depends on that AZ. Adding the missing AZs costs ~${fix_cost:.2f}/month.",
+            f"their traffic crosses to {where} (cross-AZ transfer, "
+            f"~{ctx.cost.rate(ctx.cost.cross_az_gb_each_way)}/GB each way) "
+            f"and depends on that AZ. Adding the missing AZs costs ~{ctx.cost.money(fix_cost)}/month.",
             evidence=evidence_dict(service=label, missing_az_ids=gap, endpoint_az_ids=endpoint_azs,
                                    client_az_ids=clients, client_subnet_ids=client_subnets,
                                    monthly_cost_to_fix_usd=fix_cost),

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.paths import resolve_service
@@ -62,7 +63,12 @@ BUNDLES = (
           "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
       ),
-      seeds=("000", "002"))
+      seeds=("000", "002"),
+      controls=(
+          security_hub("EC2.55", "VPCs should be configured with an interface endpoint for ECR API"),
+          security_hub("EC2.56", "VPCs should be configured with an interface endpoint for Docker Registry"),
+          security_hub("EC2.57", "VPCs should be configured with an interface endpoint for Systems Manager"),
+      ))
 def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC has some but not all of the endpoints a feature needs. A bundle is triggered only
     by its trigger members: Session Manager / Run Command (`ssmmessages` or `ec2messages`;
@@ -103,6 +109,14 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 modify-vpc-endpoint --vpc-endpoint-id <s3-gateway-vpce-id> \\
         --add-route-table-ids <client-route-table-id>
     ```
+
+    ## Controls
+    Security Hub EC2.55, EC2.56 and EC2.57 fail every VPC that lacks the ECR API, Docker
+    Registry or Systems Manager interface endpoint. vpcaudit disagrees: a VPC that sends nothing
+    to ECR or Systems Manager does not need those endpoints (each costs about $7.30 per AZ and
+    month), and a VPC with internet egress reaches them without one. IFE003 fires only when a
+    VPC has started a bundle (a trigger member exists) and misses a member the feature needs,
+    where the feature breaks or silently bypasses the endpoints.
     """
     view = ctx.view
     for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):

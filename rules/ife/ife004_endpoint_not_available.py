@@ -81,7 +81,7 @@ def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
         severity, meaning = STATES[state]
         billed = endpoint.endpoint_type == "Interface" and state not in _UNBILLED
         cost = ctx.cost.interface_endpoint_month(len(endpoint.subnet_ids)) if billed else None
-        bill = f"; it still bills ~${cost:.2f}/month while it exists" if cost else ""
+        bill = f"; it still bills ~{ctx.cost.money(cost)}/month while it exists" if cost else ""
         yield ctx.finding(
             ref, f"{what} is {endpoint.state}: {meaning}{bill}.", severity=severity,
             evidence=evidence_dict(state=endpoint.state, endpoint_type=endpoint.endpoint_type,

@@ -78,12 +78,12 @@ def duplicate_interface_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         vpc = view.vpcs.get(vpc_id)
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
         costs = ", ".join(f"{e.vpc_endpoint_id} (private DNS {'on' if e.private_dns_enabled else 'off'}, "
-                          f"~${month[e.vpc_endpoint_id]:.2f}/month)" for e in others)
+                          f"~{ctx.cost.money(month[e.vpc_endpoint_id])}/month)" for e in others)
         yield ctx.finding(
             ref,
             f"VPC {vpc_id} has {len(members)} interface endpoints for {service_name} ({region}, {ip_type}): "
             f"{_owner_sentence(owners, keep)} The others are reached only by their endpoint-specific names "
-            f"and cost ~${extra:.2f}/month: {costs}.",
+            f"and cost ~{ctx.cost.money(extra)}/month: {costs}.",
             evidence=evidence_dict(service_name=service_name, service_region=region, ip_address_type=ip_type,
                                    endpoint_ids=sorted(e.vpc_endpoint_id for e in members),
                                    default_names_owner=keep.vpc_endpoint_id if owners else None,

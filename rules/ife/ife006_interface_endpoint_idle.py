@@ -71,7 +71,7 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ref,
             f"Interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name}, {azs} AZ(s)) processed no bytes "
-            f"in the last {metric.window_days} days but costs ~${monthly:.2f}/month{dns}.",
+            f"in the last {metric.window_days} days but costs ~{ctx.cost.money(monthly)}/month{dns}.",
             evidence=evidence_dict(window_days=metric.window_days, days_with_data=metric.datapoints,
                                    service_name=endpoint.service_name, az_count=azs),
             monthly_cost_usd=monthly,

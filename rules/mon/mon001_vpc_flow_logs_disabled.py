@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.controls import cis, security_hub
 from vpcaudit.engine.remedy import Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.snapshot.model import Part
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
           "https://docs.aws.amazon.com/vpc/latest/userguide/working-with-flow-logs.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-troubleshooting.html",
       ),
-      seeds=("001",))
+      seeds=("001",),
+      controls=(
+          security_hub("EC2.6", "VPC flow logging should be enabled in all VPCs"),
+          cis("1.2.0", "2.9", "Ensure VPC flow logging is enabled in all VPCs"),
+          cis("1.4.0", "3.9", "Ensure VPC flow logging is enabled in all VPCs"),
+          cis("3.0.0", "3.7", "Ensure VPC flow logging is enabled in all VPCs"),
+      ))
 def vpc_flow_logs_disabled(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC is not covered by an active flow log.
 
@@ -60,6 +67,13 @@ def vpc_flow_logs_disabled(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 describe-flow-logs --filter Name=resource-id,Values=<vpc-id> \\
         --query "FlowLogs[].[FlowLogId,FlowLogStatus,DeliverLogsStatus,DeliverLogsErrorMessage]"
     ```
+
+    ## Controls
+    Security Hub EC2.6 and the CIS flow-log item fail every VPC without a VPC-level flow log.
+    vpcaudit differs in two places: a VPC whose every subnet has an active flow log is covered
+    (the same traffic is recorded), and a default VPC with no workload network interfaces is
+    skipped (it carries no traffic to record). A flow log whose delivery fails counts as
+    missing here.
     """
     view = ctx.view
     logs_by_resource: dict[str, list[r.FlowLog]] = {}

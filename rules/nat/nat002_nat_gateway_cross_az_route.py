@@ -93,7 +93,7 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
     where = (f"Change the default route of {egress.route_table_id} (the firewall subnet's table) to "
              if egress.hops else "Route it to ")
     fix = (f"{where}{', '.join(local)} in {az}." if local else
-           f"Create a NAT gateway in a public subnet of {az} (~${ctx.cost.nat_gateway_month():.2f}/month) "
+           f"Create a NAT gateway in a public subnet of {az} (~{ctx.cost.money(ctx.cost.nat_gateway_month())}/month) "
            "or use a regional NAT gateway.")
     through = f" through firewall endpoint {', '.join(egress.hops)}" if egress.hops else ""
     # The subnet's own table: after firewall hops, egress.route_table_id is the firewall subnet's.
@@ -102,7 +102,8 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
     yield ctx.finding(
         ref,
         f"Private subnet {subnet.subnet_id} ({az}, route table {table_id}) sends its internet traffic"
-        f"{through} to NAT gateway {target} in {nat_az}: every GB crosses AZs (${ctx.cost.cross_az_gb_each_way}/GB "
+        f"{through} to NAT gateway {target} in {nat_az}: every GB crosses AZs "
+        f"({ctx.cost.rate(ctx.cost.cross_az_gb_each_way)}/GB "
         f"each way on top of NAT processing) and the subnet loses internet egress when {nat_az} is impaired. {fix}",
         evidence=evidence_dict(subnet_az_id=az, nat_gateway_id=target, nat_az_id=nat_az,
                                route_table_id=table_id, firewall_hops=egress.hops or None,

@@ -110,7 +110,7 @@ def _finding(ctx: RuleContext, ref: ResourceRef, az: str, elsewhere: list[tuple[
         f"AZ {az} of VPC {ref.resource_id} holds private subnet(s) {', '.join(subnets)} that reach the internet "
         f"through NAT gateway {where}, and has no available NAT gateway of its own{note}: an impairment of "
         f"another AZ cuts their internet egress. Create a NAT gateway in a public subnet of {az} "
-        f"(~${monthly:.2f}/month) and route them to it, or use a regional NAT gateway.",
+        f"(~{ctx.cost.money(monthly)}/month) and route them to it, or use a regional NAT gateway.",
         evidence=evidence_dict(az_id=az, subnet_ids=subnets, nat_gateway_ids=targets,
                                added_monthly_cost_usd=monthly),
         discriminator=az, fix=_fix(view, ref.resource_id, az, [s for s, _, _ in elsewhere]))

@@ -75,7 +75,7 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ref,
             f"NAT gateway {nat.nat_gateway_id} ({kind}) moved no bytes in the last {days} days "
-            f"({' and '.join(f'{n} = 0' for n in IDLE_METRICS)}) but costs ~${monthly:.2f}/month; {still}.",
+            f"({' and '.join(f'{n} = 0' for n in IDLE_METRICS)}) but costs ~{ctx.cost.money(monthly)}/month; {still}.",
             evidence=evidence_dict(window_days=days, datapoints=sum(m.datapoints for m in samples),
                                    route_table_ids=routes or None, billed_azs=azs),
             monthly_cost_usd=monthly,

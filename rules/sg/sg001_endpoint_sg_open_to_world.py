@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
@@ -32,7 +33,11 @@ if TYPE_CHECKING:
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
       ),
-      seeds=("001",))
+      seeds=("001",),
+      controls=(
+          security_hub("EC2.18",
+                       "Security groups should only allow unrestricted incoming traffic for authorized ports"),
+      ))
 def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
     """A security group attached to an interface endpoint (AWS service or PrivateLink service)
     allows inbound traffic from `0.0.0.0/0` or `::/0`. High when the VPC has active routes to
@@ -56,6 +61,12 @@ def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 revoke-security-group-ingress --group-id <endpoint-sg-id> \\
         --security-group-rule-ids <open-rule-id>
     ```
+
+    ## Controls
+    Security Hub EC2.18 fails security groups open to the world on ports other than its
+    authorized ones, which are TCP 80 and 443 by default: an endpoint group open to `0.0.0.0/0`
+    on 443 passes EC2.18. vpcaudit fires on it, because an endpoint's clients are known (the
+    VPC and the networks routed to it) and nothing else needs to reach it.
     """
     view = ctx.view
     for group_id, endpoints in endpoints_by_group(view).items():

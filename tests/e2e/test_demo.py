@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from asff_check import asff_errors
+from schema_check import check_result
 
 from vpcaudit.demo.run import INSTALL_HINT, offline_aws_environment
 
@@ -37,7 +39,7 @@ def run_vpcaudit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.
 
 
 @pytest.mark.e2e
-def test_demo_writes_three_reports_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_writes_its_reports_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo-out"
     started = time.monotonic()
     proc = run_vpcaudit(["demo", "--output-dir", str(out)], offline_env(tmp_path), tmp_path)
@@ -47,13 +49,15 @@ def test_demo_writes_three_reports_offline(tmp_path: Path, capsys: pytest.Captur
               f"{(out / 'report.html').stat().st_size if (out / 'report.html').exists() else 0} bytes")
     assert proc.returncode == 0, proc.stderr
     html, markdown = (out / "report.html").read_text(encoding="utf-8"), (out / "report.md").read_text(encoding="utf-8")
-    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    result = check_result(json.loads((out / "result.json").read_text(encoding="utf-8")))
     failing = [f for f in result["findings"] if f["status"] == "fail"]
     assert {f["rule_id"] for f in failing} == MISTAKE_RULES
     for finding in failing:
         assert finding["rule_id"] in html and finding["resource"]["resource_id"] in html
         assert finding["rule_id"] in markdown and finding["resource"]["resource_id"] in markdown
-    for path in ("report.html", "report.md", "result.json", "fix-plan.sh"):
+    asff = json.loads((out / "report.asff.json").read_text(encoding="utf-8"))
+    assert asff_errors(asff) == [] and len(asff) == len(result["findings"])
+    for path in ("report.html", "report.md", "result.json", "report.asff.json", "fix-plan.sh"):
         assert str(out / path) in proc.stdout
     plan = (out / "fix-plan.sh").read_text(encoding="utf-8")
     assert subprocess.run(["bash", "-n"], input=plan, text=True, check=False).returncode == 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from builders import SCOPED_POLICY, RegionBuilder, standard_vpc
+from schema_check import check_diff
 
 from vpcaudit.snapshot.jsonfile import save
 from vpcaudit.snapshot.model import Part, State
@@ -60,8 +61,8 @@ def test_exit_0_when_nothing_got_worse(tmp_path: Path, snaps: dict[str, Path]) -
 def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snaps: dict[str, Path]) -> None:
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
-    data = json.loads(done.stdout)  # stdout holds the JSON alone
-    assert data["schema_version"] == "1.0" and data["fail_on"] == "high"
+    data = check_diff(json.loads(done.stdout))  # stdout holds the JSON alone
+    assert data["schema_version"] == "1.1" and data["fail_on"] == "high"
     assert data["summary"] == {
         "new": 1, "newly_failing": 0, "resolved": 0, "changed": 0, "unchanged": 1, "not_rechecked": 0,
         "no_baseline": 0, "worse_paths": 1, "better_paths": 0, "changed_paths": 0, "lost_scopes": 0,
@@ -74,7 +75,7 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
         "worse", "gateway-endpoint", "nat", "s3")
     assert path["after"]["steps"]  # the after side explains itself, step by step
     assert data["compared"] == [{"account_id": "111111111111", "region": "us-east-1"}]
-    assert data["cost_before"] == data["cost_after"] == {"fixed_usd": 98.55, "data_usd": None}
+    assert data["cost_before"] == data["cost_after"] == {"fixed_usd": 98.55, "data_usd": None, "currency": "USD"}
     assert "1 worse traffic path(s) → exit 1" in done.stderr
 
 
@@ -82,7 +83,7 @@ def test_a_new_finding_at_the_config_files_threshold_fails(tmp_path: Path, snaps
     (tmp_path / "vpcaudit.toml").write_text('fail-on = "medium"\nselect = ["GWE001"]\n')
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
-    data = json.loads(done.stdout)
+    data = check_diff(json.loads(done.stdout))
     assert data["fail_on"] == "medium" and data["summary"]["newly_failing"] == 1
     assert data["options"]["select"] == "GWE001"
 
@@ -112,7 +113,7 @@ def test_exit_3_with_strict_when_coverage_got_worse(tmp_path: Path, snaps: dict[
     assert run(tmp_path, "diff", snaps["before"], snaps["denied"]).returncode == 0
     done = run(tmp_path, "diff", snaps["before"], snaps["denied"], "--strict", "-f", "json")
     assert done.returncode == 3, done.stderr
-    data = json.loads(done.stdout)
+    data = check_diff(json.loads(done.stdout))
     assert data["summary"]["coverage_worse"] is True
     assert [(c["rule_id"], c["before"], c["after"]) for c in data["coverage"]] == [
         ("MON001", "passed", "not_evaluated")]

@@ -19,6 +19,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from schema_check import check_result
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +88,7 @@ def test_scan_through_two_roles_reports_findings_in_both_accounts(moto_url: str,
                            "--stats", "-f", "json", "-o", str(out)],
                           env=child_env(), capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode in (0, 1), proc.stderr
-    doc = json.loads(out.read_text(encoding="utf-8"))
+    doc = check_result(json.loads(out.read_text(encoding="utf-8")))
     assert doc["accounts"] == sorted(ACCOUNTS)  # the base account was not asked for
     flow_logs = {(f["resource"]["account_id"], f["resource"]["resource_id"]) for f in doc["findings"]
                  if f["rule_id"] == "MON001" and f["status"] == "fail"}

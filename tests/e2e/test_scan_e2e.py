@@ -22,6 +22,7 @@ import boto3
 import pytest
 from demo_estate import REGION, expected_failures, fake_aws_env, good_vpc_ids, mismatch
 from moto.server import ThreadedMotoServer
+from schema_check import check_result
 
 from vpcaudit.demo.estate import Estate, build_estate
 
@@ -74,7 +75,7 @@ def scan(moto_url: str, estate: Estate, tmp_path_factory: pytest.TempPathFactory
                            "-f", "json", "-o", str(out)],
                           env=scan_env(), capture_output=True, text=True, timeout=600, check=False)
     assert out.exists(), f"exit {proc.returncode}; stderr:\n{proc.stderr}"
-    return proc.returncode, json.loads(out.read_text(encoding="utf-8"))
+    return proc.returncode, check_result(json.loads(out.read_text(encoding="utf-8")))
 
 
 def _findings(doc: dict[str, Any]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ def test_list_as_table_and_json() -> None:
     tst = [r for r in rows if r["pack"] == "rulepack"]
     assert [r["id"] for r in tst] == ["TST001", "TST002", "TST003", "TST004", "TST005"]
     assert tst[0] == {"id": "TST001", "severity": "high", "name": "vpc-tagged-bad", "needs": ["vpcs"],
-                      "pack": "rulepack", "summary": "A VPC tagged ``audit=bad`` fails."}
+                      "pack": "rulepack", "summary": "A VPC tagged ``audit=bad`` fails.", "controls": []}
 
 
 def test_show_prints_why_fix_references_and_needs() -> None:

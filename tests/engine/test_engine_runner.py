@@ -11,7 +11,7 @@ from vpcaudit.engine.loader import Registry, load_registry
 from vpcaudit.engine.rule import Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.suppress import Suppression
-from vpcaudit.pricing import CostModel
+from vpcaudit.pricing import Pricing
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, ScopeStatus, State
 
@@ -138,7 +138,7 @@ def test_cost_lines_for_nat_gateways_and_interface_endpoints_with_metrics() -> N
                r.ResourceMetric("vpce-1", "AWS/PrivateLinkEndpoints", "BytesProcessed", 14 * gib_per_day, 14, 14))
     reg = region(vpcs=[vpc("vpc-1")], status=statuses(ok=[*Part]), subnets=tuple(subnets),
                  nat_gateways=(nat, gone), vpc_endpoints=(endpoint, gateway), metrics=metrics)
-    result = run(snapshot(reg), [], RunSettings(now=NOW, cost=CostModel(nat_gateway_hour=0.05)))
+    result = run(snapshot(reg), [], RunSettings(now=NOW, pricing=Pricing(everywhere={"nat_gateway_hour": 0.05})))
     lines = {c.resource_id: c for c in result.costs}
     assert set(lines) == {"nat-1", "vpce-1"}
     assert (lines["nat-1"].monthly_fixed_usd, lines["nat-1"].az_count) == (36.5, 1)

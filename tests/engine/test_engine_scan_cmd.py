@@ -10,6 +10,7 @@ import boto3
 import pytest
 from engine_snapshots import RULEPACK
 from moto import mock_aws
+from schema_check import check_result
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
@@ -44,7 +45,7 @@ def test_scan_collects_only_what_the_selected_rules_need(account: boto3.Session,
     code, output = scan(tmp_path, "--select", "TST001", "-f", "json", "-o", str(tmp_path / "result.json"),
                         "--snapshot-out", str(tmp_path / "snap.json"))
     assert code == 1, output
-    result = json.loads((tmp_path / "result.json").read_text())
+    result = check_result(json.loads((tmp_path / "result.json").read_text()))
     assert [(f["rule_id"], f["status"]) for f in result["findings"]] == [("TST001", "fail")]
     region = load(tmp_path / "snap.json").accounts[0].regions[0]
     assert region.state_of(Part.VPCS).state is State.OK

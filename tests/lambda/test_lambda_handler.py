@@ -21,6 +21,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
+from schema_check import check_result
 
 from vpcaudit import lambda_handler
 from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
@@ -110,6 +111,7 @@ def logged(out: str) -> dict[str, Any]:
     lines = out.splitlines()
     assert len(lines) == 1
     record: dict[str, Any] = json.loads(lines[0])
+    check_result(record["result"])
     return record
 
 
@@ -182,7 +184,8 @@ def test_a_rule_set_aside_for_want_of_opt_in_data_is_listed_and_strict_still_pas
     ({"regions": ["us-east"]}, "regions: not a region name: 'us-east' (expected e.g. eu-west-1, or \"all\")"),
     ({"regions": "all,eu-west-1"}, "regions: 'all' cannot be combined with region names"),
     ({"regions": [1]}, "regions: expected a list of strings or a comma-separated string, got [1]"),
-    ({"formats": ["json", "pdf"]}, "formats: unknown format 'pdf' (known: table, html, md, json, sarif, csv, junit)"),
+    ({"formats": ["json", "pdf"]},
+     "formats: unknown format 'pdf' (known: table, html, md, json, sarif, csv, junit, asff, ocsf)"),
     ({"select": ["NAT", "XYZ9"]}, "select: unknown rule id or prefix: XYZ9 (see `vpcaudit rules list`)"),
     ({"ignore": "QQQ"}, "ignore: unknown rule id or prefix: QQQ (see `vpcaudit rules list`)"),
     ({"with": ["flowlogs"]}, "with: unknown extra flowlogs (choose from s3-policies, metrics)"),
@@ -229,7 +232,7 @@ def test_output_dir_receives_the_requested_reports(estate: Estate, tmp_path: Pat
     assert summary["written"] == [str(folder / n) for n in names]
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no temp files left behind
     assert "reports" not in summary
-    written = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    written = check_result(json.loads((folder / "result.json").read_text(encoding="utf-8")))
     assert written == logged(capsys.readouterr().out)["result"]
     sarif = json.loads((folder / "results.sarif").read_text(encoding="utf-8"))
     assert sorted(r["ruleId"] for r in sarif["runs"][0]["results"]) == sorted(r for r, _, _ in estate.expected_top())

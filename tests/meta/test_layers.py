@@ -24,21 +24,24 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
     # the front door
     "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
-                      "pricing"}),
+                      "pricing", "writers"}),
     "options": frozenset({"aws", "engine", "errors", "snapshot"}),
     "config": frozenset({"options", "errors"}),
     "output": frozenset({"errors", "files"}),
     # the machinery
     "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "version"}),
     "aws": frozenset({"aws", "snapshot", "errors", "version"}),
-    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates"}),
+    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing"}),
+    # the one part that writes to AWS: its own clients; account identity and roles as collections do
+    "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
     "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
     "snapshot": frozenset({"snapshot", "files", "errors"}),
     # leaves
-    "pricing": frozenset({"errors"}),
+    "pricing": frozenset({"errors", "price_table"}),
+    "price_table": frozenset(),
     "errors": frozenset(),
     "files": frozenset(),
 }

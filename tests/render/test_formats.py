@@ -9,10 +9,11 @@ from vpcaudit.engine.result import AuditResult
 
 
 def test_every_format_is_listed_with_its_default_file() -> None:
-    assert render.REPORT_FORMATS.names == ("table", "html", "md", "json", "sarif", "csv", "junit")
+    assert render.REPORT_FORMATS.names == ("table", "html", "md", "json", "sarif", "csv", "junit", "asff", "ocsf")
     assert render.REPORT_FORMATS.filenames == {
         "table": "summary.txt", "html": "report.html", "md": "report.md", "json": "result.json",
-        "sarif": "results.sarif", "csv": "findings.csv", "junit": "junit.xml"}
+        "sarif": "results.sarif", "csv": "findings.csv", "junit": "junit.xml",
+        "asff": "report.asff.json", "ocsf": "report.ocsf.json"}
 
 
 @pytest.mark.parametrize("fmt", render.REPORT_FORMATS.names)
@@ -25,7 +26,7 @@ def test_every_format_shows_every_failing_rule_and_copes_with_an_empty_result(fm
 
 
 def test_unknown_format_names_the_known_ones() -> None:
-    known = r"\(known: table, html, md, json, sarif, csv, junit\)"
+    known = r"\(known: table, html, md, json, sarif, csv, junit, asff, ocsf\)"
     with pytest.raises(ValueError, match=r"unknown report format 'pdf' " + known):
         render.render(AuditResult("1.0", "0", {}, "", "", (), (), (), (), ()), "pdf")
     with pytest.raises(ValueError, match="unknown report format 'xml'"):

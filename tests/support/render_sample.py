@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vpcaudit.engine.controls import cis, security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
@@ -63,7 +64,9 @@ RULES = (
     RuleInfo("MON001", "vpc-flow-logs-disabled", Severity.MEDIUM, "A VPC has no active flow log.",
              "Without flow logs there is nothing to investigate an incident with.",
              "```bash\naws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> "
-             "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>\n```", (), "vpcaudit"),
+             "--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>\n```", (), "vpcaudit",
+             (security_hub("EC2.6", "VPC flow logging should be enabled in all VPCs"),
+              cis("3.0.0", "3.7", "Ensure VPC flow logging is enabled in all VPCs"))),
     RuleInfo("NAT002", "nat-gateway-cross-az-route", Severity.MEDIUM,
              "A private subnet's default route targets a NAT gateway in another AZ.",
              "Cross-AZ data charges both ways, and the subnet loses internet when the other AZ fails.",
@@ -127,12 +130,13 @@ _FINDINGS = (
             "the VPC routes to a transit gateway.",
             {"cidr": "0.0.0.0/0", "port": 443, "endpoints": ["vpce-0ssm000000000001"]}, discriminator="0.0.0.0/0"),
     Finding("POL004", "bucket-policy-sourceip-behind-endpoint", Severity.HIGH, Status.FAIL,
-            _ref("s3-bucket", "logs-bucket", vpc=None),
+            _ref("bucket", "logs-bucket", vpc=None),
             "Bucket logs-bucket denies requests NotIpAddress aws:SourceIp: all S3 endpoint traffic is denied.",
             {"statement": "DenyOutsideOffice"}),
     Finding("GWE002", "s3-gateway-endpoint-missing", Severity.MEDIUM, Status.FAIL, _ref("vpc", PROD, name="prod"),
             "prod sends S3 traffic from 2 private subnets through NAT gateway nat-0a0000000000000001.",
-            {"private_subnets": ["subnet-0priva00000000001", "subnet-0privb00000000002"]}, monthly_cost_usd=45.0),
+            {"private_subnets": ["subnet-0priva00000000001", "subnet-0privb00000000002"]}, monthly_cost_usd=45.0,
+            currency="USD"),
     Finding("NAT002", "nat-gateway-cross-az-route", Severity.MEDIUM, Status.FAIL,
             _ref("subnet", "subnet-0privb00000000002", name="private-b"),
             "private-b (use1-az2) routes 0.0.0.0/0 to nat-0a0000000000000001 in use1-az1.",

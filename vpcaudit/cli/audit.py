@@ -41,7 +41,8 @@ AUDIT_EXAMPLES = "\n\n".join((
 
 FormatOpt = Annotated[list[str] | None, typer.Option(
     "--format", "-f", metavar="FMT",
-    help="Output format, repeatable: table (default), html, md, json, sarif, csv, junit.",
+    help="Output format, repeatable: table (default), html, md, json, sarif, csv, junit, asff (Security Hub), "
+         "ocsf.",
     rich_help_panel=OUTPUT, show_default=False)]
 OutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="PATH",

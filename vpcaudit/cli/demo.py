@@ -21,7 +21,7 @@ from vpcaudit.demo.run import require_moto, run_demo
 from vpcaudit.errors import VpcauditError
 
 # The demo's reports, in the order they are listed to the user (each under its default file name).
-REPORTS = ("html", "md", "json")
+REPORTS = ("html", "md", "json", "asff")
 FIX_PLAN = "fix-plan.sh"
 
 DEMO_HELP = """Build an example AWS account in-process with moto, scan it, and write the reports.
@@ -35,8 +35,9 @@ no flow logs, an idle endpoint, a bucket policy that denies all endpoint traffic
 built right, on which no rule fires. The scan is the full one (`vpcaudit scan --with
 metrics,s3-policies`) over two weeks of seeded traffic, so every rule runs.
 
-Writes report.html, report.md, result.json and fix-plan.sh (what `vpcaudit fix result.json`
-writes: the remediation plan, to read; the demo never runs it) to --output-dir.
+Writes report.html, report.md, result.json, report.asff.json (the findings for Security Hub)
+and fix-plan.sh (what `vpcaudit fix result.json` writes: the remediation plan, to read; the demo
+never runs it) to --output-dir.
 
 Example:
 
@@ -50,7 +51,8 @@ could not be written.
 @app.command(help=DEMO_HELP)
 def demo(
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json and fix-plan.sh.")
+        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json, report.asff.json "
+                                   "and fix-plan.sh.")
     ] = Path("vpcaudit-demo"),
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,

@@ -22,6 +22,7 @@ IAM_EXAMPLES = examples(
     ("vpcaudit iam-policy > vpcaudit-policy.json", "Everything `vpcaudit collect` reads by default."),
     ("vpcaudit iam-policy --with s3-policies,metrics",
      "Also s3:ListAllMyBuckets, s3:GetBucketPolicy and cloudwatch:GetMetricData."),
+    ("vpcaudit iam-policy --publish", "What `vpcaudit publish securityhub` needs instead: two Security Hub calls."),
 )
 
 
@@ -29,8 +30,15 @@ IAM_EXAMPLES = examples(
 def iam_policy_cmd(
     with_: Annotated[list[str] | None, typer.Option(
         "--with", metavar="EXTRAS", help=SETTINGS["with"].help, show_default=False)] = None,
+    publish: Annotated[bool, typer.Option(
+        "--publish", help="Print the policy of `vpcaudit publish securityhub` (the writer) instead.")] = False,
 ) -> None:
     """Print the minimal read-only IAM policy (JSON) for `vpcaudit collect` / `scan`."""
+    if publish:
+        if with_:
+            fail("--publish and --with exclude each other: the writer reads nothing but Security Hub")
+        typer.echo(json.dumps(api.publish_iam_policy(), indent=2))
+        return
     try:
         extras = collect_options({"with": with_}).opt_in
     except VpcauditError as exc:

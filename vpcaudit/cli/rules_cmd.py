@@ -41,7 +41,8 @@ def _registry(rules_dir: list[Path] | None) -> api.Registry:
 
 def _row(rule: api.Rule, pack: str) -> dict[str, object]:
     return {"id": rule.id, "severity": rule.severity.value, "name": rule.name,
-            "needs": [p.value for p in rule.needs], "pack": pack, "summary": rule.summary}
+            "needs": [p.value for p in rule.needs], "pack": pack, "summary": rule.summary,
+            "controls": [c.requirement for c in rule.controls]}
 
 
 @rules_app.command("list", epilog=examples(
@@ -81,9 +82,14 @@ def show_rule(
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  (pack {registry.pack_of(rule.id)})", "",
              *(textwrap.fill(par, 92) for par in rule.description.split("\n\n")), "",
              "Why it matters:", _indent(rule.why), "",
-             "How to fix:", _indent(rule.fix), "",
-             "References:", *[f"  - {ref}" for ref in rule.references], "",
-             f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
+             "How to fix:", _indent(rule.fix), ""]
+    if rule.controls:
+        lines += ["Controls:", *[f"  - {api.control_label(c)}" for c in rule.controls]]
+        if rule.controls_note:
+            lines += ["", textwrap.indent(textwrap.fill(rule.controls_note, 90), "  ")]
+        lines.append("")
+    lines += ["References:", *[f"  - {ref}" for ref in rule.references], "",
+              f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
     if rule.seeds:
         lines.append(f"Seeds: {', '.join(rule.seeds)}")
     typer.echo("\n".join(lines))

@@ -43,7 +43,7 @@ CONFIG_HELP = "Defaults for these options can live in vpcaudit.toml or [tool.vpc
 EXCLUSIVE: tuple[tuple[str, str], ...] = (("regions", "all_regions"),)
 _TYPES: dict[Kind, Any] = {Kind.TEXT: str | None, Kind.TEXTS: list[str] | None, Kind.FLAG: bool,
                            Kind.SEVERITY: api.Severity | None, Kind.PATH: Path | None,
-                           Kind.PATHS: list[Path] | None, Kind.COUNT: int}
+                           Kind.PATHS: list[Path] | None, Kind.COUNT: int, Kind.SEVERITY_MAP: list[str] | None}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ class RuleContext:
         """A failing finding; ``severity`` overrides the rule default where the rule's docs say so;
         ``fix`` is its concrete remediation (see :mod:`vpcaudit.engine.remedy`)."""
         return Finding(self.rule.id, self.rule.name, severity or self.rule.severity, Status.FAIL, resource,
-                       message, dict(evidence or {}), monthly_cost_usd, discriminator, fix=tuple(fix))
+                       message, dict(evidence or {}), monthly_cost_usd, discriminator, fix=tuple(fix),
+                       currency=self.cost.currency if monthly_cost_usd is not None else None)
 
     def not_evaluated(self, resource: ResourceRef, reason: str, discriminator: str = "") -> Finding:
         """This rule could not judge ``resource``: say why, never pass silently."""

@@ -31,7 +31,7 @@ from vpcaudit.network.paths import PATH_PARTS, TrafficPath, path_for
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
-DIFF_SCHEMA_VERSION = "1.0"
+DIFF_SCHEMA_VERSION = "1.1"  # 1.1: cost totals carry their currency
 
 # Paths are compared only where their inputs (network.paths.PATH_PARTS) were collected alike on
 # both sides: otherwise a path difference says more about the collection than about the network.
@@ -116,12 +116,16 @@ class PartChange:
         return self.before is State.OK
 
 
+MIXED = "mixed"
+
+
 @dataclass(frozen=True, slots=True)
 class CostTotals:
     """Monthly cost lines summed over the compared regions; data only where metrics were collected."""
 
     fixed_usd: float
     data_usd: float | None
+    currency: str = "USD"  # of both amounts; MIXED when the regions' price tables differ (no sum then)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,5 +397,9 @@ def classify(before: TrafficPath, after: TrafficPath) -> tuple[str, tuple[str, .
 
 def _cost(lines: Iterable[CostLine], compared: frozenset[RegionRef]) -> CostTotals:
     picked = [c for c in lines if RegionRef(c.account_id, c.region) in compared]
+    currencies = {c.currency for c in picked}
+    if len(currencies) > 1:
+        return CostTotals(0.0, None, MIXED)
     data = [c.monthly_data_usd for c in picked if c.monthly_data_usd is not None]
-    return CostTotals(round(sum(c.monthly_fixed_usd for c in picked), 2), round(sum(data), 2) if data else None)
+    return CostTotals(round(sum(c.monthly_fixed_usd for c in picked), 2), round(sum(data), 2) if data else None,
+                      next(iter(currencies), "USD"))

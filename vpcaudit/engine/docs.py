@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from vpcaudit.engine.controls import Control
 from vpcaudit.engine.rule import Rule
 
 REGENERATE = "vpcaudit rules docs -o docs/rules.md"
@@ -30,9 +31,20 @@ def rule_markdown(rule: Rule) -> str:
     if rule.seeds:
         lines.append(f"- **Seeds:** {', '.join(rule.seeds)}")
     lines += ["", rule.description, "", "### Why it matters", "", rule.why or "_(missing)_", "",
-              "### How to fix", "", rule.fix or "_(missing)_", "", "### References", ""]
+              "### How to fix", "", rule.fix or "_(missing)_", ""]
+    if rule.controls:
+        lines += ["### Controls", "", *(f"- {control_label(c)}" for c in rule.controls), ""]
+        if rule.controls_note:
+            lines += [rule.controls_note, ""]
+    lines += ["### References", ""]
     lines += [f"- <{ref}>" for ref in rule.references] or ["_(none)_"]
     return "\n".join(lines)
+
+
+def control_label(control: Control) -> str:
+    """``Security Hub EC2.6: VPC flow logging …`` / ``CIS AWS Foundations Benchmark v3.0.0 3.7: …``."""
+    where = "Security Hub" if control.is_security_hub else control.standard
+    return f"{where} {control.id}: {control.title}"
 
 
 def rules_markdown(rules: Iterable[Rule], title: str = "vpcaudit rules") -> str:
@@ -46,11 +58,11 @@ def rules_markdown(rules: Iterable[Rule], title: str = "vpcaudit rules") -> str:
         f"{len(ordered)} rules. Severity is each rule's default; some rules report a lower or higher",
         "severity depending on context, as their section says.",
         "",
-        "| ID | name | severity | summary |",
-        "|---|---|---|---|",
+        "| ID | name | severity | controls | summary |",
+        "|---|---|---|---|---|",
     ]
-    out += [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {_cell(r.summary)} |"
-            for r in ordered]
+    out += [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | "
+            f"{', '.join(c.id for c in r.controls if c.is_security_hub)} | {_cell(r.summary)} |" for r in ordered]
     for rule in ordered:
         out += ["", rule_markdown(rule)]
     return "\n".join(out) + "\n"

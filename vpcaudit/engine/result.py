@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from vpcaudit.engine.controls import Control
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
 from vpcaudit.network.paths import PathGap, TrafficPath
+from vpcaudit.pricing import PriceNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,8 @@ class RuleInfo:
     fix: str
     references: tuple[str, ...]
     pack: str
+    controls: tuple[Control, ...] = ()
+    severity_overridden_from: Severity | None = None  # the rule's own default, when configured otherwise
 
 
 class Outcome(str, Enum):
@@ -75,6 +79,7 @@ class AuditResult:
     options: dict[str, str] = field(default_factory=dict)
     topology: tuple[VpcTopology, ...] = ()  # one per VPC, for the report's pictures
     path_gaps: tuple[PathGap, ...] = ()  # path inputs not collected, and what the paths assume instead
+    prices: tuple[PriceNote, ...] = ()  # per Region: which prices the costs used, and where they came from
 
     def by_status(self, status: Status) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is status)

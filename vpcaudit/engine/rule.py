@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from vpcaudit.engine.controls import Control
 from vpcaudit.engine.remedy import FixStep
 from vpcaudit.snapshot.model import Part
 
@@ -61,11 +62,15 @@ class ResourceRef:
     name: str | None = None
 
     @property
+    def partition(self) -> str:
+        """The AWS partition of the resource's Region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+        return "aws-cn" if self.region.startswith("cn-") else (
+            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
+
+    @property
     def arn(self) -> str:
         """An ARN-like string for SARIF locations and suppressions."""
-        partition = "aws-cn" if self.region.startswith("cn-") else (
-            "aws-us-gov" if self.region.startswith("us-gov-") else "aws")
-        return f"arn:{partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
+        return f"arn:{self.partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,11 @@ class Finding:
     suppression_reason: str | None = None
     suppression_expires: str | None = None
     fix: tuple[FixStep, ...] = ()  # the concrete remediation for this resource, in order
+    # The severity the rule gave before a configured override (``[severity]`` in vpcaudit.toml)
+    # replaced it; None when not overridden. Reports show it as "overridden from …".
+    severity_overridden_from: Severity | None = None
+    # Currency of ``monthly_cost_usd``: the price table of the finding's Region (CNY in China).
+    currency: str | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -106,6 +116,7 @@ class Rule:
     seeds: tuple[str, ...]
     func: RuleFunc
     module: str = ""
+    controls: tuple[Control, ...] = ()  # Security Hub controls / CIS items this rule relates to
 
     def __call__(self, ctx: RuleContext) -> Iterator[Finding]:
         yield from self.func(ctx)
@@ -141,14 +152,20 @@ class Rule:
     def fix(self) -> str:
         return self.sections.get("How to fix", "")
 
+    @property
+    def controls_note(self) -> str:
+        """The ``## Controls`` section: where the rule judges differently from the controls it maps to."""
+        return self.sections.get("Controls", "")
+
 
 def rule(*, id: str, name: str, severity: Severity, needs: Iterable[Part],
-         references: Iterable[str] = (), seeds: Iterable[str] = ()) -> Callable[[RuleFunc], Rule]:
+         references: Iterable[str] = (), seeds: Iterable[str] = (),
+         controls: Iterable[Control] = ()) -> Callable[[RuleFunc], Rule]:
     """Turn a function ``(ctx) -> Iterable[Finding]`` into a :class:`Rule` value."""
 
     def wrap(func: RuleFunc) -> Rule:
         return Rule(id=id, name=name, severity=severity, needs=tuple(needs), references=tuple(references),
-                    seeds=tuple(seeds), func=func, module=func.__module__)
+                    seeds=tuple(seeds), func=func, module=func.__module__, controls=tuple(controls))
 
     return wrap
 

@@ -7,8 +7,8 @@ The runner is where the audit's honesty rules live:
   seeing empty lists;
 * a rule that raises becomes an **error** for that scope, with the exception text, and the
   audit goes on with the next rule;
-* suppressions and ``--min-severity`` are applied here, once, so every formatter and the
-  exit code see the same findings.
+* severity overrides, suppressions and ``--min-severity`` are applied here, once and in that
+  order, so every formatter and the exit code see the same findings at the same severity.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
 from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
@@ -29,10 +30,10 @@ from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
-from vpcaudit.pricing import CostModel
+from vpcaudit.pricing import Pricing
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
-RESULT_SCHEMA_VERSION = "1.1"  # 1.1: path_gaps
+RESULT_SCHEMA_VERSION = "1.2"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices
 
 
 
@@ -40,12 +41,13 @@ RESULT_SCHEMA_VERSION = "1.1"  # 1.1: path_gaps
 class RunSettings:
     """Everything besides the snapshot and the rules that shapes one audit."""
 
-    cost: CostModel = field(default_factory=CostModel)
+    pricing: Pricing = field(default_factory=Pricing)  # the price table plus a pricing file's overrides
     min_severity: Severity | None = None
     suppressions: tuple[Suppression, ...] = ()
     packs: Mapping[str, str] = field(default_factory=dict)  # rule id → pack name
     pack_versions: Mapping[str, str] = field(default_factory=dict)  # pack name → version
     options: Mapping[str, str] = field(default_factory=dict)  # echoed into the result
+    severity_overrides: SeverityOverrides = field(default_factory=dict)  # rule id → configured severity
     now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
     trust: TrustBoundary = field(default_factory=TrustBoundary)  # empty: any concrete scoping value counts
 
@@ -75,7 +77,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
             path_notes.extend(gaps)
             if draws_paths(gaps):
                 paths.extend(view.traffic_paths())
-            costs.extend(cost_lines(view, cfg.cost))
+            costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
             topology.extend(vpc_topologies(view))
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
@@ -86,7 +88,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         generated_at=now.replace(microsecond=0).isoformat(),
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
-        rules=tuple(_info(x, cfg.packs.get(x.id, "unknown")) for x in selected),
+        rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
         findings=tuple(sorted(findings, key=_finding_order)),
         scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
         vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
@@ -96,6 +98,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         options=dict(cfg.options),
         topology=tuple(topology),
         path_gaps=tuple(path_notes),
+        prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
     )
 
 
@@ -115,10 +118,11 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
               view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
               today: dt.date) -> tuple[ScopeResult, list[Finding]]:
     account_id, region_name = account.account_id, region.region
+    overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.cost, cfg.trust)
+    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)
@@ -129,7 +133,8 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
-        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [error]
+        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
+    found = [apply_override(f, overrides) for f in found]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
@@ -159,8 +164,10 @@ def _finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
             res.resource_id, f.discriminator)
 
 
-def _info(rule: Rule, pack: str) -> RuleInfo:
-    return RuleInfo(rule.id, rule.name, rule.severity, rule.summary, rule.why, rule.fix, rule.references, pack)
+def _info(rule: Rule, pack: str, overrides: SeverityOverrides) -> RuleInfo:
+    severity = effective_severity(rule, overrides)
+    return RuleInfo(rule.id, rule.name, severity, rule.summary, rule.why, rule.fix, rule.references, pack,
+                    rule.controls, rule.severity if severity is not rule.severity else None)
 
 
 def _tags_by_resource(account_id: str, region: RegionSnapshot) -> dict[tuple[str, str, str], dict[str, str]]:

@@ -9,7 +9,7 @@ that matches no rule is an error rather than a silent no-op: a typo in a CI pipe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from vpcaudit.engine.rule import Rule, Severity
@@ -53,12 +53,14 @@ def check_selectors(selectors: Iterable[str], rules: Iterable[Rule], setting: st
 
 def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
                  ignore: Iterable[str] | None = None, min_severity: Severity | None = None,
-                 opt_in: Iterable[Part] | None = None) -> Selection:
+                 opt_in: Iterable[Part] | None = None,
+                 severity_overrides: Mapping[str, Severity] | None = None) -> Selection:
     """Apply ``select`` (default: all), then ``ignore``, then ``min_severity``.
 
     ``min_severity`` compares a rule's default severity (its worst case for rules whose
-    severity depends on context). ``opt_in``: the opt-in parts that will be (or were)
-    collected; a rule needing another opt-in part is set aside in ``opt_in_skipped``, so that
+    severity depends on context), or the severity ``severity_overrides`` gives the rule: a rule
+    the team raised to high must run under a high ``min_severity``. ``opt_in``: the opt-in parts
+    that will be (or were) collected; a rule needing another opt-in part is set aside in ``opt_in_skipped``, so that
     ``--strict`` does not fail on data nobody asked to collect. ``None`` keeps every rule.
     """
     pool = tuple(sorted(rules, key=lambda r: r.id))
@@ -69,7 +71,8 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
     picked = [r for r in pool if not chosen or any(_matches(s, r.id) for s in chosen)]
     picked = [r for r in picked if not any(_matches(s, r.id) for s in dropped)]
     if min_severity is not None:
-        picked = [r for r in picked if r.severity.at_least(min_severity)]
+        overrides = severity_overrides or {}
+        picked = [r for r in picked if overrides.get(r.id, r.severity).at_least(min_severity)]
     if opt_in is None:
         return Selection(tuple(picked))
     available = set(opt_in)

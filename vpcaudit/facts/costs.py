@@ -29,6 +29,7 @@ class CostLine:
     az_count: int
     monthly_fixed_usd: float
     monthly_data_usd: float | None = None  # only where metrics were collected
+    currency: str = "USD"  # of both amounts: the Region's price table (CNY in China)
 
 
 
@@ -82,7 +83,7 @@ def _nat_line(view: NetworkView, nat: r.NatGateway, model: CostModel,
     kind = "regional" if nat.availability_mode == "regional" else "zonal"
     return CostLine(view.account_id, view.region_name, nat.vpc_id, "nat-gateway", nat.nat_gateway_id,
                     f"{nat.connectivity_type} {kind} NAT gateway in {where}", len(az_ids),
-                    round(model.nat_gateway_month() * len(az_ids), 2), data)
+                    round(model.nat_gateway_month() * len(az_ids), 2), data, model.currency)
 
 
 def _endpoint_lines(view: NetworkView, model: CostModel,
@@ -108,5 +109,5 @@ def _endpoint_lines(view: NetworkView, model: CostModel,
             data = round(total_cost * share, 2)
         lines.append(CostLine(view.account_id, view.region_name, e.vpc_id, "interface-endpoint", e.vpc_endpoint_id,
                               f"interface endpoint {e.service_name} in {len(azs)} AZ(s)", len(azs),
-                              model.interface_endpoint_month(len(azs)), data))
+                              model.interface_endpoint_month(len(azs)), data, model.currency))
     return lines

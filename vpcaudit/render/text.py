@@ -13,6 +13,8 @@ import re
 
 import markupsafe
 
+from vpcaudit.pricing import format_money
+
 # Bidi embeddings, overrides, isolates and marks: they reorder what the reader sees.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Characters XML 1.0 forbids (they make a JUnit file unparsable), lone surrogates included.
@@ -80,9 +82,10 @@ def _keep_newline(match: re.Match[str]) -> str:
     return match.group(0) if match.group(0) in "\r\n" else " "
 
 
-def money(amount: float | None) -> str:
-    """US dollars as the cost model prices them; an em dash where nothing was measured."""
-    return "—" if amount is None else f"${amount:,.2f}"
+def money(amount: float | None, currency: str | None = None) -> str:
+    """An amount in its currency (``$1.00``, ``CN¥7.10``; USD when not given), as the cost model
+    prices it; an em dash where nothing was measured."""
+    return format_money(amount, currency or "USD")
 
 
 def evidence_text(value: object) -> str:

@@ -3,7 +3,7 @@
 The shape is the dataclasses' own (the generic codec, as for result.json), with each finding's
 ``fingerprint`` (computed, not stored) and a ``summary`` of the counts and of whether coverage
 got worse, so a pipeline can branch without re-deriving the exit code's reasons. Sorted keys and
-ASCII-only output, like result.json.
+ASCII-only output, like result.json; the shape is published as docs/diff.schema.json.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vpcaudit.engine.diff import AuditDiff, CostTotals, FindingChange, PartChange, RegionRef
+from vpcaudit.engine.diff import MIXED, AuditDiff, CostTotals, FindingChange, PartChange, RegionRef
 from vpcaudit.engine.rule import Finding
 from vpcaudit.network.paths import TrafficPath
 from vpcaudit.render.text import money
@@ -49,16 +49,22 @@ def part_change(p: PartChange) -> str:
 
 
 def cost_change(before: CostTotals, after: CostTotals) -> tuple[str, str]:
-    """(fixed, data) as 'before → after (delta)'; data shows an em dash where it was not measured."""
-    fixed = f"{money(before.fixed_usd)} → {money(after.fixed_usd)} ({_signed(after.fixed_usd - before.fixed_usd)})"
-    data = f"{money(before.data_usd)} → {money(after.data_usd)}"
+    """(fixed, data) as 'before → after (delta)'; data shows an em dash where it was not measured.
+    Amounts in different currencies (another price table after the change) are not compared."""
+    if MIXED in (before.currency, after.currency) or before.currency != after.currency:
+        text = f"not compared: prices in {before.currency} before and {after.currency} after"
+        return text, text
+    unit = before.currency
+    fixed = (f"{money(before.fixed_usd, unit)} → {money(after.fixed_usd, unit)} "
+             f"({_signed(after.fixed_usd - before.fixed_usd, unit)})")
+    data = f"{money(before.data_usd, unit)} → {money(after.data_usd, unit)}"
     if before.data_usd is not None and after.data_usd is not None:
-        data += f" ({_signed(after.data_usd - before.data_usd)})"
+        data += f" ({_signed(after.data_usd - before.data_usd, unit)})"
     return fixed, data
 
 
-def _signed(amount: float) -> str:
-    return f"{'+' if amount >= 0 else '-'}{money(abs(amount))}"
+def _signed(amount: float, currency: str) -> str:
+    return f"{'+' if amount >= 0 else '-'}{money(abs(amount), currency)}"
 
 
 def headline(d: AuditDiff) -> str:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.result import AuditResult, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.facts.costs import CostLine
@@ -70,6 +71,8 @@ class FindingView:
     fix_cli: str = ""  # the steps as AWS CLI commands; those needing a decision commented out
     fix_terraform: str = ""
     fix_cloudformation: str = ""  # only what the fix creates; "" when it creates nothing
+    severity_overridden_from: str | None = None  # the rule's own severity, when configuration changed it
+    currency: str | None = None  # of monthly_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class RuleView:
     fix: str
     references: tuple[Reference, ...]
     pack: str
+    controls: tuple[str, ...] = ()  # "Security Hub EC2.6: VPC flow logging …", one per mapped control
+    severity_overridden_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +147,7 @@ class VpcSection:
     paths: tuple[TrafficPath, ...]
     path_notes: tuple[str, ...]  # path inputs not collected in this VPC's region, and their consequence
     costs: tuple[CostLine, ...]
+    currency: str = "USD"  # of its costs: the price table of its Region
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,13 +190,15 @@ class ReportContext:
     vpcs: tuple[VpcSection, ...]  # every VPC, then region-wide groups; sorted
     findings: tuple[FindingView, ...]  # failing findings, worst first
     costs: tuple[CostView, ...]
-    cost_total_fixed: float
+    cost_total_fixed: float | None  # None when the costs are in several currencies
     cost_total_data: float | None
     incomplete_scopes: tuple[ScopeView, ...]
     incomplete_findings: tuple[FindingView, ...]  # not evaluated or error
     suppressed: tuple[FindingView, ...]
     expired_suppressions: tuple[str, ...]
     rules: tuple[RuleView, ...]
+    cost_currency: str | None = "USD"  # None: costs in several currencies, so no grand total
+    prices: tuple[str, ...] = ()  # per Region: which prices the costs used, and their source
 
     @property
     def severities_present(self) -> tuple[str, ...]:
@@ -221,6 +229,8 @@ def build_report_context(result: AuditResult) -> ReportContext:
         return _finding_view(f, _anchor(key), _label(key, names.get(key)))
 
     fails = tuple(view(f) for f in _ordered(result.by_status(Status.FAIL)))
+    currencies = {c.currency for c in result.costs}
+    currency = next(iter(currencies)) if len(currencies) == 1 else (None if currencies else "USD")
     data = [c.monthly_data_usd for c in result.costs if c.monthly_data_usd is not None]
     rule_names = {info.id: info.name for info in result.rules}
     return ReportContext(
@@ -237,8 +247,8 @@ def build_report_context(result: AuditResult) -> ReportContext:
         vpcs=sections,
         findings=fails,
         costs=tuple(CostView(_label(_cost_key(c), names.get(_cost_key(c))), c) for c in _ordered_costs(result)),
-        cost_total_fixed=round(sum((c.monthly_fixed_usd for c in result.costs), 0.0), 2),
-        cost_total_data=round(sum(data), 2) if data else None,
+        cost_total_fixed=round(sum((c.monthly_fixed_usd for c in result.costs), 0.0), 2) if currency else None,
+        cost_total_data=round(sum(data), 2) if data and currency else None,
         incomplete_scopes=tuple(
             ScopeView(s.rule_id, rule_names.get(s.rule_id, ""), s.account_id, s.region, s.outcome.value, s.detail)
             for s in sorted(result.scopes, key=lambda s: (s.rule_id, s.account_id, s.region))
@@ -248,6 +258,8 @@ def build_report_context(result: AuditResult) -> ReportContext:
         suppressed=tuple(view(f) for f in _ordered(result.by_status(Status.SUPPRESSED))),
         expired_suppressions=result.expired_suppressions,
         rules=tuple(sorted(rules.values(), key=lambda r: r.id)),
+        cost_currency=currency,
+        prices=tuple(note.describe() for note in result.prices),
     )
 
 
@@ -275,7 +287,9 @@ def _ordered_costs(result: AuditResult) -> list[CostLine]:
 
 def _rule_view(info: RuleInfo) -> RuleView:
     refs = tuple(Reference(ref, bool(SAFE_URL.match(ref))) for ref in info.references)
-    return RuleView(info.id, info.name, info.severity.value, info.summary, info.why, info.fix, refs, info.pack)
+    return RuleView(info.id, info.name, info.severity.value, info.summary, info.why, info.fix, refs, info.pack,
+                    tuple(control_label(c) for c in info.controls),
+                    info.severity_overridden_from.value if info.severity_overridden_from else None)
 
 
 def _unknown_rule(f: Finding) -> RuleView:
@@ -295,7 +309,9 @@ def _finding_view(f: Finding, anchor: str, label: str) -> FindingView:
         suppression_expires=f.suppression_expires,
         fix=tuple(FixView(s.description, s.action, s.phase.value, s.decision) for s in f.fix),
         fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region),
-        fix_cloudformation=cloudformation.template(f.fix))
+        fix_cloudformation=cloudformation.template(f.fix),
+        severity_overridden_from=f.severity_overridden_from.value if f.severity_overridden_from else None,
+        currency=f.currency)
 
 
 def _severity_row(findings: tuple[Finding, ...], severity: Severity | None) -> SeverityRow:
@@ -350,7 +366,8 @@ def _sections(result: AuditResult, rules: dict[str, RuleView],
             matrix=_matrix(vpc_paths),
             topology=topology or _topology_from_paths(account, region, vpc_id or "", vpc_paths),
             topology_derived=topology is None,
-            paths=vpc_paths, path_notes=tuple(notes.get((account, region), ())), costs=tuple(vpc_costs)))
+            paths=vpc_paths, path_notes=tuple(notes.get((account, region), ())), costs=tuple(vpc_costs),
+            currency=vpc_costs[0].currency if vpc_costs else "USD"))
     return tuple(sections)
 
 

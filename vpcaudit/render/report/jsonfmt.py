@@ -5,7 +5,7 @@ per finding, what is computed rather than stored: its ``fingerprint`` and its fi
 as AWS CLI commands (``fix_cli``), Terraform (``fix_terraform``) and, for what it creates, a
 CloudFormation template (``fix_cloudformation``). Keys are sorted and the
 output is ASCII-only, so equal results give byte-equal files and hostile text (bidi controls)
-cannot hide in a terminal. Every field is described in docs/result-json.md.
+cannot hide in a terminal. The shape is published as docs/result.schema.json (read as docs/result-json.md).
 """
 
 from __future__ import annotations

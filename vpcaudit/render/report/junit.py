@@ -78,7 +78,10 @@ def _outcome(case: ET.Element, scope: ScopeResult, found: list[Finding]) -> str:
 def _line(f: Finding) -> str:
     res = f.resource
     name = f" ({res.name})" if res.name else ""
-    return f"[{f.severity.value}] {res.resource_type} {res.resource_id}{name}: {f.message} [{f.fingerprint}]"
+    severity = f.severity.value
+    if f.severity_overridden_from is not None:
+        severity += f", overridden from {f.severity_overridden_from.value}"
+    return f"[{severity}] {res.resource_type} {res.resource_id}{name}: {f.message} [{f.fingerprint}]"
 
 
 FORMATTER: Formatter[AuditResult] = Formatter("junit", "junit.xml", render_junit)

@@ -59,7 +59,8 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
             "results": [_result(f, index) for f in result.findings],
             "properties": {"schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
                            "generatedAt": result.generated_at, "accounts": list(result.accounts),
-                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs)},
+                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs),
+                           "prices": [note.describe() for note in result.prices]},
         }],
     }
 
@@ -91,8 +92,13 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
         "help": {"text": help_text or info.summary or info.name, "markdown": help_md or info.summary or info.name},
         "defaultConfiguration": {"level": _LEVEL[info.severity]},
         "properties": {"security-severity": _SECURITY_SEVERITY[info.severity], "severity": info.severity.value,
-                       "tags": ["security", "aws", "network", *([info.pack] if info.pack else [])]},
+                       "tags": ["security", "aws", "network", *([info.pack] if info.pack else []),
+                                *(c.id for c in info.controls if c.is_security_hub)]},
     }
+    if info.controls:
+        rule["properties"]["controls"] = [c.requirement for c in info.controls]
+    if info.severity_overridden_from is not None:
+        rule["properties"]["severityOverriddenFrom"] = info.severity_overridden_from.value
     first_url = next((ref for ref in info.references if ref.startswith(("https://", "http://"))), None)
     if first_url:
         rule["helpUri"] = first_url
@@ -119,6 +125,10 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if f.fix and f.status is Status.FAIL:
         item["fixes"] = [_fix(f)]
+    if f.currency is not None:
+        item["properties"]["currency"] = f.currency
+    if f.severity_overridden_from is not None:
+        item["properties"]["severityOverriddenFrom"] = f.severity_overridden_from.value
     if f.status is Status.SUPPRESSED:
         justification = f.suppression_reason or "suppressed"
         if f.suppression_expires:

@@ -40,13 +40,18 @@ def summary_table(result: AuditResult) -> str:
                               tablefmt="simple", disable_numparse=True))
     else:
         parts.append("No failing findings.")
+    if result.costs and result.prices:
+        parts.append("Prices: " + terminal_safe("; ".join(note.describe() for note in result.prices)))
     return "\n\n".join(parts) + "\n"
 
 
 def _finding_row(f: Finding) -> list[str]:
     res = f.resource
     resource = f"{res.resource_id} ({res.name})" if res.name else res.resource_id
-    return [f.severity.value, f.rule_id, truncate(terminal_safe(resource), RESOURCE_WIDTH),
+    severity = f.severity.value
+    if f.severity_overridden_from is not None:
+        severity += f" (was {f.severity_overridden_from.value})"
+    return [severity, f.rule_id, truncate(terminal_safe(resource), RESOURCE_WIDTH),
             truncate(terminal_safe(f.message), MESSAGE_WIDTH)]
 
 

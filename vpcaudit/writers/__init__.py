@@ -1,0 +1,1 @@
+"""Writers: the only code in vpcaudit that changes anything in an AWS account, each on its own client."""
