@@ -589,6 +589,24 @@ class BucketPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A value of a planned resource that is known only after apply (``vpcaudit plan``).
+
+    A collection never records one; a planned snapshot does, so the audit can say "not
+    evaluated" for the rules reading ``part`` in this resource's VPC (or the whole Region when
+    ``vpc_id`` is None: the resource could not even be placed) instead of judging a guess.
+    """
+
+    resource_id: str  # a placeholder id for a new resource, the real id for an updated one
+    resource_type: str  # as in findings: vpc, subnet, route-table, vpc-endpoint, …
+    vpc_id: str | None
+    part: str  # the snapshot part the value belongs to (a Part value)
+    address: str  # where the change comes from, e.g. aws_route.to_hub or a template's logical id
+    fields: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceMetric:
     """Sum of a CloudWatch metric over the look-back window for one resource."""
 
