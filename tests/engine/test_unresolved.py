@@ -31,15 +31,23 @@ def unresolved_route(estate: Estate, table: str) -> TerraformPlan:
     return plan
 
 
-def test_failing_findings_in_the_vpc_become_not_evaluated_with_the_reason() -> None:
+def test_failing_findings_that_depend_on_it_become_not_evaluated_with_the_reason() -> None:
     estate = build_estate()  # private route table 3 lacks the S3 route: GWE001 fails on its subnet
-    change = plan_change(estate.snapshot, unresolved_route(estate, estate["private_rt"][0]).document())
+    change = plan_change(estate.snapshot, unresolved_route(estate, estate["private_rt"][2]).document())
     d = api.predict(change, api.AuditOptions(select=("GWE001",)))
     [changed] = d.changed
     assert (changed.before.status, changed.after.status) == (Status.FAIL, Status.NOT_EVALUATED)
     assert changed.after.resource.resource_id == estate["private"][2]
     assert "not evaluated: aws_route.to_hub: transit_gateway_id: known only after apply" in changed.after.message
     assert d.coverage_worse and not d.newly_failing
+
+
+def test_findings_on_what_does_not_depend_on_it_are_still_judged() -> None:
+    estate = build_estate()  # the unresolved route is in table 1; GWE001 fails on table 3's subnet
+    change = plan_change(estate.snapshot, unresolved_route(estate, estate["private_rt"][0]).document())
+    d = api.predict(change, api.AuditOptions(select=("GWE001",)))
+    assert d.unchanged == 1 and not d.changed
+    assert [(f.resource.resource_id, f.status) for f in d.new] == [(estate["private_rt"][0], Status.NOT_EVALUATED)]
 
 
 def test_a_rule_that_found_nothing_does_not_pass_silently() -> None:
@@ -78,9 +86,9 @@ def test_an_unplaced_resource_taints_every_vpc_of_the_region() -> None:
     fails = [Finding("SG001", "endpoint-sg-open-to-world", Severity.HIGH, Status.FAIL,
                      ResourceRef(ACCOUNT, REGION, vpc, "security-group", f"sg-{vpc}"), "open")
              for vpc in ("vpc-a", "vpc-b")]
-    judged = judge_findings(rule, ACCOUNT, region, fails)
+    view = NetworkView.build(estate.snapshot.accounts[0], region)
+    judged = judge_findings(rule, view, fails)
     assert [(f.resource.resource_id, f.status) for f in judged] == [
         ("sg-vpc-a", Status.NOT_EVALUATED), ("sg-vpc-b", Status.NOT_EVALUATED),
         ("sg-aws_security_group.x (new)", Status.NOT_EVALUATED)]
-    view = NetworkView.build(estate.snapshot.accounts[0], region)
-    assert judge_paths(region, view.traffic_paths()) == view.traffic_paths()  # security groups are no path input
+    assert judge_paths(view, view.traffic_paths()) == view.traffic_paths()  # security groups are no path input

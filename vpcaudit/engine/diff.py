@@ -367,7 +367,7 @@ def _path_in(snapshot: Snapshot, key: PathKey, views: dict[tuple[str, str], Netw
         assert region_snapshot is not None
         views[(account_id, region)] = NetworkView.build(account, region_snapshot)
     view = views[(account_id, region)]
-    return judge_paths(view.region, [path_for(view, view.subnets[subnet_id], destination)])[0]
+    return judge_paths(view, [path_for(view, view.subnets[subnet_id], destination)])[0]
 
 
 def classify(before: TrafficPath, after: TrafficPath) -> tuple[str, tuple[str, ...]]:

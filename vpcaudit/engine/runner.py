@@ -79,7 +79,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
             gaps = path_gaps(account.account_id, region)
             path_notes.extend(gaps)
             if draws_paths(gaps):
-                paths.extend(judge_paths(region, view.traffic_paths()))
+                paths.extend(judge_paths(view, view.traffic_paths()))
             costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
             topology.extend(vpc_topologies(view))
     return AuditResult(
@@ -137,7 +137,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
         return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
-    found = [apply_override(f, overrides) for f in judge_findings(rule, account_id, region, found)]
+    found = [apply_override(f, overrides) for f in judge_findings(rule, view, found)]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
