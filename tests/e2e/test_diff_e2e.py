@@ -97,7 +97,7 @@ def test_exit_2_with_one_line_on_usage_errors(tmp_path: Path, snaps: dict[str, P
     args: dict[str, tuple[str | Path, ...]] = {
         "not json": (before, snaps["broken"]),
         "missing file": (tmp_path / "nope.json", after),
-        "unknown format": (before, after, "-f", "sarif"),
+        "unknown format": (before, after, "-f", "html"),
         "unknown selector": (before, after, "--select", "XYZ9"),
         "two formats to stdout": (before, after, "-f", "json", "-f", "md"),
         "bad suppressions": (before, after, "--suppressions", bad_toml),

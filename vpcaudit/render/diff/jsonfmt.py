@@ -22,6 +22,7 @@ _FINDING_LISTS = ("new", "resolved", "not_rechecked", "no_baseline")
 def diff_document(d: AuditDiff) -> dict[str, Any]:
     """The diff as plain JSON data, fingerprints and summary included."""
     data: dict[str, Any] = to_jsonable(d)
+    del data["rules"]  # the rules' descriptions are result.json's; a diff names rules by id
     for name in _FINDING_LISTS:
         _fingerprint(getattr(d, name), data[name])
     for change, item in zip(d.changed, data["changed"], strict=True):
