@@ -422,8 +422,11 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
             document = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise PlanError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PlanError(f"{path}: cannot read: {exc}") from None
+        except UnicodeDecodeError:
+            raise PlanError(f"{path}: not text; give the output of `terraform show -json PLANFILE`, not the "
+                            "binary plan") from None
+        except OSError as exc:
+            raise PlanError(f"{path}: cannot read: {exc.strerror or exc}") from None
         except json.JSONDecodeError as exc:
             raise PlanError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} (give the "
                             "output of `terraform show -json PLANFILE`, not the binary plan)") from None

@@ -278,7 +278,7 @@ def test_the_stack_region_is_given_or_found_from_the_resources_it_names(estate: 
     assert change.facts.resources[0].region == "us-west-2"
     with pytest.raises(TemplateError, match="name the Region") as caught:
         plan_change(snapshot, {"Resources": {"Igw": {"Type": "AWS::EC2::InternetGateway"}}}, {})
-    assert caught.value.setting == "region"
+    assert caught.value.setting == "stack_region"
     given = plan_change(snapshot, {"Resources": {"Igw": {"Type": "AWS::EC2::InternetGateway"}}}, {}, region="us-east-1")
     assert given.facts.resources[0].region == "us-east-1"
 

@@ -685,9 +685,9 @@ def _scope(snapshot: Snapshot, parameters: Mapping[str, Any], region: str | None
         return pairs[0]
     wanted = "/".join(x for x in (account_id, region) if x)
     if not pairs:
-        raise TemplateError(f"the snapshot holds no {wanted or 'Region'} to create the stack in", "region")
+        raise TemplateError(f"the snapshot holds no {wanted or 'Region'} to create the stack in", "stack_region")
     raise TemplateError(f"the stack could be created in {', '.join(f'{a}/{g}' for a, g in pairs)}: name the Region "
-                        "(and account) it is created in", "region")
+                        "(and account) it is created in", "stack_region")
 
 
 def plan_change(snapshot: Snapshot, template: Any, parameters: Mapping[str, str] | None = None, *,

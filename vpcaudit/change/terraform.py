@@ -33,7 +33,7 @@ from typing import Any
 from vpcaudit.change.apply import RegionEdit, SnapshotEdit, VpcDefaults, same_rule
 from vpcaudit.change.model import Outcome, PlanFacts, PlannedChange, PlannedResource
 from vpcaudit.change.placeholders import placeholder
-from vpcaudit.change.tfplan import UNKNOWN, Instance, TerraformPlan, read_plan
+from vpcaudit.change.tfplan import UNKNOWN, Instance, PlanError, TerraformPlan, read_plan
 from vpcaudit.collectors.route53 import answers_for_aws_services
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
@@ -1302,6 +1302,9 @@ ADOPTED = {"aws_default_route_table": "default_route_table_id", "aws_default_sec
 
 def plan_change(snapshot: Snapshot, document: Any, source: str = "plan") -> PlannedChange:
     """Apply a ``terraform show -json`` document to ``snapshot`` (raises :class:`PlanError`)."""
-    plan = read_plan(document)
+    try:
+        plan = read_plan(document)
+    except PlanError as exc:
+        raise PlanError(f"{source}: {exc.message}") from None
     version = f", Terraform {plan.terraform_version}" if plan.terraform_version else ""
     return _Planner(snapshot, plan).run(f"Terraform plan {source} (format {plan.format_version}{version})")
