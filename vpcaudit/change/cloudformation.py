@@ -33,7 +33,6 @@ from vpcaudit.change.apply import RegionEdit, SnapshotEdit
 from vpcaudit.change.cfnyaml import TemplateError
 from vpcaudit.change.model import Outcome, PlanFacts, PlannedChange, PlannedResource
 from vpcaudit.change.placeholders import placeholder
-from vpcaudit.collectors.route53 import answers_for_aws_services
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -591,7 +590,7 @@ def _hosted_zone(job: _Create) -> None:
                          for v in vpcs if v.get("VPCRegion") == job.edit.name)
     job.vpc_id = associations[0].vpc_id if associations else None
     job.edit.put_hosted_zone(r.HostedZone(job.resource_id, r.HostedZone.normalise_name(name), associations, (),
-                                          answers_for_aws_services(name)))
+                                          r.answers_for_aws_services(name)))
 
 
 def _record_set(job: _Create) -> None:

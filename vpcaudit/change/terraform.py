@@ -34,7 +34,6 @@ from vpcaudit.change.apply import RegionEdit, SnapshotEdit, VpcDefaults, same_ru
 from vpcaudit.change.model import Outcome, PlanFacts, PlannedChange, PlannedResource
 from vpcaudit.change.placeholders import placeholder
 from vpcaudit.change.tfplan import UNKNOWN, Instance, PlanError, TerraformPlan, read_plan
-from vpcaudit.collectors.route53 import answers_for_aws_services
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -1138,7 +1137,7 @@ def _zone(job: _Apply) -> None:
         return  # a public zone: no VPC resolves it privately
     job.edit.put_hosted_zone(r.HostedZone(job.resource_id, r.HostedZone.normalise_name(name), tuple(associations),
                                           old.record_sets if old else (),
-                                          old.record_sets_collected if old else answers_for_aws_services(name)))
+                                          old.record_sets_collected if old else r.answers_for_aws_services(name)))
 
 
 def _zone_delete(job: _Apply) -> None:

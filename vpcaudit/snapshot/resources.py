@@ -565,6 +565,16 @@ class HostedZone:
         return _dns_name(name)
 
 
+SERVICE_DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
+
+
+def answers_for_aws_services(zone_name: str) -> bool:
+    """True when a zone of this name can answer (or shadow) AWS service hostnames: the zones whose
+    record sets a collection reads (and a planned snapshot therefore holds)."""
+    name = HostedZone.normalise_name(zone_name)
+    return any(name == s or name.endswith("." + s) or s.endswith("." + name) for s in SERVICE_DNS_SUFFIXES)
+
+
 @dataclass(frozen=True, slots=True)
 class ResolverRuleAssociation:
     resolver_rule_id: str
