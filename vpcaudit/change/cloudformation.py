@@ -268,12 +268,9 @@ class _Stack:
                                                detail=f"created only if condition {condition} holds, which "
                                                       f"cannot be told before deploy: {holds.reason}"))
             elif rtype.startswith(NOT_AUDITED_PREFIXES):
-                results.append(PlannedResource(logical_id, rtype, "create", Outcome.NOT_AUDITED,
-                                               detail="nothing vpcaudit collects depends on this type"))
+                results.append(PlannedResource(logical_id, rtype, "create", Outcome.NOT_AUDITED))
             elif rtype not in KINDS:
-                results.append(PlannedResource(logical_id, rtype, "create", Outcome.NOT_MODELLED,
-                                               detail=f"vpcaudit does not model {rtype}: its effect on the network "
-                                                      "is not judged"))
+                results.append(PlannedResource(logical_id, rtype, "create", Outcome.NOT_MODELLED))
             else:
                 modelled.append((logical_id, resource, KINDS[rtype]))
         for logical_id, resource, kind in sorted(modelled, key=lambda x: order[str(x[1]["Type"])]):

@@ -39,7 +39,7 @@ class PlannedResource:
     account_id: str | None = None
     region: str | None = None
     resource_ids: tuple[str, ...] = ()  # ids in the snapshots: placeholders for new resources
-    detail: str = ""  # why it was not applied, or what applying it did besides the obvious
+    detail: str = ""  # what the outcome alone does not say: why it is out of scope, a condition, …
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,14 +187,13 @@ class _Planner:
             if instance.action == "no-op":
                 unchanged += 1
             elif instance.mode == "data":
-                self._result(instance, Outcome.DATA_SOURCE, "read during apply; its values are not applied")
+                self._result(instance, Outcome.DATA_SOURCE, "")
             elif not instance.provider.endswith(AWS_PROVIDERS):
                 self._result(instance, Outcome.NOT_AUDITED, f"not an AWS resource ({instance.provider})")
             elif instance.type.startswith(NOT_AUDITED_PREFIXES):
-                self._result(instance, Outcome.NOT_AUDITED, "nothing vpcaudit collects depends on this type")
+                self._result(instance, Outcome.NOT_AUDITED, "")
             elif instance.type not in HANDLERS:
-                self._result(instance, Outcome.NOT_MODELLED, f"vpcaudit does not model {instance.type}: its effect "
-                                                             "on the network is not judged")
+                self._result(instance, Outcome.NOT_MODELLED, "")
             else:
                 todo.append((instance, HANDLERS[instance.type]))
         order = {t: n for n, t in enumerate(HANDLERS)}
