@@ -257,3 +257,26 @@ def test_what_is_not_a_readable_plan_is_refused_with_the_reason(estate: Estate, 
     with pytest.raises(PlanError) as caught:
         plan_change(estate.snapshot, document)
     assert message in str(caught.value) and caught.value.setting == "terraform"
+
+
+def test_unknown_values_the_configuration_leaves_to_aws_take_aws_defaults(estate: Estate) -> None:
+    """A new endpoint's policy, dns_options and route tables are unknown in the plan when the
+    configuration does not set them: AWS gives the default, nothing is unresolved."""
+    plan = TerraformPlan()
+    plan.create("aws_vpc_endpoint.logs", {"vpc_id": estate["vpc"], "service_name": "com.amazonaws.us-east-1.logs",
+                                          "vpc_endpoint_type": "Interface", "subnet_ids": estate["private"][:1],
+                                          "private_dns_enabled": True},
+                unknown={"policy": True, "dns_options": True, "route_table_ids": True, "ip_address_type": True,
+                         "security_group_ids": True})
+    change = apply(estate, plan)
+    assert not change.facts.unresolved
+    endpoint = next(e for e in region_of(change.after).vpc_endpoints
+                    if e.vpc_endpoint_id == "vpce-aws_vpc_endpoint.logs (new)")
+    assert (endpoint.policy_document, endpoint.route_table_ids) == (None, ())
+    assert endpoint.group_ids == (estate["default_sg"],)
+    configured = TerraformPlan()
+    configured.create("aws_vpc_endpoint.logs", {"vpc_id": estate["vpc"], "service_name": "com.amazonaws.us-east-1.logs",
+                                                "vpc_endpoint_type": "Interface", "subnet_ids": estate["private"][:1]},
+                      unknown={"policy": True}, refs={"policy": ["data.aws_iam_policy_document.logs.json"]})
+    [unresolved] = apply(estate, configured).facts.unresolved
+    assert unresolved.fields == ("policy",)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -117,12 +117,21 @@ class _Apply:
         return self.edit.account_id
 
     def known(self, *path: str | int, default: Any = None) -> Any:
-        """The planned value, ``default`` when null; unknown values are recorded as problems."""
+        """The planned value, ``default`` when null or left to AWS; other unknown values are
+        recorded as problems."""
         value = self.instance.value(*path)
         if value is UNKNOWN:
-            self.problems[_dotted(path)] = "known only after apply"
+            if not self.unset(path):
+                self.problems[_dotted(path)] = "known only after apply"
             return default
         return default if value is None else value
+
+    def unset(self, path: Sequence[str | int]) -> bool:
+        """The configuration leaves this attribute to the provider or AWS (an Optional+Computed
+        attribute not set: a new endpoint's default policy, route tables associated elsewhere), so
+        its unknown value is AWS's default, not a value to be told after apply."""
+        config = self.planner.plan.config_resource(self.instance.config_module, self.instance.local_address)
+        return config is not None and bool(path) and path[0] not in (config.get("expressions") or {})
 
     def prior(self, *path: str | int, default: Any = None) -> Any:
         value = self.instance.prior(*path)
@@ -282,6 +291,8 @@ class _Planner:
                     return self._resolved_ids(job.instance, path, job.problems)
                 return [str(v) for v in value if v not in (None, "")]
             return [str(value)]
+        if job.unset(path):
+            return []
         return self._resolved_ids(job.instance, path, job.problems)
 
     def _resolved_ids(self, instance: Instance, path: tuple[str | int, ...],
