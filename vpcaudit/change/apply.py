@@ -38,12 +38,6 @@ def local_route(cidr: str) -> r.Route:
     return r.Route(cidr, "ipv6" if ":" in cidr else "ipv4", "local", "local", "active", LOCAL_ORIGIN)
 
 
-def destination_type(destination: str) -> str:
-    if destination.startswith("pl-"):
-        return "prefix_list"
-    return "ipv6" if ":" in destination else "ipv4"
-
-
 def nacl_default_entries(ipv6: bool, *, allow: bool) -> tuple[r.NaclEntry, ...]:
     """A default NACL allows everything; a new custom NACL denies everything until given entries."""
     out = []

@@ -31,7 +31,3 @@ def placeholder(kind: str, address: str, role: str = "") -> str:
     """
     suffix = f" {role}" if role else ""
     return f"{PREFIXES[kind]}-{address}{suffix}{NEW}"
-
-
-def is_placeholder(resource_id: str) -> bool:
-    return resource_id.endswith(NEW)

@@ -19,7 +19,7 @@ values: references through them stay unresolved, with the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,9 +295,6 @@ class TerraformPlan:
             inner = self._resolve_refs(refs, child, None)
             out.targets.extend(inner.targets)
             out.problems.extend(inner.problems)
-
-    def walk(self) -> Iterator[Instance]:
-        yield from self.instances
 
 
 def expression_references(expressions: Mapping[str, Any], path: Sequence[str | int],
