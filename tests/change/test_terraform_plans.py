@@ -280,3 +280,18 @@ def test_unknown_values_the_configuration_leaves_to_aws_take_aws_defaults(estate
                       unknown={"policy": True}, refs={"policy": ["data.aws_iam_policy_document.logs.json"]})
     [unresolved] = apply(estate, configured).facts.unresolved
     assert unresolved.fields == ("policy",)
+
+
+def test_a_subnet_whose_az_aws_picks_is_unresolved(estate: Estate) -> None:
+    plan = TerraformPlan()
+    plan.create("aws_subnet.anywhere", {"vpc_id": estate["vpc"], "cidr_block": "10.0.250.0/24"},
+                unknown={"availability_zone": True, "availability_zone_id": True})
+    [unresolved] = apply(estate, plan).facts.unresolved
+    assert unresolved.fields == ("availability_zone",) and "AWS picks the AZ" in unresolved.reason
+
+
+def test_a_deleted_route_names_no_id_of_its_own(estate: Estate) -> None:
+    plan = TerraformPlan()
+    plan.delete("aws_route.to_peer", {"route_table_id": estate["private_rt"][0], "destination_cidr_block": "0.0.0.0/0"})
+    [planned] = apply(estate, plan).facts.resources
+    assert (planned.action, planned.outcome, planned.resource_ids) == ("delete", Outcome.APPLIED, ())

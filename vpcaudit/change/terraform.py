@@ -229,14 +229,16 @@ class _Planner:
         edit = self.edit.region(*scope)
         assert edit is not None  # scope() only returns (account, region) pairs the snapshot holds
         resource_id = self.resource_id(instance, edit, deleting=deleting)
-        job = _Apply(self, instance, edit, handler, resource_id or placeholder(handler.kind, instance.address))
+        # Something deleted without an id of its own (a route, an association) names none.
+        fallback = "" if deleting else placeholder(handler.kind, instance.address)
+        job = _Apply(self, instance, edit, handler, resource_id or fallback)
         if deleting:
             handler.delete(job)
         else:
             handler.apply(job)
             job.unresolved()
         ids = done.setdefault(instance.address, [])
-        if job.resource_id not in ids:
+        if job.resource_id and job.resource_id not in ids:
             ids.append(job.resource_id)
         if deleting and instance.action == "replace":
             return
@@ -527,6 +529,9 @@ def _subnet(job: _Apply) -> None:
     vpc_id = job.one_id("vpc_id")
     job.vpc_id = vpc_id
     az, az_id = job.known("availability_zone", default=""), job.known("availability_zone_id", default="")
+    old = edit.subnets.get(job.resource_id)
+    if old is None and not az and not az_id:
+        job.problems.setdefault("availability_zone", "not set: AWS picks the AZ when it creates the subnet")
     names = edit.az_ids()
     if az and not az_id:
         az_id = names.get(az, "")
@@ -537,7 +542,6 @@ def _subnet(job: _Apply) -> None:
         az = next((n for n, i in names.items() if i == az_id), "")
     if vpc_id is None:
         return
-    old = edit.subnets.get(job.resource_id)
     v6 = job.known("ipv6_cidr_block")
     edit.put_subnet(r.Subnet(job.resource_id, vpc_id, job.account_id, az, az_id, job.known("cidr_block") or None,
                              (v6,) if v6 else (), bool(job.known("ipv6_native", default=False)),
