@@ -57,6 +57,11 @@ PLAN_EXAMPLES = "\n\n".join((
     exit_codes_help(PLAN_EXIT_CODES),
 ))
 
+PLAN_HELPS = {**DIFF_HELPS,
+              "strict": "Exit 3 when part of the change could not be judged (a resource vpcaudit does not model, "
+                        "one outside the snapshot's accounts and Regions, a value known only after apply), "
+                        "unless exit 1 applies."}
+
 TerraformOpt = Annotated[Path | None, typer.Option(
     "--terraform", metavar="PLAN.json", help="A Terraform plan as `terraform show -json PLANFILE` writes it.",
     rich_help_panel=CHANGE, show_default=False)]
@@ -77,7 +82,7 @@ StackAccountOpt = Annotated[str | None, typer.Option(
 
 
 @app.command("plan", cls=GroupedCommand, epilog=PLAN_EXAMPLES)
-@takes(AUDIT_SETTINGS, helps=DIFF_HELPS)
+@takes(AUDIT_SETTINGS, helps=PLAN_HELPS)
 def plan_command(
     ctx: typer.Context,
     snapshot: Annotated[Path, typer.Argument(help="Snapshot of the estate the change applies to.", show_default=False)],
