@@ -91,3 +91,20 @@ def test_sarif_of_a_diff_without_changes_is_empty_and_valid() -> None:
     d = api.predict(plan_change(estate.snapshot, TerraformPlan().document()), api.AuditOptions(select=("GWE001",)))
     run = sarif(d)["runs"][0]
     assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
+
+
+def test_changes_outside_the_snapshot_and_assumptions_are_spelled_out() -> None:
+    estate = build_estate()
+    elsewhere = TerraformPlan(region="eu-west-1")
+    elsewhere.create("aws_vpc.eu", {"cidr_block": "10.50.0.0/16"})
+    d = api.predict(plan_change(estate.snapshot, elsewhere.document(), "eu.json"), api.AuditOptions(select=("MON",)))
+    assert ("Outside the snapshot (not judged: counts as lost coverage): aws_vpc.eu (create): eu-west-1 is not in "
+            "the snapshot") in render.render(d, "table")
+    assert "| aws\\_vpc.eu | aws\\_vpc | create | **out of scope** | — | eu-west-1 is not in the snapshot |" in \
+        render.render(d, "md")
+    assert api.diff_exit_code(d, strict=True) == api.ExitCode.INCOMPLETE
+    unstated = TerraformPlan(region=None)
+    unstated.create("aws_flow_log.x", {"vpc_id": estate["vpc"], "traffic_type": "ALL"})
+    d = api.predict(plan_change(estate.snapshot, unstated.document()), api.AuditOptions(select=("MON",)))
+    assert "> Note: the plan names no Region for some resources" in render.render(d, "md")
+    assert "Note: the plan names no Region for some resources" in render.render(d, "table")
