@@ -620,7 +620,7 @@ def test_managed_prefix_lists_and_entries(estate: Estate) -> None:
     assert estate["s3_pl"] not in by_id(after(estate, plan).prefix_lists, "prefix_list_id")
 
 
-def test_every_resource_type_of_the_issue_is_modelled() -> None:
+def test_every_network_resource_type_the_readme_lists_is_modelled() -> None:
     listed = {"aws_vpc", "aws_vpc_ipv4_cidr_block_association", "aws_subnet", "aws_route_table", "aws_route",
               "aws_route_table_association", "aws_main_route_table_association", "aws_internet_gateway",
               "aws_egress_only_internet_gateway", "aws_nat_gateway", "aws_vpc_endpoint",
