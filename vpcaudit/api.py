@@ -438,16 +438,10 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
                            account_id=account_id)
 
 
-def predict(change: PlannedChange, options: AuditOptions | None = None, *, registry: Registry | None = None,
-            now: dt.datetime | None = None) -> AuditDiff:
-    """What the change would do: both sides audited with one plan and compared as ``vpcaudit diff``
-    compares two snapshots, with what the change held (and could not model) attached."""
-    opts = options or AuditOptions()
-    audit_plan = prepare(opts, requested_opt_in(change.before) | requested_opt_in(change.after), registry=registry,
-                         now=now)
-    compared = compare(Audited(change.before, audit_plan.run(change.before)),
-                       Audited(change.after, audit_plan.run(change.after)), opts.fail_on)
-    return replace(compared, plan=change.facts)
+def predict(change: PlannedChange, options: AuditOptions | None = None, *, now: dt.datetime | None = None) -> AuditDiff:
+    """What the change would do: the snapshot and its planned successor compared exactly as
+    :func:`diff` compares two snapshots, with what the change held (and could not model) attached."""
+    return replace(diff(change.before, change.after, options, now=now), plan=change.facts)
 
 
 # The vocabulary of the answers above, so that a face needs nothing but this module.
