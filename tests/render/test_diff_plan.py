@@ -59,7 +59,7 @@ def test_the_markdown_lists_the_planned_resources_escaped(planned: AuditDiff) ->
 
 def test_the_json_carries_the_plan_and_its_counts(planned: AuditDiff) -> None:
     data = json.loads(render.render(planned, "json"))
-    assert data["plan"]["dialect"] == "terraform" and "rules" not in data
+    assert data["plan"]["dialect"] == "terraform" and {r["id"] for r in data["rules"]} == {"GWE001", "NAT002"}
     assert {p["address"]: p["outcome"] for p in data["plan"]["resources"]} == {
         "aws_instance.web|x": "not_modelled", "aws_route.to_hub": "applied", "aws_vpc_endpoint.s3": "applied",
         "data.aws_ec2_transit_gateway.hub": "data_source"}

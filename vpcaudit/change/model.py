@@ -67,10 +67,14 @@ class PlanFacts:
         return bool(self.with_outcome(Outcome.APPLIED) or self.unjudged)
 
     def counts(self) -> dict[str, int]:
+        """The plan's numbers, named as :data:`COUNTS`."""
         out = {o.value: len(self.with_outcome(o)) for o in Outcome}
         out["unchanged"] = self.unchanged
         out["unresolved"] = len(self.unresolved)
         return out
+
+
+COUNTS = (*(o.value for o in Outcome), "unchanged", "unresolved")  # the keys of PlanFacts.counts()
 
 
 @dataclass(frozen=True)
