@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from schema_check import check_diff
 
 from vpcaudit.demo.plans import EXAMPLES
 from vpcaudit.demo.run import run_demo
@@ -83,7 +84,8 @@ def test_a_plan_that_makes_paths_worse_fails_the_step_with_summary_and_sarif(dem
     assert "**worse**" in summary and "## Planned change" in summary
     sarif = json.loads((out / "diff.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"GWE001", "PATH"}
-    assert outputs["sarif"] == str(out / "diff.sarif") and (out / "diff.json").exists()
+    assert outputs["sarif"] == str(out / "diff.sarif")
+    assert check_diff(json.loads((out / "diff.json").read_text()))["plan"]["source"].startswith("Terraform plan")
 
 
 def test_a_fixing_plan_passes_and_fail_false_reports_without_failing(demo_files: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from asff_check import asff_errors
-from schema_check import check_result
+from schema_check import check_diff, check_result
 
 from vpcaudit.demo.run import INSTALL_HINT, offline_aws_environment
 
@@ -86,7 +86,7 @@ def test_demo_writes_its_snapshot_and_two_plans_that_plan_reads(
     env = offline_env(tmp_path)
     worse = run_vpcaudit(["plan", "snapshot.json", "--terraform", "plans/s3-via-nat.json", "-f", "json"], env, out)
     assert worse.returncode == 1, worse.stderr
-    data = json.loads(worse.stdout)
+    data = check_diff(json.loads(worse.stdout))
     assert {(p["after"]["destination"], p["before"]["kind"], p["after"]["kind"]) for p in data["paths"]} == {
         ("s3", "gateway-endpoint", "nat")}
     assert data["summary"]["worse_paths"] == 2
@@ -94,7 +94,7 @@ def test_demo_writes_its_snapshot_and_two_plans_that_plan_reads(
         ("GWE001", "good-private-b"), ("GWE001", "good-private-c")}
     fixed = run_vpcaudit(["plan", "snapshot.json", "--terraform", "plans/s3-fix.json", "-f", "json"], env, out)
     assert fixed.returncode == 0, fixed.stderr
-    data = json.loads(fixed.stdout)
+    data = check_diff(json.loads(fixed.stdout))
     assert {f["rule_id"] for f in data["resolved"]} == {"GWE001", "NAT002", "NAT003"}
     assert data["summary"]["worse_paths"] == 0 and data["summary"]["better_paths"] >= 3
     assert 'nat-aws_nat_gateway.prod["b"] (new)' in {p["after"]["target_id"] for p in data["paths"]}

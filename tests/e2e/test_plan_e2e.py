@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from plan_estate import build_estate
+from schema_check import check_diff
 from tfplan import TerraformPlan
 
 from vpcaudit.snapshot.jsonfile import save
@@ -79,7 +80,7 @@ def test_a_plan_without_network_change_exits_0(tmp_path: Path, files: dict[str, 
 def test_a_worse_path_exits_1_with_the_versioned_json(tmp_path: Path, files: dict[str, Path]) -> None:
     done = run(tmp_path, "plan", files["snapshot"], "--terraform", files["worse.json"], "-f", "json")
     assert done.returncode == 1, done.stderr
-    data = json.loads(done.stdout)
+    data = check_diff(json.loads(done.stdout))
     assert data["schema_version"] == "1.2" and data["summary"]["worse_paths"] == 1
     assert data["plan"]["source"] == "Terraform plan worse.json (format 1.2, Terraform 1.9.8)"
     [path] = data["paths"]
@@ -102,7 +103,7 @@ def test_formats_go_to_a_folder_and_the_config_file_sets_defaults(tmp_path: Path
                "-f", "json", "-o", out)
     assert done.returncode == 1, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["diff.json", "diff.md", "diff.sarif"]
-    assert json.loads((out / "diff.json").read_text())["options"]["select"] == "GWE001"
+    assert check_diff(json.loads((out / "diff.json").read_text()))["options"]["select"] == "GWE001"
     sarif = json.loads((out / "diff.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"GWE001", "PATH"}
     assert "## Planned change" in (out / "diff.md").read_text()
@@ -112,7 +113,7 @@ def test_a_cloudformation_template_with_parameters(tmp_path: Path, files: dict[s
     done = run(tmp_path, "plan", files["snapshot"], "--cloudformation", files["network.yaml"], "--parameters",
                files["params.json"], "-f", "json")
     assert done.returncode == 1, done.stderr  # the subnet moves to a table without NAT or S3: paths get worse
-    data = json.loads(done.stdout)
+    data = check_diff(json.loads(done.stdout))
     assert data["plan"]["dialect"] == "cloudformation"
     assert {p["address"]: p["resource_ids"] for p in data["plan"]["resources"]} == {
         "Assoc": ["rtbassoc-Assoc (new)"], "Rt": ["rtb-Rt (new)"]}

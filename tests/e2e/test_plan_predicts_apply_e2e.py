@@ -33,6 +33,7 @@ import boto3
 import pytest
 from demo_estate import REGION, fake_aws_env
 from moto.server import ThreadedMotoServer
+from schema_check import check_diff
 from tfplan import TerraformPlan
 
 from vpcaudit.demo.estate import Estate, build_estate
@@ -163,8 +164,8 @@ def reports(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
         assert done.returncode == 0, done.stderr
         actual = vpcaudit("diff", "before.json", "after.json", "-f", "json", "-o", "actual.json", cwd=work, env=env)
         assert actual.returncode in (0, 1), actual.stderr
-    return {"predicted": json.loads((work / "predicted.json").read_text(encoding="utf-8")),
-            "actual": json.loads((work / "actual.json").read_text(encoding="utf-8")), "ids": ids,
+    return {"predicted": check_diff(json.loads((work / "predicted.json").read_text(encoding="utf-8"))),
+            "actual": check_diff(json.loads((work / "actual.json").read_text(encoding="utf-8"))), "ids": ids,
             "codes": (predicted.returncode, actual.returncode), "estate": estate}
 
 
