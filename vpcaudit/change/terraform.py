@@ -165,15 +165,12 @@ class _Apply:
                 return r.tags_from_api([{"Key": k, "Value": str(v)} for k, v in value.items()])
         return ()
 
-    def unresolved(self, vpc_id: str | None = None, resource_id: str | None = None) -> bool:
-        """Record the problems gathered so far as unresolved values of this resource; True if any."""
-        if not self.problems:
-            return False
-        reason = "; ".join(f"{k}: {v}" for k, v in sorted(self.problems.items()))
-        self.edit.unresolved_value(resource_id or self.resource_id, self.handler.label, vpc_id or self.vpc_id,
-                                   self.handler.part, self.address, self.problems, reason)
-        self.problems = {}
-        return True
+    def record_unresolved(self) -> None:
+        """Record the problems gathered while applying as unresolved values of this resource."""
+        if self.problems:
+            reason = "; ".join(f"{k}: {v}" for k, v in sorted(self.problems.items()))
+            self.edit.unresolved_value(self.resource_id, self.handler.label, self.vpc_id, self.handler.part,
+                                       self.address, self.problems, reason)
 
 
 class _Planner:
@@ -236,7 +233,7 @@ class _Planner:
             handler.delete(job)
         else:
             handler.apply(job)
-            job.unresolved()
+            job.record_unresolved()
         ids = done.setdefault(instance.address, [])
         if job.resource_id and job.resource_id not in ids:
             ids.append(job.resource_id)
