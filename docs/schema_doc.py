@@ -21,11 +21,13 @@ PREAMBLE = {
 The JSON result is the whole audit: every finding of every status, every rule × scope outcome,
 the traffic paths, cost lines, topology and prices the reports are drawn from. Pipelines read
 it; `vpcaudit publish` reads it back; nothing else is needed to redraw a report.""",
-    "diff": """# The JSON diff (`vpcaudit diff -f json`, default file `diff.json`)
+    "diff": """# The JSON diff (`vpcaudit diff -f json` and `vpcaudit plan -f json`, default file `diff.json`)
 
-The JSON diff of two snapshots audited with one plan: findings new, resolved, changed, not
-rechecked or without a baseline (each with its `fingerprint`), traffic paths that got worse or
-better, coverage and collection changes, cost totals, and a `summary` of the counts.""",
+The JSON diff of two snapshots audited with one plan — or of a snapshot and the snapshot a
+Terraform plan or CloudFormation template would make of it (`plan`) — findings new, resolved,
+changed, not rechecked or without a baseline (each with its `fingerprint`), traffic paths that
+got worse or better, coverage and collection changes, cost totals, what the planned change held,
+and a `summary` of the counts.""",
 }
 RULES = """- **Source of truth**: [`{schema}`]({schema}) (JSON Schema draft 2020-12); this page is generated
   from it (`python docs/schema_doc.py`). Every document the test suite renders is validated

@@ -13,14 +13,16 @@ once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from vpcaudit import render as formatters
+from vpcaudit.change.model import PlannedChange
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
@@ -396,6 +398,52 @@ def publish_iam_policy() -> dict[str, Any]:
     return securityhub.iam_policy()
 
 
+# -- planned changes ----------------------------------------------------------------------------
+
+
+def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
+                cloudformation: str | Path | None = None, parameters: str | Path | None = None,
+                region: str | None = None, account_id: str | None = None) -> PlannedChange:
+    """The snapshot as it would be after a Terraform plan (``terraform show -json`` output) or a
+    CloudFormation template (a stack to be created; ``region``/``account_id`` say where when the
+    snapshot holds several). Raises :class:`vpcaudit.errors.UsageError` for an unreadable file."""
+    from vpcaudit.change import cfnyaml
+    from vpcaudit.change import cloudformation as cfn
+    from vpcaudit.change import terraform as tf
+    from vpcaudit.change.tfplan import PlanError
+
+    if (terraform is None) == (cloudformation is None):
+        raise UsageError("give exactly one of a Terraform plan or a CloudFormation template", setting="terraform")
+    if terraform is not None:
+        if parameters is not None:
+            raise UsageError("parameters are for a CloudFormation template", setting="parameters")
+        path = Path(terraform)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PlanError(f"{path}: no such file") from None
+        except UnicodeDecodeError:
+            raise PlanError(f"{path}: not text; give the output of `terraform show -json PLANFILE`, not the "
+                            "binary plan") from None
+        except OSError as exc:
+            raise PlanError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except json.JSONDecodeError as exc:
+            raise PlanError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} (give the "
+                            "output of `terraform show -json PLANFILE`, not the binary plan)") from None
+        return tf.plan_change(snapshot, document, path.name)
+    assert cloudformation is not None
+    template = cfnyaml.read(cloudformation)
+    given = cfnyaml.read_parameters(parameters) if parameters is not None else {}
+    return cfn.plan_change(snapshot, template, given, source=Path(cloudformation).name, region=region,
+                           account_id=account_id)
+
+
+def predict(change: PlannedChange, options: AuditOptions | None = None, *, now: dt.datetime | None = None) -> AuditDiff:
+    """What the change would do: the snapshot and its planned successor compared exactly as
+    :func:`diff` compares two snapshots, with what the change held (and could not model) attached."""
+    return replace(diff(change.before, change.after, options, now=now), plan=change.facts)
+
+
 # The vocabulary of the answers above, so that a face needs nothing but this module.
 __all__ = [
     "BUILTIN_PACK",
@@ -412,6 +460,7 @@ __all__ = [
     "OutputError",
     "Part",
     "PathAnswer",
+    "PlannedChange",
     "PublishReport",
     "Registry",
     "Rule",
@@ -435,9 +484,11 @@ __all__ = [
     "load_snapshot",
     "outputs",
     "path",
+    "predict",
     "prepare",
     "publish_iam_policy",
     "publish_securityhub",
+    "read_change",
     "render",
     "render_fix_plan",
     "requested_opt_in",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from vpcaudit.collectors.route53 import answers_for_aws_services
 from vpcaudit.collectors.run import collect_snapshot
 from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.resources import answers_for_aws_services
 
 REGION = "us-east-1"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from asff_check import asff_errors
-from schema_check import check_result
+from schema_check import check_diff, check_result
 
 from vpcaudit.demo.run import INSTALL_HINT, offline_aws_environment
 
@@ -38,12 +38,20 @@ def run_vpcaudit(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.
                           timeout=600, check=False)
 
 
-@pytest.mark.e2e
-def test_demo_writes_its_reports_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "demo-out"
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, float]:
+    """`vpcaudit demo` run once, offline: (the process, its output folder, its duration)."""
+    home = tmp_path_factory.mktemp("demo")
+    out = home / "demo-out"
     started = time.monotonic()
-    proc = run_vpcaudit(["demo", "--output-dir", str(out)], offline_env(tmp_path), tmp_path)
-    duration = time.monotonic() - started
+    proc = run_vpcaudit(["demo", "--output-dir", str(out)], offline_env(home), home)
+    return proc, out, time.monotonic() - started
+
+
+@pytest.mark.e2e
+def test_demo_writes_its_reports_offline(demo_run: tuple[subprocess.CompletedProcess[str], Path, float],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    proc, out, duration = demo_run
     with capsys.disabled():
         print(f"\n`vpcaudit demo` took {duration:.1f} s; report.html is "
               f"{(out / 'report.html').stat().st_size if (out / 'report.html').exists() else 0} bytes")
@@ -64,6 +72,32 @@ def test_demo_writes_its_reports_offline(tmp_path: Path, capsys: pytest.CaptureF
     for finding in failing:  # every failing finding of the demo has steps in the plan
         assert f"{finding['rule_id']} ({finding['severity']}) {finding['resource']['resource_type']} " \
                f"{finding['resource']['resource_id']}: " in plan
+
+
+@pytest.mark.e2e
+def test_demo_writes_its_snapshot_and_two_plans_that_plan_reads(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path, float], tmp_path: Path) -> None:
+    """The README's worked example: one plan sends the good VPC's S3 traffic through NAT (exit 1,
+    worse paths), the other fixes prod (its S3 route and NAT gateways resolved, no path worse)."""
+    proc, out, _ = demo_run
+    assert proc.returncode == 0, proc.stderr
+    for path in ("snapshot.json", "plans/s3-via-nat.json", "plans/s3-fix.json"):
+        assert str(out / path) in proc.stdout
+    env = offline_env(tmp_path)
+    worse = run_vpcaudit(["plan", "snapshot.json", "--terraform", "plans/s3-via-nat.json", "-f", "json"], env, out)
+    assert worse.returncode == 1, worse.stderr
+    data = check_diff(json.loads(worse.stdout))
+    assert {(p["after"]["destination"], p["before"]["kind"], p["after"]["kind"]) for p in data["paths"]} == {
+        ("s3", "gateway-endpoint", "nat")}
+    assert data["summary"]["worse_paths"] == 2
+    assert {(f["rule_id"], f["resource"]["name"]) for f in data["new"]} >= {
+        ("GWE001", "good-private-b"), ("GWE001", "good-private-c")}
+    fixed = run_vpcaudit(["plan", "snapshot.json", "--terraform", "plans/s3-fix.json", "-f", "json"], env, out)
+    assert fixed.returncode == 0, fixed.stderr
+    data = check_diff(json.loads(fixed.stdout))
+    assert {f["rule_id"] for f in data["resolved"]} == {"GWE001", "NAT002", "NAT003"}
+    assert data["summary"]["worse_paths"] == 0 and data["summary"]["better_paths"] >= 3
+    assert 'nat-aws_nat_gateway.prod["b"] (new)' in {p["after"]["target_id"] for p in data["paths"]}
 
 
 @pytest.mark.e2e

@@ -62,11 +62,13 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
     data = check_diff(json.loads(done.stdout))  # stdout holds the JSON alone
-    assert data["schema_version"] == "1.1" and data["fail_on"] == "high"
+    assert data["schema_version"] == "1.2" and data["fail_on"] == "high"
     assert data["summary"] == {
         "new": 1, "newly_failing": 0, "resolved": 0, "changed": 0, "unchanged": 1, "not_rechecked": 0,
         "no_baseline": 0, "worse_paths": 1, "better_paths": 0, "changed_paths": 0, "lost_scopes": 0,
-        "regained_scopes": 0, "newly_unevaluated": 0, "coverage_worse": False}
+        "regained_scopes": 0, "newly_unevaluated": 0, "coverage_worse": False,
+        **{f"plan_{k}": None for k in ("applied", "not_modelled", "out_of_scope", "data_source", "not_audited",
+                                       "unchanged", "unresolved")}}
     [new] = data["new"]
     assert (new["rule_id"], new["resource"]["resource_id"], new["status"]) == ("GWE001", "subnet-0030", "fail")
     assert len(new["fingerprint"]) == 32
@@ -97,7 +99,7 @@ def test_exit_2_with_one_line_on_usage_errors(tmp_path: Path, snaps: dict[str, P
     args: dict[str, tuple[str | Path, ...]] = {
         "not json": (before, snaps["broken"]),
         "missing file": (tmp_path / "nope.json", after),
-        "unknown format": (before, after, "-f", "sarif"),
+        "unknown format": (before, after, "-f", "html"),
         "unknown selector": (before, after, "--select", "XYZ9"),
         "two formats to stdout": (before, after, "-f", "json", "-f", "md"),
         "bad suppressions": (before, after, "--suppressions", bad_toml),

@@ -24,20 +24,22 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
     # the front door
     "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
-                      "pricing", "writers"}),
+                      "pricing", "writers", "change"}),
     "options": frozenset({"aws", "engine", "errors", "snapshot"}),
     "config": frozenset({"options", "errors"}),
     "output": frozenset({"errors", "files"}),
     # the machinery
     "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "version"}),
     "aws": frozenset({"aws", "snapshot", "errors", "version"}),
-    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing"}),
+    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing", "change"}),
     # the one part that writes to AWS: its own clients; account identity and roles as collections do
     "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
-    "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version"}),
+    "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version",
+                          "change"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
+    "change": frozenset({"change", "snapshot", "errors"}),  # a planned change: a snapshot edited, nothing above
     "snapshot": frozenset({"snapshot", "files", "errors"}),
     # leaves
     "pricing": frozenset({"errors", "price_table"}),

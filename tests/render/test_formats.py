@@ -34,6 +34,7 @@ def test_unknown_format_names_the_known_ones() -> None:
 
 
 def test_diff_formats_share_the_interface() -> None:
-    assert render.DIFF_FORMATS.filenames == {"table": "diff.txt", "md": "diff.md", "json": "diff.json"}
-    with pytest.raises(ValueError, match=r"unknown diff format 'html' \(known: table, md, json\)"):
+    assert render.DIFF_FORMATS.filenames == {"table": "diff.txt", "md": "diff.md", "json": "diff.json",
+                                             "sarif": "diff.sarif"}
+    with pytest.raises(ValueError, match=r"unknown diff format 'html' \(known: table, md, json, sarif\)"):
         render.DIFF_FORMATS.get("html")

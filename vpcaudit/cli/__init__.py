@@ -9,6 +9,7 @@ from vpcaudit.cli import diff as _diff  # noqa: F401  (registers `vpcaudit diff`
 from vpcaudit.cli import fix as _fix  # noqa: F401  (registers `vpcaudit fix`)
 from vpcaudit.cli import iam_policy as _iam_policy  # noqa: F401  (registers `vpcaudit iam-policy`)
 from vpcaudit.cli import path as _path  # noqa: F401  (registers `vpcaudit path`)
+from vpcaudit.cli import plan as _plan  # noqa: F401  (registers `vpcaudit plan`)
 from vpcaudit.cli import publish as _publish  # noqa: F401  (registers `vpcaudit publish securityhub`)
 from vpcaudit.cli import rules_cmd as _rules_cmd  # noqa: F401  (registers `vpcaudit rules …`)
 from vpcaudit.cli.app import app

@@ -18,7 +18,8 @@ from vpcaudit.options import CLI_SPELLING
 
 # Settings that only the command line names (command arguments and face-only options).
 _SPELLING = {**CLI_SPELLING, "output": "--output", "formats": "--format", "subnet": "--subnet", "to": "--to",
-             "pack": "--pack", "result": "result file"}
+             "pack": "--pack", "result": "result file", "terraform": "--terraform",
+             "cloudformation": "--cloudformation", "parameters": "--parameters", "stack_region": "--region"}
 
 
 def fail(problem: VpcauditError | str) -> NoReturn:

@@ -1,13 +1,15 @@
 """`vpcaudit demo`: the whole tool on an example account, with no AWS account and no network.
 
 Thin: :func:`vpcaudit.demo.run.run_demo` builds and scans the estate; this module writes the
-three reports through the same output code as ``audit``/``scan`` (atomic writes, one-line
-errors) and the remediation plan ``vpcaudit fix`` would write, prints the summary and says
-where the files are.
+three reports, the remediation plan ``vpcaudit fix`` would write, the snapshot and two example
+Terraform plans through the same output code as ``audit``/``scan`` (atomic writes, one-line
+errors), prints the summary and says where the files are, so ``vpcaudit plan``, ``audit`` and
+``fix`` can be tried on them offline.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +19,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.console import fail
+from vpcaudit.demo.plans import EXAMPLES
 from vpcaudit.demo.run import require_moto, run_demo
 from vpcaudit.errors import VpcauditError
 
@@ -37,11 +40,16 @@ metrics,s3-policies`) over two weeks of seeded traffic, so every rule runs.
 
 Writes report.html, report.md, result.json, report.asff.json (the findings for Security Hub)
 and fix-plan.sh (what `vpcaudit fix result.json` writes: the remediation plan, to read; the demo
-never runs it) to --output-dir.
+never runs it) to --output-dir, with the scanned snapshot (snapshot.json) and two example
+Terraform plans against it (plans/s3-via-nat.json, a change that sends the good VPC's S3 traffic
+through NAT; plans/s3-fix.json, one that fixes prod's S3 route and gives each of its AZs a NAT
+gateway).
 
-Example:
+Examples:
 
   vpcaudit demo            (then open vpcaudit-demo/report.html in a browser)
+
+  cd vpcaudit-demo && vpcaudit plan snapshot.json --terraform plans/s3-via-nat.json
 
 Exit codes: 0 the demo ran (findings are expected); 2 moto is not installed or a report
 could not be written.
@@ -51,8 +59,8 @@ could not be written.
 @app.command(help=DEMO_HELP)
 def demo(
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json, report.asff.json "
-                                   "and fix-plan.sh.")
+        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json, report.asff.json, "
+                                   "fix-plan.sh, snapshot.json and plans/.")
     ] = Path("vpcaudit-demo"),
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,
@@ -62,11 +70,16 @@ def demo(
         require_moto()
         targets = api.outputs(REPORTS, str(output_dir))
         plan_target = api.outputs(["sh"], str(output_dir / FIX_PLAN), "fix")
+        snapshot_target = api.outputs(("json",), str(output_dir / "snapshot.json"), "snapshot")
         if not quiet:
             typer.echo("Building an example account in moto (prod, dev, good VPCs) and scanning it…", err=True)
         run = run_demo()
         _, written = api.write_reports(run.outcome.result, targets)
         written += api.write_reports(api.fix_plan(run.outcome.result), plan_target)[1]
+        written += api.write_reports(run.outcome.snapshot, snapshot_target)[1]
+        for name, build in EXAMPLES.items():
+            document = build(run.estate, run.outcome.snapshot)
+            written += api.write_text(json.dumps(document, indent=1) + "\n", str(output_dir / "plans" / name))[1]
     except VpcauditError as exc:
         fail(exc)
     if not quiet:

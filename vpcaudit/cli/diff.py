@@ -54,12 +54,13 @@ DIFF_EXAMPLES = "\n\n".join((
 ))
 
 DiffFormatOpt = Annotated[list[str] | None, typer.Option(
-    "--format", "-f", metavar="FMT", help="Output format, repeatable: table (default), md, json.",
+    "--format", "-f", metavar="FMT", help="Output format, repeatable: table (default), md, json, sarif (what "
+                                          "got worse, for code scanning).",
     rich_help_panel=OUTPUT, show_default=False)]
 DiffOutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="PATH",
     help="With one format: the file to write ('-' = stdout, the default). With several: a folder that "
-         "receives diff.txt, diff.md, diff.json.", rich_help_panel=OUTPUT, show_default=False)]
+         "receives diff.txt, diff.md, diff.json, diff.sarif.", rich_help_panel=OUTPUT, show_default=False)]
 DIFF_HELPS = {
     "fail_on": "Exit 1 when a finding newly fails with this severity or worse.",
     "strict": "Exit 3 when the after audit judged less than the before audit (a part became denied, a rule "

@@ -35,14 +35,7 @@ from vpcaudit.collectors.base import AccountCollector, Scope
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part
 
-SERVICE_DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
 _GONE_VPC_CODES = frozenset({"InvalidVPCId", "InvalidVpcID.NotFound"})
-
-
-def answers_for_aws_services(zone_name: str) -> bool:
-    """True when a zone of this name can answer (or shadow) AWS service hostnames."""
-    name = r.HostedZone.normalise_name(zone_name)
-    return any(name == s or name.endswith("." + s) or s.endswith("." + name) for s in SERVICE_DNS_SUFFIXES)
 
 
 def zone_id(raw: str) -> str:
@@ -113,7 +106,7 @@ def fetch_hosted_zones(scope: Scope, inputs: Mapping[str, Mapping[Part, Any]]) -
     elif vpcs:
         zones = _zones_by_vpc(scope, r53, vpcs)
 
-    readable = sorted(z for z, zone in zones.items() if zone.own and answers_for_aws_services(zone.name))
+    readable = sorted(z for z, zone in zones.items() if zone.own and r.answers_for_aws_services(zone.name))
     records = dict(zip(readable, scope.map(lambda z: _record_sets(r53, z), readable), strict=True))
     out: dict[str, tuple[r.HostedZone, ...]] = {}
     for region in inputs:

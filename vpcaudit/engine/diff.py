@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vpcaudit import __version__
-from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
+from vpcaudit.change.model import PlanFacts
+from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, Severity, Status
+from vpcaudit.engine.unresolved import judge_paths
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.network.paths import PATH_PARTS, TrafficPath, path_for
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
-DIFF_SCHEMA_VERSION = "1.1"  # 1.1: cost totals carry their currency
+DIFF_SCHEMA_VERSION = "1.2"  # 1.1: cost totals carry their currency; 1.2: rules, plan (vpcaudit plan)
 
 # Paths are compared only where their inputs (network.paths.PATH_PARTS) were collected alike on
 # both sides: otherwise a path difference says more about the collection than about the network.
@@ -152,6 +154,9 @@ class AuditDiff:
     cost_before: CostTotals
     cost_after: CostTotals
     options: dict[str, str] = field(default_factory=dict)
+    rules: tuple[RuleInfo, ...] = ()  # the rules both sides ran, for formats that describe them (SARIF)
+    # vpcaudit plan: the after side is a prediction; what the plan held and what could not be applied.
+    plan: PlanFacts | None = None
 
     @property
     def newly_failing(self) -> tuple[Finding, ...]:
@@ -182,8 +187,10 @@ class AuditDiff:
 
     @property
     def coverage_worse(self) -> bool:
-        """The after audit saw less than the before audit: what ``--strict`` turns into exit 3."""
-        return bool(self.lost_scopes or self.newly_unevaluated or self.only_before or self.path_inputs_lost)
+        """The after audit saw less than the before audit: what ``--strict`` turns into exit 3.
+        For a plan, changes that could not be modelled or placed were not judged either."""
+        return bool(self.lost_scopes or self.newly_unevaluated or self.only_before or self.path_inputs_lost
+                    or (self.plan is not None and self.plan.unjudged))
 
     def counts(self) -> dict[str, int]:
         """The headline numbers, for the JSON summary and the terminal verdict."""
@@ -196,6 +203,7 @@ class AuditDiff:
             "lost_scopes": len(self.lost_scopes),
             "regained_scopes": sum(1 for c in self.coverage if not c.lost),
             "newly_unevaluated": len(self.newly_unevaluated),
+            **({f"plan_{k}": v for k, v in self.plan.counts().items()} if self.plan is not None else {}),
         }
 
     def _gates(self, f: Finding) -> bool:
@@ -232,6 +240,7 @@ def diff(before: Audited, after: Audited, fail_on: Severity = Severity.HIGH) -> 
         cost_before=_cost(before.result.costs, compared),
         cost_after=_cost(after.result.costs, compared),
         options=dict(after.result.options),
+        rules=after.result.rules,
     )
 
 
@@ -358,7 +367,7 @@ def _path_in(snapshot: Snapshot, key: PathKey, views: dict[tuple[str, str], Netw
         assert region_snapshot is not None
         views[(account_id, region)] = NetworkView.build(account, region_snapshot)
     view = views[(account_id, region)]
-    return path_for(view, view.subnets[subnet_id], destination)
+    return judge_paths(view, [path_for(view, view.subnets[subnet_id], destination)])[0]
 
 
 def classify(before: TrafficPath, after: TrafficPath) -> tuple[str, tuple[str, ...]]:

@@ -7,6 +7,8 @@ The runner is where the audit's honesty rules live:
   seeing empty lists;
 * a rule that raises becomes an **error** for that scope, with the exception text, and the
   audit goes on with the next rule;
+* in a planned snapshot, what depends on a value known only after apply is not evaluated
+  (:mod:`vpcaudit.engine.unresolved`), never judged on a guess;
 * severity overrides, suppressions and ``--min-severity`` are applied here, once and in that
   order, so every formatter and the exit code see the same findings at the same severity.
 """
@@ -24,6 +26,7 @@ from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
+from vpcaudit.engine.unresolved import judge_findings, judge_paths
 from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
 from vpcaudit.facts.topology import VpcTopology, vpc_topologies
@@ -76,7 +79,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
             gaps = path_gaps(account.account_id, region)
             path_notes.extend(gaps)
             if draws_paths(gaps):
-                paths.extend(view.traffic_paths())
+                paths.extend(judge_paths(view, view.traffic_paths()))
             costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
             topology.extend(vpc_topologies(view))
     return AuditResult(
@@ -134,7 +137,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
         return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
-    found = [apply_override(f, overrides) for f in found]
+    found = [apply_override(f, overrides) for f in judge_findings(rule, view, found)]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]

@@ -90,6 +90,8 @@ class RegionSnapshot:
     resolver_rules: tuple[r.ResolverRuleAssociation, ...] = ()
     block_public_access: r.BlockPublicAccess | None = None
     metrics: tuple[r.ResourceMetric, ...] = ()
+    # Only in a planned snapshot (vpcaudit plan): values known after apply only.
+    unresolved: tuple[r.Unresolved, ...] = ()
 
     def state_of(self, part: Part) -> ScopeStatus:
         """The status of a part here; a part with no entry was never asked for (skipped)."""
@@ -178,6 +180,7 @@ def normalised(snapshot: Snapshot) -> Snapshot:
             changes["resolver_rules"] = tuple(sorted(region.resolver_rules,
                                                      key=lambda x: (x.resolver_rule_id, x.vpc_id)))
             changes["metrics"] = tuple(sorted(region.metrics, key=lambda m: (m.resource_id, m.metric_name)))
+            changes["unresolved"] = tuple(sorted(region.unresolved, key=lambda u: (u.resource_id, u.part, u.fields)))
             changes["status"] = tuple(sorted(region.status, key=lambda s: s.part.value))
             regions.append(replace(region, **changes))
         accounts.append(replace(

@@ -565,6 +565,16 @@ class HostedZone:
         return _dns_name(name)
 
 
+SERVICE_DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
+
+
+def answers_for_aws_services(zone_name: str) -> bool:
+    """True when a zone of this name can answer (or shadow) AWS service hostnames: the zones whose
+    record sets a collection reads (and a planned snapshot therefore holds)."""
+    name = HostedZone.normalise_name(zone_name)
+    return any(name == s or name.endswith("." + s) or s.endswith("." + name) for s in SERVICE_DNS_SUFFIXES)
+
+
 @dataclass(frozen=True, slots=True)
 class ResolverRuleAssociation:
     resolver_rule_id: str
@@ -586,6 +596,24 @@ class BucketPolicy:
     bucket: str
     region: str | None
     policy: str | None  # None: the bucket has no policy
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A value of a planned resource that is known only after apply (``vpcaudit plan``).
+
+    A collection never records one; a planned snapshot does, so the audit can say "not
+    evaluated" for the rules reading ``part`` in this resource's VPC (or the whole Region when
+    ``vpc_id`` is None: the resource could not even be placed) instead of judging a guess.
+    """
+
+    resource_id: str  # a placeholder id for a new resource, the real id for an updated one
+    resource_type: str  # as in findings: vpc, subnet, route-table, vpc-endpoint, …
+    vpc_id: str | None
+    part: str  # the snapshot part the value belongs to (a Part value)
+    address: str  # where the change comes from, e.g. aws_route.to_hub or a template's logical id
+    fields: tuple[str, ...]
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The JSON diff, for pipelines: every field of the AuditDiff, versioned, plus the headline numbers.
 
-The shape is the dataclasses' own (the generic codec, as for result.json), with each finding's
+The shape is the dataclasses' own (the generic codec, as for result.json: the rules' metadata
+included, so the file stands alone, and ``plan`` for ``vpcaudit plan``), with each finding's
 ``fingerprint`` (computed, not stored) and a ``summary`` of the counts and of whether coverage
 got worse, so a pipeline can branch without re-deriving the exit code's reasons. Sorted keys and
 ASCII-only output, like result.json; the shape is published as docs/diff.schema.json.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from vpcaudit.change.model import COUNTS
 from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
@@ -26,7 +28,8 @@ def diff_document(d: AuditDiff) -> dict[str, Any]:
         _fingerprint(getattr(d, name), data[name])
     for change, item in zip(d.changed, data["changed"], strict=True):
         item["fingerprint"] = change.after.fingerprint
-    data["summary"] = {**d.counts(), "coverage_worse": d.coverage_worse}
+    # A diff of two snapshots has no plan: its plan counts are null, never missing.
+    data["summary"] = {**{f"plan_{k}": None for k in COUNTS}, **d.counts(), "coverage_worse": d.coverage_worse}
     return data
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from vpcaudit.change.model import Outcome, PlanFacts, PlannedResource
 from vpcaudit.engine.diff import MIXED, AuditDiff, CostTotals, FindingChange, PartChange, RegionRef
 from vpcaudit.engine.rule import Finding
 from vpcaudit.network.paths import TrafficPath
@@ -69,6 +70,8 @@ def _signed(amount: float, currency: str) -> str:
 
 def headline(d: AuditDiff) -> str:
     """One sentence: what got worse, in the terms of the exit code."""
+    if d.plan is not None and not d.plan.network_change:
+        return "no network change"
     worse = []
     gating = len(d.newly_failing)
     if gating:
@@ -91,3 +94,34 @@ def not_compared(d: AuditDiff) -> list[str]:
         lines.append(f"traffic paths not compared (their inputs were collected on one side only): "
                      f"{regions(d.paths_not_compared)}")
     return lines
+
+
+def compared_sides(d: AuditDiff) -> tuple[str, str]:
+    """What the before and after sides are: two snapshots, or a snapshot and a plan applied to it."""
+    before = f"snapshot taken {d.before.snapshot_taken_at}"
+    if d.plan is None:
+        return before, f"snapshot taken {d.after.snapshot_taken_at}"
+    return before, f"predicted: {d.plan.source} applied to that snapshot"
+
+
+# How each outcome reads in a report, in the order they are listed.
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.NOT_MODELLED: "not modelled (not judged: counts as lost coverage)",
+    Outcome.OUT_OF_SCOPE: "outside the snapshot (not judged: counts as lost coverage)",
+    Outcome.DATA_SOURCE: "data sources (read, never applied)",
+    Outcome.NOT_AUDITED: "not audited (nothing vpcaudit collects depends on them)",
+}
+
+
+def planned(p: PlannedResource) -> str:
+    """``address (action)``, and why when it was not applied."""
+    text = f"{p.address} ({p.action})"
+    return f"{text}: {p.detail}" if p.detail and p.outcome is not Outcome.APPLIED else text
+
+
+def applied_summary(plan: PlanFacts) -> str:
+    applied = plan.with_outcome(Outcome.APPLIED)
+    actions = {a: sum(1 for p in applied if p.action == a) for a in ("create", "update", "replace", "delete")}
+    detail = ", ".join(f"{a} {n}" for a, n in actions.items() if n)
+    return (f"{len(applied)} resource change(s) applied" + (f" ({detail})" if detail else "")
+            + f"; {plan.unchanged} resource(s) unchanged")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vpcaudit.change.model import Outcome
 from vpcaudit.engine.diff import AuditDiff, CoverageChange, PathChange
 from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
@@ -40,6 +41,16 @@ class PathRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PlannedRow:
+    address: str
+    resource_type: str
+    action: str
+    outcome: str
+    where: str
+    detail: str  # the ids it has in the snapshot, or why it was not applied
+
+
+@dataclass(frozen=True, slots=True)
 class CoverageRow:
     rule: str
     where: str
@@ -50,8 +61,11 @@ class CoverageRow:
 
 def render_diff_markdown(d: AuditDiff) -> str:
     fixed, data = label.cost_change(d.cost_before, d.cost_after)
+    before, after = label.compared_sides(d)
     return environment().get_template("diff.md.j2").render(
         d=d, headline=label.headline(d), counts=d.counts(), not_compared=label.not_compared(d),
+        before=before, after=after, planned=_planned(d),
+        applied=label.applied_summary(d.plan) if d.plan is not None else "",
         compared=label.regions(d.compared), options=sorted(d.options.items()),
         new=_findings(d.new), resolved=_findings(d.resolved), changed=[
             FindingRow(label.severity_change(c), label.status_change(c), f"{c.after.rule_id} {c.after.rule_name}",
@@ -74,6 +88,19 @@ def _path(c: PathChange) -> PathRow:
     return PathRow(c.verdict, f"{p.account_id}/{p.region} {p.vpc_id}",
                    f"{label.subnet_label(p)}, {p.availability_zone_id}", p.destination, label.path_end(c.before),
                    label.path_end(p), "; ".join(c.reasons))
+
+
+def _planned(d: AuditDiff) -> list[PlannedRow]:
+    """Every resource the plan changes or reads: what was not applied first, then what was."""
+    if d.plan is None:
+        return []
+    order = {o: n for n, o in enumerate((Outcome.NOT_MODELLED, Outcome.OUT_OF_SCOPE, Outcome.DATA_SOURCE,
+                                         Outcome.NOT_AUDITED, Outcome.APPLIED))}
+    rows = sorted(d.plan.resources, key=lambda p: (order[p.outcome], p.address))
+    return [PlannedRow(p.address, p.resource_type, p.action, p.outcome.value.replace("_", " "),
+                       f"{p.account_id}/{p.region}" if p.account_id else "—",
+                       ", ".join(p.resource_ids) if p.outcome is Outcome.APPLIED and not p.detail else p.detail)
+            for p in rows]
 
 
 def _coverage(c: CoverageChange) -> CoverageRow:

@@ -24,11 +24,15 @@ LISTED = 8  # items named in one-line summaries before "…"
 
 
 def diff_table(d: AuditDiff) -> str:
+    if d.plan is None:
+        title = f"vpcaudit diff: {d.before.snapshot_taken_at} → {d.after.snapshot_taken_at}"
+    else:
+        title = f"vpcaudit plan: {d.plan.source} on the snapshot of {d.before.snapshot_taken_at}"
     parts = [
-        terminal_safe(f"vpcaudit diff: {d.before.snapshot_taken_at} → {d.after.snapshot_taken_at}, "
-                      f"{len(d.compared)} region(s) compared: {label.headline(d)}"),
+        terminal_safe(f"{title}, {len(d.compared)} region(s) compared: {label.headline(d)}"),
         _counts(d),
     ]
+    parts += _planned(d)
     parts += [f"Not compared: {terminal_safe(line)}" for line in label.not_compared(d)]
     parts.append(_section("New findings", d.new, _findings(d.new)))
     if d.resolved:
@@ -45,6 +49,23 @@ def diff_table(d: AuditDiff) -> str:
     fixed, data = label.cost_change(d.cost_before, d.cost_after)
     parts.append(f"Monthly cost of the compared regions: fixed {fixed}; data {data}")
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _planned(d: AuditDiff) -> list[str]:
+    """What the plan held: applied, and every change that was not (each named)."""
+    plan = d.plan
+    if plan is None:
+        return []
+    lines = [f"Planned change: {label.applied_summary(plan)}."]
+    for outcome, text in label.OUTCOME_LABELS.items():
+        items = plan.with_outcome(outcome)
+        if items:
+            lines.append(f"{text[0].upper()}{text[1:]}: {_listed(label.planned(p) for p in items)}")
+    if plan.unresolved:
+        lines.append(f"Known only after apply ({len(plan.unresolved)}; the rules reading them are not evaluated "
+                     "there): " + _listed(f"{u.address}: {u.reason}" for u in plan.unresolved))
+    lines += [f"Note: {terminal_safe(n)}" for n in plan.notes]
+    return ["\n".join(lines)]
 
 
 def _counts(d: AuditDiff) -> str:

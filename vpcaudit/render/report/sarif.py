@@ -56,7 +56,7 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
             "tool": {"driver": {"name": "vpcaudit", "version": result.tool_version,
                                 "semanticVersion": result.tool_version, "rules": rules}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index) for f in result.findings],
+            "results": [result_object(f, index) for f in result.findings],
             "properties": {"schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
                            "generatedAt": result.generated_at, "accounts": list(result.accounts),
                            "regions": list(result.regions), "rulePacks": dict(result.rule_packs),
@@ -76,10 +76,11 @@ def _rules(result: AuditResult) -> list[dict[str, Any]]:
         infos.setdefault(f.rule_id, RuleInfo(f.rule_id, f.rule_name, f.severity, f.rule_name, "", "", (), ""))
     for s in result.scopes:
         infos.setdefault(s.rule_id, RuleInfo(s.rule_id, s.rule_id, Severity.INFO, s.rule_id, "", "", (), ""))
-    return [_rule(infos[rule_id]) for rule_id in sorted(infos)]
+    return [rule_descriptor(infos[rule_id]) for rule_id in sorted(infos)]
 
 
-def _rule(info: RuleInfo) -> dict[str, Any]:
+def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
+    """A SARIF reportingDescriptor: the rule's text, default level and security severity."""
     sections = [("Why it matters", info.why), ("How to fix", info.fix),
                 ("References", "\n".join(f"- {ref}" for ref in info.references))]
     help_md = "\n\n".join(f"**{title}**\n\n{body}" for title, body in sections if body)
@@ -105,7 +106,8 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
     return rule
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def result_object(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    """A SARIF result for one finding (``index``: rule id → position in the driver's rules)."""
     res = f.resource
     evaluated = f.status in (Status.FAIL, Status.SUPPRESSED)
     item: dict[str, Any] = {
