@@ -14,7 +14,7 @@ from typing import Any
 
 from vpcaudit.snapshot import resources as r
 
-SCHEMA_VERSION = "1.1"  # 1.1: AccountSnapshot.role (1.0 files load unchanged)
+SCHEMA_VERSION = "1.1"  # 1.1: AccountSnapshot.role, RegionSnapshot.unresolved (1.0 files load unchanged)
 GLOBAL_REGION = "global"
 
 
