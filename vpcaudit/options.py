@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, plan_accounts
+from vpcaudit.aws.budget import CALLS_PER_ACCOUNT_REGION, DEFAULT_CONCURRENCY
+from vpcaudit.aws.organization import plan_discovery
 from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.severity import parse_severity_overrides, severity_entries
 from vpcaudit.errors import UsageError
@@ -53,6 +55,7 @@ PANEL_COLLECTION = "AWS collection"
 PANEL_SELECTION = "Rule selection"
 PANEL_POLICY = "Pass/fail policy"
 PANEL_INPUTS = "Audit inputs"
+PANEL_ORGANIZATION = "AWS Organizations"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ COLLECT_SETTINGS: tuple[Setting, ...] = (
     Setting("include_base_account", Kind.FLAG, "With --role-arn/--accounts-file, also collect the base "
             "credentials' own account (without roles it is the only one collected).", "--include-base-account",
             PANEL_COLLECTION, default=False),
+    Setting("org", Kind.FLAG, "Collect every ACTIVE account of the AWS Organization (organizations:ListAccounts, "
+            "from the management or a delegated-administrator account) through --role-name; suspended and "
+            "closing accounts are skipped and listed.", "--org", PANEL_ORGANIZATION, default=False),
+    Setting("ous", Kind.TEXTS, "Collect the ACTIVE accounts of this organizational unit and every OU below it "
+            "(or of a root, r-…) through --role-name; repeatable.", "--ou", PANEL_ORGANIZATION, default=(),
+            metavar="OU_ID"),
+    Setting("exclude_accounts", Kind.TEXTS, "Leave this account of the organization out; repeatable.",
+            "--exclude-account", PANEL_ORGANIZATION, default=(), metavar="ID"),
+    Setting("role_name", Kind.TEXT, "With --org/--ou: the role assumed in each account "
+            "(arn:<partition>:iam::<account>:role/NAME, in the credentials' partition).", "--role-name",
+            PANEL_ORGANIZATION, metavar="NAME"),
+    Setting("concurrency", Kind.COUNT, f"AWS calls in flight at once across the run; each account-Region is "
+            f"further held to {CALLS_PER_ACCOUNT_REGION}, whatever this number, so more accounts are read at once "
+            "but no account is read harder.", "--concurrency", PANEL_COLLECTION, default=DEFAULT_CONCURRENCY,
+            metavar="CALLS", bounds=(1, 1024)),
 )
 
 AUDIT_SETTINGS: tuple[Setting, ...] = (
@@ -167,6 +185,7 @@ class CollectOptions:
     opt_in: frozenset[Part] = frozenset()  # extras asked for with ``with``
     metrics_days: int = 14
     accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
+    concurrency: int = DEFAULT_CONCURRENCY  # AWS calls in flight across the run
 
 
 @dataclass(frozen=True)
@@ -224,12 +243,15 @@ def collect_options(values: Mapping[str, Any]) -> CollectOptions:
     unknown = [name for name in extras if name not in WITH_PARTS]
     if unknown:
         raise UsageError(f"unknown extra {', '.join(unknown)} (choose from {', '.join(WITH_PARTS)})", "with")
+    discovery = plan_discovery(bool(get("org")), split_values(get("ous")), split_values(get("exclude_accounts")),
+                               get("role_name"))
     accounts = plan_accounts(split_values(get("role_arns")), get("accounts_file"), external_id=get("external_id"),
                              session_name=get("role_session_name"),
-                             include_base=bool(get("include_base_account")))
+                             include_base=bool(get("include_base_account")), discovery=discovery)
     return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
                           endpoint_url=get("endpoint_url"), opt_in=frozenset(WITH_PARTS[e] for e in extras),
-                          metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts)
+                          metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts,
+                          concurrency=_count(SETTINGS["concurrency"], get("concurrency")))
 
 
 def audit_options(values: Mapping[str, Any]) -> AuditOptions:
