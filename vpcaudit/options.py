@@ -27,6 +27,8 @@ from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.severity import parse_severity_overrides, severity_entries
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
+from vpcaudit.writers.s3 import check_kms_key
+from vpcaudit.writers.sns import check_topic
 
 
 class Kind(str, Enum):
@@ -170,7 +172,15 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             "severity as overridden.", "--severity", PANEL_POLICY, default=(), metavar="RULE=LEVEL"),
 )
 
-SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS)}
+PANEL_DELIVERY = "Delivery"
+DELIVERY_SETTINGS: tuple[Setting, ...] = (
+    Setting("s3_kms_key", Kind.TEXT, "With -o s3://…: encrypt the objects with this KMS key (SSE-KMS; id, ARN or "
+            "alias) instead of S3-managed keys (SSE-S3).", "--s3-kms-key", PANEL_DELIVERY, metavar="KEY"),
+    Setting("sns_topic", Kind.TEXT, "Also publish a short summary (counts, exit code, where the report is) to "
+            "this SNS topic.", "--sns-topic", PANEL_DELIVERY, metavar="ARN"),
+)
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS)}
 # How the command line names a setting in messages: its flag, or its configuration-file key.
 CLI_SPELLING: dict[str, str] = {s.name: s.flag or s.key for s in SETTINGS.values()}
 
@@ -214,6 +224,14 @@ class AuditOptions:
                "trusted_org_ids": ",".join(self.trusted_org_ids), "trusted_accounts": ",".join(self.trusted_accounts),
                "severity": ",".join(f"{rule}={level.value}" for rule, level in sorted(self.severity.items()))}
         return {k: v for k, v in out.items() if v}
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """Where reports go besides files: the encryption of S3 objects, and a topic for the summary."""
+
+    kms_key: str | None = None
+    sns_topic: str | None = None
 
 
 def split_values(values: Sequence[str] | str | None) -> list[str]:
@@ -268,6 +286,12 @@ def audit_options(values: Mapping[str, Any]) -> AuditOptions:
         trusted_accounts=_checked(split_values(get("trusted_accounts")), ACCOUNT_ID, "a 12-digit account id",
                                   "trusted_accounts"),
         severity=parse_severity_overrides(get("severity")))
+
+
+def delivery_options(values: Mapping[str, Any]) -> DeliveryOptions:
+    """Validate delivery settings into a :class:`DeliveryOptions` (no AWS call)."""
+    get = _getter(values)
+    return DeliveryOptions(kms_key=check_kms_key(get("s3_kms_key")), sns_topic=check_topic(get("sns_topic")))
 
 
 def parse_value(setting: Setting, raw: Any) -> Any:

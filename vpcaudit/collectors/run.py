@@ -32,7 +32,7 @@ from vpcaudit.aws.budget import DEFAULT_CONCURRENCY, CallBudget
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import Gap, classify
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
-from vpcaudit.aws.organization import discover
+from vpcaudit.aws.organization import Discovered, Discovery, discover
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
@@ -42,7 +42,6 @@ from vpcaudit.snapshot.model import (
     AccountSnapshot,
     Part,
     RoleAccess,
-    SkippedAccount,
     Snapshot,
     State,
     normalised,
@@ -147,7 +146,7 @@ def collect_accounts(
     base = ClientFactory(session, endpoint_url=endpoint_url, counter=counter, allow=ROLE_ASSUMPTION, budget=budget)
     home = account.home_region(base, regions[0] if regions else session.region_name)
     base_id = account.caller_account(base, home)  # unusable base credentials stop here, before any thread
-    accounts, skipped = _resolve(accounts, base, home, base_id)
+    accounts, found = _resolve(accounts, base, home, base_id)
     clash = next((r.arn for r in accounts.roles if r.account_id == base_id), None)
     if accounts.include_base and clash:
         raise UsageError(f"{clash} is in the base credentials' own account {base_id}, which is already "
@@ -187,33 +186,50 @@ def collect_accounts(
     failed_regions = tuple(regions) if regions is not None else tuple(
         sorted({reg.region for a in collected for reg in a.regions}) or (home,))
     arns = {role.account_id: role.arn for role in accounts.roles}
-    failed = [_failed_account(account_id, arns[account_id], gap, failed_regions, wanted)
+    failed = [failed_account(account_id, arns[account_id], gap, failed_regions, wanted)
               for account_id, gap in done.items() if isinstance(gap, Gap)]
     options = {**_options(regions, wanted, metrics_days), "role_arns": sorted(r.arn for r in accounts.roles),
                "include_base_account": accounts.include_base}
     snapshot = normalised(Snapshot(schema_version=SCHEMA_VERSION, tool_version=__version__,
                                    taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts=(*collected, *failed),
-                                   options=options, skipped_accounts=skipped))
+                                   options=options, skipped_accounts=found.skipped if found else ()))
     return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
 
 
-def _resolve(plan: roles.AccountPlan, base: ClientFactory, home: str,
-             base_id: str) -> tuple[roles.AccountPlan, tuple[SkippedAccount, ...]]:
-    """The plan with its discovery turned into roles (the base account left to ``include_base``),
-    and the organization's accounts skipped for their state."""
+def discover_accounts(session: boto3.session.Session, plan: roles.AccountPlan, region_hint: str | None, *,
+                      endpoint_url: str | None = None) -> Discovered:
+    """The organization accounts ``plan`` covers, without collecting them: what a fan-out engine
+    distributes. CredentialsError / CollectionError as for :func:`collect_accounts`."""
     if plan.discovery is None:
-        return plan, ()
-    found = discover(base, home, plan.discovery)
-    members = [m for m in found.members if not (plan.include_base and m.account_id == base_id)]
+        raise UsageError("listing the organization's accounts needs org or ous", "org")
+    base = ClientFactory(session, endpoint_url=endpoint_url, allow=ROLE_ASSUMPTION)
+    home = account.home_region(base, region_hint or session.region_name)
+    return _discovered(plan, plan.discovery, base, home, account.caller_account(base, home))
+
+
+def _resolve(plan: roles.AccountPlan, base: ClientFactory, home: str,
+             base_id: str) -> tuple[roles.AccountPlan, Discovered | None]:
+    """The plan with its discovery turned into roles, and what the discovery found (None without one)."""
+    if plan.discovery is None:
+        return plan, None
+    found = _discovered(plan, plan.discovery, base, home, base_id)
+    return replace(plan, roles=tuple(roles.Role(m.role_arn, plan.external_id) for m in found.members)), found
+
+
+def _discovered(plan: roles.AccountPlan, discovery: Discovery, base: ClientFactory, home: str,
+                base_id: str) -> Discovered:
+    """The organization's accounts to collect through roles: the base account is left to
+    ``include_base`` when that collects it; CollectionError when nothing is left."""
+    found = discover(base, home, discovery)
+    members = tuple(m for m in found.members if not (plan.include_base and m.account_id == base_id))
     if not members and not plan.include_base:
         raise CollectionError(f"no ACTIVE account to collect in the organization ({len(found.skipped)} skipped for "
-                              f"their state, {len(found.excluded)} excluded)", "ous" if plan.discovery.ous else "org")
-    resolved = replace(plan, roles=tuple(roles.Role(m.role_arn, plan.external_id) for m in members))
-    return resolved, found.skipped
+                              f"their state, {len(found.excluded)} excluded)", "ous" if discovery.ous else "org")
+    return replace(found, members=members)
 
 
-def _failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[str],
-                    parts: frozenset[Part]) -> AccountSnapshot:
+def failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[str],
+                   parts: Collection[Part]) -> AccountSnapshot:
     """An account nothing could be read from: every requested part, everywhere, carries ``gap``,
     and the account records the refused role."""
     region_snaps = tuple(assemble.region_snapshot(r, {p: gap for p in parts if not p.is_global}) for r in regions)
