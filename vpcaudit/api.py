@@ -65,6 +65,8 @@ from vpcaudit.writers.sns import iam_policy_statements as sns_statements
 if TYPE_CHECKING:
     import boto3
 
+    from vpcaudit.lambda_package import PackageReport
+
 Progress = Callable[[int, int, str], None]  # (done, total, label), called from worker threads
 
 
@@ -537,6 +539,13 @@ def _writer(location: S3Location, delivery: DeliveryOptions | None, session: bot
     return S3Writer(session or _session(None), location, kms_key=options.kms_key, endpoint_url=endpoint_url)
 
 
+def package_lambda(output: str | os.PathLike[str]) -> PackageReport:
+    """Write the Lambda function zip (see :mod:`vpcaudit.lambda_package`) and say what is in it."""
+    from vpcaudit.lambda_package import build
+
+    return build(output)
+
+
 # -- the organization run, in the steps a fan-out engine distributes ------------------------------
 
 
@@ -664,6 +673,7 @@ __all__ = [
     "merge_snapshots",
     "notify",
     "outputs",
+    "package_lambda",
     "path",
     "predict",
     "prepare",
