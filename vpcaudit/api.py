@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vpcaudit import fleet
 from vpcaudit import render as formatters
+from vpcaudit.aws import member_role as role_template
 from vpcaudit.aws.organization import OPERATIONS as DISCOVERY_OPERATIONS
 from vpcaudit.aws.organization import Discovered
 from vpcaudit.change.model import PlannedChange
@@ -228,6 +229,22 @@ def scan(collect_options: CollectOptions, audit_options: AuditOptions | AuditPla
 def iam_policy(opt_in: Iterable[Part] = ()) -> dict[str, Any]:
     """The minimal read-only IAM policy for collecting every default part plus ``opt_in``."""
     return policy_for(default_parts() | frozenset(opt_in))
+
+
+POLICY_FORMATS = ("json", "cloudformation", "terraform")
+
+
+def member_role(opt_in: Iterable[Part] = (), fmt: str = "json") -> str:
+    """The collection policy as text: IAM JSON, or the member-account role that carries it as a
+    CloudFormation template or a Terraform module (trusting one role, with an external id)."""
+    policy = iam_policy(opt_in)
+    if fmt == "json":
+        return json.dumps(policy, indent=2) + "\n"
+    if fmt == "cloudformation":
+        return role_template.cloudformation(policy)
+    if fmt == "terraform":
+        return role_template.terraform(policy)
+    raise UsageError(f"unknown policy format {fmt!r} (choose from {', '.join(POLICY_FORMATS)})", "format")
 
 
 def _session(profile: str | None) -> boto3.session.Session:
@@ -668,6 +685,7 @@ __all__ = [
     "list_accounts",
     "load_result",
     "load_snapshot",
+    "member_role",
     "merge_results",
     "merge_run",
     "merge_snapshots",
