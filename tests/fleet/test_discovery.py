@@ -17,7 +17,7 @@ from org_estate import MANAGEMENT, Organization, add_member, create_organization
 
 from vpcaudit import api
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.organization import Discovery, account_state, discover, plan_discovery
+from vpcaudit.aws.organization import Discovery, account_state, discover
 from vpcaudit.config import read_config
 from vpcaudit.errors import CollectionError, ThrottledError, UsageError
 from vpcaudit.lambda_handler import read_settings
