@@ -499,21 +499,23 @@ def s3_location(url: str, setting: str = "output") -> S3Location:
 
 def deliver(document: AuditResult | AuditDiff | Snapshot, formats_wanted: Sequence[str], location: S3Location, *,
             kind: DocumentKind = "report", delivery: DeliveryOptions | None = None,
-            session: boto3.session.Session | None = None, endpoint_url: str | None = None) -> list[str]:
+            session: boto3.session.Session | None = None, endpoint_url: str | None = None,
+            profile: str | None = None) -> list[str]:
     """Render each format and put it below ``location`` under its usual name; the one S3 write
-    vpcaudit makes, through a writer that can do nothing else. Returns the objects' URLs."""
+    vpcaudit makes, through a writer that can do nothing else. Returns the objects' URLs.
+    ``session`` (default: from ``profile``) holds the credentials that write."""
     names = formats(kind)
     unknown = [f for f in formats_wanted if f not in names]
     if unknown:
         raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(names)})", "formats")
-    writer = _writer(location, delivery, session, endpoint_url)
+    writer = _writer(location, delivery, session or _session(profile), endpoint_url)
     return [writer.put(names[fmt], render(document, fmt)) for fmt in dict.fromkeys(formats_wanted)]
 
 
 def notify(topic_arn: str, subject: str, message: str, *, session: boto3.session.Session | None = None,
-           endpoint_url: str | None = None) -> str:
+           endpoint_url: str | None = None, profile: str | None = None) -> str:
     """Publish a summary to one SNS topic (``sns:Publish`` only); returns the message id."""
-    return SnsWriter(session or _session(None), topic_arn, endpoint_url=endpoint_url).publish(subject, message)
+    return SnsWriter(session or _session(profile), topic_arn, endpoint_url=endpoint_url).publish(subject, message)
 
 
 def summary_text(result: AuditResult, fail_on: Severity, strict: bool, where: str | None = None) -> str:

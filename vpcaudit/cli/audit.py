@@ -27,6 +27,7 @@ from vpcaudit.options import (
     DELIVERY_SETTINGS,
     PANEL_COLLECTION,
     AuditOptions,
+    CollectOptions,
     DeliveryOptions,
 )
 
@@ -66,16 +67,19 @@ QuietOpt = Annotated[bool, typer.Option(
 
 def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOptions, quiet: bool,
            location: api.S3Location | None = None, delivery: DeliveryOptions | None = None,
-           formats: Sequence[str] = ()) -> NoReturn:
+           formats: Sequence[str] = (), aws: CollectOptions | None = None) -> NoReturn:
     """Write outputs (files, stdout, or the S3 folder ``location``), send the SNS summary when a
-    topic is set, summarise on the terminal, exit with the audit's exit code."""
+    topic is set, summarise on the terminal, exit with the audit's exit code. ``aws``: the
+    profile and endpoint the writers use (a scan's own; default credentials otherwise)."""
     delivery = delivery or DeliveryOptions()
+    where = {"profile": aws.profile, "endpoint_url": aws.endpoint_url} if aws else {}
     try:
         printed, written = api.write_reports(result, targets)
-        delivered = api.deliver(result, s3_formats(formats), location, delivery=delivery) if location else []
+        delivered = api.deliver(result, s3_formats(formats), location, delivery=delivery, **where) if location else []
         if delivery.sns_topic:
             api.notify(delivery.sns_topic, f"vpcaudit: {len(result.failures)} failing finding(s)",
-                       api.summary_text(result, options.fail_on, options.strict, location.url if location else None))
+                       api.summary_text(result, options.fail_on, options.strict, location.url if location else None),
+                       **where)
     except VpcauditError as exc:
         fail(exc)
     for text in printed:
@@ -192,4 +196,4 @@ def scan(
     if not quiet:
         for line in gaps(outcome.snapshot):
             typer.echo(f"not collected: {line}", err=True)
-    finish(outcome.result, targets, audit_options, quiet, location, delivery, format or ())
+    finish(outcome.result, targets, audit_options, quiet, location, delivery, format or (), collect_options)

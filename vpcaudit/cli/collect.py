@@ -73,8 +73,8 @@ def collect(
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
         printed, files = api.write_reports(outcome.snapshot, targets)
-        delivered = api.deliver(outcome.snapshot, ["json"], location, kind="snapshot",
-                                delivery=delivery) if location else []
+        delivered = api.deliver(outcome.snapshot, ["json"], location, kind="snapshot", delivery=delivery,
+                                profile=options.profile, endpoint_url=options.endpoint_url) if location else []
         written = [str(f) for f in files] + delivered
     except VpcauditError as exc:
         fail(exc)
