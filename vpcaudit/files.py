@@ -17,8 +17,16 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """:func:`atomic_write_text` for bytes (a zip, an image)."""
+    """:func:`atomic_write_text` for bytes (a zip, an image).
+
+    A target that exists but is no regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
+    written in place: renaming over it would replace the device itself, for every other process.
+    """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
