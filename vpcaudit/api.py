@@ -615,12 +615,20 @@ class MergedRun:
     report: str  # URL of the organization folder
 
 
+MergeFrom = Literal["snapshots", "results"]
+
+
 def merge_run(options: CollectOptions, plan: AuditPlan, location: S3Location, run_id: str,
               formats_wanted: Sequence[str], *, delivery: DeliveryOptions | None = None,
-              session: boto3.session.Session | None = None) -> MergedRun:
-    """Step 3: every account's snapshot (an account that wrote none is recorded as not collected)
-    merged into one organization snapshot, audited as one — COST001 pools the organization — and
-    written with the reports into ``runs/<id>/organization/``."""
+              session: boto3.session.Session | None = None, merge_from: MergeFrom = "snapshots") -> MergedRun:
+    """Step 3: the organization's report in ``runs/<id>/organization/``.
+
+    From ``snapshots`` (the default): every account's snapshot merged into one organization
+    snapshot, audited as one — COST001 pools the organization, shared subnets meet their owners —
+    and written beside the reports. From ``results``: the accounts' own results merged as they
+    are, nothing audited again — for organizations whose merged audit outgrows one invocation;
+    cross-account answers then stay each account's own. Either way an account that wrote
+    nothing is recorded as not collected."""
     run = fleet.RunFolder(location, fleet.check_run_id(run_id))
     base = session if session is not None else _session(options.profile)
     reader = S3Reader(base, run.folder, endpoint_url=options.endpoint_url)
@@ -628,11 +636,18 @@ def merge_run(options: CollectOptions, plan: AuditPlan, location: S3Location, ru
     if text is None:
         raise UsageError(f"no {fleet.MANIFEST} in {run.folder.url}: list the accounts first", "run_id")
     manifest = fleet.Manifest.from_json(text, run.folder.url + fleet.MANIFEST)
-    snapshots, sources = fleet.gather(manifest, reader.get, options.regions, plan.parts | options.opt_in)
-    merged = fleet.with_skipped(merge_snapshots(snapshots, sources), manifest)
-    result = plan.run(merged)
+    parts = plan.parts | options.opt_in
     folder = run.folder.below(run.organization)
-    written = [_writer(folder, delivery, base, options.endpoint_url).put(fleet.SNAPSHOT, render(merged, "json"))]
+    written = []
+    if merge_from == "results":
+        results, sources, accounts = fleet.gather_results(manifest, reader.get, options.regions, parts, plan.run)
+        result, merged = merge_results(results, sources), fleet.with_skipped(accounts, manifest)
+    else:
+        snapshots, sources = fleet.gather(manifest, reader.get, options.regions, parts)
+        merged = fleet.with_skipped(merge_snapshots(snapshots, sources), manifest)
+        result = plan.run(merged)
+        written.append(_writer(folder, delivery, base, options.endpoint_url).put(fleet.SNAPSHOT, render(merged,
+                                                                                                        "json")))
     written += deliver(result, formats_wanted, folder, delivery=delivery, session=base,
                        endpoint_url=options.endpoint_url)
     return MergedRun(manifest, merged, result, written, folder.url)
@@ -654,6 +669,7 @@ __all__ = [
     "Finding",
     "FixPlan",
     "Manifest",
+    "MergeFrom",
     "MergedRun",
     "OutputError",
     "Part",

@@ -22,7 +22,7 @@ organization report shows it as not evaluated instead of leaving it out.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,9 +33,11 @@ from vpcaudit.aws.errors import Gap
 from vpcaudit.aws.organization import Discovered, Member
 from vpcaudit.collectors.catalog import with_dependencies
 from vpcaudit.collectors.run import failed_account
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.resultfile import result_from_json
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.jsonfile import from_json
-from vpcaudit.snapshot.model import SCHEMA_VERSION, Part, SkippedAccount, Snapshot, State
+from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, SkippedAccount, Snapshot, State
 from vpcaudit.writers.s3 import S3Location
 
 MANIFEST = "manifest.json"
@@ -139,20 +141,55 @@ def gather(manifest: Manifest, read: Callable[[str], str | None], regions: Seque
 
     with ThreadPoolExecutor(READERS, thread_name_prefix="vpcaudit-merge-read") as pool:
         loaded = list(pool.map(load, manifest.members))
-    found = [s for s in loaded if s is not None]
-    where = sorted(regions) if regions is not None else sorted(
-        {r.region for s in found for a in s.accounts for r in a.regions})
-    snapshots, sources = [], []
-    for member, snapshot in zip(manifest.members, loaded, strict=True):
-        name = folder.account(member.account_id) + SNAPSHOT
-        if snapshot is None:
-            gap = Gap(State.ERROR, "NoSnapshot", f"role {member.role_arn}: the account's audit wrote no snapshot "
-                      "(its invocation failed past every retry; see the state machine's execution)")
-            account = failed_account(member.account_id, member.role_arn, gap, where, with_dependencies(parts))
-            snapshot, name = Snapshot(SCHEMA_VERSION, __version__, _NEVER, (account,)), f"missing {name}"
-        snapshots.append(snapshot)
-        sources.append(name)
+    where = _regions(regions, (r.region for s in loaded if s for a in s.accounts for r in a.regions))
+    snapshots = [s if s is not None else placeholder(m, where, parts) for m, s in zip(manifest.members, loaded,
+                                                                                       strict=True)]
+    sources = [("" if s is not None else "missing ") + folder.account(m.account_id) + SNAPSHOT
+               for m, s in zip(manifest.members, loaded, strict=True)]
     return snapshots, sources
+
+
+def gather_results(manifest: Manifest, read: Callable[[str], str | None], regions: Sequence[str] | None,
+                   parts: frozenset[Part], audit: Callable[[Snapshot], AuditResult],
+                   ) -> tuple[list[AuditResult], list[str], Snapshot]:
+    """Every manifest account's own result (its audit step's), for a merge that re-audits nothing;
+    an account without one is audited here from its not-collected placeholder. Also returns a
+    snapshot of the accounts alone — no Regions, only how each was reached — for the summary."""
+    folder = RunFolder(S3Location("unused"), manifest.run_id)
+
+    def load(member: Member) -> tuple[AuditResult, AccountSnapshot] | None:
+        base = folder.account(member.account_id)
+        snapshot, result = read(base + SNAPSHOT), read(base + RESULT)
+        if snapshot is None or result is None:
+            return None
+        (account,) = from_json(snapshot, base + SNAPSHOT).accounts  # kept for its role only: the Regions go
+        return result_from_json(result, base + RESULT), replace(account, regions=())
+
+    with ThreadPoolExecutor(READERS, thread_name_prefix="vpcaudit-merge-read") as pool:
+        loaded = list(pool.map(load, manifest.members))
+    where = _regions(regions, (region for pair in loaded if pair for region in pair[0].regions))
+    results, accounts, sources = [], [], []
+    for member, pair in zip(manifest.members, loaded, strict=True):
+        name = folder.account(member.account_id) + RESULT
+        if pair is None:
+            stand_in = placeholder(member, where, parts)
+            pair, name = (audit(stand_in), replace(stand_in.accounts[0], regions=())), f"missing {name}"
+        results.append(pair[0])
+        accounts.append(pair[1])
+        sources.append(name)
+    return results, sources, Snapshot(SCHEMA_VERSION, __version__, _NEVER, tuple(accounts))
+
+
+def placeholder(member: Member, regions: Sequence[str], parts: frozenset[Part]) -> Snapshot:
+    """The snapshot of an account whose audit step wrote nothing: every part not collected, with why."""
+    gap = Gap(State.ERROR, "NoSnapshot", f"role {member.role_arn}: the account's audit wrote no snapshot "
+              "(its invocation failed past every retry; see the state machine's execution)")
+    account = failed_account(member.account_id, member.role_arn, gap, regions, with_dependencies(parts))
+    return Snapshot(SCHEMA_VERSION, __version__, _NEVER, (account,))
+
+
+def _regions(asked: Sequence[str] | None, found: Iterable[str]) -> list[str]:
+    return sorted(asked) if asked is not None else sorted(set(found))
 
 
 def with_skipped(snapshot: Snapshot, manifest: Manifest) -> Snapshot:

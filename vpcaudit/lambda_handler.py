@@ -60,7 +60,11 @@ HANDLER_SETTINGS: tuple[Setting, ...] = (
             faces=frozenset({Face.EVENT})),
     Setting("output", Kind.TEXT, "S3 folder (s3://bucket/prefix/) for the reports; the organization run's "
             "steps keep their run there.", None, "Lambda", faces=frozenset({Face.EVENT})),
+    Setting("merge_from", Kind.TEXT, "What the organization run's merge step merges: snapshots (audited again as "
+            "one organization) or results (each account's own audit).", None, "Lambda", default="snapshots",
+            faces=frozenset({Face.EVENT})),
 )
+MERGE_FROM = ("snapshots", "results")
 EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
                                                           *HANDLER_SETTINGS) if Face.EVENT in s.faces}
 SETTINGS: tuple[str, ...] = tuple(EVENT_SETTINGS)
@@ -82,6 +86,7 @@ class Settings:
     output_dir: Path | None
     output: api.S3Location | None = None
     delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
+    merge_from: api.MergeFrom = "snapshots"
 
 
 def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
@@ -103,11 +108,14 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
     bad = [f for f in formats if f not in known]
     if bad:
         raise UsageError(f"unknown format {bad[0]!r} (known: {', '.join(known)})", "formats")
+    merge_from = values["merge_from"] or "snapshots"
+    if merge_from not in MERGE_FROM:
+        raise UsageError(f"expected one of {', '.join(MERGE_FROM)}, got {merge_from!r}", "merge_from")
     return Settings(collect=collect_options(values), audit=audit_options(values), formats=formats,
                     return_reports=bool(values["return_reports"]),
                     output_dir=Path(values["output_dir"]) if values["output_dir"] else None,
                     output=api.s3_location(values["output"]) if values["output"] else None,
-                    delivery=delivery_options(values))
+                    delivery=delivery_options(values), merge_from=merge_from)
 
 
 def _prepare_output_dir(folder: Path) -> None:
@@ -318,16 +326,18 @@ def merge(event: Any, context: Any) -> dict[str, Any]:
     """Step 3 (``vpcaudit.lambda_handler.merge``): the organization's snapshot, audit and reports.
 
     Event: ``{"run_id": …}`` plus settings. Every account of the run's manifest is in the merge —
-    one whose audit wrote nothing is recorded as not collected — and COST001 pools the whole
-    organization. Writes ``runs/<id>/organization/`` (snapshot, result, the ``formats`` asked
-    for), publishes the SNS summary when ``sns_topic`` is set, and returns the summary.
+    one whose audit wrote nothing is recorded as not collected. With ``merge_from`` snapshots
+    (the default) the organization is audited as one and COST001 pools it; with results the
+    accounts' own results are merged. Writes ``runs/<id>/organization/`` (result, the
+    ``formats`` asked for, and the merged snapshot), publishes the SNS summary when
+    ``sns_topic`` is set, and returns the summary.
     """
     started = time.monotonic()
     mine, settings = _step(event, ("run_id",), os.environ)
     plan = api.prepare(settings.audit, settings.collect.opt_in)
     formats = tuple(dict.fromkeys(("json", *settings.formats)))
     merged = api.merge_run(settings.collect, plan, settings.output, mine["run_id"], formats,
-                           delivery=settings.delivery)
+                           delivery=settings.delivery, merge_from=settings.merge_from)
     summary = summarise(settings, api.ScanOutcome(merged.snapshot, merged.result, {}, {}),
                         time.monotonic() - started)
     del summary["api_calls"]  # the accounts' calls were counted by their own steps

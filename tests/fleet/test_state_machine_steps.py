@@ -57,6 +57,7 @@ class Run:
     items: list[dict[str, str]]
     attempts: dict[str, list[str]]  # account id → outcome of each invocation ("ok" or the error's name)
     merged: dict[str, Any]
+    merged_from_results: dict[str, Any]
     notifications: list[tuple[str, str]]  # (subject, message) published to the topic
     s3: Any
 
@@ -141,10 +142,11 @@ def _drive(mp: pytest.MonkeyPatch, moto: str) -> Run:
                     raise
                 outcomes.append("ok")
                 break
+        from_results = lambda_handler.merge({"run_id": RUN, "merge_from": "results"}, None)
         merged = lambda_handler.merge({"run_id": RUN}, None)
     sqs = base.client("sqs", endpoint_url=moto)
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-    return Run(accounts, listed, items, attempts, merged, [("", m["Body"]) for m in messages], s3)
+    return Run(accounts, listed, items, attempts, merged, from_results, [("", m["Body"]) for m in messages], s3)
 
 
 def _object(run: Run, key: str) -> Any:
@@ -212,5 +214,16 @@ def test_the_merge_writes_the_reports_and_publishes_the_summary(run: Run) -> Non
     head = run.s3.head_object(Bucket=BUCKET, Key=prefix + "report.html")
     assert (head["ServerSideEncryption"], head["ContentType"]) == ("AES256", "text/html; charset=utf-8")
     assert run.merged["report"] == f"s3://{BUCKET}/{prefix}"
-    ((_, message),) = run.notifications
-    assert f"{len(run.merged['accounts'])} account(s)" in message and run.merged["report"] in message
+    assert len(run.notifications) == 2  # one per merge: the results merge below, then this one
+    assert all(f"{len(run.merged['accounts'])} account(s)" in message and run.merged["report"] in message
+               for _, message in run.notifications)
+
+
+def test_merging_the_accounts_results_reports_the_same_accounts_without_pooling(run: Run) -> None:
+    """merge_from results re-audits nothing: each account as its own audit saw it, gaps included."""
+    by_results, by_snapshots = run.merged_from_results, run.merged
+    for key in ("accounts", "accounts_not_collected", "accounts_skipped"):
+        assert by_results[key] == by_snapshots[key]
+    assert [g for g in by_results["not_evaluated"] if g["account_id"] == run.accounts["root-c"]] == [
+        g for g in by_snapshots["not_evaluated"] if g["account_id"] == run.accounts["root-c"]]
+    assert by_results["failing"] < by_snapshots["failing"]  # the organization-wide COST001 findings
