@@ -13,9 +13,10 @@ per Region (one subnet, three interface endpoints: the COST001 pattern). Then:
    run in a moto S3 bucket;
 2. the installed ``vpcaudit scan --org`` over the same organization and Regions, one process.
 
-For each it prints wall time, AWS API calls (per account), and peak memory (the largest resident
-set of the processes involved, from wait4's rusage). Figures depend on the machine: moto and
-vpcaudit share its cores, and moto answers in about a millisecond where AWS takes tens.
+For each it prints wall time, AWS API calls (per account), and peak memory (the largest peak
+resident set, VmHWM, of the processes involved, read by each process as it ends: rusage would
+report at least the benchmark's own size, inherited at fork). Figures depend on the machine: moto
+and vpcaudit share its cores, and moto answers in about a millisecond where AWS takes tens.
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"
 from org_estate import MANAGEMENT, add_member, create_organization, seed_member
 
 BUCKET = "vpcaudit-bench"
-VPCAUDIT = Path(sys.executable).with_name("vpcaudit")
+
+
+# Appended to every measured child: its own peak RSS, on stderr, whatever way it exits.
+PEAK = ("import atexit, sys\n"
+        "def _peak():\n"
+        "    kib = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+        "    sys.stderr.write(f'\\nvmhwm-kib {kib}\\n')\n"
+        "atexit.register(_peak)\n")
 
 
 @dataclass(frozen=True)
@@ -54,18 +62,13 @@ class Process:
     code: int
 
 
-def run(argv: list[str], env: dict[str, str]) -> Process:
-    """Run a child process to the end; its own peak RSS from wait4 (outputs through temporary files,
-    so the child is reaped here and not by subprocess)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        return Process(wall, usage.ru_maxrss / 1024, out.read(), err.read(), child.returncode)
+def run(script: str, args: list[str], env: dict[str, str]) -> Process:
+    """Run ``python -c script args`` to the end and read the peak RSS it reported."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK + script, *args], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    peak = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("vmhwm-kib ")), 0)
+    return Process(wall, peak / 1024, done.stdout, done.stderr, done.returncode)
 
 
 def step(handler: str, event: dict[str, Any], env: dict[str, str]) -> tuple[Process, dict[str, Any]]:
@@ -74,7 +77,7 @@ def step(handler: str, event: dict[str, Any], env: dict[str, str]) -> tuple[Proc
               f"from vpcaudit.lambda_handler import {handler}\n"
               f"answer = {handler}(json.loads(sys.argv[1]), None)\n"
               "print(json.dumps(answer))\n")
-    done = run([sys.executable, "-c", script, json.dumps(event)], env)
+    done = run(script, [json.dumps(event)], env)
     if done.code != 0:
         raise SystemExit(f"{handler} failed:\n{done.stderr}")
     return done, json.loads(done.stdout.strip().splitlines()[-1])
@@ -159,6 +162,7 @@ def steps(env: dict[str, str], parallel: int) -> list[list[str]]:
         audited = list(pool.map(lambda item: step("audit_account", {"run_id": run_id, "account": item}, env), items))
     audit_wall = time.perf_counter() - started
     merged_proc, merged = step("merge", {"run_id": run_id}, env)
+    from_results_proc, from_results = step("merge", {"run_id": run_id, "merge_from": "results"}, env)
     calls = [summary["api_calls"] for _, summary in audited]
     durations = sorted(proc.wall_s for proc, _ in audited)
     total = listed_proc.wall_s + audit_wall + merged_proc.wall_s
@@ -171,19 +175,24 @@ def steps(env: dict[str, str], parallel: int) -> list[list[str]]:
          f"per invocation {durations[0]:.1f}–{durations[-1]:.1f} s (median {durations[len(durations) // 2]:.1f}), "
          "process start and imports included"],
         ["merge (1 invocation)", f"{merged_proc.wall_s:.1f}", "—", f"{merged_proc.peak_mib:.0f}",
-         f"{len(merged['accounts'])} accounts, {merged['failing']} failing findings, exit {merged['exit_code']}"],
+         f"{len(merged['accounts'])} accounts audited as one, {merged['failing']} failing findings"],
+        ["merge from results (1 invocation, instead)", f"{from_results_proc.wall_s:.1f}", "—",
+         f"{from_results_proc.peak_mib:.0f}",
+         f"{len(from_results['accounts'])} accounts' own results, {from_results['failing']} failing findings"],
         ["three steps, end to end", f"{total:.1f}", "", "", ""],
     ]
 
 
 def scan_org(env: dict[str, str], url: str, regions: list[str], members: int) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
-        argv = [str(VPCAUDIT), "scan", "--org", "--role-name", "vpcaudit-member", "--exclude-account", MANAGEMENT,
+        argv = ["scan", "--org", "--role-name", "vpcaudit-member", "--exclude-account", MANAGEMENT,
                 "--endpoint-url", url, "--stats", "--quiet", "-f", "json", "-o", f"{folder}/result.json",
                 "--fail-on", "critical"]
         for region in regions:
             argv += ["--region", region]
-        done = run(argv, env)
+        # The console script's own entry point, in a process that reports its peak.
+        done = run("import sys\nfrom vpcaudit.cli import main\nsys.argv = ['vpcaudit', *sys.argv[1:]]\nmain()\n",
+                   argv, env)
     if done.code != 0:
         raise SystemExit(f"vpcaudit scan --org failed:\n{done.stderr}")
     total = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("total"))
