@@ -161,8 +161,9 @@ def steps(env: dict[str, str], parallel: int) -> list[list[str]]:
     with ThreadPoolExecutor(parallel) as pool:
         audited = list(pool.map(lambda item: step("audit_account", {"run_id": run_id, "account": item}, env), items))
     audit_wall = time.perf_counter() - started
-    merged_proc, merged = step("merge", {"run_id": run_id}, env)
     from_results_proc, from_results = step("merge", {"run_id": run_id, "merge_from": "results"}, env)
+    merged_proc, merged = step("merge", {"run_id": run_id}, env)  # last, so the organization's objects are its own
+    sizes = objects(s3, listed["items"]["Bucket"], f"runs/{run_id}/")
     calls = [summary["api_calls"] for _, summary in audited]
     durations = sorted(proc.wall_s for proc, _ in audited)
     total = listed_proc.wall_s + audit_wall + merged_proc.wall_s
@@ -180,7 +181,24 @@ def steps(env: dict[str, str], parallel: int) -> list[list[str]]:
          f"{from_results_proc.peak_mib:.0f}",
          f"{len(from_results['accounts'])} accounts' own results, {from_results['failing']} failing findings"],
         ["three steps, end to end", f"{total:.1f}", "", "", ""],
+        ["S3 objects of the run", "", "", "", sizes],
     ]
+
+
+def objects(s3: Any, bucket: str, prefix: str) -> str:
+    """How much a run stores: per-account objects (median size) and the organization's."""
+    listed = [o for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+              for o in page.get("Contents", [])]
+    per_account: dict[str, list[int]] = {}
+    for item in listed:
+        name = item["Key"].removeprefix(prefix)
+        if name.startswith("accounts/"):
+            per_account.setdefault(name.rsplit("/", 1)[-1], []).append(item["Size"])
+    org = {o["Key"].rsplit("/", 1)[-1]: o["Size"] for o in listed if "/organization/" in o["Key"]}
+    median = {name: sorted(sizes)[len(sizes) // 2] for name, sizes in per_account.items()}
+    return (f"{len(listed)} objects, {sum(o['Size'] for o in listed) / 1e6:.1f} MB; per account (median) "
+            + ", ".join(f"{n} {v / 1e3:.0f} KB" for n, v in sorted(median.items()))
+            + "; organization " + ", ".join(f"{n} {v / 1e3:.0f} KB" for n, v in sorted(org.items())))
 
 
 def scan_org(env: dict[str, str], url: str, regions: list[str], members: int) -> list[str]:
