@@ -208,6 +208,8 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
         "failing": len(result.failures),
         "top_findings": _top_findings(result),
         "accounts_not_collected": not_collected,
+        "accounts_skipped": [{"account_id": a.account_id, "name": a.name, "state": a.state}
+                             for a in outcome.snapshot.skipped_accounts],
         "not_evaluated": not_evaluated[:NOT_EVALUATED_GROUPS],
         "not_evaluated_groups": len(not_evaluated),
         "not_run_without_opt_in": skipped.split(",") if skipped else [],
@@ -341,8 +343,6 @@ def merge(event: Any, context: Any) -> dict[str, Any]:
     summary = summarise(settings, api.ScanOutcome(merged.snapshot, merged.result, {}, {}),
                         time.monotonic() - started)
     del summary["api_calls"]  # the accounts' calls were counted by their own steps
-    summary["accounts_skipped"] = [{"account_id": s.account_id, "name": s.name, "state": s.state}
-                                   for s in merged.manifest.skipped]
     summary["report"], summary["written"] = merged.report, merged.written
     _log({"message": "vpcaudit organization merged", "summary": summary})
     _notify(settings, merged.result, merged.report, None)
