@@ -21,6 +21,7 @@ bytes, so a deployment changes only when vpcaudit or a dependency did.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import zipfile
@@ -130,13 +131,9 @@ def _distribution_files(dist: metadata.Distribution) -> dict[str, Path]:
 def _vpcaudit_files() -> tuple[dict[str, Path], dict[str, str]]:
     """vpcaudit's own modules, rule pack and templates, found where Python imports them from (a
     wheel or an editable checkout alike), and a small dist-info with its entry points."""
-    import vpcaudit.rules
-    import vpcaudit.templates
-
     entries: dict[str, Path] = {}
-    for package, folder in (("vpcaudit", Path(vpcaudit.__file__).parent),
-                            ("vpcaudit/rules", Path(vpcaudit.rules.__file__).parent),
-                            ("vpcaudit/templates", Path(vpcaudit.templates.__file__).parent)):
+    for package in ("vpcaudit", "vpcaudit/rules", "vpcaudit/templates"):
+        folder = _folder_of(package.replace("/", "."))
         for path in sorted(folder.rglob("*")):
             relative = f"{package}/{path.relative_to(folder).as_posix()}"
             if path.is_file() and _wanted(relative) and not relative.startswith(LEFT_OUT_PACKAGES):
@@ -146,6 +143,14 @@ def _vpcaudit_files() -> tuple[dict[str, Path], dict[str, str]]:
     texts = {f"{info}/METADATA": f"Metadata-Version: 2.1\nName: vpcaudit\nVersion: {__version__}\n",
              f"{info}/entry_points.txt": dist.read_text("entry_points.txt") or ""}
     return entries, texts
+
+
+def _folder_of(package: str) -> Path:
+    """Where Python imports ``package`` from (found, not imported: the rule pack stays unloaded)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError(f"{package} is not installed as a package here: reinstall vpcaudit", "output")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def build(output: str | Path) -> PackageReport:

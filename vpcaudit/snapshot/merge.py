@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from vpcaudit import __version__
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Snapshot, normalised
 
@@ -27,8 +26,8 @@ from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Snapshot, n
 def merge_snapshots(snapshots: Sequence[Snapshot], sources: Sequence[str] | None = None) -> Snapshot:
     """One snapshot holding every account of ``snapshots`` (``sources`` name them in errors).
 
-    ``taken_at`` is the earliest of the inputs (the merge is at least that old), and the options
-    record every input's collection options when they differ.
+    ``taken_at`` is the earliest of the inputs (the merge is at least that old), ``tool_version``
+    the versions that collected them, and the options those the inputs agree on.
     """
     if not snapshots:
         raise UsageError("nothing to merge: give at least one snapshot", "inputs")
@@ -45,7 +44,8 @@ def merge_snapshots(snapshots: Sequence[Snapshot], sources: Sequence[str] | None
             accounts.append(_share_services(account, services))
     skipped = {s.account_id: s for snapshot in snapshots for s in snapshot.skipped_accounts
                if s.account_id not in owner}
-    return normalised(Snapshot(schema_version=SCHEMA_VERSION, tool_version=__version__,
+    versions = sorted({s.tool_version for s in snapshots})  # the collecting versions; one when they agree
+    return normalised(Snapshot(schema_version=SCHEMA_VERSION, tool_version="+".join(versions),
                                taken_at=min(s.taken_at for s in snapshots), accounts=tuple(accounts),
                                options=_options(snapshots), skipped_accounts=tuple(skipped.values())))
 
