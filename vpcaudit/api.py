@@ -21,16 +21,21 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from vpcaudit import fleet
 from vpcaudit import render as formatters
+from vpcaudit.aws import member_role as role_template
+from vpcaudit.aws.organization import OPERATIONS as DISCOVERY_OPERATIONS
+from vpcaudit.aws.organization import Discovered
 from vpcaudit.change.model import PlannedChange
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.catalog import iam_policy as policy_for
-from vpcaudit.collectors.run import CollectionOutcome, collect_accounts
+from vpcaudit.collectors.run import CollectionOutcome, collect_accounts, discover_accounts
 from vpcaudit.engine.diff import AuditDiff, Audited
 from vpcaudit.engine.diff import diff as compare
 from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
+from vpcaudit.engine.merge import merge_results as result_merge
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
@@ -38,22 +43,30 @@ from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
 from vpcaudit.engine.severity import check_overrides
 from vpcaudit.engine.suppress import check_rules, load_suppressions
-from vpcaudit.errors import UsageError
+from vpcaudit.errors import ThrottledError, UsageError
+from vpcaudit.fleet import Manifest
 from vpcaudit.network.paths import TrafficPath, destinations, path_for
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
-from vpcaudit.options import AuditOptions, CollectOptions
+from vpcaudit.options import AuditOptions, CollectOptions, DeliveryOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
 from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.snapshot.jsonfile import load, to_json
+from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
 from vpcaudit.writers import securityhub
+from vpcaudit.writers.s3 import S3Location, S3Reader, S3Writer, parse_s3_url
+from vpcaudit.writers.s3 import iam_policy_statements as s3_statements
 from vpcaudit.writers.securityhub import PublishReport
 from vpcaudit.writers.sessions import account_writers
+from vpcaudit.writers.sns import SnsWriter
+from vpcaudit.writers.sns import iam_policy_statements as sns_statements
 
 if TYPE_CHECKING:
     import boto3
+
+    from vpcaudit.lambda_package import PackageReport
 
 Progress = Callable[[int, int, str], None]  # (done, total, label), called from worker threads
 
@@ -187,7 +200,7 @@ def collect(options: CollectOptions, parts: Iterable[Part] | None = None, *,
     wanted = frozenset(parts) if parts is not None else default_parts() | options.opt_in
     return collect_accounts(base, _regions(options, base), wanted, accounts=options.accounts,
                             endpoint_url=options.endpoint_url, metrics_days=options.metrics_days,
-                            progress=progress)
+                            progress=progress, concurrency=options.concurrency)
 
 
 @dataclass(frozen=True)
@@ -216,6 +229,22 @@ def scan(collect_options: CollectOptions, audit_options: AuditOptions | AuditPla
 def iam_policy(opt_in: Iterable[Part] = ()) -> dict[str, Any]:
     """The minimal read-only IAM policy for collecting every default part plus ``opt_in``."""
     return policy_for(default_parts() | frozenset(opt_in))
+
+
+POLICY_FORMATS = ("json", "cloudformation", "terraform")
+
+
+def member_role(opt_in: Iterable[Part] = (), fmt: str = "json") -> str:
+    """The collection policy as text: IAM JSON, or the member-account role that carries it as a
+    CloudFormation template or a Terraform module (trusting one role, with an external id)."""
+    policy = iam_policy(opt_in)
+    if fmt == "json":
+        return json.dumps(policy, indent=2) + "\n"
+    if fmt == "cloudformation":
+        return role_template.cloudformation(policy)
+    if fmt == "terraform":
+        return role_template.terraform(policy)
+    raise UsageError(f"unknown policy format {fmt!r} (choose from {', '.join(POLICY_FORMATS)})", "format")
 
 
 def _session(profile: str | None) -> boto3.session.Session:
@@ -442,6 +471,186 @@ def predict(change: PlannedChange, options: AuditOptions | None = None, *, now: 
     """What the change would do: the snapshot and its planned successor compared exactly as
     :func:`diff` compares two snapshots, with what the change held (and could not model) attached."""
     return replace(diff(change.before, change.after, options, now=now), plan=change.facts)
+# -- organizations, merges and delivery ----------------------------------------------------------
+
+
+def discover(options: CollectOptions, *, session: boto3.session.Session | None = None) -> Discovered:
+    """The organization accounts ``options`` cover (org / ous, less exclusions), and those skipped
+    for their state, without collecting anything."""
+    base = session if session is not None else _session(options.profile)
+    hint = options.regions[0] if options.regions else None
+    return discover_accounts(base, options.accounts, hint, endpoint_url=options.endpoint_url)
+
+
+def merge_snapshots(snapshots: Sequence[Snapshot], sources: Sequence[str] | None = None) -> Snapshot:
+    """Per-account snapshots as one organization snapshot, to audit as one (see :mod:`vpcaudit.snapshot.merge`)."""
+    return snapshot_merge(snapshots, sources)
+
+
+def merge_results(results: Sequence[AuditResult], sources: Sequence[str] | None = None) -> AuditResult:
+    """Per-account results as one report (see :mod:`vpcaudit.engine.merge`)."""
+    return result_merge(results, sources)
+
+
+def s3_location(url: str, setting: str = "output") -> S3Location:
+    """``s3://bucket/prefix/`` as a delivery location (UsageError naming ``setting`` when malformed)."""
+    return parse_s3_url(url, setting)
+
+
+def deliver(document: AuditResult | AuditDiff | Snapshot, formats_wanted: Sequence[str], location: S3Location, *,
+            kind: DocumentKind = "report", delivery: DeliveryOptions | None = None,
+            session: boto3.session.Session | None = None, endpoint_url: str | None = None,
+            profile: str | None = None) -> list[str]:
+    """Render each format and put it below ``location`` under its usual name; the one S3 write
+    vpcaudit makes, through a writer that can do nothing else. Returns the objects' URLs.
+    ``session`` (default: from ``profile``) holds the credentials that write."""
+    names = formats(kind)
+    unknown = [f for f in formats_wanted if f not in names]
+    if unknown:
+        raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(names)})", "formats")
+    writer = _writer(location, delivery, session or _session(profile), endpoint_url)
+    return [writer.put(names[fmt], render(document, fmt)) for fmt in dict.fromkeys(formats_wanted)]
+
+
+def notify(topic_arn: str, subject: str, message: str, *, session: boto3.session.Session | None = None,
+           endpoint_url: str | None = None, profile: str | None = None) -> str:
+    """Publish a summary to one SNS topic (``sns:Publish`` only); returns the message id."""
+    return SnsWriter(session or _session(profile), topic_arn, endpoint_url=endpoint_url).publish(subject, message)
+
+
+def summary_text(result: AuditResult, fail_on: Severity, strict: bool, where: str | None = None) -> str:
+    """A few lines for a notification: accounts, Regions, failing findings by severity, exit code, report."""
+    code = exit_code(result, fail_on, strict)
+    by_severity = {s.value: sum(1 for f in result.failures if f.severity is s) for s in Severity}
+    unjudged = sum(1 for s in result.scopes if not s.outcome.judged)
+    lines = [f"vpcaudit: {len(result.accounts)} account(s), {len(result.regions)} Region(s), "
+             f"{len(result.failures)} failing finding(s) → exit {int(code)}",
+             "failing by severity: " + ", ".join(f"{k} {v}" for k, v in by_severity.items()),
+             f"rule scopes not evaluated or errored: {unjudged}"]
+    if where:
+        lines.append(f"report: {where}")
+    return "\n".join(lines) + "\n"
+
+
+def discovery_policy(role_name: str | None = None, partition: str = "aws") -> dict[str, Any]:
+    """What the principal that lists the organization and assumes its roles needs (not the members)."""
+    role = role_name or "*"
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "VpcauditListOrganization", "Effect": "Allow", "Action": sorted(DISCOVERY_OPERATIONS),
+         "Resource": "*"},
+        {"Sid": "VpcauditAssumeMemberRoles", "Effect": "Allow", "Action": ["sts:AssumeRole"],
+         "Resource": [f"arn:{partition}:iam::*:role/{role}"]}]}
+
+
+def delivery_policy(location: S3Location, delivery: DeliveryOptions | None = None,
+                    partition: str = "aws") -> dict[str, Any]:
+    """What delivering below ``location`` (and the SNS summary) needs: the writers' IAM policy."""
+    options = delivery or DeliveryOptions()
+    statements = s3_statements(location, options.kms_key, partition)
+    if options.sns_topic:
+        statements += sns_statements(options.sns_topic)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _writer(location: S3Location, delivery: DeliveryOptions | None, session: boto3.session.Session | None,
+            endpoint_url: str | None) -> S3Writer:
+    options = delivery or DeliveryOptions()
+    return S3Writer(session or _session(None), location, kms_key=options.kms_key, endpoint_url=endpoint_url)
+
+
+def package_lambda(output: str | os.PathLike[str]) -> PackageReport:
+    """Write the Lambda function zip (see :mod:`vpcaudit.lambda_package`) and say what is in it."""
+    from vpcaudit.lambda_package import build
+
+    return build(output)
+
+
+# -- the organization run, in the steps a fan-out engine distributes ------------------------------
+
+
+def list_accounts(options: CollectOptions, location: S3Location, run_id: str, *,
+                  delivery: DeliveryOptions | None = None,
+                  session: boto3.session.Session | None = None) -> tuple[Manifest, str]:
+    """Step 1: the organization's accounts into the run's manifest (and the Map's item list).
+    Returns the manifest and the key of the item list (``runs/<id>/accounts.json``)."""
+    run = fleet.RunFolder(location, fleet.check_run_id(run_id))
+    base = session if session is not None else _session(options.profile)
+    manifest = fleet.Manifest.of(run.run_id, discover(options, session=base))
+    writer = _writer(run.folder, delivery, base, options.endpoint_url)
+    writer.put(fleet.MANIFEST, manifest.to_json())
+    writer.put(fleet.ACCOUNTS, json.dumps(manifest.items(), indent=1) + "\n")
+    return manifest, run.folder.key(fleet.ACCOUNTS)
+
+
+def audit_account(options: CollectOptions, plan: AuditPlan, location: S3Location, run_id: str, item: Any, *,
+                  delivery: DeliveryOptions | None = None,
+                  session: boto3.session.Session | None = None) -> tuple[ScanOutcome, list[str]]:
+    """Step 2, once per account: scan the account of ``item`` (every Region ``options`` name) and
+    write its snapshot and result into the run. An account whose role could not be used is written
+    too (recorded as not collected); when that was throttling, :class:`ThrottledError` follows the
+    write, so the engine retries it later and, if it never succeeds, the merge still has it."""
+    run = fleet.RunFolder(location, fleet.check_run_id(run_id))
+    role = fleet.account_item(item)
+    base = session if session is not None else _session(options.profile)
+    one = replace(options, accounts=fleet.one_account(options.accounts, role))
+    outcome = scan(one, plan, session=base)
+    folder = run.folder.below(run.account(role.account_id))
+    writer = _writer(folder, delivery, base, options.endpoint_url)
+    written = [writer.put(fleet.SNAPSHOT, render(outcome.snapshot, "json")),
+               writer.put(fleet.RESULT, render(outcome.result, "json"))]
+    refused = next((a.refused for a in outcome.snapshot.accounts if a.refused is not None), None)
+    if refused is not None and refused.state is State.THROTTLED:
+        raise ThrottledError(f"account {role.account_id}: {refused.message}; recorded as throttled, retry later")
+    return outcome, written
+
+
+@dataclass(frozen=True)
+class MergedRun:
+    """Step 3's answer: the organization's snapshot and audit, and what was written where."""
+
+    manifest: Manifest
+    snapshot: Snapshot
+    result: AuditResult
+    written: list[str]
+    report: str  # URL of the organization folder
+
+
+MergeFrom = Literal["snapshots", "results"]
+
+
+def merge_run(options: CollectOptions, plan: AuditPlan, location: S3Location, run_id: str,
+              formats_wanted: Sequence[str], *, delivery: DeliveryOptions | None = None,
+              session: boto3.session.Session | None = None, merge_from: MergeFrom = "snapshots") -> MergedRun:
+    """Step 3: the organization's report in ``runs/<id>/organization/``.
+
+    From ``snapshots`` (the default): every account's snapshot merged into one organization
+    snapshot, audited as one — COST001 pools the organization, shared subnets meet their owners —
+    and written beside the reports. From ``results``: the accounts' own results merged as they
+    are, nothing audited again — for organizations whose merged audit outgrows one invocation;
+    cross-account answers then stay each account's own. Either way an account that wrote
+    nothing is recorded as not collected."""
+    run = fleet.RunFolder(location, fleet.check_run_id(run_id))
+    base = session if session is not None else _session(options.profile)
+    reader = S3Reader(base, run.folder, endpoint_url=options.endpoint_url)
+    text = reader.get(fleet.MANIFEST)
+    if text is None:
+        raise UsageError(f"no {fleet.MANIFEST} in {run.folder.url}: list the accounts first", "run_id")
+    manifest = fleet.Manifest.from_json(text, run.folder.url + fleet.MANIFEST)
+    parts = plan.parts | options.opt_in
+    folder = run.folder.below(run.organization)
+    written = []
+    if merge_from == "results":
+        results, sources, accounts = fleet.gather_results(manifest, reader.get, options.regions, parts, plan.run)
+        result, merged = merge_results(results, sources), fleet.with_skipped(accounts, manifest)
+    else:
+        snapshots, sources = fleet.gather(manifest, reader.get, options.regions, parts)
+        merged = fleet.with_skipped(merge_snapshots(snapshots, sources), manifest)
+        result = plan.run(merged)
+        written.append(_writer(folder, delivery, base, options.endpoint_url).put(fleet.SNAPSHOT, render(merged,
+                                                                                                        "json")))
+    written += deliver(result, formats_wanted, folder, delivery=delivery, session=base,
+                       endpoint_url=options.endpoint_url)
+    return MergedRun(manifest, merged, result, written, folder.url)
 
 
 # The vocabulary of the answers above, so that a face needs nothing but this module.
@@ -454,9 +663,14 @@ __all__ = [
     "AuditResult",
     "CollectOptions",
     "CollectionOutcome",
+    "DeliveryOptions",
+    "Discovered",
     "ExitCode",
     "Finding",
     "FixPlan",
+    "Manifest",
+    "MergeFrom",
+    "MergedRun",
     "OutputError",
     "Part",
     "PathAnswer",
@@ -464,6 +678,7 @@ __all__ = [
     "PublishReport",
     "Registry",
     "Rule",
+    "S3Location",
     "ScanOutcome",
     "Severity",
     "Snapshot",
@@ -472,17 +687,29 @@ __all__ = [
     "Target",
     "TrafficPath",
     "audit",
+    "audit_account",
     "collect",
     "control_label",
+    "deliver",
+    "delivery_policy",
     "diff",
     "diff_exit_code",
+    "discover",
+    "discovery_policy",
     "exit_code",
     "fix_plan",
     "formats",
     "iam_policy",
+    "list_accounts",
     "load_result",
     "load_snapshot",
+    "member_role",
+    "merge_results",
+    "merge_run",
+    "merge_snapshots",
+    "notify",
     "outputs",
+    "package_lambda",
     "path",
     "predict",
     "prepare",
@@ -495,7 +722,9 @@ __all__ = [
     "result_data",
     "rules",
     "rules_markdown",
+    "s3_location",
     "scan",
+    "summary_text",
     "write_reports",
     "write_text",
 ]

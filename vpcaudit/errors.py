@@ -40,6 +40,12 @@ class CollectionError(VpcauditError):
     """The collection cannot start (e.g. the regions cannot be listed, the endpoint does not answer)."""
 
 
+class ThrottledError(CollectionError):
+    """AWS still throttled, after retries, a call the collection cannot start without (the account
+    list, the identity, the Region list): nothing is wrong but the moment, so try again later. A
+    scheduler matches this class by name to retry with backoff."""
+
+
 class ReadOnlyViolation(RuntimeError):
     """Raised by the read-only guard before a non-read-only request is even built.
 

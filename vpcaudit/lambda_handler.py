@@ -24,7 +24,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +33,16 @@ from vpcaudit.errors import UsageError
 from vpcaudit.options import (
     AUDIT_SETTINGS,
     COLLECT_SETTINGS,
+    DELIVERY_SETTINGS,
     AuditOptions,
     CollectOptions,
+    DeliveryOptions,
     Face,
     Kind,
     Setting,
     audit_options,
     collect_options,
+    delivery_options,
     parse_value,
 )
 
@@ -55,9 +58,15 @@ HANDLER_SETTINGS: tuple[Setting, ...] = (
             default=False, faces=frozenset({Face.EVENT})),
     Setting("output_dir", Kind.TEXT, "Folder to write the reports to (in Lambda, under /tmp).", None, "Lambda",
             faces=frozenset({Face.EVENT})),
+    Setting("output", Kind.TEXT, "S3 folder (s3://bucket/prefix/) for the reports; the organization run's "
+            "steps keep their run there.", None, "Lambda", faces=frozenset({Face.EVENT})),
+    Setting("merge_from", Kind.TEXT, "What the organization run's merge step merges: snapshots (audited again as "
+            "one organization) or results (each account's own audit).", None, "Lambda", default="snapshots",
+            faces=frozenset({Face.EVENT})),
 )
-EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *HANDLER_SETTINGS)
-                                      if Face.EVENT in s.faces}
+MERGE_FROM = ("snapshots", "results")
+EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
+                                                          *HANDLER_SETTINGS) if Face.EVENT in s.faces}
 SETTINGS: tuple[str, ...] = tuple(EVENT_SETTINGS)
 TOP_FINDINGS = 50
 NOT_EVALUATED_GROUPS = 50
@@ -75,6 +84,9 @@ class Settings:
     formats: tuple[str, ...]
     return_reports: bool
     output_dir: Path | None
+    output: api.S3Location | None = None
+    delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
+    merge_from: api.MergeFrom = "snapshots"
 
 
 def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
@@ -96,9 +108,14 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
     bad = [f for f in formats if f not in known]
     if bad:
         raise UsageError(f"unknown format {bad[0]!r} (known: {', '.join(known)})", "formats")
+    merge_from = values["merge_from"] or "snapshots"
+    if merge_from not in MERGE_FROM:
+        raise UsageError(f"expected one of {', '.join(MERGE_FROM)}, got {merge_from!r}", "merge_from")
     return Settings(collect=collect_options(values), audit=audit_options(values), formats=formats,
                     return_reports=bool(values["return_reports"]),
-                    output_dir=Path(values["output_dir"]) if values["output_dir"] else None)
+                    output_dir=Path(values["output_dir"]) if values["output_dir"] else None,
+                    output=api.s3_location(values["output"]) if values["output"] else None,
+                    delivery=delivery_options(values), merge_from=merge_from)
 
 
 def _prepare_output_dir(folder: Path) -> None:
@@ -191,6 +208,8 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
         "failing": len(result.failures),
         "top_findings": _top_findings(result),
         "accounts_not_collected": not_collected,
+        "accounts_skipped": [{"account_id": a.account_id, "name": a.name, "state": a.state}
+                             for a in outcome.snapshot.skipped_accounts],
         "not_evaluated": not_evaluated[:NOT_EVALUATED_GROUPS],
         "not_evaluated_groups": len(not_evaluated),
         "not_run_without_opt_in": skipped.split(",") if skipped else [],
@@ -220,10 +239,25 @@ def run(settings: Settings, session: boto3.session.Session | None = None) -> dic
     if targets:
         _, written = api.write_reports(outcome.result, targets)
         summary["written"] = [str(path) for path in written]
+    if settings.output is not None:
+        summary["delivered"] = api.deliver(outcome.result, settings.formats, settings.output,
+                                           delivery=settings.delivery, session=session)
+    _notify(settings, outcome.result, settings.output.url if settings.output else None, session)
     if settings.return_reports:
         reports = {fmt: api.render(outcome.result, fmt) for fmt in settings.formats}
         summary["reports"], summary["reports_omitted"] = _bounded_reports(reports)
     return summary
+
+
+def _notify(settings: Settings, result: api.AuditResult, where: str | None,
+            session: boto3.session.Session | None) -> None:
+    """The SNS summary, when a topic is set."""
+    topic = settings.delivery.sns_topic
+    if topic:
+        options = settings.audit
+        code = int(api.exit_code(result, options.fail_on, options.strict))
+        api.notify(topic, f"vpcaudit: {len(result.failures)} failing finding(s), exit {code}",
+                   api.summary_text(result, options.fail_on, options.strict, where), session=session)
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -237,4 +271,83 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     return run(read_settings(event, os.environ))
 
 
-__all__ = ["SETTINGS", "Settings", "handler", "read_settings", "run", "summarise"]
+# -- the organization run: the three steps of the state machine in deploy/ ------------------------
+
+
+def _step(event: Any, own: tuple[str, ...], environ: Mapping[str, str]) -> tuple[dict[str, Any], Settings]:
+    """A step's own keys (``run_id``, ``account``) and the shared settings of the rest of its event."""
+    if not isinstance(event, dict):
+        raise UsageError(f"expected a JSON object, got {type(event).__name__}", "event")
+    mine = {key: event.get(key) for key in own}
+    settings = read_settings({k: v for k, v in event.items() if k not in own}, environ)
+    if settings.output is None:
+        raise UsageError("the run's S3 folder (s3://bucket/prefix/) is needed by every step of an organization run",
+                         "output")
+    return mine, settings
+
+
+def list_accounts(event: Any, context: Any) -> dict[str, Any]:
+    """Step 1 (``vpcaudit.lambda_handler.list_accounts``): the organization's accounts into the run.
+
+    Event: ``{"run_id": "<execution name>"}`` plus any settings (``org`` or ``ous``, ``role_name``,
+    ``exclude_accounts``…, or their ``VPCAUDIT_*`` variables). Returns where the Map's item list is
+    (``items``: bucket and key) and what was skipped.
+    """
+    mine, settings = _step(event, ("run_id",), os.environ)
+    manifest, key = api.list_accounts(settings.collect, settings.output, mine["run_id"], delivery=settings.delivery)
+    summary = {"run_id": manifest.run_id, "items": {"Bucket": settings.output.bucket, "Key": key},
+               "accounts": len(manifest.members),
+               "skipped": [{"account_id": s.account_id, "state": s.state} for s in manifest.skipped],
+               "excluded": list(manifest.excluded)}
+    _log({"message": "vpcaudit accounts listed", "summary": summary})
+    return summary
+
+
+def audit_account(event: Any, context: Any) -> dict[str, Any]:
+    """Step 2, once per account (``vpcaudit.lambda_handler.audit_account``): every Region of one account.
+
+    Event: ``{"run_id": …, "account": {"account_id": …, "role_arn": …}}`` (one item of the list)
+    plus settings. Writes the account's snapshot and result into the run; raises
+    :class:`~vpcaudit.errors.ThrottledError` (after writing) when AWS throttled the account past
+    retries, so the state machine retries it with backoff.
+    """
+    started = time.monotonic()
+    mine, settings = _step(event, ("run_id", "account"), os.environ)
+    plan = api.prepare(settings.audit, settings.collect.opt_in)
+    outcome, written = api.audit_account(settings.collect, plan, settings.output, mine["run_id"], mine["account"],
+                                         delivery=settings.delivery)
+    full = summarise(settings, outcome, time.monotonic() - started)
+    summary = {key: full[key] for key in ("accounts", "exit_code", "failing", "accounts_not_collected",
+                                          "not_evaluated_groups", "api_calls", "duration_seconds")}
+    summary["written"] = written
+    _log({"message": "vpcaudit account audited", "summary": summary})
+    return summary
+
+
+def merge(event: Any, context: Any) -> dict[str, Any]:
+    """Step 3 (``vpcaudit.lambda_handler.merge``): the organization's snapshot, audit and reports.
+
+    Event: ``{"run_id": …}`` plus settings. Every account of the run's manifest is in the merge —
+    one whose audit wrote nothing is recorded as not collected. With ``merge_from`` snapshots
+    (the default) the organization is audited as one and COST001 pools it; with results the
+    accounts' own results are merged. Writes ``runs/<id>/organization/`` (result, the
+    ``formats`` asked for, and the merged snapshot), publishes the SNS summary when
+    ``sns_topic`` is set, and returns the summary.
+    """
+    started = time.monotonic()
+    mine, settings = _step(event, ("run_id",), os.environ)
+    plan = api.prepare(settings.audit, settings.collect.opt_in)
+    formats = tuple(dict.fromkeys(("json", *settings.formats)))
+    merged = api.merge_run(settings.collect, plan, settings.output, mine["run_id"], formats,
+                           delivery=settings.delivery, merge_from=settings.merge_from)
+    summary = summarise(settings, api.ScanOutcome(merged.snapshot, merged.result, {}, {}),
+                        time.monotonic() - started)
+    del summary["api_calls"]  # the accounts' calls were counted by their own steps
+    summary["report"], summary["written"] = merged.report, merged.written
+    _log({"message": "vpcaudit organization merged", "summary": summary})
+    _notify(settings, merged.result, merged.report, None)
+    return summary
+
+
+__all__ = ["SETTINGS", "Settings", "audit_account", "handler", "list_accounts", "merge", "read_settings", "run",
+           "summarise"]

@@ -21,10 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, plan_accounts
+from vpcaudit.aws.budget import CALLS_PER_ACCOUNT_REGION, DEFAULT_CONCURRENCY
+from vpcaudit.aws.organization import plan_discovery
 from vpcaudit.engine.rule import Severity
 from vpcaudit.engine.severity import parse_severity_overrides, severity_entries
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
+from vpcaudit.writers.s3 import check_kms_key
+from vpcaudit.writers.sns import check_topic
 
 
 class Kind(str, Enum):
@@ -53,6 +57,7 @@ PANEL_COLLECTION = "AWS collection"
 PANEL_SELECTION = "Rule selection"
 PANEL_POLICY = "Pass/fail policy"
 PANEL_INPUTS = "Audit inputs"
+PANEL_ORGANIZATION = "AWS Organizations"
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,21 @@ COLLECT_SETTINGS: tuple[Setting, ...] = (
     Setting("include_base_account", Kind.FLAG, "With --role-arn/--accounts-file, also collect the base "
             "credentials' own account (without roles it is the only one collected).", "--include-base-account",
             PANEL_COLLECTION, default=False),
+    Setting("org", Kind.FLAG, "Collect every ACTIVE account of the AWS Organization (organizations:ListAccounts, "
+            "from the management or a delegated-administrator account) through --role-name; suspended and "
+            "closing accounts are skipped and listed.", "--org", PANEL_ORGANIZATION, default=False),
+    Setting("ous", Kind.TEXTS, "Collect the ACTIVE accounts of this organizational unit and every OU below it "
+            "(or of a root, r-…) through --role-name; repeatable.", "--ou", PANEL_ORGANIZATION, default=(),
+            metavar="OU_ID"),
+    Setting("exclude_accounts", Kind.TEXTS, "Leave this account of the organization out; repeatable.",
+            "--exclude-account", PANEL_ORGANIZATION, default=(), metavar="ID"),
+    Setting("role_name", Kind.TEXT, "With --org/--ou: the role assumed in each account "
+            "(arn:<partition>:iam::<account>:role/NAME, in the credentials' partition).", "--role-name",
+            PANEL_ORGANIZATION, metavar="NAME"),
+    Setting("concurrency", Kind.COUNT, f"AWS calls in flight at once across the run; each account-Region is "
+            f"further held to {CALLS_PER_ACCOUNT_REGION}, whatever this number, so more accounts are read at once "
+            "but no account is read harder.", "--concurrency", PANEL_COLLECTION, default=DEFAULT_CONCURRENCY,
+            metavar="CALLS", bounds=(1, 1024)),
 )
 
 AUDIT_SETTINGS: tuple[Setting, ...] = (
@@ -152,7 +172,15 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             "severity as overridden.", "--severity", PANEL_POLICY, default=(), metavar="RULE=LEVEL"),
 )
 
-SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS)}
+PANEL_DELIVERY = "Delivery"
+DELIVERY_SETTINGS: tuple[Setting, ...] = (
+    Setting("s3_kms_key", Kind.TEXT, "With -o s3://…: encrypt the objects with this KMS key (SSE-KMS; id, ARN or "
+            "alias) instead of S3-managed keys (SSE-S3).", "--s3-kms-key", PANEL_DELIVERY, metavar="KEY"),
+    Setting("sns_topic", Kind.TEXT, "Also publish a short summary (counts, exit code, where the report is) to "
+            "this SNS topic.", "--sns-topic", PANEL_DELIVERY, metavar="ARN"),
+)
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS)}
 # How the command line names a setting in messages: its flag, or its configuration-file key.
 CLI_SPELLING: dict[str, str] = {s.name: s.flag or s.key for s in SETTINGS.values()}
 
@@ -167,6 +195,7 @@ class CollectOptions:
     opt_in: frozenset[Part] = frozenset()  # extras asked for with ``with``
     metrics_days: int = 14
     accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
+    concurrency: int = DEFAULT_CONCURRENCY  # AWS calls in flight across the run
 
 
 @dataclass(frozen=True)
@@ -197,6 +226,14 @@ class AuditOptions:
         return {k: v for k, v in out.items() if v}
 
 
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """Where reports go besides files: the encryption of S3 objects, and a topic for the summary."""
+
+    kms_key: str | None = None
+    sns_topic: str | None = None
+
+
 def split_values(values: Sequence[str] | str | None) -> list[str]:
     """Repeated and comma-separated values, flattened, blanks dropped, order kept, duplicates once."""
     if isinstance(values, str):
@@ -224,12 +261,15 @@ def collect_options(values: Mapping[str, Any]) -> CollectOptions:
     unknown = [name for name in extras if name not in WITH_PARTS]
     if unknown:
         raise UsageError(f"unknown extra {', '.join(unknown)} (choose from {', '.join(WITH_PARTS)})", "with")
+    discovery = plan_discovery(bool(get("org")), split_values(get("ous")), split_values(get("exclude_accounts")),
+                               get("role_name"))
     accounts = plan_accounts(split_values(get("role_arns")), get("accounts_file"), external_id=get("external_id"),
                              session_name=get("role_session_name"),
-                             include_base=bool(get("include_base_account")))
+                             include_base=bool(get("include_base_account")), discovery=discovery)
     return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
                           endpoint_url=get("endpoint_url"), opt_in=frozenset(WITH_PARTS[e] for e in extras),
-                          metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts)
+                          metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts,
+                          concurrency=_count(SETTINGS["concurrency"], get("concurrency")))
 
 
 def audit_options(values: Mapping[str, Any]) -> AuditOptions:
@@ -246,6 +286,12 @@ def audit_options(values: Mapping[str, Any]) -> AuditOptions:
         trusted_accounts=_checked(split_values(get("trusted_accounts")), ACCOUNT_ID, "a 12-digit account id",
                                   "trusted_accounts"),
         severity=parse_severity_overrides(get("severity")))
+
+
+def delivery_options(values: Mapping[str, Any]) -> DeliveryOptions:
+    """Validate delivery settings into a :class:`DeliveryOptions` (no AWS call)."""
+    get = _getter(values)
+    return DeliveryOptions(kms_key=check_kms_key(get("s3_kms_key")), sns_topic=check_topic(get("sns_topic")))
 
 
 def parse_value(setting: Setting, raw: Any) -> Any:

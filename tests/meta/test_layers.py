@@ -24,8 +24,12 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
     # the front door
     "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
-                      "pricing", "writers", "change"}),
-    "options": frozenset({"aws", "engine", "errors", "snapshot"}),
+                      "pricing", "writers", "change", "aws", "fleet", "lambda_package"}),
+    # the organization run's steps, below the api: the same collection, merges and writers
+    "fleet": frozenset({"aws", "collectors", "engine", "errors", "snapshot", "writers", "version"}),
+    # the Lambda function package, built from the installed distributions and the declared operations
+    "lambda_package": frozenset({"aws", "collectors", "errors", "files", "snapshot", "writers", "version"}),
+    "options": frozenset({"aws", "engine", "errors", "snapshot", "writers"}),
     "config": frozenset({"options", "errors"}),
     "output": frozenset({"errors", "files"}),
     # the machinery

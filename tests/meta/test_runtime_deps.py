@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-COMMANDS = ("collect", "audit", "scan", "path", "plan", "diff", "rules", "iam-policy", "demo")
+COMMANDS = ("collect", "audit", "scan", "path", "plan", "diff", "rules", "iam-policy", "demo", "merge", "package")
 
 
 def test_cli_works_without_the_click_package() -> None:

@@ -31,6 +31,7 @@ import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from vpcaudit.aws.errors import Gap, classify, credentials_problem
+from vpcaudit.aws.organization import Discovery
 from vpcaudit.errors import CredentialsError, UsageError
 from vpcaudit.snapshot.model import State
 
@@ -64,12 +65,16 @@ class AccountPlan:
     """Which accounts a collection covers.
 
     No roles: only the base credentials' own account, as a single-account collection does.
-    With roles: each role's account, plus the base account only when ``include_base``.
+    With roles: each role's account, plus the base account only when ``include_base``. With a
+    ``discovery``, the roles are the organization's accounts, found when collecting starts
+    (:func:`vpcaudit.aws.organization.discover`), each assumed with ``external_id``.
     """
 
     roles: tuple[Role, ...] = ()
     include_base: bool = False
     session_name: str = DEFAULT_SESSION_NAME
+    discovery: Discovery | None = None
+    external_id: str | None = None
 
 
 def read_accounts_file(path: str | Path) -> list[str]:
@@ -93,9 +98,12 @@ def read_accounts_file(path: str | Path) -> list[str]:
 
 def plan_accounts(role_arns: Sequence[str] = (), accounts_file: str | Path | None = None, *,
                   external_id: str | None = None, session_name: str = DEFAULT_SESSION_NAME,
-                  include_base: bool = False) -> AccountPlan:
-    """The accounts of the ``role_arns`` and ``accounts_file`` settings; UsageError on malformed
-    input, before any AWS call."""
+                  include_base: bool = False, discovery: Discovery | None = None) -> AccountPlan:
+    """The accounts of the ``role_arns`` and ``accounts_file`` settings, or of an organization's
+    ``discovery``; UsageError on malformed input, before any AWS call."""
+    if discovery is not None and (role_arns or accounts_file):
+        raise UsageError("the organization's accounts are found and their role ARNs built from role_name: give "
+                         "role ARNs, or the organization", "role_arns" if role_arns else "accounts_file")
     bad = [arn for arn in role_arns if not _ROLE_ARN.fullmatch(arn)]
     if bad:
         raise UsageError(f"not an IAM role ARN: {bad[0]!r} (expected arn:aws:iam::123456789012:role/NAME)",
@@ -103,9 +111,9 @@ def plan_accounts(role_arns: Sequence[str] = (), accounts_file: str | Path | Non
     arns = list(dict.fromkeys([*role_arns, *(read_accounts_file(accounts_file) if accounts_file else ())]))
     if accounts_file is not None and not arns:
         raise UsageError(f"{accounts_file}: no role ARN in the file", "accounts_file")
-    if external_id is not None and not arns:
-        raise UsageError("it is passed to sts:AssumeRole, so it needs role ARNs (role_arns or accounts_file)",
-                         "external_id")
+    if external_id is not None and not arns and discovery is None:
+        raise UsageError("it is passed to sts:AssumeRole, so it needs role ARNs (role_arns or accounts_file) or "
+                         "the organization's accounts (org or ous)", "external_id")
     if external_id is not None and not _EXTERNAL_ID.fullmatch(external_id):
         raise UsageError("2 to 1224 characters of letters, digits and +=,.@:/-", "external_id")
     if not _SESSION_NAME.fullmatch(session_name):
@@ -118,7 +126,7 @@ def plan_accounts(role_arns: Sequence[str] = (), accounts_file: str | Path | Non
             raise UsageError(f"two roles in account {role.account_id} ({seen[role.account_id]}, {role.arn}): "
                              "keep one, each account is collected once", "role_arns")
         seen[role.account_id] = role.arn
-    return AccountPlan(roles, include_base, session_name)
+    return AccountPlan(roles, include_base, session_name, discovery, external_id)
 
 
 def model_loader() -> Any:
@@ -150,7 +158,9 @@ def assume(factory: ClientFactory, home: str, role: Role, session_name: str,
         if problem:
             raise CredentialsError(problem) from None
         reason = classify(exc, ASSUME_ROLE)
-        return role_gap(role, reason.message, reason.error_code)
+        # Throttled stays throttled (worth retrying later); anything else means the role is unusable.
+        state = State.THROTTLED if reason.state is State.THROTTLED else State.DENIED
+        return role_gap(role, reason.message, reason.error_code, state)
     credentials = answer["Credentials"]
     core = botocore.session.Session()
     core.register_component("data_loader", loader)

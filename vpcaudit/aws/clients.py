@@ -21,6 +21,7 @@ from botocore.config import Config
 from vpcaudit import __version__
 from vpcaudit.aws import guard
 from vpcaudit.aws.accounting import CallCounter
+from vpcaudit.aws.budget import CallBudget
 
 if TYPE_CHECKING:
     import boto3
@@ -35,7 +36,8 @@ class ClientFactory:
 
     def __init__(self, session: boto3.session.Session, *, endpoint_url: str | None = None,
                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
-                 counter: CallCounter | None = None, allow: frozenset[str] = frozenset()) -> None:
+                 counter: CallCounter | None = None, allow: frozenset[str] = frozenset(),
+                 budget: CallBudget | None = None) -> None:
         self._session = session
         self._allow = allow  # operations beyond the read-only ones (guard.ROLE_ASSUMPTION)
         self._endpoint_url = endpoint_url
@@ -45,6 +47,7 @@ class ClientFactory:
             max_pool_connections=pool_size, user_agent_extra=f"vpcaudit/{__version__}",
         )
         self.counter = counter or CallCounter()
+        self.budget = budget  # None: unbounded (a single quick call, e.g. the identity check of a writer)
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -58,6 +61,8 @@ class ClientFactory:
                                              config=self._config)
                 guard.install(found.meta.events, service, self._allow)
                 self.counter.install(found.meta.events, service)
+                if self.budget is not None:  # one factory is one account: its id keys the account-Region bound
+                    self.budget.install(found.meta.events, id(self), region)
                 self._clients[key] = found
             return found
 

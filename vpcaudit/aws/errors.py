@@ -24,6 +24,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
+from vpcaudit.errors import CollectionError, ThrottledError
 from vpcaudit.snapshot.model import State
 
 DENIED_CODES = frozenset({
@@ -108,3 +109,10 @@ def credentials_problem(exc: BaseException) -> str | None:
             return f"AWS credentials have expired ({code}): refresh them (e.g. aws sso login) and retry"
         return f"AWS rejected the credentials ({code}): check the access key, secret and session token"
     return None
+
+
+def cannot_start(gap: Gap, message: str, setting: str | None = None) -> CollectionError:
+    """The error for a call the collection cannot start without: :class:`ThrottledError` when AWS
+    throttled it past retries (worth retrying later), else :class:`CollectionError`."""
+    kind = ThrottledError if gap.state is State.THROTTLED else CollectionError
+    return kind(message, setting)

@@ -8,6 +8,8 @@ from vpcaudit.cli import demo as _demo  # noqa: F401  (registers `vpcaudit demo`
 from vpcaudit.cli import diff as _diff  # noqa: F401  (registers `vpcaudit diff`)
 from vpcaudit.cli import fix as _fix  # noqa: F401  (registers `vpcaudit fix`)
 from vpcaudit.cli import iam_policy as _iam_policy  # noqa: F401  (registers `vpcaudit iam-policy`)
+from vpcaudit.cli import merge as _merge  # noqa: F401  (registers `vpcaudit merge …`)
+from vpcaudit.cli import package as _package  # noqa: F401  (registers `vpcaudit package …`)
 from vpcaudit.cli import path as _path  # noqa: F401  (registers `vpcaudit path`)
 from vpcaudit.cli import plan as _plan  # noqa: F401  (registers `vpcaudit plan`)
 from vpcaudit.cli import publish as _publish  # noqa: F401  (registers `vpcaudit publish securityhub`)

@@ -8,6 +8,7 @@ come from ``vpcaudit.toml`` / ``[tool.vpcaudit]``. The commands are thin: they p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -15,11 +16,20 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.delivery import deliver_or_plan, s3_formats
 from vpcaudit.cli.help import AUDIT_EXIT_CODES, GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
-from vpcaudit.options import AUDIT_SETTINGS, COLLECT_SETTINGS, PANEL_COLLECTION, AuditOptions
+from vpcaudit.options import (
+    AUDIT_SETTINGS,
+    COLLECT_SETTINGS,
+    DELIVERY_SETTINGS,
+    PANEL_COLLECTION,
+    AuditOptions,
+    CollectOptions,
+    DeliveryOptions,
+)
 
 OUTPUT = "Output"
 
@@ -47,23 +57,36 @@ FormatOpt = Annotated[list[str] | None, typer.Option(
 OutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="PATH",
     help="With one format: the file to write ('-' = stdout, the default). With several: a folder "
-         "that receives report.html, report.md, result.json, … .", rich_help_panel=OUTPUT, show_default=False)]
+         "that receives report.html, report.md, result.json, … . Or s3://bucket/prefix/: each format "
+         "below it (default -f json), encrypted, through a writer allowed only s3:PutObject there.",
+    rich_help_panel=OUTPUT, show_default=False)]
 QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress or summary on stderr/stdout; only the requested outputs.",
     rich_help_panel=OUTPUT)]
 
 
-def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOptions, quiet: bool) -> NoReturn:
-    """Write outputs, summarise on the terminal, exit with the audit's exit code."""
+def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOptions, quiet: bool,
+           location: api.S3Location | None = None, delivery: DeliveryOptions | None = None,
+           formats: Sequence[str] = (), aws: CollectOptions | None = None) -> NoReturn:
+    """Write outputs (files, stdout, or the S3 folder ``location``), send the SNS summary when a
+    topic is set, summarise on the terminal, exit with the audit's exit code. ``aws``: the
+    profile and endpoint the writers use (a scan's own; default credentials otherwise)."""
+    delivery = delivery or DeliveryOptions()
+    where = {"profile": aws.profile, "endpoint_url": aws.endpoint_url} if aws else {}
     try:
         printed, written = api.write_reports(result, targets)
+        delivered = api.deliver(result, s3_formats(formats), location, delivery=delivery, **where) if location else []
+        if delivery.sns_topic:
+            api.notify(delivery.sns_topic, f"vpcaudit: {len(result.failures)} failing finding(s)",
+                       api.summary_text(result, options.fail_on, options.strict, location.url if location else None),
+                       **where)
     except VpcauditError as exc:
         fail(exc)
     for text in printed:
         typer.echo(text, nl=not text.endswith("\n"))
-    if written and not quiet:
+    if (written or delivered) and not quiet:
         typer.echo(api.render(result, "table"))
-        for path in written:
+        for path in [*written, *delivered]:
             typer.echo(f"wrote {path}", err=True)
     code = api.exit_code(result, options.fail_on, options.strict)
     if not quiet:
@@ -87,7 +110,7 @@ def _verdict(result: api.AuditResult, options: AuditOptions, code: api.ExitCode)
 
 
 @app.command(cls=GroupedCommand, epilog=AUDIT_EXAMPLES)
-@takes(AUDIT_SETTINGS)
+@takes(AUDIT_SETTINGS, DELIVERY_SETTINGS)
 def audit(
     ctx: typer.Context,
     snapshot: Annotated[Path, typer.Argument(help="Snapshot file written by `vpcaudit collect` or `scan "
@@ -99,13 +122,13 @@ def audit(
     given: Given,
 ) -> None:
     """Audit a saved snapshot, offline: findings, traffic paths, costs; exit code for pipelines."""
-    options = given.audit()
+    options, delivery = given.audit(), given.delivery()
     try:
-        targets = api.outputs(format or (), output)
+        location, targets = deliver_or_plan(format or (), output)
         result = api.audit(api.load_snapshot(snapshot), options)
     except VpcauditError as exc:
         fail(exc)
-    finish(result, targets, options, quiet)
+    finish(result, targets, options, quiet, location, delivery, format or ())
 
 
 SCAN_EXAMPLES = "\n\n".join((
@@ -122,6 +145,9 @@ SCAN_EXAMPLES = "\n\n".join((
          "Two accounts through their read-only roles, concurrently, in one result."),
         ("vpcaudit scan --endpoint-url http://127.0.0.1:5000 --region us-east-1",
          "Against a moto server instead of AWS."),
+        ("vpcaudit scan --org --role-name vpcaudit-member --external-id EXAMPLE --all-regions -f html -f json "
+         "-o s3://audit-bucket/vpcaudit/",
+         "Every ACTIVE account of the organization, every enabled Region; reports to S3 (SSE-S3)."),
     ),
     "Only the parts the selected rules need are collected; opt-in data (--with) only when asked. "
     "Rules needing opt-in data that was not requested are not run (listed on stderr). " + CONFIG_HELP,
@@ -137,7 +163,7 @@ StatsOpt = Annotated[bool, typer.Option(
 
 
 @app.command(cls=GroupedCommand, epilog=SCAN_EXAMPLES)
-@takes(COLLECT_SETTINGS, AUDIT_SETTINGS)
+@takes(COLLECT_SETTINGS, AUDIT_SETTINGS, DELIVERY_SETTINGS)
 def scan(
     ctx: typer.Context,
     format: FormatOpt = None,
@@ -149,9 +175,9 @@ def scan(
     given: Given,
 ) -> None:
     """Collect (read-only AWS calls) and audit in one go: only what the selected rules need."""
-    collect_options, audit_options = given.collect(), given.audit()
+    collect_options, audit_options, delivery = given.collect(), given.audit(), given.delivery()
     try:
-        targets = api.outputs(format or (), output)
+        location, targets = deliver_or_plan(format or (), output)
         snapshot_targets = api.outputs(["json"], str(snapshot_out), "snapshot") if snapshot_out else []
         plan = api.prepare(audit_options, collect_options.opt_in)
         if not quiet and plan.selection.opt_in_skipped:
@@ -160,7 +186,7 @@ def scan(
                 for r in plan.selection.opt_in_skipped), err=True)
         with progress_bar(quiet) as bar:
             outcome = api.scan(collect_options, plan, progress=bar)
-        for line in refused_accounts(outcome.snapshot):
+        for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
             typer.echo(line, err=True)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
@@ -170,4 +196,4 @@ def scan(
     if not quiet:
         for line in gaps(outcome.snapshot):
             typer.echo(f"not collected: {line}", err=True)
-    finish(outcome.result, targets, audit_options, quiet)
+    finish(outcome.result, targets, audit_options, quiet, location, delivery, format or (), collect_options)

@@ -9,11 +9,12 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.delivery import deliver_or_plan
 from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
-from vpcaudit.options import COLLECT_SETTINGS, PANEL_COLLECTION
+from vpcaudit.options import COLLECT_SETTINGS, DELIVERY_SETTINGS, PANEL_COLLECTION
 
 COLLECT_EXAMPLES = "\n\n".join((
     examples(
@@ -42,12 +43,13 @@ QuietOpt = Annotated[bool, typer.Option(
 
 
 @app.command(cls=GroupedCommand, epilog=COLLECT_EXAMPLES)
-@takes(COLLECT_SETTINGS)
+@takes(COLLECT_SETTINGS, DELIVERY_SETTINGS)
 def collect(
     ctx: typer.Context,
     output: Annotated[str, typer.Option(
         "--output", "-o", metavar="FILE", help="Snapshot file to write ('-' = stdout). Written atomically: "
-                                               "an interrupted run never leaves half a file.")],
+                                               "an interrupted run never leaves half a file. Or s3://bucket/prefix/ "
+                                               "(written as snapshot.json).")],
     stats: StatsOpt = False,
     quiet: QuietOpt = False,
     *,
@@ -61,16 +63,19 @@ def collect(
     rules and Block Public Access — all regions at once, with the fewest API calls. Audit the
     file offline with `vpcaudit audit FILE`.
     """
-    options = given.collect()
+    options, delivery = given.collect(), given.delivery()
     try:
-        targets = api.outputs(["json"], output, "snapshot")
+        location, targets = deliver_or_plan(["json"], output, "snapshot")
         with progress_bar(quiet) as bar:
             outcome = api.collect(options, progress=bar)
-        for line in refused_accounts(outcome.snapshot):
+        for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
             typer.echo(line, err=True)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
-        printed, written = api.write_reports(outcome.snapshot, targets)
+        printed, files = api.write_reports(outcome.snapshot, targets)
+        delivered = api.deliver(outcome.snapshot, ["json"], location, kind="snapshot", delivery=delivery,
+                                profile=options.profile, endpoint_url=options.endpoint_url) if location else []
+        written = [str(f) for f in files] + delivered
     except VpcauditError as exc:
         fail(exc)
     for text in printed:

@@ -72,6 +72,12 @@ def refused_accounts(snapshot: api.Snapshot) -> list[str]:
     return lines
 
 
+def skipped_accounts(snapshot: api.Snapshot) -> list[str]:
+    """One line per organization account left out because of its state (suspended, closing)."""
+    return [f"account {s.account_id} skipped: {s.state}" + (f" ({s.name})" if s.name else "")
+            for s in snapshot.skipped_accounts]
+
+
 def gaps(snapshot: api.Snapshot) -> list[str]:
     """One line per part that was requested but not collected, saying why (refused accounts are
     reported whole by :func:`refused_accounts`)."""

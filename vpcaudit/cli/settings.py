@@ -28,11 +28,13 @@ from vpcaudit.options import (
     SETTINGS,
     AuditOptions,
     CollectOptions,
+    DeliveryOptions,
     Face,
     Kind,
     Setting,
     audit_options,
     collect_options,
+    delivery_options,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +62,10 @@ class Given:
     def audit(self) -> AuditOptions:
         """The audit bundle, or one line and exit 2."""
         return _or_fail(lambda: audit_options(self.values))
+
+    def delivery(self) -> DeliveryOptions:
+        """The delivery bundle (S3 encryption, SNS topic), or one line and exit 2."""
+        return _or_fail(lambda: delivery_options(self.values))
 
 
 def _or_fail(build: Callable[[], Any]) -> Any:

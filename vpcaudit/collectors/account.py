@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from botocore.exceptions import BotoCoreError, ClientError
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.errors import classify, credentials_problem
+from vpcaudit.aws.errors import cannot_start, classify, credentials_problem
 from vpcaudit.errors import CollectionError, CredentialsError
 
 OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
@@ -43,8 +43,8 @@ def caller_account(factory: ClientFactory, home: str) -> str:
         problem = credentials_problem(exc)
         if problem:
             raise CredentialsError(problem) from None
-        reason = classify(exc, "sts:GetCallerIdentity").message
-        raise CollectionError(f"cannot identify the account: {reason}") from None
+        gap = classify(exc, "sts:GetCallerIdentity")
+        raise cannot_start(gap, f"cannot identify the account: {gap.message}") from None
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ def plan_regions(factory: ClientFactory, home: str, requested: Sequence[str] | N
     try:
         listed = factory.client("ec2", home).describe_regions(AllRegions=True).get("Regions", [])
     except (ClientError, BotoCoreError) as exc:
-        reason = classify(exc, "ec2:DescribeRegions").message
+        gap = classify(exc, "ec2:DescribeRegions")
         if wanted is None:
-            raise CollectionError(f"cannot list the account's regions ({reason}); name the regions to collect",
-                                  "regions") from None
+            raise cannot_start(gap, f"cannot list the account's regions ({gap.message}); name the regions to "
+                               "collect", "regions") from None
         return RegionPlan(tuple(wanted), ())  # cannot check opt-in status: collect as asked
     status = {item["RegionName"]: item.get("OptInStatus", "opt-in-not-required") for item in listed}
     if wanted is None:

@@ -28,21 +28,30 @@ from botocore.exceptions import ClientError
 from vpcaudit import __version__
 from vpcaudit.aws import accounts as roles
 from vpcaudit.aws.accounting import CallCounter
+from vpcaudit.aws.budget import DEFAULT_CONCURRENCY, CallBudget
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import Gap, classify
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
+from vpcaudit.aws.organization import Discovered, Discovery, discover
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
-from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation, UsageError
-from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RoleAccess, Snapshot, State, normalised
+from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation, ThrottledError, UsageError
+from vpcaudit.snapshot.model import (
+    SCHEMA_VERSION,
+    AccountSnapshot,
+    Part,
+    RoleAccess,
+    Snapshot,
+    State,
+    normalised,
+)
 
 if TYPE_CHECKING:
     import boto3
 
 Progress = Callable[[int, int, str], None]
 TaskKey = tuple[str | None, Part]  # (region, part); region None for an account-wide part
-ACCOUNT_WORKERS = 4  # accounts collected at once, each with its own bounded pools of max_workers
 
 
 @dataclass(frozen=True)
@@ -61,13 +70,15 @@ def collect_snapshot(
     max_workers: int = 8,
     metrics_days: int = 14,
     progress: Progress | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> CollectionOutcome:
     """Collect ``parts`` (None: every non-opt-in part) in ``regions`` (None: every enabled region).
 
     Raises CredentialsError when the credentials are missing or rejected, CollectionError when
     the regions cannot be determined; every other failure is recorded in the snapshot.
     """
-    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * max_workers)
+    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * max_workers,
+                            budget=CallBudget(concurrency))
     return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
                         max_workers=max_workers, metrics_days=metrics_days, progress=progress)
 
@@ -114,23 +125,28 @@ def collect_accounts(
     max_workers: int = 8,
     metrics_days: int = 14,
     progress: Progress | None = None,
-    account_workers: int = ACCOUNT_WORKERS,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> CollectionOutcome:
     """:func:`collect_snapshot` over every account of ``accounts``, merged into one snapshot.
 
-    Each role is assumed from ``session`` right before its account is collected. Raises
-    CredentialsError when the base credentials are unusable, CollectionError when a role is in
-    the base account that ``include_base`` already collects; a role that cannot be assumed, or
-    whose account cannot be collected at all, is recorded in the snapshot and the rest goes on.
+    With a discovery, the organization's accounts are listed first. Each role is assumed from
+    ``session`` right before its account is collected; every account's calls share one
+    :class:`~vpcaudit.aws.budget.CallBudget` of ``concurrency`` calls, so adding accounts adds
+    no load on any one account-Region. Raises CredentialsError when the base credentials are
+    unusable, CollectionError when the organization cannot be listed or a role is in the base
+    account that ``include_base`` already collects; a role that cannot be assumed, or whose
+    account cannot be collected at all, is recorded in the snapshot and the rest goes on.
     """
-    if not accounts.roles:
+    if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
-                                metrics_days=metrics_days, progress=progress)
+                                metrics_days=metrics_days, progress=progress, concurrency=concurrency)
     now = dt.datetime.now(dt.timezone.utc)
     counter = CallCounter()
-    base = ClientFactory(session, endpoint_url=endpoint_url, counter=counter, allow=ROLE_ASSUMPTION)
+    budget = CallBudget(concurrency)
+    base = ClientFactory(session, endpoint_url=endpoint_url, counter=counter, allow=ROLE_ASSUMPTION, budget=budget)
     home = account.home_region(base, regions[0] if regions else session.region_name)
     base_id = account.caller_account(base, home)  # unusable base credentials stop here, before any thread
+    accounts, found = _resolve(accounts, base, home, base_id)
     clash = next((r.arn for r in accounts.roles if r.account_id == base_id), None)
     if accounts.include_base and clash:
         raise UsageError(f"{clash} is in the base credentials' own account {base_id}, which is already "
@@ -139,7 +155,8 @@ def collect_accounts(
     loader = roles.model_loader()
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
-        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * max_workers, counter=counter)
+        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * max_workers, counter=counter,
+                                budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
                             max_workers=max_workers, metrics_days=metrics_days,
                             progress=totals.of(label)).snapshot.accounts[0]
@@ -151,9 +168,10 @@ def collect_accounts(
         try:
             return replace(collect(assumed, role.account_id), role=RoleAccess(role.arn))
         except (CredentialsError, CollectionError) as exc:
-            return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, State.ERROR)
+            state = State.THROTTLED if isinstance(exc, ThrottledError) else State.ERROR
+            return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, state)
 
-    with ThreadPoolExecutor(account_workers, thread_name_prefix="vpcaudit-accounts") as pool:
+    with ThreadPoolExecutor(budget.accounts_at_once, thread_name_prefix="vpcaudit-accounts") as pool:
         jobs = {role.account_id: pool.submit(through, role) for role in accounts.roles}
         if accounts.include_base:
             jobs[base_id] = pool.submit(collect, session, base_id)
@@ -168,18 +186,50 @@ def collect_accounts(
     failed_regions = tuple(regions) if regions is not None else tuple(
         sorted({reg.region for a in collected for reg in a.regions}) or (home,))
     arns = {role.account_id: role.arn for role in accounts.roles}
-    failed = [_failed_account(account_id, arns[account_id], gap, failed_regions, wanted)
+    failed = [failed_account(account_id, arns[account_id], gap, failed_regions, wanted)
               for account_id, gap in done.items() if isinstance(gap, Gap)]
     options = {**_options(regions, wanted, metrics_days), "role_arns": sorted(r.arn for r in accounts.roles),
                "include_base_account": accounts.include_base}
     snapshot = normalised(Snapshot(schema_version=SCHEMA_VERSION, tool_version=__version__,
                                    taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts=(*collected, *failed),
-                                   options=options))
+                                   options=options, skipped_accounts=found.skipped if found else ()))
     return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
 
 
-def _failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[str],
-                    parts: frozenset[Part]) -> AccountSnapshot:
+def discover_accounts(session: boto3.session.Session, plan: roles.AccountPlan, region_hint: str | None, *,
+                      endpoint_url: str | None = None) -> Discovered:
+    """The organization accounts ``plan`` covers, without collecting them: what a fan-out engine
+    distributes. CredentialsError / CollectionError as for :func:`collect_accounts`."""
+    if plan.discovery is None:
+        raise UsageError("listing the organization's accounts needs org or ous", "org")
+    base = ClientFactory(session, endpoint_url=endpoint_url, allow=ROLE_ASSUMPTION)
+    home = account.home_region(base, region_hint or session.region_name)
+    return _discovered(plan, plan.discovery, base, home, account.caller_account(base, home))
+
+
+def _resolve(plan: roles.AccountPlan, base: ClientFactory, home: str,
+             base_id: str) -> tuple[roles.AccountPlan, Discovered | None]:
+    """The plan with its discovery turned into roles, and what the discovery found (None without one)."""
+    if plan.discovery is None:
+        return plan, None
+    found = _discovered(plan, plan.discovery, base, home, base_id)
+    return replace(plan, roles=tuple(roles.Role(m.role_arn, plan.external_id) for m in found.members)), found
+
+
+def _discovered(plan: roles.AccountPlan, discovery: Discovery, base: ClientFactory, home: str,
+                base_id: str) -> Discovered:
+    """The organization's accounts to collect through roles: the base account is left to
+    ``include_base`` when that collects it; CollectionError when nothing is left."""
+    found = discover(base, home, discovery)
+    members = tuple(m for m in found.members if not (plan.include_base and m.account_id == base_id))
+    if not members and not plan.include_base:
+        raise CollectionError(f"no ACTIVE account to collect in the organization ({len(found.skipped)} skipped for "
+                              f"their state, {len(found.excluded)} excluded)", "ous" if discovery.ous else "org")
+    return replace(found, members=members)
+
+
+def failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[str],
+                   parts: Collection[Part]) -> AccountSnapshot:
     """An account nothing could be read from: every requested part, everywhere, carries ``gap``,
     and the account records the refused role."""
     region_snaps = tuple(assemble.region_snapshot(r, {p: gap for p in parts if not p.is_global}) for r in regions)

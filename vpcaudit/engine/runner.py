@@ -92,7 +92,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
-        findings=tuple(sorted(findings, key=_finding_order)),
+        findings=tuple(sorted(findings, key=finding_order)),
         scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
         vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
         paths=tuple(paths),
@@ -161,7 +161,7 @@ def _detail(findings: list[Finding]) -> str:
     return ", ".join(f"{n} {s.value.replace('_', ' ')}" for s, n in counts.items() if n)
 
 
-def _finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
+def finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
     res = f.resource
     return (-f.severity.rank, f.rule_id, res.account_id, res.region, res.vpc_id or "", res.resource_type,
             res.resource_id, f.discriminator)

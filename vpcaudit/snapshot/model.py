@@ -14,7 +14,8 @@ from typing import Any
 
 from vpcaudit.snapshot import resources as r
 
-SCHEMA_VERSION = "1.1"  # 1.1: AccountSnapshot.role, RegionSnapshot.unresolved (1.0 files load unchanged)
+# 1.1: AccountSnapshot.role, RegionSnapshot.unresolved, Snapshot.skipped_accounts (1.0 files load unchanged)
+SCHEMA_VERSION = "1.1"
 GLOBAL_REGION = "global"
 
 
@@ -143,12 +144,26 @@ class AccountSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedAccount:
+    """An account of the organization that was in scope but not collected because of its state.
+
+    Suspended, pending-closure and closed accounts cannot be read; they are listed rather than
+    dropped so a report says they were seen and left out on purpose.
+    """
+
+    account_id: str
+    name: str
+    state: str  # Organizations' account state: SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     schema_version: str
     tool_version: str
     taken_at: str  # ISO 8601, UTC
     accounts: tuple[AccountSnapshot, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    skipped_accounts: tuple[SkippedAccount, ...] = ()  # organization accounts left out because of their state
 
     def account(self, account_id: str) -> AccountSnapshot | None:
         return next((a for a in self.accounts if a.account_id == account_id), None)
@@ -187,4 +202,5 @@ def normalised(snapshot: Snapshot) -> Snapshot:
             account, regions=tuple(regions),
             status=tuple(sorted(account.status, key=lambda s: s.part.value)),
             bucket_policies=tuple(sorted(account.bucket_policies, key=lambda b: b.bucket))))
-    return replace(snapshot, accounts=tuple(accounts))
+    return replace(snapshot, accounts=tuple(accounts),
+                   skipped_accounts=tuple(sorted(snapshot.skipped_accounts, key=lambda a: a.account_id)))

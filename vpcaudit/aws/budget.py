@@ -1,0 +1,66 @@
+"""How many AWS calls may be in flight: per account and Region, and across the whole run.
+
+Why two bounds: AWS throttles EC2 (and most services) per account *and Region* — each pair has
+its own token bucket — so what must never grow with the number of worker threads is the number
+of calls one account-Region sees at once. The run as a whole (one machine, one Lambda) has a
+second, global bound, the ``concurrency`` setting, which decides how many accounts make progress
+together. Threads are cheap; permits are what reach AWS.
+
+A permit is taken in ``before-call`` (registered last, so a handler that answers the call itself
+— botocore's Stubber, a test — takes none) and given back in ``after-call`` or
+``after-call-error``. It is held across botocore's retries and their backoff sleeps: an
+account-Region that AWS is throttling keeps its permits while it waits, so it does not let more
+calls through while the bucket refills. The permits taken are kept in the call's own context, so
+a call that never took one gives nothing back.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+CALLS_PER_ACCOUNT_REGION = 8  # in flight at once for one account in one Region, however many threads
+DEFAULT_CONCURRENCY = 32  # in flight at once across the run (the ``concurrency`` setting's default)
+_PERMITS = "vpcaudit_permits"
+
+
+class CallBudget:
+    """The two bounds of one run, shared by every client factory of that run."""
+
+    def __init__(self, concurrency: int = DEFAULT_CONCURRENCY, per_region: int = CALLS_PER_ACCOUNT_REGION) -> None:
+        if concurrency < 1 or per_region < 1:
+            raise ValueError("a call budget needs at least one call in flight")
+        self.concurrency = concurrency
+        self.per_region = min(per_region, concurrency)
+        self._global = threading.BoundedSemaphore(concurrency)
+        self._regions: dict[tuple[int, str], threading.BoundedSemaphore] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def accounts_at_once(self) -> int:
+        """Accounts worth collecting together: enough to fill the global bound when each account
+        keeps one Region's worth of calls in flight."""
+        return max(1, self.concurrency // self.per_region)
+
+    def _region(self, account_key: int, region: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            return self._regions.setdefault((account_key, region), threading.BoundedSemaphore(self.per_region))
+
+    def install(self, events: Any, account_key: int, region: str) -> None:
+        """Bound the calls of one client (``client.meta.events``) of account ``account_key`` in ``region``."""
+        region_permits = self._region(account_key, region)
+
+        def take(context: dict[str, Any], **_: Any) -> None:
+            region_permits.acquire()  # always the account-Region first, then the run: no lock-order cycle
+            self._global.acquire()
+            context[_PERMITS] = region_permits
+
+        def give_back(context: dict[str, Any], **_: Any) -> None:
+            taken = context.pop(_PERMITS, None)
+            if taken is not None:
+                self._global.release()
+                taken.release()
+
+        events.register_last("before-call", take, unique_id="vpcaudit-budget-take")
+        events.register("after-call", give_back, unique_id="vpcaudit-budget-give-back")
+        events.register("after-call-error", give_back, unique_id="vpcaudit-budget-give-back-error")
