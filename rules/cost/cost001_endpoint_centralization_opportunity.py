@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
+    from vpcaudit.snapshot.model import Snapshot
 
 MIN_VPCS = 3
 
@@ -104,35 +105,55 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
     ```
     """
-    pool = [vpc for view in _views(ctx) for vpc in _vpcs(view)]
-    counts: dict[str, int] = {}
-    for vpc in pool:
-        for key in vpc.endpoints:
-            counts[key] = counts.get(key, 0) + 1
-    shared = {key for key, n in counts.items() if n >= MIN_VPCS}
-    if not shared:
+    pool = ctx.shared.get(_region_pool, ctx.region.region, ctx.rule.needs, ctx.cost)
+    if pool is None:
         return
-    group = [vpc for vpc in pool if shared & set(vpc.endpoints)]
-    plan = _Plan.price(group, shared, ctx.cost)
-    services = ", ".join(sorted(shared))
-    accounts = sorted({vpc.account_id for vpc in group})
-    for vpc in group:
-        if vpc.account_id != ctx.account.account_id:
-            continue
-        mine = sorted(shared & set(vpc.endpoints))
+    services = ", ".join(sorted(pool.services))
+    plan = pool.plan.describe(ctx.cost)
+    for vpc in pool.members_of(ctx.account.account_id):
+        mine = sorted(pool.services & set(vpc.endpoints))
         own = vpc.fixed_cost(set(mine), ctx.cost)
         copies = sorted(e.vpc_endpoint_id for k in mine for e, _ in vpc.endpoints[k])
         yield ctx.finding(
             ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
-            f"{vpc.vpc_id} is one of {len(group)} VPCs in {ctx.region.region} running their own interface endpoints "
-            f"for {services} (this VPC: {', '.join(mine)}, {ctx.cost.money(own)}/month). {plan.describe(ctx.cost)}",
+            f"{vpc.vpc_id} is one of {len(pool.group)} VPCs in {ctx.region.region} running their own interface "
+            f"endpoints for {services} (this VPC: {', '.join(mine)}, {ctx.cost.money(own)}/month). {plan}",
             monthly_cost_usd=own,
-            evidence=evidence_dict(services=sorted(shared), vpcs=[v.vpc_id for v in group],
-                                   accounts=accounts if len(accounts) > 1 else None, **plan.evidence(ctx.cost)),
+            evidence=evidence_dict(services=sorted(pool.services), vpcs=[v.vpc_id for v in pool.group],
+                                   accounts=pool.accounts if len(pool.accounts) > 1 else None,
+                                   **pool.plan.evidence(ctx.cost)),
             fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, vpc.vpc_id, Phase.DELETE,
                       f"Delete {vpc.vpc_id}'s own endpoints for {', '.join(mine)} once a shared hub serves it",
                       decision="advice only: build the hub endpoints, Transit Gateway attachments and private hosted "
                                "zones first, and only if the saving holds for your traffic")])
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """One Region of the scan, pooled across accounts: the VPCs repeating the shared services, priced once."""
+
+    services: frozenset[str]
+    group: tuple[_Vpc, ...]
+    plan: _Plan
+    accounts: tuple[str, ...]
+
+    def members_of(self, account_id: str) -> tuple[_Vpc, ...]:
+        return tuple(vpc for vpc in self.group if vpc.account_id == account_id)
+
+
+def _region_pool(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...], cost: CostModel) -> _Pool | None:
+    """The Region's pool (None when no service repeats in enough VPCs), computed once per audit."""
+    pool = [vpc for view in _views(snapshot, region_name, needs) for vpc in _vpcs(view)]
+    counts: dict[str, int] = {}
+    for vpc in pool:
+        for key in vpc.endpoints:
+            counts[key] = counts.get(key, 0) + 1
+    services = frozenset(key for key, n in counts.items() if n >= MIN_VPCS)
+    if not services:
+        return None
+    group = tuple(vpc for vpc in pool if services & set(vpc.endpoints))
+    return _Pool(services, group, _Plan.price(list(group), set(services), cost),
+                 tuple(sorted({vpc.account_id for vpc in group})))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +206,11 @@ class _Plan:
                 "not_included": "TGW data processing, Route 53 Resolver endpoints, cross-AZ transfer"}
 
 
-def _views(ctx: RuleContext) -> Iterator[NetworkView]:
-    """This scope's view, and the same Region of every other account of the scan that has the needed parts."""
-    for account in ctx.snapshot.accounts:
-        if account.account_id == ctx.account.account_id:
-            yield ctx.view
-            continue
-        region = account.region(ctx.region.region)
-        if region is not None and all(region.has(p) for p in ctx.rule.needs):
+def _views(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...]) -> Iterator[NetworkView]:
+    """The Region in every account of the scan that has the parts the rule needs."""
+    for account in snapshot.accounts:
+        region = account.region(region_name)
+        if region is not None and all(region.has(p) for p in needs):
             yield NetworkView.build(account, region)
 
 

@@ -98,7 +98,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
             ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
             if not zone.record_sets_collected:
                 if readable is None:
-                    readable = readable_zone_records(ctx.snapshot)
+                    readable = ctx.shared.get(readable_zone_records)
                 if zone.hosted_zone_id not in readable:
                     yield ctx.not_evaluated(ref, f"private hosted zone {zone.name} answers {len(answered)} AWS "
                                                  f"service hostname(s) from {vpc_id} (e.g. {answered[0]}), but its "
@@ -106,7 +106,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                                                  "in the scan, or they could not be read)", discriminator=vpc_id)
                     continue
                 zone = replace(zone, record_sets=readable[zone.hosted_zone_id], record_sets_collected=True)
-            targets = targets or endpoint_targets(ctx.snapshot)
+            targets = targets or ctx.shared.get(endpoint_targets)
             missing, stale, unknown = _judge(zone, answered, targets)
             if not missing and not stale:
                 if unknown:

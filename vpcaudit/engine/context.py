@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep
 from vpcaudit.engine.rule import EvidenceValue, Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.pricing import CostModel
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
@@ -30,6 +31,13 @@ class RuleContext:
     view: NetworkView
     cost: CostModel = field(default_factory=CostModel)
     trust: TrustBoundary = field(default_factory=TrustBoundary)  # organizations / accounts policies may name
+    # Answers about the whole snapshot (shared by every scope of one audit; see engine.shared).
+    # A context built on its own gets its own.
+    shared: SharedFacts = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.shared is None:
+            object.__setattr__(self, "shared", SharedFacts(self.snapshot))
 
     def ref(self, resource_type: str, resource_id: str, vpc_id: str | None = None,
             name: str | None = None) -> ResourceRef:

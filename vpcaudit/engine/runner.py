@@ -25,6 +25,7 @@ from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
+from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
 from vpcaudit.engine.unresolved import judge_findings, judge_paths
 from vpcaudit.facts.costs import CostLine, cost_lines
@@ -56,32 +57,18 @@ class RunSettings:
 
 
 def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None = None) -> AuditResult:
-    """Audit ``snapshot`` with ``rules``; never raises because of a rule."""
+    """Audit ``snapshot`` with ``rules``; never raises because of a rule.
+
+    One (account, Region) at a time: its network view, rules, traffic paths and report facts,
+    of which only the outcome is kept, so the audit holds the snapshot, the result and one
+    Region's working state — never every view at once.
+    """
     cfg = settings or RunSettings()
     now = cfg.now or dt.datetime.now(dt.timezone.utc)
     selected = tuple(sorted(rules, key=lambda x: x.id))
-    findings: list[Finding] = []
-    scopes: list[ScopeResult] = []
-    vpcs: list[VpcSummary] = []
-    paths: list[TrafficPath] = []
-    costs: list[CostLine] = []
-    topology: list[VpcTopology] = []
-    path_notes: list[PathGap] = []
-    for account in snapshot.accounts:
-        for region in account.regions:
-            view = NetworkView.build(account, region)
-            tags = _tags_by_resource(account.account_id, region)
-            for rule in selected:
-                scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, now.date())
-                scopes.append(scope)
-                findings.extend(found)
-            vpcs.extend(vpc_summaries(account.account_id, region))
-            gaps = path_gaps(account.account_id, region)
-            path_notes.extend(gaps)
-            if draws_paths(gaps):
-                paths.extend(judge_paths(view, view.traffic_paths()))
-            costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
-            topology.extend(vpc_topologies(view))
+    shared = SharedFacts(snapshot)
+    parts = [_audit_region(snapshot, account, region, selected, cfg, shared, now.date())
+             for account in snapshot.accounts for region in account.regions]
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
         tool_version=__version__,
@@ -92,17 +79,50 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
-        findings=tuple(sorted(findings, key=finding_order)),
-        scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
-        vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
-        paths=tuple(paths),
-        costs=tuple(sorted(costs, key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
+        findings=tuple(sorted((f for part in parts for f in part.findings), key=finding_order)),
+        scopes=tuple(sorted((s for part in parts for s in part.scopes), key=lambda s: (s.rule_id, s.account_id,
+                                                                                        s.region))),
+        vpcs=tuple(sorted((v for part in parts for v in part.vpcs), key=lambda v: (v.account_id, v.region, v.vpc_id))),
+        paths=tuple(p for part in parts for p in part.paths),
+        costs=tuple(sorted((c for part in parts for c in part.costs),
+                           key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
-        topology=tuple(topology),
-        path_gaps=tuple(path_notes),
+        topology=tuple(t for part in parts for t in part.topology),
+        path_gaps=tuple(g for part in parts for g in part.path_gaps),
         prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RegionAudit:
+    """What one (account, Region) contributes to the result."""
+
+    scopes: tuple[ScopeResult, ...]
+    findings: tuple[Finding, ...]
+    vpcs: tuple[VpcSummary, ...]
+    paths: tuple[TrafficPath, ...]
+    costs: tuple[CostLine, ...]
+    topology: tuple[VpcTopology, ...]
+    path_gaps: tuple[PathGap, ...]
+
+
+def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
+                  cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
+    view = NetworkView.build(account, region)
+    # Tags matter only to tag-based suppressions; reading every record's tags otherwise is waste.
+    tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}
+    scopes: list[ScopeResult] = []
+    findings: list[Finding] = []
+    for rule in rules:
+        scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, today, shared)
+        scopes.append(scope)
+        findings.extend(found)
+    gaps = path_gaps(account.account_id, region)
+    paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
+    costs = cost_lines(view, cfg.pricing.model(region.region))
+    return RegionAudit(tuple(scopes), tuple(findings), tuple(vpc_summaries(account.account_id, region)),
+                       tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps))
 
 
 def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) -> str:
@@ -119,13 +139,13 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
 
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
               view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
-              today: dt.date) -> tuple[ScopeResult, list[Finding]]:
+              today: dt.date, shared: SharedFacts) -> tuple[ScopeResult, list[Finding]]:
     account_id, region_name = account.account_id, region.region
     overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust)
+    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust, shared)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)
