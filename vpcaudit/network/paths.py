@@ -99,16 +99,28 @@ def destinations(view: NetworkView, vpc_id: str) -> tuple[str, ...]:
 
 
 def traffic_paths(view: NetworkView) -> list[TrafficPath]:
+    """Every subnet × destination path of the Region.
+
+    Paths of one Region repeat most of their steps (a subnet's route table for every
+    destination, a prefix list's routes for every subnet of a table): equal steps are one
+    shared object, which keeps the result — where paths are most of the weight — small.
+    """
     paths = []
+    steps: dict[str, PathStep] = {}
     for vpc_id in sorted(view.vpcs):
+        vpc_destinations = destinations(view, vpc_id)
         for subnet in view.subnets_of(vpc_id):
-            for destination in destinations(view, vpc_id):
-                paths.append(path_for(view, subnet, destination))
+            for destination in vpc_destinations:
+                paths.append(path_for(view, subnet, destination, shared_steps=steps))
     return paths
 
 
-def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPath:
-    """The path from ``subnet`` to ``destination`` with the steps that decided it."""
+def path_for(view: NetworkView, subnet: r.Subnet, destination: str, *,
+             shared_steps: dict[str, PathStep] | None = None) -> TrafficPath:
+    """The path from ``subnet`` to ``destination`` with the steps that decided it.
+
+    ``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's.
+    """
     steps = [PathStep(_table_step(view, subnet))]
     if destination == "internet":
         kind, target, detail = _internet(view, subnet, steps)
@@ -123,7 +135,8 @@ def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPa
         account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         subnet_name=r.tag_value(subnet.tags, "Name"), availability_zone_id=subnet.availability_zone_id,
         destination=destination, kind=kind, target_id=target, cross_az=cross_az,
-        via_nat=kind in ("nat", "nat-instance"), detail=detail, steps=tuple(steps))
+        via_nat=kind in ("nat", "nat-instance"), detail=detail,
+        steps=tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))
 
 
 def _table_step(view: NetworkView, subnet: r.Subnet) -> str:
@@ -194,7 +207,7 @@ def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, 
 
 def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
                      steps: list[PathStep]) -> tuple[str, str | None, str]:
-    interface = _interface_endpoint_serving(view, subnet.vpc_id, service, in_vpc=True)
+    interface = view.memo(_interface_endpoint_serving, subnet.vpc_id, service, True)
     outcomes, error = resolve_service(view, subnet, service)
     if error:
         steps.append(PathStep(f"cannot resolve {service}: {error}"))
@@ -219,7 +232,7 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
     return kind, target, detail
 
 
-def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_vpc: bool) -> r.VpcEndpoint | None:
+def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc: bool) -> r.VpcEndpoint | None:
     """The interface endpoint whose private DNS answers ``key`` names for clients in the VPC."""
     for endpoint in view.endpoints_of(vpc_id, "Interface"):
         if endpoint.state.lower() not in ("available", "partial"):
@@ -235,7 +248,7 @@ def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_
 
 def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
                        steps: list[PathStep]) -> tuple[str, str | None, str]:
-    endpoint = _interface_endpoint_serving(view, subnet.vpc_id, key, in_vpc=False)
+    endpoint = view.memo(_interface_endpoint_serving, subnet.vpc_id, key, False)
     if endpoint is not None:
         steps.append(PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} hostnames to its "
                               "ENIs; traffic stays in the VPC (local route)"))
