@@ -8,7 +8,7 @@ in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE00
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
@@ -73,6 +73,7 @@ class NetworkView:
         self._index_cache: dict[str, RouteIndex] = {}
         self._egress_cache: dict[tuple[str, bool], Egress] = {}
         self._service_cache: dict[tuple[str, str | None, str], ServiceInfo] = {}
+        self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
     @classmethod
     def build(cls, account: AccountSnapshot, region: RegionSnapshot) -> NetworkView:
@@ -83,6 +84,14 @@ class NetworkView:
         from vpcaudit.network.paths import traffic_paths
 
         return traffic_paths(self)
+
+    def memo(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """``compute(self, *args)``, computed once per view: for facts derived from the Region that
+        paths or rules ask for again and again (``compute`` must be a pure function of them)."""
+        key = (compute, args)
+        if key not in self._memo:
+            self._memo[key] = compute(self, *args)
+        return self._memo[key]  # type: ignore[return-value]
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -467,6 +476,7 @@ class NetworkView:
 
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
