@@ -10,6 +10,7 @@ from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import (
     EndpointTargets,
+    HostnameIndex,
     VpcResolver,
     answering_records,
     covers,
@@ -83,7 +84,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    catalogue = service_hostnames(view)
+    catalogue = HostnameIndex(service_hostnames(view))
     targets: EndpointTargets | None = None
     readable: dict[str, tuple[r.RecordSet, ...]] | None = None  # the owners' records, read once if needed
     for vpc_id in sorted(view.vpcs):
@@ -92,7 +93,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
             continue
         resolver = VpcResolver.of(view, vpc_id)
         for zone in zones:
-            answered = [h for h in catalogue if _zone_answers(resolver, zone, h)]
+            answered = [h for h in catalogue.covered_by(zone.name) if _zone_answers(resolver, zone, h)]
             if not answered:
                 continue
             ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
