@@ -27,7 +27,7 @@ from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
 from vpcaudit.engine.parallel import fork_map
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
-from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.rule import Finding, FindingGroup, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
 from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
@@ -41,7 +41,7 @@ from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import Pricing
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
-RESULT_SCHEMA_VERSION = "1.2"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices
+RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
 
 # Below this many (account, Region) scopes an audit takes well under a second: not worth a fork.
 PARALLEL_MIN_SCOPES = 64
@@ -78,8 +78,13 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     shared = SharedFacts(snapshot)
     scopes = [(account, region) for account in snapshot.accounts for region in account.regions]
 
+    named: set[str] = set()  # groups this process returned already (every scope names its Region's)
+
     def audit_region(scope: tuple[AccountSnapshot, RegionSnapshot]) -> RegionAudit:
-        return _audit_region(snapshot, *scope, selected, cfg, shared, now.date())
+        part = _audit_region(snapshot, *scope, selected, cfg, shared, now.date())
+        fresh = tuple(g for g in part.groups if g.group_id not in named)
+        named.update(g.group_id for g in fresh)
+        return dataclasses.replace(part, groups=fresh)
 
     with _without_cycle_collection():
         parts = fork_map(audit_region, scopes, _workers(cfg.workers, len(scopes)))
@@ -105,6 +110,8 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         topology=tuple(t for part in parts for t in part.topology),
         path_gaps=tuple(g for part in parts for g in part.path_gaps),
         prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
+        groups=tuple(sorted({g.group_id: g for part in reversed(parts) for g in part.groups}.values(),
+                            key=lambda g: g.group_id)),
     )
 
 
@@ -119,6 +126,7 @@ class RegionAudit:
     costs: tuple[CostLine, ...]
     topology: tuple[VpcTopology, ...]
     path_gaps: tuple[PathGap, ...]
+    groups: tuple[FindingGroup, ...]  # those not yet returned by an earlier scope of this process
 
 
 def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
@@ -128,15 +136,17 @@ def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSn
     tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}
     scopes: list[ScopeResult] = []
     findings: list[Finding] = []
+    groups: dict[str, FindingGroup] = {}
     for rule in rules:
-        scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, today, shared)
+        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, tags, today, shared)
         scopes.append(scope)
         findings.extend(found)
+        groups.update((g.group_id, g) for g in named if g.group_id not in groups)
     gaps = path_gaps(account.account_id, region)
     paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
     costs = cost_lines(view, cfg.pricing.model(region.region))
     return RegionAudit(tuple(scopes), tuple(findings), tuple(vpc_summaries(account.account_id, region)),
-                       tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps))
+                       tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps), tuple(groups.values()))
 
 
 def _workers(asked: int | None, scopes: int) -> int:
@@ -178,12 +188,13 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
 
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
               view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
-              today: dt.date, shared: SharedFacts) -> tuple[ScopeResult, list[Finding]]:
+              today: dt.date, shared: SharedFacts) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
+    """The rule's outcome in one scope, its findings, and the groups those findings refer to."""
     account_id, region_name = account.account_id, region.region
     overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
-        return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
+        return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), [], []
     ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust, shared)
     try:
         found = list(rule(ctx))
@@ -195,13 +206,16 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
-        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
+        scope = ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text)
+        return scope, [apply_override(error, overrides)], []
     found = [apply_override(f, overrides) for f in judge_findings(rule, view, found)]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
     found = apply_suppressions(found, cfg.suppressions, tags, today)
-    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found
+    used = {f.group for f in found if f.group}
+    groups = [g for g in ctx.groups if g.group_id in used]
+    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found, groups
 
 
 def _outcome(findings: list[Finding]) -> Outcome:
