@@ -77,17 +77,21 @@ def median(func: Callable[[], Any], repeat: int) -> Sample:
 
 
 def run_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Sample:
-    """Run a command to completion: wall time, its CPU (user + sys) and its peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command to completion: wall time, its own CPU (user + sys) and its own peak RSS.
+
+    ``os.wait4`` gives the resource usage of that one process (and what it waited for), not the
+    running maximum over every child this benchmark ever had.
+    """
     start = time.perf_counter()
-    completed = subprocess.run(list(argv), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               check=False)
+    process = subprocess.Popen(list(argv), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if completed.returncode not in (0, 1, 3):
-        raise RuntimeError(f"{argv[0]} exited {completed.returncode}: {completed.stderr.strip()[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Sample(wall, cpu, after.ru_maxrss / 1024, completed.returncode)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1, 3):
+        raise RuntimeError(f"{argv[0]} exited {process.returncode}: {errors.strip()[-500:]}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
 
 
 def machine() -> str:
