@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -37,9 +38,17 @@ def free_port() -> int:
 def fake_credentials() -> dict[str, str]:
     """An environment that points every AWS SDK at nothing real (no profile, no instance role)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    nowhere = os.path.join(tempfile.gettempdir(), "vpcaudit-bench-no-such-file")  # a missing file reads as empty
     env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
+               AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere, AWS_EC2_METADATA_DISABLED="true")
     return env
+
+
+def use_fake_credentials() -> None:
+    """Point this process's AWS SDK at the fake credentials too (for seeding moto)."""
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update(fake_credentials())
 
 
 @contextmanager

@@ -30,8 +30,10 @@ def seed_region(url: str, region: str, vpcs: int, *, sg_rules: int = 12, first: 
     config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
         s3.create_bucket(Bucket=bucket, **config)
+    zones = [z["ZoneName"] for z in client("ec2", url, region).describe_availability_zones()["AvailabilityZones"]]
+    azs = [zones[z % len(zones)] for z in range(3)]  # us-west-1 has two AZs: its third subnet pair shares one
     with ThreadPoolExecutor(6) as pool:
-        ids = list(pool.map(lambda i: _seed_vpc(url, region, first + i, bucket, sg_rules), range(vpcs)))
+        ids = list(pool.map(lambda i: _seed_vpc(url, region, first + i, bucket, sg_rules, azs), range(vpcs)))
     r53 = client("route53", url, region)
     for n, vpc in enumerate(ids[::10]):
         r53.create_hosted_zone(Name=f"zone{first + n}.{region}.internal", CallerReference=f"{region}-{first + n}",
@@ -39,9 +41,8 @@ def seed_region(url: str, region: str, vpcs: int, *, sg_rules: int = 12, first: 
     return ids
 
 
-def _seed_vpc(url: str, region: str, i: int, bucket: str, sg_rules: int) -> str:
+def _seed_vpc(url: str, region: str, i: int, bucket: str, sg_rules: int, azs: list[str]) -> str:
     ec2 = client("ec2", url, region)
-    azs = [f"{region}{z}" for z in "abc"]
     base = f"10.{i % 250}"
     vpc = ec2.create_vpc(CidrBlock=f"{base}.0.0/16")["Vpc"]["VpcId"]
     public = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base}.{z}.0/24",
