@@ -9,11 +9,13 @@ shared, noisy machine it moves far less than wall time. Medians of several runs 
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -76,22 +78,31 @@ def median(func: Callable[[], Any], repeat: int) -> Sample:
                   statistics.median(s.peak_mib for s in samples), samples[-1].value)
 
 
-def run_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Sample:
-    """Run a command to completion: wall time, its own CPU (user + sys) and its own peak RSS.
+# Runs a command and prints its exit code, CPU seconds and peak RSS (KiB) as JSON. Why a launcher:
+# Linux starts a child's peak-RSS record at its parent's size when it forks (the high-water mark is
+# copied with the address space and kept across exec), so a command started by this benchmark —
+# which holds the seeded estate's clients — would report at least this process's size.
+# A small interpreter in between starts it from a few MiB instead.
+_LAUNCHER = """
+import json, os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))
+"""
 
-    ``os.wait4`` gives the resource usage of that one process (and what it waited for), not the
-    running maximum over every child this benchmark ever had.
-    """
+
+def run_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Sample:
+    """Run a command to completion: wall time, its own CPU (user + sys) and its own peak RSS."""
     start = time.perf_counter()
-    process = subprocess.Popen(list(argv), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    completed = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *argv], env=env, capture_output=True,
+                               text=True, check=False)
     wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1, 3):
-        raise RuntimeError(f"{argv[0]} exited {process.returncode}: {errors.strip()[-500:]}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+    if completed.returncode != 0:
+        raise RuntimeError(f"the launcher failed: {completed.stderr.strip()[-500:]}")
+    code, cpu, peak_kib = json.loads(completed.stdout.strip().splitlines()[-1])
+    if code not in (0, 1, 3):
+        raise RuntimeError(f"{argv[0]} exited {code}: {completed.stderr.strip()[-500:]}")
+    return Sample(wall, cpu, peak_kib / 1024, code)
 
 
 def machine() -> str:
