@@ -9,8 +9,10 @@ field that does not fit (the snapshot loader turns that into a user-facing messa
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -115,3 +117,131 @@ def _decode(tp: Any, data: Any, path: str) -> Any:
         except ValueError:
             raise DecodeError(path, f"unknown value {data!r}") from None
     raise TypeError(f"unsupported field type {tp!r} at {path}")
+
+
+class JsonWriter:
+    """The text ``json.dumps(to_jsonable(value), indent=…, sort_keys=True, ensure_ascii=…)`` gives,
+    written straight from the record tree.
+
+    Why: with ``indent``, the standard library falls back to its pure-Python encoder, and
+    ``to_jsonable`` first copies the whole tree into dicts — together the larger part of writing
+    a snapshot or an audit result. This writer walks the records once, with each class's sorted
+    field names and key prefixes worked out once per nesting level, and leaves every string to
+    the C string encoder. ``computed`` adds fields to a class's output (a finding's
+    fingerprint: name → function of the record), sorted in among its own.
+    """
+
+    def __init__(self, *, indent: int, ensure_ascii: bool,
+                 computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None) -> None:
+        self._indent = indent
+        self._string: Callable[[str], str] = (
+            json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
+            else json.encoder.encode_basestring)  # type: ignore[attr-defined]
+        self._computed = dict(computed or {})
+        self._layouts: dict[tuple[type, int], _Layout] = {}
+        self._newlines: list[str] = []
+
+    def dumps(self, value: Any) -> str:
+        parts: list[str] = []
+        self._write(value, 0, parts)
+        return "".join(parts)
+
+    def _newline(self, level: int) -> str:
+        while len(self._newlines) <= level:
+            self._newlines.append("\n" + " " * (self._indent * len(self._newlines)))
+        return self._newlines[level]
+
+    def _write(self, value: Any, level: int, parts: list[str]) -> None:
+        kind = type(value)
+        if kind is str:
+            parts.append(self._string(value))
+        elif value is None:
+            parts.append("null")
+        elif kind is bool:
+            parts.append("true" if value else "false")
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        elif kind is float:
+            parts.append(_float_text(value))
+        elif kind is tuple or kind is list:
+            self._write_list(value, level, parts)
+        elif kind is dict:
+            self._write_mapping(sorted((str(k), v) for k, v in value.items()), level, parts)
+        elif dataclasses.is_dataclass(value):
+            self._write_record(value, level, parts)
+        elif isinstance(value, str):  # str-based enums: written as their value
+            parts.append(self._string(value))
+        elif isinstance(value, int):
+            parts.append(int.__repr__(value))
+        elif isinstance(value, float):
+            parts.append(_float_text(value))
+        elif isinstance(value, tuple | list):
+            self._write_list(value, level, parts)
+        elif isinstance(value, dict):
+            self._write_mapping(sorted((str(k), v) for k, v in value.items()), level, parts)
+        else:
+            raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
+
+    def _write_list(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str]) -> None:
+        if not items:
+            parts.append("[]")
+            return
+        inner = self._newline(level + 1)
+        first = True
+        for item in items:
+            parts.append("[" + inner if first else "," + inner)
+            first = False
+            self._write(item, level + 1, parts)
+        parts.append(self._newline(level) + "]")
+
+    def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str]) -> None:
+        if not items:
+            parts.append("{}")
+            return
+        inner = self._newline(level + 1)
+        first = True
+        for key, item in items:
+            parts.append(("{" if first else ",") + inner + self._string(key) + ": ")
+            first = False
+            self._write(item, level + 1, parts)
+        parts.append(self._newline(level) + "}")
+
+    def _write_record(self, record: Any, level: int, parts: list[str]) -> None:
+        layout = self._layouts.get((type(record), level))
+        if layout is None:
+            layout = self._layouts[(type(record), level)] = self._layout(type(record), level)
+        if not layout.fields:
+            parts.append("{}")
+            return
+        for prefix, name, compute in layout.fields:
+            parts.append(prefix)
+            value = getattr(record, name) if compute is None else compute(record)
+            if type(value) is str:
+                parts.append(self._string(value))
+            else:
+                self._write(value, level + 1, parts)
+        parts.append(layout.closing)
+
+    def _layout(self, cls: type, level: int) -> _Layout:
+        getters: dict[str, Callable[[Any], Any] | None] = {f.name: None for f in dataclasses.fields(cls)}
+        getters.update(self._computed.get(cls, {}))
+        inner = self._newline(level + 1)
+        fields = tuple((("{" if i == 0 else ",") + inner + self._string(name) + ": ", name, getters[name])
+                       for i, name in enumerate(sorted(getters)))
+        return _Layout(fields, self._newline(level) + "}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Layout:
+    # Per field in sorted order: ("{" or "," + newline + indent + key + ": ", field name, computing function)
+    fields: tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
+    closing: str
+
+
+def _float_text(value: float) -> str:
+    """A float as json writes it (NaN and infinities as JavaScript spells them)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot.codec import DecodeError, from_jsonable, to_jsonable
+from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
 
 
@@ -21,8 +21,13 @@ class SnapshotError(UsageError):
 
 
 
+# Sorted keys, one-space indent, UTF-8 text: json.dumps(to_jsonable(…), sort_keys=True, indent=1,
+# ensure_ascii=False), written without the intermediate copy.
+_WRITER = JsonWriter(indent=1, ensure_ascii=False)
+
+
 def to_json(snapshot: Snapshot) -> str:
-    return json.dumps(to_jsonable(normalised(snapshot)), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
 def from_json(text: str, source: str = "<snapshot>") -> Snapshot:

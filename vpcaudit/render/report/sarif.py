@@ -20,7 +20,6 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from typing import Any
 
@@ -28,6 +27,7 @@ from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli
+from vpcaudit.snapshot.codec import JsonWriter
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "vpcauditFingerprint/v1"
@@ -76,8 +76,11 @@ def _run_properties(result: AuditResult) -> dict[str, Any]:
     return properties
 
 
+_WRITER = JsonWriter(indent=2, ensure_ascii=True)  # json.dumps(…, indent=2, sort_keys=True, ensure_ascii=True)
+
+
 def render_sarif(result: AuditResult) -> str:
-    return json.dumps(sarif_log(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return _WRITER.dumps(sarif_log(result)) + "\n"
 
 
 def _rules(result: AuditResult) -> list[dict[str, Any]]:
