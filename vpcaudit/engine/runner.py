@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vpcaudit import __version__
@@ -39,6 +37,7 @@ from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import Pricing
+from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
 RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
@@ -86,7 +85,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         named.update(g.group_id for g in fresh)
         return dataclasses.replace(part, groups=fresh)
 
-    with _without_cycle_collection():
+    with without_cycle_collection():
         parts = fork_map(audit_region, scopes, _workers(cfg.workers, len(scopes)))
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
@@ -153,25 +152,6 @@ def _workers(asked: int | None, scopes: int) -> int:
     if asked is not None:
         return max(1, asked)
     return (os.cpu_count() or 1) if scopes >= PARALLEL_MIN_SCOPES else 1
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the audit.
-
-    An audit allocates millions of small, acyclic objects (findings, paths, steps) next to a
-    snapshot of millions more; every full collection walks all of them, which cost a quarter
-    of the audit's time at 272 account-Regions and grows with the estate. Reference counting
-    still frees everything the audit drops; a cycle some rule pack creates is collected when
-    the audit ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) -> str:

@@ -45,8 +45,172 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def from_jsonable(cls: type[T], data: Any, path: str = "$") -> T:
-    """Build ``cls`` from JSON data, checking every field's type on the way."""
-    return typing.cast(T, _decode(cls, data, path))
+    """Build ``cls`` from JSON data, checking every field's type on the way.
+
+    A decoder compiled for the type does the work; only when it meets something it does not
+    accept does the generic decoder below run again over ``data``, to name the field.
+    """
+    try:
+        return typing.cast(T, compiled(cls)(data))
+    except MISFITS:
+        return typing.cast(T, _decode(cls, data, path))
+
+
+class _Mismatch(Exception):
+    """The compiled decoder met a value that does not fit; the generic one will say where."""
+
+
+# What a compiled decoder raises for a value that does not fit its type.
+MISFITS: tuple[type[Exception], ...] = (_Mismatch, KeyError, TypeError, ValueError)
+
+
+@cache
+def compiled(tp: Any) -> Callable[[Any], Any]:
+    """A decoder for ``tp`` that accepts exactly what :func:`_decode` accepts and builds the same
+    value, without tracking paths: it raises (``_Mismatch``, ``KeyError``, ``TypeError`` or
+    ``ValueError``) at the first value that does not fit.
+
+    Why compiled: a snapshot holds millions of records; the generic decoder inspects each
+    field's type hint for every record (about 15 µs a record), this code was generated once
+    per record type from those hints (about 1 µs).
+    """
+    if dataclasses.is_dataclass(tp):
+        return _compile_record(tp)
+    env: dict[str, Any] = {"_M": _Mismatch}
+    body = _convert(tp, "v", env, "    ")
+    source = "def decode(v):\n" + "".join(body) + "    return v\n"
+    exec(source, env)  # generated from type hints only, see _convert
+    return typing.cast(Callable[[Any], Any], env["decode"])
+
+
+_ABSENT = object()
+
+
+def _compile_record(cls: type) -> Callable[[Any], Any]:
+    hints = _hints(cls)
+    env: dict[str, Any] = {"_M": _Mismatch, "_cls": cls, "_ABSENT": _ABSENT}
+    lines = ["def decode(d):\n", "    if type(d) is not dict:\n        raise _M\n"]
+    names = []
+    for i, f in enumerate(dataclasses.fields(cls)):
+        name = f"v{i}"
+        names.append(name)
+        convert = _convert(hints[f.name], name, env, "        ")
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            lines.append(f"    {name} = d[{f.name!r}]\n    if True:\n")
+        else:
+            env[f"_default{i}"] = f.default if f.default is not dataclasses.MISSING else f.default_factory
+            fallback = f"_default{i}" if f.default is not dataclasses.MISSING else f"_default{i}()"
+            lines.append(f"    {name} = d.get({f.name!r}, _ABSENT)\n    if {name} is _ABSENT:\n"
+                         f"        {name} = {fallback}\n    else:\n")
+        lines += convert or ["        pass\n"]
+    if "__slots__" in cls.__dict__ and not hasattr(cls, "__post_init__"):
+        # A slotted record without __post_init__: fill its slots directly (a third of the
+        # constructor's cost, which sets each field through object.__setattr__ by name).
+        env["_new"] = object.__new__
+        env.update({f"_set{i}": cls.__dict__[f.name].__set__ for i, f in enumerate(dataclasses.fields(cls))})
+        lines.append("    o = _new(_cls)\n")
+        lines += [f"    _set{i}(o, {name})\n" for i, name in enumerate(names)]
+        lines.append("    return o\n")
+    else:
+        lines.append(f"    return _cls({', '.join(names)})\n")
+    exec("".join(lines), env)  # generated from the record's own type hints
+    return typing.cast(Callable[[Any], Any], env["decode"])
+
+
+def _convert(tp: Any, name: str, env: dict[str, Any], pad: str) -> list[str]:
+    """Source lines that check (and convert in place) the variable ``name`` holding a value for ``tp``."""
+    if tp is Any:
+        return []
+    if tp is str:
+        return [f"{pad}if type({name}) is not str and not isinstance({name}, str):\n{pad}    raise _M\n"]
+    if tp is bool:
+        return [f"{pad}if type({name}) is not bool:\n{pad}    raise _M\n"]
+    if tp is int:
+        return [f"{pad}if type({name}) is not int and (isinstance({name}, bool) or not isinstance({name}, int)):\n"
+                f"{pad}    raise _M\n"]
+    if tp is float:
+        env["_float"] = _to_float
+        return [f"{pad}{name} = _float({name})\n"]
+    if tp is type(None):
+        return [f"{pad}if {name} is not None:\n{pad}    raise _M\n"]
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        optional = len(args) < len(get_args(tp))
+        if len(args) == 1:
+            inner = _convert(args[0], name, env, pad + "    ")
+            if not optional:
+                return inner
+            return [f"{pad}if {name} is not None:\n", *(inner or [f"{pad}    pass\n"])]
+        key = f"_union{len(env)}"
+        env[key] = _union(tuple(compiled(a) for a in args), optional)
+        return [f"{pad}{name} = {key}({name})\n"]
+    key = f"_decode{len(env)}"
+    if origin in (tuple, list) and get_args(tp)[0] is str:  # the commonest field shape, checked inline
+        return [f"{pad}if type({name}) is not list:\n{pad}    raise _M\n",
+                f"{pad}for _x in {name}:\n{pad}    if type(_x) is not str and not isinstance(_x, str):\n"
+                f"{pad}        raise _M\n",
+                f"{pad}{name} = {'tuple' if origin is tuple else 'list'}({name})\n"]
+    if origin in (tuple, list):
+        item = get_args(tp)[0]
+        env[key] = _sequence(compiled(item), tuple if origin is tuple else list)
+    elif origin is dict:
+        env[key] = _mapping(compiled(get_args(tp)[1]))
+    elif dataclasses.is_dataclass(tp):
+        env[key] = compiled(tp)
+    elif isinstance(tp, type) and issubclass(tp, str):  # str-based enums
+        env[key] = _enum(tp)
+    else:
+        raise TypeError(f"unsupported field type {tp!r}")
+    return [f"{pad}{name} = {key}({name})\n"]
+
+
+def _to_float(value: Any) -> float:
+    if type(value) is float:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Mismatch
+    return float(value)
+
+
+def _union(decoders: tuple[Callable[[Any], Any], ...], optional: bool) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        if value is None and optional:
+            return None
+        for decoder in decoders:  # the first alternative that fits, as the generic decoder does
+            try:
+                return decoder(value)
+            except MISFITS:
+                continue
+        raise _Mismatch
+    return decode
+
+
+def _sequence(item: Callable[[Any], Any], kind: type) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        if type(value) is not list:
+            raise _Mismatch
+        return kind([item(x) for x in value])
+    return decode
+
+
+def _mapping(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _Mismatch
+        return {str(k): item(v) for k, v in value.items()}
+    return decode
+
+
+def _enum(cls: type) -> Callable[[Any], Any]:
+    members = cls._value2member_map_  # type: ignore[attr-defined]
+
+    def decode(value: Any) -> Any:
+        if not isinstance(value, str):
+            raise _Mismatch
+        member = members.get(value)
+        return member if member is not None else cls(value)  # an alias or a miss: let the enum decide
+    return decode
 
 
 def _decode(tp: Any, data: Any, path: str) -> Any:
