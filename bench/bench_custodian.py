@@ -36,6 +36,7 @@ REGION = "us-east-1"
 HERE = Path(__file__).resolve().parent
 POLICIES = HERE / "custodian-policies.yml"
 DEFAULT_CUSTODIAN = HERE / ".custodian-venv" / "bin" / "custodian"
+CUSTODIAN = f"Cloud Custodian ({POLICIES.name})"
 
 
 def vpcaudit_argv(proxy: loopback.CountingProxy, out: Path) -> list[str]:
@@ -43,9 +44,11 @@ def vpcaudit_argv(proxy: loopback.CountingProxy, out: Path) -> list[str]:
             "-f", "json", "-o", str(out / "result.json"), "--quiet"]
 
 
-def custodian_argv(custodian: Path, out: Path) -> list[str]:
-    return [str(custodian), "run", "--region", REGION, "-s", str(out / "custodian"), "--cache-period", "0",
-            str(POLICIES)]
+def custodian_argv(custodian: Path, out: Path, run_number: int) -> list[str]:
+    """Custodian with its resource cache as on a first run: shared by the policies of this run (its
+    default), but fresh — a cache kept from an earlier run would answer without calling AWS."""
+    return [str(custodian), "run", "--region", REGION, "-s", str(out / "custodian"),
+            "--cache", str(out / f"custodian-{run_number}.cache"), str(POLICIES)]
 
 
 def run(proxy: loopback.CountingProxy, argv: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -80,15 +83,14 @@ def main() -> None:
                 moto_estate.seed_region(url, REGION, total - seeded, first=seeded)
                 seeded = total
             sys.stderr.write(f"seeded {total} VPCs in {time.perf_counter() - start:.0f} s\n")
-            tools = {"vpcaudit": (vpcaudit_argv(proxy, Path(tmp)), env)}
-            if custodian is not None:
-                tools[f"Cloud Custodian ({POLICIES.name})"] = (custodian_argv(Path(custodian), Path(tmp)),
-                                                              custodian_env)
-            run(proxy, *tools["vpcaudit"])  # warm-up: moto builds its per-Region data on first use
+            tools = ["vpcaudit"] + ([] if custodian is None else [CUSTODIAN])
+            run(proxy, vpcaudit_argv(proxy, Path(tmp)), env)  # warm-up: moto builds its per-Region data on first use
             samples: dict[str, list[dict[str, float]]] = {name: [] for name in tools}
-            for _ in range(args.repeat):
-                for name, (argv, tool_env) in tools.items():
-                    samples[name].append(run(proxy, argv, tool_env))
+            for n in range(args.repeat):
+                samples["vpcaudit"].append(run(proxy, vpcaudit_argv(proxy, Path(tmp)), env))
+                if custodian is not None:
+                    argv = custodian_argv(Path(custodian), Path(tmp), total * 100 + n)
+                    samples[CUSTODIAN].append(run(proxy, argv, custodian_env))
             for name, runs in samples.items():
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                 out.write(f"| {total} | {name} | {med['wall']:.2f} | {med['cpu']:.2f} | {med['calls']:.0f} | "
