@@ -80,3 +80,9 @@ def test_computed_fields_are_sorted_in() -> None:
                       computed={Finding: {"fingerprint": lambda f: f.fingerprint}}).dumps(finding)
     keys = list(json.loads(text))
     assert keys == sorted(keys) and json.loads(text)["fingerprint"] == finding.fingerprint
+
+
+def test_a_value_written_at_a_nesting_level_fits_into_the_whole(estate: Any) -> None:
+    writer = JsonWriter(indent=1, ensure_ascii=False)
+    whole = writer.dumps(normalised(estate))
+    assert writer.dumps(normalised(estate).accounts[1], level=2) in whole

@@ -305,9 +305,11 @@ class JsonWriter:
         self._layouts: dict[tuple[type, int], _Layout] = {}
         self._newlines: list[str] = []
 
-    def dumps(self, value: Any) -> str:
+    def dumps(self, value: Any, level: int = 0) -> str:
+        """``value`` as text; ``level``: as written nested that deep in a larger document (whose other
+        parts a caller writes itself, e.g. a snapshot written one account at a time)."""
         parts: list[str] = []
-        self._write(value, 0, parts)
+        self._write(value, level, parts)
         return "".join(parts)
 
     def _newline(self, level: int) -> str:
