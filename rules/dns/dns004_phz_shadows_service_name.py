@@ -18,7 +18,7 @@ from vpcaudit.network.dns import (
     readable_zone_records,
     service_hostnames,
 )
-from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.model import Part, Snapshot
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
@@ -84,7 +84,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    catalogue = HostnameIndex(service_hostnames(view))
+    catalogue = ctx.shared.get(_index, service_hostnames(view))
     targets: EndpointTargets | None = None
     readable: dict[str, tuple[r.RecordSet, ...]] | None = None  # the owners' records, read once if needed
     for vpc_id in sorted(view.vpcs):
@@ -128,6 +128,11 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                                   without_record=missing[:SHOWN_IN_EVIDENCE] or None,
                                   stale_records=stale[:SHOWN_IN_EVIDENCE] or None,
                                   not_checked=unknown[:SHOWN_IN_EVIDENCE] or None))
+
+
+def _index(_: Snapshot, hostnames: tuple[str, ...]) -> HostnameIndex:
+    """One index per distinct catalogue: every account of a Region lists the same one."""
+    return HostnameIndex(hostnames)
 
 
 def _zone_answers(resolver: VpcResolver, zone: r.HostedZone, hostname: str) -> bool:

@@ -36,7 +36,7 @@ from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
-from vpcaudit.pricing import Pricing
+from vpcaudit.pricing import CostModel, Pricing
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
@@ -131,19 +131,20 @@ class RegionAudit:
 def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
                   cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
     view = NetworkView.build(account, region)
+    cost = cfg.pricing.model(region.region)  # the Region's prices, for every rule and the cost table
     # Tags matter only to tag-based suppressions; reading every record's tags otherwise is waste.
     tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}
     scopes: list[ScopeResult] = []
     findings: list[Finding] = []
     groups: dict[str, FindingGroup] = {}
     for rule in rules:
-        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, tags, today, shared)
+        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, cost, tags, today, shared)
         scopes.append(scope)
         findings.extend(found)
         groups.update((g.group_id, g) for g in named if g.group_id not in groups)
     gaps = path_gaps(account.account_id, region)
     paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
-    costs = cost_lines(view, cfg.pricing.model(region.region))
+    costs = cost_lines(view, cost)
     return RegionAudit(tuple(scopes), tuple(findings), tuple(vpc_summaries(account.account_id, region)),
                        tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps), tuple(groups.values()))
 
@@ -167,15 +168,16 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
 
 
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
-              view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
-              today: dt.date, shared: SharedFacts) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
+              view: NetworkView, cfg: RunSettings, cost: CostModel,
+              tags: Mapping[tuple[str, str, str], Mapping[str, str]], today: dt.date,
+              shared: SharedFacts) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
     """The rule's outcome in one scope, its findings, and the groups those findings refer to."""
     account_id, region_name = account.account_id, region.region
     overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), [], []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust, shared)
+    ctx = RuleContext(rule, snapshot, account, region, view, cost, cfg.trust, shared)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)
