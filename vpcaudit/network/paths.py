@@ -9,6 +9,7 @@ carries human-readable steps: ``vpcaudit path`` prints them and the report shows
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -161,7 +162,7 @@ def _describe_outcome(view: NetworkView, outcome: Outcome) -> str:
     return f"{outcome.kind} {outcome.target_id or ''}".strip()
 
 
-def _outcome_path(view: NetworkView, outcomes: list[Outcome]) -> tuple[str, str | None]:
+def _outcome_path(view: NetworkView, outcomes: Sequence[Outcome]) -> tuple[str, str | None]:
     if len(outcomes) > 1:
         return "split", None
     outcome = outcomes[0]
@@ -181,17 +182,25 @@ def _outcome_path(view: NetworkView, outcomes: list[Outcome]) -> tuple[str, str 
     return kind, outcome.target_id
 
 
-def resolve_service(view: NetworkView, subnet: r.Subnet, service_key: str) -> tuple[list[Outcome], str | None]:
-    """Distinct per-CIDR outcomes for a gateway-endpoint service's prefix list, or an error text."""
-    table = view.effective_route_table(subnet.subnet_id)
+def resolve_service(view: NetworkView, subnet: r.Subnet,
+                    service_key: str) -> tuple[tuple[Outcome, ...], str | None]:
+    """Distinct per-CIDR outcomes for a gateway-endpoint service's prefix list, or an error text.
+
+    Once per (subnet, service) and view: the traffic paths, GWE001 and IFE003 all ask."""
+    return view.memo(_resolve_service, subnet.subnet_id, service_key)
+
+
+def _resolve_service(view: NetworkView, subnet_id: str, service_key: str) -> tuple[tuple[Outcome, ...], str | None]:
+    table = view.effective_route_table(subnet_id)
     if table is None:
-        return [], "no route table"
+        return (), "no route table"
     prefix_list = view.service_prefix_list(service_key)
     if prefix_list is None:
-        return [], f"the AWS-managed prefix list of {service_key} was not collected"
+        return (), f"the AWS-managed prefix list of {service_key} was not collected"
     index = view.route_index(table)
+    subnet = view.subnets[subnet_id]
     outcomes = [o for cidr in subnet_family_cidrs(subnet, prefix_list.cidrs) for o in index.resolve_all(cidr)]
-    return distinct(outcomes), None
+    return tuple(distinct(outcomes)), None
 
 
 def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:
