@@ -86,3 +86,13 @@ def test_a_value_written_at_a_nesting_level_fits_into_the_whole(estate: Any) -> 
     writer = JsonWriter(indent=1, ensure_ascii=False)
     whole = writer.dumps(normalised(estate))
     assert writer.dumps(normalised(estate).accounts[1], level=2) in whole
+
+
+def test_text_joined_chunk_by_chunk_is_the_same_text(estate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long lists are joined into chunks as they are written (an organization's result is millions
+    of fragments); tiny chunks must give the same text."""
+    from vpcaudit.snapshot import codec
+
+    expected = to_json(estate)
+    monkeypatch.setattr(codec, "_CHUNK_PARTS", 3)
+    assert to_json(estate) == expected

@@ -304,13 +304,18 @@ class JsonWriter:
         self._computed = dict(computed or {})
         self._layouts: dict[tuple[type, int], _Layout] = {}
         self._newlines: list[str] = []
+        self._chunks: list[str] = []  # the text written so far by dumps, joined chunk by chunk
 
     def dumps(self, value: Any, level: int = 0) -> str:
         """``value`` as text; ``level``: as written nested that deep in a larger document (whose other
         parts a caller writes itself, e.g. a snapshot written one account at a time)."""
         parts: list[str] = []
+        self._chunks: list[str] = []
         self._write(value, level, parts)
-        return "".join(parts)
+        self._chunks.append("".join(parts))
+        text = "".join(self._chunks)
+        self._chunks = []
+        return text
 
     def _newline(self, level: int) -> str:
         while len(self._newlines) <= level:
@@ -358,6 +363,9 @@ class JsonWriter:
             parts.append("[" + inner if first else "," + inner)
             first = False
             self._write(item, level + 1, parts)
+            if len(parts) > _CHUNK_PARTS:  # a long list: join what is written so far into one string
+                self._chunks.append("".join(parts))
+                parts.clear()
         parts.append(self._newline(level) + "]")
 
     def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str]) -> None:
@@ -395,6 +403,11 @@ class JsonWriter:
         fields = tuple((("{" if i == 0 else ",") + inner + self._string(name) + ": ", name, getters[name])
                        for i, name in enumerate(sorted(getters)))
         return _Layout(fields, self._newline(level) + "}")
+
+
+# Fragments held before they are joined into one chunk: an organization's result is millions of
+# fragments, each a small string object of its own until joined.
+_CHUNK_PARTS = 1 << 16
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
