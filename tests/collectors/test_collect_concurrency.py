@@ -17,9 +17,10 @@ import boto3
 import loopback
 import pytest
 
+from vpcaudit.aws.accounts import plan_accounts
 from vpcaudit.aws.budget import CallBudget
 from vpcaudit.collectors.base import Scope
-from vpcaudit.collectors.run import collect_snapshot
+from vpcaudit.collectors.run import collect_accounts, collect_snapshot
 from vpcaudit.snapshot.model import Part
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2"]
@@ -49,6 +50,17 @@ def test_a_lone_account_fills_the_run_budget_and_no_more_with_each_region_bounde
         assert proxy.peak_total > 16  # more than the 8 part + 8 per-resource threads an account once had
     else:
         assert proxy.peak_total <= concurrency
+
+
+def test_one_account_through_a_role_also_spreads_the_run_budget_over_its_regions(moto_url: str) -> None:
+    """One assumed role per run is how an organization's fan-out collects each member."""
+    with loopback.counting_proxy(moto_url, delay_ms=60) as proxy:
+        outcome = collect_accounts(boto3.session.Session(region_name="us-east-1"), REGIONS, PARTS,
+                                   accounts=plan_accounts(["arn:aws:iam::222222222222:role/audit"]),
+                                   endpoint_url=proxy.url, concurrency=32)
+    (member,) = outcome.snapshot.accounts
+    assert member.account_id == "222222222222" and len(member.regions) == len(REGIONS)
+    assert max(proxy.peak_per_region.values()) <= 8 < 16 < proxy.peak_total
 
 
 class _Factory:

@@ -140,8 +140,8 @@ def collect_accounts(
     unusable, CollectionError when the organization cannot be listed or a role is in the base
     account that ``include_base`` already collects; a role that cannot be assumed, or whose
     account cannot be collected at all, is recorded in the snapshot and the rest goes on.
-    ``max_workers``: threads per account (default: one account-Region's bound; a lone account,
-    as in :func:`collect_snapshot`).
+    ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
+    accounts collected at once, never below one account-Region's bound).
     """
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
@@ -159,8 +159,7 @@ def collect_accounts(
                          "collected as the base account: drop the role or the base account", "include_base_account")
     totals = _AccountsProgress(progress)
     loader = roles.model_loader()
-
-    workers = max_workers or budget.per_region
+    workers = max_workers or _threads_per_account(budget, len(accounts.roles) + accounts.include_base)
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
         factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * workers, counter=counter,
@@ -202,6 +201,14 @@ def collect_accounts(
                                    taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts=(*collected, *failed),
                                    options=options, skipped_accounts=found.skipped if found else ()))
     return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
+
+
+def _threads_per_account(budget: CallBudget, accounts: int) -> int:
+    """Part threads (and as many per-resource ones) per account: a lone account, e.g. one Lambda
+    invocation's, may fill the run's budget over its Regions; many share it, each keeping at
+    least one account-Region's worth."""
+    at_once = max(1, min(accounts, budget.accounts_at_once))
+    return max(budget.per_region, budget.concurrency // at_once)
 
 
 def discover_accounts(session: boto3.session.Session, plan: roles.AccountPlan, region_hint: str | None, *,
