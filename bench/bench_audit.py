@@ -1,74 +1,66 @@
-"""Benchmark the offline half: NetworkView + every built-in rule + traffic paths + rendering.
+"""How the offline audit grows with the estate: VPCs per Region, and accounts.
 
-Usage:  python bench/bench_audit.py [--vpcs 10 50 200] [--repeat 3]
+Usage:  python bench/bench_audit.py [--vpcs 16 64 256] [--accounts 4 16 64] [--regions 17] [--repeat 3]
 
-Builds synthetic single-region snapshots in memory (per VPC: 3 AZs with a public and a private
-subnet each, a NAT gateway per AZ, workloads, an S3 gateway endpoint on two of three private
-route tables, three interface endpoints with a shared security group, full-access policies) with
-the test builders, then times `runner.run` with all rules and the HTML / Markdown / JSON
-renderers, and prints a Markdown table (best of --repeat runs). No AWS, no moto.
+Two series of synthetic snapshots (bench/synthetic.py, seeded, shaped like a real collection),
+each step 4× the one before: one account and one Region with more and more VPCs, and more and
+more accounts of ``--regions`` Regions with 3 VPCs each (plus every Region's default VPC). For
+each snapshot it audits with every built-in rule (``vpcaudit.api.audit``: rules, traffic paths,
+costs, topology) and prints the median CPU time, wall time and peak memory above the snapshot
+itself, and the growth factor against the step before (the goal: ≤ 5× per 4× step). No AWS, no
+moto, no rendering (see bench_render.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+import measure
+import synthetic
 
-from builders import RegionBuilder, standard_vpc
-
-from vpcaudit import render
-from vpcaudit.engine.loader import load_registry
-from vpcaudit.engine.runner import run
-from vpcaudit.snapshot.model import Snapshot
-
-T = TypeVar("T")
+from vpcaudit import api
 
 
-def estate(vpcs: int) -> Snapshot:
-    b = RegionBuilder()
-    for i in range(vpcs):
-        ids = standard_vpc(b, cidr=f"10.{i % 250}.0.0/16", name=f"vpc{i}")
-        vpc = str(ids["vpc"])
-        b.gateway_endpoint(vpc, "s3", route_tables=list(ids["private_rt"])[:2])
-        sg = b.security_group(vpc, ingress=[("tcp", 443, 443, f"10.{i % 250}.0.0/16")])
-        for key in ("ssm", "ssmmessages", "logs"):
-            b.interface_endpoint(vpc, key, subnets=list(ids["private"]), groups=[sg])
-    return b.snapshot()
+def audit_counts(snapshot: object) -> tuple[int, int]:
+    result = api.audit(snapshot)  # type: ignore[arg-type]
+    return len(result.findings), len(result.paths)
 
 
-def best_of(repeat: int, func: Callable[[], T]) -> tuple[float, T]:
-    """Fastest wall time of ``repeat`` runs, and the last run's value."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = func()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+def series(title: str, label: str, shapes: Sequence[tuple[int, synthetic.Shape]], repeat: int) -> None:
+    out = sys.stdout
+    out.write(f"\n{title}\n\n| {label} | VPCs | findings | paths | CPU (s) | wall (s) | peak memory (MiB) | "
+              "CPU growth |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    previous = None
+    for value, shape in shapes:
+        snapshot = synthetic.snapshot_of(shape)
+        vpcs = sum(len(reg.vpcs) for account in snapshot.accounts for reg in account.regions)
+        sample = measure.median(lambda s=snapshot: audit_counts(s), repeat)
+        findings, paths = sample.value
+        growth = f"{sample.cpu_s / previous:.1f}×" if previous else "—"
+        previous = sample.cpu_s
+        out.write(f"| {value} | {vpcs:,} | {findings:,} | {paths:,} | {sample.cpu_s:.2f} | {sample.wall_s:.2f} | "
+                  f"{sample.peak_mib:,.0f} | {growth} |\n")
+        out.flush()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--vpcs", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--vpcs", type=int, nargs="*", default=[16, 64, 256],
+                        help="workload VPCs in one account's one Region, one run each")
+    parser.add_argument("--accounts", type=int, nargs="*", default=[4, 16, 64],
+                        help="accounts (each --regions Regions × 3 VPCs), one run each")
+    parser.add_argument("--regions", type=int, default=17)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    rules = load_registry().rules
-    print(f"{len(rules)} rules, best of {args.repeat} runs\n")
-    print("| VPCs | findings | paths | audit (s) | html (s) | md (s) | json (s) | html size |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for count in args.vpcs:
-        snap = estate(count)
-        audit_s, result = best_of(args.repeat, lambda s=snap: run(s, rules))
-        timings = {fmt: best_of(args.repeat, lambda f=fmt, res=result: render.render(res, f))
-                   for fmt in ("html", "md", "json")}
-        html_kb = len(timings["html"][1].encode()) / 1024
-        print(f"| {count} | {len(result.findings)} | {len(result.paths)} | {audit_s:.2f} | "
-              f"{timings['html'][0]:.2f} | {timings['md'][0]:.2f} | {timings['json'][0]:.2f} | {html_kb:,.0f} KB |")
+    sys.stdout.write(f"Machine: {measure.machine()}; median of {args.repeat} runs.\n")
+    if args.vpcs:
+        series("VPCs per Region (1 account, 1 Region)", "VPCs per Region",
+               [(v, synthetic.Shape(vpcs=v)) for v in args.vpcs], args.repeat)
+    if args.accounts:
+        series(f"Accounts ({args.regions} Regions, 3 VPCs + the default VPC each)", "accounts",
+               [(a, synthetic.Shape(accounts=a, regions=args.regions)) for a in args.accounts], args.repeat)
 
 
 if __name__ == "__main__":

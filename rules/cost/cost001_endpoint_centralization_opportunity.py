@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import Phase, step
-from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.engine.rule import Finding, GroupMember, Severity, evidence_dict, rule
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Part
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
+    from vpcaudit.snapshot.model import Snapshot
 
 MIN_VPCS = 3
 
@@ -25,6 +26,7 @@ class _Vpc:
 
     account_id: str
     vpc_id: str
+    name: str | None
     endpoints: dict[str, list[tuple[r.VpcEndpoint, int]]]  # service key → [(endpoint, AZ count)]
     hostnames: dict[str, tuple[str, ...]]  # service key → default hostnames (one hub zone each)
     has_tgw: bool
@@ -47,10 +49,11 @@ class _Vpc:
 def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     """Three or more VPCs of one Region each run their own interface endpoints for the same AWS services.
 
-    VPCs are pooled per Region across every account of the scan (an organization scan); each
-    finding is one VPC of this account that takes part, with its own monthly fixed cost for those
-    endpoints, today's cost of the whole group, and the cost of one shared set in a hub VPC: one
-    endpoint per service (in as many AZs as the widest existing one), a Transit Gateway
+    VPCs are pooled per Region across every account of the scan (an organization scan); the
+    result lists the pool once, as the group `COST001/<region>`, and each finding is one VPC of
+    this account that takes part, referring to that group, with its own monthly fixed cost for
+    those endpoints, today's cost of the whole group, and the cost of one shared set in a hub
+    VPC: one endpoint per service (in as many AZs as the widest existing one), a Transit Gateway
     attachment for the hub and for each spoke not already attached, and one private hosted zone
     per service hostname. Idle default VPCs are skipped; gateway endpoints are free and can
     never be centralized (they serve only their own VPC).
@@ -104,35 +107,62 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
     ```
     """
-    pool = [vpc for view in _views(ctx) for vpc in _vpcs(view)]
+    pool = ctx.shared.get(_region_pool, ctx.region.region, ctx.rule.needs, ctx.cost)
+    if pool is None:
+        return
+    services = ", ".join(sorted(pool.services))
+    plan = pool.plan.describe(ctx.cost)
+    mine = pool.members_of(ctx.account.account_id)
+    if not mine:
+        return
+    group = ctx.group(ctx.region.region, f"VPCs in {ctx.region.region} running their own interface endpoints for "
+                                         f"{services}", pool.members)
+    for vpc in mine:
+        own_services = sorted(pool.services & set(vpc.endpoints))
+        own = vpc.fixed_cost(set(own_services), ctx.cost)
+        copies = sorted(e.vpc_endpoint_id for k in own_services for e, _ in vpc.endpoints[k])
+        yield ctx.finding(
+            ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
+            f"{vpc.vpc_id} is one of {len(pool.group)} VPCs in {ctx.region.region} running their own interface "
+            f"endpoints for {services} (this VPC: {', '.join(own_services)}, {ctx.cost.money(own)}/month). {plan}",
+            monthly_cost_usd=own, group=group,
+            evidence=evidence_dict(services=sorted(pool.services), group_vpcs=len(pool.group),
+                                   group_accounts=len(pool.accounts), **pool.plan.evidence(ctx.cost)),
+            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, vpc.vpc_id, Phase.DELETE,
+                      f"Delete {vpc.vpc_id}'s own endpoints for {', '.join(own_services)} once a shared hub "
+                      "serves it",
+                      decision="advice only: build the hub endpoints, Transit Gateway attachments and private hosted "
+                               "zones first, and only if the saving holds for your traffic")])
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """One Region of the scan, pooled across accounts: the VPCs repeating the shared services, priced once."""
+
+    services: frozenset[str]
+    group: tuple[_Vpc, ...]
+    plan: _Plan
+    accounts: tuple[str, ...]
+    members: tuple[GroupMember, ...]  # the group as the result lists it, once
+
+    def members_of(self, account_id: str) -> tuple[_Vpc, ...]:
+        return tuple(vpc for vpc in self.group if vpc.account_id == account_id)
+
+
+def _region_pool(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...], cost: CostModel) -> _Pool | None:
+    """The Region's pool (None when no service repeats in enough VPCs), computed once per audit."""
+    pool = [vpc for view in _views(snapshot, region_name, needs) for vpc in _vpcs(view)]
     counts: dict[str, int] = {}
     for vpc in pool:
         for key in vpc.endpoints:
             counts[key] = counts.get(key, 0) + 1
-    shared = {key for key, n in counts.items() if n >= MIN_VPCS}
-    if not shared:
-        return
-    group = [vpc for vpc in pool if shared & set(vpc.endpoints)]
-    plan = _Plan.price(group, shared, ctx.cost)
-    services = ", ".join(sorted(shared))
-    accounts = sorted({vpc.account_id for vpc in group})
-    for vpc in group:
-        if vpc.account_id != ctx.account.account_id:
-            continue
-        mine = sorted(shared & set(vpc.endpoints))
-        own = vpc.fixed_cost(set(mine), ctx.cost)
-        copies = sorted(e.vpc_endpoint_id for k in mine for e, _ in vpc.endpoints[k])
-        yield ctx.finding(
-            ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
-            f"{vpc.vpc_id} is one of {len(group)} VPCs in {ctx.region.region} running their own interface endpoints "
-            f"for {services} (this VPC: {', '.join(mine)}, {ctx.cost.money(own)}/month). {plan.describe(ctx.cost)}",
-            monthly_cost_usd=own,
-            evidence=evidence_dict(services=sorted(shared), vpcs=[v.vpc_id for v in group],
-                                   accounts=accounts if len(accounts) > 1 else None, **plan.evidence(ctx.cost)),
-            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, vpc.vpc_id, Phase.DELETE,
-                      f"Delete {vpc.vpc_id}'s own endpoints for {', '.join(mine)} once a shared hub serves it",
-                      decision="advice only: build the hub endpoints, Transit Gateway attachments and private hosted "
-                               "zones first, and only if the saving holds for your traffic")])
+    services = frozenset(key for key, n in counts.items() if n >= MIN_VPCS)
+    if not services:
+        return None
+    group = tuple(vpc for vpc in pool if services & set(vpc.endpoints))
+    return _Pool(services, group, _Plan.price(list(group), set(services), cost),
+                 tuple(sorted({vpc.account_id for vpc in group})),
+                 tuple(GroupMember(vpc.account_id, "vpc", vpc.vpc_id, vpc.name) for vpc in group))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +215,11 @@ class _Plan:
                 "not_included": "TGW data processing, Route 53 Resolver endpoints, cross-AZ transfer"}
 
 
-def _views(ctx: RuleContext) -> Iterator[NetworkView]:
-    """This scope's view, and the same Region of every other account of the scan that has the needed parts."""
-    for account in ctx.snapshot.accounts:
-        if account.account_id == ctx.account.account_id:
-            yield ctx.view
-            continue
-        region = account.region(ctx.region.region)
-        if region is not None and all(region.has(p) for p in ctx.rule.needs):
+def _views(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...]) -> Iterator[NetworkView]:
+    """The Region in every account of the scan that has the parts the rule needs."""
+    for account in snapshot.accounts:
+        region = account.region(region_name)
+        if region is not None and all(region.has(p) for p in needs):
             yield NetworkView.build(account, region)
 
 
@@ -212,4 +239,4 @@ def _vpcs(view: NetworkView) -> Iterator[_Vpc]:
         if endpoints:
             has_tgw = any(route.target_kind == "tgw" for table in view.route_tables_of(vpc_id)
                           for route in table.routes)
-            yield _Vpc(view.account_id, vpc_id, endpoints, hostnames, has_tgw)
+            yield _Vpc(view.account_id, vpc_id, view.name_of(view.vpcs[vpc_id].tags), endpoints, hostnames, has_tgw)

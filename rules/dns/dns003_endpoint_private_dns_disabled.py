@@ -86,7 +86,7 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
         info = view.service(endpoint)
         if info.key in NAME_SPECIFIC_SERVICES or not info.hostnames:
             continue
-        targets = targets or endpoint_targets(ctx.snapshot)
+        targets = targets or ctx.shared.get(endpoint_targets)
         unserved, unknown, zones = _unserved_hostnames(ctx, endpoint, info.hostnames, targets)
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         if not unserved:

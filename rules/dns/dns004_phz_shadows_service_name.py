@@ -10,6 +10,7 @@ from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import (
     EndpointTargets,
+    HostnameIndex,
     VpcResolver,
     answering_records,
     covers,
@@ -17,7 +18,7 @@ from vpcaudit.network.dns import (
     readable_zone_records,
     service_hostnames,
 )
-from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.model import Part, Snapshot
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
@@ -83,7 +84,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    catalogue = service_hostnames(view)
+    catalogue = ctx.shared.get(_index, service_hostnames(view))
     targets: EndpointTargets | None = None
     readable: dict[str, tuple[r.RecordSet, ...]] | None = None  # the owners' records, read once if needed
     for vpc_id in sorted(view.vpcs):
@@ -92,13 +93,13 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
             continue
         resolver = VpcResolver.of(view, vpc_id)
         for zone in zones:
-            answered = [h for h in catalogue if _zone_answers(resolver, zone, h)]
+            answered = [h for h in catalogue.covered_by(zone.name) if _zone_answers(resolver, zone, h)]
             if not answered:
                 continue
             ref = ctx.ref("hosted-zone", zone.hosted_zone_id, vpc_id, zone.name)
             if not zone.record_sets_collected:
                 if readable is None:
-                    readable = readable_zone_records(ctx.snapshot)
+                    readable = ctx.shared.get(readable_zone_records)
                 if zone.hosted_zone_id not in readable:
                     yield ctx.not_evaluated(ref, f"private hosted zone {zone.name} answers {len(answered)} AWS "
                                                  f"service hostname(s) from {vpc_id} (e.g. {answered[0]}), but its "
@@ -106,7 +107,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                                                  "in the scan, or they could not be read)", discriminator=vpc_id)
                     continue
                 zone = replace(zone, record_sets=readable[zone.hosted_zone_id], record_sets_collected=True)
-            targets = targets or endpoint_targets(ctx.snapshot)
+            targets = targets or ctx.shared.get(endpoint_targets)
             missing, stale, unknown = _judge(zone, answered, targets)
             if not missing and not stale:
                 if unknown:
@@ -127,6 +128,11 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                                   without_record=missing[:SHOWN_IN_EVIDENCE] or None,
                                   stale_records=stale[:SHOWN_IN_EVIDENCE] or None,
                                   not_checked=unknown[:SHOWN_IN_EVIDENCE] or None))
+
+
+def _index(_: Snapshot, hostnames: tuple[str, ...]) -> HostnameIndex:
+    """One index per distinct catalogue: every account of a Region lists the same one."""
+    return HostnameIndex(hostnames)
 
 
 def _zone_answers(resolver: VpcResolver, zone: r.HostedZone, hostname: str) -> bool:

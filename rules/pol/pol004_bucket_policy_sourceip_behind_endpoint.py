@@ -77,7 +77,7 @@ def bucket_policy_sourceip_behind_endpoint(ctx: RuleContext) -> Iterator[Finding
         home = bucket.region if bucket.region in regions else (regions[0] if regions else None)
         if bucket.policy is None or home != ctx.region.region:
             continue
-        endpoints = _s3_endpoints(ctx.snapshot, bucket.region)
+        endpoints = ctx.shared.get(_s3_endpoints, bucket.region)
         if not endpoints:
             continue
         ref = ctx.ref("bucket", bucket.bucket, None, bucket.bucket)
@@ -92,7 +92,7 @@ def bucket_policy_sourceip_behind_endpoint(ctx: RuleContext) -> Iterator[Finding
 
 
 def _judge(ctx: RuleContext, ref: ResourceRef, bucket: r.BucketPolicy, policy: Policy,
-           endpoints: list[str]) -> Finding | None:
+           endpoints: tuple[str, ...]) -> Finding | None:
     denies = [s for s in policy.statements if source_ip_hazard(s) == "deny-always-matches"]
     allows = [s for s in policy.statements if source_ip_hazard(s) == "allow-never-matches"]
     if allows and any(grants_vpc_traffic(s) for s in policy.statements):
@@ -124,7 +124,7 @@ def _judge(ctx: RuleContext, ref: ResourceRef, bucket: r.BucketPolicy, policy: P
                            "endpoints or VPCs are yours to name is a policy decision")])
 
 
-def _s3_endpoints(snapshot: Snapshot, bucket_region: str | None) -> list[str]:
+def _s3_endpoints(snapshot: Snapshot, bucket_region: str | None) -> tuple[str, ...]:
     """Live S3 gateway/interface endpoints in the scan that serve ``bucket_region`` (any Region if unknown)."""
     found = []
     for account in snapshot.accounts:
@@ -138,4 +138,4 @@ def _s3_endpoints(snapshot: Snapshot, bucket_region: str | None) -> list[str]:
                         and endpoint.state.lower() not in ENDED_ENDPOINT_STATES
                         and (bucket_region is None or served == bucket_region)):
                     found.append(endpoint.vpc_endpoint_id)
-    return sorted(found)
+    return tuple(sorted(found))

@@ -62,7 +62,7 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
     data = check_diff(json.loads(done.stdout))  # stdout holds the JSON alone
-    assert data["schema_version"] == "1.2" and data["fail_on"] == "high"
+    assert data["schema_version"] == "1.3" and data["fail_on"] == "high"
     assert data["summary"] == {
         "new": 1, "newly_failing": 0, "resolved": 0, "changed": 0, "unchanged": 1, "not_rechecked": 0,
         "no_baseline": 0, "worse_paths": 1, "better_paths": 0, "changed_paths": 0, "lost_scopes": 0,

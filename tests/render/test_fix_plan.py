@@ -148,3 +148,11 @@ def test_the_plan_from_a_json_result_is_the_audits_own(fmt: str) -> None:
     sample = sample_result()
     from_json = result_from_json(render(sample, "json"))
     assert FIX_FORMATS.render(build_plan(from_json), fmt) == FIX_FORMATS.render(build_plan(sample), fmt)
+
+
+def test_hcl_strings_without_anything_to_escape_take_the_short_way_to_the_same_literal() -> None:
+    """Ids, ARNs and CIDRs (nearly every value) skip the per-character escaping; the literal is the same."""
+    for text in ("vpc-0abc", "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-1", "10.0.0.0/16", "a${b}%{c} ~!", ""):
+        escaped = '"' + "".join(c for c in text).replace("${", "$${").replace("%{", "%%{") + '"'
+        assert terraform.hcl_string(text) == escaped
+    assert terraform.hcl_string("tab\there") == '"tab\\there"'  # not printable ASCII: escaped as before

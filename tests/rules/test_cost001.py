@@ -8,6 +8,8 @@ import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, fix_of, triples
 
+from vpcaudit.engine.rule import Severity
+from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.rules.cost.cost001_endpoint_centralization_opportunity import endpoint_centralization_opportunity as rule
 from vpcaudit.snapshot.model import Part, Snapshot
 
@@ -140,3 +142,30 @@ def test_fix_is_advice_deleting_the_vpcs_own_copies_after_a_decision() -> None:
     copies = sorted(e.vpc_endpoint_id for e in b.endpoints.values() if e.vpc_id == vpcs[0])
     assert fix_of(rule, b.snapshot(), vpcs[0]) == [
         ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": copies}, "delete", False)]
+
+
+def test_cost001_names_the_regions_pool_once_and_every_finding_refers_to_it() -> None:
+    """The pool is one group of the result, not a list repeated in every finding: an organization
+    scan of A accounts would otherwise hold A x pool VPC ids."""
+    first = RegionBuilder()
+    mine = [_spoke(first, i, ["ssm"]) for i in range(1, 3)]
+    second = RegionBuilder(account_id="222222222222")
+    theirs = _spoke(second, 5, ["ssm"])
+    result = run(multi_account_snapshot(first, second), [rule])
+    assert [g.group_id for g in result.groups] == [f"COST001/{REGION}"]
+    group = result.groups[0]
+    assert {(m.account_id, m.resource_id) for m in group.members} == {
+        *(("111111111111", v) for v in mine), ("222222222222", theirs)}
+    assert "ssm" in group.description
+    cost = [f for f in result.findings if f.rule_id == "COST001"]
+    assert len(cost) == 3 and {f.group for f in cost} == {group.group_id}
+    assert all("vpcs" not in f.evidence and f.evidence["group_vpcs"] == 3 and f.evidence["group_accounts"] == 2
+               for f in cost)
+
+
+def test_cost001_group_is_left_out_when_its_findings_are() -> None:
+    b = RegionBuilder()
+    for i in range(1, 4):
+        _spoke(b, i, ["ssm"])
+    result = run(b.snapshot(), [rule], RunSettings(min_severity=Severity.LOW))
+    assert not result.findings and not result.groups

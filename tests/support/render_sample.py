@@ -14,7 +14,7 @@ from dataclasses import replace
 from vpcaudit.engine.controls import cis, security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
-from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
+from vpcaudit.engine.rule import Finding, FindingGroup, GroupMember, ResourceRef, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import TopologyEndpoint, TopologyNat, TopologySubnet, VpcTopology
@@ -152,6 +152,22 @@ _FINDINGS = (
             "SG001 failed in 111122223333/eu-west-1: KeyError: 'IpPermissions'"),
 )
 
+GROUP_ID = f"COST001/{REGION}"
+GROUPED_RULE = RuleInfo(
+    "COST001", "endpoint-centralization-opportunity", Severity.INFO,
+    "Three or more VPCs of one Region each run their own interface endpoints for the same AWS services.",
+    "Every VPC pays the endpoints' hourly charge again.", "Evaluate one shared set in a hub VPC.", (), "vpcaudit")
+GROUPED_FINDINGS = tuple(
+    Finding("COST001", "endpoint-centralization-opportunity", Severity.INFO, Status.FAIL,
+            _ref("vpc", vpc, vpc=vpc, name=name),
+            f"{vpc} is one of 3 VPCs in {REGION} running their own interface endpoints for ssm (this VPC: ssm, "
+            "$7.30/month).", {"services": ["ssm"], "group_vpcs": 3, "group_accounts": 2}, monthly_cost_usd=7.3,
+            group=GROUP_ID)
+    for vpc, name in ((PROD, "prod"), (SHARED, "shared")))
+GROUP = FindingGroup(GROUP_ID, "COST001", REGION, f"VPCs in {REGION} running their own interface endpoints for ssm",
+                     (GroupMember(ACCOUNT, "vpc", PROD, "prod"), GroupMember(ACCOUNT, "vpc", SHARED, "shared"),
+                      GroupMember("444455556666", "vpc", "vpc-0other00000000003")))
+
 SCOPES = (
     ScopeResult("DNS002", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
     ScopeResult("GWE002", ACCOUNT, REGION, Outcome.FAILED, "1 fail"),
@@ -226,6 +242,16 @@ def sample_result() -> AuditResult:
         paths=_paths(), costs=COSTS, expired_suppressions=("NAT001 subnet-0old (expired 2024-12-31)",),
         options={"fail_on": "high"}, topology=(TOPOLOGY,),
     )
+
+
+def grouped_result(text: str | None = None) -> AuditResult:
+    """The sample plus two COST001 findings that share one group (``text``: hostile names in it)."""
+    base = sample_result() if text is None else hostile_result(text)
+    group = GROUP if text is None else replace(
+        GROUP, description=text, members=tuple(replace(m, name=text) for m in GROUP.members))
+    return replace(base, rules=(GROUPED_RULE, *base.rules), findings=(*base.findings, *GROUPED_FINDINGS),
+                   scopes=(ScopeResult("COST001", ACCOUNT, REGION, Outcome.FAILED, "2 fail"), *base.scopes),
+                   groups=(group,))
 
 
 def hostile_result(text: str = HOSTILE) -> AuditResult:

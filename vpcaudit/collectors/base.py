@@ -10,8 +10,9 @@ function beside the collector); it receives clients from its scope, never a sess
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,8 +38,28 @@ class Scope:
         return self.factory.client(service, region or self.region)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        """Run ``fn`` over ``items`` concurrently (bounded pool); the first exception propagates."""
-        return list(self.pool.map(fn, items))
+        """Run ``fn`` over ``items`` concurrently, in order; the first exception propagates.
+
+        At most one account-Region's call budget of items is on the shared pool at once: a Region
+        with hundreds of VPCs would otherwise fill every thread with calls waiting for that
+        Region's permits while other Regions' calls, which could go out, queue behind them.
+        """
+        window = self.factory.budget.per_region if self.factory.budget is not None else None
+        if window is None:
+            return list(self.pool.map(fn, items))
+        results: list[R] = []
+        running: deque[Future[R]] = deque()
+        try:
+            for item in items:
+                if len(running) == window:
+                    results.append(running.popleft().result())
+                running.append(self.pool.submit(fn, item))
+            while running:
+                results.append(running.popleft().result())
+        finally:
+            for future in running:  # after a failure: what has not started never will
+                future.cancel()
+        return results
 
 
 @dataclass(frozen=True)

@@ -67,20 +67,24 @@ def collect_snapshot(
     parts: Collection[Part] | None = None,
     *,
     endpoint_url: str | None = None,
-    max_workers: int = 8,
+    max_workers: int | None = None,
     metrics_days: int = 14,
     progress: Progress | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> CollectionOutcome:
     """Collect ``parts`` (None: every non-opt-in part) in ``regions`` (None: every enabled region).
 
-    Raises CredentialsError when the credentials are missing or rejected, CollectionError when
-    the regions cannot be determined; every other failure is recorded in the snapshot.
+    ``max_workers`` (default: ``concurrency``) threads run parts, as many run per-resource calls:
+    a lone account may fill the run's whole budget, spread over its Regions, while each of its
+    account-Regions keeps to its own bound. Raises CredentialsError when the credentials are
+    missing or rejected, CollectionError when the regions cannot be determined; every other
+    failure is recorded in the snapshot.
     """
-    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * max_workers,
+    workers = max_workers or concurrency
+    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * workers,
                             budget=CallBudget(concurrency))
     return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
-                        max_workers=max_workers, metrics_days=metrics_days, progress=progress)
+                        max_workers=workers, metrics_days=metrics_days, progress=progress)
 
 
 def collect_with(
@@ -122,7 +126,7 @@ def collect_accounts(
     *,
     accounts: roles.AccountPlan,
     endpoint_url: str | None = None,
-    max_workers: int = 8,
+    max_workers: int | None = None,
     metrics_days: int = 14,
     progress: Progress | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
@@ -136,6 +140,8 @@ def collect_accounts(
     unusable, CollectionError when the organization cannot be listed or a role is in the base
     account that ``include_base`` already collects; a role that cannot be assumed, or whose
     account cannot be collected at all, is recorded in the snapshot and the rest goes on.
+    ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
+    accounts collected at once, never below one account-Region's bound).
     """
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
@@ -153,12 +159,13 @@ def collect_accounts(
                          "collected as the base account: drop the role or the base account", "include_base_account")
     totals = _AccountsProgress(progress)
     loader = roles.model_loader()
+    workers = max_workers or _threads_per_account(budget, len(accounts.roles) + accounts.include_base)
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
-        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * max_workers, counter=counter,
+        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * workers, counter=counter,
                                 budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
-                            max_workers=max_workers, metrics_days=metrics_days,
+                            max_workers=workers, metrics_days=metrics_days,
                             progress=totals.of(label)).snapshot.accounts[0]
 
     def through(role: roles.Role) -> AccountSnapshot | Gap:
@@ -194,6 +201,14 @@ def collect_accounts(
                                    taken_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), accounts=(*collected, *failed),
                                    options=options, skipped_accounts=found.skipped if found else ()))
     return CollectionOutcome(snapshot, counter.calls(), counter.http_attempts())
+
+
+def _threads_per_account(budget: CallBudget, accounts: int) -> int:
+    """Part threads (and as many per-resource ones) per account: a lone account, e.g. one Lambda
+    invocation's, may fill the run's budget over its Regions; many share it, each keeping at
+    least one account-Region's worth."""
+    at_once = max(1, min(accounts, budget.accounts_at_once))
+    return max(budget.per_region, budget.concurrency // at_once)
 
 
 def discover_accounts(session: boto3.session.Session, plan: roles.AccountPlan, region_hint: str | None, *,
@@ -292,8 +307,10 @@ class _Scheduler:
         self._progress = progress
         selected = [c for c in catalog.COLLECTORS.values() if c.part in parts]
         self._tasks = [self._account_task(c) for c in selected if isinstance(c, AccountCollector)]
-        self._tasks += [self._region_task(region, c) for region in regions
-                        for c in selected if isinstance(c, Collector)]
+        # Part by part, Region after Region: the tasks ready first are spread over every Region,
+        # so the pool's threads wait on many account-Region budgets, not all on the first one's.
+        self._tasks += [self._region_task(region, c) for c in selected if isinstance(c, Collector)
+                        for region in regions]
 
     def run(self) -> dict[TaskKey, Outcome]:
         done: dict[TaskKey, Outcome] = {}

@@ -33,7 +33,8 @@ from vpcaudit.network.paths import PATH_PARTS, TrafficPath, path_for
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
-DIFF_SCHEMA_VERSION = "1.2"  # 1.1: cost totals carry their currency; 1.2: rules, plan (vpcaudit plan)
+# 1.1: cost totals carry their currency; 1.2: rules, plan (vpcaudit plan); 1.3: findings carry `group`
+DIFF_SCHEMA_VERSION = "1.3"
 
 # Paths are compared only where their inputs (network.paths.PATH_PARTS) were collected alike on
 # both sides: otherwise a path difference says more about the collection than about the network.

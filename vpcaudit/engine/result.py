@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from vpcaudit.engine.controls import Control
-from vpcaudit.engine.rule import Finding, Severity, Status
+from vpcaudit.engine.rule import Finding, FindingGroup, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
@@ -80,6 +80,7 @@ class AuditResult:
     topology: tuple[VpcTopology, ...] = ()  # one per VPC, for the report's pictures
     path_gaps: tuple[PathGap, ...] = ()  # path inputs not collected, and what the paths assume instead
     prices: tuple[PriceNote, ...] = ()  # per Region: which prices the costs used, and where they came from
+    groups: tuple[FindingGroup, ...] = ()  # resources shared by many findings, named once (Finding.group)
 
     def by_status(self, status: Status) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is status)

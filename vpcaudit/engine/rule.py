@@ -92,6 +92,7 @@ class Finding:
     severity_overridden_from: Severity | None = None
     # Currency of ``monthly_cost_usd``: the price table of the finding's Region (CNY in China).
     currency: str | None = None
+    group: str | None = None  # the FindingGroup this finding belongs to (its group_id), if any
 
     @property
     def fingerprint(self) -> str:
@@ -99,6 +100,30 @@ class Finding:
         key = "|".join((self.rule_id, self.resource.account_id, self.resource.region,
                         self.resource.resource_id, self.discriminator))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    account_id: str
+    resource_type: str
+    resource_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """Resources that many findings share, named once in the result instead of in every finding.
+
+    COST001 pools the VPCs of a Region across every account of the scan: listing the whole pool
+    in each of its findings made the result grow with accounts squared. Findings refer to their
+    group by ``group_id`` (``Finding.group``).
+    """
+
+    group_id: str  # "<rule id>/<key>", e.g. "COST001/eu-west-1"
+    rule_id: str
+    region: str
+    description: str  # what the members have in common
+    members: tuple[GroupMember, ...]
 
 
 RuleFunc = Callable[["RuleContext"], Iterable[Finding]]

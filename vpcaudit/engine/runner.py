@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vpcaudit import __version__
 from vpcaudit.engine.context import RuleContext
+from vpcaudit.engine.parallel import fork_map
 from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo, ScopeResult
-from vpcaudit.engine.rule import Finding, ResourceRef, Rule, Severity, Status
+from vpcaudit.engine.rule import Finding, FindingGroup, ResourceRef, Rule, Severity, Status
 from vpcaudit.engine.severity import SeverityOverrides, apply_override, effective_severity
+from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.engine.suppress import Suppression, apply_suppressions, expired_entries
 from vpcaudit.engine.unresolved import judge_findings, judge_paths
 from vpcaudit.facts.costs import CostLine, cost_lines
@@ -33,11 +36,14 @@ from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
-from vpcaudit.pricing import Pricing
+from vpcaudit.pricing import CostModel, Pricing
+from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
-RESULT_SCHEMA_VERSION = "1.2"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices
+RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
 
+# Below this many (account, Region) scopes an audit takes well under a second: not worth a fork.
+PARALLEL_MIN_SCOPES = 64
 
 
 @dataclass(frozen=True)
@@ -53,35 +59,34 @@ class RunSettings:
     severity_overrides: SeverityOverrides = field(default_factory=dict)  # rule id → configured severity
     now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
     trust: TrustBoundary = field(default_factory=TrustBoundary)  # empty: any concrete scoping value counts
+    # Processes auditing (account, Region) scopes at once; None: every CPU for an audit of at
+    # least PARALLEL_MIN_SCOPES scopes, one otherwise (forking costs more than a small audit).
+    workers: int | None = None
 
 
 def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None = None) -> AuditResult:
-    """Audit ``snapshot`` with ``rules``; never raises because of a rule."""
+    """Audit ``snapshot`` with ``rules``; never raises because of a rule.
+
+    One (account, Region) at a time: its network view, rules, traffic paths and report facts,
+    of which only the outcome is kept, so the audit holds the snapshot, the result and one
+    Region's working state — never every view at once.
+    """
     cfg = settings or RunSettings()
     now = cfg.now or dt.datetime.now(dt.timezone.utc)
     selected = tuple(sorted(rules, key=lambda x: x.id))
-    findings: list[Finding] = []
-    scopes: list[ScopeResult] = []
-    vpcs: list[VpcSummary] = []
-    paths: list[TrafficPath] = []
-    costs: list[CostLine] = []
-    topology: list[VpcTopology] = []
-    path_notes: list[PathGap] = []
-    for account in snapshot.accounts:
-        for region in account.regions:
-            view = NetworkView.build(account, region)
-            tags = _tags_by_resource(account.account_id, region)
-            for rule in selected:
-                scope, found = _run_rule(rule, snapshot, account, region, view, cfg, tags, now.date())
-                scopes.append(scope)
-                findings.extend(found)
-            vpcs.extend(vpc_summaries(account.account_id, region))
-            gaps = path_gaps(account.account_id, region)
-            path_notes.extend(gaps)
-            if draws_paths(gaps):
-                paths.extend(judge_paths(view, view.traffic_paths()))
-            costs.extend(cost_lines(view, cfg.pricing.model(region.region)))
-            topology.extend(vpc_topologies(view))
+    shared = SharedFacts(snapshot)
+    scopes = [(account, region) for account in snapshot.accounts for region in account.regions]
+
+    named: set[str] = set()  # groups this process returned already (every scope names its Region's)
+
+    def audit_region(scope: tuple[AccountSnapshot, RegionSnapshot]) -> RegionAudit:
+        part = _audit_region(snapshot, *scope, selected, cfg, shared, now.date())
+        fresh = tuple(g for g in part.groups if g.group_id not in named)
+        named.update(g.group_id for g in fresh)
+        return dataclasses.replace(part, groups=fresh)
+
+    with without_cycle_collection():
+        parts = fork_map(audit_region, scopes, _workers(cfg.workers, len(scopes)))
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
         tool_version=__version__,
@@ -92,17 +97,62 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
-        findings=tuple(sorted(findings, key=finding_order)),
-        scopes=tuple(sorted(scopes, key=lambda s: (s.rule_id, s.account_id, s.region))),
-        vpcs=tuple(sorted(vpcs, key=lambda v: (v.account_id, v.region, v.vpc_id))),
-        paths=tuple(paths),
-        costs=tuple(sorted(costs, key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
+        findings=tuple(sorted((f for part in parts for f in part.findings), key=finding_order)),
+        scopes=tuple(sorted((s for part in parts for s in part.scopes), key=lambda s: (s.rule_id, s.account_id,
+                                                                                        s.region))),
+        vpcs=tuple(sorted((v for part in parts for v in part.vpcs), key=lambda v: (v.account_id, v.region, v.vpc_id))),
+        paths=tuple(p for part in parts for p in part.paths),
+        costs=tuple(sorted((c for part in parts for c in part.costs),
+                           key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
-        topology=tuple(topology),
-        path_gaps=tuple(path_notes),
+        topology=tuple(t for part in parts for t in part.topology),
+        path_gaps=tuple(g for part in parts for g in part.path_gaps),
         prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
+        groups=tuple(sorted({g.group_id: g for part in reversed(parts) for g in part.groups}.values(),
+                            key=lambda g: g.group_id)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RegionAudit:
+    """What one (account, Region) contributes to the result."""
+
+    scopes: tuple[ScopeResult, ...]
+    findings: tuple[Finding, ...]
+    vpcs: tuple[VpcSummary, ...]
+    paths: tuple[TrafficPath, ...]
+    costs: tuple[CostLine, ...]
+    topology: tuple[VpcTopology, ...]
+    path_gaps: tuple[PathGap, ...]
+    groups: tuple[FindingGroup, ...]  # those not yet returned by an earlier scope of this process
+
+
+def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
+                  cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
+    view = NetworkView.build(account, region)
+    cost = cfg.pricing.model(region.region)  # the Region's prices, for every rule and the cost table
+    # Tags matter only to tag-based suppressions; reading every record's tags otherwise is waste.
+    tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}
+    scopes: list[ScopeResult] = []
+    findings: list[Finding] = []
+    groups: dict[str, FindingGroup] = {}
+    for rule in rules:
+        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, cost, tags, today, shared)
+        scopes.append(scope)
+        findings.extend(found)
+        groups.update((g.group_id, g) for g in named if g.group_id not in groups)
+    gaps = path_gaps(account.account_id, region)
+    paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
+    costs = cost_lines(view, cost)
+    return RegionAudit(tuple(scopes), tuple(findings), tuple(vpc_summaries(account.account_id, region)),
+                       tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps), tuple(groups.values()))
+
+
+def _workers(asked: int | None, scopes: int) -> int:
+    if asked is not None:
+        return max(1, asked)
+    return (os.cpu_count() or 1) if scopes >= PARALLEL_MIN_SCOPES else 1
 
 
 def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) -> str:
@@ -118,14 +168,16 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
 
 
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
-              view: NetworkView, cfg: RunSettings, tags: Mapping[tuple[str, str, str], Mapping[str, str]],
-              today: dt.date) -> tuple[ScopeResult, list[Finding]]:
+              view: NetworkView, cfg: RunSettings, cost: CostModel,
+              tags: Mapping[tuple[str, str, str], Mapping[str, str]], today: dt.date,
+              shared: SharedFacts) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
+    """The rule's outcome in one scope, its findings, and the groups those findings refer to."""
     account_id, region_name = account.account_id, region.region
     overrides = cfg.severity_overrides
     missing = missing_parts(rule, account, region)
     if missing:
-        return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), []
-    ctx = RuleContext(rule, snapshot, account, region, view, cfg.pricing.model(region_name), cfg.trust)
+        return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), [], []
+    ctx = RuleContext(rule, snapshot, account, region, view, cost, cfg.trust, shared)
     try:
         found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)
@@ -136,13 +188,16 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         error = Finding(rule.id, rule.name, rule.severity, Status.ERROR,
                         ResourceRef(account_id, region_name, None, "region", region_name),
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
-        return ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text), [apply_override(error, overrides)]
+        scope = ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text)
+        return scope, [apply_override(error, overrides)], []
     found = [apply_override(f, overrides) for f in judge_findings(rule, view, found)]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
     found = apply_suppressions(found, cfg.suppressions, tags, today)
-    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found
+    used = {f.group for f in found if f.group}
+    groups = [g for g in ctx.groups if g.group_id in used]
+    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found, groups
 
 
 def _outcome(findings: list[Finding]) -> Outcome:

@@ -43,6 +43,25 @@ def covers(domain: str, hostname: str) -> bool:
     return not zone or host == zone or host.endswith("." + zone)
 
 
+class HostnameIndex:
+    """Hostnames by every domain that covers them, so a zone finds the names it answers without
+    testing a Region's whole service catalogue (hundreds of names) against every zone."""
+
+    def __init__(self, hostnames: tuple[str, ...]) -> None:
+        self._all = hostnames
+        under: dict[str, list[str]] = {}
+        for hostname in hostnames:
+            labels = normalise(hostname).removeprefix("*.").split(".")
+            for i in range(len(labels)):
+                under.setdefault(".".join(labels[i:]), []).append(hostname)
+        self._under = {domain: tuple(names) for domain, names in under.items()}
+
+    def covered_by(self, domain: str) -> tuple[str, ...]:
+        """The hostnames ``covers(domain, hostname)`` holds for, in the order given."""
+        zone = normalise(domain)
+        return self._under.get(zone, ()) if zone else self._all
+
+
 def _depth(domain: str) -> int:
     zone = normalise(domain)
     return zone.count(".") + 1 if zone else 0

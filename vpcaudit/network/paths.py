@@ -9,6 +9,7 @@ carries human-readable steps: ``vpcaudit path`` prints them and the report shows
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,16 +100,28 @@ def destinations(view: NetworkView, vpc_id: str) -> tuple[str, ...]:
 
 
 def traffic_paths(view: NetworkView) -> list[TrafficPath]:
+    """Every subnet × destination path of the Region.
+
+    Paths of one Region repeat most of their steps (a subnet's route table for every
+    destination, a prefix list's routes for every subnet of a table): equal steps are one
+    shared object, which keeps the result — where paths are most of the weight — small.
+    """
     paths = []
+    steps: dict[str, PathStep] = {}
     for vpc_id in sorted(view.vpcs):
+        vpc_destinations = destinations(view, vpc_id)
         for subnet in view.subnets_of(vpc_id):
-            for destination in destinations(view, vpc_id):
-                paths.append(path_for(view, subnet, destination))
+            for destination in vpc_destinations:
+                paths.append(path_for(view, subnet, destination, shared_steps=steps))
     return paths
 
 
-def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPath:
-    """The path from ``subnet`` to ``destination`` with the steps that decided it."""
+def path_for(view: NetworkView, subnet: r.Subnet, destination: str, *,
+             shared_steps: dict[str, PathStep] | None = None) -> TrafficPath:
+    """The path from ``subnet`` to ``destination`` with the steps that decided it.
+
+    ``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's.
+    """
     steps = [PathStep(_table_step(view, subnet))]
     if destination == "internet":
         kind, target, detail = _internet(view, subnet, steps)
@@ -123,7 +136,8 @@ def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPa
         account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
         subnet_name=r.tag_value(subnet.tags, "Name"), availability_zone_id=subnet.availability_zone_id,
         destination=destination, kind=kind, target_id=target, cross_az=cross_az,
-        via_nat=kind in ("nat", "nat-instance"), detail=detail, steps=tuple(steps))
+        via_nat=kind in ("nat", "nat-instance"), detail=detail,
+        steps=tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))
 
 
 def _table_step(view: NetworkView, subnet: r.Subnet) -> str:
@@ -148,7 +162,7 @@ def _describe_outcome(view: NetworkView, outcome: Outcome) -> str:
     return f"{outcome.kind} {outcome.target_id or ''}".strip()
 
 
-def _outcome_path(view: NetworkView, outcomes: list[Outcome]) -> tuple[str, str | None]:
+def _outcome_path(view: NetworkView, outcomes: Sequence[Outcome]) -> tuple[str, str | None]:
     if len(outcomes) > 1:
         return "split", None
     outcome = outcomes[0]
@@ -168,17 +182,25 @@ def _outcome_path(view: NetworkView, outcomes: list[Outcome]) -> tuple[str, str 
     return kind, outcome.target_id
 
 
-def resolve_service(view: NetworkView, subnet: r.Subnet, service_key: str) -> tuple[list[Outcome], str | None]:
-    """Distinct per-CIDR outcomes for a gateway-endpoint service's prefix list, or an error text."""
-    table = view.effective_route_table(subnet.subnet_id)
+def resolve_service(view: NetworkView, subnet: r.Subnet,
+                    service_key: str) -> tuple[tuple[Outcome, ...], str | None]:
+    """Distinct per-CIDR outcomes for a gateway-endpoint service's prefix list, or an error text.
+
+    Once per (subnet, service) and view: the traffic paths, GWE001 and IFE003 all ask."""
+    return view.memo(_resolve_service, subnet.subnet_id, service_key)
+
+
+def _resolve_service(view: NetworkView, subnet_id: str, service_key: str) -> tuple[tuple[Outcome, ...], str | None]:
+    table = view.effective_route_table(subnet_id)
     if table is None:
-        return [], "no route table"
+        return (), "no route table"
     prefix_list = view.service_prefix_list(service_key)
     if prefix_list is None:
-        return [], f"the AWS-managed prefix list of {service_key} was not collected"
+        return (), f"the AWS-managed prefix list of {service_key} was not collected"
     index = view.route_index(table)
+    subnet = view.subnets[subnet_id]
     outcomes = [o for cidr in subnet_family_cidrs(subnet, prefix_list.cidrs) for o in index.resolve_all(cidr)]
-    return distinct(outcomes), None
+    return tuple(distinct(outcomes)), None
 
 
 def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:
@@ -194,7 +216,7 @@ def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, 
 
 def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
                      steps: list[PathStep]) -> tuple[str, str | None, str]:
-    interface = _interface_endpoint_serving(view, subnet.vpc_id, service, in_vpc=True)
+    interface = view.memo(_interface_endpoint_serving, subnet.vpc_id, service, True)
     outcomes, error = resolve_service(view, subnet, service)
     if error:
         steps.append(PathStep(f"cannot resolve {service}: {error}"))
@@ -219,7 +241,7 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
     return kind, target, detail
 
 
-def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_vpc: bool) -> r.VpcEndpoint | None:
+def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc: bool) -> r.VpcEndpoint | None:
     """The interface endpoint whose private DNS answers ``key`` names for clients in the VPC."""
     for endpoint in view.endpoints_of(vpc_id, "Interface"):
         if endpoint.state.lower() not in ("available", "partial"):
@@ -235,7 +257,7 @@ def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, *, in_
 
 def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
                        steps: list[PathStep]) -> tuple[str, str | None, str]:
-    endpoint = _interface_endpoint_serving(view, subnet.vpc_id, key, in_vpc=False)
+    endpoint = view.memo(_interface_endpoint_serving, subnet.vpc_id, key, False)
     if endpoint is not None:
         steps.append(PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} hostnames to its "
                               "ENIs; traffic stays in the VPC (local route)"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit.snapshot.resources import VpcEndpoint, decode_policy
@@ -235,8 +236,11 @@ def _statement_problems(statement: Statement) -> Iterator[str]:
         yield f"{label} has a Condition that is not an object of operator → {{key: values}}"
 
 
+@lru_cache(maxsize=1 << 12)
 def is_full_access(text: str | None) -> bool:
-    """The full-access policy of docs/network-model.md: no policy, or only the default ``*``/``*``/``*`` statement."""
+    """The full-access policy of docs/network-model.md: no policy, or only the default ``*``/``*``/``*`` statement.
+
+    Cached: most endpoints of an estate carry one of a handful of policy texts."""
     if text is None:
         return True
     try:

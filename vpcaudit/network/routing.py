@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vpcaudit.snapshot.resources import Route, RouteTable
 
@@ -23,11 +24,24 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _STATIC, _PREFIX_LIST, _PROPAGATED = 3, 2, 1
 
 
+# Distinct CIDR strings of one audit repeat endlessly (every subnet × every prefix-list entry ×
+# every rule asking); parsed networks are immutable, so they are shared. Bounded, so an audit of
+# any size keeps this cache small.
+PARSE_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_network(cidr: str) -> Network | None:
     try:
         return ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return None
+
+
+def _span(network: Network) -> tuple[int, int, int]:
+    """(version, first address, last address) as integers: containment without object calls."""
+    first = int(network.network_address)
+    return network.version, first, first | int(network.hostmask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +50,17 @@ class Candidate:
 
     route: Route
     network: Network
+    # Derived once: resolution compares them for every destination of every subnet.
+    span: tuple[int, int, int] = field(init=False, compare=False, repr=False)
+    rank: int = field(init=False, compare=False, repr=False)
+    text: str = field(init=False, compare=False, repr=False)  # the network as AWS writes it
 
-    @property
-    def rank(self) -> int:
-        if self.route.origin == "EnableVgwRoutePropagation":
-            return _PROPAGATED
-        return _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "span", _span(self.network))
+        rank = _PROPAGATED if self.route.origin == "EnableVgwRoutePropagation" else (
+            _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC)
+        object.__setattr__(self, "rank", rank)
+        object.__setattr__(self, "text", str(self.network))
 
     @property
     def kind_label(self) -> str:
@@ -49,7 +68,7 @@ class Candidate:
 
     def describe(self) -> str:
         via = f" (prefix list {self.route.destination})" if self.route.destination_type == "prefix_list" else ""
-        return (f"{self.network}{via} → {self.route.target_kind} {self.route.target_id} "
+        return (f"{self.text}{via} → {self.route.target_kind} {self.route.target_id} "
                 f"[{self.kind_label}, {self.route.state}]")
 
 
@@ -80,6 +99,10 @@ class RouteIndex:
     table: RouteTable
     candidates: tuple[Candidate, ...]
     unresolved_prefix_lists: tuple[str, ...]
+    # Outcomes by CIDR: paths and rules resolve the same prefix-list entries for every subnet
+    # sharing this table.
+    _resolved: dict[str, Outcome] = field(default_factory=dict, compare=False, repr=False)
+    _resolved_all: dict[str, tuple[Outcome, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, table: RouteTable, prefix_list_cidrs: PrefixListLookup) -> RouteIndex:
@@ -101,11 +124,17 @@ class RouteIndex:
 
     def resolve(self, cidr: str) -> Outcome:
         """The route that carries the whole of ``cidr`` (the longest prefix containing it)."""
+        outcome = self._resolved.get(cidr)
+        if outcome is None:
+            outcome = self._resolved[cidr] = self._resolve(cidr)
+        return outcome
+
+    def _resolve(self, cidr: str) -> Outcome:
         target = parse_network(cidr)
         if target is None:
             return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
-        matching = [c for c in self.candidates
-                    if c.network.version == target.version and target.subnet_of(c.network)]  # type: ignore[arg-type]
+        version, first, last = _span(target)
+        matching = [c for c in self.candidates if c.span[0] == version and c.span[1] <= first and last <= c.span[2]]
         if not matching:
             reason = f"no route in {self.table.route_table_id} covers {cidr}"
             return Outcome(cidr, "none", None, False, None, (), reason)
@@ -134,15 +163,23 @@ class RouteIndex:
         own: reporting it would invent a path no packet takes (e.g. a prefix-list CIDR split into
         two halves that both go to the NAT gateway is not "partly via the endpoint").
         """
+        outcomes = self._resolved_all.get(cidr)
+        if outcomes is None:
+            outcomes = self._resolved_all[cidr] = self._resolve_all(cidr)
+        return outcomes
+
+    def _resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
         target = parse_network(cidr)
         if target is None:
             return (self.resolve(cidr),)
-        inner = sorted({c.network for c in self.candidates
-                        if c.network.version == target.version and c.network != target
-                        and c.network.subnet_of(target)},  # type: ignore[arg-type]
-                       key=lambda n: (n.network_address, n.prefixlen))
+        version, first, last = _span(target)
+        texts = {c.network: c.text for c in self.candidates
+                 if c.span[0] == version and first <= c.span[1] and c.span[2] <= last and c.network != target}
+        if not texts:  # nothing more specific inside: the covering route carries all of it
+            return (self.resolve(str(target)),)
+        inner = sorted(texts, key=lambda n: (n.network_address, n.prefixlen))
         parts = [target, *inner]
-        return tuple(self.resolve(str(net)) for net in parts if _has_uncovered_part(net, inner))
+        return tuple(self.resolve(texts.get(net) or str(net)) for net in parts if _has_uncovered_part(net, inner))
 
     def default_route(self, ipv6: bool = False) -> Route | None:
         """The route that carries ``0.0.0.0/0`` (or ``::/0``): a static one beats a prefix-list

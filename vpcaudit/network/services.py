@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vpcaudit.snapshot.resources import EndpointService, VpcEndpoint
 
@@ -53,8 +54,11 @@ class ParsedServiceName:
     family: str  # aws | sagemaker | privatelink | unknown
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_service_name(name: str) -> ParsedServiceName:
-    """Split a service name into (key, Region, family); never infers the partition."""
+    """Split a service name into (key, Region, family); never infers the partition.
+
+    Cached: every account of a Region lists the same service catalogue."""
     m = _PRIVATELINK_NAME.match(name)
     if m:
         return ParsedServiceName(m["svc"], m["region"], "privatelink")

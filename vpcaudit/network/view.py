@@ -8,9 +8,10 @@ in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE00
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from vpcaudit.network.routing import RouteIndex, parse_network
 from vpcaudit.network.services import NON_SERVICE_ENDPOINT_TYPES, ServiceInfo, service_info
@@ -71,6 +72,8 @@ class NetworkView:
         self.dhcp_options: dict[str, r.DhcpOptions] = {d.dhcp_options_id: d for d in region.dhcp_options}
         self._index_cache: dict[str, RouteIndex] = {}
         self._egress_cache: dict[tuple[str, bool], Egress] = {}
+        self._service_cache: dict[tuple[str, str | None, str], ServiceInfo] = {}
+        self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
     @classmethod
     def build(cls, account: AccountSnapshot, region: RegionSnapshot) -> NetworkView:
@@ -82,44 +85,88 @@ class NetworkView:
 
         return traffic_paths(self)
 
+    def memo(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """``compute(self, *args)``, computed once per view: for facts derived from the Region that
+        paths or rules ask for again and again (``compute`` must be a pure function of them)."""
+        key = (compute, args)
+        if key not in self._memo:
+            self._memo[key] = compute(self, *args)
+        return self._memo[key]  # type: ignore[return-value]
+
     # -- parts ---------------------------------------------------------------------------
 
     def has(self, *parts: Part) -> bool:
         return all(self.region.has(p) for p in parts)
 
-    # -- per-VPC collections ---------------------------------------------------------------
+    # -- per-VPC collections -------------------------------------------------------------
+    # Each grouping is built once per view, in the order the accessors return: rules, paths and
+    # reports ask for them per subnet or per endpoint, so filtering the whole Region on every
+    # call would make a Region with V VPCs cost V² (and sorting, V² log V).
 
     @cached_property
     def _subnets_by_vpc(self) -> dict[str, tuple[r.Subnet, ...]]:
-        out: dict[str, list[r.Subnet]] = defaultdict(list)
-        for subnet in self.subnets.values():
-            out[subnet.vpc_id].append(subnet)
-        return {k: tuple(sorted(v, key=lambda s: (s.availability_zone_id, s.subnet_id))) for k, v in out.items()}
+        return _grouped(sorted(self.subnets.values(), key=lambda s: (s.availability_zone_id, s.subnet_id)),
+                        lambda s: s.vpc_id)
+
+    @cached_property
+    def _endpoints_by_vpc(self) -> dict[str, tuple[r.VpcEndpoint, ...]]:
+        return _grouped(sorted(self.endpoints.values(), key=lambda e: e.vpc_endpoint_id), lambda e: e.vpc_id)
+
+    @cached_property
+    def _endpoints_by_vpc_and_type(self) -> dict[tuple[str, str], tuple[r.VpcEndpoint, ...]]:
+        return _grouped(sorted(self.endpoints.values(), key=lambda e: e.vpc_endpoint_id),
+                        lambda e: (e.vpc_id, e.endpoint_type))
+
+    @cached_property
+    def _nat_gateways_by_vpc(self) -> dict[str, tuple[r.NatGateway, ...]]:
+        return _grouped(sorted(self.nat_gateways.values(), key=lambda n: n.nat_gateway_id), lambda n: n.vpc_id)
+
+    @cached_property
+    def _route_tables_by_vpc(self) -> dict[str, tuple[r.RouteTable, ...]]:
+        return _grouped(sorted(self.route_tables.values(), key=lambda t: t.route_table_id), lambda t: t.vpc_id)
+
+    @cached_property
+    def _hosted_zones_by_vpc(self) -> dict[str, tuple[r.HostedZone, ...]]:
+        out: dict[str, list[r.HostedZone]] = defaultdict(list)
+        for zone in self.region.hosted_zones:
+            for vpc_id in dict.fromkeys(a.vpc_id for a in zone.vpcs if a.vpc_region == self.region_name):
+                out[vpc_id].append(zone)
+        return {k: tuple(v) for k, v in out.items()}
 
     def subnets_of(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         return self._subnets_by_vpc.get(vpc_id, ())
 
     def endpoints_of(self, vpc_id: str, endpoint_type: str | None = None) -> tuple[r.VpcEndpoint, ...]:
-        return tuple(e for e in sorted(self.endpoints.values(), key=lambda e: e.vpc_endpoint_id)
-                     if e.vpc_id == vpc_id and (endpoint_type is None or e.endpoint_type == endpoint_type))
+        if endpoint_type is None:
+            return self._endpoints_by_vpc.get(vpc_id, ())
+        return self._endpoints_by_vpc_and_type.get((vpc_id, endpoint_type), ())
 
     def nat_gateways_of(self, vpc_id: str) -> tuple[r.NatGateway, ...]:
-        return tuple(n for n in sorted(self.nat_gateways.values(), key=lambda n: n.nat_gateway_id)
-                     if n.vpc_id == vpc_id)
+        return self._nat_gateways_by_vpc.get(vpc_id, ())
 
     def route_tables_of(self, vpc_id: str) -> tuple[r.RouteTable, ...]:
-        return tuple(t for t in sorted(self.route_tables.values(), key=lambda t: t.route_table_id)
-                     if t.vpc_id == vpc_id)
+        return self._route_tables_by_vpc.get(vpc_id, ())
+
+    @cached_property
+    def _internet_gateways_by_vpc(self) -> dict[tuple[str, str], tuple[r.InternetGateway, ...]]:
+        out: dict[tuple[str, str], list[r.InternetGateway]] = defaultdict(list)
+        for gateway in self.region.internet_gateways:
+            for vpc_id in dict.fromkeys(gateway.attached_vpc_ids):
+                out[(vpc_id, gateway.kind)].append(gateway)
+        return {k: tuple(v) for k, v in out.items()}
 
     def internet_gateways_of(self, vpc_id: str, kind: str = "igw") -> tuple[r.InternetGateway, ...]:
-        return tuple(g for g in self.region.internet_gateways if g.kind == kind and vpc_id in g.attached_vpc_ids)
+        return self._internet_gateways_by_vpc.get((vpc_id, kind), ())
 
     def hosted_zones_of(self, vpc_id: str) -> tuple[r.HostedZone, ...]:
-        return tuple(z for z in self.region.hosted_zones
-                     if any(a.vpc_id == vpc_id and a.vpc_region == self.region_name for a in z.vpcs))
+        return self._hosted_zones_by_vpc.get(vpc_id, ())
+
+    @cached_property
+    def _resolver_rules_by_vpc(self) -> dict[str, tuple[r.ResolverRuleAssociation, ...]]:
+        return _grouped(self.region.resolver_rules, lambda a: a.vpc_id)
 
     def resolver_rules_of(self, vpc_id: str) -> tuple[r.ResolverRuleAssociation, ...]:
-        return tuple(a for a in self.region.resolver_rules if a.vpc_id == vpc_id)
+        return self._resolver_rules_by_vpc.get(vpc_id, ())
 
     def name_of(self, tags: tuple[r.Tag, ...]) -> str | None:
         return r.tag_value(tags, "Name")
@@ -142,8 +189,13 @@ class NetworkView:
 
     # -- routing ---------------------------------------------------------------------------
 
+    @cached_property
+    def _main_tables(self) -> dict[str, r.RouteTable]:
+        return {vpc_id: main for vpc_id, tables in self._route_tables_by_vpc.items()
+                if (main := next((t for t in tables if t.is_main), None)) is not None}
+
     def main_route_table(self, vpc_id: str) -> r.RouteTable | None:
-        return next((t for t in self.route_tables_of(vpc_id) if t.is_main), None)
+        return self._main_tables.get(vpc_id)
 
     @cached_property
     def _explicit_tables(self) -> dict[str, r.RouteTable]:
@@ -178,11 +230,18 @@ class NetworkView:
             self._index_cache[table.route_table_id] = index
         return index
 
+    @cached_property
+    def _prefix_lists_by_name(self) -> dict[str, r.PrefixList]:
+        """Prefix lists by name, the ``cn.`` spelling folded in; the first in the Region's order wins."""
+        out: dict[str, r.PrefixList] = {}
+        for pl in self.prefix_lists.values():
+            out.setdefault(pl.prefix_list_name.removeprefix("cn."), pl)
+        return out
+
     def service_prefix_list(self, service_key: str, service_region: str | None = None) -> r.PrefixList | None:
-        """The AWS-managed prefix list of a gateway-endpoint service (s3, dynamodb), by name."""
-        region = service_region or self.region_name
-        names = {f"com.amazonaws.{region}.{service_key}", f"cn.com.amazonaws.{region}.{service_key}"}
-        return next((p for p in self.prefix_lists.values() if p.prefix_list_name in names), None)
+        """The AWS-managed prefix list of a gateway-endpoint service (s3, dynamodb), by name
+        (``com.amazonaws.<region>.<key>``, or its ``cn.`` spelling)."""
+        return self._prefix_lists_by_name.get(f"com.amazonaws.{service_region or self.region_name}.{service_key}")
 
     # -- egress ------------------------------------------------------------------------------
 
@@ -298,9 +357,13 @@ class NetworkView:
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
+    @cached_property
+    def _workload_enis_by_vpc(self) -> dict[str, tuple[r.NetworkInterface, ...]]:
+        return _grouped(sorted((i for i in self.interfaces.values() if self.is_workload(i)),
+                               key=lambda i: i.network_interface_id), lambda i: i.vpc_id)
+
     def workload_enis(self, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
-        return tuple(i for i in sorted(self.interfaces.values(), key=lambda i: i.network_interface_id)
-                     if i.vpc_id == vpc_id and self.is_workload(i))
+        return self._workload_enis_by_vpc.get(vpc_id, ())
 
     def client_azs(self, vpc_id: str) -> ClientAzs:
         """AZ IDs of subnets holding workload ENIs; without ENIs, AZs of all private subnets."""
@@ -333,8 +396,14 @@ class NetworkView:
     # -- endpoints and services ------------------------------------------------------------
 
     def service(self, endpoint: r.VpcEndpoint) -> ServiceInfo:
-        return service_info(endpoint, self.services.get(endpoint.service_name) if self.services else None,
-                            self.region_name)
+        # What service_info reads of an endpoint: many endpoints of a Region share one answer.
+        key = (endpoint.service_name, endpoint.service_region, endpoint.endpoint_type)
+        info = self._service_cache.get(key)
+        if info is None:
+            info = service_info(endpoint, self.services.get(endpoint.service_name) if self.services else None,
+                                self.region_name)
+            self._service_cache[key] = info
+        return info
 
     def is_aws_service_endpoint(self, endpoint: r.VpcEndpoint) -> bool:
         return endpoint.endpoint_type not in NON_SERVICE_ENDPOINT_TYPES and self.service(endpoint).is_aws_service
@@ -382,10 +451,38 @@ class NetworkView:
                 return True
         return False
 
+    @cached_property
+    def _explicit_nacls(self) -> dict[str, r.NetworkAcl]:
+        out: dict[str, r.NetworkAcl] = {}
+        for acl in self.region.network_acls:
+            for subnet_id in acl.subnet_ids:
+                out.setdefault(subnet_id, acl)
+        return out
+
+    @cached_property
+    def _default_nacls(self) -> dict[str, r.NetworkAcl]:
+        out: dict[str, r.NetworkAcl] = {}
+        for acl in self.region.network_acls:
+            if acl.is_default:
+                out.setdefault(acl.vpc_id, acl)
+        return out
+
     def nacl_of(self, subnet_id: str) -> r.NetworkAcl | None:
-        explicit = next((a for a in self.region.network_acls if subnet_id in a.subnet_ids), None)
+        explicit = self._explicit_nacls.get(subnet_id)
         if explicit is not None:
             return explicit
         subnet = self.subnets.get(subnet_id)
-        return next((a for a in self.region.network_acls if subnet and a.vpc_id == subnet.vpc_id and a.is_default),
-                    None)
+        return self._default_nacls.get(subnet.vpc_id) if subnet else None
+
+
+K = TypeVar("K")
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:
+    """Items grouped by ``key``, each group in the order the items came."""
+    out: dict[K, list[V]] = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return {k: tuple(v) for k, v in out.items()}

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot.codec import DecodeError, from_jsonable, to_jsonable
+from vpcaudit.snapshot import stream
+from vpcaudit.snapshot.bulk import without_cycle_collection
+from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
 
 
@@ -21,8 +23,13 @@ class SnapshotError(UsageError):
 
 
 
+# Sorted keys, one-space indent, UTF-8 text: json.dumps(to_jsonable(…), sort_keys=True, indent=1,
+# ensure_ascii=False), written without the intermediate copy.
+_WRITER = JsonWriter(indent=1, ensure_ascii=False)
+
+
 def to_json(snapshot: Snapshot) -> str:
-    return json.dumps(to_jsonable(normalised(snapshot)), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
 def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
@@ -33,24 +40,40 @@ def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
                             f"{exc.msg}{hint}") from None
+    _check_schema(data, source)
+    try:
+        with without_cycle_collection():
+            return stream.shared_catalogues(from_jsonable(Snapshot, data))
+    except DecodeError as exc:
+        raise SnapshotError(f"{source}: field '{exc.path}' {exc.problem}") from None
+
+
+def _check_schema(data: object, source: str) -> None:
     if not isinstance(data, dict) or "schema_version" not in data:
         raise SnapshotError(f"{source}: not a vpcaudit snapshot (no 'schema_version' field at the top level)")
     version = data["schema_version"]
     if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise SnapshotError(f"{source}: field 'schema_version' is {version!r}; this vpcaudit reads "
                             f"schema {SCHEMA_VERSION.split('.')[0]}.x snapshots")
-    try:
-        return from_jsonable(Snapshot, data)
-    except DecodeError as exc:
-        raise SnapshotError(f"{source}: field '{exc.path}' {exc.problem}") from None
 
 
 def load(path: str | os.PathLike[str]) -> Snapshot:
+    """A snapshot file, read one Region at a time (see :mod:`vpcaudit.snapshot.stream`); a file
+    that cannot be read that way is read whole, so its error names the line, column or field."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open(encoding="utf-8") as source, without_cycle_collection():
+            snapshot, top = stream.read(source)
+        _check_schema(top, str(p))
+        return snapshot
+    except stream.Unreadable:
+        pass
     except FileNotFoundError:
         raise SnapshotError(f"{p}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{p}: cannot read: {exc}") from None
+    try:
+        text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{p}: cannot read: {exc}") from None
     return from_json(text, str(p))

@@ -123,6 +123,8 @@ def render_block(block: Block, provider: str | None = None) -> str:
 
 def hcl_string(text: str) -> str:
     """A double-quoted HCL string literal holding exactly ``text``, with no template sequence."""
+    if not _NEEDS_ESCAPE.search(text):  # the common case (ids, ARNs, CIDRs): nothing to escape
+        return '"' + text.replace("${", "$${").replace("%{", "%%{") + '"'
     out = []
     for char in text:
         if char in '"\\':
@@ -138,6 +140,10 @@ def hcl_string(text: str) -> str:
         else:
             out.append(char)
     return '"' + "".join(out).replace("${", "$${").replace("%{", "%%{") + '"'
+
+
+# A character hcl_string writes as an escape: a quote, a backslash, or anything not printable ASCII.
+_NEEDS_ESCAPE = re.compile(r'["\\]|[^\x20-\x7e]')
 
 
 class Expression(str):

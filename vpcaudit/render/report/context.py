@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.result import AuditResult, RuleInfo
-from vpcaudit.engine.rule import Finding, Severity, Status
+from vpcaudit.engine.rule import Finding, GroupMember, Severity, Status
 from vpcaudit.facts.costs import CostLine
 from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import TopologySubnet, VpcTopology
@@ -73,6 +73,20 @@ class FindingView:
     fix_cloudformation: str = ""  # only what the fix creates; "" when it creates nothing
     severity_overridden_from: str | None = None  # the rule's own severity, when configuration changed it
     currency: str | None = None  # of monthly_cost
+    group: str | None = None  # the group it belongs to (listed in the report's groups section)
+    group_anchor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A group of resources many findings share, listed once (COST001: a Region's pooled VPCs)."""
+
+    anchor: str
+    group_id: str
+    rule_id: str
+    region: str
+    description: str
+    members: tuple[GroupMember, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +213,7 @@ class ReportContext:
     rules: tuple[RuleView, ...]
     cost_currency: str | None = "USD"  # None: costs in several currencies, so no grand total
     prices: tuple[str, ...] = ()  # per Region: which prices the costs used, and their source
+    groups: tuple[GroupView, ...] = ()
 
     @property
     def severities_present(self) -> tuple[str, ...]:
@@ -260,7 +275,13 @@ def build_report_context(result: AuditResult) -> ReportContext:
         rules=tuple(sorted(rules.values(), key=lambda r: r.id)),
         cost_currency=currency,
         prices=tuple(note.describe() for note in result.prices),
+        groups=tuple(GroupView(group_anchor(g.group_id), g.group_id, g.rule_id, g.region, g.description, g.members)
+                     for g in result.groups),
     )
+
+
+def group_anchor(group_id: str) -> str:
+    return "group-" + slug(group_id)
 
 
 def slug(*parts: str) -> str:
@@ -311,7 +332,7 @@ def _finding_view(f: Finding, anchor: str, label: str) -> FindingView:
         fix_cli=cli.script(f.fix, res.region), fix_terraform=terraform.render(f.fix, res.region),
         fix_cloudformation=cloudformation.template(f.fix),
         severity_overridden_from=f.severity_overridden_from.value if f.severity_overridden_from else None,
-        currency=f.currency)
+        currency=f.currency, group=f.group, group_anchor=group_anchor(f.group) if f.group else None)
 
 
 def _severity_row(findings: tuple[Finding, ...], severity: Severity | None) -> SeverityRow:

@@ -17,7 +17,7 @@ from vpcaudit.render.base import Formatter
 
 COLUMNS = ("fingerprint", "status", "severity", "rule_id", "rule_name", "account_id", "region", "vpc_id",
            "resource_type", "resource_id", "resource_name", "arn", "message", "evidence", "monthly_cost_usd",
-           "suppression_reason", "suppression_expires", "severity_overridden_from", "currency")
+           "suppression_reason", "suppression_expires", "severity_overridden_from", "currency", "group")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,7 +33,7 @@ def _row(f: Finding) -> list[str]:
               json.dumps(f.evidence, sort_keys=True, ensure_ascii=False) if f.evidence else "",
               "" if f.monthly_cost_usd is None else f"{f.monthly_cost_usd:.2f}", f.suppression_reason or "",
               f.suppression_expires or "",
-              f.severity_overridden_from.value if f.severity_overridden_from else "", f.currency or "")
+              f.severity_overridden_from.value if f.severity_overridden_from else "", f.currency or "", f.group or "")
     return [neutralise(v) for v in values]
 
 

@@ -10,28 +10,39 @@ cannot hide in a terminal. The shape is published as docs/result.schema.json (re
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli, cloudformation, terraform
-from vpcaudit.snapshot.codec import to_jsonable
+from vpcaudit.snapshot.codec import JsonWriter, to_jsonable
+
+# What each finding's JSON adds to its stored fields.
+COMPUTED: dict[str, Callable[[Finding], str]] = {
+    "fingerprint": lambda f: f.fingerprint,
+    "fix_cli": lambda f: cli.script(f.fix, f.resource.region),
+    "fix_terraform": lambda f: terraform.render(f.fix, f.resource.region),
+    "fix_cloudformation": lambda f: cloudformation.template(f.fix),
+}
 
 
 def result_document(result: AuditResult) -> dict[str, Any]:
-    """The result as plain JSON data, fingerprints included."""
+    """The result as plain JSON data, fingerprints and fix texts included."""
     data: dict[str, Any] = to_jsonable(result)
     for finding, item in zip(result.findings, data["findings"], strict=True):
-        item["fingerprint"] = finding.fingerprint
-        item["fix_cli"] = cli.script(finding.fix, finding.resource.region)
-        item["fix_terraform"] = terraform.render(finding.fix, finding.resource.region)
-        item["fix_cloudformation"] = cloudformation.template(finding.fix)
+        item.update((name, compute(finding)) for name, compute in COMPUTED.items())
     return data
 
 
+# The same text as json.dumps(result_document(result), indent=2, sort_keys=True, ensure_ascii=True),
+# written straight from the records: at organization scale the result is hundreds of megabytes.
+_WRITER = JsonWriter(indent=2, ensure_ascii=True, computed={Finding: COMPUTED})
+
+
 def render_json(result: AuditResult) -> str:
-    return json.dumps(result_document(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return _WRITER.dumps(result) + "\n"
 
 
 FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json)

@@ -20,7 +20,6 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from typing import Any
 
@@ -28,6 +27,7 @@ from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli
+from vpcaudit.snapshot.codec import JsonWriter
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "vpcauditFingerprint/v1"
@@ -57,16 +57,30 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
                                 "semanticVersion": result.tool_version, "rules": rules}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
             "results": [result_object(f, index) for f in result.findings],
-            "properties": {"schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
-                           "generatedAt": result.generated_at, "accounts": list(result.accounts),
-                           "regions": list(result.regions), "rulePacks": dict(result.rule_packs),
-                           "prices": [note.describe() for note in result.prices]},
+            "properties": _run_properties(result),
         }],
     }
 
 
+def _run_properties(result: AuditResult) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "schemaVersion": result.schema_version, "snapshotTakenAt": result.snapshot_taken_at,
+        "generatedAt": result.generated_at, "accounts": list(result.accounts), "regions": list(result.regions),
+        "rulePacks": dict(result.rule_packs), "prices": [note.describe() for note in result.prices]}
+    if result.groups:  # listed once here; each result names its group in properties.group
+        properties["groups"] = [
+            {"id": g.group_id, "ruleId": g.rule_id, "region": g.region, "description": g.description,
+             "members": [{"accountId": m.account_id, "resourceType": m.resource_type, "resourceId": m.resource_id,
+                          "name": m.name} for m in g.members]}
+            for g in result.groups]
+    return properties
+
+
+_WRITER = JsonWriter(indent=2, ensure_ascii=True)  # json.dumps(…, indent=2, sort_keys=True, ensure_ascii=True)
+
+
 def render_sarif(result: AuditResult) -> str:
-    return json.dumps(sarif_log(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return _WRITER.dumps(sarif_log(result)) + "\n"
 
 
 def _rules(result: AuditResult) -> list[dict[str, Any]]:
@@ -131,6 +145,8 @@ def result_object(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         item["properties"]["currency"] = f.currency
     if f.severity_overridden_from is not None:
         item["properties"]["severityOverriddenFrom"] = f.severity_overridden_from.value
+    if f.group:
+        item["properties"]["group"] = f.group
     if f.status is Status.SUPPRESSED:
         justification = f.suppression_reason or "suppressed"
         if f.suppression_expires:

@@ -1,0 +1,169 @@
+"""A moto server in its own process, and a loopback proxy in front of it that adds latency and counts.
+
+The proxy waits a fixed delay before relaying each request (AWS API calls take tens of
+milliseconds; moto answers in about one), and counts what passes: requests per operation, and
+the requests in flight per Region at any moment (from the SigV4 credential scope of each
+request), so a benchmark can check a tool's call count and its concurrency per Region from the
+outside, the same way for every tool.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
+_TARGET = re.compile(r"^[A-Za-z0-9]+_\d+\.(\w+)$")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fake_credentials() -> dict[str, str]:
+    """An environment that points every AWS SDK at nothing real (no profile, no instance role)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    nowhere = os.path.join(tempfile.gettempdir(), "vpcaudit-bench-no-such-file")  # a missing file reads as empty
+    env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=nowhere, AWS_SHARED_CREDENTIALS_FILE=nowhere, AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
+def use_fake_credentials() -> None:
+    """Point this process's AWS SDK at the fake credentials too (for seeding moto)."""
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update(fake_credentials())
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto in its own process, so it does not compete with the tool for the tool's GIL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=fake_credentials())
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+class CountingProxy(ThreadingHTTPServer):
+    """Relays to ``upstream`` after ``delay_s``; counts calls per operation and peak calls in flight."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str, delay_s: float) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.upstream = upstream
+        self.delay_s = delay_s
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+        self._now: Counter[str] = Counter()
+        self.peak_per_region: Counter[str] = Counter()
+        self._now_total = 0
+        self.peak_total = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.peak_per_region.clear()
+            self.peak_total = 0
+
+    def enter(self, region: str, operation: str) -> None:
+        with self._lock:
+            self.calls[operation] += 1
+            self._now[region] += 1
+            self._now_total += 1
+            self.peak_per_region[region] = max(self.peak_per_region[region], self._now[region])
+            self.peak_total = max(self.peak_total, self._now_total)
+
+    def leave(self, region: str) -> None:
+        with self._lock:
+            self._now[region] -= 1
+            self._now_total -= 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: CountingProxy
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def _relay(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        scope = _SCOPE.search(self.headers.get("Authorization", ""))
+        region, service = scope.groups() if scope else ("?", "?")
+        self.server.enter(region, f"{service}:{_operation(self.command, self.path, self.headers, body)}")
+        try:
+            time.sleep(self.server.delay_s)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            request = urllib.request.Request(self.server.upstream + self.path, data=body or None, method=self.command,
+                                             headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=120) as answer:
+                    status, answer_headers, payload = answer.status, answer.headers, answer.read()
+            except urllib.error.HTTPError as exc:
+                status, answer_headers, payload = exc.code, exc.headers, exc.read()
+        finally:
+            self.server.leave(region)
+        self.send_response(status)
+        for key, value in answer_headers.items():
+            if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
+
+
+def _operation(method: str, path: str, headers: object, body: bytes) -> str:
+    """The API operation of a request: query APIs (EC2, STS) name it in Action, JSON APIs in
+    X-Amz-Target, REST APIs (Route 53, S3) by method and path."""
+    action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action")
+    if action:
+        return action[0]
+    target = _TARGET.match(getattr(headers, "get", lambda _k, _d=None: None)("X-Amz-Target", "") or "")
+    if target:
+        return target.group(1)
+    return f"{method} {urllib.parse.urlsplit(path).path.split('/')[2] if path.count('/') > 1 else path}"
+
+
+@contextmanager
+def counting_proxy(upstream: str, delay_ms: float = 0) -> Iterator[CountingProxy]:
+    proxy = CountingProxy(upstream, delay_ms / 1000)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        proxy.server_close()

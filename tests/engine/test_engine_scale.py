@@ -1,0 +1,185 @@
+"""What keeps an audit linear and its result the same however it is run.
+
+The runner audits (account, Region) scopes in forked workers, computes snapshot-wide facts once
+per audit, and pauses the cyclic garbage collector; the network view groups resources per VPC
+once. None of it may change a single byte of the result: each is checked here against the plain
+way on a generated multi-account estate (bench/synthetic.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+import synthetic
+
+from vpcaudit.engine import parallel
+from vpcaudit.engine.context import RuleContext
+from vpcaudit.engine.loader import load_registry
+from vpcaudit.engine.result import AuditResult
+from vpcaudit.engine.rule import Rule, Severity, rule
+from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.engine.shared import SharedFacts
+from vpcaudit.network.view import NetworkView
+from vpcaudit.render.report.jsonfmt import render_json
+from vpcaudit.snapshot.model import Snapshot
+
+NOW = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def estate() -> Snapshot:
+    return synthetic.estate(accounts=4, regions=3, vpcs=4, seed=3)
+
+
+@pytest.fixture(scope="module")
+def rules() -> tuple[Rule, ...]:
+    return load_registry().rules
+
+
+@pytest.fixture(scope="module")
+def serial(estate: Snapshot, rules: tuple[Rule, ...]) -> AuditResult:
+    return run(estate, rules, RunSettings(now=NOW, workers=1))
+
+
+def test_forked_workers_give_the_serial_result(estate: Snapshot, rules: tuple[Rule, ...],
+                                               serial: AuditResult) -> None:
+    assert parallel.can_fork()  # so the workers below are real
+    forked = run(estate, rules, RunSettings(now=NOW, workers=3))
+    assert forked == serial
+    assert render_json(forked) == render_json(serial)
+    assert serial.groups and serial.paths and serial.findings
+
+
+def test_a_failed_worker_has_its_share_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that dies (here: every child) costs time, never results."""
+    assert parallel.can_fork()
+    finish = parallel._Child.results
+    monkeypatch.setattr(parallel._Child, "results", lambda self: (finish(self), None)[1])
+    squares = parallel.fork_map(lambda n: n * n, list(range(20)), 3)
+    assert squares == [n * n for n in range(20)]
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    """A forked child inherits every lock, not the threads that would release them."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.can_fork()
+        assert parallel.fork_map(lambda n: n + 1, [1, 2, 3], 2) == [2, 3, 4]
+    finally:
+        stop.set()
+        thread.join()
+    assert parallel.can_fork()
+
+
+def test_the_default_forks_only_for_large_audits() -> None:
+    from vpcaudit.engine.runner import PARALLEL_MIN_SCOPES, _workers
+
+    assert _workers(None, PARALLEL_MIN_SCOPES - 1) == 1
+    assert _workers(None, PARALLEL_MIN_SCOPES) == (os.cpu_count() or 1)
+    assert _workers(2, 1) == 2 and _workers(0, 500) == 1
+
+
+def test_cyclic_gc_is_paused_while_rules_run_and_restored_after(estate: Snapshot) -> None:
+    seen: list[bool] = []
+
+    @rule(id="TST900", name="gc-probe", severity=Severity.INFO, needs=())
+    def probe(ctx: RuleContext) -> Iterator[object]:
+        """Records whether the cyclic collector runs.
+
+        ## Why it matters
+        Test only.
+
+        ## How to fix
+        Nothing.
+        """
+        seen.append(gc.isenabled())
+        yield from ()
+
+    assert gc.isenabled()
+    run(estate, [probe], RunSettings(workers=1))
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        run(estate, [probe], RunSettings(workers=1))
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
+def test_snapshot_wide_facts_are_computed_once_per_audit(estate: Snapshot) -> None:
+    calls: list[str] = []
+
+    def count_vpcs(snapshot: Snapshot, region: str) -> int:
+        calls.append(region)
+        return sum(len(r.vpcs) for a in snapshot.accounts for r in a.regions if r.region == region)
+
+    @rule(id="TST901", name="shared-probe", severity=Severity.INFO, needs=())
+    def probe(ctx: RuleContext) -> Iterator[object]:
+        """Asks a snapshot-wide question from every scope.
+
+        ## Why it matters
+        Test only.
+
+        ## How to fix
+        Nothing.
+        """
+        assert ctx.shared.get(count_vpcs, ctx.region.region) == 4 * 5  # 4 accounts x (4 VPCs + default)
+        yield from ()
+
+    run(estate, [probe], RunSettings(workers=1))
+    assert sorted(calls) == sorted({r.region for a in estate.accounts for r in a.regions})
+    assert SharedFacts(estate).get(count_vpcs, "us-east-1") == 20
+
+
+def test_view_groupings_are_the_plain_filters(estate: Snapshot) -> None:
+    """Each per-VPC accessor returns exactly what filtering (and sorting) the Region did."""
+    for account in estate.accounts:
+        for region in account.regions:
+            view = NetworkView.build(account, region)
+            for vpc_id in view.vpcs:
+                assert view.endpoints_of(vpc_id) == tuple(
+                    e for e in sorted(region.vpc_endpoints, key=lambda e: e.vpc_endpoint_id) if e.vpc_id == vpc_id)
+                for kind in ("Interface", "Gateway"):
+                    assert view.endpoints_of(vpc_id, kind) == tuple(
+                        e for e in view.endpoints_of(vpc_id) if e.endpoint_type == kind)
+                assert view.nat_gateways_of(vpc_id) == tuple(
+                    n for n in sorted(region.nat_gateways, key=lambda n: n.nat_gateway_id) if n.vpc_id == vpc_id)
+                assert view.route_tables_of(vpc_id) == tuple(
+                    t for t in sorted(region.route_tables, key=lambda t: t.route_table_id) if t.vpc_id == vpc_id)
+                assert view.workload_enis(vpc_id) == tuple(
+                    i for i in sorted(region.network_interfaces, key=lambda i: i.network_interface_id)
+                    if i.vpc_id == vpc_id and view.is_workload(i))
+                assert view.hosted_zones_of(vpc_id) == tuple(
+                    z for z in region.hosted_zones if any(a.vpc_id == vpc_id and a.vpc_region == region.region
+                                                          for a in z.vpcs))
+                assert view.internet_gateways_of(vpc_id) == tuple(
+                    g for g in region.internet_gateways if g.kind == "igw" and vpc_id in g.attached_vpc_ids)
+                assert view.resolver_rules_of(vpc_id) == tuple(
+                    a for a in region.resolver_rules if a.vpc_id == vpc_id)
+                assert view.main_route_table(vpc_id) == next(
+                    (t for t in view.route_tables_of(vpc_id) if t.is_main), None)
+            for subnet in region.subnets:
+                explicit = next((a for a in region.network_acls if subnet.subnet_id in a.subnet_ids), None)
+                assert view.nacl_of(subnet.subnet_id) == (explicit or next(
+                    a for a in region.network_acls if a.vpc_id == subnet.vpc_id and a.is_default))
+            for key in ("s3", "dynamodb", "kms"):
+                names = {f"com.amazonaws.{region.region}.{key}", f"cn.com.amazonaws.{region.region}.{key}"}
+                assert view.service_prefix_list(key) == next(
+                    (p for p in region.prefix_lists if p.prefix_list_name in names), None)
+
+
+def test_service_details_are_shared_by_endpoints_that_name_the_same_service(estate: Snapshot) -> None:
+    account = estate.accounts[0]
+    view = NetworkView.build(account, account.regions[0])
+    endpoint = next(e for e in view.endpoints.values() if e.endpoint_type == "Interface")
+    twin = replace(endpoint, vpc_endpoint_id="vpce-0twin", vpc_id="vpc-0other")
+    assert view.service(twin) is view.service(endpoint)
+    assert view.service(replace(endpoint, endpoint_type="GatewayLoadBalancer")) != view.service(endpoint)

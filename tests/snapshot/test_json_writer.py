@@ -1,0 +1,98 @@
+"""The fast JSON writer writes exactly what json.dumps(to_jsonable(…), sort_keys=True, indent=…) writes.
+
+Snapshots, results and SARIF logs must stay byte-identical to what they were (golden files,
+diffs between two snapshots, checksums a pipeline keeps), so the writer is checked against the
+standard library on a generated multi-account estate and its audit, and on the awkward values:
+escapes, non-ASCII and lone surrogates, non-finite floats, empty and nested containers, enums,
+unsorted and non-string keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+import synthetic
+
+from vpcaudit import api
+from vpcaudit.engine.rule import Finding, Severity
+from vpcaudit.render.report.jsonfmt import render_json, result_document
+from vpcaudit.render.report.sarif import render_sarif, sarif_log
+from vpcaudit.snapshot.codec import JsonWriter, to_jsonable
+from vpcaudit.snapshot.jsonfile import to_json
+from vpcaudit.snapshot.model import Part, normalised
+
+AWKWARD = {
+    "z": "tab\\t \"quote\" back\\\\slash \u0000 \u001f \u007f é ✓ \U0001f600 \ud800 \u202e",
+    "a": [[], {}, [[]], [{}], {"": []}, (1, (2, ()))],
+    "floats": [0.0, -0.0, 1e300, 1.5e-7, 7.3, float("nan"), float("inf"), float("-inf")],
+    "ints": [0, -1, 2**70, True, False, None],
+    3: "a key that is not a string",
+    "enums": [Severity.HIGH, Part.VPCS],
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Record:
+    name: str
+    items: tuple[Any, ...]
+    empty: tuple[int, ...] = ()
+    mapping: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_awkward_values(indent: int, ascii_only: bool) -> None:
+    value = _Record("r", (AWKWARD, _Record("inner", ())), mapping={"b": 1, "a": AWKWARD})
+    expected = json.dumps(to_jsonable(value), indent=indent, sort_keys=True, ensure_ascii=ascii_only)
+    assert JsonWriter(indent=indent, ensure_ascii=ascii_only).dumps(value) == expected
+
+
+def test_an_unknown_type_is_refused_like_json_does() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        JsonWriter(indent=2, ensure_ascii=True).dumps({"when": dt.date(2026, 1, 1)})
+
+
+@pytest.fixture(scope="module")
+def estate() -> Any:
+    return synthetic.estate(accounts=3, regions=2, vpcs=4, seed=11)
+
+
+def test_snapshot_text_is_the_standard_librarys(estate: Any) -> None:
+    expected = json.dumps(to_jsonable(normalised(estate)), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    assert to_json(estate) == expected
+
+
+def test_result_and_sarif_texts_are_the_standard_librarys(estate: Any) -> None:
+    result = api.audit(estate, now=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    assert any(f.group for f in result.findings) and result.paths
+    assert render_json(result) == json.dumps(result_document(result), indent=2, sort_keys=True,
+                                             ensure_ascii=True) + "\n"
+    assert render_sarif(result) == json.dumps(sarif_log(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def test_computed_fields_are_sorted_in() -> None:
+    finding = api.audit(synthetic.estate(vpcs=3)).findings[0]
+    text = JsonWriter(indent=2, ensure_ascii=True,
+                      computed={Finding: {"fingerprint": lambda f: f.fingerprint}}).dumps(finding)
+    keys = list(json.loads(text))
+    assert keys == sorted(keys) and json.loads(text)["fingerprint"] == finding.fingerprint
+
+
+def test_a_value_written_at_a_nesting_level_fits_into_the_whole(estate: Any) -> None:
+    writer = JsonWriter(indent=1, ensure_ascii=False)
+    whole = writer.dumps(normalised(estate))
+    assert writer.dumps(normalised(estate).accounts[1], level=2) in whole
+
+
+def test_text_joined_chunk_by_chunk_is_the_same_text(estate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long lists are joined into chunks as they are written (an organization's result is millions
+    of fragments); tiny chunks must give the same text."""
+    from vpcaudit.snapshot import codec
+
+    expected = to_json(estate)
+    monkeypatch.setattr(codec, "_CHUNK_PARTS", 3)
+    assert to_json(estate) == expected

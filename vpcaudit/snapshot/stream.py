@@ -1,0 +1,172 @@
+"""Read a snapshot file one Region at a time, so loading never holds the whole document as JSON.
+
+Why: an organization snapshot runs to gigabytes of text. Parsed whole, it exists three times at
+the peak — the text, the tree of dicts and lists ``json.loads`` builds from it, and the records
+built from that — several times the size of the records alone. This reader walks the top level
+(the snapshot object, its ``accounts`` list, each account object, its ``regions`` list) token by
+token and hands each value below that — a Region, a status list, the options — to the C parser
+alone, turning each Region into records as soon as it is read; the file is read in chunks.
+
+Only well-formed, well-typed snapshots are read this way. Anything unexpected raises
+:class:`Unreadable`, and the caller reads the file the plain way, whose messages name the line,
+column or field at fault — the streaming read is never the one that explains an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from vpcaudit.snapshot.codec import MISFITS, compiled
+from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
+
+CHUNK = 1 << 24  # characters read at a time
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class Unreadable(Exception):
+    """The stream is not a snapshot this reader can take apart; read it whole instead."""
+
+
+class _Tokens:
+    """A JSON text read from a file in chunks, with a cursor."""
+
+    def __init__(self, source: TextIO) -> None:
+        self._source = source
+        self._text = ""
+        self._at = 0
+        self._ended = False
+
+    def _more(self) -> None:
+        """Read another chunk (at least as long as what is held, so a long value costs linear time)."""
+        if self._ended:
+            raise Unreadable("unexpected end of the file")
+        chunk = self._source.read(max(CHUNK, len(self._text) - self._at))
+        self._ended = not chunk
+        self._text = self._text[self._at:] + chunk
+        self._at = 0
+
+    def _skip_whitespace(self) -> None:
+        while True:
+            match = _WHITESPACE.match(self._text, self._at)
+            self._at = match.end() if match else self._at
+            if self._at < len(self._text) or self._ended:
+                return
+            self._more()
+
+    def peek(self) -> str:
+        self._skip_whitespace()
+        return self._text[self._at:self._at + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise Unreadable(f"expected {char!r}")
+        self._at += 1
+
+    def value(self) -> Any:
+        """The next JSON value, whole, parsed by the C decoder."""
+        while True:
+            self._skip_whitespace()
+            try:
+                value, end = _DECODER.raw_decode(self._text, self._at)
+            except json.JSONDecodeError:
+                self._more()  # cut off by the end of the chunk (or broken: Unreadable at the end)
+                continue
+            if end >= len(self._text) and not self._ended:  # a number may go on in the next chunk
+                self._more()
+                continue
+            self._at = end
+            return value
+
+    def end(self) -> None:
+        if self.peek() != "":
+            raise Unreadable("text after the snapshot")
+
+
+def _members(tokens: _Tokens) -> Iterator[str]:
+    """The keys of an object's members, the cursor left on each member's value."""
+    tokens.take("{")
+    first = True
+    while tokens.peek() != "}":
+        if not first:
+            tokens.take(",")
+        first = False
+        key = tokens.value()
+        if not isinstance(key, str):
+            raise Unreadable("an object key that is not a string")
+        tokens.take(":")
+        yield key
+    tokens.take("}")
+
+
+def _items(tokens: _Tokens) -> Iterator[None]:
+    """Each item of a list, the cursor left on it."""
+    tokens.take("[")
+    first = True
+    while tokens.peek() != "]":
+        if not first:
+            tokens.take(",")
+        first = False
+        yield
+    tokens.take("]")
+
+
+def read(source: TextIO) -> tuple[Snapshot, dict[str, Any]]:
+    """The snapshot in ``source`` and its top-level fields other than ``accounts`` (as JSON data,
+    for the caller's schema check). Raises :class:`Unreadable` at anything unexpected."""
+    tokens = _Tokens(source)
+    top: dict[str, Any] = {}
+    accounts: list[AccountSnapshot] = []
+    shared = _SharedCatalogues()
+    try:
+        for key in _members(tokens):
+            if key == "accounts":
+                for _ in _items(tokens):
+                    accounts.append(_account(tokens, shared))
+            else:
+                top[key] = tokens.value()
+        tokens.end()
+        snapshot = compiled(Snapshot)({**top, "accounts": []})
+    except MISFITS as exc:
+        raise Unreadable(f"a value that does not fit its field ({exc!r})") from None
+    return dataclasses.replace(snapshot, accounts=tuple(accounts)), top
+
+
+def _account(tokens: _Tokens, shared: _SharedCatalogues) -> AccountSnapshot:
+    fields: dict[str, Any] = {}
+    regions: list[RegionSnapshot] = []
+    for key in _members(tokens):
+        if key == "regions":
+            for _ in _items(tokens):
+                regions.append(shared.of(compiled(RegionSnapshot)(tokens.value())))
+        else:
+            fields[key] = tokens.value()
+    account = compiled(AccountSnapshot)({**fields, "regions": []})
+    return dataclasses.replace(account, regions=tuple(regions))
+
+
+def shared_catalogues(snapshot: Snapshot) -> Snapshot:
+    """The snapshot with equal Region catalogues kept once (see :class:`_SharedCatalogues`)."""
+    shared = _SharedCatalogues()
+    return dataclasses.replace(snapshot, accounts=tuple(
+        dataclasses.replace(a, regions=tuple(shared.of(r) for r in a.regions)) for a in snapshot.accounts))
+
+
+class _SharedCatalogues:
+    """Every account lists the same endpoint-service catalogue and AWS prefix lists of a Region:
+    equal lists are kept once (records are immutable), which saves a third of the memory of an
+    organization snapshot."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def of(self, region: RegionSnapshot) -> RegionSnapshot:
+        services = self._seen.setdefault(region.endpoint_services, region.endpoint_services)
+        prefix_lists = self._seen.setdefault(region.prefix_lists, region.prefix_lists)
+        if services is region.endpoint_services and prefix_lists is region.prefix_lists:
+            return region
+        return dataclasses.replace(region, endpoint_services=services, prefix_lists=prefix_lists)
