@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
@@ -49,7 +49,7 @@ from vpcaudit.network.paths import TrafficPath, destinations, path_for
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions, DeliveryOptions
-from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
+from vpcaudit.output import STDOUT, OutputError, Target, check_outputs, plan_outputs, single_target, write_rendered
 from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.snapshot.jsonfile import load, to_json
@@ -78,6 +78,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # at least one failing finding at or above it (diff: newly failing, or a worse path)
     USAGE = 2  # usage, configuration, credential or environment error (any VpcauditError)
     INCOMPLETE = 3  # strict, and something was not evaluated or errored (diff: coverage got worse)
+    INTERNAL = 4  # vpcaudit itself failed (a bug): never 1, which a pipeline reads as findings
 
 
 @dataclass(frozen=True)
@@ -329,11 +330,19 @@ def formats(kind: DocumentKind = "report") -> dict[str, str]:
     return (formatters.DIFF_FORMATS if kind == "diff" else formatters.REPORT_FORMATS).filenames
 
 
-def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKind = "report") -> list[Target]:
+def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKind = "report", *,
+            inputs: Mapping[str, str | os.PathLike[str]] | None = None,
+            taken: Mapping[str, Sequence[Target]] | None = None, setting: str = "output") -> list[Target]:
     """Where each requested format goes (one format: ``output`` is a file or stdout; several: a
-    folder), checked writable *before* any work, so a typo fails in a second, not after a scan."""
+    folder), checked *before* any work, so a typo fails in a second, not after a scan.
+
+    ``inputs``: the files the run reads, by what they are (``{"snapshot": path}``), and
+    ``taken``: the targets of its other outputs (``{"report": targets}``); a target that is
+    one of them is refused, so an output never destroys an input or another output.
+    ``setting``: the setting ``output`` comes from, named in errors.
+    """
     targets = plan_outputs(formats_wanted, output, formats(kind))
-    check_writable(targets)
+    check_outputs(targets, inputs, taken, setting)
     return targets
 
 
@@ -350,8 +359,8 @@ def result_data(result: AuditResult) -> dict[str, Any]:
 
 def write_text(text: str, output: str) -> tuple[list[str], list[Path]]:
     """Text to a file, atomically, or back for stdout when ``output`` is ``-``."""
-    target = Target("text", None if output == STDOUT else Path(output))
-    check_writable([target])
+    target = single_target("text", output)
+    check_outputs([target])
     return write_rendered([target], lambda _: text)
 
 

@@ -124,7 +124,7 @@ def audit(
     """Audit a saved snapshot, offline: findings, traffic paths, costs; exit code for pipelines."""
     options, delivery = given.audit(), given.delivery()
     try:
-        location, targets = deliver_or_plan(format or (), output)
+        location, targets = deliver_or_plan(format or (), output, inputs={"snapshot": snapshot, **given.input_files()})
         result = api.audit(api.load_snapshot(snapshot), options)
     except VpcauditError as exc:
         fail(exc)
@@ -177,8 +177,9 @@ def scan(
     """Collect (read-only AWS calls) and audit in one go: only what the selected rules need."""
     collect_options, audit_options, delivery = given.collect(), given.audit(), given.delivery()
     try:
-        location, targets = deliver_or_plan(format or (), output)
-        snapshot_targets = api.outputs(["json"], str(snapshot_out), "snapshot") if snapshot_out else []
+        location, targets = deliver_or_plan(format or (), output, inputs=given.input_files())
+        snapshot_targets = api.outputs(["json"], str(snapshot_out), "snapshot", inputs=given.input_files(),
+                                       taken={"report": targets}, setting="snapshot_out") if snapshot_out else []
         plan = api.prepare(audit_options, collect_options.opt_in)
         if not quiet and plan.selection.opt_in_skipped:
             typer.echo("not run without --with: " + ", ".join(

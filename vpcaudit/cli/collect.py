@@ -65,7 +65,7 @@ def collect(
     """
     options, delivery = given.collect(), given.delivery()
     try:
-        location, targets = deliver_or_plan(["json"], output, "snapshot")
+        location, targets = deliver_or_plan(["json"], output, "snapshot", inputs=given.input_files())
         with progress_bar(quiet) as bar:
             outcome = api.collect(options, progress=bar)
         for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:

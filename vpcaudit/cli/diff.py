@@ -83,7 +83,8 @@ def diff_command(
     """Audit two snapshots with the same rules and show what got worse: the pre-change check."""
     options = given.audit()
     try:
-        targets = api.outputs(format or (), output, "diff")
+        targets = api.outputs(format or (), output, "diff",
+                              inputs={"before snapshot": before, "after snapshot": after, **given.input_files()})
         result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options)
         printed, written = api.write_reports(result, targets)
     except VpcauditError as exc:

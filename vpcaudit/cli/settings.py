@@ -48,12 +48,28 @@ _TYPES: dict[Kind, Any] = {Kind.TEXT: str | None, Kind.TEXTS: list[str] | None, 
                            Kind.PATHS: list[Path] | None, Kind.COUNT: int, Kind.SEVERITY_MAP: list[str] | None}
 
 
+# Settings whose value is a file the run reads, and what that file is called in messages.
+INPUT_FILES: dict[str, str] = {"suppressions": "suppressions file", "pricing": "pricing file",
+                               "accounts_file": "accounts file"}
+_CONFIG_FILE = "vpcaudit.config_file"  # ctx.meta key: the configuration file that was read
+
+
 @dataclass(frozen=True)
 class Given:
-    """Setting values of one invocation, by setting name, and which were given on the command line."""
+    """Setting values of one invocation, by setting name, which were given on the command line,
+    and the configuration file that supplied defaults (if any)."""
 
     values: Mapping[str, Any]
     explicit: frozenset[str]
+    config_file: Path | None = None
+
+    def input_files(self) -> dict[str, Path]:
+        """The files this invocation reads besides its arguments, by what they are: an output
+        must never replace one of them."""
+        files = {label: Path(self.values[name]) for name, label in INPUT_FILES.items() if self.values.get(name)}
+        if self.config_file is not None:
+            files["configuration file"] = self.config_file
+        return files
 
     def collect(self) -> CollectOptions:
         """The collection bundle, or one line and exit 2."""
@@ -105,6 +121,7 @@ def _apply_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | 
                 for name, v in config.values.items() if SETTINGS[name].param in names}
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta[CONFIG_VALUES] = config.values  # settings the command line does not offer come from here
+    ctx.meta[_CONFIG_FILE] = config.path
     return value
 
 
@@ -144,7 +161,7 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
                 for mine, other in ((first, second), (second, first)):
                     if other in explicit and mine not in explicit and mine in values:
                         values[mine] = SETTINGS[mine].default
-            return command(*args, given=Given(values, explicit), **kwargs)
+            return command(*args, given=Given(values, explicit, ctx.meta.get(_CONFIG_FILE)), **kwargs)
 
         parameters = [*own, *added]
         run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
