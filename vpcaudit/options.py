@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -267,7 +268,7 @@ def collect_options(values: Mapping[str, Any]) -> CollectOptions:
                              session_name=get("role_session_name"),
                              include_base=bool(get("include_base_account")), discovery=discovery)
     return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
-                          endpoint_url=get("endpoint_url"), opt_in=frozenset(WITH_PARTS[e] for e in extras),
+                          endpoint_url=_endpoint(get("endpoint_url")), opt_in=frozenset(WITH_PARTS[e] for e in extras),
                           metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts,
                           concurrency=_count(SETTINGS["concurrency"], get("concurrency")))
 
@@ -365,6 +366,21 @@ def _checked(values: list[str], shape: re.Pattern[str], what: str, setting: str)
     if bad:
         raise UsageError(f"not {what}: {bad[0]!r}", setting)
     return tuple(values)
+
+
+def _endpoint(url: str | None) -> str | None:
+    """An endpoint URL botocore can use: http(s), a host, nothing a terminal or a request line would
+    misread. Checked here, so a typo is one line naming the setting instead of botocore's ValueError."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url) if url.isprintable() and " " not in url else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {url!r} (expected e.g. http://127.0.0.1:5000)", "endpoint_url")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise UsageError(f"not an http(s) URL: {url!r} (bad port)", "endpoint_url") from None
+    return url
 
 
 def _path(value: str | Path | None) -> Path | None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from vpcaudit.aws.errors import Gap, classify, credentials_problem
 from vpcaudit.aws.organization import Discovery
@@ -153,7 +154,7 @@ def assume(factory: ClientFactory, home: str, role: Role, session_name: str,
         params["ExternalId"] = role.external_id
     try:
         answer = factory.client("sts", home).assume_role(**params)
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
         problem = credentials_problem(exc)
         if problem:
             raise CredentialsError(problem) from None

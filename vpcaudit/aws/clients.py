@@ -22,12 +22,14 @@ from vpcaudit import __version__
 from vpcaudit.aws import guard
 from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.budget import CallBudget
+from vpcaudit.errors import CollectionError
 
 if TYPE_CHECKING:
     import boto3
 
 DEFAULT_MAX_ATTEMPTS = 5  # 1 call + 4 retries: up to ~15 s of backoff before a part is "throttled"
 CONNECT_TIMEOUT_S = 10
+_INVALID_ENDPOINT = "Invalid endpoint: "  # botocore's ValueError for an endpoint URL it cannot use
 READ_TIMEOUT_S = 60
 
 
@@ -57,14 +59,24 @@ class ClientFactory:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
-                                             config=self._config)
+                found = self._create(service, region)
                 guard.install(found.meta.events, service, self._allow)
                 self.counter.install(found.meta.events, service)
                 if self.budget is not None:  # one factory is one account: its id keys the account-Region bound
                     self.budget.install(found.meta.events, id(self), region)
                 self._clients[key] = found
             return found
+
+    def _create(self, service: str, region: str) -> Any:
+        try:
+            return self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
+                                        config=self._config)
+        except ValueError as exc:  # botocore's check of an endpoint URL (ours, or AWS_ENDPOINT_URL's)
+            if not str(exc).startswith(_INVALID_ENDPOINT):
+                raise
+            endpoint = str(exc).removeprefix(_INVALID_ENDPOINT)
+            raise CollectionError(f"invalid AWS endpoint {endpoint!r}: an endpoint URL needs http:// or https:// "
+                                  "and a host, e.g. http://127.0.0.1:5000") from None
 
     def partition(self, region: str) -> str:
         """The AWS partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``…)."""

@@ -11,7 +11,7 @@ from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
 from vpcaudit.cli.delivery import deliver_or_plan
-from vpcaudit.cli.help import GroupedCommand, examples
+from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
 from vpcaudit.options import COLLECT_SETTINGS, DELIVERY_SETTINGS, PANEL_COLLECTION
@@ -32,7 +32,9 @@ COLLECT_EXAMPLES = "\n\n".join((
     ),
     "Parts that could not be read (access denied, throttled, opt-in region not enabled) are recorded "
     "in the snapshot and listed on stderr; the collection still succeeds. " + CONFIG_HELP,
-    "Exit codes: 0 snapshot written; 2 usage, configuration or credential error.",
+    exit_codes_help(((0, "snapshot written (parts that could not be read are recorded in it)"),
+                     (2, "usage, configuration or credential error, an unusable output, an endpoint that is "
+                         "not AWS"))),
 ))
 
 StatsOpt = Annotated[bool, typer.Option(

@@ -73,7 +73,8 @@ def guarded(command: Callable[[], Any]) -> NoReturn:
     (like an unwritable ``--output``). An unexpected exception is a bug: its traceback, one line
     saying so, and exit 4 — never Python's default 1, which would read as "failing findings".
     """
-    sys.stdout = _GuardedStdout(sys.stdout)  # type: ignore[assignment]
+    if not isinstance(sys.stdout, _GuardedStdout):
+        sys.stdout = _GuardedStdout(sys.stdout)  # type: ignore[assignment]
     try:
         command()
     except StdoutLost as lost:

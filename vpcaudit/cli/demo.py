@@ -19,6 +19,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.console import fail
+from vpcaudit.cli.help import exit_codes_help
 from vpcaudit.demo.plans import EXAMPLES
 from vpcaudit.demo.run import require_moto, run_demo
 from vpcaudit.errors import VpcauditError
@@ -50,10 +51,9 @@ Examples:
   vpcaudit demo            (then open vpcaudit-demo/report.html in a browser)
 
   cd vpcaudit-demo && vpcaudit plan snapshot.json --terraform plans/s3-via-nat.json
-
-Exit codes: 0 the demo ran (findings are expected); 2 moto is not installed or a report
-could not be written.
 """
+DEMO_HELP += "\n\n" + exit_codes_help(((0, "the demo ran (findings are expected)"),
+                                        (2, "moto is not installed or a report could not be written")))
 
 
 @app.command(help=DEMO_HELP)

@@ -52,9 +52,12 @@ AUDIT_EXIT_CODES: tuple[tuple[int, str], ...] = (
         "rule selector, broken rule pack, unwritable output, missing AWS credentials"),
     (3, "--strict and the audit is incomplete (a rule was not evaluated or errored somewhere); 1 wins over 3"),
 )
+# Every command: a bug is never exit 1 (which pipelines read as failing findings).
+INTERNAL_ERROR = (4, "internal error: vpcaudit itself failed (a bug; the traceback is printed)")
 
 
 def exit_codes_help(codes: tuple[tuple[int, str], ...]) -> str:
     """An "Exit codes" help paragraph; click prints a paragraph starting with \\b verbatim."""
     return "\b\nExit codes:\n" + "\n".join(
-        textwrap.fill(text, 76, initial_indent=f"  {code}  ", subsequent_indent="     ") for code, text in codes)
+        textwrap.fill(text, 76, initial_indent=f"  {code}  ", subsequent_indent="     ")
+        for code, text in (*codes, INTERNAL_ERROR))

@@ -10,7 +10,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.console import fail
-from vpcaudit.cli.help import examples
+from vpcaudit.cli.help import examples, exit_codes_help
 from vpcaudit.errors import VpcauditError
 
 EXAMPLES = "\n\n".join((
@@ -21,7 +21,7 @@ EXAMPLES = "\n\n".join((
         ("vpcaudit path snap.json --subnet subnet-0abc",
          "Every destination: s3, dynamodb, each service with an interface endpoint, internet."),
     ),
-    "Exit codes: 0 explained; 2 bad snapshot, unknown subnet or unknown destination.",
+    exit_codes_help(((0, "explained"), (2, "bad snapshot, unknown subnet or unknown destination"))),
 ))
 
 
