@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
@@ -16,6 +17,10 @@ from vpcaudit.snapshot import stream
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
+
+# A real snapshot nests about ten levels; far deeper input is hostile, and it would break the code
+# that walks it later (Python's recursion limit) instead of failing here with one line.
+MAX_DEPTH = 100
 
 
 class SnapshotError(UsageError):
@@ -32,14 +37,31 @@ def to_json(snapshot: Snapshot) -> str:
     return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when JSON data nests lists and objects more than ``limit`` levels (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
     """Parse snapshot JSON; every failure is a SnapshotError naming ``source`` and the field."""
+    too_nested = SnapshotError(f"{source}: malformed snapshot: nested more than {MAX_DEPTH} levels deep")
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise too_nested from None
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
                             f"{exc.msg}{hint}") from None
+    if too_deep(data):
+        raise too_nested
     _check_schema(data, source)
     try:
         with without_cycle_collection():

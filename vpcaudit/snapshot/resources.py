@@ -334,7 +334,10 @@ def decode_policy(text: str) -> Any:
     stripped = text.strip()
     if stripped.startswith("%7B") or stripped.startswith("%7b"):
         stripped = urllib.parse.unquote(stripped)
-    return json.loads(stripped)
+    try:
+        return json.loads(stripped)
+    except RecursionError:
+        raise ValueError("the policy document is nested too deeply") from None
 
 
 @dataclass(frozen=True, slots=True)
