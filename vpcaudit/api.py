@@ -309,10 +309,10 @@ def render(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> 
         if fmt not in SNAPSHOT_FORMATS:
             raise UsageError(f"unknown snapshot format {fmt!r} (known: {', '.join(SNAPSHOT_FORMATS)})", "formats")
         return to_json(document)
-    try:
-        return formatters.render(document, fmt)
-    except ValueError as exc:
-        raise UsageError(str(exc), "formats") from None
+    known = formats("diff" if isinstance(document, AuditDiff) else "report")
+    if fmt not in known:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(known)})", "formats")
+    return formatters.render(document, fmt)  # anything raised from here on is a bug, not a user error
 
 
 DocumentKind = Literal["report", "diff", "snapshot", "fix"]

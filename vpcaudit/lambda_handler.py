@@ -220,7 +220,7 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
 
 def _log(line: Mapping[str, Any]) -> None:
     """One JSON line on stdout: Lambda sends it to CloudWatch Logs as one event."""
-    sys.stdout.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True) + "\n")
+    sys.stdout.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True, allow_nan=False) + "\n")
     sys.stdout.flush()
 
 

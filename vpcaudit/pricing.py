@@ -29,6 +29,9 @@ from vpcaudit.tomlfile import UnreadableToml, read_toml
 
 HOURS_PER_MONTH = 730
 _SYMBOLS = {"USD": "$", "CNY": "CN¥"}
+# Any list price above this is a typo (or a hostile file): it would also overflow the cost
+# arithmetic into infinity. ``not 0 <= x <= MAX_PRICE`` is also how NaN is refused.
+MAX_PRICE = 1_000_000
 
 
 class PricingError(UsageError):
@@ -181,8 +184,8 @@ def _figures(path: Path, prefix: str, table: Mapping[str, Any]) -> dict[str, flo
             if not isinstance(value, str) or not value.isalpha() or len(value) != 3:
                 raise PricingError(f"{path}: {prefix}'currency' must be a three-letter code such as USD or CNY")
             changes[key] = value.upper()
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise PricingError(f"{path}: {prefix}{key!r} must be a non-negative number, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_PRICE:
+            raise PricingError(f"{path}: {prefix}{key!r} must be a number from 0 to {MAX_PRICE:,}, got {value!r}")
         else:
             changes[key] = float(value)
     return changes

@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import RegionBuilder, standard_vpc
 from engine_snapshots import region, snapshot, vpc, write
 from typer.testing import CliRunner
 
 from vpcaudit.cli import app
-from vpcaudit.snapshot.jsonfile import SnapshotError, from_json
+from vpcaudit.snapshot.jsonfile import SnapshotError, from_json, save
 from vpcaudit.snapshot.resources import decode_policy
 
 runner = CliRunner()
@@ -66,3 +67,48 @@ def test_a_deeply_nested_toml_file_is_one_line(tmp_path: Path, option: str, pref
 def test_a_deeply_nested_policy_document_is_an_invalid_policy() -> None:
     with pytest.raises(ValueError, match="nested too deeply"):
         decode_policy('{"Statement": ' + nested(100_000) + "}")
+
+
+# -- numbers that are not numbers ------------------------------------------------------------
+
+
+def nat_estate(tmp_path: Path, total: str = "1073741824.0") -> Path:
+    """A private subnet behind a NAT gateway, with two weeks of NAT traffic (so costs are priced)."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, nat_per_az=False)
+    b.metric(ids["nat"][0], "AWS/NATGateway", "BytesOutToDestination", 1073741824.0)
+    path = tmp_path / "nat.json"
+    save(b.snapshot(), path)
+    text = path.read_text()
+    assert '"total": 1073741824.0' in text
+    path.write_text(text.replace('"total": 1073741824.0', f'"total": {total}'))
+    return path
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "-0.01"])
+def test_a_price_that_is_not_a_finite_sane_number_is_refused(tmp_path: Path, value: str) -> None:
+    pricing = tmp_path / "pricing.toml"
+    pricing.write_text(f"[pricing]\nnat_gateway_hour = {value}\n")
+    done = runner.invoke(app, ["audit", str(nat_estate(tmp_path)), "--pricing", str(pricing), "-f", "json"],
+                         catch_exceptions=False)
+    assert done.exit_code == 2, done.stdout
+    assert done.stderr.strip() == (f"error: {pricing}: 'nat_gateway_hour' must be a number from 0 to "
+                                   f"1,000,000, got {float(value)!r}")
+
+
+@pytest.mark.parametrize(("total", "problem"), [
+    ("NaN", "not valid JSON: NaN is"), ("Infinity", "not valid JSON: Infinity is"),
+    ("-Infinity", "not valid JSON: -Infinity is"), ("1" * 5000, "not valid JSON: Exceeds the limit"),
+    ("1e999", "expected a finite number"), ("-5.0", "a metric total must be from 0 to"),
+    ("1e300", "a metric total must be from 0 to"),
+])
+def test_a_metric_that_is_not_a_finite_sane_number_is_refused(tmp_path: Path, total: str, problem: str) -> None:
+    snap = nat_estate(tmp_path, total)
+    done = runner.invoke(app, ["audit", str(snap), "-f", "json"], catch_exceptions=False)
+    assert done.exit_code == 2, done.stdout
+    assert problem in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_json_constants_are_named_in_the_error(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotError, match="NaN is not a JSON number"):
+        from_json(nat_estate(tmp_path, "NaN").read_text(), "nat.json")

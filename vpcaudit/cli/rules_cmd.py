@@ -59,7 +59,7 @@ def list_rules(
     registry = _registry(rules_dir)
     rows = [_row(r, registry.pack_of(r.id)) for r in registry.rules]
     if format == "json":
-        typer.echo(json.dumps(rows, indent=1))
+        typer.echo(json.dumps(rows, indent=1, allow_nan=False))
     elif format == "table":
         typer.echo(tabulate([(r["id"], r["severity"], r["name"], ", ".join(r["needs"]))  # type: ignore[arg-type]
                              for r in rows], headers=("id", "severity", "name", "needs")))

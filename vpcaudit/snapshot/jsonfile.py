@@ -37,6 +37,11 @@ def to_json(snapshot: Snapshot) -> str:
     return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
+def _not_a_number(name: str) -> Any:
+    """Python's json accepts NaN and Infinity; JSON does not, and no snapshot field may hold them."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     """True when JSON data nests lists and objects more than ``limit`` levels (walked without recursion)."""
     stack = [(data, 1)]
@@ -53,13 +58,15 @@ def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
     """Parse snapshot JSON; every failure is a SnapshotError naming ``source`` and the field."""
     too_nested = SnapshotError(f"{source}: malformed snapshot: nested more than {MAX_DEPTH} levels deep")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_a_number)
     except RecursionError:
         raise too_nested from None
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
                             f"{exc.msg}{hint}") from None
+    except ValueError as exc:  # a NaN / Infinity constant, or an integer too long to convert
+        raise SnapshotError(f"{source}: not valid JSON: {exc}") from None
     if too_deep(data):
         raise too_nested
     _check_schema(data, source)

@@ -30,7 +30,7 @@ def _row(f: Finding) -> list[str]:
     res = f.resource
     values = (f.fingerprint, f.status.value, f.severity.value, f.rule_id, f.rule_name, res.account_id, res.region,
               res.vpc_id or "", res.resource_type, res.resource_id, res.name or "", res.arn, f.message,
-              json.dumps(f.evidence, sort_keys=True, ensure_ascii=False) if f.evidence else "",
+              json.dumps(f.evidence, sort_keys=True, ensure_ascii=False, allow_nan=False) if f.evidence else "",
               "" if f.monthly_cost_usd is None else f"{f.monthly_cost_usd:.2f}", f.suppression_reason or "",
               f.suppression_expires or "",
               f.severity_overridden_from.value if f.severity_overridden_from else "", f.currency or "", f.group or "")
