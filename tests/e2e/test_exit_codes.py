@@ -124,3 +124,11 @@ def test_config_file_in_the_current_folder_sets_defaults_and_flags_win(tmp_path:
     (tmp_path / "vpcaudit.toml").write_text(f'select = ["TST"]\nfail-on = "low"\nrules-dir = ["{RULEPACK}"]\n')
     assert run(tmp_path, "audit", low).returncode == 1
     assert run(tmp_path, "audit", low, "--fail-on", "high").returncode == 0
+
+
+@pytest.mark.parametrize("args", [("--select", "TST", "--ignore", "TST"), ("--select", "TST", "--min-severity",
+                                                                           "critical")])
+def test_a_selection_that_runs_no_rule_is_exit_2(tmp_path: Path, high: Path, args: tuple[str, ...]) -> None:
+    done = audit(tmp_path, high, *args)
+    assert done.returncode == 2, done.stderr
+    assert "no rule selected" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -174,8 +174,15 @@ def test_regions_default_to_the_functions_own(estate: Estate) -> None:
 
 def test_a_rule_set_aside_for_want_of_opt_in_data_is_listed_and_strict_still_passes(estate: Estate) -> None:
     """Nobody asked for metrics, so NAT004 is not run: listed, but not an incomplete audit."""
-    summary = handler({"regions": [REGION], "strict": True, "select": ["NAT004"]}, None)
+    summary = handler({"regions": [REGION], "strict": True, "select": ["NAT003", "NAT004"]}, None)
     assert summary["not_run_without_opt_in"] == ["NAT004"] and summary["exit_code"] == 0
+
+
+def test_a_selection_that_would_run_no_rule_is_refused(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only rules that need data nobody collects: running nothing would report a clean audit."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail differently
+    with pytest.raises(UsageError, match=r"^with: no rule selected: NAT004 needs opt-in data that is not collected"):
+        handler({"regions": [REGION], "select": ["NAT004"]}, None)
 
 
 # -- invalid settings: refused before any AWS call ----------------------------------------------
