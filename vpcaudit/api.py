@@ -30,7 +30,7 @@ from vpcaudit.change.model import PlannedChange
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts, discover_accounts
-from vpcaudit.engine.diff import AuditDiff, Audited
+from vpcaudit.engine.diff import AuditDiff, Audited, comparable
 from vpcaudit.engine.diff import diff as compare
 from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
@@ -172,16 +172,28 @@ def audit(snapshot: Snapshot, options: AuditOptions | AuditPlan | None = None, *
 
 
 def diff(before: Snapshot, after: Snapshot, options: AuditOptions | None = None, *,
-         now: dt.datetime | None = None) -> AuditDiff:
+         allow_disjoint: bool = False, now: dt.datetime | None = None) -> AuditDiff:
     """Audit both snapshots with **one** plan and compare them: what got worse between the two.
 
     One plan, with the opt-in parts *either* snapshot asked for: a rule that had metrics before
     and none after then shows as not evaluated after (lost coverage) instead of vanishing and
-    making its findings look resolved.
+    making its findings look resolved. Snapshots that share no account and Region compare
+    nothing, so "nothing got worse" would be meaningless: a UsageError unless ``allow_disjoint``.
     """
+    if not allow_disjoint and not comparable(before, after):
+        raise UsageError(f"needed, as the snapshots share no account and Region (before: {_coverage(before)}; "
+                         f"after: {_coverage(after)}): without it a wrong file would pass as \"nothing got worse\"",
+                         "allow_disjoint")
     opts = options or AuditOptions()
     plan = prepare(opts, requested_opt_in(before) | requested_opt_in(after), now=now)
     return compare(Audited(before, plan.run(before)), Audited(after, plan.run(after)), opts.fail_on)
+
+
+def _coverage(snapshot: Snapshot, shown: int = 3) -> str:
+    """The account/Region pairs of a snapshot, a few of them, for a one-line message."""
+    pairs = [f"{a.account_id}/{r.region}" for a in snapshot.accounts for r in a.regions]
+    more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
+    return (", ".join(pairs[:shown]) + more) or "nothing"
 
 
 # -- collection ---------------------------------------------------------------------------------

@@ -180,8 +180,14 @@ DELIVERY_SETTINGS: tuple[Setting, ...] = (
     Setting("sns_topic", Kind.TEXT, "Also publish a short summary (counts, exit code, where the report is) to "
             "this SNS topic.", "--sns-topic", PANEL_DELIVERY, metavar="ARN"),
 )
+DIFF_SETTINGS: tuple[Setting, ...] = (
+    Setting("allow_disjoint", Kind.FLAG, "Compare snapshots that share no account and Region (all of it is then "
+            "listed as not compared). Without it that is an error: it usually means a wrong file.",
+            "--allow-disjoint", PANEL_POLICY, default=False, faces=frozenset({Face.CLI})),
+)
 
-SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS)}
+SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
+                                                    *DIFF_SETTINGS)}
 # How the command line names a setting in messages: its flag, or its configuration-file key.
 CLI_SPELLING: dict[str, str] = {s.name: s.flag or s.key for s in SETTINGS.values()}
 

@@ -20,7 +20,7 @@ from vpcaudit.cli.console import fail
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
-from vpcaudit.options import AUDIT_SETTINGS
+from vpcaudit.options import AUDIT_SETTINGS, DIFF_SETTINGS
 
 DIFF_EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
@@ -69,7 +69,7 @@ DIFF_HELPS = {
 
 
 @app.command("diff", cls=GroupedCommand, epilog=DIFF_EXAMPLES)
-@takes(AUDIT_SETTINGS, helps=DIFF_HELPS)
+@takes(AUDIT_SETTINGS, DIFF_SETTINGS, helps=DIFF_HELPS)
 def diff_command(
     ctx: typer.Context,
     before: Annotated[Path, typer.Argument(help="Snapshot taken before the change.", show_default=False)],
@@ -85,10 +85,13 @@ def diff_command(
     try:
         targets = api.outputs(format or (), output, "diff",
                               inputs={"before snapshot": before, "after snapshot": after, **given.input_files()})
-        result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options)
+        result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options,
+                          allow_disjoint=bool(given.values["allow_disjoint"]))
         printed, written = api.write_reports(result, targets)
     except VpcauditError as exc:
         fail(exc)
+    for warning in result.warnings:  # even with --quiet: the comparison itself is in doubt
+        typer.echo(f"warning: {warning}", err=True)
     for text in printed:
         typer.echo(text, nl=not text.endswith("\n"))
     if written and not quiet:
