@@ -95,7 +95,10 @@ def option(setting: Setting, help_text: str | None = None) -> inspect.Parameter:
     """The typer parameter of one setting (one offered on the command line)."""
     if setting.flag is None:
         raise ValueError(f"{setting.name} has no command-line flag")
-    names = [setting.flag] + ([setting.short] if setting.short else [])
+    flag = setting.flag
+    if setting.kind is Kind.FLAG and Face.CONFIG in setting.faces:
+        flag = f"{flag}/--no-{flag.removeprefix('--')}"  # so a flag can override the file either way
+    names = [flag] + ([setting.short] if setting.short else [])
     extra: dict[str, Any] = {}
     if setting.kind is Kind.SEVERITY:
         extra["case_sensitive"] = False
