@@ -52,6 +52,7 @@ from vpcaudit.options import AuditOptions, CollectOptions, DeliveryOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_outputs, plan_outputs, single_target, write_rendered
 from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
+from vpcaudit.render.text import terminal_safe
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
@@ -746,6 +747,7 @@ __all__ = [
     "s3_location",
     "scan",
     "summary_text",
+    "terminal_safe",
     "write_reports",
     "write_text",
 ]

@@ -94,6 +94,11 @@ def read_config(path: Path) -> Config:
         elif setting.kind is Kind.PATHS:
             value = [str(path.parent / v) for v in value]
         values[setting.name] = value
+    if values.get("rules_dirs") and not values.get("trust_rules_dir"):
+        where = "its [tool.vpcaudit] table" if prefix else "this file"
+        raise ConfigError(f"{path}: rules-dir runs the Python files of {', '.join(values['rules_dirs'])} with your "
+                          f"AWS credentials: add trust-rules-dir = true to {where} to allow it, or pass --rules-dir "
+                          "on the command line")
     return Config(path, values)
 
 

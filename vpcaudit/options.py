@@ -150,9 +150,13 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             PANEL_SELECTION, default=(), metavar="IDS"),
     Setting("min_severity", Kind.SEVERITY, "Run only rules whose severity is at least this, and drop lower "
             "findings.", "--min-severity", PANEL_SELECTION),
-    Setting("rules_dirs", Kind.PATHS, "Also load rules from the *.py files of this folder (a local pack).",
-            "--rules-dir", PANEL_SELECTION, default=(), metavar="DIR", faces=frozenset({Face.CLI, Face.CONFIG}),
-            config_key="rules-dir"),
+    Setting("rules_dirs", Kind.PATHS, "Also load rules from the *.py files of this folder (a local pack: its "
+            "Python runs with your AWS credentials).", "--rules-dir", PANEL_SELECTION, default=(), metavar="DIR",
+            faces=frozenset({Face.CLI, Face.CONFIG}), config_key="rules-dir"),
+    # A configuration file (perhaps in a repository someone else wrote) must opt in before its
+    # rules-dir is imported: that Python runs with the user's credentials.
+    Setting("trust_rules_dir", Kind.FLAG, "Let this file's rules-dir load: the folders' Python runs with your AWS "
+            "credentials.", None, PANEL_SELECTION, default=False, faces=frozenset({Face.CONFIG})),
     Setting("fail_on", Kind.SEVERITY, "Exit 1 when a failing finding has this severity or worse.", "--fail-on",
             PANEL_POLICY, default=Severity.HIGH),
     Setting("strict", Kind.FLAG, "Exit 3 when any rule could not be evaluated (missing permissions, data not "

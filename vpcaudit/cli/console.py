@@ -28,8 +28,18 @@ _SPELLING = {**CLI_SPELLING, "output": "--output", "formats": "--format", "subne
 def fail(problem: VpcauditError | str) -> NoReturn:
     """One line on stderr and exit 2: every usage, configuration or credential error ends here."""
     text = describe(problem, _SPELLING) if isinstance(problem, VpcauditError) else problem
-    typer.echo(f"error: {text}", err=True)
+    say(f"error: {text}")
     raise typer.Exit(int(api.ExitCode.USAGE))
+
+
+def say(line: str, *, err: bool = True) -> None:
+    """Print one line that may carry AWS, snapshot or file text (stderr unless told otherwise).
+
+    Such text is the audited account's, or whoever wrote the file: escape sequences in it would
+    drive the terminal (retitle it, plant a hyperlink, hide text), so controls, bidi overrides
+    and newlines are removed here, for every line a command prints besides its rendered outputs.
+    """
+    typer.echo(api.terminal_safe(line), err=err)
 
 
 class StdoutLost(Exception):

@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from vpcaudit import api
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.config import load_config
 from vpcaudit.errors import VpcauditError
 from vpcaudit.options import (
@@ -164,7 +164,9 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
                 for mine, other in ((first, second), (second, first)):
                     if other in explicit and mine not in explicit and mine in values:
                         values[mine] = SETTINGS[mine].default
-            return command(*args, given=Given(values, explicit, ctx.meta.get(_CONFIG_FILE)), **kwargs)
+            given = Given(values, explicit, ctx.meta.get(_CONFIG_FILE))
+            _announce_config_rule_packs(given)
+            return command(*args, given=given, **kwargs)
 
         parameters = [*own, *added]
         run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
@@ -173,6 +175,15 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+def _announce_config_rule_packs(given: Given) -> None:
+    """Say which folders of Python the configuration file makes this run import, before it does:
+    they run with the user's credentials, and the file may come with a repository someone else wrote."""
+    if "rules_dirs" in given.explicit or given.config_file is None:
+        return
+    for folder in given.values.get("rules_dirs") or ():
+        say(f"loading rule pack {Path(folder).resolve().name} from {folder} (rules-dir in {given.config_file})")
 
 
 def _from_command_line(ctx: typer.Context, param: str) -> bool:
