@@ -32,6 +32,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from vpcaudit.aws.errors import Gap, classify, credentials_problem
+from vpcaudit.aws.organization import OPERATIONS as ORGANIZATION_OPERATIONS
 from vpcaudit.aws.organization import Discovery
 from vpcaudit.errors import CredentialsError, UsageError
 from vpcaudit.snapshot.model import State
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from vpcaudit.aws.clients import ClientFactory
 
 ASSUME_ROLE = "sts:AssumeRole"
+# The one client that may assume roles: it identifies the base credentials, lists the organization's
+# accounts (discovery) and assumes the roles; nothing else.
+ROLE_CLIENT_OPERATIONS = frozenset({"sts:GetCallerIdentity", ASSUME_ROLE, *ORGANIZATION_OPERATIONS})
 DEFAULT_SESSION_NAME = "vpcaudit"
 # IAM's documented shapes: a role ARN (partition, 12-digit account, optional path), the
 # RoleSessionName (2-64 of [\w+=,.@-]) and the ExternalId (2-1224 of [\w+=,.@:/-]).

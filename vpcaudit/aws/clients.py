@@ -1,8 +1,9 @@
 """The one place vpcaudit creates AWS clients: retries, timeouts, the read-only guard, accounting.
 
-Why a factory: every client must carry the same safety net (read-only guard), the same
-accounting hooks and the same botocore ``Config``. Collectors receive clients from here and
-never see the boto3 session, so none can forget the guard.
+Why a factory: every client must carry the same safety net (the read-only guard, allowing
+exactly the operations the factory was given), the same accounting hooks and the same botocore
+``Config``. Collectors receive clients from here and never see the boto3 session, so none can
+forget the guard.
 
 Retries use botocore's ``adaptive`` mode: standard retries (exponential backoff with jitter on
 throttling, 5xx and connection errors) plus client-side rate limiting that slows a client down
@@ -36,12 +37,13 @@ READ_TIMEOUT_S = 60
 class ClientFactory:
     """Guarded, counted botocore clients for one session (one account)."""
 
-    def __init__(self, session: boto3.session.Session, *, endpoint_url: str | None = None,
-                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
-                 counter: CallCounter | None = None, allow: frozenset[str] = frozenset(),
-                 budget: CallBudget | None = None) -> None:
+    def __init__(self, session: boto3.session.Session, *, operations: frozenset[str],
+                 endpoint_url: str | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
+                 counter: CallCounter | None = None, budget: CallBudget | None = None) -> None:
+        """``operations``: every ``service:Operation`` the clients may call (the guard refuses the
+        rest); for collectors, :func:`vpcaudit.collectors.catalog.collector_operations`."""
         self._session = session
-        self._allow = allow  # operations beyond the read-only ones (guard.ROLE_ASSUMPTION)
+        self._operations = guard.check_allow_list(operations)
         self._endpoint_url = endpoint_url
         self._config = Config(
             retries={"mode": "adaptive", "total_max_attempts": max_attempts},
@@ -60,7 +62,7 @@ class ClientFactory:
             found = self._clients.get(key)
             if found is None:
                 found = self._create(service, region)
-                guard.install(found.meta.events, service, self._allow)
+                guard.install(found.meta.events, service, self._operations)
                 self.counter.install(found.meta.events, service)
                 if self.budget is not None:  # one factory is one account: its id keys the account-Region bound
                     self.budget.install(found.meta.events, id(self), region)
