@@ -16,7 +16,7 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, say, skipped_accounts, stats_table
 from vpcaudit.cli.delivery import deliver_or_plan, s3_formats
 from vpcaudit.cli.help import AUDIT_EXIT_CODES, GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
@@ -87,12 +87,12 @@ def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOpt
     if (written or delivered) and not quiet:
         typer.echo(api.render(result, "table"))
         for path in [*written, *delivered]:
-            typer.echo(f"wrote {path}", err=True)
+            say(f"wrote {path}")
     code = api.exit_code(result, options.fail_on, options.strict)
     if not quiet:
         for entry in result.expired_suppressions:
-            typer.echo(f"expired suppression, no longer applied: {entry}", err=True)
-        typer.echo(_verdict(result, options, code), err=True)
+            say(f"expired suppression, no longer applied: {entry}")
+        say(_verdict(result, options, code))
     raise typer.Exit(int(code))
 
 
@@ -182,13 +182,13 @@ def scan(
                                        taken={"report": targets}, setting="snapshot_out") if snapshot_out else []
         plan = api.prepare(audit_options, collect_options.opt_in)
         if not quiet and plan.selection.opt_in_skipped:
-            typer.echo("not run without --with: " + ", ".join(
+            say("not run without --with: " + ", ".join(
                 f"{r.id} (needs {', '.join(p.value for p in r.needs if p.opt_in)})"
-                for r in plan.selection.opt_in_skipped), err=True)
+                for r in plan.selection.opt_in_skipped))
         with progress_bar(quiet) as bar:
             outcome = api.scan(collect_options, plan, progress=bar)
         for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
-            typer.echo(line, err=True)
+            say(line)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
         api.write_reports(outcome.snapshot, snapshot_targets)
@@ -196,5 +196,5 @@ def scan(
         fail(exc)
     if not quiet:
         for line in gaps(outcome.snapshot):
-            typer.echo(f"not collected: {line}", err=True)
+            say(f"not collected: {line}")
     finish(outcome.result, targets, audit_options, quiet, location, delivery, format or (), collect_options)

@@ -9,7 +9,7 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, say, skipped_accounts, stats_table
 from vpcaudit.cli.delivery import deliver_or_plan
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
@@ -71,7 +71,7 @@ def collect(
         with progress_bar(quiet) as bar:
             outcome = api.collect(options, progress=bar)
         for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
-            typer.echo(line, err=True)
+            say(line)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
         printed, files = api.write_reports(outcome.snapshot, targets)
@@ -84,11 +84,11 @@ def collect(
         typer.echo(text, nl=False)
     if not quiet:
         for line in gaps(outcome.snapshot):
-            typer.echo(f"not collected: {line}", err=True)
+            say(f"not collected: {line}")
         accounts = outcome.snapshot.accounts
         vpcs = sum(len(r.vpcs) for a in accounts for r in a.regions)
         regions = {r.region for a in accounts for r in a.regions}
         where = f"wrote {written[0]}" if written else "snapshot written to stdout"
-        typer.echo(f"{where}: account{'s' if len(accounts) > 1 else ''} "
-                   f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
-                   f"{sum(outcome.calls.values())} API calls", err=True)
+        say(f"{where}: account{'s' if len(accounts) > 1 else ''} "
+            f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
+            f"{sum(outcome.calls.values())} API calls")

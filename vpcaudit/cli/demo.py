@@ -18,7 +18,7 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import exit_codes_help
 from vpcaudit.demo.plans import EXAMPLES
 from vpcaudit.demo.run import require_moto, run_demo
@@ -86,4 +86,4 @@ def demo(
         typer.echo(api.render(run.outcome.result, "table"))
         typer.echo(f"\nScanned {len(run.estate.vpcs)} example VPCs in {time.monotonic() - started:.1f} s. Reports:")
     for path in written:
-        typer.echo(str(path))
+        say(str(path), err=False)

@@ -16,7 +16,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.audit import OUTPUT, QuietOpt
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
@@ -91,16 +91,16 @@ def diff_command(
     except VpcauditError as exc:
         fail(exc)
     for warning in result.warnings:  # even with --quiet: the comparison itself is in doubt
-        typer.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}")
     for text in printed:
         typer.echo(text, nl=not text.endswith("\n"))
     if written and not quiet:
         typer.echo(api.render(result, "table"), nl=False)
         for path in written:
-            typer.echo(f"wrote {path}", err=True)
+            say(f"wrote {path}")
     code = api.diff_exit_code(result, options.strict)
     if not quiet:
-        typer.echo(_verdict(result, code), err=True)
+        say(_verdict(result, code))
     raise typer.Exit(int(code))
 
 

@@ -9,7 +9,7 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import examples, exit_codes_help
 from vpcaudit.errors import VpcauditError
 
@@ -45,10 +45,10 @@ def path(
 def _print_path(traffic: api.TrafficPath) -> None:
     marks = [m for m, on in (("cross-AZ", traffic.cross_az), ("via NAT", traffic.via_nat)) if on]
     target = f" {traffic.target_id}" if traffic.target_id else ""
-    typer.echo(f"{traffic.subnet_id} → {traffic.destination}: {traffic.kind}{target}"
-               + (f"  [{', '.join(marks)}]" if marks else ""))
+    say(f"{traffic.subnet_id} → {traffic.destination}: {traffic.kind}{target}"
+        + (f"  [{', '.join(marks)}]" if marks else ""), err=False)
     for number, step in enumerate(traffic.steps, 1):
-        typer.echo(f"  {number}. {step.description}")
+        say(f"  {number}. {step.description}", err=False)
     if traffic.detail:
-        typer.echo(f"  note: {traffic.detail}")
-    typer.echo("")
+        say(f"  note: {traffic.detail}", err=False)
+    say("", err=False)

@@ -16,7 +16,7 @@ from tabulate import tabulate
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import examples
 from vpcaudit.errors import VpcauditError
 
@@ -92,7 +92,8 @@ def show_rule(
               f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
     if rule.seeds:
         lines.append(f"Seeds: {', '.join(rule.seeds)}")
-    typer.echo("\n".join(lines))
+    for line in "\n".join(lines).splitlines():  # a third-party pack's text is not trusted with the terminal
+        say(line, err=False)
 
 
 def _indent(text: str) -> str:
@@ -117,4 +118,4 @@ def rules_docs(
     for chunk in printed:
         typer.echo(chunk, nl=False)
     for path in written:
-        typer.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}")

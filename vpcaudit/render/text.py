@@ -49,6 +49,16 @@ def terminal_safe(text: str) -> str:
     return _TERMINAL_CONTROL.sub("", _NEWLINES.sub(" ", strip_bidi(text)))
 
 
+def inert_text(text: str) -> str:
+    """Text that keeps its lines and tabs but can drive no terminal: other controls and bidi removed
+    (for formats a user may print to a terminal, such as CSV)."""
+    return strip_bidi(_TERMINAL_CONTROL.sub(_keep_layout, text))
+
+
+def _keep_layout(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(0) in "\r\n\t" else ""
+
+
 def md_escape(value: object) -> MdText:
     """Make any value inert Markdown text that stays inside one table cell.
 

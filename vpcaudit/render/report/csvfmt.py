@@ -14,6 +14,7 @@ import json
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.text import inert_text
 
 COLUMNS = ("fingerprint", "status", "severity", "rule_id", "rule_name", "account_id", "region", "vpc_id",
            "resource_type", "resource_id", "resource_name", "arn", "message", "evidence", "monthly_cost_usd",
@@ -22,7 +23,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
+    """A cell a spreadsheet shows as text, never evaluates, and a terminal prints as text."""
+    cell = inert_text(cell)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
