@@ -267,8 +267,13 @@ def _session(profile: str | None) -> boto3.session.Session:
 
     try:
         return boto3.session.Session(profile_name=profile)
-    except ProfileNotFound as exc:
-        raise UsageError(str(exc), "profile") from None
+    except ProfileNotFound:
+        if profile is None:  # the variable named it, not a setting: say so, on every face
+            named = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or ""
+            raise UsageError(f"the AWS_PROFILE environment variable names profile {named!r}, which is in neither "
+                             "the AWS config file nor the credentials file") from None
+        raise UsageError(f"no profile {profile!r} in the AWS config file or the credentials file",
+                         "profile") from None
 
 
 def _regions(options: CollectOptions, session: boto3.session.Session) -> list[str] | None:

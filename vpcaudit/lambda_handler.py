@@ -19,17 +19,18 @@ role) plus the IAM roles of ``role_arns``; like every collection it is read-only
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit import api
-from vpcaudit.errors import UsageError
+from vpcaudit.errors import UsageError, VpcauditError
 from vpcaudit.options import (
     AUDIT_SETTINGS,
     COLLECT_SETTINGS,
@@ -68,6 +69,7 @@ MERGE_FROM = ("snapshots", "results")
 EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
                                                           *HANDLER_SETTINGS) if Face.EVENT in s.faces}
 SETTINGS: tuple[str, ...] = tuple(EVENT_SETTINGS)
+_VARIABLES: tuple[str, ...] = tuple(ENV_PREFIX + name.upper() for name in SETTINGS)
 TOP_FINDINGS = 50
 NOT_EVALUATED_GROUPS = 50
 # Lambda's synchronous response is capped at 6 MB; the summary keeps well under it, and the
@@ -98,7 +100,13 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
         raise UsageError(f"expected a JSON object of settings, got {type(event).__name__}", "event")
     unknown = sorted(str(k) for k in event if k not in EVENT_SETTINGS)
     if unknown:
-        raise UsageError(f"unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})", "event")
+        raise UsageError(f"unknown setting {unknown[0]!r} ({_suggest(unknown[0], SETTINGS, repr)}known: "
+                         f"{', '.join(SETTINGS)})", "event")
+    strays = sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in _VARIABLES)
+    if strays:  # the prefix is ours: a misspelt variable must not silently drop a setting
+        hint = (_suggest(strays[0].removeprefix(ENV_PREFIX).lower(), SETTINGS, _variable)
+                or f"the handler owns every {ENV_PREFIX} name; ")
+        raise UsageError(f"unknown variable {strays[0]} ({hint}known: {', '.join(_VARIABLES)})", "environment")
     values: dict[str, Any] = {}
     for name, setting in EVENT_SETTINGS.items():
         raw = event[name] if event.get(name) is not None else environ.get(ENV_PREFIX + name.upper())
@@ -116,6 +124,16 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
                     output_dir=Path(values["output_dir"]) if values["output_dir"] else None,
                     output=api.s3_location(values["output"]) if values["output"] else None,
                     delivery=delivery_options(values), merge_from=merge_from)
+
+
+def _suggest(name: str, known: Sequence[str], show: Callable[[str], str]) -> str:
+    """ "did you mean X? " for the setting closest to a misspelt name (``-`` read as ``_``), else nothing."""
+    close = difflib.get_close_matches(name.lower().replace("-", "_"), known, n=1, cutoff=0.75)
+    return f"did you mean {show(close[0])}? " if close else ""
+
+
+def _variable(setting: str) -> str:
+    return ENV_PREFIX + setting.upper()
 
 
 def _prepare_output_dir(folder: Path) -> None:
@@ -260,6 +278,18 @@ def _notify(settings: Settings, result: api.AuditResult, where: str | None,
                    api.summary_text(result, options.fail_on, options.strict, where), session=session)
 
 
+def main() -> int:
+    """``python -m vpcaudit.lambda_handler``: the handler for cron and containers, settings from the
+    ``VPCAUDIT_*`` variables, the log line on stdout, and the CLI's exit code (2 and one line on
+    stderr for a bad setting, credentials or endpoint), so a scheduler can gate on it."""
+    try:
+        summary = handler(None, None)
+    except VpcauditError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return int(api.ExitCode.USAGE)
+    return int(summary["exit_code"])
+
+
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """The Lambda entry point (``vpcaudit.lambda_handler.handler``); ``context`` is not needed.
 
@@ -349,5 +379,9 @@ def merge(event: Any, context: Any) -> dict[str, Any]:
     return summary
 
 
-__all__ = ["SETTINGS", "Settings", "audit_account", "handler", "list_accounts", "merge", "read_settings", "run",
-           "summarise"]
+__all__ = ["SETTINGS", "Settings", "audit_account", "handler", "list_accounts", "main", "merge", "read_settings",
+           "run", "summarise"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

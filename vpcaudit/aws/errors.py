@@ -112,8 +112,8 @@ def not_aws(exc: ResponseParserError) -> str:
 def credentials_problem(exc: BaseException) -> str | None:
     """A one-line explanation when ``exc`` means the credentials are unusable, else None."""
     if isinstance(exc, NoCredentialsError):
-        return ("no AWS credentials found: name a profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
-                "AWS_SECRET_ACCESS_KEY, or run where an instance, task or function role is available")
+        return ("no AWS credentials found: looked for a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the "
+                "shared config and credentials files, SSO, and an instance, task or function role")
     if isinstance(exc, _CREDENTIAL_EXCEPTIONS):
         return f"AWS credentials could not be loaded: {_short(str(exc))}"
     if isinstance(exc, ClientError) and error_code(exc) in CREDENTIAL_CODES:
