@@ -113,8 +113,9 @@ def _verdict(result: api.AuditResult, options: AuditOptions, code: api.ExitCode)
 @takes(AUDIT_SETTINGS, DELIVERY_SETTINGS)
 def audit(
     ctx: typer.Context,
-    snapshot: Annotated[Path, typer.Argument(help="Snapshot file written by `vpcaudit collect` or `scan "
-                                                  "--snapshot-out`.", show_default=False)],
+    snapshot: Annotated[Path, typer.Argument(
+        metavar="SNAPSHOT", show_default=False,
+        help="Snapshot file written by `vpcaudit collect` or `scan --snapshot-out`.")],
     format: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,

@@ -59,8 +59,8 @@ DEMO_HELP += "\n\n" + exit_codes_help(((0, "the demo ran (findings are expected)
 @app.command(help=DEMO_HELP)
 def demo(
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json, report.asff.json, "
-                                   "fix-plan.sh, snapshot.json and plans/.")
+        "--output-dir", "-o", metavar="DIR", help="Folder that receives report.html, report.md, result.json, "
+                                                 "report.asff.json, fix-plan.sh, snapshot.json and plans/.")
     ] = Path("vpcaudit-demo"),
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,

@@ -72,8 +72,10 @@ DIFF_HELPS = {
 @takes(AUDIT_SETTINGS, DIFF_SETTINGS, helps=DIFF_HELPS)
 def diff_command(
     ctx: typer.Context,
-    before: Annotated[Path, typer.Argument(help="Snapshot taken before the change.", show_default=False)],
-    after: Annotated[Path, typer.Argument(help="Snapshot taken after the change.", show_default=False)],
+    before: Annotated[Path, typer.Argument(metavar="BEFORE", help="Snapshot taken before the change.",
+                                           show_default=False)],
+    after: Annotated[Path, typer.Argument(metavar="AFTER", help="Snapshot taken after the change.",
+                                          show_default=False)],
     format: DiffFormatOpt = None,
     output: DiffOutputOpt = None,
     quiet: QuietOpt = False,

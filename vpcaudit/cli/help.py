@@ -19,23 +19,42 @@ if TYPE_CHECKING:  # typer vendors its own click; these names only annotate
 
 
 class GroupedCommand(TyperCommand):
+    """Options under their panel headings; arguments named by their metavar alone (``SNAPSHOT``,
+    not typer's ``{snapshot}`` in the usage line and ``snapshot <path>`` in the list)."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(_argument_name(param))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         args: list[tuple[str, str]] = []
         groups: dict[str, list[tuple[str, str]]] = {}
+        panelled = any(getattr(p, "rich_help_panel", None) for p in self.get_params(ctx))
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
             if param.param_type_name == "argument":
-                args.append(record)
+                args.append((_argument_name(param), record[1]))
             else:
-                groups.setdefault(getattr(param, "rich_help_panel", None) or "Other options", []).append(record)
+                other = "Other options" if panelled else "Options"
+                groups.setdefault(getattr(param, "rich_help_panel", None) or other, []).append(record)
         if args:
             with formatter.section("Arguments"):
                 formatter.write_dl(args)
         for title, records in groups.items():
             with formatter.section(title):
                 formatter.write_dl(records)
+
+
+def _argument_name(param: click.Parameter) -> str:
+    name = param.metavar or (param.name or "").upper()
+    return name + ("..." if param.nargs != 1 else "")
 
 
 def examples(*items: tuple[str, str]) -> str:

@@ -10,7 +10,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.console import fail, say
-from vpcaudit.cli.help import examples, exit_codes_help
+from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.errors import VpcauditError
 
 EXAMPLES = "\n\n".join((
@@ -25,13 +25,13 @@ EXAMPLES = "\n\n".join((
 ))
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(cls=GroupedCommand, epilog=EXAMPLES)
 def path(
-    snapshot: Annotated[Path, typer.Argument(help="Snapshot file written by `vpcaudit collect`.")],
-    subnet: Annotated[str, typer.Option("--subnet", help="The subnet whose traffic to follow.")],
+    snapshot: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="Snapshot file written by `vpcaudit collect`.")],
+    subnet: Annotated[str, typer.Option("--subnet", metavar="SUBNET_ID", help="The subnet whose traffic to follow.")],
     to: Annotated[str | None, typer.Option(
-        "--to", help="Destination: s3, dynamodb, internet, or a service key such as ssm or ecr.api. "
-                     "Default: every destination.")] = None,
+        "--to", metavar="DESTINATION", help="Destination: s3, dynamodb, internet, or a service key such as ssm or "
+                                            "ecr.api. Default: every destination.")] = None,
 ) -> None:
     """Explain the path traffic takes from a subnet: matched route, why it won, where it ends."""
     try:

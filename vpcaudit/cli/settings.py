@@ -131,7 +131,8 @@ def _apply_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | 
 CONFIG_OPTION = inspect.Parameter(
     "config", inspect.Parameter.KEYWORD_ONLY, default=None,
     annotation=Annotated[Path | None, typer.Option(
-        "--config", help="Configuration file (default: ./vpcaudit.toml, else [tool.vpcaudit] in ./pyproject.toml).",
+        "--config", metavar="FILE",
+        help="Configuration file (default: ./vpcaudit.toml, else [tool.vpcaudit] in ./pyproject.toml).",
         is_eager=True, callback=_apply_config, rich_help_panel="Configuration", show_default=False)])
 
 
