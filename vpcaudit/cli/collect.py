@@ -88,7 +88,7 @@ def collect(
         accounts = outcome.snapshot.accounts
         vpcs = sum(len(r.vpcs) for a in accounts for r in a.regions)
         regions = {r.region for a in accounts for r in a.regions}
-        where = f"wrote {written[0]}" if written else "snapshot written to stdout"
+        where = f"wrote {written[0]}" if written else "snapshot written to standard output"
         say(f"{where}: account{'s' if len(accounts) > 1 else ''} "
             f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
             f"{sum(outcome.calls.values())} API calls")

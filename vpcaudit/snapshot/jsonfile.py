@@ -42,6 +42,19 @@ def _not_a_number(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _other_document(data: Any) -> str | None:
+    """What a JSON file vpcaudit wrote is, when it is not a snapshot (the usual mix-up: result.json)."""
+    if not isinstance(data, dict):
+        return None
+    if "findings" in data and "scopes" in data:
+        return "an audit result (result.json)"
+    if "compared" in data and "only_before" in data:
+        return "a diff (diff.json)"
+    if "runs" in data and "version" in data:
+        return "a SARIF log"
+    return None
+
+
 def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     """True when JSON data nests lists and objects more than ``limit`` levels (walked without recursion)."""
     stack = [(data, 1)]
@@ -62,13 +75,20 @@ def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
     except RecursionError:
         raise too_nested from None
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
-        raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
-                            f"{exc.msg}{hint}") from None
+        where = f"line {exc.lineno} column {exc.colno}"
+        problem = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
+        # A string still open at the end of the file, or an error at its very end: the file was cut off.
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        raise SnapshotError(f"{source}: not valid JSON: {problem}"
+                            + (" (the file looks truncated)" if cut else "")) from None
     except ValueError as exc:  # a NaN / Infinity constant, or an integer too long to convert
         raise SnapshotError(f"{source}: not valid JSON: {exc}") from None
     if too_deep(data):
         raise too_nested
+    other = _other_document(data)
+    if other:
+        raise SnapshotError(f"{source}: this is {other}, not a snapshot: audit, diff and path read a collected "
+                            "snapshot (snapshot.json)")
     _check_schema(data, source)
     try:
         with without_cycle_collection():
