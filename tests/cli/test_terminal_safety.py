@@ -103,3 +103,14 @@ def test_csv_on_a_terminal_carries_no_control_characters() -> None:
     text = api.render(result, "csv")
     assert any(vpc in line for line in text.splitlines())
     assert clean(text.replace("\r\n", "\n")), repr(text[:400])
+
+
+@pytest.mark.parametrize("fmt", sorted(api.formats("report")))
+def test_every_format_printed_to_a_terminal_is_inert(fmt: str) -> None:
+    """``-f FMT`` without ``-o`` prints to the terminal: no format may pass a control sequence through."""
+    b = RegionBuilder()
+    standard_vpc(b, name=f"prod{HOSTILE}")
+    result = api.audit(b.snapshot())
+    assert result.failures
+    text = api.render(result, fmt)
+    assert clean(text.replace("\r\n", "\n")), repr([m.group(0) for m in CONTROL.finditer(text)][:5])

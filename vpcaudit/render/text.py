@@ -17,8 +17,9 @@ from vpcaudit.pricing import format_money
 
 # Bidi embeddings, overrides, isolates and marks: they reorder what the reader sees.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Characters XML 1.0 forbids (they make a JUnit file unparsable), lone surrogates included.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (they make a JUnit file unparsable), lone surrogates included, and the
+# C1 controls it merely discourages (a terminal may obey them, e.g. U+009B as CSI).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # C0/C1 controls and DEL: a terminal obeys them (colours, cursor moves, title changes).
 _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
