@@ -364,6 +364,19 @@ def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKin
     return targets
 
 
+def outputs_in(folder: str | os.PathLike[str], formats_wanted: Sequence[str], kind: DocumentKind = "report", *,
+               setting: str = "output") -> list[Target]:
+    """Each requested format under its default name in ``folder``, checked like :func:`outputs`
+    (nothing is created until the reports are written, so a failed run leaves no folder behind)."""
+    names = formats(kind)
+    unknown = [f for f in formats_wanted if f not in names]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r} (known: {', '.join(names)})", "formats")
+    targets = [Target(fmt, Path(folder) / names[fmt]) for fmt in dict.fromkeys(formats_wanted)]
+    check_outputs(targets, setting=setting)
+    return targets
+
+
 def write_reports(document: AuditResult | AuditDiff | Snapshot | FixPlan,
                   targets: Sequence[Target]) -> tuple[list[str], list[Path]]:
     """Render every target (atomically for files); returns (texts meant for stdout, files written)."""
@@ -737,6 +750,7 @@ __all__ = [
     "notify",
     "outputs",
     "package_lambda",
+    "outputs_in",
     "path",
     "predict",
     "prepare",

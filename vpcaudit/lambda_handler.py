@@ -136,16 +136,6 @@ def _variable(setting: str) -> str:
     return ENV_PREFIX + setting.upper()
 
 
-def _prepare_output_dir(folder: Path) -> None:
-    """Create ``output_dir`` and make sure it is writable, before any AWS call."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{folder}: cannot create: {exc.strerror or exc}", "output_dir") from None
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"{folder}: not a writable folder", "output_dir")
-
-
 def _counts(result: api.AuditResult) -> dict[str, dict[str, int]]:
     """Findings by status, then severity; every key present so dashboards see a stable shape."""
     counts = {status.value: {severity.value: 0 for severity in api.Severity} for status in api.Status}
@@ -246,11 +236,7 @@ def run(settings: Settings, session: boto3.session.Session | None = None) -> dic
     """Plan (every user error surfaces here), scan, log the result, then write and return reports."""
     started = time.monotonic()
     plan = api.prepare(settings.audit, settings.collect.opt_in)
-    targets: list[api.Target] = []
-    if settings.output_dir is not None:
-        _prepare_output_dir(settings.output_dir)
-        names = api.formats("report")
-        targets = [api.Target(fmt, settings.output_dir / names[fmt]) for fmt in settings.formats]
+    targets = api.outputs_in(settings.output_dir, settings.formats, setting="output_dir") if settings.output_dir else []
     outcome = api.scan(settings.collect, plan, session=session)
     summary = summarise(settings, outcome, time.monotonic() - started)
     _log({"message": "vpcaudit audit finished", "summary": summary, "result": api.result_data(outcome.result)})

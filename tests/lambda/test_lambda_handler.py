@@ -28,7 +28,7 @@ from schema_check import check_result
 
 from vpcaudit import lambda_handler
 from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
-from vpcaudit.errors import CredentialsError, UsageError
+from vpcaudit.errors import CredentialsError, UsageError, VpcauditError
 from vpcaudit.lambda_handler import handler
 
 REGION = "us-east-1"
@@ -222,8 +222,17 @@ def test_an_unusable_output_dir_is_refused_before_the_scan(aws_env: None, monkey
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     occupied = tmp_path / "taken"
     occupied.write_text("a file, not a folder", encoding="utf-8")
-    with pytest.raises(UsageError, match=f"^output_dir: {occupied}/sub: cannot create: "):
+    expected = f"^output_dir: cannot create output folder {occupied}/sub: {occupied} is not a folder"
+    with pytest.raises(UsageError, match=expected):
         handler({"regions": [REGION], "output_dir": str(occupied / "sub")}, None)
+
+
+def test_a_failed_run_leaves_no_output_dir_behind(aws_env: None, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # the scan cannot start
+    with pytest.raises(VpcauditError):
+        handler({"regions": [REGION], "output_dir": str(tmp_path / "reports" / "today")}, None)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_environment_setting_is_validated_like_the_event(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
