@@ -26,8 +26,9 @@ DIFF_EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
     (1, "a finding newly failing at or above --fail-on (new, or changed into it: suppressed → fail, medium → "
         "high), or a traffic path got worse"),
-    (2, "usage or configuration error: unreadable snapshot, bad suppressions, pricing or config file, unknown "
-        "rule selector, broken rule pack, unwritable output"),
+    (2, "usage or configuration error: unreadable snapshot, snapshots that share no account/Region (without "
+        "--allow-disjoint), bad suppressions, pricing or config file, unknown rule selector or no rule selected, "
+        "broken rule pack, an output that cannot be written or would overwrite a snapshot"),
     (3, "--strict and coverage got worse: a rule scope, finding or region judged before is not judged after, or "
         "path inputs were collected before only; 1 wins over 3"),
 )

@@ -68,7 +68,8 @@ AUDIT_EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "no failing finding at or above --fail-on (default high)"),
     (1, "failing findings at or above --fail-on (suppressed ones do not count)"),
     (2, "usage, configuration or credential error: bad snapshot, suppressions, pricing or config file, unknown "
-        "rule selector, broken rule pack, unwritable output, missing AWS credentials"),
+        "rule selector or no rule selected, broken rule pack, an output that cannot be written or would overwrite "
+        "an input, a failed write to stdout, missing AWS credentials, an endpoint that is not AWS"),
     (3, "--strict and the audit is incomplete (a rule was not evaluated or errored somewhere); 1 wins over 3"),
 )
 # Every command: a bug is never exit 1 (which pipelines read as failing findings).
