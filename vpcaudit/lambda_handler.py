@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,12 +268,18 @@ def _notify(settings: Settings, result: api.AuditResult, where: str | None,
 def main() -> int:
     """``python -m vpcaudit.lambda_handler``: the handler for cron and containers, settings from the
     ``VPCAUDIT_*`` variables, the log line on stdout, and the CLI's exit code (2 and one line on
-    stderr for a bad setting, credentials or endpoint), so a scheduler can gate on it."""
+    stderr for a bad setting, credentials or endpoint; 4 and the traceback for a bug, never the
+    1 a scheduler would read as findings), so a scheduler can gate on it."""
     try:
         summary = handler(None, None)
     except VpcauditError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return int(api.ExitCode.USAGE)
+    except Exception:
+        traceback.print_exc()
+        sys.stderr.write(f"vpcaudit: internal error (a bug; please report it with the traceback above) → exit "
+                         f"{int(api.ExitCode.INTERNAL)}\n")
+        return int(api.ExitCode.INTERNAL)
     return int(summary["exit_code"])
 
 

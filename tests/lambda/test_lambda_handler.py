@@ -408,6 +408,17 @@ def test_as_a_program_it_exits_with_the_audits_exit_code(estate: Estate, monkeyp
     assert len(capsys.readouterr().out.splitlines()) == 2  # one log line per run
 
 
+def test_as_a_program_a_bug_is_exit_4_never_1(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(event: Any, context: Any) -> dict[str, Any]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(lambda_handler, "handler", broken)
+    assert lambda_handler.main() == 4
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and err.splitlines()[-1].startswith("vpcaudit: internal error")
+
+
 def test_as_a_program_a_bad_setting_is_one_line_and_exit_2(aws_env: None) -> None:
     env = {**os.environ, "VPCAUDIT_REGION": REGION, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     done = subprocess.run([sys.executable, "-m", "vpcaudit.lambda_handler"], env=env, capture_output=True, text=True,
