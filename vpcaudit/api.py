@@ -13,7 +13,6 @@ once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -53,6 +52,7 @@ from vpcaudit.output import STDOUT, OutputError, Target, check_outputs, plan_out
 from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
 from vpcaudit.render.text import terminal_safe
+from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
@@ -488,7 +488,7 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
             raise UsageError("parameters are for a CloudFormation template", setting="parameters")
         path = Path(terraform)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = strictjson.loads(path.read_text(encoding="utf-8"), strictjson.PLAN_DEPTH)
         except FileNotFoundError:
             raise PlanError(f"{path}: no such file") from None
         except UnicodeDecodeError:
@@ -496,9 +496,9 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
                             "binary plan") from None
         except OSError as exc:
             raise PlanError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        except json.JSONDecodeError as exc:
-            raise PlanError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} (give the "
-                            "output of `terraform show -json PLANFILE`, not the binary plan)") from None
+        except strictjson.NotJson as exc:
+            hint = "" if exc.too_deep else " (give the output of `terraform show -json PLANFILE`, not the binary plan)"
+            raise PlanError(f"{path}: {exc}{hint}") from None
         return tf.plan_change(snapshot, document, path.name)
     assert cloudformation is not None
     template = cfnyaml.read(cloudformation)
@@ -749,8 +749,8 @@ __all__ = [
     "merge_snapshots",
     "notify",
     "outputs",
-    "package_lambda",
     "outputs_in",
+    "package_lambda",
     "path",
     "predict",
     "prepare",

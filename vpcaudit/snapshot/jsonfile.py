@@ -6,21 +6,16 @@ Why apart from the model: the records are plain values; turning them into text a
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot import stream
+from vpcaudit.snapshot import stream, strictjson
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
-
-# A real snapshot nests about ten levels; far deeper input is hostile, and it would break the code
-# that walks it later (Python's recursion limit) instead of failing here with one line.
-MAX_DEPTH = 100
 
 
 class SnapshotError(UsageError):
@@ -37,11 +32,6 @@ def to_json(snapshot: Snapshot) -> str:
     return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
-def _not_a_number(name: str) -> Any:
-    """Python's json accepts NaN and Infinity; JSON does not, and no snapshot field may hold them."""
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def _other_document(data: Any) -> str | None:
     """What a JSON file vpcaudit wrote is, when it is not a snapshot (the usual mix-up: result.json)."""
     if not isinstance(data, dict):
@@ -55,36 +45,12 @@ def _other_document(data: Any) -> str | None:
     return None
 
 
-def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
-    """True when JSON data nests lists and objects more than ``limit`` levels (walked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict | list):
-            if depth > limit:
-                return True
-            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
-    return False
-
-
 def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
     """Parse snapshot JSON; every failure is a SnapshotError naming ``source`` and the field."""
-    too_nested = SnapshotError(f"{source}: malformed snapshot: nested more than {MAX_DEPTH} levels deep")
     try:
-        data = json.loads(text, parse_constant=_not_a_number)
-    except RecursionError:
-        raise too_nested from None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        problem = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
-        # A string still open at the end of the file, or an error at its very end: the file was cut off.
-        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        raise SnapshotError(f"{source}: not valid JSON: {problem}"
-                            + (" (the file looks truncated)" if cut else "")) from None
-    except ValueError as exc:  # a NaN / Infinity constant, or an integer too long to convert
-        raise SnapshotError(f"{source}: not valid JSON: {exc}") from None
-    if too_deep(data):
-        raise too_nested
+        data = strictjson.loads(text)
+    except strictjson.NotJson as exc:
+        raise SnapshotError(f"{source}: {'malformed snapshot: ' if exc.too_deep else ''}{exc}") from None
     other = _other_document(data)
     if other:
         raise SnapshotError(f"{source}: this is {other}, not a snapshot: audit, diff and path read a collected "
