@@ -114,3 +114,12 @@ def test_every_format_printed_to_a_terminal_is_inert(fmt: str) -> None:
     assert result.failures
     text = api.render(result, fmt)
     assert clean(text.replace("\r\n", "\n")), repr([m.group(0) for m in CONTROL.finditer(text)][:5])
+
+
+@pytest.mark.parametrize("fmt", sorted(api.formats("fix")))
+def test_every_fix_format_printed_to_a_terminal_is_inert(fmt: str) -> None:
+    b = RegionBuilder()
+    standard_vpc(b, name=f"prod{HOSTILE}", nat_per_az=False)
+    plan = api.fix_plan(api.audit(b.snapshot()))
+    text = api.render(plan, fmt)
+    assert clean(text.replace("\r\n", "\n")), repr([m.group(0) for m in CONTROL.finditer(text)][:5])

@@ -34,7 +34,8 @@ def strict_loads(text: str) -> Any:
 
 def result_with_nan() -> api.AuditResult:
     result = sample_result()
-    first = dataclasses.replace(result.findings[0], monthly_cost_usd=NAN)
+    first = dataclasses.replace(result.findings[0], monthly_cost_usd=NAN,
+                                evidence={**result.findings[0].evidence, "ratio": NAN})
     return dataclasses.replace(result, findings=(first, *result.findings[1:]))
 
 
@@ -54,6 +55,8 @@ def snapshot_with_nan() -> api.Snapshot:
 RENDERERS: dict[str, Callable[[], str]] = {
     "result json": lambda: api.render(result_with_nan(), "json"),
     "sarif": lambda: api.render(result_with_nan(), "sarif"),
+    "asff": lambda: api.render(result_with_nan(), "asff"),
+    "ocsf": lambda: api.render(result_with_nan(), "ocsf"),
     "diff json": lambda: api.render(diff_with_nan(), "json"),
     "snapshot": lambda: api.render(snapshot_with_nan(), "json"),
     "lambda log line": lambda: lambda_handler._log({"summary": {"duration_seconds": NAN}}),  # type: ignore[func-returns-value]
@@ -67,6 +70,6 @@ def test_a_non_finite_number_never_reaches_a_json_output(name: str, capsys: pyte
     assert "NaN" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "asff", "ocsf"])
 def test_the_report_formats_that_emit_json_parse_strictly(fmt: str) -> None:
     assert strict_loads(api.render(sample_result(), fmt))

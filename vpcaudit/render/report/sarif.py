@@ -172,7 +172,7 @@ def _fix(f: Finding) -> dict[str, Any]:
     steps = [f"{n}. {s.description}" + (f" (needs a decision: {s.decision})" if s.decision else "")
              for n, s in enumerate(f.fix, 1)]
     return {
-        "description": {"text": "\n".join(steps)},
+        "description": {"text": plain_text("\n".join(steps))},
         "artifactChanges": [{
             "artifactLocation": {"uri": resource_path(f)},
             "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},
