@@ -167,11 +167,17 @@ def _convert(tp: Any, name: str, env: dict[str, Any], pad: str) -> list[str]:
 
 
 def _to_float(value: Any) -> float:
-    if type(value) is float:
+    if type(value) is float and math.isfinite(value):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _Mismatch
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise _Mismatch from None
+    if not math.isfinite(number):  # NaN, or a literal such as 1e999: the generic decoder names the field
+        raise _Mismatch
+    return number
 
 
 def _union(decoders: tuple[Callable[[Any], Any], ...], optional: bool) -> Callable[[Any], Any]:
