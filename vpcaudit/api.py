@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
@@ -30,7 +30,7 @@ from vpcaudit.change.model import PlannedChange
 from vpcaudit.collectors.catalog import default_parts
 from vpcaudit.collectors.catalog import iam_policy as policy_for
 from vpcaudit.collectors.run import CollectionOutcome, collect_accounts, discover_accounts
-from vpcaudit.engine.diff import AuditDiff, Audited
+from vpcaudit.engine.diff import AuditDiff, Audited, comparable
 from vpcaudit.engine.diff import diff as compare
 from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
@@ -49,9 +49,11 @@ from vpcaudit.network.paths import TrafficPath, destinations, path_for
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions, DeliveryOptions
-from vpcaudit.output import STDOUT, OutputError, Target, check_writable, plan_outputs, write_rendered
+from vpcaudit.output import STDOUT, OutputError, Target, check_outputs, plan_outputs, single_target, write_rendered
 from vpcaudit.pricing import Pricing, load_pricing
 from vpcaudit.render.report.jsonfmt import result_document
+from vpcaudit.render.text import terminal_safe
+from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
@@ -78,6 +80,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # at least one failing finding at or above it (diff: newly failing, or a worse path)
     USAGE = 2  # usage, configuration, credential or environment error (any VpcauditError)
     INCOMPLETE = 3  # strict, and something was not evaluated or errored (diff: coverage got worse)
+    INTERNAL = 4  # vpcaudit itself failed (a bug): never 1, which a pipeline reads as findings
 
 
 @dataclass(frozen=True)
@@ -171,16 +174,28 @@ def audit(snapshot: Snapshot, options: AuditOptions | AuditPlan | None = None, *
 
 
 def diff(before: Snapshot, after: Snapshot, options: AuditOptions | None = None, *,
-         now: dt.datetime | None = None) -> AuditDiff:
+         allow_disjoint: bool = False, now: dt.datetime | None = None) -> AuditDiff:
     """Audit both snapshots with **one** plan and compare them: what got worse between the two.
 
     One plan, with the opt-in parts *either* snapshot asked for: a rule that had metrics before
     and none after then shows as not evaluated after (lost coverage) instead of vanishing and
-    making its findings look resolved.
+    making its findings look resolved. Snapshots that share no account and Region compare
+    nothing, so "nothing got worse" would be meaningless: a UsageError unless ``allow_disjoint``.
     """
+    if not allow_disjoint and not comparable(before, after):
+        raise UsageError(f"needed, as the snapshots share no account and Region (before: {_coverage(before)}; "
+                         f"after: {_coverage(after)}): without it a wrong file would pass as \"nothing got worse\"",
+                         "allow_disjoint")
     opts = options or AuditOptions()
     plan = prepare(opts, requested_opt_in(before) | requested_opt_in(after), now=now)
     return compare(Audited(before, plan.run(before)), Audited(after, plan.run(after)), opts.fail_on)
+
+
+def _coverage(snapshot: Snapshot, shown: int = 3) -> str:
+    """The account/Region pairs of a snapshot, a few of them, for a one-line message."""
+    pairs = [f"{a.account_id}/{r.region}" for a in snapshot.accounts for r in a.regions]
+    more = f" and {len(pairs) - shown} more" if len(pairs) > shown else ""
+    return (", ".join(pairs[:shown]) + more) or "nothing"
 
 
 # -- collection ---------------------------------------------------------------------------------
@@ -253,8 +268,13 @@ def _session(profile: str | None) -> boto3.session.Session:
 
     try:
         return boto3.session.Session(profile_name=profile)
-    except ProfileNotFound as exc:
-        raise UsageError(str(exc), "profile") from None
+    except ProfileNotFound:
+        if profile is None:  # the variable named it, not a setting: say so, on every face
+            named = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or ""
+            raise UsageError(f"the AWS_PROFILE environment variable names profile {named!r}, which is in neither "
+                             "the AWS config file nor the credentials file") from None
+        raise UsageError(f"no profile {profile!r} in the AWS config file or the credentials file",
+                         "profile") from None
 
 
 def _regions(options: CollectOptions, session: boto3.session.Session) -> list[str] | None:
@@ -308,10 +328,10 @@ def render(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> 
         if fmt not in SNAPSHOT_FORMATS:
             raise UsageError(f"unknown snapshot format {fmt!r} (known: {', '.join(SNAPSHOT_FORMATS)})", "formats")
         return to_json(document)
-    try:
-        return formatters.render(document, fmt)
-    except ValueError as exc:
-        raise UsageError(str(exc), "formats") from None
+    known = formats("diff" if isinstance(document, AuditDiff) else "report")
+    if fmt not in known:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(known)})", "formats")
+    return formatters.render(document, fmt)  # anything raised from here on is a bug, not a user error
 
 
 DocumentKind = Literal["report", "diff", "snapshot", "fix"]
@@ -329,11 +349,32 @@ def formats(kind: DocumentKind = "report") -> dict[str, str]:
     return (formatters.DIFF_FORMATS if kind == "diff" else formatters.REPORT_FORMATS).filenames
 
 
-def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKind = "report") -> list[Target]:
+def outputs(formats_wanted: Sequence[str], output: str | None, kind: DocumentKind = "report", *,
+            inputs: Mapping[str, str | os.PathLike[str]] | None = None,
+            taken: Mapping[str, Sequence[Target]] | None = None, setting: str = "output") -> list[Target]:
     """Where each requested format goes (one format: ``output`` is a file or stdout; several: a
-    folder), checked writable *before* any work, so a typo fails in a second, not after a scan."""
+    folder), checked *before* any work, so a typo fails in a second, not after a scan.
+
+    ``inputs``: the files the run reads, by what they are (``{"snapshot": path}``), and
+    ``taken``: the targets of its other outputs (``{"report": targets}``); a target that is
+    one of them is refused, so an output never destroys an input or another output.
+    ``setting``: the setting ``output`` comes from, named in errors.
+    """
     targets = plan_outputs(formats_wanted, output, formats(kind))
-    check_writable(targets)
+    check_outputs(targets, inputs, taken, setting)
+    return targets
+
+
+def outputs_in(folder: str | os.PathLike[str], formats_wanted: Sequence[str], kind: DocumentKind = "report", *,
+               setting: str = "output") -> list[Target]:
+    """Each requested format under its default name in ``folder``, checked like :func:`outputs`
+    (nothing is created until the reports are written, so a failed run leaves no folder behind)."""
+    names = formats(kind)
+    unknown = [f for f in formats_wanted if f not in names]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r} (known: {', '.join(names)})", "formats")
+    targets = [Target(fmt, Path(folder) / names[fmt]) for fmt in dict.fromkeys(formats_wanted)]
+    check_outputs(targets, setting=setting)
     return targets
 
 
@@ -350,8 +391,8 @@ def result_data(result: AuditResult) -> dict[str, Any]:
 
 def write_text(text: str, output: str) -> tuple[list[str], list[Path]]:
     """Text to a file, atomically, or back for stdout when ``output`` is ``-``."""
-    target = Target("text", None if output == STDOUT else Path(output))
-    check_writable([target])
+    target = single_target("text", output)
+    check_outputs([target])
     return write_rendered([target], lambda _: text)
 
 
@@ -448,7 +489,7 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
             raise UsageError("parameters are for a CloudFormation template", setting="parameters")
         path = Path(terraform)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = strictjson.loads(path.read_text(encoding="utf-8"), strictjson.PLAN_DEPTH)
         except FileNotFoundError:
             raise PlanError(f"{path}: no such file") from None
         except UnicodeDecodeError:
@@ -456,9 +497,9 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
                             "binary plan") from None
         except OSError as exc:
             raise PlanError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        except json.JSONDecodeError as exc:
-            raise PlanError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg} (give the "
-                            "output of `terraform show -json PLANFILE`, not the binary plan)") from None
+        except strictjson.NotJson as exc:
+            hint = "" if exc.too_deep else " (give the output of `terraform show -json PLANFILE`, not the binary plan)"
+            raise PlanError(f"{path}: {exc}{hint}") from None
         return tf.plan_change(snapshot, document, path.name)
     assert cloudformation is not None
     template = cfnyaml.read(cloudformation)
@@ -709,6 +750,7 @@ __all__ = [
     "merge_snapshots",
     "notify",
     "outputs",
+    "outputs_in",
     "package_lambda",
     "path",
     "predict",
@@ -725,6 +767,7 @@ __all__ = [
     "s3_location",
     "scan",
     "summary_text",
+    "terminal_safe",
     "write_reports",
     "write_text",
 ]

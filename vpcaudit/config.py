@@ -21,18 +21,13 @@ always wins. Example ``vpcaudit.toml``::
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.options import SETTINGS, Face, Kind, Setting, parse_value
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from vpcaudit.tomlfile import UnreadableToml, read_toml
 
 CONFIG_FILE = "vpcaudit.toml"
 PYPROJECT = "pyproject.toml"
@@ -62,8 +57,8 @@ def find_config(folder: Path) -> Path | None:
     pyproject = folder / PYPROJECT
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = read_toml(pyproject)
+        except (OSError, UnreadableToml):
             return None  # somebody else's broken pyproject is not our configuration
         if isinstance(data.get("tool"), dict) and "vpcaudit" in data["tool"]:
             return pyproject
@@ -73,11 +68,11 @@ def find_config(folder: Path) -> Path | None:
 def read_config(path: Path) -> Config:
     """Read and validate one configuration file; relative paths are made relative to it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a readable TOML file: {exc}") from None
+    except UnreadableToml as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     table: Any = data
     prefix = ""
     if path.name == PYPROJECT:
@@ -99,6 +94,11 @@ def read_config(path: Path) -> Config:
         elif setting.kind is Kind.PATHS:
             value = [str(path.parent / v) for v in value]
         values[setting.name] = value
+    if values.get("rules_dirs") and not values.get("trust_rules_dir"):
+        where = "its [tool.vpcaudit] table" if prefix else "this file"
+        raise ConfigError(f"{path}: rules-dir runs the Python files of {', '.join(values['rules_dirs'])} with your "
+                          f"AWS credentials: add trust-rules-dir = true to {where} to allow it, or pass --rules-dir "
+                          "on the command line")
     return Config(path, values)
 
 

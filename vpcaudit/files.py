@@ -1,39 +1,99 @@
-"""Writing files so that a reader never sees half of one.
+"""Writing files so that a reader never sees half of one, and nothing but the file is touched.
 
 Why its own module: snapshots, reports, diffs and generated docs are all written the same way,
 by every face; one implementation keeps that promise in one place.
+
+Why not always "temp file + rename": the rename is what makes a write atomic, but renamed over
+anything that is not a regular file it *replaces* that thing. ``-o /dev/null`` run as root would
+turn the system's ``/dev/null`` into a regular file, ``-o pipe`` would replace the FIFO a reader
+waits on, ``-o link.html`` would replace the link instead of the report it points to. So:
+
+* a regular file (or a path that does not exist yet) is replaced atomically, and keeps the
+  permissions it had (a private snapshot stays private);
+* a symlink is followed, and its target is replaced atomically; the link stays;
+* a device, a FIFO, or a path naming an open file descriptor (``/dev/stdout``, ``/dev/fd/N``,
+  ``/proc/self/fd/N``) is written through, in place: it is never replaced.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 
+_MAX_LINKS = 40  # as the kernel's ELOOP limit: a longer chain is a loop
+
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write via a temp file in the same folder and rename: readers never see half a file."""
+    """Write ``text`` (UTF-8) to ``path`` as described in the module docstring (OSError on failure)."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """:func:`atomic_write_text` for bytes (a zip, an image).
-
-    A target that exists but is no regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
-    written in place: renaming over it would replace the device itself, for every other process.
-    """
+    """:func:`atomic_write_text` for bytes (a zip, an image)."""
     target = Path(path)
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as handle:
+    descriptor = own_descriptor(target)
+    if descriptor is not None:
+        _write_descriptor(descriptor, data)
+        return
+    if _is_special(target):
+        with open(target, "wb") as handle:  # written through, never replaced
             handle.write(data)
         return
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _replace_atomically(Path(os.path.realpath(target)), data)
+
+
+def own_descriptor(path: str | os.PathLike[str]) -> int | None:
+    """The number of this process's open file descriptor that ``path`` names (``/dev/stdout`` → 1),
+    following symlinks, or None when it names an ordinary path."""
+    folders = ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/")  # the kernel's views of them
+    current = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        for folder in folders:
+            number = current[len(folder):] if current.startswith(folder) else ""
+            if number.isdigit():
+                return int(number)
+        try:
+            link = os.readlink(current)
+        except OSError:  # not a symlink (or nothing there): an ordinary path
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def _is_special(path: Path) -> bool:
+    """True for an existing target (symlinks followed) that is not a regular file or a folder."""
     try:
-        # mkstemp creates 0600; a report is meant to be shared, so honour the umask like open() does.
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_descriptor(descriptor: int, data: bytes) -> None:
+    """Write to one of this process's descriptors where it stands, after what Python buffered."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    while data:
+        written = os.write(descriptor, data)
+        data = data[written:]
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    """Temp file in the target's folder, then rename: readers never see half a file."""
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        # mkstemp creates 0600; a new report is meant to be shared, so honour the umask like open().
         umask = os.umask(0)
         os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -19,17 +19,19 @@ role) plus the IAM roles of ``role_arns``; like every collection it is read-only
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit import api
-from vpcaudit.errors import UsageError
+from vpcaudit.errors import UsageError, VpcauditError
 from vpcaudit.options import (
     AUDIT_SETTINGS,
     COLLECT_SETTINGS,
@@ -68,6 +70,7 @@ MERGE_FROM = ("snapshots", "results")
 EVENT_SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
                                                           *HANDLER_SETTINGS) if Face.EVENT in s.faces}
 SETTINGS: tuple[str, ...] = tuple(EVENT_SETTINGS)
+_VARIABLES: tuple[str, ...] = tuple(ENV_PREFIX + name.upper() for name in SETTINGS)
 TOP_FINDINGS = 50
 NOT_EVALUATED_GROUPS = 50
 # Lambda's synchronous response is capped at 6 MB; the summary keeps well under it, and the
@@ -98,7 +101,13 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
         raise UsageError(f"expected a JSON object of settings, got {type(event).__name__}", "event")
     unknown = sorted(str(k) for k in event if k not in EVENT_SETTINGS)
     if unknown:
-        raise UsageError(f"unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})", "event")
+        raise UsageError(f"unknown setting {unknown[0]!r} ({_suggest(unknown[0], SETTINGS, repr)}known: "
+                         f"{', '.join(SETTINGS)})", "event")
+    strays = sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in _VARIABLES)
+    if strays:  # the prefix is ours: a misspelt variable must not silently drop a setting
+        hint = (_suggest(strays[0].removeprefix(ENV_PREFIX).lower(), SETTINGS, _variable)
+                or f"the handler owns every {ENV_PREFIX} name; ")
+        raise UsageError(f"unknown variable {strays[0]} ({hint}known: {', '.join(_VARIABLES)})", "environment")
     values: dict[str, Any] = {}
     for name, setting in EVENT_SETTINGS.items():
         raw = event[name] if event.get(name) is not None else environ.get(ENV_PREFIX + name.upper())
@@ -118,14 +127,14 @@ def read_settings(event: Any, environ: Mapping[str, str]) -> Settings:
                     delivery=delivery_options(values), merge_from=merge_from)
 
 
-def _prepare_output_dir(folder: Path) -> None:
-    """Create ``output_dir`` and make sure it is writable, before any AWS call."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{folder}: cannot create: {exc.strerror or exc}", "output_dir") from None
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"{folder}: not a writable folder", "output_dir")
+def _suggest(name: str, known: Sequence[str], show: Callable[[str], str]) -> str:
+    """ "did you mean X? " for the setting closest to a misspelt name (``-`` read as ``_``), else nothing."""
+    close = difflib.get_close_matches(name.lower().replace("-", "_"), known, n=1, cutoff=0.75)
+    return f"did you mean {show(close[0])}? " if close else ""
+
+
+def _variable(setting: str) -> str:
+    return ENV_PREFIX + setting.upper()
 
 
 def _counts(result: api.AuditResult) -> dict[str, dict[str, int]]:
@@ -220,7 +229,7 @@ def summarise(settings: Settings, outcome: api.ScanOutcome, duration: float) -> 
 
 def _log(line: Mapping[str, Any]) -> None:
     """One JSON line on stdout: Lambda sends it to CloudWatch Logs as one event."""
-    sys.stdout.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True) + "\n")
+    sys.stdout.write(json.dumps(line, separators=(",", ":"), ensure_ascii=True, allow_nan=False) + "\n")
     sys.stdout.flush()
 
 
@@ -228,11 +237,7 @@ def run(settings: Settings, session: boto3.session.Session | None = None) -> dic
     """Plan (every user error surfaces here), scan, log the result, then write and return reports."""
     started = time.monotonic()
     plan = api.prepare(settings.audit, settings.collect.opt_in)
-    targets: list[api.Target] = []
-    if settings.output_dir is not None:
-        _prepare_output_dir(settings.output_dir)
-        names = api.formats("report")
-        targets = [api.Target(fmt, settings.output_dir / names[fmt]) for fmt in settings.formats]
+    targets = api.outputs_in(settings.output_dir, settings.formats, setting="output_dir") if settings.output_dir else []
     outcome = api.scan(settings.collect, plan, session=session)
     summary = summarise(settings, outcome, time.monotonic() - started)
     _log({"message": "vpcaudit audit finished", "summary": summary, "result": api.result_data(outcome.result)})
@@ -258,6 +263,24 @@ def _notify(settings: Settings, result: api.AuditResult, where: str | None,
         code = int(api.exit_code(result, options.fail_on, options.strict))
         api.notify(topic, f"vpcaudit: {len(result.failures)} failing finding(s), exit {code}",
                    api.summary_text(result, options.fail_on, options.strict, where), session=session)
+
+
+def main() -> int:
+    """``python -m vpcaudit.lambda_handler``: the handler for cron and containers, settings from the
+    ``VPCAUDIT_*`` variables, the log line on stdout, and the CLI's exit code (2 and one line on
+    stderr for a bad setting, credentials or endpoint; 4 and the traceback for a bug, never the
+    1 a scheduler would read as findings), so a scheduler can gate on it."""
+    try:
+        summary = handler(None, None)
+    except VpcauditError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return int(api.ExitCode.USAGE)
+    except Exception:
+        traceback.print_exc()
+        sys.stderr.write(f"vpcaudit: internal error (a bug; please report it with the traceback above) → exit "
+                         f"{int(api.ExitCode.INTERNAL)}\n")
+        return int(api.ExitCode.INTERNAL)
+    return int(summary["exit_code"])
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -349,5 +372,9 @@ def merge(event: Any, context: Any) -> dict[str, Any]:
     return summary
 
 
-__all__ = ["SETTINGS", "Settings", "audit_account", "handler", "list_accounts", "merge", "read_settings", "run",
-           "summarise"]
+__all__ = ["SETTINGS", "Settings", "audit_account", "handler", "list_accounts", "main", "merge", "read_settings",
+           "run", "summarise"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -149,9 +150,13 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
             PANEL_SELECTION, default=(), metavar="IDS"),
     Setting("min_severity", Kind.SEVERITY, "Run only rules whose severity is at least this, and drop lower "
             "findings.", "--min-severity", PANEL_SELECTION),
-    Setting("rules_dirs", Kind.PATHS, "Also load rules from the *.py files of this folder (a local pack).",
-            "--rules-dir", PANEL_SELECTION, default=(), metavar="DIR", faces=frozenset({Face.CLI, Face.CONFIG}),
-            config_key="rules-dir"),
+    Setting("rules_dirs", Kind.PATHS, "Also load rules from the *.py files of this folder (a local pack: its "
+            "Python runs with your AWS credentials).", "--rules-dir", PANEL_SELECTION, default=(), metavar="DIR",
+            faces=frozenset({Face.CLI, Face.CONFIG}), config_key="rules-dir"),
+    # A configuration file (perhaps in a repository someone else wrote) must opt in before its
+    # rules-dir is imported: that Python runs with the user's credentials.
+    Setting("trust_rules_dir", Kind.FLAG, "Let this file's rules-dir load: the folders' Python runs with your AWS "
+            "credentials.", None, PANEL_SELECTION, default=False, faces=frozenset({Face.CONFIG})),
     Setting("fail_on", Kind.SEVERITY, "Exit 1 when a failing finding has this severity or worse.", "--fail-on",
             PANEL_POLICY, default=Severity.HIGH),
     Setting("strict", Kind.FLAG, "Exit 3 when any rule could not be evaluated (missing permissions, data not "
@@ -179,8 +184,14 @@ DELIVERY_SETTINGS: tuple[Setting, ...] = (
     Setting("sns_topic", Kind.TEXT, "Also publish a short summary (counts, exit code, where the report is) to "
             "this SNS topic.", "--sns-topic", PANEL_DELIVERY, metavar="ARN"),
 )
+DIFF_SETTINGS: tuple[Setting, ...] = (
+    Setting("allow_disjoint", Kind.FLAG, "Compare snapshots that share no account and Region (all of it is then "
+            "listed as not compared). Without it that is an error: it usually means a wrong file.",
+            "--allow-disjoint", PANEL_POLICY, default=False, faces=frozenset({Face.CLI})),
+)
 
-SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS)}
+SETTINGS: dict[str, Setting] = {s.name: s for s in (*COLLECT_SETTINGS, *AUDIT_SETTINGS, *DELIVERY_SETTINGS,
+                                                    *DIFF_SETTINGS)}
 # How the command line names a setting in messages: its flag, or its configuration-file key.
 CLI_SPELLING: dict[str, str] = {s.name: s.flag or s.key for s in SETTINGS.values()}
 
@@ -267,7 +278,7 @@ def collect_options(values: Mapping[str, Any]) -> CollectOptions:
                              session_name=get("role_session_name"),
                              include_base=bool(get("include_base_account")), discovery=discovery)
     return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
-                          endpoint_url=get("endpoint_url"), opt_in=frozenset(WITH_PARTS[e] for e in extras),
+                          endpoint_url=_endpoint(get("endpoint_url")), opt_in=frozenset(WITH_PARTS[e] for e in extras),
                           metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts,
                           concurrency=_count(SETTINGS["concurrency"], get("concurrency")))
 
@@ -365,6 +376,21 @@ def _checked(values: list[str], shape: re.Pattern[str], what: str, setting: str)
     if bad:
         raise UsageError(f"not {what}: {bad[0]!r}", setting)
     return tuple(values)
+
+
+def _endpoint(url: str | None) -> str | None:
+    """An endpoint URL botocore can use: http(s), a host, nothing a terminal or a request line would
+    misread. Checked here, so a typo is one line naming the setting instead of botocore's ValueError."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url) if url.isprintable() and " " not in url else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {url!r} (expected e.g. http://127.0.0.1:5000)", "endpoint_url")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise UsageError(f"not an http(s) URL: {url!r} (bad port)", "endpoint_url") from None
+    return url
 
 
 def _path(value: str | Path | None) -> Path | None:

@@ -18,7 +18,6 @@ Every report says, per Region, which figures it used and where they came from (:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -26,14 +25,13 @@ from typing import Any
 
 from vpcaudit import price_table
 from vpcaudit.errors import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from vpcaudit.tomlfile import UnreadableToml, read_toml
 
 HOURS_PER_MONTH = 730
 _SYMBOLS = {"USD": "$", "CNY": "CN¥"}
+# Any list price above this is a typo (or a hostile file): it would also overflow the cost
+# arithmetic into infinity. ``not 0 <= x <= MAX_PRICE`` is also how NaN is refused.
+MAX_PRICE = 1_000_000
 
 
 class PricingError(UsageError):
@@ -162,11 +160,11 @@ def load_pricing(path: str | Path) -> Pricing:
     top-level keys apply to every Region, ``[pricing.regions.<region>]`` tables to one."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = read_toml(p)
     except FileNotFoundError:
         raise PricingError(f"{p}: no such pricing file") from None
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PricingError(f"{p}: not a readable TOML file: {exc}") from None
+    except UnreadableToml as exc:
+        raise PricingError(f"{p}: {exc}") from None
     table = dict(data.get("pricing", data))
     regions = table.pop("regions", {})
     if not isinstance(regions, dict) or not all(isinstance(v, dict) for v in regions.values()):
@@ -186,8 +184,8 @@ def _figures(path: Path, prefix: str, table: Mapping[str, Any]) -> dict[str, flo
             if not isinstance(value, str) or not value.isalpha() or len(value) != 3:
                 raise PricingError(f"{path}: {prefix}'currency' must be a three-letter code such as USD or CNY")
             changes[key] = value.upper()
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise PricingError(f"{path}: {prefix}{key!r} must be a non-negative number, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_PRICE:
+            raise PricingError(f"{path}: {prefix}{key!r} must be a number from 0 to {MAX_PRICE:,}, got {value!r}")
         else:
             changes[key] = float(value)
     return changes

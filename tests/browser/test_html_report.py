@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -144,4 +145,44 @@ def test_remote_loads_would_be_caught(browser: Any, tmp_path: Path) -> None:
     tab = Page(browser)
     tab.open(leaky)
     assert tab.remote == ["http://203.0.113.9/pixel.png"]
+    tab.context.close()
+
+
+LONG_NAMES = {"one word": "prod-" + "x" * 180, "many words": " ".join(["shared services network"] * 12)}
+
+
+@pytest.fixture(scope="module", params=sorted(LONG_NAMES))
+def long_name_report(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """The sample report with every VPC named by a very long Name tag (AWS allows 256 characters)."""
+    result = sample_result()
+    name = LONG_NAMES[request.param]
+    renamed = replace(result, vpcs=tuple(replace(v, name=name) for v in result.vpcs),
+                      findings=tuple(replace(f, resource=replace(f.resource, name=name)) for f in result.findings))
+    path = tmp_path_factory.mktemp("long-names") / f"report-{request.param.replace(' ', '-')}.html"
+    path.write_text(render.render(renamed, "html"), encoding="utf-8")
+    return path
+
+
+def test_a_long_vpc_name_keeps_the_filters_on_the_page_and_the_columns_readable(browser: Any,
+                                                                                long_name_report: Path) -> None:
+    tab = Page(browser)
+    page = tab.open(long_name_report)
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing pushed off the page
+    form = page.locator("#filters").bounding_box()
+    assert form is not None and form["x"] + form["width"] <= width
+    for control in ("#filter-vpc", "#filter-reset", "#filter-status"):
+        box = page.locator(control).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, control
+    # In the VPC summary, account ids and Region names stay on one line (not squeezed to a column of letters).
+    summary = page.locator("table", has=page.locator("th", has_text="Account")).first
+    for column in (2, 3):
+        cell = summary.locator(f"tbody tr td:nth-child({column})").first
+        lines = page.evaluate("c => { const r = document.createRange(); r.selectNodeContents(c); "
+                              "return new Set([...r.getClientRects()].map(q => Math.round(q.top))).size; }",
+                              cell.element_handle())
+        assert lines == 1, f"column {column} wraps onto {lines} lines"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{long_name_report.stem}.png"), full_page=False)
+    assert tab.errors == [] and tab.remote == []
     tab.context.close()

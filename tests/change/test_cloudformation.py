@@ -291,7 +291,7 @@ def two_regions(snapshot: Snapshot, other: RegionBuilder) -> Snapshot:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("Resources: [1, 2", "network.yaml: not valid YAML at line 1 column 17"),
-    ('{"Resources": ', "network.yaml: not valid JSON at line 1 column 15"),
+    ('{"Resources": ', "network.yaml: not valid JSON: Expecting value at line 1 column 15"),
 ])
 def test_unreadable_templates_are_refused_with_where(text: str, message: str) -> None:
     with pytest.raises(TemplateError, match=message):

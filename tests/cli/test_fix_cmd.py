@@ -54,7 +54,7 @@ def test_bad_inputs_exit_2_in_one_line(tmp_path: Path) -> None:
         ("fix", str(_result(tmp_path)), "-f", "ansible"):
             "error: --format: unknown format ansible (choose from sh, terraform)",
         ("fix", str(_result(tmp_path)), "-o", str(not_a_result / "x" / "plan.sh")):
-            "error: cannot create output folder",
+            "error: --output: cannot create output folder",
     }
     for args, expected in cases.items():
         proc = runner.invoke(app, list(args))

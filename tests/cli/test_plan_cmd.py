@@ -46,7 +46,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ("missing parameter", "error: --parameters: parameter Subnet has no Default: give its value in --parameters"),
     ("previous value", "error: --parameters: {folder}/bad-params.json: UsePreviousValue needs the deployed stack; "
                        "give the value itself"),
-    ("bad snapshot", "error: {folder}/broken.json: not valid JSON at line 1"),
+    ("bad snapshot", "error: {folder}/broken.json: not valid JSON: "),
 ])
 def test_exit_2_with_one_line(files: dict[str, Path], case: str, message: str) -> None:
     snap, folder = files["snapshot"], files["snapshot"].parent

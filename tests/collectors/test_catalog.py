@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import boto3
 
-from vpcaudit.aws.guard import is_read_only
-from vpcaudit.collectors.catalog import COLLECTORS, declared_operations, default_parts, with_dependencies
+from vpcaudit.aws.guard import check_allow_list, is_allowed
+from vpcaudit.collectors.catalog import (
+    COLLECTORS,
+    collector_operations,
+    declared_operations,
+    default_parts,
+    with_dependencies,
+)
 from vpcaudit.collectors.run import collect_snapshot
 from vpcaudit.snapshot.model import Part, State
 
@@ -20,10 +26,14 @@ def test_dependencies_are_added() -> None:
     assert Part.BUCKET_POLICIES not in default_parts() and Part.METRICS not in default_parts()
 
 
-def test_every_declared_operation_passes_the_guard() -> None:
-    for op in declared_operations(set(Part)):
+def test_the_guard_allows_exactly_the_declared_operations() -> None:
+    """Declaration, IAM policy and guard are one list: declaring an operation is what allows it."""
+    allowed = collector_operations()
+    assert allowed == set(declared_operations(set(Part)))
+    assert check_allow_list(allowed) == allowed  # all of them reads by name: no write can be declared
+    for op in allowed:
         service, name = op.split(":")
-        assert is_read_only(service, name), op
+        assert is_allowed(service, name, allowed), op
 
 
 def test_a_part_pulls_in_what_it_needs_and_nothing_else(session: boto3.session.Session) -> None:

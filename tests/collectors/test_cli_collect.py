@@ -53,13 +53,23 @@ def test_stats_and_stdout_output(session: boto3.session.Session) -> None:
     (["--role-arn", "arn:aws:iam::1:role/x"], "--role-arn: not an IAM role ARN"),
     (["--external-id", "abc"], "--external-id: it is passed to sts:AssumeRole, so it needs role ARNs"),
     (["--region", "us-east-1", "--with", "s3-policies,flowlogs"], "--with: unknown extra flowlogs"),
-    (["--profile", "no-such-profile"], "no-such-profile"),
+    (["--profile", "no-such-profile"],
+     "--profile: no profile 'no-such-profile' in the AWS config file or the credentials file"),
 ])
 def test_bad_options_are_one_line_and_exit_2(aws_env: None, tmp_path: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["collect", "-o", str(tmp_path / "x.json"), *args])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr and result.stderr.startswith("error: ")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_profile_named_by_aws_profile_that_does_not_exist_is_one_line(aws_env: None, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    result = runner.invoke(app, ["collect", "-o", str(tmp_path / "x.json")])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: the AWS_PROFILE environment variable names profile 'nope', which is in neither "
+                             "the AWS config file nor the credentials file\n")
 
 
 def test_no_region_anywhere_is_a_usage_error(aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.collectors import account
-from vpcaudit.collectors.catalog import default_parts
+from vpcaudit.collectors.catalog import collector_operations, default_parts
 from vpcaudit.collectors.run import collect_snapshot, collect_with
 from vpcaudit.errors import CollectionError, CredentialsError
 from vpcaudit.snapshot.model import Part, State
@@ -65,7 +65,8 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str, moto_api: MotoApi) 
 def test_throttling_that_outlasts_retries_marks_the_part_throttled(
         moto_url: str, failing_proxy: Callable[[str, dict[str, tuple[int, str]]], AbstractContextManager[Any]]) -> None:
     with failing_proxy(moto_url, {"DescribeNatGateways": (503, "RequestLimitExceeded")}) as proxy:
-        factory = ClientFactory(boto3.session.Session(region_name=REGION), endpoint_url=proxy.url, max_attempts=3)
+        factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
+                                endpoint_url=proxy.url, max_attempts=3)
         outcome = collect_with(factory, [REGION], {Part.VPCS, Part.NAT_GATEWAYS}, region_hint=REGION)
         sent = proxy.seen.count("DescribeNatGateways")
     (region,) = outcome.snapshot.accounts[0].regions
@@ -118,7 +119,7 @@ def test_requested_region_not_enabled_is_opt_in_required(session: boto3.session.
 
 
 def test_all_regions_means_the_enabled_ones(session: boto3.session.Session) -> None:
-    factory = ClientFactory(session)
+    factory = ClientFactory(session, operations=collector_operations())
     listed = session.client("ec2", region_name=REGION).describe_regions(AllRegions=True)["Regions"]
     plan = account.plan_regions(factory, REGION, None)
     assert set(plan.enabled) == {r["RegionName"] for r in listed if r["OptInStatus"] != "not-opted-in"}

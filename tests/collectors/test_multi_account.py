@@ -24,6 +24,7 @@ from vpcaudit.aws.accounts import AccountPlan, plan_accounts
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.cli import app
+from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.collectors.run import collect_accounts
 from vpcaudit.engine.result import Outcome
 from vpcaudit.errors import CredentialsError, ReadOnlyViolation, UsageError
@@ -101,14 +102,14 @@ def test_accounts_file_problems_name_the_file_and_line(tmp_path: Path) -> None:
 
 def test_only_the_role_assuming_factory_may_call_assume_role(session: boto3.session.Session) -> None:
     params = {"RoleArn": role_arn("222222222222"), "RoleSessionName": "vpcaudit"}
-    assuming = ClientFactory(session, allow=ROLE_ASSUMPTION)
+    assuming = ClientFactory(session, operations=ROLE_ASSUMPTION)
     assert assuming.client("sts", REGION).assume_role(**params)["Credentials"]["AccessKeyId"]
     with pytest.raises(ReadOnlyViolation, match="refused ec2:CreateVpc"):  # still read-only otherwise
         assuming.client("ec2", REGION).create_vpc(CidrBlock="10.9.0.0/16")
     with pytest.raises(ReadOnlyViolation, match="refused sts:AssumeRole"):  # what collectors get
-        ClientFactory(session).client("sts", REGION).assume_role(**params)
+        ClientFactory(session, operations=collector_operations()).client("sts", REGION).assume_role(**params)
     with pytest.raises(ValueError, match="not on the read-only guard's allow-list: ec2:CreateVpc"):
-        ClientFactory(session, allow=frozenset({"ec2:CreateVpc"})).client("ec2", REGION)
+        ClientFactory(session, operations=frozenset({"ec2:CreateVpc"}))
 
 
 # -- collecting them (in-process moto) ---------------------------------------------------------

@@ -31,6 +31,7 @@ from vpcaudit.collectors import (
     s3,
 )
 from vpcaudit.collectors.base import Scope
+from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part
 
@@ -44,7 +45,7 @@ Stub = Callable[[str], Stubber]
 @pytest.fixture
 def scope(aws_env: None) -> Iterator[tuple[Scope, Stub]]:
     """A scope on a real ClientFactory whose clients are stubbed; one worker keeps call order fixed."""
-    factory = ClientFactory(boto3.session.Session(region_name=REGION))
+    factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations())
     stubbers: dict[str, Stubber] = {}
 
     def stub(service: str) -> Stubber:

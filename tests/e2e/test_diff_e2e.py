@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import SCOPED_POLICY, RegionBuilder, standard_vpc
+from builders import ACCOUNT, SCOPED_POLICY, RegionBuilder, standard_vpc
 from schema_check import check_diff
 
 from vpcaudit.snapshot.jsonfile import save
@@ -62,7 +62,7 @@ def test_exit_1_and_the_json_document_when_a_path_got_worse(tmp_path: Path, snap
     done = run(tmp_path, "diff", snaps["before"], snaps["removed"], "-f", "json")
     assert done.returncode == 1, done.stderr
     data = check_diff(json.loads(done.stdout))  # stdout holds the JSON alone
-    assert data["schema_version"] == "1.3" and data["fail_on"] == "high"
+    assert data["schema_version"] == "1.4" and data["fail_on"] == "high" and data["warnings"] == []
     assert data["summary"] == {
         "new": 1, "newly_failing": 0, "resolved": 0, "changed": 0, "unchanged": 1, "not_rechecked": 0,
         "no_baseline": 0, "worse_paths": 1, "better_paths": 0, "changed_paths": 0, "lost_scopes": 0,
@@ -148,3 +148,22 @@ def test_help_documents_exit_codes_with_examples(tmp_path: Path) -> None:
     for code in ("0 nothing newly failing", "1 a finding newly failing", "2 usage or configuration error",
                  "3 --strict and coverage got worse"):
         assert code in text
+
+
+def test_snapshots_that_share_nothing_are_exit_2_unless_allowed(tmp_path: Path, snaps: dict[str, Path]) -> None:
+    other = tmp_path / "other-account.json"
+    other.write_text(snaps["before"].read_text().replace(ACCOUNT, "222222222222"))
+    done = run(tmp_path, "diff", snaps["before"], other)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: --allow-disjoint: needed, as the snapshots share no account and Region")
+    allowed = run(tmp_path, "diff", snaps["before"], other, "--allow-disjoint", "--strict")
+    assert allowed.returncode == 3, allowed.stderr  # everything before is now unjudged: coverage got worse
+
+
+def test_swapped_snapshots_are_warned_about_on_stderr(tmp_path: Path, snaps: dict[str, Path]) -> None:
+    older = tmp_path / "older.json"
+    older.write_text(snaps["before"].read_text().replace('"taken_at": "2026-01-01T00:00:00Z"',
+                                                         '"taken_at": "2025-12-31T23:00:00Z"'))
+    done = run(tmp_path, "diff", snaps["before"], older, "-q")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("warning: the before snapshot (taken ")

@@ -121,6 +121,15 @@ def test_a_rule_that_raises_makes_a_strict_audit_incomplete(tmp_path: Path) -> N
 
 
 def test_config_file_in_the_current_folder_sets_defaults_and_flags_win(tmp_path: Path, low: Path) -> None:
-    (tmp_path / "vpcaudit.toml").write_text(f'select = ["TST"]\nfail-on = "low"\nrules-dir = ["{RULEPACK}"]\n')
+    (tmp_path / "vpcaudit.toml").write_text(f'select = ["TST"]\nfail-on = "low"\nrules-dir = ["{RULEPACK}"]\n'
+                                            'trust-rules-dir = true\n')
     assert run(tmp_path, "audit", low).returncode == 1
     assert run(tmp_path, "audit", low, "--fail-on", "high").returncode == 0
+
+
+@pytest.mark.parametrize("args", [("--select", "TST", "--ignore", "TST"), ("--select", "TST", "--min-severity",
+                                                                           "critical")])
+def test_a_selection_that_runs_no_rule_is_exit_2(tmp_path: Path, high: Path, args: tuple[str, ...]) -> None:
+    done = audit(tmp_path, high, *args)
+    assert done.returncode == 2, done.stderr
+    assert "no rule selected" in done.stderr and len(done.stderr.strip().splitlines()) == 1

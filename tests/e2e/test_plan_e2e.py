@@ -81,7 +81,7 @@ def test_a_worse_path_exits_1_with_the_versioned_json(tmp_path: Path, files: dic
     done = run(tmp_path, "plan", files["snapshot"], "--terraform", files["worse.json"], "-f", "json")
     assert done.returncode == 1, done.stderr
     data = check_diff(json.loads(done.stdout))
-    assert data["schema_version"] == "1.3" and data["summary"]["worse_paths"] == 1
+    assert data["schema_version"] == "1.4" and data["summary"]["worse_paths"] == 1
     assert data["plan"]["source"] == "Terraform plan worse.json (format 1.2, Terraform 1.9.8)"
     [path] = data["paths"]
     assert (path["before"]["kind"], path["after"]["kind"], path["after"]["destination"]) == (

@@ -7,6 +7,7 @@ through one plan, and asserts exactly what is new, resolved, changed, worse and 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -218,9 +219,18 @@ def test_regions_on_one_side_only_are_listed_not_compared() -> None:
     assert not grown.coverage_worse
 
 
-def test_snapshots_of_different_accounts_compare_nothing() -> None:
+def test_snapshots_with_nothing_in_common_are_refused() -> None:
+    """No shared account/Region: "nothing got worse" would pass a wrong file through the runbook gate."""
+    with pytest.raises(api.UsageError) as refused:
+        compare(_two_regions(west=False), _two_regions(west=False, account="222222222222"))
+    assert str(refused.value) == ("allow_disjoint: needed, as the snapshots share no account and Region "
+                                  "(before: 111111111111/us-east-1; after: 222222222222/us-east-1): without it a "
+                                  "wrong file would pass as \"nothing got worse\"")
+
+
+def test_snapshots_of_different_accounts_compare_nothing_when_allowed() -> None:
     other = "222222222222"
-    d = compare(_two_regions(west=False), _two_regions(west=False, account=other))
+    d = api.diff(_two_regions(west=False), _two_regions(west=False, account=other), allow_disjoint=True)
     assert d.compared == ()
     assert (d.only_before, d.only_after) == ((HERE,), (RegionRef(other, REGION),))
     assert (d.new, d.resolved, d.paths, d.unchanged) == ((), (), (), 0)
@@ -263,3 +273,25 @@ def test_outputs_neutralise_hostile_names() -> None:
     assert "evil \\]0;owned \\|" in markdown  # controls blanked, bracket and pipe escaped
     for text in (table, markdown, render_diff(d, "json")):
         assert not {"\x1b", "\x07", "\u202e"} & set(text)
+
+
+def test_a_before_snapshot_newer_than_the_after_one_is_warned_about() -> None:
+    b, _ = estate()
+    older = replace(b.snapshot(), taken_at="2026-01-01T00:00:00Z")
+    newer = replace(b.snapshot(), taken_at="2026-02-01T09:30:00+00:00")
+    assert compare(older, newer).warnings == ()
+    swapped = compare(newer, older)
+    warning = ("the before snapshot (taken 2026-02-01T09:30:00+00:00) is newer than the after snapshot (taken "
+               "2026-01-01T00:00:00Z): are the two files swapped?")
+    assert swapped.warnings == (warning,)
+    assert f"Warning: {warning}" in render_diff(swapped, "table")
+    assert "| Warning | the before snapshot (taken 2026-02-01T09:30:00+00:00) is newer" in render_diff(swapped, "md")
+    assert json.loads(render_diff(swapped, "json"))["warnings"] == [warning]
+
+
+def test_what_was_not_compared_is_said_once() -> None:
+    d = compare(_two_regions(west=True), _two_regions(west=False))
+    table = render_diff(d, "table")
+    assert "Not compared: only in before (counts as lost coverage): 111111111111/eu-west-1" in table
+    assert table.count("not compared") + table.count("Not compared") == 1
+    assert "| Not compared | only in before (counts as lost coverage): 111111111111/eu-west-1 |" in render_diff(d, "md")

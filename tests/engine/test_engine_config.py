@@ -30,12 +30,12 @@ def test_keys_map_to_settings_and_paths_are_relative_to_the_file(tmp_path: Path)
     (tmp_path / "vpcaudit.toml").write_text(
         'select = "DNS"\nignore = ["DNS004"]\nmin-severity = "LOW"\nfail_on = "medium"\n'
         'suppressions = "accepted.toml"\npricing = "/etc/pricing.toml"\nregions = ["eu-west-1"]\n'
-        'rules-dir = ["ours"]\n')
+        'rules-dir = ["ours"]\ntrust-rules-dir = true\n')
     config = read_config(tmp_path / "vpcaudit.toml")
     assert config.values == {
         "select": ["DNS"], "ignore": ["DNS004"], "min_severity": Severity.LOW, "fail_on": Severity.MEDIUM,
         "suppressions": str(tmp_path / "accepted.toml"), "pricing": "/etc/pricing.toml", "regions": ["eu-west-1"],
-        "rules_dirs": [str(tmp_path / "ours")]}
+        "rules_dirs": [str(tmp_path / "ours")], "trust_rules_dir": True}
 
 
 @pytest.mark.parametrize(("body", "message"), [

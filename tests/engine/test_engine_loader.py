@@ -125,7 +125,7 @@ def test_a_package_pack_is_walked_recursively_and_reexports_count_once(tmp_path:
 
 
 def test_missing_rules_dir_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(RuleLoadError, match=r"--rules-dir .*nowhere: not a folder"):
+    with pytest.raises(RuleLoadError, match=r"^rules_dirs: .*nowhere: not a folder"):
         load_registry([tmp_path / "nowhere"], entry_points=False)
 
 

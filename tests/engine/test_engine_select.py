@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from engine_snapshots import RULEPACK
 
@@ -23,7 +25,6 @@ def pack() -> tuple[Rule, ...]:
     (["TST00"], ["TST004"], ["TST001", "TST002", "TST003", "TST005"]),
     (["tst001,TST003"], None, ["TST001", "TST003"]),
     (["TST001", "TST002"], ["TST002"], ["TST001"]),
-    (None, ["TST"], []),
 ])
 def test_select_then_ignore_by_id_or_prefix(pack: tuple[Rule, ...], select: list[str] | None,
                                             ignore: list[str] | None, expected: list[str]) -> None:
@@ -39,6 +40,25 @@ def test_unknown_selectors_are_all_named(pack: tuple[Rule, ...]) -> None:
         select_rules(pack, select=["DNS,TST001", "TST9"])
     with pytest.raises(UsageError, match=r"ignore: unknown rule id or prefix: S-G"):
         select_rules(pack, ignore=["S-G"])
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"ignore": ["TST"]}, "ignore: no rule selected: it leaves none of the 5 loaded rules"),
+    ({"select": ["TST001"], "ignore": ["TST001"]}, "ignore: no rule selected: it leaves none of the 1 rule(s) "
+                                                   "selected"),
+    ({"min_severity": Severity.CRITICAL}, "min_severity: no rule selected: no rule reports critical or worse "
+                                          "(the most severe reports high)"),
+    ({"select": ["TST002"], "min_severity": Severity.MEDIUM}, "min_severity: no rule selected: no rule reports "
+                                                              "medium or worse (the most severe reports low)"),
+    ({"select": ["TST005"], "opt_in": frozenset()}, "with: no rule selected: TST005 needs opt-in data that is not "
+                                                    "collected (metrics)"),
+])
+def test_a_selection_that_leaves_no_rule_is_an_error(pack: tuple[Rule, ...], options: dict[str, Any],
+                                                     message: str) -> None:
+    """Running nothing would exit 0: a typo in a pipeline's --ignore must not turn the audit into a pass."""
+    with pytest.raises(UsageError) as raised:
+        select_rules(pack, **options)
+    assert str(raised.value) == message
 
 
 def test_rules_needing_opt_in_parts_not_collected_are_set_aside(pack: tuple[Rule, ...]) -> None:

@@ -24,6 +24,7 @@ from demo_estate import fake_aws_env
 
 from vpcaudit.aws.budget import CallBudget
 from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.collectors.catalog import collector_operations
 
 EMPTY = b'<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><vpcSet/></DescribeVpcsResponse>'
 FAILURE = (b'<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>no</Message></Error></Errors>'
@@ -90,7 +91,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowAws]:
 
 def account(aws: SlowAws, key: str, budget: CallBudget | None) -> ClientFactory:
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key="x", region_name="us-east-1")
-    return ClientFactory(session, endpoint_url=aws.url, pool_size=64, budget=budget)
+    return ClientFactory(session, operations=collector_operations(), endpoint_url=aws.url, pool_size=64,
+                         budget=budget)
 
 
 def hammer(calls: list[tuple[ClientFactory, str]], threads: int = 48) -> None:

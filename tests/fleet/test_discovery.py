@@ -16,6 +16,7 @@ from moto import mock_aws
 from org_estate import MANAGEMENT, Organization, add_member, create_organization, suspend
 
 from vpcaudit import api
+from vpcaudit.aws.accounts import ROLE_CLIENT_OPERATIONS
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.organization import Discovery, account_state, discover
 from vpcaudit.config import read_config
@@ -67,7 +68,7 @@ def test_the_role_arn_is_built_in_the_credentials_partition(monkeypatch: pytest.
     session = boto3.session.Session(region_name="us-gov-west-1")
     answer = {"Accounts": [{"Id": "111111111111", "Name": "gov", "Status": "ACTIVE"},
                            {"Id": "222222222222", "Name": "closing", "Status": "PENDING_CLOSURE"}]}
-    factory = ClientFactory(session)
+    factory = ClientFactory(session, operations=ROLE_CLIENT_OPERATIONS)
     client = factory.client("organizations", "us-gov-west-1")
     client.meta.events.register("before-call.organizations.ListAccounts",
                                 lambda **_: (AWSResponse("", 200, {}, None), answer))
@@ -92,7 +93,8 @@ def test_account_state_prefers_state_over_the_retiring_status(account: dict[str,
 def test_an_organization_that_cannot_be_listed_stops_the_run(monkeypatch: pytest.MonkeyPatch, code: str,
                                                              error: type[Exception], says: str) -> None:
     fake_aws_env(monkeypatch)
-    factory = ClientFactory(boto3.session.Session(region_name="us-east-1"), max_attempts=1)
+    factory = ClientFactory(boto3.session.Session(region_name="us-east-1"), operations=ROLE_CLIENT_OPERATIONS,
+                            max_attempts=1)
     body = {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
     factory.client("organizations", "us-east-1").meta.events.register(
         "before-call.organizations.ListAccounts", lambda **_: (AWSResponse("", 400, {}, None), body))

@@ -12,6 +12,9 @@ MON001 (no flow log) — all medium — and GWE003 (no DynamoDB gateway endpoint
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,7 @@ from schema_check import check_result
 
 from vpcaudit import lambda_handler
 from vpcaudit.engine.result import AuditResult, Outcome, ScopeResult
-from vpcaudit.errors import UsageError
+from vpcaudit.errors import CredentialsError, UsageError, VpcauditError
 from vpcaudit.lambda_handler import handler
 
 REGION = "us-east-1"
@@ -44,7 +47,7 @@ def role_arn(account_id: str) -> str:
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake keys, no profile or config file, no instance metadata, no VPCAUDIT_* from the shell."""
-    for name in _ENV_TO_CLEAR:
+    for name in (*_ENV_TO_CLEAR, *(n for n in os.environ if n.startswith(lambda_handler.ENV_PREFIX))):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -174,8 +177,15 @@ def test_regions_default_to_the_functions_own(estate: Estate) -> None:
 
 def test_a_rule_set_aside_for_want_of_opt_in_data_is_listed_and_strict_still_passes(estate: Estate) -> None:
     """Nobody asked for metrics, so NAT004 is not run: listed, but not an incomplete audit."""
-    summary = handler({"regions": [REGION], "strict": True, "select": ["NAT004"]}, None)
+    summary = handler({"regions": [REGION], "strict": True, "select": ["NAT003", "NAT004"]}, None)
     assert summary["not_run_without_opt_in"] == ["NAT004"] and summary["exit_code"] == 0
+
+
+def test_a_selection_that_would_run_no_rule_is_refused(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only rules that need data nobody collects: running nothing would report a clean audit."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail differently
+    with pytest.raises(UsageError, match=r"^with: no rule selected: NAT004 needs opt-in data that is not collected"):
+        handler({"regions": [REGION], "select": ["NAT004"]}, None)
 
 
 # -- invalid settings: refused before any AWS call ----------------------------------------------
@@ -194,7 +204,7 @@ def test_a_rule_set_aside_for_want_of_opt_in_data_is_listed_and_strict_still_pas
     ({"role_arns": ["arn:aws:iam::2222:role/audit"]}, "role_arns: not an IAM role ARN: 'arn:aws:iam::2222:role/audit'"),
     ({"external_id": "ext-1"}, "external_id: it is passed to sts:AssumeRole, so it needs role ARNs"),
     ({"role_arns": [role_arn("222222222222")], "external_id": "x"}, "external_id: 2 to 1224 characters"),
-    ({"region": REGION}, "event: unknown setting 'region' (known: regions, with, metrics_days, role_arns,"),
+    ({"region": REGION}, "event: unknown setting 'region' (did you mean 'regions'? known: regions, with,"),
     (["us-east-1"], "event: expected a JSON object of settings, got list"),
 ])
 def test_invalid_settings_raise_one_line_before_any_call(aws_env: None, monkeypatch: pytest.MonkeyPatch,
@@ -212,8 +222,17 @@ def test_an_unusable_output_dir_is_refused_before_the_scan(aws_env: None, monkey
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     occupied = tmp_path / "taken"
     occupied.write_text("a file, not a folder", encoding="utf-8")
-    with pytest.raises(UsageError, match=f"^output_dir: {occupied}/sub: cannot create: "):
+    expected = f"^output_dir: cannot create output folder {occupied}/sub: {occupied} is not a folder"
+    with pytest.raises(UsageError, match=expected):
         handler({"regions": [REGION], "output_dir": str(occupied / "sub")}, None)
+
+
+def test_a_failed_run_leaves_no_output_dir_behind(aws_env: None, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # the scan cannot start
+    with pytest.raises(VpcauditError):
+        handler({"regions": [REGION], "output_dir": str(tmp_path / "reports" / "today")}, None)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_environment_setting_is_validated_like_the_event(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -338,3 +357,72 @@ def test_all_regions_scans_every_enabled_region(estate: Estate) -> None:
     regions = boto3.session.Session().client("ec2", region_name=REGION).describe_regions()["Regions"]
     assert summary["regions"] == sorted(r["RegionName"] for r in regions if r["OptInStatus"] != "not-opted-in")
     assert top(summary) == estate.expected_top()[:1]  # the estate's VPC, found among them all
+
+
+# -- the environment -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("VPCAUDIT_REGION", "environment: unknown variable VPCAUDIT_REGION (did you mean VPCAUDIT_REGIONS?"),
+    ("VPCAUDIT_ROLE_ARN", "environment: unknown variable VPCAUDIT_ROLE_ARN (did you mean VPCAUDIT_ROLE_ARNS?"),
+    ("VPCAUDIT_PROFILE", "environment: unknown variable VPCAUDIT_PROFILE (the handler owns every VPCAUDIT_ name; "
+                         "known: VPCAUDIT_REGIONS,"),
+])
+def test_a_misspelt_environment_variable_is_refused_like_a_misspelt_event_key(
+        aws_env: None, monkeypatch: pytest.MonkeyPatch, name: str, message: str) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail differently
+    monkeypatch.setenv(name, REGION)
+    with pytest.raises(UsageError) as raised:
+        handler({}, None)
+    assert str(raised.value).startswith(message), str(raised.value)
+
+
+def test_a_misspelt_event_key_gets_a_suggestion_too(aws_env: None) -> None:
+    with pytest.raises(UsageError, match=r"^event: unknown setting 'fail-on' \(did you mean 'fail_on'\?"):
+        handler({"fail-on": "low"}, None)
+
+
+def test_a_missing_aws_profile_is_one_clear_line(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    with pytest.raises(UsageError) as raised:
+        handler({"regions": [REGION]}, None)
+    assert str(raised.value) == ("the AWS_PROFILE environment variable names profile 'nope', which is in neither "
+                                 "the AWS config file nor the credentials file")
+
+
+def test_missing_credentials_read_right_for_a_function(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    with pytest.raises(CredentialsError) as raised:
+        handler({"regions": [REGION]}, None)
+    assert "--profile" not in str(raised.value) and "name a profile" not in str(raised.value)
+    assert str(raised.value).startswith("no AWS credentials found")
+
+
+def test_as_a_program_it_exits_with_the_audits_exit_code(estate: Estate, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m vpcaudit.lambda_handler` is what cron runs: its exit code must gate like the CLI's."""
+    monkeypatch.setenv("VPCAUDIT_REGIONS", REGION)
+    assert lambda_handler.main() == 0  # five medium findings; fail_on high
+    monkeypatch.setenv("VPCAUDIT_FAIL_ON", "medium")
+    assert lambda_handler.main() == 1
+    assert len(capsys.readouterr().out.splitlines()) == 2  # one log line per run
+
+
+def test_as_a_program_a_bug_is_exit_4_never_1(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(event: Any, context: Any) -> dict[str, Any]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(lambda_handler, "handler", broken)
+    assert lambda_handler.main() == 4
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and err.splitlines()[-1].startswith("vpcaudit: internal error")
+
+
+def test_as_a_program_a_bad_setting_is_one_line_and_exit_2(aws_env: None) -> None:
+    env = {**os.environ, "VPCAUDIT_REGION": REGION, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "vpcaudit.lambda_handler"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: environment: unknown variable VPCAUDIT_REGION") and done.stderr.count(
+        "\n") == 1

@@ -30,7 +30,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # the Lambda function package, built from the installed distributions and the declared operations
     "lambda_package": frozenset({"aws", "collectors", "errors", "files", "snapshot", "writers", "version"}),
     "options": frozenset({"aws", "engine", "errors", "snapshot", "writers"}),
-    "config": frozenset({"options", "errors"}),
+    "config": frozenset({"options", "errors", "tomlfile"}),
     "output": frozenset({"errors", "files"}),
     # the machinery
     "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "version"}),
@@ -39,17 +39,18 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # the one part that writes to AWS: its own clients; account identity and roles as collections do
     "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
     "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version",
-                          "change"}),
+                          "change", "tomlfile"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
     "change": frozenset({"change", "snapshot", "errors"}),  # a planned change: a snapshot edited, nothing above
     "snapshot": frozenset({"snapshot", "files", "errors"}),
     # leaves
-    "pricing": frozenset({"errors", "price_table"}),
+    "pricing": frozenset({"errors", "price_table", "tomlfile"}),
     "price_table": frozenset(),
     "errors": frozenset(),
     "files": frozenset(),
+    "tomlfile": frozenset(),  # reading the TOML files a user hands vpcaudit
 }
 
 

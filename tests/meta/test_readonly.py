@@ -1,5 +1,6 @@
-"""vpcaudit never writes to AWS: the guard refuses any non-read operation before a byte is sent,
-every client a collection uses carries it, and a collector that tries to write stops the run."""
+"""vpcaudit never writes to AWS: the guard refuses any operation the collectors do not declare before
+a byte is sent — writes, and reads that were never declared (secrets) — every client a collection uses
+carries it, and a collector that tries to write stops the run."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from demo_estate import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.guard import is_read_only
+from vpcaudit.aws.guard import is_allowed
 from vpcaudit.collectors import catalog
+from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.collectors.run import collect_snapshot
 from vpcaudit.errors import ReadOnlyViolation
 from vpcaudit.snapshot.model import Part
@@ -71,6 +73,11 @@ MUTATIONS = [
     ("s3", "put_bucket_policy", {"Bucket": "b", "Policy": "{}"}),
     ("cloudwatch", "put_metric_data", {"Namespace": "x", "MetricData": []}),
     ("sts", "assume_role", {"RoleArn": "arn:aws:iam::1:role/x", "RoleSessionName": "x"}),
+    # Reads by name, but never declared: they hand out secrets or credentials.
+    ("secretsmanager", "get_secret_value", {"SecretId": "prod/db"}),
+    ("ec2", "get_password_data", {"InstanceId": "i-1"}),
+    ("redshift", "get_cluster_credentials", {"DbUser": "admin", "ClusterIdentifier": "c"}),
+    ("ec2", "describe_instances", {}),  # harmless, but no collector declares it: refused all the same
 ]
 
 
@@ -78,7 +85,8 @@ MUTATIONS = [
 def test_a_mutating_call_is_refused_and_nothing_is_sent(counting_server: _CountingServer, service: str,
                                                         method: str, params: dict[str, Any]) -> None:
     url = f"http://127.0.0.1:{counting_server.server_address[1]}"
-    factory = ClientFactory(boto3.session.Session(region_name=REGION), endpoint_url=url)
+    factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
+                            endpoint_url=url)
     # The endpoint is live: a read goes through and is counted...
     factory.client("ec2", REGION).describe_vpcs()
     assert counting_server.requests == 1
@@ -91,12 +99,73 @@ def test_a_mutating_call_is_refused_and_nothing_is_sent(counting_server: _Counti
 
 @pytest.mark.parametrize(("service", "operation", "allowed"), [
     ("ec2", "DescribeVpcs", True), ("route53", "ListHostedZonesByVPC", True), ("sts", "GetCallerIdentity", True),
-    ("s3", "HeadBucket", True),  # botocore's S3 region redirector may issue it for us
+    ("s3", "GetBucketPolicy", True), ("cloudwatch", "GetMetricData", True),
+    ("s3", "HeadBucket", True),  # botocore's S3 region redirector issues it on our client (see below)
+    ("s3", "CreateSession", False),  # S3 Express, directory buckets only: never needed here
     ("ec2", "CreateVpc", False), ("ec2", "DeleteVpc", False), ("s3", "PutBucketPolicy", False),
     ("ec2", "ModifyVpcAttribute", False), ("s3", "HeadObject", False), ("ec2", "RunInstances", False),
+    ("ec2", "GetPasswordData", False), ("secretsmanager", "GetSecretValue", False), ("sts", "AssumeRole", False),
+    ("ec2", "DescribeInstances", False), ("ssm", "GetParameter", False),
 ])
 def test_guard_truth_table(service: str, operation: str, allowed: bool) -> None:
-    assert is_read_only(service, operation) is allowed
+    assert is_allowed(service, operation, collector_operations()) is allowed
+
+
+def test_no_collected_service_makes_botocore_discover_endpoints_on_its_own() -> None:
+    """Endpoint discovery would make botocore call DescribeEndpoints itself, which the guard refuses."""
+    loader = boto3.session.Session().client("sts", region_name=REGION)  # any client gives the loader
+    services = {op.split(":")[0] for op in collector_operations()}
+    for service in services:
+        model = loader._loader.load_service_model(service, "service-2")
+        assert not any("endpointdiscovery" in op or op.get("endpointoperation")
+                       for op in model["operations"].values()), service
+
+
+def test_the_s3_region_redirect_botocore_makes_by_itself_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bucket in another region answers 301 without saying where: botocore asks HeadBucket itself."""
+    fake_aws_env(monkeypatch)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _S3ElsewhereHandler)
+    server.requests = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
+                                endpoint_url=f"http://127.0.0.1:{server.server_address[1]}")
+        answer = factory.client("s3", REGION).get_bucket_policy(Bucket="elsewhere")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answer["Policy"] == '{"Statement": []}'
+    assert [method for method, _ in server.requests] == ["GET", "HEAD", "GET"]  # type: ignore[attr-defined]
+    assert factory.counter.calls() == {"s3:GetBucketPolicy": 1, "s3:HeadBucket": 1}
+
+
+class _S3ElsewhereHandler(BaseHTTPRequestHandler):
+    """GetBucketPolicy: 301 the first time (no region given), the policy once the region is known."""
+
+    server: Any
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def _answer(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.server.requests.append(("HEAD", self.path))
+        self._answer(200, headers={"x-amz-bucket-region": "eu-west-1"})
+
+    def do_GET(self) -> None:
+        self.server.requests.append(("GET", self.path))
+        if len(self.server.requests) == 1:
+            self._answer(301, b'<?xml version="1.0"?><Error><Code>PermanentRedirect</Code>'
+                              b"<Message>elsewhere</Message></Error>", {"Content-Type": "application/xml"})
+        else:
+            self._answer(200, b'{"Statement": []}', {"Content-Type": "application/json"})
 
 
 def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,9 +186,10 @@ def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.Monkey
         assert services == {"sts", "ec2", "route53", "route53resolver", "s3", "cloudwatch"}
         for client in created:
             model = client.meta.service_model
-            writer = next(op for op in model.operation_names if not is_read_only(model.service_name, op))
+            undeclared = next(op for op in model.operation_names
+                              if not is_allowed(model.service_name, op, collector_operations()))
             with pytest.raises(ReadOnlyViolation):
-                getattr(client, xform_name(writer))()
+                getattr(client, xform_name(undeclared))()
 
 
 def test_a_collector_that_tries_to_write_stops_the_collection(monkeypatch: pytest.MonkeyPatch) -> None:

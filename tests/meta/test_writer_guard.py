@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.errors import ReadOnlyViolation
 from vpcaudit.writers import securityhub
 from vpcaudit.writers.base import WriterClients, WriteRefused
@@ -59,8 +60,8 @@ def test_the_writer_calls_its_operations(session: boto3.Session) -> None:
 
 def test_the_collectors_factory_cannot_be_given_a_write_and_refuses_it(session: boto3.Session) -> None:
     with pytest.raises(ValueError, match="not on the read-only guard's allow-list: securityhub:BatchImportFindings"):
-        ClientFactory(session, allow=frozenset({"securityhub:BatchImportFindings"})).client("securityhub", "us-east-1")
-    client = ClientFactory(session).client("securityhub", "us-east-1")
+        ClientFactory(session, operations=frozenset({"securityhub:BatchImportFindings"}))
+    client = ClientFactory(session, operations=collector_operations()).client("securityhub", "us-east-1")
     with pytest.raises(ReadOnlyViolation, match="refused securityhub:BatchImportFindings"):
         client.batch_import_findings(Findings=[])
 

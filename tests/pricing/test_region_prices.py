@@ -65,7 +65,7 @@ def test_a_pricing_file_overrides_every_region_and_one_region(tmp_path: Path) ->
     ("[pricing]\nnat_gateway_hours = 1\n", "unknown pricing key 'nat_gateway_hours'"),
     ("[pricing]\nregions = 3\n", "'regions' must hold one table per Region"),
     ("[pricing.regions.eu-west-1]\ncurrency = \"euros\"\n", "regions.eu-west-1.'currency' must be a three-letter"),
-    ("[pricing.regions.eu-west-1]\ntgw_gb = -1\n", "regions.eu-west-1.'tgw_gb' must be a non-negative number"),
+    ("[pricing.regions.eu-west-1]\ntgw_gb = -1\n", "regions.eu-west-1.'tgw_gb' must be a number from 0 to 1,000,000"),
 ])
 def test_a_bad_pricing_file_is_one_line_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "pricing.toml"

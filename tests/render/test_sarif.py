@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,54 @@ def test_a_finding_with_steps_carries_one_fix_naming_them(sample: AuditResult) -
     assert inserted.startswith("aws ec2 authorize-security-group-ingress --region us-east-1 --group-id "
                                "sg-0open00000000001 ")
     assert "\n# aws ec2 revoke-security-group-ingress" in inserted
+
+
+# -- plain-text messages (SARIF 2.1.0 §3.11.6) -------------------------------------------------
+
+EMBEDDED = "see [exception](https://evil.example) and [here](0), path C:\\temp\\[x]"
+
+
+def embedded_links(text: str) -> list[tuple[str, str]]:
+    """The embedded links a viewer following SARIF 2.1.0 §3.11.6 finds in a plain-text message:
+    ``[`` link text ``](`` destination ``)``, where ``\\``, ``[`` and ``]`` in the link text are
+    escaped with a backslash."""
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "[":
+            j, label = i + 1, []
+            while j < len(text) and text[j] not in "[]":
+                if text[j] == "\\" and j + 1 < len(text):
+                    label.append(text[j + 1])
+                    j += 2
+                    continue
+                label.append(text[j])
+                j += 1
+            if text.startswith("](", j) and ")" in text[j + 2:]:
+                end = text.index(")", j + 2)
+                found.append(("".join(label), text[j + 2:end]))
+                i = end + 1
+                continue
+        i += 1
+    return found
+
+
+def test_the_parser_above_finds_embedded_links() -> None:
+    assert embedded_links(EMBEDDED) == [("exception", "https://evil.example"), ("here", "0")]
+
+
+def test_messages_cannot_carry_embedded_links(sample: AuditResult) -> None:
+    """A bucket policy's statement id (AWS text) must not become a link in a SARIF viewer."""
+    first = sample.findings[0]
+    result = replace(sample, findings=(replace(first, message=EMBEDDED), *sample.findings[1:]),
+                     scopes=tuple(replace(s, detail=EMBEDDED) for s in sample.scopes))
+    run = _sarif(result)["runs"][0]
+    texts = [run["results"][0]["message"]["text"]]
+    texts += [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert len(texts) > 1
+    for text in texts:
+        assert embedded_links(text) == [], text
+    assert texts[0] == "see \\[exception\\](https://evil.example) and \\[here\\](0), path C:\\\\temp\\\\\\[x\\]"

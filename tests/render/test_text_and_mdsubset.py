@@ -30,7 +30,7 @@ def test_md_html_text_reads_the_same_as_html_or_markdown() -> None:
 def test_md_link_only_for_plain_http_urls() -> None:
     assert md_link("https://docs.aws.amazon.com/x.html") == "<https://docs.aws.amazon.com/x.html>"
     assert md_link("javascript:alert(1)") == "javascript:alert(1)"
-    assert md_link("https://x.example/a>b") == "https://x.example/a&gt;b"
+    assert md_link("https://x.example/a>b") == "https:/\u2060/x.example/a&gt;b"  # text, and no autolink either
 
 
 def test_other_helpers() -> None:

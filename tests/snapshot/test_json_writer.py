@@ -28,7 +28,7 @@ from vpcaudit.snapshot.model import Part, normalised
 AWKWARD = {
     "z": "tab\\t \"quote\" back\\\\slash \u0000 \u001f \u007f é ✓ \U0001f600 \ud800 \u202e",
     "a": [[], {}, [[]], [{}], {"": []}, (1, (2, ()))],
-    "floats": [0.0, -0.0, 1e300, 1.5e-7, 7.3, float("nan"), float("inf"), float("-inf")],
+    "floats": [0.0, -0.0, 1e300, 1.5e-7, 7.3],
     "ints": [0, -1, 2**70, True, False, None],
     3: "a key that is not a string",
     "enums": [Severity.HIGH, Part.VPCS],
@@ -49,6 +49,15 @@ def test_awkward_values(indent: int, ascii_only: bool) -> None:
     value = _Record("r", (AWKWARD, _Record("inner", ())), mapping={"b": 1, "a": AWKWARD})
     expected = json.dumps(to_jsonable(value), indent=indent, sort_keys=True, ensure_ascii=ascii_only)
     assert JsonWriter(indent=indent, ensure_ascii=ascii_only).dumps(value) == expected
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_is_refused_like_json_does_without_allow_nan(number: float) -> None:
+    """NaN and the infinities are not JSON: every JSON vpcaudit writes is strict."""
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        json.dumps({"x": number}, allow_nan=False)
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        JsonWriter(indent=2, ensure_ascii=True).dumps({"x": number})
 
 
 def test_an_unknown_type_is_refused_like_json_does() -> None:

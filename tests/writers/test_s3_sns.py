@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from vpcaudit import api
 from vpcaudit.aws.clients import ClientFactory
+from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.errors import ReadOnlyViolation, UsageError
 from vpcaudit.writers.base import WriteRefused
 from vpcaudit.writers.s3 import S3Location, S3Reader, S3Writer, parse_s3_url
@@ -108,7 +109,7 @@ def test_the_sns_writer_publishes_to_its_topic_only(session: boto3.session.Sessi
 
 
 def test_the_collectors_clients_still_refuse_both_writes(session: boto3.session.Session) -> None:
-    factory = ClientFactory(session)
+    factory = ClientFactory(session, operations=collector_operations())
     with pytest.raises(ReadOnlyViolation):
         factory.client("s3", "us-east-1").put_object(Bucket=BUCKET, Key="a", Body=b"x")
     with pytest.raises(ReadOnlyViolation):

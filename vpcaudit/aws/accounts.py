@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from vpcaudit.aws.errors import Gap, classify, credentials_problem
+from vpcaudit.aws.organization import OPERATIONS as ORGANIZATION_OPERATIONS
 from vpcaudit.aws.organization import Discovery
 from vpcaudit.errors import CredentialsError, UsageError
 from vpcaudit.snapshot.model import State
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
     from vpcaudit.aws.clients import ClientFactory
 
 ASSUME_ROLE = "sts:AssumeRole"
+# The one client that may assume roles: it identifies the base credentials, lists the organization's
+# accounts (discovery) and assumes the roles; nothing else.
+ROLE_CLIENT_OPERATIONS = frozenset({"sts:GetCallerIdentity", ASSUME_ROLE, *ORGANIZATION_OPERATIONS})
 DEFAULT_SESSION_NAME = "vpcaudit"
 # IAM's documented shapes: a role ARN (partition, 12-digit account, optional path), the
 # RoleSessionName (2-64 of [\w+=,.@-]) and the ExternalId (2-1224 of [\w+=,.@:/-]).
@@ -153,7 +158,7 @@ def assume(factory: ClientFactory, home: str, role: Role, session_name: str,
         params["ExternalId"] = role.external_id
     try:
         answer = factory.client("sts", home).assume_role(**params)
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
         problem = credentials_problem(exc)
         if problem:
             raise CredentialsError(problem) from None

@@ -1,8 +1,9 @@
 """The one place vpcaudit creates AWS clients: retries, timeouts, the read-only guard, accounting.
 
-Why a factory: every client must carry the same safety net (read-only guard), the same
-accounting hooks and the same botocore ``Config``. Collectors receive clients from here and
-never see the boto3 session, so none can forget the guard.
+Why a factory: every client must carry the same safety net (the read-only guard, allowing
+exactly the operations the factory was given), the same accounting hooks and the same botocore
+``Config``. Collectors receive clients from here and never see the boto3 session, so none can
+forget the guard.
 
 Retries use botocore's ``adaptive`` mode: standard retries (exponential backoff with jitter on
 throttling, 5xx and connection errors) plus client-side rate limiting that slows a client down
@@ -22,24 +23,27 @@ from vpcaudit import __version__
 from vpcaudit.aws import guard
 from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.budget import CallBudget
+from vpcaudit.errors import CollectionError
 
 if TYPE_CHECKING:
     import boto3
 
 DEFAULT_MAX_ATTEMPTS = 5  # 1 call + 4 retries: up to ~15 s of backoff before a part is "throttled"
 CONNECT_TIMEOUT_S = 10
+_INVALID_ENDPOINT = "Invalid endpoint: "  # botocore's ValueError for an endpoint URL it cannot use
 READ_TIMEOUT_S = 60
 
 
 class ClientFactory:
     """Guarded, counted botocore clients for one session (one account)."""
 
-    def __init__(self, session: boto3.session.Session, *, endpoint_url: str | None = None,
-                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
-                 counter: CallCounter | None = None, allow: frozenset[str] = frozenset(),
-                 budget: CallBudget | None = None) -> None:
+    def __init__(self, session: boto3.session.Session, *, operations: frozenset[str],
+                 endpoint_url: str | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, pool_size: int = 10,
+                 counter: CallCounter | None = None, budget: CallBudget | None = None) -> None:
+        """``operations``: every ``service:Operation`` the clients may call (the guard refuses the
+        rest); for collectors, :func:`vpcaudit.collectors.catalog.collector_operations`."""
         self._session = session
-        self._allow = allow  # operations beyond the read-only ones (guard.ROLE_ASSUMPTION)
+        self._operations = guard.check_allow_list(operations)
         self._endpoint_url = endpoint_url
         self._config = Config(
             retries={"mode": "adaptive", "total_max_attempts": max_attempts},
@@ -57,14 +61,24 @@ class ClientFactory:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
-                                             config=self._config)
-                guard.install(found.meta.events, service, self._allow)
+                found = self._create(service, region)
+                guard.install(found.meta.events, service, self._operations)
                 self.counter.install(found.meta.events, service)
                 if self.budget is not None:  # one factory is one account: its id keys the account-Region bound
                     self.budget.install(found.meta.events, id(self), region)
                 self._clients[key] = found
             return found
+
+    def _create(self, service: str, region: str) -> Any:
+        try:
+            return self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
+                                        config=self._config)
+        except ValueError as exc:  # botocore's check of an endpoint URL (ours, or AWS_ENDPOINT_URL's)
+            if not str(exc).startswith(_INVALID_ENDPOINT):
+                raise
+            endpoint = str(exc).removeprefix(_INVALID_ENDPOINT)
+            raise CollectionError(f"invalid AWS endpoint {endpoint!r}: an endpoint URL needs http:// or https:// "
+                                  "and a host, e.g. http://127.0.0.1:5000") from None
 
     def partition(self, region: str) -> str:
         """The AWS partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``…)."""

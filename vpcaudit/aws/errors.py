@@ -11,6 +11,7 @@ the run with :class:`vpcaudit.errors.CredentialsError` and the CLI prints one li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from botocore.exceptions import (
@@ -23,9 +24,13 @@ from botocore.exceptions import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
+from botocore.parsers import ResponseParserError
 
 from vpcaudit.errors import CollectionError, ThrottledError
 from vpcaudit.snapshot.model import State
+
+# botocore's ResponseParserError says "…, invalid XML received. Further retries may succeed:" + the body.
+_RECEIVED = re.compile(r"invalid \w+ received")
 
 DENIED_CODES = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
@@ -87,6 +92,8 @@ def classify(exc: BaseException, operation: str) -> Gap:
             return Gap(State.OPT_IN_REQUIRED, code, f"{operation}: the region is not enabled for this account")
         return Gap(State.ERROR, code or None, f"{operation} failed: {code or status}" + (
             f": {message}" if message else ""))
+    if isinstance(exc, ResponseParserError):  # an HTML page, a proxy's answer: not AWS speaking
+        return Gap(State.ERROR, type(exc).__name__, f"{operation} failed: {not_aws(exc)}")
     if isinstance(exc, _CREDENTIAL_EXCEPTIONS):
         return Gap(State.ERROR, type(exc).__name__, f"{operation}: credentials failed: {_short(str(exc))}")
     if isinstance(exc, BotoCoreError):
@@ -96,11 +103,17 @@ def classify(exc: BaseException, operation: str) -> Gap:
     return Gap(State.ERROR, type(exc).__name__, f"{operation} failed: {type(exc).__name__}: {_short(str(exc))}")
 
 
+def not_aws(exc: ResponseParserError) -> str:
+    """What an unparsable answer was, without the page botocore quotes after it."""
+    received = _RECEIVED.search(str(exc))
+    return "the answer is not an AWS response" + (f" ({received.group(0)})" if received else "")
+
+
 def credentials_problem(exc: BaseException) -> str | None:
     """A one-line explanation when ``exc`` means the credentials are unusable, else None."""
     if isinstance(exc, NoCredentialsError):
-        return ("no AWS credentials found: name a profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
-                "AWS_SECRET_ACCESS_KEY, or run where an instance, task or function role is available")
+        return ("no AWS credentials found: looked for a profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the "
+                "shared config and credentials files, SSO, and an instance, task or function role")
     if isinstance(exc, _CREDENTIAL_EXCEPTIONS):
         return f"AWS credentials could not be loaded: {_short(str(exc))}"
     if isinstance(exc, ClientError) and error_code(exc) in CREDENTIAL_CODES:

@@ -8,13 +8,13 @@ special: ``Version: 2012-10-17`` stays the string IAM expects (YAML 1.1 would ma
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from vpcaudit.errors import UsageError
+from vpcaudit.snapshot import strictjson
 
 # Short-form tags whose long form is Fn::<Name> (Ref and Condition keep their names).
 FUNCTIONS = ("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "GetAtt", "If", "ImportValue", "Join",
@@ -29,7 +29,19 @@ class TemplateError(UsageError):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with CloudFormation's tags and without YAML 1.1 timestamps."""
+    """SafeLoader with CloudFormation's tags, without YAML 1.1 timestamps, and without aliases.
+
+    CloudFormation does not take YAML anchors and aliases; refusing them here also keeps a few
+    hundred bytes of nested aliases (a "billion laughs") from expanding into billions of nodes
+    when the template is walked.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"YAML aliases (*{event.anchor}) are not CloudFormation",
+                                              event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -64,17 +76,21 @@ def parse(text: str, source: str, setting: str = "cloudformation") -> Any:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TemplateError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                                setting) from None
+            return strictjson.loads(text, strictjson.PLAN_DEPTH)
+        except strictjson.NotJson as exc:
+            raise TemplateError(f"{source}: {exc}", setting) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects, no aliases
+    except RecursionError:
+        raise TemplateError(f"{source}: nested more than {strictjson.PLAN_DEPTH} levels deep", setting) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise TemplateError(f"{source}: not valid YAML{where}: {problem}", setting) from None
+    if strictjson.too_deep(data, strictjson.PLAN_DEPTH):
+        raise TemplateError(f"{source}: nested more than {strictjson.PLAN_DEPTH} levels deep", setting)
+    return data
 
 
 def read(path: str | Path, setting: str = "cloudformation") -> Any:

@@ -15,11 +15,12 @@ from vpcaudit.cli import plan as _plan  # noqa: F401  (registers `vpcaudit plan`
 from vpcaudit.cli import publish as _publish  # noqa: F401  (registers `vpcaudit publish securityhub`)
 from vpcaudit.cli import rules_cmd as _rules_cmd  # noqa: F401  (registers `vpcaudit rules …`)
 from vpcaudit.cli.app import app
+from vpcaudit.cli.console import guarded
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: exit codes mean what the help says, whatever happens."""
+    guarded(app)
 
 
 __all__ = ["app", "main"]

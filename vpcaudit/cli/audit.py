@@ -16,7 +16,7 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, say, skipped_accounts, stats_table
 from vpcaudit.cli.delivery import deliver_or_plan, s3_formats
 from vpcaudit.cli.help import AUDIT_EXIT_CODES, GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
@@ -87,12 +87,12 @@ def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOpt
     if (written or delivered) and not quiet:
         typer.echo(api.render(result, "table"))
         for path in [*written, *delivered]:
-            typer.echo(f"wrote {path}", err=True)
+            say(f"wrote {path}")
     code = api.exit_code(result, options.fail_on, options.strict)
     if not quiet:
         for entry in result.expired_suppressions:
-            typer.echo(f"expired suppression, no longer applied: {entry}", err=True)
-        typer.echo(_verdict(result, options, code), err=True)
+            say(f"expired suppression, no longer applied: {entry}")
+        say(_verdict(result, options, code))
     raise typer.Exit(int(code))
 
 
@@ -113,8 +113,9 @@ def _verdict(result: api.AuditResult, options: AuditOptions, code: api.ExitCode)
 @takes(AUDIT_SETTINGS, DELIVERY_SETTINGS)
 def audit(
     ctx: typer.Context,
-    snapshot: Annotated[Path, typer.Argument(help="Snapshot file written by `vpcaudit collect` or `scan "
-                                                  "--snapshot-out`.", show_default=False)],
+    snapshot: Annotated[Path, typer.Argument(
+        metavar="SNAPSHOT", show_default=False,
+        help="Snapshot file written by `vpcaudit collect` or `scan --snapshot-out`.")],
     format: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -124,7 +125,7 @@ def audit(
     """Audit a saved snapshot, offline: findings, traffic paths, costs; exit code for pipelines."""
     options, delivery = given.audit(), given.delivery()
     try:
-        location, targets = deliver_or_plan(format or (), output)
+        location, targets = deliver_or_plan(format or (), output, inputs={"snapshot": snapshot, **given.input_files()})
         result = api.audit(api.load_snapshot(snapshot), options)
     except VpcauditError as exc:
         fail(exc)
@@ -177,17 +178,18 @@ def scan(
     """Collect (read-only AWS calls) and audit in one go: only what the selected rules need."""
     collect_options, audit_options, delivery = given.collect(), given.audit(), given.delivery()
     try:
-        location, targets = deliver_or_plan(format or (), output)
-        snapshot_targets = api.outputs(["json"], str(snapshot_out), "snapshot") if snapshot_out else []
+        location, targets = deliver_or_plan(format or (), output, inputs=given.input_files())
+        snapshot_targets = api.outputs(["json"], str(snapshot_out), "snapshot", inputs=given.input_files(),
+                                       taken={"report": targets}, setting="snapshot_out") if snapshot_out else []
         plan = api.prepare(audit_options, collect_options.opt_in)
         if not quiet and plan.selection.opt_in_skipped:
-            typer.echo("not run without --with: " + ", ".join(
+            say("not run without --with: " + ", ".join(
                 f"{r.id} (needs {', '.join(p.value for p in r.needs if p.opt_in)})"
-                for r in plan.selection.opt_in_skipped), err=True)
+                for r in plan.selection.opt_in_skipped))
         with progress_bar(quiet) as bar:
             outcome = api.scan(collect_options, plan, progress=bar)
         for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
-            typer.echo(line, err=True)
+            say(line)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
         api.write_reports(outcome.snapshot, snapshot_targets)
@@ -195,5 +197,5 @@ def scan(
         fail(exc)
     if not quiet:
         for line in gaps(outcome.snapshot):
-            typer.echo(f"not collected: {line}", err=True)
+            say(f"not collected: {line}")
     finish(outcome.result, targets, audit_options, quiet, location, delivery, format or (), collect_options)

@@ -9,9 +9,9 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, skipped_accounts, stats_table
+from vpcaudit.cli.console import fail, gaps, progress_bar, refused_accounts, say, skipped_accounts, stats_table
 from vpcaudit.cli.delivery import deliver_or_plan
-from vpcaudit.cli.help import GroupedCommand, examples
+from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
 from vpcaudit.options import COLLECT_SETTINGS, DELIVERY_SETTINGS, PANEL_COLLECTION
@@ -32,7 +32,9 @@ COLLECT_EXAMPLES = "\n\n".join((
     ),
     "Parts that could not be read (access denied, throttled, opt-in region not enabled) are recorded "
     "in the snapshot and listed on stderr; the collection still succeeds. " + CONFIG_HELP,
-    "Exit codes: 0 snapshot written; 2 usage, configuration or credential error.",
+    exit_codes_help(((0, "snapshot written (parts that could not be read are recorded in it)"),
+                     (2, "usage, configuration or credential error, an unusable output, an endpoint that is "
+                         "not AWS"))),
 ))
 
 StatsOpt = Annotated[bool, typer.Option(
@@ -65,11 +67,11 @@ def collect(
     """
     options, delivery = given.collect(), given.delivery()
     try:
-        location, targets = deliver_or_plan(["json"], output, "snapshot")
+        location, targets = deliver_or_plan(["json"], output, "snapshot", inputs=given.input_files())
         with progress_bar(quiet) as bar:
             outcome = api.collect(options, progress=bar)
         for line in [*refused_accounts(outcome.snapshot), *skipped_accounts(outcome.snapshot)]:
-            typer.echo(line, err=True)
+            say(line)
         if stats:
             typer.echo(stats_table(outcome.calls, outcome.http_attempts), err=True)
         printed, files = api.write_reports(outcome.snapshot, targets)
@@ -82,11 +84,11 @@ def collect(
         typer.echo(text, nl=False)
     if not quiet:
         for line in gaps(outcome.snapshot):
-            typer.echo(f"not collected: {line}", err=True)
+            say(f"not collected: {line}")
         accounts = outcome.snapshot.accounts
         vpcs = sum(len(r.vpcs) for a in accounts for r in a.regions)
         regions = {r.region for a in accounts for r in a.regions}
-        where = f"wrote {written[0]}" if written else "snapshot written to stdout"
-        typer.echo(f"{where}: account{'s' if len(accounts) > 1 else ''} "
-                   f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
-                   f"{sum(outcome.calls.values())} API calls", err=True)
+        where = f"wrote {written[0]}" if written else "snapshot written to standard output"
+        say(f"{where}: account{'s' if len(accounts) > 1 else ''} "
+            f"{', '.join(a.account_id for a in accounts)}, {len(regions)} region(s), {vpcs} VPC(s), "
+            f"{sum(outcome.calls.values())} API calls")

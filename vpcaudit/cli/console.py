@@ -3,11 +3,13 @@ collection gaps and call statistics — all on stderr, so stdout stays clean for
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 import typer
 from tabulate import tabulate
@@ -19,14 +21,101 @@ from vpcaudit.options import CLI_SPELLING
 # Settings that only the command line names (command arguments and face-only options).
 _SPELLING = {**CLI_SPELLING, "output": "--output", "formats": "--format", "subnet": "--subnet", "to": "--to",
              "pack": "--pack", "result": "result file", "terraform": "--terraform",
-             "cloudformation": "--cloudformation", "parameters": "--parameters", "stack_region": "--region"}
+             "cloudformation": "--cloudformation", "parameters": "--parameters", "stack_region": "--region",
+             "snapshot_out": "--snapshot-out"}
 
 
 def fail(problem: VpcauditError | str) -> NoReturn:
     """One line on stderr and exit 2: every usage, configuration or credential error ends here."""
     text = describe(problem, _SPELLING) if isinstance(problem, VpcauditError) else problem
-    typer.echo(f"error: {text}", err=True)
+    say(f"error: {text}")
     raise typer.Exit(int(api.ExitCode.USAGE))
+
+
+def say(line: str, *, err: bool = True) -> None:
+    """Print one line that may carry AWS, snapshot or file text (stderr unless told otherwise).
+
+    Such text is the audited account's, or whoever wrote the file: escape sequences in it would
+    drive the terminal (retitle it, plant a hyperlink, hide text), so controls, bidi overrides
+    and newlines are removed here, for every line a command prints besides its rendered outputs.
+    """
+    typer.echo(api.terminal_safe(line), err=err)
+
+
+class StdoutLost(Exception):
+    """Standard output cannot take what is written (a full disk, a reader that went away).
+
+    Deliberately not an OSError: click answers an EPIPE it sees with exit code 1, which a
+    pipeline reads as "failing findings".
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _GuardedStdout:
+    """Standard output as it is, except that a failed write or flush raises :class:`StdoutLost`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise StdoutLost(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise StdoutLost(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guarded(command: Callable[[], Any]) -> NoReturn:
+    """Run the CLI so that its exit code always means what ``--help`` says.
+
+    0-3 come from the commands. A write to standard output that fails is one line and exit 2
+    (like an unwritable ``--output``). An unexpected exception is a bug: its traceback, one line
+    saying so, and exit 4 — never Python's default 1, which would read as "failing findings".
+    """
+    if not isinstance(sys.stdout, _GuardedStdout):
+        sys.stdout = _GuardedStdout(sys.stdout)  # type: ignore[assignment]
+    try:
+        command()
+    except StdoutLost as lost:
+        _discard_stdout()
+        _say_on_stderr(f"error: cannot write to standard output: {lost}")
+        raise SystemExit(int(api.ExitCode.USAGE)) from None
+    except Exception:
+        traceback.print_exc()
+        _say_on_stderr(f"vpcaudit: internal error (a bug in vpcaudit or in a rule pack; please report it with the "
+                       f"traceback above) → exit {int(api.ExitCode.INTERNAL)}")
+        raise SystemExit(int(api.ExitCode.INTERNAL)) from None
+    raise SystemExit(0)  # only reached if the command returned instead of exiting
+
+
+def _discard_stdout() -> None:
+    """Point the process's standard output at /dev/null, so the text still buffered for it cannot
+    fail again when Python flushes it at exit (which would print a second error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
+    except OSError:
+        return
+
+
+def _say_on_stderr(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except OSError:  # stderr is gone too: the exit code is all that is left
+        return
 
 
 class StderrProgress:

@@ -18,7 +18,8 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
+from vpcaudit.cli.help import exit_codes_help
 from vpcaudit.demo.plans import EXAMPLES
 from vpcaudit.demo.run import require_moto, run_demo
 from vpcaudit.errors import VpcauditError
@@ -50,17 +51,16 @@ Examples:
   vpcaudit demo            (then open vpcaudit-demo/report.html in a browser)
 
   cd vpcaudit-demo && vpcaudit plan snapshot.json --terraform plans/s3-via-nat.json
-
-Exit codes: 0 the demo ran (findings are expected); 2 moto is not installed or a report
-could not be written.
 """
+DEMO_HELP += "\n\n" + exit_codes_help(((0, "the demo ran (findings are expected)"),
+                                        (2, "moto is not installed or a report could not be written")))
 
 
 @app.command(help=DEMO_HELP)
 def demo(
     output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Folder that receives report.html, report.md, result.json, report.asff.json, "
-                                   "fix-plan.sh, snapshot.json and plans/.")
+        "--output-dir", "-o", metavar="DIR", help="Folder that receives report.html, report.md, result.json, "
+                                                 "report.asff.json, fix-plan.sh, snapshot.json and plans/.")
     ] = Path("vpcaudit-demo"),
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print only where the reports are: no progress, no summary.")] = False,
@@ -86,4 +86,4 @@ def demo(
         typer.echo(api.render(run.outcome.result, "table"))
         typer.echo(f"\nScanned {len(run.estate.vpcs)} example VPCs in {time.monotonic() - started:.1f} s. Reports:")
     for path in written:
-        typer.echo(str(path))
+        say(str(path), err=False)

@@ -16,18 +16,19 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.audit import OUTPUT, QuietOpt
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
-from vpcaudit.options import AUDIT_SETTINGS
+from vpcaudit.options import AUDIT_SETTINGS, DIFF_SETTINGS
 
 DIFF_EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "nothing newly failing at or above --fail-on (default high) and no traffic path got worse"),
     (1, "a finding newly failing at or above --fail-on (new, or changed into it: suppressed → fail, medium → "
         "high), or a traffic path got worse"),
-    (2, "usage or configuration error: unreadable snapshot, bad suppressions, pricing or config file, unknown "
-        "rule selector, broken rule pack, unwritable output"),
+    (2, "usage or configuration error: unreadable snapshot, snapshots that share no account/Region (without "
+        "--allow-disjoint), bad suppressions, pricing or config file, unknown rule selector or no rule selected, "
+        "broken rule pack, an output that cannot be written or would overwrite a snapshot"),
     (3, "--strict and coverage got worse: a rule scope, finding or region judged before is not judged after, or "
         "path inputs were collected before only; 1 wins over 3"),
 )
@@ -69,11 +70,13 @@ DIFF_HELPS = {
 
 
 @app.command("diff", cls=GroupedCommand, epilog=DIFF_EXAMPLES)
-@takes(AUDIT_SETTINGS, helps=DIFF_HELPS)
+@takes(AUDIT_SETTINGS, DIFF_SETTINGS, helps=DIFF_HELPS)
 def diff_command(
     ctx: typer.Context,
-    before: Annotated[Path, typer.Argument(help="Snapshot taken before the change.", show_default=False)],
-    after: Annotated[Path, typer.Argument(help="Snapshot taken after the change.", show_default=False)],
+    before: Annotated[Path, typer.Argument(metavar="BEFORE", help="Snapshot taken before the change.",
+                                           show_default=False)],
+    after: Annotated[Path, typer.Argument(metavar="AFTER", help="Snapshot taken after the change.",
+                                          show_default=False)],
     format: DiffFormatOpt = None,
     output: DiffOutputOpt = None,
     quiet: QuietOpt = False,
@@ -83,20 +86,24 @@ def diff_command(
     """Audit two snapshots with the same rules and show what got worse: the pre-change check."""
     options = given.audit()
     try:
-        targets = api.outputs(format or (), output, "diff")
-        result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options)
+        targets = api.outputs(format or (), output, "diff",
+                              inputs={"before snapshot": before, "after snapshot": after, **given.input_files()})
+        result = api.diff(api.load_snapshot(before), api.load_snapshot(after), options,
+                          allow_disjoint=bool(given.values["allow_disjoint"]))
         printed, written = api.write_reports(result, targets)
     except VpcauditError as exc:
         fail(exc)
+    for warning in result.warnings:  # even with --quiet: the comparison itself is in doubt
+        say(f"warning: {warning}")
     for text in printed:
         typer.echo(text, nl=not text.endswith("\n"))
     if written and not quiet:
         typer.echo(api.render(result, "table"), nl=False)
         for path in written:
-            typer.echo(f"wrote {path}", err=True)
+            say(f"wrote {path}")
     code = api.diff_exit_code(result, options.strict)
     if not quiet:
-        typer.echo(_verdict(result, code), err=True)
+        say(_verdict(result, code))
     raise typer.Exit(int(code))
 
 

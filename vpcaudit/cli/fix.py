@@ -14,8 +14,8 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
-from vpcaudit.cli.help import examples
+from vpcaudit.cli.console import fail, say
+from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
 from vpcaudit.options import SETTINGS
@@ -38,12 +38,12 @@ HELPS = {"select": "Only findings of these rules: ids or prefixes, comma-separat
          "min_severity": "Only findings of this severity or worse."}
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(cls=GroupedCommand, epilog=EXAMPLES)
 @takes([SETTINGS["select"], SETTINGS["min_severity"]], helps=HELPS)
 def fix(
     ctx: typer.Context,
-    result: Annotated[Path, typer.Argument(help="Audit result written with `-f json` (audit or scan).",
-                                           show_default=False)],
+    result: Annotated[Path, typer.Argument(metavar="RESULT", show_default=False,
+                                           help="Audit result written with `-f json` (audit or scan).")],
     format: Annotated[str, typer.Option("--format", "-f", metavar="FMT",
                                         help="sh (bash script of AWS CLI calls) or terraform.")] = "sh",
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE",
@@ -56,7 +56,7 @@ def fix(
     """Write a remediation plan for the failing findings of an audit result, to review and run yourself."""
     options = given.audit()
     try:
-        targets = api.outputs([format], output, "fix")
+        targets = api.outputs([format], output, "fix", inputs={"audit result": result, **given.input_files()})
         plan = api.fix_plan(api.load_result(result), select=options.select, min_severity=options.min_severity)
         printed, written = api.write_reports(plan, targets)
     except VpcauditError as exc:
@@ -66,6 +66,6 @@ def fix(
     if not quiet:
         steps = [p.step for g in plan.groups for p in g.steps]
         waiting = sum(1 for s in steps if not s.ready)
-        typer.echo(f"vpcaudit: {len(steps)} step(s) for {len(plan.findings)} finding(s); {waiting} need a decision "
-                   f"and are commented out; {len(plan.fixed_without_decision())} finding(s) fixed as written"
-                   + "".join(f"; wrote {path}" for path in written), err=True)
+        say(f"vpcaudit: {len(steps)} step(s) for {len(plan.findings)} finding(s); {waiting} need a decision and are "
+            f"commented out; {len(plan.fixed_without_decision())} finding(s) fixed as written"
+            + "".join(f"; wrote {path}" for path in written))

@@ -69,12 +69,13 @@ def iam_policy_cmd(
             raise UsageError("--with and --format describe the member role; --discovery, --delivery and --publish "
                              "print a policy of another principal", "format")
         if publish:
-            typer.echo(json.dumps(api.publish_iam_policy(), indent=2))
+            typer.echo(json.dumps(api.publish_iam_policy(), indent=2, allow_nan=False))
         elif discovery:
-            typer.echo(json.dumps(api.discovery_policy(role_name), indent=2))
+            typer.echo(json.dumps(api.discovery_policy(role_name), indent=2, allow_nan=False))
         elif delivery:
             options = delivery_options({"s3_kms_key": s3_kms_key, "sns_topic": sns_topic})
-            typer.echo(json.dumps(api.delivery_policy(api.s3_location(delivery, "delivery"), options), indent=2))
+            policy = api.delivery_policy(api.s3_location(delivery, "delivery"), options)
+            typer.echo(json.dumps(policy, indent=2, allow_nan=False))
         else:
             typer.echo(api.member_role(collect_options({"with": with_}).opt_in, format.lower()), nl=False)
     except VpcauditError as exc:

@@ -9,8 +9,8 @@ import typer
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
-from vpcaudit.cli.help import examples
+from vpcaudit.cli.console import fail, say
+from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.errors import VpcauditError
 
 EXAMPLES = "\n\n".join((
@@ -21,17 +21,17 @@ EXAMPLES = "\n\n".join((
         ("vpcaudit path snap.json --subnet subnet-0abc",
          "Every destination: s3, dynamodb, each service with an interface endpoint, internet."),
     ),
-    "Exit codes: 0 explained; 2 bad snapshot, unknown subnet or unknown destination.",
+    exit_codes_help(((0, "explained"), (2, "bad snapshot, unknown subnet or unknown destination"))),
 ))
 
 
-@app.command(epilog=EXAMPLES)
+@app.command(cls=GroupedCommand, epilog=EXAMPLES)
 def path(
-    snapshot: Annotated[Path, typer.Argument(help="Snapshot file written by `vpcaudit collect`.")],
-    subnet: Annotated[str, typer.Option("--subnet", help="The subnet whose traffic to follow.")],
+    snapshot: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="Snapshot file written by `vpcaudit collect`.")],
+    subnet: Annotated[str, typer.Option("--subnet", metavar="SUBNET_ID", help="The subnet whose traffic to follow.")],
     to: Annotated[str | None, typer.Option(
-        "--to", help="Destination: s3, dynamodb, internet, or a service key such as ssm or ecr.api. "
-                     "Default: every destination.")] = None,
+        "--to", metavar="DESTINATION", help="Destination: s3, dynamodb, internet, or a service key such as ssm or "
+                                            "ecr.api. Default: every destination.")] = None,
 ) -> None:
     """Explain the path traffic takes from a subnet: matched route, why it won, where it ends."""
     try:
@@ -45,10 +45,10 @@ def path(
 def _print_path(traffic: api.TrafficPath) -> None:
     marks = [m for m, on in (("cross-AZ", traffic.cross_az), ("via NAT", traffic.via_nat)) if on]
     target = f" {traffic.target_id}" if traffic.target_id else ""
-    typer.echo(f"{traffic.subnet_id} → {traffic.destination}: {traffic.kind}{target}"
-               + (f"  [{', '.join(marks)}]" if marks else ""))
+    say(f"{traffic.subnet_id} → {traffic.destination}: {traffic.kind}{target}"
+        + (f"  [{', '.join(marks)}]" if marks else ""), err=False)
     for number, step in enumerate(traffic.steps, 1):
-        typer.echo(f"  {number}. {step.description}")
+        say(f"  {number}. {step.description}", err=False)
     if traffic.detail:
-        typer.echo(f"  note: {traffic.detail}")
-    typer.echo("")
+        say(f"  note: {traffic.detail}", err=False)
+    say("", err=False)

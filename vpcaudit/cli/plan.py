@@ -17,7 +17,7 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.audit import QuietOpt
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.diff import DIFF_EXIT_CODES, DIFF_HELPS, DiffFormatOpt, DiffOutputOpt
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
@@ -85,7 +85,8 @@ StackAccountOpt = Annotated[str | None, typer.Option(
 @takes(AUDIT_SETTINGS, helps=PLAN_HELPS)
 def plan_command(
     ctx: typer.Context,
-    snapshot: Annotated[Path, typer.Argument(help="Snapshot of the estate the change applies to.", show_default=False)],
+    snapshot: Annotated[Path, typer.Argument(metavar="SNAPSHOT", help="Snapshot of the estate the change applies to.",
+                                             show_default=False)],
     terraform: TerraformOpt = None,
     cloudformation: CloudFormationOpt = None,
     parameters: ParametersOpt = None,
@@ -105,7 +106,10 @@ def plan_command(
         fail("--parameters, --region and --account go with --cloudformation")
     options = given.audit()
     try:
-        targets = api.outputs(format or (), output, "diff")
+        change_file = {"Terraform plan": terraform, "CloudFormation template": cloudformation,
+                       "parameters file": parameters}
+        inputs = {"snapshot": snapshot, **{k: v for k, v in change_file.items() if v}, **given.input_files()}
+        targets = api.outputs(format or (), output, "diff", inputs=inputs)
         change = api.read_change(api.load_snapshot(snapshot), terraform=terraform, cloudformation=cloudformation,
                                  parameters=parameters, region=region, account_id=account)
         result = api.predict(change, options)
@@ -117,10 +121,10 @@ def plan_command(
     if written and not quiet:
         typer.echo(api.render(result, "table"), nl=False)
         for path in written:
-            typer.echo(f"wrote {path}", err=True)
+            say(f"wrote {path}")
     code = api.diff_exit_code(result, options.strict)
     if not quiet:
-        typer.echo(_verdict(result, code), err=True)
+        say(_verdict(result, code))
     raise typer.Exit(int(code))
 
 

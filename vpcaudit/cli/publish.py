@@ -15,7 +15,7 @@ from tabulate import tabulate
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.cli.settings import Given, takes
 from vpcaudit.errors import VpcauditError, describe
@@ -79,9 +79,9 @@ def publish_securityhub(
         fail(describe(exc, SPELLING))
     for outcome in report.regions:
         for failed in outcome.failed:
-            typer.echo(f"not imported: {failed.id} [{failed.error_code}] {failed.message}", err=True)
+            say(f"not imported: {failed.id} [{failed.error_code}] {failed.message}")  # Security Hub's words
         if outcome.error:
-            typer.echo(f"{outcome.account_id} {outcome.region}: not published: {outcome.error}", err=True)
+            say(f"{outcome.account_id} {outcome.region}: not published: {outcome.error}")
     if not quiet:
         typer.echo(publish_table(report))
     raise typer.Exit(0 if report.ok else 1)

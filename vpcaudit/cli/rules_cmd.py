@@ -16,8 +16,8 @@ from tabulate import tabulate
 
 from vpcaudit import api
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import fail
-from vpcaudit.cli.help import examples
+from vpcaudit.cli.console import fail, say
+from vpcaudit.cli.help import GroupedCommand, examples
 from vpcaudit.errors import VpcauditError
 
 rules_app = typer.Typer(
@@ -45,21 +45,21 @@ def _row(rule: api.Rule, pack: str) -> dict[str, object]:
             "controls": [c.requirement for c in rule.controls]}
 
 
-@rules_app.command("list", epilog=examples(
+@rules_app.command("list", cls=GroupedCommand, epilog=examples(
     ("vpcaudit rules list", "Every installed rule: id, severity, name and the snapshot parts it needs."),
     ("vpcaudit rules list --format json | jq -r '.[] | select(.severity == \"high\") | .id'",
      "Machine-readable, e.g. to build a --select list."),
     ("vpcaudit rules list --rules-dir ./our-rules", "Include a local pack of rule files."),
 ))
 def list_rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FMT", help="table or json.")] = "table",
     rules_dir: RulesDirOpt = None,
 ) -> None:
     """List the installed rules (built-in pack, third-party packs, --rules-dir)."""
     registry = _registry(rules_dir)
     rows = [_row(r, registry.pack_of(r.id)) for r in registry.rules]
     if format == "json":
-        typer.echo(json.dumps(rows, indent=1))
+        typer.echo(json.dumps(rows, indent=1, allow_nan=False))
     elif format == "table":
         typer.echo(tabulate([(r["id"], r["severity"], r["name"], ", ".join(r["needs"]))  # type: ignore[arg-type]
                              for r in rows], headers=("id", "severity", "name", "needs")))
@@ -67,7 +67,7 @@ def list_rules(
         fail(f"--format: unknown format {format!r} (choose table or json)")
 
 
-@rules_app.command("show", epilog=examples(
+@rules_app.command("show", cls=GroupedCommand, epilog=examples(
     ("vpcaudit rules show GWE001", "Why a missing gateway-endpoint route matters, how to fix it, references."),
 ))
 def show_rule(
@@ -92,21 +92,22 @@ def show_rule(
               f"Needs: {', '.join(p.value for p in rule.needs) or 'nothing'}"]
     if rule.seeds:
         lines.append(f"Seeds: {', '.join(rule.seeds)}")
-    typer.echo("\n".join(lines))
+    for line in "\n".join(lines).splitlines():  # a third-party pack's text is not trusted with the terminal
+        say(line, err=False)
 
 
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in (text or "(missing)").splitlines())
 
 
-@rules_app.command("docs", epilog=examples(
+@rules_app.command("docs", cls=GroupedCommand, epilog=examples(
     ("vpcaudit rules docs -o docs/rules.md", "Regenerate the committed rule documentation after changing a rule."),
     ("vpcaudit rules docs --pack acme", "Document an installed third-party pack."),
 ))
 def rules_docs(
     output: Annotated[str, typer.Option("--output", "-o", metavar="PATH",
                                         help="File to write ('-' = stdout).")] = api.STDOUT,
-    pack: Annotated[str, typer.Option("--pack", help="Document this pack only.")] = api.BUILTIN_PACK,
+    pack: Annotated[str, typer.Option("--pack", metavar="NAME", help="Document this pack only.")] = api.BUILTIN_PACK,
 ) -> None:
     """Generate the Markdown rule documentation from the rules' own docstrings."""
     try:
@@ -117,4 +118,4 @@ def rules_docs(
     for chunk in printed:
         typer.echo(chunk, nl=False)
     for path in written:
-        typer.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}")

@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from vpcaudit import api
-from vpcaudit.cli.console import fail
+from vpcaudit.cli.console import fail, say
 from vpcaudit.config import load_config
 from vpcaudit.errors import VpcauditError
 from vpcaudit.options import (
@@ -48,12 +48,28 @@ _TYPES: dict[Kind, Any] = {Kind.TEXT: str | None, Kind.TEXTS: list[str] | None, 
                            Kind.PATHS: list[Path] | None, Kind.COUNT: int, Kind.SEVERITY_MAP: list[str] | None}
 
 
+# Settings whose value is a file the run reads, and what that file is called in messages.
+INPUT_FILES: dict[str, str] = {"suppressions": "suppressions file", "pricing": "pricing file",
+                               "accounts_file": "accounts file"}
+_CONFIG_FILE = "vpcaudit.config_file"  # ctx.meta key: the configuration file that was read
+
+
 @dataclass(frozen=True)
 class Given:
-    """Setting values of one invocation, by setting name, and which were given on the command line."""
+    """Setting values of one invocation, by setting name, which were given on the command line,
+    and the configuration file that supplied defaults (if any)."""
 
     values: Mapping[str, Any]
     explicit: frozenset[str]
+    config_file: Path | None = None
+
+    def input_files(self) -> dict[str, Path]:
+        """The files this invocation reads besides its arguments, by what they are: an output
+        must never replace one of them."""
+        files = {label: Path(self.values[name]) for name, label in INPUT_FILES.items() if self.values.get(name)}
+        if self.config_file is not None:
+            files["configuration file"] = self.config_file
+        return files
 
     def collect(self) -> CollectOptions:
         """The collection bundle, or one line and exit 2."""
@@ -79,7 +95,10 @@ def option(setting: Setting, help_text: str | None = None) -> inspect.Parameter:
     """The typer parameter of one setting (one offered on the command line)."""
     if setting.flag is None:
         raise ValueError(f"{setting.name} has no command-line flag")
-    names = [setting.flag] + ([setting.short] if setting.short else [])
+    flag = setting.flag
+    if setting.kind is Kind.FLAG and Face.CONFIG in setting.faces:
+        flag = f"{flag}/--no-{flag.removeprefix('--')}"  # so a flag can override the file either way
+    names = [flag] + ([setting.short] if setting.short else [])
     extra: dict[str, Any] = {}
     if setting.kind is Kind.SEVERITY:
         extra["case_sensitive"] = False
@@ -105,13 +124,15 @@ def _apply_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | 
                 for name, v in config.values.items() if SETTINGS[name].param in names}
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     ctx.meta[CONFIG_VALUES] = config.values  # settings the command line does not offer come from here
+    ctx.meta[_CONFIG_FILE] = config.path
     return value
 
 
 CONFIG_OPTION = inspect.Parameter(
     "config", inspect.Parameter.KEYWORD_ONLY, default=None,
     annotation=Annotated[Path | None, typer.Option(
-        "--config", help="Configuration file (default: ./vpcaudit.toml, else [tool.vpcaudit] in ./pyproject.toml).",
+        "--config", metavar="FILE",
+        help="Configuration file (default: ./vpcaudit.toml, else [tool.vpcaudit] in ./pyproject.toml).",
         is_eager=True, callback=_apply_config, rich_help_panel="Configuration", show_default=False)])
 
 
@@ -144,7 +165,9 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
                 for mine, other in ((first, second), (second, first)):
                     if other in explicit and mine not in explicit and mine in values:
                         values[mine] = SETTINGS[mine].default
-            return command(*args, given=Given(values, explicit), **kwargs)
+            given = Given(values, explicit, ctx.meta.get(_CONFIG_FILE))
+            _announce_config_rule_packs(given)
+            return command(*args, given=given, **kwargs)
 
         parameters = [*own, *added]
         run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
@@ -153,6 +176,15 @@ def takes(*groups: Iterable[Setting], helps: Mapping[str, str] | None = None) ->
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+def _announce_config_rule_packs(given: Given) -> None:
+    """Say which folders of Python the configuration file makes this run import, before it does:
+    they run with the user's credentials, and the file may come with a repository someone else wrote."""
+    if "rules_dirs" in given.explicit or given.config_file is None:
+        return
+    for folder in given.values.get("rules_dirs") or ():
+        say(f"loading rule pack {Path(folder).resolve().name} from {folder} (rules-dir in {given.config_file})")
 
 
 def _from_command_line(ctx: typer.Context, param: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import cannot_start, classify, credentials_problem
@@ -37,8 +38,13 @@ def home_region(factory: ClientFactory, hint: str | None) -> str:
 
 def caller_account(factory: ClientFactory, home: str) -> str:
     """The account id of the credentials; CredentialsError when they are missing or rejected."""
+    client = factory.client("sts", home)
     try:
-        return str(factory.client("sts", home).get_caller_identity()["Account"])
+        return str(client.get_caller_identity()["Account"])
+    except (ResponseParserError, KeyError):  # botocore could not parse it, or it lacks the result element
+        raise CollectionError(f"cannot identify the account: {client.meta.endpoint_url} answered "
+                              "sts:GetCallerIdentity with something that is not an AWS response (is it an AWS "
+                              "endpoint?)") from None
     except (ClientError, BotoCoreError) as exc:
         problem = credentials_problem(exc)
         if problem:
@@ -58,7 +64,7 @@ def plan_regions(factory: ClientFactory, home: str, requested: Sequence[str] | N
     wanted = list(dict.fromkeys(requested)) if requested is not None else None
     try:
         listed = factory.client("ec2", home).describe_regions(AllRegions=True).get("Regions", [])
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
         gap = classify(exc, "ec2:DescribeRegions")
         if wanted is None:
             raise cannot_start(gap, f"cannot list the account's regions ({gap.message}); name the regions to "

@@ -62,6 +62,13 @@ def declared_operations(parts: Collection[Part] | None = None) -> tuple[str, ...
     return tuple(sorted(ops))
 
 
+def collector_operations() -> frozenset[str]:
+    """Every operation any collector declares: the allow-list of the collectors' clients. The
+    read-only guard, ``vpcaudit iam-policy`` and the test of what a collection really calls all
+    read these declarations, so declaring an operation is the one step that allows it."""
+    return frozenset(declared_operations(frozenset(Part)))
+
+
 def iam_policy(parts: Collection[Part] | None = None) -> dict[str, Any]:
     """The minimal read-only IAM policy for collecting ``parts``."""
     actions = sorted({action for op in declared_operations(parts)

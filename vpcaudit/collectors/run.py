@@ -31,7 +31,6 @@ from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.budget import DEFAULT_CONCURRENCY, CallBudget
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import Gap, classify
-from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.aws.organization import Discovered, Discovery, discover
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
@@ -81,8 +80,8 @@ def collect_snapshot(
     failure is recorded in the snapshot.
     """
     workers = max_workers or concurrency
-    factory = ClientFactory(session, endpoint_url=endpoint_url, pool_size=2 * workers,
-                            budget=CallBudget(concurrency))
+    factory = ClientFactory(session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
+                            pool_size=2 * workers, budget=CallBudget(concurrency))
     return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
                         max_workers=workers, metrics_days=metrics_days, progress=progress)
 
@@ -149,7 +148,8 @@ def collect_accounts(
     now = dt.datetime.now(dt.timezone.utc)
     counter = CallCounter()
     budget = CallBudget(concurrency)
-    base = ClientFactory(session, endpoint_url=endpoint_url, counter=counter, allow=ROLE_ASSUMPTION, budget=budget)
+    base = ClientFactory(session, operations=roles.ROLE_CLIENT_OPERATIONS, endpoint_url=endpoint_url, counter=counter,
+                         budget=budget)
     home = account.home_region(base, regions[0] if regions else session.region_name)
     base_id = account.caller_account(base, home)  # unusable base credentials stop here, before any thread
     accounts, found = _resolve(accounts, base, home, base_id)
@@ -162,8 +162,8 @@ def collect_accounts(
     workers = max_workers or _threads_per_account(budget, len(accounts.roles) + accounts.include_base)
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
-        factory = ClientFactory(account_session, endpoint_url=endpoint_url, pool_size=2 * workers, counter=counter,
-                                budget=budget)
+        factory = ClientFactory(account_session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
+                                pool_size=2 * workers, counter=counter, budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
                             max_workers=workers, metrics_days=metrics_days,
                             progress=totals.of(label)).snapshot.accounts[0]
@@ -217,7 +217,7 @@ def discover_accounts(session: boto3.session.Session, plan: roles.AccountPlan, r
     distributes. CredentialsError / CollectionError as for :func:`collect_accounts`."""
     if plan.discovery is None:
         raise UsageError("listing the organization's accounts needs org or ous", "org")
-    base = ClientFactory(session, endpoint_url=endpoint_url, allow=ROLE_ASSUMPTION)
+    base = ClientFactory(session, operations=roles.ROLE_CLIENT_OPERATIONS, endpoint_url=endpoint_url)
     home = account.home_region(base, region_hint or session.region_name)
     return _discovered(plan, plan.discovery, base, home, account.caller_account(base, home))
 

@@ -19,6 +19,7 @@ destination one side no longer lists (an interface endpoint was deleted) goes no
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -33,8 +34,9 @@ from vpcaudit.network.paths import PATH_PARTS, TrafficPath, path_for
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import GLOBAL_REGION, Part, ScopeStatus, Snapshot, State
 
-# 1.1: cost totals carry their currency; 1.2: rules, plan (vpcaudit plan); 1.3: findings carry `group`
-DIFF_SCHEMA_VERSION = "1.3"
+# 1.1: cost totals carry their currency; 1.2: rules, plan (vpcaudit plan); 1.3: findings carry `group`;
+# 1.4: warnings
+DIFF_SCHEMA_VERSION = "1.4"
 
 # Paths are compared only where their inputs (network.paths.PATH_PARTS) were collected alike on
 # both sides: otherwise a path difference says more about the collection than about the network.
@@ -158,6 +160,7 @@ class AuditDiff:
     rules: tuple[RuleInfo, ...] = ()  # the rules both sides ran, for formats that describe them (SARIF)
     # vpcaudit plan: the after side is a prediction; what the plan held and what could not be applied.
     plan: PlanFacts | None = None
+    warnings: tuple[str, ...] = ()  # about the inputs themselves, e.g. a before newer than the after
 
     @property
     def newly_failing(self) -> tuple[Finding, ...]:
@@ -211,10 +214,15 @@ class AuditDiff:
         return f.status is Status.FAIL and f.severity.at_least(self.fail_on)
 
 
+def comparable(before: Snapshot, after: Snapshot) -> frozenset[RegionRef]:
+    """The (account, region) pairs both snapshots hold: all a diff can compare."""
+    return _regions(before) & _regions(after)
+
+
 def diff(before: Audited, after: Audited, fail_on: Severity = Severity.HIGH) -> AuditDiff:
     """Compare two audits of the same plan; only regions present in both snapshots are compared."""
     regions_before, regions_after = _regions(before.snapshot), _regions(after.snapshot)
-    compared = regions_before & regions_after
+    compared = comparable(before.snapshot, after.snapshot)
     parts = _part_changes(before.snapshot, after.snapshot, compared)
     blind = frozenset(RegionRef(p.account_id, p.region) for p in parts if p.part in PATH_PARTS)
     findings = _compare_findings(before.result, after.result, compared)
@@ -242,7 +250,26 @@ def diff(before: Audited, after: Audited, fail_on: Severity = Severity.HIGH) -> 
         cost_after=_cost(after.result.costs, compared),
         options=dict(after.result.options),
         rules=after.result.rules,
+        warnings=_order_warnings(before.snapshot, after.snapshot),
     )
+
+
+def _order_warnings(before: Snapshot, after: Snapshot) -> tuple[str, ...]:
+    """A before snapshot taken after the after snapshot: the files are probably swapped, which
+    turns every regression into an improvement. Unreadable timestamps prove nothing: no warning."""
+    taken = [_instant(s.taken_at) for s in (before, after)]
+    if taken[0] is None or taken[1] is None or taken[0] <= taken[1]:
+        return ()
+    return (f"the before snapshot (taken {before.taken_at}) is newer than the after snapshot (taken "
+            f"{after.taken_at}): are the two files swapped?",)
+
+
+def _instant(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _regions(snapshot: Snapshot) -> frozenset[RegionRef]:

@@ -90,7 +90,7 @@ def dir_source(folder: str | Path) -> PackSource:
     """A ``--rules-dir`` folder as a pack named after the folder."""
     path = Path(folder)
     if not path.is_dir():
-        raise RuleLoadError(f"--rules-dir {path}: not a folder")
+        raise RuleLoadError(f"{path}: not a folder", "rules_dirs")
     resolved = path.resolve()
     return PackSource(resolved.name, "local", str(resolved), is_dir=True)
 
@@ -104,7 +104,12 @@ def load_pack(source: PackSource) -> RulePack:
     except Exception as exc:  # a broken pack may raise anything at import time
         raise RuleLoadError(f"rule pack {source.name!r} ({source.target}) failed to load: "
                             f"{type(exc).__name__}: {exc}") from None
-    return RulePack(source.name, source.version, _collect(source, modules))
+    rules = _collect(source, modules)
+    if source.is_dir and not rules:  # a typo'd folder must not quietly add nothing
+        found = "no rule in its *.py files" if modules else "no *.py file"
+        raise RuleLoadError(f"rule pack {source.name!r} ({source.target}): {found} (a rule is a module-level "
+                            "value made with @rule)", "rules_dirs")
+    return RulePack(source.name, source.version, rules)
 
 
 def load_registry(rules_dirs: Iterable[str | Path] = (), *, entry_points: bool = True) -> Registry:
@@ -115,7 +120,7 @@ def load_registry(rules_dirs: Iterable[str | Path] = (), *, entry_points: bool =
     owner: dict[str, str] = {}
     for source in sources:
         if any(p.name == source.name for p in packs):
-            raise RuleLoadError(f"two rule packs are named {source.name!r}: rename the --rules-dir folder")
+            raise RuleLoadError(f"two rule packs are named {source.name!r}: rename the folder", "rules_dirs")
         pack = load_pack(source)
         for rule in pack.rules:
             if rule.id in owner:

@@ -7,13 +7,13 @@ the same suppressions, selection and prices — so it reads the very document th
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.runner import RESULT_SCHEMA_VERSION
 from vpcaudit.errors import UsageError
+from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.codec import DecodeError, from_jsonable
 
 SETTING = "result"
@@ -22,10 +22,9 @@ SETTING = "result"
 def result_from_json(text: str, source: str = "<result>") -> AuditResult:
     """Parse a result document; every failure is a :class:`UsageError` naming ``source``."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                         setting=SETTING) from None
+        data = strictjson.loads(text)
+    except strictjson.NotJson as exc:
+        raise UsageError(f"{source}: {'malformed result: ' if exc.too_deep else ''}{exc}", setting=SETTING) from None
     if not isinstance(data, dict) or "findings" not in data or "schema_version" not in data:
         raise UsageError(f"{source}: not a vpcaudit audit result (write one with `-f json`)", setting=SETTING)
     major = RESULT_SCHEMA_VERSION.split(".")[0]

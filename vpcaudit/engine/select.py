@@ -3,7 +3,10 @@
 Selecting first is what lets ``vpcaudit scan --select DNS`` make only the DNS rules' API
 calls, and what guarantees a rule the user disabled never runs (cfn-lint #4406). A selector
 that matches no rule is an error rather than a silent no-op: a typo in a CI pipeline's
-``--ignore`` would otherwise quietly turn a check off — or on.
+``--ignore`` would otherwise quietly turn a check off — or on. So is a selection that leaves no
+rule to run (everything ignored, nothing that severe, only rules needing opt-in data nobody
+collects): running nothing exits 0, and a gate that passes because it checked nothing is worse
+than one that fails.
 """
 
 from __future__ import annotations
@@ -68,16 +71,29 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
     dropped = split_selectors(ignore)
     check_selectors(chosen, pool, "select")
     check_selectors(dropped, pool, "ignore")
-    picked = [r for r in pool if not chosen or any(_matches(s, r.id) for s in chosen)]
-    picked = [r for r in picked if not any(_matches(s, r.id) for s in dropped)]
+    selected = [r for r in pool if not chosen or any(_matches(s, r.id) for s in chosen)]
+    picked = [r for r in selected if not any(_matches(s, r.id) for s in dropped)]
+    if not picked:
+        scope = f"the {len(selected)} rule(s) selected" if chosen else f"the {len(pool)} loaded rules"
+        raise UsageError(f"no rule selected: it leaves none of {scope}", "ignore")
     if min_severity is not None:
         overrides = severity_overrides or {}
-        picked = [r for r in picked if overrides.get(r.id, r.severity).at_least(min_severity)]
+        severe = [r for r in picked if overrides.get(r.id, r.severity).at_least(min_severity)]
+        if not severe:
+            worst = max((overrides.get(r.id, r.severity) for r in picked), key=lambda s: s.rank)
+            raise UsageError(f"no rule selected: no rule reports {min_severity.value} or worse (the most severe "
+                             f"reports {worst.value})", "min_severity")
+        picked = severe
     if opt_in is None:
         return Selection(tuple(picked))
     available = set(opt_in)
     runnable = tuple(r for r in picked if all(p in available for p in r.needs if p.opt_in))
     skipped = tuple(r for r in picked if r not in runnable)
+    if not runnable:
+        missing = sorted({p.value for r in skipped for p in r.needs if p.opt_in and p not in available})
+        raise UsageError(f"no rule selected: {', '.join(r.id for r in skipped)} "
+                         f"{'needs' if len(skipped) == 1 else 'need'} opt-in data that is not collected "
+                         f"({', '.join(missing)})", "with")
     return Selection(runnable, skipped)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,11 +25,7 @@ from typing import Any
 
 from vpcaudit.engine.rule import Finding, Status
 from vpcaudit.errors import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from vpcaudit.tomlfile import UnreadableToml, read_toml
 
 _KEYS = frozenset({"rule", "resource", "tag", "reason", "expires"})
 
@@ -68,11 +63,11 @@ class Suppression:
 def load_suppressions(path: str | Path) -> tuple[Suppression, ...]:
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = read_toml(p)
     except FileNotFoundError:
         raise SuppressionError(f"{p}: no such suppressions file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SuppressionError(f"{p}: not a readable TOML file: {exc}") from None
+    except UnreadableToml as exc:
+        raise SuppressionError(f"{p}: {exc}") from None
     extra = sorted(set(data) - {"suppress"})
     if extra:
         raise SuppressionError(f"{p}: unknown top-level key(s) {', '.join(extra)}; "

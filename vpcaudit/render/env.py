@@ -5,7 +5,8 @@ open a hole. HTML templates (``*.html.j2``) are autoescaped — the trap is that
 ``select_autoescape()``'s defaults do not cover ``.html.j2``, hence the explicit extensions.
 Markdown templates (``*.md.j2``) get the same guarantee from ``finalize``: every ``{{ value }}``
 goes through the Markdown escape unless it is already ``MdText`` (output of the ``md_*`` and
-``rule_md`` helpers). In both, bidi controls are removed from every value. ``StrictUndefined`` turns a
+``rule_md`` helpers). In both, bidi and terminal controls are removed from every value (HTML
+forbids them too, and a report printed to a terminal must not drive it). ``StrictUndefined`` turns a
 misspelt field into an error instead of an empty cell.
 """
 
@@ -18,7 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from vpcaudit.render import mdsubset
-from vpcaudit.render.text import md_escape, md_html_text, md_link, money, strip_bidi
+from vpcaudit.render.text import inert_text, md_escape, md_html_text, md_link, money
 
 MARKDOWN_SUFFIX = ".md.j2"
 
@@ -28,9 +29,9 @@ def _finalize(context: Context, value: object) -> object:
     if context.name and context.name.endswith(MARKDOWN_SUFFIX):
         return md_escape(value)  # MdText passes through unchanged
     if isinstance(value, Markup):  # filters such as join return Markup; removing characters adds no markup
-        return Markup(strip_bidi(value))
+        return Markup(inert_text(value))
     if isinstance(value, str):
-        return strip_bidi(value)
+        return inert_text(value)
     return value
 
 

@@ -17,13 +17,17 @@ from vpcaudit.pricing import format_money
 
 # Bidi embeddings, overrides, isolates and marks: they reorder what the reader sees.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Characters XML 1.0 forbids (they make a JUnit file unparsable), lone surrogates included.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (they make a JUnit file unparsable), lone surrogates included, and the
+# C1 controls it merely discourages (a terminal may obey them, e.g. U+009B as CSI).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # C0/C1 controls and DEL: a terminal obeys them (colours, cursor moves, title changes).
 _TERMINAL_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 # Markdown-significant characters, each escaped with a backslash (valid CommonMark escapes).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~$])")
+# Where GFM autolinks start: "://" of a URL, "www." of a name, "@" of an address (see no_autolinks).
+_AUTOLINK_BREAK = re.compile(r"://|(?i:www)\.|@.")
+_JOINER = "\u2060"
 # A URL that can become a link as it is: http(s), nothing that could end an attribute or autolink.
 SAFE_URL = re.compile(r"^https?://[^\s<>\"'`|\\\[\]()]+$")
 
@@ -49,6 +53,27 @@ def terminal_safe(text: str) -> str:
     return _TERMINAL_CONTROL.sub("", _NEWLINES.sub(" ", strip_bidi(text)))
 
 
+def inert_text(text: str) -> str:
+    """Text that keeps its lines and tabs but can drive no terminal: other controls and bidi removed
+    (for formats a user may print to a terminal, such as CSV)."""
+    return strip_bidi(_TERMINAL_CONTROL.sub(_keep_layout, text))
+
+
+def _keep_layout(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(0) in "\r\n\t" else ""
+
+
+def no_autolinks(text: str) -> str:
+    """Text GitHub and GitLab show as it is, without turning any of it into a link.
+
+    GFM's autolink extension links bare ``http(s)://`` URLs, ``www.`` names and e-mail
+    addresses (also after ``mailto:`` / ``xmpp:``) with no Markdown syntax at all, and GitHub
+    does it again on the rendered text, so escapes do not help. An invisible WORD JOINER inside
+    ``://``, after ``www`` and after ``@`` breaks each pattern while the text reads the same.
+    """
+    return _AUTOLINK_BREAK.sub(lambda m: m.group(0)[:-1] + _JOINER + m.group(0)[-1], text)
+
+
 def md_escape(value: object) -> MdText:
     """Make any value inert Markdown text that stays inside one table cell.
 
@@ -57,7 +82,7 @@ def md_escape(value: object) -> MdText:
     """
     if isinstance(value, MdText):
         return value
-    text = strip_bidi(_TERMINAL_CONTROL.sub(_keep_newline, str(value)))
+    text = no_autolinks(strip_bidi(_TERMINAL_CONTROL.sub(_keep_newline, str(value))))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return MdText(_NEWLINES.sub("<br>", text))
@@ -69,7 +94,7 @@ def md_html_text(value: object) -> MdText:
     HTML-escaped, and Markdown syntax written as numeric character references, which read the
     same whether a renderer treats the line as HTML or as Markdown.
     """
-    text = str(markupsafe.escape(strip_bidi(_TERMINAL_CONTROL.sub(" ", str(value)))))
+    text = str(markupsafe.escape(no_autolinks(strip_bidi(_TERMINAL_CONTROL.sub(" ", str(value))))))
     return MdText(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", text))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -166,11 +167,17 @@ def _convert(tp: Any, name: str, env: dict[str, Any], pad: str) -> list[str]:
 
 
 def _to_float(value: Any) -> float:
-    if type(value) is float:
+    if type(value) is float and math.isfinite(value):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _Mismatch
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise _Mismatch from None
+    if not math.isfinite(number):  # NaN, or a literal such as 1e999: the generic decoder names the field
+        raise _Mismatch
+    return number
 
 
 def _union(decoders: tuple[Callable[[Any], Any], ...], optional: bool) -> Callable[[Any], Any]:
@@ -256,11 +263,20 @@ def _decode(tp: Any, data: Any, path: str) -> Any:
                     continue
                 raise DecodeError(f"{path}.{f.name}", "missing field")
             kwargs[f.name] = _decode(hints[f.name], data[f.name], f"{path}.{f.name}")
-        return tp(**kwargs)
+        try:
+            return tp(**kwargs)
+        except ValueError as exc:  # the record's own check of its values (__post_init__)
+            raise DecodeError(path, str(exc)) from None
     if tp is float:
         if isinstance(data, bool) or not isinstance(data, int | float):
             raise DecodeError(path, f"expected a number, got {type(data).__name__}")
-        return float(data)
+        try:
+            number = float(data)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if not math.isfinite(number):
+            raise DecodeError(path, f"expected a finite number, got {data!r}")
+        return number
     if tp is int:
         if isinstance(data, bool) or not isinstance(data, int):
             raise DecodeError(path, f"expected an integer, got {type(data).__name__}")
@@ -418,9 +434,8 @@ class _Layout:
 
 
 def _float_text(value: float) -> str:
-    """A float as json writes it (NaN and infinities as JavaScript spells them)."""
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
+    """A float as ``json.dumps(..., allow_nan=False)`` writes it: NaN and the infinities are not
+    JSON (most parsers reject them), so writing one is an error, never a file a pipeline cannot read."""
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
     return float.__repr__(value)

@@ -6,13 +6,13 @@ Why apart from the model: the records are plain values; turning them into text a
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot import stream
+from vpcaudit.snapshot import stream, strictjson
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
@@ -32,14 +32,29 @@ def to_json(snapshot: Snapshot) -> str:
     return _WRITER.dumps(normalised(snapshot)) + "\n"
 
 
+def _other_document(data: Any) -> str | None:
+    """What a JSON file vpcaudit wrote is, when it is not a snapshot (the usual mix-up: result.json)."""
+    if not isinstance(data, dict):
+        return None
+    if "findings" in data and "scopes" in data:
+        return "an audit result (result.json)"
+    if "compared" in data and "only_before" in data:
+        return "a diff (diff.json)"
+    if "runs" in data and "version" in data:
+        return "a SARIF log"
+    return None
+
+
 def from_json(text: str, source: str = "<snapshot>") -> Snapshot:
     """Parse snapshot JSON; every failure is a SnapshotError naming ``source`` and the field."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
-        raise SnapshotError(f"{source}: not valid JSON at line {exc.lineno} column {exc.colno}: "
-                            f"{exc.msg}{hint}") from None
+        data = strictjson.loads(text)
+    except strictjson.NotJson as exc:
+        raise SnapshotError(f"{source}: {'malformed snapshot: ' if exc.too_deep else ''}{exc}") from None
+    other = _other_document(data)
+    if other:
+        raise SnapshotError(f"{source}: this is {other}, not a snapshot: audit, diff and path read a collected "
+                            "snapshot (snapshot.json)")
     _check_schema(data, source)
     try:
         with without_cycle_collection():

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 Api = dict[str, Any]
+MAX_METRIC_TOTAL = 1e21
+MAX_WINDOW_DAYS = 3653  # CloudWatch keeps hourly data for 455 days; ten years is already absurd
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +336,10 @@ def decode_policy(text: str) -> Any:
     stripped = text.strip()
     if stripped.startswith("%7B") or stripped.startswith("%7b"):
         stripped = urllib.parse.unquote(stripped)
-    return json.loads(stripped)
+    try:
+        return json.loads(stripped)
+    except RecursionError:
+        raise ValueError("the policy document is nested too deeply") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -626,3 +631,12 @@ class ResourceMetric:
     total: float
     datapoints: int
     window_days: int
+
+    def __post_init__(self) -> None:
+        # Byte counts over a look-back window: never negative, and far below this bound (100 Gbit/s
+        # for a year and a half is ~5e17 bytes). Beyond it the cost arithmetic could overflow.
+        if not 0 <= self.total <= MAX_METRIC_TOTAL:
+            raise ValueError(f"a metric total must be from 0 to {MAX_METRIC_TOTAL:g}, got {self.total!r}")
+        if not 0 <= self.window_days <= MAX_WINDOW_DAYS or self.datapoints < 0:
+            raise ValueError(f"a metric window must be from 0 to {MAX_WINDOW_DAYS} days with a non-negative "
+                             f"number of datapoints, got {self.window_days} days, {self.datapoints} datapoints")

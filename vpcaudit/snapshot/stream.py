@@ -22,14 +22,22 @@ from typing import Any, TextIO
 
 from vpcaudit.snapshot.codec import MISFITS, compiled
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
+from vpcaudit.snapshot.strictjson import too_deep
 
 CHUNK = 1 << 24  # characters read at a time
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 
 
 class Unreadable(Exception):
     """The stream is not a snapshot this reader can take apart; read it whole instead."""
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON: leave such a file to the whole-file reader, which says so."""
+    raise Unreadable(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 class _Tokens:
@@ -73,6 +81,8 @@ class _Tokens:
             self._skip_whitespace()
             try:
                 value, end = _DECODER.raw_decode(self._text, self._at)
+            except RecursionError:  # nested past the parser's limit: the whole-file reader reports it
+                raise Unreadable("nested too deeply") from None
             except json.JSONDecodeError:
                 self._more()  # cut off by the end of the chunk (or broken: Unreadable at the end)
                 continue
@@ -130,6 +140,8 @@ def read(source: TextIO) -> tuple[Snapshot, dict[str, Any]]:
             else:
                 top[key] = tokens.value()
         tokens.end()
+        if too_deep(top):  # free-form fields (options) could nest deep enough to break what walks them
+            raise Unreadable("nested too deeply")
         snapshot = compiled(Snapshot)({**top, "accounts": []})
     except MISFITS as exc:
         raise Unreadable(f"a value that does not fit its field ({exc!r})") from None

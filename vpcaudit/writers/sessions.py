@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from vpcaudit.aws import accounts as roles
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import Gap
-from vpcaudit.aws.guard import ROLE_ASSUMPTION
 from vpcaudit.collectors.account import caller_account, home_region
 from vpcaudit.errors import CredentialsError
 from vpcaudit.writers.base import WriterClients
@@ -26,7 +25,7 @@ def account_writers(session: boto3.session.Session, plan: roles.AccountPlan, all
                     region: str | None = None, endpoint_url: str | None = None) -> dict[str, WriterClients]:
     """Account id → writer clients: the base account (without roles, or with ``include_base``)
     and each role's account. CredentialsError when the base credentials or a role cannot be used."""
-    reader = ClientFactory(session, endpoint_url=endpoint_url, allow=ROLE_ASSUMPTION)
+    reader = ClientFactory(session, operations=roles.ROLE_CLIENT_OPERATIONS, endpoint_url=endpoint_url)
     home = home_region(reader, region or session.region_name)
     base_id = caller_account(reader, home)
     writers: dict[str, WriterClients] = {}

@@ -39,7 +39,7 @@ def _fingerprint(findings: tuple[Finding, ...], items: list[dict[str, Any]]) -> 
 
 
 def render_diff_json(d: AuditDiff) -> str:
-    return json.dumps(diff_document(d), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return json.dumps(diff_document(d), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 FORMATTER: Formatter[AuditDiff] = Formatter("json", "diff.json", render_diff_json)

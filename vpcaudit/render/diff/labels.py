@@ -84,14 +84,15 @@ def headline(d: AuditDiff) -> str:
 
 
 def not_compared(d: AuditDiff) -> list[str]:
-    """What the comparison left out, each a sentence: regions on one side only, paths not compared."""
+    """What the comparison left out, each a phrase shown under a "Not compared" heading: regions on
+    one side only, regions whose traffic paths could not be compared."""
     lines = []
     if d.only_before:
-        lines.append(f"only in before (not compared, counts as lost coverage): {regions(d.only_before)}")
+        lines.append(f"only in before (counts as lost coverage): {regions(d.only_before)}")
     if d.only_after:
-        lines.append(f"only in after (not compared): {regions(d.only_after)}")
+        lines.append(f"only in after: {regions(d.only_after)}")
     if d.paths_not_compared:
-        lines.append(f"traffic paths not compared (their inputs were collected on one side only): "
+        lines.append(f"traffic paths where their inputs were collected on one side only: "
                      f"{regions(d.paths_not_compared)}")
     return lines
 

@@ -19,7 +19,7 @@ from vpcaudit.engine.diff import AuditDiff, PathChange
 from vpcaudit.engine.result import RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
-from vpcaudit.render.report.sarif import FINGERPRINT_KEY, SARIF_SCHEMA, result_object, rule_descriptor
+from vpcaudit.render.report.sarif import FINGERPRINT_KEY, SARIF_SCHEMA, plain_text, result_object, rule_descriptor
 
 PATH_RULE = RuleInfo(
     "PATH", "traffic-path-worse", Severity.HIGH,
@@ -73,8 +73,8 @@ def _path_result(change: PathChange, rule_index: int) -> dict[str, Any]:
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": "error",
-        "message": {"text": f"{p.destination} traffic from {p.subnet_id} ({p.availability_zone_id}) goes {after} "
-                            f"instead of {before}: {'; '.join(change.reasons)}"},
+        "message": {"text": plain_text(f"{p.destination} traffic from {p.subnet_id} ({p.availability_zone_id}) goes "
+                                       f"{after} instead of {before}: {'; '.join(change.reasons)}")},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": f"{where}/{p.destination}"},
                                             "region": {"startLine": 1}},
                        "logicalLocations": [{"name": p.subnet_id, "kind": "subnet"}]}],
@@ -85,7 +85,7 @@ def _path_result(change: PathChange, rule_index: int) -> dict[str, Any]:
 
 
 def render_diff_sarif(d: AuditDiff) -> str:
-    return json.dumps(diff_sarif_log(d), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return json.dumps(diff_sarif_log(d), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 FORMATTER: Formatter[AuditDiff] = Formatter("sarif", "diff.sarif", render_diff_sarif)

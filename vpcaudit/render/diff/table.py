@@ -33,6 +33,7 @@ def diff_table(d: AuditDiff) -> str:
         _counts(d),
     ]
     parts += _planned(d)
+    parts += [f"Warning: {terminal_safe(line)}" for line in d.warnings]
     parts += [f"Not compared: {terminal_safe(line)}" for line in label.not_compared(d)]
     parts.append(_section("New findings", d.new, _findings(d.new)))
     if d.resolved:

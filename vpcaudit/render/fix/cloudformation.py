@@ -48,7 +48,7 @@ def template(steps: Iterable[FixStep]) -> str:
     if left_out:
         description += " Not expressed here (existing resources, or a decision needed): " + "; ".join(left_out)
     return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Description": description[:1024],
-                       "Resources": resources}, indent=2, ensure_ascii=True) + "\n"
+                       "Resources": resources}, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 def _resolve(value: Any, created: dict[str, tuple[str, str]]) -> Any:

@@ -104,7 +104,7 @@ def asff_finding(f: Finding, info: RuleInfo | None, when: str, details: _Details
 
 
 def render_asff(result: AuditResult) -> str:
-    return json.dumps(asff_findings(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return json.dumps(asff_findings(result), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -141,7 +141,7 @@ def _product_fields(f: Finding, controls: tuple[Any, ...]) -> dict[str, str]:
     if f.suppression_reason:
         fields["vpcaudit/SuppressionReason"] = f.suppression_reason
     if f.evidence:
-        fields["vpcaudit/Evidence"] = json.dumps(f.evidence, sort_keys=True, ensure_ascii=False)
+        fields["vpcaudit/Evidence"] = json.dumps(f.evidence, sort_keys=True, ensure_ascii=False, allow_nan=False)
     return {k: _cut(v, FIELD_MAX) for k, v in fields.items()}
 
 

@@ -101,7 +101,7 @@ def ocsf_finding(f: Finding, info: RuleInfo | None, when: int, tool_version: str
 
 
 def render_ocsf(result: AuditResult) -> str:
-    return json.dumps(ocsf_findings(result), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+    return json.dumps(ocsf_findings(result), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
 
 
 def _epoch_ms(timestamp: str) -> int:

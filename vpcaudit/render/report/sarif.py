@@ -20,6 +20,7 @@ Mapping choices (each one is what a dashboard needs to track a finding across ru
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from typing import Any
 
@@ -30,6 +31,7 @@ from vpcaudit.render.fix import cli
 from vpcaudit.snapshot.codec import JsonWriter
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LINK_CHARACTER = re.compile(r"[\\\[\]]")  # SARIF's "escaped link character": \ [ ]
 FINGERPRINT_KEY = "vpcauditFingerprint/v1"
 
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
@@ -45,8 +47,8 @@ def sarif_log(result: AuditResult) -> dict[str, Any]:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     notifications = [
         {"level": "error" if s.outcome is Outcome.ERROR else "warning",
-         "message": {"text": f"{s.rule_id} {s.outcome.value.replace('_', ' ')} in {s.account_id}/{s.region}: "
-                             f"{s.detail or 'no detail'}"},
+         "message": {"text": plain_text(f"{s.rule_id} {s.outcome.value.replace('_', ' ')} in "
+                                        f"{s.account_id}/{s.region}: {s.detail or 'no detail'}")},
          "associatedRule": {"id": s.rule_id, "index": index[s.rule_id]}}
         for s in result.scopes if not s.outcome.judged]
     return {
@@ -77,6 +79,17 @@ def _run_properties(result: AuditResult) -> dict[str, Any]:
 
 
 _WRITER = JsonWriter(indent=2, ensure_ascii=True)  # json.dumps(…, indent=2, sort_keys=True, ensure_ascii=True)
+
+
+def plain_text(text: str) -> str:
+    """A plain-text SARIF message that shows exactly ``text``: no embedded links (§3.11.6).
+
+    Viewers following the spec render ``[text](destination)`` in a message as a link; finding
+    messages quote AWS text (tags, policy statement ids) that may be written that way. With
+    ``\\``, ``[`` and ``]`` escaped by a backslash, as the spec's link grammar says, no
+    unescaped ``](`` is left, so no embedded link can form.
+    """
+    return _LINK_CHARACTER.sub(r"\\\g<0>", text)
 
 
 def render_sarif(result: AuditResult) -> str:
@@ -129,7 +142,7 @@ def result_object(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": index[f.rule_id],
         "kind": "fail" if evaluated else "open",
         "level": _LEVEL[f.severity] if evaluated else "none",
-        "message": {"text": f.message},
+        "message": {"text": plain_text(f.message)},
         "locations": [{
             "physicalLocation": {"artifactLocation": {"uri": resource_path(f)}, "region": {"startLine": 1}},
             "logicalLocations": [{"name": res.resource_id, "fullyQualifiedName": res.arn,
@@ -159,7 +172,7 @@ def _fix(f: Finding) -> dict[str, Any]:
     steps = [f"{n}. {s.description}" + (f" (needs a decision: {s.decision})" if s.decision else "")
              for n, s in enumerate(f.fix, 1)]
     return {
-        "description": {"text": "\n".join(steps)},
+        "description": {"text": plain_text("\n".join(steps))},
         "artifactChanges": [{
             "artifactLocation": {"uri": resource_path(f)},
             "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},

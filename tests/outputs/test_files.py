@@ -1,0 +1,73 @@
+"""Writing an output file never replaces something that is not a regular file.
+
+The atomic write (temp file + rename) is right for regular files only: renamed over a device, a
+FIFO or a symlink it would replace *them* (``-o /dev/null`` run as root turned the system's
+``/dev/null`` into a regular file). Devices and FIFOs are written through, a symlink's target is
+replaced (the link stays), and a replaced file keeps its permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from vpcaudit.files import atomic_write_text
+
+
+def test_a_symlink_stays_a_link_and_its_target_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "real.html"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["real.html"]  # no temp file left behind
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "made.json")
+    atomic_write_text(link, "{}")
+    assert link.is_symlink() and (tmp_path / "made.json").read_text() == "{}"
+
+
+def test_a_fifo_is_written_through_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    try:
+        atomic_write_text(fifo, "through the pipe")
+        reader.join(timeout=10)
+        assert received == ["through the pipe"]
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+    finally:
+        if reader.is_alive():  # the write went elsewhere: release the reader blocked on the FIFO
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            os.close(fd)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="creating a device node needs root")
+def test_a_device_is_written_through_and_stays_a_device(tmp_path: Path) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # the same device as /dev/null, in a test folder
+    atomic_write_text(null, "discarded")
+    assert stat.S_ISCHR(null.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    """A private snapshot (0600) must not become world-readable because a run rewrote it."""
+    private = tmp_path / "snap.json"
+    private.write_text("old")
+    private.chmod(0o600)
+    atomic_write_text(private, "new")
+    assert private.read_text() == "new"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
