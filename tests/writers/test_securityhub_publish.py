@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 from render_sample import ACCOUNT, REGION, sample_result
+from typer.testing import CliRunner
 
 from vpcaudit import api
+from vpcaudit.cli import app
 from vpcaudit.engine.result import AuditResult, ScopeResult
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
 from vpcaudit.errors import UsageError
@@ -219,3 +222,24 @@ def test_the_publish_policy_grants_exactly_the_calls_a_publish_makes(session: bo
     securityhub.publish(_without(sample_result(), "DNS002"), writers)  # reads, imports and archives
     policy = json.loads(CliRunner().invoke(app, ["iam-policy", "--publish"]).output)
     assert made == set(policy["Statement"][0]["Action"]) == securityhub.OPERATIONS
+
+
+def test_the_cli_exits_3_not_1_when_a_region_could_not_be_published(session: boto3.Session, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit 1 only ever means findings: a partly failed publish is incomplete (3), and says where."""
+    def refuse(**_: Any) -> None:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "InvalidAccessException",
+                                     "Message": "Account is not subscribed to AWS Security Hub"}}, "GetFindings")
+
+    writers = {ACCOUNT: writer(session)}
+    writers[ACCOUNT].client("securityhub", "eu-west-1").meta.events.register(
+        "before-call.securityhub.GetFindings", refuse)
+    monkeypatch.setattr(api, "publish_securityhub",
+                        lambda result, _options, **_kw: securityhub.publish(result, writers))
+    result_file = tmp_path / "result.json"
+    result_file.write_text(api.render(sample_result(), "json"), encoding="utf-8")
+    done = CliRunner().invoke(app, ["publish", "securityhub", str(result_file)])
+    assert done.exit_code == 3, done.output
+    assert "eu-west-1: not published: InvalidAccessException" in done.stderr

@@ -52,8 +52,8 @@ PUBLISH_EXAMPLES = "\n\n".join((
     "built from their fingerprints: publishing the same result twice changes nothing. A finding that is "
     "in Security Hub but no longer in the result is archived only where its rule was evaluated in that "
     "account and Region; not-evaluated scopes archive nothing. Permissions: `vpcaudit iam-policy --publish`.",
-    "\b\nExit codes:\n  0  every finding was published\n  1  some findings or Regions could not be published "
-    "(listed)\n  2  usage or credential error; nothing was written",
+    "\b\nExit codes:\n  0  every finding was published\n  2  usage or credential error; nothing was written\n"
+    "  3  incomplete: some findings or Regions could not be published (listed)\n  4  internal error (a bug)",
 ))
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Read Security Hub and report, write nothing.")]
@@ -84,7 +84,7 @@ def publish_securityhub(
             say(f"{outcome.account_id} {outcome.region}: not published: {outcome.error}")
     if not quiet:
         typer.echo(publish_table(report))
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(int(api.ExitCode.OK if report.ok else api.ExitCode.INCOMPLETE))  # 1 only ever means findings
 
 
 def publish_table(report: api.PublishReport) -> str:
