@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.policy import Policy, PolicyError, Statement, policy_scope
+from vpcaudit.network.policy import Statement, judged_policies
 from vpcaudit.network.trust import KEY_SPELLING, TrustBoundary
 from vpcaudit.rules._fixes import scope_endpoint_policy
 from vpcaudit.snapshot.model import Part
@@ -75,16 +75,9 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
-        judged, _ = policy_scope(view, endpoint)  # POL001 reports the endpoints it cannot judge
-        if not judged or endpoint.policy_document is None:
-            continue
-        try:
-            policy = Policy.from_text(endpoint.policy_document)
-        except PolicyError:
-            continue  # POL003
-        if policy.problems() or policy.is_full_access():
-            continue  # POL003 / POL001
+    for endpoint, policy in judged_policies(view):
+        if policy.is_full_access():
+            continue  # POL001
         gateway = endpoint.endpoint_type == "Gateway"
         issues: list[str] = []
         foreign: list[str] = []

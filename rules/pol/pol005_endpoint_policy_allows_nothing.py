@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.policy import Policy, PolicyError, as_list, parse, policy_scope
+from vpcaudit.network.policy import as_list, judged_policies, parse
 from vpcaudit.rules._fixes import account_scoped_policy, endpoint_context
 from vpcaudit.snapshot.model import Part
 
@@ -53,16 +53,9 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
-        judged, _ = policy_scope(view, endpoint)  # POL001 reports the endpoints it cannot judge
-        if not judged or endpoint.policy_document is None:
-            continue
-        try:
-            policy = Policy.from_text(endpoint.policy_document)
-        except PolicyError:
-            continue  # POL003
-        if policy.problems() or any(s.effect == "Allow" for s in policy.statements):
-            continue  # POL003, or something is allowed
+    for endpoint, policy in judged_policies(view):
+        if any(s.effect == "Allow" for s in policy.statements):
+            continue  # something is allowed
         denies = [s.label for s in policy.statements]
         key = view.service(endpoint).key
         yield ctx.finding(

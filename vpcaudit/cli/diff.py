@@ -8,8 +8,9 @@ routes ``-f/-o`` the same way, and exits 0 / 1 / 2 / 3 like ``audit`` with diff 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -93,6 +94,12 @@ def diff_command(
         printed, written = api.write_reports(result, targets)
     except VpcauditError as exc:
         fail(exc)
+    finish_diff(result, printed, written, options.strict, quiet, _verdict)
+
+
+def finish_diff(result: api.AuditDiff, printed: list[str], written: list[Path], strict: bool, quiet: bool,
+                verdict: Callable[[api.AuditDiff, api.ExitCode], str]) -> NoReturn:
+    """Show what `diff` and `plan` wrote, summarise on the terminal, exit with the diff's exit code."""
     for warning in result.warnings:  # even with --quiet: the comparison itself is in doubt
         say(f"warning: {warning}")
     for text in printed:
@@ -101,9 +108,9 @@ def diff_command(
         typer.echo(api.render(result, "table"), nl=False)
         for path in written:
             say(f"wrote {path}")
-    code = api.diff_exit_code(result, options.strict)
+    code = api.diff_exit_code(result, strict)
     if not quiet:
-        say(_verdict(result, code))
+        say(verdict(result, code))
     raise typer.Exit(int(code))
 
 

@@ -17,8 +17,8 @@ import typer
 from vpcaudit import api
 from vpcaudit.cli.app import app
 from vpcaudit.cli.audit import QuietOpt
-from vpcaudit.cli.console import fail, say
-from vpcaudit.cli.diff import DIFF_EXIT_CODES, DIFF_HELPS, DiffFormatOpt, DiffOutputOpt
+from vpcaudit.cli.console import fail
+from vpcaudit.cli.diff import DIFF_EXIT_CODES, DIFF_HELPS, DiffFormatOpt, DiffOutputOpt, finish_diff
 from vpcaudit.cli.help import GroupedCommand, examples, exit_codes_help
 from vpcaudit.cli.settings import CONFIG_HELP, Given, takes
 from vpcaudit.errors import VpcauditError
@@ -116,16 +116,7 @@ def plan_command(
         printed, written = api.write_reports(result, targets)
     except VpcauditError as exc:
         fail(exc)
-    for text in printed:
-        typer.echo(text, nl=not text.endswith("\n"))
-    if written and not quiet:
-        typer.echo(api.render(result, "table"), nl=False)
-        for path in written:
-            say(f"wrote {path}")
-    code = api.diff_exit_code(result, options.strict)
-    if not quiet:
-        say(_verdict(result, code))
-    raise typer.Exit(int(code))
+    finish_diff(result, printed, written, options.strict, quiet, _verdict)
 
 
 def _verdict(d: api.AuditDiff, code: api.ExitCode) -> str:

@@ -310,3 +310,19 @@ def policy_scope(view: NetworkView, endpoint: VpcEndpoint) -> tuple[bool, str]:
         return False, (f"details of service {endpoint.service_name} were not collected "
                        "(DescribeVpcEndpointServices), so its endpoint-policy support is unknown")
     return bool(info.policy_supported), ""
+
+
+def judged_policies(view: NetworkView) -> Iterator[tuple[VpcEndpoint, Policy]]:
+    """Endpoints whose policy POL001/POL002 judge and whose document is a well-formed IAM policy,
+    with it parsed, in endpoint-id order: what the rules on a policy's *content* read (POL001
+    reports the endpoints it cannot judge, POL003 the documents that are not policies)."""
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        judged, _ = policy_scope(view, endpoint)
+        if not judged or endpoint.policy_document is None:
+            continue
+        try:
+            policy = Policy.from_text(endpoint.policy_document)
+        except PolicyError:
+            continue
+        if not policy.problems():
+            yield endpoint, policy
