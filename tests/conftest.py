@@ -9,6 +9,7 @@ not validate, whatever it was testing. Subprocess (end-to-end) tests validate th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +19,13 @@ from ocsf_check import ocsf_errors
 from schema_check import check_diff, check_result
 
 from vpcaudit.render.base import FormatterSet
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Clear ``VPCAUDIT_*`` inherited from the shell: the Lambda handler owns that prefix and refuses
+    names it does not know, so a developer's or CI's variable would change what the tests see."""
+    for name in [name for name in os.environ if name.startswith("VPCAUDIT_")]:
+        del os.environ[name]
 
 
 def _check_asff(data: Any) -> None:

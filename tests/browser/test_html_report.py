@@ -3,7 +3,7 @@
 Headless Chromium (Debian's ``chromium`` package) through Playwright. Every request that is
 not ``file:``, ``data:`` or ``about:`` is aborted and recorded, so the test proves the report
 fetches nothing remotely rather than trusting the CSP alone. Without Chromium the tests skip —
-unless ``VPCAUDIT_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser fails.
+unless ``TEST_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser fails.
 A screenshot is saved to ``test-artifacts/report.png`` for the reviewer.
 """
 
@@ -23,7 +23,7 @@ from vpcaudit import render
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("VPCAUDIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 LOCAL_SCHEMES = ("file:", "data:", "about:")
@@ -31,8 +31,8 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("VPCAUDIT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (VPCAUDIT_REQUIRE_BROWSER=1) but {reason}")
+    if os.environ.get("TEST_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (TEST_REQUIRE_BROWSER=1) but {reason}")
     pytest.skip(reason)
 
 

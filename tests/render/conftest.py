@@ -1,6 +1,6 @@
 """Fixtures of the formatter tests: the fixed sample result, its hostile twin, golden-file checks.
 
-Golden files change only on purpose: run ``VPCAUDIT_REGEN_GOLDEN=1 pytest tests/render`` to
+Golden files change only on purpose: run ``TEST_REGEN_GOLDEN=1 pytest tests/render`` to
 rewrite them, then review the diff like code.
 """
 
@@ -16,7 +16,7 @@ from render_sample import hostile_result, sample_result
 from vpcaudit.engine.result import AuditResult
 
 GOLDEN = Path(__file__).parent / "golden"
-REGEN = os.environ.get("VPCAUDIT_REGEN_GOLDEN") == "1"
+REGEN = os.environ.get("TEST_REGEN_GOLDEN") == "1"
 
 
 @pytest.fixture
@@ -31,16 +31,16 @@ def hostile() -> AuditResult:
 
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
-    """Compare text with tests/render/golden/<name>; VPCAUDIT_REGEN_GOLDEN=1 rewrites it instead."""
+    """Compare text with tests/render/golden/<name>; TEST_REGEN_GOLDEN=1 rewrites it instead."""
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name
         if REGEN:
             path.write_text(text, encoding="utf-8", newline="")
             return
-        assert path.exists(), f"{path} missing: run VPCAUDIT_REGEN_GOLDEN=1 pytest tests/render to create it"
+        assert path.exists(), f"{path} missing: run TEST_REGEN_GOLDEN=1 pytest tests/render to create it"
         expected = path.read_text(encoding="utf-8")
         assert text == expected, (f"{name} differs from its golden file; if the change is intended, "
-                                  "regenerate with VPCAUDIT_REGEN_GOLDEN=1 pytest tests/render and review the diff")
+                                  "regenerate with TEST_REGEN_GOLDEN=1 pytest tests/render and review the diff")
 
     return check
