@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from demo_estate import fake_aws_env
 
 from vpcaudit.aws.budget import CallBudget
 from vpcaudit.aws.clients import ClientFactory

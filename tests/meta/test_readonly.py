@@ -14,8 +14,8 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore import xform_name
-from demo_estate import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
