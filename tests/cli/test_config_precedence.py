@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_env import fake_aws_env
 from engine_snapshots import RULEPACK, region, snapshot, statuses, vpc, write
 from typer.testing import CliRunner
 
@@ -42,11 +43,7 @@ def asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Asked:
         return CollectionOutcome(snapshot(region()), {}, {})
 
     monkeypatch.setattr(api, "collect_accounts", collect_accounts)
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null",
-                       "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     return record
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_env import fake_aws_env
 from builders import RegionBuilder, standard_vpc
 from engine_snapshots import ACCOUNT, region, snapshot, statuses
 from typer.testing import CliRunner
@@ -56,10 +57,7 @@ def hostile_collection(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         return CollectionOutcome(hostile_snapshot(), {}, {})
 
     monkeypatch.setattr(api, "collect_accounts", collect_accounts)
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null",
-                       "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
+    fake_aws_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
 
 

@@ -8,12 +8,12 @@ one that refuses connections must never end in a traceback (Python's exit 1).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from botocore.parsers import ResponseParserError
+from loopback_server import QuietHandler, serving, url_of
 from typer.testing import CliRunner
 
 from vpcaudit.aws.errors import classify
@@ -28,19 +28,12 @@ PAGES = {"html": b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1><br></bo
          "xhtml": b"<html><body><h1>Welcome to nginx!</h1></body></html>"}
 
 
-class _HtmlPage(BaseHTTPRequestHandler):
+class _HtmlPage(QuietHandler):
     page = PAGES["html"]
 
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(self.page)))
-        self.end_headers()
-        self.wfile.write(self.page)
+        self.read_body()
+        self.answer(200, self.page, {"Content-Type": "text/html"})
 
     do_GET = do_POST
 
@@ -49,11 +42,8 @@ class _HtmlPage(BaseHTTPRequestHandler):
 def html_endpoint(aws_env: None, request: pytest.FixtureRequest) -> Iterator[str]:
     """A web server that answers every request with a web page, not an AWS response."""
     handler_class = type("Page", (_HtmlPage,), {"page": PAGES[request.param]})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler_class)) as server:
+        yield url_of(server)
 
 
 def collect(*args: str) -> tuple[int, str]:

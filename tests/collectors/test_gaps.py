@@ -7,12 +7,11 @@ part is still collected; only unusable credentials or unlistable regions stop th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any
 
 import boto3
 import pytest
+from fault_proxy import Fault, Request, fault_proxy
+from moto_server import moto_control
 
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.collectors import account
@@ -22,7 +21,6 @@ from vpcaudit.errors import CollectionError, CredentialsError
 from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"
-MotoApi = Callable[[str, str, bytes], bytes]
 
 
 def _user_with_policy(moto_url: str, denied: list[str]) -> boto3.session.Session:
@@ -37,12 +35,12 @@ def _user_with_policy(moto_url: str, denied: list[str]) -> boto3.session.Session
                                  region_name=REGION)
 
 
-def test_denied_apis_mark_exactly_their_parts(moto_url: str, moto_api: MotoApi) -> None:
+def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
                                         "s3:GetBucketPolicy"])
-    moto_api(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
+    moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
                                endpoint_url=moto_url)
@@ -62,13 +60,15 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str, moto_api: MotoApi) 
     assert "1 of 1 bucket policies" in (bucket_status.message or "")
 
 
-def test_throttling_that_outlasts_retries_marks_the_part_throttled(
-        moto_url: str, failing_proxy: Callable[[str, dict[str, tuple[int, str]]], AbstractContextManager[Any]]) -> None:
-    with failing_proxy(moto_url, {"DescribeNatGateways": (503, "RequestLimitExceeded")}) as proxy:
+def test_throttling_that_outlasts_retries_marks_the_part_throttled(moto_url: str) -> None:
+    def throttle(request: Request) -> Fault | None:
+        return Fault(503, "RequestLimitExceeded", ec2=True) if request.action == "DescribeNatGateways" else None
+
+    with fault_proxy(moto_url, throttle) as proxy:
         factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
                                 endpoint_url=proxy.url, max_attempts=3)
         outcome = collect_with(factory, [REGION], {Part.VPCS, Part.NAT_GATEWAYS}, region_hint=REGION)
-        sent = proxy.seen.count("DescribeNatGateways")
+        sent = proxy.faults[(None, "DescribeNatGateways")]
     (region,) = outcome.snapshot.accounts[0].regions
     nat = region.state_of(Part.NAT_GATEWAYS)
     assert (nat.state, nat.error_code) == (State.THROTTLED, "RequestLimitExceeded")
@@ -78,15 +78,17 @@ def test_throttling_that_outlasts_retries_marks_the_part_throttled(
     assert outcome.http_attempts["ec2:DescribeNatGateways"] == 3 == sent
 
 
-def test_expired_credentials_stop_the_collection(
-        moto_url: str, failing_proxy: Callable[[str, dict[str, tuple[int, str]]], AbstractContextManager[Any]]) -> None:
-    with failing_proxy(moto_url, {"GetCallerIdentity": (403, "ExpiredToken")}) as proxy, \
+def test_expired_credentials_stop_the_collection(moto_url: str) -> None:
+    def expire(request: Request) -> Fault | None:
+        return Fault(403, "ExpiredToken") if request.action == "GetCallerIdentity" else None
+
+    with fault_proxy(moto_url, expire) as proxy, \
             pytest.raises(CredentialsError, match="expired"):
         collect_snapshot(boto3.session.Session(region_name=REGION), [REGION], endpoint_url=proxy.url)
 
 
-def test_rejected_credentials_stop_the_collection(moto_url: str, moto_api: MotoApi) -> None:
-    moto_api(moto_url, "reset-auth", b"0")
+def test_rejected_credentials_stop_the_collection(moto_url: str) -> None:
+    moto_control(moto_url, "reset-auth", b"0")
     stranger = boto3.session.Session(aws_access_key_id="AKIAUNKNOWNUNKNOWN00", aws_secret_access_key="nope",
                                      region_name=REGION)
     with pytest.raises(CredentialsError, match="InvalidClientTokenId"):

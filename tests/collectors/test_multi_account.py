@@ -9,7 +9,6 @@ enforcement, which the moto server turns on with ``POST /moto-api/reset-auth``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import NoCredentialsError
+from moto_server import moto_control
 from typer.testing import CliRunner
 
 from vpcaudit import api
@@ -184,7 +184,7 @@ def test_no_roles_is_the_single_account_collection(session: boto3.session.Sessio
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
-def enforcing_server(url: str, moto_api: Callable[[str, str, bytes], bytes]) -> boto3.session.Session:
+def enforcing_server(url: str) -> boto3.session.Session:
     """Three accounts with a VPC each and a role ``audit`` in 222… and 333…; the base identity is
     an IAM user that may assume only 222…'s role. Returns that user's session, IAM enforced."""
     base = boto3.session.Session(region_name=REGION)
@@ -200,13 +200,13 @@ def enforcing_server(url: str, moto_api: Callable[[str, str, bytes], bytes]) -> 
         owner = assumed(base, account_id, url).client("iam", endpoint_url=url)
         owner.create_role(RoleName="audit", AssumeRolePolicyDocument=json.dumps(ALLOW_ALL))
         owner.put_role_policy(RoleName="audit", PolicyName="read", PolicyDocument=json.dumps(ALLOW_ALL))
-    moto_api(url, "reset-auth", b"0")
+    moto_control(url, "reset-auth", b"0")
     return boto3.session.Session(key["AccessKeyId"], key["SecretAccessKey"], region_name=REGION)
 
 
 def test_a_refused_role_leaves_its_account_denied_and_the_others_collected(
-        moto_url: str, moto_api: Callable[[str, str, bytes], bytes]) -> None:
-    auditor = enforcing_server(moto_url, moto_api)
+        moto_url: str) -> None:
+    auditor = enforcing_server(moto_url)
     plan = plan_accounts([role_arn("222222222222"), role_arn("333333333333")], include_base=True)
     outcome = collect_accounts(auditor, [REGION, "eu-west-1"], PARTS, accounts=plan, endpoint_url=moto_url)
     base, good, refused = outcome.snapshot.accounts
@@ -233,8 +233,8 @@ def test_a_refused_role_leaves_its_account_denied_and_the_others_collected(
 
 
 def test_a_refused_role_with_all_regions_covers_the_regions_the_others_have(
-        moto_url: str, moto_api: Callable[[str, str, bytes], bytes]) -> None:
-    auditor = enforcing_server(moto_url, moto_api)
+        moto_url: str) -> None:
+    auditor = enforcing_server(moto_url)
     plan = plan_accounts([role_arn("222222222222"), role_arn("333333333333")])
     outcome = collect_accounts(auditor, None, {Part.VPCS}, accounts=plan, endpoint_url=moto_url)
     good, refused = outcome.snapshot.accounts
@@ -243,9 +243,9 @@ def test_a_refused_role_with_all_regions_covers_the_regions_the_others_have(
     assert {r.state_of(Part.VPCS).state for r in refused.regions} == {State.DENIED}
 
 
-def test_the_cli_prints_one_line_per_refused_account(moto_url: str, moto_api: Callable[[str, str, bytes], bytes],
-                                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    auditor = enforcing_server(moto_url, moto_api)
+def test_the_cli_prints_one_line_per_refused_account(moto_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    auditor = enforcing_server(moto_url)
     creds = auditor.get_credentials()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", creds.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", creds.secret_key)

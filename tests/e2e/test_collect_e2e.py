@@ -10,19 +10,15 @@ strategy needs + one ``GetManagedPrefixListEntries`` per prefix list whose CIDRs
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from demo_estate import fake_aws_env
-from moto.server import ThreadedMotoServer
+from aws_env import child_env, fake_aws_env
 
 from vpcaudit.snapshot.jsonfile import load
 from vpcaudit.snapshot.model import Part, State
@@ -43,36 +39,6 @@ ONE_PAGE_EACH = (
     "ec2:DescribeVpcBlockPublicAccessOptions", "route53resolver:ListResolverRules",
     "route53resolver:ListResolverRuleAssociations", "sts:GetCallerIdentity", "ec2:DescribeRegions",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """Fake credentials, no profile/config/proxy: the only AWS the child can reach is moto."""
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1", **extra}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    reset = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=30).close()  # the server shares moto's in-process state
-    try:
-        yield url
-    finally:
-        urllib.request.urlopen(reset, timeout=30).close()
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from demo_estate import REGION, fake_aws_env
+from aws_env import child_env, fake_aws_env
+from demo_estate import REGION
 from moto.backends import get_backend
-from moto.server import ThreadedMotoServer
 
 from vpcaudit import api
 from vpcaudit.demo.estate import MOTO_ACCOUNT_ID, Estate, build_estate
@@ -44,34 +42,6 @@ FIXED_AS_WRITTEN = {"DNS002", "DNS003", "GWE001", "GWE002", "GWE003", "IFE003", 
                     "SG001", "SG002", "SG003"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def scan_env() -> dict[str, str]:
-    """Fake credentials, no profile, config file, endpoint override or proxy: only loopback moto is reachable."""
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith(("AWS_", "DRY_RUN")) and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "NO_PROXY": "127.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Any:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        yield url
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="module")
 def estate(moto_url: str) -> Any:
     with pytest.MonkeyPatch.context() as mp:
@@ -80,7 +50,7 @@ def estate(moto_url: str) -> Any:
 
 
 def _vpcaudit(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(VPCAUDIT), *args], env=scan_env(), capture_output=True, text=True, timeout=600,
+    return subprocess.run([str(VPCAUDIT), *args], env=child_env(), capture_output=True, text=True, timeout=600,
                           check=False)
 
 
@@ -123,7 +93,7 @@ def test_the_plan_fixes_what_it_says_and_nothing_new_appears(moto_url: str, esta
     fixed = {f.fingerprint for f in plan.fixed_without_decision()}
     assert {f.rule_id for f in plan.fixed_without_decision()} == FIXED_AS_WRITTEN
 
-    env = {**scan_env(), "AWS_ENDPOINT_URL": moto_url, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {**child_env(), "AWS_ENDPOINT_URL": moto_url, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     run = subprocess.run(["bash", str(plan_file)], env=env, capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     with pytest.MonkeyPatch.context() as mp:

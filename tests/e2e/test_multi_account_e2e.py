@@ -8,17 +8,13 @@ only there. A VPC without flow logs fails MON001, which gives each account a fin
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+from aws_env import child_env, fake_aws_env
 from schema_check import check_result
 
 pytestmark = pytest.mark.e2e
@@ -32,41 +28,12 @@ def role_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:role/audit"
 
 
-def child_env() -> dict[str, str]:
-    """Fake credentials and nothing else of the caller's AWS setup: the only AWS the child can
-    reach is the loopback moto server."""
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    url = f"http://127.0.0.1:{port}"
-    # The server shares moto's in-process backends: start from empty accounts, leave them empty.
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        yield url
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-        server.stop()
-
-
 @pytest.fixture(scope="module")
 def seeded(moto_url: str) -> dict[str, str]:
     """One VPC with a subnet (MON001 judges subnets) in each role's account, created through that
     account's own credentials; returns account id → VPC id."""
     with pytest.MonkeyPatch.context() as mp:
-        for key, value in child_env().items():
-            if key.startswith("AWS_"):
-                mp.setenv(key, value)
+        fake_aws_env(mp)
         base = boto3.session.Session(region_name=REGION)
         vpcs = {}
         for account_id, cidr in ACCOUNTS.items():

@@ -5,17 +5,13 @@ management account is excluded, and the result lands in S3 below the given prefi
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+from aws_env import child_env, fake_aws_env
 from org_estate import MANAGEMENT, add_member, create_organization, seed_member, suspend
 
 pytestmark = pytest.mark.e2e
@@ -25,35 +21,9 @@ REGION = "us-east-1"
 BUCKET = "org-reports"
 
 
-def child_env() -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    url = f"http://127.0.0.1:{port}"
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        yield url
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-        server.stop()
-
-
 def test_scan_org_audits_every_active_account_into_s3(moto_url: str) -> None:
     with pytest.MonkeyPatch.context() as mp:
-        for key, value in child_env().items():
-            if key.startswith("AWS_"):
-                mp.setenv(key, value)
+        fake_aws_env(mp)
         base = boto3.session.Session(region_name=REGION)
         org = create_organization(base, moto_url)
         live = [add_member(base, org, name, parent, moto_url)

@@ -20,19 +20,15 @@ list the same new, resolved and changed findings and the same path changes.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from demo_estate import REGION, fake_aws_env
-from moto.server import ThreadedMotoServer
+from aws_env import child_env, fake_aws_env
+from demo_estate import REGION
 from schema_check import check_diff
 from tfplan import TerraformPlan
 
@@ -48,26 +44,6 @@ DEV_DB_PORT = 5432
 def vpcaudit(*args: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(VPCAUDIT), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    # The server shares moto's in-process backends: start from an empty account.
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        yield url
-    finally:
-        server.stop()
 
 
 def the_plan(estate: Estate, before: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +124,7 @@ def reports(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     work = tmp_path_factory.mktemp("predict")
     with pytest.MonkeyPatch.context() as mp:
         fake_aws_env(mp)
-        env = {**os.environ, "NO_PROXY": "127.0.0.1"}
+        env = child_env()
         session = boto3.Session(region_name=REGION)
         estate = build_estate(session, REGION, endpoint_url=moto_url)
         collect = ("collect", "--endpoint-url", moto_url, "--region", REGION, "--quiet", "-o")

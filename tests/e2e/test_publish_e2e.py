@@ -8,17 +8,13 @@ credentials stops the command before anything is written.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+from aws_env import child_env
 from render_sample import ACCOUNT, REGION, sample_result
 
 from vpcaudit import render
@@ -27,33 +23,6 @@ pytestmark = pytest.mark.e2e
 
 VPCAUDIT = Path(sys.executable).with_name("vpcaudit")
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/vpcaudit-publish"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env() -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    return {**keep, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "NO_PROXY": "127.0.0.1"}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        yield url
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +34,7 @@ def result_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _publish(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(VPCAUDIT), "publish", "securityhub", *args, "--endpoint-url", url],
-                          env=_env(), capture_output=True, text=True, timeout=300, check=False)
+                          env=child_env(), capture_output=True, text=True, timeout=300, check=False)
 
 
 def _held(url: str) -> dict[str, dict[str, object]]:

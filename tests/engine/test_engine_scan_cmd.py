@@ -8,6 +8,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from engine_snapshots import RULEPACK
 from moto import mock_aws
 from schema_check import check_result
@@ -23,10 +24,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_env(monkeypatch)
     with mock_aws():
         session = boto3.Session(region_name=REGION)
         ec2 = session.client("ec2")

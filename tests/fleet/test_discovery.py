@@ -10,8 +10,8 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore.awsrequest import AWSResponse
-from demo_estate import fake_aws_env
 from moto import mock_aws
 from org_estate import MANAGEMENT, Organization, add_member, create_organization, suspend
 

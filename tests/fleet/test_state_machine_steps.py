@@ -15,8 +15,6 @@ Faults, as AWS would answer them (moto produces none of these):
 from __future__ import annotations
 
 import json
-import socket
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +22,11 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore.retries.standard import ExponentialBackoff
 from cfnlint.decode import decode_str
-from demo_estate import fake_aws_env
 from fault_proxy import Fault, Request, fault_proxy
-from moto.server import ThreadedMotoServer
+from moto_server import running_moto
 from org_estate import MANAGEMENT, add_member, create_organization, seed_member, suspend
 
 from vpcaudit import lambda_handler
@@ -62,25 +60,10 @@ class Run:
     s3: Any
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def run() -> Iterator[Run]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    moto = f"http://127.0.0.1:{port}"
-    urllib.request.urlopen(urllib.request.Request(f"{moto}/moto-api/reset", method="POST"), timeout=30).close()
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            yield _drive(mp, moto)
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{moto}/moto-api/reset", method="POST"), timeout=30).close()
-        server.stop()
+    with running_moto() as moto, pytest.MonkeyPatch.context() as mp:
+        yield _drive(mp, moto)
 
 
 def _drive(mp: pytest.MonkeyPatch, moto: str) -> Run:

@@ -22,6 +22,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 from schema_check import check_result
@@ -34,10 +35,6 @@ from vpcaudit.lambda_handler import handler
 REGION = "us-east-1"
 BASE = "123456789012"  # moto's default account
 OPT_IN_RULES = ["IFE006", "NAT004", "POL004"]  # need --with data the default run does not collect
-_ENV_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL",
-                 "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "MOTO_ACCOUNT_ID",
-                 *(lambda_handler.ENV_PREFIX + name.upper() for name in lambda_handler.SETTINGS))
 
 
 def role_arn(account_id: str) -> str:
@@ -47,14 +44,9 @@ def role_arn(account_id: str) -> str:
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake keys, no profile or config file, no instance metadata, no VPCAUDIT_* from the shell."""
-    for name in (*_ENV_TO_CLEAR, *(n for n in os.environ if n.startswith(lambda_handler.ENV_PREFIX))):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    fake_aws_env(monkeypatch)
+    for name in [name for name in os.environ if name.startswith(lambda_handler.ENV_PREFIX)]:
+        monkeypatch.delenv(name)
 
 
 @dataclass(frozen=True)

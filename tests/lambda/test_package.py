@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
+from aws_env import FAKE_AWS
+from moto_server import running_moto
 
 from vpcaudit.lambda_package import SERVICES
 
@@ -35,17 +34,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
+    with running_moto() as url:
         yield url
-    finally:
-        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-        server.stop()
 
 
 def test_the_zip_has_no_cli_tree_no_compiled_code_and_only_the_models_it_uses(package: Path) -> None:
@@ -79,9 +69,7 @@ def test_the_handler_runs_from_the_zip_alone(package: Path, tmp_path: Path, moto
         "print(json.dumps({'from': vpcaudit.__file__, 'reports': sorted(summary['reports']),\n"
         "                  'cli': [m for m in ('typer', 'click', 'rich') if m in sys.modules]}))\n"
     )
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto_url, "AWS_EC2_METADATA_DISABLED": "true",
-           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "NO_PROXY": "127.0.0.1"}
+    env = {"PATH": os.environ.get("PATH", ""), **FAKE_AWS, "AWS_ENDPOINT_URL": moto_url, "NO_PROXY": "127.0.0.1"}
     done = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, env=env, timeout=300,
                           cwd=tmp_path)
     assert done.returncode == 0, done.stderr

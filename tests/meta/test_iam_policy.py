@@ -16,8 +16,8 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore.awsrequest import AWSResponse
-from demo_estate import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit.collectors.catalog import IAM_ACTIONS, declared_operations, iam_policy

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from botocore import xform_name
-from demo_estate import fake_aws_env
+from counting_ec2 import CountingEc2
+from loopback_server import QuietHandler, serving, url_of
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
@@ -28,41 +29,13 @@ from vpcaudit.snapshot.model import Part
 
 REGION = "us-east-1"
 COLLECTORS_DIR = Path(__file__).resolve().parents[2] / "vpcaudit" / "collectors"
-EMPTY_DESCRIBE_VPCS = b'<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><vpcSet/></DescribeVpcsResponse>'
-
-
-class _CountingServer(ThreadingHTTPServer):
-    """Answers every request with an empty DescribeVpcs result and counts them."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests = 0
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _CountingServer
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.requests += 1
-        self.send_response(200)
-        self.send_header("Content-Type", "text/xml")
-        self.send_header("Content-Length", str(len(EMPTY_DESCRIBE_VPCS)))
-        self.end_headers()
-        self.wfile.write(EMPTY_DESCRIBE_VPCS)
 
 
 @pytest.fixture
-def counting_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[_CountingServer]:
+def counting_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingEc2]:
     fake_aws_env(monkeypatch)
-    server = _CountingServer()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(CountingEc2()) as server:
+        yield server
 
 
 MUTATIONS = [
@@ -82,9 +55,9 @@ MUTATIONS = [
 
 
 @pytest.mark.parametrize(("service", "method", "params"), MUTATIONS)
-def test_a_mutating_call_is_refused_and_nothing_is_sent(counting_server: _CountingServer, service: str,
+def test_a_mutating_call_is_refused_and_nothing_is_sent(counting_server: CountingEc2, service: str,
                                                         method: str, params: dict[str, Any]) -> None:
-    url = f"http://127.0.0.1:{counting_server.server_address[1]}"
+    url = counting_server.url
     factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
                             endpoint_url=url)
     # The endpoint is live: a read goes through and is counted...
@@ -126,46 +99,31 @@ def test_the_s3_region_redirect_botocore_makes_by_itself_still_works(monkeypatch
     fake_aws_env(monkeypatch)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _S3ElsewhereHandler)
     server.requests = []  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         factory = ClientFactory(boto3.session.Session(region_name=REGION), operations=collector_operations(),
-                                endpoint_url=f"http://127.0.0.1:{server.server_address[1]}")
+                                endpoint_url=url_of(server))
         answer = factory.client("s3", REGION).get_bucket_policy(Bucket="elsewhere")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert answer["Policy"] == '{"Statement": []}'
     assert [method for method, _ in server.requests] == ["GET", "HEAD", "GET"]  # type: ignore[attr-defined]
     assert factory.counter.calls() == {"s3:GetBucketPolicy": 1, "s3:HeadBucket": 1}
 
 
-class _S3ElsewhereHandler(BaseHTTPRequestHandler):
+class _S3ElsewhereHandler(QuietHandler):
     """GetBucketPolicy: 301 the first time (no region given), the policy once the region is known."""
 
     server: Any
 
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-    def _answer(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def do_HEAD(self) -> None:
         self.server.requests.append(("HEAD", self.path))
-        self._answer(200, headers={"x-amz-bucket-region": "eu-west-1"})
+        self.answer(200, headers={"x-amz-bucket-region": "eu-west-1"})
 
     def do_GET(self) -> None:
         self.server.requests.append(("GET", self.path))
         if len(self.server.requests) == 1:
-            self._answer(301, b'<?xml version="1.0"?><Error><Code>PermanentRedirect</Code>'
+            self.answer(301, b'<?xml version="1.0"?><Error><Code>PermanentRedirect</Code>'
                               b"<Message>elsewhere</Message></Error>", {"Content-Type": "application/xml"})
         else:
-            self._answer(200, b'{"Statement": []}', {"Content-Type": "application/json"})
+            self.answer(200, b'{"Statement": []}', {"Content-Type": "application/json"})
 
 
 def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit.aws.clients import ClientFactory
@@ -26,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[2] / "vpcaudit"
 
 @pytest.fixture
 def session(monkeypatch: pytest.MonkeyPatch) -> boto3.Session:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    fake_aws_env(monkeypatch)
     return boto3.Session(region_name="us-east-1")
 
 

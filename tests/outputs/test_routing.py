@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from aws_env import fake_aws_env
 from engine_snapshots import RULEPACK, region, snapshot, vpc, write
 from typer.testing import CliRunner
 
@@ -26,10 +27,7 @@ CLOSED_PORT = "http://127.0.0.1:9"
 @pytest.fixture(autouse=True)
 def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Usable-looking credentials, so a run that got as far as AWS would fail on the closed port."""
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_env(monkeypatch)
 
 
 def invoke(cwd: Path, *args: str | Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:

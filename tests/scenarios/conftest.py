@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from demo_estate import REGION, MotoEstate, fake_aws_env
+from aws_env import fake_aws_env
+from demo_estate import REGION, MotoEstate
 from moto import mock_aws
 
 from vpcaudit.demo.estate import build_estate

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from aws_env import fake_aws_env
 from engine_snapshots import RULEPACK, region, snapshot, vpc, write
 from typer.testing import CliRunner
 
@@ -62,9 +63,7 @@ def test_a_diff_and_a_sarif_log_say_what_they_are(tmp_path: Path, good: Path) ->
 
 def test_collect_to_stdout_says_where_the_snapshot_went(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "collect_accounts", lambda *a, **k: CollectionOutcome(snapshot(region()), {}, {}))
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null"}.items():
-        monkeypatch.setenv(key, value)
+    fake_aws_env(monkeypatch)
     done = runner.invoke(app, ["collect", "-o", "-"], catch_exceptions=False)
     assert done.exit_code == 0
     assert json.loads(done.stdout)["schema_version"]

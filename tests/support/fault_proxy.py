@@ -19,7 +19,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from loopback_server import QuietHandler, serving, url_of
 
 QUERY_ERROR = ('<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>'
                '<Message>{message}</Message></Error><RequestId>loopback</RequestId></ErrorResponse>')
@@ -27,6 +29,8 @@ EC2_ERROR = ('<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Co
              '<Message>{message}</Message></Error></Errors><RequestID>loopback</RequestID></Response>')
 _KEY_IN_SIGNATURE = re.compile(r"Credential=([A-Z0-9]+)/")
 _ANSWERED_KEY = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
+# Headers of the upstream answer that describe that connection, not the answer relayed on this one.
+_HOP_BY_HOP = ("content-length", "transfer-encoding", "connection", "server", "date")
 
 
 @dataclass(frozen=True)
@@ -63,16 +67,13 @@ class FaultProxy(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return url_of(self)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: FaultProxy
     # HTTP/1.1 answers S3's "Expect: 100-continue" at once; without it botocore waits a second per PutObject.
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
 
     def _forward(self, body: bytes) -> None:
         params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()} \
@@ -85,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             with self.server.lock:
                 self.server.faults[(account, request.action)] += 1
-            self._answer(fault.status, {"Content-Type": "text/xml"}, fault.body())
+            self.answer(fault.status, fault.body(), {"Content-Type": "text/xml"})
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
         upstream = urllib.request.Request(self.server.upstream + self.path, data=body or None, method=self.command,
@@ -100,22 +101,13 @@ class _Handler(BaseHTTPRequestHandler):
             if learnt:
                 with self.server.lock:
                     self.server.accounts_by_key[learnt.group(1).decode()] = params["RoleArn"].split(":")[4]
-        self._answer(status, answer_headers, data)
-
-    def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(status, data, {k: v for k, v in answer_headers.items() if k.lower() not in _HOP_BY_HOP})
 
     def do_POST(self) -> None:
-        self._forward(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        self._forward(self.read_body())
 
     def do_PUT(self) -> None:
-        self._forward(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        self._forward(self.read_body())
 
     def do_GET(self) -> None:
         self._forward(b"")
@@ -130,11 +122,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def fault_proxy(upstream: str, rule: Rule) -> Iterator[FaultProxy]:
     """A proxy to ``upstream`` that answers a request with ``rule(request)`` when that is a Fault."""
-    proxy = FaultProxy(upstream, rule)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(FaultProxy(upstream, rule)) as proxy:
         yield proxy
-    finally:
-        proxy.shutdown()
-        proxy.server_close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from demo_estate import fake_aws_env
+from aws_env import fake_aws_env
 from moto import mock_aws
 
 from vpcaudit import api

@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_env import fake_aws_env
 from moto import mock_aws
 from render_sample import ACCOUNT, REGION, sample_result
 from typer.testing import CliRunner
@@ -27,10 +28,7 @@ LATER = "2025-01-03T03:05:00+00:00"
 
 @pytest.fixture
 def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    fake_aws_env(monkeypatch)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", ACCOUNT)  # the sample result's account
     with mock_aws():
         yield boto3.Session(region_name=REGION)
