@@ -28,6 +28,8 @@ from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
 # botocore service name → the AWS CLI command that speaks its API one-to-one.
 _CLI_SERVICE = {"s3": "s3api"}
 _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
+# What shlex.quote writes unquoted: a non-empty word of these ASCII characters only.
+_PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
 # Parameters holding whole documents: written last, so the identifiers stay readable at the front.
 _DOCUMENTS = frozenset({"PolicyDocument", "Policy", "IpPermissions", "DhcpConfigurations"})
 
@@ -70,6 +72,8 @@ def command(fix: FixStep, region: str) -> str:
 
 def quote(text: str) -> str:
     """``text`` as one shell word that bash reads back exactly and a reviewer sees as it is."""
+    if _PLAIN_WORD.fullmatch(text):  # most words (ids, Regions, CIDRs): shlex.quote leaves them as they are
+        return text
     if text.isprintable():  # False for controls, newlines, bidi and other format characters
         return shlex.quote(text)
     out = []
