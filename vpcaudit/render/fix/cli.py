@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from functools import lru_cache
 from typing import Any
 
 from botocore import xform_name
@@ -70,6 +71,7 @@ def command(fix: FixStep, region: str) -> str:
     return " ".join(w if isinstance(w, Word) else quote(w) for w in argv(fix, region))
 
 
+@lru_cache(maxsize=8192)  # the same ids and documents recur across the fixes of a result's findings
 def quote(text: str) -> str:
     """``text`` as one shell word that bash reads back exactly and a reviewer sees as it is."""
     if _PLAIN_WORD.fullmatch(text):  # most words (ids, Regions, CIDRs): shlex.quote leaves them as they are
