@@ -1,7 +1,7 @@
 """botocore's EC2 response parser, with the same answers for less CPU per XML node.
 
 Why: EC2 answers in XML, and botocore turns every element into Python values by walking the
-output shape. At a few hundred VPCs that walk is about half of a collection's CPU: for every
+output shape. At a few hundred VPCs that walk is about 40 % of a collection's CPU: for every
 structure element botocore re-derives, member by member, the XML name of each member of the
 shape (an ENI has some forty) and strips the namespace off every tag with a regular
 expression, then goes through a generic handler for every string. None of that depends on the
