@@ -7,8 +7,10 @@ VPCs in each (bench/moto_estate.py), and runs the installed ``vpcaudit scan`` co
 through a loopback proxy that waits ``--latency-ms`` before relaying every request: once for one
 Region (``--region us-east-1``), once with ``--all-regions``, for each ``--concurrency`` value. It
 prints the median wall time, the all-Region scan's time as a multiple of the one-Region scan's,
-the calls the proxy saw, and the most calls it ever saw in flight for one Region and in total —
+the CPU vpcaudit used and the CPU the moto server used meanwhile (both on the same cores), the
+calls the proxy saw, and the most calls it ever saw in flight for one Region and in total —
 which must stay within the account-Region bound (``CALLS_PER_ACCOUNT_REGION``) and ``--concurrency``.
+vpcaudit's modules are byte-compiled first, as pip does when it installs a wheel.
 """
 
 from __future__ import annotations
@@ -29,14 +31,16 @@ from vpcaudit.aws.budget import CALLS_PER_ACCOUNT_REGION
 ONE_REGION = "us-east-1"
 
 
-def scan(proxy: loopback.CountingProxy, out: Path, regions: list[str], concurrency: int) -> dict:
+def scan(proxy: loopback.CountingProxy, moto_pid: int, out: Path, regions: list[str], concurrency: int) -> dict:
     proxy.reset()
     argv = [str(Path(sys.executable).with_name("vpcaudit")), "scan", *regions, "--endpoint-url", proxy.url,
             "--concurrency", str(concurrency), "-f", "json", "-o",
             str(out / "result.json"), "--quiet"]
+    moto_before = loopback.cpu_seconds(moto_pid)
     sample = measure.run_command(argv, env=loopback.fake_credentials())
-    return {"wall": sample.wall_s, "cpu": sample.cpu_s, "calls": sum(proxy.calls.values()),
-            "peak_region": max(proxy.peak_per_region.values()), "peak_total": proxy.peak_total}
+    return {"wall": sample.wall_s, "cpu": sample.cpu_s, "moto_cpu": loopback.cpu_seconds(moto_pid) - moto_before,
+            "calls": sum(proxy.calls.values()), "peak_region": max(proxy.peak_per_region.values()),
+            "peak_total": proxy.peak_total}
 
 
 def main() -> None:
@@ -47,8 +51,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     loopback.use_fake_credentials()
+    measure.byte_compile_vpcaudit()
     out = sys.stdout
-    with loopback.moto_server() as url, tempfile.TemporaryDirectory() as tmp:
+    with loopback.moto_process() as (url, moto_pid), tempfile.TemporaryDirectory() as tmp:
         regions = [r["RegionName"] for r in moto_estate.client("ec2", url, ONE_REGION).describe_regions()["Regions"]
                    if r.get("OptInStatus") in (None, "opt-in-not-required", "opted-in")]
         start = time.perf_counter()
@@ -58,15 +63,16 @@ def main() -> None:
         out.write(f"Machine: {measure.machine()}.\nEstate (moto): {len(regions)} enabled Regions, "
                   f"{args.vpcs_per_region} VPCs seeded in each (plus moto's default VPC), seeded in {seeded:.0f} s. "
                   f"{args.latency_ms:g} ms added to every call; medians of {args.repeat} runs.\n\n"
-                  "| `--concurrency` | calls per Region | Regions | wall (s) | × one Region | API calls | "
-                  "peak in flight, one Region | peak in flight, total |\n|---:|---:|---|---:|---:|---:|---:|---:|\n")
+                  "| `--concurrency` | calls per Region | Regions | wall (s) | × one Region | vpcaudit CPU (s) | "
+                  "moto CPU (s) | API calls | peak in flight, one Region | peak in flight, total |\n"
+                  "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
         with loopback.counting_proxy(url, args.latency_ms) as proxy:
             # Warm-up: moto builds each Region's data (endpoint services…) the first time it is read.
-            scan(proxy, Path(tmp), ["--all-regions"], max(args.concurrency))
+            scan(proxy, moto_pid, Path(tmp), ["--all-regions"], max(args.concurrency))
             for concurrency in args.concurrency:
                 rows = {}
                 for label, where in (("one", ["--region", ONE_REGION]), ("all", ["--all-regions"])):
-                    runs = [scan(proxy, Path(tmp), where, concurrency) for _ in range(args.repeat)]
+                    runs = [scan(proxy, moto_pid, Path(tmp), where, concurrency) for _ in range(args.repeat)]
                     rows[label] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                     rows[label]["peak_region"] = max(r["peak_region"] for r in runs)
                     rows[label]["peak_total"] = max(r["peak_total"] for r in runs)
@@ -75,7 +81,8 @@ def main() -> None:
                     ratio = row["wall"] / rows["one"]["wall"]
                     per_region = min(CALLS_PER_ACCOUNT_REGION, concurrency)
                     out.write(f"| {concurrency} | {per_region} | {count} | {row['wall']:.2f} | {ratio:.2f}× | "
-                              f"{row['calls']:.0f} | {row['peak_region']} | {row['peak_total']} |\n")
+                              f"{row['cpu']:.2f} | {row['moto_cpu']:.2f} | {row['calls']:.0f} | {row['peak_region']} | "
+                              f"{row['peak_total']} |\n")
                 out.flush()
 
 

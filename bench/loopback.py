@@ -54,6 +54,20 @@ def use_fake_credentials() -> None:
 @contextmanager
 def moto_server() -> Iterator[str]:
     """moto in its own process, so it does not compete with the tool for the tool's GIL."""
+    with moto_process() as (url, _):
+        yield url
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a running process (all its threads) has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+@contextmanager
+def moto_process() -> Iterator[tuple[str, int]]:
+    """:func:`moto_server`'s URL and process id, to measure moto's own CPU with :func:`cpu_seconds`."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=fake_credentials())
@@ -65,7 +79,7 @@ def moto_server() -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.1)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)

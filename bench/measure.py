@@ -9,6 +9,8 @@ shared, noisy machine it moves far less than wall time. Medians of several runs 
 
 from __future__ import annotations
 
+import compileall
+import importlib
 import json
 import os
 import platform
@@ -103,6 +105,19 @@ def run_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Sa
     if code not in (0, 1, 3):
         raise RuntimeError(f"{argv[0]} exited {code}: {completed.stderr.strip()[-500:]}")
     return Sample(wall, cpu, peak_kib / 1024, code)
+
+
+def byte_compile_vpcaudit() -> None:
+    """Compile vpcaudit's modules and built-in rules to bytecode, as installing a wheel with pip does.
+
+    A console script timed from an editable install, or under PYTHONDONTWRITEBYTECODE, compiles
+    every module from source on every run (about 0.25 s of CPU for vpcaudit), while a tool it is
+    compared with was installed by pip, bytecode included. Compiled files go where Python looks
+    for them (``__pycache__`` beside each source) and are read even when writing them is off.
+    """
+    for package in ("vpcaudit", "vpcaudit.rules"):
+        for folder in importlib.import_module(package).__path__:
+            compileall.compile_dir(folder, quiet=1)
 
 
 def machine() -> str:

@@ -9,7 +9,8 @@ Retries use botocore's ``adaptive`` mode: standard retries (exponential backoff 
 throttling, 5xx and connection errors) plus client-side rate limiting that slows a client down
 once AWS starts throttling it — which is what the per-VPC ``DescribeVpcAttribute`` burst needs.
 Clients are cached per (service, region) and shared by threads (botocore clients are
-thread-safe; creating them from one session is not, hence the lock).
+thread-safe; creating them from one session is not, hence the lock). EC2's XML answers are
+parsed by :mod:`vpcaudit.aws.parsing`: botocore's parser, minus work it repeats on every element.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.config import Config
 
 from vpcaudit import __version__
-from vpcaudit.aws import guard
+from vpcaudit.aws import guard, parsing
 from vpcaudit.aws.accounting import CallCounter
 from vpcaudit.aws.budget import CallBudget
 from vpcaudit.errors import CollectionError
@@ -44,6 +45,7 @@ class ClientFactory:
         rest); for collectors, :func:`vpcaudit.collectors.catalog.collector_operations`."""
         self._session = session
         self._operations = guard.check_allow_list(operations)
+        parsing.install(session._session)  # boto3's botocore session, where botocore finds the parser factory
         self._endpoint_url = endpoint_url
         self._config = Config(
             retries={"mode": "adaptive", "total_max_attempts": max_attempts},

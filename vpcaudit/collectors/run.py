@@ -35,6 +35,7 @@ from vpcaudit.aws.organization import Discovered, Discovery, discover
 from vpcaudit.collectors import account, assemble, catalog
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
+from vpcaudit.collectors.pacing import fewer_cycle_collections
 from vpcaudit.errors import CollectionError, CredentialsError, ReadOnlyViolation, ThrottledError, UsageError
 from vpcaudit.snapshot.model import (
     SCHEMA_VERSION,
@@ -82,8 +83,9 @@ def collect_snapshot(
     workers = max_workers or concurrency
     factory = ClientFactory(session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
                             pool_size=2 * workers, budget=CallBudget(concurrency))
-    return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
-                        max_workers=workers, metrics_days=metrics_days, progress=progress)
+    with fewer_cycle_collections():
+        return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
+                            max_workers=workers, metrics_days=metrics_days, progress=progress)
 
 
 def collect_with(
@@ -145,6 +147,25 @@ def collect_accounts(
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
                                 metrics_days=metrics_days, progress=progress, concurrency=concurrency)
+    with fewer_cycle_collections():
+        return _collect_roles(session, regions, parts, accounts=accounts, endpoint_url=endpoint_url,
+                              max_workers=max_workers, metrics_days=metrics_days, progress=progress,
+                              concurrency=concurrency)
+
+
+def _collect_roles(
+    session: boto3.session.Session,
+    regions: Sequence[str] | None,
+    parts: Collection[Part] | None,
+    *,
+    accounts: roles.AccountPlan,
+    endpoint_url: str | None,
+    max_workers: int | None,
+    metrics_days: int,
+    progress: Progress | None,
+    concurrency: int,
+) -> CollectionOutcome:
+    """:func:`collect_accounts` through roles (or an organization's accounts)."""
     now = dt.datetime.now(dt.timezone.utc)
     counter = CallCounter()
     budget = CallBudget(concurrency)

@@ -121,26 +121,33 @@ def placeholder(text: str) -> dict[str, str]:
     return {"placeholder": text}
 
 
+# Every fix of every finding is written out three times in the JSON result, and these checks run
+# on each value of each step: a dict of one key is a marker when that key is the marker's.
 def is_new_id(value: object) -> bool:
-    return isinstance(value, dict) and set(value) == {"new_id"}
+    return isinstance(value, dict) and len(value) == 1 and "new_id" in value
 
 
 def is_placeholder(value: object) -> bool:
-    return isinstance(value, dict) and set(value) == {"placeholder"}
+    return isinstance(value, dict) and len(value) == 1 and "placeholder" in value
 
 
 def walk(value: object) -> list[object]:
     """Every value nested in ``value`` (markers as whole values), depth first."""
-    out: list[object] = [value]
-    if is_new_id(value) or is_placeholder(value):
-        return out
+    out: list[object] = []
+    _walk_into(value, out)
+    return out
+
+
+def _walk_into(value: object, out: list[object]) -> None:
+    out.append(value)
     if isinstance(value, dict):
+        if len(value) == 1 and ("new_id" in value or "placeholder" in value):
+            return
         for item in value.values():
-            out.extend(walk(item))
+            _walk_into(item, out)
     elif isinstance(value, list | tuple):
         for item in value:
-            out.extend(walk(item))
-    return out
+            _walk_into(item, out)
 
 
 def labels_used(fix_step: FixStep) -> list[str]:

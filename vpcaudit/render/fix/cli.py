@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from functools import lru_cache
 from typing import Any
 
 from botocore import xform_name
@@ -28,6 +29,8 @@ from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
 # botocore service name → the AWS CLI command that speaks its API one-to-one.
 _CLI_SERVICE = {"s3": "s3api"}
 _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
+# What shlex.quote writes unquoted: a non-empty word of these ASCII characters only.
+_PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
 # Parameters holding whole documents: written last, so the identifiers stay readable at the front.
 _DOCUMENTS = frozenset({"PolicyDocument", "Policy", "IpPermissions", "DhcpConfigurations"})
 
@@ -68,8 +71,11 @@ def command(fix: FixStep, region: str) -> str:
     return " ".join(w if isinstance(w, Word) else quote(w) for w in argv(fix, region))
 
 
+@lru_cache(maxsize=8192)  # the same ids and documents recur across the fixes of a result's findings
 def quote(text: str) -> str:
     """``text`` as one shell word that bash reads back exactly and a reviewer sees as it is."""
+    if _PLAIN_WORD.fullmatch(text):  # most words (ids, Regions, CIDRs): shlex.quote leaves them as they are
+        return text
     if text.isprintable():  # False for controls, newlines, bidi and other format characters
         return shlex.quote(text)
     out = []

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
@@ -121,6 +122,8 @@ def render_block(block: Block, provider: str | None = None) -> str:
     return "\n".join(lines)
 
 
+# The same ids, CIDRs and policies recur across the fixes of a result's findings; each is written once.
+@lru_cache(maxsize=8192)
 def hcl_string(text: str) -> str:
     """A double-quoted HCL string literal holding exactly ``text``, with no template sequence."""
     if not _NEEDS_ESCAPE.search(text):  # the common case (ids, ARNs, CIDRs): nothing to escape
@@ -199,12 +202,15 @@ def _as_comment(fix: FixStep, region: str) -> list[Block]:
 
 def _policy(document: Any) -> Any:
     """A JSON policy as ``jsonencode(...)`` of its parsed form, so the plan shows a readable diff."""
-    if isinstance(document, str):
-        try:
-            return Expression(f"jsonencode({_hcl_json(json.loads(document))})")
-        except ValueError:
-            return document
-    return document
+    return _policy_text(document) if isinstance(document, str) else document
+
+
+@lru_cache(maxsize=1024)  # every new endpoint of an account gets the same account-scoped policy
+def _policy_text(document: str) -> str:
+    try:
+        return Expression(f"jsonencode({_hcl_json(json.loads(document))})")
+    except ValueError:
+        return document
 
 
 def _hcl_json(value: Any) -> str:
