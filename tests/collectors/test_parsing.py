@@ -18,8 +18,9 @@ import pytest
 from botocore.parsers import EC2QueryParser
 
 from tests.collectors.test_collect_moto import REGION, build_estate
+from vpcaudit.aws import parsing
 from vpcaudit.aws.clients import ClientFactory
-from vpcaudit.aws.parsing import FastEC2QueryParser, FastParserFactory
+from vpcaudit.aws.parsing import FastEC2QueryParser, FastParserFactory, compatible, install
 from vpcaudit.collectors.catalog import collector_operations
 from vpcaudit.collectors.run import collect_snapshot
 
@@ -94,3 +95,19 @@ def test_hand_written_answers_parse_as_botocore_parses_them(operation: str, body
     status = 403 if "<Errors>" in body else 200
     botocore_answer, ours = both_ways(MODEL.operation_model(operation), _answer(body, status))
     assert ours == botocore_answer
+
+
+
+def test_a_botocore_whose_parser_changed_keeps_its_own_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast parser refines botocore internals; where one is gone, botocore's answers are the
+    reference, so its own parser stays."""
+    assert compatible()
+    botocore_session = botocore.session.get_session()
+    before = botocore_session.get_component("response_parser_factory")
+    with monkeypatch.context() as patched:
+        patched.setattr(parsing, "EC2QueryParser", type("ChangedParser", (), {"KNOWN_LOCATIONS": ()}))
+        assert not compatible()
+        install(botocore_session)
+    assert botocore_session.get_component("response_parser_factory") is before
+    install(botocore_session)
+    assert isinstance(botocore_session.get_component("response_parser_factory"), FastParserFactory)

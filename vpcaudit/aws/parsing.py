@@ -144,8 +144,22 @@ class FastParserFactory(ResponseParserFactory):
         return super().create_parser(protocol_name)
 
 
+# botocore's internals this parser refines or calls: a botocore without any of them has changed
+# its parser, and its own answers are the reference, so it keeps its own parser.
+_RELIES_ON = ("_handle_structure", "_handle_list", "_build_name_to_xml_node", "_node_tag", "_parse_shape",
+              "_namespace_re", "KNOWN_LOCATIONS")
+
+
+def compatible() -> bool:
+    """Whether this botocore's EC2 parser still has every internal the fast parser relies on."""
+    parser = EC2QueryParser()  # some are set per instance
+    return all(hasattr(parser, name) for name in _RELIES_ON) and hasattr(ResponseParserFactory(), "_defaults")
+
+
 def install(botocore_session: Any) -> None:
     """Make clients created from ``botocore_session`` from now on parse EC2 answers with
-    :class:`FastEC2QueryParser` (botocore looks the factory up when it creates a client)."""
-    if not isinstance(botocore_session.get_component("response_parser_factory"), FastParserFactory):
+    :class:`FastEC2QueryParser` (botocore looks the factory up when it creates a client), unless
+    this botocore's parser is not the one it was written against."""
+    if compatible() and not isinstance(botocore_session.get_component("response_parser_factory"),
+                                       FastParserFactory):
         botocore_session.register_component("response_parser_factory", FastParserFactory())
