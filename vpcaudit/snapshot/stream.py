@@ -3,9 +3,11 @@
 Why: an organization snapshot runs to gigabytes of text. Parsed whole, it exists three times at
 the peak — the text, the tree of dicts and lists ``json.loads`` builds from it, and the records
 built from that — several times the size of the records alone. This reader walks the top level
-(the snapshot object, its ``accounts`` list, each account object, its ``regions`` list) token by
-token and hands each value below that — a Region, a status list, the options — to the C parser
-alone, turning each Region into records as soon as it is read; the file is read in chunks.
+(the snapshot object, its ``accounts`` list, each account object, its ``regions`` list, each
+Region object) token by token and hands each value below that — a Region's VPCs, a status list,
+the options — to the C parser alone, turning each Region into records as soon as it is read; the
+file is read in chunks. A Region catalogue whose text an earlier account already listed is not
+parsed again (see :class:`_SharedCatalogues`).
 
 Only well-formed, well-typed snapshots are read this way. Anything unexpected raises
 :class:`Unreadable`, and the caller reads the file the plain way, whose messages name the line,
