@@ -58,8 +58,9 @@ def write_snapshot(shape: synthetic.Shape, path: Path) -> None:
 
 def phases(path: Path, workers: int | None) -> dict[str, tuple[float, ...]]:
     """(wall s, CPU s, this process's CPU s) of load, audit and JSON rendering, in this process and
-    its workers. This process's own CPU is the critical path: its workers run beside it, so on an
-    idle machine with a CPU per process the phase's wall time is about that (or a worker's, if longer)."""
+    its workers. This process's own CPU is its part of the work (the items it took from the queue,
+    and reading its workers' results): on a machine shared with other work, wall time and how the
+    work is shared out vary from run to run, CPU seconds much less."""
     out: dict[str, tuple[float, ...]] = {}
 
     def cpu() -> tuple[float, float]:
