@@ -12,8 +12,10 @@ import datetime as dt
 import gc
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import synthetic
@@ -56,13 +58,36 @@ def test_forked_workers_give_the_serial_result(estate: Snapshot, rules: tuple[Ru
     assert serial.groups and serial.paths and serial.findings
 
 
-def test_a_failed_worker_has_its_share_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A child that dies (here: every child) costs time, never results."""
+def test_a_failed_worker_has_its_share_computed_here() -> None:
+    """A child that dies (here: every child, at its third item) costs time, never results."""
     assert parallel.can_fork()
-    finish = parallel._Child.results
-    monkeypatch.setattr(parallel._Child, "results", lambda self: (finish(self), None)[1])
-    squares = parallel.fork_map(lambda n: n * n, list(range(20)), 3)
-    assert squares == [n * n for n in range(20)]
+    parent = os.getpid()
+
+    def square(n: int) -> int:
+        square.done += 1  # type: ignore[attr-defined]
+        if os.getpid() != parent and square.done == 3:  # type: ignore[attr-defined]
+            os._exit(1)
+        return n * n
+
+    square.done = 0  # type: ignore[attr-defined]
+    assert parallel.fork_map(square, list(range(20)), 3) == [n * n for n in range(20)]
+
+
+def test_every_item_is_computed_once_by_whichever_process_is_free(tmp_path: Path) -> None:
+    """Items are taken from one queue: none twice, none left out, however the processes' speeds differ."""
+    assert parallel.can_fork()
+    log = tmp_path / "taken"
+
+    def note(n: int) -> tuple[int, int]:
+        with log.open("a") as out:
+            out.write(f"{n}\n")
+        time.sleep(0.002)  # long enough for the children to start taking items on a busy machine
+        return n, os.getpid()
+
+    done = parallel.fork_map(note, list(range(300)), 3)
+    assert [n for n, _ in done] == list(range(300))
+    assert sorted(int(line) for line in log.read_text().split()) == list(range(300))
+    assert len({pid for _, pid in done}) >= 2  # the children took some
 
 
 def test_no_fork_while_other_threads_run() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from builders import REGION, RegionBuilder
 
 from vpcaudit.network.dns import (
@@ -168,3 +171,36 @@ def test_vpc_resolver_answers_many_names_like_one_off_lookups() -> None:
     resolver = VpcResolver.of(view, vpc)
     for name in (SSM, STS, "www.example.com", "example.org"):
         assert resolver.authority(name) == authority(view, vpc, name)
+
+
+def test_a_regions_catalogue_hostnames_are_read_once_for_all_its_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded snapshots keep one catalogue per Region for every account: DNS004's hostnames of it
+    are worked out once, and a catalogue that is not that very object is read for itself."""
+    import synthetic
+
+    from vpcaudit.network import dns
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot.stream import shared_catalogues
+
+    estate = shared_catalogues(synthetic.estate(accounts=3, regions=1, vpcs=2, seed=7))
+    views = [NetworkView.build(a, a.regions[0]) for a in estate.accounts]
+    assert views[0].region.endpoint_services is views[2].region.endpoint_services
+    parsed: list[str] = []
+    parse = dns.parse_service_name
+    monkeypatch.setattr(dns, "parse_service_name", lambda name: (parsed.append(name), parse(name))[1])
+    cache: dict[object, object] = {}
+    monkeypatch.setattr(dns, "_CATALOGUE_HOSTNAMES", cache)
+    each_alone = []
+    for view in views:
+        cache.clear()
+        each_alone.append(dns.service_hostnames(view))
+    cache.clear()
+    parsed.clear()
+    assert [dns.service_hostnames(v) for v in views] == each_alone and all(each_alone)
+    assert len(parsed) == len(views[0].services)  # once, for the first account
+    first = each_alone[0]
+    renamed = replace(views[0].region, endpoint_services=tuple(
+        replace(s, private_dns_names=tuple(n.replace("amazonaws", "example") for n in s.private_dns_names))
+        for s in views[0].region.endpoint_services))
+    assert dns.service_hostnames(NetworkView.build(estate.accounts[0], renamed)) != first
+    assert len(parsed) == 2 * len(views[0].services)

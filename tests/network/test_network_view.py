@@ -384,3 +384,24 @@ def test_tgw_attachment_subnets_are_not_traffic_sources() -> None:
     assert view.tgw_attachment_subnet_ids == {attach}
     assert [s.subnet_id for s in view.private_source_subnets(vpc)] == sorted([app, mixed, empty])
     assert b.view(missing=[Part.NETWORK_INTERFACES]).tgw_attachment_subnet_ids == frozenset()
+
+
+def test_subnets_of_one_table_share_its_service_resolution_per_address_family() -> None:
+    """A service's prefix list is resolved once per route table and address family: two IPv4
+    subnets of one table get the very same outcomes, while an IPv6-only subnet of that table
+    sends none of the list's IPv4 CIDRs anywhere."""
+    from vpcaudit.network.paths import resolve_service
+
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    b.vpcs[vpc] = replace(b.vpcs[vpc], ipv6_cidr_blocks=("2600:1f18:aa:bb00::/56",))
+    first, second = b.subnet(vpc, "10.0.1.0/24"), b.subnet(vpc, "10.0.2.0/24", az=2)
+    v6only = b.subnet(vpc, "10.0.3.0/24", ipv6_cidrs=["2600:1f18:aa:bb03::/64"])
+    b.subnets[v6only] = replace(b.subnets[v6only], cidr_block=None, ipv6_native=True)
+    table = b.route_table(vpc, subnets=[first, second, v6only], routes={"0.0.0.0/0": b.igw(vpc)})
+    endpoint = b.gateway_endpoint(vpc, "s3", route_tables=[table])
+    view = b.view()
+    outcomes, error = resolve_service(view, view.subnets[first], "s3")
+    assert error is None and outcomes and {(o.kind, o.target_id) for o in outcomes} == {("vpce", endpoint)}
+    assert resolve_service(view, view.subnets[second], "s3")[0] is outcomes
+    assert resolve_service(view, view.subnets[v6only], "s3") == ((), None)

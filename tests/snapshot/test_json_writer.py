@@ -105,3 +105,46 @@ def test_text_joined_chunk_by_chunk_is_the_same_text(estate: Any, monkeypatch: p
     expected = to_json(estate)
     monkeypatch.setattr(codec, "_CHUNK_PARTS", 3)
     assert to_json(estate) == expected
+
+
+def test_a_spread_list_is_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long lists are cut into pieces whose texts a map computes (forked processes for a result);
+    the pieces join into the very text one pass writes, and lists inside a piece stay whole."""
+    from vpcaudit.snapshot import codec
+
+    monkeypatch.setattr(codec, "_SPREAD_PIECES", 3)
+    monkeypatch.setattr(codec, "_CHUNK_PARTS", 2)
+    value = _Record("r", tuple(_Record(str(i), (AWKWARD, [i] * 8)) for i in range(7)), mapping={"a": AWKWARD})
+    calls: list[list[range]] = []
+
+    def spread(write_piece: codec.Spread, pieces: list[range]) -> list[str]:  # type: ignore[valid-type]
+        calls.append(pieces)
+        return [write_piece(piece) for piece in reversed(pieces)][::-1]
+
+    writer = JsonWriter(indent=2, ensure_ascii=True, spread=spread, spread_min=7)
+    assert writer.dumps(value) == json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=True)
+    assert calls == [[range(0, 3), range(3, 6), range(6, 7)]]  # the 7 records only: their own 8 items are written whole
+    assert writer.dumps(value) == JsonWriter(indent=2, ensure_ascii=True).dumps(value)
+    assert len(calls) == 2
+
+
+def test_a_result_written_on_every_cpu_is_the_standard_librarys(estate: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON result's long lists are written by forked processes, and the text is still byte for
+    byte json.dumps's."""
+    from vpcaudit.engine import parallel
+    from vpcaudit.render.report import jsonfmt
+
+    forked: list[int] = []
+
+    def counting_fork_map(func: Any, items: Any, workers: int) -> Any:
+        forked.append(len(items))
+        return parallel.fork_map(func, items, 2)
+
+    monkeypatch.setattr(jsonfmt, "fork_map", counting_fork_map)
+    monkeypatch.setattr(jsonfmt._WRITER, "_spread_min", 10)
+    result = api.audit(estate, now=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    assert len(result.findings) >= 10 and len(result.paths) >= 10
+    assert render_json(result) == json.dumps(result_document(result), indent=2, sort_keys=True,
+                                             ensure_ascii=True) + "\n"
+    assert len(forked) >= 2  # findings and paths at least

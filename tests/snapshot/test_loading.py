@@ -80,6 +80,37 @@ def test_equal_region_catalogues_are_kept_once(tmp_path: Path, estate: Snapshot)
         assert first.prefix_lists is second.prefix_lists
 
 
+def test_a_catalogue_read_before_is_neither_parsed_nor_decoded_again(tmp_path: Path, estate: Snapshot,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every account lists its Regions' catalogues alike: each distinct one is decoded once."""
+    decoded: list[str] = []
+    decode = stream._SharedCatalogues._decode
+    monkeypatch.setattr(stream._SharedCatalogues, "_decode",
+                        lambda self, field, value: (decoded.append(field), decode(self, field, value))[1])
+    path = tmp_path / "snapshot.json"
+    save(estate, path)
+    assert load(path) == estate
+    assert len(estate.accounts) == 3 and sorted(decoded) == ["endpoint_services"] * 2 + ["prefix_lists"] * 2
+
+
+def test_a_catalogue_that_differs_from_those_read_before_is_read_as_written(tmp_path: Path, estate: Snapshot) -> None:
+    """A Region whose catalogue starts like another's but goes on differently, or holds a value that
+    does not fit, is read for what it is."""
+    data = json.loads(to_json(estate))
+    services = data["accounts"][1]["regions"][0]["endpoint_services"]
+    services.append(dict(services[-1], service_name=services[-1]["service_name"] + "-extra"))
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    loaded = load(path)
+    assert loaded == from_json(path.read_text(encoding="utf-8"))
+    written = estate.accounts[0].regions[0].endpoint_services
+    assert len(loaded.accounts[1].regions[0].endpoint_services) == len(written) + 1
+    data["accounts"][2]["regions"][0]["endpoint_services"] = None
+    path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    with pytest.raises(SnapshotError, match="endpoint_services"):
+        load(path)
+
+
 @pytest.mark.parametrize("damage", [
     lambda text: text[: len(text) // 2],  # truncated
     lambda text: text.replace('"is_default": false', '"is_default": "no"', 1),  # a misfit deep inside

@@ -1,29 +1,39 @@
-"""Spread an audit's independent (account, Region) scopes over forked worker processes.
+"""Spread independent work items over forked worker processes.
 
 Why processes and why fork: rules are pure Python, so threads would share one interpreter lock;
 forked children start instantly with the snapshot, the rules (third-party packs included) and
 the audit-wide facts already in memory — nothing is pickled on the way in. Only results come
-back, pickled, while this process computes its own share, so at most a few percent of the work
-is transport.
+back, pickled.
+
+Items are not dealt out in advance: every process, this one included, takes the next item from
+one queue until it is empty. This process also reads the children's results as they arrive,
+so it takes fewer items itself, and all finish together instead of this one working through
+its share and only then reading everyone else's.
 
 Where forking is unsafe or unavailable — no ``os.fork`` (Windows), or other threads running
 in this process (a forked child inherits their locks but not the threads that would release
-them) — the work runs here, one item after the other. A child that fails for any reason
-makes this process recompute that child's share itself, so an exception surfaces exactly as
+them) — the work runs here, one item after the other. Items a child did not deliver, because it
+failed for any reason, are computed by this process itself, so an exception surfaces exactly as
 it would without workers.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# The queue is a pipe filled before any process reads it, one 4-byte item number per write:
+# a pipe's read of at most PIPE_BUF bytes is atomic, so no two processes take the same item.
+_NUMBER = 4
+# Items are queued as up to this many runs of consecutive items, so every queue fits in a pipe
+# (64 KiB by default on Linux, 16 KiB at least on macOS) and is written before the first fork.
+MAX_RUNS = 2048
 
 
 def can_fork() -> bool:
@@ -32,41 +42,66 @@ def can_fork() -> bool:
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """``[func(item) for item in items]``, computed by up to ``workers`` processes, this one included.
-
-    Items are dealt out in turn (item i to process i mod workers), which balances estates whose
-    accounts differ in size without any coordination.
-    """
+    """``[func(item) for item in items]``, computed by up to ``workers`` processes, this one included."""
     workers = min(workers, len(items))
     if workers <= 1 or not can_fork():
         return [func(item) for item in items]
-    shares = [list(range(k, len(items), workers)) for k in range(workers)]
-    children = [_Child.start(func, [items[i] for i in share]) for share in shares[1:]]
+    runs = _runs(len(items))
+    queue = _queue(len(runs))
+    if queue is None:  # the pipe could not hold the queue: work here
+        return [func(item) for item in items]
+    try:
+        children = [_Child.start(func, items, runs, queue) for _ in range(workers - 1)]
+        for child in children:
+            child.drain()  # read their results as they come, so no child ever waits on a full pipe
+        results: dict[int, R] = {}
+        for run in _taken(queue, runs):
+            for i in run:
+                results[i] = func(items[i])
+    finally:
+        os.close(queue)
     for child in children:
-        child.drain()  # read their results as they come, so no child ever waits on a full pipe
-    results: list[R | None] = [None] * len(items)
-    for i in shares[0]:
-        results[i] = func(items[i])
-    for child, share in zip(children, shares[1:], strict=True):
-        values = child.results()
-        if values is None or len(values) != len(share):
-            values = [func(items[i]) for i in share]  # the child failed: compute its share here
-        for i, value in zip(share, values, strict=True):
-            results[i] = value
-    return results  # type: ignore[return-value]
+        results.update(child.results())
+    return [results[i] if i in results else func(items[i]) for i in range(len(items))]  # missing: a child failed
+
+
+def _runs(count: int) -> list[range]:
+    size = -(-count // MAX_RUNS)
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _queue(count: int) -> int | None:
+    """The read end of a pipe holding the numbers 0 … count-1 (its write end closed), or None."""
+    read_fd, write_fd = os.pipe()
+    try:
+        os.set_blocking(write_fd, False)
+        for number in range(count):
+            os.write(write_fd, number.to_bytes(_NUMBER, "little"))
+    except BlockingIOError:
+        os.close(read_fd)
+        return None
+    finally:
+        os.close(write_fd)
+    return read_fd
+
+
+def _taken(queue: int, runs: list[range]) -> Iterator[range]:
+    """The runs this process takes from the queue, one at a time, until it is empty."""
+    while (number := os.read(queue, _NUMBER)):
+        yield runs[int.from_bytes(number, "little")]
 
 
 class _Child:
-    """One forked worker: computes its items, streams each pickled result back through a pipe."""
+    """One forked worker: takes items from the queue, streams each pickled result back through a pipe."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self._pid = pid
         self._fd = fd
-        self._buffer = io.BytesIO()
+        self._values: dict[int, Any] = {}
         self._reader: threading.Thread | None = None
 
     @classmethod
-    def start(cls, func: Callable[[T], R], items: list[T]) -> _Child:
+    def start(cls, func: Callable[[T], R], items: Sequence[T], runs: list[range], queue: int) -> _Child:
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -74,8 +109,9 @@ class _Child:
             status = 1
             try:
                 with os.fdopen(write_fd, "wb") as out:
-                    for item in items:
-                        pickle.dump(func(item), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    for run in _taken(queue, runs):
+                        for i in run:
+                            pickle.dump((i, func(items[i])), out, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -83,24 +119,23 @@ class _Child:
         return cls(pid, read_fd)
 
     def drain(self) -> None:
-        """Start reading the child's output in a thread (reads release the interpreter lock)."""
+        """Read the child's results in a thread as they arrive (waiting on the pipe releases the
+        interpreter lock; turning them back into objects is work this process shares out this way)."""
         self._reader = threading.Thread(target=self._read, name="vpcaudit-worker-reader", daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         with os.fdopen(self._fd, "rb") as pipe:
-            while chunk := pipe.read(1 << 20):
-                self._buffer.write(chunk)
+            while True:
+                try:
+                    index, value = pickle.load(pipe)
+                except Exception:  # the end (EOFError), or a child cut off mid-result: its items are redone
+                    return
+                self._values[index] = value
 
-    def results(self) -> list[Any] | None:
-        """The child's results in order, or None when it did not finish cleanly."""
+    def results(self) -> dict[int, Any]:
+        """Item number → result, for every item the child finished (all of its items unless it failed)."""
         assert self._reader is not None
         self._reader.join()
-        _, status = os.waitpid(self._pid, 0)
-        if status != 0:
-            return None
-        self._buffer.seek(0)
-        values: list[Any] = []
-        while self._buffer.tell() < len(self._buffer.getbuffer()):
-            values.append(pickle.load(self._buffer))
-        return values
+        os.waitpid(self._pid, 0)
+        return self._values

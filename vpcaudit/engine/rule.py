@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.controls import Control
 from vpcaudit.engine.remedy import FixStep
+from vpcaudit.snapshot.bulk import pickled_as_arguments
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Status(str, Enum):
 EvidenceValue = str | int | float | bool | None | list[str]
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class ResourceRef:
     """What a finding is about. ``resource_type`` is e.g. vpc, subnet, vpc-endpoint."""
@@ -73,6 +75,7 @@ class ResourceRef:
         return f"arn:{self.partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str

@@ -255,6 +255,30 @@ def readable_zone_records(snapshot: Snapshot) -> dict[str, tuple[r.RecordSet, ..
             for zone in region.hosted_zones if zone.record_sets_collected}
 
 
+# Catalogue hostnames by (id of the catalogue, Region), with the catalogue held so its id stays its
+# own: a loaded snapshot keeps one catalogue per Region for all its accounts, so DNS004 reads each
+# once instead of once per account-Region. Bounded: emptied when full.
+_CATALOGUE_HOSTNAMES: dict[tuple[int, str], tuple[tuple[r.EndpointService, ...], frozenset[str]]] = {}
+CATALOGUES_REMEMBERED = 256
+
+
+def _catalogue_hostnames(catalogue: tuple[r.EndpointService, ...], region_name: str) -> frozenset[str]:
+    """The default hostnames of the catalogue's AWS services of ``region_name``."""
+    key = (id(catalogue), region_name)
+    held = _CATALOGUE_HOSTNAMES.get(key)
+    if held is None or held[0] is not catalogue:
+        names: set[str] = set()
+        for service in {s.service_name: s for s in catalogue}.values():  # the view's services: the last wins
+            parsed = parse_service_name(service.service_name)
+            region = service.service_region or parsed.region
+            if service.owner == "amazon" and region == region_name:
+                names.update(normalise(n) for n in service.private_dns_names)
+        if len(_CATALOGUE_HOSTNAMES) >= CATALOGUES_REMEMBERED:
+            _CATALOGUE_HOSTNAMES.clear()
+        held = _CATALOGUE_HOSTNAMES[key] = (catalogue, frozenset(names))
+    return held[1]
+
+
 def service_hostnames(view: NetworkView) -> tuple[str, ...]:
     """Default hostnames of the AWS services of the view's Region (DescribeVpcEndpointServices).
 
@@ -262,12 +286,7 @@ def service_hostnames(view: NetworkView) -> tuple[str, ...]:
     are their owners' domains) are left out; endpoints whose service details are missing add
     the hostname assumed from their key.
     """
-    names: set[str] = set()
-    for service in view.services.values():
-        parsed = parse_service_name(service.service_name)
-        region = service.service_region or parsed.region
-        if service.owner == "amazon" and region == view.region_name:
-            names.update(normalise(n) for n in service.private_dns_names)
+    names = set(_catalogue_hostnames(view.region.endpoint_services, view.region_name))
     for endpoint in view.endpoints.values():
         info = view.service(endpoint)
         if info.is_aws_service and not info.details_known and info.region == view.region_name:

@@ -15,16 +15,19 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Outcome, distinct, parse_network
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.bulk import pickled_as_arguments
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class PathStep:
     description: str
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class TrafficPath:
     """Where traffic from one subnet to one destination goes (rules issue: traffic paths)."""
@@ -197,10 +200,16 @@ def _resolve_service(view: NetworkView, subnet_id: str, service_key: str) -> tup
     prefix_list = view.service_prefix_list(service_key)
     if prefix_list is None:
         return (), f"the AWS-managed prefix list of {service_key} was not collected"
-    index = view.route_index(table)
-    subnet = view.subnets[subnet_id]
-    outcomes = [o for cidr in subnet_family_cidrs(subnet, prefix_list.cidrs) for o in index.resolve_all(cidr)]
-    return tuple(distinct(outcomes)), None
+    # Subnets of one table and address family resolve the same CIDRs: once per table (whose
+    # index, cached by its id, is built here from the subnet's table).
+    view.route_index(table)
+    cidrs = subnet_family_cidrs(view.subnets[subnet_id], prefix_list.cidrs)
+    return view.memo(_resolve_cidrs, table.route_table_id, cidrs), None
+
+
+def _resolve_cidrs(view: NetworkView, route_table_id: str, cidrs: tuple[str, ...]) -> tuple[Outcome, ...]:
+    index = view.route_index(view.route_tables[route_table_id])  # built by the caller: cached by id
+    return tuple(distinct(o for cidr in cidrs for o in index.resolve_all(cidr)))
 
 
 def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:

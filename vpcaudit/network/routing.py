@@ -38,6 +38,12 @@ def parse_network(cidr: str) -> Network | None:
         return None
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def network_text(network: Network) -> str:
+    """The network as AWS writes it (``str``, shared like the parsed networks it names)."""
+    return str(network)
+
+
 def _span(network: Network) -> tuple[int, int, int]:
     """(version, first address, last address) as integers: containment without object calls."""
     first = int(network.network_address)
@@ -60,7 +66,7 @@ class Candidate:
         rank = _PROPAGATED if self.route.origin == "EnableVgwRoutePropagation" else (
             _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC)
         object.__setattr__(self, "rank", rank)
-        object.__setattr__(self, "text", str(self.network))
+        object.__setattr__(self, "text", network_text(self.network))
 
     @property
     def kind_label(self) -> str:
@@ -176,10 +182,11 @@ class RouteIndex:
         texts = {c.network: c.text for c in self.candidates
                  if c.span[0] == version and first <= c.span[1] and c.span[2] <= last and c.network != target}
         if not texts:  # nothing more specific inside: the covering route carries all of it
-            return (self.resolve(str(target)),)
+            return (self.resolve(network_text(target)),)
         inner = sorted(texts, key=lambda n: (n.network_address, n.prefixlen))
         parts = [target, *inner]
-        return tuple(self.resolve(texts.get(net) or str(net)) for net in parts if _has_uncovered_part(net, inner))
+        return tuple(self.resolve(texts.get(net) or network_text(net))
+                     for net in parts if _has_uncovered_part(net, inner))
 
     def default_route(self, ipv6: bool = False) -> Route | None:
         """The route that carries ``0.0.0.0/0`` (or ``::/0``): a static one beats a prefix-list

@@ -312,8 +312,14 @@ class JsonWriter:
     """
 
     def __init__(self, *, indent: int, ensure_ascii: bool,
-                 computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None) -> None:
+                 computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None,
+                 spread: Spread | None = None, spread_min: int = 4096) -> None:
         self._indent = indent
+        # A list of at least ``spread_min`` items is cut into pieces whose texts ``spread`` computes
+        # (a map, possibly over forked processes): an organization's findings and paths are most
+        # of its result, and each item's text depends on nothing but the item and its depth.
+        self._spread = spread
+        self._spread_min = spread_min
         self._string: Callable[[str], str] = (
             json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
             else json.encoder.encode_basestring)  # type: ignore[attr-defined]
@@ -373,6 +379,9 @@ class JsonWriter:
         if not items:
             parts.append("[]")
             return
+        if self._spread is not None and len(items) >= self._spread_min:
+            self._write_list_spread(self._spread, items, level, parts)
+            return
         inner = self._newline(level + 1)
         first = True
         for item in items:
@@ -382,6 +391,36 @@ class JsonWriter:
             if len(parts) > _CHUNK_PARTS:  # a long list: join what is written so far into one string
                 self._chunks.append("".join(parts))
                 parts.clear()
+        parts.append(self._newline(level) + "]")
+
+    def _write_list_spread(self, spread: Spread, items: tuple[Any, ...] | list[Any], level: int,
+                           parts: list[str]) -> None:
+        """A long list as ``_write_list`` writes it, its pieces' texts computed by ``spread``."""
+        inner = self._newline(level + 1)
+        size = -(-len(items) // _SPREAD_PIECES)
+
+        def piece_text(piece: range) -> str:
+            saved, self._chunks = self._chunks, []  # a piece's text is its own, whichever process writes it
+            out: list[str] = []
+            for i in piece:
+                out.append(("[" if i == 0 else ",") + inner)
+                self._write(items[i], level + 1, out)
+                if len(out) > _CHUNK_PARTS:
+                    self._chunks.append("".join(out))
+                    out.clear()
+            self._chunks.append("".join(out))
+            text = "".join(self._chunks)
+            self._chunks = saved
+            return text
+
+        self._spread = None  # a piece is written whole: lists inside it are never spread again
+        try:
+            texts = spread(piece_text, [range(i, min(i + size, len(items))) for i in range(0, len(items), size)])
+        finally:
+            self._spread = spread
+        self._chunks.append("".join(parts))
+        parts.clear()
+        self._chunks.extend(texts)
         parts.append(self._newline(level) + "]")
 
     def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str]) -> None:
@@ -420,6 +459,13 @@ class JsonWriter:
                        for i, name in enumerate(sorted(getters)))
         return _Layout(fields, self._newline(level) + "}")
 
+
+# ``spread(write_piece, pieces)`` is ``[write_piece(p) for p in pieces]``, however computed.
+Spread = Callable[[Callable[[range], str], list[range]], list[str]]
+
+# Pieces a spread list is cut into: enough for each of a few processes to take several, so
+# pieces of unequal weight even out; few enough that each is worth sending back.
+_SPREAD_PIECES = 32
 
 # Fragments held before they are joined into one chunk: an organization's result is millions of
 # fragments, each a small string object of its own until joined.

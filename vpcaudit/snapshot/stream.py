@@ -3,9 +3,11 @@
 Why: an organization snapshot runs to gigabytes of text. Parsed whole, it exists three times at
 the peak — the text, the tree of dicts and lists ``json.loads`` builds from it, and the records
 built from that — several times the size of the records alone. This reader walks the top level
-(the snapshot object, its ``accounts`` list, each account object, its ``regions`` list) token by
-token and hands each value below that — a Region, a status list, the options — to the C parser
-alone, turning each Region into records as soon as it is read; the file is read in chunks.
+(the snapshot object, its ``accounts`` list, each account object, its ``regions`` list, each
+Region object) token by token and hands each value below that — a Region's VPCs, a status list,
+the options — to the C parser alone, turning each Region into records as soon as it is read; the
+file is read in chunks. A Region catalogue whose text an earlier account already listed is not
+parsed again (see :class:`_SharedCatalogues`).
 
 Only well-formed, well-typed snapshots are read this way. Anything unexpected raises
 :class:`Unreadable`, and the caller reads the file the plain way, whose messages name the line,
@@ -18,7 +20,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, TextIO, get_type_hints
 
 from vpcaudit.snapshot.codec import MISFITS, compiled
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
@@ -47,6 +49,7 @@ class _Tokens:
         self._source = source
         self._text = ""
         self._at = 0
+        self._start = 0  # where the value last read by ``value`` began
         self._ended = False
 
     def _more(self) -> None:
@@ -79,6 +82,7 @@ class _Tokens:
         """The next JSON value, whole, parsed by the C decoder."""
         while True:
             self._skip_whitespace()
+            self._start = self._at
             try:
                 value, end = _DECODER.raw_decode(self._text, self._at)
             except RecursionError:  # nested past the parser's limit: the whole-file reader reports it
@@ -91,6 +95,19 @@ class _Tokens:
                 continue
             self._at = end
             return value
+
+    def value_and_text(self) -> tuple[Any, str]:
+        """The next JSON value, and its text as written."""
+        value = self.value()
+        return value, self._text[self._start:self._at]
+
+    def skip(self, text: str) -> bool:
+        """Step over ``text`` if it is what comes next (and is held already); otherwise stay."""
+        self._skip_whitespace()
+        if self._text.startswith(text, self._at):
+            self._at += len(text)
+            return True
+        return False
 
     def end(self) -> None:
         if self.peek() != "":
@@ -154,11 +171,23 @@ def _account(tokens: _Tokens, shared: _SharedCatalogues) -> AccountSnapshot:
     for key in _members(tokens):
         if key == "regions":
             for _ in _items(tokens):
-                regions.append(shared.of(compiled(RegionSnapshot)(tokens.value())))
+                regions.append(_region(tokens, shared))
         else:
             fields[key] = tokens.value()
     account = compiled(AccountSnapshot)({**fields, "regions": []})
     return dataclasses.replace(account, regions=tuple(regions))
+
+
+def _region(tokens: _Tokens, shared: _SharedCatalogues) -> RegionSnapshot:
+    fields: dict[str, Any] = {}
+    catalogues: dict[str, tuple[Any, ...]] = {}
+    for key in _members(tokens):
+        if key in CATALOGUES:
+            catalogues[key] = shared.read(key, tokens)
+        else:
+            fields[key] = tokens.value()
+    region = compiled(RegionSnapshot)(fields)
+    return dataclasses.replace(region, **catalogues) if catalogues else region
 
 
 def shared_catalogues(snapshot: Snapshot) -> Snapshot:
@@ -168,13 +197,44 @@ def shared_catalogues(snapshot: Snapshot) -> Snapshot:
         dataclasses.replace(a, regions=tuple(shared.of(r) for r in a.regions)) for a in snapshot.accounts))
 
 
+# The Region fields every account lists alike: the endpoint-service catalogue and AWS prefix lists.
+CATALOGUES = ("endpoint_services", "prefix_lists")
+
+# Texts of catalogues remembered per field: an organization has one per Region (17 or so). Bounded,
+# so an estate whose catalogues all differ costs a few comparisons per Region, not more memory.
+REMEMBERED_TEXTS = 64
+
+
 class _SharedCatalogues:
     """Every account lists the same endpoint-service catalogue and AWS prefix lists of a Region:
     equal lists are kept once (records are immutable), which saves a third of the memory of an
-    organization snapshot."""
+    organization snapshot.
+
+    Read from a file, a catalogue whose text was read before is stepped over and its records
+    reused: a third of an organization's file is neither parsed nor decoded again.
+    """
 
     def __init__(self) -> None:
         self._seen: dict[Any, Any] = {}
+        self._texts: dict[str, dict[str, tuple[Any, ...]]] = {name: {} for name in CATALOGUES}
+
+    def read(self, field: str, tokens: _Tokens) -> tuple[Any, ...]:
+        """The catalogue ``field`` whose value is next in ``tokens``."""
+        known = self._texts[field]
+        for text, records in known.items():
+            if tokens.skip(text):  # a complete JSON list: its text ends where the value ends
+                return records
+        value, text = tokens.value_and_text()
+        records = known.get(text)  # read before, but not yet wholly held when compared above
+        if records is None:
+            records = self._decode(field, value)
+            if len(known) < REMEMBERED_TEXTS:
+                known[text] = records
+        return records
+
+    def _decode(self, field: str, value: Any) -> tuple[Any, ...]:
+        records = compiled(_CATALOGUE_TYPES[field])(value)
+        return self._seen.setdefault(records, records)  # type: ignore[no-any-return]
 
     def of(self, region: RegionSnapshot) -> RegionSnapshot:
         services = self._seen.setdefault(region.endpoint_services, region.endpoint_services)
@@ -182,3 +242,6 @@ class _SharedCatalogues:
         if services is region.endpoint_services and prefix_lists is region.prefix_lists:
             return region
         return dataclasses.replace(region, endpoint_services=services, prefix_lists=prefix_lists)
+
+
+_CATALOGUE_TYPES = {name: get_type_hints(RegionSnapshot)[name] for name in CATALOGUES}
