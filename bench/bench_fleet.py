@@ -27,12 +27,10 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +40,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
+from loopback import fake_credentials, moto_process
 from org_estate import MANAGEMENT, add_member, create_organization, seed_member
 
 BUCKET = "vpcaudit-bench"
@@ -86,12 +85,6 @@ def step(handler: str, event: dict[str, Any], env: dict[str, str]) -> tuple[Proc
     return done, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def build(url: str, accounts: int, regions: list[str], vpcs: int) -> list[str]:
     base = boto3.session.Session(region_name="us-east-1")
     org = create_organization(base, url)
@@ -119,21 +112,9 @@ def main() -> None:
     parser.add_argument("--vpcs", type=int, default=1, help="VPCs per account and Region")
     parser.add_argument("--parallel", type=int, default=4, help="audit_account invocations at once")
     args = parser.parse_args()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VPCAUDIT_"))}
-    env.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                "AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1"})
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    env = {k: v for k, v in fake_credentials().items() if not k.startswith("VPCAUDIT_")}
+    env["NO_PROXY"] = "127.0.0.1"
+    with moto_process() as (url, _):
         os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
         seeded = time.perf_counter()
         members = build(url, args.accounts, args.regions, args.vpcs)
@@ -150,9 +131,6 @@ def main() -> None:
                          "|---|---:|---:|---:|---|\n")
         for row in rows:
             sys.stdout.write("| " + " | ".join(row) + " |\n")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def steps(env: dict[str, str], parallel: int) -> list[list[str]]:
