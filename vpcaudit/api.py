@@ -57,6 +57,7 @@ from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
+from vpcaudit.textfile import read_text
 from vpcaudit.writers import securityhub
 from vpcaudit.writers.s3 import S3Location, S3Reader, S3Writer, parse_s3_url
 from vpcaudit.writers.s3 import iam_policy_statements as s3_statements
@@ -489,7 +490,7 @@ def read_change(snapshot: Snapshot, *, terraform: str | Path | None = None,
             raise UsageError("parameters are for a CloudFormation template", setting="parameters")
         path = Path(terraform)
         try:
-            document = strictjson.loads(path.read_text(encoding="utf-8"), strictjson.PLAN_DEPTH)
+            document = strictjson.loads(read_text(path), strictjson.PLAN_DEPTH)
         except FileNotFoundError:
             raise PlanError(f"{path}: no such file") from None
         except UnicodeDecodeError:

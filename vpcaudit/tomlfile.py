@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vpcaudit.textfile import read_text
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -26,7 +28,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     expected there); any other failure raises :class:`UnreadableToml`."""
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text(p))
     except FileNotFoundError:
         raise
     except RecursionError:

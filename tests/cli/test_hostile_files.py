@@ -62,3 +62,41 @@ def test_a_hostile_result_is_one_line(tmp_path: Path) -> None:
                                                          "deep")
     result.write_text(json.dumps({"schema_version": "1.0", "findings": []}).replace("[]", "[Infinity]"))
     assert "Infinity is not a JSON number" in one_error_line(["fix", str(result)])
+
+
+NUL_FILES = [
+    (["audit", "{bad}"], "{bad}: cannot read: not a text file"),
+    (["diff", "{bad}", "{bad}"], "cannot read: not a text file"),
+    (["path", "{bad}", "--subnet", "subnet-1"], "cannot read: not a text file"),
+    (["fix", "{bad}"], "cannot read: not a text file"),
+    (["plan", "{snapshot}", "--terraform", "{bad}"], "not text; give the output of `terraform show -json"),
+    (["plan", "{snapshot}", "--cloudformation", "{bad}"], "cannot read: not a text file"),
+    (["audit", "{snapshot}", "--config", "{bad}"], "not a text file"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), NUL_FILES, ids=[" ".join(a[:1] + a[2:3]) for a, _ in NUL_FILES])
+def test_a_file_that_is_not_text_is_refused_at_its_first_block(tmp_path: Path, snapshot_file: Path,
+                                                               args: list[str], expected: str) -> None:
+    """No format vpcaudit reads holds a NUL byte: a binary file is one line and exit 2."""
+    bad = tmp_path / "binary.bin"
+    bad.write_bytes(b"\0" * 100_000 + b"{}")  # what /dev/zero gives, but with an end
+    line = one_error_line([a.format(bad=bad, snapshot=snapshot_file) for a in args])
+    assert expected.format(bad=bad) in line
+
+
+def test_a_device_without_end_is_refused_before_it_fills_memory(tmp_path: Path) -> None:
+    """/dev/zero used to be read until memory ran out and then reported as a bug (exit 4); in a
+    child limited to 2 GiB of address space and a minute, it must be one line and exit 2."""
+    import resource
+    import subprocess
+    import sys
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    vpcaudit = str(Path(sys.executable).with_name("vpcaudit"))  # the installed console script
+    done = subprocess.run([vpcaudit, "audit", "/dev/zero"], capture_output=True, text=True, timeout=60,
+                          preexec_fn=limited)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "/dev/zero: cannot read: not a text file" in done.stderr

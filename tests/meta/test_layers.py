@@ -24,7 +24,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
     # the front door
     "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
-                      "pricing", "writers", "change", "aws", "fleet", "lambda_package"}),
+                      "pricing", "writers", "change", "aws", "fleet", "lambda_package", "textfile"}),
     # the organization run's steps, below the api: the same collection, merges and writers
     "fleet": frozenset({"aws", "collectors", "engine", "errors", "snapshot", "writers", "version"}),
     # the Lambda function package, built from the installed distributions and the declared operations
@@ -39,18 +39,20 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # the one part that writes to AWS: its own clients; account identity and roles as collections do
     "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
     "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version",
-                          "change", "tomlfile"}),
+                          "change", "tomlfile", "textfile"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
-    "change": frozenset({"change", "snapshot", "errors"}),  # a planned change: a snapshot edited, nothing above
-    "snapshot": frozenset({"snapshot", "files", "errors"}),
+    # a planned change: a snapshot edited, nothing above
+    "change": frozenset({"change", "snapshot", "errors", "textfile"}),
+    "snapshot": frozenset({"snapshot", "files", "errors", "textfile"}),
     # leaves
     "pricing": frozenset({"errors", "price_table", "tomlfile"}),
     "price_table": frozenset(),
     "errors": frozenset(),
     "files": frozenset(),
-    "tomlfile": frozenset(),  # reading the TOML files a user hands vpcaudit
+    "tomlfile": frozenset({"textfile"}),  # reading the TOML files a user hands vpcaudit
+    "textfile": frozenset(),  # reading any text file a user hands vpcaudit, refusing what is not text
 }
 
 

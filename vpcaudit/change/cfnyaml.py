@@ -15,6 +15,7 @@ import yaml
 
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot import strictjson
+from vpcaudit.textfile import read_text
 
 # Short-form tags whose long form is Fn::<Name> (Ref and Condition keep their names).
 FUNCTIONS = ("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "GetAtt", "If", "ImportValue", "Join",
@@ -96,7 +97,7 @@ def parse(text: str, source: str, setting: str = "cloudformation") -> Any:
 def read(path: str | Path, setting: str = "cloudformation") -> Any:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p)
     except FileNotFoundError:
         raise TemplateError(f"{p}: no such file", setting) from None
     except (OSError, UnicodeDecodeError) as exc:

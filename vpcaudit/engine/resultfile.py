@@ -15,6 +15,7 @@ from vpcaudit.engine.runner import RESULT_SCHEMA_VERSION
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.codec import DecodeError, from_jsonable
+from vpcaudit.textfile import read_text
 
 SETTING = "result"
 
@@ -41,7 +42,7 @@ def result_from_json(text: str, source: str = "<result>") -> AuditResult:
 def load_result(path: str | os.PathLike[str]) -> AuditResult:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p)
     except FileNotFoundError:
         raise UsageError(f"{p}: no such file", setting=SETTING) from None
     except (OSError, UnicodeDecodeError) as exc:

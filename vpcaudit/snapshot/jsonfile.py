@@ -16,6 +16,7 @@ from vpcaudit.snapshot import stream, strictjson
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
+from vpcaudit.textfile import read_text
 
 
 class SnapshotError(UsageError):
@@ -88,7 +89,7 @@ def load(path: str | os.PathLike[str]) -> Snapshot:
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{p}: cannot read: {exc}") from None
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p)
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{p}: cannot read: {exc}") from None
     return from_json(text, str(p))
