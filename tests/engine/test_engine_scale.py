@@ -90,6 +90,38 @@ def test_every_item_is_computed_once_by_whichever_process_is_free(tmp_path: Path
     assert len({pid for _, pid in done}) >= 2  # the children took some
 
 
+def test_a_child_never_waits_for_this_process_to_read() -> None:
+    """While this process works on an item of its own, a child goes on writing results, however
+    large: they go to the child's own file, not to a pipe this process must empty first."""
+    assert parallel.can_fork()
+    parent = os.getpid()
+    busy = [False]
+
+    def item(n: int) -> tuple[int, str]:
+        if os.getpid() == parent and not busy[0]:
+            busy[0] = True
+            deadline = time.perf_counter() + 2.0
+            while time.perf_counter() < deadline:  # pure Python: holds the interpreter lock
+                pass
+        return os.getpid(), str(n) * (4 << 20)  # 4 MiB or more: dozens of pipe-fulls
+
+    done = parallel.fork_map(item, list(range(20)), 2)
+    assert [text[:1] for _, text in done] == [str(n)[:1] for n in range(20)]
+    by_child = sum(pid != parent for pid, _ in done)
+    assert by_child >= 15, f"the child wrote only {by_child} of 20 results while this process was busy"
+
+
+def test_without_a_temporary_file_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No writable temporary folder (a full disk, a read-only container): no child, same results."""
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryFile", refuse)
+    parent = os.getpid()
+    done = parallel.fork_map(lambda n: (n * n, os.getpid()), list(range(10)), 3)
+    assert done == [(n * n, parent) for n in range(10)]
+
+
 def test_no_fork_while_other_threads_run() -> None:
     """A forked child inherits every lock, not the threads that would release them."""
     stop = threading.Event()

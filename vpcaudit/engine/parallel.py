@@ -3,7 +3,10 @@
 Why processes and why fork: rules are pure Python, so threads would share one interpreter lock;
 forked children start instantly with the snapshot, the rules (third-party packs included) and
 the audit-wide facts already in memory — nothing is pickled on the way in. Only results come
-back, pickled.
+back, pickled, through a temporary file of the child's own: a child never waits for this process
+to read. (Through a pipe it did: this process's reader thread needs the interpreter lock back
+after every 64 KiB read, and while this process works on an item of its own that took up to a
+switch interval each time, so children sat blocked on a full pipe for a third of an audit.)
 
 Items are not dealt out in advance: every process, this one included, takes the next item from
 one queue until it is empty. This process also reads the children's results as they arrive,
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -34,6 +38,8 @@ _NUMBER = 4
 # Items are queued as up to this many runs of consecutive items, so every queue fits in a pipe
 # (64 KiB by default on Linux, 16 KiB at least on macOS) and is written before the first fork.
 MAX_RUNS = 2048
+# A child announces each result it wrote to its file by the result's length, in this many bytes.
+_LENGTH = 8
 
 
 def can_fork() -> bool:
@@ -51,7 +57,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
     if queue is None:  # the pipe could not hold the queue: work here
         return [func(item) for item in items]
     try:
-        children = [_Child.start(func, items, runs, queue) for _ in range(workers - 1)]
+        children = [child for _ in range(workers - 1) if (child := _Child.start(func, items, runs, queue))]
         for child in children:
             child.drain()  # read their results as they come, so no child ever waits on a full pipe
         results: dict[int, R] = {}
@@ -92,31 +98,38 @@ def _taken(queue: int, runs: list[range]) -> Iterator[range]:
 
 
 class _Child:
-    """One forked worker: takes items from the queue, streams each pickled result back through a pipe."""
+    """One forked worker: takes items from the queue, writes each pickled result to a file of its
+    own and announces its length through a pipe; this process reads them back as they come."""
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, lengths: int, spool: int) -> None:
         self._pid = pid
-        self._fd = fd
+        self._lengths = lengths
+        self._spool = spool
         self._values: dict[int, Any] = {}
         self._reader: threading.Thread | None = None
 
     @classmethod
-    def start(cls, func: Callable[[T], R], items: Sequence[T], runs: list[range], queue: int) -> _Child:
+    def start(cls, func: Callable[[T], R], items: Sequence[T], runs: list[range], queue: int) -> _Child | None:
+        """The child, started; None if it could not be given a file for its results."""
+        spool = _spool_file()
+        if spool is None:
+            return None
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_fd)
             status = 1
             try:
-                with os.fdopen(write_fd, "wb") as out:
-                    for run in _taken(queue, runs):
-                        for i in run:
-                            pickle.dump((i, func(items[i])), out, protocol=pickle.HIGHEST_PROTOCOL)
+                for run in _taken(queue, runs):
+                    for i in run:
+                        data = pickle.dumps((i, func(items[i])), protocol=pickle.HIGHEST_PROTOCOL)
+                        _write_all(spool, data)
+                        _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
         os.close(write_fd)
-        return cls(pid, read_fd)
+        return cls(pid, read_fd, spool)
 
     def drain(self) -> None:
         """Read the child's results in a thread as they arrive (waiting on the pipe releases the
@@ -125,12 +138,15 @@ class _Child:
         self._reader.start()
 
     def _read(self) -> None:
-        with os.fdopen(self._fd, "rb") as pipe:
-            while True:
+        offset = 0
+        with os.fdopen(self._lengths, "rb") as lengths:
+            while len(length := lengths.read(_LENGTH)) == _LENGTH:
+                size = int.from_bytes(length, "little")
                 try:
-                    index, value = pickle.load(pipe)
-                except Exception:  # the end (EOFError), or a child cut off mid-result: its items are redone
+                    index, value = pickle.loads(_read_all(self._spool, size, offset))
+                except Exception:  # a result cut off or unreadable: its item is redone
                     return
+                offset += size
                 self._values[index] = value
 
     def results(self) -> dict[int, Any]:
@@ -138,4 +154,34 @@ class _Child:
         assert self._reader is not None
         self._reader.join()
         os.waitpid(self._pid, 0)
+        os.close(self._spool)
         return self._values
+
+
+def _spool_file() -> int | None:
+    """An anonymous file for one child's results (it holds what this process has not read yet, on
+    disk rather than in memory: an organization's JSON result is gigabytes); None where no
+    temporary file can be made, and this process does the work itself."""
+    try:
+        with tempfile.TemporaryFile() as spool:
+            return os.dup(spool.fileno())
+    except OSError:
+        return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_all(fd: int, size: int, offset: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.pread(fd, size, offset)
+        if not chunk:
+            raise EOFError("a result ends early")
+        chunks.append(chunk)
+        size -= len(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
