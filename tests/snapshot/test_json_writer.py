@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import http
 import json
 from typing import Any
 
@@ -31,7 +32,7 @@ AWKWARD = {
     "floats": [0.0, -0.0, 1e300, 1.5e-7, 7.3],
     "ints": [0, -1, 2**70, True, False, None],
     3: "a key that is not a string",
-    "enums": [Severity.HIGH, Part.VPCS],
+    "enums": [Severity.HIGH, Part.VPCS, http.HTTPStatus.OK],  # str-based, and int-based (written as its number)
 }
 
 
