@@ -40,8 +40,8 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                   if view.egress(s.subnet_id).klass in PAID_EGRESS]
         if not paying:
             continue
-        via = sorted({_via(e.klass, e.target_id) for _, e in paying})
-        targets = {e.target_id or "" for _, e in paying}
+        via = sorted({_via(e.klass, e.target_id, e.private_nat) for _, e in paying})
+        targets = {e.target_id or "" for _, e in paying} | {e.private_nat for _, e in paying if e.private_nat}
         costs = []
         if any(t.startswith("nat-") for t in targets):
             costs.append(f"pays NAT gateway data processing ({ctx.cost.rate(ctx.cost.nat_gateway_gb)}/GB)")
@@ -70,11 +70,13 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
             fix=[s for s in (create_gateway_endpoint(view, vpc.vpc_id, key),) if s is not None])
 
 
-def _via(klass: str, target: str | None) -> str:
-    """The egress target in words: NAT gateway nat-…, NAT instance i-…, transit gateway tgw-…"""
+def _via(klass: str, target: str | None, private_nat: str | None = None) -> str:
+    """The egress target in words: NAT gateway nat-…, NAT instance i-…, transit gateway tgw-…,
+    private NAT gateway nat-… then transit gateway tgw-…"""
     target = target or ""
     if klass == "nat":
         kind = ("NAT gateway" if target.startswith("nat-") else
                 "NAT instance" if target.startswith("i-") else "network appliance")
         return f"{kind} {target}"
-    return f"{'transit gateway' if klass == 'tgw' else 'Cloud WAN core network'} {target}"
+    first = f"private NAT gateway {private_nat} then " if private_nat else ""
+    return f"{first}{'transit gateway' if klass == 'tgw' else 'Cloud WAN core network'} {target}"

@@ -24,6 +24,9 @@ def s3_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC has private subnets whose IPv4 egress class is `nat`, `tgw` or `cloudwan`, and no
     S3 gateway endpoint. One finding per VPC, listing the subnets and where their traffic leaves.
 
+    Subnets behind a private NAT gateway count when the NAT gateway's own subnet routes to a
+    transit gateway or Cloud WAN (docs/network-model.md, egress class).
+
     Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
     are isolated, or leave through a virtual private gateway, are not counted, nor are transit
     gateway attachment subnets (a central egress VPC's): what they forward arrived through the

@@ -25,6 +25,9 @@ def dynamodb_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     DynamoDB gateway endpoint. One finding per VPC, listing the subnets and where their traffic
     leaves.
 
+    Subnets behind a private NAT gateway count when the NAT gateway's own subnet routes to a
+    transit gateway or Cloud WAN (docs/network-model.md, egress class).
+
     Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
     are isolated, or leave through a virtual private gateway, are not counted, nor are transit
     gateway attachment subnets (a central egress VPC's): what they forward arrived through the

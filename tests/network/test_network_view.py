@@ -115,6 +115,39 @@ def test_public_zonal_regional_and_private_nat_gateways() -> None:
     assert view.internet_egress(subnets["zonal"]) == "nat"
 
 
+@pytest.mark.parametrize(("onward", "klass"), [
+    ("tgw-0123", "tgw"),
+    ("vgw-0123", "vgw"),
+    ("igw", "private-nat"),  # an internet gateway drops traffic from a private NAT gateway
+    (None, "private-nat"),  # the NAT gateway's subnet has only the local route
+    ("another private NAT gateway", "private-nat"),  # never followed from one into another
+    ("the same private NAT gateway", "private-nat"),  # a loop
+])
+def test_a_private_nat_gateway_is_followed_to_where_its_subnet_sends_traffic(onward: str | None,
+                                                                             klass: str) -> None:
+    """AWS routes a private NAT gateway's traffic "through a transit gateway or a virtual private
+    gateway": its clients reach beyond the VPC exactly when the NAT gateway's subnet does."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", extra_cidrs=["100.64.0.0/16"])
+    nat_subnet = b.subnet(vpc, "10.0.0.0/24", az=1)
+    private_nat = b.nat(nat_subnet, connectivity="private")
+    targets = {"igw": b.igw(vpc), "another private NAT gateway": b.nat(b.subnet(vpc, "10.0.1.0/24", az=1),
+                                                                     connectivity="private"),
+               "the same private NAT gateway": private_nat}
+    target = targets.get(onward or "", onward)
+    b.route_table(vpc, subnets=[nat_subnet], routes={"0.0.0.0/0": target} if target else {})
+    clients = b.subnet(vpc, "100.64.0.0/24", az=1)
+    b.route_table(vpc, subnets=[clients], routes={"0.0.0.0/0": private_nat})
+    view = b.view()
+    egress = view.egress(clients)
+    assert egress.klass == klass
+    assert egress.private_nat == (private_nat if klass != "private-nat" else None)
+    assert view.internet_egress(clients) == (klass if klass != "private-nat" else None)
+    [path] = [p for p in view.traffic_paths() if p.subnet_id == clients and p.destination == "internet"]
+    assert (path.kind, path.target_id) == ("private-nat", private_nat)
+    assert path.detail == (f"then {klass} {target}" if klass != "private-nat" else "")
+
+
 def test_firewall_endpoint_hop_is_followed_to_the_firewall_subnet() -> None:
     b = RegionBuilder()
     vpc = b.vpc()

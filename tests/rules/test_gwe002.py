@@ -55,6 +55,16 @@ def _private_nat_gateway() -> tuple[Snapshot, set[tuple[str, str, str]]]:
     return b.snapshot(), set()
 
 
+def _private_nat_then_transit_gateway() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    """AWS's pattern for a non-routable CIDR: workloads → private NAT gateway → its subnet's route
+    to a transit gateway. The traffic leaves the VPC, paying NAT and transit data processing."""
+    b, vpc, nat_subnet = _private_vpc("tgw-0123")
+    workloads = b.subnet(vpc, "100.64.0.0/24", az=1)
+    b.route_table(vpc, subnets=[workloads], routes={"0.0.0.0/0": b.nat(nat_subnet, connectivity="private")})
+    b.workload(workloads)
+    return b.snapshot(), {(ID, vpc, "fail")}
+
+
 def _public_subnets_only() -> tuple[Snapshot, set[tuple[str, str, str]]]:
     b = RegionBuilder()
     vpc = b.vpc()
@@ -125,6 +135,7 @@ CASES: list[tuple[str, Case]] = [
     ("peering egress is not counted", _egress("pcx-0123", False)),
     ("isolated subnet", _egress(None, False)),
     ("private NAT gateway: no internet", _private_nat_gateway),
+    ("private NAT gateway whose subnet routes to a transit gateway", _private_nat_then_transit_gateway),
     ("public subnets only", _public_subnets_only),
     ("an S3 interface endpoint does not replace it", _interface_endpoint_only),
     ("a deleted gateway endpoint does not count", _deleted_gateway_endpoint),
@@ -204,3 +215,13 @@ def test_fix_creates_the_endpoint_on_every_private_route_table_with_a_scoped_pol
         "RouteTableIds": sorted(ids["private_rt"])}
     assert json.loads(parameters["PolicyDocument"])["Statement"][0]["Condition"] == {
         "StringEquals": {"aws:PrincipalAccount": b.account_id}}
+
+
+def test_traffic_through_a_private_nat_gateway_names_it_and_its_charge() -> None:
+    snapshot, _ = _private_nat_then_transit_gateway()
+    [finding] = findings(rule, snapshot)
+    assert "private NAT gateway nat-" in finding.message and "then transit gateway tgw-0123" in finding.message
+    assert "NAT gateway data processing" in finding.message and "transit data processing" in finding.message
+    # The NAT gateway's own subnet and the workloads' subnet behind it both leave through the transit gateway.
+    assert len(finding.evidence["egress"]) == 2
+    assert all(e.endswith("→tgw:tgw-0123") for e in finding.evidence["egress"])

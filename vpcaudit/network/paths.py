@@ -19,7 +19,7 @@ from vpcaudit.snapshot.bulk import pickled_as_arguments
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
-    from vpcaudit.network.view import NetworkView
+    from vpcaudit.network.view import Egress, NetworkView
 
 @pickled_as_arguments
 @dataclass(frozen=True, slots=True)
@@ -247,7 +247,19 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
         return "interface-endpoint", interface.vpc_endpoint_id, "interface endpoint via private DNS"
     kind, target = _outcome_path(view, outcomes)
     detail = ", ".join(sorted({_describe_outcome(view, o) for o in outcomes})) if kind == "split" else ""
+    onward = view.beyond_private_nat(target) if kind == "private-nat" and target else None
+    if onward is not None:
+        detail = _through_private_nat(target or "", onward, steps)
     return kind, target, detail
+
+
+def _through_private_nat(nat_id: str, onward: Egress, steps: list[PathStep]) -> str:
+    """The step a private NAT gateway adds when its subnet sends the traffic on, and the path's detail."""
+    firewalls = f"firewall endpoint(s) {', '.join(onward.hops)}, then " if onward.hops else ""
+    where = f"{firewalls}{onward.klass} {onward.target_id or ''}".rstrip()
+    steps.append(PathStep(f"private NAT gateway {nat_id} sends it on by its subnet's route table "
+                          f"{onward.route_table_id}: {where}"))
+    return f"then {where}"
 
 
 def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc: bool) -> r.VpcEndpoint | None:
@@ -298,6 +310,8 @@ def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
     outcome = view.route_index(table).resolve(default)
     steps.append(PathStep(f"{default}: {outcome.reason} → {_describe_outcome(view, outcome)}"))
     egress = view.egress(subnet.subnet_id, ipv6=ipv6)
+    if egress.private_nat is not None:
+        return "private-nat", egress.private_nat, _through_private_nat(egress.private_nat, egress, steps)
     if egress.hops:
         steps.append(PathStep(f"through firewall endpoint(s) {', '.join(egress.hops)}, then {egress.klass} "
                               f"{egress.target_id or ''}".rstrip()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -30,6 +30,8 @@ _KIND_TO_CLASS = {"tgw": "tgw", "cloudwan": "cloudwan", "vgw": "vgw", "eigw": "e
                   "eni": "nat", "pcx": "other", "local": "other", "carrier": "other", "lgw": "other",
                   "odb": "other"}
 _BLOCKING_BPA_MODES = frozenset({"block-bidirectional"})
+# Egress classes a private NAT gateway's traffic can take on from its subnet's route table.
+_BEYOND_PRIVATE_NAT = frozenset({"tgw", "cloudwan", "vgw"})
 # Endpoint states (lower-cased) in which an endpoint carries no traffic and never will again.
 ENDED_ENDPOINT_STATES = frozenset({"deleting", "deleted", "rejected", "failed", "expired"})
 
@@ -43,6 +45,9 @@ class Egress:
     route_table_id: str | None
     hops: tuple[str, ...] = ()  # firewall / GWLB endpoint ids followed on the way
     detail: str = ""
+    # The private NAT gateway the traffic passes first, when its subnet's route table carries it
+    # on beyond the VPC (``klass`` is then that route's: tgw, cloudwan or vgw).
+    private_nat: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +257,7 @@ class NetworkView:
             self._egress_cache[key] = self._compute_egress(subnet_id, ipv6)
         return self._egress_cache[key]
 
-    def _compute_egress(self, subnet_id: str, ipv6: bool) -> Egress:
+    def _compute_egress(self, subnet_id: str, ipv6: bool, follow_private_nat: bool = True) -> Egress:
         hops: list[str] = []
         current = subnet_id
         for _ in range(5):  # firewall chains are short; bound them against loops
@@ -286,10 +291,29 @@ class NetworkView:
                 return Egress("igw", route.target_id, table.route_table_id, tuple(hops))
             if kind == "nat":
                 nat = self.nat_gateways.get(route.target_id)
-                klass = "private-nat" if nat is not None and nat.connectivity_type == "private" else "nat"
-                return Egress(klass, route.target_id, table.route_table_id, tuple(hops))
+                if nat is None or nat.connectivity_type != "private":
+                    return Egress("nat", route.target_id, table.route_table_id, tuple(hops))
+                onward = (self.beyond_private_nat(nat.nat_gateway_id, ipv6)
+                          if follow_private_nat and nat.subnet_id != subnet_id else None)
+                if onward is None:
+                    return Egress("private-nat", route.target_id, table.route_table_id, tuple(hops))
+                return replace(onward, hops=(*hops, *onward.hops), private_nat=nat.nat_gateway_id)
             return Egress(_KIND_TO_CLASS.get(kind, "other"), route.target_id, table.route_table_id, tuple(hops))
         return Egress("other", None, None, tuple(hops), "firewall routing loops")
+
+    def beyond_private_nat(self, nat_id: str, ipv6: bool = False) -> Egress | None:
+        """Where a private NAT gateway's own subnet sends the traffic, when that is beyond the VPC.
+
+        AWS: a private NAT gateway cannot reach the internet itself, but "you can route traffic
+        from the NAT gateway through a transit gateway or a virtual private gateway" — the
+        pattern for workloads in a non-routable CIDR. Its subnet's route table decides, firewall
+        hops included; an internet gateway drops traffic from a private NAT gateway, and one
+        private NAT gateway is never followed into another."""
+        nat = self.nat_gateways.get(nat_id)
+        if nat is None or nat.connectivity_type != "private" or nat.subnet_id is None:
+            return None
+        onward = self._compute_egress(nat.subnet_id, ipv6, follow_private_nat=False)
+        return onward if onward.klass in _BEYOND_PRIVATE_NAT else None
 
     def _bpa_blocks(self, subnet_id: str) -> bool:
         bpa = self.region.block_public_access
