@@ -214,6 +214,11 @@ def test_route53_per_vpc_pages_zones_and_record_sets(scope: tuple[Scope, Stub]) 
     r53.add_response("list_hosted_zones_by_vpc", {"HostedZoneSummaries": [
         {"HostedZoneId": "Z2", "Name": "corp.internal.", "Owner": owner}], "MaxItems": "100"},
         {"VPCId": "vpc-1", "VPCRegion": REGION, "NextToken": "page-2"})
+    # Z1 answers for AWS service names: its whole VPC list is read (a spoke account's VPC too).
+    r53.add_response("get_hosted_zone", {"HostedZone": {"Id": "/hostedzone/Z1", "Name": "us-east-1.amazonaws.com.",
+                                                        "CallerReference": "Z1", "Config": {"PrivateZone": True}},
+                                         "VPCs": [{"VPCId": "vpc-1", "VPCRegion": REGION},
+                                                  {"VPCId": "vpc-spoke", "VPCRegion": REGION}]}, {"Id": "Z1"})
     r53.add_response("list_resource_record_sets", {
         "ResourceRecordSets": [{"Name": "api.ecr.us-east-1.amazonaws.com.", "Type": "A"}], "IsTruncated": True,
         "NextRecordName": "ssm.us-east-1.amazonaws.com.", "NextRecordType": "A", "MaxItems": "300"},
@@ -227,7 +232,10 @@ def test_route53_per_vpc_pages_zones_and_record_sets(scope: tuple[Scope, Stub]) 
     assert [x.name for x in by_id["Z1"].record_sets] == ["api.ecr.us-east-1.amazonaws.com",
                                                          "ssm.us-east-1.amazonaws.com"]
     assert not by_id["Z2"].record_sets_collected
-    assert calls(sc) == {"route53:ListHostedZonesByVPC": 2, "route53:ListResourceRecordSets": 2}
+    assert [a.vpc_id for a in by_id["Z1"].vpcs] == ["vpc-1", "vpc-spoke"]
+    assert [a.vpc_id for a in by_id["Z2"].vpcs] == ["vpc-1"]  # not a service zone: this account's VPCs only
+    assert calls(sc) == {"route53:ListHostedZonesByVPC": 2, "route53:GetHostedZone": 1,
+                         "route53:ListResourceRecordSets": 2}
 
 
 def test_route53_zone_listing_pages_when_fewer_zones_than_vpcs(scope: tuple[Scope, Stub]) -> None:
@@ -247,14 +255,16 @@ def test_route53_zone_listing_pages_when_fewer_zones_than_vpcs(scope: tuple[Scop
     r53.add_response("get_hosted_zone", {"HostedZone": zone("Z1", "corp.internal."),
                                        "VPCs": [{"VPCId": "vpc-1", "VPCRegion": REGION},
                                                 {"VPCId": "vpc-9", "VPCRegion": "eu-west-1"}]},
-                     {"Id": "/hostedzone/Z1"})
+                     {"Id": "Z1"})
     r53.add_response("get_hosted_zone", {"HostedZone": zone("Z2", "other.internal."),
                                        "VPCs": [{"VPCId": "vpc-elsewhere", "VPCRegion": REGION}]},
-                     {"Id": "/hostedzone/Z2"})
+                     {"Id": "Z2"})
     vpcs = tuple(_vpc(f"vpc-{i}") for i in (1, 2, 3))
     zones = route53.fetch_hosted_zones(sc, {REGION: {Part.VPCS: vpcs}})[REGION]
-    # Z2 serves no collected VPC; Z1's association with an uncollected region is not kept.
-    assert [(z.hosted_zone_id, z.vpcs) for z in zones] == [("Z1", (r.VpcAssociation("vpc-1", REGION),))]
+    # Every association in a collected Region is kept, another account's VPC's too (Z2 serves only
+    # one); Z1's association with an uncollected Region is not.
+    assert [(z.hosted_zone_id, z.vpcs) for z in zones] == [("Z1", (r.VpcAssociation("vpc-1", REGION),)),
+                                                           ("Z2", (r.VpcAssociation("vpc-elsewhere", REGION),))]
     assert calls(sc) == {"route53:ListHostedZones": 2, "route53:GetHostedZone": 2}
 
 

@@ -131,6 +131,7 @@ def test_calls_per_operation_equal_the_formula(collected: tuple[subprocess.Compl
         expected["route53:GetHostedZone"] = len(private_zones)
     else:
         expected["route53:ListHostedZonesByVPC"] = vpc_count
+        expected["route53:GetHostedZone"] = 1  # the AWS-name zone's whole VPC list (other accounts' VPCs too)
     expected["route53:ListResourceRecordSets"] = 1
     # moto omits the CIDRs of AWS service prefix lists (AWS includes them): one entries call per
     # such list, plus one per customer-managed list.

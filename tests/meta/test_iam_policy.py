@@ -96,7 +96,8 @@ def test_declared_operations_are_exactly_the_called_ones(monkeypatch: pytest.Mon
     assert set(per_zone) <= declared
     assert set(per_vpc) | set(per_zone) == declared
     # The two accounts really took the two Route 53 strategies.
-    assert "route53:ListHostedZonesByVPC" in per_vpc and "route53:GetHostedZone" not in per_vpc
+    assert "route53:ListHostedZonesByVPC" in per_vpc and "route53:ListHostedZones" not in per_vpc
+    assert per_vpc["route53:GetHostedZone"] == 1  # its service zone's whole VPC list, other accounts' VPCs too
     assert "route53:GetHostedZone" in per_zone and "route53:ListHostedZonesByVPC" not in per_zone
 
 

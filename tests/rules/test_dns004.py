@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from builders import REGION, RegionBuilder, multi_account_snapshot
+from builders import ACCOUNT, REGION, RegionBuilder, multi_account_snapshot
 from rulecheck import findings, fix_of, triples
 
+from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.rules.dns.dns004_phz_shadows_service_name import phz_shadows_service_name as rule
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -173,3 +174,25 @@ def test_fix_detaches_the_zone_only_after_a_decision() -> None:
     assert fix_of(rule, b.snapshot(), zone) == [
         ("route53:DisassociateVPCFromHostedZone", {"HostedZoneId": zone, "VPC": {"VPCRegion": REGION, "VPCId": spoke}},
          "delete", False)]
+
+
+def _known_from_the_owners_side(record: Callable[[RegionBuilder, str], r.RecordSet] | None) -> tuple[Snapshot, str]:
+    """The hub account owns the zone and lists the workload account's VPC among its associations;
+    the workload account, reading its own zones (it owns none), holds no copy of it."""
+    hub_b, hub, _, endpoint = _estate()
+    spoke_b = RegionBuilder(account_id="222222222222")
+    spoke_b.service("ssm")
+    spoke = spoke_b.vpc("10.1.0.0/16")
+    spoke_b.subnet(spoke, "10.1.1.0/24")
+    hub_b.hosted_zone(SSM, [hub, spoke], [record(hub_b, endpoint)] if record else [])
+    return multi_account_snapshot(hub_b, spoke_b), spoke
+
+
+def test_a_spoke_holding_no_copy_of_its_hubs_zone_is_judged_with_it() -> None:
+    """Route 53 shows a VPC's zones owned by other accounts only when asked per VPC; the owner's
+    VPC list is the other way to know, and the audit joins it to the spoke's VPC."""
+    broken, spoke = _known_from_the_owners_side(None)  # no record for ssm: NXDOMAIN in the spoke too
+    spoke_findings = [f for f in run(broken, [rule], RunSettings()).findings if f.resource.account_id != ACCOUNT]
+    assert [(f.resource.vpc_id, f.status.value) for f in spoke_findings] == [(spoke, "fail")]
+    right, _ = _known_from_the_owners_side(_alias_to)
+    assert [f for f in run(right, [rule], RunSettings()).findings if f.status.value != "pass"] == []

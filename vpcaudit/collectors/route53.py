@@ -19,6 +19,13 @@ can answer for AWS service hostnames: equal to, inside, or a parent of a service
 (``amazonaws.com``, ``amazonaws.com.cn``, ``api.aws``) — e.g. ``us-east-1.amazonaws.com``,
 ``ssm.eu-west-1.amazonaws.com`` or ``com``. Other zones are recorded with
 ``record_sets_collected = False``.
+
+A zone this account owns is recorded with every VPC it is associated with, other accounts' VPCs
+included, whenever its VPC list is read (``GetHostedZone``): for every zone when reading per
+zone, and for the zones whose records are read in any case (one more call per such zone when
+reading per VPC). In an organization scan the audit joins those associations to the other
+accounts' VPCs, so a spoke sees its hub's zones even where its own collection read zones
+instead of VPCs (Route 53 shows a VPC's zones owned by other accounts only per VPC).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ class _Zone:
     name: str
     own: bool  # owned by the collected account: only then can its records be read
     associations: set[tuple[str, str]] = field(default_factory=set)  # (vpc id, vpc region)
+    every_vpc: bool = False  # associations read from the zone itself: other accounts' VPCs included
 
 
 def _zones_by_vpc(scope: Scope, r53: Any, vpcs: list[tuple[str, str]]) -> dict[str, _Zone]:
@@ -70,18 +78,34 @@ def _zones_by_vpc(scope: Scope, r53: Any, vpcs: list[tuple[str, str]]) -> dict[s
     return zones
 
 
-def _zones_by_zone(scope: Scope, r53: Any, private: list[r.Api], vpcs: list[tuple[str, str]]) -> dict[str, _Zone]:
-    wanted = set(vpcs)
-
-    def vpcs_of(raw_id: str) -> list[r.Api]:
-        return r53.get_hosted_zone(Id=raw_id).get("VPCs", [])
-
+def _zones_by_zone(scope: Scope, r53: Any, private: list[r.Api]) -> dict[str, _Zone]:
+    """This account's private zones, each with every VPC it is associated with (this account's
+    or another's); zones associated with no VPC at all are left out."""
     zones: dict[str, _Zone] = {}
-    for listed, associated in zip(private, scope.map(vpcs_of, [z["Id"] for z in private]), strict=True):
-        found = {(a.get("VPCId", ""), a.get("VPCRegion", "")) for a in associated} & wanted
+    ids = [zone_id(z["Id"]) for z in private]
+    for listed, found in zip(private, scope.map(lambda z: _vpcs_of(r53, z), ids), strict=True):
         if found:
-            zones[zone_id(listed["Id"])] = _Zone(listed.get("Name", ""), True, found)
+            zones[zone_id(listed["Id"])] = _Zone(listed.get("Name", ""), True, found, every_vpc=True)
     return zones
+
+
+def _with_every_vpc_of_service_zones(scope: Scope, r53: Any, zones: dict[str, _Zone],
+                                     private: list[r.Api] | None) -> None:
+    """Read the whole VPC list of each zone of this account that can answer for AWS service
+    names and was found through this account's VPCs only (or, with the private zones listed, not
+    found through them at all: a hub zone associated with other accounts' VPCs alone)."""
+    names = {z: zone.name for z, zone in zones.items() if zone.own and not zone.every_vpc}
+    names |= {zone_id(z["Id"]): z.get("Name", "") for z in private or () if zone_id(z["Id"]) not in zones}
+    todo = sorted(z for z, name in names.items() if r.answers_for_aws_services(name))
+    for z, found in zip(todo, scope.map(lambda z: _vpcs_of(r53, z), todo), strict=True):
+        if found:
+            zones[z] = _Zone(names[z], True, found | (zones[z].associations if z in zones else set()), every_vpc=True)
+
+
+def _vpcs_of(r53: Any, hosted_zone_id: str) -> set[tuple[str, str]]:
+    """(VPC id, Region) of every VPC the zone is associated with, whichever account owns it."""
+    associated = r53.get_hosted_zone(Id=hosted_zone_id).get("VPCs", [])
+    return {(a.get("VPCId", ""), a.get("VPCRegion", "")) for a in associated}
 
 
 def _record_sets(r53: Any, hosted_zone_id: str) -> tuple[r.RecordSet, ...]:
@@ -96,15 +120,14 @@ def fetch_hosted_zones(scope: Scope, inputs: Mapping[str, Mapping[Part, Any]]) -
                   if vpc.owner_id in ("", scope.account_id))
     r53 = scope.client("route53")
     zones: dict[str, _Zone] = {}
+    private: list[r.Api] | None = None
     if len(vpcs) > 1:
         private = [z for z in items(r53, "ListHostedZones", "HostedZones", HostedZoneType="PrivateHostedZone")
                    if (z.get("Config") or {}).get("PrivateZone")]
-        if len(private) < len(vpcs):
-            zones = _zones_by_zone(scope, r53, private, vpcs)
-        else:
-            zones = _zones_by_vpc(scope, r53, vpcs)
+        zones = _zones_by_zone(scope, r53, private) if len(private) < len(vpcs) else _zones_by_vpc(scope, r53, vpcs)
     elif vpcs:
         zones = _zones_by_vpc(scope, r53, vpcs)
+    _with_every_vpc_of_service_zones(scope, r53, zones, private)
 
     readable = sorted(z for z, zone in zones.items() if zone.own and r.answers_for_aws_services(zone.name))
     records = dict(zip(readable, scope.map(lambda z: _record_sets(r53, z), readable), strict=True))

@@ -33,6 +33,7 @@ from vpcaudit.engine.unresolved import judge_findings, judge_paths
 from vpcaudit.facts.costs import CostLine, cost_lines
 from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
 from vpcaudit.facts.topology import VpcTopology, vpc_topologies
+from vpcaudit.network.dns import zones_held_elsewhere
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
@@ -130,7 +131,7 @@ class RegionAudit:
 
 def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
                   cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
-    view = NetworkView.build(account, region)
+    view = NetworkView.build(account, region, shared.get(zones_held_elsewhere).get((account.account_id, region.region)))
     cost = cfg.pricing.model(region.region)  # the Region's prices, for every rule and the cost table
     # Tags matter only to tag-based suppressions; reading every record's tags otherwise is waste.
     tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}

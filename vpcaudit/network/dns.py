@@ -244,6 +244,32 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
     return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks))
 
 
+def zones_held_elsewhere(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:
+    """(account id, Region) → VPC id → the private hosted zones another account of the snapshot
+    holds associated with that VPC.
+
+    An account that owns a zone records every VPC it is associated with (other accounts' too,
+    vpcaudit.collectors.route53); an account reading its own zones instead of asking per VPC
+    cannot see zones others share with it. Joining the owners' associations to the VPCs' own
+    accounts gives every spoke its hub's zones — the centralized-endpoint pattern, where the
+    zones decide which endpoint a service name reaches.
+    """
+    owner_of = {(vpc.vpc_id, region.region): vpc.owner_id or account.account_id
+                for account in snapshot.accounts for region in account.regions for vpc in region.vpcs}
+    out: dict[tuple[str, str], dict[str, dict[str, r.HostedZone]]] = {}
+    for account in snapshot.accounts:
+        for region in account.regions:
+            for zone in region.hosted_zones:
+                for association in zone.vpcs:
+                    owner = owner_of.get((association.vpc_id, association.vpc_region))
+                    if owner is None or owner == account.account_id:
+                        continue
+                    held = out.setdefault((owner, association.vpc_region), {}).setdefault(association.vpc_id, {})
+                    if zone.record_sets_collected or zone.hosted_zone_id not in held:  # the owner's copy wins
+                        held[zone.hosted_zone_id] = zone
+    return {scope: {vpc: tuple(zones.values()) for vpc, zones in by_vpc.items()} for scope, by_vpc in out.items()}
+
+
 def readable_zone_records(snapshot: Snapshot) -> dict[str, tuple[r.RecordSet, ...]]:
     """Hosted zone id → its record sets, from whichever account of the snapshot could read them.
 

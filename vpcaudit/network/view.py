@@ -8,7 +8,7 @@ in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE00
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
@@ -59,9 +59,13 @@ class ClientAzs:
 class NetworkView:
     """Derived facts about one region of one account's snapshot."""
 
-    def __init__(self, account: AccountSnapshot, region: RegionSnapshot) -> None:
+    def __init__(self, account: AccountSnapshot, region: RegionSnapshot,
+                 zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None) -> None:
         self.account = account
         self.region = region
+        # VPC id → private hosted zones other accounts of the scan hold associated with it
+        # (vpcaudit.network.dns.zones_held_elsewhere): a hub's zones seen from its spokes.
+        self._zones_elsewhere = zones_elsewhere or {}
         self.account_id = account.account_id
         self.region_name = region.region
         self.vpcs: dict[str, r.Vpc] = {v.vpc_id: v for v in region.vpcs}
@@ -81,8 +85,9 @@ class NetworkView:
         self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
     @classmethod
-    def build(cls, account: AccountSnapshot, region: RegionSnapshot) -> NetworkView:
-        return cls(account, region)
+    def build(cls, account: AccountSnapshot, region: RegionSnapshot,
+              zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None) -> NetworkView:
+        return cls(account, region, zones_elsewhere)
 
     def traffic_paths(self) -> list[TrafficPath]:
         """Every subnet × destination path of this region (see vpcaudit.network.paths)."""
@@ -132,11 +137,14 @@ class NetworkView:
 
     @cached_property
     def _hosted_zones_by_vpc(self) -> dict[str, tuple[r.HostedZone, ...]]:
-        out: dict[str, list[r.HostedZone]] = defaultdict(list)
+        out: dict[str, dict[str, r.HostedZone]] = defaultdict(dict)
         for zone in self.region.hosted_zones:
             for vpc_id in dict.fromkeys(a.vpc_id for a in zone.vpcs if a.vpc_region == self.region_name):
-                out[vpc_id].append(zone)
-        return {k: tuple(v) for k, v in out.items()}
+                out[vpc_id][zone.hosted_zone_id] = zone
+        for vpc_id, zones in self._zones_elsewhere.items():
+            for zone in zones:  # this account's own copy of a zone (found per VPC) comes first
+                out[vpc_id].setdefault(zone.hosted_zone_id, zone)
+        return {k: tuple(v.values()) for k, v in out.items()}
 
     def subnets_of(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         return self._subnets_by_vpc.get(vpc_id, ())
