@@ -123,6 +123,20 @@ def _tgw_egress() -> tuple[RegionBuilder, str]:
     return b, vpc
 
 
+def _behind_private_nat(onward: str | None) -> tuple[RegionBuilder, str]:
+    """Workloads in a non-routable CIDR behind a private NAT gateway, whose subnet routes to ``onward``."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", extra_cidrs=["100.64.0.0/16"])
+    nat_subnet = b.subnet(vpc, "10.0.0.0/24")
+    b.route_table(vpc, subnets=[nat_subnet], routes={"0.0.0.0/0": onward} if onward else {})
+    subnet = b.subnet(vpc, "100.64.1.0/24")
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": b.nat(nat_subnet, connectivity="private")})
+    b.workload(subnet)
+    for key in ("ssmmessages", "ec2messages", "kms", "logs"):
+        b.interface_endpoint(vpc, key, subnets=[subnet])
+    return b, vpc
+
+
 def _ipv6_egress_only(*, ipv6_native: bool) -> tuple[RegionBuilder, str]:
     # An egress-only IGW carries IPv6 only: it is internet egress for IPv6-only subnets alone.
     b = RegionBuilder()
@@ -155,6 +169,10 @@ CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
     ("no workloads yet: private subnets stand in, nobody is broken yet", _no_workloads_isolated,
      {("session-manager:required", "medium")}),
     ("TGW egress counts as internet egress", _tgw_egress, {("session-manager:required", "medium")}),
+    ("behind a private NAT gateway routed on to a TGW: not isolated", lambda: _behind_private_nat("tgw-0001"),
+     {("session-manager:required", "medium")}),
+    ("behind a private NAT gateway routed nowhere: isolated", lambda: _behind_private_nat(None),
+     {("session-manager:required", "high")}),
     ("IPv4 clients behind an egress-only IGW are isolated", lambda: _ipv6_egress_only(ipv6_native=False),
      {("session-manager:required", "high")}),
     ("IPv6-only clients reach out through the egress-only IGW", lambda: _ipv6_egress_only(ipv6_native=True),
