@@ -8,7 +8,7 @@ more accounts of ``--regions`` Regions with 3 VPCs each (plus every Region's def
 each snapshot it audits with every built-in rule (``vpcaudit.api.audit``: rules, traffic paths,
 costs, topology) and prints the median CPU time, wall time and peak memory above the snapshot
 itself, and the growth factor against the step before (the goal: ≤ 5× per 4× step). No AWS, no
-moto, no rendering (see bench_render.py).
+moto, no rendering (bench_org.py measures loading, the audit and the JSON result together).
 """
 
 from __future__ import annotations
