@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import synthetic
@@ -109,6 +110,31 @@ def test_a_child_never_waits_for_this_process_to_read() -> None:
     assert [text[:1] for _, text in done] == [str(n)[:1] for n in range(20)]
     by_child = sum(pid != parent for pid, _ in done)
     assert by_child >= 15, f"the child wrote only {by_child} of 20 results while this process was busy"
+
+
+def test_a_child_whose_file_is_full_sends_its_results_through_the_pipe(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A temporary folder that fills up (a Lambda function's /tmp is 512 MB) costs no result: the
+    child sends the rest through the pipe, and none of its items is done twice."""
+    parent = os.getpid()
+    refused = tmp_path / "refused"
+    real_pwrite = os.pwrite
+
+    def pwrite_until_full(fd: int, data: Any, offset: int) -> int:
+        if os.getpid() != parent and offset > 0:  # the child's file takes its first result only
+            refused.touch()
+            raise OSError(28, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(parallel.os, "pwrite", pwrite_until_full)
+
+    def item(n: int) -> tuple[int, str]:
+        time.sleep(0.002)  # long enough for the child to take items on a busy machine
+        return os.getpid(), str(n) * (256 << 10)
+
+    done = parallel.fork_map(item, list(range(40)), 2)
+    assert [text[:2] for _, text in done] == [str(n) * 2 if n < 10 else str(n)[:2] for n in range(40)]
+    assert refused.exists() and sum(pid != parent for pid, _ in done) >= 2
 
 
 def test_without_a_temporary_file_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:

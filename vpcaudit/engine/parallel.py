@@ -7,6 +7,7 @@ back, pickled, through a temporary file of the child's own: a child never waits 
 to read. (Through a pipe it did: this process's reader thread needs the interpreter lock back
 after every 64 KiB read, and while this process works on an item of its own that took up to a
 switch interval each time, so children sat blocked on a full pipe for a third of an audit.)
+Where the file fills up the disk, the child sends the rest through the pipe after all.
 
 Items are not dealt out in advance: every process, this one included, takes the next item from
 one queue until it is empty. This process also reads the children's results as they arrive,
@@ -38,8 +39,11 @@ _NUMBER = 4
 # Items are queued as up to this many runs of consecutive items, so every queue fits in a pipe
 # (64 KiB by default on Linux, 16 KiB at least on macOS) and is written before the first fork.
 MAX_RUNS = 2048
-# A child announces each result it wrote to its file by the result's length, in this many bytes.
+# A child announces each result by its length, in this many bytes; the top bit set means the
+# result follows in the pipe itself (the child's file could not take it: a full disk, such as a
+# Lambda function's 512 MB /tmp) rather than in the file.
 _LENGTH = 8
+_INLINE = 1 << (8 * _LENGTH - 1)
 
 
 def can_fork() -> bool:
@@ -99,7 +103,8 @@ def _taken(queue: int, runs: list[range]) -> Iterator[range]:
 
 class _Child:
     """One forked worker: takes items from the queue, writes each pickled result to a file of its
-    own and announces its length through a pipe; this process reads them back as they come."""
+    own (or, once the file is full, into the pipe) and announces its length through a pipe; this
+    process reads them back as they come."""
 
     def __init__(self, pid: int, lengths: int, spool: int) -> None:
         self._pid = pid
@@ -120,11 +125,16 @@ class _Child:
             os.close(read_fd)
             status = 1
             try:
+                spooled: int | None = 0  # bytes in the file so far; None once it refused a write
                 for run in _taken(queue, runs):
                     for i in run:
                         data = pickle.dumps((i, func(items[i])), protocol=pickle.HIGHEST_PROTOCOL)
-                        _write_all(spool, data)
-                        _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
+                        if spooled is not None and _spooled(spool, data, spooled):
+                            spooled += len(data)
+                            _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
+                        else:
+                            spooled = None
+                            _write_all(write_fd, (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -139,14 +149,18 @@ class _Child:
 
     def _read(self) -> None:
         offset = 0
-        with os.fdopen(self._lengths, "rb") as lengths:
-            while len(length := lengths.read(_LENGTH)) == _LENGTH:
-                size = int.from_bytes(length, "little")
+        with os.fdopen(self._lengths, "rb") as pipe:
+            while len(header := pipe.read(_LENGTH)) == _LENGTH:
+                size = int.from_bytes(header, "little")
                 try:
-                    index, value = pickle.loads(_read_all(self._spool, size, offset))
+                    if size & _INLINE:
+                        data = pipe.read(size & ~_INLINE)
+                    else:
+                        data = _read_all(self._spool, size, offset)
+                        offset += size
+                    index, value = pickle.loads(data)
                 except Exception:  # a result cut off or unreadable: its item is redone
                     return
-                offset += size
                 self._values[index] = value
 
     def results(self) -> dict[int, Any]:
@@ -167,6 +181,18 @@ def _spool_file() -> int | None:
             return os.dup(spool.fileno())
     except OSError:
         return None
+
+
+def _spooled(spool: int, data: bytes, offset: int) -> bool:
+    """Write ``data`` to the child's file at ``offset``; False if the file refused it (no space)."""
+    view = memoryview(data)
+    try:
+        while view:
+            written = os.pwrite(spool, view, offset)
+            view, offset = view[written:], offset + written
+    except OSError:
+        return False
+    return True
 
 
 def _write_all(fd: int, data: bytes) -> None:
