@@ -1,0 +1,21 @@
+"""AWS Network Firewall's two-zone architecture with an internet gateway: every finding and its verdict
+(docs/precision.md)."""
+
+from __future__ import annotations
+
+from aws_layout import audit, audit_result
+from layouts import nfw_two_zone_igw
+
+
+def test_findings_and_verdicts() -> None:
+    snapshot, ids = nfw_two_zone_igw.build()
+    # Right: no flow log. Nothing else: the customer subnets reach the internet gateway through
+    # their own zone's firewall endpoint (public, not "private with odd egress"), the firewall
+    # endpoints are no interface endpoints (no policy, no private DNS to judge), and the internet
+    # gateway's edge route table is no subnet's route table.
+    assert audit(snapshot) == {("MON001", ids["vpc"], "fail")}
+    paths = {(p.subnet_id, p.kind, p.target_id, p.detail) for p in audit_result(snapshot).paths
+             if p.destination == "internet"}
+    for zone in (1, 2):
+        assert (ids[f"customer{zone}"], "firewall", ids[f"endpoint{zone}"], f"then igw {ids['igw']}") in paths
+        assert (ids[f"firewall{zone}"], "igw", ids["igw"], "") in paths
