@@ -34,6 +34,8 @@ CATALOGUE = ("ssm", "ssmmessages", "ec2messages", "kms", "logs", "sts", "ec2", "
              "ecs-agent", "ecs-telemetry", "secretsmanager", "monitoring", "sqs", "rds", "elasticloadbalancing",
              "autoscaling")
 DNS_NAMES = {"ecr.api": "api.ecr.{region}.amazonaws.com", "ecr.dkr": "*.dkr.ecr.{region}.amazonaws.com"}
+# The endpoint service behind an AWS Network Firewall's endpoints (owned by Network Firewall).
+FIREWALL_SERVICE = "com.amazonaws.vpce.{region}.vpce-svc-0f3c1b2a4d5e6f789"
 
 
 class AwsRegionBuilder(RegionBuilder):
@@ -79,6 +81,27 @@ class AwsRegionBuilder(RegionBuilder):
         private_ip = self.enis[eni_id].private_ip_addresses[0]
         self.nats[nat_id] = replace(nat, addresses=(replace(nat.addresses[0], private_ip=private_ip),))
         return nat_id
+
+    def firewall_endpoint(self, vpc_id: str, subnet_id: str) -> str:
+        """An AWS Network Firewall endpoint as DescribeVpcEndpoints reports it: a Gateway Load
+        Balancer endpoint of a service Network Firewall owns (not in the account's catalogue), with
+        no policy, no private DNS and no DNS entries, and one ``gateway_load_balancer_endpoint``
+        interface."""
+        endpoint = self.interface_endpoint(vpc_id, "network-firewall", subnets=[subnet_id], private_dns=False,
+                                           policy=None, endpoint_type="GatewayLoadBalancer",
+                                           service_name=FIREWALL_SERVICE.format(region=self.region))
+        self.endpoints[endpoint] = replace(self.endpoints[endpoint], dns_entries=())
+        for eni in self.endpoints[endpoint].network_interface_ids:
+            self.enis[eni] = replace(self.enis[eni], interface_type="gateway_load_balancer_endpoint",
+                                     description=f"ELB gwy/firewall/{endpoint}")
+        return endpoint
+
+    def edge_route_table(self, vpc_id: str, gateway_id: str, routes: Mapping[str, str], name: str) -> str:
+        """A route table associated with a gateway (ingress routing), not with subnets."""
+        table = self.route_table(vpc_id, routes=routes, name=name)
+        self.route_tables[table] = replace(self.route_tables[table], associations=(
+            r.RouteTableAssociation(self.new_id("rtbassoc"), False, None, gateway_id, "associated"),))
+        return table
 
     def hosted_zone(self, name: str, vpcs: Iterable[str], records: Iterable[r.RecordSet] = ()) -> str:
         zone_id = super().hosted_zone(name, vpcs, records)

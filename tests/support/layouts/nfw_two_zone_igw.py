@@ -8,24 +8,18 @@ subnet. The customer subnets' instances have public addresses; every customer su
 0.0.0.0/0 to the firewall endpoint of its own zone, every firewall subnet sends 0.0.0.0/0 to the
 internet gateway, and the internet gateway's own route table (an edge association) sends each
 customer subnet's range to its zone's firewall endpoint. The firewall endpoints are what
-DescribeVpcEndpoints reports for Network Firewall: Gateway Load Balancer endpoints of a service
-Network Firewall owns (not in the account's service catalogue), with no policy and no private
-DNS, each with one `gateway_load_balancer_endpoint` interface. The guide gives the customer
+DescribeVpcEndpoints reports for Network Firewall (``AwsRegionBuilder.firewall_endpoint``). The guide gives the customer
 subnet of one zone as 10.0.2.0/24; the firewall subnets and the second zone's ranges are ours.
 No NAT gateway, no VPC endpoints for AWS services, no flow log.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 NAME = "nfw-two-zone"
-FIREWALL_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0f3c1b2a4d5e6f789"
 
 
 def build() -> tuple[Snapshot, dict[str, str]]:
@@ -39,19 +33,11 @@ def build() -> tuple[Snapshot, dict[str, str]]:
         zone = i + 1
         firewall = b.subnet(vpc, firewall_cidr, az=zone, name=f"{NAME}-firewall-{zone}")
         customer = b.subnet(vpc, customer_cidr, az=zone, name=f"{NAME}-customer-{zone}")
-        endpoint = b.interface_endpoint(vpc, "network-firewall", subnets=[firewall], private_dns=False, policy=None,
-                                        endpoint_type="GatewayLoadBalancer", service_name=FIREWALL_SERVICE)
-        b.endpoints[endpoint] = replace(b.endpoints[endpoint], dns_entries=())
-        for eni in b.endpoints[endpoint].network_interface_ids:
-            b.enis[eni] = replace(b.enis[eni], interface_type="gateway_load_balancer_endpoint",
-                                  description=f"ELB gwy/{NAME}/{endpoint}")
+        endpoint = b.firewall_endpoint(vpc, firewall)
         b.route_table(vpc, subnets=[firewall], routes={"0.0.0.0/0": igw}, name=f"{NAME}-firewall-{zone}")
         b.route_table(vpc, subnets=[customer], routes={"0.0.0.0/0": endpoint}, name=f"{NAME}-customer-{zone}")
         b.workload(customer)
         edge_routes[customer_cidr] = endpoint
         ids |= {f"firewall{zone}": firewall, f"customer{zone}": customer, f"endpoint{zone}": endpoint}
-    edge = b.route_table(vpc, routes=edge_routes, name=f"{NAME}-igw-ingress")
-    b.route_tables[edge] = replace(b.route_tables[edge], associations=(
-        r.RouteTableAssociation(b.new_id("rtbassoc"), False, None, igw, "associated"),))
-    ids["edge"] = edge
+    ids["edge"] = b.edge_route_table(vpc, igw, edge_routes, f"{NAME}-igw-ingress")
     return b.snapshot(), ids
