@@ -14,6 +14,7 @@ from vpcaudit.snapshot.model import Part
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import Finding
+    from vpcaudit.network.view import Egress, NetworkView
 
 # Egress classes whose traffic is charged per GB on the way to a public AWS service endpoint.
 PAID_EGRESS = frozenset({"nat", "tgw", "cloudwan"})
@@ -51,6 +52,10 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                          "is assumed to continue beyond the VPC, e.g. through a central NAT)")
         if any(t.startswith(("i-", "eni-")) for t in targets):
             costs.append("loads the NAT instance or appliance")
+        firewalls = sorted({hop for _, e in paying for hop in _firewall_hops(view, e)})
+        if firewalls:
+            costs.append(f"passes firewall endpoint(s) {', '.join(firewalls)}, whose traffic processing is charged "
+                         "per GB as well")
         subnets = ", ".join(f"{s.subnet_id} ({s.availability_zone_id})" for s, _ in paying)
         interface = [e.vpc_endpoint_id for e in view.endpoints_of(vpc.vpc_id, "Interface")
                      if view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)]
@@ -68,6 +73,14 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                                    egress=[f"{s.subnet_id}→{e.klass}:{e.target_id}" for s, e in paying],
                                    interface_endpoint_ids=interface or None),
             fix=[s for s in (create_gateway_endpoint(view, vpc.vpc_id, key),) if s is not None])
+
+
+def _firewall_hops(view: NetworkView, egress: Egress) -> tuple[str, ...]:
+    """Firewall (Gateway Load Balancer) endpoints the traffic passes: before its egress target, or,
+    for a NAT gateway, between the NAT gateway and the internet (a NAT subnet routed through a firewall)."""
+    nat = view.nat_gateways.get(egress.target_id or "") if egress.klass == "nat" else None
+    behind_nat = view.egress(nat.subnet_id).hops if nat is not None and nat.subnet_id else ()
+    return (*egress.hops, *behind_nat)
 
 
 def _via(klass: str, target: str | None, private_nat: str | None = None) -> str:

@@ -33,3 +33,5 @@ def test_with_a_nat_gateway_behind_the_firewall() -> None:
              if p.destination == "internet"}
     assert (ids["nat_subnet"], "firewall", ids["endpoint"], f"then igw {ids['igw']}") in paths
     assert (ids["customer"], "nat", ids["nat"], "") in paths
+    gwe002 = next(f for f in audit_result(snapshot).findings if f.rule_id == "GWE002")
+    assert f"passes firewall endpoint(s) {ids['endpoint']}" in gwe002.message  # charged per GB too
