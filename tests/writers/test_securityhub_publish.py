@@ -184,7 +184,8 @@ def test_an_account_without_credentials_stops_before_anything_is_written(session
     assert held(session) == {}
 
 
-def test_a_region_without_security_hub_is_reported_not_raised(session: boto3.Session) -> None:
+def _not_subscribed_in_eu_west_1(session: boto3.Session) -> dict[str, Any]:
+    """The account's writers, with Security Hub answering eu-west-1 as AWS does where it is off."""
     def refuse(**_: Any) -> None:
         from botocore.exceptions import ClientError
 
@@ -194,6 +195,11 @@ def test_a_region_without_security_hub_is_reported_not_raised(session: boto3.Ses
     writers = {ACCOUNT: writer(session)}
     writers[ACCOUNT].client("securityhub", "eu-west-1").meta.events.register(
         "before-call.securityhub.GetFindings", refuse)
+    return writers
+
+
+def test_a_region_without_security_hub_is_reported_not_raised(session: boto3.Session) -> None:
+    writers = _not_subscribed_in_eu_west_1(session)
     report = securityhub.publish(sample_result(), writers)
     assert not report.ok
     eu = next(o for o in report.regions if o.region == "eu-west-1")
@@ -225,15 +231,7 @@ def test_the_publish_policy_grants_exactly_the_calls_a_publish_makes(session: bo
 def test_the_cli_exits_3_not_1_when_a_region_could_not_be_published(session: boto3.Session, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Exit 1 only ever means findings: a partly failed publish is incomplete (3), and says where."""
-    def refuse(**_: Any) -> None:
-        from botocore.exceptions import ClientError
-
-        raise ClientError({"Error": {"Code": "InvalidAccessException",
-                                     "Message": "Account is not subscribed to AWS Security Hub"}}, "GetFindings")
-
-    writers = {ACCOUNT: writer(session)}
-    writers[ACCOUNT].client("securityhub", "eu-west-1").meta.events.register(
-        "before-call.securityhub.GetFindings", refuse)
+    writers = _not_subscribed_in_eu_west_1(session)
     monkeypatch.setattr(api, "publish_securityhub",
                         lambda result, _options, **_kw: securityhub.publish(result, writers))
     result_file = tmp_path / "result.json"
