@@ -64,6 +64,15 @@ class AwsRegionBuilder(RegionBuilder):
             self.vpcs[vpc_id] = replace(self.vpcs[vpc_id], dhcp_options_id=self.default_dhcp)
         return vpc_id
 
+    def subnet(self, vpc_id: str, cidr: str, **kwargs: object) -> str:  # type: ignore[override]
+        """A subnet, listed among the default NACL's associations as DescribeNetworkAcls lists it
+        (every subnet is associated with exactly one NACL; ``nacl()`` moves it to a custom one)."""
+        subnet_id = super().subnet(vpc_id, cidr, **kwargs)  # type: ignore[arg-type]
+        for acl_id, acl in self.nacls.items():
+            if acl.vpc_id == vpc_id and acl.is_default:
+                self.nacls[acl_id] = replace(acl, subnet_ids=tuple(sorted((*acl.subnet_ids, subnet_id))))
+        return subnet_id
+
     def dhcp_options(self, vpc_id: str, servers: Iterable[str], domain_name: str | None = None) -> str:
         """Associate a custom DHCP options set with the VPC."""
         dhcp_id = self.new_id("dopt")
