@@ -282,9 +282,11 @@ class RegionBuilder:
                                           f"Network Interface for Transit Gateway Attachment {attachment}")
         return attachment
 
-    def flow_log(self, resource_id: str, *, status: str = "ACTIVE", deliver: str = "SUCCESS") -> str:
+    def flow_log(self, resource_id: str, *, status: str = "ACTIVE", deliver: str = "SUCCESS",
+                 traffic_type: str = "ALL") -> str:
+        """A flow log to CloudWatch Logs; ``traffic_type`` is ACCEPT, REJECT or ALL (what it records)."""
         fl_id = self.new_id("fl")
-        self.flow_logs.append(r.FlowLog(fl_id, resource_id, status, deliver, "ALL", "cloud-watch-logs"))
+        self.flow_logs.append(r.FlowLog(fl_id, resource_id, status, deliver, traffic_type, "cloud-watch-logs"))
         return fl_id
 
     def hosted_zone(self, name: str, vpcs: Iterable[str], records: Iterable[r.RecordSet] = ()) -> str:
