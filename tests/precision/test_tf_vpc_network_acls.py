@@ -1,0 +1,45 @@
+"""terraform-aws-vpc's network-acls example: every finding and its verdict (docs/precision.md)."""
+
+from __future__ import annotations
+
+from aws_layout import audit, severities
+from layouts import tf_vpc_network_acls
+
+
+def test_findings_and_verdicts_as_published() -> None:
+    snapshot, ids = tf_vpc_network_acls.build()
+    # Right: no flow log. Nothing else to say: no endpoint for ACL001 to judge, no NAT gateway
+    # (enable_nat_gateway = false), and the private and ElastiCache subnets have no IPv4 route
+    # out (the ::/0 route to the egress-only gateway serves no subnet: none has an IPv6 CIDR),
+    # so no S3/DynamoDB traffic pays NAT processing.
+    assert audit(snapshot) == {("MON001", ids["vpc"], "fail")}
+
+
+def test_endpoints_in_the_private_subnets_pass_every_nacl() -> None:
+    """The Session Manager endpoints in the private subnets (default NACL, allow all), clients
+    in all three tiers. ACL001 stays silent, rightly: the public NACL lets the web servers send
+    TCP 443 out (rule 110) and admits the replies on 1024-65535 (rule 900, after rules 100-140);
+    the ElastiCache NACL sends 443 out (rule 110) and admits everything in (rule 100). The ICMP
+    and ::/0 entries do not apply to IPv4 TCP, and no IPv4 entry is shadowed by them."""
+    snapshot, ids = tf_vpc_network_acls.build(endpoints=True)
+    assert audit(snapshot) == {
+        # Right (advice): no flow log; ssm keeps the default full-access policy (ssmmessages and
+        # ec2messages support no endpoint policy); no kms / logs endpoints for Session Manager's
+        # optional encryption and session logging (info).
+        ("MON001", ids["vpc"], "fail"), ("POL001", ids["ssm"], "fail"), ("IFE003", ids["vpc"], "fail"),
+    }
+    assert severities(snapshot)[("IFE003", ids["vpc"], "session-manager:optional")] == "info"
+
+
+def test_endpoints_in_the_public_subnets_lose_low_ephemeral_replies() -> None:
+    """Near miss: the same endpoints in the public subnets. Their NACL sends replies only to
+    TCP 32768-65535 (rule 900 of ``default_outbound``); replies to client ports 1024-32767 hit
+    the ``*`` deny. Right, and low: Linux (32768-60999) and Windows (49152-65535) clients are
+    unaffected, clients that pick from 1024-65535 (NAT, ELB, Lambda) fail now and then — AWS's
+    NACL guide says to open 1024-65535 to cover the different types of clients."""
+    snapshot, ids = tf_vpc_network_acls.build(endpoints=True, endpoint_tier="public")
+    blocked = {("ACL001", ids["public_acl"], "fail")}
+    assert audit(snapshot) == blocked | {("MON001", ids["vpc"], "fail"), ("POL001", ids["ssm"], "fail"),
+                                         ("IFE003", ids["vpc"], "fail")}
+    levels = severities(snapshot)
+    assert {levels[("ACL001", ids["public_acl"], ids[e])] for e in ("ssm", "ssmmessages", "ec2messages")} == {"low"}
