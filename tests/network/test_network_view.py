@@ -212,6 +212,28 @@ def test_ipv6_only_internet_gateway_makes_the_subnet_public() -> None:
     assert view.is_public(subnet) and view.internet_egress(subnet) == "igw"
 
 
+@pytest.mark.parametrize(("ipv4", "ipv6", "public", "egress"), [
+    # A route serves only the address family the subnet's resources have (AWS: IPv6 routes carry
+    # traffic of resources with IPv6 addresses; an IPv6-only subnet sends no IPv4 packet).
+    ("10.0.1.0/24", (), False, "nat"),  # IPv4 only: ::/0 to the internet gateway carries nothing
+    (None, ("2600:1f18:1:1::/64",), False, "eigw"),  # IPv6 only: 0.0.0.0/0 to the IGW carries nothing
+    ("10.0.1.0/24", ("2600:1f18:1:1::/64",), True, "igw"),  # dual stack: public over IPv6
+    (None, (), True, "igw"),  # no CIDR recorded: both families assumed
+])
+def test_a_route_makes_a_subnet_public_only_for_a_family_it_has(ipv4: str | None, ipv6: tuple[str, ...],
+                                                                  public: bool, egress: str) -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.subnets[subnet] = replace(b.subnets[subnet], cidr_block=ipv4, ipv6_cidr_blocks=ipv6)
+    igw, eigw = b.igw(vpc), b.eigw(vpc)
+    ipv6_only = ipv4 is None and bool(ipv6)
+    routes = {"0.0.0.0/0": igw, "::/0": eigw} if ipv6_only else {"0.0.0.0/0": "nat-1", "::/0": igw}
+    b.route_table(vpc, subnets=[subnet], routes=routes)
+    view = b.view()
+    assert (view.is_public(subnet), view.internet_egress(subnet)) == (public, egress)
+
+
 @pytest.mark.parametrize(("target", "expected"), [
     ("nat-1", "nat"), ("tgw-1", "tgw"), ("vgw-1", "vgw"),
     ("arn:aws:networkmanager::111111111111:core-network/core-network-1", "cloudwan"), ("pcx-1", None),

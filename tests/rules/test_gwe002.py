@@ -75,6 +75,16 @@ def _public_subnets_only() -> tuple[Snapshot, set[tuple[str, str, str]]]:
     return b.snapshot(), set()
 
 
+def _ipv6_route_to_igw_in_ipv4_only_subnet() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    """0.0.0.0/0 to a NAT gateway and ::/0 to the internet gateway, in a subnet without an IPv6
+    CIDR: nothing in it has an IPv6 address, so the ::/0 route carries nothing and its S3 traffic
+    pays NAT processing (the route once made the subnet count as public, and the rule silent)."""
+    b, vpc, subnet = _private_vpc("nat-0123")
+    table = next(t for t, rt in b.route_tables.items() if subnet in rt.subnet_ids)
+    b.route(table, "::/0", b.igw(vpc))
+    return b.snapshot(), {(ID, vpc, "fail")}
+
+
 def _interface_endpoint_only() -> tuple[Snapshot, set[tuple[str, str, str]]]:
     b = RegionBuilder()
     ids = standard_vpc(b)
@@ -137,6 +147,7 @@ CASES: list[tuple[str, Case]] = [
     ("private NAT gateway: no internet", _private_nat_gateway),
     ("private NAT gateway whose subnet routes to a transit gateway", _private_nat_then_transit_gateway),
     ("public subnets only", _public_subnets_only),
+    ("::/0 to the internet gateway in an IPv4-only subnet", _ipv6_route_to_igw_in_ipv4_only_subnet),
     ("an S3 interface endpoint does not replace it", _interface_endpoint_only),
     ("a deleted gateway endpoint does not count", _deleted_gateway_endpoint),
     ("a DynamoDB endpoint is not an S3 endpoint", _dynamodb_endpoint_is_not_s3),

@@ -99,11 +99,22 @@ def _nat_subnet_unknown_uses_address_az() -> tuple[Snapshot, set[tuple[str, str,
 
 
 def _dual_stack_public_subnet() -> tuple[Snapshot, set[tuple[str, str, str]]]:
-    """IPv6 through the internet gateway makes the subnet public (docs/network-model.md): not this rule's."""
+    """IPv6 through the internet gateway makes a dual-stack subnet public (docs/network-model.md): not this rule's."""
     b, _, private, _ = _two_azs()
+    b.subnets[private] = replace(b.subnets[private], ipv6_cidr_blocks=("2600:1f18:aa:bb02::/64",))
     table = next(t for t, rt in b.route_tables.items() if private in rt.subnet_ids)
     b.route(table, "::/0", next(iter(b.igws)))
     return b.snapshot(), set()
+
+
+def _ipv4_only_subnet_with_ipv6_route_to_igw() -> tuple[Snapshot, set[tuple[str, str, str]]]:
+    """Near miss: the same ``::/0`` route in a subnet without an IPv6 CIDR. None of its resources
+    has an IPv6 address, so the route carries nothing and the subnet stays private: its traffic
+    crosses AZs to the NAT gateway (AWS: an IPv6 route serves resources with IPv6 addresses)."""
+    b, _, private, _ = _two_azs()
+    table = next(t for t, rt in b.route_tables.items() if private in rt.subnet_ids)
+    b.route(table, "::/0", next(iter(b.igws)))
+    return b.snapshot(), {(ID, private, "fail")}
 
 
 def _shared_vpc() -> tuple[Snapshot, set[tuple[str, str, str]]]:
@@ -124,6 +135,7 @@ CASES: list[tuple[str, Case]] = [
     ("NAT gateway not in the snapshot", _nat_not_in_snapshot),
     ("NAT subnet unknown: the address's AZ decides", _nat_subnet_unknown_uses_address_az),
     ("dual-stack subnet public over IPv6", _dual_stack_public_subnet),
+    ("IPv4-only subnet: its ::/0 route makes nothing public", _ipv4_only_subnet_with_ipv6_route_to_igw),
     ("shared VPC, owner not in the scan", _shared_vpc),
 ]
 

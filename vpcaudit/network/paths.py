@@ -203,7 +203,7 @@ def _resolve_service(view: NetworkView, subnet_id: str, service_key: str) -> tup
     # Subnets of one table and address family resolve the same CIDRs: once per table (whose
     # index, cached by its id, is built here from the subnet's table).
     view.route_index(table)
-    cidrs = subnet_family_cidrs(view.subnets[subnet_id], prefix_list.cidrs)
+    cidrs = family_cidrs(view.address_families(subnet_id), prefix_list.cidrs)
     return view.memo(_resolve_cidrs, table.route_table_id, cidrs), None
 
 
@@ -212,15 +212,14 @@ def _resolve_cidrs(view: NetworkView, route_table_id: str, cidrs: tuple[str, ...
     return tuple(distinct(o for cidr in cidrs for o in index.resolve_all(cidr)))
 
 
-def subnet_family_cidrs(subnet: r.Subnet, cidrs: tuple[str, ...]) -> tuple[str, ...]:
-    """The CIDRs of an address family the subnet has: an IPv6-only subnet sends no IPv4 packet,
-    so the IPv4 entries of a service's prefix list say nothing about where its traffic goes
-    (it reaches the service over IPv6). A subnet with no recorded CIDR at all keeps every entry."""
-    families = {4} if subnet.cidr_block else set()
-    families |= {6} if subnet.ipv6_cidr_blocks else set()
-    if not families:
+def family_cidrs(families: tuple[bool, bool], cidrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The CIDRs of the address families (IPv4, IPv6) a subnet has: an IPv6-only subnet sends no
+    IPv4 packet, so the IPv4 entries of a service's prefix list say nothing about where its
+    traffic goes (it reaches the service over IPv6); see ``NetworkView.address_families``."""
+    v4, v6 = families
+    if v4 and v6:
         return cidrs
-    return tuple(c for c in cidrs if (net := parse_network(c)) is not None and net.version in families)
+    return tuple(c for c in cidrs if (net := parse_network(c)) is not None and net.version == (4 if v4 else 6))
 
 
 def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,

@@ -333,7 +333,20 @@ class NetworkView:
         return subnet.subnet_id not in bpa.excluded_subnet_ids and subnet.vpc_id not in bpa.excluded_vpc_ids
 
     def is_public(self, subnet_id: str) -> bool:
-        return self.egress(subnet_id).klass == "igw" or self.egress(subnet_id, ipv6=True).klass == "igw"
+        """Its egress class is ``igw`` for an address family it has: a subnet without an IPv6
+        CIDR sends no IPv6 packet, so its ``::/0`` route makes nothing public (nor does
+        ``0.0.0.0/0`` in an IPv6-only subnet); its traffic leaves the other way."""
+        v4, v6 = self.address_families(subnet_id)
+        return ((v4 and self.egress(subnet_id).klass == "igw")
+                or (v6 and self.egress(subnet_id, ipv6=True).klass == "igw"))
+
+    def address_families(self, subnet_id: str) -> tuple[bool, bool]:
+        """(IPv4, IPv6): the address families the subnet's resources can send from; a subnet
+        recorded without any CIDR (or not recorded) is assumed to have both."""
+        subnet = self.subnets.get(subnet_id)
+        if subnet is None or not (subnet.cidr_block or subnet.ipv6_cidr_blocks):
+            return True, True
+        return bool(subnet.cidr_block), bool(subnet.ipv6_cidr_blocks)
 
     def is_private(self, subnet_id: str) -> bool:
         return not self.is_public(subnet_id)
@@ -342,10 +355,11 @@ class NetworkView:
         """The class through which a private subnet reaches beyond the VPC, or None (isolated)."""
         if self.is_public(subnet_id):
             return "igw"
-        v4 = self.egress(subnet_id).klass
+        has_v4, has_v6 = self.address_families(subnet_id)
+        v4 = self.egress(subnet_id).klass if has_v4 else "none"
         if v4 in INTERNET_EGRESS_CLASSES:
             return v4
-        return "eigw" if self.egress(subnet_id, ipv6=True).klass == "eigw" else None
+        return "eigw" if has_v6 and self.egress(subnet_id, ipv6=True).klass == "eigw" else None
 
     def private_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
