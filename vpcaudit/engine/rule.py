@@ -34,11 +34,14 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        """Higher is worse: critical 4 … info 0."""
-        return {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}[self.value]
+        """Higher is worse: critical 4 … info 0 (sorting a result asks for it per finding)."""
+        return _SEVERITY_RANK[self]
 
     def at_least(self, other: Severity) -> bool:
         return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1, Severity.INFO: 0}
 
 
 class Status(str, Enum):

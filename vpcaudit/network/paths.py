@@ -114,18 +114,38 @@ def traffic_paths(view: NetworkView) -> list[TrafficPath]:
     for vpc_id in sorted(view.vpcs):
         vpc_destinations = destinations(view, vpc_id)
         for subnet in view.subnets_of(vpc_id):
+            origin = _Origin.of(view, subnet, steps)  # the same for each of the subnet's destinations
             for destination in vpc_destinations:
-                paths.append(path_for(view, subnet, destination, shared_steps=steps))
+                paths.append(_path(view, origin, destination, steps))
     return paths
 
 
-def path_for(view: NetworkView, subnet: r.Subnet, destination: str, *,
-             shared_steps: dict[str, PathStep] | None = None) -> TrafficPath:
-    """The path from ``subnet`` to ``destination`` with the steps that decided it.
+def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPath:
+    """The path from ``subnet`` to ``destination`` with the steps that decided it."""
+    return _path(view, _Origin.of(view, subnet, None), destination, None)
 
-    ``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's.
-    """
-    steps = [PathStep(_table_step(view, subnet))]
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """What every path of one subnet starts from: the subnet, its name and its route-table step."""
+
+    subnet: r.Subnet
+    name: str | None
+    table_step: PathStep
+
+    @classmethod
+    def of(cls, view: NetworkView, subnet: r.Subnet, shared_steps: dict[str, PathStep] | None) -> _Origin:
+        step = PathStep(_table_step(view, subnet))
+        if shared_steps is not None:
+            step = shared_steps.setdefault(step.description, step)
+        return cls(subnet, r.tag_value(subnet.tags, "Name"), step)
+
+
+def _path(view: NetworkView, origin: _Origin, destination: str,
+          shared_steps: dict[str, PathStep] | None) -> TrafficPath:
+    """``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's."""
+    subnet = origin.subnet
+    steps = [origin.table_step]
     if destination == "internet":
         kind, target, detail = _internet(view, subnet, steps)
     elif destination in GATEWAY_SERVICES:
@@ -137,7 +157,7 @@ def path_for(view: NetworkView, subnet: r.Subnet, destination: str, *,
         steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
     return TrafficPath(
         account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
-        subnet_name=r.tag_value(subnet.tags, "Name"), availability_zone_id=subnet.availability_zone_id,
+        subnet_name=origin.name, availability_zone_id=subnet.availability_zone_id,
         destination=destination, kind=kind, target_id=target, cross_az=cross_az,
         via_nat=kind in ("nat", "nat-instance"), detail=detail,
         steps=tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))

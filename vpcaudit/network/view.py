@@ -82,6 +82,7 @@ class NetworkView:
         self._index_cache: dict[str, RouteIndex] = {}
         self._egress_cache: dict[tuple[str, bool], Egress] = {}
         self._service_cache: dict[tuple[str, str | None, str], ServiceInfo] = {}
+        self._endpoint_azs: dict[str, frozenset[str]] = {}
         self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
     @classmethod
@@ -459,7 +460,12 @@ class NetworkView:
         return endpoint.state.lower() in ENDED_ENDPOINT_STATES
 
     def endpoint_az_ids(self, endpoint: r.VpcEndpoint) -> frozenset[str]:
-        return frozenset(a for a in (self.az_id_of(s) for s in endpoint.subnet_ids) if a)
+        """The AZ IDs of the endpoint's subnets (asked for every path that reaches the endpoint)."""
+        found = self._endpoint_azs.get(endpoint.vpc_endpoint_id)
+        if found is None:
+            found = frozenset(a for a in (self.az_id_of(s) for s in endpoint.subnet_ids) if a)
+            self._endpoint_azs[endpoint.vpc_endpoint_id] = found
+        return found
 
     def offered_az_ids(self, info: ServiceInfo) -> frozenset[str] | None:
         """AZ IDs in which the service is offered, or None when service details are unknown."""
@@ -532,3 +538,4 @@ def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]
     for item in items:
         out[key(item)].append(item)
     return {k: tuple(v) for k, v in out.items()}
+
