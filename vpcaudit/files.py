@@ -21,28 +21,37 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a longer chain is a loop
+_SLICE = 1 << 24  # characters of a text encoded at a time
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` as described in the module docstring (OSError on failure)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` (UTF-8) to ``path`` as described in the module docstring (OSError on failure).
+
+    The text is encoded a slice at a time: an organization's JSON result is gigabytes, and
+    encoding it whole would hold it twice."""
+    _write(path, (text[start:start + _SLICE].encode("utf-8") for start in range(0, len(text), _SLICE)))
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """:func:`atomic_write_text` for bytes (a zip, an image)."""
+    _write(path, (data,))
+
+
+def _write(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
     target = Path(path)
     descriptor = own_descriptor(target)
     if descriptor is not None:
-        _write_descriptor(descriptor, data)
+        _write_descriptor(descriptor, chunks)
         return
     if _is_special(target):
         with open(target, "wb") as handle:  # written through, never replaced
-            handle.write(data)
+            handle.writelines(chunks)
         return
-    _replace_atomically(Path(os.path.realpath(target)), data)
+    _replace_atomically(Path(os.path.realpath(target)), chunks)
 
 
 def own_descriptor(path: str | os.PathLike[str]) -> int | None:
@@ -72,17 +81,18 @@ def _is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _write_descriptor(descriptor: int, data: bytes) -> None:
+def _write_descriptor(descriptor: int, chunks: Iterable[bytes]) -> None:
     """Write to one of this process's descriptors where it stands, after what Python buffered."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
-    while data:
-        written = os.write(descriptor, data)
-        data = data[written:]
+    for chunk in chunks:
+        rest = memoryview(chunk)  # a short write leaves the rest to send, without copying it
+        while rest:
+            rest = rest[os.write(descriptor, rest):]
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
+def _replace_atomically(target: Path, chunks: Iterable[bytes]) -> None:
     """Temp file in the target's folder, then rename: readers never see half a file."""
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
@@ -95,7 +105,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,46 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     atomic_write_text(private, "new")
     assert private.read_text() == "new"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+TEXT = "a gigabyte-sized result, written a slice at a time: é → \U0001f600 and ascii " * 7
+
+
+def test_a_text_is_written_a_slice_at_a_time_and_arrives_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 ) -> None:
+    """An organization's result is gigabytes: encoded whole, it would be held twice. Slices of
+    5 characters cut between multi-byte characters everywhere; the file holds the text's bytes."""
+    from vpcaudit import files
+
+    real, sizes = files._replace_atomically, []
+
+    def replace(target: Path, chunks: Iterable[bytes]) -> None:
+        real(target, (sizes.append(len(chunk)) or chunk for chunk in chunks))
+
+    monkeypatch.setattr(files, "_SLICE", 5)
+    monkeypatch.setattr(files, "_replace_atomically", replace)
+    target = tmp_path / "result.json"
+    atomic_write_text(target, TEXT)
+    assert target.read_bytes() == TEXT.encode("utf-8")
+    assert len(sizes) == -(-len(TEXT) // 5) and max(sizes) <= 5 * 4
+
+
+def test_a_short_write_to_a_descriptor_sends_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe may take part of a write; the rest follows until every byte is out."""
+    from vpcaudit import files
+
+    read_end, write_end = os.pipe()
+    real_write, calls = os.write, []
+
+    def short(fd: int, data: bytes) -> int:
+        calls.append(len(data))
+        return real_write(fd, bytes(data[:3]))
+
+    monkeypatch.setattr(files.os, "write", short)
+    try:
+        atomic_write_text(f"/dev/fd/{write_end}", "0123456789é")
+        assert os.read(read_end, 100) == "0123456789é".encode()
+        assert len(calls) == 4
+    finally:
+        os.close(read_end)
+        os.close(write_end)

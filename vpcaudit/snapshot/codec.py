@@ -329,12 +329,15 @@ class JsonWriter:
         self._newlines: list[str] = []
         self._chunks: list[str] = []  # the text written so far by dumps, joined chunk by chunk
 
-    def dumps(self, value: Any, level: int = 0) -> str:
-        """``value`` as text; ``level``: as written nested that deep in a larger document (whose other
-        parts a caller writes itself, e.g. a snapshot written one account at a time)."""
+    def dumps(self, value: Any, level: int = 0, end: str = "") -> str:
+        """``value`` as text, then ``end``; ``level``: as written nested that deep in a larger document
+        (whose other parts a caller writes itself, e.g. a snapshot written one account at a time).
+        ``end`` ("\n" for a file) is joined in with the rest: added afterwards, it would copy a
+        text of gigabytes once more."""
         parts: list[str] = []
         self._chunks: list[str] = []
         self._write(value, level, parts)
+        parts.append(end)
         self._chunks.append("".join(parts))
         text = "".join(self._chunks)
         self._chunks = []

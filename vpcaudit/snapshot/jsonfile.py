@@ -30,7 +30,7 @@ _WRITER = JsonWriter(indent=1, ensure_ascii=False)
 
 
 def to_json(snapshot: Snapshot) -> str:
-    return _WRITER.dumps(normalised(snapshot)) + "\n"
+    return _WRITER.dumps(normalised(snapshot), end="\n")
 
 
 def _other_document(data: Any) -> str | None:

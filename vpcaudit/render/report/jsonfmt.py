@@ -52,7 +52,7 @@ _WRITER = JsonWriter(indent=2, ensure_ascii=True, computed={Finding: COMPUTED}, 
 
 
 def render_json(result: AuditResult) -> str:
-    return _WRITER.dumps(result) + "\n"
+    return _WRITER.dumps(result, end="\n")
 
 
 FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json)

@@ -93,7 +93,7 @@ def plain_text(text: str) -> str:
 
 
 def render_sarif(result: AuditResult) -> str:
-    return _WRITER.dumps(sarif_log(result)) + "\n"
+    return _WRITER.dumps(sarif_log(result), end="\n")
 
 
 def _rules(result: AuditResult) -> list[dict[str, Any]]:
