@@ -55,8 +55,9 @@ def test_s3_gateway_endpoint_on_the_private_route_table_alone() -> None:
     fires on each of the twelve subnets of the four separate tables (medium), rightly: the
     catalogue counts S3 traffic that goes nowhere, and the tiers need the route — the module's
     README has intra subnets reach AWS services through VPC endpoints (Lambda functions), and
-    Redshift's enhanced VPC routing sends COPY/UNLOAD through the cluster's subnets, which "must
-    have network paths to Amazon S3". POL001 (advice): the submodule's default full-access policy."""
+    Redshift's enhanced VPC routing sends COPY/UNLOAD through the VPC, which "must have network
+    paths to Amazon Simple Storage Service (Amazon S3)" (AWS's runbook for Security Hub
+    Redshift.7). POL001 (advice): the submodule's default full-access policy."""
     snapshot, ids = tf_vpc_separate_route_tables.build(s3_endpoint=True)
     isolated = {("GWE001", ids[f"{tier}{i}"], "fail")
                 for tier in ("database", "elasticache", "redshift", "intra") for i in (1, 2, 3)}

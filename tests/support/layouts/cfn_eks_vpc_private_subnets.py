@@ -3,9 +3,10 @@
 https://s3.us-west-2.amazonaws.com/amazon-eks/cloudformation/2020-10-29/amazon-eks-vpc-private-subnets.yaml,
 the IPv4 template the EKS user guide's "Create an Amazon VPC for your Amazon EKS cluster" links
 (https://github.com/awsdocs/amazon-eks-user-guide/blob/2ef9e386c918fb0273527207d6af9d3d19ef4621/latest/ug/networking/creating-a-vpc.adoc);
-its text as vendored unchanged in
+its text as vendored in
 https://github.com/ayushishrotriya/EKS-cluster/blob/1a17f307e9545879195d8fe9d4be559a6c98dd27/amazon-eks-vpc-private-subnets.yaml
-(Description "Amazon EKS Sample VPC - Private and Public subnets").
+(Description "Amazon EKS Sample VPC - Private and Public subnets"; the copy whose resources and
+defaults the other public copies share).
 
 Default parameters, stack named ``my-eks-vpc-stack`` as in the user guide: VPC 192.168.0.0/16
 (``EnableDnsSupport`` and ``EnableDnsHostnames`` true, Name ``<stack>-VPC``), an internet
