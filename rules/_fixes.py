@@ -94,13 +94,28 @@ def create_gateway_endpoint(view: NetworkView, vpc_id: str, key: str) -> FixStep
     if not tables:
         return None
     service = gateway_service_name(view, key)
+    isolated = isolated_route_tables(view, vpc_id, tables)
+    opened = (f"; {', '.join(isolated)} serve(s) only isolated subnets (no route out of the VPC today), which "
+              f"this gives their first path beyond it, to {key} in {view.region_name}: leave them out if they are "
+              "cut off on purpose" if isolated else "")
     return step("ec2:CreateVpcEndpoint",
                 {"VpcId": vpc_id, "VpcEndpointType": "Gateway", "ServiceName": service, "RouteTableIds": tables,
                  "PolicyDocument": account_scoped_policy(view.account_id)},
                 vpc_id, Phase.CREATE,
                 f"Create a {key} gateway endpoint in {vpc_id} on route table(s) {', '.join(tables)}, "
-                + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id),
+                + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id) + opened,
                 creates=f"{key}-gateway-endpoint-{vpc_id}", output="VpcEndpoint.VpcEndpointId")
+
+
+def isolated_route_tables(view: NetworkView, vpc_id: str, tables: list[str]) -> list[str]:
+    """Those of ``tables`` whose private subnets are all isolated: a database or intra tier is often
+    cut off on purpose, and a gateway endpoint's route is its first way out of the VPC."""
+    egress: dict[str, set[str | None]] = {}
+    for subnet in view.private_subnets(vpc_id):
+        table = view.effective_route_table(subnet.subnet_id)
+        if table is not None and table.route_table_id in tables:
+            egress.setdefault(table.route_table_id, set()).add(view.internet_egress(subnet.subnet_id))
+    return [t for t in tables if egress.get(t) == {None}]
 
 
 def endpoint_subnet_in_az(view: NetworkView, vpc_id: str, az_id: str) -> str | None:

@@ -228,6 +228,21 @@ def test_fix_creates_the_endpoint_on_every_private_route_table_with_a_scoped_pol
         "StringEquals": {"aws:PrincipalAccount": b.account_id}}
 
 
+def test_fix_says_which_route_tables_it_opens_for_isolated_subnets() -> None:
+    """An isolated database tier beside the paying private subnets: the endpoint on its table is
+    its first path out of the VPC (to S3), which a tier cut off on purpose may not want."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    database = b.subnet(ids["vpc"], "10.0.200.0/24", az=1)
+    isolated = b.route_table(ids["vpc"], subnets=[database])
+    [finding] = findings(rule, b.snapshot())
+    [create] = finding.fix
+    assert isolated in create.parameters["RouteTableIds"]
+    assert create.description.split("; ")[-1] == (  # the paying private tables are not named there
+        f"{isolated} serve(s) only isolated subnets (no route out of the VPC today), which this gives their "
+        f"first path beyond it, to s3 in {REGION}: leave them out if they are cut off on purpose")
+
+
 def test_traffic_through_a_private_nat_gateway_names_it_and_its_charge() -> None:
     snapshot, _ = _private_nat_then_transit_gateway()
     [finding] = findings(rule, snapshot)
