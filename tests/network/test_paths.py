@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builders import RegionBuilder, standard_vpc
 
 from vpcaudit.network.paths import destinations, path_for
@@ -109,3 +111,27 @@ def test_runner_draws_paths_only_where_routing_was_collected() -> None:
     standard_vpc(b)
     assert len(run(b.snapshot(), ()).paths) == 6 * 3  # 6 subnets × (s3, dynamodb, internet)
     assert run(b.snapshot(missing=[Part.ROUTE_TABLES]), ()).paths == ()
+
+
+def test_the_internet_path_of_an_ipv6_only_subnet_follows_its_ipv6_default_route() -> None:
+    """An IPv6-only subnet sends no IPv4 packet: its internet traffic takes ::/0 (here the
+    egress-only gateway), and the 0.0.0.0/0 route (here none) says nothing about it."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:1::/64"])
+    b.subnets[subnet] = replace(b.subnets[subnet], cidr_block=None)
+    eigw = b.eigw(vpc)
+    b.route_table(vpc, subnets=[subnet], routes={"::/0": eigw})
+    path = _path(b, subnet, "internet")
+    assert (path.kind, path.target_id) == ("eigw", eigw)
+    assert any(step.description.startswith("::/0: ") for step in path.steps)
+
+
+def test_a_dual_stack_subnets_internet_path_is_its_ipv4_one() -> None:
+    """SDKs and most clients use IPv4 where they have it: the matrix shows the IPv4 default route."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:1::/64"])
+    eigw = b.eigw(vpc)
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": "nat-0abc", "::/0": eigw})
+    assert _path(b, subnet, "internet").kind == "nat"

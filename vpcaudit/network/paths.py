@@ -146,13 +146,15 @@ def _path(view: NetworkView, origin: _Origin, destination: str,
     """``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's."""
     subnet = origin.subnet
     steps = [origin.table_step]
+    has_v4, has_v6 = view.address_families(subnet.subnet_id)
+    ipv6 = has_v6 and not has_v4  # an IPv6-only subnet's traffic takes ::/0; any other's, 0.0.0.0/0
     if destination == "internet":
-        kind, target, detail = _internet(view, subnet, steps)
+        kind, target, detail = _internet(view, subnet, steps, ipv6=ipv6)
     elif destination in GATEWAY_SERVICES:
         kind, target, detail = _gateway_service(view, subnet, destination, steps)
     else:
-        kind, target, detail = _interface_service(view, subnet, destination, steps)
-    cross_az = _crosses_az(view, subnet, kind, target, destination)
+        kind, target, detail = _interface_service(view, subnet, destination, steps, ipv6=ipv6)
+    cross_az = _crosses_az(view, subnet, kind, target, destination, ipv6=ipv6)
     if cross_az:
         steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
     return TrafficPath(
@@ -295,8 +297,8 @@ def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc
     return None
 
 
-def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
-                       steps: list[PathStep]) -> tuple[str, str | None, str]:
+def _interface_service(view: NetworkView, subnet: r.Subnet, key: str, steps: list[PathStep], *,
+                       ipv6: bool = False) -> tuple[str, str | None, str]:
     endpoint = view.memo(_interface_endpoint_serving, subnet.vpc_id, key, False)
     if endpoint is not None:
         steps.append(PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} hostnames to its "
@@ -312,7 +314,7 @@ def _interface_service(view: NetworkView, subnet: r.Subnet, key: str,
         why = (f"{candidates[0].vpc_endpoint_id} exists but its private DNS is off or cannot work "
                "(VPC DNS attributes); the default hostname resolves to public addresses")
     steps.append(PathStep(why))
-    kind, target, detail = _internet(view, subnet, steps)
+    kind, target, detail = _internet(view, subnet, steps, ipv6=ipv6)
     return kind, target, why if not detail else f"{why}; {detail}"
 
 
@@ -343,13 +345,14 @@ def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,
     return kind, target, egress.detail
 
 
-def _crosses_az(view: NetworkView, subnet: r.Subnet, kind: str, target: str | None, destination: str) -> bool:
+def _crosses_az(view: NetworkView, subnet: r.Subnet, kind: str, target: str | None, destination: str, *,
+                ipv6: bool = False) -> bool:
     """Does the path leave the subnet's AZ? For NAT gateways this is NAT002's test, reached
     directly or through firewall endpoints: a public zonal NAT gateway whose AZ ID is known and
     differs (regional and private NAT gateways, and unknown AZs, are never called cross-AZ)."""
     az = subnet.availability_zone_id
     if kind == "firewall" and target:
-        egress = view.egress(subnet.subnet_id)
+        egress = view.egress(subnet.subnet_id, ipv6=ipv6)
         if egress.hops[:1] != (target,) or egress.klass != "nat":
             return False
         kind, target = "nat", egress.target_id
