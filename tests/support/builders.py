@@ -376,8 +376,10 @@ def _allow_all_entries() -> tuple[r.NaclEntry, ...]:
 
 def nacl_entry(number: int, action: str, cidr: str, *, egress: bool = False, protocol: str = "6",
                ports: tuple[int, int] | None = None) -> r.NaclEntry:
+    """An entry as DescribeNetworkAcls returns it: an IPv6 CIDR goes in ``Ipv6CidrBlock``."""
     low, high = ports if ports else (None, None)
-    return r.NaclEntry(number, egress, protocol, action, cidr, None, low, high)
+    v6 = ":" in cidr
+    return r.NaclEntry(number, egress, protocol, action, None if v6 else cidr, cidr if v6 else None, low, high)
 
 
 def standard_vpc(b: RegionBuilder, *, azs: int = 3, cidr: str = "10.0.0.0/16", nat_per_az: bool = True,
