@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
-from vpcaudit.network.secgroups import endpoint_label, format_ports
+from vpcaudit.network.secgroups import endpoint_label
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -22,7 +22,8 @@ EPHEMERAL = (1024, 65535)  # the client's OS is unknown: any port a client may p
 # Linux (32768-60999) and Windows Server 2008+ (49152-65535) together: where almost every client picks.
 COMMON_OS_EPHEMERAL = (32768, 65535)
 _MAX_LISTED = 6
-_HIGHEST_RULE_NUMBER = 32766  # AWS: 1-32766; 32767 is the implicit final deny (*)
+_HIGHEST_RULE_NUMBER = 32766  # AWS: 1-32766 for the entries you add
+_IMPLICIT_DENY = {4: 32767, 6: 32768}  # the numbers DescribeNetworkAcls gives the final '*' denies
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,64 @@ class Allow:
 
 
 @dataclass(frozen=True, slots=True)
+class Denial:
+    """What one NACL entry denies on one side of a subnet pair, without the pair: every pair it
+    denies the same way is listed under one line of the message."""
+
+    egress: bool
+    ports: str
+    replies: bool
+    rule: str
+    partial: bool
+    ipv6: bool
+    local_role: str  # "endpoint" or "client": whose subnets this NACL guards here
+
+    def text(self, endpoint_subnets: set[str], client_subnets: set[str]) -> str:
+        subnets = {"endpoint": _subnets("endpoint", endpoint_subnets), "client": _subnets("client", client_subnets)}
+        local = subnets.pop(self.local_role)
+        (peer,) = subnets.values()
+        peer = f"part of {peer}" if self.partial else peer
+        route = f"from {local} to {peer}" if self.egress else f"to {local} from {peer}"
+        return (f"{self.rule} denies {'outbound' if self.egress else 'inbound'} TCP {self.ports}"
+                f"{' (replies)' if self.replies else ''}{' over IPv6' if self.ipv6 else ''} {route}")
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
-    text: str
+    """What one NACL denies between one endpoint subnet and one client subnet, in one direction."""
+
+    endpoint_subnet: str
+    client_subnet: str
+    denials: tuple[Denial, ...]
     severity: Severity
     allows: tuple[Allow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One NACL's part in one subnet pair: the traffic it filters and the peer CIDR it sees."""
+
+    acl: r.NetworkAcl
+    egress: bool
+    peer: str
+    local_role: str
+    endpoint_subnet: str
+    client_subnet: str
+    where: str
+
+    @property
+    def version(self) -> int:
+        return 6 if ":" in self.peer else 4
+
+    def denial(self, ports: str, rule_number: int | None, partial: bool, *, replies: bool) -> Denial:
+        return Denial(self.egress, ports, replies, _rule_text(rule_number, self.version), partial, self.version == 6,
+                      self.local_role)
+
+    def allow(self, low: int, high: int, verdicts: Iterable[PortVerdict]) -> Allow:
+        return Allow(self.acl.network_acl_id, self.egress, self.peer, low, high, _lowest(verdicts, self.version))
+
+    def problem(self, denials: tuple[Denial, ...], severity: Severity, allows: tuple[Allow, ...]) -> Problem:
+        return Problem(self.endpoint_subnet, self.client_subnet, denials, severity, allows)
 
 
 @rule(id="ACL001", name="nacl-blocks-endpoint-traffic", severity=Severity.MEDIUM,
@@ -64,9 +119,10 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     The client OS is not collected, so the ephemeral range checked is 1024-65535; a denial only
     below 32768 — outside the Linux (32768-60999) and Windows (49152-65535) ranges — is **low**,
     anything else **medium**. Subnets with Lambda ENIs are known to use 1024-65535 (AWS
-    documents it), so any ephemeral denial there is **medium**. Service-port denials are medium. One finding per NACL
-    and endpoint. For PrivateLink services (port unknown), only ephemeral-port denials are
-    reported; a service-port side that denies some ports is not evaluated.
+    documents it), so any ephemeral denial there is **medium**. Service-port denials are medium.
+    One finding per NACL and endpoint, grouping the subnet pairs by the entry that denies them.
+    For PrivateLink services (port unknown), only ephemeral-port denials are reported; a
+    service-port side that denies some ports is not evaluated.
 
     ## Why it matters
     NACLs are stateless: the request and its reply are filtered separately, on both subnets'
@@ -115,8 +171,9 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
         for acl_id, found_here in sorted(problems.items()):
             acl = checker.acls[acl_id]
             severity = Severity.MEDIUM if any(p.severity is Severity.MEDIUM for p in found_here) else Severity.LOW
-            listed = "; ".join(p.text for p in found_here[:_MAX_LISTED])
-            more = f"; … ({len(found_here) - _MAX_LISTED} more)" if len(found_here) > _MAX_LISTED else ""
+            denials = _grouped(found_here)
+            listed = "; ".join(denials[:_MAX_LISTED])
+            more = f"; … ({len(denials) - _MAX_LISTED} more)" if len(denials) > _MAX_LISTED else ""
             note = (" Only ports below 32768 are denied: Linux and Windows clients are unaffected, but NAT, ELB, "
                     "Lambda and other clients that pick from 1024-65535 fail intermittently."
                     if severity is Severity.LOW else "")
@@ -126,12 +183,26 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
                 f"{listed}{more}.{note}",
                 fix=checker.fix([a for p in found_here for a in p.allows]),
                 severity=severity, discriminator=endpoint.vpc_endpoint_id,
-                evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id,
-                                       problems=[p.text for p in found_here[:20]], problem_count=len(found_here)))
+                evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id, denials=denials[:20],
+                                       endpoint_subnets={p.endpoint_subnet for p in found_here},
+                                       client_subnets={p.client_subnet for p in found_here},
+                                       problem_count=len(found_here)))
         if unknown:
             ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
             yield ctx.not_evaluated(ref, f"{label}: {'; '.join(sorted(set(unknown))[:_MAX_LISTED])}",
                                     discriminator="nacl")
+
+
+def _grouped(problems: Iterable[Problem]) -> list[str]:
+    """One line per denying entry and kind of traffic, in order of first appearance: the subnet
+    pairs it denies collapse to the endpoint subnets and client subnets they involve."""
+    pairs: dict[Denial, tuple[set[str], set[str]]] = {}
+    for problem in problems:
+        for denial in problem.denials:
+            endpoint_subnets, client_subnets = pairs.setdefault(denial, (set(), set()))
+            endpoint_subnets.add(problem.endpoint_subnet)
+            client_subnets.add(problem.client_subnet)
+    return [denial.text(*subnets) for denial, subnets in pairs.items()]
 
 
 PairResult = tuple[tuple[tuple[str, Problem], ...], str | None]
@@ -197,10 +268,10 @@ class _Checker:
             self._nacl[subnet_id] = self.view.nacl_of(subnet_id)
         return self._nacl[subnet_id]
 
-    def denied(self, acl: r.NetworkAcl, outbound: bool, peer: str, low: int, high: int) -> tuple[PortVerdict, ...]:
-        key = (acl.network_acl_id, outbound, peer, low, high)
+    def denied(self, side: _Side, low: int, high: int) -> tuple[PortVerdict, ...]:
+        key = (side.acl.network_acl_id, side.egress, side.peer, low, high)
         if key not in self._denied:
-            self._denied[key] = denied_ports(acl, egress=outbound, peer_cidr=peer, low=low, high=high)
+            self._denied[key] = denied_ports(side.acl, egress=side.egress, peer_cidr=side.peer, low=low, high=high)
         return self._denied[key]
 
     def pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...], ip_type: str) -> PairResult:
@@ -230,48 +301,49 @@ class _Checker:
         for cidr_e, cidr_c in _families(ip_type, endpoint_subnet, client):
             e_name = f"endpoint subnet {endpoint_subnet_id} ({cidr_e})"
             c_name = f"client subnet {client.subnet_id} ({cidr_c})"
-            for acl, outbound, peer, where in (
-                    (acl_e, False, cidr_c, f"inbound to {e_name} from {c_name}"),
-                    (acl_c, True, cidr_e, f"outbound from {c_name} to {e_name}")):
-                problem, reason = self._service_side(acl, outbound, peer, ports, where)
+            pair = (endpoint_subnet_id, client.subnet_id)
+            for side in (_Side(acl_e, False, cidr_c, "endpoint", *pair, f"inbound to {e_name} from {c_name}"),
+                         _Side(acl_c, True, cidr_e, "client", *pair, f"outbound from {c_name} to {e_name}")):
+                problem, reason = self._service_side(side, ports)
                 if problem:
-                    found.append((acl.network_acl_id, problem))
+                    found.append((side.acl.network_acl_id, problem))
                 if reason:
                     reasons.append(reason)
-            for acl, outbound, peer, where in (
-                    (acl_e, True, cidr_c, f"replies outbound from {e_name} to {c_name}"),
-                    (acl_c, False, cidr_e, f"replies inbound to {c_name} from {e_name}")):
-                problem = self._ephemeral_side(acl, outbound, peer, where, lambda_client)
+            for side in (_Side(acl_e, True, cidr_c, "endpoint", *pair, f"replies outbound from {e_name} to {c_name}"),
+                         _Side(acl_c, False, cidr_e, "client", *pair, f"replies inbound to {c_name} from {e_name}")):
+                problem = self._ephemeral_side(side, lambda_client)
                 if problem:
-                    found.append((acl.network_acl_id, problem))
+                    found.append((side.acl.network_acl_id, problem))
         return tuple(found), "; ".join(reasons) or None
 
-    def _service_side(self, acl: r.NetworkAcl, outbound: bool, peer: str, ports: tuple[int, ...],
-                      where: str) -> tuple[Problem | None, str | None]:
+    def _service_side(self, side: _Side, ports: tuple[int, ...]) -> tuple[Problem | None, str | None]:
         """A problem when every service port is denied; a reason when the port is unknown and some are."""
         if not ports:
-            if self.denied(acl, outbound, peer, 0, 65535):
-                return None, f"{acl.network_acl_id} denies some TCP ports {where} and the PrivateLink port is unknown"
+            if self.denied(side, 0, 65535):
+                return None, (f"{side.acl.network_acl_id} denies some TCP ports {side.where} and the PrivateLink "
+                              "port is unknown")
             return None, None
-        verdicts = [self.denied(acl, outbound, peer, p, p) for p in ports]
+        verdicts = [self.denied(side, p, p) for p in ports]
         if not all(verdicts):
             return None, None
-        allows = tuple(Allow(acl.network_acl_id, outbound, peer, p, p, _lowest(v)) for p, v in zip(ports, verdicts,
-                                                                                                    strict=True))
-        return Problem(f"{where}: {format_ports(ports)} denied ({_by(verdicts[0][0])})", Severity.MEDIUM,
-                       allows), None
+        by_entry: dict[tuple[int | None, bool], list[int]] = {}
+        for port, (verdict,) in zip(ports, verdicts, strict=True):
+            by_entry.setdefault((verdict.rule_number, verdict.partial), []).append(port)
+        denials = tuple(side.denial("/".join(str(p) for p in sorted(denied)), number, partial, replies=False)
+                        for (number, partial), denied in by_entry.items())
+        allows = tuple(side.allow(p, p, v) for p, v in zip(ports, verdicts, strict=True))
+        return side.problem(denials, Severity.MEDIUM, allows), None
 
-    def _ephemeral_side(self, acl: r.NetworkAcl, outbound: bool, peer: str, where: str,
-                        lambda_client: bool) -> Problem | None:
-        verdicts = self.denied(acl, outbound, peer, *EPHEMERAL)
+    def _ephemeral_side(self, side: _Side, lambda_client: bool) -> Problem | None:
+        verdicts = self.denied(side, *EPHEMERAL)
         if not verdicts:
             return None
         known = EPHEMERAL if lambda_client else COMMON_OS_EPHEMERAL
         in_known = any(v.high >= known[0] and v.low <= known[1] for v in verdicts)
-        runs = ", ".join(f"{v.low}-{v.high}" if v.low != v.high else str(v.low) for v in verdicts)
-        return Problem(f"{where}: ephemeral TCP {runs} denied ({'; '.join(_by(v) for v in verdicts[:3])})",
-                       Severity.MEDIUM if in_known else Severity.LOW,
-                       (Allow(acl.network_acl_id, outbound, peer, *EPHEMERAL, _lowest(verdicts)),))
+        denials = tuple(side.denial(f"{v.low}-{v.high}" if v.low != v.high else str(v.low), v.rule_number,
+                                    v.partial, replies=True) for v in verdicts)
+        return side.problem(denials, Severity.MEDIUM if in_known else Severity.LOW,
+                            (side.allow(*EPHEMERAL, verdicts),))
 
 
 def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list[tuple[str, str]]:
@@ -284,11 +356,23 @@ def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list
     return pairs
 
 
-def _lowest(verdicts: tuple[PortVerdict, ...]) -> int:
+def _lowest(verdicts: Iterable[PortVerdict], version: int) -> int:
     """The number an allow entry must stay below to win over every one of these denials."""
-    return min(v.rule_number or _HIGHEST_RULE_NUMBER + 1 for v in verdicts)
+    return min(v.rule_number or _IMPLICIT_DENY[version] for v in verdicts)
 
 
-def _by(verdict: PortVerdict) -> str:
-    rule_text = "the default deny rule (*)" if verdict.rule_number is None else f"rule {verdict.rule_number}"
-    return f"by {rule_text}{', for part of the subnet' if verdict.partial else ''}"
+def _rule_text(rule_number: int | None, version: int) -> str:
+    """The denying entry as DescribeNetworkAcls numbers it; None is the final '*' deny."""
+    return f"rule {_IMPLICIT_DENY[version]} (*)" if rule_number is None else f"rule {rule_number}"
+
+
+def _subnets(role: str, ids: set[str]) -> str:
+    ordered = sorted(ids)
+    if len(ordered) == 1:
+        return f"{role} subnet {ordered[0]}"
+    return f"{role} subnets {_listed(ordered)} ({len(ordered)})"
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:_MAX_LISTED]) + (", …" if len(items) > _MAX_LISTED else "")
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_layout import audit, severities
+from aws_layout import audit, audit_result, severities
 from layouts import tf_vpc_network_acls
 
 
@@ -43,3 +43,11 @@ def test_endpoints_in_the_public_subnets_lose_low_ephemeral_replies() -> None:
                                          ("IFE003", ids["vpc"], "fail")}
     levels = severities(snapshot)
     assert {levels[("ACL001", ids["public_acl"], ids[e])] for e in ("ssm", "ssmmessages", "ec2messages")} == {"low"}
+    findings = [f for f in audit_result(snapshot).findings if f.rule_id == "ACL001"]
+    public = ", ".join(sorted(ids[f"public{i}"] for i in (1, 2, 3)))
+    for finding in findings:
+        # One line for the 24 (endpoint subnet, client subnet) pairs: one entry denies them all.
+        assert finding.evidence["problem_count"] == 24
+        assert (f"its clients: rule 32767 (*) denies outbound TCP 1024-32767 (replies) from endpoint subnets "
+                f"{public} (3) to client subnets ") in finding.message
+        assert finding.message.count("denies") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, nacl_entry
@@ -154,21 +155,58 @@ def test_not_evaluated_without_network_acls() -> None:
     assert triples(rule, e.b.snapshot(missing=[Part.NETWORK_ACLS])) == {(ID, REGION, "not_evaluated")}
 
 
-def test_messages_name_direction_subnets_ports_and_rule() -> None:
+def test_messages_name_the_denying_entry_direction_ports_and_subnets() -> None:
     e, _ = _endpoint_denies_service_port()
     (finding,) = findings(rule, e.b.snapshot())
     assert finding.discriminator == e.endpoint
-    assert (f"inbound to endpoint subnet {e.endpoint_subnet} ({ENDPOINT}) from client subnet {e.client} ({CLIENT}): "
-            "TCP 443 denied (by rule 90)") in finding.message
+    assert (f"rule 90 denies inbound TCP 443 to endpoint subnet {e.endpoint_subnet} from client subnet {e.client}"
+            in finding.message)
 
     e, _ = _endpoint_replies_only_high_ports()
     (low,) = findings(rule, e.b.snapshot())
-    assert "ephemeral TCP 1024-32767 denied (by the default deny rule (*))" in low.message
+    assert (f"rule 32767 (*) denies outbound TCP 1024-32767 (replies) from endpoint subnet {e.endpoint_subnet} to "
+            f"client subnet {e.client}") in low.message
     assert "Only ports below 32768 are denied" in low.message
 
     e, _ = _part_of_client_subnet_denied()
     (partial,) = findings(rule, e.b.snapshot())
-    assert "by rule 90, for part of the subnet" in partial.message
+    assert f"rule 90 denies inbound TCP 443 to endpoint subnet {e.endpoint_subnet} from part of client subnet" \
+        in partial.message
+
+
+def test_message_groups_the_subnet_pairs_by_the_denying_entry() -> None:
+    # The endpoint in two subnets, three client subnets; the endpoint subnets' NACL denies 443
+    # from one client (rule 90) and replies below 32768 to all of them (the '*' entry).
+    e = Estate()
+    second = e.b.subnet(e.vpc, "10.0.10.0/24", az=3)
+    e.b.endpoints[e.endpoint] = replace(e.b.endpoints[e.endpoint],
+                                        subnet_ids=tuple(sorted((e.endpoint_subnet, second))))
+    others = [e.b.subnet(e.vpc, cidr, az=1) for cidr in ("10.0.3.0/24", "10.0.5.0/24")]
+    for client in others:
+        e.b.workload(client)
+    acl = e.b.nacl(e.vpc, subnets=[e.endpoint_subnet, second], entries=[
+        nacl_entry(90, "deny", CLIENT, ports=(443, 443)), ALLOW_ALL_IN,
+        nacl_entry(100, "allow", "0.0.0.0/0", egress=True, ports=(32768, 65535))])
+    (finding,) = findings(rule, e.b.snapshot())
+    endpoints, clients = ", ".join(sorted((e.endpoint_subnet, second))), ", ".join(sorted((e.client, *others)))
+    assert finding.message == (
+        f"Network ACL {acl} blocks traffic between interface endpoint {e.endpoint} (ssm) and its clients: "
+        f"rule 90 denies inbound TCP 443 to endpoint subnets {endpoints} (2) from client subnet {e.client}; "
+        f"rule 32767 (*) denies outbound TCP 1024-32767 (replies) from endpoint subnets {endpoints} (2) "
+        f"to client subnets {clients} (3).")
+    assert finding.evidence["problem_count"] == 8  # replies for 2 x 3 pairs, 443 for 2 pairs
+    assert len(finding.evidence["denials"]) == 2
+    assert finding.evidence["client_subnets"] == sorted((e.client, *others))
+
+
+def test_message_lists_six_subnets_then_the_count() -> None:
+    e = Estate()
+    for i in range(6):
+        e.b.workload(e.b.subnet(e.vpc, f"10.0.{20 + 2 * i}.0/24", az=1))
+    e.acl(e.endpoint_subnet, [ALLOW_ALL_IN, nacl_entry(100, "allow", "0.0.0.0/0", egress=True, ports=(32768, 65535))])
+    (finding,) = findings(rule, e.b.snapshot())
+    assert ", … (7). Only ports below 32768" in finding.message
+    assert finding.evidence["problem_count"] == 7
 
 
 def test_fix_allows_the_service_port_just_before_the_denying_entry() -> None:
