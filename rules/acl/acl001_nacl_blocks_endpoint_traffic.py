@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
+from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import endpoint_label
 from vpcaudit.snapshot.model import Part
 
@@ -24,12 +26,22 @@ COMMON_OS_EPHEMERAL = (32768, 65535)
 _MAX_LISTED = 6
 _HIGHEST_RULE_NUMBER = 32766  # AWS: 1-32766 for the entries you add
 _IMPLICIT_DENY = {4: 32767, 6: 32768}  # the numbers DescribeNetworkAcls gives the final '*' denies
+# Amazon VPC quotas, "Rules per network ACL": per direction, 20 by default and at most 40; the
+# '*' entries do not count.
+DEFAULT_QUOTA, MAX_QUOTA = 20, 40
+# Exact entries one port range of one NACL direction may take before the fix proposes one covering
+# entry instead: a fifth of the default quota, which leaves room for the entries the NACL already
+# has and for the other port range a shared NACL can need in the same direction (a service port
+# and replies). Past four, the peers are usually a tier spread over AZs, which one range describes
+# better than a list a reviewer has to check subnet by subnet.
+MAX_EXACT = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Allow:
-    """The allow entry that would cure a problem: direction, peer CIDR, TCP port range, and the
-    lowest number of the deny entries it must come before."""
+    """The allow entry that would cure a problem for one peer subnet: direction, peer CIDR, TCP
+    port range, the lowest number of the deny entries it must come before, and whose subnet the
+    peer is ("client" or "endpoint")."""
 
     acl_id: str
     egress: bool
@@ -37,6 +49,11 @@ class Allow:
     low: int
     high: int
     before: int
+    peer_role: str
+
+    @property
+    def network(self) -> Network:
+        return ipaddress.ip_network(self.peer, strict=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +111,8 @@ class _Side:
                       self.local_role)
 
     def allow(self, low: int, high: int, verdicts: Iterable[PortVerdict]) -> Allow:
-        return Allow(self.acl.network_acl_id, self.egress, self.peer, low, high, _lowest(verdicts, self.version))
+        return Allow(self.acl.network_acl_id, self.egress, self.peer, low, high, _lowest(verdicts, self.version),
+                     "client" if self.local_role == "endpoint" else "endpoint")
 
     def problem(self, denials: tuple[Denial, ...], severity: Severity, allows: tuple[Allow, ...]) -> Problem:
         return Problem(self.endpoint_subnet, self.client_subnet, denials, severity, allows)
@@ -131,21 +149,29 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     security-group or DNS problem and is easy to misdiagnose.
 
     ## How to fix
-    Add allow entries (numbered before any matching deny) for the service port and the return
-    traffic, in both subnets' NACLs:
+    Add allow entries, numbered before the deny entries they must win over, for the service port
+    and the return traffic, in both subnets' NACLs. The fix merges the peer subnets of one NACL,
+    direction and port range exactly (adjacent subnets become one CIDR; nothing is widened). A NACL
+    holds 20 entries per direction by default (adjustable to 40; the `*` entries do not count), so
+    when the merged entries are still more than four, or would not fit next to the entries the NACL
+    already has in that direction, the fix proposes one entry for the smallest CIDR inside one of
+    the VPC's CIDR blocks that holds every peer. That entry also admits addresses that are not
+    peers, so the step waits for a decision naming those extra ranges, with the exact entries as
+    the alternative; if even one more entry does not fit, the decision says so (request a quota
+    increase or remove entries first).
 
     ```
     aws ec2 create-network-acl-entry --network-acl-id <endpoint-subnet-nacl-id> --ingress \\
-        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <client-subnet-cidr> \\
+        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <client-subnets-cidr> \\
         --rule-action allow
     aws ec2 create-network-acl-entry --network-acl-id <endpoint-subnet-nacl-id> --egress \\
-        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <client-subnet-cidr> \\
+        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <client-subnets-cidr> \\
         --rule-action allow
     aws ec2 create-network-acl-entry --network-acl-id <client-subnet-nacl-id> --egress \\
-        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <endpoint-subnet-cidr> \\
+        --rule-number <n> --protocol tcp --port-range From=443,To=443 --cidr-block <endpoint-subnets-cidr> \\
         --rule-action allow
     aws ec2 create-network-acl-entry --network-acl-id <client-subnet-nacl-id> --ingress \\
-        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <endpoint-subnet-cidr> \\
+        --rule-number <n> --protocol tcp --port-range From=1024,To=65535 --cidr-block <endpoint-subnets-cidr> \\
         --rule-action allow
     ```
     """
@@ -181,7 +207,7 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
                 ctx.ref("network-acl", acl_id, acl.vpc_id, view.name_of(acl.tags)),
                 f"Network ACL {acl_id} blocks traffic between interface endpoint {label} and its clients: "
                 f"{listed}{more}.{note}",
-                fix=checker.fix([a for p in found_here for a in p.allows]),
+                fix=checker.entries.fix([a for p in found_here for a in p.allows]),
                 severity=severity, discriminator=endpoint.vpc_endpoint_id,
                 evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id, denials=denials[:20],
                                        endpoint_subnets={p.endpoint_subnet for p in found_here},
@@ -218,45 +244,13 @@ class _Checker:
     def __init__(self, view: NetworkView) -> None:
         self.view = view
         self.acls = {a.network_acl_id: a for a in view.region.network_acls}
+        self.entries = _Entries(view, self.acls)
         self._nacl: dict[str, r.NetworkAcl | None] = {}
         self._clients: dict[str, tuple[r.Subnet, ...]] = {}
         self._lambda_subnets = frozenset(i.subnet_id for i in view.interfaces.values()
                                          if i.interface_type == "lambda" and view.is_workload(i))
         self._pairs: dict[tuple[str, str, tuple[int, ...], str], PairResult] = {}
         self._denied: dict[tuple[str, bool, str, int, int], tuple[PortVerdict, ...]] = {}
-        self._numbers: dict[Allow, int | None] = {}  # one rule number per cure, however many endpoints need it
-        self._taken: dict[tuple[str, bool], set[int]] = defaultdict(set)
-
-    def fix(self, allows: list[Allow]) -> list[FixStep]:
-        """CreateNetworkAclEntry steps; rule numbers are picked once per rule run, so two
-        findings never claim the same number for different entries."""
-        steps = []
-        for allow in dict.fromkeys(allows):
-            number = self._number(allow)
-            family = "Ipv6CidrBlock" if ":" in allow.peer else "CidrBlock"
-            ports = str(allow.low) if allow.low == allow.high else f"{allow.low}-{allow.high}"
-            steps.append(step(
-                "ec2:CreateNetworkAclEntry",
-                {"NetworkAclId": allow.acl_id, "RuleNumber": number, "Protocol": "6", "RuleAction": "allow",
-                 "Egress": allow.egress, family: allow.peer, "PortRange": {"From": allow.low, "To": allow.high}},
-                allow.acl_id, Phase.CREATE,
-                f"Allow TCP {ports} {'to' if allow.egress else 'from'} {allow.peer} "
-                f"({'outbound' if allow.egress else 'inbound'}) in {allow.acl_id}"
-                + (f" as rule {number}, before rule {allow.before}" if number else ""),
-                decision=None if number else f"no free rule number below {allow.before}: renumber the entries first"))
-        return steps
-
-    def _number(self, allow: Allow) -> int | None:
-        if allow not in self._numbers:
-            acl = self.acls[allow.acl_id]
-            taken = self._taken[(allow.acl_id, allow.egress)]
-            taken |= {e.rule_number for e in acl.entries if e.egress == allow.egress}
-            chosen = next((n for n in range(min(allow.before, _HIGHEST_RULE_NUMBER + 1) - 1, 0, -1)
-                           if n not in taken), None)
-            if chosen is not None:
-                taken.add(chosen)
-            self._numbers[allow] = chosen
-        return self._numbers[allow]
 
     def clients(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         if vpc_id not in self._clients:
@@ -346,6 +340,177 @@ class _Checker:
                             (side.allow(*EPHEMERAL, verdicts),))
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One allow entry a fix proposes, and the number it must stay below."""
+
+    acl_id: str
+    egress: bool
+    cidr: Network
+    low: int
+    high: int
+    before: int
+
+
+class _Entries:
+    """The allow entries of a finding's fix: as few as cure it exactly, or one covering entry
+    when exact ones would crowd the NACL's quota, numbered once per rule run.
+
+    Plans and numbers are memoised, so two findings needing the same entries get the same steps
+    and findings never claim one rule number for different entries.
+    """
+
+    def __init__(self, view: NetworkView, acls: dict[str, r.NetworkAcl]) -> None:
+        self.view = view
+        self.acls = acls
+        self._plans: dict[frozenset[Allow], tuple[FixStep, ...]] = {}
+        self._numbers: dict[_Entry, int | None] = {}  # one rule number per entry, however many findings need it
+        self._taken: dict[tuple[str, bool], set[int]] = defaultdict(set)
+        self._proposed: dict[tuple[str, bool], int] = defaultdict(int)
+
+    def fix(self, allows: Iterable[Allow]) -> list[FixStep]:
+        """CreateNetworkAclEntry steps, planned per NACL, direction, port range and address family."""
+        groups: dict[tuple[str, bool, int, int, int], set[Allow]] = defaultdict(set)
+        for allow in allows:
+            groups[(allow.acl_id, allow.egress, allow.low, allow.high, allow.network.version)].add(allow)
+        return [s for group in groups.values() for s in self._plan(frozenset(group))]
+
+    def _plan(self, group: frozenset[Allow]) -> tuple[FixStep, ...]:
+        if group not in self._plans:
+            self._plans[group] = tuple(self._steps(sorted(group, key=lambda a: a.network)))
+        return self._plans[group]
+
+    def _steps(self, group: Sequence[Allow]) -> Iterator[FixStep]:
+        """Exact entries while they are few and fit the quota; else one entry for the smallest
+        range inside the VPC that holds every peer, whose extra addresses need a decision."""
+        first = group[0]
+        exact = [self._entry(group, net) for net in ipaddress.collapse_addresses(a.network for a in group)]
+        quota = _Quota(self.acls[first.acl_id], first.egress, self._proposed[(first.acl_id, first.egress)])
+        new_exact = [e for e in exact if e not in self._numbers]
+        fits = quota.fits(len(new_exact))
+        cover = self._cover(first.acl_id, [e.cidr for e in exact]) if len(exact) > 1 else None
+        if cover is None or (fits and len(exact) <= MAX_EXACT):
+            decision = None if fits else f"{quota.exceeded(len(new_exact))}: {quota.advice}"
+            if decision and len(exact) > 1:
+                decision += (f"; no single range inside one of the VPC's CIDR blocks holds every "
+                             f"{first.peer_role} subnet")
+            for entry in exact:
+                yield self._step(entry, group, decision)
+            return
+        entry = self._entry(group, cover)
+        why = (f"the {_count(len(group), first.peer_role + ' subnet')} need {len(exact)} entries even merged, "
+               f"more than {MAX_EXACT}" if fits else quota.exceeded(len(new_exact)))
+        decision = _widening(entry, exact, first, why) + ("" if fits else f", which need room: {quota.advice}")
+        if not quota.fits(0 if entry in self._numbers else 1):
+            decision += f"; even this one entry does not fit: {quota.exceeded(1)}: {quota.advice}"
+        yield self._step(entry, group, decision)
+
+    def _entry(self, group: Sequence[Allow], net: Network) -> _Entry:
+        """The entry for ``net``, numbered before the lowest deny of the peers it holds."""
+        first = group[0]
+        before = min(a.before for a in group if a.network.subnet_of(net))  # type: ignore[arg-type]
+        return _Entry(first.acl_id, first.egress, net, first.low, first.high, before)
+
+    def _cover(self, acl_id: str, nets: list[Network]) -> Network | None:
+        """The smallest single CIDR holding ``nets``, when it lies inside one of the VPC's own
+        blocks (a VPC that was not collected offers none)."""
+        cover = _supernet(nets)
+        vpc = self.view.vpcs.get(self.acls[acl_id].vpc_id)
+        blocks = [parse_network(b) for b in (vpc.cidr_blocks + vpc.ipv6_cidr_blocks)] if vpc else []
+        return cover if any(b and b.version == cover.version and cover.subnet_of(b)  # type: ignore[arg-type]
+                            for b in blocks) else None
+
+    def _step(self, entry: _Entry, group: Sequence[Allow], decision: str | None) -> FixStep:
+        number = self._number(entry)
+        family = "Ipv6CidrBlock" if entry.cidr.version == 6 else "CidrBlock"
+        ports = str(entry.low) if entry.low == entry.high else f"{entry.low}-{entry.high}"
+        peers = sum(1 for a in group if a.network.subnet_of(entry.cidr))  # type: ignore[arg-type]
+        if number is None:
+            renumber = f"no free rule number below {entry.before}: renumber the entries first"
+            decision = f"{decision}; {renumber}" if decision else renumber
+        return step(
+            "ec2:CreateNetworkAclEntry",
+            {"NetworkAclId": entry.acl_id, "RuleNumber": number, "Protocol": "6", "RuleAction": "allow",
+             "Egress": entry.egress, family: str(entry.cidr), "PortRange": {"From": entry.low, "To": entry.high}},
+            entry.acl_id, Phase.CREATE,
+            f"Allow TCP {ports} {'to' if entry.egress else 'from'} {entry.cidr} "
+            f"({'outbound' if entry.egress else 'inbound'}, {_count(peers, group[0].peer_role + ' subnet')}) "
+            f"in {entry.acl_id}" + (f" as rule {number}, before rule {entry.before}" if number else ""),
+            decision=decision)
+
+    def _number(self, entry: _Entry) -> int | None:
+        if entry not in self._numbers:
+            acl = self.acls[entry.acl_id]
+            taken = self._taken[(entry.acl_id, entry.egress)]
+            taken |= {e.rule_number for e in acl.entries if e.egress == entry.egress}
+            chosen = next((n for n in range(min(entry.before, _HIGHEST_RULE_NUMBER + 1) - 1, 0, -1)
+                           if n not in taken), None)
+            if chosen is not None:
+                taken.add(chosen)
+            self._numbers[entry] = chosen
+            self._proposed[(entry.acl_id, entry.egress)] += 1
+        return self._numbers[entry]
+
+
+@dataclass(frozen=True, slots=True)
+class _Quota:
+    """Room for new entries in one direction of a NACL: its own entries (not the '*' ones) and
+    those this run's fixes already propose count against AWS's quota. A NACL already past the
+    default shows the account's quota was raised, so the most AWS allows is assumed."""
+
+    acl: r.NetworkAcl
+    egress: bool
+    proposed: int
+
+    @property
+    def existing(self) -> int:
+        return sum(1 for e in self.acl.entries if e.egress == self.egress and e.rule_number <= _HIGHEST_RULE_NUMBER)
+
+    @property
+    def limit(self) -> int:
+        return DEFAULT_QUOTA if self.existing <= DEFAULT_QUOTA else MAX_QUOTA
+
+    def fits(self, new: int) -> bool:
+        return self.existing + self.proposed + new <= self.limit
+
+    @property
+    def advice(self) -> str:
+        return ("request a quota increase (up to 40) or remove entries first" if self.limit < MAX_QUOTA
+                else "remove entries first (40 is the most AWS allows)")
+
+    def exceeded(self, new: int) -> str:
+        direction = "outbound" if self.egress else "inbound"
+        held = f"{self.existing} existing" + (f" and {self.proposed} other proposed" if self.proposed else "")
+        return (f"{_count(new, 'new entry', 'new entries')} and the {held} {direction} entries of "
+                f"{self.acl.network_acl_id} would exceed the quota of {self.limit} rules per network ACL and "
+                "direction")
+
+
+def _widening(entry: _Entry, exact: list[_Entry], first: Allow, why: str) -> str:
+    """The decision a covering entry needs: what it admits beyond the peers, and the exact alternative."""
+    extra = [str(n) for n in _outside(entry.cidr, [e.cidr for e in exact])]
+    return (f"{why}, so this is one entry for {entry.cidr}, the smallest range inside the VPC's CIDR blocks that "
+            f"holds every {first.peer_role} subnet; it also admits {_listed(extra)}, where no {first.peer_role} "
+            f"subnet is. The alternative is the exact entries {', '.join(str(e.cidr) for e in exact)}")
+
+
+def _supernet(nets: list[Network]) -> Network:
+    """The smallest CIDR holding every one of ``nets`` (one address family)."""
+    low = min(int(n.network_address) for n in nets)
+    high = max(int(n.broadcast_address) for n in nets)
+    free_bits = (low ^ high).bit_length()
+    return type(nets[0])((low >> free_bits << free_bits, nets[0].max_prefixlen - free_bits))
+
+
+def _outside(cover: Network, nets: list[Network]) -> list[Network]:
+    """The parts of ``cover`` that none of ``nets`` (disjoint, inside it) holds."""
+    rest = [cover]
+    for net in nets:
+        rest = [piece for part in rest if not part.subnet_of(net)  # type: ignore[arg-type]
+                for piece in (part.address_exclude(net) if net.subnet_of(part) else [part])]  # type: ignore[arg-type]
+    return list(ipaddress.collapse_addresses(rest))
+
+
 def _families(ip_type: str, endpoint_subnet: r.Subnet, client: r.Subnet) -> list[tuple[str, str]]:
     """(endpoint subnet CIDR, client subnet CIDR) per address family the endpoint serves."""
     pairs: list[tuple[str, str]] = []
@@ -376,3 +541,6 @@ def _subnets(role: str, ids: set[str]) -> str:
 def _listed(items: list[str]) -> str:
     return ", ".join(items[:_MAX_LISTED]) + (", …" if len(items) > _MAX_LISTED else "")
 
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

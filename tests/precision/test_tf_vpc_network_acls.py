@@ -51,3 +51,10 @@ def test_endpoints_in_the_public_subnets_lose_low_ephemeral_replies() -> None:
         assert (f"its clients: rule 32767 (*) denies outbound TCP 1024-32767 (replies) from endpoint subnets "
                 f"{public} (3) to client subnets ") in finding.message
         assert finding.message.count("denies") == 1
+        # One covering entry instead of nine per-subnet ones (six even merged), left to a decision
+        # because it also admits the VPC's unused 10.0.3.0/24, 10.0.7.0/24 and 10.0.11.0-15.255.
+        (fix,) = finding.fix
+        assert (fix.parameters["CidrBlock"], fix.parameters["RuleNumber"], fix.parameters["Egress"]) == \
+            ("10.0.0.0/20", 32766, True)
+        assert fix.decision is not None
+        assert "it also admits 10.0.3.0/24, 10.0.7.0/24, 10.0.11.0/24, 10.0.12.0/22" in fix.decision

@@ -9,6 +9,8 @@ import pytest
 from builders import REGION, RegionBuilder, nacl_entry
 from rulecheck import findings, fix_of, triples
 
+from vpcaudit.engine.remedy import FixStep
+from vpcaudit.engine.rule import Finding
 from vpcaudit.rules.acl.acl001_nacl_blocks_endpoint_traffic import nacl_blocks_endpoint_traffic as rule
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part
@@ -235,3 +237,142 @@ def test_entries_for_two_clients_denied_by_one_rule_get_their_own_numbers() -> N
                                     ALLOW_ALL_OUT])
     steps = [parameters for _, parameters, _, _ in fix_of(rule, e.b.snapshot(), acl)]
     assert [(p["CidrBlock"], p["RuleNumber"]) for p in steps] == [(CLIENT, 89), ("10.0.2.0/24", 88)]
+
+
+def _locked_endpoint_nacl(e: Estate, clients: Iterable[str], *, existing_inbound: int = 0) -> str:
+    """Workloads in ``clients`` (new subnets of ``e``'s VPC); the endpoint subnet's NACL admits
+    no TCP 443 (the '*' entry denies it) and holds ``existing_inbound`` unrelated inbound entries."""
+    for cidr in clients:
+        e.b.workload(e.b.subnet(e.vpc, cidr, az=1))
+    unrelated = [nacl_entry(100 + i, "allow", f"192.168.{i}.0/24", ports=(22, 22)) for i in range(existing_inbound)]
+    return e.acl(e.endpoint_subnet, [*unrelated, ALLOW_ALL_OUT])
+
+
+def _inbound_443(acl: str, number: int, cidr: str) -> tuple[str, dict, str, bool]:
+    return ("ec2:CreateNetworkAclEntry", {"NetworkAclId": acl, "RuleNumber": number, "Protocol": "6",
+                                          "RuleAction": "allow", "Egress": False, "CidrBlock": cidr,
+                                          "PortRange": {"From": 443, "To": 443}}, "create", True)
+
+
+def test_fix_merges_adjacent_client_subnets_into_one_entry() -> None:
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, ["10.0.0.0/24"])  # beside CLIENT, 10.0.1.0/24: together 10.0.0.0/23
+    assert fix_of(rule, e.b.snapshot(), acl) == [_inbound_443(acl, 32766, "10.0.0.0/23")]
+
+
+def test_fix_keeps_few_exact_entries_that_fit() -> None:
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, ["10.0.3.0/24"], existing_inbound=18)  # 18 + 2 = the quota of 20
+    assert fix_of(rule, e.b.snapshot(), acl) == [_inbound_443(acl, 32766, CLIENT),
+                                                 _inbound_443(acl, 32765, "10.0.3.0/24")]
+
+
+def _finding_on(e: Estate, acl: str) -> Finding:
+    [finding] = [f for f in findings(rule, e.b.snapshot()) if f.resource.resource_id == acl]
+    return finding
+
+
+def _only_step(e: Estate, acl: str) -> FixStep:
+    (only,) = _finding_on(e, acl).fix
+    return only
+
+
+def test_fix_covers_the_clients_with_one_vpc_range_when_exact_entries_exceed_the_quota() -> None:
+    # 8 client subnets no two of which merge, and 15 entries already inbound: 23 > 20.
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, [f"10.0.{n}.0/24" for n in (3, 5, 7, 11, 13, 15, 17)], existing_inbound=15)
+    fix = _only_step(e, acl)
+    assert fix.parameters["CidrBlock"] == "10.0.0.0/19"  # inside the VPC's 10.0.0.0/16
+    assert fix.parameters["RuleNumber"] == 32766
+    assert not fix.ready
+    assert fix.decision == (
+        f"8 new entries and the 15 existing inbound entries of {acl} would exceed the quota of 20 rules per network "
+        "ACL and direction, so this is one entry for 10.0.0.0/19, the smallest range inside the VPC's CIDR blocks "
+        "that holds every client subnet; it also admits 10.0.0.0/24, 10.0.2.0/24, 10.0.4.0/24, 10.0.6.0/24, "
+        "10.0.8.0/23, 10.0.10.0/24, …, where no client subnet is. The alternative is the exact entries 10.0.1.0/24, "
+        "10.0.3.0/24, 10.0.5.0/24, 10.0.7.0/24, 10.0.11.0/24, 10.0.13.0/24, 10.0.15.0/24, 10.0.17.0/24, which need "
+        "room: request a quota increase (up to 40) or remove entries first")
+    assert "Allow TCP 443 from 10.0.0.0/19 (inbound, 8 client subnets)" in fix.description
+
+
+def test_fix_covers_more_than_four_exact_entries_even_within_the_quota() -> None:
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, ["10.0.3.0/24", "10.0.5.0/24", "10.0.7.0/24", "10.0.11.0/24"])
+    fix = _only_step(e, acl)
+    assert fix.parameters["CidrBlock"] == "10.0.0.0/20"
+    assert fix.decision is not None
+    assert fix.decision.startswith("the 5 client subnets need 5 entries even merged, more than 4, so this is one "
+                                   "entry for 10.0.0.0/20")
+    assert fix.decision.endswith("The alternative is the exact entries 10.0.1.0/24, 10.0.3.0/24, 10.0.5.0/24, "
+                                 "10.0.7.0/24, 10.0.11.0/24")
+
+
+def test_fix_says_when_even_the_covering_entry_exceeds_the_quota() -> None:
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, ["10.0.3.0/24"], existing_inbound=20)
+    fix = _only_step(e, acl)
+    assert fix.parameters["CidrBlock"] == "10.0.0.0/22"
+    assert fix.decision is not None
+    assert fix.decision.endswith(
+        f"; even this one entry does not fit: 1 new entry and the 20 existing inbound entries of {acl} would exceed "
+        "the quota of 20 rules per network ACL and direction: request a quota increase (up to 40) or remove "
+        "entries first")
+
+
+def test_fix_past_the_default_quota_assumes_the_raised_one() -> None:
+    e = Estate()
+    acl = _locked_endpoint_nacl(e, [], existing_inbound=40)
+    (only,) = fix_of(rule, e.b.snapshot(), acl)
+    assert only[1]["CidrBlock"] == CLIENT
+    assert not only[3]
+    [finding] = findings(rule, e.b.snapshot())
+    assert finding.fix[0].decision == (
+        f"1 new entry and the 40 existing inbound entries of {acl} would exceed the quota of 40 rules per network "
+        "ACL and direction: remove entries first (40 is the most AWS allows)")
+
+
+def test_fix_without_a_covering_range_inside_one_vpc_block_keeps_exact_entries() -> None:
+    e = Estate()
+    e.b.vpcs[e.vpc] = replace(e.b.vpcs[e.vpc], cidr_blocks=("10.0.0.0/16", "10.1.0.0/16"))
+    acl = _locked_endpoint_nacl(e, ["10.1.0.0/24"], existing_inbound=19)
+    steps = _finding_on(e, acl).fix
+    assert [s.parameters["CidrBlock"] for s in steps] == [CLIENT, "10.1.0.0/24"]
+    assert {s.decision for s in steps} == {
+        f"2 new entries and the 19 existing inbound entries of {acl} would exceed the quota of 20 rules per network "
+        "ACL and direction: request a quota increase (up to 40) or remove entries first; no single range inside "
+        "one of the VPC's CIDR blocks holds every client subnet"}
+
+
+def test_fix_merges_ipv6_peers_apart_from_ipv4_ones() -> None:
+    e = Estate()
+    prefix = "2001:db8:1234:1a"
+    e.b.vpcs[e.vpc] = replace(e.b.vpcs[e.vpc], ipv6_cidr_blocks=(f"{prefix}00::/56",))
+    for subnet, v6 in ((e.client, f"{prefix}01::/64"), (e.endpoint_subnet, f"{prefix}09::/64")):
+        e.b.subnets[subnet] = replace(e.b.subnets[subnet], ipv6_cidr_blocks=(v6,))
+    e.b.workload(e.b.subnet(e.vpc, "10.0.0.0/24", az=1, ipv6_cidrs=[f"{prefix}00::/64"]))
+    e.b.endpoints[e.endpoint] = replace(e.b.endpoints[e.endpoint], ip_address_type="dualstack")
+    acl = e.acl(e.endpoint_subnet, [ALLOW_ALL_IN, nacl_entry(101, "allow", "::/0", protocol="-1"),
+                                    nacl_entry(100, "allow", "0.0.0.0/0", egress=True, ports=(32768, 65535)),
+                                    nacl_entry(101, "allow", "::/0", egress=True, ports=(32768, 65535))])
+    finding = _finding_on(e, acl)  # the clients' default NACL, IPv4 only, is another finding
+    assert "rule 32768 (*) denies outbound TCP 1024-32767 (replies) over IPv6 from endpoint subnet" in finding.message
+    assert [(s.parameters.get("CidrBlock") or s.parameters["Ipv6CidrBlock"], s.parameters["RuleNumber"], s.ready)
+            for s in finding.fix] == [("10.0.0.0/23", 32766, True), (f"{prefix}00::/63", 32765, True)]
+    assert "before rule 32768" in finding.fix[1].description
+
+
+def test_rule_numbers_stay_unique_across_two_endpoints_findings() -> None:
+    # ssm in 10.0.9.0/24 serves the clients 10.0.0.0/24 and 10.0.1.0/24 (one entry, 10.0.0.0/23);
+    # ec2messages in 10.0.1.0/24 serves 10.0.0.0/24 only: its entry must take another number.
+    e = Estate()
+    first_client = e.b.subnet(e.vpc, "10.0.0.0/24", az=1)
+    e.b.workload(first_client)
+    other = e.b.interface_endpoint(e.vpc, "ec2messages", subnets=[e.client])
+    acl = e.b.nacl(e.vpc, subnets=[e.endpoint_subnet, e.client], entries=[ALLOW_ALL_OUT])
+    found = {f.discriminator: f.fix for f in findings(rule, e.b.snapshot()) if f.resource.resource_id == acl}
+    assert set(found) == {e.endpoint, other}
+    service_port = {(s.parameters["CidrBlock"], s.parameters["RuleNumber"]) for fix in found.values() for s in fix
+                    if s.parameters["PortRange"]["From"] == 443}
+    assert service_port == {("10.0.0.0/23", 32766), ("10.0.0.0/24", 32764)}  # 32765: replies from 10.0.9.0/24
+    entries = {s.key: (s.parameters["Egress"], s.parameters["RuleNumber"]) for fix in found.values() for s in fix}
+    assert len(set(entries.values())) == len(entries)
