@@ -134,6 +134,7 @@ def test_a_result_written_on_every_cpu_is_the_standard_librarys(estate: Any,
     """The JSON result's long lists are written by forked processes, and the text is still byte for
     byte json.dumps's."""
     from vpcaudit.engine import parallel
+    from vpcaudit.render import jsontext
     from vpcaudit.render.report import jsonfmt
 
     forked: list[int] = []
@@ -142,10 +143,35 @@ def test_a_result_written_on_every_cpu_is_the_standard_librarys(estate: Any,
         forked.append(len(items))
         return parallel.fork_map(func, items, 2)
 
-    monkeypatch.setattr(jsonfmt, "fork_map", counting_fork_map)
+    monkeypatch.setattr(jsontext, "fork_map", counting_fork_map)
     monkeypatch.setattr(jsonfmt._WRITER, "_spread_min", 10)
     result = api.audit(estate, now=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
     assert len(result.findings) >= 10 and len(result.paths) >= 10
     assert render_json(result) == json.dumps(result_document(result), indent=2, sort_keys=True,
                                              ensure_ascii=True) + "\n"
     assert len(forked) >= 2  # findings and paths at least
+
+
+@pytest.mark.parametrize("name", ["ocsf", "asff", "sarif"])
+def test_every_json_report_is_the_standard_librarys_text_written_on_every_cpu(
+        name: str, estate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCSF, ASFF and SARIF documents are written by the same writer as the result (the standard
+    library's indenting encoder is pure Python: tens of seconds per format at organization
+    scale), their long lists by forked processes, and stay byte for byte json.dumps's."""
+    import importlib
+
+    from vpcaudit.render import jsontext
+
+    module = importlib.import_module(f"vpcaudit.render.report.{name}")
+    render, document = {"ocsf": ("render_ocsf", "ocsf_findings"), "asff": ("render_asff", "asff_findings"),
+                        "sarif": ("render_sarif", "sarif_log")}[name]
+    forked: list[int] = []
+    real = jsontext.fork_map
+    monkeypatch.setattr(jsontext, "fork_map", lambda func, items, workers: forked.append(len(items)) or real(
+        func, items, 2))
+    monkeypatch.setattr(module._WRITER, "_spread_min", 10)
+    result = api.audit(estate, now=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    expected = json.dumps(getattr(module, document)(result), indent=2, sort_keys=True, ensure_ascii=True,
+                          allow_nan=False) + "\n"
+    assert getattr(module, render)(result) == expected
+    assert forked  # its long list was spread

@@ -9,13 +9,13 @@ ASCII-only output, like result.json; the shape is published as docs/diff.schema.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from vpcaudit.change.model import COUNTS
 from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.jsontext import report_writer
 from vpcaudit.snapshot.codec import to_jsonable
 
 _FINDING_LISTS = ("new", "resolved", "not_rechecked", "no_baseline")
@@ -38,8 +38,11 @@ def _fingerprint(findings: tuple[Finding, ...], items: list[dict[str, Any]]) -> 
         item["fingerprint"] = finding.fingerprint
 
 
+_WRITER = report_writer()
+
+
 def render_diff_json(d: AuditDiff) -> str:
-    return json.dumps(diff_document(d), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
+    return _WRITER.dumps(diff_document(d), end="\n")
 
 
 FORMATTER: Formatter[AuditDiff] = Formatter("json", "diff.json", render_diff_json)

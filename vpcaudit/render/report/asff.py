@@ -30,6 +30,7 @@ from typing import Any
 from vpcaudit.engine.result import AuditResult, RuleInfo
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, Status
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.jsontext import report_writer
 
 SCHEMA_VERSION = "2018-10-08"
 PRODUCT_NAME = "vpcaudit"
@@ -103,8 +104,11 @@ def asff_finding(f: Finding, info: RuleInfo | None, when: str, details: _Details
     return item
 
 
+_WRITER = report_writer()
+
+
 def render_asff(result: AuditResult) -> str:
-    return json.dumps(asff_findings(result), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
+    return _WRITER.dumps(asff_findings(result), end="\n")
 
 
 def _cut(text: str, limit: int) -> str:

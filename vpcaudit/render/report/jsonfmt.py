@@ -10,16 +10,15 @@ cannot hide in a terminal. The shape is published as docs/result.schema.json (re
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
-from vpcaudit.engine.parallel import fork_map
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli, cloudformation, terraform
-from vpcaudit.snapshot.codec import JsonWriter, to_jsonable
+from vpcaudit.render.jsontext import report_writer
+from vpcaudit.snapshot.codec import to_jsonable
 
 # What each finding's JSON adds to its stored fields.
 COMPUTED: dict[str, Callable[[Finding], str]] = {
@@ -39,16 +38,9 @@ def result_document(result: AuditResult) -> dict[str, Any]:
 
 
 
-def _on_every_cpu(write_piece: Callable[[range], str], pieces: list[range]) -> list[str]:
-    """The pieces' texts, written by forked processes on every CPU (this one in turn): at organization
-    scale the findings' fix texts and the traffic paths take as long to write as the audit took."""
-    return fork_map(write_piece, pieces, os.cpu_count() or 1)
-
-
 # The same text as json.dumps(result_document(result), indent=2, sort_keys=True, ensure_ascii=True),
-# written straight from the records: at organization scale the result is gigabytes, so its long
-# lists (findings, paths, …) are written on every CPU.
-_WRITER = JsonWriter(indent=2, ensure_ascii=True, computed={Finding: COMPUTED}, spread=_on_every_cpu)
+# written straight from the records (at organization scale the result is gigabytes).
+_WRITER = report_writer(computed={Finding: COMPUTED})
 
 
 def render_json(result: AuditResult) -> str:

@@ -22,12 +22,12 @@ Mapping (one event per finding, every status, as a JSON array):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from vpcaudit.engine.result import AuditResult, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
+from vpcaudit.render.jsontext import report_writer
 from vpcaudit.render.report.asff import finding_id
 
 OCSF_VERSION = "1.5.0"
@@ -100,8 +100,11 @@ def ocsf_finding(f: Finding, info: RuleInfo | None, when: int, tool_version: str
     return event
 
 
+_WRITER = report_writer()
+
+
 def render_ocsf(result: AuditResult) -> str:
-    return json.dumps(ocsf_findings(result), indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"
+    return _WRITER.dumps(ocsf_findings(result), end="\n")
 
 
 def _epoch_ms(timestamp: str) -> int:

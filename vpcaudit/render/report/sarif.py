@@ -28,7 +28,7 @@ from vpcaudit.engine.result import AuditResult, Outcome, RuleInfo
 from vpcaudit.engine.rule import Finding, Severity, Status
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli
-from vpcaudit.snapshot.codec import JsonWriter
+from vpcaudit.render.jsontext import report_writer
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LINK_CHARACTER = re.compile(r"[\\\[\]]")  # SARIF's "escaped link character": \ [ ]
@@ -78,7 +78,7 @@ def _run_properties(result: AuditResult) -> dict[str, Any]:
     return properties
 
 
-_WRITER = JsonWriter(indent=2, ensure_ascii=True)  # json.dumps(…, indent=2, sort_keys=True, ensure_ascii=True)
+_WRITER = report_writer()
 
 
 def plain_text(text: str) -> str:
