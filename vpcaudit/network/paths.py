@@ -3,8 +3,9 @@
 Destinations: ``s3`` and ``dynamodb`` (resolved per CIDR of their AWS-managed prefix list, so a
 more specific route or a missing gateway-endpoint route shows up as NAT / split / none), every
 AWS service with an interface endpoint in the VPC (private DNS decides whether the default
-hostname reaches the endpoint), and ``internet`` (the subnet's IPv4 default route). Each path
-carries human-readable steps: ``vpcaudit path`` prints them and the report shows the matrix.
+hostname reaches the endpoint), and ``internet`` (the subnet's IPv4 default route, or its IPv6
+one when it has no IPv4 CIDR). Each path carries human-readable steps: ``vpcaudit path`` prints
+them and the report shows the matrix.
 """
 
 from __future__ import annotations
