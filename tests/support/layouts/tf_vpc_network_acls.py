@@ -37,10 +37,9 @@ near miss: the same endpoints placed in the public subnets.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from aws_layout import AwsRegionBuilder
 
+from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -106,11 +105,7 @@ def build(*, endpoints: bool = False, endpoint_tier: str = "private") -> tuple[S
     b = AwsRegionBuilder("123456789012", "eu-west-1", ("euw1-az3", "euw1-az1", "euw1-az2"))
     vpc = b.vpc("10.0.0.0/16", name="vpc-name", ipv6_cidrs=[IPV6])
     b.tag(vpc, TAGS)
-    main_rt = b.main_route_table(vpc)
-    default_sg = b.default_group(vpc)
-    b.groups[default_sg] = replace(b.groups[default_sg], rules=())
-    default_acl = next(a for a in b.nacls.values() if a.vpc_id == vpc and a.is_default).network_acl_id
-    b.nacls[default_acl] = replace(b.nacls[default_acl], entries=DEFAULT_ENTRIES)
+    main_rt, default_sg, default_acl = module_defaults(b, vpc, DEFAULT_ENTRIES)
     igw = b.igw(vpc)
     eigw = b.eigw(vpc)
     public_rt = b.route_table(vpc, routes={ANY4: igw, ANY6: igw}, name=f"{NAME}-public")

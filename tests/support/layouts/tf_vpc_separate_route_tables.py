@@ -30,10 +30,9 @@ module.vpc.private_route_table_ids``), the subnets that pay NAT processing for S
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from aws_layout import AwsRegionBuilder
 
+from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -57,11 +56,7 @@ def build(*, database_route: str | None = None, s3_endpoint: bool = False) -> tu
     b = AwsRegionBuilder("123456789012", "eu-west-1", ("euw1-az3", "euw1-az1", "euw1-az2"))
     vpc = b.vpc("10.0.0.0/16", name=NAME)
     b.tag(vpc, TAGS)
-    main_rt = b.main_route_table(vpc)
-    default_sg = b.default_group(vpc)
-    b.groups[default_sg] = replace(b.groups[default_sg], rules=())
-    default_acl = next(a for a in b.nacls.values() if a.vpc_id == vpc and a.is_default).network_acl_id
-    b.nacls[default_acl] = replace(b.nacls[default_acl], entries=DEFAULT_ENTRIES)
+    main_rt, default_sg, default_acl = module_defaults(b, vpc, DEFAULT_ENTRIES)
     igw = b.igw(vpc)
     for resource, name in ((main_rt, f"{NAME}-default"), (default_sg, f"{NAME}-default"),
                            (default_acl, f"{NAME}-default"), (igw, NAME)):
