@@ -43,6 +43,9 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
     traffic to other Regions is out of scope. Transit gateway attachment subnets (only the
     attachment's interfaces in them) are not judged: traffic arriving through a transit gateway
     can never use this VPC's gateway endpoint, so their route table needs no prefix-list route.
+    Nor are firewall subnets holding only Network Firewall or Gateway Load Balancer endpoints:
+    they forward traffic from the transit gateway or from this VPC's own subnets, which are
+    judged themselves.
 
     ## Why it matters
     Only route tables associated with the gateway endpoint get its prefix-list route. A private

@@ -29,9 +29,11 @@ def dynamodb_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     transit gateway or Cloud WAN (docs/network-model.md, egress class).
 
     Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
-    are isolated, or leave through a virtual private gateway, are not counted, nor are transit
-    gateway attachment subnets (a central egress VPC's): what they forward arrived through the
-    transit gateway, which a gateway endpoint cannot serve.
+    are isolated, or leave through a virtual private gateway, are not counted, nor are
+    forwarding subnets: transit gateway attachment subnets (a central egress VPC's) and firewall
+    subnets holding only Network Firewall or Gateway Load Balancer endpoints (a central
+    inspection VPC's). What they forward arrived through the transit gateway, which a gateway
+    endpoint cannot serve, or comes from this VPC's own subnets, which are counted themselves.
 
     ## Why it matters
     DynamoDB calls from those subnets pay NAT gateway data processing ($0.045/GB) or transit

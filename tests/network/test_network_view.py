@@ -460,3 +460,23 @@ def test_subnets_of_one_table_share_its_service_resolution_per_address_family() 
     assert error is None and outcomes and {(o.kind, o.target_id) for o in outcomes} == {("vpce", endpoint)}
     assert resolve_service(view, view.subnets[second], "s3")[0] is outcomes
     assert resolve_service(view, view.subnets[v6only], "s3") == ((), None)
+
+
+def test_firewall_endpoint_subnets_are_not_traffic_sources() -> None:
+    """A subnet holding only Gateway Load Balancer (Network Firewall) endpoints forwards others'
+    traffic, like an attachment subnet; with a workload beside them it is a source again. The
+    endpoints are recognised through ``VpcEndpoint.NetworkInterfaceIds`` (moto types their ENIs
+    ``interface``) and through the ``gateway_load_balancer_endpoint`` interface type."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    firewall, mixed, appliance = (b.subnet(vpc, f"10.0.{i}.0/28", az=1) for i in range(3))
+    for subnet in (firewall, mixed):
+        b.interface_endpoint(vpc, "nfw", subnets=[subnet], private_dns=False, policy=None,
+                             endpoint_type="GatewayLoadBalancer",
+                             service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0a")
+    b.workload(mixed)
+    b.workload(appliance, interface_type="gateway_load_balancer_endpoint", requester_managed=True)
+    view = b.view()
+    assert view.forwarding_subnet_ids == {firewall, appliance}
+    assert [s.subnet_id for s in view.private_source_subnets(vpc)] == [mixed]
+    assert b.view(missing=[Part.NETWORK_INTERFACES]).forwarding_subnet_ids == frozenset()

@@ -205,6 +205,7 @@ def test_gwe001_flags_exactly_the_private_subnets_whose_path_misses_the_gateway_
                    and f.status is Status.FAIL and f.discriminator == service}
         missing = {p.subnet_id for p in result.paths if p.region == "us-east-1" and p.vpc_id == us["vpc"]
                    and p.destination == service and view.is_private(p.subnet_id)
+                   and p.subnet_id not in view.forwarding_subnet_ids  # firewall subnets send nothing of their own
                    and view.subnets[p.subnet_id].cidr_block  # IPv4 prefix lists cannot serve IPv6-only ones
                    and p.kind not in ("gateway-endpoint", "interface-endpoint")}
         assert flagged == missing

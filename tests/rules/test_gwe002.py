@@ -216,6 +216,39 @@ def test_attachment_subnets_of_a_central_egress_vpc_send_no_s3_traffic_of_their_
     assert triples(rule, b.snapshot()) == {(ID, vpc, "fail")}
 
 
+def _inspection_vpc() -> tuple[RegionBuilder, str, list[str]]:
+    """A central inspection VPC: attachment subnets → firewall endpoint → firewall subnet → NAT
+    gateway in a public subnet, per AZ (AWS Network Firewall's centralized deployment model)."""
+    b = RegionBuilder()
+    vpc = b.vpc("100.64.0.0/16")
+    igw = b.igw(vpc)
+    attach, firewalls = [], []
+    for az in (1, 2):
+        public = b.subnet(vpc, f"100.64.{az}.0/24", az=az)
+        firewall = b.subnet(vpc, f"100.64.0.{16 * az}/28", az=az)
+        subnet = b.subnet(vpc, f"100.64.0.{16 * (az + 2)}/28", az=az)
+        endpoint = b.interface_endpoint(vpc, "network-firewall", subnets=[firewall], private_dns=False, policy=None,
+                                        endpoint_type="GatewayLoadBalancer",
+                                        service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0f3c1b2a4d5e6f789")
+        b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": igw, "10.0.0.0/8": endpoint})
+        b.route_table(vpc, subnets=[firewall], routes={"0.0.0.0/0": b.nat(public), "10.0.0.0/8": "tgw-0abc"})
+        b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": endpoint})
+        attach.append(subnet)
+        firewalls.append(firewall)
+    b.tgw_attachment(vpc, "tgw-0abc", attach)
+    return b, vpc, firewalls
+
+
+def test_firewall_subnets_of_a_central_inspection_vpc_send_no_s3_traffic_of_their_own() -> None:
+    """The firewall subnets hold only the firewall's endpoints, which forward the spokes' traffic
+    (arrived through the transit gateway) to the NAT gateways: no gateway endpoint here could
+    serve it, and AWS reserves firewall subnets for Network Firewall alone."""
+    b, vpc, firewalls = _inspection_vpc()
+    assert triples(rule, b.snapshot()) == set()
+    b.workload(firewalls[0])  # a workload placed in a firewall subnet does send its own traffic
+    assert triples(rule, b.snapshot()) == {(ID, vpc, "fail")}
+
+
 def test_fix_creates_the_endpoint_on_every_private_route_table_with_a_scoped_policy() -> None:
     b = RegionBuilder()
     ids = standard_vpc(b)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 WORKLOAD_INTERFACE_TYPES = frozenset({"interface", "efa", "efa-only", "trunk", "branch", "lambda"})
 TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interface in its subnet
+# A Gateway Load Balancer endpoint's interface (AWS Network Firewall's endpoints are of this type).
+GWLB_ENDPOINT_INTERFACE_TYPE = "gateway_load_balancer_endpoint"
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -366,13 +368,16 @@ class NetworkView:
         return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
 
     def private_source_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
-        """Private subnets that can send traffic of their own: all but transit gateway attachment subnets.
+        """Private subnets that can send traffic of their own: all but forwarding subnets.
 
-        An attachment subnet only forwards what arrives from the transit gateway, and such traffic
-        can never use a gateway endpoint of this VPC, so the rules about a subnet's own service
-        traffic (GWE001-003, IFE003's stand-in clients) leave it out.
+        A transit gateway attachment subnet only forwards what arrives from the transit gateway,
+        and a firewall subnet only what is routed through its firewall (Gateway Load Balancer)
+        endpoints. Traffic from beyond the VPC can never use a gateway endpoint of this VPC, and
+        traffic from this VPC's own subnets is counted at those subnets, whose egress follows the
+        firewall hops; so the rules about a subnet's own service traffic (GWE001-003, IFE003's
+        stand-in clients) leave forwarding subnets out.
         """
-        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in self.tgw_attachment_subnet_ids)
+        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in self.forwarding_subnet_ids)
 
     @cached_property
     def tgw_attachment_subnet_ids(self) -> frozenset[str]:
@@ -386,6 +391,27 @@ class NetworkView:
             attachment = eni.interface_type == TGW_INTERFACE_TYPE
             only_attachments[eni.subnet_id] = only_attachments.get(eni.subnet_id, True) and attachment
         return frozenset(s for s, only in only_attachments.items() if only)
+
+    @cached_property
+    def forwarding_subnet_ids(self) -> frozenset[str]:
+        """Subnets whose network interfaces all forward others' traffic: transit gateway attachment
+        interfaces and Gateway Load Balancer endpoint interfaces (AWS Network Firewall's endpoints
+        among them). AWS recommends a dedicated attachment subnet holding no resources
+        (tgw-best-design-practices) and reserves firewall subnets for Network Firewall alone, whose
+        endpoint "can't filter traffic coming into or going out of the subnet in which it resides"
+        (network-firewall vpc-config-subnets). An endpoint's ENIs are recognised through
+        ``VpcEndpoint.NetworkInterfaceIds`` as well as their type (moto types them ``interface``).
+        Empty when ENIs were not collected (every subnet may then hold workloads)."""
+        if not self.has(Part.NETWORK_INTERFACES):
+            return frozenset()
+        gwlb_enis = {eni for e in self.endpoints.values() if e.endpoint_type == "GatewayLoadBalancer"
+                     for eni in e.network_interface_ids}
+        only_forwarding: dict[str, bool] = {}
+        for eni in self.interfaces.values():
+            forwards = (eni.interface_type in (TGW_INTERFACE_TYPE, GWLB_ENDPOINT_INTERFACE_TYPE)
+                        or eni.network_interface_id in gwlb_enis)
+            only_forwarding[eni.subnet_id] = only_forwarding.get(eni.subnet_id, True) and forwards
+        return frozenset(s for s, only in only_forwarding.items() if only)
 
     # -- workloads and AZs -------------------------------------------------------------------
 
