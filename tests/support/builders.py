@@ -77,6 +77,7 @@ class RegionBuilder:
             dns_hostnames: bool | None = True, is_default: bool = False, dhcp_servers: Iterable[str] | None = None,
             extra_cidrs: Iterable[str] = (), ipv6_cidrs: Iterable[str] = ()) -> str:
         vpc_id = self.new_id("vpc")
+        extra_cidrs = tuple(extra_cidrs)
         dhcp_id = None
         if dhcp_servers is not None:
             dhcp_id = self.new_id("dopt")
@@ -84,8 +85,11 @@ class RegionBuilder:
         self.vpcs[vpc_id] = r.Vpc(vpc_id, self.account_id, (cidr, *extra_cidrs), tuple(ipv6_cidrs), is_default,
                                   dhcp_id, "available", _tags(name), dns_support, dns_hostnames)
         rt_id = self.new_id("rtb")
+        # Like every route table of the VPC, the main one has a local route per IPv4 CIDR block:
+        # AWS adds one to each route table when a secondary block is associated.
+        local = tuple(r.Route(c, "ipv4", "local", "local", "active", "CreateRouteTable") for c in (cidr, *extra_cidrs))
         self.route_tables[rt_id] = r.RouteTable(
-            rt_id, vpc_id, self.account_id, (r.Route(cidr, "ipv4", "local", "local", "active", "CreateRouteTable"),),
+            rt_id, vpc_id, self.account_id, local,
             (r.RouteTableAssociation(self.new_id("rtbassoc"), True, None, None, "associated"),), (), ())
         acl_id = self.new_id("acl")
         self.nacls[acl_id] = r.NetworkAcl(acl_id, vpc_id, self.account_id, True, _allow_all_entries(), (), ())
