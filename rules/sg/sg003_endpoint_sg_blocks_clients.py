@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import ip_address
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
@@ -28,7 +26,6 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
@@ -61,13 +58,6 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     and the first workload that joins the group gets in). An endpoint with no inbound rule on
     the service port at all, or one that admits it only from CIDRs holding no client, fires
     whether or not workloads exist: no future client can reach it either.
-
-    A VPC with several IPv4 CIDR blocks: when the groups admit the service port from one of the
-    VPC's blocks exactly — "the VPC CIDR" written as the primary block, as terraform-aws-vpc's
-    `vpc_cidr_block` output is — workload ENIs in the VPC's other blocks that no rule admits
-    (by CIDR, prefix list or security group) are stranded: **medium**, one finding per endpoint,
-    listing the blocks and ENIs. A rule naming subnets or a security group is a choice and is
-    not second-guessed.
 
     ## Why it matters
     Security groups drop what they do not allow, so every client connection to the endpoint
@@ -112,10 +102,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                 sources[kind].append(peer_label(sg_rule))
                 all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
         wanted = format_ports(ports) if ports else "any TCP port"
-        if sources[CLIENT] and ports:
-            yield from _stranded_blocks(ctx, ref, label, endpoint, ports)
-            continue
-        if sources[CLIENT] and all_ports_open:
+        if sources[CLIENT] and (ports or all_ports_open):
             continue
         if sources[CLIENT]:
             yield ctx.not_evaluated(ref, f"{label}: the PrivateLink service's port is unknown and its groups open "
@@ -145,59 +132,6 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
                                    non_client_sources=set(sources[NO_CLIENT])),
             fix=_fix(view, endpoint, ports))
-
-
-def _stranded_blocks(ctx: RuleContext, ref: ResourceRef, label: str, endpoint: r.VpcEndpoint,
-                     ports: tuple[int, ...]) -> Iterator[Finding]:
-    """Workloads in VPC CIDR blocks the groups leave out while admitting another block whole.
-
-    AWS adds a secondary block to every route table as a local route: its workloads reach the
-    endpoint's subnets, and only the security group stops them. A rule admitting one block
-    exactly reads as "the VPC"; one admitting subnets or groups is a deliberate narrowing.
-    """
-    view = ctx.view
-    vpc = view.vpcs.get(endpoint.vpc_id)
-    blocks = [n for n in (parse_network(c) for c in (vpc.cidr_blocks if vpc else ())) if n is not None]
-    if len(blocks) < 2:
-        return
-    cidrs: list[Network] = []
-    groups: set[str] = set()
-    for group_id in endpoint.group_ids:
-        for sg_rule in ingress(view.security_groups[group_id]):
-            if not allows_tcp(sg_rule, ports):
-                continue
-            if sg_rule.referenced_group_id:
-                groups.add(sg_rule.referenced_group_id)
-            listed = ((rule_cidr(sg_rule),) if rule_cidr(sg_rule) else
-                      view.prefix_list_cidrs(sg_rule.prefix_list_id) if sg_rule.prefix_list_id else ()) or ()
-            cidrs += [n for n in (parse_network(c or "") for c in listed) if n is not None]
-    named = [b for b in blocks if b in cidrs]
-    if not named:
-        return
-    stranded: dict[str, list[r.NetworkInterface]] = {}
-    for eni in view.workload_enis(endpoint.vpc_id):
-        address = ip_address(eni.private_ip_addresses[0]) if eni.private_ip_addresses else None
-        block = next((b for b in blocks if address is not None and address.version == b.version
-                      and address in b), None)
-        if block is None or block in named or set(eni.group_ids) & groups:
-            continue
-        if any(address in c for c in cidrs if c.version == address.version):  # type: ignore[union-attr]
-            continue
-        stranded.setdefault(str(block), []).append(eni)
-    if not stranded:
-        return
-    wanted = format_ports(ports)
-    enis = [e for block in stranded.values() for e in block]
-    subnets = sorted({e.subnet_id or "" for e in enis})
-    yield ctx.finding(
-        ref,
-        f"Interface endpoint {label} admits {wanted} from VPC CIDR block(s) {', '.join(str(b) for b in named)} but "
-        f"not from the VPC's other block(s) {', '.join(stranded)}: workload ENI(s) "
-        f"{', '.join(e.network_interface_id for e in enis)} in subnet(s) {', '.join(subnets)} cannot reach it.",
-        severity=Severity.MEDIUM, discriminator="cidr-blocks",
-        evidence=evidence_dict(security_groups=endpoint.group_ids, admitted_blocks=[str(b) for b in named],
-                               stranded_blocks=list(stranded), stranded_enis=[e.network_interface_id for e in enis]),
-        fix=_fix(view, endpoint, ports))
 
 
 def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> list[FixStep]:

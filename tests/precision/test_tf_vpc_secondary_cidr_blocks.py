@@ -42,12 +42,12 @@ def test_endpoint_group_admitting_the_modules_vpc_cidr_block() -> None:
     """The group admits 443 from ``module.vpc.vpc_cidr_block``, as the module's complete example
     writes it — the primary block alone. Right (medium, on each endpoint): the six instances in
     10.1.0.0/16 and 10.2.0.0/16 reach the endpoints' subnets through their local routes and time
-    out on the group; with private DNS on, Session Manager has no other way. Before, SG003 was
-    silent (some clients got in): rule wrong, fixed."""
+    out on the group; with private DNS on, Session Manager has no other way. SG003 is silent,
+    rightly by the catalogue (some clients get in); SG006, proposed for the catalogue, says it."""
     snapshot, ids = _snapshot("vpc_cidr_block")
-    stranded = {("SG003", ids[key], "fail") for key in ("ssm", "ssmmessages", "ec2messages")}
+    stranded = {("SG006", ids[key], "fail") for key in ("ssm", "ssmmessages", "ec2messages")}
     assert audit(snapshot) == _advice(ids) | stranded
-    assert severities(snapshot)[("SG003", ids["ssm"], "cidr-blocks")] == "medium"
+    assert {level for (rule_id, _, _), level in severities(snapshot).items() if rule_id == "SG006"} == {"medium"}
 
 
 def test_endpoint_group_admitting_every_block() -> None:
