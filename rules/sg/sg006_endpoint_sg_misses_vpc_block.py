@@ -22,6 +22,7 @@ if TYPE_CHECKING:
       needs=(Part.VPCS, Part.SUBNETS, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS, Part.PREFIX_LISTS,
              Part.NETWORK_INTERFACES),
       references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
@@ -37,8 +38,8 @@ def endpoint_sg_misses_vpc_block(ctx: RuleContext) -> Iterator[Finding]:
     whose port is unknown, are not judged.
 
     ## Why it matters
-    A secondary CIDR block is added to every route table of the VPC as a local route, so its
-    workloads reach the endpoint's subnets — and time out on the endpoint's security group. With
+    Every route table has a local route for each of the VPC's IPv4 CIDR blocks, so workloads in a
+    secondary block reach the endpoint's subnets — and time out on the endpoint's security group. With
     private DNS on, the service's default hostname resolves to the endpoint, so those workloads
     have no other way to the service: SDK calls hang, SSM agents go offline, image pulls fail,
     for the workloads in the new block only, which makes the cause hard to see.
