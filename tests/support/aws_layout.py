@@ -105,6 +105,20 @@ class AwsRegionBuilder(RegionBuilder):
                                      description=f"ELB gwy/firewall/{endpoint}")
         return endpoint
 
+    def resolver_endpoint(self, vpc_id: str, subnets: Iterable[str], groups: Iterable[str], *,
+                          direction: str = "INBOUND") -> tuple[str, list[str]]:
+        """A Route 53 Resolver endpoint and the ENIs it places, one per IP address request, as
+        DescribeNetworkInterfaces reports them: requester-managed, InterfaceType ``interface``,
+        carrying the endpoint's security groups, described ``Route 53 Resolver: <endpoint>:<ip id>``
+        (the snapshot has no Resolver endpoint records; the network model recognises these ENIs by
+        that description and keeps them out of the workloads)."""
+        prefix = "rslvr-in" if direction == "INBOUND" else "rslvr-out"
+        endpoint_id = self.new_id(prefix)
+        enis = [self.workload(subnet_id, groups=list(groups), requester_managed=True,
+                              description=f"Route 53 Resolver: {endpoint_id}:{self.new_id('rni')}")
+                for subnet_id in subnets]
+        return endpoint_id, enis
+
     def edge_route_table(self, vpc_id: str, gateway_id: str, routes: Mapping[str, str], name: str) -> str:
         """A route table associated with a gateway (ingress routing), not with subnets."""
         table = self.route_table(vpc_id, routes=routes, name=name)
