@@ -38,8 +38,13 @@ def test_in_vpc_s3_traffic_takes_the_gateway_endpoint() -> None:
 
 def test_private_dns_for_all_resolvers_is_the_near_miss() -> None:
     """Right: with the option cleared, the instances resolve S3's names to the interface endpoint
-    and pay per GB where the gateway endpoint is free (GWE004, low)."""
+    and pay per GB where the gateway endpoint is free (GWE004, low) — and worse, its group admits
+    HTTPS from the on-premises range only, so their S3 calls time out (SG006, medium; SG003 stays
+    silent by the catalogue, since the on-premises clients get in)."""
     snapshot, ids = s3_hybrid_private_dns.build(all_resolvers=True)
-    assert audit(snapshot) == _advice(ids) | {("GWE004", ids["s3_interface"], "fail")}
+    assert audit(snapshot) == _advice(ids) | {("GWE004", ids["s3_interface"], "fail"),
+                                              ("SG006", ids["s3_interface"], "fail")}
+    [stranded] = [f for f in audit_result(snapshot).findings if f.rule_id == "SG006"]
+    assert "only from networks beyond the VPC (192.168.0.0/16)" in stranded.message
     paths = {(p.kind, p.target_id) for p in audit_result(snapshot).paths if p.destination == "s3"}
     assert paths == {("interface-endpoint", ids["s3_interface"])}

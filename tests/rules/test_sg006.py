@@ -1,4 +1,4 @@
-"""SG006 endpoint-sg-misses-vpc-block: workloads in a VPC CIDR block the endpoint's groups leave out."""
+"""SG006 endpoint-sg-strands-vpc-clients: workloads of the endpoint's own VPC its groups leave out."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from builders import RegionBuilder
 from rulecheck import findings, fix_of, triples
 
-from vpcaudit.rules.sg.sg006_endpoint_sg_misses_vpc_block import endpoint_sg_misses_vpc_block as rule
+from vpcaudit.rules.sg.sg006_endpoint_sg_strands_vpc_clients import endpoint_sg_strands_vpc_clients as rule
 
 
 def _secondary_block_vpc(sources: Iterable[str]) -> tuple[RegionBuilder, str, str, list[str]]:
@@ -62,3 +62,53 @@ def test_an_endpoint_admitting_no_client_is_sg003s_alone() -> None:
     b, endpoint, _, _ = _secondary_block_vpc([])
     assert triples(rule, b.snapshot()) == set()
     assert triples(endpoint_sg_blocks_clients, b.snapshot()) == {("SG003", endpoint, "fail")}
+
+
+def _hybrid(*, private_dns: bool = True, inbound_only: bool | None = None, routed: bool = True,
+            app_rule: bool = False) -> tuple[RegionBuilder, str, list[str]]:
+    """An ssm endpoint built for on-premises clients: its group admits 443 from 192.168.0.0/16,
+    which the endpoint subnets route to a virtual private gateway; two instances in the VPC."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    app = b.security_group(vpc, name="app")
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=subnets, routes={"192.168.0.0/16": "vgw-0123"} if routed else {})
+    enis = [b.workload(s, groups=[app]) for s in subnets]
+    sources = [("tcp", 443, 443, "192.168.0.0/16"), *([("tcp", 443, 443, app)] if app_rule else [])]
+    group = b.security_group(vpc, name="endpoint", ingress=sources)
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets, groups=[group], private_dns=private_dns,
+                                    inbound_only=inbound_only)
+    return b, endpoint, enis
+
+
+def test_only_remote_clients_admitted_while_private_dns_answers_the_vpc() -> None:
+    """The VPC's own workloads resolve the service to the endpoint and are refused."""
+    b, endpoint, enis = _hybrid()
+    [finding] = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.severity.value) == (endpoint, "medium")
+    assert "only from networks beyond the VPC (192.168.0.0/16)" in finding.message
+    assert all(eni in finding.message for eni in enis)
+    [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    assert action == "ec2:AuthorizeSecurityGroupIngress"
+    assert parameters["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "10.0.0.0/16"}]
+
+
+@pytest.mark.parametrize("options", [dict(private_dns=False), dict(inbound_only=True)],
+                         ids=["private DNS off", "private DNS for inbound Resolver endpoints only"])
+def test_remote_clients_only_is_fine_when_the_vpc_does_not_resolve_to_the_endpoint(options: dict[str, bool]) -> None:
+    b, _, _ = _hybrid(**options)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_a_remote_range_nobody_routes_to_is_sg003s() -> None:
+    """What the group admits reaches no client at all: SG003 fires, SG006 stays out."""
+    from vpcaudit.rules.sg.sg003_endpoint_sg_blocks_clients import endpoint_sg_blocks_clients
+
+    b, endpoint, _ = _hybrid(routed=False)
+    assert triples(rule, b.snapshot()) == set()
+    assert triples(endpoint_sg_blocks_clients, b.snapshot()) == {("SG003", endpoint, "fail")}
+
+
+def test_a_vpc_client_group_admitted_beside_the_remote_range_is_a_choice() -> None:
+    b, _, _ = _hybrid(app_rule=True)
+    assert triples(rule, b.snapshot()) == set()

@@ -1,0 +1,195 @@
+"""SG006 endpoint-sg-strands-vpc-clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import TYPE_CHECKING
+
+from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.routing import Network, parse_network
+from vpcaudit.network.secgroups import allows_tcp, cidr_routing, endpoint_label, format_ports, ingress, rule_cidr
+from vpcaudit.rules._fixes import authorize_clients
+from vpcaudit.snapshot.model import Part
+
+if TYPE_CHECKING:
+    from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
+
+
+@rule(id="SG006", name="endpoint-sg-strands-vpc-clients", severity=Severity.MEDIUM,
+      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS,
+             Part.PREFIX_LISTS, Part.NETWORK_INTERFACES, Part.VPC_ATTRIBUTES),
+      references=(
+          "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+          "https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html",
+      ),
+      seeds=("003",))
+def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
+    """An interface endpoint admits some of its clients, but its security groups leave out
+    workloads of its own VPC that are sure to use it. Two cases, each one finding per endpoint
+    listing the workload ENIs left out:
+
+    - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
+      service port from one block exactly — "the VPC CIDR" written as the primary block, as
+      terraform-aws-vpc's `vpc_cidr_block` output is — and no rule (CIDR, prefix list or
+      security group) admits the workload ENIs of another block.
+    - **Only remote clients admitted.** The groups admit the service port only from networks the
+      endpoint's subnets route beyond the VPC (on-premises, other VPCs), none inside it, while
+      the endpoint's private DNS answers the VPC's own queries (on, the VPC's DNS attributes
+      allowing it, and not limited to inbound Resolver endpoints): every workload of the VPC
+      resolves the service to the endpoint and is refused.
+
+    A rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
+    that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
+    endpoints with a group that was not collected are not judged.
+
+    ## Why it matters
+    Every route table has a local route for each of the VPC's IPv4 CIDR blocks, so workloads in
+    a secondary block reach the endpoint's subnets — and time out on its security group. With
+    private DNS answering in the VPC, the service's default hostname resolves to the endpoint,
+    so the workloads left out have no other way to the service: SDK calls hang, SSM agents go
+    offline, image pulls fail, for some workloads only, which makes the cause hard to see. A
+    hybrid S3 endpoint built for on-premises clients does this to the whole VPC once its private
+    DNS is set for every resolver.
+
+    ## How to fix
+    Allow the service port from the workloads left out (their CIDR block, or their security
+    groups):
+
+    ```
+    aws ec2 authorize-security-group-ingress --group-id <endpoint-sg-id> \\
+        --protocol tcp --port 443 --cidr <vpc-cidr-block>
+    ```
+
+    For an S3 endpoint meant for on-premises clients only, keep the VPC on the gateway endpoint
+    instead: private DNS only for inbound Resolver endpoints.
+
+    ```
+    aws ec2 modify-vpc-endpoint --vpc-endpoint-id <vpce-id> \\
+        --dns-options PrivateDnsOnlyForInboundResolverEndpoint=true
+    ```
+    """
+    view = ctx.view
+    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint) or not endpoint.group_ids:
+            continue
+        ports = view.service(endpoint).ports
+        groups = [view.security_groups.get(g) for g in endpoint.group_ids]
+        if not ports or any(g is None for g in groups):
+            continue  # the port or a group is unknown: SG003 says what can be said
+        admitted = _Admitted.of(view, [g for g in groups if g is not None], ports)
+        enis = view.workload_enis(endpoint.vpc_id)
+        if not enis or not (admitted.cidrs or admitted.groups):
+            continue  # nobody to strand, or nobody admitted at all (SG003)
+        stranded, why = _left_out_blocks(view, endpoint, admitted, enis)
+        if not stranded:
+            stranded, why = _only_remote(view, endpoint, admitted, enis)
+        if stranded:
+            yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
+
+
+@dataclass
+class _Admitted:
+    """The sources the endpoint's groups admit on the service port."""
+
+    cidrs: list[Network] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, view: NetworkView, groups: list[r.SecurityGroup], ports: tuple[int, ...]) -> _Admitted:
+        found = cls()
+        for group in groups:
+            for sg_rule in ingress(group):
+                if not allows_tcp(sg_rule, ports):
+                    continue
+                if sg_rule.referenced_group_id:
+                    found.groups.add(sg_rule.referenced_group_id)
+                listed = ((rule_cidr(sg_rule),) if rule_cidr(sg_rule) else
+                          view.prefix_list_cidrs(sg_rule.prefix_list_id) if sg_rule.prefix_list_id else ()) or ()
+                found.cidrs += [n for n in (parse_network(c or "") for c in listed) if n is not None]
+        return found
+
+    def admits(self, eni: r.NetworkInterface) -> bool:
+        if set(eni.group_ids) & self.groups:
+            return True
+        address = _address(eni)
+        return address is not None and any(address.version == c.version and address in c for c in self.cidrs)
+
+
+# The workload ENIs left out, and what the groups admit instead ("{ports}" left to fill in).
+Stranded = tuple[list["r.NetworkInterface"], str]
+
+
+def _left_out_blocks(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted,
+                     enis: tuple[r.NetworkInterface, ...]) -> Stranded:
+    """Workloads in VPC CIDR blocks the groups leave out while admitting another block whole."""
+    blocks = _blocks(view, endpoint.vpc_id)
+    named = [b for b in blocks if b in admitted.cidrs]
+    if len(blocks) < 2 or not named:
+        return [], ""
+    stranded: dict[str, list[r.NetworkInterface]] = {}
+    for eni in enis:
+        address = _address(eni)
+        block = next((b for b in blocks if address is not None and address.version == b.version
+                      and address in b), None)
+        if block is not None and block not in named and not admitted.admits(eni):
+            stranded.setdefault(str(block), []).append(eni)
+    if not stranded:
+        return [], ""
+    return ([e for found in stranded.values() for e in found],
+            f"admits {{ports}} from VPC CIDR block(s) {', '.join(str(b) for b in named)} but not from the VPC's "
+            f"other block(s) {', '.join(stranded)}")
+
+
+def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted,
+                 enis: tuple[r.NetworkInterface, ...]) -> Stranded:
+    """Every workload of the VPC, when only remote networks are admitted and private DNS sends the
+    VPC's own queries to the endpoint."""
+    if not view.private_dns_effective(endpoint) or endpoint.private_dns_only_for_inbound_resolver_endpoint:
+        return [], ""
+    if any(admitted.admits(eni) for eni in enis):
+        return [], ""
+    remote = sorted({str(c) for c in admitted.cidrs if _routed_beyond_vpc(view, endpoint, c)})
+    if not remote:
+        return [], ""  # what is admitted reaches no client: SG003's
+    return list(enis), (f"admits {{ports}} only from networks beyond the VPC ({', '.join(remote)}) while its private "
+                        "DNS answers the VPC's own queries")
+
+
+def _finding(ctx: RuleContext, endpoint: r.VpcEndpoint, groups: list[r.SecurityGroup], ports: tuple[int, ...],
+             admitted: _Admitted, enis: list[r.NetworkInterface], why: str) -> Finding:
+    view = ctx.view
+    subnets = sorted({e.subnet_id or "" for e in enis})
+    ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
+    fix = authorize_clients(view, groups[0], ports)
+    return ctx.finding(
+        ref,
+        f"Interface endpoint {endpoint_label(view, endpoint)} {why.format(ports=format_ports(ports))}: workload "
+        f"ENI(s) {', '.join(e.network_interface_id for e in enis)} in subnet(s) {', '.join(subnets)} cannot reach "
+        "it.",
+        evidence=evidence_dict(security_groups=endpoint.group_ids,
+                               admitted=sorted({str(c) for c in admitted.cidrs} | admitted.groups),
+                               stranded_enis=[e.network_interface_id for e in enis]),
+        fix=[fix] if fix is not None else [])
+
+
+def _routed_beyond_vpc(view: NetworkView, endpoint: r.VpcEndpoint, cidr: Network) -> bool:
+    for subnet_id in endpoint.subnet_ids:
+        routing = cidr_routing(view, subnet_id, str(cidr))
+        if routing is not None and routing.remote:
+            return True
+    return False
+
+
+def _blocks(view: NetworkView, vpc_id: str) -> list[Network]:
+    vpc = view.vpcs.get(vpc_id)
+    return [n for n in (parse_network(c) for c in (vpc.cidr_blocks if vpc else ())) if n is not None]
+
+
+def _address(eni: r.NetworkInterface) -> IPv4Address | IPv6Address | None:
+    return ip_address(eni.private_ip_addresses[0]) if eni.private_ip_addresses else None
