@@ -70,10 +70,24 @@ def test_message_names_cidr_and_where_it_goes() -> None:
     (finding,) = findings(rule, b.snapshot())
     assert finding.severity.value == "low"
     assert f"Security group {sg}, attached to interface endpoint(s) vpce-" in finding.message
-    assert "TCP 443 from 10.0.0.0/8 (10.0.0.0/8 → nat nat-0abc)" in finding.message
+    # Only what the VPC's local route and the transit gateway route leave goes to the NAT gateway.
+    left = "10.0.0.0/8 except 10.1.0.0/16, 10.2.0.0/16 → nat nat-0abc"
+    assert f"TCP 443 from 10.0.0.0/8 ({left})" in finding.message
     vpc = next(iter(b.vpcs))
     assert f"wider than VPC {vpc} (10.1.0.0/16)" in finding.message
-    assert finding.evidence["broad_sources"] == ["TCP 443 from 10.0.0.0/8 (10.0.0.0/8 → nat nat-0abc)"]
+    assert finding.evidence["broad_sources"] == [f"TCP 443 from 10.0.0.0/8 ({left})"]
+
+
+def test_message_names_the_part_left_unrouted_when_it_is_small() -> None:
+    """A supernet of a VPC's three /16 blocks: only 10.3.0.0/16 is nobody's, and that is what is named."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", extra_cidrs=["10.1.0.0/16", "10.2.0.0/16"])
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=subnets, routes={})
+    sg = b.security_group(vpc, name="endpoints", ingress=[("tcp", 443, 443, "10.0.0.0/14")])
+    b.interface_endpoint(vpc, "ssm", subnets=subnets, groups=[sg])
+    (finding,) = findings(rule, b.snapshot())
+    assert "TCP 443 from 10.0.0.0/14 (10.3.0.0/16 → none)" in finding.message
 
 
 def test_fix_admits_the_vpc_then_revokes_the_broad_rule_after_a_decision() -> None:

@@ -14,6 +14,7 @@ clients are routed to the VPC.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -259,22 +260,33 @@ def cidr_routing(view: NetworkView, subnet_id: str, cidr: str) -> CidrRouting | 
     index = view.route_index(table)
     outcomes = index.resolve_all(cidr)
     inner = [parse_network(o.cidr) for o in outcomes[1:]]
-    covering_applies = bool(_uncovered(target, [n for n in inner if n is not None]))
+    uncovered = _uncovered(target, [n for n in inner if n is not None])
     remote: list[str] = []
     local: list[str] = []
     elsewhere: list[str] = []
     for i, outcome in enumerate(outcomes):
-        if i == 0 and not covering_applies:
+        if i == 0 and not uncovered:
             continue
+        part = _left_over(outcome.cidr, uncovered, [o.cidr for o in outcomes[1:]]) if i == 0 else outcome.cidr
         if outcome.delivers and outcome.kind in REMOTE_KINDS:
-            remote.append(outcome.cidr)
+            remote.append(part)
         elif outcome.delivers and outcome.kind == "local":
-            local.append(outcome.cidr)
+            local.append(part)
         else:
             where = f"{outcome.kind} {outcome.target_id}" if outcome.target_id else outcome.kind
-            elsewhere.append(f"{outcome.cidr} → {where}" + ("" if outcome.delivers or outcome.kind == "none"
-                                                             else " (delivers nothing)"))
+            elsewhere.append(f"{part} → {where}" + ("" if outcome.delivers or outcome.kind == "none"
+                                                      else " (delivers nothing)"))
     return CidrRouting(tuple(remote), tuple(local), tuple(elsewhere), index.unresolved_prefix_lists)
+
+
+def _left_over(cidr: str, uncovered: list[Network], carved: list[str]) -> str:
+    """What the covering route of ``cidr`` carries once the more specific routes (``carved``) took
+    their parts: those parts when few (10.0.0.0/14 over a VPC of three /16s leaves 10.3.0.0/16,
+    not the whole /14), else the CIDR "except" the carve-outs."""
+    if not carved:
+        return cidr
+    parts = list(ipaddress.collapse_addresses(uncovered))  # type: ignore[arg-type]
+    return ", ".join(map(str, parts)) if len(parts) <= 2 else f"{cidr} except {', '.join(carved)}"
 
 
 def _uncovered(net: Network, inner: list[Network]) -> list[Network]:
