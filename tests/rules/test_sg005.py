@@ -15,11 +15,13 @@ from vpcaudit.snapshot.model import Part
 ID = "SG005"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
 ENDPOINT_SUBNET = "10.0.9.0/24"
+EFS_MOUNT_TARGET = "EFS mount target for fs-0a1b2c3d4e5f60718 (fsmt-0f1e2d3c4b5a69788)"
 
 
 def _client(egress: Iterable[Rule], *, other_group_egress: Iterable[Rule] | None = None,
             service_name: str | None = None, state: str = "available",
-            with_endpoint: bool = True) -> tuple[RegionBuilder, str]:
+            with_endpoint: bool = True, requester_managed: bool = False,
+            description: str = "") -> tuple[RegionBuilder, str]:
     """A workload in 10.0.1.0/24 whose group 'app' has ``egress``; an ssm endpoint in 10.0.9.0/24.
 
     A source/destination of ``"endpoint-sg"`` names the endpoint's group.
@@ -34,7 +36,7 @@ def _client(egress: Iterable[Rule], *, other_group_egress: Iterable[Rule] | None
     groups = [app]
     if other_group_egress is not None:
         groups.append(b.security_group(vpc, name="other", egress=other_group_egress))
-    b.workload(client_subnet, groups=groups)
+    b.workload(client_subnet, groups=groups, requester_managed=requester_managed, description=description)
     if with_endpoint:
         b.interface_endpoint(vpc, "ssm", subnets=[endpoint_subnet], groups=[endpoint_sg], service_name=service_name,
                              state=state)
@@ -64,6 +66,10 @@ CASES: list[tuple[str, Case, str | None]] = [
     ("PrivateLink endpoints are out of scope", lambda: _client([], service_name=PRIVATELINK), None),
     ("no interface endpoint in the VPC", lambda: _client([], with_endpoint=False), None),
     ("deleted endpoint", lambda: _client([], state="deleted"), None),
+    # SageMaker's inbound NFS group ("only inbound traffic") on its domain's EFS mount target:
+    # a mount target answers NFS and calls no AWS API, so it is nobody's client.
+    ("EFS mount target without egress", lambda: _client([], requester_managed=True, description=EFS_MOUNT_TARGET),
+     None),
 ]
 
 

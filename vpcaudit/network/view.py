@@ -424,9 +424,16 @@ class NetworkView:
         return frozenset(ids)
 
     def is_workload(self, eni: r.NetworkInterface) -> bool:
+        """A network interface that originates traffic of its own. Route 53 Resolver endpoint
+        interfaces and EFS mount targets (requester-managed, described ``EFS mount target for
+        <fs-id> (<fsmt-id>)``) are typed ``interface`` but only answer: a mount target serves NFS
+        and calls no AWS API, so groups built for it — SageMaker's inbound NFS group has "only
+        inbound traffic" — are not a client's."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
+            return False
+        if eni.requester_managed and eni.description.startswith("EFS mount target for "):
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
