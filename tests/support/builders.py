@@ -235,6 +235,14 @@ class RegionBuilder:
                                              ())
         return sg_id
 
+    def authorize(self, sg_id: str, *, ingress: Iterable[Rule] = (), egress: Iterable[Rule] = ()) -> None:
+        """Add rules to an existing group (AuthorizeSecurityGroupIngress / Egress): the way to build
+        two groups that reference each other, which ``security_group()`` alone cannot."""
+        group = self.groups[sg_id]
+        added = [self._sg_rule(sg_id, False, spec) for spec in ingress]
+        added += [self._sg_rule(sg_id, True, spec) for spec in egress]
+        self.groups[sg_id] = replace(group, rules=(*group.rules, *added))
+
     def default_group(self, vpc_id: str) -> str:
         return next(g.group_id for g in self.groups.values() if g.vpc_id == vpc_id and g.group_name == "default")
 
