@@ -25,7 +25,9 @@ network file system (NFS) mounts"): "NFS inbound security group with only inboun
 outbound security group with only outbound traffic." — named
 ``security-group-for-inbound-nfs-<domain-id>`` (TCP 988, 1018-1023 and 2049 from the outbound
 group; on the mount target) and ``security-group-for-outbound-nfs-<domain-id>`` (TCP 988,
-1018-1023 and 2049 to the inbound group; on the Studio apps beside the user's groups). The mount
+1018-1023 and 2049 to the inbound group; on the Studio apps beside the user's groups). AWS's
+pages name only NFS on 2049; the other two ranges are as a public Terraform export of a real
+domain's groups shows them, and no rule looks at them. The mount
 target's ENI is requester-managed, InterfaceType ``interface``, described ``EFS mount target for
 <fs-id> (<fsmt-id>)``. ``apps`` Studio apps (JupyterServer, KernelGateway …) run in the subnet,
 each a requester-managed ENI carrying the template's group and the outbound NFS group; AWS does
