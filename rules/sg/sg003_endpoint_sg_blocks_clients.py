@@ -10,13 +10,13 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
-    cidr_routing,
     clients_of_endpoint,
     endpoint_label,
     format_ports,
     ingress,
     overlaps,
     peer_label,
+    routed_beyond_vpc,
     rule_cidr,
     tcp_range,
     workload_groups,
@@ -166,15 +166,7 @@ def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.Vp
         return UNKNOWN
     vpc_cidrs = view.vpc_cidrs(endpoint.vpc_id)
     for c in cidrs:
-        if overlaps(c, vpc_cidrs) or _routed_remote(view, endpoint, c):
+        if overlaps(c, vpc_cidrs) or routed_beyond_vpc(view, endpoint, c):
             return CLIENT
     return NO_CLIENT
 
-
-def _routed_remote(view: NetworkView, endpoint: r.VpcEndpoint, cidr: str) -> bool:
-    """Is part of ``cidr`` routed from one of the endpoint's subnets to a remote network?"""
-    for subnet_id in endpoint.subnet_ids:
-        routing = cidr_routing(view, subnet_id, cidr)
-        if routing is not None and routing.remote:
-            return True
-    return False

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.routing import Network, parse_network
-from vpcaudit.network.secgroups import allows_tcp, cidr_routing, endpoint_label, format_ports, ingress, rule_cidr
+from vpcaudit.network.secgroups import (
+    allows_tcp,
+    endpoint_label,
+    format_ports,
+    ingress,
+    routed_beyond_vpc,
+    rule_cidr,
+)
 from vpcaudit.rules._fixes import authorize_clients
 from vpcaudit.snapshot.model import Part
 
@@ -154,7 +161,7 @@ def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted
         return [], ""
     if any(admitted.admits(eni) for eni in enis):
         return [], ""
-    remote = sorted({str(c) for c in admitted.cidrs if _routed_beyond_vpc(view, endpoint, c)})
+    remote = sorted({str(c) for c in admitted.cidrs if routed_beyond_vpc(view, endpoint, str(c))})
     if not remote:
         return [], ""  # what is admitted reaches no client: SG003's
     return list(enis), (f"admits {{ports}} only from networks beyond the VPC ({', '.join(remote)}) while its private "
@@ -176,14 +183,6 @@ def _finding(ctx: RuleContext, endpoint: r.VpcEndpoint, groups: list[r.SecurityG
                                admitted=sorted({str(c) for c in admitted.cidrs} | admitted.groups),
                                stranded_enis=[e.network_interface_id for e in enis]),
         fix=[fix] if fix is not None else [])
-
-
-def _routed_beyond_vpc(view: NetworkView, endpoint: r.VpcEndpoint, cidr: Network) -> bool:
-    for subnet_id in endpoint.subnet_ids:
-        routing = cidr_routing(view, subnet_id, str(cidr))
-        if routing is not None and routing.remote:
-            return True
-    return False
 
 
 def _blocks(view: NetworkView, vpc_id: str) -> list[Network]:

@@ -251,6 +251,16 @@ class CidrRouting:
     unresolved_prefix_lists: tuple[str, ...]  # prefix-list routes whose CIDRs are unknown
 
 
+def routed_beyond_vpc(view: NetworkView, endpoint: r.VpcEndpoint, cidr: str) -> bool:
+    """Is part of ``cidr`` routed from one of the endpoint's subnets to a remote network (a transit
+    gateway, peering, Cloud WAN, a VGW): remote clients of the endpoint?"""
+    for subnet_id in endpoint.subnet_ids:
+        routing = cidr_routing(view, subnet_id, cidr)
+        if routing is not None and routing.remote:
+            return True
+    return False
+
+
 def cidr_routing(view: NetworkView, subnet_id: str, cidr: str) -> CidrRouting | None:
     """Resolve every part of ``cidr`` from the subnet's effective route table (None: no table)."""
     table = view.effective_route_table(subnet_id)
