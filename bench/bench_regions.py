@@ -1,6 +1,7 @@
 """``vpcaudit scan`` of one Region against every enabled Region, with latency added to every call.
 
 Usage:  python bench/bench_regions.py [--vpcs-per-region 3] [--latency-ms 100] [--concurrency 8 32] [--repeat 3]
+                                     [--server moto replay]
 
 Starts a moto server in its own process (it lists 24 enabled Regions), seeds ``--vpcs-per-region``
 VPCs in each (bench/moto_estate.py), and runs the installed ``vpcaudit scan`` console script
@@ -11,6 +12,13 @@ the CPU vpcaudit used and the CPU the moto server used meanwhile (both on the sa
 calls the proxy saw, and the most calls it ever saw in flight for one Region and in total —
 which must stay within the account-Region bound (``CALLS_PER_ACCOUNT_REGION``) and ``--concurrency``.
 vpcaudit's modules are byte-compiled first, as pip does when it installs a wheel.
+
+``--server replay`` answers every call with moto's answer to the same request, recorded during
+the warm-up scans, without asking moto again: moto builds its answers in one Python process on
+the same two cores as vpcaudit (5.5 s of CPU for an all-Region scan), which AWS's servers do
+not, so the replayed rows show what vpcaudit's own scheduling and CPU make of the latency. The
+proxy still adds the latency, counts, and costs its own CPU; a request it never recorded is
+relayed to moto, and the misses are printed.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ ONE_REGION = "us-east-1"
 
 
 def scan(proxy: loopback.CountingProxy, moto_pid: int, out: Path, regions: list[str], concurrency: int) -> dict:
+    """One console-script run: wall, CPU, moto's CPU meanwhile, calls, peaks in flight, replay misses."""
     proxy.reset()
     argv = [str(Path(sys.executable).with_name("vpcaudit")), "scan", *regions, "--endpoint-url", proxy.url,
             "--concurrency", str(concurrency), "-f", "json", "-o",
@@ -40,7 +49,7 @@ def scan(proxy: loopback.CountingProxy, moto_pid: int, out: Path, regions: list[
     sample = measure.run_command(argv, env=loopback.fake_credentials())
     return {"wall": sample.wall_s, "cpu": sample.cpu_s, "moto_cpu": loopback.cpu_seconds(moto_pid) - moto_before,
             "calls": sum(proxy.calls.values()), "peak_region": max(proxy.peak_per_region.values()),
-            "peak_total": proxy.peak_total}
+            "peak_total": proxy.peak_total, "misses": proxy.replay_misses}
 
 
 def main() -> None:
@@ -49,6 +58,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--server", choices=("moto", "replay"), nargs="+", default=["moto"],
+                        help="answer from moto itself, or replay moto's recorded answers (both: both tables)")
     args = parser.parse_args()
     loopback.use_fake_credentials()
     measure.byte_compile_vpcaudit()
@@ -63,28 +74,36 @@ def main() -> None:
         out.write(f"Machine: {measure.machine()}.\nEstate (moto): {len(regions)} enabled Regions, "
                   f"{args.vpcs_per_region} VPCs seeded in each (plus moto's default VPC), seeded in {seeded:.0f} s. "
                   f"{args.latency_ms:g} ms added to every call; medians of {args.repeat} runs.\n\n"
-                  "| `--concurrency` | calls per Region | Regions | wall (s) | × one Region | vpcaudit CPU (s) | "
-                  "moto CPU (s) | API calls | peak in flight, one Region | peak in flight, total |\n"
-                  "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+                  "| server | `--concurrency` | calls per Region | Regions | wall (s) | × one Region | "
+                  "vpcaudit CPU (s) | moto CPU (s) | API calls | peak in flight, one Region | peak in flight, total |\n"
+                  "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
         with loopback.counting_proxy(url, args.latency_ms) as proxy:
-            # Warm-up: moto builds each Region's data (endpoint services…) the first time it is read.
-            scan(proxy, moto_pid, Path(tmp), ["--all-regions"], max(args.concurrency))
-            for concurrency in args.concurrency:
-                rows = {}
-                for label, where in (("one", ["--region", ONE_REGION]), ("all", ["--all-regions"])):
-                    runs = [scan(proxy, moto_pid, Path(tmp), where, concurrency) for _ in range(args.repeat)]
-                    rows[label] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                    rows[label]["peak_region"] = max(r["peak_region"] for r in runs)
-                    rows[label]["peak_total"] = max(r["peak_total"] for r in runs)
-                for label, count in (("one", 1), ("all", len(regions))):
-                    row = rows[label]
-                    ratio = row["wall"] / rows["one"]["wall"]
-                    per_region = min(CALLS_PER_ACCOUNT_REGION, concurrency)
-                    out.write(f"| {concurrency} | {per_region} | {count} | {row['wall']:.2f} | {ratio:.2f}× | "
-                              f"{row['cpu']:.2f} | {row['moto_cpu']:.2f} | {row['calls']:.0f} | {row['peak_region']} | "
-                              f"{row['peak_total']} |\n")
-                out.flush()
-
+            # Warm-up, recorded for the replays: moto builds each Region's data (endpoint
+            # services…) the first time it is read, and the replays need every request once.
+            proxy.record()
+            for where in (["--region", ONE_REGION], ["--all-regions"]):
+                scan(proxy, moto_pid, Path(tmp), where, max(args.concurrency))
+            misses = 0
+            for server in args.server:
+                proxy.replay() if server == "replay" else proxy.relay()
+                for concurrency in args.concurrency:
+                    rows = {}
+                    for label, where in (("one", ["--region", ONE_REGION]), ("all", ["--all-regions"])):
+                        runs = [scan(proxy, moto_pid, Path(tmp), where, concurrency) for _ in range(args.repeat)]
+                        rows[label] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                        rows[label]["peak_region"] = max(r["peak_region"] for r in runs)
+                        rows[label]["peak_total"] = max(r["peak_total"] for r in runs)
+                        misses += sum(r["misses"] for r in runs)
+                    for label, count in (("one", 1), ("all", len(regions))):
+                        row = rows[label]
+                        ratio = row["wall"] / rows["one"]["wall"]
+                        per_region = min(CALLS_PER_ACCOUNT_REGION, concurrency)
+                        out.write(f"| {server} | {concurrency} | {per_region} | {count} | {row['wall']:.2f} | "
+                                  f"{ratio:.2f}× | {row['cpu']:.2f} | {row['moto_cpu']:.2f} | {row['calls']:.0f} | "
+                                  f"{row['peak_region']} | {row['peak_total']} |\n")
+                    out.flush()
+            if "replay" in args.server:
+                out.write(f"\nReplayed calls relayed to moto because they were never recorded: {misses}.\n")
 
 if __name__ == "__main__":
     main()

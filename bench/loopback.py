@@ -100,6 +100,10 @@ class CountingProxy(ThreadingHTTPServer):
         self.peak_per_region: Counter[str] = Counter()
         self._now_total = 0
         self.peak_total = 0
+        self.recorded: dict[tuple[str, str, str, bytes], tuple[int, list[tuple[str, str]], bytes]] = {}
+        self.recording = False
+        self.replaying = False
+        self.replay_misses = 0
 
     @property
     def url(self) -> str:
@@ -110,6 +114,31 @@ class CountingProxy(ThreadingHTTPServer):
             self.calls.clear()
             self.peak_per_region.clear()
             self.peak_total = 0
+            self.replay_misses = 0
+
+    def record(self) -> None:
+        """Keep every answer from now on, keyed by its request, for :meth:`replay`."""
+        self.recorded.clear()
+        self.recording, self.replaying = True, False
+
+    def replay(self) -> None:
+        """Answer every request seen while recording with its recorded answer, without asking
+        the server: what a tool costs this machine when the server's CPU is somebody else's, as
+        AWS's is (a request never recorded is still relayed, and counted in ``replay_misses``)."""
+        self.recording, self.replaying = False, True
+
+    def relay(self) -> None:
+        """Ask the server for every answer again (the default), keeping what was recorded."""
+        self.recording = self.replaying = False
+
+    def recorded_answer(self, key: tuple[str, str, str, bytes]) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        if not self.replaying:
+            return None
+        answer = self.recorded.get(key)
+        if answer is None:
+            with self._lock:
+                self.replay_misses += 1
+        return answer
 
     def enter(self, region: str, operation: str) -> None:
         with self._lock:
@@ -137,25 +166,35 @@ class _Handler(BaseHTTPRequestHandler):
         scope = _SCOPE.search(self.headers.get("Authorization", ""))
         region, service = scope.groups() if scope else ("?", "?")
         self.server.enter(region, f"{service}:{_operation(self.command, self.path, self.headers, body)}")
+        key = (self.command, self.path, region, body)
         try:
             time.sleep(self.server.delay_s)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-            request = urllib.request.Request(self.server.upstream + self.path, data=body or None, method=self.command,
-                                             headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=120) as answer:
-                    status, answer_headers, payload = answer.status, answer.headers, answer.read()
-            except urllib.error.HTTPError as exc:
-                status, answer_headers, payload = exc.code, exc.headers, exc.read()
+            answer = self.server.recorded_answer(key) or self._forward(body)
+            if self.server.recording:
+                self.server.recorded[key] = answer
         finally:
             self.server.leave(region)
+        status, answer_headers, payload = answer
         self.send_response(status)
-        for key, value in answer_headers.items():
-            if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                self.send_header(key, value)
+        for name, value in answer_headers:
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The upstream server's answer: status, the headers worth relaying, body."""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+        request = urllib.request.Request(self.server.upstream + self.path, data=body or None, method=self.command,
+                                         headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as answer:
+                status, answer_headers, payload = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as exc:
+            status, answer_headers, payload = exc.code, exc.headers, exc.read()
+        kept = [(k, v) for k, v in answer_headers.items()
+                if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date")]
+        return status, kept, payload
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
 
