@@ -33,13 +33,13 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "config": frozenset({"options", "errors", "tomlfile"}),
     "output": frozenset({"errors", "files"}),
     # the machinery
-    "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "version"}),
+    "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "forks", "version"}),
     "aws": frozenset({"aws", "snapshot", "errors", "version"}),
     "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing", "change"}),
     # the one part that writes to AWS: its own clients; account identity and roles as collections do
     "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
     "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version",
-                          "change", "tomlfile", "textfile"}),
+                          "change", "tomlfile", "textfile", "forks"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
@@ -53,6 +53,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "files": frozenset(),
     "tomlfile": frozenset({"textfile"}),  # reading the TOML files a user hands vpcaudit
     "textfile": frozenset(),  # reading any text file a user hands vpcaudit, refusing what is not text
+    "forks": frozenset(),  # whether this process may fork (the audit's and the collection's workers)
 }
 
 

@@ -39,6 +39,12 @@ class CallCounter:
         events.register_first("before-call.*.*", on_call, unique_id="vpcaudit-count-calls")
         events.register("before-send", on_send, unique_id="vpcaudit-count-attempts")
 
+    def add(self, calls: dict[str, int], http_attempts: dict[str, int]) -> None:
+        """Count what another process counted for the same run (a forked collection's share)."""
+        with self._lock:
+            self._calls.update(calls)
+            self._attempts.update(http_attempts)
+
     def calls(self) -> dict[str, int]:
         with self._lock:
             return dict(sorted(self._calls.items()))

@@ -42,6 +42,14 @@ class CallBudget:
         keeps one Region's worth of calls in flight."""
         return max(1, self.concurrency // self.per_region)
 
+    def share(self, processes: int) -> None:
+        """Keep this process to its share of the run's calls in flight, the run being split over
+        ``processes`` processes that each collect Regions of their own (each account-Region
+        keeps its own bound in the one process that collects it). Call it between calls, with no
+        permit taken: a forked child inherits the shared-down bound."""
+        self.concurrency = max(1, self.concurrency // processes)
+        self._global = threading.BoundedSemaphore(self.concurrency)
+
     def _region(self, account_key: int, region: str) -> threading.BoundedSemaphore:
         with self._lock:
             return self._regions.setdefault((account_key, region), threading.BoundedSemaphore(self.per_region))

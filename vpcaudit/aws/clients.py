@@ -75,6 +75,14 @@ class ClientFactory:
                 self._clients[key] = found
             return found
 
+    def after_fork(self) -> None:
+        """Start afresh in a forked child: new clients (the inherited ones hold pooled sockets the
+        parent still reads), a new lock (the parent's may have been held by another thread), and
+        a counter of the child's own calls, which the child reports back."""
+        self._clients = {}
+        self._lock = threading.Lock()
+        self.counter = CallCounter()
+
     def _create(self, service: str, region: str) -> Any:
         try:
             return self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
+from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -32,7 +34,7 @@ from vpcaudit.aws.budget import DEFAULT_CONCURRENCY, CallBudget
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.aws.errors import Gap, classify
 from vpcaudit.aws.organization import Discovered, Discovery, discover
-from vpcaudit.collectors import account, assemble, catalog
+from vpcaudit.collectors import account, assemble, catalog, shards
 from vpcaudit.collectors.assemble import Ok, Outcome
 from vpcaudit.collectors.base import AccountCollector, Collector, Scope
 from vpcaudit.collectors.pacing import fewer_cycle_collections
@@ -104,9 +106,20 @@ def collect_with(
     account_id = account.caller_account(factory, home)
     plan = account.plan_regions(factory, home, regions)
     wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
-    with ThreadPoolExecutor(max_workers, thread_name_prefix="vpcaudit-calls") as calls_pool:
-        scope = Scope(account_id, home, factory, calls_pool, metrics_days, now)
-        outcomes = _Scheduler(scope, plan.enabled, wanted, max_workers, progress).run()
+    processes = shards.processes_for(len(plan.enabled))
+    here, *elsewhere = shards.deal(plan.enabled, processes)
+    if factory.budget is not None and processes > 1:
+        factory.budget.share(processes)
+    max_workers = max(1, max_workers // processes)
+    share = partial(_collect_share, factory, account_id, wanted, max_workers, metrics_days, now)
+    children = [shards.Child.fork(regions, partial(share, regions)) for regions in elsewhere]
+    try:
+        with ThreadPoolExecutor(max_workers, thread_name_prefix="vpcaudit-calls") as calls_pool:
+            scope = Scope(account_id, home, factory, calls_pool, metrics_days, now)
+            outcomes = _Scheduler(scope, here, wanted, max_workers, progress, children=children).run()
+    finally:
+        for child in children:
+            child.close()
     by_region: dict[str | None, dict[Part, Outcome]] = {}
     for (region, part), outcome in outcomes.items():
         by_region.setdefault(region, {})[part] = outcome
@@ -118,6 +131,23 @@ def collect_with(
         accounts=(assemble.account_snapshot(account_id, tuple(region_snaps), by_region.get(None, {})),),
         options=_options(regions, wanted, metrics_days)))
     return CollectionOutcome(snapshot, factory.counter.calls(), factory.counter.http_attempts())
+
+
+_Counts = tuple[dict[str, int], dict[str, int]]  # calls and HTTP attempts per operation
+
+
+def _collect_share(factory: ClientFactory, account_id: str, parts: frozenset[Part], max_workers: int,
+                   metrics_days: int, now: dt.datetime, regions: tuple[str, ...],
+                   send: Callable[[object], None]) -> _Counts:
+    """A forked child's work: the Region parts of ``regions`` (the parent collects the
+    account-wide parts, which need every Region), each task's outcomes sent to the parent as
+    soon as it ends; returns the calls and HTTP attempts the child made."""
+    factory.after_fork()
+    with ThreadPoolExecutor(max_workers, thread_name_prefix="vpcaudit-calls") as calls_pool:
+        scope = Scope(account_id, regions[0], factory, calls_pool, metrics_days, now)
+        _Scheduler(scope, regions, parts, max_workers, None, account_parts=False,
+                   forward=lambda outcomes, label: send((outcomes, label))).run()
+    return factory.counter.calls(), factory.counter.http_attempts()
 
 
 def collect_accounts(
@@ -307,55 +337,110 @@ def _options(regions: Sequence[str] | None, parts: frozenset[Part], metrics_days
 
 @dataclass(frozen=True)
 class _Task:
-    key: TaskKey
+    key: TaskKey | None  # None: the Regions of a child process, which reports their tasks itself
     deps: tuple[TaskKey, ...]
     run: Callable[[Mapping[TaskKey, Outcome]], dict[TaskKey, Outcome]]
 
     @property
     def label(self) -> str:
+        if self.key is None:
+            return ""
         region, part = self.key
         return f"{region or 'account'} {part.value}"
 
 
+Forward = Callable[[dict[TaskKey, Outcome], str], None]
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """Outcomes for the scheduler: of a task of its own (``ended``), or of one a child finished."""
+
+    outcomes: dict[TaskKey, Outcome]
+    label: str | None  # a finished task's progress label; None when no task of the total ended
+    ended: bool = False  # a task of this scheduler's pool has ended (its outcomes are these)
+    error: BaseException | None = None
+
+
 class _Scheduler:
-    """Runs every (region, part) task once its dependencies are done."""
+    """Runs every (region, part) task once its dependencies are done.
+
+    The Regions of ``children`` are collected by those processes; each of their tasks counts as
+    done as soon as its outcome arrives, so an account-wide part waits only for the parts it
+    needs (hosted zones: every Region's VPC list), not for the children to finish. ``forward``
+    receives the outcomes of every task this scheduler runs, with its label (a child's scheduler
+    sends them on to its parent).
+    """
 
     def __init__(self, scope: Scope, regions: tuple[str, ...], parts: frozenset[Part], max_workers: int,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, *, children: Sequence[shards.Child[_Counts]] = (),
+                 account_parts: bool = True, forward: Forward | None = None) -> None:
         self._scope = scope
-        self._regions = regions
+        self._regions = (*regions, *(region for child in children for region in child.regions))
+        self._parts = parts
         self._max_workers = max_workers
         self._progress = progress
+        self._forward = forward
+        self._arrivals: SimpleQueue[_Arrival] = SimpleQueue()
         selected = [c for c in catalog.COLLECTORS.values() if c.part in parts]
-        self._tasks = [self._account_task(c) for c in selected if isinstance(c, AccountCollector)]
+        regional = [c for c in selected if isinstance(c, Collector)]
+        self._tasks = [self._account_task(c) for c in selected if isinstance(c, AccountCollector) and account_parts]
         # Part by part, Region after Region: the tasks ready first are spread over every Region,
         # so the pool's threads wait on many account-Region budgets, not all on the first one's.
-        self._tasks += [self._region_task(region, c) for c in selected if isinstance(c, Collector)
-                        for region in regions]
+        self._tasks += [self._region_task(region, c) for c in regional for region in regions]
+        self._tasks += [self._child_task(child) for child in children]
+        self._total = len(self._tasks) - len(children) + len(regional) * (len(self._regions) - len(regions))
+        self._finished = 0
 
     def run(self) -> dict[TaskKey, Outcome]:
         done: dict[TaskKey, Outcome] = {}
-        pending = {t.key: t for t in self._tasks}
-        finished_tasks = 0
-        self._report(0, "")
+        pending = dict(enumerate(self._tasks))
+        self._report("")
         with ThreadPoolExecutor(self._max_workers, thread_name_prefix="vpcaudit-parts") as pool:
-            running: dict[Future[dict[TaskKey, Outcome]], _Task] = {}
+            running = 0
             while pending or running:
-                for key, task in list(pending.items()):
+                for number, task in list(pending.items()):
                     if all(dep in done for dep in task.deps):
-                        del pending[key]
-                        running[pool.submit(task.run, dict(done))] = task
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = running.pop(future)
-                    done.update(future.result())
-                    finished_tasks += 1
-                    self._report(finished_tasks, task.label)
+                        del pending[number]
+                        pool.submit(self._perform, task, dict(done))
+                        running += 1
+                arrival = self._arrivals.get()
+                if arrival.error is not None:
+                    raise arrival.error
+                done.update(arrival.outcomes)
+                running -= arrival.ended
+                if arrival.label is not None:
+                    self._finished = min(self._finished + 1, self._total)  # a child's Regions redone here count again
+                    self._report(arrival.label)
+                    if self._forward is not None and arrival.ended:
+                        self._forward(arrival.outcomes, arrival.label)
         return done
 
-    def _report(self, finished: int, label: str) -> None:
+    def _perform(self, task: _Task, done: Mapping[TaskKey, Outcome]) -> None:
+        """Run ``task`` on a pool thread; its outcomes (or its exception) go to the main loop."""
+        try:
+            self._arrivals.put(_Arrival(task.run(done), None if task.key is None else task.label, ended=True))
+        except BaseException as exc:  # raised by the main loop, as the task's own thread cannot
+            self._arrivals.put(_Arrival({}, None, ended=True, error=exc))
+
+    def _report(self, label: str) -> None:
         if self._progress is not None:
-            self._progress(finished, len(self._tasks), label)
+            self._progress(self._finished, self._total, label)
+
+    def _child_task(self, child: shards.Child[_Counts]) -> _Task:
+        def arrived(outcomes: dict[TaskKey, Outcome], label: str) -> None:
+            self._arrivals.put(_Arrival(outcomes, label))
+
+        def run(_: Mapping[TaskKey, Outcome]) -> dict[TaskKey, Outcome]:
+            counts = child.result(lambda message: arrived(*message))
+            if counts is None:  # the child ended without a result: collect its Regions here
+                _Scheduler(self._scope, child.regions, self._parts, self._max_workers, None, account_parts=False,
+                           forward=arrived).run()
+            else:
+                self._scope.factory.counter.add(*counts)
+            return {}
+
+        return _Task(None, (), run)
 
     def _region_task(self, region: str, collector: Collector) -> _Task:
         scope = Scope(self._scope.account_id, region, self._scope.factory, self._scope.pool,

@@ -30,6 +30,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from vpcaudit.forks import can_fork
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -44,11 +46,6 @@ MAX_RUNS = 2048
 # Lambda function's 512 MB /tmp) rather than in the file.
 _LENGTH = 8
 _INLINE = 1 << (8 * _LENGTH - 1)
-
-
-def can_fork() -> bool:
-    """Forking is possible here and cannot deadlock a child on a lock some other thread holds."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

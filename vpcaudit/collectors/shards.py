@@ -1,0 +1,143 @@
+"""Collect some of an account's Regions in forked processes, beside this one.
+
+Why processes: collecting is mostly botocore's CPU (building, signing and parsing every call)
+under one interpreter lock, so a scan of many Regions is held to one core however many calls
+are in flight: 24 small Regions cost about 2 s of it, more than the latency of their 815 calls
+at 64 in flight (1.3 s at 100 ms each). A child forked before any thread starts collects its
+share of the Regions with threads and clients of its own (never this process's clients: their
+pooled connections are sockets the child inherits, and two processes reading one socket would
+take each other's answers), within its share of the run's calls in flight. A Region is
+collected by one process only, so each account-Region keeps its own bound.
+
+The child sends back, through a pipe, what it wants this process to have as soon as it has it
+(the outcome of each task it finishes: the parent's account-wide parts wait for some of them),
+then its result, or the exception that stopped it (a read-only violation must stop the run here
+too). A child that ends without a word (killed, out of memory)
+leaves its Regions to this process, which collects them itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+from collections.abc import Callable, Sequence
+from typing import BinaryIO, Generic, TypeVar
+
+from vpcaudit.errors import CollectionError
+from vpcaudit.forks import can_fork
+
+T = TypeVar("T")
+
+# Fewer Regions than this per process are not worth a fork: a small Region's CPU is a few tens
+# of milliseconds, and the child spends about that creating its first clients.
+MIN_REGIONS_PER_PROCESS = 4
+_MESSAGE, _RESULT, _ERROR = b"m", b"r", b"e"
+_HEADER = 9  # one kind byte, then the payload's length in 8 bytes
+
+
+def processes_for(regions: int) -> int:
+    """How many processes (this one included) should collect ``regions`` Regions: one per CPU
+    this process may use, with at least :data:`MIN_REGIONS_PER_PROCESS` Regions each; one where
+    forking is unsafe (other threads running) or impossible."""
+    if not can_fork():
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, regions // MIN_REGIONS_PER_PROCESS))
+
+
+def deal(regions: Sequence[str], processes: int) -> list[tuple[str, ...]]:
+    """``regions`` dealt round-robin over ``processes`` shares; the first share (with the first
+    Region, usually the home Region) is this process's."""
+    return [tuple(regions[i::processes]) for i in range(processes)]
+
+
+class Child(Generic[T]):
+    """A forked process collecting ``regions``; :meth:`result` waits for what it sends back."""
+
+    def __init__(self, pid: int, pipe: int, regions: tuple[str, ...]) -> None:
+        self.regions = regions
+        self._pid = pid
+        self._pipe = pipe
+        self._reaped = False
+
+    @classmethod
+    def fork(cls, regions: tuple[str, ...], work: Callable[[Callable[[object], None]], T]) -> Child[T]:
+        """Run ``work(send)`` in a forked child; ``send(message)`` passes a picklable message to
+        this process before the work's result."""
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_fd)
+            status = 1
+            try:
+                with open(write_fd, "wb", buffering=0) as out:
+                    try:
+                        result = work(lambda message: _send(out, _MESSAGE, _pickled(message)))
+                    except BaseException as exc:  # every failure goes back to the parent
+                        _send(out, _ERROR, _pickled_error(exc))
+                    else:
+                        _send(out, _RESULT, _pickled(result))
+                status = 0
+            finally:
+                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+        os.close(write_fd)
+        return cls(pid, read_fd, regions)
+
+    def result(self, receive: Callable[[object], None]) -> T | None:
+        """What the child's work returned, once it has; None if the child ended without a result.
+        Calls ``receive`` with each message the child sends meanwhile; raises what it raised."""
+        try:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                while len(header := pipe.read(_HEADER)) == _HEADER:
+                    size = int.from_bytes(header[1:], "little")
+                    payload = pipe.read(size)
+                    if len(payload) != size:
+                        return None
+                    kind = header[:1]
+                    if kind == _MESSAGE:
+                        receive(pickle.loads(payload))
+                    elif kind == _RESULT:
+                        return pickle.loads(payload)  # type: ignore[no-any-return]
+                    else:
+                        raise pickle.loads(payload)
+            return None
+        finally:
+            self._reap(kill=False)
+
+    def close(self) -> None:
+        """Stop the child if it is still running (this process gave up on the collection)."""
+        if not self._reaped:
+            os.close(self._pipe)  # result() never read it (it reaps the child when it does)
+            self._reap(kill=True)
+
+    def _reap(self, kill: bool) -> None:
+        if self._reaped:
+            return
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+        os.waitpid(self._pid, 0)
+        self._reaped = True
+
+
+def _send(out: BinaryIO, kind: bytes, payload: bytes) -> None:
+    """One framed message; the pipe is unbuffered, so the parent sees it as soon as it is sent."""
+    view = memoryview(kind + len(payload).to_bytes(_HEADER - 1, "little") + payload)
+    while view:
+        view = view[out.write(view):]
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    """``exc`` pickled, or a CollectionError that says what it was when it cannot be."""
+    try:
+        data = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)
+        return data
+    except Exception:  # an exception whose arguments do not survive pickling
+        return pickle.dumps(CollectionError(f"collection process failed: {type(exc).__name__}: {exc}"))
