@@ -6,7 +6,9 @@ need the VPC list, metrics need NAT gateways and endpoints) but most do not, so 
 Per-resource calls (two ``DescribeVpcAttribute`` per VPC, one ``GetBucketPolicy`` per bucket…)
 run on a second bounded pool, so a task waiting for them never starves the pool it runs on.
 A part that fails becomes a gap in the snapshot (denied, throttled, error) and the rest goes
-on; only unusable credentials or an unlistable set of regions stop the collection.
+on; only unusable credentials or an unlistable set of regions stop the collection. An account
+with many Regions has them dealt over forked processes, one per usable CPU
+(:mod:`vpcaudit.collectors.shards`): the calls' CPU is botocore's, under one interpreter lock.
 
 Many accounts (:func:`collect_accounts`) are collected the same way, one per assumed role, on a
 bounded pool of accounts; one shared call counter and one progress total cover them all, and
@@ -78,7 +80,9 @@ def collect_snapshot(
 
     ``max_workers`` (default: ``concurrency``) threads run parts, as many run per-resource calls:
     a lone account may fill the run's whole budget, spread over its Regions, while each of its
-    account-Regions keeps to its own bound. Raises CredentialsError when the credentials are
+    account-Regions keeps to its own bound. With at least four Regions per usable CPU, and no
+    other thread running, the Regions are dealt over that many processes, each with its share
+    of ``concurrency`` and of the threads. Raises CredentialsError when the credentials are
     missing or rejected, CollectionError when the regions cannot be determined; every other
     failure is recorded in the snapshot.
     """
