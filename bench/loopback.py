@@ -27,6 +27,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
 _TARGET = re.compile(r"^[A-Za-z0-9]+_\d+\.(\w+)$")
+_ENTRIES_OF = re.compile(rb"Action=GetManagedPrefixListEntries&.*PrefixListId=(pl-[0-9a-f]+)")
+_CIDR = re.compile(r"<cidr>([^<]+)</cidr>")
+_LIST_ID = re.compile(r"<prefixListId>(pl-[0-9a-f]+)</prefixListId>")
 
 
 def free_port() -> int:
@@ -126,6 +129,35 @@ class CountingProxy(ThreadingHTTPServer):
         the server: what a tool costs this machine when the server's CPU is somebody else's, as
         AWS's is (a request never recorded is still relayed, and counted in ``replay_misses``)."""
         self.recording, self.replaying = False, True
+
+    def fill_prefix_list_cidrs(self) -> int:
+        """Give the recorded ``DescribePrefixLists`` answers the CIDRs AWS puts in them.
+
+        moto leaves each list's ``Cidrs`` out (botocore's model: ``PrefixList.Cidrs``, XML
+        ``cidrSet``), so a tool reads them once more per list with
+        ``GetManagedPrefixListEntries``, calls AWS never needs. The CIDRs come from the
+        recorded entries of the same list in the same Region; returns the lists filled in.
+        """
+        entries: dict[tuple[str, str], list[str]] = {}
+        for (_, _, region, body), (_, _, payload) in self.recorded.items():
+            listed = _ENTRIES_OF.search(body)
+            if listed:
+                entries[(region, listed.group(1).decode())] = _CIDR.findall(payload.decode())
+        filled = 0
+        for key, (status, headers, payload) in list(self.recorded.items()):
+            if b"Action=DescribePrefixLists&" not in key[3]:
+                continue
+
+            def with_cidrs(match: re.Match[str], region: str = key[2]) -> str:
+                nonlocal filled
+                cidrs = entries.get((region, match.group(1)))
+                if cidrs is None:
+                    return match.group(0)
+                filled += 1
+                return match.group(0) + "<cidrSet>" + "".join(f"<item>{c}</item>" for c in cidrs) + "</cidrSet>"
+
+            self.recorded[key] = (status, headers, _LIST_ID.sub(with_cidrs, payload.decode()).encode())
+        return filled
 
     def relay(self) -> None:
         """Ask the server for every answer again (the default), keeping what was recorded."""
