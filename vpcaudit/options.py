@@ -141,6 +141,10 @@ COLLECT_SETTINGS: tuple[Setting, ...] = (
             f"further held to {CALLS_PER_ACCOUNT_REGION}, whatever this number, so more accounts are read at once "
             "but no account is read harder.", "--concurrency", PANEL_COLLECTION, default=DEFAULT_CONCURRENCY,
             metavar="CALLS", bounds=(1, 1024)),
+    Setting("processes", Kind.COUNT, "Processes that collect a lone account's Regions, each with Regions of its "
+            "own and its share of --concurrency (reading AWS's answers is CPU work, one core per process): 0 = one "
+            "per usable CPU, where there are Regions enough to share; 1 = all in this one.",
+            "--processes", PANEL_COLLECTION, default=0, metavar="N", bounds=(0, 256)),
 )
 
 AUDIT_SETTINGS: tuple[Setting, ...] = (
@@ -207,6 +211,7 @@ class CollectOptions:
     metrics_days: int = 14
     accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
     concurrency: int = DEFAULT_CONCURRENCY  # AWS calls in flight across the run
+    processes: int = 0  # processes collecting a lone account's Regions; 0: one per usable CPU
 
 
 @dataclass(frozen=True)
@@ -280,7 +285,8 @@ def collect_options(values: Mapping[str, Any]) -> CollectOptions:
     return CollectOptions(profile=get("profile"), regions=None if every else tuple(regions),
                           endpoint_url=_endpoint(get("endpoint_url")), opt_in=frozenset(WITH_PARTS[e] for e in extras),
                           metrics_days=_count(SETTINGS["metrics_days"], get("metrics_days")), accounts=accounts,
-                          concurrency=_count(SETTINGS["concurrency"], get("concurrency")))
+                          concurrency=_count(SETTINGS["concurrency"], get("concurrency")),
+                          processes=_count(SETTINGS["processes"], get("processes")))
 
 
 def audit_options(values: Mapping[str, Any]) -> AuditOptions:

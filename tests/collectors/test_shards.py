@@ -64,7 +64,7 @@ class Forks:
 
 
 def processes(monkeypatch: pytest.MonkeyPatch, count: int) -> Forks:
-    monkeypatch.setattr(shards, "processes_for", lambda regions: count)
+    monkeypatch.setattr(shards, "processes_for", lambda regions, asked=0: count)
     return Forks(monkeypatch)
 
 
@@ -177,8 +177,9 @@ def test_processes_follow_the_cpus_and_the_regions_and_never_fork_beside_threads
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
     monkeypatch.setattr(shards, "can_fork", lambda: True)
     assert [shards.processes_for(n) for n in (1, 7, 8, 12, 24, 100)] == [1, 1, 2, 3, 4, 4]
+    assert [shards.processes_for(n, asked=3) for n in (1, 2, 3, 100)] == [1, 2, 3, 3]  # the setting, one per Region
     monkeypatch.setattr(shards, "can_fork", lambda: False)  # other threads running
-    assert shards.processes_for(100) == 1
+    assert shards.processes_for(100) == shards.processes_for(100, asked=8) == 1
 
 
 def test_deal_gives_each_region_to_one_share_and_the_first_region_to_this_process() -> None:

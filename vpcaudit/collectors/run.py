@@ -75,6 +75,7 @@ def collect_snapshot(
     metrics_days: int = 14,
     progress: Progress | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
+    processes: int = 0,
 ) -> CollectionOutcome:
     """Collect ``parts`` (None: every non-opt-in part) in ``regions`` (None: every enabled region).
 
@@ -82,16 +83,16 @@ def collect_snapshot(
     a lone account may fill the run's whole budget, spread over its Regions, while each of its
     account-Regions keeps to its own bound. With at least four Regions per usable CPU, and no
     other thread running, the Regions are dealt over that many processes, each with its share
-    of ``concurrency`` and of the threads. Raises CredentialsError when the credentials are
-    missing or rejected, CollectionError when the regions cannot be determined; every other
-    failure is recorded in the snapshot.
+    of ``concurrency`` and of the threads (``processes``, if not 0, sets how many). Raises
+    CredentialsError when the credentials are missing or rejected, CollectionError when the
+    regions cannot be determined; every other failure is recorded in the snapshot.
     """
     workers = max_workers or concurrency
     factory = ClientFactory(session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
                             pool_size=2 * workers, budget=CallBudget(concurrency))
     with fewer_cycle_collections():
         return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
-                            max_workers=workers, metrics_days=metrics_days, progress=progress)
+                            max_workers=workers, metrics_days=metrics_days, progress=progress, processes=processes)
 
 
 def collect_with(
@@ -103,6 +104,7 @@ def collect_with(
     max_workers: int = 8,
     metrics_days: int = 14,
     progress: Progress | None = None,
+    processes: int = 0,
 ) -> CollectionOutcome:
     """:func:`collect_snapshot` with a ready client factory (tests tune retries through it)."""
     now = dt.datetime.now(dt.timezone.utc)
@@ -110,7 +112,7 @@ def collect_with(
     account_id = account.caller_account(factory, home)
     plan = account.plan_regions(factory, home, regions)
     wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
-    processes = shards.processes_for(len(plan.enabled))
+    processes = shards.processes_for(len(plan.enabled), processes)
     here, *elsewhere = shards.deal(plan.enabled, processes)
     if factory.budget is not None and processes > 1:
         factory.budget.share(processes)
@@ -165,6 +167,7 @@ def collect_accounts(
     metrics_days: int = 14,
     progress: Progress | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
+    processes: int = 0,
 ) -> CollectionOutcome:
     """:func:`collect_snapshot` over every account of ``accounts``, merged into one snapshot.
 
@@ -176,11 +179,14 @@ def collect_accounts(
     account that ``include_base`` already collects; a role that cannot be assumed, or whose
     account cannot be collected at all, is recorded in the snapshot and the rest goes on.
     ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
-    accounts collected at once, never below one account-Region's bound).
+    accounts collected at once, never below one account-Region's bound). ``processes`` applies
+    to a lone account (without roles): accounts collected at once run on threads, and a process
+    with threads running does not fork.
     """
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
-                                metrics_days=metrics_days, progress=progress, concurrency=concurrency)
+                                metrics_days=metrics_days, progress=progress, concurrency=concurrency,
+                                processes=processes)
     with fewer_cycle_collections():
         return _collect_roles(session, regions, parts, accounts=accounts, endpoint_url=endpoint_url,
                               max_workers=max_workers, metrics_days=metrics_days, progress=progress,

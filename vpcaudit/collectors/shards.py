@@ -37,12 +37,15 @@ _MESSAGE, _RESULT, _ERROR = b"m", b"r", b"e"
 _HEADER = 9  # one kind byte, then the payload's length in 8 bytes
 
 
-def processes_for(regions: int) -> int:
-    """How many processes (this one included) should collect ``regions`` Regions: one per CPU
-    this process may use, with at least :data:`MIN_REGIONS_PER_PROCESS` Regions each; one where
-    forking is unsafe (other threads running) or impossible."""
+def processes_for(regions: int, asked: int = 0) -> int:
+    """How many processes (this one included) should collect ``regions`` Regions: ``asked``, if
+    not 0, up to one per Region; else one per CPU this process may use, with at least
+    :data:`MIN_REGIONS_PER_PROCESS` Regions each. One where forking is unsafe (other threads
+    running) or impossible."""
     if not can_fork():
         return 1
+    if asked:
+        return max(1, min(asked, regions))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cpus, regions // MIN_REGIONS_PER_PROCESS))
 
