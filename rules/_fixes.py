@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
-from vpcaudit.network.secgroups import ingress, tcp_range
+from vpcaudit.network.secgroups import cidr_family, ingress, tcp_range
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
@@ -175,9 +175,12 @@ def missing_ingress(group: r.SecurityGroup, ports: Iterable[int], cidrs: Iterabl
     return sorted(set(wanted_ports)), sorted(set(wanted_cidrs))
 
 
-def authorize_clients(view: NetworkView, group: r.SecurityGroup, ports: Iterable[int]) -> FixStep | None:
-    """Allow the service ports from the VPC's CIDRs (its clients) into an endpoint group."""
-    cidrs = list(view.vpc_cidrs(group.vpc_id))
+def authorize_clients(view: NetworkView, group: r.SecurityGroup, ports: Iterable[int],
+                      families: frozenset[int] = frozenset({4, 6})) -> FixStep | None:
+    """Allow the service ports from the VPC's CIDRs (its clients) of the IP versions
+    ``families`` (an endpoint's: :func:`~vpcaudit.network.secgroups.endpoint_families`) into an
+    endpoint group."""
+    cidrs = [c for c in view.vpc_cidrs(group.vpc_id) if cidr_family(c) in families]
     missing_ports, missing_cidrs = missing_ingress(group, ports, cidrs)
     if not missing_ports:
         return None

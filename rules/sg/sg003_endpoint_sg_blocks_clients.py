@@ -10,7 +10,9 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
+    cidr_family,
     clients_of_endpoint,
+    endpoint_families,
     endpoint_label,
     format_ports,
     ingress,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from vpcaudit.snapshot import resources as r
 
 CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client", "unknown"
+OTHER_FAMILY = "other-family"  # CIDRs of an address family the endpoint has no address in
 
 
 @rule(id="SG003", name="endpoint-sg-blocks-clients", severity=Severity.HIGH,
@@ -37,6 +40,7 @@ CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client"
              Part.PREFIX_LISTS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS),
       references=(
           "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+          "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
       ),
@@ -46,7 +50,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     port from a source that contains at least one client: a CIDR overlapping the VPC's CIDRs
     (`0.0.0.0/0` included) or routed from the endpoint's subnets to a transit gateway, peering
     connection, Cloud WAN or VGW (remote clients of a centralized endpoint), a security group
-    attached to at least one workload ENI, or a prefix list containing such a CIDR. When the only
+    attached to at least one workload ENI, or a prefix list containing such a CIDR. A CIDR of an
+    address family the endpoint has no address in admits nobody: an endpoint of IP address type
+    `ipv6` (the only type IPv6-only subnets allow) has no IPv4 address, so the VPC's IPv4 block
+    does not let its IPv6-only clients in, and an `ipv4` endpoint takes no IPv6 traffic. When the only
     sources are groups without workload members (e.g. the VPC default group referencing itself),
     the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
     is unknown, the rule fires only when no TCP port at all is open to clients.
@@ -88,7 +95,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{label} lists no security groups")
             continue
         ports = view.service(endpoint).ports
-        sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], UNKNOWN: []}
+        sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], OTHER_FAMILY: [], UNKNOWN: []}
         all_ports_open = False
         for group_id in endpoint.group_ids:
             group = view.security_groups.get(group_id)
@@ -122,6 +129,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[NO_CLIENT])))}, which contains no "
                    "client (outside the VPC CIDRs and not routed from the endpoint subnets to a TGW, peering, "
                    "Cloud WAN or VGW)")
+        elif sources[OTHER_FAMILY]:
+            has = " and ".join(f"IPv{v}" for v in sorted(endpoint_families(endpoint)))
+            why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[OTHER_FAMILY])))}, and the endpoint "
+                   f"has {has} addresses only (IpAddressType {endpoint.ip_address_type})")
         else:
             why = f"no inbound rule allows {wanted}"
         yield ctx.finding(
@@ -137,13 +148,17 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
 def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> list[FixStep]:
     """Allow the service port from the VPC's clients into the endpoint's first group."""
     group = view.security_groups[endpoint.group_ids[0]]
+    families = endpoint_families(endpoint)
     if ports:
-        return [s for s in (authorize_clients(view, group, ports),) if s is not None]
-    cidrs = list(view.vpc_cidrs(endpoint.vpc_id))
+        return [s for s in (authorize_clients(view, group, ports, families),) if s is not None]
+    cidrs = [c for c in view.vpc_cidrs(endpoint.vpc_id) if cidr_family(c) in families]
     port = placeholder("the PrivateLink service's port")
-    return [step("ec2:AuthorizeSecurityGroupIngress",
-                 {"GroupId": group.group_id, "IpPermissions": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-                                                               "IpRanges": [{"CidrIp": c} for c in cidrs]}]},
+    permission: dict[str, object] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+    if v4 := [{"CidrIp": c} for c in cidrs if cidr_family(c) == 4]:
+        permission["IpRanges"] = v4
+    if v6 := [{"CidrIpv6": c} for c in cidrs if cidr_family(c) == 6]:
+        permission["Ipv6Ranges"] = v6
+    return [step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group.group_id, "IpPermissions": [permission]},
                  group.group_id, Phase.CREATE, f"Allow the service port from {', '.join(cidrs)} into {group.group_id}",
                  decision="the PrivateLink service's port is not published to vpcaudit: ask its provider")]
 
@@ -164,8 +179,12 @@ def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.Vp
         cidrs = ()
     if cidrs is None:
         return UNKNOWN
+    families = endpoint_families(endpoint)
+    reachable = [c for c in cidrs if cidr_family(c) in families]
+    if cidrs and not reachable:
+        return OTHER_FAMILY  # e.g. the VPC's IPv4 block, for an endpoint with IPv6 addresses only
     vpc_cidrs = view.vpc_cidrs(endpoint.vpc_id)
-    for c in cidrs:
+    for c in reachable:
         if overlaps(c, vpc_cidrs) or routed_beyond_vpc(view, endpoint, c):
             return CLIENT
     return NO_CLIENT

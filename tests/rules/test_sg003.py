@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, Rule
@@ -154,3 +155,57 @@ def test_fix_admits_the_vpc_on_the_service_port() -> None:
         ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group, "IpPermissions": [
             {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
          "create", True)]
+
+
+V6 = "2600:1f18:aaaa:bb00::/56"
+
+
+def _family_case(ip_address_type: str | None, source: str, *, ipv6_only: bool) -> tuple[RegionBuilder, str]:
+    """A VPC with 10.0.0.0/16 and an IPv6 /56; the endpoint of ``ip_address_type`` admits 443
+    from ``source``; its subnets (and the workloads' ENIs in them) are IPv6-only or dual-stack."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", ipv6_cidrs=[V6])
+    app = b.security_group(vpc, name="app")
+    subnets = []
+    for az in (1, 2):
+        subnet = b.subnet(vpc, f"10.0.{az}.0/24", az=az, ipv6_cidrs=[f"2600:1f18:aaaa:bb0{az}::/64"])
+        if ipv6_only:
+            b.subnets[subnet] = replace(b.subnets[subnet], cidr_block=None, ipv6_native=True)
+        eni = b.workload(subnet, groups=[app])
+        address = f"2600:1f18:aaaa:bb0{az}::10"
+        b.enis[eni] = replace(b.enis[eni], private_ip_addresses=() if ipv6_only else b.enis[eni].private_ip_addresses,
+                              ipv6_addresses=(address,))
+        subnets.append(subnet)
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, source)])
+    endpoint = b.interface_endpoint(vpc, "kms", subnets=subnets, groups=[group])
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], ip_address_type=ip_address_type)
+    return b, endpoint
+
+
+@pytest.mark.parametrize(("ip_address_type", "source", "ipv6_only", "status"), [
+    # AWS: an `ipv6` endpoint (the only type IPv6-only subnets allow) has no IPv4 address, so
+    # the VPC's IPv4 block admits none of its clients.
+    ("ipv6", "10.0.0.0/16", True, "fail"),
+    ("ipv6", V6, True, None),  # near miss: the VPC's IPv6 block
+    ("dualstack", "10.0.0.0/16", False, None),  # near miss: dual-stack clients reach it over IPv4
+    ("ipv4", V6, False, "fail"),  # an `ipv4` endpoint takes no IPv6 traffic
+    ("ipv4", "10.0.0.0/16", False, None),
+    (None, "10.0.0.0/16", True, None),  # no type recorded: nothing ruled out on a guess
+])
+def test_a_cidr_admits_clients_only_in_an_address_family_the_endpoint_has(
+        ip_address_type: str | None, source: str, ipv6_only: bool, status: str | None) -> None:
+    b, endpoint = _family_case(ip_address_type, source, ipv6_only=ipv6_only)
+    expected = {(ID, endpoint, status)} if status else set()
+    assert triples(rule, b.snapshot()) == expected
+
+
+def test_the_family_message_and_fix_name_the_endpoints_own_family() -> None:
+    b, endpoint = _family_case("ipv6", "10.0.0.0/16", ipv6_only=True)
+    [finding] = findings(rule, b.snapshot())
+    assert finding.message.endswith("TCP 443 is allowed only from 10.0.0.0/16, and the endpoint has IPv6 addresses "
+                                    "only (IpAddressType ipv6).")
+    group = b.endpoints[endpoint].group_ids[0]
+    assert fix_of(rule, b.snapshot(), endpoint) == [
+        ("ec2:AuthorizeSecurityGroupIngress",
+         {"GroupId": group, "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                               "Ipv6Ranges": [{"CidrIpv6": V6}]}]}, "create", True)]

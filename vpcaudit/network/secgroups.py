@@ -200,6 +200,23 @@ def endpoints_by_group(view: NetworkView) -> dict[str, tuple[r.VpcEndpoint, ...]
     return {g: tuple(eps) for g, eps in sorted(out.items())}
 
 
+# An interface endpoint's IpAddressType → the address families its network interfaces have.
+_ENDPOINT_FAMILIES = {"ipv4": frozenset({4}), "ipv6": frozenset({6}), "dualstack": frozenset({4, 6})}
+
+
+def endpoint_families(endpoint: r.VpcEndpoint) -> frozenset[int]:
+    """IP versions the endpoint has addresses in: ``ipv6`` endpoints (in IPv6-only subnets) have
+    no IPv4 address, so no IPv4 rule admits anyone to them, and ``ipv4`` ones none in IPv6. An
+    endpoint recorded without a type is taken to have both (nothing is ruled out on a guess)."""
+    return _ENDPOINT_FAMILIES.get(endpoint.ip_address_type or "", frozenset({4, 6}))
+
+
+def cidr_family(cidr: str) -> int | None:
+    """4 or 6 for a CIDR, None for text that is not one."""
+    net = parse_network(cidr)
+    return None if net is None else net.version
+
+
 def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
     """'vpce-0abc (ssm)': the id and the service key (or PrivateLink service name) readers look for."""
     return f"{endpoint.vpc_endpoint_id} ({view.service(endpoint).key})"
