@@ -141,9 +141,9 @@ COLLECT_SETTINGS: tuple[Setting, ...] = (
             f"further held to {CALLS_PER_ACCOUNT_REGION}, whatever this number, so more accounts are read at once "
             "but no account is read harder.", "--concurrency", PANEL_COLLECTION, default=DEFAULT_CONCURRENCY,
             metavar="CALLS", bounds=(1, 1024)),
-    Setting("processes", Kind.COUNT, "Processes that collect a lone account's Regions, each with Regions of its "
-            "own and its share of --concurrency (reading AWS's answers is CPU work, one core per process): 0 = one "
-            "per usable CPU, where there are Regions enough to share; 1 = all in this one.",
+    Setting("processes", Kind.COUNT, "Processes that collect: the accounts of a multi-account run, or a lone "
+            "account's Regions; each gets its share of --concurrency (reading AWS's answers is CPU work, one core "
+            "per process). 0 = one per usable CPU, where there is enough to share; 1 = all in this one.",
             "--processes", PANEL_COLLECTION, default=0, metavar="N", bounds=(0, 256)),
 )
 
@@ -211,7 +211,7 @@ class CollectOptions:
     metrics_days: int = 14
     accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
     concurrency: int = DEFAULT_CONCURRENCY  # AWS calls in flight across the run
-    processes: int = 0  # processes collecting a lone account's Regions; 0: one per usable CPU
+    processes: int = 0  # processes collecting the accounts (or a lone account's Regions); 0: one per usable CPU
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ whose threads serve the children's calls from this process.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,10 +19,11 @@ import boto3
 import loopback
 import pytest
 
+from vpcaudit.aws.accounts import plan_accounts
 from vpcaudit.aws.budget import CallBudget
-from vpcaudit.collectors import run, shards
+from vpcaudit.collectors import shards
 from vpcaudit.collectors.catalog import default_parts
-from vpcaudit.collectors.run import collect_snapshot
+from vpcaudit.collectors.run import collect_accounts, collect_snapshot
 from vpcaudit.errors import CollectionError, ReadOnlyViolation
 from vpcaudit.snapshot.model import Part, Snapshot
 
@@ -49,23 +51,51 @@ def estate(session: boto3.session.Session) -> boto3.session.Session:
     return session
 
 
-class Forks:
-    """Spies on :meth:`shards.Child.fork`: the children a collection really forked."""
+Work = Callable[[Callable[[object], None]], Any]
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.regions: list[tuple[str, ...]] = []
+
+class Forks:
+    """Spies on :meth:`shards.Child.fork`: the shares a collection really forked children for;
+    ``wrap`` (if given) wraps each child's work, to make it fail."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, wrap: Callable[[Work], Work] | None = None) -> None:
+        self.regions: list[tuple[Any, ...]] = []
         real = shards.Child.fork
 
-        def fork(regions: tuple[str, ...], work: Callable[[Callable[[object], None]], Any]) -> shards.Child[Any]:
-            self.regions.append(regions)
-            return real(regions, work)
+        def fork(share: tuple[Any, ...], work: Work) -> shards.Child[Any]:
+            self.regions.append(share)
+            return real(share, wrap(work) if wrap else work)
 
         monkeypatch.setattr(shards.Child, "fork", staticmethod(fork))
 
 
-def processes(monkeypatch: pytest.MonkeyPatch, count: int) -> Forks:
-    monkeypatch.setattr(shards, "processes_for", lambda regions, asked=0: count)
-    return Forks(monkeypatch)
+def processes(monkeypatch: pytest.MonkeyPatch, count: int, wrap: Callable[[Work], Work] | None = None) -> Forks:
+    monkeypatch.setattr(shards, "processes_for", lambda items, asked=0, per_process=0: min(asked or count, items))
+    return Forks(monkeypatch, wrap)
+
+
+def dies_after(messages: int) -> Callable[[Work], Work]:
+    """A child that sends ``messages`` messages, then ends without a result."""
+    def wrap(work: Work) -> Work:
+        def dying(send: Callable[[object], None]) -> Any:
+            sent = [0]
+
+            def send_then_die(message: object) -> None:
+                send(message)
+                sent[0] += 1
+                if sent[0] == messages:
+                    os._exit(3)
+
+            return work(send_then_die)
+        return dying
+    return wrap
+
+
+def writes(work: Work) -> Work:
+    """A child whose work calls a write operation: the guard raises in the child."""
+    def writing(send: Callable[[object], None]) -> Any:
+        raise ReadOnlyViolation("ec2:DeleteVpc is not a read-only operation")
+    return writing
 
 
 def collected(session: boto3.session.Session, **kwargs: Any) -> tuple[Snapshot, dict[str, int], list[tuple]]:
@@ -105,22 +135,7 @@ def test_regions_of_a_child_that_dies_are_collected_here(estate: boto3.session.S
     with monkeypatch.context() as one:
         processes(one, 1)
         alone, _, _ = collected(estate)
-    forks = processes(monkeypatch, 2)
-    real = run._collect_share
-
-    def dies_midway(*args: Any) -> Any:
-        *rest, send = args
-        sent = [0]
-
-        def send_then_die(message: object) -> None:
-            send(message)
-            sent[0] += 1
-            if sent[0] == 5:
-                os._exit(3)
-
-        return real(*rest, send_then_die)
-
-    monkeypatch.setattr(run, "_collect_share", dies_midway)
+    forks = processes(monkeypatch, 2, dies_after(5))
     snapshot, _, reports = collected(estate)
     assert forks.regions  # a child was forked, and died
     assert same(snapshot, alone)
@@ -129,16 +144,7 @@ def test_regions_of_a_child_that_dies_are_collected_here(estate: boto3.session.S
 
 def test_a_read_only_violation_in_a_child_stops_the_run_here(estate: boto3.session.Session,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    processes(monkeypatch, 2)
-    parent = os.getpid()
-    real = run._collect_share
-
-    def writes(*args: Any) -> Any:
-        if os.getpid() != parent:
-            raise ReadOnlyViolation("ec2:DeleteVpc is not a read-only operation")
-        return real(*args)
-
-    monkeypatch.setattr(run, "_collect_share", writes)
+    processes(monkeypatch, 2, writes)
     with pytest.raises(ReadOnlyViolation, match="DeleteVpc"):
         collected(estate)
 
@@ -217,3 +223,106 @@ def test_close_stops_a_child_nobody_waits_for() -> None:
     start = time.monotonic()
     child.close()
     assert time.monotonic() - start < 5
+
+
+# -- many accounts, dealt over processes ------------------------------------------------------
+
+ACCOUNTS = {"222222222222": "10.2.0.0/16", "333333333333": "10.3.0.0/16", "444444444444": "10.4.0.0/16"}
+
+
+def role_arn(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/audit"
+
+
+@pytest.fixture
+def organization(session: boto3.session.Session) -> boto3.session.Session:
+    """Three member accounts (moto keeps a state per account id), a VPC of their own in each of
+    two Regions, and one in the base account."""
+    session.client("ec2").create_vpc(CidrBlock="10.1.0.0/16")
+    for account_id, cidr in ACCOUNTS.items():
+        creds = session.client("sts").assume_role(RoleArn=role_arn(account_id), RoleSessionName="seed")["Credentials"]
+        member = boto3.session.Session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        for region in REGIONS[:2]:
+            member.client("ec2", region_name=region).create_vpc(CidrBlock=cidr)
+    return session
+
+
+def collected_accounts(session: boto3.session.Session) -> tuple[Snapshot, dict[str, int], list[tuple]]:
+    reports: list[tuple] = []
+    plan = plan_accounts([role_arn(a) for a in ACCOUNTS], include_base=True)
+    outcome = collect_accounts(session, REGIONS[:2], {Part.VPCS, Part.SUBNETS, Part.HOSTED_ZONES}, accounts=plan,
+                               progress=lambda *r: reports.append(r))
+    return outcome.snapshot, outcome.calls, reports
+
+
+def test_accounts_dealt_over_processes_make_the_same_snapshot_calls_and_progress(
+        organization: boto3.session.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as one:
+        processes(one, 1)
+        alone, alone_calls, _ = collected_accounts(organization)
+    forks = processes(monkeypatch, 3)
+    snapshot, calls, reports = collected_accounts(organization)
+
+    assert [[role.account_id for role in share] for share in forks.regions] == [["333333333333"], ["444444444444"]]
+    assert same(snapshot, alone) and len(snapshot.accounts) == 4
+    assert {a.account_id: [c for r in a.regions for v in r.vpcs if not v.is_default for c in v.cidr_blocks]
+            for a in snapshot.accounts if a.account_id in ACCOUNTS} == {a: [c, c] for a, c in ACCOUNTS.items()}
+    assert calls == alone_calls  # AssumeRole and every collection call of the children, counted here
+    done = [d for d, _, _ in reports]
+    assert done == sorted(done) and reports[-1][0] == reports[-1][1] > 0
+    assert {label.split()[0] for _, _, label in reports} >= set(ACCOUNTS)  # children's accounts reported here
+
+
+def test_accounts_of_a_child_that_dies_are_collected_here(organization: boto3.session.Session,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as one:
+        processes(one, 1)
+        alone, _, _ = collected_accounts(organization)
+    forks = processes(monkeypatch, 3, dies_after(1))
+    snapshot, _, _ = collected_accounts(organization)
+    assert forks.regions
+    assert same(snapshot, alone)
+
+
+def test_a_read_only_violation_in_an_accounts_child_stops_the_run_here(organization: boto3.session.Session,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    processes(monkeypatch, 2, writes)
+    with pytest.raises(ReadOnlyViolation, match="DeleteVpc"):
+        collected_accounts(organization)
+
+
+def test_messages_from_many_threads_of_a_child_arrive_whole() -> None:
+    """Large messages (several pipe writes each) sent by eight threads at once are not interleaved."""
+    def work(send: Callable[[object], None]) -> int:
+        def burst(n: int) -> None:
+            for i in range(20):
+                send((n, i, bytes([n]) * 200_000))
+
+        threads = [threading.Thread(target=burst, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return 160
+
+    received: list[Any] = []
+    assert shards.Child.fork(("r",), work).result(received.append) == 160
+    assert len(received) == 160 and all(blob == bytes([n]) * 200_000 for n, _, blob in received)
+
+
+def test_a_child_that_sends_what_cannot_be_read_is_stopped_and_gives_no_result(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second frame (here the result) does not unpickle: no result, so the caller collects
+    the child's share itself, and what arrived whole before it was received."""
+    real = shards._unpickled
+    read = [0]
+
+    def second_fails(payload: bytes) -> object:
+        read[0] += 1
+        return real(payload) if read[0] == 1 else shards._UNREADABLE
+
+    monkeypatch.setattr(shards, "_unpickled", second_fails)
+    received: list[Any] = []
+    child = shards.Child.fork(("r",), lambda send: (send("fine"), "the result")[1])
+    assert child.result(received.append) is None
+    assert received == ["fine"]

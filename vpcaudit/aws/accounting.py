@@ -39,6 +39,12 @@ class CallCounter:
         events.register_first("before-call.*.*", on_call, unique_id="vpcaudit-count-calls")
         events.register("before-send", on_send, unique_id="vpcaudit-count-attempts")
 
+    def clear(self) -> None:
+        """Forget what was counted: a forked child counts, and reports, its own calls only."""
+        with self._lock:
+            self._calls.clear()
+            self._attempts.clear()
+
     def add(self, calls: dict[str, int], http_attempts: dict[str, int]) -> None:
         """Count what another process counted for the same run (a forked collection's share)."""
         with self._lock:

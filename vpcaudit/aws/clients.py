@@ -75,13 +75,13 @@ class ClientFactory:
                 self._clients[key] = found
             return found
 
-    def after_fork(self) -> None:
+    def after_fork(self, counter: CallCounter | None = None) -> None:
         """Start afresh in a forked child: new clients (the inherited ones hold pooled sockets the
         parent still reads), a new lock (the parent's may have been held by another thread), and
-        a counter of the child's own calls, which the child reports back."""
+        ``counter`` (default: a new one) for the child's own calls, which the child reports back."""
         self._clients = {}
         self._lock = threading.Lock()
-        self.counter = CallCounter()
+        self.counter = counter or CallCounter()
 
     def _create(self, service: str, region: str) -> Any:
         try:

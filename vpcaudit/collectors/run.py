@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
 from queue import SimpleQueue
@@ -179,9 +179,9 @@ def collect_accounts(
     account that ``include_base`` already collects; a role that cannot be assumed, or whose
     account cannot be collected at all, is recorded in the snapshot and the rest goes on.
     ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
-    accounts collected at once, never below one account-Region's bound). ``processes`` applies
-    to a lone account (without roles): accounts collected at once run on threads, and a process
-    with threads running does not fork.
+    accounts collected at once, never below one account-Region's bound). ``processes``: how many
+    processes the accounts are dealt over (0: one per usable CPU); each account is collected by
+    one process, on a thread of it, and its Regions are not dealt further.
     """
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
@@ -190,7 +190,7 @@ def collect_accounts(
     with fewer_cycle_collections():
         return _collect_roles(session, regions, parts, accounts=accounts, endpoint_url=endpoint_url,
                               max_workers=max_workers, metrics_days=metrics_days, progress=progress,
-                              concurrency=concurrency)
+                              concurrency=concurrency, processes=processes)
 
 
 def _collect_roles(
@@ -204,8 +204,10 @@ def _collect_roles(
     metrics_days: int,
     progress: Progress | None,
     concurrency: int,
+    processes: int,
 ) -> CollectionOutcome:
-    """:func:`collect_accounts` through roles (or an organization's accounts)."""
+    """:func:`collect_accounts` through roles (or an organization's accounts), the accounts dealt
+    over forked processes (one per usable CPU, or ``processes``), each account on a thread."""
     now = dt.datetime.now(dt.timezone.utc)
     counter = CallCounter()
     budget = CallBudget(concurrency)
@@ -220,14 +222,19 @@ def _collect_roles(
                          "collected as the base account: drop the role or the base account", "include_base_account")
     totals = _AccountsProgress(progress)
     loader = roles.model_loader()
-    workers = max_workers or _threads_per_account(budget, len(accounts.roles) + accounts.include_base)
+    targets: list[roles.Role | None] = [*accounts.roles, *([None] if accounts.include_base else [])]  # None: base
+    count = shards.processes_for(len(targets), processes, per_process=1)
+    here, *elsewhere = shards.deal(targets, count)
+    if count > 1:
+        budget.share(count)
+    workers = max_workers or _threads_per_account(budget, len(here))
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
         factory = ClientFactory(account_session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
                                 pool_size=2 * workers, counter=counter, budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
                             max_workers=workers, metrics_days=metrics_days,
-                            progress=totals.of(label)).snapshot.accounts[0]
+                            progress=totals.of(label), processes=1).snapshot.accounts[0]
 
     def through(role: roles.Role) -> AccountSnapshot | Gap:
         assumed = roles.assume(base, home, role, accounts.session_name, session, loader)
@@ -239,15 +246,31 @@ def _collect_roles(
             state = State.THROTTLED if isinstance(exc, ThrottledError) else State.ERROR
             return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, state)
 
-    with ThreadPoolExecutor(budget.accounts_at_once, thread_name_prefix="vpcaudit-accounts") as pool:
-        jobs = {role.account_id: pool.submit(through, role) for role in accounts.roles}
-        if accounts.include_base:
-            jobs[base_id] = pool.submit(collect, session, base_id)
-        try:
-            done = {account_id: job.result() for account_id, job in jobs.items()}
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # accounts not started yet never will be
-            raise
+    def one(target: roles.Role | None) -> tuple[str, AccountSnapshot | Gap]:
+        return (base_id, collect(session, base_id)) if target is None else (target.account_id, through(target))
+
+    def share_of(share: tuple[roles.Role | None, ...], send: Callable[[object], None]) -> _Counts:
+        """A forked child's work: its accounts, each sent as soon as it is collected."""
+        counter.clear()
+        base.after_fork(counter)
+        totals.forward_to(lambda *update: send(("progress", *update)))
+        for account_id, outcome in _each_collected(one, share, budget.accounts_at_once):
+            send(("account", account_id, outcome))
+        return counter.calls(), counter.http_attempts()
+
+    outcomes: dict[str, AccountSnapshot | Gap] = {}
+    children = [shards.Child.fork(share, partial(share_of, share)) for share in elsewhere]
+    try:
+        readers = _AccountReaders(children, outcomes, totals, counter)
+        outcomes.update(_each_collected(one, here, budget.accounts_at_once))
+        readers.join()
+        left = [t for t in targets if (base_id if t is None else t.account_id) not in outcomes]  # a child died
+        outcomes.update(_each_collected(one, left, budget.accounts_at_once))
+    finally:
+        for child in children:
+            child.close()
+    done = {account_id: outcomes[account_id] for account_id in
+            [base_id if t is None else t.account_id for t in targets]}
     wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
     collected = [a for a in done.values() if isinstance(a, AccountSnapshot)]
     # A failed account's regions are unknown with --all-regions: record those the others had.
@@ -313,27 +336,92 @@ def failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[s
     return replace(account, role=RoleAccess(role_arn, gap.state, gap.error_code, gap.message))
 
 
+def _each_collected(one: Callable[[roles.Role | None], tuple[str, AccountSnapshot | Gap]],
+                    targets: Sequence[roles.Role | None], at_once: int) -> Iterator[tuple[str, AccountSnapshot | Gap]]:
+    """``one(target)`` for every target, ``at_once`` accounts on threads, as each is done; the
+    first exception stops the rest (accounts not started never will be) and propagates."""
+    if not targets:
+        return
+    with ThreadPoolExecutor(at_once, thread_name_prefix="vpcaudit-accounts") as pool:
+        jobs = [pool.submit(one, target) for target in targets]
+        try:
+            for job in as_completed(jobs):
+                yield job.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+class _AccountReaders:
+    """Threads reading what each child sends: its accounts as they are collected, their progress,
+    and at the end its call counts; :meth:`join` raises what a child raised. The accounts of a
+    child that ended without its counts stay missing, for this process to collect."""
+
+    def __init__(self, children: Sequence[shards.Child[_Counts]], outcomes: dict[str, AccountSnapshot | Gap],
+                 totals: _AccountsProgress, counter: CallCounter) -> None:
+        self._outcomes = outcomes
+        self._totals = totals
+        self._counter = counter
+        self._errors: list[BaseException] = []
+        self._threads = [threading.Thread(target=self._read, args=(child,), name="vpcaudit-child-reader", daemon=True)
+                         for child in children]
+        for thread in self._threads:
+            thread.start()
+
+    def _read(self, child: shards.Child[_Counts]) -> None:
+        try:
+            counts = child.result(self._receive)
+        except BaseException as exc:  # raised in the main thread by join()
+            self._errors.append(exc)
+            return
+        if counts is not None:
+            self._counter.add(*counts)
+
+    def _receive(self, message: object) -> None:
+        kind, account_id, *rest = message  # type: ignore[misc]
+        if kind == "account":
+            self._outcomes[account_id] = rest[0]
+        else:
+            self._totals.update(account_id, *rest)
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+
+
 class _AccountsProgress:
     """One progress total over every account: each account's scheduler reports its own
-    ``(done, total)``; the sum, labelled with the account, goes to the real progress callback."""
+    ``(done, total)``; the sum, labelled with the account, goes to the real progress callback.
+    In a forked child, each account's reports go to the parent instead (:meth:`forward_to`)."""
 
     def __init__(self, progress: Progress | None) -> None:
         self._progress = progress
+        self._forward: Callable[[str, int, int, str], None] | None = None
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
+
+    def forward_to(self, forward: Callable[[str, int, int, str], None]) -> None:
+        """Send each account's own ``(account, done, total, label)`` to ``forward`` from now on."""
+        self._forward = forward
 
     def of(self, account_id: str) -> Progress | None:
         if self._progress is None:
             return None
-        report = self._progress
+        forward = self._forward
+        if forward is not None:
+            return lambda done, total, label: forward(account_id, done, total, label)
+        return lambda done, total, label: self.update(account_id, done, total, label)
 
-        def update(done: int, total: int, label: str) -> None:
-            with self._lock:  # held while reporting, so the total never appears to go backwards
-                self._counts[account_id] = (done, total)
-                report(sum(d for d, _ in self._counts.values()), sum(t for _, t in self._counts.values()),
-                       f"{account_id} {label}".rstrip())
-
-        return update
+    def update(self, account_id: str, done: int, total: int, label: str) -> None:
+        """One account's own progress; reports the sum over every account."""
+        if self._progress is None:
+            return
+        with self._lock:  # held while reporting, so the total never appears to go backwards
+            self._counts[account_id] = (done, total)
+            self._progress(sum(d for d, _ in self._counts.values()), sum(t for _, t in self._counts.values()),
+                           f"{account_id} {label}".rstrip())
 
 
 def _options(regions: Sequence[str] | None, parts: frozenset[Part], metrics_days: int) -> dict[str, Any]:
@@ -386,7 +474,7 @@ class _Scheduler:
                  progress: Progress | None, *, children: Sequence[shards.Child[_Counts]] = (),
                  account_parts: bool = True, forward: Forward | None = None) -> None:
         self._scope = scope
-        self._regions = (*regions, *(region for child in children for region in child.regions))
+        self._regions = (*regions, *(region for child in children for region in child.share))
         self._parts = parts
         self._max_workers = max_workers
         self._progress = progress
@@ -444,7 +532,7 @@ class _Scheduler:
         def run(_: Mapping[TaskKey, Outcome]) -> dict[TaskKey, Outcome]:
             counts = child.result(lambda message: arrived(*message))
             if counts is None:  # the child ended without a result: collect its Regions here
-                _Scheduler(self._scope, child.regions, self._parts, self._max_workers, None, account_parts=False,
+                _Scheduler(self._scope, child.share, self._parts, self._max_workers, None, account_parts=False,
                            forward=arrived).run()
             else:
                 self._scope.factory.counter.add(*counts)

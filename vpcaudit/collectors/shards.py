@@ -22,13 +22,16 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
+import traceback
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from vpcaudit.errors import CollectionError
 from vpcaudit.forks import can_fork
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 # Fewer Regions than this per process are not worth a fork: a small Region's CPU is a few tens
 # of milliseconds, and the child spends about that creating its first clients.
@@ -37,38 +40,40 @@ _MESSAGE, _RESULT, _ERROR = b"m", b"r", b"e"
 _HEADER = 9  # one kind byte, then the payload's length in 8 bytes
 
 
-def processes_for(regions: int, asked: int = 0) -> int:
-    """How many processes (this one included) should collect ``regions`` Regions: ``asked``, if
-    not 0, up to one per Region; else one per CPU this process may use, with at least
-    :data:`MIN_REGIONS_PER_PROCESS` Regions each. One where forking is unsafe (other threads
-    running) or impossible."""
+def processes_for(items: int, asked: int = 0, per_process: int = MIN_REGIONS_PER_PROCESS) -> int:
+    """How many processes (this one included) should collect ``items`` Regions (or accounts,
+    with ``per_process`` 1): ``asked``, if not 0, up to one per item; else one per CPU this
+    process may use, with at least ``per_process`` items each. One where forking is unsafe
+    (other threads running) or impossible."""
     if not can_fork():
         return 1
     if asked:
-        return max(1, min(asked, regions))
+        return max(1, min(asked, items))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cpus, regions // MIN_REGIONS_PER_PROCESS))
+    return max(1, min(cpus, items // per_process))
 
 
-def deal(regions: Sequence[str], processes: int) -> list[tuple[str, ...]]:
-    """``regions`` dealt round-robin over ``processes`` shares; the first share (with the first
-    Region, usually the home Region) is this process's."""
-    return [tuple(regions[i::processes]) for i in range(processes)]
+def deal(items: Sequence[S], processes: int) -> list[tuple[S, ...]]:
+    """``items`` dealt round-robin over ``processes`` shares; the first share (with the first
+    item, e.g. the home Region) is this process's."""
+    return [tuple(items[i::processes]) for i in range(processes)]
 
 
 class Child(Generic[T]):
-    """A forked process collecting ``regions``; :meth:`result` waits for what it sends back."""
+    """A forked process collecting ``share`` (Regions, or accounts); :meth:`result` waits for what
+    it sends back."""
 
-    def __init__(self, pid: int, pipe: int, regions: tuple[str, ...]) -> None:
-        self.regions = regions
+    def __init__(self, pid: int, pipe: int, share: tuple[Any, ...]) -> None:
+        self.share = share
         self._pid = pid
         self._pipe = pipe
         self._reaped = False
 
     @classmethod
-    def fork(cls, regions: tuple[str, ...], work: Callable[[Callable[[object], None]], T]) -> Child[T]:
+    def fork(cls, share: tuple[Any, ...], work: Callable[[Callable[[object], None]], T]) -> Child[T]:
         """Run ``work(send)`` in a forked child; ``send(message)`` passes a picklable message to
-        this process before the work's result."""
+        this process before the work's result (from any of the child's threads: one message is
+        written whole before the next one starts)."""
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -76,38 +81,43 @@ class Child(Generic[T]):
             status = 1
             try:
                 with open(write_fd, "wb", buffering=0) as out:
+                    send = _Sender(out)
                     try:
-                        result = work(lambda message: _send(out, _MESSAGE, _pickled(message)))
+                        result = work(lambda message: send(_MESSAGE, _pickled(message)))
                     except BaseException as exc:  # every failure goes back to the parent
-                        _send(out, _ERROR, _pickled_error(exc))
+                        send(_ERROR, _pickled_error(exc))
                     else:
-                        _send(out, _RESULT, _pickled(result))
+                        send(_RESULT, _pickled(result))
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
         os.close(write_fd)
-        return cls(pid, read_fd, regions)
+        return cls(pid, read_fd, share)
 
     def result(self, receive: Callable[[object], None]) -> T | None:
-        """What the child's work returned, once it has; None if the child ended without a result.
-        Calls ``receive`` with each message the child sends meanwhile; raises what it raised."""
+        """What the child's work returned, once it has; None if the child ended without a result
+        (or sent what cannot be read: it is stopped). Calls ``receive`` with each message the
+        child sends meanwhile; raises what the child raised."""
+        unreadable = False
         try:
             with os.fdopen(self._pipe, "rb") as pipe:
                 while len(header := pipe.read(_HEADER)) == _HEADER:
                     size = int.from_bytes(header[1:], "little")
                     payload = pipe.read(size)
-                    if len(payload) != size:
-                        return None
                     kind = header[:1]
+                    value = _unpickled(payload) if len(payload) == size else _UNREADABLE
+                    if value is _UNREADABLE or kind not in (_MESSAGE, _RESULT, _ERROR):
+                        unreadable = True
+                        return None
                     if kind == _MESSAGE:
-                        receive(pickle.loads(payload))
+                        receive(value)
                     elif kind == _RESULT:
-                        return pickle.loads(payload)  # type: ignore[no-any-return]
+                        return value  # type: ignore[return-value]
                     else:
-                        raise pickle.loads(payload)
+                        raise value  # type: ignore[misc]
             return None
         finally:
-            self._reap(kill=False)
+            self._reap(kill=unreadable)
 
     def close(self) -> None:
         """Stop the child if it is still running (this process gave up on the collection)."""
@@ -125,11 +135,32 @@ class Child(Generic[T]):
         self._reaped = True
 
 
-def _send(out: BinaryIO, kind: bytes, payload: bytes) -> None:
-    """One framed message; the pipe is unbuffered, so the parent sees it as soon as it is sent."""
-    view = memoryview(kind + len(payload).to_bytes(_HEADER - 1, "little") + payload)
-    while view:
-        view = view[out.write(view):]
+class _Sender:
+    """Framed messages into the child's end of the pipe, one whole message at a time: a large
+    one takes several writes, and the child's threads send concurrently (an organization's
+    accounts, each with its progress)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def __call__(self, kind: bytes, payload: bytes) -> None:
+        """Send one message; the pipe is unbuffered, so the parent sees it as soon as it is sent."""
+        view = memoryview(kind + len(payload).to_bytes(_HEADER - 1, "little") + payload)
+        with self._lock:
+            while view:
+                view = view[self._out.write(view):]
+
+
+_UNREADABLE = object()
+
+
+def _unpickled(payload: bytes) -> object:
+    """The object ``payload`` holds, or ``_UNREADABLE``."""
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a message cut off or garbled: the child's results cannot be trusted
+        return _UNREADABLE
 
 
 def _pickled(value: object) -> bytes:
@@ -137,7 +168,10 @@ def _pickled(value: object) -> bytes:
 
 
 def _pickled_error(exc: BaseException) -> bytes:
-    """``exc`` pickled, or a CollectionError that says what it was when it cannot be."""
+    """``exc`` pickled, with the child's traceback as a note (a traceback does not pickle), or a
+    CollectionError that says what it was when it cannot be."""
+    if hasattr(exc, "add_note"):  # Python 3.11+
+        exc.add_note(f"raised in collection process {os.getpid()}:\n" + "".join(traceback.format_tb(exc.__traceback__)))
     try:
         data = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.loads(data)
