@@ -326,3 +326,17 @@ def test_a_child_that_sends_what_cannot_be_read_is_stopped_and_gives_no_result(
     child = shards.Child.fork(("r",), lambda send: (send("fine"), "the result")[1])
     assert child.result(received.append) is None
     assert received == ["fine"]
+
+
+def test_a_lone_role_has_its_regions_dealt_over_processes(organization: boto3.session.Session,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """One member account through its role (one Lambda invocation of an organization run): the
+    account is collected on the calling thread, so its Regions can still be dealt."""
+    plan = plan_accounts([role_arn("222222222222")])
+    with monkeypatch.context() as one:
+        processes(one, 1)
+        alone = collect_accounts(organization, REGIONS[:2], {Part.VPCS}, accounts=plan).snapshot
+    forks = processes(monkeypatch, 2)
+    snapshot = collect_accounts(organization, REGIONS[:2], {Part.VPCS}, accounts=plan).snapshot
+    assert forks.regions == [(REGIONS[1],)]
+    assert same(snapshot, alone)

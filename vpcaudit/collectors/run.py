@@ -181,7 +181,8 @@ def collect_accounts(
     ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
     accounts collected at once, never below one account-Region's bound). ``processes``: how many
     processes the accounts are dealt over (0: one per usable CPU); each account is collected by
-    one process, on a thread of it, and its Regions are not dealt further.
+    one process, on a thread of it, and its Regions are not dealt further — but a lone account's
+    Regions are, as without roles.
     """
     if not accounts.roles and accounts.discovery is None:
         return collect_snapshot(session, regions, parts, endpoint_url=endpoint_url, max_workers=max_workers,
@@ -233,8 +234,8 @@ def _collect_roles(
         factory = ClientFactory(account_session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
                                 pool_size=2 * workers, counter=counter, budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
-                            max_workers=workers, metrics_days=metrics_days,
-                            progress=totals.of(label), processes=1).snapshot.accounts[0]
+                            max_workers=workers, metrics_days=metrics_days, progress=totals.of(label),
+                            processes=processes if len(targets) == 1 else 1).snapshot.accounts[0]
 
     def through(role: roles.Role) -> AccountSnapshot | Gap:
         assumed = roles.assume(base, home, role, accounts.session_name, session, loader)
@@ -339,7 +340,12 @@ def failed_account(account_id: str, role_arn: str, gap: Gap, regions: Sequence[s
 def _each_collected(one: Callable[[roles.Role | None], tuple[str, AccountSnapshot | Gap]],
                     targets: Sequence[roles.Role | None], at_once: int) -> Iterator[tuple[str, AccountSnapshot | Gap]]:
     """``one(target)`` for every target, ``at_once`` accounts on threads, as each is done; the
-    first exception stops the rest (accounts not started never will be) and propagates."""
+    first exception stops the rest (accounts not started never will be) and propagates. A lone
+    account is collected on this thread: with no other thread running, its Regions may be
+    dealt over processes (one Lambda invocation per member account is this case)."""
+    if len(targets) == 1:
+        yield one(targets[0])
+        return
     if not targets:
         return
     with ThreadPoolExecutor(at_once, thread_name_prefix="vpcaudit-accounts") as pool:
