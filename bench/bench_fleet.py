@@ -11,7 +11,12 @@ per Region (one subnet, three interface endpoints: the COST001 pattern). Then:
    Lambda would run it (``list_accounts``; ``audit_account`` for every account, ``--parallel`` at
    once, standing in for the Distributed Map's MaxConcurrency; ``merge``), reading and writing the
    run in a moto S3 bucket;
-2. the installed ``vpcaudit scan --org`` over the same organization and Regions, one process.
+2. the installed ``vpcaudit scan --org`` over the same organization and Regions, one process;
+3. with ``--latency-ms N``, that scan again through a loopback proxy that answers each call with
+   moto's recorded answer after N ms (``bench_regions.py --server replay``: moto's own CPU, on the
+   same cores, is left out), with ``--processes 1`` and with the accounts dealt over one process
+   per CPU (the default), to show what the processes change when the answers cost this machine
+   nothing.
 
 For each it prints wall time, AWS API calls (per account), parts moto failed to answer (other
 than VPC Block Public Access, which moto lacks: a run under load is only comparable when this
@@ -40,7 +45,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
-from loopback import fake_credentials, moto_process
+from loopback import counting_proxy, fake_credentials, moto_process
 from org_estate import MANAGEMENT, add_member, create_organization, seed_member
 
 BUCKET = "vpcaudit-bench"
@@ -111,6 +116,10 @@ def main() -> None:
     parser.add_argument("--regions", nargs="+", default=["us-east-1", "eu-west-1", "ap-southeast-2"])
     parser.add_argument("--vpcs", type=int, default=1, help="VPCs per account and Region")
     parser.add_argument("--parallel", type=int, default=4, help="audit_account invocations at once")
+    parser.add_argument("--latency-ms", type=float, default=None,
+                        help="also scan --org against moto's replayed answers, with this latency per call")
+    parser.add_argument("--concurrency", type=int, default=32, help="--concurrency of the replayed scans")
+    parser.add_argument("--skip-steps", action="store_true", help="leave out the Lambda steps (and their rows)")
     args = parser.parse_args()
     env = {k: v for k, v in fake_credentials().items() if not k.startswith("VPCAUDIT_")}
     env["NO_PROXY"] = "127.0.0.1"
@@ -125,8 +134,10 @@ def main() -> None:
                      "VPCAUDIT_ORG": "true", "VPCAUDIT_ROLE_NAME": "vpcaudit-member",
                      "VPCAUDIT_EXCLUDE_ACCOUNTS": MANAGEMENT, "VPCAUDIT_REGIONS": ",".join(args.regions),
                      "VPCAUDIT_FORMATS": "html,md"}
-        rows = steps(fleet_env, args.parallel)
+        rows = [] if args.skip_steps else steps(fleet_env, args.parallel)
         rows.append(scan_org(env, url, args.regions, len(members)))
+        if args.latency_ms is not None:
+            rows += scan_org_replayed(env, url, args.regions, len(members), args.latency_ms, args.concurrency)
         sys.stdout.write("| run | wall (s) | API calls per account | peak memory (MiB) | notes |\n"
                          "|---|---:|---:|---:|---|\n")
         for row in rows:
@@ -184,25 +195,65 @@ def objects(s3: Any, bucket: str, prefix: str) -> str:
             + "; organization " + ", ".join(f"{n} {v / 1e3:.0f} KB" for n, v in sorted(org.items())))
 
 
-def scan_org(env: dict[str, str], url: str, regions: list[str], members: int) -> list[str]:
+def run_scan_org(url: str, regions: list[str], env: dict[str, str], *extra: str) -> Process:
+    """``vpcaudit scan --org`` (the console script's own entry point, in a process that reports
+    its peak) of ``regions``, every call to ``url``."""
     with tempfile.TemporaryDirectory() as folder:
         argv = ["scan", "--org", "--role-name", "vpcaudit-member", "--exclude-account", MANAGEMENT,
                 "--endpoint-url", url, "--stats", "-f", "json", "-o", f"{folder}/result.json",
-                "--fail-on", "critical"]
+                "--fail-on", "critical", *extra]
         for region in regions:
             argv += ["--region", region]
-        # The console script's own entry point, in a process that reports its peak.
         done = run("import sys\nfrom vpcaudit.cli import main\nsys.argv = ['vpcaudit', *sys.argv[1:]]\nmain()\n",
                    argv, env)
     if done.code != 0:
         raise SystemExit(f"vpcaudit scan --org failed:\n{done.stderr}")
+    return done
+
+
+def scan_org(env: dict[str, str], url: str, regions: list[str], members: int) -> list[str]:
+    done = run_scan_org(url, regions, env)
     total = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("total"))
     org_calls = sum(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("organizations:"))
     gaps = [line for line in done.stderr.splitlines()
             if line.startswith("not collected:") and " block_public_access: " not in line]
-    return ["vpcaudit scan --org (1 process)", f"{done.wall_s:.1f}", f"{(total - org_calls) / members:.1f}",
+    return ["vpcaudit scan --org", f"{done.wall_s:.1f}", f"{(total - org_calls) / members:.1f}",
             f"{done.peak_mib:.0f}", f"{total} calls in all, {org_calls} of them Organizations listings; "
             f"{len(gaps)} gap(s) beyond moto's missing APIs"]
+
+
+def scan_org_replayed(env: dict[str, str], url: str, regions: list[str], members: int,
+                      latency_ms: float, concurrency: int) -> list[list[str]]:
+    """``scan --org`` against moto's recorded answers, ``latency_ms`` each, in one process and
+    over one per CPU; medians of three runs each, alternated."""
+    with counting_proxy(url) as proxy:
+        proxy.record()
+        run_scan_org(proxy.url, regions, env)
+        filled = proxy.fill_prefix_list_cidrs()
+        proxy.replay()
+        proxy.delay_s = latency_ms / 1000
+        walls: dict[str, list[float]] = {"1": [], "0": []}
+        missed = 0
+        peaks: dict[str, float] = {}
+        calls: dict[str, int] = {}
+        for _ in range(3):
+            for processes in walls:
+                proxy.reset()
+                done = run_scan_org(proxy.url, regions, env, "--processes", processes,
+                                    "--concurrency", str(concurrency))
+                walls[processes].append(done.wall_s)
+                peaks[processes] = max(peaks.get(processes, 0), done.peak_mib)
+                calls[processes] = sum(proxy.calls.values())
+                missed += proxy.replay_misses
+    rows = []
+    for processes, label in (("1", "one process"), ("0", "one per CPU")):
+        wall = sorted(walls[processes])[1]
+        rows.append([f"vpcaudit scan --org, replayed, {latency_ms:g} ms per call, --concurrency {concurrency}, "
+                     f"--processes {processes} ({label})",
+                     f"{wall:.1f}", f"{calls[processes] / members:.1f}", f"{peaks[processes]:.0f}",
+                     f"runs {', '.join(f'{w:.1f}' for w in walls[processes])} s; {filled} prefix lists given the "
+                     f"CIDRs AWS returns; {missed} call(s) not recorded"])
+    return rows
 
 
 if __name__ == "__main__":

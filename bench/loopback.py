@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
+_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
 _TARGET = re.compile(r"^[A-Za-z0-9]+_\d+\.(\w+)$")
 _ENTRIES_OF = re.compile(rb"Action=GetManagedPrefixListEntries&.*PrefixListId=(pl-[0-9a-f]+)")
 _CIDR = re.compile(r"<cidr>([^<]+)</cidr>")
@@ -103,7 +103,7 @@ class CountingProxy(ThreadingHTTPServer):
         self.peak_per_region: Counter[str] = Counter()
         self._now_total = 0
         self.peak_total = 0
-        self.recorded: dict[tuple[str, str, str, bytes], tuple[int, list[tuple[str, str]], bytes]] = {}
+        self.recorded: dict[tuple[str, str, str, str, bytes], tuple[int, list[tuple[str, str]], bytes]] = {}
         self.recording = False
         self.replaying = False
         self.replay_misses = 0
@@ -136,21 +136,22 @@ class CountingProxy(ThreadingHTTPServer):
         moto leaves each list's ``Cidrs`` out (botocore's model: ``PrefixList.Cidrs``, XML
         ``cidrSet``), so a tool reads them once more per list with
         ``GetManagedPrefixListEntries``, calls AWS never needs. The CIDRs come from the
-        recorded entries of the same list in the same Region; returns the lists filled in.
+        recorded entries of the same list, read with the same credentials in the same Region;
+        returns the lists filled in.
         """
         entries: dict[tuple[str, str], list[str]] = {}
-        for (_, _, region, body), (_, _, payload) in self.recorded.items():
+        for (_, _, access_key, region, body), (_, _, payload) in self.recorded.items():
             listed = _ENTRIES_OF.search(body)
             if listed:
-                entries[(region, listed.group(1).decode())] = _CIDR.findall(payload.decode())
+                entries[(access_key, region, listed.group(1).decode())] = _CIDR.findall(payload.decode())
         filled = 0
         for key, (status, headers, payload) in list(self.recorded.items()):
-            if b"Action=DescribePrefixLists&" not in key[3]:
+            if b"Action=DescribePrefixLists&" not in key[4]:
                 continue
 
-            def with_cidrs(match: re.Match[str], region: str = key[2]) -> str:
+            def with_cidrs(match: re.Match[str], access_key: str = key[2], region: str = key[3]) -> str:
                 nonlocal filled
-                cidrs = entries.get((region, match.group(1)))
+                cidrs = entries.get((access_key, region, match.group(1)))
                 if cidrs is None:
                     return match.group(0)
                 filled += 1
@@ -163,7 +164,7 @@ class CountingProxy(ThreadingHTTPServer):
         """Ask the server for every answer again (the default), keeping what was recorded."""
         self.recording = self.replaying = False
 
-    def recorded_answer(self, key: tuple[str, str, str, bytes]) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    def recorded_answer(self, key: tuple[str, str, str, str, bytes]) -> tuple[int, list[tuple[str, str]], bytes] | None:
         if not self.replaying:
             return None
         answer = self.recorded.get(key)
@@ -196,9 +197,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _relay(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         scope = _SCOPE.search(self.headers.get("Authorization", ""))
-        region, service = scope.groups() if scope else ("?", "?")
+        access_key, region, service = scope.groups() if scope else ("?", "?", "?")
         self.server.enter(region, f"{service}:{_operation(self.command, self.path, self.headers, body)}")
-        key = (self.command, self.path, region, body)
+        key = (self.command, self.path, access_key, region, body)  # the key: one account's request, not another's
         try:
             time.sleep(self.server.delay_s)
             answer = self.server.recorded_answer(key) or self._forward(body)
