@@ -38,7 +38,7 @@ if TYPE_CHECKING:
       seeds=("003",))
 def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     """An interface endpoint admits some of its clients, but its security groups leave out
-    workloads of its own VPC that are sure to use it. Two cases, each one finding per endpoint
+    workloads of its own VPC that are sure to use it. Three cases, each one finding per endpoint
     listing the workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
@@ -50,6 +50,10 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       the endpoint's private DNS answers the VPC's own queries (on, the VPC's DNS attributes
       allowing it, and not limited to inbound Resolver endpoints): every workload of the VPC
       resolves the service to the endpoint and is refused.
+    - **IPv6-only clients left out.** A dual-stack endpoint (IP address type `dualstack`) whose
+      private DNS answers AAAA queries (DNS record IP type `dualstack` or `ipv6`) in the VPC, and
+      groups admitting IPv4 sources only: workloads of IPv6-only subnets, which have no IPv4
+      address, connect over IPv6 and are refused while the dual-stack ones get in.
 
     A rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
     that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
@@ -96,6 +100,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
         stranded, why = _left_out_blocks(view, endpoint, admitted, enis)
         if not stranded:
             stranded, why = _only_remote(view, endpoint, admitted, enis)
+        if not stranded:
+            stranded, why = _left_out_family(view, endpoint, admitted, enis)
         if stranded:
             yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
 
@@ -122,10 +128,11 @@ class _Admitted:
         return found
 
     def admits(self, eni: r.NetworkInterface) -> bool:
+        """Does a source admit the ENI: one of its groups, or a CIDR holding one of its addresses?"""
         if set(eni.group_ids) & self.groups:
             return True
-        address = _address(eni)
-        return address is not None and any(address.version == c.version and address in c for c in self.cidrs)
+        addresses = [ip_address(a) for a in (*eni.private_ip_addresses, *eni.ipv6_addresses)]
+        return any(a.version == c.version and a in c for a in addresses for c in self.cidrs)
 
 
 # The workload ENIs left out, and what the groups admit instead ("{ports}" left to fill in).
@@ -166,6 +173,26 @@ def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted
         return [], ""  # what is admitted reaches no client: SG003's
     return list(enis), (f"admits {{ports}} only from networks beyond the VPC ({', '.join(remote)}) while its private "
                         "DNS answers the VPC's own queries")
+
+
+def _left_out_family(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted,
+                     enis: tuple[r.NetworkInterface, ...]) -> Stranded:
+    """Workloads with IPv6 addresses only, when a dual-stack endpoint's private DNS sends them to
+    its IPv6 addresses and the groups admit IPv4 sources only (while admitting someone)."""
+    if endpoint.ip_address_type != "dualstack" or endpoint.dns_record_ip_type not in _AAAA_RECORDS:
+        return [], ""  # an ipv6 endpoint behind IPv4 sources admits nobody: SG003's
+    ipv4 = sorted({str(c) for c in admitted.cidrs if c.version == 4})
+    if not view.private_dns_effective(endpoint) or not ipv4 or any(c.version == 6 for c in admitted.cidrs):
+        return [], ""  # (a group admitted instead of CIDRs is a choice)
+    stranded = [e for e in enis if e.ipv6_addresses and not e.private_ip_addresses and not admitted.admits(e)]
+    if not stranded or all(not admitted.admits(e) for e in enis):
+        return [], ""
+    return stranded, (f"admits {{ports}} from IPv4 sources only ({', '.join(ipv4)}) while it has IPv6 addresses and "
+                      f"its private DNS answers AAAA queries (DNS record IP type {endpoint.dns_record_ip_type})")
+
+
+# DNS record IP types whose private DNS answers AAAA queries with the endpoint's IPv6 addresses.
+_AAAA_RECORDS = frozenset({"dualstack", "ipv6"})
 
 
 def _finding(ctx: RuleContext, endpoint: r.VpcEndpoint, groups: list[r.SecurityGroup], ports: tuple[int, ...],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pytest
 from builders import RegionBuilder
@@ -111,4 +112,57 @@ def test_a_remote_range_nobody_routes_to_is_sg003s() -> None:
 
 def test_a_vpc_client_group_admitted_beside_the_remote_range_is_a_choice() -> None:
     b, _, _ = _hybrid(app_rule=True)
+    assert triples(rule, b.snapshot()) == set()
+
+
+V6 = "2600:1f18:aaaa:bb00::/56"
+
+
+def _ipv6_only_clients(sources: Iterable[str], *, ip_address_type: str = "dualstack",
+                       dns_record_ip_type: str = "dualstack", private_dns: bool = True,
+                       dual_stack_clients: bool = True) -> tuple[RegionBuilder, str, list[str]]:
+    """A dual-stack VPC: the endpoint (``ip_address_type``) in its dual-stack subnets, a workload
+    there (if ``dual_stack_clients``) and one in an IPv6-only subnet, the endpoint's group
+    admitting 443 from ``sources``. Returns builder, endpoint, the IPv6-only workload's ENI."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", ipv6_cidrs=[V6])
+    app = b.security_group(vpc, name="app")
+    dual = [b.subnet(vpc, f"10.0.{az}.0/24", az=az, ipv6_cidrs=[f"2600:1f18:aaaa:bb0{az}::/64"]) for az in (1, 2)]
+    only6 = b.subnet(vpc, "10.0.9.0/24", az=1, ipv6_cidrs=["2600:1f18:aaaa:bb09::/64"])
+    b.subnets[only6] = replace(b.subnets[only6], cidr_block=None, ipv6_native=True)
+    if dual_stack_clients:
+        eni = b.workload(dual[0], groups=[app])
+        b.enis[eni] = replace(b.enis[eni], ipv6_addresses=("2600:1f18:aaaa:bb01::10",))
+    stranded = b.workload(only6, groups=[app])
+    b.enis[stranded] = replace(b.enis[stranded], private_ip_addresses=(), ipv6_addresses=("2600:1f18:aaaa:bb09::10",))
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, c) for c in sources])
+    endpoint = b.interface_endpoint(vpc, "kms", subnets=dual, groups=[group], private_dns=private_dns)
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], ip_address_type=ip_address_type,
+                                    dns_record_ip_type=dns_record_ip_type)
+    return b, endpoint, [stranded]
+
+
+def test_ipv4_sources_alone_strand_the_ipv6_only_clients_of_a_dual_stack_endpoint() -> None:
+    """The group admits the VPC's IPv4 block (the usual "VPC CIDR"); the endpoint also has IPv6
+    addresses and its private DNS answers AAAA, so a workload of an IPv6-only subnet connects
+    over IPv6 and times out. The dual-stack workload gets in: medium, not SG003."""
+    b, endpoint, stranded = _ipv6_only_clients(["10.0.0.0/16"])
+    [finding] = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == endpoint
+    assert "from IPv4 sources only (10.0.0.0/16)" in finding.message and stranded[0] in finding.message
+    [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    assert (action, parameters["IpPermissions"][0]["Ipv6Ranges"]) == (
+        "ec2:AuthorizeSecurityGroupIngress", [{"CidrIpv6": V6}])
+
+
+@pytest.mark.parametrize("case", [
+    {"sources": ["10.0.0.0/16", V6]},  # both families admitted
+    {"sources": ["10.0.0.0/16"], "ip_address_type": "ipv4", "dns_record_ip_type": "ipv4"},  # no IPv6 address
+    {"sources": ["10.0.0.0/16"], "dns_record_ip_type": "ipv4"},  # private DNS answers A records only
+    {"sources": ["10.0.0.0/16"], "private_dns": False},  # the VPC does not resolve to the endpoint
+    {"sources": ["10.0.0.0/16"], "dual_stack_clients": False},  # nobody gets in: SG003's, not this rule's
+], ids=["both-families", "ipv4-endpoint", "a-records-only", "private-dns-off", "no-client-admitted"])
+def test_ipv6_only_clients_near_misses(case: dict[str, object]) -> None:
+    sources = case.pop("sources")
+    b, _, _ = _ipv6_only_clients(sources, **case)  # type: ignore[arg-type]
     assert triples(rule, b.snapshot()) == set()
