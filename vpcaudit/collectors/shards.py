@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from vpcaudit.errors import CollectionError
-from vpcaudit.forks import can_fork
+from vpcaudit.forks import can_fork, fork_child
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -74,24 +74,17 @@ class Child(Generic[T]):
         """Run ``work(send)`` in a forked child; ``send(message)`` passes a picklable message to
         this process before the work's result (from any of the child's threads: one message is
         written whole before the next one starts)."""
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read_fd)
-            status = 1
-            try:
-                with open(write_fd, "wb", buffering=0) as out:
-                    send = _Sender(out)
-                    try:
-                        result = work(lambda message: send(_MESSAGE, _pickled(message)))
-                    except BaseException as exc:  # every failure goes back to the parent
-                        send(_ERROR, _pickled_error(exc))
-                    else:
-                        send(_RESULT, _pickled(result))
-                status = 0
-            finally:
-                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        os.close(write_fd)
+        def child(write_fd: int) -> None:
+            with open(write_fd, "wb", buffering=0) as out:
+                send = _Sender(out)
+                try:
+                    result = work(lambda message: send(_MESSAGE, _pickled(message)))
+                except BaseException as exc:  # every failure goes back to the parent
+                    send(_ERROR, _pickled_error(exc))
+                else:
+                    send(_RESULT, _pickled(result))
+
+        pid, read_fd = fork_child(child)
         return cls(pid, read_fd, share)
 
     def result(self, receive: Callable[[object], None]) -> T | None:

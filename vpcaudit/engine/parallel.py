@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from vpcaudit.forks import can_fork
+from vpcaudit.forks import can_fork, fork_child
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -116,26 +116,19 @@ class _Child:
         spool = _spool_file()
         if spool is None:
             return None
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read_fd)
-            status = 1
-            try:
-                spooled: int | None = 0  # bytes in the file so far; None once it refused a write
-                for run in _taken(queue, runs):
-                    for i in run:
-                        data = pickle.dumps((i, func(items[i])), protocol=pickle.HIGHEST_PROTOCOL)
-                        if spooled is not None and _spooled(spool, data, spooled):
-                            spooled += len(data)
-                            _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
-                        else:
-                            spooled = None
-                            _write_all(write_fd, (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
-                status = 0
-            finally:
-                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        os.close(write_fd)
+        def child(write_fd: int) -> None:
+            spooled: int | None = 0  # bytes in the file so far; None once it refused a write
+            for run in _taken(queue, runs):
+                for i in run:
+                    data = pickle.dumps((i, func(items[i])), protocol=pickle.HIGHEST_PROTOCOL)
+                    if spooled is not None and _spooled(spool, data, spooled):
+                        spooled += len(data)
+                        _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
+                    else:
+                        spooled = None
+                        _write_all(write_fd, (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
+
+        pid, read_fd = fork_child(child)
         return cls(pid, read_fd, spool)
 
     def drain(self) -> None:
