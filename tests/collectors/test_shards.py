@@ -340,3 +340,21 @@ def test_a_lone_role_has_its_regions_dealt_over_processes(organization: boto3.se
     snapshot = collect_accounts(organization, REGIONS[:2], {Part.VPCS}, accounts=plan).snapshot
     assert forks.regions == [(REGIONS[1],)]
     assert same(snapshot, alone)
+
+
+def test_close_while_another_thread_reads_stops_the_child_and_lets_the_reader_finish() -> None:
+    """This process gave up (an exception of its own) while a thread still reads a child: the
+    child is stopped, the reader sees the pipe end and reaps it, and nothing raises twice."""
+    child = shards.Child.fork(("r",), lambda send: (send("started"), time.sleep(60)))
+    received: list[Any] = []
+    outcome: list[Any] = []
+    reader = threading.Thread(target=lambda: outcome.append(child.result(received.append)))
+    reader.start()
+    while not received:
+        time.sleep(0.01)
+    start = time.monotonic()
+    child.close()
+    reader.join(10)
+    assert not reader.is_alive() and time.monotonic() - start < 5
+    assert outcome == [None] and received == ["started"]
+    child.close()  # a second close is harmless

@@ -247,6 +247,9 @@ def _collect_roles(
             state = State.THROTTLED if isinstance(exc, ThrottledError) else State.ERROR
             return roles.role_gap(role, f"assumed, but the collection could not start: {exc}", None, state)
 
+    def account_of(target: roles.Role | None) -> str:
+        return base_id if target is None else target.account_id
+
     def one(target: roles.Role | None) -> tuple[str, AccountSnapshot | Gap]:
         return (base_id, collect(session, base_id)) if target is None else (target.account_id, through(target))
 
@@ -265,13 +268,12 @@ def _collect_roles(
         readers = _AccountReaders(children, outcomes, totals, counter)
         outcomes.update(_each_collected(one, here, budget.accounts_at_once))
         readers.join()
-        left = [t for t in targets if (base_id if t is None else t.account_id) not in outcomes]  # a child died
+        left = [t for t in targets if account_of(t) not in outcomes]  # a child died
         outcomes.update(_each_collected(one, left, budget.accounts_at_once))
     finally:
         for child in children:
             child.close()
-    done = {account_id: outcomes[account_id] for account_id in
-            [base_id if t is None else t.account_id for t in targets]}
+    done = {account_of(t): outcomes[account_of(t)] for t in targets}
     wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
     collected = [a for a in done.values() if isinstance(a, AccountSnapshot)]
     # A failed account's regions are unknown with --all-regions: record those the others had.

@@ -67,7 +67,9 @@ class Child(Generic[T]):
         self.share = share
         self._pid = pid
         self._pipe = pipe
+        self._reading = False  # result() owns the pipe: it closes it and reaps the child
         self._reaped = False
+        self._lock = threading.Lock()  # no signal to a pid once it is reaped (it may be reused)
 
     @classmethod
     def fork(cls, share: tuple[Any, ...], work: Callable[[Callable[[object], None]], T]) -> Child[T]:
@@ -92,6 +94,7 @@ class Child(Generic[T]):
         (or sent what cannot be read: it is stopped). Calls ``receive`` with each message the
         child sends meanwhile; raises what the child raised."""
         unreadable = False
+        self._reading = True
         try:
             with os.fdopen(self._pipe, "rb") as pipe:
                 while len(header := pipe.read(_HEADER)) == _HEADER:
@@ -113,19 +116,30 @@ class Child(Generic[T]):
             self._reap(kill=unreadable)
 
     def close(self) -> None:
-        """Stop the child if it is still running (this process gave up on the collection)."""
+        """Stop the child if it is still running (this process gave up on the collection). While
+        :meth:`result` reads on another thread, the child is only stopped: the reader sees the
+        pipe end, closes it and reaps the child itself."""
+        if self._reading:
+            with self._lock:
+                if not self._reaped:
+                    self._stop()
+            return
         if not self._reaped:
-            os.close(self._pipe)  # result() never read it (it reaps the child when it does)
+            os.close(self._pipe)
             self._reap(kill=True)
 
     def _reap(self, kill: bool) -> None:
-        if self._reaped:
-            return
-        if kill:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGTERM)
-        os.waitpid(self._pid, 0)
-        self._reaped = True
+        with self._lock:
+            if self._reaped:
+                return
+            if kill:
+                self._stop()
+            os.waitpid(self._pid, 0)
+            self._reaped = True
+
+    def _stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGTERM)
 
 
 class _Sender:
