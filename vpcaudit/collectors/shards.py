@@ -1,19 +1,19 @@
-"""Collect some of an account's Regions in forked processes, beside this one.
+"""Collect some of a run's Regions (one account) or accounts (many) in forked processes.
 
 Why processes: collecting is mostly botocore's CPU (building, signing and parsing every call)
 under one interpreter lock, so a scan of many Regions is held to one core however many calls
 are in flight: 24 small Regions cost about 2 s of it, more than the latency of their 815 calls
 at 64 in flight (1.3 s at 100 ms each). A child forked before any thread starts collects its
-share of the Regions with threads and clients of its own (never this process's clients: their
-pooled connections are sockets the child inherits, and two processes reading one socket would
-take each other's answers), within its share of the run's calls in flight. A Region is
-collected by one process only, so each account-Region keeps its own bound.
+share with threads and clients of its own (never this process's clients: their pooled
+connections are sockets the child inherits, and two processes reading one socket would take
+each other's answers), within its share of the run's calls in flight. A Region, or an account,
+is collected by one process only, so each account-Region keeps its own bound.
 
 The child sends back, through a pipe, what it wants this process to have as soon as it has it
-(the outcome of each task it finishes: the parent's account-wide parts wait for some of them),
-then its result, or the exception that stopped it (a read-only violation must stop the run here
-too). A child that ends without a word (killed, out of memory)
-leaves its Regions to this process, which collects them itself.
+(each task's outcome, which the parent's account-wide parts may wait for; each account, with its
+progress), then its result, or the exception that stopped it (a read-only violation must stop
+the run here too). A child that ends without a word (killed, out of memory), or sends what
+cannot be read, leaves what it did not deliver to this process, which collects it itself.
 """
 
 from __future__ import annotations
