@@ -216,7 +216,8 @@ def collect(options: CollectOptions, parts: Iterable[Part] | None = None, *,
     wanted = frozenset(parts) if parts is not None else default_parts() | options.opt_in
     return collect_accounts(base, _regions(options, base), wanted, accounts=options.accounts,
                             endpoint_url=options.endpoint_url, metrics_days=options.metrics_days,
-                            progress=progress, concurrency=options.concurrency, processes=options.processes)
+                            progress=progress, concurrency=options.concurrency or None,
+                            processes=options.processes)
 
 
 @dataclass(frozen=True)

@@ -139,8 +139,9 @@ COLLECT_SETTINGS: tuple[Setting, ...] = (
             PANEL_ORGANIZATION, metavar="NAME"),
     Setting("concurrency", Kind.COUNT, f"AWS calls in flight at once across the run; each account-Region is "
             f"further held to {CALLS_PER_ACCOUNT_REGION}, whatever this number, so more accounts are read at once "
-            "but no account is read harder.", "--concurrency", PANEL_COLLECTION, default=DEFAULT_CONCURRENCY,
-            metavar="CALLS", bounds=(1, 1024)),
+            f"but no account is read harder. 0 = fitted: {CALLS_PER_ACCOUNT_REGION} per Region of a lone account "
+            f"(at least {DEFAULT_CONCURRENCY}), {DEFAULT_CONCURRENCY} for several accounts.", "--concurrency",
+            PANEL_COLLECTION, default=0, metavar="CALLS", bounds=(0, 1024)),
     Setting("processes", Kind.COUNT, "Processes that collect: the accounts of a multi-account run, or a lone "
             "account's Regions; each gets its share of --concurrency (reading AWS's answers is CPU work, one core "
             "per process). 0 = one per usable CPU, where there is enough to share; 1 = all in this one.",
@@ -210,7 +211,7 @@ class CollectOptions:
     opt_in: frozenset[Part] = frozenset()  # extras asked for with ``with``
     metrics_days: int = 14
     accounts: AccountPlan = field(default_factory=AccountPlan)  # default: the credentials' own account
-    concurrency: int = DEFAULT_CONCURRENCY  # AWS calls in flight across the run
+    concurrency: int = 0  # AWS calls in flight across the run; 0: fitted (see CallBudget)
     processes: int = 0  # processes collecting the accounts (or a lone account's Regions); 0: one per usable CPU
 
 

@@ -74,22 +74,23 @@ def collect_snapshot(
     max_workers: int | None = None,
     metrics_days: int = 14,
     progress: Progress | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int | None = None,
     processes: int = 0,
 ) -> CollectionOutcome:
     """Collect ``parts`` (None: every non-opt-in part) in ``regions`` (None: every enabled region).
 
-    ``max_workers`` (default: ``concurrency``) threads run parts, as many run per-resource calls:
-    a lone account may fill the run's whole budget, spread over its Regions, while each of its
-    account-Regions keeps to its own bound. With at least four Regions per usable CPU, and no
-    other thread running, the Regions are dealt over that many processes, each with its share
-    of ``concurrency`` and of the threads (``processes``, if not 0, sets how many). Raises
-    CredentialsError when the credentials are missing or rejected, CollectionError when the
-    regions cannot be determined; every other failure is recorded in the snapshot.
+    ``concurrency`` calls in flight at most (None: 8 per Region collected, at least 32), each
+    account-Region keeping to its own bound. ``max_workers`` (default: as many as the calls in
+    flight) threads run parts, as many run per-resource calls. With at least four Regions per
+    usable CPU, and no other thread running, the Regions are dealt over that many processes,
+    each with its share of the calls in flight and of the threads (``processes``, if not 0, sets
+    how many). Raises CredentialsError when the credentials are missing or rejected,
+    CollectionError when the regions cannot be determined; every other failure is recorded in
+    the snapshot.
     """
     workers = max_workers or concurrency
     factory = ClientFactory(session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
-                            pool_size=2 * workers, budget=CallBudget(concurrency))
+                            pool_size=2 * (workers or DEFAULT_CONCURRENCY), budget=CallBudget(concurrency))
     with fewer_cycle_collections():
         return collect_with(factory, regions, parts, region_hint=(regions[0] if regions else session.region_name),
                             max_workers=workers, metrics_days=metrics_days, progress=progress, processes=processes)
@@ -101,12 +102,14 @@ def collect_with(
     parts: Collection[Part] | None = None,
     *,
     region_hint: str | None = None,
-    max_workers: int = 8,
+    max_workers: int | None = None,
     metrics_days: int = 14,
     progress: Progress | None = None,
     processes: int = 0,
 ) -> CollectionOutcome:
-    """:func:`collect_snapshot` with a ready client factory (tests tune retries through it)."""
+    """:func:`collect_snapshot` with a ready client factory (tests tune retries through it).
+    ``max_workers`` None: as many threads as the factory's budget lets calls be in flight, once
+    fitted to the account's Regions (8 without a budget)."""
     now = dt.datetime.now(dt.timezone.utc)
     home = account.home_region(factory, region_hint)
     account_id = account.caller_account(factory, home)
@@ -114,9 +117,12 @@ def collect_with(
     wanted = catalog.with_dependencies(catalog.default_parts() if parts is None else parts)
     processes = shards.processes_for(len(plan.enabled), processes)
     here, *elsewhere = shards.deal(plan.enabled, processes)
-    if factory.budget is not None and processes > 1:
-        factory.budget.share(processes)
-    max_workers = max(1, max_workers // processes)
+    if factory.budget is not None:
+        factory.budget.fit_regions(len(plan.enabled))
+        max_workers = max_workers or factory.budget.concurrency
+        if processes > 1:
+            factory.budget.share(processes)
+    max_workers = max(1, (max_workers or 8) // processes)
     share = partial(_collect_share, factory, account_id, wanted, max_workers, metrics_days, now)
     children = [shards.Child.fork(regions, partial(share, regions)) for regions in elsewhere]
     try:
@@ -166,18 +172,19 @@ def collect_accounts(
     max_workers: int | None = None,
     metrics_days: int = 14,
     progress: Progress | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int | None = None,
     processes: int = 0,
 ) -> CollectionOutcome:
     """:func:`collect_snapshot` over every account of ``accounts``, merged into one snapshot.
 
     With a discovery, the organization's accounts are listed first. Each role is assumed from
     ``session`` right before its account is collected; every account's calls share one
-    :class:`~vpcaudit.aws.budget.CallBudget` of ``concurrency`` calls, so adding accounts adds
-    no load on any one account-Region. Raises CredentialsError when the base credentials are
-    unusable, CollectionError when the organization cannot be listed or a role is in the base
-    account that ``include_base`` already collects; a role that cannot be assumed, or whose
-    account cannot be collected at all, is recorded in the snapshot and the rest goes on.
+    :class:`~vpcaudit.aws.budget.CallBudget` of ``concurrency`` calls (None: 32, or for a lone
+    account as without roles), so adding accounts adds no load on any one account-Region.
+    Raises CredentialsError when the base credentials are unusable, CollectionError when the
+    organization cannot be listed or a role is in the base account that ``include_base`` already
+    collects; a role that cannot be assumed, or whose account cannot be collected at all, is
+    recorded in the snapshot and the rest goes on.
     ``max_workers``: threads per account (default: the run's ``concurrency`` shared by the
     accounts collected at once, never below one account-Region's bound). ``processes``: how many
     processes the accounts are dealt over (0: one per usable CPU); each account is collected by
@@ -204,7 +211,7 @@ def _collect_roles(
     max_workers: int | None,
     metrics_days: int,
     progress: Progress | None,
-    concurrency: int,
+    concurrency: int | None,
     processes: int,
 ) -> CollectionOutcome:
     """:func:`collect_accounts` through roles (or an organization's accounts), the accounts dealt
@@ -226,13 +233,16 @@ def _collect_roles(
     targets: list[roles.Role | None] = [*accounts.roles, *([None] if accounts.include_base else [])]  # None: base
     count = shards.processes_for(len(targets), processes, per_process=1)
     here, *elsewhere = shards.deal(targets, count)
+    if len(targets) > 1:
+        budget.keep()  # several accounts share the run's bound, whatever their Regions
     if count > 1:
         budget.share(count)
-    workers = max_workers or _threads_per_account(budget, len(here))
+    # A lone account: as many threads as its budget lets calls be in flight, once fitted to its Regions.
+    workers = max_workers or (None if len(targets) == 1 else _threads_per_account(budget, len(here)))
 
     def collect(account_session: boto3.session.Session, label: str) -> AccountSnapshot:
         factory = ClientFactory(account_session, operations=catalog.collector_operations(), endpoint_url=endpoint_url,
-                                pool_size=2 * workers, counter=counter, budget=budget)
+                                pool_size=2 * (workers or DEFAULT_CONCURRENCY), counter=counter, budget=budget)
         return collect_with(factory, regions, parts, region_hint=regions[0] if regions else session.region_name,
                             max_workers=workers, metrics_days=metrics_days, progress=totals.of(label),
                             processes=processes if len(targets) == 1 else 1).snapshot.accounts[0]
