@@ -327,6 +327,10 @@ def test_public_and_private_subnets_of_a_standard_vpc() -> None:
 
 @pytest.mark.parametrize(("interface_type", "requester_managed", "description", "workload"), [
     ("interface", False, "", True),
+    # Application and Classic Load Balancer nodes forward; they call no interface endpoint.
+    ("interface", True, "ELB app/web/50dc6c495c0c9188", False),
+    ("interface", True, "ELB classic-web", False),
+    ("interface", False, "ELB app/web/50dc6c495c0c9188 (copied by hand)", True),
     ("lambda", True, "AWS Lambda VPC ENI", True),
     ("interface", True, "arn:aws:ecs:us-east-1:111111111111:attachment/x", True),  # Fargate task
     ("efa", False, "", True), ("trunk", False, "", True), ("branch", False, "", True),
@@ -345,6 +349,15 @@ def test_workload_eni_types(interface_type: str, requester_managed: bool, descri
                      description=description)
     view = b.view()
     assert view.is_workload(view.interfaces[eni]) is workload
+
+
+def test_an_interface_requested_by_elastic_load_balancing_is_no_workload_whatever_its_description() -> None:
+    b = RegionBuilder()
+    subnet = b.subnet(b.vpc(), "10.0.1.0/24")
+    node = b.workload(subnet, requester_managed=True, requester_id="amazon-elb", description="")
+    lambda_eni = b.workload(subnet, requester_managed=True, requester_id="AROAEXAMPLE:lambda", description="")
+    view = b.view()
+    assert (view.is_workload(view.interfaces[node]), view.is_workload(view.interfaces[lambda_eni])) == (False, True)
 
 
 def test_endpoint_and_nat_enis_are_plumbing_even_when_typed_interface() -> None:

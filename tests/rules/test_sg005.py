@@ -16,6 +16,7 @@ ID = "SG005"
 PRIVATELINK = f"com.amazonaws.vpce.{REGION}.vpce-svc-0123456789abcdef0"
 ENDPOINT_SUBNET = "10.0.9.0/24"
 EFS_MOUNT_TARGET = "EFS mount target for fs-0a1b2c3d4e5f60718 (fsmt-0f1e2d3c4b5a69788)"
+ALB_NODE = "ELB app/web/50dc6c495c0c9188"
 
 
 def _client(egress: Iterable[Rule], *, other_group_egress: Iterable[Rule] | None = None,
@@ -70,6 +71,10 @@ CASES: list[tuple[str, Case, str | None]] = [
     # a mount target answers NFS and calls no AWS API, so it is nobody's client.
     ("EFS mount target without egress", lambda: _client([], requester_managed=True, description=EFS_MOUNT_TARGET),
      None),
+    # A load balancer's group with the ELB guide's recommended egress (to its targets only): its
+    # nodes forward requests and call no interface endpoint.
+    ("load balancer node, egress to its targets only",
+     lambda: _client([("tcp", 80, 80, "10.0.128.0/20")], requester_managed=True, description=ALB_NODE), None),
 ]
 
 

@@ -269,19 +269,20 @@ class RegionBuilder:
     # -- workloads, logs, DNS ---------------------------------------------------------------------
 
     def workload(self, subnet_id: str, *, groups: Iterable[str] | None = None, interface_type: str = "interface",
-                 requester_managed: bool = False, description: str = "") -> str:
+                 requester_managed: bool = False, description: str = "", requester_id: str | None = None) -> str:
         eni_id = self.new_id("eni")
         vpc_id = self.subnets[subnet_id].vpc_id
         chosen = tuple(groups) if groups is not None else (self.default_group(vpc_id),)
-        self.enis[eni_id] = self._eni(eni_id, subnet_id, chosen, interface_type, requester_managed, description)
+        self.enis[eni_id] = self._eni(eni_id, subnet_id, chosen, interface_type, requester_managed, description,
+                                      requester_id)
         return eni_id
 
     def _eni(self, eni_id: str, subnet_id: str, groups: tuple[str, ...], interface_type: str,
-             requester_managed: bool, description: str) -> r.NetworkInterface:
+             requester_managed: bool, description: str, requester_id: str | None = None) -> r.NetworkInterface:
         subnet = self.subnets[subnet_id]
         base = (subnet.cidr_block or "10.0.0.0/24").split("/")[0].rsplit(".", 1)[0]
         ip = f"{base}.{10 + len(self.enis)}"
-        return r.NetworkInterface(eni_id, interface_type, requester_managed, None, description, subnet.vpc_id,
+        return r.NetworkInterface(eni_id, interface_type, requester_managed, requester_id, description, subnet.vpc_id,
                                   subnet_id, subnet.availability_zone, subnet.availability_zone_id,
                                   tuple(sorted(groups)), (ip,), (), "in-use", None, ())
 

@@ -25,6 +25,7 @@ WORKLOAD_INTERFACE_TYPES = frozenset({"interface", "efa", "efa-only", "trunk", "
 TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interface in its subnet
 # A Gateway Load Balancer endpoint's interface (AWS Network Firewall's endpoints are of this type).
 GWLB_ENDPOINT_INTERFACE_TYPE = "gateway_load_balancer_endpoint"
+ELB_REQUESTER_ID = "amazon-elb"  # RequesterId of the ENIs of Application and Classic Load Balancers
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -428,12 +429,17 @@ class NetworkView:
         interfaces and EFS mount targets (requester-managed, described ``EFS mount target for
         <fs-id> (<fsmt-id>)``) are typed ``interface`` but only answer: a mount target serves NFS
         and calls no AWS API, so groups built for it — SageMaker's inbound NFS group has "only
-        inbound traffic" — are not a client's."""
+        inbound traffic" — are not a client's. Nor are the nodes of Application and Classic Load
+        Balancers (requester-managed by ``amazon-elb``, described ``ELB app/…`` or ``ELB <name>``,
+        typed ``interface`` unlike a Network Load Balancer's): they forward to their targets,
+        and the one call of their own, user authentication, goes to an identity provider whose
+        names must be publicly resolvable — never to an interface endpoint of the VPC."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
             return False
-        if eni.requester_managed and eni.description.startswith("EFS mount target for "):
+        if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
+                                      or eni.requester_id == ELB_REQUESTER_ID):
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
