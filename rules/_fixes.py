@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.network.secgroups import cidr_family, ingress, tcp_range
+from vpcaudit.network.services import partition
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
@@ -22,18 +23,63 @@ if TYPE_CHECKING:
 
 NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} only (widen it to your "
                             "organization if roles of other accounts use this path)")
+NEW_S3_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} (widen it to your "
+                               "organization if roles of other accounts use this path) and anyone's reads of the "
+                               "AWS-owned ECR layer and Amazon Linux repository buckets of {region}")
+
+# AWS-owned buckets whose objects workloads read through an S3 endpoint without credentials of
+# their own account, as AWS documents them ({region}: the endpoint's Region):
+AWS_OWNED_S3_BUCKETS = (
+    # ECR image layers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+    # gives arn:aws:s3:::prod-region-starport-layer-bucket/* and, under "Minimum Amazon S3 bucket
+    # permissions", an S3 endpoint statement allowing s3:GetObject there to Principal "*".
+    "prod-{region}-starport-layer-bucket",
+    # Amazon Linux 2 repositories. https://docs.aws.amazon.com/linux/al2/ug/al2-live-patching.html
+    # ("Amazon S3 bucket containing Amazon Linux 2 repositories", both).
+    "amazonlinux.{region}.amazonaws.com",
+    "amazonlinux-2-repos-{region}",
+    # AL2023 repositories. https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html, as AWS's
+    # data perimeter policy examples (see account_scoped_policy) cite it for this bucket.
+    "al2023-repos-{region}-de612dc2",
+)
 
 
-def account_scoped_policy(account_id: str) -> str:
-    """An endpoint policy POL001/POL002 accept: any principal of this account, any action.
+def aws_owned_s3_objects(region: str) -> list[str]:
+    """ARNs of the objects of :data:`AWS_OWNED_S3_BUCKETS` in ``region``, in its partition."""
+    return [f"arn:{partition(region)}:s3:::{bucket.format(region=region)}/*" for bucket in AWS_OWNED_S3_BUCKETS]
+
+
+def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
+    """An endpoint policy POL001/POL002 accept for an endpoint of ``service`` (a service key:
+    ``s3``, ``ecr.api``…) in ``region``: any principal of this account, any action.
 
     ``Principal: *`` with ``aws:PrincipalAccount`` (rather than an account principal) is what
-    gateway endpoints require, and unlike ``aws:ResourceAccount`` it keeps AWS-owned resources
-    (ECR layers in AWS buckets, package repositories) reachable.
+    gateway endpoints require. On its own it refuses every request whose principal is not of
+    this account, and an S3 endpoint carries two kinds the workloads of this account depend on:
+    ECR image layer downloads, "signed using a presigned URL, which is created by an Amazon ECR
+    account", and Amazon Linux package downloads, "an unauthenticated call to Amazon S3" with no
+    principal account at all (https://github.com/aws-samples/data-perimeter-policy-examples/blob/007f7e272f597e226fb426e4a97524d2b0d013f3/vpc_endpoint_policies/README.md).
+    Once the endpoint's prefix-list route exists they no longer leave through a NAT gateway, so
+    image pulls (``CannotPullContainerError``) and ``dnf``/``yum`` would fail. An S3 endpoint's
+    policy therefore also lets anyone ``s3:GetObject`` the objects of :data:`AWS_OWNED_S3_BUCKETS`
+    in ``region`` — named AWS-owned buckets, read only, as the ECR guide's own S3 endpoint
+    statement does. Other AWS-owned buckets (SSM Agent, Patch Manager, CloudWatch agent…) are
+    left to the decision the fixes ask for.
     """
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
+    statements: list[dict[str, Any]] = [{
         "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]}, separators=(",", ":"))
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]
+    if service == "s3":
+        statements.append({"Sid": "AWSOwnedBucketsRead", "Effect": "Allow", "Principal": "*",
+                           "Action": "s3:GetObject", "Resource": aws_owned_s3_objects(region)})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
+
+
+def new_endpoint_policy_note(account_id: str, service: str, region: str) -> str:
+    """How a step creating an endpoint describes the policy :func:`account_scoped_policy` gives it."""
+    if service == "s3":
+        return NEW_S3_ENDPOINT_POLICY_NOTE.format(account=account_id, region=region)
+    return NEW_ENDPOINT_POLICY_NOTE.format(account=account_id)
 
 
 def endpoint_context(endpoint: r.VpcEndpoint) -> dict[str, str]:
@@ -43,13 +89,24 @@ def endpoint_context(endpoint: r.VpcEndpoint) -> dict[str, str]:
 
 def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) -> FixStep:
     """Replace an endpoint's policy with the account-scoped one: a decision, because principals
-    of other accounts (or the resources a policy should list) may use the endpoint today."""
-    return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id,
-                                          "PolicyDocument": account_scoped_policy(view.account_id)},
-                endpoint.vpc_endpoint_id, Phase.MODIFY,
-                f"Limit the policy of {endpoint.vpc_endpoint_id} to principals of account {view.account_id}",
-                decision=f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and "
-                         "the resources they need, before applying", context=endpoint_context(endpoint))
+    of other accounts (or the resources a policy should list) may use the endpoint today, and
+    an S3 endpoint may carry reads of AWS-owned buckets the policy does not name."""
+    info = view.service(endpoint)
+    description = f"Limit the policy of {endpoint.vpc_endpoint_id} to principals of account {view.account_id}"
+    decision = (f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and the "
+                "resources they need, before applying")
+    if info.key == "s3":
+        description += (f", and anyone's reads of the AWS-owned ECR layer and Amazon Linux repository buckets of "
+                        f"{info.region}")
+        decision += ("; the policy keeps ECR image layers and the Amazon Linux repositories reachable, and other "
+                     "AWS-owned buckets your workloads read through this endpoint (SSM Agent and Patch Manager "
+                     "buckets, the CloudWatch agent's…) must be added to its AWSOwnedBucketsRead statement, or "
+                     "those reads are refused")
+    return step("ec2:ModifyVpcEndpoint",
+                {"VpcEndpointId": endpoint.vpc_endpoint_id,
+                 "PolicyDocument": account_scoped_policy(view.account_id, service=info.key, region=info.region)},
+                endpoint.vpc_endpoint_id, Phase.MODIFY, description, decision=decision,
+                context=endpoint_context(endpoint))
 
 
 def dns_attribute_steps(view: NetworkView, vpc_id: str, *, hostnames: bool) -> list[FixStep]:
@@ -100,10 +157,10 @@ def create_gateway_endpoint(view: NetworkView, vpc_id: str, key: str) -> FixStep
               "cut off on purpose" if isolated else "")
     return step("ec2:CreateVpcEndpoint",
                 {"VpcId": vpc_id, "VpcEndpointType": "Gateway", "ServiceName": service, "RouteTableIds": tables,
-                 "PolicyDocument": account_scoped_policy(view.account_id)},
+                 "PolicyDocument": account_scoped_policy(view.account_id, service=key, region=view.region_name)},
                 vpc_id, Phase.CREATE,
                 f"Create a {key} gateway endpoint in {vpc_id} on route table(s) {', '.join(tables)}, "
-                + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id) + opened,
+                + new_endpoint_policy_note(view.account_id, key, view.region_name) + opened,
                 creates=f"{key}-gateway-endpoint-{vpc_id}", output="VpcEndpoint.VpcEndpointId")
 
 

@@ -11,10 +11,10 @@ from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
-    NEW_ENDPOINT_POLICY_NOTE,
     account_scoped_policy,
     create_gateway_endpoint,
     endpoint_context,
+    new_endpoint_policy_note,
 )
 from vpcaudit.snapshot.model import Part
 
@@ -297,8 +297,9 @@ def _create_member(view: NetworkView, vpc_id: str, triggered_by: list[str], memb
                   "PrivateDnsEnabled": True}
     note = ""
     if details is not None and details.vpc_endpoint_policy_supported:
-        parameters["PolicyDocument"] = account_scoped_policy(view.account_id)
-        note = ", " + NEW_ENDPOINT_POLICY_NOTE.format(account=view.account_id)
+        region = view.service(sibling).region
+        parameters["PolicyDocument"] = account_scoped_policy(view.account_id, service=member, region=region)
+        note = ", " + new_endpoint_policy_note(view.account_id, member, region)
     return [step("ec2:CreateVpcEndpoint", parameters, vpc_id, Phase.CREATE,
                  f"Create a {member} interface endpoint in {vpc_id} with private DNS, in the subnets and security "
                  f"groups of {sibling.vpc_endpoint_id} (about $7.30/month per AZ){note}", decision=decision,

@@ -68,14 +68,18 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _allow_beside_denies(ctx: RuleContext, endpoint: r.VpcEndpoint) -> FixStep:
-    """The same Deny statements after an Allow for principals of this account: the deny-list then
-    narrows something. Which principals the Allow should admit is a decision."""
-    allow = json.loads(account_scoped_policy(ctx.view.account_id))["Statement"]
+    """The same Deny statements after the account-scoped Allow (on an S3 endpoint, with the reads
+    of AWS-owned buckets beside it: :func:`~vpcaudit.rules._fixes.account_scoped_policy`): the
+    deny-list then narrows something. Which principals the Allow should admit is a decision."""
+    info = ctx.view.service(endpoint)
+    allow = json.loads(account_scoped_policy(ctx.view.account_id, service=info.key, region=info.region))["Statement"]
     denies = as_list(parse(endpoint.policy_document or "{}").get("Statement"))
     document = json.dumps({"Version": "2012-10-17", "Statement": [*allow, *denies]}, separators=(",", ":"))
+    owned = (f" (and one for anyone's reads of the AWS-owned ECR layer and Amazon Linux repository buckets of "
+             f"{info.region})" if info.key == "s3" else "")
     return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PolicyDocument": document},
                 endpoint.vpc_endpoint_id, Phase.MODIFY,
-                f"Add an Allow for principals of account {ctx.view.account_id} before the Deny statements of "
+                f"Add an Allow for principals of account {ctx.view.account_id}{owned} before the Deny statements of "
                 f"{endpoint.vpc_endpoint_id}'s policy",
                 decision="name the principals the endpoint should admit (this account, your organization) before "
                          "applying: today it admits nobody", context=endpoint_context(endpoint))

@@ -37,18 +37,22 @@ def _put_to_use(ids: dict[str, str]) -> Triples:
     return _advice(ids) | {("POL001", ids[key], "fail") for key in ("s3", "ecr.dkr", "ecr.api", "logs")}
 
 
-def _rule_wrong_account_only_policy() -> dict[str, object]:
-    """Rule wrong, pinned until fixed (``rules/_fixes.py``, ``account_scoped_policy``): the S3
-    endpoint policy that GWE002's and IFE003's new gateway endpoint and POL001's replacement
-    propose. Its one statement admits principals of this account only, but ECR's image layers
-    are downloaded with a presigned URL "created by an Amazon ECR account" (AWS's data perimeter
-    policy examples, ``vpc_endpoint_policies/README.md``; the ECR guide's minimum S3 permissions
-    allow ``s3:GetObject`` on ``prod-<region>-starport-layer-bucket/*`` to ``Principal: *`` with
-    no condition), so through this endpoint Fargate's layer downloads are refused. When the fix
-    lands, this function and the tests using it change."""
-    return {"Version": "2012-10-17", "Statement": [{
-        "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-        "Condition": {"StringEquals": {"aws:PrincipalAccount": cdk_default_vpc.ACCOUNT}}}]}
+def _account_and_aws_owned_buckets_policy() -> dict[str, object]:
+    """The S3 endpoint policy that GWE002's and IFE003's new gateway endpoint and POL001's
+    replacement propose (``rules/_fixes.py``, ``account_scoped_policy``). Its first statement
+    admits principals of this account only; ECR's image layers are downloaded with a presigned URL
+    "created by an Amazon ECR account" (AWS's data perimeter policy examples,
+    ``vpc_endpoint_policies/README.md``) and Amazon Linux reads its repositories anonymously, so the
+    second lets anyone ``s3:GetObject`` the AWS-owned layer and Amazon Linux repository buckets of
+    us-east-1 — the ECR guide's minimum S3 permissions allow the layer bucket to ``Principal: *``
+    with no condition. Rule wrong until it was fixed: the first statement alone refused the layers."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": cdk_default_vpc.ACCOUNT}}},
+        {"Sid": "AWSOwnedBucketsRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": [ECR_LAYER_BUCKET, "arn:aws:s3:::amazonlinux.us-east-1.amazonaws.com/*",
+                      "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*",
+                      "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"]}]}
 
 
 def _proposed_s3_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> dict[str, object]:
@@ -120,15 +124,16 @@ def test_findings_and_verdicts_as_published() -> None:
     assert [levels[(rule, ids["vpc"], "")] for rule in ("GWE002", "GWE003", "MON001")] == ["medium", "low", "medium"]
 
 
-def test_gwe002_fix_proposes_an_s3_policy_that_refuses_ecr_layers() -> None:
-    """GWE002 is right; its fix is rule wrong in part (pinned): the S3 gateway endpoint it creates
-    carries the account-only policy, under which the first Fargate service pulling from ECR — what
-    a CDK VPC mostly carries — cannot download its image layers through that endpoint (its prefix-list
-    route wins over 0.0.0.0/0 to the NAT gateway)."""
+def test_gwe002_fix_proposes_an_s3_policy_that_admits_ecr_layers() -> None:
+    """GWE002 is right, and so is its fix (rule wrong until fixed): the S3 gateway endpoint it
+    creates admits principals of this account and anyone's reads of the AWS-owned layer and Amazon
+    Linux repository buckets, so the first Fargate service pulling from ECR — what a CDK VPC mostly
+    carries — still downloads its image layers once that endpoint's prefix-list route wins over
+    0.0.0.0/0 to the NAT gateway. It used to carry the account-only statement alone, which refused them."""
     snapshot, ids = cdk_default_vpc.build()
     policy = _proposed_s3_policy(snapshot, "GWE002", ids["vpc"])
-    assert policy == _rule_wrong_account_only_policy()
-    assert not _admits_ecr_layer_downloads(policy)
+    assert policy == _account_and_aws_owned_buckets_policy()
+    assert _admits_ecr_layer_downloads(policy)
     assert _admits_ecr_layer_downloads(ECR_GUIDE_MINIMUM_S3_POLICY)
 
 
@@ -169,14 +174,19 @@ def test_put_to_use_with_endpoints_and_a_fargate_service(tasks: int) -> None:
     assert {levels[("POL001", ids[key], "")] for key in ("s3", "ecr.dkr", "ecr.api", "logs")} == {"medium"}
 
 
-def test_pol001_fix_on_the_s3_endpoint_would_refuse_the_services_layers() -> None:
-    """POL001 on the S3 gateway endpoint is right (advice); its fix is rule wrong in part (pinned):
-    the replacement policy it proposes, under a decision that does not name the AWS-owned layer
-    bucket, refuses the layer downloads of this very VPC's ECR endpoints and tasks."""
+def test_pol001_fix_on_the_s3_endpoint_keeps_the_services_layers() -> None:
+    """POL001 on the S3 gateway endpoint is right (advice), and so is its fix (rule wrong until
+    fixed): the replacement policy it proposes keeps the layer downloads of this very VPC's ECR
+    endpoints and tasks, under a decision that names what it keeps (ECR layers, Amazon Linux
+    repositories) and what to add (other AWS-owned buckets, e.g. SSM Agent's)."""
     snapshot, ids = cdk_default_vpc.build(endpoints=True, tasks=3)
     policy = _proposed_s3_policy(snapshot, "POL001", ids["s3"])
-    assert policy == _rule_wrong_account_only_policy()
-    assert not _admits_ecr_layer_downloads(policy)
+    assert policy == _account_and_aws_owned_buckets_policy()
+    assert _admits_ecr_layer_downloads(policy)
+    finding = next(f for f in audit_result(snapshot).findings if (f.rule_id, f.resource.resource_id) == (
+        "POL001", ids["s3"]))
+    (decision,) = [step.decision for step in finding.fix]
+    assert decision is not None and "ECR image layers" in decision and "SSM Agent" in decision
 
 
 def test_near_miss_one_nat_gateway() -> None:
@@ -199,17 +209,18 @@ def test_near_miss_ecr_endpoints_without_the_s3_gateway_endpoint() -> None:
     """The interface endpoints without ``addGatewayEndpoint('S3', …)``. Right: the ECR bundle lacks
     the S3 gateway endpoint the ECR guide requires for image layers (IFE003, medium: the tasks'
     subnets have NAT egress, so layers silently go through the NAT gateways), and S3 traffic pays
-    NAT processing (GWE002). IFE003's fix is rule wrong in part (pinned): the S3 gateway endpoint
-    it creates "which serves ECR image layers" carries the account-only policy, and once its route
-    is in place the layer downloads are refused instead of going through NAT."""
+    NAT processing (GWE002). IFE003's fix is right (rule wrong until fixed): the S3 gateway endpoint
+    it creates "which serves ECR image layers" admits the layer downloads ECR's account signs, so
+    once its route is in place they come through the endpoint instead of NAT; with the account-only
+    policy it used to propose, they were refused."""
     snapshot, ids = cdk_default_vpc.build(endpoints=True, tasks=3, s3_gateway=False)
     assert "s3" not in ids
     expected = _advice(ids) | {("POL001", ids[key], "fail") for key in ("ecr.dkr", "ecr.api", "logs")}
     assert audit(snapshot) == expected | {("IFE003", ids["vpc"], "fail"), ("GWE002", ids["vpc"], "fail")}
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "medium"
     policy = _proposed_s3_policy(snapshot, "IFE003", ids["vpc"])
-    assert policy == _rule_wrong_account_only_policy()
-    assert not _admits_ecr_layer_downloads(policy)
+    assert policy == _account_and_aws_owned_buckets_policy()
+    assert _admits_ecr_layer_downloads(policy)
 
 
 @pytest.mark.parametrize("tasks", [0, 3], ids=["network stack before the service", "service running"])

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import pytest
 from builders import REGION, RegionBuilder, multi_account_snapshot, standard_vpc
+from policy_eval import allows
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.gwe.gwe002_s3_gateway_endpoint_missing import s3_gateway_endpoint_missing as rule
+from vpcaudit.rules.gwe.gwe003_dynamodb_gateway_endpoint_missing import dynamodb_gateway_endpoint_missing
 from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "GWE002"
@@ -284,3 +286,26 @@ def test_traffic_through_a_private_nat_gateway_names_it_and_its_charge() -> None
     # The NAT gateway's own subnet and the workloads' subnet behind it both leave through the transit gateway.
     assert len(finding.evidence["egress"]) == 2
     assert all(e.endswith("→tgw:tgw-0123") for e in finding.evidence["egress"])
+
+
+def test_fix_policy_keeps_ecr_layers_and_amazon_linux_repositories_reachable() -> None:
+    """Once the endpoint's prefix-list route is in place, image layers (URLs signed by an ECR
+    account) and Amazon Linux repositories (read anonymously) no longer go through the NAT gateway:
+    the new endpoint's policy must admit them, read-only."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), ids["vpc"])
+    document = parameters["PolicyDocument"]
+    layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
+    assert allows(document, "s3:GetObject", layer, {"aws:PrincipalAccount": OWNER})
+    assert allows(document, "s3:GetObject", f"arn:aws:s3:::amazonlinux-2-repos-{REGION}/2/core/latest/mirror.list", {})
+    assert not allows(document, "s3:PutObject", layer, {"aws:PrincipalAccount": OWNER})
+    assert not allows(document, "s3:GetObject", "arn:aws:s3:::someone-elses-bucket/x", {"aws:PrincipalAccount": OWNER})
+
+
+def test_dynamodb_gateway_endpoint_policy_keeps_the_one_statement() -> None:
+    """GWE003 shares the step: only an S3 endpoint carries reads of AWS-owned buckets."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    [(_, parameters, _, _)] = fix_of(dynamodb_gateway_endpoint_missing, b.snapshot(), ids["vpc"])
+    assert [s["Sid"] for s in json.loads(parameters["PolicyDocument"])["Statement"]] == ["ThisAccountOnly"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
+from policy_eval import allows
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.engine.rule import Status
@@ -265,3 +267,26 @@ def test_fix_routes_the_s3_gateway_for_ecr_and_asks_about_optional_members() -> 
          True)]
     [optional] = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:optional"]
     assert [(s.parameters["ServiceName"], s.ready) for s in optional.fix] == [(f"com.amazonaws.{REGION}.logs", False)]
+
+
+def test_ecr_fix_creates_an_s3_gateway_whose_policy_admits_the_layer_downloads() -> None:
+    """The S3 gateway endpoint "which serves ECR image layers": ECR hands out layer URLs presigned
+    by an ECR account, so the policy must let another account's principal read the layer bucket
+    of this Region (read only), or the first pull through the new route fails."""
+    b, _ = _isolated(["ecr.dkr", "ecr.api"])
+    [finding] = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"]
+    [create] = [s for s in finding.fix if s.parameters.get("VpcEndpointType") == "Gateway"]
+    document = create.parameters["PolicyDocument"]
+    ecr_account = {"aws:PrincipalAccount": "222222222222"}
+    layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
+    assert allows(document, "s3:GetObject", layer, ecr_account)
+    assert not allows(document, "s3:PutObject", layer, ecr_account)
+    assert not allows(document, "s3:GetObject", "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/x", ecr_account)
+    assert not allows(document, "s3:GetObject", "arn:aws:s3:::someone-elses-bucket/x", ecr_account)
+
+
+def test_missing_interface_member_keeps_the_one_statement_policy() -> None:
+    b, vpc = _ssmmessages_without_ssm_isolated()
+    b.service("ssm")
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), vpc)
+    assert [s["Sid"] for s in json.loads(parameters["PolicyDocument"])["Statement"]] == ["ThisAccountOnly"]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
+from policy_eval import allows, policy_findings_after
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access as rule
@@ -121,3 +122,72 @@ def test_fix_scopes_the_policy_to_the_account_after_a_decision() -> None:
     assert json.loads(parameters["PolicyDocument"])["Statement"] == [
         {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
          "Condition": {"StringEquals": {"aws:PrincipalAccount": b.account_id}}}]
+
+
+# -- S3 endpoints: the replacement keeps the AWS-owned buckets workloads read -------------------
+
+ECR_ACCOUNT = {"aws:PrincipalAccount": "222222222222"}  # stands in for the ECR account signing layer URLs
+
+
+def _s3_endpoint(kind: str, region: str = REGION) -> tuple[RegionBuilder, str]:
+    b = RegionBuilder(region=region)
+    vpc, subnet = _vpc(b)
+    if kind == "gateway":
+        return b, b.gateway_endpoint(vpc, "s3", route_tables=[b.main_route_table(vpc)])
+    return b, b.interface_endpoint(vpc, "s3", subnets=[subnet])
+
+
+@pytest.mark.parametrize("kind", ["gateway", "interface"])
+def test_fix_for_an_s3_endpoint_admits_ecr_layers_and_amazon_linux_repositories(kind: str) -> None:
+    """ECR signs layer URLs with an account of its own and Amazon Linux reads its repositories
+    anonymously: an account-only policy refuses both once the endpoint carries the traffic."""
+    b, endpoint = _s3_endpoint(kind)
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    document = parameters["PolicyDocument"]
+    layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
+    assert allows(document, "s3:GetObject", layer, ECR_ACCOUNT)
+    for repository in (f"amazonlinux.{REGION}.amazonaws.com", f"amazonlinux-2-repos-{REGION}",
+                       f"al2023-repos-{REGION}-de612dc2"):
+        assert allows(document, "s3:GetObject", f"arn:aws:s3:::{repository}/core/mirrors/latest/mirror.list", {})
+    # Read-only, of those buckets in this Region only; the account's own principals keep everything.
+    assert not allows(document, "s3:PutObject", layer, ECR_ACCOUNT)
+    assert not allows(document, "s3:GetObject", "arn:aws:s3:::prod-us-west-2-starport-layer-bucket/x", ECR_ACCOUNT)
+    assert not allows(document, "s3:GetObject", "arn:aws:s3:::someone-elses-bucket/data.csv", ECR_ACCOUNT)
+    assert allows(document, "s3:PutObject", "arn:aws:s3:::app-bucket/x", {"aws:PrincipalAccount": b.account_id})
+
+
+@pytest.mark.parametrize(("region", "arn"), [
+    ("cn-north-1", "arn:aws-cn:s3:::prod-cn-north-1-starport-layer-bucket/*"),
+    ("us-gov-west-1", "arn:aws-us-gov:s3:::prod-us-gov-west-1-starport-layer-bucket/*"),
+    ("eu-central-1", "arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*")])
+def test_s3_fix_names_the_buckets_of_the_endpoints_region_and_partition(region: str, arn: str) -> None:
+    b, endpoint = _s3_endpoint("gateway", region)
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    [_, aws_owned] = json.loads(parameters["PolicyDocument"])["Statement"]
+    assert arn in aws_owned["Resource"]
+    assert all(a.startswith(arn.split(":s3:::")[0]) and region in a for a in aws_owned["Resource"])
+
+
+def test_s3_fix_decision_names_what_it_keeps_and_what_to_add() -> None:
+    b, _ = _s3_endpoint("gateway")
+    [finding] = findings(rule, b.snapshot())
+    [step] = finding.fix
+    assert step.decision is not None
+    assert "ECR image layers" in step.decision and "Amazon Linux" in step.decision
+    assert "SSM Agent" in step.decision and "add" in step.decision
+
+
+@pytest.mark.parametrize("kind", ["gateway", "interface"])
+def test_s3_fix_once_applied_passes_every_policy_rule(kind: str) -> None:
+    b, endpoint = _s3_endpoint(kind)
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    assert policy_findings_after(b, endpoint, parameters["PolicyDocument"]) == set()
+
+
+def test_fix_for_another_service_keeps_the_one_statement_policy() -> None:
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    endpoint = b.interface_endpoint(vpc, "ecr.api", subnets=[subnet])
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    assert [s["Sid"] for s in json.loads(parameters["PolicyDocument"])["Statement"]] == ["ThisAccountOnly"]
+    assert policy_findings_after(b, endpoint, parameters["PolicyDocument"]) == set()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, SCOPED_POLICY, RegionBuilder
+from policy_eval import allows, policy_findings_after
 from rulecheck import findings, fix_of, triples
 from typer.testing import CliRunner
 
@@ -268,3 +269,29 @@ def test_fix_proposes_the_scoped_policy_after_a_decision() -> None:
     b, endpoint = _interface(_policy(Action="kms:*", Resource="*"))
     assert [(a, p["VpcEndpointId"], ready) for a, p, _, ready in fix_of(rule, b.snapshot(), endpoint)] == [
         ("ec2:ModifyVpcEndpoint", endpoint, False)]
+
+
+# -- S3 endpoints: the fix keeps the AWS-owned buckets workloads read, and passes POL002 -----------
+
+AWS_OWNED_READS = {"Sid": "AWSOwnedBucketsRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                   "Resource": [f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*",
+                                f"arn:aws:s3:::al2023-repos-{REGION}-de612dc2/*"]}
+
+
+@pytest.mark.parametrize("trust", [TrustBoundary(), TRUST], ids=["no boundary", "trusted boundary"])
+def test_reads_of_named_aws_owned_buckets_by_anyone_are_no_wildcard(trust: TrustBoundary) -> None:
+    """The ECR guide's own S3 endpoint statement (``s3:GetObject`` on the layer bucket to
+    ``Principal: *``, no condition): named objects and one read action are the guardrail, and no
+    principal condition could admit the layer URLs ECR's account signs."""
+    b, _ = _gateway(json.dumps({"Version": "2012-10-17", "Statement": [AWS_OWNED_READS]}))
+    assert findings(rule, b.snapshot(), trust=trust) == []
+
+
+def test_fix_for_an_s3_endpoint_keeps_ecr_layers_readable_and_passes_once_applied() -> None:
+    b, endpoint = _gateway(_policy(Action="s3:*", Resource="*"))
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    document = parameters["PolicyDocument"]
+    layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
+    assert allows(document, "s3:GetObject", layer, {"aws:PrincipalAccount": STRANGER})
+    assert not allows(document, "s3:PutObject", layer, {"aws:PrincipalAccount": STRANGER})
+    assert policy_findings_after(b, endpoint, document) == set()

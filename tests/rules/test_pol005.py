@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from builders import FULL_ACCESS_POLICY, REGION, RegionBuilder
+from policy_eval import allows, policy_findings_after
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.pol.pol005_endpoint_policy_allows_nothing import endpoint_policy_allows_nothing as rule
@@ -73,3 +74,21 @@ def test_fix_puts_an_allow_for_the_account_before_the_same_denies_after_a_decisi
         {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
          "Condition": {"StringEquals": {"aws:PrincipalAccount": b.account_id}}}, DENY_OUTSIDE_VPC]
 
+
+
+def test_fix_for_an_s3_endpoint_keeps_aws_owned_buckets_readable_and_passes_once_applied() -> None:
+    """The Allow put before the denies is the account-scoped one, with the reads of the AWS-owned
+    buckets an S3 endpoint carries (ECR layers, Amazon Linux repositories) beside it."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    endpoint = b.gateway_endpoint(vpc, "s3", route_tables=[b.main_route_table(vpc)], policy=_doc(DENY_OUTSIDE_VPC))
+    [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    document = parameters["PolicyDocument"]
+    assert json.loads(document)["Statement"][-1] == DENY_OUTSIDE_VPC
+    inside = {"aws:SourceVpc": "vpc-0a1b2c3d4e5f60718"}
+    layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
+    assert allows(document, "s3:GetObject", layer, {**inside, "aws:PrincipalAccount": "222222222222"})
+    assert allows(document, "s3:GetObject", f"arn:aws:s3:::al2023-repos-{REGION}-de612dc2/core/repomd.xml", inside)
+    assert not allows(document, "s3:PutObject", layer, {**inside, "aws:PrincipalAccount": "222222222222"})
+    assert not allows(document, "s3:GetObject", layer, {"aws:SourceVpc": "vpc-elsewhere"})  # the denies still hold
+    assert policy_findings_after(b, endpoint, document) == set()

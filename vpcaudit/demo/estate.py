@@ -160,8 +160,9 @@ def _office_only_policy(bucket: str) -> str:
 def _account_scoped_policy(account_id: str) -> str:
     """An endpoint policy a reviewer accepts: any principal *of this account* (Principal "*"
     scoped by aws:PrincipalAccount, which gateway endpoints require rather than an account
-    principal). Also lets ECR layer downloads from AWS-owned buckets through, unlike an
-    aws:ResourceAccount condition."""
+    principal). The demo's workloads pull no container image and install no package; an S3
+    endpoint that carries those must also admit reads of the AWS-owned ECR layer and Amazon Linux
+    repository buckets, whose requests are signed by ECR or by nobody (the fixes' policy does)."""
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
         "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]})

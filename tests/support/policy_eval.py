@@ -1,0 +1,70 @@
+"""Ask an endpoint policy what it lets through, and re-audit an endpoint once a fix's policy is on it.
+
+``allows`` is a small model of IAM evaluation for one request through the endpoint: an explicit
+``Deny`` wins, otherwise an ``Allow`` must match the principal (``*``), the action and the resource
+(``*`` and ``?`` wildcards) and every condition against ``context`` (a key absent from it fails a
+positive operator and passes a negated one, as IAM's condition operators do). Enough to say
+whether a layer download signed by ECR's account, or an anonymous package download, gets through.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from fnmatch import fnmatchcase
+from typing import Any
+
+from builders import RegionBuilder
+from rulecheck import triples
+
+from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access
+from vpcaudit.rules.pol.pol002_endpoint_policy_wildcard import endpoint_policy_wildcard
+from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid
+from vpcaudit.rules.pol.pol005_endpoint_policy_allows_nothing import endpoint_policy_allows_nothing
+
+POLICY_RULES = (endpoint_policy_full_access, endpoint_policy_wildcard, endpoint_policy_invalid,
+                endpoint_policy_allows_nothing)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _condition_holds(operator: str, key: str, values: list[str], context: dict[str, str]) -> bool:
+    present = key in context
+    matches = present and any(fnmatchcase(context[key], v) if "Like" in operator else context[key] == v
+                              for v in values)
+    if operator in ("StringEquals", "StringLike"):
+        return matches
+    if operator in ("StringNotEquals", "StringNotLike"):
+        return not matches
+    raise ValueError(f"operator {operator} is not modelled")
+
+
+def _applies(statement: dict[str, Any], action: str, resource: str, context: dict[str, str]) -> bool:
+    principal = statement.get("Principal")
+    if not (principal == "*" or (isinstance(principal, dict) and "*" in _list(principal.get("AWS")))):
+        return False
+    if not any(fnmatchcase(action.lower(), a.lower()) for a in _list(statement["Action"])):
+        return False
+    if not any(fnmatchcase(resource, r) for r in _list(statement["Resource"])):
+        return False
+    return all(_condition_holds(operator, key, _list(values), context)
+               for operator, tests in statement.get("Condition", {}).items() for key, values in tests.items())
+
+
+def allows(document: str, action: str, resource: str, context: dict[str, str] | None = None) -> bool:
+    """Whether the endpoint policy ``document`` lets ``action`` on ``resource`` through, for a request
+    whose condition keys are ``context`` (``{}``: an anonymous request, no principal account)."""
+    statements = _list(json.loads(document)["Statement"])
+    context = context or {}
+    if any(s["Effect"] == "Deny" and _applies(s, action, resource, context) for s in statements):
+        return False
+    return any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for s in statements)
+
+
+def policy_findings_after(b: RegionBuilder, endpoint_id: str, document: str) -> set[tuple[str, str, str]]:
+    """POL001, POL002, POL003 and POL005 on the endpoint once its policy is ``document`` (the fix applied)."""
+    b.endpoints[endpoint_id] = replace(b.endpoints[endpoint_id], policy_document=document)
+    snapshot = b.snapshot()
+    return {t for rule in POLICY_RULES for t in triples(rule, snapshot) if t[1] == endpoint_id}
