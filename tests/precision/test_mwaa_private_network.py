@@ -28,36 +28,48 @@ def _advice(ids: dict[str, str], *, s3_default_policy: bool = True) -> Triples:
 
 def _published(ids: dict[str, str]) -> Triples:
     """Right: the endpoints' group admits all traffic from itself while the nine AWS services
-    behind it take TCP 443 only (SG002, medium). Its fix is rule wrong in part, pinned below."""
+    behind it take TCP 443 only (SG002, medium). Its fix was rule wrong in part, fixed (below)."""
     return _advice(ids) | {("SG002", ids["endpoint_sg"], "fail")}
 
 
-def _rule_wrong_sg002_not_evaluated(*groups: str) -> Triples:
-    """Rule wrong, reported (``rules/sg/sg002_endpoint_sg_extra_ports.py``): once the environment
+def _sg002_on_the_environments_group(*groups: str) -> Triples:
+    """Rule wrong, fixed (``rules/sg/sg002_endpoint_sg_extra_ports.py``): once the environment
     exists, its group also carries MWAA's own database and web server endpoints, whose PrivateLink
-    services publish no port, and SG002 gives up on the whole group ("extra ports cannot be told
-    apart"). But the extra rule is *all traffic*, which no interface endpoint can use whatever its
-    port — "An interface endpoint supports TCP traffic only" (the VPC User Guide's interface
-    endpoint limitations, doc_source/vpce-interface.md at 62c2f63) — and the nine AWS
-    services take TCP 443 only; the group is shared with the environment's containers, so the
-    catalogue's answer is a low finding. Not evaluated makes ``--strict`` exit 3 on every MWAA
-    environment created as the guide says. When the rule changes, this set becomes
-    ``{("SG002", group, "fail")}`` (low) and the tests using it change."""
-    return {("SG002", group, "not_evaluated") for group in groups}
+    services publish no port, and SG002 used to give up on the whole group ("extra ports cannot be
+    told apart"), making ``--strict`` exit 3 on every environment created as the guide says. But
+    the extra rule is *all traffic*, which no interface endpoint can use in full whatever its port —
+    "An interface endpoint supports TCP traffic only" (the VPC User Guide's interface endpoint
+    limitations, doc_source/vpce-interface.md at 62c2f63) — and the nine AWS services take TCP 443
+    only; the group is shared with the environment's containers, so by the catalogue the answer is
+    a low finding. SG002 now reports it, and says that whether TCP beyond 443 is MWAA's ports is
+    not judged."""
+    return {("SG002", group, "fail") for group in groups}
 
 
-def _rule_wrong_sg002_narrowing(group_id: str, rule_id: str) -> list[tuple[str, dict[str, object]]]:
-    """Rule wrong in part, reported (``rules/sg/sg002_endpoint_sg_extra_ports.py``, ``_narrow``):
-    SG002's fix on the published stack, before an environment exists. It narrows the group's
-    self-reference to TCP 443 in place, with no decision. The stack's output ``MwaaSecurityGroupId``
-    is this group, "to the environment to allow access to the VPC endpoints"; the guide requires
-    the environment's group to "allow all traffic in the self-referencing rule", and restricted to
-    443 it also needs TCP 5432 "for the Amazon Aurora PostgreSQL metadata database" (vpc-security.md)
-    — so after the fix, CreateEnvironment with the stack's output leaves the metadata database
-    endpoint unreachable. The rule's shared-group fix (a group of the endpoints' own) would not."""
-    return [("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group_id, "IpPermissions": [
-                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": group_id}]}]}),
-            ("ec2:RevokeSecurityGroupIngress", {"GroupId": group_id, "SecurityGroupRuleIds": [rule_id]})]
+def _sg002_own_group(ids: dict[str, str], *, environment: bool = False) -> list[tuple[str, dict[str, object], bool]]:
+    """Rule wrong in part, fixed (``rules/sg/sg002_endpoint_sg_extra_ports.py``): SG002's fix used
+    to narrow the group's self-reference to TCP 443 in place, with no decision. The stack's output
+    ``MwaaSecurityGroupId`` is this group, "to the environment to allow access to the VPC
+    endpoints"; the guide requires the environment's group to "allow all traffic in the
+    self-referencing rule", and restricted to 443 it also needs TCP 5432 "for the Amazon Aurora
+    PostgreSQL metadata database" (vpc-security.md) — so after that fix, CreateEnvironment with the
+    stack's output left the metadata database endpoint unreachable. For a self-referencing extra
+    rule SG002 now uses its shared-group fix: a group of the endpoints' own (TCP 443 from the VPC,
+    which the containers are in), the template's group left as it is. With the environment, MWAA's
+    two endpoints move too, but only once a person has put their services' ports (5432, 443 by the
+    guide) into the new group, or stay if MWAA manages their groups: those steps wait for a
+    decision."""
+    group, label = ids["endpoint_sg"], {"new_id": f"endpoint-sg-{ids['endpoint_sg']}"}
+    mwaa = [ids["mwaa_database"], ids["mwaa_webserver"]] if environment else []
+    steps: list[tuple[str, dict[str, object], bool]] = [
+        ("ec2:CreateSecurityGroup", {"VpcId": ids["vpc"], "GroupName": f"{group}-endpoints", "Description":
+                                     "Interface endpoints: TCP 443" + (" and PrivateLink service ports" if mwaa else "")
+                                     + " from the VPC"}, True),
+        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": label, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.192.0.0/16"}]}]}, True)]
+    return steps + [("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSecurityGroupIds": [label],
+                                               "RemoveSecurityGroupIds": [group]}, endpoint not in mwaa)
+                    for endpoint in sorted([*(ids[key] for key in INTERFACE_ENDPOINTS), *mwaa])]
 
 
 def _account_and_aws_owned_reads_policy() -> dict[str, object]:
@@ -79,9 +91,14 @@ def _account_and_aws_owned_reads_policy() -> dict[str, object]:
 
 
 def _fix(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object]]]:
+    return [(action, params) for action, params, _ in _fix_steps(snapshot, rule, resource_id)]
+
+
+def _fix_steps(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object], bool]]:
+    """(action, parameters, ready) of each step of the failing finding's fix."""
     finding = next(f for f in audit_result(snapshot).findings
                    if (f.rule_id, f.resource.resource_id) == (rule, resource_id))
-    return [(step.action, step.parameters) for step in finding.fix]
+    return [(step.action, step.parameters, step.ready) for step in finding.fix]
 
 
 def _admits_ecr_layer_downloads(policy: dict[str, object]) -> bool:
@@ -138,17 +155,16 @@ def test_findings_and_verdicts_as_published() -> None:
     assert {levels[("POL001", ids[key], "")] for key in ("s3", *INTERFACE_ENDPOINTS)} == {"medium"}
 
 
-def test_sg002_fix_would_close_the_metadata_database_port() -> None:
-    """SG002 is right about the endpoints; its fix is rule wrong in part (pinned): it narrows in
-    place the group the stack hands to the environment, leaving no rule for TCP 5432."""
+def test_sg002_fix_leaves_the_environments_group_alone() -> None:
+    """SG002 is right about the endpoints; its fix was rule wrong in part, fixed: it narrowed in
+    place the group the stack hands to the environment, leaving no rule for TCP 5432. It now gives
+    the endpoints a group of their own and touches no rule of the template's group."""
     snapshot, ids = mwaa_private_network.build()
-    group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["endpoint_sg"])
-    (self_rule,) = [x for x in group.rules if not x.is_egress]
-    fix = _fix(snapshot, "SG002", ids["endpoint_sg"])
-    assert fix == _rule_wrong_sg002_narrowing(ids["endpoint_sg"], self_rule.rule_id)
-    kept = [p for action, params in fix if action == "ec2:AuthorizeSecurityGroupIngress"
-            for p in params["IpPermissions"]]  # type: ignore[union-attr]
-    assert not any(p["FromPort"] <= 5432 <= p["ToPort"] for p in kept)
+    steps = _fix_steps(snapshot, "SG002", ids["endpoint_sg"])
+    assert steps == _sg002_own_group(ids)
+    assert all(ready for *_, ready in steps)
+    assert not [params for action, params, _ in steps
+                if "SecurityGroupIngress" in action and params["GroupId"] == ids["endpoint_sg"]]
 
 
 def test_pol001_fix_on_the_s3_endpoint_keeps_the_image_layers_reachable() -> None:
@@ -169,7 +185,9 @@ def test_with_the_environment() -> None:
     containers' ENIs, all in the template's group. The advice stays (right). No SG003 (the
     containers carry the group the endpoints admit), no SG005 (its egress is open), no IFE002
     (clients and endpoint ENIs in both AZs), no IFE003; MWAA's PrivateLink endpoints get no
-    POL001/DNS003 (not AWS-service endpoints). SG002 turns not evaluated: rule wrong, reported."""
+    POL001/DNS003 (not AWS-service endpoints). SG002 stays, low (the containers share the group):
+    rule wrong, fixed (it used to turn not evaluated). Its fix moves the nine AWS service endpoints
+    at once and MWAA's two only after a decision, and leaves the group's rules alone."""
     snapshot, ids = mwaa_private_network.build(environment=True)
     account = snapshot.accounts[0]
     view = NetworkView.build(account, account.regions[0])
@@ -177,7 +195,17 @@ def test_with_the_environment() -> None:
         == [True] * 3
     assert {view.interfaces[ids[key]].availability_zone_id for key in ("scheduler1", "scheduler2")} \
         == {"use1-az1", "use1-az2"}
-    assert audit(snapshot) == _advice(ids) | _rule_wrong_sg002_not_evaluated(ids["endpoint_sg"])
+    assert audit(snapshot) == _advice(ids) | _sg002_on_the_environments_group(ids["endpoint_sg"])
+    assert severities(snapshot)[("SG002", ids["endpoint_sg"], "")] == "low"
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG002")
+    assert finding.evidence["extra_rules"] == [f"all traffic from {ids['endpoint_sg']}"]
+    assert finding.evidence["unknown_port_endpoints"] == sorted([ids["mwaa_database"], ids["mwaa_webserver"]])
+    assert f"Not judged: whether TCP 0-65535 from {ids['endpoint_sg']} (beyond TCP 443) holds those ports." \
+        in finding.message
+    steps = _fix_steps(snapshot, "SG002", ids["endpoint_sg"])
+    placeholders = [step for step in steps if step[0] == "ec2:AuthorizeSecurityGroupIngress" and not step[2]]
+    assert len(placeholders) == 2
+    assert [step for step in steps if step not in placeholders] == _sg002_own_group(ids, environment=True)
 
 
 def test_near_miss_environment_in_a_group_of_its_own() -> None:
@@ -187,13 +215,15 @@ def test_near_miss_environment_in_a_group_of_its_own() -> None:
     SQS, CloudWatch, ECR, KMS and MWAA call times out (SG003, high, per endpoint) — the guide: "The
     VPC endpoints must be associated to your environment's security group". The template's group
     is the endpoints' alone again (SG002, medium); the environment's group, also on MWAA's
-    endpoints, is not evaluated (rule wrong, reported)."""
+    endpoints, admits all traffic from itself where only TCP can serve them (SG002, low: rule
+    wrong, fixed — it used to be not evaluated)."""
     snapshot, ids = mwaa_private_network.build(environment=True, environment_group="own")
     blocked = {("SG003", ids[key], "fail") for key in INTERFACE_ENDPOINTS}
-    assert audit(snapshot) == (_published(ids) | blocked | _rule_wrong_sg002_not_evaluated(ids["environment_sg"]))
+    assert audit(snapshot) == (_published(ids) | blocked | _sg002_on_the_environments_group(ids["environment_sg"]))
     levels = severities(snapshot)
     assert {levels[("SG003", ids[key], "")] for key in INTERFACE_ENDPOINTS} == {"high"}
     assert levels[("SG002", ids["endpoint_sg"], "")] == "medium"
+    assert levels[("SG002", ids["environment_sg"], "")] == "low"
 
 
 @pytest.mark.parametrize("environment", [False, True], ids=["stack alone", "with the environment"])
@@ -216,9 +246,7 @@ def test_near_miss_without_ecr_api(environment: bool) -> None:
     clients)."""
     snapshot, ids = mwaa_private_network.build(environment=environment, left_out="ecr.api")
     assert "ecr.api" not in ids
-    sg002 = _rule_wrong_sg002_not_evaluated(ids["endpoint_sg"]) if environment \
-        else {("SG002", ids["endpoint_sg"], "fail")}
-    assert audit(snapshot) == _advice(ids) | sg002 | {("IFE003", ids["vpc"], "fail")}
+    assert audit(snapshot) == _advice(ids) | {("SG002", ids["endpoint_sg"], "fail"), ("IFE003", ids["vpc"], "fail")}
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == ("high" if environment else "medium")
 
 
@@ -228,7 +256,7 @@ def test_near_miss_without_sqs_goes_unreported() -> None:
     Pinned so that a bundle for it shows here."""
     snapshot, ids = mwaa_private_network.build(environment=True, left_out="sqs")
     assert "sqs" not in ids
-    assert audit(snapshot) == _advice(ids) | _rule_wrong_sg002_not_evaluated(ids["endpoint_sg"])
+    assert audit(snapshot) == _advice(ids) | _sg002_on_the_environments_group(ids["endpoint_sg"])
 
 
 def test_near_miss_s3_endpoint_on_the_main_route_table() -> None:
@@ -238,7 +266,7 @@ def test_near_miss_s3_endpoint_on_the_main_route_table() -> None:
     snapshot, ids = mwaa_private_network.build(environment=True, s3_route_table="main")
     missing = {("GWE001", ids["private1"], "fail"), ("GWE001", ids["private2"], "fail"),
                ("IFE003", ids["vpc"], "fail")}
-    assert audit(snapshot) == _advice(ids) | _rule_wrong_sg002_not_evaluated(ids["endpoint_sg"]) | missing
+    assert audit(snapshot) == _advice(ids) | _sg002_on_the_environments_group(ids["endpoint_sg"]) | missing
     levels = severities(snapshot)
     assert (levels[("GWE001", ids["private1"], "s3")], levels[("GWE001", ids["private2"], "s3")],
             levels[("IFE003", ids["vpc"], "ecr:required")]) == ("medium", "medium", "high")
@@ -252,4 +280,4 @@ def test_the_pages_s3_policy_instead_of_full_access() -> None:
     this endpoint, which that policy leaves out (docs/precision.md, "Noticed and left alone")."""
     snapshot, ids = mwaa_private_network.build(environment=True, s3_policy="page")
     assert audit(snapshot) == (_advice(ids, s3_default_policy=False)
-                               | _rule_wrong_sg002_not_evaluated(ids["endpoint_sg"]))
+                               | _sg002_on_the_environments_group(ids["endpoint_sg"]))

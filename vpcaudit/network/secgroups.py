@@ -67,6 +67,12 @@ def opens_beyond(rule: r.SecurityGroupRule, ports: frozenset[int]) -> bool:
     return span[1] - span[0] + 1 > inside
 
 
+def opens_non_tcp(rule: r.SecurityGroupRule) -> bool:
+    """Does the rule open ports of a protocol other than TCP (all traffic, any UDP)? Counted as
+    :func:`opens_beyond` counts them: ICMP and port-less protocols open no port."""
+    return rule.ip_protocol in _ANY or rule.ip_protocol in _UDP
+
+
 def describe_ports(rule: r.SecurityGroupRule) -> str:
     """'all traffic', 'TCP 443', 'TCP 1024-65535', 'UDP 53', 'icmp' — how the console says it."""
     if rule.ip_protocol in _ANY:
