@@ -1,6 +1,6 @@
 """``vpcaudit scan`` of one Region against every enabled Region, with latency added to every call.
 
-Usage:  python bench/bench_regions.py [--vpcs-per-region 3] [--latency-ms 100] [--concurrency 8 32] [--repeat 3]
+Usage:  python bench/bench_regions.py [--vpcs-per-region 3] [--latency-ms 100] [--concurrency 0 32] [--repeat 3]
                                      [--server moto replay] [--regions 17]
 
 Starts a moto server in its own process (it lists 24 enabled Regions), seeds ``--vpcs-per-region``
@@ -8,7 +8,7 @@ VPCs in each (bench/moto_estate.py), and runs the installed ``vpcaudit scan`` co
 through a loopback proxy that waits ``--latency-ms`` before relaying every request: once for one
 Region (``--region us-east-1``), once with ``--all-regions`` (or, with ``--regions N``, the first N
 enabled Regions: 17 is how many an AWS account has enabled unless it opts in to more), for each
-``--concurrency`` value. It
+``--concurrency`` value (0: the default, fitted to the Regions scanned). It
 prints the median wall time, the all-Region scan's time as a multiple of the one-Region scan's,
 the CPU vpcaudit used and the CPU the moto server used meanwhile (both on the same cores), the
 calls the proxy saw, and the most calls it ever saw in flight for one Region and in total —
@@ -60,7 +60,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vpcs-per-region", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=100)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[0, 32],
+                        help="the scans' --concurrency values (0: the default, fitted to the Regions)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--regions", type=int, default=None,
                         help="scan only the first N enabled Regions (default: every enabled Region, --all-regions)")
@@ -106,8 +107,9 @@ def main() -> None:
                     for label, count in (("one", 1), ("all", scanned)):
                         row = rows[label]
                         ratio = row["wall"] / rows["one"]["wall"]
-                        per_region = min(CALLS_PER_ACCOUNT_REGION, concurrency)
-                        out.write(f"| {server} | {concurrency} | {per_region} | {count} | {row['wall']:.2f} | "
+                        per_region = min(CALLS_PER_ACCOUNT_REGION, concurrency or CALLS_PER_ACCOUNT_REGION)
+                        setting = concurrency or "0 (fitted)"
+                        out.write(f"| {server} | {setting} | {per_region} | {count} | {row['wall']:.2f} | "
                                   f"{ratio:.2f}× | {row['cpu']:.2f} | {row['moto_cpu']:.2f} | {row['calls']:.0f} | "
                                   f"{row['peak_region']} | {row['peak_total']} |\n")
                     out.flush()
