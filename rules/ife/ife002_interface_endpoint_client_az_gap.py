@@ -27,9 +27,10 @@ _ENI_ENDPOINT_TYPES = ("Interface", "Resource", "ServiceNetwork")
       ),
       seeds=("001",))
 def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
-    """A client AZ of the VPC (an AZ holding workload ENIs), in which the endpoint's service is
-    offered, has no network interface of the interface endpoint. One finding per endpoint,
-    listing the AZs and the client subnets there.
+    """A client AZ of the VPC (an AZ holding workload ENIs that may call the endpoint's service:
+    a DB instance's network interface only for the services its engines call), in which the
+    endpoint's service is offered, has no network interface of the interface endpoint. One
+    finding per endpoint, listing the AZs and the client subnets there.
 
     ## Why it matters
     Clients in that AZ reach the endpoint in another AZ: every request pays cross-AZ data
@@ -51,7 +52,8 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         if endpoint.endpoint_type not in _ENI_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
             continue
-        clients = view.client_azs(endpoint.vpc_id).az_ids
+        service = view.called_service(endpoint)
+        clients = view.client_azs(endpoint.vpc_id, service).az_ids
         endpoint_azs = view.endpoint_az_ids(endpoint)
         gap = clients - endpoint_azs
         if not gap:
@@ -73,7 +75,7 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
         gap &= offered
         if not gap:
             continue
-        client_subnets = sorted({eni.subnet_id for eni in view.workload_enis(endpoint.vpc_id)
+        client_subnets = sorted({eni.subnet_id for eni in view.client_enis(endpoint.vpc_id, service)
                                  if view.az_id_of(eni.subnet_id) in gap})
         where = ", ".join(sorted(endpoint_azs)) or "no AZ"
         fix_cost = ctx.cost.interface_endpoint_month(len(gap))

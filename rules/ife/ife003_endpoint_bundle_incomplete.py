@@ -80,8 +80,9 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     broken there), **medium** when every client subnet has internet egress (traffic silently
     leaves through NAT / TGW instead), and not evaluated when a client subnet cannot be
     classified. A missing optional member (`ec2messages` for SSM Agent < 3.3.40.0, `kms`,
-    `logs`) is **info**. Client subnets are those holding workload ENIs; a VPC without workloads
-    (a network stack deployed before its workloads) is judged on its private subnets, and the
+    `logs`) is **info**. Client subnets are those holding workload ENIs that may call a trigger
+    member (a DB instance's network interface calls none); a VPC without such workloads (a
+    network stack deployed before its workloads) is judged on its private subnets, and the
     finding says so — **medium** at most, since nobody is broken until a workload runs there.
 
     ## Why it matters
@@ -162,8 +163,11 @@ class _Clients:
     assumed: bool  # no workload ENIs: the VPC's private subnets stand in for clients
 
 
-def _clients(view: NetworkView, vpc_id: str) -> _Clients:
-    found = view.client_subnets(vpc_id)
+def _clients(view: NetworkView, vpc_id: str, bundle: Bundle) -> _Clients:
+    """Subnets holding workload ENIs that may call one of the bundle's triggers (a DB instance's
+    interface calls none), else the private subnets standing in for them."""
+    ids = {s.subnet_id for key in sorted(bundle.triggers) for s in view.client_subnets(vpc_id, key)}
+    found = tuple(s for s in view.subnets_of(vpc_id) if s.subnet_id in ids)
     if found:
         return _Clients(found, False)
     return _Clients(view.private_source_subnets(vpc_id) or view.subnets_of(vpc_id), True)
@@ -206,7 +210,7 @@ def _is_s3_gateway(view: NetworkView, endpoint_id: str | None, vpc_id: str) -> b
 
 def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef, bundle: Bundle,
               present: set[str], triggered_by: list[str]) -> Iterator[Finding]:
-    clients = _clients(view, vpc_id)
+    clients = _clients(view, vpc_id, bundle)
     uses = f"VPC {vpc_id} has {bundle.name} endpoints ({', '.join(triggered_by)})"
     if not clients.subnets:
         yield ctx.not_evaluated(ref, f"{uses} but no subnets were collected", discriminator=f"{bundle.slug}:required")
@@ -227,7 +231,8 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     hit = sorted({sid for ids in affected.values() for sid in ids})
     isolated = [sid for sid in hit if classes[sid] == "isolated"]
     unknown |= {sid for sid in hit if classes[sid] is None}
-    who = "private subnets (no workload ENIs found, so all are assumed clients)" if clients.assumed \
+    none = "no workload ENI that may use it" if view.has_workloads(vpc_id) else "no workload ENIs"
+    who = f"private subnets ({none} found, so all are assumed clients)" if clients.assumed \
         else "client subnets"
     missing_text = ", ".join(f"{m} ({bundle.notes[m]})" if m in bundle.notes else m for m in affected)
     head = f"{uses} but is missing {missing_text}" if affected else uses

@@ -11,6 +11,7 @@ from vpcaudit.network.secgroups import (
     ALL_PORTS,
     allows_tcp,
     cidr_family,
+    client_groups,
     clients_of_endpoint,
     endpoint_families,
     endpoint_label,
@@ -43,6 +44,7 @@ OTHER_FAMILY = "other-family"  # CIDRs of an address family the endpoint has no 
           "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
+          "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.Authorizing.Network.html",
       ),
       seeds=("000", "003"))
 def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
@@ -50,7 +52,11 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     port from a source that contains at least one client: a CIDR overlapping the VPC's CIDRs
     (`0.0.0.0/0` included) or routed from the endpoint's subnets to a transit gateway, peering
     connection, Cloud WAN or VGW (remote clients of a centralized endpoint), a security group
-    attached to at least one workload ENI, or a prefix list containing such a CIDR. A CIDR of an
+    attached to at least one workload ENI that may call the endpoint's service, or a prefix list
+    containing such a CIDR. A DB instance's network interface (RDS, Aurora: requester-managed by
+    `amazon-rds`, described `RDSNetworkInterface`) may call only the AWS services its engines
+    integrate with from the VPC — S3, S3 Tables, Glue, Lambda, KMS, CloudWatch Logs, SageMaker,
+    Comprehend, Bedrock runtime, SES SMTP — and any PrivateLink service. A CIDR of an
     address family the endpoint has no address in admits nobody: an endpoint of IP address type
     `ipv6` (the only type IPv6-only subnets allow) has no IPv4 address, so the VPC's IPv4 block
     does not let its IPv6-only clients in, and an `ipv4` endpoint takes no IPv6 traffic. When the only
@@ -60,9 +66,11 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
 
     Groups without workload members block someone only once there is someone: when neither the
     endpoint's VPC nor a VPC routed to it through a transit gateway or peering holds a workload
-    ENI — a network stack deployed before its workloads, the usual IaC order — an endpoint whose
-    groups admit the service port from security groups is not a finding (nobody is blocked yet,
-    and the first workload that joins the group gets in). An endpoint with no inbound rule on
+    ENI that may call the service — a network stack deployed before its workloads, the usual IaC
+    order, or a VPC whose only workload is a database (a Glue connection's group between job
+    runs, beside the RDS instance the jobs read) — an endpoint whose groups admit the service
+    port from security groups is not a finding (nobody is blocked yet, and the first workload
+    that joins the group gets in). An endpoint with no inbound rule on
     the service port at all, or one that admits it only from CIDRs holding no client, fires
     whether or not workloads exist: no future client can reach it either.
 
@@ -85,7 +93,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    client_groups = workload_groups(view)
+    carried = workload_groups(view)
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
             continue
@@ -95,6 +103,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{label} lists no security groups")
             continue
         ports = view.service(endpoint).ports
+        clients = client_groups(view, endpoint)
         sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], OTHER_FAMILY: [], UNKNOWN: []}
         all_ports_open = False
         for group_id in endpoint.group_ids:
@@ -105,7 +114,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             for sg_rule in ingress(group):
                 if not (allows_tcp(sg_rule, ports) if ports else tcp_range(sg_rule) is not None):
                     continue
-                kind = _source_kind(view, sg_rule, endpoint, client_groups)
+                kind = _source_kind(view, sg_rule, endpoint, clients)
                 sources[kind].append(peer_label(sg_rule))
                 all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
         wanted = format_ports(ports) if ports else "any TCP port"
@@ -122,9 +131,13 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         if sources[MEMBERS_ONLY] and not clients_of_endpoint(view, endpoint):
             continue  # no clients yet: the groups admit members, and no workload exists to be one
         groups = ", ".join(endpoint.group_ids)
-        if sources[MEMBERS_ONLY]:
-            why = (f"reachable only from members of {', '.join(sorted(set(sources[MEMBERS_ONLY])))}, which no "
-                   "workload ENI carries")
+        members = sorted(set(sources[MEMBERS_ONLY]))
+        if members and carried.intersection(members):
+            why = (f"reachable only from members of {', '.join(members)}, which no workload ENI that may call "
+                   f"{view.called_service(endpoint)} carries (DB instances' ENIs call only the services their "
+                   "engines integrate with)")
+        elif members:
+            why = f"reachable only from members of {', '.join(members)}, which no workload ENI carries"
         elif sources[NO_CLIENT]:
             why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[NO_CLIENT])))}, which contains no "
                    "client (outside the VPC CIDRs and not routed from the endpoint subnets to a TGW, peering, "

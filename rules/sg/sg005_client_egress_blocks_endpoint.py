@@ -38,10 +38,12 @@ if TYPE_CHECKING:
       ),
       seeds=("002",))
 def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
-    """A likely client — a workload ENI in a VPC with AWS-service interface endpoints — cannot
-    send TCP on an endpoint's port to it: no egress rule of any of the ENI's security groups
-    allows it to the endpoint's ENI addresses, its subnets' CIDRs, the VPC CIDR, `0.0.0.0/0`, a
-    prefix list containing them, or a security group the endpoint carries. A group with no
+    """A likely client — a workload ENI in a VPC with AWS-service interface endpoints that may
+    call the endpoint's service (a DB instance's network interface only for the services its
+    engines call from the VPC, see the network model) — cannot send TCP on an endpoint's port to
+    it: no egress rule of any of the ENI's security groups allows it to the endpoint's ENI
+    addresses, its subnets' CIDRs, the VPC CIDR, `0.0.0.0/0`, a prefix list containing them, or
+    a security group the endpoint carries. A group with no
     egress rules allows nothing. One finding per security group, listing the endpoints its
     members cannot reach and the ENIs concerned (an ENI's groups are unioned: a group is named
     only when none of the ENI's groups allows the traffic).
@@ -72,12 +74,15 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         if not endpoints:
             continue
         peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints}
+        services = {e.vpc_endpoint_id: view.called_service(e) for e in endpoints}
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
             absent = [g for g in eni.group_ids if g not in view.security_groups]
             for g in absent:
                 missing_groups[g].add(eni.network_interface_id)
             for endpoint in endpoints:
+                if not view.may_call(eni, services[endpoint.vpc_endpoint_id]):
+                    continue
                 verdicts = [_allows(view, g, endpoint, peers[endpoint.vpc_endpoint_id], memo) for g in known]
                 if any(v is True for v in verdicts):
                     continue

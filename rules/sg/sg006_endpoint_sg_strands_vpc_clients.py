@@ -38,8 +38,9 @@ if TYPE_CHECKING:
       seeds=("003",))
 def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     """An interface endpoint admits some of its clients, but its security groups leave out
-    workloads of its own VPC that are sure to use it. Three cases, each one finding per endpoint
-    listing the workload ENIs left out:
+    workloads of its own VPC that are sure to use it (workload ENIs that may call its service: a
+    DB instance's network interface only for the services its engines call). Three cases, each
+    one finding per endpoint listing the workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
       service port from one block exactly — "the VPC CIDR" written as the primary block, as
@@ -94,7 +95,7 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
         if not ports or any(g is None for g in groups):
             continue  # the port or a group is unknown: SG003 says what can be said
         admitted = _Admitted.of(view, [g for g in groups if g is not None], ports)
-        enis = view.workload_enis(endpoint.vpc_id)
+        enis = view.client_enis(endpoint.vpc_id, view.called_service(endpoint))
         if not enis or not (admitted.cidrs or admitted.groups):
             continue  # nobody to strand, or nobody admitted at all (SG003)
         stranded, why = _left_out_blocks(view, endpoint, admitted, enis)

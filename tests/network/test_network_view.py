@@ -495,3 +495,68 @@ def test_firewall_endpoint_subnets_are_not_traffic_sources() -> None:
     assert view.forwarding_subnet_ids == {firewall, appliance}
     assert [s.subnet_id for s in view.private_source_subnets(vpc)] == [mixed]
     assert b.view(missing=[Part.NETWORK_INTERFACES]).forwarding_subnet_ids == frozenset()
+
+
+# -- clients of a service ------------------------------------------------------------------------
+
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+DB_PROXY = {"requester_managed": True, "requester_id": "amazon-rds",
+            "description": "Network interface for DBProxy proxy-orders"}
+DB_SERVICES = ("s3", "s3tables", "glue", "lambda", "kms", "logs", "sagemaker.runtime", "sagemaker.api",
+               "comprehend", "bedrock-runtime", "email-smtp")
+
+
+@pytest.mark.parametrize(("fields", "key", "calls"), [
+    *[(DB_INSTANCE, key, True) for key in DB_SERVICES],
+    *[(DB_INSTANCE, key, False) for key in ("secretsmanager", "monitoring", "ssm", "ssmmessages", "ecr.dkr",
+                                            "sts", "dynamodb", "rds", "sqs")],
+    (DB_INSTANCE, None, True),  # a service that is not an AWS service's (PrivateLink, Lattice)
+    (DB_PROXY, "secretsmanager", True), (DB_PROXY, "kms", True),
+    ({"description": "RDSNetworkInterface"}, "secretsmanager", True),  # not RDS's own interface
+    ({**DB_INSTANCE, "requester_id": None}, "secretsmanager", True),
+    ({**DB_INSTANCE, "requester_id": "123456789012"}, "secretsmanager", True),
+    ({**DB_INSTANCE, "description": "RDSNetworkInterface2"}, "secretsmanager", True),
+    ({}, "secretsmanager", True),
+])
+def test_a_db_instance_may_call_only_the_services_its_engines_integrate_with(
+        fields: dict[str, object], key: str | None, calls: bool) -> None:
+    b = RegionBuilder()
+    eni = b.workload(b.subnet(b.vpc(), "10.0.1.0/24"), **fields)  # type: ignore[arg-type]
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni])  # still a workload for every other purpose
+    assert view.may_call(view.interfaces[eni], key) is calls
+
+
+def test_the_service_an_endpoint_is_called_for() -> None:
+    """Its key for an AWS service's interface or gateway endpoint; None for a PrivateLink service
+    or a Resource / service-network endpoint, whose callers nothing tells apart."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    interface = b.interface_endpoint(vpc, "glue", subnets=[subnet])
+    gateway = b.gateway_endpoint(vpc, "s3", route_tables=[])
+    privatelink = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=GWLB_SERVICE)
+    lattice = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=GWLB_SERVICE, endpoint_type="Resource")
+    view = b.view()
+    assert [view.called_service(view.endpoints[e]) for e in (interface, gateway, privatelink, lattice)] \
+        == ["glue", "s3", None, None]
+
+
+def test_clients_of_a_service_leave_out_db_instances_that_do_not_call_it() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first, second = b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.2.0/24", az=2)
+    app = b.workload(first)
+    db = b.workload(second, **DB_INSTANCE)  # type: ignore[arg-type]
+    view = b.view()
+    assert [e.network_interface_id for e in view.client_enis(vpc, "secretsmanager")] == [app]
+    assert [e.network_interface_id for e in view.client_enis(vpc, "s3")] == sorted([app, db])
+    assert [e.network_interface_id for e in view.client_enis(vpc)] == sorted([app, db])
+    assert view.client_azs(vpc, "secretsmanager").az_ids == frozenset({"use1-az1"})
+    assert view.client_azs(vpc, "lambda").az_ids == frozenset({"use1-az1", "use1-az2"})
+    assert [s.subnet_id for s in view.client_subnets(vpc, "monitoring")] == [first]
+    assert [s.subnet_id for s in view.client_subnets(vpc, None)] == [first, second]
+    assert view.workload_enis(vpc) == view.client_enis(vpc) and view.has_workloads(vpc)
+    # Without ENIs the private subnets stand in, whatever the service.
+    view = b.view(missing=[Part.NETWORK_INTERFACES])
+    assert [s.subnet_id for s in view.client_subnets(vpc, "secretsmanager")] == [first, second]

@@ -35,20 +35,24 @@ def _sg002_on_the_connections_group(ids: dict[str, str]) -> Triples:
     return {("SG002", ids["connection_sg"], "fail")}
 
 
-def _sg003_before_the_job_runs(ids: dict[str, str]) -> Triples:
-    """Rule wrong, reported (``rules/sg/sg003_endpoint_sg_blocks_clients.py``,
-    ``endpoint_sg_blocks_clients``, through ``vpcaudit/network/secgroups.py``
-    ``clients_of_endpoint``). With the connection in a group of its own, the interface endpoints
-    admit TCP 443 only from that group's members, and between runs the group has none: Glue
-    creates the job's ENIs when a run starts, and "Security groups specified in the AWS Glue
-    connection are applied on each of the elastic network interfaces" (start-connecting.md) — the
-    first ENI of the next run gets in, SG003's own reason for staying silent on a network deployed
-    before its workloads. It fires, high, because the VPC holds one other workload ENI, the RDS
-    instance's (requester-managed by ``amazon-rds``), which SG003 takes for a client of every
-    interface endpoint; no RDS for MySQL feature is documented to call AWS Glue, CloudWatch or
-    Secrets Manager from the instance's network interface. Every snapshot taken between runs
-    reports three high "unreachable" endpoints on a setup that works."""
-    return {("SG003", ids[key], "fail") for key in INTERFACE_ENDPOINTS}
+def _sg003_on_glue_before_the_job_runs(ids: dict[str, str]) -> Triples:
+    """Rule wrong, fixed for monitoring and secretsmanager; left, pinned, on glue
+    (``rules/sg/sg003_endpoint_sg_blocks_clients.py`` through ``vpcaudit/network/secgroups.py``
+    ``clients_of_endpoint`` and ``vpcaudit/network/view.py`` ``NetworkView.may_call``). With the
+    connection in a group of its own, the interface endpoints admit TCP 443 only from that group's
+    members, and between runs the group has none: Glue creates the job's ENIs when a run starts,
+    and "Security groups specified in the AWS Glue connection are applied on each of the elastic
+    network interfaces" (start-connecting.md) — the first ENI of the next run gets in, SG003's own
+    reason for staying silent on a network deployed before its workloads. The VPC's one workload
+    between runs is the RDS instance's interface, and a DB instance's interface is a client only of
+    the services its engines call from the VPC: no engine calls CloudWatch or Secrets Manager, so
+    monitoring and secretsmanager are silent now. Glue is one of them: Aurora PostgreSQL's
+    analytics extension reads the Glue Data Catalog through "an AWS Glue interface endpoint"
+    (aurora-analytics-iam-networking), and DescribeNetworkInterfaces reports an Aurora PostgreSQL
+    instance's interface exactly as this RDS for MySQL instance's (requester-managed by
+    ``amazon-rds``, described ``RDSNetworkInterface``). The snapshot holds no engine to tell them
+    apart, so SG003 still says glue is unreachable, high, between runs: a false positive left."""
+    return {("SG003", ids["glue"], "fail")}
 
 
 def _view(snapshot: Snapshot) -> NetworkView:
@@ -110,6 +114,10 @@ def test_the_snapshot_is_the_guides_vpc() -> None:
         == {("interface", False, ids["private1"], (ids["connection_sg"],),
              f"Attached to Glue using role: {glue_jdbc_vpc.GLUE_ROLE}")}
     assert [view.is_workload(e) for e in (rds, *glue)] == [True] * 6
+    # The instance's interface is a client of the services a DB engine calls (Glue: Aurora
+    # PostgreSQL analytics), not of CloudWatch or Secrets Manager; the job's ENIs are of every one.
+    assert [view.may_call(rds, key) for key in INTERFACE_ENDPOINTS] == [True, False, False]
+    assert all(view.may_call(e, key) for e in glue for key in INTERFACE_ENDPOINTS)
 
 
 @pytest.mark.parametrize("groups", ["one", "two"], ids=["the instance's group", "a group for the connection"])
@@ -167,8 +175,11 @@ def test_interface_endpoints_on_the_instances_group(job_running: bool) -> None:
     """glue, monitoring and secretsmanager endpoints on the connection's group, which is also the
     RDS instance's (the guide's RDS steps). POL001 on each (right, advice). SG002, low: right — the
     group admits TCP 0-65535 from itself, the endpoints take 443, and the group is shared with the
-    instance's ENI (and the job's). No SG003 (the instance's ENI, a workload, carries the admitted
-    group), no SG005 (egress to anywhere), no IFE001/IFE002 (endpoint ENIs in both AZs)."""
+    instance's ENI (and the job's). No SG003: on glue the instance's ENI, a client of Glue (a DB
+    engine may read the Glue Data Catalog), carries the admitted group; monitoring and
+    secretsmanager have no client between runs (the instance's ENI calls neither) and the job's
+    ENIs while one runs. No SG005 (egress to anywhere), no IFE001/IFE002 (endpoint ENIs in both
+    AZs)."""
     snapshot, ids = glue_jdbc_vpc.build(endpoints=True, job_running=job_running)
     assert audit(snapshot) == _advice(ids) | _sg002_on_the_connections_group(ids)
     assert severities(snapshot)[("SG002", ids["connection_sg"], "")] == "low"
@@ -199,17 +210,25 @@ def test_interface_endpoints_on_a_group_of_the_connections_own_while_a_job_runs(
 
 def test_interface_endpoints_on_a_group_of_the_connections_own_between_runs() -> None:
     """Two groups, between runs. SG002, medium (no workload in the group; its self-reference is
-    for the members to come, so the fix is the same own group): right. SG003 on the three
-    endpoints, high: rule wrong, reported (``_sg003_before_the_job_runs``)."""
+    for the members to come, so the fix is the same own group): right. No SG003 on monitoring
+    and secretsmanager: rule wrong, fixed — the RDS instance's interface, the one workload, calls
+    neither. SG003 on glue, high: left, pinned (``_sg003_on_glue_before_the_job_runs``)."""
     snapshot, ids = glue_jdbc_vpc.build(groups="two", endpoints=True)
-    assert audit(snapshot) == _advice(ids) | _sg002_on_the_connections_group(ids) | _sg003_before_the_job_runs(ids)
+    assert audit(snapshot) == (_advice(ids) | _sg002_on_the_connections_group(ids)
+                               | _sg003_on_glue_before_the_job_runs(ids))
     levels = severities(snapshot)
     assert levels[("SG002", ids["connection_sg"], "")] == "medium"
-    assert {levels[("SG003", ids[key], "")] for key in INTERFACE_ENDPOINTS} == {"high"}
+    assert levels[("SG003", ids["glue"], "")] == "high"
     finding = next(f for f in audit_result(snapshot).findings
                    if (f.rule_id, f.resource.resource_id) == ("SG003", ids["glue"]))
     assert finding.evidence["member_only_sources"] == [ids["connection_sg"]]
-    assert _view(snapshot).workload_enis(ids["vpc"]) == (_view(snapshot).interfaces[ids["rds_eni"]],)
+    assert f"reachable only from members of {ids['connection_sg']}, which no workload ENI carries" \
+        in finding.message
+    view = _view(snapshot)
+    rds = view.interfaces[ids["rds_eni"]]
+    assert view.workload_enis(ids["vpc"]) == (rds,)
+    assert {key: view.client_enis(ids["vpc"], key) for key in INTERFACE_ENDPOINTS} \
+        == {"glue": (rds,), "monitoring": (), "secretsmanager": ()}
 
 
 @pytest.mark.parametrize("job_running", [False, True], ids=["between runs", "while a job runs"])

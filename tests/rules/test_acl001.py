@@ -376,3 +376,20 @@ def test_rule_numbers_stay_unique_across_two_endpoints_findings() -> None:
     assert service_port == {("10.0.0.0/23", 32766), ("10.0.0.0/24", 32764)}  # 32765: replies from 10.0.9.0/24
     entries = {s.key: (s.parameters["Egress"], s.parameters["RuleNumber"]) for fix in found.values() for s in fix}
     assert len(set(entries.values())) == len(entries)
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+@pytest.mark.parametrize(("key", "blocked"), [("secretsmanager", False), ("ssm", False), ("s3", True),
+                                              ("kms", True)])
+def test_a_subnet_holding_only_a_db_instance_is_a_client_subnet_only_of_services_its_engine_calls(
+        key: str, blocked: bool) -> None:
+    """The endpoint subnet's NACL denies 443 from the database subnet: no client of Secrets
+    Manager or Systems Manager is cut off there, but the DB instance may call S3 or KMS."""
+    e = Estate(key=key)
+    (eni,) = [i for i in e.b.enis.values() if i.subnet_id == e.client]
+    e.b.enis[eni.network_interface_id] = replace(eni, **DB_INSTANCE)  # type: ignore[arg-type]
+    acl = e.acl(e.endpoint_subnet, [nacl_entry(90, "deny", CLIENT, ports=(443, 443)), ALLOW_ALL_IN, ALLOW_ALL_OUT])
+    assert triples(rule, e.b.snapshot()) == ({(ID, acl, "fail")} if blocked else set())

@@ -125,3 +125,26 @@ def test_fix_adds_the_client_subnet_of_each_missing_az() -> None:
     assert fix_of(rule, b.snapshot(), endpoint) == [
         ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSubnetIds": [subnet]}, "associate", True)
         for subnet in ids["private"][1:]]
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+@pytest.mark.parametrize(("key", "gap"), [("secretsmanager", False), ("monitoring", False), ("lambda", True),
+                                          ("s3", True)])
+def test_an_az_holding_only_a_db_instance_is_a_client_az_only_of_services_its_engine_calls(
+        key: str, gap: bool) -> None:
+    """Instances in az1, the DB instance alone in az2, the endpoint in az1: az2 runs no client of
+    Secrets Manager or CloudWatch, but the DB instance may call Lambda or S3 from there."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first = b.subnet(vpc, "10.0.1.0/24", az=1)
+    second = b.subnet(vpc, "10.0.2.0/24", az=2)
+    b.workload(first)
+    b.workload(second, **DB_INSTANCE)  # type: ignore[arg-type]
+    endpoint = b.interface_endpoint(vpc, key, subnets=[first])
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, "fail")} if gap else set())
+    if gap:
+        (finding,) = findings(rule, b.snapshot())
+        assert finding.evidence["client_subnet_ids"] == [second]

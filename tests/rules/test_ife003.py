@@ -290,3 +290,21 @@ def test_missing_interface_member_keeps_the_one_statement_policy() -> None:
     b.service("ssm")
     [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), vpc)
     assert [s["Sid"] for s in json.loads(parameters["PolicyDocument"])["Statement"]] == ["ThisAccountOnly"]
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+def test_db_instances_are_no_clients_of_session_manager() -> None:
+    """The isolated VPC's only workloads are DB instances, which open no session: the private
+    subnets stand in for clients and nobody is broken yet (medium), as before any workload."""
+    b, vpc = _ssmmessages_without_ssm_isolated()
+    for eni_id, eni in list(b.enis.items()):
+        if eni.interface_type == "interface" and not eni.requester_managed:
+            b.enis[eni_id] = replace(eni, **DB_INSTANCE)  # type: ignore[arg-type]
+    (finding,) = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.discriminator, finding.severity.value) \
+        == (vpc, "session-manager:required", "medium")
+    assert finding.evidence["clients_assumed"] is True
+    assert "no workload ENI that may use it" in finding.message

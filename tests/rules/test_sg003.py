@@ -209,3 +209,89 @@ def test_the_family_message_and_fix_name_the_endpoints_own_family() -> None:
         ("ec2:AuthorizeSecurityGroupIngress",
          {"GroupId": group, "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
                                                "Ipv6Ranges": [{"CidrIpv6": V6}]}]}, "create", True)]
+
+
+# -- managed databases: clients only of the services their engines call ------------------------
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora), and an RDS Proxy's.
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+DB_PROXY = {"requester_managed": True, "requester_id": "amazon-rds",
+            "description": "Network interface for DBProxy proxy-orders"}
+
+
+def _database_only(key: str, eni: dict[str, object] | None = None, *, service_name: str | None = None,
+                   app_workload: bool = False, admit: str = "jobs") -> tuple[RegionBuilder, str]:
+    """A VPC whose only workload ENI is a managed database's (group 'db'), and an endpoint of ``key``
+    admitting TCP 443 (all traffic for a PrivateLink service) only from a group with no member
+    yet ('jobs': a Glue connection's group between runs), or from 'db' with ``admit="db"``.
+    ``app_workload`` adds an instance in an 'app' group the endpoint does not admit."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    db = b.security_group(vpc, name="db")
+    jobs = b.security_group(vpc, name="jobs", ingress=[("tcp", 0, 65535, "self")])
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2)]
+    b.workload(subnets[0], groups=[db], **(DB_INSTANCE if eni is None else eni))  # type: ignore[arg-type]
+    if app_workload:
+        b.workload(subnets[1], groups=[b.security_group(vpc, name="app")])
+    source = jobs if admit == "jobs" else db
+    rule_spec = ("-1", None, None, source) if service_name else ("tcp", 443, 443, source)
+    group = b.security_group(vpc, name="endpoint", ingress=[rule_spec])
+    endpoint = b.interface_endpoint(vpc, key, subnets=subnets, groups=[group], service_name=service_name)
+    return b, endpoint
+
+
+@pytest.mark.parametrize(("key", "eni", "service_name", "status"), [
+    # No engine is documented to call CloudWatch, Secrets Manager or Systems Manager from the DB
+    # instance's network interface: nobody to block yet.
+    ("secretsmanager", None, None, None),
+    ("monitoring", None, None, None),
+    ("ssm", None, None, None),
+    # Services a DB instance may call from the VPC: it is someone to block.
+    ("s3", None, None, "fail"),  # aws_s3, LOAD DATA FROM S3, Aurora PostgreSQL analytics
+    ("lambda", None, None, "fail"),  # aws_lambda, Aurora MySQL native functions
+    ("glue", None, None, "fail"),  # Aurora PostgreSQL analytics: the Glue Data Catalog
+    ("kms", None, None, "fail"),  # Aurora MySQL database activity streams
+    ("sagemaker.runtime", None, None, "fail"),  # Aurora machine learning
+    ("bedrock-runtime", None, None, "fail"),
+    ("comprehend", None, None, "fail"),
+    # An RDS Proxy reads its credentials from Secrets Manager: a client of every endpoint.
+    ("secretsmanager", DB_PROXY, None, "fail"),
+    # Described like a DB instance but not requester-managed by RDS: anybody's interface.
+    ("secretsmanager", {"description": "RDSNetworkInterface"}, None, "fail"),
+    ("secretsmanager", {**DB_INSTANCE, "requester_id": "123456789012"}, None, "fail"),
+    # A PrivateLink service (another database behind dblink, postgres_fdw, a database link):
+    # any workload may call it.
+    ("vpce-svc", None, PRIVATELINK, "fail"),
+])
+def test_a_db_instance_is_a_client_only_of_the_services_its_engine_calls(
+        key: str, eni: dict[str, object] | None, service_name: str | None, status: str | None) -> None:
+    b, endpoint = _database_only(key, eni, service_name=service_name)
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, status)} if status else set())
+
+
+def test_a_group_only_a_db_instance_carries_admits_no_client_of_the_service() -> None:
+    """secretsmanager admits the DB's group only; an instance in another group is a client nobody
+    admits. The message says the group holds no client of the service, not no workload."""
+    b, endpoint = _database_only("secretsmanager", admit="db", app_workload=True)
+    (finding,) = findings(rule, b.snapshot())
+    db = next(g for g in b.groups.values() if g.group_name == "db").group_id
+    assert finding.resource.resource_id == endpoint
+    assert (f"reachable only from members of {db}, which no workload ENI that may call secretsmanager carries "
+            "(DB instances' ENIs call only the services their engines integrate with)") in finding.message
+    assert finding.evidence["member_only_sources"] == [db]
+    # The same groups on an S3 endpoint: the DB instance may call S3, so its group admits a client.
+    b, _ = _database_only("s3", admit="db", app_workload=True)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_a_db_instance_in_a_routed_spoke_is_a_client_of_a_hub_endpoint_only_for_its_services() -> None:
+    """The hub's ssm endpoint admits its default group only; the one workload of the spoke routed
+    to it is a DB instance, which calls no Systems Manager: nobody to block. On a lambda
+    endpoint it is someone to block (aws_lambda, Aurora MySQL native functions)."""
+    b, endpoint = _spoke_routed(route_back=True)
+    spoke_eni = next(e for e in b.enis.values() if e.vpc_id != b.endpoints[endpoint].vpc_id)
+    b.enis[spoke_eni.network_interface_id] = replace(spoke_eni, **DB_INSTANCE)  # type: ignore[arg-type]
+    assert triples(rule, b.snapshot()) == set()
+    b.service("lambda")
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name=f"com.amazonaws.{REGION}.lambda")
+    assert triples(rule, b.snapshot()) == {(ID, endpoint, "fail")}

@@ -116,3 +116,25 @@ def test_fix_opens_the_service_port_to_the_endpoint_group() -> None:
         ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
             {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": endpoint_group}]}]},
          "create", True)]
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+@pytest.mark.parametrize(("key", "status"), [("secretsmanager", None), ("ssm", None), ("s3", "fail"),
+                                              ("lambda", "fail")])
+def test_a_db_instance_is_judged_only_against_endpoints_of_services_its_engine_calls(
+        key: str, status: str | None) -> None:
+    """The DB group allows MySQL to the VPC only (no 443): nothing a DB instance calls is lost on a
+    secretsmanager or ssm endpoint, but it cannot reach S3 (aws_s3, LOAD DATA FROM S3) or Lambda
+    (aws_lambda, native functions) through theirs."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    db = b.security_group(vpc, name="db", egress=[("tcp", 3306, 3306, "10.0.0.0/16")])
+    b.workload(subnet, groups=[db], **DB_INSTANCE)  # type: ignore[arg-type]
+    b.interface_endpoint(vpc, key, subnets=[endpoint_subnet], groups=[endpoint_sg])
+    assert triples(rule, b.snapshot()) == ({(ID, db, status)} if status else set())

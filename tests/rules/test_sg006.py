@@ -166,3 +166,20 @@ def test_ipv6_only_clients_near_misses(case: dict[str, object]) -> None:
     sources = case.pop("sources")
     b, _, _ = _ipv6_only_clients(sources, **case)  # type: ignore[arg-type]
     assert triples(rule, b.snapshot()) == set()
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+@pytest.mark.parametrize(("key", "stranded"), [("ssm", False), ("secretsmanager", False), ("s3", True)])
+def test_a_db_instance_left_out_is_stranded_only_from_services_its_engine_calls(key: str, stranded: bool) -> None:
+    """The secondary block's workloads are DB instances, the group admits the primary block: the
+    DB instances lose nothing on an ssm or secretsmanager endpoint, but S3's strands them."""
+    b, endpoint, _, secondary = _secondary_block_vpc(["10.0.0.0/16"])
+    for eni in secondary:
+        b.enis[eni] = replace(b.enis[eni], **DB_INSTANCE)  # type: ignore[arg-type]
+    if key != "ssm":
+        b.service(key)
+        b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name=f"com.amazonaws.us-east-1.{key}")
+    assert triples(rule, b.snapshot()) == ({("SG006", endpoint, "fail")} if stranded else set())

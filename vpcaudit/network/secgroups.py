@@ -176,20 +176,35 @@ def workload_groups(view: NetworkView) -> frozenset[str]:
     return frozenset(g for eni in view.interfaces.values() if view.is_workload(eni) for g in eni.group_ids)
 
 
+def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
+    """Groups attached to at least one workload ENI, anywhere in the region, that may call the
+    endpoint's service (``NetworkView.may_call``: a DB instance's interface only for the services
+    its engines call)."""
+    return view.memo(_client_groups, view.called_service(endpoint))
+
+
+def _client_groups(view: NetworkView, service_key: str | None) -> frozenset[str]:
+    return frozenset(g for eni in view.interfaces.values()
+                     if view.is_workload(eni) and view.may_call(eni, service_key) for g in eni.group_ids)
+
+
 def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
-    """VPCs of this view with workload ENIs that can reach ``endpoint``: its own VPC, and VPCs whose
-    client subnets route to one of its subnets through a transit gateway, peering, Cloud WAN or VGW.
+    """VPCs of this view with workload ENIs that may call the endpoint's service
+    (``NetworkView.may_call``) and can reach ``endpoint``: its own VPC, and VPCs whose client
+    subnets route to one of its subnets through a transit gateway, peering, Cloud WAN or VGW.
 
     Empty means nobody a security group could block exists yet (a network stack deployed before
-    its workloads). Networks beyond this account and Region are not visible here.
+    its workloads; only a DB instance, whose engine calls no such service). Networks beyond this
+    account and Region are not visible here.
     """
-    found = [endpoint.vpc_id] if view.has_workloads(endpoint.vpc_id) else []
+    service = view.called_service(endpoint)
+    found = [endpoint.vpc_id] if view.client_enis(endpoint.vpc_id, service) else []
     targets = view.endpoint_subnet_cidrs(endpoint)
     for vpc_id in sorted(view.vpcs):
         if vpc_id == endpoint.vpc_id:
             continue
         if any(routing is not None and routing.remote
-               for subnet in view.client_subnets(vpc_id) for cidr in targets
+               for subnet in view.client_subnets(vpc_id, service) for cidr in targets
                for routing in (cidr_routing(view, subnet.subnet_id, cidr),)):
             found.append(vpc_id)
     return tuple(found)

@@ -26,6 +26,24 @@ TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interfa
 # A Gateway Load Balancer endpoint's interface (AWS Network Firewall's endpoints are of this type).
 GWLB_ENDPOINT_INTERFACE_TYPE = "gateway_load_balancer_endpoint"
 ELB_REQUESTER_ID = "amazon-elb"  # RequesterId of the ENIs of Application and Classic Load Balancers
+# A DB instance's network interface (RDS, Aurora), as DescribeNetworkInterfaces reports it:
+# requester-managed by this RequesterId, with exactly this Description (is_db_instance).
+RDS_REQUESTER_ID = "amazon-rds"
+DB_INSTANCE_DESCRIPTION = "RDSNetworkInterface"
+# The AWS services (endpoint service keys) a DB engine is documented to call from its instance's
+# network interface, all engines together: the interface does not say which engine it serves.
+DB_INSTANCE_SERVICES = frozenset({
+    "s3",  # aws_s3 (RDS/Aurora PostgreSQL), LOAD DATA FROM S3 / SELECT INTO OUTFILE S3 (Aurora MySQL),
+           # aurora_analytics (Aurora PostgreSQL), the Neptune bulk loader
+    "s3tables",  # aurora_analytics: Iceberg tables in S3 Tables
+    "glue",  # aurora_analytics: tables of the AWS Glue Data Catalog
+    "lambda",  # aws_lambda (RDS/Aurora PostgreSQL), lambda_sync / lambda_async (Aurora MySQL)
+    "kms",  # database activity streams (Aurora MySQL)
+    "logs",  # log export to CloudWatch Logs (Aurora MySQL, listed with the outbound services)
+    "sagemaker.runtime", "comprehend", "bedrock-runtime",  # Aurora machine learning
+    "sagemaker.api",  # Neptune ML starts SageMaker jobs and endpoints from the DB cluster
+    "email-smtp",  # Database Mail through an Amazon SES SMTP endpoint (RDS for SQL Server)
+})
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -451,17 +469,79 @@ class NetworkView:
     def workload_enis(self, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
         return self._workload_enis_by_vpc.get(vpc_id, ())
 
-    def client_azs(self, vpc_id: str) -> ClientAzs:
-        """AZ IDs of subnets holding workload ENIs; without ENIs, AZs of all private subnets."""
+    def may_call(self, eni: r.NetworkInterface, service_key: str | None) -> bool:
+        """May this workload ENI call the AWS service ``service_key`` (an endpoint's key, from
+        :meth:`called_service`)? ``None`` stands for a service that is not an AWS service's — a
+        PrivateLink service, a Resource or service-network endpoint — which any workload may call.
+
+        Every workload may, except a DB instance's network interface (:func:`is_db_instance`):
+        the engine calls an AWS service from it only for the integrations AWS documents, so it is
+        a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
+        together: the interface does not say which engine it serves) and of no other's. No engine
+        is documented to call Secrets Manager, CloudWatch or Systems Manager from it. An RDS
+        Proxy does read its credentials from Secrets Manager from the VPC; its interfaces are
+        described ``Network interface for DBProxy <name>``, so they stay clients of every
+        service, as does any interface not requester-managed by RDS. A PrivateLink service may
+        be another database (dblink, postgres_fdw, a database link): a DB instance stays its
+        client. ``is_workload`` is unchanged: the interface is a workload wherever the question
+        is not which service it calls.
+
+        AWS's documentation of the integrations:
+
+        - S3, Lambda, KMS (database activity streams), Aurora MySQL: "the network configuration
+          of your Aurora DB cluster must allow outbound connections to endpoints for those
+          services", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.Authorizing.Network.html
+          and a KMS endpoint in the VPC,
+          https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/DBActivityStreams.Prereqs.html;
+          CloudWatch Logs export is listed among the outbound services,
+          https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.Authorizing.html
+        - S3 from RDS and Aurora PostgreSQL (``aws_s3``; the DB's group must send TCP 443 out),
+          https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/postgresql-s3-export.html
+        - Lambda from RDS and Aurora PostgreSQL (``aws_lambda``): "a VPC endpoint for Lambda",
+          https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL-Lambda.html
+        - SageMaker runtime, Comprehend, Bedrock runtime (Aurora machine learning): outbound
+          connections "to the target Aurora machine learning service",
+          https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/postgresql-ml.html and
+          https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/mysql-ml.html
+        - S3, S3 Tables and Glue (Aurora PostgreSQL analytics): "an Amazon S3 gateway endpoint,
+          plus an AWS Glue interface endpoint for Iceberg",
+          https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-analytics-iam-networking.html
+        - SES SMTP (RDS for SQL Server Database Mail, "An Amazon SES SMTP endpoint"),
+          https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.DBMail.html
+        - Neptune, whose instances' interfaces public ENI inventories match on the same fields:
+          the bulk loader's "Amazon S3 VPC endpoint",
+          https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load.html, and
+          Neptune ML, which starts SageMaker jobs and inference endpoints with a role "providing
+          Neptune access to SageMaker and Amazon S3 resources",
+          https://docs.aws.amazon.com/neptune/latest/data-api/API_CreateMLEndpoint.html
+        """
+        return service_key is None or service_key in DB_INSTANCE_SERVICES or not is_db_instance(eni)
+
+    def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
+        """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
+        service's key, None for a PrivateLink service or a Resource / service-network endpoint."""
+        return self.service(endpoint).key if self.is_aws_service_endpoint(endpoint) else None
+
+    def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
+        """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
+        for None."""
+        if service_key is None or service_key in DB_INSTANCE_SERVICES:
+            return self.workload_enis(vpc_id)
+        return self.memo(_non_database_enis, vpc_id)
+
+    def client_azs(self, vpc_id: str, service_key: str | None = None) -> ClientAzs:
+        """AZ IDs of subnets holding workload ENIs that may call ``service_key`` (every workload
+        ENI for None); without ENIs, AZs of all private subnets."""
         if self.has(Part.NETWORK_INTERFACES):
-            azs = {self.az_id_of(i.subnet_id) for i in self.workload_enis(vpc_id)}
+            azs = {self.az_id_of(i.subnet_id) for i in self.client_enis(vpc_id, service_key)}
             return ClientAzs(frozenset(a for a in azs if a), True)
         return ClientAzs(frozenset(s.availability_zone_id for s in self.private_subnets(vpc_id)), False)
 
-    def client_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
-        """Subnets holding workload ENIs; without ENIs, all private subnets."""
+    def client_subnets(self, vpc_id: str, service_key: str | None = None) -> tuple[r.Subnet, ...]:
+        """Subnets holding workload ENIs that may call ``service_key`` (every workload ENI for
+        None); without ENIs, all private subnets."""
         if self.has(Part.NETWORK_INTERFACES):
-            ids = {i.subnet_id for i in self.workload_enis(vpc_id)}
+            ids = {i.subnet_id for i in self.client_enis(vpc_id, service_key)}
             return tuple(s for s in self.subnets_of(vpc_id) if s.subnet_id in ids)
         return self.private_subnets(vpc_id)
 
@@ -569,6 +649,20 @@ class NetworkView:
 K = TypeVar("K")
 T = TypeVar("T")
 V = TypeVar("V")
+
+
+def _non_database_enis(view: NetworkView, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
+    """The VPC's workload ENIs but DB instances': the clients of a service no engine calls."""
+    return tuple(i for i in view.workload_enis(vpc_id) if not is_db_instance(i))
+
+
+def is_db_instance(eni: r.NetworkInterface) -> bool:
+    """A DB instance's network interface (RDS, Aurora; Neptune's alike), as DescribeNetworkInterfaces
+    reports it: requester-managed, RequesterId ``amazon-rds``, Description exactly
+    ``RDSNetworkInterface``. All three must hold: an interface anyone describes so, or RDS's
+    with another description (an RDS Proxy's), is not taken for one."""
+    return (eni.requester_managed and eni.requester_id == RDS_REQUESTER_ID
+            and eni.description == DB_INSTANCE_DESCRIPTION)
 
 
 def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:

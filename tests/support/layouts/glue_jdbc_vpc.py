@@ -52,8 +52,9 @@ group ``database-1-sg`` (assumed name; the guide's steps take whichever group th
 self-reference and AWS's default egress. The instance's ENI as DescribeNetworkInterfaces reports
 RDS's (botocore's ec2 model, NetworkInterface): InterfaceType ``interface``, RequesterManaged true,
 RequesterId ``amazon-rds``, Description ``RDSNetworkInterface``, the instance's groups. The network
-model counts it as a workload (RDS integrations such as RDS for PostgreSQL's S3 import call AWS
-services from it). The Glue connection (``PhysicalConnectionRequirements``: ``SubnetId`` the
+model counts it as a workload, and as a client only of the AWS services a DB engine calls from the
+VPC (S3, Lambda, Glue for Aurora PostgreSQL's analytics…; not CloudWatch or Secrets Manager:
+``NetworkView.may_call``). The Glue connection (``PhysicalConnectionRequirements``: ``SubnetId`` the
 instance's subnet, ``AvailabilityZone`` us-east-1a, ``SecurityGroupIdList`` the instance's group)
 is Data Catalog metadata only: no snapshot part records it.
 
