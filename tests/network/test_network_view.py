@@ -331,6 +331,12 @@ def test_public_and_private_subnets_of_a_standard_vpc() -> None:
     ("interface", True, "ELB app/web/50dc6c495c0c9188", False),
     ("interface", True, "ELB classic-web", False),
     ("interface", False, "ELB app/web/50dc6c495c0c9188 (copied by hand)", True),
+    # An EKS cluster's control-plane interfaces, reported requester-managed or not: they reach the
+    # cluster's nodes and pods, not AWS services' endpoints. Other descriptions stay workloads.
+    ("interface", False, "Amazon EKS prod-cluster_1", False),
+    ("interface", True, "Amazon EKS prod-cluster_1", False),
+    ("interface", True, "Amazon EKS prod-cluster_1 pod default/web", True),
+    ("interface", False, "aws-K8S-i-0a1b2c3d4e5f60718", True),
     ("lambda", True, "AWS Lambda VPC ENI", True),
     ("interface", True, "arn:aws:ecs:us-east-1:111111111111:attachment/x", True),  # Fargate task
     ("efa", False, "", True), ("trunk", False, "", True), ("branch", False, "", True),

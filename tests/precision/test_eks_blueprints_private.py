@@ -23,39 +23,6 @@ def _advice(ids: dict[str, str], *, leave_out: tuple[str, ...] = ()) -> Triples:
         ("MON001", ids["vpc"], "fail")}
 
 
-def _sg003_on_every_endpoint_before_nodes_rule_wrong(ids: dict[str, str]) -> Triples:
-    """Rule wrong, reported (network model, ``NetworkView.is_workload``): with the endpoint group
-    admitting 443 from the node group — the alternative the EKS private-clusters page gives ("or you
-    must add the created node security group to the VPC interface endpoint security group") — SG003
-    fires high on all eleven interface endpoints while the cluster waits for its node group, "reachable
-    only from members of <node group>, which no workload ENI carries". The catalogue's SG003 says an
-    endpoint admitting only groups is no finding while no workload exists; the only "workloads" here
-    are the control plane's cross-account ENIs (``Amazon EKS <cluster>``), which the network model
-    counts because they are typed ``interface``. They call no interface endpoint of the VPC: EKS
-    manages the control plane's egress (``AWS_MANAGED``, the default), and even customer-routed
-    egress sends only webhook, OIDC, aggregated API and kubelet traffic through them, while "EKS-managed
-    control plane traffic ... continues through the AWS managed network path" (EKS User Guide,
-    control-plane-egress)."""
-    return {("SG003", ids[key], "fail") for key in layout.INTERFACE_SERVICES}
-
-
-def _sg005_on_the_cluster_groups_rule_wrong(ids: dict[str, str]) -> Triples:
-    """Rule wrong, reported (same cause): with EKS's cluster group stripped of its outbound rule, as
-    the EKS User Guide allows (sec-group-reqs, "If your cluster doesn't need the outbound rule, you
-    can remove it"), SG005 (medium) calls EKS's cluster group and the module's cluster group clients
-    cut off from all eleven endpoints, naming the control plane's two ENIs, and its fix authorizes
-    TCP 443 out of both groups to the endpoints — widening hardened groups for traffic the control
-    plane never sends through them (control-plane-egress: EKS-managed traffic "continues through the
-    AWS managed network path")."""
-    return {("SG005", ids["eks_sg"], "fail"), ("SG005", ids["cluster_sg"], "fail")}
-
-
-# Rule wrong, reported: IFE003's severity for the ECR bundle missing ecr.api before any node runs. The
-# catalogue's fallback makes it medium at most ("nobody is broken until a workload runs there"); the
-# control plane's ENIs, counted as workloads, make their two subnets isolated client subnets: high.
-IFE003_BEFORE_NODES_RULE_WRONG = "high"
-
-
 def test_the_snapshot_is_what_the_pattern_plans() -> None:
     """The builder against the pattern and the modules' defaults: ``cidrsubnet(10.0.0.0/16, 4, k)``,
     a route table per private subnet with the local route only, the endpoints' group and attributes,
@@ -130,17 +97,16 @@ def test_near_miss_ecr_api_left_out(nodes: int) -> None:
     """``ecr.api`` dropped from the pattern's list. Right with the nodes: the ECR bundle lacks the
     ecr.api endpoint the ECR guide and the EKS private-clusters page require beside ecr.dkr and S3,
     and the nodes' subnets have no other way out, so image pulls fail (IFE003, high). Before the
-    node group, the finding is right but its severity is rule wrong, reported
-    (``IFE003_BEFORE_NODES_RULE_WRONG``): high, naming only the two subnets of the control plane's
-    ENIs, where the catalogue's fallback for a VPC without workloads says medium over the three
-    private subnets."""
+    node group, right at medium over the three private subnets, the catalogue's fallback for a VPC
+    without workloads (rule wrong, fixed: the control plane's interfaces counted as workloads made
+    their two subnets isolated client subnets, high)."""
     snapshot, ids = layout.build(nodes=nodes, leave_out=("ecr.api",))
     assert audit(snapshot) == _advice(ids, leave_out=("ecr.api",)) | {("IFE003", ids["vpc"], "fail")}
     level = severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")]
-    assert level == ("high" if nodes else IFE003_BEFORE_NODES_RULE_WRONG)
+    assert level == ("high" if nodes else "medium")
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE003")
     named = {k for k in (1, 2, 3) if ids[f"private{k}"] in finding.message}
-    assert named == ({1, 2, 3} if nodes else {1, 2})
+    assert named == {1, 2, 3}
 
 
 def test_near_miss_ec2_left_out_is_not_reported() -> None:
@@ -175,17 +141,20 @@ def test_near_miss_private_dns_left_at_the_provider_default() -> None:
 def test_endpoint_group_admitting_the_node_group(requester_managed: bool) -> None:
     """The endpoint group admitting 443 from ``module.eks.node_security_group_id`` instead of the VPC
     CIDR, as the EKS private-clusters page allows. With the nodes: right, nothing new (every node
-    carries the node group). Before the node group: SG003, high, on every interface endpoint — rule
-    wrong, reported (``_sg003_on_every_endpoint_before_nodes_rule_wrong``), whether the control
-    plane's ENIs are reported requester-managed or not."""
+    carries the node group). Before the node group: right, nothing either — rule wrong, fixed: SG003
+    fired high on all eleven interface endpoints, "reachable only from members of <node group>,
+    which no workload ENI carries", because the control plane's cross-account interfaces (``Amazon
+    EKS <cluster>``, typed ``interface``) counted as workloads, whether reported requester-managed
+    or not. They call no interface endpoint of the VPC: EKS manages the control plane's egress, and
+    even customer-routed egress sends only webhook, OIDC, aggregated API and kubelet traffic
+    through them, while "EKS-managed control plane traffic ... continues through the AWS managed
+    network path" (EKS User Guide, control-plane egress)."""
     kwargs: dict[str, Any] = {"endpoint_source": "node_sg", "control_plane_requester_managed": requester_managed}
     snapshot, ids = layout.build(**kwargs)
     assert audit(snapshot) == _advice(ids)
     snapshot, ids = layout.build(nodes=0, **kwargs)
-    assert audit(snapshot) == _advice(ids) | _sg003_on_every_endpoint_before_nodes_rule_wrong(ids)
-    levels = severities(snapshot)
-    assert {levels[("SG003", ids[key], "")] for key in layout.INTERFACE_SERVICES} == {"high"}
-    # The only members the rule takes for clients are the control plane's ENIs.
+    assert audit(snapshot) == _advice(ids)
+    # The control plane's interfaces are the only ones typed interface, and they are no workload.
     typed_interface = {e.network_interface_id for e in snapshot.accounts[0].regions[0].network_interfaces
                        if e.vpc_id == ids["vpc"] and e.interface_type == "interface"}
     assert typed_interface == {ids["control_plane1"], ids["control_plane2"]}
@@ -194,18 +163,15 @@ def test_endpoint_group_admitting_the_node_group(requester_managed: bool) -> Non
 @pytest.mark.parametrize("nodes", [3, 0], ids=["node group running", "cluster before its node group"])
 def test_cluster_group_without_its_outbound_rule(nodes: int) -> None:
     """EKS's cluster group keeping only the guide's minimum outbound rules (to itself) and the
-    module's cluster group given egress to the node group on the ports the nodes admit from it.
-    Nothing the pattern runs loses a path: the nodes carry only the node group, whose egress is open,
-    and the control plane reaches the nodes. SG005 on both cluster groups, with the nodes or without:
-    rule wrong, reported (``_sg005_on_the_cluster_groups_rule_wrong``)."""
+    module's cluster group given egress to the node group on the ports the nodes admit from it, as
+    the EKS User Guide allows (sec-group-reqs, "If your cluster doesn't need the outbound rule, you
+    can remove it"). Nothing the pattern runs loses a path: the nodes carry only the node group,
+    whose egress is open, and the control plane reaches the nodes. Right, nothing new — rule wrong,
+    fixed: SG005 (medium) called both cluster groups clients cut off from the eleven endpoints,
+    naming the control plane's two interfaces, and its fix authorized TCP 443 out of both for
+    traffic the control plane never sends through them."""
     snapshot, ids = layout.build(nodes=nodes, restrict_control_plane_egress=True)
-    assert audit(snapshot) == _advice(ids) | _sg005_on_the_cluster_groups_rule_wrong(ids)
-    levels = severities(snapshot)
-    assert {levels[("SG005", ids[key], "")] for key in ("eks_sg", "cluster_sg")} == {"medium"}
-    finding = next(f for f in audit_result(snapshot).findings
-                   if (f.rule_id, f.resource.resource_id) == ("SG005", ids["eks_sg"]))
-    assert ids["control_plane1"] in finding.message and ids["control_plane2"] in finding.message
-    assert [step.action for step in finding.fix] == ["ec2:AuthorizeSecurityGroupEgress"]
+    assert audit(snapshot) == _advice(ids)
 
 
 def test_getting_started_order_nodes_before_the_endpoints() -> None:

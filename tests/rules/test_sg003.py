@@ -65,6 +65,17 @@ def _no_workloads(ingress: Iterable[Rule] | None) -> tuple[RegionBuilder, str]:
     return b, endpoint
 
 
+def _eks_control_plane_only() -> tuple[RegionBuilder, str]:
+    """The endpoint admits 443 from the node group ('app'), which no node carries yet; the VPC
+    holds the cluster's two control-plane interfaces, in EKS's cluster group."""
+    b, endpoint = _no_workloads([("tcp", 443, 443, "app")])
+    vpc = next(iter(b.vpcs))
+    cluster_group = b.security_group(vpc, name="eks-cluster-sg")
+    for subnet in b.endpoints[endpoint].subnet_ids:
+        b.workload(subnet, groups=[cluster_group], description="Amazon EKS prod-cluster")
+    return b, endpoint
+
+
 def _spoke_routed(*, route_back: bool, ingress: Iterable[Rule] | None = None) -> tuple[RegionBuilder, str]:
     """A hub VPC without workloads holds the endpoint; a spoke VPC with a workload routes 10.0.0.0/16 to a TGW."""
     b, endpoint = _no_workloads(ingress)
@@ -115,6 +126,8 @@ CASES: list[tuple[str, Case, str | None]] = [
      lambda: _no_workloads([("tcp", 443, 443, "192.168.0.0/16")]), "fail"),
     ("no workload in the VPC, a TGW-routed spoke has one", lambda: _spoke_routed(route_back=True), "fail"),
     ("no workload in the VPC, an unrouted VPC has one", lambda: _spoke_routed(route_back=False), None),
+    # An EKS cluster before its node group: its control plane's interfaces are nobody's client.
+    ("EKS control plane only, 443 from the node group", lambda: _eks_control_plane_only(), None),
 ]
 
 

@@ -7,6 +7,7 @@ in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE00
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -26,6 +27,10 @@ TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interfa
 # A Gateway Load Balancer endpoint's interface (AWS Network Firewall's endpoints are of this type).
 GWLB_ENDPOINT_INTERFACE_TYPE = "gateway_load_balancer_endpoint"
 ELB_REQUESTER_ID = "amazon-elb"  # RequesterId of the ENIs of Application and Classic Load Balancers
+# An EKS cluster's control-plane interface: "Amazon EKS <cluster name>" (a name is letters, digits,
+# hyphens and underscores), attached to no instance. Only that exact form: other interfaces EKS
+# or its add-ons create (nodes' aws-K8S-…, branch interfaces, Fargate pods') are workloads.
+_EKS_CONTROL_PLANE = re.compile(r"Amazon EKS [0-9A-Za-z][0-9A-Za-z_-]*")
 # A DB instance's network interface (RDS, Aurora), as DescribeNetworkInterfaces reports it:
 # requester-managed by this RequesterId, with exactly this Description (is_db_instance).
 RDS_REQUESTER_ID = "amazon-rds"
@@ -451,13 +456,20 @@ class NetworkView:
         Balancers (requester-managed by ``amazon-elb``, described ``ELB app/…`` or ``ELB <name>``,
         typed ``interface`` unlike a Network Load Balancer's): they forward to their targets,
         and the one call of their own, user authentication, goes to an identity provider whose
-        names must be publicly resolvable — never to an interface endpoint of the VPC."""
+        names must be publicly resolvable — never to an interface endpoint of the VPC. Nor are an
+        EKS cluster's control-plane interfaces (described ``Amazon EKS <cluster>``, reported
+        requester-managed or not): EKS-managed control-plane traffic "continues through the AWS
+        managed network path", and what the control plane sends through them (kubelet, webhooks,
+        OIDC, aggregated APIs) goes to the cluster's nodes and pods, not to an AWS service's
+        endpoint (EKS User Guide, control-plane egress)."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
             return False
         if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
                                       or eni.requester_id == ELB_REQUESTER_ID):
+            return False
+        if _EKS_CONTROL_PLANE.fullmatch(eni.description) and eni.instance_id is None:
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
