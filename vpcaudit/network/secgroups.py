@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Network, parse_network
+from vpcaudit.network.view import DB_INSTANCE_SERVICES, is_db_instance
 from vpcaudit.snapshot import resources as r
 
 if TYPE_CHECKING:
@@ -173,19 +174,21 @@ def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, p
 
 def workload_groups(view: NetworkView) -> frozenset[str]:
     """Groups attached to at least one workload ENI anywhere in the region (peered VPCs included)."""
-    return frozenset(g for eni in view.interfaces.values() if view.is_workload(eni) for g in eni.group_ids)
+    return view.memo(_groups_of_workloads, True)
 
 
 def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
     """Groups attached to at least one workload ENI, anywhere in the region, that may call the
     endpoint's service (``NetworkView.may_call``: a DB instance's interface only for the services
-    its engines call)."""
-    return view.memo(_client_groups, view.called_service(endpoint))
+    its engines call). Two answers per Region at most, each worked out once: with the DB
+    instances' interfaces or without."""
+    service = view.called_service(endpoint)
+    return view.memo(_groups_of_workloads, service is None or service in DB_INSTANCE_SERVICES)
 
 
-def _client_groups(view: NetworkView, service_key: str | None) -> frozenset[str]:
+def _groups_of_workloads(view: NetworkView, with_databases: bool) -> frozenset[str]:
     return frozenset(g for eni in view.interfaces.values()
-                     if view.is_workload(eni) and view.may_call(eni, service_key) for g in eni.group_ids)
+                     if view.is_workload(eni) and (with_databases or not is_db_instance(eni)) for g in eni.group_ids)
 
 
 def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
