@@ -25,7 +25,7 @@ NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {acco
                             "organization if roles of other accounts use this path)")
 NEW_S3_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} (widen it to your "
                                "organization if roles of other accounts use this path) and anyone's reads of the "
-                               "AWS-owned ECR layer and Amazon Linux repository buckets of {region}")
+                               "AWS-owned ECR layer, Amazon Linux and Amazon EMR repository buckets of {region}")
 
 # AWS-owned buckets whose objects workloads read through an S3 endpoint without credentials of
 # their own account, as AWS documents them ({region}: the endpoint's Region):
@@ -41,6 +41,11 @@ AWS_OWNED_S3_BUCKETS = (
     # AL2023 repositories. https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html, as AWS's
     # data perimeter policy examples (see account_scoped_policy) cite it for this bucket.
     "al2023-repos-{region}-de612dc2",
+    # The Amazon EMR repository, which cluster instances of EMR 5.22.0 and later read at launch.
+    # https://docs.aws.amazon.com/emr/latest/ManagementGuide/private-subnet-iampolicy.html
+    # ("EmrRepositoryAccess": s3:GetObject to Principal "*"); AWS's data perimeter examples list it
+    # among EMR's "unauthenticated calls to Amazon S3".
+    "repo.{region}.emr.amazonaws.com",
 )
 
 
@@ -96,12 +101,14 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
     decision = (f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and the "
                 "resources they need, before applying")
     if info.key == "s3":
-        description += (f", and anyone's reads of the AWS-owned ECR layer and Amazon Linux repository buckets of "
-                        f"{info.region}")
-        decision += ("; the policy keeps ECR image layers and the Amazon Linux repositories reachable, and other "
-                     "AWS-owned buckets your workloads read through this endpoint (SSM Agent and Patch Manager "
-                     "buckets, the CloudWatch agent's…) must be added to its AWSOwnedBucketsRead statement, or "
-                     "those reads are refused")
+        description += (", and anyone's reads of the AWS-owned ECR layer, Amazon Linux and Amazon EMR repository "
+                        f"buckets of {info.region}")
+        decision += ("; the policy keeps ECR image layers, the Amazon Linux repositories and the Amazon EMR "
+                     "repository reachable, and other AWS-owned buckets your workloads read through this endpoint "
+                     "(SSM Agent and Patch Manager buckets, the CloudWatch agent's…) must be added to its "
+                     "AWSOwnedBucketsRead statement, or those reads are refused; EMR clusters also write to "
+                     "EMR's system log and application-UI buckets (aws157-logs-prod…, prod.<region>.appinfo.src), "
+                     "which need their own statement")
     return step("ec2:ModifyVpcEndpoint",
                 {"VpcEndpointId": endpoint.vpc_endpoint_id,
                  "PolicyDocument": account_scoped_policy(view.account_id, service=info.key, region=info.region)},

@@ -52,7 +52,8 @@ def _account_and_aws_owned_buckets_policy() -> dict[str, object]:
         {"Sid": "AWSOwnedBucketsRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": [ECR_LAYER_BUCKET, "arn:aws:s3:::amazonlinux.us-east-1.amazonaws.com/*",
                       "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*",
-                      "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"]}]}
+                      "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*",
+                      "arn:aws:s3:::repo.us-east-1.emr.amazonaws.com/*"]}]}
 
 
 def _proposed_s3_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> dict[str, object]:

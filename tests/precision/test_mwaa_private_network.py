@@ -87,7 +87,8 @@ def _account_and_aws_owned_reads_policy() -> dict[str, object]:
          "Resource": [f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*",
                       f"arn:aws:s3:::amazonlinux.{region}.amazonaws.com/*",
                       f"arn:aws:s3:::amazonlinux-2-repos-{region}/*",
-                      f"arn:aws:s3:::al2023-repos-{region}-de612dc2/*"]}]}
+                      f"arn:aws:s3:::al2023-repos-{region}-de612dc2/*",
+                      f"arn:aws:s3:::repo.{region}.emr.amazonaws.com/*"]}]}
 
 
 def _fix(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object]]]:

@@ -147,7 +147,7 @@ def test_fix_for_an_s3_endpoint_admits_ecr_layers_and_amazon_linux_repositories(
     layer = f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/sha256/0a1b2c"
     assert allows(document, "s3:GetObject", layer, ECR_ACCOUNT)
     for repository in (f"amazonlinux.{REGION}.amazonaws.com", f"amazonlinux-2-repos-{REGION}",
-                       f"al2023-repos-{REGION}-de612dc2"):
+                       f"al2023-repos-{REGION}-de612dc2", f"repo.{REGION}.emr.amazonaws.com"):
         assert allows(document, "s3:GetObject", f"arn:aws:s3:::{repository}/core/mirrors/latest/mirror.list", {})
     # Read-only, of those buckets in this Region only; the account's own principals keep everything.
     assert not allows(document, "s3:PutObject", layer, ECR_ACCOUNT)
