@@ -7,6 +7,7 @@ import json
 import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import cdk_default_vpc
+from policy_eval import admits_ecr_layer_downloads
 
 from vpcaudit.snapshot.model import Snapshot
 
@@ -66,20 +67,6 @@ def _proposed_s3_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> d
     return json.loads(document)
 
 
-def _admits_ecr_layer_downloads(policy: dict[str, object]) -> bool:
-    """Whether an Allow statement lets a principal of another account (ECR's, which signs the
-    layer URLs) ``s3:GetObject`` the layer bucket: no principal-account or org condition."""
-    for statement in policy["Statement"]:  # type: ignore[union-attr]
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        conditions = json.dumps(statement.get("Condition", {}))
-        if (statement["Effect"] == "Allow" and {"*", "s3:*", "s3:GetObject"} & set(actions)
-                and {"*", ECR_LAYER_BUCKET} & set(resources)
-                and "aws:PrincipalAccount" not in conditions and "aws:PrincipalOrgID" not in conditions):
-            return True
-    return False
-
-
 def test_the_snapshot_is_what_cdk_synthesizes() -> None:
     """The builder against ``cdk synth`` of aws-cdk-lib 2.278.0: CIDRs as ``IpAddresses.cidr``
     allocates them, a route table per subnet, public IPs on launch in the public subnets, a NAT
@@ -134,8 +121,8 @@ def test_gwe002_fix_proposes_an_s3_policy_that_admits_ecr_layers() -> None:
     snapshot, ids = cdk_default_vpc.build()
     policy = _proposed_s3_policy(snapshot, "GWE002", ids["vpc"])
     assert policy == _account_and_aws_owned_buckets_policy()
-    assert _admits_ecr_layer_downloads(policy)
-    assert _admits_ecr_layer_downloads(ECR_GUIDE_MINIMUM_S3_POLICY)
+    assert admits_ecr_layer_downloads(policy, "us-east-1")
+    assert admits_ecr_layer_downloads(ECR_GUIDE_MINIMUM_S3_POLICY, "us-east-1")
 
 
 @pytest.mark.parametrize("kwargs", [{"env_bound": False}, {"restrict_default_sg": False}],
@@ -183,7 +170,7 @@ def test_pol001_fix_on_the_s3_endpoint_keeps_the_services_layers() -> None:
     snapshot, ids = cdk_default_vpc.build(endpoints=True, tasks=3)
     policy = _proposed_s3_policy(snapshot, "POL001", ids["s3"])
     assert policy == _account_and_aws_owned_buckets_policy()
-    assert _admits_ecr_layer_downloads(policy)
+    assert admits_ecr_layer_downloads(policy, "us-east-1")
     finding = next(f for f in audit_result(snapshot).findings if (f.rule_id, f.resource.resource_id) == (
         "POL001", ids["s3"]))
     (decision,) = [step.decision for step in finding.fix]
@@ -221,7 +208,7 @@ def test_near_miss_ecr_endpoints_without_the_s3_gateway_endpoint() -> None:
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "medium"
     policy = _proposed_s3_policy(snapshot, "IFE003", ids["vpc"])
     assert policy == _account_and_aws_owned_buckets_policy()
-    assert _admits_ecr_layer_downloads(policy)
+    assert admits_ecr_layer_downloads(policy, "us-east-1")
 
 
 @pytest.mark.parametrize("tasks", [0, 3], ids=["network stack before the service", "service running"])

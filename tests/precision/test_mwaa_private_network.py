@@ -9,12 +9,12 @@ import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import mwaa_private_network
 from layouts.mwaa_private_network import INTERFACE_ENDPOINTS
+from policy_eval import admits_ecr_layer_downloads
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
-ECR_LAYER_BUCKET = "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"
 
 
 def _advice(ids: dict[str, str], *, s3_default_policy: bool = True) -> Triples:
@@ -102,20 +102,6 @@ def _fix_steps(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[st
     return [(step.action, step.parameters, step.ready) for step in finding.fix]
 
 
-def _admits_ecr_layer_downloads(policy: dict[str, object]) -> bool:
-    """Whether an Allow statement lets a principal of another account (ECR's, which signs the
-    layer URLs) ``s3:GetObject`` the layer bucket: no principal-account or organization condition."""
-    for statement in policy["Statement"]:  # type: ignore[union-attr]
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        conditions = json.dumps(statement.get("Condition", {}))
-        if (statement["Effect"] == "Allow" and {"*", "s3:*", "s3:GetObject"} & set(actions)
-                and {"*", ECR_LAYER_BUCKET} & set(resources)
-                and "aws:PrincipalAccount" not in conditions and "aws:PrincipalOrgID" not in conditions):
-            return True
-    return False
-
-
 def test_the_snapshot_is_the_template() -> None:
     """The builder against ``cfn-vpc-private.yaml``: one route table for both subnets with nothing
     beyond the VPC but the S3 prefix list, the group's one self-referencing rule and AWS's default
@@ -177,8 +163,8 @@ def test_pol001_fix_on_the_s3_endpoint_keeps_the_image_layers_reachable() -> Non
     assert action == "ec2:ModifyVpcEndpoint"
     policy = json.loads(str(params["PolicyDocument"]))
     assert policy == _account_and_aws_owned_reads_policy()
-    assert _admits_ecr_layer_downloads(policy)
-    assert _admits_ecr_layer_downloads(json.loads(mwaa_private_network.PAGE_S3_POLICY))
+    assert admits_ecr_layer_downloads(policy, mwaa_private_network.REGION)
+    assert admits_ecr_layer_downloads(json.loads(mwaa_private_network.PAGE_S3_POLICY), mwaa_private_network.REGION)
 
 
 def test_with_the_environment() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 from builders import REGION, RegionBuilder, Rule, standard_vpc
@@ -191,11 +192,11 @@ def test_fix_keeps_each_source_on_the_service_port_then_revokes_the_wide_rules()
         ("ec2:RevokeSecurityGroupIngress", {"GroupId": sg, "SecurityGroupRuleIds": [wide]}, "delete", True)]
 
 
-def test_fix_for_a_group_shared_with_workloads_gives_the_endpoints_their_own() -> None:
-    b, sg = _shared_with_workloads()
+def _own_group_fix(b: RegionBuilder, sg: str) -> list[tuple[str, dict[str, Any], str, bool]]:
+    """The fix giving the endpoints a group of their own (TCP 443 from the VPC), the old one left alone."""
     endpoint = next(iter(b.endpoints))
     label = f"endpoint-sg-{sg}"
-    assert fix_of(rule, b.snapshot(), sg) == [
+    return [
         ("ec2:CreateSecurityGroup", {"VpcId": b.groups[sg].vpc_id, "GroupName": f"{sg}-endpoints",
                                      "Description": "Interface endpoints: TCP 443 from the VPC"}, "create", True),
         ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": {"new_id": label}, "IpPermissions": [
@@ -203,6 +204,11 @@ def test_fix_for_a_group_shared_with_workloads_gives_the_endpoints_their_own() -
          "create", True),
         ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSecurityGroupIds": [{"new_id": label}],
                                    "RemoveSecurityGroupIds": [sg]}, "modify", True)]
+
+
+def test_fix_for_a_group_shared_with_workloads_gives_the_endpoints_their_own() -> None:
+    b, sg = _shared_with_workloads()
+    assert fix_of(rule, b.snapshot(), sg) == _own_group_fix(b, sg)
 
 
 def test_dedicated_fix_does_not_authorize_what_the_group_already_allows() -> None:
@@ -245,16 +251,7 @@ def test_fix_for_a_self_reference_gives_the_endpoints_their_own_group_instead_of
     # Narrowing "all traffic from itself" to TCP 443 in place would cut off the workloads that
     # join the group later from one another.
     b, sg = _self_reference_before_workloads()
-    endpoint = next(iter(b.endpoints))
-    label = f"endpoint-sg-{sg}"
-    assert fix_of(rule, b.snapshot(), sg) == [
-        ("ec2:CreateSecurityGroup", {"VpcId": b.groups[sg].vpc_id, "GroupName": f"{sg}-endpoints",
-                                     "Description": "Interface endpoints: TCP 443 from the VPC"}, "create", True),
-        ("ec2:AuthorizeSecurityGroupIngress", {"GroupId": {"new_id": label}, "IpPermissions": [
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]},
-         "create", True),
-        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSecurityGroupIds": [{"new_id": label}],
-                                   "RemoveSecurityGroupIds": [sg]}, "modify", True)]
+    assert fix_of(rule, b.snapshot(), sg) == _own_group_fix(b, sg)
     (finding,) = findings(rule, b.snapshot())
     assert "left as it is for whatever joins it" in finding.message
 

@@ -63,6 +63,18 @@ def allows(document: str, action: str, resource: str, context: dict[str, str] | 
     return any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for s in statements)
 
 
+# A principal of another account than the scanned one, as ECR's account, which presigns layer URLs.
+ECR_SIGNER = {"aws:PrincipalAccount": "222222222222"}
+
+
+def admits_ecr_layer_downloads(policy: dict[str, Any] | str, region: str) -> bool:
+    """Whether the endpoint policy lets an ECR image layer download of ``region`` through: a read of
+    the AWS-owned layer bucket with a URL presigned by ECR's account, not the workload's."""
+    document = policy if isinstance(policy, str) else json.dumps(policy)
+    return allows(document, "s3:GetObject", f"arn:aws:s3:::prod-{region}-starport-layer-bucket/sha256/0a1b2c",
+                  ECR_SIGNER)
+
+
 def policy_findings_after(b: RegionBuilder, endpoint_id: str, document: str) -> set[tuple[str, str, str]]:
     """POL001, POL002, POL003 and POL005 on the endpoint once its policy is ``document`` (the fix applied)."""
     b.endpoints[endpoint_id] = replace(b.endpoints[endpoint_id], policy_document=document)
