@@ -97,7 +97,7 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ref,
                 f"Security group {group_id}, attached to interface endpoint(s) {labels}, allows "
-                f"{'; '.join(too_broad)}: wider than VPC {vpc_id} ({vpc_cidrs}) and not routed from the endpoint "
+                f"{'; '.join(too_broad)}: reaching beyond VPC {vpc_id} ({vpc_cidrs}) and not routed from the endpoint "
                 "subnets to a transit gateway, peering, Cloud WAN or VGW. Narrow the source to the clients.",
                 evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints], broad_sources=too_broad,
                                        vpc_cidrs=view.vpc_cidrs(vpc_id)),
@@ -111,7 +111,7 @@ def _fix(view: NetworkView, group: r.SecurityGroup, broad: list[r.SecurityGroupR
          ports: frozenset[int]) -> list[FixStep]:
     """Admit the VPC's clients on the service ports, then revoke the broad rules."""
     steps = [s for s in (authorize_clients(view, group, ports),) if s is not None]
-    return [*steps, revoke_ingress(group.group_id, broad, "wider than the VPC and its routed networks",
+    return [*steps, revoke_ingress(group.group_id, broad, "reaching beyond the VPC and its routed networks",
                                    decision="remote ranges that really are routed here and use the endpoints need "
                                             "their own rules first")]
 

@@ -74,7 +74,7 @@ def test_message_names_cidr_and_where_it_goes() -> None:
     left = "10.0.0.0/8 except 10.1.0.0/16, 10.2.0.0/16 → nat nat-0abc"
     assert f"TCP 443 from 10.0.0.0/8 ({left})" in finding.message
     vpc = next(iter(b.vpcs))
-    assert f"wider than VPC {vpc} (10.1.0.0/16)" in finding.message
+    assert f"reaching beyond VPC {vpc} (10.1.0.0/16)" in finding.message
     assert finding.evidence["broad_sources"] == [f"TCP 443 from 10.0.0.0/8 ({left})"]
 
 
