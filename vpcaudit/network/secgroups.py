@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Network, parse_network
-from vpcaudit.network.view import DB_INSTANCE_SERVICES, is_db_instance
+from vpcaudit.network.view import databases_may_call, is_db_instance
 from vpcaudit.snapshot import resources as r
 
 if TYPE_CHECKING:
@@ -182,8 +182,7 @@ def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
     endpoint's service (``NetworkView.may_call``: a DB instance's interface only for the services
     its engines call). Two answers per Region at most, each worked out once: with the DB
     instances' interfaces or without."""
-    service = view.called_service(endpoint)
-    return view.memo(_groups_of_workloads, service is None or service in DB_INSTANCE_SERVICES)
+    return view.memo(_groups_of_workloads, databases_may_call(view.called_service(endpoint)))
 
 
 def _groups_of_workloads(view: NetworkView, with_databases: bool) -> frozenset[str]:

@@ -527,7 +527,7 @@ class NetworkView:
           Neptune access to SageMaker and Amazon S3 resources",
           https://docs.aws.amazon.com/neptune/latest/data-api/API_CreateMLEndpoint.html
         """
-        return service_key is None or service_key in DB_INSTANCE_SERVICES or not is_db_instance(eni)
+        return databases_may_call(service_key) or not is_db_instance(eni)
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -537,7 +537,7 @@ class NetworkView:
     def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
         """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
         for None."""
-        if service_key is None or service_key in DB_INSTANCE_SERVICES:
+        if databases_may_call(service_key):
             return self.workload_enis(vpc_id)
         return self.memo(_non_database_enis, vpc_id)
 
@@ -666,6 +666,12 @@ V = TypeVar("V")
 def _non_database_enis(view: NetworkView, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
     """The VPC's workload ENIs but DB instances': the clients of a service no engine calls."""
     return tuple(i for i in view.workload_enis(vpc_id) if not is_db_instance(i))
+
+
+def databases_may_call(service_key: str | None) -> bool:
+    """Whether a DB instance's interface may be a client of an endpoint for ``service_key`` (None:
+    not an AWS service's): one of :data:`DB_INSTANCE_SERVICES`, or any PrivateLink service."""
+    return service_key is None or service_key in DB_INSTANCE_SERVICES
 
 
 def is_db_instance(eni: r.NetworkInterface) -> bool:
