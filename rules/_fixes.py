@@ -49,6 +49,9 @@ AWS_OWNED_S3_BUCKETS = (
 )
 
 
+AWS_OWNED_READS_SID = "AWSOwnedBucketsRead"
+
+
 def aws_owned_s3_objects(region: str) -> list[str]:
     """ARNs of the objects of :data:`AWS_OWNED_S3_BUCKETS` in ``region``, in its partition."""
     return [f"arn:{partition(region)}:s3:::{bucket.format(region=region)}/*" for bucket in AWS_OWNED_S3_BUCKETS]
@@ -75,9 +78,16 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
         "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
         "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]
     if service == "s3":
-        statements.append({"Sid": "AWSOwnedBucketsRead", "Effect": "Allow", "Principal": "*",
-                           "Action": "s3:GetObject", "Resource": aws_owned_s3_objects(region)})
+        statements.append(aws_owned_reads_statement(region))
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
+
+
+def aws_owned_reads_statement(region: str) -> dict[str, Any]:
+    """The S3 endpoint statement letting anyone read the objects of :data:`AWS_OWNED_S3_BUCKETS`
+    in ``region`` (the ECR guide's "minimum Amazon S3 bucket permissions", widened to the other
+    buckets AWS documents)."""
+    return {"Sid": AWS_OWNED_READS_SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": aws_owned_s3_objects(region)}
 
 
 def new_endpoint_policy_note(account_id: str, service: str, region: str) -> str:

@@ -262,9 +262,13 @@ def test_good_vpc_dns_attributes_and_scoped_policies(moto_estate: MotoEstate) ->
     ec2, good = moto_estate.ec2, moto_estate.estate.good
     assert _dns_support(ec2, good) is True and _dns_hostnames(ec2, good) is True
     for endpoint in _endpoints(ec2, good).values():
-        [statement] = json.loads(endpoint["PolicyDocument"])["Statement"]
+        statement, *others = json.loads(endpoint["PolicyDocument"])["Statement"]
         assert statement["Principal"] == "*"
         assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": moto_estate.estate.account_id}}
+        # The S3 endpoint also carries ECR's layer downloads, which an ECR account signs (POL006).
+        assert others == ([{"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                            "Resource": f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*"}]
+                          if _service_key(endpoint) == "s3" else [])
 
 
 # -- the write guard ----------------------------------------------------------------------------

@@ -47,7 +47,10 @@ def _applies(statement: dict[str, Any], action: str, resource: str, context: dic
         return False
     if not any(fnmatchcase(action.lower(), a.lower()) for a in _list(statement["Action"])):
         return False
-    if not any(fnmatchcase(resource, r) for r in _list(statement["Resource"])):
+    if "NotResource" in statement:
+        if any(fnmatchcase(resource, r) for r in _list(statement["NotResource"])):
+            return False
+    elif not any(fnmatchcase(resource, r) for r in _list(statement["Resource"])):
         return False
     return all(_condition_holds(operator, key, _list(values), context)
                for operator, tests in statement.get("Condition", {}).items() for key, values in tests.items())

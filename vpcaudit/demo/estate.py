@@ -157,15 +157,20 @@ def _office_only_policy(bucket: str) -> str:
         "Condition": {"NotIpAddress": {"aws:SourceIp": [OFFICE_CIDR]}}}]})
 
 
-def _account_scoped_policy(account_id: str) -> str:
+def _account_scoped_policy(account_id: str, region: str | None = None) -> str:
     """An endpoint policy a reviewer accepts: any principal *of this account* (Principal "*"
     scoped by aws:PrincipalAccount, which gateway endpoints require rather than an account
-    principal). The demo's workloads pull no container image and install no package; an S3
-    endpoint that carries those must also admit reads of the AWS-owned ECR layer and Amazon Linux
-    repository buckets, whose requests are signed by ECR or by nobody (the fixes' policy does)."""
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
+    principal). For an S3 endpoint (``region`` given) it also lets anyone read ECR's image layer
+    bucket of the Region, as the ECR guide's "minimum Amazon S3 bucket permissions" do: the VPC
+    has ECR endpoints, and layer downloads are signed by an ECR account, not this one (POL006).
+    The demo's workloads install no package, so the Amazon Linux repositories are left out."""
+    statements: list[dict[str, Any]] = [{
         "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]})
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]
+    if region is not None:
+        statements.append({"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                           "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 class _Builder:
@@ -421,7 +426,8 @@ def _build_good(b: _Builder, bucket: str) -> VpcIds:
                    for az, subnet, nat in zip(b.azs, private, nats, strict=True)]
     policy = _account_scoped_policy(b.account_id)
     # Gateway endpoints are free: on every route table, public included.
-    gateway = {key: b.gateway_endpoint(env, vpc_id, key, [public_rt, *private_rts], policy=policy)
+    gateway = {key: b.gateway_endpoint(env, vpc_id, key, [public_rt, *private_rts],
+                                       policy=_account_scoped_policy(b.account_id, b.region) if key == "s3" else policy)
                for key in GOOD_GATEWAY_SERVICES}
     endpoint_sg = b.security_group(env, vpc_id, "good-endpoints", "HTTPS from the VPC to endpoints",
                                    ingress=[_https_from(GOOD_CIDR, "VPC clients")])
