@@ -25,7 +25,8 @@ NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {acco
                             "organization if roles of other accounts use this path)")
 NEW_S3_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} (widen it to your "
                                "organization if roles of other accounts use this path) and anyone's reads of the "
-                               "AWS-owned ECR layer, Amazon Linux and Amazon EMR repository buckets of {region}")
+                               "AWS-owned ECR layer, Amazon Linux and Amazon EMR repository buckets of {region}, "
+                               "and CloudFormation's wait condition and custom resource responses")
 
 # AWS-owned buckets whose objects workloads read through an S3 endpoint without credentials of
 # their own account, as AWS documents them ({region}: the endpoint's Region):
@@ -50,6 +51,17 @@ AWS_OWNED_S3_BUCKETS = (
 
 
 AWS_OWNED_READS_SID = "AWSOwnedBucketsRead"
+
+# AWS-owned buckets that instances and functions in the VPC write to through presigned URLs:
+# CloudFormation's wait condition signals and custom resource responses ("If a template includes
+# custom resources or wait conditions in a VPC, the VPC endpoint policy must allow users to send
+# responses to the following buckets", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-vpce-bucketnames.html;
+# the custom resource bucket's Region is written without dashes, ``uswest2``). Elastic
+# Beanstalk's instances signal a wait condition at launch; the Elastic Beanstalk guide's
+# statement for these buckets names s3:GetObject, the upload itself is s3:PutObject: both.
+CLOUDFORMATION_RESPONSE_BUCKETS = ("cloudformation-waitcondition-{region}",
+                                   "cloudformation-custom-resource-response-{compact_region}")
+CLOUDFORMATION_RESPONSES_SID = "CloudFormationResponses"
 
 
 def aws_owned_s3_objects(region: str) -> list[str]:
@@ -79,6 +91,7 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
         "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]
     if service == "s3":
         statements.append(aws_owned_reads_statement(region))
+        statements.append(cloudformation_responses_statement(region))
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
 
 
@@ -88,6 +101,15 @@ def aws_owned_reads_statement(region: str) -> dict[str, Any]:
     buckets AWS documents)."""
     return {"Sid": AWS_OWNED_READS_SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
             "Resource": aws_owned_s3_objects(region)}
+
+
+def cloudformation_responses_statement(region: str) -> dict[str, Any]:
+    """The S3 endpoint statement letting CloudFormation's presigned responses through: the objects
+    of :data:`CLOUDFORMATION_RESPONSE_BUCKETS` in ``region``, read and written by anyone."""
+    names = (b.format(region=region, compact_region=region.replace("-", "")) for b in CLOUDFORMATION_RESPONSE_BUCKETS)
+    return {"Sid": CLOUDFORMATION_RESPONSES_SID, "Effect": "Allow", "Principal": "*",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": [f"arn:{partition(region)}:s3:::{name}/*" for name in names]}
 
 
 def new_endpoint_policy_note(account_id: str, service: str, region: str) -> str:
@@ -111,8 +133,8 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
     decision = (f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and the "
                 "resources they need, before applying")
     if info.key == "s3":
-        description += (", and anyone's reads of the AWS-owned ECR layer, Amazon Linux and Amazon EMR repository "
-                        f"buckets of {info.region}")
+        description += (", CloudFormation's responses, and anyone's reads of the AWS-owned ECR layer, Amazon Linux "
+                        f"and Amazon EMR repository buckets of {info.region}")
         decision += ("; the policy keeps ECR image layers, the Amazon Linux repositories and the Amazon EMR "
                      "repository reachable, and other AWS-owned buckets your workloads read through this endpoint "
                      "(SSM Agent and Patch Manager buckets, the CloudWatch agent's…) must be added to its "

@@ -46,7 +46,9 @@ def _account_and_aws_owned_buckets_policy() -> dict[str, object]:
     ``vpc_endpoint_policies/README.md``) and Amazon Linux reads its repositories anonymously, so the
     second lets anyone ``s3:GetObject`` the AWS-owned layer and Amazon Linux repository buckets of
     us-east-1 — the ECR guide's minimum S3 permissions allow the layer bucket to ``Principal: *``
-    with no condition. Rule wrong until it was fixed: the first statement alone refused the layers."""
+    with no condition. Rule wrong until it was fixed: the first statement alone refused the layers.
+    The third lets CloudFormation's presigned wait condition and custom resource responses through
+    (found on the Elastic Beanstalk layout)."""
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
          "Condition": {"StringEquals": {"aws:PrincipalAccount": cdk_default_vpc.ACCOUNT}}},
@@ -54,7 +56,11 @@ def _account_and_aws_owned_buckets_policy() -> dict[str, object]:
          "Resource": [ECR_LAYER_BUCKET, "arn:aws:s3:::amazonlinux.us-east-1.amazonaws.com/*",
                       "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*",
                       "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*",
-                      "arn:aws:s3:::repo.us-east-1.emr.amazonaws.com/*"]}]}
+                      "arn:aws:s3:::repo.us-east-1.emr.amazonaws.com/*"]},
+        {"Sid": "CloudFormationResponses", "Effect": "Allow", "Principal": "*",
+         "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": ["arn:aws:s3:::cloudformation-waitcondition-us-east-1/*",
+                      "arn:aws:s3:::cloudformation-custom-resource-response-useast1/*"]}]}
 
 
 def _proposed_s3_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> dict[str, object]:

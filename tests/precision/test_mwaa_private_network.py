@@ -78,7 +78,8 @@ def _account_and_aws_owned_reads_policy() -> dict[str, object]:
     an Amazon ECR account" (AWS's data perimeter policy examples, ``vpc_endpoint_policies/README.md``),
     and the page itself asks for ``s3:GetObject`` on ``prod-region-starport-layer-bucket/*`` for
     ``Principal: *`` with no condition; in this VPC nothing else reaches S3. The policy now also
-    lets anyone read the AWS-owned ECR layer and Amazon Linux repository buckets of the Region."""
+    lets anyone read the AWS-owned ECR layer and Amazon Linux repository buckets of the Region, and
+    send CloudFormation's wait condition and custom resource responses."""
     region = mwaa_private_network.REGION
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
@@ -88,7 +89,11 @@ def _account_and_aws_owned_reads_policy() -> dict[str, object]:
                       f"arn:aws:s3:::amazonlinux.{region}.amazonaws.com/*",
                       f"arn:aws:s3:::amazonlinux-2-repos-{region}/*",
                       f"arn:aws:s3:::al2023-repos-{region}-de612dc2/*",
-                      f"arn:aws:s3:::repo.{region}.emr.amazonaws.com/*"]}]}
+                      f"arn:aws:s3:::repo.{region}.emr.amazonaws.com/*"]},
+        {"Sid": "CloudFormationResponses", "Effect": "Allow", "Principal": "*",
+         "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": [f"arn:aws:s3:::cloudformation-waitcondition-{region}/*",
+                      f"arn:aws:s3:::cloudformation-custom-resource-response-{region.replace('-', '')}/*"]}]}
 
 
 def _fix(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object]]]:

@@ -163,9 +163,14 @@ def test_fix_for_an_s3_endpoint_admits_ecr_layers_and_amazon_linux_repositories(
 def test_s3_fix_names_the_buckets_of_the_endpoints_region_and_partition(region: str, arn: str) -> None:
     b, endpoint = _s3_endpoint("gateway", region)
     [(_, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
-    [_, aws_owned] = json.loads(parameters["PolicyDocument"])["Statement"]
+    [_, aws_owned, responses] = json.loads(parameters["PolicyDocument"])["Statement"]
     assert arn in aws_owned["Resource"]
     assert all(a.startswith(arn.split(":s3:::")[0]) and region in a for a in aws_owned["Resource"])
+    # CloudFormation's response buckets: the wait condition one with the Region's dashes, the custom
+    # resource one without (cn-north-1 → cnnorth1).
+    assert responses["Resource"] == [f"{arn.split(':s3:::')[0]}:s3:::cloudformation-waitcondition-{region}/*",
+                                     f"{arn.split(':s3:::')[0]}:s3:::cloudformation-custom-resource-response-"
+                                     f"{region.replace('-', '')}/*"]
 
 
 def test_s3_fix_decision_names_what_it_keeps_and_what_to_add() -> None:
