@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
-from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, rule
 from vpcaudit.network.dns import named_endpoints
 from vpcaudit.network.routing import parse_network
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 AMAZON_PROVIDED = "amazonprovideddns"
 # The Route 53 Resolver's link-local addresses (AWS: "Amazon DNS server").
 RESOLVER_LINK_LOCAL = frozenset({ipaddress.ip_address("169.254.169.253"), ipaddress.ip_address("fd00:ec2::253")})
+# How AWS describes a directory's domain-controller interfaces (Directory Service, "What gets created").
+DIRECTORY_INTERFACE = re.compile(r"AWS created network interface for directory (d-[0-9a-f]{10})")
 # moto reports the default options set as the literal "default"; AWS's default set is AmazonProvidedDNS.
 DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
 
@@ -30,6 +34,7 @@ DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
           "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
           "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+          "https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_getting_started_what_gets_created.html",
       ))
 def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC relying on private DNS or private hosted zones hands out DNS servers other than the Amazon resolver.
@@ -37,7 +42,12 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
     Fires when the VPC has endpoints with private DNS on or associated private hosted zones, and
     its DHCP options set's `domain-name-servers` include neither `AmazonProvidedDNS` nor an
     address of the Amazon resolver itself (169.254.169.253, fd00:ec2::253, or the primary VPC
-    CIDR's base + 2, which AWS documents as the same Route 53 Resolver).
+    CIDR's base + 2, which AWS documents as the same Route 53 Resolver). Servers that are this
+    VPC's own AWS Directory Service domain controllers (interfaces described "AWS created network
+    interface for directory d-…", with network interfaces collected) forward what they do not hold
+    to the VPC resolver, AWS Managed Microsoft AD's default: then only private hosted zones inside
+    the options set's domain name — which the controllers answer themselves — are reported, and
+    the fix for stale servers hands out those controllers rather than AmazonProvidedDNS.
 
     ## Why it matters
     Endpoint private DNS and private hosted zones are answered only by the VPC's Route 53
@@ -81,6 +91,12 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
         if _uses_amazon_resolver(vpc, options):
             continue
         servers = ", ".join(options.domain_name_servers) or "none"
+        controllers = directory_controllers(view, vpc_id)
+        if controllers.keys() & set(options.domain_name_servers):
+            # The directory's controllers forward what they do not hold to the VPC resolver, so the
+            # endpoints' names resolve; a private zone inside the directory's domain never reaches it.
+            yield from _zones_in_directory_domain(ctx, ref, options, controllers, zones)
+            continue
         depends = []
         if private_dns:
             depends.append("private DNS of " + ", ".join(
@@ -95,22 +111,68 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
                 dhcp_options_id=options_id, domain_name_servers=list(options.domain_name_servers),
                 private_dns_endpoints=[e.vpc_endpoint_id for e in private_dns] or None,
                 private_hosted_zones=[z.name for z in zones] or None),
-            fix=_fix(vpc_id, options))
+            fix=_fix(vpc_id, options, sorted(controllers)))
 
 
-def _fix(vpc_id: str, options: r.DhcpOptions) -> list[FixStep]:
-    """A new options set with AmazonProvidedDNS first and the custom servers after it."""
-    configurations = [{"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS", *options.domain_name_servers]}]
+def _zones_in_directory_domain(ctx: RuleContext, ref: ResourceRef, options: r.DhcpOptions,
+                               controllers: dict[str, str], zones: tuple[r.HostedZone, ...]) -> Iterator[Finding]:
+    """DHCP servers that are this VPC's domain controllers: only private zones inside the
+    directory's domain (the options set's domain-name) fail to resolve — the controllers answer
+    that domain themselves and never forward it."""
+    domain = (options.domain_name or "").lower().rstrip(".")
+    shadowed = [z.name for z in zones if domain and _within(z.name, domain)]
+    if not shadowed:
+        return
+    servers = list(options.domain_name_servers)
+    directories = ", ".join(sorted({controllers[s] for s in servers if s in controllers}))
+    message = (f"{ref.vpc_id} uses DHCP options {options.dhcp_options_id} whose domain-name-servers "
+               f"({', '.join(servers)}) are the domain controllers of directory {directories} in this VPC: they "
+               f"forward other names to the VPC resolver but answer {domain} themselves, so private hosted zone(s) "
+               f"{', '.join(shadowed)} inside it never resolve for clients — add a conditional forwarder for them on "
+               "the directory, or move the records into the directory's DNS")
+    yield ctx.finding(
+        ref, message,
+        evidence=evidence_dict(dhcp_options_id=options.dhcp_options_id, domain_name_servers=servers,
+                               directory=directories, private_hosted_zones=shadowed))
+
+
+def _fix(vpc_id: str, options: r.DhcpOptions, controllers: list[str]) -> list[FixStep]:
+    """A new options set with AmazonProvidedDNS first and the custom servers after it — or, where
+    the VPC holds a directory's domain controllers, those controllers: they forward to the VPC
+    resolver and also answer the directory's domain, which AmazonProvidedDNS does not know."""
+    servers = controllers or ["AmazonProvidedDNS", *options.domain_name_servers]
+    configurations = [{"Key": "domain-name-servers", "Values": servers}]
     if options.domain_name:
         configurations.append({"Key": "domain-name", "Values": [options.domain_name]})
     why = ("verify first whether the custom servers already forward the AWS service domains and private zones to the "
            "VPC resolver; instances pick up a new options set only when they renew their DHCP lease")
     label = f"dhcp-options-{vpc_id}"
+    handed = "its directory's domain controllers" if controllers else "AmazonProvidedDNS first"
     return [step("ec2:CreateDhcpOptions", {"DhcpConfigurations": configurations}, vpc_id, Phase.CREATE,
-                 f"Create a DHCP options set for {vpc_id} that hands out AmazonProvidedDNS first", decision=why,
+                 f"Create a DHCP options set for {vpc_id} that hands out {handed}", decision=why,
                  creates=label, output="DhcpOptions.DhcpOptionsId"),
             step("ec2:AssociateDhcpOptions", {"DhcpOptionsId": new_id(label), "VpcId": vpc_id}, vpc_id, Phase.ASSOCIATE,
                  f"Use the new DHCP options set in {vpc_id} instead of {options.dhcp_options_id}", decision=why)]
+
+
+def directory_controllers(view: NetworkView, vpc_id: str) -> dict[str, str]:
+    """Private address → directory id of the AWS Directory Service domain controllers in the VPC:
+    interfaces AWS describes "AWS created network interface for directory <directory-id>" (its
+    "What gets created" page). Their default DNS forwarder is the VPC resolver at CIDR+2, so as DHCP
+    servers they answer the endpoints' private names. Empty when interfaces were not collected."""
+    if not view.has(Part.NETWORK_INTERFACES):
+        return {}
+    out: dict[str, str] = {}
+    for eni in view.interfaces.values():
+        match = DIRECTORY_INTERFACE.fullmatch(eni.description) if eni.vpc_id == vpc_id else None
+        if match:
+            out.update((address, match.group(1)) for address in eni.private_ip_addresses)
+    return out
+
+
+def _within(zone: str, domain: str) -> bool:
+    name = zone.lower().rstrip(".")
+    return name == domain or name.endswith("." + domain)
 
 
 def _uses_amazon_resolver(vpc: r.Vpc, options: r.DhcpOptions) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder
@@ -119,3 +120,74 @@ def test_fix_hands_out_amazon_dns_first_once_the_forwarding_is_checked() -> None
             {"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS", *CUSTOM]}]}, "create", False),
         ("ec2:AssociateDhcpOptions", {"DhcpOptionsId": {"new_id": f"dhcp-options-{vpc}"}, "VpcId": vpc},
          "associate", False)]
+
+
+# -- AWS Directory Service domain controllers as the DHCP servers -------------------------------------
+
+DIRECTORY = "d-9067a1b2c3"
+
+
+def _directory_vpc(*, controllers_in: str = "this VPC", domain: str | None = "corp.example.com",
+                   zone: str | None = None, endpoint: bool = True) -> tuple[RegionBuilder, str]:
+    """A VPC whose options set hands out two domain controllers' addresses: interfaces AWS describes
+    "AWS created network interface for directory d-…", in this VPC or in another one."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", dhcp_servers=())
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    if endpoint:
+        b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    home = subnet
+    if controllers_in == "another VPC":
+        other = b.vpc("10.1.0.0/16")
+        home = b.subnet(other, "10.1.1.0/24")
+    enis = [b.workload(home, requester_managed=True,
+                       description=f"AWS created network interface for directory {DIRECTORY}") for _ in range(2)]
+    servers = tuple(b.enis[e].private_ip_addresses[0] for e in enis)
+    options = b.vpcs[vpc].dhcp_options_id
+    assert options is not None
+    b.dhcp[options] = replace(b.dhcp[options], domain_name_servers=servers, domain_name=domain)
+    if zone:
+        b.hosted_zone(zone, [vpc])
+    return b, vpc
+
+
+def test_the_vpcs_own_domain_controllers_forward_to_the_vpc_resolver() -> None:
+    """AWS Managed Microsoft AD's default DNS forwarder is the VPC resolver at CIDR+2 ("What gets
+    created"): handed out by DHCP, its controllers answer the endpoints' private names."""
+    b, _ = _directory_vpc()
+    assert triples(rule, b.snapshot()) == set()
+    b, _ = _directory_vpc(zone="apps.internal", endpoint=False)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_a_private_zone_inside_the_directorys_domain_is_shadowed() -> None:
+    b, vpc = _directory_vpc(zone="apps.corp.example.com")
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == vpc
+    assert (f"are the domain controllers of directory {DIRECTORY} in this VPC: they forward other names to the VPC "
+            "resolver but answer corp.example.com themselves, so private hosted zone(s) apps.corp.example.com") \
+        in finding.message
+    assert finding.evidence["private_hosted_zones"] == ["apps.corp.example.com"]
+
+
+def test_controllers_of_another_vpc_forward_to_their_own_resolver() -> None:
+    """An endpoint's private DNS is a zone associated with its own VPC only."""
+    b, vpc = _directory_vpc(controllers_in="another VPC")
+    assert triples(rule, b.snapshot()) == {("DNS005", vpc, "fail")}
+
+
+def test_without_interfaces_collected_the_controllers_cannot_be_told() -> None:
+    b, vpc = _directory_vpc()
+    assert triples(rule, b.snapshot(missing=[Part.NETWORK_INTERFACES])) == {("DNS005", vpc, "fail")}
+
+
+def test_stale_servers_beside_the_vpcs_controllers_get_the_controllers() -> None:
+    """AmazonProvidedDNS does not know the directory's domain: where the VPC holds controllers,
+    the new options set hands those out."""
+    b, vpc = _directory_vpc()
+    options = b.vpcs[vpc].dhcp_options_id
+    assert options is not None
+    controllers = b.dhcp[options].domain_name_servers
+    b.dhcp[options] = replace(b.dhcp[options], domain_name_servers=("10.0.0.10",))
+    create, _ = fix_of(rule, b.snapshot(), vpc)
+    assert create[1]["DhcpConfigurations"][0] == {"Key": "domain-name-servers", "Values": sorted(controllers)}
