@@ -92,6 +92,15 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
     if service == "s3":
         statements.append(aws_owned_reads_statement(region))
         statements.append(cloudformation_responses_statement(region))
+    if service == "execute-api":
+        # A call with a bearer token (Lambda or Cognito authorizer) or none at all is evaluated "as an
+        # anonymous user", with no principal account: "you can control your security perimeter by
+        # using properties of the resource" (API Gateway guide, "Use VPC endpoint policies for
+        # private APIs", apigateway-vpc-endpoint-policies.html). So this account's APIs are open to
+        # any caller from the VPC; other accounts' APIs it calls are the decision's to add.
+        statements.append({"Sid": "ThisAccountsApis", "Effect": "Allow", "Principal": "*",
+                           "Action": "execute-api:Invoke",
+                           "Resource": f"arn:{partition(region)}:execute-api:{region}:{account_id}:*"})
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
 
 
@@ -141,6 +150,10 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
                      "AWSOwnedBucketsRead statement, or those reads are refused; EMR clusters also write to "
                      "EMR's system log and application-UI buckets (aws157-logs-prod…, prod.<region>.appinfo.src), "
                      "which need their own statement")
+    if info.key == "execute-api":
+        description += f", and any caller's invocations of account {view.account_id}'s APIs"
+        decision += ("; calls with a bearer token or none are anonymous and pass only by the API's ARN: add the "
+                     "ARNs of other accounts' private APIs this VPC calls to the ThisAccountsApis statement")
     return step("ec2:ModifyVpcEndpoint",
                 {"VpcEndpointId": endpoint.vpc_endpoint_id,
                  "PolicyDocument": account_scoped_policy(view.account_id, service=info.key, region=info.region)},

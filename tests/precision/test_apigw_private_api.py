@@ -157,11 +157,9 @@ def test_private_dns_on_answers_every_api_name_with_the_endpoint() -> None:
     assert (answer.kind, answer.endpoint and answer.endpoint.vpc_endpoint_id) == ("endpoint", ids["endpoint"])
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: POL001's execute-api policy scopes by principal account, "
-                                       "which refuses every bearer-token or unauthenticated invocation")
 def test_pol001s_fix_keeps_anonymous_invocations_of_this_accounts_apis() -> None:
-    """Rule wrong (``rules/_fixes.py``, ``account_scoped_policy`` through ``scope_endpoint_policy``):
-    before ``ConsumerApiStack`` POL001 rightly fires, but the replacement it proposes allows any
+    """Rule wrong, fixed (``rules/_fixes.py``, ``account_scoped_policy`` through ``scope_endpoint_policy``):
+    before ``ConsumerApiStack`` POL001 rightly fires, but the replacement it proposed allowed any
     action for ``Principal: *`` only with ``aws:PrincipalAccount`` = this account. The guide's
     "Use VPC endpoint policies for private APIs": a request with no ``Authorization`` content, or
     "Non-SigV4 authorization information such as a bearer token", is evaluated "as an anonymous
@@ -169,12 +167,14 @@ def test_pol001s_fix_keeps_anonymous_invocations_of_this_accounts_apis() -> None
     Cognito authorizer, you can control your security perimeter by using properties of the
     resource". An anonymous request carries no principal account, so applied, the policy refuses
     every invocation of an API with no IAM authorization — this account's own private APIs
-    included, and the sample's (a TOKEN authorizer). Correct: for ``execute-api``, scope by the
-    resource (``aws:ResourceAccount``, or the APIs' ARNs)."""
+    included, and the sample's (a TOKEN authorizer). Now, for ``execute-api``, the policy also lets
+    anyone invoke this account's APIs (by their ARNs), and the decision asks for the ARNs of other
+    accounts' APIs the VPC calls — the sample's producer API among them."""
     snapshot, ids = _build(api_stack=False)
     document = _fix_policy(snapshot, "POL001", ids["endpoint"])
     own_api = api_arn(WIDGETS, account=ACCOUNT)
     assert allows(document, "execute-api:Invoke", own_api, {"aws:ResourceAccount": ACCOUNT})
+    assert not allows(document, "execute-api:Invoke", api_arn(WIDGETS), {})  # the producer's: left to the decision
 
 
 def test_pol001s_fix_keeps_signed_invocations_by_this_account() -> None:
