@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.controls import security_hub
@@ -62,6 +63,7 @@ BUNDLES = (
           "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
           "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+          "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
       ),
       seeds=("000", "002"),
       controls=(
@@ -74,7 +76,10 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     by its trigger members: Session Manager / Run Command (`ssmmessages` or `ec2messages`;
     requires `ssm`, `ssmmessages`), ECR image pulls (`ecr.dkr`; requires `ecr.dkr`, `ecr.api`
     and an S3 gateway endpoint routed for the client subnets) and ECS container instances
-    (`ecs-agent` or `ecs-telemetry`; requires `ecs`, `ecs-agent`, `ecs-telemetry`).
+    (`ecs-agent` or `ecs-telemetry`; requires `ecs`, `ecs-agent`, `ecs-telemetry`). Session
+    Manager started with `ssmmessages` alone in a VPC that runs ECS (ECS endpoints, or task
+    interfaces described with an ECS attachment ARN) is ECS Exec, which needs `ssmmessages` only:
+    there `ssm` is optional.
 
     A missing required member is **high** when a client subnet is isolated (the feature is
     broken there), **medium** when every client subnet has internet egress (traffic silently
@@ -124,10 +129,11 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
         present = _members(view, vpc_id)
         vpc = view.vpcs.get(vpc_id)
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
-        for bundle in BUNDLES:
-            triggered_by = sorted(bundle.triggers & present)
+        for listed in BUNDLES:
+            triggered_by = sorted(listed.triggers & present)
             if not triggered_by:
                 continue
+            bundle = _as_ecs_exec(listed) if _is_ecs_exec(view, vpc_id, listed, triggered_by) else listed
             yield from _required(ctx, view, vpc_id, ref, bundle, present, triggered_by)
             missing_optional = [m for m in bundle.optional if m not in present]
             if missing_optional:
@@ -139,6 +145,30 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
                     evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional),
                     fix=[s for m in missing_optional for s in _create_member(
                         view, vpc_id, triggered_by, m, decision=f"create it only if {bundle.optional[m]}")])
+
+
+# ECS task interfaces (Fargate, and awsvpc tasks on EC2) are described with their ECS attachment's ARN.
+ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
+ECS_SERVICES = frozenset({"ecs", "ecs-agent", "ecs-telemetry"})
+
+
+def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: list[str]) -> bool:
+    """Session Manager started with ``ssmmessages`` alone in a VPC that runs ECS: ECS Exec, whose
+    agent runs in the task and calls ssmmessages only (the ECS Exec page's task role grants the four
+    ``ssmmessages:`` channel actions and nothing else, and asks for the Session Manager endpoint,
+    ssmmessages). Managed instances would have started with ec2messages beside it."""
+    if bundle.slug != "session-manager" or triggered_by != ["ssmmessages"]:
+        return False
+    if ECS_SERVICES & _members(view, vpc_id):
+        return True
+    return any(ECS_ATTACHMENT.match(eni.description) for eni in view.workload_enis(vpc_id))
+
+
+def _as_ecs_exec(bundle: Bundle) -> Bundle:
+    """The Session Manager bundle as ECS Exec needs it: ssmmessages; ssm only for managed instances."""
+    return replace(bundle, name="ECS Exec / Session Manager", required=("ssmmessages",),
+                   optional={"ssm": "needed only if EC2 instances of this VPC are managed by Systems Manager (ECS "
+                                    "Exec calls ssmmessages alone)", **bundle.optional})
 
 
 def _members(view: NetworkView, vpc_id: str) -> set[str]:

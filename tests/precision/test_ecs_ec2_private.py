@@ -257,17 +257,19 @@ def test_ecs_exec_with_ssmmessages_alone() -> None:
     assert audit(snapshot) == _canonical(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003 calls ECS Exec's ssmmessages-only set a broken "
-                                       "Session Manager (high, missing ssm)")
 def test_ecs_exec_with_ssmmessages_alone_is_not_broken() -> None:
-    """Rule wrong: IFE003 reports Session Manager "missing ssm … the feature is broken there", high.
+    """Rule wrong, fixed: IFE003 reported Session Manager "missing ssm … the feature is broken there", high.
     ECS Exec's agent runs in the task with the task role, and the ECS Exec page gives that role
     ``ssmmessages:CreateControlChannel``, ``CreateDataChannel``, ``OpenControlChannel`` and
     ``OpenDataChannel`` only — any ``ssm:`` call would be denied — and asks for "the interface
     Amazon VPC endpoints for Systems Manager Session Manager" (the current page: ssmmessages). In
-    a VPC that runs ECS tasks the missing ssm is at most the info finding's business."""
+    a VPC that runs ECS tasks the missing ssm is at most the info finding's business: it now is,
+    beside the optional ec2messages and kms."""
     snapshot, _ = _build(exec_endpoints=("ssmmessages",))
-    assert "session-manager:required" not in _ife003(snapshot)
+    assert _ife003(snapshot) == EXEC_OPTIONAL
+    (finding,) = [f for f in audit_result(snapshot).findings if f.discriminator == "session-manager:optional"]
+    assert finding.evidence["missing"] == ["ec2messages", "kms", "ssm"]
+    assert "ssm: needed only if EC2 instances of this VPC are managed by Systems Manager" in finding.message
 
 
 def test_default_group_emptied_with_trunking() -> None:

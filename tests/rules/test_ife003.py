@@ -308,3 +308,36 @@ def test_db_instances_are_no_clients_of_session_manager() -> None:
         == (vpc, "session-manager:required", "medium")
     assert finding.evidence["clients_assumed"] is True
     assert "no workload ENI that may use it" in finding.message
+
+
+# -- ECS Exec: Session Manager started with ssmmessages alone in a VPC running ECS -----------------
+
+ECS_TASK = "arn:aws:ecs:us-east-1:123456789012:attachment/0f2e4c6a-8b1d-4e3f-9a5c-7d6b8e9f0a01"
+
+
+def _levels(b: RegionBuilder) -> dict[str, str]:
+    return {f.discriminator: f.severity.value for f in findings(rule, b.snapshot())
+            if f.discriminator.startswith("session-manager")}
+
+
+@pytest.mark.parametrize("keys", [("ssmmessages", "ecs-agent", "ecs-telemetry", "ecs"), ("ssmmessages",)],
+                         ids=["ECS endpoints", "Fargate task interfaces"])
+def test_ecs_exec_needs_ssmmessages_only(keys: tuple[str, ...]) -> None:
+    """The ECS Exec page's task role calls the ssmmessages channel actions alone: a missing ssm is
+    info there, not a broken feature."""
+    b, _ = _isolated(keys)
+    if keys == ("ssmmessages",):
+        b.workload(next(iter(b.subnets)), requester_managed=True, description=ECS_TASK)
+    assert _levels(b) == {"session-manager:optional": "info"}
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "session-manager:optional"]
+    assert "ssm" in finding.evidence["missing"] and "ECS Exec / Session Manager" in finding.message
+
+
+def test_ssmmessages_alone_without_ecs_is_still_a_broken_session_manager() -> None:
+    b, _ = _isolated(["ssmmessages"])
+    assert _levels(b)["session-manager:required"] == "high"
+
+
+def test_ec2messages_beside_ecs_means_managed_instances_need_ssm() -> None:
+    b, _ = _isolated(["ssmmessages", "ec2messages", "ecs-agent", "ecs-telemetry", "ecs"])
+    assert _levels(b)["session-manager:required"] == "high"
