@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.ecs import ECS_SERVICES, runs_ecs_tasks
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
     account_scoped_policy,
@@ -147,11 +147,6 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
                         view, vpc_id, triggered_by, m, decision=f"create it only if {bundle.optional[m]}")])
 
 
-# ECS task interfaces (Fargate, and awsvpc tasks on EC2) are described with their ECS attachment's ARN.
-ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
-ECS_SERVICES = frozenset({"ecs", "ecs-agent", "ecs-telemetry"})
-
-
 def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: list[str]) -> bool:
     """Session Manager started with ``ssmmessages`` alone in a VPC that runs ECS: ECS Exec, whose
     agent runs in the task and calls ssmmessages only (the ECS Exec page's task role grants the four
@@ -159,9 +154,7 @@ def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: l
     ssmmessages). Managed instances would have started with ec2messages beside it."""
     if bundle.slug != "session-manager" or triggered_by != ["ssmmessages"]:
         return False
-    if ECS_SERVICES & _members(view, vpc_id):
-        return True
-    return any(ECS_ATTACHMENT.match(eni.description) for eni in view.workload_enis(vpc_id))
+    return bool(ECS_SERVICES & _members(view, vpc_id)) or runs_ecs_tasks(view, vpc_id)
 
 
 def _as_ecs_exec(bundle: Bundle) -> Bundle:

@@ -8,6 +8,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.ecs import CONTAINER_INSTANCE_SERVICES, container_instance_interfaces
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import (
     allows_tcp,
@@ -34,12 +35,14 @@ if TYPE_CHECKING:
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
           "https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html",
+          "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+          "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
       ),
       seeds=("003",))
 def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     """An interface endpoint admits some of its clients, but its security groups leave out
     workloads of its own VPC that are sure to use it (workload ENIs that may call its service: a
-    DB instance's network interface only for the services its engines call). Three cases, each
+    DB instance's network interface only for the services its engines call). Four cases, each
     one finding per endpoint listing the workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
@@ -56,7 +59,13 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       groups admitting IPv4 sources only: workloads of IPv6-only subnets, which have no IPv4
       address, connect over IPv6 and are refused while the dual-stack ones get in.
 
-    A rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
+    - **ECS container instances left out.** An ECS, ECR or CloudWatch Logs endpoint admits some
+      clients (the tasks' group) but not the own interfaces of the VPC's ECS container instances
+      (instances holding a task's or trunk's interface): on the EC2 launch type the agent, the
+      image pulls and the `awslogs` driver send from the instance, so the instances never register
+      or pull while the tasks' group is admitted.
+
+    Otherwise a rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
     that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
     endpoints with a group that was not collected are not judged.
 
@@ -103,6 +112,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
             stranded, why = _only_remote(view, endpoint, admitted, enis)
         if not stranded:
             stranded, why = _left_out_family(view, endpoint, admitted, enis)
+        if not stranded:
+            stranded, why = _left_out_container_instances(view, endpoint, admitted, enis)
         if stranded:
             yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
 
@@ -190,6 +201,20 @@ def _left_out_family(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admi
         return [], ""
     return stranded, (f"admits {{ports}} from IPv4 sources only ({', '.join(ipv4)}) while it has IPv6 addresses and "
                       f"its private DNS answers AAAA queries (DNS record IP type {endpoint.dns_record_ip_type})")
+
+
+def _left_out_container_instances(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted,
+                                  enis: tuple[r.NetworkInterface, ...]) -> Stranded:
+    """ECS container instances' own interfaces, when an endpoint they call for their tasks (ECS,
+    ECR, Logs) admits other clients — typically the tasks' group — but not them: the agent,
+    image pulls and awslogs send from the instance, not from the task's interface."""
+    if view.service(endpoint).key not in CONTAINER_INSTANCE_SERVICES or not any(admitted.admits(e) for e in enis):
+        return [], ""
+    stranded = [e for e in container_instance_interfaces(view, endpoint.vpc_id) if not admitted.admits(e)]
+    if not stranded:
+        return [], ""
+    return stranded, ("admits {ports} from other clients but not from the ECS container instances, whose agent, "
+                      "image pulls and awslogs driver send from the instance's own interface")
 
 
 # DNS record IP types whose private DNS answers AAAA queries with the endpoint's IPv6 addresses.

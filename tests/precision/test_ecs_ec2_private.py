@@ -210,16 +210,21 @@ def test_near_miss_host_group_not_admitted_instances_never_register() -> None:
 
 
 @pytest.mark.parametrize("trunking", [True, False], ids=["ENI trunking", "no trunking"])
-def test_near_miss_host_group_not_admitted_with_tasks_running_goes_unreported(trunking: bool) -> None:
+def test_near_miss_host_group_not_admitted_with_tasks_running(trunking: bool) -> None:
     """The host group's rule gone while the service runs (a stack update replacing the shared
-    group's rules): the agents lose ECS, image pulls and awslogs on both instances, and nothing
-    says so. A gap, pinned: SG003 fires only when no client at all is admitted and the tasks'
-    group is; SG006 knows two other partial cases (a second CIDR block, on-premises only). The
-    snapshot does say which interfaces are container instances' — the primary interface of an
-    instance that also holds an interface described ``arn:aws:ecs:…:attachment/…`` — but no rule
-    asks whether the ECS, ECR and Logs endpoints admit those (see "Noticed and left alone")."""
+    group's rules): the agents lose ECS, image pulls and awslogs on both instances. Right, SG006
+    medium on the six endpoints the instances call for their tasks (ecs, ecs-agent,
+    ecs-telemetry, ecr.api, ecr.dkr, logs), naming the instances' own interfaces. This was a
+    gap: SG003 fires only when no client at all is admitted, and the tasks' group is. The
+    snapshot says which interfaces are container instances' — the own interface of an instance
+    that also holds one described ``arn:aws:ecs:…:attachment/…`` — and SG006 now asks whether
+    those endpoints admit them."""
     snapshot, ids = _build(host_admitted=False, trunking=trunking)
-    assert audit(snapshot) == _canonical(ids)
+    stranded = {("SG006", ids[key], "fail") for key in ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr",
+                                                       "logs")}
+    assert audit(snapshot) == _canonical(ids) | stranded
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG006")
+    assert finding.evidence["stranded_enis"] == sorted([ids["host0"], ids["host1"]])
 
 
 @PHASES

@@ -183,3 +183,50 @@ def test_a_db_instance_left_out_is_stranded_only_from_services_its_engine_calls(
         b.service(key)
         b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name=f"com.amazonaws.us-east-1.{key}")
     assert triples(rule, b.snapshot()) == ({("SG006", endpoint, "fail")} if stranded else set())
+
+
+# -- ECS container instances left out ---------------------------------------------------------------
+
+ECS_TASK = "arn:aws:ecs:us-east-1:123456789012:attachment/0f2e4c6a-8b1d-4e3f-9a5c-7d6b8e9f0a{:02d}"
+
+
+def _ecs_on_ec2(service: str, admitted: Iterable[str]) -> tuple[RegionBuilder, str, dict[str, str]]:
+    """A container instance (its own interface in the host group, an awsvpc task's interface in
+    the task group attached to it) and an endpoint for ``service`` admitting the ``admitted`` roles."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    roles = {"host": b.security_group(vpc, name="host"), "task": b.security_group(vpc, name="task")}
+    host = b.workload(subnet, groups=[roles["host"]])
+    b.enis[host] = replace(b.enis[host], instance_id="i-0123456789abcdef0")
+    task = b.workload(subnet, groups=[roles["task"]], requester_managed=True, description=ECS_TASK.format(1))
+    b.enis[task] = replace(b.enis[task], instance_id="i-0123456789abcdef0")
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, roles[r]) for r in admitted])
+    endpoint = b.interface_endpoint(vpc, service, subnets=[subnet], groups=[group])
+    return b, endpoint, {"host": host, "task": task}
+
+
+@pytest.mark.parametrize("service", ["ecs-agent", "ecs-telemetry", "ecs", "ecr.api", "ecr.dkr", "logs"])
+def test_an_endpoint_the_agent_calls_admitting_only_the_tasks_strands_the_container_instance(service: str) -> None:
+    """On the EC2 launch type the agent, image pulls and awslogs send from the instance's own
+    interface: admitting the tasks' group alone leaves the instance unable to register or pull."""
+    b, endpoint, enis = _ecs_on_ec2(service, ["task"])
+    [finding] = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == endpoint
+    assert finding.evidence["stranded_enis"] == [enis["host"]]
+    assert "not from the ECS container instances" in finding.message
+
+
+def test_other_services_and_admitted_instances_are_no_finding() -> None:
+    """A service the instance does not call for its tasks (sts: the tasks' own SDK calls) is the
+    tasks' business; an instance admitted is not stranded."""
+    b, _, _ = _ecs_on_ec2("sts", ["task"])
+    assert triples(rule, b.snapshot()) == set()
+    b, _, _ = _ecs_on_ec2("ecr.dkr", ["task", "host"])
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_an_instance_without_ecs_interfaces_is_not_a_container_instance() -> None:
+    b, _, enis = _ecs_on_ec2("ecr.dkr", ["task"])
+    b.enis[enis["task"]] = replace(b.enis[enis["task"]], description="")
+    assert triples(rule, b.snapshot()) == set()

@@ -1,0 +1,45 @@
+"""What the snapshot says about Amazon ECS in a VPC: task interfaces and container instances.
+
+Why a module: ECS on EC2 splits one workload's traffic over two kinds of interface. A task in
+``awsvpc`` mode has its own interface (described with its ECS attachment's ARN, ``branch`` under
+ENI trunking), but the container instance's agent and Docker daemon — registration with ECS,
+image pulls from ECR, the ``awslogs`` driver — send from the instance's own interface. Rules that
+ask who must reach an endpoint (SG006) or whether a VPC runs ECS (IFE003) read both from here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vpcaudit.network.view import NetworkView
+    from vpcaudit.snapshot import resources as r
+
+# How ECS describes a task's (or a trunk's) network interface: its attachment's ARN.
+ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
+# Services ECS's control plane answers on (the ECS guide's three interface endpoints).
+ECS_SERVICES = frozenset({"ecs", "ecs-agent", "ecs-telemetry"})
+# Services a container instance itself calls for its tasks: ECS (the agent), ECR (image pulls by
+# the Docker daemon: "If your Amazon ECS tasks are using the EC2 launch type, both endpoints are
+# required", ECR's VPC endpoints page) and CloudWatch Logs (the awslogs driver).
+CONTAINER_INSTANCE_SERVICES = ECS_SERVICES | {"ecr.api", "ecr.dkr", "logs"}
+
+
+def is_ecs_attachment(eni: r.NetworkInterface) -> bool:
+    """A task's (or trunk's) interface, created by ECS for one attachment."""
+    return bool(ECS_ATTACHMENT.match(eni.description))
+
+
+def runs_ecs_tasks(view: NetworkView, vpc_id: str) -> bool:
+    """Some interface of the VPC belongs to an ECS task (Fargate, or awsvpc on EC2)."""
+    return any(is_ecs_attachment(eni) for eni in view.interfaces.values() if eni.vpc_id == vpc_id)
+
+
+def container_instance_interfaces(view: NetworkView, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
+    """The own interfaces of the VPC's ECS container instances: instances that also hold a task's
+    or trunk's interface (bridge-mode instances say nothing about ECS and are not found)."""
+    in_vpc = [eni for eni in view.interfaces.values() if eni.vpc_id == vpc_id]
+    hosts = {eni.instance_id for eni in in_vpc if eni.instance_id and is_ecs_attachment(eni)}
+    return tuple(sorted((eni for eni in in_vpc if eni.instance_id in hosts and not is_ecs_attachment(eni)
+                         and eni.interface_type == "interface"), key=lambda e: e.network_interface_id))
