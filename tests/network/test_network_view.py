@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from builders import RegionBuilder, standard_vpc
 
+from vpcaudit.network.secgroups import client_groups
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part
 
@@ -566,3 +567,44 @@ def test_clients_of_a_service_leave_out_db_instances_that_do_not_call_it() -> No
     # Without ENIs the private subnets stand in, whatever the service.
     view = b.view(missing=[Part.NETWORK_INTERFACES])
     assert [s.subnet_id for s in view.client_subnets(vpc, "secretsmanager")] == [first, second]
+
+
+REDSHIFT_NODE = {"requester_managed": True, "requester_id": "amazon-redshift",
+                 "description": "RedshiftNetworkInterface"}
+
+
+@pytest.mark.parametrize(("fields", "key", "calls"), [
+    *[(REDSHIFT_NODE, key, True) for key in ("s3", "dynamodb", "glue", "athena", "lakeformation", "secretsmanager",
+                                             "sagemaker.api", "kinesis-streams", None)],
+    *[(REDSHIFT_NODE, key, False) for key in ("ssm", "ssmmessages", "kms", "logs", "sts", "lambda", "ecr.dkr")],
+    ({**REDSHIFT_NODE, "requester_managed": False, "requester_id": None}, "ssm", False),  # no RequesterId documented
+    ({**REDSHIFT_NODE, "description": "RedshiftNetworkInterface2"}, "ssm", True),
+])
+def test_a_redshift_node_may_call_only_what_redshift_is_documented_to_call(
+        fields: dict[str, object], key: str | None, calls: bool) -> None:
+    b = RegionBuilder()
+    eni = b.workload(b.subnet(b.vpc(), "10.0.1.0/24"), **fields)  # type: ignore[arg-type]
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni])
+    assert view.may_call(view.interfaces[eni], key) is calls
+
+
+def test_clients_leave_out_each_managed_kind_that_does_not_call_the_service() -> None:
+    """A DB instance calls lambda and not secretsmanager, a Redshift node the reverse: each
+    service's clients leave out the kinds that do not call it, and the groups of clients too."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    groups = {name: b.security_group(vpc, name=name) for name in ("app", "db", "redshift")}
+    app = b.workload(subnet, groups=[groups["app"]])
+    db = b.workload(subnet, groups=[groups["db"]], **DB_INSTANCE)  # type: ignore[arg-type]
+    node = b.workload(subnet, groups=[groups["redshift"]], **REDSHIFT_NODE)  # type: ignore[arg-type]
+    lam = b.interface_endpoint(vpc, "lambda", subnets=[subnet])
+    secrets = b.interface_endpoint(vpc, "secretsmanager", subnets=[subnet])
+    sts = b.interface_endpoint(vpc, "sts", subnets=[subnet])
+    view = b.view()
+    ids = {k: {e.network_interface_id for e in view.client_enis(vpc, k)} for k in ("lambda", "secretsmanager", "sts")}
+    assert ids == {"lambda": {app, db}, "secretsmanager": {app, node}, "sts": {app}}
+    clients = {e: client_groups(view, view.endpoints[e]) for e in (lam, secrets, sts)}
+    assert clients == {lam: {groups["app"], groups["db"]}, secrets: {groups["app"], groups["redshift"]},
+                       sts: {groups["app"]}}

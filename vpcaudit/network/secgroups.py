@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Network, parse_network
-from vpcaudit.network.view import databases_may_call, is_db_instance
+from vpcaudit.network.view import kinds_not_calling, managed_kind
 from vpcaudit.snapshot import resources as r
 
 if TYPE_CHECKING:
@@ -174,20 +174,22 @@ def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, p
 
 def workload_groups(view: NetworkView) -> frozenset[str]:
     """Groups attached to at least one workload ENI anywhere in the region (peered VPCs included)."""
-    return view.memo(_groups_of_workloads, True)
+    return view.memo(_groups_of_workloads, frozenset())
 
 
 def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
     """Groups attached to at least one workload ENI, anywhere in the region, that may call the
-    endpoint's service (``NetworkView.may_call``: a DB instance's interface only for the services
-    its engines call). Two answers per Region at most, each worked out once: with the DB
-    instances' interfaces or without."""
-    return view.memo(_groups_of_workloads, databases_may_call(view.called_service(endpoint)))
+    endpoint's service (``NetworkView.may_call``: a DB instance's or Redshift cluster's interface
+    only for the services its engine calls). One answer per set of managed kinds left out — a
+    handful per Region — each worked out once."""
+    return view.memo(_groups_of_workloads, kinds_not_calling(view.called_service(endpoint)))
 
 
-def _groups_of_workloads(view: NetworkView, with_databases: bool) -> frozenset[str]:
+def _groups_of_workloads(view: NetworkView, left_out: frozenset[str]) -> frozenset[str]:
+    """Groups of the region's workload ENIs but those of the managed kinds ``left_out``."""
     return frozenset(g for eni in view.interfaces.values()
-                     if view.is_workload(eni) and (with_databases or not is_db_instance(eni)) for g in eni.group_ids)
+                     if view.is_workload(eni) and ((kind := managed_kind(eni)) is None or kind.name not in left_out)
+                     for g in eni.group_ids)
 
 
 def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:

@@ -49,6 +49,19 @@ DB_INSTANCE_SERVICES = frozenset({
     "sagemaker.api",  # Neptune ML starts SageMaker jobs and endpoints from the DB cluster
     "email-smtp",  # Database Mail through an Amazon SES SMTP endpoint (RDS for SQL Server)
 })
+# An Amazon Redshift cluster node's network interface, as DescribeNetworkInterfaces reports it
+# (is_redshift_node), and the AWS services Redshift is documented to call from it, with enhanced
+# VPC routing on ("Currently, Amazon Redshift supports VPC endpoints only for connecting to Amazon
+# S3", and the features that name an interface endpoint of their own).
+REDSHIFT_DESCRIPTION = "RedshiftNetworkInterface"
+REDSHIFT_SERVICES = frozenset({
+    "s3",  # COPY, UNLOAD, CREATE LIBRARY: https://docs.aws.amazon.com/redshift/latest/mgmt/enhanced-vpc-working-with-endpoints.html
+    "dynamodb",  # COPY from a DynamoDB table
+    "glue", "athena", "lakeformation",  # Spectrum's catalog: https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html
+    "secretsmanager",  # federated queries: https://docs.aws.amazon.com/redshift/latest/dg/getting-started-federated.html
+    "sagemaker.api",  # CREATE MODEL: https://docs.aws.amazon.com/redshift/latest/dg/r_create_model_usage_notes.html
+    "kinesis-streams",  # streaming ingestion: https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion-getting-started.html
+})
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -486,7 +499,9 @@ class NetworkView:
         :meth:`called_service`)? ``None`` stands for a service that is not an AWS service's — a
         PrivateLink service, a Resource or service-network endpoint — which any workload may call.
 
-        Every workload may, except a DB instance's network interface (:func:`is_db_instance`):
+        Every workload may, except the interfaces of managed engines (:data:`MANAGED_KINDS`): a
+        Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
+        and a DB instance's network interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
         together: the interface does not say which engine it serves) and of no other's. No engine
@@ -527,7 +542,8 @@ class NetworkView:
           Neptune access to SageMaker and Amazon S3 resources",
           https://docs.aws.amazon.com/neptune/latest/data-api/API_CreateMLEndpoint.html
         """
-        return databases_may_call(service_key) or not is_db_instance(eni)
+        managed = managed_kind(eni)
+        return managed is None or service_key is None or service_key in managed.services
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -537,9 +553,10 @@ class NetworkView:
     def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
         """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
         for None."""
-        if databases_may_call(service_key):
+        left_out = kinds_not_calling(service_key)
+        if not left_out:
             return self.workload_enis(vpc_id)
-        return self.memo(_non_database_enis, vpc_id)
+        return self.memo(_enis_but, vpc_id, left_out)
 
     def client_azs(self, vpc_id: str, service_key: str | None = None) -> ClientAzs:
         """AZ IDs of subnets holding workload ENIs that may call ``service_key`` (every workload
@@ -663,15 +680,10 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 
-def _non_database_enis(view: NetworkView, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
-    """The VPC's workload ENIs but DB instances': the clients of a service no engine calls."""
-    return tuple(i for i in view.workload_enis(vpc_id) if not is_db_instance(i))
-
-
-def databases_may_call(service_key: str | None) -> bool:
-    """Whether a DB instance's interface may be a client of an endpoint for ``service_key`` (None:
-    not an AWS service's): one of :data:`DB_INSTANCE_SERVICES`, or any PrivateLink service."""
-    return service_key is None or service_key in DB_INSTANCE_SERVICES
+def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
+    """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
+    return tuple(i for i in view.workload_enis(vpc_id)
+                 if (kind := managed_kind(i)) is None or kind.name not in left_out)
 
 
 def is_db_instance(eni: r.NetworkInterface) -> bool:
@@ -681,6 +693,40 @@ def is_db_instance(eni: r.NetworkInterface) -> bool:
     with another description (an RDS Proxy's), is not taken for one."""
     return (eni.requester_managed and eni.requester_id == RDS_REQUESTER_ID
             and eni.description == DB_INSTANCE_DESCRIPTION)
+
+
+def is_redshift_node(eni: r.NetworkInterface) -> bool:
+    """An Amazon Redshift cluster node's network interface: Description exactly
+    ``RedshiftNetworkInterface`` (what public inventories match on; AWS documents no RequesterId
+    for it), attached to no instance of the account."""
+    return eni.description == REDSHIFT_DESCRIPTION and eni.instance_id is None
+
+
+@dataclass(frozen=True)
+class ManagedKind:
+    """Interfaces a managed service creates for its own engine, which calls AWS services from them
+    only for the integrations AWS documents (:meth:`NetworkView.may_call`)."""
+
+    name: str
+    matches: Callable[[r.NetworkInterface], bool]
+    services: frozenset[str]  # endpoint service keys it may call; any PrivateLink service besides
+
+
+MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
+                 ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES))
+
+
+def managed_kind(eni: r.NetworkInterface) -> ManagedKind | None:
+    """The managed kind of ``eni``, None for an ordinary workload (a client of every service)."""
+    return next((kind for kind in MANAGED_KINDS if kind.matches(eni)), None)
+
+
+def kinds_not_calling(service_key: str | None) -> frozenset[str]:
+    """Names of the managed kinds that are no client of an endpoint for ``service_key`` (None:
+    not an AWS service's, which every kind may call)."""
+    if service_key is None:
+        return frozenset()
+    return frozenset(kind.name for kind in MANAGED_KINDS if service_key not in kind.services)
 
 
 def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:
