@@ -11,6 +11,7 @@ from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, rule
 from vpcaudit.network.dns import named_endpoints
 from vpcaudit.network.routing import parse_network
+from vpcaudit.network.secgroups import Peer, allows_dns, covers, ingress
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ AMAZON_PROVIDED = "amazonprovideddns"
 RESOLVER_LINK_LOCAL = frozenset({ipaddress.ip_address("169.254.169.253"), ipaddress.ip_address("fd00:ec2::253")})
 # How AWS describes a directory's domain-controller interfaces (Directory Service, "What gets created").
 DIRECTORY_INTERFACE = re.compile(r"AWS created network interface for directory (d-[0-9a-f]{10})")
+# How Route 53 Resolver describes an inbound endpoint's interfaces (outbound ones are rslvr-out-).
+INBOUND_RESOLVER_INTERFACE = re.compile(r"Route 53 Resolver: rslvr-in-[0-9a-f]+:rni-[0-9a-f]+")
 # moto reports the default options set as the literal "default"; AWS's default set is AmazonProvidedDNS.
 DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
 
@@ -35,6 +38,7 @@ DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
           "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
           "https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_getting_started_what_gets_created.html",
+          "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver.html",
       ))
 def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC relying on private DNS or private hosted zones hands out DNS servers other than the Amazon resolver.
@@ -47,7 +51,10 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
     interface for directory d-…", with network interfaces collected) forward what they do not hold
     to the VPC resolver, AWS Managed Microsoft AD's default: then only private hosted zones inside
     the options set's domain name — which the controllers answer themselves — are reported, and
-    the fix for stale servers hands out those controllers rather than AmazonProvidedDNS.
+    the fix for stale servers hands out those controllers rather than AmazonProvidedDNS. Servers
+    that are addresses of this VPC's own inbound Resolver endpoint, whose groups admit DNS from
+    the VPC's workloads, are the VPC resolver reached another way ("The inbound endpoint sends
+    the query to Route 53 Resolver at the VPC +2").
 
     ## Why it matters
     Endpoint private DNS and private hosted zones are answered only by the VPC's Route 53
@@ -91,6 +98,8 @@ def dhcp_custom_dns_with_private_dns(ctx: RuleContext) -> Iterator[Finding]:
         if _uses_amazon_resolver(vpc, options):
             continue
         servers = ", ".join(options.domain_name_servers) or "none"
+        if inbound_resolver_addresses(view, vpc_id) & set(options.domain_name_servers):
+            continue  # this VPC's own inbound Resolver endpoint: the VPC resolver by another address
         controllers = directory_controllers(view, vpc_id)
         if controllers.keys() & set(options.domain_name_servers):
             # The directory's controllers forward what they do not hold to the VPC resolver, so the
@@ -168,6 +177,27 @@ def directory_controllers(view: NetworkView, vpc_id: str) -> dict[str, str]:
         if match:
             out.update((address, match.group(1)) for address in eni.private_ip_addresses)
     return out
+
+
+def inbound_resolver_addresses(view: NetworkView, vpc_id: str) -> frozenset[str]:
+    """Addresses of this VPC's inbound Route 53 Resolver endpoint (interfaces described "Route 53
+    Resolver: rslvr-in-…:rni-…") whose security groups admit DNS (TCP or UDP 53) from the VPC's
+    own workloads. "The inbound endpoint sends the query to Route 53 Resolver at the VPC +2": as
+    DHCP servers they answer with this VPC's endpoints and zones. Empty when interfaces were not
+    collected; an endpoint of another VPC answers in that VPC's context and does not count."""
+    if not view.has(Part.NETWORK_INTERFACES, Part.SECURITY_GROUPS):
+        return frozenset()
+    vpc = view.vpcs.get(vpc_id)
+    workloads = Peer(vpc.cidr_blocks if vpc else (),
+                     frozenset(g for eni in view.workload_enis(vpc_id) for g in eni.group_ids))
+    out: set[str] = set()
+    for eni in view.interfaces.values():
+        if eni.vpc_id != vpc_id or not INBOUND_RESOLVER_INTERFACE.fullmatch(eni.description):
+            continue
+        groups = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
+        if any(allows_dns(rule) and covers(view, rule, workloads) for group in groups for rule in ingress(group)):
+            out.update(eni.private_ip_addresses)
+    return frozenset(out)
 
 
 def _within(zone: str, domain: str) -> bool:

@@ -191,3 +191,42 @@ def test_stale_servers_beside_the_vpcs_controllers_get_the_controllers() -> None
     b.dhcp[options] = replace(b.dhcp[options], domain_name_servers=("10.0.0.10",))
     create, _ = fix_of(rule, b.snapshot(), vpc)
     assert create[1]["DhcpConfigurations"][0] == {"Key": "domain-name-servers", "Values": sorted(controllers)}
+
+
+# -- this VPC's own inbound Route 53 Resolver endpoint as the DHCP servers ---------------------------
+
+def _inbound_endpoint_vpc(*, sources: tuple[str, ...] = ("10.0.0.0/16",), direction: str = "in",
+                          elsewhere: bool = False) -> tuple[RegionBuilder, str]:
+    """A VPC whose options set hands out the two addresses of a Resolver endpoint's interfaces
+    (``direction`` in or out; in this VPC or another), in a group admitting UDP 53 from ``sources``."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", dhcp_servers=())
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.interface_endpoint(vpc, "ssm", subnets=[subnet])
+    b.workload(subnet)
+    home_vpc, home = vpc, subnet
+    if elsewhere:
+        home_vpc = b.vpc("10.1.0.0/16")
+        home = b.subnet(home_vpc, "10.1.1.0/24")
+    group = b.security_group(home_vpc, name="resolver", ingress=[("udp", 53, 53, c) for c in sources])
+    enis = [b.workload(home, groups=[group], requester_managed=True,
+                       description=f"Route 53 Resolver: rslvr-{direction}-0a1b2c3d4e5f60718:rni-0f1e2d3c4b5a6978{n}")
+            for n in range(2)]
+    options = b.vpcs[vpc].dhcp_options_id
+    assert options is not None
+    b.dhcp[options] = replace(b.dhcp[options],
+                              domain_name_servers=tuple(b.enis[e].private_ip_addresses[0] for e in enis))
+    return b, vpc
+
+
+def test_the_vpcs_own_inbound_endpoint_is_the_vpc_resolver() -> None:
+    """"The inbound endpoint sends the query to Route 53 Resolver at the VPC +2" (Route 53 guide)."""
+    b, _ = _inbound_endpoint_vpc()
+    assert triples(rule, b.snapshot()) == set()
+
+
+@pytest.mark.parametrize("options", [{"sources": ("192.168.0.0/16",)}, {"direction": "out"}, {"elsewhere": True}],
+                         ids=["group admits on-premises only", "outbound endpoint", "another VPC's endpoint"])
+def test_an_inbound_endpoint_that_cannot_answer_this_vpc_is_no_resolver_of_it(options: dict[str, object]) -> None:
+    b, vpc = _inbound_endpoint_vpc(**options)  # type: ignore[arg-type]
+    assert triples(rule, b.snapshot()) == {("DNS005", vpc, "fail")}

@@ -33,6 +33,7 @@ REMOTE_KINDS = frozenset({"tgw", "pcx", "vgw", "cloudwan"})
 _ANY = frozenset({"-1", "all"})
 _TCP = frozenset({"tcp", "6"})
 _UDP = frozenset({"udp", "17"})
+DNS_PORT = 53
 
 
 # -- what a rule opens ------------------------------------------------------------------------
@@ -52,6 +53,15 @@ def allows_tcp(rule: r.SecurityGroupRule, ports: Iterable[int]) -> bool:
     """Does the rule open TCP on at least one of ``ports``?"""
     span = tcp_range(rule)
     return span is not None and any(span[0] <= p <= span[1] for p in ports)
+
+
+def allows_dns(rule: r.SecurityGroupRule) -> bool:
+    """Does the rule open port 53 over TCP or UDP (a DNS server's, such as a Resolver endpoint's)?"""
+    if rule.ip_protocol in _ANY:
+        return True
+    if rule.ip_protocol not in _TCP | _UDP:
+        return False
+    return rule.from_port is None or rule.to_port is None or rule.from_port <= DNS_PORT <= rule.to_port
 
 
 def opens_beyond(rule: r.SecurityGroupRule, ports: frozenset[int]) -> bool:
