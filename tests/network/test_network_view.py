@@ -608,3 +608,18 @@ def test_clients_leave_out_each_managed_kind_that_does_not_call_the_service() ->
     clients = {e: client_groups(view, view.endpoints[e]) for e in (lam, secrets, sts)}
     assert clients == {lam: {groups["app"], groups["db"]}, secrets: {groups["app"], groups["redshift"]},
                        sts: {groups["app"]}}
+
+
+def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:
+    """Cluster subnets with only "Amazon EKS <cluster>" interfaces are no private source subnet;
+    a subnet that also holds a node, or holds nothing, is."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    control, mixed, empty = (b.subnet(vpc, f"10.0.{n}.0/24") for n in (1, 2, 3))
+    for subnet in (control, mixed):
+        b.workload(subnet, requester_managed=True, description="Amazon EKS prod")
+    b.workload(mixed)
+    view = b.view()
+    assert view.control_plane_subnet_ids == frozenset({control})
+    assert [s.subnet_id for s in view.private_source_subnets(vpc)] == sorted([mixed, empty])
+    assert b.view(missing=[Part.NETWORK_INTERFACES]).control_plane_subnet_ids == frozenset()

@@ -341,3 +341,25 @@ def test_ssmmessages_alone_without_ecs_is_still_a_broken_session_manager() -> No
 def test_ec2messages_beside_ecs_means_managed_instances_need_ssm() -> None:
     b, _ = _isolated(["ssmmessages", "ec2messages", "ecs-agent", "ecs-telemetry", "ecs"])
     assert _levels(b)["session-manager:required"] == "high"
+
+
+def test_image_pulls_are_judged_where_the_node_pulls_not_where_its_pods_sit() -> None:
+    """EKS custom networking: the node's primary interface in a subnet routed to the S3 gateway
+    endpoint, the VPC CNI's secondary interface (``aws-K8S-<instance>``) in a pod subnet without
+    the route. The container runtime pulls from the node's interface: the bundle is complete."""
+    b = RegionBuilder()
+    vpc = b.vpc(name="isolated")
+    node_subnet, pod_subnet = b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.2.0/24", az=1)
+    node_table = b.route_table(vpc, subnets=[node_subnet])
+    b.route_table(vpc, subnets=[pod_subnet])
+    node = b.workload(node_subnet)
+    pod = b.workload(pod_subnet, description="aws-K8S-i-0123456789abcdef0")
+    for eni in (node, pod):
+        b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
+    for key in ("ecr.dkr", "ecr.api"):
+        b.interface_endpoint(vpc, key, subnets=[node_subnet, pod_subnet])
+    b.gateway_endpoint(vpc, "s3", route_tables=[node_table])
+    assert not [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"]
+    # Without the node's own interface in the snapshot, the pod's subnet is the only client: judged.
+    del b.enis[node]
+    assert [f.severity.value for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"] == ["high"]

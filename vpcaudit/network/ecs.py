@@ -1,15 +1,19 @@
-"""What the snapshot says about Amazon ECS in a VPC: task interfaces and container instances.
+"""What the snapshot says about containers in a VPC: ECS task interfaces, container instances, and
+the Amazon VPC CNI's secondary interfaces on EKS nodes.
 
 Why a module: ECS on EC2 splits one workload's traffic over two kinds of interface. A task in
 ``awsvpc`` mode has its own interface (described with its ECS attachment's ARN, ``branch`` under
 ENI trunking), but the container instance's agent and Docker daemon — registration with ECS,
 image pulls from ECR, the ``awslogs`` driver — send from the instance's own interface. Rules that
 ask who must reach an endpoint (SG006) or whether a VPC runs ECS (IFE003) read both from here.
+EKS nodes are alike: the VPC CNI's secondary interfaces (described ``aws-K8S-<instance id>``)
+carry pods' traffic, while the node's container runtime pulls images from its primary interface.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,6 +22,8 @@ if TYPE_CHECKING:
 
 # How ECS describes a task's (or a trunk's) network interface: its attachment's ARN.
 ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
+# The VPC CNI's secondary interface on an EKS node ("aws-K8S-" + the node's instance id).
+CNI_SECONDARY = re.compile(r"aws-K8S-i-[0-9a-f]+")
 # Services ECS's control plane answers on (the ECS guide's three interface endpoints).
 ECS_SERVICES = frozenset({"ecs", "ecs-agent", "ecs-telemetry"})
 # Services a container instance itself calls for its tasks: ECS (the agent), ECR (image pulls by
@@ -43,3 +49,22 @@ def container_instance_interfaces(view: NetworkView, vpc_id: str) -> tuple[r.Net
     hosts = {eni.instance_id for eni in in_vpc if eni.instance_id and is_ecs_attachment(eni)}
     return tuple(sorted((eni for eni in in_vpc if eni.instance_id in hosts and not is_ecs_attachment(eni)
                          and eni.interface_type == "interface"), key=lambda e: e.network_interface_id))
+
+
+def image_pullers(view: NetworkView, enis: Iterable[r.NetworkInterface]) -> tuple[r.NetworkInterface, ...]:
+    """The interfaces that pull the images of ``enis``' containers: a task's or pod's interface on
+    an instance (an ECS attachment, a VPC CNI secondary interface) is replaced by the instance's
+    own interfaces — its container runtime pulls from the host network — while a Fargate task's,
+    attached to no instance, pulls for itself."""
+    enis = tuple(enis)
+    hosts = {eni.instance_id for eni in enis if eni.instance_id and _container_interface(eni)}
+    own = {eni.network_interface_id: eni for eni in view.interfaces.values()
+           if eni.instance_id in hosts and not _container_interface(eni)}
+    found = {eni.instance_id for eni in own.values()}  # a host whose own interface was not collected keeps its pods'
+    kept = {eni.network_interface_id: eni for eni in enis
+            if not (eni.instance_id in found and _container_interface(eni))}
+    return tuple(sorted({**kept, **own}.values(), key=lambda e: e.network_interface_id))
+
+
+def _container_interface(eni: r.NetworkInterface) -> bool:
+    return is_ecs_attachment(eni) or bool(CNI_SECONDARY.fullmatch(eni.description))

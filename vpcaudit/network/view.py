@@ -405,7 +405,8 @@ class NetworkView:
         return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
 
     def private_source_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
-        """Private subnets that can send traffic of their own: all but forwarding subnets.
+        """Private subnets that can send traffic of their own: all but forwarding subnets and
+        subnets holding only an EKS cluster's control-plane interfaces.
 
         A transit gateway attachment subnet only forwards what arrives from the transit gateway,
         and a firewall subnet only what is routed through its firewall (Gateway Load Balancer)
@@ -414,7 +415,24 @@ class NetworkView:
         firewall hops; so the rules about a subnet's own service traffic (GWE001-003, IFE003's
         stand-in clients) leave forwarding subnets out.
         """
-        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in self.forwarding_subnet_ids)
+        silent = self.forwarding_subnet_ids | self.control_plane_subnet_ids
+        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in silent)
+
+    @cached_property
+    def control_plane_subnet_ids(self) -> frozenset[str]:
+        """Subnets whose network interfaces (at least one) are all EKS control-plane interfaces
+        (``is_workload``): the cluster subnets EKS's best practices keep apart from the nodes
+        ("Kubernetes worker nodes can run in the cluster subnets, but it is not recommended"), whose
+        interfaces carry "EKS-managed control plane traffic" that "continues through the AWS
+        managed network path" — no service traffic of the subnet's own. Empty when ENIs were not
+        collected."""
+        if not self.has(Part.NETWORK_INTERFACES):
+            return frozenset()
+        only_control_plane: dict[str, bool] = {}
+        for eni in self.interfaces.values():
+            control_plane = _is_eks_control_plane(eni)
+            only_control_plane[eni.subnet_id] = only_control_plane.get(eni.subnet_id, True) and control_plane
+        return frozenset(s for s, only in only_control_plane.items() if only)
 
     @cached_property
     def tgw_attachment_subnet_ids(self) -> frozenset[str]:
@@ -482,7 +500,7 @@ class NetworkView:
         if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
                                       or eni.requester_id == ELB_REQUESTER_ID):
             return False
-        if _EKS_CONTROL_PLANE.fullmatch(eni.description) and eni.instance_id is None:
+        if _is_eks_control_plane(eni):
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
@@ -684,6 +702,10 @@ def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
     return tuple(i for i in view.workload_enis(vpc_id)
                  if (kind := managed_kind(i)) is None or kind.name not in left_out)
+
+
+def _is_eks_control_plane(eni: r.NetworkInterface) -> bool:
+    return bool(_EKS_CONTROL_PLANE.fullmatch(eni.description)) and eni.instance_id is None
 
 
 def is_db_instance(eni: r.NetworkInterface) -> bool:
