@@ -171,11 +171,15 @@ def directory_controllers(view: NetworkView, vpc_id: str) -> dict[str, str]:
     servers they answer the endpoints' private names. Empty when interfaces were not collected."""
     if not view.has(Part.NETWORK_INTERFACES):
         return {}
-    out: dict[str, str] = {}
+    return view.memo(_directory_controllers_by_vpc).get(vpc_id, {})
+
+
+def _directory_controllers_by_vpc(view: NetworkView) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
     for eni in view.interfaces.values():
-        match = DIRECTORY_INTERFACE.fullmatch(eni.description) if eni.vpc_id == vpc_id else None
+        match = DIRECTORY_INTERFACE.fullmatch(eni.description)
         if match:
-            out.update((address, match.group(1)) for address in eni.private_ip_addresses)
+            out.setdefault(eni.vpc_id, {}).update((address, match.group(1)) for address in eni.private_ip_addresses)
     return out
 
 
@@ -187,17 +191,26 @@ def inbound_resolver_addresses(view: NetworkView, vpc_id: str) -> frozenset[str]
     collected; an endpoint of another VPC answers in that VPC's context and does not count."""
     if not view.has(Part.NETWORK_INTERFACES, Part.SECURITY_GROUPS):
         return frozenset()
+    inbound = view.memo(_inbound_resolver_interfaces_by_vpc).get(vpc_id, ())
+    if not inbound:
+        return frozenset()
     vpc = view.vpcs.get(vpc_id)
     workloads = Peer(vpc.cidr_blocks if vpc else (),
                      frozenset(g for eni in view.workload_enis(vpc_id) for g in eni.group_ids))
     out: set[str] = set()
-    for eni in view.interfaces.values():
-        if eni.vpc_id != vpc_id or not INBOUND_RESOLVER_INTERFACE.fullmatch(eni.description):
-            continue
+    for eni in inbound:
         groups = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
         if any(allows_dns(rule) and covers(view, rule, workloads) for group in groups for rule in ingress(group)):
             out.update(eni.private_ip_addresses)
     return frozenset(out)
+
+
+def _inbound_resolver_interfaces_by_vpc(view: NetworkView) -> dict[str, tuple[r.NetworkInterface, ...]]:
+    out: dict[str, list[r.NetworkInterface]] = {}
+    for eni in view.interfaces.values():
+        if INBOUND_RESOLVER_INTERFACE.fullmatch(eni.description):
+            out.setdefault(eni.vpc_id, []).append(eni)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _within(zone: str, domain: str) -> bool:

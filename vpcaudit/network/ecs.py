@@ -39,32 +39,55 @@ def is_ecs_attachment(eni: r.NetworkInterface) -> bool:
 
 def runs_ecs_tasks(view: NetworkView, vpc_id: str) -> bool:
     """Some interface of the VPC belongs to an ECS task (Fargate, or awsvpc on EC2)."""
-    return any(is_ecs_attachment(eni) for eni in view.interfaces.values() if eni.vpc_id == vpc_id)
+    return vpc_id in view.memo(_vpcs_with_ecs_tasks)
 
 
 def container_instance_interfaces(view: NetworkView, vpc_id: str) -> tuple[r.NetworkInterface, ...]:
     """The own interfaces of the VPC's ECS container instances: instances that also hold a task's
     or trunk's interface (bridge-mode instances say nothing about ECS and are not found)."""
-    in_vpc = [eni for eni in view.interfaces.values() if eni.vpc_id == vpc_id]
-    hosts = {eni.instance_id for eni in in_vpc if eni.instance_id and is_ecs_attachment(eni)}
-    return tuple(sorted((eni for eni in in_vpc if eni.instance_id in hosts and not is_ecs_attachment(eni)
-                         and eni.interface_type == "interface"), key=lambda e: e.network_interface_id))
+    return view.memo(_container_instances_by_vpc).get(vpc_id, ())
 
 
 def image_pullers(view: NetworkView, enis: Iterable[r.NetworkInterface]) -> tuple[r.NetworkInterface, ...]:
     """The interfaces that pull the images of ``enis``' containers: a task's or pod's interface on
     an instance (an ECS attachment, a VPC CNI secondary interface) is replaced by the instance's
     own interfaces — its container runtime pulls from the host network — while a Fargate task's,
-    attached to no instance, pulls for itself."""
-    enis = tuple(enis)
-    hosts = {eni.instance_id for eni in enis if eni.instance_id and _container_interface(eni)}
-    own = {eni.network_interface_id: eni for eni in view.interfaces.values()
-           if eni.instance_id in hosts and not _container_interface(eni)}
-    found = {eni.instance_id for eni in own.values()}  # a host whose own interface was not collected keeps its pods'
-    kept = {eni.network_interface_id: eni for eni in enis
-            if not (eni.instance_id in found and _container_interface(eni))}
-    return tuple(sorted({**kept, **own}.values(), key=lambda e: e.network_interface_id))
+    attached to no instance, pulls for itself, and so does one whose instance's own interface was
+    not collected."""
+    own = view.memo(_own_interfaces_by_instance)
+    out: dict[str, r.NetworkInterface] = {}
+    for eni in enis:
+        hosts = own.get(eni.instance_id or "", ()) if _container_interface(eni) else ()
+        out.update((e.network_interface_id, e) for e in (hosts or (eni,)))
+    return tuple(sorted(out.values(), key=lambda e: e.network_interface_id))
 
 
 def _container_interface(eni: r.NetworkInterface) -> bool:
     return is_ecs_attachment(eni) or bool(CNI_SECONDARY.fullmatch(eni.description))
+
+
+# Region-wide indexes, each built once per view (view.memo): a Region may hold hundreds of VPCs.
+
+def _vpcs_with_ecs_tasks(view: NetworkView) -> frozenset[str]:
+    return frozenset(eni.vpc_id for eni in view.interfaces.values() if is_ecs_attachment(eni))
+
+
+def _own_interfaces_by_instance(view: NetworkView) -> dict[str, tuple[r.NetworkInterface, ...]]:
+    """Instance id → its interfaces that are not a container's (task, pod or trunk interfaces)."""
+    out: dict[str, list[r.NetworkInterface]] = {}
+    for eni in view.interfaces.values():
+        if eni.instance_id and not _container_interface(eni):
+            out.setdefault(eni.instance_id, []).append(eni)
+    return {k: tuple(sorted(v, key=lambda e: e.network_interface_id)) for k, v in out.items()}
+
+
+def _container_instances_by_vpc(view: NetworkView) -> dict[str, tuple[r.NetworkInterface, ...]]:
+    """VPC id → the own ``interface``-typed interfaces of the instances holding an ECS attachment."""
+    hosts = {eni.instance_id for eni in view.interfaces.values() if eni.instance_id and is_ecs_attachment(eni)}
+    own = view.memo(_own_interfaces_by_instance)
+    out: dict[str, list[r.NetworkInterface]] = {}
+    for host in hosts:
+        for eni in own.get(host or "", ()):
+            if eni.interface_type == "interface":
+                out.setdefault(eni.vpc_id, []).append(eni)
+    return {k: tuple(sorted(v, key=lambda e: e.network_interface_id)) for k, v in out.items()}
