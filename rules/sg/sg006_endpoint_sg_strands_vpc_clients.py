@@ -8,7 +8,12 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.ecs import CONTAINER_INSTANCE_SERVICES, container_instance_interfaces
+from vpcaudit.network.ecs import (
+    CONTAINER_INSTANCE_SERVICES,
+    HOST_ONLY_SERVICES,
+    container_instance_interfaces,
+    containers_on_hosts,
+)
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import (
     allows_tcp,
@@ -42,7 +47,7 @@ if TYPE_CHECKING:
 def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     """An interface endpoint admits some of its clients, but its security groups leave out
     workloads of its own VPC that are sure to use it (workload ENIs that may call its service: a
-    DB instance's network interface only for the services its engines call). Four cases, each
+    DB instance's network interface only for the services its engines call). Five cases, each
     one finding per endpoint listing the workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
@@ -64,6 +69,12 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       (instances holding a task's or trunk's interface): on the EC2 launch type the agent, the
       image pulls and the `awslogs` driver send from the instance, so the instances never register
       or pull while the tasks' group is admitted.
+
+    - **Pods and tasks left out on admitted hosts.** The groups admit an instance's own
+      interface but not the interfaces of the pods or tasks on it — the VPC CNI's secondary
+      interfaces (`aws-K8S-<instance>`, given a group of their own by an ENIConfig or security
+      groups for pods), an awsvpc task's interface — for a service those call themselves (not
+      the image pulls and agents the host makes for them: ECS, ECR, Systems Manager).
 
     Otherwise a rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
     that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
@@ -114,6 +125,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
             stranded, why = _left_out_family(view, endpoint, admitted, enis)
         if not stranded:
             stranded, why = _left_out_container_instances(view, endpoint, admitted, enis)
+        if not stranded:
+            stranded, why = _left_out_containers(view, endpoint, admitted)
         if stranded:
             yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
 
@@ -215,6 +228,21 @@ def _left_out_container_instances(view: NetworkView, endpoint: r.VpcEndpoint, ad
         return [], ""
     return stranded, ("admits {ports} from other clients but not from the ECS container instances, whose agent, "
                       "image pulls and awslogs driver send from the instance's own interface")
+
+
+def _left_out_containers(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted) -> Stranded:
+    """Pods' and tasks' own interfaces on instances whose own interface the endpoint admits: the
+    groups were written for the nodes, and the pods (an ENIConfig or security groups for pods
+    giving them a group of their own) make their SDK calls from their interfaces. Not for the
+    services only the host calls for them (image pulls, the agents)."""
+    if view.service(endpoint).key in HOST_ONLY_SERVICES:
+        return [], ""
+    stranded = [eni for eni, host in containers_on_hosts(view, endpoint.vpc_id)
+                if not admitted.admits(eni) and any(admitted.admits(h) for h in host)]
+    if not stranded:
+        return [], ""
+    return stranded, ("admits {ports} from the instances the pods and tasks run on but not from the pods' and "
+                      "tasks' own interfaces, which their SDK calls leave from")
 
 
 # DNS record IP types whose private DNS answers AAAA queries with the endpoint's IPv6 addresses.

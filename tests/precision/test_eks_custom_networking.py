@@ -195,13 +195,17 @@ def test_endpoint_group_admitting_the_node_group() -> None:
 
 def test_endpoint_group_admitting_the_node_group_pods_in_their_own_group() -> None:
     """The same group, but the ENIConfig names a group of the pods' own (the tutorial's production
-    advice): the CNI interfaces carry it alone, so every pod is refused by all eleven endpoints
-    while the nodes get in. SG003 is silent (the node group holds clients) and SG006 leaves a rule
-    naming a security group alone by design. A gap, pinned: the snapshot shows it — each refused
-    interface is described ``aws-K8S-<instance>`` and that instance's primary interface carries the
-    admitted group (see "Noticed and left alone")."""
+    advice): the CNI interfaces carry it alone, so every pod is refused while the nodes get in.
+    Right, SG006 medium on the endpoints pods call themselves — sts (IRSA), ec2, autoscaling and
+    elasticloadbalancing (the cluster autoscaler and the load balancer controller), kms, logs —
+    not on ECR and Systems Manager, which only the node calls for them. This was a gap (SG003 is
+    silent: the node group holds clients); each refused interface is described
+    ``aws-K8S-<instance>`` and that instance's primary interface carries the admitted group, and
+    SG006 now asks that."""
     snapshot, ids = _build(endpoints="node_sg", pod_group="pods")
-    assert audit(snapshot) - _intra_s3_route(ids) == _with_endpoints(ids)
+    pods = {("SG006", ids[key], "fail") for key in ("sts", "ec2", "autoscaling", "elasticloadbalancing", "kms",
+                                                   "logs")}
+    assert audit(snapshot) - _intra_s3_route(ids) == _with_endpoints(ids) | pods
 
 
 def test_near_miss_pods_group_sending_to_the_primary_block_only() -> None:

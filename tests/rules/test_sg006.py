@@ -230,3 +230,39 @@ def test_an_instance_without_ecs_interfaces_is_not_a_container_instance() -> Non
     b, _, enis = _ecs_on_ec2("ecr.dkr", ["task"])
     b.enis[enis["task"]] = replace(b.enis[enis["task"]], description="")
     assert triples(rule, b.snapshot()) == set()
+
+
+# -- pods and tasks left out on admitted hosts --------------------------------------------------------
+
+def _eks_node(service: str, pod_description: str = "aws-K8S-i-0123456789abcdef0") -> tuple[RegionBuilder, str, str]:
+    """A node (its primary interface in the node group, admitted on 443) and a pod interface on it
+    (the VPC CNI's secondary interface, in a group of the pods' own), an endpoint for ``service``."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    nodes, pods = b.security_group(vpc, name="nodes"), b.security_group(vpc, name="pods")
+    node = b.workload(subnet, groups=[nodes])
+    pod = b.workload(subnet, groups=[pods], description=pod_description)
+    for eni in (node, pod):
+        b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, nodes)])
+    return b, b.interface_endpoint(vpc, service, subnets=[subnet], groups=[group]), pod
+
+
+@pytest.mark.parametrize("service", ["sts", "ec2", "kms", "secretsmanager", "logs"])
+def test_pods_in_a_group_of_their_own_on_admitted_nodes_are_stranded(service: str) -> None:
+    b, endpoint, pod = _eks_node(service)
+    [finding] = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.evidence["stranded_enis"]) == (endpoint, [pod])
+    assert "not from the pods' and tasks' own interfaces" in finding.message
+
+
+@pytest.mark.parametrize("service", ["ecr.api", "ecr.dkr", "ssm", "ssmmessages", "ec2messages", "ecs-agent"])
+def test_what_only_the_host_calls_for_its_pods_is_no_finding(service: str) -> None:
+    b, _, _ = _eks_node(service)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_an_ordinary_second_interface_of_an_instance_is_not_a_pod() -> None:
+    b, _, _ = _eks_node("sts", pod_description="")
+    assert triples(rule, b.snapshot()) == set()

@@ -24,12 +24,17 @@ if TYPE_CHECKING:
 ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
 # The VPC CNI's secondary interface on an EKS node ("aws-K8S-" + the node's instance id).
 CNI_SECONDARY = re.compile(r"aws-K8S-i-[0-9a-f]+")
+# A pod's or task's interface, and the own interfaces of the instance it is attached to.
+ContainerOnHost = tuple["r.NetworkInterface", tuple["r.NetworkInterface", ...]]
 # Services ECS's control plane answers on (the ECS guide's three interface endpoints).
 ECS_SERVICES = frozenset({"ecs", "ecs-agent", "ecs-telemetry"})
 # Services a container instance itself calls for its tasks: ECS (the agent), ECR (image pulls by
 # the Docker daemon: "If your Amazon ECS tasks are using the EC2 launch type, both endpoints are
 # required", ECR's VPC endpoints page) and CloudWatch Logs (the awslogs driver).
 CONTAINER_INSTANCE_SERVICES = ECS_SERVICES | {"ecr.api", "ecr.dkr", "logs"}
+# Services only the host calls for its containers — the ECS agent, the container runtime's image
+# pulls, the SSM Agent — which a pod's or task's own interface never needs.
+HOST_ONLY_SERVICES = ECS_SERVICES | {"ecr.api", "ecr.dkr", "ssm", "ssmmessages", "ec2messages"}
 
 
 def is_ecs_attachment(eni: r.NetworkInterface) -> bool:
@@ -60,6 +65,15 @@ def image_pullers(view: NetworkView, enis: Iterable[r.NetworkInterface]) -> tupl
         hosts = own.get(eni.instance_id or "", ()) if _container_interface(eni) else ()
         out.update((e.network_interface_id, e) for e in (hosts or (eni,)))
     return tuple(sorted(out.values(), key=lambda e: e.network_interface_id))
+
+
+def containers_on_hosts(view: NetworkView, vpc_id: str) -> tuple[ContainerOnHost, ...]:
+    """Each pod's or task's interface attached to an instance of the VPC (a VPC CNI secondary
+    interface, an awsvpc task's interface without trunking; never a trunk), with that instance's
+    own interfaces."""
+    own = view.memo(_own_interfaces_by_instance)
+    return tuple((eni, own.get(eni.instance_id or "", ())) for eni in view.workload_enis(vpc_id)
+                 if eni.instance_id and _container_interface(eni) and eni.interface_type != "trunk")
 
 
 def _container_interface(eni: r.NetworkInterface) -> bool:
