@@ -71,6 +71,10 @@ def containers_on_hosts(view: NetworkView, vpc_id: str) -> tuple[ContainerOnHost
     """Each pod's or task's interface attached to an instance of the VPC (a VPC CNI secondary
     interface, an awsvpc task's interface without trunking; never a trunk), with that instance's
     own interfaces."""
+    return view.memo(_containers_on_hosts, vpc_id)
+
+
+def _containers_on_hosts(view: NetworkView, vpc_id: str) -> tuple[ContainerOnHost, ...]:
     own = view.memo(_own_interfaces_by_instance)
     return tuple((eni, own.get(eni.instance_id or "", ())) for eni in view.workload_enis(vpc_id)
                  if eni.instance_id and _container_interface(eni) and eni.interface_type != "trunk")

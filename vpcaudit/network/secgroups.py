@@ -197,9 +197,19 @@ def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
 
 def _groups_of_workloads(view: NetworkView, left_out: frozenset[str]) -> frozenset[str]:
     """Groups of the region's workload ENIs but those of the managed kinds ``left_out``."""
-    return frozenset(g for eni in view.interfaces.values()
-                     if view.is_workload(eni) and ((kind := managed_kind(eni)) is None or kind.name not in left_out)
-                     for g in eni.group_ids)
+    return frozenset(g for kind, groups in view.memo(_workload_groups_by_kind).items() if kind not in left_out
+                     for g in groups)
+
+
+def _workload_groups_by_kind(view: NetworkView) -> dict[str, frozenset[str]]:
+    """Managed kind name ("" for ordinary workloads) → groups of the region's workload ENIs of
+    that kind: worked out once, whichever kinds an endpoint's service leaves out."""
+    out: dict[str, set[str]] = {}
+    for eni in view.interfaces.values():
+        if view.is_workload(eni):
+            kind = managed_kind(eni)
+            out.setdefault(kind.name if kind else "", set()).update(eni.group_ids)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
