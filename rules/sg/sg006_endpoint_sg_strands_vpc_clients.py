@@ -59,10 +59,12 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       the endpoint's private DNS answers the VPC's own queries (on, the VPC's DNS attributes
       allowing it, and not limited to inbound Resolver endpoints): every workload of the VPC
       resolves the service to the endpoint and is refused.
-    - **IPv6-only clients left out.** A dual-stack endpoint (IP address type `dualstack`) whose
+    - **IPv6 clients left out.** A dual-stack endpoint (IP address type `dualstack`) whose
       private DNS answers AAAA queries (DNS record IP type `dualstack` or `ipv6`) in the VPC, and
-      groups admitting IPv4 sources only: workloads of IPv6-only subnets, which have no IPv4
-      address, connect over IPv6 and are refused while the dual-stack ones get in.
+      groups admitting IPv4 sources only: workloads with IPv6 addresses that no admitted group
+      covers connect over IPv6 — IPv6-only ones have no other way, dual-stack ones prefer the
+      AAAA answer (EKS best practices: the pod uses the IPv6 address "since it prefers it") and
+      wait out a connect timeout per attempt before trying IPv4 — and are refused.
 
     - **ECS container instances left out.** An ECS, ECR or CloudWatch Logs endpoint admits some
       clients (the tasks' group) but not the own interfaces of the VPC's ECS container instances
@@ -202,14 +204,15 @@ def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted
 
 def _left_out_family(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted,
                      enis: tuple[r.NetworkInterface, ...]) -> Stranded:
-    """Workloads with IPv6 addresses only, when a dual-stack endpoint's private DNS sends them to
-    its IPv6 addresses and the groups admit IPv4 sources only (while admitting someone)."""
+    """Workloads with IPv6 addresses no admitted group covers, when a dual-stack endpoint's private
+    DNS sends them to its IPv6 addresses and the groups admit IPv4 sources only (while admitting
+    someone): IPv6-only ones cannot connect, dual-stack ones try IPv6 first."""
     if endpoint.ip_address_type != "dualstack" or endpoint.dns_record_ip_type not in _AAAA_RECORDS:
         return [], ""  # an ipv6 endpoint behind IPv4 sources admits nobody: SG003's
     ipv4 = sorted({str(c) for c in admitted.cidrs if c.version == 4})
     if not view.private_dns_effective(endpoint) or not ipv4 or any(c.version == 6 for c in admitted.cidrs):
         return [], ""  # (a group admitted instead of CIDRs is a choice)
-    stranded = [e for e in enis if e.ipv6_addresses and not e.private_ip_addresses and not admitted.admits(e)]
+    stranded = [e for e in enis if e.ipv6_addresses and not set(e.group_ids) & admitted.groups]
     if not stranded or all(not admitted.admits(e) for e in enis):
         return [], ""
     return stranded, (f"admits {{ports}} from IPv4 sources only ({', '.join(ipv4)}) while it has IPv6 addresses and "

@@ -145,11 +145,13 @@ def _ipv6_only_clients(sources: Iterable[str], *, ip_address_type: str = "dualst
 def test_ipv4_sources_alone_strand_the_ipv6_only_clients_of_a_dual_stack_endpoint() -> None:
     """The group admits the VPC's IPv4 block (the usual "VPC CIDR"); the endpoint also has IPv6
     addresses and its private DNS answers AAAA, so a workload of an IPv6-only subnet connects
-    over IPv6 and times out. The dual-stack workload gets in: medium, not SG003."""
+    over IPv6 and times out, and a dual-stack one tries IPv6 first (it prefers the AAAA answer)
+    and waits out a connect timeout before IPv4 gets it in: both named, medium, not SG003."""
     b, endpoint, stranded = _ipv6_only_clients(["10.0.0.0/16"])
     [finding] = findings(rule, b.snapshot())
     assert finding.resource.resource_id == endpoint
     assert "from IPv4 sources only (10.0.0.0/16)" in finding.message and stranded[0] in finding.message
+    assert len(finding.evidence["stranded_enis"]) == 2
     [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
     assert (action, parameters["IpPermissions"][0]["Ipv6Ranges"]) == (
         "ec2:AuthorizeSecurityGroupIngress", [{"CidrIpv6": V6}])
@@ -265,4 +267,13 @@ def test_what_only_the_host_calls_for_its_pods_is_no_finding(service: str) -> No
 
 def test_an_ordinary_second_interface_of_an_instance_is_not_a_pod() -> None:
     b, _, _ = _eks_node("sts", pod_description="")
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_dual_stack_clients_admitted_by_their_group_are_not_stranded() -> None:
+    """A group source admits both families: the dual-stack clients carrying it get in over IPv6."""
+    b, endpoint, _ = _ipv6_only_clients(["10.0.0.0/16"], dual_stack_clients=True)
+    app = next(g for g in b.groups.values() if g.group_name == "app").group_id
+    group = b.endpoints[endpoint].group_ids[0]
+    b.authorize(group, ingress=[("tcp", 443, 443, app)])
     assert triples(rule, b.snapshot()) == set()
