@@ -36,6 +36,16 @@ CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client"
 OTHER_FAMILY = "other-family"  # CIDRs of an address family the endpoint has no address in
 
 
+# Endpoint types with security groups that clients of the VPC connect through (CreateVpcEndpoint:
+# SecurityGroupIds "(Interface, Resource, ServiceNetwork, and Tunnel endpoints only) … If this
+# parameter is not specified, we use the default security group for the VPC").
+JUDGED_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
+# VPC Lattice's endpoints: the port is the resource configuration's, or the service network's
+# services', none of which the snapshot holds.
+LATTICE_PORTS = {"Resource": "the resource configuration's port", "ServiceNetwork": "the services' ports"}
+LATTICE_TYPES = frozenset(LATTICE_PORTS)
+
+
 @rule(id="SG003", name="endpoint-sg-blocks-clients", severity=Severity.HIGH,
       needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS,
              Part.PREFIX_LISTS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS),
@@ -53,7 +63,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     (`0.0.0.0/0` included) or routed from the endpoint's subnets to a transit gateway, peering
     connection, Cloud WAN or VGW (remote clients of a centralized endpoint), a security group
     attached to at least one workload ENI that may call the endpoint's service, or a prefix list
-    containing such a CIDR. A DB instance's network interface (RDS, Aurora: requester-managed by
+    containing such a CIDR. VPC Lattice's Resource and ServiceNetwork endpoints are judged too
+    (created without groups they get the VPC's default group); their port is the resource's or
+    the services', which is not collected, so a rule opening any TCP port to clients passes. A
+    DB instance's network interface (RDS, Aurora: requester-managed by
     `amazon-rds`, described `RDSNetworkInterface`) may call only the AWS services its engines
     integrate with from the VPC — S3, S3 Tables, Glue, Lambda, KMS, CloudWatch Logs, SageMaker,
     Comprehend, Bedrock runtime, SES SMTP — and any PrivateLink service. A CIDR of an
@@ -95,8 +108,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.view
     carried = workload_groups(view)
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
-        if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
+        if endpoint.endpoint_type not in JUDGED_TYPES or view.endpoint_ended(endpoint):
             continue
+        lattice = endpoint.endpoint_type in LATTICE_TYPES
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         label = endpoint_label(view, endpoint)
         if not endpoint.group_ids:
@@ -118,8 +132,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                 sources[kind].append(peer_label(sg_rule))
                 all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
         wanted = format_ports(ports) if ports else "any TCP port"
-        if sources[CLIENT] and (ports or all_ports_open):
-            continue
+        if sources[CLIENT] and (ports or all_ports_open or lattice):
+            continue  # a Lattice endpoint's port is its resource's or services': a TCP rule for clients is taken as it
         if sources[CLIENT]:
             yield ctx.not_evaluated(ref, f"{label}: the PrivateLink service's port is unknown and its groups open "
                                          f"only some TCP ports to clients ({', '.join(sorted(set(sources[CLIENT])))})")
@@ -150,7 +164,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             why = f"no inbound rule allows {wanted}"
         yield ctx.finding(
             ref,
-            f"Interface endpoint {label} is unreachable: none of its security groups ({groups}) admits clients on "
+            f"{endpoint.endpoint_type} endpoint {label} is unreachable: none of its security groups ({groups}) admits "
+            f"clients on "
             f"{wanted} — {why}.",
             evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
@@ -165,7 +180,8 @@ def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> 
     if ports:
         return [s for s in (authorize_clients(view, group, ports, families),) if s is not None]
     cidrs = [c for c in view.vpc_cidrs(endpoint.vpc_id) if cidr_family(c) in families]
-    port = placeholder("the PrivateLink service's port")
+    whose = LATTICE_PORTS.get(endpoint.endpoint_type, "the PrivateLink service's port")
+    port = placeholder(whose)
     permission: dict[str, object] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
     if v4 := [{"CidrIp": c} for c in cidrs if cidr_family(c) == 4]:
         permission["IpRanges"] = v4
@@ -173,7 +189,7 @@ def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> 
         permission["Ipv6Ranges"] = v6
     return [step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group.group_id, "IpPermissions": [permission]},
                  group.group_id, Phase.CREATE, f"Allow the service port from {', '.join(cidrs)} into {group.group_id}",
-                 decision="the PrivateLink service's port is not published to vpcaudit: ask its provider")]
+                 decision=f"{whose} is not published to vpcaudit: ask its provider")]
 
 
 def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.VpcEndpoint,

@@ -308,3 +308,37 @@ def test_a_db_instance_in_a_routed_spoke_is_a_client_of_a_hub_endpoint_only_for_
     b.service("lambda")
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name=f"com.amazonaws.{REGION}.lambda")
     assert triples(rule, b.snapshot()) == {(ID, endpoint, "fail")}
+
+
+# -- VPC Lattice's Resource and ServiceNetwork endpoints ------------------------------------------------
+
+def _lattice(endpoint_type: str, ingress: Iterable[Rule]) -> tuple[RegionBuilder, str]:
+    """A workload in its own group and a Lattice endpoint (no service name, IpAddressType as AWS
+    reports these, upper case) in a group admitting ``ingress``; the VPC default group if empty."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.workload(subnet, groups=[b.security_group(vpc, name="app")])
+    group = b.security_group(vpc, name="endpoint", ingress=ingress) if ingress else b.default_group(vpc)
+    endpoint = b.interface_endpoint(vpc, "x", subnets=[subnet], groups=[group], endpoint_type=endpoint_type,
+                                    private_dns=False)
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name="", ip_address_type="IPV4")
+    return b, endpoint
+
+
+@pytest.mark.parametrize("endpoint_type", ["Resource", "ServiceNetwork"])
+def test_a_lattice_endpoint_in_the_vpcs_default_group_admits_no_client(endpoint_type: str) -> None:
+    """CreateVpcEndpoint puts a Resource or ServiceNetwork endpoint created without groups in the
+    VPC's default group, which admits only its members."""
+    b, endpoint = _lattice(endpoint_type, [])
+    [finding] = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == endpoint
+    assert finding.message.startswith(f"{endpoint_type} endpoint {endpoint} (VPC Lattice ")
+    [(_, _, _, ready)] = fix_of(rule, b.snapshot(), endpoint)
+    assert not ready  # the port is the resource's (or the services'), which the snapshot does not hold
+
+
+@pytest.mark.parametrize("endpoint_type", ["Resource", "ServiceNetwork"])
+def test_a_lattice_endpoint_admitting_some_tcp_port_from_clients_is_taken_as_right(endpoint_type: str) -> None:
+    b, _ = _lattice(endpoint_type, [("tcp", 5432, 5432, "10.0.0.0/16")])
+    assert triples(rule, b.snapshot()) == set()

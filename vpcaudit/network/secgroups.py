@@ -253,7 +253,7 @@ def endpoint_families(endpoint: r.VpcEndpoint) -> frozenset[int]:
     """IP versions the endpoint has addresses in: ``ipv6`` endpoints (in IPv6-only subnets) have
     no IPv4 address, so no IPv4 rule admits anyone to them, and ``ipv4`` ones none in IPv6. An
     endpoint recorded without a type is taken to have both (nothing is ruled out on a guess)."""
-    return _ENDPOINT_FAMILIES.get(endpoint.ip_address_type or "", frozenset({4, 6}))
+    return _ENDPOINT_FAMILIES.get((endpoint.ip_address_type or "").lower(), frozenset({4, 6}))  # Lattice's: IPV4
 
 
 def cidr_family(cidr: str) -> int | None:
@@ -263,8 +263,13 @@ def cidr_family(cidr: str) -> int | None:
 
 
 def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
-    """'vpce-0abc (ssm)': the id and the service key (or PrivateLink service name) readers look for."""
-    return f"{endpoint.vpc_endpoint_id} ({view.service(endpoint).key})"
+    """'vpce-0abc (ssm)': the id and the service key (or PrivateLink service name) readers look for;
+    a VPC Lattice endpoint, which names no service, by what it reaches."""
+    what = view.service(endpoint).key or _LATTICE_LABELS.get(endpoint.endpoint_type, endpoint.endpoint_type)
+    return f"{endpoint.vpc_endpoint_id} ({what})"
+
+
+_LATTICE_LABELS = {"Resource": "VPC Lattice resource", "ServiceNetwork": "VPC Lattice service network"}
 
 
 def endpoint_peer(view: NetworkView, endpoint: r.VpcEndpoint) -> Peer:
