@@ -109,6 +109,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from aws_layout import AwsRegionBuilder
+from builders import Rule
 
 from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot import resources as r
@@ -195,12 +196,16 @@ def _default_vpc(b: AwsRegionBuilder) -> dict[str, str]:
     return {"default_vpc": vpc, "default_igw": igw, **subnets}
 
 
-def _group(b: AwsRegionBuilder, vpc: str, name: str, description: str, tags: dict[str, str]) -> str:
+def terraform_group(b: AwsRegionBuilder, vpc: str, name: str, description: str, tags: dict[str, str]) -> str:
     """An ``aws_security_group``: no rule of its own (Terraform revokes AWS's default egress rule)."""
     group = b.security_group(vpc, name=name, egress=[])
     b.groups[group] = replace(b.groups[group], description=description)
-    b.tag(group, {**TAGS, **tags})
+    b.tag(group, tags)
     return group
+
+
+def _group(b: AwsRegionBuilder, vpc: str, name: str, description: str, tags: dict[str, str]) -> str:
+    return terraform_group(b, vpc, name, description, {**TAGS, **tags})
 
 
 def _rules(b: AwsRegionBuilder, group: str, rules: list[tuple[bool, str, int | None, int | None, str, str]]) -> None:
@@ -211,6 +216,37 @@ def _rules(b: AwsRegionBuilder, group: str, rules: list[tuple[bool, str, int | N
         last = b.groups[group].rules[-1]
         b.groups[group] = replace(b.groups[group], rules=(*b.groups[group].rules[:-1],
                                                           replace(last, description=description)))
+
+
+def eks_module_groups(b: AwsRegionBuilder, vpc: str, *, name: str, tf_suffix: str, tags: dict[str, str],
+                      eks_egress: list[Rule], node_egress: tuple[str, ...]) -> dict[str, str]:
+    """The three groups of a terraform-aws-eks cluster: EKS's own cluster group (all traffic from
+    itself, ``eks_egress`` out) and the module's cluster and node groups with the module's default
+    rules (v19 to v21 alike), the node group sending everything to each of ``node_egress``."""
+    eks_name = f"eks-cluster-sg-{name}-1234567890"
+    eks_sg = b.security_group(vpc, name=eks_name, ingress=[("-1", None, None, "self")], egress=eks_egress)
+    b.groups[eks_sg] = replace(b.groups[eks_sg], description=(
+        "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as "
+        "any managed workloads."))
+    b.tag(eks_sg, {"Name": eks_name, f"kubernetes.io/cluster/{name}": "owned", "aws:eks:cluster-name": name, **tags})
+    cluster_sg = terraform_group(b, vpc, f"{name}-cluster-{tf_suffix}", "EKS cluster security group",
+                                 {**tags, "Name": f"{name}-cluster"})
+    node_sg = terraform_group(b, vpc, f"{name}-node-{tf_suffix}", "EKS node shared security group",
+                              {**tags, "Name": f"{name}-node", f"kubernetes.io/cluster/{name}": "owned"})
+    _rules(b, cluster_sg, [(False, "tcp", 443, 443, node_sg, "Node groups to cluster API")])
+    _rules(b, node_sg, [
+        (False, "tcp", 443, 443, cluster_sg, "Cluster API to node groups"),
+        (False, "tcp", 10250, 10250, cluster_sg, "Cluster API to node kubelets"),
+        (False, "tcp", 53, 53, "self", "Node to node CoreDNS"),
+        (False, "udp", 53, 53, "self", "Node to node CoreDNS UDP"),
+        (False, "tcp", 1025, 65535, "self", "Node to node ingress on ephemeral ports"),
+        (False, "tcp", 4443, 4443, cluster_sg, "Cluster API to node 4443/tcp webhook"),
+        (False, "tcp", 6443, 6443, cluster_sg, "Cluster API to node 6443/tcp webhook"),
+        (False, "tcp", 8443, 8443, cluster_sg, "Cluster API to node 8443/tcp webhook"),
+        (False, "tcp", 9443, 9443, cluster_sg, "Cluster API to node 9443/tcp webhook"),
+        *((True, "-1", None, None, cidr, "Allow all egress") for cidr in node_egress),
+    ])
+    return {"eks_sg": eks_sg, "cluster_sg": cluster_sg, "node_sg": node_sg}
 
 
 def _cluster(b: AwsRegionBuilder, vpc: str, ids: dict[str, str], nodes: int, control_plane_requester_managed: bool,
@@ -226,34 +262,12 @@ def _cluster(b: AwsRegionBuilder, vpc: str, ids: dict[str, str], nodes: int, con
     egress = ([(protocol, low, low, "self") for protocol, low in (("tcp", 443), ("tcp", 10250), ("tcp", 53),
                                                                   ("udp", 53))]
               if restrict_control_plane_egress else [("-1", None, None, ANY4)])
-    eks_sg = b.security_group(vpc, name=f"eks-cluster-sg-{NAME}-1234567890", ingress=[("-1", None, None, "self")],
-                              egress=egress)
-    b.groups[eks_sg] = replace(b.groups[eks_sg], description=(
-        "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as "
-        "any managed workloads."))
-    b.tag(eks_sg, {"Name": f"eks-cluster-sg-{NAME}-1234567890", f"kubernetes.io/cluster/{NAME}": "owned",
-                   "aws:eks:cluster-name": NAME, **TAGS})
-    cluster_sg = _group(b, vpc, f"{NAME}-cluster-{TF_SUFFIX}", "EKS cluster security group",
-                        {"Name": f"{NAME}-cluster"})
-    node_sg = _group(b, vpc, f"{NAME}-node-{TF_SUFFIX}", "EKS node shared security group",
-                     {"Name": f"{NAME}-node", f"kubernetes.io/cluster/{NAME}": "owned"})
-    _rules(b, cluster_sg, [(False, "tcp", 443, 443, node_sg, "Node groups to cluster API")])
-    _rules(b, node_sg, [
-        (False, "tcp", 443, 443, cluster_sg, "Cluster API to node groups"),
-        (False, "tcp", 10250, 10250, cluster_sg, "Cluster API to node kubelets"),
-        (False, "tcp", 53, 53, "self", "Node to node CoreDNS"),
-        (False, "udp", 53, 53, "self", "Node to node CoreDNS UDP"),
-        (False, "tcp", 1025, 65535, "self", "Node to node ingress on ephemeral ports"),
-        (False, "tcp", 4443, 4443, cluster_sg, "Cluster API to node 4443/tcp webhook"),
-        (False, "tcp", 6443, 6443, cluster_sg, "Cluster API to node 6443/tcp webhook"),
-        (False, "tcp", 8443, 8443, cluster_sg, "Cluster API to node 8443/tcp webhook"),
-        (False, "tcp", 9443, 9443, cluster_sg, "Cluster API to node 9443/tcp webhook"),
-        (True, "-1", None, None, ANY4, "Allow all egress"),
-    ])
+    added = eks_module_groups(b, vpc, name=NAME, tf_suffix=TF_SUFFIX, tags=TAGS, eks_egress=egress, node_egress=(ANY4,))
+    cluster_sg, node_sg = added["cluster_sg"], added["node_sg"]
     if restrict_control_plane_egress:
         _rules(b, cluster_sg, [(True, "tcp", port, port, node_sg, f"Cluster API to node groups on {port}")
                                for port in (443, 10250, 4443, 6443, 8443, 9443)])
-    added = {"eks_sg": eks_sg, "cluster_sg": cluster_sg, "node_sg": node_sg}
+    eks_sg = added["eks_sg"]
     for n in (1, 2):
         # DescribeNetworkInterfaces (botocore's ec2 model, NetworkInterface), as the NET410 workshop shows it:
         # InterfaceType "interface", RequesterManaged false, RequesterId "<role id>:AmazonEKS".

@@ -107,7 +107,7 @@ from dataclasses import replace
 
 from aws_layout import AwsRegionBuilder
 
-from layouts.eks_blueprints_private import AZ_IDS, cidrsubnet
+from layouts.eks_blueprints_private import AZ_IDS, _rules, cidrsubnet, eks_module_groups, terraform_group
 from layouts.tf_vpc_ipv6_only import DEFAULT_ENTRIES
 from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot import resources as r
@@ -189,22 +189,7 @@ def _ipv6_local_route(b: AwsRegionBuilder, table_id: str) -> None:
 
 
 def _group(b: AwsRegionBuilder, vpc: str, name: str, description: str, tags: dict[str, str]) -> str:
-    """An ``aws_security_group``: no rule of its own (Terraform revokes AWS's default egress rules)."""
-    group = b.security_group(vpc, name=name, egress=[])
-    b.groups[group] = replace(b.groups[group], description=description)
-    b.tag(group, {**TAGS, **tags})
-    return group
-
-
-def _rules(b: AwsRegionBuilder, group: str, rules: list[tuple[bool, str, int | None, int | None, str, str]]) -> None:
-    """Security group rules as DescribeSecurityGroupRules lists them, one per source:
-    (egress, protocol, from, to, source, description)."""
-    for egress, protocol, low, high, source, description in rules:
-        spec = (protocol, low, high, source)
-        b.authorize(group, ingress=[] if egress else [spec], egress=[spec] if egress else [])
-        last = b.groups[group].rules[-1]
-        b.groups[group] = replace(b.groups[group], rules=(*b.groups[group].rules[:-1],
-                                                          replace(last, description=description)))
+    return terraform_group(b, vpc, name, description, {**TAGS, **tags})
 
 
 def _addressed(b: AwsRegionBuilder, eni_id: str, ipv4: str | None, ipv6: str) -> str:
@@ -222,32 +207,9 @@ def _host(subnet_cidr: str, host: int) -> str:
 
 def _cluster(b: AwsRegionBuilder, vpc: str, ids: dict[str, str]) -> dict[str, str]:
     """The EKS cluster's three groups, its cross-account interfaces and the node group's nodes."""
-    eks_sg = b.security_group(vpc, name=f"eks-cluster-sg-{NAME}-1234567890", ingress=[("-1", None, None, "self")],
-                              egress=[("-1", None, None, ANY4), ("-1", None, None, ANY6)])
-    b.groups[eks_sg] = replace(b.groups[eks_sg], description=(
-        "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as "
-        "any managed workloads."))
-    b.tag(eks_sg, {"Name": f"eks-cluster-sg-{NAME}-1234567890", f"kubernetes.io/cluster/{NAME}": "owned",
-                   "aws:eks:cluster-name": NAME, **TAGS})
-    cluster_sg = _group(b, vpc, f"{NAME}-cluster-{TF_SUFFIX}", "EKS cluster security group",
-                        {"Name": f"{NAME}-cluster"})
-    node_sg = _group(b, vpc, f"{NAME}-node-{TF_SUFFIX}", "EKS node shared security group",
-                     {"Name": f"{NAME}-node", f"kubernetes.io/cluster/{NAME}": "owned"})
-    _rules(b, cluster_sg, [(False, "tcp", 443, 443, node_sg, "Node groups to cluster API")])
-    _rules(b, node_sg, [
-        (False, "tcp", 443, 443, cluster_sg, "Cluster API to node groups"),
-        (False, "tcp", 10250, 10250, cluster_sg, "Cluster API to node kubelets"),
-        (False, "tcp", 53, 53, "self", "Node to node CoreDNS"),
-        (False, "udp", 53, 53, "self", "Node to node CoreDNS UDP"),
-        (False, "tcp", 1025, 65535, "self", "Node to node ingress on ephemeral ports"),
-        (False, "tcp", 4443, 4443, cluster_sg, "Cluster API to node 4443/tcp webhook"),
-        (False, "tcp", 6443, 6443, cluster_sg, "Cluster API to node 6443/tcp webhook"),
-        (False, "tcp", 8443, 8443, cluster_sg, "Cluster API to node 8443/tcp webhook"),
-        (False, "tcp", 9443, 9443, cluster_sg, "Cluster API to node 9443/tcp webhook"),
-        (True, "-1", None, None, ANY4, "Allow all egress"),
-        (True, "-1", None, None, ANY6, "Allow all egress"),
-    ])
-    added = {"eks_sg": eks_sg, "cluster_sg": cluster_sg, "node_sg": node_sg}
+    added = eks_module_groups(b, vpc, name=NAME, tf_suffix=TF_SUFFIX, tags=TAGS,
+                              eks_egress=[("-1", None, None, ANY4), ("-1", None, None, ANY6)], node_egress=(ANY4, ANY6))
+    eks_sg, cluster_sg, node_sg = added["eks_sg"], added["cluster_sg"], added["node_sg"]
     for n in (1, 2):
         subnet = ids[f"private{n}"]
         eni = b.workload(subnet, groups=[eks_sg, cluster_sg], description=f"Amazon EKS {NAME}",

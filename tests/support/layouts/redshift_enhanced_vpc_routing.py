@@ -119,8 +119,8 @@ import json
 
 from aws_layout import AwsRegionBuilder
 
+from layouts.eks_blueprints_private import ANY4, ANY6, DEFAULT_ENTRIES
 from layouts.tf_vpc_module import module_defaults
-from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 ACCOUNT = "123456789012"
@@ -133,13 +133,6 @@ REDSHIFT_PORT = 5439  # the module's default ``port``
 TF_SUFFIX = "20260101000000000000000001"  # the unique suffix Terraform appends to a name_prefix
 REDSHIFT_REQUESTER_ID = "amazon-redshift"
 REDSHIFT_DESCRIPTION = "RedshiftNetworkInterface"
-ANY4, ANY6 = "0.0.0.0/0", "::/0"
-# default_network_acl_ingress / _egress (100 IPv4, 101 IPv6), then AWS's IPv4 '*' deny (no IPv6 block).
-DEFAULT_ENTRIES = tuple(
-    r.NaclEntry(number, egress, "-1", action, cidr if ":" not in cidr else None, cidr if ":" in cidr else None,
-                None, None)
-    for egress in (False, True)
-    for number, action, cidr in ((100, "allow", ANY4), (101, "allow", ANY6), (32767, "deny", ANY4)))
 # The example's clusters: identifier → the roles of its nodes (DescribeClusters' ClusterNodes).
 CLUSTERS = {NAME: ("LEADER", "COMPUTE-0", "COMPUTE-1", "COMPUTE-2"),
             f"{NAME}-with-cloudwatch-logging": ("SHARED",), f"{NAME}-default": ("SHARED",)}
