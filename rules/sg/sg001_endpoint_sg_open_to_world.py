@@ -23,6 +23,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 
@@ -45,7 +46,7 @@ def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
     medium otherwise. One finding per security group, listing its endpoints.
 
     ## Why it matters
-    Endpoint network interfaces have no public address, so this is not internet exposure: it
+    An AWS service's endpoint interfaces have no public address, so this is not internet exposure: it
     means every network routed to the VPC — peered VPCs, TGW spokes, on-premises networks over
     VPN or Direct Connect — can use the endpoint, and through it the service with whatever
     credentials it holds. The seed documents list "endpoint security group allows 0.0.0.0/0"
@@ -93,7 +94,7 @@ def endpoint_sg_open_to_world(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ref,
             f"Security group {group_id}, attached to interface endpoint(s) {labels}, allows inbound {opened}: "
-            f"{reach}. Endpoint interfaces have no public address; the exposure is to networks routed to the VPC.",
+            f"{reach}. {_exposure(view, endpoints)}",
             severity=Severity.HIGH if remote else Severity.MEDIUM,
             evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints],
                                    open_rules=[f"{x.rule_id}: {describe_ports(x)} from {peer_label(x)}"
@@ -115,3 +116,14 @@ def _fix(ctx: RuleContext, group: r.SecurityGroup, open_rules: list[r.SecurityGr
                     "allow their CIDRs first")
     steps = [s for s in (authorize_clients(ctx.view, group, ports),) if s is not None]
     return [*steps, revoke_ingress(group.group_id, open_rules, "open to the world", decision=decision)]
+
+
+def _exposure(view: NetworkView, endpoints: list[r.VpcEndpoint]) -> str:
+    """What the open rule exposes: an AWS service's endpoint interfaces never have a public address;
+    a PrivateLink service's may carry Elastic IPs (an internet-facing AWS Transfer Family server's
+    do), which the snapshot does not record, so for those the sentence says what it cannot know."""
+    if all(view.is_aws_service_endpoint(e) for e in endpoints):
+        return "Endpoint interfaces have no public address; the exposure is to networks routed to the VPC."
+    return ("AWS-service endpoint interfaces have no public address, but a PrivateLink service's may carry Elastic "
+            "IPs (an internet-facing AWS Transfer Family server's do), which would expose it to the internet: check "
+            "whether that is intended.")

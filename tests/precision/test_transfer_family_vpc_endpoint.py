@@ -154,11 +154,12 @@ def _world_open(ids: dict[str, str]) -> Triples:
     known, and AWS's advice is the allow list the finding asks for: the endpoint "is accessible over
     the internet only to clients whose source IP addresses are allowed" in its group (the guide),
     "use VPC security groups to restrict traffic by the client's public IP address" (the API's
-    EndpointDetails), and Security Hub EC2.13 fails the same rule. But the message says "Endpoint
+    EndpointDetails), and Security Hub EC2.13 fails the same rule. The message said "Endpoint
     interfaces have no public address; the exposure is to networks routed to the VPC", while these
-    carry the Elastic IPs: the exposure is the internet, by design. A gap, pinned: the snapshot does
-    not record an interface's ``Association`` (its public address), so no rule can tell an
-    internet-facing endpoint from an internal one."""
+    carry the Elastic IPs: rule wrong in its wording, fixed — for a PrivateLink service's endpoint it
+    now says such interfaces may carry Elastic IPs and asks whether that exposure is intended. A gap,
+    pinned: the snapshot does not record an interface's ``Association`` (its public address), so no
+    rule can tell an internet-facing endpoint from an internal one."""
     return {("SG001", ids["sftp_sg"], "fail")}
 
 
@@ -171,7 +172,8 @@ def test_the_server_open_to_the_world(client: bool) -> None:
     assert audit(snapshot) == _flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _world_open(ids)
     assert severities(snapshot)[("SG001", ids["sftp_sg"], "")] == "medium"
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG001"]
-    assert "Endpoint interfaces have no public address" in finding.message
+    assert "Endpoint interfaces have no public address" not in finding.message
+    assert "a PrivateLink service's may carry Elastic IPs" in finding.message
     assert [(s.action, s.ready) for s in finding.fix] == [("ec2:RevokeSecurityGroupIngress", False)]
 
 

@@ -124,3 +124,17 @@ def test_with_remote_routes_revoking_needs_a_decision() -> None:
     b, sg = _world_with_tgw()
     assert [(s[0], s[3]) for s in fix_of(rule, b.snapshot(), sg)] == [
         ("ec2:AuthorizeSecurityGroupIngress", True), ("ec2:RevokeSecurityGroupIngress", False)]
+
+
+def test_a_privatelink_endpoint_may_carry_elastic_ips_and_the_message_does_not_deny_it() -> None:
+    """An internet-facing AWS Transfer Family server's endpoint (a PrivateLink service's) carries
+    Elastic IPs, which the snapshot does not record: the message no longer says it has none."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    group = b.security_group(vpc, ingress=[("tcp", 22, 22, "0.0.0.0/0")])
+    b.interface_endpoint(vpc, "x", subnets=[subnet], groups=[group],
+                         service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    (finding,) = findings(rule, b.snapshot())
+    assert "no public address;" not in finding.message
+    assert "a PrivateLink service's may carry Elastic IPs" in finding.message
