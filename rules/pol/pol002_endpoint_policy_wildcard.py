@@ -105,8 +105,11 @@ def _issues(statement: Statement, *, gateway: bool, trust: TrustBoundary,
     if statement.effect == "Allow" and statement.principal_is_everyone:
         scoping = [(c, trust.foreign(c.key, c.values, owner)) for c in statement.scoping_conditions]
         wide = [f"Action {', '.join(statement.wildcard_actions)}"] if statement.wildcard_actions else []
-        if statement.resource_is_wildcard:
-            wide.append("Resource *")
+        every = statement.wildcard_resource
+        if every in ("*", "NotResource"):
+            wide.append("Resource *" if every == "*" else "NotResource")
+        elif every:
+            wide.append(f"Resource {every} (every resource, in every account)")
         if wide and not scoping:
             issues.append(f"{statement.label} allows Principal * with {' and '.join(wide)} and no scoping "
                           "condition (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:ResourceOrgID…)")

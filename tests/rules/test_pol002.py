@@ -295,3 +295,30 @@ def test_fix_for_an_s3_endpoint_keeps_ecr_layers_readable_and_passes_once_applie
     assert allows(document, "s3:GetObject", layer, {"aws:PrincipalAccount": STRANGER})
     assert not allows(document, "s3:PutObject", layer, {"aws:PrincipalAccount": STRANGER})
     assert policy_findings_after(b, endpoint, document) == set()
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:aws:sqs:us-east-1:*:*"])
+def test_an_arn_naming_every_resource_of_every_account_is_resource_star(resource: str) -> None:
+    """"If the * wildcard is the last character of a resource ARN segment, it can expand to match
+    beyond the colon boundaries" (IAM): ``arn:aws:s3:::*`` is every bucket and object of every
+    account, and a VPC-only condition (always true through the endpoint) scopes nothing."""
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": resource,
+        "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-0a1b2c3d4e5f60718"}}}]})
+    b = RegionBuilder()
+    vpc = b.vpc()
+    endpoint = b.gateway_endpoint(vpc, "s3", route_tables=[b.main_route_table(vpc)], policy=document)
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == endpoint
+    assert f"Resource {resource} (every resource, in every account)" in finding.message
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::*sagemaker*",
+                                      "arn:aws:sqs:us-east-1:111122223333:*"])
+def test_an_arn_naming_some_buckets_or_one_account_is_not(resource: str) -> None:
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": resource}]})
+    b = RegionBuilder()
+    vpc = b.vpc()
+    b.gateway_endpoint(vpc, "s3", route_tables=[b.main_route_table(vpc)], policy=document)
+    assert triples(rule, b.snapshot()) == set()

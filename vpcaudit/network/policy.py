@@ -130,11 +130,20 @@ class Statement:
 
     @property
     def resource_is_wildcard(self) -> bool:
-        """``Resource: *``, ``NotResource``, or no resource element at all (matches every resource)."""
+        """``Resource: *``, ``NotResource``, no resource element at all, or an ARN that names every
+        resource of its service in every account (``arn:aws:s3:::*``, ``arn:aws:sqs:us-east-1:*:*``):
+        all match every resource, other accounts' included."""
+        return self.wildcard_resource is not None
+
+    @property
+    def wildcard_resource(self) -> str | None:
+        """How the statement names every resource (``*``, ``arn:aws:s3:::*``, ``NotResource``), or None."""
         if "NotResource" in self.raw:
-            return True
-        resources = as_list(self.raw.get("Resource"))
-        return not resources or "*" in resources
+            return "NotResource"
+        resources = [str(r) for r in as_list(self.raw.get("Resource"))]
+        if not resources:
+            return "*"
+        return next((r for r in resources if r == "*" or _every_resource_of_a_service(r)), None)
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -214,6 +223,15 @@ class Policy:
         """Every statement (at least one) is the unconditioned full-access ``Allow``."""
         statements = self.statements
         return bool(statements) and not self.problems() and all(s.is_full_access for s in statements)
+
+
+def _every_resource_of_a_service(arn: str) -> bool:
+    """An ARN whose account is any (empty, as S3's are, or ``*``) and whose resource is nothing but
+    wildcards (``*``, ``*/*``): "If the * wildcard is the last character of a resource ARN segment,
+    it can expand to match beyond the colon boundaries" (IAM, Resource element)."""
+    parts = arn.split(":", 5)
+    return (len(parts) == 6 and parts[0] == "arn" and parts[4] in ("", "*")
+            and parts[5] != "" and not parts[5].strip("*/"))
 
 
 def _statement_problems(statement: Statement) -> Iterator[str]:
