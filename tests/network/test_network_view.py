@@ -623,3 +623,32 @@ def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -
     assert view.control_plane_subnet_ids == frozenset({control})
     assert [s.subnet_id for s in view.private_source_subnets(vpc)] == sorted([mixed, empty])
     assert b.view(missing=[Part.NETWORK_INTERFACES]).control_plane_subnet_ids == frozenset()
+
+
+@pytest.mark.parametrize(("description", "instance", "workload"), [
+    ("ES search-prod", None, False),  # an OpenSearch Service domain's interface: inbound only
+    ("ES search-prod", "i-0123456789abcdef0", True),  # attached to an instance: not the domain's
+    ("ES Search Prod", None, True),  # not a domain name
+    ("", None, True),
+])
+def test_an_opensearch_domains_interfaces_are_not_workloads(description: str, instance: str | None,
+                                                            workload: bool) -> None:
+    b = RegionBuilder()
+    eni = b.workload(b.subnet(b.vpc(), "10.0.1.0/24"), requester_managed=True, description=description)
+    b.enis[eni] = replace(b.enis[eni], instance_id=instance)
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) is workload
+
+
+def test_an_opensearch_managed_endpoint_takes_https() -> None:
+    """OpenSearch's service-linked role creates endpoints only with the tag OpenSearchManaged=true,
+    and they take HTTPS only: port 443, where another PrivateLink service's port is unknown."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    service = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+    managed = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=service)
+    b.endpoints[managed] = replace(b.endpoints[managed], tags=(r.Tag("OpenSearchManaged", "true"),))
+    other = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=service)
+    view = b.view()
+    assert (view.service(view.endpoints[managed]).ports, view.service(view.endpoints[other]).ports) == ((443,), ())

@@ -31,6 +31,12 @@ ELB_REQUESTER_ID = "amazon-elb"  # RequesterId of the ENIs of Application and Cl
 # hyphens and underscores), attached to no instance. Only that exact form: other interfaces EKS
 # or its add-ons create (nodes' aws-K8S-…, branch interfaces, Fargate pods') are workloads.
 _EKS_CONTROL_PLANE = re.compile(r"Amazon EKS [0-9A-Za-z][0-9A-Za-z_-]*")
+# An OpenSearch Service domain's interface: "ES <domain name>" (3-28 characters, lower-case letters,
+# digits and hyphens, starting with a letter), attached to no instance of the account.
+_OPENSEARCH_DOMAIN = re.compile(r"ES [a-z][a-z0-9-]{2,27}")
+# The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
+# protocol for VPC endpoints. HTTP is not allowed."
+OPENSEARCH_ENDPOINT_PORTS = (443,)
 # A DB instance's network interface (RDS, Aurora), as DescribeNetworkInterfaces reports it:
 # requester-managed by this RequesterId, with exactly this Description (is_db_instance).
 RDS_REQUESTER_ID = "amazon-rds"
@@ -492,7 +498,11 @@ class NetworkView:
         requester-managed or not): EKS-managed control-plane traffic "continues through the AWS
         managed network path", and what the control plane sends through them (kubelet, webhooks,
         OIDC, aggregated APIs) goes to the cluster's nodes and pods, not to an AWS service's
-        endpoint (EKS User Guide, control-plane egress)."""
+        endpoint (EKS User Guide, control-plane egress). Nor are an OpenSearch Service domain's
+        interfaces (described ``ES <domain>``, attached to no instance): "Created and managed by
+        OpenSearch Service for inbound traffic to the domain", while egress "leaves over the public
+        internet" by default or through separate egress interfaces (OpenSearch Developer Guide,
+        VPC egress)."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -500,7 +510,7 @@ class NetworkView:
         if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
                                       or eni.requester_id == ELB_REQUESTER_ID):
             return False
-        if _is_eks_control_plane(eni):
+        if _is_eks_control_plane(eni) or _is_opensearch_domain(eni):
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
@@ -610,11 +620,14 @@ class NetworkView:
 
     def service(self, endpoint: r.VpcEndpoint) -> ServiceInfo:
         # What service_info reads of an endpoint: many endpoints of a Region share one answer.
-        key = (endpoint.service_name, endpoint.service_region, endpoint.endpoint_type)
+        opensearch = _opensearch_managed(endpoint)
+        key = (endpoint.service_name, endpoint.service_region, endpoint.endpoint_type, opensearch)
         info = self._service_cache.get(key)
         if info is None:
             info = service_info(endpoint, self.services.get(endpoint.service_name) if self.services else None,
                                 self.region_name)
+            if opensearch and not info.ports:
+                info = replace(info, ports=OPENSEARCH_ENDPOINT_PORTS)
             self._service_cache[key] = info
         return info
 
@@ -702,6 +715,16 @@ def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
     return tuple(i for i in view.workload_enis(vpc_id)
                  if (kind := managed_kind(i)) is None or kind.name not in left_out)
+
+
+def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
+    """An OpenSearch Service-managed VPC endpoint: its service-linked role may create endpoints only
+    "when the request contains the tag OpenSearchManaged=true"."""
+    return any(t.key == "OpenSearchManaged" and t.value == "true" for t in endpoint.tags)
+
+
+def _is_opensearch_domain(eni: r.NetworkInterface) -> bool:
+    return bool(_OPENSEARCH_DOMAIN.fullmatch(eni.description)) and eni.instance_id is None
 
 
 def _is_eks_control_plane(eni: r.NetworkInterface) -> bool:
