@@ -9,7 +9,7 @@ import json
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, replacement_policy, severities
 from layouts import apigw_private_api
 from layouts.apigw_private_api import ACCOUNT, API_ID, PRIVATE_DNS_NAMES, REGION, STAGE, api_arn
 from policy_eval import allows
@@ -67,14 +67,6 @@ def _private_dns_off(ids: dict[str, str]) -> Triples:
     ``Host`` / ``x-apigw-api-id`` header) to keep public APIs reachable, and the catalogue makes
     ``execute-api`` info for that reason. The fix turns private DNS on only after a decision."""
     return {("DNS003", ids["endpoint"], "fail")}
-
-
-def _fix_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
-    finding = next(f for f in audit_result(snapshot).findings
-                   if f.rule_id == rule_id and f.resource.resource_id == resource_id)
-    (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
-    assert not step.ready
-    return str(step.parameters["PolicyDocument"])
 
 
 def test_the_snapshot_is_the_sample() -> None:
@@ -171,7 +163,7 @@ def test_pol001s_fix_keeps_anonymous_invocations_of_this_accounts_apis() -> None
     anyone invoke this account's APIs (by their ARNs), and the decision asks for the ARNs of other
     accounts' APIs the VPC calls — the sample's producer API among them."""
     snapshot, ids = _build(api_stack=False)
-    document = _fix_policy(snapshot, "POL001", ids["endpoint"])
+    document = replacement_policy(snapshot, "POL001", ids["endpoint"])
     own_api = api_arn(WIDGETS, account=ACCOUNT)
     assert allows(document, "execute-api:Invoke", own_api, {"aws:ResourceAccount": ACCOUNT})
     assert not allows(document, "execute-api:Invoke", api_arn(WIDGETS), {})  # the producer's: left to the decision
@@ -183,7 +175,7 @@ def test_pol001s_fix_keeps_signed_invocations_by_this_account() -> None:
     case (the guide: "If your authorization controls use IAM authorization, you can control your
     security perimeter by using properties of the resource and properties of the principal")."""
     snapshot, ids = _build(api_stack=False)
-    document = _fix_policy(snapshot, "POL001", ids["endpoint"])
+    document = replacement_policy(snapshot, "POL001", ids["endpoint"])
     assert allows(document, "execute-api:Invoke", api_arn(WIDGETS), {"aws:PrincipalAccount": ACCOUNT})
     assert not allows(document, "execute-api:Invoke", api_arn(WIDGETS), {"aws:PrincipalAccount": "222222222222"})
 

@@ -8,7 +8,7 @@ import json
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, replacement_policy, severities
 from layouts import bedrock_private_rag
 from layouts.bedrock_private_rag import ACCOUNT, REGION
 from policy_eval import allows
@@ -54,14 +54,6 @@ def _wildcard_policies(ids: dict[str, str]) -> Triples:
 def _policy(snapshot: Snapshot, endpoint_id: str) -> str:
     (endpoint,) = [e for e in snapshot.accounts[0].regions[0].vpc_endpoints if e.vpc_endpoint_id == endpoint_id]
     return endpoint.policy_document or ""
-
-
-def _fix_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
-    finding = next(f for f in audit_result(snapshot).findings
-                   if f.rule_id == rule_id and f.resource.resource_id == resource_id)
-    (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
-    assert not step.ready
-    return str(step.parameters["PolicyDocument"])
 
 
 def test_the_snapshot_is_the_solutions_vpc() -> None:
@@ -186,7 +178,7 @@ def test_pol002s_fixes_keep_the_functions_calls() -> None:
              "sqs": ("sqs:SendMessage", f"arn:aws:sqs:{REGION}:{ACCOUNT}:feedback-queue"),
              "monitoring": ("cloudwatch:PutMetricData", "*")}
     for key, (action, resource) in calls.items():
-        document = _fix_policy(snapshot, "POL002", ids[key])
+        document = replacement_policy(snapshot, "POL002", ids[key])
         assert allows(document, action, resource, THIS_ACCOUNT)
         assert not allows(document, action, resource, ANOTHER_ACCOUNT)
 
@@ -201,7 +193,7 @@ def test_the_guides_bedrock_endpoint_policy() -> None:
     snapshot, ids = _built(bedrock_policy="guide")
     assert _audit(snapshot, ids) == _wildcard_policies(ids) | {("POL002", ids["inference"], "fail")}
     assert severities(snapshot)[("POL002", ids["inference"], "")] == "low"
-    document = _fix_policy(snapshot, "POL002", ids["inference"])
+    document = replacement_policy(snapshot, "POL002", ids["inference"])
     for resource in (MODEL, PROFILE):
         assert allows(document, "bedrock:InvokeModel", resource, THIS_ACCOUNT)
         assert not allows(document, "bedrock:InvokeModel", resource, ANOTHER_ACCOUNT)

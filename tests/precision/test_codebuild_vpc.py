@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, replacement_policy, severities
 from layouts import codebuild_vpc
 from layouts.codebuild_vpc import ACCOUNT, POSTGRES_PORT, PROJECT, REGION
 from policy_eval import allows
@@ -49,11 +49,7 @@ def _view(snapshot: Snapshot) -> NetworkView:
 
 
 def _fix_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> dict[str, object]:
-    finding = next(f for f in audit_result(snapshot).findings
-                   if f.rule_id == rule_id and f.resource.resource_id == resource_id)
-    (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
-    assert not step.ready
-    return json.loads(str(step.parameters["PolicyDocument"]))
+    return json.loads(replacement_policy(snapshot, rule_id, resource_id))
 
 
 def test_the_snapshot_is_the_template() -> None:

@@ -153,6 +153,16 @@ def audit_result(snapshot: Snapshot) -> AuditResult:
     return run(snapshot, built_in_rules(), RunSettings(now=NOW))
 
 
+def replacement_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
+    """The endpoint policy a finding's fix puts on an existing endpoint (its ModifyVpcEndpoint step),
+    which always waits for a decision: whom the endpoint should admit is the owner's to say."""
+    finding = next(f for f in audit_result(snapshot).findings
+                   if f.rule_id == rule_id and f.resource.resource_id == resource_id)
+    (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
+    assert not step.ready
+    return str(step.parameters["PolicyDocument"])
+
+
 def severities(snapshot: Snapshot) -> dict[tuple[str, str, str], str]:
     """{(rule id, resource id, discriminator): severity} of the failing findings."""
     return {(f.rule_id, f.resource.resource_id, f.discriminator): f.severity.value
