@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.ecs import ECS_SERVICES, image_pullers, runs_ecs_tasks
+from vpcaudit.network.containers import ECS_SERVICES, image_pullers, runs_ecs_tasks
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
     account_scoped_policy,
@@ -189,7 +189,7 @@ class _Clients:
 def _clients(view: NetworkView, vpc_id: str, bundle: Bundle) -> _Clients:
     """Subnets holding workload ENIs that may call one of the bundle's triggers (a DB instance's
     interface calls none), else the private subnets standing in for them. For ECR image pulls,
-    the subnets of the interfaces that pull (:func:`~vpcaudit.network.ecs.image_pullers`: a node's
+    the subnets of the interfaces that pull (:func:`~vpcaudit.network.containers.image_pullers`: a node's
     own, not its pods' or tasks')."""
     if bundle.slug == "ecr" and view.has(Part.NETWORK_INTERFACES):
         enis = {e.network_interface_id: e for key in sorted(bundle.triggers) for e in view.client_enis(vpc_id, key)}

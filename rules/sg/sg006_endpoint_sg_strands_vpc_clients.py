@@ -8,7 +8,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.ecs import (
+from vpcaudit.network.containers import (
     CONTAINER_INSTANCE_SERVICES,
     HOST_ONLY_SERVICES,
     container_instance_interfaces,

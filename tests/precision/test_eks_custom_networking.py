@@ -262,6 +262,6 @@ def test_near_miss_pod_subnets_without_the_s3_route(pod_routes: str) -> None:
 @pytest.mark.parametrize("pod_routes", ["own", "main"], ids=["own table to the NAT gateway", "main route table"])
 def test_pod_subnets_are_no_image_pull_clients(pod_routes: str) -> None:
     """Rule wrong, fixed: IFE003 judges the ECR bundle where images are pulled, the node subnets
-    (``vpcaudit.network.ecs.image_pullers``), and stays silent (see ``_ecr_bundle``)."""
+    (``vpcaudit.network.containers.image_pullers``), and stays silent (see ``_ecr_bundle``)."""
     _, ids = _build(endpoints="all_blocks", pod_routes=pod_routes)
     assert not _audit(endpoints="all_blocks", pod_routes=pod_routes) & _ecr_bundle(ids)
