@@ -652,3 +652,15 @@ def test_an_opensearch_managed_endpoint_takes_https() -> None:
     other = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=service)
     view = b.view()
     assert (view.service(view.endpoints[managed]).ports, view.service(view.endpoints[other]).ports) == ((443,), ())
+
+
+@pytest.mark.parametrize(("description", "workload"), [
+    ("DO NOT DELETE - Amazon MSK network interface for cluster "
+     "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2.", False),
+    ("AWS Lambda VPC ENI-orders-consumer-0f1e2d3c", True),  # an event source mapping's: calls AWS services
+])
+def test_an_msk_brokers_interfaces_are_not_workloads(description: str, workload: bool) -> None:
+    b = RegionBuilder()
+    eni = b.workload(b.subnet(b.vpc(), "10.0.1.0/24"), description=description)
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) is workload

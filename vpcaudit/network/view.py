@@ -34,6 +34,9 @@ _EKS_CONTROL_PLANE = re.compile(r"Amazon EKS [0-9A-Za-z][0-9A-Za-z_-]*")
 # An OpenSearch Service domain's interface: "ES <domain name>" (3-28 characters, lower-case letters,
 # digits and hyphens, starting with a letter), attached to no instance of the account.
 _OPENSEARCH_DOMAIN = re.compile(r"ES [a-z][a-z0-9-]{2,27}")
+# An Amazon MSK broker's interface, as MSK describes it: "DO NOT DELETE - Amazon MSK network
+# interface for cluster <cluster ARN>" (with a closing full stop).
+_MSK_BROKER = re.compile(r"DO NOT DELETE - Amazon MSK network interface for cluster arn:aws[a-z-]*:kafka:\S+\.?")
 # The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
 # protocol for VPC endpoints. HTTP is not allowed."
 OPENSEARCH_ENDPOINT_PORTS = (443,)
@@ -502,7 +505,10 @@ class NetworkView:
         interfaces (described ``ES <domain>``, attached to no instance): "Created and managed by
         OpenSearch Service for inbound traffic to the domain", while egress "leaves over the public
         internet" by default or through separate egress interfaces (OpenSearch Developer Guide,
-        VPC egress)."""
+        VPC egress). Nor are an Amazon MSK cluster's broker interfaces (described "DO NOT DELETE -
+        Amazon MSK network interface for cluster <ARN>"): "Client applications use elastic network
+        interfaces to produce and consume data" (MSK API, ClientSubnets); a Lambda event source
+        mapping's interfaces beside them are described otherwise and stay workloads."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -510,7 +516,7 @@ class NetworkView:
         if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
                                       or eni.requester_id == ELB_REQUESTER_ID):
             return False
-        if _is_eks_control_plane(eni) or _is_opensearch_domain(eni):
+        if _is_eks_control_plane(eni) or _is_opensearch_domain(eni) or _is_msk_broker(eni):
             return False
         return not eni.description.startswith("Route 53 Resolver")
 
@@ -725,6 +731,10 @@ def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
 
 def _is_opensearch_domain(eni: r.NetworkInterface) -> bool:
     return bool(_OPENSEARCH_DOMAIN.fullmatch(eni.description)) and eni.instance_id is None
+
+
+def _is_msk_broker(eni: r.NetworkInterface) -> bool:
+    return bool(_MSK_BROKER.fullmatch(eni.description)) and eni.instance_id is None
 
 
 def _is_eks_control_plane(eni: r.NetworkInterface) -> bool:
