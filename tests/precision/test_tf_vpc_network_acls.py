@@ -46,15 +46,15 @@ def test_endpoints_in_the_public_subnets_lose_low_ephemeral_replies() -> None:
     findings = [f for f in audit_result(snapshot).findings if f.rule_id == "ACL001"]
     public = ", ".join(sorted(ids[f"public{i}"] for i in (1, 2, 3)))
     for finding in findings:
-        # One line for the 24 (endpoint subnet, client subnet) pairs: one entry denies them all.
-        assert finding.evidence["problem_count"] == 24
+        # One line for the 15 (endpoint subnet, client subnet) pairs: one entry denies them all. The
+        # clients are the public and private subnets' workloads; the ElastiCache subnets' cache nodes
+        # call no AWS service (they counted as clients, 24 pairs, until that was fixed).
+        assert finding.evidence["problem_count"] == 15
         assert (f"its clients: rule 32767 (*) denies outbound TCP 1024-32767 (replies) from endpoint subnets "
                 f"{public} (3) to client subnets ") in finding.message
+        assert "(6). Only ports below 32768" in finding.message
         assert finding.message.count("denies") == 1
-        # One covering entry instead of nine per-subnet ones (six even merged), left to a decision
-        # because it also admits the VPC's unused 10.0.3.0/24, 10.0.7.0/24 and 10.0.11.0-15.255.
-        (fix,) = finding.fix
-        assert (fix.parameters["CidrBlock"], fix.parameters["RuleNumber"], fix.parameters["Egress"]) == \
-            ("10.0.0.0/20", 32766, True)
-        assert fix.decision is not None
-        assert "it also admits 10.0.3.0/24, 10.0.7.0/24, 10.0.11.0/24, 10.0.12.0/22" in fix.decision
+        # The six client subnets merge exactly into four entries, within the NACL's quota: ready.
+        assert [(s.parameters["CidrBlock"], s.parameters["RuleNumber"], s.parameters["Egress"], s.ready)
+                for s in finding.fix] == [("10.0.0.0/23", 32766, True, True), ("10.0.2.0/24", 32765, True, True),
+                                          ("10.0.4.0/23", 32764, True, True), ("10.0.6.0/24", 32763, True, True)]

@@ -290,7 +290,7 @@ def test_a_group_only_a_db_instance_carries_admits_no_client_of_the_service() ->
     db = next(g for g in b.groups.values() if g.group_name == "db").group_id
     assert finding.resource.resource_id == endpoint
     assert (f"reachable only from members of {db}, which no workload ENI that may call secretsmanager carries "
-            "(DB instances' ENIs call only the services their engines integrate with)") in finding.message
+            "(the DB instances' interfaces carrying it call only the services their engines do)") in finding.message
     assert finding.evidence["member_only_sources"] == [db]
     # The same groups on an S3 endpoint: the DB instance may call S3, so its group admits a client.
     b, _ = _database_only("s3", admit="db", app_workload=True)

@@ -37,6 +37,9 @@ _OPENSEARCH_DOMAIN = re.compile(r"ES [a-z][a-z0-9-]{2,27}")
 # An Amazon MSK broker's interface, as MSK describes it: "DO NOT DELETE - Amazon MSK network
 # interface for cluster <cluster ARN>" (with a closing full stop).
 _MSK_BROKER = re.compile(r"DO NOT DELETE - Amazon MSK network interface for cluster arn:aws[a-z-]*:kafka:\S+\.?")
+# An ElastiCache cache node's interface: "ElastiCache <cluster id>" (lower-case letters, digits
+# and hyphens, starting with a letter).
+_ELASTICACHE_NODE = re.compile(r"ElastiCache [a-z][a-z0-9-]*")
 # The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
 # protocol for VPC endpoints. HTTP is not allowed."
 OPENSEARCH_ENDPOINT_PORTS = (443,)
@@ -535,7 +538,8 @@ class NetworkView:
 
         Every workload may, except the interfaces of managed engines (:data:`MANAGED_KINDS`): a
         Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
-        and a DB instance's network interface (:func:`is_db_instance`) as follows:
+        an ElastiCache node's (:func:`is_elasticache_node`) none, and a DB instance's network
+        interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
         together: the interface does not say which engine it serves) and of no other's. No engine
@@ -767,8 +771,18 @@ class ManagedKind:
     services: frozenset[str]  # endpoint service keys it may call; any PrivateLink service besides
 
 
+def is_elasticache_node(eni: r.NetworkInterface) -> bool:
+    """An ElastiCache cache node's network interface: described ``ElastiCache <cluster id>`` (what
+    public inventories show; AWS documents no RequesterId for it), attached to no instance."""
+    return bool(_ELASTICACHE_NODE.fullmatch(eni.description)) and eni.instance_id is None
+
+
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
-                 ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES))
+                 ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES),
+                 # No AWS API is called from a cache node: backups are copied to S3 and logs
+                 # delivered by the service ("Exporting a backup", "Log delivery"), and IAM
+                 # authentication is validated by ElastiCache.
+                 ManagedKind("ElastiCache node", is_elasticache_node, frozenset()))
 
 
 def managed_kind(eni: r.NetworkInterface) -> ManagedKind | None:
