@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import EndpointTargets, answering_records, authority, endpoint_targets
+from vpcaudit.network.view import is_dms_replication_instance
 from vpcaudit.rules._fixes import dns_attribute_steps, endpoint_context
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 # Endpoint-specific names are the documented pattern for S3 and DynamoDB interface endpoints.
@@ -31,6 +33,7 @@ DOCUMENTED_CHOICE = frozenset({"execute-api"})
           "centralized-access-to-vpc-private-endpoints.html",
           "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html",
           "https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html",
+          "https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html",
       ),
       seeds=("000", "001"))
 def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
@@ -39,8 +42,10 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     Fires when, for a default hostname of the service (its `PrivateDnsNames`), Route 53 Resolver
     in the VPC answers from public DNS, or from a private hosted zone without a record pointing
     to this endpoint's addresses. A Resolver FORWARD rule for the name, or another endpoint's
-    private DNS in the VPC, counts as served. Info for `execute-api`; never for S3 or DynamoDB
-    interface endpoints.
+    private DNS in the VPC, counts as served. Info for `execute-api`, and for `secretsmanager`
+    where the VPC's only clients of it are DMS replication instances (described
+    `DMSNetworkInterface`), which the DMS guide points at the endpoint's own name; never for S3 or
+    DynamoDB interface endpoints.
 
     ## Why it matters
     SDKs and the AWS CLI call the service's default hostname (`sts.<region>.amazonaws.com`).
@@ -93,9 +98,8 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
             if unknown:
                 yield ctx.not_evaluated(ref, "; ".join(unknown))
             continue
-        severity = Severity.INFO if info.key in DOCUMENTED_CHOICE else Severity.MEDIUM
-        choice = (" (a documented choice for API Gateway when public APIs must stay reachable)"
-                  if severity is Severity.INFO else "")
+        choice = _documented_choice(view, endpoint, info.key)
+        severity = Severity.INFO if choice else Severity.MEDIUM
         yield ctx.finding(
             ref, f"{endpoint.vpc_endpoint_id} ({info.key}) in {endpoint.vpc_id} has private DNS off{choice}: "
                  f"{'; '.join(unserved)} — SDKs using the default hostname bypass the endpoint (through internet "
@@ -103,15 +107,30 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
             severity=severity,
             evidence=evidence_dict(service=info.key, private_dns_enabled=False, hostnames=info.hostnames,
                                    not_served=unserved, not_checked=unknown or None),
-            fix=_fix(ctx, endpoint, severity, zones))
+            fix=_fix(ctx, endpoint, choice, zones))
 
 
-def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, severity: Severity, zones: list[str]) -> list[FixStep]:
+def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> str:
+    """Why private DNS off is a documented choice here ("" where it is not): API Gateway keeping
+    public APIs reachable, or Secrets Manager called only by DMS replication instances, which the
+    DMS guide points at the endpoint's own name ("To use secrets manager with a replication
+    instance in a private subnet … set the endpoint extra connection attribute
+    secretsManagerEndpointOverride")."""
+    if key in DOCUMENTED_CHOICE:
+        return "a documented choice for API Gateway when public APIs must stay reachable"
+    clients = view.client_enis(endpoint.vpc_id, key)
+    if key == "secretsmanager" and clients and all(is_dms_replication_instance(e) for e in clients):
+        return ("its only clients are DMS replication instances, which the DMS guide points at the endpoint's own "
+                "name through secretsManagerEndpointOverride")
+    return ""
+
+
+def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, choice: str, zones: list[str]) -> list[FixStep]:
     """Private DNS on (after the VPC attributes it needs); a decision where it is a choice or a
     private hosted zone already answers the names (AWS refuses a conflicting domain)."""
     decision = None
-    if severity is Severity.INFO:
-        decision = "private DNS off is a documented choice for API Gateway when public APIs must stay reachable"
+    if choice:
+        decision = f"private DNS off is deliberate: {choice}"
     elif zones:
         decision = (f"private hosted zone(s) {', '.join(zones)} answer the service's names: point their records at "
                     "this endpoint or detach them, else AWS refuses private DNS (ConflictingDomainExists)")

@@ -160,3 +160,23 @@ def test_fix_turns_private_dns_on_or_asks_where_it_is_a_choice_or_a_zone_answers
     b, vpc, endpoint = _base()
     b.hosted_zone(STS, [vpc], [r.RecordSet(STS, "A", ("10.0.1.250",), None)])
     assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [False]
+
+
+@pytest.mark.parametrize(("clients", "severity"), [(("DMSNetworkInterface",), "info"),
+                                                   (("DMSNetworkInterface", ""), "medium"),
+                                                   (("",), "medium")],
+                         ids=["DMS alone", "DMS and another workload", "another workload"])
+def test_secrets_manager_called_only_by_dms_is_a_documented_choice(clients: tuple[str, ...], severity: str) -> None:
+    """The DMS guide points a replication instance in a private subnet at the endpoint's own name
+    (secretsManagerEndpointOverride): where only DMS calls Secrets Manager, private DNS off is info,
+    its fix a decision; any other client keeps it medium."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    endpoint = b.interface_endpoint(vpc, "secretsmanager", subnets=[subnet], private_dns=False)
+    for description in clients:
+        b.workload(subnet, description=description)
+    (finding,) = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.severity.value) == (endpoint, severity)
+    ready = [s.ready for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
+    assert ready == [severity == "medium"]

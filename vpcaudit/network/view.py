@@ -37,6 +37,7 @@ _OPENSEARCH_DOMAIN = re.compile(r"ES [a-z][a-z0-9-]{2,27}")
 # An Amazon MSK broker's interface, as MSK describes it: "DO NOT DELETE - Amazon MSK network
 # interface for cluster <cluster ARN>" (with a closing full stop).
 _MSK_BROKER = re.compile(r"DO NOT DELETE - Amazon MSK network interface for cluster arn:aws[a-z-]*:kafka:\S+\.?")
+DMS_DESCRIPTION = "DMSNetworkInterface"
 # An ElastiCache cache node's interface: "ElastiCache <cluster id>" (lower-case letters, digits
 # and hyphens, starting with a letter).
 _ELASTICACHE_NODE = re.compile(r"ElastiCache [a-z][a-z0-9-]*")
@@ -769,6 +770,13 @@ class ManagedKind:
     name: str
     matches: Callable[[r.NetworkInterface], bool]
     services: frozenset[str]  # endpoint service keys it may call; any PrivateLink service besides
+
+
+def is_dms_replication_instance(eni: r.NetworkInterface) -> bool:
+    """An AWS DMS replication instance's network interface: described exactly
+    ``DMSNetworkInterface``, attached to no instance of the account. Unlike a DB instance's it is
+    an ordinary client (DMS reads and writes S3, Secrets Manager, KMS, Kinesis… from it)."""
+    return eni.description == DMS_DESCRIPTION and eni.instance_id is None
 
 
 def is_elasticache_node(eni: r.NetworkInterface) -> bool:
