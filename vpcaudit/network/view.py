@@ -133,7 +133,8 @@ class NetworkView:
         self.dhcp_options: dict[str, r.DhcpOptions] = {d.dhcp_options_id: d for d in region.dhcp_options}
         self._index_cache: dict[str, RouteIndex] = {}
         self._egress_cache: dict[tuple[str, bool], Egress] = {}
-        self._service_cache: dict[tuple[str, str | None, str], ServiceInfo] = {}
+        self._service_cache: dict[tuple[str, str | None, str, bool], ServiceInfo] = {}
+        self._service_of: dict[str, tuple[r.VpcEndpoint, ServiceInfo]] = {}
         self._endpoint_azs: dict[str, frozenset[str]] = {}
         self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
@@ -630,7 +631,12 @@ class NetworkView:
     # -- endpoints and services ------------------------------------------------------------
 
     def service(self, endpoint: r.VpcEndpoint) -> ServiceInfo:
-        # What service_info reads of an endpoint: many endpoints of a Region share one answer.
+        # Asked for every endpoint by nearly every rule and path: remembered per endpoint (the same
+        # record: a caller may pass an edited copy under the same id), and what service_info reads
+        # of an endpoint is shared by the many endpoints of a Region that give one answer.
+        known = self._service_of.get(endpoint.vpc_endpoint_id)
+        if known is not None and known[0] is endpoint:
+            return known[1]
         opensearch = _opensearch_managed(endpoint)
         key = (endpoint.service_name, endpoint.service_region, endpoint.endpoint_type, opensearch)
         info = self._service_cache.get(key)
@@ -640,6 +646,7 @@ class NetworkView:
             if opensearch and not info.ports:
                 info = replace(info, ports=OPENSEARCH_ENDPOINT_PORTS)
             self._service_cache[key] = info
+        self._service_of[endpoint.vpc_endpoint_id] = (endpoint, info)
         return info
 
     def is_aws_service_endpoint(self, endpoint: r.VpcEndpoint) -> bool:
