@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules.nat._idle import billed_azs, carries_traffic, tables_routing_to_nat
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.snapshot import resources as r
 
 NAMESPACE = "AWS/NATGateway"
 # Traffic in either direction through the NAT gateway, as its clients see it.
@@ -19,8 +19,9 @@ IDLE_METRICS = ("BytesOutToDestination", "BytesInFromSource")
 
 
 @rule(id="NAT004", name="nat-gateway-idle", severity=Severity.LOW,
-      # Route tables: which routes would become blackholes if the gateway were deleted.
-      needs=(Part.NAT_GATEWAYS, Part.ROUTE_TABLES, Part.METRICS),
+      # Route tables and subnets: which routes would become blackholes if the gateway were deleted,
+      # and whether any route a subnet uses reaches it at all (if none, NAT005's).
+      needs=(Part.NAT_GATEWAYS, Part.ROUTE_TABLES, Part.SUBNETS, Part.METRICS),
       references=(
           "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway-cloudwatch.html",
           "https://aws.amazon.com/vpc/pricing/",
@@ -29,7 +30,8 @@ IDLE_METRICS = ("BytesOutToDestination", "BytesInFromSource")
 def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
     """With CloudWatch metrics collected (`--with metrics`): an available NAT gateway's
     `AWS/NATGateway` `BytesOutToDestination` and `BytesInFromSource` are both 0 over the
-    look-back window (default 14 days). Shows its monthly cost.
+    look-back window (default 14 days). Shows its monthly cost. A NAT gateway no route table a
+    subnet uses routes to is left to NAT005, which knows it idle without metrics.
 
     A NAT gateway whose two metrics were not both collected is not evaluated. Pending, deleting,
     deleted and failed NAT gateways are not checked.
@@ -37,7 +39,7 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
     ## Why it matters
     A NAT gateway bills about $32.85 a month (per AZ for a regional one) whether or not a byte
     goes through it. An idle one is usually left over from a migration, a test, or an AZ whose
-    subnets now route elsewhere — or it is the one standby gateway nothing routes to.
+    subnets now route elsewhere.
 
     ## How to fix
     Check what still routes to it (those routes become blackholes once it is gone), move or
@@ -51,9 +53,13 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     metrics = {(m.resource_id, m.metric_name): m for m in ctx.region.metrics if m.namespace == NAMESPACE}
+    routed = tables_routing_to_nat(view)
     for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
         if nat.state.lower() != "available":
             continue
+        tables = routed.get(nat.nat_gateway_id, ())
+        if view.main_route_table(nat.vpc_id) is not None and not any(carries_traffic(view, t) for t in tables):
+            continue  # nothing can reach it: NAT005 reports it from the route tables alone
         ref = ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, view.name_of(nat.tags))
         found = [metrics.get((nat.nat_gateway_id, name)) for name in IDLE_METRICS]
         missing = [name for name, m in zip(IDLE_METRICS, found, strict=True) if m is None]
@@ -65,10 +71,9 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
         if any(m.total > 0 for m in samples):
             continue
         days = max(m.window_days for m in samples)
-        azs = _billed_azs(nat)
+        azs = billed_azs(nat)
         monthly = round(ctx.cost.nat_gateway_month() * azs, 2)
-        routes = sorted(t.route_table_id for t in view.route_tables.values()
-                        if any(x.target_id == nat.nat_gateway_id for x in t.routes))
+        routes = [t.route_table_id for t in tables]
         still = (f"route table(s) {', '.join(routes)} still route to it: move those routes before deleting it"
                  if routes else "nothing routes to it: delete it and release its Elastic IP")
         kind = f"{nat.connectivity_type} {nat.availability_mode}"
@@ -84,10 +89,3 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
                       decision=(f"route table(s) {', '.join(routes)} still route to it and would become blackholes; "
                                 if routes else "") + f"{days} quiet days may miss rare jobs: confirm over a longer "
                                                      "window")])
-
-
-def _billed_azs(nat: r.NatGateway) -> int:
-    """A zonal NAT gateway bills one AZ; a regional one each AZ it has addresses in."""
-    if nat.availability_mode != "regional":
-        return 1
-    return len({a.availability_zone_id or a.availability_zone for a in nat.addresses}) or 1

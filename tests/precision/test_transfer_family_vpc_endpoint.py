@@ -57,8 +57,17 @@ def _sg004_port_unknown(ids: dict[str, str]) -> Triples:
     return {("SG004", ids["sftp_sg"], "not_evaluated")}
 
 
+def _unrouted_nat_gateways(ids: dict[str, str]) -> Triples:
+    """NAT005 on both NAT gateways, low: right. ``nat_gateway_configuration = "all_azs"`` in a VPC
+    of public subnets only: no table routes to them, so nothing can reach them, and they cost
+    ~$32.85 a month each; the server needs none (Transfer Family reaches S3 itself). Before NAT005,
+    NAT004 judged idleness from metrics alone and this was a gap."""
+    return {("NAT005", ids[f"nat{az}"], "fail") for az in (1, 2)}
+
+
 def _example(ids: dict[str, str]) -> Triples:
-    return _flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _sg004_port_unknown(ids)
+    return (_flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _sg004_port_unknown(ids)
+            | _unrouted_nat_gateways(ids))
 
 
 def test_the_snapshot_is_the_example() -> None:
@@ -133,9 +142,9 @@ def test_findings_and_verdicts_of_the_example(client: bool) -> None:
     Unreported, two gaps, pinned: as published the group admits only private ranges
     (10.0.0.0/16, 192.168.1.0/24, 172.16.0.0/12), and internet clients arrive through the Elastic
     IPs with their public addresses, so the internet-facing server refuses every partner on the
-    internet — no rule knows an endpoint has public addresses or where its clients are; and the two
-    NAT gateways no table routes to cost ~$65.70 a month for nothing — NAT004 judges idleness from
-    metrics only, although no route to a NAT gateway means no traffic through it."""
+    internet — no rule knows an endpoint has public addresses or where its clients are. The two NAT
+    gateways no table routes to, ~$65.70 a month for nothing, were a gap too (NAT004 judged idleness
+    from metrics only): NAT005 now reports them from the route tables."""
     snapshot, ids = _built(client=client)
     assert audit(snapshot) == _example(ids)
 
@@ -169,7 +178,8 @@ def test_the_server_open_to_the_world(client: bool) -> None:
     stay not evaluated. The fix revokes the world-open rule only after a decision (the service's
     port is unknown), which is as well: done as proposed, it would cut every partner off."""
     snapshot, ids = _built(ingress="world", client=client)
-    assert audit(snapshot) == _flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _world_open(ids)
+    assert audit(snapshot) == (_flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _world_open(ids)
+                               | _unrouted_nat_gateways(ids))
     assert severities(snapshot)[("SG001", ids["sftp_sg"], "")] == "medium"
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG001"]
     assert "Endpoint interfaces have no public address" not in finding.message
@@ -189,19 +199,13 @@ def _idle_endpoint(ids: dict[str, str]) -> Triples:
     return {("IFE006", ids["endpoint"], "fail")}
 
 
-def _idle_nat_gateways(ids: dict[str, str]) -> Triples:
-    """NAT004 on both NAT gateways, low: right. ``nat_gateway_configuration = "all_azs"`` in a VPC
-    of public subnets only: no table routes to them, so they moved nothing and cost ~$32.85 a month
-    each; the server needs none (Transfer Family reaches S3 itself)."""
-    return {("NAT004", ids[f"nat{az}"], "fail") for az in (1, 2)}
-
-
 def test_an_idle_server_with_metrics() -> None:
-    """Metrics collected, all 0 over 14 days: IFE006 and NAT004 × 2 join the example's findings."""
+    """Metrics collected, all 0 over 14 days: IFE006 joins the example's findings. NAT004 leaves
+    the NAT gateways to NAT005 (one finding, one cost per gateway)."""
     snapshot, ids = _built(metrics=True)
-    assert audit(snapshot) == _example(ids) | _idle_endpoint(ids) | _idle_nat_gateways(ids)
+    assert audit(snapshot) == _example(ids) | _idle_endpoint(ids)
     levels = severities(snapshot)
-    assert {levels[("NAT004", ids[f"nat{az}"], "")] for az in (1, 2)} == {"low"}
+    assert {levels[("NAT005", ids[f"nat{az}"], "")] for az in (1, 2)} == {"low"}
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "IFE006"]
     assert (finding.severity.value, finding.monthly_cost_usd) == ("low", 14.6)
     assert [s.action for s in finding.fix] == ["ec2:DeleteVpcEndpoints"]
@@ -263,13 +267,14 @@ def test_near_miss_server_in_the_default_group() -> None:
     the internet, who can never be members, so the server is unreachable from the start; the
     snapshot does not record the interfaces' public addresses that would say so."""
     snapshot, ids = _built(group="default")
-    assert audit(snapshot) == _flow_log(ids) | _default_group_extra(ids)
+    assert audit(snapshot) == _flow_log(ids) | _default_group_extra(ids) | _unrouted_nat_gateways(ids)
 
 
 def test_near_miss_server_in_the_default_group_with_a_client() -> None:
     """The same with an SFTP client instance in the VPC: SG003 joins, high."""
     snapshot, ids = _built(group="default", client=True)
-    assert audit(snapshot) == _flow_log(ids) | _default_group_extra(ids) | _unreachable_from_the_client(ids)
+    assert audit(snapshot) == (_flow_log(ids) | _default_group_extra(ids) | _unreachable_from_the_client(ids)
+                               | _unrouted_nat_gateways(ids))
     levels = severities(snapshot)
     assert (levels[("SG003", ids["endpoint"], "")], levels[("SG002", ids["default_sg"], "")]) == ("high", "medium")
 

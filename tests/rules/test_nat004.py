@@ -16,10 +16,13 @@ NS = "AWS/NATGateway"
 Case = Callable[[], tuple[Snapshot, set[tuple[str, str, str]]]]
 
 
-def _nat(b: RegionBuilder, out: float | None, into: float | None, **options: str) -> str:
-    """A NAT gateway with the two idle-check metrics (None: that metric was not collected)."""
+def _nat(b: RegionBuilder, out: float | None, into: float | None, *, routed: bool = True, **options: str) -> str:
+    """A NAT gateway with the two idle-check metrics (None: that metric was not collected), and a
+    private subnet routing to it unless ``routed`` is false."""
     vpc = b.vpc()
     nat = b.nat(b.subnet(vpc, "10.0.1.0/24", az=1), vpc_id=vpc, **options)
+    if routed:
+        b.route_table(vpc, subnets=[b.subnet(vpc, "10.0.2.0/24", az=1)], routes={"0.0.0.0/0": nat})
     for name, total in (("BytesOutToDestination", out), ("BytesInFromSource", into)):
         if total is not None:
             b.metric(nat, NS, name, total)
@@ -76,9 +79,28 @@ def test_message_shows_window_cost_and_routes() -> None:
     assert finding.evidence["window_days"] == 30
 
 
-def test_unrouted_nat_gateway_can_simply_go() -> None:
+def test_nat_gateway_nothing_can_reach_is_left_to_nat005() -> None:
+    """No route a subnet uses reaches it: NAT005 reports it without metrics, and one finding
+    (one cost) per gateway is enough."""
     b = RegionBuilder()
-    _nat(b, 0, 0)
+    _nat(b, 0, 0, routed=False)
+    assert findings(rule, b.snapshot()) == []
+
+
+def test_only_an_unused_table_routing_to_it_is_left_to_nat005() -> None:
+    b = RegionBuilder()
+    nat = _nat(b, 0, 0, routed=False)
+    b.route_table(b.nats[nat].vpc_id, routes={"0.0.0.0/0": nat})  # no subnet uses it
+    assert findings(rule, b.snapshot()) == []
+
+
+def test_judged_when_the_main_table_is_not_collected() -> None:
+    """Where the route tables cannot tell (a participant's view of a shared VPC holds none of the
+    owner's tables), the metrics alone judge it, and the message says nothing routes to it."""
+    b = RegionBuilder()
+    nat = _nat(b, 0, 0, routed=False)
+    main = b.main_route_table(b.nats[nat].vpc_id)
+    del b.route_tables[main]
     (finding,) = findings(rule, b.snapshot())
     assert finding.message.endswith("nothing routes to it: delete it and release its Elastic IP.")
 
