@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.engine.remedy import Phase, step
+from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.view import msk_connection_cluster
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.snapshot import resources as r
 
 NAMESPACE = "AWS/PrivateLinkEndpoints"
 METRIC = "BytesProcessed"
@@ -22,6 +24,9 @@ METRIC = "BytesProcessed"
           "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-cloudwatch-metrics.html",
           "https://aws.amazon.com/privatelink/pricing/",
           "https://docs.aws.amazon.com/cli/latest/reference/ec2/delete-vpc-endpoints.html",
+          "https://docs.aws.amazon.com/msk/latest/developerguide/mvpc-cross-account-delete-connection.html",
+          "https://docs.aws.amazon.com/msk/latest/developerguide/slr-permissions.html",
+          "https://docs.aws.amazon.com/cli/latest/reference/kafka/delete-vpc-connection.html",
       ),
       seeds=("000",))
 def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
@@ -50,6 +55,18 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
         Name="Endpoint Type",Value=Interface Name="Service Name",Value=<service-name>
     aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
     ```
+
+    An endpoint tagged `AWSMSKManaged: true` with a `ClusterArn` belongs to an Amazon MSK
+    managed VPC connection (multi-VPC private connectivity): MSK creates and manages it, and
+    the connection is what its owner deletes ("Once a VPC connection is deleted, it no longer
+    incurs cost"), which removes the endpoint. The fix deletes the connection instead; the tags
+    name its cluster, not the connection, so look its ARN up first:
+
+    ```
+    aws kafka list-vpc-connections --output text --query \\
+        "VpcConnections[?VpcId=='<vpc-id>' && TargetClusterArn=='<cluster-arn>'].VpcConnectionArn"
+    aws kafka delete-vpc-connection --arn <vpc-connection-arn>
+    ```
     """
     view = ctx.view
     metrics = {m.resource_id: m for m in ctx.region.metrics if m.namespace == NAMESPACE and m.metric_name == METRIC}
@@ -75,8 +92,38 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(window_days=metric.window_days, days_with_data=metric.datapoints,
                                    service_name=endpoint.service_name, az_count=azs),
             monthly_cost_usd=monthly,
-            fix=[step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
-                      endpoint.vpc_endpoint_id, Phase.DELETE,
-                      f"Delete idle interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name})",
-                      decision=f"{metric.window_days} quiet days may miss monthly jobs or incident-only use (Session "
-                               "Manager): confirm over a longer window that nothing uses it")])
+            fix=[_delete(endpoint, metric.window_days, view.region_name)])
+
+
+def _delete(endpoint: r.VpcEndpoint, window_days: int, region: str) -> FixStep:
+    """Delete what bills for the idle endpoint: the endpoint itself, or the Amazon MSK managed VPC
+    connection it belongs to."""
+    cluster = msk_connection_cluster(endpoint)
+    if cluster is not None:
+        return _delete_msk_connection(endpoint, cluster, window_days, region)
+    return step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
+                endpoint.vpc_endpoint_id, Phase.DELETE,
+                f"Delete idle interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name})",
+                decision=f"{window_days} quiet days may miss monthly jobs or incident-only use (Session Manager): "
+                         "confirm over a longer window that nothing uses it")
+
+
+def _delete_msk_connection(endpoint: r.VpcEndpoint, cluster: str, window_days: int, region: str) -> FixStep:
+    """Delete the MSK managed VPC connection: "Once a VPC connection is deleted, it no longer incurs
+    cost", and only its owner (this account) can delete it. The endpoint's tags name the cluster,
+    not the connection, whose ARN ends in an id MSK assigns: a person looks it up, and the step
+    says how (ListVpcConnections, by the endpoint's VPC and the cluster). The cluster ARN is a tag
+    value, so it is named as data beside the command, never spliced into one."""
+    vpc = endpoint.vpc_id
+    return step("kafka:DeleteVpcConnection",
+                {"Arn": placeholder(f"ARN of the MSK VPC connection of {endpoint.vpc_endpoint_id}")},
+                endpoint.vpc_endpoint_id, Phase.DELETE,
+                f"Delete the Amazon MSK managed VPC connection of {vpc} to cluster {cluster}: idle interface endpoint "
+                f"{endpoint.vpc_endpoint_id} belongs to it (MSK creates and manages it), and deleting the connection "
+                "removes the endpoint and its charge",
+                decision=f"{window_days} quiet days may miss consumers that run monthly or on demand: confirm over a "
+                         f"longer window that no client in {vpc} uses the connection. The endpoint's tags name its "
+                         f"cluster, not the connection: its ARN is the VpcConnectionArn of the entry of `aws kafka "
+                         f"list-vpc-connections --region {region}` whose VpcId is {vpc} and whose TargetClusterArn is "
+                         f"{cluster}",
+                context={"VpcId": vpc, "TargetClusterArn": cluster})

@@ -13,6 +13,7 @@ import pytest
 from builders import RegionBuilder, standard_vpc
 
 from vpcaudit.network.secgroups import client_groups
+from vpcaudit.network.view import msk_connection_cluster
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part
 
@@ -652,6 +653,25 @@ def test_an_opensearch_managed_endpoint_takes_https() -> None:
     other = b.interface_endpoint(vpc, "x", subnets=[subnet], service_name=service)
     view = b.view()
     assert (view.service(view.endpoints[managed]).ports, view.service(view.endpoints[other]).ports) == ((443,), ())
+
+
+@pytest.mark.parametrize(("tags", "cluster"), [
+    ({"AWSMSKManaged": "true", "ClusterArn": "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e-2"},
+     "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e-2"),
+    ({"AWSMSKManaged": "true"}, None),  # MSK's policies create and manage endpoints only with both tags
+    ({"AWSMSKManaged": "false", "ClusterArn": "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e-2"}, None),
+    ({"AWSMSKManaged": "true", "ClusterArn": ""}, None),
+])
+def test_an_msk_managed_connections_endpoint_names_its_cluster(tags: dict[str, str], cluster: str | None) -> None:
+    """The endpoint of an MSK managed VPC connection: tagged ``AWSMSKManaged: true`` and
+    ``ClusterArn``, as AmazonMSKFullAccess requires to create it and KafkaServiceRolePolicy to
+    manage it."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    endpoint = b.interface_endpoint(vpc, "x", subnets=[b.subnet(vpc, "10.0.1.0/24")],
+                                    service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba9876543210")
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], tags=tuple(r.Tag(k, v) for k, v in tags.items()))
+    assert msk_connection_cluster(b.view().endpoints[endpoint]) == cluster
 
 
 @pytest.mark.parametrize(("description", "workload"), [

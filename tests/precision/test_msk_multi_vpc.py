@@ -242,26 +242,32 @@ def test_idle_connection() -> None:
     low, ~$21.90 a month for three AZs. The finding is right: the connection owner keeps paying
     ("A rejected connection still incurs cost until its deleted by the connection owner"; "Once a
     VPC connection is deleted, it no longer incurs cost"); the price is PrivateLink's per-AZ rate,
-    MSK's own price for a connection not checked. Its fix deletes the endpoint (below). NAT004
+    MSK's own price for a connection not checked. Its fix deletes the connection (below). NAT004
     silent: both NAT gateways carry traffic."""
     snapshot, ids = _built(idle=True)
     assert audit(snapshot) == _baseline(ids) | {("IFE006", ids["connection"], "fail")}
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE006")
     assert (finding.severity.value, finding.monthly_cost_usd) == ("low", 21.9)
-    assert [s.action for s in finding.fix] == ["ec2:DeleteVpcEndpoints"]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE006 deletes an MSK-managed endpoint with DeleteVpcEndpoints "
-                                       "instead of the managed VPC connection")
 def test_idle_connection_is_deleted_through_msk() -> None:
-    """The endpoint belongs to a managed VPC connection: "To delete a managed VPC connection using
-    the API, use the DeleteVpcConnection API" and "Once a VPC connection is deleted, it no longer
-    incurs cost" (MSK Developer Guide, delete a managed VPC connection); MSK's service-linked role
-    manages the endpoints it tags ``AWSMSKManaged``. Deleting the endpoint under the connection
-    leaves the connection, which is what is billed."""
-    snapshot, _ids = _built(idle=True)
+    """Rule wrong, fixed (IFE006 deleted the endpoint with DeleteVpcEndpoints). The endpoint
+    belongs to a managed VPC connection: "To delete a managed VPC connection using the API, use
+    the DeleteVpcConnection API" and "Once a VPC connection is deleted, it no longer incurs cost"
+    (MSK Developer Guide, delete a managed VPC connection); MSK's service-linked role manages the
+    endpoints it tags ``AWSMSKManaged``. Deleting the endpoint under the connection leaves the
+    connection, which is what is billed. The tags name the cluster, not the connection, whose ARN
+    MSK assigns: the step waits for it, saying where to read it (ListVpcConnections, the entry
+    with the connection VPC and the cluster)."""
+    snapshot, ids = _built(idle=True)
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE006")
-    assert [s.action for s in finding.fix] == ["kafka:DeleteVpcConnection"]
+    (step,) = finding.fix
+    assert (step.action, step.parameters, step.resource_id, step.ready) == (
+        "kafka:DeleteVpcConnection", {"Arn": {"placeholder": f"ARN of the MSK VPC connection of {ids['connection']}"}},
+        ids["connection"], False)
+    lookup = f"whose VpcId is {ids['connection_vpc']} and whose TargetClusterArn is {CLUSTER_ARN}"
+    assert lookup in (step.decision or "")
+    assert "deleting the connection removes the endpoint and its charge" in step.description
 
 
 def test_the_cost_table_bills_the_connection_owner() -> None:

@@ -14,7 +14,7 @@ from fake_aws import calls, environment, install
 from render_sample import ACCOUNT, sample_result
 
 from vpcaudit.engine.fixplan import FixPlan, build_plan
-from vpcaudit.engine.remedy import Phase, new_id, step
+from vpcaudit.engine.remedy import Phase, new_id, placeholder, step
 from vpcaudit.engine.resultfile import result_from_json
 from vpcaudit.render import render
 from vpcaudit.render.fix import FIX_FORMATS, cli, terraform
@@ -156,3 +156,23 @@ def test_hcl_strings_without_anything_to_escape_take_the_short_way_to_the_same_l
         escaped = '"' + "".join(c for c in text).replace("${", "$${").replace("%{", "%%{") + '"'
         assert terraform.hcl_string(text) == escaped
     assert terraform.hcl_string("tab\there") == '"tab\\there"'  # not printable ASCII: escaped as before
+
+
+def test_deleting_an_msk_vpc_connection_names_the_terraform_resource_to_remove() -> None:
+    """A deletion stays a comment with its command; for an MSK managed VPC connection the comment
+    names the aws_msk_vpc_connection (its VPC and cluster), since deleting one that a configuration
+    still declares only lasts until the next apply. A tag value in the context stays comment text."""
+    cluster = "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e-2\nresource \"x\" {}"
+    fix = step("kafka:DeleteVpcConnection", {"Arn": placeholder("ARN of the MSK VPC connection of vpce-1")},
+               "vpce-1", Phase.DELETE, "Delete the connection", decision="look the ARN up",
+               context={"VpcId": "vpc-1", "TargetClusterArn": cluster})
+    assert terraform.render([fix], "eu-west-1").splitlines() == [
+        "# Delete the connection",
+        "# Remove the aws_msk_vpc_connection of vpc-1 to cluster arn:aws:kafka:us-east-1:111122223333:cluster/orders/"
+        "0f1e-2",
+        "# resource \"x\" {} from the configuration that manages it, if any, and apply (deleted outside Terraform, it "
+        "would be created again at the next apply); otherwise with the AWS CLI:",
+        "# aws kafka delete-vpc-connection --region eu-west-1 --arn '<ARN of the MSK VPC connection of vpce-1>'",
+        "# NEEDS A DECISION: look the ARN up"]
+    ordinary = step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": ["vpce-1"]}, "vpce-1", Phase.DELETE, "x")
+    assert "aws_msk_vpc_connection" not in terraform.render([ordinary], "eu-west-1")

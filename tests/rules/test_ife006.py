@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, fix_of, triples
 
+from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.rules.ife.ife006_interface_endpoint_idle import interface_endpoint_idle as rule
+from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, Snapshot
 
 ID = "IFE006"
 NS = "AWS/PrivateLinkEndpoints"
+MSK_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+CLUSTER = "arn:aws:kafka:us-east-1:111122223333:cluster/orders/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2"
+MSK_TAGS = {"AWSMSKManaged": "true", "ClusterArn": CLUSTER}
 
 
 def _endpoint(total: float | None, *, state: str = "available", private_dns: bool = True,
@@ -72,3 +79,61 @@ def test_fix_deletes_the_idle_endpoint_only_after_a_decision() -> None:
     snapshot, endpoint = _endpoint(0)
     assert fix_of(rule, snapshot, endpoint) == [
         ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]
+
+
+def _msk_connection(tags: dict[str, str]) -> tuple[Snapshot, str, str]:
+    """An idle endpoint to an MSK cluster's endpoint service, in three AZs, tagged ``tags`` (MSK
+    tags its managed VPC connection's endpoint ``AWSMSKManaged: true`` and ``ClusterArn``)."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=3)
+    endpoint = b.interface_endpoint(ids["vpc"], "msk", subnets=ids["private"], policy=None, service_name=MSK_SERVICE)
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], tags=tuple(r.Tag(k, v) for k, v in tags.items()))
+    b.metric(endpoint, NS, "BytesProcessed", 0)
+    return b.snapshot(), endpoint, ids["vpc"]
+
+
+def test_an_msk_managed_connection_is_deleted_through_msk_once_its_arn_is_looked_up() -> None:
+    """MSK's connection owns the endpoint and is what bills ("Once a VPC connection is deleted, it
+    no longer incurs cost"): DeleteVpcConnection, whose ARN the tags do not hold, so the step waits
+    for it and says where to read it. The finding itself (low, the endpoint's price) is unchanged."""
+    snapshot, endpoint, vpc = _msk_connection(MSK_TAGS)
+    (finding,) = findings(rule, snapshot)
+    assert (finding.severity.value, finding.monthly_cost_usd) == ("low", 21.9)
+    assert fix_of(rule, snapshot, endpoint) == [
+        ("kafka:DeleteVpcConnection", {"Arn": {"placeholder": f"ARN of the MSK VPC connection of {endpoint}"}},
+         "delete", False)]
+    (step,) = finding.fix
+    assert step.description == (
+        f"Delete the Amazon MSK managed VPC connection of {vpc} to cluster {CLUSTER}: idle interface endpoint "
+        f"{endpoint} belongs to it (MSK creates and manages it), and deleting the connection removes the endpoint "
+        "and its charge")
+    assert step.decision is not None and step.decision.endswith(
+        "its ARN is the VpcConnectionArn of the entry of `aws kafka list-vpc-connections --region us-east-1` whose "
+        f"VpcId is {vpc} and whose TargetClusterArn is {CLUSTER}")
+
+
+@pytest.mark.parametrize("tags", [
+    {},
+    {"AWSMSKManaged": "false", "ClusterArn": CLUSTER},  # not MSK's
+    {"AWSMSKManaged": "true"},  # no cluster: not an endpoint MSK's policies let it create or manage
+    {"ClusterArn": CLUSTER},
+], ids=["untagged", "managed false", "no cluster", "cluster only"])
+def test_near_miss_an_endpoint_not_tagged_as_msks_is_deleted_itself(tags: dict[str, str]) -> None:
+    snapshot, endpoint, _vpc = _msk_connection(tags)
+    assert fix_of(rule, snapshot, endpoint) == [
+        ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]
+
+
+def test_the_msk_connection_step_renders_as_a_command_waiting_for_its_arn() -> None:
+    """CLI: the delete-vpc-connection command, commented under its decision, the ARN a marked
+    placeholder. Terraform: a comment naming the aws_msk_vpc_connection to remove, with the
+    command. CloudFormation: nothing to create, no template."""
+    snapshot, endpoint, vpc = _msk_connection(MSK_TAGS)
+    (finding,) = findings(rule, snapshot)
+    command = ("aws kafka delete-vpc-connection --region us-east-1 "
+               f"--arn '<ARN of the MSK VPC connection of {endpoint}>'")
+    assert cli.script(finding.fix, "us-east-1").splitlines()[1:] == [f"# {command}"]
+    hcl = terraform.render(finding.fix, "us-east-1")
+    assert f"# Remove the aws_msk_vpc_connection of {vpc} to cluster {CLUSTER} from the configuration" in hcl
+    assert f"# {command}" in hcl and "resource " not in hcl
+    assert cloudformation.template(finding.fix) == ""

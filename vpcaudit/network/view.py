@@ -37,6 +37,8 @@ _OPENSEARCH_DOMAIN = re.compile(r"ES [a-z][a-z0-9-]{2,27}")
 # An Amazon MSK broker's interface, as MSK describes it: "DO NOT DELETE - Amazon MSK network
 # interface for cluster <cluster ARN>" (with a closing full stop).
 _MSK_BROKER = re.compile(r"DO NOT DELETE - Amazon MSK network interface for cluster arn:aws[a-z-]*:kafka:\S+\.?")
+# The tags of the endpoint behind an Amazon MSK managed VPC connection (msk_connection_cluster).
+MSK_MANAGED_TAG, MSK_CLUSTER_TAG = "AWSMSKManaged", "ClusterArn"
 DMS_DESCRIPTION = "DMSNetworkInterface"
 # An ElastiCache cache node's interface: "ElastiCache <cluster id>" (lower-case letters, digits
 # and hyphens, starting with a letter).
@@ -739,6 +741,20 @@ def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
     """An OpenSearch Service-managed VPC endpoint: its service-linked role may create endpoints only
     "when the request contains the tag OpenSearchManaged=true"."""
     return any(t.key == "OpenSearchManaged" and t.value == "true" for t in endpoint.tags)
+
+
+def msk_connection_cluster(endpoint: r.VpcEndpoint) -> str | None:
+    """The cluster ARN of an Amazon MSK managed VPC connection's endpoint; None for any other.
+
+    MSK tags the endpoint of a connection it creates ``AWSMSKManaged: true`` and ``ClusterArn``:
+    AmazonMSKFullAccess allows ``ec2:CreateVpcEndpoint`` only with those two request tags, and the
+    service-linked role's KafkaServiceRolePolicy modifies and deletes only endpoints carrying both.
+    The connection, not the endpoint, is what its owner deletes (``kafka:DeleteVpcConnection``);
+    the tags do not name the connection, only its cluster.
+    """
+    if r.tag_value(endpoint.tags, MSK_MANAGED_TAG) != "true":
+        return None
+    return r.tag_value(endpoint.tags, MSK_CLUSTER_TAG) or None
 
 
 def _is_opensearch_domain(eni: r.NetworkInterface) -> bool:

@@ -6,7 +6,9 @@ endpoint is an ``aws_vpc_endpoint``, a route table added to an endpoint an
 VPC an ``import`` block (provider import ids: the resource id; routes ``<rtb>_<destination>``)
 plus the resource restating what Terraform requires. Deletions, Route 53 and S3 policy changes
 have no safe Terraform form for a resource Terraform may not manage, so they stay comments
-holding the AWS CLI command. Steps that need a decision are written out commented.
+holding the AWS CLI command (naming the resource to remove where it is not the obvious one: an
+MSK managed VPC connection's ``aws_msk_vpc_connection``). Steps that need a decision are written
+out commented.
 
 Values are HCL string literals built by :func:`hcl_string`, which also neutralises ``${`` and
 ``%{`` (template syntax in HCL strings), so a hostile tag cannot become an interpolation.
@@ -198,6 +200,18 @@ def _as_comment(fix: FixStep, region: str) -> list[Block]:
     """No Terraform form that is safe for a resource Terraform may not manage: the CLI command."""
     return [Block(comment="Not expressed in Terraform (remove it from the configuration that manages it, if any); "
                           f"with the AWS CLI:\n{cli.command(fix, region)}")]
+
+
+def _delete_msk_vpc_connection(fix: FixStep, region: str) -> list[Block]:
+    """An Amazon MSK managed VPC connection is an ``aws_msk_vpc_connection`` where Terraform made it
+    (terraform-aws-msk-kafka-cluster's ``vpc_connections``): removing that resource deletes the
+    connection, while deleting it with the CLI lasts only until the next apply recreates it. Like
+    every deletion, a comment: which configuration declares it is not known here."""
+    ctx = fix.context
+    which = f"of {ctx.get('VpcId', '<vpc id>')} to cluster {ctx.get('TargetClusterArn', '<cluster arn>')}"
+    return [Block(comment=f"Remove the aws_msk_vpc_connection {which} from the configuration that manages it, if "
+                          "any, and apply (deleted outside Terraform, it would be created again at the next apply); "
+                          f"otherwise with the AWS CLI:\n{cli.command(fix, region)}")]
 
 
 def _policy(document: Any) -> Any:
@@ -404,4 +418,5 @@ _MAPPERS: dict[str, Mapper] = {
     "ec2:AttachInternetGateway": _attach_internet_gateway,
     "ec2:CreateDhcpOptions": _create_dhcp_options,
     "ec2:AssociateDhcpOptions": _associate_dhcp_options,
+    "kafka:DeleteVpcConnection": _delete_msk_vpc_connection,
 }
