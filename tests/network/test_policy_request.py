@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 
 from vpcaudit.network.policy import Policy
-from vpcaudit.network.policy_request import Answer, Request, all_of, any_of, decide
+from vpcaudit.network.policy_request import (
+    Answer,
+    ElsewhereGrant,
+    Request,
+    all_of,
+    any_of,
+    decide,
+    grants_elsewhere,
+    region_elsewhere,
+    share_an_action,
+)
 
 OURS = "111122223333"
 BUCKET = "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/"
@@ -105,3 +115,65 @@ def test_no_allow_is_an_implicit_deny() -> None:
 def test_kleene_connectives() -> None:
     assert all_of([YES, UNKNOWN]) is UNKNOWN and all_of([UNKNOWN, NO]) is NO and all_of([]) is YES
     assert any_of([NO, UNKNOWN]) is UNKNOWN and any_of([UNKNOWN, YES]) is YES and any_of([]) is NO
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("arn:aws:bedrock:us-west-2::foundation-model/*", "us-west-2"),
+    ("arn:aws:bedrock:us-west-2:111122223333:provisioned-model/*", "us-west-2"),
+    ("arn:aws:bedrock:eu-*::foundation-model/*", "eu-*"),
+    ("arn:aws:bedrock:us-west-2*", "us-west-2*"),  # a trailing * runs past the colons, still in us-west-2
+    ("arn:aws:bedrock:us-east-1::foundation-model/*", None),
+    ("arn:aws:bedrock:*::foundation-model/*", None),
+    ("arn:aws:bedrock:us-*::foundation-model/*", None),
+    ("arn:aws:bedrock:us-east-?::foundation-model/*", None),
+    ("arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/*", None),
+    ("arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0", None),  # no Region
+    ("arn:aws:s3:::bucket/*", None),
+    ("arn:aws:bedrock*:us-west-2::foundation-model/*", None),  # the * may run past the service's colon
+    ("arn:aws:*", None),
+    ("*", None),
+])
+def test_the_region_an_arn_pattern_confines_to(pattern: str, expected: str | None) -> None:
+    assert region_elsewhere(pattern, "us-east-1") == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("bedrock:InvokeModel", "bedrock:invokemodel", True),
+    ("bedrock:Invoke*", "bedrock:*Model", True),
+    ("bedrock:Invoke*", "bedrock:ApplyGuardrail", False),
+    ("bedrock:InvokeModel", "bedrock:*Model", True),
+    ("bedrock:InvokeModelWithResponseStream", "bedrock:*Model", False),
+    ("bedrock:Invoke?odel", "bedrock:InvokeModel", True),
+    ("*", "sqs:SendMessage", True),
+    ("s3:*", "sqs:*", False),
+])
+def test_two_action_patterns_share_an_action(a: str, b: str, expected: bool) -> None:
+    assert share_an_action(a, b) is expected
+    assert share_an_action(b, a) is expected
+
+
+def _grants(*statements: dict[str, Any]) -> ElsewhereGrant | None:
+    return grants_elsewhere(Policy({"Version": "2012-10-17", "Statement": list(statements)}), "us-east-1")
+
+
+OREGON = _allow(Action=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                Resource=[f"arn:aws:bedrock:{region}::foundation-model/*" for region in ("us-west-2", "eu-west-1")])
+
+
+def test_an_allow_of_other_regions_alone_grants_nothing() -> None:
+    assert _grants(OREGON, {**OREGON, "Effect": "Deny", "Resource": "*"}) == ElsewhereGrant(
+        ("statement #1",), ("eu-west-1", "us-west-2"), ())
+
+
+def test_the_actions_no_other_allow_grants_are_stranded() -> None:
+    here = _allow(Action="bedrock:InvokeModelWithResponseStream",
+                  Resource="arn:aws:bedrock:us-east-1::foundation-model/*")
+    assert _grants(OREGON, here) == ElsewhereGrant(("statement #1",), ("eu-west-1", "us-west-2"),
+                                                   ("bedrock:InvokeModel",))
+    assert _grants(OREGON, {**here, "Action": "bedrock:*"}) is None
+    assert _grants(OREGON, {"Effect": "Allow", "Principal": "*", "NotAction": "s3:*", "Resource": "*"}) is None
+
+
+def test_a_policy_naming_this_region_grants_here() -> None:
+    assert _grants(_allow(Resource="arn:aws:bedrock:us-east-1::foundation-model/*")) is None
+    assert _grants(_allow()) is None

@@ -5,6 +5,7 @@ interface endpoint page): every finding and its verdict (docs/precision.md)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -266,26 +267,58 @@ def test_near_miss_functions_egress_to_the_endpoints_group_only_goes_unreported(
 def test_near_miss_policy_for_another_regions_models_allows_nothing() -> None:
     """The facts behind the next verdict: with ``us-west-2`` in the model ARNs, the policy lets no
     InvokeModel through on a us-east-1 model or inference profile, for anyone — and a request to
-    ``bedrock-runtime.us-east-1.amazonaws.com`` names us-east-1 resources."""
+    ``bedrock-runtime.us-east-1.amazonaws.com`` names us-east-1 resources. ApplyGuardrail on this
+    account's us-east-1 guardrails still gets through."""
     snapshot, ids = _built(bedrock_policy="other-region")
     document = _policy(snapshot, ids["inference"])
     for resource in (MODEL, PROFILE):
         assert not allows(document, "bedrock:InvokeModel", resource, THIS_ACCOUNT)
         assert not allows(document, "bedrock:InvokeModelWithResponseStream", resource, THIS_ACCOUNT)
+    assert allows(document, "bedrock:ApplyGuardrail", f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail/g1",
+                  THIS_ACCOUNT)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: POL005 sees Deny-only policies, not an Allow naming only another "
-                                       "Region's resources, which allows nothing through a Regional endpoint")
 def test_near_miss_policy_for_another_regions_models() -> None:
-    """The solution's policy with ``arn:aws:bedrock:us-west-2::foundation-model/*`` and
-    ``…:us-west-2:<account>:provisioned-model/*``: POL005 on the inference endpoint, high. The
-    endpoint is ``com.amazonaws.us-east-1.bedrock-runtime`` (the guide's service names are per
-    Region; Bedrock is not among the PrivateLink Guide's cross-Region enabled services), every
-    InvokeModel sent through it names a us-east-1 model, provisioned model or inference profile
-    (``arn:${Partition}:bedrock:${Region}::foundation-model/…``, Service Authorization Reference),
-    and "a request through the endpoint is allowed only when the endpoint policy allows it"
-    (POL005's own premise, PrivateLink Guide: endpoint policies): every inference call from the
-    functions fails with AccessDenied while the statement reads as a scoped Allow. POL001 and
-    POL002 are rightly silent."""
+    """Rule wrong, fixed (POL005 saw only Deny-only policies). The solution's policy with
+    ``arn:aws:bedrock:us-west-2::foundation-model/*`` and ``…:us-west-2:<account>:provisioned-model/*``:
+    POL005 on the inference endpoint, high. The endpoint is
+    ``com.amazonaws.us-east-1.bedrock-runtime`` (the guide's service names are per Region; Bedrock
+    is not among the PrivateLink Guide's cross-Region enabled services), and every InvokeModel sent
+    through it names a us-east-1 resource: its ``modelId`` is "the model ID or its ARN", "the
+    inference profile ID or its ARN" or "the ARN of the Provisioned Throughput" (InvokeModel,
+    Bedrock API Reference), resources of ``arn:${Partition}:bedrock:${Region}:…`` (Service
+    Authorization Reference). Cross-Region inference changes nothing: "To allow an IAM user or
+    role to invoke a Geographic cross-Region inference profile, you need to allow access to … the
+    geography-specific cross-Region inference profile … the foundation model in the source
+    Region … the foundation model in all destination Regions", and the guide's example names
+    ``arn:aws:bedrock:us-east-1:<ACCOUNT_ID>:inference-profile/us.…`` beside the us-east-1,
+    us-east-2 and us-west-2 models (Bedrock User Guide, "Geographic cross-Region inference"); a
+    global profile is also authorized against the Region-less ``arn:aws:bedrock:::foundation-model/…``
+    (the AccessDenied messages quoted in aws-samples/sample-badgers#33). Whether or not
+    an endpoint policy also sees the destination Regions' models, the request names the source
+    Region's profile, which a policy of us-west-2 ARNs does not allow. "A request through
+    the endpoint is allowed only when the endpoint policy allows it" (POL005's premise,
+    PrivateLink Guide: endpoint policies): every inference call from the functions fails with
+    AccessDenied while the statement reads as a scoped Allow. The guardrail statement names
+    us-east-1 and stays usable, so the finding names the two actions. POL001 and POL002 are
+    rightly silent. The fix adds the same ARNs in us-east-1 (waits for a decision): the model
+    is then allowed, and POL005 is silent on the changed snapshot."""
     snapshot, ids = _built(bedrock_policy="other-region")
     assert _audit(snapshot, ids) == _wildcard_policies(ids) | {("POL005", ids["inference"], "fail")}
+    assert severities(snapshot)[("POL005", ids["inference"], "")] == "high"
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "POL005")
+    assert finding.evidence["actions"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    assert finding.evidence["regions"] == ["us-west-2"]
+    document = replacement_policy(snapshot, "POL005", ids["inference"])
+    assert allows(document, "bedrock:InvokeModel", MODEL, THIS_ACCOUNT)
+    fixed = _with_policy(snapshot, ids["inference"], document)
+    assert ("POL005", ids["inference"], "fail") not in audit(fixed)
+
+
+def _with_policy(snapshot: Snapshot, endpoint_id: str, document: str) -> Snapshot:
+    """``snapshot`` with ``document`` as the endpoint's policy (a fix applied)."""
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    endpoints = tuple(replace(e, policy_document=document) if e.vpc_endpoint_id == endpoint_id else e
+                      for e in region.vpc_endpoints)
+    return replace(snapshot, accounts=(replace(account, regions=(replace(region, vpc_endpoints=endpoints),)),))

@@ -1,4 +1,5 @@
-"""POL005 endpoint-policy-allows-nothing: a policy of Deny statements alone denies every request."""
+"""POL005 endpoint-policy-allows-nothing: a policy of Deny statements alone denies every request, and
+Allow statements naming only other Regions' resources allow nothing through an endpoint of this one."""
 
 from __future__ import annotations
 
@@ -91,4 +92,116 @@ def test_fix_for_an_s3_endpoint_keeps_aws_owned_buckets_readable_and_passes_once
     assert allows(document, "s3:GetObject", f"arn:aws:s3:::al2023-repos-{REGION}-de612dc2/core/repomd.xml", inside)
     assert not allows(document, "s3:PutObject", layer, {**inside, "aws:PrincipalAccount": "222222222222"})
     assert not allows(document, "s3:GetObject", layer, {"aws:SourceVpc": "vpc-elsewhere"})  # the denies still hold
+    assert policy_findings_after(b, endpoint, document) == set()
+
+
+# Another Region's resources: the bedrock-runtime endpoint is us-east-1's (builders.REGION).
+ACCOUNT = "123456789012"
+INVOKE = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+PROFILE = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+
+def _models(*regions: str, model: str = "*") -> list[str]:
+    return [f"arn:aws:bedrock:{region}::foundation-model/{model}" for region in regions]
+
+
+def _invoke(resources: list[str] | str, actions: list[str] | str = INVOKE, **fields: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Principal": "*", "Action": actions, "Resource": resources, **fields}
+
+
+GUARDRAILS = _invoke(f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail/*", "bedrock:ApplyGuardrail")
+# The Bedrock guide's Geographic cross-Region inference policy, its source Region's model left out.
+DESTINATION_MODELS = _invoke(_models("us-east-2", "us-west-2", model="anthropic.claude-sonnet-4-5-20250929-v1:0"),
+                             Condition={"StringEquals": {"bedrock:InferenceProfileArn": PROFILE}})
+
+ELSEWHERE: list[tuple[str, str, dict[str, Any], bool]] = [
+    ("another Region's models", _doc(_invoke(_models("us-west-2"))), {}, True),
+    ("another Region's models beside this Region's guardrails", _doc(_invoke(_models("us-west-2")), GUARDRAILS), {},
+     True),
+    ("two other Regions' models", _doc(_invoke(_models("us-west-2", "eu-west-1"))), {}, True),
+    ("a Region pattern that cannot be this one", _doc(_invoke(_models("eu-*"))), {}, True),
+    ("another Region's tables on a gateway endpoint",
+     _doc(_invoke(f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/*", "dynamodb:*")), {"kind": "gateway"}, True),
+    ("the destination Regions' models without the profile", _doc(DESTINATION_MODELS), {}, True),
+    ("this Region's models", _doc(_invoke(_models(REGION)), GUARDRAILS), {}, False),
+    ("both Regions' models", _doc(_invoke(_models("us-west-2", REGION))), {}, False),
+    ("cross-Region inference: this Region's profile, other Regions' models",
+     _doc(_invoke(PROFILE), DESTINATION_MODELS), {}, False),
+    ("the wildcard Region", _doc(_invoke(_models("*"))), {}, False),
+    ("a Region pattern that may be this one", _doc(_invoke(_models("us-*"))), {}, False),
+    ("a policy variable for the Region", _doc(_invoke(_models("${aws:RequestedRegion}"))), {}, False),
+    ("the Region-less models of a global profile", _doc(_invoke(_models(""))), {}, False),
+    ("another Region's model beside Resource *", _doc(_invoke([*_models("us-west-2"), "*"])), {}, False),
+    ("NotResource of another Region", _doc({**ALLOW_ALL, "NotResource": _models("us-west-2")}), {}, False),
+    ("a wildcard action elsewhere, another action here",
+     _doc(_invoke(_models("us-west-2"), "bedrock:InvokeModel*"), GUARDRAILS), {}, True),
+    ("an action here that ends differently",
+     _doc(_invoke(_models("us-west-2")), _invoke(_models(REGION), "bedrock:*Model")), {}, True),
+    ("a wildcard action here covering those elsewhere",
+     _doc(_invoke(_models("us-west-2")), _invoke(_models(REGION), "bedrock:Invoke*")), {}, False),
+    ("an action elsewhere, NotAction here",
+     _doc(_invoke(_models("us-west-2")), {**ALLOW_ALL, "NotAction": "bedrock:ApplyGuardrail"}), {}, False),
+]
+
+
+@pytest.mark.parametrize(("policy", "options", "fires"), [c[1:] for c in ELSEWHERE], ids=[c[0] for c in ELSEWHERE])
+def test_other_regions_resources(policy: str, options: dict[str, Any], fires: bool) -> None:
+    b, endpoint = _build(policy, **({"key": "bedrock-runtime"} | options))
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, "fail")} if fires else set())
+
+
+def _cross_region_sqs(queue_region: str) -> tuple[RegionBuilder, str]:
+    """An interface endpoint of us-east-1's VPC to SQS in us-west-2 (cross-Region PrivateLink)."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    name = b.service("sqs", name="com.amazonaws.us-west-2.sqs")
+    policy = _doc(_invoke(f"arn:aws:sqs:{queue_region}:{ACCOUNT}:*", "sqs:SendMessage"))
+    return b, b.interface_endpoint(vpc, "sqs", subnets=[b.subnet(vpc, "10.0.1.0/24")], service_name=name,
+                                   policy=policy)
+
+
+def test_the_endpoints_region_is_its_services() -> None:
+    """Through an endpoint to us-west-2's SQS, us-west-2's queues are the ones requests name."""
+    b, endpoint = _cross_region_sqs("us-west-2")
+    assert triples(rule, b.snapshot()) == set()
+    b, endpoint = _cross_region_sqs(REGION)
+    assert triples(rule, b.snapshot()) == {(ID, endpoint, "fail")}
+
+
+def test_message_names_the_actions_another_regions_statement_strands() -> None:
+    b, endpoint = _build(_doc(_invoke(_models("us-west-2")), GUARDRAILS), key="bedrock-runtime")
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.severity.value == "high"
+    assert finding.message == (
+        f"interface endpoint {endpoint} for bedrock-runtime in {b.endpoints[endpoint].vpc_id} has a policy that "
+        "allows bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream only on resources of us-west-2 "
+        "(statement #1), while every request through an endpoint of us-east-1 acts on us-east-1's resources: it "
+        "denies every such call sent through it.")
+    assert (finding.evidence["statements"], finding.evidence["regions"], finding.evidence["actions"]) == (
+        ["statement #1"], ["us-west-2"], INVOKE)
+
+
+def test_message_says_every_request_is_denied_when_no_allow_names_this_region() -> None:
+    b, endpoint = _build(_doc(_invoke(_models("us-west-2", "eu-west-1"))), key="bedrock-runtime")
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message == (
+        f"interface endpoint {endpoint} for bedrock-runtime in {b.endpoints[endpoint].vpc_id} has a policy whose "
+        "Allow statements (statement #1) name only resources of eu-west-1, us-west-2, while every request through "
+        "an endpoint of us-east-1 acts on us-east-1's resources: it denies every request sent through it.")
+    assert "actions" not in finding.evidence
+
+
+def test_fix_names_this_regions_resources_beside_the_others_after_a_decision() -> None:
+    """The other Region's ARNs stay (they may be a cross-Region profile's destinations); the
+    same ARNs in us-east-1 follow them; the other statements are untouched. Applied, POL005 and
+    the other policy rules are silent and the model is allowed."""
+    provisioned = f"arn:aws:bedrock:us-west-2:{ACCOUNT}:provisioned-model/*"
+    b, endpoint = _build(_doc(_invoke([*_models("us-west-2"), provisioned]), GUARDRAILS), key="bedrock-runtime")
+    [(action, parameters, phase, ready)] = fix_of(rule, b.snapshot(), endpoint)
+    assert (action, phase, ready) == ("ec2:ModifyVpcEndpoint", "modify", False)
+    document = parameters["PolicyDocument"]
+    assert json.loads(document)["Statement"] == [
+        _invoke([*_models("us-west-2"), provisioned, *_models(REGION), provisioned.replace("us-west-2", REGION)]),
+        GUARDRAILS]
+    assert allows(document, "bedrock:InvokeModel", _models(REGION, model="anthropic.claude-3-haiku-20240307-v1:0")[0])
     assert policy_findings_after(b, endpoint, document) == set()

@@ -23,6 +23,11 @@ A request's condition keys are of three kinds:
   else cannot be told;
 * every other key: cannot be told (unless its operator is ``…IfExists`` or negated and the key
   is known to be absent, which the request does not claim).
+
+A second question needs no request: which actions can a policy let through an endpoint of a
+Region at all (:func:`grants_elsewhere`)? A request through an endpoint of a Region acts on that
+Region's resources, so an ``Allow`` whose every resource is an ARN of another Region matches none
+of them; the actions that only such statements grant are allowed nowhere through the endpoint.
 """
 
 from __future__ import annotations
@@ -263,3 +268,86 @@ def _names_ours(value: str, ours: frozenset[str]) -> bool:
         return True
     ids = _ID.findall(value)
     return bool(ids) and all(i in ours for i in ids) and "*" not in value.split(ids[0])[0]
+
+
+@dataclass(frozen=True)
+class ElsewhereGrant:
+    """``Allow`` statements that name only other Regions' resources, and what that leaves out."""
+
+    statements: tuple[str, ...]  # their labels
+    regions: tuple[str, ...]  # the Regions they name
+    # The action patterns no other Allow statement grants: () when no Allow statement is left at all.
+    actions: tuple[str, ...]
+
+    @property
+    def everything(self) -> bool:
+        """No ``Allow`` statement names a resource of the endpoint's Region: nothing is allowed."""
+        return not self.actions
+
+
+def grants_elsewhere(policy: Policy, region: str) -> ElsewhereGrant | None:
+    """What ``policy`` allows only on other Regions' resources, seen from an endpoint of ``region``;
+    None when every action it grants may be granted on a resource of ``region``.
+
+    The statements are those :func:`regions_elsewhere` finds. When they are all the ``Allow``
+    statements, nothing is allowed; otherwise the actions they name (``Action`` patterns) that no
+    other ``Allow`` statement may grant — an ``Allow`` with ``NotAction`` may grant any — are
+    allowed on nothing of ``region``."""
+    allows = [s for s in policy.statements if s.effect == "Allow"]
+    elsewhere = {s.label: regions for s in allows if (regions := regions_elsewhere(s, region))}
+    if not elsewhere:
+        return None
+    regions = tuple(sorted({r for rs in elsewhere.values() for r in rs}))
+    local = [s for s in allows if s.label not in elsewhere]
+    if not local:
+        return ElsewhereGrant(tuple(elsewhere), regions, ())
+    stranded = tuple(dict.fromkeys(
+        action for s in allows if s.label in elsewhere for action in s.actions
+        if not any("NotAction" in t.raw or any(share_an_action(action, a) for a in t.actions) for t in local)))
+    return ElsewhereGrant(tuple(elsewhere), regions, stranded) if stranded else None
+
+
+def regions_elsewhere(statement: Statement, region: str) -> tuple[str, ...]:
+    """The Regions of ``statement``'s resources when every one is an ARN of a Region other than
+    ``region``; () otherwise — ``Resource *``, no ``Resource``, ``NotResource``, or one ARN that
+    may be ``region``'s or has no Region (S3 buckets, IAM roles, the Region-less foundation
+    models a global inference profile is authorized against)."""
+    if "NotResource" in statement.raw:
+        return ()
+    found = [region_elsewhere(str(r), region) for r in as_list(statement.raw.get("Resource"))]
+    if not found or None in found:
+        return ()
+    return tuple(sorted({r for r in found if r is not None}))
+
+
+def region_elsewhere(pattern: str, region: str) -> str | None:
+    """The Region segment of an ARN pattern when no resource it matches can be ``region``'s
+    (``us-west-2`` or ``eu-*`` seen from us-east-1); None when it may (``*``, ``us-*``, a policy
+    variable, a wildcard before the Region: IAM lets a trailing ``*`` of a segment run past the
+    colons) or names resources without a Region."""
+    parts = pattern.split(":", 4)
+    if len(parts) < 4 or parts[0] != "arn" or any(c in ":".join(parts[:3]) for c in "*?$"):
+        return None
+    segment = parts[3]
+    if not segment or "$" in segment or _wildcard(segment, False).fullmatch(region):
+        return None
+    return segment
+
+
+def share_an_action(pattern: str, other: str) -> bool:
+    """Whether some action matches both IAM action patterns (``*`` any run, ``?`` one character,
+    case-insensitive): ``bedrock:Invoke*`` and ``bedrock:*Model`` do, ``bedrock:Invoke*`` and
+    ``bedrock:ApplyGuardrail`` do not."""
+    return _patterns_meet(pattern.lower(), other.lower())
+
+
+@lru_cache(maxsize=4096)
+def _patterns_meet(a: str, b: str) -> bool:
+    """Two wildcard patterns have a common match: a ``*`` matches nothing or takes one more character."""
+    if not a or not b:
+        return not (a + b).strip("*")
+    if a[0] == "*":
+        return _patterns_meet(a[1:], b) or _patterns_meet(a, b[1:])
+    if b[0] == "*":
+        return _patterns_meet(a, b[1:]) or _patterns_meet(a[1:], b)
+    return (a[0] == b[0] or "?" in (a[0], b[0])) and _patterns_meet(a[1:], b[1:])
