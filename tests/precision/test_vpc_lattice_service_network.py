@@ -156,8 +156,6 @@ def test_near_miss_clients_sending_only_to_the_vpc_block_goes_unreported() -> No
     assert audit(snapshot) == _baseline(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 skips Resource and ServiceNetwork endpoints, though a group "
-                                       "sending no TCP at all to their addresses blocks every client")
 def test_near_miss_clients_sending_only_to_the_lattice_prefix_list() -> None:
     """The instances' groups sending only TCP 443 to the ``vpc-lattice`` prefix list — the rule the
     association needs, kept where an endpoint connects the VPC: SG005 on the service-network
@@ -166,17 +164,12 @@ def test_near_miss_clients_sending_only_to_the_lattice_prefix_list() -> None:
     service-network endpoints) and a resource endpoint's interfaces are in its subnets: clients
     send to those VPC addresses, not to the prefix list, and these groups let no TCP port out to
     them, whatever port the service network listens on. Rightly silent on the association's
-    consumers, for whom that rule is the right one."""
+    consumers, for whom that rule is the right one. Rule wrong, fixed: SG005 judged AWS-service
+    interface endpoints alone; it now judges these two on any TCP port (theirs is not collected),
+    and its fix leaves the port to be filled in."""
     snapshot, ids = _built(client_egress="lattice-prefix-list")
     assert audit(snapshot) == _baseline(ids) | {("SG005", ids["sn_instance_sg"], "fail"),
                                                 ("SG005", ids["resource_instance_sg"], "fail")}
-
-
-def test_near_miss_clients_sending_only_to_the_lattice_prefix_list_today() -> None:
-    """The same near miss as the audit reports it today: nothing (pinned beside the rule-wrong
-    verdict above)."""
-    snapshot, ids = _built(client_egress="lattice-prefix-list")
-    assert audit(snapshot) == _baseline(ids)
 
 
 def test_near_miss_resource_endpoint_in_one_az() -> None:
