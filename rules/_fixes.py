@@ -256,19 +256,25 @@ def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) 
 def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (),
                    group_id: str | None = None) -> list[dict[str, Any]]:
     """IpPermissions for TCP ``ports`` from CIDRs or a security group (one permission per port)."""
-    v4 = [c for c in cidrs if ":" not in c]
-    v6 = [c for c in cidrs if ":" in c]
-    out = []
-    for port in sorted(set(ports)):
-        permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
-        if v4:
-            permission["IpRanges"] = [{"CidrIp": c} for c in v4]
-        if v6:
-            permission["Ipv6Ranges"] = [{"CidrIpv6": c} for c in v6]
-        if group_id:
-            permission["UserIdGroupPairs"] = [{"GroupId": group_id}]
-        out.append(permission)
-    return out
+    wanted = tuple(cidrs)
+    return [_port_permission(port, wanted, group_id) for port in sorted(set(ports))]
+
+
+def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: str | None = None) -> dict[str, Any]:
+    """One TCP permission on a port a person fills in (``whose``: "the services' ports"): a
+    PrivateLink service's or VPC Lattice endpoint's port is not collected, so none is guessed."""
+    return _port_permission(placeholder(whose), tuple(cidrs), group_id)
+
+
+def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_id: str | None) -> dict[str, Any]:
+    permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+    if v4 := [{"CidrIp": c} for c in cidrs if ":" not in c]:
+        permission["IpRanges"] = v4
+    if v6 := [{"CidrIpv6": c} for c in cidrs if ":" in c]:
+        permission["Ipv6Ranges"] = v6
+    if group_id:
+        permission["UserIdGroupPairs"] = [{"GroupId": group_id}]
+    return permission
 
 
 def missing_ingress(group: r.SecurityGroup, ports: Iterable[int], cidrs: Iterable[str]) -> tuple[list[int], list[str]]:

@@ -11,6 +11,7 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import (
     EndpointTargets,
     HostnameIndex,
+    QueryingVpc,
     VpcResolver,
     answering_records,
     covers,
@@ -46,7 +47,12 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
     `<region>.amazonaws.com`), it is what Route 53 Resolver consults for that name from this VPC
     (no more specific zone, endpoint private DNS or forwarding rule), and it either has no record
     for the name — Resolver answers NXDOMAIN — or its record points to no address or DNS name of
-    any existing interface endpoint (a stale centralized-endpoint zone). Records pointing at
+    any existing interface endpoint (a stale centralized-endpoint zone), or only to endpoints of
+    other VPCs whose answered addresses all lie inside this VPC's own CIDR blocks (IPv4 for an A
+    record, IPv6 for AAAA): the local route covers each whole block of the VPC and the most
+    specific route wins, and no peering connection joins overlapping blocks, so those addresses
+    are looked for inside the VPC and the service is unreachable (a hub zone left associated with
+    a VPC that reuses the hub's block, as VPC Lattice consumers may). Records pointing at
     addresses outside every scanned VPC, or at endpoints not in the snapshot, cannot be judged
     and are reported as not evaluated. A zone another account shares with the VPC is judged with
     its owner's records when the owner is in the scan (only the owner can read them); otherwise
@@ -92,6 +98,7 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
         if not zones:
             continue
         resolver = VpcResolver.of(view, vpc_id)
+        querying = QueryingVpc.of(view, vpc_id)
         for zone in zones:
             answered = [h for h in catalogue.covered_by(zone.name) if _zone_answers(resolver, zone, h)]
             if not answered:
@@ -108,8 +115,8 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 zone = replace(zone, record_sets=readable[zone.hosted_zone_id], record_sets_collected=True)
             targets = targets or ctx.shared.get(endpoint_targets)
-            missing, stale, unknown = _judge(zone, answered, targets)
-            if not missing and not stale:
+            missing, stale, local, unknown = _judge(zone, answered, targets, querying)
+            if not missing and not stale and not local:
                 if unknown:
                     yield ctx.not_evaluated(ref, f"records of {zone.name} point outside the scanned estate: "
                                                  f"{'; '.join(unknown[:SHOWN_IN_MESSAGE])}", discriminator=vpc_id)
@@ -121,12 +128,13 @@ def phz_shadows_service_name(ctx: RuleContext) -> Iterator[Finding]:
                           f"Detach private hosted zone {zone.name} ({zone.hosted_zone_id}) from {vpc_id}",
                           decision=f"detach only if nothing in {vpc_id} needs the zone's other records; otherwise add "
                                    "records for the shadowed service names, aliased to a live interface endpoint")
-            yield ctx.finding(ref, _message(zone, vpc_id, missing, stale), discriminator=vpc_id, fix=[detach],
+            yield ctx.finding(ref, _message(zone, vpc_id, missing, stale, local), discriminator=vpc_id, fix=[detach],
                               evidence=evidence_dict(
                                   zone=zone.name, hostnames_answered=len(answered),
                                   hostnames_without_record=len(missing),
                                   without_record=missing[:SHOWN_IN_EVIDENCE] or None,
                                   stale_records=stale[:SHOWN_IN_EVIDENCE] or None,
+                                  records_inside_own_blocks=local[:SHOWN_IN_EVIDENCE] or None,
                                   not_checked=unknown[:SHOWN_IN_EVIDENCE] or None))
 
 
@@ -143,29 +151,41 @@ def _zone_answers(resolver: VpcResolver, zone: r.HostedZone, hostname: str) -> b
     return answer.kind == "zone" and answer.zone is not None and answer.zone.hosted_zone_id == zone.hosted_zone_id
 
 
-def _judge(zone: r.HostedZone, hostnames: list[str],
-           targets: EndpointTargets) -> tuple[list[str], list[str], list[str]]:
-    """Hostnames without a record, with a stale record, and with a record we cannot check."""
+def _judge(zone: r.HostedZone, hostnames: list[str], targets: EndpointTargets,
+           querying: QueryingVpc) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Hostnames without a record, with a stale record, with a record naming only endpoints the
+    querying VPC's local route keeps its clients from, and with a record we cannot check."""
     missing: list[str] = []
     stale: list[str] = []
+    local: list[str] = []
     unknown: list[str] = []
     for hostname in hostnames:
         records = answering_records(zone, hostname)
         if not records:
             missing.append(hostname)
             continue
-        verdicts = [targets.classify(rs) for rs in records]
+        verdicts = [targets.classify(rs, querying) for rs in records]
         if any(v == "endpoint" for v, _ in verdicts):
             continue
-        described = ", ".join(target for _, target in verdicts)
         if any(v == "unknown" for v, _ in verdicts):
-            unknown.append(f"{hostname} → {described}")
+            unknown.append(f"{hostname} → {', '.join(target for _, target in verdicts)}")
+        elif any(v == "local" for v, _ in verdicts):
+            kept = sorted({target for v, target in verdicts if v == "local"})
+            local.append(_kept_inside(hostname, kept, targets, querying))
         else:
-            stale.append(f"{hostname} → {described}")
-    return missing, stale, unknown
+            stale.append(f"{hostname} → {', '.join(target for _, target in verdicts)}")
+    return missing, stale, local, unknown
 
 
-def _message(zone: r.HostedZone, vpc_id: str, missing: list[str], stale: list[str]) -> str:
+def _kept_inside(hostname: str, endpoint_ids: list[str], targets: EndpointTargets, querying: QueryingVpc) -> str:
+    """'ssm.… → vpce-… of vpc-hub, inside 10.0.0.0/16': the endpoints a hostname is pointed at,
+    their VPC, and the querying VPC's own blocks their addresses fall in."""
+    return f"{hostname} → " + " and ".join(
+        f"{e} of {targets.vpc_of[e]}, inside {', '.join(querying.blocks_holding(targets.addresses_of[e]))}"
+        for e in endpoint_ids)
+
+
+def _message(zone: r.HostedZone, vpc_id: str, missing: list[str], stale: list[str], local: list[str]) -> str:
     parts = []
     if missing:
         shown = ", ".join(missing[:SHOWN_IN_MESSAGE]) + (f" and {len(missing) - SHOWN_IN_MESSAGE} more"
@@ -175,4 +195,8 @@ def _message(zone: r.HostedZone, vpc_id: str, missing: list[str], stale: list[st
     if stale:
         parts.append(f"points {len(stale)} service hostname(s) at no existing interface endpoint "
                      f"({'; '.join(stale[:SHOWN_IN_MESSAGE])})")
+    if local:
+        parts.append(f"points {len(local)} service hostname(s) at another VPC's endpoint whose addresses lie inside "
+                     f"{vpc_id}'s own CIDR block(s) ({'; '.join(local[:SHOWN_IN_MESSAGE])}): the local route keeps "
+                     f"that traffic inside {vpc_id}, so those services are unreachable")
     return f"Private hosted zone {zone.name} ({zone.hosted_zone_id}) associated with {vpc_id} {' and '.join(parts)}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
+    LATTICE_PORTS,
+    LATTICE_TYPES,
     allows_tcp,
     cidr_family,
     client_groups,
@@ -25,7 +27,7 @@ from vpcaudit.network.secgroups import (
     workload_groups,
 )
 from vpcaudit.network.view import managed_kind
-from vpcaudit.rules._fixes import authorize_clients
+from vpcaudit.rules._fixes import authorize_clients, unknown_port_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -41,10 +43,6 @@ OTHER_FAMILY = "other-family"  # CIDRs of an address family the endpoint has no 
 # SecurityGroupIds "(Interface, Resource, ServiceNetwork, and Tunnel endpoints only) … If this
 # parameter is not specified, we use the default security group for the VPC").
 JUDGED_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
-# VPC Lattice's endpoints: the port is the resource configuration's, or the service network's
-# services', none of which the snapshot holds.
-LATTICE_PORTS = {"Resource": "the resource configuration's port", "ServiceNetwork": "the services' ports"}
-LATTICE_TYPES = frozenset(LATTICE_PORTS)
 
 
 @rule(id="SG003", name="endpoint-sg-blocks-clients", severity=Severity.HIGH,
@@ -184,12 +182,7 @@ def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> 
         return [s for s in (authorize_clients(view, group, ports, families),) if s is not None]
     cidrs = [c for c in view.vpc_cidrs(endpoint.vpc_id) if cidr_family(c) in families]
     whose = LATTICE_PORTS.get(endpoint.endpoint_type, "the PrivateLink service's port")
-    port = placeholder(whose)
-    permission: dict[str, object] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
-    if v4 := [{"CidrIp": c} for c in cidrs if cidr_family(c) == 4]:
-        permission["IpRanges"] = v4
-    if v6 := [{"CidrIpv6": c} for c in cidrs if cidr_family(c) == 6]:
-        permission["Ipv6Ranges"] = v6
+    permission = unknown_port_permission(whose, cidrs=cidrs)
     return [step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group.group_id, "IpPermissions": [permission]},
                  group.group_id, Phase.CREATE, f"Allow the service port from {', '.join(cidrs)} into {group.group_id}",
                  decision=f"{whose} is not published to vpcaudit: ask its provider")]

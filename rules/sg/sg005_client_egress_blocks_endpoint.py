@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
+    LATTICE_PORTS,
+    LATTICE_TYPES,
     Peer,
     describe_ports,
     egress,
@@ -18,7 +20,7 @@ from vpcaudit.network.secgroups import (
     group_allows,
     peer_label,
 )
-from vpcaudit.rules._fixes import tcp_permission
+from vpcaudit.rules._fixes import tcp_permission, unknown_port_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -40,13 +42,21 @@ if TYPE_CHECKING:
 def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     """A likely client — a workload ENI in a VPC with AWS-service interface endpoints that may
     call the endpoint's service (a DB instance's network interface only for the services its
-    engines call from the VPC, see the network model) — cannot send TCP on an endpoint's port to
-    it: no egress rule of any of the ENI's security groups allows it to the endpoint's ENI
-    addresses, its subnets' CIDRs, the VPC CIDR, `0.0.0.0/0`, a prefix list containing them, or
-    a security group the endpoint carries. A group with no
-    egress rules allows nothing. One finding per security group, listing the endpoints its
-    members cannot reach and the ENIs concerned (an ENI's groups are unioned: a group is named
-    only when none of the ENI's groups allows the traffic).
+    engines call from the VPC, see the network model) — cannot send TCP on an endpoint's port
+    (any TCP port for a VPC Lattice endpoint, below) to it: no egress rule of any of the ENI's
+    security groups allows it to the endpoint's ENI addresses, its subnets' CIDRs, the VPC CIDR,
+    `0.0.0.0/0`, a prefix list containing them, or a security group the endpoint carries. A
+    group with no egress rules allows nothing. One finding per security group, listing the
+    endpoints its members cannot reach and the ENIs concerned (an ENI's groups are unioned: a
+    group is named only when none of the ENI's groups allows the traffic).
+
+    VPC Lattice's Resource and ServiceNetwork endpoints are judged too: every workload ENI of
+    their VPC may call them, and clients connect to the addresses of their network interfaces in
+    the VPC's subnets, not to the `vpc-lattice` prefix list a service-network VPC association is
+    reached through. Their port is the resource configuration's or the service network's
+    services', which is not collected, so any TCP egress to the endpoint passes: the rule fires
+    only when the ENI's groups let no TCP port at all out to it, and the fix leaves the port to
+    be filled in.
 
     ## Why it matters
     Security groups also filter outbound traffic. Clients whose groups restrict egress (a
@@ -56,7 +66,8 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
 
     ## How to fix
     Allow the endpoint's port to the endpoint's security group (or its subnets / the VPC CIDR)
-    in the client group's egress rules:
+    in the client group's egress rules (for a VPC Lattice endpoint, the resource configuration's
+    port or the services' listener ports):
 
     ```
     aws ec2 authorize-security-group-egress --group-id <client-sg-id> \\
@@ -69,8 +80,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     missing_groups: dict[str, set[str]] = defaultdict(set)  # group not collected → ENIs carrying it
     memo: dict[tuple[str, str], bool | None] = {}  # (group, endpoint) → verdict: ENIs share groups
     for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
-        endpoints = [e for e in view.endpoints_of(vpc_id, "Interface")
-                     if not view.endpoint_ended(e) and view.is_aws_service_endpoint(e) and view.service(e).ports]
+        endpoints = [e for e in view.endpoints_of(vpc_id) if not view.endpoint_ended(e) and _judged(view, e)]
         if not endpoints:
             continue
         peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints}
@@ -106,11 +116,25 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                                          "depends on a prefix list or security group that was not collected")
 
 
+def _judged(view: NetworkView, endpoint: r.VpcEndpoint) -> bool:
+    """An AWS-service interface endpoint whose port is known, or a VPC Lattice endpoint (judged
+    on any TCP port). A PrivateLink service's port is unknown and its clients are not known."""
+    if endpoint.endpoint_type in LATTICE_TYPES:
+        return True
+    return (endpoint.endpoint_type == "Interface" and view.is_aws_service_endpoint(endpoint)
+            and bool(view.service(endpoint).ports))
+
+
+def _ports(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[int, ...] | None:
+    """The service ports a client must send on; None (any TCP port) for a VPC Lattice endpoint."""
+    return None if endpoint.endpoint_type in LATTICE_TYPES else view.service(endpoint).ports
+
+
 def _allows(view: NetworkView, group: r.SecurityGroup, endpoint: r.VpcEndpoint, peer: Peer,
             memo: dict[tuple[str, str], bool | None]) -> bool | None:
     key = (group.group_id, endpoint.vpc_endpoint_id)
     if key not in memo:
-        memo[key] = group_allows(view, group, outbound=True, ports=view.service(endpoint).ports, peer=peer)
+        memo[key] = group_allows(view, group, outbound=True, ports=_ports(view, endpoint), peer=peer)
     return memo[key]
 
 
@@ -119,7 +143,6 @@ def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.Sec
     endpoints = [view.endpoints[e] for e in sorted(by_endpoint)]
     enis = sorted({i for ids in by_endpoint.values() for i in ids})
     subnets = sorted({view.interfaces[i].subnet_id for i in enis})
-    ports = {p for e in endpoints for p in view.service(e).ports}
     rules = egress(group)
     why = ("the group has no egress rules" if not rules else
            "its egress rules allow only " + ", ".join(f"{describe_ports(x)} to {peer_label(x)}" for x in rules))
@@ -128,8 +151,7 @@ def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.Sec
     return ctx.finding(
         ref,
         f"Security group {group.group_id} ({group.group_name}) lets its workload ENIs ({shown} in "
-        f"{', '.join(subnets)}) send no {format_ports(ports)} to interface endpoint(s) "
-        f"{', '.join(endpoint_label(view, e) for e in endpoints)}"
+        f"{', '.join(subnets)}) send {_what_is_not_sent(view, endpoints)}"
         f"{' (nor do their other groups)' if multi else ''}: {why}. Those clients cannot reach the endpoints.",
         evidence=evidence_dict(endpoints=sorted(by_endpoint), workload_enis=enis[:10], workload_eni_count=len(enis),
                                subnets=subnets, egress_rules=[f"{describe_ports(x)} to {peer_label(x)}"
@@ -137,17 +159,48 @@ def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.Sec
         fix=_fix(view, group, endpoints))
 
 
+def _what_is_not_sent(view: NetworkView, endpoints: list[r.VpcEndpoint]) -> str:
+    """'no TCP 443 to interface endpoint(s) …', and 'no TCP on any port to endpoint(s) …' for VPC
+    Lattice endpoints, whose port is not collected."""
+    known = [e for e in endpoints if e.endpoint_type not in LATTICE_TYPES]
+    lattice = [e for e in endpoints if e.endpoint_type in LATTICE_TYPES]
+    parts = []
+    if known:
+        ports = {p for e in known for p in view.service(e).ports}
+        parts.append(f"no {format_ports(ports)} to interface endpoint(s) "
+                     f"{', '.join(endpoint_label(view, e) for e in known)}")
+    if lattice:
+        parts.append(f"no TCP on any port to endpoint(s) {', '.join(endpoint_label(view, e) for e in lattice)}")
+    return " and ".join(parts)
+
+
 def _fix(view: NetworkView, group: r.SecurityGroup, endpoints: list[r.VpcEndpoint]) -> list[FixStep]:
-    """Egress on the service ports to each endpoint's security group (or its subnets without one)."""
+    """Egress on the service ports to each endpoint's security group (or its subnets without one);
+    to a VPC Lattice endpoint on a port a person fills in, since the snapshot does not hold it."""
     ports_by_target: dict[str, set[int]] = defaultdict(set)
+    unknown_ports_by_target: dict[str, set[str]] = defaultdict(set)  # target → whose port is wanted
     for endpoint in endpoints:
         target = endpoint.group_ids[0] if endpoint.group_ids else ",".join(view.endpoint_subnet_cidrs(endpoint))
-        ports_by_target[target] |= set(view.service(endpoint).ports)
+        if endpoint.endpoint_type in LATTICE_TYPES:
+            unknown_ports_by_target[target].add(LATTICE_PORTS[endpoint.endpoint_type])
+        else:
+            ports_by_target[target] |= set(view.service(endpoint).ports)
     steps = []
     for target, ports in sorted(ports_by_target.items()):
-        source = {"group_id": target} if target.startswith("sg-") else {"cidrs": target.split(",")}
         steps.append(step("ec2:AuthorizeSecurityGroupEgress",
-                          {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **source)},
+                          {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **_destination(target))},
                           group.group_id, Phase.CREATE,
                           f"Allow {format_ports(ports)} out of {group.group_id} to {target.replace(',', ', ')}"))
+    for target, wanted in sorted(unknown_ports_by_target.items()):
+        for whose in sorted(wanted):
+            permission = unknown_port_permission(whose, **_destination(target))
+            steps.append(step("ec2:AuthorizeSecurityGroupEgress",
+                              {"GroupId": group.group_id, "IpPermissions": [permission]}, group.group_id,
+                              Phase.CREATE, f"Allow {whose} out of {group.group_id} to {target.replace(',', ', ')}",
+                              decision=f"{whose} is not published to vpcaudit: ask its provider"))
     return steps
+
+
+def _destination(target: str) -> dict[str, Any]:
+    """A fix's destination: an endpoint's security group, or its subnets' CIDRs (comma-joined)."""
+    return {"group_id": target} if target.startswith("sg-") else {"cidrs": target.split(",")}

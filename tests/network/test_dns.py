@@ -8,6 +8,7 @@ import pytest
 from builders import REGION, RegionBuilder
 
 from vpcaudit.network.dns import (
+    QueryingVpc,
     VpcResolver,
     answering_records,
     authority,
@@ -126,6 +127,31 @@ def test_record_targets_are_endpoint_stale_or_unknown() -> None:
     assert verdict(r.RecordSet(SSM, "A", (), f"{gone}-abc.sts.{REGION}.vpce.amazonaws.com")) == ("stale", gone)
     unknown = f"vpce-0fff-abc.ssm.{REGION}.vpce.amazonaws.com"
     assert verdict(r.RecordSet(SSM, "A", (), unknown)) == ("unknown", unknown)
+
+
+def test_an_endpoint_of_another_vpc_inside_the_querying_vpcs_blocks_is_local() -> None:
+    """Asked for the clients of a VPC reusing the endpoint VPC's 10.0.0.0/16, a record naming the
+    endpoint is "local"; in its own VPC, or for a VPC of another block, it reaches the endpoint.
+    An A record answers IPv4 addresses only, an AAAA record IPv6 ones."""
+    b = RegionBuilder()
+    hub, subnet = _vpc(b)
+    endpoint = b.interface_endpoint(hub, "ssm", subnets=[subnet], private_dns=False)
+    eni = b.endpoints[endpoint].network_interface_ids[0]
+    b.enis[eni] = replace(b.enis[eni], ipv6_addresses=("2600:1f18:aa:100::10",))
+    same_block = b.vpc("10.0.0.0/16", ipv6_cidrs=["2600:1f18:bb:100::/56"])
+    other_block = b.vpc("10.1.0.0/16")
+    view = b.view()
+    targets = endpoint_targets(b.snapshot())
+    alias = r.RecordSet(SSM, "A", (), b.endpoints[endpoint].dns_entries[0].dns_name)
+    value = r.RecordSet(SSM, "A", (view.endpoint_addresses(view.endpoints[endpoint])[0],), None)
+    aaaa = r.RecordSet(SSM, "AAAA", (), alias.alias_dns_name)
+    for record in (alias, value):
+        assert targets.classify(record, QueryingVpc.of(view, same_block)) == ("local", endpoint)
+        assert targets.classify(record, QueryingVpc.of(view, hub)) == ("endpoint", endpoint)
+        assert targets.classify(record, QueryingVpc.of(view, other_block)) == ("endpoint", endpoint)
+        assert targets.classify(record) == ("endpoint", endpoint)
+    assert targets.classify(aaaa, QueryingVpc.of(view, same_block)) == ("endpoint", endpoint)  # its own /56
+    assert QueryingVpc.of(view, same_block).blocks_holding(targets.addresses_of[endpoint]) == ("10.0.0.0/16",)
 
 
 def test_service_hostnames_are_the_regions_aws_services_only() -> None:

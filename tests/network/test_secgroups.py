@@ -112,6 +112,20 @@ def test_group_allows_is_a_union_and_unknown_beats_no() -> None:
     assert group_allows(view, view.security_groups[no_egress], outbound=True, ports=[443], peer=peer) is False
 
 
+def test_group_allows_any_tcp_port_when_the_port_is_not_collected() -> None:
+    """``ports`` None (a VPC Lattice endpoint's port): any TCP rule to the peer will do, a UDP one not."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    postgres = b.security_group(vpc, egress=[("tcp", 5432, 5432, "10.0.0.0/16")])
+    dns_only = b.security_group(vpc, egress=[("udp", 53, 53, "10.0.0.0/16")])
+    elsewhere = b.security_group(vpc, egress=[("-1", None, None, "192.168.0.0/16")])
+    view = b.view()
+    peer = Peer(("10.0.1.10/32",))
+    assert group_allows(view, view.security_groups[postgres], outbound=True, ports=None, peer=peer) is True
+    assert group_allows(view, view.security_groups[dns_only], outbound=True, ports=None, peer=peer) is False
+    assert group_allows(view, view.security_groups[elsewhere], outbound=True, ports=None, peer=peer) is False
+
+
 def test_workload_groups_exclude_endpoint_enis() -> None:
     b = RegionBuilder()
     vpc = b.vpc()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, severities
 from layouts import vpc_lattice_service_network as lattice
 from layouts.vpc_lattice_service_network import LATTICE_CIDRS, REGION, SERVICES, VPC_CIDR
@@ -156,8 +155,6 @@ def test_near_miss_clients_sending_only_to_the_vpc_block_goes_unreported() -> No
     assert audit(snapshot) == _baseline(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 skips Resource and ServiceNetwork endpoints, though a group "
-                                       "sending no TCP at all to their addresses blocks every client")
 def test_near_miss_clients_sending_only_to_the_lattice_prefix_list() -> None:
     """The instances' groups sending only TCP 443 to the ``vpc-lattice`` prefix list — the rule the
     association needs, kept where an endpoint connects the VPC: SG005 on the service-network
@@ -166,17 +163,12 @@ def test_near_miss_clients_sending_only_to_the_lattice_prefix_list() -> None:
     service-network endpoints) and a resource endpoint's interfaces are in its subnets: clients
     send to those VPC addresses, not to the prefix list, and these groups let no TCP port out to
     them, whatever port the service network listens on. Rightly silent on the association's
-    consumers, for whom that rule is the right one."""
+    consumers, for whom that rule is the right one. Rule wrong, fixed: SG005 judged AWS-service
+    interface endpoints alone; it now judges these two on any TCP port (theirs is not collected),
+    and its fix leaves the port to be filled in."""
     snapshot, ids = _built(client_egress="lattice-prefix-list")
     assert audit(snapshot) == _baseline(ids) | {("SG005", ids["sn_instance_sg"], "fail"),
                                                 ("SG005", ids["resource_instance_sg"], "fail")}
-
-
-def test_near_miss_clients_sending_only_to_the_lattice_prefix_list_today() -> None:
-    """The same near miss as the audit reports it today: nothing (pinned beside the rule-wrong
-    verdict above)."""
-    snapshot, ids = _built(client_egress="lattice-prefix-list")
-    assert audit(snapshot) == _baseline(ids)
 
 
 def test_near_miss_resource_endpoint_in_one_az() -> None:
@@ -202,8 +194,6 @@ def test_near_miss_resource_endpoint_in_the_default_group() -> None:
     assert audit(snapshot) == _baseline(ids) | {("SG003", ids["resource_endpoint"], "fail")}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: DNS004 takes a record naming a live endpoint as good even when "
-                                       "the endpoint's addresses lie inside the querying VPC's own block")
 def test_near_miss_hub_zone_left_beside_the_service_network_endpoint() -> None:
     """The service-network endpoint's VPC keeps ``ssm.us-east-1.amazonaws.com`` from a hub-and-spoke
     past, its apex aliased to the endpoints VPC's ssm endpoint: DNS004 on the zone. The zone is
@@ -212,14 +202,9 @@ def test_near_miss_hub_zone_left_beside_the_service_network_endpoint() -> None:
     name", ConflictingDomainExists), so it is what Resolver consults for the name rather than the
     endpoint's private DNS. It answers with the hub endpoint's 10.0.x.x addresses, inside this
     VPC's own 10.0.0.0/16: the local route keeps them in the VPC (no peering can join overlapping
-    blocks), so SSM is unreachable from the instances."""
+    blocks), so SSM is unreachable from the instances. DNS003 on the hub's ssm endpoint is
+    unchanged (the zone is not associated with the hub). Rule wrong, fixed: DNS004 took a record
+    naming a live endpoint as good wherever the endpoint was; an endpoint of another VPC whose
+    addresses lie inside the querying VPC's own blocks is now a wrong answer."""
     snapshot, ids = _built(hub_zone=True)
     assert audit(snapshot) == _baseline(ids) | {("DNS004", ids["hub_zone"], "fail")}
-
-
-def test_near_miss_hub_zone_left_beside_the_service_network_endpoint_today() -> None:
-    """The same near miss as the audit reports it today: nothing (pinned beside the rule-wrong
-    verdict above); DNS003 on the hub's ssm endpoint is unchanged (the zone is not associated
-    with the hub)."""
-    snapshot, ids = _built(hub_zone=True)
-    assert audit(snapshot) == _baseline(ids)

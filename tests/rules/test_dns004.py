@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from builders import ACCOUNT, REGION, RegionBuilder, multi_account_snapshot
@@ -196,3 +197,56 @@ def test_a_spoke_holding_no_copy_of_its_hubs_zone_is_judged_with_it() -> None:
     assert [(f.resource.vpc_id, f.status.value) for f in spoke_findings] == [(spoke, "fail")]
     right, _ = _known_from_the_owners_side(_alias_to)
     assert [f for f in run(right, [rule], RunSettings()).findings if f.status.value != "pass"] == []
+
+
+# -- an endpoint of another VPC whose addresses lie inside the querying VPC's own blocks -------------
+
+def _overlapping_spoke(spoke_cidr: str = "10.0.0.0/16") -> tuple[RegionBuilder, str, str, str]:
+    """The hub estate with a second spoke of ``spoke_cidr`` (the hub's own block by default: VPC
+    Lattice and PrivateLink consumers need no routing, so nothing kept the blocks apart)."""
+    b, hub, _, endpoint = _estate()
+    spoke = b.vpc(spoke_cidr, name="overlapping-spoke")
+    b.subnet(spoke, spoke_cidr.replace(".0.0/16", ".1.0/24"))
+    return b, hub, spoke, endpoint
+
+
+def test_an_alias_to_a_hub_endpoint_inside_the_spokes_own_block_is_unreachable() -> None:
+    b, hub, spoke, endpoint = _overlapping_spoke()
+    zone = b.hosted_zone(SSM, [spoke], [_alias_to(b, endpoint)])
+    (finding,) = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.status.value) == (zone, "fail")
+    assert f"{SSM} → {endpoint} of {hub}, inside 10.0.0.0/16" in finding.message
+    assert "the local route keeps that traffic inside" in finding.message
+    assert finding.evidence["records_inside_own_blocks"] == [f"{SSM} → {endpoint} of {hub}, inside 10.0.0.0/16"]
+
+
+def test_an_a_record_of_a_hub_endpoints_address_inside_the_spokes_own_block_is_unreachable() -> None:
+    b, _, spoke, endpoint = _overlapping_spoke()
+    address = b.enis[b.endpoints[endpoint].network_interface_ids[0]].private_ip_addresses[0]
+    zone = b.hosted_zone(SSM, [spoke], [r.RecordSet(SSM, "A", (address,), None)])
+    assert triples(rule, b.snapshot()) == {("DNS004", zone, "fail")}
+
+
+def test_the_same_zone_is_right_in_the_hub_and_in_a_spoke_of_another_block() -> None:
+    """The endpoint's own VPC reaches it whatever its block; a spoke of 10.1.0.0/16 reaches it
+    through its routes (the ordinary centralized-endpoint pattern)."""
+    b, hub, spoke, endpoint = _overlapping_spoke("10.1.0.0/16")
+    b.hosted_zone(SSM, [hub, spoke], [_alias_to(b, endpoint)])
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_a_zone_left_in_an_overlapping_spoke_is_reported_for_that_spoke_alone() -> None:
+    b, hub, spoke, endpoint = _overlapping_spoke()
+    b.hosted_zone(SSM, [hub, spoke], [_alias_to(b, endpoint)])
+    assert [f.resource.vpc_id for f in findings(rule, b.snapshot())] == [spoke]
+
+
+def test_an_endpoint_with_an_address_outside_the_spokes_blocks_is_taken_as_reachable() -> None:
+    """The hub's second block (10.2.0.0/16) holds one of the endpoint's addresses: some answers
+    leave the spoke, so the record is not judged wrong."""
+    b, hub, spoke, _ = _overlapping_spoke()
+    b.vpcs[hub] = replace(b.vpcs[hub], cidr_blocks=(*b.vpcs[hub].cidr_blocks, "10.2.0.0/16"))
+    endpoint = b.interface_endpoint(hub, "sts", subnets=[b.subnet(hub, "10.0.2.0/24"), b.subnet(hub, "10.2.1.0/24")],
+                                    private_dns=False)
+    b.hosted_zone(STS, [spoke], [_alias_to(b, endpoint, STS)])
+    assert triples(rule, b.snapshot()) == set()

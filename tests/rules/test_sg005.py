@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, Rule
@@ -138,3 +139,84 @@ def test_a_db_instance_is_judged_only_against_endpoints_of_services_its_engine_c
     b.workload(subnet, groups=[db], **DB_INSTANCE)  # type: ignore[arg-type]
     b.interface_endpoint(vpc, key, subnets=[endpoint_subnet], groups=[endpoint_sg])
     assert triples(rule, b.snapshot()) == ({(ID, db, status)} if status else set())
+
+
+# -- VPC Lattice's Resource and ServiceNetwork endpoints ------------------------------------------------
+
+LATTICE_PL = "pl-lattice"
+LATTICE_CIDRS = ("169.254.171.0/24", "129.224.0.0/17")
+
+
+def _lattice_client(endpoint_type: str, egress: Iterable[Rule]) -> tuple[RegionBuilder, str, str]:
+    """A workload whose group 'app' has ``egress`` (``LATTICE_PL`` names the Region's
+    ``vpc-lattice`` prefix list, ``"endpoint-sg"`` the endpoint's group), and a Lattice endpoint
+    in 10.0.9.0/24 as DescribeVpcEndpoints reports it (no service name, IpAddressType upper case)
+    in a group admitting TCP 443 from the VPC. Returns the builder, the app group and the
+    endpoint's group."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    client_subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    b.prefix_lists[LATTICE_PL] = r.PrefixList(LATTICE_PL, f"com.amazonaws.{REGION}.vpc-lattice", "AWS", "IPv4",
+                                              LATTICE_CIDRS)
+    endpoint_sg = b.security_group(vpc, name="lattice", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    app = b.security_group(vpc, name="app", egress=[(p, lo, hi, endpoint_sg if dst == "endpoint-sg" else dst)
+                                                    for p, lo, hi, dst in egress])
+    b.workload(client_subnet, groups=[app])
+    endpoint = b.interface_endpoint(vpc, "x", subnets=[endpoint_subnet], groups=[endpoint_sg],
+                                    endpoint_type=endpoint_type, private_dns=True)
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], service_name="", ip_address_type="IPV4")
+    return b, app, endpoint_sg
+
+
+LATTICE_CASES = [
+    # The association's rule kept where an endpoint serves: the endpoint's addresses are in the VPC.
+    ("443 to the vpc-lattice prefix list only", [("tcp", 443, 443, LATTICE_PL)], "fail"),
+    ("no egress rules", [], "fail"),
+    ("DNS only, to the VPC", [("udp", 53, 53, "10.0.0.0/16")], "fail"),
+    # The port is the resource configuration's or the services', not collected: any TCP port may be it.
+    ("a database port to the VPC", [("tcp", 5432, 5432, "10.0.0.0/16")], None),
+    ("443 to the endpoint subnet", [("tcp", 443, 443, ENDPOINT_SUBNET)], None),
+    ("an HTTP port to the endpoint's group", [("tcp", 8080, 8080, "endpoint-sg")], None),
+    ("all traffic anywhere", [("-1", None, None, "0.0.0.0/0")], None),
+]
+
+
+@pytest.mark.parametrize("endpoint_type", ["Resource", "ServiceNetwork"])
+@pytest.mark.parametrize(("egress", "status"), [c[1:] for c in LATTICE_CASES], ids=[c[0] for c in LATTICE_CASES])
+def test_a_lattice_endpoint_is_blocked_only_when_no_tcp_port_reaches_it(
+        endpoint_type: str, egress: list[Rule], status: str | None) -> None:
+    b, app, _ = _lattice_client(endpoint_type, egress)
+    assert triples(rule, b.snapshot()) == ({(ID, app, status)} if status else set())
+
+
+@pytest.mark.parametrize(("endpoint_type", "label", "whose"), [
+    ("Resource", "VPC Lattice resource", "the resource configuration's port"),
+    ("ServiceNetwork", "VPC Lattice service network", "the services' ports")])
+def test_a_lattice_endpoints_finding_and_fix_name_no_port(endpoint_type: str, label: str, whose: str) -> None:
+    """The message says no TCP port at all reaches the endpoint; the fix leaves the port to be
+    filled in (a decision), as SG003's fix on the same endpoints does."""
+    b, app, endpoint_sg = _lattice_client(endpoint_type, [("tcp", 443, 443, LATTICE_PL)])
+    endpoint = next(iter(b.endpoints))
+    (finding,) = findings(rule, b.snapshot())
+    assert f"send no TCP on any port to endpoint(s) {endpoint} ({label}): its egress rules allow only TCP 443 " \
+           f"to {LATTICE_PL}." in finding.message
+    port = {"placeholder": whose}
+    assert fix_of(rule, b.snapshot(), app) == [
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": endpoint_sg}]}]},
+         "create", False)]
+
+
+def test_an_interface_and_a_lattice_endpoint_blocked_together_get_one_finding_and_a_step_each() -> None:
+    b, app, endpoint_sg = _lattice_client("ServiceNetwork", [])
+    vpc = next(iter(b.vpcs))
+    endpoint_subnet = next(s for s, sub in b.subnets.items() if sub.cidr_block == ENDPOINT_SUBNET)
+    ssm = b.interface_endpoint(vpc, "ssm", subnets=[endpoint_subnet], groups=[endpoint_sg])
+    lattice = next(e for e in b.endpoints if e != ssm)
+    (finding,) = findings(rule, b.snapshot())
+    assert f"send no TCP 443 to interface endpoint(s) {ssm} (ssm) and no TCP on any port to endpoint(s) " \
+           f"{lattice} (VPC Lattice service network):" in finding.message
+    assert [(permission["FromPort"], ready) for _, parameters, _, ready in fix_of(rule, b.snapshot(), app)
+            for permission in parameters["IpPermissions"]] == [(443, True), ({"placeholder": "the services' ports"},
+                                                                             False)]

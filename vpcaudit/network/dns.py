@@ -11,7 +11,10 @@ so the answer is computed here once.
 A record "points to an endpoint" when an A/AAAA value is an address of an endpoint's network
 interfaces, or an alias/CNAME names an endpoint's DNS name (``vpce-….<svc>.<region>.vpce.…``).
 What cannot be checked from the snapshot — an address outside every scanned VPC, an endpoint
-not in the snapshot — is *unknown*, never "stale".
+not in the snapshot — is *unknown*, never "stale". Asked for the clients of one VPC, an answer
+pointing at another VPC's endpoint whose addresses lie inside that VPC's own CIDR blocks is
+*local*: the local route covers each whole block of the VPC and the most specific route wins,
+and no peering connection joins overlapping blocks, so the traffic never leaves the VPC.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from vpcaudit.network.routing import parse_network
+from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.services import hostname_matches, parse_service_name
 from vpcaudit.network.view import ENDED_ENDPOINT_STATES, NetworkView
 from vpcaudit.snapshot import resources as r
@@ -156,6 +159,31 @@ def answering_records(zone: r.HostedZone, hostname: str) -> tuple[r.RecordSet, .
 
 
 @dataclass(frozen=True, slots=True)
+class QueryingVpc:
+    """The VPC whose clients resolve a record: its id and its own CIDR blocks, IPv4 and IPv6."""
+
+    vpc_id: str
+    blocks: tuple[Network, ...]
+
+    @classmethod
+    def of(cls, view: NetworkView, vpc_id: str) -> QueryingVpc:
+        return cls(vpc_id, tuple(n for n in map(parse_network, view.vpc_cidrs(vpc_id)) if n is not None))
+
+    def holds(self, address: str) -> bool:
+        """Does ``address`` lie inside one of the VPC's own blocks (the local route's)?"""
+        return bool(self.blocks_holding((address,)))
+
+    def blocks_holding(self, addresses: tuple[str, ...]) -> tuple[str, ...]:
+        """The VPC's own blocks that hold at least one of ``addresses``."""
+        ips = [ipaddress.ip_address(a) for a in addresses]
+        return tuple(str(block) for block in self.blocks if any(ip in block for ip in ips))
+
+
+# The address families a record of each type answers with (a CNAME: whatever its target has).
+_RECORD_FAMILIES = {"A": frozenset({4}), "AAAA": frozenset({6}), "CNAME": frozenset({4, 6})}
+
+
+@dataclass(frozen=True, slots=True)
 class EndpointTargets:
     """Every interface endpoint a DNS record could point to, across a whole snapshot."""
 
@@ -164,32 +192,53 @@ class EndpointTargets:
     live_ids: frozenset[str]
     ended_ids: frozenset[str]
     scanned_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    vpc_of: dict[str, str]  # live endpoint id → its VPC id
+    addresses_of: dict[str, tuple[str, ...]]  # live endpoint id → its ENI addresses
 
-    def verdicts(self, record: r.RecordSet) -> list[tuple[str, str]]:
-        """One ("endpoint" | "stale" | "unknown", endpoint id or target) per value or alias of the record."""
+    def verdicts(self, record: r.RecordSet, querying: QueryingVpc | None = None) -> list[tuple[str, str]]:
+        """One ("endpoint" | "local" | "stale" | "unknown", endpoint id or target) per value or
+        alias of the record; "local" only when asked for the clients of ``querying`` (module doc)."""
         is_cname = record.record_type.upper() == "CNAME"
-        outcomes = [] if is_cname else [self._value(v) for v in record.values]
+        outcomes = [] if is_cname else [self._kept_local(self._value(v), (v,), querying) for v in record.values]
         names = [record.alias_dns_name] if record.alias_dns_name else []
         if is_cname:
             names += list(record.values)
-        return outcomes + [self._name(n) for n in names]
+        return outcomes + [self._kept_local(outcome, self._answered(record, outcome[1]), querying)
+                           for outcome in map(self._name, names)]
 
     def endpoint_ids(self, record: r.RecordSet) -> frozenset[str]:
         """The live endpoints the record points to."""
         return frozenset(target for verdict, target in self.verdicts(record) if verdict == "endpoint")
 
-    def classify(self, record: r.RecordSet) -> tuple[str, str]:
-        """("endpoint" | "stale" | "unknown", the endpoint id or the target that decided it).
+    def classify(self, record: r.RecordSet, querying: QueryingVpc | None = None) -> tuple[str, str]:
+        """("endpoint" | "local" | "stale" | "unknown", the endpoint id or the target that decided it).
 
         One endpoint value makes the record reach an endpoint; otherwise one value we cannot
-        check makes it unknown; only a record whose every value is checked and wrong is stale.
+        check makes it unknown; a record whose every value is checked and wrong is local when one
+        value names an endpoint the clients of ``querying`` cannot leave their VPC for, else stale.
         """
-        outcomes = self.verdicts(record)
-        for wanted in ("endpoint", "unknown"):
+        outcomes = self.verdicts(record, querying)
+        for wanted in ("endpoint", "unknown", "local"):
             hit = next((o for o in outcomes if o[0] == wanted), None)
             if hit is not None:
                 return hit
         return outcomes[0] if outcomes else ("stale", "no value")
+
+    def _answered(self, record: r.RecordSet, endpoint_id: str) -> tuple[str, ...]:
+        """The endpoint's addresses a record naming it answers with: IPv4 for A, IPv6 for AAAA."""
+        families = _RECORD_FAMILIES.get(record.record_type.upper(), frozenset({4, 6}))
+        return tuple(a for a in self.addresses_of.get(endpoint_id, ())
+                     if (host := parse_network(a)) is not None and host.version in families)
+
+    def _kept_local(self, outcome: tuple[str, str], answers: tuple[str, ...],
+                    querying: QueryingVpc | None) -> tuple[str, str]:
+        """An endpoint outcome turned "local" when the endpoint is another VPC's than ``querying``
+        and every address answered for it lies inside ``querying``'s own blocks."""
+        verdict, endpoint_id = outcome
+        if (verdict != "endpoint" or querying is None or self.vpc_of.get(endpoint_id) == querying.vpc_id
+                or not answers or not all(querying.holds(a) for a in answers)):
+            return outcome
+        return "local", endpoint_id
 
     def _value(self, value: str) -> tuple[str, str]:
         if value in self.addresses:
@@ -221,6 +270,8 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
     dns_names: dict[str, str] = {}
     live: set[str] = set()
     ended: set[str] = set()
+    vpc_of: dict[str, str] = {}
+    addresses_of: dict[str, tuple[str, ...]] = {}
     networks = []
     for account in snapshot.accounts:
         for region in account.regions:
@@ -234,14 +285,16 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
                 (ended if is_ended else live).add(eid)
                 if is_ended:
                     continue
-                for eni in endpoint.network_interface_ids:
-                    addresses.update(dict.fromkeys(ips.get(eni, ()), eid))
+                vpc_of[eid] = endpoint.vpc_id
+                addresses_of[eid] = tuple(a for eni in endpoint.network_interface_ids for a in ips.get(eni, ()))
+                addresses.update(dict.fromkeys(addresses_of[eid], eid))
                 for entry in endpoint.dns_entries:
                     dns_names[normalise(entry.dns_name).removeprefix("*.")] = eid
             if region.has(Part.VPCS):
                 networks += [n for n in (parse_network(c) for v in region.vpcs
                                          for c in (*v.cidr_blocks, *v.ipv6_cidr_blocks)) if n is not None]
-    return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks))
+    return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks), vpc_of,
+                           addresses_of)
 
 
 def zones_held_elsewhere(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:

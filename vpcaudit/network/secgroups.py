@@ -163,17 +163,19 @@ def covers(view: NetworkView, rule: r.SecurityGroupRule, peer: Peer) -> bool | N
     return False
 
 
-def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, ports: Iterable[int],
+def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, ports: Iterable[int] | None,
                  peer: Peer) -> bool | None:
     """Does some rule of ``group`` (one direction) allow TCP on one of ``ports`` with ``peer``?
+    ``ports`` None: on any TCP port, for a destination whose port is not collected (a VPC Lattice
+    endpoint's), where every TCP rule may be the right one.
 
     True as soon as one rule does; None when no rule does but one names an unknown prefix list.
     A group without rules of that direction allows nothing.
     """
-    wanted = tuple(ports)
+    wanted = None if ports is None else tuple(ports)
     unknown = False
     for rule in egress(group) if outbound else ingress(group):
-        if not allows_tcp(rule, wanted):
+        if not (tcp_range(rule) is not None if wanted is None else allows_tcp(rule, wanted)):
             continue
         verdict = covers(view, rule, peer)
         if verdict:
@@ -270,6 +272,10 @@ def endpoint_label(view: NetworkView, endpoint: r.VpcEndpoint) -> str:
 
 
 _LATTICE_LABELS = {"Resource": "VPC Lattice resource", "ServiceNetwork": "VPC Lattice service network"}
+# VPC Lattice's endpoints: their port is the resource configuration's, or the service network's
+# services', none of which the snapshot holds.
+LATTICE_PORTS = {"Resource": "the resource configuration's port", "ServiceNetwork": "the services' ports"}
+LATTICE_TYPES = frozenset(LATTICE_PORTS)
 
 
 def endpoint_peer(view: NetworkView, endpoint: r.VpcEndpoint) -> Peer:
