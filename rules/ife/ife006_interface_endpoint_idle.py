@@ -12,6 +12,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 NAMESPACE = "AWS/PrivateLinkEndpoints"
@@ -27,6 +28,7 @@ METRIC = "BytesProcessed"
           "https://docs.aws.amazon.com/msk/latest/developerguide/mvpc-cross-account-delete-connection.html",
           "https://docs.aws.amazon.com/msk/latest/developerguide/slr-permissions.html",
           "https://docs.aws.amazon.com/cli/latest/reference/kafka/delete-vpc-connection.html",
+          "https://docs.aws.amazon.com/msk/1.0/apireference/clusters-clusterarn-bootstrap-brokers.html",
       ),
       seeds=("000",))
 def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
@@ -35,7 +37,12 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
     days). Shows its monthly cost.
 
     An endpoint whose metric was not collected is not evaluated. Endpoints that are not
-    available are IFE004's.
+    available are IFE004's. With private DNS on, the message warns that a remaining client of
+    the service falls back to its default route once the endpoint is deleted; for an endpoint of
+    an Amazon MSK managed VPC connection (below), that a remaining client of the connection loses
+    its path to the cluster: it bootstraps from the broker names MSK gives the connection
+    (GetBootstrapBrokers' `BootstrapBrokerStringVpcConnectivity…`), which reach the cluster
+    only through this endpoint.
 
     ## Why it matters
     An interface endpoint bills about $7.30 per AZ per month whether or not it carries traffic;
@@ -83,22 +90,36 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
             continue
         azs = len(endpoint.subnet_ids)
         monthly = ctx.cost.interface_endpoint_month(azs)
-        dns = (f"; with private DNS on, any remaining client of {view.service(endpoint).key} falls back to its "
-               "default route once it is deleted" if endpoint.private_dns_enabled else "")
+        cluster = msk_connection_cluster(endpoint)
         yield ctx.finding(
             ref,
             f"Interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name}, {azs} AZ(s)) processed no bytes "
-            f"in the last {metric.window_days} days but costs ~{ctx.cost.money(monthly)}/month{dns}.",
+            f"in the last {metric.window_days} days but costs ~{ctx.cost.money(monthly)}/month"
+            f"{_once_deleted(view, endpoint, cluster)}.",
             evidence=evidence_dict(window_days=metric.window_days, days_with_data=metric.datapoints,
                                    service_name=endpoint.service_name, az_count=azs),
             monthly_cost_usd=monthly,
-            fix=[_delete(endpoint, metric.window_days, view.region_name)])
+            fix=[_delete(endpoint, cluster, metric.window_days, view.region_name)])
 
 
-def _delete(endpoint: r.VpcEndpoint, window_days: int, region: str) -> FixStep:
+def _once_deleted(view: NetworkView, endpoint: r.VpcEndpoint, cluster: str | None) -> str:
+    """What a client still using the endpoint is left with once the fix runs. A client of an MSK
+    managed VPC connection bootstraps from the broker names MSK gives the connection
+    (GetBootstrapBrokers' ``BootstrapBrokerStringVpcConnectivity…``), which reach the cluster
+    only through this endpoint: it has no path left, private DNS or not. A client of any other
+    endpoint with private DNS on falls back to its default route."""
+    if cluster is not None:
+        return (f"; it belongs to an Amazon MSK managed VPC connection to cluster {cluster}, and any remaining client "
+                "of the connection loses its path to the cluster once the connection is deleted")
+    if endpoint.private_dns_enabled:
+        return (f"; with private DNS on, any remaining client of {view.service(endpoint).key} falls back to its "
+                "default route once it is deleted")
+    return ""
+
+
+def _delete(endpoint: r.VpcEndpoint, cluster: str | None, window_days: int, region: str) -> FixStep:
     """Delete what bills for the idle endpoint: the endpoint itself, or the Amazon MSK managed VPC
-    connection it belongs to."""
-    cluster = msk_connection_cluster(endpoint)
+    connection to ``cluster`` it belongs to."""
     if cluster is not None:
         return _delete_msk_connection(endpoint, cluster, window_days, region)
     return step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},

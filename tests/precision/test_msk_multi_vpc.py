@@ -243,11 +243,18 @@ def test_idle_connection() -> None:
     ("A rejected connection still incurs cost until its deleted by the connection owner"; "Once a
     VPC connection is deleted, it no longer incurs cost"); the price is PrivateLink's per-AZ rate,
     MSK's own price for a connection not checked. Its fix deletes the connection (below). NAT004
-    silent: both NAT gateways carry traffic."""
+    silent: both NAT gateways carry traffic. Rule wrong, fixed (the message said a remaining client
+    "falls back to its default route", as for an AWS service's endpoint with private DNS): the
+    remote consumer bootstraps from the connection's own broker names (GetBootstrapBrokers'
+    ``BootstrapBrokerStringVpcConnectivity…``), which lead only to this endpoint, so the message
+    says a remaining client of the connection loses its path to the cluster."""
     snapshot, ids = _built(idle=True)
     assert audit(snapshot) == _baseline(ids) | {("IFE006", ids["connection"], "fail")}
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE006")
     assert (finding.severity.value, finding.monthly_cost_usd) == ("low", 21.9)
+    assert finding.message.endswith(
+        f"it belongs to an Amazon MSK managed VPC connection to cluster {CLUSTER_ARN}, and any remaining client of the "
+        "connection loses its path to the cluster once the connection is deleted.")
 
 
 def test_idle_connection_is_deleted_through_msk() -> None:

@@ -81,12 +81,13 @@ def test_fix_deletes_the_idle_endpoint_only_after_a_decision() -> None:
         ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]
 
 
-def _msk_connection(tags: dict[str, str]) -> tuple[Snapshot, str, str]:
+def _msk_connection(tags: dict[str, str], *, private_dns: bool = True) -> tuple[Snapshot, str, str]:
     """An idle endpoint to an MSK cluster's endpoint service, in three AZs, tagged ``tags`` (MSK
     tags its managed VPC connection's endpoint ``AWSMSKManaged: true`` and ``ClusterArn``)."""
     b = RegionBuilder()
     ids = standard_vpc(b, azs=3)
-    endpoint = b.interface_endpoint(ids["vpc"], "msk", subnets=ids["private"], policy=None, service_name=MSK_SERVICE)
+    endpoint = b.interface_endpoint(ids["vpc"], "msk", subnets=ids["private"], policy=None, service_name=MSK_SERVICE,
+                                    private_dns=private_dns)
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], tags=tuple(r.Tag(k, v) for k, v in tags.items()))
     b.metric(endpoint, NS, "BytesProcessed", 0)
     return b.snapshot(), endpoint, ids["vpc"]
@@ -112,6 +113,20 @@ def test_an_msk_managed_connection_is_deleted_through_msk_once_its_arn_is_looked
         f"VpcId is {vpc} and whose TargetClusterArn is {CLUSTER}")
 
 
+@pytest.mark.parametrize("private_dns", [True, False], ids=["private DNS on", "private DNS off"])
+def test_an_msk_connection_message_says_its_clients_lose_the_cluster(private_dns: bool) -> None:
+    """A client of the connection bootstraps from the broker names MSK gives the connection
+    (GetBootstrapBrokers' ``BootstrapBrokerStringVpcConnectivity…``), which reach the cluster only
+    through this endpoint: once the connection is deleted it has no path left, private DNS or not.
+    There is no default route to fall back to, as there is for an AWS service's endpoint."""
+    snapshot, endpoint, _vpc = _msk_connection(MSK_TAGS, private_dns=private_dns)
+    (finding,) = findings(rule, snapshot)
+    assert finding.message == (
+        f"Interface endpoint {endpoint} ({MSK_SERVICE}, 3 AZ(s)) processed no bytes in the last 14 days but costs "
+        f"~$21.90/month; it belongs to an Amazon MSK managed VPC connection to cluster {CLUSTER}, and any remaining "
+        "client of the connection loses its path to the cluster once the connection is deleted.")
+
+
 @pytest.mark.parametrize("tags", [
     {},
     {"AWSMSKManaged": "false", "ClusterArn": CLUSTER},  # not MSK's
@@ -119,9 +134,13 @@ def test_an_msk_managed_connection_is_deleted_through_msk_once_its_arn_is_looked
     {"ClusterArn": CLUSTER},
 ], ids=["untagged", "managed false", "no cluster", "cluster only"])
 def test_near_miss_an_endpoint_not_tagged_as_msks_is_deleted_itself(tags: dict[str, str]) -> None:
+    """The endpoint is deleted itself, and its message keeps the private DNS fallback."""
     snapshot, endpoint, _vpc = _msk_connection(tags)
     assert fix_of(rule, snapshot, endpoint) == [
         ("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint]}, "delete", False)]
+    (finding,) = findings(rule, snapshot)
+    assert finding.message.endswith("falls back to its default route once it is deleted.")
+    assert "MSK" not in finding.message
 
 
 def test_the_msk_connection_step_renders_as_a_command_waiting_for_its_arn() -> None:
