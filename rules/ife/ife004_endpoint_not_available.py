@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.view import msk_connection_cluster
+from vpcaudit.rules.ife._msk import delete_msk_connection
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -38,6 +40,9 @@ _UNBILLED = frozenset({"deleting", "deleted"})
           "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AcceptVpcEndpointConnections.html",
           "https://aws.amazon.com/privatelink/pricing/",
           "https://docs.aws.amazon.com/cli/latest/reference/ec2/delete-vpc-endpoints.html",
+          "https://docs.aws.amazon.com/msk/latest/developerguide/mvpc-cross-account-reject-connection.html",
+          "https://docs.aws.amazon.com/msk/latest/developerguide/mvpc-cross-account-delete-connection.html",
+          "https://docs.aws.amazon.com/cli/latest/reference/kafka/delete-vpc-connection.html",
       ))
 def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC endpoint is not `Available`. High when its state is `Failed`, `Rejected`,
@@ -67,6 +72,19 @@ def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
     ```
     aws ec2 accept-vpc-endpoint-connections --service-id <vpce-svc-id> --vpc-endpoint-ids <vpce-id>
     ```
+
+    An endpoint tagged `AWSMSKManaged: true` with a `ClusterArn` belongs to an Amazon MSK
+    managed VPC connection (multi-VPC private connectivity), which MSK creates and manages: "A
+    rejected connection still incurs cost until its deleted by the connection owner", and MSK
+    has no call that accepts a rejected one again. The fix for such an endpoint in a state that
+    does not recover deletes the connection instead, which removes the endpoint; the tags name
+    its cluster, not the connection, so look its ARN up first:
+
+    ```
+    aws kafka list-vpc-connections --output text --query \\
+        "VpcConnections[?VpcId=='<vpc-id>' && TargetClusterArn=='<cluster-arn>'].VpcConnectionArn"
+    aws kafka delete-vpc-connection --arn <vpc-connection-arn>
+    ```
     """
     view = ctx.view
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
@@ -95,11 +113,7 @@ _BROKEN = frozenset({"failed", "rejected", "expired", "partial"})
 
 def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, state: str) -> list[FixStep]:
     if state in _BROKEN:
-        return [step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
-                     endpoint.vpc_endpoint_id, Phase.DELETE,
-                     f"Delete {endpoint.endpoint_type} endpoint {endpoint.vpc_endpoint_id} ({endpoint.state})",
-                     decision="read FailureReason / LastError first: recreate the endpoint, ask the service provider, "
-                              "or delete it if nothing needs it")]
+        return [_delete(endpoint, ctx.view.region_name)]
     if state == "pendingacceptance":
         details = ctx.view.services.get(endpoint.service_name)
         service_id = details.service_id if details and details.service_id else placeholder("vpce-svc id")
@@ -110,3 +124,20 @@ def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, state: str) -> list[FixStep]
                      decision="the service provider runs this, in the provider's account, once it agrees")]
     return []
 
+
+def _delete(endpoint: r.VpcEndpoint, region: str) -> FixStep:
+    """Delete what bills for the broken endpoint: the endpoint itself, or the Amazon MSK managed VPC
+    connection it belongs to ("A rejected connection still incurs cost until its deleted by the
+    connection owner"; MSK has no call that accepts a rejected one again)."""
+    what = f"{endpoint.endpoint_type} endpoint {endpoint.vpc_endpoint_id} ({endpoint.state})"
+    cluster = msk_connection_cluster(endpoint)
+    if cluster is not None:
+        return delete_msk_connection(
+            endpoint, cluster, region, what=what,
+            confirm=f"read FailureReason / LastError first: if a client in {endpoint.vpc_id} still needs the cluster, "
+                    "it needs a new connection (MSK has no call that accepts a rejected one again; ask the cluster's "
+                    "owner)")
+    return step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
+                endpoint.vpc_endpoint_id, Phase.DELETE, f"Delete {what}",
+                decision="read FailureReason / LastError first: recreate the endpoint, ask the service provider, "
+                         "or delete it if nothing needs it")

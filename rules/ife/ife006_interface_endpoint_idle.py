@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
+from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.view import msk_connection_cluster
+from vpcaudit.rules.ife._msk import delete_msk_connection
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -121,30 +122,13 @@ def _delete(endpoint: r.VpcEndpoint, cluster: str | None, window_days: int, regi
     """Delete what bills for the idle endpoint: the endpoint itself, or the Amazon MSK managed VPC
     connection to ``cluster`` it belongs to."""
     if cluster is not None:
-        return _delete_msk_connection(endpoint, cluster, window_days, region)
+        return delete_msk_connection(
+            endpoint, cluster, region, what=f"idle interface endpoint {endpoint.vpc_endpoint_id}",
+            confirm=f"{window_days} quiet days may miss consumers that run monthly or on demand: confirm over a "
+                    f"longer window that no client in {endpoint.vpc_id} uses the connection")
     return step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": [endpoint.vpc_endpoint_id]},
                 endpoint.vpc_endpoint_id, Phase.DELETE,
                 f"Delete idle interface endpoint {endpoint.vpc_endpoint_id} ({endpoint.service_name})",
                 decision=f"{window_days} quiet days may miss monthly jobs or incident-only use (Session Manager): "
                          "confirm over a longer window that nothing uses it")
 
-
-def _delete_msk_connection(endpoint: r.VpcEndpoint, cluster: str, window_days: int, region: str) -> FixStep:
-    """Delete the MSK managed VPC connection: "Once a VPC connection is deleted, it no longer incurs
-    cost", and only its owner (this account) can delete it. The endpoint's tags name the cluster,
-    not the connection, whose ARN ends in an id MSK assigns: a person looks it up, and the step
-    says how (ListVpcConnections, by the endpoint's VPC and the cluster). The cluster ARN is a tag
-    value, so it is named as data beside the command, never spliced into one."""
-    vpc = endpoint.vpc_id
-    return step("kafka:DeleteVpcConnection",
-                {"Arn": placeholder(f"ARN of the MSK VPC connection of {endpoint.vpc_endpoint_id}")},
-                endpoint.vpc_endpoint_id, Phase.DELETE,
-                f"Delete the Amazon MSK managed VPC connection of {vpc} to cluster {cluster}: idle interface endpoint "
-                f"{endpoint.vpc_endpoint_id} belongs to it (MSK creates and manages it), and deleting the connection "
-                "removes the endpoint and its charge",
-                decision=f"{window_days} quiet days may miss consumers that run monthly or on demand: confirm over a "
-                         f"longer window that no client in {vpc} uses the connection. The endpoint's tags name its "
-                         f"cluster, not the connection: its ARN is the VpcConnectionArn of the entry of `aws kafka "
-                         f"list-vpc-connections --region {region}` whose VpcId is {vpc} and whose TargetClusterArn is "
-                         f"{cluster}",
-                context={"VpcId": vpc, "TargetClusterArn": cluster})

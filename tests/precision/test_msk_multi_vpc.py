@@ -286,3 +286,24 @@ def test_the_cost_table_bills_the_connection_owner() -> None:
     assert lines == {(ids["connection_vpc"], "interface-endpoint", ids["connection"]): (3, 21.9),
                      (ids["vpc"], "nat-gateway", ids["nat"]): (1, 32.85),
                      (ids["connection_vpc"], "nat-gateway", ids["connection_nat"]): (1, 32.85)}
+
+
+def test_rejected_connection_is_deleted_through_msk() -> None:
+    """Rule wrong, fixed (IFE004 deleted the endpoint with DeleteVpcEndpoints). The cluster owner
+    rejected the connection, its endpoint read as rejected (assumed: AWS does not document the
+    endpoint's state after RejectClientVpcConnection): IFE004, high, ~$21.90 a month — right, "A
+    rejected connection still incurs cost until its deleted by the connection owner" (MSK
+    Developer Guide, reject a managed VPC connection), and MSK has no call that accepts it again.
+    Its fix deletes the connection, as IFE006's does, with DeleteVpcConnection. SG003 and SG002
+    go: a rejected endpoint carries nothing for its group to admit."""
+    snapshot, ids = _built(connection_state="rejected")
+    assert audit(snapshot) == _flow_logs(ids) | _nat_processing(ids) | _single_nat_gateway(ids) | {
+        ("IFE004", ids["connection"], "fail")}
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE004")
+    assert (finding.severity.value, finding.monthly_cost_usd) == ("high", 21.9)
+    (step,) = finding.fix
+    assert (step.action, step.parameters, step.resource_id, step.ready) == (
+        "kafka:DeleteVpcConnection", {"Arn": {"placeholder": f"ARN of the MSK VPC connection of {ids['connection']}"}},
+        ids["connection"], False)
+    lookup = f"whose VpcId is {ids['connection_vpc']} and whose TargetClusterArn is {CLUSTER_ARN}"
+    assert lookup in (step.decision or "")

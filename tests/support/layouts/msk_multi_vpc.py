@@ -111,6 +111,10 @@ to admit TCP 9098 from the producer's group only). ``idle=True`` adds a 14-day
 ``AWS/PrivateLinkEndpoints`` ``BytesProcessed`` of 0 for the connection's endpoint (a remote
 consumer stopped for two weeks), and traffic through both NAT gateways. ``kafka_azs=(1, 2)``
 puts the MSK API endpoint where the producer and consumer run, not in us-east-1c.
+``connection_state="rejected"`` reads the connection's endpoint as rejected, after the cluster
+owner rejects the connection (RejectClientVpcConnection: "A rejected connection still incurs cost
+until its deleted by the connection owner"); that the endpoint's state follows the connection's
+REJECTED is assumed, AWS does not document it.
 
 Left out: the schema registries, topics, secrets, KMS key, log bucket and cluster policy (no
 network resource of the VPCs), the NAT gateways' Elastic IPs, security group rule descriptions.
@@ -153,14 +157,14 @@ def build(*, auth: str = "iam", connection_group: str = "module", connection_rul
           connection_azs: tuple[int, ...] = (1, 2, 3), remote_az: int = 3,
           broker_sources: tuple[str, ...] = ("private-subnets",), kafka_endpoint: bool = False,
           kafka_azs: tuple[int, ...] = (1, 2, 3), service_listed: bool = False, broker_requester_managed: bool = False,
-          idle: bool = False) -> tuple[Snapshot, dict[str, str]]:
+          idle: bool = False, connection_state: str = "available") -> tuple[Snapshot, dict[str, str]]:
     """The example with the guide's IAM access control (``auth="scram"``: as published).
     ``connection_group``: "module" or "default"; ``connection_rules``: "example" or "iam";
     ``connection_azs``: the connection's client subnets by AZ; ``remote_az``: the remote
     consumer's AZ; ``broker_sources``: whom the brokers' group admits on the auth port
     ("private-subnets", the example's CIDRs, or "producer" / "consumer", the clients' groups);
     ``kafka_endpoint`` (in the private subnets of ``kafka_azs``), ``service_listed``,
-    ``broker_requester_managed``, ``idle``: module docstring."""
+    ``broker_requester_managed``, ``idle``, ``connection_state``: module docstring."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     ids = _vpc(b, NAME, VPC_CIDR)
     ids |= {f"connection_{key}": value for key, value in _vpc(b, CONNECTION_NAME, CONNECTION_CIDR).items()}
@@ -197,7 +201,7 @@ def build(*, auth: str = "iam", connection_group: str = "module", connection_rul
             b, connection_vpc, f"{CONNECTION_NAME}-{TF_SUFFIX[:-1]}2", f"Security group for {NAME} VPC Connection",
             CONNECTION_NAME, rules)
     ids["connection"] = _managed_connection(b, connection_vpc, [ids[f"connection_private{k}"] for k in connection_azs],
-                                            group, service_listed)
+                                            group, service_listed, connection_state)
     if idle:
         b.metric(ids["connection"], "AWS/PrivateLinkEndpoints", "BytesProcessed", 0.0)
         for nat in (ids["nat"], ids["connection_nat"]):
@@ -266,13 +270,14 @@ def _instance(b: AwsRegionBuilder, subnet: str, group: str) -> str:
     return eni
 
 
-def _managed_connection(b: AwsRegionBuilder, vpc: str, subnets: list[str], group: str, listed: bool) -> str:
+def _managed_connection(b: AwsRegionBuilder, vpc: str, subnets: list[str], group: str, listed: bool,
+                        state: str) -> str:
     """The managed VPC connection's endpoint as DescribeVpcEndpoints would report it (module
-    docstring), and with ``listed`` its service in DescribeVpcEndpointServices."""
+    docstring) in ``state``, and with ``listed`` its service in DescribeVpcEndpointServices."""
     service_id = b.new_id("vpce-svc")
     name = f"com.amazonaws.vpce.{REGION}.{service_id}"
     endpoint = b.interface_endpoint(vpc, "msk", subnets=subnets, groups=[group], private_dns=True, policy=None,
-                                    service_name=name)
+                                    service_name=name, state=state)
     suffix = b.new_id("x").split("-")[1][1:9]
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], dns_entries=(
         r.DnsEntry(f"{endpoint}-{suffix}.{service_id}.{REGION}.vpce.amazonaws.com", "Z7HUB22UULQXV"),))
