@@ -620,13 +620,14 @@ class NetworkView:
         Redshift) or none fits.
 
         First, the cluster with a node at one of the interface's private addresses in its VPC:
-        DescribeClusters gives each node (leader and compute) its private IP address, and no two
-        interfaces of a VPC hold the same address at once — an identity, which the VPC makes
-        exact where VPCs' CIDRs overlap. Else the clusters in its VPC whose VPC security groups
-        are exactly its groups (Redshift attaches a cluster's groups to its nodes), every one of
-        them when several share both: a node left out of ``ClusterNodes`` (moto lists none) is
-        still told apart by its groups, and an interface that fits two clusters is never given
-        the routing of one of them."""
+        DescribeClusters gives each node (leader and compute) its private IP address, an address
+        belongs to one interface of a VPC at a time, and keying it by VPC keeps VPCs with
+        overlapping CIDRs apart — an identity. Else the clusters in its VPC whose VPC security
+        groups are exactly its groups (the cluster's groups are those on its nodes' interfaces,
+        filtering their traffic: with enhanced VPC routing "you can use standard VPC features,
+        such as VPC security groups"), every one of them when several share both: a node left out
+        of ``ClusterNodes`` (moto lists none) is still told apart by its groups, and an interface
+        that fits two clusters is never given the routing of one of them."""
         if not self.has(Part.REDSHIFT_CLUSTERS):
             return ()
         by_node = next((c for ip in eni.private_ip_addresses
