@@ -26,13 +26,12 @@ from vpcaudit.network.secgroups import (
     tcp_range,
     workload_groups,
 )
-from vpcaudit.network.view import managed_kind
 from vpcaudit.rules._fixes import authorize_clients, unknown_port_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.network.view import NetworkView, managed_kind
+    from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
 CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client", "unknown"
@@ -147,7 +146,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         members = sorted(set(sources[MEMBERS_ONLY]))
         if members and carried.intersection(members):
             kinds = sorted({kind.name for eni in view.interfaces.values() if set(eni.group_ids) & set(members)
-                            and view.is_workload(eni) and (kind := managed_kind(eni)) is not None})
+                            and view.is_workload(eni) and (kind := view.managed_kind_of(eni)) is not None})
             why = (f"reachable only from members of {', '.join(members)}, which no workload ENI that may call "
                    f"{view.called_service(endpoint)} carries (the {' and '.join(k + 's' for k in kinds)}' interfaces "
                    "carrying it call only the services their engines do)")

@@ -39,7 +39,7 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
-                                        "s3:GetBucketPolicy"])
+                                        "s3:GetBucketPolicy", "redshift:DescribeClusters"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -49,6 +49,10 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     states = {s.part: (s.state, s.error_code) for s in region.status}
     assert states.pop(Part.NAT_GATEWAYS) == (State.DENIED, "AccessDenied")  # EC2 (AWS: UnauthorizedOperation)
     assert states.pop(Part.HOSTED_ZONES) == (State.DENIED, "403")  # moto's Route 53 answers an HTML 403
+    # Redshift clusters only sharpen the network view (a node's interface then stays a client of
+    # what Redshift calls): denied like any part, and said so.
+    assert states.pop(Part.REDSHIFT_CLUSTERS) == (State.DENIED, "AccessDenied")
+    assert "redshift:DescribeClusters denied" in (region.state_of(Part.REDSHIFT_CLUSTERS).message or "")
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")

@@ -26,6 +26,7 @@ from vpcaudit.collectors import (
     ec2_prefix_lists,
     ec2_routing,
     ec2_security,
+    redshift,
     resolver,
     route53,
     s3,
@@ -280,6 +281,27 @@ def test_resolver_pages_and_joins(scope: tuple[Scope, Stub]) -> None:
     assert [(a.vpc_id, a.domain_name, a.rule_type) for a in associations] == [
         ("vpc-1", "corp.example", "FORWARD"), ("vpc-2", "", "UNKNOWN")]
     assert calls(sc) == {"route53resolver:ListResolverRules": 1, "route53resolver:ListResolverRuleAssociations": 2}
+
+
+def test_redshift_pages_clusters_by_marker(scope: tuple[Scope, Stub]) -> None:
+    """Redshift pages with ``Marker`` and ``MaxRecords``, whose default (100) is its maximum: no page
+    size is sent, and no call is made per cluster."""
+    sc, stub = scope
+    client = stub("redshift")
+    client.add_response("describe_clusters", {"Clusters": [
+        {"ClusterIdentifier": "etl", "VpcId": "vpc-1", "EnhancedVpcRouting": True,
+         "VpcSecurityGroups": [{"VpcSecurityGroupId": "sg-2", "Status": "active"},
+                               {"VpcSecurityGroupId": "sg-1", "Status": "active"}],
+         "ClusterNodes": [{"NodeRole": "LEADER", "PrivateIPAddress": "10.0.10.5"},
+                          {"NodeRole": "COMPUTE-0", "PrivateIPAddress": "10.0.10.6"}]}],
+        "Marker": "page-2"}, {})
+    client.add_response("describe_clusters", {"Clusters": [
+        {"ClusterIdentifier": "reports", "VpcId": "vpc-1", "EnhancedVpcRouting": False,
+         "ClusterNodes": [{"NodeRole": "SHARED", "PrivateIPAddress": "10.0.10.7"}]}]}, {"Marker": "page-2"})
+    assert redshift.fetch_redshift_clusters(sc, {}) == (
+        r.RedshiftCluster("etl", "vpc-1", True, ("sg-1", "sg-2"), ("10.0.10.5", "10.0.10.6")),
+        r.RedshiftCluster("reports", "vpc-1", False, (), ("10.0.10.7",)))
+    assert calls(sc) == {"redshift:DescribeClusters": 2}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

@@ -84,3 +84,14 @@ def test_routing_rules_also_collect_block_public_access_without_requiring_it() -
     gwe001 = next(r for r in load_registry().rules if r.id == "GWE001")
     assert Part.ROUTE_TABLES in gwe001.needs and Part.BLOCK_PUBLIC_ACCESS not in gwe001.needs
     assert Part.BLOCK_PUBLIC_ACCESS in needed_parts([gwe001])
+
+
+def test_rules_reading_network_interfaces_also_collect_redshift_clusters_without_requiring_them() -> None:
+    """A Redshift node's interface calls AWS services through the VPC only with enhanced VPC routing;
+    without the clusters it stays a client, so no rule needs them (Redshift is not in every Region)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.REDSHIFT_CLUSTERS not in sg005.needs
+    assert Part.REDSHIFT_CLUSTERS in needed_parts([sg005])
+    assert not any(Part.REDSHIFT_CLUSTERS in r.needs for r in load_registry().rules)

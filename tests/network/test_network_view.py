@@ -15,7 +15,7 @@ from builders import RegionBuilder, standard_vpc
 from vpcaudit.network.secgroups import client_groups
 from vpcaudit.network.view import msk_connection_cluster
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.model import Part, State
 
 GWLB_SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 
@@ -609,6 +609,128 @@ def test_clients_leave_out_each_managed_kind_that_does_not_call_the_service() ->
     clients = {e: client_groups(view, view.endpoints[e]) for e in (lam, secrets, sts)}
     assert clients == {lam: {groups["app"], groups["db"]}, secrets: {groups["app"], groups["redshift"]},
                        sts: {groups["app"]}}
+
+
+def _warehouse(**clusters: bool) -> tuple[RegionBuilder, str, dict[str, str], dict[str, str]]:
+    """One VPC, and per cluster (identifier → enhanced VPC routing) a group and one node interface,
+    not yet recorded as a cluster. Returns the builder, VPC, groups and interfaces by cluster."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.10.0/24")
+    groups = {c: b.security_group(vpc, name=c) for c in clusters}
+    nodes = {c: b.workload(subnet, groups=[groups[c]], **REDSHIFT_NODE) for c in clusters}  # type: ignore[arg-type]
+    return b, vpc, groups, nodes
+
+
+@pytest.mark.parametrize(("routing", "calls"), [(True, True), (False, False)], ids=["routing on", "routing off"])
+def test_a_redshift_node_calls_aws_services_through_the_vpc_only_with_enhanced_vpc_routing(
+        routing: bool, calls: bool) -> None:
+    """Its cluster, found by the node's address: with enhanced VPC routing off, "Amazon Redshift routes
+    traffic through the internet, including traffic to other services within the AWS network" — a
+    client of no AWS service's endpoint (still of a PrivateLink service's: another database)."""
+    b, vpc, groups, nodes = _warehouse(etl=routing)
+    b.redshift_cluster("etl", vpc, enhanced_vpc_routing=routing, groups=[groups["etl"]], nodes=[nodes["etl"]])
+    view = b.view()
+    eni = view.interfaces[nodes["etl"]]
+    assert [c.cluster_identifier for c in view.redshift_clusters_of(eni)] == ["etl"]
+    assert [view.may_call(eni, key) for key in ("s3", "secretsmanager", "glue")] == [calls] * 3
+    assert view.may_call(eni, None) and not view.may_call(eni, "ssm")
+    assert view.is_workload(eni)
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_a_redshift_node_stays_a_client_while_the_clusters_were_not_collected(missing: State) -> None:
+    """Denied, failed (a Region without Redshift) or never asked for (an older snapshot): whatever
+    the snapshot holds of the clusters, the node calls what Redshift calls, as before."""
+    b, vpc, groups, nodes = _warehouse(reports=False)
+    b.redshift_cluster("reports", vpc, enhanced_vpc_routing=False, groups=[groups["reports"]],
+                       nodes=[nodes["reports"]])
+    view = b.view(missing={Part.REDSHIFT_CLUSTERS: missing})
+    eni = view.interfaces[nodes["reports"]]
+    assert view.redshift_clusters_of(eni) == () and view.may_call(eni, "secretsmanager")
+
+
+def test_a_redshift_node_of_no_recorded_cluster_stays_a_client() -> None:
+    """The clusters collected, none with the node's address in its VPC nor exactly its groups (a
+    cluster created since, a Serverless workgroup's interface): as before."""
+    b, vpc, groups, nodes = _warehouse(reports=False, etl=True)
+    other = b.vpc("10.1.0.0/16")
+    b.redshift_cluster("elsewhere", other, enhanced_vpc_routing=False, groups=[groups["reports"]])
+    b.redshift_cluster("wider", vpc, enhanced_vpc_routing=False, groups=[groups["reports"], groups["etl"]])
+    view = b.view()
+    eni = view.interfaces[nodes["reports"]]
+    assert view.redshift_clusters_of(eni) == () and view.may_call(eni, "s3")
+
+
+def test_a_redshift_node_is_matched_by_address_in_its_own_vpc_only() -> None:
+    """A cluster of another VPC with a node at the same address (overlapping CIDRs) is not its."""
+    b, _, _, nodes = _warehouse(etl=True)
+    other = b.vpc("10.0.0.0/16")
+    twin = b.workload(b.subnet(other, "10.0.10.0/24"), **REDSHIFT_NODE)  # type: ignore[arg-type]
+    b.enis[twin] = replace(b.enis[twin], private_ip_addresses=b.enis[nodes["etl"]].private_ip_addresses)
+    b.redshift_cluster("reports", other, enhanced_vpc_routing=False, nodes=[twin])
+    view = b.view()
+    assert view.may_call(view.interfaces[nodes["etl"]], "glue")
+    assert not view.may_call(view.interfaces[twin], "glue")
+
+
+def test_a_redshift_node_without_listed_nodes_is_matched_by_vpc_and_groups() -> None:
+    """No ``ClusterNodes`` (as moto answers): the cluster in the node's VPC with exactly its groups."""
+    b, vpc, groups, nodes = _warehouse(reports=False, etl=True)
+    for cluster, routing in (("reports", False), ("etl", True)):
+        b.redshift_cluster(cluster, vpc, enhanced_vpc_routing=routing, groups=[groups[cluster]])
+    view = b.view()
+    assert [view.redshift_clusters_of(view.interfaces[nodes[c]])[0].cluster_identifier for c in ("reports", "etl")] \
+        == ["reports", "etl"]
+    assert not view.may_call(view.interfaces[nodes["reports"]], "s3")
+    assert view.may_call(view.interfaces[nodes["etl"]], "s3")
+
+
+@pytest.mark.parametrize(("routing", "calls"), [((False, False), False), ((False, True), True)],
+                         ids=["both off", "one on"])
+def test_clusters_sharing_groups_decide_only_together(routing: tuple[bool, bool], calls: bool) -> None:
+    """Two clusters with one group and no listed nodes: the node may be either's, so it is a client
+    unless neither routes through the VPC."""
+    b, vpc, groups, nodes = _warehouse(reports=False)
+    for cluster, on in zip(("reports", "sales"), routing, strict=True):
+        b.redshift_cluster(cluster, vpc, enhanced_vpc_routing=on, groups=[groups["reports"]])
+    view = b.view()
+    eni = view.interfaces[nodes["reports"]]
+    assert len(view.redshift_clusters_of(eni)) == 2
+    assert view.may_call(eni, "secretsmanager") is calls
+
+
+def test_a_node_address_tells_apart_clusters_that_share_groups() -> None:
+    """v6.2.0 of the Redshift example: every cluster on one group. Each node's address says which
+    cluster it is, so the cluster without enhanced VPC routing calls nothing through the VPC, while
+    the other's nodes still do — and the endpoint's client groups keep the shared group."""
+    b, vpc, groups, nodes = _warehouse(shared=True)
+    subnet = b.enis[nodes["shared"]].subnet_id
+    reports = b.workload(subnet, groups=[groups["shared"]], **REDSHIFT_NODE)  # type: ignore[arg-type]
+    b.redshift_cluster("etl", vpc, enhanced_vpc_routing=True, groups=[groups["shared"]], nodes=[nodes["shared"]])
+    b.redshift_cluster("reports", vpc, enhanced_vpc_routing=False, groups=[groups["shared"]], nodes=[reports])
+    secrets = b.interface_endpoint(vpc, "secretsmanager", subnets=[subnet])
+    view = b.view()
+    assert [e.network_interface_id for e in view.client_enis(vpc, "secretsmanager")] == [nodes["shared"]]
+    assert client_groups(view, view.endpoints[secrets]) == {groups["shared"]}
+
+
+def test_clients_leave_out_the_nodes_of_clusters_without_enhanced_vpc_routing() -> None:
+    """Client ENIs, AZs and groups of a service Redshift calls: the routed cluster's node and the
+    application, never the internet-routed cluster's node."""
+    b, vpc, groups, nodes = _warehouse(reports=False, etl=True)
+    for cluster, routing in (("reports", False), ("etl", True)):
+        b.redshift_cluster(cluster, vpc, enhanced_vpc_routing=routing, groups=[groups[cluster]],
+                           nodes=[nodes[cluster]])
+    other_az = b.subnet(vpc, "10.0.20.0/24", az=2)
+    b.enis[nodes["reports"]] = replace(b.enis[nodes["reports"]], subnet_id=other_az, availability_zone_id="use1-az2")
+    app = b.workload(b.subnet(vpc, "10.0.1.0/24"))
+    glue = b.interface_endpoint(vpc, "glue", subnets=[other_az])
+    view = b.view()
+    assert {e.network_interface_id for e in view.client_enis(vpc, "glue")} == {nodes["etl"], app}
+    assert view.client_azs(vpc, "glue").az_ids == frozenset({"use1-az1"})
+    assert groups["reports"] not in client_groups(view, view.endpoints[glue])
+    assert view.managed_kind_of(view.interfaces[nodes["reports"]]).name == "internet-routed Redshift cluster"
 
 
 def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:

@@ -16,6 +16,7 @@ from layouts.redshift_enhanced_vpc_routing import (
     REDSHIFT_DESCRIPTION,
     REDSHIFT_PORT,
     REDSHIFT_REQUESTER_ID,
+    ROUTED,
     SERVICES,
     UNLOAD_BUCKET,
 )
@@ -118,9 +119,11 @@ def test_the_snapshot_is_the_example() -> None:
     """The builder against the example: three AZs, private and Redshift subnets on the three
     private tables (no route beyond the VPC, no internet or NAT gateway), DNS support and
     hostnames on; ``module.security_group``'s rules and the clusters' rule-less groups; the
-    clusters' interfaces as DescribeNetworkInterfaces reports them, the two Redshift-managed
-    endpoints, the guide's S3 gateway endpoint on every table of the Redshift subnets; and how the
-    network model reads the interfaces: workloads, clients of every endpoint."""
+    clusters' interfaces as DescribeNetworkInterfaces reports them and the clusters as
+    DescribeClusters does, the two Redshift-managed endpoints, the guide's S3 gateway endpoint on
+    every table of the Redshift subnets; and how the network model reads the interfaces:
+    workloads, each of its cluster (by node address); ``ex-complete``'s clients of the services
+    Redshift calls, the two other clusters' of no AWS service (enhanced VPC routing off)."""
     snapshot, ids = _built()
     region = snapshot.accounts[0].regions[0]
     (vpc,) = region.vpcs
@@ -146,8 +149,20 @@ def test_the_snapshot_is_the_example() -> None:
     assert {(e.interface_type, e.requester_managed, e.requester_id, e.description, e.subnet_id) for e in enis} \
         == {("interface", True, REDSHIFT_REQUESTER_ID, REDSHIFT_DESCRIPTION, ids["redshift1"])}
     assert set(view.workload_enis(ids["vpc"])) == set(enis)
-    # Clients of the services Redshift calls (and of PrivateLink services), of no other's.
-    assert all(view.may_call(e, key) for e in enis for key in ("s3", "secretsmanager", "glue", None))
+    clusters = {c.cluster_identifier: c for c in region.redshift_clusters}
+    assert {k: (c.vpc_id, c.enhanced_vpc_routing, c.group_ids) for k, c in clusters.items()} == {
+        k: (ids["vpc"], k in ROUTED, (ids[f"{k}_sg"],)) for k in CLUSTERS}
+    for cluster, nodes in CLUSTERS.items():
+        mine = [view.interfaces[ids[f"{cluster}_eni{m}"]] for m in range(1, len(nodes) + 1)]
+        assert clusters[cluster].node_private_ips == tuple(e.private_ip_addresses[0] for e in mine)
+        assert {view.redshift_clusters_of(e) for e in mine} == {(clusters[cluster],)}
+    routed = [e for e in enis if view.redshift_clusters_of(e)[0].enhanced_vpc_routing]
+    assert len(routed) == len(CLUSTERS[NAME])
+    # Clients of the services Redshift calls with enhanced VPC routing on (and of PrivateLink
+    # services), of no other's; without it, of PrivateLink services only.
+    assert all(view.may_call(e, key) for e in routed for key in ("s3", "secretsmanager", "glue", None))
+    assert all(view.may_call(e, None) for e in enis)
+    assert not any(view.may_call(e, key) for e in set(enis) - set(routed) for key in ("s3", "secretsmanager", "glue"))
     assert not any(view.may_call(e, key) for e in enis for key in ("ssm", "ssmmessages", "kms"))
     endpoints = {e.vpc_endpoint_id: e for e in region.vpc_endpoints}
     relocation, access = endpoints[ids["relocation"]], endpoints[ids["endpoint_access"]]
@@ -194,8 +209,8 @@ def test_as_published_without_a_path_to_s3_goes_unreported() -> None:
     """The example as published: no S3 endpoint, no NAT, no internet gateway, so every COPY,
     UNLOAD and CREATE LIBRARY of ``ex-complete`` fails ("COPY and UNLOAD commands might fail
     unless you configure your VPC correctly"). A gap, pinned: GWE001 needs an S3 gateway endpoint
-    to compare routes with, and the snapshot does not say that a cluster uses enhanced VPC routing
-    (DescribeClusters is not collected). Only POL001 goes."""
+    to compare routes with, and no rule asks a cluster with enhanced VPC routing (which the
+    snapshot now records) for a path to S3. Only POL001 goes."""
     _, ids = _built(s3_endpoint=None)
     assert "s3" not in ids
     assert _audited(s3_endpoint=None) == _canonical(ids)
@@ -313,27 +328,44 @@ def test_ife002_leaves_session_manager_alone_while_only_redshift_runs() -> None:
 RULE_LESS = {"services": SERVICES}
 
 
-def test_put_to_use_with_the_clusters_rule_less_groups() -> None:
-    """v7.1.0's rule-less groups with the endpoints open to the VPC: SG005 on each cluster's group,
-    medium. On ``ex-complete``'s, right: with enhanced VPC routing its federated queries and
-    Spectrum catalog calls cannot leave (no egress rule). Its list of endpoints, and the findings
-    on the two other clusters' groups, are judged rule wrong (next test)."""
-    snapshot, ids = _built(**RULE_LESS)
-    sg005 = {("SG005", ids[f"{c}_sg"], "fail") for c in CLUSTERS}
-    found = _audited(**RULE_LESS)
-    assert found == _canonical(ids) | _put_to_use(ids) | sg005
-    assert {severities(snapshot)[t[0], t[1], ""] for t in sg005} == {"medium"}
+def _sg005_on_the_routed_clusters_groups(ids: dict[str, str], routed: tuple[str, ...] = ROUTED) -> Triples:
+    """Right, medium: each cluster with enhanced VPC routing has a rule-less group, so its federated
+    queries and Spectrum catalog calls cannot leave for secretsmanager and glue."""
+    return {("SG005", ids[f"{c}_sg"], "fail") for c in routed}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: a cluster without enhanced VPC routing (not collected) still "
-                                       "counts as a client of the services Redshift calls")
 def test_sg005_names_only_what_a_cluster_with_enhanced_vpc_routing_calls() -> None:
-    """SG005 on ``ex-complete``'s group alone, naming secretsmanager and glue: Redshift calls no
-    Systems Manager API, and the two other clusters have enhanced VPC routing off — "If enhanced
-    VPC routing is not turned on, Amazon Redshift routes traffic through the internet, including
-    traffic to other services within the AWS network" — so none of their calls uses these
-    endpoints."""
+    """Rule wrong, fixed: SG005 on ``ex-complete``'s group alone, naming secretsmanager and glue.
+    Redshift calls no Systems Manager API, and the two other clusters have enhanced VPC routing off
+    — "If enhanced VPC routing is not turned on, Amazon Redshift routes traffic through the
+    internet, including traffic to other services within the AWS network" — so none of their
+    calls uses these endpoints. It fired on their groups too while the snapshot did not say which
+    clusters route through the VPC; DescribeClusters now does (``EnhancedVpcRouting``), and a
+    node's interface is told its cluster by its private address (``ClusterNodes``)."""
     snapshot, ids = _built(**RULE_LESS)
     findings = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
     assert [f.resource.resource_id for f in findings] == [ids[f"{NAME}_sg"]]
     assert set(findings[0].evidence["endpoints"]) == {ids[k] for k in REDSHIFT_CALLS}
+    assert _audited(**RULE_LESS) == _canonical(ids) | _put_to_use(ids) | _sg005_on_the_routed_clusters_groups(ids)
+    assert severities(snapshot)[("SG005", ids[f"{NAME}_sg"], "")] == "medium"
+
+
+def test_near_miss_clusters_not_collected_keeps_sg005_on_every_cluster() -> None:
+    """DescribeClusters denied: the snapshot cannot tell which clusters route through the VPC, so
+    every node's interface stays a client of what Redshift calls — SG005 on each cluster's group,
+    as before, rather than a silent pass on one that may need the endpoints."""
+    kwargs = {**RULE_LESS, "clusters_collected": False}
+    _, ids = _built(**kwargs)
+    assert _audited(**kwargs) == _canonical(ids) | _put_to_use(ids) | _sg005_on_the_routed_clusters_groups(
+        ids, tuple(CLUSTERS))
+
+
+def test_near_miss_every_cluster_with_enhanced_vpc_routing() -> None:
+    """Enhanced VPC routing on for the two other clusters too: SG005 on each cluster's group, each
+    naming secretsmanager and glue. Right: every cluster's calls now go through the VPC."""
+    kwargs = {**RULE_LESS, "routed": tuple(CLUSTERS)}
+    snapshot, ids = _built(**kwargs)
+    assert _audited(**kwargs) == _canonical(ids) | _put_to_use(ids) | _sg005_on_the_routed_clusters_groups(
+        ids, tuple(CLUSTERS))
+    findings = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
+    assert {frozenset(f.evidence["endpoints"]) for f in findings} == {frozenset(ids[k] for k in REDSHIFT_CALLS)}

@@ -220,3 +220,28 @@ def test_an_interface_and_a_lattice_endpoint_blocked_together_get_one_finding_an
     assert [(permission["FromPort"], ready) for _, parameters, _, ready in fix_of(rule, b.snapshot(), app)
             for permission in parameters["IpPermissions"]] == [(443, True), ({"placeholder": "the services' ports"},
                                                                              False)]
+
+
+# A Redshift cluster node's ENI as DescribeNetworkInterfaces reports it.
+REDSHIFT_NODE = {"requester_managed": True, "requester_id": "amazon-redshift",
+                 "description": "RedshiftNetworkInterface"}
+
+
+@pytest.mark.parametrize(("routing", "missing", "status"), [
+    (True, (), "fail"),  # enhanced VPC routing: its federated queries' secrets go through the endpoint
+    (False, (), None),  # off: "Amazon Redshift routes traffic through the internet"
+    (False, (Part.REDSHIFT_CLUSTERS,), "fail"),  # the clusters not collected: a client, as before
+], ids=["routing on", "routing off", "clusters not collected"])
+def test_a_redshift_node_is_judged_only_when_its_cluster_routes_through_the_vpc(
+        routing: bool, missing: tuple[Part, ...], status: str | None) -> None:
+    """The node's group sends nothing out; a secretsmanager endpoint in the VPC."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    cluster_sg = b.security_group(vpc, name="warehouse", egress=[])
+    node = b.workload(subnet, groups=[cluster_sg], **REDSHIFT_NODE)  # type: ignore[arg-type]
+    b.redshift_cluster("warehouse", vpc, enhanced_vpc_routing=routing, groups=[cluster_sg], nodes=[node])
+    b.interface_endpoint(vpc, "secretsmanager", subnets=[endpoint_subnet], groups=[endpoint_sg])
+    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, cluster_sg, status)} if status else set())

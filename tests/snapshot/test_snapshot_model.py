@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,21 @@ def test_a_saved_snapshot_loads_back_equal(tmp_path: Path) -> None:
     save(sample(), path)
     assert load(path) == sample()
     assert not list(tmp_path.glob(".snap.json.*"))  # the atomic write left no temp file
+
+
+def test_a_snapshot_from_before_redshift_clusters_loads_without_them(tmp_path: Path) -> None:
+    """A 1.1 file (written before Redshift clusters were collected) has neither their field nor their
+    status: it loads unchanged, the part not collected — the network view then keeps every Redshift
+    node's interface a client of what Redshift calls."""
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["redshift_clusters"]
+    data["schema_version"] = "1.1"
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (region,) = loaded.accounts[0].regions
+    assert region.redshift_clusters == () and region.state_of(Part.REDSHIFT_CLUSTERS).state is State.SKIPPED
+    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
 
 
 def test_truncated_file(tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ class RegionBuilder:
         self.metrics: list[r.ResourceMetric] = []
         self.bucket_policies: list[r.BucketPolicy] = []
         self.block_public_access: r.BlockPublicAccess | None = None
+        self.redshift_clusters: list[r.RedshiftCluster] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -314,6 +315,14 @@ class RegionBuilder:
                                                              "COMPLETE"))
         return rule_id
 
+    def redshift_cluster(self, identifier: str, vpc_id: str, *, enhanced_vpc_routing: bool,
+                         groups: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
+        """A Redshift cluster as DescribeClusters reports it; ``nodes``: its nodes' interfaces (ENI ids),
+        whose private addresses become its ``ClusterNodes``."""
+        ips = tuple(self.enis[eni].private_ip_addresses[0] for eni in nodes)
+        self.redshift_clusters.append(r.RedshiftCluster(identifier, vpc_id, enhanced_vpc_routing,
+                                                        tuple(sorted(groups)), ips))
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -339,7 +348,7 @@ class RegionBuilder:
             network_acls=tuple(self.nacls.values()), network_interfaces=tuple(self.enis.values()),
             flow_logs=tuple(self.flow_logs), hosted_zones=tuple(self.zones),
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
-            metrics=tuple(self.metrics))
+            metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

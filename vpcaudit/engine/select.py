@@ -97,10 +97,14 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
     return Selection(runnable, skipped)
 
 
-# Parts that sharpen the network view wherever routing is read, though no rule may *require*
-# them: VPC Block Public Access is missing from some partitions' APIs (and from moto), and a
-# rule needing it would be "not evaluated" there. Collected alongside, used when present.
-ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,)}
+# Parts that sharpen the network view, though no rule may *require* them. VPC Block Public Access,
+# wherever routing is read: it is missing from some partitions' APIs (and from moto), and a rule
+# needing it would be "not evaluated" there. Redshift clusters, wherever network interfaces are
+# read: they tell a node's interface that calls no AWS service through the VPC (enhanced VPC
+# routing off); without them the interface counts as a client, and nothing goes unjudged. Redshift
+# is not offered in every Region. Collected alongside, used when present.
+ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
+                                             Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,)}
 
 
 def needed_parts(rules: Iterable[Rule]) -> frozenset[Part]:

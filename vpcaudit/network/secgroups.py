@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Network, parse_network
-from vpcaudit.network.view import kinds_not_calling, managed_kind
+from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.snapshot import resources as r
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def _workload_groups_by_kind(view: NetworkView) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for eni in view.interfaces.values():
         if view.is_workload(eni):
-            kind = managed_kind(eni)
+            kind = view.managed_kind_of(eni)
             out.setdefault(kind.name if kind else "", set()).update(eni.group_ids)
     return {k: frozenset(v) for k, v in out.items()}
 

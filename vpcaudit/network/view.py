@@ -67,7 +67,8 @@ DB_INSTANCE_SERVICES = frozenset({
 # An Amazon Redshift cluster node's network interface, as DescribeNetworkInterfaces reports it
 # (is_redshift_node), and the AWS services Redshift is documented to call from it, with enhanced
 # VPC routing on ("Currently, Amazon Redshift supports VPC endpoints only for connecting to Amazon
-# S3", and the features that name an interface endpoint of their own).
+# S3", and the features that name an interface endpoint of their own). With it off, none
+# (INTERNET_ROUTED_REDSHIFT_NODE).
 REDSHIFT_DESCRIPTION = "RedshiftNetworkInterface"
 REDSHIFT_SERVICES = frozenset({
     "s3",  # COPY, UNLOAD, CREATE LIBRARY: https://docs.aws.amazon.com/redshift/latest/mgmt/enhanced-vpc-working-with-endpoints.html
@@ -542,6 +543,7 @@ class NetworkView:
 
         Every workload may, except the interfaces of managed engines (:data:`MANAGED_KINDS`): a
         Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
+        and none when its cluster has enhanced VPC routing off (:meth:`managed_kind_of`),
         an ElastiCache node's (:func:`is_elasticache_node`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
@@ -584,8 +586,55 @@ class NetworkView:
           Neptune access to SageMaker and Amazon S3 resources",
           https://docs.aws.amazon.com/neptune/latest/data-api/API_CreateMLEndpoint.html
         """
-        managed = managed_kind(eni)
+        managed = self.managed_kind_of(eni)
         return managed is None or service_key is None or service_key in managed.services
+
+    def managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
+        """:func:`managed_kind`, with what the rest of the snapshot says of the engine: a Redshift
+        node's interface whose cluster has enhanced VPC routing off is
+        :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
+        not turned on, Amazon Redshift routes traffic through the internet, including traffic to
+        other services within the AWS network", Redshift Management Guide, enhanced VPC routing).
+        Its cluster unknown (:meth:`redshift_clusters_of`), or any cluster it may belong to with
+        enhanced VPC routing on, it stays a client of :data:`REDSHIFT_SERVICES`: the conservative
+        reading, so that no endpoint loses a client the snapshot cannot rule out."""
+        kind = managed_kind(eni)
+        if kind is REDSHIFT_NODE:
+            clusters = self.redshift_clusters_of(eni)
+            if clusters and not any(c.enhanced_vpc_routing for c in clusters):
+                return INTERNET_ROUTED_REDSHIFT_NODE
+        return kind
+
+    @cached_property
+    def _redshift_clusters_by_node(self) -> dict[tuple[str, str], r.RedshiftCluster]:
+        return {(c.vpc_id, ip): c for c in self.region.redshift_clusters for ip in c.node_private_ips}
+
+    @cached_property
+    def _redshift_clusters_by_groups(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.RedshiftCluster, ...]]:
+        return _grouped(sorted(self.region.redshift_clusters, key=lambda c: c.cluster_identifier),
+                        lambda c: (c.vpc_id, c.group_ids))
+
+    def redshift_clusters_of(self, eni: r.NetworkInterface) -> tuple[r.RedshiftCluster, ...]:
+        """The Redshift clusters a node's interface (:func:`is_redshift_node`) may belong to; empty
+        when the clusters were not collected (an older snapshot, access denied, a Region without
+        Redshift) or none fits.
+
+        First, the cluster with a node at one of the interface's private addresses in its VPC:
+        DescribeClusters gives each node (leader and compute) its private IP address, an address
+        belongs to one interface of a VPC at a time, and keying it by VPC keeps VPCs with
+        overlapping CIDRs apart — an identity. Else the clusters in its VPC whose VPC security
+        groups are exactly its groups (the cluster's groups are those on its nodes' interfaces,
+        filtering their traffic: with enhanced VPC routing "you can use standard VPC features,
+        such as VPC security groups"), every one of them when several share both: a node left out
+        of ``ClusterNodes`` (moto lists none) is still told apart by its groups, and an interface
+        that fits two clusters is never given the routing of one of them."""
+        if not self.has(Part.REDSHIFT_CLUSTERS):
+            return ()
+        by_node = next((c for ip in eni.private_ip_addresses
+                        if (c := self._redshift_clusters_by_node.get((eni.vpc_id, ip))) is not None), None)
+        if by_node is not None:
+            return (by_node,)
+        return self._redshift_clusters_by_groups.get((eni.vpc_id, eni.group_ids), ())
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -734,7 +783,7 @@ V = TypeVar("V")
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
     return tuple(i for i in view.workload_enis(vpc_id)
-                 if (kind := managed_kind(i)) is None or kind.name not in left_out)
+                 if (kind := view.managed_kind_of(i)) is None or kind.name not in left_out)
 
 
 def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
@@ -808,8 +857,13 @@ def is_elasticache_node(eni: r.NetworkInterface) -> bool:
     return bool(_ELASTICACHE_NODE.fullmatch(eni.description)) and eni.instance_id is None
 
 
+REDSHIFT_NODE = ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES)
+# A node of a cluster with enhanced VPC routing off: what the interface alone cannot say, told by
+# the cluster (NetworkView.managed_kind_of).
+INTERNET_ROUTED_REDSHIFT_NODE = ManagedKind("internet-routed Redshift cluster", is_redshift_node, frozenset())
+# The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
-                 ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES),
+                 REDSHIFT_NODE,
                  # No AWS API is called from a cache node: backups are copied to S3 and logs
                  # delivered by the service ("Exporting a backup", "Log delivery"), and IAM
                  # authentication is validated by ElastiCache.
@@ -817,7 +871,8 @@ MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES
 
 
 def managed_kind(eni: r.NetworkInterface) -> ManagedKind | None:
-    """The managed kind of ``eni``, None for an ordinary workload (a client of every service)."""
+    """The managed kind of ``eni`` by its own fields, None for an ordinary workload (a client of
+    every service); :meth:`NetworkView.managed_kind_of` adds what the snapshot says of its engine."""
     return next((kind for kind in MANAGED_KINDS if kind.matches(eni)), None)
 
 
@@ -826,7 +881,8 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     not an AWS service's, which every kind may call)."""
     if service_key is None:
         return frozenset()
-    return frozenset(kind.name for kind in MANAGED_KINDS if service_key not in kind.services)
+    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE)
+                     if service_key not in kind.services)
 
 
 def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:

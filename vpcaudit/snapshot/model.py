@@ -15,7 +15,8 @@ from typing import Any
 from vpcaudit.snapshot import resources as r
 
 # 1.1: AccountSnapshot.role, RegionSnapshot.unresolved, Snapshot.skipped_accounts (1.0 files load unchanged)
-SCHEMA_VERSION = "1.1"
+# 1.2: RegionSnapshot.redshift_clusters (1.0 and 1.1 files load unchanged: the part was not collected)
+SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
 
@@ -39,6 +40,7 @@ class Part(str, Enum):
     HOSTED_ZONES = "hosted_zones"
     RESOLVER_RULES = "resolver_rules"
     BLOCK_PUBLIC_ACCESS = "block_public_access"
+    REDSHIFT_CLUSTERS = "redshift_clusters"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -91,6 +93,7 @@ class RegionSnapshot:
     resolver_rules: tuple[r.ResolverRuleAssociation, ...] = ()
     block_public_access: r.BlockPublicAccess | None = None
     metrics: tuple[r.ResourceMetric, ...] = ()
+    redshift_clusters: tuple[r.RedshiftCluster, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -179,6 +182,7 @@ _SORT_KEYS: dict[str, str] = {
     "security_groups": "group_id", "network_acls": "network_acl_id",
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
+    "redshift_clusters": "cluster_identifier",
 }
 
 

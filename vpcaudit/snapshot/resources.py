@@ -3,7 +3,7 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53 service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -594,6 +594,38 @@ class BlockPublicAccess:
     internet_gateway_block_mode: str  # off | block-bidirectional | block-ingress
     excluded_vpc_ids: tuple[str, ...]
     excluded_subnet_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedshiftCluster:
+    """An Amazon Redshift provisioned cluster (DescribeClusters' ``Cluster``), reduced to what tells
+    whether its nodes' network interfaces call AWS services through the VPC: the Management Guide
+    says "If enhanced VPC routing is not turned on, Amazon Redshift routes traffic through the
+    internet, including traffic to other services within the AWS network". Its nodes' private
+    addresses, VPC and security groups are what ties an interface to it (``NetworkView``); nothing
+    else of the cluster is read, and it is never a finding's resource, so no tags either.
+
+    ``EnhancedVpcRouting`` absent is AWS's default, false (CreateCluster: "Default: false"); a
+    group's membership ``Status`` (active, adding, removing) is not kept. moto returns no
+    ``ClusterNodes`` and no ``VpcId``: those fields are then empty.
+    """
+
+    cluster_identifier: str
+    vpc_id: str
+    enhanced_vpc_routing: bool
+    group_ids: tuple[str, ...]  # VpcSecurityGroups[].VpcSecurityGroupId, sorted
+    node_private_ips: tuple[str, ...]  # ClusterNodes[].PrivateIPAddress: the leader's and every compute node's
+
+    @classmethod
+    def from_api(cls, item: Api) -> RedshiftCluster:
+        nodes = [n.get("PrivateIPAddress") for n in item.get("ClusterNodes", []) if n.get("PrivateIPAddress")]
+        return cls(
+            cluster_identifier=item["ClusterIdentifier"], vpc_id=item.get("VpcId", "") or "",
+            enhanced_vpc_routing=bool(item.get("EnhancedVpcRouting", False)),
+            group_ids=_sorted(g.get("VpcSecurityGroupId") for g in item.get("VpcSecurityGroups", [])
+                              if g.get("VpcSecurityGroupId")),
+            node_private_ips=tuple(dict.fromkeys(nodes)),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,16 @@ What DescribeNetworkInterfaces reports (botocore's ec2 model, ``NetworkInterface
   (``com.amazonaws.vpce.<region>.vpce-svc-…``, assumed distinct and not in this account's
   DescribeVpcEndpointServices, as Network Firewall's and MWAA's).
 
+What DescribeClusters reports (botocore's redshift model, ``Cluster``), as the snapshot records it:
+each cluster's ``VpcId``; ``EnhancedVpcRouting``, true for ``ex-complete`` and false for the two
+others (the default, "Default: false"); ``VpcSecurityGroups``, the group its interfaces carry; and
+``ClusterNodes``, one per node (``ex-complete``: LEADER and COMPUTE-0 to 2; a single-node
+cluster: SHARED) with the private address of that node's interface. The guide: "If enhanced VPC
+routing is not turned on, Amazon Redshift routes traffic through the internet, including traffic
+to other services within the AWS network" — so ``ex-complete-with-cloudwatch-logging`` and
+``ex-complete-default`` use no endpoint of the VPC. ``clusters_collected=False``: DescribeClusters
+denied, the part not collected; ``routed``: the clusters with enhanced VPC routing on.
+
 The canonical form, ``s3_endpoint="cluster"``, adds what the guide requires: an S3 gateway
 endpoint (AWS's default full-access policy) on every route table the Redshift subnets use (here
 the three private tables). Near misses: ``s3_endpoint="private"`` with ``redshift_route_table``
@@ -121,7 +131,7 @@ from aws_layout import AwsRegionBuilder
 
 from layouts.eks_blueprints_private import ANY4, ANY6, DEFAULT_ENTRIES
 from layouts.tf_vpc_module import module_defaults
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -136,6 +146,8 @@ REDSHIFT_DESCRIPTION = "RedshiftNetworkInterface"
 # The example's clusters: identifier → the roles of its nodes (DescribeClusters' ClusterNodes).
 CLUSTERS = {NAME: ("LEADER", "COMPUTE-0", "COMPUTE-1", "COMPUTE-2"),
             f"{NAME}-with-cloudwatch-logging": ("SHARED",), f"{NAME}-default": ("SHARED",)}
+# The clusters with enhanced VPC routing on: ``module.redshift`` sets ``enhanced_vpc_routing``.
+ROUTED = (NAME,)
 # The buckets of the one-bucket near miss (assumed names): UNLOAD's, which the policy names, and
 # the one COPY reads, which it does not.
 UNLOAD_BUCKET = "ex-complete-unload-123456789012"
@@ -155,13 +167,16 @@ def one_bucket_policy() -> str:
 def build(*, cluster_group: str = "module", s3_endpoint: str | None = "cluster", redshift_route_table: bool = False,
           s3_policy: str = "default", endpoint_access_group: str = "example", services: tuple[str, ...] = (),
           endpoint_source: str = "vpc", endpoint_azs: tuple[int, ...] = (1, 2, 3),
-          requester: str | None = REDSHIFT_REQUESTER_ID) -> tuple[Snapshot, dict[str, str]]:
+          requester: str | None = REDSHIFT_REQUESTER_ID, clusters_collected: bool = True,
+          routed: tuple[str, ...] = ROUTED) -> tuple[Snapshot, dict[str, str]]:
     """``cluster_group``: "module" (v7.1.0: the module's rule-less group) or "example" (v6.2.0:
     ``module.security_group``). ``s3_endpoint``: None (as published), "cluster" (on every table of
     the Redshift subnets) or "private" (on the private tables only). ``s3_policy``: "default" or
     "one-bucket". ``endpoint_access_group``: "example" or "vpc-default". ``services``,
     ``endpoint_source`` and ``endpoint_azs``: the interface endpoints put to use (module
-    docstring). ``requester``: the clusters' interfaces' RequesterId, None for not requester-managed."""
+    docstring). ``requester``: the clusters' interfaces' RequesterId, None for not requester-managed.
+    ``clusters_collected``: False for DescribeClusters denied; ``routed``: the clusters with
+    enhanced VPC routing on."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=True)
     b.tag(vpc, TAGS)
@@ -186,7 +201,7 @@ def build(*, cluster_group: str = "module", s3_endpoint: str | None = "cluster",
         ingress=[("tcp", REDSHIFT_PORT, REDSHIFT_PORT, VPC_CIDR), ("-1", None, None, "self")],
         egress=[("-1", None, None, ANY4), ("-1", None, None, ANY6)])
     b.tag(example_sg, {"Name": NAME, **TAGS})
-    ids |= _clusters(b, ids, cluster_group, requester)
+    ids |= _clusters(b, ids, cluster_group, requester, routed)
     ids |= _redshift_endpoints(b, ids, endpoint_access_group)
     if s3_endpoint is not None:
         tables = [ids[f"private_rt{k}"] for k in (1, 2, 3)]
@@ -196,14 +211,15 @@ def build(*, cluster_group: str = "module", s3_endpoint: str | None = "cluster",
                                        **({"policy": one_bucket_policy()} if s3_policy == "one-bucket" else {}))
     if services:
         ids |= _interface_endpoints(b, vpc, ids, services, endpoint_source, endpoint_azs)
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if clusters_collected else [Part.REDSHIFT_CLUSTERS]), ids
 
 
-def _clusters(b: AwsRegionBuilder, ids: dict[str, str], cluster_group: str,
-              requester: str | None) -> dict[str, str]:
+def _clusters(b: AwsRegionBuilder, ids: dict[str, str], cluster_group: str, requester: str | None,
+              routed: tuple[str, ...]) -> dict[str, str]:
     """Each cluster's group (the module's, rule-less) and one interface per node in the first
     Redshift subnet, carrying that group or, with ``cluster_group="example"``,
-    ``module.security_group``."""
+    ``module.security_group``; and the cluster as DescribeClusters reports it, enhanced VPC routing
+    on for those ``routed``."""
     out: dict[str, str] = {}
     for n, (cluster, nodes) in enumerate(CLUSTERS.items()):
         group = b.security_group(ids["vpc"], name=f"{cluster}-{TF_SUFFIX[:-1]}{n + 2}", egress=[])
@@ -214,6 +230,8 @@ def _clusters(b: AwsRegionBuilder, ids: dict[str, str], cluster_group: str,
             out[f"{cluster}_eni{m}"] = b.workload(ids["redshift1"], groups=groups,
                                                  requester_managed=requester is not None,
                                                  requester_id=requester, description=REDSHIFT_DESCRIPTION)
+        b.redshift_cluster(cluster, ids["vpc"], enhanced_vpc_routing=cluster in routed, groups=groups,
+                           nodes=[out[f"{cluster}_eni{m}"] for m in range(1, len(nodes) + 1)])
     return out
 
 
