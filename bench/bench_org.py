@@ -7,7 +7,8 @@ Writes the synthetic snapshot (bench/synthetic.py; every Region with its default
 whole endpoint-service catalogue, as a real collection records them) to ``--cache`` one account
 at a time, unless a file of that shape is already there. Then, in a fresh process, measures each
 phase of ``vpcaudit audit snapshot.json -f json``: loading the snapshot, the audit itself (rules,
-traffic paths, costs, topology; on every CPU, or ``--workers``), and rendering the JSON result;
+traffic paths, costs, topology; on every CPU, or ``--workers``), and writing the JSON result to
+``result.json`` beside the snapshot;
 wall time, CPU (this process and its audit workers) and peak memory. With ``--cli``, also runs
 the installed console script end to end on the same file.
 """
@@ -26,7 +27,6 @@ import measure
 import synthetic
 
 from vpcaudit import api
-from vpcaudit.render.report.jsonfmt import render_json
 from vpcaudit.snapshot.codec import JsonWriter
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, normalised
 
@@ -83,9 +83,10 @@ def phases(path: Path, workers: int | None) -> dict[str, tuple[float, ...]]:
     result = plan.run(snapshot)
     out["audit"] = measured(start, clock)
     start, clock = time.perf_counter(), cpu()
-    text = render_json(result)
+    target = path.with_name("result.json")
+    api.write_reports(result, [api.Target("json", target)])  # as `-f json -o result.json` writes it
     out["json"] = measured(start, clock)
-    out["sizes"] = (len(result.findings), len(text) / 2**20)
+    out["sizes"] = (len(result.findings), target.stat().st_size / 2**20)
     return out
 
 

@@ -382,8 +382,17 @@ def outputs_in(folder: str | os.PathLike[str], formats_wanted: Sequence[str], ki
 
 def write_reports(document: AuditResult | AuditDiff | Snapshot | FixPlan,
                   targets: Sequence[Target]) -> tuple[list[str], list[Path]]:
-    """Render every target (atomically for files); returns (texts meant for stdout, files written)."""
-    return write_rendered(targets, lambda fmt: render(document, fmt))
+    """Render every target (atomically for files; the JSON result chunk by chunk); returns (texts
+    meant for stdout, files written)."""
+    return write_rendered(targets, lambda fmt: render(document, fmt), lambda fmt: _stream(document, fmt))
+
+
+def _stream(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> Iterable[bytes] | None:
+    """The output as chunks, for the formats written so (else None: :func:`render` gives it)."""
+    if isinstance(document, AuditResult | AuditDiff) and fmt in formats("diff" if isinstance(document, AuditDiff)
+                                                                         else "report"):
+        return formatters.stream(document, fmt)
+    return None
 
 
 def result_data(result: AuditResult) -> dict[str, Any]:

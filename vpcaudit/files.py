@@ -41,6 +41,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     _write(path, (data,))
 
 
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
+    """:func:`atomic_write_text` for a document written chunk by chunk as it is produced (an
+    organization's JSON result: gigabytes that are never one object)."""
+    _write(path, chunks)
+
+
 def _write(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
     target = Path(path)
     descriptor = own_descriptor(target)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpcaudit.errors import UsageError
-from vpcaudit.files import atomic_write_text, own_descriptor
+from vpcaudit.files import atomic_write_chunks, atomic_write_text, own_descriptor
 
 STDOUT = "-"
 _STDOUT_DESCRIPTOR = 1
@@ -117,22 +117,29 @@ def _same_file(one: Path, other: Path) -> bool:
         return os.path.realpath(one) == os.path.realpath(other)
 
 
-def write_rendered(targets: Sequence[Target], render_format: Callable[[str], str]) -> tuple[list[str], list[Path]]:
+def write_rendered(targets: Sequence[Target], render_format: Callable[[str], str],
+                   stream_format: Callable[[str], Iterable[bytes] | None] | None = None,
+                   ) -> tuple[list[str], list[Path]]:
     """Write ``render_format(fmt)`` for every target (any command's output); returns (texts for
-    stdout, files written). Folders are created as needed; when a write fails, the folders this
-    call created are removed again if nothing was written into them."""
+    stdout, files written). A file whose format ``stream_format`` writes as chunks is written
+    chunk by chunk. Folders are created as needed; when a write fails, the folders this call
+    created are removed again if nothing was written into them."""
     printed: list[str] = []
     written: list[Path] = []
     created: list[Path] = []
     try:
         for target in targets:
-            text = render_format(target.fmt)
             if target.path is None:
-                printed.append(text)
+                printed.append(render_format(target.fmt))
                 continue
+            chunks = stream_format(target.fmt) if stream_format is not None else None
+            text = render_format(target.fmt) if chunks is None else None
             created += _make_folders(target.path.parent)
             try:
-                atomic_write_text(target.path, text)
+                if chunks is not None:
+                    atomic_write_chunks(target.path, chunks)
+                else:
+                    atomic_write_text(target.path, text or "")
             except OSError as exc:
                 raise OutputError(f"cannot write {target.path}: {exc.strerror or exc}") from None
             written.append(target.path)

@@ -137,6 +137,68 @@ def test_a_child_whose_file_is_full_sends_its_results_through_the_pipe(tmp_path:
     assert refused.exists() and sum(pid != parent for pid, _ in done) >= 2
 
 
+def test_spooled_results_are_read_in_order_from_the_files_that_hold_them() -> None:
+    """Bytes results stay in the file of the process that computed them (no pickling, nothing read
+    back until asked) and come out in item order, a long one in chunks; close releases the files."""
+    parent = os.getpid()
+
+    def item(n: int) -> bytes:
+        time.sleep(0.002)  # long enough for the child to take items on a busy machine
+        return f"{n}:{os.getpid() != parent}|".encode() * (n + 1)
+
+    spooled = parallel.fork_map_spooled(item, list(range(40)), 2)
+    try:
+        chunks = list(spooled.chunks(chunk=16))
+    finally:
+        spooled.close()
+    text = b"".join(chunks).decode()
+    runs = [p for p in text.split("|") if p]
+    assert [int(p.split(":")[0]) for p in dict.fromkeys(runs)] == list(range(40))
+    assert any(p.endswith("True") for p in runs) and any(p.endswith("False") for p in runs)  # both worked
+    assert max(map(len, chunks)) <= 16 and spooled._files == []
+
+
+def test_spooled_results_of_a_failed_child_are_computed_here() -> None:
+    """A child that dies leaves its items undelivered: they are computed here in their turn."""
+    parent = os.getpid()
+
+    def item(n: int) -> bytes:
+        if os.getpid() != parent and n >= 5:
+            os._exit(3)
+        time.sleep(0.002)
+        return str(n).encode()
+
+    spooled = parallel.fork_map_spooled(item, list(range(30)), 2)
+    try:
+        assert b",".join(spooled.chunks()) == b",".join(str(n).encode() for n in range(30))
+    finally:
+        spooled.close()
+
+
+def test_spooled_results_go_through_the_pipe_once_the_file_is_full(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's file refusing writes (a full disk) costs no result: the rest come through the pipe."""
+    parent = os.getpid()
+    real_pwrite = os.pwrite
+
+    def pwrite_until_full(fd: int, data: Any, offset: int) -> int:
+        if os.getpid() != parent and offset > 0:
+            raise OSError(28, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(parallel.os, "pwrite", pwrite_until_full)
+
+    def item(n: int) -> bytes:
+        time.sleep(0.002)
+        return (f"{n}," * 1000).encode()
+
+    spooled = parallel.fork_map_spooled(item, list(range(40)), 2)
+    try:
+        assert b"".join(spooled.chunks()) == b"".join((f"{n}," * 1000).encode() for n in range(40))
+    finally:
+        spooled.close()
+
+
 def test_without_a_temporary_file_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
     """No writable temporary folder (a full disk, a read-only container): no child, same results."""
     def refuse(*_args: object, **_kwargs: object) -> None:

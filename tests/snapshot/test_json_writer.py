@@ -152,6 +152,58 @@ def test_a_result_written_on_every_cpu_is_the_standard_librarys(estate: Any,
     assert len(forked) >= 2  # findings and paths at least
 
 
+def test_a_result_streamed_to_a_file_is_the_same_bytes(estate: Any, monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Any) -> None:
+    """Written to a file, the result's long lists are pieces left in the files of the processes
+    that wrote them and copied out in their turn: the file holds render_json's text, byte for
+    byte, and no piece file stays open."""
+    from vpcaudit.engine import parallel
+    from vpcaudit.render import jsontext
+    from vpcaudit.render.report import jsonfmt
+
+    spooled: list[parallel.Spooled] = []
+
+    def counting(func: Any, items: Any, workers: int) -> parallel.Spooled:
+        spooled.append(parallel.fork_map_spooled(func, items, 2))
+        return spooled[-1]
+
+    monkeypatch.setattr(jsontext, "fork_map_spooled", counting)
+    monkeypatch.setattr(jsonfmt._WRITER, "_spread_min", 10)
+    result = api.audit(estate, now=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    target = tmp_path / "result.json"
+    api.write_reports(result, [api.Target("json", target)])
+    assert target.read_bytes() == render_json(result).encode()
+    assert len(spooled) >= 2 and all(not s._files for s in spooled)  # findings and paths at least; closed
+
+
+def test_a_streamed_text_is_the_dumped_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stream`` gives ``dumps``'s text as UTF-8 chunks (non-ASCII included), long lists' pieces
+    in their place, each piece holder closed once read."""
+    from vpcaudit.snapshot import codec
+
+    monkeypatch.setattr(codec, "_SPREAD_PIECES", 3)
+    monkeypatch.setattr(codec, "_ENCODE_SLICE", 5)
+    encodable = {**AWKWARD, "z": AWKWARD["z"].replace("\ud800", "")}  # a lone surrogate has no UTF-8
+    value = _Record("r", tuple(_Record(str(i), (encodable, [i] * 8)) for i in range(7)), mapping={"a": encodable})
+    closed: list[bool] = []
+
+    class Pieces:
+        def __init__(self, write_piece: Any, pieces: list[range]) -> None:
+            self.texts = [write_piece(piece) for piece in pieces]
+
+        def chunks(self) -> Any:
+            return iter(self.texts)
+
+        def close(self) -> None:
+            closed.append(True)
+
+    writer = JsonWriter(indent=2, ensure_ascii=False, spread=lambda w, ps: [w(p) for p in ps],
+                        spread_stream=Pieces, spread_min=7)
+    chunks = list(writer.stream(value, end="\n"))
+    assert b"".join(chunks) == (writer.dumps(value) + "\n").encode()
+    assert closed == [True]
+
+
 @pytest.mark.parametrize("name", ["ocsf", "asff", "sarif"])
 def test_every_json_report_is_the_standard_librarys_text_written_on_every_cpu(
         name: str, estate: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,11 @@ one queue until it is empty. This process also reads the children's results as t
 so it takes fewer items itself, and all finish together instead of this one working through
 its share and only then reading everyone else's.
 
+:func:`fork_map_spooled` is the same map for results that are bytes to be written out in order
+(an organization's JSON result, gigabytes): no result is pickled or read back into this process;
+each stays in the file of the process that computed it, this one's included, until the caller
+copies them out one after the other.
+
 Where forking is unsafe or unavailable — no ``os.fork`` (Windows), or other threads running
 in this process (a forked child inherits their locks but not the threads that would release
 them) — the work runs here, one item after the other. Items a child did not deliver, because it
@@ -28,6 +33,7 @@ import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from vpcaudit.forks import can_fork, fork_child
@@ -41,9 +47,9 @@ _NUMBER = 4
 # Items are queued as up to this many runs of consecutive items, so every queue fits in a pipe
 # (64 KiB by default on Linux, 16 KiB at least on macOS) and is written before the first fork.
 MAX_RUNS = 2048
-# A child announces each result by its length, in this many bytes; the top bit set means the
-# result follows in the pipe itself (the child's file could not take it: a full disk, such as a
-# Lambda function's 512 MB /tmp) rather than in the file.
+# A child announces each result by its item number (_NUMBER bytes) and its length, in this many
+# bytes; the length's top bit set means the result follows in the pipe itself (the child's file
+# could not take it: a full disk, such as a Lambda function's 512 MB /tmp) rather than in the file.
 _LENGTH = 8
 _INLINE = 1 << (8 * _LENGTH - 1)
 
@@ -70,6 +76,84 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
     for child in children:
         results.update(child.results())
     return [results[i] if i in results else func(items[i]) for i in range(len(items))]  # missing: a child failed
+
+
+def fork_map_spooled(func: Callable[[T], bytes], items: Sequence[T], workers: int) -> Spooled:
+    """The results of ``[func(item) for item in items]`` (bytes), computed by up to ``workers``
+    processes, this one included, and left in files until read in order from the returned
+    :class:`Spooled` — which the caller must close."""
+    workers = min(workers, len(items))
+    own = _spool_file() if workers > 1 and can_fork() else None
+    runs = _runs(len(items)) if own is not None else []
+    queue = _queue(len(runs)) if own is not None else None
+    if own is None or queue is None:  # no fork, no file or no queue: results are kept in memory
+        if own is not None:
+            os.close(own)
+        return Spooled(len(items), {i: Region(None, 0, 0, func(item)) for i, item in enumerate(items)}, [], func, items)
+    regions: dict[int, Region] = {}
+    children: list[_Child] = []
+    try:
+        children = [c for _ in range(workers - 1) if (c := _Child.start(func, items, runs, queue, raw=True))]
+        for child in children:
+            child.drain()
+        offset = 0
+        for run in _taken(queue, runs):
+            for i in run:
+                data = func(items[i])
+                if _spooled(own, data, offset):
+                    regions[i] = Region(own, offset, len(data), None)
+                    offset += len(data)
+                else:
+                    regions[i] = Region(None, 0, 0, data)
+        for child in children:
+            regions.update(child.results())
+    except BaseException:
+        for fd in (own, *(c.spool for c in children)):
+            os.close(fd)
+        raise
+    finally:
+        os.close(queue)
+    return Spooled(len(items), regions, [own, *(c.spool for c in children)], func, items)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where one result is: ``size`` bytes at ``offset`` of the open file ``fd``, or ``data`` itself."""
+
+    fd: int | None
+    offset: int
+    size: int
+    data: bytes | None
+
+
+class Spooled:
+    """The results of :func:`fork_map_spooled`, in item order, read in chunks of at most
+    ``chunk`` bytes (a result of gigabytes is never one object). A result a failed child did not
+    deliver is computed here when its turn comes. :meth:`close` releases the files."""
+
+    def __init__(self, count: int, regions: dict[int, Region], files: list[int],
+                 func: Callable[[Any], bytes], items: Sequence[Any]) -> None:
+        self._count = count
+        self._regions = regions
+        self._files = files
+        self._func = func
+        self._items = items
+
+    def chunks(self, chunk: int = 1 << 23) -> Iterator[bytes]:
+        for i in range(self._count):
+            region = self._regions.get(i)
+            if region is None:
+                yield self._func(self._items[i])
+            elif region.fd is None:
+                yield region.data or b""
+            else:
+                for start in range(0, region.size, chunk):
+                    yield _read_all(region.fd, min(chunk, region.size - start), region.offset + start)
+
+    def close(self) -> None:
+        for fd in self._files:
+            os.close(fd)
+        self._files = []
 
 
 def _runs(count: int) -> list[range]:
@@ -99,19 +183,22 @@ def _taken(queue: int, runs: list[range]) -> Iterator[range]:
 
 
 class _Child:
-    """One forked worker: takes items from the queue, writes each pickled result to a file of its
-    own (or, once the file is full, into the pipe) and announces its length through a pipe; this
-    process reads them back as they come."""
+    """One forked worker: takes items from the queue, writes each result (pickled, or as it is when
+    ``raw``: bytes) to a file of its own (or, once the file is full, into the pipe) and announces
+    its item number and length through a pipe; this process reads them back as they come — or,
+    when ``raw``, only notes where each is."""
 
-    def __init__(self, pid: int, lengths: int, spool: int) -> None:
+    def __init__(self, pid: int, lengths: int, spool: int, raw: bool) -> None:
         self._pid = pid
         self._lengths = lengths
-        self._spool = spool
+        self.spool = spool
+        self._raw = raw
         self._values: dict[int, Any] = {}
         self._reader: threading.Thread | None = None
 
     @classmethod
-    def start(cls, func: Callable[[T], R], items: Sequence[T], runs: list[range], queue: int) -> _Child | None:
+    def start(cls, func: Callable[[T], Any], items: Sequence[T], runs: list[range], queue: int, *,
+              raw: bool = False) -> _Child | None:
         """The child, started; None if it could not be given a file for its results."""
         spool = _spool_file()
         if spool is None:
@@ -120,16 +207,18 @@ class _Child:
             spooled: int | None = 0  # bytes in the file so far; None once it refused a write
             for run in _taken(queue, runs):
                 for i in run:
-                    data = pickle.dumps((i, func(items[i])), protocol=pickle.HIGHEST_PROTOCOL)
+                    value = func(items[i])
+                    data = value if raw else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    number = i.to_bytes(_NUMBER, "little")
                     if spooled is not None and _spooled(spool, data, spooled):
                         spooled += len(data)
-                        _write_all(write_fd, len(data).to_bytes(_LENGTH, "little"))
+                        _write_all(write_fd, number + len(data).to_bytes(_LENGTH, "little"))
                     else:
                         spooled = None
-                        _write_all(write_fd, (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
+                        _write_all(write_fd, number + (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
 
         pid, read_fd = fork_child(child)
-        return cls(pid, read_fd, spool)
+        return cls(pid, read_fd, spool, raw)
 
     def drain(self) -> None:
         """Read the child's results in a thread as they arrive (waiting on the pipe releases the
@@ -140,25 +229,33 @@ class _Child:
     def _read(self) -> None:
         offset = 0
         with os.fdopen(self._lengths, "rb") as pipe:
-            while len(header := pipe.read(_LENGTH)) == _LENGTH:
-                size = int.from_bytes(header, "little")
+            while len(header := pipe.read(_NUMBER + _LENGTH)) == _NUMBER + _LENGTH:
+                index = int.from_bytes(header[:_NUMBER], "little")
+                size = int.from_bytes(header[_NUMBER:], "little")
                 try:
                     if size & _INLINE:
                         data = pipe.read(size & ~_INLINE)
-                    else:
-                        data = _read_all(self._spool, size, offset)
+                        if len(data) != size & ~_INLINE:
+                            raise EOFError("a result ends early")
+                        value: Any = Region(None, 0, 0, data) if self._raw else pickle.loads(data)
+                    elif self._raw:
+                        value = Region(self.spool, offset, size, None)
                         offset += size
-                    index, value = pickle.loads(data)
+                    else:
+                        value = pickle.loads(_read_all(self.spool, size, offset))
+                        offset += size
                 except Exception:  # a result cut off or unreadable: its item is redone
                     return
                 self._values[index] = value
 
     def results(self) -> dict[int, Any]:
-        """Item number → result, for every item the child finished (all of its items unless it failed)."""
+        """Item number → result (a :class:`Region` when ``raw``), for every item the child finished
+        (all of its items unless it failed). Unless ``raw``, the child's file is closed."""
         assert self._reader is not None
         self._reader.join()
         os.waitpid(self._pid, 0)
-        os.close(self._spool)
+        if not self._raw:
+            os.close(self.spool)
         return self._values
 
 

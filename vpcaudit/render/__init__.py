@@ -1,11 +1,14 @@
 """Formatters: turn an audit result or a diff into each output format, behind one interface.
 
-``render(document, fmt)`` renders either kind of document; :data:`REPORT_FORMATS` and
+``render(document, fmt)`` renders either kind of document (``stream`` the formats written as
+chunks); :data:`REPORT_FORMATS` and
 :data:`DIFF_FORMATS` say which formats each kind offers and where each goes inside an output
 folder; ``summary_table`` is what the terminal shows after every audit.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.result import AuditResult
@@ -28,4 +31,13 @@ def render(document: AuditResult | AuditDiff, fmt: str) -> str:
     return REPORT_FORMATS.render(document, fmt)
 
 
-__all__ = ["DIFF_FORMATS", "REPORT_FORMATS", "build_report_context", "formats_for", "render", "summary_table"]
+def stream(document: AuditResult | AuditDiff, fmt: str) -> Iterable[bytes] | None:
+    """The output of one format as UTF-8 chunks where the format writes it so (the JSON result);
+    else None, and :func:`render` gives it."""
+    if isinstance(document, AuditDiff):
+        return DIFF_FORMATS.stream(document, fmt)
+    return REPORT_FORMATS.stream(document, fmt)
+
+
+__all__ = ["DIFF_FORMATS", "REPORT_FORMATS", "build_report_context", "formats_for", "render", "stream",
+           "summary_table"]

@@ -20,6 +20,8 @@ class Formatter(Generic[Document]):
     name: str
     filename: str  # default file name when writing into an output folder
     render: Callable[[Document], str]
+    # The same output as UTF-8 chunks, for a format whose text can be gigabytes; None: render's text.
+    stream: Callable[[Document], Iterable[bytes]] | None = None
 
 
 class FormatterSet(Generic[Document]):
@@ -47,3 +49,8 @@ class FormatterSet(Generic[Document]):
     def render(self, document: Document, fmt: str) -> str:
         """The whole output of one format as text."""
         return self.get(fmt).render(document)
+
+    def stream(self, document: Document, fmt: str) -> Iterable[bytes] | None:
+        """The output of one format as UTF-8 chunks, where the format writes it so; else None."""
+        formatter = self.get(fmt)
+        return formatter.stream(document) if formatter.stream is not None else None

@@ -4,7 +4,9 @@ What ``json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True, allow_n
 writes, byte for byte (pipelines diff and checksum these files), but written by
 :class:`~vpcaudit.snapshot.codec.JsonWriter`: with ``indent`` the standard library falls back to
 its pure-Python encoder, which at organization scale took tens of seconds per format, and a long
-list (findings, paths) is written piece by piece by forked processes on every CPU.
+list (findings, paths) is written piece by piece by forked processes on every CPU. Written to a
+file (``stream``), each piece stays in the file of the process that wrote it until it is copied
+out in its turn: the gigabytes of an organization's result are never one object here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vpcaudit.engine.parallel import fork_map
+from vpcaudit.engine.parallel import Spooled, fork_map, fork_map_spooled
 from vpcaudit.snapshot.codec import JsonWriter
 
 
@@ -22,6 +24,12 @@ def _on_every_cpu(write_piece: Callable[[range], str], pieces: list[range]) -> l
     return fork_map(write_piece, pieces, os.cpu_count() or 1)
 
 
+def _spooled_on_every_cpu(write_piece: Callable[[range], bytes], pieces: list[range]) -> Spooled:
+    """The pieces' bytes, written by forked processes on every CPU (this one in turn), left in their files."""
+    return fork_map_spooled(write_piece, pieces, os.cpu_count() or 1)
+
+
 def report_writer(computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None) -> JsonWriter:
     """A writer of report JSON; ``computed`` adds fields to a class's records (see JsonWriter)."""
-    return JsonWriter(indent=2, ensure_ascii=True, computed=computed, spread=_on_every_cpu)
+    return JsonWriter(indent=2, ensure_ascii=True, computed=computed, spread=_on_every_cpu,
+                      spread_stream=_spooled_on_every_cpu)

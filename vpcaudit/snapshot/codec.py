@@ -13,9 +13,9 @@ import json
 import math
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
 
@@ -313,12 +313,17 @@ class JsonWriter:
 
     def __init__(self, *, indent: int, ensure_ascii: bool,
                  computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None,
-                 spread: Spread | None = None, spread_min: int = 4096) -> None:
+                 spread: Spread | None = None, spread_stream: StreamSpread | None = None,
+                 spread_min: int = 4096) -> None:
         self._indent = indent
         # A list of at least ``spread_min`` items is cut into pieces whose texts ``spread`` computes
         # (a map, possibly over forked processes): an organization's findings and paths are most
         # of its result, and each item's text depends on nothing but the item and its depth.
+        # ``spread_stream`` does it for :meth:`stream`, the pieces left where it computed them.
         self._spread = spread
+        self._spread_stream = spread_stream
+        self._streaming = False
+        self._in_piece = False  # a piece is written whole: lists inside it are never spread again
         self._spread_min = spread_min
         self._string: Callable[[str], str] = (
             json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
@@ -327,7 +332,9 @@ class JsonWriter:
         self._layouts: dict[tuple[type, int], _Layout] = {}
         self._writers: dict[type, Callable[[Any, int, list[str]], None]] = {}
         self._newlines: list[str] = []
-        self._chunks: list[str] = []  # the text written so far by dumps, joined chunk by chunk
+        # The text written so far by dumps or stream, joined chunk by chunk; stream's spread lists
+        # are pieces to copy in their place.
+        self._chunks: list[str | SpreadPieces] = []
 
     def dumps(self, value: Any, level: int = 0, end: str = "") -> str:
         """``value`` as text, then ``end``; ``level``: as written nested that deep in a larger document
@@ -335,13 +342,39 @@ class JsonWriter:
         ``end`` ("\n" for a file) is joined in with the rest: added afterwards, it would copy a
         text of gigabytes once more."""
         parts: list[str] = []
-        self._chunks: list[str] = []
+        self._chunks = []
         self._write(value, level, parts)
         parts.append(end)
         self._chunks.append("".join(parts))
-        text = "".join(self._chunks)
+        text = "".join(self._chunks)  # type: ignore[arg-type]  # no spread piece outside stream()
         self._chunks = []
         return text
+
+    def stream(self, value: Any, level: int = 0, end: str = "") -> Iterator[bytes]:
+        """The UTF-8 bytes of ``dumps(value, level, end)``, chunk by chunk, for writing to a file:
+        long lists' pieces (``spread_stream``) are copied from wherever they were computed, and
+        the whole text is never one object (an organization's result is gigabytes; joined, read
+        back and encoded, it was held four times over)."""
+        parts: list[str] = []
+        self._chunks = []
+        self._streaming = True
+        try:
+            self._write(value, level, parts)
+            parts.append(end)
+            self._chunks.append("".join(parts))
+            chunks, self._chunks = self._chunks, []
+        finally:
+            self._streaming = False
+        try:
+            for chunk in chunks:
+                if isinstance(chunk, str):
+                    yield from (chunk[i:i + _ENCODE_SLICE].encode("utf-8") for i in range(0, len(chunk), _ENCODE_SLICE))
+                else:
+                    yield from chunk.chunks()
+        finally:
+            for chunk in chunks:
+                if not isinstance(chunk, str):
+                    chunk.close()
 
     def _newline(self, level: int) -> str:
         while len(self._newlines) <= level:
@@ -388,8 +421,9 @@ class JsonWriter:
         if not items:
             parts.append("[]")
             return
-        if self._spread is not None and len(items) >= self._spread_min:
-            self._write_list_spread(self._spread, items, level, parts)
+        if len(items) >= self._spread_min and not self._in_piece and (
+                self._spread_stream if self._streaming else self._spread) is not None:
+            self._write_list_spread(items, level, parts)
             return
         inner = self._newline(level + 1)
         first = True
@@ -402,9 +436,9 @@ class JsonWriter:
                 parts.clear()
         parts.append(self._newline(level) + "]")
 
-    def _write_list_spread(self, spread: Spread, items: tuple[Any, ...] | list[Any], level: int,
-                           parts: list[str]) -> None:
-        """A long list as ``_write_list`` writes it, its pieces' texts computed by ``spread``."""
+    def _write_list_spread(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str]) -> None:
+        """A long list as ``_write_list`` writes it, its pieces' texts computed by ``spread`` (or,
+        streaming, ``spread_stream``)."""
         inner = self._newline(level + 1)
         size = -(-len(items) // _SPREAD_PIECES)
 
@@ -418,18 +452,25 @@ class JsonWriter:
                     self._chunks.append("".join(out))
                     out.clear()
             self._chunks.append("".join(out))
-            text = "".join(self._chunks)
+            text = "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside a piece
             self._chunks = saved
             return text
 
-        self._spread = None  # a piece is written whole: lists inside it are never spread again
+        pieces = [range(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+        self._in_piece = True
         try:
-            texts = spread(piece_text, [range(i, min(i + size, len(items))) for i in range(0, len(items), size)])
+            if self._streaming:
+                assert self._spread_stream is not None
+                spooled: list[str | SpreadPieces] = [
+                    self._spread_stream(lambda piece: piece_text(piece).encode("utf-8"), pieces)]
+            else:
+                assert self._spread is not None
+                spooled = list(self._spread(piece_text, pieces))
         finally:
-            self._spread = spread
+            self._in_piece = False
         self._chunks.append("".join(parts))
         parts.clear()
-        self._chunks.extend(texts)
+        self._chunks.extend(spooled)
         parts.append(self._newline(level) + "]")
 
     def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str]) -> None:
@@ -479,9 +520,28 @@ class JsonWriter:
 # ``spread(write_piece, pieces)`` is ``[write_piece(p) for p in pieces]``, however computed.
 Spread = Callable[[Callable[[range], str], list[range]], list[str]]
 
+
+class SpreadPieces(Protocol):
+    """The pieces' bytes in order, wherever they were computed (:class:`~vpcaudit.engine.parallel.Spooled`)."""
+
+    def chunks(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+# ``spread_stream(write_piece, pieces)`` holds ``write_piece(p)`` (bytes) for every piece, in order.
+StreamSpread = Callable[[Callable[[range], bytes], list[range]], SpreadPieces]
+
+# Characters of a text chunk encoded at a time when streaming.
+_ENCODE_SLICE = 1 << 24
+
 # Pieces a spread list is cut into: enough for each of a few processes to take several, so
-# pieces of unequal weight even out; few enough that each is worth sending back.
-_SPREAD_PIECES = 32
+# pieces of unequal weight even out, and for an organization's pieces (its 240,000 findings,
+# 1.6 million paths) to stay a few MB each: a piece text above the C allocator's largest mmap
+# threshold (32 MiB) is fresh memory every time, and its page faults cost more than writing it
+# (with 32 pieces, half the JSON result's time at 500 accounts went to the kernel); few enough
+# that each is worth sending back.
+_SPREAD_PIECES = 256
 
 # Fragments held before they are joined into one chunk: an organization's result is millions of
 # fragments, each a small string object of its own until joined.

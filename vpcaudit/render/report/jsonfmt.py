@@ -10,7 +10,7 @@ cannot hide in a terminal. The shape is published as docs/result.schema.json (re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from vpcaudit.engine.result import AuditResult
@@ -47,4 +47,9 @@ def render_json(result: AuditResult) -> str:
     return _WRITER.dumps(result, end="\n")
 
 
-FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json)
+def stream_json(result: AuditResult) -> Iterator[bytes]:
+    """``render_json``'s text as UTF-8 chunks, for writing to a file."""
+    return _WRITER.stream(result, end="\n")
+
+
+FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json, stream_json)
