@@ -85,6 +85,7 @@ def _idle_nat_snapshot(region: str):  # type: ignore[no-untyped-def]
     b = RegionBuilder(region=region)
     vpc = b.vpc()
     nat = b.nat(b.subnet(vpc, "10.0.1.0/24", az=1), vpc_id=vpc)
+    b.route_table(vpc, subnets=[b.subnet(vpc, "10.0.2.0/24", az=1)], routes={"0.0.0.0/0": nat})  # routed: NAT004's
     for name in ("BytesOutToDestination", "BytesInFromSource"):
         b.metric(nat, "AWS/NATGateway", name, 0)
     return b.snapshot()
