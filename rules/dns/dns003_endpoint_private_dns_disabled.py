@@ -274,8 +274,8 @@ def _answered_at(ctx: RuleContext, inbound: InboundEndpoint, hostname: str, path
     endpoint, by design: that this one then carries nothing is IFE006's concern)."""
     view = _view_of(ctx, inbound)
     if view is None or not view.has(*ctx.rule.needs):
-        return [], [f"what Resolver answers in {inbound.vpc_id} cannot be told: its Region's endpoints, zones or "
-                    "rules were not collected"]
+        return [], ["the Region's endpoints, zones or Resolver rules were not collected: what Resolver answers "
+                    "there cannot be told"]
     answer = authority(view, inbound.vpc_id, hostname)
     if answer.kind == "endpoint":
         return [], []

@@ -380,3 +380,6 @@ def test_a_hub_in_another_account(answers: bool, missing: tuple[Part, ...], stat
     snapshot = replace(snapshot, accounts=(snapshot.accounts[0], replace(
         snapshot.accounts[1], regions=(hub.region_snapshot(missing=missing),))))
     assert {s for (rule_id, resource, s) in triples(rule, snapshot) if resource == endpoint} == status
+    if missing:
+        (finding,) = [f for f in findings(rule, snapshot) if f.resource.resource_id == endpoint]
+        assert "where the Region's endpoints, zones or Resolver rules were not collected" in finding.message
