@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, rule
-from vpcaudit.network.dns import named_endpoints
+from vpcaudit.network.dns import INBOUND_RESOLVER_INTERFACE, named_endpoints
 from vpcaudit.network.routing import parse_network
 from vpcaudit.network.secgroups import Peer, allows_dns, covers, ingress
 from vpcaudit.snapshot.model import Part
@@ -24,8 +24,6 @@ AMAZON_PROVIDED = "amazonprovideddns"
 RESOLVER_LINK_LOCAL = frozenset({ipaddress.ip_address("169.254.169.253"), ipaddress.ip_address("fd00:ec2::253")})
 # How AWS describes a directory's domain-controller interfaces (Directory Service, "What gets created").
 DIRECTORY_INTERFACE = re.compile(r"AWS created network interface for directory (d-[0-9a-f]{10})")
-# How Route 53 Resolver describes an inbound endpoint's interfaces (outbound ones are rslvr-out-).
-INBOUND_RESOLVER_INTERFACE = re.compile(r"Route 53 Resolver: rslvr-in-[0-9a-f]+:rni-[0-9a-f]+")
 # moto reports the default options set as the literal "default"; AWS's default set is AmazonProvidedDNS.
 DEFAULT_OPTIONS_IDS = frozenset({"", "default"})
 

@@ -21,6 +21,7 @@ import pytest
 from vpcaudit.collectors.run import collect_snapshot
 from vpcaudit.snapshot.jsonfile import from_json, to_json
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
+from vpcaudit.snapshot.resources import ResolverTarget
 
 REGION = "us-east-1"
 AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
@@ -288,6 +289,13 @@ def test_hosted_zones_and_resolver_rules(collected: tuple[Estate, RegionSnapshot
     (association,) = [a for a in region.resolver_rules if a.resolver_rule_id == estate.resolver_rule]
     assert (association.vpc_id, association.domain_name, association.rule_type) == (
         estate.vpc, "corp.example", "FORWARD")
+    # Where the rule forwards, from the ListResolverRules answer already read: its targets, its
+    # outbound endpoint (whose interfaces DescribeNetworkInterfaces describes with its id), its owner.
+    assert association.target_ips == (ResolverTarget(ip="192.168.0.2", port=53),)
+    assert association.owner_id == "123456789012"
+    outbound = [i for i in region.network_interfaces
+                if i.description.startswith(f"Route 53 Resolver: {association.resolver_endpoint_id}:")]
+    assert association.resolver_endpoint_id.startswith("rslvr-out-") and len(outbound) == 2
 
 
 def test_opt_in_parts_bucket_policies_and_metrics(collected: tuple[Estate, RegionSnapshot, Any],

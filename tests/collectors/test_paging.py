@@ -273,13 +273,24 @@ def test_resolver_pages_and_joins(scope: tuple[Scope, Stub]) -> None:
     sc, stub = scope
     client = stub("route53resolver")
     client.add_response("list_resolver_rules", {"ResolverRules": [
-        {"Id": "rslvr-rr-1", "DomainName": "corp.example.", "RuleType": "FORWARD"}]}, {"MaxResults": 100})
+        {"Id": "rslvr-rr-1", "DomainName": "corp.example.", "RuleType": "FORWARD",
+         "TargetIps": [{"Ip": "192.168.0.2", "Port": 53}, {"Ipv6": "2001:db8::2", "Port": 5353}, {"Ip": "192.168.0.3"}],
+         "ResolverEndpointId": "rslvr-out-1", "OwnerId": "210987654321", "ShareStatus": "SHARED_WITH_ME"},
+        {"Id": "rslvr-autodefined-rr-internet-resolver", "DomainName": ".", "RuleType": "RECURSIVE",
+         "OwnerId": "Route 53 Resolver", "ShareStatus": "NOT_SHARED"}]}, {"MaxResults": 100})
     two_pages(client, "list_resolver_rule_associations", "ResolverRuleAssociations",
-              [{"ResolverRuleId": "rslvr-rr-1", "VPCId": "vpc-1", "Status": "COMPLETE"}],
+              [{"ResolverRuleId": "rslvr-rr-1", "VPCId": "vpc-1", "Status": "COMPLETE"},
+               {"ResolverRuleId": "rslvr-autodefined-rr-internet-resolver", "VPCId": "vpc-1", "Status": "COMPLETE"}],
               [{"ResolverRuleId": "rslvr-rr-2", "VPCId": "vpc-2", "Status": "COMPLETE"}], {"MaxResults": 100})
     associations = resolver.fetch_resolver_rules(sc, {})
     assert [(a.vpc_id, a.domain_name, a.rule_type) for a in associations] == [
-        ("vpc-1", "corp.example", "FORWARD"), ("vpc-2", "", "UNKNOWN")]
+        ("vpc-1", "corp.example", "FORWARD"), ("vpc-1", ".", "RECURSIVE"), ("vpc-2", "", "UNKNOWN")]
+    # The rule's targets, outbound endpoint and owner come from the same ListResolverRules answer: a
+    # rule without targets lists none (()), an association whose rule is not listed records none (None).
+    forward, recursive, unlisted = associations
+    assert [t.describe() for t in forward.target_ips or ()] == ["192.168.0.2:53", "[2001:db8::2]:5353", "192.168.0.3"]
+    assert (forward.resolver_endpoint_id, forward.owner_id) == ("rslvr-out-1", "210987654321")
+    assert (recursive.target_ips, recursive.resolver_endpoint_id, unlisted.target_ips) == ((), "", None)
     assert calls(sc) == {"route53resolver:ListResolverRules": 1, "route53resolver:ListResolverRuleAssociations": 2}
 
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import REGION, RegionBuilder
+from builders import REGION, RegionBuilder, multi_account_snapshot
 
 from vpcaudit.network.dns import (
+    InboundEndpoint,
     QueryingVpc,
+    ScopeViews,
     VpcResolver,
     answering_records,
     authority,
     covers,
     endpoint_targets,
+    forward_targets,
+    inbound_endpoints_by_address,
     named_endpoints,
     service_hostnames,
 )
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part
 
 SSM = f"ssm.{REGION}.amazonaws.com"
 STS = f"sts.{REGION}.amazonaws.com"
@@ -230,3 +235,56 @@ def test_a_regions_catalogue_hostnames_are_read_once_for_all_its_accounts(monkey
         for s in views[0].region.endpoint_services))
     assert dns.service_hostnames(NetworkView.build(estate.accounts[0], renamed)) != first
     assert len(parsed) == 2 * len(views[0].services)
+
+
+def _resolver_endpoint(b: RegionBuilder, subnet: str, endpoint_id: str, *, ipv6: str | None = None) -> str:
+    """A Resolver endpoint's interface as DescribeNetworkInterfaces describes it."""
+    eni = b.workload(subnet, requester_managed=True,
+                     description=f"Route 53 Resolver: {endpoint_id}:rni-0a1b2c3d4e5f6071")
+    if ipv6:
+        b.enis[eni] = replace(b.enis[eni], ipv6_addresses=(ipv6,))
+    return eni
+
+
+def test_inbound_endpoints_are_found_by_every_address_of_their_interfaces() -> None:
+    """Only inbound endpoints (``rslvr-in-``) answer queries; an outbound one's interfaces only send.
+    A Region whose interfaces were not collected shows none."""
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    inbound = _resolver_endpoint(b, subnet, "rslvr-in-0f0e0d0c0b0a0908", ipv6="2600:1f18:aa:100::53")
+    outbound = _resolver_endpoint(b, subnet, "rslvr-out-0f0e0d0c0b0a0909")
+    found = inbound_endpoints_by_address(b.snapshot())
+    endpoint = InboundEndpoint("rslvr-in-0f0e0d0c0b0a0908", b.account_id, REGION, vpc)
+    assert found == {b.enis[inbound].private_ip_addresses[0]: endpoint, "2600:1f18:aa:100::53": endpoint}
+    assert b.enis[outbound].private_ip_addresses[0] not in found
+    assert inbound_endpoints_by_address(b.snapshot(missing=[Part.NETWORK_INTERFACES])) == {}
+
+
+def test_forward_targets_split_into_inbound_endpoints_and_elsewhere() -> None:
+    """Targets are matched however the rule spells an address; the order of the rule is kept."""
+    b = RegionBuilder()
+    vpc, subnet = _vpc(b)
+    eni = _resolver_endpoint(b, subnet, "rslvr-in-0f0e0d0c0b0a0908", ipv6="2600:1f18:aa:100::53")
+    found = inbound_endpoints_by_address(b.snapshot())
+    ipv4 = r.ResolverTarget(ip=b.enis[eni].private_ip_addresses[0], port=53)
+    ipv6 = r.ResolverTarget(ipv6="2600:1F18:AA:100:0::53", port=53)
+    on_premises = r.ResolverTarget(ip="192.168.0.2", port=53)
+    split = forward_targets((on_premises, ipv4, ipv6), found)
+    assert split.elsewhere == (on_premises,)
+    assert split.inbound == ((InboundEndpoint("rslvr-in-0f0e0d0c0b0a0908", b.account_id, REGION, vpc),
+                              (ipv4, ipv6)),)
+    assert forward_targets((), found) == type(split)((), ())
+
+
+def test_scope_views_answer_in_another_accounts_vpc_with_the_zones_it_holds_there() -> None:
+    """A hub account's view, built as the runner builds it: a zone the spoke account owns and
+    associates with the hub's VPC answers there."""
+    spoke = RegionBuilder("111111111111")
+    hub = RegionBuilder("222222222222")
+    hub_vpc, _ = _vpc(hub)
+    spoke.hosted_zone(SSM, [hub_vpc], [r.RecordSet(SSM, "A", ("10.0.1.10",), None)])
+    views = ScopeViews(multi_account_snapshot(spoke, hub))
+    view = views.get("222222222222", REGION)
+    assert view is not None and authority(view, hub_vpc, SSM).kind == "zone"
+    assert views.get("222222222222", REGION) is view
+    assert views.get("333333333333", REGION) is None and views.get("222222222222", "eu-west-1") is None

@@ -10,7 +10,7 @@ from typing import Any
 
 from aws_layout import audit, audit_result, severities
 from layouts import hybrid_dns_resolver
-from layouts.hybrid_dns_resolver import HUB_CIDR, INTERNET_RESOLVER, ON_PREMISES, REGION
+from layouts.hybrid_dns_resolver import HUB_CIDR, INTERNET_RESOLVER, ON_PREMISES, ON_PREMISES_SERVERS, REGION
 
 from vpcaudit.network.dns import authority
 from vpcaudit.network.view import NetworkView
@@ -102,7 +102,8 @@ def test_the_snapshot_is_the_sample() -> None:
     subnets on the transit gateway, four interface endpoints with private DNS off; the Resolver
     endpoints' interfaces described as AWS describes them, requester-managed, in their groups and
     kept out of the workloads; the zones on the spokes only; both forwarding rules associated with
-    both spokes, the autodefined "Internet Resolver" with every VPC."""
+    both spokes, the autodefined "Internet Resolver" with every VPC, each forwarding rule with its
+    targets (the sample's on-premises servers, port 53) and the outbound endpoint it goes through."""
     snapshot, ids = _build()
     region = snapshot.accounts[0].regions[0]
     view = _view(snapshot)
@@ -128,6 +129,9 @@ def test_the_snapshot_is_the_sample() -> None:
         [(ids[s], d, "FORWARD") for s in ("spoke1", "spoke2") for d in ("example.com", "test.es")]
         + [(ids[v], ".", "RECURSIVE") for v in ("spoke1", "spoke2", "hub")])
     assert {a.resolver_rule_id for a in region.resolver_rules if a.rule_type == "RECURSIVE"} == {INTERNET_RESOLVER}
+    assert {(a.domain_name, tuple(t.describe() for t in a.target_ips or ()), a.resolver_endpoint_id)
+            for a in region.resolver_rules if a.rule_type == "FORWARD"} == {
+        ("example.com", ("1.1.1.1:53", "2.2.2.2:53"), ids["outbound"]), ("test.es", ("1.1.1.1:53",), ids["outbound"])}
 
 
 def test_who_answers_what_in_each_vpc() -> None:
@@ -194,21 +198,47 @@ def test_near_miss_a_spoke_left_out_of_the_rules() -> None:
 
 
 def test_near_miss_a_forward_rule_for_amazonaws_com() -> None:
-    """A FORWARD rule for ``amazonaws.com`` through the outbound endpoint, associated with every
-    VPC, the hub included: every AWS name the spokes' zones do not hold (STS, Logs, KMS…) and, in
-    the hub, ssm's own go to the on-premises resolvers. If those forward AWS names back to the
-    inbound endpoint — how on-premises clients reach the endpoints — the query loops: "Don't
-    associate the same VPC to a Resolver rule and its inbound endpoint (whether it's a direct
-    target of the endpoint, or via an on-premises DNS server)" (Route 53 guide, "Avoid loop
-    configurations with Resolver endpoints"). DNS003's three findings go: a FORWARD rule counts as
-    serving the names, as the catalogue says. A gap, pinned: the snapshot keeps a rule's domain
-    and type but not its ``TargetIps`` or ``ResolverEndpointId`` (``ListResolverRules`` returns
-    both), so no rule can tell a rule to a hub's inbound endpoint from one to on premises."""
+    """A FORWARD rule for ``amazonaws.com`` through the outbound endpoint to the on-premises servers,
+    associated with every VPC, the hub included: every AWS name the spokes' zones do not hold (STS,
+    Logs, KMS…) and, in the hub, ssm's own go on premises. What comes back is configured there: the
+    servers may resolve the names publicly (the endpoints bypassed), hold zones of their own for
+    them, or forward them to the hub's inbound endpoint — how on-premises clients reach the
+    endpoints — where the query loops: "Don't associate the same VPC to a Resolver rule and its
+    inbound endpoint (whether it's a direct target of the endpoint, or via an on-premises DNS
+    server)" (Route 53 guide, "Avoid loop configurations with Resolver endpoints"). DNS003's three
+    findings become *not evaluated*, each saying where the rule sends the name. Gap closed: the
+    snapshot records the rule's ``TargetIps`` and ``ResolverEndpointId`` (from the
+    ``ListResolverRules`` answer already read), and DNS003 counts a FORWARD rule as serving a name
+    only where its targets are an inbound endpoint of a VPC that answers it; it was silent, as if
+    the rule answered."""
     snapshot, ids = _build(service_rule="amazonaws.com")
-    assert audit(snapshot) == _baseline(ids) - _hub_private_dns_unanswered(ids)
+    hub_endpoints = {("DNS003", ids[k], "not_evaluated") for k in ("ssm", "ssmmessages", "ec2messages")}
+    assert audit(snapshot) == _baseline(ids) - _hub_private_dns_unanswered(ids) | hub_endpoints
     view = _view(snapshot)
     assert (authority(view, ids["hub"], SSM).kind, authority(view, ids["spoke1"], STS).kind,
             authority(view, ids["spoke1"], SSM).kind) == ("forward", "forward", "zone")
+    finding = next(f for f in audit_result(snapshot).findings if f.resource.resource_id == ids["ssm"])
+    servers = ", ".join(f"{ip}:53" for ip in ON_PREMISES_SERVERS)
+    assert f"Resolver rule {ids['service_rule']} (amazonaws.com) forwards {SSM} to {servers}" in finding.message
+    assert "cannot be told" in finding.message
+
+
+def test_near_miss_a_forward_rule_for_amazonaws_com_to_the_hubs_inbound_endpoint() -> None:
+    """The same rule, but targeting the hub's inbound endpoint's two addresses (the other way to
+    reach the hub's answers from the spokes): in the hub, ssm's, ssmmessages' and ec2messages'
+    names are forwarded from the hub to the hub's own inbound endpoint, where Resolver applies the
+    same rule again — the loop the Route 53 guide warns about: "When the outbound endpoint in a
+    Resolver rule points to an inbound endpoint that shares a VPC with the rule, it can cause a
+    loop where the query is continually passed between the inbound and outbound endpoints". DNS003
+    on each, medium — right: the names never resolve in the hub (nor from on premises, whose
+    queries reach the same resolver). The spokes' own zones answer their ssm names first."""
+    snapshot, ids = _build(service_rule="amazonaws.com", service_rule_to_inbound=True)
+    assert audit(snapshot) == _baseline(ids)
+    levels = severities(snapshot)
+    assert {levels[("DNS003", ids[k], "")] for k in ("ssm", "ssmmessages", "ec2messages")} == {"medium"}
+    finding = next(f for f in audit_result(snapshot).findings if f.resource.resource_id == ids["ssm"])
+    assert f"inbound Resolver endpoint {ids['inbound']} of {ids['hub']}, the VPC the rule is associated with: the " \
+           "query loops" in finding.message
 
 
 def test_near_miss_one_zone_for_the_regions_service_domain() -> None:
@@ -227,8 +257,8 @@ def test_near_miss_outbound_endpoint_group_without_egress() -> None:
     on premises, so ``example.com`` fails to resolve from the spokes — the guide: "Outbound rules
     must allow TCP and UDP access on the port that you're using for DNS queries on your network".
     The audit reads the same. A gap, pinned: no rule reads a Resolver endpoint's groups; the
-    snapshot holds its interfaces (the description tells inbound from outbound) but no Resolver
-    endpoint records (``ListResolverEndpoints``) and no rule targets."""
+    snapshot holds its interfaces (the description tells inbound from outbound) and the rules'
+    targets and outbound endpoint id, but no Resolver endpoint records (``ListResolverEndpoints``)."""
     snapshot, ids = _build(outbound_egress=False)
     assert audit(snapshot) == _baseline(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["outbound_sg"])

@@ -43,6 +43,37 @@ def test_a_snapshot_from_before_redshift_clusters_loads_without_them(tmp_path: P
     assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_resolver_rules_from_before_their_targets_load_with_the_targets_not_recorded(tmp_path: Path,
+                                                                                      version: str) -> None:
+    """A file written before rules' targets, outbound endpoint and owner were recorded (1.0, 1.1, or
+    1.2 before they were added) loads with ``target_ips`` None — not recorded, unlike a rule listed
+    without targets (``()``) — and a file written now keeps them, IPv6 and an absent port included."""
+    forward = r.ResolverRuleAssociation(
+        "rslvr-rr-1", "vpc-1", "amazonaws.com", "FORWARD", "COMPLETE",
+        (r.ResolverTarget(ip="10.1.0.10", port=53), r.ResolverTarget(ipv6="2001:db8::10")), "rslvr-out-1",
+        "210987654321")
+    system = replace(forward, resolver_rule_id="rslvr-rr-2", rule_type="SYSTEM", target_ips=(),
+                     resolver_endpoint_id="", owner_id="123456789012")
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, resolver_rules=(forward, system)),)),))
+    path = tmp_path / "new.json"
+    save(snapshot, path)
+    assert load(path) == snapshot
+    data = json.loads(to_json(snapshot))
+    for rule in data["accounts"][0]["regions"][0]["resolver_rules"]:
+        for field in ("target_ips", "resolver_endpoint_id", "owner_id"):
+            del rule[field]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path).accounts[0].regions[0].resolver_rules
+    assert [(a.resolver_rule_id, a.target_ips, a.resolver_endpoint_id, a.owner_id) for a in loaded] == [
+        ("rslvr-rr-1", None, "", ""), ("rslvr-rr-2", None, "", "")]
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     text = to_json(sample())

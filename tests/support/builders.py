@@ -309,10 +309,15 @@ class RegionBuilder:
                                        tuple(r.VpcAssociation(v, self.region) for v in vpcs), tuple(records), True))
         return zone_id
 
-    def resolver_rule(self, vpc_id: str, domain: str, rule_type: str = "FORWARD") -> str:
+    def resolver_rule(self, vpc_id: str, domain: str, rule_type: str = "FORWARD", *,
+                      targets: Iterable[str] | None = None) -> str:
+        """A rule associated with ``vpc_id``; ``targets``: its TargetIps (IPv4 or IPv6, port 53) — None,
+        as a snapshot written before targets were recorded."""
         rule_id = self.new_id("rslvr-rr")
+        target_ips = None if targets is None else tuple(
+            r.ResolverTarget(ipv6=t, port=53) if ":" in t else r.ResolverTarget(ip=t, port=53) for t in targets)
         self.resolver_rules.append(r.ResolverRuleAssociation(rule_id, vpc_id, domain.rstrip(".").lower(), rule_type,
-                                                             "COMPLETE"))
+                                                             "COMPLETE", target_ips))
         return rule_id
 
     def redshift_cluster(self, identifier: str, vpc_id: str, *, enhanced_vpc_routing: bool,

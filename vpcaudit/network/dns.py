@@ -15,12 +15,19 @@ not in the snapshot — is *unknown*, never "stale". Asked for the clients of on
 pointing at another VPC's endpoint whose addresses lie inside that VPC's own CIDR blocks is
 *local*: the local route covers each whole block of the VPC and the most specific route wins,
 and no peering connection joins overlapping blocks, so the traffic never leaves the VPC.
+
+Where a FORWARD rule sends a name can be followed as far as the snapshot goes: a target that is an
+address of an inbound Resolver endpoint of a scanned VPC hands the query to Route 53 Resolver in
+that VPC, which answers with that VPC's endpoints, zones and rules ("The inbound endpoint sends the
+query to Route 53 Resolver at the VPC +2"); any other target (on premises, an address no collected
+interface holds) answers outside every snapshot.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vpcaudit.network.routing import Network, parse_network
@@ -30,6 +37,8 @@ from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, Snapshot
 
 ANSWER_TYPES = frozenset({"A", "AAAA", "CNAME"})
+# How Route 53 Resolver describes an inbound endpoint's interfaces (outbound ones are rslvr-out-).
+INBOUND_RESOLVER_INTERFACE = re.compile(r"Route 53 Resolver: (rslvr-in-[0-9a-f]+):rni-[0-9a-f]+")
 # Association states in which a Resolver rule applies to the VPC's queries.
 ACTIVE_RULE_STATES = frozenset({"COMPLETE", "CREATING"})
 _VPCE_ID = re.compile(r"^(?:\*\.)?(vpce-[0-9a-f]+)(?:-[a-z0-9]+)*\.", re.IGNORECASE)
@@ -295,6 +304,93 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
                                          for c in (*v.cidr_blocks, *v.ipv6_cidr_blocks)) if n is not None]
     return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks), vpc_of,
                            addresses_of)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEndpoint:
+    """An inbound Route 53 Resolver endpoint, as its interfaces show it (the snapshot holds no
+    Resolver endpoint records): its id and where it is. A query it receives is answered by Resolver
+    in its VPC, with that VPC's endpoints, private hosted zones and Resolver rules."""
+
+    endpoint_id: str  # rslvr-in-…
+    account_id: str
+    region: str
+    vpc_id: str
+
+
+def canonical_address(address: str) -> str:
+    """One spelling per address, so an IPv6 target written ``2001:DB8:0::10`` finds ``2001:db8::10``."""
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return address.strip().lower()
+
+
+def inbound_endpoints_by_address(snapshot: Snapshot) -> dict[str, InboundEndpoint]:
+    """Every address (IPv4 and IPv6, canonical) of an inbound Resolver endpoint's interfaces in the
+    snapshot: interfaces described ``Route 53 Resolver: rslvr-in-…:rni-…``, in the Regions whose
+    network interfaces were collected."""
+    out: dict[str, InboundEndpoint] = {}
+    for account in snapshot.accounts:
+        for region in account.regions:
+            if not region.has(Part.NETWORK_INTERFACES):
+                continue
+            for eni in region.network_interfaces:
+                match = INBOUND_RESOLVER_INTERFACE.fullmatch(eni.description)
+                if match:
+                    endpoint = InboundEndpoint(match.group(1), account.account_id, region.region, eni.vpc_id)
+                    out.update(dict.fromkeys(map(canonical_address, (*eni.private_ip_addresses, *eni.ipv6_addresses)),
+                                             endpoint))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ForwardTargets:
+    """A FORWARD rule's targets as far as the snapshot can follow them: those that are addresses of
+    an inbound Resolver endpoint of a scanned VPC, by endpoint, and the others (on premises, or any
+    address no collected inbound endpoint holds), whose answer no snapshot shows."""
+
+    inbound: tuple[tuple[InboundEndpoint, tuple[r.ResolverTarget, ...]], ...]
+    elsewhere: tuple[r.ResolverTarget, ...]
+
+
+def forward_targets(targets: tuple[r.ResolverTarget, ...],
+                    inbound: Mapping[str, InboundEndpoint]) -> ForwardTargets:
+    """``targets`` split by where they lead (see :class:`ForwardTargets`), in the order given."""
+    by_endpoint: dict[InboundEndpoint, list[r.ResolverTarget]] = {}
+    elsewhere = []
+    for target in targets:
+        endpoint = inbound.get(canonical_address(target.address))
+        if endpoint is None:
+            elsewhere.append(target)
+        else:
+            by_endpoint.setdefault(endpoint, []).append(target)
+    return ForwardTargets(tuple((e, tuple(ts)) for e, ts in by_endpoint.items()), tuple(elsewhere))
+
+
+class ScopeViews:
+    """Network views of the snapshot's (account, Region) scopes, each built on first use as the
+    runner builds a scope's (with the zones other accounts hold for its VPCs): for a rule that
+    follows a query into another scope, such as a forward to a hub account's inbound endpoint."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._views: dict[tuple[str, str], NetworkView | None] = {}
+        self._zones_elsewhere: dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]] | None = None
+
+    def get(self, account_id: str, region_name: str) -> NetworkView | None:
+        """The scope's view; None when the snapshot has no such scope."""
+        key = (account_id, region_name)
+        if key not in self._views:
+            account = self._snapshot.account(account_id)
+            region = account.region(region_name) if account else None
+            if account is None or region is None:
+                self._views[key] = None
+            else:
+                if self._zones_elsewhere is None:
+                    self._zones_elsewhere = zones_held_elsewhere(self._snapshot)
+                self._views[key] = NetworkView.build(account, region, self._zones_elsewhere.get(key))
+        return self._views[key]
 
 
 def zones_held_elsewhere(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:

@@ -581,12 +581,52 @@ def answers_for_aws_services(zone_name: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolverTarget:
+    """One of a FORWARD rule's ``TargetIps`` (botocore's route53resolver ``TargetAddress``): the
+    IPv4 (``Ip``) or IPv6 (``Ipv6``) address the rule's outbound endpoint forwards queries to, and
+    its ``Port``. The API documents no default port, so an absent one stays ``None``."""
+
+    ip: str = ""
+    ipv6: str = ""
+    port: int | None = None
+
+    @classmethod
+    def from_api(cls, item: Api) -> ResolverTarget:
+        port = item.get("Port")
+        return cls(ip=str(item.get("Ip", "") or ""), ipv6=str(item.get("Ipv6", "") or ""),
+                   port=port if isinstance(port, int) and not isinstance(port, bool) else None)
+
+    @property
+    def address(self) -> str:
+        return self.ip or self.ipv6
+
+    def describe(self) -> str:
+        """``10.0.0.10:53``, ``[2001:db8::10]:53``, or the bare address when no port is known."""
+        if self.port is None:
+            return self.address
+        return f"[{self.ipv6}]:{self.port}" if not self.ip and self.ipv6 else f"{self.address}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
 class ResolverRuleAssociation:
+    """A Resolver rule as associated with one VPC (ListResolverRuleAssociations), with what
+    ListResolverRules says of the rule itself.
+
+    ``target_ips`` (the rule's ``TargetIps``), ``resolver_endpoint_id`` (its outbound endpoint) and
+    ``owner_id`` were added within schema 1.2: a snapshot written before has none of them, and
+    ``target_ips`` is then ``None`` — not recorded — never ``()``, which is a rule listed without
+    targets (every SYSTEM and RECURSIVE rule). ``None`` also for an association whose rule was not
+    listed (``rule_type`` ``UNKNOWN``).
+    """
+
     resolver_rule_id: str
     vpc_id: str
     domain_name: str
-    rule_type: str  # FORWARD | SYSTEM | RECURSIVE
+    rule_type: str  # FORWARD | SYSTEM | RECURSIVE | DELEGATE | UNKNOWN (the rule was not listed)
     status: str
+    target_ips: tuple[ResolverTarget, ...] | None = None
+    resolver_endpoint_id: str = ""  # the outbound endpoint a FORWARD rule sends its queries through
+    owner_id: str = ""  # the rule's OwnerId as listed (another account's for a rule shared through AWS RAM)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,9 @@ Assumed where the sample is silent or leaves placeholders:
 - The on-premises network (192.168.0.0/16, the sample's ``on_premises_cidr``) reaches the transit
   gateway through a VPN or Direct Connect attachment outside these VPCs: every subnet that talks
   to it already sends 0.0.0.0/0 to the transit gateway. The rules' targets are the sample's
-  placeholders (1.1.1.1, 2.2.2.2); the snapshot records no target anyway.
+  on-premises DNS servers, placeholders (``example-domain`` 1.1.1.1 and 2.2.2.2, ``test-domain``
+  1.1.1.1), on port 53 as ``ListResolverRules`` reports them (the sample sets no port; the AWS
+  provider's default is 53), each rule through the outbound endpoint and owned by this account.
 - Resolver endpoint interfaces as DescribeNetworkInterfaces reports them: typed ``interface``,
   requester-managed, described ``Route 53 Resolver: rslvr-in-…:rni-…`` (``rslvr-out-…`` for the
   outbound one) — the form public ENI-inventory code matches — carrying the endpoint's group. Every
@@ -73,7 +75,9 @@ Assumed where the sample is silent or leaves placeholders:
 Near misses:
 
 - ``service_rule="amazonaws.com"``: a FORWARD rule for the AWS service domain, through the same
-  outbound endpoint, associated with every VPC, the hub included.
+  outbound endpoint to the same on-premises servers as ``example.com``, associated with every
+  VPC, the hub included (``service_rule_to_inbound=True``: to the hub's inbound endpoint's two
+  addresses instead, the loop the Route 53 guide warns about).
 - ``rule_spokes=(1,)``: ``spoke-vpc-2`` left out of the rules' associations (``rule_spokes=()``:
   the sample as published, no association at all).
 - ``parent_zone=True``: one zone ``us-east-1.amazonaws.com`` holding the four services' records
@@ -104,8 +108,12 @@ TGW = "tgw-0a4c6e8f1b3d5a7c9"
 HUB_CIDR = "10.129.0.0/24"
 ON_PREMISES = "192.168.0.0/16"
 ENDPOINT_SERVICES = ("ssm", "ssmmessages", "ec2messages", "s3")
-# variables.tf's forwarding_rules: rule name → domain.
-FORWARDING_RULES = {"example-domain": "example.com", "test-domain": "test.es"}
+# variables.tf's forwarding_rules: rule name → (domain, target IPs).
+FORWARDING_RULES = {"example-domain": ("example.com", ("1.1.1.1", "2.2.2.2")), "test-domain": ("test.es", ("1.1.1.1",))}
+# The on-premises DNS servers a rule for the AWS service domain would forward to (near miss).
+ON_PREMISES_SERVERS = FORWARDING_RULES["example-domain"][1]
+# The port ListResolverRules reports for a target created without one (the AWS provider's default).
+DNS_PORT = 53
 # The autodefined "Internet Resolver" rule (RECURSIVE, "."), which ListResolverRuleAssociations
 # lists as associated with every VPC ("System Rule Association").
 INTERNET_RESOLVER = "rslvr-autodefined-rr-internet-resolver"
@@ -185,11 +193,13 @@ def _zones(b: AwsRegionBuilder, ids: dict[str, str], vpcs: list[str], parent: bo
         ids[f"zone_{key}"] = b.hosted_zone(hostname, vpcs, rss)
 
 
-def _rule(b: AwsRegionBuilder, domain: str, vpcs: Iterable[str]) -> str:
-    """A FORWARD rule through the outbound endpoint and its associations, one per VPC, as
-    ``ListResolverRuleAssociations`` lists them (``builders.resolver_rule`` makes one rule per VPC)."""
+def _rule(b: AwsRegionBuilder, domain: str, vpcs: Iterable[str], targets: Iterable[str], outbound: str) -> str:
+    """A FORWARD rule to ``targets`` through the outbound endpoint and its associations, one per VPC,
+    as ``ListResolverRuleAssociations`` lists them (``builders.resolver_rule`` makes one rule per VPC)."""
     rule_id = b.new_id("rslvr-rr")
-    b.resolver_rules += [r.ResolverRuleAssociation(rule_id, vpc, domain, "FORWARD", "COMPLETE") for vpc in vpcs]
+    target_ips = tuple(r.ResolverTarget(ip=ip, port=DNS_PORT) for ip in targets)
+    b.resolver_rules += [r.ResolverRuleAssociation(rule_id, vpc, domain, "FORWARD", "COMPLETE", target_ips, outbound,
+                                                   ACCOUNT) for vpc in vpcs]
     return rule_id
 
 
@@ -204,8 +214,8 @@ def _address(b: AwsRegionBuilder) -> None:
 
 
 def build(*, zones_on_hub: bool = False, rule_spokes: tuple[int, ...] = (1, 2), service_rule: str | None = None,
-          parent_zone: bool = False, outbound_egress: bool = True, dhcp_inbound: str | None = None,
-          admit_dhcp_clients: bool = True) -> tuple[Snapshot, dict[str, str]]:
+          service_rule_to_inbound: bool = False, parent_zone: bool = False, outbound_egress: bool = True,
+          dhcp_inbound: str | None = None, admit_dhcp_clients: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The sample with its rules associated with the spokes numbered in ``rule_spokes`` (``()``:
     as published, associated with nothing); the other keywords are the variants of the module
     docstring (``dhcp_inbound``: None, "hub" or "spokes"; ``admit_dhcp_clients``: the inbound
@@ -220,11 +230,13 @@ def build(*, zones_on_hub: bool = False, rule_spokes: tuple[int, ...] = (1, 2), 
     _zones(b, ids, [*spokes, ids["hub"]] if zones_on_hub else spokes, parent_zone)
     for vpc in [*spokes, ids["hub"]]:
         b.resolver_rules.append(r.ResolverRuleAssociation(INTERNET_RESOLVER, vpc, ".", "RECURSIVE", "COMPLETE"))
-    for name, domain in FORWARDING_RULES.items():
-        ids[name] = _rule(b, domain, [spokes[n - 1] for n in rule_spokes])
-    if service_rule is not None:
-        ids["service_rule"] = _rule(b, service_rule, [*spokes, ids["hub"]])
     _address(b)
+    for name, (domain, targets) in FORWARDING_RULES.items():
+        ids[name] = _rule(b, domain, [spokes[n - 1] for n in rule_spokes], targets, ids["outbound"])
+    if service_rule is not None:
+        inbound = [b.enis[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
+        ids["service_rule"] = _rule(b, service_rule, [*spokes, ids["hub"]],
+                                    inbound if service_rule_to_inbound else ON_PREMISES_SERVERS, ids["outbound"])
     if dhcp_inbound is not None:
         servers = [b.enis[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
         clients = [ids["hub"]] if dhcp_inbound == "hub" else spokes
