@@ -617,9 +617,13 @@ class NetworkView:
         """The device Amazon EMR attaches to a cluster's primary instance to manage it: an
         interface on an instance whose groups (at least one, all collected) are all EMR service
         access groups (:func:`is_emr_service_access_group`)."""
-        groups = [self.security_groups.get(g) for g in eni.group_ids]
-        return (EMR_CLUSTER_MANAGER.matches(eni) and bool(groups)
-                and all(g is not None and is_emr_service_access_group(g) for g in groups))
+        emr = self._emr_service_access_groups
+        return (bool(emr) and bool(eni.group_ids) and EMR_CLUSTER_MANAGER.matches(eni)
+                and all(g in emr for g in eni.group_ids))
+
+    @cached_property
+    def _emr_service_access_groups(self) -> frozenset[str]:
+        return frozenset(g.group_id for g in self.security_groups.values() if is_emr_service_access_group(g))
 
     @cached_property
     def _redshift_clusters_by_node(self) -> dict[tuple[str, str], r.RedshiftCluster]:
