@@ -114,8 +114,11 @@ def test_the_snapshot_is_the_guide() -> None:
 def test_findings_and_verdicts_as_documented(cluster: bool) -> None:
     # Silent, rightly: no route beyond the VPC, so nothing pays NAT processing (GWE002/GWE003,
     # NAT001-NAT003); the S3 prefix-list route is on the subnet's table (GWE001); DNS support and
-    # hostnames on (DNS001/DNS002); no interface endpoint, so no security-group, AZ, bundle or
-    # private-DNS rule has anything to judge; the default NACL allows everything (ACL001).
+    # hostnames on (DNS001/DNS002); no interface endpoint, so no AZ, bundle or private-DNS rule has
+    # anything to judge; SG005 (the primary and core groups send all traffic to the S3 gateway
+    # endpoint's public addresses, and the cluster manager's interface calls no AWS service: it
+    # fired on ElasticMapReduce-ServiceAccess before that was known, rule wrong, fixed); the
+    # default NACL allows everything (ACL001).
     snapshot, ids = emr_private_subnet.build(cluster=cluster)
     assert audit(snapshot) == _advice(ids)
     levels = severities(snapshot)
