@@ -253,11 +253,12 @@ def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) 
                 context=endpoint_context(endpoint))
 
 
-def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (),
-                   group_id: str | None = None) -> list[dict[str, Any]]:
-    """IpPermissions for TCP ``ports`` from CIDRs or a security group (one permission per port)."""
-    wanted = tuple(cidrs)
-    return [_port_permission(port, wanted, group_id) for port in sorted(set(ports))]
+def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (), group_id: str | None = None,
+                   prefix_list_ids: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """IpPermissions for TCP ``ports`` from (or to) CIDRs, a security group or prefix lists (one
+    permission per port)."""
+    wanted, lists = tuple(cidrs), tuple(prefix_list_ids)
+    return [_port_permission(port, wanted, group_id, lists) for port in sorted(set(ports))]
 
 
 def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: str | None = None) -> dict[str, Any]:
@@ -266,7 +267,8 @@ def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: 
     return _port_permission(placeholder(whose), tuple(cidrs), group_id)
 
 
-def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_id: str | None) -> dict[str, Any]:
+def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_id: str | None,
+                     prefix_list_ids: tuple[str, ...] = ()) -> dict[str, Any]:
     permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
     if v4 := [{"CidrIp": c} for c in cidrs if ":" not in c]:
         permission["IpRanges"] = v4
@@ -274,6 +276,8 @@ def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_i
         permission["Ipv6Ranges"] = v6
     if group_id:
         permission["UserIdGroupPairs"] = [{"GroupId": group_id}]
+    if prefix_list_ids:
+        permission["PrefixListIds"] = [{"PrefixListId": p} for p in prefix_list_ids]
     return permission
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.containers import leaves_the_vpc_through_its_node
+from vpcaudit.network.paths import GATEWAY_SERVICES, family_cidrs, gateway_endpoint_prefix_list
 from vpcaudit.network.secgroups import (
     LATTICE_PORTS,
     LATTICE_TYPES,
     Peer,
+    allows_tcp,
+    covered_by,
     describe_ports,
     egress,
     endpoint_label,
@@ -19,6 +24,7 @@ from vpcaudit.network.secgroups import (
     format_ports,
     group_allows,
     peer_label,
+    rule_cidr,
 )
 from vpcaudit.rules._fixes import tcp_permission, unknown_port_permission
 from vpcaudit.snapshot.model import Part
@@ -31,12 +37,16 @@ if TYPE_CHECKING:
 
 
 @rule(id="SG005", name="client-egress-blocks-endpoint", severity=Severity.MEDIUM,
-      needs=(Part.SUBNETS, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.NAT_GATEWAYS,
-             Part.PREFIX_LISTS),
+      # Route tables: which subnets' S3 and DynamoDB traffic takes a gateway endpoint.
+      needs=(Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES,
+             Part.NAT_GATEWAYS, Part.PREFIX_LISTS),
       references=(
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
           "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
+          "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-ddb.html",
       ),
       seeds=("002",))
 def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
@@ -45,10 +55,13 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     engines call from the VPC, see the network model) — cannot send TCP on an endpoint's port
     (any TCP port for a VPC Lattice endpoint, below) to it: no egress rule of any of the ENI's
     security groups allows it to the endpoint's ENI addresses, its subnets' CIDRs, the VPC CIDR,
-    `0.0.0.0/0`, a prefix list containing them, or a security group the endpoint carries. A
-    group with no egress rules allows nothing. One finding per security group, listing the
-    endpoints its members cannot reach and the ENIs concerned (an ENI's groups are unioned: a
-    group is named only when none of the ENI's groups allows the traffic).
+    `0.0.0.0/0`, a prefix list containing them, or a security group the endpoint carries; or a
+    likely client of an S3 or DynamoDB gateway endpoint — a workload ENI that may call the service,
+    in a subnet whose route table sends the service's prefix list to that endpoint — cannot send
+    TCP 443 to every CIDR of the service's prefix list. A group with no egress rules allows
+    nothing. One finding per security group, listing the endpoints its members cannot reach and
+    the ENIs concerned (an ENI's groups are unioned: a group is named only when none of the ENI's
+    groups allows the traffic).
 
     VPC Lattice's Resource and ServiceNetwork endpoints are judged too: every workload ENI of
     their VPC may call them, and clients connect to the addresses of their network interfaces in
@@ -58,11 +71,36 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     only when the ENI's groups let no TCP port at all out to it, and the fix leaves the port to
     be filled in.
 
+    Gateway endpoints (AWS-service, available; their policy is POL001-POL006's business) have no
+    address of their own: through one, S3 and DynamoDB are still called at their public
+    addresses, the CIDRs of the service's AWS-managed prefix list (`com.amazonaws.<region>.s3`,
+    `….dynamodb`), and the client's security groups must let them out. A client is a workload ENI
+    whose subnet's traffic to the service reaches the endpoint, as the traffic paths resolve it
+    (part of the prefix list is enough; a subnet routed elsewhere is GWE001's concern, and an
+    interface endpoint answering the service's names with private DNS takes the calls instead).
+    Managed kinds are clients only of the services they call (a DB instance of S3, not DynamoDB; a
+    Redshift node with enhanced VPC routing of both; an ElastiCache node or EMR's cluster manager
+    interface of neither), and a VPC CNI secondary interface is none: its pods' traffic beyond the
+    VPC leaves through the node's primary interface, which is judged. The calls are HTTPS: TCP 443
+    must reach each CIDR through an egress rule to the prefix list itself, to anywhere, to CIDRs
+    covering it, or to a customer prefix list holding them (S3 also answers HTTP on port 80, which
+    SDKs do not use by default; it is not asked for). Only part of the list let out is still a
+    finding, and the message says which part is. A subnet with an IPv4 CIDR calls over IPv4
+    (dual-stack included: the services' default names resolve to IPv4 only), an IPv6-only subnet
+    over IPv6, to the prefix list's IPv6 entries (its "anywhere" is `::/0`). When the prefix
+    list's CIDRs were not collected, only a rule to the prefix list or to anywhere can be told to
+    allow the calls; otherwise the group is not evaluated.
+
     ## Why it matters
     Security groups also filter outbound traffic. Clients whose groups restrict egress (a
     common hardening step, or an egress rule list that predates the endpoints) cannot open
     connections to the endpoint: SDK calls time out, SSM agents never register. With private
-    DNS on, the default hostname resolves to the endpoint, so there is no fallback.
+    DNS on, the default hostname resolves to the endpoint, so there is no fallback. A gateway
+    endpoint is the classic trap: egress opened to the VPC's CIDR "for the endpoints" or to the
+    database's port alone leaves every S3 or DynamoDB call through it timing out, since those go to
+    the services' public addresses ("When your instances access Amazon S3 or DynamoDB through a
+    gateway endpoint, they access the service using its public endpoint. The security groups for
+    these instances must allow traffic to and from the service.").
 
     ## How to fix
     Allow the endpoint's port to the endpoint's security group (or its subnets / the VPC CIDR)
@@ -73,17 +111,30 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 authorize-security-group-egress --group-id <client-sg-id> \\
         --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<endpoint-sg-id>}]'
     ```
+
+    For a gateway endpoint, allow TCP 443 to the service's prefix list, as AWS advises ("You can
+    use the prefix list ID for DynamoDB as the destination in the outbound rule"):
+
+    ```
+    aws ec2 describe-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3
+    aws ec2 authorize-security-group-egress --group-id <client-sg-id> \\
+        --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId=<pl-id>}]'
+    ```
     """
     view = ctx.view
     blocked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # group → endpoint → ENIs
+    # (group, gateway endpoint) → its blocked ENIs' refusal: what each reaches of the prefix list,
+    # what any of them is refused
+    partly: dict[tuple[str, str], _Refused] = {}
+    service_lists: dict[str, str] = {}  # gateway endpoint → the prefix list its clients send to
     unknown: dict[str, set[str]] = defaultdict(set)  # group → endpoint labels it could not judge
     missing_groups: dict[str, set[str]] = defaultdict(set)  # group not collected → ENIs carrying it
-    memo: dict[tuple[str, str], bool | None] = {}  # (group, endpoint) → verdict: ENIs share groups
+    memo: dict[Any, Any] = {}  # what a group (or an ENI's groups) lets out to an endpoint: ENIs share groups
     for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
-        endpoints = [e for e in view.endpoints_of(vpc_id) if not view.endpoint_ended(e) and _judged(view, e)]
+        endpoints = [e for e in view.endpoints_of(vpc_id) if _judged(view, e)]
         if not endpoints:
             continue
-        peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints}
+        peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints if e.endpoint_type != "Gateway"}
         services = {e.vpc_endpoint_id: view.called_service(e) for e in endpoints}
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
@@ -93,15 +144,24 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
             for endpoint in endpoints:
                 if not view.may_call(eni, services[endpoint.vpc_endpoint_id]):
                     continue
-                verdicts = [_allows(view, g, endpoint, peers[endpoint.vpc_endpoint_id], memo) for g in known]
-                if any(v is True for v in verdicts):
+                if endpoint.endpoint_type == "Gateway":
+                    addresses = _service_addresses(view, eni, endpoint)
+                    if addresses is None:
+                        continue  # not this endpoint's client (a subnet routed elsewhere is GWE001's concern)
+                    service_lists.setdefault(endpoint.vpc_endpoint_id, addresses.prefix_list_id)
+                    verdict = _gateway_verdict(view, known, addresses, memo)
+                else:
+                    verdict = _interface_verdict(view, known, endpoint, peers[endpoint.vpc_endpoint_id], memo)
+                if verdict is True:
                     continue
-                if absent or any(v is None for v in verdicts):
+                if absent or verdict is None:
                     for g in known:
-                        unknown[g.group_id].add(endpoint_label(view, endpoint))
+                        unknown[g.group_id].add(_label(view, endpoint, service_lists.get(endpoint.vpc_endpoint_id)))
                     continue
                 for g in known:
                     blocked[g.group_id][endpoint.vpc_endpoint_id].add(eni.network_interface_id)
+                    key = (g.group_id, endpoint.vpc_endpoint_id)
+                    partly[key] = partly[key].merge(verdict) if key in partly else verdict
     for group_id in sorted(set(blocked) | set(unknown) | set(missing_groups)):
         group = view.security_groups.get(group_id)
         ref = ctx.ref("security-group", group_id, group.vpc_id if group else None,
@@ -110,19 +170,52 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{group_id} is attached to workload ENIs "
                                          f"{', '.join(sorted(missing_groups[group_id]))} but was not collected")
         elif blocked.get(group_id):
-            yield _finding(ctx, view, ref, group, blocked[group_id])
+            refusals = [_Refusal(view.endpoints[e], enis, service_lists.get(e), partly[(group_id, e)])
+                        for e, enis in sorted(blocked[group_id].items())]
+            yield _finding(ctx, view, ref, group, refusals)
         else:
             yield ctx.not_evaluated(ref, f"{group_id}: outbound access to {', '.join(sorted(unknown[group_id]))} "
                                          "depends on a prefix list or security group that was not collected")
 
 
 def _judged(view: NetworkView, endpoint: r.VpcEndpoint) -> bool:
-    """An AWS-service interface endpoint whose port is known, or a VPC Lattice endpoint (judged
-    on any TCP port). A PrivateLink service's port is unknown and its clients are not known."""
+    """An AWS-service interface endpoint whose port is known, a VPC Lattice endpoint (judged on any
+    TCP port), or an available S3 or DynamoDB gateway endpoint. A PrivateLink service's port is
+    unknown and its clients are not known."""
+    if view.endpoint_ended(endpoint):
+        return False
     if endpoint.endpoint_type in LATTICE_TYPES:
         return True
+    if endpoint.endpoint_type == "Gateway":
+        return (endpoint.state.lower() == "available" and view.is_aws_service_endpoint(endpoint)
+                and view.service(endpoint).key in GATEWAY_SERVICES)
     return (endpoint.endpoint_type == "Interface" and view.is_aws_service_endpoint(endpoint)
             and bool(view.service(endpoint).ports))
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """An ENI's groups do not let it reach the endpoint. For a gateway endpoint, which CIDRs of the
+    service's prefix list they let out (``reached``) and which not (``refused``)."""
+
+    reached: frozenset[str] = frozenset()
+    refused: frozenset[str] = frozenset()
+
+    def merge(self, other: _Refused) -> _Refused:
+        """What every ENI of a group reaches, and what any of them is refused."""
+        return _Refused(self.reached & other.reached, self.refused | other.refused)
+
+
+Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it depends on was not collected
+
+
+def _interface_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
+                       memo: dict[Any, Any]) -> Verdict:
+    """Does some group let TCP on the endpoint's port out to its addresses or groups?"""
+    verdicts = [_allows(view, g, endpoint, peer, memo) for g in groups]
+    if any(v is True for v in verdicts):
+        return True
+    return None if any(v is None for v in verdicts) else _Refused()
 
 
 def _ports(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[int, ...] | None:
@@ -131,39 +224,166 @@ def _ports(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[int, ...] | None
 
 
 def _allows(view: NetworkView, group: r.SecurityGroup, endpoint: r.VpcEndpoint, peer: Peer,
-            memo: dict[tuple[str, str], bool | None]) -> bool | None:
+            memo: dict[Any, Any]) -> bool | None:
     key = (group.group_id, endpoint.vpc_endpoint_id)
     if key not in memo:
         memo[key] = group_allows(view, group, outbound=True, ports=_ports(view, endpoint), peer=peer)
-    return memo[key]
+    return memo[key]  # type: ignore[no-any-return]
+
+
+# -- gateway endpoints ------------------------------------------------------------------------------
+
+# S3 and DynamoDB are called over HTTPS: the SDKs and the CLI use TCP 443 (S3 also answers HTTP on
+# port 80 through a gateway endpoint, which no SDK uses by default).
+GATEWAY_PORTS = (443,)
+
+
+@dataclass(frozen=True, slots=True)
+class _ServiceAddresses:
+    """Where a client's calls through a gateway endpoint go: the service's public addresses, the
+    CIDRs of its AWS-managed prefix list in the address family the client's subnet calls it over."""
+
+    prefix_list_id: str
+    cidrs: tuple[str, ...] | None  # None: the prefix list's entries were not collected
+    ipv6: bool  # an IPv6-only subnet, whose calls go over IPv6 (its "anywhere" is ::/0)
+
+
+def _service_addresses(view: NetworkView, eni: r.NetworkInterface,
+                       endpoint: r.VpcEndpoint) -> _ServiceAddresses | None:
+    """The addresses the ENI's calls through the gateway endpoint go to; None when they do not take
+    this endpoint: its subnet's calls to the service go elsewhere (:func:`gateway_endpoint_prefix_list`),
+    or it is a pod's interface whose traffic beyond the VPC leaves through its node's primary
+    interface (:func:`leaves_the_vpc_through_its_node`), which is judged instead.
+
+    A subnet with an IPv4 CIDR calls over IPv4, dual-stack included: the services' default names
+    resolve to IPv4 addresses only, their dual-stack names are opt-in. An IPv6-only subnet calls
+    over IPv6 (its SDKs use the dual-stack names), to the prefix list's IPv6 entries."""
+    if eni.subnet_id not in view.subnets or leaves_the_vpc_through_its_node(eni):
+        return None
+    return view.memo(_subnet_service_addresses, eni.subnet_id, endpoint.vpc_endpoint_id)
+
+
+def _subnet_service_addresses(view: NetworkView, subnet_id: str, endpoint_id: str) -> _ServiceAddresses | None:
+    """What :func:`_service_addresses` answers for every ENI of the subnet (once per view)."""
+    prefix_list_id = gateway_endpoint_prefix_list(view, view.subnets[subnet_id], view.endpoints[endpoint_id])
+    if prefix_list_id is None:
+        return None
+    v4, v6 = view.address_families(subnet_id)
+    ipv6 = v6 and not v4
+    cidrs = view.prefix_list_cidrs(prefix_list_id)
+    return _ServiceAddresses(prefix_list_id, None if cidrs is None else family_cidrs((not ipv6, ipv6), cidrs), ipv6)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListEgress:
+    """What one group lets out on TCP 443 towards a service's prefix list."""
+
+    whole_list: bool  # a rule names the prefix list itself
+    destinations: tuple[str, ...]  # the CIDRs of its other rules, customer prefix lists' entries included
+    unknown: bool  # a rule names another prefix list, whose entries were not collected
+
+
+def _list_egress(view: NetworkView, group: r.SecurityGroup, prefix_list_id: str,
+                 memo: dict[Any, Any]) -> _ListEgress:
+    key = (group.group_id, prefix_list_id)
+    if key not in memo:
+        rules = [x for x in egress(group) if allows_tcp(x, GATEWAY_PORTS)]
+        lists = [view.prefix_list_cidrs(x.prefix_list_id) for x in rules
+                 if x.prefix_list_id and x.prefix_list_id != prefix_list_id]
+        memo[key] = _ListEgress(any(x.prefix_list_id == prefix_list_id for x in rules),
+                                tuple(c for x in rules if (c := rule_cidr(x)))
+                                + tuple(c for cidrs in lists if cidrs for c in cidrs),
+                                any(cidrs is None for cidrs in lists))
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,
+                     memo: dict[Any, Any]) -> Verdict:
+    """Do the groups together let TCP 443 out to every CIDR of the service's prefix list (to the
+    list itself, to anywhere, or to ranges covering each CIDR)? With the list's CIDRs unknown,
+    only the list itself or anywhere (``0.0.0.0/0``, or ``::/0`` from an IPv6-only subnet) can be
+    told to cover them. Once per set of groups and addresses: ENIs share both."""
+    key = (tuple(g.group_id for g in groups), addresses)
+    if key not in memo:
+        memo[key] = _groups_verdict(view, groups, addresses, memo)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _groups_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,
+                    memo: dict[Any, Any]) -> Verdict:
+    allowed = [_list_egress(view, g, addresses.prefix_list_id, memo) for g in groups]
+    if any(a.whole_list for a in allowed):
+        return True
+    destinations = [c for a in allowed for c in a.destinations]
+    if addresses.cidrs is None:
+        anywhere = "::/0" if addresses.ipv6 else "0.0.0.0/0"
+        return True if covered_by(anywhere, destinations) else None
+    reached = frozenset(c for c in addresses.cidrs if covered_by(c, destinations))
+    if len(reached) == len(addresses.cidrs):
+        return True
+    return None if any(a.unknown for a in allowed) else _Refused(reached, frozenset(addresses.cidrs) - reached)
+
+
+def _label(view: NetworkView, endpoint: r.VpcEndpoint, prefix_list_id: str | None) -> str:
+    """'vpce-0abc (ssm)'; a gateway endpoint's with the prefix list its clients send to:
+    'vpce-0abc (s3, prefix list pl-63a5400a)'."""
+    if endpoint.endpoint_type != "Gateway" or prefix_list_id is None:
+        return endpoint_label(view, endpoint)
+    return f"{endpoint.vpc_endpoint_id} ({view.service(endpoint).key}, prefix list {prefix_list_id})"
+
+
+# -- the finding ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """An endpoint the group's ENIs cannot reach, and for a gateway endpoint, its prefix list and
+    the part of it they do reach."""
+
+    endpoint: r.VpcEndpoint
+    enis: set[str]
+    prefix_list_id: str | None
+    refused: _Refused
+
+    @property
+    def gateway(self) -> bool:
+        return self.endpoint.endpoint_type == "Gateway"
 
 
 def _finding(ctx: RuleContext, view: NetworkView, ref: ResourceRef, group: r.SecurityGroup,
-             by_endpoint: dict[str, set[str]]) -> Finding:
-    endpoints = [view.endpoints[e] for e in sorted(by_endpoint)]
-    enis = sorted({i for ids in by_endpoint.values() for i in ids})
+             refusals: list[_Refusal]) -> Finding:
+    enis = sorted({i for x in refusals for i in x.enis})
     subnets = sorted({view.interfaces[i].subnet_id for i in enis})
     rules = egress(group)
     why = ("the group has no egress rules" if not rules else
            "its egress rules allow only " + ", ".join(f"{describe_ports(x)} to {peer_label(x)}" for x in rules))
     multi = any(len(view.interfaces[i].group_ids) > 1 for i in enis)
     shown = ", ".join(enis[:5]) + (" …" if len(enis) > 5 else "")
+    gateways = [x for x in refusals if x.gateway]
     return ctx.finding(
         ref,
         f"Security group {group.group_id} ({group.group_name}) lets its workload ENIs ({shown} in "
-        f"{', '.join(subnets)}) send {_what_is_not_sent(view, endpoints)}"
-        f"{' (nor do their other groups)' if multi else ''}: {why}. Those clients cannot reach the endpoints.",
-        evidence=evidence_dict(endpoints=sorted(by_endpoint), workload_enis=enis[:10], workload_eni_count=len(enis),
-                               subnets=subnets, egress_rules=[f"{describe_ports(x)} to {peer_label(x)}"
-                                                              for x in rules]),
-        fix=_fix(view, group, endpoints))
+        f"{', '.join(subnets)}) send {_what_is_not_sent(view, refusals)}"
+        f"{' (nor do their other groups)' if multi else ''}: {why}. Those clients cannot reach the endpoints"
+        + ("; through a gateway endpoint they still call the service at its public addresses, its prefix "
+           "list's CIDRs, which their egress rules must let out." if gateways else "."),
+        evidence=evidence_dict(endpoints=[x.endpoint.vpc_endpoint_id for x in refusals], workload_enis=enis[:10],
+                               workload_eni_count=len(enis), subnets=subnets,
+                               egress_rules=[f"{describe_ports(x)} to {peer_label(x)}" for x in rules],
+                               prefix_lists=[f"{x.endpoint.vpc_endpoint_id}: {x.prefix_list_id}"
+                                             for x in gateways] or None,
+                               reached_cidrs=[f"{x.endpoint.vpc_endpoint_id}: {c}" for x in gateways
+                                              for c in x.refused.reached] or None),
+        fix=_fix(view, group, refusals))
 
 
-def _what_is_not_sent(view: NetworkView, endpoints: list[r.VpcEndpoint]) -> str:
-    """'no TCP 443 to interface endpoint(s) …', and 'no TCP on any port to endpoint(s) …' for VPC
-    Lattice endpoints, whose port is not collected."""
-    known = [e for e in endpoints if e.endpoint_type not in LATTICE_TYPES]
-    lattice = [e for e in endpoints if e.endpoint_type in LATTICE_TYPES]
+def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
+    """'no TCP 443 to interface endpoint(s) …', 'no TCP on any port to endpoint(s) …' for VPC
+    Lattice endpoints, whose port is not collected, 'no TCP 443 to gateway endpoint(s) …', and for
+    a gateway endpoint whose prefix list is partly let out, which part."""
+    known = [x.endpoint for x in refusals if not x.gateway and x.endpoint.endpoint_type not in LATTICE_TYPES]
+    lattice = [x.endpoint for x in refusals if x.endpoint.endpoint_type in LATTICE_TYPES]
+    closed = [x for x in refusals if x.gateway and not x.refused.reached]
+    partial = [x for x in refusals if x.gateway and x.refused.reached]
     parts = []
     if known:
         ports = {p for e in known for p in view.service(e).ports}
@@ -171,15 +391,22 @@ def _what_is_not_sent(view: NetworkView, endpoints: list[r.VpcEndpoint]) -> str:
                      f"{', '.join(endpoint_label(view, e) for e in known)}")
     if lattice:
         parts.append(f"no TCP on any port to endpoint(s) {', '.join(endpoint_label(view, e) for e in lattice)}")
+    if closed:
+        parts.append(f"no {format_ports(GATEWAY_PORTS)} to gateway endpoint(s) "
+                     f"{', '.join(_label(view, x.endpoint, x.prefix_list_id) for x in closed)}")
+    parts += [f"{format_ports(GATEWAY_PORTS)} to only {', '.join(sorted(x.refused.reached))} of the CIDRs of "
+              f"gateway endpoint {_label(view, x.endpoint, x.prefix_list_id)}, not to "
+              f"{', '.join(sorted(x.refused.refused))}" for x in partial]
     return " and ".join(parts)
 
 
-def _fix(view: NetworkView, group: r.SecurityGroup, endpoints: list[r.VpcEndpoint]) -> list[FixStep]:
-    """Egress on the service ports to each endpoint's security group (or its subnets without one);
-    to a VPC Lattice endpoint on a port a person fills in, since the snapshot does not hold it."""
+def _fix(view: NetworkView, group: r.SecurityGroup, refusals: list[_Refusal]) -> list[FixStep]:
+    """Egress on the service ports to each interface endpoint's security group (or its subnets
+    without one); to a VPC Lattice endpoint on a port a person fills in, since the snapshot does not
+    hold it; TCP 443 to each gateway endpoint's prefix list, AWS's own advice."""
     ports_by_target: dict[str, set[int]] = defaultdict(set)
     unknown_ports_by_target: dict[str, set[str]] = defaultdict(set)  # target → whose port is wanted
-    for endpoint in endpoints:
+    for endpoint in (x.endpoint for x in refusals if not x.gateway):
         target = endpoint.group_ids[0] if endpoint.group_ids else ",".join(view.endpoint_subnet_cidrs(endpoint))
         if endpoint.endpoint_type in LATTICE_TYPES:
             unknown_ports_by_target[target].add(LATTICE_PORTS[endpoint.endpoint_type])
@@ -198,6 +425,15 @@ def _fix(view: NetworkView, group: r.SecurityGroup, endpoints: list[r.VpcEndpoin
                               {"GroupId": group.group_id, "IpPermissions": [permission]}, group.group_id,
                               Phase.CREATE, f"Allow {whose} out of {group.group_id} to {target.replace(',', ', ')}",
                               decision=f"{whose} is not published to vpcaudit: ask its provider"))
+    lists = {x.prefix_list_id: view.service(x.endpoint).key for x in refusals if x.gateway and x.prefix_list_id}
+    if lists:
+        steps.append(step("ec2:AuthorizeSecurityGroupEgress",
+                          {"GroupId": group.group_id,
+                           "IpPermissions": tcp_permission(GATEWAY_PORTS, prefix_list_ids=sorted(lists))},
+                          group.group_id, Phase.CREATE,
+                          f"Allow {format_ports(GATEWAY_PORTS)} out of {group.group_id} to prefix list(s) "
+                          + ", ".join(f"{p} ({key})" for p, key in sorted(lists.items()))
+                          + ": the public addresses calls through a gateway endpoint go to"))
     return steps
 
 

@@ -590,6 +590,38 @@ def test_a_redshift_node_may_call_only_what_redshift_is_documented_to_call(
     assert view.may_call(view.interfaces[eni], key) is calls
 
 
+EMR_CREATED = "Service access group for Elastic MapReduce created on 2026-01-01T00:00:00.000Z"
+
+
+@pytest.mark.parametrize(("groups", "on_instance", "calls"), [
+    ([("ElasticMapReduce-ServiceAccess", "")], True, False),  # EMR's default name
+    ([("emr-managed", EMR_CREATED)], True, False),  # EMR's description
+    ([("ElasticMapReduce-ServiceAccess", "")], False, True),  # not attached to an instance
+    ([("my-service-access", "Service access for my cluster")], True, True),  # a group the customer names
+    ([("ElasticMapReduce-ServiceAccess", ""), ("app", "")], True, True),  # another group besides
+    ([("ElasticMapReduce-ServiceAccess", ""), ("not-collected", "")], True, True),
+    ([], True, True),
+], ids=["default name", "description", "on no instance", "customer group", "another group", "group not collected",
+        "no group"])
+def test_emrs_cluster_manager_interface_calls_no_aws_service(
+        groups: list[tuple[str, str]], on_instance: bool, calls: bool) -> None:
+    """The device EMR attaches to a cluster's primary instance to manage it carries the service
+    access group alone, which EMR gives outbound TCP 8443 to the cluster's nodes only: a client of
+    no AWS service's endpoint (still of a PrivateLink service's), and still a workload."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    ids = [b.security_group(vpc, name=name) for name, _ in groups]
+    for group_id, (_, description) in zip(ids, groups, strict=True):
+        b.groups[group_id] = replace(b.groups[group_id], description=description)
+    eni = b.workload(b.subnet(vpc, "10.0.1.0/24"), groups=ids, requester_managed=True)
+    b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0" if on_instance else None)
+    if groups and groups[-1][0] == "not-collected":
+        del b.groups[ids[-1]]
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) and view.may_call(view.interfaces[eni], None)
+    assert [view.may_call(view.interfaces[eni], key) for key in ("s3", "elasticmapreduce")] == [calls] * 2
+
+
 def test_clients_leave_out_each_managed_kind_that_does_not_call_the_service() -> None:
     """A DB instance calls lambda and not secretsmanager, a Redshift node the reverse: each
     service's clients leave out the kinds that do not call it, and the groups of clients too."""

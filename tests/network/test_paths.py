@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from builders import RegionBuilder, standard_vpc
 
-from vpcaudit.network.paths import destinations, path_for
+from vpcaudit.network.paths import destinations, gateway_endpoint_prefix_list, path_for
 
 
 def _path(b: RegionBuilder, subnet: str, destination: str):
@@ -22,6 +22,28 @@ def test_s3_goes_through_gateway_endpoint_only_where_routed() -> None:
     assert (_path(b, routed, "s3").kind, _path(b, routed, "s3").target_id) == ("gateway-endpoint", endpoint)
     missed = _path(b, unrouted, "s3")
     assert (missed.kind, missed.target_id, missed.via_nat) == ("nat", ids["nat"][2], True)
+
+
+def test_the_prefix_list_by_which_a_subnet_reaches_a_gateway_endpoint() -> None:
+    """Its S3 prefix list where the subnet's table takes the endpoint, also when a more specific
+    route carves part of it away; None where it does not, or where an interface endpoint's private
+    DNS takes S3's names. The list not collected, the table's route to the endpoint names it."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    endpoint = b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"][:2])
+    s3 = next(p for p, x in b.prefix_lists.items() if x.prefix_list_name.endswith(".s3"))
+    b.route(ids["private_rt"][1], "52.216.0.0/16", ids["nat"][1])
+
+    def reached(builder: RegionBuilder) -> list[str | None]:
+        view = builder.view()
+        return [gateway_endpoint_prefix_list(view, view.subnets[s], view.endpoints[endpoint]) for s in ids["private"]]
+
+    assert reached(b) == [s3, s3, None]
+    listed = b.prefix_lists.pop(s3)
+    assert reached(b) == [s3, s3, None]
+    b.prefix_lists[s3] = listed
+    b.interface_endpoint(ids["vpc"], "s3", subnets=ids["private"][:1])
+    assert reached(b) == [None, None, None]
 
 
 def test_more_specific_static_route_splits_the_s3_path() -> None:

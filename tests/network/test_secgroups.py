@@ -11,6 +11,7 @@ from vpcaudit.network.secgroups import (
     Peer,
     allows_tcp,
     cidr_routing,
+    covered_by,
     covers,
     describe_ports,
     endpoint_label,
@@ -83,6 +84,14 @@ def test_overlap_and_world() -> None:
     assert not overlaps("192.168.0.0/16", ["10.0.0.0/16"])
     assert not overlaps("::/0", ["10.0.0.0/16"])  # address families never overlap
     assert is_world("0.0.0.0/0") and is_world("::/0") and not is_world("10.0.0.0/8") and not is_world(None)
+
+
+def test_covered_by_takes_the_ranges_together() -> None:
+    assert covered_by("52.216.0.0/15", ["52.216.0.0/16", "52.217.0.0/16"])  # two halves
+    assert covered_by("52.216.0.0/15", ["0.0.0.0/0"]) and covered_by("2600:1fa0::/32", ["::/0"])
+    assert not covered_by("52.216.0.0/15", ["52.216.0.0/16"])  # half of it
+    assert not covered_by("52.216.0.0/15", ["::/0"])  # address families never cover each other
+    assert not covered_by("52.216.0.0/15", []) and not covered_by("not a cidr", ["0.0.0.0/0"])
 
 
 def test_covers_cidr_group_and_prefix_list() -> None:

@@ -216,7 +216,7 @@ def test_near_miss_connector_group_only_to_the_database_behind_nat_goes_unreport
     """The service group sending only TCP 3306 to the RDS group, behind the NAT gateway: the
     application reaches the cluster but not Secrets Manager's or Systems Manager's public
     endpoints, so it never learns the cluster's address. A gap, pinned: no rule judges a
-    workload's egress towards a NAT gateway (SG005 concerns interface endpoints); the findings are
+    workload's egress towards a NAT gateway (SG005 concerns VPC endpoints); the findings are
     the template's."""
     snapshot, ids = _workshop(connector_egress="db-only")
     assert _rules(snapshot, ids["service_sg"]) == [(True, "tcp", MYSQL_PORT, ids["rds_sg"])]

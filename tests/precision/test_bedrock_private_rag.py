@@ -229,20 +229,34 @@ def test_near_miss_control_plane_endpoint_instead_of_runtime_goes_unreported(nat
 def test_near_miss_functions_group_without_egress_with_the_functions() -> None:
     """The functions' group with no egress rule (CDK's placeholder, ICMP to 255.255.255.255/32),
     the functions running: SG005 on it, medium — right: the functions reach none of the six
-    interface endpoints, Bedrock and the knowledge base included. Its fix opens TCP 443 to the
-    endpoints' group (ready): right for those six. The S3 and DynamoDB gateway endpoints and the
-    NAT gateways stay out of reach: a gap, pinned — no rule judges a workload's egress to a
-    gateway endpoint's prefix list or to a NAT gateway."""
+    interface endpoints, Bedrock and the knowledge base included, nor the S3 and DynamoDB gateway
+    endpoints, whose calls go to the services' public addresses ("When your instances access
+    Amazon S3 or DynamoDB through a gateway endpoint, they access the service using its public
+    endpoint. The security groups for these instances must allow traffic to and from the
+    service"; the conversation history is in DynamoDB). Its fix opens TCP 443 to the endpoints'
+    group and to both prefix lists (ready): right for all eight. This was a gap (SG005 judged
+    interface endpoints only). What the functions send through the NAT gateways stays out of
+    reach: a gap, pinned — no rule judges a workload's egress to a NAT gateway."""
     snapshot, ids = _built(function_egress="none")
     assert _audit(snapshot, ids) == _wildcard_policies(ids) | {("SG005", ids["function_sg"], "fail")}
     assert severities(snapshot)[("SG005", ids["function_sg"], "")] == "medium"
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG005")
     assert set(finding.evidence["endpoints"]) == {ids[k] for k in ("monitoring", "logs", "xray", "sqs",
-                                                                   "bedrock-agent-runtime", "inference")}
+                                                                   "bedrock-agent-runtime", "inference", "s3",
+                                                                   "dynamodb")}
     assert [(s.action, s.parameters, s.ready) for s in finding.fix] == [
         ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": ids["function_sg"], "IpPermissions": [
             {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-             "UserIdGroupPairs": [{"GroupId": ids["endpoint_sg"]}]}]}, True)]
+             "UserIdGroupPairs": [{"GroupId": ids["endpoint_sg"]}]}]}, True),
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": ids["function_sg"], "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+             "PrefixListIds": [{"PrefixListId": p} for p in _service_lists(snapshot)]}]}, True)]
+
+
+def _service_lists(snapshot: Snapshot) -> list[str]:
+    """The ids of the Region's S3 and DynamoDB prefix lists, sorted."""
+    return sorted(p.prefix_list_id for p in snapshot.accounts[0].regions[0].prefix_lists
+                  if p.prefix_list_name.endswith((".s3", ".dynamodb")))
 
 
 def test_near_miss_functions_group_without_egress_before_the_functions() -> None:
@@ -252,16 +266,23 @@ def test_near_miss_functions_group_without_egress_before_the_functions() -> None
     assert _audit(snapshot, ids) == _wildcard_policies(ids)
 
 
-def test_near_miss_functions_egress_to_the_endpoints_group_only_goes_unreported() -> None:
+def test_near_miss_functions_egress_to_the_endpoints_group_only() -> None:
     """The ``addEgressRule`` line dropped: the functions' group keeps only the TCP 443 to the
-    endpoints' group that ``connections.allowFrom`` adds. The interface endpoints are reached, so
-    SG005 is silent, rightly; the functions' DynamoDB (conversation history) and S3 traffic to the
-    gateway endpoints and everything they send through the NAT gateways are refused. A gap, pinned:
-    no rule judges a workload's egress to a gateway endpoint's prefix list or to a NAT gateway."""
+    endpoints' group that ``connections.allowFrom`` adds. The interface endpoints are reached, but
+    the functions' DynamoDB (conversation history) and S3 calls through the gateway endpoints go to
+    the services' public addresses and are refused: SG005 on the group, medium, naming the two
+    gateway endpoints only, its fix TCP 443 to both prefix lists (ready). Right; this was a gap.
+    Everything the functions send through the NAT gateways is refused too: a gap, pinned — no rule
+    judges a workload's egress to a NAT gateway."""
     snapshot, ids = _built(function_egress="endpoints-only")
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["function_sg"])
     assert [(x.is_egress, x.referenced_group_id) for x in group.rules] == [(True, ids["endpoint_sg"])]
-    assert _audit(snapshot, ids) == _wildcard_policies(ids)
+    assert _audit(snapshot, ids) == _wildcard_policies(ids) | {("SG005", ids["function_sg"], "fail")}
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG005")
+    assert set(finding.evidence["endpoints"]) == {ids["s3"], ids["dynamodb"]}
+    assert [(s.parameters["IpPermissions"], s.ready) for s in finding.fix] == [
+        ([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+           "PrefixListIds": [{"PrefixListId": p} for p in _service_lists(snapshot)]}], True)]
 
 
 def test_near_miss_policy_for_another_regions_models_allows_nothing() -> None:

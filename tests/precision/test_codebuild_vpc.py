@@ -164,7 +164,7 @@ def test_near_miss_project_group_without_443_between_builds() -> None:
 def test_near_miss_project_group_without_443_behind_nat_goes_unreported() -> None:
     """The same group in the template's NAT form, a build running: the build reaches neither
     CodeBuild's public endpoints nor S3, and nothing says so. A gap, pinned: no rule judges a
-    workload's egress towards a NAT gateway (SG005 concerns interface endpoints)."""
+    workload's egress towards a NAT gateway (SG005 concerns VPC endpoints)."""
     snapshot, ids = codebuild_vpc.build(project_egress="db-only")
     assert audit(snapshot) == _flow_log(ids) | _nat_processing(ids)
 

@@ -123,7 +123,8 @@ def _sg003_on_secretsmanager(ids: dict[str, str]) -> Triples:
 
 def _sg005_on_the_replication_group(ids: dict[str, str]) -> Triples:
     """Right, medium: the replication instance's group sends only TCP 5432, 3306 and 9096 to the
-    VPC; its calls to the Secrets Manager endpoint on 443 are dropped. The DMS guide: "make sure
+    VPC; its calls to the Secrets Manager endpoint and to S3 through the gateway endpoint on 443
+    are dropped. The DMS guide: "make sure
     this security group's rules let all traffic on all ports leave (egress)", and for Secrets
     Manager in a private subnet "allow all traffic for destination ``0.0.0.0/0``"."""
     return {("SG005", ids["replication-instance_sg"], "fail")}
@@ -275,18 +276,24 @@ def test_near_miss_secrets_endpoint_admitting_the_database_group_only(nat: bool)
 
 def test_near_miss_replication_group_without_egress_443() -> None:
     """The replication instance's group sending only the database and Kafka ports to the VPC:
-    SG005, medium, naming both replication interfaces. Right. Its fix adds TCP 443 to the
-    endpoints' group — which restores Secrets Manager but not S3: the gateway endpoint's prefix
-    list is still refused. A gap, pinned: no rule judges a workload's egress to a gateway
-    endpoint (as on the Redshift layout)."""
+    SG005, medium, naming both replication interfaces, the Secrets Manager endpoint and the S3
+    gateway endpoint. Right: the example replicates from an S3 bucket, and through the gateway
+    endpoint S3 is still called at its public addresses, which the group refuses. Its fix adds
+    TCP 443 to the endpoints' group and to S3's prefix list (both ready). The S3 part was a gap:
+    the fix restored Secrets Manager alone, and no rule judged a workload's egress to a gateway
+    endpoint."""
     kwargs = {"nat": False, "replication_egress": "database-ports"}
     snapshot, ids = _built(**kwargs)
     assert _audited(**kwargs) == _fully_private(ids) | _sg005_on_the_replication_group(ids)
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG005")
     assert set(finding.evidence["workload_enis"]) == {ids["dms_eni1"], ids["dms_eni2"]}
-    (step,) = finding.fix
-    assert step.parameters["IpPermissions"] == [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-                                                 "UserIdGroupPairs": [{"GroupId": ids["endpoints_sg"]}]}]
+    assert set(finding.evidence["endpoints"]) == {ids["secretsmanager"], ids["s3"]}
+    s3_list = next(p.prefix_list_id for p in snapshot.accounts[0].regions[0].prefix_lists
+                   if p.prefix_list_name.endswith(".s3"))
+    https = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
+    assert [(s.parameters["IpPermissions"], s.ready) for s in finding.fix] == [
+        ([{**https, "UserIdGroupPairs": [{"GroupId": ids["endpoints_sg"]}]}], True),
+        ([{**https, "PrefixListIds": [{"PrefixListId": s3_list}]}], True)]
 
 
 def test_near_miss_s3_endpoint_policy_for_another_bucket_goes_unreported() -> None:

@@ -213,7 +213,12 @@ def test_near_miss_pods_group_sending_to_the_primary_block_only() -> None:
     for the endpoints, which sit in the primary block: SG005 has nothing to say. What breaks is
     pod-to-pod traffic into 10.99.0.0/16 — CoreDNS's pods among them (the example's README shows
     them at 10.99.135.x) — which no rule of the catalogue judges; traffic leaving the VPC uses the
-    node's primary interface and its group, not this one."""
+    node's primary interface and its group, not this one. So does the pods' S3 traffic through the
+    gateway endpoint, to S3's public addresses: SG005 judges the node group's egress for it (all
+    traffic out) and leaves the pods' interfaces out. Judging gateway endpoints, it first called
+    this group a client cut off from the S3 endpoint — rule wrong, fixed: with the CNI's default
+    ``AWS_VPC_K8S_CNI_EXTERNALSNAT=false``, "the security groups and subnets of your node's primary
+    network interface" carry traffic beyond the VPC's CIDR blocks."""
     snapshot, ids = _build(endpoints="all_blocks", pod_group="pods_primary_egress")
     assert audit(snapshot) - _intra_s3_route(ids) == _with_endpoints(ids)
 

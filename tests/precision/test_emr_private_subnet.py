@@ -34,20 +34,6 @@ def _advice(ids: dict[str, str], *, s3_default_policy: bool = True) -> Triples:
     return {("MON001", ids["vpc"], "fail")} | {("POL001", ids[key], "fail") for key in endpoints}
 
 
-def _sg005_on_the_cluster_managers_group(ids: dict[str, str]) -> Triples:
-    """Rule wrong, reported (``rules/sg/sg005_client_egress_blocks_endpoint.py``, through
-    ``NetworkView.is_workload`` in ``vpcaudit/network/view.py``). The interface EMR attaches to the
-    primary instance to manage the cluster ("If you modify this device in any way, the cluster may
-    fail", emr-vpc-launching-job-flows) carries ``ElasticMapReduce-ServiceAccess`` alone, whose rules
-    the guide gives exactly: inbound TCP 9443 from the primary group, outbound TCP 8443 to the
-    primary and core groups — "These rules allow the cluster manager to communicate with the primary
-    node and with core and task nodes" (emr-man-sec-groups). It is the EMR service's path into the
-    VPC, not a client of the VPC's interface endpoints; yet the network model counts it as a workload,
-    so SG005 calls the group a client cut off from the ``elasticmapreduce`` endpoint and its fix
-    authorizes TCP 443 out of an EMR-managed group for traffic that never leaves it."""
-    return {("SG005", ids["service_sg"], "fail")}
-
-
 def _fix_steps(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object], bool]]:
     """(action, parameters, ready) of each step of the failing finding's fix."""
     finding = next(f for f in audit_result(snapshot).findings
@@ -128,8 +114,11 @@ def test_the_snapshot_is_the_guide() -> None:
 def test_findings_and_verdicts_as_documented(cluster: bool) -> None:
     # Silent, rightly: no route beyond the VPC, so nothing pays NAT processing (GWE002/GWE003,
     # NAT001-NAT003); the S3 prefix-list route is on the subnet's table (GWE001); DNS support and
-    # hostnames on (DNS001/DNS002); no interface endpoint, so no security-group, AZ, bundle or
-    # private-DNS rule has anything to judge; the default NACL allows everything (ACL001).
+    # hostnames on (DNS001/DNS002); no interface endpoint, so no AZ, bundle or private-DNS rule has
+    # anything to judge; SG005 (the primary and core groups send all traffic to the S3 gateway
+    # endpoint's public addresses, and the cluster manager's interface calls no AWS service: it
+    # fired on ElasticMapReduce-ServiceAccess before that was known, rule wrong, fixed); the
+    # default NACL allows everything (ACL001).
     snapshot, ids = emr_private_subnet.build(cluster=cluster)
     assert audit(snapshot) == _advice(ids)
     levels = severities(snapshot)
@@ -192,28 +181,43 @@ def test_with_a_nat_gateway() -> None:
 
 def test_with_the_emr_api_endpoint() -> None:
     """An ``elasticmapreduce`` interface endpoint admitting TCP 443 from the VPC. POL001 on it
-    (right, advice). Before the cluster, nothing else; with it, SG005 on the service access group
-    (rule wrong, reported): the cluster manager's interface is no client of the endpoint."""
+    (right, advice), before the cluster and with it; nothing else."""
     snapshot, ids = emr_private_subnet.build(interface_endpoints=True)
     assert audit(snapshot) == _advice(ids)
     snapshot, ids = emr_private_subnet.build(cluster=True, interface_endpoints=True)
-    assert audit(snapshot) == _advice(ids) | _sg005_on_the_cluster_managers_group(ids)
-    assert severities(snapshot)[("SG005", ids["service_sg"], "")] == "medium"
-    assert _fix_steps(snapshot, "SG005", ids["service_sg"]) == [
-        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": ids["service_sg"], "IpPermissions": [
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-             "UserIdGroupPairs": [{"GroupId": ids["endpoint_sg"]}]}]}, True)]
+    assert audit(snapshot) == _advice(ids)
+
+
+def test_the_cluster_managers_interface_is_no_client() -> None:
+    """Rule wrong, fixed (it was reported): SG005 (medium) called ``ElasticMapReduce-ServiceAccess``
+    a client cut off from the ``elasticmapreduce`` endpoint, and its fix authorized TCP 443 out of
+    an EMR-managed group. The interface EMR attaches to the primary instance to manage the cluster
+    ("If you modify this device in any way, the cluster may fail", emr-vpc-launching-job-flows)
+    carries that group alone, whose rules the guide gives exactly: inbound TCP 9443 from the
+    primary group, outbound TCP 8443 to the primary and core groups — "These rules allow the
+    cluster manager to communicate with the primary node and with core and task nodes"
+    (emr-man-sec-groups). It is EMR's path into the VPC and calls no AWS service: the network model
+    now takes an interface on an instance whose groups are all EMR service access groups (by the
+    default name, or the description EMR gives the group) for a managed kind calling none. It is
+    still a workload, and still a client of a PrivateLink service."""
+    snapshot, ids = emr_private_subnet.build(cluster=True, interface_endpoints=True)
+    account = snapshot.accounts[0]
+    view = NetworkView.build(account, account.regions[0])
+    manager = view.interfaces[ids["service_eni"]]
+    assert view.is_workload(manager) and view.may_call(manager, None)
+    assert not any(view.may_call(manager, key) for key in ("elasticmapreduce", "s3", "dynamodb"))
+    assert all(view.may_call(view.interfaces[ids[key]], "s3") for key in ("master", "core1", "core2"))
+    assert not {t for t in audit(snapshot) if t[0] == "SG005"}
 
 
 def test_near_miss_endpoint_group_admits_no_emr_group() -> None:
     """The endpoint's group admitting TCP 443 from the VPC's default group, which no EMR instance
     carries. Right with the cluster: the primary and core instances cannot reach the endpoint
-    (SG003, high); SG005 stays (rule wrong, reported). Before the cluster, right by the catalogue's
-    SG003: a group source admits its future members, and which groups the next workloads carry is
-    not in the network."""
+    (SG003, high); no SG005 (the cluster manager's interface is no client, above). Before the
+    cluster, right by the catalogue's SG003: a group source admits its future members, and which
+    groups the next workloads carry is not in the network."""
     snapshot, ids = emr_private_subnet.build(interface_endpoints=True, endpoint_source="default")
     assert audit(snapshot) == _advice(ids)
     snapshot, ids = emr_private_subnet.build(cluster=True, interface_endpoints=True, endpoint_source="default")
-    assert audit(snapshot) == (_advice(ids) | _sg005_on_the_cluster_managers_group(ids)
-                               | {("SG003", ids["elasticmapreduce"], "fail")})
+    assert audit(snapshot) == _advice(ids) | {("SG003", ids["elasticmapreduce"], "fail")}
     assert severities(snapshot)[("SG003", ids["elasticmapreduce"], "")] == "high"

@@ -95,11 +95,23 @@ def _sg003_on_the_relocation_endpoint(ids: dict[str, str]) -> Triples:
     return {("SG003", ids["relocation"], "fail")}
 
 
+def _sg005_on_the_clusters_s3_path(ids: dict[str, str]) -> Triples:
+    """Right, medium (this was a gap): at v7.1.0 the clusters' groups have no rule at all, so even
+    through the S3 gateway endpoint ``ex-complete``'s COPY, UNLOAD and CREATE LIBRARY cannot leave
+    its interfaces — with enhanced VPC routing "you can use standard VPC features, such as VPC
+    security groups", and through a gateway endpoint S3 is still called at its public addresses,
+    which "The security groups for these instances must allow". The two other clusters route
+    through the internet (enhanced VPC routing off) and are no client. The fix allows TCP 443 to
+    S3's prefix list (ready). None without the endpoint."""
+    return {("SG005", ids[f"{NAME}_sg"], "fail")} if "s3" in ids else set()
+
+
 def _canonical(ids: dict[str, str]) -> Triples:
-    """The findings of v7.1.0 with the guide's S3 gateway endpoint (POL001 on it only if built)."""
+    """The findings of v7.1.0 with the guide's S3 gateway endpoint (POL001 on it, and SG005 on
+    ``ex-complete``'s group, only if built)."""
     return (_flow_log(ids) | _s3_full_access(ids) | _single_az_redshift_endpoints(ids)
             | _endpoint_access_port_unknown(ids) | _sg002_on_the_example_group(ids)
-            | _sg003_on_the_relocation_endpoint(ids))
+            | _sg003_on_the_relocation_endpoint(ids) | _sg005_on_the_clusters_s3_path(ids))
 
 
 def _v6(ids: dict[str, str]) -> Triples:
@@ -179,12 +191,14 @@ def test_the_snapshot_is_the_example() -> None:
 def test_findings_and_verdicts_of_the_canonical_layout() -> None:
     """v7.1.0 with the guide's S3 gateway endpoint. Silent, rightly: GWE001 (the prefix-list route
     on every table of the Redshift subnets), GWE002/GWE003 and NAT rules (no route beyond the VPC),
-    DNS001/DNS002 (both on, as the guide requires), SG005 (no AWS-service interface endpoint),
-    IFE005 (two endpoints, two services), ACL001 (the module's allow-all NACL)."""
+    DNS001/DNS002 (both on, as the guide requires), SG005 on the internet-routed clusters' groups
+    (no client of S3 through the VPC), IFE005 (two endpoints, two services), ACL001 (the module's
+    allow-all NACL)."""
     snapshot, ids = _built()
     assert _audited() == _canonical(ids)
     levels = severities(snapshot)
     assert (levels[("SG003", ids["relocation"], "")], levels[("SG002", ids["example_sg"], "")]) == ("high", "medium")
+    assert levels[("SG005", ids[f"{NAME}_sg"], "")] == "medium"
 
 
 def test_the_example_at_v6_gives_the_clusters_its_group() -> None:
@@ -210,22 +224,28 @@ def test_as_published_without_a_path_to_s3_goes_unreported() -> None:
     UNLOAD and CREATE LIBRARY of ``ex-complete`` fails ("COPY and UNLOAD commands might fail
     unless you configure your VPC correctly"). A gap, pinned: GWE001 needs an S3 gateway endpoint
     to compare routes with, and no rule asks a cluster with enhanced VPC routing (which the
-    snapshot now records) for a path to S3. Only POL001 goes."""
+    snapshot now records) for a path to S3. POL001 and SG005 go with the endpoint."""
     _, ids = _built(s3_endpoint=None)
     assert "s3" not in ids
     assert _audited(s3_endpoint=None) == _canonical(ids)
 
 
-def test_the_clusters_rule_less_egress_goes_unreported() -> None:
+def test_the_clusters_rule_less_egress_refuses_s3() -> None:
     """v7.1.0: the clusters' groups have no egress rule, so even through the S3 gateway endpoint
-    COPY cannot leave the cluster's interfaces (the guide: with enhanced VPC routing "you can use
-    standard VPC features, such as VPC security groups"). A gap, pinned: SG005 judges egress to
-    interface endpoints, and no rule judges a workload's egress to a gateway endpoint's prefix
-    list. The canonical findings, nothing more."""
+    COPY cannot leave ``ex-complete``'s interfaces: SG005 on its group (above), naming the S3
+    gateway endpoint and its prefix list; the fix allows TCP 443 to the prefix list, as the VPC
+    guide's gateway endpoint pages advise ("You can reference the ID of the prefix list for
+    Amazon S3 in security group rules"). Right; a gap until SG005 judged gateway endpoints."""
     snapshot, ids = _built()
-    groups = {g.group_id: g for g in snapshot.accounts[0].regions[0].security_groups}
+    region = snapshot.accounts[0].regions[0]
+    groups = {g.group_id: g for g in region.security_groups}
     assert not [x for x in groups[ids[f"{NAME}_sg"]].rules if x.is_egress]
-    assert not {t for t in _audited() if t[0] == "SG005"}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
+    s3_list = next(p.prefix_list_id for p in region.prefix_lists if p.prefix_list_name.endswith(".s3"))
+    assert finding.evidence["endpoints"] == [ids["s3"]]
+    assert f"no TCP 443 to gateway endpoint(s) {ids['s3']} (s3, prefix list {s3_list})" in finding.message
+    assert [(s.parameters, s.ready) for s in finding.fix] == [({"GroupId": ids[f"{NAME}_sg"], "IpPermissions": [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3_list}]}]}, True)]
 
 
 def test_near_miss_s3_endpoint_on_the_private_tables_only() -> None:
@@ -235,7 +255,9 @@ def test_near_miss_s3_endpoint_on_the_private_tables_only() -> None:
     to any subnet of its group; the fix associates the Redshift table."""
     snapshot, ids = _built(s3_endpoint="private", redshift_route_table=True)
     gwe001 = {("GWE001", ids[f"redshift{k}"], "fail") for k in (1, 2, 3)}
-    assert _audited(s3_endpoint="private", redshift_route_table=True) == _canonical(ids) | gwe001
+    # No SG005: the Redshift subnets' calls to S3 do not take the endpoint (GWE001's concern).
+    expected = _canonical(ids) - _sg005_on_the_clusters_s3_path(ids) | gwe001
+    assert _audited(s3_endpoint="private", redshift_route_table=True) == expected
     assert {severities(snapshot)[("GWE001", ids[f"redshift{k}"], "s3")] for k in (1, 2, 3)} == {"medium"}
 
 
@@ -330,7 +352,8 @@ RULE_LESS = {"services": SERVICES}
 
 def _sg005_on_the_routed_clusters_groups(ids: dict[str, str], routed: tuple[str, ...] = ROUTED) -> Triples:
     """Right, medium: each cluster with enhanced VPC routing has a rule-less group, so its federated
-    queries and Spectrum catalog calls cannot leave for secretsmanager and glue."""
+    queries and Spectrum catalog calls cannot leave for secretsmanager and glue, nor COPY and
+    UNLOAD for S3 through the gateway endpoint."""
     return {("SG005", ids[f"{c}_sg"], "fail") for c in routed}
 
 
@@ -345,7 +368,7 @@ def test_sg005_names_only_what_a_cluster_with_enhanced_vpc_routing_calls() -> No
     snapshot, ids = _built(**RULE_LESS)
     findings = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
     assert [f.resource.resource_id for f in findings] == [ids[f"{NAME}_sg"]]
-    assert set(findings[0].evidence["endpoints"]) == {ids[k] for k in REDSHIFT_CALLS}
+    assert set(findings[0].evidence["endpoints"]) == {ids[k] for k in (*REDSHIFT_CALLS, "s3")}
     assert _audited(**RULE_LESS) == _canonical(ids) | _put_to_use(ids) | _sg005_on_the_routed_clusters_groups(ids)
     assert severities(snapshot)[("SG005", ids[f"{NAME}_sg"], "")] == "medium"
 
@@ -362,10 +385,12 @@ def test_near_miss_clusters_not_collected_keeps_sg005_on_every_cluster() -> None
 
 def test_near_miss_every_cluster_with_enhanced_vpc_routing() -> None:
     """Enhanced VPC routing on for the two other clusters too: SG005 on each cluster's group, each
-    naming secretsmanager and glue. Right: every cluster's calls now go through the VPC."""
+    naming secretsmanager, glue and the S3 gateway endpoint. Right: every cluster's calls now go
+    through the VPC."""
     kwargs = {**RULE_LESS, "routed": tuple(CLUSTERS)}
     snapshot, ids = _built(**kwargs)
     assert _audited(**kwargs) == _canonical(ids) | _put_to_use(ids) | _sg005_on_the_routed_clusters_groups(
         ids, tuple(CLUSTERS))
     findings = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
-    assert {frozenset(f.evidence["endpoints"]) for f in findings} == {frozenset(ids[k] for k in REDSHIFT_CALLS)}
+    assert {frozenset(f.evidence["endpoints"]) for f in findings} == {
+        frozenset(ids[k] for k in (*REDSHIFT_CALLS, "s3"))}

@@ -205,18 +205,23 @@ def test_near_miss_egress_to_the_group_alone() -> None:
     """The SageMaker group's egress narrowed to itself (the guide's EFA sentence, "both inbound and
     outbound connections allow all traffic from the same security group", taken for the only
     egress): SG005 on the group, medium — right: the jobs reach none of the fifteen endpoints
-    (logs, metrics, STS, the SageMaker API). Its fix adds TCP 22 and 443 to the endpoints' group,
-    ready. The jobs' S3 traffic through the gateway endpoint (the prefix list) is refused as well:
-    a gap, pinned — no rule judges a workload's egress to a gateway endpoint, and the fix does
-    not add it."""
+    (logs, metrics, STS, the SageMaker API), nor S3 through the gateway endpoint, whose calls go
+    to S3's public addresses (the prefix list). Its fix adds TCP 22 and 443 to the endpoints'
+    group and TCP 443 to S3's prefix list, ready. The S3 part was a gap: no rule judged a
+    workload's egress to a gateway endpoint, and the fix left it refused."""
     snapshot, ids = _built(self_egress_only=True)
     assert audit(snapshot) == _template(ids) | {("SG005", ids["sagemaker_sg"], "fail")}
     assert severities(snapshot)[("SG005", ids["sagemaker_sg"], "")] == "medium"
     to_endpoints = [{"GroupId": ids["endpoint_sg"]}]
-    assert _fix(snapshot, "SG005", ids["sagemaker_sg"]) == [("ec2:AuthorizeSecurityGroupEgress", {
-        "GroupId": ids["sagemaker_sg"], "IpPermissions": [
+    s3_list = next(p.prefix_list_id for p in snapshot.accounts[0].regions[0].prefix_lists
+                   if p.prefix_list_name.endswith(".s3"))
+    assert _fix(snapshot, "SG005", ids["sagemaker_sg"]) == [
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": ids["sagemaker_sg"], "IpPermissions": [
             {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": to_endpoints}
-            for port in (22, 443)]}, True)]
+            for port in (22, 443)]}, True),
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": ids["sagemaker_sg"], "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3_list}]}]},
+         True)]
 
 
 def test_near_miss_between_jobs_egress_to_the_group_alone() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import pytest
-from builders import REGION, RegionBuilder, Rule
+from builders import REGION, S3_CIDRS, RegionBuilder, Rule
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.rules.sg.sg005_client_egress_blocks_endpoint import client_egress_blocks_endpoint as rule
@@ -91,7 +91,7 @@ def test_both_groups_named_when_neither_allows() -> None:
     assert triples(rule, b.snapshot()) == {(ID, app, "fail"), (ID, other, "fail")}
 
 
-@pytest.mark.parametrize("part", [Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.PREFIX_LISTS])
+@pytest.mark.parametrize("part", [Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.PREFIX_LISTS, Part.ROUTE_TABLES])
 def test_not_evaluated_when_a_needed_part_is_missing(part: Part) -> None:
     b, _ = _client([])
     assert triples(rule, b.snapshot(missing=[part])) == {(ID, REGION, "not_evaluated")}
@@ -245,3 +245,203 @@ def test_a_redshift_node_is_judged_only_when_its_cluster_routes_through_the_vpc(
     b.redshift_cluster("warehouse", vpc, enhanced_vpc_routing=routing, groups=[cluster_sg], nodes=[node])
     b.interface_endpoint(vpc, "secretsmanager", subnets=[endpoint_subnet], groups=[endpoint_sg])
     assert triples(rule, b.snapshot(missing=missing)) == ({(ID, cluster_sg, status)} if status else set())
+
+
+# -- S3 and DynamoDB gateway endpoints -------------------------------------------------------------
+
+S3_IPV6 = "2600:1fa0:8000::/39"
+CNI_POD = {"description": "aws-K8S-i-0123456789abcdef0"}
+ELASTICACHE_NODE = {"requester_managed": True, "description": "ElastiCache orders-cache-001"}
+
+
+def _gateway_client(egress: Iterable[Rule], *, key: str = "s3", routed: bool = True, state: str = "available",
+                    other_group_egress: Iterable[Rule] | None = None, eni: dict[str, object] | None = None,
+                    ipv6_only: bool = False, dual_stack: bool = False) -> tuple[RegionBuilder, str, str]:
+    """A workload in 10.0.1.0/24 whose group 'app' has ``egress``, and a ``key`` gateway endpoint
+    on the subnet's route table (``routed``) or on another one. A destination of ``"s3-pl"`` or
+    ``"dynamodb-pl"`` names that service's AWS-managed prefix list. ``ipv6_only``: the subnet has
+    an IPv6 CIDR alone and the S3 prefix list an IPv6 entry (``dual_stack``: both CIDRs). Returns
+    the builder, the app group and the endpoint."""
+    b = RegionBuilder()
+    lists = {f"{name.rsplit('.', 1)[-1]}-pl": pl for pl, name in
+             ((p.prefix_list_id, p.prefix_list_name) for p in b.prefix_lists.values())}
+    vpc = b.vpc("10.0.0.0/16", ipv6_cidrs=["2600:1f18:aaaa:bb00::/56"] if ipv6_only or dual_stack else ())
+    subnet = b.subnet(vpc, "" if ipv6_only else "10.0.1.0/24",
+                      ipv6_cidrs=["2600:1f18:aaaa:bb01::/64"] if ipv6_only or dual_stack else ())
+    if ipv6_only or dual_stack:
+        s3 = lists["s3-pl"]
+        b.prefix_lists[s3] = replace(b.prefix_lists[s3], cidrs=(*S3_CIDRS, S3_IPV6))
+    table = b.route_table(vpc, subnets=[subnet])
+    other = b.route_table(vpc)
+    app = b.security_group(vpc, name="app", egress=[(p, lo, hi, lists.get(dst, dst)) for p, lo, hi, dst in egress])
+    groups = [app]
+    if other_group_egress is not None:
+        groups.append(b.security_group(vpc, name="other", egress=other_group_egress))
+    b.workload(subnet, groups=groups, **(eni or {}))  # type: ignore[arg-type]
+    endpoint = b.gateway_endpoint(vpc, key, route_tables=[table if routed else other], state=state)
+    return b, app, endpoint
+
+
+def _service_list(b: RegionBuilder, key: str) -> str:
+    return next(p.prefix_list_id for p in b.prefix_lists.values() if p.prefix_list_name.endswith(f".{key}"))
+
+
+HALVES = [("tcp", 443, 443, "52.216.0.0/16"), ("tcp", 443, 443, "52.217.0.0/16"), ("tcp", 443, 443, "3.5.0.0/19")]
+GATEWAY_CASES: list[tuple[str, list[Rule], dict[str, object], str | None]] = [
+    ("443 to the S3 prefix list", [("tcp", 443, 443, "s3-pl")], {}, None),
+    ("all traffic anywhere", [("-1", None, None, "0.0.0.0/0")], {}, None),
+    ("443 anywhere", [("tcp", 443, 443, "0.0.0.0/0")], {}, None),
+    ("443 to exactly the prefix list's CIDRs", [("tcp", 443, 443, c) for c in S3_CIDRS], {}, None),
+    ("443 to a range covering them", [("tcp", 443, 443, "0.0.0.0/1")], {}, None),
+    ("443 to ranges covering them together", HALVES, {}, None),
+    ("443 to the VPC CIDR only", [("tcp", 443, 443, "10.0.0.0/16")], {}, "fail"),
+    ("the database port only", [("tcp", 5432, 5432, "10.0.0.0/16")], {}, "fail"),
+    ("no egress rules", [], {}, "fail"),
+    ("443 to part of the prefix list", [("tcp", 443, 443, "52.216.0.0/15")], {}, "fail"),
+    ("HTTP only to the prefix list", [("tcp", 80, 80, "s3-pl")], {}, "fail"),
+    ("443 to DynamoDB's prefix list", [("tcp", 443, 443, "dynamodb-pl")], {}, "fail"),
+    ("DynamoDB's endpoint, 443 to its prefix list", [("tcp", 443, 443, "dynamodb-pl")], {"key": "dynamodb"}, None),
+    ("DynamoDB's endpoint, 443 to S3's", [("tcp", 443, 443, "s3-pl")], {"key": "dynamodb"}, "fail"),
+    # A subnet whose route table does not take the endpoint is not its client (GWE001's concern).
+    ("subnet not routed through the endpoint", [], {"routed": False}, None),
+    ("endpoint pending", [], {"state": "pending"}, None),
+    ("another group of the ENI allows it", [], {"other_group_egress": [("tcp", 443, 443, "0.0.0.0/0")]}, None),
+    # Managed kinds: a DB instance calls S3 (aws_s3, LOAD DATA FROM S3), not DynamoDB; an
+    # ElastiCache node calls neither.
+    ("DB instance, S3", [("tcp", 5432, 5432, "10.0.0.0/16")], {"eni": DB_INSTANCE}, "fail"),
+    ("DB instance, DynamoDB", [("tcp", 5432, 5432, "10.0.0.0/16")], {"eni": DB_INSTANCE, "key": "dynamodb"}, None),
+    ("ElastiCache node", [], {"eni": ELASTICACHE_NODE}, None),
+    # A pod's interface: its traffic beyond the VPC leaves through the node's primary interface.
+    ("VPC CNI secondary interface", [("-1", None, None, "10.0.0.0/16")], {"eni": CNI_POD}, None),
+    # An IPv6-only subnet calls over IPv6, to the prefix list's IPv6 entries.
+    ("IPv6-only, all traffic to ::/0", [("-1", None, None, "::/0")], {"ipv6_only": True}, None),
+    ("IPv6-only, 443 to the prefix list", [("tcp", 443, 443, "s3-pl")], {"ipv6_only": True}, None),
+    ("IPv6-only, 443 to its IPv6 entry", [("tcp", 443, 443, S3_IPV6)], {"ipv6_only": True}, None),
+    ("IPv6-only, all traffic to 0.0.0.0/0 only", [("-1", None, None, "0.0.0.0/0")], {"ipv6_only": True}, "fail"),
+    ("dual-stack, all traffic to 0.0.0.0/0 only", [("-1", None, None, "0.0.0.0/0")], {"dual_stack": True}, None),
+    ("dual-stack, all traffic to ::/0 only", [("-1", None, None, "::/0")], {"dual_stack": True}, "fail"),
+]
+
+
+@pytest.mark.parametrize(("egress", "kwargs", "status"), [c[1:] for c in GATEWAY_CASES],
+                         ids=[c[0] for c in GATEWAY_CASES])
+def test_gateway_endpoint_cases(egress: list[Rule], kwargs: dict[str, object], status: str | None) -> None:
+    b, app, _ = _gateway_client(egress, **kwargs)  # type: ignore[arg-type]
+    assert triples(rule, b.snapshot()) == ({(ID, app, status)} if status else set())
+
+
+def test_an_ipv6_only_subnet_without_ipv6_entries_is_no_client() -> None:
+    """The prefix list without an IPv6 entry: the subnet's calls follow ::/0, not the endpoint."""
+    b, _, _ = _gateway_client([("-1", None, None, "0.0.0.0/0")], ipv6_only=True)
+    s3 = _service_list(b, "s3")
+    b.prefix_lists[s3] = replace(b.prefix_lists[s3], cidrs=S3_CIDRS)
+    assert triples(rule, b.snapshot()) == set()
+
+
+def test_the_nodes_primary_interface_is_judged_for_its_pods() -> None:
+    """The pods' group sends to the VPC only, the node's group nothing: the node's primary
+    interface, through which the pods' S3 calls leave, is the one refused."""
+    b, _, _ = _gateway_client([("-1", None, None, "10.0.0.0/16")], eni=CNI_POD)
+    vpc, subnet = next(iter(b.vpcs)), next(s for s, x in b.subnets.items() if x.cidr_block == "10.0.1.0/24")
+    node = b.security_group(vpc, name="node", egress=[])
+    b.workload(subnet, groups=[node])
+    assert triples(rule, b.snapshot()) == {(ID, node, "fail")}
+
+
+def test_an_s3_interface_endpoint_with_private_dns_takes_the_calls_instead() -> None:
+    """An S3 interface endpoint answering S3's names in the VPC: SDK calls go to it, which TCP 443
+    to the VPC reaches, and the gateway endpoint has no client. With its private DNS for the
+    inbound Resolver endpoint only, in-VPC clients use the gateway endpoint again, and are refused."""
+    b, app, gateway = _gateway_client([("tcp", 443, 443, "10.0.0.0/16")])
+    vpc = next(iter(b.vpcs))
+    interface = b.interface_endpoint(vpc, "s3", subnets=[b.subnet(vpc, ENDPOINT_SUBNET, az=2)])
+    assert triples(rule, b.snapshot()) == set()
+    b.endpoints[interface] = replace(b.endpoints[interface], private_dns_only_for_inbound_resolver_endpoint=True)
+    (finding,) = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.evidence["endpoints"]) == (app, [gateway])
+
+
+@pytest.mark.parametrize(("egress", "ipv6_only", "status"), [
+    ([("tcp", 443, 443, "10.0.0.0/16")], False, "not_evaluated"),
+    ([], False, "not_evaluated"),
+    ([("tcp", 443, 443, "s3-pl")], False, None),
+    ([("tcp", 443, 443, "0.0.0.0/0")], False, None),
+    ([("tcp", 443, 443, "::/0")], True, None),
+    ([("tcp", 443, 443, "0.0.0.0/0")], True, "not_evaluated"),
+], ids=["443 to the VPC", "no egress", "443 to the prefix list", "443 anywhere", "IPv6-only, 443 to ::/0",
+        "IPv6-only, 443 to 0.0.0.0/0"])
+def test_prefix_list_cidrs_not_collected(egress: list[Rule], ipv6_only: bool, status: str | None) -> None:
+    """S3's prefix list missing from the snapshot: the subnet's route to the endpoint names it,
+    but whether a CIDR rule covers its entries cannot be told; only the list itself or anywhere
+    (in the family the subnet calls over) can be."""
+    b, app, _ = _gateway_client(egress, ipv6_only=ipv6_only)
+    del b.prefix_lists[_service_list(b, "s3")]
+    assert triples(rule, b.snapshot()) == ({(ID, app, status)} if status else set())
+
+
+def test_a_customer_prefix_list_is_read_for_its_cidrs() -> None:
+    b, app, _ = _gateway_client([])
+    listed = b.prefix_list("egress", ["0.0.0.0/0"])
+    b.authorize(app, egress=[("tcp", 443, 443, listed)])
+    assert triples(rule, b.snapshot()) == set()
+    del b.prefix_lists[listed]
+    assert triples(rule, b.snapshot()) == {(ID, app, "not_evaluated")}
+
+
+def test_gateway_endpoint_message_and_fix() -> None:
+    """The finding names the endpoint with its prefix list, says why its addresses are public, and
+    the fix allows TCP 443 to the prefix list, ready: exactly what AWS documents."""
+    b, app, endpoint = _gateway_client([("tcp", 443, 443, "10.0.0.0/16")])
+    s3 = _service_list(b, "s3")
+    (finding,) = findings(rule, b.snapshot())
+    assert f"send no TCP 443 to gateway endpoint(s) {endpoint} (s3, prefix list {s3}): its egress rules allow " \
+           "only TCP 443 to 10.0.0.0/16." in finding.message
+    assert "through a gateway endpoint they still call the service at its public addresses" in finding.message
+    assert finding.evidence["prefix_lists"] == [f"{endpoint}: {s3}"]
+    assert fix_of(rule, b.snapshot(), app) == [
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3}]}]},
+         "create", True)]
+
+
+def test_a_partly_allowed_prefix_list_is_named_part_by_part() -> None:
+    b, _, endpoint = _gateway_client([("tcp", 443, 443, "52.216.0.0/15")])
+    s3 = _service_list(b, "s3")
+    (finding,) = findings(rule, b.snapshot())
+    assert f"send TCP 443 to only 52.216.0.0/15 of the CIDRs of gateway endpoint {endpoint} (s3, prefix list " \
+           f"{s3}), not to 3.5.0.0/19:" in finding.message
+    assert finding.evidence["reached_cidrs"] == [f"{endpoint}: 52.216.0.0/15"]
+
+
+def test_interface_and_gateway_endpoints_blocked_together_get_one_finding() -> None:
+    """The group refuses an ssm interface endpoint, and the S3 and DynamoDB gateway endpoints: one
+    finding naming all three, a step to the interface endpoint's group and one to both prefix
+    lists."""
+    b, app, s3_endpoint = _gateway_client([("tcp", 5432, 5432, "10.0.0.0/16")])
+    vpc = next(iter(b.vpcs))
+    table = next(t for t, x in b.route_tables.items() if x.subnet_ids)
+    dynamodb = b.gateway_endpoint(vpc, "dynamodb", route_tables=[table])
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    ssm = b.interface_endpoint(vpc, "ssm", subnets=[b.subnet(vpc, ENDPOINT_SUBNET, az=2)], groups=[endpoint_sg])
+    (finding,) = findings(rule, b.snapshot())
+    s3, ddb = _service_list(b, "s3"), _service_list(b, "dynamodb")
+    assert f"send no TCP 443 to interface endpoint(s) {ssm} (ssm) and no TCP 443 to gateway endpoint(s) " \
+           f"{s3_endpoint} (s3, prefix list {s3}), {dynamodb} (dynamodb, prefix list {ddb}):" in finding.message
+    assert fix_of(rule, b.snapshot(), app) == [
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": endpoint_sg}]}]},
+         "create", True),
+        ("ec2:AuthorizeSecurityGroupEgress", {"GroupId": app, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+             "PrefixListIds": [{"PrefixListId": s3}, {"PrefixListId": ddb}]}]}, "create", True)]
+
+
+def test_a_redshift_node_with_enhanced_vpc_routing_is_a_client_of_both_gateway_endpoints() -> None:
+    """COPY and UNLOAD go to S3, COPY from a table to DynamoDB; with enhanced VPC routing off,
+    Redshift reaches neither through the VPC."""
+    for routing, status in ((True, "fail"), (False, None)):
+        b, cluster_sg, _ = _gateway_client([], eni=REDSHIFT_NODE)
+        vpc = next(iter(b.vpcs))
+        node = next(e for e, x in b.enis.items() if x.description == REDSHIFT_NODE["description"])
+        b.redshift_cluster("warehouse", vpc, enhanced_vpc_routing=routing, groups=[cluster_sg], nodes=[node])
+        assert triples(rule, b.snapshot()) == ({(ID, cluster_sg, status)} if status else set())

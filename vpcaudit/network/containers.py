@@ -42,6 +42,17 @@ def is_ecs_attachment(eni: r.NetworkInterface) -> bool:
     return bool(ECS_ATTACHMENT.match(eni.description))
 
 
+def leaves_the_vpc_through_its_node(eni: r.NetworkInterface) -> bool:
+    """A VPC CNI secondary interface on an EKS node, whose pods' traffic to addresses outside the
+    VPC's CIDR blocks (an AWS service's public addresses) does not leave through it: with the CNI's
+    default ``AWS_VPC_K8S_CNI_EXTERNALSNAT=false``, such traffic uses "the security groups and
+    subnets of your node's primary network interface. The subnets and security groups defined in
+    your ``ENIConfigs`` … aren't used for this traffic" (EKS User Guide, custom networking). The
+    node's primary interface, a workload of its own, sends it. External SNAT, which would send it
+    from the pod's address, is a setting of the CNI that the snapshot does not hold."""
+    return bool(CNI_SECONDARY.fullmatch(eni.description))
+
+
 def runs_ecs_tasks(view: NetworkView, vpc_id: str) -> bool:
     """Some interface of the VPC belongs to an ECS task (Fargate, or awsvpc on EC2)."""
     return vpc_id in view.memo(_vpcs_with_ecs_tasks)

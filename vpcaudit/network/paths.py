@@ -275,6 +275,37 @@ def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
     return kind, target, detail
 
 
+def gateway_endpoint_prefix_list(view: NetworkView, subnet: r.Subnet, endpoint: r.VpcEndpoint) -> str | None:
+    """The prefix list by whose route ``subnet``'s calls to the gateway endpoint's service (s3,
+    dynamodb) reach ``endpoint``; None when none of them do.
+
+    As the subnet's path to the service has it: none do when an interface endpoint's private DNS
+    answers the service's names in the VPC (SDK traffic goes there), else those of the prefix
+    list's CIDRs its route table delivers to ``endpoint`` (:func:`resolve_service`; some are
+    enough: the others take another path, which is not this endpoint's). When the service's
+    prefix list was not collected, an active route of the subnet's table from a prefix list to
+    ``endpoint`` stands for it (whether more specific routes carve part of it away is unknown).
+    Once per (subnet, endpoint) and view.
+    """
+    return view.memo(_gateway_endpoint_prefix_list, subnet.subnet_id, endpoint.vpc_endpoint_id)
+
+
+def _gateway_endpoint_prefix_list(view: NetworkView, subnet_id: str, endpoint_id: str) -> str | None:
+    subnet, endpoint = view.subnets[subnet_id], view.endpoints[endpoint_id]
+    key = view.service(endpoint).key
+    if view.memo(_interface_endpoint_serving, subnet.vpc_id, key, True) is not None:
+        return None
+    outcomes, error = resolve_service(view, subnet, key)
+    prefix_list = view.service_prefix_list(key)
+    if not error and prefix_list is not None:
+        reached = any(o.delivers and o.kind == "vpce" and o.target_id == endpoint_id for o in outcomes)
+        return prefix_list.prefix_list_id if reached else None
+    table = view.effective_route_table(subnet_id)
+    return next((route.destination for route in (table.routes if table else ())
+                 if route.destination_type == "prefix_list" and route.target_id == endpoint_id
+                 and route.state == "active"), None)
+
+
 def _through_private_nat(nat_id: str, onward: Egress, steps: list[PathStep]) -> str:
     """The step a private NAT gateway adds when its subnet sends the traffic on, and the path's detail."""
     firewalls = f"firewall endpoint(s) {', '.join(onward.hops)}, then " if onward.hops else ""

@@ -132,6 +132,16 @@ def overlaps(cidr: str, others: Iterable[str]) -> bool:
     return False
 
 
+def covered_by(cidr: str, others: Iterable[str]) -> bool:
+    """Is every address of ``cidr`` inside ``others`` taken together (same address family)? Two
+    halves cover their whole; a rule to part of a range does not cover the range."""
+    net = parse_network(cidr)
+    if net is None:
+        return False
+    inner = [o for other in others if (o := parse_network(other)) is not None and o.version == net.version]
+    return not _uncovered(net, inner)
+
+
 def is_world(cidr: str | None) -> bool:
     net = parse_network(cidr) if cidr else None
     return net is not None and net.prefixlen == 0

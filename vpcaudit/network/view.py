@@ -43,6 +43,10 @@ DMS_DESCRIPTION = "DMSNetworkInterface"
 # An ElastiCache cache node's interface: "ElastiCache <cluster id>" (lower-case letters, digits
 # and hyphens, starting with a letter).
 _ELASTICACHE_NODE = re.compile(r"ElastiCache [a-z][a-z0-9-]*")
+# The service access group Amazon EMR creates for clusters in private subnets, by its default name
+# and the description EMR gives it ("Service access group for Elastic MapReduce created on <date>").
+EMR_SERVICE_ACCESS_GROUP = "ElasticMapReduce-ServiceAccess"
+EMR_SERVICE_ACCESS_DESCRIPTION = "Service access group for Elastic MapReduce"
 # The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
 # protocol for VPC endpoints. HTTP is not allowed."
 OPENSEARCH_ENDPOINT_PORTS = (443,)
@@ -544,7 +548,8 @@ class NetworkView:
         Every workload may, except the interfaces of managed engines (:data:`MANAGED_KINDS`): a
         Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
         and none when its cluster has enhanced VPC routing off (:meth:`managed_kind_of`),
-        an ElastiCache node's (:func:`is_elasticache_node`) none, and a DB instance's network
+        an ElastiCache node's (:func:`is_elasticache_node`) none, Amazon EMR's cluster manager
+        interface (:data:`EMR_CLUSTER_MANAGER`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
@@ -590,8 +595,9 @@ class NetworkView:
         return managed is None or service_key is None or service_key in managed.services
 
     def managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
-        """:func:`managed_kind`, with what the rest of the snapshot says of the engine: a Redshift
-        node's interface whose cluster has enhanced VPC routing off is
+        """:func:`managed_kind`, with what the rest of the snapshot says of the engine: an interface
+        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; a
+        Redshift node's interface whose cluster has enhanced VPC routing off is
         :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
         not turned on, Amazon Redshift routes traffic through the internet, including traffic to
         other services within the AWS network", Redshift Management Guide, enhanced VPC routing).
@@ -599,11 +605,25 @@ class NetworkView:
         enhanced VPC routing on, it stays a client of :data:`REDSHIFT_SERVICES`: the conservative
         reading, so that no endpoint loses a client the snapshot cannot rule out."""
         kind = managed_kind(eni)
+        if kind is None and self._is_emr_cluster_manager(eni):
+            return EMR_CLUSTER_MANAGER
         if kind is REDSHIFT_NODE:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
                 return INTERNET_ROUTED_REDSHIFT_NODE
         return kind
+
+    def _is_emr_cluster_manager(self, eni: r.NetworkInterface) -> bool:
+        """The device Amazon EMR attaches to a cluster's primary instance to manage it: an
+        interface on an instance whose groups (at least one, all collected) are all EMR service
+        access groups (:func:`is_emr_service_access_group`)."""
+        emr = self._emr_service_access_groups
+        return (bool(emr) and bool(eni.group_ids) and EMR_CLUSTER_MANAGER.matches(eni)
+                and all(g in emr for g in eni.group_ids))
+
+    @cached_property
+    def _emr_service_access_groups(self) -> frozenset[str]:
+        return frozenset(g.group_id for g in self.security_groups.values() if is_emr_service_access_group(g))
 
     @cached_property
     def _redshift_clusters_by_node(self) -> dict[tuple[str, str], r.RedshiftCluster]:
@@ -857,10 +877,30 @@ def is_elasticache_node(eni: r.NetworkInterface) -> bool:
     return bool(_ELASTICACHE_NODE.fullmatch(eni.description)) and eni.instance_id is None
 
 
+def is_emr_service_access_group(group: r.SecurityGroup) -> bool:
+    """A service access group Amazon EMR created, by its default name or its description. A group
+    a customer creates and names as a cluster's ``ServiceAccessSecurityGroup`` is not recognised
+    (DescribeCluster is not collected): its members stay ordinary workloads."""
+    return (group.group_name == EMR_SERVICE_ACCESS_GROUP
+            or group.description.startswith(EMR_SERVICE_ACCESS_DESCRIPTION))
+
+
+def _on_an_instance(eni: r.NetworkInterface) -> bool:
+    return eni.instance_id is not None
+
+
 REDSHIFT_NODE = ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES)
 # A node of a cluster with enhanced VPC routing off: what the interface alone cannot say, told by
 # the cluster (NetworkView.managed_kind_of).
 INTERNET_ROUTED_REDSHIFT_NODE = ManagedKind("internet-routed Redshift cluster", is_redshift_node, frozenset())
+# The interface through which Amazon EMR manages a cluster in a private subnet: "To manage the
+# cluster on a VPC, Amazon EMR attaches a network device to the master node and manages it through
+# this device" (EMR Management Guide, launching clusters into a VPC). It carries the service
+# access group alone, whose rules EMR writes: inbound 9443 from the primary group, outbound 8443 to
+# the primary and core groups only — "These rules allow the cluster manager to communicate with
+# the primary node and with core and task nodes" (EMR-managed security groups). It is EMR's way
+# into the VPC and calls no AWS service from it; told by its groups (NetworkView.managed_kind_of).
+EMR_CLUSTER_MANAGER = ManagedKind("EMR cluster manager", _on_an_instance, frozenset())
 # The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
                  REDSHIFT_NODE,
@@ -881,7 +921,7 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     not an AWS service's, which every kind may call)."""
     if service_key is None:
         return frozenset()
-    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE)
+    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER)
                      if service_key not in kind.services)
 
 
