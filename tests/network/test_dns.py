@@ -19,6 +19,7 @@ from vpcaudit.network.dns import (
     forward_targets,
     inbound_endpoints_by_address,
     named_endpoints,
+    resolver_rule_associations,
     service_hostnames,
 )
 from vpcaudit.snapshot import resources as r
@@ -274,6 +275,27 @@ def test_forward_targets_split_into_inbound_endpoints_and_elsewhere() -> None:
     assert split.inbound == ((InboundEndpoint("rslvr-in-0f0e0d0c0b0a0908", b.account_id, REGION, vpc),
                               (ipv4, ipv6)),)
     assert forward_targets((), found) == type(split)((), ())
+
+
+def test_rule_associations_span_accounts_by_region_and_rule_id() -> None:
+    """A rule shared through AWS RAM keeps its id: associated in two accounts, it applies in both
+    VPCs; only COMPLETE and CREATING associations apply; a scope whose Resolver rules were not
+    collected is not known, and its associations are not counted."""
+    owner = RegionBuilder("111111111111")
+    user = RegionBuilder("222222222222")
+    owner_vpc, _ = _vpc(owner)
+    user_vpc = "vpc-0f9e8d7c6b5a49382"  # the builders' ids are per account: one of AWS's form, unique
+    shared = owner.resolver_rule(owner_vpc, "corp.example.com", targets=["192.168.0.2"])
+    user.resolver_rules += [replace(owner.resolver_rules[-1], vpc_id=user_vpc),
+                            replace(owner.resolver_rules[-1], vpc_id="vpc-gone", status="DELETING"),
+                            replace(owner.resolver_rules[-1], vpc_id="vpc-new", status="CREATING")]
+    found = resolver_rule_associations(multi_account_snapshot(owner, user))
+    assert found.vpcs_of == {(REGION, shared): frozenset({owner_vpc, user_vpc, "vpc-new"})}
+    assert found.applies(REGION, shared, user_vpc) and not found.applies("eu-west-1", shared, user_vpc)
+    assert found.known_in("222222222222", REGION) and not found.known_in("222222222222", "eu-west-1")
+    unknown = resolver_rule_associations(replace(multi_account_snapshot(owner, user), accounts=(
+        owner.snapshot().accounts[0], user.snapshot(missing=[Part.RESOLVER_RULES]).accounts[0])))
+    assert not unknown.known_in("222222222222", REGION) and not unknown.applies(REGION, shared, user_vpc)
 
 
 def test_scope_views_answer_in_another_accounts_vpc_with_the_zones_it_holds_there() -> None:

@@ -368,6 +368,38 @@ def forward_targets(targets: tuple[r.ResolverTarget, ...],
     return ForwardTargets(tuple((e, tuple(ts)) for e, ts in by_endpoint.items()), tuple(elsewhere))
 
 
+@dataclass(frozen=True, slots=True)
+class RuleAssociations:
+    """Where each Resolver rule applies across the snapshot: the VPCs a rule is associated with
+    (COMPLETE or CREATING), by Region and rule id — a rule shared through AWS RAM keeps its id in
+    every account that associates it — and the (account, Region) scopes whose associations were
+    collected: any other scope cannot show whether a rule applies in its VPCs."""
+
+    vpcs_of: Mapping[tuple[str, str], frozenset[str]]  # (Region, rule id) → VPC ids
+    collected: frozenset[tuple[str, str]]  # (account id, Region)
+
+    def applies(self, region: str, rule_id: str, vpc_id: str) -> bool:
+        return vpc_id in self.vpcs_of.get((region, rule_id), frozenset())
+
+    def known_in(self, account_id: str, region: str) -> bool:
+        return (account_id, region) in self.collected
+
+
+def resolver_rule_associations(snapshot: Snapshot) -> RuleAssociations:
+    """The active Resolver rule associations of every scope of the snapshot (see :class:`RuleAssociations`)."""
+    vpcs_of: dict[tuple[str, str], set[str]] = {}
+    collected = set()
+    for account in snapshot.accounts:
+        for region in account.regions:
+            if not region.has(Part.RESOLVER_RULES):
+                continue
+            collected.add((account.account_id, region.region))
+            for association in region.resolver_rules:
+                if association.status.upper() in ACTIVE_RULE_STATES:
+                    vpcs_of.setdefault((region.region, association.resolver_rule_id), set()).add(association.vpc_id)
+    return RuleAssociations({key: frozenset(vpcs) for key, vpcs in vpcs_of.items()}, frozenset(collected))
+
+
 class ScopeViews:
     """Network views of the snapshot's (account, Region) scopes, each built on first use as the
     runner builds a scope's (with the zones other accounts hold for its VPCs): for a rule that
