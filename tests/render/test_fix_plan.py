@@ -17,7 +17,7 @@ from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.remedy import Phase, new_id, placeholder, step
 from vpcaudit.engine.resultfile import result_from_json
 from vpcaudit.render import render
-from vpcaudit.render.fix import FIX_FORMATS, cli, terraform
+from vpcaudit.render.fix import FIX_FORMATS, cli, cloudformation, terraform
 
 
 @pytest.fixture
@@ -176,3 +176,20 @@ def test_deleting_an_msk_vpc_connection_names_the_terraform_resource_to_remove()
         "# NEEDS A DECISION: look the ARN up"]
     ordinary = step("ec2:DeleteVpcEndpoints", {"VpcEndpointIds": ["vpce-1"]}, "vpce-1", Phase.DELETE, "x")
     assert "aws_msk_vpc_connection" not in terraform.render([ordinary], "eu-west-1")
+
+
+def test_disassociating_a_resolver_rule_names_the_terraform_association_to_remove() -> None:
+    """A Resolver rule's association with a VPC is an aws_route53_resolver_rule_association where
+    Terraform made it: the comment names it by rule and VPC, with the CLI command beside it; the
+    step creates nothing, so no CloudFormation template."""
+    fix = step("route53resolver:DisassociateResolverRule", {"ResolverRuleId": "rslvr-rr-1", "VPCId": "vpc-1"},
+               "rslvr-rr-1", Phase.DELETE, "Disassociate the rule", decision="the hub's clients stop forwarding")
+    assert terraform.render([fix], "eu-west-1").splitlines() == [
+        "# Disassociate the rule",
+        "# Remove the aws_route53_resolver_rule_association of rslvr-rr-1 with vpc-1 from the configuration that "
+        "manages it, if any, and apply (disassociated outside Terraform, it would be associated again at the next "
+        "apply); otherwise with the AWS CLI:",
+        "# aws route53resolver disassociate-resolver-rule --region eu-west-1 --resolver-rule-id rslvr-rr-1 "
+        "--vpc-id vpc-1",
+        "# NEEDS A DECISION: the hub's clients stop forwarding"]
+    assert cloudformation.template([fix]) == ""

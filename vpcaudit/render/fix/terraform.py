@@ -7,8 +7,8 @@ VPC an ``import`` block (provider import ids: the resource id; routes ``<rtb>_<d
 plus the resource restating what Terraform requires. Deletions, Route 53 and S3 policy changes
 have no safe Terraform form for a resource Terraform may not manage, so they stay comments
 holding the AWS CLI command (naming the resource to remove where it is not the obvious one: an
-MSK managed VPC connection's ``aws_msk_vpc_connection``). Steps that need a decision are written
-out commented.
+MSK managed VPC connection's ``aws_msk_vpc_connection``, a Resolver rule's association with a VPC
+``aws_route53_resolver_rule_association``). Steps that need a decision are written out commented.
 
 Values are HCL string literals built by :func:`hcl_string`, which also neutralises ``${`` and
 ``%{`` (template syntax in HCL strings), so a hostile tag cannot become an interpolation.
@@ -212,6 +212,18 @@ def _delete_msk_vpc_connection(fix: FixStep, region: str) -> list[Block]:
     return [Block(comment=f"Remove the aws_msk_vpc_connection {which} from the configuration that manages it, if "
                           "any, and apply (deleted outside Terraform, it would be created again at the next apply); "
                           f"otherwise with the AWS CLI:\n{cli.command(fix, region)}")]
+
+
+def _disassociate_resolver_rule(fix: FixStep, region: str) -> list[Block]:
+    """A Resolver rule's association with a VPC is an ``aws_route53_resolver_rule_association``
+    (``resolver_rule_id``, ``vpc_id``) where Terraform made it: removing that resource disassociates
+    the rule, while disassociating it with the CLI lasts only until the next apply associates it
+    again. A comment, like every deletion: which configuration declares it is not known here."""
+    p = fix.parameters
+    return [Block(comment=f"Remove the aws_route53_resolver_rule_association of {p['ResolverRuleId']} with "
+                          f"{p['VPCId']} from the configuration that manages it, if any, and apply (disassociated "
+                          "outside Terraform, it would be associated again at the next apply); otherwise with the "
+                          f"AWS CLI:\n{cli.command(fix, region)}")]
 
 
 def _policy(document: Any) -> Any:
@@ -419,4 +431,5 @@ _MAPPERS: dict[str, Mapper] = {
     "ec2:CreateDhcpOptions": _create_dhcp_options,
     "ec2:AssociateDhcpOptions": _associate_dhcp_options,
     "kafka:DeleteVpcConnection": _delete_msk_vpc_connection,
+    "route53resolver:DisassociateResolverRule": _disassociate_resolver_rule,
 }
