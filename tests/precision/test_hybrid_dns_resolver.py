@@ -231,14 +231,44 @@ def test_near_miss_a_forward_rule_for_amazonaws_com_to_the_hubs_inbound_endpoint
     Resolver rule points to an inbound endpoint that shares a VPC with the rule, it can cause a
     loop where the query is continually passed between the inbound and outbound endpoints". DNS003
     on each, medium — right: the names never resolve in the hub (nor from on premises, whose
-    queries reach the same resolver). The spokes' own zones answer their ssm names first."""
+    queries reach the same resolver). The spokes' own zones answer their ssm names first.
+
+    DNS006 on the rule's three associations, high — right, new: in the hub a direct loop; from each
+    spoke, every ``amazonaws.com`` name its zones do not hold (STS, Logs, KMS…) goes to the hub's
+    inbound endpoint and from there round the same loop ("Don't associate the same VPC to a
+    Resolver rule and its inbound endpoint"). DNS003 only sees the names of the hub's endpoints
+    with private DNS off; the loop breaks every other name too. Each finding's fix disassociates
+    the rule from the hub alone (after a decision), which the Route 53 guide's next sentence
+    describes: "The forwarding rule can still be associated with other VPCs … Private hosted zones
+    associated with the hub … will still resolve from queries to inbound endpoints"."""
     snapshot, ids = _build(service_rule="amazonaws.com", service_rule_to_inbound=True)
-    assert audit(snapshot) == _baseline(ids)
+    assert audit(snapshot) == _baseline(ids) | {("DNS006", ids["service_rule"], "fail")}
     levels = severities(snapshot)
     assert {levels[("DNS003", ids[k], "")] for k in ("ssm", "ssmmessages", "ec2messages")} == {"medium"}
-    finding = next(f for f in audit_result(snapshot).findings if f.resource.resource_id == ids["ssm"])
+    assert {levels[("DNS006", ids["service_rule"], ids[v])] for v in ("spoke1", "spoke2", "hub")} == {"high"}
+    findings = audit_result(snapshot).findings
+    finding = next(f for f in findings if f.resource.resource_id == ids["ssm"])
     assert f"inbound Resolver endpoint {ids['inbound']} of {ids['hub']}, the VPC the rule is associated with: the " \
            "query loops" in finding.message
+    loops = {f.discriminator: f for f in findings if f.rule_id == "DNS006"}
+    assert f"inbound Resolver endpoint {ids['inbound']} of {ids['hub']}, which has the same rule associated" \
+           in loops[ids["spoke1"]].message
+    assert f"of {ids['hub']} itself" in loops[ids["hub"]].message
+    assert {(s.action, s.parameters["VPCId"], s.ready) for f in loops.values() for s in f.fix} == {
+        ("route53resolver:DisassociateResolverRule", ids["hub"], False)}
+
+
+def test_near_miss_the_rule_to_the_hubs_inbound_endpoint_on_the_spokes_only() -> None:
+    """The same rule to the hub's inbound endpoint, associated with the spokes alone, as the Route 53
+    guide advises ("The forwarding rule can still be associated with other VPCs"): no loop, DNS006
+    silent — right. The hub's resolver answers the spokes' ``amazonaws.com`` queries with its own
+    zones (none here: the code associates them with the spokes) or publicly, so the audit is the
+    layout's as built: DNS003 on the hub's three endpoints, as there. The spokes' own zones still
+    answer their ssm names first."""
+    snapshot, ids = _build(service_rule="amazonaws.com", service_rule_to_inbound=True, service_rule_on_hub=False)
+    assert audit(snapshot) == _baseline(ids)
+    view = _view(snapshot)
+    assert (authority(view, ids["spoke1"], STS).kind, authority(view, ids["hub"], STS).kind) == ("forward", "public")
 
 
 def test_near_miss_one_zone_for_the_regions_service_domain() -> None:

@@ -77,7 +77,8 @@ Near misses:
 - ``service_rule="amazonaws.com"``: a FORWARD rule for the AWS service domain, through the same
   outbound endpoint to the same on-premises servers as ``example.com``, associated with every
   VPC, the hub included (``service_rule_to_inbound=True``: to the hub's inbound endpoint's two
-  addresses instead, the loop the Route 53 guide warns about).
+  addresses instead, the loop the Route 53 guide warns about; ``service_rule_on_hub=False``: with
+  the spokes only, as the guide advises).
 - ``rule_spokes=(1,)``: ``spoke-vpc-2`` left out of the rules' associations (``rule_spokes=()``:
   the sample as published, no association at all).
 - ``parent_zone=True``: one zone ``us-east-1.amazonaws.com`` holding the four services' records
@@ -214,8 +215,9 @@ def _address(b: AwsRegionBuilder) -> None:
 
 
 def build(*, zones_on_hub: bool = False, rule_spokes: tuple[int, ...] = (1, 2), service_rule: str | None = None,
-          service_rule_to_inbound: bool = False, parent_zone: bool = False, outbound_egress: bool = True,
-          dhcp_inbound: str | None = None, admit_dhcp_clients: bool = True) -> tuple[Snapshot, dict[str, str]]:
+          service_rule_to_inbound: bool = False, service_rule_on_hub: bool = True, parent_zone: bool = False,
+          outbound_egress: bool = True, dhcp_inbound: str | None = None,
+          admit_dhcp_clients: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The sample with its rules associated with the spokes numbered in ``rule_spokes`` (``()``:
     as published, associated with nothing); the other keywords are the variants of the module
     docstring (``dhcp_inbound``: None, "hub" or "spokes"; ``admit_dhcp_clients``: the inbound
@@ -235,7 +237,7 @@ def build(*, zones_on_hub: bool = False, rule_spokes: tuple[int, ...] = (1, 2), 
         ids[name] = _rule(b, domain, [spokes[n - 1] for n in rule_spokes], targets, ids["outbound"])
     if service_rule is not None:
         inbound = [b.enis[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
-        ids["service_rule"] = _rule(b, service_rule, [*spokes, ids["hub"]],
+        ids["service_rule"] = _rule(b, service_rule, [*spokes, ids["hub"]] if service_rule_on_hub else spokes,
                                     inbound if service_rule_to_inbound else ON_PREMISES_SERVERS, ids["outbound"])
     if dhcp_inbound is not None:
         servers = [b.enis[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
