@@ -334,8 +334,13 @@ class _RegionGenerator:
             self.flow_logs.append(r.FlowLog(self.new_id("fl"), vpc.vpc_id, "ACTIVE", "SUCCESS", "ALL",
                                             "cloud-watch-logs"))
         if rng.random() < 0.3:
-            self.resolver_rules.append(r.ResolverRuleAssociation(self.new_id("rslvr-rr"), vpc.vpc_id,
-                                                                 "onprem.example.com", "FORWARD", "COMPLETE"))
+            # Forwarded on premises through an outbound endpoint, with the targets ListResolverRules
+            # gives (recorded since schema 1.2).
+            targets = (r.ResolverTarget("192.168.0.2", "", 53), r.ResolverTarget("192.168.0.3", "", 53))
+            rule_id = self.new_id("rslvr-rr")
+            self.resolver_rules.append(r.ResolverRuleAssociation(
+                rule_id, vpc.vpc_id, "onprem.example.com", "FORWARD", "COMPLETE", targets,
+                rule_id.replace("rslvr-rr-", "rslvr-out-"), self.account_id))
 
     def _nat_gateways(self, vpc: r.Vpc, public: list[r.Subnet]) -> list[r.NatGateway]:
         """One per AZ (60 %), one shared by every AZ (30 %: cross-AZ routes), or none (10 %)."""
