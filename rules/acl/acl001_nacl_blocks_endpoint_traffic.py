@@ -101,8 +101,9 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     to its ephemeral ports, or the client subnet's NACL denies outbound TCP to the endpoint
     subnet on the service port or inbound TCP from it on its ephemeral ports. Clients are the
     subnets holding workload ENIs that may call the endpoint's service (a DB instance's network
-    interface only for the services its engines call); a client in the endpoint's own subnet is
-    not filtered.
+    interface only for the services its engines call), none for an endpoint whose private DNS
+    answers inbound Resolver endpoints only (S3's default: the VPC's calls take the gateway
+    endpoint); a client in the endpoint's own subnet is not filtered.
 
     The client OS is not collected, so the ephemeral range checked is 1024-65535; a denial only
     below 32768 — outside the Linux (32768-60999) and Windows (49152-65535) ranges — is **low**,
@@ -155,8 +156,9 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
         ip_type = (endpoint.ip_address_type or "ipv4").lower()
         problems: dict[str, list[Problem]] = defaultdict(list)
         unknown: list[str] = []
+        clients = view.endpoint_client_subnets(endpoint)
         for endpoint_subnet_id in endpoint.subnet_ids:
-            for client in checker.clients(endpoint.vpc_id, view.called_service(endpoint)):
+            for client in clients:
                 if client.subnet_id == endpoint_subnet_id:
                     continue
                 found, reason = checker.pair(endpoint_subnet_id, client, ports, ip_type)
@@ -216,17 +218,10 @@ class _Checker:
         self.acls = {a.network_acl_id: a for a in view.region.network_acls}
         self.entries = Entries(view, self.acls)
         self._nacl: dict[str, r.NetworkAcl | None] = {}
-        self._clients: dict[tuple[str, str | None], tuple[r.Subnet, ...]] = {}
         self._lambda_subnets = frozenset(i.subnet_id for i in view.interfaces.values()
                                          if i.interface_type == "lambda" and view.is_workload(i))
         self._pairs: dict[tuple[str, str, tuple[int, ...], str], PairResult] = {}
         self._denied: dict[tuple[str, bool, str, int, int], tuple[PortVerdict, ...]] = {}
-
-    def clients(self, vpc_id: str, service: str | None) -> tuple[r.Subnet, ...]:
-        key = (vpc_id, service)
-        if key not in self._clients:
-            self._clients[key] = self.view.client_subnets(vpc_id, service)
-        return self._clients[key]
 
     def nacl_of(self, subnet_id: str) -> r.NetworkAcl | None:
         if subnet_id not in self._nacl:

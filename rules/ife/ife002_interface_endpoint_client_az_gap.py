@@ -30,7 +30,9 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     """A client AZ of the VPC (an AZ holding workload ENIs that may call the endpoint's service:
     a DB instance's network interface only for the services its engines call), in which the
     endpoint's service is offered, has no network interface of the interface endpoint. One
-    finding per endpoint, listing the AZs and the client subnets there.
+    finding per endpoint, listing the AZs and the client subnets there. An endpoint whose private
+    DNS answers inbound Resolver endpoints only (S3's default) has no client AZ in its VPC: the
+    VPC's calls take the gateway endpoint, and its clients on premises arrive from no AZ.
 
     ## Why it matters
     Clients in that AZ reach the endpoint in another AZ: every request pays cross-AZ data
@@ -52,8 +54,7 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         if endpoint.endpoint_type not in _ENI_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
             continue
-        service = view.called_service(endpoint)
-        clients = view.client_azs(endpoint.vpc_id, service).az_ids
+        clients = view.endpoint_client_azs(endpoint).az_ids
         endpoint_azs = view.endpoint_az_ids(endpoint)
         gap = clients - endpoint_azs
         if not gap:
@@ -75,7 +76,7 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
         gap &= offered
         if not gap:
             continue
-        client_subnets = sorted({eni.subnet_id for eni in view.client_enis(endpoint.vpc_id, service)
+        client_subnets = sorted({eni.subnet_id for eni in view.endpoint_clients(endpoint)
                                  if view.az_id_of(eni.subnet_id) in gap})
         where = ", ".join(sorted(endpoint_azs)) or "no AZ"
         fix_cost = ctx.cost.interface_endpoint_month(len(gap))

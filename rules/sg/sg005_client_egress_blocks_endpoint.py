@@ -63,6 +63,12 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     the ENIs concerned (an ENI's groups are unioned: a group is named only when none of the ENI's
     groups allows the traffic).
 
+    An interface endpoint whose private DNS answers only queries arriving through inbound Resolver
+    endpoints (`PrivateDnsOnlyForInboundResolverEndpoint`, S3's default) has no client in its VPC:
+    the option "routes traffic that originates from the VPC to the gateway endpoint and traffic
+    that originates from on-premises to the interface endpoint", so the VPC's workloads are judged
+    against the gateway endpoint AWS requires beside it, not against the interface endpoint.
+
     VPC Lattice's Resource and ServiceNetwork endpoints are judged too: every workload ENI of
     their VPC may call them, and clients connect to the addresses of their network interfaces in
     the VPC's subnets, not to the `vpc-lattice` prefix list a service-network VPC association is
@@ -135,14 +141,13 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         if not endpoints:
             continue
         peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints if e.endpoint_type != "Gateway"}
-        services = {e.vpc_endpoint_id: view.called_service(e) for e in endpoints}
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
             absent = [g for g in eni.group_ids if g not in view.security_groups]
             for g in absent:
                 missing_groups[g].add(eni.network_interface_id)
             for endpoint in endpoints:
-                if not view.may_call(eni, services[endpoint.vpc_endpoint_id]):
+                if not view.calls_through(eni, endpoint):
                     continue
                 if endpoint.endpoint_type == "Gateway":
                     addresses = _service_addresses(view, eni, endpoint)

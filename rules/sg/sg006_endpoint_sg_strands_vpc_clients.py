@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     """An interface endpoint admits some of its clients, but its security groups leave out
     workloads of its own VPC that are sure to use it (workload ENIs that may call its service: a
-    DB instance's network interface only for the services its engines call). Five cases, each
-    one finding per endpoint listing the workload ENIs left out:
+    DB instance's network interface only for the services its engines call; none for an endpoint
+    whose private DNS answers inbound Resolver endpoints only, S3's default, since the VPC's own
+    calls take the gateway endpoint). Five cases, each one finding per endpoint listing the
+    workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
       service port from one block exactly — "the VPC CIDR" written as the primary block, as
@@ -117,7 +119,7 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
         if not ports or any(g is None for g in groups):
             continue  # the port or a group is unknown: SG003 says what can be said
         admitted = _Admitted.of(view, [g for g in groups if g is not None], ports)
-        enis = view.client_enis(endpoint.vpc_id, view.called_service(endpoint))
+        enis = view.endpoint_clients(endpoint)
         if not enis or not (admitted.cidrs or admitted.groups):
             continue  # nobody to strand, or nobody admitted at all (SG003)
         stranded, why = _left_out_blocks(view, endpoint, admitted, enis)
@@ -191,7 +193,7 @@ def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted
                  enis: tuple[r.NetworkInterface, ...]) -> Stranded:
     """Every workload of the VPC, when only remote networks are admitted and private DNS sends the
     VPC's own queries to the endpoint."""
-    if not view.private_dns_effective(endpoint) or endpoint.private_dns_only_for_inbound_resolver_endpoint:
+    if not view.private_dns_effective(endpoint):
         return [], ""
     if any(admitted.admits(eni) for eni in enis):
         return [], ""

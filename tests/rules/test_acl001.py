@@ -26,14 +26,14 @@ class Estate:
     """A client subnet (workload) and an endpoint subnet in another AZ, each optionally with its own NACL."""
 
     def __init__(self, *, key: str = "ssm", service_name: str | None = None, client_type: str = "interface",
-                 shared_client: bool = False) -> None:
+                 shared_client: bool = False, inbound_only: bool | None = None) -> None:
         self.b = RegionBuilder()
         self.vpc = self.b.vpc("10.0.0.0/16")
         self.client = self.b.subnet(self.vpc, CLIENT, az=1, owner_id="222222222222" if shared_client else None)
         self.endpoint_subnet = self.b.subnet(self.vpc, ENDPOINT, az=2)
         self.b.workload(self.client, interface_type=client_type, requester_managed=client_type == "lambda")
         self.endpoint = self.b.interface_endpoint(self.vpc, key, subnets=[self.endpoint_subnet],
-                                                  service_name=service_name)
+                                                  service_name=service_name, inbound_only=inbound_only)
 
     def acl(self, subnet: str, entries: Iterable[r.NaclEntry]) -> str:
         return self.b.nacl(self.vpc, subnets=[subnet], entries=entries)
@@ -115,6 +115,16 @@ def _privatelink_replies_blocked() -> tuple[Estate, str | None]:
     return e, e.acl(e.endpoint_subnet, [ALLOW_ALL_IN])
 
 
+def _hybrid_s3_endpoint_admits_on_premises_only(inbound_only: bool) -> tuple[Estate, str | None]:
+    """An S3 endpoint built for on-premises clients, its subnet's NACL admitting HTTPS from the
+    on-premises range only. With private DNS for inbound Resolver endpoints only the VPC's S3 calls
+    take the gateway endpoint (AWS requires one beside it), so the client subnet is none of its."""
+    e = Estate(key="s3", inbound_only=inbound_only)
+    e.b.gateway_endpoint(e.vpc, "s3", route_tables=[e.b.route_table(e.vpc, subnets=[e.client])])
+    acl = e.acl(e.endpoint_subnet, [nacl_entry(100, "allow", "192.168.0.0/16", ports=(443, 443)), ALLOW_ALL_OUT])
+    return e, None if inbound_only else acl
+
+
 def _shared_client_subnet() -> tuple[Estate, str | None]:
     return Estate(shared_client=True), "not_evaluated"
 
@@ -135,6 +145,10 @@ CASES: list[tuple[str, Case, str | None]] = [
     ("PrivateLink port unknown, service side restricted", _privatelink_service_side_restricted, "not_evaluated"),
     ("PrivateLink replies blocked", _privatelink_replies_blocked, "medium"),
     ("RAM-shared client subnet", _shared_client_subnet, "not_evaluated"),
+    ("S3 private DNS for inbound Resolver endpoints only: no VPC client",
+     lambda: _hybrid_s3_endpoint_admits_on_premises_only(True), None),
+    ("S3 private DNS for all resolvers: the VPC's clients denied",
+     lambda: _hybrid_s3_endpoint_admits_on_premises_only(False), "medium"),
 ]
 
 

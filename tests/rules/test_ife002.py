@@ -72,6 +72,15 @@ def _lambda_client_in_other_az() -> RegionBuilder:
     return b
 
 
+def _hybrid_s3_endpoint(*, inbound_only: bool) -> RegionBuilder:
+    """An S3 interface endpoint in az1 beside the gateway endpoint, workloads in az1..az3."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"])
+    b.interface_endpoint(ids["vpc"], "s3", subnets=ids["private"][:1], inbound_only=inbound_only)
+    return b
+
+
 def _privatelink_without_details() -> RegionBuilder:
     b = RegionBuilder()
     ids = standard_vpc(b)
@@ -87,11 +96,16 @@ CASES: list[tuple[str, Callable[[], RegionBuilder], str | None]] = [
     ("endpoint ENIs are not clients", _only_endpoint_enis_in_other_az, None),
     ("Lambda ENIs are clients", _lambda_client_in_other_az, "fail"),
     ("offered AZs unknown", _privatelink_without_details, "not_evaluated"),
+    # Private DNS for inbound Resolver endpoints only: the VPC's S3 calls take the gateway endpoint,
+    # so its workloads are no client of the interface endpoint, in any AZ.
+    ("S3 private DNS for inbound Resolver endpoints only", lambda: _hybrid_s3_endpoint(inbound_only=True), None),
+    ("S3 private DNS for all resolvers", lambda: _hybrid_s3_endpoint(inbound_only=False), "fail"),
 ]
 
 
 def _first_endpoint(b: RegionBuilder) -> str:
-    return min(b.endpoints)
+    """The first endpoint with network interfaces (a gateway endpoint has none to report on)."""
+    return min(e for e, endpoint in b.endpoints.items() if endpoint.endpoint_type != "Gateway")
 
 
 @pytest.mark.parametrize(("build", "status"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])

@@ -342,3 +342,24 @@ def test_a_lattice_endpoint_in_the_vpcs_default_group_admits_no_client(endpoint_
 def test_a_lattice_endpoint_admitting_some_tcp_port_from_clients_is_taken_as_right(endpoint_type: str) -> None:
     b, _ = _lattice(endpoint_type, [("tcp", 5432, 5432, "10.0.0.0/16")])
     assert triples(rule, b.snapshot()) == set()
+
+
+@pytest.mark.parametrize("ingress", [None, [("tcp", 443, 443, "192.168.0.0/16")]],
+                         ids=["the VPC default group", "443 from the on-premises range"])
+def test_an_s3_endpoint_for_inbound_resolvers_only_is_judged_for_its_on_premises_clients(
+        ingress: list[Rule] | None) -> None:
+    """Private DNS for inbound Resolver endpoints only: the VPC's workloads call S3 through the
+    gateway endpoint and are none of its clients (SG005, SG006, IFE002, ACL001 leave them out), but
+    SG003 asks whether anyone gets in at all, and is unchanged. Behind the VPC's default group
+    (members only) the endpoint still fires: the on-premises clients it exists for are refused.
+    Admitting the routed on-premises range is right."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2)]
+    table = b.route_table(vpc, subnets=subnets, routes={"192.168.0.0/16": "vgw-0123"})
+    for subnet in subnets:
+        b.workload(subnet, groups=[b.security_group(vpc, name=f"app-{subnet}")])
+    b.gateway_endpoint(vpc, "s3", route_tables=[table])
+    groups = [b.default_group(vpc)] if ingress is None else [b.security_group(vpc, name="endpoint", ingress=ingress)]
+    endpoint = b.interface_endpoint(vpc, "s3", subnets=subnets, groups=groups, inbound_only=True)
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, "fail")} if ingress is None else set())

@@ -361,6 +361,23 @@ def test_an_s3_interface_endpoint_with_private_dns_takes_the_calls_instead() -> 
     assert (finding.resource.resource_id, finding.evidence["endpoints"]) == (app, [gateway])
 
 
+@pytest.mark.parametrize(("inbound_only", "refused"), [(True, None), (False, "interface")],
+                         ids=["private DNS for inbound Resolver endpoints only", "private DNS for all resolvers"])
+def test_egress_to_the_s3_prefix_list_alone_beside_a_hybrid_s3_interface_endpoint(inbound_only: bool,
+                                                                                   refused: str | None) -> None:
+    """The documented hybrid pattern: the workloads send HTTPS to S3's prefix list only (they use
+    the gateway endpoint), and an S3 interface endpoint serves on premises. With its private DNS
+    for inbound Resolver endpoints only, the VPC's S3 calls take the gateway endpoint and the
+    workloads are no client of the interface endpoint; with the option cleared they resolve S3 to
+    it and cannot send to it."""
+    b, app, _ = _gateway_client([("tcp", 443, 443, "s3-pl")])
+    vpc = next(iter(b.vpcs))
+    interface = b.interface_endpoint(vpc, "s3", subnets=[b.subnet(vpc, ENDPOINT_SUBNET, az=2)],
+                                     inbound_only=inbound_only)
+    found = [(f.resource.resource_id, f.evidence["endpoints"]) for f in findings(rule, b.snapshot())]
+    assert found == ([] if refused is None else [(app, [interface])])
+
+
 @pytest.mark.parametrize(("egress", "ipv6_only", "status"), [
     ([("tcp", 443, 443, "10.0.0.0/16")], False, "not_evaluated"),
     ([], False, "not_evaluated"),

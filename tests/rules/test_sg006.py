@@ -12,9 +12,10 @@ from rulecheck import findings, fix_of, triples
 from vpcaudit.rules.sg.sg006_endpoint_sg_strands_vpc_clients import endpoint_sg_strands_vpc_clients as rule
 
 
-def _secondary_block_vpc(sources: Iterable[str]) -> tuple[RegionBuilder, str, str, list[str]]:
-    """A VPC with a secondary CIDR block, workloads in both blocks, an ssm endpoint in the primary
-    block's subnets admitting TCP 443 from ``sources``. Returns builder, endpoint, VPC, the
+def _secondary_block_vpc(sources: Iterable[str], *, key: str = "ssm",
+                         inbound_only: bool | None = None) -> tuple[RegionBuilder, str, str, list[str]]:
+    """A VPC with a secondary CIDR block, workloads in both blocks, a ``key`` (ssm) endpoint in the
+    primary block's subnets admitting TCP 443 from ``sources``. Returns builder, endpoint, VPC, the
     secondary block's workload ENIs."""
     b = RegionBuilder()
     vpc = b.vpc("10.0.0.0/16", extra_cidrs=["10.1.0.0/16"])
@@ -23,7 +24,7 @@ def _secondary_block_vpc(sources: Iterable[str]) -> tuple[RegionBuilder, str, st
     secondary = [b.subnet(vpc, f"10.1.{az}.0/24", az=az) for az in (1, 2)]
     enis = [b.workload(s, groups=[app]) for s in (*primary, *secondary)]
     group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, c) for c in sources])
-    endpoint = b.interface_endpoint(vpc, "ssm", subnets=primary, groups=[group])
+    endpoint = b.interface_endpoint(vpc, key, subnets=primary, groups=[group], inbound_only=inbound_only)
     return b, endpoint, vpc, enis[2:]
 
 
@@ -39,6 +40,16 @@ def test_a_rule_for_the_primary_cidr_block_strands_clients_in_a_secondary_block(
     [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
     assert action == "ec2:AuthorizeSecurityGroupIngress"
     assert parameters["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "10.1.0.0/16"}]
+
+
+@pytest.mark.parametrize(("inbound_only", "stranded"), [(True, False), (False, True)],
+                         ids=["private DNS for inbound Resolver endpoints only", "private DNS for all resolvers"])
+def test_an_s3_endpoint_answering_inbound_resolvers_only_strands_no_block(inbound_only: bool, stranded: bool) -> None:
+    """The primary block admitted, the secondary left out: with S3's private DNS for inbound Resolver
+    endpoints only, no workload of either block resolves S3 to the endpoint (the VPC's calls take
+    the gateway endpoint), so none is stranded; with it for all resolvers, the secondary block is."""
+    b, endpoint, _, _ = _secondary_block_vpc(["10.0.0.0/16"], key="s3", inbound_only=inbound_only)
+    assert triples(rule, b.snapshot()) == ({("SG006", endpoint, "fail")} if stranded else set())
 
 
 @pytest.mark.parametrize("sources", [["10.0.0.0/16", "10.1.0.0/16"], ["10.0.0.0/15"], ["10.0.0.0/16", "10.1.1.0/24",

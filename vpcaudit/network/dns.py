@@ -115,8 +115,7 @@ def private_dns_names(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str, 
     S3's "inbound-only" private DNS leaves in-VPC clients on the gateway endpoint, so it answers
     nothing for them.
     """
-    if (not endpoint.private_dns_enabled or view.endpoint_ended(endpoint)
-            or endpoint.private_dns_only_for_inbound_resolver_endpoint):
+    if not endpoint.private_dns_enabled or view.endpoint_ended(endpoint) or view.private_dns_inbound_only(endpoint):
         return ()
     return tuple(normalise(h).removeprefix("*.") for h in view.service(endpoint).hostnames)
 

@@ -323,7 +323,7 @@ def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc
         info = view.service(endpoint)
         if not info.is_aws_service or info.key != key or not view.private_dns_effective(endpoint):
             continue
-        if in_vpc and endpoint.private_dns_only_for_inbound_resolver_endpoint:
+        if in_vpc and view.private_dns_inbound_only(endpoint):
             continue  # S3 "inbound only" private DNS: in-VPC clients use the gateway endpoint
         return endpoint
     return None

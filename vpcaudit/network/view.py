@@ -661,6 +661,50 @@ class NetworkView:
         service's key, None for a PrivateLink service or a Resource / service-network endpoint."""
         return self.service(endpoint).key if self.is_aws_service_endpoint(endpoint) else None
 
+    def private_dns_inbound_only(self, endpoint: r.VpcEndpoint) -> bool:
+        """Is the endpoint's private DNS on and limited to inbound Resolver endpoints
+        (``DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint``, the console's default for S3)?
+
+        Then S3's (or DynamoDB's) default names resolve to the endpoint only for queries arriving
+        through an inbound Resolver endpoint — on premises, forwarded there — and the VPC's own
+        queries keep getting the service's public addresses, which its gateway endpoint carries:
+        the option "routes traffic that originates from the VPC to the gateway endpoint and traffic
+        that originates from on-premises to the interface endpoint" (EC2 API,
+        DnsOptionsSpecification), "This in-VPC traffic automatically uses the lower-cost gateway
+        endpoints" (S3 User Guide, private DNS), and AWS refuses the option in a VPC without a
+        gateway endpoint for the service. The paths, the DNS model and the endpoint's clients
+        (:meth:`endpoint_clients`) all read it here."""
+        return bool(endpoint.private_dns_enabled and endpoint.private_dns_only_for_inbound_resolver_endpoint)
+
+    def endpoint_clients(self, endpoint: r.VpcEndpoint) -> tuple[r.NetworkInterface, ...]:
+        """The clients of ``endpoint`` in its own VPC: the workload ENIs that may call its service
+        (:meth:`client_enis`). None at all when its private DNS answers inbound Resolver endpoints
+        only (:meth:`private_dns_inbound_only`): the VPC's workloads call the service through the
+        gateway endpoint, and only code written against the endpoint's own names
+        (``*.vpce.amazonaws.com``), which no snapshot shows, would use it from the VPC. Its clients
+        are beyond the VPC, on premises, where the rules that judge them look."""
+        if self.private_dns_inbound_only(endpoint):
+            return ()
+        return self.client_enis(endpoint.vpc_id, self.called_service(endpoint))
+
+    def endpoint_client_azs(self, endpoint: r.VpcEndpoint) -> ClientAzs:
+        """The client AZs of ``endpoint`` in its own VPC (:meth:`client_azs`, for the clients
+        :meth:`endpoint_clients` counts)."""
+        if self.private_dns_inbound_only(endpoint):
+            return ClientAzs(frozenset(), True)  # none, whatever the ENIs: nothing is assumed
+        return self.client_azs(endpoint.vpc_id, self.called_service(endpoint))
+
+    def endpoint_client_subnets(self, endpoint: r.VpcEndpoint) -> tuple[r.Subnet, ...]:
+        """The client subnets of ``endpoint`` in its own VPC (:meth:`client_subnets`, for the
+        clients :meth:`endpoint_clients` counts), worked out once per VPC and service."""
+        if self.private_dns_inbound_only(endpoint):
+            return ()
+        return self.memo(NetworkView.client_subnets, endpoint.vpc_id, self.called_service(endpoint))
+
+    def calls_through(self, eni: r.NetworkInterface, endpoint: r.VpcEndpoint) -> bool:
+        """Is this workload ENI of the endpoint's VPC one of its clients (:meth:`endpoint_clients`)?"""
+        return not self.private_dns_inbound_only(endpoint) and self.may_call(eni, self.called_service(endpoint))
+
     def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
         """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
         for None."""
