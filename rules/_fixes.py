@@ -25,28 +25,36 @@ NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {acco
                             "organization if roles of other accounts use this path)")
 NEW_S3_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} (widen it to your "
                                "organization if roles of other accounts use this path) and anyone's reads of the "
-                               "AWS-owned ECR layer, Amazon Linux and Amazon EMR repository buckets of {region}, "
+                               "AWS-owned ECR layer, Amazon Linux, Amazon EMR repository and EC2 Image Builder "
+                               "buckets of {region}, "
                                "and CloudFormation's wait condition and custom resource responses")
 
-# AWS-owned buckets whose objects workloads read through an S3 endpoint without credentials of
-# their own account, as AWS documents them ({region}: the endpoint's Region):
-AWS_OWNED_S3_BUCKETS = (
+# Objects of AWS-owned buckets that workloads read through an S3 endpoint without credentials of
+# their own account, as AWS documents them ({region}: the endpoint's Region), as bucket/key patterns:
+AWS_OWNED_S3_OBJECTS = (
     # ECR image layers. https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
     # gives arn:aws:s3:::prod-region-starport-layer-bucket/* and, under "Minimum Amazon S3 bucket
     # permissions", an S3 endpoint statement allowing s3:GetObject there to Principal "*".
-    "prod-{region}-starport-layer-bucket",
+    "prod-{region}-starport-layer-bucket/*",
     # Amazon Linux 2 repositories. https://docs.aws.amazon.com/linux/al2/ug/al2-live-patching.html
     # ("Amazon S3 bucket containing Amazon Linux 2 repositories", both).
-    "amazonlinux.{region}.amazonaws.com",
-    "amazonlinux-2-repos-{region}",
+    "amazonlinux.{region}.amazonaws.com/*",
+    "amazonlinux-2-repos-{region}/*",
     # AL2023 repositories. https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html, as AWS's
     # data perimeter policy examples (see account_scoped_policy) cite it for this bucket.
-    "al2023-repos-{region}-de612dc2",
+    "al2023-repos-{region}-de612dc2/*",
     # The Amazon EMR repository, which cluster instances of EMR 5.22.0 and later read at launch.
     # https://docs.aws.amazon.com/emr/latest/ManagementGuide/private-subnet-iampolicy.html
     # ("EmrRepositoryAccess": s3:GetObject to Principal "*"); AWS's data perimeter examples list it
     # among EMR's "unauthenticated calls to Amazon S3".
-    "repo.{region}.emr.amazonaws.com",
+    "repo.{region}.emr.amazonaws.com/*",
+    # EC2 Image Builder: AWSTOE, which every build instance downloads, and the managed components.
+    # https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html ("If you
+    # use a VPC endpoint for Amazon S3 in your environment, you'll need to ensure that your S3 VPC
+    # endpoint policy allows Image Builder to access the following S3 buckets"): the managed
+    # resources bucket under components/ only.
+    "ec2imagebuilder-toe-{region}-prod/*",
+    "ec2imagebuilder-managed-resources-{region}-prod/components/*",
 )
 
 
@@ -65,8 +73,8 @@ CLOUDFORMATION_RESPONSES_SID = "CloudFormationResponses"
 
 
 def aws_owned_s3_objects(region: str) -> list[str]:
-    """ARNs of the objects of :data:`AWS_OWNED_S3_BUCKETS` in ``region``, in its partition."""
-    return [f"arn:{partition(region)}:s3:::{bucket.format(region=region)}/*" for bucket in AWS_OWNED_S3_BUCKETS]
+    """ARNs of :data:`AWS_OWNED_S3_OBJECTS` in ``region``, in its partition."""
+    return [f"arn:{partition(region)}:s3:::{objects.format(region=region)}" for objects in AWS_OWNED_S3_OBJECTS]
 
 
 def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
@@ -81,7 +89,7 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
     principal account at all (https://github.com/aws-samples/data-perimeter-policy-examples/blob/007f7e272f597e226fb426e4a97524d2b0d013f3/vpc_endpoint_policies/README.md).
     Once the endpoint's prefix-list route exists they no longer leave through a NAT gateway, so
     image pulls (``CannotPullContainerError``) and ``dnf``/``yum`` would fail. An S3 endpoint's
-    policy therefore also lets anyone ``s3:GetObject`` the objects of :data:`AWS_OWNED_S3_BUCKETS`
+    policy therefore also lets anyone ``s3:GetObject`` :data:`AWS_OWNED_S3_OBJECTS`
     in ``region`` — named AWS-owned buckets, read only, as the ECR guide's own S3 endpoint
     statement does. Other AWS-owned buckets (SSM Agent, Patch Manager, CloudWatch agent…) are
     left to the decision the fixes ask for.
@@ -105,7 +113,7 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
 
 
 def aws_owned_reads_statement(region: str) -> dict[str, Any]:
-    """The S3 endpoint statement letting anyone read the objects of :data:`AWS_OWNED_S3_BUCKETS`
+    """The S3 endpoint statement letting anyone read :data:`AWS_OWNED_S3_OBJECTS`
     in ``region`` (the ECR guide's "minimum Amazon S3 bucket permissions", widened to the other
     buckets AWS documents)."""
     return {"Sid": AWS_OWNED_READS_SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",

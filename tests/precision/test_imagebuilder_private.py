@@ -103,15 +103,14 @@ def test_pol001s_s3_fix_keeps_the_builds_own_s3_calls() -> None:
     assert allows(document, "s3:PutObject", f"{LOG_BUCKET}/pipeline/application.log", THIS_ACCOUNT)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: the S3 fix's policy refuses the anonymous reads of "
-                                       "Image Builder's AWSTOE and managed-component buckets")
 def test_pol001s_s3_fix_keeps_awstoe_and_managed_components() -> None:
     """POL001's replacement for the S3 endpoint must keep what every build reads: AWSTOE from
     ``ec2imagebuilder-toe-<region>-prod`` and managed components from
     ``ec2imagebuilder-managed-resources-<region>-prod/components``, reads the guide says the S3
     endpoint policy must allow and AWS's data perimeter examples call "unauthenticated". The
-    policy's ``AWSOwnedBucketsRead`` statement does not name them: applied, the fix breaks every
-    build in this VPC ("Unable to bootstrap TOE"). Rule wrong."""
+    policy's ``AWSOwnedBucketsRead`` statement did not name them: applied, the fix broke every
+    build in this VPC ("Unable to bootstrap TOE"). Rule wrong, fixed: the statement names both,
+    the managed resources bucket under ``components/`` only."""
     snapshot, ids = _built()
     document = replacement_policy(snapshot, "POL001", ids["s3"])
     assert allows(document, "s3:GetObject", f"arn:aws:s3:::{AWSTOE_BUCKET}/latest/linux/amd64/awstoe")
