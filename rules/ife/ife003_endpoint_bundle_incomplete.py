@@ -74,8 +74,9 @@ BUNDLES = (
 def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     """A VPC has some but not all of the endpoints a feature needs. A bundle is triggered only
     by its trigger members: Session Manager / Run Command (`ssmmessages` or `ec2messages`;
-    requires `ssm`, `ssmmessages`), ECR image pulls (`ecr.dkr`; requires `ecr.dkr`, `ecr.api`
-    and an S3 gateway endpoint routed for the client subnets) and ECS container instances
+    requires `ssm`, `ssmmessages`), ECR image pulls (`ecr.dkr`, or `ecr.api` in a VPC that runs
+    ECS — ECS endpoints, or task interfaces described with an ECS attachment ARN; requires
+    `ecr.dkr`, `ecr.api` and an S3 gateway endpoint routed for the client subnets) and ECS container instances
     (`ecs-agent` or `ecs-telemetry`; requires `ecs`, `ecs-agent`, `ecs-telemetry`). Session
     Manager started with `ssmmessages` alone in a VPC that runs ECS (ECS endpoints, or task
     interfaces described with an ECS attachment ARN) is ECS Exec, which needs `ssmmessages` only:
@@ -130,7 +131,7 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
         vpc = view.vpcs.get(vpc_id)
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
         for listed in BUNDLES:
-            triggered_by = sorted(listed.triggers & present)
+            triggered_by = _triggered_by(view, vpc_id, listed, present)
             if not triggered_by:
                 continue
             bundle = _as_ecs_exec(listed) if _is_ecs_exec(view, vpc_id, listed, triggered_by) else listed
@@ -147,6 +148,24 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
                         view, vpc_id, triggered_by, m, decision=f"create it only if {bundle.optional[m]}")])
 
 
+def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> list[str]:
+    """The members that make the VPC use ``bundle``: its triggers, and, for ECR image pulls in a
+    VPC that runs ECS, `ecr.api` too — ECS pulls every task's image from ECR through both ECR
+    endpoints ("Amazon ECS tasks hosted on Fargate using platform version 1.4.0 or later require
+    both the com.amazonaws.region.ecr.dkr and com.amazonaws.region.ecr.api Amazon ECR VPC
+    endpoints", ECR User Guide, interface VPC endpoints), so ecr.api without ecr.dkr there is a
+    bundle begun and left incomplete, not a tool listing repositories."""
+    triggered = sorted(bundle.triggers & present)
+    if bundle.slug == "ecr" and not triggered and "ecr.api" in present and _runs_ecs(view, vpc_id):
+        triggered = ["ecr.api"]
+    return triggered
+
+
+def _runs_ecs(view: NetworkView, vpc_id: str) -> bool:
+    """ECS endpoints in the VPC, or task interfaces described with an ECS attachment ARN."""
+    return bool(ECS_SERVICES & _members(view, vpc_id)) or runs_ecs_tasks(view, vpc_id)
+
+
 def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: list[str]) -> bool:
     """Session Manager started with ``ssmmessages`` alone in a VPC that runs ECS: ECS Exec, whose
     agent runs in the task and calls ssmmessages only (the ECS Exec page's task role grants the four
@@ -154,7 +173,7 @@ def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: l
     ssmmessages). Managed instances would have started with ec2messages beside it."""
     if bundle.slug != "session-manager" or triggered_by != ["ssmmessages"]:
         return False
-    return bool(ECS_SERVICES & _members(view, vpc_id)) or runs_ecs_tasks(view, vpc_id)
+    return _runs_ecs(view, vpc_id)
 
 
 def _as_ecs_exec(bundle: Bundle) -> Bundle:

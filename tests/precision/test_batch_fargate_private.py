@@ -135,21 +135,14 @@ def test_near_miss_endpoints_admit_the_fargate_environment_only_is_silent_now() 
     assert audit(snapshot) == _advice(ids, PRIVATE_ENDPOINTS)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003's ECR bundle is triggered by ecr.dkr only; ecr.api "
-                                       "with Fargate tasks in isolated subnets and no ecr.dkr breaks every pull")
 def test_near_miss_without_ecr_dkr() -> None:
     """ecr.dkr left out: every job's pull fails (the ECR guide: Fargate platform 1.4.0 or later
-    needs both ECR endpoints and the S3 gateway endpoint). Expected: IFE003 on the VPC, high (the
-    jobs' subnets are isolated). Now silent: the bundle is triggered by ecr.dkr alone."""
+    needs both ECR endpoints and the S3 gateway endpoint): IFE003 on the VPC, high (the jobs'
+    subnets are isolated). Rule wrong, fixed: the bundle was triggered by ecr.dkr alone; ecr.api
+    in a VPC that runs ECS triggers it too."""
     snapshot, ids = _private(ecr_dkr=False)
     keys = ("ecr.api", "ecs", "logs", "s3")
     assert audit(snapshot) == _advice(ids, keys) | {("IFE003", ids["vpc"], "fail")}
-
-
-def test_near_miss_without_ecr_dkr_is_silent_now() -> None:
-    """The same near miss as the audit reports it today (pins the silence the xfail above calls wrong)."""
-    snapshot, ids = _private(ecr_dkr=False)
-    assert audit(snapshot) == _advice(ids, ("ecr.api", "ecs", "logs", "s3"))
 
 
 def test_near_miss_jobs_in_the_public_subnets() -> None:
