@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vpcaudit.engine.remedy import FixStep, Phase, step
+from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     LATTICE_PORTS,
     LATTICE_TYPES,
+    admits_internet,
     allows_tcp,
     cidr_family,
     client_groups,
@@ -31,6 +32,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
@@ -53,6 +55,7 @@ JUDGED_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
           "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
           "https://repost.aws/knowledge-center/security-network-acl-vpc-endpoint",
           "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.Authorizing.Network.html",
+          "https://docs.aws.amazon.com/transfer/latest/userguide/create-server-in-vpc.html",
       ),
       seeds=("000", "003"))
 def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
@@ -85,12 +88,23 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     the service port at all, or one that admits it only from CIDRs holding no client, fires
     whether or not workloads exist: no future client can reach it either.
 
+    An endpoint whose network interfaces carry public IPv4 addresses — an internet-facing AWS
+    Transfer Family server's Elastic IPs, there "to make your endpoint accessible to clients over
+    the internet" — has clients on the internet too, judged apart (discriminator `internet`,
+    medium): when no rule of its groups admits, on any TCP port, an IPv4 source reaching beyond
+    private (RFC 1918) and shared (100.64.0.0/10) address space and the VPC's CIDRs, no internet
+    client can reach it, since one arrives with its own public address (a group reference admits
+    its members only). Not judged while a group or prefix list is not collected, or when the
+    interfaces' public addresses are not recorded (a snapshot written before they were).
+
     ## Why it matters
     Security groups drop what they do not allow, so every client connection to the endpoint
     times out: SDK calls hang until their timeout, SSM agents go offline, image pulls fail. With
     private DNS on there is no fallback — the service's default hostname resolves to the
     endpoint. A classic cause is creating the endpoint with the VPC's default group, which only
-    admits its own members.
+    admits its own members. An internet-facing endpoint is "accessible over the internet only to
+    clients whose source IP addresses are allowed" in its groups (the Transfer Family guide): one
+    allowing only private ranges refuses every partner on the internet.
 
     ## How to fix
     Allow the service port (TCP 443 for AWS services) from the client security groups, or from
@@ -102,6 +116,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 authorize-security-group-ingress --group-id <endpoint-sg-id> \\
         --protocol tcp --port 443 --cidr <vpc-cidr>
     ```
+
+    For internet clients of an endpoint with public addresses, allow their public ranges (an allow
+    list, as AWS advises, rather than `0.0.0.0/0`) on the service port.
     """
     view = ctx.view
     carried = workload_groups(view)
@@ -114,6 +131,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         if not endpoint.group_ids:
             yield ctx.not_evaluated(ref, f"{label} lists no security groups")
             continue
+        internet = _internet_refused(ctx, endpoint, ref, label)
+        if internet is not None:
+            yield internet
         ports = view.service(endpoint).ports
         clients = client_groups(view, endpoint)
         sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], OTHER_FAMILY: [], UNKNOWN: []}
@@ -171,6 +191,43 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
                                    non_client_sources=set(sources[NO_CLIENT])),
             fix=_fix(view, endpoint, ports))
+
+
+def _internet_refused(ctx: RuleContext, endpoint: r.VpcEndpoint, ref: ResourceRef, label: str) -> Finding | None:
+    """The internet clients of an endpoint whose interfaces carry public IPv4 addresses, judged
+    apart from the VPC's (discriminator ``internet``): a finding when no rule of its groups admits a
+    source beyond private and shared space and the VPC's blocks, on any TCP port."""
+    view = ctx.view
+    public = view.endpoint_public_addresses(endpoint)
+    if not public or admits_internet(view, endpoint) is not False:
+        return None
+    groups = [view.security_groups[g] for g in endpoint.group_ids]
+    admitted = sorted({peer_label(x) for g in groups for x in ingress(g) if tcp_range(x) is not None})
+    what = f"TCP only from {', '.join(admitted)}" if admitted else "no TCP at all"
+    return ctx.finding(
+        ref,
+        f"{endpoint.endpoint_type} endpoint {label} carries public IPv4 addresses ({', '.join(public)}), but no "
+        f"internet client can reach it: its security groups ({', '.join(endpoint.group_ids)}) admit {what}, while an "
+        "internet client of those addresses arrives with its own public IPv4 address, outside private and shared "
+        "address space and the VPC's CIDRs.",
+        severity=Severity.MEDIUM, discriminator="internet",
+        evidence=evidence_dict(public_addresses=public, security_groups=endpoint.group_ids, admitted_sources=admitted),
+        fix=[_admit_internet_clients(view, endpoint)])
+
+
+def _admit_internet_clients(view: NetworkView, endpoint: r.VpcEndpoint) -> FixStep:
+    """Allow the internet clients' public ranges, which a person names, on the service port."""
+    group_id = endpoint.group_ids[0]
+    ports = view.service(endpoint).ports
+    whose = LATTICE_PORTS.get(endpoint.endpoint_type, "the PrivateLink service's port")
+    clients = [{"CidrIp": placeholder("the internet clients' public IPv4 range")}]
+    permissions = [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": clients}
+                   for port in (ports or (placeholder(whose),))]
+    wanted = format_ports(ports) if ports else whose
+    return step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group_id, "IpPermissions": permissions}, group_id,
+                Phase.CREATE, f"Allow the internet clients' public addresses into {group_id} on {wanted}",
+                decision="which internet clients the endpoint serves is not in the snapshot: name their public IPv4 "
+                         "ranges (an allow list, not 0.0.0.0/0)")
 
 
 def _fix(view: NetworkView, endpoint: r.VpcEndpoint, ports: tuple[int, ...]) -> list[FixStep]:

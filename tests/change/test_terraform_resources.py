@@ -364,6 +364,8 @@ def test_interface_endpoint_gets_one_interface_per_subnet_with_its_groups(estate
     assert {enis[e].group_ids for e in endpoint.network_interface_ids} == {endpoint.group_ids}
     assert {(enis[e].interface_type, enis[e].requester_managed) for e in endpoint.network_interface_ids} == {
         ("vpc_endpoint", True)}
+    # CreateVpcEndpoint associates no public address: recorded as none, not as unknown.
+    assert {enis[e].public_ip_addresses for e in endpoint.network_interface_ids} == {()}
 
 
 def test_interface_endpoint_without_groups_gets_the_default_group(estate: Estate) -> None:

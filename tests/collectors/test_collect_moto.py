@@ -3,7 +3,8 @@
 The estate has one of everything the collectors read: secondary and IPv6 CIDRs, custom DHCP
 options, subnets in three AZs, IGW + egress-only IGW + NAT, public/private route tables with an
 edge association, S3 gateway and SSM interface endpoints with a custom policy, security groups
-with CIDR / group / prefix-list rules, a custom NACL, a standalone ENI, a flow log, two private
+with CIDR / group / prefix-list rules, a custom NACL, a standalone ENI and one carrying an
+Elastic IP, a flow log, two private
 hosted zones (one shadowing AWS service names), a Resolver forward rule and a customer prefix
 list. Every part must come back ``ok``, match boto3 and survive a JSON round trip.
 """
@@ -53,6 +54,8 @@ class Estate:
     resolver_rule: str
     customer_pl: str
     dhcp: str
+    public_eni: str
+    elastic_ip: str
 
 
 def build_estate(session: boto3.session.Session) -> Estate:
@@ -119,6 +122,14 @@ def build_estate(session: boto3.session.Session) -> Estate:
 
     eni = ec2.create_network_interface(SubnetId=private[0], Groups=[client_sg],
                                        Description="app server")["NetworkInterface"]["NetworkInterfaceId"]
+    # moto (5.2) lists an Elastic IP in the interface's top-level Association only, never in
+    # PrivateIpAddresses[].Association as AWS does for each address; and AssociateAddress with a
+    # secondary PrivateIpAddress moves the primary's association instead. So only the primary
+    # address's Elastic IP is checked here; the per-address ones in tests/collectors/test_paging.py.
+    public_eni = ec2.create_network_interface(SubnetId=public, Groups=[endpoint_sg],
+                                              Description="sftp server")["NetworkInterface"]["NetworkInterfaceId"]
+    elastic_ip = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=elastic_ip["AllocationId"], NetworkInterfaceId=public_eni)
     s3 = session.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="flow-logs-bucket")
     flow_log = ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
@@ -148,7 +159,8 @@ def build_estate(session: boto3.session.Session) -> Estate:
     resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=vpc_id)
     return Estate(vpc_id, other, public, private, igw, eigw, nat, public_rt, private_rt,
                   s3_endpoint["VpcEndpoint"]["VpcEndpointId"], ssm_endpoint["VpcEndpoint"]["VpcEndpointId"],
-                  endpoint_sg, client_sg, nacl, eni, flow_log, service_zone, corp_zone, rule, customer_pl, dhcp)
+                  endpoint_sg, client_sg, nacl, eni, flow_log, service_zone, corp_zone, rule, customer_pl, dhcp,
+                  public_eni, elastic_ip["PublicIp"])
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +282,13 @@ def test_nacls_interfaces_and_flow_logs(collected: tuple[Estate, RegionSnapshot,
     app = enis[estate.eni]
     assert (app.subnet_id, app.group_ids, app.description) == (estate.private_subnets[0], (estate.client_sg,),
                                                                "app server")
+    # Public addresses from the same answer: the Elastic IP associated with an interface, and the
+    # NAT gateway's on its own interface; an interface without one records none, not "not recorded".
+    assert app.public_ip_addresses == ()
+    assert enis[estate.public_eni].public_ip_addresses == (estate.elastic_ip,)
+    (nat,) = region.nat_gateways
+    (address,) = nat.addresses
+    assert enis[address.network_interface_id or ""].public_ip_addresses == (address.public_ip,)
     (flow_log,) = region.flow_logs
     assert (flow_log.flow_log_id, flow_log.resource_id, flow_log.flow_log_status) == (
         estate.flow_log, estate.vpc, "ACTIVE")

@@ -185,6 +185,28 @@ def test_interface_family_pages(scope: tuple[Scope, Stub]) -> None:
     assert calls(sc) == {"ec2:DescribeNetworkInterfaces": 2, "ec2:DescribeFlowLogs": 2}
 
 
+def test_interfaces_keep_their_public_addresses(scope: tuple[Scope, Stub]) -> None:
+    """Each interface's public IPv4 addresses, from the DescribeNetworkInterfaces answer already
+    read: the ``Association`` of its primary address (repeated in that address's entry, as AWS
+    lists it) and of a secondary one, each once; a carrier or customer-owned address is no public
+    one, and an interface without any association records none (``()``, not "not recorded")."""
+    sc, stub = scope
+    ec2 = stub("ec2")
+    primary = {"AllocationId": "eipalloc-1", "AssociationId": "eipassoc-1", "IpOwnerId": "123456789012",
+               "PublicIp": "198.51.100.10"}
+    ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": [
+        {"NetworkInterfaceId": "eni-1", "Association": primary, "PrivateIpAddresses": [
+            {"PrivateIpAddress": "10.0.0.10", "Primary": True, "Association": primary},
+            {"PrivateIpAddress": "10.0.0.11", "Primary": False,
+             "Association": {"IpOwnerId": "amazon", "PublicIp": "203.0.113.7"}}]},
+        {"NetworkInterfaceId": "eni-2", "Association": {"CarrierIp": "155.146.0.1"},
+         "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.10", "Primary": True}]},
+        {"NetworkInterfaceId": "eni-3"}]}, {"MaxResults": 1000})
+    enis = ec2_interfaces.fetch_network_interfaces(sc, {})
+    assert [(e.network_interface_id, e.public_ip_addresses) for e in enis] == [
+        ("eni-1", ("198.51.100.10", "203.0.113.7")), ("eni-2", ()), ("eni-3", ())]
+
+
 def test_block_public_access_pages_exclusions_by_hand(scope: tuple[Scope, Stub]) -> None:
     """botocore has no paginator for the exclusions: the NextToken loop is ours."""
     sc, stub = scope

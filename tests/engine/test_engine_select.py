@@ -95,3 +95,13 @@ def test_rules_reading_network_interfaces_also_collect_redshift_clusters_without
     assert Part.NETWORK_INTERFACES in sg005.needs and Part.REDSHIFT_CLUSTERS not in sg005.needs
     assert Part.REDSHIFT_CLUSTERS in needed_parts([sg005])
     assert not any(Part.REDSHIFT_CLUSTERS in r.needs for r in load_registry().rules)
+
+
+def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiring_them() -> None:
+    """SG001 tells an endpoint open to the internet through its interfaces' public addresses;
+    without the interfaces it says what it cannot know, so it does not need them."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg001 = next(r for r in load_registry().rules if r.id == "SG001")
+    assert Part.VPC_ENDPOINTS in sg001.needs and Part.NETWORK_INTERFACES not in sg001.needs
+    assert Part.NETWORK_INTERFACES in needed_parts([sg001])

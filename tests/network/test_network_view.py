@@ -878,3 +878,35 @@ def test_an_msk_brokers_interfaces_are_not_workloads(description: str, workload:
     eni = b.workload(b.subnet(b.vpc(), "10.0.1.0/24"), description=description)
     view = b.view()
     assert view.is_workload(view.interfaces[eni]) is workload
+
+
+@pytest.mark.parametrize(("recorded", "expected"), [
+    ([("3.208.10.22",), ("3.208.10.21",)], ("3.208.10.21", "3.208.10.22")),  # sorted, each once
+    ([(), ()], ()),  # recorded without any
+    ([("3.208.10.21",), None], ("3.208.10.21",)),  # one known is enough
+    ([(), None], None),  # the other one's is not recorded (an older snapshot)
+    ([None, None], None),
+])
+def test_endpoint_public_addresses(recorded: list[tuple[str, ...] | None], expected: tuple[str, ...] | None) -> None:
+    """The public IPv4 addresses on an endpoint's interfaces (an internet-facing Transfer Family
+    server's Elastic IPs): ``()`` only when every interface is recorded without one."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnets = [b.subnet(vpc, "10.0.1.0/24"), b.subnet(vpc, "10.0.2.0/24")]
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets)
+    for eni, addresses in zip(b.endpoints[endpoint].network_interface_ids, recorded, strict=True):
+        b.enis[eni] = replace(b.enis[eni], public_ip_addresses=addresses)
+    view = b.view()
+    assert view.endpoint_public_addresses(view.endpoints[endpoint]) == expected
+
+
+def test_endpoint_public_addresses_are_unknown_without_interfaces() -> None:
+    """Interfaces not collected, or one of the endpoint's missing from those collected: unknown."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=[b.subnet(vpc, "10.0.1.0/24")])
+    assert b.view().endpoint_public_addresses(b.view().endpoints[endpoint]) == ()
+    missing = b.view(missing=[Part.NETWORK_INTERFACES])
+    assert missing.endpoint_public_addresses(missing.endpoints[endpoint]) is None
+    b.enis.clear()
+    assert b.view().endpoint_public_addresses(b.view().endpoints[endpoint]) is None

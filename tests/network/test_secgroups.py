@@ -9,6 +9,7 @@ from builders import RegionBuilder
 
 from vpcaudit.network.secgroups import (
     Peer,
+    admits_internet,
     allows_tcp,
     cidr_routing,
     covered_by,
@@ -133,6 +134,52 @@ def test_group_allows_any_tcp_port_when_the_port_is_not_collected() -> None:
     assert group_allows(view, view.security_groups[postgres], outbound=True, ports=None, peer=peer) is True
     assert group_allows(view, view.security_groups[dns_only], outbound=True, ports=None, peer=peer) is False
     assert group_allows(view, view.security_groups[elsewhere], outbound=True, ports=None, peer=peer) is False
+
+
+@pytest.mark.parametrize(("sources", "admits"), [
+    (["10.0.0.0/16", "192.168.1.0/24", "172.16.0.0/12"], False),  # private ranges only
+    (["100.64.0.0/10", "self"], False),  # shared (carrier-grade NAT) space; a group's members
+    (["52.95.0.0/16"], False),  # the VPC's own (public) block: in-VPC clients
+    ([("udp", 53, 53, "0.0.0.0/0")], False),  # no TCP
+    (["::/0"], False),  # IPv6: no client of the public IPv4 addresses
+    (["10.0.0.0/16", "198.51.100.0/24"], True),  # a partner's public range
+    (["0.0.0.0/0"], True),
+    (["10.0.0.0/7"], True),  # reaches 11.0.0.0/8, public
+    ([("-1", None, None, "203.0.113.7/32")], True),  # all traffic includes TCP
+    (["pl-partners"], True),  # a prefix list holding a public range
+    (["pl-corp"], False),  # one holding private ranges only
+    (["pl-missing"], None),
+    (["pl-missing", "203.0.113.7/32"], True),  # a known public source beats an unknown one
+])
+def test_admits_internet(sources: list[str | tuple[str, int | None, int | None, str]], admits: bool | None) -> None:
+    """Does some TCP rule of the endpoint's groups admit an IPv4 source beyond private and shared
+    space and the VPC's blocks (a client on the internet)? None when only an uncollected prefix
+    list could."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    b.vpcs[vpc] = replace(b.vpcs[vpc], cidr_blocks=("10.0.0.0/16", "52.95.0.0/16"))
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.prefix_lists["pl-partners"] = r.PrefixList("pl-partners", "partners", b.account_id, "IPv4",
+                                                 ("10.9.0.0/16", "198.51.100.0/24"))
+    b.prefix_lists["pl-corp"] = r.PrefixList("pl-corp", "corp", b.account_id, "IPv4", ("192.168.0.0/16",))
+    rules = [x if isinstance(x, tuple) else ("tcp", 22, 22, x) for x in sources]
+    group = b.security_group(vpc, ingress=rules)
+    endpoint = b.interface_endpoint(vpc, "x", subnets=[subnet], groups=[group],
+                                    service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    view = b.view()
+    assert admits_internet(view, view.endpoints[endpoint]) is admits
+
+
+def test_admits_internet_is_unknown_with_a_group_not_collected() -> None:
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    private = b.security_group(vpc, ingress=[("tcp", 22, 22, "10.0.0.0/16")])
+    public = b.security_group(vpc, ingress=[("tcp", 22, 22, "0.0.0.0/0")])
+    endpoint = b.interface_endpoint(vpc, "x", subnets=[subnet], groups=[private, public])
+    assert admits_internet(b.view(), b.view().endpoints[endpoint]) is True
+    del b.groups[public]
+    assert admits_internet(b.view(), b.view().endpoints[endpoint]) is None
 
 
 def test_workload_groups_exclude_endpoint_enis() -> None:

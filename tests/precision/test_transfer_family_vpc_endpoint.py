@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import transfer_family_vpc_endpoint as transfer
-from layouts.transfer_family_vpc_endpoint import HTTPS_PORT, REGION, SERVER, SFTP_PORT, TFVARS_CIDRS
+from layouts.transfer_family_vpc_endpoint import ELASTIC_IPS, HTTPS_PORT, REGION, SERVER, SFTP_PORT, TFVARS_CIDRS
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
@@ -65,9 +65,24 @@ def _unrouted_nat_gateways(ids: dict[str, str]) -> Triples:
     return {("NAT005", ids[f"nat{az}"], "fail") for az in (1, 2)}
 
 
+def _internet_refused(ids: dict[str, str]) -> Triples:
+    """SG003 on the endpoint, medium (discriminator ``internet``): right. Gap closed: the
+    interfaces carry the Elastic IPs, so the server is there for clients on the internet ("Internet
+    Facing to make your endpoint accessible to clients over the internet", the guide), who arrive
+    with their public source addresses; its groups admit TCP only from private ranges (or only
+    their own members), so the server refuses every partner on the internet. Beside SG003's
+    judgement of the VPC's clients, which stays as it was."""
+    return {("SG003", ids["endpoint"], "fail")}
+
+
 def _example(ids: dict[str, str]) -> Triples:
     return (_flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _sg004_port_unknown(ids)
-            | _unrouted_nat_gateways(ids))
+            | _internet_refused(ids) | _unrouted_nat_gateways(ids))
+
+
+def _internal(ids: dict[str, str]) -> Triples:
+    """The internal form, no Elastic IP: the example's findings but SG003's on internet clients."""
+    return _example(ids) - _internet_refused(ids)
 
 
 def test_the_snapshot_is_the_example() -> None:
@@ -103,7 +118,8 @@ def test_the_servers_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
     """The endpoint Transfer Family creates: an Interface endpoint to its own
     ``com.amazonaws.vpce.us-east-1.vpce-svc-…`` service, in both public subnets with the server's
     group, private DNS off, no policy, a Regional and a zonal DNS name per AZ of the guide's AS2
-    example's form, one requester-managed ``vpc_endpoint`` interface per subnet. Not in the
+    example's form, one requester-managed ``vpc_endpoint`` interface per subnet carrying one of the
+    Elastic IPs (``Association.PublicIp``). Not in the
     account's DescribeVpcEndpointServices, so the network model sees a PrivateLink service of
     unknown port, AZs and policy support: no AWS service, and a client any workload may be."""
     snapshot, ids = _built()
@@ -125,6 +141,9 @@ def test_the_servers_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
     assert {(enis[e].interface_type, enis[e].requester_managed, enis[e].description, enis[e].group_ids)
             for e in endpoint.network_interface_ids} \
         == {("vpc_endpoint", True, f"VPC Endpoint Interface {endpoint.vpc_endpoint_id}", (ids["sftp_sg"],))}
+    assert sorted((enis[e].subnet_id, enis[e].public_ip_addresses) for e in endpoint.network_interface_ids) == [
+        (ids["public1"], (ELASTIC_IPS[0],)), (ids["public2"], (ELASTIC_IPS[1],))]
+    assert _view(snapshot).endpoint_public_addresses(endpoint) == ELASTIC_IPS
     assert endpoint.service_name not in {s.service_name for s in region.endpoint_services}
     info = _view(snapshot).service(endpoint)
     assert (info.is_aws_service, info.details_known, info.ports, info.policy_supported) == (False, False, (), None)
@@ -133,20 +152,41 @@ def test_the_servers_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
 @CLIENT
 def test_findings_and_verdicts_of_the_example(client: bool) -> None:
     """As published, and with an SFTP client instance in the VPC (the internal use of the same
-    endpoint): MON001 and three rules not evaluated for want of the service's port. Silent, rightly:
-    SG001 (no world-open rule), SG005 (the client sends anything), IFE001/IFE002 (interfaces in both
-    AZs), POL001 (a PrivateLink endpoint), DNS003 (no AWS service's private name), GWE002/GWE003
-    (no private subnet: Transfer Family reads and writes S3 itself, with the user's role, "without
-    using public IP addressing or requiring an internet gateway"), NAT001-NAT003, ACL001, COST001.
+    endpoint): MON001, three rules not evaluated for want of the service's port, and SG003 on the
+    internet clients. Silent, rightly: SG001 (no world-open rule), SG005 (the client sends
+    anything), IFE001/IFE002 (interfaces in both AZs), POL001 (a PrivateLink endpoint), DNS003 (no
+    AWS service's private name), GWE002/GWE003 (no private subnet: Transfer Family reads and writes
+    S3 itself, with the user's role, "without using public IP addressing or requiring an internet
+    gateway"), NAT001-NAT003, ACL001, COST001.
 
-    Unreported, two gaps, pinned: as published the group admits only private ranges
-    (10.0.0.0/16, 192.168.1.0/24, 172.16.0.0/12), and internet clients arrive through the Elastic
-    IPs with their public addresses, so the internet-facing server refuses every partner on the
-    internet — no rule knows an endpoint has public addresses or where its clients are. The two NAT
-    gateways no table routes to, ~$65.70 a month for nothing, were a gap too (NAT004 judged idleness
-    from metrics only): NAT005 now reports them from the route tables."""
+    Two gaps closed. As published the group admits only private ranges (10.0.0.0/16,
+    192.168.1.0/24, 172.16.0.0/12), and internet clients arrive through the Elastic IPs with their
+    public addresses, so the internet-facing server refuses every partner on the internet: the
+    snapshot now records the interfaces' public addresses, and SG003 says so. The two NAT gateways
+    no table routes to, ~$65.70 a month for nothing (NAT004 judged idleness from metrics only):
+    NAT005 reports them from the route tables."""
     snapshot, ids = _built(client=client)
     assert audit(snapshot) == _example(ids)
+    assert severities(snapshot)[("SG003", ids["endpoint"], "internet")] == "medium"
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003" and f.discriminator]
+    assert f"public IPv4 addresses ({', '.join(ELASTIC_IPS)})" in finding.message
+    assert "admit TCP only from 10.0.0.0/16, 172.16.0.0/12, 192.168.1.0/24" in finding.message
+    (step,) = finding.fix
+    assert (step.action, step.parameters["GroupId"], step.ready) == ("ec2:AuthorizeSecurityGroupIngress",
+                                                                      ids["sftp_sg"], False)
+
+
+@CLIENT
+def test_the_internal_form(client: bool) -> None:
+    """Near miss: the same server without ``address_allocation_ids``, internal ("Omitting
+    ``address_allocation_ids`` would create an internal VPC endpoint", the example's README): its
+    interfaces carry no public address, so no internet client is refused and SG003 judges the
+    VPC's clients alone, as before."""
+    snapshot, ids = _built(elastic_ips=False, client=client)
+    region = snapshot.accounts[0].regions[0]
+    (endpoint,) = region.vpc_endpoints
+    assert _view(snapshot).endpoint_public_addresses(endpoint) == ()
+    assert audit(snapshot) == _internal(ids)
 
 
 def test_the_requester_managed_flag_decides_nothing() -> None:
@@ -165,26 +205,39 @@ def _world_open(ids: dict[str, str]) -> Triples:
     "use VPC security groups to restrict traffic by the client's public IP address" (the API's
     EndpointDetails), and Security Hub EC2.13 fails the same rule. The message said "Endpoint
     interfaces have no public address; the exposure is to networks routed to the VPC", while these
-    carry the Elastic IPs: rule wrong in its wording, fixed — for a PrivateLink service's endpoint it
-    now says such interfaces may carry Elastic IPs and asks whether that exposure is intended. A gap,
-    pinned: the snapshot does not record an interface's ``Association`` (its public address), so no
-    rule can tell an internet-facing endpoint from an internal one."""
+    carry the Elastic IPs. Gap closed: the snapshot records the interfaces' public addresses
+    (``Association.PublicIp``), and the message says the group is open to the internet through
+    them, naming them. Medium, as before: the exposure is that of every server of AWS's public
+    endpoint type ("publicly accessible", no source allow list), whose users still authenticate."""
     return {("SG001", ids["sftp_sg"], "fail")}
 
 
 @CLIENT
 def test_the_server_open_to_the_world(client: bool) -> None:
     """TCP 22 from 0.0.0.0/0: SG001 joins, SG004 leaves (the world is SG001's), SG002 and SG003
-    stay not evaluated. The fix revokes the world-open rule only after a decision (the service's
-    port is unknown), which is as well: done as proposed, it would cut every partner off."""
+    stay not evaluated, and SG003's internet finding leaves (the world includes the partners). The
+    fix revokes the world-open rule only after a decision (the service's port is unknown), which
+    is as well: done as proposed, it would cut every partner off."""
     snapshot, ids = _built(ingress="world", client=client)
     assert audit(snapshot) == (_flow_log(ids) | _sg002_port_unknown(ids) | _sg003_port_unknown(ids) | _world_open(ids)
                                | _unrouted_nat_gateways(ids))
     assert severities(snapshot)[("SG001", ids["sftp_sg"], "")] == "medium"
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG001"]
-    assert "Endpoint interfaces have no public address" not in finding.message
-    assert "a PrivateLink service's may carry Elastic IPs" in finding.message
+    assert (f"The endpoint interfaces carry public IPv4 addresses ({ids['endpoint']}: {', '.join(ELASTIC_IPS)}): "
+            "the group is open to the internet through them") in finding.message
+    assert "no public address" not in finding.message and "may carry Elastic IPs" not in finding.message
     assert [(s.action, s.ready) for s in finding.fix] == [("ec2:RevokeSecurityGroupIngress", False)]
+
+
+def test_the_internal_form_open_to_the_world() -> None:
+    """Near miss: the internal form open to the world. SG001 stays, medium, and says for certain
+    that the exposure is to the networks routed to the VPC: the interfaces are recorded without
+    public addresses."""
+    snapshot, _ = _built(ingress="world", elastic_ips=False)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG001"]
+    assert finding.severity.value == "medium"
+    assert finding.message.endswith("Endpoint interfaces have no public address; the exposure is to networks routed "
+                                    "to the VPC.")
 
 
 def _idle_endpoint(ids: dict[str, str]) -> Triples:
@@ -234,9 +287,10 @@ def test_three_accounts_running_the_example_share_nothing() -> None:
 def test_near_miss_group_admitting_443_instead_of_22(client: bool) -> None:
     """The server's group admitting TCP 443 from the tfvars CIDRs, the port of every AWS service
     endpoint: no SFTP client reaches the server, from the internet or from the VPC. The findings
-    are the example's, all three SG rules not evaluated for want of the port. A gap, pinned: the
-    endpoint's service publishes no port, and nothing collected says it is a Transfer Family
-    server's (whose SFTP port is 22)."""
+    are the example's: all three SG rules not evaluated for want of the port, and SG003 on the
+    internet clients, whom private ranges refuse on every port. A gap, pinned: the endpoint's
+    service publishes no port, and nothing collected says it is a Transfer Family server's (whose
+    SFTP port is 22)."""
     snapshot, ids = _built(ingress="https", client=client)
     assert audit(snapshot) == _example(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["sftp_sg"])
@@ -262,21 +316,33 @@ def _unreachable_from_the_client(ids: dict[str, str]) -> Triples:
 
 def test_near_miss_server_in_the_default_group() -> None:
     """The server created without ``SecurityGroupIds``, no client in the VPC: SG002 on the default
-    group. SG003 stays silent, as revised for groups without workload members (nobody is blocked
-    until a workload exists to join the group). A gap, pinned: here the clients are partners on
-    the internet, who can never be members, so the server is unreachable from the start; the
-    snapshot does not record the interfaces' public addresses that would say so."""
+    group. SG003 on the VPC's clients stays silent, as revised for groups without workload members
+    (nobody is blocked until a workload exists to join the group). Gap closed: here the clients are
+    partners on the internet, who can never be members, so the server is unreachable from the
+    start, and SG003 says so from the interfaces' public addresses (medium, ``internet``)."""
     snapshot, ids = _built(group="default")
+    assert audit(snapshot) == (_flow_log(ids) | _default_group_extra(ids) | _internet_refused(ids)
+                               | _unrouted_nat_gateways(ids))
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    assert f"admit TCP only from {ids['default_sg']}, while an internet client" in finding.message
+
+
+def test_near_miss_internal_server_in_the_default_group() -> None:
+    """The internal form created without ``SecurityGroupIds``, no client: SG002 alone, as before
+    (no internet client to refuse, no workload to join the group)."""
+    snapshot, ids = _built(group="default", elastic_ips=False)
     assert audit(snapshot) == _flow_log(ids) | _default_group_extra(ids) | _unrouted_nat_gateways(ids)
 
 
 def test_near_miss_server_in_the_default_group_with_a_client() -> None:
-    """The same with an SFTP client instance in the VPC: SG003 joins, high."""
+    """The same with an SFTP client instance in the VPC: SG003 on the VPC's clients joins, high,
+    beside its finding on the internet clients, medium."""
     snapshot, ids = _built(group="default", client=True)
     assert audit(snapshot) == (_flow_log(ids) | _default_group_extra(ids) | _unreachable_from_the_client(ids)
-                               | _unrouted_nat_gateways(ids))
+                               | _internet_refused(ids) | _unrouted_nat_gateways(ids))
     levels = severities(snapshot)
-    assert (levels[("SG003", ids["endpoint"], "")], levels[("SG002", ids["default_sg"], "")]) == ("high", "medium")
+    assert (levels[("SG003", ids["endpoint"], "")], levels[("SG003", ids["endpoint"], "internet")],
+            levels[("SG002", ids["default_sg"], "")]) == ("high", "medium", "medium")
 
 
 def _one_az(ids: dict[str, str]) -> Triples:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from builders import REGION, RegionBuilder, standard_vpc
@@ -126,15 +127,93 @@ def test_with_remote_routes_revoking_needs_a_decision() -> None:
         ("ec2:AuthorizeSecurityGroupIngress", True), ("ec2:RevokeSecurityGroupIngress", False)]
 
 
-def test_a_privatelink_endpoint_may_carry_elastic_ips_and_the_message_does_not_deny_it() -> None:
-    """An internet-facing AWS Transfer Family server's endpoint (a PrivateLink service's) carries
-    Elastic IPs, which the snapshot does not record: the message no longer says it has none."""
+PRIVATELINK = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+ELASTIC_IPS = ("3.208.10.21", "3.208.10.22")
+
+
+def _privatelink(source: str = "0.0.0.0/0", *, public: tuple[str, ...] | None = (),
+                 service_name: str | None = PRIVATELINK) -> tuple[RegionBuilder, str, str]:
+    """An endpoint in two subnets whose group admits TCP 22 from ``source``; its interfaces carry
+    ``public`` (one address each, in order), none (``()``), or are recorded before public addresses
+    were (None)."""
     b = RegionBuilder()
     vpc = b.vpc()
-    subnet = b.subnet(vpc, "10.0.1.0/24")
-    group = b.security_group(vpc, ingress=[("tcp", 22, 22, "0.0.0.0/0")])
-    b.interface_endpoint(vpc, "x", subnets=[subnet], groups=[group],
-                         service_name="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    subnets = [b.subnet(vpc, "10.0.1.0/24"), b.subnet(vpc, "10.0.2.0/24")]
+    group = b.security_group(vpc, ingress=[("tcp", 22, 22, source)])
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets, groups=[group], service_name=service_name)
+    for index, eni in enumerate(b.endpoints[endpoint].network_interface_ids):
+        recorded = None if public is None else public[index:index + 1]
+        b.enis[eni] = replace(b.enis[eni], public_ip_addresses=recorded)
+    return b, group, endpoint
+
+
+def test_a_privatelink_endpoint_recorded_without_public_addresses_is_exposed_to_routed_networks() -> None:
+    """Interfaces recorded without a public address (an internal endpoint): the message says for
+    certain that the exposure is to networks routed to the VPC."""
+    b, _, _ = _privatelink()
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message.endswith("Endpoint interfaces have no public address; the exposure is to networks "
+                                    "routed to the VPC.")
+    assert "public_addresses" not in finding.evidence
+
+
+def test_a_privatelink_endpoint_from_an_older_snapshot_may_carry_elastic_ips() -> None:
+    """Interfaces from a snapshot written before public addresses were recorded: the message does
+    not deny them, and says what it cannot know (an internet-facing AWS Transfer Family server's
+    endpoint carries Elastic IPs)."""
+    b, _, _ = _privatelink(public=None)
     (finding,) = findings(rule, b.snapshot())
     assert "no public address;" not in finding.message
     assert "a PrivateLink service's may carry Elastic IPs" in finding.message
+
+
+def test_without_network_interfaces_a_privatelink_endpoint_may_carry_elastic_ips() -> None:
+    b, _, _ = _privatelink(public=ELASTIC_IPS)
+    (finding,) = findings(rule, b.snapshot(missing=[Part.NETWORK_INTERFACES]))
+    assert "a PrivateLink service's may carry Elastic IPs" in finding.message
+
+
+def test_an_endpoint_with_public_addresses_is_open_to_the_internet_through_them() -> None:
+    """Interfaces carrying Elastic IPs (an internet-facing AWS Transfer Family server's): the group
+    is open to the internet through them, named; the severity stays medium (no remote route)."""
+    b, group, endpoint = _privatelink(public=ELASTIC_IPS)
+    (finding,) = findings(rule, b.snapshot())
+    assert finding.message.endswith(
+        f"The endpoint interfaces carry public IPv4 addresses ({endpoint}: 3.208.10.21, 3.208.10.22): the group "
+        "is open to the internet through them, not only to networks routed to the VPC.")
+    assert (finding.severity.value, finding.evidence["public_addresses"]) == ("medium", list(ELASTIC_IPS))
+    assert [(s[0], s[3]) for s in fix_of(rule, b.snapshot(), group)] == [("ec2:RevokeSecurityGroupIngress", False)]
+
+
+def test_one_endpoint_with_a_public_address_is_enough() -> None:
+    """One interface carries an Elastic IP, the other is from an older snapshot: the known
+    address is exposure enough."""
+    b, _, endpoint = _privatelink(public=ELASTIC_IPS[:1])
+    eni = b.endpoints[endpoint].network_interface_ids[1]
+    b.enis[eni] = replace(b.enis[eni], public_ip_addresses=None)
+    (finding,) = findings(rule, b.snapshot())
+    assert f"({endpoint}: 3.208.10.21): the group is open to the internet" in finding.message
+
+
+def test_an_ipv6_world_rule_does_not_open_public_ipv4_addresses() -> None:
+    """Near miss: the group open to ``::/0`` only. The Elastic IPs are IPv4 addresses, which an
+    IPv6 rule admits no one to: the exposure stays the networks routed to the VPC."""
+    b, _, _ = _privatelink("::/0", public=ELASTIC_IPS)
+    (finding,) = findings(rule, b.snapshot())
+    assert "open to the internet" not in finding.message
+    assert "which ::/0 does not open; the exposure is to networks routed to the VPC." in finding.message
+
+
+def test_revoking_from_an_endpoint_with_public_addresses_waits_for_its_internet_clients() -> None:
+    """An endpoint whose port is known (TCP 443) and whose interfaces carry public addresses: the
+    fix still admits the VPC, but revokes the world-open rule only after a decision, since the
+    internet clients' ranges must be allowed first; without public addresses it revokes at once."""
+    b, sg = _world_without_remote_routes()
+    (endpoint,) = b.endpoints
+    for eni in b.endpoints[endpoint].network_interface_ids:
+        b.enis[eni] = replace(b.enis[eni], public_ip_addresses=ELASTIC_IPS[:1])
+    steps = fix_of(rule, b.snapshot(), sg)
+    assert [(s[0], s[3]) for s in steps] == [("ec2:AuthorizeSecurityGroupIngress", True),
+                                             ("ec2:RevokeSecurityGroupIngress", False)]
+    (finding,) = findings(rule, b.snapshot())
+    assert "internet clients reach the endpoints through their public addresses" in (finding.fix[-1].decision or "")

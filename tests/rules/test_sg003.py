@@ -363,3 +363,109 @@ def test_an_s3_endpoint_for_inbound_resolvers_only_is_judged_for_its_on_premises
     groups = [b.default_group(vpc)] if ingress is None else [b.security_group(vpc, name="endpoint", ingress=ingress)]
     endpoint = b.interface_endpoint(vpc, "s3", subnets=subnets, groups=groups, inbound_only=True)
     assert triples(rule, b.snapshot()) == ({(ID, endpoint, "fail")} if ingress is None else set())
+
+
+ELASTIC_IPS = ("3.208.10.21", "3.208.10.22")
+
+
+def _internet_facing(ingress: Iterable[Rule] | None, *, public: tuple[str, ...] | None = ELASTIC_IPS,
+                     service_name: str | None = None, workload_group: str | None = "app") -> tuple[RegionBuilder, str]:
+    """The ssm (or PrivateLink) endpoint of :func:`_endpoint` with an Elastic IP on each interface
+    (``public``: one each, in order), as an internet-facing AWS Transfer Family server's; ``()``:
+    recorded without any; None: recorded before public addresses were (an older snapshot)."""
+    b, endpoint = _endpoint(ingress, service_name=service_name, workload_group=workload_group)
+    for index, eni in enumerate(b.endpoints[endpoint].network_interface_ids):
+        b.enis[eni] = replace(b.enis[eni], public_ip_addresses=None if public is None else public[index:index + 1])
+    return b, endpoint
+
+
+def _internet_findings(b: RegionBuilder, *, missing: Iterable[Part] = ()) -> list[tuple[str, str, str]]:
+    return [(f.resource.resource_id, f.status.value, f.severity.value)
+            for f in findings(rule, b.snapshot(missing=missing)) if f.discriminator == "internet"]
+
+
+PRIVATE_RANGES = [("tcp", 443, 443, "10.0.0.0/16"), ("tcp", 443, 443, "192.168.1.0/24"),
+                  ("tcp", 443, 443, "172.16.0.0/12")]
+
+
+@pytest.mark.parametrize(("build", "refused"), [
+    # Public addresses, groups admitting private ranges only: the internet clients are refused.
+    (lambda: _internet_facing(PRIVATE_RANGES), True),
+    (lambda: _internet_facing([("tcp", 443, 443, "app"), ("tcp", 443, 443, "100.64.0.0/10")]), True),
+    (lambda: _internet_facing([]), True),  # no inbound rule at all
+    (lambda: _internet_facing(None, workload_group=None), True),  # default group, no workload yet
+    (lambda: _internet_facing(PRIVATE_RANGES, service_name=PRIVATELINK), True),
+    # Near misses: a public source on some TCP port admits internet clients ...
+    (lambda: _internet_facing([*PRIVATE_RANGES, ("tcp", 22, 22, "198.51.100.0/24")]), False),
+    (lambda: _internet_facing([("tcp", 443, 443, "0.0.0.0/0")]), False),
+    (lambda: _internet_facing([("-1", None, None, "203.0.113.7/32")]), False),
+    # ... and without public addresses there are none to refuse, or none is known of.
+    (lambda: _internet_facing(PRIVATE_RANGES, public=()), False),
+    (lambda: _internet_facing(PRIVATE_RANGES, public=None), False),
+    # An IPv6 source or a non-TCP one admits no internet client of the IPv4 addresses.
+    (lambda: _internet_facing([*PRIVATE_RANGES, ("tcp", 443, 443, "::/0")]), True),
+    (lambda: _internet_facing([*PRIVATE_RANGES, ("udp", 443, 443, "0.0.0.0/0")]), True),
+], ids=["private ranges", "a group and shared space", "no inbound rule", "default group, no workload",
+        "PrivateLink service", "a partner range on another port", "the world", "all traffic from a partner",
+        "no public address", "public addresses not recorded", "IPv6 world", "UDP world"])
+def test_an_endpoint_with_public_addresses_refusing_every_internet_client(build: Case, refused: bool) -> None:
+    b, endpoint = build()
+    assert _internet_findings(b) == ([(endpoint, "fail", "medium")] if refused else [])
+
+
+def test_internet_clients_are_judged_apart_from_the_vpcs() -> None:
+    """The VPC's clients are admitted (SG003 passes them), the internet's refused: one finding,
+    discriminated ``internet``, naming the addresses and what the groups admit."""
+    b, endpoint = _internet_facing(PRIVATE_RANGES)
+    (finding,) = findings(rule, b.snapshot())
+    group = b.endpoints[endpoint].group_ids[0]
+    assert (finding.discriminator, finding.resource.resource_id) == ("internet", endpoint)
+    assert finding.message == (
+        f"Interface endpoint {endpoint} (ssm) carries public IPv4 addresses (3.208.10.21, 3.208.10.22), but no "
+        f"internet client can reach it: its security groups ({group}) admit TCP only from 10.0.0.0/16, "
+        "172.16.0.0/12, 192.168.1.0/24, while an internet client of those addresses arrives with its own public "
+        "IPv4 address, outside private and shared address space and the VPC's CIDRs.")
+    assert finding.evidence["public_addresses"] == list(ELASTIC_IPS)
+
+
+def test_an_endpoint_refusing_both_gets_both_findings() -> None:
+    """The VPC's default group with workloads outside it: SG003 on the VPC's clients, high, and on
+    the internet's, medium."""
+    b, _ = _internet_facing(None)
+    assert sorted((f.discriminator, f.status.value, f.severity.value) for f in findings(rule, b.snapshot())) == [
+        ("", "fail", "high"), ("internet", "fail", "medium")]
+
+
+def test_not_judged_while_a_group_or_prefix_list_is_unknown() -> None:
+    """A group not collected, or a prefix list not held, might admit the internet: no internet
+    finding (the VPC's judgement says what it cannot judge)."""
+    b, endpoint = _internet_facing(PRIVATE_RANGES)
+    del b.groups[b.endpoints[endpoint].group_ids[0]]
+    assert _internet_findings(b) == []
+    b, _ = _internet_facing([*PRIVATE_RANGES, ("tcp", 443, 443, "pl-partners")])
+    assert _internet_findings(b) == []
+
+
+def test_not_judged_when_the_endpoints_interfaces_are_not_listed() -> None:
+    b, _ = _internet_facing(PRIVATE_RANGES)
+    b.enis.clear()
+    assert _internet_findings(b) == []
+
+
+def test_the_internet_fix_asks_for_the_clients_ranges_on_the_service_port() -> None:
+    """Allow the internet clients' public ranges, which only a person knows, on the service port
+    (TCP 443 for ssm; a placeholder for a PrivateLink service's, unknown)."""
+    clients = {"placeholder": "the internet clients' public IPv4 range"}
+    b, endpoint = _internet_facing(PRIVATE_RANGES)
+    group = b.endpoints[endpoint].group_ids[0]
+    (finding,) = findings(rule, b.snapshot())
+    (step,) = finding.fix
+    assert (step.action, step.parameters, step.ready) == ("ec2:AuthorizeSecurityGroupIngress", {
+        "GroupId": group, "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                             "IpRanges": [{"CidrIp": clients}]}]}, False)
+    assert "0.0.0.0/0" in (step.decision or "")
+    b, endpoint = _internet_facing(PRIVATE_RANGES, service_name=PRIVATELINK)
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "internet"]
+    port = {"placeholder": "the PrivateLink service's port"}
+    assert finding.fix[0].parameters["IpPermissions"] == [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                                                           "IpRanges": [{"CidrIp": clients}]}]

@@ -74,6 +74,33 @@ def test_resolver_rules_from_before_their_targets_load_with_the_targets_not_reco
         ("rslvr-rr-1", None, "", ""), ("rslvr-rr-2", None, "", "")]
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_interfaces_from_before_their_public_addresses_load_with_them_not_recorded(tmp_path: Path,
+                                                                                   version: str) -> None:
+    """A file written before interfaces' public addresses were recorded (1.0, 1.1, or 1.2 before
+    they were added) loads with ``public_ip_addresses`` None — not recorded, unlike an interface
+    listed without any (``()``) — and a file written now keeps both."""
+    endpoint = r.NetworkInterface("eni-1", "vpc_endpoint", True, None, "VPC Endpoint Interface vpce-1", "vpc-1",
+                                  "subnet-1", "us-east-1a", "use1-az1", ("sg-1",), ("10.0.0.10",), (), "in-use",
+                                  None, (), ("198.51.100.10",))
+    internal = replace(endpoint, network_interface_id="eni-2", public_ip_addresses=())
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, network_interfaces=(endpoint, internal)),)),))
+    path = tmp_path / "new.json"
+    save(snapshot, path)
+    assert load(path) == snapshot
+    data = json.loads(to_json(snapshot))
+    for eni in data["accounts"][0]["regions"][0]["network_interfaces"]:
+        del eni["public_ip_addresses"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path).accounts[0].regions[0].network_interfaces
+    assert [(i.network_interface_id, i.public_ip_addresses) for i in loaded] == [("eni-1", None), ("eni-2", None)]
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     text = to_json(sample())

@@ -81,12 +81,15 @@ class AwsRegionBuilder(RegionBuilder):
         return dhcp_id
 
     def nat(self, subnet_id: str, **kwargs: object) -> str:  # type: ignore[override]
-        """A NAT gateway and the requester-managed ENI AWS creates for it in its subnet."""
+        """A NAT gateway and the requester-managed ENI AWS creates for it in its subnet, which
+        carries a public NAT gateway's Elastic IP."""
         nat_id = super().nat(subnet_id, **kwargs)  # type: ignore[arg-type]
         nat = self.nats[nat_id]
         eni_id = nat.addresses[0].network_interface_id or self.new_id("eni")
-        self.enis[eni_id] = self._eni(eni_id, subnet_id, (), "natGateway", True,
-                                      f"Interface for NAT Gateway {nat_id}")
+        elastic_ip = nat.addresses[0].public_ip if nat.connectivity_type == "public" else None
+        self.enis[eni_id] = replace(self._eni(eni_id, subnet_id, (), "natGateway", True,
+                                              f"Interface for NAT Gateway {nat_id}"),
+                                    public_ip_addresses=(elastic_ip,) if elastic_ip else ())
         private_ip = self.enis[eni_id].private_ip_addresses[0]
         self.nats[nat_id] = replace(nat, addresses=(replace(nat.addresses[0], private_ip=private_ip),))
         return nat_id

@@ -285,7 +285,7 @@ class RegionBuilder:
         ip = f"{base}.{10 + len(self.enis)}"
         return r.NetworkInterface(eni_id, interface_type, requester_managed, requester_id, description, subnet.vpc_id,
                                   subnet_id, subnet.availability_zone, subnet.availability_zone_id,
-                                  tuple(sorted(groups)), (ip,), (), "in-use", None, ())
+                                  tuple(sorted(groups)), (ip,), (), "in-use", None, (), public_ip_addresses=())
 
     def tgw_attachment(self, vpc_id: str, tgw_id: str, subnets: Iterable[str]) -> str:
         """A transit gateway VPC attachment: one requester-managed ENI per attachment subnet."""

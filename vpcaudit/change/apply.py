@@ -423,7 +423,8 @@ class RegionEdit:
             az, az_id = self._az_of(subnet_id)
             self.interfaces[eni_id] = replace(previous, group_ids=groups) if previous is not None else \
                 r.NetworkInterface(eni_id, "vpc_endpoint", True, None, f"VPC Endpoint Interface {new.vpc_endpoint_id}",
-                                   new.vpc_id, subnet_id, az, az_id, groups, (), (), "in-use", None, ())
+                                   new.vpc_id, subnet_id, az, az_id, groups, (), (), "in-use", None, (),
+                                   public_ip_addresses=())  # an endpoint's new interface has no public address
             enis.append(eni_id)
         return replace(new, network_interface_ids=tuple(sorted(enis)))
 

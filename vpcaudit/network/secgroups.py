@@ -194,6 +194,39 @@ def group_allows(view: NetworkView, group: r.SecurityGroup, *, outbound: bool, p
     return None if unknown else False
 
 
+# IPv4 space no internet client connects from: private (RFC 1918) and shared (RFC 6598, carrier-grade
+# NAT) addresses are not routed on the internet, and a client reaching a public address through an
+# internet gateway arrives with its own public source address.
+NON_INTERNET_IPV4 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+
+
+def admits_internet(view: NetworkView, endpoint: r.VpcEndpoint) -> bool | None:
+    """Does some ingress rule of the endpoint's groups open a TCP port to an IPv4 source reaching
+    beyond private and shared space and the VPC's own blocks — a client on the internet, reaching
+    the endpoint's public IPv4 addresses? A group reference admits its members only, whose
+    addresses are private.
+
+    True as soon as one rule does; None when none does but a group or a prefix list is not collected.
+    """
+    own = tuple(c for c in view.vpc_cidrs(endpoint.vpc_id) if cidr_family(c) == 4)
+    unknown = False
+    for group_id in endpoint.group_ids:
+        group = view.security_groups.get(group_id)
+        if group is None:
+            unknown = True
+            continue
+        for rule in ingress(group):
+            if tcp_range(rule) is None or rule.referenced_group_id:
+                continue
+            cidrs = (rule.cidr_ipv4,) if rule.cidr_ipv4 else (
+                view.prefix_list_cidrs(rule.prefix_list_id) if rule.prefix_list_id else ())
+            if cidrs is None:
+                unknown = True
+            elif any(cidr_family(c) == 4 and not covered_by(c, (*NON_INTERNET_IPV4, *own)) for c in cidrs):
+                return True
+    return None if unknown else False
+
+
 def workload_groups(view: NetworkView) -> frozenset[str]:
     """Groups attached to at least one workload ENI anywhere in the region (peered VPCs included)."""
     return view.memo(_groups_of_workloads, frozenset())

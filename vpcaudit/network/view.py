@@ -792,6 +792,23 @@ class NetworkView:
         return tuple(ip for eni in endpoint.network_interface_ids
                      for ip in (self.interfaces[eni].private_ip_addresses if eni in self.interfaces else ()))
 
+    def endpoint_public_addresses(self, endpoint: r.VpcEndpoint) -> tuple[str, ...] | None:
+        """The public IPv4 addresses on the endpoint's interfaces (an internet-facing AWS Transfer
+        Family server's Elastic IPs), sorted; ``()`` when every interface is recorded without one.
+        None when interfaces were not collected, or when none known carries one while another is
+        missing or was recorded before public addresses were (an older snapshot)."""
+        if not self.has(Part.NETWORK_INTERFACES):
+            return None
+        known: list[str] = []
+        unknown = False
+        for eni_id in endpoint.network_interface_ids:
+            eni = self.interfaces.get(eni_id)
+            if eni is None or eni.public_ip_addresses is None:
+                unknown = True
+            else:
+                known.extend(eni.public_ip_addresses)
+        return tuple(sorted(set(known))) if known or not unknown else None
+
     def endpoint_subnet_cidrs(self, endpoint: r.VpcEndpoint) -> tuple[str, ...]:
         return tuple(c for c in (self.subnets[s].cidr_block for s in endpoint.subnet_ids if s in self.subnets) if c)
 

@@ -17,7 +17,9 @@ from vpcaudit.snapshot import resources as r
 # 1.1: AccountSnapshot.role, RegionSnapshot.unresolved, Snapshot.skipped_accounts (1.0 files load unchanged)
 # 1.2: RegionSnapshot.redshift_clusters (1.0 and 1.1 files load unchanged: the part was not collected);
 #      ResolverRuleAssociation.target_ips, resolver_endpoint_id, owner_id (added before 1.2 was released;
-#      a file without them, 1.0 to 1.2, loads with the targets not recorded: None)
+#      a file without them, 1.0 to 1.2, loads with the targets not recorded: None);
+#      NetworkInterface.public_ip_addresses (added before 1.2 was released; a file without it, 1.0 to
+#      1.2, loads with the interface's public addresses not recorded: None)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 

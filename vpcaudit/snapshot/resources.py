@@ -477,6 +477,17 @@ class NetworkAcl:
 
 @dataclass(frozen=True, slots=True)
 class NetworkInterface:
+    """A network interface as DescribeNetworkInterfaces lists it.
+
+    ``public_ip_addresses`` are the public IPv4 addresses associated with it: the ``PublicIp`` of
+    its ``Association`` (botocore's ``NetworkInterfaceAssociation``: "The address of the Elastic IP
+    address bound to the network interface"), which is its primary private address's, and of each
+    ``PrivateIpAddresses[].Association`` (an Elastic IP may sit on a secondary address). An Elastic
+    IP or a public address EC2 assigned, in the order listed. Added within schema 1.2: a snapshot
+    written before has no such field and loads with ``None`` — not recorded — never ``()``, which is
+    an interface listed without any public address.
+    """
+
     network_interface_id: str
     interface_type: str
     requester_managed: bool
@@ -492,6 +503,7 @@ class NetworkInterface:
     status: str
     instance_id: str | None
     tags: tuple[Tag, ...]
+    public_ip_addresses: tuple[str, ...] | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> NetworkInterface:
@@ -512,7 +524,14 @@ class NetworkInterface:
             status=item.get("Status", ""),
             instance_id=(item.get("Attachment") or {}).get("InstanceId"),
             tags=tags_from_api(item.get("TagSet")),
+            public_ip_addresses=_public_ips(item),
         )
+
+
+def _public_ips(item: Api) -> tuple[str, ...]:
+    """The interface's public IPv4 addresses, its primary address's first, each once."""
+    associations = [item.get("Association"), *(p.get("Association") for p in item.get("PrivateIpAddresses", []))]
+    return tuple(dict.fromkeys(a["PublicIp"] for a in associations if a and a.get("PublicIp")))
 
 
 @dataclass(frozen=True, slots=True)

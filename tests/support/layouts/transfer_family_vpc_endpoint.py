@@ -54,10 +54,11 @@ it (botocore's ``VpcEndpoint`` and ``NetworkInterface`` shapes):
   Firewall's and MWAA's. The endpoint is not billed as PrivateLink: "there are no PrivateLink
   charges" (the guide's "Discontinuing the use of VPC_ENDPOINT").
 - Its network interfaces: InterfaceType ``vpc_endpoint``, requester-managed, described
-  ``VPC Endpoint Interface <vpce-id>``, the endpoint's groups. The Elastic IPs are associated
-  with them (``Association`` in DescribeNetworkInterfaces), which the snapshot does not record:
-  the internet-facing and the internal form ("Omitting ``address_allocation_ids`` would create an
-  internal VPC endpoint", the example's README) give the same snapshot.
+  ``VPC Endpoint Interface <vpce-id>``, the endpoint's groups, and one of the Elastic IPs each
+  (``Association.PublicIp`` in DescribeNetworkInterfaces; the guide's console "Public IPv4
+  address" column shows them once "the Elastic IP addresses that you provided are successfully
+  associated with your server's endpoint"). Which address lands on which subnet's interface is
+  not documented: assumed in subnet order. The addresses here are made up (AWS allocates them).
 - Transfer Family reads and writes the S3 bucket itself, with the user's role (trusting
   ``transfer.amazonaws.com``), not through the VPC: "You can then use this server to transfer data
   over your client to and from your Amazon S3 bucket without using public IP addressing or
@@ -74,7 +75,9 @@ Near misses: ``ingress="https"`` (the group admitting TCP 443 from the tfvars CI
 the port of every AWS service endpoint beside it); ``group="default"`` (the server created without
 ``SecurityGroupIds``: "If you don't specify a different security group or groups when you launch
 the server, we associate the default security group with your server", which admits its members
-only); ``azs=1`` (one subnet and one Elastic IP: "choose up to three Availability Zones").
+only); ``azs=1`` (one subnet and one Elastic IP: "choose up to three Availability Zones");
+``elastic_ips=False`` (the internal form: "Omitting ``address_allocation_ids`` would create an
+internal VPC endpoint", the example's README; its interfaces carry no public address).
 """
 
 from __future__ import annotations
@@ -95,17 +98,20 @@ PUBLIC_CIDRS = ("10.0.0.0/24", "10.0.1.0/24")
 TFVARS_CIDRS = ("10.0.0.0/16", "192.168.1.0/24", "172.16.0.0/12")
 SFTP_PORT = 22
 HTTPS_PORT = 443
+# address_allocation_ids: one Elastic IP per server subnet, in subnet order (made-up addresses).
+ELASTIC_IPS = ("3.208.10.21", "3.208.10.22")
 # The Regional DNS name's hosted zone of interface endpoints in us-east-1.
 VPCE_ZONE = "Z7HUB22UULQXV"
 WINDOW_DAYS = 14
 
 
-def build(*, ingress: str = "tfvars", group: str = "module", azs: int = 2, client: bool = False,
-          metrics: bool = False, requester_managed: bool = False,
+def build(*, ingress: str = "tfvars", group: str = "module", azs: int = 2, elastic_ips: bool = True,
+          client: bool = False, metrics: bool = False, requester_managed: bool = False,
           account: str = ACCOUNT) -> tuple[Snapshot, dict[str, str]]:
     """``ingress``: "tfvars" (TCP 22 from the example's CIDRs), "world" (TCP 22 from 0.0.0.0/0) or
     "https" (TCP 443 from the example's CIDRs); ``group``: "module" (the example's group on the
     endpoint) or "default" (the VPC's default group); ``azs``: subnets given to the server (1 or 2);
+    ``elastic_ips``: the internet-facing form (an Elastic IP on each endpoint interface) or not;
     ``client``: an SFTP client instance in the VPC; ``metrics``: zero-traffic CloudWatch metrics
     collected; ``requester_managed``: the endpoint's RequesterManaged flag (assumed false);
     ``account``: the account deploying the example."""
@@ -132,6 +138,8 @@ def build(*, ingress: str = "tfvars", group: str = "module", azs: int = 2, clien
 
     ids |= _server_endpoint(b, vpc, [ids[f"public{az}"] for az in range(1, azs + 1)],
                             [ids["default_sg"] if group == "default" else sftp_sg], requester_managed)
+    if elastic_ips:
+        _associate_elastic_ips(b, ids["endpoint"])
     if client:
         client_sg = ids["client_sg"] = b.security_group(vpc, name="sftp-client")
         ids["client"] = b.workload(ids["public2"], groups=[client_sg])
@@ -157,3 +165,10 @@ def _server_endpoint(b: AwsRegionBuilder, vpc: str, subnets: list[str], groups: 
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], requester_managed=requester_managed,
                                     dns_entries=(r.DnsEntry(regional, VPCE_ZONE), *zonal))
     return {"endpoint": endpoint, "service": f"com.amazonaws.vpce.{b.region}.{service_id}"}
+
+
+def _associate_elastic_ips(b: AwsRegionBuilder, endpoint: str) -> None:
+    """``address_allocation_ids``: an Elastic IP on the interface in each server subnet."""
+    enis = sorted(b.endpoints[endpoint].network_interface_ids, key=lambda e: b.enis[e].subnet_id)
+    for eni, address in zip(enis, ELASTIC_IPS, strict=False):
+        b.enis[eni] = replace(b.enis[eni], public_ip_addresses=(address,))
