@@ -13,6 +13,7 @@ from vpcaudit.network.containers import (
     HOST_ONLY_SERVICES,
     container_instance_interfaces,
     containers_on_hosts,
+    is_ecs_attachment,
 )
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import (
@@ -49,7 +50,7 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     workloads of its own VPC that are sure to use it (workload ENIs that may call its service: a
     DB instance's network interface only for the services its engines call; none for an endpoint
     whose private DNS answers inbound Resolver endpoints only, S3's default, since the VPC's own
-    calls take the gateway endpoint). Five cases, each one finding per endpoint listing the
+    calls take the gateway endpoint). Six cases, each one finding per endpoint listing the
     workload ENIs left out:
 
     - **A CIDR block left out.** In a VPC with several IPv4 CIDR blocks, the groups admit the
@@ -79,6 +80,13 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       interfaces (`aws-K8S-<instance>`, given a group of their own by an ENIConfig or security
       groups for pods), an awsvpc task's interface — for a service those call themselves (not
       the image pulls and agents the host makes for them: ECS, ECR, Systems Manager).
+
+    - **Fargate tasks left out.** An `ecr.api` or `ecr.dkr` endpoint admits some ECS tasks on
+      Fargate (task interfaces described with an ECS attachment ARN, on no instance) but not
+      others whose subnets have no internet egress: a Fargate task pulls its image from its own
+      interface ("all network traffic flows through that ENI within your VPC"), and without
+      internet egress its only registry is ECR through this endpoint, so its tasks never start.
+      With egress, a task left out may pull from another registry, and is not second-guessed.
 
     Otherwise a rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
     that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
@@ -131,6 +139,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
             stranded, why = _left_out_container_instances(view, endpoint, admitted, enis)
         if not stranded:
             stranded, why = _left_out_containers(view, endpoint, admitted)
+        if not stranded:
+            stranded, why = _left_out_fargate_tasks(view, endpoint, admitted)
         if stranded:
             yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
 
@@ -249,6 +259,27 @@ def _left_out_containers(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _
     return stranded, ("admits {ports} from the instances the pods and tasks run on but not from the pods' and "
                       "tasks' own interfaces, which their SDK calls leave from")
 
+
+def _left_out_fargate_tasks(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted) -> Stranded:
+    """ECS tasks on Fargate in subnets without internet egress, when an ECR endpoint admits other
+    Fargate tasks but not them (ECS, Fargate platform 1.4.0 migration: "all Amazon ECS on Fargate
+    tasks receive a single elastic network interface … and all network traffic flows through that
+    ENI within your VPC"; they pull images through both ECR endpoints and S3)."""
+    if view.service(endpoint).key not in FARGATE_PULL_SERVICES:
+        return [], ""
+    tasks = [e for e in view.endpoint_clients(endpoint) if is_ecs_attachment(e) and e.instance_id is None]
+    if not any(admitted.admits(t) for t in tasks):
+        return [], ""
+    stranded = [t for t in tasks
+                if not admitted.admits(t) and t.subnet_id and view.internet_egress(t.subnet_id) is None]
+    if not stranded:
+        return [], ""
+    return stranded, ("admits {ports} from some ECS tasks on Fargate but not from others in subnets without internet "
+                      "egress, whose only way to their images is this endpoint")
+
+
+# The ECR endpoints a Fargate task pulls its image through from its own interface.
+FARGATE_PULL_SERVICES = frozenset({"ecr.api", "ecr.dkr"})
 
 # DNS record IP types whose private DNS answers AAAA queries with the endpoint's IPv6 addresses.
 _AAAA_RECORDS = frozenset({"dualstack", "ipv6"})

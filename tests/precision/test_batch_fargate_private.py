@@ -116,23 +116,15 @@ def test_near_miss_s3_endpoint_on_the_public_table(jobs: int) -> None:
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == ("high" if jobs else "medium")
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: Fargate tasks of a group the ECR endpoints do not admit "
-                                       "are stranded in an isolated VPC, and no rule says so")
 def test_near_miss_endpoints_admit_the_fargate_environment_only() -> None:
     """The endpoints' group admitting 443 from ``batch-fargate`` alone while the Spot environment's
     jobs carry ``batch-fargate-spot``: the Spot jobs reach neither ecr.api nor ecr.dkr, and with no
-    NAT they have no other way to their image. Expected: SG006 on both ECR endpoints. Now silent:
-    SG003 rightly (some jobs get in), SG006 because it does not second-guess rules naming groups."""
+    NAT they have no other way to their image: SG006 on both ECR endpoints. SG003 is rightly silent
+    (some jobs get in). Rule wrong, fixed: SG006 did not second-guess rules naming groups; it now
+    strands Fargate tasks an ECR endpoint leaves out in subnets without internet egress."""
     snapshot, ids = _private(endpoint_source="fargate")
     stranded = {("SG006", ids[key], "fail") for key in ("ecr.api", "ecr.dkr")}
     assert audit(snapshot) == _advice(ids, PRIVATE_ENDPOINTS) | stranded
-
-
-def test_near_miss_endpoints_admit_the_fargate_environment_only_is_silent_now() -> None:
-    """The same near miss as the audit reports it today: the advice alone (pins the silence the
-    xfail above calls wrong)."""
-    snapshot, ids = _private(endpoint_source="fargate")
-    assert audit(snapshot) == _advice(ids, PRIVATE_ENDPOINTS)
 
 
 def test_near_miss_without_ecr_dkr() -> None:

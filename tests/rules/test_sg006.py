@@ -288,3 +288,52 @@ def test_dual_stack_clients_admitted_by_their_group_are_not_stranded() -> None:
     group = b.endpoints[endpoint].group_ids[0]
     b.authorize(group, ingress=[("tcp", 443, 443, app)])
     assert triples(rule, b.snapshot()) == set()
+
+
+# -- Fargate tasks left out ---------------------------------------------------------------------------
+
+
+def _fargate(service: str, *, egress: bool = False) -> tuple[RegionBuilder, str, dict[str, str]]:
+    """Two Fargate tasks (ECS attachment interfaces on no instance) in isolated subnets, or in
+    subnets routed to a NAT gateway when ``egress``, each in a group of its own, and an endpoint
+    for ``service`` admitting the first task's group only."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnets = [b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.2.0/24", az=2)]
+    if egress:
+        nat = b.nat(b.subnet(vpc, "10.0.0.0/24", az=1), vpc_id=vpc)
+        b.route_table(vpc, subnets=subnets, routes={"0.0.0.0/0": nat})
+    roles = {"jobs": b.security_group(vpc, name="jobs"), "spot": b.security_group(vpc, name="spot")}
+    enis = {role: b.workload(subnets[i], groups=[roles[role]], requester_managed=True, description=ECS_TASK.format(i))
+            for i, role in enumerate(roles)}
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, roles["jobs"])])
+    endpoint = b.interface_endpoint(vpc, service, subnets=subnets, groups=[group])
+    return b, endpoint, enis
+
+
+@pytest.mark.parametrize("service", ["ecr.api", "ecr.dkr"])
+def test_fargate_tasks_an_ecr_endpoint_leaves_out_in_isolated_subnets_are_stranded(service: str) -> None:
+    """A Fargate task pulls its image from its own interface, and without internet egress ECR
+    through this endpoint is its only registry: the tasks of the group left out never start."""
+    b, endpoint, enis = _fargate(service)
+    [finding] = findings(rule, b.snapshot())
+    assert finding.resource.resource_id == endpoint
+    assert finding.evidence["stranded_enis"] == [enis["spot"]]
+    assert "not from others in subnets without internet egress" in finding.message
+
+
+def test_fargate_tasks_left_out_with_internet_egress_or_by_another_service_are_no_finding() -> None:
+    """With a NAT gateway the tasks left out may pull from another registry; a service a task
+    does not need to start (logs, sts) is its own SDK's business."""
+    b, _, _ = _fargate("ecr.dkr", egress=True)
+    assert triples(rule, b.snapshot()) == set()
+    for service in ("logs", "sts"):
+        b, _, _ = _fargate(service)
+        assert triples(rule, b.snapshot()) == set()
+
+
+def test_an_endpoint_admitting_no_fargate_task_is_not_second_guessed() -> None:
+    """The admitted group's interface is no ECS task: the rule was not written for the tasks."""
+    b, _, enis = _fargate("ecr.dkr")
+    b.enis[enis["jobs"]] = replace(b.enis[enis["jobs"]], description="")
+    assert triples(rule, b.snapshot()) == set()
