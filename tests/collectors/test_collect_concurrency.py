@@ -54,9 +54,10 @@ def test_a_lone_account_fills_the_run_budget_and_no_more_with_each_region_bounde
 
 def test_one_account_through_a_role_also_spreads_the_run_budget_over_its_regions(moto_url: str) -> None:
     """One assumed role per run is how an organization's fan-out collects each member. The calls
-    are held 120 ms: more than 16 in flight needs the four Regions' calls to overlap, which a
-    machine busy with other work can delay past a shorter hold."""
-    with loopback.counting_proxy(moto_url, delay_ms=120) as proxy:
+    are held 250 ms: more than 16 in flight needs three of the four Regions' calls to overlap,
+    and each Region starts after its clients are built, which a machine busy with other work
+    delays; at 120 ms a clean CI run once saw exactly 16 (two Regions at their bound of 8)."""
+    with loopback.counting_proxy(moto_url, delay_ms=250) as proxy:
         outcome = collect_accounts(boto3.session.Session(region_name="us-east-1"), REGIONS, PARTS,
                                    accounts=plan_accounts(["arn:aws:iam::222222222222:role/audit"]),
                                    endpoint_url=proxy.url, concurrency=32)
