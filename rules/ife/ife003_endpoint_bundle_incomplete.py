@@ -64,6 +64,7 @@ BUNDLES = (
           "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
+          "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-igw-internet-access.html",
       ),
       seeds=("000", "002"),
       controls=(
@@ -85,7 +86,13 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     A missing required member is **high** when a client subnet is isolated (the feature is
     broken there), **medium** when every client subnet has internet egress (traffic silently
     leaves through NAT / TGW instead), and not evaluated when a client subnet cannot be
-    classified. A missing optional member (`ec2messages` for SSM Agent < 3.3.40.0, `kms`,
+    classified. A public subnet is isolated for clients whose interfaces are all recorded without
+    a public IPv4 address (ECS tasks on Fargate with `assignPublicIp` DISABLED): the internet
+    gateway carries IPv4 traffic only for an interface with one, so only the subnet's IPv6 egress
+    is left to them (IPv4-focused: an IPv6 route to an internet gateway keeps it **medium**
+    without asking whether they hold IPv6 addresses), and the finding names the subnet. One client
+    with a public address, or addresses not recorded (an older snapshot), keeps the subnet's
+    internet egress. A missing optional member (`ec2messages` for SSM Agent < 3.3.40.0, `kms`,
     `logs`) is **info**. Client subnets are those holding workload ENIs that may call a trigger
     member (a DB instance's network interface calls none); a VPC without such workloads (a
     network stack deployed before its workloads) is judged on its private subnets, and the
@@ -203,6 +210,7 @@ def _members(view: NetworkView, vpc_id: str) -> set[str]:
 class _Clients:
     subnets: tuple[r.Subnet, ...]
     assumed: bool  # no workload ENIs: the VPC's private subnets stand in for clients
+    interfaces: tuple[r.NetworkInterface, ...] = ()  # the calling interfaces; none when assumed
 
 
 def _clients(view: NetworkView, vpc_id: str, bundle: Bundle) -> _Clients:
@@ -210,22 +218,24 @@ def _clients(view: NetworkView, vpc_id: str, bundle: Bundle) -> _Clients:
     interface calls none), else the private subnets standing in for them. For ECR image pulls,
     the subnets of the interfaces that pull (:func:`~vpcaudit.network.containers.image_pullers`: a node's
     own, not its pods' or tasks')."""
-    if bundle.slug == "ecr" and view.has(Part.NETWORK_INTERFACES):
-        enis = {e.network_interface_id: e for key in sorted(bundle.triggers) for e in view.client_enis(vpc_id, key)}
-        ids = {e.subnet_id for e in image_pullers(view, enis.values()) if e.vpc_id == vpc_id}
-    else:
-        ids = {s.subnet_id for key in sorted(bundle.triggers) for s in view.client_subnets(vpc_id, key)}
+    enis = {e.network_interface_id: e for key in sorted(bundle.triggers) for e in view.client_enis(vpc_id, key)}
+    callers = tuple(enis.values())
+    if bundle.slug == "ecr":
+        callers = tuple(e for e in image_pullers(view, callers) if e.vpc_id == vpc_id)
+    ids = {e.subnet_id for e in callers}
     found = tuple(s for s in view.subnets_of(vpc_id) if s.subnet_id in ids)
     if found:
-        return _Clients(found, False)
+        return _Clients(found, False, callers)
     return _Clients(view.private_source_subnets(vpc_id) or view.subnets_of(vpc_id), True)
 
 
-def _egress(view: NetworkView, subnet: r.Subnet) -> str | None:
-    """'isolated', an internet egress class, or None when the subnet cannot be classified."""
+def _egress(view: NetworkView, subnet: r.Subnet, clients: _Clients) -> str | None:
+    """'isolated', an internet egress class, or None when the subnet cannot be classified. The
+    class the clients' interfaces can use: a public subnet whose clients all lack a public IPv4
+    address is no way out for them (:meth:`~vpcaudit.network.view.NetworkView.interfaces_internet_egress`)."""
     if view.is_shared_from_other_account(subnet) or view.effective_route_table(subnet.subnet_id) is None:
         return None
-    klass = view.internet_egress(subnet.subnet_id)
+    klass = view.interfaces_internet_egress(subnet.subnet_id, clients.interfaces)
     # An egress-only IGW carries IPv6 only; SDKs reach AWS services over IPv4 unless the subnet has no IPv4.
     if klass is None or (klass == "eigw" and not subnet.ipv6_native):
         return "isolated"
@@ -275,9 +285,10 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
             affected[member] = [s.subnet_id for s in clients.subnets]
     if not affected and not unknown:
         return
-    classes = {s.subnet_id: _egress(view, s) for s in clients.subnets}
+    classes = {s.subnet_id: _egress(view, s, clients) for s in clients.subnets}
     hit = sorted({sid for ids in affected.values() for sid in ids})
     isolated = [sid for sid in hit if classes[sid] == "isolated"]
+    unaddressed = [sid for sid in isolated if view.internet_egress(sid) == "igw"]
     unknown |= {sid for sid in hit if classes[sid] is None}
     none = "no workload ENI that may use it" if view.has_workloads(vpc_id) else "no workload ENIs"
     who = f"private subnets ({none} found, so all are assumed clients)" if clients.assumed \
@@ -288,14 +299,16 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
            for s in _missing_member(view, vpc_id, triggered_by, member, subnets)]
     evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
                              affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
-                             egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit])
+                             egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit],
+                             no_public_address_subnet_ids=unaddressed or None)
     if isolated and clients.assumed:  # nobody is broken yet: the first workload there would be
         yield ctx.finding(ref, f"{head}: {who}; {', '.join(isolated)} are isolated (no internet egress), so the "
                                "feature will be broken for the first workload placed there.",
                           severity=Severity.MEDIUM, discriminator=f"{bundle.slug}:required", evidence=evidence)
     elif isolated:
-        yield ctx.finding(ref, f"{head}: {who} {', '.join(isolated)} are isolated (no internet egress), so the "
-                               "feature is broken there.", severity=Severity.HIGH,
+        yield ctx.finding(ref, f"{head}: {who} {', '.join(isolated)} are isolated (no internet egress"
+                               f"{_no_public_address(unaddressed)}), so the feature is broken there.",
+                          severity=Severity.HIGH,
                           discriminator=f"{bundle.slug}:required", evidence=evidence, fix=fix)
     elif unknown:
         yield ctx.not_evaluated(ref, f"{head}; cannot classify "
@@ -310,6 +323,15 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
                                "so calls to the missing services silently leave the VPC that way instead of "
                                "using an endpoint.", severity=Severity.MEDIUM,
                           discriminator=f"{bundle.slug}:required", evidence=evidence, fix=fix)
+
+
+def _no_public_address(subnet_ids: list[str]) -> str:
+    """Why public subnets are isolated for their clients: an internet gateway carries IPv4 traffic
+    only for an interface with a public IPv4 address."""
+    if not subnet_ids:
+        return ""
+    return (f"; no public IPv4 address on the clients in public subnet(s) {', '.join(subnet_ids)}, and the "
+            "internet gateway carries IPv4 traffic only for interfaces with one")
 
 
 def _missing_member(view: NetworkView, vpc_id: str, triggered_by: list[str], member: str,

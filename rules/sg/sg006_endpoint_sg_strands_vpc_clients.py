@@ -86,6 +86,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       others whose subnets have no internet egress: a Fargate task pulls its image from its own
       interface ("all network traffic flows through that ENI within your VPC"), and without
       internet egress its only registry is ECR through this endpoint, so its tasks never start.
+      A task in a public subnet without a public IPv4 address (`assignPublicIp` DISABLED) has no
+      internet egress: the internet gateway carries IPv4 only for an interface with one.
       With egress, a task left out may pull from another registry, and is not second-guessed.
 
     Otherwise a rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
@@ -264,14 +266,16 @@ def _left_out_fargate_tasks(view: NetworkView, endpoint: r.VpcEndpoint, admitted
     """ECS tasks on Fargate in subnets without internet egress, when an ECR endpoint admits other
     Fargate tasks but not them (ECS, Fargate platform 1.4.0 migration: "all Amazon ECS on Fargate
     tasks receive a single elastic network interface … and all network traffic flows through that
-    ENI within your VPC"; they pull images through both ECR endpoints and S3)."""
+    ENI within your VPC"; they pull images through both ECR endpoints and S3). A task in a public
+    subnet recorded without a public IPv4 address has none: the internet gateway carries IPv4 only
+    for an interface with one (:meth:`~vpcaudit.network.view.NetworkView.interfaces_internet_egress`)."""
     if view.service(endpoint).key not in FARGATE_PULL_SERVICES:
         return [], ""
     tasks = [e for e in view.endpoint_clients(endpoint) if is_ecs_attachment(e) and e.instance_id is None]
     if not any(admitted.admits(t) for t in tasks):
         return [], ""
     stranded = [t for t in tasks
-                if not admitted.admits(t) and t.subnet_id and view.internet_egress(t.subnet_id) is None]
+                if not admitted.admits(t) and t.subnet_id and view.interfaces_internet_egress(t.subnet_id, [t]) is None]
     if not stranded:
         return [], ""
     return stranded, ("admits {ports} from some ECS tasks on Fargate but not from others in subnets without internet "

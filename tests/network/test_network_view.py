@@ -252,6 +252,55 @@ def test_eigw_gives_internet_egress_to_ipv6_clients_only() -> None:
     assert b.view().internet_egress(subnet) == "eigw"
 
 
+def _public_ipv4_subnet(ipv6_target: str | None = None) -> tuple[RegionBuilder, str, str]:
+    """A subnet sending 0.0.0.0/0 to an internet gateway (and ::/0 to ``ipv6_target``), with a workload."""
+    b, vpc, subnet = _one_subnet({"0.0.0.0/0": "igw-1"})
+    if ipv6_target is not None:
+        b.route(_table_of(b, subnet), "::/0", b.eigw(vpc) if ipv6_target == "eigw" else ipv6_target)
+    return b, subnet, b.workload(subnet)
+
+
+@pytest.mark.parametrize(("addresses", "expected"), [
+    ((), None),  # recorded without a public address: the internet gateway drops its IPv4 traffic
+    (("203.0.113.10",), "igw"),
+    (None, "igw"),  # not recorded (an older snapshot): the subnet's reading stands
+])
+def test_interfaces_without_a_public_address_get_no_internet_egress_from_an_igw(
+        addresses: tuple[str, ...] | None, expected: str | None) -> None:
+    b, subnet, eni = _public_ipv4_subnet()
+    b.enis[eni] = replace(b.enis[eni], public_ip_addresses=addresses)
+    view = b.view()
+    assert view.internet_egress(subnet) == "igw"
+    assert view.interfaces_internet_egress(subnet, [b.enis[eni]]) == expected
+
+
+def test_one_interface_with_a_public_address_keeps_the_subnets_igw() -> None:
+    b, subnet, eni = _public_ipv4_subnet()
+    other = b.workload(subnet)
+    b.enis[other] = replace(b.enis[other], public_ip_addresses=("203.0.113.10",))
+    view = b.view()
+    assert view.interfaces_internet_egress(subnet, [b.enis[eni], b.enis[other]]) == "igw"
+    assert view.interfaces_internet_egress(subnet, [b.enis[eni]]) is None
+    assert view.interfaces_internet_egress(subnet, []) == "igw"  # no interfaces: the subnet's reading
+
+
+@pytest.mark.parametrize(("ipv6_target", "expected"), [("eigw", "eigw"), ("igw-1", "igw"), ("pcx-1", None)])
+def test_interfaces_without_a_public_address_keep_the_subnets_ipv6_egress(ipv6_target: str,
+                                                                          expected: str | None) -> None:
+    b, subnet, eni = _public_ipv4_subnet(ipv6_target)
+    assert b.view().interfaces_internet_egress(subnet, [b.enis[eni]]) == expected
+
+
+def test_nat_egress_and_interfaces_of_other_subnets_are_left_alone() -> None:
+    b, vpc, subnet = _one_subnet({"0.0.0.0/0": "nat-1"})
+    eni = b.workload(subnet)  # recorded without a public address: the NAT gateway translates for it
+    public = b.subnet(vpc, "10.0.2.0/24")
+    b.route_table(vpc, subnets=[public], routes={"0.0.0.0/0": "igw-1"})
+    view = b.view()
+    assert view.interfaces_internet_egress(subnet, [b.enis[eni]]) == "nat"
+    assert view.interfaces_internet_egress(public, [b.enis[eni]]) == "igw"  # none of them in the subnet
+
+
 def test_ambiguous_default_route_is_not_guessed() -> None:
     b, _, subnet = _one_subnet({})
     table = _table_of(b, subnet)

@@ -139,11 +139,12 @@ def test_near_miss_without_ecr_dkr() -> None:
 
 def test_near_miss_jobs_in_the_public_subnets() -> None:
     """Both environments given the public subnets, ``assignPublicIp`` left ``DISABLED``: IFE003,
-    medium, "client subnets … have internet egress (igw), so calls to the missing services silently
-    leave the VPC that way" — right that S3 is not routed to the endpoint there, wrong in what
-    follows: the jobs' interfaces have no public address, so their S3 traffic is dropped and every
-    pull fails. A gap, pinned: the snapshot does not record an interface's public address
-    (``Association.PublicIp``), so the rule cannot tell (should be high)."""
+    high — S3 is not routed to the endpoint there, and the jobs' interfaces have no public address,
+    so the internet gateway does not carry their IPv4 traffic ("To enable communication over the
+    internet for IPv4, your instance must have a public IPv4 address", VPC User Guide): every pull
+    fails. Gap closed: the snapshot records each interface's public addresses, and IFE003 reads a
+    public subnet whose client interfaces all have none as isolated (it said medium, "calls to the
+    missing services silently leave the VPC that way (igw)")."""
     snapshot, ids = _private(job_subnets="public")
     assert audit(snapshot) == _advice(ids, PRIVATE_ENDPOINTS) | {("IFE003", ids["vpc"], "fail")}
-    assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "medium"
+    assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "high"

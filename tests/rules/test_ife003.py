@@ -363,3 +363,62 @@ def test_image_pulls_are_judged_where_the_node_pulls_not_where_its_pods_sit() ->
     # Without the node's own interface in the snapshot, the pod's subnet is the only client: judged.
     del b.enis[node]
     assert [f.severity.value for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"] == ["high"]
+
+
+# -- clients in a public subnet without a public IPv4 address --------------------------------------
+
+PUBLIC_IP = ("203.0.113.10",)
+
+
+def _fargate_tasks_in_a_public_subnet(*addresses: tuple[str, ...] | None,
+                                      ipv6_route: bool = False) -> tuple[RegionBuilder, str, str]:
+    """ECS tasks on Fargate (one per entry of ``addresses``, their public IPv4 addresses) in a
+    subnet sending 0.0.0.0/0 to an internet gateway, with ecr.api, ecr.dkr and logs but no S3
+    gateway endpoint: the image layers leave through the internet gateway, or nowhere."""
+    b = RegionBuilder()
+    vpc = b.vpc(ipv6_cidrs=["2600:1f18:1:100::/56"] if ipv6_route else ())
+    subnet = b.subnet(vpc, "10.0.1.0/24", ipv6_cidrs=["2600:1f18:1:101::/64"] if ipv6_route else ())
+    igw = b.igw(vpc)
+    b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": igw, **({"::/0": igw} if ipv6_route else {})})
+    for public in addresses:
+        task = b.workload(subnet, requester_managed=True, description=ECS_TASK)
+        b.enis[task] = replace(b.enis[task], public_ip_addresses=public)
+    for key in ("ecr.dkr", "ecr.api", "logs"):
+        b.interface_endpoint(vpc, key, subnets=[subnet])
+    return b, vpc, subnet
+
+
+def _ecr_required(b: RegionBuilder) -> list[tuple[str, str]]:
+    return [(f.severity.value, f.message) for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"]
+
+
+def test_tasks_without_a_public_address_in_a_public_subnet_are_isolated() -> None:
+    """``assignPublicIp`` DISABLED in a public subnet: the internet gateway carries IPv4 only for
+    an interface with a public IPv4 address, so the layers' S3 traffic goes nowhere and every pull
+    fails (ECS: "When using a public subnet, you can assign a public IP address to the task ENI")."""
+    b, _, subnet = _fargate_tasks_in_a_public_subnet((), ())
+    [(severity, message)] = _ecr_required(b)
+    assert severity == "high"
+    assert f"no public IPv4 address on the clients in public subnet(s) {subnet}" in message
+    [finding] = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecr:required"]
+    assert finding.evidence["no_public_address_subnet_ids"] == [subnet]
+
+
+@pytest.mark.parametrize("addresses", [(PUBLIC_IP,), (None,), ((), PUBLIC_IP), ((), None)],
+                         ids=["with a public IP", "not recorded", "one of two with a public IP",
+                              "one of two not recorded"])
+def test_tasks_that_may_have_a_public_address_keep_the_internet_gateway(
+        addresses: tuple[tuple[str, ...] | None, ...]) -> None:
+    """A public address on a client (or one not recorded, conservatively): traffic may leave
+    through the internet gateway, as before — medium, "silently leave the VPC that way (igw)"."""
+    b, _, _ = _fargate_tasks_in_a_public_subnet(*addresses)
+    [(severity, message)] = _ecr_required(b)
+    assert severity == "medium"
+    assert "have internet egress (igw)" in message and "no public IPv4 address" not in message
+
+
+def test_an_ipv6_route_to_the_internet_gateway_keeps_it_medium() -> None:
+    """IPv4-focused: the subnet's IPv6 egress through the internet gateway is left to the clients,
+    whether or not they hold IPv6 addresses."""
+    b, _, _ = _fargate_tasks_in_a_public_subnet((), ipv6_route=True)
+    assert [severity for severity, _ in _ecr_required(b)] == ["medium"]

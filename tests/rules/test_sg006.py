@@ -293,16 +293,19 @@ def test_dual_stack_clients_admitted_by_their_group_are_not_stranded() -> None:
 # -- Fargate tasks left out ---------------------------------------------------------------------------
 
 
-def _fargate(service: str, *, egress: bool = False) -> tuple[RegionBuilder, str, dict[str, str]]:
-    """Two Fargate tasks (ECS attachment interfaces on no instance) in isolated subnets, or in
-    subnets routed to a NAT gateway when ``egress``, each in a group of its own, and an endpoint
-    for ``service`` admitting the first task's group only."""
+def _fargate(service: str, *, egress: str | None = None) -> tuple[RegionBuilder, str, dict[str, str]]:
+    """Two Fargate tasks (ECS attachment interfaces on no instance, no public address) in isolated
+    subnets, or in subnets routed to a NAT gateway (``egress="nat"``) or an internet gateway
+    (``"igw"``), each in a group of its own, and an endpoint for ``service`` admitting the first
+    task's group only."""
     b = RegionBuilder()
     vpc = b.vpc()
     subnets = [b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.2.0/24", az=2)]
-    if egress:
+    if egress == "nat":
         nat = b.nat(b.subnet(vpc, "10.0.0.0/24", az=1), vpc_id=vpc)
         b.route_table(vpc, subnets=subnets, routes={"0.0.0.0/0": nat})
+    elif egress == "igw":
+        b.route_table(vpc, subnets=subnets, routes={"0.0.0.0/0": b.igw(vpc)})
     roles = {"jobs": b.security_group(vpc, name="jobs"), "spot": b.security_group(vpc, name="spot")}
     enis = {role: b.workload(subnets[i], groups=[roles[role]], requester_managed=True, description=ECS_TASK.format(i))
             for i, role in enumerate(roles)}
@@ -325,10 +328,22 @@ def test_fargate_tasks_an_ecr_endpoint_leaves_out_in_isolated_subnets_are_strand
 def test_fargate_tasks_left_out_with_internet_egress_or_by_another_service_are_no_finding() -> None:
     """With a NAT gateway the tasks left out may pull from another registry; a service a task
     does not need to start (logs, sts) is its own SDK's business."""
-    b, _, _ = _fargate("ecr.dkr", egress=True)
+    b, _, _ = _fargate("ecr.dkr", egress="nat")
     assert triples(rule, b.snapshot()) == set()
     for service in ("logs", "sts"):
         b, _, _ = _fargate(service)
+        assert triples(rule, b.snapshot()) == set()
+
+
+def test_fargate_tasks_left_out_in_a_public_subnet_without_a_public_address_are_stranded() -> None:
+    """``assignPublicIp`` DISABLED in a public subnet: the internet gateway carries IPv4 only for
+    an interface with a public IPv4 address, so the task left out has no other registry. With a
+    public address (or one not recorded) it may pull from elsewhere, and is not second-guessed."""
+    b, endpoint, enis = _fargate("ecr.dkr", egress="igw")
+    [finding] = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.evidence["stranded_enis"]) == (endpoint, [enis["spot"]])
+    for addresses in (("203.0.113.10",), None):
+        b.enis[enis["spot"]] = replace(b.enis[enis["spot"]], public_ip_addresses=addresses)
         assert triples(rule, b.snapshot()) == set()
 
 

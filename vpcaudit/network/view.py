@@ -422,6 +422,30 @@ class NetworkView:
             return v4
         return "eigw" if has_v6 and self.egress(subnet_id, ipv6=True).klass == "eigw" else None
 
+    def interfaces_internet_egress(self, subnet_id: str, interfaces: Iterable[r.NetworkInterface]) -> str | None:
+        """:meth:`internet_egress` as ``interfaces`` of the subnet can use it (those in other subnets
+        are ignored). An internet gateway translates IPv4 only for an interface with a public IPv4
+        address ("To enable communication over the internet for IPv4, your instance must have a
+        public IPv4 address", VPC User Guide, internet gateways): where the subnet's IPv4 traffic
+        leaves through one and every interface is recorded without a public address, their IPv4
+        traffic goes nowhere (an ECS task on Fargate in a public subnet with ``assignPublicIp``
+        DISABLED), and only the subnet's IPv6 egress (``igw`` or ``eigw``) is left. Addresses not
+        recorded (an older snapshot), no interfaces, or one with a public address keep the subnet's
+        reading. IPv4-focused: whether the interfaces hold IPv6 addresses is not asked."""
+        klass = self.internet_egress(subnet_id)
+        if klass != "igw" or not self._ipv4_untranslated(subnet_id, interfaces):
+            return klass
+        has_v6 = self.address_families(subnet_id)[1]
+        v6 = self.egress(subnet_id, ipv6=True).klass if has_v6 else "none"
+        return v6 if v6 in ("igw", "eigw") else None
+
+    def _ipv4_untranslated(self, subnet_id: str, interfaces: Iterable[r.NetworkInterface]) -> bool:
+        """The subnet sends IPv4 to an internet gateway, and each of ``interfaces`` in it (one at
+        least) is recorded without a public IPv4 address."""
+        own = [i for i in interfaces if i.subnet_id == subnet_id]
+        return (bool(own) and all(i.public_ip_addresses == () for i in own)
+                and self.address_families(subnet_id)[0] and self.egress(subnet_id).klass == "igw")
+
     def private_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
 
