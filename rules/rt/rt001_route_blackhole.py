@@ -103,7 +103,19 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
                           table.route_table_id, Phase.DELETE,
                           f"Delete route {_label(view, route)} of {table.route_table_id}",
                           decision="point the route at a live target instead if its traffic must keep flowing: "
-                                   "once deleted, matching traffic falls back to a less specific route")])
+                                   f"once deleted, {_after_deletion(table, route)}")])
+
+
+def _after_deletion(table: r.RouteTable, route: r.Route) -> str:
+    """Where the route's traffic goes once it is deleted: a propagated route to the same
+    destination, which a static route outranks while it exists ("If the destination of a
+    propagated route is identical to the destination of a static route, the static route takes
+    priority", VPC User Guide, route priority), or else a less specific route."""
+    propagated = sorted({x.target_id for x in table.routes if x is not route and x.destination == route.destination
+                         and x.origin == "EnableVgwRoutePropagation" and x.state == "active"})
+    if propagated:
+        return f"matching traffic takes the propagated route to {', '.join(propagated)} for the same destination"
+    return "matching traffic falls back to a less specific route"
 
 
 def _dead_target(view: NetworkView, route: r.Route, instances: set[str | None]) -> str | None:

@@ -186,3 +186,18 @@ def test_fix_deletes_the_dead_route_after_a_decision(destination: str, parameter
     b.route(table, destination, "nat-0gone")
     assert fix_of(rule, b.snapshot(), table) == [
         ("ec2:DeleteRoute", {"RouteTableId": table, parameter: destination}, "delete", False)]
+
+
+def test_the_decision_says_where_the_traffic_goes_once_the_dead_route_is_deleted() -> None:
+    """A static route to a deleted virtual private gateway outranks the new gateway's propagated
+    route to the same prefix: deleting it hands the traffic to that route, and the decision says
+    so; without one, traffic falls back to a less specific route."""
+    b, vpc, subnet = _vpc()
+    table = b.route_table(vpc, subnets=[subnet])
+    b.route(table, "192.168.0.0/16", "vgw-0gone", state="blackhole")
+    [step] = findings(rule, b.snapshot())[0].fix
+    assert step.decision and step.decision.endswith("matching traffic falls back to a less specific route")
+    b.route(table, "192.168.0.0/16", "vgw-0live", origin="EnableVgwRoutePropagation")
+    [finding] = [f for f in findings(rule, b.snapshot()) if "vgw-0gone" in f.discriminator]
+    assert finding.fix[0].decision and finding.fix[0].decision.endswith(
+        "matching traffic takes the propagated route to vgw-0live for the same destination")
