@@ -394,6 +394,9 @@ def test_public_and_private_subnets_of_a_standard_vpc() -> None:
     ("interface", True, "Route 53 Resolver: rslvr-in-1", False),
     ("interface", True, "EFS mount target for fs-0a1b2c3d4e5f60718 (fsmt-0f1e2d3c4b5a69788)", False),
     ("interface", False, "EFS mount target for fs-0a1b2c3d4e5f60718 (copied by hand)", True),
+    # As the EFS API reference documents CreateMountTarget's interface.
+    ("interface", True, "Mount target fsmt-0f1e2d3c4b5a69788 for file system fs-0a1b2c3d4e5f60718", False),
+    ("interface", False, "Mount target fsmt-0f1e2d3c4b5a69788 for file system fs-0a1b2c3d4e5f60718", True),
     ("vpc_endpoint", True, "", False), ("nat_gateway", True, "", False),
     ("network_load_balancer", True, "", False), ("transit_gateway", True, "", False),
     ("some_future_type", False, "", False),

@@ -124,24 +124,23 @@ def test_near_miss_mount_target_missing_in_one_az() -> None:
     assert "mount_target_b" not in ids
 
 
-def test_documented_description_is_read_as_a_workload() -> None:
-    """What makes the next verdict: an interface described as CreateMountTarget documents it
-    (``Mount target fsmt-… for file system fs-…``, RequesterId ``EFS``) counts as a workload."""
+def test_documented_description_is_no_workload() -> None:
+    """An interface described as CreateMountTarget documents it (``Mount target fsmt-… for file
+    system fs-…``, RequesterId ``EFS``) is a mount target, no workload: it counted as one before
+    (rule wrong, fixed: see the next verdict)."""
     snapshot, ids = _build(**DEDICATED, description="documented")
     view = _view(snapshot)
     mount = view.interfaces[ids["mount_target_a"]]
     assert mount.description == f"Mount target {MOUNT_TARGETS[0]} for file system {lambda_efs_vpc.FILE_SYSTEM}"
-    assert view.is_workload(mount)
+    assert not view.is_workload(mount)
     assert audit(snapshot) == _flow_log(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 blames the mount targets' group when their "
-                                       "interfaces carry the description CreateMountTarget documents")
 def test_documented_description_with_an_endpoint() -> None:
     """The mount targets described as the EFS API reference says (requester-managed, RequesterId
-    ``EFS``) and the Secrets Manager endpoint: MON001 and POL001 only. SG005 fires on the mount
+    ``EFS``) and the Secrets Manager endpoint: MON001 and POL001 only. SG005 fired on the mount
     targets' group (no egress), proposing ready 443 egress for interfaces that call no AWS
-    service: rule wrong — the network model recognises a mount target only by the description
-    public dumps show."""
+    service. Rule wrong, fixed: the network model recognised a mount target only by the
+    description public dumps show; the documented description and requester now count too."""
     snapshot, ids = _build(**DEDICATED, description="documented", endpoint=True)
     assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policy(ids)

@@ -27,6 +27,10 @@ TGW_INTERFACE_TYPE = "transit_gateway"  # a transit gateway attachment's interfa
 # A Gateway Load Balancer endpoint's interface (AWS Network Firewall's endpoints are of this type).
 GWLB_ENDPOINT_INTERFACE_TYPE = "gateway_load_balancer_endpoint"
 ELB_REQUESTER_ID = "amazon-elb"  # RequesterId of the ENIs of Application and Classic Load Balancers
+# An EFS mount target's interface as the EFS API reference documents it (CreateMountTarget: "The
+# description Mount target fsmt-id for file system fs-id", "the requesterId value set to EFS").
+EFS_REQUESTER_ID = "EFS"
+_EFS_MOUNT_TARGET = re.compile(r"Mount target fsmt-[0-9a-f]+ for file system fs-[0-9a-f]+")
 # An EKS cluster's control-plane interface: "Amazon EKS <cluster name>" (a name is letters, digits,
 # hyphens and underscores), attached to no instance. Only that exact form: other interfaces EKS
 # or its add-ons create (nodes' aws-K8S-…, branch interfaces, Fargate pods') are workloads.
@@ -526,7 +530,9 @@ class NetworkView:
     def is_workload(self, eni: r.NetworkInterface) -> bool:
         """A network interface that originates traffic of its own. Route 53 Resolver endpoint
         interfaces and EFS mount targets (requester-managed, described ``EFS mount target for
-        <fs-id> (<fsmt-id>)``) are typed ``interface`` but only answer: a mount target serves NFS
+        <fs-id> (<fsmt-id>)`` as seen in accounts, or ``Mount target <fsmt-id> for file system
+        <fs-id>`` and requested by ``EFS`` as the EFS API reference documents CreateMountTarget) are
+        typed ``interface`` but only answer: a mount target serves NFS
         and calls no AWS API, so groups built for it — SageMaker's inbound NFS group has "only
         inbound traffic" — are not a client's. Nor are the nodes of Application and Classic Load
         Balancers (requester-managed by ``amazon-elb``, described ``ELB app/…`` or ``ELB <name>``,
@@ -550,7 +556,8 @@ class NetworkView:
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
             return False
         if eni.requester_managed and (eni.description.startswith(("EFS mount target for ", "ELB "))
-                                      or eni.requester_id == ELB_REQUESTER_ID):
+                                      or eni.requester_id in (ELB_REQUESTER_ID, EFS_REQUESTER_ID)
+                                      or _EFS_MOUNT_TARGET.fullmatch(eni.description)):
             return False
         if _is_eks_control_plane(eni) or _is_opensearch_domain(eni) or _is_msk_broker(eni):
             return False
