@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.canaries import canary_interfaces
 from vpcaudit.network.containers import ECS_SERVICES, image_pullers, runs_ecs_tasks
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
@@ -26,11 +27,15 @@ if TYPE_CHECKING:
     from vpcaudit.snapshot import resources as r
 
 S3_GATEWAY = "s3 (gateway)"
+# The interfaces of a VPC whose workload uses a feature (a bundle started by workloads).
+WorkloadTrigger = Callable[["NetworkView", str], "tuple[r.NetworkInterface, ...]"]
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """The endpoints one feature needs; only a trigger member makes the VPC "use" the feature."""
+    """The endpoints one feature needs. Only a trigger member makes the VPC "use" the feature, or,
+    for a feature whose workload the snapshot recognises, that workload's interfaces in the VPC
+    (``started_by_workloads``), which are then the bundle's clients."""
 
     name: str
     slug: str
@@ -38,6 +43,8 @@ class Bundle:
     required: tuple[str, ...]
     optional: Mapping[str, str] = field(default_factory=dict)  # member → when it is needed
     notes: Mapping[str, str] = field(default_factory=dict)  # member → caveat when it is missing
+    started_by_workloads: WorkloadTrigger | None = None
+    s3_traffic: str = ""  # what the S3 gateway endpoint carries for the feature (named in its fix)
 
 
 BUNDLES = (
@@ -49,9 +56,14 @@ BUNDLES = (
     Bundle("ECR image pulls", "ecr", frozenset({"ecr.dkr"}), ("ecr.dkr", "ecr.api", S3_GATEWAY),
            {"logs": "needed by the awslogs log driver"},
            {"ecr.api": "Fargate platform version 1.3.0 or earlier needs only ecr.dkr",
-            S3_GATEWAY: "image layers are downloaded from S3, and an S3 interface endpoint does not serve them"}),
+            S3_GATEWAY: "image layers are downloaded from S3, and an S3 interface endpoint does not serve them"},
+           s3_traffic="ECR image layers"),
     Bundle("ECS container instances (EC2 launch type)", "ecs", frozenset({"ecs-agent", "ecs-telemetry"}),
            ("ecs", "ecs-agent", "ecs-telemetry")),
+    Bundle("CloudWatch Synthetics canaries", "synthetics", frozenset(), ("monitoring", S3_GATEWAY),
+           notes={"monitoring": "the canary publishes its metrics to CloudWatch",
+                  S3_GATEWAY: "the canary uploads its artifacts to S3"},
+           started_by_workloads=canary_interfaces, s3_traffic="the canaries' artifacts"),
 )
 
 
@@ -65,6 +77,7 @@ BUNDLES = (
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
           "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
           "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-igw-internet-access.html",
+          "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_VPC.html",
       ),
       seeds=("000", "002"),
       controls=(
@@ -83,10 +96,24 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     interfaces described with an ECS attachment ARN) is ECS Exec, which needs `ssmmessages` only:
     there `ssm` is optional.
 
+    One bundle is started by its workload instead: CloudWatch Synthetics canaries, by a canary's
+    Lambda interfaces in the VPC (requester-managed, described `AWS Lambda VPC ENI-cwsyn-…`:
+    Synthetics names a canary's function `cwsyn-<canary>-<id>`), which are its clients. It
+    requires `monitoring` (the canary's metrics) and an S3 gateway endpoint routed for the
+    canary's subnets (its artifacts), as "Running a canary on a VPC" asks of a VPC without
+    internet access: "you must create a VPC endpoint for CloudWatch
+    (com.amazonaws.region.monitoring) and a gateway endpoint for Amazon S3". The `synthetics`
+    endpoint is not required: it serves the Synthetics API (`synthetics.<region>.amazonaws.com`,
+    which manages canaries), while the page asks of a running canary only "a way for it to send
+    its metrics to CloudWatch and its artifacts to Amazon S3".
+
     A missing required member is **high** when a client subnet is isolated (the feature is
     broken there), **medium** when every client subnet has internet egress (traffic silently
     leaves through NAT / TGW instead), and not evaluated when a client subnet cannot be
-    classified. A public subnet is isolated for clients whose interfaces are all recorded without
+    classified. With internet egress, a workload-started bundle of which the VPC holds no member
+    is not reported: the workload takes the internet path AWS offers beside the endpoints ("If
+    the VPC is already enabled for internet access, there's nothing more for you to do"). A
+    public subnet is isolated for clients whose interfaces are all recorded without
     a public IPv4 address (ECS tasks on Fargate with `assignPublicIp` DISABLED): the internet
     gateway carries IPv4 traffic only for an interface with one, so only the subnet's IPv6 egress
     is left to them (IPv4-focused: an IPv6 route to an internet gateway keeps it **medium**
@@ -102,7 +129,8 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     Each member serves a different hostname. In an isolated subnet, the agent or container
     runtime cannot reach the missing one at all: Session Manager sessions do not open, managed
     nodes go offline, image pulls fail with `CannotPullContainerError`, ECS container instances
-    never register. With internet egress the feature works, but the missing member's traffic
+    never register, canary runs fail with "No test result returned" or "No artifacts were
+    uploaded". With internet egress the feature works, but the missing member's traffic
     bypasses the endpoints through NAT (paid per GB) — usually not what the endpoints were for.
 
     ## How to fix
@@ -115,7 +143,7 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
         --subnet-ids <subnet-id-per-az> --security-group-ids <endpoint-sg-id> --private-dns-enabled
     ```
 
-    For ECR, create (or route) the S3 gateway endpoint for the client subnets' route tables:
+    For ECR and canaries, create (or route) the S3 gateway endpoint for the client subnets' route tables:
 
     ```
     aws ec2 create-vpc-endpoint --vpc-id <vpc-id> --vpc-endpoint-type Gateway \\
@@ -129,30 +157,57 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     Registry or Systems Manager interface endpoint. vpcaudit disagrees: a VPC that sends nothing
     to ECR or Systems Manager does not need those endpoints (each costs about $7.30 per AZ and
     month), and a VPC with internet egress reaches them without one. IFE003 fires only when a
-    VPC has started a bundle (a trigger member exists) and misses a member the feature needs,
-    where the feature breaks or silently bypasses the endpoints.
+    VPC has started a bundle (a trigger member exists, or a canary runs there) and misses a
+    member the feature needs, where the feature breaks or silently bypasses the endpoints.
     """
     view = ctx.view
-    for vpc_id in sorted({e.vpc_id for e in view.endpoints.values()}):
+    # A workload-started bundle may be used in a VPC without any endpoint.
+    for vpc_id in sorted(set(view.vpcs) | {e.vpc_id for e in view.endpoints.values()}):
         present = _members(view, vpc_id)
         vpc = view.vpcs.get(vpc_id)
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
         for listed in BUNDLES:
-            triggered_by = _triggered_by(view, vpc_id, listed, present)
-            if not triggered_by:
+            start = _start(view, vpc_id, listed, present)
+            if start is None:
                 continue
-            bundle = _as_ecs_exec(listed) if _is_ecs_exec(view, vpc_id, listed, triggered_by) else listed
-            yield from _required(ctx, view, vpc_id, ref, bundle, present, triggered_by)
+            bundle = _as_ecs_exec(listed) if _is_ecs_exec(view, vpc_id, listed, start) else listed
+            yield from _required(ctx, view, vpc_id, ref, bundle, present, start)
             missing_optional = [m for m in bundle.optional if m not in present]
             if missing_optional:
                 details = "; ".join(f"{m}: {bundle.optional[m]}" for m in missing_optional)
                 yield ctx.finding(
-                    ref, f"VPC {vpc_id} uses {bundle.name} endpoints ({', '.join(triggered_by)}) without the "
+                    ref, f"VPC {vpc_id} uses {start.label(bundle)} without the "
                          f"optional {', '.join(missing_optional)} endpoint(s) — {details}.",
                     severity=Severity.INFO, discriminator=f"{bundle.slug}:optional",
                     evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional),
                     fix=[s for m in missing_optional for s in _create_member(
-                        view, vpc_id, triggered_by, m, decision=f"create it only if {bundle.optional[m]}")])
+                        view, vpc_id, start.siblings, m, decision=f"create it only if {bundle.optional[m]}")])
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What makes a VPC use a bundle: its trigger endpoints, or the interfaces of the workload that
+    uses the feature (then its clients)."""
+
+    endpoints: tuple[str, ...]  # the trigger members present
+    workloads: tuple[r.NetworkInterface, ...]
+    siblings: tuple[str, ...]  # endpoints whose subnets and groups a missing interface member copies
+
+    def label(self, bundle: Bundle) -> str:
+        if self.workloads:
+            return f"{bundle.name} (interfaces {', '.join(e.network_interface_id for e in self.workloads)})"
+        return f"{bundle.name} endpoints ({', '.join(self.endpoints)})"
+
+
+def _start(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> _Start | None:
+    """Whether and why the VPC uses ``bundle``. A workload-started bundle's new interface member
+    goes beside any interface endpoint of the VPC (no trigger endpoint exists to copy)."""
+    if bundle.started_by_workloads is not None:
+        workloads = bundle.started_by_workloads(view, vpc_id)
+        siblings = tuple(sorted(present - {S3_GATEWAY}))
+        return _Start((), workloads, siblings) if workloads else None
+    triggered = tuple(_triggered_by(view, vpc_id, bundle, present))
+    return _Start(triggered, (), triggered) if triggered else None
 
 
 def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> list[str]:
@@ -173,12 +228,12 @@ def _runs_ecs(view: NetworkView, vpc_id: str) -> bool:
     return bool(ECS_SERVICES & _members(view, vpc_id)) or runs_ecs_tasks(view, vpc_id)
 
 
-def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, triggered_by: list[str]) -> bool:
+def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start) -> bool:
     """Session Manager started with ``ssmmessages`` alone in a VPC that runs ECS: ECS Exec, whose
     agent runs in the task and calls ssmmessages only (the ECS Exec page's task role grants the four
     ``ssmmessages:`` channel actions and nothing else, and asks for the Session Manager endpoint,
     ssmmessages). Managed instances would have started with ec2messages beside it."""
-    if bundle.slug != "session-manager" or triggered_by != ["ssmmessages"]:
+    if bundle.slug != "session-manager" or start.endpoints != ("ssmmessages",):
         return False
     return _runs_ecs(view, vpc_id)
 
@@ -213,13 +268,13 @@ class _Clients:
     interfaces: tuple[r.NetworkInterface, ...] = ()  # the calling interfaces; none when assumed
 
 
-def _clients(view: NetworkView, vpc_id: str, bundle: Bundle) -> _Clients:
+def _clients(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start) -> _Clients:
     """Subnets holding workload ENIs that may call one of the bundle's triggers (a DB instance's
-    interface calls none), else the private subnets standing in for them. For ECR image pulls,
-    the subnets of the interfaces that pull (:func:`~vpcaudit.network.containers.image_pullers`: a node's
-    own, not its pods' or tasks')."""
+    interface calls none), else the private subnets standing in for them; for a workload-started
+    bundle, its workload's interfaces. For ECR image pulls, the subnets of the interfaces that
+    pull (:func:`~vpcaudit.network.containers.image_pullers`: a node's own, not its pods' or tasks')."""
     enis = {e.network_interface_id: e for key in sorted(bundle.triggers) for e in view.client_enis(vpc_id, key)}
-    callers = tuple(enis.values())
+    callers = start.workloads or tuple(enis.values())
     if bundle.slug == "ecr":
         callers = tuple(e for e in image_pullers(view, callers) if e.vpc_id == vpc_id)
     ids = {e.subnet_id for e in callers}
@@ -267,9 +322,9 @@ def _is_s3_gateway(view: NetworkView, endpoint_id: str | None, vpc_id: str) -> b
 
 
 def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef, bundle: Bundle,
-              present: set[str], triggered_by: list[str]) -> Iterator[Finding]:
-    clients = _clients(view, vpc_id, bundle)
-    uses = f"VPC {vpc_id} has {bundle.name} endpoints ({', '.join(triggered_by)})"
+              present: set[str], start: _Start) -> Iterator[Finding]:
+    clients = _clients(view, vpc_id, bundle, start)
+    uses = f"VPC {vpc_id} has {start.label(bundle)}"
     if not clients.subnets:
         yield ctx.not_evaluated(ref, f"{uses} but no subnets were collected", discriminator=f"{bundle.slug}:required")
         return
@@ -296,11 +351,12 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     missing_text = ", ".join(f"{m} ({bundle.notes[m]})" if m in bundle.notes else m for m in affected)
     head = f"{uses} but is missing {missing_text}" if affected else uses
     fix = [s for member, subnets in affected.items()
-           for s in _missing_member(view, vpc_id, triggered_by, member, subnets)]
+           for s in _missing_member(view, vpc_id, bundle, start, member, subnets)]
     evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
                              affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
                              egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit],
-                             no_public_address_subnet_ids=unaddressed or None)
+                             no_public_address_subnet_ids=unaddressed or None,
+                             workload_interface_ids=[e.network_interface_id for e in start.workloads] or None)
     if isolated and clients.assumed:  # nobody is broken yet: the first workload there would be
         yield ctx.finding(ref, f"{head}: {who}; {', '.join(isolated)} are isolated (no internet egress), so the "
                                "feature will be broken for the first workload placed there.",
@@ -315,7 +371,7 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
                                      f"{who} {', '.join(sorted(unknown))} (RAM-shared from another account, no "
                                      "route table, or the S3 prefix list was not collected).",
                                 discriminator=f"{bundle.slug}:required")
-    else:
+    elif _begun(bundle, present):
         via = sorted({f"{classes[sid]}" for sid in hit})
         assumed = " (egress beyond the VPC through a transit gateway, Cloud WAN or VGW is assumed)" \
             if set(via) & {"tgw", "cloudwan", "vgw"} else ""
@@ -323,6 +379,15 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
                                "so calls to the missing services silently leave the VPC that way instead of "
                                "using an endpoint.", severity=Severity.MEDIUM,
                           discriminator=f"{bundle.slug}:required", evidence=evidence, fix=fix)
+
+
+def _begun(bundle: Bundle, present: set[str]) -> bool:
+    """The VPC holds one of the bundle's endpoints, so traffic leaving through the internet instead
+    bypasses what it was built for. A bundle started by its endpoints always has; a workload
+    without any of its endpoints, but with internet egress, takes the path AWS offers beside them
+    ("If the VPC is already enabled for internet access, there's nothing more for you to do",
+    Running a canary on a VPC)."""
+    return bool(present & {*bundle.required, *bundle.optional})
 
 
 def _no_public_address(subnet_ids: list[str]) -> str:
@@ -334,12 +399,12 @@ def _no_public_address(subnet_ids: list[str]) -> str:
             "internet gateway carries IPv4 traffic only for interfaces with one")
 
 
-def _missing_member(view: NetworkView, vpc_id: str, triggered_by: list[str], member: str,
+def _missing_member(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start, member: str,
                     subnets: list[str]) -> list[FixStep]:
     """The interface endpoint that is missing, or the S3 gateway endpoint (created, or routed for
     the client subnets' tables)."""
     if member != S3_GATEWAY:
-        return _create_member(view, vpc_id, triggered_by, member, decision=None)
+        return _create_member(view, vpc_id, start.siblings, member, decision=None)
     gateways = sorted((e for e in view.endpoints_of(vpc_id, "Gateway")
                        if not view.endpoint_ended(e) and _is_s3_gateway(view, e.vpc_endpoint_id, vpc_id)),
                       key=lambda e: e.vpc_endpoint_id)
@@ -354,15 +419,16 @@ def _missing_member(view: NetworkView, vpc_id: str, triggered_by: list[str], mem
     return [step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": gateway.vpc_endpoint_id, "AddRouteTableIds": tables},
                  gateway.vpc_endpoint_id, Phase.ASSOCIATE,
                  f"Associate route table(s) {', '.join(tables)} with S3 gateway endpoint {gateway.vpc_endpoint_id}, "
-                 "which serves ECR image layers", context=endpoint_context(gateway))]
+                 f"which serves {bundle.s3_traffic}", context=endpoint_context(gateway))]
 
 
-def _create_member(view: NetworkView, vpc_id: str, triggered_by: list[str], member: str, *,
+def _create_member(view: NetworkView, vpc_id: str, siblings: tuple[str, ...], member: str, *,
                    decision: str | None) -> list[FixStep]:
-    """An interface endpoint for ``member`` beside the bundle's trigger endpoint: same subnets, same
-    security groups, private DNS on, the same service-name form (China Regions prefix some)."""
+    """An interface endpoint for ``member`` beside a sibling endpoint (the bundle's trigger, or any
+    interface endpoint of a workload-started bundle's VPC): same subnets, same security groups,
+    private DNS on, the same service-name form (China Regions prefix some)."""
     sibling = next((e for e in sorted(view.endpoints_of(vpc_id, "Interface"), key=lambda e: e.vpc_endpoint_id)
-                    if not view.endpoint_ended(e) and view.service(e).key in triggered_by), None)
+                    if not view.endpoint_ended(e) and view.service(e).key in siblings), None)
     if sibling is None or not sibling.service_name.endswith(view.service(sibling).key):
         return []
     service = sibling.service_name[: -len(view.service(sibling).key)] + member

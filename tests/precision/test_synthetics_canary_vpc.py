@@ -9,6 +9,7 @@ from layouts import synthetics_canary_vpc
 from layouts.synthetics_canary_vpc import ACCOUNT, CANARY, FUNCTION, REGION, VPC_CIDR
 from policy_eval import allows
 
+from vpcaudit.engine.rule import Finding
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
@@ -35,6 +36,11 @@ def _default_endpoint_policies(ids: dict[str, str],
 def _view(snapshot: Snapshot) -> NetworkView:
     account = snapshot.accounts[0]
     return NetworkView.build(account, account.regions[0])
+
+
+def _ife003(snapshot: Snapshot, vpc: str) -> Finding:
+    (finding,) = [f for f in audit_result(snapshot).findings if (f.rule_id, f.resource.resource_id) == ("IFE003", vpc)]
+    return finding
 
 
 def test_the_snapshot_is_the_guides_layout() -> None:
@@ -72,8 +78,10 @@ def test_findings_and_verdicts_of_the_guides_layout() -> None:
     """MON001 and POL001 × 3, medium. Silent, rightly: SG003 (the endpoint group admits 443 from
     the canary's group), SG005 (the canary's group sends all traffic, to the S3 prefix list too),
     GWE001 (the prefix-list route on both tables), GWE002/GWE003 (no paid egress: the subnets are
-    isolated), IFE001/IFE002 (endpoint ENIs in both canary AZs), DNS001/DNS002 (both attributes
-    on, as the guide requires), DNS003 (private DNS on), NAT and ACL rules."""
+    isolated), IFE001/IFE002 (endpoint ENIs in both canary AZs), IFE003 (the canary's bundle is
+    complete: ``monitoring``, and the S3 gateway on both canary subnets' tables; ``synthetics`` is
+    not asked for), DNS001/DNS002 (both attributes on, as the guide requires), DNS003 (private DNS
+    on), NAT and ACL rules."""
     snapshot, ids = synthetics_canary_vpc.build()
     assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids)
     assert {level for key, level in severities(snapshot).items() if key[0] in ("MON001", "POL001")} == {"medium"}
@@ -105,13 +113,21 @@ def test_pol001s_monitoring_fix_keeps_the_canarys_metrics() -> None:
 def test_near_miss_s3_endpoint_on_one_route_table() -> None:
     """The S3 gateway endpoint on the first subnet's table only (the second subnet added later):
     GWE001 on the second subnet, medium — right: with no NAT, a canary run placed in that subnet
-    cannot upload its artifacts ("No artifacts were uploaded"), and the fix associates its table."""
+    cannot upload its artifacts ("No artifacts were uploaded"), and the fix associates its table.
+    IFE003 on the VPC, high — right, the same gap seen from the canary: its bundle misses the S3
+    gateway for the second subnet, which holds one of its interfaces and is isolated (as the ECR
+    bundle judges an S3 gateway not routed for its clients); the fix is the same association."""
     snapshot, ids = synthetics_canary_vpc.build(s3_tables=(1,))
-    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids) | {("GWE001", ids["subnet2"], "fail")}
+    gwe001, ife003 = {("GWE001", ids["subnet2"], "fail")}, {("IFE003", ids["vpc"], "fail")}
+    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids) | gwe001 | ife003
     assert severities(snapshot)[("GWE001", ids["subnet2"], "s3")] == "medium"
+    associate = [("ec2:ModifyVpcEndpoint", {"VpcEndpointId": ids["s3"], "AddRouteTableIds": [ids["rt2"]]})]
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "GWE001"]
-    assert [(s.action, s.parameters) for s in finding.fix] \
-        == [("ec2:ModifyVpcEndpoint", {"VpcEndpointId": ids["s3"], "AddRouteTableIds": [ids["rt2"]]})]
+    assert [(s.action, s.parameters) for s in finding.fix] == associate
+    canary = _ife003(snapshot, ids["vpc"])
+    assert (canary.severity.value, canary.evidence["affected_subnet_ids"]) == ("high", [ids["subnet2"]])
+    assert [(s.action, s.parameters) for s in canary.fix] == associate
+    assert "which serves the canaries' artifacts" in canary.fix[0].description
 
 
 def test_near_miss_canary_group_sending_443_to_the_vpc_only() -> None:
@@ -135,24 +151,47 @@ def test_near_miss_canary_group_sending_443_to_the_vpc_only() -> None:
         if p.prefix_list_name == f"com.amazonaws.{REGION}.s3"]
 
 
-def test_near_miss_without_the_monitoring_endpoint_goes_unreported() -> None:
-    """No ``monitoring`` endpoint, no NAT: the canary cannot publish its metrics ("No test result
-    returned … if there are no data points in canary metrics, the canary can't access CloudWatch
-    Monitoring"). A gap, pinned: IFE003 knows no Synthetics bundle (see "Noticed and left alone");
-    only the remaining endpoints' POL001 fire."""
+def test_near_miss_without_the_monitoring_endpoint() -> None:
+    """No ``monitoring`` endpoint, no NAT: IFE003 on the VPC, high — right. Gap closed: the
+    canary's interfaces start the "CloudWatch Synthetics canaries" bundle (``monitoring`` and the
+    S3 gateway endpoint, the VPC page's "you must create a VPC endpoint for CloudWatch
+    (com.amazonaws.region.monitoring) and a gateway endpoint for Amazon S3"); both subnets are
+    isolated, so the canary cannot publish its metrics ("No test result returned … if there are no
+    data points in canary metrics, the canary can't access CloudWatch Monitoring"). The fix creates
+    ``monitoring`` beside the VPC's ``synthetics`` endpoint (its subnets and ``canary-endpoints``
+    group, which admits the canary)."""
     snapshot, ids = synthetics_canary_vpc.build(monitoring=False)
     assert "monitoring" not in ids
-    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids, ("s3", "synthetics"))
+    ife003 = {("IFE003", ids["vpc"], "fail")}
+    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids, ("s3", "synthetics")) | ife003
+    finding = _ife003(snapshot, ids["vpc"])
+    assert (finding.discriminator, finding.severity.value) == ("synthetics:required", "high")
+    assert finding.evidence["missing"] == ["monitoring"]
+    assert finding.evidence["isolated_subnet_ids"] == sorted((ids["subnet1"], ids["subnet2"]))
+    (step,) = finding.fix
+    assert (step.action, step.parameters["ServiceName"], step.parameters["SecurityGroupIds"]) \
+        == ("ec2:CreateVpcEndpoint", f"com.amazonaws.{REGION}.monitoring", [ids["endpoint_sg"]])
+    assert sorted(step.parameters["SubnetIds"]) == sorted((ids["subnet1"], ids["subnet2"]))
 
 
-def test_near_miss_without_any_s3_endpoint_goes_unreported() -> None:
-    """No S3 gateway endpoint at all, no NAT: the canary's artifacts go nowhere. A gap, pinned:
-    GWE001 needs a gateway endpoint to exist, GWE002 counts only subnets paying for egress
-    (isolated ones are left out by design: it is cost advice), and IFE003 knows no Synthetics
-    bundle."""
+def test_near_miss_without_any_s3_endpoint() -> None:
+    """No S3 gateway endpoint at all, no NAT: IFE003 on the VPC, high — right. Gap closed: the
+    canary's bundle misses its S3 gateway endpoint for both isolated subnets, so the artifacts go
+    nowhere ("No artifacts were uploaded"). GWE001 still needs an endpoint to exist and GWE002
+    still counts only subnets paying for egress (cost advice, by design). The fix creates the
+    gateway on both tables with a policy that lets the execution role (this account) upload."""
     snapshot, ids = synthetics_canary_vpc.build(s3_endpoint=False)
     assert "s3" not in ids
-    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids, ("monitoring", "synthetics"))
+    ife003 = {("IFE003", ids["vpc"], "fail")}
+    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids, ("monitoring", "synthetics")) | ife003
+    finding = _ife003(snapshot, ids["vpc"])
+    assert (finding.discriminator, finding.severity.value) == ("synthetics:required", "high")
+    assert finding.evidence["missing"] == ["s3 (gateway)"]
+    (step,) = finding.fix
+    assert (step.action, step.parameters["VpcEndpointType"], sorted(step.parameters["RouteTableIds"])) \
+        == ("ec2:CreateVpcEndpoint", "Gateway", sorted((ids["rt1"], ids["rt2"])))
+    run = f"{ARTIFACTS}/canary/{REGION}/{CANARY}/2026/01/01/00/00-00-000/screenshot.png"
+    assert allows(step.parameters["PolicyDocument"], "s3:PutObject", run, THIS_ACCOUNT)
 
 
 def test_near_miss_synthetics_endpoint_without_private_dns() -> None:

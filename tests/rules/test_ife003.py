@@ -422,3 +422,117 @@ def test_an_ipv6_route_to_the_internet_gateway_keeps_it_medium() -> None:
     whether or not they hold IPv6 addresses."""
     b, _, _ = _fargate_tasks_in_a_public_subnet((), ipv6_route=True)
     assert [severity for severity, _ in _ecr_required(b)] == ["medium"]
+
+
+# -- CloudWatch Synthetics canaries: a bundle started by the canary's Lambda interfaces ------------
+
+# Lambda's description of a canary function's interface: Synthetics names the function cwsyn-<canary>-<id>.
+CANARY_ENI = "AWS Lambda VPC ENI-cwsyn-orders-api-check-3f6b1c2e-8d4a-4e7b-9c1f-2a5d7e9b0c14-b2d4f6a8"
+
+
+def _with_canary(b: RegionBuilder, subnets: Iterable[str], *, description: str = CANARY_ENI,
+                 requester_managed: bool = True) -> list[str]:
+    """A canary's Lambda interfaces (InterfaceType ``lambda``), one per subnet."""
+    return [b.workload(s, interface_type="lambda", requester_managed=requester_managed, description=description)
+            for s in subnets]
+
+
+def _canary_isolated(keys: Iterable[str], *, s3_gateway_tables: int | None = 3, **canary: object) -> Case:
+    def build() -> tuple[RegionBuilder, str]:
+        b, vpc = _isolated(keys, s3_gateway_tables=s3_gateway_tables)
+        _with_canary(b, [s for s in b.subnets if b.subnets[s].vpc_id == vpc], **canary)  # type: ignore[arg-type]
+        return b, vpc
+    return build
+
+
+def _canary_behind_nat(keys: Iterable[str], *, s3_gateway: bool) -> Case:
+    def build() -> tuple[RegionBuilder, str]:
+        b = RegionBuilder()
+        ids = standard_vpc(b)
+        vpc = str(ids["vpc"])
+        for key in keys:
+            b.interface_endpoint(vpc, key, subnets=ids["private"])
+        if s3_gateway:
+            b.gateway_endpoint(vpc, "s3", route_tables=ids["private_rt"])
+        _with_canary(b, ids["private"])
+        return b, vpc
+    return build
+
+
+def _canary_without_any_endpoint() -> tuple[RegionBuilder, str]:
+    b = RegionBuilder()
+    vpc = b.vpc(name="isolated")
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    b.route_table(vpc, subnets=[subnet])
+    _with_canary(b, [subnet])
+    return b, vpc
+
+
+CANARY_CASES: list[tuple[str, Case, set[tuple[str, str]]]] = [
+    ("isolated canary without monitoring: high", _canary_isolated(["synthetics"]), {("synthetics:required", "high")}),
+    ("isolated canary with monitoring and the S3 gateway (no synthetics endpoint)", _canary_isolated(["monitoring"]),
+     set()),
+    ("S3 gateway routed for two of three canary subnets: high", _canary_isolated(["monitoring"], s3_gateway_tables=2),
+     {("synthetics:required", "high")}),
+    ("S3 interface endpoint instead of the gateway: high",
+     _canary_isolated(["monitoring", "s3"], s3_gateway_tables=None), {("synthetics:required", "high")}),
+    ("canary behind NAT without monitoring: medium", _canary_behind_nat([], s3_gateway=True),
+     {("synthetics:required", "medium")}),
+    ("canary behind NAT with none of its endpoints: the internet path", _canary_behind_nat(["ssm"], s3_gateway=False),
+     set()),
+    ("isolated canary in a VPC without any endpoint: high", _canary_without_any_endpoint,
+     {("synthetics:required", "high")}),
+    ("a Lambda function that is no canary",
+     _canary_isolated(["synthetics"], description="AWS Lambda VPC ENI-orders-fn-5f0c2a7e-1b3d-4c8e-9a6f-0d2e4b6c8a11"),
+     set()),
+    ("a canary's description on an interface created by hand",
+     _canary_isolated(["synthetics"], requester_managed=False), set()),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), [(c[1], c[2]) for c in CANARY_CASES], ids=[c[0] for c in CANARY_CASES])
+def test_canary_cases(build: Case, expected: set[tuple[str, str]]) -> None:
+    b, _ = build()
+    got = {(f.discriminator, f.severity.value) for f in findings(rule, b.snapshot())
+           if f.discriminator.startswith("synthetics")}
+    assert got == expected
+
+
+def test_canary_clients_are_its_interfaces_not_the_vpcs_other_workloads() -> None:
+    """The S3 gateway routed for the canary's subnet only: the other isolated subnets hold
+    workloads, not the canary, and do not count — the bundle is complete."""
+    b, vpc = _isolated(["monitoring"], s3_gateway_tables=1)
+    first = min(s for s in b.subnets if b.subnets[s].vpc_id == vpc)
+    _with_canary(b, [first])
+    assert not [f for f in findings(rule, b.snapshot()) if f.discriminator.startswith("synthetics")]
+
+
+def test_canary_finding_names_the_interfaces_and_creates_monitoring_beside_an_endpoint() -> None:
+    b, vpc = _isolated(["synthetics"], s3_gateway_tables=3)
+    subnets = [s for s in b.subnets if b.subnets[s].vpc_id == vpc]
+    canary = _with_canary(b, subnets)
+    sibling = next(e for e in b.endpoints.values() if e.service_name.endswith(".synthetics"))
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "synthetics:required"]
+    assert finding.message.startswith(f"VPC {vpc} has CloudWatch Synthetics canaries (interfaces "
+                                      f"{', '.join(sorted(canary))}) but is missing monitoring (the canary "
+                                      "publishes its metrics to CloudWatch)")
+    assert finding.evidence["workload_interface_ids"] == sorted(canary)
+    assert sorted(finding.evidence["affected_subnet_ids"]) == sorted(subnets)
+    [step] = finding.fix
+    assert (step.action, step.parameters["ServiceName"], step.parameters["SubnetIds"],
+            step.parameters["SecurityGroupIds"]) \
+        == ("ec2:CreateVpcEndpoint", f"com.amazonaws.{REGION}.monitoring", list(sibling.subnet_ids),
+            list(sibling.group_ids))
+
+
+def test_canary_s3_gateway_fix_routes_the_canary_subnets_tables() -> None:
+    b, vpc = _isolated(["monitoring"], s3_gateway_tables=2)
+    _with_canary(b, [s for s in b.subnets if b.subnets[s].vpc_id == vpc])
+    gateway = next(e for e in b.endpoints.values() if e.endpoint_type == "Gateway")
+    missing_table = sorted(t.route_table_id for t in b.route_tables.values() if t.vpc_id == vpc and not t.is_main
+                           and t.route_table_id not in gateway.route_table_ids)
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "synthetics:required"]
+    assert finding.evidence["missing"] == ["s3 (gateway)"]
+    assert [(s.action, s.parameters) for s in finding.fix] == [
+        ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": gateway.vpc_endpoint_id, "AddRouteTableIds": missing_table})]
+    assert "which serves the canaries' artifacts" in finding.fix[0].description
