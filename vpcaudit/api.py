@@ -141,7 +141,8 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
                            severity_overrides=options.severity,
                            packs={r.id: registry.pack_of(r.id) for r in selection.rules},
                            pack_versions=registry.versions, options=echo, now=now,
-                           trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts))
+                           trust=TrustBoundary.of(options.trusted_org_ids, options.trusted_accounts),
+                           service_ports=options.service_ports)
     return AuditPlan(registry, selection, settings)
 
 

@@ -17,6 +17,9 @@ always wins. Example ``vpcaudit.toml``::
 
     [severity]                                     # the team's own severity for some rules
     SG002 = "high"
+
+    [service-ports]                                # a PrivateLink service's port, from its provider
+    "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" = [8443]
 """
 
 from __future__ import annotations

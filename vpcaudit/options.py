@@ -25,6 +25,8 @@ from vpcaudit.aws.accounts import DEFAULT_SESSION_NAME, AccountPlan, plan_accoun
 from vpcaudit.aws.budget import CALLS_PER_ACCOUNT_REGION, DEFAULT_CONCURRENCY
 from vpcaudit.aws.organization import plan_discovery
 from vpcaudit.engine.rule import Severity
+from vpcaudit.engine.service_ports import EXAMPLE as SERVICE_PORT_EXAMPLE
+from vpcaudit.engine.service_ports import parse_service_ports, service_port_echo, service_port_entries
 from vpcaudit.engine.severity import parse_severity_overrides, severity_entries
 from vpcaudit.errors import UsageError
 from vpcaudit.snapshot.model import Part
@@ -43,6 +45,7 @@ class Kind(str, Enum):
     PATHS = "paths"  # several files or folders
     COUNT = "count"  # a whole number within bounds
     SEVERITY_MAP = "severity-map"  # RULE=SEVERITY entries; a table of rule id = severity in a file or event
+    PORT_MAP = "port-map"  # SERVICE=PORT entries; a table of service name = ports in a file or event
 
 
 class Face(str, Enum):
@@ -180,6 +183,11 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("severity", Kind.SEVERITY_MAP, "Judge a rule's findings at another severity, e.g. SG002=high; "
             "repeatable or comma-separated (in vpcaudit.toml: a [severity] table). Reports show the rule's own "
             "severity as overridden.", "--severity", PANEL_POLICY, default=(), metavar="RULE=LEVEL"),
+    Setting("service_ports", Kind.PORT_MAP, "The TCP port a PrivateLink service listens on, as its provider told "
+            f"you (such a service publishes none), e.g. {SERVICE_PORT_EXAMPLE}; repeat it for more ports or "
+            "services (in vpcaudit.toml: a [service-ports] table of service name = [ports]). The security-group "
+            "and NACL rules judge the service's endpoints on it instead of reporting them not evaluated.",
+            "--service-port", PANEL_INPUTS, default=(), metavar="SERVICE=PORT"),
 )
 
 PANEL_DELIVERY = "Delivery"
@@ -230,6 +238,8 @@ class AuditOptions:
     trusted_org_ids: tuple[str, ...] = ()  # the trusted boundary of endpoint policies (POL002)
     trusted_accounts: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule id → the severity its findings get
+    # PrivateLink service name → the ports its provider listens on (the service publishes none)
+    service_ports: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def echo(self) -> dict[str, str]:
         """The options as strings, recorded in the result for the report header."""
@@ -239,7 +249,8 @@ class AuditOptions:
                "suppressions": str(self.suppressions or ""), "pricing": str(self.pricing or ""),
                "rules_dirs": ",".join(str(d) for d in self.rules_dirs),
                "trusted_org_ids": ",".join(self.trusted_org_ids), "trusted_accounts": ",".join(self.trusted_accounts),
-               "severity": ",".join(f"{rule}={level.value}" for rule, level in sorted(self.severity.items()))}
+               "severity": ",".join(f"{rule}={level.value}" for rule, level in sorted(self.severity.items())),
+               "service_ports": service_port_echo(self.service_ports)}
         return {k: v for k, v in out.items() if v}
 
 
@@ -303,7 +314,7 @@ def audit_options(values: Mapping[str, Any]) -> AuditOptions:
                                  "trusted_org_ids"),
         trusted_accounts=_checked(split_values(get("trusted_accounts")), ACCOUNT_ID, "a 12-digit account id",
                                   "trusted_accounts"),
-        severity=parse_severity_overrides(get("severity")))
+        severity=parse_severity_overrides(get("severity")), service_ports=parse_service_ports(get("service_ports")))
 
 
 def delivery_options(values: Mapping[str, Any]) -> DeliveryOptions:
@@ -329,6 +340,10 @@ def parse_value(setting: Setting, raw: Any) -> Any:
         # an option default; checked now, so a bad entry fails where it was written.
         entries = severity_entries(raw)
         parse_severity_overrides(entries)
+        return entries
+    if kind is Kind.PORT_MAP:  # the same, for SERVICE=PORT entries
+        entries = service_port_entries(raw)
+        parse_service_ports(entries)
         return entries
     if kind in (Kind.TEXTS, Kind.PATHS):
         if isinstance(raw, str) or (isinstance(raw, list) and all(isinstance(v, str) for v in raw)):

@@ -9,6 +9,7 @@ from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     cidr_family,
+    configured_ports_note,
     describe_ports,
     endpoint_families,
     endpoint_label,
@@ -50,7 +51,9 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
     workload ENIs (a shared group: the extra ports are probably the workloads'). Service ports
     are TCP 443 for AWS services except a few documented ones (SES SMTP, CodeCommit SSH, IoT
     MQTT); a PrivateLink service publishes no port, and only TCP ports beyond the known ones that
-    such an endpoint could use are left unjudged (not evaluated when nothing else is extra).
+    such an endpoint could use are left unjudged (not evaluated when nothing else is extra) —
+    unless the user configured the service's ports (`service-ports`, from its provider): they are
+    then its known ports, and the finding says they were configured.
 
     Endpoints of PrivateLink services (another account's, AWS Marketplace, or an AWS service's
     own `com.amazonaws.vpce.<region>.vpce-svc-…` endpoints such as MWAA's database and web
@@ -143,10 +146,11 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
         self_reference = any(x.referenced_group_id == group_id for x in extra)
         message = f"Security group {group_id}, attached to interface endpoint(s) {labels}, allows inbound " \
                   f"{', '.join(_text(x) for x in extra)}; "
+        configured = configured_ports_note(view, endpoints)
         if not unknown:
-            message += f"the endpoint service(s) use only {format_ports(ports)}."
+            message += f"the endpoint service(s) use only {format_ports(ports)}{configured}."
         else:
-            message += ((f"the known service(s) use only {format_ports(ports)}, and " if ports else "")
+            message += ((f"the known service(s) use only {format_ports(ports)}{configured}, and " if ports else "")
                         + f"an interface endpoint supports TCP traffic only, so only TCP can serve {unknown_labels}, "
                         + ("whose PrivateLink service publishes no port." if len(unknown) == 1 else
                            "whose PrivateLink services publish no port."))

@@ -16,6 +16,7 @@ from vpcaudit.network.secgroups import (
     cidr_family,
     client_groups,
     clients_of_endpoint,
+    configured_ports_note,
     endpoint_families,
     endpoint_label,
     format_ports,
@@ -76,7 +77,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     does not let its IPv6-only clients in, and an `ipv4` endpoint takes no IPv6 traffic. When the only
     sources are groups without workload members (e.g. the VPC default group referencing itself),
     the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
-    is unknown, the rule fires only when no TCP port at all is open to clients.
+    is unknown, the rule fires only when no TCP port at all is open to clients — unless the user
+    configured the service's port (`service-ports`, from its provider): then that port is judged
+    as a published one, and the finding says it was configured.
 
     Groups without workload members block someone only once there is someone: when neither the
     endpoint's VPC nor a VPC routed to it through a transit gateway or peering holds a workload
@@ -185,8 +188,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ref,
             f"{endpoint.endpoint_type} endpoint {label} is unreachable: none of its security groups ({groups}) admits "
-            f"clients on "
-            f"{wanted} — {why}.",
+            f"clients on {wanted}{configured_ports_note(view, [endpoint])} — {why}.",
             evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
                                    non_client_sources=set(sources[NO_CLIENT])),

@@ -38,7 +38,8 @@ def _port_unknown(ids: dict[str, str]) -> Triples:
     Balancer listener says, in the provider's account: DescribeVpcEndpointServices publishes no
     port, and "An endpoint service supports IPv4 traffic over TCP only" bounds the protocol, not
     the port. Neither rule can tell a right group from a wrong one (the 8443 near miss is the same
-    snapshot), so neither passes it."""
+    snapshot), so neither passes it — until the user configures the port the provider gave
+    (``service-ports``), with which both judge the endpoint (the configured near misses below)."""
     return {("SG003", ids["endpoint"], "not_evaluated"), ("SG002", ids["endpoint_sg"], "not_evaluated")}
 
 
@@ -110,8 +111,10 @@ def test_near_miss_endpoint_in_one_az_service_not_listed() -> None:
 def test_near_miss_service_on_8443_goes_unreported() -> None:
     """The partner listens on 8443 while the endpoint group admits 443 only: every connection is
     refused at the endpoint's interfaces, and the audit is the canonical one (SG003 and SG002 not
-    evaluated). A gap, pinned: the listener's port is in the provider's account, and no API of the
-    consumer's returns it; the snapshot of this near miss is the canonical snapshot."""
+    evaluated). A gap in the snapshot, closed by configuration: the listener's port is in the
+    provider's account, and no API of the consumer's returns it (the snapshot of this near miss is
+    the canonical snapshot), but the consumer learns it from the provider and can say it once in
+    ``service-ports`` — then SG003 and SG002 fire (the configured near misses below)."""
     snapshot, ids = _build(service_port=8443)
     assert ids["port"] == "8443"
     assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids)
@@ -154,3 +157,57 @@ def test_near_miss_private_dns_off_goes_unreported() -> None:
     name"), so which name the app calls is not in the snapshot."""
     snapshot, ids = _build(private_dns=False)
     assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids)
+
+
+def _configured(ids: dict[str, str], port: int = 8443) -> dict[str, tuple[int, ...]]:
+    """The port the partner gave the consumer, configured (``--service-port SERVICE=8443``)."""
+    return {ids["service"]: (port,)}
+
+
+def test_near_miss_service_on_8443_with_the_port_configured() -> None:
+    """The partner listens on 8443, the group admits 443, and the audit is told 8443
+    (``service-ports``): SG003 fires, high — right, every connection is refused at the endpoint's
+    interfaces — and says the port was configured, not published; SG002 fires, medium — right, TCP
+    443 serves nothing on this endpoint. The canonical snapshot, as before: only the setting says it."""
+    snapshot, ids = _build(service_port=8443)
+    configured = _configured(ids)
+    wrong_port = {("SG003", ids["endpoint"], "fail"), ("SG002", ids["endpoint_sg"], "fail")}
+    assert audit(snapshot, configured) == _flow_log(ids) | wrong_port
+    levels = severities(snapshot, configured)
+    assert (levels[("SG003", ids["endpoint"], "")], levels[("SG002", ids["endpoint_sg"], "")]) == ("high", "medium")
+    result = audit_result(snapshot, configured)
+    (finding,) = [f for f in result.findings if f.rule_id == "SG003"]
+    assert f"TCP 8443 (configured for {ids['service']} in service-ports; the service publishes no port)" \
+        in finding.message
+    (step,) = finding.fix
+    assert (step.action, step.parameters["IpPermissions"][0]["FromPort"]) == ("ec2:AuthorizeSecurityGroupIngress", 8443)
+
+
+def test_near_miss_group_on_the_configured_port() -> None:
+    """The group admits 8443, the port configured: nothing on the endpoint — right, SG003 and SG002
+    now judge it and the group is the service's. The same group with 443 configured instead: both
+    fire, so the configured port, not the group alone, decides."""
+    snapshot, ids = _build(service_port=8443, group_ports=(8443,))
+    assert audit(snapshot, _configured(ids)) == _flow_log(ids)
+    assert audit(snapshot, _configured(ids, 443)) == _flow_log(ids) | {
+        ("SG003", ids["endpoint"], "fail"), ("SG002", ids["endpoint_sg"], "fail")}
+
+
+def test_near_miss_group_also_admitting_ssh() -> None:
+    """The group admits 8443 and TCP 22 from the VPC, 8443 configured: SG002, medium — right, 22
+    is no port of the service — naming TCP 22 alone; without the setting SG002 cannot tell which of
+    the two is the service's (not evaluated)."""
+    snapshot, ids = _build(service_port=8443, group_ports=(8443, 22))
+    assert audit(snapshot, _configured(ids)) == _flow_log(ids) | {("SG002", ids["endpoint_sg"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot, _configured(ids)).findings if f.rule_id == "SG002"]
+    assert "allows inbound TCP 22 from 10.0.0.0/16;" in finding.message
+    assert f"TCP 8443 (configured for {ids['service']} in service-ports" in finding.message
+    assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids)
+
+
+def test_a_configured_port_never_overrides_an_aws_service() -> None:
+    """The setting reaches only the endpoints of the service it names, and only while that service
+    publishes no port: another service's endpoint keeps its unknown port."""
+    snapshot, ids = _build()
+    other = ids["service"].replace(ids["service_id"], "vpce-svc-0123456789abcdef0")
+    assert audit(snapshot, {other: (8443,)}) == _flow_log(ids) | _port_unknown(ids)

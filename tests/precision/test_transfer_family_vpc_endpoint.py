@@ -53,7 +53,8 @@ def _sg004_port_unknown(ids: dict[str, str]) -> Triples:
     """SG004 on the server's group, not evaluated: right. 192.168.1.0/24 and 172.16.0.0/12 lie
     outside the VPC and no route of the endpoint's subnets leads to them (no VPN, transit gateway or
     peering), and a private range never arrives through the internet gateway either; had the port
-    been known to be the service's, SG004 would have been right to fire."""
+    been known to be the service's, SG004 would have been right to fire (it does, with TCP 22
+    configured: ``_sg004_with_sftp_configured``)."""
     return {("SG004", ids["sftp_sg"], "not_evaluated")}
 
 
@@ -288,13 +289,55 @@ def test_near_miss_group_admitting_443_instead_of_22(client: bool) -> None:
     """The server's group admitting TCP 443 from the tfvars CIDRs, the port of every AWS service
     endpoint: no SFTP client reaches the server, from the internet or from the VPC. The findings
     are the example's: all three SG rules not evaluated for want of the port, and SG003 on the
-    internet clients, whom private ranges refuse on every port. A gap, pinned: the endpoint's
-    service publishes no port, and nothing collected says it is a Transfer Family server's (whose
-    SFTP port is 22)."""
+    internet clients, whom private ranges refuse on every port. A gap in the snapshot, closed by
+    configuration: the endpoint's service publishes no port, and nothing collected says it is a
+    Transfer Family server's (whose SFTP port is 22), but the owner knows, and says so once in
+    ``service-ports`` (the next test)."""
     snapshot, ids = _built(ingress="https", client=client)
     assert audit(snapshot) == _example(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["sftp_sg"])
     assert {(x.from_port, x.to_port) for x in group.rules if not x.is_egress} == {(HTTPS_PORT, HTTPS_PORT)}
+
+
+def _sftp_configured(snapshot: Snapshot) -> dict[str, tuple[int, ...]]:
+    """The server's SFTP port, configured for its endpoint's service (``--service-port SERVICE=22``)."""
+    return {snapshot.accounts[0].regions[0].vpc_endpoints[0].service_name: (SFTP_PORT,)}
+
+
+@CLIENT
+def test_near_miss_group_admitting_443_instead_of_22_with_sftp_configured(client: bool) -> None:
+    """The same group, with TCP 22 configured for the endpoint's service: SG003 on the VPC's clients,
+    high — right, no rule admits TCP 22 from anyone, so no SFTP client in the VPC, now or later,
+    reaches the server — saying the port was configured, not published; SG002, medium — right, TCP
+    443 serves nothing on this endpoint. SG004 leaves: no rule opens the service's port."""
+    snapshot, ids = _built(ingress="https", client=client)
+    configured = _sftp_configured(snapshot)
+    wrong_port = {("SG003", ids["endpoint"], "fail"), ("SG002", ids["sftp_sg"], "fail")}
+    assert audit(snapshot, configured) == (_flow_log(ids) | wrong_port | _internet_refused(ids)
+                                           | _unrouted_nat_gateways(ids))
+    levels = severities(snapshot, configured)
+    assert (levels[("SG003", ids["endpoint"], "")], levels[("SG002", ids["sftp_sg"], "")]) == ("high", "medium")
+    (finding,) = [f for f in audit_result(snapshot, configured).findings
+                  if f.rule_id == "SG003" and not f.discriminator]
+    assert finding.message.endswith(f"admits clients on TCP 22 (configured for {next(iter(configured))} in "
+                                    "service-ports; the service publishes no port) — no inbound rule allows TCP 22.")
+
+
+def _sg004_with_sftp_configured(ids: dict[str, str]) -> Triples:
+    """SG004 on the server's group, low: right, once TCP 22 is known to be the service's port —
+    192.168.1.0/24 and 172.16.0.0/12 are routed nowhere but the internet gateway, through which no
+    private source arrives."""
+    return {("SG004", ids["sftp_sg"], "fail")}
+
+
+@CLIENT
+def test_the_example_with_sftp_configured(client: bool) -> None:
+    """As published, with TCP 22 configured: SG002 and SG003 on the VPC's clients judge the group
+    and pass it (TCP 22 from 10.0.0.0/16 is the service's port from the VPC), SG004 fires on the
+    unrouted private ranges; the rest as published."""
+    snapshot, ids = _built(client=client)
+    assert audit(snapshot, _sftp_configured(snapshot)) == (
+        _flow_log(ids) | _sg004_with_sftp_configured(ids) | _internet_refused(ids) | _unrouted_nat_gateways(ids))
 
 
 def _default_group_extra(ids: dict[str, str]) -> Triples:

@@ -152,8 +152,10 @@ def built_in_rules() -> tuple[Rule, ...]:
     return tuple(load_registry().rules)
 
 
-def audit_result(snapshot: Snapshot) -> AuditResult:
-    return run(snapshot, built_in_rules(), RunSettings(now=NOW))
+def audit_result(snapshot: Snapshot, service_ports: Mapping[str, tuple[int, ...]] | None = None) -> AuditResult:
+    """Every built-in rule over ``snapshot``; ``service_ports``: the ports the user configured for
+    PrivateLink services (``--service-port``)."""
+    return run(snapshot, built_in_rules(), RunSettings(now=NOW, service_ports=service_ports or {}))
 
 
 def replacement_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
@@ -166,15 +168,16 @@ def replacement_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> st
     return str(step.parameters["PolicyDocument"])
 
 
-def severities(snapshot: Snapshot) -> dict[tuple[str, str, str], str]:
+def severities(snapshot: Snapshot,
+               service_ports: Mapping[str, tuple[int, ...]] | None = None) -> dict[tuple[str, str, str], str]:
     """{(rule id, resource id, discriminator): severity} of the failing findings."""
     return {(f.rule_id, f.resource.resource_id, f.discriminator): f.severity.value
-            for f in audit_result(snapshot).findings if f.status is Status.FAIL}
+            for f in audit_result(snapshot, service_ports).findings if f.status is Status.FAIL}
 
 
-def audit(snapshot: Snapshot) -> set[Triple]:
+def audit(snapshot: Snapshot, service_ports: Mapping[str, tuple[int, ...]] | None = None) -> set[Triple]:
     """Every finding of every built-in rule that is not a pass: {(rule id, resource id, status)}."""
-    result = audit_result(snapshot)
+    result = audit_result(snapshot, service_ports)
     errors = [s for s in result.scopes if s.outcome is Outcome.ERROR]
     assert not errors, errors
     return {(f.rule_id, f.resource.resource_id, f.status.value) for f in result.findings

@@ -45,7 +45,8 @@ CONFIG_HELP = "Defaults for these options can live in vpcaudit.toml or [tool.vpc
 EXCLUSIVE: tuple[tuple[str, str], ...] = (("regions", "all_regions"),)
 _TYPES: dict[Kind, Any] = {Kind.TEXT: str | None, Kind.TEXTS: list[str] | None, Kind.FLAG: bool,
                            Kind.SEVERITY: api.Severity | None, Kind.PATH: Path | None,
-                           Kind.PATHS: list[Path] | None, Kind.COUNT: int, Kind.SEVERITY_MAP: list[str] | None}
+                           Kind.PATHS: list[Path] | None, Kind.COUNT: int, Kind.SEVERITY_MAP: list[str] | None,
+                           Kind.PORT_MAP: list[str] | None}
 
 
 # Settings whose value is a file the run reads, and what that file is called in messages.

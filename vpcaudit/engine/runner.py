@@ -35,6 +35,7 @@ from vpcaudit.facts.summaries import VpcSummary, vpc_summaries
 from vpcaudit.facts.topology import VpcTopology, vpc_topologies
 from vpcaudit.network.dns import zones_held_elsewhere
 from vpcaudit.network.paths import PathGap, TrafficPath, draws_paths, path_gaps
+from vpcaudit.network.services import ServicePorts
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel, Pricing
@@ -60,6 +61,9 @@ class RunSettings:
     severity_overrides: SeverityOverrides = field(default_factory=dict)  # rule id → configured severity
     now: dt.datetime | None = None  # fixed in golden tests; the wall clock otherwise
     trust: TrustBoundary = field(default_factory=TrustBoundary)  # empty: any concrete scoping value counts
+    # PrivateLink service name → the ports the user says it listens on (it publishes none): the
+    # network view gives them to that service's endpoints.
+    service_ports: ServicePorts = field(default_factory=dict)
     # Processes auditing (account, Region) scopes at once; None: every CPU for an audit of at
     # least PARALLEL_MIN_SCOPES scopes, one otherwise (forking costs more than a small audit).
     workers: int | None = None
@@ -131,7 +135,8 @@ class RegionAudit:
 
 def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
                   cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
-    view = NetworkView.build(account, region, shared.get(zones_held_elsewhere).get((account.account_id, region.region)))
+    view = NetworkView.build(account, region, shared.get(zones_held_elsewhere).get((account.account_id, region.region)),
+                             cfg.service_ports)
     cost = cfg.pricing.model(region.region)  # the Region's prices, for every rule and the cost table
     # Tags matter only to tag-based suppressions; reading every record's tags otherwise is waste.
     tags = _tags_by_resource(account.account_id, region) if any(s.tag for s in cfg.suppressions) else {}

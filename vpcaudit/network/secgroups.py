@@ -118,6 +118,19 @@ def format_ports(ports: Iterable[int]) -> str:
     return "TCP " + "/".join(str(p) for p in sorted(set(ports)))
 
 
+def configured_ports_note(view: NetworkView, endpoints: Iterable[r.VpcEndpoint]) -> str:
+    """`` (configured for <service> in service-ports; the service publishes no port)`` when the
+    ports a finding judges by are the user's word, not the service's (a PrivateLink service's, set
+    with ``service-ports``); "" otherwise. A reader must be able to tell an assumption from a fact."""
+    configured = sorted({(info.name, info.ports) for e in endpoints if (info := view.service(e)).ports_configured})
+    if not configured:
+        return ""
+    if len(configured) == 1:
+        return f" (configured for {configured[0][0]} in service-ports; the service publishes no port)"
+    each = ", ".join(f"{format_ports(ports)} for {name}" for name, ports in configured)
+    return f" ({each}: configured in service-ports; those services publish no port)"
+
+
 # -- whom a rule covers -----------------------------------------------------------------------
 
 def overlaps(cidr: str, others: Iterable[str]) -> bool:

@@ -10,6 +10,7 @@ Region, never by raw name, so one code path handles all of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +24,10 @@ _PRIVATELINK_NAME = re.compile(rf"^com\.amazonaws\.vpce\.{_REGION}\.(?P<svc>vpce
 
 # Endpoint types that are never "AWS-service endpoints" for the DNS, SG and POL rules.
 NON_SERVICE_ENDPOINT_TYPES = frozenset({"GatewayLoadBalancer", "Resource", "ServiceNetwork"})
+
+# PrivateLink service name → the ports its provider listens on, as the user configured them
+# (``service-ports``): such a service publishes none.
+ServicePorts = Mapping[str, tuple[int, ...]]
 
 # Services whose PrivateLink documentation lists ports other than (or besides) TCP 443.
 SERVICE_PORTS: dict[str, tuple[int, ...]] = {
@@ -85,6 +90,7 @@ class ServiceInfo:
     policy_supported: bool | None  # None when details are unknown
     offered_az_names: tuple[str, ...]  # () when unknown
     offered_az_ids: tuple[str, ...]
+    ports_configured: bool = False  # the ports are the user's (service-ports), not published by the service
 
     @property
     def port(self) -> int | None:

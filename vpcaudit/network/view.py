@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from vpcaudit.network.routing import RouteIndex, parse_network
-from vpcaudit.network.services import NON_SERVICE_ENDPOINT_TYPES, ServiceInfo, service_info
+from vpcaudit.network.services import NON_SERVICE_ENDPOINT_TYPES, ServiceInfo, ServicePorts, service_info
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot
 
@@ -123,12 +123,15 @@ class NetworkView:
     """Derived facts about one region of one account's snapshot."""
 
     def __init__(self, account: AccountSnapshot, region: RegionSnapshot,
-                 zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None) -> None:
+                 zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None,
+                 service_ports: ServicePorts | None = None) -> None:
         self.account = account
         self.region = region
         # VPC id → private hosted zones other accounts of the scan hold associated with it
         # (vpcaudit.network.dns.zones_held_elsewhere): a hub's zones seen from its spokes.
         self._zones_elsewhere = zones_elsewhere or {}
+        # PrivateLink service name → the ports the user says its provider listens on (service-ports).
+        self._service_ports = service_ports or {}
         self.account_id = account.account_id
         self.region_name = region.region
         self.vpcs: dict[str, r.Vpc] = {v.vpc_id: v for v in region.vpcs}
@@ -151,8 +154,9 @@ class NetworkView:
 
     @classmethod
     def build(cls, account: AccountSnapshot, region: RegionSnapshot,
-              zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None) -> NetworkView:
-        return cls(account, region, zones_elsewhere)
+              zones_elsewhere: Mapping[str, tuple[r.HostedZone, ...]] | None = None,
+              service_ports: ServicePorts | None = None) -> NetworkView:
+        return cls(account, region, zones_elsewhere, service_ports)
 
     def traffic_paths(self) -> list[TrafficPath]:
         """Every subnet × destination path of this region (see vpcaudit.network.paths)."""
@@ -791,6 +795,10 @@ class NetworkView:
                                 self.region_name)
             if opensearch and not info.ports:
                 info = replace(info, ports=OPENSEARCH_ENDPOINT_PORTS)
+            configured = self._service_ports.get(endpoint.service_name)
+            if configured and not info.ports and endpoint.endpoint_type == "Interface":
+                # Only where the service publishes none: an AWS service's documented ports stand.
+                info = replace(info, ports=configured, ports_configured=True)
             self._service_cache[key] = info
         self._service_of[endpoint.vpc_endpoint_id] = (endpoint, info)
         return info

@@ -53,7 +53,9 @@ and the private DNS name.
 
 Near misses: ``endpoint_azs=(1,)`` (the endpoint in use1-az1 only, while the NLB and the app run
 in both); ``service_port=8443`` (the partner listens on 8443, recorded nowhere in the snapshot,
-while the endpoint group still admits 443 only); ``consumer_zone="parent"`` (the consumer's own
+while the endpoint group still admits 443 only); ``group_ports`` (what the endpoint group admits
+instead: 8443, or 8443 and 22), for audits told the service's port (``service-ports``);
+``consumer_zone="parent"`` (the consumer's own
 private hosted zone ``partner.example.com``, holding an A record for another partner host,
 associated with the VPC while private DNS is on for ``api.partner.example.com``);
 ``state="pendingAcceptance"`` (the provider has not accepted the connection yet);
@@ -86,12 +88,13 @@ ENDPOINT_DNS_ZONE = "Z7HUB22UULQXV"  # the hosted zone id DescribeVpcEndpoints g
 
 def build(*, endpoint_azs: Iterable[int] = (1, 2), service_port: int = DOCUMENTED_PORT,
           consumer_zone: str | None = None, state: str = "available",
-          service_listed: bool = True, private_dns: bool = True) -> tuple[Snapshot, dict[str, str]]:
+          service_listed: bool = True, private_dns: bool = True,
+          group_ports: Iterable[int] = (DOCUMENTED_PORT,)) -> tuple[Snapshot, dict[str, str]]:
     """``endpoint_azs``: the AZs (1, 2) of the endpoint's subnets. ``service_port``: the port the
     partner's listener takes, which the snapshot cannot hold (it only changes ``ids["port"]``, for
     the tests to say so). ``consumer_zone``: None or "parent". ``state``: the endpoint's State.
     ``service_listed``: the service in DescribeVpcEndpointServices. ``private_dns``: the endpoint's
-    PrivateDnsEnabled."""
+    PrivateDnsEnabled. ``group_ports``: the TCP ports the endpoint's group admits from the VPC."""
     b = AwsRegionBuilder(ACCOUNT, REGION, ("use1-az1", "use1-az2"))
     vpc = b.vpc(VPC_CIDR, name="consumer", dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc, "port": str(service_port)}
@@ -106,7 +109,7 @@ def build(*, endpoint_azs: Iterable[int] = (1, 2), service_port: int = DOCUMENTE
         eni = ids[f"app{az}"] = b.workload(subnet, groups=[app])
         b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
     group = ids["endpoint_sg"] = b.security_group(vpc, name="partner-endpoint",
-                                                  ingress=[("tcp", DOCUMENTED_PORT, DOCUMENTED_PORT, VPC_CIDR)])
+                                                  ingress=[("tcp", port, port, VPC_CIDR) for port in group_ports])
 
     service_id = ids["service_id"] = b.new_id("vpce-svc")
     name = ids["service"] = f"com.amazonaws.vpce.{REGION}.{service_id}"
