@@ -144,9 +144,12 @@ class _Pool:
     plan: _Plan
     accounts: tuple[str, ...]
     members: tuple[GroupMember, ...]  # the group as the result lists it, once
+    by_account: dict[str, tuple[_Vpc, ...]]  # each account's part of the group, in its order
 
     def members_of(self, account_id: str) -> tuple[_Vpc, ...]:
-        return tuple(vpc for vpc in self.group if vpc.account_id == account_id)
+        """Looked up, not filtered: every account of an organization asks, so filtering the
+        Region-wide group each time would cost accounts² per Region."""
+        return self.by_account.get(account_id, ())
 
 
 def _region_pool(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...], cost: CostModel) -> _Pool | None:
@@ -160,9 +163,12 @@ def _region_pool(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...], 
     if not services:
         return None
     group = tuple(vpc for vpc in pool if services & set(vpc.endpoints))
-    return _Pool(services, group, _Plan.price(list(group), set(services), cost),
-                 tuple(sorted({vpc.account_id for vpc in group})),
-                 tuple(GroupMember(vpc.account_id, "vpc", vpc.vpc_id, vpc.name) for vpc in group))
+    by_account: dict[str, list[_Vpc]] = {}
+    for vpc in group:
+        by_account.setdefault(vpc.account_id, []).append(vpc)
+    return _Pool(services, group, _Plan.price(list(group), set(services), cost), tuple(sorted(by_account)),
+                 tuple(GroupMember(vpc.account_id, "vpc", vpc.vpc_id, vpc.name) for vpc in group),
+                 {account: tuple(vpcs) for account, vpcs in by_account.items()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from vpcaudit.network.ranges import AddressRanges
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.services import hostname_matches, parse_service_name
 from vpcaudit.network.view import ENDED_ENDPOINT_STATES, NetworkView
@@ -199,7 +200,7 @@ class EndpointTargets:
     dns_names: dict[str, str]  # endpoint DNS name (normalised, no "*.") → endpoint id
     live_ids: frozenset[str]
     ended_ids: frozenset[str]
-    scanned_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    scanned_networks: AddressRanges  # every scanned VPC's blocks
     vpc_of: dict[str, str]  # live endpoint id → its VPC id
     addresses_of: dict[str, tuple[str, ...]]  # live endpoint id → its ENI addresses
 
@@ -255,7 +256,7 @@ class EndpointTargets:
             address = ipaddress.ip_address(value)
         except ValueError:
             return "unknown", value
-        if not address.is_private or any(address in net for net in self.scanned_networks):
+        if not address.is_private or self.scanned_networks.holds(address.version, int(address)):
             return "stale", value  # endpoint ENIs are private; a scanned VPC would list the endpoint
         return "unknown", value
 
@@ -301,7 +302,7 @@ def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
             if region.has(Part.VPCS):
                 networks += [n for n in (parse_network(c) for v in region.vpcs
                                          for c in (*v.cidr_blocks, *v.ipv6_cidr_blocks)) if n is not None]
-    return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), tuple(networks), vpc_of,
+    return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), AddressRanges.of(networks), vpc_of,
                            addresses_of)
 
 

@@ -455,7 +455,9 @@ class NetworkView:
                 and self.address_families(subnet_id)[0] and self.egress(subnet_id).klass == "igw")
 
     def private_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
-        return tuple(s for s in self.subnets_of(vpc_id) if self.is_private(s.subnet_id))
+        """Remembered per VPC: rules ask per endpoint and per service, each answer walking the
+        VPC's subnets and their egress."""
+        return self.memo(_private_subnets, vpc_id)
 
     def private_source_subnets(self, vpc_id: str) -> tuple[r.Subnet, ...]:
         """Private subnets that can send traffic of their own: all but forwarding subnets and
@@ -1032,3 +1034,7 @@ def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]
         out[key(item)].append(item)
     return {k: tuple(v) for k, v in out.items()}
 
+
+
+def _private_subnets(view: NetworkView, vpc_id: str) -> tuple[r.Subnet, ...]:
+    return tuple(s for s in view.subnets_of(vpc_id) if view.is_private(s.subnet_id))
