@@ -44,6 +44,7 @@ from vpcaudit.engine.select import Selection, needed_parts, select_rules
 from vpcaudit.engine.severity import check_overrides
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import ThrottledError, UsageError
+from vpcaudit.files import Chunk
 from vpcaudit.fleet import Manifest
 from vpcaudit.network.paths import TrafficPath, destinations, path_for
 from vpcaudit.network.trust import TrustBoundary
@@ -388,7 +389,7 @@ def write_reports(document: AuditResult | AuditDiff | Snapshot | FixPlan,
     return write_rendered(targets, lambda fmt: render(document, fmt), lambda fmt: _stream(document, fmt))
 
 
-def _stream(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> Iterable[bytes] | None:
+def _stream(document: AuditResult | AuditDiff | Snapshot | FixPlan, fmt: str) -> Iterable[Chunk] | None:
     """The output as chunks, for the formats written so (else None: :func:`render` gives it)."""
     if isinstance(document, AuditResult | AuditDiff) and fmt in formats("diff" if isinstance(document, AuditDiff)
                                                                          else "report"):

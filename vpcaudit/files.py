@@ -17,15 +17,67 @@ waits on, ``-o link.html`` would replace the link instead of the report it point
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a longer chain is a loop
 _SLICE = 1 << 24  # characters of a text encoded at a time
+_READ = 1 << 23  # bytes of a FileRange read at a time where the kernel cannot copy it
+# sendfile's answers where it cannot copy between these two files (not an I/O failure): the
+# rest is read and written instead.
+_CANNOT_SEND = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSOCK, errno.EXDEV})
+
+
+@dataclass(frozen=True, slots=True)
+class FileRange:
+    """``size`` bytes at ``offset`` of the open file ``fd``: part of a document that is already in
+    a file (a piece of an organization's JSON result, in the file of the process that wrote it).
+
+    Why: copied into the output by the kernel (``sendfile``), those bytes never pass through
+    this process — read back and written out, the 2.3 GB of a 500-account result took 4 to 13 s
+    of CPU on one core, against under one second for the kernel's copy."""
+
+    fd: int
+    offset: int
+    size: int
+
+    def send_to(self, out: int) -> None:
+        """Append the bytes to the file open as ``out`` (at its position), by the kernel where it can."""
+        offset, left = self.offset, self.size
+        try:
+            while left:
+                sent = os.sendfile(out, self.fd, offset, left)
+                if not sent:
+                    raise EOFError(f"a spooled piece ends {left} bytes early")
+                offset, left = offset + sent, left - sent
+        except AttributeError:  # no sendfile on this platform
+            pass
+        except OSError as exc:
+            if exc.errno not in _CANNOT_SEND:
+                raise
+        for data in FileRange(self.fd, offset, left).read():
+            _write_all(out, data)
+
+    def read(self) -> Iterator[bytes]:
+        """The bytes, at most ``_READ`` at a time."""
+        offset, left = self.offset, self.size
+        while left:
+            data = os.pread(self.fd, min(left, _READ), offset)
+            if not data:
+                raise EOFError(f"a spooled piece ends {left} bytes early")
+            offset, left = offset + len(data), left - len(data)
+            yield data
+
+
+# A document's chunks: bytes, or bytes still in a file.
+Chunk = bytes | FileRange
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -41,13 +93,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     _write(path, (data,))
 
 
-def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[Chunk]) -> None:
     """:func:`atomic_write_text` for a document written chunk by chunk as it is produced (an
     organization's JSON result: gigabytes that are never one object)."""
     _write(path, chunks)
 
 
-def _write(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
+def _write(path: str | os.PathLike[str], chunks: Iterable[Chunk]) -> None:
     target = Path(path)
     descriptor = own_descriptor(target)
     if descriptor is not None:
@@ -55,7 +107,7 @@ def _write(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
         return
     if _is_special(target):
         with open(target, "wb") as handle:  # written through, never replaced
-            handle.writelines(chunks)
+            _write_chunks(handle, chunks)
         return
     _replace_atomically(Path(os.path.realpath(target)), chunks)
 
@@ -87,18 +139,36 @@ def _is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _write_descriptor(descriptor: int, chunks: Iterable[bytes]) -> None:
+def _write_descriptor(descriptor: int, chunks: Iterable[Chunk]) -> None:
     """Write to one of this process's descriptors where it stands, after what Python buffered."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
     for chunk in chunks:
-        rest = memoryview(chunk)  # a short write leaves the rest to send, without copying it
-        while rest:
-            rest = rest[os.write(descriptor, rest):]
+        if isinstance(chunk, FileRange):
+            chunk.send_to(descriptor)
+        else:
+            _write_all(descriptor, chunk)
 
 
-def _replace_atomically(target: Path, chunks: Iterable[bytes]) -> None:
+def _write_chunks(handle: BinaryIO, chunks: Iterable[Chunk]) -> None:
+    """Write the chunks through ``handle``; a file range goes straight to its file descriptor,
+    after what the handle buffered."""
+    for chunk in chunks:
+        if isinstance(chunk, FileRange):
+            handle.flush()
+            chunk.send_to(handle.fileno())
+        else:
+            handle.write(chunk)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    rest = memoryview(data)  # a short write leaves the rest to send, without copying it
+    while rest:
+        rest = rest[os.write(descriptor, rest):]
+
+
+def _replace_atomically(target: Path, chunks: Iterable[Chunk]) -> None:
     """Temp file in the target's folder, then rename: readers never see half a file."""
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
@@ -111,7 +181,7 @@ def _replace_atomically(target: Path, chunks: Iterable[bytes]) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.writelines(chunks)
+            _write_chunks(handle, chunks)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpcaudit.errors import UsageError
-from vpcaudit.files import atomic_write_chunks, atomic_write_text, own_descriptor
+from vpcaudit.files import Chunk, atomic_write_chunks, atomic_write_text, own_descriptor
 
 STDOUT = "-"
 _STDOUT_DESCRIPTOR = 1
@@ -118,7 +118,7 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def write_rendered(targets: Sequence[Target], render_format: Callable[[str], str],
-                   stream_format: Callable[[str], Iterable[bytes] | None] | None = None,
+                   stream_format: Callable[[str], Iterable[Chunk] | None] | None = None,
                    ) -> tuple[list[str], list[Path]]:
     """Write ``render_format(fmt)`` for every target (any command's output); returns (texts for
     stdout, files written). A file whose format ``stream_format`` writes as chunks is written

@@ -28,6 +28,7 @@ from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Rule, Severity, rule
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.shared import SharedFacts
+from vpcaudit.files import FileRange
 from vpcaudit.network.view import NetworkView
 from vpcaudit.render.report.jsonfmt import render_json
 from vpcaudit.snapshot.model import Snapshot
@@ -137,9 +138,15 @@ def test_a_child_whose_file_is_full_sends_its_results_through_the_pipe(tmp_path:
     assert refused.exists() and sum(pid != parent for pid, _ in done) >= 2
 
 
+def _materialised(chunks: Any) -> list[bytes]:
+    """The chunks' bytes, a range of a file read from it."""
+    return [b"".join(c.read()) if isinstance(c, FileRange) else c for c in chunks]
+
+
 def test_spooled_results_are_read_in_order_from_the_files_that_hold_them() -> None:
     """Bytes results stay in the file of the process that computed them (no pickling, nothing read
-    back until asked) and come out in item order, a long one in chunks; close releases the files."""
+    back: each comes out, in item order, as the range of the file that holds it); close releases
+    the files."""
     parent = os.getpid()
 
     def item(n: int) -> bytes:
@@ -148,14 +155,15 @@ def test_spooled_results_are_read_in_order_from_the_files_that_hold_them() -> No
 
     spooled = parallel.fork_map_spooled(item, list(range(40)), 2)
     try:
-        chunks = list(spooled.chunks(chunk=16))
+        ranges = list(spooled.chunks())
+        chunks = _materialised(ranges)
     finally:
         spooled.close()
     text = b"".join(chunks).decode()
     runs = [p for p in text.split("|") if p]
     assert [int(p.split(":")[0]) for p in dict.fromkeys(runs)] == list(range(40))
     assert any(p.endswith("True") for p in runs) and any(p.endswith("False") for p in runs)  # both worked
-    assert max(map(len, chunks)) <= 16 and spooled._files == []
+    assert all(isinstance(c, FileRange) for c in ranges) and spooled._files == []
 
 
 def test_spooled_results_of_a_failed_child_are_computed_here() -> None:
@@ -170,7 +178,7 @@ def test_spooled_results_of_a_failed_child_are_computed_here() -> None:
 
     spooled = parallel.fork_map_spooled(item, list(range(30)), 2)
     try:
-        assert b",".join(spooled.chunks()) == b",".join(str(n).encode() for n in range(30))
+        assert b",".join(_materialised(spooled.chunks())) == b",".join(str(n).encode() for n in range(30))
     finally:
         spooled.close()
 
@@ -194,7 +202,7 @@ def test_spooled_results_go_through_the_pipe_once_the_file_is_full(tmp_path: Pat
 
     spooled = parallel.fork_map_spooled(item, list(range(40)), 2)
     try:
-        assert b"".join(spooled.chunks()) == b"".join((f"{n}," * 1000).encode() for n in range(40))
+        assert b"".join(_materialised(spooled.chunks())) == b"".join((f"{n}," * 1000).encode() for n in range(40))
     finally:
         spooled.close()
 

@@ -115,3 +115,60 @@ def test_a_short_write_to_a_descriptor_sends_the_rest(monkeypatch: pytest.Monkey
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+def _spool(tmp_path: Path, data: bytes) -> int:
+    """An open file holding ``data`` after a few bytes of something else (as a worker's spool)."""
+    fd = os.open(tmp_path / "spool", os.O_RDWR | os.O_CREAT, 0o600)
+    os.write(fd, b"other piece|" + data + b"|next piece")
+    return fd
+
+
+@pytest.mark.parametrize("sendfile", ["kernel", "refused", "missing"])
+def test_ranges_of_other_files_are_copied_between_the_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             sendfile: str) -> None:
+    """A document's chunks may be ranges of the files its pieces were written to: each lands in
+    its place, copied by the kernel where it can and read and written where it cannot (no
+    sendfile on the platform, or the kernel refusing these two files), to a replaced file and to
+    a descriptor alike."""
+    from vpcaudit import files
+
+    if sendfile == "refused":
+        def refuse(*_args: object) -> int:
+            raise OSError(22, "Invalid argument")
+        monkeypatch.setattr(files.os, "sendfile", refuse)
+    elif sendfile == "missing":
+        monkeypatch.delattr(files.os, "sendfile")
+    piece = "é piece ".encode() * 70_000  # more than one read's worth of bytes in the fallback
+    monkeypatch.setattr(files, "_READ", 1 << 16)
+    spool = _spool(tmp_path, piece)
+    try:
+        middle = files.FileRange(spool, len(b"other piece|"), len(piece))
+        target = tmp_path / "result.json"
+        files.atomic_write_chunks(target, [b"[", middle, b",", middle, b"]"])
+        assert target.read_bytes() == b"[" + piece + b"," + piece + b"]"
+        out = os.open(tmp_path / "descriptor", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            files.atomic_write_chunks(f"/dev/fd/{out}", [b"<", middle, b">"])
+        finally:
+            os.close(out)
+        assert (tmp_path / "descriptor").read_bytes() == b"<" + piece + b">"
+    finally:
+        os.close(spool)
+
+
+def test_a_range_cut_short_is_an_error_not_a_short_file(tmp_path: Path) -> None:
+    """A piece's file holding less than its range (truncated under us) fails the write: the old
+    file stays, and no half document replaces it."""
+    from vpcaudit import files
+
+    spool = _spool(tmp_path, b"abc")
+    target = tmp_path / "result.json"
+    target.write_text("previous")
+    try:
+        with pytest.raises(EOFError):
+            files.atomic_write_chunks(target, [b"[", files.FileRange(spool, 12, 10_000), b"]"])
+    finally:
+        os.close(spool)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json", "spool"]  # no temporary file left

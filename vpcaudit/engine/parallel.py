@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from vpcaudit.files import Chunk, FileRange
 from vpcaudit.forks import can_fork, fork_child
 
 T = TypeVar("T")
@@ -127,9 +128,11 @@ class Region:
 
 
 class Spooled:
-    """The results of :func:`fork_map_spooled`, in item order, read in chunks of at most
-    ``chunk`` bytes (a result of gigabytes is never one object). A result a failed child did not
-    deliver is computed here when its turn comes. :meth:`close` releases the files."""
+    """The results of :func:`fork_map_spooled`, in item order: each the bytes themselves or,
+    where it sits in a file, that :class:`~vpcaudit.files.FileRange` (a result of gigabytes is
+    never one object here, and the kernel copies it out). A result a failed child did not
+    deliver is computed here when its turn comes. :meth:`close` releases the files, so the
+    ranges must be copied before."""
 
     def __init__(self, count: int, regions: dict[int, Region], files: list[int],
                  func: Callable[[Any], bytes], items: Sequence[Any]) -> None:
@@ -139,7 +142,7 @@ class Spooled:
         self._func = func
         self._items = items
 
-    def chunks(self, chunk: int = 1 << 23) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[Chunk]:
         for i in range(self._count):
             region = self._regions.get(i)
             if region is None:
@@ -147,8 +150,7 @@ class Spooled:
             elif region.fd is None:
                 yield region.data or b""
             else:
-                for start in range(0, region.size, chunk):
-                    yield _read_all(region.fd, min(chunk, region.size - start), region.offset + start)
+                yield FileRange(region.fd, region.offset, region.size)
 
     def close(self) -> None:
         for fd in self._files:

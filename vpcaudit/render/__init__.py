@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.result import AuditResult
+from vpcaudit.files import Chunk
 from vpcaudit.render.base import FormatterSet
 from vpcaudit.render.diff import DIFF_FORMATS
 from vpcaudit.render.report import REPORT_FORMATS
@@ -31,7 +32,7 @@ def render(document: AuditResult | AuditDiff, fmt: str) -> str:
     return REPORT_FORMATS.render(document, fmt)
 
 
-def stream(document: AuditResult | AuditDiff, fmt: str) -> Iterable[bytes] | None:
+def stream(document: AuditResult | AuditDiff, fmt: str) -> Iterable[Chunk] | None:
     """The output of one format as UTF-8 chunks where the format writes it so (the JSON result);
     else None, and :func:`render` gives it."""
     if isinstance(document, AuditDiff):

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from vpcaudit.files import Chunk
+
 Document = TypeVar("Document")
 
 
@@ -21,7 +23,7 @@ class Formatter(Generic[Document]):
     filename: str  # default file name when writing into an output folder
     render: Callable[[Document], str]
     # The same output as UTF-8 chunks, for a format whose text can be gigabytes; None: render's text.
-    stream: Callable[[Document], Iterable[bytes]] | None = None
+    stream: Callable[[Document], Iterable[Chunk]] | None = None
 
 
 class FormatterSet(Generic[Document]):
@@ -50,7 +52,7 @@ class FormatterSet(Generic[Document]):
         """The whole output of one format as text."""
         return self.get(fmt).render(document)
 
-    def stream(self, document: Document, fmt: str) -> Iterable[bytes] | None:
+    def stream(self, document: Document, fmt: str) -> Iterable[Chunk] | None:
         """The output of one format as UTF-8 chunks, where the format writes it so; else None."""
         formatter = self.get(fmt)
         return formatter.stream(document) if formatter.stream is not None else None

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from vpcaudit.files import Chunk
+
 T = TypeVar("T")
 
 
@@ -350,9 +352,10 @@ class JsonWriter:
         self._chunks = []
         return text
 
-    def stream(self, value: Any, level: int = 0, end: str = "") -> Iterator[bytes]:
+    def stream(self, value: Any, level: int = 0, end: str = "") -> Iterator[Chunk]:
         """The UTF-8 bytes of ``dumps(value, level, end)``, chunk by chunk, for writing to a file:
-        long lists' pieces (``spread_stream``) are copied from wherever they were computed, and
+        long lists' pieces (``spread_stream``) are left wherever they were computed (a chunk may be
+        a range of the file a piece was written to, for the kernel to copy), and
         the whole text is never one object (an organization's result is gigabytes; joined, read
         back and encoded, it was held four times over)."""
         parts: list[str] = []
@@ -524,7 +527,7 @@ Spread = Callable[[Callable[[range], str], list[range]], list[str]]
 class SpreadPieces(Protocol):
     """The pieces' bytes in order, wherever they were computed (:class:`~vpcaudit.engine.parallel.Spooled`)."""
 
-    def chunks(self) -> Iterator[bytes]: ...
+    def chunks(self) -> Iterator[Chunk]: ...
 
     def close(self) -> None: ...
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding
+from vpcaudit.files import Chunk
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.render.jsontext import report_writer
@@ -47,7 +48,7 @@ def render_json(result: AuditResult) -> str:
     return _WRITER.dumps(result, end="\n")
 
 
-def stream_json(result: AuditResult) -> Iterator[bytes]:
+def stream_json(result: AuditResult) -> Iterator[Chunk]:
     """``render_json``'s text as UTF-8 chunks, for writing to a file."""
     return _WRITER.stream(result, end="\n")
 
