@@ -41,6 +41,7 @@ from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
+from vpcaudit.engine.service_ports import unused_service_ports as services_without_endpoints
 from vpcaudit.engine.severity import check_overrides
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import ThrottledError, UsageError
@@ -407,6 +408,12 @@ def write_text(text: str, output: str) -> tuple[list[str], list[Path]]:
     target = single_target("text", output)
     check_outputs([target])
     return write_rendered([target], lambda _: text)
+
+
+def unused_service_ports(snapshot: Snapshot, options: AuditOptions) -> list[str]:
+    """The services of ``options.service_ports`` that no VPC endpoint of ``snapshot`` connects to
+    (a typo, or an endpoint since deleted): worth a warning, since such an entry judges nothing."""
+    return services_without_endpoints(snapshot, options.service_ports)
 
 
 def exit_code(result: AuditResult, fail_on: Severity = Severity.HIGH, strict: bool = False) -> ExitCode:
@@ -781,6 +788,7 @@ __all__ = [
     "scan",
     "summary_text",
     "terminal_safe",
+    "unused_service_ports",
     "write_reports",
     "write_text",
 ]

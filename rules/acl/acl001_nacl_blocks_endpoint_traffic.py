@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
-from vpcaudit.network.secgroups import endpoint_label
+from vpcaudit.network.secgroups import configured_ports_note, endpoint_label
 from vpcaudit.rules.acl._entries import MAX_LISTED, Allow, Entries, listed
 from vpcaudit.snapshot.model import Part
 
@@ -178,7 +178,7 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ctx.ref("network-acl", acl_id, acl.vpc_id, view.name_of(acl.tags)),
                 f"Network ACL {acl_id} blocks traffic between interface endpoint {label} and its clients: "
-                f"{shown}{more}.{note}",
+                f"{shown}{more}{configured_ports_note(view, [endpoint])}.{note}",
                 fix=checker.entries.fix([a for p in found_here for a in p.allows]),
                 severity=severity, discriminator=endpoint.vpc_endpoint_id,
                 evidence=evidence_dict(endpoint=endpoint.vpc_endpoint_id, denials=denials[:20],

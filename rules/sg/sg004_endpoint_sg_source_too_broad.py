@@ -10,6 +10,7 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.secgroups import (
     allows_tcp,
     cidr_routing,
+    configured_ports_note,
     describe_ports,
     endpoint_label,
     endpoints_by_group,
@@ -97,7 +98,8 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ref,
                 f"Security group {group_id}, attached to interface endpoint(s) {labels}, allows "
-                f"{'; '.join(too_broad)}: reaching beyond VPC {vpc_id} ({vpc_cidrs}) and not routed from the endpoint "
+                f"{'; '.join(too_broad)}{configured_ports_note(view, endpoints)}: reaching beyond VPC {vpc_id} "
+                f"({vpc_cidrs}) and not routed from the endpoint "
                 "subnets to a transit gateway, peering, Cloud WAN or VGW. Narrow the source to the clients.",
                 evidence=evidence_dict(endpoints=[e.vpc_endpoint_id for e in endpoints], broad_sources=too_broad,
                                        vpc_cidrs=view.vpc_cidrs(vpc_id)),

@@ -18,6 +18,7 @@ from vpcaudit.network.containers import (
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.secgroups import (
     allows_tcp,
+    configured_ports_note,
     endpoint_label,
     format_ports,
     ingress,
@@ -297,7 +298,8 @@ def _finding(ctx: RuleContext, endpoint: r.VpcEndpoint, groups: list[r.SecurityG
     fix = authorize_clients(view, groups[0], ports)
     return ctx.finding(
         ref,
-        f"Interface endpoint {endpoint_label(view, endpoint)} {why.format(ports=format_ports(ports))}: workload "
+        f"Interface endpoint {endpoint_label(view, endpoint)} "
+        f"{why.format(ports=format_ports(ports) + configured_ports_note(view, [endpoint]))}: workload "
         f"ENI(s) {', '.join(e.network_interface_id for e in enis)} in subnet(s) {', '.join(subnets)} cannot reach "
         "it.",
         evidence=evidence_dict(security_groups=endpoint.group_ids,

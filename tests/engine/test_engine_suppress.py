@@ -94,3 +94,22 @@ def test_tag_lookup_uses_account_region_and_resource_id() -> None:
     tags = {("111111111111", "us-east-1", "vpce-0abc"): {"team": "net"}}
     assert apply_suppressions([finding()], [by_tag], tags, TODAY)[0].status is Status.SUPPRESSED
     assert apply_suppressions([finding(resource_id="vpce-9")], [by_tag], tags, TODAY)[0].status is Status.FAIL
+
+
+@pytest.mark.parametrize(("resource_type", "resource_id", "region", "arn"), [
+    ("vpc-endpoint", "vpce-1", "us-east-1", "arn:aws:ec2:us-east-1:111111111111:vpc-endpoint/vpce-1"),
+    ("security-group", "sg-1", "cn-north-1", "arn:aws-cn:ec2:cn-north-1:111111111111:security-group/sg-1"),
+    ("bucket", "amzn-s3-demo-bucket", "us-east-1", "arn:aws:s3:::amzn-s3-demo-bucket"),
+    ("hosted-zone", "Z0123456789ABCDEFGHIJ", "us-gov-west-1",
+     "arn:aws-us-gov:route53:::hostedzone/Z0123456789ABCDEFGHIJ"),
+    ("resolver-rule", "rslvr-rr-0123456789abcdef0", "eu-west-1",
+     "arn:aws:route53resolver:eu-west-1:111111111111:resolver-rule/rslvr-rr-0123456789abcdef0"),
+])
+def test_a_resource_arn_is_in_its_services_form(resource_type: str, resource_id: str, region: str, arn: str) -> None:
+    """The ARN every report and a suppression match on is the one the resource's service
+    documents: S3 buckets and Route 53 hosted zones carry neither Region nor account, a Resolver
+    rule is route53resolver's (not EC2's), in the Region's partition."""
+    ref = ResourceRef("111111111111", region, None, resource_type, resource_id)
+    assert ref.arn == arn
+    finding = Finding("DNS006", "resolver-rule-loop", Severity.HIGH, Status.FAIL, ref, "msg")
+    assert Suppression(rule="DNS006", reason="r", resource=arn).matches(finding, {})

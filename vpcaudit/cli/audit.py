@@ -96,6 +96,14 @@ def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOpt
     raise typer.Exit(int(code))
 
 
+def warn_unused_service_ports(snapshot: api.Snapshot, options: AuditOptions) -> None:
+    """Say which ``service-ports`` entries matched no endpoint: such an entry judges nothing, and
+    the endpoints it was meant for stay "not evaluated" with no hint why."""
+    for name in api.unused_service_ports(snapshot, options):
+        say(f"service-ports: no VPC endpoint in the snapshot connects to {name}, so its port judged nothing "
+            "(compare it with the endpoint's ServiceName)")
+
+
 def _verdict(result: api.AuditResult, options: AuditOptions, code: api.ExitCode) -> str:
     fails = result.failures
     gating = [f for f in fails if f.severity.at_least(options.fail_on)]
@@ -126,9 +134,12 @@ def audit(
     options, delivery = given.audit(), given.delivery()
     try:
         location, targets = deliver_or_plan(format or (), output, inputs={"snapshot": snapshot, **given.input_files()})
-        result = api.audit(api.load_snapshot(snapshot), options)
+        loaded = api.load_snapshot(snapshot)
+        result = api.audit(loaded, options)
     except VpcauditError as exc:
         fail(exc)
+    if not quiet:
+        warn_unused_service_ports(loaded, options)
     finish(result, targets, options, quiet, location, delivery, format or ())
 
 
@@ -198,4 +209,5 @@ def scan(
     if not quiet:
         for line in gaps(outcome.snapshot):
             say(f"not collected: {line}")
+        warn_unused_service_ports(outcome.snapshot, audit_options)
     finish(outcome.result, targets, audit_options, quiet, location, delivery, format or (), collect_options)

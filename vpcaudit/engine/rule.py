@@ -74,8 +74,23 @@ class ResourceRef:
 
     @property
     def arn(self) -> str:
-        """An ARN-like string for SARIF locations and suppressions."""
-        return f"arn:{self.partition}:ec2:{self.region}:{self.account_id}:{self.resource_type}/{self.resource_id}"
+        """The resource's ARN, in its service's form (S3 buckets and Route 53 hosted zones carry
+        no Region or account; Resolver rules are route53resolver's), for SARIF, OCSF and ASFF
+        locations, CSV and suppressions; EC2's form for the rest (a ``region`` reference, which
+        names no resource, is ARN-like only)."""
+        service, region, account, prefix = _ARN_FORMS.get(self.resource_type, ("ec2", True, True,
+                                                                               f"{self.resource_type}/"))
+        return (f"arn:{self.partition}:{service}:{self.region if region else ''}:{self.account_id if account else ''}:"
+                f"{prefix}{self.resource_id}")
+
+
+# resource type → (service, has Region, has account, resource prefix) where it is not EC2's
+# "<type>/<id>" with both; each as its service's documentation writes its ARN.
+_ARN_FORMS: dict[str, tuple[str, bool, bool, str]] = {
+    "bucket": ("s3", False, False, ""),  # arn:aws:s3:::amzn-s3-demo-bucket
+    "hosted-zone": ("route53", False, False, "hostedzone/"),  # arn:aws:route53:::hostedzone/Z…
+    "resolver-rule": ("route53resolver", True, True, "resolver-rule/"),  # …:123456789012:resolver-rule/rslvr-rr-…
+}
 
 
 @pickled_as_arguments

@@ -21,6 +21,7 @@ from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.network.services import ServicePorts, parse_service_name
+from vpcaudit.snapshot.model import Part, Snapshot
 
 SETTING = "service_ports"
 EXAMPLE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0=8443"
@@ -66,3 +67,15 @@ def _port(name: str, text: str) -> int:
     if not 1 <= value <= MAX_PORT:
         raise UsageError(f"{name}: expected a TCP port from 1 to {MAX_PORT}, got {text!r}", SETTING)
     return value
+
+
+def unused_service_ports(snapshot: Snapshot, ports: ServicePorts) -> list[str]:
+    """The configured services no VPC endpoint of the snapshot connects to, by name: a typo or a
+    stale entry judges nothing, and the endpoints it was meant for stay "not evaluated" without
+    saying why. Empty where no Region's endpoints were collected (nothing can be told)."""
+    regions = [region for account in snapshot.accounts for region in account.regions
+               if region.has(Part.VPC_ENDPOINTS)]
+    if not regions:
+        return []
+    connected = {endpoint.service_name for region in regions for endpoint in region.vpc_endpoints}
+    return sorted(name for name in ports if name not in connected)

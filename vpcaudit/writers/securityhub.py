@@ -34,7 +34,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import ResourceRef, Status
 from vpcaudit.errors import UsageError
-from vpcaudit.render.report.asff import asff_findings, product_arn, resource_arn
+from vpcaudit.render.report.asff import asff_findings, product_arn
 from vpcaudit.writers.base import WriterClients
 
 IMPORT = "securityhub:BatchImportFindings"
@@ -172,7 +172,7 @@ def _may_archive(result: AuditResult, held: Mapping[str, Any]) -> bool:
     if not scopes or any(s.outcome not in _EVALUATED for s in scopes):
         return False
     resources = {r.get("Id") for r in held.get("Resources", ())}
-    unjudged = {resource_arn(f.resource) for f in result.findings
+    unjudged = {f.resource.arn for f in result.findings
                 if f.rule_id == rule_id and f.resource.account_id == account and f.resource.region == region
                 and f.status in (Status.NOT_EVALUATED, Status.ERROR)}
     return not resources & unjudged

@@ -165,22 +165,13 @@ _TYPES: Mapping[str, str] = {"vpc": "AwsEc2Vpc", "subnet": "AwsEc2Subnet", "secu
 
 def _resource(res: ResourceRef, details: _Details | None) -> dict[str, Any]:
     kind = _TYPES.get(res.resource_type, "Other")
-    item: dict[str, Any] = {"Type": kind, "Id": resource_arn(res), "Partition": res.partition, "Region": res.region}
+    item: dict[str, Any] = {"Type": kind, "Id": res.arn, "Partition": res.partition, "Region": res.region}
     if res.name:
         item["Tags"] = {"Name": res.name}
     detail = _detail(kind, res, details)
     if detail:
         item["Details"] = {kind: detail}
     return item
-
-
-def resource_arn(res: ResourceRef) -> str:
-    """The ASFF ``Resources[].Id`` of a resource: its ARN (EC2, S3 or Route 53 form)."""
-    if res.resource_type == "bucket":
-        return f"arn:{res.partition}:s3:::{res.resource_id}"
-    if res.resource_type == "hosted-zone":
-        return f"arn:{res.partition}:route53:::hostedzone/{res.resource_id}"
-    return res.arn
 
 
 def _detail(kind: str, res: ResourceRef, details: _Details | None) -> dict[str, Any]:
