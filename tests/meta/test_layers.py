@@ -24,7 +24,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "demo": frozenset({"demo", "api", "errors"}),  # an example account for the demo face, scanned through the api
     # the front door
     "api": frozenset({"options", "output", "errors", "collectors", "engine", "render", "network", "snapshot",
-                      "pricing", "writers", "change", "aws", "fleet", "lambda_package", "textfile"}),
+                      "pricing", "writers", "change", "aws", "fleet", "lambda_package", "textfile", "files"}),
     # the organization run's steps, below the api: the same collection, merges and writers
     "fleet": frozenset({"aws", "collectors", "engine", "errors", "snapshot", "writers", "version"}),
     # the Lambda function package, built from the installed distributions and the declared operations
@@ -35,11 +35,13 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # the machinery
     "collectors": frozenset({"collectors", "aws", "snapshot", "errors", "forks", "version"}),
     "aws": frozenset({"aws", "snapshot", "errors", "version"}),
-    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing", "change"}),
+    # (files: a document's chunks may be ranges of the files its pieces were spooled to)
+    "render": frozenset({"render", "engine", "facts", "network", "snapshot", "templates", "pricing", "change",
+                         "files"}),
     # the one part that writes to AWS: its own clients; account identity and roles as collections do
     "writers": frozenset({"writers", "aws", "collectors", "render", "engine", "errors", "version"}),
     "engine": frozenset({"engine", "facts", "network", "snapshot", "pricing", "errors", "version",
-                          "change", "tomlfile", "textfile", "forks"}),
+                          "change", "tomlfile", "textfile", "forks", "files"}),
     "rules": frozenset({"rules", "engine", "network", "snapshot", "pricing"}),
     "facts": frozenset({"facts", "network", "snapshot", "pricing"}),
     "network": frozenset({"network", "snapshot"}),
