@@ -59,7 +59,9 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       terraform-aws-vpc's `vpc_cidr_block` output is — and no rule (CIDR, prefix list or
       security group) admits the workload ENIs of another block.
     - **Only remote clients admitted.** The groups admit the service port only from networks the
-      endpoint's subnets route beyond the VPC (on-premises, other VPCs), none inside it, while
+      endpoint's subnets route beyond the VPC (on-premises, other VPCs) or from security groups
+      of another VPC (a peered VPC's, referenced as the VPC Peering Guide shows: its members are
+      all in that VPC), none inside it, while
       the endpoint's private DNS answers the VPC's own queries (on, the VPC's DNS attributes
       allowing it, and not limited to inbound Resolver endpoints): every workload of the VPC
       resolves the service to the endpoint and is refused.
@@ -91,7 +93,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
       internet egress: the internet gateway carries IPv4 only for an interface with one.
       With egress, a task left out may pull from another registry, and is not second-guessed.
 
-    Otherwise a rule naming subnets or a security group is a choice and is not second-guessed. An endpoint
+    Otherwise a rule naming subnets or a security group of the VPC is a choice and is not second-guessed. An
+    endpoint
     that admits no client at all is SG003's; PrivateLink services, whose port is unknown, and
     endpoints with a group that was not collected are not judged.
 
@@ -211,6 +214,8 @@ def _only_remote(view: NetworkView, endpoint: r.VpcEndpoint, admitted: _Admitted
     if any(admitted.admits(eni) for eni in enis):
         return [], ""
     remote = sorted({str(c) for c in admitted.cidrs if routed_beyond_vpc(view, endpoint, str(c))})
+    remote += sorted(f"security group {g} of {group.vpc_id}" for g in admitted.groups
+                     if (group := view.security_groups.get(g)) is not None and group.vpc_id != endpoint.vpc_id)
     if not remote:
         return [], ""  # what is admitted reaches no client: SG003's
     return list(enis), (f"admits {{ports}} only from networks beyond the VPC ({', '.join(remote)}) while its private "

@@ -141,12 +141,12 @@ def test_near_miss_only_the_peer_cidr_admitted_strands_the_own_vpc() -> None:
     assert audit(snapshot) == _baseline(ids) | _strands_own_vpc(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG006 ignores a referenced group whose members are all in a "
-                                       "peered VPC, which admits none of the endpoint's own workloads")
 def test_near_miss_only_the_peer_group_admitted_strands_the_own_vpc() -> None:
     """The endpoints' group admits B's app group (referenced across the peering, as the Peering
-    Guide shows) and not A's CIDR: A's workloads are refused exactly as with B's CIDR, so SG006
-    should fire on every endpoint. It does not: its "only remote clients admitted" case looks at
-    admitted CIDRs routed beyond the VPC, and takes any admitted group for a choice."""
+    Guide shows) and not A's CIDR: A's workloads are refused exactly as with B's CIDR, and SG006
+    fires on every endpoint — right. Rule wrong, fixed: its "only remote clients admitted" case
+    looked only at admitted CIDRs routed beyond the VPC and took any admitted group for a choice;
+    a group of another VPC now counts as remote ("allows traffic to flow to and from instances
+    that are associated with the referenced security group in the peered VPC")."""
     snapshot, ids = build(own_cidr=False)
     assert audit(snapshot) == _baseline(ids) | _strands_own_vpc(ids)

@@ -126,6 +126,28 @@ def test_a_vpc_client_group_admitted_beside_the_remote_range_is_a_choice() -> No
     assert triples(rule, b.snapshot()) == set()
 
 
+@pytest.mark.parametrize(("peer_vpc", "fires"), [(True, True), (False, False)],
+                         ids=["a peered VPC's group", "a group of the VPC without members"])
+def test_only_a_group_of_another_vpc_admitted_strands_the_vpc(peer_vpc: bool, fires: bool) -> None:
+    """The endpoint's group admits 443 only from a group of a peered VPC: its members are all in
+    that VPC, so none of this VPC's workloads get in while private DNS sends them to the endpoint.
+    The same rule naming a group of the endpoint's own VPC (here without members) is a choice."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=subnets, routes={"10.1.0.0/16": "pcx-0123"})
+    app = b.security_group(vpc, name="app")
+    enis = [b.workload(s, groups=[app]) for s in subnets]
+    other = b.security_group(b.vpc("10.1.0.0/16") if peer_vpc else vpc, name="peer-app")
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, other)])
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets, groups=[group])
+    found = findings(rule, b.snapshot())
+    assert [f.resource.resource_id for f in found] == ([endpoint] if fires else [])
+    if fires:
+        assert f"only from networks beyond the VPC (security group {other} of " in found[0].message
+        assert all(eni in found[0].message for eni in enis)
+
+
 V6 = "2600:1f18:aaaa:bb00::/56"
 
 
