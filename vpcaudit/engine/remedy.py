@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from vpcaudit.snapshot.bulk import pickled_as_arguments
+
 # The EC2 operations fixes use whose botocore input shape has no DryRun member. Not loading the
 # service model keeps audits fast; the tests check every step any rule builds against botocore,
 # so a fix that starts using another such operation (ModifySubnetAttribute…) fails there.
@@ -51,6 +53,7 @@ class Phase(str, Enum):
         return list(Phase).index(self)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FixStep:
     """One AWS API call that fixes (part of) one finding.

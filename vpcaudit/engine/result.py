@@ -17,6 +17,7 @@ from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
 from vpcaudit.network.paths import PathGap, TrafficPath
 from vpcaudit.pricing import PriceNote
+from vpcaudit.snapshot.bulk import pickled_as_arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Outcome(str, Enum):
         return self in (Outcome.PASSED, Outcome.FAILED)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class ScopeResult:
     """One rule over one (account, region): the unit of JUnit test cases and of --strict."""

@@ -123,6 +123,7 @@ class Finding:
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class GroupMember:
     account_id: str
@@ -131,6 +132,7 @@ class GroupMember:
     name: str | None = None
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FindingGroup:
     """Resources that many findings share, named once in the result instead of in every finding.

@@ -39,7 +39,7 @@ from vpcaudit.network.services import ServicePorts
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel, Pricing
-from vpcaudit.snapshot.bulk import without_cycle_collection
+from vpcaudit.snapshot.bulk import pickled_as_arguments, without_cycle_collection
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
 
 RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
@@ -119,6 +119,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     )
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class RegionAudit:
     """What one (account, Region) contributes to the result."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.bulk import pickled_as_arguments
 from vpcaudit.snapshot.model import RegionSnapshot
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class VpcSummary:
     account_id: str

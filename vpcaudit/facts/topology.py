@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.bulk import pickled_as_arguments
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class TopologySubnet:
     """A subnet as the report's topology picture draws it: its AZ column and public/private style."""
@@ -24,6 +26,7 @@ class TopologySubnet:
     public: bool  # egress class igw ("Public subnet" in docs/network-model.md)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class TopologyNat:
     """Where a NAT gateway sits: paths name NAT targets but not the AZ or subnet they live in."""
@@ -36,6 +39,7 @@ class TopologyNat:
     state: str = "available"
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class TopologyEndpoint:
     """A VPC endpoint and the AZs of its network interfaces (none for gateway endpoints)."""
@@ -47,6 +51,7 @@ class TopologyEndpoint:
     state: str = "available"
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class VpcTopology:
     """What the per-VPC topology picture needs beyond the paths: subnets, NAT and endpoint placement."""
