@@ -55,6 +55,13 @@ AWS_OWNED_S3_OBJECTS = (
     # resources bucket under components/ only.
     "ec2imagebuilder-toe-{region}-prod/*",
     "ec2imagebuilder-managed-resources-{region}-prod/components/*",
+    # The CodeDeploy resource kit: the agent's installer, packages and LATEST_VERSION, which the
+    # installer and Systems Manager's updates read with unsigned GETs.
+    # https://docs.aws.amazon.com/codedeploy/latest/userguide/resource-kit.html ("publicly available,
+    # AWS region-specific Amazon S3 buckets ... installation files for the CodeDeploy agent");
+    # the instance profile page: "give access to the Amazon S3 buckets that contain the CodeDeploy
+    # agent. Otherwise, an error might occur when the CodeDeploy agent is installed or updated".
+    "aws-codedeploy-{region}/*",
 )
 
 
@@ -150,10 +157,12 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
     decision = (f"{why}: name the organization (aws:PrincipalOrgID) or accounts that use this endpoint, and the "
                 "resources they need, before applying")
     if info.key == "s3":
-        description += (", CloudFormation's responses, and anyone's reads of the AWS-owned ECR layer, Amazon Linux "
-                        f"and Amazon EMR repository buckets of {info.region}")
-        decision += ("; the policy keeps ECR image layers, the Amazon Linux repositories and the Amazon EMR "
-                     "repository reachable, and other AWS-owned buckets your workloads read through this endpoint "
+        description += (", CloudFormation's responses, and anyone's reads of the AWS-owned ECR layer, Amazon Linux, "
+                        "Amazon EMR repository, EC2 Image Builder and CodeDeploy resource kit buckets of "
+                        f"{info.region}")
+        decision += ("; the policy keeps ECR image layers, the Amazon Linux repositories, the Amazon EMR "
+                     "repository, Image Builder's AWSTOE and managed components and the CodeDeploy agent's "
+                     "installer reachable, and other AWS-owned buckets your workloads read through this endpoint "
                      "(SSM Agent and Patch Manager buckets, the CloudWatch agent's…) must be added to its "
                      "AWSOwnedBucketsRead statement, or those reads are refused; EMR clusters also write to "
                      "EMR's system log and application-UI buckets (aws157-logs-prod…, prod.<region>.appinfo.src), "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, replacement_policy, severities
 from layouts import codedeploy_private
 from layouts.codedeploy_private import ACCOUNT, REGION, RESOURCE_KIT_BUCKET, REVISION_BUCKET, VPC_CIDR
@@ -106,18 +105,17 @@ def test_pol001s_s3_fix_keeps_the_revision_downloads() -> None:
     assert allows(document, "s3:GetObject", "arn:aws:s3:::another-accounts-revisions/app.zip", THIS_ACCOUNT)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: the S3 fix refuses the CodeDeploy resource kit bucket's "
-                                       "anonymous reads (agent installer and updates)")
 def test_pol001s_s3_fix_keeps_the_agents_installation() -> None:
     """POL001's replacement for the S3 endpoint must keep the agent's installation and updates:
     ``aws-codedeploy-<region>`` is AWS-owned and "publicly available" (resource kit page), the
     guide's installation reads it with an unauthenticated ``wget``, the installer reads
     ``latest/LATEST_VERSION`` and the package with unsigned GETs, and Systems Manager's updates
     read ``LATEST_VERSION`` there too. The fix admits only this account's principals and
-    ``AWS_OWNED_S3_OBJECTS``, which does not name the bucket: once applied, the instances can no
+    ``AWS_OWNED_S3_OBJECTS``, which did not name the bucket: once applied, the instances could no
     longer install or update the agent ("Make sure to give access to the Amazon S3 buckets that
     contain the CodeDeploy agent. Otherwise, an error might occur when the CodeDeploy agent is
-    installed or updated")."""
+    installed or updated"). Rule wrong, fixed: the resource kit bucket is among the AWS-owned
+    reads."""
     snapshot, ids = _built()
     document = replacement_policy(snapshot, "POL001", ids["s3"])
     assert allows(document, "s3:GetObject", INSTALLER)
