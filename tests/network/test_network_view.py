@@ -962,3 +962,23 @@ def test_endpoint_public_addresses_are_unknown_without_interfaces() -> None:
     assert missing.endpoint_public_addresses(missing.endpoints[endpoint]) is None
     b.enis.clear()
     assert b.view().endpoint_public_addresses(b.view().endpoints[endpoint]) is None
+
+
+@pytest.mark.parametrize(("in_other_group", "on_instance", "workload"), [
+    (False, False, False), (True, False, True), (False, True, True)],
+    ids=["CloudFront's own interface", "also in another group", "an instance put in the group"])
+def test_a_cloudfront_vpc_origin_interface_is_no_workload(in_other_group: bool, on_instance: bool,
+                                                          workload: bool) -> None:
+    """The interfaces CloudFront creates for a VPC origin, in its service-managed group alone and
+    on no instance, only carry CloudFront's requests to the origin; an interface that is also in
+    another group, or an instance someone put in that group, stays a workload."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24")
+    cloudfront = b.security_group(vpc, name="CloudFront-VPCOrigins-Service-SG")
+    app = b.security_group(vpc, name="app")
+    eni = b.workload(subnet, groups=[cloudfront, app] if in_other_group else [cloudfront])
+    if on_instance:
+        b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) is workload

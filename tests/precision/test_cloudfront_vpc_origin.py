@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit
 from layouts import cloudfront_vpc_origin
 
@@ -121,34 +120,25 @@ def _endpoints_in_one_az(ids: dict[str, str]) -> Triples:
     return {("IFE001", ids[key], "fail") for key in ENDPOINTS}
 
 
-def test_app_in_one_az_endpoints_single_az() -> None:
-    """Near miss: one instance, in the first subnet, and the interface endpoints there alone,
-    while the ALB and the VPC origin span both subnets (an ALB needs two AZs). IFE001 is right;
-    IFE002 is pinned as it fires today, on the second AZ whose only "client" is the VPC origin's
-    interface (the ALB's node there is rightly no client)."""
-    snapshot, ids = _built(app_azs=1)
-    ife002 = {("IFE002", ids[key], "fail") for key in ENDPOINTS}
-    assert audit(snapshot) == _canonical(ids) | _endpoints_in_one_az(ids) | ife002
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE002 counts CloudFront VPC origin interfaces as clients")
 def test_app_in_one_az_no_client_in_the_second() -> None:
-    """Rule wrong: with the instance in the first AZ only, the second AZ holds the ALB's node and
-    the VPC origin's interface, neither of which calls an AWS service. CloudFront "routes to your
-    subnet by using a service-managed elastic network interface" to reach the origin (the guide);
-    nothing in the VPC calls SSM or CloudWatch Logs from it. IFE002 should be silent."""
+    """Near miss: one instance, in the first subnet, and the interface endpoints there alone, while
+    the ALB and the VPC origin span both subnets (an ALB needs two AZs): IFE001 is right. Rule
+    wrong, fixed (IFE002 fired on the second AZ): that AZ holds the ALB's node and the VPC origin's
+    interface, neither of which calls an AWS service. CloudFront "routes to
+    your subnet by using a service-managed elastic network interface" to reach the origin (the
+    guide); nothing in the VPC calls SSM or CloudWatch Logs from it. IFE002 is silent."""
     snapshot, ids = _built(app_azs=1)
     assert audit(snapshot) == _canonical(ids) | _endpoints_in_one_az(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: is_workload counts CloudFront VPC origin interfaces")
 def test_vpc_origin_interfaces_are_no_workload() -> None:
-    """Rule wrong, the cause of the IFE002 finding: the network model counts the VPC origin's
-    interfaces as workloads (clients of every service: IFE002 client AZs, IFE003 stand-ins, SG005
-    and SG003/SG006 clients, ACL001 client subnets, GWE client subnets), while it keeps the ALB's
-    nodes out. They are recognisable by the tag ``aws.cloudfront.vpcorigin: enabled`` that
-    AWSCloudFrontVPCOriginServiceRolePolicy requires on each interface CloudFront creates, and by
-    the service-managed group ``CloudFront-VPCOrigins-Service-SG``."""
+    """Rule wrong, fixed — the cause of the IFE002 finding: the network model counted the VPC
+    origin's interfaces as workloads (clients of every service: IFE002 client AZs, IFE003
+    stand-ins, SG005 and SG003/SG006 clients, ACL001 client subnets, GWE client subnets), while it
+    kept the ALB's nodes out. They are recognisable by the service-managed group
+    ``CloudFront-VPCOrigins-Service-SG`` they alone carry, on no instance (the tag
+    ``aws.cloudfront.vpcorigin: enabled`` that AWSCloudFrontVPCOriginServiceRolePolicy requires on
+    each interface CloudFront creates is not recorded: the snapshot keeps no interface tags)."""
     snapshot, ids = _built()
     view = _view(snapshot)
     enis = {e.network_interface_id: e for e in snapshot.accounts[0].regions[0].network_interfaces}

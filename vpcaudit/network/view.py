@@ -556,7 +556,8 @@ class NetworkView:
         VPC egress). Nor are an Amazon MSK cluster's broker interfaces (described "DO NOT DELETE -
         Amazon MSK network interface for cluster <ARN>"): "Client applications use elastic network
         interfaces to produce and consume data" (MSK API, ClientSubnets); a Lambda event source
-        mapping's interfaces beside them are described otherwise and stay workloads."""
+        mapping's interfaces beside them are described otherwise and stay workloads. Nor are the
+        interfaces CloudFront creates for a VPC origin (:meth:`_is_cloudfront_vpc_origin`)."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -567,7 +568,20 @@ class NetworkView:
             return False
         if _is_eks_control_plane(eni) or _is_opensearch_domain(eni) or _is_msk_broker(eni):
             return False
-        return not eni.description.startswith("Route 53 Resolver")
+        if eni.description.startswith("Route 53 Resolver"):
+            return False
+        return not self._is_cloudfront_vpc_origin(eni)
+
+    def _is_cloudfront_vpc_origin(self, eni: r.NetworkInterface) -> bool:
+        """An interface CloudFront created for a VPC origin: on no instance, in no group but the
+        service-managed ones, named ``CloudFront-VPCOrigins-Service-SG`` ("CloudFront automatically
+        creates a service-managed security group with the naming pattern", CloudFront Developer
+        Guide, VPC origins). CloudFront "routes to your subnet by using a service-managed elastic
+        network interface" to reach the origin: nothing calls an AWS service from it."""
+        if eni.instance_id is not None or not eni.group_ids:
+            return False
+        groups = [self.security_groups.get(g) for g in eni.group_ids]
+        return all(g is not None and g.group_name.startswith(CLOUDFRONT_VPC_ORIGIN_GROUP) for g in groups)
 
     @cached_property
     def _workload_enis_by_vpc(self) -> dict[str, tuple[r.NetworkInterface, ...]]:
@@ -930,6 +944,11 @@ def msk_connection_cluster(endpoint: r.VpcEndpoint) -> str | None:
 
 def _is_opensearch_domain(eni: r.NetworkInterface) -> bool:
     return bool(_OPENSEARCH_DOMAIN.fullmatch(eni.description)) and eni.instance_id is None
+
+
+# The name (a prefix: AWS may add a suffix) of the security group CloudFront manages for the
+# interfaces of a VPC origin.
+CLOUDFRONT_VPC_ORIGIN_GROUP = "CloudFront-VPCOrigins-Service-SG"
 
 
 def _is_msk_broker(eni: r.NetworkInterface) -> bool:
