@@ -982,3 +982,24 @@ def test_a_cloudfront_vpc_origin_interface_is_no_workload(in_other_group: bool, 
         b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
     view = b.view()
     assert view.is_workload(view.interfaces[eni]) is workload
+
+
+@pytest.mark.parametrize(("tags", "on_instance", "workload"), [
+    ((("AmazonFSx.FileSystemId", "fs-0123456789abcdef0"),), False, False),
+    ((("aws.cloudfront.vpcorigin", "enabled"),), False, False),
+    ((("AmazonFSx.FileSystemId", "fs-0123456789abcdef0"),), True, True),
+    ((("aws.cloudfront.vpcorigin", "disabled"),), False, True),
+    ((), False, True)],
+    ids=["FSx file system", "CloudFront VPC origin", "an instance tagged like FSx", "tag not enabled", "untagged"])
+def test_service_interfaces_are_known_by_the_tags_their_services_must_set(
+        tags: tuple[tuple[str, str], ...], on_instance: bool, workload: bool) -> None:
+    """FSx and CloudFront's service-linked roles may create interfaces only with their tag
+    (AmazonFSxServiceRolePolicy, AWSCloudFrontVPCOriginServiceRolePolicy): such an interface, on no
+    instance, is the service's own and no workload. Anyone can tag an instance's interface alike."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    eni = b.workload(b.subnet(vpc, "10.0.1.0/24"), groups=[b.security_group(vpc, name="any")])
+    b.enis[eni] = replace(b.enis[eni], tags=tuple(r.Tag(k, v) for k, v in tags),
+                          instance_id="i-0123456789abcdef0" if on_instance else None)
+    view = b.view()
+    assert view.is_workload(view.interfaces[eni]) is workload

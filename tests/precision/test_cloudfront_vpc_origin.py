@@ -135,10 +135,10 @@ def test_vpc_origin_interfaces_are_no_workload() -> None:
     """Rule wrong, fixed — the cause of the IFE002 finding: the network model counted the VPC
     origin's interfaces as workloads (clients of every service: IFE002 client AZs, IFE003
     stand-ins, SG005 and SG003/SG006 clients, ACL001 client subnets, GWE client subnets), while it
-    kept the ALB's nodes out. They are recognisable by the service-managed group
-    ``CloudFront-VPCOrigins-Service-SG`` they alone carry, on no instance (the tag
+    kept the ALB's nodes out. They are recognisable, on no instance, by the tag
     ``aws.cloudfront.vpcorigin: enabled`` that AWSCloudFrontVPCOriginServiceRolePolicy requires on
-    each interface CloudFront creates is not recorded: the snapshot keeps no interface tags)."""
+    each interface CloudFront creates, or by the service-managed group
+    ``CloudFront-VPCOrigins-Service-SG`` they alone carry."""
     snapshot, ids = _built()
     view = _view(snapshot)
     enis = {e.network_interface_id: e for e in snapshot.accounts[0].regions[0].network_interfaces}

