@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
@@ -88,17 +89,22 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
     local = [n.nat_gateway_id for n in view.nat_gateways_of(subnet.vpc_id)
              if n.connectivity_type == "public" and n.availability_mode != "regional"
              and n.state.lower() == "available" and view.nat_az_id(n) == az]
-    # Behind firewall endpoints the NAT route lives in the firewall subnet's table, so that is the
-    # table to change (typically: one firewall endpoint per AZ, each routed to its AZ's NAT).
-    where = (f"Change the default route of {egress.route_table_id} (the firewall subnet's table) to "
-             if egress.hops else "Route it to ")
-    fix = (f"{where}{', '.join(local)} in {az}." if local else
-           f"Create a NAT gateway in a public subnet of {az} (~{ctx.cost.money(ctx.cost.nat_gateway_month())}/month) "
-           "or use a regional NAT gateway.")
-    through = f" through firewall endpoint {', '.join(egress.hops)}" if egress.hops else ""
     # The subnet's own table: after firewall hops, egress.route_table_id is the firewall subnet's.
     table = view.effective_route_table(subnet.subnet_id)
     table_id = table.route_table_id if table is not None else egress.route_table_id
+    own_endpoint = _same_az_firewall_endpoint(view, subnet, egress.hops)
+    # Behind firewall endpoints the NAT route lives in the firewall subnet's table, so that is the
+    # table to change (typically: one firewall endpoint per AZ, each routed to its AZ's NAT) —
+    # unless the crossing is the subnet's own route to another AZ's firewall endpoint.
+    where = (f"Change the default route of {egress.route_table_id} (the firewall subnet's table) to "
+             if egress.hops else "Route it to ")
+    fix = (f"Route it to firewall endpoint {own_endpoint} in {az}, whose traffic leaves through "
+           f"{view.egress(_endpoint_subnet_in(view, own_endpoint, az)).target_id} in {az}: the first hop, not the NAT "
+           "gateway's route, is what crosses AZs." if own_endpoint else
+           f"{where}{', '.join(local)} in {az}." if local else
+           f"Create a NAT gateway in a public subnet of {az} (~{ctx.cost.money(ctx.cost.nat_gateway_month())}/month) "
+           "or use a regional NAT gateway.")
+    through = f" through firewall endpoint {', '.join(egress.hops)}" if egress.hops else ""
     yield ctx.finding(
         ref,
         f"Private subnet {subnet.subnet_id} ({az}, route table {table_id}) sends its internet traffic"
@@ -108,7 +114,52 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
         evidence=evidence_dict(subnet_az_id=az, nat_gateway_id=target, nat_az_id=nat_az,
                                route_table_id=table_id, firewall_hops=egress.hops or None,
                                same_az_nat_gateway_ids=local or None),
-        fix=_fix(view, subnet.vpc_id, az, egress.route_table_id, local))
+        fix=(_to_endpoint(view, table_id, az, own_endpoint) if own_endpoint
+             else _fix(view, subnet.vpc_id, az, egress.route_table_id, local)))
+
+
+def _same_az_firewall_endpoint(view: NetworkView, subnet: r.Subnet, hops: tuple[str, ...]) -> str | None:
+    """Where the subnet's first firewall hop is another AZ's endpoint: an endpoint of the same
+    firewall (service) in the subnet's own AZ whose subnet sends its traffic to a zonal NAT gateway
+    of that AZ, else None. AWS: "To keep traffic within the same Availability Zone, we recommend
+    that you create a Gateway Load Balancer endpoint in each Availability Zone that you'll send
+    traffic to"; the subnet's own table is then the one to change."""
+    first = view.endpoints.get(hops[0]) if hops else None
+    az = subnet.availability_zone_id
+    if first is None or az is None or az in view.endpoint_az_ids(first):
+        return None
+    for endpoint in view.endpoints_of(subnet.vpc_id, first.endpoint_type):
+        if endpoint.service_name != first.service_name or view.endpoint_ended(endpoint):
+            continue
+        own = _endpoint_subnet_in(view, endpoint.vpc_endpoint_id, az)
+        if own is None:
+            continue
+        egress = view.egress(own)
+        nat = view.nat_gateways.get(egress.target_id or "")
+        if egress.klass == "nat" and nat is not None and view.nat_az_id(nat) == az:
+            return endpoint.vpc_endpoint_id
+    return None
+
+
+def _endpoint_subnet_in(view: NetworkView, endpoint_id: str, az: str) -> str | None:
+    endpoint = view.endpoints.get(endpoint_id)
+    return next((s for s in (endpoint.subnet_ids if endpoint else ()) if view.az_id_of(s) == az), None)
+
+
+def _to_endpoint(view: NetworkView, table_id: str | None, az: str, endpoint_id: str) -> list[FixStep]:
+    """Point the subnet's own default route at the firewall endpoint of its AZ; a table that
+    subnets of other AZs also use needs one route table per AZ first."""
+    table = view.route_tables.get(table_id or "")
+    if table is None:
+        return []
+    azs = {view.az_id_of(s) for s in view.implicit_subnets(table)} - {None}
+    decision = (f"{table.route_table_id} also serves subnets in {', '.join(sorted(a for a in azs - {az} if a))}: "
+                "give each AZ its own route table first") if azs - {az} else None
+    return [step("ec2:ReplaceRoute", {"RouteTableId": table.route_table_id, "DestinationCidrBlock": "0.0.0.0/0",
+                                      "VpcEndpointId": endpoint_id},
+                 table.route_table_id, Phase.MODIFY,
+                 f"Route 0.0.0.0/0 of {table.route_table_id} to firewall endpoint {endpoint_id} in {az}",
+                 decision=decision)]
 
 
 def _fix(view: NetworkView, vpc_id: str, az: str, table_id: str | None, local: list[str]) -> list[FixStep]:

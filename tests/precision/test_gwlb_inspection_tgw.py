@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import gwlb_inspection_tgw
 
@@ -120,11 +119,9 @@ def test_attachment_subnet_routed_to_the_other_azs_endpoint() -> None:
     assert audit(snapshot) == _advice(ids) | _spoke_egress(ids) | _appliance_egress(ids) | nat
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: NAT002 moves the NAT route of the other AZ's firewall "
-                                       "subnet instead of routing the subnet to its own AZ's endpoint")
 def test_cross_az_endpoint_fixed_at_the_attachment_table() -> None:
-    """Rule wrong: NAT002 says "Change the default route of <appliance route table 1> (the
-    firewall subnet's table) to <nat2>" whenever the path has firewall hops. Here the NAT gateway
+    """Rule wrong, fixed: NAT002 said "Change the default route of <appliance route table 1> (the
+    firewall subnet's table) to <nat2>" whenever the path had firewall hops. Here the NAT gateway
     is in the endpoint's AZ; the hop that crosses AZs is the attachment table's own route to the
     other AZ's GWLB endpoint. Following the advice would send the first AZ's appliances and every
     flow inspected in usw2-az1 to usw2-az2's NAT gateway — a new cross-AZ dependency — and leave

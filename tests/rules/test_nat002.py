@@ -191,6 +191,37 @@ def test_behind_a_firewall_the_fix_names_the_firewall_subnets_table() -> None:
         f"Change the default route of {fw_table} (the firewall subnet's table) to {nat_az2} in use1-az2.")
 
 
+@pytest.mark.parametrize("own_endpoint_egress", ["own AZ's NAT", "other AZ's NAT"])
+def test_a_first_hop_to_another_azs_firewall_endpoint_is_fixed_at_the_subnets_table(own_endpoint_egress: str) -> None:
+    """The app subnet (AZ 2) routes to the firewall endpoint of AZ 1, whose subnet uses AZ 1's NAT
+    gateway; AZ 2 has its own endpoint of the same firewall, routed to AZ 2's NAT gateway. The
+    crossing is the app subnet's first hop: its own table goes to AZ 2's endpoint. Near miss: AZ 2's
+    endpoint itself leaves through AZ 1's NAT gateway — then the firewall subnet's table is still
+    the one to change."""
+    b = RegionBuilder()
+    ids = standard_vpc(b, azs=2)
+    vpc, nat_az1, nat_az2 = ids["vpc"], ids["nat"][0], ids["nat"][1]
+    service = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+    fw_subnets = [b.subnet(vpc, f"10.0.5{az}.0/28", az=az) for az in (1, 2)]
+    b.route_table(vpc, subnets=[fw_subnets[0]], routes={"0.0.0.0/0": nat_az1})
+    fw2_table = b.route_table(vpc, subnets=[fw_subnets[1]], routes={
+        "0.0.0.0/0": nat_az2 if own_endpoint_egress == "own AZ's NAT" else nat_az1})
+    fw1, fw2 = (b.interface_endpoint(vpc, "fw", subnets=[s], endpoint_type="GatewayLoadBalancer", service_name=service)
+                for s in fw_subnets)
+    app = b.subnet(vpc, "10.0.60.0/24", az=2)
+    app_table = b.route_table(vpc, subnets=[app], routes={"0.0.0.0/0": fw1})
+    (finding,) = [f for f in findings(rule, b.snapshot()) if f.resource.resource_id == app]
+    [(action, parameters, _, ready)] = fix_of(rule, b.snapshot(), app)
+    if own_endpoint_egress == "own AZ's NAT":
+        assert f"Route it to firewall endpoint {fw2} in use1-az2, whose traffic leaves through {nat_az2}" \
+            in finding.message
+        assert (action, parameters, ready) == ("ec2:ReplaceRoute", {
+            "RouteTableId": app_table, "DestinationCidrBlock": "0.0.0.0/0", "VpcEndpointId": fw2}, True)
+    else:
+        assert "Change the default route of" in finding.message and fw2_table not in finding.message
+        assert parameters["NatGatewayId"] == nat_az2
+
+
 def test_fix_routes_to_the_same_az_nat_gateway_or_creates_one() -> None:
     b = RegionBuilder()
     ids = standard_vpc(b, nat_per_az=False)
