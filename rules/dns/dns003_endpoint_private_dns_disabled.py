@@ -66,7 +66,8 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     other target (on premises, an address of no inbound endpoint in the snapshot) is *not
     evaluated*: whether those servers send the name back to an endpoint is configured outside any
     snapshot. A rule from a snapshot written before rules' targets were recorded still counts as
-    served. Info for `execute-api`, and for `secretsmanager` where the VPC's only clients of it
+    served. Info for `execute-api`, for `datasync` (the DataSync guide has private DNS cleared:
+    an agent is activated with the endpoint's address), and for `secretsmanager` where the VPC's only clients of it
     are DMS replication instances (described `DMSNetworkInterface`), which the DMS guide points at
     the endpoint's own name; never for S3 or DynamoDB interface endpoints.
 
@@ -146,6 +147,9 @@ def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> 
     secretsManagerEndpointOverride")."""
     if key in DOCUMENTED_CHOICE:
         return "a documented choice for API Gateway when public APIs must stay reachable"
+    if key == "datasync":
+        return ("a documented choice for DataSync agents, which reach the endpoint by its address (the DataSync "
+                "guide: clear Enable Private DNS Name)")
     clients = view.client_enis(endpoint.vpc_id, key)
     if key == "secretsmanager" and clients and all(is_dms_replication_instance(e) for e in clients):
         return ("its only clients are DMS replication instances, which the DMS guide points at the endpoint's own "

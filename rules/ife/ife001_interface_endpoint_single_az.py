@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 # ENI-based endpoints. Gateway Load Balancer endpoints are per-AZ routing targets by design.
 _ENI_ENDPOINT_TYPES = ("Interface", "Resource", "ServiceNetwork")
+# Services whose clients are bound to one interface of the endpoint: a DataSync agent is activated
+# with one endpoint address and one subnet ("SubnetArns": fixed at one), and the DataSync guide puts
+# the endpoint in the agent's AZ "to avoid charges for network traffic between Availability Zones".
+_ONE_ADDRESS_CLIENTS = frozenset({"datasync"})
 
 
 @rule(id="IFE001", name="interface-endpoint-single-az", severity=Severity.MEDIUM,
@@ -29,7 +33,8 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
     has subnets in two or more AZs where the endpoint's service is offered.
 
     AZs are compared by AZ ID, so two subnets in one AZ still count as one AZ. Gateway Load
-    Balancer endpoints are not checked (they are per-AZ by design). When the service's offered
+    Balancer endpoints are not checked (they are per-AZ by design), nor DataSync endpoints (an
+    agent is bound to one endpoint address, in its own AZ). When the service's offered
     AZs are unknown (no service details), the endpoint is reported as not evaluated.
 
     ## Why it matters
@@ -55,6 +60,8 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
             continue
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         info = view.service(endpoint)
+        if info.is_aws_service and info.key in _ONE_ADDRESS_CLIENTS:
+            continue
         label = info.key or endpoint.endpoint_type
         unknown = [s for s in endpoint.subnet_ids if s not in view.subnets]
         if unknown or not endpoint.subnet_ids:

@@ -38,34 +38,16 @@ def _default_endpoint_policies(ids: dict[str, str]) -> Triples:
 
 
 def _private_dns_off(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium: DNS003 asks for private DNS on the datasync endpoint, whose guide says
-    "Make sure that you clear the Enable Private DNS Name check box"; the agent reaches the
-    endpoint by its address (``PrivateLinkConfig.PrivateLinkEndpoint`` is an IPv4 address),
-    never by the service's default name. Pinned here as it fires; the xfail below asserts the
-    correct silence."""
+    """Right (advice), info: DNS003 on the datasync endpoint, whose guide says "Make sure that you
+    clear the Enable Private DNS Name check box"; the agent reaches the endpoint by its address
+    (``PrivateLinkConfig.PrivateLinkEndpoint`` is an IPv4 address), never by the service's default
+    name. Rule wrong, fixed: it asked for private DNS at medium; now a documented choice (info),
+    as for API Gateway — SDK calls to DataSync's API from the VPC still take the public name."""
     return {("DNS003", ids["datasync"], "fail")}
 
 
-def _one_az(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium: IFE001 asks for a second AZ, but the agent is bound to one endpoint
-    address (``PrivateLinkEndpoint``, one IPv4 address) and one subnet (``SubnetArns``: "Fixed
-    number of 1 item"), and the guide asks for the agent's AZ "to avoid charges for network
-    traffic between Availability Zones": a second interface would carry nothing for this agent.
-    Pinned here as it fires; the xfail below asserts the correct silence."""
-    return {("IFE001", ids["datasync"], "fail")}
-
-
-def _control_ports_extra(ids: dict[str, str]) -> Triples:
-    """Rule wrong: SG002 calls TCP 1024–1064 from the agent an extra port of the endpoint's group,
-    "the endpoint service(s) use only TCP 443" — but those are DataSync's documented control ports
-    ("DataSync agent → Your DataSync VPC endpoint, TCP 1024–1064, For control traffic"), and the
-    guide has one group for the endpoint and the task interfaces. ``services.SERVICE_PORTS`` has
-    no ``datasync`` entry. Pinned here as it fires; the xfail below asserts the correct silence."""
-    return {("SG002", ids["endpoint_sg"], "fail")}
-
-
 def _usual(ids: dict[str, str]) -> Triples:
-    return _flow_log(ids) | _default_endpoint_policies(ids) | _private_dns_off(ids) | _one_az(ids)
+    return _flow_log(ids) | _default_endpoint_policies(ids) | _private_dns_off(ids)
 
 
 def _message(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
@@ -98,38 +80,19 @@ def test_the_snapshot_is_the_guide() -> None:
 
 @TASKS
 def test_findings_and_verdicts_of_the_guide(task: bool) -> None:
-    """MON001, POL001 × 2, DNS003, IFE001, SG002 — SG002 low with a task (the task interfaces
-    share the group: "workload ENIs"), medium without. Silent, rightly: SG003 (443 from the agent's
+    """MON001, POL001 × 2, DNS003 (info). Silent, rightly: SG002 (TCP 443 and 1024–1064 from the
+    agent are DataSync's documented ports — rule wrong, fixed: it called the control ports extra,
+    "the endpoint service(s) use only TCP 443"), IFE001 (an agent is bound to one endpoint address
+    in its own AZ, ``SubnetArns`` "Fixed number of 1 item", and the guide asks for the agent's AZ
+    "to avoid charges for network traffic between Availability Zones" — rule wrong, fixed: it asked
+    for a second AZ), SG003 (443 from the agent's
     address admits the agent), SG005 (the agent sends all traffic; the task group too), IFE002
     (agent, endpoint and task interfaces in one AZ), GWE001 (the prefix-list route on every
     table), ACL001 (default NACL), IFE003 (no bundle), NAT rules (no NAT)."""
     snapshot, ids = _build(task=task)
-    assert audit(snapshot) == _usual(ids) | _control_ports_extra(ids)
-    assert severities(snapshot)[("SG002", ids["endpoint_sg"], "")] == ("low" if task else "medium")
-    assert "TCP 1024-1064" in _message(snapshot, "SG002", ids["endpoint_sg"])
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: DataSync's control ports 1024-1064 are not extra")
-def test_sg002_knows_datasyncs_control_ports() -> None:
-    """What SG002 should say of the guide's group: nothing — TCP 443 and 1024–1064 from the agent
-    are what DataSync uses (the network requirements' table; the guide's step 5: "allow outbound
-    traffic from the agent to the VPC endpoint by using ports 443, 1024–1064, and port 22")."""
-    snapshot, ids = _build()
-    assert ("SG002", ids["endpoint_sg"], "fail") not in audit(snapshot)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: the guide turns private DNS off; the agent uses the address")
-def test_dns003_leaves_the_datasync_endpoint_alone() -> None:
-    """What DNS003 should say: nothing — see :func:`_private_dns_off`."""
-    snapshot, ids = _build()
-    assert ("DNS003", ids["datasync"], "fail") not in audit(snapshot)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: an agent uses one endpoint address in its own AZ")
-def test_ife001_leaves_the_datasync_endpoint_alone() -> None:
-    """What IFE001 should say: nothing — see :func:`_one_az`."""
-    snapshot, ids = _build()
-    assert ("IFE001", ids["datasync"], "fail") not in audit(snapshot)
+    assert audit(snapshot) == _usual(ids)
+    assert severities(snapshot)[("DNS003", ids["datasync"], "")] == "info"
+    assert "a documented choice for DataSync agents" in _message(snapshot, "DNS003", ids["datasync"])
 
 
 def test_near_miss_agent_sending_https_only_goes_unreported() -> None:
@@ -137,7 +100,7 @@ def test_near_miss_agent_sending_https_only_goes_unreported() -> None:
     (1024–1064) are dropped, activation and every task fail, and nothing new is reported: SG005
     sees TCP 443 reach the endpoint and the S3 prefix list. Pinned as it is; the xfail below."""
     snapshot, ids = _build(agent_egress="https")
-    assert audit(snapshot) == _usual(ids) | _control_ports_extra(ids)
+    assert audit(snapshot) == _usual(ids)
 
 
 @pytest.mark.xfail(strict=True, reason="rule wrong: SG005 checks 443 alone, not DataSync's control ports")
@@ -174,7 +137,7 @@ def test_near_miss_task_group_without_egress(task: bool) -> None:
     directly with the S3 bucket"). Pinned as it fires; the xfail below."""
     snapshot, ids = _build(task=task, endpoint_egress="none")
     sg005 = {("SG005", ids["endpoint_sg"], "fail")} if task else set()
-    assert audit(snapshot) == _usual(ids) | _control_ports_extra(ids) | sg005
+    assert audit(snapshot) == _usual(ids) | sg005
 
 
 @pytest.mark.xfail(strict=True, reason="rule wrong: DataSync's task interfaces are no clients of AWS services")

@@ -383,3 +383,14 @@ def test_a_hub_in_another_account(answers: bool, missing: tuple[Part, ...], stat
     if missing:
         (finding,) = [f for f in findings(rule, snapshot) if f.resource.resource_id == endpoint]
         assert "where the Region's endpoints, zones or Resolver rules were not collected" in finding.message
+
+
+@pytest.mark.parametrize(("key", "severity"), [("datasync", "info"), ("sts", "medium")])
+def test_a_datasync_endpoint_without_private_dns_is_a_documented_choice(key: str, severity: str) -> None:
+    """The DataSync guide clears "Enable Private DNS Name": its agents reach the endpoint by
+    address. Still reported, as info (SDK calls to DataSync's API take the public name); any other
+    service stays medium."""
+    b, _, endpoint = _base(key)
+    [finding] = findings(rule, b.snapshot())
+    assert (finding.resource.resource_id, finding.severity.value) == (endpoint, severity)
+    assert ("documented choice for DataSync agents" in finding.message) is (key == "datasync")

@@ -145,3 +145,13 @@ def test_fix_adds_one_client_subnet_per_missing_az() -> None:
     assert fix_of(rule, b.snapshot(), endpoint) == [
         ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "AddSubnetIds": [subnet]}, "associate", True)
         for subnet in ids["private"][1:]]
+
+
+@pytest.mark.parametrize(("key", "fires"), [("datasync", False), ("ssm", True)])
+def test_a_datasync_endpoint_in_its_agents_az_is_no_finding(key: str, fires: bool) -> None:
+    """A DataSync agent is activated with one endpoint address, in its own AZ (the DataSync guide):
+    a one-AZ datasync endpoint is its design; any other service's stays a finding."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)
+    endpoint = b.interface_endpoint(ids["vpc"], key, subnets=ids["private"][:1])
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, "fail")} if fires else set())

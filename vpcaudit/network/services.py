@@ -36,6 +36,10 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     "git-codecommit-fips": (22, 443),
     "iot.data": (443, 8883),  # IoT Core data plane: HTTPS and MQTT over TLS
     "iot.credentials": (443,),
+    # DataSync: an agent sends its control traffic to the endpoint on TCP 1024-1064, besides 443 and
+    # 22 ("allow outbound traffic from the agent to the VPC endpoint by using ports 443, 1024-1064,
+    # and port 22", DataSync User Guide, network requirements for VPC service endpoints).
+    "datasync": (22, 443, *range(1024, 1065)),
 }
 
 
