@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit
 from layouts import quicksight_vpc_connection
-from layouts.quicksight_vpc_connection import PG_PORT, SSM_SERVICES, VPC_CIDR
+from layouts.quicksight_vpc_connection import PG_PORT, VPC_CIDR
 
 from vpcaudit.network.view import NetworkView, is_db_instance
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
 Built = tuple[Snapshot, dict[str, str]]
-QUICKSIGHT_CALLS_NO_SERVICE = "rule wrong: QuickSight's VPC connection interfaces counted as AWS service clients"
 
 
 @cache
@@ -42,32 +40,6 @@ def _baseline(ids: dict[str, str]) -> Triples:
     endpoints, needed only for KMS-encrypted sessions and session logs."""
     return {("MON001", ids["vpc"], "fail"), ("POL001", ids["s3"], "fail"), ("POL001", ids["ssm"], "fail"),
             ("GWE003", ids["vpc"], "fail"), ("IFE003", ids["vpc"], "fail")}
-
-
-def _ife002_for_quicksights_az(ids: dict[str, str]) -> Triples:
-    """Rule wrong (today, medium). The Session Manager endpoints sit in the application subnets
-    (a, b), where the instances run; use1-az4 holds no interface but QuickSight's, in data subnet
-    c. QuickSight sends through it only its connections to the data sources: "Network
-    traffic from Amazon QuickSight then originates from this network interface when Amazon
-    QuickSight connects to a database or other instance within your VPC" (User Guide, how
-    QuickSight connects to your VPC), and the data source types a VPC connection serves are
-    databases (Redshift, RDS, Aurora, PostgreSQL, MySQL, MariaDB, SQL Server) — never Systems
-    Manager."""
-    return {("IFE002", ids[key], "fail") for key in SSM_SERVICES}
-
-
-def _sg005_on_quicksights_group(ids: dict[str, str]) -> Triples:
-    """Rule wrong (today, medium). ``quicksight-vpc`` sends TCP 5432 to ``db`` alone, and SG005
-    proposes TCP 443 to the endpoints' group and to S3's prefix list. The guide's outbound rules for
-    the group are "traffic to all of the data source instances in your VPC that you want Amazon
-    QuickSight to connect to"; its members call no AWS service, so the proposed egress is for
-    nobody, and widening a group the guide asks to keep to QuickSight's data sources is the wrong
-    advice."""
-    return {("SG005", ids["quicksight_sg"], "fail")}
-
-
-def _today(ids: dict[str, str]) -> Triples:
-    return _baseline(ids) | _ife002_for_quicksights_az(ids) | _sg005_on_quicksights_group(ids)
 
 
 def test_the_snapshot_is_the_guides_vpc_connection() -> None:
@@ -98,44 +70,33 @@ def test_the_snapshot_is_the_guides_vpc_connection() -> None:
     db_eni = view.interfaces[ids["db_eni"]]
     assert is_db_instance(db_eni) and not view.may_call(db_eni, "ssm")
     assert all(view.is_workload(e) for e in quicksight)
-    assert all(view.may_call(e, "ssm") for e in quicksight)
+    assert not any(view.may_call(e, "ssm") for e in quicksight)
 
 
-def test_findings_as_the_rules_stand() -> None:
-    """The audit today: the advice baseline, IFE002 on the three Session Manager endpoints naming
-    data subnet c, SG005 on ``quicksight-vpc`` (both rule wrong, the xfails below). Silent, rightly:
-    IFE001 (endpoints in two AZs), SG003/SG006 (the endpoints admit the VPC's block), SG001/SG004
-    (no endpoint open beyond the VPC), SG002 (443 only), GWE001/GWE002 (the S3 endpoint on the
-    application and data tables), ACL001 (default NACL), the NAT rules (a NAT gateway per
-    application AZ), DNS001-DNS005 (both attributes on, no zone)."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _today(ids)
-    levels = severities(snapshot)
-    assert levels[("IFE002", ids["ssm"], "")] == levels[("SG005", ids["quicksight_sg"], "")] == "medium"
-    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE002" and
-                   f.resource.resource_id == ids["ssm"])
-    assert (finding.evidence["missing_az_ids"], finding.evidence["client_subnet_ids"]) == (["use1-az4"], [ids["data3"]])
-    sg005 = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG005")
-    assert sorted(sg005.evidence["workload_enis"]) == sorted(_quicksight_enis(ids))
-
-
-@pytest.mark.xfail(strict=True, reason=QUICKSIGHT_CALLS_NO_SERVICE)
 def test_quicksights_interfaces_are_no_aws_service_clients() -> None:
-    """Rule wrong. QuickSight's interfaces are workloads (traffic originates from them) but clients
-    only of the data sources the connection serves: no Systems Manager, S3 or other AWS service
-    endpoint of the VPC is called from them. The DB instance's interface, in the same data subnets,
-    is already kept apart from ``ssm`` by its managed kind."""
+    """Rule wrong, fixed. QuickSight's interfaces are workloads (traffic originates from them: "Network
+    traffic from Amazon QuickSight then originates from this network interface when Amazon
+    QuickSight connects to a database or other instance within your VPC") but clients only of the
+    data sources the connection serves (databases: Redshift, RDS, Aurora, PostgreSQL, MySQL,
+    MariaDB, SQL Server): no Systems Manager, S3 or other AWS service endpoint of the VPC is called
+    from them. They are known by the group the guide has the connection use, described
+    ``QuickSight-VPC``. The DB instance's interface, in the same data subnets, is kept apart from
+    ``ssm`` by its own managed kind."""
     snapshot, ids = _built()
     view = _view(snapshot)
     assert set(view.client_enis(ids["vpc"], "ssm")) == {view.interfaces[ids["app_eni1"]],
                                                         view.interfaces[ids["app_eni2"]]}
 
 
-@pytest.mark.xfail(strict=True, reason=QUICKSIGHT_CALLS_NO_SERVICE)
 def test_findings_and_verdicts_as_the_guide_sets_it_up() -> None:
-    """The canonical form as it should be audited: the advice baseline alone. IFE002 and SG005 on
-    QuickSight's account are rule wrong (see ``_ife002_for_quicksights_az`` and
-    ``_sg005_on_quicksights_group``)."""
+    """The canonical form: the advice baseline alone. Rule wrong, fixed: IFE002 (medium) named
+    use1-az4, where only QuickSight's interface sits, as a client AZ of the Session Manager
+    endpoints, and SG005 (medium) proposed TCP 443 out of ``quicksight-vpc`` to the endpoints and
+    S3's prefix list — for nobody: the guide keeps the group's outbound rules to "the data source
+    instances in your VPC". Silent, rightly: IFE001 (endpoints in two AZs), SG003/SG006 (the
+    endpoints admit the VPC's block), SG001/SG004, SG002 (443 only), GWE001/GWE002 (the S3
+    endpoint on the application and data tables), ACL001 (default NACL), the NAT rules (a NAT
+    gateway per application AZ), DNS001-DNS005 (both attributes on, no zone)."""
     snapshot, ids = _built()
     assert audit(snapshot) == _baseline(ids)
 
@@ -146,9 +107,9 @@ def test_near_miss_quicksight_group_without_the_inbound_rule_goes_unreported() -
     groups of the data destinations"); its "Inbound rules" page explains why for connections created
     before April 27, 2023 (the group "isn't stateful": the database's replies are dropped). A gap,
     pinned: no rule judges a group no endpoint carries, and the snapshot holds neither QuickSight's
-    VPC connections nor their creation time; the findings are today's."""
+    VPC connections nor their creation time; the findings are the baseline's."""
     snapshot, ids = _built(quicksight_inbound=False)
-    assert audit(snapshot) == _today(ids)
+    assert audit(snapshot) == _baseline(ids)
     qs = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["quicksight_sg"])
     assert not [x for x in qs.rules if not x.is_egress]
 
@@ -156,9 +117,9 @@ def test_near_miss_quicksight_group_without_the_inbound_rule_goes_unreported() -
 def test_near_miss_database_admitting_the_vpc_block_is_fine() -> None:
     """``db`` admitting TCP 5432 from 10.20.0.0/16 instead of ``quicksight-vpc``: the guide's
     alternative ("the private IP address of the QuickSight network interface"), broader but working.
-    Right, silently: the findings are today's, none about the database's group."""
+    Right, silently: the baseline's findings, none about the database's group."""
     snapshot, ids = _built(db_source="vpc-cidr")
-    assert audit(snapshot) == _today(ids)
+    assert audit(snapshot) == _baseline(ids)
     db = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["db_sg"])
     assert any(x.cidr_ipv4 == VPC_CIDR and x.from_port == PG_PORT for x in db.rules)
 
@@ -166,16 +127,8 @@ def test_near_miss_database_admitting_the_vpc_block_is_fine() -> None:
 def test_near_miss_connection_in_one_az_goes_unreported() -> None:
     """The connection's two subnets (CreateVPCConnection's minimum) both in us-east-1a: one AZ's
     outage takes QuickSight's path to the database away. A gap, pinned: the snapshot holds no VPC
-    connection, and no rule judges the AZs of anything but endpoints and NAT gateways. IFE002 goes
-    away with QuickSight leaving use1-az4 (the rule-wrong finding needed it there); SG005 stays."""
-    snapshot, ids = _built(connection_azs=1)
-    assert audit(snapshot) == _baseline(ids) | _sg005_on_quicksights_group(ids)
-    view = _view(snapshot)
-    assert {view.az_id_of(view.interfaces[e].subnet_id) for e in _quicksight_enis(ids)} == {"use1-az1"}
-
-
-@pytest.mark.xfail(strict=True, reason=QUICKSIGHT_CALLS_NO_SERVICE)
-def test_near_miss_connection_in_one_az_as_it_should_be_audited() -> None:
-    """The one-AZ connection without the rule-wrong SG005: the advice baseline alone."""
+    connection, and no rule judges the AZs of anything but endpoints and NAT gateways."""
     snapshot, ids = _built(connection_azs=1)
     assert audit(snapshot) == _baseline(ids)
+    view = _view(snapshot)
+    assert {view.az_id_of(view.interfaces[e].subnet_id) for e in _quicksight_enis(ids)} == {"use1-az1"}
