@@ -1003,29 +1003,3 @@ def test_service_interfaces_are_known_by_the_tags_their_services_must_set(
                           instance_id="i-0123456789abcdef0" if on_instance else None)
     view = b.view()
     assert view.is_workload(view.interfaces[eni]) is workload
-
-
-@pytest.mark.parametrize(("descriptions", "on_instance", "calls"), [
-    (("QuickSight-VPC",), False, False), (("QuickSight-VPC", "app"), False, True),
-    (("QuickSight-VPC",), True, True), (("quicksight",), False, True)],
-    ids=["QuickSight's interface", "also in another group", "an instance in the group", "described otherwise"])
-def test_a_quicksight_vpc_connection_interface_calls_no_aws_service(
-        descriptions: tuple[str, ...], on_instance: bool, calls: bool) -> None:
-    """An interface on no instance whose groups are all described ``QuickSight-VPC`` (the group
-    the QuickSight User Guide has a VPC connection use) is a workload of QuickSight's that reaches
-    only its data sources: no client of an AWS service's endpoint."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    groups = []
-    for n, description in enumerate(descriptions):
-        group = b.security_group(vpc, name=f"group-{n}")
-        b.groups[group] = replace(b.groups[group], description=description)
-        groups.append(group)
-    eni = b.workload(b.subnet(vpc, "10.0.1.0/24"), groups=groups)
-    if on_instance:
-        b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
-    view = b.view()
-    interface = view.interfaces[eni]
-    assert view.is_workload(interface)
-    assert view.may_call(interface, "ssm") is calls
-    assert (interface in view.client_enis(vpc, "ssm")) is calls

@@ -659,9 +659,7 @@ class NetworkView:
 
     def managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
         """:func:`managed_kind`, with what the rest of the snapshot says of the engine: an interface
-        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; one
-        on no instance carrying only groups described ``QuickSight-VPC`` is
-        :data:`QUICKSIGHT_VPC_CONNECTION`; a
+        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; a
         Redshift node's interface whose cluster has enhanced VPC routing off is
         :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
         not turned on, Amazon Redshift routes traffic through the internet, including traffic to
@@ -672,8 +670,6 @@ class NetworkView:
         kind = managed_kind(eni)
         if kind is None and self._is_emr_cluster_manager(eni):
             return EMR_CLUSTER_MANAGER
-        if kind is None and self._is_quicksight_connection(eni):
-            return QUICKSIGHT_VPC_CONNECTION
         if kind is REDSHIFT_NODE:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
@@ -687,16 +683,6 @@ class NetworkView:
         emr = self._emr_service_access_groups
         return (bool(emr) and bool(eni.group_ids) and EMR_CLUSTER_MANAGER.matches(eni)
                 and all(g in emr for g in eni.group_ids))
-
-    def _is_quicksight_connection(self, eni: r.NetworkInterface) -> bool:
-        """An interface of a QuickSight VPC connection: on no instance, whose groups (at least one,
-        all collected) are all described ``QuickSight-VPC``, as the QuickSight User Guide has the
-        connection's group created ("create a new security group with the description
-        QuickSight-VPC"). A group described otherwise is not recognised (QuickSight's VPC
-        connections are not collected): its members stay ordinary workloads."""
-        return (QUICKSIGHT_VPC_CONNECTION.matches(eni) and bool(eni.group_ids)
-                and all((g := self.security_groups.get(group_id)) is not None
-                        and g.description == QUICKSIGHT_GROUP_DESCRIPTION for group_id in eni.group_ids))
 
     @cached_property
     def _emr_service_access_groups(self) -> frozenset[str]:
@@ -1051,12 +1037,6 @@ INTERNET_ROUTED_REDSHIFT_NODE = ManagedKind("internet-routed Redshift cluster", 
 # the primary node and with core and task nodes" (EMR-managed security groups). It is EMR's way
 # into the VPC and calls no AWS service from it; told by its groups (NetworkView.managed_kind_of).
 EMR_CLUSTER_MANAGER = ManagedKind("EMR cluster manager", _on_an_instance, frozenset())
-# A QuickSight VPC connection's interface (NetworkView.managed_kind_of): traffic "originates from
-# this network interface when Amazon QuickSight connects to a database or other instance within
-# your VPC" (QuickSight User Guide); it calls no AWS service's endpoint of the VPC.
-QUICKSIGHT_GROUP_DESCRIPTION = "QuickSight-VPC"
-QUICKSIGHT_VPC_CONNECTION = ManagedKind("QuickSight VPC connection", lambda eni: eni.instance_id is None,
-                                        frozenset())
 # The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
                  REDSHIFT_NODE,
@@ -1077,8 +1057,7 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     not an AWS service's, which every kind may call)."""
     if service_key is None:
         return frozenset()
-    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER,
-                                            QUICKSIGHT_VPC_CONNECTION)
+    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER)
                      if service_key not in kind.services)
 
 

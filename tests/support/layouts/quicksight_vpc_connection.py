@@ -62,12 +62,11 @@ Network interfaces as DescribeNetworkInterfaces reports them:
 - the application instances', one per application subnet: ``interface``, not requester-managed;
 - QuickSight's, one per subnet of the connection (``AWS::QuickSight::VPCConnection``
   ``NetworkInterfaces`` lists one per subnet, each with its subnet and AZ), the three data
-  subnets. Assumed, as for CodeBuild's and Glue's interfaces, which a customer role likewise
-  creates for a service: typed ``interface``, not requester-managed (the account's execution role
-  creates it), no RequesterId, an empty description (QuickSight documents none), no tags (the
-  role has no ``ec2:CreateTags``), ``quicksight-vpc``. Nothing in DescribeNetworkInterfaces tells
-  it from an instance's interface; only DescribeVPCConnection's ``NetworkInterfaces`` does, and
-  the snapshot does not collect QuickSight.
+  subnets. Typed ``quicksight``: botocore's ec2 ``NetworkInterfaceType`` lists that value for
+  them (beside ``lambda``, ``api_gateway_managed``, ``global_accelerator_managed``). Assumed: not
+  requester-managed (the account's execution role creates it), no RequesterId, an empty
+  description (QuickSight documents none), no tags (the role has no ``ec2:CreateTags``),
+  ``quicksight-vpc``.
 
 Near misses: ``quicksight_inbound=False`` (``quicksight-vpc`` without the inbound rule the guide
 requires); ``db_source="vpc-cidr"`` (``db`` admitting TCP 5432 from 10.20.0.0/16 instead of
@@ -146,5 +145,5 @@ def build(*, quicksight_inbound: bool = True, db_source: str = "quicksight-group
     for az, subnet in enumerate(app_subnets, start=1):
         ids[f"app_eni{az}"] = b.workload(subnet, groups=[app_sg])
     for n, subnet in enumerate(connection_subnets, start=1):
-        ids[f"qs_eni{n}"] = b.workload(subnet, groups=[qs_sg])
+        ids[f"qs_eni{n}"] = b.workload(subnet, groups=[qs_sg], interface_type="quicksight")
     return b.snapshot(), ids
