@@ -8,11 +8,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import amazonmq_broker_private
 from layouts.amazonmq_broker_private import AMQP, CONSOLE, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -24,11 +23,6 @@ SINGLE_INSTANCE = {"deployment": "SINGLE_INSTANCE", "endpoint_azs": (1,)}
 @cache
 def _built(**options: object) -> tuple[Snapshot, dict[str, str]]:
     return amazonmq_broker_private.build(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -112,7 +106,7 @@ def test_the_brokers_interfaces_are_no_clients() -> None:
     network interface). The broker's logs reach CloudWatch Logs through Amazon MQ's own calls,
     allowed by a resource-based policy (configuring ActiveMQ logs), not through the VPC."""
     snapshot, ids = _built()
-    workloads = {e.network_interface_id for e in _view(snapshot).workload_enis(ids["vpc"])}
+    workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
     assert workloads == {ids["producer"], ids["consumer"]}
 
 
@@ -120,7 +114,7 @@ def test_the_brokers_interfaces_are_counted_today() -> None:
     """The rule as it stands (the xfail above): the broker's two interfaces, attached to no
     instance of the account and carrying no description, read as workloads like the clients."""
     snapshot, ids = _built()
-    workloads = {e.network_interface_id for e in _view(snapshot).workload_enis(ids["vpc"])}
+    workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
     assert workloads == {ids["producer"], ids["consumer"], ids["broker1"], ids["broker2"]}
 
 

@@ -9,13 +9,12 @@ import json
 from functools import cache
 
 import pytest
-from aws_layout import audit, replacement_policy, severities
+from aws_layout import audit, region_view, replacement_policy, severities
 from layouts import apigw_private_api
 from layouts.apigw_private_api import ACCOUNT, API_ID, PRIVATE_DNS_NAMES, REGION, STAGE, api_arn
 from policy_eval import allows
 
 from vpcaudit.network.dns import authority
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -31,11 +30,6 @@ OTHER_API = f"arn:aws:execute-api:{REGION}:777788889999:z9y8x7w6v5/{STAGE}/GET/i
 def _build(**variant: object) -> tuple[Snapshot, dict[str, str]]:
     """One snapshot per variant: the builder is deterministic, and the tests only read it."""
     return apigw_private_api.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _nat_processing(ids: dict[str, str]) -> Triples:
@@ -101,7 +95,7 @@ def test_the_snapshot_is_the_sample() -> None:
     group = next(g for g in region.security_groups if g.group_id == ids["endpoint_sg"])
     assert sorted((x.is_egress, x.ip_protocol, x.from_port, x.cidr_ipv4) for x in group.rules) == [
         (False, "tcp", 443, "10.0.0.0/16"), (True, "-1", None, "0.0.0.0/0")]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     functions = [view.interfaces[ids[f"lambda_eni{az}"]] for az in (1, 2, 3)]
     assert {(i.interface_type, i.requester_managed, i.group_ids) for i in functions} \
         == {("lambda", False, (ids["lambda_sg"],))}
@@ -145,7 +139,7 @@ def test_private_dns_on_answers_every_api_name_with_the_endpoint() -> None:
     A gap, pinned: no rule says so — the snapshot does not hold which APIs the workloads call, and
     the sample's function calls only the private one (see "Noticed and left alone")."""
     snapshot, ids = _build()
-    answer = authority(_view(snapshot), ids["vpc"], f"publicapi1.execute-api.{REGION}.amazonaws.com")
+    answer = authority(region_view(snapshot), ids["vpc"], f"publicapi1.execute-api.{REGION}.amazonaws.com")
     assert (answer.kind, answer.endpoint and answer.endpoint.vpc_endpoint_id) == ("endpoint", ids["endpoint"])
 
 
@@ -199,7 +193,7 @@ def test_private_dns_off_with_a_private_zone_for_the_api() -> None:
     endpoint."""
     snapshot, ids = _build(private_dns="zone")
     assert audit(snapshot) == _stage(ids, True) | _private_dns_off(ids)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     own = authority(view, ids["vpc"], f"{API_ID}.execute-api.{REGION}.amazonaws.com")
     assert (own.kind, own.zone and own.zone.hosted_zone_id) == ("zone", ids["zone"])
     assert authority(view, ids["vpc"], f"publicapi1.execute-api.{REGION}.amazonaws.com").kind == "public"

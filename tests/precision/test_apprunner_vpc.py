@@ -9,7 +9,7 @@ import json
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import apprunner_vpc
 from layouts.apprunner_vpc import (
     HOTEL_CALLS,
@@ -23,7 +23,7 @@ from layouts.apprunner_vpc import (
 )
 
 from vpcaudit.network.policy import policy_scope
-from vpcaudit.network.view import NetworkView, is_db_instance
+from vpcaudit.network.view import is_db_instance
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import RegionSnapshot, Snapshot
 
@@ -44,11 +44,6 @@ def _workshop(**options: object) -> Built:
 def _module(**options: object) -> Built:
     """Each variant of the Terraform example built once."""
     return apprunner_vpc.module_example(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _region(snapshot: Snapshot) -> RegionSnapshot:
@@ -145,7 +140,7 @@ def test_the_snapshot_is_the_workshop_template() -> None:
                                                (True, "-1", None, "0.0.0.0/0")]
     assert not region.vpc_endpoints
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     connector = [view.interfaces[ids[f"connector_eni{k}"]] for k in (1, 2, 3)]
     assert [e.subnet_id for e in connector] == [ids[f"private{k}"] for k in (1, 2, 3)]
     assert {(e.interface_type, e.requester_managed, e.requester_id, e.description, e.group_ids, e.ipv6_addresses,
@@ -162,7 +157,7 @@ def test_the_connectors_interfaces_are_the_applications_egress(requester_managed
     through the VPC", AWS API calls included. The DB instance's interface is a workload that
     calls neither Secrets Manager nor Systems Manager."""
     snapshot, ids = _workshop(egress="endpoints", connector_requester_managed=requester_managed)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     connector = {view.interfaces[ids[f"connector_eni{k}"]] for k in (1, 2, 3)}
     assert {e.requester_managed for e in connector} == {requester_managed}
     assert all(view.is_workload(e) for e in connector)
@@ -207,7 +202,7 @@ def test_near_miss_without_nat_goes_unreported() -> None:
     catalogue asks whether a workload has any way out (see "Noticed and left alone"). GWE002,
     GWE003 and the NAT rules go silent, rightly: nothing is paid for."""
     snapshot, ids = _workshop(egress="none")
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {view.egress(ids[f"private{k}"]).klass for k in (1, 2, 3)} == {"none"}
     assert audit(snapshot) == _flow_log(ids)
 
@@ -260,7 +255,7 @@ def test_the_requests_endpoint_as_aws_reports_it() -> None:
         == (REQUESTS_SERVICE, "Interface", False, (ids["endpoint_sg"],))
     assert set(endpoint.subnet_ids) == {ids[f"private{k}"] for k in (1, 2, 3)}
     assert json.loads(endpoint.policy_document or "")["Statement"] == [FULL_ACCESS]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     info = view.service(endpoint)
     assert (view.is_aws_service_endpoint(endpoint), info.key, info.hostnames, info.ports) \
         == (True, REQUESTS_KEY, (), (443,))
@@ -286,7 +281,7 @@ def test_the_snapshot_is_the_module_example() -> None:
     assert _rules(snapshot, ids["connector_sg"]) == [(True, "tcp", HTTP_PORT, c)
                                                      for c in ("10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20", "::/0")]
     assert _rules(snapshot, ids["endpoint_sg"]) == [(True, "tcp", 443, MODULE_CIDR), (True, "tcp", 443, "::/0")]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} \
         == {ids[f"connector_eni{k}"] for k in (1, 2, 3)}
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import beanstalk_private_vpc
 from layouts.beanstalk_private_vpc import ACCOUNT, INTERFACE_ENDPOINTS, REGION, VPC_CIDR
 from policy_eval import allows
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -68,11 +67,6 @@ def _endpoint_form(ids: dict[str, str]) -> Triples:
     return _flow_log(ids) | _default_endpoint_policies(ids)
 
 
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
-
-
 def _fix_steps(snapshot: Snapshot, rule_id: str, resource_id: str) -> list[tuple[str, dict[str, object], bool]]:
     """(action, parameters, ready) of each step of the failing finding's fix."""
     finding = next(f for f in audit_result(snapshot).findings
@@ -124,7 +118,7 @@ def test_the_snapshot_is_the_template() -> None:
                   for x in groups[ids["instance_sg"]].rules) \
         == [(False, "tcp", 80, None, ids["lb_sg"]), (True, "-1", None, "0.0.0.0/0", None)]
     assert not region.vpc_endpoints
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] \
         == sorted([ids["instance_eni1"], ids["instance_eni2"]])
     node = view.interfaces[ids["alb_eni1"]]

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit
+from aws_layout import audit, region_view
 from layouts import cloudfront_vpc_origin
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -24,11 +23,6 @@ def _built(**variant: object) -> tuple[Snapshot, dict[str, str]]:
 @cache
 def _audited(**variant: object) -> frozenset[tuple[str, str, str]]:
     return frozenset(audit(_built(**variant)[0]))
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -140,7 +134,7 @@ def test_vpc_origin_interfaces_are_no_workload() -> None:
     each interface CloudFront creates, or by the service-managed group
     ``CloudFront-VPCOrigins-Service-SG`` they alone carry."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     enis = {e.network_interface_id: e for e in snapshot.accounts[0].regions[0].network_interfaces}
     assert not view.is_workload(enis[ids["alb_eni1"]])
     assert not any(view.is_workload(enis[ids[f"cloudfront_eni{az}"]]) for az in (1, 2))

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_layout import audit, replacement_policy, severities
+from aws_layout import audit, region_view, replacement_policy, severities
 from layouts import codebuild_vpc
 from layouts.codebuild_vpc import ACCOUNT, POSTGRES_PORT, PROJECT, REGION
 from policy_eval import allows
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -43,11 +42,6 @@ def _default_endpoint_policies(ids: dict[str, str], keys: tuple[str, ...] = ("co
     return {("POL001", ids[key], "fail") for key in keys}
 
 
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
-
-
 def _fix_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> dict[str, object]:
     return json.loads(replacement_policy(snapshot, rule_id, resource_id))
 
@@ -77,7 +71,7 @@ def test_the_snapshot_is_the_template() -> None:
     assert group.group_name == "no-ingress-sg"
     assert [(x.is_egress, x.ip_protocol, x.cidr_ipv4) for x in group.rules] == [(True, "-1", "0.0.0.0/0")]
     assert not region.vpc_endpoints
-    view = _view(snapshot)
+    view = region_view(snapshot)
     eni = view.interfaces[ids["build_eni"]]
     assert (eni.interface_type, eni.requester_managed, eni.requester_id, eni.description, eni.group_ids) \
         == ("interface", False, None, "", (ids["project_sg"],))

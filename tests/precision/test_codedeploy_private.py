@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit, audit_result, replacement_policy, severities
+from aws_layout import audit, audit_result, region_view, replacement_policy, severities
 from layouts import codedeploy_private
 from layouts.codedeploy_private import ACCOUNT, REGION, RESOURCE_KIT_BUCKET, REVISION_BUCKET, VPC_CIDR
 from policy_eval import allows
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -53,11 +52,6 @@ def _baseline(ids: dict[str, str], keys: tuple[str, ...] = POLICY_ENDPOINTS) -> 
     return _flow_log(ids) | _default_endpoint_policies(ids, keys) | _session_manager_optional(ids)
 
 
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
-
-
 def test_the_snapshot_is_the_guide() -> None:
     """The builder against the guide: two private subnets on a table with only the local route and
     the S3 prefix list, no internet or NAT gateway; the two CodeDeploy and three Systems Manager
@@ -79,7 +73,7 @@ def test_the_snapshot_is_the_guide() -> None:
         assert sorted(endpoint.subnet_ids) == sorted([ids["private1"], ids["private2"]])
     group = next(g for g in region.security_groups if g.group_id == ids["endpoint_sg"])
     assert [(x.from_port, x.to_port, x.cidr_ipv4) for x in group.rules if not x.is_egress] == [(443, 443, VPC_CIDR)]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} == {ids["instance1"], ids["instance2"]}
 
 

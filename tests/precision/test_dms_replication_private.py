@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import dms_replication_private
 from layouts.dms_replication_private import (
     ACCOUNT,
@@ -21,7 +21,7 @@ from layouts.dms_replication_private import (
 )
 from policy_eval import allows
 
-from vpcaudit.network.view import NetworkView, is_db_instance, managed_kind
+from vpcaudit.network.view import is_db_instance, managed_kind
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -43,11 +43,6 @@ def _built(**kwargs: object) -> Built:
 def _audited(**kwargs: object) -> frozenset[tuple[str, str, str]]:
     """Each variant audited once."""
     return frozenset(audit(_built(**kwargs)[0]))
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -167,7 +162,7 @@ def test_the_snapshot_is_the_example() -> None:
     assert (secrets.private_dns_enabled, secrets.group_ids, secrets.subnet_ids) \
         == (False, (ids["endpoints_sg"],), tuple(sorted(ids[f"private{k}"] for k in (1, 2, 3))))
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     dms = [view.interfaces[ids[f"dms_eni{k}"]] for k in (1, 2)]
     dbs = [view.interfaces[ids[f"{c}_eni{k}"]] for c in ("postgresql-source", "mysql-destination") for k in (1, 2)]
     brokers = [view.interfaces[ids[f"broker{k}"]] for k in (1, 2, 3)]
@@ -210,7 +205,7 @@ def test_the_verdicts_do_not_depend_on_the_requester(requester_managed: bool) ->
     clients; the same findings."""
     snapshot, ids = _built(nat=False, requester_managed=requester_managed)
     assert _audited(nat=False, requester_managed=requester_managed) == _fully_private(ids)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     dms = [view.interfaces[ids[f"dms_eni{k}"]] for k in (1, 2)]
     assert {(e.requester_managed, e.requester_id) for e in dms} \
         == {(True, "amazon-rds") if requester_managed else (False, ACCOUNT)}

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import eic_endpoint_private
 from layouts.eic_endpoint_private import EICE_INTERFACE_TYPE, REQUESTER_ID, SSH, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -21,11 +20,6 @@ Ids = dict[str, str]
 @cache
 def _built(**variant: str) -> tuple[Snapshot, Ids]:
     return eic_endpoint_private.build(**variant)
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: Ids) -> Triples:
@@ -61,7 +55,7 @@ def test_the_snapshot_is_the_guides_layout() -> None:
             for x in groups[ids["endpoint_sg"]].rules] == [(True, "tcp", SSH, SSH, ids["instance_sg"])]
     assert [(x.ip_protocol, x.from_port, x.referenced_group_id) for x in groups[ids["instance_sg"]].rules
             if not x.is_egress] == [("tcp", SSH, ids["endpoint_sg"])]
-    eni = _view(snapshot).interfaces[ids["eice_eni"]]
+    eni = region_view(snapshot).interfaces[ids["eice_eni"]]
     assert (eni.interface_type, eni.requester_managed, eni.requester_id, eni.description, eni.group_ids,
             eni.instance_id) == (EICE_INTERFACE_TYPE, True, REQUESTER_ID,
                                  f"Instance Connect Endpoint (id: {ids['eice']})", (ids["endpoint_sg"],), None)
@@ -75,7 +69,7 @@ def test_the_endpoints_interface_is_no_workload() -> None:
     ``WORKLOAD_INTERFACE_TYPES``), so it is no client for SG003, SG005, SG006, IFE002, ACL001 or
     IFE003."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] \
         == sorted([ids["instance1_eni"], ids["instance2_eni"]])
     assert not view.is_workload(view.interfaces[ids["eice_eni"]])
@@ -137,5 +131,5 @@ def test_near_miss_endpoint_created_with_the_default_group_goes_unreported() -> 
     refused. A gap, pinned: no rule compares an Instance Connect Endpoint's groups with what its
     targets admit; the default group's interface stays no workload (no SG005, no client AZ)."""
     snapshot, ids = _built(endpoint_group="default")
-    assert _view(snapshot).interfaces[ids["eice_eni"]].group_ids == (ids["default_sg"],)
+    assert region_view(snapshot).interfaces[ids["eice_eni"]].group_ids == (ids["default_sg"],)
     assert audit(snapshot) == _baseline(ids)

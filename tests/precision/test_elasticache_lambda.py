@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import elasticache_lambda
 from layouts.elasticache_lambda import CACHE_REQUESTER_ID, NAME, REDIS_PORT, VPC_CIDR, cache_clusters
 
-from vpcaudit.network.view import NetworkView, managed_kind
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.network.view import managed_kind
 
 Triples = set[tuple[str, str, str]]
 Helper = Callable[[dict[str, str]], Triples]
@@ -56,11 +55,6 @@ def _sg003_on_the_endpoint(ids: dict[str, str]) -> Triples:
     return {("SG003", ids["secretsmanager"], "fail")}
 
 
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
-
-
 def test_the_snapshot_is_the_example() -> None:
     """The builder against the example and the tutorial: public and private /24s in three AZs,
     the internet gateway on the public table, three private tables with the local route alone;
@@ -89,7 +83,7 @@ def test_the_snapshot_is_the_example() -> None:
     assert (endpoint.service_name, endpoint.private_dns_enabled, endpoint.group_ids, len(endpoint.subnet_ids)) \
         == ("com.amazonaws.us-east-1.secretsmanager", True, (ids["endpoint_sg"],), 3)
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     caches = [view.interfaces[ids[f"cache_eni{n}"]] for n in range(1, 9)]
     functions = [view.interfaces[ids[f"lambda_eni{n}"]] for n in (1, 2, 3)]
     assert [e.description for e in caches] == [f"ElastiCache {cluster}" for cluster, _ in cache_clusters()]
@@ -148,7 +142,7 @@ def test_near_miss_functions_in_a_secondary_block() -> None:
     assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policy(ids) | _sg006_on_the_endpoint(ids)
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG006")
     assert f"workload ENI(s) {', '.join(sorted(ids[f'lambda_eni{n}'] for n in (1, 2, 3)))}" in finding.message
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {ip.split(".")[1] for n in (1, 2, 3) for ip in view.interfaces[ids[f"lambda_eni{n}"]].private_ip_addresses} \
         == {"1"}
 

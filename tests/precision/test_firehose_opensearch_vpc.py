@@ -7,11 +7,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import firehose_opensearch_vpc
 from layouts.firehose_opensearch_vpc import DOMAIN, HTTPS
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -24,11 +23,6 @@ NOT_CLIENTS = ("rule wrong: Firehose's delivery interfaces are taken for clients
 def _built(**options: object) -> Built:
     """One snapshot per variant: several tests read the same one."""
     return firehose_opensearch_vpc.build(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -88,7 +82,7 @@ def test_the_streams_interfaces_are_no_clients_of_aws_services() -> None:
     access the specified … S3 bucket, AWS KMS key, and CloudWatch log group and streams"). The
     interfaces originate the deliveries (workloads) but call no AWS service."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     for k in (1, 2, 3):
         eni = view.interfaces[ids[f"firehose_eni{k}"]]
         assert not any(view.may_call(eni, key) for key in ("s3", "logs", "kms", "lambda"))

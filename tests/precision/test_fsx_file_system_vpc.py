@@ -7,11 +7,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import fsx_file_system_vpc
 from layouts.fsx_file_system_vpc import FILE_SYSTEMS, FSX_TAG, VPC_CIDR, fsx_description
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -24,11 +23,6 @@ FILE_SYSTEM_AZ_LEFT_OUT = {"client_azs": (2, 3), "s3_azs": (2, 3), "endpoint_azs
 def _built(**kwargs: object) -> Built:
     """Each variant built once: the snapshot is frozen, and several tests read the same one."""
     return fsx_file_system_vpc.build(**kwargs)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _fsx_enis(ids: dict[str, str]) -> list[str]:
@@ -129,7 +123,7 @@ def test_file_system_interfaces_are_no_workload() -> None:
     the guide's outbound rules for its group are Lustre ports only. ``is_workload`` knew EFS mount
     targets, not FSx."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert not any(view.is_workload(view.interfaces[eni]) for eni in _fsx_enis(ids))
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit
+from aws_layout import audit, region_view
 from layouts import global_accelerator_alb
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -19,11 +18,6 @@ ENDPOINTS = global_accelerator_alb.INTERFACE_ENDPOINTS
 @cache
 def _built(**variant: object) -> tuple[Snapshot, dict[str, str]]:
     return global_accelerator_alb.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -177,7 +171,7 @@ def test_global_accelerator_interfaces_are_no_workload() -> None:
     subnets) by their InterfaceType, ``global_accelerator_managed``, which is not a workload's; as
     it keeps out the ALB's nodes by their RequesterId ``amazon-elb``. The instance stays one."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     enis = {e.network_interface_id: e for e in snapshot.accounts[0].regions[0].network_interfaces}
     assert not any(view.is_workload(enis[ids[f"{kind}_eni{az}"]]) for kind in ("ga", "alb") for az in (1, 2))
     assert view.is_workload(enis[ids["app_eni"]])

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import glue_jdbc_vpc
 from layouts.glue_jdbc_vpc import INTERFACE_ENDPOINTS
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -53,11 +52,6 @@ def _sg003_on_glue_before_the_job_runs(ids: dict[str, str]) -> Triples:
     ``amazon-rds``, described ``RDSNetworkInterface``). The snapshot holds no engine to tell them
     apart, so SG003 still says glue is unreachable, high, between runs: a false positive left."""
     return {("SG003", ids["glue"], "fail")}
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _fix_steps(snapshot: Snapshot, rule: str, resource_id: str) -> list[tuple[str, dict[str, object], bool]]:
@@ -105,7 +99,7 @@ def test_the_snapshot_is_the_guides_vpc() -> None:
     assert sorted((x.is_egress, x.ip_protocol, x.from_port, x.to_port, x.cidr_ipv4, x.referenced_group_id)
                   for x in group.rules) \
         == [(False, "tcp", 0, 65535, None, ids["connection_sg"]), (True, "-1", None, None, "0.0.0.0/0", None)]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     rds = view.interfaces[ids["rds_eni"]]
     assert (rds.interface_type, rds.requester_managed, rds.requester_id, rds.description, rds.subnet_id) \
         == ("interface", True, "amazon-rds", "RDSNetworkInterface", ids["private1"])
@@ -224,7 +218,7 @@ def test_interface_endpoints_on_a_group_of_the_connections_own_between_runs() ->
     assert finding.evidence["member_only_sources"] == [ids["connection_sg"]]
     assert f"reachable only from members of {ids['connection_sg']}, which no workload ENI carries" \
         in finding.message
-    view = _view(snapshot)
+    view = region_view(snapshot)
     rds = view.interfaces[ids["rds_eni"]]
     assert view.workload_enis(ids["vpc"]) == (rds,)
     assert {key: view.client_enis(ids["vpc"], key) for key in INTERFACE_ENDPOINTS} \

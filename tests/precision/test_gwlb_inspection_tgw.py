@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import gwlb_inspection_tgw
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -18,11 +17,6 @@ Built = tuple[Snapshot, dict[str, str]]
 @cache
 def _build(**variant: object) -> Built:
     return gwlb_inspection_tgw.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _advice(ids: dict[str, str]) -> Triples:
@@ -78,7 +72,7 @@ def test_appliance_subnets_and_interfaces_read_right() -> None:
     kind "firewall" through their own AZ's endpoint, then that AZ's NAT gateway, without crossing
     AZs; the appliance subnets' is their own AZ's NAT gateway."""
     snapshot, ids = _build()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     attachments = {ids[f"attach{az}"] for az in (1, 2)} | {ids[f"spoke{n}_attach{az}"] for n in (1, 2) for az in (1, 2)}
     assert view.forwarding_subnet_ids == attachments
     workloads = {e.network_interface_id for e in view.workload_enis(ids["appliance"])}
@@ -102,7 +96,7 @@ def test_spoke_without_its_default_route() -> None:
     snapshot."""
     snapshot, ids = _build(spoke2_default_route=False)
     assert audit(snapshot) == _advice(ids) | _spoke_egress(ids, spokes=(1,)) | _appliance_egress(ids)
-    paths = {(p.subnet_id, p.destination): p.kind for p in _view(snapshot).traffic_paths()}
+    paths = {(p.subnet_id, p.destination): p.kind for p in region_view(snapshot).traffic_paths()}
     assert paths[(ids["spoke2_application1"], "internet")] == "none"
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import hybrid_dns_resolver
 from layouts.hybrid_dns_resolver import HUB_CIDR, INTERNET_RESOLVER, ON_PREMISES, ON_PREMISES_SERVERS, REGION
 
 from vpcaudit.network.dns import authority
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -27,11 +26,6 @@ ON_PREMISES_HOST = "intranet.example.com"
 def _build(**variant: Any) -> Built:
     """Each variant once: the tests only read the snapshot."""
     return hybrid_dns_resolver.build(**variant)
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _hub_gateway_advice(ids: dict[str, str]) -> Triples:
@@ -106,7 +100,7 @@ def test_the_snapshot_is_the_sample() -> None:
     targets (the sample's on-premises servers, port 53) and the outbound endpoint it goes through."""
     snapshot, ids = _build()
     region = snapshot.accounts[0].regions[0]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert sorted(s.cidr_block for s in region.subnets if s.vpc_id == ids["hub"]) == [
         "10.129.0.0/28", "10.129.0.16/28", "10.129.0.32/28", "10.129.0.48/28"]
     assert view.vpcs[ids["hub"]].cidr_blocks == (HUB_CIDR,)
@@ -139,7 +133,7 @@ def test_who_answers_what_in_each_vpc() -> None:
     the on-premises domain through the forwarding rule, STS's name publicly (the Internet
     Resolver rule changes nothing); in the hub, ssm's name publicly (DNS003 below)."""
     snapshot, ids = _build()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [authority(view, ids["spoke1"], name).kind for name in (SSM, ON_PREMISES_HOST, STS)] \
         == ["zone", "forward", "public"]
     assert authority(view, ids["spoke2"], ON_PREMISES_HOST).rule.resolver_rule_id == ids["example-domain"]
@@ -171,7 +165,7 @@ def test_zones_on_the_hub_as_the_readme_says() -> None:
     endpoints. Right."""
     snapshot, ids = _build(zones_on_hub=True)
     assert audit(snapshot) == _baseline(ids, zones_on_hub=True)
-    assert authority(_view(snapshot), ids["hub"], SSM).kind == "zone"
+    assert authority(region_view(snapshot), ids["hub"], SSM).kind == "zone"
 
 
 def test_as_published_the_rules_forward_nothing_and_leave_no_trace() -> None:
@@ -183,7 +177,7 @@ def test_as_published_the_rules_forward_nothing_and_leave_no_trace() -> None:
     snapshot, ids = _build(rule_spokes=())
     assert audit(snapshot) == _baseline(ids)
     assert {a.rule_type for a in snapshot.accounts[0].regions[0].resolver_rules} == {"RECURSIVE"}
-    assert authority(_view(snapshot), ids["spoke1"], ON_PREMISES_HOST).kind == "public"
+    assert authority(region_view(snapshot), ids["spoke1"], ON_PREMISES_HOST).kind == "public"
 
 
 def test_near_miss_a_spoke_left_out_of_the_rules() -> None:
@@ -193,7 +187,7 @@ def test_near_miss_a_spoke_left_out_of_the_rules() -> None:
     with the VPCs routed to the network it forwards to."""
     snapshot, ids = _build(rule_spokes=(1,))
     assert audit(snapshot) == _baseline(ids)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [authority(view, ids[s], ON_PREMISES_HOST).kind for s in ("spoke1", "spoke2")] == ["forward", "public"]
 
 
@@ -214,7 +208,7 @@ def test_near_miss_a_forward_rule_for_amazonaws_com() -> None:
     snapshot, ids = _build(service_rule="amazonaws.com")
     hub_endpoints = {("DNS003", ids[k], "not_evaluated") for k in ("ssm", "ssmmessages", "ec2messages")}
     assert audit(snapshot) == _baseline(ids) - _hub_private_dns_unanswered(ids) | hub_endpoints
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert (authority(view, ids["hub"], SSM).kind, authority(view, ids["spoke1"], STS).kind,
             authority(view, ids["spoke1"], SSM).kind) == ("forward", "forward", "zone")
     finding = next(f for f in audit_result(snapshot).findings if f.resource.resource_id == ids["ssm"])
@@ -267,7 +261,7 @@ def test_near_miss_the_rule_to_the_hubs_inbound_endpoint_on_the_spokes_only() ->
     answer their ssm names first."""
     snapshot, ids = _build(service_rule="amazonaws.com", service_rule_to_inbound=True, service_rule_on_hub=False)
     assert audit(snapshot) == _baseline(ids)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert (authority(view, ids["spoke1"], STS).kind, authority(view, ids["hub"], STS).kind) == ("forward", "public")
 
 
@@ -279,7 +273,7 @@ def test_near_miss_one_zone_for_the_regions_service_domain() -> None:
     assert audit(snapshot) == _baseline(ids) | {("DNS004", ids["zone"], "fail")}
     levels = severities(snapshot)
     assert [levels[("DNS004", ids["zone"], ids[s])] for s in ("spoke1", "spoke2")] == ["medium", "medium"]
-    assert authority(_view(snapshot), ids["spoke1"], STS).kind == "zone"
+    assert authority(region_view(snapshot), ids["spoke1"], STS).kind == "zone"
 
 
 def test_near_miss_outbound_endpoint_group_without_egress() -> None:
@@ -293,7 +287,7 @@ def test_near_miss_outbound_endpoint_group_without_egress() -> None:
     assert audit(snapshot) == _baseline(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["outbound_sg"])
     assert not [x for x in group.rules if x.is_egress]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {view.interfaces[ids[f"outbound_eni{n}"]].group_ids for n in (1, 2)} == {(ids["outbound_sg"],)}
 
 
@@ -311,7 +305,7 @@ def test_near_miss_spokes_hand_out_the_hubs_inbound_endpoint() -> None:
     snapshot, ids = _build(dhcp_inbound="spokes")
     assert audit(snapshot) == _baseline(ids) | {("DNS005", ids[s], "fail") for s in ("spoke1", "spoke2")}
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "DNS005")
-    inbound = [_view(snapshot).interfaces[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
+    inbound = [region_view(snapshot).interfaces[ids[f"inbound_eni{n}"]].private_ip_addresses[0] for n in (1, 2)]
     assert sorted(finding.evidence["domain_name_servers"]) == sorted(inbound)
 
 

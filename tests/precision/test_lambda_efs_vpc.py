@@ -7,11 +7,10 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit
+from aws_layout import audit, region_view
 from layouts import lambda_efs_vpc
 from layouts.lambda_efs_vpc import EFS_REQUESTER_ID, MOUNT_TARGETS, NFS_PORT, SECONDARY_CIDR, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -32,11 +31,6 @@ def _default_endpoint_policy(ids: dict[str, str]) -> Triples:
     """Right (advice), medium: the endpoint keeps AWS's default full access; the function needs
     ``secretsmanager:GetSecretValue`` on its secrets."""
     return {("POL001", ids["secretsmanager"], "fail")}
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _ingress(snapshot: Snapshot, group_id: str) -> list[tuple[str, int | None, int | None, str | None, str | None]]:
@@ -63,7 +57,7 @@ def test_the_snapshot_is_the_template() -> None:
     assert {a.subnet_id for a in table.associations} == {ids["subnet_a"], ids["subnet_b"]}
     assert _ingress(snapshot, ids["default_sg"]) == [("-1", None, None, None, ids["default_sg"])]
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     mounts = [view.interfaces[ids[f"mount_target_{x}"]] for x in "ab"]
     functions = [view.interfaces[ids[f"lambda_eni_{x}"]] for x in "ab"]
     assert [e.description for e in mounts] == [
@@ -102,7 +96,7 @@ def test_near_miss_function_in_a_secondary_block() -> None:
     snapshot, ids = _build(**DEDICATED, nfs_source="vpc", function_tier="secondary")
     assert audit(snapshot) == _flow_log(ids)
     assert _ingress(snapshot, ids["mount_target_sg"]) == [("tcp", NFS_PORT, NFS_PORT, VPC_CIDR, None)]
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {ip.rsplit(".", 2)[0] + ".0.0/16" for x in "ab"
             for ip in view.interfaces[ids[f"lambda_eni_{x}"]].private_ip_addresses} == {SECONDARY_CIDR}
 
@@ -129,7 +123,7 @@ def test_documented_description_is_no_workload() -> None:
     system fs-…``, RequesterId ``EFS``) is a mount target, no workload: it counted as one before
     (rule wrong, fixed: see the next verdict)."""
     snapshot, ids = _build(**DEDICATED, description="documented")
-    view = _view(snapshot)
+    view = region_view(snapshot)
     mount = view.interfaces[ids["mount_target_a"]]
     assert mount.description == f"Mount target {MOUNT_TARGETS[0]} for file system {lambda_efs_vpc.FILE_SYSTEM}"
     assert not view.is_workload(mount)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import lambda_rds_proxy
 from layouts.lambda_rds_proxy import MYSQL_PORT, PROXY, SECRET_ARN
 
-from vpcaudit.network.view import NetworkView, is_db_instance
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.network.view import is_db_instance
 
 Triples = set[tuple[str, str, str]]
 STAGES = pytest.mark.parametrize("functions", [False, True], ids=["before the functions", "with the functions"])
@@ -42,11 +41,6 @@ def _sg003_on_the_endpoint(ids: dict[str, str]) -> Triples:
     its credentials from Secrets Manager) are refused, so the proxy cannot read its secret and its
     targets stay unavailable."""
     return {("SG003", ids["secretsmanager"], "fail")}
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def test_the_snapshot_is_the_samples_vpc() -> None:
@@ -79,7 +73,7 @@ def test_the_snapshot_is_the_samples_vpc() -> None:
     assert json.loads(endpoint.policy_document or "")["Statement"] == [
         {"Principal": "*", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": [SECRET_ARN]}]
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     dbs = [view.interfaces[ids[f"db_eni{n}"]] for n in (1, 2)]
     proxies = [view.interfaces[ids[f"proxy_eni{n}"]] for n in (1, 2, 3)]
     functions = [view.interfaces[ids[f"lambda_eni{n}"]] for n in (1, 2, 3)]
@@ -140,7 +134,7 @@ def test_the_proxys_interfaces_reported_without_requester(functions: bool) -> No
     model tells a proxy from a DB instance by its description."""
     snapshot, ids = lambda_rds_proxy.build(functions=functions, proxy_requester=None)
     assert audit(snapshot) == _advice(ids) | _sg002_on_the_database_group(ids)
-    proxy = _view(snapshot).interfaces[ids["proxy_eni1"]]
+    proxy = region_view(snapshot).interfaces[ids["proxy_eni1"]]
     assert (proxy.requester_managed, proxy.requester_id) == (False, None)
 
 
@@ -153,7 +147,7 @@ def test_near_miss_endpoint_admitting_only_the_lambda_group_before_the_functions
     assert severities(snapshot)[("SG003", ids["secretsmanager"], "")] == "high"
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG003")
     assert f"reachable only from members of {ids['lambda_sg']}" in finding.message
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert set(view.client_enis(ids["vpc"], "secretsmanager")) \
         == {view.interfaces[ids[f"proxy_eni{n}"]] for n in (1, 2, 3)}
 
@@ -187,5 +181,5 @@ def test_near_miss_proxy_in_one_az_goes_unreported(functions: bool) -> None:
     snapshot, ids = lambda_rds_proxy.build(proxy_azs=1, functions=functions)
     assert "proxy_eni2" not in ids
     assert audit(snapshot) == _advice(ids) | _sg002_on_the_database_group(ids)
-    assert len({_view(snapshot).az_id_of(e.subnet_id) for e in _view(snapshot).workload_enis(ids["vpc"])
+    assert len({region_view(snapshot).az_id_of(e.subnet_id) for e in region_view(snapshot).workload_enis(ids["vpc"])
                 if e.description.startswith("Network interface for DBProxy ")}) == 1

@@ -8,12 +8,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import msk_multi_vpc
 from layouts.msk_multi_vpc import ACCOUNT, BROKER_DESCRIPTION, CLUSTER_ARN, CONNECTION_CIDR, KAFKA_IAM
 
 from vpcaudit.network.policy import policy_scope
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import RegionSnapshot, Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -34,11 +33,6 @@ def _built(**options: object) -> Built:
 @cache
 def _audited(**options: object) -> frozenset[tuple[str, str, str]]:
     return frozenset(audit(_built(**options)[0]))
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _region(snapshot: Snapshot) -> RegionSnapshot:
@@ -129,7 +123,7 @@ def test_the_managed_connection_as_describe_vpc_endpoints_reports_it() -> None:
     assert endpoint.subnet_ids == tuple(sorted(ids[f"connection_private{k}"] for k in (1, 2, 3)))
     assert endpoint.group_ids == (ids["connection_sg"],)
     assert len(endpoint.network_interface_ids) == 3
-    assert policy_scope(_view(snapshot), endpoint) == (False, "")
+    assert policy_scope(region_view(snapshot), endpoint) == (False, "")
 
 
 @READINGS
@@ -161,7 +155,7 @@ def test_the_brokers_interfaces_are_no_clients() -> None:
     on MSK's side: SCRAM secrets are read by ``kafka.amazonaws.com``, broker logs go through
     CloudWatch Logs log delivery, encryption through KMS grants, tiered storage is MSK's."""
     snapshot, ids = _built()
-    workloads = {e.network_interface_id for e in _view(snapshot).workload_enis(ids["vpc"])}
+    workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
     assert workloads == {ids["producer"], ids["consumer"]}
 
 

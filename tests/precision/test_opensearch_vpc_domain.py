@@ -8,12 +8,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import opensearch_vpc_domain
 from layouts.opensearch_vpc_domain import DOMAIN, ES_REQUESTER_ID, EXAMPLE
 
 from vpcaudit.network.policy import policy_scope
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -26,11 +25,6 @@ READINGS = pytest.mark.parametrize("requester", [ES_REQUESTER_ID, None],
 def _built(**options: object) -> Built:
     """One snapshot per variant: several tests read the same one."""
     return opensearch_vpc_domain.build(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str], vpc: str = "vpc") -> Triples:
@@ -122,7 +116,7 @@ def test_the_domains_interfaces_are_no_clients(requester: str | None) -> None:
     to custom endpoints leaves over the public internet" (routing domain egress through your
     VPC). The workloads are the bastion and the function's interfaces."""
     snapshot, ids = _built(domain_requester=requester)
-    workloads = {e.network_interface_id for e in _view(snapshot).workload_enis(ids["vpc"])}
+    workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
     assert workloads == {ids["bastion"], ids["index_eni1"], ids["index_eni2"]}
 
 
@@ -153,7 +147,7 @@ def test_the_managed_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
     assert {(t.key, t.value) for t in endpoint.tags} == {("OpenSearchManaged", "true")}
     assert endpoint.subnet_ids == tuple(sorted([ids["consumer_private1"], ids["consumer_private2"]]))
     assert len(endpoint.network_interface_ids) == 2
-    assert policy_scope(_view(snapshot), endpoint) == (False, "")
+    assert policy_scope(region_view(snapshot), endpoint) == (False, "")
 
 
 def test_near_miss_managed_endpoint_in_the_default_group() -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import privatelink_partner_service
 from layouts.privatelink_partner_service import PRIVATE_DNS_NAME, PROVIDER
 
 from vpcaudit.network.dns import VpcResolver
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -20,11 +19,6 @@ Triples = set[tuple[str, str, str]]
 @cache
 def _build(**kwargs: object) -> tuple[Snapshot, dict[str, str]]:
     return privatelink_partner_service.build(**kwargs)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -60,7 +54,7 @@ def test_the_snapshot_is_the_guides_consumer() -> None:
     assert (service.service_id, service.owner, service.service_types, service.availability_zone_ids,
             service.private_dns_names, service.vpc_endpoint_policy_supported) \
         == (ids["service_id"], PROVIDER, ("Interface",), ("use1-az1", "use1-az2"), (PRIVATE_DNS_NAME,), False)
-    info = _view(snapshot).service(endpoint)
+    info = region_view(snapshot).service(endpoint)
     assert (info.is_aws_service, info.ports, info.hostnames) == (False, (), (PRIVATE_DNS_NAME,))
 
 
@@ -77,7 +71,7 @@ def test_the_private_dns_name_answers_from_the_endpoint() -> None:
     """Route 53 Resolver in the consumer VPC answers ``api.partner.example.com`` from the
     endpoint's private DNS (the hosted zone AWS creates and associates, "Manage DNS names")."""
     snapshot, ids = _build()
-    answer = VpcResolver.of(_view(snapshot), ids["vpc"]).authority(PRIVATE_DNS_NAME)
+    answer = VpcResolver.of(region_view(snapshot), ids["vpc"]).authority(PRIVATE_DNS_NAME)
     assert (answer.kind, answer.endpoint.vpc_endpoint_id if answer.endpoint else None) \
         == ("endpoint", ids["endpoint"])
 
@@ -129,7 +123,7 @@ def test_near_miss_consumer_zone_for_the_parent_domain() -> None:
     be associated alongside: Route 53 refuses it with ConflictingDomainExists.)"""
     snapshot, ids = _build(consumer_zone="parent")
     assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids)
-    resolver = VpcResolver.of(_view(snapshot), ids["vpc"])
+    resolver = VpcResolver.of(region_view(snapshot), ids["vpc"])
     assert resolver.authority(PRIVATE_DNS_NAME).kind == "endpoint"
     assert resolver.authority("sftp.partner.example.com").kind == "zone"
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import privatelink_provider_nlb
 from layouts.privatelink_provider_nlb import CONSUMER_CIDR, ELB_REQUESTER, NLB_DESCRIPTION, SERVICE_PORT, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -22,11 +21,6 @@ Ids = dict[str, str]
 @cache
 def _built(**variant: object) -> tuple[Snapshot, Ids]:
     return privatelink_provider_nlb.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _ingress(snapshot: Snapshot, group_id: str) -> list[tuple[str, int | None, str | None]]:
@@ -65,7 +59,7 @@ def test_the_snapshot_is_the_guides_provider() -> None:
     snapshot, ids = _built()
     region = snapshot.accounts[0].regions[0]
     assert not region.internet_gateways and not region.nat_gateways
-    view = _view(snapshot)
+    view = region_view(snapshot)
     for az in (1, 2):
         eni = view.interfaces[ids[f"nlb_eni{az}"]]
         assert (eni.interface_type, eni.requester_managed, eni.requester_id, eni.description, eni.group_ids,
@@ -82,7 +76,7 @@ def test_the_load_balancers_interfaces_are_no_workload() -> None:
     their type, and also by requester and description where a snapshot types them ``interface``
     (moto does)."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] == sorted([ids["app1"], ids["app2"]])
     node = view.interfaces[ids["nlb_eni1"]]
     assert not view.is_workload(node)
@@ -109,7 +103,7 @@ def test_load_balancer_without_a_group() -> None:
     source, the guide's considerations). The nodes' interfaces carry no group. The same findings,
     rightly."""
     snapshot, ids = _built(nlb_group=False, app_source="vpc")
-    assert _view(snapshot).interfaces[ids["nlb_eni1"]].group_ids == ()
+    assert region_view(snapshot).interfaces[ids["nlb_eni1"]].group_ids == ()
     assert _ingress(snapshot, ids["app_sg"]) == [("tcp", SERVICE_PORT, VPC_CIDR)]
     assert audit(snapshot) == _baseline(ids)
 

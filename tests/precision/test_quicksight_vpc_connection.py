@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit
+from aws_layout import audit, region_view
 from layouts import quicksight_vpc_connection
 from layouts.quicksight_vpc_connection import PG_PORT, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView, is_db_instance
+from vpcaudit.network.view import is_db_instance
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -21,11 +21,6 @@ Built = tuple[Snapshot, dict[str, str]]
 def _built(quicksight_inbound: bool = True, db_source: str = "quicksight-group", connection_azs: int = 3) -> Built:
     return quicksight_vpc_connection.build(quicksight_inbound=quicksight_inbound, db_source=db_source,
                                            connection_azs=connection_azs)
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _quicksight_enis(ids: dict[str, str]) -> list[str]:
@@ -61,7 +56,7 @@ def test_the_snapshot_is_the_guides_vpc_connection() -> None:
     assert sorted((x.is_egress, x.from_port or 0, x.referenced_group_id or x.cidr_ipv4 or "") for x in db.rules) \
         == sorted([(False, PG_PORT, ids["quicksight_sg"]), (False, PG_PORT, ids["app_sg"]), (True, 0, "0.0.0.0/0")])
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     quicksight = [view.interfaces[e] for e in _quicksight_enis(ids)]
     assert {(e.interface_type, e.requester_managed, e.requester_id, e.description, e.tags, e.group_ids)
             for e in quicksight} == {("quicksight", False, None, "", (), (ids["quicksight_sg"],))}
@@ -82,7 +77,7 @@ def test_quicksights_interfaces_are_no_aws_service_clients() -> None:
     was read) they counted as clients of every service, and IFE002 and SG005 fired. The DB
     instance's interface, in the same data subnets, is kept apart from ``ssm`` by its managed kind."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert set(view.client_enis(ids["vpc"], "ssm")) == {view.interfaces[ids["app_eni1"]],
                                                         view.interfaces[ids["app_eni2"]]}
 
@@ -128,5 +123,5 @@ def test_near_miss_connection_in_one_az_goes_unreported() -> None:
     connection, and no rule judges the AZs of anything but endpoints and NAT gateways."""
     snapshot, ids = _built(connection_azs=1)
     assert audit(snapshot) == _baseline(ids)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert {view.az_id_of(view.interfaces[e].subnet_id) for e in _quicksight_enis(ids)} == {"use1-az1"}

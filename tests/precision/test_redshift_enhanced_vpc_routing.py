@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import redshift_enhanced_vpc_routing
 from layouts.redshift_enhanced_vpc_routing import (
     CLUSTERS,
@@ -22,7 +22,6 @@ from layouts.redshift_enhanced_vpc_routing import (
 )
 from policy_eval import allows
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -44,11 +43,6 @@ def _built(**kwargs: object) -> Built:
 @cache
 def _audited(**kwargs: object) -> Triples:
     return audit(_built(**kwargs)[0])
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -155,7 +149,7 @@ def test_the_snapshot_is_the_example() -> None:
         (False, "tcp", REDSHIFT_PORT, "10.0.0.0/16"), (False, "-1", 0, ids["example_sg"]),
         (True, "-1", 0, "0.0.0.0/0"), (True, "-1", 0, "::/0")])
     assert all(not groups[ids[f"{c}_sg"]].rules for c in CLUSTERS)
-    view = _view(snapshot)
+    view = region_view(snapshot)
     enis = [view.interfaces[ids[f"{c}_eni{m}"]] for c, nodes in CLUSTERS.items() for m in range(1, len(nodes) + 1)]
     assert len(enis) == 6
     assert {(e.interface_type, e.requester_managed, e.requester_id, e.description, e.subnet_id) for e in enis} \

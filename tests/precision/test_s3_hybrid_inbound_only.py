@@ -8,10 +8,9 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import s3_hybrid_inbound_only
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -22,11 +21,6 @@ Built = tuple[Snapshot, dict[str, str]]
 def _built(**variant: object) -> Built:
     """Each variant built once: the snapshot is frozen, and several tests read it."""
     return s3_hybrid_inbound_only.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _advice(ids: dict[str, str]) -> Triples:
@@ -98,7 +92,7 @@ def test_in_vpc_s3_traffic_takes_the_gateway_endpoint_and_no_workload_is_a_clien
     snapshot, ids = _built()
     paths = {(p.subnet_id, p.kind, p.target_id) for p in audit_result(snapshot).paths if p.destination == "s3"}
     assert paths == {(ids[f"private{n}"], "gateway-endpoint", ids["s3_gateway"]) for n in (1, 2, 3)}
-    view = _view(snapshot)
+    view = region_view(snapshot)
     interface = view.endpoints[ids["s3_interface"]]
     assert view.endpoint_clients(interface) == ()
     assert view.endpoint_client_azs(interface).az_ids == frozenset()

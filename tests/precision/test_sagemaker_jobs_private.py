@@ -8,12 +8,11 @@ import json
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import sagemaker_jobs_private
 from layouts.sagemaker_jobs_private import ACCOUNT, DATA_BUCKET, INTERFACE_ENDPOINTS, MODEL_BUCKET, REGION
 from policy_eval import admits_ecr_layer_downloads, allows
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -28,11 +27,6 @@ JOB_ENIS = ("training_0", "training_1", "processing", "endpoint_1", "endpoint_2"
 def _built(**variant: bool | int) -> tuple[Snapshot, dict[str, str]]:
     """Each variant built once: the builder is deterministic and the snapshot immutable."""
     return sagemaker_jobs_private.build(**variant)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _fix(snapshot: Snapshot, rule_id: str, resource_id: str) -> list[tuple[str, dict[str, object], bool]]:
@@ -110,7 +104,7 @@ def test_the_snapshot_is_the_template() -> None:
         assert (endpoint.subnet_ids, endpoint.group_ids, endpoint.private_dns_enabled) == (
             tuple(sorted((ids["private1"], ids["private2"]))), (ids["endpoint_sg"],), True)
     assert endpoints[ids["s3"]].route_table_ids == tuple(sorted((ids["private_rt1"], ids["private_rt2"])))
-    view = _view(snapshot)
+    view = region_view(snapshot)
     for key in JOB_ENIS:
         eni = view.interfaces[ids[key]]
         assert (eni.interface_type, eni.requester_managed, eni.requester_id, eni.description, eni.group_ids) \

@@ -7,11 +7,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import secrets_rotation_private
 from layouts.secrets_rotation_private import FUNCTION, MYSQL_PORT, VPC_CIDR
 
-from vpcaudit.network.view import NetworkView, is_db_instance
+from vpcaudit.network.view import is_db_instance
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -81,11 +81,6 @@ def _single_az_endpoint(ids: dict[str, str]) -> Triples:
     return {("IFE001", ids["secretsmanager"], "fail"), ("IFE002", ids["secretsmanager"], "fail")}
 
 
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
-
-
 def test_the_snapshot_is_the_template() -> None:
     """The builder against the template: two subnets in two AZs on the main route table (local
     route only: no internet gateway, no NAT gateway), DNS support and hostnames on; the VPC's
@@ -111,7 +106,7 @@ def test_the_snapshot_is_the_template() -> None:
         == ("com.amazonaws.us-east-1.secretsmanager", True, (ids["default_sg"],),
             tuple(sorted((ids["subnet1"], ids["subnet2"]))))
 
-    view = _view(snapshot)
+    view = region_view(snapshot)
     db = view.interfaces[ids["db_eni"]]
     functions = [view.interfaces[ids[f"lambda_eni{az}"]] for az in (1, 2)]
     assert (db.interface_type, db.requester_managed, db.requester_id, db.description) \

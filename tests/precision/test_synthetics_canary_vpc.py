@@ -4,13 +4,12 @@ Guide's "Running a canary on a VPC" and its interface-endpoint page): every find
 
 from __future__ import annotations
 
-from aws_layout import audit, audit_result, replacement_policy, severities
+from aws_layout import audit, audit_result, region_view, replacement_policy, severities
 from layouts import synthetics_canary_vpc
 from layouts.synthetics_canary_vpc import ACCOUNT, CANARY, FUNCTION, REGION, VPC_CIDR
 from policy_eval import allows
 
 from vpcaudit.engine.rule import Finding
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -31,11 +30,6 @@ def _default_endpoint_policies(ids: dict[str, str],
     a policy when you create an endpoint, we attach a default policy for you that allows full
     access to the service"); the guide gives example policies for monitoring and synthetics."""
     return {("POL001", ids[key], "fail") for key in keys}
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _ife003(snapshot: Snapshot, vpc: str) -> Finding:
@@ -64,7 +58,7 @@ def test_the_snapshot_is_the_guides_layout() -> None:
         assert (endpoint.service_name, endpoint.private_dns_enabled, endpoint.group_ids) \
             == (f"com.amazonaws.{REGION}.{key}", True, (ids["endpoint_sg"],))
         assert sorted(endpoint.subnet_ids) == sorted((ids["subnet1"], ids["subnet2"]))
-    view = _view(snapshot)
+    view = region_view(snapshot)
     canary = [view.interfaces[ids[f"canary_eni{az}"]] for az in (1, 2)]
     assert {(e.interface_type, e.requester_managed, e.group_ids) for e in canary} \
         == {("lambda", True, (ids["canary_sg"],))}

@@ -8,11 +8,10 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
-from aws_layout import audit, audit_result, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import transfer_family_vpc_endpoint as transfer
 from layouts.transfer_family_vpc_endpoint import ELASTIC_IPS, HTTPS_PORT, REGION, SERVER, SFTP_PORT, TFVARS_CIDRS
 
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -23,11 +22,6 @@ CLIENT = pytest.mark.parametrize("client", [False, True], ids=["no client in the
 def _built(**options: object) -> tuple[Snapshot, dict[str, str]]:
     """Each variant built once: the builder is deterministic and the snapshot immutable."""
     return transfer.build(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -112,7 +106,7 @@ def test_the_snapshot_is_the_example() -> None:
     assert sorted((x.is_egress, x.ip_protocol, x.from_port, x.to_port, x.cidr_ipv4) for x in group.rules) == sorted(
         [(False, "tcp", SFTP_PORT, SFTP_PORT, cidr) for cidr in TFVARS_CIDRS] + [(True, "-1", None, None, "0.0.0.0/0")])
     assert not region.flow_logs
-    assert _view(snapshot).workload_enis(ids["vpc"]) == ()
+    assert region_view(snapshot).workload_enis(ids["vpc"]) == ()
 
 
 def test_the_servers_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
@@ -144,9 +138,9 @@ def test_the_servers_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
         == {("vpc_endpoint", True, f"VPC Endpoint Interface {endpoint.vpc_endpoint_id}", (ids["sftp_sg"],))}
     assert sorted((enis[e].subnet_id, enis[e].public_ip_addresses) for e in endpoint.network_interface_ids) == [
         (ids["public1"], (ELASTIC_IPS[0],)), (ids["public2"], (ELASTIC_IPS[1],))]
-    assert _view(snapshot).endpoint_public_addresses(endpoint) == ELASTIC_IPS
+    assert region_view(snapshot).endpoint_public_addresses(endpoint) == ELASTIC_IPS
     assert endpoint.service_name not in {s.service_name for s in region.endpoint_services}
-    info = _view(snapshot).service(endpoint)
+    info = region_view(snapshot).service(endpoint)
     assert (info.is_aws_service, info.details_known, info.ports, info.policy_supported) == (False, False, (), None)
 
 
@@ -186,7 +180,7 @@ def test_the_internal_form(client: bool) -> None:
     snapshot, ids = _built(elastic_ips=False, client=client)
     region = snapshot.accounts[0].regions[0]
     (endpoint,) = region.vpc_endpoints
-    assert _view(snapshot).endpoint_public_addresses(endpoint) == ()
+    assert region_view(snapshot).endpoint_public_addresses(endpoint) == ()
     assert audit(snapshot) == _internal(ids)
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import vpc_lattice_service_network as lattice
 from layouts.vpc_lattice_service_network import LATTICE_CIDRS, REGION, SERVICES, VPC_CIDR
 
 from vpcaudit.network.secgroups import endpoints_by_group
-from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -22,11 +21,6 @@ VPCS = ("endpoints_vpc", "consumer_vpc", "sn_vpc", "resource_vpc")
 def _built(**options: object) -> tuple[Snapshot, dict[str, str]]:
     """Each variant built once: the builder is deterministic and the snapshot immutable."""
     return lattice.build(**options)  # type: ignore[arg-type]
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_logs(ids: dict[str, str]) -> Triples:
@@ -100,7 +94,7 @@ def test_the_snapshot_is_the_sample_and_the_endpoint_consumers() -> None:
     lists = {p.prefix_list_name: p for p in region.prefix_lists}
     assert lists[f"com.amazonaws.{REGION}.vpc-lattice"].cidrs == LATTICE_CIDRS
     assert lists[f"com.amazonaws.{REGION}.vpc-lattice"].aws_managed
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert [e.network_interface_id for e in view.workload_enis(ids["consumer_vpc"])] \
         == sorted([ids["consumer_instance1"], ids["consumer_instance2"]])
 
@@ -126,7 +120,7 @@ def test_lattice_endpoints_are_no_aws_service_endpoints() -> None:
     ``PolicyDocument`` is for "Interface and gateway endpoints" only (CreateVpcEndpoint), and the
     ports are the service network's listeners and resource configurations', not collected."""
     snapshot, ids = _built()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     for key in ("sn_endpoint", "resource_endpoint"):
         endpoint = view.endpoints[ids[key]]
         assert not view.is_aws_service_endpoint(endpoint)

@@ -6,21 +6,14 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, severities
+from aws_layout import audit, region_view, severities
 from layouts import vpc_peering_pair
 from layouts.vpc_peering_pair import CIDR_A, CIDR_B, SERVICES
 
 from vpcaudit.network.secgroups import clients_of_endpoint
-from vpcaudit.network.view import NetworkView
-from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
 build = cache(vpc_peering_pair.build)
-
-
-def _view(snapshot: Snapshot) -> NetworkView:
-    account = snapshot.accounts[0]
-    return NetworkView.build(account, account.regions[0])
 
 
 def _flow_logs(ids: dict[str, str]) -> Triples:
@@ -87,7 +80,7 @@ def test_peered_vpc_workloads_are_clients_of_the_endpoints() -> None:
     in a different AWS Region over VPC peering"), by address or by the endpoint-specific names,
     which are public; only the private DNS name stays in the endpoint's VPC."""
     snapshot, ids = build()
-    view = _view(snapshot)
+    view = region_view(snapshot)
     for key in SERVICES:
         assert clients_of_endpoint(view, view.endpoints[ids[key]]) == (ids["vpc_a"], ids["vpc_b"])
 
@@ -122,7 +115,7 @@ def test_near_miss_no_return_route_in_the_shared_services_vpc(sources: str) -> N
     snapshot, ids = build(endpoint_sources=sources, return_route=False)
     expected = _baseline(ids) | ({("SG004", ids["endpoint_sg"], "fail")} if sources == "peer-cidr" else set())
     assert audit(snapshot) == expected
-    view = _view(snapshot)
+    view = region_view(snapshot)
     assert clients_of_endpoint(view, view.endpoints[ids["ssm"]]) == (ids["vpc_a"], ids["vpc_b"])
 
 

@@ -22,6 +22,7 @@ from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.result import AuditResult, Outcome
 from vpcaudit.engine.rule import Rule, Status
 from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
@@ -166,6 +167,12 @@ def replacement_policy(snapshot: Snapshot, rule_id: str, resource_id: str) -> st
     (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
     assert not step.ready
     return str(step.parameters["PolicyDocument"])
+
+
+def region_view(snapshot: Snapshot) -> NetworkView:
+    """The network view of the snapshot's first account and Region (a layout's only one)."""
+    account = snapshot.accounts[0]
+    return NetworkView.build(account, account.regions[0])
 
 
 def severities(snapshot: Snapshot,
