@@ -212,13 +212,18 @@ def _start(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) ->
 
 def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> list[str]:
     """The members that make the VPC use ``bundle``: its triggers, and, for ECR image pulls in a
-    VPC that runs ECS, `ecr.api` too — ECS pulls every task's image from ECR through both ECR
-    endpoints ("Amazon ECS tasks hosted on Fargate using platform version 1.4.0 or later require
-    both the com.amazonaws.region.ecr.dkr and com.amazonaws.region.ecr.api Amazon ECR VPC
-    endpoints", ECR User Guide, interface VPC endpoints), so ecr.api without ecr.dkr there is a
-    bundle begun and left incomplete, not a tool listing repositories."""
+    VPC that runs ECS or an EKS cluster, `ecr.api` too — ECS pulls every task's image from ECR
+    through both ECR endpoints ("Amazon ECS tasks hosted on Fargate using platform version 1.4.0 or
+    later require both the com.amazonaws.region.ecr.dkr and com.amazonaws.region.ecr.api Amazon
+    ECR VPC endpoints", ECR User Guide, interface VPC endpoints), and an EKS cluster's nodes and
+    Fargate pods pull EKS's add-on images from its ECR repositories ("your nodes can pull the
+    image over Amazon's network if you created an interface VPC endpoint for Amazon ECR", EKS
+    User Guide, add-on images; a private cluster's table lists "ecr.api, ecr.dkr, and s3 ... for
+    pulling container images"), so ecr.api without ecr.dkr there is a bundle begun and left
+    incomplete, not a tool listing repositories."""
     triggered = sorted(bundle.triggers & present)
-    if bundle.slug == "ecr" and not triggered and "ecr.api" in present and _runs_ecs(view, vpc_id):
+    if (bundle.slug == "ecr" and not triggered and "ecr.api" in present
+            and (_runs_ecs(view, vpc_id) or vpc_id in view.eks_cluster_vpc_ids)):
         triggered = ["ecr.api"]
     return triggered
 

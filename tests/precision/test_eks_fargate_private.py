@@ -85,13 +85,12 @@ def test_near_miss_s3_left_out_before_the_pods() -> None:
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "medium"
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003 starts the ECR bundle from ecr.api for ECS only, not "
-                                       "for an EKS cluster, which pulls its add-ons' images from ECR")
 def test_near_miss_ecr_dkr_left_out() -> None:
     """``ecr.dkr`` left out, ``ecr.api`` and S3 kept. Every image these pods run (CoreDNS, kube-proxy,
     the controller, the app copied to ECR as the private-clusters page asks) is pulled through
-    ``ecr.dkr``; without it and without internet egress no pod starts. IFE003 should fire high, as it
-    does for ECS tasks: it lets ``ecr.api`` start the bundle only in a VPC that runs ECS. Rule wrong."""
+    ``ecr.dkr``; without it and without internet egress no pod starts. IFE003 fires high, as it does
+    for ECS tasks. Rule wrong, fixed: it let ``ecr.api`` start the bundle only in a VPC that runs
+    ECS; a VPC holding an EKS cluster's control-plane interfaces counts too."""
     snapshot, ids = layout.build(leave_out=("ecr.dkr",))
     assert audit(snapshot) == _advice(ids, leave_out=("ecr.dkr",)) | {("IFE003", ids["vpc"], "fail")}
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "high"

@@ -536,3 +536,19 @@ def test_canary_s3_gateway_fix_routes_the_canary_subnets_tables() -> None:
     assert [(s.action, s.parameters) for s in finding.fix] == [
         ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": gateway.vpc_endpoint_id, "AddRouteTableIds": missing_table})]
     assert "which serves the canaries' artifacts" in finding.fix[0].description
+
+
+@pytest.mark.parametrize(("control_plane", "fires"), [(True, True), (False, False)],
+                         ids=["an EKS cluster's VPC", "no cluster"])
+def test_ecr_api_alone_in_an_eks_clusters_vpc_starts_the_ecr_bundle(control_plane: bool, fires: bool) -> None:
+    """``ecr.api`` without ``ecr.dkr`` in a VPC holding an EKS cluster's control-plane interfaces:
+    its nodes and pods pull EKS's images through both ECR endpoints (the EKS guide's private
+    clusters list "ecr.api, ecr.dkr, and s3 ... for pulling container images"), so the bundle is
+    begun and left incomplete. Without a cluster (nor ECS), ecr.api alone may be a tool listing
+    repositories."""
+    b, _ = _isolated(["ecr.api"], s3_gateway_tables=3)
+    if control_plane:
+        subnet = next(iter(b.subnets))
+        b.workload(subnet, requester_managed=True, description="Amazon EKS demo")
+    keys = {f.discriminator for f in findings(rule, b.snapshot()) if f.status.value == "fail"}
+    assert ("ecr:required" in keys) is fires

@@ -490,6 +490,12 @@ class NetworkView:
         return frozenset(s for s, only in only_control_plane.items() if only)
 
     @cached_property
+    def eks_cluster_vpc_ids(self) -> frozenset[str]:
+        """VPCs holding an EKS cluster's control-plane interfaces (:func:`_is_eks_control_plane`):
+        the VPCs whose pods and nodes pull EKS's own images from ECR."""
+        return frozenset(eni.vpc_id for eni in self.interfaces.values() if _is_eks_control_plane(eni))
+
+    @cached_property
     def tgw_attachment_subnet_ids(self) -> frozenset[str]:
         """Subnets whose network interfaces are all transit gateway attachment interfaces: the
         dedicated attachment subnets AWS recommends, which hold no resources of their own. Empty
