@@ -72,6 +72,9 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.view
     instances = {i.instance_id for i in view.interfaces.values() if i.instance_id}
     for table in sorted(view.route_tables.values(), key=lambda t: t.route_table_id):
+        shared = owned_elsewhere(ctx, table.owner_id)
+        if shared and ctx.snapshot.account(table.owner_id) is not None:
+            continue  # a shared VPC's table: its owner, in this scan, judges it (and alone can change it)
         ref = ctx.ref("route-table", table.route_table_id, table.vpc_id, view.name_of(table.tags))
         subnets = view.implicit_subnets(table)
         for route in table.routes:
@@ -82,7 +85,7 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
             if route.state != "active":
                 problem = f"is {route.state or 'in an unknown state'}"
             elif route.target_kind in _LISTED_KINDS:
-                if owned_elsewhere(ctx, table.owner_id):
+                if shared:
                     yield ctx.not_evaluated(ref, f"{_label(view, route)} in {table.route_table_id}: the table belongs "
                                                  f"to account {table.owner_id}, whose targets are not listed here",
                                             discriminator=disc)

@@ -60,15 +60,6 @@ def _endpoint_subnets_judged(snapshot: Snapshot) -> Found:
     return {("GWE001", s, "fail", OWNER) for s in _endpoint_subnets(snapshot)}
 
 
-def _participant_not_evaluated(ids: dict[str, str], *, s3_routes: tuple[int, ...] = (1, 2),
-                               nat_routes: tuple[int, ...] = (1, 2)) -> Found:
-    """Rule wrong (RT001, not evaluated, in the participant's scope): the participant can describe
-    the owner's route tables but not the NAT gateways and endpoints they target, while the owner's
-    scope in the same scan judges those routes (xfail below)."""
-    return ({("RT001", ids[f"private_rt{az}"], "not_evaluated", PARTICIPANT) for az in s3_routes}
-            | {("RT001", ids[f"private_rt{az}"], "not_evaluated", PARTICIPANT) for az in nat_routes})
-
-
 def test_each_account_sees_its_own_view() -> None:
     """The snapshot as each account's collection records it: the owner lists the participant's
     interfaces and group ("VPC owners can view the details for the network interfaces and security
@@ -96,11 +87,11 @@ def test_canonical_findings() -> None:
     the owner's scope, in both AZs by AZ ID though the two accounts name the AZs the other way
     round, inside the admitted 10.0.0.0/16), GWE001 on the shared subnets (S3 routed on both), MON001
     (the owner's flow log; the participant cannot describe it and leaves the VPC to the owner's
-    scope), NAT002/NAT003 in the participant's scope. Rule wrong: GWE001 on the endpoint subnets and
-    RT001 not evaluated in the participant's scope (xfails below)."""
+    scope), NAT002/NAT003 and RT001 in the participant's scope (RT001 not evaluated there was rule
+    wrong, fixed below). Rule wrong: GWE001 on the endpoint subnets (xfail below)."""
     snapshot, ids = vpc_sharing_participants.build()
     assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids)
-                                | _endpoint_subnets_judged(snapshot) | _participant_not_evaluated(ids))
+                                | _endpoint_subnets_judged(snapshot))
 
 
 @pytest.mark.xfail(strict=True, reason="rule wrong: GWE001 judges subnets holding only interface endpoint ENIs")
@@ -113,13 +104,13 @@ def test_endpoint_subnets_need_no_s3_route() -> None:
     assert not {f for f in _found(snapshot) if f[0] == "GWE001"}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: RT001 not evaluated in a participant while the owner is scanned")
 def test_participant_leaves_the_owners_routes_to_the_owner() -> None:
-    """Rule wrong. The route tables are the owner's ("VPC owners are responsible for creating,
+    """Rule wrong, fixed. The route tables are the owner's ("VPC owners are responsible for creating,
     managing, and deleting … route tables"), and the owner's scope in this scan judges every route
     with the targets it lists (RT001 passes there). Four not-evaluated findings in the participant's
     scope add nothing and alone make ``--strict`` fail on a correct organization, which
-    ``rules/_shared_vpc.py`` already avoids for GWE001-003 and NAT002-005."""
+    ``rules/_shared_vpc.py`` already avoids for GWE001-003 and NAT002-005: RT001 now leaves a shared
+    VPC's table to its owner when the owner is in the scan."""
     snapshot, _ = vpc_sharing_participants.build()
     assert not {f for f in _found(snapshot) if f[0] == "RT001"}
 
@@ -133,7 +124,7 @@ def test_near_miss_endpoints_admit_only_an_owner_group() -> None:
     snapshot, ids = vpc_sharing_participants.build(endpoint_ingress="owner-group")
     refused = {("SG003", ids[s], "fail", OWNER) for s in SERVICES}
     assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids) | refused
-                                | _endpoint_subnets_judged(snapshot) | _participant_not_evaluated(ids))
+                                | _endpoint_subnets_judged(snapshot))
 
 
 def test_near_miss_endpoints_fix_opens_the_vpc_block() -> None:
@@ -154,7 +145,7 @@ def test_near_miss_s3_route_missing_on_a_shared_subnet() -> None:
     snapshot, ids = vpc_sharing_participants.build(s3_on_second_table=False)
     assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids)
                                 | {("GWE001", ids["private2"], "fail", OWNER)}
-                                | _endpoint_subnets_judged(snapshot) | _participant_not_evaluated(ids, s3_routes=(1,)))
+                                | _endpoint_subnets_judged(snapshot))
 
 
 def test_near_miss_participant_group_without_https_out() -> None:
@@ -164,7 +155,7 @@ def test_near_miss_participant_group_without_https_out() -> None:
     snapshot, ids = vpc_sharing_participants.build(app_egress="db-only")
     assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids)
                                 | {("SG005", ids["app_sg"], "fail", OWNER)}
-                                | _endpoint_subnets_judged(snapshot) | _participant_not_evaluated(ids))
+                                | _endpoint_subnets_judged(snapshot))
 
 
 @pytest.mark.xfail(strict=True, reason="rule wrong: SG005 attributes the participant's group to the owner")
@@ -181,21 +172,13 @@ def test_near_miss_participant_group_is_the_participants_to_fix() -> None:
     assert pairs == [{"GroupId": ids["endpoint_sg"], "UserId": OWNER}]
 
 
-def test_near_miss_deleted_nat_gateway() -> None:
-    """The second NAT gateway deleted, its route left ``blackhole``. RT001, high, on the second
-    private table: right (the shared subnet's internet traffic is dropped). Reported twice, by the
-    owner's scope and by the participant's, which describes the same table: pinned as it is (the
-    xfail below)."""
-    snapshot, ids = vpc_sharing_participants.build(nat_deleted=True)
-    blackhole = {("RT001", ids["private_rt2"], "fail", account) for account in (OWNER, PARTICIPANT)}
-    assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids) | blackhole
-                                | _endpoint_subnets_judged(snapshot) | _participant_not_evaluated(ids, nat_routes=(1,)))
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: RT001 reports the owner's blackhole route from the participant too")
 def test_near_miss_deleted_nat_gateway_reported_once() -> None:
-    """Rule wrong. The table and its route are the owner's alone to fix (route tables and NAT
-    gateways are among the owner's resources); the owner's scope reports it, and the participant's
-    second, identical finding asks the one account that cannot change it."""
+    """The second NAT gateway deleted, its route left ``blackhole``: RT001, high, on the second
+    private table, in the owner's scope — right, the shared subnet's internet traffic is dropped.
+    Rule wrong, fixed: the participant's scope, which describes the same table, reported it a second
+    time, asking the one account that cannot change it (route tables and NAT gateways are among
+    the owner's resources)."""
     snapshot, ids = vpc_sharing_participants.build(nat_deleted=True)
+    assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids)
+                                | {("RT001", ids["private_rt2"], "fail", OWNER)} | _endpoint_subnets_judged(snapshot))
     assert {f for f in _found(snapshot) if f[0] == "RT001"} == {("RT001", ids["private_rt2"], "fail", OWNER)}
