@@ -271,28 +271,30 @@ def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) 
 
 
 def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (), group_id: str | None = None,
-                   prefix_list_ids: Iterable[str] = ()) -> list[dict[str, Any]]:
+                   prefix_list_ids: Iterable[str] = (), group_owner: str | None = None) -> list[dict[str, Any]]:
     """IpPermissions for TCP ``ports`` from (or to) CIDRs, a security group or prefix lists (one
-    permission per port)."""
+    permission per port). ``group_owner``: the account of a group another account owns (a shared
+    VPC's owner), which the pair must name ("account-number/security-group-id")."""
     wanted, lists = tuple(cidrs), tuple(prefix_list_ids)
-    return [_port_permission(port, wanted, group_id, lists) for port in sorted(set(ports))]
+    return [_port_permission(port, wanted, group_id, lists, group_owner) for port in sorted(set(ports))]
 
 
-def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: str | None = None) -> dict[str, Any]:
+def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: str | None = None,
+                            group_owner: str | None = None) -> dict[str, Any]:
     """One TCP permission on a port a person fills in (``whose``: "the services' ports"): a
     PrivateLink service's or VPC Lattice endpoint's port is not collected, so none is guessed."""
-    return _port_permission(placeholder(whose), tuple(cidrs), group_id)
+    return _port_permission(placeholder(whose), tuple(cidrs), group_id, group_owner=group_owner)
 
 
 def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_id: str | None,
-                     prefix_list_ids: tuple[str, ...] = ()) -> dict[str, Any]:
+                     prefix_list_ids: tuple[str, ...] = (), group_owner: str | None = None) -> dict[str, Any]:
     permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
     if v4 := [{"CidrIp": c} for c in cidrs if ":" not in c]:
         permission["IpRanges"] = v4
     if v6 := [{"CidrIpv6": c} for c in cidrs if ":" in c]:
         permission["Ipv6Ranges"] = v6
     if group_id:
-        permission["UserIdGroupPairs"] = [{"GroupId": group_id}]
+        permission["UserIdGroupPairs"] = [{"GroupId": group_id, **({"UserId": group_owner} if group_owner else {})}]
     if prefix_list_ids:
         permission["PrefixListIds"] = [{"PrefixListId": p} for p in prefix_list_ids]
     return permission

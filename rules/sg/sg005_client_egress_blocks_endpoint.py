@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from vpcaudit.engine.remedy import FixStep, Phase, step
@@ -171,6 +171,13 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         group = view.security_groups.get(group_id)
         ref = ctx.ref("security-group", group_id, group.vpc_id if group else None,
                       (group.group_name or view.name_of(group.tags)) if group else None)
+        if (group is not None and group.owner_id and group.owner_id != ctx.account.account_id
+                and ctx.snapshot.account(group.owner_id) is not None):
+            # A participant's group in a shared VPC, seen from the owner's scope (the one that sees
+            # the endpoints): "VPC owners cannot modify or delete resources created by participants,
+            # such as EC2 instances and security groups" — the finding is the participant's, when
+            # that account is in the scan (its reports and Security Hub are then reachable).
+            ref = replace(ref, account_id=group.owner_id)
         if group is None:
             yield ctx.not_evaluated(ref, f"{group_id} is attached to workload ENIs "
                                          f"{', '.join(sorted(missing_groups[group_id]))} but was not collected")
@@ -420,12 +427,13 @@ def _fix(view: NetworkView, group: r.SecurityGroup, refusals: list[_Refusal]) ->
     steps = []
     for target, ports in sorted(ports_by_target.items()):
         steps.append(step("ec2:AuthorizeSecurityGroupEgress",
-                          {"GroupId": group.group_id, "IpPermissions": tcp_permission(ports, **_destination(target))},
+                          {"GroupId": group.group_id,
+                           "IpPermissions": tcp_permission(ports, **_destination(view, group, target))},
                           group.group_id, Phase.CREATE,
                           f"Allow {format_ports(ports)} out of {group.group_id} to {target.replace(',', ', ')}"))
     for target, wanted in sorted(unknown_ports_by_target.items()):
         for whose in sorted(wanted):
-            permission = unknown_port_permission(whose, **_destination(target))
+            permission = unknown_port_permission(whose, **_destination(view, group, target))
             steps.append(step("ec2:AuthorizeSecurityGroupEgress",
                               {"GroupId": group.group_id, "IpPermissions": [permission]}, group.group_id,
                               Phase.CREATE, f"Allow {whose} out of {group.group_id} to {target.replace(',', ', ')}",
@@ -442,6 +450,11 @@ def _fix(view: NetworkView, group: r.SecurityGroup, refusals: list[_Refusal]) ->
     return steps
 
 
-def _destination(target: str) -> dict[str, Any]:
-    """A fix's destination: an endpoint's security group, or its subnets' CIDRs (comma-joined)."""
-    return {"group_id": target} if target.startswith("sg-") else {"cidrs": target.split(",")}
+def _destination(view: NetworkView, group: r.SecurityGroup, target: str) -> dict[str, Any]:
+    """A fix's destination: an endpoint's security group — named with its account where another
+    account owns it than ``group``'s (a shared VPC's owner, for a participant's group) — or its
+    subnets' CIDRs (comma-joined)."""
+    if not target.startswith("sg-"):
+        return {"cidrs": target.split(",")}
+    owner = view.security_groups[target].owner_id if target in view.security_groups else ""
+    return {"group_id": target, "group_owner": owner if owner and owner != group.owner_id else None}

@@ -148,24 +148,18 @@ def test_near_miss_s3_route_missing_on_a_shared_subnet() -> None:
                                 | _endpoint_subnets_judged(snapshot))
 
 
-def test_near_miss_participant_group_without_https_out() -> None:
-    """The participant's ``app`` group sends only TCP 5432 to the VPC. SG005, medium, on it: right
-    in substance, the instances reach none of the endpoints. Reported in the owner's scope, the
-    only one that sees both the endpoints and the group; pinned as it is (the xfail below)."""
+def test_near_miss_participant_group_is_the_participants_to_fix() -> None:
+    """The participant's ``app`` group sends only TCP 5432 to the VPC. SG005, medium, on it: right,
+    the instances reach none of the endpoints; found in the owner's scope, the only one that sees
+    both the endpoints and the group. Rule wrong, fixed (attribution and fix): the group is the
+    participant's (``OwnerId``) and "VPC owners cannot modify or delete resources created by
+    participants, such as EC2 instances and security groups": the finding now belongs to the
+    participant's account, and its egress rule to the owner's endpoint group names the owner
+    ("reference security groups that belong to … the owner as follows:
+    account-number/security-group-id", ``UserId`` in the pair)."""
     snapshot, ids = vpc_sharing_participants.build(app_egress="db-only")
     assert _found(snapshot) == (_default_policies(ids) | _dynamodb_through_nat(ids)
-                                | {("SG005", ids["app_sg"], "fail", OWNER)}
-                                | _endpoint_subnets_judged(snapshot))
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 attributes the participant's group to the owner")
-def test_near_miss_participant_group_is_the_participants_to_fix() -> None:
-    """Rule wrong (attribution and fix). The group is the participant's (``OwnerId``) and "VPC
-    owners cannot modify or delete resources created by participants, such as EC2 instances and
-    security groups": the finding belongs to the participant's account, and its egress rule to
-    the owner's endpoint group must name the owner ("reference security groups that belong to …
-    the owner as follows: account-number/security-group-id", i.e. ``UserId`` in the pair)."""
-    snapshot, ids = vpc_sharing_participants.build(app_egress="db-only")
+                                | {("SG005", ids["app_sg"], "fail", PARTICIPANT)} | _endpoint_subnets_judged(snapshot))
     finding = _one(snapshot, "SG005", ids["app_sg"])
     assert finding.resource.account_id == PARTICIPANT
     pairs = [p for s in finding.fix for perm in s.parameters["IpPermissions"] for p in perm.get("UserIdGroupPairs", [])]
