@@ -1003,3 +1003,20 @@ def test_service_interfaces_are_known_by_the_tags_their_services_must_set(
                           instance_id="i-0123456789abcdef0" if on_instance else None)
     view = b.view()
     assert view.is_workload(view.interfaces[eni]) is workload
+
+
+@pytest.mark.parametrize(("tagged", "on_instance", "calls_ssm"), [(True, False, False), (True, True, True),
+                                                                  (False, False, True)],
+                         ids=["AMP collector", "an instance tagged alike", "untagged"])
+def test_an_amp_collector_interface_calls_only_amp(tagged: bool, on_instance: bool, calls_ssm: bool) -> None:
+    """An interface on no instance tagged ``AMPAgentlessScraper`` (the only tag key AMP's scraper
+    role may create it with) is a managed collector's: a workload that remote-writes to AMP alone."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    eni = b.workload(b.subnet(vpc, "10.0.1.0/24"), groups=[b.security_group(vpc, name="any")])
+    b.enis[eni] = replace(b.enis[eni], tags=(r.Tag("AMPAgentlessScraper", ""),) if tagged else (),
+                          instance_id="i-0123456789abcdef0" if on_instance else None)
+    view = b.view()
+    interface = view.interfaces[eni]
+    assert view.is_workload(interface)
+    assert (view.may_call(interface, "ssm"), view.may_call(interface, "aps-workspaces")) == (calls_ssm, True)

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from aws_layout import audit, severities
+from aws_layout import audit
 from layouts import amp_managed_scraper as layout
 
 from vpcaudit.snapshot.model import Snapshot
@@ -22,7 +22,6 @@ OFFERED_IN_AZ4 = tuple(s for s in layout.eks.INTERFACE_SERVICES if s not in ("ec
 # "These network interfaces are used to connect to your source within the VPC for scraping metrics"
 # (AMP API Reference, CreateScraper): the collector's interfaces reach the scrape targets and call no
 # ECR, SSM, STS, EC2, KMS, Logs or S3 endpoint of the VPC.
-RULE_WRONG = "rule wrong: the AMP collector's interfaces (tag AMPAgentlessScraper) counted as clients of AWS services"
 
 
 @cache
@@ -62,64 +61,37 @@ def test_findings_and_verdicts_as_built(kwargs: dict[str, Any]) -> None:
     assert audit(snapshot) == _advice(ids)
 
 
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG)
 def test_near_miss_no_security_group_given() -> None:
     """``security_group_ids`` left out, as the Terraform registry example does: the interfaces land in the
-    VPC's default group, which the VPC module strips of every rule. Today SG005 (medium) fires on the
-    default group: "lets its workload ENIs ... send no TCP 443 to interface endpoint(s)" ecr.api, ec2,
-    ssm, sts ..., naming the three collector interfaces, and its fix would authorize 443 out of the
-    default group. Rule wrong: the collector calls none of those services from the VPC (it remote-writes
-    to AMP "using a VPC endpoint" AWS runs; "the scraped data never travels on the public internet").
-    Correct: the advice alone. The real fault, a collector that can reach no node or API server, is a
-    gap (see the pinned test below)."""
+    VPC's default group, which the VPC module strips of every rule. Rule wrong, fixed: SG005 (medium)
+    fired on the default group ("lets its workload ENIs ... send no TCP 443 to interface endpoint(s)"
+    ecr.api, ec2, ssm, sts ..., naming the three collector interfaces) and would have authorized 443
+    out of it; the collector calls none of those services from the VPC (it remote-writes to AMP
+    "using a VPC endpoint" AWS runs; "the scraped data never travels on the public internet"). Its
+    interfaces, tagged ``AMPAgentlessScraper`` (the only tag key its role may create them with),
+    are now a managed kind calling only ``aps-workspaces``. The advice alone. The real fault, a
+    collector that can reach no node or API server, is a gap: reachability from a managed service's
+    interfaces to its targets is not modelled."""
     snapshot, ids = _build(security_groups="default")
     assert audit(snapshot) == _advice(ids)
 
 
-def test_no_security_group_given_today() -> None:
-    """What the audit reports today for the default-group near miss: SG005 (medium) on the default
-    group, rule wrong (see the xfail above). No rule says that the default group lets the collector
-    reach no target: reachability from a managed service's interfaces to its targets is not modelled.
-    A gap, pinned."""
-    snapshot, ids = _build(security_groups="default")
-    assert audit(snapshot) == _advice(ids) | {("SG005", ids["default_sg"], "fail")}
-    assert severities(snapshot)[("SG005", ids["default_sg"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG)
 def test_dedicated_group_with_egress_to_the_targets_only() -> None:
     """A group of the collector's own, egress TCP 443 to the cluster group and TCP 1025-65535 to the node
     group, both admitting it: least privilege that works, as the guide asks ("Security group allowing
     the collector to reach your target exporter ports", CloudWatch managed collectors; the AMP page's
-    interfaces "connect to your source within the VPC"). Today SG005 (medium) calls its three interfaces
-    clients cut off from the eleven endpoints. Rule wrong; correct: the advice alone."""
+    interfaces "connect to your source within the VPC"). Rule wrong, fixed: SG005 (medium) called its
+    three interfaces clients cut off from the eleven endpoints. The advice alone."""
     snapshot, ids = _build(security_groups="dedicated")
     assert audit(snapshot) == _advice(ids)
 
 
-def test_dedicated_group_today() -> None:
-    """Pinned current behaviour of the dedicated-group variant: SG005 on the collector's group (rule wrong)."""
-    snapshot, ids = _build(security_groups="dedicated")
-    assert audit(snapshot) == _advice(ids) | {("SG005", ids["scraper_sg"], "fail")}
-
-
-@pytest.mark.xfail(strict=True, reason=RULE_WRONG)
 def test_near_miss_scraper_subnet_in_an_az_without_endpoints() -> None:
     """The collector's third interface in a subnet of its own in us-west-2d, whose local-only table has no
-    S3 route and where no endpoint has an interface. Today: IFE002 (medium) on the nine endpoints offered
-    in usw2-az4 ("where VPC ... runs clients"), IFE003 (high) "client subnets ... are isolated" for the ECR
-    bundle, and GWE001 (medium) on the subnet for S3. Rule wrong, all of them: the only interface there is
-    the collector's, which pulls no image, calls no API and sends S3 nothing. Correct: the advice alone."""
+    S3 route and where no endpoint has an interface. Rule wrong, fixed: IFE002 (medium) on the nine
+    endpoints offered in usw2-az4 ("where VPC ... runs clients") and IFE003 (high) "client subnets ...
+    are isolated" for the ECR bundle — the only interface there is the collector's, which pulls no
+    image and calls no API. GWE001 (medium) on the subnet for S3 stays, right by the catalogue: it
+    judges every private subnet's table whatever runs there (as on the FSx layout)."""
     snapshot, ids = _build(scraper_subnet_az4=True)
-    assert audit(snapshot) == _advice(ids)
-
-
-def test_scraper_subnet_in_an_az_without_endpoints_today() -> None:
-    """Pinned current behaviour of the fourth-AZ variant (rule wrong, see the xfail above)."""
-    snapshot, ids = _build(scraper_subnet_az4=True)
-    wrong = {("IFE002", ids[key], "fail") for key in OFFERED_IN_AZ4} | {
-        ("IFE003", ids["vpc"], "fail"), ("GWE001", ids["scraper_az4"], "fail")}
-    assert audit(snapshot) == _advice(ids) | wrong
-    levels = severities(snapshot)
-    assert levels[("IFE003", ids["vpc"], "ecr:required")] == "high"
-    assert levels[("GWE001", ids["scraper_az4"], "s3")] == "medium"
+    assert audit(snapshot) == _advice(ids) | {("GWE001", ids["scraper_az4"], "fail")}

@@ -970,6 +970,9 @@ CLOUDFRONT_VPC_ORIGIN_GROUP = "CloudFront-VPCOrigins-Service-SG"
 CLOUDFRONT_VPC_ORIGIN_TAG = "aws.cloudfront.vpcorigin"
 # The tag FSx's service-linked role puts on the interfaces of a file system (its id).
 FSX_FILE_SYSTEM_TAG = "AmazonFSx.FileSystemId"
+# The tag key Amazon Managed Service for Prometheus's scraper role must put on every interface it
+# creates (AmazonPrometheusScraperServiceRolePolicy: CreateNetworkInterface only with this tag key).
+AMP_SCRAPER_TAG = "AMPAgentlessScraper"
 
 
 def _is_msk_broker(eni: r.NetworkInterface) -> bool:
@@ -1004,6 +1007,12 @@ class ManagedKind:
     name: str
     matches: Callable[[r.NetworkInterface], bool]
     services: frozenset[str]  # endpoint service keys it may call; any PrivateLink service besides
+
+
+def is_amp_collector(eni: r.NetworkInterface) -> bool:
+    """An Amazon Managed Service for Prometheus managed collector's interface: on no instance,
+    tagged ``AMPAgentlessScraper`` (the only tag key its service-linked role may create it with)."""
+    return eni.instance_id is None and r.tag_value(eni.tags, AMP_SCRAPER_TAG) is not None
 
 
 def is_dms_replication_instance(eni: r.NetworkInterface) -> bool:
@@ -1049,7 +1058,11 @@ MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES
                  # No AWS API is called from a cache node: backups are copied to S3 and logs
                  # delivered by the service ("Exporting a backup", "Log delivery"), and IAM
                  # authentication is validated by ElastiCache.
-                 ManagedKind("ElastiCache node", is_elasticache_node, frozenset()))
+                 ManagedKind("ElastiCache node", is_elasticache_node, frozenset()),
+                 # A managed collector scrapes the cluster through its interfaces and "uses
+                 # remote_write to push the data to your Amazon Managed Service for Prometheus
+                 # workspace using a VPC endpoint" (AMP User Guide, AWS managed collectors).
+                 ManagedKind("AMP managed collector", is_amp_collector, frozenset({"aps-workspaces"})))
 
 
 def managed_kind(eni: r.NetworkInterface) -> ManagedKind | None:
