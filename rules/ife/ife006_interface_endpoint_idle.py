@@ -38,7 +38,11 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
     days). Shows its monthly cost.
 
     An endpoint whose metric was not collected is not evaluated. Endpoints that are not
-    available are IFE004's. With private DNS on, the message warns that a remaining client of
+    available are IFE004's. An endpoint its service manages (`RequesterManaged`, "Indicates
+    whether the endpoint is being managed by its service": an ElastiCache Serverless cache's, for
+    one) is not judged: "Management of the service VPC endpoints using the VPC endpoint API is
+    restricted", and it goes with the resource it serves — except an MSK managed VPC connection's
+    (below), whose connection its owner deletes. With private DNS on, the message warns that a remaining client of
     the service falls back to its default route once the endpoint is deleted; for an endpoint of
     an Amazon MSK managed VPC connection (below), that a remaining client of the connection loses
     its path to the cluster: it bootstraps from the broker names MSK gives the connection
@@ -81,6 +85,8 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         if endpoint.endpoint_type != "Interface" or endpoint.state.lower() != "available":
             continue
+        if endpoint.requester_managed and msk_connection_cluster(endpoint) is None:
+            continue  # managed by its service (RequesterManaged): it goes with the resource it serves
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         metric = metrics.get(endpoint.vpc_endpoint_id)
         if metric is None:

@@ -123,15 +123,14 @@ def test_near_miss_functions_allowed_only_https_out() -> None:
     assert audit(snapshot, _service_ports(snapshot)) == _flow_log(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE006 proposes deleting a requester-managed endpoint")
 def test_idle_cache_endpoint() -> None:
-    """The cache unused for 14 days (``BytesProcessed`` 0). IFE006 fires, low, on the cache's
-    endpoint, pricing it as the account's interface endpoint (~$21.90/month) and proposing
-    ``ec2:DeleteVpcEndpoints``. Rule wrong: the endpoint is requester-managed, "being managed by
+    """The cache unused for 14 days (``BytesProcessed`` 0). Rule wrong, fixed: IFE006 fired, low, on
+    the cache's endpoint, pricing it as the account's interface endpoint (~$21.90/month) and
+    proposing ``ec2:DeleteVpcEndpoints``: the endpoint is requester-managed, "being managed by
     its service" (EC2 API, ``VpcEndpoint.RequesterManaged``), whose VPC endpoints the VPC endpoint
     API may not manage ("Management of the service VPC endpoints using the VPC endpoint API is
     restricted", ``ServiceDetail.ManagesVpcEndpoints``); it goes with the cache
-    (``DeleteServerlessCache``), which is the owner's call, not an endpoint clean-up. The correct
-    behaviour: no IFE006 on a requester-managed endpoint."""
+    (``DeleteServerlessCache``), which is the owner's call, not an endpoint clean-up. IFE006 no
+    longer judges a requester-managed endpoint."""
     snapshot, ids = _built(functions=False, idle=True)
     assert audit(snapshot) == _flow_log(ids) | _ports_unknown(ids)

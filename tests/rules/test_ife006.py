@@ -156,3 +156,18 @@ def test_the_msk_connection_step_renders_as_a_command_waiting_for_its_arn() -> N
     assert f"# Remove the aws_msk_vpc_connection of {vpc} to cluster {CLUSTER} from the configuration" in hcl
     assert f"# {command}" in hcl and "resource " not in hcl
     assert cloudformation.template(finding.fix) == ""
+
+
+@pytest.mark.parametrize(("tags", "judged"), [({}, False), (MSK_TAGS, True)],
+                         ids=["a service's own endpoint", "an MSK managed VPC connection's"])
+def test_an_endpoint_its_service_manages_is_left_to_that_service(tags: dict[str, str], judged: bool) -> None:
+    """A requester-managed endpoint ("being managed by its service", such as an ElastiCache
+    Serverless cache's) cannot be deleted through the VPC endpoint API and goes with its resource:
+    not judged. An MSK managed VPC connection's stays judged, with its fix through MSK."""
+    snapshot, endpoint, _ = _msk_connection(tags)
+    region = snapshot.accounts[0].regions[0]
+    managed = tuple(replace(e, requester_managed=True) if e.vpc_endpoint_id == endpoint else e
+                    for e in region.vpc_endpoints)
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, vpc_endpoints=managed),)),))
+    assert triples(rule, snapshot) == ({(ID, endpoint, "fail")} if judged else set())
