@@ -10,7 +10,7 @@ Sources:
   (https://docs.aws.amazon.com/iot/latest/developerguide/kafka-vpc-destination.html): "A VPC
   destination contains a list of subnets inside the VPC. The rules engine creates an elastic
   network interface in each subnet that you specify in this list"; ``securityGroups`` (optional)
-  "the security groups to apply to the network interfaces"; for a self-managed cluster reached
+  are the groups put on those interfaces; for a self-managed cluster reached
   over the internet, a NAT gateway or an Elastic IP on those interfaces, whose "security groups
   … must be configured to block incoming traffic"; a destination that "doesn't receive any
   traffic for 30 days in a row" is disabled, as is one whose VPC, subnets, groups or role change;
