@@ -9,7 +9,7 @@ from aws_layout import audit, audit_result, region_view, severities
 from layouts import drs_staging_private
 from layouts.drs_staging_private import VPC_CIDR
 
-from rules.ife.ife003_endpoint_bundle_incomplete import BUNDLES
+from vpcaudit.rules.ife.ife003_endpoint_bundle_incomplete import BUNDLES
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
