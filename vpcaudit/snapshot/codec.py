@@ -331,7 +331,7 @@ class JsonWriter:
             json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
             else json.encoder.encode_basestring)  # type: ignore[attr-defined]
         self._computed = dict(computed or {})
-        self._layouts: dict[tuple[type, int], _Layout] = {}
+        self._records: dict[tuple[type, int], Callable[[Any, list[str]], None]] = {}
         self._writers: dict[type, Callable[[Any, int, list[str]], None]] = {}
         self._newlines: list[str] = []
         # The text written so far by dumps or stream, joined chunk by chunk; stream's spread lists
@@ -489,35 +489,37 @@ class JsonWriter:
         parts.append(self._newline(level) + "}")
 
     def _write_record(self, record: Any, level: int, parts: list[str]) -> None:
-        layout = self._layouts.get((type(record), level))
-        if layout is None:
-            layout = self._layouts[(type(record), level)] = self._layout(type(record), level)
-        if not layout.fields:
-            parts.append("{}")
-            return
-        string, writers, inner = self._string, self._writers, level + 1
-        for prefix, name, compute in layout.fields:
-            parts.append(prefix)
-            value = getattr(record, name) if compute is None else compute(record)
-            kind = type(value)
-            if kind is str:
-                parts.append(string(value))
-            elif value is None:
-                parts.append("null")
-            else:
-                write = writers.get(kind)
-                if write is None:
-                    write = writers[kind] = self._writer_for(kind)
-                write(value, inner, parts)
-        parts.append(layout.closing)
+        write = self._records.get((type(record), level))
+        if write is None:
+            write = self._records[(type(record), level)] = self._record_writer(type(record), level)
+        write(record, parts)
 
-    def _layout(self, cls: type, level: int) -> _Layout:
+    def _record_writer(self, cls: type, level: int) -> Callable[[Any, list[str]], None]:
+        """A writer of ``cls`` records nested ``level`` deep, generated once: straight-line code
+        reading each field by name in sorted key order, strings and nulls written in place, every
+        other value handed to :meth:`_write`. Why generated: a result is millions of records, and
+        walking a table of (key prefix, field, getter) for each of their fields was the larger
+        part of writing it."""
         getters: dict[str, Callable[[Any], Any] | None] = {f.name: None for f in dataclasses.fields(cls)}
         getters.update(self._computed.get(cls, {}))
+        if not getters:
+            return lambda _record, parts: parts.append("{}")
         inner = self._newline(level + 1)
-        fields = tuple((("{" if i == 0 else ",") + inner + self._string(name) + ": ", name, getters[name])
-                       for i, name in enumerate(sorted(getters)))
-        return _Layout(fields, self._newline(level) + "}")
+        env: dict[str, Any] = {"_string": self._string, "_write": self._write}
+        lines = ["def write(r, parts):\n", "    append = parts.append\n"]
+        for i, name in enumerate(sorted(getters)):
+            env[f"_key{i}"] = ("{" if i == 0 else ",") + inner + self._string(name) + ": "
+            read = f"r.{name}" if getters[name] is None else f"_get{i}(r)"
+            if getters[name] is not None:
+                env[f"_get{i}"] = getters[name]
+            lines += [f"    append(_key{i})\n", f"    v = {read}\n",
+                      "    if v.__class__ is str:\n        append(_string(v))\n",
+                      "    elif v is None:\n        append('null')\n",
+                      f"    else:\n        _write(v, {level + 1}, parts)\n"]
+        env["_closing"] = self._newline(level) + "}"
+        lines.append("    append(_closing)\n")
+        exec("".join(lines), env)  # generated from the record's field names only
+        return typing.cast(Callable[[Any, list[str]], None], env["write"])
 
 
 # ``spread(write_piece, pieces)`` is ``[write_piece(p) for p in pieces]``, however computed.
@@ -549,13 +551,6 @@ _SPREAD_PIECES = 256
 # Fragments held before they are joined into one chunk: an organization's result is millions of
 # fragments, each a small string object of its own until joined.
 _CHUNK_PARTS = 1 << 16
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Layout:
-    # Per field in sorted order: ("{" or "," + newline + indent + key + ": ", field name, computing function)
-    fields: tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
-    closing: str
 
 
 def _float_text(value: float) -> str:
