@@ -67,9 +67,11 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     evaluated*: whether those servers send the name back to an endpoint is configured outside any
     snapshot. A rule from a snapshot written before rules' targets were recorded still counts as
     served. Info for `execute-api`, for `datasync` (the DataSync guide has private DNS cleared:
-    an agent is activated with the endpoint's address), and for `secretsmanager` where the VPC's only clients of it
-    are DMS replication instances (described `DMSNetworkInterface`), which the DMS guide points at
-    the endpoint's own name; never for S3 or DynamoDB interface endpoints.
+    an agent is activated with the endpoint's address), for `storagegateway` (likewise: a gateway
+    is activated with the endpoint's ID, DNS name or address), and for `secretsmanager` where the
+    VPC's only clients of it are DMS replication instances (described `DMSNetworkInterface`),
+    which the DMS guide points at the endpoint's own name; never for S3 or DynamoDB interface
+    endpoints.
 
     ## Why it matters
     SDKs and the AWS CLI call the service's default hostname (`sts.<region>.amazonaws.com`).
@@ -150,6 +152,9 @@ def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> 
     if key == "datasync":
         return ("a documented choice for DataSync agents, which reach the endpoint by its address (the DataSync "
                 "guide: clear Enable Private DNS Name)")
+    if key == "storagegateway":
+        return ("a documented choice for Storage Gateway appliances, activated with the endpoint's ID, DNS name or "
+                "address (the Storage Gateway guide: Enable Private DNS Name not selected)")
     clients = view.client_enis(endpoint.vpc_id, key)
     if key == "secretsmanager" and clients and all(is_dms_replication_instance(e) for e in clients):
         return ("its only clients are DMS replication instances, which the DMS guide points at the endpoint's own "

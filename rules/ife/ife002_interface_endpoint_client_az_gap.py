@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.services import APPLIANCE_SERVICES
 from vpcaudit.rules._fixes import add_endpoint_subnet
 from vpcaudit.snapshot.model import Part
 
@@ -49,6 +50,10 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
 
     If the service is not offered in an AZ, clients there must cross AZs; this rule does not
     report such AZs.
+
+    An endpoint of DataSync or Storage Gateway with private DNS off, as their guides set it up, is
+    *not evaluated* where the VPC's workloads lie outside its AZs: its clients are the appliances
+    activated against its own name or address, which no snapshot tells from other workloads.
     """
     view = ctx.view
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
@@ -62,6 +67,12 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         info = view.service(endpoint)
         label = info.key or endpoint.endpoint_type
+        if info.is_aws_service and info.key in APPLIANCE_SERVICES and not endpoint.private_dns_enabled:
+            yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}) has private DNS off, as the service's "
+                                         "guide sets it up: its clients are the appliances activated against its own "
+                                         "name or address, which the snapshot does not tell from the workloads in "
+                                         f"{', '.join(sorted(gap))}")
+            continue
         unknown = [s for s in endpoint.subnet_ids if s not in view.subnets]
         if unknown:
             yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}): its subnets {', '.join(unknown)} "

@@ -79,7 +79,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
     is unknown, the rule fires only when no TCP port at all is open to clients — unless the user
     configured the service's port (`service-ports`, from its provider): then that port is judged
-    as a published one, and the finding says it was configured.
+    as a published one, and the finding says it was configured. The clients of DataSync and
+    Storage Gateway endpoints — appliances — connect on each of several ports (DataSync: TCP 443
+    and 1024-1064; Storage Gateway: 443, 1026-1028 and 1031), so an endpoint admitting them on some
+    but not all of those fires too, naming the ports refused.
 
     Groups without workload members block someone only once there is someone: when neither the
     endpoint's VPC nor a VPC routed to it through a transit gateway or peering holds a workload
@@ -141,6 +144,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         clients = client_groups(view, endpoint)
         sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], OTHER_FAMILY: [], UNKNOWN: []}
         all_ports_open = False
+        client_rules: list[r.SecurityGroupRule] = []
         for group_id in endpoint.group_ids:
             group = view.security_groups.get(group_id)
             if group is None:
@@ -151,9 +155,16 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 kind = _source_kind(view, sg_rule, endpoint, clients)
                 sources[kind].append(peer_label(sg_rule))
+                if kind == CLIENT:
+                    client_rules.append(sg_rule)
                 all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
         wanted = format_ports(ports) if ports else "any TCP port"
-        if sources[CLIENT] and (ports or all_ports_open or lattice):
+        if sources[CLIENT] and ports:
+            refused = _refused_required_ports(view, endpoint, client_rules)
+            if refused:
+                yield _required_ports_refused(ctx, view, endpoint, ref, label, refused)
+            continue
+        if sources[CLIENT] and (all_ports_open or lattice):
             continue  # a Lattice endpoint's port is its resource's or services': a TCP rule for clients is taken as it
         if sources[CLIENT]:
             yield ctx.not_evaluated(ref, f"{label}: the PrivateLink service's port is unknown and its groups open "
@@ -193,6 +204,31 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
                                    non_client_sources=set(sources[NO_CLIENT])),
             fix=_fix(view, endpoint, ports))
+
+
+def _refused_required_ports(view: NetworkView, endpoint: r.VpcEndpoint,
+                            client_rules: list[r.SecurityGroupRule]) -> tuple[int, ...]:
+    """The ports, of those a client of the service needs each of (DataSync's, Storage Gateway's),
+    that no rule admitting clients opens."""
+    required = view.service(endpoint).required_ports
+    return tuple(p for p in required if not any(allows_tcp(x, (p,)) for x in client_rules))
+
+
+def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.VpcEndpoint, ref: ResourceRef,
+                            label: str, refused: tuple[int, ...]) -> Finding:
+    """Clients get in on some of the service's ports but not on all it needs: an appliance that
+    reaches the endpoint over HTTPS still has its control connections refused."""
+    info = view.service(endpoint)
+    group = view.security_groups[endpoint.group_ids[0]]
+    fix = authorize_clients(view, group, refused, endpoint_families(endpoint))
+    return ctx.finding(
+        ref,
+        f"{endpoint.endpoint_type} endpoint {label} admits clients on some of the ports {info.key} needs, but none of "
+        f"its security groups ({', '.join(endpoint.group_ids)}) admits them on {format_ports(refused)}: the service's "
+        f"clients connect on each of {format_ports(info.required_ports)}, so those connections time out.",
+        evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in info.ports],
+                               required_ports=format_ports(info.required_ports), refused_ports=format_ports(refused)),
+        fix=[fix] if fix is not None else [])
 
 
 def _internet_refused(ctx: RuleContext, endpoint: r.VpcEndpoint, ref: ResourceRef, label: str) -> Finding | None:

@@ -63,6 +63,10 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     the ENIs concerned (an ENI's groups are unioned: a group is named only when none of the ENI's
     groups allows the traffic).
 
+    The clients of DataSync and Storage Gateway endpoints — appliances — connect on each of
+    several ports (DataSync: TCP 443 and 1024-1064; Storage Gateway: 443, 1026-1028 and 1031),
+    so for those every port must be let out; the finding and its fix name the ports refused.
+
     An interface endpoint whose private DNS answers only queries arriving through inbound Resolver
     endpoints (`PrivateDnsOnlyForInboundResolverEndpoint`, S3's default) has no client in its VPC:
     the option "routes traffic that originates from the VPC to the gateway endpoint and traffic
@@ -212,10 +216,13 @@ class _Refused:
 
     reached: frozenset[str] = frozenset()
     refused: frozenset[str] = frozenset()
+    # For an interface endpoint of a service whose clients need each of several ports (DataSync,
+    # Storage Gateway): those no group lets out; empty where none of the service's ports is.
+    ports: frozenset[int] = frozenset()
 
     def merge(self, other: _Refused) -> _Refused:
         """What every ENI of a group reaches, and what any of them is refused."""
-        return _Refused(self.reached & other.reached, self.refused | other.refused)
+        return _Refused(self.reached & other.reached, self.refused | other.refused, self.ports | other.ports)
 
 
 Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it depends on was not collected
@@ -223,11 +230,33 @@ Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it dep
 
 def _interface_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
                        memo: dict[Any, Any]) -> Verdict:
-    """Does some group let TCP on the endpoint's port out to its addresses or groups?"""
+    """Does some group let TCP on the endpoint's port out to its addresses or groups — on each
+    port, for a service whose clients need several?"""
+    required = view.service(endpoint).required_ports if endpoint.endpoint_type == "Interface" else ()
+    if required:
+        return _required_verdict(view, groups, endpoint, peer, required)
     verdicts = [_allows(view, g, endpoint, peer, memo) for g in groups]
     if any(v is True for v in verdicts):
         return True
     return None if any(v is None for v in verdicts) else _Refused()
+
+
+def _required_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
+                      required: tuple[int, ...]) -> Verdict:
+    """Each port the service's clients need, let out by some group: refused on the ports none lets
+    out; unknown when none is refused but one depends on what was not collected."""
+    refused, unknown = [], False
+    for port in required:
+        verdicts = [group_allows(view, g, outbound=True, ports=(port,), peer=peer) for g in groups]
+        if any(v is True for v in verdicts):
+            continue
+        if any(v is None for v in verdicts):
+            unknown = True
+        else:
+            refused.append(port)
+    if refused:
+        return _Refused(ports=frozenset(refused))
+    return None if unknown else True
 
 
 def _ports(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[int, ...] | None:
@@ -392,7 +421,9 @@ def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
     """'no TCP 443 to interface endpoint(s) …', 'no TCP on any port to endpoint(s) …' for VPC
     Lattice endpoints, whose port is not collected, 'no TCP 443 to gateway endpoint(s) …', and for
     a gateway endpoint whose prefix list is partly let out, which part."""
-    known = [x.endpoint for x in refusals if not x.gateway and x.endpoint.endpoint_type not in LATTICE_TYPES]
+    known = [x.endpoint for x in refusals if not x.gateway and x.endpoint.endpoint_type not in LATTICE_TYPES
+             and not x.refused.ports]
+    some = [x for x in refusals if x.refused.ports]
     lattice = [x.endpoint for x in refusals if x.endpoint.endpoint_type in LATTICE_TYPES]
     closed = [x for x in refusals if x.gateway and not x.refused.reached]
     partial = [x for x in refusals if x.gateway and x.refused.reached]
@@ -401,6 +432,8 @@ def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
         ports = {p for e in known for p in view.service(e).ports}
         parts.append(f"no {format_ports(ports)} to interface endpoint(s) "
                      f"{', '.join(endpoint_label(view, e) for e in known)}")
+    parts += [f"no {format_ports(x.refused.ports)} to interface endpoint {endpoint_label(view, x.endpoint)}, whose "
+              f"clients connect on each of {format_ports(view.service(x.endpoint).required_ports)}" for x in some]
     if lattice:
         parts.append(f"no TCP on any port to endpoint(s) {', '.join(endpoint_label(view, e) for e in lattice)}")
     if closed:
@@ -418,12 +451,13 @@ def _fix(view: NetworkView, group: r.SecurityGroup, refusals: list[_Refusal]) ->
     hold it; TCP 443 to each gateway endpoint's prefix list, AWS's own advice."""
     ports_by_target: dict[str, set[int]] = defaultdict(set)
     unknown_ports_by_target: dict[str, set[str]] = defaultdict(set)  # target → whose port is wanted
-    for endpoint in (x.endpoint for x in refusals if not x.gateway):
+    for refusal in (x for x in refusals if not x.gateway):
+        endpoint = refusal.endpoint
         target = endpoint.group_ids[0] if endpoint.group_ids else ",".join(view.endpoint_subnet_cidrs(endpoint))
         if endpoint.endpoint_type in LATTICE_TYPES:
             unknown_ports_by_target[target].add(LATTICE_PORTS[endpoint.endpoint_type])
-        else:
-            ports_by_target[target] |= set(view.service(endpoint).ports)
+        else:  # only the ports refused, where the group already lets some of those needed out
+            ports_by_target[target] |= set(refusal.refused.ports or view.service(endpoint).ports)
     steps = []
     for target, ports in sorted(ports_by_target.items()):
         steps.append(step("ec2:AuthorizeSecurityGroupEgress",

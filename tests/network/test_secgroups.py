@@ -18,6 +18,7 @@ from vpcaudit.network.secgroups import (
     endpoint_label,
     endpoint_peer,
     endpoints_by_group,
+    format_ports,
     group_allows,
     is_world,
     opens_beyond,
@@ -285,3 +286,12 @@ def test_endpoint_peer_replaces_addresses_outside_their_subnet() -> None:
     b.enis[eni_id] = replace(b.enis[eni_id], private_ip_addresses=("10.55.237.4",))
     view = b.view()
     assert endpoint_peer(view, view.endpoints[endpoint]).cidrs == ("10.0.1.0/24",)
+
+
+def test_format_ports_collapses_runs_of_three_or_more() -> None:
+    """A DataSync agent's control ports read as one range, not 41 numbers; two in a row stay apart."""
+    assert format_ports([443]) == "TCP 443"
+    assert format_ports([443, 22, 22]) == "TCP 22/443"
+    assert format_ports([443, *range(1024, 1065)]) == "TCP 443/1024-1064"
+    assert format_ports([443, 1026, 1027, 1028, 1031, 2222]) == "TCP 443/1026-1028/1031/2222"
+    assert format_ports([80, 81]) == "TCP 80/81"

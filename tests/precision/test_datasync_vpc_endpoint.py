@@ -95,37 +95,26 @@ def test_findings_and_verdicts_of_the_guide(task: bool) -> None:
     assert "a documented choice for DataSync agents" in _message(snapshot, "DNS003", ids["datasync"])
 
 
-def test_near_miss_agent_sending_https_only_goes_unreported() -> None:
-    """The agent's group sending TCP 443 alone (anywhere): the control connections to the endpoint
-    (1024–1064) are dropped, activation and every task fail, and nothing new is reported: SG005
-    sees TCP 443 reach the endpoint and the S3 prefix list. Pinned as it is; the xfail below."""
-    snapshot, ids = _build(agent_egress="https")
-    assert audit(snapshot) == _usual(ids)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 checks 443 alone, not DataSync's control ports")
 def test_near_miss_agent_sending_https_only_fires_sg005() -> None:
-    """What SG005 should report: the agent's group, which sends none of TCP 1024–1064 to the
-    datasync endpoint ("DataSync agent → Your DataSync VPC endpoint, TCP 1024–1064")."""
+    """The agent's group sending TCP 443 alone (anywhere): the control connections to the endpoint
+    ("DataSync agent → Your DataSync VPC endpoint, TCP 1024–1064") are dropped, activation and
+    every task fail. Right: SG005 on the agent's group, naming 1024–1064; it saw TCP 443 reach the
+    endpoint and stayed silent before (rule wrong, fixed: DataSync's ports are each required)."""
     snapshot, ids = _build(agent_egress="https")
-    assert ("SG005", ids["agent_sg"], "fail") in audit(snapshot)
+    assert audit(snapshot) == _usual(ids) | {("SG005", ids["agent_sg"], "fail")}
+    assert "no TCP 1024-1064 to interface endpoint" in _message(snapshot, "SG005", ids["agent_sg"])
 
 
-def test_near_miss_endpoint_admitting_443_only_goes_unreported() -> None:
-    """The endpoint's group admitting TCP 443 alone from the agent, as for any other service's
-    endpoint: the agent's control connections are refused, and only the usual findings come out
-    (SG002 goes: nothing beyond 443 is admitted). Pinned as it is; the xfail below."""
-    snapshot, ids = _build(endpoint_ingress="443")
-    assert audit(snapshot) == _usual(ids)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG003 checks 443 alone, not DataSync's control ports")
 def test_near_miss_endpoint_admitting_443_only_fires_sg003() -> None:
-    """What SG003 should report: the datasync endpoint admitting none of TCP 1024–1064 from the
-    agent, its only client ("In the security group attached to the endpoints, configure inbound
-    rules to allow the agent's private IP address to connect")."""
+    """The endpoint's group admitting TCP 443 alone from the agent, as for any other service's
+    endpoint: the agent's control connections are refused ("In the security group attached to the
+    endpoints, configure inbound rules to allow the agent's private IP address to connect"). Right:
+    SG003 (high) on the endpoint, naming 1024–1064; SG002 goes (nothing beyond 443 is admitted). It
+    saw 443 open and stayed silent before (rule wrong, fixed)."""
     snapshot, ids = _build(endpoint_ingress="443")
-    assert ("SG003", ids["datasync"], "fail") in audit(snapshot)
+    assert audit(snapshot) == _usual(ids) | {("SG003", ids["datasync"], "fail")}
+    assert "on TCP 1024-1064" in _message(snapshot, "SG003", ids["datasync"])
+    assert severities(snapshot)[("SG003", ids["datasync"], "")] == "high"
 
 
 @TASKS

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import storage_gateway_vpc_endpoint
 from layouts.storage_gateway_vpc_endpoint import ENDPOINT_PORTS, VPC_CIDR
 
@@ -49,33 +48,25 @@ def _single_az_endpoint(ids: dict[str, str]) -> Triples:
 
 
 def _private_dns_off(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium: DNS003 on the storagegateway endpoint, whose guide says "Verify that
-    Enable Private DNS Name is not selected"; the gateway is activated with the endpoint's ID, its
-    regional DNS name or an address, never the service's default name. A documented choice (info),
-    as for DataSync — the xfail below."""
+    """Right, info: DNS003 on the storagegateway endpoint, whose guide says "Verify that Enable
+    Private DNS Name is not selected"; the gateway is activated with the endpoint's ID, its regional
+    DNS name or an address, never the service's default name. A documented choice, as for
+    DataSync (was medium: rule wrong, fixed; see "Rules changed")."""
     return {("DNS003", ids["storagegateway"], "fail")}
 
 
-def _guide_ports_called_extra(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium: SG002 calls TCP 1026, 1027, 1028, 1031 and 2222 extra ("the endpoint
-    service(s) use only TCP 443"), the very ports the guide asks the endpoint's group to allow
-    ("Verify that all of the following TCP ports are allowed in your security group"). vpcaudit's
-    service ports know storagegateway as 443 alone — the xfail below."""
-    return {("SG002", ids["endpoint_sg"], "fail")}
+def _clients_unknown(ids: dict[str, str]) -> Triples:
+    """Right, not evaluated: IFE002 on the storagegateway endpoint. With private DNS off, as the
+    guide sets it up, only what is pointed at the endpoint's own names uses it — the gateway, which
+    the snapshot does not tell from the NFS client in use2-az2 (which talks NFS to the gateway and
+    nothing to the endpoint). It counted that client and fired (rule wrong, fixed): the rule now
+    says it cannot judge the endpoint's client AZs."""
+    return {("IFE002", ids["storagegateway"], "not_evaluated")}
 
 
-def _nfs_client_counted(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium: IFE002 counts the NFS client in use2-az2 as a client of the
-    storagegateway endpoint ("their traffic crosses to use2-az1"). With private DNS off and nothing
-    answering storagegateway.us-east-2.amazonaws.com with the endpoint, only what is pointed at the
-    endpoint's own names uses it — here the gateway, in use2-az1; the NFS client talks NFS to the
-    gateway and nothing to the endpoint — the xfail below."""
-    return {("IFE002", ids["storagegateway"], "fail")}
-
-
-def _today(ids: dict[str, str]) -> Triples:
-    return (_flow_log(ids) | _default_endpoint_policies(ids) | _single_az_endpoint(ids) | _private_dns_off(ids)
-            | _guide_ports_called_extra(ids) | _nfs_client_counted(ids))
+def _usual(ids: dict[str, str]) -> Triples:
+    return _flow_log(ids) | _default_endpoint_policies(ids) | _single_az_endpoint(ids) | _private_dns_off(ids) \
+        | _clients_unknown(ids)
 
 
 def test_the_snapshot_is_the_guide() -> None:
@@ -97,85 +88,57 @@ def test_the_snapshot_is_the_guide() -> None:
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} == {ids["gateway_eni"], ids["client_eni"]}
 
 
-def test_findings_today() -> None:
-    """The canonical form as the audit reports it: MON001, POL001 × 2, IFE001, and three rule-wrong
-    findings, DNS003 (medium), SG002, IFE002. Silent, rightly: SG001 (no world source), SG003
-    (TCP 443 from the VPC admits the gateway), SG004 (the VPC's CIDR), SG005 (the gateway and the
+def test_findings_and_verdicts() -> None:
+    """The canonical form: MON001, POL001 × 2, IFE001, DNS003 (info), IFE002 not evaluated.
+    Silent, rightly: SG001 (no world source), SG002 (TCP 1026-1028, 1031 and 2222 are the guide's
+    ports for the endpoint; it called them extra before, rule wrong, fixed), SG003 (each port the
+    gateway needs is admitted from the VPC), SG004 (the VPC's CIDR), SG005 (the gateway and the
     client send all traffic), GWE001 (the prefix-list route on the only table), GWE002/GWE003 and
     the NAT rules (no NAT gateway), ACL001 (default NACL), RT001 (no blackhole)."""
     snapshot, ids = _built()
-    assert audit(snapshot) == _today(ids)
-    assert severities(snapshot)[("DNS003", ids["storagegateway"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG002 knows storagegateway as TCP 443 alone")
-def test_the_guide_ports_are_not_extra() -> None:
-    """What SG002 should say of the endpoint's group: nothing — 1026-1028, 1031 and 2222 are the
-    guide's ports for the Storage Gateway endpoint."""
-    snapshot, ids = _built()
-    assert ("SG002", ids["endpoint_sg"], "fail") not in audit(snapshot)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: DNS003 misses the Storage Gateway guide's private DNS off")
-def test_private_dns_off_is_a_documented_choice() -> None:
-    """What DNS003 should report: info, the guide's own setting."""
-    snapshot, ids = _built()
+    assert audit(snapshot) == _usual(ids)
     assert severities(snapshot)[("DNS003", ids["storagegateway"], "")] == "info"
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE002 counts workloads that never use a private-DNS-off endpoint")
-def test_the_nfs_client_is_no_client_of_the_endpoint() -> None:
-    """What IFE002 should say: nothing — the endpoint's only user, the gateway, is in its AZ."""
-    snapshot, ids = _built()
-    assert ("IFE002", ids["storagegateway"], "fail") not in audit(snapshot)
-
-
-def test_near_miss_endpoint_admitting_443_only_goes_unreported() -> None:
-    """The endpoint's group admitting TCP 443 alone, as for any other service's endpoint: the
-    gateway's activation (1027) and control connections (1026, 1028) are refused, and the audit is
-    today's minus SG002 (nothing beyond 443 is admitted). Pinned as it is; the xfail below."""
-    snapshot, ids = _built(**ENDPOINT_443_ONLY)
-    assert audit(snapshot) == _today(ids) - _guide_ports_called_extra(ids)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG003 checks 443 alone, not Storage Gateway's control ports")
 def test_near_miss_endpoint_admitting_443_only_fires_sg003() -> None:
-    """What SG003 should report: the storagegateway endpoint admitting none of TCP 1026-1028 from
-    the gateway ("Verify that all of the following TCP ports are allowed")."""
+    """The endpoint's group admitting TCP 443 alone, as for any other service's endpoint: the
+    gateway's activation (1027), control (1026, 1028) and update (1031) connections are refused
+    ("Verify that all of the following TCP ports are allowed"). Right: SG003 (high) names them; it
+    saw 443 open and stayed silent before (rule wrong, fixed)."""
     snapshot, ids = _built(**ENDPOINT_443_ONLY)
-    assert ("SG003", ids["storagegateway"], "fail") in audit(snapshot)
+    assert audit(snapshot) == _usual(ids) | {("SG003", ids["storagegateway"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    assert finding.severity.value == "high"
+    assert "TCP 1026-1028/1031" in finding.message
+    (step,) = finding.fix
+    assert sorted(p["FromPort"] for p in step.parameters["IpPermissions"]) == [1026, 1027, 1028, 1031]
 
 
-def test_near_miss_gateway_sending_https_only_goes_unreported() -> None:
-    """The gateway's group sending TCP 443 alone, to anywhere: the control connections to the
-    endpoint (1026, 1028) are dropped and the gateway never connects; SG005 sees TCP 443 reach the
-    endpoint and the S3 prefix list, and the audit is today's. Pinned as it is; the xfail below."""
-    snapshot, ids = _built(**GATEWAY_HTTPS_ONLY)
-    assert audit(snapshot) == _today(ids)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 checks 443 alone, not Storage Gateway's control ports")
 def test_near_miss_gateway_sending_https_only_fires_sg005() -> None:
-    """What SG005 should report: the gateway's group, which sends none of TCP 1026-1028 to the
-    storagegateway endpoint."""
+    """The gateway's group sending TCP 443 alone, to anywhere: the control connections to the
+    endpoint are dropped and the gateway never connects. Right: SG005 (medium) on ``file-gateway``,
+    naming the ports refused; it saw 443 reach the endpoint before (rule wrong, fixed)."""
     snapshot, ids = _built(**GATEWAY_HTTPS_ONLY)
-    assert ("SG005", ids["gateway_sg"], "fail") in audit(snapshot)
+    assert audit(snapshot) == _usual(ids) | {("SG005", ids["gateway_sg"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
+    assert "no TCP 1026-1028/1031 to interface endpoint" in finding.message
+    assert sorted(p["FromPort"] for s in finding.fix for p in s.parameters["IpPermissions"]) == [1026, 1027, 1028, 1031]
 
 
 def test_near_miss_gateway_without_egress_to_the_endpoint() -> None:
     """The gateway's group sending TCP 443 to the S3 prefix list only: nothing reaches the
     storagegateway endpoint. Right: SG005 (medium) on ``file-gateway``, naming the endpoint."""
     snapshot, ids = _built(**GATEWAY_S3_ONLY)
-    assert audit(snapshot) == _today(ids) | {("SG005", ids["gateway_sg"], "fail")}
+    assert audit(snapshot) == _usual(ids) | {("SG005", ids["gateway_sg"], "fail")}
     assert severities(snapshot)[("SG005", ids["gateway_sg"], "")] == "medium"
 
 
 def test_near_miss_no_s3_gateway_endpoint() -> None:
     """No S3 gateway endpoint, in a VPC without NAT or internet gateway: the gateway activates and
     connects through the storagegateway endpoint, but every upload to and read from its bucket
-    fails. A gap, pinned: the audit is today's less the S3 endpoint's POL001 — no rule asks how a
-    workload of an isolated subnet reaches S3 (the GWE rules weigh NAT processing, and there is no
-    NAT), and nothing in the snapshot says the instance is a File Gateway."""
+    fails. A gap, pinned: the audit is the canonical one less the S3 endpoint's POL001 — no rule
+    asks how a workload of an isolated subnet reaches S3 (the GWE rules weigh NAT processing, and
+    there is no NAT), and nothing in the snapshot says the instance is a File Gateway."""
     snapshot, ids = _built(**NO_S3_ENDPOINT)
     assert "s3" not in ids
-    assert audit(snapshot) == _today(ids)
+    assert audit(snapshot) == _usual(ids)

@@ -114,8 +114,14 @@ def egress(group: r.SecurityGroup) -> tuple[r.SecurityGroupRule, ...]:
 
 
 def format_ports(ports: Iterable[int]) -> str:
-    """'TCP 443' or 'TCP 22/443'."""
-    return "TCP " + "/".join(str(p) for p in sorted(set(ports)))
+    """'TCP 443', 'TCP 22/443' or, with three or more consecutive ports, 'TCP 443/1024-1064'."""
+    runs: list[list[int]] = []
+    for port in sorted(set(ports)):
+        if runs and port == runs[-1][-1] + 1:
+            runs[-1].append(port)
+        else:
+            runs.append([port])
+    return "TCP " + "/".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else "/".join(map(str, run)) for run in runs)
 
 
 def configured_ports_note(view: NetworkView, endpoints: Iterable[r.VpcEndpoint]) -> str:

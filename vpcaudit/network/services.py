@@ -40,6 +40,26 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     # 22 ("allow outbound traffic from the agent to the VPC endpoint by using ports 443, 1024-1064,
     # and port 22", DataSync User Guide, network requirements for VPC service endpoints).
     "datasync": (22, 443, *range(1024, 1065)),
+    # Storage Gateway: a gateway activated through an endpoint, "all of the following TCP ports …
+    # allowed in your security group: TCP 443, TCP 1026, TCP 1027, TCP 1028, TCP 1031, TCP 2222"
+    # (S3 File Gateway User Guide, activating a gateway in a virtual private cloud).
+    "storagegateway": (443, 1026, 1027, 1028, 1031, 2222),
+}
+
+# Services whose clients are appliances (a DataSync agent, a Storage Gateway) activated against an
+# endpoint's own name or address: their guides set the endpoint up with private DNS off ("clear
+# Enable Private DNS Name"; "Verify that Enable Private DNS Name is not selected"), so the VPC's
+# other workloads, which call the services' default names, are not its clients.
+APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway"})
+
+# Services whose clients need *each* of these ports open to the endpoint, where any one of
+# SERVICE_PORTS serves other services' clients (an SDK calls one port): a DataSync agent opens its
+# control connections on TCP 1024-1064 besides HTTPS, and a Storage Gateway appliance its control,
+# activation and update connections on 1026-1028 and 1031. Port 22 (DataSync) and 2222 (Storage
+# Gateway) stay out: AWS Support's channel to the appliance, opened for troubleshooting only.
+REQUIRED_PORTS: dict[str, tuple[int, ...]] = {
+    "datasync": (443, *range(1024, 1065)),
+    "storagegateway": (443, 1026, 1027, 1028, 1031),
 }
 
 
@@ -95,6 +115,7 @@ class ServiceInfo:
     offered_az_names: tuple[str, ...]  # () when unknown
     offered_az_ids: tuple[str, ...]
     ports_configured: bool = False  # the ports are the user's (service-ports), not published by the service
+    required_ports: tuple[int, ...] = ()  # ports a client needs each of (REQUIRED_PORTS); () where one of ports serves
 
     @property
     def port(self) -> int | None:
@@ -127,6 +148,7 @@ def service_info(endpoint: VpcEndpoint, detail: EndpointService | None, vpc_regi
         policy_supported=detail.vpc_endpoint_policy_supported if detail is not None else None,
         offered_az_names=detail.availability_zones if detail else (),
         offered_az_ids=detail.availability_zone_ids if detail else (),
+        required_ports=REQUIRED_PORTS.get(parsed.key, ()) if is_aws else (),
     )
 
 
