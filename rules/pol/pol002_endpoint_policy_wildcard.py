@@ -31,8 +31,10 @@ def endpoint_policy_wildcard(ctx: RuleContext) -> Iterator[Finding]:
     action (`*`, `svc:*`, or `NotAction`) or `Resource: *`, without a scoping condition
     (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`, `aws:PrincipalArn`,
     `aws:ResourceOrgID`, `aws:ResourceOrgPaths`, `aws:ResourceAccount` tested with a positive,
-    non-`IfExists`, non-`ForAllValues` operator and a value other than `*`). Also for a
-    gateway-endpoint statement whose principal is not `*`.
+    non-`IfExists`, non-`ForAllValues` operator and a value other than `*`; or `Bool
+    aws:PrincipalIsAWSService` true, which admits AWS service principals only, as AWS's data
+    perimeter policies grant services). Also for a gateway-endpoint statement whose principal is
+    not `*`.
 
     With a trusted boundary configured (`trusted_org_ids`, `trusted_accounts`), a scoping
     condition counts only when every value it accepts is inside it: an organization id or the

@@ -83,8 +83,10 @@ def s3_endpoint_policy_blocks_ecr_layers(ctx: RuleContext) -> Iterator[Finding]:
         layers = f"arn:{partition(view.region_name)}:s3:::prod-{view.region_name}-starport-layer-bucket/"
         verdict = decide(policy, Request(
             "s3:GetObject", layers,
+            # The URL is presigned with the credentials of an IAM principal of an ECR account, not by
+            # a service principal: aws:PrincipalIsAWSService is false for it.
             known={"aws:sourcevpce": endpoint.vpc_endpoint_id, "aws:sourcevpc": endpoint.vpc_id,
-                   "aws:securetransport": "true"},
+                   "aws:securetransport": "true", "aws:principalisawsservice": "false"},
             foreign=FOREIGN_KEYS, maybe_absent=MAYBE_ABSENT, ours=_ours(ctx, endpoint)))
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         download = (f"s3:GetObject on {layers}* presigned by an Amazon ECR account through gateway endpoint "

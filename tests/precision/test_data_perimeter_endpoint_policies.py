@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from functools import cache
 
-import pytest
 from aws_layout import NOW, Triple, audit, audit_result, built_in_rules
 from layouts import data_perimeter_endpoint_policies
 from layouts.data_perimeter_endpoint_policies import (
@@ -22,6 +21,7 @@ from layouts.data_perimeter_endpoint_policies import (
 from vpcaudit.engine.result import Outcome
 from vpcaudit.engine.rule import Status
 from vpcaudit.engine.runner import RunSettings, run
+from vpcaudit.network.policy import Statement
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.snapshot.model import Snapshot
 
@@ -33,10 +33,6 @@ NO_AWS_OWNED_READS = {"aws_owned_reads": False}
 UNCONDITIONED_S3 = {"unconditioned_s3": True}
 # The endpoints whose services take a policy: every one carries a data perimeter policy.
 POLICY_ENDPOINTS = ("s3", "dynamodb", *(k for k, which in INTERFACE_POLICIES.items() if which))
-SERVICE_PRINCIPALS_WRONG = ("rule wrong: Bool aws:PrincipalIsAWSService true admits AWS service principals only, "
-                            "which no brought-in or foreign credentials are")
-LAYERS_REFUSED_WRONG = ("rule wrong: a layer URL presigned by an ECR account is signed by an IAM principal, so "
-                        "aws:PrincipalIsAWSService is false and the service-principal statement cannot admit it")
 
 
 @cache
@@ -59,35 +55,23 @@ def _message(snapshot: Snapshot, rule_id: str, resource_id: str, *, trust: bool 
     return finding.message
 
 
-def _service_principals(ids: dict[str, str]) -> Triples:
-    """Rule wrong (see the xfail test), low: POL002 on every endpoint with a policy, for the samples'
-    ``AllowRequestsByAWSServicePrincipals`` — ``Principal *``, ``Action *``, ``Resource *`` with
-    ``Bool aws:PrincipalIsAWSService true`` and no organization or account key. IAM sets the key
-    true only when a service uses its service principal to act directly, false for any IAM
-    principal's credentials (a service role's too), and leaves anonymous requests without it: no
-    credentials a developer brings in, and no other account's, can satisfy the statement. IAM's
-    own page offers the key to "limit access to your trusted identities and expected network
-    locations while safely granting access to AWS services"."""
-    return {("POL002", ids[key], "fail") for key in POLICY_ENDPOINTS}
-
-
 def _foreign_org(ids: dict[str, str]) -> Triples:
     """Right, low (with ``trusted_org_ids``): POL002 on every endpoint with a policy, naming
     ``aws:PrincipalOrgID=o-f0re1gn0rg`` and ``aws:ResourceOrgID=o-f0re1gn0rg``: the statements that
     look scoped admit another organization's principals to its resources through this VPC —
-    exfiltration through the private path — while this organization's own requests match nothing.
-    The same triples as today's service-principal findings, with the foreign statements added
-    to each message."""
+    exfiltration through the private path — while this organization's own requests match nothing."""
     return {("POL002", ids[key], "fail") for key in POLICY_ENDPOINTS}
 
 
-def _layers_unjudged(ids: dict[str, str]) -> Triples:
-    """Rule wrong (see the xfail test): POL006 not evaluated on the S3 endpoint. Without
-    ``AllowRequestsToAWSOwnedResources`` nothing admits ECR's layer downloads: every other statement
-    tests this organization (``aws:PrincipalOrgID``), which the ECR account's presigning principal
-    is not in, or ``aws:PrincipalIsAWSService``, which is false for it. The rule treats that
-    Boolean as unknowable and gives up."""
-    return {("POL006", ids["s3"], "not_evaluated")}
+def _layers_refused(ids: dict[str, str]) -> Triples:
+    """Right, high: POL006 on the S3 endpoint. Without ``AllowRequestsToAWSOwnedResources`` nothing
+    admits ECR's layer downloads: every other statement tests this organization
+    (``aws:PrincipalOrgID``), which the ECR account's presigning principal is not in, or
+    ``aws:PrincipalIsAWSService``, which is false for it (the URL is signed with an IAM principal's
+    credentials). Every image pull from the VPC's instances fails (``CannotPullContainerError``)
+    while the ECR API answers. The rule took that Boolean for unknowable and said "not evaluated"
+    (rule wrong, fixed)."""
+    return {("POL006", ids["s3"], "fail")}
 
 
 def test_the_policies_are_the_samples_with_the_placeholders_filled() -> None:
@@ -114,79 +98,76 @@ def test_the_policies_are_the_samples_with_the_placeholders_filled() -> None:
     assert endpoints[ids["ssmmessages"]].policy_document is None is endpoints[ids["ec2messages"]].policy_document
 
 
-def test_findings_of_the_samples_today() -> None:
-    """The canonical form, without a trusted boundary: POL002 on all eight endpoints with a policy,
-    for the service-principal statement alone (rule wrong: see below). Silent, rightly: POL001 (no
-    default policy left), POL003 (valid IAM policies), POL005 (every policy has Allows; the ssm
-    policy's ARNs are us-east-1's or ``*``), POL006 (``AllowRequestsToAWSOwnedResources`` names the
-    layer bucket, no condition), POL002 on the AWS-owned, Glue, ECR-repository and third-party
-    statements (named actions on named objects, or scoped by ``aws:PrincipalOrgID``)."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _service_principals(ids)
-    message = _message(snapshot, "POL002", ids["s3"])
-    assert SERVICE_PRINCIPALS_SID in message and ORGS_TO_ORGS_SID not in message and AWS_OWNED_SID not in message
-
-
-def test_findings_of_the_samples_with_the_trusted_organization_today() -> None:
-    """The same with ``trusted_org_ids = o-a1b2c3d4e5``: every organization the policies name is
-    trusted, so nothing new. Rightly silent on ``aws:ResourceAccount`` 510798373988 (Glue) and
-    602401143452 (ECR), accounts outside the boundary: the statements naming them also require
-    ``aws:PrincipalOrgID`` of the trusted organization, so no foreign principal gets in."""
-    snapshot, ids = _built()
-    assert _audit_trusted(snapshot) == _service_principals(ids)
-
-
-@pytest.mark.xfail(strict=True, reason=SERVICE_PRINCIPALS_WRONG)
 def test_findings_and_verdicts_of_the_samples() -> None:
-    """The canonical form as it should be judged: nothing, with or without the trusted boundary.
-    Every ``Principal *`` statement with a wildcard is confined to the organization or to AWS
-    service principals."""
+    """The canonical form, with and without the trusted boundary: nothing. Silent, rightly: POL001
+    (no default policy left), POL002 (every ``Principal *`` statement with a wildcard is confined to
+    the organization or to AWS service principals; the AWS-owned, Glue, ECR-repository and
+    third-party statements name actions on named objects or are scoped by ``aws:PrincipalOrgID``),
+    POL003 (valid IAM policies), POL005 (every policy has Allows; the ssm policy's ARNs are
+    us-east-1's or ``*``), POL006 (``AllowRequestsToAWSOwnedResources`` names the layer bucket, no
+    condition). With ``trusted_org_ids = o-a1b2c3d4e5`` rightly silent on ``aws:ResourceAccount``
+    510798373988 (Glue) and 602401143452 (ECR), accounts outside the boundary: the statements naming
+    them also require ``aws:PrincipalOrgID`` of the trusted organization.
+
+    Was rule wrong, fixed: POL002 fired (low) on all eight endpoints for the samples'
+    ``AllowRequestsByAWSServicePrincipals`` — ``Principal *``, ``Action *``, ``Resource *`` with
+    ``Bool aws:PrincipalIsAWSService true``. IAM sets the key true only when a service uses its
+    service principal to act directly, false for any IAM principal's credentials (a service role's
+    too), and leaves anonymous requests without it: no credentials a developer brings in, and no
+    other account's, satisfy the statement ("safely granting access to AWS services", IAM's page).
+    POL002 now counts that test as a scoping condition inside every trusted boundary."""
     snapshot, _ = _built()
     assert audit(snapshot) == set() == _audit_trusted(snapshot)
 
 
+def test_a_service_principal_statement_scopes_only_as_bool_true() -> None:
+    """The near misses on the scoping key itself: ``Bool aws:PrincipalIsAWSService false``,
+    ``BoolIfExists … true`` (an anonymous request, without the key, passes) and ``StringEquals``
+    with a wildcard value do not confine the statement; POL002 fires on the S3 endpoint for each."""
+    base = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    scoped = Statement(1, {**base, "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}})
+    assert [c.key for c in scoped.scoping_conditions] == ["aws:principalisawsservice"]
+    for condition in ({"Bool": {"aws:PrincipalIsAWSService": "false"}},
+                      {"BoolIfExists": {"aws:PrincipalIsAWSService": "true"}},
+                      {"Bool": {"aws:PrincipalIsAWSService": ["true", "false"]}},
+                      {"StringNotEquals": {"aws:PrincipalIsAWSService": "false"}}):
+        assert Statement(1, {**base, "Condition": condition}).scoping_conditions == (), condition
+
+
 def test_near_miss_foreign_organization() -> None:
-    """Every ``<my-org-id>`` filled with someone else's organization. Without a boundary the audit
-    is today's canonical one — a gap, pinned, by design: the snapshot holds no Organizations data,
-    and any concrete value counts as scoping. With ``trusted_org_ids``: POL002 on every endpoint,
-    right, naming the foreign id."""
+    """Every ``<my-org-id>`` filled with someone else's organization. Without a boundary nothing —
+    a gap, pinned, by design: the snapshot holds no Organizations data, and any concrete value
+    counts as scoping. With ``trusted_org_ids``: POL002 on every endpoint, right, naming the foreign
+    id (the service-principal statement stays trusted)."""
     snapshot, ids = _built(**FOREIGN_ORG)
-    assert audit(snapshot) == _service_principals(ids)
-    assert FOREIGN_ORG_ID not in _message(snapshot, "POL002", ids["sts"])
+    assert audit(snapshot) == set()
     assert _audit_trusted(snapshot) == _foreign_org(ids)
     for key in ("s3", "sts"):
         message = _message(snapshot, "POL002", ids[key], trust=True)
         assert f"aws:PrincipalOrgID={FOREIGN_ORG_ID}" in message and ORGS_TO_ORGS_SID in message
+        assert SERVICE_PRINCIPALS_SID not in message
 
 
-def test_near_miss_aws_owned_reads_removed() -> None:
-    """The S3 policy without ``AllowRequestsToAWSOwnedResources``: POL006 not evaluated today (rule
-    wrong, below), beside the service-principal POL002s; the same with the trusted boundary. A gap,
-    pinned, besides: the Amazon Linux repositories (anonymous reads) and the Systems Manager
-    buckets (``aws-ssm-us-east-1`` and others the agent and Patch Manager read) are refused too,
-    and no rule judges the S3 policy against them although the VPC has ssm endpoints and instances."""
-    snapshot, ids = _built(**NO_AWS_OWNED_READS)
-    assert audit(snapshot) == _service_principals(ids) | _layers_unjudged(ids)
-    assert _audit_trusted(snapshot) == _service_principals(ids) | _layers_unjudged(ids)
-    assert SERVICE_PRINCIPALS_SID in _message(snapshot, "POL006", ids["s3"])
-
-
-@pytest.mark.xfail(strict=True, reason=LAYERS_REFUSED_WRONG)
 def test_near_miss_aws_owned_reads_removed_fires_pol006() -> None:
-    """As it should be judged: POL006 fails (high) — every image pull from the VPC's instances
-    fails (``CannotPullContainerError``) while the ECR API answers."""
+    """The S3 policy without ``AllowRequestsToAWSOwnedResources``: POL006 fails (high), with and
+    without the trusted boundary. A gap, pinned, besides: the Amazon Linux repositories (anonymous
+    reads) and the Systems Manager buckets (``aws-ssm-us-east-1`` and others the agent and Patch
+    Manager read) are refused too, and no rule judges the S3 policy against them although the VPC
+    has ssm endpoints and instances."""
     snapshot, ids = _built(**NO_AWS_OWNED_READS)
-    assert {t for t in audit(snapshot) if t[0] == "POL006"} == {("POL006", ids["s3"], "fail")}
+    assert audit(snapshot) == _layers_refused(ids) == _audit_trusted(snapshot)
+    result = audit_result(snapshot)
+    (finding,) = [f for f in result.findings if f.rule_id == "POL006"]
+    assert finding.severity.value == "high"
 
 
 def test_near_miss_unconditioned_statement() -> None:
     """The S3 policy's ``AllowRequestsByOrgsIdentitiesToOrgsResources`` without its condition: the
-    S3 endpoint is full access in all but name. POL002 on it, right (low), now naming that
-    statement; the triples are today's canonical ones, the message is not. Not POL001, which the
-    catalogue keeps for the literal default policy. POL006 silent, rightly: the statement admits
-    the layer downloads."""
+    S3 endpoint is full access in all but name. POL002 on it, right (low), naming that statement
+    alone. Not POL001, which the catalogue keeps for the literal default policy. POL006 silent,
+    rightly: the statement admits the layer downloads."""
     snapshot, ids = _built(**UNCONDITIONED_S3)
-    assert audit(snapshot) == _service_principals(ids) == _audit_trusted(snapshot)
+    assert audit(snapshot) == {("POL002", ids["s3"], "fail")} == _audit_trusted(snapshot)
     message = _message(snapshot, "POL002", ids["s3"])
     assert f"statement '{ORGS_TO_ORGS_SID}' allows Principal * with Action * and Resource * and no scoping" in message
-    assert ORGS_TO_ORGS_SID not in _message(snapshot, "POL002", ids["dynamodb"])
+    assert SERVICE_PRINCIPALS_SID not in message

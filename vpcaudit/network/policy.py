@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from vpcaudit.network.trust import SERVICE_PRINCIPAL_KEY
 from vpcaudit.snapshot.resources import VpcEndpoint, decode_policy
 
 if TYPE_CHECKING:
@@ -164,11 +165,14 @@ class Statement:
 
         A negated, ``…IfExists`` or ``ForAllValues:`` operator does not confine it (a request
         without the key passes: a principal outside any organization has no org paths), nor does
-        a value that is only ``*``.
+        a value that is only ``*``. ``Bool aws:PrincipalIsAWSService true`` confines it to AWS
+        service principals (:data:`SERVICE_PRINCIPAL_KEY`).
         """
         return tuple(c for c in self.conditions
-                     if c.key in SCOPING_KEYS and not c.negated and not c.if_exists and not c.is_null_check
-                     and not c.for_all_values and any(v.strip("*") for v in c.values))
+                     if not c.negated and not c.if_exists and not c.is_null_check and not c.for_all_values
+                     and ((c.key in SCOPING_KEYS and any(v.strip("*") for v in c.values))
+                          or (c.key == SERVICE_PRINCIPAL_KEY and c.base_operator.lower() == "bool"
+                              and bool(c.values) and all(v.lower() == "true" for v in c.values))))
 
     @property
     def is_full_access(self) -> bool:

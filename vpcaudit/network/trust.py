@@ -14,7 +14,8 @@ Each key names the boundary in its own way:
   the organization id (``o-…/r-…/ou-…/*``): the rest may be a wildcard, the organization may not;
 * ``aws:PrincipalAccount`` / ``aws:ResourceAccount``: a 12-digit account id;
 * ``aws:PrincipalArn``: an ARN whose fifth field is the account id (the role or user name after
-  it may be a wildcard).
+  it may be a wildcard);
+* ``aws:PrincipalIsAWSService`` tested ``Bool`` true: AWS service principals, inside any boundary.
 
 The account that owns the endpoint is always inside: its principals already use its network.
 Organization membership of an account is not collected, so an account id counts only when it
@@ -30,11 +31,17 @@ ORG_ID_KEYS = frozenset({"aws:principalorgid", "aws:resourceorgid"})
 ORG_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:resourceorgpaths"})
 ACCOUNT_KEYS = frozenset({"aws:principalaccount", "aws:resourceaccount"})
 ARN_KEYS = frozenset({"aws:principalarn"})
+# ``Bool aws:PrincipalIsAWSService true`` confines a statement to AWS service principals acting
+# directly: IAM sets the key true only for them, false for any IAM principal's credentials (a
+# service role's included), and anonymous requests do not carry it -- so no credentials brought
+# into the VPC satisfy it. AWS's data perimeter policies grant services this way ("safely granting
+# access to AWS services", IAM global condition context keys).
+SERVICE_PRINCIPAL_KEY = "aws:principalisawsservice"
 
 # Condition keys are case-insensitive; findings spell them as IAM's documentation does.
 KEY_SPELLING = {k.lower(): k for k in (
     "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
-    "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:ResourceAccount")}
+    "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:ResourceAccount", "aws:PrincipalIsAWSService")}
 
 _WILDCARDS = ("*", "?", "${")  # glob characters, and policy variables (resolved per request)
 
@@ -75,6 +82,8 @@ class TrustBoundary:
         return tuple(v for v in values if not self._within(key.lower(), v, owner_account))
 
     def _within(self, key: str, value: str, owner_account: str) -> bool:
+        if key == SERVICE_PRINCIPAL_KEY:
+            return True  # AWS service principals: no credentials from beyond any boundary
         if key in ORG_ID_KEYS:
             return _literal(value) and value in self.org_ids
         if key in ORG_PATH_KEYS:
