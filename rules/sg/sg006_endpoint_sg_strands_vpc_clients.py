@@ -80,8 +80,10 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
 
     - **Pods and tasks left out on admitted hosts.** The groups admit an instance's own
       interface but not the interfaces of the pods or tasks on it — the VPC CNI's secondary
-      interfaces (`aws-K8S-<instance>`, given a group of their own by an ENIConfig or security
-      groups for pods), an awsvpc task's interface — for a service those call themselves (not
+      interfaces (`aws-K8S-<instance>`, given a group of their own by an ENIConfig), a Pod's
+      branch interface under security groups for Pods (`aws-k8s-branch-eni`, on the node whose
+      trunk its `vpcresources.k8s.aws/trunk-eni-id` tag names), an awsvpc task's interface — for
+      a service those call themselves (not
       the image pulls and agents the host makes for them: ECS, ECR, Systems Manager).
 
     - **Fargate tasks left out.** An `ecr.api` or `ecr.dkr` endpoint admits some ECS tasks on

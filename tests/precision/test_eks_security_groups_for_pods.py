@@ -4,14 +4,16 @@ finding and its verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import eks_security_groups_for_pods
 from layouts.eks_security_groups_for_pods import BRANCH_DESCRIPTION, TRUNK_DESCRIPTION
 
+from vpcaudit.network.containers import TRUNK_TAG
 from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.resources import Tag
 
 Triples = set[tuple[str, str, str]]
 Built = tuple[Snapshot, dict[str, str]]
@@ -88,26 +90,35 @@ def test_findings_and_verdicts() -> None:
     assert levels[("SG005", ids["rds_sg"], "")] == "medium"
 
 
-def test_near_miss_endpoint_group_admits_the_node_group_only_today() -> None:
-    """The endpoints' group admitting 443 from the cluster security group (the nodes') instead of
-    the VPC's block. Today: the canonical audit. SG003 is rightly silent (the nodes are admitted),
-    and the image pulls are the nodes' own (kubelet and containerd on the host), so ECR is not
-    lost. But the catalog Pod's branch interface carries only ``eks-workshop-catalog``, so its
-    SDK calls to STS (IAM roles for service accounts) are refused — see the next test."""
-    snapshot, ids = _built(**NODES_ONLY)
-    assert audit(snapshot) == _baseline(ids)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG006 knows the VPC CNI's aws-K8S- secondary interfaces as "
-                                       "Pods on admitted hosts, not branch interfaces of security groups for Pods")
 def test_near_miss_endpoint_group_admits_the_node_group_only() -> None:
-    """Rule wrong: SG006 (medium) should name the ``sts`` endpoint and the Pod's branch interface —
-    its "pods and tasks left out on admitted hosts" case, whose own docstring has security groups
-    for Pods in mind, but it finds Pods only among interfaces attached to an instance and
-    described ``aws-K8S-…`` or with an ECS attachment, while a branch is attached to no instance
-    and described ``aws-k8s-branch-eni``. Not ecr.api/ecr.dkr: the host pulls the images."""
+    """The endpoints' group admitting 443 from the cluster security group (the nodes') instead of
+    the VPC's block. SG003 is rightly silent (the nodes are admitted), and the image pulls are the
+    nodes' own (kubelet and containerd on the host), so ECR is not lost. But the catalog Pod's
+    branch interface carries only ``eks-workshop-catalog``, so its SDK calls to STS (IAM roles for
+    service accounts) are refused. Right, medium: SG006 on the ``sts`` endpoint, its "pods and
+    tasks left out on admitted hosts" case, naming the Pod's branch interface. Not ecr.api/ecr.dkr:
+    the host pulls the images. Was rule wrong, fixed: SG006 found Pods only among interfaces
+    attached to an instance and described ``aws-K8S-…`` or with an ECS attachment, while a branch
+    is attached to no instance and described ``aws-k8s-branch-eni``; its node is now the instance
+    of the trunk its ``vpcresources.k8s.aws/trunk-eni-id`` tag names."""
     snapshot, ids = _built(**NODES_ONLY)
     assert audit(snapshot) == _baseline(ids) | {("SG006", ids["sts"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG006"]
+    assert ids["pod1"] in finding.message and finding.severity.value == "medium"
+
+
+def test_a_branch_whose_trunk_was_not_collected_has_no_host() -> None:
+    """The near miss above with the trunk's tag naming an interface the snapshot does not hold: no
+    node to compare with, so the Pod is not taken for one left out on an admitted host."""
+    snapshot, ids = _built(**NODES_ONLY)
+    region = snapshot.accounts[0].regions[0]
+    tags = tuple(Tag(t.key, "eni-0000000000000000f" if t.key == TRUNK_TAG else t.value)
+                 for t in next(e for e in region.network_interfaces if e.network_interface_id == ids["pod1"]).tags)
+    enis = tuple(replace(e, tags=tags) if e.network_interface_id == ids["pod1"] else e
+                 for e in region.network_interfaces)
+    orphaned = replace(snapshot, accounts=(replace(snapshot.accounts[0],
+                                                   regions=(replace(region, network_interfaces=enis),)),))
+    assert audit(orphaned) == _baseline(ids)
 
 
 def test_near_miss_pod_group_without_443_egress() -> None:

@@ -7,7 +7,11 @@ ENI trunking), but the container instance's agent and Docker daemon — registra
 image pulls from ECR, the ``awslogs`` driver — send from the instance's own interface. Rules that
 ask who must reach an endpoint (SG006) or whether a VPC runs ECS (IFE003) read both from here.
 EKS nodes are alike: the VPC CNI's secondary interfaces (described ``aws-K8S-<instance id>``)
-carry pods' traffic, while the node's container runtime pulls images from its primary interface.
+carry pods' traffic, while the node's container runtime pulls images from its primary interface;
+so do the branch interfaces of security groups for Pods (described ``aws-k8s-branch-eni``),
+associated with the node's trunk interface rather than attached to the instance: the VPC resource
+controller tags each with the trunk's id (``vpcresources.k8s.aws/trunk-eni-id``), whose attachment
+names the node.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from vpcaudit.snapshot.resources import tag_value
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
@@ -24,6 +30,11 @@ if TYPE_CHECKING:
 ECS_ATTACHMENT = re.compile(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:attachment/")
 # The VPC CNI's secondary interface on an EKS node ("aws-K8S-" + the node's instance id).
 CNI_SECONDARY = re.compile(r"aws-K8S-i-[0-9a-f]+")
+# A Pod's branch interface under security groups for Pods (EKS User Guide: "a branch network
+# interface with a description of aws-k8s-branch-eni"), and the tag naming the trunk it is
+# associated with (the VPC resource controller's; EC2 shows no attachment for a branch).
+POD_BRANCH_DESCRIPTION = "aws-k8s-branch-eni"
+TRUNK_TAG = "vpcresources.k8s.aws/trunk-eni-id"
 # A pod's or task's interface, and the own interfaces of the instance it is attached to.
 ContainerOnHost = tuple["r.NetworkInterface", tuple["r.NetworkInterface", ...]]
 # Services ECS's control plane answers on (the ECS guide's three interface endpoints).
@@ -73,26 +84,40 @@ def image_pullers(view: NetworkView, enis: Iterable[r.NetworkInterface]) -> tupl
     own = view.memo(_own_interfaces_by_instance)
     out: dict[str, r.NetworkInterface] = {}
     for eni in enis:
-        hosts = own.get(eni.instance_id or "", ()) if _container_interface(eni) else ()
+        hosts = own.get(_host_instance(view, eni) or "", ()) if _container_interface(eni) else ()
         out.update((e.network_interface_id, e) for e in (hosts or (eni,)))
     return tuple(sorted(out.values(), key=lambda e: e.network_interface_id))
 
 
 def containers_on_hosts(view: NetworkView, vpc_id: str) -> tuple[ContainerOnHost, ...]:
-    """Each pod's or task's interface attached to an instance of the VPC (a VPC CNI secondary
-    interface, an awsvpc task's interface without trunking; never a trunk), with that instance's
-    own interfaces."""
+    """Each pod's or task's interface on an instance of the VPC (a VPC CNI secondary interface, an
+    awsvpc task's interface without trunking, a Pod's branch interface on a node's trunk; never a
+    trunk), with that instance's own interfaces."""
     return view.memo(_containers_on_hosts, vpc_id)
 
 
 def _containers_on_hosts(view: NetworkView, vpc_id: str) -> tuple[ContainerOnHost, ...]:
     own = view.memo(_own_interfaces_by_instance)
-    return tuple((eni, own.get(eni.instance_id or "", ())) for eni in view.workload_enis(vpc_id)
-                 if eni.instance_id and _container_interface(eni) and eni.interface_type != "trunk")
+    return tuple((eni, own.get(host, ())) for eni in view.workload_enis(vpc_id)
+                 if _container_interface(eni) and eni.interface_type != "trunk"
+                 and (host := _host_instance(view, eni)))
 
 
 def _container_interface(eni: r.NetworkInterface) -> bool:
-    return is_ecs_attachment(eni) or bool(CNI_SECONDARY.fullmatch(eni.description))
+    return is_ecs_attachment(eni) or bool(CNI_SECONDARY.fullmatch(eni.description)) or _is_pod_branch(eni)
+
+
+def _is_pod_branch(eni: r.NetworkInterface) -> bool:
+    return eni.interface_type == "branch" and eni.description == POD_BRANCH_DESCRIPTION
+
+
+def _host_instance(view: NetworkView, eni: r.NetworkInterface) -> str | None:
+    """The instance a container's interface runs on: its attachment's, or for a Pod's branch
+    interface, that of the trunk its tag names (None when the trunk was not collected)."""
+    if eni.instance_id or not _is_pod_branch(eni):
+        return eni.instance_id
+    trunk = view.interfaces.get(tag_value(eni.tags, TRUNK_TAG) or "")
+    return trunk.instance_id if trunk is not None and trunk.interface_type == "trunk" else None
 
 
 # Region-wide indexes, each built once per view (view.memo): a Region may hold hundreds of VPCs.
