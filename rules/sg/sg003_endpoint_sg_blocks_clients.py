@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from vpcaudit.snapshot import resources as r
 
 CLIENT, MEMBERS_ONLY, NO_CLIENT, UNKNOWN = "client", "members-only", "no-client", "unknown"
+# A range of the endpoint's own VPC in which no interface that may call the service has an address
+# (a public subnet's, NAT gateways only): it admits the clients of the future, as a group without
+# members does, and blocks those of today.
+VPC_RANGE_WITHOUT_CLIENTS = "vpc-range-without-clients"
 OTHER_FAMILY = "other-family"  # CIDRs of an address family the endpoint has no address in
 
 
@@ -61,8 +66,9 @@ JUDGED_TYPES = frozenset({"Interface", "Resource", "ServiceNetwork"})
       seeds=("000", "003"))
 def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     """No security group attached to an interface endpoint allows inbound TCP on the service
-    port from a source that contains at least one client: a CIDR overlapping the VPC's CIDRs
-    (`0.0.0.0/0` included) or routed from the endpoint's subnets to a transit gateway, peering
+    port from a source that contains at least one client: a CIDR holding an address of a workload
+    ENI of the VPC that may call the endpoint's service (`0.0.0.0/0` and the VPC's CIDR included),
+    or routed from the endpoint's subnets to a transit gateway, peering
     connection, Cloud WAN or VGW (remote clients of a centralized endpoint), a security group
     attached to at least one workload ENI that may call the endpoint's service, or a prefix list
     containing such a CIDR. VPC Lattice's Resource and ServiceNetwork endpoints are judged too
@@ -92,7 +98,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     port from security groups is not a finding (nobody is blocked yet, and the first workload
     that joins the group gets in). An endpoint with no inbound rule on
     the service port at all, or one that admits it only from CIDRs holding no client, fires
-    whether or not workloads exist: no future client can reach it either.
+    whether or not workloads exist: no future client can reach it either. A range of the VPC
+    holding none of today's clients (a public subnet's, where only NAT gateways live) is judged as
+    such a group is: silent until clients exist, then a finding naming the range.
 
     An endpoint whose network interfaces carry public IPv4 addresses — an internet-facing AWS
     Transfer Family server's Elastic IPs, there "to make your endpoint accessible to clients over
@@ -142,7 +150,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield internet
         ports = view.service(endpoint).ports
         clients = client_groups(view, endpoint)
-        sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], NO_CLIENT: [], OTHER_FAMILY: [], UNKNOWN: []}
+        sources: dict[str, list[str]] = {CLIENT: [], MEMBERS_ONLY: [], VPC_RANGE_WITHOUT_CLIENTS: [], NO_CLIENT: [],
+                                         OTHER_FAMILY: [], UNKNOWN: []}
         all_ports_open = False
         client_rules: list[r.SecurityGroupRule] = []
         for group_id in endpoint.group_ids:
@@ -174,8 +183,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{label}: no collected rule admits clients on {wanted}; cannot judge "
                                          f"{', '.join(sorted(set(sources[UNKNOWN])))} (not collected)")
             continue
-        if sources[MEMBERS_ONLY] and not clients_of_endpoint(view, endpoint):
-            continue  # no clients yet: the groups admit members, and no workload exists to be one
+        if (sources[MEMBERS_ONLY] or sources[VPC_RANGE_WITHOUT_CLIENTS]) and not clients_of_endpoint(view, endpoint):
+            continue  # no clients yet: the groups admit members or a range of the VPC, and no workload exists
         groups = ", ".join(endpoint.group_ids)
         members = sorted(set(sources[MEMBERS_ONLY]))
         if members and carried.intersection(members):
@@ -186,6 +195,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                    "carrying it call only the services their engines do)")
         elif members:
             why = f"reachable only from members of {', '.join(members)}, which no workload ENI carries"
+        elif sources[VPC_RANGE_WITHOUT_CLIENTS]:
+            why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[VPC_RANGE_WITHOUT_CLIENTS])))}, "
+                   f"where no workload of {endpoint.vpc_id} that may call {view.called_service(endpoint)} has an "
+                   "address")
         elif sources[NO_CLIENT]:
             why = (f"{wanted} is allowed only from {', '.join(sorted(set(sources[NO_CLIENT])))}, which contains no "
                    "client (outside the VPC CIDRs and not routed from the endpoint subnets to a TGW, peering, "
@@ -202,7 +215,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             f"clients on {wanted}{configured_ports_note(view, [endpoint])} — {why}.",
             evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
-                                   non_client_sources=set(sources[NO_CLIENT])),
+                                   non_client_sources=set(sources[NO_CLIENT]),
+                                   vpc_ranges_without_clients=set(sources[VPC_RANGE_WITHOUT_CLIENTS])),
             fix=_fix(view, endpoint, ports))
 
 
@@ -303,8 +317,27 @@ def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.Vp
     if cidrs and not reachable:
         return OTHER_FAMILY  # e.g. the VPC's IPv4 block, for an endpoint with IPv6 addresses only
     vpc_cidrs = view.vpc_cidrs(endpoint.vpc_id)
+    in_vpc = False
     for c in reachable:
-        if overlaps(c, vpc_cidrs) or routed_beyond_vpc(view, endpoint, c):
+        if routed_beyond_vpc(view, endpoint, c):
             return CLIENT
-    return NO_CLIENT
+        if overlaps(c, vpc_cidrs):
+            network = ip_network(c, strict=False)
+            if not any(network.version == b.version and network.subnet_of(b)  # type: ignore[arg-type]
+                       for b in (ip_network(v, strict=False) for v in vpc_cidrs)):
+                return CLIENT  # reaches beyond the VPC's blocks (0.0.0.0/0): not judged by today's clients
+            if view.memo(_holds_a_client, endpoint.vpc_id, view.called_service(endpoint), network):
+                return CLIENT
+            in_vpc = True
+    return VPC_RANGE_WITHOUT_CLIENTS if in_vpc else NO_CLIENT
+
+
+def _holds_a_client(view: NetworkView, vpc_id: str, service: str | None, network: IPv4Network | IPv6Network) -> bool:
+    """Does ``network`` hold an address of an interface of the VPC that may call ``service`` — or
+    of one whose addresses were not recorded, which might be in it?"""
+    for eni in view.client_enis(vpc_id, service):
+        addresses = (*eni.private_ip_addresses, *eni.ipv6_addresses)
+        if not addresses or any(ip_address(a) in network for a in addresses):
+            return True
+    return False
 

@@ -138,9 +138,13 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
         enis = view.endpoint_clients(endpoint)
         if not enis or not (admitted.cidrs or admitted.groups):
             continue  # nobody to strand, or nobody admitted at all (SG003)
-        stranded, why = _left_out_blocks(view, endpoint, admitted, enis)
-        if not stranded:
+        if not any(admitted.admits(e) for e in enis):
+            # None of the VPC's clients is admitted: remote ones only, or nobody (SG003's).
             stranded, why = _only_remote(view, endpoint, admitted, enis)
+            if stranded:
+                yield _finding(ctx, endpoint, [g for g in groups if g is not None], ports, admitted, stranded, why)
+            continue
+        stranded, why = _left_out_blocks(view, endpoint, admitted, enis)
         if not stranded:
             stranded, why = _left_out_family(view, endpoint, admitted, enis)
         if not stranded:

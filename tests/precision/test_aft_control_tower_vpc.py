@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from aws_layout import audit, region_view, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import aft_control_tower_vpc
 from layouts.aft_control_tower_vpc import INTERFACE_SERVICES, PUBLIC_RANGE, VPC_CIDR
 
@@ -141,24 +141,24 @@ def test_near_miss_without_vpc_endpoints(builds: bool) -> None:
 
 
 def _stranded_sts(ids: dict[str, str]) -> Triples:
-    """Right, high (what the audit should say): the sts endpoint's only group admits TCP 443 from
-    192.168.2.0/24, the public subnets, which hold the NAT gateways' interfaces and no workload;
-    with private DNS on, every function and build resolves ``sts.us-east-1.amazonaws.com`` to the
-    endpoint and is refused (a security group drops what no rule allows)."""
+    """Right, high: the sts endpoint's only group admits TCP 443 from 192.168.2.0/24, the public
+    subnets, which hold the NAT gateways' interfaces and no workload; with private DNS on, every
+    function and build resolves ``sts.us-east-1.amazonaws.com`` to the endpoint and is refused (a
+    security group drops what no rule allows)."""
     return {("SG003", ids["sts"], "fail")}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG003 counts any CIDR inside the VPC as holding a client, "
-                                       "even one no workload ENI is in while the VPC's workloads are refused")
 def test_near_miss_sts_endpoint_not_admitting_the_private_subnets() -> None:
     """The sts endpoint moved to a group admitting 443 from the public subnets only: SG003 on it,
-    high. Today nothing fires: SG003 takes a CIDR overlapping the VPC as "a source that contains at
-    least one client" without looking for one, and SG006 leaves "a rule naming subnets … of the
-    VPC" as a choice. The rule already applies the right test to group sources (a group no
-    workload carries blocks the workloads that exist); a CIDR source needs the same: the workload
-    ENIs' private addresses, which the snapshot holds."""
+    high, naming the range. Was rule wrong, fixed: SG003 took a CIDR overlapping the VPC for "a
+    source that contains at least one client" without looking for one, and SG006 leaves "a rule
+    naming subnets … of the VPC" as a choice, so nothing fired. A range of the VPC now counts only
+    when a workload that may call the service has an address in it — the test the rule already
+    applied to group sources."""
     snapshot, ids = _built(**STS_STRANDED)
     assert audit(snapshot) == _canonical(ids) | _stranded_sts(ids)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    assert "TCP 443 is allowed only from 192.168.2.0/24, where no workload of" in finding.message
 
 
 def test_the_stranded_group_admits_no_workload() -> None:

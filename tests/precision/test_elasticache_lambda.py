@@ -30,10 +30,14 @@ def _default_endpoint_policy(ids: dict[str, str]) -> Triples:
     return {("POL001", ids["secretsmanager"], "fail")}
 
 
-def _sg006_on_the_endpoint(ids: dict[str, str]) -> Triples:
-    """Right, medium: the endpoint admits TCP 443 from 10.0.0.0/16 (``vpc_cidr_block``, the primary
-    block) and the functions run in 10.1.0.0/16: they cannot read the cache user's password."""
-    return {("SG006", ids["secretsmanager"], "fail")}
+def _sg003_on_the_endpoint(ids: dict[str, str]) -> Triples:
+    """Right, high: the endpoint admits TCP 443 from 10.0.0.0/16 (``vpc_cidr_block``, the primary
+    block) and the functions, its only clients, run in 10.1.0.0/16: none can read the cache user's
+    password, so the endpoint is unreachable. SG006 said it (medium, "some clients stranded") while
+    SG003 took the primary block for a source of clients though none has an address in it (rule
+    wrong, fixed: found on the AFT layout); SG006 now leaves an endpoint that admits none of the
+    VPC's clients to SG003."""
+    return {("SG003", ids["secretsmanager"], "fail")}
 
 
 def _ife001_on_the_endpoint(ids: dict[str, str]) -> Triples:
@@ -134,14 +138,14 @@ def test_near_miss_endpoint_admitting_only_the_cache_group() -> None:
 
 
 def test_near_miss_functions_in_a_secondary_block() -> None:
-    """The functions in intra subnets of a secondary block 10.1.0.0/16: SG006 on the endpoint
-    (right: it admits the primary block only). The cache's group refuses the functions on 6379 just
-    the same, which no rule reports: a gap, pinned (no rule judges a data store's group against its
-    clients; see "Noticed and left alone")."""
+    """The functions in intra subnets of a secondary block 10.1.0.0/16: SG003 on the endpoint
+    (right: it admits the primary block only, where no client is). The cache's group refuses the
+    functions on 6379 just the same, which no rule reports: a gap, pinned (no rule judges a data
+    store's group against its clients; see "Noticed and left alone")."""
     snapshot, ids = elasticache_lambda.build(function_tier="secondary")
-    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policy(ids) | _sg006_on_the_endpoint(ids)
-    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG006")
-    assert f"workload ENI(s) {', '.join(sorted(ids[f'lambda_eni{n}'] for n in (1, 2, 3)))}" in finding.message
+    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policy(ids) | _sg003_on_the_endpoint(ids)
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG003")
+    assert "TCP 443 is allowed only from 10.0.0.0/16, where no workload of" in finding.message
     view = region_view(snapshot)
     assert {ip.split(".")[1] for n in (1, 2, 3) for ip in view.interfaces[ids[f"lambda_eni{n}"]].private_ip_addresses} \
         == {"1"}

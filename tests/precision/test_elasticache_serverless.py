@@ -41,6 +41,13 @@ def _ports_unknown(ids: dict[str, str]) -> Triples:
     return {("SG003", ids["cache_endpoint"], "not_evaluated"), ("SG002", ids["cache_sg"], "not_evaluated")}
 
 
+def _ports_unknown_without_clients(ids: dict[str, str]) -> Triples:
+    """Right, not evaluated: SG002 as above. SG003 silent, rightly, while no function runs: the
+    group admits the VPC's block, which holds no client yet (the cache's own interfaces are none),
+    so nobody can be refused on any port."""
+    return {("SG002", ids["cache_sg"], "not_evaluated")}
+
+
 def test_the_snapshot_is_the_example() -> None:
     """The builder against the example: public and private /24s in three AZs, the cache's group
     (6379 from the VPC, no egress), the cache's endpoint (requester-managed, ElastiCache's
@@ -68,14 +75,14 @@ def test_the_snapshot_is_the_example() -> None:
 
 
 def test_findings_and_verdicts_as_published() -> None:
-    """The example alone (no client): MON001, SG002 and SG003 not evaluated (right: the port is
-    unknown). Silent, rightly: POL001/POL002 (no policy document: the endpoint is ElastiCache's,
+    """The example alone (no client): MON001, SG002 not evaluated (right: the port is unknown),
+    SG003 silent (nobody to refuse yet). Silent, rightly: POL001/POL002 (no policy document: the endpoint is ElastiCache's,
     requester-managed, not the account's to write a policy on), DNS003 (private DNS off: clients
     use the name ElastiCache returns, which it resolves), IFE001 (three AZs), IFE004 (available),
     IFE006 (no ``BytesProcessed`` metric recorded), SG005 (no client), ACL001 (the module's
     allow-all NACL)."""
     snapshot, ids = _built(functions=False)
-    assert audit(snapshot) == _flow_log(ids) | _ports_unknown(ids)
+    assert audit(snapshot) == _flow_log(ids) | _ports_unknown_without_clients(ids)
 
 
 @pytest.mark.parametrize("ports", [(REDIS_PORT,), CACHE_PORTS], ids=["6379 (published)", "6379 and 6380"])
@@ -133,4 +140,4 @@ def test_idle_cache_endpoint() -> None:
     (``DeleteServerlessCache``), which is the owner's call, not an endpoint clean-up. IFE006 no
     longer judges a requester-managed endpoint."""
     snapshot, ids = _built(functions=False, idle=True)
-    assert audit(snapshot) == _flow_log(ids) | _ports_unknown(ids)
+    assert audit(snapshot) == _flow_log(ids) | _ports_unknown_without_clients(ids)

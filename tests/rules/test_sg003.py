@@ -203,7 +203,9 @@ def _family_case(ip_address_type: str | None, source: str, *, ipv6_only: bool) -
     ("dualstack", "10.0.0.0/16", False, None),  # near miss: dual-stack clients reach it over IPv4
     ("ipv4", V6, False, "fail"),  # an `ipv4` endpoint takes no IPv6 traffic
     ("ipv4", "10.0.0.0/16", False, None),
-    (None, "10.0.0.0/16", True, None),  # no type recorded: nothing ruled out on a guess
+    (None, "10.0.0.0/16", False, None),  # no type recorded: nothing ruled out on a guess
+    # IPv6-only clients have no address in the VPC's IPv4 block, whatever the endpoint's type.
+    (None, "10.0.0.0/16", True, "fail"),
 ])
 def test_a_cidr_admits_clients_only_in_an_address_family_the_endpoint_has(
         ip_address_type: str | None, source: str, ipv6_only: bool, status: str | None) -> None:
@@ -469,3 +471,37 @@ def test_the_internet_fix_asks_for_the_clients_ranges_on_the_service_port() -> N
     port = {"placeholder": "the PrivateLink service's port"}
     assert finding.fix[0].parameters["IpPermissions"] == [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
                                                            "IpRanges": [{"CidrIp": clients}]}]
+
+
+# -- a range of the VPC holding none of today's clients ----------------------------------------
+
+def _range_case(*, client_subnet: str | None) -> tuple[RegionBuilder, str]:
+    """An sts endpoint whose group admits 443 from 10.0.0.0/24 alone; a workload in
+    ``client_subnet`` (10.0.0.0/24 or 10.0.1.0/24), or none."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    public = b.subnet(vpc, "10.0.0.0/24", az=1)
+    private = b.subnet(vpc, "10.0.1.0/24", az=1)
+    if client_subnet is not None:
+        b.workload(public if client_subnet == "10.0.0.0/24" else private, groups=[b.security_group(vpc, name="app")])
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/24")])
+    return b, b.interface_endpoint(vpc, "sts", subnets=[private], groups=[group])
+
+
+@pytest.mark.parametrize(("client_subnet", "status"), [
+    ("10.0.1.0/24", "fail"),  # the only client is outside the admitted range: refused
+    ("10.0.0.0/24", None),  # near miss: the client is in it
+    (None, None),  # near miss: no client yet, as for a group no workload carries
+])
+def test_a_range_of_the_vpc_admits_the_clients_it_holds(client_subnet: str | None, status: str | None) -> None:
+    b, endpoint = _range_case(client_subnet=client_subnet)
+    assert triples(rule, b.snapshot()) == ({(ID, endpoint, status)} if status else set())
+
+
+def test_a_range_without_clients_is_named_and_the_fix_admits_the_vpc() -> None:
+    b, endpoint = _range_case(client_subnet="10.0.1.0/24")
+    [finding] = findings(rule, b.snapshot())
+    assert "TCP 443 is allowed only from 10.0.0.0/24, where no workload of" in finding.message
+    [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
+    assert action == "ec2:AuthorizeSecurityGroupIngress"
+    assert parameters["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "10.0.0.0/16"}]
