@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from vpcaudit.network.secgroups import (
     tcp_range,
     workload_groups,
 )
+from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.rules._fixes import authorize_clients, unknown_port_permission
 from vpcaudit.snapshot.model import Part
 
@@ -167,12 +169,12 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                 if kind == CLIENT:
                     client_rules.append(sg_rule)
                 all_ports_open = all_ports_open or (kind == CLIENT and tcp_range(sg_rule) == ALL_PORTS)
-        wanted = format_ports(ports) if ports else "any TCP port"
         if sources[CLIENT] and ports:
             refused = _refused_required_ports(view, endpoint, client_rules)
             if refused:
                 yield _required_ports_refused(ctx, view, endpoint, ref, label, refused)
             continue
+        wanted = format_ports(ports) if ports else "any TCP port"
         if sources[CLIENT] and (all_ports_open or lattice):
             continue  # a Lattice endpoint's port is its resource's or services': a TCP rule for clients is taken as it
         if sources[CLIENT]:
@@ -319,25 +321,71 @@ def _source_kind(view: NetworkView, sg_rule: r.SecurityGroupRule, endpoint: r.Vp
     vpc_cidrs = view.vpc_cidrs(endpoint.vpc_id)
     in_vpc = False
     for c in reachable:
-        if routed_beyond_vpc(view, endpoint, c):
-            return CLIENT
         if overlaps(c, vpc_cidrs):
-            network = ip_network(c, strict=False)
-            if not any(network.version == b.version and network.subnet_of(b)  # type: ignore[arg-type]
-                       for b in (ip_network(v, strict=False) for v in vpc_cidrs)):
-                return CLIENT  # reaches beyond the VPC's blocks (0.0.0.0/0): not judged by today's clients
-            if view.memo(_holds_a_client, endpoint.vpc_id, view.called_service(endpoint), network):
+            kind = view.memo(_vpc_range_kind, endpoint.vpc_id, c, kinds_not_calling(view.called_service(endpoint)))
+            if kind == CLIENT:
                 return CLIENT
-            in_vpc = True
+            in_vpc = True  # within the VPC's blocks: local, so routed nowhere beyond it
+        elif routed_beyond_vpc(view, endpoint, c):
+            return CLIENT
     return VPC_RANGE_WITHOUT_CLIENTS if in_vpc else NO_CLIENT
 
 
-def _holds_a_client(view: NetworkView, vpc_id: str, service: str | None, network: IPv4Network | IPv6Network) -> bool:
-    """Does ``network`` hold an address of an interface of the VPC that may call ``service`` — or
-    of one whose addresses were not recorded, which might be in it?"""
-    for eni in view.client_enis(vpc_id, service):
-        addresses = (*eni.private_ip_addresses, *eni.ipv6_addresses)
-        if not addresses or any(ip_address(a) in network for a in addresses):
-            return True
-    return False
+def _vpc_range_kind(view: NetworkView, vpc_id: str, cidr: str, left_out: frozenset[str]) -> str:
+    """A CIDR overlapping the VPC, for clients but those of the managed kinds ``left_out``: a source
+    of clients when it reaches beyond the VPC's blocks (0.0.0.0/0, not judged by today's clients)
+    or holds one; otherwise a range without clients. Asked once per VPC, CIDR and kinds: the
+    endpoints of a VPC mostly share their groups."""
+    network = ip_network(cidr, strict=False)
+    blocks = [b for b in view.memo(_vpc_networks, vpc_id) if b.version == network.version]
+    if not any(network.subnet_of(b) for b in blocks):  # type: ignore[arg-type]
+        return CLIENT
+    if all(b.subnet_of(network) for b in blocks):  # type: ignore[arg-type]
+        # Every block of its IP version (the usual rule: the VPC's CIDR): it holds every client
+        # with an address of that version, so one such client is enough, nothing to parse.
+        holds = any(not addresses or any((":" in a) == (network.version == 6) for a in addresses)
+                    for eni in view.workload_enis_but(vpc_id, left_out)
+                    for addresses in ((*eni.private_ip_addresses, *eni.ipv6_addresses),))
+    else:
+        holds = _holds_a_client(view.memo(_client_addresses, vpc_id, left_out), network)
+    return CLIENT if holds else VPC_RANGE_WITHOUT_CLIENTS
+
+
+def _vpc_networks(view: NetworkView, vpc_id: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(c, strict=False) for c in view.vpc_cidrs(vpc_id))
+
+
+# The addresses of the interfaces of a VPC that may call a service, sorted per IP version, or None
+# when one of them has none recorded (it might be anywhere).
+_ClientAddresses = dict[int, list[int]] | None
+
+
+def _client_addresses(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> _ClientAddresses:
+    """Worked out once per VPC and set of managed kinds left out (a handful: most services leave
+    out the same kinds), from addresses parsed once per VPC: every rule of every group asks."""
+    parsed = view.memo(_parsed_addresses, vpc_id)
+    out: dict[int, list[int]] = {4: [], 6: []}
+    for eni in view.workload_enis_but(vpc_id, left_out):
+        addresses = parsed[eni.network_interface_id]
+        if not addresses:
+            return None
+        for version, value in addresses:
+            out[version].append(value)
+    return {version: sorted(values) for version, values in out.items()}
+
+
+def _parsed_addresses(view: NetworkView, vpc_id: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each workload ENI of the VPC → its addresses as (IP version, integer)."""
+    return {eni.network_interface_id: tuple((a.version, int(a)) for a in map(ip_address, (*eni.private_ip_addresses,
+                                                                                            *eni.ipv6_addresses)))
+            for eni in view.workload_enis(vpc_id)}
+
+
+def _holds_a_client(addresses: _ClientAddresses, network: IPv4Network | IPv6Network) -> bool:
+    """Does ``network`` hold an address of a client — or might it, where one has none recorded?"""
+    if addresses is None:
+        return True
+    values = addresses[network.version]
+    first = bisect_left(values, int(network.network_address))
+    return first < len(values) and values[first] <= int(network.broadcast_address)
 

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from vpcaudit.network.routing import RouteIndex, parse_network
@@ -777,7 +777,11 @@ class NetworkView:
     def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
         """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
         for None."""
-        left_out = kinds_not_calling(service_key)
+        return self.workload_enis_but(vpc_id, kinds_not_calling(service_key))
+
+    def workload_enis_but(self, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
+        """Workload ENIs of the VPC but those of the managed kinds ``left_out`` (names), worked
+        out once per VPC and set of kinds: most services leave out the same kinds."""
         if not left_out:
             return self.workload_enis(vpc_id)
         return self.memo(_enis_but, vpc_id, left_out)
@@ -1071,9 +1075,11 @@ def managed_kind(eni: r.NetworkInterface) -> ManagedKind | None:
     return next((kind for kind in MANAGED_KINDS if kind.matches(eni)), None)
 
 
+@lru_cache(maxsize=1024)
 def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     """Names of the managed kinds that are no client of an endpoint for ``service_key`` (None:
-    not an AWS service's, which every kind may call)."""
+    not an AWS service's, which every kind may call). Remembered: asked for every endpoint by
+    several rules, and the answer depends on the service alone."""
     if service_key is None:
         return frozenset()
     return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER)
