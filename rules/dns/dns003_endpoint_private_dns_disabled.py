@@ -132,7 +132,8 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
         choice = _documented_choice(view, endpoint, info.key)
         severity = Severity.INFO if choice else Severity.MEDIUM
         yield ctx.finding(
-            ref, f"{endpoint.vpc_endpoint_id} ({info.key}) in {endpoint.vpc_id} has private DNS off{choice}: "
+            ref, f"{endpoint.vpc_endpoint_id} ({info.key}) in {endpoint.vpc_id} has private DNS off"
+                 f"{f' ({choice})' if choice else ''}: "
                  f"{'; '.join(answers.unserved)} — SDKs using the default hostname bypass the endpoint (through "
                  "internet egress, or they fail)",
             severity=severity,

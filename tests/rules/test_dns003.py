@@ -385,12 +385,18 @@ def test_a_hub_in_another_account(answers: bool, missing: tuple[Part, ...], stat
         assert "where the Region's endpoints, zones or Resolver rules were not collected" in finding.message
 
 
-@pytest.mark.parametrize(("key", "severity"), [("datasync", "info"), ("sts", "medium")])
-def test_a_datasync_endpoint_without_private_dns_is_a_documented_choice(key: str, severity: str) -> None:
-    """The DataSync guide clears "Enable Private DNS Name": its agents reach the endpoint by
-    address. Still reported, as info (SDK calls to DataSync's API take the public name); any other
-    service stays medium."""
+@pytest.mark.parametrize(("key", "severity", "why"), [
+    ("datasync", "info", "a documented choice for DataSync agents"),
+    ("storagegateway", "info", "a documented choice for Storage Gateway appliances"),
+    ("sts", "medium", None)])
+def test_an_appliance_endpoint_without_private_dns_is_a_documented_choice(key: str, severity: str,
+                                                                         why: str | None) -> None:
+    """The DataSync and Storage Gateway guides clear "Enable Private DNS Name": their appliances
+    reach the endpoint by its own name or address. Still reported, as info (SDK calls to the API
+    take the public name), the reason in parentheses after "private DNS off"; any other service
+    stays medium."""
     b, _, endpoint = _base(key)
     [finding] = findings(rule, b.snapshot())
     assert (finding.resource.resource_id, finding.severity.value) == (endpoint, severity)
-    assert ("documented choice for DataSync agents" in finding.message) is (key == "datasync")
+    assert f"has private DNS off{f' ({why}' if why else ''}" in finding.message
+    assert ("documented choice" in finding.message) is (why is not None)
