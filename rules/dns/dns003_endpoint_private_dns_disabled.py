@@ -68,7 +68,8 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     snapshot. A rule from a snapshot written before rules' targets were recorded still counts as
     served. Info for `execute-api`, for `datasync` (the DataSync guide has private DNS cleared:
     an agent is activated with the endpoint's address), for `storagegateway` (likewise: a gateway
-    is activated with the endpoint's ID, DNS name or address), and for `secretsmanager` where the
+    is activated with the endpoint's ID, DNS name or address), for `backup-gateway` (configured
+    with the endpoint's own DNS name), and for `secretsmanager` where the
     VPC's only clients of it are DMS replication instances (described `DMSNetworkInterface`),
     which the DMS guide points at the endpoint's own name; never for S3 or DynamoDB interface
     endpoints.
@@ -142,6 +143,17 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
             fix=_fix(ctx, endpoint, choice, answers))
 
 
+# Why private DNS off is right for an appliance service's endpoint (APPLIANCE_SERVICES).
+_APPLIANCES = {
+    "datasync": ("a documented choice for DataSync agents, which reach the endpoint by its address (the DataSync "
+                 "guide: clear Enable Private DNS Name)"),
+    "storagegateway": ("a documented choice for Storage Gateway appliances, activated with the endpoint's ID, DNS "
+                       "name or address (the Storage Gateway guide: Enable Private DNS Name not selected)"),
+    "backup-gateway": ("no part of a Backup gateway's set-up: the appliance is configured with the endpoint's own DNS "
+                       "name (GatewayDetails.VpcEndpoint)"),
+}
+
+
 def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> str:
     """Why private DNS off is a documented choice here ("" where it is not): API Gateway keeping
     public APIs reachable, or Secrets Manager called only by DMS replication instances, which the
@@ -150,12 +162,8 @@ def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> 
     secretsManagerEndpointOverride")."""
     if key in DOCUMENTED_CHOICE:
         return "a documented choice for API Gateway when public APIs must stay reachable"
-    if key == "datasync":
-        return ("a documented choice for DataSync agents, which reach the endpoint by its address (the DataSync "
-                "guide: clear Enable Private DNS Name)")
-    if key == "storagegateway":
-        return ("a documented choice for Storage Gateway appliances, activated with the endpoint's ID, DNS name or "
-                "address (the Storage Gateway guide: Enable Private DNS Name not selected)")
+    if key in _APPLIANCES:
+        return _APPLIANCES[key]
     clients = view.client_enis(endpoint.vpc_id, key)
     if key == "secretsmanager" and clients and all(is_dms_replication_instance(e) for e in clients):
         return ("its only clients are DMS replication instances, which the DMS guide points at the endpoint's own "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import backup_gateway_vpc_endpoint
 from layouts.backup_gateway_vpc_endpoint import ENDPOINT_PORTS, ON_PREMISES, SERVICE_NAME
@@ -19,12 +18,6 @@ Built = tuple[Snapshot, dict[str, str]]
 ENDPOINT_443_ONLY = {"endpoint_ingress": "443"}
 PRIVATE_DNS_OFF = {"private_dns": False}
 UNPROPAGATED = {"propagation": False}
-EXTRA_PORTS = ("rule wrong: SG002 takes backup-gateway for a 443-only service, though the guide's endpoint group "
-               "must allow TCP 1026-1028, 1031 and 2222 too")
-PORTS_NOT_REQUIRED = ("rule wrong: SG003 lets 443 alone pass for backup-gateway, whose appliance needs TCP 1026-1028 "
-                      "and 1031 as well")
-DNS_SEVERITY = ("rule wrong: DNS003 is medium for backup-gateway, whose appliance is pointed at the endpoint's own "
-                "DNS name")
 
 
 @cache
@@ -43,14 +36,6 @@ def _default_endpoint_policy(ids: dict[str, str]) -> Triples:
     """Right (advice), medium: the endpoint keeps AWS's default full access ("By default, full
     access to Backup operations is allowed through the endpoint"); the guide leaves it so."""
     return {("POL001", ids["backup_gateway"], "fail")}
-
-
-def _extra_ports(ids: dict[str, str]) -> Triples:
-    """Rule wrong (see the xfail tests). SG002 (medium) on the endpoint's group for TCP 1026, 1027,
-    1028, 1031 and 2222 from on premises, "the endpoint service(s) use only TCP 443": the guide says
-    those six ports "must be allowed in the security group when creating a VPC endpoint for backup
-    Gateway". ``backup-gateway`` is missing from ``SERVICE_PORTS``, as Storage Gateway was before."""
-    return {("SG002", ids["endpoint_sg"], "fail")}
 
 
 def _usual(ids: dict[str, str]) -> Triples:
@@ -81,65 +66,42 @@ def test_the_snapshot_is_the_guide() -> None:
     assert routed_beyond_vpc(view, endpoint, ON_PREMISES)
 
 
-def test_findings_today() -> None:
-    """The canonical form as the rules judge it today: MON001, POL001 and SG002 (rule wrong).
-    Silent, rightly: SG001 (no world source), SG003 (each of the gateway's ports is admitted from
-    the on-premises range, routed to the VGW from both endpoint subnets), SG004 (that range is
-    routed here), SG005 (no workload in the VPC; the gateway has no security group), IFE001 (two
-    AZs), IFE002 (no client in the VPC), DNS003 (private DNS on), the NAT and GWE rules (no NAT
-    gateway, no S3 or DynamoDB client), ACL001 (default NACL), RT001 (no blackhole)."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _usual(ids) | _extra_ports(ids)
-    assert severities(snapshot)[("SG002", ids["endpoint_sg"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason=EXTRA_PORTS)
 def test_findings_and_verdicts() -> None:
-    """The guide's layout as it should be judged: MON001 and POL001 alone. SG002 passes: TCP 1026,
-    1027, 1028, 1031 and 2222 are the guide's ports for the backup-gateway endpoint. Proposed fix:
-    ``"backup-gateway": (443, 1026, 1027, 1028, 1031, 2222)`` in ``SERVICE_PORTS``."""
+    """The guide's layout: MON001 and POL001 alone. Silent, rightly: SG001 (no world source), SG002
+    (TCP 1026, 1027, 1028, 1031 and 2222 are the guide's ports for the backup-gateway endpoint — it
+    called them extra, "the endpoint service(s) use only TCP 443", rule wrong, fixed: the guide says
+    the six "must be allowed in the security group when creating a VPC endpoint for backup
+    Gateway"), SG003 (each of the gateway's ports is admitted from the on-premises range, routed to
+    the VGW from both endpoint subnets), SG004 (that range is routed here), SG005 (no workload in
+    the VPC; the gateway has no security group), IFE001 (two AZs), IFE002 (no client in the VPC),
+    DNS003 (private DNS on), the NAT and GWE rules (no NAT gateway, no S3 or DynamoDB client),
+    ACL001 (default NACL), RT001 (no blackhole)."""
     snapshot, ids = _built()
     assert audit(snapshot) == _usual(ids)
 
 
-def test_near_miss_endpoint_admitting_443_only_today() -> None:
-    """The endpoint's group admitting TCP 443 alone from on premises, as for any other AWS
-    service's endpoint. Today: the canonical findings less SG002 — SG003 sees 443 open to the
-    gateway's range and stays silent (rule wrong: the xfail below)."""
-    snapshot, ids = _built(**ENDPOINT_443_ONLY)
-    assert audit(snapshot) == _usual(ids)
-
-
-@pytest.mark.xfail(strict=True, reason=PORTS_NOT_REQUIRED)
 def test_near_miss_endpoint_admitting_443_only() -> None:
-    """What SG003 should say (high): the gateway reaches the endpoint on 443, but its other
-    connections, on the ports the guide says "must be allowed", time out. Proposed fix, as for
-    Storage Gateway: ``"backup-gateway": (443, 1026, 1027, 1028, 1031)`` in ``REQUIRED_PORTS``
-    (2222 left out like Storage Gateway's: the guide gives it no use, and names AWS Support's
-    access to the gateway as needed for troubleshooting only)."""
+    """The endpoint's group admitting TCP 443 alone from on premises, as for any other AWS
+    service's endpoint: the gateway reaches the endpoint on 443, but its other connections, on the
+    ports the guide says "must be allowed", time out. Right: SG003 (high), naming TCP 1026-1028 and
+    1031 (2222 left out as for Storage Gateway: the guide gives it no use, and AWS Support's access
+    to a gateway is for troubleshooting only). It stayed silent, seeing 443 open (rule wrong,
+    fixed: ``backup-gateway``'s ports are each required, as Storage Gateway's)."""
     snapshot, ids = _built(**ENDPOINT_443_ONLY)
     assert audit(snapshot) == _usual(ids) | {("SG003", ids["backup_gateway"], "fail")}
     assert severities(snapshot)[("SG003", ids["backup_gateway"], "")] == "high"
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    assert "on TCP 1026-1028/1031" in finding.message
 
 
-def test_near_miss_private_dns_off_today() -> None:
-    """Private DNS cleared, as the Storage Gateway and DataSync guides set their appliances'
-    endpoints (the Backup guide sets nothing). Today: DNS003, medium, "SDKs using the default
-    hostname bypass the endpoint" — but the endpoint's one client, the gateway, is told the
-    endpoint's DNS name (``GatewayDetails.VpcEndpoint``), and the VPC holds no SDK caller; rule
-    wrong in severity (the xfail below)."""
-    snapshot, ids = _built(**PRIVATE_DNS_OFF)
-    assert audit(snapshot) == _usual(ids) | _extra_ports(ids) | {("DNS003", ids["backup_gateway"], "fail")}
-    assert severities(snapshot)[("DNS003", ids["backup_gateway"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason=DNS_SEVERITY)
 def test_near_miss_private_dns_off() -> None:
-    """What DNS003 should say: info, as for ``storagegateway`` and ``datasync`` — the appliance
-    reaches the endpoint by the endpoint's own DNS name, so private DNS plays no part for it.
-    Proposed fix: ``backup-gateway`` in ``APPLIANCE_SERVICES`` and a ``_documented_choice`` branch
-    for it (the gateway is configured with the endpoint's DNS name, ``GatewayDetails.VpcEndpoint``)."""
+    """Private DNS cleared, as the Storage Gateway and DataSync guides set their appliances'
+    endpoints (the Backup guide sets nothing). Right, info: DNS003 says private DNS plays no part —
+    the endpoint's one client, the gateway, is told the endpoint's DNS name
+    (``GatewayDetails.VpcEndpoint``), and the VPC holds no SDK caller. It was medium, "SDKs using
+    the default hostname bypass the endpoint" (rule wrong, fixed)."""
     snapshot, ids = _built(**PRIVATE_DNS_OFF)
+    assert audit(snapshot) == _usual(ids) | {("DNS003", ids["backup_gateway"], "fail")}
     assert severities(snapshot)[("DNS003", ids["backup_gateway"], "")] == "info"
 
 
@@ -147,12 +109,12 @@ def test_near_miss_route_propagation_off() -> None:
     """VGW route propagation left off on both tables: the endpoint's subnets have no route to
     192.168.0.0/16, so its replies to the gateway go nowhere. Right: SG003 (high) — the group admits
     only a range that "contains no client (… not routed from the endpoint subnets to a TGW, peering,
-    Cloud WAN or VGW)" — and SG004 (low) on the same unrouted range; SG002 as in the canonical form
-    (rule wrong). Both fixes offer the VPC's CIDR, which holds no client here: the route is what is
-    missing, and nothing says so (left alone)."""
+    Cloud WAN or VGW)" — and SG004 (low) on the same unrouted range. Both fixes offer the VPC's
+    CIDR, which holds no client here: the route is what is missing, and nothing says so (left
+    alone)."""
     snapshot, ids = _built(**UNPROPAGATED)
-    assert audit(snapshot) == _usual(ids) | _extra_ports(ids) | {("SG003", ids["backup_gateway"], "fail"),
-                                                                  ("SG004", ids["endpoint_sg"], "fail")}
+    assert audit(snapshot) == _usual(ids) | {("SG003", ids["backup_gateway"], "fail"),
+                                             ("SG004", ids["endpoint_sg"], "fail")}
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
     assert finding.severity.value == "high"
     assert "192.168.0.0/16, which contains no client" in finding.message

@@ -44,22 +44,29 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     # allowed in your security group: TCP 443, TCP 1026, TCP 1027, TCP 1028, TCP 1031, TCP 2222"
     # (S3 File Gateway User Guide, activating a gateway in a virtual private cloud).
     "storagegateway": (443, 1026, 1027, 1028, 1031, 2222),
+    # AWS Backup gateway (the VMware backup appliance): the same six ports "must be allowed in the
+    # security group when creating a VPC endpoint for backup Gateway" (AWS Backup Developer Guide).
+    "backup-gateway": (443, 1026, 1027, 1028, 1031, 2222),
 }
 
-# Services whose clients are appliances (a DataSync agent, a Storage Gateway) activated against an
-# endpoint's own name or address: their guides set the endpoint up with private DNS off ("clear
-# Enable Private DNS Name"; "Verify that Enable Private DNS Name is not selected"), so the VPC's
-# other workloads, which call the services' default names, are not its clients.
-APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway"})
+# Services whose clients are appliances (a DataSync agent, a Storage Gateway, a Backup gateway)
+# activated against an endpoint's own name or address: DataSync's and Storage Gateway's guides set
+# the endpoint up with private DNS off ("clear Enable Private DNS Name"; "Verify that Enable Private
+# DNS Name is not selected"), and a Backup gateway is configured with the endpoint's DNS name
+# (GatewayDetails.VpcEndpoint), so the VPC's other workloads, which call the services' default
+# names, are not their endpoints' clients.
+APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway", "backup-gateway"})
 
 # Services whose clients need *each* of these ports open to the endpoint, where any one of
 # SERVICE_PORTS serves other services' clients (an SDK calls one port): a DataSync agent opens its
-# control connections on TCP 1024-1064 besides HTTPS, and a Storage Gateway appliance its control,
-# activation and update connections on 1026-1028 and 1031. Port 22 (DataSync) and 2222 (Storage
-# Gateway) stay out: AWS Support's channel to the appliance, opened for troubleshooting only.
+# control connections on TCP 1024-1064 besides HTTPS, and a Storage Gateway or Backup gateway
+# appliance its control, activation and update connections on 1026-1028 and 1031. Port 22
+# (DataSync) and 2222 (the gateways) stay out: AWS Support's channel to the appliance, opened for
+# troubleshooting only.
 REQUIRED_PORTS: dict[str, tuple[int, ...]] = {
     "datasync": (443, *range(1024, 1065)),
     "storagegateway": (443, 1026, 1027, 1028, 1031),
+    "backup-gateway": (443, 1026, 1027, 1028, 1031),
 }
 
 
