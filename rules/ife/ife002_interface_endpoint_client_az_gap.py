@@ -33,7 +33,10 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     endpoint's service is offered, has no network interface of the interface endpoint. One
     finding per endpoint, listing the AZs and the client subnets there. An endpoint whose private
     DNS answers inbound Resolver endpoints only (S3's default) has no client AZ in its VPC: the
-    VPC's calls take the gateway endpoint, and its clients on premises arrive from no AZ.
+    VPC's calls take the gateway endpoint, and its clients on premises arrive from no AZ. Nor has
+    an S3 or DynamoDB interface endpoint with private DNS off (DynamoDB's has none) beside a gateway
+    endpoint for its service, unless a private hosted zone of the VPC answers the service's Regional
+    name: "in-Amazon VPC applications send data to the gateway endpoint".
 
     ## Why it matters
     Clients in that AZ reach the endpoint in another AZ: every request pays cross-AZ data

@@ -71,7 +71,11 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     endpoints (`PrivateDnsOnlyForInboundResolverEndpoint`, S3's default) has no client in its VPC:
     the option "routes traffic that originates from the VPC to the gateway endpoint and traffic
     that originates from on-premises to the interface endpoint", so the VPC's workloads are judged
-    against the gateway endpoint AWS requires beside it, not against the interface endpoint.
+    against the gateway endpoint AWS requires beside it, not against the interface endpoint. So
+    are they beside an S3 or DynamoDB interface endpoint with private DNS off (DynamoDB's has none)
+    and a gateway endpoint for its service, unless a private hosted zone of the VPC answers the
+    service's Regional name: "in-Amazon VPC applications send data to the gateway endpoint … only
+    your on-premises applications would use interface endpoints" (DynamoDB guide).
 
     VPC Lattice's Resource and ServiceNetwork endpoints are judged too: every workload ENI of
     their VPC may call them, and clients connect to the addresses of their network interfaces in

@@ -461,12 +461,14 @@ def test_client_azs_without_enis_fall_back_to_private_subnets() -> None:
     assert [s.subnet_id for s in view.client_subnets(ids["vpc"])] == ids["private"]
 
 
-def _s3_interface_endpoint(*, private_dns: bool, inbound_only: bool | None) -> tuple[RegionBuilder, str, list[str]]:
-    """Workloads in three AZs beside an S3 gateway endpoint, and an S3 interface endpoint in the
-    first AZ with the given DNS options. Returns builder, the interface endpoint, the workloads."""
+def _s3_interface_endpoint(*, private_dns: bool, inbound_only: bool | None,
+                           gateway: bool = True) -> tuple[RegionBuilder, str, list[str]]:
+    """Workloads in three AZs beside an S3 gateway endpoint (or none), and an S3 interface endpoint
+    in the first AZ with the given DNS options. Returns builder, the interface endpoint, the workloads."""
     b = RegionBuilder()
     ids = standard_vpc(b)  # one workload per private subnet, in az1..az3
-    b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"])
+    if gateway:
+        b.gateway_endpoint(ids["vpc"], "s3", route_tables=ids["private_rt"])
     endpoint = b.interface_endpoint(ids["vpc"], "s3", subnets=ids["private"][:1], private_dns=private_dns,
                                     inbound_only=inbound_only)
     return b, endpoint, sorted(i for i, eni in b.enis.items() if eni.interface_type == "interface")
@@ -486,15 +488,33 @@ def test_an_endpoint_with_private_dns_for_inbound_resolvers_only_has_no_client_i
     assert len(view.client_enis(endpoint.vpc_id, "s3")) == 3  # the service's callers are unchanged
 
 
-@pytest.mark.parametrize(("private_dns", "inbound_only"), [(True, False), (True, None), (False, None)],
-                         ids=["private DNS for all resolvers", "option unknown", "private DNS off"])
-def test_otherwise_every_workload_of_the_vpc_is_a_client(private_dns: bool, inbound_only: bool | None) -> None:
-    """The option cleared (or not reported), the VPC resolves S3 to the endpoint; with private DNS
-    off, code using the endpoint's own names may call it from anywhere in the VPC."""
-    b, endpoint_id, workloads = _s3_interface_endpoint(private_dns=private_dns, inbound_only=inbound_only)
+def test_an_endpoint_with_private_dns_off_beside_the_gateway_endpoint_has_no_client_in_its_vpc() -> None:
+    """Private DNS off: the VPC's default-name calls resolve to S3's public addresses and take the
+    gateway endpoint ("in-Amazon VPC applications send data to the gateway endpoint … only your
+    on-premises applications would use interface endpoints", the DynamoDB guide; S3's likewise)."""
+    b, endpoint_id, workloads = _s3_interface_endpoint(private_dns=False, inbound_only=None)
     view = b.view()
     endpoint = view.endpoints[endpoint_id]
-    assert not view.private_dns_inbound_only(endpoint)
+    assert view.serves_no_vpc_client(endpoint) and not view.private_dns_inbound_only(endpoint)
+    assert view.endpoint_clients(endpoint) == () == view.endpoint_client_subnets(endpoint)
+    assert view.endpoint_client_azs(endpoint) == ClientAzs(frozenset(), True)
+    assert not any(view.calls_through(view.interfaces[w], endpoint) for w in workloads)
+
+
+@pytest.mark.parametrize(("private_dns", "inbound_only", "gateway"),
+                         [(True, False, True), (True, None, True), (False, None, False)],
+                         ids=["private DNS for all resolvers", "option unknown",
+                              "private DNS off, no gateway endpoint"])
+def test_otherwise_every_workload_of_the_vpc_is_a_client(private_dns: bool, inbound_only: bool | None,
+                                                         gateway: bool) -> None:
+    """The option cleared (or not reported), the VPC resolves S3 to the endpoint; with private DNS
+    off and no gateway endpoint to take the default names' calls, code using the endpoint's own
+    names may call it from anywhere in the VPC."""
+    b, endpoint_id, workloads = _s3_interface_endpoint(private_dns=private_dns, inbound_only=inbound_only,
+                                                       gateway=gateway)
+    view = b.view()
+    endpoint = view.endpoints[endpoint_id]
+    assert not view.private_dns_inbound_only(endpoint) and not view.serves_no_vpc_client(endpoint)
     assert sorted(e.network_interface_id for e in view.endpoint_clients(endpoint)) == workloads
     assert view.endpoint_client_azs(endpoint).az_ids == {"use1-az1", "use1-az2", "use1-az3"}
     assert len(view.endpoint_client_subnets(endpoint)) == 3

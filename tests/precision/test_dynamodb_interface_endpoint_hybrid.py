@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import dynamodb_interface_endpoint_hybrid
 from layouts.dynamodb_interface_endpoint_hybrid import ON_PREMISES, REGIONAL_NAME
@@ -35,17 +34,6 @@ def _advice(ids: dict[str, str]) -> Triples:
     return found | ({("POL001", ids["ddb_gateway"], "fail")} if "ddb_gateway" in ids else set())
 
 
-def _instances_blamed_for_the_interface_endpoint(ids: dict[str, str]) -> Triples:
-    """Rule wrong (see the xfail tests). SG005 on the instances' group: it lets HTTPS out to
-    DynamoDB's prefix list only, not to the interface endpoint. But the instances are not its
-    clients: with private DNS off (DynamoDB has none) they call the default Regional (or account-
-    based) names, which resolve to DynamoDB's public addresses and leave by the gateway endpoint —
-    "Using default Regional DynamoDB names, in-Amazon VPC applications send data to the gateway
-    endpoint"; "only your on-premises applications would use interface endpoints" (Developer
-    Guide). Their group is what AWS asks for the gateway endpoint."""
-    return {("SG005", ids["app_sg"], "fail")}
-
-
 def _instances_cannot_send_to_it(ids: dict[str, str]) -> Triples:
     """Right, medium: here the instances do call the interface endpoint (the only way left to
     DynamoDB without a gateway endpoint or internet route is its endpoint-specific names, or the
@@ -69,30 +57,22 @@ def _on_premises_unrouted(ids: dict[str, str]) -> Triples:
     return {("SG003", ids["ddb_interface"], "fail"), ("SG004", ids["endpoint_sg"], "fail")}
 
 
-def _third_az_not_a_client_az(ids: dict[str, str]) -> Triples:
-    """Rule wrong (see the xfail test). IFE002: no interface in use1-az4, where an instance runs —
-    but that instance calls DynamoDB through the gateway endpoint, not this endpoint."""
-    return {("IFE002", ids["ddb_interface"], "fail")}
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 takes the instances for clients of an S3/DynamoDB "
-                                       "interface endpoint with private DNS off beside a gateway endpoint")
 def test_as_published() -> None:
     """Nothing beyond the advice. Silent, rightly: SG003/SG004 (443 from the on-premises range,
-    routed to the virtual private gateway), SG006 (no private DNS), GWE001-GWE004 (every table
-    routes DynamoDB to the gateway endpoint; no NAT; private DNS off beside the gateway endpoint),
-    IFE001/IFE002 (three AZs, as the guide recommends), DNS003 (DynamoDB's documented endpoint-
-    specific names), DNS001/DNS002, POL002, ACL001, COST001."""
+    routed to the virtual private gateway), SG005 (the instances are no clients of the interface
+    endpoint: with private DNS off — DynamoDB has none — they call the default Regional or
+    account-based names, which resolve to DynamoDB's public addresses and leave by the gateway
+    endpoint, "Using default Regional DynamoDB names, in-Amazon VPC applications send data to the
+    gateway endpoint", "only your on-premises applications would use interface endpoints"; it
+    fired on their group, which lets HTTPS out to DynamoDB's prefix list only — rule wrong, fixed),
+    SG006 (no private DNS), GWE001-GWE004 (every table routes DynamoDB to the gateway endpoint; no
+    NAT; private DNS off beside the gateway endpoint), IFE001/IFE002 (three AZs, as the guide
+    recommends), DNS003 (DynamoDB's documented endpoint-specific names), DNS001/DNS002, POL002,
+    ACL001, COST001."""
     snapshot, ids = _built()
     assert audit(snapshot) == _advice(ids)
-
-
-def test_as_published_today() -> None:
-    """The rules as they stand (the xfail above): the advice and SG005 on the instances' group."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _advice(ids) | _instances_blamed_for_the_interface_endpoint(ids)
-    [refused] = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
-    assert refused.evidence["endpoints"] == [ids["ddb_interface"]]
+    view = region_view(snapshot)
+    assert view.serves_no_vpc_client(view.endpoints[ids["ddb_interface"]])
 
 
 def test_dynamodb_offers_no_private_dns_and_the_vpc_takes_the_gateway_endpoint() -> None:
@@ -142,26 +122,18 @@ def test_private_hosted_zone_override_copied_from_s3() -> None:
 
 
 def test_on_premises_routes_missing() -> None:
-    """SG003 (high) and SG004 (low), right; SG005 as published (rule wrong)."""
+    """SG003 (high) and SG004 (low), right."""
     snapshot, ids = _built(**NO_ON_PREMISES_ROUTES)
-    assert audit(snapshot) == (_advice(ids) | _on_premises_unrouted(ids)
-                               | _instances_blamed_for_the_interface_endpoint(ids))
+    assert audit(snapshot) == _advice(ids) | _on_premises_unrouted(ids)
     assert severities(snapshot)[("SG003", ids["ddb_interface"], "")] == "high"
     [finding] = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
     assert finding.evidence["non_client_sources"] == [ON_PREMISES]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE002 counts the gateway endpoint's clients as the "
-                                       "interface endpoint's")
 def test_interface_endpoint_in_two_azs() -> None:
     """Nothing beyond the advice: the on-premises clients reach both AZs over the VPN; no instance
-    calls this endpoint (see ``_instances_blamed_for_the_interface_endpoint``). The guide's three-AZ
-    recommendation is resilience advice IFE001 does not give for two AZs."""
+    calls this endpoint. IFE002 named use1-az4, where an instance runs, though that instance calls
+    DynamoDB through the gateway endpoint (rule wrong, fixed). The guide's three-AZ recommendation
+    is resilience advice IFE001 does not give for two AZs."""
     snapshot, ids = _built(**TWO_AZS)
     assert audit(snapshot) == _advice(ids)
-
-
-def test_interface_endpoint_in_two_azs_today() -> None:
-    snapshot, ids = _built(**TWO_AZS)
-    assert audit(snapshot) == (_advice(ids) | _third_az_not_a_client_az(ids)
-                               | _instances_blamed_for_the_interface_endpoint(ids))

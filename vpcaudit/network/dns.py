@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from vpcaudit.network.ranges import AddressRanges
 from vpcaudit.network.routing import Network, parse_network
-from vpcaudit.network.services import hostname_matches, parse_service_name
+from vpcaudit.network.services import covers, hostname_matches, normalise, parse_service_name
 from vpcaudit.network.view import ENDED_ENDPOINT_STATES, NetworkView
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, Snapshot
@@ -43,17 +43,6 @@ INBOUND_RESOLVER_INTERFACE = re.compile(r"Route 53 Resolver: (rslvr-in-[0-9a-f]+
 # Association states in which a Resolver rule applies to the VPC's queries.
 ACTIVE_RULE_STATES = frozenset({"COMPLETE", "CREATING"})
 _VPCE_ID = re.compile(r"^(?:\*\.)?(vpce-[0-9a-f]+)(?:-[a-z0-9]+)*\.", re.IGNORECASE)
-
-
-def normalise(name: str) -> str:
-    return name.lower().rstrip(".")
-
-
-def covers(domain: str, hostname: str) -> bool:
-    """A zone or rule for ``domain`` matches ``hostname`` (equal or a subdomain; "" / "." is the root)."""
-    zone = normalise(domain)
-    host = normalise(hostname).removeprefix("*.")
-    return not zone or host == zone or host.endswith("." + zone)
 
 
 class HostnameIndex:

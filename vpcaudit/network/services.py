@@ -159,6 +159,17 @@ def service_info(endpoint: VpcEndpoint, detail: EndpointService | None, vpc_regi
     )
 
 
+def normalise(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+def covers(domain: str, hostname: str) -> bool:
+    """A zone or rule for ``domain`` matches ``hostname`` (equal or a subdomain; "" / "." is the root)."""
+    zone = normalise(domain)
+    host = normalise(hostname).removeprefix("*.")
+    return not zone or host == zone or host.endswith("." + zone)
+
+
 def hostname_matches(pattern: str, hostname: str) -> bool:
     """Does a DNS name (possibly ``*.`` wildcard) cover ``hostname``? Case-insensitive."""
     pattern, hostname = pattern.lower().rstrip("."), hostname.lower().rstrip(".")

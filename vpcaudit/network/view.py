@@ -15,7 +15,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from vpcaudit.network.routing import RouteIndex, parse_network
-from vpcaudit.network.services import NON_SERVICE_ENDPOINT_TYPES, ServiceInfo, ServicePorts, service_info
+from vpcaudit.network.services import (
+    NON_SERVICE_ENDPOINT_TYPES,
+    ServiceInfo,
+    ServicePorts,
+    covers,
+    dns_suffix,
+    service_info,
+)
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot
 
@@ -745,34 +752,58 @@ class NetworkView:
         (:meth:`endpoint_clients`) all read it here."""
         return bool(endpoint.private_dns_enabled and endpoint.private_dns_only_for_inbound_resolver_endpoint)
 
+    def serves_no_vpc_client(self, endpoint: r.VpcEndpoint) -> bool:
+        """Does none of the VPC's workloads reach the service through this interface endpoint?
+
+        So when its private DNS answers inbound Resolver endpoints only
+        (:meth:`private_dns_inbound_only`): the VPC's workloads call the service through the gateway
+        endpoint. And so for an S3 or DynamoDB interface endpoint with private DNS off (DynamoDB's
+        has none) beside an available gateway endpoint for the same service in the VPC, no private
+        hosted zone of the VPC answering the service's Regional name: the default
+        names resolve to the service's public addresses, which the gateway endpoint carries —
+        "Using default Regional DynamoDB names, in-Amazon VPC applications send data to the gateway
+        endpoint … only your on-premises applications would use interface endpoints" (DynamoDB
+        Developer Guide, AWS PrivateLink for DynamoDB; the S3 guide likewise). Only code written
+        against the endpoint's own names (``*.vpce.amazonaws.com``), which no snapshot shows, would
+        use it from the VPC; its clients are beyond the VPC, where the rules that judge them look."""
+        if self.private_dns_inbound_only(endpoint):
+            return True
+        if endpoint.endpoint_type != "Interface" or endpoint.private_dns_enabled:
+            return False
+        info = self.service(endpoint)
+        if not (info.is_aws_service and info.key in _GATEWAY_SERVICES and info.region == self.region_name
+                and info.key in self.memo(_gateway_services_of, endpoint.vpc_id)):
+            return False
+        # Unless a private hosted zone of the VPC answers the service's Regional name (one AWS warns
+        # against, "Do not create private hosted zones to override DynamoDB endpoint DNS names"):
+        # then the VPC's calls go where the zone says.
+        regional = f"{info.key}.{self.region_name}.{dns_suffix(self.region_name)}"
+        return not any(covers(zone.name, regional) for zone in self.hosted_zones_of(endpoint.vpc_id))
+
     def endpoint_clients(self, endpoint: r.VpcEndpoint) -> tuple[r.NetworkInterface, ...]:
         """The clients of ``endpoint`` in its own VPC: the workload ENIs that may call its service
-        (:meth:`client_enis`). None at all when its private DNS answers inbound Resolver endpoints
-        only (:meth:`private_dns_inbound_only`): the VPC's workloads call the service through the
-        gateway endpoint, and only code written against the endpoint's own names
-        (``*.vpce.amazonaws.com``), which no snapshot shows, would use it from the VPC. Its clients
-        are beyond the VPC, on premises, where the rules that judge them look."""
-        if self.private_dns_inbound_only(endpoint):
+        (:meth:`client_enis`); none at all where it serves no VPC client (:meth:`serves_no_vpc_client`)."""
+        if self.serves_no_vpc_client(endpoint):
             return ()
         return self.client_enis(endpoint.vpc_id, self.called_service(endpoint))
 
     def endpoint_client_azs(self, endpoint: r.VpcEndpoint) -> ClientAzs:
         """The client AZs of ``endpoint`` in its own VPC (:meth:`client_azs`, for the clients
         :meth:`endpoint_clients` counts)."""
-        if self.private_dns_inbound_only(endpoint):
+        if self.serves_no_vpc_client(endpoint):
             return ClientAzs(frozenset(), True)  # none, whatever the ENIs: nothing is assumed
         return self.client_azs(endpoint.vpc_id, self.called_service(endpoint))
 
     def endpoint_client_subnets(self, endpoint: r.VpcEndpoint) -> tuple[r.Subnet, ...]:
         """The client subnets of ``endpoint`` in its own VPC (:meth:`client_subnets`, for the
         clients :meth:`endpoint_clients` counts), worked out once per VPC and service."""
-        if self.private_dns_inbound_only(endpoint):
+        if self.serves_no_vpc_client(endpoint):
             return ()
         return self.memo(NetworkView.client_subnets, endpoint.vpc_id, self.called_service(endpoint))
 
     def calls_through(self, eni: r.NetworkInterface, endpoint: r.VpcEndpoint) -> bool:
         """Is this workload ENI of the endpoint's VPC one of its clients (:meth:`endpoint_clients`)?"""
-        return not self.private_dns_inbound_only(endpoint) and self.may_call(eni, self.called_service(endpoint))
+        return not self.serves_no_vpc_client(endpoint) and self.may_call(eni, self.called_service(endpoint))
 
     def client_enis(self, vpc_id: str, service_key: str | None = None) -> tuple[r.NetworkInterface, ...]:
         """Workload ENIs of the VPC that may call ``service_key`` (:meth:`may_call`); all of them
@@ -936,6 +967,17 @@ class NetworkView:
 K = TypeVar("K")
 T = TypeVar("T")
 V = TypeVar("V")
+
+
+# The services with gateway endpoints, whose interface endpoints may stand beside one.
+_GATEWAY_SERVICES = frozenset({"s3", "dynamodb"})
+
+
+def _gateway_services_of(view: NetworkView, vpc_id: str) -> frozenset[str]:
+    """The services the VPC's available gateway endpoints in its own Region carry."""
+    return frozenset(info.key for e in view.endpoints_of(vpc_id)
+                     if e.endpoint_type == "Gateway" and e.state.lower() == "available"
+                     and (info := view.service(e)).is_aws_service and info.region == view.region_name)
 
 
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
