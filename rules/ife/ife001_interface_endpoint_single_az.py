@@ -35,7 +35,10 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
     AZs are compared by AZ ID, so two subnets in one AZ still count as one AZ. Gateway Load
     Balancer endpoints are not checked (they are per-AZ by design), nor DataSync endpoints (an
     agent is bound to one endpoint address, in its own AZ). When the service's offered
-    AZs are unknown (no service details), the endpoint is reported as not evaluated.
+    AZs are unknown (no service details), the endpoint is reported as not evaluated. A service in
+    another Region (a cross-Region endpoint) is offered in every AZ of the VPC's Region but the
+    few AWS names as unsupported for cross-Region access ("create a cross Region enabled interface
+    endpoint in at least two Availability Zones").
 
     ## Why it matters
     Every client reaches the service through that single AZ. An impairment of that AZ cuts all

@@ -52,7 +52,8 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     ```
 
     If the service is not offered in an AZ, clients there must cross AZs; this rule does not
-    report such AZs.
+    report such AZs. A service in another Region (a cross-Region endpoint) is offered in every AZ
+    of the VPC's Region but the few AWS names as unsupported for cross-Region access.
 
     An endpoint of DataSync or Storage Gateway with private DNS off, as their guides set it up, is
     *not evaluated* where the VPC's workloads lie outside its AZs: its clients are the appliances

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import cross_region_privatelink
 from layouts.cross_region_privatelink import (
@@ -17,6 +16,7 @@ from layouts.cross_region_privatelink import (
     SERVICE_REGION,
 )
 
+from vpcaudit.network import view as view_module
 from vpcaudit.network.dns import VpcResolver
 from vpcaudit.snapshot.model import Snapshot
 
@@ -26,10 +26,6 @@ ONE_AZ = {"kms_azs": (1,)}
 APP_IN_AZ3 = {"app_in_az3": True}
 PRIVATE_DNS_OFF = {"kms_private_dns": False}
 ALSO_IN_REGION = {"in_region_kms": True}
-OFFERED_AZS = ("rule wrong: IFE001/IFE002 take a cross-Region endpoint's offered AZs from the service listing, "
-               "which does not hold another Region's services, though the guide says every AZ of the VPC's Region "
-               "takes one except five named AZ IDs")
-
 
 @cache
 def _built(**options: object) -> Built:
@@ -124,44 +120,30 @@ def test_cost_lines_price_the_endpoint_hours_alone() -> None:
             for k in ("kms", "partner")} == {(2, 14.6, None)}
 
 
-def test_near_miss_kms_endpoint_in_one_az_today() -> None:
-    """The KMS endpoint in us-east-1a only, the app in a and b: today IFE001 and IFE002 are not
-    evaluated ("the AZs where com.amazonaws.us-west-2.kms is offered are unknown"). Pinned; what
-    they should say is the next test."""
-    snapshot, ids = _built(**ONE_AZ)
-    unknown = {("IFE001", ids["kms"], "not_evaluated"), ("IFE002", ids["kms"], "not_evaluated")}
-    assert audit(snapshot) == _baseline(ids) | unknown
-
-
-@pytest.mark.xfail(strict=True, reason=OFFERED_AZS)
 def test_near_miss_kms_endpoint_in_one_az() -> None:
-    """Rule wrong. IFE001 and IFE002 should fail, medium: the guide asks for "a cross Region enabled
-    interface endpoint in at least two Availability Zones" and says "providers and consumers are not
-    required to use the same Availability Zones" — every AZ of us-east-1 but use1-az3 takes one, so
-    use1-az2, where half the app runs, is offered whatever the service's listing would say. An
-    impairment of use1-az1 cuts the app off every us-west-2 key (PrivateLink "does not manage
-    failover across Regions"), and use1-az2 crosses AZs on every call."""
+    """The KMS endpoint in us-east-1a only, the app in a and b. Right: IFE001 and IFE002 fail,
+    medium. The guide asks for "a cross Region enabled interface endpoint in at least two
+    Availability Zones" and says "providers and consumers are not required to use the same
+    Availability Zones" — every AZ of us-east-1 but use1-az3 takes one, so use1-az2, where half the
+    app runs, is offered whatever the service's listing would say. An impairment of use1-az1 cuts
+    the app off every us-west-2 key (PrivateLink "does not manage failover across Regions"), and
+    use1-az2 crosses AZs on every call. Both were not evaluated ("the AZs where
+    com.amazonaws.us-west-2.kms is offered are unknown"), the listing holding only us-east-1's
+    services (rule wrong, fixed)."""
     snapshot, ids = _built(**ONE_AZ)
     single_az = {("IFE001", ids["kms"], "fail"), ("IFE002", ids["kms"], "fail")}
     assert audit(snapshot) == _baseline(ids) | single_az
+    assert {severities(snapshot)[(rule, ids["kms"], "")] for rule in ("IFE001", "IFE002")} == {"medium"}
 
 
-def test_near_miss_app_in_use1_az3_today() -> None:
-    """A third private subnet in us-east-1c (use1-az3) with an app instance: today IFE002 is not
-    evaluated on both endpoints (no interface in use1-az3, the offered AZs unknown). Pinned."""
-    snapshot, ids = _built(**APP_IN_AZ3)
-    assert "use1-az3" in CROSS_REGION_UNSUPPORTED_AZ_IDS
-    unknown = {("IFE002", ids["kms"], "not_evaluated"), ("IFE002", ids["partner"], "not_evaluated")}
-    assert audit(snapshot) == _baseline(ids) | unknown
-
-
-@pytest.mark.xfail(strict=True, reason=OFFERED_AZS)
 def test_near_miss_app_in_use1_az3() -> None:
-    """Rule wrong. IFE002 should be silent on both endpoints: "Cross Region access is not supported"
-    in use1-az3 (both cross-Region pages), so neither endpoint can have an interface there and the
-    use1-az3 instance crosses AZs whatever the owner does — the case IFE002 leaves alone for a
-    service not offered in an AZ."""
+    """A third private subnet in us-east-1c (use1-az3) with an app instance. Silent, rightly:
+    "Cross Region access is not supported" in use1-az3 (both cross-Region pages), so neither
+    endpoint can have an interface there and the use1-az3 instance crosses AZs whatever the owner
+    does — the case IFE002 leaves alone for a service not offered in an AZ. IFE002 was not
+    evaluated on both endpoints (rule wrong, fixed)."""
     snapshot, ids = _built(**APP_IN_AZ3)
+    assert "use1-az3" in CROSS_REGION_UNSUPPORTED_AZ_IDS == view_module.CROSS_REGION_UNSUPPORTED_AZ_IDS
     assert audit(snapshot) == _baseline(ids)
 
 

@@ -888,7 +888,15 @@ class NetworkView:
         return found
 
     def offered_az_ids(self, info: ServiceInfo) -> frozenset[str] | None:
-        """AZ IDs in which the service is offered, or None when service details are unknown."""
+        """AZ IDs in which the service is offered, or None when service details are unknown.
+
+        A service in another Region (a cross-Region endpoint) is offered in every AZ of this one
+        but those cross-Region access does not reach: "providers and consumers are not required to
+        use the same Availability Zones", and "Cross Region access is not supported for the
+        following Availability Zones" (PrivateLink guide) — whatever another Region's listing
+        says, which the collection does not hold anyway."""
+        if info.region != self.region_name:
+            return frozenset(self.az_name_to_id().values()) - CROSS_REGION_UNSUPPORTED_AZ_IDS
         if not info.details_known:
             return None
         if info.offered_az_ids:
@@ -968,6 +976,11 @@ K = TypeVar("K")
 T = TypeVar("T")
 V = TypeVar("V")
 
+
+# AZ IDs where an endpoint cannot reach a service in another Region: "Cross Region access is not
+# supported for the following Availability Zones: use1-az3, usw1-az2, apne1-az3, apne2-az2, and
+# apne2-az4" (AWS PrivateLink guide, AWS services with cross-Region support; and sharing services).
+CROSS_REGION_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4"})
 
 # The services with gateway endpoints, whose interface endpoints may stand beside one.
 _GATEWAY_SERVICES = frozenset({"s3", "dynamodb"})
