@@ -10,7 +10,7 @@ from vpcaudit.engine.controls import security_hub
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.canaries import canary_interfaces
-from vpcaudit.network.containers import ECS_SERVICES, image_pullers, runs_ecs_tasks
+from vpcaudit.network.containers import ECS_SERVICES, container_instance_interfaces, image_pullers, runs_ecs_tasks
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
     account_scoped_policy,
@@ -59,7 +59,7 @@ BUNDLES = (
             S3_GATEWAY: "image layers are downloaded from S3, and an S3 interface endpoint does not serve them"},
            s3_traffic="ECR image layers"),
     Bundle("ECS container instances (EC2 launch type)", "ecs", frozenset({"ecs-agent", "ecs-telemetry"}),
-           ("ecs", "ecs-agent", "ecs-telemetry")),
+           ("ecs", "ecs-agent", "ecs-telemetry"), started_by_workloads=container_instance_interfaces),
     Bundle("CloudWatch Synthetics canaries", "synthetics", frozenset(), ("monitoring", S3_GATEWAY),
            notes={"monitoring": "the canary publishes its metrics to CloudWatch",
                   S3_GATEWAY: "the canary uploads its artifacts to S3"},
@@ -95,6 +95,13 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     Manager started with `ssmmessages` alone in a VPC that runs ECS (ECS endpoints, or task
     interfaces described with an ECS attachment ARN) is ECS Exec, which needs `ssmmessages` only:
     there `ssm` is optional.
+
+    Without its trigger endpoints, the ECS bundle is also started by the VPC's ECS container
+    instances (instances holding an ECS task's or trunk's interface), whose agents poll ECS and
+    report telemetry from the instance ("You must have the following Region-specific VPC
+    endpoints: ecs-agent, ecs-telemetry, ecs … If you do not configure all of the endpoints, your
+    traffic will go over the public endpoints", ECS guide); their own interfaces are its clients.
+    A VPC with only the `ecs` endpoint and container instances is missing two of them.
 
     One bundle is started by its workload instead: CloudWatch Synthetics canaries, by a canary's
     Lambda interfaces in the VPC (requester-managed, described `AWS Lambda VPC ENI-cwsyn-…`:
@@ -200,14 +207,14 @@ class _Start:
 
 
 def _start(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> _Start | None:
-    """Whether and why the VPC uses ``bundle``. A workload-started bundle's new interface member
-    goes beside any interface endpoint of the VPC (no trigger endpoint exists to copy)."""
-    if bundle.started_by_workloads is not None:
-        workloads = bundle.started_by_workloads(view, vpc_id)
-        siblings = tuple(sorted(present - {S3_GATEWAY}))
-        return _Start((), workloads, siblings) if workloads else None
+    """Whether and why the VPC uses ``bundle``: its trigger endpoints, else the workload that uses
+    it. A workload-started bundle's new interface member goes beside any interface endpoint of the
+    VPC (no trigger endpoint exists to copy)."""
     triggered = tuple(_triggered_by(view, vpc_id, bundle, present))
-    return _Start(triggered, (), triggered) if triggered else None
+    if triggered:
+        return _Start(triggered, (), triggered)
+    workloads = bundle.started_by_workloads(view, vpc_id) if bundle.started_by_workloads is not None else ()
+    return _Start((), workloads, tuple(sorted(present - {S3_GATEWAY}))) if workloads else None
 
 
 def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[str]) -> list[str]:

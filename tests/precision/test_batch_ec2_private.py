@@ -144,16 +144,22 @@ def test_near_miss_without_ecs_agent(mnp_nodes: int) -> None:
 
 @MNP
 def test_near_miss_with_the_examples_ecs_endpoint_only(mnp_nodes: int) -> None:
-    """A gap, pinned. The example's own list (``ecs`` alone of the three) in the private form:
-    the agents reach neither ecs-agent nor ecs-telemetry and no job runs, yet nothing fires —
-    IFE003's ECS bundle is started by ecs-agent or ecs-telemetry only, and ``ecs`` alone is also
-    what a Fargate VPC holds (the Batch guide's Fargate example). With the MNP job running the
-    snapshot does show container instances (instances holding an ECS attachment): they could
-    start the bundle as workloads, as canaries start theirs. With host-mode jobs only, nothing
-    in EC2's records says the instances are ECS's."""
+    """The example's own list (``ecs`` alone of the three) in the private form: the agents reach
+    neither ecs-agent nor ecs-telemetry and no job runs. With the MNP job running, the snapshot
+    shows container instances (instances holding an ECS attachment), which now start IFE003's ECS
+    bundle as workloads, as canaries start theirs: right, high, ``ecs:required`` naming
+    ecs-agent and ecs-telemetry (was a gap, closed). With host-mode jobs only, a gap, pinned:
+    nothing in EC2's records says the instances are ECS's, and ``ecs`` alone is also what a Fargate
+    VPC holds (the Batch guide's Fargate example), so nothing fires."""
     snapshot, ids = _private(mnp_nodes=mnp_nodes, leave_out=("ecs-agent", "ecs-telemetry"))
-    assert audit(snapshot) == _advice(ids, ("s3", *PRIVATE_SERVICES))
-    assert not any(key[0] == "IFE003" for key in severities(snapshot))
+    ecs_bundle = {("IFE003", ids["vpc"], "fail")} if mnp_nodes else set()
+    assert audit(snapshot) == _advice(ids, ("s3", *PRIVATE_SERVICES)) | ecs_bundle
+    if mnp_nodes:
+        assert severities(snapshot)[("IFE003", ids["vpc"], "ecs:required")] == "high"
+        (finding,) = [f for f in audit_result(snapshot).findings if f.discriminator == "ecs:required"]
+        assert "ecs-agent" in finding.message and "ecs-telemetry" in finding.message
+    else:
+        assert not any(key[0] == "IFE003" for key in severities(snapshot))
 
 
 def _on_demand_stranded(ids: Ids) -> Triples:

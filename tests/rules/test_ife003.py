@@ -552,3 +552,37 @@ def test_ecr_api_alone_in_an_eks_clusters_vpc_starts_the_ecr_bundle(control_plan
         b.workload(subnet, requester_managed=True, description="Amazon EKS demo")
     keys = {f.discriminator for f in findings(rule, b.snapshot()) if f.status.value == "fail"}
     assert ("ecr:required" in keys) is fires
+
+
+# -- ECS container instances start the ECS bundle without its trigger endpoints ----------------------
+
+def _container_instance(b: RegionBuilder, subnet: str | None = None) -> None:
+    """An ECS container instance: its own interface and an awsvpc task's, attached to it."""
+    subnet = subnet or next(iter(b.subnets))
+    for description, requester in (("", False), (ECS_TASK, True)):
+        eni = b.workload(subnet, requester_managed=requester, description=description)
+        b.enis[eni] = replace(b.enis[eni], instance_id="i-0123456789abcdef0")
+
+
+@pytest.mark.parametrize(("instance", "expected"), [
+    (True, {("ecs:required", "high")}),  # ecs alone: the agents reach neither ecs-agent nor ecs-telemetry
+    (False, set()),  # near miss: Fargate tasks hold ecs alone too; nothing says the EC2 launch type
+])
+def test_container_instances_start_the_ecs_bundle(instance: bool, expected: set[tuple[str, str]]) -> None:
+    b, vpc = _isolated(["ecs"])
+    if instance:
+        _container_instance(b)
+    found = {(f.discriminator, f.severity.value) for f in findings(rule, b.snapshot())
+             if f.discriminator.startswith("ecs:")}
+    assert found == expected
+    if instance:
+        (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "ecs:required"]
+        assert finding.resource.resource_id == vpc and finding.evidence["missing"] == ["ecs-agent", "ecs-telemetry"]
+
+
+def test_container_instances_with_internet_egress_and_no_ecs_endpoint_are_not_second_guessed() -> None:
+    """The agents take the internet path AWS offers beside the endpoints: no ECS endpoint, no finding."""
+    b = RegionBuilder()
+    ids = standard_vpc(b)  # private subnets routed to a NAT gateway
+    _container_instance(b, ids["private"][0])
+    assert not [f for f in findings(rule, b.snapshot()) if f.discriminator.startswith("ecs:")]
