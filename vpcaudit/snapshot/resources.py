@@ -486,6 +486,12 @@ class NetworkInterface:
     IP or a public address EC2 assigned, in the order listed. Added within schema 1.2: a snapshot
     written before has no such field and loads with ``None`` — not recorded — never ``()``, which is
     an interface listed without any public address.
+
+    ``source_dest_check`` is its ``SourceDestCheck`` (botocore: "Indicates whether
+    source/destination checking is enabled"): while on, EC2 drops every packet the interface
+    receives that is not addressed to it and every one it sends not from it, so it cannot forward
+    (a NAT instance's must be off). Added within schema 1.2 too: a snapshot written before loads
+    with ``None``, not recorded.
     """
 
     network_interface_id: str
@@ -504,6 +510,7 @@ class NetworkInterface:
     instance_id: str | None
     tags: tuple[Tag, ...]
     public_ip_addresses: tuple[str, ...] | None = None
+    source_dest_check: bool | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> NetworkInterface:
@@ -525,6 +532,7 @@ class NetworkInterface:
             instance_id=(item.get("Attachment") or {}).get("InstanceId"),
             tags=tags_from_api(item.get("TagSet")),
             public_ip_addresses=_public_ips(item),
+            source_dest_check=None if item.get("SourceDestCheck") is None else bool(item["SourceDestCheck"]),
         )
 
 
