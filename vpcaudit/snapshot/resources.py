@@ -159,12 +159,22 @@ def route_target(item: Api) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """A route as DescribeRouteTables lists it.
+
+    ``network_interface_id`` is, for a route to an instance, the ``NetworkInterfaceId`` listed
+    beside its ``InstanceId``: the interface of that instance the route delivers to (an instance
+    with several interfaces is routed to through one of them). None for other targets (a route
+    to an interface names it as ``target_id``), when not listed, and in a snapshot written before
+    it was recorded (added within schema 1.2).
+    """
+
     destination: str  # a CIDR (IPv4 or IPv6) or a prefix-list id
     destination_type: str  # ipv4 | ipv6 | prefix_list
     target_kind: str
     target_id: str
     state: str
     origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+    network_interface_id: str | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> Route:
@@ -176,7 +186,8 @@ class Route:
             dest, dtype = item.get("DestinationCidrBlock", ""), "ipv4"
         kind, target = route_target(item)
         return cls(dest, dtype, kind, target, item.get("State", "active"),
-                   item.get("Origin", "CreateRoute"))
+                   item.get("Origin", "CreateRoute"),
+                   (item.get("NetworkInterfaceId") or None) if kind == "instance" else None)
 
 
 @dataclass(frozen=True, slots=True)
