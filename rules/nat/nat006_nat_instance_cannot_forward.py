@@ -60,9 +60,13 @@ class _Routed:
       ),
       seeds=("001",))
 def nat_instance_cannot_forward(ctx: RuleContext) -> Iterator[Finding]:
-    """A NAT instance cannot forward its clients' traffic. The NAT instance is the target — an
-    instance, or a network interface — of an active IPv4 `0.0.0.0/0` route in a route table some
-    subnet uses (explicitly, or implicitly as the main table); it fails when:
+    """A NAT instance — an instance or network interface that an active IPv4 `0.0.0.0/0` route
+    of a route table subnets use targets — cannot forward its clients' traffic: the interface
+    receiving it checks source and destination, or none of its interfaces has a way out of the
+    VPC.
+
+    A route table counts when a subnet uses it, explicitly or implicitly as the main table. The
+    NAT instance fails when:
 
     - source/destination checking is on for the interface that receives the traffic: the route's
       interface (for a route to an instance, the interface DescribeRouteTables lists beside it;
