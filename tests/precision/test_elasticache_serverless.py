@@ -76,10 +76,10 @@ def test_the_snapshot_is_the_example() -> None:
 
 def test_findings_and_verdicts_as_published() -> None:
     """The example alone (no client): MON001, SG002 not evaluated (right: the port is unknown),
-    SG003 silent (nobody to refuse yet). Silent, rightly: POL001/POL002 (no policy document: the endpoint is ElastiCache's,
-    requester-managed, not the account's to write a policy on), DNS003 (private DNS off: clients
-    use the name ElastiCache returns, which it resolves), IFE001 (three AZs), IFE004 (available),
-    IFE006 (no ``BytesProcessed`` metric recorded), SG005 (no client), ACL001 (the module's
+    SG003 silent (nobody to refuse yet). Silent, rightly: POL001/POL002 (no policy document: the
+    endpoint is ElastiCache's, requester-managed, not the account's to write a policy on), DNS003
+    (private DNS off: clients use the name ElastiCache returns, which it resolves), IFE001 (three
+    AZs), IFE004 (available), IFE006 (no ``BytesProcessed`` metric recorded), SG005 (no client), ACL001 (the module's
     allow-all NACL)."""
     snapshot, ids = _built(functions=False)
     assert audit(snapshot) == _flow_log(ids) | _ports_unknown_without_clients(ids)

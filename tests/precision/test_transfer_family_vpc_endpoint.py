@@ -217,7 +217,8 @@ def test_the_server_open_to_the_world(client: bool) -> None:
     fix revokes the world-open rule only after a decision (the service's port is unknown), which
     is as well: done as proposed, it would cut every partner off."""
     snapshot, ids = _built(ingress="world", client=client)
-    world_port_unknown = {("SG003", ids["endpoint"], "not_evaluated")}  # the world holds clients, with or without one here
+    # The world holds clients, with or without one here.
+    world_port_unknown = {("SG003", ids["endpoint"], "not_evaluated")}
     assert audit(snapshot) == (_flow_log(ids) | _sg002_port_unknown(ids) | world_port_unknown | _world_open(ids)
                                | _unrouted_nat_gateways(ids))
     assert severities(snapshot)[("SG001", ids["sftp_sg"], "")] == "medium"
