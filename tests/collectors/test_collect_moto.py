@@ -4,7 +4,7 @@ The estate has one of everything the collectors read: secondary and IPv6 CIDRs, 
 options, subnets in three AZs, IGW + egress-only IGW + NAT, public/private route tables with an
 edge association, S3 gateway and SSM interface endpoints with a custom policy, security groups
 with CIDR / group / prefix-list rules, a custom NACL, a standalone ENI and one carrying an
-Elastic IP, a flow log, two private
+Elastic IP with source/destination checking off, a flow log, two private
 hosted zones (one shadowing AWS service names), a Resolver forward rule and a customer prefix
 list. Every part must come back ``ok``, match boto3 and survive a JSON round trip.
 """
@@ -130,6 +130,10 @@ def build_estate(session: boto3.session.Session) -> Estate:
                                               Description="sftp server")["NetworkInterface"]["NetworkInterfaceId"]
     elastic_ip = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(AllocationId=elastic_ip["AllocationId"], NetworkInterfaceId=public_eni)
+    # moto (5.2) keeps SourceDestCheck per interface and changes it through
+    # ModifyNetworkInterfaceAttribute; ModifyInstanceAttribute records it on the instance only,
+    # leaving its primary interface's (which AWS changes with it) as it was: so the interface's.
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=public_eni, SourceDestCheck={"Value": False})
     s3 = session.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="flow-logs-bucket")
     flow_log = ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
@@ -289,6 +293,8 @@ def test_nacls_interfaces_and_flow_logs(collected: tuple[Estate, RegionSnapshot,
     (nat,) = region.nat_gateways
     (address,) = nat.addresses
     assert enis[address.network_interface_id or ""].public_ip_addresses == (address.public_ip,)
+    # Source/destination checking from the same answer: on by default, off where it was turned off.
+    assert (app.source_dest_check, enis[estate.public_eni].source_dest_check) == (True, False)
     (flow_log,) = region.flow_logs
     assert (flow_log.flow_log_id, flow_log.resource_id, flow_log.flow_log_status) == (
         estate.flow_log, estate.vpc, "ACTIVE")

@@ -207,6 +207,38 @@ def test_interfaces_keep_their_public_addresses(scope: tuple[Scope, Stub]) -> No
         ("eni-1", ("198.51.100.10", "203.0.113.7")), ("eni-2", ()), ("eni-3", ())]
 
 
+def test_interfaces_keep_their_source_dest_check(scope: tuple[Scope, Stub]) -> None:
+    """Each interface's ``SourceDestCheck`` from the DescribeNetworkInterfaces answer already read:
+    on, off, and not listed (None: not recorded, never taken for on or off)."""
+    sc, stub = scope
+    ec2 = stub("ec2")
+    ec2.add_response("describe_network_interfaces", {"NetworkInterfaces": [
+        {"NetworkInterfaceId": "eni-1", "SourceDestCheck": True},
+        {"NetworkInterfaceId": "eni-2", "SourceDestCheck": False, "Attachment": {"InstanceId": "i-1"}},
+        {"NetworkInterfaceId": "eni-3"}]}, {"MaxResults": 1000})
+    enis = ec2_interfaces.fetch_network_interfaces(sc, {})
+    assert [(e.network_interface_id, e.source_dest_check) for e in enis] == [
+        ("eni-1", True), ("eni-2", False), ("eni-3", None)]
+
+
+def test_instance_routes_keep_their_interface(scope: tuple[Scope, Stub]) -> None:
+    """A route to an instance lists the interface it delivers to beside the instance (AWS shows
+    both; moto 5.2 lists the instance alone): the instance stays the target, the interface is
+    kept with it. A route to an interface names it as its target and keeps no second copy."""
+    sc, stub = scope
+    ec2 = stub("ec2")
+    ec2.add_response("describe_route_tables", {"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+        {"DestinationCidrBlock": "0.0.0.0/0", "InstanceId": "i-1", "InstanceOwnerId": "123456789012",
+         "NetworkInterfaceId": "eni-1", "Origin": "CreateRoute", "State": "active"},
+        {"DestinationCidrBlock": "10.1.0.0/16", "NetworkInterfaceId": "eni-2", "Origin": "CreateRoute",
+         "State": "active"},
+        {"DestinationCidrBlock": "10.2.0.0/16", "InstanceId": "i-2", "Origin": "CreateRoute", "State": "active"}]}]},
+        {"MaxResults": 100})
+    (table,) = ec2_routing.fetch_route_tables(sc, {})
+    assert [(x.target_kind, x.target_id, x.network_interface_id) for x in table.routes] == [
+        ("instance", "i-1", "eni-1"), ("eni", "eni-2", None), ("instance", "i-2", None)]
+
+
 def test_block_public_access_pages_exclusions_by_hand(scope: tuple[Scope, Stub]) -> None:
     """botocore has no paginator for the exclusions: the NextToken loop is ours."""
     sc, stub = scope

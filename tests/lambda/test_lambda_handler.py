@@ -311,7 +311,7 @@ def test_a_role_that_cannot_be_assumed_is_not_evaluated(aws_env: None, monkeypat
     assert (refused["account_id"], refused["state"], refused["error_code"]) == ("333333333333", "denied",
                                                                                 "AccessDenied")
     assert refused["message"].startswith(f"role {role_arn('333333333333')}: sts:AssumeRole denied")
-    assert refused["scopes_not_evaluated"] == 5  # NAT001-003, NAT005 and MON001 in one region, none judged
+    assert refused["scopes_not_evaluated"] == 6  # NAT001-003, NAT005, NAT006 and MON001 in one region, none judged
     assert summary["not_evaluated"] == []  # the refused account is reported whole, above; 222… is complete
     # 222… was audited (its VPC lacks a flow log); nothing is high, but --strict turns the gap into 3.
     assert [(f["rule_id"], f["resource"].split(":")[4]) for f in summary["top_findings"]] == [

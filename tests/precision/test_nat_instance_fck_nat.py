@@ -4,7 +4,6 @@ high-availability mode with its ``examples/full`` VPC: every finding and its ver
 
 from __future__ import annotations
 
-from dataclasses import fields
 from functools import cache
 
 from aws_layout import audit, audit_result, region_view
@@ -46,6 +45,12 @@ def _through_the_nat_instance(ids: dict[str, str]) -> Triples:
     return {("GWE002", ids["vpc"], "fail"), ("GWE003", ids["vpc"], "fail")}
 
 
+def _cannot_forward(ids: dict[str, str]) -> Triples:
+    """Right, high: the private subnet's default route goes to a NAT instance that cannot forward
+    (NAT006)."""
+    return {("NAT006", ids["nat_instance"], "fail")}
+
+
 def _dead_default_route(ids: dict[str, str]) -> Triples:
     """Right, high: the private table's 0.0.0.0/0 to the static interface is ``blackhole`` while
     no instance holds it; the private subnet's internet traffic is dropped until the Auto Scaling
@@ -65,9 +70,11 @@ def test_the_module_as_describe_calls_report_it() -> None:
     assert {(e.subnet_id, e.group_ids, e.instance_id) for e in (static, ephemeral)} == {
         (ids["public"], (ids["nat_sg"],), ids["nat_instance"])}
     assert (static.public_ip_addresses, ephemeral.public_ip_addresses) == ((), (PUBLIC_IP,))
+    assert (static.source_dest_check, ephemeral.source_dest_check) == (False, False)
     view = region_view(snapshot)
     (default,) = [x for x in view.route_tables[ids["private_rt"]].routes if x.destination == "0.0.0.0/0"]
     assert (default.target_kind, default.target_id, default.state) == ("instance", ids["nat_instance"], "active")
+    assert default.network_interface_id == ids["static_eni"]
     assert view.internet_egress(ids["private"]) == "nat"
     assert view.is_public(ids["public"])
     private = view.subnets[ids["private"]]
@@ -89,7 +96,9 @@ def test_the_nat_group_admits_the_vpc() -> None:
 def test_findings_and_verdicts() -> None:
     """The canonical form: MON001, GWE002/GWE003 naming the NAT instance. Silent, rightly: RT001
     (the route's instance holds interfaces in the account), NAT001-NAT005 (they judge NAT
-    gateways; the layout has none — and one AZ, so no cross-AZ question), SG/IFE/POL/ACL001/DNS
+    gateways; the layout has none — and one AZ, so no cross-AZ question), NAT006 (the static
+    interface the route lists has its check off, and the ephemeral one carries the public address
+    in the public subnet), SG/IFE/POL/ACL001/DNS
     (no VPC endpoint; DNS hostnames off matters to private DNS only)."""
     snapshot, ids = _built()
     assert audit(snapshot) == _flow_logs(ids) | _through_the_nat_instance(ids)
@@ -102,28 +111,41 @@ def test_findings_and_verdicts() -> None:
 def test_near_miss_source_dest_check_left_on() -> None:
     """The static interface with source/destination checking on: the instance drops every packet
     it should forward ("you must disable source/destination checks on the NAT instance", VPC
-    guide), so the private subnet has no internet at all. A gap, pinned: the snapshot is the
-    canonical one — ``NetworkInterface`` does not keep DescribeNetworkInterfaces'
-    ``SourceDestCheck``, so no rule can see it."""
+    guide), so the private subnet has no internet at all. Was a gap, closed: the snapshot keeps
+    DescribeNetworkInterfaces' ``SourceDestCheck`` and the interface the route lists beside the
+    instance, and NAT006 fires, high, on the instance, naming the static interface — not the
+    ephemeral one, whose check the AMI turns off — with the fix turning its check off."""
     snapshot, ids = _built(**CHECK_LEFT_ON)
-    assert snapshot == _built()[0]
-    assert audit(snapshot) == _flow_logs(ids) | _through_the_nat_instance(ids)
-    assert "source_dest_check" not in {f.name for f in fields(r.NetworkInterface)}
+    assert audit(snapshot) == _flow_logs(ids) | _through_the_nat_instance(ids) | _cannot_forward(ids)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "NAT006"]
+    assert finding.severity.value == "high"
+    assert f"source/destination checking is on for {ids['static_eni']}" in finding.message
+    assert "no way out" not in finding.message and ids["ephemeral_eni"] not in finding.message
+    assert [(s.action, s.parameters, s.ready) for s in finding.fix] == [
+        ("ec2:ModifyNetworkInterfaceAttribute",
+         {"NetworkInterfaceId": ids["static_eni"], "SourceDestCheck": {"Value": False}}, True)]
     item = {"NetworkInterfaceId": ids["static_eni"], "SubnetId": ids["public"], "VpcId": ids["vpc"]}
-    assert r.NetworkInterface.from_api({**item, "SourceDestCheck": True}) == \
-        r.NetworkInterface.from_api({**item, "SourceDestCheck": False})
+    assert r.NetworkInterface.from_api({**item, "SourceDestCheck": True}).source_dest_check is True
 
 
 def test_near_miss_nat_instance_in_the_private_subnet() -> None:
     """The module given the private subnet: the NAT instance sits where the default route points
     back at itself, with no route to the internet gateway, so nothing it forwards leaves the VPC
-    (the guide: it "must be in a public subnet"). A gap, pinned: the audit is the canonical one.
-    The private subnet still reads as egress ``nat`` through the instance, and GWE002/GWE003 say
-    its traffic "leaves through NAT instance" — their advice (a gateway endpoint) still holds.
-    NAT001 judges NAT gateways only; the instance's subnet is in the snapshot (its interfaces'),
-    so the check NAT001 makes of a gateway's subnet could be made of an instance's."""
+    (the guide: it "must be in a public subnet"). Was a gap, closed: NAT001 judges NAT gateways
+    only, but the instance's subnet is in the snapshot (its interfaces'), and NAT006 makes of it
+    the check NAT001 makes of a gateway's subnet: it fires, high, on the instance, saying the
+    default route leads back to the instance itself; its fix (a NAT gateway in the public subnet,
+    the route moved to it) waits for a decision, as moving the instance is the other way. The
+    private subnet still reads as egress ``nat`` through the instance, and GWE002/GWE003 say its
+    traffic "leaves through NAT instance" — their advice (a gateway endpoint) still holds."""
     snapshot, ids = _built(**IN_PRIVATE_SUBNET)
-    assert audit(snapshot) == _flow_logs(ids) | _through_the_nat_instance(ids)
+    assert audit(snapshot) == _flow_logs(ids) | _through_the_nat_instance(ids) | _cannot_forward(ids)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "NAT006"]
+    assert finding.severity.value == "high"
+    assert "none of its interfaces has a way out of the VPC" in finding.message
+    assert f"leads back to {ids['nat_instance']}, the NAT instance itself" in finding.message
+    assert "source/destination" not in finding.message
+    assert finding.fix and not any(s.ready for s in finding.fix)
     view = region_view(snapshot)
     assert view.egress(ids["private"]).klass == "nat"
     assert view.egress(ids["private"]).target_id == ids["nat_instance"]

@@ -193,3 +193,31 @@ def test_disassociating_a_resolver_rule_names_the_terraform_association_to_remov
         "--vpc-id vpc-1",
         "# NEEDS A DECISION: the hub's clients stop forwarding"]
     assert cloudformation.template([fix]) == ""
+
+
+def test_source_dest_check_of_an_existing_interface_is_an_imported_network_interface() -> None:
+    """Turning off an interface's source/destination check: the CLI's flag pair, a Terraform
+    ``aws_network_interface`` imported by its id with the subnet it requires (and where else to
+    set it), no CloudFormation template (the interface exists: no stack owns it here)."""
+    fix = step("ec2:ModifyNetworkInterfaceAttribute", {"NetworkInterfaceId": "eni-1", "SourceDestCheck": {
+               "Value": False}}, "eni-1", Phase.MODIFY, "Turn off the check on eni-1",
+               context={"SubnetId": "subnet-1"})
+    assert cli.command(fix, "eu-west-1") == (
+        """aws ec2 modify-network-interface-attribute --region eu-west-1 --network-interface-id eni-1 """
+        """--source-dest-check '{"Value":false}'""")
+    assert terraform.render([fix], "eu-west-1").splitlines() == [
+        "# Turn off the check on eni-1",
+        "# (If an aws_instance or a launch template creates eni-1, set source_dest_check = false there instead of "
+        "importing it.)",
+        "import {",
+        "  to = aws_network_interface.eni_1",
+        '  id = "eni-1"',
+        "}",
+        'resource "aws_network_interface" "eni_1" {',
+        '  subnet_id         = "subnet-1"',
+        "  source_dest_check = false",
+        "}"]
+    assert cloudformation.template([fix]) == ""
+    other = step("ec2:ModifyNetworkInterfaceAttribute", {"NetworkInterfaceId": "eni-1", "Description": {
+                 "Value": "x"}}, "eni-1", Phase.MODIFY, "x")
+    assert "aws ec2 modify-network-interface-attribute" in terraform.render([other], "eu-west-1")

@@ -101,6 +101,58 @@ def test_interfaces_from_before_their_public_addresses_load_with_them_not_record
     assert [(i.network_interface_id, i.public_ip_addresses) for i in loaded] == [("eni-1", None), ("eni-2", None)]
 
 
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_interfaces_from_before_their_source_dest_check_load_with_it_not_recorded(tmp_path: Path,
+                                                                                   version: str) -> None:
+    """A file written before interfaces' source/destination checking was recorded (1.0, 1.1, or
+    1.2 before it was added) loads with ``source_dest_check`` None — not recorded, neither on nor
+    off — and a file written now keeps both values."""
+    nat = r.NetworkInterface("eni-1", "interface", False, None, "nat instance", "vpc-1", "subnet-1", "us-east-1a",
+                             "use1-az1", ("sg-1",), ("10.0.0.10",), (), "in-use", "i-1", (), ("198.51.100.10",),
+                             False)
+    app = replace(nat, network_interface_id="eni-2", instance_id="i-2", public_ip_addresses=(), source_dest_check=True)
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, network_interfaces=(nat, app)),)),))
+    path = tmp_path / "new.json"
+    save(snapshot, path)
+    assert load(path) == snapshot
+    data = json.loads(to_json(snapshot))
+    for eni in data["accounts"][0]["regions"][0]["network_interfaces"]:
+        del eni["source_dest_check"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path).accounts[0].regions[0].network_interfaces
+    assert [(i.network_interface_id, i.source_dest_check) for i in loaded] == [("eni-1", None), ("eni-2", None)]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_instance_routes_from_before_their_interface_load_with_it_not_recorded(tmp_path: Path,
+                                                                              version: str) -> None:
+    """A file written before an instance route's interface was recorded loads with
+    ``network_interface_id`` None — not recorded — and a file written now keeps it."""
+    routes = (r.Route("10.0.0.0/16", "ipv4", "local", "local", "active", "CreateRouteTable"),
+              r.Route("0.0.0.0/0", "ipv4", "instance", "i-1", "active", "CreateRoute", "eni-1"))
+    table = r.RouteTable("rtb-1", "vpc-1", "123456789012", routes, (), (), ())
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, route_tables=(table,)),)),))
+    path = tmp_path / "new.json"
+    save(snapshot, path)
+    assert load(path) == snapshot
+    data = json.loads(to_json(snapshot))
+    for route in data["accounts"][0]["regions"][0]["route_tables"][0]["routes"]:
+        del route["network_interface_id"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    (loaded,) = load(path).accounts[0].regions[0].route_tables
+    assert [(x.target_id, x.network_interface_id) for x in loaded.routes] == [("local", None), ("i-1", None)]
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     text = to_json(sample())

@@ -130,12 +130,13 @@ class RegionBuilder:
         return rt_id
 
     def route(self, rt_id: str, destination: str, target: str, *, state: str = "active",
-              origin: str = "CreateRoute") -> None:
+              origin: str = "CreateRoute", interface: str | None = None) -> None:
+        """``interface``: for a route to an instance, the interface DescribeRouteTables lists beside it."""
         dtype = "prefix_list" if destination.startswith("pl-") else ("ipv6" if ":" in destination else "ipv4")
         kind = _kind_of(target)
         table = self.route_tables[rt_id]
         self.route_tables[rt_id] = replace(table, routes=(*table.routes, r.Route(destination, dtype, kind, target,
-                                                                                 state, origin)))
+                                                                                 state, origin, interface)))
 
     def prefix_list(self, name: str, cidrs: Iterable[str], *, owner_id: str | None = None) -> str:
         """A customer-managed prefix list (routes and SG rules may reference it by id)."""
@@ -285,7 +286,8 @@ class RegionBuilder:
         ip = f"{base}.{10 + len(self.enis)}"
         return r.NetworkInterface(eni_id, interface_type, requester_managed, requester_id, description, subnet.vpc_id,
                                   subnet_id, subnet.availability_zone, subnet.availability_zone_id,
-                                  tuple(sorted(groups)), (ip,), (), "in-use", None, (), public_ip_addresses=())
+                                  tuple(sorted(groups)), (ip,), (), "in-use", None, (), public_ip_addresses=(),
+                                  source_dest_check=True)  # EC2's default for every interface
 
     def tgw_attachment(self, vpc_id: str, tgw_id: str, subnets: Iterable[str]) -> str:
         """A transit gateway VPC attachment: one requester-managed ENI per attachment subnet."""

@@ -349,7 +349,7 @@ class RegionEdit:
             eni_id = placeholder("network-interface", address)
             self.interfaces[eni_id] = r.NetworkInterface(
                 eni_id, "nat_gateway", True, None, f"Interface for NAT Gateway {nat.nat_gateway_id}", nat.vpc_id,
-                nat.subnet_id, az, az_id, (), (), (), "in-use", None, ())
+                nat.subnet_id, az, az_id, (), (), (), "in-use", None, ())  # public address, check: not predicted
             nat = replace(nat, addresses=(r.NatGatewayAddress(None, None, eni_id, az or None, az_id),))
         self.nat_gateways[nat.nat_gateway_id] = nat
 
@@ -424,7 +424,9 @@ class RegionEdit:
             self.interfaces[eni_id] = replace(previous, group_ids=groups) if previous is not None else \
                 r.NetworkInterface(eni_id, "vpc_endpoint", True, None, f"VPC Endpoint Interface {new.vpc_endpoint_id}",
                                    new.vpc_id, subnet_id, az, az_id, groups, (), (), "in-use", None, (),
-                                   public_ip_addresses=())  # an endpoint's new interface has no public address
+                                   # An endpoint's new interface has no public address; whether EC2
+                                   # lists it with source/destination checking is not predicted (None).
+                                   public_ip_addresses=())
             enis.append(eni_id)
         return replace(new, network_interface_ids=tuple(sorted(enis)))
 

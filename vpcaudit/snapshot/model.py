@@ -19,7 +19,11 @@ from vpcaudit.snapshot import resources as r
 #      ResolverRuleAssociation.target_ips, resolver_endpoint_id, owner_id (added before 1.2 was released;
 #      a file without them, 1.0 to 1.2, loads with the targets not recorded: None);
 #      NetworkInterface.public_ip_addresses (added before 1.2 was released; a file without it, 1.0 to
-#      1.2, loads with the interface's public addresses not recorded: None)
+#      1.2, loads with the interface's public addresses not recorded: None);
+#      NetworkInterface.source_dest_check (added before 1.2 was released; a file without it, 1.0 to
+#      1.2, loads with the interface's source/destination checking not recorded: None);
+#      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
+#      interface an instance route delivers to not recorded: None)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 

@@ -159,12 +159,22 @@ def route_target(item: Api) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """A route as DescribeRouteTables lists it.
+
+    ``network_interface_id`` is, for a route to an instance, the ``NetworkInterfaceId`` listed
+    beside its ``InstanceId``: the interface of that instance the route delivers to (an instance
+    with several interfaces is routed to through one of them). None for other targets (a route
+    to an interface names it as ``target_id``), when not listed, and in a snapshot written before
+    it was recorded (added within schema 1.2).
+    """
+
     destination: str  # a CIDR (IPv4 or IPv6) or a prefix-list id
     destination_type: str  # ipv4 | ipv6 | prefix_list
     target_kind: str
     target_id: str
     state: str
     origin: str  # CreateRouteTable | CreateRoute | EnableVgwRoutePropagation
+    network_interface_id: str | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> Route:
@@ -176,7 +186,8 @@ class Route:
             dest, dtype = item.get("DestinationCidrBlock", ""), "ipv4"
         kind, target = route_target(item)
         return cls(dest, dtype, kind, target, item.get("State", "active"),
-                   item.get("Origin", "CreateRoute"))
+                   item.get("Origin", "CreateRoute"),
+                   (item.get("NetworkInterfaceId") or None) if kind == "instance" else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +497,12 @@ class NetworkInterface:
     IP or a public address EC2 assigned, in the order listed. Added within schema 1.2: a snapshot
     written before has no such field and loads with ``None`` — not recorded — never ``()``, which is
     an interface listed without any public address.
+
+    ``source_dest_check`` is its ``SourceDestCheck`` (botocore: "Indicates whether
+    source/destination checking is enabled"): while on, EC2 drops every packet the interface
+    receives that is not addressed to it and every one it sends not from it, so it cannot forward
+    (a NAT instance's must be off). Added within schema 1.2 too: a snapshot written before loads
+    with ``None``, not recorded.
     """
 
     network_interface_id: str
@@ -504,6 +521,7 @@ class NetworkInterface:
     instance_id: str | None
     tags: tuple[Tag, ...]
     public_ip_addresses: tuple[str, ...] | None = None
+    source_dest_check: bool | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> NetworkInterface:
@@ -525,6 +543,7 @@ class NetworkInterface:
             instance_id=(item.get("Attachment") or {}).get("InstanceId"),
             tags=tags_from_api(item.get("TagSet")),
             public_ip_addresses=_public_ips(item),
+            source_dest_check=None if item.get("SourceDestCheck") is None else bool(item["SourceDestCheck"]),
         )
 
 

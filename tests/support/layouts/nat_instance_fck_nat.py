@@ -56,13 +56,13 @@ and 1; the snapshot keeps only the instance id). The ephemeral interface carries
 address EC2 assigned at launch (no Elastic IP: none is given); the static one none. While the
 static interface is attached, the route lists ``InstanceId``, ``InstanceOwnerId`` and
 ``NetworkInterfaceId``; the snapshot records the instance as the target (botocore's
-``InstanceId``, "a NAT instance"). ``SourceDestCheck`` false on both interfaces — but the
-snapshot's ``NetworkInterface`` does not record the field, so nothing below depends on it.
+``InstanceId``, "a NAT instance") and the static interface beside it. ``SourceDestCheck`` false
+on both interfaces (the module's attribute on the static one, the AMI's service on eth0).
 
 Near misses: ``source_dest_check=True`` — the static interface with AWS's default (checking on),
 as a hand-rolled ``aws_network_interface`` without the attribute would have it: the NAT instance
-drops every forwarded packet. Not recorded in the snapshot, so the option changes nothing in it
-(the gap it pins). ``nat_subnet="private"`` — the module given the private subnet as
+drops every forwarded packet (the ephemeral interface keeps the check off: the AMI's service
+turns it off on eth0 at boot). ``nat_subnet="private"`` — the module given the private subnet as
 ``subnet_id``: both interfaces, the instance and its public address land in the private subnet,
 whose default route then points at the instance itself. ``instance_attached=False`` — the Auto
 Scaling group's instance terminated (a Spot interruption, a failed health check) and its
@@ -93,11 +93,10 @@ ALL_OUT = ("-1", None, None, "0.0.0.0/0")
 
 def build(*, source_dest_check: bool = False, nat_subnet: str = "public",
           instance_attached: bool = True) -> tuple[Snapshot, dict[str, str]]:
-    """``source_dest_check``: the static interface's attribute (not recorded in the snapshot);
+    """``source_dest_check``: the static interface's attribute;
     ``nat_subnet``: "public" (the example) or "private" (the module's ``subnet_id``);
     ``instance_attached``: the Auto Scaling group's instance running with the static interface
     attached, or terminated and not yet replaced (module docstring)."""
-    del source_dest_check  # DescribeNetworkInterfaces has it; the snapshot model does not
     b = AwsRegionBuilder(ACCOUNT, REGION, ("use1-az1",))
     vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=False)
     ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc)}
@@ -114,14 +113,17 @@ def build(*, source_dest_check: bool = False, nat_subnet: str = "public",
     b.tag(nat_sg, {"Name": NAME})
     home = public if nat_subnet == "public" else private
     static = ids["static_eni"] = b.workload(home, groups=[nat_sg], description=STATIC_DESCRIPTION)
+    b.enis[static] = replace(b.enis[static], source_dest_check=source_dest_check)
     b.tag(static, {"Name": NAME})
     if instance_attached:
         instance = ids["nat_instance"] = b.new_id("i")
         b.enis[static] = replace(b.enis[static], instance_id=instance)
         ephemeral = ids["ephemeral_eni"] = b.workload(home, groups=[nat_sg], description=EPHEMERAL_DESCRIPTION)
-        b.enis[ephemeral] = replace(b.enis[ephemeral], instance_id=instance, public_ip_addresses=(PUBLIC_IP,))
+        b.enis[ephemeral] = replace(b.enis[ephemeral], instance_id=instance, public_ip_addresses=(PUBLIC_IP,),
+                                    source_dest_check=False)
         b.tag(ephemeral, {"Name": NAME})
-        b.route(private_rt, "0.0.0.0/0", instance)  # InstanceId shown while the interface is attached
+        # InstanceId shown while the interface is attached, NetworkInterfaceId beside it
+        b.route(private_rt, "0.0.0.0/0", instance, interface=static)
     else:
         b.enis[static] = replace(b.enis[static], status="available")
         b.route(private_rt, "0.0.0.0/0", static, state="blackhole")

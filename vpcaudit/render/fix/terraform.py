@@ -4,7 +4,8 @@ Each step becomes the resource that expresses the change in Terraform's terms: a
 endpoint is an ``aws_vpc_endpoint``, a route table added to an endpoint an
 ``aws_vpc_endpoint_route_table_association``, a changed attribute of an existing endpoint or
 VPC an ``import`` block (provider import ids: the resource id; routes ``<rtb>_<destination>``)
-plus the resource restating what Terraform requires. Deletions, Route 53 and S3 policy changes
+plus the resource restating what Terraform requires (an existing network interface's
+source/destination check, an ``aws_network_interface`` with its subnet). Deletions, Route 53 and S3 policy changes
 have no safe Terraform form for a resource Terraform may not manage, so they stay comments
 holding the AWS CLI command (naming the resource to remove where it is not the obvious one: an
 MSK managed VPC connection's ``aws_msk_vpc_connection``, a Resolver rule's association with a VPC
@@ -310,6 +311,24 @@ def _modify_vpc_attribute(fix: FixStep, region: str) -> list[Block]:
     return [Block("aws_vpc", name(vpc), attributes, import_id=vpc)]
 
 
+def _modify_network_interface_attribute(fix: FixStep, region: str) -> list[Block]:
+    """Source/destination checking of an existing interface: an ``import`` of the
+    ``aws_network_interface`` (import id: the interface id) restating its required ``subnet_id``.
+    Where an ``aws_instance`` or a launch template creates the interface, its own
+    ``source_dest_check`` is the place instead, which the description says. Other attributes stay
+    the CLI command."""
+    p = fix.parameters
+    eni = p["NetworkInterfaceId"]
+    if set(p) != {"NetworkInterfaceId", "SourceDestCheck"}:
+        return _as_comment(fix, region)
+    value = p["SourceDestCheck"]["Value"]
+    note = (f"(If an aws_instance or a launch template creates {eni}, set source_dest_check = "
+            f"{str(value).lower()} there instead of importing it.)")
+    return [Block("aws_network_interface", name(eni),
+                  {"subnet_id": fix.context.get("SubnetId", "<subnet id>"), "source_dest_check": value},
+                  import_id=eni, description=f"{fix.description}\n{note}")]
+
+
 def _security_group_rules(rtype: str) -> Mapper:
     def mapper(fix: FixStep, region: str) -> list[Block]:
         group = fix.parameters["GroupId"]
@@ -417,6 +436,7 @@ _MAPPERS: dict[str, Mapper] = {
     "ec2:CreateVpcEndpoint": _create_vpc_endpoint,
     "ec2:ModifyVpcEndpoint": _modify_vpc_endpoint,
     "ec2:ModifyVpcAttribute": _modify_vpc_attribute,
+    "ec2:ModifyNetworkInterfaceAttribute": _modify_network_interface_attribute,
     "ec2:AuthorizeSecurityGroupIngress": _security_group_rules("aws_vpc_security_group_ingress_rule"),
     "ec2:AuthorizeSecurityGroupEgress": _security_group_rules("aws_vpc_security_group_egress_rule"),
     "ec2:CreateSecurityGroup": _create_security_group,
