@@ -116,6 +116,15 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
         statements.append({"Sid": "ThisAccountsApis", "Effect": "Allow", "Principal": "*",
                            "Action": "execute-api:Invoke",
                            "Resource": f"arn:{partition(region)}:execute-api:{region}:{account_id}:*"})
+    if service == "appsync-api":
+        # Likewise for AppSync private APIs: a call with an API key, a Cognito or OIDC token or a
+        # Lambda authorizer is not signed with IAM credentials and has no principal account; the
+        # AppSync guide scopes endpoint policies by IAM principal only for AWS_IAM authorization. A
+        # private API must be in the endpoint's own account and Region, so naming this account's
+        # APIs lets every caller of them through and nothing else.
+        statements.append({"Sid": "ThisAccountsApis", "Effect": "Allow", "Principal": "*",
+                           "Action": "appsync:GraphQL",
+                           "Resource": f"arn:{partition(region)}:appsync:{region}:{account_id}:apis/*"})
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
 
 
@@ -171,6 +180,11 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
         description += f", and any caller's invocations of account {view.account_id}'s APIs"
         decision += ("; calls with a bearer token or none are anonymous and pass only by the API's ARN: add the "
                      "ARNs of other accounts' private APIs this VPC calls to the ThisAccountsApis statement")
+    if info.key == "appsync-api":
+        description += f", and any caller's GraphQL requests to account {view.account_id}'s private APIs"
+        decision += ("; calls authorized with an API key, a Cognito or OIDC token or a Lambda authorizer are "
+                     "anonymous to the endpoint and pass only by the API's ARN: narrow ThisAccountsApis to the APIs "
+                     "this VPC calls (arn:…:appsync:<region>:<account>:apis/<api-id>/*)")
     return step("ec2:ModifyVpcEndpoint",
                 {"VpcEndpointId": endpoint.vpc_endpoint_id,
                  "PolicyDocument": account_scoped_policy(view.account_id, service=info.key, region=info.region)},

@@ -184,6 +184,13 @@ def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, choice: str, answers: _Answe
     elif answers.rules:
         decision = (f"Resolver rule(s) {', '.join(answers.rules)} forward the service's hostname itself and win over "
                     f"the endpoint's private DNS: disassociate them from {endpoint.vpc_id} first")
+    elif ctx.view.service(endpoint).key == "appsync-api":
+        # Private DNS on sends every AppSync API URL the VPC resolves to the endpoint, which serves
+        # private APIs only (the AppSync guide points public APIs called from such a VPC at custom
+        # domain names): whether the VPC calls public APIs is not in the snapshot.
+        decision = ("with private DNS on, the VPC's requests to public AppSync APIs by their generated URLs reach the "
+                    "endpoint, which serves private APIs only: give public APIs the VPC calls custom domain names "
+                    "first")
     return [*dns_attribute_steps(ctx.view, endpoint.vpc_id, hostnames=True),
             step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PrivateDnsEnabled": True},
                  endpoint.vpc_endpoint_id, Phase.MODIFY,

@@ -106,28 +106,34 @@ def test_private_dns_answers_the_graphql_and_real_time_names_and_every_other_api
         assert (answer.kind, answer.endpoint and answer.endpoint.vpc_endpoint_id) == ("endpoint", ids["endpoint"])
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: POL001's replacement refuses API-key (anonymous) calls to "
-                                       "this account's private APIs")
 def test_pol001s_fix_keeps_the_functions_api_key_calls() -> None:
-    """POL001 is right, but its replacement policy allows any action for ``Principal: *`` only
-    with ``aws:PrincipalAccount`` = this account. The function authorises with an API key, as the
-    guide's examples do (``x-api-key``): no SigV4 signature, so no principal for the endpoint
-    policy to match — the guide: policies restricting IAM principals need ``authorizationType``
-    ``AWS_IAM``. Applied, the policy refuses every query, mutation and subscription of the layout
-    (the same flaw execute-api's branch of the fix corrects). The call should pass; today it is
-    refused."""
+    """POL001 is right, and its replacement policy keeps the layout working. The function
+    authorises with an API key, as the guide's examples do (``x-api-key``): no SigV4 signature, so
+    no principal for the endpoint policy to match — the guide: policies restricting IAM principals
+    need ``authorizationType`` ``AWS_IAM``. The replacement allowed any action for ``Principal: *``
+    only with ``aws:PrincipalAccount`` = this account, which refused every query, mutation and
+    subscription of the layout (rule wrong, fixed): it now also lets anyone's ``appsync:GraphQL``
+    reach this account's APIs — a private API must be in the endpoint's own account and Region —
+    as execute-api's branch of the fix does for API Gateway, and its decision says to narrow that
+    statement to the APIs the VPC calls."""
     snapshot, ids = _built()
     document = replacement_policy(snapshot, "POL001", ids["endpoint"])
     assert allows(document, "appsync:GraphQL", LIST_TODOS, ANONYMOUS)
+    elsewhere = LIST_TODOS.replace(f":{ACCOUNT}:", ":222222222222:")
+    assert not allows(document, "appsync:GraphQL", elsewhere, ANONYMOUS)
 
 
 def test_pol001s_fix_keeps_signed_calls_of_this_account() -> None:
     """The same replacement for an API with ``AWS_IAM`` authorization: a SigV4-signed call by a
-    role of this account passes, one by another account's does not. Right for that case."""
+    role of this account passes; so does another account's to this account's API (its own
+    authorization decides, the resource being this account's), while another account's API is
+    reached only by this account's principals. Right for that case."""
     snapshot, ids = _built()
     document = replacement_policy(snapshot, "POL001", ids["endpoint"])
     assert allows(document, "appsync:GraphQL", LIST_TODOS, {"aws:PrincipalAccount": ACCOUNT})
-    assert not allows(document, "appsync:GraphQL", LIST_TODOS, {"aws:PrincipalAccount": "222222222222"})
+    elsewhere = LIST_TODOS.replace(f":{ACCOUNT}:", ":222222222222:")
+    assert allows(document, "appsync:GraphQL", elsewhere, {"aws:PrincipalAccount": ACCOUNT})
+    assert not allows(document, "appsync:GraphQL", elsewhere, {"aws:PrincipalAccount": "222222222222"})
 
 
 @pytest.mark.parametrize("real_time_dns", [True, False], ids=["both names", "GraphQL name only"])
@@ -145,17 +151,17 @@ def test_near_miss_private_dns_off(real_time_dns: bool) -> None:
     assert severities(snapshot)[("DNS003", ids["endpoint"], "")] == "medium"
 
 
-def test_near_miss_private_dns_off_fix_is_ready() -> None:
-    """DNS003's fix turns private DNS on as a ready step, with no decision. A gap, pinned: right for
-    this VPC (it has no path to public AppSync APIs), but where the VPC's workloads call public
-    AppSync APIs by their generated URLs, the guide says private DNS on routes those calls to the
-    endpoint, which refuses them — the step should then wait for a decision, as it does for
-    ``execute-api`` (see "Noticed and left alone")."""
+def test_near_miss_private_dns_off_fix_waits_for_a_decision() -> None:
+    """DNS003's fix turns private DNS on, waiting for a decision: where the VPC's workloads call
+    public AppSync APIs by their generated URLs, the guide says private DNS on routes those calls to
+    the endpoint, which serves private APIs only, and points such APIs at custom domain names. It
+    was a ready step (a gap, closed); the snapshot does not say which APIs the VPC calls."""
     snapshot, ids = _built(**PRIVATE_DNS_OFF)
     finding = next(f for f in audit_result(snapshot).findings
                    if (f.rule_id, f.resource.resource_id) == ("DNS003", ids["endpoint"]))
     (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
-    assert (step.parameters["PrivateDnsEnabled"], step.decision) == (True, None)
+    assert step.parameters["PrivateDnsEnabled"] is True
+    assert step.decision is not None and "custom domain names" in step.decision
 
 
 def test_near_miss_endpoint_group_admits_http_not_https() -> None:
