@@ -100,14 +100,17 @@ def test_the_snapshot_is_the_example() -> None:
 @MNP
 def test_findings_and_verdicts_of_the_example(mnp_nodes: int) -> None:
     """The example as published: POL001 × 5 and MON001, the single NAT gateway's advice, GWE003,
-    IFE003 info, SG005. Silent, as the gap below pins: the example's ``ecs`` endpoint without
-    ``ecs-agent`` and ``ecs-telemetry`` (the agent's sessions would leave through NAT)."""
+    IFE003 info, SG005. With the MNP job running, the container instances start IFE003's ECS
+    bundle: ``ecs:required``, medium — right (advice), a gap closed: the example's ``ecs`` endpoint
+    without ``ecs-agent`` and ``ecs-telemetry`` sends the agents' sessions through the NAT gateway.
+    With host-mode jobs only, nothing marks the instances as ECS's and it stays silent."""
     snapshot, ids = _build(mnp_nodes=mnp_nodes)
     keys = ("s3", *EXAMPLE_SERVICES)
     assert audit(snapshot) == _advice(ids, keys) | _example_advice(ids) | _instances_send_nothing(ids)
     levels = severities(snapshot)
     assert (levels[("SG005", ids["endpoint_sg"], "")], levels[("GWE003", ids["vpc"], "")],
             levels[("IFE003", ids["vpc"], "ecr:optional")]) == ("medium", "low", "info")
+    assert levels.get(("IFE003", ids["vpc"], "ecs:required")) == ("medium" if mnp_nodes else None)
 
 
 def test_sg005_names_every_instance() -> None:
