@@ -176,15 +176,22 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
                      "AWSOwnedBucketsRead statement, or those reads are refused; EMR clusters also write to "
                      "EMR's system log and application-UI buckets (aws157-logs-prod…, prod.<region>.appinfo.src), "
                      "which need their own statement")
+    # For APIs, calls without IAM credentials pass by the API's ARN alone, so that comes first: a
+    # principal condition naming the API's account would let none of them through.
     if info.key == "execute-api":
         description += f", and any caller's invocations of account {view.account_id}'s APIs"
-        decision += ("; calls with a bearer token or none are anonymous and pass only by the API's ARN: add the "
-                     "ARNs of other accounts' private APIs this VPC calls to the ThisAccountsApis statement")
+        decision = (f"{why}: calls with a bearer token or none are anonymous and pass only by the API's ARN, so add "
+                    "the ARNs of other accounts' private APIs this VPC calls to the ThisAccountsApis statement (a "
+                    "principal condition naming their accounts does not let them through); name the organization "
+                    "(aws:PrincipalOrgID) or accounts whose principals sign calls through this endpoint, before "
+                    "applying")
     if info.key == "appsync-api":
         description += f", and any caller's GraphQL requests to account {view.account_id}'s private APIs"
-        decision += ("; calls authorized with an API key, a Cognito or OIDC token or a Lambda authorizer are "
-                     "anonymous to the endpoint and pass only by the API's ARN: narrow ThisAccountsApis to the APIs "
-                     "this VPC calls (arn:…:appsync:<region>:<account>:apis/<api-id>/*)")
+        decision = (f"{why}: calls authorized with an API key, a Cognito or OIDC token or a Lambda authorizer are "
+                    "anonymous to the endpoint and pass only by the API's ARN, so narrow ThisAccountsApis to the APIs "
+                    "this VPC calls (arn:…:appsync:<region>:<account>:apis/<api-id>/*); name the organization "
+                    "(aws:PrincipalOrgID) or accounts whose principals sign calls through this endpoint, before "
+                    "applying")
     return step("ec2:ModifyVpcEndpoint",
                 {"VpcEndpointId": endpoint.vpc_endpoint_id,
                  "PolicyDocument": account_scoped_policy(view.account_id, service=info.key, region=info.region)},

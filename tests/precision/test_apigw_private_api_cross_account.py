@@ -112,6 +112,8 @@ def test_pol001s_fix_on_the_consumers_endpoint_refuses_the_providers_api_until_t
                    if (f.rule_id, f.resource.resource_id) == ("POL001", ids["endpoint"]))
     (step,) = [s for s in finding.fix if s.action == "ec2:ModifyVpcEndpoint"]
     assert step.decision is not None and "other accounts' private APIs" in step.decision
+    # The API's ARN is what lets anonymous calls through, so the decision says it first.
+    assert step.decision.index("ARNs of other accounts' private APIs") < step.decision.index("aws:PrincipalOrgID")
     policy = json.loads(document)
     (statement,) = [s for s in policy["Statement"] if s.get("Sid") == "ThisAccountsApis"]
     statement["Resource"] = [statement["Resource"], api_arn()]  # the decision taken: B's API added
