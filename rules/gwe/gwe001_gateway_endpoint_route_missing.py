@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
-GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB"}
+GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB", "s3express": "S3 Express One Zone"}
 
 
 @rule(id="GWE001", name="gateway-endpoint-route-missing", severity=Severity.MEDIUM,
@@ -32,7 +32,8 @@ GATEWAY_SERVICES = {"s3": "S3", "dynamodb": "DynamoDB"}
       ),
       seeds=("001",))
 def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """The VPC has an S3 or DynamoDB gateway endpoint, but a private subnet's route table does
+    """The VPC has an S3, DynamoDB or S3 Express One Zone (`s3express`, directory buckets)
+    gateway endpoint, but a private subnet's route table does
     not send all of that service's prefix-list CIDRs to it. One finding per subnet and service.
 
     Route resolution follows AWS route priority (docs/network-model.md): the subnet's effective route table

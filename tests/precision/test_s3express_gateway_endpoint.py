@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view
+from aws_layout import audit, audit_result, region_view
 from layouts import s3express_gateway_endpoint
 from layouts.s3express_gateway_endpoint import EXPRESS, EXPRESS_LIST
 
@@ -79,69 +78,48 @@ def test_findings_and_verdicts() -> None:
 
 
 def test_traffic_paths_to_s3express_through_its_gateway_endpoint() -> None:
-    """Today the traffic paths know S3 and DynamoDB as gateway destinations only and take the
-    others from the VPC's interface endpoints, so no path is drawn to s3express, though its
-    gateway endpoint is the only way the isolated subnets reach directory buckets."""
-    snapshot, ids = _built()
-    view = region_view(snapshot)
-    assert EXPRESS not in destinations(view, ids["vpc"])
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: paths.GATEWAY_SERVICES lacks s3express, a gateway "
-                                       "endpoint service (S3 User Guide, Networking for directory buckets)")
-def test_traffic_paths_should_draw_s3express() -> None:
-    """What the paths should show: s3express among the destinations, each subnet's path a
-    gateway-endpoint path to the s3express endpoint through its prefix-list route."""
+    """s3express among the destinations — drawn only in a VPC with an endpoint for it — each
+    subnet's path a gateway-endpoint path to the s3express endpoint through its prefix-list route.
+    The paths knew S3 and DynamoDB as gateway destinations only and drew nothing to s3express,
+    though its gateway endpoint is the only way the isolated subnets reach directory buckets (rule
+    wrong, fixed)."""
     snapshot, ids = _built()
     view = region_view(snapshot)
     assert EXPRESS in destinations(view, ids["vpc"])
     for key in ("private1", "private2"):
         path = path_for(view, view.subnets[ids[key]], EXPRESS)
         assert (path.kind, path.target_id) == ("gateway-endpoint", ids[EXPRESS])
+    without, without_ids = _built(**NO_EXPRESS_ENDPOINT)
+    assert EXPRESS not in destinations(region_view(without), without_ids["vpc"])
 
 
-def test_near_miss_express_route_on_one_table_is_silent_today() -> None:
+def test_near_miss_express_route_on_one_table_fires_gwe001() -> None:
     """The s3express endpoint associated with use1-az4's table only: use1-az5's instance has no
     route at all to the s3express prefix list (no NAT gateway), so every CreateSession and
-    GetObject from it times out. Today the audit is the canonical one: GWE001 judges S3 and
-    DynamoDB gateway endpoints only."""
-    snapshot, ids = _built(**ROUTE_ON_ONE_TABLE)
-    assert audit(snapshot) == _baseline(ids)
-    endpoint = region_view(snapshot).endpoints[ids[EXPRESS]]
-    assert endpoint.route_table_ids == (ids["private_rt1"],)
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: GWE001 judges s3/dynamodb gateway endpoints only; "
-                                       "s3express gateway endpoints are routed the same way")
-def test_near_miss_express_route_on_one_table_should_fire_gwe001() -> None:
-    """Rule wrong: the guide has the s3express endpoint's routes added to the tables chosen, as for
-    S3; a private subnet whose table lacks them does not reach directory buckets through it (here,
-    not at all). GWE001 should fire on use1-az5's subnet, and nowhere else."""
+    GetObject from it times out. Right: GWE001 on use1-az5's subnet, and nowhere else — the guide
+    has the endpoint's routes added to the tables chosen, as for S3. It judged S3 and DynamoDB
+    gateway endpoints only (rule wrong, fixed)."""
     snapshot, ids = _built(**ROUTE_ON_ONE_TABLE)
     assert audit(snapshot) == _baseline(ids) | {("GWE001", ids["private2"], "fail")}
+    endpoint = region_view(snapshot).endpoints[ids[EXPRESS]]
+    assert endpoint.route_table_ids == (ids["private_rt1"],)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "GWE001"]
+    assert "S3 Express One Zone" in finding.message
 
 
-def test_near_miss_egress_to_the_s3_list_only_is_silent_today() -> None:
+def test_near_miss_egress_to_the_s3_list_only_fires_sg005() -> None:
     """The instances' group sends TCP 443 to the S3 prefix list and the VPC CIDR, not to the
     s3express list: calls to the Zonal and Regional s3express names, routed to the gateway
-    endpoint, leave for the s3express list's CIDRs and are refused. Today the audit is the
-    canonical one: SG005 judges S3 and DynamoDB gateway endpoints only."""
+    endpoint, leave for the s3express list's CIDRs and are refused. Right: SG005 on the instances'
+    group — through a gateway endpoint the service is still called at its public addresses, the
+    CIDRs of its prefix list (PrivateLink guide, said of S3 and DynamoDB; assumed the same for
+    s3express, whose endpoint is routed by its own prefix list). It judged S3 and DynamoDB gateway
+    endpoints only (rule wrong, fixed)."""
     snapshot, ids = _built(**EGRESS_TO_S3_ONLY)
-    assert audit(snapshot) == _baseline(ids)
+    assert audit(snapshot) == _baseline(ids) | {("SG005", ids["instance_sg"], "fail")}
     groups = {g.group_id: g for g in snapshot.accounts[0].regions[0].security_groups}
     lists = {x.prefix_list_id for x in groups[ids["instance_sg"]].rules if x.is_egress and x.prefix_list_id}
     assert lists == {ids["s3_pl"]}
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 takes GATEWAY_SERVICES (s3, dynamodb) from "
-                                       "paths.py; s3express clients call the s3express prefix list's CIDRs")
-def test_near_miss_egress_to_the_s3_list_only_should_fire_sg005() -> None:
-    """Rule wrong: through a gateway endpoint the service is still called at its public addresses,
-    the CIDRs of its prefix list (PrivateLink guide, gateway endpoints, said of S3 and DynamoDB;
-    assumed the same for s3express, whose endpoint is routed by its own prefix list), and the
-    instances' groups must let them out. SG005 should fire on the instances' group."""
-    snapshot, ids = _built(**EGRESS_TO_S3_ONLY)
-    assert audit(snapshot) == _baseline(ids) | {("SG005", ids["instance_sg"], "fail")}
 
 
 def test_near_miss_no_express_endpoint() -> None:

@@ -51,7 +51,12 @@ class TrafficPath:
 
 
 
-GATEWAY_SERVICES = ("s3", "dynamodb")
+# Services reached through gateway endpoints: S3 and DynamoDB, and S3 Express One Zone's
+# directory buckets (`com.amazonaws.<region>.s3express`, "Networking for directory buckets").
+GATEWAY_SERVICES = ("s3", "dynamodb", "s3express")
+# Drawn for every VPC (its workloads may call them whatever it has); S3 Express One Zone only for a
+# VPC with an endpoint for it, the sign it uses directory buckets.
+ALWAYS_DRAWN = ("s3", "dynamodb")
 
 # The parts traffic paths are computed from — one definition for the report (which paths are
 # drawn, and on what assumptions) and for the diff (which paths can be compared). Without a
@@ -97,10 +102,13 @@ _TARGET_TO_PATH = {"vpce": "gateway-endpoint", "nat": "nat", "igw": "igw", "tgw"
 
 
 def destinations(view: NetworkView, vpc_id: str) -> tuple[str, ...]:
-    """s3, dynamodb, every AWS service key with an interface endpoint in the VPC, internet."""
+    """s3, dynamodb (and s3express where the VPC has an endpoint for it), every AWS service key
+    with an interface endpoint in the VPC, internet."""
+    endpoint_keys = {view.service(e).key for e in view.endpoints_of(vpc_id) if view.is_aws_service_endpoint(e)}
+    gateway = tuple(k for k in GATEWAY_SERVICES if k in ALWAYS_DRAWN or k in endpoint_keys)
     keys = sorted({view.service(e).key for e in view.endpoints_of(vpc_id, "Interface")
                    if view.is_aws_service_endpoint(e)} - set(GATEWAY_SERVICES))
-    return (*GATEWAY_SERVICES, *keys, "internet")
+    return (*gateway, *keys, "internet")
 
 
 def traffic_paths(view: NetworkView) -> list[TrafficPath]:
