@@ -56,12 +56,17 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
     (any TCP port for a VPC Lattice endpoint, below) to it: no egress rule of any of the ENI's
     security groups allows it to the endpoint's ENI addresses, its subnets' CIDRs, the VPC CIDR,
     `0.0.0.0/0`, a prefix list containing them, or a security group the endpoint carries; or a
-    likely client of an S3 or DynamoDB gateway endpoint — a workload ENI that may call the service,
+    likely client of an S3, DynamoDB or S3 Express One Zone gateway endpoint — a workload ENI that may call the service,
     in a subnet whose route table sends the service's prefix list to that endpoint — cannot send
     TCP 443 to every CIDR of the service's prefix list. A group with no egress rules allows
     nothing. One finding per security group, listing the endpoints its members cannot reach and
     the ENIs concerned (an ENI's groups are unioned: a group is named only when none of the ENI's
     groups allows the traffic).
+
+    A client with an IPv6 address reaching a dual-stack endpoint whose private DNS answers AAAA
+    queries (DNS record IP type `dualstack` or `ipv6`) connects over IPv6 first: for it, egress to
+    the endpoint's IPv6 addresses (or a group it carries) is what counts — IPv4 egress alone leaves
+    each call waiting out its connect timeout, as SG006 judges the endpoint's side.
 
     The clients of DataSync and Storage Gateway endpoints — appliances — connect on each of
     several ports (DataSync: TCP 443 and 1024-1064; Storage Gateway: 443, 1026-1028 and 1031),
@@ -164,7 +169,13 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                     service_lists.setdefault(endpoint.vpc_endpoint_id, addresses.prefix_list_id)
                     verdict = _gateway_verdict(view, known, addresses, memo)
                 else:
-                    verdict = _interface_verdict(view, known, endpoint, peers[endpoint.vpc_endpoint_id], memo)
+                    peer = peers[endpoint.vpc_endpoint_id]
+                    ipv6 = _ipv6_first(view, eni, endpoint)
+                    if ipv6:
+                        peer = Peer(tuple(c for c in peer.cidrs if ":" in c), peer.group_ids)
+                    verdict = _interface_verdict(view, known, endpoint, peer, memo)
+                    if ipv6 and isinstance(verdict, _Refused):
+                        verdict = replace(verdict, over_ipv6=True)
                 if verdict is True:
                     continue
                 if absent or verdict is None:
@@ -200,7 +211,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
 
 def _judged(view: NetworkView, endpoint: r.VpcEndpoint) -> bool:
     """An AWS-service interface endpoint whose port is known, a VPC Lattice endpoint (judged on any
-    TCP port), or an available S3 or DynamoDB gateway endpoint. A PrivateLink service's port is
+    TCP port), or an available S3, DynamoDB or S3 Express One Zone gateway endpoint. A PrivateLink service's port is
     unknown and its clients are not known."""
     if view.endpoint_ended(endpoint):
         return False
@@ -223,13 +234,28 @@ class _Refused:
     # For an interface endpoint of a service whose clients need each of several ports (DataSync,
     # Storage Gateway): those no group lets out; empty where none of the service's ports is.
     ports: frozenset[int] = frozenset()
+    over_ipv6: bool = False  # refused over IPv6, which the client tries first (_ipv6_first)
 
     def merge(self, other: _Refused) -> _Refused:
         """What every ENI of a group reaches, and what any of them is refused."""
-        return _Refused(self.reached & other.reached, self.refused | other.refused, self.ports | other.ports)
+        return _Refused(self.reached & other.reached, self.refused | other.refused, self.ports | other.ports,
+                        self.over_ipv6 or other.over_ipv6)
 
 
 Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it depends on was not collected
+
+
+# DNS record IP types whose private DNS answers AAAA queries with the endpoint's IPv6 addresses.
+_AAAA_RECORDS = frozenset({"dualstack", "ipv6"})
+
+
+def _ipv6_first(view: NetworkView, eni: r.NetworkInterface, endpoint: r.VpcEndpoint) -> bool:
+    """Does this client reach the endpoint over IPv6? So when it has an IPv6 address and the
+    endpoint's private DNS answers AAAA queries with its IPv6 addresses (a dual-stack endpoint,
+    DNS record IP type dualstack or ipv6): dual-stack clients try IPv6 first, and a connection
+    their group drops waits out its timeout — the family SG006 judges on the endpoint's side."""
+    return (bool(eni.ipv6_addresses) and endpoint.ip_address_type == "dualstack"
+            and endpoint.dns_record_ip_type in _AAAA_RECORDS and view.private_dns_effective(endpoint))
 
 
 def _interface_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
@@ -270,7 +296,7 @@ def _ports(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[int, ...] | None
 
 def _allows(view: NetworkView, group: r.SecurityGroup, endpoint: r.VpcEndpoint, peer: Peer,
             memo: dict[Any, Any]) -> bool | None:
-    key = (group.group_id, endpoint.vpc_endpoint_id)
+    key = (group.group_id, endpoint.vpc_endpoint_id, peer.cidrs)
     if key not in memo:
         memo[key] = group_allows(view, group, outbound=True, ports=_ports(view, endpoint), peer=peer)
     return memo[key]  # type: ignore[no-any-return]
@@ -427,6 +453,7 @@ def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
     a gateway endpoint whose prefix list is partly let out, which part."""
     known = [x.endpoint for x in refusals if not x.gateway and x.endpoint.endpoint_type not in LATTICE_TYPES
              and not x.refused.ports]
+    over_ipv6 = [x.endpoint.vpc_endpoint_id for x in refusals if x.refused.over_ipv6]
     some = [x for x in refusals if x.refused.ports]
     lattice = [x.endpoint for x in refusals if x.endpoint.endpoint_type in LATTICE_TYPES]
     closed = [x for x in refusals if x.gateway and not x.refused.reached]
@@ -435,7 +462,9 @@ def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
     if known:
         ports = {p for e in known for p in view.service(e).ports}
         parts.append(f"no {format_ports(ports)} to interface endpoint(s) "
-                     f"{', '.join(endpoint_label(view, e) for e in known)}")
+                     f"{', '.join(endpoint_label(view, e) for e in known)}"
+                     + (f" (over IPv6 to {', '.join(over_ipv6)}: its private DNS answers AAAA queries, which "
+                        "dual-stack clients try first)" if over_ipv6 else ""))
     parts += [f"no {format_ports(x.refused.ports)} to interface endpoint {endpoint_label(view, x.endpoint)}, whose "
               f"clients connect on each of {format_ports(view.service(x.endpoint).required_ports)}" for x in some]
     if lattice:

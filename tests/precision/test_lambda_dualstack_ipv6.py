@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-from aws_layout import audit, severities
+from aws_layout import audit, audit_result, severities
 from layouts import lambda_dualstack_ipv6 as layout
 
 from vpcaudit.snapshot.model import Snapshot
@@ -129,14 +128,14 @@ def test_near_miss_without_the_egress_only_gateway_goes_unreported() -> None:
     assert audit(snapshot) == _canonical(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 judges a dual-stack client's egress in IPv4 only, "
-                                       "though private DNS hands it the endpoint's AAAA records")
 def test_near_miss_function_group_without_ipv6_egress() -> None:
     """The function's group sends to 0.0.0.0/0 only; the endpoints are dual-stack with AAAA records.
     The function's interfaces have IPv6 addresses and take the AAAA answer first, and their own
     group drops the SYN to the endpoint's IPv6 address: each call waits out a connect timeout
-    before IPv4, the mirror of SG006's family case. SG005 on the function's group, medium, is the
-    correct answer; today SG005 counts IPv4 egress as enough for any client outside an IPv6-only
-    subnet and stays silent."""
+    before IPv4, the mirror of SG006's family case. Right: SG005 on the function's group, medium,
+    saying "over IPv6". It counted IPv4 egress as enough for any client outside an IPv6-only subnet
+    and stayed silent (rule wrong, fixed)."""
     snapshot, ids = _built(function_ipv6_egress=False)
     assert audit(snapshot) == _canonical(ids) | {("SG005", ids["function_sg"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
+    assert finding.severity.value == "medium" and "over IPv6" in finding.message

@@ -462,3 +462,43 @@ def test_a_redshift_node_with_enhanced_vpc_routing_is_a_client_of_both_gateway_e
         node = next(e for e, x in b.enis.items() if x.description == REDSHIFT_NODE["description"])
         b.redshift_cluster("warehouse", vpc, enhanced_vpc_routing=routing, groups=[cluster_sg], nodes=[node])
         assert triples(rule, b.snapshot()) == ({(ID, cluster_sg, status)} if status else set())
+
+
+# -- dual-stack clients of an endpoint whose private DNS answers AAAA ---------------------------------
+
+V6 = "2600:1f18:aaaa:bb00::/56"
+
+
+def _dual_stack_client(egress: Iterable[Rule], *, client_ipv6: bool = True, dns_record_ip_type: str = "dualstack",
+                       ) -> tuple[RegionBuilder, str]:
+    """A dual-stack kms endpoint (its ENI with both addresses) admitting the VPC's blocks, and a
+    workload in the same dual-stack subnet whose group sends ``egress``."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16", ipv6_cidrs=[V6])
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1, ipv6_cidrs=["2600:1f18:aaaa:bb01::/64"])
+    app = b.security_group(vpc, name="app", egress=list(egress))
+    eni = b.workload(subnet, groups=[app])
+    if client_ipv6:
+        b.enis[eni] = replace(b.enis[eni], ipv6_addresses=("2600:1f18:aaaa:bb01::10",))
+    group = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16"), ("tcp", 443, 443, V6)])
+    endpoint = b.interface_endpoint(vpc, "kms", subnets=[subnet], groups=[group])
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], ip_address_type="dualstack",
+                                    dns_record_ip_type=dns_record_ip_type)
+    for eni_id in b.endpoints[endpoint].network_interface_ids:
+        b.enis[eni_id] = replace(b.enis[eni_id], ipv6_addresses=("2600:1f18:aaaa:bb01::20",))
+    return b, app
+
+
+@pytest.mark.parametrize(("egress", "client_ipv6", "records", "fires"), [
+    ([("tcp", 443, 443, "0.0.0.0/0")], True, "dualstack", True),  # IPv4 egress alone: the AAAA answer is dropped
+    ([("tcp", 443, 443, "0.0.0.0/0"), ("tcp", 443, 443, "::/0")], True, "dualstack", False),  # near miss: both
+    ([("tcp", 443, 443, "0.0.0.0/0")], False, "dualstack", False),  # near miss: an IPv4-only client
+    ([("tcp", 443, 443, "0.0.0.0/0")], True, "ipv4", False),  # near miss: private DNS answers A records only
+])
+def test_a_dual_stack_client_reaches_an_aaaa_endpoint_over_ipv6(egress: list[Rule], client_ipv6: bool,
+                                                                 records: str, fires: bool) -> None:
+    b, app = _dual_stack_client(egress, client_ipv6=client_ipv6, dns_record_ip_type=records)
+    assert triples(rule, b.snapshot()) == ({(ID, app, "fail")} if fires else set())
+    if fires:
+        [finding] = findings(rule, b.snapshot())
+        assert "over IPv6" in finding.message
