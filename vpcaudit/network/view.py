@@ -771,7 +771,7 @@ class NetworkView:
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns_enabled:
             return False
         info = self.service(endpoint)
-        if not (info.is_aws_service and info.key in _GATEWAY_SERVICES and info.region == self.region_name
+        if not (info.is_aws_service and info.key in _BESIDE_GATEWAY_SERVICES and info.region == self.region_name
                 and info.key in self.memo(_gateway_services_of, endpoint.vpc_id)):
             return False
         # Unless a private hosted zone of the VPC answers the service's Regional name (one AWS warns
@@ -982,8 +982,9 @@ V = TypeVar("V")
 # apne2-az4" (AWS PrivateLink guide, AWS services with cross-Region support; and sharing services).
 CROSS_REGION_UNSUPPORTED_AZ_IDS = frozenset({"use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4"})
 
-# The services with gateway endpoints, whose interface endpoints may stand beside one.
-_GATEWAY_SERVICES = frozenset({"s3", "dynamodb"})
+# The services whose interface endpoints AWS documents beside their gateway endpoints (S3 and
+# DynamoDB; not S3 Express One Zone, whose pages describe no such pairing).
+_BESIDE_GATEWAY_SERVICES = frozenset({"s3", "dynamodb"})
 
 
 def _gateway_services_of(view: NetworkView, vpc_id: str) -> frozenset[str]:
