@@ -58,7 +58,6 @@ from __future__ import annotations
 from aws_layout import AwsRegionBuilder
 
 from layouts import eks_blueprints_private as eks
-from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot.model import Snapshot
 
 SCRAPER_TAG = "AMPAgentlessScraper"  # the tag key AmazonPrometheusScraperServiceRolePolicy requires
@@ -72,21 +71,8 @@ def build(*, security_groups: str = "node", scraper_subnet_az4: bool = False, re
     ``security_groups``: ``"node"`` (the module's node group), ``"default"`` (the VPC's default group)
     or ``"dedicated"`` (a scraper group with egress to the node group's ports only)."""
     b = AwsRegionBuilder(eks.ACCOUNT, eks.REGION, eks.AZ_IDS)
-    for key in ("ec2", "sts"):
-        b.service(key, azs=(1, 2, 3))
-    ids = eks._default_vpc(b)
-    vpc = ids["vpc"] = b.vpc(eks.VPC_CIDR, name=eks.NAME, dns_support=True, dns_hostnames=True)
-    b.tag(vpc, eks.TAGS)
-    main_rt, default_sg, default_acl = module_defaults(b, vpc, eks.DEFAULT_ENTRIES)
-    for resource in (main_rt, default_sg, default_acl):
-        b.tag(resource, {"Name": f"{eks.NAME}-default", **eks.TAGS})
-    ids |= {"main_rt": main_rt, "default_sg": default_sg, "default_acl": default_acl}
-    for k, cidr in enumerate(eks.private_subnet_cidrs()):
-        az = f"{eks.REGION}{'abc'[k]}"
-        subnet = ids[f"private{k + 1}"] = b.subnet(vpc, cidr, az=k + 1, name=f"{eks.NAME}-private-{az}")
-        b.tag(subnet, {**eks.TAGS, "kubernetes.io/role/internal-elb": "1"})
-        table = ids[f"private{k + 1}_rt"] = b.route_table(vpc, subnets=[subnet], name=f"{eks.NAME}-private-{az}")
-        b.tag(table, eks.TAGS)
+    ids = eks.network(b)
+    vpc = ids["vpc"]
     if scraper_subnet_az4:
         # A subnet added for the collector in us-west-2d, with its own local-only table like the others.
         subnet = ids["scraper_az4"] = b.subnet(vpc, SCRAPER_SUBNET_AZ4, az=4, name=f"{eks.NAME}-scraper-{eks.REGION}d")

@@ -88,8 +88,7 @@ from dataclasses import replace
 from aws_layout import AwsRegionBuilder
 from builders import Rule
 
-from layouts.tf_vpc_ipv6_only import DEFAULT_ENTRIES
-from layouts.tf_vpc_module import module_defaults
+from layouts.batch_fargate_private import example_network
 from vpcaudit.snapshot.model import Snapshot
 
 ACCOUNT = "123456789012"
@@ -121,22 +120,9 @@ def build(*, nat: bool = True, mnp_nodes: int = 2, leave_out: tuple[str, ...] = 
     if mnp_nodes > INSTANCES_PER_ENVIRONMENT:
         raise ValueError("one MNP node per on-demand instance")
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
-    vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=True)
-    main_rt, default_sg, _ = module_defaults(b, vpc, DEFAULT_ENTRIES)
-    ids: dict[str, str] = {"vpc": vpc, "main_rt": main_rt, "default_sg": default_sg}
-    for k, (private_cidr, public_cidr) in enumerate(zip(PRIVATE_CIDRS, PUBLIC_CIDRS, strict=True), start=1):
-        az = f"{REGION}{'abc'[k - 1]}"
-        ids[f"private{k}"] = b.subnet(vpc, private_cidr, az=k, name=f"{NAME}-private-{az}")
-        ids[f"public{k}"] = b.subnet(vpc, public_cidr, az=k, name=f"{NAME}-public-{az}")
+    ids = example_network(b, NAME, nat=nat)
+    vpc = ids["vpc"]
     private = [ids[f"private{k}"] for k in (1, 2, 3)]
-    public = [ids[f"public{k}"] for k in (1, 2, 3)]
-    ids["igw"] = b.igw(vpc)
-    ids["public_rt"] = b.route_table(vpc, subnets=public, routes={"0.0.0.0/0": ids["igw"]}, name=f"{NAME}-public")
-    private_routes = {}
-    if nat:
-        ids["nat"] = b.nat(ids["public1"])
-        private_routes["0.0.0.0/0"] = ids["nat"]
-    ids["private_rt"] = b.route_table(vpc, subnets=private, routes=private_routes, name=f"{NAME}-private")
 
     # The compute environments' groups: the endpoints' group in the example, one each in the private form.
     if not nat:

@@ -79,6 +79,29 @@ ENVIRONMENTS = ("fargate", "fargate-spot")  # a_fargate, b_fargate_spot
 ALL_OUT: list[Rule] = [("-1", None, None, "0.0.0.0/0")]
 
 
+def example_network(b: AwsRegionBuilder, name: str, *, nat: bool) -> dict[str, str]:
+    """terraform-aws-batch's examples' VPC (terraform-aws-vpc with three private and three public
+    subnets, one private table), named ``name``: with one NAT gateway in the first public subnet
+    when ``nat``, else private subnets without a default route. Shared by the EC2 example."""
+    vpc = b.vpc(VPC_CIDR, name=name, dns_support=True, dns_hostnames=True)
+    main_rt, default_sg, _ = module_defaults(b, vpc, DEFAULT_ENTRIES)
+    ids: dict[str, str] = {"vpc": vpc, "main_rt": main_rt, "default_sg": default_sg}
+    for k, (private_cidr, public_cidr) in enumerate(zip(PRIVATE_CIDRS, PUBLIC_CIDRS, strict=True), start=1):
+        az = f"{REGION}{'abc'[k - 1]}"
+        ids[f"private{k}"] = b.subnet(vpc, private_cidr, az=k, name=f"{name}-private-{az}")
+        ids[f"public{k}"] = b.subnet(vpc, public_cidr, az=k, name=f"{name}-public-{az}")
+    private = [ids[f"private{k}"] for k in (1, 2, 3)]
+    public = [ids[f"public{k}"] for k in (1, 2, 3)]
+    ids["igw"] = b.igw(vpc)
+    ids["public_rt"] = b.route_table(vpc, subnets=public, routes={"0.0.0.0/0": ids["igw"]}, name=f"{name}-public")
+    private_routes = {}
+    if nat:
+        ids["nat"] = b.nat(ids["public1"])
+        private_routes["0.0.0.0/0"] = ids["nat"]
+    ids["private_rt"] = b.route_table(vpc, subnets=private, routes=private_routes, name=f"{name}-private")
+    return ids
+
+
 def build(*, nat: bool = True, jobs: int = 2, s3_tables: str = "private", endpoint_source: str = "vpc",
           ecr_dkr: bool = True, job_subnets: str = "private") -> tuple[Snapshot, dict[str, str]]:
     """``nat``: the example (True) or the private form (False). ``jobs``: running jobs.
@@ -86,22 +109,10 @@ def build(*, nat: bool = True, jobs: int = 2, s3_tables: str = "private", endpoi
     "fargate" (the ``batch-fargate`` group); ``ecr_dkr``: the ecr.dkr endpoint there;
     ``job_subnets``: "private" or "public". The near-miss options apply to the private form."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
-    vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=True)
-    main_rt, default_sg, _ = module_defaults(b, vpc, DEFAULT_ENTRIES)
-    ids: dict[str, str] = {"vpc": vpc, "main_rt": main_rt, "default_sg": default_sg}
-    for k, (private_cidr, public_cidr) in enumerate(zip(PRIVATE_CIDRS, PUBLIC_CIDRS, strict=True), start=1):
-        az = f"{REGION}{'abc'[k - 1]}"
-        ids[f"private{k}"] = b.subnet(vpc, private_cidr, az=k, name=f"{NAME}-private-{az}")
-        ids[f"public{k}"] = b.subnet(vpc, public_cidr, az=k, name=f"{NAME}-public-{az}")
+    ids = example_network(b, NAME, nat=nat)
+    vpc = ids["vpc"]
     private = [ids[f"private{k}"] for k in (1, 2, 3)]
     public = [ids[f"public{k}"] for k in (1, 2, 3)]
-    ids["igw"] = b.igw(vpc)
-    ids["public_rt"] = b.route_table(vpc, subnets=public, routes={"0.0.0.0/0": ids["igw"]}, name=f"{NAME}-public")
-    private_routes = {}
-    if nat:
-        ids["nat"] = b.nat(ids["public1"])
-        private_routes["0.0.0.0/0"] = ids["nat"]
-    ids["private_rt"] = b.route_table(vpc, subnets=private, routes=private_routes, name=f"{NAME}-private")
 
     # The compute environments' groups: the endpoints' group in the example, one each in the private form.
     if not nat:

@@ -157,6 +157,20 @@ def build(*, cluster: bool = True, nodes: int = 3, endpoints: bool = True, leave
     ``restrict_control_plane_egress``: the cluster security group without its outbound rule (see
     ``_cluster``)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
+    ids = network(b)
+    vpc = ids["vpc"]
+    if cluster:
+        ids |= _cluster(b, vpc, ids, nodes, control_plane_requester_managed, restrict_control_plane_egress)
+    if endpoints:
+        ids |= _endpoints(b, vpc, ids, leave_out=set(leave_out), private_dns=private_dns,
+                          endpoint_source=endpoint_source)
+    return b.snapshot(), ids
+
+
+def network(b: AwsRegionBuilder) -> dict[str, str]:
+    """The pattern's network, which the layouts built on it share: the ec2 and sts endpoint
+    services, the Region's default VPC, and the cluster's VPC (``ids["vpc"]``) with the VPC
+    module's defaults and three private subnets, each on a local-only table of its own."""
     for key in ("ec2", "sts"):
         # DescribeVpcEndpointServices: not offered in usw2-az4 (as in eksctl's test data for us-west-2).
         b.service(key, azs=(1, 2, 3))
@@ -173,12 +187,7 @@ def build(*, cluster: bool = True, nodes: int = 3, endpoints: bool = True, leave
         b.tag(subnet, {**TAGS, "kubernetes.io/role/internal-elb": "1"})
         table = ids[f"private{k + 1}_rt"] = b.route_table(vpc, subnets=[subnet], name=f"{NAME}-private-{az}")
         b.tag(table, TAGS)
-    if cluster:
-        ids |= _cluster(b, vpc, ids, nodes, control_plane_requester_managed, restrict_control_plane_egress)
-    if endpoints:
-        ids |= _endpoints(b, vpc, ids, leave_out=set(leave_out), private_dns=private_dns,
-                          endpoint_source=endpoint_source)
-    return b.snapshot(), ids
+    return ids
 
 
 def _default_vpc(b: AwsRegionBuilder) -> dict[str, str]:

@@ -93,7 +93,6 @@ from __future__ import annotations
 from aws_layout import AwsRegionBuilder
 
 from layouts import eks_blueprints_private as eks
-from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot.model import Snapshot
 
 EKS_AUTH = "eks-auth"
@@ -108,23 +107,10 @@ def build(*, eks_auth: bool = True, eks_auth_private_dns: bool = True, eks_auth_
     ``"cluster_sg"`` (a group of its own admitting TCP 443 from EKS's cluster security group only);
     ``nodes``: running nodes of the ``initial`` node group."""
     b = AwsRegionBuilder(eks.ACCOUNT, eks.REGION, eks.AZ_IDS)
-    for key in ("ec2", "sts"):
-        b.service(key, azs=(1, 2, 3))
     # DescribeVpcEndpointServices for eks-auth (assumed, module docstring): every AZ, the api.aws name.
     b.service(EKS_AUTH, dns_names=[EKS_AUTH_DNS])
-    ids = eks._default_vpc(b)
-    vpc = ids["vpc"] = b.vpc(eks.VPC_CIDR, name=eks.NAME, dns_support=True, dns_hostnames=True)
-    b.tag(vpc, eks.TAGS)
-    main_rt, default_sg, default_acl = module_defaults(b, vpc, eks.DEFAULT_ENTRIES)
-    for resource in (main_rt, default_sg, default_acl):
-        b.tag(resource, {"Name": f"{eks.NAME}-default", **eks.TAGS})
-    ids |= {"main_rt": main_rt, "default_sg": default_sg, "default_acl": default_acl}
-    for k, cidr in enumerate(eks.private_subnet_cidrs()):
-        az = f"{eks.REGION}{'abc'[k]}"
-        subnet = ids[f"private{k + 1}"] = b.subnet(vpc, cidr, az=k + 1, name=f"{eks.NAME}-private-{az}")
-        b.tag(subnet, {**eks.TAGS, "kubernetes.io/role/internal-elb": "1"})
-        table = ids[f"private{k + 1}_rt"] = b.route_table(vpc, subnets=[subnet], name=f"{eks.NAME}-private-{az}")
-        b.tag(table, eks.TAGS)
+    ids = eks.network(b)
+    vpc = ids["vpc"]
     # The agent's DaemonSet (hostNetwork) adds no interface: the nodes' interfaces are the pattern's.
     ids |= eks._cluster(b, vpc, ids, nodes, False, False)
     ids |= eks._endpoints(b, vpc, ids, leave_out=set(), private_dns=True, endpoint_source="vpc")
