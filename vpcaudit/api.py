@@ -36,6 +36,7 @@ from vpcaudit.engine.docs import control_label
 from vpcaudit.engine.fixplan import FixPlan, build_plan
 from vpcaudit.engine.loader import BUILTIN_PACK, Registry, load_registry
 from vpcaudit.engine.merge import merge_results as result_merge
+from vpcaudit.engine.parted import run_parted
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.resultfile import load_result as read_result
 from vpcaudit.engine.rule import Finding, Rule, Severity, Status
@@ -53,7 +54,7 @@ from vpcaudit.network.view import NetworkView
 from vpcaudit.options import AuditOptions, CollectOptions, DeliveryOptions
 from vpcaudit.output import STDOUT, OutputError, Target, check_outputs, plan_outputs, single_target, write_rendered
 from vpcaudit.pricing import Pricing, load_pricing
-from vpcaudit.render.report.jsonfmt import result_document
+from vpcaudit.render.report.jsonfmt import result_document, stream_parted, write_run
 from vpcaudit.render.text import terminal_safe
 from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
@@ -175,6 +176,35 @@ def audit(snapshot: Snapshot, options: AuditOptions | AuditPlan | None = None, *
     plan = options if isinstance(options, AuditPlan) else prepare(options or AuditOptions(),
                                                                   requested_opt_in(snapshot), now=now)
     return plan.run(snapshot)
+
+
+def audit_and_write(snapshot: Snapshot, options: AuditOptions | AuditPlan | None, targets: Sequence[Target], *,
+                    now: dt.datetime | None = None) -> tuple[AuditResult, list[str], list[Path]]:
+    """Audit a snapshot and write its reports: (the result, texts for stdout, files written).
+
+    Where every target is a JSON result file and the audit runs on several processes (an
+    organization), each worker writes the result's long lists for the scopes it audits as it goes
+    (:mod:`vpcaudit.engine.parted`), byte for byte what :func:`write_reports` writes, and the
+    result returned is the audit's *outline*: every finding without its fix and evidence, the rule
+    scopes not judged, the costs and groups — what :func:`exit_code`, :func:`summary_text` and the
+    ``table`` format read, and nothing more; paths, VPCs and topology are in the files only."""
+    plan = options if isinstance(options, AuditPlan) else prepare(options or AuditOptions(),
+                                                                  requested_opt_in(snapshot), now=now)
+    if targets and all(t.fmt == "json" and t.path is not None for t in targets):
+        parted = run_parted(snapshot, plan.selection.rules, plan.settings, write_run)
+        if parted is not None:
+            try:
+                _, written = write_rendered(targets, _streamed_only, lambda _fmt: stream_parted(parted))
+            finally:
+                parted.close()
+            return parted.outline, [], written
+    result = plan.run(snapshot)
+    printed, written = write_reports(result, targets)
+    return result, printed, written
+
+
+def _streamed_only(fmt: str) -> str:
+    raise AssertionError(f"{fmt} is written to a file, chunk by chunk")
 
 
 def diff(before: Snapshot, after: Snapshot, options: AuditOptions | None = None, *,

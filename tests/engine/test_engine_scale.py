@@ -233,11 +233,11 @@ def test_no_fork_while_other_threads_run() -> None:
 
 
 def test_the_default_forks_only_for_large_audits() -> None:
-    from vpcaudit.engine.runner import PARALLEL_MIN_SCOPES, _workers
+    from vpcaudit.engine.runner import PARALLEL_MIN_SCOPES, worker_count
 
-    assert _workers(None, PARALLEL_MIN_SCOPES - 1) == 1
-    assert _workers(None, PARALLEL_MIN_SCOPES) == (os.cpu_count() or 1)
-    assert _workers(2, 1) == 2 and _workers(0, 500) == 1
+    assert worker_count(None, PARALLEL_MIN_SCOPES - 1) == 1
+    assert worker_count(None, PARALLEL_MIN_SCOPES) == (os.cpu_count() or 1)
+    assert worker_count(2, 1) == 2 and worker_count(0, 500) == 1
 
 
 def test_cyclic_gc_is_paused_while_rules_run_and_restored_after(estate: Snapshot) -> None:

@@ -67,14 +67,16 @@ QuietOpt = Annotated[bool, typer.Option(
 
 def finish(result: api.AuditResult, targets: list[api.Target], options: AuditOptions, quiet: bool,
            location: api.S3Location | None = None, delivery: DeliveryOptions | None = None,
-           formats: Sequence[str] = (), aws: CollectOptions | None = None) -> NoReturn:
+           formats: Sequence[str] = (), aws: CollectOptions | None = None,
+           reports: tuple[list[str], list[Path]] | None = None) -> NoReturn:
     """Write outputs (files, stdout, or the S3 folder ``location``), send the SNS summary when a
     topic is set, summarise on the terminal, exit with the audit's exit code. ``aws``: the
-    profile and endpoint the writers use (a scan's own; default credentials otherwise)."""
+    profile and endpoint the writers use (a scan's own; default credentials otherwise).
+    ``reports``: the targets were written already (texts for stdout, files written)."""
     delivery = delivery or DeliveryOptions()
     where = {"profile": aws.profile, "endpoint_url": aws.endpoint_url} if aws else {}
     try:
-        printed, written = api.write_reports(result, targets)
+        printed, written = reports if reports is not None else api.write_reports(result, targets)
         delivered = api.deliver(result, s3_formats(formats), location, delivery=delivery, **where) if location else []
         if delivery.sns_topic:
             api.notify(delivery.sns_topic, f"vpcaudit: {len(result.failures)} failing finding(s)",
@@ -135,12 +137,17 @@ def audit(
     try:
         location, targets = deliver_or_plan(format or (), output, inputs={"snapshot": snapshot, **given.input_files()})
         loaded = api.load_snapshot(snapshot)
-        result = api.audit(loaded, options)
+        reports: tuple[list[str], list[Path]] | None = None
+        if location is None and not delivery.sns_topic:  # written as audited (an organization's JSON)
+            result, printed, written = api.audit_and_write(loaded, options, targets)
+            reports = printed, written
+        else:  # the S3 folder and the notification read the whole result
+            result = api.audit(loaded, options)
     except VpcauditError as exc:
         fail(exc)
     if not quiet:
         warn_unused_service_ports(loaded, options)
-    finish(result, targets, options, quiet, location, delivery, format or ())
+    finish(result, targets, options, quiet, location, delivery, format or (), reports=reports)
 
 
 SCAN_EXAMPLES = "\n\n".join((

@@ -142,15 +142,21 @@ class Spooled:
         self._func = func
         self._items = items
 
+    def __len__(self) -> int:
+        return self._count
+
     def chunks(self) -> Iterator[Chunk]:
         for i in range(self._count):
-            region = self._regions.get(i)
-            if region is None:
-                yield self._func(self._items[i])
-            elif region.fd is None:
-                yield region.data or b""
-            else:
-                yield FileRange(region.fd, region.offset, region.size)
+            yield self.result(i)
+
+    def result(self, i: int) -> Chunk:
+        """Item ``i``'s result: where it is in a file, or the bytes (computed now if no one did)."""
+        region = self._regions.get(i)
+        if region is None:
+            region = self._regions[i] = Region(None, 0, 0, self._func(self._items[i]))
+        if region.fd is None:
+            return region.data or b""
+        return FileRange(region.fd, region.offset, region.size)
 
     def close(self) -> None:
         for fd in self._files:

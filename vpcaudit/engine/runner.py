@@ -85,13 +85,28 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
     named: set[str] = set()  # groups this process returned already (every scope names its Region's)
 
     def audit_region(scope: tuple[AccountSnapshot, RegionSnapshot]) -> RegionAudit:
-        part = _audit_region(snapshot, *scope, selected, cfg, shared, now.date())
+        part = audit_scope(snapshot, *scope, selected, cfg, shared, now.date())
         fresh = tuple(g for g in part.groups if g.group_id not in named)
         named.update(g.group_id for g in fresh)
         return dataclasses.replace(part, groups=fresh)
 
     with without_cycle_collection():
-        parts = fork_map(audit_region, scopes, _workers(cfg.workers, len(scopes)))
+        parts = fork_map(audit_region, scopes, worker_count(cfg.workers, len(scopes)))
+    return dataclasses.replace(
+        result_header(snapshot, selected, cfg, now),
+        findings=tuple(sorted((f for part in parts for f in part.findings), key=finding_order)),
+        scopes=tuple(sorted((s for part in parts for s in part.scopes), key=scope_order)),
+        vpcs=tuple(sorted((v for part in parts for v in part.vpcs), key=vpc_order)),
+        paths=tuple(p for part in parts for p in part.paths),
+        costs=tuple(sorted((c for part in parts for c in part.costs), key=cost_order)),
+        topology=tuple(t for part in parts for t in part.topology),
+        path_gaps=tuple(g for part in parts for g in part.path_gaps),
+        groups=merged_groups(parts),
+    )
+
+
+def result_header(snapshot: Snapshot, selected: tuple[Rule, ...], cfg: RunSettings, now: dt.datetime) -> AuditResult:
+    """The result's fields that do not come from auditing the scopes; its long lists empty."""
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
         tool_version=__version__,
@@ -102,21 +117,30 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
         accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
         regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
-        findings=tuple(sorted((f for part in parts for f in part.findings), key=finding_order)),
-        scopes=tuple(sorted((s for part in parts for s in part.scopes), key=lambda s: (s.rule_id, s.account_id,
-                                                                                        s.region))),
-        vpcs=tuple(sorted((v for part in parts for v in part.vpcs), key=lambda v: (v.account_id, v.region, v.vpc_id))),
-        paths=tuple(p for part in parts for p in part.paths),
-        costs=tuple(sorted((c for part in parts for c in part.costs),
-                           key=lambda c: (c.account_id, c.region, c.vpc_id, c.item, c.resource_id))),
+        findings=(),
+        scopes=(),
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
-        topology=tuple(t for part in parts for t in part.topology),
-        path_gaps=tuple(g for part in parts for g in part.path_gaps),
         prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
-        groups=tuple(sorted({g.group_id: g for part in reversed(parts) for g in part.groups}.values(),
-                            key=lambda g: g.group_id)),
     )
+
+
+def merged_groups(parts: Iterable[RegionAudit]) -> tuple[FindingGroup, ...]:
+    """Every group the parts name, once, by id (the first part's, where two name the same)."""
+    return tuple(sorted({g.group_id: g for part in reversed(list(parts)) for g in part.groups}.values(),
+                        key=lambda g: g.group_id))
+
+
+def scope_order(s: ScopeResult) -> tuple[str, str, str]:
+    return s.rule_id, s.account_id, s.region
+
+
+def vpc_order(v: VpcSummary) -> tuple[str, str, str]:
+    return v.account_id, v.region, v.vpc_id
+
+
+def cost_order(c: CostLine) -> tuple[str, str, str, str, str]:
+    return c.account_id, c.region, c.vpc_id, c.item, c.resource_id
 
 
 @pickled_as_arguments
@@ -134,7 +158,7 @@ class RegionAudit:
     groups: tuple[FindingGroup, ...]  # those not yet returned by an earlier scope of this process
 
 
-def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
+def audit_scope(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot, rules: tuple[Rule, ...],
                   cfg: RunSettings, shared: SharedFacts, today: dt.date) -> RegionAudit:
     view = NetworkView.build(account, region, shared.get(zones_held_elsewhere).get((account.account_id, region.region)),
                              cfg.service_ports)
@@ -156,7 +180,7 @@ def _audit_region(snapshot: Snapshot, account: AccountSnapshot, region: RegionSn
                        tuple(paths), tuple(costs), tuple(vpc_topologies(view)), tuple(gaps), tuple(groups.values()))
 
 
-def _workers(asked: int | None, scopes: int) -> int:
+def worker_count(asked: int | None, scopes: int) -> int:
     if asked is not None:
         return max(1, asked)
     return (os.cpu_count() or 1) if scopes >= PARALLEL_MIN_SCOPES else 1

@@ -13,11 +13,11 @@ import json
 import math
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from vpcaudit.files import Chunk
+from vpcaudit.files import Chunk, FileRange
 
 T = TypeVar("T")
 
@@ -411,6 +411,8 @@ class JsonWriter:
             return lambda value, _level, parts: parts.append(_float_text(value))
         if issubclass(kind, tuple | list):
             return self._write_list
+        if kind is Prewritten:
+            return self._write_prewritten
         if issubclass(kind, dict):
             return lambda value, level, parts: self._write_mapping(
                 sorted((str(k), v) for k, v in value.items()), level, parts)
@@ -437,6 +439,39 @@ class JsonWriter:
             if len(parts) > _CHUNK_PARTS:  # a long list: join what is written so far into one string
                 self._chunks.append("".join(parts))
                 parts.clear()
+        parts.append(self._newline(level) + "]")
+
+    def items_text(self, items: Sequence[Any], level: int) -> str:
+        """Each of ``items`` as a list nested ``level`` deep writes it, every one after a comma and
+        its line break (the first included): a run of a longer list, to be put in its place with
+        :class:`Prewritten` by another process or later. No list inside is spread."""
+        inner = self._newline(level + 1)
+        saved, self._chunks = self._chunks, []
+        self._in_piece = True
+        out: list[str] = []
+        try:
+            for item in items:
+                out.append("," + inner)
+                self._write(item, level + 1, out)
+                if len(out) > _CHUNK_PARTS:
+                    self._chunks.append("".join(out))
+                    out.clear()
+            self._chunks.append("".join(out))
+            return "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside
+        finally:
+            self._chunks = saved
+            self._in_piece = False
+
+    def _write_prewritten(self, value: Prewritten, level: int, parts: list[str]) -> None:
+        if not self._streaming:
+            raise TypeError("a pre-written list is written by stream() only")
+        if value.empty:
+            parts.append("[]")
+            return
+        parts.append("[")
+        self._chunks.append("".join(parts))
+        parts.clear()
+        self._chunks.append(value)
         parts.append(self._newline(level) + "]")
 
     def _write_list_spread(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str]) -> None:
@@ -520,6 +555,29 @@ class JsonWriter:
         lines.append("    append(_closing)\n")
         exec("".join(lines), env)  # generated from the record's field names only
         return typing.cast(Callable[[Any, list[str]], None], env["write"])
+
+
+class Prewritten:
+    """A list whose items' text is already written (by :meth:`JsonWriter.items_text`, in runs,
+    each item after ``,`` and its line break), possibly in other processes' files: ``stream``
+    writes it in place of a list, the first item's comma left out. Why: an organization's
+    findings and paths are written where they are computed, and only copied into the result."""
+
+    def __init__(self, runs: Sequence[Chunk]) -> None:
+        self._runs = [run for run in runs if (run.size if isinstance(run, FileRange) else len(run))]
+        self.empty = not self._runs
+
+    def chunks(self) -> Iterator[Chunk]:
+        for i, run in enumerate(self._runs):
+            if i:
+                yield run
+            elif isinstance(run, FileRange):  # the first item's comma: the list's "[" stands there
+                yield FileRange(run.fd, run.offset + 1, run.size - 1)
+            else:
+                yield run[1:]
+
+    def close(self) -> None:
+        """The runs' files belong to whoever wrote them."""
 
 
 # ``spread(write_piece, pieces)`` is ``[write_piece(p) for p in pieces]``, however computed.

@@ -10,16 +10,18 @@ cannot hide in a terminal. The shape is published as docs/result.schema.json (re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from vpcaudit.engine.parted import PartedAudit
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding
 from vpcaudit.files import Chunk
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.render.jsontext import report_writer
-from vpcaudit.snapshot.codec import to_jsonable
+from vpcaudit.snapshot.codec import Prewritten, to_jsonable
 
 # What each finding's JSON adds to its stored fields.
 COMPUTED: dict[str, Callable[[Finding], str]] = {
@@ -51,6 +53,19 @@ def render_json(result: AuditResult) -> str:
 def stream_json(result: AuditResult) -> Iterator[Chunk]:
     """``render_json``'s text as UTF-8 chunks, for writing to a file."""
     return _WRITER.stream(result, end="\n")
+
+
+def write_run(items: Sequence[Any]) -> bytes:
+    """The text of a run of one of the result's long lists (see :mod:`vpcaudit.engine.parted`),
+    as ``render_json`` writes those items, each after its comma."""
+    return _WRITER.items_text(items, 1).encode("utf-8")
+
+
+def stream_parted(parted: PartedAudit) -> Iterator[Chunk]:
+    """``stream_json``'s chunks for the audit ``parted`` describes: its outline's fields, and its
+    long lists from the runs the workers wrote (copied, never read back here)."""
+    document = dataclasses.replace(parted.outline, **{name: Prewritten(runs) for name, runs in parted.runs.items()})
+    return _WRITER.stream(document, end="\n")
 
 
 FORMATTER: Formatter[AuditResult] = Formatter("json", "result.json", render_json, stream_json)
