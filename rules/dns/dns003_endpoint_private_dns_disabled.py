@@ -19,6 +19,7 @@ from vpcaudit.network.dns import (
     inbound_endpoints_by_address,
     normalise,
 )
+from vpcaudit.network.services import hostname_matches
 from vpcaudit.network.view import is_dms_replication_instance
 from vpcaudit.rules._fixes import dns_attribute_steps, endpoint_context
 from vpcaudit.snapshot.model import Part
@@ -215,8 +216,12 @@ def _judge_hostnames(ctx: RuleContext, endpoint: r.VpcEndpoint, hostnames: tuple
     answers = _Answers()
     for hostname in hostnames:
         answer = authority(ctx.view, endpoint.vpc_id, hostname)
-        if answer.kind == "endpoint":
-            continue  # another endpoint's private DNS serves it
+        if answer.kind == "endpoint" and answer.endpoint is not None:
+            if not _holds_record(ctx, answer.endpoint, hostname):
+                answers.unserved.append(
+                    f"{hostname} falls in the private DNS zone of {answer.endpoint.vpc_endpoint_id} "
+                    f"({ctx.view.service(answer.endpoint).key}), which holds no record for it (NXDOMAIN)")
+            continue  # otherwise another endpoint of the service serves it
         if answer.kind == "forward" and answer.rule is not None:
             unserved, unknown = _forwarded(ctx, answer.rule, hostname, (endpoint.vpc_id,), targets)
             answers.unserved += unserved
@@ -236,6 +241,15 @@ def _judge_hostnames(ctx: RuleContext, endpoint: r.VpcEndpoint, hostnames: tuple
             answers.zones.append(answer.zone.hosted_zone_id)
     answers.zones = list(dict.fromkeys(answers.zones))
     return answers
+
+
+def _holds_record(ctx: RuleContext, other: r.VpcEndpoint, hostname: str) -> bool:
+    """Does the private DNS zone of ``other`` (whose name covers ``hostname``) hold a record for it?
+    The zone AWS manages for an endpoint's private DNS holds its own service's names only: the
+    CodeArtifact api endpoint's ``codeartifact.<region>.amazonaws.com`` covers the repositories'
+    ``*.d.codeartifact.<region>.amazonaws.com`` but answers them NXDOMAIN."""
+    return any(hostname_matches(name, hostname) or normalise(name) == normalise(hostname)
+               for name in ctx.view.service(other).hostnames)
 
 
 def _zone_answer(zone: r.HostedZone, hostname: str, targets: EndpointTargets,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, region_view
 from layouts import codeartifact_private
 from layouts.codeartifact_private import ACCOUNT, API, REPOSITORIES, assets_bucket
@@ -105,24 +104,22 @@ def test_near_miss_s3_policy_names_own_account_bucket() -> None:
     assert _asset_read(snapshot, ids, assets_bucket(ACCOUNT)) is Answer.YES
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: DNS003 counts the codeartifact.api endpoint's private DNS "
-                                       "(a parent domain) as serving the repositories hostnames")
 def test_near_miss_repositories_private_dns_off() -> None:
     """Private DNS off on the repositories endpoint, on for the api one. ``aws codeartifact
     login`` and GetRepositoryEndpoint give ``<domain>-<owner>.d.codeartifact.us-east-1.amazonaws.com``,
     which nothing in the VPC sends to the repositories endpoint: the guide says private DNS there
     is a must, or every package manager must be re-pointed at the endpoint's own name without the
-    login command. DNS003 should fire, medium. It is silent because the DNS model takes the api
-    endpoint's private DNS name ``codeartifact.us-east-1.amazonaws.com`` as a zone covering
-    ``*.d.codeartifact…`` and DNS003 counts "another endpoint's private DNS" as serving the name —
-    an endpoint of another service, which cannot answer for the repositories."""
+    login command. DNS003 fires, medium. (It was silent: the api endpoint's private DNS zone
+    ``codeartifact.us-east-1.amazonaws.com`` covers ``*.d.codeartifact…``, and DNS003 counted any
+    other endpoint's private DNS as serving the name; that zone holds the api's names only and
+    answers the repositories' NXDOMAIN. Rule fixed.)"""
     snapshot, ids = _built(**REPOSITORIES_DNS_OFF)
     assert audit(snapshot) == _baseline(ids) | {("DNS003", ids[REPOSITORIES], "fail")}
 
 
-def test_repositories_names_fall_to_the_api_endpoint_today() -> None:
-    """What DNS003 reads in that near miss, pinned: the repositories hostname's authority is the
-    api endpoint, a different service's."""
+def test_repositories_names_fall_to_the_api_endpoints_zone() -> None:
+    """Why DNS003 fires in that near miss: the repositories hostname falls in the api endpoint's
+    private DNS zone (the most specific name covering it), which holds no record for it."""
     snapshot, ids = _built(**REPOSITORIES_DNS_OFF)
     view = region_view(snapshot)
     (hostname,) = view.service(view.endpoints[ids[REPOSITORIES]]).hostnames
