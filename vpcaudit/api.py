@@ -779,6 +779,7 @@ __all__ = [
     "TrafficPath",
     "audit",
     "audit_account",
+    "audit_and_write",
     "collect",
     "control_label",
     "deliver",
