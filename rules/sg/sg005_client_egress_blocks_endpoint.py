@@ -70,7 +70,11 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
 
     The clients of DataSync and Storage Gateway endpoints — appliances — connect on each of
     several ports (DataSync: TCP 443 and 1024-1064; Storage Gateway: 443, 1026-1028 and 1031),
-    so for those every port must be let out; the finding and its fix name the ports refused.
+    so for those every port must be let out; the finding and its fix name the ports refused. A
+    service listening on several ports of which a client uses any one (SES SMTP: 25, 465, 587, 2465,
+    2587) needs one port open at both ends: a client letting out only ports the endpoint's groups do
+    not admit it on (25 out, 587 in) reaches nothing, and the finding and its fix name the ports the
+    endpoint admits.
 
     An interface endpoint whose private DNS answers only queries arriving through inbound Resolver
     endpoints (`PrivateDnsOnlyForInboundResolverEndpoint`, S3's default) has no client in its VPC:
@@ -154,6 +158,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         if not endpoints:
             continue
         peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints if e.endpoint_type != "Gateway"}
+        any_of_several = {e.vpc_endpoint_id for e in endpoints if _any_of_several_ports(view, e)}
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
             absent = [g for g in eni.group_ids if g not in view.security_groups]
@@ -174,6 +179,8 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                     if ipv6:
                         peer = Peer(tuple(c for c in peer.cidrs if ":" in c), peer.group_ids)
                     verdict = _interface_verdict(view, known, endpoint, peer, memo)
+                    if verdict is True and endpoint.vpc_endpoint_id in any_of_several:
+                        verdict = _ports_met(view, known, eni, endpoint, peer)
                     if ipv6 and isinstance(verdict, _Refused):
                         verdict = replace(verdict, over_ipv6=True)
                 if verdict is True:
@@ -232,14 +239,17 @@ class _Refused:
     reached: frozenset[str] = frozenset()
     refused: frozenset[str] = frozenset()
     # For an interface endpoint of a service whose clients need each of several ports (DataSync,
-    # Storage Gateway): those no group lets out; empty where none of the service's ports is.
+    # Storage Gateway): those no group lets out; empty where none of the service's ports is. For a
+    # service listening on several ports of which any one will do (SES SMTP): the ports the
+    # endpoint's groups admit the client on, none of which its groups let out (``mismatch``).
     ports: frozenset[int] = frozenset()
     over_ipv6: bool = False  # refused over IPv6, which the client tries first (_ipv6_first)
+    mismatch: bool = False
 
     def merge(self, other: _Refused) -> _Refused:
         """What every ENI of a group reaches, and what any of them is refused."""
         return _Refused(self.reached & other.reached, self.refused | other.refused, self.ports | other.ports,
-                        self.over_ipv6 or other.over_ipv6)
+                        self.over_ipv6 or other.over_ipv6, self.mismatch or other.mismatch)
 
 
 Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it depends on was not collected
@@ -269,6 +279,38 @@ def _interface_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoin
     if any(v is True for v in verdicts):
         return True
     return None if any(v is None for v in verdicts) else _Refused()
+
+
+def _any_of_several_ports(view: NetworkView, endpoint: r.VpcEndpoint) -> bool:
+    """An interface endpoint of a service listening on several ports, any one of which a client uses."""
+    service = view.service(endpoint)
+    return endpoint.endpoint_type == "Interface" and len(service.ports) > 1 and not service.required_ports
+
+
+def _ports_met(view: NetworkView, groups: list[r.SecurityGroup], eni: r.NetworkInterface,
+               endpoint: r.VpcEndpoint, peer: Peer) -> Verdict:
+    """For a service listening on several ports of which a client uses one (SES SMTP: 25, 465, 587,
+    2465, 2587): is one of the ports the client's groups let out to the endpoint also one the
+    endpoint's groups admit it on? Each side alone passes with any of them, and a client letting
+    out 25 only to an endpoint admitting 587 only connects on neither. Refused on the ports the
+    endpoint admits; True where the endpoint admits none (SG003's finding) or the answer depends on
+    a prefix list or group not collected."""
+    endpoint_groups = [view.security_groups.get(g) for g in endpoint.group_ids]
+    if not endpoint_groups or None in endpoint_groups:
+        return True
+    client = Peer(tuple(f"{a}/32" for a in eni.private_ip_addresses)
+                  + tuple(f"{a}/128" for a in eni.ipv6_addresses if a), frozenset(eni.group_ids))
+    sent, admitted = set(), set()
+    for port in view.service(endpoint).ports:
+        out = [group_allows(view, g, outbound=True, ports=(port,), peer=peer) for g in groups]
+        into = [group_allows(view, g, outbound=False, ports=(port,), peer=client) for g in endpoint_groups if g]
+        if None in out or None in into:
+            return True
+        sent.update([port] if True in out else [])
+        admitted.update([port] if True in into else [])
+    if not admitted or sent & admitted:
+        return True
+    return _Refused(ports=frozenset(admitted), mismatch=True)
 
 
 def _required_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
@@ -465,8 +507,11 @@ def _what_is_not_sent(view: NetworkView, refusals: list[_Refusal]) -> str:
                      f"{', '.join(endpoint_label(view, e) for e in known)}"
                      + (f" (over IPv6 to {', '.join(over_ipv6)}: its private DNS answers AAAA queries, which "
                         "dual-stack clients try first)" if over_ipv6 else ""))
-    parts += [f"no {format_ports(x.refused.ports)} to interface endpoint {endpoint_label(view, x.endpoint)}, whose "
-              f"clients connect on each of {format_ports(view.service(x.endpoint).required_ports)}" for x in some]
+    parts += [f"no {format_ports(x.refused.ports)} to interface endpoint {endpoint_label(view, x.endpoint)}, "
+              + (f"whose security groups admit them on {format_ports(x.refused.ports)} only, a port it does not "
+                 "let out" if x.refused.mismatch else
+                 f"whose clients connect on each of {format_ports(view.service(x.endpoint).required_ports)}")
+              for x in some]
     if lattice:
         parts.append(f"no TCP on any port to endpoint(s) {', '.join(endpoint_label(view, e) for e in lattice)}")
     if closed:

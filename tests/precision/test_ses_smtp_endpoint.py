@@ -11,6 +11,7 @@ from aws_layout import audit, region_view, severities
 from layouts import ses_smtp_endpoint
 from layouts.ses_smtp_endpoint import HTTPS, REGION, SERVICE_KEY, SMTP_PORTS, SUBMISSION, regional_name
 
+from vpcaudit import api
 from vpcaudit.network.services import SERVICE_PORTS
 from vpcaudit.snapshot.model import Snapshot
 
@@ -126,16 +127,28 @@ def test_near_miss_applications_let_out_https_only() -> None:
 
 def test_near_miss_each_side_opens_a_different_smtp_port() -> None:
     """The endpoint's group admits 587 only, the applications' group lets out 25 only: no port is
-    open at both ends, and every connection times out one way or the other. A gap, pinned: the
-    audit is the canonical one. SG003 sees a service port admitted from the clients, SG005 a
-    service port let out to the endpoint; neither asks that they be the same port. For a one-port
-    service the two checks cannot disagree; for ``email-smtp`` (five ports) they can."""
+    open at both ends, and every connection times out one way or the other. SG005 on the
+    applications' group, naming the port the endpoint admits, and its fix lets 587 out. (A gap
+    before: SG003 saw a service port admitted from the clients, SG005 a service port let out to the
+    endpoint, and neither asked that they be the same port — for a one-port service they cannot
+    differ, for ``email-smtp``'s five they can. Rule fixed.)"""
     snapshot, ids = _built(**PORTS_CROSSED)
-    assert audit(snapshot) == _flow_logs(ids)
+    assert audit(snapshot) == _flow_logs(ids) | _apps_cannot_send(ids)
     admitted = {x[1] for x in _group_rules(snapshot, ids["endpoint_sg"], egress=False)}
     let_out = {x[1] for x in _group_rules(snapshot, ids["app_sg"], egress=True)}
     assert admitted & let_out == set()
     assert admitted <= set(SMTP_PORTS) and let_out <= set(SMTP_PORTS)
+    (finding,) = [f for f in api.audit(snapshot).findings if f.rule_id == "SG005"]
+    assert "no TCP 587 to interface endpoint" in finding.message and "admit them on TCP 587 only" in finding.message
+    (fix,) = finding.fix
+    assert [(p["FromPort"], p["ToPort"]) for p in fix.parameters["IpPermissions"]] == [(SUBMISSION, SUBMISSION)]
+
+
+def test_near_miss_one_port_open_at_both_ends_is_enough() -> None:
+    """The other side of that near miss: the applications let out 25 and 587, the endpoint admits
+    587 only — one port meets, and mail flows on it. Silent, as the canonical form."""
+    snapshot, ids = _built(endpoint_ports=(SUBMISSION,), app_egress_ports=(25, SUBMISSION))
+    assert audit(snapshot) == _flow_logs(ids)
 
 
 def test_near_miss_application_in_an_unsupported_az() -> None:
