@@ -5,9 +5,9 @@ finding and its verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, region_view, severities
 from layouts import verified_access_eni
 from layouts.verified_access_eni import HTTP, HTTPS, VA_MANAGED_TAG, VPC_CIDR
@@ -131,40 +131,46 @@ def test_near_miss_endpoint_in_one_az() -> None:
 
 def test_with_the_tasks_endpoints_the_open_egress_hides_the_question() -> None:
     """Companion endpoints for the task (``ecr.api``, ``ecr.dkr``, ``ssmmessages``, S3 gateway),
-    their group admitting 443 from the task's group only. Verified Access's interfaces are counted
-    among the VPC's workloads (their type is ``interface``, nothing marks them), yet nothing fires
-    on them here: the endpoint's group keeps all traffic out (SG005 silent) and SG003/SG006 do not
-    second-guess a group-referencing rule. The findings are the companions' own."""
+    their group admitting 443 from the task's group only. Verified Access's interfaces are no
+    workloads (on no instance, tagged ``VerifiedAccessManaged: true``), and the findings are the
+    companions' own."""
     snapshot, ids = _built(**WITH_TASK_ENDPOINTS)
     view = region_view(snapshot)
-    assert all(view.is_workload(e) for e in _va_enis(snapshot))
+    assert _va_enis(snapshot) and not any(view.is_workload(e) for e in _va_enis(snapshot))
     assert audit(snapshot) == _with_endpoints(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 counts Verified Access's interfaces as clients of the "
-                                       "VPC endpoints; they forward users' requests to the application only")
 def test_near_miss_tight_endpoint_egress_is_no_client_cut_off() -> None:
     """The endpoint's group sending TCP 443 to the ALB's group only (what a load-balancer endpoint
-    needs), with the task's endpoints present. SG005 calls ``ava-app1-endpoint-sg`` a client group
-    whose egress blocks the endpoints. Rule wrong: a Verified Access endpoint sends "application
-    requests … to a load balancer" (Verified Access endpoints) — its interfaces call no AWS service
-    from the VPC, so they are no client of ``ecr.api``, ``ecr.dkr`` or ``ssmmessages``. Correct: the
-    companions' findings alone, and the interfaces no workload. Fix: recognise them as the network
-    model recognises FSx's, by tag on no instance (``VerifiedAccessManaged: true``, the tag the
-    service-linked role's policy limits it to), or from DescribeVerifiedAccessEndpoints (its
-    ``SecurityGroupIds`` and load-balancer ``SubnetIds``), which the snapshot does not collect."""
+    needs), with the task's endpoints present. A Verified Access endpoint sends "application
+    requests … to a load balancer" (Verified Access endpoints): its interfaces call no AWS service
+    from the VPC, so they are no client of ``ecr.api``, ``ecr.dkr`` or ``ssmmessages``, and only the
+    companions' findings stand. (SG005 called ``ava-app1-endpoint-sg`` a client group cut off from
+    the endpoints: rule wrong, fixed — the network model recognises the interfaces as it does
+    FSx's, by tag on no instance: ``VerifiedAccessManaged: true``, the tag the service-linked
+    role's policy limits it to.)"""
     snapshot, ids = _built(**TIGHT_EGRESS_WITH_ENDPOINTS)
     view = region_view(snapshot)
     assert not any(view.is_workload(e) for e in _va_enis(snapshot))
     assert audit(snapshot) == _with_endpoints(ids)
 
 
-def test_tight_endpoint_egress_today() -> None:
-    """What the audit says today of the form above: the companions' findings and SG005 on the
-    endpoint's group (medium) — the finding the xfail above calls wrong; without the companion
-    endpoints the tight egress draws nothing."""
+def test_the_tag_is_what_tells_them_apart() -> None:
+    """The other side: the same interfaces without the ``VerifiedAccessManaged`` tag are plain
+    interfaces on no instance — workloads, as any the snapshot cannot place — and SG005 judges their
+    group (medium), as it would a client's; without the companion endpoints the tight egress draws
+    nothing."""
     snapshot, ids = _built(**TIGHT_EGRESS_WITH_ENDPOINTS)
-    assert audit(snapshot) == _with_endpoints(ids) | {("SG005", ids["endpoint_sg"], "fail")}
-    assert severities(snapshot)[("SG005", ids["endpoint_sg"], "")] == "medium"
+    untagged = _without_tag(snapshot)
+    assert audit(untagged) == _with_endpoints(ids) | {("SG005", ids["endpoint_sg"], "fail")}
+    assert severities(untagged)[("SG005", ids["endpoint_sg"], "")] == "medium"
     bare, bare_ids = _built(endpoint_egress="alb")
     assert audit(bare) == _baseline(bare_ids)
+
+
+def _without_tag(snapshot: Snapshot) -> Snapshot:
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    interfaces = tuple(replace(e, tags=tuple(t for t in e.tags if t.key != "VerifiedAccessManaged"))
+                       for e in region.network_interfaces)
+    return replace(snapshot, accounts=(replace(account, regions=(replace(region, network_interfaces=interfaces),)),))

@@ -575,7 +575,11 @@ class NetworkView:
         service-linked role tags the interfaces it creates with that key, and manages only those):
         a file server answers its clients, and its data repository traffic is FSx's own (the
         ``AWSServiceRoleForFSxS3Access`` role; the guide's outbound rules for its group are the
-        file protocol's ports alone)."""
+        file protocol's ports alone). Nor are AWS Verified Access's interfaces, on no instance and
+        tagged ``VerifiedAccessManaged: true`` (AWSVPCVerifiedAccessServiceRolePolicy lets the service
+        create, modify and delete only interfaces carrying that tag): a Verified Access endpoint
+        forwards users' requests to its load balancer or network interface and calls no AWS service
+        from the VPC."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -588,7 +592,8 @@ class NetworkView:
             return False
         if eni.description.startswith("Route 53 Resolver"):
             return False
-        if eni.instance_id is None and r.tag_value(eni.tags, FSX_FILE_SYSTEM_TAG) is not None:
+        if eni.instance_id is None and (r.tag_value(eni.tags, FSX_FILE_SYSTEM_TAG) is not None
+                                        or r.tag_value(eni.tags, VERIFIED_ACCESS_TAG) == "true"):
             return False
         return not self._is_cloudfront_vpc_origin(eni)
 
@@ -1030,6 +1035,8 @@ CLOUDFRONT_VPC_ORIGIN_GROUP = "CloudFront-VPCOrigins-Service-SG"
 CLOUDFRONT_VPC_ORIGIN_TAG = "aws.cloudfront.vpcorigin"
 # The tag FSx's service-linked role puts on the interfaces of a file system (its id).
 FSX_FILE_SYSTEM_TAG = "AmazonFSx.FileSystemId"
+# The tag AWS Verified Access puts on the interfaces of its endpoints (value "true").
+VERIFIED_ACCESS_TAG = "VerifiedAccessManaged"
 # The tag key Amazon Managed Service for Prometheus's scraper role must put on every interface it
 # creates (AmazonPrometheusScraperServiceRolePolicy: CreateNetworkInterface only with this tag key).
 AMP_SCRAPER_TAG = "AMPAgentlessScraper"
