@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import athena_glue_private
 from layouts.athena_glue_private import ATHENA_PRINCIPAL, HTTPS, RESULT_STREAM, RESULTS_BUCKET
@@ -20,7 +19,6 @@ NO_S3_ENDPOINT = {"s3_endpoint": False}
 NO_CALLEDVIA_EXEMPTION = {"calledvia_exemption": False}
 STREAM_ONLY = {"athena_ingress": (RESULT_STREAM,)}
 HTTPS_ONLY = {"athena_ingress": (HTTPS,)}
-SG002_ON_444 = "rule wrong: TCP 444 on the athena endpoint's group is the drivers' result stream, a documented port"
 
 
 @cache
@@ -41,16 +39,6 @@ def _full_access_policies(ids: dict[str, str]) -> Triples:
     and writes, which do not pass through the VPC."""
     keys = ("athena", "glue", "s3") if "s3" in ids else ("athena", "glue")
     return {("POL001", ids[key], "fail") for key in keys}
-
-
-def _sg002_on_the_result_stream(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium (pinned as it fires; the xfail tests assert the correct audit). SG002 reads
-    TCP 444 on ``athena-endpoint`` as a port the endpoint does not use, and its ready fix revokes it.
-    The JDBC 2.x and 3.x pages ask for exactly this rule: "ensure that the security group attached
-    to the PrivateLink endpoint is open to inbound traffic on port 444", the port "Athena uses to
-    stream query results" (``GetQueryResultsStream``, the ODBC/JDBC fetcher the ``auto`` fetcher
-    falls back to). ``SERVICE_PORTS`` has no ``athena`` entry, so the service's ports are (443,)."""
-    return {("SG002", ids["athena_sg"], "fail")}
 
 
 def _baseline(ids: dict[str, str]) -> Triples:
@@ -111,9 +99,8 @@ def test_the_bucket_policy_admits_the_endpoint_and_athena() -> None:
     assert not _deny_applies(strict_policy, {"aws:SourceVpce": [strict_ids["s3"]]})
 
 
-@pytest.mark.xfail(strict=True, reason=SG002_ON_444)
 def test_findings_and_verdicts() -> None:
-    """The canonical form, as it should be audited: MON001 and POL001 ×3. Silent, rightly: SG001,
+    """The canonical form: MON001 and POL001 ×3. Silent, rightly: SG001,
     SG004, SG006 (both endpoint groups admit the clients' group only), SG003 (443 admitted on both),
     SG005 (the clients send anywhere), IFE001/IFE002 (both endpoints in both AZs the clients use),
     IFE003 (no bundle for Athena), DNS001-DNS005 (attributes on, AmazonProvidedDNS), GWE001 (the S3
@@ -123,15 +110,17 @@ def test_findings_and_verdicts() -> None:
     assert audit(snapshot) == _baseline(ids)
 
 
-def test_findings_today() -> None:
-    """The canonical form as audited today: the baseline and SG002 on ``athena-endpoint`` (the
-    xfail above), whose fix is ready and revokes the 444 rule the drivers need."""
+def test_the_result_stream_is_a_port_of_the_endpoint() -> None:
+    """TCP 444 on ``athena-endpoint``'s group is the port "Athena uses to stream query results"
+    (``GetQueryResultsStream``, the JDBC/ODBC fetcher the ``auto`` fetcher falls back to), and the
+    JDBC 2.x and 3.x pages ask for it: no SG002. (SG002 read it as a port the endpoint does not use,
+    and its ready fix revoked it: rule wrong, fixed — Athena's ports are 443 and 444, and every
+    client still needs 443.)"""
     snapshot, ids = _built()
-    assert audit(snapshot) == _baseline(ids) | _sg002_on_the_result_stream(ids)
+    (group,) = [g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["athena_sg"]]
+    assert any(not x.is_egress and x.from_port == RESULT_STREAM == x.to_port for x in group.rules)
+    assert not [f for f in audit_result(snapshot).findings if f.rule_id == "SG002"]
     assert set(severities(snapshot).values()) == {"medium"}
-    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG002"]
-    (step,) = finding.fix
-    assert step.action == "ec2:RevokeSecurityGroupIngress" and step.ready
 
 
 def test_near_miss_no_s3_gateway_endpoint() -> None:
@@ -141,10 +130,10 @@ def test_near_miss_no_s3_gateway_endpoint() -> None:
     the fetcher falls back. A gap, pinned: the audit is the canonical one less the S3 endpoint's
     POL001. GWE002 counts only subnets leaving through NAT or a transit gateway, and IFE003 has no
     Athena bundle; nothing in the snapshot says the clients read S3 (no workgroup or result location
-    is collected). SG002 as in the canonical form (rule wrong)."""
+    is collected)."""
     snapshot, ids = _built(**NO_S3_ENDPOINT)
     assert "s3" not in ids
-    assert audit(snapshot) == _baseline(ids) | _sg002_on_the_result_stream(ids)
+    assert audit(snapshot) == _baseline(ids)
     assert not snapshot.accounts[0].bucket_policies
 
 
@@ -156,7 +145,7 @@ def test_near_miss_bucket_policy_without_the_calledvia_exemption() -> None:
     say the bucket is an Athena result location, so no rule could tell this deny from a correct
     data perimeter on a bucket no AWS service writes to."""
     snapshot, ids = _built(**NO_CALLEDVIA_EXEMPTION)
-    assert audit(snapshot) == _baseline(ids) | _sg002_on_the_result_stream(ids)
+    assert audit(snapshot) == _baseline(ids)
     policy = json.loads(snapshot.accounts[0].bucket_policies[0].policy or "")
     assert "aws:CalledVia" not in json.dumps(policy)
 
@@ -164,23 +153,15 @@ def test_near_miss_bucket_policy_without_the_calledvia_exemption() -> None:
 def test_near_miss_athena_endpoint_without_443() -> None:
     """``athena-endpoint`` admits the clients on 444 only: no API call (StartQueryExecution, …)
     reaches the endpoint. SG003 on the athena endpoint, high: **Right**. Its ready fix admits 443 from
-    10.0.0.0/16. SG002 also fires on the 444 rule (rule wrong, as in the canonical form)."""
+    10.0.0.0/16. The 444 rule the group keeps is one the drivers need: no SG002."""
     snapshot, ids = _built(**STREAM_ONLY)
     sg003 = {("SG003", ids["athena"], "fail")}
-    assert audit(snapshot) == _baseline(ids) | _sg002_on_the_result_stream(ids) | sg003
+    assert audit(snapshot) == _baseline(ids) | sg003
     assert severities(snapshot)[("SG003", ids["athena"], "")] == "high"
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
     (step,) = finding.fix
     assert step.ready and step.parameters["IpPermissions"] == [
         {"IpProtocol": "tcp", "FromPort": HTTPS, "ToPort": HTTPS, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]
-
-
-@pytest.mark.xfail(strict=True, reason=SG002_ON_444)
-def test_near_miss_athena_endpoint_without_443_as_it_should_be() -> None:
-    """The same near miss, correctly audited: SG003 alone; the 444 rule the group keeps is one the
-    drivers need."""
-    snapshot, ids = _built(**STREAM_ONLY)
-    assert audit(snapshot) == _baseline(ids) | {("SG003", ids["athena"], "fail")}
 
 
 def test_near_miss_athena_endpoint_without_444() -> None:

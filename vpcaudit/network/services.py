@@ -31,6 +31,9 @@ ServicePorts = Mapping[str, tuple[int, ...]]
 
 # Services whose PrivateLink documentation lists ports other than (or besides) TCP 443.
 SERVICE_PORTS: dict[str, tuple[int, ...]] = {
+    # Athena: the API on 443 and the JDBC/ODBC drivers' result stream on 444 ("the security group
+    # for the VPC endpoint must allow … port 444", Athena User Guide, JDBC 3.x connection).
+    "athena": (443, 444),
     "email-smtp": (25, 465, 587, 2465, 2587),  # SES SMTP interface endpoint
     "git-codecommit": (22, 443),  # CodeCommit Git over SSH and HTTPS
     "git-codecommit-fips": (22, 443),
@@ -63,7 +66,10 @@ APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway", "backup-gateway"})
 # appliance its control, activation and update connections on 1026-1028 and 1031. Port 22
 # (DataSync) and 2222 (the gateways) stay out: AWS Support's channel to the appliance, opened for
 # troubleshooting only.
+# Athena's every client calls the API on 443, and the drivers' result stream on 444 comes on top:
+# an endpoint admitting 444 alone serves no client.
 REQUIRED_PORTS: dict[str, tuple[int, ...]] = {
+    "athena": (443,),
     "datasync": (443, *range(1024, 1065)),
     "storagegateway": (443, 1026, 1027, 1028, 1031),
     "backup-gateway": (443, 1026, 1027, 1028, 1031),
