@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import synthetic
 
 from vpcaudit.engine import parallel
 from vpcaudit.engine.context import RuleContext
-from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Rule, Severity, rule
 from vpcaudit.engine.runner import RunSettings, run
@@ -34,16 +32,6 @@ from vpcaudit.render.report.jsonfmt import render_json
 from vpcaudit.snapshot.model import Snapshot
 
 NOW = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def estate() -> Snapshot:
-    return synthetic.estate(accounts=4, regions=3, vpcs=4, seed=3)
-
-
-@pytest.fixture(scope="module")
-def rules() -> tuple[Rule, ...]:
-    return load_registry().rules
 
 
 @pytest.fixture(scope="module")

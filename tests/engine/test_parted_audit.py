@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 from vpcaudit import api
 from vpcaudit.cli import app
 from vpcaudit.engine import parallel, parted
-from vpcaudit.engine.loader import load_registry
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Rule, Severity, Status
 from vpcaudit.engine.runner import RunSettings, run
@@ -29,16 +28,6 @@ from vpcaudit.snapshot.codec import JsonWriter, Prewritten
 from vpcaudit.snapshot.model import Snapshot
 
 NOW = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def estate() -> Snapshot:
-    return synthetic.estate(accounts=4, regions=3, vpcs=4, seed=3)
-
-
-@pytest.fixture(scope="module")
-def rules() -> tuple[Rule, ...]:
-    return load_registry().rules
 
 
 def _written(audit: parted.PartedAudit) -> bytes:
