@@ -225,9 +225,10 @@ def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[s
     ECR VPC endpoints", ECR User Guide, interface VPC endpoints), and an EKS cluster's nodes and
     Fargate pods pull EKS's add-on images from its ECR repositories ("your nodes can pull the
     image over Amazon's network if you created an interface VPC endpoint for Amazon ECR", EKS
-    User Guide, add-on images; a private cluster's table lists "ecr.api, ecr.dkr, and s3 ... for
-    pulling container images"), so ecr.api without ecr.dkr there is a bundle begun and left
-    incomplete, not a tool listing repositories."""
+    User Guide, add-on images) and, in a private cluster, every image from a registry in the VPC
+    (its table lists "ecr.api, ecr.dkr, and s3 ... for pulling container images"; EKS Auto Mode
+    nodes, whose own components need no add-on image, are held to that too), so ecr.api without
+    ecr.dkr there is a bundle begun and left incomplete, not a tool listing repositories."""
     triggered = sorted(bundle.triggers & present)
     if (bundle.slug == "ecr" and not triggered and "ecr.api" in present
             and (_runs_ecs(view, vpc_id) or vpc_id in view.eks_cluster_vpc_ids)):
