@@ -5,9 +5,9 @@ AWS CloudHSM key store"): every finding and its verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, region_view, severities
 from layouts import cloudhsm_cluster_clients
 from layouts.cloudhsm_cluster_clients import (
@@ -60,8 +60,9 @@ def _endpoint_single_az(ids: dict[str, str]) -> Triples:
 
 
 def _hsms_as_endpoint_clients(ids: dict[str, str]) -> Triples:
-    """Rule wrong: SG005 on the cluster's group, medium, because its only members besides the
-    client — the HSMs' interfaces — may send nothing but TCP 2223-2225 to the group; they call no
+    """What SG005 said when the HSMs' interfaces read as workloads (rule wrong, fixed; now only
+    where they are not described as CloudHSM's): the cluster's group, medium, because its only
+    members besides the client — the HSMs' interfaces — may send nothing but TCP 2223-2225 to the group; they call no
     AWS API (the HSM "resides in a separate VPC" of CloudHSM's account, its ENI "is the interface
     for interacting with the HSM"). Its ready fix adds TCP 443 egress to a group whose rules the
     KMS guide says not to change."""
@@ -69,7 +70,8 @@ def _hsms_as_endpoint_clients(ids: dict[str, str]) -> Triples:
 
 
 def _b_interfaces_as_endpoint_clients(ids: dict[str, str]) -> Triples:
-    """Rule wrong: IFE002, medium, counts the second HSM's and KMS's interfaces in us-east-1b as
+    """What IFE002 said when they read as workloads (rule wrong, fixed): medium, counting the second
+    HSM's and KMS's interfaces in us-east-1b as
     clients in an AZ without the endpoint; the only caller of the API, the instance, is in a."""
     return {("IFE002", ids["cloudhsmv2"], "fail")}
 
@@ -107,13 +109,12 @@ def test_the_service_interfaces_as_describe_network_interfaces_reports_them() ->
     assert client.instance_id is not None and client.subnet_id == ids["public"]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: the network model counts CloudHSM's HSM interfaces and "
-                                       "KMS's key-store interfaces as workloads, clients of every AWS service")
 def test_the_service_interfaces_are_not_workloads() -> None:
-    """The root of both rule-wrong findings below. An HSM's interface only answers the HSM's
-    clients on 2223-2225; KMS's interfaces carry KMS's own connection to the HSMs ("AWS KMS finds
-    the associated AWS CloudHSM cluster, connects to it"). Neither calls an AWS API from the VPC;
-    the one workload is the client instance."""
+    """An HSM's interface only answers the HSM's clients on 2223-2225; KMS's interfaces carry KMS's
+    own connection to the HSMs ("AWS KMS finds the associated AWS CloudHSM cluster, connects to
+    it"). Neither calls an AWS API from the VPC; the one workload is the client instance. (The
+    network model counted both as workloads, clients of every AWS service — the root of the two
+    rule errors below: fixed, by their descriptions on no instance.)"""
     snapshot, ids = _built()
     view = region_view(snapshot)
     assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] == [ids["client"]]
@@ -162,41 +163,35 @@ def test_near_miss_hsms_in_one_az() -> None:
                   for k in _service_interfaces(snapshot)["kms"]) == ["use1-az1", "use1-az2"]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 counts the HSM interfaces, whose group sends only "
-                                       "2223-2225, as clients of the cloudhsmv2 endpoint")
 def test_api_endpoint() -> None:
     """Put to use: the guide's ``cloudhsmv2`` endpoint in both private subnets, admitting 443 from
-    the default group, the client's. Correct: MON001 and POL001 (advice). SG003 is silent, rightly:
-    the default group holds the client."""
+    the default group, the client's: MON001 and POL001 (advice). SG003 is silent, rightly: the
+    default group holds the client. (SG005 named the cluster's group, its HSM interfaces sending
+    only 2223-2225, with a ready fix adding 443 egress to a group KMS says not to change: rule
+    wrong, fixed.)"""
     snapshot, ids = _built(**API_ENDPOINT)
     assert audit(snapshot) == _flow_logs(ids) | _default_endpoint_policy(ids)
 
 
-def test_api_endpoint_as_audited_today() -> None:
-    """Today's audit of that form: SG005 on the cluster's group, medium, naming the two HSM
-    interfaces, with a ready fix adding TCP 443 egress to the cluster's group (rule wrong above).
-    The KMS interfaces escape only because ``kms-<cks-id>`` keeps AWS's all-traffic egress."""
-    snapshot, ids = _built(**API_ENDPOINT)
-    assert audit(snapshot) == _flow_logs(ids) | _default_endpoint_policy(ids) | _hsms_as_endpoint_clients(ids)
-    assert severities(snapshot)[("SG005", ids["cluster_sg"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE002 and SG005 count the HSM and KMS interfaces as "
-                                       "clients of the cloudhsmv2 endpoint")
 def test_api_endpoint_in_one_az() -> None:
-    """The endpoint in us-east-1a's private subnet only. Correct: IFE001, advice (the VPC spans two
-    AZs), beside MON001 and POL001; no IFE002, since the client instance is in us-east-1a."""
+    """The endpoint in us-east-1a's private subnet only: IFE001, advice (the VPC spans two AZs),
+    beside MON001 and POL001; no IFE002, since the client instance is in us-east-1a. (IFE002 took
+    the second HSM's and KMS's interfaces in us-east-1b for clients: rule wrong, fixed.)"""
     snapshot, ids = _built(**API_ENDPOINT_ONE_AZ)
     assert audit(snapshot) == _flow_logs(ids) | _default_endpoint_policy(ids) | _endpoint_single_az(ids)
 
 
-def test_api_endpoint_in_one_az_as_audited_today() -> None:
-    """Today's audit: IFE002 too, medium, for "clients" in us-east-1b — the second HSM's and KMS's
-    interfaces — and SG005 as above (both rule wrong)."""
+def test_without_their_descriptions_they_read_as_workloads() -> None:
+    """The other side: the same interfaces described otherwise are plain interfaces on no instance,
+    workloads as any the snapshot cannot place, and the one-AZ endpoint's audit names them —
+    IFE002 for "clients" in us-east-1b, SG005 on the cluster's group."""
     snapshot, ids = _built(**API_ENDPOINT_ONE_AZ)
-    assert audit(snapshot) == (_flow_logs(ids) | _default_endpoint_policy(ids) | _endpoint_single_az(ids)
-                               | _b_interfaces_as_endpoint_clients(ids) | _hsms_as_endpoint_clients(ids))
-    view = region_view(snapshot)
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    plain = replace(snapshot, accounts=(replace(account, regions=(replace(region, network_interfaces=tuple(
+        replace(e, description="") if e.instance_id is None else e for e in region.network_interfaces)),)),))
+    assert audit(plain) == (_flow_logs(ids) | _default_endpoint_policy(ids) | _endpoint_single_az(ids)
+                            | _b_interfaces_as_endpoint_clients(ids) | _hsms_as_endpoint_clients(ids))
+    view = region_view(plain)
     in_b = {e.network_interface_id for e in view.workload_enis(ids["vpc"]) if e.subnet_id == ids["private2"]}
     assert in_b == {ids["hsm2"], ids["kms2"]}
-    assert severities(snapshot)[("IFE002", ids["cloudhsmv2"], "")] == "medium"

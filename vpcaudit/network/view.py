@@ -579,7 +579,11 @@ class NetworkView:
         tagged ``VerifiedAccessManaged: true`` (AWSVPCVerifiedAccessServiceRolePolicy lets the service
         create, modify and delete only interfaces carrying that tag): a Verified Access endpoint
         forwards users' requests to its load balancer or network interface and calls no AWS service
-        from the VPC."""
+        from the VPC. Nor are a CloudHSM cluster's HSM interfaces (described ``CloudHsm ENI <id>``,
+        as cloud-custodian classifies them; AWS documents no description) or those AWS KMS creates
+        for a CloudHSM key store (``KMS managed ENI for cluster <cluster-id>``, KMS Developer
+        Guide, connecting a key store), on no instance: an HSM lives in CloudHSM's VPC and only
+        answers its clients on TCP 2223-2225, and KMS uses its interfaces to reach the HSMs alone."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -591,6 +595,8 @@ class NetworkView:
         if _is_eks_control_plane(eni) or _is_opensearch_domain(eni) or _is_msk_broker(eni):
             return False
         if eni.description.startswith("Route 53 Resolver"):
+            return False
+        if eni.instance_id is None and eni.description.startswith(HSM_INTERFACE_DESCRIPTIONS):
             return False
         if eni.instance_id is None and (r.tag_value(eni.tags, FSX_FILE_SYSTEM_TAG) is not None
                                         or r.tag_value(eni.tags, VERIFIED_ACCESS_TAG) == "true"):
@@ -1035,6 +1041,8 @@ CLOUDFRONT_VPC_ORIGIN_GROUP = "CloudFront-VPCOrigins-Service-SG"
 CLOUDFRONT_VPC_ORIGIN_TAG = "aws.cloudfront.vpcorigin"
 # The tag FSx's service-linked role puts on the interfaces of a file system (its id).
 FSX_FILE_SYSTEM_TAG = "AmazonFSx.FileSystemId"
+# How CloudHSM's HSM interfaces and KMS's interfaces for a CloudHSM key store are described.
+HSM_INTERFACE_DESCRIPTIONS = ("CloudHsm ENI ", "KMS managed ENI for cluster ")
 # The tag AWS Verified Access puts on the interfaces of its endpoints (value "true").
 VERIFIED_ACCESS_TAG = "VerifiedAccessManaged"
 # The tag key Amazon Managed Service for Prometheus's scraper role must put on every interface it
