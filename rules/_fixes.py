@@ -293,11 +293,24 @@ def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) 
 
 def tcp_permission(ports: Iterable[int], *, cidrs: Iterable[str] = (), group_id: str | None = None,
                    prefix_list_ids: Iterable[str] = (), group_owner: str | None = None) -> list[dict[str, Any]]:
-    """IpPermissions for TCP ``ports`` from (or to) CIDRs, a security group or prefix lists (one
-    permission per port). ``group_owner``: the account of a group another account owns (a shared
-    VPC's owner), which the pair must name ("account-number/security-group-id")."""
+    """IpPermissions for TCP ``ports`` from (or to) CIDRs, a security group or prefix lists: one
+    permission per port, or per run of consecutive ports (DataSync's 1024-1064, AppStream's
+    1400-1499: one rule of a group's quota each, not dozens). ``group_owner``: the account of a
+    group another account owns (a shared VPC's owner), which the pair must name
+    ("account-number/security-group-id")."""
     wanted, lists = tuple(cidrs), tuple(prefix_list_ids)
-    return [_port_permission(port, wanted, group_id, lists, group_owner) for port in sorted(set(ports))]
+    return [_port_permission(low, wanted, group_id, lists, group_owner, high) for low, high in _runs(ports)]
+
+
+def _runs(ports: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted ports as (first, last) runs of consecutive ports."""
+    runs: list[tuple[int, int]] = []
+    for port in sorted(set(ports)):
+        if runs and port == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], port)
+        else:
+            runs.append((port, port))
+    return runs
 
 
 def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: str | None = None,
@@ -308,8 +321,9 @@ def unknown_port_permission(whose: str, *, cidrs: Iterable[str] = (), group_id: 
 
 
 def _port_permission(port: int | dict[str, str], cidrs: tuple[str, ...], group_id: str | None,
-                     prefix_list_ids: tuple[str, ...] = (), group_owner: str | None = None) -> dict[str, Any]:
-    permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+                     prefix_list_ids: tuple[str, ...] = (), group_owner: str | None = None,
+                     last: int | None = None) -> dict[str, Any]:
+    permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port if last is None else last}
     if v4 := [{"CidrIp": c} for c in cidrs if ":" not in c]:
         permission["IpRanges"] = v4
     if v6 := [{"CidrIpv6": c} for c in cidrs if ":" in c]:
@@ -348,6 +362,30 @@ def authorize_clients(view: NetworkView, group: r.SecurityGroup, ports: Iterable
                 group.group_id, Phase.CREATE,
                 f"Allow TCP {', '.join(map(str, missing_ports))} from {', '.join(missing_cidrs)} (the VPC's clients) "
                 f"into {group.group_id}")
+
+
+def authorize_sources(group: r.SecurityGroup, ports: Iterable[int], admitting: Iterable[r.SecurityGroupRule],
+                      why: str) -> FixStep | None:
+    """Allow ``ports`` into an endpoint group from the sources its ``admitting`` rules already let in
+    on other ports (the clients it was built for: an appliance's or users' range, a group), so a
+    client that gets in on some of the ports it needs gets in on all; None where those rules name
+    no CIDR or group (a prefix list: left to ``authorize_clients``)."""
+    rules = list(admitting)
+    cidrs = sorted({c for x in rules if (c := x.cidr_ipv4 or x.cidr_ipv6)})
+    groups = sorted({x.referenced_group_id for x in rules if x.referenced_group_id})
+    permissions = tcp_permission(ports, cidrs=cidrs) if cidrs else []
+    for group_id in groups:
+        permissions += tcp_permission(ports, group_id=group_id)
+    if not permissions:
+        return None
+    sources = ", ".join([*cidrs, *groups])
+    return step("ec2:AuthorizeSecurityGroupIngress", {"GroupId": group.group_id, "IpPermissions": permissions},
+                group.group_id, Phase.CREATE, f"Allow {format_tcp(ports)} from {sources} ({why}) into {group.group_id}")
+
+
+def format_tcp(ports: Iterable[int]) -> str:
+    """'TCP 443/1400-1499': the ports as runs, for a fix's description."""
+    return "TCP " + "/".join(str(a) if a == b else f"{a}-{b}" for a, b in _runs(ports))
 
 
 def revoke_ingress(group_id: str, rules: Iterable[r.SecurityGroupRule], why: str, *,

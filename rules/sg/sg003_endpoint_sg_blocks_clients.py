@@ -31,7 +31,7 @@ from vpcaudit.network.secgroups import (
     workload_groups,
 )
 from vpcaudit.network.view import kinds_not_calling
-from vpcaudit.rules._fixes import authorize_clients, unknown_port_permission
+from vpcaudit.rules._fixes import authorize_clients, authorize_sources, unknown_port_permission
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         if sources[CLIENT] and ports:
             refused = _refused_required_ports(view, endpoint, client_rules)
             if refused:
-                yield _required_ports_refused(ctx, view, endpoint, ref, label, refused)
+                yield _required_ports_refused(ctx, view, endpoint, ref, label, refused, client_rules)
             continue
         wanted = format_ports(ports) if ports else "any TCP port"
         if sources[CLIENT] and (all_ports_open or lattice):
@@ -231,12 +231,15 @@ def _refused_required_ports(view: NetworkView, endpoint: r.VpcEndpoint,
 
 
 def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.VpcEndpoint, ref: ResourceRef,
-                            label: str, refused: tuple[int, ...]) -> Finding:
+                            label: str, refused: tuple[int, ...], client_rules: list[r.SecurityGroupRule]) -> Finding:
     """Clients get in on some of the service's ports but not on all it needs: an appliance that
-    reaches the endpoint over HTTPS still has its control connections refused."""
+    reaches the endpoint over HTTPS still has its control connections refused. The fix lets the
+    refused ports in from the sources the group already admits clients from (an appliance's or
+    users' range beyond the VPC, a group), the VPC's blocks where those are prefix lists."""
     info = view.service(endpoint)
     group = view.security_groups[endpoint.group_ids[0]]
-    fix = authorize_clients(view, group, refused, endpoint_families(endpoint))
+    fix = (authorize_sources(group, refused, client_rules, "the clients it admits on other ports")
+           or authorize_clients(view, group, refused, endpoint_families(endpoint)))
     return ctx.finding(
         ref,
         f"{endpoint.endpoint_type} endpoint {label} admits clients on some of the ports {info.key} needs, but none of "

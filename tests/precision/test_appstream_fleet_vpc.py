@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import appstream_fleet_vpc
 from layouts.appstream_fleet_vpc import STREAMING_PORTS, USERS
@@ -19,8 +18,6 @@ Built = tuple[Snapshot, dict[str, str]]
 HTTPS_ONLY = {"endpoint_ports": "443"}
 ONE_AZ_ENDPOINT = {"endpoint_azs": (1,)}
 NO_S3_EGRESS = {"fleet_egress": "internal"}
-STREAM_PORTS_WRONG = "rule wrong: appstream.streaming's TCP 1400-1499 not among the service's ports"
-FLEET_NOT_STREAMING_CLIENTS = "rule wrong: fleet interfaces counted as clients of the streaming endpoint"
 
 
 @cache
@@ -61,18 +58,6 @@ def _baseline(ids: dict[str, str]) -> Triples:
     return _flow_logs(ids) | _streaming_policy(ids) | _dynamodb_through_nat(ids) | _s3_policy_names_a_session(ids)
 
 
-def _streaming_ports_called_extra(ids: dict[str, str]) -> Triples:
-    """Rule wrong (today): SG002 calls the guide's TCP 1400-1499 extra, the service's ports being
-    taken as (443,)."""
-    return {("SG002", ids["endpoint_sg"], "fail")}
-
-
-def _fleet_stranded(ids: dict[str, str]) -> Triples:
-    """Rule wrong (today): SG006 says the endpoint strands the fleet's interfaces, which never
-    connect to it."""
-    return {("SG006", ids["streaming"], "fail")}
-
-
 def test_the_interfaces_as_describe_network_interfaces_reports_them() -> None:
     """The fleet instances' customer interfaces (assumed fields, module docstring): typed
     ``interface``, not requester-managed, in ``appstream-fleet``, on no instance of the account,
@@ -90,20 +75,13 @@ def test_the_interfaces_as_describe_network_interfaces_reports_them() -> None:
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} == {ids["fleet1"], ids["fleet2"]}
 
 
-def test_findings_today() -> None:
-    """The canonical form as audited today: the baseline, SG002 on the endpoint's group and SG006
-    on the endpoint (both rule wrong, next test)."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _baseline(ids) | _streaming_ports_called_extra(ids) | _fleet_stranded(ids)
-    assert severities(snapshot)[("POL002", ids["s3"], "")] == "low"
-
-
-@pytest.mark.xfail(strict=True, reason=f"{STREAM_PORTS_WRONG}; {FLEET_NOT_STREAMING_CLIENTS}")
 def test_findings_and_verdicts() -> None:
-    """The guide's layout as it should be judged: MON001, POL001 (streaming), GWE003, POL002 (S3).
-    Rule wrong, SG002: the endpoint's groups "must allow inbound access to port 443 (TCP) and ports
-    1400-1499 (TCP) from the IP address range from which your users connect" — no port of that
-    rule is extra. Rule wrong, SG006: the fleet instances are not the endpoint's clients. The
+    """The guide's layout: MON001, POL001 (streaming), GWE003, POL002 (S3). No SG002: the endpoint's
+    groups "must allow inbound access to port 443 (TCP) and ports 1400-1499 (TCP) from the IP
+    address range from which your users connect" — no port of that rule is extra (SG002 called
+    1400-1499 extra: rule wrong, fixed — they are the service's ports). No SG006: the fleet
+    instances are not the endpoint's clients (SG006 said the endpoint stranded them: rule wrong,
+    fixed — the streaming endpoint's clients are the users' devices beyond the VPC). The
     stream runs from the users' devices to the endpoint and from AppStream to each instance's
     management interface (198.19.0.0/16, outside the VPC; "Streaming pixel data is not affected by
     security groups"); the customer interface never opens a session to the endpoint. An endpoint
@@ -115,42 +93,29 @@ def test_findings_and_verdicts() -> None:
     assert audit(snapshot) == _baseline(ids)
 
 
-def test_near_miss_endpoint_admitting_443_only_today() -> None:
-    """The endpoint's group admitting TCP 443 alone from the users: sessions are brokered, the
-    stream on 1400-1499 never connects. Today the baseline and SG006 (rule wrong, above): SG002
-    goes, and nothing names the missing range (next test)."""
-    snapshot, ids = _built(**HTTPS_ONLY)
-    assert audit(snapshot) == _baseline(ids) | _fleet_stranded(ids)
-    groups = {g.group_id: g for g in snapshot.accounts[0].regions[0].security_groups}
-    assert not any(x.from_port == STREAMING_PORTS[0] for x in groups[ids["endpoint_sg"]].rules)
-
-
-@pytest.mark.xfail(strict=True, reason=f"{STREAM_PORTS_WRONG}; {FLEET_NOT_STREAMING_CLIENTS}")
 def test_near_miss_endpoint_admitting_443_only() -> None:
-    """Rule wrong (SG003 silent today): with ``appstream.streaming``'s ports 443 and 1400-1499
-    each required of a client, as the guide's "must allow" says, SG003 fails the endpoint, high —
-    no user can stream — and its fix opens TCP 1400-1499 from 172.16.0.0/16."""
+    """The endpoint's group admitting TCP 443 alone from the users: sessions are brokered, the
+    stream on 1400-1499 never connects. With ``appstream.streaming``'s ports 443 and 1400-1499 each
+    required of a client, as the guide's "must allow" says, SG003 fails the endpoint, high — no
+    user can stream — and its ready fix opens TCP 1400-1499, one rule, from the users' range the
+    group admits on 443. (SG003 was silent: rule wrong, fixed.)"""
     snapshot, ids = _built(**HTTPS_ONLY)
     assert audit(snapshot) == _baseline(ids) | {("SG003", ids["streaming"], "fail")}
+    groups = {g.group_id: g for g in snapshot.accounts[0].regions[0].security_groups}
+    assert not any(x.from_port == STREAMING_PORTS[0] for x in groups[ids["endpoint_sg"]].rules)
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
-    assert "1400-1499" in finding.message and USERS in finding.message
+    assert finding.severity.value == "high" and "TCP 1400-1499" in finding.message
+    (step,) = finding.fix
+    assert step.ready and step.parameters["IpPermissions"] == [
+        {"IpProtocol": "tcp", "FromPort": 1400, "ToPort": 1499, "IpRanges": [{"CidrIp": USERS}]}]
 
 
-def test_near_miss_endpoint_in_one_az_today() -> None:
-    """The streaming endpoint in us-east-1a only. IFE001, medium: Right (advice) — the guide
-    recommends "subnets in at least two Availability Zones", and with use1-az2 impaired no user
-    can stream. IFE002 on us-east-1b: rule wrong (next test). SG002/SG006 as in the canonical
-    form."""
-    snapshot, ids = _built(**ONE_AZ_ENDPOINT)
-    assert audit(snapshot) == _baseline(ids) | _streaming_ports_called_extra(ids) | _fleet_stranded(ids) | {
-        ("IFE001", ids["streaming"], "fail"), ("IFE002", ids["streaming"], "fail")}
-
-
-@pytest.mark.xfail(strict=True, reason=f"{FLEET_NOT_STREAMING_CLIENTS}; {STREAM_PORTS_WRONG}")
 def test_near_miss_endpoint_in_one_az() -> None:
-    """Rule wrong, IFE002: it counts the fleet interface in us-east-1b as a client crossing AZs to
-    reach the endpoint. No fleet instance sends to it (canonical form above); the users arrive
-    from on premises, whatever the fleet's AZs. IFE001 alone is right."""
+    """The streaming endpoint in us-east-1a only. IFE001, medium: Right (advice) — the guide
+    recommends "subnets in at least two Availability Zones", and with use1-az1 impaired no user
+    can stream. No IFE002: no fleet instance sends to the endpoint (canonical form above); the
+    users arrive from on premises, whatever the fleet's AZs (IFE002 counted the fleet interface in
+    us-east-1b as a client crossing AZs: rule wrong, fixed)."""
     snapshot, ids = _built(**ONE_AZ_ENDPOINT)
     assert audit(snapshot) == _baseline(ids) | {("IFE001", ids["streaming"], "fail")}
 
@@ -160,8 +125,7 @@ def test_near_miss_fleet_without_s3_egress() -> None:
     nor save, S3 being reached through the gateway endpoint's prefix list. SG005 on the fleet's
     group, medium: Right — "home folder data … are affected by the security groups associated with
     the streaming instance", and the guide's customer interface needs TCP 443 to all destinations.
-    SG002/SG006 as in the canonical form."""
+    Nothing about the streaming endpoint, as in the canonical form."""
     snapshot, ids = _built(**NO_S3_EGRESS)
-    assert audit(snapshot) == _baseline(ids) | _streaming_ports_called_extra(ids) | _fleet_stranded(ids) | {
-        ("SG005", ids["fleet_sg"], "fail")}
+    assert audit(snapshot) == _baseline(ids) | {("SG005", ids["fleet_sg"], "fail")}
     assert severities(snapshot)[("SG005", ids["fleet_sg"], "")] == "medium"

@@ -153,7 +153,8 @@ def test_near_miss_bucket_policy_without_the_calledvia_exemption() -> None:
 def test_near_miss_athena_endpoint_without_443() -> None:
     """``athena-endpoint`` admits the clients on 444 only: no API call (StartQueryExecution, …)
     reaches the endpoint. SG003 on the athena endpoint, high: **Right**. Its ready fix admits 443 from
-    10.0.0.0/16. The 444 rule the group keeps is one the drivers need: no SG002."""
+    the clients' group, which the endpoint's group admits on 444 already. The 444 rule the group
+    keeps is one the drivers need: no SG002."""
     snapshot, ids = _built(**STREAM_ONLY)
     sg003 = {("SG003", ids["athena"], "fail")}
     assert audit(snapshot) == _baseline(ids) | sg003
@@ -161,7 +162,7 @@ def test_near_miss_athena_endpoint_without_443() -> None:
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
     (step,) = finding.fix
     assert step.ready and step.parameters["IpPermissions"] == [
-        {"IpProtocol": "tcp", "FromPort": HTTPS, "ToPort": HTTPS, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]
+        {"IpProtocol": "tcp", "FromPort": HTTPS, "ToPort": HTTPS, "UserIdGroupPairs": [{"GroupId": ids["client_sg"]}]}]
 
 
 def test_near_miss_athena_endpoint_without_444() -> None:

@@ -111,7 +111,8 @@ def test_near_miss_endpoint_admitting_443_only_fires_sg003() -> None:
     assert finding.severity.value == "high"
     assert "TCP 1026-1028/1031" in finding.message
     (step,) = finding.fix
-    assert sorted(p["FromPort"] for p in step.parameters["IpPermissions"]) == [1026, 1027, 1028, 1031]
+    permissions = step.parameters["IpPermissions"]
+    assert sorted((p["FromPort"], p["ToPort"]) for p in permissions) == [(1026, 1028), (1031, 1031)]
 
 
 def test_near_miss_gateway_sending_https_only_fires_sg005() -> None:
@@ -122,7 +123,8 @@ def test_near_miss_gateway_sending_https_only_fires_sg005() -> None:
     assert audit(snapshot) == _usual(ids) | {("SG005", ids["gateway_sg"], "fail")}
     (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG005"]
     assert "no TCP 1026-1028/1031 to interface endpoint" in finding.message
-    assert sorted(p["FromPort"] for s in finding.fix for p in s.parameters["IpPermissions"]) == [1026, 1027, 1028, 1031]
+    assert sorted((p["FromPort"], p["ToPort"]) for s in finding.fix
+                  for p in s.parameters["IpPermissions"]) == [(1026, 1028), (1031, 1031)]
 
 
 def test_near_miss_gateway_without_egress_to_the_endpoint() -> None:

@@ -34,6 +34,9 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     # Athena: the API on 443 and the JDBC/ODBC drivers' result stream on 444 ("the security group
     # for the VPC endpoint must allow … port 444", Athena User Guide, JDBC 3.x connection).
     "athena": (443, 444),
+    # AppStream 2.0 streaming: "inbound access to port 443 (TCP) and ports 1400-1499 (TCP)" from the
+    # users (AppStream 2.0 Administration Guide, interface VPC endpoints for streaming).
+    "appstream.streaming": (443, *range(1400, 1500)),
     "email-smtp": (25, 465, 587, 2465, 2587),  # SES SMTP interface endpoint
     "git-codecommit": (22, 443),  # CodeCommit Git over SSH and HTTPS
     "git-codecommit-fips": (22, 443),
@@ -60,6 +63,11 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
 # names, are not their endpoints' clients.
 APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway", "backup-gateway"})
 
+# Services whose endpoint's clients are people's devices beyond the VPC, never its workloads: an
+# AppStream 2.0 user's client streams through the endpoint over VPN or Direct Connect, while the
+# fleet instances in the VPC are what is streamed, not streaming clients.
+REMOTE_CLIENT_SERVICES = frozenset({"appstream.streaming"})
+
 # Services whose clients need *each* of these ports open to the endpoint, where any one of
 # SERVICE_PORTS serves other services' clients (an SDK calls one port): a DataSync agent opens its
 # control connections on TCP 1024-1064 besides HTTPS, and a Storage Gateway or Backup gateway
@@ -69,6 +77,7 @@ APPLIANCE_SERVICES = frozenset({"datasync", "storagegateway", "backup-gateway"})
 # Athena's every client calls the API on 443, and the drivers' result stream on 444 comes on top:
 # an endpoint admitting 444 alone serves no client.
 REQUIRED_PORTS: dict[str, tuple[int, ...]] = {
+    "appstream.streaming": (443, *range(1400, 1500)),
     "athena": (443,),
     "datasync": (443, *range(1024, 1065)),
     "storagegateway": (443, 1026, 1027, 1028, 1031),

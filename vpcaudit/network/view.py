@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from vpcaudit.network.routing import RouteIndex, parse_network
 from vpcaudit.network.services import (
     NON_SERVICE_ENDPOINT_TYPES,
+    REMOTE_CLIENT_SERVICES,
     ServiceInfo,
     ServicePorts,
     covers,
@@ -776,12 +777,17 @@ class NetworkView:
         endpoint … only your on-premises applications would use interface endpoints" (DynamoDB
         Developer Guide, AWS PrivateLink for DynamoDB; the S3 guide likewise). Only code written
         against the endpoint's own names (``*.vpce.amazonaws.com``), which no snapshot shows, would
-        use it from the VPC; its clients are beyond the VPC, where the rules that judge them look."""
+        use it from the VPC; its clients are beyond the VPC, where the rules that judge them look.
+        And so for a service whose clients are people's devices beyond the VPC
+        (``REMOTE_CLIENT_SERVICES``: AppStream 2.0's streaming endpoint, which users reach over VPN
+        or Direct Connect; the fleet instances in the VPC are what is streamed)."""
         if self.private_dns_inbound_only(endpoint):
+            return True
+        info = self.service(endpoint)
+        if endpoint.endpoint_type == "Interface" and info.is_aws_service and info.key in REMOTE_CLIENT_SERVICES:
             return True
         if endpoint.endpoint_type != "Interface" or endpoint.private_dns_enabled:
             return False
-        info = self.service(endpoint)
         if not (info.is_aws_service and info.key in _BESIDE_GATEWAY_SERVICES and info.region == self.region_name
                 and info.key in self.memo(_gateway_services_of, endpoint.vpc_id)):
             return False
