@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import keyspaces_cassandra_endpoint
 from layouts.keyspaces_cassandra_endpoint import CQL_TLS, HTTPS, REGION, SERVICE_KEY
@@ -21,7 +20,6 @@ Built = tuple[Snapshot, dict[str, str]]
 HTTPS_ONLY_ENDPOINT = {"endpoint_ports": (HTTPS,)}
 APPS_LET_OUT_HTTPS_ONLY = {"app_egress_ports": (HTTPS,)}
 ONE_AZ_ENDPOINT = {"endpoint_azs": (1,)}
-PORT_MISREAD = "rule wrong: Keyspaces' CQL port 9142 missing from SERVICE_PORTS"
 
 
 @cache
@@ -44,16 +42,6 @@ def _full_access_policy(ids: dict[str, str]) -> Triples:
 
 def _baseline(ids: dict[str, str]) -> Triples:
     return _flow_logs(ids) | _full_access_policy(ids)
-
-
-def _port_misread(ids: dict[str, str]) -> Triples:
-    """Rule wrong, today on every form whose endpoint group admits 9142 alone: SG003 (high) calls
-    the endpoint unreachable for want of TCP 443, and SG002 (medium) calls the 9142 rule extra, its
-    ready fix revoking it — the one rule every CQL connection needs. The guide's only inbound rule
-    for the endpoint is port 9142 ("CQLSH / CASSANDRA", which "sets the Port range, automatically
-    to 9142"); cqlsh and the drivers connect on 9142 over TLS (Service endpoints for Amazon
-    Keyspaces). ``SERVICE_PORTS`` has no ``cassandra`` entry, so the service reads as (443,)."""
-    return {("SG003", ids["endpoint"], "fail"), ("SG002", ids["endpoint_sg"], "fail")}
 
 
 def _cql_refused(ids: dict[str, str]) -> Triples:
@@ -104,80 +92,50 @@ def test_the_endpoint_and_groups_as_the_guide_builds_them() -> None:
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} == {ids[f"app{k}"] for k in (1, 2, 3)}
 
 
-@pytest.mark.xfail(strict=True, reason=PORT_MISREAD)
 def test_findings_and_verdicts() -> None:
-    """The canonical form, as it should be audited: MON001 and POL001 only. Silent, rightly:
+    """The canonical form: MON001 and POL001 only. (SG003 called the endpoint unreachable for want
+    of 443 and SG002 the 9142 rule extra, its ready fix revoking the one rule every CQL connection
+    needs: rule wrong, fixed — Keyspaces' ports are 443 and 9142, 9142 required.) Silent, rightly:
     SG001/SG004/SG006 (the group admits the applications' group alone), SG002/SG003 (9142 is the
     service's port), SG005 (the applications send anywhere), IFE001/IFE002 (all three AZs),
     DNS001-DNS005 (attributes and private DNS on, no zone), the NAT and GWE rules (nothing leaves
     the VPC), ACL001 (default NACL), RT001."""
     snapshot, ids = _built()
     assert audit(snapshot) == _baseline(ids)
+    assert SERVICE_PORTS["cassandra"] == (443, 9142) and REQUIRED_PORTS["cassandra"] == (9142,)
 
 
-def test_findings_as_the_rules_stand() -> None:
-    """The canonical form today (the xfail above): SG003 and SG002 besides the baseline. SG003's
-    ready fix admits 443 from the VPC, which serves no CQL client; SG002's revokes the 9142 rule,
-    which would cut every application off. The service's ports cannot be configured around it:
-    ``service-ports`` applies only where a service publishes none."""
-    snapshot, ids = _built()
-    assert "cassandra" not in SERVICE_PORTS and "cassandra" not in REQUIRED_PORTS
-    assert audit(snapshot) == _baseline(ids) | _port_misread(ids)
-    assert severities(snapshot)[("SG003", ids["endpoint"], "")] == "high"
-    (sg002,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG002"]
-    (revoke,) = [s for s in sg002.fix if s.action == "ec2:RevokeSecurityGroupIngress"]
-    group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["endpoint_sg"])
-    (cql_rule,) = [x for x in group.rules if not x.is_egress]
-    assert revoke.ready and revoke.parameters["SecurityGroupRuleIds"] == [cql_rule.rule_id]
-
-
-@pytest.mark.xfail(strict=True, reason=PORT_MISREAD)
 def test_near_miss_endpoint_group_admits_https_only() -> None:
     """The endpoint's group admits TCP 443 only, copied from the VPC's other endpoint groups:
     SG003 on the endpoint, high — every CQL connection is refused. No SG002 on the 443 rule: the
     service's default name is the Keyspaces HTTPS API's too ("HTTPS and TLS"), and whether the
     endpoint answers it on 443 AWS does not say, so calling 443 extra would go beyond the
-    documentation."""
-    snapshot, ids = _built(**HTTPS_ONLY_ENDPOINT)
-    assert audit(snapshot) == _baseline(ids) | _cql_refused(ids)
-
-
-def test_near_miss_endpoint_group_admits_https_only_as_the_rules_stand() -> None:
-    """Today (the xfail above): silent — the misread port is the one admitted, so the one
-    configuration that refuses every CQL client is the one the audit passes."""
+    documentation. (The audit passed it: rule wrong, fixed.) The ready fix admits 9142 from the
+    applications' group, the source the group admits on 443."""
     snapshot, ids = _built(**HTTPS_ONLY_ENDPOINT)
     assert _group_rules(snapshot, ids["endpoint_sg"], egress=False) == [("tcp", HTTPS, ids["app_sg"])]
-    assert audit(snapshot) == _baseline(ids)
+    assert audit(snapshot) == _baseline(ids) | _cql_refused(ids)
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    (step,) = finding.fix
+    assert step.ready and step.parameters["IpPermissions"] == [
+        {"IpProtocol": "tcp", "FromPort": 9142, "ToPort": 9142, "UserIdGroupPairs": [{"GroupId": ids["app_sg"]}]}]
 
 
-@pytest.mark.xfail(strict=True, reason=PORT_MISREAD)
 def test_near_miss_applications_let_out_https_only() -> None:
     """The applications' group hardened to let out TCP 443 only: SG005 on it, medium, and the
-    endpoint side silent (it admits 9142, rightly)."""
+    endpoint side silent (it admits 9142, rightly). (SG005 was silent, seeing the misread port let
+    out: rule wrong, fixed.)"""
     snapshot, ids = _built(**APPS_LET_OUT_HTTPS_ONLY)
+    assert _group_rules(snapshot, ids["app_sg"], egress=True) == [("tcp", HTTPS, "0.0.0.0/0")]
     assert audit(snapshot) == _baseline(ids) | _apps_cannot_connect(ids)
 
 
-def test_near_miss_applications_let_out_https_only_as_the_rules_stand() -> None:
-    """Today (the xfail above): SG005 silent — it sees the misread port let out — and the canonical
-    SG003/SG002 pair on the endpoint side, which is right."""
-    snapshot, ids = _built(**APPS_LET_OUT_HTTPS_ONLY)
-    assert _group_rules(snapshot, ids["app_sg"], egress=True) == [("tcp", HTTPS, "0.0.0.0/0")]
-    assert audit(snapshot) == _baseline(ids) | _port_misread(ids)
-
-
-@pytest.mark.xfail(strict=True, reason=PORT_MISREAD)
 def test_near_miss_endpoint_in_one_az() -> None:
     """The endpoint in us-east-1a only: IFE001 and IFE002, advice (see ``_endpoint_in_one_az``)."""
     snapshot, ids = _built(**ONE_AZ_ENDPOINT)
-    assert audit(snapshot) == _baseline(ids) | _endpoint_in_one_az(ids)
-
-
-def test_near_miss_endpoint_in_one_az_as_the_rules_stand() -> None:
-    """Today (the xfail above): IFE001 and IFE002 as they should be, with the canonical SG003/SG002
-    pair besides."""
-    snapshot, ids = _built(**ONE_AZ_ENDPOINT)
     (endpoint,) = snapshot.accounts[0].regions[0].vpc_endpoints
     assert endpoint.subnet_ids == (ids["private1"],)
-    assert audit(snapshot) == _baseline(ids) | _endpoint_in_one_az(ids) | _port_misread(ids)
+    assert audit(snapshot) == _baseline(ids) | _endpoint_in_one_az(ids)
     assert severities(snapshot)[("IFE002", ids["endpoint"], "")] == "medium"
+
+

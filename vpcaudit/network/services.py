@@ -37,6 +37,10 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     # AppStream 2.0 streaming: "inbound access to port 443 (TCP) and ports 1400-1499 (TCP)" from the
     # users (AppStream 2.0 Administration Guide, interface VPC endpoints for streaming).
     "appstream.streaming": (443, *range(1400, 1500)),
+    # Amazon Keyspaces: CQL over TLS on 9142 ("the security group … inbound rule … port 9142",
+    # Keyspaces Developer Guide, interface VPC endpoints); the same name serves its HTTPS API.
+    "cassandra": (443, 9142),
+    "cassandra-fips": (443, 9142),
     "email-smtp": (25, 465, 587, 2465, 2587),  # SES SMTP interface endpoint
     "git-codecommit": (22, 443),  # CodeCommit Git over SSH and HTTPS
     "git-codecommit-fips": (22, 443),
@@ -79,6 +83,9 @@ REMOTE_CLIENT_SERVICES = frozenset({"appstream.streaming"})
 REQUIRED_PORTS: dict[str, tuple[int, ...]] = {
     "appstream.streaming": (443, *range(1400, 1500)),
     "athena": (443,),
+    # Every Cassandra driver and cqlsh connects on 9142; 443 stays a port of the service, not required.
+    "cassandra": (9142,),
+    "cassandra-fips": (9142,),
     "datasync": (443, *range(1024, 1065)),
     "storagegateway": (443, 1026, 1027, 1028, 1031),
     "backup-gateway": (443, 1026, 1027, 1028, 1031),
