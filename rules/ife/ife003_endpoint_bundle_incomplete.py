@@ -101,7 +101,10 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     report telemetry from the instance ("You must have the following Region-specific VPC
     endpoints: ecs-agent, ecs-telemetry, ecs … If you do not configure all of the endpoints, your
     traffic will go over the public endpoints", ECS guide); their own interfaces are its clients.
-    A VPC with only the `ecs` endpoint and container instances is missing two of them.
+    A VPC with only the `ecs` endpoint and container instances is missing two of them. An
+    `ecs-agent` endpoint alone in a VPC whose ECS tasks all run on Fargate (no container instance)
+    starts nothing: Fargate tasks need no ECS endpoint but for ECS Service Connect, whose proxy "is
+    managed through the com.amazonaws.region.ecs-agent endpoint" (ECS guide).
 
     One bundle is started by its workload instead: CloudWatch Synthetics canaries, by a canary's
     Lambda interfaces in the VPC (requester-managed, described `AWS Lambda VPC ENI-cwsyn-…`:
@@ -233,7 +236,17 @@ def _triggered_by(view: NetworkView, vpc_id: str, bundle: Bundle, present: set[s
     if (bundle.slug == "ecr" and not triggered and "ecr.api" in present
             and (_runs_ecs(view, vpc_id) or vpc_id in view.eks_cluster_vpc_ids)):
         triggered = ["ecr.api"]
+    if bundle.slug == "ecs" and triggered == ["ecs-agent"] and _service_connect_on_fargate(view, vpc_id):
+        return []
     return triggered
+
+
+def _service_connect_on_fargate(view: NetworkView, vpc_id: str) -> bool:
+    """ECS tasks run in the VPC and no container instance does: its ECS tasks are Fargate's, which
+    need no ECS endpoint but for ECS Service Connect, whose proxy "is managed through the
+    com.amazonaws.region.ecs-agent endpoint" (ECS guide, interface VPC endpoints) — an `ecs-agent`
+    endpoint alone there is Service Connect's, not container instances' begun and left incomplete."""
+    return runs_ecs_tasks(view, vpc_id) and not container_instance_interfaces(view, vpc_id)
 
 
 def _runs_ecs(view: NetworkView, vpc_id: str) -> bool:

@@ -4,9 +4,9 @@ endpoints"; aws-ia/ecs-blueprints): every finding and its verdict (docs/precisio
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import region_view, severities
 from layouts import ecs_service_connect_private
 from layouts.ecs_service_connect_private import SERVICE_PORT
@@ -27,17 +27,17 @@ def _built(**options: object) -> Built:
     return ecs_service_connect_private.build(**options)  # type: ignore[arg-type]
 
 
-def _misread(ids: dict[str, str]) -> tuple[str, str, str]:
-    """IFE003's ECS bundle, started by ``ecs-agent``: the finding the rule gets wrong here (see
-    ``test_findings_and_verdicts``)."""
+def _ecs_bundle(ids: dict[str, str]) -> tuple[str, str, str]:
+    """IFE003's ECS bundle, started by ``ecs-agent``: what the rule said here before it knew Service
+    Connect on Fargate (see ``test_findings_and_verdicts``)."""
     return ("IFE003", ids["vpc"], "ecs:required")
 
 
 def _settled(snapshot: Snapshot, ids: dict[str, str]) -> Severities:
-    """The failing findings by (rule, resource, discriminator), without the misread ECS bundle,
+    """The failing findings by (rule, resource, discriminator), without the ECS bundle `ecs-agent` alone once started,
     so that the near misses pin what they change whether or not IFE003 is fixed."""
     found = severities(snapshot)
-    found.pop(_misread(ids), None)
+    found.pop(_ecs_bundle(ids), None)
     return found
 
 
@@ -85,13 +85,11 @@ def test_the_snapshot_as_aws_reports_it() -> None:
     assert all(e.description.startswith("arn:aws:ecs:us-east-1:123456789012:attachment/") for e in tasks)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003 holds ecs-agent alone to the container-instance "
-                                       "bundle, while Fargate Service Connect needs ecs-agent only")
 def test_findings_and_verdicts() -> None:
-    """The canonical form should get POL001 ×5 and MON001 only. Rule wrong: IFE003 reports the ECS
-    bundle "ECS container instances (EC2 launch type)" started by ``ecs-agent`` and missing ``ecs``
-    and ``ecs-telemetry``, high ("the feature is broken there"). The VPC has no container instance:
-    its ECS interfaces are Fargate tasks on no instance. The ECS guide's Fargate considerations say
+    """The canonical form: POL001 ×5 and MON001 only. (IFE003 reported the ECS bundle "ECS container
+    instances (EC2 launch type)" started by ``ecs-agent`` and missing ``ecs`` and ``ecs-telemetry``,
+    high: rule wrong, fixed.) The VPC has no container instance: its ECS interfaces are Fargate
+    tasks on no instance. The ECS guide's Fargate considerations say
     Fargate tasks don't require the ECS endpoints, and that Service Connect's management of the
     Envoy proxy uses ``ecs-agent`` — which is why this VPC holds it alone. Silent, rightly:
     SG003/SG005 (the endpoints admit both task groups, which send everything), IFE001/IFE002
@@ -102,19 +100,24 @@ def test_findings_and_verdicts() -> None:
     assert severities(snapshot) == _advice(ids)
 
 
-def test_findings_beside_the_misread_bundle() -> None:
-    """Everything but IFE003's ECS bundle is the canonical verdict set, and the misread bundle is
-    the only other finding (its removal is the fix, see the xfail above)."""
+def test_ecs_agent_alone_before_any_task_still_starts_the_ecs_bundle() -> None:
+    """The other side: the same network before any task runs (the stack deployed ahead of its
+    services). Nothing says the ECS tasks will be Fargate's, so ``ecs-agent`` alone still starts the
+    container-instance bundle, missing ``ecs`` and ``ecs-telemetry``, as the catalogue reads it."""
     snapshot, ids = _built()
-    assert _settled(snapshot, ids) == _advice(ids)
-    assert set(severities(snapshot)) - set(_advice(ids)) == {_misread(ids)}
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    bare = replace(snapshot, accounts=(replace(account, regions=(replace(region, network_interfaces=tuple(
+        e for e in region.network_interfaces if e.interface_type == "vpc_endpoint")),)),))
+    assert _ecs_bundle(ids) in severities(bare)
+    assert _settled(bare, ids) == _advice(ids)
 
 
 def test_near_miss_service_connect_endpoint_missing() -> None:
     """The ``ecs-agent`` endpoint left out: the proxies' management falls back to the public
     ``ecs-sc`` endpoint, which the isolated subnets cannot reach, so the Service Connect proxies
     get no configuration and the tasks' calls to ``http://ecsdemo-backend:3000`` fail. A gap,
-    pinned: the audit is the plain Fargate one (the misread ECS bundle goes with its trigger). No
+    pinned: the audit is the plain Fargate one (no ECS bundle either way). No
     rule knows a VPC uses Service Connect: the proxy is a container of the task, on the task's
     interface, and the snapshot holds neither services nor the Cloud Map namespace (an HTTP
     namespace has no Route 53 zone to see)."""
