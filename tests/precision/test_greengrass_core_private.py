@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, region_view, severities
 from layouts import greengrass_core_private
 from layouts.greengrass_core_private import CREDENTIALS, DATA_ATS, DATA_PLANE, HTTPS, MQTT, S3_DNS_NAMES, regional_name
 
+from vpcaudit.network.services import SERVICE_PORTS
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -20,8 +20,6 @@ IOT_ENDPOINTS_443_ONLY = {"iot_ports": (HTTPS,)}
 CORE_EGRESS_443_ONLY = {"core_egress": (HTTPS,)}
 WITH_CONTROL_PLANE_ENDPOINT = {"greengrass_endpoint": True}
 IOT_SERVICES = ("iot.data", "iot.credentials")
-DATA_PLANE_PORT_WRONG = ("rule wrong: SG002 counts TCP 8443 as an extra port of iot.data, the nucleus's default "
-                         "greengrassDataPlanePort through the iotdata endpoint")
 
 
 @cache
@@ -49,16 +47,6 @@ def _s3_interface_for_vpc_traffic(ids: dict[str, str]) -> Triples:
     REGIONAL ``s3.us-east-1.amazonaws.com`` calls included; the interface endpoint is for
     on-premises callers, of which there are none here."""
     return {("GWE004", ids["s3"], "fail")}
-
-
-def _data_plane_port(ids: dict[str, str]) -> Triples:
-    """Rule wrong (SG002, medium, on ``gg-iot-endpoints``), today: "allows inbound TCP 8443 …; the
-    endpoint service(s) use only TCP 443/8883". With ``greengrassDataPlaneEndpoint`` "iotdata", which
-    the guide requires, the nucleus sends its Greengrass data-plane calls to the ``iot.data``
-    endpoint on ``greengrassDataPlanePort``, 8443 unless set to 443 (nucleus configuration); the IoT
-    Core protocols table lists HTTPS with a client certificate on 8443, and the Greengrass guide's
-    firewall page lists the account's data endpoint as "HTTPS: 8443 or 443"."""
-    return {("SG002", ids["iot_sg"], "fail")}
 
 
 def _baseline(ids: dict[str, str]) -> Triples:
@@ -101,27 +89,24 @@ def test_the_endpoints_zones_and_groups_as_the_guide_builds_them() -> None:
         (HTTPS, ids["core_sg"]), (DATA_PLANE, ids["core_sg"]), (MQTT, ids["core_sg"])]
 
 
-def test_findings_and_verdicts() -> None:
-    """The canonical form today: MON001, POL001 on ``s3`` and ``logs``, GWE004 on ``s3``, and SG002
-    on ``gg-iot-endpoints`` for TCP 8443 (rule wrong, below). Silent, rightly: DNS003 on the IoT
-    endpoints (private DNS off is what the guide requires, and their services list no private DNS
-    name); SG003 (each endpoint admits the core on one of its ports); SG005 (the core sends
-    anywhere); SG001/SG004/SG006; IFE001/IFE002 (both AZs); IFE003 (no bundle names Greengrass,
-    and none is needed: the guide's minimum is built); DNS001/DNS002/DNS004 (attributes on; the
-    zones name account endpoints, not service hostnames); NAT rules (nothing leaves the VPC); no
-    finding asks for a ``greengrass`` endpoint, which the guide's table leaves out."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _baseline(ids) | _data_plane_port(ids)
-    assert severities(snapshot)[("GWE004", ids["s3"], "")] == "low"
-
-
-@pytest.mark.xfail(strict=True, reason=DATA_PLANE_PORT_WRONG)
 def test_findings_and_verdicts_of_the_guide() -> None:
-    """The canonical form as it should be judged: no SG002. TCP 8443 from the core's group is the
-    nucleus's data-plane port through the ``iot.data`` endpoint (``iotdata``), a documented HTTPS
-    port of the IoT data endpoint. Fix: ``SERVICE_PORTS["iot.data"] = (443, 8443, 8883)``."""
+    """The canonical form: MON001, POL001 on ``s3`` and ``logs``, GWE004 on ``s3``, and no SG002.
+    TCP 8443 from the core's group is the nucleus's data-plane port through the ``iot.data``
+    endpoint: with ``greengrassDataPlaneEndpoint`` "iotdata", which the guide requires, the nucleus
+    sends its Greengrass data-plane calls there on ``greengrassDataPlanePort``, 8443 unless set to
+    443; the IoT Core protocols table lists HTTPS with a client certificate on 8443, and the
+    Greengrass firewall page the account's data endpoint as "HTTPS: 8443 or 443". (SG002 called it
+    extra: rule wrong, fixed — ``iot.data``'s ports are 443, 8443 and 8883.) Silent, rightly:
+    DNS003 on the IoT endpoints (private DNS off is what the guide requires, and their services
+    list no private DNS name); SG003 (each endpoint admits the core on its ports); SG005 (the core
+    sends anywhere); SG001/SG004/SG006; IFE001/IFE002 (both AZs); IFE003 (no bundle names
+    Greengrass, and none is needed: the guide's minimum is built); DNS001/DNS002/DNS004 (attributes
+    on; the zones name account endpoints, not service hostnames); NAT rules (nothing leaves the
+    VPC); no finding asks for a ``greengrass`` endpoint, which the guide's table leaves out."""
     snapshot, ids = _built()
+    assert 8443 in SERVICE_PORTS["iot.data"]
     assert audit(snapshot) == _baseline(ids)
+    assert severities(snapshot)[("GWE004", ids["s3"], "")] == "low"
 
 
 def test_near_miss_iot_endpoints_admit_443_only() -> None:
@@ -129,7 +114,7 @@ def test_near_miss_iot_endpoints_admit_443_only() -> None:
     ``greengrassDataPlanePort`` 8443: the core never connects to MQTT nor receives a deployment. A
     gap, pinned: SG003 asks for one of ``iot.data``'s ports, as for any client, and the nucleus's
     ports are its configuration, in no snapshot; 443 serves a nucleus set to 443 on both (ALPN).
-    SG002 goes with the 8443 rule; the rest is the canonical audit."""
+    The audit is the canonical one."""
     snapshot, ids = _built(**IOT_ENDPOINTS_443_ONLY)
     assert audit(snapshot) == _baseline(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["iot_sg"])
@@ -142,7 +127,7 @@ def test_near_miss_core_lets_out_443_only() -> None:
     open at both ends, and 443 is (the endpoints admit it); it cannot know the nucleus uses the
     other two. The audit is the canonical one."""
     snapshot, ids = _built(**CORE_EGRESS_443_ONLY)
-    assert audit(snapshot) == _baseline(ids) | _data_plane_port(ids)
+    assert audit(snapshot) == _baseline(ids)
     group = next(g for g in snapshot.accounts[0].regions[0].security_groups if g.group_id == ids["core_sg"])
     assert [(x.ip_protocol, x.from_port, x.cidr_ipv4) for x in group.rules if x.is_egress] == [
         ("tcp", HTTPS, "0.0.0.0/0")]
@@ -154,4 +139,4 @@ def test_near_miss_control_plane_endpoint_added() -> None:
     form is rightly silent: the guide's table leaves it out, it serves control-plane operations such
     as CreateDeployment, and the nucleus calls only the data-plane client, sent to ``iot.data``."""
     snapshot, ids = _built(**WITH_CONTROL_PLANE_ENDPOINT)
-    assert audit(snapshot) == _baseline(ids) | _data_plane_port(ids) | _full_access(ids, "greengrass")
+    assert audit(snapshot) == _baseline(ids) | _full_access(ids, "greengrass")

@@ -44,7 +44,9 @@ SERVICE_PORTS: dict[str, tuple[int, ...]] = {
     "email-smtp": (25, 465, 587, 2465, 2587),  # SES SMTP interface endpoint
     "git-codecommit": (22, 443),  # CodeCommit Git over SSH and HTTPS
     "git-codecommit-fips": (22, 443),
-    "iot.data": (443, 8883),  # IoT Core data plane: HTTPS and MQTT over TLS
+    # IoT Core data plane: HTTPS, HTTPS with a client certificate on 8443 (IoT Core protocols table;
+    # "HTTPS: 8443 or 443", the Greengrass firewall page: a core's deployments) and MQTT over TLS.
+    "iot.data": (443, 8443, 8883),
     "iot.credentials": (443,),
     # DataSync: an agent sends its control traffic to the endpoint on TCP 1024-1064, besides 443 and
     # 22 ("allow outbound traffic from the agent to the VPC endpoint by using ports 443, 1024-1064,
