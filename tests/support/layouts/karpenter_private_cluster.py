@@ -67,11 +67,11 @@ What was built (network audit's view):
   ``Amazon EKS <cluster>``, RequesterId ``<cluster role id>:AmazonEKS`` (the NET410 workshop's
   DescribeNetworkInterfaces output, assumed unchanged), carrying the cluster security group.
 - Two managed nodes (the controller's two replicas, kept off Karpenter's nodes by the chart's
-  ``karpenter.sh/nodepool DoesNotExist`` node affinity, ``charts/karpenter/values.yaml`` at v1.14.1) in us-west-2a and b, and three
-  Karpenter-launched nodes, one per AZ. Per node the primary ENI (InterfaceType ``interface``, not
-  requester-managed, empty description, attached to the instance; a Karpenter node's is tagged by
-  its launch template as above) and the VPC CNI's secondary ENI (Description
-  ``aws-K8S-<instance id>``, the primary ENI's groups, the ``eks:eni:owner`` and
+  ``karpenter.sh/nodepool DoesNotExist`` node affinity, ``charts/karpenter/values.yaml`` at v1.14.1)
+  in us-west-2a and b, and three Karpenter-launched nodes, one per AZ. Per node the primary ENI
+  (InterfaceType ``interface``, not requester-managed, empty description, attached to the instance;
+  a Karpenter node's is tagged by its launch template as above) and the VPC CNI's secondary ENI
+  (Description ``aws-K8S-<instance id>``, the primary ENI's groups, the ``eks:eni:owner`` and
   ``node.k8s.amazonaws.com/instance_id`` tags ipamd sets).
 
 Near misses: ``leave_out`` drops endpoints from the page's list (``ssm``, ``sqs``, ``ec2``).
