@@ -148,6 +148,51 @@ class AwsRegionBuilder(RegionBuilder):
         raise KeyError(resource_id)
 
 
+ALL_OUT = ("-1", None, None, "0.0.0.0/0")
+VPCE_ZONE = "Z7HUB22UULQXV"  # the hosted zone of us-east-1's VPC endpoint DNS names
+
+
+def endpoint_regional_name(endpoint_id: str, key: str, region: str) -> str:
+    """An endpoint's Regional DNS name (the 8-character suffix assumed, derived from the id)."""
+    suffix = hashlib.sha256(endpoint_id.encode()).hexdigest()[:8]
+    return f"{endpoint_id}-{suffix}.{key}.{region}.vpce.amazonaws.com"
+
+
+def apps_behind_one_endpoint(b: AwsRegionBuilder, *, prefix: str, vpc_name: str, app_group: str,
+                             endpoint_group: str, key: str,
+                             endpoint_ports: Iterable[int], app_egress_ports: Iterable[int] | None,
+                             endpoint_azs: Iterable[int], service: Mapping[str, object],
+                             **endpoint: object) -> dict[str, str]:
+    """The shape of a service judged on its ports: applications, one instance per private subnet of
+    three AZs (``<prefix>-private-<k>``, one route table, no way out), in group ``app_group`` letting
+    out ``app_egress_ports`` to anywhere (None: AWS's default all-traffic rule); the service's
+    interface endpoint (``service``: its catalogue entry, see ``RegionBuilder.service``) with
+    private DNS in the subnets of ``endpoint_azs``, its group ``endpoint_group`` admitting
+    ``endpoint_ports`` from the applications' group, and its Regional and zonal DNS names."""
+    vpc = b.vpc("10.0.0.0/16", name=vpc_name, dns_support=True, dns_hostnames=True)
+    ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc)}
+    private = [b.subnet(vpc, f"10.0.{k}.0/24", az=k, name=f"{prefix}-private-{k}") for k in (1, 2, 3)]
+    ids |= {f"private{k}": subnet for k, subnet in enumerate(private, start=1)}
+    ids["private_rt"] = b.route_table(vpc, subnets=private, name=f"{prefix}-private")
+    egress = [ALL_OUT] if app_egress_ports is None else [("tcp", p, p, "0.0.0.0/0") for p in app_egress_ports]
+    app_sg = ids["app_sg"] = b.security_group(vpc, name=app_group, egress=egress)
+    ids["endpoint_sg"] = b.security_group(vpc, name=endpoint_group, ingress=[
+        ("tcp", port, port, app_sg) for port in endpoint_ports])
+    b.service(key, dns_names=[f"{key}.{b.region}.amazonaws.com"], **service)  # type: ignore[arg-type]
+    azs = list(endpoint_azs)
+    endpoint_id = ids["endpoint"] = b.interface_endpoint(
+        vpc, key, subnets=[private[k - 1] for k in azs], groups=[ids["endpoint_sg"]], private_dns=True,
+        **endpoint)  # type: ignore[arg-type]
+    regional = endpoint_regional_name(endpoint_id, key, b.region)
+    zonal = [regional.replace(".", f"-{b.azs[k - 1][0]}.", 1) for k in azs]
+    b.endpoints[endpoint_id] = replace(b.endpoints[endpoint_id], dns_entries=tuple(
+        r.DnsEntry(dns, VPCE_ZONE) for dns in (regional, *zonal)))
+    for k, subnet in enumerate(private, start=1):
+        eni = ids[f"app{k}"] = b.workload(subnet, groups=[app_sg])
+        b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
+    return ids
+
+
 @cache
 def built_in_rules() -> tuple[Rule, ...]:
     return tuple(load_registry().rules)

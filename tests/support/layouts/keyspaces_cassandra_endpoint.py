@@ -71,12 +71,8 @@ instances of us-east-1b and c connect across AZs, and all lose Keyspaces with us
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import replace
+from aws_layout import AwsRegionBuilder, apps_behind_one_endpoint, endpoint_regional_name
 
-from aws_layout import AwsRegionBuilder
-
-from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 ACCOUNT = "123456789012"
@@ -85,14 +81,11 @@ AZ_IDS = ("use1-az1", "use1-az2", "use1-az4")  # this account's us-east-1a, b, c
 SERVICE_KEY = "cassandra"
 CQL_TLS = 9142  # cqlsh and the Cassandra drivers, TLS (Service endpoints for Amazon Keyspaces)
 HTTPS = 443
-VPCE_ZONE = "Z7HUB22UULQXV"  # the hosted zone of us-east-1's VPC endpoint DNS names
-ALL_OUT = ("-1", None, None, "0.0.0.0/0")
 
 
 def regional_name(endpoint_id: str) -> str:
     """The endpoint's Regional DNS name (the 8-character suffix assumed, derived from the id)."""
-    suffix = hashlib.sha256(endpoint_id.encode()).hexdigest()[:8]
-    return f"{endpoint_id}-{suffix}.{SERVICE_KEY}.{REGION}.vpce.amazonaws.com"
+    return endpoint_regional_name(endpoint_id, SERVICE_KEY, REGION)
 
 
 def build(*, endpoint_ports: tuple[int, ...] = (CQL_TLS,), app_egress_ports: tuple[int, ...] | None = None,
@@ -101,27 +94,8 @@ def build(*, endpoint_ports: tuple[int, ...] = (CQL_TLS,), app_egress_ports: tup
     ``app_egress_ports``: the TCP ports the applications' group lets out to 0.0.0.0/0 (None: AWS's
     default all-traffic rule); ``endpoint_azs``: the endpoint's subnets by AZ (module docstring)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
-    vpc = b.vpc("10.0.0.0/16", name="keyspaces-apps", dns_support=True, dns_hostnames=True)
-    ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc)}
-    private = [b.subnet(vpc, f"10.0.{k}.0/24", az=k, name=f"keyspaces-private-{k}") for k in (1, 2, 3)]
-    ids |= {f"private{k}": subnet for k, subnet in enumerate(private, start=1)}
-    ids["private_rt"] = b.route_table(vpc, subnets=private, name="keyspaces-private")
-
-    egress = [ALL_OUT] if app_egress_ports is None else [("tcp", p, p, "0.0.0.0/0") for p in app_egress_ports]
-    app_sg = ids["app_sg"] = b.security_group(vpc, name="keyspaces-apps", egress=egress)
-    ids["endpoint_sg"] = b.security_group(vpc, name="keyspaces-endpoint", ingress=[
-        ("tcp", port, port, app_sg) for port in endpoint_ports])
-
-    b.service(SERVICE_KEY, dns_names=[f"{SERVICE_KEY}.{REGION}.amazonaws.com"], policy_supported=True)
-    endpoint = ids["endpoint"] = b.interface_endpoint(
-        vpc, SERVICE_KEY, subnets=[private[k - 1] for k in endpoint_azs], groups=[ids["endpoint_sg"]],
-        private_dns=True)
-    regional = regional_name(endpoint)
-    zonal = [regional.replace(".", f"-{b.azs[k - 1][0]}.", 1) for k in endpoint_azs]
-    b.endpoints[endpoint] = replace(b.endpoints[endpoint], dns_entries=tuple(
-        r.DnsEntry(name, VPCE_ZONE) for name in (regional, *zonal)))
-
-    for k, subnet in enumerate(private, start=1):
-        eni = ids[f"app{k}"] = b.workload(subnet, groups=[app_sg])
-        b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
+    ids = apps_behind_one_endpoint(
+        b, prefix="keyspaces", vpc_name="keyspaces-apps", app_group="keyspaces-apps",
+        endpoint_group="keyspaces-endpoint", key=SERVICE_KEY, endpoint_ports=endpoint_ports,
+        app_egress_ports=app_egress_ports, endpoint_azs=endpoint_azs, service={"policy_supported": True})
     return b.snapshot(), ids

@@ -66,12 +66,8 @@ the instance in b sends across AZs.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import replace
+from aws_layout import AwsRegionBuilder, apps_behind_one_endpoint, endpoint_regional_name
 
-from aws_layout import AwsRegionBuilder
-
-from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 ACCOUNT = "123456789012"
@@ -84,14 +80,11 @@ SERVICE_KEY = "email-smtp"
 SMTP_PORTS = (25, 465, 587, 2465, 2587)  # STARTTLS on 25, 587, 2587; TLS Wrapper on 465, 2465
 SUBMISSION = 587
 HTTPS = 443
-VPCE_ZONE = "Z7HUB22UULQXV"  # the hosted zone of us-east-1's VPC endpoint DNS names
-ALL_OUT = ("-1", None, None, "0.0.0.0/0")
 
 
 def regional_name(endpoint_id: str) -> str:
     """The endpoint's Regional DNS name (the 8-character suffix assumed, derived from the id)."""
-    suffix = hashlib.sha256(endpoint_id.encode()).hexdigest()[:8]
-    return f"{endpoint_id}-{suffix}.{SERVICE_KEY}.{REGION}.vpce.amazonaws.com"
+    return endpoint_regional_name(endpoint_id, SERVICE_KEY, REGION)
 
 
 def build(*, endpoint_ports: tuple[int, ...] = SMTP_PORTS, app_egress_ports: tuple[int, ...] | None = None,
@@ -102,27 +95,8 @@ def build(*, endpoint_ports: tuple[int, ...] = SMTP_PORTS, app_egress_ports: tup
     az_ids = UNSUPPORTED_AZ_IDS if unsupported_az else AZ_IDS
     b = AwsRegionBuilder(ACCOUNT, REGION, az_ids)
     offered = [k for k, az_id in enumerate(az_ids, start=1) if az_id not in UNSUPPORTED]
-    vpc = b.vpc("10.0.0.0/16", name="ses-smtp-apps", dns_support=True, dns_hostnames=True)
-    ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc)}
-    private = [b.subnet(vpc, f"10.0.{k}.0/24", az=k, name=f"ses-private-{k}") for k in (1, 2, 3)]
-    ids |= {f"private{k}": subnet for k, subnet in enumerate(private, start=1)}
-    ids["private_rt"] = b.route_table(vpc, subnets=private, name="ses-private")
-
-    egress = [ALL_OUT] if app_egress_ports is None else [("tcp", p, p, "0.0.0.0/0") for p in app_egress_ports]
-    app_sg = ids["app_sg"] = b.security_group(vpc, name="ses-apps", egress=egress)
-    ids["endpoint_sg"] = b.security_group(vpc, name="ses-smtp-endpoint", ingress=[
-        ("tcp", port, port, app_sg) for port in endpoint_ports])
-
-    b.service(SERVICE_KEY, azs=offered, dns_names=[f"{SERVICE_KEY}.{REGION}.amazonaws.com"], policy_supported=False)
-    endpoint = ids["endpoint"] = b.interface_endpoint(
-        vpc, SERVICE_KEY, subnets=[private[k - 1] for k in offered], groups=[ids["endpoint_sg"]],
-        private_dns=True, policy=None)
-    regional = regional_name(endpoint)
-    zonal = [regional.replace(".", f"-{b.azs[k - 1][0]}.", 1) for k in offered]
-    b.endpoints[endpoint] = replace(b.endpoints[endpoint], dns_entries=tuple(
-        r.DnsEntry(name, VPCE_ZONE) for name in (regional, *zonal)))
-
-    for k, subnet in enumerate(private, start=1):
-        eni = ids[f"app{k}"] = b.workload(subnet, groups=[app_sg])
-        b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
+    ids = apps_behind_one_endpoint(
+        b, prefix="ses", vpc_name="ses-smtp-apps", app_group="ses-apps", endpoint_group="ses-smtp-endpoint",
+        key=SERVICE_KEY, endpoint_ports=endpoint_ports, app_egress_ports=app_egress_ports, endpoint_azs=offered,
+        service={"azs": offered, "policy_supported": False}, policy=None)
     return b.snapshot(), ids
