@@ -85,6 +85,31 @@ def test_a_run_a_worker_did_not_deliver_is_audited_here(estate: Snapshot, rules:
     assert _written(audit) == render_json(run(estate, rules, settings)).encode()
 
 
+def test_each_process_sends_a_group_once(estate: Snapshot, rules: tuple[Rule, ...],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every scope names its Region's COST001 pool; a process sends each pool with its first run
+    only (a pool of an organization's Region holds thousands of members: sent with every run they
+    were most of the outline)."""
+    monkeypatch.setattr(parted, "RUNS", 12)
+    read_runs = parted._read_runs
+    sent: list[str] = []
+
+    def counted(spooled: parallel.Spooled) -> object:
+        outlines, texts = read_runs(spooled)
+        sent.extend(g.group_id for outline in outlines for g in outline.groups)
+        return outlines, texts
+
+    monkeypatch.setattr(parted, "_read_runs", counted)
+    settings = RunSettings(now=NOW, workers=2)
+    audit = parted.run_parted(estate, rules, settings, write_run)
+    assert audit is not None
+    audit.close()
+    groups = {g.group_id for g in audit.outline.groups}
+    assert audit.outline.groups == run(estate, rules, settings).groups
+    assert len(groups) == 3 and set(sent) == groups
+    assert len(sent) <= 2 * len(groups)  # once per process (before: with every run, 12)
+
+
 def test_it_declines_where_runs_would_not_lay_end_to_end(estate: Snapshot, rules: tuple[Rule, ...]) -> None:
     """Accounts out of order (a file not written by vpcaudit), the same account twice, one process."""
     settings = RunSettings(now=NOW, workers=2)

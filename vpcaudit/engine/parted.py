@@ -28,7 +28,7 @@ from typing import Any
 
 from vpcaudit.engine.parallel import Spooled, fork_map_spooled
 from vpcaudit.engine.result import AuditResult
-from vpcaudit.engine.rule import Finding, Rule
+from vpcaudit.engine.rule import Finding, FindingGroup, Rule
 from vpcaudit.engine.runner import (
     RegionAudit,
     RunSettings,
@@ -100,9 +100,17 @@ def run_parted(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings,
     size = -(-len(scopes) // RUNS)
     runs = [range(start, min(start + size, len(scopes))) for start in range(0, len(scopes), size)]
 
+    # Groups this process has returned already: every scope names its Region's pool (COST001's
+    # holds every VPC of the Region across accounts), so sending them with every run would pickle
+    # and unpickle millions of members again and again (a run that a failed worker did not
+    # deliver is redone here, and its groups are then sent by this process or were already).
+    named: set[str] = set()
+
     def audit_run(run: range) -> bytes:
         parts = [audit_scope(snapshot, *scopes[i], selected, settings, shared, now.date()) for i in run]
-        return _written(parts, write)
+        fresh = tuple(g for g in merged_groups(parts) if g.group_id not in named)
+        named.update(g.group_id for g in fresh)
+        return _written(parts, fresh, write)
 
     with without_cycle_collection():
         spooled = fork_map_spooled(audit_run, runs, workers)
@@ -121,9 +129,10 @@ def run_parted(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings,
     return PartedAudit(outline, texts, spooled)
 
 
-def _written(parts: list[RegionAudit], write: WriteRun) -> bytes:
-    """A run's bytes: the length of its outline, the outline (pickled with where each group's text
-    is), then the texts of its lists' groups."""
+def _written(parts: list[RegionAudit], groups: tuple[FindingGroup, ...], write: WriteRun) -> bytes:
+    """A run's bytes: the length of its outline (with ``groups``, the finding groups its process
+    has not sent yet), the outline (pickled with where each group's text is), then the texts of
+    its lists' groups."""
     texts: list[bytes] = []
     index: _Index = []
     offset = 0
@@ -140,7 +149,7 @@ def _written(parts: list[RegionAudit], write: WriteRun) -> bytes:
         scopes=tuple(s for part in parts for s in part.scopes if not s.outcome.judged),
         findings=tuple(_outlined(f) for part in parts for f in part.findings),
         vpcs=(), paths=(), costs=tuple(c for part in parts for c in part.costs), topology=(), path_gaps=(),
-        groups=merged_groups(parts))
+        groups=groups)
     meta = pickle.dumps((outline, index), protocol=pickle.HIGHEST_PROTOCOL)
     return len(meta).to_bytes(_HEADER, "little") + meta + b"".join(texts)
 
