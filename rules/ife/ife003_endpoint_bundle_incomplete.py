@@ -94,7 +94,8 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     (`ecs-agent` or `ecs-telemetry`; requires `ecs`, `ecs-agent`, `ecs-telemetry`). Session
     Manager started with `ssmmessages` alone in a VPC that runs ECS (ECS endpoints, or task
     interfaces described with an ECS attachment ARN) is ECS Exec, which needs `ssmmessages` only:
-    there `ssm` is optional.
+    there `ssm` is optional where EC2 instances run, and neither `ssm` nor `ec2messages` is offered
+    where none does (Fargate tasks' agents call `ssmmessages` alone).
 
     Without its trigger endpoints, the ECS bundle is also started by the VPC's ECS container
     instances (instances holding an ECS task's or trunk's interface), whose agents poll ECS and
@@ -180,7 +181,7 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
             start = _start(view, vpc_id, listed, present)
             if start is None:
                 continue
-            bundle = _as_ecs_exec(listed) if _is_ecs_exec(view, vpc_id, listed, start) else listed
+            bundle = _as_ecs_exec(listed, view, vpc_id) if _is_ecs_exec(view, vpc_id, listed, start) else listed
             yield from _required(ctx, view, vpc_id, ref, bundle, present, start)
             missing_optional = [m for m in bundle.optional if m not in present]
             if missing_optional:
@@ -264,11 +265,20 @@ def _is_ecs_exec(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start) 
     return _runs_ecs(view, vpc_id)
 
 
-def _as_ecs_exec(bundle: Bundle) -> Bundle:
-    """The Session Manager bundle as ECS Exec needs it: ssmmessages; ssm only for managed instances."""
-    return replace(bundle, name="ECS Exec / Session Manager", required=("ssmmessages",),
-                   optional={"ssm": "needed only if EC2 instances of this VPC are managed by Systems Manager (ECS "
-                                    "Exec calls ssmmessages alone)", **bundle.optional})
+def _as_ecs_exec(bundle: Bundle, view: NetworkView, vpc_id: str) -> Bundle:
+    """The Session Manager bundle as ECS Exec needs it: ssmmessages; ssm (and ec2messages, for old
+    agents) only for managed instances — so neither where no interface of the VPC is on an EC2
+    instance (Fargate tasks alone: their agent holds the four ``ssmmessages:`` actions only)."""
+    if any(eni.instance_id for eni in view.workload_enis(vpc_id)):
+        optional = {"ssm": "needed only if EC2 instances of this VPC are managed by Systems Manager (ECS "
+                           "Exec calls ssmmessages alone)", **bundle.optional}
+    else:
+        optional = {m: when for m, when in bundle.optional.items() if m not in INSTANCE_ONLY}
+    return replace(bundle, name="ECS Exec / Session Manager", required=("ssmmessages",), optional=optional)
+
+
+# Session Manager members that serve managed instances only (ECS Exec's agent calls neither).
+INSTANCE_ONLY = frozenset({"ssm", "ec2messages"})
 
 
 def _members(view: NetworkView, vpc_id: str) -> set[str]:

@@ -5,9 +5,9 @@ every finding and its verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view
 from layouts import ecs_exec_fargate_private
 from layouts.ecs_exec_fargate_private import ECR_LAYERS_ONLY, INTERFACES, REGION
@@ -40,10 +40,10 @@ def _advice(ids: dict[str, str], endpoints: tuple[str, ...] = (*WITH_POLICIES, "
 
 def _exec_optional_members(ids: dict[str, str]) -> Triples:
     """IFE003 ``session-manager:optional``, info: ssmmessages in a VPC running ECS tasks is read
-    as ECS Exec, and the bundle lists ``ssm``, ``ec2messages`` and ``kms`` as optional. For
+    as ECS Exec, and the bundle lists ``kms`` as optional. For
     ``kms``, Right (advice): the ECS Exec page asks for the KMS endpoint when sessions are
     encrypted with a KMS key, and the cluster's ``executeCommandConfiguration`` is not in the
-    snapshot. For ``ssm`` and ``ec2messages``, rule wrong (``test_exec_optional_members_…``)."""
+    snapshot. ``ssm`` and ``ec2messages`` no longer listed: a rule fix (``test_exec_optional_members_…``)."""
     return {("IFE003", ids["vpc"], "fail")}
 
 
@@ -89,25 +89,36 @@ def _exec_optional(snapshot: Snapshot) -> list[str]:
     return list(finding.evidence["missing"])  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: ssm and ec2messages offered to a VPC without EC2 instances")
 def test_exec_optional_members_are_kms_alone_without_instances() -> None:
-    """Rule wrong, in part. The VPC's only ssmmessages callers are Fargate tasks (interfaces with an
-    ECS attachment ARN, on no instance), and no interface of the VPC is attached to an EC2
-    instance. ECS Exec's agent runs in the task with the task role, which the ECS Exec page gives
-    the four ``ssmmessages:`` channel actions and nothing else — it cannot call ``ssm`` or
-    ``ec2messages``, which serve managed nodes (the rule's own note on ``ssm``: "needed only if
-    EC2 instances of this VPC are managed by Systems Manager"). With no instance in the VPC, the
-    info should name ``kms`` alone, and its fix create no ssm or ec2messages endpoint (three AZs,
-    about $22/month each)."""
+    """Right, after a rule fix (IFE003 offered ``ssm`` and ``ec2messages`` too). The VPC's only
+    ssmmessages callers are Fargate tasks (interfaces with an ECS attachment ARN, on no instance),
+    and no interface of the VPC is attached to an EC2 instance. ECS Exec's agent runs in the task
+    with the task role, which the ECS Exec page gives the four ``ssmmessages:`` channel actions and
+    nothing else — it cannot call ``ssm`` or ``ec2messages``, which serve managed nodes. With no
+    instance in the VPC, the info names ``kms`` alone, and its fix creates no ssm or ec2messages
+    endpoint (three AZs, about $22/month each)."""
     snapshot, _ = _built()
     assert _exec_optional(snapshot) == ["kms"]
 
 
-def test_exec_optional_members_today() -> None:
-    """The rule as it stands (the xfail above): all three optional members, ssm and ec2messages
-    with their conditions."""
-    snapshot, _ = _built()
-    assert _exec_optional(snapshot) == ["ec2messages", "kms", "ssm"]
+def _with_an_instance(snapshot: Snapshot, ids: dict[str, str]) -> Snapshot:
+    """The same VPC with an EC2 instance in it: the first task's subnet also holds an instance's
+    primary interface (an ``interface`` ENI attached to ``i-…``, not requester-managed)."""
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    (task,) = [e for e in region.network_interfaces if e.network_interface_id == ids["task1"]]
+    instance = replace(task, network_interface_id="eni-0e1c2a3b4d5f60718", instance_id="i-0e1c2a3b4d5f60718",
+                       requester_managed=False, requester_id=None, description="",
+                       private_ip_addresses=("10.0.0.250",))
+    region = replace(region, network_interfaces=(*region.network_interfaces, instance))
+    return replace(snapshot, accounts=(replace(account, regions=(region,)),))
+
+
+def test_exec_optional_members_beside_an_ec2_instance() -> None:
+    """The other side of the fix: where an EC2 instance runs beside the tasks it may be a managed
+    node, and ``ssm`` (and ``ec2messages``, for agents older than 3.3.40.0) stay optional."""
+    snapshot, ids = _built()
+    assert _exec_optional(_with_an_instance(snapshot, ids)) == ["ec2messages", "kms", "ssm"]
 
 
 def test_near_miss_exec_endpoint_missing() -> None:

@@ -322,15 +322,22 @@ def _levels(b: RegionBuilder) -> dict[str, str]:
 
 @pytest.mark.parametrize("keys", [("ssmmessages", "ecs-agent", "ecs-telemetry", "ecs"), ("ssmmessages",)],
                          ids=["ECS endpoints", "Fargate task interfaces"])
-def test_ecs_exec_needs_ssmmessages_only(keys: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("instance", [False, True], ids=["no EC2 instance", "an EC2 instance"])
+def test_ecs_exec_needs_ssmmessages_only(keys: tuple[str, ...], instance: bool) -> None:
     """The ECS Exec page's task role calls the ssmmessages channel actions alone: a missing ssm is
-    info there, not a broken feature."""
+    info there, not a broken feature — and offered only where an EC2 instance runs (it may be a
+    managed node); with none, neither ssm nor ec2messages is (only kms and logs)."""
     b, _ = _isolated(keys)
     if keys == ("ssmmessages",):
         b.workload(next(iter(b.subnets)), requester_managed=True, description=ECS_TASK)
+    if instance:
+        eni = b.workload(next(iter(b.subnets)))
+        b.enis[eni] = replace(b.enis[eni], instance_id="i-0a1b2c3d4e5f60718")
     assert _levels(b) == {"session-manager:optional": "info"}
     (finding,) = [f for f in findings(rule, b.snapshot()) if f.discriminator == "session-manager:optional"]
-    assert "ssm" in finding.evidence["missing"] and "ECS Exec / Session Manager" in finding.message
+    assert "ECS Exec / Session Manager" in finding.message
+    missing = set(finding.evidence["missing"])  # type: ignore[arg-type]
+    assert missing == ({"ssm", "ec2messages", "kms", "logs"} if instance else {"kms", "logs"})
 
 
 def test_ssmmessages_alone_without_ecs_is_still_a_broken_session_manager() -> None:
