@@ -61,10 +61,13 @@ def test_a_misfit_is_named_exactly_as_before(estate: Snapshot, change: Any, path
     assert error.value.path == path
 
 
-@pytest.mark.parametrize("chunk", [7, 1000, stream.CHUNK])
-def test_reading_region_by_region_gives_the_same_snapshot(tmp_path: Path, estate: Snapshot, chunk: int,
+@pytest.mark.parametrize(("chunk", "refill"), [(7, 0), (1000, 0), (1000, 300), (stream.CHUNK, stream.REFILL)],
+                         ids=["values cut by tiny chunks", "values cut by chunks", "refilled before a value",
+                              "as configured"])
+def test_reading_region_by_region_gives_the_same_snapshot(tmp_path: Path, estate: Snapshot, chunk: int, refill: int,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stream, "CHUNK", chunk)
+    monkeypatch.setattr(stream, "REFILL", refill)
     path = tmp_path / "snapshot.json"
     save(estate, path)
     assert load(path) == from_json(path.read_text(encoding="utf-8")) == estate
