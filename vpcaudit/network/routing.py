@@ -50,6 +50,14 @@ def _span(network: Network) -> tuple[int, int, int]:
     return network.version, first, first | int(network.hostmask)
 
 
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def span_of(cidr: str) -> tuple[int, int, int] | None:
+    """``_span`` of a CIDR text (None if it is none), remembered by the text: every route table
+    resolves the same prefix-list entries, and hashing a parsed network runs Python code."""
+    network = parse_network(cidr)
+    return None if network is None else _span(network)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One route (or one CIDR of a prefix-list route) that could carry traffic."""
@@ -57,16 +65,21 @@ class Candidate:
     route: Route
     network: Network
     # Derived once: resolution compares them for every destination of every subnet.
-    span: tuple[int, int, int] = field(init=False, compare=False, repr=False)
+    version: int = field(init=False, compare=False, repr=False)
+    first: int = field(init=False, compare=False, repr=False)  # first and last address, as integers
+    last: int = field(init=False, compare=False, repr=False)
+    prefixlen: int = field(init=False, compare=False, repr=False)
     rank: int = field(init=False, compare=False, repr=False)
     text: str = field(init=False, compare=False, repr=False)  # the network as AWS writes it
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "span", _span(self.network))
+        version, first, last = _span(self.network)
         rank = _PROPAGATED if self.route.origin == "EnableVgwRoutePropagation" else (
             _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC)
-        object.__setattr__(self, "rank", rank)
-        object.__setattr__(self, "text", network_text(self.network))
+        for name, value in (("version", version), ("first", first), ("last", last),
+                            ("prefixlen", self.network.prefixlen), ("rank", rank),
+                            ("text", network_text(self.network))):
+            object.__setattr__(self, name, value)
 
     @property
     def kind_label(self) -> str:
@@ -87,12 +100,26 @@ class Outcome:
     target_id: str | None
     delivers: bool  # False for no route, non-active routes and ambiguous outcomes
     winner: Candidate | None
-    contenders: tuple[Candidate, ...]
-    reason: str
+    contenders: tuple[Candidate, ...]  # every route covering the CIDR, most specific first
+    note: str = ""  # why no single route carries it (no route, ambiguous, not a CIDR)
 
     @property
     def key(self) -> tuple[str, str | None, bool]:
         return (self.kind, self.target_id, self.delivers)
+
+    @property
+    def reason(self) -> str:
+        """Why the CIDR goes where it goes, in words. Written when asked: a service's prefix list
+        is resolved CIDR by CIDR for every route table, and most outcomes are one of several
+        alike that only their first is described (``distinct``)."""
+        winner = self.winner
+        if winner is None:
+            return self.note
+        longest = [c for c in self.contenders if c.prefixlen == winner.prefixlen]
+        reason = _why(winner, longest, self.contenders)
+        if not self.delivers:
+            reason += f"; the route is {winner.route.state}, so it delivers nothing"
+        return reason
 
 
 PrefixListLookup = Callable[[str], tuple[str, ...] | None]
@@ -103,7 +130,7 @@ class RouteIndex:
     """A route table expanded into per-CIDR candidates; ``unresolved`` lists unknown prefix lists."""
 
     table: RouteTable
-    candidates: tuple[Candidate, ...]
+    candidates: tuple[Candidate, ...]  # most specific first, the higher rank first on equal length
     unresolved_prefix_lists: tuple[str, ...]
     # Outcomes by CIDR: paths and rules resolve the same prefix-list entries for every subnet
     # sharing this table.
@@ -126,6 +153,9 @@ class RouteIndex:
                 network = parse_network(cidr)
                 if network is not None:
                     candidates.append(Candidate(route, network))
+        # Most specific first, then static before prefix-list before propagated (a stable sort: the
+        # table's order among equals): every resolution reads them in this order.
+        candidates.sort(key=lambda c: (-c.prefixlen, -c.rank))
         return cls(table, tuple(candidates), tuple(unresolved))
 
     def resolve(self, cidr: str) -> Outcome:
@@ -136,31 +166,26 @@ class RouteIndex:
         return outcome
 
     def _resolve(self, cidr: str) -> Outcome:
-        target = parse_network(cidr)
-        if target is None:
+        span = span_of(cidr)
+        if span is None:
             return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
-        version, first, last = _span(target)
-        matching = [c for c in self.candidates if c.span[0] == version and c.span[1] <= first and last <= c.span[2]]
+        version, first, last = span
+        # Candidates are kept most specific first, the higher rank first on equal length: the
+        # covering ones in that order are the contenders, and the first of them wins.
+        matching = tuple(c for c in self.candidates if c.version == version and c.first <= first and last <= c.last)
         if not matching:
             reason = f"no route in {self.table.route_table_id} covers {cidr}"
             return Outcome(cidr, "none", None, False, None, (), reason)
-        best_len = max(c.network.prefixlen for c in matching)
-        longest = [c for c in matching if c.network.prefixlen == best_len]
-        best_rank = max(c.rank for c in longest)
-        top = [c for c in longest if c.rank == best_rank]
+        winner = matching[0]
+        top = [c for c in matching if c.prefixlen == winner.prefixlen and c.rank == winner.rank]
         targets = {(c.route.target_kind, c.route.target_id) for c in top}
-        contenders = tuple(sorted(matching, key=lambda c: (-c.network.prefixlen, -c.rank)))
         if len(targets) > 1:
             listed = ", ".join(sorted(f"{k} {t}" for k, t in targets))
-            return Outcome(cidr, "ambiguous", None, False, None, contenders,
-                           f"{len(top)} {top[0].kind_label} routes of /{best_len} lead to different targets "
+            return Outcome(cidr, "ambiguous", None, False, None, matching,
+                           f"{len(top)} {winner.kind_label} routes of /{winner.prefixlen} lead to different targets "
                            f"({listed}); AWS picks one arbitrarily")
-        winner = top[0]
-        reason = _why(winner, longest, matching)
-        active = winner.route.state == "active"
-        if not active:
-            reason += f"; the route is {winner.route.state}, so it delivers nothing"
-        return Outcome(cidr, winner.route.target_kind, winner.route.target_id, active, winner, contenders, reason)
+        return Outcome(cidr, winner.route.target_kind, winner.route.target_id, winner.route.state == "active", winner,
+                       matching)
 
     def resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
         """Outcomes for every part of ``cidr``: the covering route plus more specific carve-outs.
@@ -176,11 +201,12 @@ class RouteIndex:
 
     def _resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
         target = parse_network(cidr)
-        if target is None:
+        span = span_of(cidr)
+        if target is None or span is None:
             return (self.resolve(cidr),)
-        version, first, last = _span(target)
+        version, first, last = span
         texts = {c.network: c.text for c in self.candidates
-                 if c.span[0] == version and first <= c.span[1] and c.span[2] <= last and c.network != target}
+                 if c.version == version and first <= c.first and c.last <= last and (c.first, c.last) != (first, last)}
         if not texts:  # nothing more specific inside: the covering route carries all of it
             return (self.resolve(network_text(target)),)
         inner = sorted(texts, key=lambda n: (n.network_address, n.prefixlen))
