@@ -25,7 +25,9 @@ MESSAGES = frozenset({"ec2messages", "ssmmessages"})
 # in no customer's organization (the organization keys may be absent).
 RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
 RESOURCE_MAYBE_ABSENT = frozenset({"aws:resourceorgid", "aws:resourceorgpaths"})
-# Condition keys of the principal, absent from an unsigned request (modelled as possibly absent).
+# Condition keys of the principal, which an unsigned request does not carry: "This key is included
+# in the request context for all signed requests. Anonymous requests do not include this key"
+# (IAM global condition context keys, aws:PrincipalAccount and the others here).
 PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid", "aws:principalorgid",
                             "aws:principalorgpaths", "aws:principalisawsservice"})
 SIGNED = "signed by an instance role of this account"
@@ -41,6 +43,7 @@ UNSIGNED = "unsigned"
           "https://docs.amazonaws.cn/en_us/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html",
           "https://github.com/aws-samples/data-perimeter-policy-examples/blob/8e0d3c5179a45dca414d4ea1f3a7b544aba02009/service_owned_resources.md",
           "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+          "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
       ))
 def s3_endpoint_policy_blocks_ssm_buckets(ctx: RuleContext) -> Iterator[Finding]:
     """An S3 gateway endpoint's policy refuses SSM Agent's reads of Systems Manager's AWS-owned
@@ -156,8 +159,8 @@ def _readings(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy,
     role = {"aws:principalaccount": ctx.view.account_id, "aws:principalisawsservice": "false"}
     signed = Request("s3:GetObject", objects, known=through | role,
                      foreign=RESOURCE_KEYS, maybe_absent=RESOURCE_MAYBE_ABSENT, ours=mine)
-    unsigned = Request("s3:GetObject", objects, known=through, foreign=RESOURCE_KEYS | PRINCIPAL_KEYS,
-                       maybe_absent=RESOURCE_MAYBE_ABSENT | PRINCIPAL_KEYS, ours=mine)
+    unsigned = Request("s3:GetObject", objects, known=through, foreign=RESOURCE_KEYS,
+                       maybe_absent=RESOURCE_MAYBE_ABSENT, ours=mine, absent=PRINCIPAL_KEYS)
     return decide(policy, signed), decide(policy, unsigned)
 
 
@@ -167,10 +170,11 @@ def _why_not_evaluated(readings: dict[str, tuple[Verdict, Verdict]], arn: str) -
     for bucket, (signed, unsigned) in readings.items():
         objects = f"s3:GetObject on {arn}{bucket}/*"
         if (signed.allowed is Answer.NO) != (unsigned.allowed is Answer.NO):
-            refused, other, verdict = ((SIGNED, UNSIGNED, signed) if signed.allowed is Answer.NO
-                                       else (UNSIGNED, SIGNED, unsigned))
-            parts.append(f"the policy refuses {objects} {refused} ({verdict.explain()}) but not {other}, and AWS "
-                         "does not document whether SSM Agent signs these reads")
+            refused, other, verdict, rest = ((SIGNED, UNSIGNED, signed, unsigned) if signed.allowed is Answer.NO
+                                             else (UNSIGNED, SIGNED, unsigned, signed))
+            fate = "admits it" if rest.allowed is Answer.YES else f"may admit it ({rest.explain()})"
+            parts.append(f"the policy refuses {objects} {refused} ({verdict.explain()}) but {fate} {other}, and "
+                         "AWS does not document whether SSM Agent signs these reads")
         elif Answer.UNKNOWN in (signed.allowed, unsigned.allowed):
             unclear = signed if signed.allowed is Answer.UNKNOWN else unsigned
             parts.append(f"whether the policy admits {objects} cannot be told: {unclear.explain()} (a condition on a "

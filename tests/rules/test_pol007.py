@@ -149,9 +149,9 @@ def test_not_evaluated_says_which_reading_is_refused() -> None:
     b, _ = _build(_doc(ACCOUNT_ONLY))
     (finding,) = findings(rule, b.snapshot())
     assert finding.status.value == "not_evaluated"
-    assert (f"the policy refuses s3:GetObject on {MODULES} unsigned (no Allow statement admits it) but not signed "
-            "by an instance role of this account, and AWS does not document whether SSM Agent signs these reads"
-            ) in finding.message
+    assert (f"the policy refuses s3:GetObject on {MODULES} unsigned (no Allow statement admits it) but admits it "
+            "signed by an instance role of this account, and AWS does not document whether SSM Agent signs these "
+            "reads") in finding.message
 
 
 def test_a_deny_is_named() -> None:
