@@ -128,12 +128,13 @@ def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
 
 
-def aws_owned_reads_statement(region: str) -> dict[str, Any]:
+def aws_owned_reads_statement(region: str, extra: Iterable[str] = ()) -> dict[str, Any]:
     """The S3 endpoint statement letting anyone read :data:`AWS_OWNED_S3_OBJECTS`
     in ``region`` (the ECR guide's "minimum Amazon S3 bucket permissions", widened to the other
-    buckets AWS documents)."""
+    buckets AWS documents), and the object ARNs ``extra`` after them (a rule that needs more
+    AWS-owned buckets than every S3 endpoint does: Systems Manager's, POL007)."""
     return {"Sid": AWS_OWNED_READS_SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-            "Resource": aws_owned_s3_objects(region)}
+            "Resource": [*aws_owned_s3_objects(region), *extra]}
 
 
 def cloudformation_responses_statement(region: str) -> dict[str, Any]:

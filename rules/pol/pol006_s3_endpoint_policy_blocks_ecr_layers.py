@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
-from vpcaudit.network.policy import Policy, Statement, as_list, judged_policies
-from vpcaudit.network.policy_request import Answer, Request, Verdict, decide
+from vpcaudit.network.policy import judged_policies
+from vpcaudit.network.policy_request import Answer, Request, decide
 from vpcaudit.network.services import partition
-from vpcaudit.rules._fixes import AWS_OWNED_READS_SID, aws_owned_reads_statement, aws_owned_s3_objects, endpoint_context
+from vpcaudit.rules.pol._aws_owned import admit_aws_owned_reads, ours
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.snapshot import resources as r
 
 # The endpoint whose presence says this VPC pulls container images from ECR through its S3 path.
 ECR_IMAGES = "ecr.dkr"
@@ -26,7 +22,6 @@ ECR_IMAGES = "ecr.dkr"
 # account", and the bucket is ECR's. Organization keys may be absent (or AWS's own organization).
 FOREIGN_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:resourceaccount", "aws:userid",
                           "aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths"})
-ORGANIZATION_ID = re.compile(r"\bo-[a-z0-9]{10,32}\b")
 MAYBE_ABSENT = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths"})
 
 
@@ -87,7 +82,7 @@ def s3_endpoint_policy_blocks_ecr_layers(ctx: RuleContext) -> Iterator[Finding]:
             # a service principal: aws:PrincipalIsAWSService is false for it.
             known={"aws:sourcevpce": endpoint.vpc_endpoint_id, "aws:sourcevpc": endpoint.vpc_id,
                    "aws:securetransport": "true", "aws:principalisawsservice": "false"},
-            foreign=FOREIGN_KEYS, maybe_absent=MAYBE_ABSENT, ours=_ours(ctx, endpoint)))
+            foreign=FOREIGN_KEYS, maybe_absent=MAYBE_ABSENT, ours=ours(ctx, endpoint)))
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         download = (f"s3:GetObject on {layers}* presigned by an Amazon ECR account through gateway endpoint "
                     f"{endpoint.vpc_endpoint_id}")
@@ -103,56 +98,8 @@ def s3_endpoint_policy_blocks_ecr_layers(ctx: RuleContext) -> Iterator[Finding]:
                 "(CannotPullContainerError) although the ECR API answers.",
                 evidence=evidence_dict(layer_objects=f"{layers}*", denied_by=verdict.denied_by or None,
                                        ecr_endpoints=pullers, route_tables=endpoint.route_table_ids),
-                fix=[_admit_aws_owned_reads(ctx, endpoint, policy, verdict)])
+                fix=[admit_aws_owned_reads(
+                    ctx, endpoint, policy, verdict.denied_by,
+                    f"Let {endpoint.vpc_endpoint_id} carry reads of the AWS-owned ECR layer, Amazon Linux and "
+                    f"Amazon EMR repository buckets of {view.region_name}")])
 
-
-def _ours(ctx: RuleContext, endpoint: r.VpcEndpoint) -> frozenset[str]:
-    """Accounts and organizations an ECR account is certainly not of: this account, the trusted
-    boundary, and every organization the policy names (a customer's policy never names the
-    organization of AWS's own service accounts). An account the policy names that is neither
-    this one nor trusted might be ECR's: a condition on it cannot be told."""
-    return frozenset({ctx.view.account_id, *ctx.trust.account_ids, *ctx.trust.org_ids,
-                      *ORGANIZATION_ID.findall(endpoint.policy_document or "")})
-
-
-def _admit_aws_owned_reads(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy, verdict: Verdict) -> FixStep:
-    """The policy with the AWS-owned buckets' reads allowed (replacing a statement of that Sid) and
-    each refusing ``Deny`` of every resource narrowed to the others (``NotResource``). Ready when
-    no ``Deny`` had to change: a Deny is someone's deliberate guardrail, so editing it is a decision."""
-    region = ctx.view.region_name
-    statements: list[Any] = []
-    edited: list[str] = []
-    kept: list[str] = []
-    for statement in policy.statements:
-        if statement.raw.get("Sid") == AWS_OWNED_READS_SID:
-            continue
-        if statement.label not in verdict.denied_by:
-            statements.append(statement.raw)
-        elif _of_every_resource(statement):
-            statements.append({**{k: v for k, v in statement.raw.items() if k != "Resource"},
-                               "NotResource": aws_owned_s3_objects(region)})
-            edited.append(statement.label)
-        else:
-            statements.append(statement.raw)
-            kept.append(statement.label)
-    statements.append(aws_owned_reads_statement(region))
-    document = json.dumps({"Version": policy.document.get("Version", "2012-10-17"), "Statement": statements},
-                          separators=(",", ":"))
-    decision = None
-    if edited or kept:
-        decision = "; ".join(filter(None, (
-            f"{', '.join(edited)} now exempts the AWS-owned buckets' objects (NotResource): confirm the Deny "
-            "was not meant to cover them" if edited else "",
-            f"{', '.join(kept)} names those objects among its resources: take them out of it, or the reads "
-            "stay refused" if kept else "")))
-    return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PolicyDocument": document},
-                endpoint.vpc_endpoint_id, Phase.MODIFY,
-                f"Let {endpoint.vpc_endpoint_id} carry reads of the AWS-owned ECR layer, Amazon Linux and Amazon EMR "
-                f"repository buckets of {region}",
-                decision=decision, context=endpoint_context(endpoint))
-
-
-def _of_every_resource(statement: Statement) -> bool:
-    """A statement on every resource: ``Resource`` ``*`` or absent, and no ``NotResource``."""
-    raw = statement.raw
-    return "NotResource" not in raw and ("Resource" not in raw or "*" in as_list(raw["Resource"]))

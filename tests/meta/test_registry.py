@@ -19,7 +19,7 @@ from vpcaudit.engine.rule import Rule, Severity
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = (
     [f"DNS00{i}" for i in range(1, 7)] + [f"GWE00{i}" for i in range(1, 5)] + [f"IFE00{i}" for i in range(1, 7)]
-    + [f"SG00{i}" for i in range(1, 7)] + ["ACL001"] + [f"POL00{i}" for i in range(1, 7)]
+    + [f"SG00{i}" for i in range(1, 7)] + ["ACL001"] + [f"POL00{i}" for i in range(1, 8)]
     + [f"NAT00{i}" for i in range(1, 7)] + ["RT001", "MON001", "COST001"]
 )
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -36,9 +36,9 @@ def pack() -> RulePack:
 
 
 def test_catalogue_ids_are_unique() -> None:
-    # The catalogue holds 38 ids: DNS 6, GWE 4, IFE 6, SG 6, ACL 1, POL 6, NAT 6, RT 1, MON 1, COST 1
-    # (DNS006, POL005, POL006 and SG006 proposed for it: docs/precision.md; NAT006 for NAT instances).
-    assert len(CATALOGUE) == len(set(CATALOGUE)) == 38
+    # The catalogue holds 39 ids: DNS 6, GWE 4, IFE 6, SG 6, ACL 1, POL 7, NAT 6, RT 1, MON 1, COST 1
+    # (DNS006, POL005, POL006, POL007 and SG006 proposed for it: docs/precision.md; NAT006 for NAT instances).
+    assert len(CATALOGUE) == len(set(CATALOGUE)) == 39
 
 
 def test_builtin_pack_has_exactly_the_catalogue_ids(pack: RulePack) -> None:

@@ -112,6 +112,27 @@ def test_no_allow_is_an_implicit_deny() -> None:
     assert (verdict.allowed, verdict.explain()) == (NO, "no Allow statement admits it")
 
 
+ANONYMOUS = Request("s3:GetObject", "arn:aws:s3:::aws-ssm-us-east-1/", known={"aws:sourcevpce": "vpce-1"},
+                    absent=frozenset({"aws:principalaccount", "aws:principalisawsservice"}))
+
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ({"StringEquals": {"aws:PrincipalAccount": OURS}}, Answer.NO),
+    ({"StringNotEquals": {"aws:PrincipalAccount": OURS}}, Answer.YES),
+    ({"StringEqualsIfExists": {"aws:PrincipalAccount": OURS}}, Answer.YES),
+    ({"Null": {"aws:PrincipalAccount": "true"}}, Answer.YES),
+    ({"Null": {"aws:PrincipalAccount": "false"}}, Answer.NO),
+    ({"Bool": {"aws:PrincipalIsAWSService": "true"}}, Answer.NO),
+    ({"Bool": {"aws:PrincipalIsAWSService": "false"}}, Answer.NO),
+    ({"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}, Answer.YES),
+    ({"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}, Answer.UNKNOWN),  # not said to be absent
+])
+def test_a_key_the_request_certainly_lacks(condition: dict[str, Any], expected: Answer) -> None:
+    """An anonymous request carries no principal key: IAM's condition operators on an absent key."""
+    policy = Policy({"Version": "2012-10-17", "Statement": [_allow(Condition=condition)]})
+    assert decide(policy, ANONYMOUS).allowed is expected
+
+
 def test_kleene_connectives() -> None:
     assert all_of([YES, UNKNOWN]) is UNKNOWN and all_of([UNKNOWN, NO]) is NO and all_of([]) is YES
     assert any_of([NO, UNKNOWN]) is UNKNOWN and any_of([UNKNOWN, YES]) is YES and any_of([]) is NO

@@ -6,6 +6,7 @@ policy examples): every finding and its verdict (docs/precision.md)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
 from aws_layout import audit, audit_result, region_view, severities
@@ -69,6 +70,14 @@ def _baseline(ids: dict[str, str]) -> Triples:
     return _flow_log(ids) | _default_ssm_policy(ids) | _optional_session_endpoints(ids)
 
 
+def _agent_buckets_refused(ids: dict[str, str]) -> Triples:
+    """Right, after a rule change (POL007), medium: the S3 gateway endpoint on the instances' route
+    table refuses ``s3:GetObject`` on ``aws-ssm-us-east-1`` and ``patch-baseline-snapshot-us-east-1``,
+    signed by an instance role of this account or unsigned, in a VPC with ``ssm``, ``ec2messages``
+    and ``ssmmessages``: patching and agent updates fail."""
+    return {("POL007", ids["s3"], "fail")}
+
+
 def _agent_reads(snapshot: Snapshot, endpoint_id: str) -> dict[str, tuple[Answer, Answer]]:
     """Per bucket the agent reads: the S3 endpoint policy's answer to ``s3:GetObject`` on its
     objects, signed by an instance profile of this account and organization, and unsigned (the two
@@ -120,44 +129,58 @@ def test_the_snapshot_is_the_layout() -> None:
 
 
 def test_findings_and_verdicts() -> None:
-    """The canonical form: MON001, POL001 on ``ssm``, IFE003 (info). Silent, rightly: POL001/POL002
+    """The canonical form: MON001, POL001 on ``ssm``, IFE003 (info), POL007 on the S3 endpoint
+    (medium). Silent, rightly: POL001/POL002
     on the S3 endpoint (a scoped policy: ``aws:PrincipalOrgID`` on named buckets), POL003/POL005
     (a valid policy with an Allow), POL006 (no ``ecr.dkr``: nothing pulls images); SG001-SG006
     (443 from the instances' subnets, default egress); IFE001/IFE002 (both AZs); DNS003 (private
     DNS on); GWE/NAT/RT rules (no internet route, nothing to move off a NAT gateway); ACL001.
-    Silent wrongly on the S3 policy: see the next test."""
+    POL007: see the next test."""
     snapshot, ids = _built()
-    assert audit(snapshot) == _baseline(ids)
+    assert audit(snapshot) == _baseline(ids) | _agent_buckets_refused(ids)
     levels = severities(snapshot)
     assert levels[("IFE003", ids["vpc"], "session-manager:optional")] == "info"
     assert levels[("POL001", ids["ssm"], "")] == levels[("MON001", ids["vpc"], "")] == "medium"
+    assert levels[("POL007", ids["s3"], "")] == "medium"
 
 
-def test_the_policy_refuses_the_agents_buckets_and_nothing_says_so() -> None:
-    """A gap, pinned. The S3 endpoint's policy admits ``examplecorp-*`` only, so every read the
-    agent makes of AWS's buckets through it is refused — ``aws-ssm-us-east-1`` and
-    ``patch-baseline-snapshot-us-east-1`` (``AWS-RunPatchBaseline`` fails: "If the code can't be
-    downloaded, the patch baseline command will fail"), ``amazon-ssm-us-east-1`` (agent updates),
-    ``aws-windows-downloads-us-east-1`` (Windows-only documents), the Distributor buckets — and
-    dnf's reads of the AL2023 repository bucket too; signed by the instance profile or not, no
-    statement matches the bucket. The VPC has no other path to S3. The Systems Manager guide says
-    the endpoint policy "must allow access to at least" those buckets. No rule judges it: POL006
-    asks the same question of the ECR layer bucket only, and only with an ``ecr.dkr`` endpoint; its
-    evaluation answers "refused" here for every bucket, with certainty. A rule would fire on an S3
-    gateway endpoint routed for subnets of a VPC with ``ssm``/``ec2messages``/``ssmmessages``
-    endpoints and workloads, whose policy certainly refuses ``s3:GetObject`` on
-    ``aws-ssm-<region>/*`` or ``patch-baseline-snapshot-<region>/*``."""
+def test_the_policy_refuses_the_agents_buckets_and_pol007_says_so() -> None:
+    """Right, after a rule change (POL007); a gap before it. The S3 endpoint's policy admits
+    ``examplecorp-*`` only, so every read the agent makes of AWS's buckets through it is refused —
+    ``aws-ssm-us-east-1`` and ``patch-baseline-snapshot-us-east-1`` (``AWS-RunPatchBaseline`` fails:
+    "If the code can't be downloaded, the patch baseline command will fail"), ``amazon-ssm-us-east-1``
+    (agent updates), ``aws-windows-downloads-us-east-1`` (Windows-only documents), the Distributor
+    buckets — and dnf's reads of the AL2023 repository bucket too; signed by the instance profile or
+    not, no statement matches the bucket. The VPC has no other path to S3. The Systems Manager guide
+    says the endpoint policy "must allow access to at least" those buckets. POL007 fires on the S3
+    endpoint, naming the two buckets every managed node reads, and its fix adds the guide's buckets
+    to an ``AWSOwnedBucketsRead`` statement, which admits the agent's reads once applied. POL006
+    stays silent: no ``ecr.dkr``. The AL2023 repository reads are still no rule's business."""
     snapshot, ids = _built()
-    assert not {t for t in audit(snapshot) if t[1] == ids["s3"]}
+    assert {t for t in audit(snapshot) if t[1] == ids["s3"]} == _agent_buckets_refused(ids)
     assert "POL006" not in {f.rule_id for f in audit_result(snapshot).findings}
     assert set(_agent_reads(snapshot, ids["s3"]).values()) == {(Answer.NO, Answer.NO)}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "POL007"]
+    assert finding.evidence["refused_objects"] == [f"arn:aws:s3:::{b}/*" for b in (
+        "aws-ssm-us-east-1", "patch-baseline-snapshot-us-east-1")]
+    (step,) = finding.fix
+    region = snapshot.accounts[0].regions[0]
+    endpoints = tuple(replace(e, policy_document=step.parameters["PolicyDocument"])
+                      if e.vpc_endpoint_id == ids["s3"] else e for e in region.vpc_endpoints)
+    fixed = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, vpc_endpoints=endpoints),)),))
+    reads = _agent_reads(fixed, ids["s3"])
+    assert {reads[b] for b in ("aws-ssm-us-east-1", "patch-baseline-snapshot-us-east-1", "amazon-ssm-us-east-1",
+                                "aws-windows-downloads-us-east-1")} == {(Answer.YES, Answer.YES)}
+    assert audit(fixed) == _baseline(ids)
 
 
 def test_near_miss_the_guides_buckets_admitted() -> None:
     """The policy with ``AllowRequestsToAWSOwnedResources`` beside the organization's statement:
     ``s3:GetObject`` to ``Principal *`` on the objects of the SSM page's eight buckets in us-east-1
-    and of the AL2023 repository bucket. Silent, rightly: the audit is the canonical one, POL002
-    counts one read action on named objects as no wildcard, and every agent read is admitted."""
+    and of the AL2023 repository bucket. Silent, rightly: the audit is the canonical one without
+    POL007, which the admitted buckets silence; POL002 counts one read action on named objects as no
+    wildcard, and every agent read is admitted."""
     snapshot, ids = _built(**AWS_OWNED_READS)
     assert audit(snapshot) == _baseline(ids)
     assert set(_agent_reads(snapshot, ids["s3"]).values()) == {(Answer.YES, Answer.YES)}
@@ -168,12 +191,12 @@ def test_near_miss_the_guides_buckets_admitted() -> None:
 def test_near_miss_resource_org_condition() -> None:
     """The data perimeter sample's ``AllowRequestsByOrgsIdentitiesToOrgsResources`` alone:
     ``Principal *``, ``Action *``, ``Resource *`` with ``aws:PrincipalOrgID`` and
-    ``aws:ResourceOrgID`` of the organization — the sample without its AWS-owned exceptions. A gap,
-    pinned, as in the canonical form: AWS's buckets are in no customer's organization, so every
-    agent read is refused; nothing fires on the S3 endpoint. POL002 silent, rightly (both
+    ``aws:ResourceOrgID`` of the organization — the sample without its AWS-owned exceptions. Right,
+    after a rule change (POL007), as in the canonical form: AWS's buckets are in no customer's
+    organization, so every agent read is refused, signed or not. POL002 silent, rightly (both
     conditions scope the wildcard statement)."""
     snapshot, ids = _built(**RESOURCE_ORG)
-    assert audit(snapshot) == _baseline(ids)
+    assert audit(snapshot) == _baseline(ids) | _agent_buckets_refused(ids)
     [statement] = json.loads(s3_policy("resource_org"))["Statement"]
     assert statement["Sid"] == ORGS_TO_ORGS_SID
     assert set(_agent_reads(snapshot, ids["s3"]).values()) == {(Answer.NO, Answer.NO)}

@@ -21,8 +21,10 @@ A request's condition keys are of three kinds:
   account, never this account, a trusted account or a trusted organization. A test against a
   concrete value that names one of ``ours`` fails; ``*`` in a ``…Like`` test matches; anything
   else cannot be told;
-* every other key: cannot be told (unless its operator is ``…IfExists`` or negated and the key
-  is known to be absent, which the request does not claim).
+* **absent**: certainly not in the request (an unsigned request carries no principal key): a
+  ``Null`` test says so, negated operators, ``…IfExists`` and ``ForAllValues:`` match, the others
+  do not;
+* every other key: cannot be told.
 
 A second question needs no request: which actions can a policy let through an endpoint of a
 Region at all (:func:`grants_elsewhere`)? A request through an endpoint of a Region acts on that
@@ -83,6 +85,8 @@ class Request:
     foreign: frozenset[str] = frozenset()
     maybe_absent: frozenset[str] = frozenset()  # foreign keys the request may not carry at all
     ours: frozenset[str] = frozenset()  # values no foreign key has: this account, trusted accounts and organizations
+    # Keys the request certainly does not carry: an unsigned (anonymous) request has no principal keys.
+    absent: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,10 @@ _STRING_OPERATORS = frozenset({"StringEquals", "StringNotEquals", "StringEqualsI
 def _condition(condition: Condition, request: Request) -> Answer:
     """One ``operator: {key: values}`` test against the request."""
     key, base = condition.key, condition.base_operator
+    if key in request.absent:
+        if condition.is_null_check:
+            return Answer.of(all(v.lower() == "true" for v in condition.values))
+        return _absent_test(condition)
     if condition.is_null_check:  # "true": the key is absent
         present = key in request.known or (key in request.foreign and key not in request.maybe_absent)
         if not present:
