@@ -1,7 +1,7 @@
 """NetworkView: the shared definitions of docs/network-model.md, computed once per (account, region).
 
 Rules never recompute routing, egress classes, workloads or service identities: they ask
-this view. That is what keeps 30 rules consistent with each other and with the traffic paths
+this view. That is what keeps every rule consistent with each other and with the traffic paths
 in the report (a subnet the path matrix calls "via NAT" is the same subnet GWE001 flags).
 """
 
