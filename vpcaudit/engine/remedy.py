@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 
 # The EC2 operations fixes use whose botocore input shape has no DryRun member. Not loading the
 # service model keeps audits fast; the tests check every step any rule builds against botocore,
@@ -54,6 +54,7 @@ class Phase(str, Enum):
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class FixStep:
     """One AWS API call that fixes (part of) one finding.

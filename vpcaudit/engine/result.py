@@ -17,7 +17,7 @@ from vpcaudit.facts.summaries import VpcSummary
 from vpcaudit.facts.topology import VpcTopology
 from vpcaudit.network.paths import PathGap, TrafficPath
 from vpcaudit.pricing import PriceNote
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,7 @@ class Outcome(str, Enum):
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ScopeResult:
     """One rule over one (account, region): the unit of JUnit test cases and of --strict."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.controls import Control
 from vpcaudit.engine.remedy import FixStep
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ EvidenceValue = str | int | float | bool | None | list[str]
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ResourceRef:
     """What a finding is about. ``resource_type`` is e.g. vpc, subnet, vpc-endpoint."""
@@ -94,6 +95,7 @@ _ARN_FORMS: dict[str, tuple[str, bool, bool, str]] = {
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str

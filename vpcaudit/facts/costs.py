@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import HOURS_PER_MONTH, CostModel
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 from vpcaudit.snapshot.model import Part
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class CostLine:
     account_id: str

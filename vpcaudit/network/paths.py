@@ -16,19 +16,21 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.network.routing import Outcome, distinct, parse_network
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import Egress, NetworkView
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class PathStep:
     description: str
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TrafficPath:
     """Where traffic from one subnet to one destination goes (rules issue: traffic paths)."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.resources import Route, RouteTable
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -58,6 +59,7 @@ def span_of(cidr: str) -> tuple[int, int, int] | None:
     return None if network is None else _span(network)
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One route (or one CIDR of a prefix-list route) that could carry traffic."""
@@ -91,6 +93,7 @@ class Candidate:
                 f"[{self.kind_label}, {self.route.state}]")
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """Where one destination CIDR goes from one route table."""
