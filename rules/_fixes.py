@@ -25,8 +25,8 @@ NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {acco
                             "organization if roles of other accounts use this path)")
 NEW_S3_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} (widen it to your "
                                "organization if roles of other accounts use this path) and anyone's reads of the "
-                               "AWS-owned ECR layer, Amazon Linux, Amazon EMR repository and EC2 Image Builder "
-                               "buckets of {region}, "
+                               "AWS-owned ECR layer, Amazon Linux, Amazon EMR repository, EC2 Image Builder "
+                               "and Systems Manager buckets of {region}, "
                                "and CloudFormation's wait condition and custom resource responses")
 
 # Objects of AWS-owned buckets that workloads read through an S3 endpoint without credentials of
@@ -62,7 +62,23 @@ AWS_OWNED_S3_OBJECTS = (
     # the instance profile page: "give access to the Amazon S3 buckets that contain the CodeDeploy
     # agent. Otherwise, an error might occur when the CodeDeploy agent is installed or updated".
     "aws-codedeploy-{region}/*",
+    # Systems Manager: the modules of its documents, which SSM Agent reads (aws-ssm-<region>), and
+    # the patch baseline snapshots every patching document downloads. "Improve the security of EC2
+    # instances by using VPC endpoints for Systems Manager": the S3 endpoint policy "must allow
+    # access to at least" the agent's buckets; the snapshot bucket's name carries a suffix in some
+    # Regions (PATCH_BASELINE_SNAPSHOT_SUFFIXES). POL007 judges these two.
+    "aws-ssm-{region}/*",
+    "patch-baseline-snapshot-{region}{snapshot_suffix}/*",
 )
+
+# "Reference: Amazon S3 buckets for patching operations"
+# (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html):
+# the Regions whose patch baseline snapshot bucket carries a suffix (the others:
+# patch-baseline-snapshot-<region>).
+PATCH_BASELINE_SNAPSHOT_SUFFIXES = {
+    "af-south-1": "-tbxdb5b9", "ap-south-2": "-50209442", "ap-southeast-3": "-be0a3174",
+    "ap-southeast-4": "-dc6f76ce", "eu-south-2": "-df2c9d70", "me-south-1": "-uduvl7q8",
+}
 
 
 AWS_OWNED_READS_SID = "AWSOwnedBucketsRead"
@@ -81,7 +97,9 @@ CLOUDFORMATION_RESPONSES_SID = "CloudFormationResponses"
 
 def aws_owned_s3_objects(region: str) -> list[str]:
     """ARNs of :data:`AWS_OWNED_S3_OBJECTS` in ``region``, in its partition."""
-    return [f"arn:{partition(region)}:s3:::{objects.format(region=region)}" for objects in AWS_OWNED_S3_OBJECTS]
+    suffix = PATCH_BASELINE_SNAPSHOT_SUFFIXES.get(region, "")
+    return [f"arn:{partition(region)}:s3:::{objects.format(region=region, snapshot_suffix=suffix)}"
+            for objects in AWS_OWNED_S3_OBJECTS]
 
 
 def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
@@ -134,7 +152,7 @@ def aws_owned_reads_statement(region: str, extra: Iterable[str] = ()) -> dict[st
     buckets AWS documents), and the object ARNs ``extra`` after them (a rule that needs more
     AWS-owned buckets than every S3 endpoint does: Systems Manager's, POL007)."""
     return {"Sid": AWS_OWNED_READS_SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-            "Resource": [*aws_owned_s3_objects(region), *extra]}
+            "Resource": list(dict.fromkeys([*aws_owned_s3_objects(region), *extra]))}
 
 
 def cloudformation_responses_statement(region: str) -> dict[str, Any]:
@@ -168,12 +186,13 @@ def scope_endpoint_policy(view: NetworkView, endpoint: r.VpcEndpoint, why: str) 
                 "resources they need, before applying")
     if info.key == "s3":
         description += (", CloudFormation's responses, and anyone's reads of the AWS-owned ECR layer, Amazon Linux, "
-                        "Amazon EMR repository, EC2 Image Builder and CodeDeploy resource kit buckets of "
-                        f"{info.region}")
+                        "Amazon EMR repository, EC2 Image Builder, CodeDeploy resource kit and Systems Manager "
+                        f"buckets of {info.region}")
         decision += ("; the policy keeps ECR image layers, the Amazon Linux repositories, the Amazon EMR "
-                     "repository, Image Builder's AWSTOE and managed components and the CodeDeploy agent's "
-                     "installer reachable, and other AWS-owned buckets your workloads read through this endpoint "
-                     "(SSM Agent and Patch Manager buckets, the CloudWatch agent's…) must be added to its "
+                     "repository, Image Builder's AWSTOE and managed components, the CodeDeploy agent's installer and "
+                     "SSM Agent's modules and patch baseline snapshots reachable, and other AWS-owned buckets your "
+                     "workloads read through this endpoint (Patch Manager's and Windows' document buckets, the "
+                     "CloudWatch agent's…) must be added to its "
                      "AWSOwnedBucketsRead statement, or those reads are refused; EMR clusters also write to "
                      "EMR's system log and application-UI buckets (aws157-logs-prod…, prod.<region>.appinfo.src), "
                      "which need their own statement")

@@ -18,13 +18,28 @@ from typing import TYPE_CHECKING, Any
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.network.policy import Policy, Statement, as_list
 from vpcaudit.network.services import partition
-from vpcaudit.rules._fixes import AWS_OWNED_READS_SID, aws_owned_reads_statement, aws_owned_s3_objects, endpoint_context
+from vpcaudit.rules._fixes import (
+    AWS_OWNED_READS_SID,
+    PATCH_BASELINE_SNAPSHOT_SUFFIXES,
+    aws_owned_reads_statement,
+    aws_owned_s3_objects,
+    endpoint_context,
+)
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.snapshot import resources as r
 
 ORGANIZATION_ID = re.compile(r"\bo-[a-z0-9]{10,32}\b")
+# Condition keys of a read through a URL an AWS service presigned (an ECR layer, a patch baseline
+# snapshot) whose value is an AWS-owned account's, never this account's nor a trusted one's: the
+# URL is signed with the credentials of a principal of the service's account, and the bucket is the
+# service's. Organization keys may be absent (or AWS's own organization).
+PRESIGNED_BY_AWS_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:resourceaccount", "aws:userid",
+                                   "aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid",
+                                   "aws:resourceorgpaths"})
+MAYBE_ABSENT_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid",
+                               "aws:resourceorgpaths"})
 
 # Systems Manager's AWS-owned buckets, as the Systems Manager User Guide names them.
 #
@@ -44,14 +59,8 @@ SSM_REQUIRED = ("aws-ssm-{region}", "patch-baseline-snapshot-{region}{snapshot_s
 # above): Windows-only documents, agent updates (the agent falls back to an HTTP download), and
 # Patch Manager's per-Region document buckets for Linux / Windows Server and macOS.
 SSM_FEATURE_BUCKETS = ("aws-windows-downloads-{region}", "amazon-ssm-{region}")
-# "Reference: Amazon S3 buckets for patching operations"
-# (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html):
-# the Regions whose patch baseline snapshot bucket carries a suffix (the others:
-# patch-baseline-snapshot-<region>)…
-PATCH_BASELINE_SNAPSHOT_SUFFIXES = {
-    "af-south-1": "-tbxdb5b9", "ap-south-2": "-50209442", "ap-southeast-3": "-be0a3174",
-    "ap-southeast-4": "-dc6f76ce", "eu-south-2": "-df2c9d70", "me-south-1": "-uduvl7q8",
-}
+# The Regions whose patch baseline snapshot bucket carries a suffix: PATCH_BASELINE_SNAPSHOT_SUFFIXES
+# (every S3 fix admits the two required buckets); …
 # … and the suffix of each Region's aws-patch-manager-<region>-<suffix> (Linux and Windows Server)
 # and aws-patchmanager-macos-<region>-<suffix> buckets (the same suffix for both; no bucket listed
 # for other Regions, the China Regions among them).
@@ -112,7 +121,7 @@ def admit_aws_owned_reads(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Pol
             statements.append(statement.raw)
         elif of_every_resource(statement):
             statements.append({**{k: v for k, v in statement.raw.items() if k != "Resource"},
-                               "NotResource": [*aws_owned_s3_objects(region), *extra]})
+                               "NotResource": list(dict.fromkeys([*aws_owned_s3_objects(region), *extra]))})
             edited.append(statement.label)
         else:
             statements.append(statement.raw)

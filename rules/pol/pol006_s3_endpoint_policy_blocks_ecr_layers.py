@@ -9,7 +9,7 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import judged_policies
 from vpcaudit.network.policy_request import Answer, Request, decide
 from vpcaudit.network.services import partition
-from vpcaudit.rules.pol._aws_owned import admit_aws_owned_reads, ours
+from vpcaudit.rules.pol._aws_owned import MAYBE_ABSENT_KEYS, PRESIGNED_BY_AWS_KEYS, admit_aws_owned_reads, ours
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -17,12 +17,6 @@ if TYPE_CHECKING:
 
 # The endpoint whose presence says this VPC pulls container images from ECR through its S3 path.
 ECR_IMAGES = "ecr.dkr"
-# Condition keys of a layer download whose value is an AWS-owned account's, never this account's
-# nor a trusted one's: the URL is "signed using a presigned URL, which is created by an Amazon ECR
-# account", and the bucket is ECR's. Organization keys may be absent (or AWS's own organization).
-FOREIGN_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:resourceaccount", "aws:userid",
-                          "aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths"})
-MAYBE_ABSENT = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths"})
 
 
 @rule(id="POL006", name="s3-endpoint-policy-blocks-ecr-layers", severity=Severity.HIGH,
@@ -82,7 +76,7 @@ def s3_endpoint_policy_blocks_ecr_layers(ctx: RuleContext) -> Iterator[Finding]:
             # a service principal: aws:PrincipalIsAWSService is false for it.
             known={"aws:sourcevpce": endpoint.vpc_endpoint_id, "aws:sourcevpc": endpoint.vpc_id,
                    "aws:securetransport": "true", "aws:principalisawsservice": "false"},
-            foreign=FOREIGN_KEYS, maybe_absent=MAYBE_ABSENT, ours=ours(ctx, endpoint)))
+            foreign=PRESIGNED_BY_AWS_KEYS, maybe_absent=MAYBE_ABSENT_KEYS, ours=ours(ctx, endpoint)))
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         download = (f"s3:GetObject on {layers}* presigned by an Amazon ECR account through gateway endpoint "
                     f"{endpoint.vpc_endpoint_id}")

@@ -9,7 +9,14 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import judged_policies
 from vpcaudit.network.policy_request import Answer, Request, Verdict, decide
 from vpcaudit.network.services import partition
-from vpcaudit.rules.pol._aws_owned import admit_aws_owned_reads, ours, ssm_agent_s3_objects, ssm_required_buckets
+from vpcaudit.rules.pol._aws_owned import (
+    MAYBE_ABSENT_KEYS,
+    PRESIGNED_BY_AWS_KEYS,
+    admit_aws_owned_reads,
+    ours,
+    ssm_agent_s3_objects,
+    ssm_required_buckets,
+)
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -32,6 +39,8 @@ PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:use
                             "aws:principalorgpaths", "aws:principalisawsservice"})
 SIGNED = "signed by an instance role of this account"
 UNSIGNED = "unsigned"
+PRESIGNED = "through the URL Systems Manager presigns"
+SNAPSHOTS = "patch-baseline-snapshot-"
 
 
 @rule(id="POL007", name="s3-endpoint-policy-blocks-ssm-buckets", severity=Severity.MEDIUM,
@@ -97,20 +106,19 @@ def s3_endpoint_policy_blocks_ssm_buckets(ctx: RuleContext) -> Iterator[Finding]
         if not nodes:
             continue
         readings = {bucket: _readings(ctx, endpoint, policy, bucket) for bucket in ssm_required_buckets(region)}
-        refused = [b for b, (signed, unsigned) in readings.items()
-                   if signed.allowed is Answer.NO and unsigned.allowed is Answer.NO]
+        refused = [b for b, read in readings.items() if all(v.allowed is Answer.NO for _, v in read)]
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         arn = f"arn:{partition(region)}:s3:::"
         if refused:
-            denied_by = tuple(dict.fromkeys(label for b in refused for v in readings[b] for label in v.denied_by))
-            why = "; ".join(dict.fromkeys(v.explain() for b in refused for v in readings[b]))
+            denied_by = tuple(dict.fromkeys(label for b in refused for _, v in readings[b] for label in v.denied_by))
+            why = "; ".join(dict.fromkeys(v.explain() for b in refused for _, v in readings[b]))
+            reads = "; ".join(f"{arn}{b}/* {' or '.join(how for how, _ in readings[b])}" for b in refused)
             yield ctx.finding(
                 ref,
                 f"S3 gateway endpoint {endpoint.vpc_endpoint_id} of {endpoint.vpc_id} refuses SSM Agent's reads of "
-                f"Systems Manager's buckets ({', '.join(f'{arn}{b}/*' for b in refused)}), whether {SIGNED} or "
-                f"{UNSIGNED}: {why}. Patching (AWS-RunPatchBaseline) and agent updates fail on the {len(nodes)} "
-                f"instance interface(s) routed through it, although the nodes register through "
-                f"{', '.join(ssm_endpoints)}.",
+                f"Systems Manager's buckets ({reads}): {why}. Patching (AWS-RunPatchBaseline) and agent updates "
+                f"fail on the {len(nodes)} instance interface(s) routed through it, although the nodes register "
+                f"through {', '.join(ssm_endpoints)}.",
                 evidence=evidence_dict(refused_objects=[f"{arn}{b}/*" for b in refused], denied_by=denied_by or None,
                                        ssm_endpoints=ssm_endpoints, route_tables=endpoint.route_table_ids,
                                        instance_interfaces=len(nodes)),
@@ -148,36 +156,49 @@ def _instances_routed_through(ctx: RuleContext, endpoint: r.VpcEndpoint) -> list
     return sorted(found)
 
 
-def _readings(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy,
-              bucket: str) -> tuple[Verdict, Verdict]:
-    """The policy's answers to ``s3:GetObject`` on the bucket's objects, signed by an instance role of
-    this account and unsigned. Neither is known to be HTTPS: the agent reaches these buckets over
-    HTTP by default, so ``aws:SecureTransport`` is left unknown."""
+def _readings(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy, bucket: str) -> list[tuple[str, Verdict]]:
+    """How SSM Agent's read of the bucket's objects may reach the policy, each with its answer.
+
+    The patch baseline snapshots are downloaded through the URL GetDeployablePatchSnapshotForInstance
+    returns, "A pre-signed Amazon S3 URL" that Systems Manager signs (SSM API Reference): a
+    principal of an AWS-owned account, like an ECR layer download. The modules bucket is read by
+    the agent itself: "by default, SSM Agent connects to them using HTTP calls", and through a VPC
+    endpoint "you must provide explicit permission in an Amazon EC2 instance profile" (SSM Agent
+    communications with AWS managed S3 buckets) — unsigned or signed by the instance role, AWS does
+    not say which when, so both are asked. Neither is known to be HTTPS, so ``aws:SecureTransport``
+    is left unknown."""
     objects = f"arn:{partition(ctx.view.region_name)}:s3:::{bucket}/"
     through = {"aws:sourcevpce": endpoint.vpc_endpoint_id, "aws:sourcevpc": endpoint.vpc_id}
     mine = ours(ctx, endpoint)
+    if bucket.startswith(SNAPSHOTS):
+        presigned = Request("s3:GetObject", objects, known=through | {"aws:principalisawsservice": "false"},
+                            foreign=PRESIGNED_BY_AWS_KEYS, maybe_absent=MAYBE_ABSENT_KEYS, ours=mine)
+        return [(PRESIGNED, decide(policy, presigned))]
     role = {"aws:principalaccount": ctx.view.account_id, "aws:principalisawsservice": "false"}
     signed = Request("s3:GetObject", objects, known=through | role,
                      foreign=RESOURCE_KEYS, maybe_absent=RESOURCE_MAYBE_ABSENT, ours=mine)
     unsigned = Request("s3:GetObject", objects, known=through, foreign=RESOURCE_KEYS,
                        maybe_absent=RESOURCE_MAYBE_ABSENT, ours=mine, absent=PRINCIPAL_KEYS)
-    return decide(policy, signed), decide(policy, unsigned)
+    return [(SIGNED, decide(policy, signed)), (UNSIGNED, decide(policy, unsigned))]
 
 
-def _why_not_evaluated(readings: dict[str, tuple[Verdict, Verdict]], arn: str) -> str | None:
-    """Why no certain answer, or None when every required read is admitted either way."""
+def _why_not_evaluated(readings: dict[str, list[tuple[str, Verdict]]], arn: str) -> str | None:
+    """Why no certain answer, or None when every required read is admitted however it is made."""
     parts = []
-    for bucket, (signed, unsigned) in readings.items():
+    for bucket, read in readings.items():
         objects = f"s3:GetObject on {arn}{bucket}/*"
-        if (signed.allowed is Answer.NO) != (unsigned.allowed is Answer.NO):
-            refused, other, verdict, rest = ((SIGNED, UNSIGNED, signed, unsigned) if signed.allowed is Answer.NO
-                                             else (UNSIGNED, SIGNED, unsigned, signed))
-            fate = "admits it" if rest.allowed is Answer.YES else f"may admit it ({rest.explain()})"
-            parts.append(f"the policy refuses {objects} {refused} ({verdict.explain()}) but {fate} {other}, and "
-                         "AWS does not document whether SSM Agent signs these reads")
-        elif Answer.UNKNOWN in (signed.allowed, unsigned.allowed):
-            unclear = signed if signed.allowed is Answer.UNKNOWN else unsigned
-            parts.append(f"whether the policy admits {objects} cannot be told: {unclear.explain()} (a condition on a "
-                         "principal ARN pattern, a tag, the account's organization or an account neither this one "
-                         "nor trusted: trusted_accounts in vpcaudit.toml)")
+        refused = [(how, v) for how, v in read if v.allowed is Answer.NO]
+        unclear = [(how, v) for how, v in read if v.allowed is Answer.UNKNOWN]
+        if refused and len(refused) < len(read):
+            how, verdict = refused[0]
+            others = [(h, v) for h, v in read if v.allowed is not Answer.NO]
+            fate = "; ".join(f"{'admits' if v.allowed is Answer.YES else f'may admit ({v.explain()})'} it {h}"
+                             for h, v in others)
+            parts.append(f"the policy refuses {objects} {how} ({verdict.explain()}) but {fate}, and AWS does not "
+                         "document whether SSM Agent signs these reads")
+        elif unclear:
+            how, verdict = unclear[0]
+            parts.append(f"whether the policy admits {objects} {how} cannot be told: {verdict.explain()} (a condition "
+                         "on a principal ARN pattern, a tag, the account's organization or an account neither this "
+                         "one nor trusted: trusted_accounts in vpcaudit.toml)")
     return "; ".join(parts) or None

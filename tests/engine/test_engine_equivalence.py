@@ -33,11 +33,11 @@ ESTATES = {
 }
 EXPECTED = {
     "six accounts sharing two Regions": {
-        "findings": "e4e74def73a0a973", "scopes": "fc325b5bd338eda9", "vpcs": "5bdcc34c447a88bd",
+        "findings": "3fbfae89959eb9cf", "scopes": "fc325b5bd338eda9", "vpcs": "5bdcc34c447a88bd",
         "paths": "f0be67cd2a3caaad", "costs": "f9c791b928aa4fe8", "topology": "b780c9e2bcab825e",
         "path_gaps": "4f53cda18c2baa0c", "cost001_pools": "26fc926547fdfd72"},
     "two accounts, six VPCs per Region": {
-        "findings": "de62535067faf399", "scopes": "d5cf655e77fc8e46", "vpcs": "aef9701d245aef6c",
+        "findings": "e6a09dc935060df8", "scopes": "d5cf655e77fc8e46", "vpcs": "aef9701d245aef6c",
         "paths": "9d77061775b9e738", "costs": "7e9b39b55c92e7cd", "topology": "53a433e24ed9787f",
         "path_gaps": "4f53cda18c2baa0c", "cost001_pools": "f61fbdc3376bd6e9"},
 }

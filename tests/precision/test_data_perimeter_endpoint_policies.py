@@ -74,17 +74,16 @@ def _layers_refused(ids: dict[str, str]) -> Triples:
     return {("POL006", ids["s3"], "fail")}
 
 
-def _ssm_reads_undecided(ids: dict[str, str]) -> Triples:
-    """Right, by the catalogue: POL007 not evaluated on the S3 endpoint (the VPC has ``ssm``,
-    ``ec2messages``, ``ssmmessages`` and instances on its route tables). Without
-    ``AllowRequestsToAWSOwnedResources`` an unsigned read of ``aws-ssm-us-east-1`` or
-    ``patch-baseline-snapshot-us-east-1`` is certainly refused (every other statement tests a
-    principal key, which an anonymous request does not carry), while a read signed by an instance
-    role of this account may be admitted: ``AllowRequestsByOrgsIdentitiesToAWSResources`` and
-    ``AllowRequestsByOrgsIdentitiesToAnyResources`` test the principal's organization (and the
-    bucket's account, or a principal tag), which the snapshot does not know. AWS does not document
-    which of the two the agent sends, so the rule says which reading is refused rather than guess."""
-    return {("POL007", ids["s3"], "not_evaluated")}
+def _snapshots_refused(ids: dict[str, str]) -> Triples:
+    """Right: POL007 fails on the S3 endpoint (the VPC has ``ssm``, ``ec2messages``,
+    ``ssmmessages`` and instances on its route tables). Without ``AllowRequestsToAWSOwnedResources``
+    the patch baseline snapshots are certainly refused: they are downloaded through the URL
+    GetDeployablePatchSnapshotForInstance returns, presigned by Systems Manager — a principal of an
+    AWS-owned account, in none of the organizations the policy names — from a bucket of AWS's, and
+    every other statement admits only the organization's principals or resources. (The modules
+    bucket alone would be undecided: an unsigned read is refused, one signed by an instance role of
+    this account may be admitted by the organization statements, which the snapshot cannot judge.)"""
+    return {("POL007", ids["s3"], "fail")}
 
 
 def test_the_policies_are_the_samples_with_the_placeholders_filled() -> None:
@@ -163,12 +162,11 @@ def test_near_miss_foreign_organization() -> None:
 
 def test_near_miss_aws_owned_reads_removed_fires_pol006() -> None:
     """The S3 policy without ``AllowRequestsToAWSOwnedResources``: POL006 fails (high), with and
-    without the trusted boundary. POL007 is not evaluated (``_ssm_reads_undecided``): the Systems
-    Manager buckets' unsigned reads are refused, the signed ones cannot be told. A gap, pinned,
+    without the trusted boundary, and so does POL007 (``_snapshots_refused``). A gap, pinned,
     besides: the Amazon Linux repositories' anonymous reads are refused too, and no rule judges the
     S3 policy against them."""
     snapshot, ids = _built(**NO_AWS_OWNED_READS)
-    assert audit(snapshot) == _layers_refused(ids) | _ssm_reads_undecided(ids) == _audit_trusted(snapshot)
+    assert audit(snapshot) == _layers_refused(ids) | _snapshots_refused(ids) == _audit_trusted(snapshot)
     result = audit_result(snapshot)
     (finding,) = [f for f in result.findings if f.rule_id == "POL006"]
     assert finding.severity.value == "high"

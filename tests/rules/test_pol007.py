@@ -14,6 +14,7 @@ from policy_eval import admits_ecr_layer_downloads, allows, policy_findings_afte
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.network.trust import TrustBoundary
+from vpcaudit.rules._fixes import account_scoped_policy
 from vpcaudit.rules.pol.pol007_s3_endpoint_policy_blocks_ssm_buckets import (
     s3_endpoint_policy_blocks_ssm_buckets as rule,
 )
@@ -94,10 +95,17 @@ CASES: list[tuple[str, str | None, dict[str, Any], TrustBoundary | None, str | N
     ("default full access", FULL_ACCESS_POLICY, {}, None, None),
     ("no policy (full access)", None, {}, None, None),
     ("only the signed reading refused", _doc(_allow(), DENY_OWN_IDENTITIES_ELSEWHERE), {}, None, "not_evaluated"),
-    ("only the unsigned reading refused (this account's principals only)", _doc(ACCOUNT_ONLY), {}, None,
+    ("this account's principals only: the snapshot's presigned URL is an AWS account's", _doc(ACCOUNT_ONLY), {},
+     None, "fail"),
+    ("only the unsigned reading of the modules refused (snapshots admitted)",
+     _doc(ACCOUNT_ONLY, {**SSM_READS, "Resource": SNAPSHOTS}), {}, None, "not_evaluated"),
+    ("the organization's principals only: AWS's presigned URL is of no customer's organization",
+     _doc(_allow({"StringEquals": {"aws:PrincipalOrgID": ORG}})), {}, None, "fail"),
+    ("the account's organization, which the snapshot does not know (snapshots admitted)",
+     _doc(_allow({"StringEquals": {"aws:PrincipalOrgID": ORG}}), {**SSM_READS, "Resource": SNAPSHOTS}), {}, None,
      "not_evaluated"),
-    ("the account's organization, which the snapshot does not know",
-     _doc(_allow({"StringEquals": {"aws:PrincipalOrgID": ORG}})), {}, None, "not_evaluated"),
+    ("the policy POL001's fix writes (this account's principals, AWS-owned reads)",
+     account_scoped_policy(ACCOUNT, service="s3", region=REGION), {}, None, None),
     ("HTTPS only: the agent reads over HTTP by default", _doc(_allow({"Bool": {"aws:SecureTransport": "true"}})),
      {}, None, "not_evaluated"),
     ("a principal ARN pattern it cannot judge",
@@ -138,15 +146,15 @@ def test_message_names_the_refused_buckets_the_readings_and_what_fails() -> None
     assert finding.severity.value == "medium"
     assert finding.message == (
         f"S3 gateway endpoint {endpoint} of {vpc} refuses SSM Agent's reads of Systems Manager's buckets "
-        f"({MODULES}, {SNAPSHOTS}), whether signed by an instance role of this account or unsigned: no Allow "
-        "statement admits it. Patching (AWS-RunPatchBaseline) and agent updates fail on the 1 instance "
-        f"interface(s) routed through it, although the nodes register through {', '.join(ssm)}.")
+        f"({MODULES} signed by an instance role of this account or unsigned; {SNAPSHOTS} through the URL Systems "
+        "Manager presigns): no Allow statement admits it. Patching (AWS-RunPatchBaseline) and agent updates fail "
+        f"on the 1 instance interface(s) routed through it, although the nodes register through {', '.join(ssm)}.")
     assert finding.evidence["refused_objects"] == [MODULES, SNAPSHOTS]
     assert finding.evidence["ssm_endpoints"] == ssm
 
 
 def test_not_evaluated_says_which_reading_is_refused() -> None:
-    b, _ = _build(_doc(ACCOUNT_ONLY))
+    b, _ = _build(_doc(ACCOUNT_ONLY, {**SSM_READS, "Resource": SNAPSHOTS}))
     (finding,) = findings(rule, b.snapshot())
     assert finding.status.value == "not_evaluated"
     assert (f"the policy refuses s3:GetObject on {MODULES} unsigned (no Allow statement admits it) but admits it "

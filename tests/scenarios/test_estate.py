@@ -265,9 +265,13 @@ def test_good_vpc_dns_attributes_and_scoped_policies(moto_estate: MotoEstate) ->
         statement, *others = json.loads(endpoint["PolicyDocument"])["Statement"]
         assert statement["Principal"] == "*"
         assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": moto_estate.estate.account_id}}
-        # The S3 endpoint also carries ECR's layer downloads, which an ECR account signs (POL006).
+        # The S3 endpoint also carries ECR's layer downloads, which an ECR account signs (POL006), and
+        # SSM Agent's reads of Systems Manager's buckets (POL007).
         assert others == ([{"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                            "Resource": f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*"}]
+                            "Resource": f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*"},
+                           {"Sid": "SystemsManagerBuckets", "Effect": "Allow", "Principal": "*",
+                            "Action": "s3:GetObject", "Resource": [f"arn:aws:s3:::aws-ssm-{REGION}/*",
+                                                                   f"arn:aws:s3:::patch-baseline-snapshot-{REGION}/*"]}]
                           if _service_key(endpoint) == "s3" else [])
 
 

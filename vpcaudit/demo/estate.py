@@ -162,14 +162,19 @@ def _account_scoped_policy(account_id: str, region: str | None = None) -> str:
     scoped by aws:PrincipalAccount, which gateway endpoints require rather than an account
     principal). For an S3 endpoint (``region`` given) it also lets anyone read ECR's image layer
     bucket of the Region, as the ECR guide's "minimum Amazon S3 bucket permissions" do: the VPC
-    has ECR endpoints, and layer downloads are signed by an ECR account, not this one (POL006).
-    The demo's workloads install no package, so the Amazon Linux repositories are left out."""
+    has ECR endpoints, and layer downloads are signed by an ECR account, not this one (POL006);
+    and Systems Manager's module and patch baseline snapshot buckets, which the policy "must allow
+    access to at least" where instances are managed through the VPC's Systems Manager endpoints
+    (POL007). The demo's workloads install no package, so the Amazon Linux repositories are left out."""
     statements: list[dict[str, Any]] = [{
         "Sid": "ThisAccountOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
         "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}}}]
     if region is not None:
         statements.append({"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                            "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*"})
+        statements.append({"Sid": "SystemsManagerBuckets", "Effect": "Allow", "Principal": "*",
+                           "Action": "s3:GetObject", "Resource": [f"arn:aws:s3:::aws-ssm-{region}/*",
+                                                                  f"arn:aws:s3:::patch-baseline-snapshot-{region}/*"]})
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
