@@ -231,8 +231,6 @@ def _views(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...]) -> Ite
 
 def _vpcs(view: NetworkView) -> Iterator[_Vpc]:
     for vpc_id in sorted(view.vpcs):
-        if view.is_idle_default_vpc(vpc_id):
-            continue
         endpoints: dict[str, list[tuple[r.VpcEndpoint, int]]] = {}
         hostnames: dict[str, tuple[str, ...]] = {}
         for endpoint in view.endpoints_of(vpc_id, "Interface"):
@@ -242,7 +240,9 @@ def _vpcs(view: NetworkView) -> Iterator[_Vpc]:
             azs = len(view.endpoint_az_ids(endpoint)) or len(endpoint.subnet_ids)
             endpoints.setdefault(info.key, []).append((endpoint, azs))
             hostnames[info.key] = info.hostnames
-        if endpoints:
+        # An idle default VPC is left out; asked only of a VPC with endpoints (it reads the VPC's
+        # workloads, and the pool asks it of every VPC of every account of the Region).
+        if endpoints and not view.is_idle_default_vpc(vpc_id):
             has_tgw = any(route.target_kind == "tgw" for table in view.route_tables_of(vpc_id)
                           for route in table.routes)
             yield _Vpc(view.account_id, vpc_id, view.name_of(view.vpcs[vpc_id].tags), endpoints, hostnames, has_tgw)
