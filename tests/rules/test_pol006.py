@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, RegionBuilder
 from plan_estate import build_estate
-from policy_eval import admits_ecr_layer_downloads, policy_findings_after
+from policy_eval import admits_ecr_layer_downloads, policy_findings_after, with_policy
+from policy_eval import allow_statement as _allow
+from policy_eval import policy_doc as _doc
 from rulecheck import findings, fix_of, triples
 from tfplan import TerraformPlan
 
@@ -27,15 +29,6 @@ TRUSTED_ORG = "o-a1b2c3d4e5"
 OTHER_TRUSTED = "111122223333"
 
 
-def _doc(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def _allow(condition: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-    statement: dict[str, Any] = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", **fields}
-    if condition:
-        statement["Condition"] = condition
-    return statement
 
 
 ACCOUNT_ONLY = _allow({"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}, Sid="ThisAccountOnly")
@@ -106,10 +99,7 @@ CASES: list[tuple[str, str | None, dict[str, Any], TrustBoundary | None, str | N
 @pytest.mark.parametrize(("policy", "options", "trust", "status"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_cases(policy: str | None, options: dict[str, Any], trust: TrustBoundary | None, status: str | None) -> None:
     b, endpoint = _build(None, **options)
-    vpc = b.endpoints[endpoint].vpc_id
-    if policy is not None:
-        policy = policy.replace("{endpoint}", endpoint).replace("{vpc}", vpc)
-    b.endpoints[endpoint] = replace(b.endpoints[endpoint], policy_document=policy)
+    with_policy(b, endpoint, policy)
     assert triples(rule, b.snapshot(), trust) == ({(ID, endpoint, status)} if status else set())
 
 

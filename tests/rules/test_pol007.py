@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from builders import ACCOUNT, FULL_ACCESS_POLICY, REGION, RegionBuilder
-from policy_eval import admits_ecr_layer_downloads, allows, policy_findings_after
+from policy_eval import admits_ecr_layer_downloads, allows, policy_findings_after, with_policy
+from policy_eval import allow_statement as _allow
+from policy_eval import policy_doc as _doc
 from rulecheck import findings, fix_of, triples
 
 from vpcaudit.network.trust import TrustBoundary
@@ -26,15 +28,6 @@ MODULES = f"arn:aws:s3:::aws-ssm-{REGION}/*"
 SNAPSHOTS = f"arn:aws:s3:::patch-baseline-snapshot-{REGION}/*"
 
 
-def _doc(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def _allow(condition: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-    statement: dict[str, Any] = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", **fields}
-    if condition:
-        statement["Condition"] = condition
-    return statement
 
 
 OWN_BUCKETS = _allow({"StringEquals": {"aws:PrincipalOrgID": ORG}}, Sid="OrgBuckets", Action="s3:*",
@@ -126,10 +119,7 @@ CASES: list[tuple[str, str | None, dict[str, Any], TrustBoundary | None, str | N
 def test_cases(policy: str | None, options: dict[str, Any], trust: TrustBoundary | None, status: str | None) -> None:
     b, endpoint = _build(None, **options)
     if endpoint is not None:
-        vpc = b.endpoints[endpoint].vpc_id
-        if policy is not None:
-            policy = policy.replace("{endpoint}", endpoint).replace("{vpc}", vpc)
-        b.endpoints[endpoint] = replace(b.endpoints[endpoint], policy_document=policy)
+        with_policy(b, endpoint, policy)
     assert triples(rule, b.snapshot(), trust) == ({(ID, endpoint, status)} if status else set())
 
 

@@ -83,3 +83,26 @@ def policy_findings_after(b: RegionBuilder, endpoint_id: str, document: str) -> 
     b.endpoints[endpoint_id] = replace(b.endpoints[endpoint_id], policy_document=document)
     snapshot = b.snapshot()
     return {t for rule in POLICY_RULES for t in triples(rule, snapshot) if t[1] == endpoint_id}
+
+
+def policy_doc(*statements: dict[str, Any]) -> str:
+    """An endpoint policy document holding ``statements``."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow_statement(condition: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """``Allow`` of every action on every resource to ``Principal *`` (``fields`` replace any of
+    these), under ``condition`` if given."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", **fields}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def with_policy(b: RegionBuilder, endpoint: str, policy: str | None) -> None:
+    """Give ``endpoint`` of the builder ``policy``, its ``{endpoint}`` and ``{vpc}`` placeholders
+    filled with the endpoint's own ids."""
+    vpc = b.endpoints[endpoint].vpc_id
+    if policy is not None:
+        policy = policy.replace("{endpoint}", endpoint).replace("{vpc}", vpc)
+    b.endpoints[endpoint] = replace(b.endpoints[endpoint], policy_document=policy)
