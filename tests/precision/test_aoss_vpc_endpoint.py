@@ -4,9 +4,9 @@ verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import aoss_vpc_endpoint
 from layouts.aoss_vpc_endpoint import ACCOUNT, AOSS_SERVICE, ZONE
@@ -16,8 +16,6 @@ from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
 Built = tuple[Snapshot, dict[str, str]]
-PORT_UNKNOWN = ("rule wrong: the endpoint the private hosted zone <region>.aoss.amazonaws.com points to is "
-                "OpenSearch Serverless's, which takes HTTPS (443) only")
 
 
 @cache
@@ -32,10 +30,9 @@ def _flow_log(ids: dict[str, str]) -> Triples:
 
 
 def _port_unknown(ids: dict[str, str], group: str = "endpoint_sg") -> Triples:
-    """Rule wrong (see the xfail tests). SG003 and SG002 not evaluated: the endpoint is taken for a
-    PrivateLink service publishing no port, though the private hosted zone the service writes into
-    the VPC (``us-east-1.aoss.amazonaws.com``, ``*.us-east-1.aoss.amazonaws.com`` aliasing the
-    endpoint) names OpenSearch Serverless, whose collections are served on HTTPS."""
+    """Right, where nothing tells the service: SG003 and SG002 not evaluated for an endpoint of a
+    PrivateLink service publishing no port when no private zone of the VPC names OpenSearch
+    Serverless (``*.us-east-1.aoss.amazonaws.com`` aliasing the endpoint)."""
     return {("SG003", ids["endpoint"], "not_evaluated"), ("SG002", ids[group], "not_evaluated")}
 
 
@@ -100,32 +97,42 @@ def test_the_endpoint_as_describe_vpc_endpoints_reports_it() -> None:
     assert policy_scope(view, endpoint) == (False, "")
 
 
-def test_findings_of_the_guide_today() -> None:
-    """The guide's layout: MON001, and SG003/SG002 not evaluated (rule wrong: see below). Silent,
-    rightly: POL001-POL006 and DNS003 (above), DNS001/DNS002 (both attributes on), DNS004 (the
-    zone is ``us-east-1.aoss.amazonaws.com``, not the control plane's ``aoss.us-east-1…``),
-    IFE001/IFE002 (both AZs), IFE004 (available), IFE006 (the function calls it), SG005 (the
-    function's group sends all traffic), GWE002/GWE003 and the NAT rules (no NAT gateway: nothing
-    leaves the VPC)."""
-    snapshot, ids = _built()
-    assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids)
-
-
-@pytest.mark.xfail(strict=True, reason=PORT_UNKNOWN)
 def test_findings_and_verdicts_of_the_guide() -> None:
-    """The guide's layout as it should be judged: MON001 alone. SG003 passes (the endpoint's group
-    admits the VPC on TCP 443, the port of ``https://<collection id>.us-east-1.aoss.amazonaws.com``)
-    and SG002 passes (443 is the one port it opens)."""
+    """The guide's layout: MON001 alone. Right, after a rule fix (SG003 and SG002 were not
+    evaluated, the endpoint taken for a PrivateLink service publishing no port): the private zone
+    OpenSearch Serverless writes into the VPC aliases ``*.us-east-1.aoss.amazonaws.com`` to the
+    endpoint, so the endpoint serves collections, on HTTPS. SG003 passes (the endpoint's group
+    admits the VPC on TCP 443) and SG002 passes (443 is the one port it opens). Silent, rightly:
+    POL001-POL006 and DNS003 (above), DNS001/DNS002 (both attributes on), DNS004 (the zone is
+    ``us-east-1.aoss.amazonaws.com``, not the control plane's ``aoss.us-east-1…``), IFE001/IFE002
+    (both AZs), IFE004 (available), IFE006 (the function calls it), SG005 (the function's group
+    sends all traffic), GWE002/GWE003 and the NAT rules (no NAT gateway: nothing leaves the VPC)."""
     snapshot, ids = _built()
     assert audit(snapshot) == _flow_log(ids)
+    endpoint = next(e for e in snapshot.accounts[0].regions[0].vpc_endpoints if e.vpc_endpoint_id == ids["endpoint"])
+    assert region_view(snapshot).service(endpoint).ports == (443,)
+
+
+def test_without_the_services_zone_the_port_stays_unknown() -> None:
+    """The other side of the fix: the same endpoint with no private zone naming OpenSearch
+    Serverless (the zone left out, or its name aliasing another endpoint) is a PrivateLink endpoint
+    of unknown port again, never judged on a guess."""
+    snapshot, ids = _built()
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    (zone,) = region.hosted_zones
+    elsewhere = replace(zone, record_sets=tuple(replace(s, alias_dns_name="vpce-0123.example.internal")
+                                                for s in zone.record_sets))
+    for zones in ((), (elsewhere,)):
+        changed = replace(snapshot, accounts=(replace(account, regions=(replace(region, hosted_zones=zones),)),))
+        assert audit(changed) == _flow_log(ids) | _port_unknown(ids)
 
 
 def test_near_miss_endpoint_in_one_az() -> None:
     """The endpoint in us-east-1a only (the CloudFormation example's single subnet) while the
-    function runs in both AZs: IFE001/IFE002 not evaluated (a gap, pinned), beside today's
-    SG003/SG002."""
+    function runs in both AZs: IFE001/IFE002 not evaluated (a gap, pinned)."""
     snapshot, ids = _built(endpoint_azs=1)
-    assert audit(snapshot) == _flow_log(ids) | _port_unknown(ids) | _one_az(ids)
+    assert audit(snapshot) == _flow_log(ids) | _one_az(ids)
     finding = next(f for f in audit_result(snapshot).findings
                    if (f.rule_id, f.resource.resource_id) == ("IFE002", ids["endpoint"]))
     assert "use1-az2" in finding.message

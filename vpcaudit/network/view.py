@@ -62,6 +62,14 @@ EMR_SERVICE_ACCESS_DESCRIPTION = "Service access group for Elastic MapReduce"
 # The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
 # protocol for VPC endpoints. HTTP is not allowed."
 OPENSEARCH_ENDPOINT_PORTS = (443,)
+# OpenSearch Serverless's VPC endpoints connect to a PrivateLink service of its own that publishes
+# no port. The service writes a private hosted zone into the VPC with "a record to resolve the
+# wildcard DNS record for OpenSearch Serverless collections ... to the interface addresses used for
+# the VPC endpoint" (OpenSearch Service Developer Guide, "Access Amazon OpenSearch Serverless using
+# an interface endpoint"): an endpoint a name under this domain aliases serves collections, which
+# are reached over HTTPS (https://<collection id>.<region>.aoss.amazonaws.com).
+OPENSEARCH_SERVERLESS_DOMAIN = "aoss"
+OPENSEARCH_SERVERLESS_PORTS = (443,)
 # A DB instance's network interface (RDS, Aurora), as DescribeNetworkInterfaces reports it:
 # requester-managed by this RequesterId, with exactly this Description (is_db_instance).
 RDS_REQUESTER_ID = "amazon-rds"
@@ -886,8 +894,19 @@ class NetworkView:
                 # Only where the service publishes none: an AWS service's documented ports stand.
                 info = replace(info, ports=configured, ports_configured=True)
             self._service_cache[key] = info
+        if not info.ports and endpoint.endpoint_type == "Interface" and self._serves_opensearch_serverless(endpoint):
+            info = replace(info, ports=OPENSEARCH_SERVERLESS_PORTS)  # this endpoint's, not its service name's
         self._service_of[endpoint.vpc_endpoint_id] = (endpoint, info)
         return info
+
+    def _serves_opensearch_serverless(self, endpoint: r.VpcEndpoint) -> bool:
+        """A private zone of the endpoint's VPC holds a name under ``aoss.<DNS suffix>`` aliasing one
+        of the endpoint's DNS names (see :data:`OPENSEARCH_SERVERLESS_DOMAIN`)."""
+        names = {e.dns_name.lower().rstrip(".") for e in endpoint.dns_entries}
+        domain = f".{OPENSEARCH_SERVERLESS_DOMAIN}.{dns_suffix(self.region_name)}"
+        return any(record.alias_dns_name and record.alias_dns_name.lower().rstrip(".") in names
+                   and record.name.lower().rstrip(".").endswith(domain)
+                   for zone in self.hosted_zones_of(endpoint.vpc_id) for record in zone.record_sets)
 
     def is_aws_service_endpoint(self, endpoint: r.VpcEndpoint) -> bool:
         return endpoint.endpoint_type not in NON_SERVICE_ENDPOINT_TYPES and self.service(endpoint).is_aws_service
