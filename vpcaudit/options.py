@@ -186,7 +186,8 @@ AUDIT_SETTINGS: tuple[Setting, ...] = (
     Setting("service_ports", Kind.PORT_MAP, "The TCP port a PrivateLink service listens on, as its provider told "
             f"you (such a service publishes none), e.g. {SERVICE_PORT_EXAMPLE}; repeat it for more ports or "
             "services (in vpcaudit.toml: a [service-ports] table of service name = [ports]). The security-group "
-            "and NACL rules judge the service's endpoints on it instead of reporting them not evaluated.",
+            "and NACL rules judge the service's endpoints on it instead of reporting them not evaluated; of "
+            "several ports, 443 (where given) is the one every client needs, otherwise any one serves.",
             "--service-port", PANEL_INPUTS, default=(), metavar="SERVICE=PORT"),
 )
 

@@ -56,9 +56,15 @@ MAYBE_ABSENT_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths", "a
 # (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-technical-details.html#ssm-agent-minimum-s3-permissions).
 SSM_REQUIRED = ("aws-ssm-{region}", "patch-baseline-snapshot-{region}{snapshot_suffix}")
 # The other buckets of that page, feature-specific (the fix admits them; the rule fires on the two
-# above): Windows-only documents, agent updates (the agent falls back to an HTTP download), and
-# Patch Manager's per-Region document buckets for Linux / Windows Server and macOS.
-SSM_FEATURE_BUCKETS = ("aws-windows-downloads-{region}", "amazon-ssm-{region}")
+# above): Windows-only documents, agent updates (the agent falls back to an HTTP download),
+# AWS-ConfigureAWSPackage and the AWS-owned Distributor packages (the CloudWatch agent's among them:
+# <region>-birdwatcher-prod, aws-ssm-document-attachments-<region>, and amazon-ssm-packages-<region>
+# for agents before 2.2.45.0), and Patch Manager's per-Region document buckets for Linux / Windows
+# Server and macOS (below).
+SSM_FEATURE_BUCKETS = ("aws-windows-downloads-{region}", "amazon-ssm-{region}", "{region}-birdwatcher-prod",
+                       "aws-ssm-document-attachments-{region}", "amazon-ssm-packages-{region}")
+# The Regions whose Distributor files the page lists in aws-ssm-distributor-file-<region>.
+DISTRIBUTOR_FILE_REGIONS = frozenset({"af-south-1", "eu-south-1"})
 # The Regions whose patch baseline snapshot bucket carries a suffix: PATCH_BASELINE_SNAPSHOT_SUFFIXES
 # (every S3 fix admits the two required buckets); …
 # … and the suffix of each Region's aws-patch-manager-<region>-<suffix> (Linux and Windows Server)
@@ -88,6 +94,8 @@ def ssm_agent_s3_objects(region: str) -> list[str]:
     """ARNs of the objects of every Systems Manager bucket the guide lists for ``region``, in its
     partition: the required ones, then the feature-specific ones."""
     names = [*ssm_required_buckets(region), *(name.format(region=region) for name in SSM_FEATURE_BUCKETS)]
+    if region in DISTRIBUTOR_FILE_REGIONS:
+        names.append(f"aws-ssm-distributor-file-{region}")
     if suffix := PATCH_MANAGER_SUFFIXES.get(region):
         names += [f"aws-patch-manager-{region}-{suffix}", f"aws-patchmanager-macos-{region}-{suffix}"]
     return [f"arn:{partition(region)}:s3:::{name}/*" for name in names]

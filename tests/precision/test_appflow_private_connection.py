@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import appflow_private_connection
 from layouts.appflow_private_connection import ACCOUNT_URL, OCSP_URL, SNOWFLAKE, SNOWFLAKE_PORTS, ZONE
@@ -127,22 +126,21 @@ def test_near_miss_group_admitting_only_80_unconfigured() -> None:
     assert audit(snapshot) == _flow_log(ids) | _ports_unknown(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG003 passes a configured service when any configured port "
-                                       "is open; the main port (443) refused must fail")
 def test_near_miss_group_admitting_only_80_configured() -> None:
-    """The same, 443 and 80 configured: SG003 should fail, high — the drivers' HTTPS connections
-    on 443 are refused, and port 80 carries only the OCSP cache. Today it passes, because a
-    configured PrivateLink service's ports are taken as alternatives, any one serving. Proposed
-    fix: for configured ports, require the main port (``ServiceInfo.port``: 443 where configured,
-    else the first listed)."""
+    """The same, 443 and 80 configured: SG003 fails, high — the drivers' HTTPS connections on 443
+    are refused, and port 80 carries only the OCSP cache. Right, after a rule fix: a configured
+    PrivateLink service's ports were taken as alternatives, any one serving; HTTPS, where
+    configured, is now the port every client needs."""
     snapshot, ids = _built(group_ports=(80,))
     assert audit(snapshot, _configured(ids)) == _flow_log(ids) | {("SG003", ids["endpoint"], "fail")}
+    assert severities(snapshot, _configured(ids))[("SG003", ids["endpoint"], "")] == "high"
 
 
-def test_near_miss_group_admitting_only_80_configured_today() -> None:
-    """Today's answer to the near miss above, pinned: nothing beyond the flow log."""
+def test_configured_ports_without_https_stay_alternatives() -> None:
+    """The other side of the fix: with ports configured that do not include 443 (80 and 8080),
+    a group admitting one of them serves, as before."""
     snapshot, ids = _built(group_ports=(80,))
-    assert audit(snapshot, _configured(ids)) == _flow_log(ids)
+    assert audit(snapshot, {ids["service"]: (80, 8080)}) == _flow_log(ids)
 
 
 def test_near_miss_group_admitting_only_https() -> None:

@@ -10,7 +10,6 @@ import json
 from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import cloudwatch_agent_private
 from layouts.cloudwatch_agent_private import (
@@ -198,14 +197,12 @@ def test_near_miss_organization_statement_only() -> None:
     assert set(_reads(fixed, ids["s3"], POL007_BUCKETS).values()) == {(Answer.YES, Answer.YES)}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: POL007's fix leaves AWS-ConfigureAWSPackage's "
-                                       "Distributor buckets refused")
 def test_pol007_fix_admits_the_distributor_buckets() -> None:
-    """Rule wrong (POL007's fix): the fix's ``AWSOwnedBucketsRead`` adds the SSM guide's buckets for
-    modules, snapshots, agent updates, Windows documents and Patch Manager, but not
+    """Right, after a rule fix (POL007's fix): its ``AWSOwnedBucketsRead`` added the SSM guide's
+    buckets for modules, snapshots, agent updates, Windows documents and Patch Manager, but not
     ``<region>-birdwatcher-prod`` nor ``aws-ssm-document-attachments-<region>``, which the same page
-    lists for ``AWS-ConfigureAWSPackage`` and AWS-owned Distributor packages. Applied here, Run
-    Command and patching work again and the CloudWatch agent still cannot be installed. Correct:
+    lists for ``AWS-ConfigureAWSPackage`` and AWS-owned Distributor packages: applied here, Run
+    Command and patching worked again and the CloudWatch agent still could not be installed. Now
     the fix admits them too (``amazon-ssm-packages-<region>`` for agents before 2.2.45.0;
     ``aws-ssm-distributor-file-<region>`` in af-south-1 and eu-south-1)."""
     fixed, ids = _org_only_fixed()

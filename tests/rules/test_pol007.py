@@ -17,6 +17,7 @@ from rulecheck import findings, fix_of, triples
 
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.rules._fixes import account_scoped_policy
+from vpcaudit.rules.pol._aws_owned import ssm_agent_s3_objects
 from vpcaudit.rules.pol.pol007_s3_endpoint_policy_blocks_ssm_buckets import (
     s3_endpoint_policy_blocks_ssm_buckets as rule,
 )
@@ -218,3 +219,15 @@ def test_china_regions_name_the_buckets_in_their_partition() -> None:
     admitted = {**SSM_READS, "Resource": resources}
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], policy_document=_doc(OWN_BUCKETS, admitted))
     assert triples(rule, b.snapshot()) == set()
+
+
+def test_the_fix_admits_distributor_packages_as_the_guide_names_them() -> None:
+    """AWS-ConfigureAWSPackage and AWS-owned Distributor packages (the CloudWatch agent's) read
+    <region>-birdwatcher-prod and aws-ssm-document-attachments-<region> (amazon-ssm-packages for old
+    agents); af-south-1 and eu-south-1 keep Distributor files in aws-ssm-distributor-file-<region>."""
+    objects = ssm_agent_s3_objects(REGION)
+    for bucket in (f"{REGION}-birdwatcher-prod", f"aws-ssm-document-attachments-{REGION}",
+                   f"amazon-ssm-packages-{REGION}"):
+        assert f"arn:aws:s3:::{bucket}/*" in objects
+    assert not any("distributor-file" in o for o in objects)
+    assert "arn:aws:s3:::aws-ssm-distributor-file-af-south-1/*" in ssm_agent_s3_objects("af-south-1")

@@ -62,6 +62,7 @@ EMR_SERVICE_ACCESS_DESCRIPTION = "Service access group for Elastic MapReduce"
 # The only port an OpenSearch Service-managed VPC endpoint takes: "HTTPS is the only supported
 # protocol for VPC endpoints. HTTP is not allowed."
 OPENSEARCH_ENDPOINT_PORTS = (443,)
+HTTPS = 443
 # OpenSearch Serverless's VPC endpoints connect to a PrivateLink service of its own that publishes
 # no port. The service writes a private hosted zone into the VPC with "a record to resolve the
 # wildcard DNS record for OpenSearch Serverless collections ... to the interface addresses used for
@@ -892,7 +893,11 @@ class NetworkView:
             configured = self._service_ports.get(endpoint.service_name)
             if configured and not info.ports and endpoint.endpoint_type == "Interface":
                 # Only where the service publishes none: an AWS service's documented ports stand.
-                info = replace(info, ports=configured, ports_configured=True)
+                # HTTPS, where configured, is the one every client needs (the others may be a
+                # service's side channels: a certificate-status cache on 80, say); without it,
+                # any configured port serves.
+                info = replace(info, ports=configured, ports_configured=True,
+                               required_ports=(HTTPS,) if HTTPS in configured else ())
             self._service_cache[key] = info
         if not info.ports and endpoint.endpoint_type == "Interface" and self._serves_opensearch_serverless(endpoint):
             info = replace(info, ports=OPENSEARCH_SERVERLESS_PORTS)  # this endpoint's, not its service name's
