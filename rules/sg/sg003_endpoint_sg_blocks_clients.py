@@ -87,7 +87,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     the finding says "reachable only from members of sg-…". For PrivateLink services, whose port
     is unknown, the rule fires only when no TCP port at all is open to clients — unless the user
     configured the service's port (`service-ports`, from its provider): then that port is judged
-    as a published one, and the finding says it was configured. The clients of DataSync and
+    as a published one, and the finding says it was configured (of several configured ports, 443
+    where given is the one every client needs, otherwise any one serves). The clients of DataSync and
     Storage Gateway endpoints — appliances — connect on each of several ports (DataSync: TCP 443
     and 1024-1064; Storage Gateway: 443, 1026-1028 and 1031), so an endpoint admitting them on some
     but not all of those fires too, naming the ports refused.
