@@ -75,9 +75,10 @@ def test_the_walled_garden_answers_as_the_guide_says_and_is_not_collected() -> N
 
 def test_canonical_findings_and_verdicts() -> None:
     """POL001 ×3, GWE003, IFE003, MON001. Silent, rightly: DNS001/DNS002 (both attributes on),
-    DNS003 (private DNS on everywhere), DNS004 (no zone), IFE001/IFE002 (both AZs), SG003 (443
-    from the VPC's block), NAT002/NAT003 (a NAT gateway per AZ), GWE001/GWE002 (the S3 endpoint on
-    both private tables), ACL001 (default NACL), DNS006 (no FORWARD rule)."""
+    DNS003 (private DNS on everywhere), DNS004 (no zone), DNS005 (AmazonProvidedDNS), DNS006 (no
+    FORWARD rule), IFE001/IFE002 (both AZs), SG003 (443 from the VPC's block), NAT002/NAT003 (a
+    NAT gateway per AZ), GWE001/GWE002 (the S3 endpoint on both private tables), ACL001 (default
+    NACL)."""
     snapshot, ids = _built()
     assert audit(snapshot) == _baseline(ids)
 
