@@ -13,6 +13,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
@@ -46,7 +47,8 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     $0.045/hour and $0.045/GB, and silently drops everything: every private subnet routed to it
     has no internet egress. A regional NAT gateway needs no subnet but does need an internet
     gateway attached to its VPC. With VPC Block Public Access in bidirectional mode the subnet
-    is not public either, unless it is excluded.
+    is not public either, unless it is excluded; nor can a regional NAT gateway reach the
+    internet unless its VPC is (where only some of its subnets are, it is not evaluated).
 
     ## How to fix
     Give the NAT gateway's subnet its own route table with a default route to the internet
@@ -69,11 +71,14 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 delete-nat-gateway --nat-gateway-id <old-nat-id>
     ```
 
-    For a regional NAT gateway, attach an internet gateway to the VPC:
+    For a regional NAT gateway, attach an internet gateway to the VPC, or exclude the VPC from
+    Block Public Access for egress:
 
     ```
     aws ec2 create-internet-gateway
     aws ec2 attach-internet-gateway --internet-gateway-id <igw-id> --vpc-id <vpc-id>
+    aws ec2 create-vpc-block-public-access-exclusion --vpc-id <vpc-id> \\
+        --internet-gateway-exclusion-mode allow-egress
     ```
     """
     view = ctx.view
@@ -85,14 +90,15 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
         stranded = f"so {', '.join(clients)} {'have' if len(clients) > 1 else 'has'} no working internet egress" \
             if clients else "so any subnet routed to it would have no internet egress"
         if nat.availability_mode == "regional":
-            if view.internet_gateways_of(nat.vpc_id):
+            if not view.internet_gateways_of(nat.vpc_id):
+                yield ctx.finding(
+                    ref,
+                    f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, which has no internet "
+                    f"gateway attached: its traffic cannot leave the VPC, {stranded}.",
+                    evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients),
+                    fix=_attach_internet_gateway(nat.vpc_id))
                 continue
-            yield ctx.finding(
-                ref,
-                f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, which has no internet gateway "
-                f"attached: its traffic cannot leave the VPC, {stranded}.",
-                evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients),
-                fix=_attach_internet_gateway(nat.vpc_id))
+            yield from _blocked_regional(ctx, view, nat, ref, stranded, clients)
             continue
         subnet = view.subnets.get(nat.subnet_id or "")
         if subnet is None:
@@ -121,6 +127,39 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
                                    egress_target=egress.target_id, route_table_id=egress.route_table_id,
                                    firewall_hops=egress.hops or None, client_subnet_ids=clients),
             fix=_replace(view, nat, subnet))
+
+
+def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway, ref: ResourceRef, stranded: str,
+                      clients: list[str]) -> Iterator[Finding]:
+    """A regional NAT gateway's internet traffic leaves through its VPC's internet gateway, which VPC
+    Block Public Access in bidirectional mode blocks for "all traffic to and from internet gateways
+    ... (except for excluded VPCs and subnets)": a finding where nothing of its VPC is excluded; not
+    evaluated where only some of its subnets are (AWS does not say whether a client subnet's
+    exclusion lets a regional gateway's traffic through)."""
+    bpa = view.region.block_public_access
+    if bpa is None or bpa.internet_gateway_block_mode != "block-bidirectional" or nat.vpc_id in bpa.excluded_vpc_ids:
+        return
+    excluded = sorted(s.subnet_id for s in view.subnets_of(nat.vpc_id) if s.subnet_id in bpa.excluded_subnet_ids)
+    if excluded:
+        yield ctx.not_evaluated(ref, f"Regional NAT gateway {nat.nat_gateway_id}: VPC Block Public Access blocks "
+                                     f"internet gateway traffic (block-bidirectional) except for subnets "
+                                     f"{', '.join(excluded)} of {nat.vpc_id}, and AWS does not say whether a "
+                                     "subnet's exclusion lets a regional NAT gateway's traffic through")
+        return
+    yield ctx.finding(
+        ref,
+        f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, where VPC Block Public Access blocks all "
+        f"traffic to and from internet gateways (block-bidirectional) and excludes neither the VPC nor any of its "
+        f"subnets: its traffic cannot leave the VPC, {stranded}.",
+        evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients,
+                               block_public_access="block-bidirectional"),
+        fix=[step("ec2:CreateVpcBlockPublicAccessExclusion",
+                  {"VpcId": nat.vpc_id, "InternetGatewayExclusionMode": "allow-egress"}, nat.vpc_id, Phase.CREATE,
+                  f"Exclude {nat.vpc_id} from VPC Block Public Access for egress, so its regional NAT gateway "
+                  "reaches the internet again",
+                  decision="Block Public Access is an account-wide guardrail: excluding the VPC lets every "
+                           "subnet of it send to the internet gateway; confirm this VPC is meant to have "
+                           "internet egress")])
 
 
 def _attach_internet_gateway(vpc_id: str) -> list[FixStep]:

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view
+from aws_layout import audit, audit_result, region_view
 from layouts import nat_gateway_regional_mode
 
 from vpcaudit.snapshot import resources as r
@@ -137,12 +137,32 @@ def test_near_miss_block_public_access_zonal_form() -> None:
     assert audit(snapshot) == _baseline(ids) | {("NAT001", ids[f"nat{k}"], "fail") for k in (1, 2, 3)}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: NAT001 judges a regional NAT gateway by its VPC's internet "
-                                       "gateway alone and ignores VPC Block Public Access in bidirectional mode")
 def test_near_miss_block_public_access_regional_form() -> None:
     """The same Block Public Access with the regional gateway: its internet traffic leaves through
     the VPC's internet gateway, which ``block-bidirectional`` blocks for every VPC and subnet not
-    excluded, and nothing here is excluded. NAT001 should fail on it as on the zonal ones; today it
-    is silent because its regional branch asks only whether an internet gateway is attached."""
+    excluded, and nothing here is excluded. NAT001 fails on it as on the zonal ones — Right, after
+    a rule fix: its regional branch asked only whether an internet gateway is attached. Its fix
+    excludes the VPC for egress, after a decision (an account-wide guardrail)."""
     snapshot, ids = _built(**BPA)
     assert audit(snapshot) == _baseline(ids) | {("NAT001", ids["nat"], "fail")}
+    (finding,) = [f for f in audit_result(snapshot).findings if f.rule_id == "NAT001"]
+    (step,) = finding.fix
+    assert (step.action, step.parameters["InternetGatewayExclusionMode"], step.ready) == (
+        "ec2:CreateVpcBlockPublicAccessExclusion", "allow-egress", False)
+
+
+def _excluding(snapshot: Snapshot, *, vpcs: tuple[str, ...] = (), subnets: tuple[str, ...] = ()) -> Snapshot:
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    bpa = replace(region.block_public_access, excluded_vpc_ids=vpcs, excluded_subnet_ids=subnets)
+    return replace(snapshot, accounts=(replace(account, regions=(replace(region, block_public_access=bpa),)),))
+
+
+def test_block_public_access_excluding_the_vpc_or_some_subnets() -> None:
+    """The other side of the fix: the VPC excluded, the regional gateway reaches the internet and
+    NAT001 is silent; only a subnet of it excluded, NAT001 is not evaluated (AWS does not say
+    whether a subnet's exclusion lets a regional gateway's traffic through)."""
+    snapshot, ids = _built(**BPA)
+    assert audit(_excluding(snapshot, vpcs=(ids["vpc"],))) == _baseline(ids)
+    subnet = snapshot.accounts[0].regions[0].subnets[0].subnet_id
+    assert audit(_excluding(snapshot, subnets=(subnet,))) == _baseline(ids) | {("NAT001", ids["nat"], "not_evaluated")}
