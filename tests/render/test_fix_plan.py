@@ -6,6 +6,7 @@ The shell plan is executed for real by bash, with a recording stand-in for ``aws
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -221,3 +222,21 @@ def test_source_dest_check_of_an_existing_interface_is_an_imported_network_inter
     other = step("ec2:ModifyNetworkInterfaceAttribute", {"NetworkInterfaceId": "eni-1", "Description": {
                  "Value": "x"}}, "eni-1", Phase.MODIFY, "x")
     assert "aws ec2 modify-network-interface-attribute" in terraform.render([other], "eu-west-1")
+
+
+def test_a_block_public_access_exclusion_is_a_resource_in_terraform_and_cloudformation() -> None:
+    """NAT001's fix for a regional NAT gateway behind Block Public Access: the exclusion is an
+    ``aws_vpc_block_public_access_exclusion`` and an ``AWS::EC2::VPCBlockPublicAccessExclusion``
+    (CloudFormation writes only ready steps: made ready here)."""
+    fix = step("ec2:CreateVpcBlockPublicAccessExclusion", {"VpcId": "vpc-1", "InternetGatewayExclusionMode":
+               "allow-egress"}, "vpc-1", Phase.CREATE, "Exclude vpc-1")
+    assert cli.command(fix, "eu-west-1") == ("aws ec2 create-vpc-block-public-access-exclusion --region eu-west-1 "
+                                             "--vpc-id vpc-1 --internet-gateway-exclusion-mode allow-egress")
+    assert terraform.render([fix], "eu-west-1").splitlines()[1:] == [
+        'resource "aws_vpc_block_public_access_exclusion" "bpa_exclusion_vpc_1" {',
+        '  internet_gateway_exclusion_mode = "allow-egress"',
+        '  vpc_id                          = "vpc-1"',
+        "}"]
+    (resource,) = json.loads(cloudformation.template([fix]))["Resources"].values()
+    assert resource == {"Type": "AWS::EC2::VPCBlockPublicAccessExclusion",
+                        "Properties": {"InternetGatewayExclusionMode": "allow-egress", "VpcId": "vpc-1"}}

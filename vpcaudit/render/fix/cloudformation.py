@@ -152,6 +152,8 @@ _MAPPERS: dict[str, Mapper] = {
     "ec2:AttachInternetGateway": _plain("AWS::EC2::VPCGatewayAttachment", {"InternetGatewayId": "InternetGatewayId",
                                                                            "VpcId": "VpcId"}),
     "ec2:CreateDhcpOptions": _dhcp_options,
+    "ec2:CreateVpcBlockPublicAccessExclusion": _plain("AWS::EC2::VPCBlockPublicAccessExclusion", {
+        "InternetGatewayExclusionMode": "InternetGatewayExclusionMode", "VpcId": "VpcId", "SubnetId": "SubnetId"}),
     "ec2:AssociateDhcpOptions": _plain("AWS::EC2::VPCDHCPOptionsAssociation", {"DhcpOptionsId": "DhcpOptionsId",
                                                                                "VpcId": "VpcId"}),
 }

@@ -418,6 +418,14 @@ def _attach_internet_gateway(fix: FixStep, region: str) -> list[Block]:
                   {"internet_gateway_id": p["InternetGatewayId"], "vpc_id": p["VpcId"]})]
 
 
+def _create_block_public_access_exclusion(fix: FixStep, region: str) -> list[Block]:
+    """An exclusion from VPC Block Public Access, for a VPC or a subnet (AWS provider 5.78 and later)."""
+    p = fix.parameters
+    target = {"vpc_id": p["VpcId"]} if "VpcId" in p else {"subnet_id": p["SubnetId"]}
+    return [Block("aws_vpc_block_public_access_exclusion", name("bpa_exclusion", *target.values()),
+                  {"internet_gateway_exclusion_mode": p["InternetGatewayExclusionMode"], **target})]
+
+
 def _create_dhcp_options(fix: FixStep, region: str) -> list[Block]:
     values = {c["Key"]: c["Values"] for c in fix.parameters["DhcpConfigurations"]}
     attributes: dict[str, Any] = {"domain_name_servers": values.get("domain-name-servers", [])}
@@ -449,6 +457,7 @@ _MAPPERS: dict[str, Mapper] = {
     "ec2:CreateInternetGateway": _create_internet_gateway,
     "ec2:AttachInternetGateway": _attach_internet_gateway,
     "ec2:CreateDhcpOptions": _create_dhcp_options,
+    "ec2:CreateVpcBlockPublicAccessExclusion": _create_block_public_access_exclusion,
     "ec2:AssociateDhcpOptions": _associate_dhcp_options,
     "kafka:DeleteVpcConnection": _delete_msk_vpc_connection,
     "route53resolver:DisassociateResolverRule": _disassociate_resolver_rule,
