@@ -26,9 +26,9 @@ from layouts.cloudwatch_agent_private import (
     PRIVATE_CIDRS,
     VPC_CIDR,
 )
+from policy_eval import agent_reads
 
-from vpcaudit.network.policy import Policy
-from vpcaudit.network.policy_request import Answer, Request, decide
+from vpcaudit.network.policy_request import Answer
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -40,9 +40,6 @@ GROUP_ELSEWHERE = {"endpoint_sources": (ELSEWHERE,)}
 POLICY_SERVICES = ("ssm", "monitoring", "logs", "ec2")  # ssmmessages and ec2messages take no endpoint policy
 # What installing and running the agent reads from AWS-owned buckets through the S3 endpoint.
 AGENT_PACKAGE_BUCKETS = (*DISTRIBUTOR_BUCKETS, *CLOUDWATCH_AGENT_BUCKETS)
-RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
-PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid", "aws:principalorgid",
-                            "aws:principalorgpaths"})
 
 
 @cache
@@ -75,24 +72,10 @@ def _baseline(ids: dict[str, str], services: tuple[str, ...] = POLICY_SERVICES) 
     return _flow_log(ids) | _default_policies(ids, services) | _optional_kms(ids)
 
 
-def _reads(snapshot: Snapshot, endpoint_id: str, buckets: tuple[str, ...]) -> dict[str, tuple[Answer, Answer]]:
-    """Per bucket: the S3 endpoint policy's answer to ``s3:GetObject`` on its objects, signed by an
-    instance profile of this account and organization, and unsigned (AWS documents neither)."""
-    endpoint = next(e for e in snapshot.accounts[0].regions[0].vpc_endpoints if e.vpc_endpoint_id == endpoint_id)
-    policy = Policy.from_text(endpoint.policy_document)
-    ours = frozenset({ACCOUNT, ORG_ID})
-    known = {"aws:sourcevpce": endpoint_id, "aws:sourcevpc": endpoint.vpc_id, "aws:principalisawsservice": "false"}
-    answers = {}
-    for bucket in buckets:
-        objects = f"arn:aws:s3:::{bucket}/"
-        signed = Request("s3:GetObject", objects, known=known | {"aws:principalaccount": ACCOUNT,
-                                                                 "aws:principalorgid": ORG_ID},
-                         foreign=RESOURCE_KEYS, maybe_absent=RESOURCE_KEYS, ours=ours)
-        unsigned = Request("s3:GetObject", objects, known=known, foreign=RESOURCE_KEYS | PRINCIPAL_KEYS,
-                           maybe_absent=RESOURCE_KEYS | PRINCIPAL_KEYS, ours=ours)
-        answers[bucket] = (decide(policy, signed).allowed, decide(policy, unsigned).allowed)
-    return answers
 
+def _reads(snapshot: Snapshot, endpoint_id: str, buckets: tuple[str, ...]) -> dict[str, tuple[Answer, Answer]]:
+    """Per bucket: signed by this account's instance profile, and unsigned (AWS documents neither)."""
+    return agent_reads(snapshot, endpoint_id, buckets, ACCOUNT, ORG_ID)
 
 def test_the_snapshot_is_the_layout() -> None:
     """The guides' endpoints: six interface endpoints in both private subnets with private DNS,

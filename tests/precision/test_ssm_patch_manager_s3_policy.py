@@ -22,9 +22,9 @@ from layouts.ssm_patch_manager_s3_policy import (
     SSM_AGENT_BUCKETS,
     s3_policy,
 )
+from policy_eval import agent_reads
 
-from vpcaudit.network.policy import Policy
-from vpcaudit.network.policy_request import Answer, Request, decide
+from vpcaudit.network.policy_request import Answer
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -34,10 +34,6 @@ RESOURCE_ORG = {"scope": "resource_org"}
 NO_S3_ENDPOINT = {"s3_endpoint": False}
 # The buckets the agent reads on this VPC's instances (Linux and Windows Server; not macOS).
 READ_BY_THE_AGENT = tuple(b for b in SSM_AGENT_BUCKETS if "macos" not in b)
-# Condition keys whose value is AWS's for a request to an AWS-owned bucket (or absent).
-RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
-PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid", "aws:principalorgid",
-                            "aws:principalorgpaths"})
 
 
 @cache
@@ -78,25 +74,11 @@ def _agent_buckets_refused(ids: dict[str, str]) -> Triples:
     return {("POL007", ids["s3"], "fail")}
 
 
-def _agent_reads(snapshot: Snapshot, endpoint_id: str) -> dict[str, tuple[Answer, Answer]]:
-    """Per bucket the agent reads: the S3 endpoint policy's answer to ``s3:GetObject`` on its
-    objects, signed by an instance profile of this account and organization, and unsigned (the two
-    readings the module docstring leaves open), by the evaluation POL006 uses."""
-    endpoint = next(e for e in snapshot.accounts[0].regions[0].vpc_endpoints if e.vpc_endpoint_id == endpoint_id)
-    policy = Policy.from_text(endpoint.policy_document)
-    ours = frozenset({ACCOUNT, ORG_ID})
-    known = {"aws:sourcevpce": endpoint_id, "aws:sourcevpc": endpoint.vpc_id, "aws:principalisawsservice": "false"}
-    answers = {}
-    for bucket in (*READ_BY_THE_AGENT, AL2023_REPOSITORY):
-        objects = f"arn:aws:s3:::{bucket}/"
-        signed = Request("s3:GetObject", objects, known=known | {"aws:principalaccount": ACCOUNT,
-                                                                 "aws:principalorgid": ORG_ID},
-                         foreign=RESOURCE_KEYS, maybe_absent=RESOURCE_KEYS, ours=ours)
-        unsigned = Request("s3:GetObject", objects, known=known, foreign=RESOURCE_KEYS | PRINCIPAL_KEYS,
-                           maybe_absent=RESOURCE_KEYS | PRINCIPAL_KEYS, ours=ours)
-        answers[bucket] = (decide(policy, signed).allowed, decide(policy, unsigned).allowed)
-    return answers
 
+def _agent_reads(snapshot: Snapshot, endpoint_id: str) -> dict[str, tuple[Answer, Answer]]:
+    """Per bucket the agent reads (and AL2023's repository), signed by this account's instance
+    profile and unsigned: the two readings the module docstring leaves open."""
+    return agent_reads(snapshot, endpoint_id, (*READ_BY_THE_AGENT, AL2023_REPOSITORY), ACCOUNT, ORG_ID)
 
 def test_the_snapshot_is_the_layout() -> None:
     """The guide's endpoints: ``ssm``, ``ssmmessages``, ``ec2messages`` in both private subnets with

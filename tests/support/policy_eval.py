@@ -10,6 +10,7 @@ whether a layer download signed by ECR's account, or an anonymous package downlo
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Any
@@ -17,10 +18,13 @@ from typing import Any
 from builders import RegionBuilder
 from rulecheck import triples
 
+from vpcaudit.network.policy import Policy
+from vpcaudit.network.policy_request import Answer, Request, decide
 from vpcaudit.rules.pol.pol001_endpoint_policy_full_access import endpoint_policy_full_access
 from vpcaudit.rules.pol.pol002_endpoint_policy_wildcard import endpoint_policy_wildcard
 from vpcaudit.rules.pol.pol003_endpoint_policy_invalid import endpoint_policy_invalid
 from vpcaudit.rules.pol.pol005_endpoint_policy_allows_nothing import endpoint_policy_allows_nothing
+from vpcaudit.snapshot.model import Snapshot
 
 POLICY_RULES = (endpoint_policy_full_access, endpoint_policy_wildcard, endpoint_policy_invalid,
                 endpoint_policy_allows_nothing)
@@ -106,3 +110,31 @@ def with_policy(b: RegionBuilder, endpoint: str, policy: str | None) -> None:
     if policy is not None:
         policy = policy.replace("{endpoint}", endpoint).replace("{vpc}", vpc)
     b.endpoints[endpoint] = replace(b.endpoints[endpoint], policy_document=policy)
+
+
+# Condition keys whose value is AWS's for a request to an AWS-owned bucket (or absent), and the
+# principal keys an unsigned request does not carry.
+AWS_BUCKET_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
+PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid", "aws:principalorgid",
+                            "aws:principalorgpaths"})
+
+
+def agent_reads(snapshot: Snapshot, endpoint_id: str, buckets: Iterable[str], account: str,
+                org_id: str) -> dict[str, tuple[Answer, Answer]]:
+    """Per bucket: the S3 endpoint policy's answer to ``s3:GetObject`` on its objects, signed by an
+    instance profile of ``account`` in ``org_id``, and unsigned — the two ways an agent on an
+    instance may read an AWS-owned bucket, by the evaluation the policy rules use."""
+    endpoint = next(e for e in snapshot.accounts[0].regions[0].vpc_endpoints if e.vpc_endpoint_id == endpoint_id)
+    policy = Policy.from_text(endpoint.policy_document)
+    ours = frozenset({account, org_id})
+    known = {"aws:sourcevpce": endpoint_id, "aws:sourcevpc": endpoint.vpc_id, "aws:principalisawsservice": "false"}
+    answers = {}
+    for bucket in buckets:
+        objects = f"arn:aws:s3:::{bucket}/"
+        signed = Request("s3:GetObject", objects, known=known | {"aws:principalaccount": account,
+                                                                 "aws:principalorgid": org_id},
+                         foreign=AWS_BUCKET_KEYS, maybe_absent=AWS_BUCKET_KEYS, ours=ours)
+        unsigned = Request("s3:GetObject", objects, known=known, foreign=AWS_BUCKET_KEYS | PRINCIPAL_KEYS,
+                           maybe_absent=AWS_BUCKET_KEYS | PRINCIPAL_KEYS, ours=ours)
+        answers[bucket] = (decide(policy, signed).allowed, decide(policy, unsigned).allowed)
+    return answers

@@ -87,7 +87,8 @@ def slot_init(cls: C) -> C:
     Why: a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__(self, name,
     value)``, looking the function and the slot up by name for every field of every record, and
     an organization's audit builds tens of millions of records (traffic paths and their steps,
-    route outcomes, findings and their fix steps): 8 % of its CPU went there. A slot's descriptor,
+    route outcomes, findings and their fix steps): about 6 % of its CPU went there
+    (sampled at 500 accounts × 17 Regions). A slot's descriptor,
     looked up once here, sets it in less than half the time. Fields taken by keyword only and
     init-only variables are not supported (refused here, so a class cannot silently change).
     """
