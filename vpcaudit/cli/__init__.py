@@ -15,12 +15,16 @@ from vpcaudit.cli import plan as _plan  # noqa: F401  (registers `vpcaudit plan`
 from vpcaudit.cli import publish as _publish  # noqa: F401  (registers `vpcaudit publish securityhub`)
 from vpcaudit.cli import rules_cmd as _rules_cmd  # noqa: F401  (registers `vpcaudit rules …`)
 from vpcaudit.cli.app import app
-from vpcaudit.cli.console import guarded
+from vpcaudit.cli.console import end_now, guarded
 
 
 def main() -> None:
-    """Console-script entry point: exit codes mean what the help says, whatever happens."""
-    guarded(app)
+    """Console-script entry point: exit codes mean what the help says, whatever happens; the
+    process then ends at once (:func:`~vpcaudit.cli.console.end_now`)."""
+    try:
+        guarded(app)
+    except SystemExit as done:
+        end_now(done)
 
 
 __all__ = ["app", "main"]

@@ -3,6 +3,8 @@ collection gaps and call statistics — all on stderr, so stdout stays clean for
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
 import threading
@@ -97,6 +99,33 @@ def guarded(command: Callable[[], Any]) -> NoReturn:
                        f"traceback above) → exit {int(api.ExitCode.INTERNAL)}")
         raise SystemExit(int(api.ExitCode.INTERNAL)) from None
     raise SystemExit(0)  # only reached if the command returned instead of exiting
+
+
+def end_now(done: SystemExit) -> NoReturn:
+    """End the process with ``done``'s exit code at once, leaving its memory to the kernel.
+
+    Why: after an organization's audit the process holds tens of millions of records (the
+    snapshot, the result's outline); Python's own exit frees them one by one, 1 to 2 s at 500
+    accounts × 17 Regions after everything was written. What that exit would still do that
+    matters is done here first: standard output flushed (a last flush that fails is one line and
+    exit 2, like any failed write to it) and then standard error, and logging's handlers closed.
+    Nothing else is pending by then: the commands' thread pools and forked workers have ended and
+    their temporary files are closed. A code that is not a number (a message) leaves through
+    Python's own exit, which prints it."""
+    if done.code is not None and not isinstance(done.code, int):
+        raise done
+    status = done.code or 0
+    try:
+        sys.stdout.flush()
+    except (StdoutLost, OSError) as failed:
+        lost = failed if isinstance(failed, StdoutLost) else StdoutLost(failed)
+        _discard_stdout()
+        _say_on_stderr(f"error: cannot write to standard output: {lost}")
+        status = int(api.ExitCode.USAGE)
+    logging.shutdown()
+    with contextlib.suppress(OSError):  # stderr is gone: the exit code is all that is left
+        sys.stderr.flush()
+    os._exit(status)
 
 
 def _discard_stdout() -> None:
