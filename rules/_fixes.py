@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
 from vpcaudit.network.secgroups import cidr_family, ingress, tcp_range
-from vpcaudit.network.services import partition
+from vpcaudit.network.services import parse_service_name, partition
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 NEW_ENDPOINT_POLICY_NOTE = ("with a policy admitting principals of account {account} only (widen it to your "
@@ -299,12 +300,36 @@ def endpoint_subnet_in_az(view: NetworkView, vpc_id: str, az_id: str) -> str | N
     return None
 
 
-def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str) -> FixStep | None:
+def endpoint_az_month(cost: CostModel) -> str:
+    """What one more AZ of an interface endpoint costs a month, in the Region's currency (a China
+    Region's is CNY): the words every step creating or widening one uses."""
+    return f"about {cost.money(cost.interface_endpoint_month(1))}/month per AZ"
+
+
+def interface_service_name(view: NetworkView, key: str, region: str, like: str) -> tuple[str, bool]:
+    """The name under which ``region`` offers ``key`` as an interface endpoint service, and whether
+    the Region's endpoint-service list says so. China Regions name some services
+    ``cn.com.amazonaws.<region>.<key>`` and others ``com.amazonaws.<region>.<key>`` (the S3
+    gateway and interface services under one name each), so no neighbour's name tells another's;
+    the list does. Where it has no such service (not collected, or not offered), the name is
+    ``like``'s form with ``key`` in it, unverified."""
+    stem = parse_service_name(like).key
+    guess = like[: -len(stem)] + key if like.endswith(stem) else f"com.amazonaws.{region}.{key}"
+    offered = sorted(name for name, service in view.services.items()
+                     if "Interface" in service.service_types
+                     and (parsed := parse_service_name(name)).family == "aws"
+                     and parsed.key == key and (service.service_region or parsed.region) == region)
+    if not offered:
+        return guess, False
+    return (guess if guess in offered else offered[0]), True
+
+
+def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str, cost: CostModel) -> FixStep | None:
     """One AZ per call, so two rules adding the same AZ ask for the same step."""
     subnet = endpoint_subnet_in_az(view, endpoint.vpc_id, az_id)
     if subnet is None:
         return None
-    monthly = "about $7.30/month per AZ"
+    monthly = endpoint_az_month(cost)
     return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "AddSubnetIds": [subnet]},
                 endpoint.vpc_endpoint_id, Phase.ASSOCIATE,
                 f"Add subnet {subnet} ({az_id}) to interface endpoint {endpoint.vpc_endpoint_id} ({monthly})",

@@ -96,4 +96,5 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(service=label, endpoint_az_ids=endpoint_azs, offered_vpc_az_ids=candidates,
                                    subnet_ids=endpoint.subnet_ids,
                                    monthly_cost_per_added_az_usd=ctx.cost.interface_endpoint_month(1)),
-            fix=[s for s in (add_endpoint_subnet(view, endpoint, other) for other in others) if s is not None])
+            fix=[s for s in (add_endpoint_subnet(view, endpoint, other, ctx.cost) for other in others)
+                 if s is not None])

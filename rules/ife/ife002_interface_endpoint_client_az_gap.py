@@ -105,4 +105,4 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(service=label, missing_az_ids=gap, endpoint_az_ids=endpoint_azs,
                                    client_az_ids=clients, client_subnet_ids=client_subnets,
                                    monthly_cost_to_fix_usd=fix_cost),
-            fix=[s for s in (add_endpoint_subnet(view, endpoint, az) for az in sorted(gap)) if s is not None])
+            fix=[s for s in (add_endpoint_subnet(view, endpoint, az, ctx.cost) for az in sorted(gap)) if s is not None])

@@ -15,7 +15,9 @@ from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
     account_scoped_policy,
     create_gateway_endpoint,
+    endpoint_az_month,
     endpoint_context,
+    interface_service_name,
     new_endpoint_policy_note,
 )
 from vpcaudit.snapshot.model import Part
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 S3_GATEWAY = "s3 (gateway)"
@@ -192,7 +195,8 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
                     severity=Severity.INFO, discriminator=f"{bundle.slug}:optional",
                     evidence=evidence_dict(bundle=bundle.name, present=sorted(present), missing=missing_optional),
                     fix=[s for m in missing_optional for s in _create_member(
-                        view, vpc_id, start.siblings, m, decision=f"create it only if {bundle.optional[m]}")])
+                        view, vpc_id, start.siblings, m, ctx.cost,
+                        decision=f"create it only if {bundle.optional[m]}")])
 
 
 @dataclass(frozen=True)
@@ -387,7 +391,7 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     missing_text = ", ".join(f"{m} ({bundle.notes[m]})" if m in bundle.notes else m for m in affected)
     head = f"{uses} but is missing {missing_text}" if affected else uses
     fix = [s for member, subnets in affected.items()
-           for s in _missing_member(view, vpc_id, bundle, start, member, subnets)]
+           for s in _missing_member(view, vpc_id, bundle, start, member, subnets, ctx.cost)]
     evidence = evidence_dict(bundle=bundle.name, present=sorted(present), missing=list(affected),
                              affected_subnet_ids=hit, isolated_subnet_ids=isolated, clients_assumed=clients.assumed,
                              egress_classes=[f"{sid}={classes[sid] or 'unknown'}" for sid in hit],
@@ -436,11 +440,11 @@ def _no_public_address(subnet_ids: list[str]) -> str:
 
 
 def _missing_member(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start, member: str,
-                    subnets: list[str]) -> list[FixStep]:
+                    subnets: list[str], cost: CostModel) -> list[FixStep]:
     """The interface endpoint that is missing, or the S3 gateway endpoint (created, or routed for
     the client subnets' tables)."""
     if member != S3_GATEWAY:
-        return _create_member(view, vpc_id, start.siblings, member, decision=None)
+        return _create_member(view, vpc_id, start.siblings, member, cost, decision=None)
     gateways = sorted((e for e in view.endpoints_of(vpc_id, "Gateway")
                        if not view.endpoint_ended(e) and _is_s3_gateway(view, e.vpc_endpoint_id, vpc_id)),
                       key=lambda e: e.vpc_endpoint_id)
@@ -458,16 +462,18 @@ def _missing_member(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Star
                  f"which serves {bundle.s3_traffic}", context=endpoint_context(gateway))]
 
 
-def _create_member(view: NetworkView, vpc_id: str, siblings: tuple[str, ...], member: str, *,
+def _create_member(view: NetworkView, vpc_id: str, siblings: tuple[str, ...], member: str, cost: CostModel, *,
                    decision: str | None) -> list[FixStep]:
     """An interface endpoint for ``member`` beside a sibling endpoint (the bundle's trigger, or any
     interface endpoint of a workload-started bundle's VPC): same subnets, same security groups,
-    private DNS on, the same service-name form (China Regions prefix some)."""
+    private DNS on, under the name the Region's endpoint-service list gives it (China Regions
+    prefix some services' names and not others', so the sibling's form may not be the member's);
+    a name the list does not hold is said to be unverified."""
     sibling = next((e for e in sorted(view.endpoints_of(vpc_id, "Interface"), key=lambda e: e.vpc_endpoint_id)
                     if not view.endpoint_ended(e) and view.service(e).key in siblings), None)
     if sibling is None or not sibling.service_name.endswith(view.service(sibling).key):
         return []
-    service = sibling.service_name[: -len(view.service(sibling).key)] + member
+    service, listed = interface_service_name(view, member, view.service(sibling).region, sibling.service_name)
     details = view.services.get(service)
     parameters = {"VpcId": vpc_id, "VpcEndpointType": "Interface", "ServiceName": service,
                   "SubnetIds": list(sibling.subnet_ids), "SecurityGroupIds": list(sibling.group_ids),
@@ -477,7 +483,13 @@ def _create_member(view: NetworkView, vpc_id: str, siblings: tuple[str, ...], me
         region = view.service(sibling).region
         parameters["PolicyDocument"] = account_scoped_policy(view.account_id, service=member, region=region)
         note = ", " + new_endpoint_policy_note(view.account_id, member, region)
+    unlisted = ("" if listed else
+                f"; {service} is not in the Region's endpoint-service list: check the name before applying"
+                if view.services else
+                f"; {service} is unverified (the Region's endpoint-service list was not collected): check the "
+                "name before applying")
     return [step("ec2:CreateVpcEndpoint", parameters, vpc_id, Phase.CREATE,
                  f"Create a {member} interface endpoint in {vpc_id} with private DNS, in the subnets and security "
-                 f"groups of {sibling.vpc_endpoint_id} (about $7.30/month per AZ){note}", decision=decision,
+                 f"groups of {sibling.vpc_endpoint_id} ({endpoint_az_month(cost)}){note}{unlisted}",
+                 decision=decision,
                  creates=f"{member}-endpoint-{vpc_id}", output="VpcEndpoint.VpcEndpointId")]

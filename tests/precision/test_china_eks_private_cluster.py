@@ -4,6 +4,7 @@ China Region's endpoint service names: every finding and its verdict (docs/preci
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -155,18 +156,45 @@ def test_near_miss_logs_requested_under_the_china_prefix() -> None:
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:optional")] == "info"
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003's fix copies the ecr.api endpoint's cn.com.amazonaws. "
-                                       "prefix onto logs, a name cn-northwest-1 does not list")
 def test_the_fix_for_the_missing_logs_endpoint_names_the_service_the_region_lists() -> None:
-    """IFE003's fix creates the missing member "beside a sibling endpoint" under "the same
-    service-name form": it takes the ecr.api endpoint's prefix and proposes
+    """Rule was wrong, fixed. IFE003's fix created the missing member "beside a sibling endpoint"
+    under "the same service-name form": it took the ecr.api endpoint's prefix and proposed
     ``cn.com.amazonaws.cn-northwest-1.logs`` — the very name the near miss failed with. The China
-    Regions prefix some services only (the rule's own docstring says so), and the Region's catalogue,
-    which the snapshot holds, lists ``com.amazonaws.cn-northwest-1.logs``: the fix should take that
-    name, and build one from the sibling only when the catalogue is missing."""
+    Regions prefix some services only, and the Region's catalogue, which the snapshot holds, lists
+    ``com.amazonaws.cn-northwest-1.logs``: the fix now takes that name."""
     snapshot, _ = _built(**LOGS_UNDER_CHINA_PREFIX)
     catalogue = {s.service_name for s in snapshot.accounts[0].regions[0].endpoint_services}
     finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE003")
     (step,) = finding.fix
     assert step.parameters["ServiceName"] == "com.amazonaws.cn-northwest-1.logs"
     assert step.parameters["ServiceName"] in catalogue
+    assert "not in the Region's endpoint-service list" not in step.description
+
+
+def test_without_the_catalogue_the_fix_builds_the_name_from_its_sibling_and_says_so() -> None:
+    """The other side: a snapshot without the Region's endpoint-service list (the part denied, an
+    older file) gives no name to take. The fix then builds one in the sibling's form, as before, and
+    says it is unverified, rather than presenting a guess as the Region's name."""
+    snapshot, _ = _built(**LOGS_UNDER_CHINA_PREFIX)
+    region = snapshot.accounts[0].regions[0]
+    account = replace(snapshot.accounts[0], regions=(replace(region, endpoint_services=()),))
+    bare = replace(snapshot, accounts=(account,))
+    finding = next(f for f in audit_result(bare).findings if f.rule_id == "IFE003")
+    (step,) = finding.fix
+    assert step.parameters["ServiceName"] == "cn.com.amazonaws.cn-northwest-1.logs"
+    assert step.description.endswith("cn.com.amazonaws.cn-northwest-1.logs is unverified (the Region's "
+                                      "endpoint-service list was not collected): check the name before applying")
+
+
+def test_a_service_the_catalogue_does_not_list_is_said_to_be_missing_from_it() -> None:
+    """And with the list collected but no ``logs`` interface service in it, the sibling's form is
+    proposed with the list's own word against it."""
+    snapshot, _ = _built(**LOGS_UNDER_CHINA_PREFIX)
+    region = snapshot.accounts[0].regions[0]
+    kept = tuple(s for s in region.endpoint_services if not s.service_name.endswith(".logs"))
+    account = replace(snapshot.accounts[0], regions=(replace(region, endpoint_services=kept),))
+    finding = next(f for f in audit_result(replace(snapshot, accounts=(account,))).findings if f.rule_id == "IFE003")
+    (step,) = finding.fix
+    assert step.parameters["ServiceName"] == "cn.com.amazonaws.cn-northwest-1.logs"
+    assert step.description.endswith("cn.com.amazonaws.cn-northwest-1.logs is not in the Region's endpoint-service "
+                                      "list: check the name before applying")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view
 from layouts import china_ssm_session_manager
 from layouts.china_ssm_session_manager import REGION, SSM_SERVICES
@@ -106,14 +105,13 @@ def test_the_bundle_fix_creates_the_china_names() -> None:
         ((ids["subnet"],), (ids["endpoint_sg"],))}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003's create-endpoint step prices an endpoint-AZ at a fixed "
-                                       "$7.30/month, in a Region vpcaudit prices in CNY")
 def test_the_bundle_fix_prices_the_endpoint_in_the_regions_currency() -> None:
-    """China Regions are billed in CNY (vpcaudit/price_table.py prices them so); the step's text
-    should quote the Region's figure (CN¥, from the cost model), not the us-east-1 dollar one."""
+    """Rule was wrong, fixed. China Regions are billed in CNY (vpcaudit/price_table.py prices them
+    so); the step's text quoted a fixed us-east-1 "$7.30/month per AZ". It now quotes the Region's
+    figure from the cost model."""
     snapshot, _ = _built()
     descriptions = [s.description for s in _ife003(snapshot).fix if s.action == "ec2:CreateVpcEndpoint"]
-    assert descriptions and all("$" not in d and "CN¥" in d for d in descriptions)
+    assert descriptions and all("$" not in d and "(about CN¥51.83/month per AZ)" in d for d in descriptions)
 
 
 def test_near_miss_commercial_style_prefix_leaves_no_endpoint() -> None:
