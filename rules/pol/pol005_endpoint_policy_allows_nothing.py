@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import Policy, as_list, judged_policies, parse
-from vpcaudit.network.policy_request import ElsewhereGrant, grants_elsewhere
+from vpcaudit.network.policy_request import ElsewhereGrant, grants_elsewhere, place_elsewhere, region_elsewhere
+from vpcaudit.network.services import partition
 from vpcaudit.rules._fixes import account_scoped_policy, endpoint_context
 from vpcaudit.snapshot.model import Part
 
@@ -26,14 +27,17 @@ if TYPE_CHECKING:
           "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
           "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",
           "https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html",
+          "https://docs.amazonaws.cn/en_us/aws/latest/userguide/ARNs.html",
       ))
 def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
     """An endpoint policy allows nothing, or nothing of some actions: it has no `Allow` statement
     (only `Deny` statements, a deny-list written as if the default full access still applied
     underneath), or the `Allow` statements of some actions name only resources of Regions other
     than the endpoint's (ARNs such as `arn:aws:bedrock:us-west-2::foundation-model/*` on an
-    endpoint of us-east-1: a policy copied from another Region's deployment). Same scope as
-    POL001: AWS-service gateway and interface endpoints whose service supports endpoint policies.
+    endpoint of us-east-1: a policy copied from another Region's deployment), or only resources of
+    another partition (`arn:aws:s3:::bucket` on an endpoint of a China Region, whose resources are
+    `arn:aws-cn:`: a policy copied from a commercial Region's walkthrough). Same scope as POL001:
+    AWS-service gateway and interface endpoints whose service supports endpoint policies.
 
     An ARN counts as another Region's only when its Region segment cannot be the endpoint's
     service Region: `*`, `us-*` or a policy variable may be, and an ARN with no Region (S3
@@ -41,7 +45,9 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
     authorized against) is no Region's. An action is reported when no other `Allow` statement may
     grant it (a statement with `NotAction` may grant any), so the documented cross-Region
     inference policy — the inference profile in the endpoint's Region, the foundation models of
-    the destination Regions — is silent.
+    the destination Regions — is silent. An ARN counts as another partition's when its partition
+    segment is written out (no wildcard, no policy variable) and is not the endpoint Region's: an
+    ARN matches a resource segment by segment, the partition included.
 
     ## Why it matters
     An endpoint policy replaces the default full-access policy; it does not add to it. A request
@@ -76,7 +82,8 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
     ```
 
     For a policy naming another Region's resources, add the same ARNs in the endpoint's Region
-    (`arn:aws:bedrock:us-east-1::foundation-model/*`) beside them.
+    (`arn:aws:bedrock:us-east-1::foundation-model/*`) beside them; for another partition's, the
+    same ARNs in the endpoint's partition (`arn:aws-cn:s3:::bucket`).
     """
     view = ctx.view
     for endpoint, policy in judged_policies(view):
@@ -106,9 +113,10 @@ def _elsewhere(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy, grant:
                ref: ResourceRef) -> Finding:
     """An Allow naming only other Regions' resources: what it leaves unallowed, said as such."""
     info = ctx.view.service(endpoint)
-    regions, statements = ", ".join(grant.regions), ", ".join(grant.statements)
+    regions, statements = _places(grant), ", ".join(grant.statements)
     head = f"{endpoint.endpoint_type.lower()} endpoint {endpoint.vpc_endpoint_id} for {info.key} in {endpoint.vpc_id}"
-    premise = f"while every request through an endpoint of {info.region} acts on {info.region}'s resources"
+    home = f" (partition {partition(info.region)})" if grant.partitions else ""
+    premise = f"while every request through an endpoint of {info.region} acts on {info.region}'s resources{home}"
     if grant.everything:
         message = (f"{head} has a policy whose Allow statements ({statements}) name only resources of {regions}, "
                    f"{premise}: it denies every request sent through it.")
@@ -120,7 +128,7 @@ def _elsewhere(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy, grant:
         ref, message,
         evidence=evidence_dict(service=info.key, endpoint_type=endpoint.endpoint_type, endpoint_region=info.region,
                                statements=list(grant.statements), regions=list(grant.regions),
-                               actions=list(grant.actions) or None),
+                               partitions=list(grant.partitions) or None, actions=list(grant.actions) or None),
         fix=[_name_this_regions_resources(ctx, endpoint, policy, grant)])
 
 
@@ -148,16 +156,22 @@ def _name_this_regions_resources(ctx: RuleContext, endpoint: r.VpcEndpoint, poli
     Region, beside the originals (they may be a cross-Region inference profile's destinations).
     Which Region's resources the clients mean is a decision."""
     region = ctx.view.service(endpoint).region
+    places, copied = _places(grant), "another partition's" if grant.partitions else "another Region's"
     statements = [_also_in(s.raw, region) if s.label in grant.statements else s.raw for s in policy.statements]
     document = json.dumps({"Version": policy.document.get("Version", "2012-10-17"), "Statement": statements},
                           separators=(",", ":"))
     return step("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint.vpc_endpoint_id, "PolicyDocument": document},
                 endpoint.vpc_endpoint_id, Phase.MODIFY,
-                f"Name {region}'s resources beside those of {', '.join(grant.regions)} in "
+                f"Name {region}'s resources beside those of {places} in "
                 f"{', '.join(grant.statements)} of {endpoint.vpc_endpoint_id}'s policy",
                 decision=f"confirm that the clients of this endpoint mean {region}'s resources (a policy copied from "
-                         f"another Region's deployment), or drop the {', '.join(grant.regions)} ARNs",
+                         f"{copied} deployment), or drop the {places} ARNs",
                 context=endpoint_context(endpoint))
+
+
+def _places(grant: ElsewhereGrant) -> str:
+    """The Regions and partitions a grant names, as a message says them."""
+    return ", ".join([*grant.regions, *(f"the {p} partition" for p in grant.partitions)])
 
 
 def _also_in(statement: dict[str, Any], region: str) -> dict[str, Any]:
@@ -167,7 +181,12 @@ def _also_in(statement: dict[str, Any], region: str) -> dict[str, Any]:
 
 
 def _in_region(arn: str, region: str) -> str:
-    """``arn`` with ``region`` as its Region segment."""
+    """``arn`` in ``region``: its partition ``region``'s where it named another (``arn:aws:s3:::b``
+    seen from cn-north-1 becomes ``arn:aws-cn:s3:::b``), and its Region segment ``region`` where
+    it named another Region."""
     parts = arn.split(":", 4)
-    parts[3] = region
+    if place_elsewhere(arn, region) == ("partition", parts[1]):
+        parts[1] = partition(region)
+    if region_elsewhere(":".join(parts), region) is not None:
+        parts[3] = region
     return ":".join(parts)

@@ -15,6 +15,7 @@ from vpcaudit.network.policy_request import (
     any_of,
     decide,
     grants_elsewhere,
+    place_elsewhere,
     region_elsewhere,
     share_an_action,
 )
@@ -156,6 +157,29 @@ def test_kleene_connectives() -> None:
 ])
 def test_the_region_an_arn_pattern_confines_to(pattern: str, expected: str | None) -> None:
     assert region_elsewhere(pattern, "us-east-1") == expected
+
+
+@pytest.mark.parametrize(("pattern", "region", "expected"), [
+    ("arn:aws:s3:::bucket/*", "cn-north-1", ("partition", "aws")),  # a China Region's are arn:aws-cn:
+    ("arn:aws-cn:s3:::bucket/*", "cn-north-1", None),
+    ("arn:aws-cn:s3:::bucket/*", "us-east-1", ("partition", "aws-cn")),
+    ("arn:aws:bedrock:us-west-2::foundation-model/*", "cn-north-1", ("partition", "aws")),  # the partition first
+    ("arn:aws-cn:bedrock:cn-northwest-1::foundation-model/*", "cn-north-1", ("region", "cn-northwest-1")),
+    ("arn:aws:s3:::bucket", "us-east-1", None),
+    ("arn:*:s3:::bucket", "cn-north-1", None),
+    ("arn:aws*:s3:::bucket", "cn-north-1", None),
+    ("arn:${aws:partition}:s3:::bucket", "cn-north-1", None),
+    ("arn:aws-us-gov:s3:::bucket", "us-gov-west-1", None),
+    ("*", "cn-north-1", None),
+])
+def test_where_an_arn_pattern_confines_to(pattern: str, region: str, expected: tuple[str, str] | None) -> None:
+    assert place_elsewhere(pattern, region) == expected
+
+
+def test_an_allow_of_another_partition_alone_grants_nothing() -> None:
+    policy = Policy({"Version": "2012-10-17", "Statement": [_allow(Resource=["arn:aws:s3:::b", "arn:aws:s3:::b/*"])]})
+    assert grants_elsewhere(policy, "cn-north-1") == ElsewhereGrant(("statement #1",), (), (), ("aws",))
+    assert grants_elsewhere(policy, "us-east-1") is None
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

@@ -4,6 +4,7 @@ finding and its verdict (docs/precision.md)."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import pytest
@@ -123,28 +124,35 @@ def test_near_miss_group_admits_nothing() -> None:
     assert audit(snapshot) == _baseline(ids) | {("SG003", ids["s3_interface"], "fail")}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: POL005 reads other Regions in resource ARNs, not other "
-                                       "partitions; arn:aws:s3::: matches no request in cn-north-1")
 def test_near_miss_commercial_partition_arns() -> None:
-    """The same policy with ``arn:aws:s3:::wsgbucket`` and ``arn:aws:s3:::wsgbucket/*``, as copied
-    from a commercial-Region walkthrough. A request through a cn-north-1 endpoint acts on
-    ``arn:aws-cn:s3:::wsgbucket``; a Resource ARN matches by its every segment, the partition
-    included, so the only Allow matches nothing and both endpoints deny every request. IAM refuses
-    such ARNs in China outright (``MalformedPolicyDocument``: Partition "aws" is not valid); a
-    snapshot that holds one on an endpoint means ModifyVpcEndpoint took it. Correct: POL005 on both
-    endpoints; today the audit is the canonical one."""
+    """Rule was wrong, fixed. The same policy with ``arn:aws:s3:::wsgbucket`` and
+    ``arn:aws:s3:::wsgbucket/*``, as copied from a commercial-Region walkthrough. A request through a
+    cn-north-1 endpoint acts on ``arn:aws-cn:s3:::wsgbucket``; a Resource ARN matches by its every
+    segment, the partition included, so the only Allow matches nothing and both endpoints deny
+    every request. IAM refuses such ARNs in China outright (``MalformedPolicyDocument``: Partition
+    "aws" is not valid); a snapshot that holds one on an endpoint means ModifyVpcEndpoint took it.
+    POL005 on both endpoints, high; the fix names the same ARNs in ``aws-cn`` beside them."""
     snapshot, ids = _built(**COMMERCIAL_ARNS)
     assert audit(snapshot) == _baseline(ids) | _all_tcp(ids) | {
         ("POL005", ids["s3_gateway"], "fail"), ("POL005", ids["s3_interface"], "fail")}
+    finding = next(f for f in audit_result(snapshot).findings
+                   if f.rule_id == "POL005" and f.resource.resource_id == ids["s3_gateway"])
+    assert finding.severity.value == "high"
+    assert "name only resources of the aws partition" in finding.message
+    assert "cn-north-1's resources (partition aws-cn)" in finding.message
+    assert finding.evidence["partitions"] == ["aws"] and finding.evidence["regions"] == []
+    (step,) = finding.fix
+    (statement,) = json.loads(step.parameters["PolicyDocument"])["Statement"]
+    assert statement["Resource"] == ["arn:aws:s3:::wsgbucket", "arn:aws:s3:::wsgbucket/*",
+                                     "arn:aws-cn:s3:::wsgbucket", "arn:aws-cn:s3:::wsgbucket/*"]
 
 
-def test_near_miss_commercial_partition_arns_today() -> None:
-    """Today's audit of the commercial-partition policy, pinned beside the xfail: the canonical
-    set, POL005 silent (its Region reading finds no Region in an S3 bucket ARN)."""
-    snapshot, ids = _built(**COMMERCIAL_ARNS)
+@pytest.mark.parametrize("partition", ["*", "aws*", "${aws:partition}"])
+def test_a_partition_that_may_be_chinas_is_silent(partition: str) -> None:
+    """The other side: a partition segment that may be ``aws-cn`` (a wildcard, a policy variable)
+    names resources the endpoint reaches: the canonical audit, POL005 silent."""
+    snapshot, ids = _built(policy_partition=partition)
     assert audit(snapshot) == _baseline(ids) | _all_tcp(ids)
-    endpoints = {e.vpc_endpoint_id: e for e in snapshot.accounts[0].regions[0].vpc_endpoints}
-    assert '"arn:aws:s3:::wsgbucket"' in (endpoints[ids["s3_gateway"]].policy_document or "")
 
 
 def test_near_miss_gateway_route_on_the_wrong_table() -> None:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from vpcaudit.network.policy import Condition, Policy, Statement, as_list
+from vpcaudit.network.services import partition
 
 
 class Answer(enum.Enum):
@@ -280,12 +281,14 @@ def _names_ours(value: str, ours: frozenset[str]) -> bool:
 
 @dataclass(frozen=True)
 class ElsewhereGrant:
-    """``Allow`` statements that name only other Regions' resources, and what that leaves out."""
+    """``Allow`` statements that name only resources an endpoint cannot reach — other Regions',
+    or another partition's — and what that leaves out."""
 
     statements: tuple[str, ...]  # their labels
-    regions: tuple[str, ...]  # the Regions they name
+    regions: tuple[str, ...]  # the other Regions they name
     # The action patterns no other Allow statement grants: () when no Allow statement is left at all.
     actions: tuple[str, ...]
+    partitions: tuple[str, ...] = ()  # the other partitions they name (``arn:aws:`` seen from a China Region)
 
     @property
     def everything(self) -> bool:
@@ -294,38 +297,54 @@ class ElsewhereGrant:
 
 
 def grants_elsewhere(policy: Policy, region: str) -> ElsewhereGrant | None:
-    """What ``policy`` allows only on other Regions' resources, seen from an endpoint of ``region``;
+    """What ``policy`` allows only on resources out of reach, seen from an endpoint of ``region``;
     None when every action it grants may be granted on a resource of ``region``.
 
-    The statements are those :func:`regions_elsewhere` finds. When they are all the ``Allow``
+    The statements are those :func:`places_elsewhere` finds. When they are all the ``Allow``
     statements, nothing is allowed; otherwise the actions they name (``Action`` patterns) that no
     other ``Allow`` statement may grant — an ``Allow`` with ``NotAction`` may grant any — are
     allowed on nothing of ``region``."""
     allows = [s for s in policy.statements if s.effect == "Allow"]
-    elsewhere = {s.label: regions for s in allows if (regions := regions_elsewhere(s, region))}
+    elsewhere = {s.label: places for s in allows if (places := places_elsewhere(s, region))}
     if not elsewhere:
         return None
-    regions = tuple(sorted({r for rs in elsewhere.values() for r in rs}))
+    regions = tuple(sorted({name for places in elsewhere.values() for kind, name in places if kind == "region"}))
+    partitions = tuple(sorted({name for places in elsewhere.values() for kind, name in places if kind == "partition"}))
     local = [s for s in allows if s.label not in elsewhere]
     if not local:
-        return ElsewhereGrant(tuple(elsewhere), regions, ())
+        return ElsewhereGrant(tuple(elsewhere), regions, (), partitions)
     stranded = tuple(dict.fromkeys(
         action for s in allows if s.label in elsewhere for action in s.actions
         if not any("NotAction" in t.raw or any(share_an_action(action, a) for a in t.actions) for t in local)))
-    return ElsewhereGrant(tuple(elsewhere), regions, stranded) if stranded else None
+    return ElsewhereGrant(tuple(elsewhere), regions, stranded, partitions) if stranded else None
 
 
-def regions_elsewhere(statement: Statement, region: str) -> tuple[str, ...]:
-    """The Regions of ``statement``'s resources when every one is an ARN of a Region other than
-    ``region``; () otherwise — ``Resource *``, no ``Resource``, ``NotResource``, or one ARN that
-    may be ``region``'s or has no Region (S3 buckets, IAM roles, the Region-less foundation
-    models a global inference profile is authorized against)."""
+def places_elsewhere(statement: Statement, region: str) -> tuple[tuple[str, str], ...]:
+    """Where ``statement``'s resources are, as ("partition" | "region", name), when every one is an
+    ARN of a partition or Region other than ``region``'s; () otherwise — ``Resource *``, no
+    ``Resource``, ``NotResource``, or one ARN that may be ``region``'s or has no Region in
+    ``region``'s partition (S3 buckets, IAM roles, the Region-less foundation models a global
+    inference profile is authorized against)."""
     if "NotResource" in statement.raw:
         return ()
-    found = [region_elsewhere(str(r), region) for r in as_list(statement.raw.get("Resource"))]
+    found = [place_elsewhere(str(r), region) for r in as_list(statement.raw.get("Resource"))]
     if not found or None in found:
         return ()
-    return tuple(sorted({r for r in found if r is not None}))
+    return tuple(sorted({p for p in found if p is not None}))
+
+
+def place_elsewhere(pattern: str, region: str) -> tuple[str, str] | None:
+    """Where an ARN pattern's resources are when none can be ``region``'s: ("partition", ``aws``)
+    for an ARN of another partition (``arn:aws:s3:::bucket`` seen from cn-north-1: an ARN matches
+    only segment by segment, its partition included, and a China Region's resources are
+    ``arn:aws-cn:``), else ("region", the segment) for another Region (:func:`region_elsewhere`);
+    None when it may be ``region``'s."""
+    parts = pattern.split(":", 4)
+    if len(parts) >= 4 and parts[0] == "arn" and parts[1] and not any(c in parts[1] for c in "*?$") \
+            and parts[1] != partition(region):
+        return ("partition", parts[1])
+    other = region_elsewhere(pattern, region)
+    return ("region", other) if other is not None else None
 
 
 def region_elsewhere(pattern: str, region: str) -> str | None:
