@@ -9,6 +9,7 @@ from __future__ import annotations
 import boto3
 
 from vpcaudit.collectors.run import collect_snapshot
+from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.jsonfile import from_json, to_json
 from vpcaudit.snapshot.model import Part, State
@@ -57,3 +58,28 @@ def test_a_region_without_clusters_is_collected_and_empty(session: boto3.session
     (region,) = collect_snapshot(session, [REGION], {Part.MEMORYDB_CLUSTERS}).snapshot.accounts[0].regions
     assert region.has(Part.MEMORYDB_CLUSTERS) and region.memorydb_clusters == ()
 
+
+def test_a_collected_node_interface_is_read_as_the_clusters(session: boto3.session.Session) -> None:
+    """Collected with the network interfaces, the clusters tell a node's interface from a workload.
+
+    moto 5.2.6 creates no network interface for a MemoryDB node; AWS creates one per node, in a
+    subnet of the cluster's subnet group, carrying the cluster's groups, attached to no instance.
+    Interfaces the account creates stand in for two nodes (EC2's ``CreateNetworkInterface``, with
+    the description the precision layout assumes); one on the cluster's subnet with another group
+    stays a workload."""
+    ids = _clusters(session)
+    ec2 = session.client("ec2", region_name=REGION)
+    nodes = [ec2.create_network_interface(SubnetId=ids[f"subnet{n}"], Groups=[ids["group"]],
+                                          Description=f"MemoryDB sessions-000{n}-001")
+             ["NetworkInterface"]["NetworkInterfaceId"] for n in (1, 2)]
+    other = ec2.create_security_group(GroupName="app", Description="app", VpcId=ids["vpc"])["GroupId"]
+    app = ec2.create_network_interface(SubnetId=ids["subnet1"], Groups=[other])[
+        "NetworkInterface"]["NetworkInterfaceId"]
+    outcome = collect_snapshot(session, [REGION], {Part.NETWORK_INTERFACES, Part.MEMORYDB_CLUSTERS})
+    account = outcome.snapshot.accounts[0]
+    view = NetworkView(account, account.regions[0])
+    kinds = {eni: view.managed_kind_of(view.interfaces[eni]) for eni in (*nodes, app)}
+    assert {eni: getattr(kind, "name", None) for eni, kind in kinds.items()} == {
+        nodes[0]: "MemoryDB node", nodes[1]: "MemoryDB node", app: None}
+    assert not view.may_call(view.interfaces[nodes[0]], "memory-db")
+    assert view.may_call(view.interfaces[app], "memory-db")
