@@ -26,6 +26,7 @@ from vpcaudit.collectors import (
     ec2_prefix_lists,
     ec2_routing,
     ec2_security,
+    memorydb,
     redshift,
     resolver,
     route53,
@@ -367,6 +368,27 @@ def test_redshift_pages_clusters_by_marker(scope: tuple[Scope, Stub]) -> None:
         r.RedshiftCluster("etl", "vpc-1", True, ("sg-1", "sg-2"), ("10.0.10.5", "10.0.10.6")),
         r.RedshiftCluster("reports", "vpc-1", False, (), ("10.0.10.7",)))
     assert calls(sc) == {"redshift:DescribeClusters": 2}
+
+
+def test_memorydb_pages_clusters_and_subnet_groups_and_joins_them(scope: tuple[Scope, Stub]) -> None:
+    """MemoryDB pages both listings with ``NextToken``; its model declares no maximum ``MaxResults``,
+    so no page size is sent. Each cluster gets its subnet group's VPC and subnets, whichever page
+    either came on; a cluster whose group is not listed gets none. No call per cluster."""
+    sc, stub = scope
+    client = stub("memorydb")
+    two_pages(client, "describe_clusters", "Clusters", [
+        {"Name": "sessions", "SubnetGroupName": "cache",
+         "SecurityGroups": [{"SecurityGroupId": "sg-2", "Status": "active"},
+                            {"SecurityGroupId": "sg-1", "Status": "active"}]}],
+        [{"Name": "orphan", "SubnetGroupName": "gone", "SecurityGroups": [{"SecurityGroupId": "sg-3"}]}])
+    two_pages(client, "describe_subnet_groups", "SubnetGroups", [
+        {"Name": "default", "VpcId": "vpc-9", "Subnets": [{"Identifier": "subnet-9"}]}],
+        [{"Name": "cache", "VpcId": "vpc-1", "Subnets": [{"Identifier": "subnet-b", "AvailabilityZone": {"Name": "b"}},
+                                                       {"Identifier": "subnet-a", "AvailabilityZone": {"Name": "a"}}]}])
+    assert memorydb.fetch_memorydb_clusters(sc, {}) == (
+        r.MemoryDBCluster("sessions", "cache", "vpc-1", ("subnet-a", "subnet-b"), ("sg-1", "sg-2")),
+        r.MemoryDBCluster("orphan", "gone", "", (), ("sg-3",)))
+    assert calls(sc) == {"memorydb:DescribeClusters": 2, "memorydb:DescribeSubnetGroups": 2}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

@@ -97,6 +97,17 @@ def test_rules_reading_network_interfaces_also_collect_redshift_clusters_without
     assert not any(Part.REDSHIFT_CLUSTERS in r.needs for r in load_registry().rules)
 
 
+def test_rules_reading_network_interfaces_also_collect_memorydb_clusters_without_requiring_them() -> None:
+    """A MemoryDB node's interface calls no AWS service from the VPC; without the clusters it stays
+    a client of every service, so no rule needs them (MemoryDB is not in every Region)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg003 = next(r for r in load_registry().rules if r.id == "SG003")
+    assert Part.NETWORK_INTERFACES in sg003.needs and Part.MEMORYDB_CLUSTERS not in sg003.needs
+    assert Part.MEMORYDB_CLUSTERS in needed_parts([sg003])
+    assert not any(Part.MEMORYDB_CLUSTERS in r.needs for r in load_registry().rules)
+
+
 def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiring_them() -> None:
     """SG001 tells an endpoint open to the internet through its interfaces' public addresses;
     without the interfaces it says what it cannot know, so it does not need them."""

@@ -877,6 +877,99 @@ def test_clients_leave_out_the_nodes_of_clusters_without_enhanced_vpc_routing() 
     assert view.managed_kind_of(view.interfaces[nodes["reports"]]).name == "internet-routed Redshift cluster"
 
 
+# What a MemoryDB node's interface is assumed to look like (AWS documents neither field): what ties
+# it to its cluster is where it is and which groups it carries, never these.
+MEMORYDB_NODE = {"requester_managed": True, "requester_id": "amazon-memorydb",
+                 "description": "MemoryDB sessions-0001-001"}
+
+
+def _memorydb(**node: object) -> tuple[RegionBuilder, str, dict[str, str]]:
+    """One VPC: two database subnets in the cluster's subnet group, an application subnet, the
+    cluster's group and one node interface (``node``: its fields), the cluster not yet recorded."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    ids = {"db1": b.subnet(vpc, "10.0.48.0/24", az=1), "db2": b.subnet(vpc, "10.0.49.0/24", az=2),
+           "app_subnet": b.subnet(vpc, "10.0.1.0/24"), "cluster_sg": b.security_group(vpc, name="sessions")}
+    ids["node"] = b.workload(ids["db2"], groups=[ids["cluster_sg"]], **{**MEMORYDB_NODE, **node})  # type: ignore[arg-type]
+    return b, vpc, ids
+
+
+@pytest.mark.parametrize("node", [{}, {"requester_managed": False, "requester_id": None, "description": ""},
+                                  {"description": "ElastiCache sessions-0001-001"}],
+                         ids=["assumed MemoryDB form", "nothing said", "ElastiCache form"])
+def test_a_memorydb_node_calls_no_aws_service(node: dict[str, object]) -> None:
+    """An interface in a subnet of the cluster's subnet group, with exactly the cluster's groups, on
+    no instance: a node, whatever its description and requester (AWS documents neither). It is a
+    client of no AWS service's endpoint — snapshots and exports are the service's, IAM tokens are
+    validated by MemoryDB — and of PrivateLink services still; a workload everywhere else. Described
+    the ElastiCache way, it stays the ElastiCache node its own fields say, which calls nothing too."""
+    b, _, ids = _memorydb(**node)
+    b.memorydb_cluster("sessions", [ids["db1"], ids["db2"]], groups=[ids["cluster_sg"]])
+    view = b.view()
+    eni = view.interfaces[ids["node"]]
+    assert [c.name for c in view.memorydb_clusters_of(eni)] == ["sessions"]
+    assert view.managed_kind_of(eni).name == ("ElastiCache node" if node.get("description", "").startswith(  # type: ignore[union-attr]
+        "ElastiCache") else "MemoryDB node")
+    assert not any(view.may_call(eni, key) for key in ("memory-db", "s3", "sts", "logs", "kms"))
+    assert view.may_call(eni, None) and view.is_workload(eni)
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_a_memorydb_node_stays_a_client_while_the_clusters_were_not_collected(missing: State) -> None:
+    """Denied, failed (a Region without MemoryDB) or never asked for (an older snapshot): whatever
+    the snapshot holds of the clusters, the interface is an ordinary workload, as before."""
+    b, _, ids = _memorydb()
+    b.memorydb_cluster("sessions", [ids["db1"], ids["db2"]], groups=[ids["cluster_sg"]])
+    view = b.view(missing={Part.MEMORYDB_CLUSTERS: missing})
+    eni = view.interfaces[ids["node"]]
+    assert view.memorydb_clusters_of(eni) == () and view.managed_kind_of(eni) is None
+    assert view.may_call(eni, "memory-db")
+
+
+def test_only_an_interface_where_memorydb_puts_its_nodes_is_one() -> None:
+    """The clusters collected, but the interface is not where a node of theirs would be, or not
+    what one is: on an instance; with a group more than the cluster's, or fewer; in a subnet
+    outside the subnet group; typed otherwise (a Lambda function's); a cluster of another VPC on
+    the same group ids, or whose subnet group was not listed. Each stays a client, as before."""
+    b, vpc, ids = _memorydb()
+    extra = b.security_group(vpc, name="extra")
+    other = b.security_group(vpc, name="other")
+    b.memorydb_cluster("sessions", [ids["db1"], ids["db2"]], groups=[ids["cluster_sg"]])
+    b.memorydb_cluster("pair", [ids["db1"]], groups=[ids["cluster_sg"], other])
+    b.memorydb_cluster("unlisted", [], groups=[extra], subnet_group="gone")
+    far = b.vpc("10.1.0.0/16")
+    b.memorydb_cluster("far", [b.subnet(far, "10.1.48.0/24")], groups=[other])
+    on_instance = b.workload(ids["db1"], groups=[ids["cluster_sg"]])
+    b.enis[on_instance] = replace(b.enis[on_instance], instance_id="i-0123456789abcdef0")
+    misfits = [on_instance,
+               b.workload(ids["db1"], groups=[ids["cluster_sg"], extra], **MEMORYDB_NODE),  # type: ignore[arg-type]
+               b.workload(ids["db1"], groups=[other], **MEMORYDB_NODE),  # type: ignore[arg-type]
+               b.workload(ids["db2"], groups=[extra], **MEMORYDB_NODE),  # type: ignore[arg-type]
+               b.workload(ids["app_subnet"], groups=[ids["cluster_sg"]], **MEMORYDB_NODE),  # type: ignore[arg-type]
+               b.workload(ids["db1"], groups=[ids["cluster_sg"]], interface_type="lambda")]
+    view = b.view()
+    for eni_id in misfits:
+        eni = view.interfaces[eni_id]
+        assert view.memorydb_clusters_of(eni) == () and view.managed_kind_of(eni) is None, eni_id
+        assert view.may_call(eni, "memory-db")
+    assert [c.name for c in view.memorydb_clusters_of(view.interfaces[ids["node"]])] == ["sessions"]
+
+
+def test_clients_of_the_memorydb_api_leave_out_the_nodes() -> None:
+    """The ``memory-db`` endpoint's client ENIs, AZs and groups: the application's, never the
+    nodes' — the second database subnet's AZ holds only a node, so it holds no client."""
+    b, vpc, ids = _memorydb()
+    b.memorydb_cluster("sessions", [ids["db1"], ids["db2"]], groups=[ids["cluster_sg"]])
+    app_sg = b.security_group(vpc, name="app")
+    app = b.workload(ids["app_subnet"], groups=[app_sg])
+    b.enis[app] = replace(b.enis[app], instance_id="i-0123456789abcdef0")
+    endpoint = b.interface_endpoint(vpc, "memory-db", subnets=[ids["db2"]])
+    view = b.view()
+    assert [e.network_interface_id for e in view.client_enis(vpc, "memory-db")] == [app]
+    assert view.client_azs(vpc, "memory-db").az_ids == frozenset({"use1-az1"})
+    assert client_groups(view, view.endpoints[endpoint]) == {app_sg}
+
+
 def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:
     """Cluster subnets with only "Amazon EKS <cluster>" interfaces are no private source subnet;
     a subnet that also holds a node, or holds nothing, is."""

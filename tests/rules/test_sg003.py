@@ -505,3 +505,29 @@ def test_a_range_without_clients_is_named_and_the_fix_admits_the_vpc() -> None:
     [(action, parameters, _, _)] = fix_of(rule, b.snapshot(), endpoint)
     assert action == "ec2:AuthorizeSecurityGroupIngress"
     assert parameters["IpPermissions"][0]["IpRanges"] == [{"CidrIp": "10.0.0.0/16"}]
+
+
+@pytest.mark.parametrize(("missing", "status"), [
+    ((), "fail"),  # the cluster places the node: no client of memory-db in the admitted group
+    ((Part.MEMORYDB_CLUSTERS,), None),  # the clusters not collected: the node a workload, as before
+], ids=["clusters collected", "clusters not collected"])
+def test_a_group_only_a_memorydb_node_carries_admits_no_client(missing: tuple[Part, ...], status: str | None) -> None:
+    """A ``memory-db`` endpoint admitting 443 only from the cluster's group, an instance in another
+    group: the node's interface (in the cluster's subnet group, exactly its group, on no instance;
+    its description AWS does not document) calls no AWS service, so nobody who calls MemoryDB's API
+    gets in — while the clusters are known. The message names the node's kind."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    app_subnet, db_subnet = b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.48.0/24", az=2)
+    cluster_sg, app_sg = b.security_group(vpc, name="cluster"), b.security_group(vpc, name="app")
+    b.workload(db_subnet, groups=[cluster_sg], requester_managed=True, description="MemoryDB sessions-0001-001")
+    app = b.workload(app_subnet, groups=[app_sg])
+    b.enis[app] = replace(b.enis[app], instance_id="i-0123456789abcdef0")
+    b.memorydb_cluster("sessions", [db_subnet], groups=[cluster_sg])
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, cluster_sg)])
+    endpoint = b.interface_endpoint(vpc, "memory-db", subnets=[app_subnet], groups=[endpoint_sg])
+    snapshot = b.snapshot(missing=missing)
+    assert triples(rule, snapshot) == ({(ID, endpoint, status)} if status else set())
+    if status:
+        (finding,) = findings(rule, snapshot)
+        assert "(the MemoryDB nodes' interfaces carrying it call only the services their engines do)" in finding.message

@@ -44,6 +44,33 @@ def test_a_snapshot_from_before_redshift_clusters_loads_without_them(tmp_path: P
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_a_snapshot_from_before_memorydb_clusters_loads_without_them(tmp_path: Path, version: str) -> None:
+    """A file written before MemoryDB clusters were collected (1.0, 1.1, or 1.2 before they were
+    added) has neither their field nor their status: it loads with the part not collected — the
+    network view then keeps every MemoryDB node's interface a client of every service. A file with
+    them loads them back."""
+    cluster = r.MemoryDBCluster("sessions", "cache", "vpc-1", ("subnet-1", "subnet-2"), ("sg-1",))
+    base = sample()
+    region = replace(base.accounts[0].regions[0], memorydb_clusters=(cluster,), status=(
+        ScopeStatus(Part.MEMORYDB_CLUSTERS, State.OK), *base.accounts[0].regions[0].status))  # saved sorted
+    full = replace(base, accounts=(replace(base.accounts[0], regions=(region,)),))
+    path = tmp_path / "new.json"
+    save(full, path)
+    assert load(path) == full
+    data = json.loads(to_json(full))
+    del data["accounts"][0]["regions"][0]["memorydb_clusters"]
+    data["accounts"][0]["regions"][0]["status"] = [s for s in data["accounts"][0]["regions"][0]["status"]
+                                                  if s["part"] != Part.MEMORYDB_CLUSTERS.value]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (old,) = loaded.accounts[0].regions
+    assert old.memorydb_clusters == () and old.state_of(Part.MEMORYDB_CLUSTERS).state is State.SKIPPED
+    assert replace(loaded, schema_version=SCHEMA_VERSION) == base
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
 def test_resolver_rules_from_before_their_targets_load_with_the_targets_not_recorded(tmp_path: Path,
                                                                                       version: str) -> None:
     """A file written before rules' targets, outbound endpoint and owner were recorded (1.0, 1.1, or

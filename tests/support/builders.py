@@ -65,6 +65,7 @@ class RegionBuilder:
         self.bucket_policies: list[r.BucketPolicy] = []
         self.block_public_access: r.BlockPublicAccess | None = None
         self.redshift_clusters: list[r.RedshiftCluster] = []
+        self.memorydb_clusters: list[r.MemoryDBCluster] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -330,6 +331,16 @@ class RegionBuilder:
         self.redshift_clusters.append(r.RedshiftCluster(identifier, vpc_id, enhanced_vpc_routing,
                                                         tuple(sorted(groups)), ips))
 
+    def memorydb_cluster(self, name: str, subnets: Iterable[str], *, groups: Iterable[str] = (),
+                         subnet_group: str | None = None) -> None:
+        """A MemoryDB cluster as DescribeClusters reports it, joined with its subnet group as
+        DescribeSubnetGroups does: ``subnets`` (of one VPC) are the group's, ``subnet_group`` its name
+        (the cluster's name unless given)."""
+        subnet_ids = tuple(sorted(subnets))
+        vpc_id = self.subnets[subnet_ids[0]].vpc_id if subnet_ids else ""
+        self.memorydb_clusters.append(r.MemoryDBCluster(name, subnet_group or name, vpc_id, subnet_ids,
+                                                        tuple(sorted(groups))))
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -355,7 +366,8 @@ class RegionBuilder:
             network_acls=tuple(self.nacls.values()), network_interfaces=tuple(self.enis.values()),
             flow_logs=tuple(self.flow_logs), hosted_zones=tuple(self.zones),
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
-            metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters))
+            metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
+            memorydb_clusters=tuple(self.memorydb_clusters))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

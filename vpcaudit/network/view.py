@@ -645,7 +645,8 @@ class NetworkView:
         Every workload may, except the interfaces of managed engines (:data:`MANAGED_KINDS`): a
         Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
         and none when its cluster has enhanced VPC routing off (:meth:`managed_kind_of`),
-        an ElastiCache node's (:func:`is_elasticache_node`) none, Amazon EMR's cluster manager
+        an ElastiCache node's (:func:`is_elasticache_node`) none, a MemoryDB node's
+        (:data:`MEMORYDB_NODE`, told by its cluster) none, Amazon EMR's cluster manager
         interface (:data:`EMR_CLUSTER_MANAGER`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
@@ -700,10 +701,15 @@ class NetworkView:
         other services within the AWS network", Redshift Management Guide, enhanced VPC routing).
         Its cluster unknown (:meth:`redshift_clusters_of`), or any cluster it may belong to with
         enhanced VPC routing on, it stays a client of :data:`REDSHIFT_SERVICES`: the conservative
-        reading, so that no endpoint loses a client the snapshot cannot rule out."""
+        reading, so that no endpoint loses a client the snapshot cannot rule out. An interface of
+        no kind of its own that fits a MemoryDB cluster (:meth:`memorydb_clusters_of`) is
+        :data:`MEMORYDB_NODE`, a client of no AWS service; the clusters not collected, or none
+        fitting, it stays an ordinary workload, as before."""
         kind = managed_kind(eni)
         if kind is None and self._is_emr_cluster_manager(eni):
             return EMR_CLUSTER_MANAGER
+        if kind is None and self.memorydb_clusters_of(eni):
+            return MEMORYDB_NODE
         if kind is REDSHIFT_NODE:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
@@ -752,6 +758,34 @@ class NetworkView:
         if by_node is not None:
             return (by_node,)
         return self._redshift_clusters_by_groups.get((eni.vpc_id, eni.group_ids), ())
+
+    @cached_property
+    def _memorydb_clusters_by_groups(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.MemoryDBCluster, ...]]:
+        return _grouped(sorted((c for c in self.region.memorydb_clusters if c.vpc_id and c.group_ids),
+                               key=lambda c: c.name), lambda c: (c.vpc_id, c.group_ids))
+
+    def memorydb_clusters_of(self, eni: r.NetworkInterface) -> tuple[r.MemoryDBCluster, ...]:
+        """The MemoryDB clusters whose node ``eni`` may be; empty when the clusters were not
+        collected (an older snapshot, access denied, a Region without MemoryDB) or none fits.
+
+        MemoryDB places each node in a subnet of the cluster's subnet group ("MemoryDB uses that
+        subnet group to choose a subnet and IP addresses within that subnet to associate with your
+        nodes", MemoryDB API, CreateSubnetGroup) and filters its traffic with the
+        cluster's security groups ("Access Patterns for Accessing a MemoryDB Cluster in an Amazon
+        VPC"). AWS documents neither the description nor the requester of a node's interface, and
+        DescribeClusters gives no node address (a node's ``Endpoint`` is a DNS name), so what
+        fits is where MemoryDB put it: an interface typed ``interface`` (botocore's
+        ``NetworkInterfaceType`` has no MemoryDB type; assumed), attached to no instance of the
+        account, in a subnet of the cluster's subnet group in its VPC, carrying exactly the
+        cluster's groups — at least one. An instance, a Lambda function's or any other typed
+        interface there never fits; a requester-managed interface of another service with exactly
+        a cluster's groups in its subnets would (assumed rare: a group made for a data store's
+        port). A cluster whose subnet group was not listed fits nothing."""
+        if (not self.has(Part.MEMORYDB_CLUSTERS) or eni.instance_id is not None
+                or eni.interface_type != "interface" or not eni.group_ids):
+            return ()
+        candidates = self._memorydb_clusters_by_groups.get((eni.vpc_id, tuple(sorted(eni.group_ids))), ())
+        return tuple(c for c in candidates if eni.subnet_id in c.subnet_ids)
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -1145,6 +1179,10 @@ def _on_an_instance(eni: r.NetworkInterface) -> bool:
     return eni.instance_id is not None
 
 
+def _on_no_instance(eni: r.NetworkInterface) -> bool:
+    return eni.instance_id is None
+
+
 REDSHIFT_NODE = ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES)
 # A node of a cluster with enhanced VPC routing off: what the interface alone cannot say, told by
 # the cluster (NetworkView.managed_kind_of).
@@ -1157,6 +1195,12 @@ INTERNET_ROUTED_REDSHIFT_NODE = ManagedKind("internet-routed Redshift cluster", 
 # the primary node and with core and task nodes" (EMR-managed security groups). It is EMR's way
 # into the VPC and calls no AWS service from it; told by its groups (NetworkView.managed_kind_of).
 EMR_CLUSTER_MANAGER = ManagedKind("EMR cluster manager", _on_an_instance, frozenset())
+# A MemoryDB cluster's node. No AWS API is called from it: snapshots "are written to Amazon S3" by
+# the service, an export is copied by MemoryDB to a bucket it is granted ("Exporting a snapshot"),
+# and an IAM authentication token, signed by the client, is validated by MemoryDB ("Authenticating
+# with IAM"); no MemoryDB page asks for an endpoint or a path from the cluster's subnets. Told by
+# its cluster (NetworkView.memorydb_clusters_of), not by its own fields, which AWS does not document.
+MEMORYDB_NODE = ManagedKind("MemoryDB node", _on_no_instance, frozenset())
 # The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
                  REDSHIFT_NODE,
@@ -1183,8 +1227,8 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     several rules, and the answer depends on the service alone."""
     if service_key is None:
         return frozenset()
-    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER)
-                     if service_key not in kind.services)
+    kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE)
+    return frozenset(kind.name for kind in kinds if service_key not in kind.services)
 
 
 def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:

@@ -3,7 +3,7 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53/Redshift service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift/MemoryDB service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -703,6 +704,41 @@ class RedshiftCluster:
             group_ids=_sorted(g.get("VpcSecurityGroupId") for g in item.get("VpcSecurityGroups", [])
                               if g.get("VpcSecurityGroupId")),
             node_private_ips=tuple(dict.fromkeys(nodes)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryDBCluster:
+    """An Amazon MemoryDB cluster (DescribeClusters' ``Cluster``) joined with its subnet group
+    (DescribeSubnetGroups' ``SubnetGroup``), reduced to what ties a node's network interface to it:
+    the subnets MemoryDB places its nodes in ("MemoryDB uses that subnet group to choose a subnet
+    and IP addresses within that subnet to associate with your nodes", MemoryDB API,
+    CreateSubnetGroup) and the security groups on them. The node interfaces call no AWS service
+    from the VPC (``NetworkView.memorydb_clusters_of``); nothing else of the cluster is read, and
+    it is never a finding's resource, so no tags either.
+
+    ``SubnetGroupName`` is kept as DescribeClusters gives it; ``vpc_id`` and ``subnet_ids`` are its
+    group's ``VpcId`` and ``Subnets[].Identifier``, empty when that group was not listed (created
+    between the two calls, or a listing that left it out): such a cluster then fits no interface.
+    A group's membership ``Status`` is not kept.
+    """
+
+    name: str
+    subnet_group_name: str
+    vpc_id: str
+    subnet_ids: tuple[str, ...]  # the subnet group's Subnets[].Identifier, sorted
+    group_ids: tuple[str, ...]  # SecurityGroups[].SecurityGroupId, sorted
+
+    @classmethod
+    def from_api(cls, item: Api, subnet_groups: Mapping[str, Api]) -> MemoryDBCluster:
+        """``item``: one ``Cluster``; ``subnet_groups``: every listed ``SubnetGroup`` by ``Name``."""
+        group_name = str(item.get("SubnetGroupName", "") or "")
+        subnet_group = subnet_groups.get(group_name, {}) if group_name else {}
+        return cls(
+            name=item["Name"], subnet_group_name=group_name, vpc_id=str(subnet_group.get("VpcId", "") or ""),
+            subnet_ids=_sorted(s.get("Identifier") for s in subnet_group.get("Subnets", []) if s.get("Identifier")),
+            group_ids=_sorted(g.get("SecurityGroupId") for g in item.get("SecurityGroups", [])
+                              if g.get("SecurityGroupId")),
         )
 
 

@@ -44,7 +44,8 @@ What the audit sees of the example (``local.name`` is ``"ex-${basename(path.cwd)
   CIDRs (``ingress_cidr_blocks = module.vpc.private_subnets_cidr_blocks``), egress ``all-all`` to
   10.0.0.0/16.
 - ``module.memory_db``: ``num_shards = 2``, ``num_replicas_per_shard = 2`` (six nodes), port 6379
-  (``var.port`` unset: the API's default), ``tls_enabled``, the group above.
+  (``var.port`` unset: the API's default), ``tls_enabled``, the group above, and its subnet group
+  ``ex-valkey-subnet-group`` of ``module.vpc.database_subnets``.
 
 What DescribeNetworkInterfaces reports of the nodes (botocore's ec2 model, ``NetworkInterface``):
 botocore's ``NetworkInterfaceType`` has no MemoryDB type, so each node's interface is typed
@@ -58,6 +59,16 @@ node name uniquely identifies every node", MemoryDB API ``Node``), no tags.
 (``ElastiCache ex-valkey-0001-001``), should MemoryDB share ElastiCache's provisioning. Placement:
 node ``k`` of shard ``s`` in the database subnet of AZ number ``(s + k) mod 3 + 1`` (assumed, each
 shard across the three AZs).
+
+What DescribeClusters and DescribeSubnetGroups report (botocore's memorydb model, ``Cluster`` and
+``SubnetGroup``), as the snapshot records them: the cluster ``ex-valkey`` with ``SubnetGroupName``
+``ex-valkey-subnet-group`` and ``SecurityGroups``, the group above; that subnet group with the VPC's
+``VpcId`` and ``Subnets``, the database subnets the nodes are in (with ``node_azs``, those
+subnets only). Nothing in them names a node's interface: a node's ``Endpoint`` is a DNS name, so
+an interface is the cluster's by being in one of those subnets with exactly its groups, on no
+instance (``NetworkView.memorydb_clusters_of``) — under either reading of the interfaces above.
+``clusters_collected=False``: the part not collected (DescribeClusters or DescribeSubnetGroups
+denied, or a snapshot written before it was collected).
 
 Put to use (the canonical form; the example builds no client): one application instance per
 private subnet (assumed), in a group ``ex-valkey-app`` with no ingress and AWS's default egress,
@@ -85,7 +96,7 @@ from aws_layout import AwsRegionBuilder
 from layouts.eks_blueprints_private import DEFAULT_ENTRIES
 from layouts.tf_vpc_module import module_defaults
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -99,6 +110,7 @@ REDIS_TCP = 6379  # terraform-aws-security-group's redis-tcp rule; MemoryDB's de
 SHARDS, NODES_PER_SHARD = 2, 3  # num_shards; num_replicas_per_shard + the primary
 TF_SUFFIX = "20260101000000000000000001"  # the unique suffix Terraform appends to a name_prefix
 NODE_REQUESTER_ID = "amazon-memorydb"  # assumed
+SUBNET_GROUP = f"{NAME}-subnet-group"  # subnet_group_name
 SERVICE = "memory-db"
 ANY = "0.0.0.0/0"
 DESCRIPTIONS = {"memorydb": "MemoryDB", "elasticache": "ElastiCache"}
@@ -113,13 +125,14 @@ def nodes() -> list[tuple[str, int]]:
 
 def build(*, apps: bool = True, cluster_ingress: str = "private", port: int = REDIS_TCP,
           node_azs: tuple[int, ...] = (1, 2, 3), endpoint_source: str = "vpc",
-          node_description: str = "memorydb") -> tuple[Snapshot, dict[str, str]]:
+          node_description: str = "memorydb", clusters_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """``apps``: False is the example as published (no instance, no endpoint). ``cluster_ingress``:
     "private" (6379 from the private subnets) or "world" (from 0.0.0.0/0). ``port``: the port the
     cluster was created on (not in the snapshot: the group still admits 6379). ``node_azs``: the AZ
     numbers of the subnet group's database subnets (the nodes spread over them). ``endpoint_source``:
     "vpc" (443 from 10.0.0.0/16) or "cluster-sg" (443 from the cluster's group).
-    ``node_description``: "memorydb" or "elasticache" (module docstring)."""
+    ``node_description``: "memorydb" or "elasticache" (module docstring). ``clusters_collected``:
+    False for the MemoryDB part not collected."""
     del port  # a MemoryDB setting: EC2 reports nothing of it
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=True)
@@ -143,11 +156,12 @@ def build(*, apps: bool = True, cluster_ingress: str = "private", port: int = RE
         ids[f"node{n}"] = b.workload(subnet, groups=[cluster_sg], requester_managed=True,
                                      requester_id=NODE_REQUESTER_ID,
                                      description=f"{DESCRIPTIONS[node_description]} {node}")
+    b.memorydb_cluster(NAME, [ids[f"database{k}"] for k in node_azs], groups=[cluster_sg], subnet_group=SUBNET_GROUP)
     if apps:
         ids |= _apps(b, vpc, [ids[f"private{k}"] for k in range(1, 4)])
         ids |= _endpoint(b, vpc, [ids[f"private{k}"] for k in range(1, 4)],
                          cluster_sg if endpoint_source == "cluster-sg" else VPC_CIDR)
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if clusters_collected else [Part.MEMORYDB_CLUSTERS]), ids
 
 
 def _apps(b: AwsRegionBuilder, vpc: str, subnets: list[str]) -> dict[str, str]:
