@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.network.dns import ScopeViews, vpc_accounts
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     LATTICE_PORTS,
@@ -25,6 +26,7 @@ from vpcaudit.network.secgroups import (
     ingress,
     overlaps,
     peer_label,
+    remote_clients_of_endpoint,
     routed_beyond_vpc,
     rule_cidr,
     tcp_range,
@@ -95,7 +97,10 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
 
     Groups without workload members block someone only once there is someone: when neither the
     endpoint's VPC nor a VPC routed to it through a transit gateway or peering holds a workload
-    ENI that may call the service — a network stack deployed before its workloads, the usual IaC
+    ENI that may call the service — a VPC of this account, or of another scanned account whose VPC
+    is associated with a private hosted zone of this account aliasing the endpoint's names (the
+    centralized-endpoint pattern: a network account's hub, workload accounts' spokes) — a network
+    stack deployed before its workloads, the usual IaC
     order, or a VPC whose only workload is a database (a Glue connection's group between job
     runs, beside the RDS instance the jobs read) — an endpoint whose groups admit the service
     port from security groups is not a finding (nobody is blocked yet, and the first workload
@@ -186,8 +191,12 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.not_evaluated(ref, f"{label}: no collected rule admits clients on {wanted}; cannot judge "
                                          f"{', '.join(sorted(set(sources[UNKNOWN])))} (not collected)")
             continue
+        remote: tuple[tuple[str, str], ...] = ()
         if (sources[MEMBERS_ONLY] or sources[VPC_RANGE_WITHOUT_CLIENTS]) and not clients_of_endpoint(view, endpoint):
-            continue  # no clients yet: the groups admit members or a range of the VPC, and no workload exists
+            remote = remote_clients_of_endpoint(view, endpoint, ctx.shared.get(vpc_accounts),
+                                                ctx.shared.get(ScopeViews).get)
+            if not remote:
+                continue  # no clients yet: the groups admit members or a range of the VPC, and no workload exists
         groups = ", ".join(endpoint.group_ids)
         members = sorted(set(sources[MEMBERS_ONLY]))
         if members and carried.intersection(members):
@@ -212,6 +221,9 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
                    f"has {has} addresses only (IpAddressType {endpoint.ip_address_type})")
         else:
             why = f"no inbound rule allows {wanted}"
+        if remote:
+            why += (f"; clients in {', '.join(f'{vpc} (account {account})' for account, vpc in remote)} resolve its "
+                    "names through private hosted zones of this account and route to its subnets")
         yield ctx.finding(
             ref,
             f"{endpoint.endpoint_type} endpoint {label} is unreachable: none of its security groups ({groups}) admits "
@@ -219,7 +231,8 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(security_groups=endpoint.group_ids, service_ports=[str(p) for p in ports],
                                    member_only_sources=set(sources[MEMBERS_ONLY]),
                                    non_client_sources=set(sources[NO_CLIENT]),
-                                   vpc_ranges_without_clients=set(sources[VPC_RANGE_WITHOUT_CLIENTS])),
+                                   vpc_ranges_without_clients=set(sources[VPC_RANGE_WITHOUT_CLIENTS]),
+                                   remote_client_vpcs=[f"{account}/{vpc}" for account, vpc in remote] or None),
             fix=_fix(view, endpoint, ports))
 
 

@@ -5,12 +5,20 @@ Region (the Chinese VPC endpoint guide's cross-account pattern): every finding a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import china_centralized_endpoints_phz
-from layouts.china_centralized_endpoints_phz import REGION, SERVICES, service_name, zone_and_record
+from layouts.china_centralized_endpoints_phz import (
+    NETWORK_ACCOUNT,
+    REGION,
+    SERVICES,
+    WORKLOAD_ACCOUNT,
+    service_name,
+    zone_and_record,
+)
 
 from vpcaudit.engine.rule import Status
 from vpcaudit.snapshot.model import Snapshot
@@ -165,18 +173,30 @@ def test_near_miss_hub_private_dns_on_and_no_zone() -> None:
     assert not any(reg.hosted_zones for a in snapshot.accounts for reg in a.regions)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG003 looks for remote clients in the endpoint's own "
-                                       "account only; the spoke's workloads in the scanned workload account "
-                                       "are refused unseen")
 def test_near_miss_endpoint_group_admits_the_hub_block_only() -> None:
-    """``central-endpoints`` admitting 443 from 10.100.0.0/16 only. Rule wrong (today only the
-    canonical findings): the spoke's instances reach the hub's endpoints from 10.1.0.0/16 through the
-    transit gateway, and the group refuses them. The hub has no workload, so its block holds no
-    client. SG003 finds no client "yet" because ``clients_of_endpoint`` looks only at the VPCs of the
-    endpoint's own account. The correct audit adds SG003 on each of the seven endpoints, as the
+    """``central-endpoints`` admitting 443 from 10.100.0.0/16 only. Rule was wrong, fixed: the
+    spoke's instances reach the hub's endpoints from 10.1.0.0/16 through the transit gateway, and
+    the group refuses them. The hub has no workload, so its block holds no client; SG003 found no
+    client "yet" because it looked only at the VPCs of the endpoint's own account. It now follows
+    the hub's zones for the endpoint's names to the spoke VPCs of other scanned accounts they are
+    associated with: SG003 on each of the seven endpoints, high, naming the spoke, as the
     single-account build gets (``test_the_same_near_miss_in_one_account``)."""
     snapshot, ids = _built(**HUB_BLOCK_ONLY)
     assert audit(snapshot) == _canonical(ids) | {("SG003", ids[k], "fail") for k in SERVICES}
+    findings = [f for f in audit_result(snapshot).findings if f.rule_id == "SG003"]
+    assert {f.severity.value for f in findings} == {"high"}
+    assert all(f.evidence["remote_client_vpcs"] == [f"{WORKLOAD_ACCOUNT}/{ids['spoke']}"] for f in findings)
+    assert all(f"clients in {ids['spoke']} (account {WORKLOAD_ACCOUNT}) resolve its names" in f.message
+               for f in findings)
+
+
+def test_the_same_near_miss_without_the_spoke_account_scanned() -> None:
+    """The other side: a snapshot of the network account alone holds no client of the hub's
+    endpoints (the spoke's account was not scanned): nobody seen is refused, SG003 silent as for a
+    network stack deployed before its workloads."""
+    snapshot, _ = _built(**HUB_BLOCK_ONLY)
+    alone = replace(snapshot, accounts=tuple(a for a in snapshot.accounts if a.account_id == NETWORK_ACCOUNT))
+    assert not {f for f in audit(alone) if f[0] == "SG003"}
 
 
 def test_the_same_near_miss_in_one_account() -> None:

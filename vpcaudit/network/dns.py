@@ -414,6 +414,20 @@ class ScopeViews:
         return self._views[key]
 
 
+def vpc_accounts(snapshot: Snapshot) -> dict[tuple[str, str], str]:
+    """(VPC id, Region) → the scanned account whose view holds the VPC and its workloads: the one
+    listing it as its own (the owner, for a VPC another account shares into), else the first that
+    lists it. For a rule that follows a zone's association from one account's VPC to another's."""
+    out: dict[tuple[str, str], str] = {}
+    for account in snapshot.accounts:
+        for region in account.regions:
+            for vpc in region.vpcs:
+                key = (vpc.vpc_id, region.region)
+                if key not in out or (vpc.owner_id or account.account_id) == account.account_id:
+                    out[key] = account.account_id
+    return out
+
+
 def zones_held_elsewhere(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:
     """(account id, Region) → VPC id → the private hosted zones another account of the snapshot
     holds associated with that VPC.

@@ -15,7 +15,7 @@ clients are routed to the VPC.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -295,6 +295,34 @@ def clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[str
                for subnet in view.client_subnets(vpc_id, service) for cidr in targets
                for routing in (cidr_routing(view, subnet.subnet_id, cidr),)):
             found.append(vpc_id)
+    return tuple(found)
+
+
+def remote_clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint, accounts: Mapping[tuple[str, str], str],
+                               scope_view: Callable[[str, str], NetworkView | None]) -> tuple[tuple[str, str], ...]:
+    """(account, VPC) of other scanned accounts that hold clients of ``endpoint``: the centralized
+    endpoint pattern, where private hosted zones answering for the service's names (a record
+    aliasing one of the endpoint's DNS names) are associated with other accounts' VPCs, whose
+    client subnets route to the endpoint's subnets through a transit gateway, peering, Cloud WAN or
+    VGW (:func:`clients_of_endpoint`'s test, asked in that account's view). ``accounts`` gives
+    the scanned account holding a VPC (:func:`vpcaudit.network.dns.vpc_accounts`), ``scope_view``
+    that account's view of the Region. A VPC of an account not scanned is not seen."""
+    names = {e.dns_name.lower().rstrip(".").removeprefix("*.") for e in endpoint.dns_entries}
+    region = view.region_name
+    spokes = sorted({(accounts[key], a.vpc_id) for zone in view.region.hosted_zones
+                     if any(rec.alias_dns_name and rec.alias_dns_name.lower().rstrip(".").removeprefix("*.") in names
+                            for rec in zone.record_sets)
+                     for a in zone.vpcs if a.vpc_id not in view.vpcs and a.vpc_region == region
+                     and (key := (a.vpc_id, region)) in accounts and accounts[key] != view.account_id})
+    service, targets = view.called_service(endpoint), view.endpoint_subnet_cidrs(endpoint)
+    found = []
+    for account_id, vpc_id in spokes:
+        remote = scope_view(account_id, region)
+        if remote is not None and any(
+                routing is not None and routing.remote
+                for subnet in remote.client_subnets(vpc_id, service) for cidr in targets
+                for routing in (cidr_routing(remote, subnet.subnet_id, cidr),)):
+            found.append((account_id, vpc_id))
     return tuple(found)
 
 
