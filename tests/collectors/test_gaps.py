@@ -39,7 +39,8 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
-                                        "s3:GetBucketPolicy", "redshift:DescribeClusters"])
+                                        "s3:GetBucketPolicy", "redshift:DescribeClusters",
+                                        "rds:DescribeDBInstances"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -53,6 +54,9 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     # what Redshift calls): denied like any part, and said so.
     assert states.pop(Part.REDSHIFT_CLUSTERS) == (State.DENIED, "AccessDenied")
     assert "redshift:DescribeClusters denied" in (region.state_of(Part.REDSHIFT_CLUSTERS).message or "")
+    # DB instances likewise (a DB instance's interface then stays a client of what every engine calls).
+    assert states.pop(Part.DB_INSTANCES) == (State.DENIED, "AccessDenied")
+    assert "rds:DescribeDBInstances denied" in (region.state_of(Part.DB_INSTANCES).message or "")
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")
