@@ -74,6 +74,7 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
           "ec2:GetManagedPrefixListEntries",
           "memorydb:DescribeClusters",
           "memorydb:DescribeSubnetGroups",
+          "rds:DescribeDBInstances",
           "redshift:DescribeClusters",
           "route53:GetHostedZone",
           "route53:ListHostedZones",

@@ -40,7 +40,7 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
                                         "s3:GetBucketPolicy", "redshift:DescribeClusters",
-                                        "memorydb:DescribeSubnetGroups"])
+                                        "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -59,6 +59,9 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     assert states.pop(Part.MEMORYDB_CLUSTERS)[0] is State.DENIED
     assert region.memorydb_clusters == ()
     assert "memorydb:DescribeSubnetGroups denied" in (region.state_of(Part.MEMORYDB_CLUSTERS).message or "")
+    # DB instances likewise (a DB instance's interface then stays a client of what every engine calls).
+    assert states.pop(Part.DB_INSTANCES) == (State.DENIED, "AccessDenied")
+    assert "rds:DescribeDBInstances denied" in (region.state_of(Part.DB_INSTANCES).message or "")
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")

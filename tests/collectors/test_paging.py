@@ -27,6 +27,7 @@ from vpcaudit.collectors import (
     ec2_routing,
     ec2_security,
     memorydb,
+    rds,
     redshift,
     resolver,
     route53,
@@ -389,6 +390,31 @@ def test_memorydb_pages_clusters_and_subnet_groups_and_joins_them(scope: tuple[S
         r.MemoryDBCluster("sessions", "cache", "vpc-1", ("subnet-a", "subnet-b"), ("sg-1", "sg-2")),
         r.MemoryDBCluster("orphan", "gone", "", (), ("sg-3",)))
     assert calls(sc) == {"memorydb:DescribeClusters": 2, "memorydb:DescribeSubnetGroups": 2}
+def test_rds_pages_db_instances_by_marker(scope: tuple[Scope, Stub]) -> None:
+    """RDS pages with ``Marker`` and ``MaxRecords``, whose default (100) is its maximum: no page size
+    is sent, and no call is made per instance. Neptune's and DocumentDB's instances come in the
+    same listing, told by their ``Engine``."""
+    sc, stub = scope
+    client = stub("rds")
+    client.add_response("describe_db_instances", {"DBInstances": [
+        {"DBInstanceIdentifier": "orders", "Engine": "aurora-postgresql", "DBClusterIdentifier": "orders",
+         "VpcSecurityGroups": [{"VpcSecurityGroupId": "sg-2", "Status": "active"},
+                               {"VpcSecurityGroupId": "sg-1", "Status": "active"}],
+         "DBSubnetGroup": {"DBSubnetGroupName": "data", "VpcId": "vpc-1", "SubnetGroupStatus": "Complete",
+                           "Subnets": [{"SubnetIdentifier": "subnet-b", "SubnetStatus": "Active"},
+                                       {"SubnetIdentifier": "subnet-a", "SubnetStatus": "Active"}]}}],
+        "Marker": "page-2"}, {})
+    client.add_response("describe_db_instances", {"DBInstances": [
+        {"DBInstanceIdentifier": "graph", "Engine": "neptune",
+         "VpcSecurityGroups": [{"VpcSecurityGroupId": "sg-3", "Status": "active"}],
+         "DBSubnetGroup": {"DBSubnetGroupName": "graph", "VpcId": "vpc-1",
+                           "Subnets": [{"SubnetIdentifier": "subnet-a"}]}},
+        {"DBInstanceIdentifier": "docs", "Engine": "docdb"}]}, {"Marker": "page-2"})
+    assert rds.fetch_db_instances(sc, {}) == (
+        r.DBInstance("orders", "aurora-postgresql", "vpc-1", ("subnet-a", "subnet-b"), ("sg-1", "sg-2")),
+        r.DBInstance("graph", "neptune", "vpc-1", ("subnet-a",), ("sg-3",)),
+        r.DBInstance("docs", "docdb", "", (), ()))
+    assert calls(sc) == {"rds:DescribeDBInstances": 2}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

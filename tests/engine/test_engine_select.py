@@ -106,6 +106,15 @@ def test_rules_reading_network_interfaces_also_collect_memorydb_clusters_without
     assert Part.NETWORK_INTERFACES in sg003.needs and Part.MEMORYDB_CLUSTERS not in sg003.needs
     assert Part.MEMORYDB_CLUSTERS in needed_parts([sg003])
     assert not any(Part.MEMORYDB_CLUSTERS in r.needs for r in load_registry().rules)
+def test_rules_reading_network_interfaces_also_collect_db_instances_without_requiring_them() -> None:
+    """A DB instance's engine tells which services its interface calls; without the instances it
+    stays a client of what every engine calls, so no rule needs them."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.DB_INSTANCES not in sg005.needs
+    assert Part.DB_INSTANCES in needed_parts([sg005])
+    assert not any(Part.DB_INSTANCES in r.needs for r in load_registry().rules)
 
 
 def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiring_them() -> None:

@@ -755,6 +755,106 @@ def test_clients_leave_out_each_managed_kind_that_does_not_call_the_service() ->
                        sts: {groups["app"]}}
 
 
+def _databases(*engines: str) -> tuple[RegionBuilder, str, str, str, str]:
+    """One VPC with two subnets, the DB subnet group of both, one group and one DB instance's
+    interface in the first subnet, on that group; per engine a DB instance of the group and subnet
+    group, named after the engine. Returns the builder, VPC, first subnet, group and interface."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    first, second = b.subnet(vpc, "10.0.1.0/24", az=1), b.subnet(vpc, "10.0.2.0/24", az=2)
+    group = b.security_group(vpc, name="db")
+    eni = b.workload(first, groups=[group], **DB_INSTANCE)  # type: ignore[arg-type]
+    for engine in engines:
+        b.db_instance(engine, engine, vpc, subnets=[first, second], groups=[group])
+    return b, vpc, first, group, eni
+
+
+@pytest.mark.parametrize(("engine", "calling", "not_calling"), [
+    ("docdb", (), ("lambda", "s3", "sts", "kms")),  # DocumentDB "doesn't invoke Lambda directly"
+    ("neptune", ("s3", "sts", "sagemaker.api", "sagemaker.runtime"), ("lambda", "kms", "logs")),
+    ("aurora-mysql", ("s3", "lambda", "kms", "logs", "bedrock-runtime"), ("sts", "glue", "email-smtp")),
+    ("aurora-postgresql", ("s3", "s3tables", "glue", "lambda", "kms", "comprehend"), ("sts", "logs")),
+    ("postgres", ("s3", "lambda"), ("kms", "glue", "sts")),
+    ("mysql", (), ("s3", "lambda", "kms")),
+    ("mariadb", (), ("s3", "lambda")),
+    ("oracle-se2-cdb", ("s3", "kms", "email-smtp"), ("lambda", "sts")),
+    ("sqlserver-web", ("s3", "email-smtp", "kms"), ("lambda", "sts")),
+    # Engines whose integrations are not read here: every engine's services, as before.
+    ("db2-se", DB_SERVICES, ("sts", "secretsmanager")),
+    ("custom-oracle-ee", DB_SERVICES, ("sts", "secretsmanager")),
+])
+def test_a_db_instance_calls_what_its_engine_family_integrates_with(
+        engine: str, calling: tuple[str, ...], not_calling: tuple[str, ...]) -> None:
+    """The DB instance its interface fits (same VPC, a subnet of its DB subnet group, exactly its
+    groups) tells the engine, and the engine the services: never secretsmanager or ssm, and a
+    PrivateLink service (another database) always."""
+    b, _, _, _, eni = _databases(engine)
+    view = b.view()
+    db = view.interfaces[eni]
+    assert [i.db_instance_identifier for i in view.db_instances_of(db)] == [engine]
+    assert {key: view.may_call(db, key) for key in (*calling, *not_calling, "secretsmanager", "ssm", None)} \
+        == {**dict.fromkeys(calling, True), **dict.fromkeys(not_calling, False), "secretsmanager": False,
+            "ssm": False, None: True}
+    assert view.is_workload(db)
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_a_db_instance_calls_what_every_engine_does_while_the_instances_were_not_collected(missing: State) -> None:
+    """Denied, failed or never asked for (an older snapshot): whatever the snapshot holds of the
+    instances, the interface is a client of what any engine calls, as before — lambda for a
+    DocumentDB instance too, and still not sts."""
+    b, _, _, _, eni = _databases("docdb")
+    view = b.view(missing={Part.DB_INSTANCES: missing})
+    db = view.interfaces[eni]
+    assert view.db_instances_of(db) == ()
+    assert (view.may_call(db, "lambda"), view.may_call(db, "sts")) == (True, False)
+    assert view.managed_kind_of(db).name == "DB instance"
+
+
+def test_a_db_instance_fitting_no_recorded_instance_calls_what_every_engine_does() -> None:
+    """The instances collected, none in the interface's VPC with its subnet in their subnet group
+    and exactly its groups (an instance created since): as before."""
+    b, vpc, first, group, eni = _databases()
+    other_group = b.security_group(vpc, name="other")
+    elsewhere = b.vpc("10.1.0.0/16")
+    b.db_instance("elsewhere", "docdb", elsewhere, subnets=[b.subnet(elsewhere, "10.1.1.0/24")], groups=[group])
+    b.db_instance("wider", "docdb", vpc, subnets=[first], groups=[group, other_group])
+    b.db_instance("other-subnets", "docdb", vpc, subnets=[b.subnet(vpc, "10.0.3.0/24")], groups=[group])
+    view = b.view()
+    db = view.interfaces[eni]
+    assert view.db_instances_of(db) == () and view.may_call(db, "lambda")
+
+
+def test_db_instances_of_several_engines_fitting_one_interface_decide_together() -> None:
+    """A DocumentDB and a Neptune instance on one group and subnet group: the interface may be
+    either's, so it calls what either calls — sts and s3 (Neptune's), not lambda (neither's). The
+    endpoints' client ENIs and groups follow."""
+    b, vpc, first, group, eni = _databases("docdb", "neptune")
+    app = b.workload(first)
+    lam = b.interface_endpoint(vpc, "lambda", subnets=[first])
+    sts = b.interface_endpoint(vpc, "sts", subnets=[first])
+    view = b.view()
+    db = view.interfaces[eni]
+    assert [i.db_instance_identifier for i in view.db_instances_of(db)] == ["docdb", "neptune"]
+    kind = view.managed_kind_of(db)
+    assert kind.name == "DocumentDB instance or Neptune DB instance"
+    assert [view.may_call(db, key) for key in ("sts", "s3", "lambda", "kms")] == [True, True, False, False]
+    assert {e.network_interface_id for e in view.client_enis(vpc, "sts")} == {app, eni}
+    assert {e.network_interface_id for e in view.client_enis(vpc, "lambda")} == {app}
+    assert group in client_groups(view, view.endpoints[sts])
+    assert group not in client_groups(view, view.endpoints[lam])
+
+
+def test_a_db_instance_fitting_an_instance_of_an_unread_engine_calls_what_every_engine_does() -> None:
+    """A DocumentDB instance and an RDS for Db2 one fitting the same interface: Db2's integrations
+    are not read here, so the interface stays a client of every engine's services."""
+    b, _, _, _, eni = _databases("docdb", "db2-ae")
+    view = b.view()
+    db = view.interfaces[eni]
+    assert len(view.db_instances_of(db)) == 2
+    assert view.may_call(db, "lambda") and view.managed_kind_of(db).name == "DB instance"
+
+
 def _warehouse(**clusters: bool) -> tuple[RegionBuilder, str, dict[str, str], dict[str, str]]:
     """One VPC, and per cluster (identifier → enhanced VPC routing) a group and one node interface,
     not yet recorded as a cluster. Returns the builder, VPC, groups and interfaces by cluster."""

@@ -68,10 +68,12 @@ def _sg003_before_anyone_calls(ids: dict[str, str]) -> Triples:
 def test_the_interfaces_as_describe_network_interfaces_reports_them() -> None:
     """The builder against the sample: the groups' rules; the instance's interface (RDS's form),
     the pollers' in the cluster's subnets and group, the function's in its own group. How the
-    network model reads each: DocumentDB's instance is taken for a DB instance, a client of
-    neither ``sts`` nor ``secretsmanager`` (right: the engine calls neither; the pollers read the
-    secret) but of ``lambda`` (an RDS/Aurora instance may invoke functions; DocumentDB "doesn't
-    invoke Lambda directly" — see the rule-wrong test); the pollers are clients of all three."""
+    network model reads each: DocumentDB's instance is taken for a DB instance, and the instance
+    it fits (DescribeDBInstances: Engine ``docdb``, its subnet group and group) makes it a
+    DocumentDB instance's, a client of none of the three (right: the engine calls none; the
+    pollers read the secret, and DocumentDB "doesn't invoke Lambda directly"). With the instances
+    not collected it is a client of ``lambda`` (an RDS/Aurora instance may invoke functions), as
+    before. The pollers are clients of all three."""
     snapshot, ids = _built()
     region = snapshot.accounts[0].regions[0]
     cluster = next(g for g in region.security_groups if g.group_id == ids["cluster_sg"])
@@ -97,8 +99,12 @@ def test_the_interfaces_as_describe_network_interfaces_reports_them() -> None:
     assert {(e.interface_type, e.group_ids) for e in functions} == {("lambda", (ids["function_sg"],))}
     assert is_db_instance(docdb) and not any(is_db_instance(e) for e in (*pollers, *functions))
     assert all(view.is_workload(e) for e in (docdb, *pollers, *functions))
-    assert [view.may_call(docdb, key) for key in ESM_SERVICES] == [True, False, False]
+    assert [i.engine for i in view.db_instances_of(docdb)] == ["docdb"]
+    assert [view.may_call(docdb, key) for key in ESM_SERVICES] == [False, False, False]
     assert all(view.may_call(e, key) for e in pollers for key in ESM_SERVICES)
+    unknown = region_view(_built(instances_collected=False)[0])
+    assert [unknown.may_call(unknown.interfaces[ids["docdb_eni"]], key) for key in ESM_SERVICES] \
+        == [True, False, False]
 
 
 @STAGES
@@ -177,25 +183,27 @@ def test_near_miss_endpoints_admitting_an_absent_function_group() -> None:
     assert all(f"reachable only from members of {ids['function_sg']}" in m for m in messages)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: a DocumentDB instance's interface is taken for a Lambda "
-                                       "client (RDS/Aurora engines may invoke functions; DocumentDB does not)")
 def test_near_miss_endpoints_admitting_an_absent_function_group_before_the_mapping() -> None:
     """The same before the mapping exists: nobody in the VPC calls Lambda, STS or Secrets Manager
-    yet, so SG003 should be silent on all three, as it is on ``sts`` and ``secretsmanager`` ("groups
-    without workload members block someone only once there is someone"). It fires on ``lambda``
-    because the DocumentDB instance's interface, reported as an RDS DB instance's, counts as a
-    client of ``lambda`` (Aurora MySQL and RDS/Aurora PostgreSQL invoke functions from theirs).
-    DocumentDB documents no such call: its mappings exist to process DocumentDB events, "which
-    don't invoke Lambda directly". The interface cannot tell the engine; DescribeDBInstances
-    (Engine ``docdb``) matched by subnet and group would."""
+    yet, so SG003 is silent on all three ("groups without workload members block someone only once
+    there is someone") — right. The DocumentDB instance's interface, reported as an RDS DB
+    instance's, fits the instance DescribeDBInstances lists with Engine ``docdb`` (its subnet group
+    holds the interface's subnet, its groups are the interface's), and DocumentDB documents no
+    call to an AWS service from it: its mappings exist to process DocumentDB events, "which don't
+    invoke Lambda directly". So it is no client of ``lambda``, and no endpoint has a client yet."""
     snapshot, ids = _built(**ENDPOINTS_ADMIT_ABSENT_FUNCTION, esm=False)
     assert audit(snapshot) == _flow_logs(ids) | _s3_gateway_policy(ids) | _endpoint_policies(ids)
+    view = region_view(snapshot)
+    assert not any(view.client_enis(ids["vpc"], key) for key in ESM_SERVICES)
 
 
-def test_before_the_mapping_the_lambda_endpoint_fires_on_the_instance_alone() -> None:
-    """Today's behaviour pinned beside the xfail: SG003 on ``lambda`` only, before the mapping,
-    counting the DocumentDB instance as its one client."""
-    snapshot, ids = _built(**ENDPOINTS_ADMIT_ABSENT_FUNCTION, esm=False)
+def test_near_miss_before_the_mapping_with_the_instances_not_collected() -> None:
+    """DescribeDBInstances denied: the interface does not say its engine, so it stays a client of
+    what every engine calls, ``lambda`` among them (Aurora MySQL and RDS/Aurora PostgreSQL invoke
+    functions from theirs) — SG003 on ``lambda`` alone, counting the DocumentDB instance as its one
+    client, as before the instances were collected. Wrong for DocumentDB, but the snapshot cannot
+    rule the call out, and no endpoint loses a client it cannot rule out."""
+    snapshot, ids = _built(**ENDPOINTS_ADMIT_ABSENT_FUNCTION, esm=False, instances_collected=False)
     assert audit(snapshot) == (_flow_logs(ids) | _s3_gateway_policy(ids) | _endpoint_policies(ids)
                                | {("SG003", ids["lambda"], "fail")})
     view = region_view(snapshot)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import Triple, audit, audit_result, region_view, severities
 from layouts import neptune_bulk_loader
 from layouts.neptune_bulk_loader import DB_DESCRIPTION, PORT, VPC_CIDR
@@ -59,8 +58,10 @@ def test_the_snapshot_is_the_quick_starts_vpc() -> None:
     """The builder against ``neptune-base-stack.json``: three private subnets each on a route table
     to its AZ's NAT gateway, three public ones on the internet gateway's; the S3 gateway endpoint
     on all four tables with the template's policy; ``NeptuneSG``'s rules; the DB instance's
-    interface on both cluster groups, read by the network model as a DB instance's (a client of
-    S3, not of DynamoDB), the client's on ``NeptuneSG`` in the first public subnet."""
+    interface on both cluster groups, read by the network model as a DB instance's and, by the
+    instance it fits (DescribeDBInstances: Engine ``neptune``), a Neptune instance's (a client of
+    S3 and STS, not of DynamoDB or Lambda), the client's on ``NeptuneSG`` in the first public
+    subnet."""
     snapshot, ids = _build()
     region = snapshot.accounts[0].regions[0]
     (vpc,) = region.vpcs
@@ -86,6 +87,8 @@ def test_the_snapshot_is_the_quick_starts_vpc() -> None:
     assert is_db_instance(db) and not is_db_instance(client)
     assert (view.may_call(db, "s3"), view.may_call(db, "dynamodb"), view.may_call(client, "dynamodb")) \
         == (True, False, True)
+    assert [i.engine for i in view.db_instances_of(db)] == ["neptune"]
+    assert (view.may_call(db, "sts"), view.may_call(db, "lambda")) == (True, False)
 
 
 def test_findings_and_verdicts_as_published() -> None:
@@ -155,16 +158,27 @@ def test_near_miss_client_refused_on_the_cluster_port_goes_unreported() -> None:
     assert audit(snapshot) == _advice(ids) | _pol002_on_the_s3_endpoint(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: a DB instance is no STS client, but the Neptune loader "
-                                       "calls STS from the VPC for chained roles")
 def test_near_miss_db_group_egress_to_s3_only_with_chained_roles() -> None:
     """The cluster's own group letting out TCP 443 to S3's prefix list only (what SG005's fix
     writes) and an ``sts`` interface endpoint for chained roles: "The Neptune loader requires a
     VPC endpoint for AWS STS when you are chaining IAM roles" (bulk-load-tutorial-chain-roles),
-    and the DB instance cannot send 443 to it. SG005 on the DB group is the right finding; the
-    rule is silent because ``DB_INSTANCE_SERVICES`` has no ``sts``. POL001 on the endpoint
-    (AWS's full-access default policy) is right, as advice."""
+    and the DB instance cannot send 443 to it. SG005 on the DB group, medium, naming the ``sts``
+    endpoint — right: the interface fits the instance DescribeDBInstances lists with Engine
+    ``neptune``, whose services include ``sts``. POL001 on the endpoint (AWS's full-access default
+    policy) is right, as advice."""
     snapshot, ids = _build(db_group="s3-egress", sts_endpoint=True)
     assert audit(snapshot) == (_advice(ids) | _pol002_on_the_s3_endpoint(ids) | _sg005_on_the_db_group(ids)
                                | {("POL001", ids["sts"], "fail")})
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "SG005")
+    assert finding.evidence["endpoints"] == [ids["sts"]]
+    assert severities(snapshot)[("SG005", ids["db_sg"], "")] == "medium"
+
+
+def test_near_miss_db_group_egress_to_s3_only_with_chained_roles_and_the_instances_not_collected() -> None:
+    """The same with DescribeDBInstances denied: the interface does not say its engine, so it is a
+    client of what every engine is documented to call together (``DB_INSTANCE_SERVICES``), which
+    has no ``sts`` — SG005 silent, as before the instances were collected. A miss for Neptune,
+    kept: today's reading, which the instances alone can sharpen."""
+    snapshot, ids = _build(db_group="s3-egress", sts_endpoint=True, instances_collected=False)
+    assert audit(snapshot) == _advice(ids) | _pol002_on_the_s3_endpoint(ids) | {("POL001", ids["sts"], "fail")}
 

@@ -502,3 +502,27 @@ def test_a_dual_stack_client_reaches_an_aaaa_endpoint_over_ipv6(egress: list[Rul
     if fires:
         [finding] = findings(rule, b.snapshot())
         assert "over IPv6" in finding.message
+
+
+# A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora, Neptune, DocumentDB).
+DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
+
+
+@pytest.mark.parametrize(("engine", "missing", "status"), [
+    ("neptune", (), "fail"),  # "The Neptune loader requires a VPC endpoint for AWS STS when you are chaining IAM roles"
+    ("docdb", (), None),  # DocumentDB calls no AWS service from its instances
+    ("neptune", (Part.DB_INSTANCES,), None),  # not collected: every engine's services, which have no sts
+], ids=["neptune", "documentdb", "instances not collected"])
+def test_a_db_instance_is_judged_against_sts_only_when_its_engine_calls_it(
+        engine: str, missing: tuple[Part, ...], status: str | None) -> None:
+    """The instance's group sends nothing out; an sts endpoint in the VPC."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    db_sg = b.security_group(vpc, name="graph", egress=[])
+    b.workload(subnet, groups=[db_sg], **DB_INSTANCE)  # type: ignore[arg-type]
+    b.db_instance("graph-1", engine, vpc, subnets=[subnet, endpoint_subnet], groups=[db_sg])
+    b.interface_endpoint(vpc, "sts", subnets=[endpoint_subnet], groups=[endpoint_sg])
+    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, db_sg, status)} if status else set())

@@ -180,6 +180,20 @@ def test_instance_routes_from_before_their_interface_load_with_it_not_recorded(t
     assert [(x.target_id, x.network_interface_id) for x in loaded.routes] == [("local", None), ("i-1", None)]
 
 
+def test_a_snapshot_without_db_instances_loads_without_them(tmp_path: Path) -> None:
+    """A file written before DB instances were collected (1.0 to 1.2) has neither their field nor
+    their status: it loads unchanged, the part not collected — the network view then keeps every
+    DB instance's interface a client of what every engine calls."""
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["db_instances"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (region,) = loaded.accounts[0].regions
+    assert region.db_instances == () and region.state_of(Part.DB_INSTANCES).state is State.SKIPPED
+    assert loaded == sample()
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     text = to_json(sample())

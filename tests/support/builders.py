@@ -66,6 +66,7 @@ class RegionBuilder:
         self.block_public_access: r.BlockPublicAccess | None = None
         self.redshift_clusters: list[r.RedshiftCluster] = []
         self.memorydb_clusters: list[r.MemoryDBCluster] = []
+        self.db_instances: list[r.DBInstance] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -340,6 +341,12 @@ class RegionBuilder:
         vpc_id = self.subnets[subnet_ids[0]].vpc_id if subnet_ids else ""
         self.memorydb_clusters.append(r.MemoryDBCluster(name, subnet_group or name, vpc_id, subnet_ids,
                                                         tuple(sorted(groups))))
+    def db_instance(self, identifier: str, engine: str, vpc_id: str, *, subnets: Iterable[str],
+                    groups: Iterable[str]) -> None:
+        """A DB instance as DescribeDBInstances reports it: its ``Engine``, its DB subnet group's VPC
+        and subnets, its VPC security groups."""
+        self.db_instances.append(r.DBInstance(identifier, engine, vpc_id, tuple(sorted(subnets)),
+                                              tuple(sorted(groups))))
 
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
@@ -367,7 +374,7 @@ class RegionBuilder:
             flow_logs=tuple(self.flow_logs), hosted_zones=tuple(self.zones),
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
             metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
-            memorydb_clusters=tuple(self.memorydb_clusters))
+            memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

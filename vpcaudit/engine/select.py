@@ -103,12 +103,16 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # read: they tell a node's interface that calls no AWS service through the VPC (enhanced VPC
 # routing off); without them the interface counts as a client, and nothing goes unjudged. Redshift
 # is not offered in every Region. MemoryDB clusters likewise: they tell a node's interface, which
-# calls no AWS service from the VPC, from a workload; MemoryDB is in fewer Regions still. Network
+# calls no AWS service from the VPC, from a workload; MemoryDB is in fewer Regions still. DB
+# instances, likewise: their engine tells which services a DB instance's interface calls (DocumentDB
+# none); without them it counts as a client of what every engine calls. Network
 # interfaces, wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
 ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
-                                             Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS, Part.MEMORYDB_CLUSTERS),
+                                             Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,
+                                                                       Part.MEMORYDB_CLUSTERS,
+                                                                       Part.DB_INSTANCES),
                                              Part.VPC_ENDPOINTS: (Part.NETWORK_INTERFACES,)}
 
 

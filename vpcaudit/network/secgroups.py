@@ -24,7 +24,7 @@ from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.snapshot import resources as r
 
 if TYPE_CHECKING:
-    from vpcaudit.network.view import NetworkView
+    from vpcaudit.network.view import ManagedKind, NetworkView
 
 ALL_PORTS = (0, 65535)
 # Route targets that bring other networks (peered VPCs, TGW spokes, VPN, Direct Connect) to a VPC.
@@ -261,18 +261,17 @@ def client_groups(view: NetworkView, endpoint: r.VpcEndpoint) -> frozenset[str]:
 
 def _groups_of_workloads(view: NetworkView, left_out: frozenset[str]) -> frozenset[str]:
     """Groups of the region's workload ENIs but those of the managed kinds ``left_out``."""
-    return frozenset(g for kind, groups in view.memo(_workload_groups_by_kind).items() if kind not in left_out
-                     for g in groups)
+    return frozenset(g for kind, groups in view.memo(_workload_groups_by_kind).items()
+                     if kind is None or not kind.among(left_out) for g in groups)
 
 
-def _workload_groups_by_kind(view: NetworkView) -> dict[str, frozenset[str]]:
-    """Managed kind name ("" for ordinary workloads) → groups of the region's workload ENIs of
-    that kind: worked out once, whichever kinds an endpoint's service leaves out."""
-    out: dict[str, set[str]] = {}
+def _workload_groups_by_kind(view: NetworkView) -> dict[ManagedKind | None, frozenset[str]]:
+    """Managed kind (None for ordinary workloads) → groups of the region's workload ENIs of that
+    kind: worked out once, whichever kinds an endpoint's service leaves out."""
+    out: dict[ManagedKind | None, set[str]] = {}
     for eni in view.interfaces.values():
         if view.is_workload(eni):
-            kind = view.managed_kind_of(eni)
-            out.setdefault(kind.name if kind else "", set()).update(eni.group_ids)
+            out.setdefault(view.managed_kind_of(eni), set()).update(eni.group_ids)
     return {k: frozenset(v) for k, v in out.items()}
 
 

@@ -76,7 +76,9 @@ OPENSEARCH_SERVERLESS_PORTS = (443,)
 RDS_REQUESTER_ID = "amazon-rds"
 DB_INSTANCE_DESCRIPTION = "RDSNetworkInterface"
 # The AWS services (endpoint service keys) a DB engine is documented to call from its instance's
-# network interface, all engines together: the interface does not say which engine it serves.
+# network interface, all engines together: the interface does not say which engine it serves, so
+# this is what it is a client of while its instance is unknown (NetworkView.db_instances_of). Each
+# engine family's own services follow (DB_ENGINE_KINDS).
 DB_INSTANCE_SERVICES = frozenset({
     "s3",  # aws_s3 (RDS/Aurora PostgreSQL), LOAD DATA FROM S3 / SELECT INTO OUTFILE S3 (Aurora MySQL),
            # aurora_analytics (Aurora PostgreSQL), the Neptune bulk loader
@@ -103,6 +105,53 @@ REDSHIFT_SERVICES = frozenset({
     "sagemaker.api",  # CREATE MODEL: https://docs.aws.amazon.com/redshift/latest/dg/r_create_model_usage_notes.html
     "kinesis-streams",  # streaming ingestion: https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion-getting-started.html
 })
+# What each DB engine family calls from its instance's interface, by DescribeDBInstances' Engine
+# (NetworkView.managed_kind_of); the sources are NetworkView.may_call's. Aurora machine learning:
+AURORA_ML_SERVICES = frozenset({"sagemaker.runtime", "comprehend", "bedrock-runtime"})
+AURORA_MYSQL_SERVICES = frozenset({
+    "s3",  # LOAD DATA FROM S3 / SELECT INTO OUTFILE S3
+    "lambda",  # lambda_sync / lambda_async
+    "kms",  # database activity streams
+    "logs",  # log export to CloudWatch Logs, listed with the outbound services
+    *AURORA_ML_SERVICES,
+})
+AURORA_POSTGRESQL_SERVICES = frozenset({
+    "s3",  # aws_s3, and aurora_analytics
+    "s3tables", "glue",  # aurora_analytics: Iceberg tables in S3 Tables, the AWS Glue Data Catalog
+    "lambda",  # aws_lambda
+    "kms",  # database activity streams (the Aurora guide's prerequisites, for both Aurora engines)
+    *AURORA_ML_SERVICES,
+})
+RDS_POSTGRESQL_SERVICES = frozenset({"s3", "lambda"})  # aws_s3, aws_lambda
+# RDS for MySQL and RDS for MariaDB: none. Their chapters document no feature that calls an AWS
+# service from the instance (restoring from S3, log export and storage encryption are RDS's own
+# calls): assumed, none found.
+RDS_MYSQL_SERVICES = RDS_MARIADB_SERVICES = frozenset[str]()
+RDS_ORACLE_SERVICES = frozenset({
+    "s3",  # the S3_INTEGRATION option: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/oracle-s3-integration.html
+    # Database activity streams (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/DBActivityStreams.Overview.html):
+    # the RDS guide names no network prerequisite; assumed to need KMS as Aurora's streams do.
+    "kms",
+    # UTL_MAIL sends through the SMTP server it is given, which may be Amazon SES's: assumed.
+    "email-smtp",
+})
+RDS_SQLSERVER_SERVICES = frozenset({
+    "s3",  # S3 integration and native backup and restore: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/User.SQLServer.Options.S3-integration.html
+    "email-smtp",  # Database Mail through an Amazon SES SMTP endpoint
+    "kms",  # database activity streams, assumed as for Oracle
+})
+NEPTUNE_SERVICES = frozenset({
+    "s3",  # the bulk loader: "The Neptune loader requires a VPC endpoint of type Gateway for Amazon S3"
+    # The bulk loader with chained roles: "The Neptune loader requires a VPC endpoint for AWS STS when
+    # you are chaining IAM roles", https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load-tutorial-chain-roles.html
+    "sts",
+    "sagemaker.api",  # Neptune ML starts SageMaker jobs and endpoints from the DB cluster
+    "sagemaker.runtime",  # Neptune ML's inference queries ask the model's endpoint: assumed
+})
+# Amazon DocumentDB: none. Lambda reads its change streams through pollers of its own, "which don't
+# invoke Lambda directly" (https://docs.aws.amazon.com/documentdb/latest/developerguide/using-lambda.html),
+# and no page of the Developer Guide has an instance call an AWS service: assumed, none found.
+DOCUMENTDB_SERVICES = frozenset[str]()
 
 # Egress classes (docs/network-model.md, "Egress class").
 INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
@@ -650,8 +699,10 @@ class NetworkView:
         interface (:data:`EMR_CLUSTER_MANAGER`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
-        a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
-        together: the interface does not say which engine it serves) and of no other's. No engine
+        a client of those services' endpoints and of no other's: its engine family's
+        (:data:`DB_ENGINE_KINDS`) when the DB instances it fits are known and of families read here
+        (:meth:`managed_kind_of`), else every engine's together (:data:`DB_INSTANCE_SERVICES`: the
+        interface does not say which engine it serves). No engine
         is documented to call Secrets Manager, CloudWatch or Systems Manager from it. An RDS
         Proxy does read its credentials from Secrets Manager from the VPC; its interfaces are
         described ``Network interface for DBProxy <name>``, so they stay clients of every
@@ -684,10 +735,19 @@ class NetworkView:
           https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.DBMail.html
         - Neptune, whose instances' interfaces public ENI inventories match on the same fields:
           the bulk loader's "Amazon S3 VPC endpoint",
-          https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load.html, and
+          https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load.html, and, chaining IAM
+          roles, "The Neptune loader requires a VPC endpoint for AWS STS when you are chaining IAM
+          roles", https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load-tutorial-chain-roles.html
+          (``sts`` is in Neptune's services only, not in :data:`DB_INSTANCE_SERVICES`); and
           Neptune ML, which starts SageMaker jobs and inference endpoints with a role "providing
           Neptune access to SageMaker and Amazon S3 resources",
           https://docs.aws.amazon.com/neptune/latest/data-api/API_CreateMLEndpoint.html
+        - DocumentDB (Engine ``docdb``, listed by DescribeDBInstances with RDS's instances):
+          none; a Lambda event source mapping reads its change streams from pollers of its own,
+          https://docs.aws.amazon.com/documentdb/latest/developerguide/using-lambda.html
+        - RDS for Oracle: S3 integration, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/oracle-s3-integration.html;
+          RDS for SQL Server: S3 integration and Database Mail (above); RDS for MySQL and MariaDB:
+          none found (each family's set and what is assumed in it: :data:`DB_ENGINE_KINDS`)
         """
         managed = self.managed_kind_of(eni)
         return managed is None or service_key is None or service_key in managed.services
@@ -704,7 +764,14 @@ class NetworkView:
         reading, so that no endpoint loses a client the snapshot cannot rule out. An interface of
         no kind of its own that fits a MemoryDB cluster (:meth:`memorydb_clusters_of`) is
         :data:`MEMORYDB_NODE`, a client of no AWS service; the clusters not collected, or none
-        fitting, it stays an ordinary workload, as before."""
+        fitting, it stays an ordinary workload, as before.
+
+        A DB instance's interface (:data:`DB_INSTANCE`) fitting DB instances
+        (:meth:`db_instances_of`) is of their engine family's kind (:func:`db_engine_kind`): a
+        DocumentDB instance's calls no AWS service, a Neptune instance's calls S3, STS and
+        SageMaker. Fitting instances of several families, it calls what any of them calls
+        (:func:`db_instance_kind`). The instances not collected, none fitting, or one of an engine
+        not read here (RDS Custom, Db2), it stays a client of every engine's services, as before."""
         kind = managed_kind(eni)
         if kind is None and self._is_emr_cluster_manager(eni):
             return EMR_CLUSTER_MANAGER
@@ -714,6 +781,10 @@ class NetworkView:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
                 return INTERNET_ROUTED_REDSHIFT_NODE
+        if kind is DB_INSTANCE:
+            engines = [db_engine_kind(i.engine) for i in self.db_instances_of(eni)]
+            if engines and all(engine is not None for engine in engines):
+                return db_instance_kind(tuple(e for e in engines if e is not None))
         return kind
 
     def _is_emr_cluster_manager(self, eni: r.NetworkInterface) -> bool:
@@ -786,6 +857,28 @@ class NetworkView:
             return ()
         candidates = self._memorydb_clusters_by_groups.get((eni.vpc_id, tuple(sorted(eni.group_ids))), ())
         return tuple(c for c in candidates if eni.subnet_id in c.subnet_ids)
+
+    @cached_property
+    def _db_instances_by_groups(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.DBInstance, ...]]:
+        return _grouped(sorted(self.region.db_instances, key=lambda i: i.db_instance_identifier),
+                        lambda i: (i.vpc_id, i.group_ids))
+
+    def db_instances_of(self, eni: r.NetworkInterface) -> tuple[r.DBInstance, ...]:
+        """The DB instances (RDS, Aurora, Neptune, DocumentDB) a DB instance's interface
+        (:func:`is_db_instance`) may belong to; empty when the instances were not collected (an older
+        snapshot, access denied) or none fits.
+
+        Those in its VPC, with its subnet among their DB subnet group's subnets and exactly its
+        groups as their VPC security groups: RDS places an instance's interface in a subnet of its
+        DB subnet group ("a collection of subnets ... that you create in a VPC and that you then
+        designate for your DB instances", RDS User Guide) and gives it the instance's groups
+        ("Security groups control the access that traffic has in and out of a DB instance").
+        DescribeDBInstances gives no address of the instance, so the fit is not an identity: every
+        instance fitting is returned, and the interface calls what any of their engines calls."""
+        if not self.has(Part.DB_INSTANCES):
+            return ()
+        return tuple(i for i in self._db_instances_by_groups.get((eni.vpc_id, eni.group_ids), ())
+                     if eni.subnet_id in i.subnet_ids)
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -1072,7 +1165,7 @@ def _gateway_services_of(view: NetworkView, vpc_id: str) -> frozenset[str]:
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
     return tuple(i for i in view.workload_enis(vpc_id)
-                 if (kind := view.managed_kind_of(i)) is None or kind.name not in left_out)
+                 if (kind := view.managed_kind_of(i)) is None or not kind.among(left_out))
 
 
 def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
@@ -1146,6 +1239,14 @@ class ManagedKind:
     name: str
     matches: Callable[[r.NetworkInterface], bool]
     services: frozenset[str]  # endpoint service keys it may call; any PrivateLink service besides
+    # The kinds an interface of this kind may be any one of (names): a DB instance's interface that
+    # fits several instances of different engines (NetworkView.managed_kind_of) calls what any calls.
+    unites: tuple[str, ...] = ()
+
+    def among(self, names: frozenset[str]) -> bool:
+        """Is this kind one of ``names`` (e.g. :func:`kinds_not_calling`'s): by its name or, for a
+        kind uniting several, when every kind it unites is — it calls what any one of them calls."""
+        return self.name in names or (bool(self.unites) and all(n in names for n in self.unites))
 
 
 def is_amp_collector(eni: r.NetworkInterface) -> bool:
@@ -1201,8 +1302,47 @@ EMR_CLUSTER_MANAGER = ManagedKind("EMR cluster manager", _on_an_instance, frozen
 # with IAM"); no MemoryDB page asks for an endpoint or a path from the cluster's subnets. Told by
 # its cluster (NetworkView.memorydb_clusters_of), not by its own fields, which AWS does not document.
 MEMORYDB_NODE = ManagedKind("MemoryDB node", _on_no_instance, frozenset())
+# A DB instance's interface, its engine unknown: a client of what every engine calls.
+DB_INSTANCE = ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES)
+# A DB instance's interface whose engine the instance it fits tells (NetworkView.managed_kind_of),
+# per engine family, and the Engine values of DescribeDBInstances (CreateDBInstance's valid values,
+# "neptune" and "docdb") each family has. Engines not listed (RDS Custom's custom-*, RDS for Db2's
+# db2-*, any added later) keep the interface a DB_INSTANCE.
+DB_ENGINE_KINDS: dict[ManagedKind, tuple[str, ...]] = {
+    ManagedKind("Aurora MySQL DB instance", is_db_instance, AURORA_MYSQL_SERVICES): ("aurora-mysql",),
+    ManagedKind("Aurora PostgreSQL DB instance", is_db_instance, AURORA_POSTGRESQL_SERVICES): ("aurora-postgresql",),
+    ManagedKind("RDS for PostgreSQL DB instance", is_db_instance, RDS_POSTGRESQL_SERVICES): ("postgres",),
+    ManagedKind("RDS for MySQL DB instance", is_db_instance, RDS_MYSQL_SERVICES): ("mysql",),
+    ManagedKind("RDS for MariaDB DB instance", is_db_instance, RDS_MARIADB_SERVICES): ("mariadb",),
+    ManagedKind("RDS for Oracle DB instance", is_db_instance, RDS_ORACLE_SERVICES): (
+        "oracle-ee", "oracle-ee-cdb", "oracle-se2", "oracle-se2-cdb"),
+    ManagedKind("RDS for SQL Server DB instance", is_db_instance, RDS_SQLSERVER_SERVICES): (
+        "sqlserver-dev-ee", "sqlserver-ee", "sqlserver-se", "sqlserver-ex", "sqlserver-web"),
+    ManagedKind("Neptune DB instance", is_db_instance, NEPTUNE_SERVICES): ("neptune",),
+    ManagedKind("DocumentDB instance", is_db_instance, DOCUMENTDB_SERVICES): ("docdb",),
+}
+_DB_ENGINE_KIND = {engine: kind for kind, engines in DB_ENGINE_KINDS.items() for engine in engines}
+
+
+def db_engine_kind(engine: str) -> ManagedKind | None:
+    """The engine family's kind of a DB instance's interface, by DescribeDBInstances' ``Engine``;
+    None for an engine whose integrations are not read here."""
+    return _DB_ENGINE_KIND.get(engine)
+
+
+@lru_cache(maxsize=64)
+def db_instance_kind(kinds: tuple[ManagedKind, ...]) -> ManagedKind:
+    """The kind of a DB instance's interface that fits instances of these engine families: the one
+    family's, or one uniting several, which calls what any of them calls."""
+    distinct = tuple(sorted(set(kinds), key=lambda k: k.name))
+    if len(distinct) == 1:
+        return distinct[0]
+    return ManagedKind(" or ".join(k.name for k in distinct), is_db_instance,
+                       frozenset().union(*(k.services for k in distinct)), tuple(k.name for k in distinct))
+
+
 # The kinds an interface is of by its own fields (managed_kind).
-MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
+MANAGED_KINDS = (DB_INSTANCE,
                  REDSHIFT_NODE,
                  # No AWS API is called from a cache node: backups are copied to S3 and logs
                  # delivered by the service ("Exporting a backup", "Log delivery"), and IAM
@@ -1227,7 +1367,7 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     several rules, and the answer depends on the service alone."""
     if service_key is None:
         return frozenset()
-    kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE)
+    kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE, *DB_ENGINE_KINDS)
     return frozenset(kind.name for kind in kinds if service_key not in kind.services)
 
 

@@ -23,9 +23,11 @@ from vpcaudit.snapshot import resources as r
 #      NetworkInterface.source_dest_check (added before 1.2 was released; a file without it, 1.0 to
 #      1.2, loads with the interface's source/destination checking not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
-#      interface an instance route delivers to not recorded: None)
+#      interface an instance route delivers to not recorded: None);
 #      RegionSnapshot.memorydb_clusters (added before 1.2 was released; a file without it loads with
-#      the part not collected)
+#      the part not collected);
+#      RegionSnapshot.db_instances (added before 1.2 was released; a file without it, 1.0 to 1.2,
+#      loads with the part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -52,6 +54,7 @@ class Part(str, Enum):
     BLOCK_PUBLIC_ACCESS = "block_public_access"
     REDSHIFT_CLUSTERS = "redshift_clusters"
     MEMORYDB_CLUSTERS = "memorydb_clusters"
+    DB_INSTANCES = "db_instances"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -106,6 +109,7 @@ class RegionSnapshot:
     metrics: tuple[r.ResourceMetric, ...] = ()
     redshift_clusters: tuple[r.RedshiftCluster, ...] = ()
     memorydb_clusters: tuple[r.MemoryDBCluster, ...] = ()
+    db_instances: tuple[r.DBInstance, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -195,6 +199,7 @@ _SORT_KEYS: dict[str, str] = {
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
     "redshift_clusters": "cluster_identifier", "memorydb_clusters": "name",
+    "db_instances": "db_instance_identifier",
 }
 
 

@@ -3,7 +3,7 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53/Redshift/MemoryDB service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift/MemoryDB/RDS service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -739,6 +739,39 @@ class MemoryDBCluster:
             subnet_ids=_sorted(s.get("Identifier") for s in subnet_group.get("Subnets", []) if s.get("Identifier")),
             group_ids=_sorted(g.get("SecurityGroupId") for g in item.get("SecurityGroups", [])
                               if g.get("SecurityGroupId")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DBInstance:
+    """A DB instance as DescribeDBInstances reports it (RDS's ``DBInstance``): RDS and Aurora, and
+    also "Amazon Neptune DB instances and Amazon DocumentDB instances" (the operation's own note:
+    both run on RDS's control plane and are listed by the same call). Reduced to what tells which
+    engine a DB instance's network interface serves: its ``Engine``, and what ties an interface to
+    it (``NetworkView.db_instances_of``) — the VPC and subnets of its DB subnet group, and its VPC
+    security groups. Nothing else is read, and it is never a finding's resource, so no tags.
+
+    ``DBSubnetGroup`` absent (an instance outside any VPC, EC2-Classic's, or a field moto leaves
+    out) leaves the VPC and subnets empty: the instance then fits no interface. A group's
+    membership ``Status`` (active, adding, removing) is not kept.
+    """
+
+    db_instance_identifier: str
+    engine: str  # e.g. aurora-mysql, postgres, oracle-ee, sqlserver-se, db2-se, neptune, docdb
+    vpc_id: str  # DBSubnetGroup.VpcId
+    subnet_ids: tuple[str, ...]  # DBSubnetGroup.Subnets[].SubnetIdentifier, sorted
+    group_ids: tuple[str, ...]  # VpcSecurityGroups[].VpcSecurityGroupId, sorted
+
+    @classmethod
+    def from_api(cls, item: Api) -> DBInstance:
+        group = item.get("DBSubnetGroup") or {}
+        return cls(
+            db_instance_identifier=item["DBInstanceIdentifier"], engine=item.get("Engine", "") or "",
+            vpc_id=group.get("VpcId", "") or "",
+            subnet_ids=_sorted(s.get("SubnetIdentifier") for s in group.get("Subnets", [])
+                               if s.get("SubnetIdentifier")),
+            group_ids=_sorted(g.get("VpcSecurityGroupId") for g in item.get("VpcSecurityGroups", [])
+                              if g.get("VpcSecurityGroupId")),
         )
 
 

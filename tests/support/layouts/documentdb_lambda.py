@@ -56,7 +56,7 @@ Interfaces (botocore's ec2 model, ``NetworkInterface``; InterfaceType from its e
   InterfaceType ``interface``, RequesterManaged true, RequesterId ``amazon-rds``, Description
   ``RDSNetworkInterface``, no attachment to an instance of the account, ``DocDBSecurityGroup``.
   Assumed, as for RDS (``lambda_rds_proxy``): AWS documents no DocumentDB-specific form, and the
-  network model can then not tell it from an RDS or Aurora instance;
+  network model tells it from an RDS or Aurora instance only by the instance it fits (below);
 - the event source mapping's pollers: one interface per subnet of ``DocDBSubnetGroup``, in
   ``DocDBSecurityGroup``, InterfaceType ``lambda``, RequesterManaged false, Description ``AWS
   Lambda VPC ENI-DOCDB-<account>-<uuid>`` — the ``DOCDB`` token is assumed by analogy with the
@@ -66,6 +66,15 @@ Interfaces (botocore's ec2 model, ``NetworkInterface``; InterfaceType from its e
   the function: InterfaceType ``lambda``, RequesterManaged false, Description ``AWS Lambda VPC
   ENI-DocDBLambda-<uuid>``, ``LambdaSecurityGroup``;
 - the NAT gateway's and the endpoints' interfaces, as the builder makes them.
+
+What DescribeDBInstances reports (botocore's rds model, ``DBInstance``; the operation "can also
+return information for ... Amazon DocumentDB instances"), as the snapshot records it: the one
+instance, ``DBInstanceIdentifier`` ``docdb-lambda-myinstance`` (assumed: CloudFormation names it,
+the template gives no identifier), ``Engine`` ``docdb``, ``DBSubnetGroup`` with the VPC and the two
+private subnets of ``DocDBSubnetGroup``, ``VpcSecurityGroups`` ``DocDBSecurityGroup``. With it the
+network model reads the interface as a DocumentDB instance's, a client of no AWS service.
+``instances_collected=False``: DescribeDBInstances denied, the part not collected — every engine's
+services count (``lambda`` among them), as before the instances were collected.
 
 The VPC (the sample takes one; assumed as the VPC console's "VPC and more" builds it for two AZs
 with "NAT gateways: In 1 AZ" and its default "S3 Gateway" endpoint): 10.0.0.0/16, DNS support and
@@ -94,7 +103,7 @@ from __future__ import annotations
 
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -109,17 +118,19 @@ ROLE_ID = "AROAW3EXAMPLEDOCDBFN"  # the execution role's unique id (assumed)
 ESM_SERVICES = ("lambda", "sts", "secretsmanager")
 PUBLIC_CIDRS = ("10.0.0.0/20", "10.0.16.0/20")
 PRIVATE_CIDRS = ("10.0.128.0/20", "10.0.144.0/20")
+DB_INSTANCE_ID = f"{STACK}-myinstance"  # DescribeDBInstances' DBInstanceIdentifier (assumed)
 
 
 def build(*, route: str = "nat", esm: bool = True, endpoints: tuple[str, ...] = ESM_SERVICES,
           endpoint_source: str = "cluster-group", cluster_ingress: str = "world",
-          function_in_vpc: bool = True) -> tuple[Snapshot, dict[str, str]]:
+          function_in_vpc: bool = True, instances_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """``route``: "nat" (the sample) or "endpoints" (the guide's interface endpoints, no NAT);
     ``esm``: whether the function and its mapping exist; ``endpoints``: which interface endpoints
     the endpoints form has; ``endpoint_source``: what their group admits TCP 443 from
     ("cluster-group" or "function-group"); ``cluster_ingress``: what the cluster's group admits
     TCP 27017 from ("world", the sample's 0.0.0.0/0, or "function-group"); ``function_in_vpc``:
-    whether the function has the sample's VPC configuration."""
+    whether the function has the sample's VPC configuration; ``instances_collected``: False for
+    DescribeDBInstances denied."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     vpc = b.vpc("10.0.0.0/16", name=f"{STACK}-vpc", dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc}
@@ -160,8 +171,11 @@ def build(*, route: str = "nat", esm: bool = True, endpoints: tuple[str, ...] = 
     # The cluster's one instance (DBInstance), in the first subnet of DocDBSubnetGroup (assumed).
     ids["docdb_eni"] = b.workload(private[0], groups=[cluster_sg], requester_managed=True,
                                   requester_id=RDS_REQUESTER_ID, description=DB_INSTANCE_DESCRIPTION)
+    # The instance as DescribeDBInstances reports it: DocDBSubnetGroup's two subnets, DocDBSecurityGroup.
+    b.db_instance(DB_INSTANCE_ID, "docdb", vpc, subnets=private, groups=[cluster_sg])
+    missing = () if instances_collected else [Part.DB_INSTANCES]
     if not esm:
-        return b.snapshot(), ids
+        return b.snapshot(missing=missing), ids
     for k, subnet in enumerate(private, start=1):
         # The mapping's pollers: the cluster's subnets and group (module docstring).
         ids[f"esm_eni{k}"] = b.workload(
@@ -171,4 +185,4 @@ def build(*, route: str = "nat", esm: bool = True, endpoints: tuple[str, ...] = 
             ids[f"function_eni{k}"] = b.workload(
                 subnet, groups=[function_sg], interface_type="lambda", requester_id=f"{ROLE_ID}:{FUNCTION}",
                 description=f"AWS Lambda VPC ENI-{FUNCTION}-0c4d9e1a-7b2f-4e38-a6d5-3f8b1c2e9d0{k}")
-    return b.snapshot(), ids
+    return b.snapshot(missing=missing), ids

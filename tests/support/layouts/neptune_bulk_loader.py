@@ -54,6 +54,15 @@ Network interfaces as DescribeNetworkInterfaces reports them (botocore's ec2 mod
   with the public address ``MapPublicIpOnLaunch`` gives it;
 - the NAT gateways' (``AwsRegionBuilder.nat``) and, with ``sts_endpoint``, the STS endpoint's.
 
+What DescribeDBInstances reports (botocore's rds model, ``DBInstance``; the operation "can also
+return information for Amazon Neptune DB instances"), as the snapshot records it: the one instance,
+``DBInstanceIdentifier`` ``neptune-test-instance`` (assumed: the template's identifier is not at
+hand), ``Engine`` ``neptune``, ``DBSubnetGroup`` with the VPC and the three private subnets, and
+``VpcSecurityGroups`` the cluster's groups. With it the network model reads the interface as a
+Neptune instance's, a client of S3 and STS (the loader's) and SageMaker (Neptune ML's), and of no
+other AWS service. ``instances_collected=False``: DescribeDBInstances denied, the part not
+collected — every engine's services count, as before the instances were collected.
+
 Near misses: ``s3_endpoint="public-only"`` (the gateway endpoint on the public route table alone,
 the client's, not the cluster subnets') and ``s3_endpoint=None`` (no endpoint);
 ``db_group="vpc-egress"`` (the cluster on a group of its own admitting 8182 from ``NeptuneSG``,
@@ -70,7 +79,7 @@ from dataclasses import replace
 
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -80,6 +89,7 @@ VPC_CIDR = "172.30.0.0/16"
 RDS_REQUESTER_ID = "amazon-rds"
 DB_DESCRIPTION = "RDSNetworkInterface"
 CLIENT_PUBLIC_IP = "3.91.20.17"  # assigned at launch (MapPublicIpOnLaunch); any public address
+DB_INSTANCE_ID = f"neptune-{ENV}-instance"  # DescribeDBInstances' DBInstanceIdentifier (assumed)
 
 
 def endpoint_policy() -> str:
@@ -89,10 +99,12 @@ def endpoint_policy() -> str:
 
 
 def build(*, s3_endpoint: str | None = "all", db_group: str = "as-published", client_port: bool = True,
-          sts_endpoint: bool = False, db_requester: str | None = RDS_REQUESTER_ID) -> tuple[Snapshot, dict[str, str]]:
+          sts_endpoint: bool = False, db_requester: str | None = RDS_REQUESTER_ID,
+          instances_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """``s3_endpoint``: "all" (the public and the three private route tables), "public-only" or
     None; ``db_group``: "as-published" (the default group and ``NeptuneSG``), "vpc-egress" or
-    "s3-egress" (a group of the cluster's own, egress to the VPC CIDR or 443 to S3's prefix list)."""
+    "s3-egress" (a group of the cluster's own, egress to the VPC CIDR or 443 to S3's prefix list);
+    ``instances_collected``: False for DescribeDBInstances denied."""
     b = AwsRegionBuilder(ACCOUNT, REGION, ("use1-az1", "use1-az2", "use1-az4"))
     name = f"Neptune-{ENV}"
     vpc = b.vpc(VPC_CIDR, name=name, dns_support=True, dns_hostnames=True)
@@ -135,8 +147,10 @@ def build(*, s3_endpoint: str | None = "all", db_group: str = "as-published", cl
     # The DB instance (the cluster's VpcSecurityGroupIds), in the first private subnet (assumed).
     ids["db_eni"] = b.workload(ids["private1"], groups=db_groups, requester_managed=db_requester is not None,
                                requester_id=db_requester, description=DB_DESCRIPTION)
+    # The instance as DescribeDBInstances reports it: the DB subnet group on the three private subnets.
+    b.db_instance(DB_INSTANCE_ID, "neptune", vpc, subnets=[ids[f"private{az}"] for az in (1, 2, 3)], groups=db_groups)
     # NeptuneEC2ClientInstance: PublicSubnet1, NeptuneSG, a public address.
     ids["client_eni"] = b.workload(ids["public1"], groups=[ids["neptune_sg"]])
     b.enis[ids["client_eni"]] = replace(b.enis[ids["client_eni"]], instance_id=b.new_id("i"),
                                         public_ip_addresses=(CLIENT_PUBLIC_IP,))
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if instances_collected else [Part.DB_INSTANCES]), ids
