@@ -51,6 +51,8 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
         "Sid": "VpcauditReadOnlyCollection",
         "Effect": "Allow",
         "Action": [
+          "datasync:DescribeTask",
+          "datasync:ListTasks",
           "ec2:DescribeDhcpOptions",
           "ec2:DescribeEgressOnlyInternetGateways",
           "ec2:DescribeFlowLogs",

@@ -38,9 +38,15 @@ def _user_with_policy(moto_url: str, denied: list[str]) -> boto3.session.Session
 def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
+    datasync = admin.client("datasync", endpoint_url=moto_url)
+    s3_config = {"BucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"}
+    source, destination = (datasync.create_location_s3(S3BucketArn=f"arn:aws:s3:::{bucket}", S3Config=s3_config)
+                           ["LocationArn"] for bucket in ("some-bucket", "other-bucket"))
+    datasync.create_task(SourceLocationArn=source, DestinationLocationArn=destination)
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
                                         "s3:GetBucketPolicy", "redshift:DescribeClusters",
-                                        "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances"])
+                                        "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances",
+                                        "datasync:DescribeTask"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -62,6 +68,10 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     # DB instances likewise (a DB instance's interface then stays a client of what every engine calls).
     assert states.pop(Part.DB_INSTANCES) == (State.DENIED, "AccessDenied")
     assert "rds:DescribeDBInstances denied" in (region.state_of(Part.DB_INSTANCES).message or "")
+    # DataSync tasks likewise; the listing allowed, the per-task read denied fails the whole part
+    # (an interface of a task left unread would stay a client, and nothing says which).
+    assert states.pop(Part.DATASYNC_TASKS) == (State.DENIED, "403")  # moto's bare 403 (AWS: AccessDeniedException)
+    assert "datasync:DescribeTask denied" in (region.state_of(Part.DATASYNC_TASKS).message or "")
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")

@@ -19,6 +19,7 @@ from botocore.stub import ANY, Stubber
 from vpcaudit.aws.clients import ClientFactory
 from vpcaudit.collectors import (
     cloudwatch,
+    datasync,
     ec2_block_public_access,
     ec2_endpoints,
     ec2_interfaces,
@@ -415,6 +416,28 @@ def test_rds_pages_db_instances_by_marker(scope: tuple[Scope, Stub]) -> None:
         r.DBInstance("graph", "neptune", "vpc-1", ("subnet-a",), ("sg-3",)),
         r.DBInstance("docs", "docdb", "", (), ()))
     assert calls(sc) == {"rds:DescribeDBInstances": 2}
+
+
+def test_datasync_pages_tasks_and_describes_each(scope: tuple[Scope, Stub]) -> None:
+    """ListTasks pages with ``NextToken`` and ``MaxResults`` (100, the model's maximum); DataSync has
+    no batch read of tasks, so each listed task gets one DescribeTask, whose interface ARNs become
+    interface ids (sources and destinations together)."""
+    sc, stub = scope
+    client = stub("datasync")
+    arn = f"arn:aws:datasync:{REGION}:{ACCOUNT}:task/task-0{{}}"
+    eni = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-0{{}}"
+    two_pages(client, "list_tasks", "Tasks", [{"TaskArn": arn.format(1), "Status": "AVAILABLE"}],
+              [{"TaskArn": arn.format(2), "Status": "RUNNING"}], {"MaxResults": 100})
+    client.add_response("describe_task", {
+        "TaskArn": arn.format(1), "Status": "AVAILABLE",
+        "DestinationNetworkInterfaceArns": [eni.format("d2"), eni.format("d1")]}, {"TaskArn": arn.format(1)})
+    client.add_response("describe_task", {
+        "TaskArn": arn.format(2), "Status": "RUNNING", "SourceNetworkInterfaceArns": [eni.format("a1")],
+        "DestinationNetworkInterfaceArns": [eni.format("b1")]}, {"TaskArn": arn.format(2)})
+    assert datasync.fetch_datasync_tasks(sc, {}) == (
+        r.DataSyncTask(arn.format(1), "AVAILABLE", ("eni-0d1", "eni-0d2")),
+        r.DataSyncTask(arn.format(2), "RUNNING", ("eni-0a1", "eni-0b1")))
+    assert calls(sc) == {"datasync:ListTasks": 2, "datasync:DescribeTask": 2}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

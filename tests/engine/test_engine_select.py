@@ -125,3 +125,14 @@ def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiri
     sg001 = next(r for r in load_registry().rules if r.id == "SG001")
     assert Part.VPC_ENDPOINTS in sg001.needs and Part.NETWORK_INTERFACES not in sg001.needs
     assert Part.NETWORK_INTERFACES in needed_parts([sg001])
+
+
+def test_rules_reading_network_interfaces_also_collect_datasync_tasks_without_requiring_them() -> None:
+    """DataSync's task interfaces call no AWS service through the VPC; without the tasks they stay
+    clients, so no rule needs them (DataSync is not in every Region)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.DATASYNC_TASKS not in sg005.needs
+    assert Part.DATASYNC_TASKS in needed_parts([sg005])
+    assert not any(Part.DATASYNC_TASKS in r.needs for r in load_registry().rules)

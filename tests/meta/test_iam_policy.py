@@ -58,6 +58,11 @@ def _one_vpc_account(session: boto3.session.Session) -> None:
     ec2.create_managed_prefix_list(PrefixListName="corp", MaxEntries=2, AddressFamily="IPv4",
                                    Entries=[{"Cidr": "10.0.0.0/8"}])
     session.client("s3", region_name=REGION).create_bucket(Bucket="a-bucket")
+    datasync = session.client("datasync", region_name=REGION)  # a task, so that DescribeTask is called
+    config = {"BucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"}
+    source, destination = (datasync.create_location_s3(S3BucketArn=f"arn:aws:s3:::{bucket}", S3Config=config)
+                           ["LocationArn"] for bucket in ("a-bucket", "b-bucket"))
+    datasync.create_task(SourceLocationArn=source, DestinationLocationArn=destination)
     session.client("route53", region_name=REGION).create_hosted_zone(
         Name="us-east-1.amazonaws.com", CallerReference="z", HostedZoneConfig={"PrivateZone": True},
         VPC={"VPCRegion": REGION, "VPCId": vpc})

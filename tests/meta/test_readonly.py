@@ -141,7 +141,7 @@ def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.Monkey
         monkeypatch.setattr(session, "client", recording_client)
         collect_snapshot(session, [REGION], set(Part))
         services = {c.meta.service_model.service_name for c in created}
-        assert services == {"sts", "ec2", "route53", "route53resolver", "redshift", "memorydb", "rds", "s3",
+        assert services == {"sts", "ec2", "route53", "route53resolver", "redshift", "memorydb", "rds", "datasync", "s3",
                             "cloudwatch"}
         for client in created:
             model = client.meta.service_model

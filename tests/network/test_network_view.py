@@ -1070,6 +1070,64 @@ def test_clients_of_the_memorydb_api_leave_out_the_nodes() -> None:
     assert client_groups(view, view.endpoints[endpoint]) == {app_sg}
 
 
+def _datasync(b: RegionBuilder) -> tuple[str, str, list[str], str, str]:
+    """A DataSync endpoint's VPC: the agent (an instance's interface) in one subnet, the endpoint and
+    four interfaces in another, all four and the endpoint in one group. Returns the VPC, the
+    agent's interface, the four, the group and the endpoint; no task recorded yet."""
+    vpc = b.vpc()
+    agent = b.workload(b.subnet(vpc, "10.0.1.0/24"))
+    endpoint_subnet = b.subnet(vpc, "10.0.2.0/24")
+    group = b.security_group(vpc, name="datasync-private")
+    enis = [b.workload(endpoint_subnet, groups=[group], requester_managed=True) for _ in range(4)]
+    endpoint = b.interface_endpoint(vpc, "datasync", subnets=[endpoint_subnet], groups=[group])
+    return vpc, agent, enis, group, endpoint
+
+
+def test_an_interface_a_datasync_task_lists_calls_no_aws_service() -> None:
+    """DescribeTask names the interfaces DataSync created for the task: the agent sends to them
+    ("For data transfer from the DataSync VM to the AWS service") and the service reaches S3 itself,
+    so they are no client of an AWS service's endpoint — still workloads (for a file system location
+    they mount it), still clients of a PrivateLink service's. An interface alike in every field but
+    listed by no task stays a client."""
+    b = RegionBuilder()
+    vpc, agent, enis, _, _ = _datasync(b)
+    task = b.datasync_task("task-01", destination=enis[:3])
+    view = b.view()
+    eni = view.interfaces[enis[0]]
+    assert [t.task_arn for t in view.datasync_tasks_of(eni)] == [task]
+    assert view.managed_kind_of(eni).name == "DataSync task"  # type: ignore[union-attr]
+    assert [view.may_call(eni, key) for key in ("datasync", "s3", "secretsmanager")] == [False] * 3
+    assert view.may_call(eni, None) and view.is_workload(eni)
+    assert {e.network_interface_id for e in view.client_enis(vpc, "datasync")} == {agent, enis[3]}
+    assert view.may_call(view.interfaces[enis[3]], "datasync")
+
+
+def test_an_interface_listed_by_sources_and_destinations_of_two_tasks_is_datasyncs() -> None:
+    """A task's source interfaces count as its destination's do; an interface two tasks list is
+    given both."""
+    b = RegionBuilder()
+    vpc, agent, enis, group, endpoint = _datasync(b)
+    first = b.datasync_task("task-01", source=enis[:2])
+    second = b.datasync_task("task-02", destination=enis[1:], status="RUNNING")
+    view = b.view()
+    assert [t.task_arn for t in view.datasync_tasks_of(view.interfaces[enis[1]])] == [first, second]
+    assert [e.network_interface_id for e in view.client_enis(vpc, "datasync")] == [agent]
+    assert group not in client_groups(view, view.endpoints[endpoint])
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_datasyncs_interfaces_stay_clients_while_the_tasks_were_not_collected(missing: State) -> None:
+    """Denied, failed (a Region without DataSync) or never asked for (an older snapshot): whatever
+    the snapshot holds of the tasks, the interfaces are clients of every service, as before."""
+    b = RegionBuilder()
+    vpc, agent, enis, _, _ = _datasync(b)
+    b.datasync_task("task-01", destination=enis)
+    view = b.view(missing={Part.DATASYNC_TASKS: missing})
+    eni = view.interfaces[enis[0]]
+    assert view.datasync_tasks_of(eni) == () and view.managed_kind_of(eni) is None
+    assert {e.network_interface_id for e in view.client_enis(vpc, "datasync")} == {agent, *enis}
+
+
 def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:
     """Cluster subnets with only "Amazon EKS <cluster>" interfaces are no private source subnet;
     a subnet that also holds a node, or holds nothing, is."""

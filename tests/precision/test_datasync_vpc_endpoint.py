@@ -20,9 +20,9 @@ TASKS = pytest.mark.parametrize("task", [False, True], ids=["no task", "a task c
 
 @cache
 def _build(task: bool = True, agent_egress: str = "default", endpoint_ingress: str = "guide",
-           endpoint_egress: str = "default") -> tuple[Snapshot, dict[str, str]]:
+           endpoint_egress: str = "default", tasks_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
     return datasync_vpc_endpoint.build(task=task, agent_egress=agent_egress, endpoint_ingress=endpoint_ingress,
-                                       endpoint_egress=endpoint_egress)
+                                       endpoint_egress=endpoint_egress, tasks_collected=tasks_collected)
 
 
 def _flow_log(ids: dict[str, str]) -> Triples:
@@ -58,8 +58,10 @@ def _message(snapshot: Snapshot, rule_id: str, resource_id: str) -> str:
 def test_the_snapshot_is_the_guide() -> None:
     """The builder against the guide: the endpoint in the agent's AZ, private DNS off, in the
     group admitting TCP 443 and 1024–1064 from the agent's address; four task interfaces in the
-    endpoint's subnet with the same group (``PrivateLinkConfig``'s subnet and group). The network
-    model counts the task interfaces and the agent as workloads."""
+    endpoint's subnet with the same group (``PrivateLinkConfig``'s subnet and group), and the task
+    as DescribeTask reports it, listing the four. The network model counts the task interfaces
+    and the agent as workloads, and only the agent as a client of the datasync endpoint: the
+    task's interfaces are DataSync's ("DataSync task", a client of no AWS service)."""
     snapshot, ids = _build()
     region = snapshot.accounts[0].regions[0]
     endpoint = next(e for e in region.vpc_endpoints if e.vpc_endpoint_id == ids["datasync"])
@@ -76,6 +78,11 @@ def test_the_snapshot_is_the_guide() -> None:
         == {(ids["endpoint_subnet"], (ids["endpoint_sg"],), True)}
     assert {e.network_interface_id for e in view.workload_enis(ids["vpc"])} \
         == {ids["agent_eni"], *(e.network_interface_id for e in tasks)}
+    (task,) = region.datasync_tasks
+    assert (task.task_arn, task.status) == (ids["task"], "AVAILABLE")
+    assert task.network_interface_ids == tuple(sorted(e.network_interface_id for e in tasks))
+    assert {view.managed_kind_of(e).name for e in tasks} == {"DataSync task"}  # type: ignore[union-attr]
+    assert [e.network_interface_id for e in view.client_enis(ids["vpc"], "datasync")] == [ids["agent_eni"]]
 
 
 @TASKS
@@ -119,18 +126,29 @@ def test_near_miss_endpoint_admitting_443_only_fires_sg003() -> None:
 
 @TASKS
 def test_near_miss_task_group_without_egress(task: bool) -> None:
-    """The endpoint's and task interfaces' group with its egress rule revoked. Without a task:
-    the usual findings and SG002 (medium), right as above. With a task: SG005 on the group, medium
-    — rule wrong: the task interfaces only answer the agent (security groups are stateful) and
-    call no AWS service from the VPC (for an S3 location, "the DataSync service communicates
-    directly with the S3 bucket"). Pinned as it fires; the xfail below."""
+    """The endpoint's and task interfaces' group with its egress rule revoked: the usual findings,
+    with or without a task. Right: the task interfaces only answer the agent (security groups are
+    stateful) and call no AWS service from the VPC (for an S3 location, "the DataSync service
+    communicates directly with the S3 bucket"), so nothing is lost on the endpoint."""
     snapshot, ids = _build(task=task, endpoint_egress="none")
-    sg005 = {("SG005", ids["endpoint_sg"], "fail")} if task else set()
-    assert audit(snapshot) == _usual(ids) | sg005
+    assert audit(snapshot) == _usual(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: DataSync's task interfaces are no clients of AWS services")
 def test_task_interfaces_are_no_clients() -> None:
-    """What SG005 should say of the task group without egress: nothing."""
+    """The task group without egress, the task recorded: SG005 is silent on it. Rule wrong, fixed:
+    it fired (medium), counting the four interfaces as clients of the datasync endpoint; the
+    snapshot now records the task as DescribeTask reports it (one paginated
+    ``datasync:ListTasks`` per Region, one ``datasync:DescribeTask`` per task), whose
+    ``DestinationNetworkInterfaceArns`` name them, and an interface a task lists is a client of no
+    AWS service's endpoint."""
     snapshot, ids = _build(endpoint_egress="none")
     assert ("SG005", ids["endpoint_sg"], "fail") not in audit(snapshot)
+
+
+def test_near_miss_tasks_not_collected_keeps_sg005_on_the_task_group() -> None:
+    """ListTasks or DescribeTask denied: the snapshot cannot say whose the four interfaces are, so
+    they stay clients of every service — SG005 on the task group without egress, medium, as
+    before, rather than a silent pass on a group whose members may call the endpoint."""
+    snapshot, ids = _build(endpoint_egress="none", tasks_collected=False)
+    assert audit(snapshot) == _usual(ids) | {("SG005", ids["endpoint_sg"], "fail")}
+    assert severities(snapshot)[("SG005", ids["endpoint_sg"], "")] == "medium"

@@ -526,3 +526,25 @@ def test_a_db_instance_is_judged_against_sts_only_when_its_engine_calls_it(
     b.db_instance("graph-1", engine, vpc, subnets=[subnet, endpoint_subnet], groups=[db_sg])
     b.interface_endpoint(vpc, "sts", subnets=[endpoint_subnet], groups=[endpoint_sg])
     assert triples(rule, b.snapshot(missing=missing)) == ({(ID, db_sg, status)} if status else set())
+
+
+@pytest.mark.parametrize(("listed", "missing", "status"), [
+    (True, (), None),  # DescribeTask lists them: DataSync's, no client of the datasync endpoint
+    (False, (), "fail"),  # the tasks collected, none lists them: ordinary clients
+    (True, (Part.DATASYNC_TASKS,), "fail"),  # the tasks not collected: clients, as before
+], ids=["listed by a task", "listed by none", "tasks not collected"])
+def test_a_datasync_task_interface_is_judged_only_while_no_task_names_it(
+        listed: bool, missing: tuple[Part, ...], status: str | None) -> None:
+    """Four interfaces in a group that sends nothing out; a datasync endpoint in the VPC. They only
+    answer the agent ("For data transfer from the DataSync VM to the AWS service")."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    task_sg = b.security_group(vpc, name="datasync-private", egress=[])
+    enis = [b.workload(subnet, groups=[task_sg], requester_managed=True) for _ in range(4)]
+    if listed:
+        b.datasync_task("task-0a1b2c3d4e5f60718", destination=enis)
+    b.interface_endpoint(vpc, "datasync", subnets=[endpoint_subnet], groups=[endpoint_sg])
+    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, task_sg, status)} if status else set())

@@ -194,6 +194,31 @@ def test_a_snapshot_without_db_instances_loads_without_them(tmp_path: Path) -> N
     assert loaded == sample()
 
 
+def test_a_snapshot_from_before_datasync_tasks_loads_without_them(tmp_path: Path) -> None:
+    """A 1.2 file written before DataSync tasks were collected has neither their field nor their
+    status: it loads unchanged, the part not collected — the network view then keeps every
+    interface DataSync created a client, as before."""
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["datasync_tasks"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    (region,) = load(path).accounts[0].regions
+    assert region.datasync_tasks == () and region.state_of(Part.DATASYNC_TASKS).state is State.SKIPPED
+    assert load(path) == sample()
+
+
+def test_a_datasync_task_keeps_its_interfaces_as_ids() -> None:
+    """DescribeTask's interface ARNs become the ids DescribeNetworkInterfaces gives; an ARN of
+    anything else is not an interface's."""
+    eni = "arn:aws:ec2:us-east-1:123456789012:network-interface/eni-0{}"
+    task = r.DataSyncTask.from_api({
+        "TaskArn": "arn:aws:datasync:us-east-1:123456789012:task/task-01", "Status": "AVAILABLE",
+        "SourceNetworkInterfaceArns": [eni.format("b"), eni.format("a")],
+        "DestinationNetworkInterfaceArns": [eni.format("a"), "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1"]})
+    assert task.network_interface_ids == ("eni-0a", "eni-0b")
+    assert r.DataSyncTask.from_api({"TaskArn": "t"}) == r.DataSyncTask("t", "", ())
+
+
 def test_truncated_file(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     text = to_json(sample())

@@ -67,6 +67,7 @@ class RegionBuilder:
         self.redshift_clusters: list[r.RedshiftCluster] = []
         self.memorydb_clusters: list[r.MemoryDBCluster] = []
         self.db_instances: list[r.DBInstance] = []
+        self.datasync_tasks: list[r.DataSyncTask] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -347,6 +348,20 @@ class RegionBuilder:
         and subnets, its VPC security groups."""
         self.db_instances.append(r.DBInstance(identifier, engine, vpc_id, tuple(sorted(subnets)),
                                               tuple(sorted(groups))))
+    def datasync_task(self, task_id: str, *, source: Iterable[str] = (), destination: Iterable[str] = (),
+                      status: str = "AVAILABLE") -> str:
+        """A DataSync task as DescribeTask reports it (botocore's ``DescribeTaskResponse``): ``source``
+        and ``destination``, the interfaces (ENI ids) DataSync created for each location, become
+        ``Source``/``DestinationNetworkInterfaceArns``. Returns the task's ARN."""
+        arn = f"arn:aws:datasync:{self.region}:{self.account_id}:task/{task_id}"
+
+        def arns(enis: Iterable[str]) -> list[str]:
+            return [f"arn:aws:ec2:{self.region}:{self.account_id}:network-interface/{eni}" for eni in enis]
+
+        self.datasync_tasks.append(r.DataSyncTask.from_api({
+            "TaskArn": arn, "Status": status, "SourceNetworkInterfaceArns": arns(source),
+            "DestinationNetworkInterfaceArns": arns(destination)}))
+        return arn
 
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
@@ -374,7 +389,8 @@ class RegionBuilder:
             flow_logs=tuple(self.flow_logs), hosted_zones=tuple(self.zones),
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
             metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
-            memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances))
+            memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances),
+            datasync_tasks=tuple(self.datasync_tasks))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

@@ -105,14 +105,17 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # is not offered in every Region. MemoryDB clusters likewise: they tell a node's interface, which
 # calls no AWS service from the VPC, from a workload; MemoryDB is in fewer Regions still. DB
 # instances, likewise: their engine tells which services a DB instance's interface calls (DocumentDB
-# none); without them it counts as a client of what every engine calls. Network
+# none); without them it counts as a client of what every engine calls. DataSync tasks: they name
+# the interfaces DataSync created for a task, which call no AWS service through the VPC; without
+# them those interfaces count as clients, as before (DataSync is not in every Region either). Network
 # interfaces, wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
 ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
                                              Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,
                                                                        Part.MEMORYDB_CLUSTERS,
-                                                                       Part.DB_INSTANCES),
+                                                                       Part.DB_INSTANCES,
+                                                                       Part.DATASYNC_TASKS),
                                              Part.VPC_ENDPOINTS: (Part.NETWORK_INTERFACES,)}
 
 

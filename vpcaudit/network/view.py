@@ -696,7 +696,8 @@ class NetworkView:
         and none when its cluster has enhanced VPC routing off (:meth:`managed_kind_of`),
         an ElastiCache node's (:func:`is_elasticache_node`) none, a MemoryDB node's
         (:data:`MEMORYDB_NODE`, told by its cluster) none, Amazon EMR's cluster manager
-        interface (:data:`EMR_CLUSTER_MANAGER`) none, and a DB instance's network
+        interface (:data:`EMR_CLUSTER_MANAGER`) none, an interface DataSync created for a task
+        (:data:`DATASYNC_TASK`, named by DescribeTask) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints and of no other's: its engine family's
@@ -754,7 +755,9 @@ class NetworkView:
 
     def managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
         """:func:`managed_kind`, with what the rest of the snapshot says of the engine: an interface
-        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; a
+        a DataSync task lists (:meth:`datasync_tasks_of`) is :data:`DATASYNC_TASK`, a client of no
+        AWS service; one on an instance carrying only EMR service access groups is
+        :data:`EMR_CLUSTER_MANAGER`; a
         Redshift node's interface whose cluster has enhanced VPC routing off is
         :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
         not turned on, Amazon Redshift routes traffic through the internet, including traffic to
@@ -772,6 +775,8 @@ class NetworkView:
         SageMaker. Fitting instances of several families, it calls what any of them calls
         (:func:`db_instance_kind`). The instances not collected, none fitting, or one of an engine
         not read here (RDS Custom, Db2), it stays a client of every engine's services, as before."""
+        if self.datasync_tasks_of(eni) and DATASYNC_TASK.matches(eni):
+            return DATASYNC_TASK
         kind = managed_kind(eni)
         if kind is None and self._is_emr_cluster_manager(eni):
             return EMR_CLUSTER_MANAGER
@@ -798,6 +803,22 @@ class NetworkView:
     @cached_property
     def _emr_service_access_groups(self) -> frozenset[str]:
         return frozenset(g.group_id for g in self.security_groups.values() if is_emr_service_access_group(g))
+
+    @cached_property
+    def _datasync_tasks_by_eni(self) -> dict[str, tuple[r.DataSyncTask, ...]]:
+        pairs = [(eni, t) for t in sorted(self.region.datasync_tasks, key=lambda t: t.task_arn)
+                 for eni in t.network_interface_ids]
+        return {eni: tuple(t for _, t in group) for eni, group in _grouped(pairs, lambda p: p[0]).items()}
+
+    def datasync_tasks_of(self, eni: r.NetworkInterface) -> tuple[r.DataSyncTask, ...]:
+        """The DataSync tasks whose DescribeTask lists ``eni`` among the network interfaces DataSync
+        created for their source or destination location; empty when the tasks were not collected
+        (an older snapshot, access denied, a Region without DataSync) or none lists it. The listing
+        is by the interface's ARN, an identity: nothing is guessed from its subnet, groups or
+        description, which AWS does not document."""
+        if not self.has(Part.DATASYNC_TASKS):
+            return ()
+        return self._datasync_tasks_by_eni.get(eni.network_interface_id, ())
 
     @cached_property
     def _redshift_clusters_by_node(self) -> dict[tuple[str, str], r.RedshiftCluster]:
@@ -1341,6 +1362,20 @@ def db_instance_kind(kinds: tuple[ManagedKind, ...]) -> ManagedKind:
                        frozenset().union(*(k.services for k in distinct)), tuple(k.name for k in distinct))
 
 
+# An interface AWS DataSync created for a task ("For every task you create, AWS DataSync
+# automatically generates and manages network interfaces for data transfer traffic", DataSync User
+# Guide, network interfaces for transfers), told by DescribeTask's Source- and
+# DestinationNetworkInterfaceArns (NetworkView.managed_kind_of). It carries the transfer between
+# an agent or a file system and the service, and calls no AWS service's endpoint: with an agent
+# and a private (VPC) endpoint, the agent sends to it ("DataSync agent → Your task's network
+# interfaces, TCP 443, For data transfer from the DataSync VM to the AWS service", network
+# requirements for VPC endpoints) while the service writes an S3 location itself ("the DataSync
+# service communicates directly with the S3 bucket"); for a file system, "DataSync mounts your
+# Amazon EFS file system as the root user from your virtual private cloud (VPC) using network
+# interfaces" (NFS to a mount target, SMB or NFS to an FSx file server). That mount is traffic of
+# its own in the VPC, so it stays a workload (is_workload unchanged); it is only no client of an
+# AWS service's endpoint. Attached to no instance (assumed: DataSync creates it, as a service does).
+DATASYNC_TASK = ManagedKind("DataSync task", _on_no_instance, frozenset())
 # The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (DB_INSTANCE,
                  REDSHIFT_NODE,
@@ -1367,7 +1402,8 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     several rules, and the answer depends on the service alone."""
     if service_key is None:
         return frozenset()
-    kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE, *DB_ENGINE_KINDS)
+    kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE, DATASYNC_TASK,
+             *DB_ENGINE_KINDS)
     return frozenset(kind.name for kind in kinds if service_key not in kind.services)
 
 

@@ -27,6 +27,7 @@ from vpcaudit.snapshot import resources as r
 #      RegionSnapshot.memorydb_clusters (added before 1.2 was released; a file without it loads with
 #      the part not collected);
 #      RegionSnapshot.db_instances (added before 1.2 was released; a file without it, 1.0 to 1.2,
+#      RegionSnapshot.datasync_tasks (added before 1.2 was released; a file without it, 1.0 to 1.2,
 #      loads with the part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
@@ -55,6 +56,7 @@ class Part(str, Enum):
     REDSHIFT_CLUSTERS = "redshift_clusters"
     MEMORYDB_CLUSTERS = "memorydb_clusters"
     DB_INSTANCES = "db_instances"
+    DATASYNC_TASKS = "datasync_tasks"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -110,6 +112,7 @@ class RegionSnapshot:
     redshift_clusters: tuple[r.RedshiftCluster, ...] = ()
     memorydb_clusters: tuple[r.MemoryDBCluster, ...] = ()
     db_instances: tuple[r.DBInstance, ...] = ()
+    datasync_tasks: tuple[r.DataSyncTask, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -199,7 +202,7 @@ _SORT_KEYS: dict[str, str] = {
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
     "redshift_clusters": "cluster_identifier", "memorydb_clusters": "name",
-    "db_instances": "db_instance_identifier",
+    "db_instances": "db_instance_identifier", "datasync_tasks": "task_arn",
 }
 
 

@@ -3,7 +3,7 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53/Redshift/MemoryDB/RDS service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift/MemoryDB/RDS/DataSync service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -773,6 +773,39 @@ class DBInstance:
             group_ids=_sorted(g.get("VpcSecurityGroupId") for g in item.get("VpcSecurityGroups", [])
                               if g.get("VpcSecurityGroupId")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DataSyncTask:
+    """An AWS DataSync task (DescribeTask's answer), reduced to the network interfaces DataSync
+    created for it: "For every task you create, AWS DataSync automatically generates and manages
+    network interfaces for data transfer traffic" (DataSync User Guide, network interfaces for
+    transfers). DescribeTask lists them by ARN (``SourceNetworkInterfaceArns``,
+    ``DestinationNetworkInterfaceArns``: "The ARNs of the network interfaces that DataSync created
+    for your source location", and for the destination); they are kept as interface ids, the key
+    DescribeNetworkInterfaces gives, sources and destinations together (the network view reads
+    them alike). The task's ARN and status (AVAILABLE, CREATING, QUEUED, RUNNING, UNAVAILABLE) say
+    which task, nothing else of it is read; it is never a finding's resource, so no tags either.
+
+    An ARN that is not an interface's (botocore's pattern: ``arn:aws…:ec2:<region>:<account>:
+    network-interface/eni-…``) is not kept. moto returns neither list: the task then has none.
+    """
+
+    task_arn: str
+    status: str
+    network_interface_ids: tuple[str, ...]  # Source- and DestinationNetworkInterfaceArns as eni-… ids, sorted
+
+    @classmethod
+    def from_api(cls, item: Api) -> DataSyncTask:
+        arns = [*item.get("SourceNetworkInterfaceArns", []), *item.get("DestinationNetworkInterfaceArns", [])]
+        return cls(task_arn=item["TaskArn"], status=str(item.get("Status", "")),
+                   network_interface_ids=_sorted({i for arn in arns if (i := network_interface_id(arn))}))
+
+
+def network_interface_id(arn: str) -> str | None:
+    """The interface id of an EC2 network interface ARN (``…:network-interface/eni-…``), else None."""
+    head, _, eni = str(arn).rpartition(":network-interface/")
+    return eni if head.startswith("arn:") and head.split(":")[2:3] == ["ec2"] and eni.startswith("eni-") else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,15 @@ recorded (not documented; no rule reads it for DataSync), described
 ``Network interface for DataSync task <task-id>`` (the task ID in the description, which is
 what the console's free-text filter matches), on no instance.
 
+What DescribeTask reports (botocore's datasync model, ``DescribeTaskResponse``), as the snapshot
+records it: the task's ``TaskArn`` (``arn:aws:datasync:us-east-1:123456789012:task/<task-id>``),
+``Status`` ``AVAILABLE`` (created, not running), and its four interfaces' ARNs
+(``arn:aws:ec2:us-east-1:123456789012:network-interface/<eni-id>``) under
+``DestinationNetworkInterfaceArns``, ``SourceNetworkInterfaceArns`` empty — assumed: the guide's
+table lists the interfaces under the Amazon S3 location (the destination; the source is the
+agent's storage), and the network view reads both lists alike. ``tasks_collected=False``:
+ListTasks or DescribeTask denied, the part not collected.
+
 Near misses: ``agent_egress="https"`` (the agent's group sending TCP 443 alone, to anywhere — the
 usual "HTTPS out" of a client of AWS services: the control ports 1024–1064 to the endpoint are
 blocked); ``endpoint_ingress="443"`` (the endpoint's group admitting only TCP 443 from the agent,
@@ -75,7 +84,7 @@ from __future__ import annotations
 
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -91,11 +100,12 @@ TASK_ENIS = 4
 
 
 def build(*, task: bool = True, agent_egress: str = "default", endpoint_ingress: str = "guide",
-          endpoint_egress: str = "default") -> tuple[Snapshot, dict[str, str]]:
-    """``task``: a task created (its four interfaces present). ``agent_egress``: "default"
-    (all traffic) or "https" (TCP 443 to anywhere). ``endpoint_ingress``: "guide" (443 and
-    1024–1064 from the agent) or "443" (443 alone). ``endpoint_egress``: "default" (all
-    traffic) or "none"."""
+          endpoint_egress: str = "default", tasks_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
+    """``task``: a task created (its four interfaces present, and the task as DescribeTask reports
+    it). ``agent_egress``: "default" (all traffic) or "https" (TCP 443 to anywhere).
+    ``endpoint_ingress``: "guide" (443 and 1024–1064 from the agent) or "443" (443 alone).
+    ``endpoint_egress``: "default" (all traffic) or "none". ``tasks_collected``: False for the
+    DataSync tasks not collected (denied)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, ("use1-az1", "use1-az2"))
     vpc = b.vpc(VPC_CIDR, name="datasync", dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc)}
@@ -127,4 +137,5 @@ def build(*, task: bool = True, agent_egress: str = "default", endpoint_ingress:
             ids[f"task_eni{n}"] = b.workload(ids["endpoint_subnet"], groups=[ids["endpoint_sg"]],
                                              requester_managed=True,
                                              description=f"Network interface for DataSync task {TASK_ID}")
-    return b.snapshot(), ids
+        ids["task"] = b.datasync_task(TASK_ID, destination=[ids[f"task_eni{n}"] for n in range(1, TASK_ENIS + 1)])
+    return b.snapshot(missing=() if tasks_collected else [Part.DATASYNC_TASKS]), ids
