@@ -39,7 +39,7 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
-                                        "s3:GetBucketPolicy", "redshift:DescribeClusters"])
+                                        "s3:GetBucketPolicy", "redshift:DescribeClusters", "mq:ListBrokers"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -53,6 +53,9 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     # what Redshift calls): denied like any part, and said so.
     assert states.pop(Part.REDSHIFT_CLUSTERS) == (State.DENIED, "AccessDenied")
     assert "redshift:DescribeClusters denied" in (region.state_of(Part.REDSHIFT_CLUSTERS).message or "")
+    # Amazon MQ brokers likewise (a broker's interface then stays a workload).
+    assert states.pop(Part.MQ_BROKERS)[0] is State.DENIED
+    assert "mq:ListBrokers denied" in (region.state_of(Part.MQ_BROKERS).message or "")
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")

@@ -105,3 +105,14 @@ def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiri
     sg001 = next(r for r in load_registry().rules if r.id == "SG001")
     assert Part.VPC_ENDPOINTS in sg001.needs and Part.NETWORK_INTERFACES not in sg001.needs
     assert Part.NETWORK_INTERFACES in needed_parts([sg001])
+
+
+def test_rules_reading_network_interfaces_also_collect_mq_brokers_without_requiring_them() -> None:
+    """An ActiveMQ broker's interface is no workload; without the brokers it stays one, so no rule
+    needs them (Amazon MQ is not in every Region, and its calls may be denied)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.MQ_BROKERS not in sg005.needs
+    assert Part.MQ_BROKERS in needed_parts([sg005])
+    assert not any(Part.MQ_BROKERS in r.needs for r in load_registry().rules)

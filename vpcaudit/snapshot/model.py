@@ -24,6 +24,8 @@ from vpcaudit.snapshot import resources as r
 #      1.2, loads with the interface's source/destination checking not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
 #      interface an instance route delivers to not recorded: None)
+#      RegionSnapshot.mq_brokers (added before 1.2 was released; a file without it loads with the
+#      part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -49,6 +51,7 @@ class Part(str, Enum):
     RESOLVER_RULES = "resolver_rules"
     BLOCK_PUBLIC_ACCESS = "block_public_access"
     REDSHIFT_CLUSTERS = "redshift_clusters"
+    MQ_BROKERS = "mq_brokers"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -102,6 +105,7 @@ class RegionSnapshot:
     block_public_access: r.BlockPublicAccess | None = None
     metrics: tuple[r.ResourceMetric, ...] = ()
     redshift_clusters: tuple[r.RedshiftCluster, ...] = ()
+    mq_brokers: tuple[r.MqBroker, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -190,7 +194,7 @@ _SORT_KEYS: dict[str, str] = {
     "security_groups": "group_id", "network_acls": "network_acl_id",
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
-    "redshift_clusters": "cluster_identifier",
+    "redshift_clusters": "cluster_identifier", "mq_brokers": "broker_id",
 }
 
 
