@@ -11,11 +11,15 @@ from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from vpcaudit.collectors.run import collect_snapshot
+from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.jsonfile import from_json, to_json
 from vpcaudit.snapshot.model import Part, State
 
 REGION = "us-east-1"
+# What a network view needs besides the brokers to tell workloads.
+VIEW_PARTS = {Part.VPCS, Part.SUBNETS, Part.SECURITY_GROUPS, Part.NETWORK_INTERFACES, Part.VPC_ENDPOINTS,
+              Part.NAT_GATEWAYS, Part.MQ_BROKERS}
 
 
 def _brokers(session: boto3.session.Session) -> dict[str, str]:
@@ -73,6 +77,16 @@ def test_every_broker_is_recorded_with_its_subnets_groups_and_addresses(session:
     assert outcome.calls == {"sts:GetCallerIdentity": 1, "ec2:DescribeRegions": 1, "mq:ListBrokers": 1,
                              "mq:DescribeBroker": 2}
     assert from_json(to_json(outcome.snapshot)) == outcome.snapshot
+
+
+def test_the_brokers_interfaces_are_told_from_the_workloads(session: boto3.session.Session) -> None:
+    """Collected with the network: the ActiveMQ broker's two interfaces are its own, no workload;
+    the application's is one."""
+    ids = _brokers(session)
+    (account,) = collect_snapshot(session, [REGION], VIEW_PARTS).snapshot.accounts
+    view = NetworkView.build(account, account.regions[0])
+    assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] == [ids["app"]]
+    assert {view.mq_broker_of(view.interfaces[ids[f"broker{n}"]]).broker_id for n in (1, 2)} == {ids["orders"]}
 
 
 def test_a_region_without_brokers_is_collected_and_empty(session: boto3.session.Session) -> None:
