@@ -76,6 +76,8 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
           "ec2:GetManagedPrefixListEntries",
           "memorydb:DescribeClusters",
           "memorydb:DescribeSubnetGroups",
+          "mq:DescribeBroker",
+          "mq:ListBrokers",
           "rds:DescribeDBInstances",
           "redshift:DescribeClusters",
           "route53:GetHostedZone",

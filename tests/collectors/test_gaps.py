@@ -46,7 +46,7 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
                                         "s3:GetBucketPolicy", "redshift:DescribeClusters",
                                         "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances",
-                                        "datasync:DescribeTask"])
+                                        "datasync:DescribeTask", "mq:ListBrokers"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -54,6 +54,9 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     (acct,) = outcome.snapshot.accounts
     (region,) = acct.regions
     states = {s.part: (s.state, s.error_code) for s in region.status}
+    # Amazon MQ brokers likewise (a broker's interface then stays a workload).
+    assert states.pop(Part.MQ_BROKERS)[0] is State.DENIED
+    assert "mq:ListBrokers denied" in (region.state_of(Part.MQ_BROKERS).message or "")
     assert states.pop(Part.NAT_GATEWAYS) == (State.DENIED, "AccessDenied")  # EC2 (AWS: UnauthorizedOperation)
     assert states.pop(Part.HOSTED_ZONES) == (State.DENIED, "403")  # moto's Route 53 answers an HTML 403
     # Redshift clusters only sharpen the network view (a node's interface then stays a client of

@@ -28,6 +28,7 @@ from vpcaudit.collectors import (
     ec2_routing,
     ec2_security,
     memorydb,
+    mq,
     rds,
     redshift,
     resolver,
@@ -438,6 +439,48 @@ def test_datasync_pages_tasks_and_describes_each(scope: tuple[Scope, Stub]) -> N
         r.DataSyncTask(arn.format(1), "AVAILABLE", ("eni-0d1", "eni-0d2")),
         r.DataSyncTask(arn.format(2), "RUNNING", ("eni-0a1", "eni-0b1")))
     assert calls(sc) == {"datasync:ListTasks": 2, "datasync:DescribeTask": 2}
+
+
+def test_mq_pages_brokers_by_token_and_describes_each(scope: tuple[Scope, Stub]) -> None:
+    """ListBrokers pages with ``NextToken`` at its largest page (100); the summaries carry no
+    subnets, groups or instances and Amazon MQ has no batch read, so each broker is described on
+    its own. A broker deleted in between (``NotFoundException``) is left out."""
+    sc, stub = scope
+    client = stub("mq")
+
+    def summary(broker_id: str, engine: str) -> dict[str, Any]:
+        return {"BrokerId": broker_id, "BrokerName": broker_id, "BrokerState": "RUNNING",
+                "DeploymentMode": "ACTIVE_STANDBY_MULTI_AZ" if engine == "ACTIVEMQ" else "CLUSTER_MULTI_AZ",
+                "EngineType": engine}
+
+    client.add_response("list_brokers", {"BrokerSummaries": [summary("b-orders", "ACTIVEMQ"),
+                                                             summary("b-gone", "ACTIVEMQ")],
+                                         "NextToken": "page-2"}, {"MaxResults": 100})
+    client.add_response("list_brokers", {"BrokerSummaries": [summary("b-events", "RABBITMQ")]},
+                        {"MaxResults": 100, "NextToken": "page-2"})
+    client.add_response("describe_broker", {
+        "BrokerId": "b-orders", "EngineType": "ACTIVEMQ", "DeploymentMode": "ACTIVE_STANDBY_MULTI_AZ",
+        "SubnetIds": ["subnet-2", "subnet-1"], "SecurityGroups": ["sg-1"],
+        "BrokerInstances": [{"ConsoleURL": "https://b-orders-1.mq.us-east-1.amazonaws.com:8162",
+                             "Endpoints": ["ssl://b-orders-1.mq.us-east-1.amazonaws.com:61617"],
+                             "IpAddress": "10.0.1.10"},
+                            {"ConsoleURL": "https://b-orders-2.mq.us-east-1.amazonaws.com:8162",
+                             "Endpoints": ["ssl://b-orders-2.mq.us-east-1.amazonaws.com:61617"],
+                             "IpAddress": "10.0.2.10"}]}, {"BrokerId": "b-orders"})
+    client.add_client_error("describe_broker", "NotFoundException", http_status_code=404,
+                            expected_params={"BrokerId": "b-gone"})
+    client.add_response("describe_broker", {  # RabbitMQ: no IpAddress ("Does not apply to RabbitMQ brokers")
+        "BrokerId": "b-events", "EngineType": "RABBITMQ", "DeploymentMode": "CLUSTER_MULTI_AZ",
+        "SubnetIds": ["subnet-1", "subnet-2", "subnet-3"], "SecurityGroups": ["sg-3", "sg-2"],
+        "BrokerInstances": [{"ConsoleURL": "https://b-events.mq.us-east-1.amazonaws.com",
+                             "Endpoints": ["amqps://b-events.mq.us-east-1.amazonaws.com:5671"]}]},
+        {"BrokerId": "b-events"})
+    assert mq.fetch_mq_brokers(sc, {}) == (
+        r.MqBroker("b-orders", "ACTIVEMQ", "ACTIVE_STANDBY_MULTI_AZ", ("subnet-1", "subnet-2"), ("sg-1",),
+                   ("10.0.1.10", "10.0.2.10")),
+        r.MqBroker("b-events", "RABBITMQ", "CLUSTER_MULTI_AZ", ("subnet-1", "subnet-2", "subnet-3"),
+                   ("sg-2", "sg-3"), ()))
+    assert calls(sc) == {"mq:ListBrokers": 2, "mq:DescribeBroker": 3}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

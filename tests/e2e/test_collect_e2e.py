@@ -38,7 +38,8 @@ ONE_PAGE_EACH = (
     "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeFlowLogs",
     "ec2:DescribeVpcBlockPublicAccessOptions", "route53resolver:ListResolverRules",
     "route53resolver:ListResolverRuleAssociations", "redshift:DescribeClusters", "memorydb:DescribeClusters",
-    "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances", "datasync:ListTasks", "sts:GetCallerIdentity",
+    "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances", "datasync:ListTasks", "mq:ListBrokers",
+    "sts:GetCallerIdentity",
     "ec2:DescribeRegions",
 )
 

@@ -105,6 +105,17 @@ def test_rules_reading_network_interfaces_also_collect_memorydb_clusters_without
     sg003 = next(r for r in load_registry().rules if r.id == "SG003")
     assert Part.NETWORK_INTERFACES in sg003.needs and Part.MEMORYDB_CLUSTERS not in sg003.needs
     assert Part.MEMORYDB_CLUSTERS in needed_parts([sg003])
+
+
+def test_rules_reading_network_interfaces_also_collect_mq_brokers_without_requiring_them() -> None:
+    """An ActiveMQ broker's interface is no workload; without the brokers it stays one, so no rule
+    needs them (Amazon MQ is not in every Region, and its calls may be denied)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.MQ_BROKERS not in sg005.needs
+    assert Part.MQ_BROKERS in needed_parts([sg005])
+    assert not any(Part.MQ_BROKERS in r.needs for r in load_registry().rules)
     assert not any(Part.MEMORYDB_CLUSTERS in r.needs for r in load_registry().rules)
 def test_rules_reading_network_interfaces_also_collect_db_instances_without_requiring_them() -> None:
     """A DB instance's engine tells which services its interface calls; without the instances it

@@ -2,8 +2,9 @@
 
 Calls are counted by a handler the test registers on the session's botocore events (not by
 vpcaudit's own accounting). Two moto accounts between them make every conditional call happen:
-one VPC (Route 53 asked per VPC) with a NAT gateway (metrics), a customer prefix list, a bucket
-and a zone shadowing AWS service names; and four VPCs sharing one zone (Route 53 read per zone).
+one VPC (Route 53 asked per VPC) with a NAT gateway (metrics), a customer prefix list, a bucket,
+a zone shadowing AWS service names and an Amazon MQ broker (described once listed); and four VPCs
+sharing one zone (Route 53 read per zone).
 moto lacks VPC Block Public Access, so the test answers those two calls with AWS's shape.
 """
 
@@ -58,6 +59,10 @@ def _one_vpc_account(session: boto3.session.Session) -> None:
     ec2.create_managed_prefix_list(PrefixListName="corp", MaxEntries=2, AddressFamily="IPv4",
                                    Entries=[{"Cidr": "10.0.0.0/8"}])
     session.client("s3", region_name=REGION).create_bucket(Bucket="a-bucket")
+    session.client("mq", region_name=REGION).create_broker(
+        BrokerName="orders", DeploymentMode="SINGLE_INSTANCE", EngineType="ACTIVEMQ", EngineVersion="5.18",
+        HostInstanceType="mq.t3.micro", AutoMinorVersionUpgrade=True, PubliclyAccessible=False, SubnetIds=[subnet],
+        Users=[{"Username": "admin", "Password": "Secret-passw0rd"}])
     datasync = session.client("datasync", region_name=REGION)  # a task, so that DescribeTask is called
     config = {"BucketAccessRoleArn": "arn:aws:iam::123456789012:role/datasync"}
     source, destination = (datasync.create_location_s3(S3BucketArn=f"arn:aws:s3:::{bucket}", S3Config=config)

@@ -45,6 +45,7 @@ MUTATIONS = [
     ("route53resolver", "associate_resolver_rule", {"ResolverRuleId": "r", "VPCId": "vpc-1"}),
     ("s3", "put_bucket_policy", {"Bucket": "b", "Policy": "{}"}),
     ("cloudwatch", "put_metric_data", {"Namespace": "x", "MetricData": []}),
+    ("mq", "reboot_broker", {"BrokerId": "b-1"}),
     ("sts", "assume_role", {"RoleArn": "arn:aws:iam::1:role/x", "RoleSessionName": "x"}),
     # Reads by name, but never declared: they hand out secrets or credentials.
     ("secretsmanager", "get_secret_value", {"SecretId": "prod/db"}),
@@ -141,8 +142,8 @@ def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.Monkey
         monkeypatch.setattr(session, "client", recording_client)
         collect_snapshot(session, [REGION], set(Part))
         services = {c.meta.service_model.service_name for c in created}
-        assert services == {"sts", "ec2", "route53", "route53resolver", "redshift", "memorydb", "rds", "datasync", "s3",
-                            "cloudwatch"}
+        assert services == {"sts", "ec2", "route53", "route53resolver", "redshift", "memorydb", "rds", "datasync",
+                            "mq", "s3", "cloudwatch"}
         for client in created:
             model = client.meta.service_model
             undeclared = next(op for op in model.operation_names

@@ -1128,6 +1128,99 @@ def test_datasyncs_interfaces_stay_clients_while_the_tasks_were_not_collected(mi
     assert {e.network_interface_id for e in view.client_enis(vpc, "datasync")} == {agent, *enis}
 
 
+def _message_broker() -> tuple[RegionBuilder, str, dict[str, str], dict[str, str]]:
+    """One VPC, two private subnets (use1-az1, use1-az2), the broker's group, and an ActiveMQ
+    active/standby broker's two interfaces (typed ``interface``, not requester-managed, on no
+    instance of the account), not yet recorded as a broker; an application instance in the first
+    subnet. Returns the builder, VPC, subnets by AZ (``a``, ``b``) and interfaces (``active``,
+    ``standby``, ``app``)."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnets = {"a": b.subnet(vpc, "10.0.1.0/24", az=1), "b": b.subnet(vpc, "10.0.2.0/24", az=2)}
+    broker_sg = b.security_group(vpc, name="broker", egress=[])
+    enis = {"active": b.workload(subnets["a"], groups=[broker_sg]),
+            "standby": b.workload(subnets["b"], groups=[broker_sg])}
+    enis["app"] = b.workload(subnets["a"], groups=[b.security_group(vpc, name="app")])
+    b.enis[enis["app"]] = replace(b.enis[enis["app"]], instance_id="i-0123456789abcdef0")
+    return b, vpc, subnets, enis
+
+
+def test_an_activemq_brokers_interfaces_are_no_workloads() -> None:
+    """Each instance's ``IpAddress`` is its interface's address in one of the broker's subnets: "The
+    network interface is considered to be within the service scope of Amazon MQ". Not a workload,
+    so a client of no AWS service and no client AZ — the standby's AZ among them."""
+    b, vpc, subnets, enis = _message_broker()
+    broker_sg = b.enis[enis["active"]].group_ids
+    b.mq_broker("b-orders", subnets=subnets.values(), groups=broker_sg, instances=[enis["active"], enis["standby"]])
+    b.interface_endpoint(vpc, "ssm", subnets=[subnets["a"]])
+    view = b.view()
+    assert [e.network_interface_id for e in view.workload_enis(vpc)] == [enis["app"]]
+    assert view.mq_broker_of(view.interfaces[enis["standby"]]).broker_id == "b-orders"
+    assert view.client_azs(vpc, "ssm").az_ids == frozenset({"use1-az1"})
+    assert view.client_azs(vpc, None).az_ids == frozenset({"use1-az1"})
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_an_activemq_brokers_interfaces_stay_workloads_while_the_brokers_were_not_collected(missing: State) -> None:
+    """Denied, failed (a Region without Amazon MQ) or never asked for (an older snapshot): the
+    interfaces read as before, workloads that may call every service."""
+    b, vpc, subnets, enis = _message_broker()
+    b.mq_broker("b-orders", subnets=subnets.values(), groups=b.enis[enis["active"]].group_ids,
+                instances=[enis["active"], enis["standby"]])
+    view = b.view(missing={Part.MQ_BROKERS: missing})
+    assert {e.network_interface_id for e in view.workload_enis(vpc)} == set(enis.values())
+    assert view.mq_broker_of(view.interfaces[enis["active"]]) is None
+
+
+def test_a_brokers_address_ties_only_an_interface_of_its_own_subnets() -> None:
+    """An interface of another VPC at the same address (overlapping CIDRs) is not the broker's; a
+    publicly accessible broker's address may be the interface's public one (assumed either)."""
+    b, vpc, subnets, enis = _message_broker()
+    other = b.vpc("10.0.0.0/16")
+    twin = b.workload(b.subnet(other, "10.0.1.0/24"))
+    b.enis[twin] = replace(b.enis[twin], private_ip_addresses=b.enis[enis["active"]].private_ip_addresses)
+    b.enis[enis["standby"]] = replace(b.enis[enis["standby"]], public_ip_addresses=("203.0.113.7",))
+    answer = b.mq_broker("b-orders", subnets=subnets.values(), groups=b.enis[enis["active"]].group_ids,
+                         instances=[enis["active"], enis["standby"]])
+    b.mq_brokers[-1] = r.MqBroker.from_api({**answer, "BrokerInstances": [
+        answer["BrokerInstances"][0], {**answer["BrokerInstances"][1], "IpAddress": "203.0.113.7"}]})
+    view = b.view()
+    assert {e.network_interface_id for e in view.workload_enis(vpc)} == {enis["app"]}
+    assert [e.network_interface_id for e in view.workload_enis(other)] == [twin]
+
+
+def test_a_broker_listing_no_address_is_told_by_its_subnets_and_exact_groups() -> None:
+    """No ``IpAddress`` listed: an interface in one of its subnets with exactly its groups, on no
+    instance, typed ``interface`` and not requester-managed. An event source mapping's pollers, which
+    Lambda creates "for the subnets and security groups of your broker's VPC" (typed ``lambda``), an
+    instance in the broker's group, a Fargate task (requester-managed) and an interface with one more
+    group stay workloads."""
+    b, vpc, subnets, enis = _message_broker()
+    broker_sg = b.enis[enis["active"]].group_ids
+    answer = b.mq_broker("b-orders", subnets=subnets.values(), groups=broker_sg,
+                         instances=[enis["active"], enis["standby"]])
+    b.mq_brokers[-1] = r.MqBroker.from_api({**answer, "BrokerInstances": []})
+    poller = b.workload(subnets["a"], groups=broker_sg, interface_type="lambda",
+                        description="AWS Lambda VPC ENI-MQ-123456789012-3a1b2c3d")
+    instance = b.workload(subnets["b"], groups=broker_sg)
+    b.enis[instance] = replace(b.enis[instance], instance_id="i-0fedcba9876543210")
+    task = b.workload(subnets["b"], groups=broker_sg, requester_managed=True)
+    wider = b.workload(subnets["a"], groups=[*broker_sg, b.security_group(vpc, name="extra")])
+    view = b.view()
+    assert {e.network_interface_id for e in view.workload_enis(vpc)} == {enis["app"], poller, instance, task, wider}
+
+
+def test_a_rabbitmq_broker_ties_no_interface() -> None:
+    """A RabbitMQ broker lists no ``IpAddress`` ("Does not apply to RabbitMQ brokers"); a private one is
+    reached through VPC endpoints Amazon MQ creates, whose interfaces are an endpoint's. An interface
+    in its subnet with exactly its groups is then not taken for it: it stays a workload."""
+    b, vpc, subnets, enis = _message_broker()
+    b.mq_broker("b-events", subnets=[subnets["a"]], groups=b.enis[enis["active"]].group_ids,
+                engine="RABBITMQ", deployment="SINGLE_INSTANCE")
+    view = b.view()
+    assert {e.network_interface_id for e in view.workload_enis(vpc)} == set(enis.values())
+
+
 def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:
     """Cluster subnets with only "Amazon EKS <cluster>" interfaces are no private source subnet;
     a subnet that also holds a node, or holds nothing, is."""

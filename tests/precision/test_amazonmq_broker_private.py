@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import amazonmq_broker_private
-from layouts.amazonmq_broker_private import AMQP, CONSOLE, VPC_CIDR
+from layouts.amazonmq_broker_private import AMQP, BROKER_ID, CONSOLE, VPC_CIDR
 
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
 HARDENED = {"broker_egress": False}
+NOT_COLLECTED = {"brokers_collected": False}
 CLIENTS_IN_ONE_AZ = {"app_azs": (1,), "endpoint_azs": (1,)}
 SINGLE_INSTANCE = {"deployment": "SINGLE_INSTANCE", "endpoint_azs": (1,)}
 
@@ -83,6 +83,10 @@ def test_the_snapshot_is_the_example() -> None:
     enis = {e.network_interface_id: e for e in region.network_interfaces}
     assert {enis[ids[f"broker{n}"]].subnet_id for n in (1, 2)} == {ids["private1"], ids["private2"]}
     assert all(enis[ids[f"broker{n}"]].instance_id is None for n in (1, 2))
+    (broker,) = region.mq_brokers
+    assert (broker.engine_type, broker.subnet_ids, broker.group_ids) == (
+        "ACTIVEMQ", tuple(sorted((ids["private1"], ids["private2"]))), (ids["broker_sg"],))
+    assert broker.instance_ips == tuple(enis[ids[f"broker{n}"]].private_ip_addresses[0] for n in (1, 2))
     endpoint_group = groups[ids["endpoint_sg"]]
     assert [(x.from_port, x.cidr_ipv4) for x in endpoint_group.rules] == [(443, VPC_CIDR)]
 
@@ -97,35 +101,46 @@ def test_findings_and_verdicts() -> None:
     assert set(severities(snapshot).values()) == {"medium"}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: Amazon MQ broker interfaces counted as workloads")
 def test_the_brokers_interfaces_are_no_clients() -> None:
-    """Rule wrong. The VPC's workloads are the producer and the consumer. The broker's interfaces
-    are its inbound side: "The network interface allows your client (producer or consumer) to
+    """Right. The VPC's workloads are the producer and the consumer. The broker's interfaces are
+    its inbound side: "The network interface allows your client (producer or consumer) to
     communicate with the Amazon MQ broker. The network interface is considered to be within the
     service scope of Amazon MQ" (Developer Guide, never modify or delete the Amazon MQ elastic
     network interface). The broker's logs reach CloudWatch Logs through Amazon MQ's own calls,
-    allowed by a resource-based policy (configuring ActiveMQ logs), not through the VPC."""
+    allowed by a resource-based policy (configuring ActiveMQ logs), not through the VPC. The
+    brokers collected (DescribeBroker) tie each interface to the broker by its instance's
+    ``IpAddress``."""
     snapshot, ids = _built()
-    workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
+    view = region_view(snapshot)
+    workloads = {e.network_interface_id for e in view.workload_enis(ids["vpc"])}
     assert workloads == {ids["producer"], ids["consumer"]}
+    assert {view.mq_broker_of(view.interfaces[ids[f"broker{n}"]]).broker_id for n in (1, 2)} == {BROKER_ID}
 
 
 def test_the_brokers_interfaces_are_counted_today() -> None:
-    """The rule as it stands (the xfail above): the broker's two interfaces, attached to no
-    instance of the account and carrying no description, read as workloads like the clients."""
-    snapshot, ids = _built()
+    """Today's reading kept where the snapshot cannot say better (ListBrokers or DescribeBroker
+    denied, an older snapshot): the broker's two interfaces, attached to no instance of the
+    account and carrying no description, read as workloads like the clients."""
+    snapshot, ids = _built(**NOT_COLLECTED)
     workloads = {e.network_interface_id for e in region_view(snapshot).workload_enis(ids["vpc"])}
     assert workloads == {ids["producer"], ids["consumer"], ids["broker1"], ids["broker2"]}
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: SG005 asks HTTPS egress for the broker's group")
 def test_broker_group_without_egress() -> None:
-    """Rule wrong (SG005 on the broker's group, today). The module's ``allow_all_egress = false``:
-    the broker's group sends nothing. The guide asks only for inbound rules on the broker's group
-    (troubleshooting: "Make sure that you are allowing connections to the following ports"), and its
-    members, the broker's interfaces, call no AWS service (above): nothing is cut off."""
+    """Right (silent). The module's ``allow_all_egress = false``: the broker's group sends nothing.
+    The guide asks only for inbound rules on the broker's group (troubleshooting: "Make sure that
+    you are allowing connections to the following ports"), and its members, the broker's
+    interfaces, call no AWS service (above): nothing is cut off."""
     snapshot, ids = _built(**HARDENED)
     assert audit(snapshot) == _baseline(ids)
+
+
+def test_broker_group_without_egress_while_the_brokers_are_not_collected() -> None:
+    """SG005 on the broker's group, medium, as before the brokers were collected: without them its
+    interfaces are workloads that may call Parameter Store, and the group refuses HTTPS to the
+    ``ssm`` endpoint. Conservative: nothing tells the snapshot they are the broker's."""
+    snapshot, ids = _built(**HARDENED, **NOT_COLLECTED)
+    assert audit(snapshot) == _baseline(ids) | {("SG005", ids["broker_sg"], "fail")}
 
 
 def test_near_miss_clients_send_only_to_the_broker() -> None:
@@ -141,7 +156,8 @@ def test_near_miss_broker_admits_the_console_only() -> None:
     """The broker's group admits TCP 8162 alone ("We recommend restricting this security group to
     port 8162", read outside its web-console tutorial): every AMQP connection on 5671 times out.
     A gap, pinned: no rule judges a group no endpoint carries against the clients it should admit,
-    and the broker's ports are not collected (the snapshot has no Amazon MQ broker records)."""
+    and the broker's listeners are not collected (its records keep only what ties an interface to
+    it)."""
     snapshot, ids = _built(broker_ports=(CONSOLE,))
     assert audit(snapshot) == _baseline(ids)
 
@@ -155,10 +171,18 @@ def test_near_miss_single_instance_with_the_endpoint_beside_it() -> None:
     assert finding.evidence["client_subnet_ids"] == [ids["private2"]]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE002 counts the standby broker's AZ as a client AZ")
 def test_clients_and_endpoint_in_one_az() -> None:
-    """Rule wrong (IFE002 today, naming us-east-2b). Producer, consumer and the ``ssm`` endpoint in
-    us-east-2a, the active/standby broker across both AZs: IFE001 (advice) alone. Only the standby
-    broker's interface runs in us-east-2b, and it calls no AWS service."""
+    """Right. Producer, consumer and the ``ssm`` endpoint in us-east-2a, the active/standby broker
+    across both AZs: IFE001 (advice) alone. Only the standby broker's interface runs in
+    us-east-2b, and it calls no AWS service."""
     snapshot, ids = _built(**CLIENTS_IN_ONE_AZ)
     assert audit(snapshot) == _baseline(ids) | _endpoint_in_one_az(ids)
+
+
+def test_clients_and_endpoint_in_one_az_while_the_brokers_are_not_collected() -> None:
+    """IFE002 too, naming the standby broker's subnet in us-east-2b, as before the brokers were
+    collected: without them its interface is a workload that may call Parameter Store."""
+    snapshot, ids = _built(**CLIENTS_IN_ONE_AZ, **NOT_COLLECTED)
+    assert audit(snapshot) == _baseline(ids) | _endpoint_in_one_az(ids) | _consumer_crosses_azs(ids)
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "IFE002")
+    assert finding.evidence["client_subnet_ids"] == [ids["private2"]]

@@ -71,6 +71,35 @@ def test_a_snapshot_from_before_memorydb_clusters_loads_without_them(tmp_path: P
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_a_snapshot_from_before_mq_brokers_loads_without_them(tmp_path: Path, version: str) -> None:
+    """A file written before Amazon MQ brokers were collected (1.0, 1.1, or 1.2 before they were
+    added) has neither their field nor their status: it loads, the part not collected — the network
+    view then keeps every broker interface a workload, as before."""
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["mq_brokers"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (region,) = loaded.accounts[0].regions
+    assert region.mq_brokers == () and region.state_of(Part.MQ_BROKERS).state is State.SKIPPED
+    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
+
+
+def test_a_saved_snapshot_keeps_its_mq_brokers(tmp_path: Path) -> None:
+    broker = r.MqBroker("b-1", "ACTIVEMQ", "ACTIVE_STANDBY_MULTI_AZ", ("subnet-1", "subnet-2"), ("sg-1",),
+                        ("10.0.1.10", "10.0.2.10"))
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    region = replace(region, status=(*region.status, ScopeStatus(Part.MQ_BROKERS, State.OK)), mq_brokers=(broker,))
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
+    path = tmp_path / "snap.json"
+    save(snapshot, path)
+    (loaded,) = load(path).accounts[0].regions
+    assert loaded.mq_brokers == (broker,) and loaded.has(Part.MQ_BROKERS)
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
 def test_resolver_rules_from_before_their_targets_load_with_the_targets_not_recorded(tmp_path: Path,
                                                                                       version: str) -> None:
     """A file written before rules' targets, outbound endpoint and owner were recorded (1.0, 1.1, or

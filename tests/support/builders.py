@@ -18,6 +18,7 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
@@ -65,6 +66,7 @@ class RegionBuilder:
         self.bucket_policies: list[r.BucketPolicy] = []
         self.block_public_access: r.BlockPublicAccess | None = None
         self.redshift_clusters: list[r.RedshiftCluster] = []
+        self.mq_brokers: list[r.MqBroker] = []
         self.memorydb_clusters: list[r.MemoryDBCluster] = []
         self.db_instances: list[r.DBInstance] = []
         self.datasync_tasks: list[r.DataSyncTask] = []
@@ -363,6 +365,29 @@ class RegionBuilder:
             "DestinationNetworkInterfaceArns": arns(destination)}))
         return arn
 
+    def mq_broker(self, broker_id: str, *, subnets: Iterable[str], groups: Iterable[str], instances: Iterable[str] = (),
+                  engine: str = "ACTIVEMQ", deployment: str = "ACTIVE_STANDBY_MULTI_AZ",
+                  name: str | None = None) -> dict[str, Any]:
+        """An Amazon MQ broker as DescribeBroker answers (botocore's mq model), read through
+        ``MqBroker.from_api``; ``instances``: its instances' interfaces (ENI ids), whose private
+        addresses become ``BrokerInstances[].IpAddress`` (none for RabbitMQ: "Does not apply to
+        RabbitMQ brokers"). Returns the answer."""
+        def instance(n: int, eni: str) -> dict[str, Any]:
+            host = f"{broker_id}-{n}.mq.{self.region}.amazonaws.com"
+            if engine != "ACTIVEMQ":
+                return {"ConsoleURL": f"https://{host}", "Endpoints": [f"amqps://{host}:5671"]}
+            return {"ConsoleURL": f"https://{host}:8162", "Endpoints": [f"ssl://{host}:61617", f"amqp+ssl://{host}:5671"],
+                    "IpAddress": self.enis[eni].private_ip_addresses[0]}
+
+        answer: dict[str, Any] = {
+            "BrokerArn": f"arn:aws:mq:{self.region}:{self.account_id}:broker:{name or broker_id}:{broker_id}",
+            "BrokerId": broker_id, "BrokerName": name or broker_id, "BrokerState": "RUNNING", "EngineType": engine,
+            "DeploymentMode": deployment, "PubliclyAccessible": False, "SubnetIds": list(subnets),
+            "SecurityGroups": list(groups),
+            "BrokerInstances": [instance(n, eni) for n, eni in enumerate(instances, start=1)]}
+        self.mq_brokers.append(r.MqBroker.from_api(answer))
+        return answer
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -390,7 +415,7 @@ class RegionBuilder:
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
             metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
             memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances),
-            datasync_tasks=tuple(self.datasync_tasks))
+            datasync_tasks=tuple(self.datasync_tasks), mq_brokers=tuple(self.mq_brokers))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

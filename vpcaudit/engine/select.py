@@ -107,7 +107,9 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # instances, likewise: their engine tells which services a DB instance's interface calls (DocumentDB
 # none); without them it counts as a client of what every engine calls. DataSync tasks: they name
 # the interfaces DataSync created for a task, which call no AWS service through the VPC; without
-# them those interfaces count as clients, as before (DataSync is not in every Region either). Network
+# them those interfaces count as clients, as before (DataSync is not in every Region either). Amazon
+# MQ brokers: they tell an ActiveMQ broker's interface, which is no workload; without them it counts
+# as one, as before. Network
 # interfaces, wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
@@ -115,7 +117,8 @@ ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBL
                                              Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,
                                                                        Part.MEMORYDB_CLUSTERS,
                                                                        Part.DB_INSTANCES,
-                                                                       Part.DATASYNC_TASKS),
+                                                                       Part.DATASYNC_TASKS,
+                                                                       Part.MQ_BROKERS),
                                              Part.VPC_ENDPOINTS: (Part.NETWORK_INTERFACES,)}
 
 

@@ -75,6 +75,10 @@ OPENSEARCH_SERVERLESS_PORTS = (443,)
 # requester-managed by this RequesterId, with exactly this Description (is_db_instance).
 RDS_REQUESTER_ID = "amazon-rds"
 DB_INSTANCE_DESCRIPTION = "RDSNetworkInterface"
+# The engine type (botocore's mq EngineType) of the Amazon MQ brokers that have network interfaces
+# of their own in the VPC: "Does not apply to RabbitMQ brokers" (BrokerInstance.IpAddress), whose
+# private brokers are reached through VPC endpoints Amazon MQ creates (NetworkView.mq_broker_of).
+MQ_INTERFACE_ENGINE = "ACTIVEMQ"
 # The AWS services (endpoint service keys) a DB engine is documented to call from its instance's
 # network interface, all engines together: the interface does not say which engine it serves, so
 # this is what it is a client of while its instance is unknown (NetworkView.db_instances_of). Each
@@ -642,7 +646,14 @@ class NetworkView:
         as cloud-custodian classifies them; AWS documents no description) or those AWS KMS creates
         for a CloudHSM key store (``KMS managed ENI for cluster <cluster-id>``, KMS Developer
         Guide, connecting a key store), on no instance: an HSM lives in CloudHSM's VPC and only
-        answers its clients on TCP 2223-2225, and KMS uses its interfaces to reach the HSMs alone."""
+        answers its clients on TCP 2223-2225, and KMS uses its interfaces to reach the HSMs alone.
+        Nor are an Amazon MQ for ActiveMQ broker's interfaces (:meth:`mq_broker_of`, told by the
+        brokers collected): "The network interface allows your client (producer or consumer) to
+        communicate with the Amazon MQ broker. The network interface is considered to be within
+        the service scope of Amazon MQ" (Developer Guide), and the broker's logs reach CloudWatch
+        Logs through Amazon MQ's own calls (its service-linked role's ``logs:PutLogEvents``), not
+        through the VPC: a client of no AWS service, and no client AZ. Without the brokers (an
+        older snapshot, access denied) such an interface stays a workload, as before."""
         if eni.network_interface_id in self.plumbing_eni_ids:
             return False
         if eni.interface_type not in WORKLOAD_INTERFACE_TYPES:
@@ -659,6 +670,8 @@ class NetworkView:
             return False
         if eni.instance_id is None and (r.tag_value(eni.tags, FSX_FILE_SYSTEM_TAG) is not None
                                         or r.tag_value(eni.tags, VERIFIED_ACCESS_TAG) == "true"):
+            return False
+        if self.mq_broker_of(eni) is not None:
             return False
         return not self._is_cloudfront_vpc_origin(eni)
 
@@ -900,6 +913,56 @@ class NetworkView:
             return ()
         return tuple(i for i in self._db_instances_by_groups.get((eni.vpc_id, eni.group_ids), ())
                      if eni.subnet_id in i.subnet_ids)
+
+    @cached_property
+    def _mq_brokers_by_address(self) -> dict[tuple[str, str], r.MqBroker]:
+        return {(subnet, ip): b for b in sorted(self.region.mq_brokers, key=lambda b: b.broker_id)
+                if b.engine_type == MQ_INTERFACE_ENGINE for subnet in b.subnet_ids for ip in b.instance_ips}
+
+    @cached_property
+    def _mq_brokers_by_groups(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.MqBroker, ...]]:
+        out: dict[tuple[str, tuple[str, ...]], list[r.MqBroker]] = defaultdict(list)
+        for b in sorted(self.region.mq_brokers, key=lambda b: b.broker_id):
+            if b.engine_type == MQ_INTERFACE_ENGINE and not b.instance_ips:
+                for subnet in b.subnet_ids:
+                    out[(subnet, b.group_ids)].append(b)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def mq_broker_of(self, eni: r.NetworkInterface) -> r.MqBroker | None:
+        """The Amazon MQ for ActiveMQ broker whose network interface ``eni`` is; None when the
+        brokers were not collected (an older snapshot, access denied, a Region without Amazon MQ)
+        or none fits.
+
+        First, the broker with an instance at one of the interface's addresses, in one of the
+        broker's subnets: DescribeBroker gives each instance's ``IpAddress``, "The IP address of
+        the Elastic Network Interface (ENI) attached to the broker", an address belongs to one
+        interface of a subnet at a time, and keying it by subnet keeps VPCs with overlapping
+        CIDRs apart — an identity. AWS does not say whether a publicly accessible broker's
+        ``IpAddress`` is the interface's private or public address: both are matched (assumed).
+        Else, for a broker listing no address (moto lists fixed ones; AWS documents none missing),
+        an interface in one of its subnets whose groups are exactly its ``SecurityGroups``, on no
+        instance, typed ``interface`` and not requester-managed (assumed, as Amazon MQ has the
+        caller's ``ec2:CreateNetworkInterface`` create it "in your account on your behalf"): a
+        Lambda event source mapping's pollers, which Lambda creates "for the subnets and security
+        groups of your broker's VPC" and which call Lambda, STS and Secrets Manager, are typed
+        ``lambda`` and stay workloads, as do Fargate tasks (requester-managed). Several brokers
+        fitting so are all ActiveMQ brokers: any of them answers.
+
+        A RabbitMQ broker has no such interface: its instances' ``IpAddress`` "Does not apply to
+        RabbitMQ brokers" (botocore's mq model), and a private one is reached through VPC
+        endpoints Amazon MQ creates in its subnets (CreateBroker's ``SubnetIds``: "Amazon MQ will
+        not be able to create VPC endpoints for your broker with multiple subnets in the same
+        Availability Zone"), whose interfaces are an endpoint's (:attr:`plumbing_eni_ids`)."""
+        if not self.region.mq_brokers or not self.has(Part.MQ_BROKERS):
+            return None
+        for ip in (*eni.private_ip_addresses, *(eni.public_ip_addresses or ())):
+            broker = self._mq_brokers_by_address.get((eni.subnet_id, ip))
+            if broker is not None:
+                return broker
+        if eni.instance_id is not None or eni.interface_type != "interface" or eni.requester_managed:
+            return None
+        fitting = self._mq_brokers_by_groups.get((eni.subnet_id, eni.group_ids), ())
+        return fitting[0] if fitting else None
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS

@@ -24,11 +24,8 @@ from vpcaudit.snapshot import resources as r
 #      1.2, loads with the interface's source/destination checking not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
 #      interface an instance route delivers to not recorded: None);
-#      RegionSnapshot.memorydb_clusters (added before 1.2 was released; a file without it loads with
-#      the part not collected);
-#      RegionSnapshot.db_instances (added before 1.2 was released; a file without it, 1.0 to 1.2,
-#      RegionSnapshot.datasync_tasks (added before 1.2 was released; a file without it, 1.0 to 1.2,
-#      loads with the part not collected)
+#      RegionSnapshot.memorydb_clusters, db_instances, datasync_tasks and mq_brokers (added before 1.2
+#      was released; a file without one of them, 1.0 to 1.2, loads with that part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -57,6 +54,7 @@ class Part(str, Enum):
     MEMORYDB_CLUSTERS = "memorydb_clusters"
     DB_INSTANCES = "db_instances"
     DATASYNC_TASKS = "datasync_tasks"
+    MQ_BROKERS = "mq_brokers"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -113,6 +111,7 @@ class RegionSnapshot:
     memorydb_clusters: tuple[r.MemoryDBCluster, ...] = ()
     db_instances: tuple[r.DBInstance, ...] = ()
     datasync_tasks: tuple[r.DataSyncTask, ...] = ()
+    mq_brokers: tuple[r.MqBroker, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -202,7 +201,7 @@ _SORT_KEYS: dict[str, str] = {
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
     "redshift_clusters": "cluster_identifier", "memorydb_clusters": "name",
-    "db_instances": "db_instance_identifier", "datasync_tasks": "task_arn",
+    "db_instances": "db_instance_identifier", "datasync_tasks": "task_arn", "mq_brokers": "broker_id",
 }
 
 

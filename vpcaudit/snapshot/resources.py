@@ -3,7 +3,8 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53/Redshift/MemoryDB/RDS/DataSync service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift/MemoryDB/RDS/DataSync/Amazon MQ
+service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -806,6 +807,45 @@ def network_interface_id(arn: str) -> str | None:
     """The interface id of an EC2 network interface ARN (``…:network-interface/eni-…``), else None."""
     head, _, eni = str(arn).rpartition(":network-interface/")
     return eni if head.startswith("arn:") and head.split(":")[2:3] == ["ec2"] and eni.startswith("eni-") else None
+
+
+@dataclass(frozen=True, slots=True)
+class MqBroker:
+    """An Amazon MQ broker (DescribeBroker's answer), reduced to what ties a network interface of
+    the VPC to it: the Developer Guide says "Amazon MQ provisions an elastic network interface in
+    the Virtual Private Cloud (VPC) under your account ... The network interface is considered to
+    be within the service scope of Amazon MQ, despite being part of your account's VPC". Nothing
+    else of the broker is read, and it is never a finding's resource, so no tags either.
+
+    ``instance_ips`` are ``BrokerInstances[].IpAddress``, "The IP address of the Elastic Network
+    Interface (ENI) attached to the broker. Does not apply to RabbitMQ brokers" (botocore's mq
+    model): one per broker instance of an ActiveMQ broker, the standby's too. A RabbitMQ broker
+    without public accessibility is reached through VPC endpoints Amazon MQ creates in its subnets
+    (CreateBroker's ``SubnetIds``: "Amazon MQ will not be able to create VPC endpoints for your
+    broker with multiple subnets in the same Availability Zone"; its service-linked role may call
+    ``ec2:CreateVpcEndpoint``), assumed listed by DescribeVpcEndpoints like any endpoint of the
+    account: a RabbitMQ broker ties no interface to itself. ``EngineType`` is upper-cased as
+    botocore's enum spells it (ACTIVEMQ, RABBITMQ; moto echoes the case it was created with);
+    ``PendingSecurityGroups`` (applied at the next reboot) are not kept. moto reports fixed
+    addresses (192.168.0.1 and .2), RabbitMQ's too, and creates no interface.
+    """
+
+    broker_id: str
+    engine_type: str  # ACTIVEMQ | RABBITMQ
+    deployment_mode: str  # SINGLE_INSTANCE | ACTIVE_STANDBY_MULTI_AZ | CLUSTER_MULTI_AZ
+    subnet_ids: tuple[str, ...]  # SubnetIds, sorted
+    group_ids: tuple[str, ...]  # SecurityGroups, sorted
+    instance_ips: tuple[str, ...]  # BrokerInstances[].IpAddress, as listed, each once
+
+    @classmethod
+    def from_api(cls, item: Api) -> MqBroker:
+        ips = [i.get("IpAddress") for i in item.get("BrokerInstances", []) if i.get("IpAddress")]
+        return cls(
+            broker_id=item["BrokerId"], engine_type=(item.get("EngineType") or "").upper(),
+            deployment_mode=item.get("DeploymentMode", "") or "",
+            subnet_ids=_sorted(item.get("SubnetIds")), group_ids=_sorted(item.get("SecurityGroups")),
+            instance_ips=tuple(dict.fromkeys(ips)),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,8 +68,17 @@ use2-az1, use2-az2 and use2-az3:
   egress rule (assumed, as terraform-aws-vpc's ``vpc-endpoints`` submodule builds it in the other
   layouts); and an S3 gateway endpoint on the private tables.
 
-Variants: ``broker_egress=False`` (the module's ``allow_all_egress = false``: the broker's group
-sends nothing, as a hardening review makes it: the guide asks for inbound rules only);
+What DescribeBroker reports (botocore's mq model), as the snapshot records it (part
+``mq_brokers``; ``ListBrokers`` gives only summaries): ``EngineType`` ACTIVEMQ, the
+``DeploymentMode``, ``SubnetIds`` (the private subnets the broker's instances are in),
+``SecurityGroups`` (the broker's group) and one ``BrokerInstances`` entry per instance whose
+``IpAddress``, "The IP address of the Elastic Network Interface (ENI) attached to the broker", is
+that instance's interface's private address. The broker id is assumed (AWS's ``b-<uuid>`` form).
+
+Variants: ``brokers_collected=False`` (ListBrokers or DescribeBroker denied, or a snapshot from
+before the brokers were collected: the part not collected); ``broker_egress=False`` (the
+module's ``allow_all_egress = false``: the broker's group sends nothing, as a hardening review
+makes it: the guide asks for inbound rules only);
 ``app_egress="broker"`` (the clients' group sending only TCP 5671 and 8162 to the broker's group);
 ``broker_ports=(8162,)`` (the broker's group admitting the web console alone, the access guide's
 "restricting this security group to port 8162" followed literally); ``deployment="SINGLE_INSTANCE"``
@@ -87,7 +96,7 @@ from dataclasses import replace
 from aws_layout import AwsRegionBuilder
 
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
@@ -98,6 +107,7 @@ VPC_CIDR = "172.16.0.0/16"
 PRIVATE_CIDRS = ("172.16.0.0/19", "172.16.32.0/19")  # cidrsubnet(172.16.0.0/16, 3, 0..1)
 PUBLIC_CIDRS = ("172.16.96.0/19", "172.16.128.0/19")  # cidrsubnet(172.16.0.0/16, 3, 3..4)
 CONSOLE, AMQP = 8162, 5671  # the example's allowed_ingress_ports
+BROKER_ID = "b-5f2c8e1a-3d4b-4c6e-9a7f-0b1c2d3e4f5a"  # DescribeBroker's BrokerId (assumed)
 TF_SUFFIX = "20251001120000000000000001"  # the suffix Terraform adds to a name_prefix (assumed)
 OPEN_ENTRIES = tuple(r.NaclEntry(number, egress, "-1", action, "0.0.0.0/0", None, None, None)
                      for egress in (False, True) for number, action in ((100, "allow"), (32767, "deny")))
@@ -105,12 +115,13 @@ OPEN_ENTRIES = tuple(r.NaclEntry(number, egress, "-1", action, "0.0.0.0/0", None
 
 def build(*, deployment: str = "ACTIVE_STANDBY_MULTI_AZ", broker_ports: tuple[int, ...] = (CONSOLE, AMQP),
           broker_egress: bool = True, app_egress: str = "all", app_azs: tuple[int, ...] = (1, 2),
-          endpoint_azs: tuple[int, ...] = (1, 2)) -> tuple[Snapshot, dict[str, str]]:
+          endpoint_azs: tuple[int, ...] = (1, 2), brokers_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The example with its clients and companions (module docstring). ``deployment``:
     "ACTIVE_STANDBY_MULTI_AZ" or "SINGLE_INSTANCE"; ``broker_ports``: what the broker's group
     admits from the clients' group; ``broker_egress``: the module's ``allow_all_egress``;
     ``app_egress``: "all" or "broker"; ``app_azs``/``endpoint_azs``: AZ numbers (1, 2) of the
-    clients' and the ``ssm`` endpoint's private subnets."""
+    clients' and the ``ssm`` endpoint's private subnets; ``brokers_collected``: False for the
+    ``mq_brokers`` part not collected (denied)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     vpc = b.vpc(VPC_CIDR, name=NAME, dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc), "default_sg": b.default_group(vpc)}
@@ -137,6 +148,8 @@ def build(*, deployment: str = "ACTIVE_STANDBY_MULTI_AZ", broker_ports: tuple[in
     broker_azs = (1, 2) if deployment == "ACTIVE_STANDBY_MULTI_AZ" else (1,)
     for n, k in enumerate(broker_azs, start=1):
         ids[f"broker{n}"] = b.workload(ids[f"private{k}"], groups=[broker_sg])
+    b.mq_broker(BROKER_ID, name=NAME, deployment=deployment, subnets=[ids[f"private{k}"] for k in broker_azs],
+                groups=[broker_sg], instances=[ids[f"broker{n}"] for n in range(1, len(broker_azs) + 1)])
     for role, k in zip(("producer", "consumer"), app_azs * 2 if len(app_azs) == 1 else app_azs, strict=True):
         ids[role] = b.workload(ids[f"private{k}"], groups=[app_sg])
         b.enis[ids[role]] = replace(b.enis[ids[role]], instance_id=b.new_id("i"))
@@ -148,4 +161,4 @@ def build(*, deployment: str = "ACTIVE_STANDBY_MULTI_AZ", broker_ports: tuple[in
     for resource in (vpc, ids["igw"], ids["public_rt"], ids["private_rt1"], ids["private_rt2"], ids["private1"],
                      ids["private2"], ids["public1"], ids["public2"], ids["private_acl"], ids["public_acl"], broker_sg):
         b.tag(resource, TAGS)
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if brokers_collected else [Part.MQ_BROKERS]), ids
