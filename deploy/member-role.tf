@@ -72,6 +72,8 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
           "ec2:DescribeVpcEndpoints",
           "ec2:DescribeVpcs",
           "ec2:GetManagedPrefixListEntries",
+          "firehose:DescribeDeliveryStream",
+          "firehose:ListDeliveryStreams",
           "redshift:DescribeClusters",
           "route53:GetHostedZone",
           "route53:ListHostedZones",

@@ -38,8 +38,12 @@ def _user_with_policy(moto_url: str, denied: list[str]) -> boto3.session.Session
 def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     admin = boto3.session.Session(region_name=REGION)
     admin.client("s3", endpoint_url=moto_url).create_bucket(Bucket="some-bucket")
+    admin.client("firehose", endpoint_url=moto_url).create_delivery_stream(
+        DeliveryStreamName="logs", ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/delivery", "BucketARN": "arn:aws:s3:::some-bucket"})
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
-                                        "s3:GetBucketPolicy", "redshift:DescribeClusters"])
+                                        "s3:GetBucketPolicy", "redshift:DescribeClusters",
+                                        "firehose:DescribeDeliveryStream"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -53,6 +57,12 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     # what Redshift calls): denied like any part, and said so.
     assert states.pop(Part.REDSHIFT_CLUSTERS) == (State.DENIED, "AccessDenied")
     assert "redshift:DescribeClusters denied" in (region.state_of(Part.REDSHIFT_CLUSTERS).message or "")
+    # Firehose streams likewise (the interfaces a stream delivers through then stay clients): the
+    # streams are listed, but one stream that cannot be described fails the whole part.
+    # moto's Firehose answers a 403 without an error code (AWS: AccessDeniedException).
+    assert states.pop(Part.FIREHOSE_STREAMS) == (State.DENIED, "403")
+    assert "firehose:DescribeDeliveryStream denied" in (region.state_of(Part.FIREHOSE_STREAMS).message or "")
+    assert region.firehose_streams == ()
     # Metrics need the NAT gateways: not collected, saying why; BPA is not implemented by moto.
     assert states.pop(Part.METRICS) == (State.ERROR, None)
     assert "nat_gateways" in (region.state_of(Part.METRICS).message or "")

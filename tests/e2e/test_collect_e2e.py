@@ -37,8 +37,8 @@ ONE_PAGE_EACH = (
     "ec2:DescribeManagedPrefixLists", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
     "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces", "ec2:DescribeFlowLogs",
     "ec2:DescribeVpcBlockPublicAccessOptions", "route53resolver:ListResolverRules",
-    "route53resolver:ListResolverRuleAssociations", "redshift:DescribeClusters", "sts:GetCallerIdentity",
-    "ec2:DescribeRegions",
+    "route53resolver:ListResolverRuleAssociations", "redshift:DescribeClusters", "firehose:ListDeliveryStreams",
+    "sts:GetCallerIdentity", "ec2:DescribeRegions",
 )
 
 

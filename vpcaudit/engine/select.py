@@ -102,11 +102,14 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # needing it would be "not evaluated" there. Redshift clusters, wherever network interfaces are
 # read: they tell a node's interface that calls no AWS service through the VPC (enhanced VPC
 # routing off); without them the interface counts as a client, and nothing goes unjudged. Redshift
-# is not offered in every Region. Network interfaces, wherever endpoints are read: their public
+# is not offered in every Region. Firehose streams, wherever network interfaces are read: their
+# destinations' VPC configurations tell the interfaces a stream delivers through, which call no
+# AWS service; without them those interfaces count as clients, as before. Network interfaces,
+# wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
 ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
-                                             Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,),
+                                             Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS, Part.FIREHOSE_STREAMS),
                                              Part.VPC_ENDPOINTS: (Part.NETWORK_INTERFACES,)}
 
 

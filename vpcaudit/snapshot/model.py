@@ -23,7 +23,9 @@ from vpcaudit.snapshot import resources as r
 #      NetworkInterface.source_dest_check (added before 1.2 was released; a file without it, 1.0 to
 #      1.2, loads with the interface's source/destination checking not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
-#      interface an instance route delivers to not recorded: None)
+#      interface an instance route delivers to not recorded: None);
+#      RegionSnapshot.firehose_streams (added before 1.2 was released; a file without it loads with
+#      the part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -49,6 +51,7 @@ class Part(str, Enum):
     RESOLVER_RULES = "resolver_rules"
     BLOCK_PUBLIC_ACCESS = "block_public_access"
     REDSHIFT_CLUSTERS = "redshift_clusters"
+    FIREHOSE_STREAMS = "firehose_streams"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -102,6 +105,7 @@ class RegionSnapshot:
     block_public_access: r.BlockPublicAccess | None = None
     metrics: tuple[r.ResourceMetric, ...] = ()
     redshift_clusters: tuple[r.RedshiftCluster, ...] = ()
+    firehose_streams: tuple[r.FirehoseStream, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -190,7 +194,7 @@ _SORT_KEYS: dict[str, str] = {
     "security_groups": "group_id", "network_acls": "network_acl_id",
     "network_interfaces": "network_interface_id", "flow_logs": "flow_log_id",
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
-    "redshift_clusters": "cluster_identifier",
+    "redshift_clusters": "cluster_identifier", "firehose_streams": "delivery_stream_name",
 }
 
 
