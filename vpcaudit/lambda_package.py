@@ -2,7 +2,7 @@
 
 Why a builder of its own: ``pip install vpcaudit`` brings typer and its tree (click, rich,
 pygments, markdown-it…), about 22 MB that a function never imports, and botocore's models of
-some 400 services of which vpcaudit calls nine. The package is built from the distributions
+some 400 services of which vpcaudit calls ten. The package is built from the distributions
 installed here — the exact versions the tests ran — and contains:
 
 * vpcaudit without ``vpcaudit.cli`` (typer) and ``vpcaudit.demo`` (moto), with its rule pack,
