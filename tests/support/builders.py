@@ -65,6 +65,7 @@ class RegionBuilder:
         self.bucket_policies: list[r.BucketPolicy] = []
         self.block_public_access: r.BlockPublicAccess | None = None
         self.redshift_clusters: list[r.RedshiftCluster] = []
+        self.firehose_streams: list[r.FirehoseStream] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -330,6 +331,15 @@ class RegionBuilder:
         self.redshift_clusters.append(r.RedshiftCluster(identifier, vpc_id, enhanced_vpc_routing,
                                                         tuple(sorted(groups)), ips))
 
+    def firehose_stream(self, name: str, subnets: Iterable[str], groups: Iterable[str]) -> None:
+        """A Firehose stream delivering into a VPC as DescribeDeliveryStream reports it: one OpenSearch
+        Service destination whose VPC configuration names ``subnets`` (of one VPC) and ``groups``."""
+        subnets = tuple(sorted(subnets))
+        role = f"arn:aws:iam::{self.account_id}:role/{name}-delivery"
+        configuration = r.FirehoseVpcConfiguration(self.subnets[subnets[0]].vpc_id, subnets, tuple(sorted(groups)),
+                                                   role)
+        self.firehose_streams.append(r.FirehoseStream(name, (configuration,)))
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -355,7 +365,8 @@ class RegionBuilder:
             network_acls=tuple(self.nacls.values()), network_interfaces=tuple(self.enis.values()),
             flow_logs=tuple(self.flow_logs), hosted_zones=tuple(self.zones),
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
-            metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters))
+            metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
+            firehose_streams=tuple(self.firehose_streams))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

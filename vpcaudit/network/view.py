@@ -646,7 +646,8 @@ class NetworkView:
         Redshift cluster node's (:func:`is_redshift_node`) calls only :data:`REDSHIFT_SERVICES`,
         and none when its cluster has enhanced VPC routing off (:meth:`managed_kind_of`),
         an ElastiCache node's (:func:`is_elasticache_node`) none, Amazon EMR's cluster manager
-        interface (:data:`EMR_CLUSTER_MANAGER`) none, and a DB instance's network
+        interface (:data:`EMR_CLUSTER_MANAGER`) none, a Firehose stream's interface
+        (:data:`FIREHOSE_STREAM`, :meth:`firehose_streams_of`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints (:data:`DB_INSTANCE_SERVICES`, every engine's
@@ -693,7 +694,8 @@ class NetworkView:
 
     def managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
         """:func:`managed_kind`, with what the rest of the snapshot says of the engine: an interface
-        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; a
+        on an instance carrying only EMR service access groups is :data:`EMR_CLUSTER_MANAGER`; an
+        interface of a Firehose stream (:meth:`firehose_streams_of`) is :data:`FIREHOSE_STREAM`; a
         Redshift node's interface whose cluster has enhanced VPC routing off is
         :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
         not turned on, Amazon Redshift routes traffic through the internet, including traffic to
@@ -704,6 +706,8 @@ class NetworkView:
         kind = managed_kind(eni)
         if kind is None and self._is_emr_cluster_manager(eni):
             return EMR_CLUSTER_MANAGER
+        if kind is None and self.firehose_streams_of(eni):
+            return FIREHOSE_STREAM
         if kind is REDSHIFT_NODE:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
@@ -752,6 +756,33 @@ class NetworkView:
         if by_node is not None:
             return (by_node,)
         return self._redshift_clusters_by_groups.get((eni.vpc_id, eni.group_ids), ())
+
+    @cached_property
+    def _firehose_streams_by_placement(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.FirehoseStream, ...]]:
+        """(subnet, security groups) → the streams that place interfaces there, by name."""
+        placed: dict[tuple[str, tuple[str, ...]], dict[str, r.FirehoseStream]] = defaultdict(dict)
+        for stream in self.region.firehose_streams:
+            for configuration in stream.vpc_configurations:
+                for subnet in configuration.subnet_ids:
+                    placed[(subnet, configuration.group_ids)][stream.delivery_stream_name] = stream
+        return {key: tuple(streams[name] for name in sorted(streams)) for key, streams in placed.items()}
+
+    def firehose_streams_of(self, eni: r.NetworkInterface) -> tuple[r.FirehoseStream, ...]:
+        """The Firehose streams ``eni`` may be an interface of; empty when the streams were not
+        collected (an older snapshot, access denied, a Region without Firehose) or none fits.
+
+        A stream delivering into a VPC (an OpenSearch Service or OpenSearch Serverless destination's
+        ``VpcConfigurationDescription``) "creates at least one ENI in each of the subnets that are
+        specified here", with "the security groups that Firehose uses when it creates ENIs". So an
+        interface is the stream's when it is in one of those subnets with exactly those groups, on
+        no instance, and undescribed. AWS documents how the interfaces come to be (the stream's
+        role creates them), not how DescribeNetworkInterfaces describes them: an empty Description
+        and no attachment to an instance of the account are assumed. An interface fitting only
+        some of that (another group too, a description, an instance) stays a workload of its own:
+        no endpoint loses a client the snapshot cannot rule out."""
+        if not FIREHOSE_STREAM.matches(eni) or not self.has(Part.FIREHOSE_STREAMS):
+            return ()
+        return self._firehose_streams_by_placement.get((eni.subnet_id, eni.group_ids), ())
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -1157,6 +1188,20 @@ INTERNET_ROUTED_REDSHIFT_NODE = ManagedKind("internet-routed Redshift cluster", 
 # the primary node and with core and task nodes" (EMR-managed security groups). It is EMR's way
 # into the VPC and calls no AWS service from it; told by its groups (NetworkView.managed_kind_of).
 EMR_CLUSTER_MANAGER = ManagedKind("EMR cluster manager", _on_an_instance, frozenset())
+
+
+def _undescribed_on_no_instance(eni: r.NetworkInterface) -> bool:
+    return eni.instance_id is None and not eni.description
+
+
+# An interface through which an Amazon Data Firehose stream delivers to an OpenSearch Service
+# domain or OpenSearch Serverless collection in a VPC: the stream sends its records from it and
+# nothing else — "Kinesis Data Firehose uses an IAM role to access the specified … S3 bucket, AWS
+# KMS key, and CloudWatch log group and streams" (Developer Guide, controlling access), and its
+# network requirement is traffic "to the subnets that have the destination Amazon OpenSearch
+# Service endpoints" (API reference, VpcConfiguration). A workload (it originates the deliveries),
+# a client of no AWS service; told by the streams (NetworkView.firehose_streams_of).
+FIREHOSE_STREAM = ManagedKind("Firehose stream", _undescribed_on_no_instance, frozenset())
 # The kinds an interface is of by its own fields (managed_kind).
 MANAGED_KINDS = (ManagedKind("DB instance", is_db_instance, DB_INSTANCE_SERVICES),
                  REDSHIFT_NODE,
@@ -1183,7 +1228,8 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     several rules, and the answer depends on the service alone."""
     if service_key is None:
         return frozenset()
-    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER)
+    return frozenset(kind.name for kind in (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER,
+                                            FIREHOSE_STREAM)
                      if service_key not in kind.services)
 
 
