@@ -74,6 +74,8 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
           "ec2:DescribeVpcEndpoints",
           "ec2:DescribeVpcs",
           "ec2:GetManagedPrefixListEntries",
+          "firehose:DescribeDeliveryStream",
+          "firehose:ListDeliveryStreams",
           "memorydb:DescribeClusters",
           "memorydb:DescribeSubnetGroups",
           "mq:DescribeBroker",

@@ -43,10 +43,14 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     source, destination = (datasync.create_location_s3(S3BucketArn=f"arn:aws:s3:::{bucket}", S3Config=s3_config)
                            ["LocationArn"] for bucket in ("some-bucket", "other-bucket"))
     datasync.create_task(SourceLocationArn=source, DestinationLocationArn=destination)
+    admin.client("firehose", endpoint_url=moto_url).create_delivery_stream(
+        DeliveryStreamName="logs", ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/delivery", "BucketARN": "arn:aws:s3:::some-bucket"})
     user = _user_with_policy(moto_url, ["ec2:DescribeNatGateways", "route53:ListHostedZonesByVPC",
                                         "s3:GetBucketPolicy", "redshift:DescribeClusters",
                                         "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances",
-                                        "datasync:DescribeTask", "mq:ListBrokers"])
+                                        "datasync:DescribeTask", "mq:ListBrokers",
+                                        "firehose:DescribeDeliveryStream"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -54,6 +58,12 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     (acct,) = outcome.snapshot.accounts
     (region,) = acct.regions
     states = {s.part: (s.state, s.error_code) for s in region.status}
+    # Firehose streams likewise (the interfaces a stream delivers through then stay clients): the
+    # streams are listed, but one stream that cannot be described fails the whole part.
+    # moto's Firehose answers a 403 without an error code (AWS: AccessDeniedException).
+    assert states.pop(Part.FIREHOSE_STREAMS) == (State.DENIED, "403")
+    assert "firehose:DescribeDeliveryStream denied" in (region.state_of(Part.FIREHOSE_STREAMS).message or "")
+    assert region.firehose_streams == ()
     # Amazon MQ brokers likewise (a broker's interface then stays a workload).
     assert states.pop(Part.MQ_BROKERS)[0] is State.DENIED
     assert "mq:ListBrokers denied" in (region.state_of(Part.MQ_BROKERS).message or "")

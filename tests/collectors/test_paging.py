@@ -27,6 +27,7 @@ from vpcaudit.collectors import (
     ec2_prefix_lists,
     ec2_routing,
     ec2_security,
+    firehose,
     memorydb,
     mq,
     rds,
@@ -481,6 +482,65 @@ def test_mq_pages_brokers_by_token_and_describes_each(scope: tuple[Scope, Stub])
         r.MqBroker("b-events", "RABBITMQ", "CLUSTER_MULTI_AZ", ("subnet-1", "subnet-2", "subnet-3"),
                    ("sg-2", "sg-3"), ()))
     assert calls(sc) == {"mq:ListBrokers": 2, "mq:DescribeBroker": 3}
+
+
+def _stream(name: str, *destinations: dict[str, Any], more: bool = False) -> dict[str, Any]:
+    """A DescribeDeliveryStream answer (botocore's ``DeliveryStreamDescription``)."""
+    return {"DeliveryStreamDescription": {
+        "DeliveryStreamName": name, "DeliveryStreamARN": f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{name}",
+        "DeliveryStreamStatus": "ACTIVE", "DeliveryStreamType": "DirectPut", "VersionId": "1",
+        "Destinations": list(destinations), "HasMoreDestinations": more}}
+
+
+def test_firehose_pages_streams_by_the_last_name_and_describes_each(scope: tuple[Scope, Stub]) -> None:
+    """ListDeliveryStreams has no token and no botocore paginator: each page starts after the last
+    name of the one before (``ExclusiveStartDeliveryStreamName``) while ``HasMoreDeliveryStreams``
+    says so, asking for the largest page (``Limit`` 10,000). Then one DescribeDeliveryStream per
+    stream (no batch read); a stream deleted in between is left out."""
+    sc, stub = scope
+    client = stub("firehose")
+    client.add_response("list_delivery_streams", {"DeliveryStreamNames": ["logs", "search"],
+                                                  "HasMoreDeliveryStreams": True}, {"Limit": 10000})
+    client.add_response("list_delivery_streams", {"DeliveryStreamNames": ["vanished"], "HasMoreDeliveryStreams": False},
+                        {"Limit": 10000, "ExclusiveStartDeliveryStreamName": "search"})
+    role = f"arn:aws:iam::{ACCOUNT}:role/delivery"
+    client.add_response("describe_delivery_stream", _stream("logs", {
+        "DestinationId": "destinationId-000000000001",
+        "ExtendedS3DestinationDescription": {"RoleARN": role, "BucketARN": "arn:aws:s3:::logs",
+                                             "BufferingHints": {}, "CompressionFormat": "GZIP",
+                                             "EncryptionConfiguration": {}}}), {"DeliveryStreamName": "logs"})
+    client.add_response("describe_delivery_stream", _stream("search", {
+        "DestinationId": "destinationId-000000000001",
+        "AmazonopensearchserviceDestinationDescription": {"VpcConfigurationDescription": {
+            "SubnetIds": ["subnet-2", "subnet-1"], "SecurityGroupIds": ["sg-1"], "RoleARN": role,
+            "VpcId": "vpc-1"}}}), {"DeliveryStreamName": "search"})
+    client.add_client_error("describe_delivery_stream", "ResourceNotFoundException",
+                            expected_params={"DeliveryStreamName": "vanished"})
+    assert firehose.fetch_firehose_streams(sc, {}) == (
+        r.FirehoseStream("logs", ()),
+        r.FirehoseStream("search", (r.FirehoseVpcConfiguration("vpc-1", ("subnet-1", "subnet-2"), ("sg-1",), role),)))
+    assert calls(sc) == {"firehose:ListDeliveryStreams": 2, "firehose:DescribeDeliveryStream": 3}
+
+
+def test_firehose_reads_every_destination_a_stream_says_it_has(scope: tuple[Scope, Stub]) -> None:
+    """A stream has one destination, but should DescribeDeliveryStream say more follow
+    (``HasMoreDestinations``), they are asked for after the last one's ``DestinationId``."""
+    sc, stub = scope
+    client = stub("firehose")
+    client.add_response("list_delivery_streams", {"DeliveryStreamNames": ["search"], "HasMoreDeliveryStreams": False},
+                        {"Limit": 10000})
+    vpc = {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"], "RoleARN": f"arn:aws:iam::{ACCOUNT}:role/d",
+           "VpcId": "vpc-1"}
+    client.add_response("describe_delivery_stream", _stream("search", {
+        "DestinationId": "d-1", "ElasticsearchDestinationDescription": {"VpcConfigurationDescription": vpc}},
+        more=True), {"DeliveryStreamName": "search"})
+    client.add_response("describe_delivery_stream", _stream("search", {
+        "DestinationId": "d-2", "AmazonOpenSearchServerlessDestinationDescription": {
+            "VpcConfigurationDescription": {**vpc, "SubnetIds": ["subnet-2"]}}}),
+        {"DeliveryStreamName": "search", "ExclusiveStartDestinationId": "d-1"})
+    (stream,) = firehose.fetch_firehose_streams(sc, {})
+    assert [c.subnet_ids for c in stream.vpc_configurations] == [("subnet-1",), ("subnet-2",)]
+    assert calls(sc) == {"firehose:ListDeliveryStreams": 1, "firehose:DescribeDeliveryStream": 2}
 
 
 def test_s3_pages_buckets_and_reads_each_policy(scope: tuple[Scope, Stub]) -> None:

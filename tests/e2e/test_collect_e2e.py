@@ -39,7 +39,7 @@ ONE_PAGE_EACH = (
     "ec2:DescribeVpcBlockPublicAccessOptions", "route53resolver:ListResolverRules",
     "route53resolver:ListResolverRuleAssociations", "redshift:DescribeClusters", "memorydb:DescribeClusters",
     "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances", "datasync:ListTasks", "mq:ListBrokers",
-    "sts:GetCallerIdentity",
+    "firehose:ListDeliveryStreams", "sts:GetCallerIdentity",
     "ec2:DescribeRegions",
 )
 

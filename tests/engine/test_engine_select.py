@@ -128,6 +128,17 @@ def test_rules_reading_network_interfaces_also_collect_db_instances_without_requ
     assert not any(Part.DB_INSTANCES in r.needs for r in load_registry().rules)
 
 
+def test_rules_reading_network_interfaces_also_collect_firehose_streams_without_requiring_them() -> None:
+    """The interfaces a Firehose stream delivers through call no AWS service; without the streams
+    they stay clients, so no rule needs them (a denied Firehose must leave every rule judged)."""
+    from vpcaudit.engine.loader import load_registry
+
+    sg005 = next(r for r in load_registry().rules if r.id == "SG005")
+    assert Part.NETWORK_INTERFACES in sg005.needs and Part.FIREHOSE_STREAMS not in sg005.needs
+    assert Part.FIREHOSE_STREAMS in needed_parts([sg005])
+    assert not any(Part.FIREHOSE_STREAMS in r.needs for r in load_registry().rules)
+
+
 def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiring_them() -> None:
     """SG001 tells an endpoint open to the internet through its interfaces' public addresses;
     without the interfaces it says what it cannot know, so it does not need them."""

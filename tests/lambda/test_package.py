@@ -46,7 +46,7 @@ def test_the_zip_has_no_cli_tree_no_compiled_code_and_only_the_models_it_uses(pa
     assert not [n for n in names if n.endswith((".so", ".pyd", ".pyc"))]
     models = {n.split("/")[2] for n in names if n.startswith("botocore/data/") and n.count("/") > 3}
     assert models == set(SERVICES) == {"ec2", "sts", "route53", "route53resolver", "redshift", "memorydb", "rds",
-                                       "datasync", "mq", "s3", "cloudwatch", "organizations", "sns"}
+                                       "datasync", "mq", "firehose", "s3", "cloudwatch", "organizations", "sns"}
     assert package.stat().st_size < LIMIT_MB * 1024 * 1024
 
 

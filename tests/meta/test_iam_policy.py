@@ -58,6 +58,9 @@ def _one_vpc_account(session: boto3.session.Session) -> None:
     ec2.create_nat_gateway(SubnetId=subnet, AllocationId=ec2.allocate_address(Domain="vpc")["AllocationId"])
     ec2.create_managed_prefix_list(PrefixListName="corp", MaxEntries=2, AddressFamily="IPv4",
                                    Entries=[{"Cidr": "10.0.0.0/8"}])
+    session.client("firehose", region_name=REGION).create_delivery_stream(  # described one by one
+        DeliveryStreamName="archive", ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/delivery", "BucketARN": "arn:aws:s3:::a-bucket"})
     session.client("s3", region_name=REGION).create_bucket(Bucket="a-bucket")
     session.client("mq", region_name=REGION).create_broker(
         BrokerName="orders", DeploymentMode="SINGLE_INSTANCE", EngineType="ACTIVEMQ", EngineVersion="5.18",

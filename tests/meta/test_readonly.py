@@ -51,6 +51,7 @@ MUTATIONS = [
     ("secretsmanager", "get_secret_value", {"SecretId": "prod/db"}),
     ("ec2", "get_password_data", {"InstanceId": "i-1"}),
     ("redshift", "get_cluster_credentials", {"DbUser": "admin", "ClusterIdentifier": "c"}),
+    ("firehose", "put_record", {"DeliveryStreamName": "s", "Record": {"Data": b"x"}}),
     ("ec2", "describe_instances", {}),  # harmless, but no collector declares it: refused all the same
 ]
 
@@ -143,7 +144,8 @@ def test_every_client_a_collection_creates_is_guarded(monkeypatch: pytest.Monkey
         collect_snapshot(session, [REGION], set(Part))
         services = {c.meta.service_model.service_name for c in created}
         assert services == {"sts", "ec2", "route53", "route53resolver", "redshift", "memorydb", "rds", "datasync",
-                            "mq", "s3", "cloudwatch"}
+                            "mq", "firehose", "s3",
+                            "cloudwatch"}
         for client in created:
             model = client.meta.service_model
             undeclared = next(op for op in model.operation_names

@@ -1221,6 +1221,83 @@ def test_a_rabbitmq_broker_ties_no_interface() -> None:
     assert {e.network_interface_id for e in view.workload_enis(vpc)} == set(enis.values())
 
 
+def _delivery(stream_subnets: int = 2) -> tuple[RegionBuilder, str, dict[str, str], str]:
+    """One VPC with two subnets, the stream's group and an application's, an interface of the stream
+    in each subnet (undescribed, on no instance, the stream's group alone), the stream recorded in
+    the first ``stream_subnets`` of them. Returns the builder, VPC, subnets and stream group."""
+    b = RegionBuilder()
+    vpc = b.vpc()
+    subnets = {f"s{k}": b.subnet(vpc, f"10.0.{k}.0/24", az=k) for k in (1, 2)}
+    group = b.security_group(vpc, name="stream")
+    for k in (1, 2):
+        b.workload(subnets[f"s{k}"], groups=[group])
+    b.firehose_stream("search", [subnets[f"s{k}"] for k in range(1, stream_subnets + 1)], [group])
+    return b, vpc, subnets, group
+
+
+def _stream_enis(b: RegionBuilder, group: str) -> list[str]:
+    return sorted(e.network_interface_id for e in b.enis.values() if e.group_ids == (group,))
+
+
+def test_a_firehose_streams_interface_is_a_workload_calling_no_aws_service() -> None:
+    """In a subnet of the stream's VPC configuration, with exactly its groups, undescribed and on no
+    instance: the stream's. Firehose reaches the S3 bucket, KMS key and log group with its role
+    ("Kinesis Data Firehose uses an IAM role to access the specified … S3 bucket, AWS KMS key, and
+    CloudWatch log group and streams"); the interface only carries deliveries to the destination.
+    A workload still, and a client of PrivateLink services as every managed kind is."""
+    b, vpc, subnets, group = _delivery()
+    view = b.view()
+    for eni_id in _stream_enis(b, group):
+        eni = view.interfaces[eni_id]
+        assert [s.delivery_stream_name for s in view.firehose_streams_of(eni)] == ["search"]
+        assert view.managed_kind_of(eni).name == "Firehose stream"
+        assert not any(view.may_call(eni, key) for key in ("s3", "logs", "kms", "lambda", "es"))
+        assert view.may_call(eni, None) and view.is_workload(eni)
+    app = b.workload(subnets["s1"])
+    view = b.view()
+    assert [e.network_interface_id for e in view.client_enis(vpc, "logs")] == [app]
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_a_firehose_streams_interface_stays_a_client_while_the_streams_were_not_collected(missing: State) -> None:
+    """Denied, failed or never asked for (an older snapshot): whatever the snapshot holds of the
+    streams, the interface is an ordinary workload, a client of every service, as before."""
+    b, _, _, group = _delivery()
+    view = b.view(missing={Part.FIREHOSE_STREAMS: missing})
+    eni = view.interfaces[_stream_enis(b, group)[0]]
+    assert view.firehose_streams_of(eni) == () and view.managed_kind_of(eni) is None
+    assert view.may_call(eni, "s3")
+
+
+def test_only_an_interface_fitting_a_stream_exactly_is_the_streams() -> None:
+    """Outside the stream's subnets, with one group more, described, or on an instance: not the
+    stream's, so a client of every service (an application sharing the group stays one)."""
+    b, _, subnets, group = _delivery(stream_subnets=1)
+    outside = next(e for e in _stream_enis(b, group) if b.enis[e].subnet_id == subnets["s2"])
+    inside = next(e for e in _stream_enis(b, group) if b.enis[e].subnet_id == subnets["s1"])
+    extra = b.workload(subnets["s1"], groups=[group, b.security_group(b.subnets[subnets["s1"]].vpc_id, name="app")])
+    described = b.workload(subnets["s1"], groups=[group], description="AWS Lambda VPC ENI-app")
+    on_instance = b.workload(subnets["s1"], groups=[group])
+    b.enis[on_instance] = replace(b.enis[on_instance], instance_id="i-0123456789abcdef0")
+    view = b.view()
+    assert view.firehose_streams_of(view.interfaces[inside])
+    for eni_id in (outside, extra, described, on_instance):
+        eni = view.interfaces[eni_id]
+        assert view.firehose_streams_of(eni) == () and view.may_call(eni, "s3")
+
+
+def test_client_groups_leave_out_a_firehose_streams_group() -> None:
+    """An interface endpoint of a service the stream reaches with its role (logs): its clients are
+    the application's interfaces, not the stream's, so its client groups lack the stream's."""
+    b, vpc, subnets, _ = _delivery()
+    app_group = b.security_group(vpc, name="app")
+    app = b.workload(subnets["s1"], groups=[app_group])
+    logs = b.interface_endpoint(vpc, "logs", subnets=[subnets["s2"]])
+    view = b.view()
+    assert [e.network_interface_id for e in view.client_enis(vpc, "logs")] == [app]
+    assert client_groups(view, view.endpoints[logs]) == {app_group}
+
+
 def test_subnets_holding_only_an_eks_control_plane_send_nothing_of_their_own() -> None:
     """Cluster subnets with only "Amazon EKS <cluster>" interfaces are no private source subnet;
     a subnet that also holds a node, or holds nothing, is."""

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
+import botocore.session
 from aws_layout import audit, region_view, severities
+from botocore.validate import ParamValidator
 from layouts import firehose_opensearch_vpc
-from layouts.firehose_opensearch_vpc import DOMAIN, HTTPS
+from layouts.firehose_opensearch_vpc import DELIVERY_ROLE, DOMAIN, HTTPS, STREAM, describe_delivery_stream
 
+from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
 Built = tuple[Snapshot, dict[str, str]]
-NOT_CLIENTS = ("rule wrong: Firehose's delivery interfaces are taken for clients of AWS services; Firehose "
-               "uses them only to send to the OpenSearch domain (needs the stream's VpcConfiguration)")
 
 
 @cache
@@ -63,6 +63,20 @@ def test_the_snapshot_is_the_example() -> None:
             for e in stream} == {("interface", False, None, "", (ids["firehose_sg"],), None)}
 
 
+def test_the_stream_is_recorded_as_describe_delivery_stream_reports_it() -> None:
+    """The stream's answer is botocore's ``DescribeDeliveryStreamOutput`` (types, enums, required
+    members), and the snapshot keeps its name and its destination's VPC configuration: the VPC,
+    the three private subnets, the Firehose group and the delivery role."""
+    snapshot, ids = _built()
+    model = botocore.session.get_session().get_service_model("firehose")
+    answer = describe_delivery_stream(ids)
+    report = ParamValidator().validate(answer, model.operation_model("DescribeDeliveryStream").output_shape)
+    assert not report.has_errors(), report.generate_report()
+    (recorded,) = snapshot.accounts[0].regions[0].firehose_streams
+    assert recorded == r.FirehoseStream(STREAM, (r.FirehoseVpcConfiguration(
+        ids["vpc"], tuple(sorted(ids[f"private{k}"] for k in (1, 2, 3))), (ids["firehose_sg"],), DELIVERY_ROLE),))
+
+
 def test_findings_and_verdicts_of_the_example() -> None:
     """The example: MON001 alone. Silent, rightly: GWE002/GWE003 (no NAT gateway: nothing pays
     processing), every endpoint rule (no endpoint), NAT rules, DNS001/DNS002, ACL001 (the module's
@@ -73,19 +87,33 @@ def test_findings_and_verdicts_of_the_example() -> None:
     assert severities(snapshot)[("MON001", ids["vpc"], "")] == "medium"
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_CLIENTS)
 def test_the_streams_interfaces_are_no_clients_of_aws_services() -> None:
-    """Rule wrong. The guide gives the stream's group one use, "when it sends data to your
+    """Rule wrong, fixed. The guide gives the stream's group one use, "when it sends data to your
     OpenSearch Service domain", and the subnets one requirement, traffic "to the subnets that have
     the destination Amazon OpenSearch Service endpoints"; the S3 bucket, KMS key and CloudWatch log
     group are reached by Firehose with the delivery role ("Kinesis Data Firehose uses an IAM role to
     access the specified … S3 bucket, AWS KMS key, and CloudWatch log group and streams"). The
-    interfaces originate the deliveries (workloads) but call no AWS service."""
+    interfaces originate the deliveries (workloads) but call no AWS service. They were taken for
+    clients of every service while the snapshot did not say whose they are; the stream's
+    ``VpcConfigurationDescription`` (DescribeDeliveryStream) now does: each is in one of its
+    subnets with exactly its group, undescribed, on no instance."""
     snapshot, ids = _built()
     view = region_view(snapshot)
     for k in (1, 2, 3):
         eni = view.interfaces[ids[f"firehose_eni{k}"]]
+        assert [s.delivery_stream_name for s in view.firehose_streams_of(eni)] == [STREAM]
         assert not any(view.may_call(eni, key) for key in ("s3", "logs", "kms", "lambda"))
+        assert view.is_workload(eni) and view.may_call(eni, None)
+
+
+def test_the_streams_interfaces_stay_clients_while_the_streams_are_not_collected() -> None:
+    """DescribeDeliveryStream denied (or an older snapshot): nothing says whose the interfaces are,
+    so they stay ordinary workloads, clients of every service, as before."""
+    snapshot, ids = _built(streams_collected=False)
+    view = region_view(snapshot)
+    for k in (1, 2, 3):
+        eni = view.interfaces[ids[f"firehose_eni{k}"]]
+        assert view.firehose_streams_of(eni) == () and all(view.may_call(eni, key) for key in ("s3", "logs", "kms"))
 
 
 def test_near_miss_firehose_group_without_egress_goes_unreported() -> None:
@@ -117,22 +145,25 @@ def test_near_miss_stream_in_one_az() -> None:
     assert audit(snapshot) == _flow_log(ids)
 
 
-def test_near_miss_endpoints_for_the_stream_as_audited() -> None:
-    """S3, logs and kms endpoints added in the belief that the backup, the error logs and the
-    encryption leave through the stream's interfaces: POL001 × 3, and SG005 on the Firehose group,
-    which sends TCP 443 to the domain's group only, with a fix adding egress to the endpoints'
-    group and the S3 prefix list. The SG005 is the rule wrong pinned below."""
+def test_near_miss_endpoints_for_the_stream() -> None:
+    """Rule wrong, fixed: SG005 stays silent. S3, logs and kms endpoints added in the belief that
+    the backup, the error logs and the encryption leave through the stream's interfaces. The
+    Firehose group's one egress rule, TCP 443 to the domain's group, is what the guide asks
+    ("ensure that it allows outbound HTTPS traffic to the OpenSearch Service domain's security
+    group"); the endpoints have no client in this VPC, and opening the group to them changes
+    nothing Firehose does. SG005 fired on the Firehose group while its interfaces counted as
+    clients of every service; the stream's VPC configuration now tells them. POL001 × 3 stay:
+    right (advice)."""
     snapshot, ids = _built(endpoints=True)
+    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids)
+
+
+def test_near_miss_endpoints_for_the_stream_not_collected_keeps_sg005() -> None:
+    """The same endpoints with DescribeDeliveryStream denied: the snapshot cannot tell the stream's
+    interfaces from an application's, so they stay clients of every service — SG005 on the
+    Firehose group, medium, with a fix adding egress to the endpoints' group and the S3 prefix
+    list, as before, rather than a silent pass on a group that may need the endpoints."""
+    snapshot, ids = _built(endpoints=True, streams_collected=False)
     assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids) | {
         ("SG005", ids["firehose_sg"], "fail")}
     assert severities(snapshot)[("SG005", ids["firehose_sg"], "")] == "medium"
-
-
-@pytest.mark.xfail(strict=True, reason=NOT_CLIENTS)
-def test_near_miss_endpoints_for_the_stream() -> None:
-    """Rule wrong: SG005 should stay silent. The Firehose group's one egress rule, TCP 443 to the
-    domain's group, is what the guide asks ("ensure that it allows outbound HTTPS traffic to the
-    OpenSearch Service domain's security group"); the endpoints have no client in this VPC, and
-    opening the group to them changes nothing Firehose does. POL001 × 3 stay: right (advice)."""
-    snapshot, ids = _built(endpoints=True)
-    assert audit(snapshot) == _flow_log(ids) | _default_endpoint_policies(ids)

@@ -504,6 +504,30 @@ def test_a_dual_stack_client_reaches_an_aaaa_endpoint_over_ipv6(egress: list[Rul
         assert "over IPv6" in finding.message
 
 
+@pytest.mark.parametrize(("recorded", "missing", "status"), [
+    (True, (), None),  # the stream's: "Kinesis Data Firehose uses an IAM role to access the specified … S3 bucket,
+    # AWS KMS key, and CloudWatch log group and streams" — the interface only delivers
+    (False, (), "fail"),  # no stream places an interface there: an application's, a client
+    (True, (Part.FIREHOSE_STREAMS,), "fail"),  # the streams not collected: a client, as before
+], ids=["stream's interface", "no stream fits", "streams not collected"])
+def test_a_firehose_streams_interface_is_judged_only_while_it_is_not_known_as_the_streams(
+        recorded: bool, missing: tuple[Part, ...], status: str | None) -> None:
+    """An undescribed interface on no instance whose group sends only HTTPS to an OpenSearch
+    domain's group; a logs endpoint in the VPC."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    domain_sg = b.security_group(vpc, name="domain", egress=[])
+    stream_sg = b.security_group(vpc, name="stream", egress=[("tcp", 443, 443, domain_sg)])
+    b.workload(subnet, groups=[stream_sg])
+    if recorded:
+        b.firehose_stream("search", [subnet], [stream_sg])
+    b.interface_endpoint(vpc, "logs", subnets=[endpoint_subnet], groups=[endpoint_sg])
+    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, stream_sg, status)} if status else set())
+
+
 # A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora, Neptune, DocumentDB).
 DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "description": "RDSNetworkInterface"}
 

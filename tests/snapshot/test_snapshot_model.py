@@ -10,7 +10,16 @@ import pytest
 
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.jsonfile import SnapshotError, load, save, to_json
-from vpcaudit.snapshot.model import SCHEMA_VERSION, AccountSnapshot, Part, RegionSnapshot, ScopeStatus, Snapshot, State
+from vpcaudit.snapshot.model import (
+    SCHEMA_VERSION,
+    AccountSnapshot,
+    Part,
+    RegionSnapshot,
+    ScopeStatus,
+    Snapshot,
+    State,
+    normalised,
+)
 
 
 def sample() -> Snapshot:
@@ -97,6 +106,32 @@ def test_a_saved_snapshot_keeps_its_mq_brokers(tmp_path: Path) -> None:
     save(snapshot, path)
     (loaded,) = load(path).accounts[0].regions
     assert loaded.mq_brokers == (broker,) and loaded.has(Part.MQ_BROKERS)
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_a_snapshot_from_before_firehose_streams_loads_without_them(tmp_path: Path, version: str) -> None:
+    """A file written before Firehose streams were collected (1.0, 1.1, or 1.2 before they were
+    added) has neither their field nor their status: it loads unchanged, the part not collected —
+    the network view then keeps every stream's interface a client of every AWS service. A file
+    written now keeps the streams and their destinations' VPC configurations."""
+    stream = r.FirehoseStream("search", (r.FirehoseVpcConfiguration(
+        "vpc-1", ("subnet-1", "subnet-2"), ("sg-1",), "arn:aws:iam::123456789012:role/delivery"),))
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    region = replace(region, status=(*region.status, ScopeStatus(Part.FIREHOSE_STREAMS, State.OK)),
+                     firehose_streams=(stream,))
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
+    save(snapshot, tmp_path / "now.json")
+    assert load(tmp_path / "now.json") == normalised(snapshot)
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["firehose_streams"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (region,) = loaded.accounts[0].regions
+    assert region.firehose_streams == () and region.state_of(Part.FIREHOSE_STREAMS).state is State.SKIPPED
+    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])

@@ -65,6 +65,7 @@ class RegionBuilder:
         self.metrics: list[r.ResourceMetric] = []
         self.bucket_policies: list[r.BucketPolicy] = []
         self.block_public_access: r.BlockPublicAccess | None = None
+        self.firehose_streams: list[r.FirehoseStream] = []
         self.redshift_clusters: list[r.RedshiftCluster] = []
         self.mq_brokers: list[r.MqBroker] = []
         self.memorydb_clusters: list[r.MemoryDBCluster] = []
@@ -388,6 +389,15 @@ class RegionBuilder:
         self.mq_brokers.append(r.MqBroker.from_api(answer))
         return answer
 
+    def firehose_stream(self, name: str, subnets: Iterable[str], groups: Iterable[str]) -> None:
+        """A Firehose stream delivering into a VPC as DescribeDeliveryStream reports it: one OpenSearch
+        Service destination whose VPC configuration names ``subnets`` (of one VPC) and ``groups``."""
+        subnets = tuple(sorted(subnets))
+        role = f"arn:aws:iam::{self.account_id}:role/{name}-delivery"
+        configuration = r.FirehoseVpcConfiguration(self.subnets[subnets[0]].vpc_id, subnets, tuple(sorted(groups)),
+                                                   role)
+        self.firehose_streams.append(r.FirehoseStream(name, (configuration,)))
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -415,7 +425,8 @@ class RegionBuilder:
             resolver_rules=tuple(self.resolver_rules), block_public_access=self.block_public_access,
             metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
             memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances),
-            datasync_tasks=tuple(self.datasync_tasks), mq_brokers=tuple(self.mq_brokers))
+            datasync_tasks=tuple(self.datasync_tasks), mq_brokers=tuple(self.mq_brokers),
+            firehose_streams=tuple(self.firehose_streams))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

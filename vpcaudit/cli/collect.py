@@ -62,8 +62,8 @@ def collect(
 
     VPCs, subnets, route tables, gateways, NAT gateways, endpoints and endpoint services, prefix
     lists, security groups, NACLs, network interfaces, flow logs, private hosted zones, Resolver
-    rules, Block Public Access, Redshift clusters, MemoryDB clusters, DB instances, DataSync tasks
-    and Amazon MQ brokers — all regions at once, with the fewest API calls. Audit the file offline
+    rules, Block Public Access, Redshift clusters, MemoryDB clusters, DB instances, DataSync tasks,
+    Amazon MQ brokers and Firehose streams — all regions at once, with the fewest API calls. Audit the file offline
     with `vpcaudit audit FILE`.
     """
     options, delivery = given.collect(), given.delivery()

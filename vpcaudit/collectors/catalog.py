@@ -20,6 +20,7 @@ from vpcaudit.collectors import (
     ec2_prefix_lists,
     ec2_routing,
     ec2_security,
+    firehose,
     memorydb,
     mq,
     rds,
@@ -33,7 +34,7 @@ from vpcaudit.snapshot.model import Part
 
 COLLECTORS: dict[Part, AnyCollector] = {c.part: c for module in (
     ec2_network, ec2_routing, ec2_endpoints, ec2_prefix_lists, ec2_security, ec2_interfaces,
-    ec2_block_public_access, redshift, memorydb, rds, datasync, mq, route53, resolver, s3, cloudwatch)
+    ec2_block_public_access, redshift, memorydb, rds, datasync, mq, firehose, route53, resolver, s3, cloudwatch)
     for c in module.COLLECTORS}
 
 # Operation names whose IAM action differs; None: the operation needs no permission at all.

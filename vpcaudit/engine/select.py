@@ -109,7 +109,9 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # the interfaces DataSync created for a task, which call no AWS service through the VPC; without
 # them those interfaces count as clients, as before (DataSync is not in every Region either). Amazon
 # MQ brokers: they tell an ActiveMQ broker's interface, which is no workload; without them it counts
-# as one, as before. Network
+# as one, as before. Firehose streams: their destinations' VPC configurations tell the interfaces a
+# stream delivers through, which call no AWS service; without them those interfaces count as clients,
+# as before. Network
 # interfaces, wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
@@ -118,7 +120,8 @@ ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBL
                                                                        Part.MEMORYDB_CLUSTERS,
                                                                        Part.DB_INSTANCES,
                                                                        Part.DATASYNC_TASKS,
-                                                                       Part.MQ_BROKERS),
+                                                                       Part.MQ_BROKERS,
+                                                                       Part.FIREHOSE_STREAMS),
                                              Part.VPC_ENDPOINTS: (Part.NETWORK_INTERFACES,)}
 
 

@@ -710,7 +710,8 @@ class NetworkView:
         an ElastiCache node's (:func:`is_elasticache_node`) none, a MemoryDB node's
         (:data:`MEMORYDB_NODE`, told by its cluster) none, Amazon EMR's cluster manager
         interface (:data:`EMR_CLUSTER_MANAGER`) none, an interface DataSync created for a task
-        (:data:`DATASYNC_TASK`, named by DescribeTask) none, and a DB instance's network
+        (:data:`DATASYNC_TASK`, named by DescribeTask) none, a Firehose stream's interface
+        (:data:`FIREHOSE_STREAM`, :meth:`firehose_streams_of`) none, and a DB instance's network
         interface (:func:`is_db_instance`) as follows:
         the engine calls an AWS service from it only for the integrations AWS documents, so it is
         a client of those services' endpoints and of no other's: its engine family's
@@ -770,7 +771,8 @@ class NetworkView:
         """:func:`managed_kind`, with what the rest of the snapshot says of the engine: an interface
         a DataSync task lists (:meth:`datasync_tasks_of`) is :data:`DATASYNC_TASK`, a client of no
         AWS service; one on an instance carrying only EMR service access groups is
-        :data:`EMR_CLUSTER_MANAGER`; a
+        :data:`EMR_CLUSTER_MANAGER`; an interface of a Firehose stream (:meth:`firehose_streams_of`) is
+        :data:`FIREHOSE_STREAM`; a
         Redshift node's interface whose cluster has enhanced VPC routing off is
         :data:`INTERNET_ROUTED_REDSHIFT_NODE`, a client of no AWS service ("If enhanced VPC routing is
         not turned on, Amazon Redshift routes traffic through the internet, including traffic to
@@ -795,6 +797,8 @@ class NetworkView:
             return EMR_CLUSTER_MANAGER
         if kind is None and self.memorydb_clusters_of(eni):
             return MEMORYDB_NODE
+        if kind is None and self.firehose_streams_of(eni):
+            return FIREHOSE_STREAM
         if kind is REDSHIFT_NODE:
             clusters = self.redshift_clusters_of(eni)
             if clusters and not any(c.enhanced_vpc_routing for c in clusters):
@@ -963,6 +967,33 @@ class NetworkView:
             return None
         fitting = self._mq_brokers_by_groups.get((eni.subnet_id, eni.group_ids), ())
         return fitting[0] if fitting else None
+
+    @cached_property
+    def _firehose_streams_by_placement(self) -> dict[tuple[str, tuple[str, ...]], tuple[r.FirehoseStream, ...]]:
+        """(subnet, security groups) → the streams that place interfaces there, by name."""
+        placed: dict[tuple[str, tuple[str, ...]], dict[str, r.FirehoseStream]] = defaultdict(dict)
+        for stream in self.region.firehose_streams:
+            for configuration in stream.vpc_configurations:
+                for subnet in configuration.subnet_ids:
+                    placed[(subnet, configuration.group_ids)][stream.delivery_stream_name] = stream
+        return {key: tuple(streams[name] for name in sorted(streams)) for key, streams in placed.items()}
+
+    def firehose_streams_of(self, eni: r.NetworkInterface) -> tuple[r.FirehoseStream, ...]:
+        """The Firehose streams ``eni`` may be an interface of; empty when the streams were not
+        collected (an older snapshot, access denied, a Region without Firehose) or none fits.
+
+        A stream delivering into a VPC (an OpenSearch Service or OpenSearch Serverless destination's
+        ``VpcConfigurationDescription``) "creates at least one ENI in each of the subnets that are
+        specified here", with "the security groups that Firehose uses when it creates ENIs". So an
+        interface is the stream's when it is in one of those subnets with exactly those groups, on
+        no instance, and undescribed. AWS documents how the interfaces come to be (the stream's
+        role creates them), not how DescribeNetworkInterfaces describes them: an empty Description
+        and no attachment to an instance of the account are assumed. An interface fitting only
+        some of that (another group too, a description, an instance) stays a workload of its own:
+        no endpoint loses a client the snapshot cannot rule out."""
+        if not FIREHOSE_STREAM.matches(eni) or not self.has(Part.FIREHOSE_STREAMS):
+            return ()
+        return self._firehose_streams_by_placement.get((eni.subnet_id, eni.group_ids), ())
 
     def called_service(self, endpoint: r.VpcEndpoint) -> str | None:
         """The service key :meth:`may_call` asks about for clients of ``endpoint``: its AWS
@@ -1368,6 +1399,20 @@ def _on_no_instance(eni: r.NetworkInterface) -> bool:
     return eni.instance_id is None
 
 
+
+
+def _undescribed_on_no_instance(eni: r.NetworkInterface) -> bool:
+    return eni.instance_id is None and not eni.description
+
+
+# An interface through which an Amazon Data Firehose stream delivers to an OpenSearch Service
+# domain or OpenSearch Serverless collection in a VPC: the stream sends its records from it and
+# nothing else — "Kinesis Data Firehose uses an IAM role to access the specified … S3 bucket, AWS
+# KMS key, and CloudWatch log group and streams" (Developer Guide, controlling access), and its
+# network requirement is traffic "to the subnets that have the destination Amazon OpenSearch
+# Service endpoints" (API reference, VpcConfiguration). A workload (it originates the deliveries),
+# a client of no AWS service; told by the streams (NetworkView.firehose_streams_of).
+FIREHOSE_STREAM = ManagedKind("Firehose stream", _undescribed_on_no_instance, frozenset())
 REDSHIFT_NODE = ManagedKind("Redshift cluster", is_redshift_node, REDSHIFT_SERVICES)
 # A node of a cluster with enhanced VPC routing off: what the interface alone cannot say, told by
 # the cluster (NetworkView.managed_kind_of).
@@ -1466,7 +1511,7 @@ def kinds_not_calling(service_key: str | None) -> frozenset[str]:
     if service_key is None:
         return frozenset()
     kinds = (*MANAGED_KINDS, INTERNET_ROUTED_REDSHIFT_NODE, EMR_CLUSTER_MANAGER, MEMORYDB_NODE, DATASYNC_TASK,
-             *DB_ENGINE_KINDS)
+             FIREHOSE_STREAM, *DB_ENGINE_KINDS)
     return frozenset(kind.name for kind in kinds if service_key not in kind.services)
 
 

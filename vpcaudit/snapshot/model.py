@@ -24,8 +24,8 @@ from vpcaudit.snapshot import resources as r
 #      1.2, loads with the interface's source/destination checking not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
 #      interface an instance route delivers to not recorded: None);
-#      RegionSnapshot.memorydb_clusters, db_instances, datasync_tasks and mq_brokers (added before 1.2
-#      was released; a file without one of them, 1.0 to 1.2, loads with that part not collected)
+#      RegionSnapshot.memorydb_clusters, db_instances, datasync_tasks, mq_brokers and firehose_streams
+#      (added before 1.2 was released; a file without one of them, 1.0 to 1.2, loads with that part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -55,6 +55,7 @@ class Part(str, Enum):
     DB_INSTANCES = "db_instances"
     DATASYNC_TASKS = "datasync_tasks"
     MQ_BROKERS = "mq_brokers"
+    FIREHOSE_STREAMS = "firehose_streams"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -112,6 +113,7 @@ class RegionSnapshot:
     db_instances: tuple[r.DBInstance, ...] = ()
     datasync_tasks: tuple[r.DataSyncTask, ...] = ()
     mq_brokers: tuple[r.MqBroker, ...] = ()
+    firehose_streams: tuple[r.FirehoseStream, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -202,6 +204,7 @@ _SORT_KEYS: dict[str, str] = {
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
     "redshift_clusters": "cluster_identifier", "memorydb_clusters": "name",
     "db_instances": "db_instance_identifier", "datasync_tasks": "task_arn", "mq_brokers": "broker_id",
+    "firehose_streams": "delivery_stream_name",
 }
 
 

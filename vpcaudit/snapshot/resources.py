@@ -3,8 +3,8 @@
 Each record keeps the fields the rules and reports read, plus tags, and nothing else: a
 whole raw response tree is what makes rules hard to write and snapshots hard to diff.
 ``from_api`` is a pure transform of one item of a botocore response (field names are
-botocore's EC2/Route 53/Redshift/MemoryDB/RDS/DataSync/Amazon MQ
-service-model names); it never calls AWS.
+botocore's EC2/Route 53/Redshift/MemoryDB/RDS/DataSync/Amazon MQ/
+Firehose service-model names); it never calls AWS.
 
 Where moto omits a field that AWS always returns, ``from_api`` applies AWS's documented
 default (e.g. a NAT gateway without ``ConnectivityType`` is ``public``), so the same code
@@ -846,6 +846,60 @@ class MqBroker:
             subnet_ids=_sorted(item.get("SubnetIds")), group_ids=_sorted(item.get("SecurityGroups")),
             instance_ips=tuple(dict.fromkeys(ips)),
         )
+
+
+# The destinations of a Firehose stream that DescribeDeliveryStream gives a VPC configuration
+# (``VpcConfigurationDescription``), by their key in ``DestinationDescription``: the OpenSearch
+# Service destination (both its current and its Elasticsearch form) and OpenSearch Serverless.
+FIREHOSE_VPC_DESTINATIONS = ("AmazonopensearchserviceDestinationDescription", "ElasticsearchDestinationDescription",
+                             "AmazonOpenSearchServerlessDestinationDescription")
+
+
+@dataclass(frozen=True, slots=True)
+class FirehoseVpcConfiguration:
+    """Where a Firehose stream delivers into a VPC (``VpcConfigurationDescription``): "Firehose
+    creates at least one ENI in each of the subnets that are specified here", with "the security
+    groups that Firehose uses when it creates ENIs", through ``RoleARN``, the role "that the
+    Firehose stream uses to create endpoints in the destination VPC"."""
+
+    vpc_id: str
+    subnet_ids: tuple[str, ...]  # sorted
+    group_ids: tuple[str, ...]  # SecurityGroupIds, sorted
+    role_arn: str
+
+    @classmethod
+    def from_api(cls, item: Api) -> FirehoseVpcConfiguration:
+        return cls(vpc_id=item.get("VpcId", "") or "", subnet_ids=_sorted(item.get("SubnetIds")),
+                   group_ids=_sorted(item.get("SecurityGroupIds")), role_arn=item.get("RoleARN", "") or "")
+
+
+@dataclass(frozen=True, slots=True)
+class FirehoseStream:
+    """An Amazon Data Firehose stream (DescribeDeliveryStream's ``DeliveryStreamDescription``),
+    reduced to its name and the VPC configurations of its destinations (:data:`FIREHOSE_VPC_DESTINATIONS`;
+    empty for a stream delivering into no VPC). They say which network interfaces are the stream's
+    (``NetworkView``): "Firehose creates at least one ENI in each of the subnets that are specified
+    here", and uses them only to send to the destination — "Kinesis Data Firehose uses an IAM role
+    to access the specified … S3 bucket, AWS KMS key, and CloudWatch log group and streams".
+    Nothing else of the stream is read, and it is never a finding's resource, so no tags either.
+
+    A Snowflake destination's ``SnowflakeVpcConfiguration`` names a PrivateLink endpoint of
+    Snowflake's (``PrivateLinkVpceId``), not subnets of this account, and a Redshift or Splunk
+    destination is reached from Firehose's own published CIDR blocks: neither puts an interface in
+    a VPC, so neither is kept."""
+
+    delivery_stream_name: str
+    vpc_configurations: tuple[FirehoseVpcConfiguration, ...]
+
+    @classmethod
+    def from_api(cls, item: Api) -> FirehoseStream:
+        configurations = {FirehoseVpcConfiguration.from_api(vpc)
+                          for destination in item.get("Destinations", [])
+                          for key in FIREHOSE_VPC_DESTINATIONS
+                          if (vpc := (destination.get(key) or {}).get("VpcConfigurationDescription"))}
+        return cls(delivery_stream_name=item["DeliveryStreamName"],
+                   vpc_configurations=tuple(sorted(configurations, key=lambda c: (c.vpc_id, c.subnet_ids,
+                                                                                c.group_ids, c.role_arn))))
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,14 @@ InterfaceType ``interface``, not requester-managed, no RequesterId, an empty Des
 stream's groups, attached to no instance of the account; one interface per subnet (the least
 Firehose keeps; up to three each under load).
 
+What DescribeDeliveryStream reports for the stream (botocore's firehose model,
+``DeliveryStreamDescription``; :func:`describe_delivery_stream`), as the snapshot records it: one
+destination, the module's ``elasticsearch_configuration`` (``ElasticsearchDestinationDescription``,
+assumed: the AWS provider creates it with ``ElasticsearchDestinationConfiguration``), whose
+``VpcConfigurationDescription`` names the VPC, the stream's subnets, the Firehose group and the
+delivery role (``firehose-to-public-es-firehose-role``, the module's default name assumed).
+``streams_collected=False``: DescribeDeliveryStream denied, the part not collected.
+
 Do they call AWS services from the VPC? The guide names one use of the group: "when it sends data
 to your OpenSearch Service domain", and one network requirement: traffic from the subnets "to the
 subnets that have the destination Amazon OpenSearch Service endpoints". The S3 backup, the
@@ -92,7 +100,8 @@ from aws_layout import AwsRegionBuilder
 from layouts.opensearch_vpc_domain import ES_REQUESTER_ID
 from layouts.tf_vpc_ipv6_only import DEFAULT_ENTRIES
 from layouts.tf_vpc_module import module_defaults
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.model import Part, Snapshot
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -102,11 +111,13 @@ STREAM = f"{PREFIX}-delivery-stream"
 DOMAIN = "firehose-es-cluster"
 VPC_CIDR = "10.0.0.0/16"
 HTTPS = 443
+DELIVERY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-firehose-role"  # the module's role (name assumed)
 
 
 def build(*, firehose_egress: str = "destination", domain_admits: str = "firehose", firehose_azs: int = 3,
-          endpoints: bool = False) -> tuple[Snapshot, dict[str, str]]:
-    """The example; the options are the near misses' (module docstring)."""
+          endpoints: bool = False, streams_collected: bool = True) -> tuple[Snapshot, dict[str, str]]:
+    """The example; the options are the near misses' (module docstring). ``streams_collected``:
+    False for DescribeDeliveryStream denied."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     vpc = b.vpc(VPC_CIDR, name=f"{PREFIX}-vpc", dns_support=True, dns_hostnames=True)
     main_rt, default_sg, default_acl = module_defaults(b, vpc, DEFAULT_ENTRIES)
@@ -134,9 +145,30 @@ def build(*, firehose_egress: str = "destination", domain_admits: str = "firehos
     for k in range(1, firehose_azs + 1):
         # The stream's interfaces (assumed fields: see the module docstring).
         ids[f"firehose_eni{k}"] = b.workload(ids[f"private{k}"], groups=[firehose_sg])
+    b.firehose_streams.append(r.FirehoseStream.from_api(
+        describe_delivery_stream(ids, firehose_azs)["DeliveryStreamDescription"]))
     if endpoints:
         _endpoints(b, ids)
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if streams_collected else [Part.FIREHOSE_STREAMS]), ids
+
+
+def describe_delivery_stream(ids: dict[str, str], firehose_azs: int = 3) -> r.Api:
+    """The stream as DescribeDeliveryStream answers for it (botocore's firehose model): Direct PUT, one
+    OpenSearch destination in the VPC backing every record up to S3 (``s3_backup_mode = "All"``), in
+    the first ``firehose_azs`` private subnets with the Firehose group. Of the destination, only
+    what the model requires, what the module declares and the VPC configuration are written: the
+    index, buffering, retries and the S3 backup's own description are left out (none is required)."""
+    return {"DeliveryStreamDescription": {
+        "DeliveryStreamName": STREAM,
+        "DeliveryStreamARN": f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{STREAM}",
+        "DeliveryStreamStatus": "ACTIVE", "DeliveryStreamType": "DirectPut", "VersionId": "1",
+        "HasMoreDestinations": False,
+        "Destinations": [{"DestinationId": "destinationId-000000000001", "ElasticsearchDestinationDescription": {
+            "RoleARN": DELIVERY_ROLE, "DomainARN": f"arn:aws:es:{REGION}:{ACCOUNT}:domain/{DOMAIN}",
+            "S3BackupMode": "AllDocuments",
+            "VpcConfigurationDescription": {
+                "SubnetIds": [ids[f"private{k}"] for k in range(1, firehose_azs + 1)],
+                "RoleARN": DELIVERY_ROLE, "SecurityGroupIds": [ids["firehose_sg"]], "VpcId": ids["vpc"]}}}]}}
 
 
 def _terraform_group(b: AwsRegionBuilder, vpc: str, name: str, description: str) -> str:
