@@ -11,6 +11,7 @@ from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.canaries import canary_interfaces
 from vpcaudit.network.containers import ECS_SERVICES, container_instance_interfaces, image_pullers, runs_ecs_tasks
+from vpcaudit.network.dns import vpcs_served_through_zones
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import (
     account_scoped_policy,
@@ -120,6 +121,12 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     endpoint is not required: it serves the Synthetics API (`synthetics.<region>.amazonaws.com`,
     which manages canaries), while the page asks of a running canary only "a way for it to send
     its metrics to CloudWatch and its artifacts to Amazon S3".
+
+    A VPC without workloads whose trigger endpoints answer other VPCs through private hosted zones
+    (a centralized-endpoint hub: records aliasing their DNS names, in zones associated with the
+    spokes) is not asked for the S3 gateway member: a gateway endpoint serves only its own VPC's
+    route tables, so the spokes reaching the hub through a transit gateway or peering need their
+    own; its interface members are still required.
 
     A missing required member is **high** when a client subnet is isolated (the feature is
     broken there), **medium** when every client subnet has internet egress (traffic silently
@@ -324,6 +331,17 @@ def _clients(view: NetworkView, vpc_id: str, bundle: Bundle, start: _Start) -> _
     return _Clients(view.private_source_subnets(vpc_id) or view.subnets_of(vpc_id), True)
 
 
+def _serves_other_vpcs(view: NetworkView, vpc_id: str, start: _Start) -> bool:
+    """The VPC's trigger endpoints answer other VPCs' calls through private hosted zones (the
+    centralized-endpoint pattern: a hub VPC without workloads of its own). Its subnets then stand
+    in for no client of the S3 gateway member: a gateway endpoint serves only the route tables of
+    its own VPC ("You can't extend a gateway endpoint out of the VPC in which it was created",
+    PrivateLink guide, gateway endpoints), so the spokes' traffic to S3 — reaching the hub through a
+    transit gateway or peering — could never use one here; the spokes need their own."""
+    return any(view.service(e).key in start.endpoints and vpcs_served_through_zones(view, e)
+               for e in view.endpoints_of(vpc_id, "Interface") if not view.endpoint_ended(e))
+
+
 def _egress(view: NetworkView, subnet: r.Subnet, clients: _Clients) -> str | None:
     """'isolated', an internet egress class, or None when the subnet cannot be classified. The
     class the clients' interfaces can use: a public subnet whose clients all lack a public IPv4
@@ -371,6 +389,8 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
     affected: dict[str, list[str]] = {}  # missing member → affected subnet ids
     unknown: set[str] = set()
     for member in bundle.required:
+        if member == S3_GATEWAY and clients.assumed and _serves_other_vpcs(view, vpc_id, start):
+            continue  # a hub: its clients are the spokes, which no gateway endpoint here can serve
         if member == S3_GATEWAY:
             missing, not_known = _s3_gateway_missing_for(view, clients.subnets)
             unknown |= set(not_known)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import china_centralized_endpoints_phz
 from layouts.china_centralized_endpoints_phz import (
@@ -51,10 +50,10 @@ def _default_policies(ids: dict[str, str]) -> Triples:
 
 
 def _hub_bundles(ids: dict[str, str]) -> Triples:
-    """Two IFE003 findings on the hub VPC, one triple. ``session-manager:optional`` (info): Right
-    (advice), no ``kms`` endpoint for Session Manager encryption with a KMS key. ``ecr:required`` (medium): Rule wrong
-    (``test_rule_wrong_ecr_bundle_judged_in_the_hub``): the S3 gateway endpoint the ECR clients need
-    is the spoke's, which exists; one in the hub would serve nobody."""
+    """IFE003 on the hub VPC: ``session-manager:optional`` (info): Right (advice), no ``kms``
+    endpoint for Session Manager encryption with a KMS key. ``ecr:required`` (medium) was rule wrong,
+    fixed (``test_the_ecr_bundle_asks_the_hub_for_no_s3_gateway_endpoint``): the S3 gateway endpoint
+    the ECR clients need is the spoke's, which exists; one in the hub would serve nobody."""
     return {("IFE003", ids["hub"], "fail")}
 
 
@@ -104,11 +103,10 @@ def test_findings_and_verdicts() -> None:
 
 
 def test_severities_of_the_hub_bundles() -> None:
-    """The two IFE003 findings behind one triple, told apart by discriminator."""
+    """The one IFE003 finding behind the triple, by discriminator: the optional advice."""
     snapshot, ids = _built()
     found = {k: v for k, v in severities(snapshot).items() if k[0] == "IFE003"}
-    assert found == {("IFE003", ids["hub"], "ecr:required"): "medium",
-                     ("IFE003", ids["hub"], "session-manager:optional"): "info"}
+    assert found == {("IFE003", ids["hub"], "session-manager:optional"): "info"}
 
 
 def test_no_cost_figure_and_the_kms_fix_priced_in_cny() -> None:
@@ -123,16 +121,22 @@ def test_no_cost_figure_and_the_kms_fix_priced_in_cny() -> None:
     assert "$" not in create.description and "CN¥51.83/month per AZ" in create.description
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003 asks the hub, which has no client, for an S3 gateway "
-                                       "endpoint; the spoke, where ECR's clients run, already has one")
-def test_rule_wrong_ecr_bundle_judged_in_the_hub() -> None:
-    """Rule wrong: IFE003 ``ecr:required`` finds no workload in the hub and assumes every private
-    subnet a client. The hub's endpoints are centralized: the scan's zones alias them and are
+def test_the_ecr_bundle_asks_the_hub_for_no_s3_gateway_endpoint() -> None:
+    """Rule was wrong, fixed: IFE003 ``ecr:required`` found no workload in the hub and assumed every
+    private subnet a client. The hub's endpoints are centralized: the scan's zones alias them and are
     associated with the spoke, whose table has the S3 gateway endpoint. A gateway endpoint in the hub
-    would serve no one, since transit gateway traffic cannot use it. The correct audit has only the
-    optional-bundle advice on the hub."""
+    would serve no one, since transit gateway traffic cannot use it ("You can't extend a gateway
+    endpoint out of the VPC in which it was created"). Only the optional-bundle advice on the hub."""
     snapshot, ids = _built()
     assert ("IFE003", ids["hub"], "ecr:required") not in severities(snapshot)
+
+
+def test_a_hub_serving_no_other_vpc_is_still_asked_for_the_s3_gateway_endpoint() -> None:
+    """The other side: the hub's endpoints with private DNS on and no zone carrying their names to
+    the spoke (the near miss below) serve no other VPC through a zone, so the hub's private subnets
+    stand in for clients as in any VPC without workloads: ``ecr:required``, medium, as before."""
+    snapshot, ids = _built(**HUB_PRIVATE_DNS)
+    assert severities(snapshot)[("IFE003", ids["hub"], "ecr:required")] == "medium"
 
 
 def test_near_miss_zones_named_with_the_commercial_suffix() -> None:

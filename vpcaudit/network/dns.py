@@ -414,6 +414,19 @@ class ScopeViews:
         return self._views[key]
 
 
+def vpcs_served_through_zones(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[tuple[str, str], ...]:
+    """(VPC id, Region) of the VPCs besides the endpoint's own that a private hosted zone of this
+    view answers the endpoint's names for: a record aliasing one of its DNS names, in a zone
+    associated with them — the spokes of the centralized-endpoint pattern, where a hub's endpoints
+    have private DNS off and zones named for the services carry the names to every VPC."""
+    names = {e.dns_name.lower().rstrip(".").removeprefix("*.") for e in endpoint.dns_entries}
+    return tuple(sorted({(a.vpc_id, a.vpc_region) for zone in view.region.hosted_zones
+                         if any(record.alias_dns_name
+                                and record.alias_dns_name.lower().rstrip(".").removeprefix("*.") in names
+                                for record in zone.record_sets)
+                         for a in zone.vpcs if a.vpc_id != endpoint.vpc_id}))
+
+
 def vpc_accounts(snapshot: Snapshot) -> dict[tuple[str, str], str]:
     """(VPC id, Region) → the scanned account whose view holds the VPC and its workloads: the one
     listing it as its own (the owner, for a VPC another account shares into), else the first that

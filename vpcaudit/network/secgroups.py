@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vpcaudit.network.dns import vpcs_served_through_zones
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.snapshot import resources as r
@@ -306,13 +307,10 @@ def remote_clients_of_endpoint(view: NetworkView, endpoint: r.VpcEndpoint, accou
     VGW (:func:`clients_of_endpoint`'s test, asked in that account's view). ``accounts`` gives
     the scanned account holding a VPC (:func:`vpcaudit.network.dns.vpc_accounts`), ``scope_view``
     that account's view of the Region. A VPC of an account not scanned is not seen."""
-    names = {e.dns_name.lower().rstrip(".").removeprefix("*.") for e in endpoint.dns_entries}
     region = view.region_name
-    spokes = sorted({(accounts[key], a.vpc_id) for zone in view.region.hosted_zones
-                     if any(rec.alias_dns_name and rec.alias_dns_name.lower().rstrip(".").removeprefix("*.") in names
-                            for rec in zone.record_sets)
-                     for a in zone.vpcs if a.vpc_id not in view.vpcs and a.vpc_region == region
-                     and (key := (a.vpc_id, region)) in accounts and accounts[key] != view.account_id})
+    spokes = sorted({(accounts[key], vpc_id) for key in vpcs_served_through_zones(view, endpoint)
+                     for vpc_id, vpc_region in (key,) if vpc_id not in view.vpcs and vpc_region == region
+                     and key in accounts and accounts[key] != view.account_id})
     service, targets = view.called_service(endpoint), view.endpoint_subnet_cidrs(endpoint)
     found = []
     for account_id, vpc_id in spokes:
