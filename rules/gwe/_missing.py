@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import evidence_dict
+from vpcaudit.network.dns import vpcs_served_through_zones
 from vpcaudit.rules._fixes import create_gateway_endpoint
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
 from vpcaudit.snapshot.model import Part
@@ -32,7 +33,7 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
         if owned_elsewhere(ctx, vpc.owner_id):
             yield from not_judged_here(ctx, ref, vpc.owner_id, "its gateway endpoints and route tables")
             continue
-        if view.is_idle_default_vpc(vpc.vpc_id):
+        if view.is_idle_default_vpc(vpc.vpc_id) or _endpoint_hub(view, vpc.vpc_id):
             continue
         if any(view.service(e).key == key and view.service(e).is_aws_service and not view.endpoint_ended(e)
                for e in view.endpoints_of(vpc.vpc_id, "Gateway")):
@@ -73,6 +74,17 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                                    egress=[f"{s.subnet_id}→{e.klass}:{e.target_id}" for s, e in paying],
                                    interface_endpoint_ids=interface or None),
             fix=[s for s in (create_gateway_endpoint(view, vpc.vpc_id, key),) if s is not None])
+
+
+def _endpoint_hub(view: NetworkView, vpc_id: str) -> bool:
+    """A VPC without workloads whose interface endpoints answer other VPCs through private hosted
+    zones (the centralized-endpoint pattern's hub): its subnets hold only the endpoints, which send
+    nothing to S3 or DynamoDB, and its spokes, reaching it over a transit gateway or Cloud WAN,
+    could not use a gateway endpoint here ("You can't extend a gateway endpoint out of the VPC in
+    which it was created", PrivateLink guide): they pay, if anyone, in their own VPCs."""
+    return not view.has_workloads(vpc_id) and any(vpcs_served_through_zones(view, e)
+                                                  for e in view.endpoints_of(vpc_id, "Interface")
+                                                  if not view.endpoint_ended(e))
 
 
 def _firewall_hops(view: NetworkView, egress: Egress) -> tuple[str, ...]:

@@ -28,7 +28,9 @@ def dynamodb_gateway_endpoint_missing(ctx: RuleContext) -> Iterator[Finding]:
     Subnets behind a private NAT gateway count when the NAT gateway's own subnet routes to a
     transit gateway or Cloud WAN (docs/network-model.md, egress class).
 
-    Advisory: a default VPC without workload network interfaces is skipped. Private subnets that
+    Advisory: a default VPC without workload network interfaces is skipped, and so is a VPC
+    without workloads whose interface endpoints answer other VPCs through private hosted zones (a
+    centralized-endpoint hub: the spokes' traffic cannot use a gateway endpoint of another VPC). Private subnets that
     are isolated, or leave through a virtual private gateway, are not counted, nor are
     forwarding subnets: transit gateway attachment subnets (a central egress VPC's) and firewall
     subnets holding only Network Firewall or Gateway Load Balancer endpoints (a central

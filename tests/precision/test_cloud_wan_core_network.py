@@ -4,9 +4,9 @@ interface endpoints with private hosted zones): every finding and its verdict (d
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import cloud_wan_core_network
 from layouts.cloud_wan_core_network import CORE_NETWORK_ARN, SERVICES, SHARED_CIDR
@@ -50,17 +50,17 @@ def _spoke_gateway_endpoints(ids: dict[str, str], spokes: tuple[str, ...] = ("pr
 
 
 def _hub_gateway_endpoints(ids: dict[str, str]) -> Triples:
-    """Rule wrong, medium and low: GWE002/GWE003 on ``shared-services``. Its ``vpc_endpoints``
+    """Rule was wrong, fixed (now silent): GWE002/GWE003, medium and low, on ``shared-services``. Its ``vpc_endpoints``
     subnets hold only the interface endpoints' interfaces (which take calls and make none) and
     follow 0.0.0.0/0 to the core network, so they count as paying private subnets. No workload
     there sends S3 or DynamoDB traffic, and the spokes' traffic arriving over Cloud WAN could
     never use a gateway endpoint of this VPC: it would serve nobody
-    (``test_rule_wrong_gateway_endpoints_asked_of_the_endpoint_hub``)."""
+    (``test_gateway_endpoints_are_not_asked_of_the_endpoint_hub``)."""
     return {("GWE002", ids["shared"], "fail"), ("GWE003", ids["shared"], "fail")}
 
 
 def _canonical(ids: dict[str, str]) -> Triples:
-    return _flow_logs(ids) | _default_policies(ids) | _spoke_gateway_endpoints(ids) | _hub_gateway_endpoints(ids)
+    return _flow_logs(ids) | _default_policies(ids) | _spoke_gateway_endpoints(ids)
 
 
 def test_core_network_routes_as_describe_route_tables_lists_them() -> None:
@@ -92,7 +92,7 @@ def test_the_zones_carry_the_endpoint_names_to_both_spokes() -> None:
 
 
 def test_findings_and_verdicts() -> None:
-    """The canonical form: MON001 ×4, POL001 ×4, GWE002/GWE003 on both spokes and on the hub.
+    """The canonical form: MON001 ×4, POL001 ×4, GWE002/GWE003 on both spokes.
     Silent, rightly: SG001-SG006 (443 from 10.0.0.0/8, all of it routed to the core network from
     the endpoint subnets), DNS003/DNS004 (the zones answer every name in all three VPCs), IFE001/
     IFE002 (two AZs), IFE003 (Session Manager's bundle with ``kms`` is complete), NAT002/NAT003 (a
@@ -103,27 +103,41 @@ def test_findings_and_verdicts() -> None:
 
 
 def test_severities_of_the_gateway_endpoint_advice() -> None:
-    """S3 medium, DynamoDB low, on each of the three VPCs whose private subnets pay Cloud WAN."""
+    """S3 medium, DynamoDB low, on each spoke whose private subnets pay Cloud WAN."""
     snapshot, ids = _built()
     found = {(rule, resource): sev for (rule, resource, _), sev in severities(snapshot).items()
              if rule in ("GWE002", "GWE003")}
-    assert found == {(rule, ids[key]): sev for key in ("prod", "dev", "shared")
+    assert found == {(rule, ids[key]): sev for key in ("prod", "dev")
                      for rule, sev in (("GWE002", "medium"), ("GWE003", "low"))}
     message = next(f.message for f in audit_result(snapshot).findings
                    if f.rule_id == "GWE002" and f.resource.resource_id == ids["prod"])
     assert f"Cloud WAN core network {CORE_NETWORK_ARN}" in message
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: GWE002/GWE003 ask a workload-less endpoint hub, whose "
-                                       "endpoints serve other VPCs through zones, for gateway endpoints")
-def test_rule_wrong_gateway_endpoints_asked_of_the_endpoint_hub() -> None:
-    """``shared-services`` has no workload: its only interfaces are its endpoints' and the
-    attachment's. Its endpoints answer ``prod`` and ``dev`` through private hosted zones, whose S3
-    and DynamoDB traffic cannot use a gateway endpoint of another VPC ("You can't extend a gateway
-    endpoint out of the VPC in which it was created"). GWE002/GWE003 should leave such a hub alone,
-    as IFE003 already does for its S3 gateway member; the spokes keep theirs."""
+def test_gateway_endpoints_are_not_asked_of_the_endpoint_hub() -> None:
+    """Rule was wrong, fixed. ``shared-services`` has no workload: its only interfaces are its
+    endpoints' and the attachment's. Its endpoints answer ``prod`` and ``dev`` through private
+    hosted zones, whose S3 and DynamoDB traffic cannot use a gateway endpoint of another VPC ("You
+    can't extend a gateway endpoint out of the VPC in which it was created"). GWE002/GWE003 now
+    leave such a hub alone, as IFE003 does for its S3 gateway member; the spokes keep theirs."""
     snapshot, ids = _built()
-    assert audit(snapshot) == _canonical(ids) - _hub_gateway_endpoints(ids)
+    assert not _hub_gateway_endpoints(ids) & audit(snapshot)
+
+
+def test_a_hub_with_a_workload_of_its_own_is_asked_as_any_vpc() -> None:
+    """The other side: the same hub with one workload of its own (an instance in an endpoint
+    subnet) pays for its S3 and DynamoDB traffic like any VPC: GWE002/GWE003 on it again."""
+    snapshot, ids = _built()
+    region = next(r for a in snapshot.accounts for r in a.regions if any(v.vpc_id == ids["shared"] for v in r.vpcs))
+    subnet = next(s for s in region.subnets if s.vpc_id == ids["shared"] and
+                  any(e.vpc_id == ids["shared"] and s.subnet_id in e.subnet_ids for e in region.vpc_endpoints))
+    eni = replace(next(e for e in region.network_interfaces if e.subnet_id == subnet.subnet_id),
+                  network_interface_id="eni-0hub0own0workload", interface_type="interface", requester_managed=False,
+                  requester_id=None, description="", instance_id="i-0hub0own0instance")
+    grown = replace(region, network_interfaces=(*region.network_interfaces, eni))
+    accounts = tuple(replace(a, regions=tuple(grown if r is region else r for r in a.regions))
+                     for a in snapshot.accounts)
+    assert _hub_gateway_endpoints(ids) <= audit(replace(snapshot, accounts=accounts))
 
 
 def test_near_miss_dev_without_the_core_network_route() -> None:

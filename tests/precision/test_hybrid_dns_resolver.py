@@ -29,14 +29,13 @@ def _build(**variant: Any) -> Built:
 
 
 def _hub_gateway_advice(ids: dict[str, str]) -> Triples:
-    """Right (advice), by the catalogue's stand-in rule: GWE002 (medium) and GWE003 (low) on the
-    hub, GWE004 (low) on its S3 interface endpoint. The hub holds no workload, so its private
-    subnets stand in for the clients to come (as between CodeBuild's builds or before an Elastic
-    Beanstalk environment), and those would send S3 and DynamoDB traffic down 0.0.0.0/0 to the
-    transit gateway where a gateway endpoint is free. Nothing in the hub sends such traffic today:
-    a doubt, see "Noticed and left alone" — an endpoints-only subnet cannot be told from a workload
-    subnet still empty of workloads (the Beanstalk layout's endpoint subnets are the latter)."""
-    return {("GWE002", ids["hub"], "fail"), ("GWE003", ids["hub"], "fail"), ("GWE004", ids["s3"], "fail")}
+    """Right (advice): GWE004 (low) on the hub's S3 interface endpoint. GWE002/GWE003 (medium,
+    low) fired on the hub too, by the catalogue's stand-in rule (its private subnets standing in for
+    clients to come), which "Noticed and left alone" doubted: an endpoints-only subnet could not be
+    told from a workload subnet still empty. Fixed since: the hub's endpoints answer the spokes
+    through private hosted zones associated with them, which marks it a centralized-endpoint hub,
+    whose gateway endpoint could serve none of its spokes (the Cloud WAN layout)."""
+    return {("GWE004", ids["s3"], "fail")}
 
 
 def _hub_private_dns_unanswered(ids: dict[str, str]) -> Triples:
@@ -142,7 +141,7 @@ def test_who_answers_what_in_each_vpc() -> None:
 
 def test_findings_and_verdicts() -> None:
     """The sample with its rules associated: DNS003 × 3 (medium), SG001 (high), MON001 on the
-    hub, POL001 × 2, IFE003 (info), GWE002/GWE003 on every VPC and GWE004 on the hub's S3 endpoint.
+    hub, POL001 × 2, IFE003 (info), GWE002/GWE003 on both spokes and GWE004 on the hub's S3 endpoint.
     Silent, rightly: DNS004 (each zone is exactly its service's name, with an alias to a live
     endpoint), DNS001/DNS002 (both attributes on everywhere), DNS005 (the Region's default options
     set), SG003 (0.0.0.0/0 admits the spokes' instances), IFE001/IFE002 (endpoints in both AZs,
@@ -154,8 +153,8 @@ def test_findings_and_verdicts() -> None:
     assert {levels[("DNS003", ids[k], "")] for k in ("ssm", "ssmmessages", "ec2messages")} == {"medium"}
     assert (levels[("SG001", ids["endpoints_sg"], "")], levels[("IFE003", ids["hub"], "session-manager:optional")]) \
         == ("high", "info")
-    assert {levels[("GWE002", ids[v], "")] for v in ("spoke1", "spoke2", "hub")} == {"medium"}
-    assert {levels[("GWE003", ids[v], "")] for v in ("spoke1", "spoke2", "hub")} | {levels[("GWE004", ids["s3"], "")]} \
+    assert {levels[("GWE002", ids[v], "")] for v in ("spoke1", "spoke2")} == {"medium"}
+    assert {levels[("GWE003", ids[v], "")] for v in ("spoke1", "spoke2")} | {levels[("GWE004", ids["s3"], "")]} \
         == {"low"}
 
 
