@@ -168,7 +168,7 @@ def _destination(view: NetworkView, outcome: Outcome) -> str:
         return f"{'private ' if private else ''}NAT gateway {outcome.target_id}"
     names = {"tgw": "transit gateway", "igw": "internet gateway", "vgw": "virtual private gateway",
              "pcx": "peering connection", "vpce": "endpoint", "instance": "instance", "eni": "network interface",
-             "cloudwan": "Cloud WAN core network"}
+             "cloudwan": "Cloud WAN core network", "lgw": "local gateway", "carrier": "carrier gateway"}
     return f"{names.get(outcome.kind, outcome.kind)} {outcome.target_id}"
 
 

@@ -433,8 +433,8 @@ def _required(ctx: RuleContext, view: NetworkView, vpc_id: str, ref: ResourceRef
                                 discriminator=f"{bundle.slug}:required")
     elif _begun(bundle, present):
         via = sorted({f"{classes[sid]}" for sid in hit})
-        assumed = " (egress beyond the VPC through a transit gateway, Cloud WAN or VGW is assumed)" \
-            if set(via) & {"tgw", "cloudwan", "vgw"} else ""
+        assumed = (" (egress beyond the VPC through a transit gateway, Cloud WAN, VGW or Outposts local gateway is "
+                   "assumed)" if set(via) & {"tgw", "cloudwan", "vgw", "lgw"} else "")
         yield ctx.finding(ref, f"{head}: {who} {', '.join(hit)} have internet egress ({', '.join(via)}){assumed}, "
                                "so calls to the missing services silently leave the VPC that way instead of "
                                "using an endpoint.", severity=Severity.MEDIUM,

@@ -76,7 +76,7 @@ def test_disassociated_association_does_not_count() -> None:
 
 @pytest.mark.parametrize(("target", "klass"), [
     ("igw-1", "igw"), ("tgw-1", "tgw"), ("vgw-1", "vgw"), ("pcx-1", "other"), ("local", "other"),
-    ("i-0123", "nat"), ("eni-appliance", "nat"), ("cagw-1", "other"), ("lgw-1", "other"),
+    ("i-0123", "nat"), ("eni-appliance", "nat"), ("cagw-1", "carrier"), ("lgw-1", "lgw"),
     ("arn:aws:networkmanager::111111111111:core-network/core-network-1", "cloudwan"),
 ])
 def test_ipv4_egress_class_by_default_route_target(target: str, klass: str) -> None:
@@ -239,10 +239,28 @@ def test_a_route_makes_a_subnet_public_only_for_a_family_it_has(ipv4: str | None
 @pytest.mark.parametrize(("target", "expected"), [
     ("nat-1", "nat"), ("tgw-1", "tgw"), ("vgw-1", "vgw"),
     ("arn:aws:networkmanager::111111111111:core-network/core-network-1", "cloudwan"), ("pcx-1", None),
+    ("lgw-1", "lgw"),  # an Outposts local gateway: the on-premises network, as a VGW's
+    ("cagw-1", "carrier"),  # a Wavelength carrier gateway, for interfaces with a carrier IP
 ])
 def test_internet_egress_of_private_subnets(target: str, expected: str | None) -> None:
     b, _, subnet = _one_subnet({"0.0.0.0/0": target})
     assert b.view().internet_egress(subnet) == expected
+
+
+@pytest.mark.parametrize(("carrier_ips", "expected"), [
+    (("155.146.10.25",), "carrier"),
+    ((), None),  # recorded without one: the carrier gateway translates nothing of theirs
+    (None, "carrier"),  # not recorded (an older snapshot): the subnet's reading stands
+])
+def test_a_carrier_gateway_is_a_way_out_only_for_interfaces_with_a_carrier_ip(
+        carrier_ips: tuple[str, ...] | None, expected: str | None) -> None:
+    """ "The carrier gateway uses the address for traffic from the interface to the internet"
+    (Wavelength Developer Guide): as an internet gateway asks for a public IPv4 address."""
+    b, _, subnet = _one_subnet({"0.0.0.0/0": "cagw-1"})
+    eni = b.workload(subnet)
+    b.enis[eni] = replace(b.enis[eni], carrier_ip_addresses=carrier_ips)
+    view = b.view()
+    assert view.interfaces_internet_egress(subnet, [view.interfaces[eni]]) == expected
 
 
 def test_eigw_gives_internet_egress_to_ipv6_clients_only() -> None:

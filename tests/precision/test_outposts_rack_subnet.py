@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import outposts_rack_subnet
 from layouts.outposts_rack_subnet import ECS_ENDPOINTS, ON_PREMISES, OUTPOST_ARN, SSM_ENDPOINTS
 
@@ -59,7 +58,8 @@ def _canonical(ids: dict[str, str]) -> Triples:
 
 def test_the_outpost_subnet_and_local_gateway_route_as_the_snapshot_records_them() -> None:
     """DescribeRouteTables' ``LocalGatewayId`` becomes target kind ``lgw`` and the view classes
-    that egress ``other``; DescribeSubnets' and DescribeNetworkInterfaces' ``OutpostArn`` are not
+    that egress ``lgw`` (internet egress, as a virtual private gateway's); DescribeSubnets' and
+    DescribeNetworkInterfaces' ``OutpostArn`` are not
     kept. A gap, pinned: an Outpost subnet is recorded as a subnet of the anchor AZ, so no rule
     can tell it from a Region subnet of us-west-2a (nor say its traffic to Region targets crosses
     the service link)."""
@@ -78,7 +78,7 @@ def test_the_outpost_subnet_and_local_gateway_route_as_the_snapshot_records_them
     assert "outpost_arn" not in r.Subnet.__slots__ and "outpost_arn" not in r.NetworkInterface.__slots__
     assert {view.subnets[ids[k]].availability_zone_id for k in ("outpost0", "outpost1", "private0")} == {"usw2-az1"}
     lgw_snapshot, lgw_ids = _built(**S3_BY_LOCAL_GATEWAY)
-    assert region_view(lgw_snapshot).egress(lgw_ids["outpost0"]).klass == "other"
+    assert region_view(lgw_snapshot).egress(lgw_ids["outpost0"]).klass == "lgw"
 
 
 def test_findings_and_verdicts() -> None:
@@ -107,17 +107,18 @@ def test_near_miss_default_route_to_the_local_gateway_without_the_s3_route() -> 
     assert audit(snapshot) == _endpoint_subnets(ids) | _policies(ids) | outposts | unrouted | ecr
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: a default route to an Outposts local gateway is counted "
-                                       "as no internet egress, so IFE003 calls the subnet isolated")
-def test_rule_wrong_local_gateway_egress_counted_as_isolated() -> None:
-    """IFE003 should be medium (an S3 path exists, outside the endpoints), not high ("isolated (no
-    internet egress), so the feature is broken"): the local gateway "can also" carry internet-bound
-    traffic, and from Outpost subnets the Regional service endpoints are reachable "over the public
-    internet" through it (Outposts User Guide, how-racks-work). A default route to a virtual
-    private gateway, the same shape through the on-premises network, is already read as egress
-    (medium). The network view classes ``lgw`` as ``other``, outside INTERNET_EGRESS_CLASSES."""
+def test_local_gateway_egress_is_internet_egress() -> None:
+    """Rule was wrong, fixed: IFE003 is medium (an S3 path exists, outside the endpoints), not high
+    ("isolated (no internet egress), so the feature is broken"): the local gateway "can also" carry
+    internet-bound traffic, and from Outpost subnets the Regional service endpoints are reachable
+    "over the public internet" through it (Outposts User Guide, how-racks-work). A default route to
+    a virtual private gateway, the same shape through the on-premises network, was already read as
+    egress (medium); the network view now classes ``lgw`` so too, and says the egress is assumed."""
     snapshot, ids = _built(**S3_BY_LOCAL_GATEWAY)
     assert severities(snapshot)[("IFE003", ids["vpc"], "ecr:required")] == "medium"
+    finding = next(f for f in audit_result(snapshot).findings
+                   if f.rule_id == "IFE003" and f.discriminator == "ecr:required")
+    assert "Outposts local gateway is assumed" in finding.message
 
 
 def test_near_miss_endpoint_groups_admit_the_region_subnets_only() -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view, severities
 from layouts import wavelength_carrier_gateway
-from layouts.wavelength_carrier_gateway import WAVELENGTH_ZONE, WAVELENGTH_ZONE_ID
+from layouts.wavelength_carrier_gateway import CARRIER_IP, WAVELENGTH_ZONE, WAVELENGTH_ZONE_ID
 
 from vpcaudit.snapshot.model import Snapshot
 
@@ -54,19 +53,22 @@ def _baseline(ids: dict[str, str]) -> Triples:
 
 def test_the_wavelength_side_as_the_snapshot_and_the_network_model_read_it() -> None:
     """The Wavelength subnet's zone and its 0.0.0.0/0 route to ``cagw-`` (kind ``carrier``), read
-    by the network model as egress class ``other``: a private subnet without internet egress,
-    though the carrier gateway "allows outbound traffic to the carrier network and internet".
-    The instance's carrier IP is not kept (the snapshot records ``Association.PublicIp`` only)."""
+    by the network model as egress class ``carrier``: a private subnet with internet egress for an
+    interface holding a carrier IP, as the carrier gateway "allows outbound traffic to the carrier
+    network and internet" (it was ``other``, no egress, before the fix below). The instance's
+    carrier IP is kept (``Association.CarrierIp``) beside its public addresses, none."""
     snapshot, ids = _built()
     view = region_view(snapshot)
     subnet = view.subnets[ids["wavelength"]]
     assert (subnet.availability_zone, subnet.availability_zone_id) == (WAVELENGTH_ZONE, WAVELENGTH_ZONE_ID)
     (route,) = [x for x in view.route_tables[ids["wavelength_rt"]].routes if x.destination == "0.0.0.0/0"]
     assert (route.target_kind, route.target_id) == ("carrier", ids["cagw"])
-    assert view.egress(ids["wavelength"]).klass == "other"
-    assert view.is_private(ids["wavelength"]) and view.internet_egress(ids["wavelength"]) is None
+    assert view.egress(ids["wavelength"]).klass == "carrier"
+    assert view.is_private(ids["wavelength"]) and view.internet_egress(ids["wavelength"]) == "carrier"
     eni = view.interfaces[ids["instance_eni"]]
     assert (eni.group_ids, eni.public_ip_addresses) == ((ids["default_sg"],), ())
+    assert eni.carrier_ip_addresses == (CARRIER_IP,)
+    assert view.interfaces_internet_egress(ids["wavelength"], [eni]) == "carrier"
     assert [e.network_interface_id for e in view.workload_enis(ids["vpc"])] == [ids["instance_eni"]]
 
 
@@ -106,8 +108,6 @@ def test_near_miss_endpoint_group_leaves_out_the_wavelength_subnet() -> None:
     assert audit(snapshot) == _baseline(ids) | blocked
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: IFE003 reads the carrier gateway route as no internet "
-                                       "egress and calls Session Manager broken in the Wavelength subnet")
 def test_near_miss_without_ssmmessages_the_carrier_gateway_is_a_way_out() -> None:
     """The bundle without ``ssmmessages``: the instance resolves its public name and reaches it
     through the carrier gateway, which "allows outbound traffic to the carrier network and
@@ -115,7 +115,16 @@ def test_near_miss_without_ssmmessages_the_carrier_gateway_is_a_way_out() -> Non
     from the interface to the internet"). Session Manager works; its channel bypasses the
     endpoints — medium, as for a subnet behind NAT. IFE003 today: high, "isolated (no internet
     egress), so the feature is broken there" (the triples are the canonical ones: the required
-    finding shares IFE003's triple with the optional one)."""
+    finding shares IFE003's triple with the optional one). Rule was wrong (the carrier gateway
+    read as no way out), fixed."""
     snapshot, ids = _built(**NO_SSMMESSAGES)
     assert audit(snapshot) == _baseline(ids)
     assert severities(snapshot)[("IFE003", ids["vpc"], "session-manager:required")] == "medium"
+
+
+def test_near_miss_without_ssmmessages_and_no_carrier_ip_is_isolated() -> None:
+    """The other side: the same instance without a carrier IP. The carrier gateway translates only
+    an interface's carrier address, so its traffic beyond the VPC goes nowhere: IFE003 high,
+    "isolated", as for an interface without a public address behind an internet gateway."""
+    snapshot, ids = _built(**NO_SSMMESSAGES, carrier_ip=False)
+    assert severities(snapshot)[("IFE003", ids["vpc"], "session-manager:required")] == "high"

@@ -330,3 +330,28 @@ def test_unknown_state_names_the_field(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SnapshotError, match="no such file"):
         load(tmp_path / "absent.json")
+
+
+def test_an_interface_keeps_its_carrier_addresses_apart_from_its_public_ones(tmp_path: Path) -> None:
+    """``Association.CarrierIp`` (a Wavelength interface's carrier address) is kept beside
+    ``PublicIp``, from the primary address's association and each secondary one's, each once; a
+    file written before it was recorded loads with ``carrier_ip_addresses`` None, not ``()``."""
+    item = {"NetworkInterfaceId": "eni-1", "InterfaceType": "interface", "VpcId": "vpc-1", "SubnetId": "subnet-1",
+            "PrivateIpAddress": "10.0.3.10", "Association": {"CarrierIp": "155.146.10.25"},
+            "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.3.10", "Primary": True,
+                                    "Association": {"CarrierIp": "155.146.10.25"}},
+                                   {"PrivateIpAddress": "10.0.3.11", "Association": {"CarrierIp": "155.146.10.26"}}]}
+    eni = r.NetworkInterface.from_api(item)
+    assert (eni.public_ip_addresses, eni.carrier_ip_addresses) == ((), ("155.146.10.25", "155.146.10.26"))
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(
+        replace(region, network_interfaces=(eni,)),)),))
+    data = json.loads(to_json(snapshot))
+    (written,) = data["accounts"][0]["regions"][0]["network_interfaces"]
+    assert written["carrier_ip_addresses"] == ["155.146.10.25", "155.146.10.26"]
+    del written["carrier_ip_addresses"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    (loaded,) = load(path).accounts[0].regions[0].network_interfaces
+    assert loaded.carrier_ip_addresses is None

@@ -100,7 +100,8 @@ def draws_paths(gaps: tuple[PathGap, ...]) -> bool:
 # Route target kind → path kind shown to users.
 _TARGET_TO_PATH = {"vpce": "gateway-endpoint", "nat": "nat", "igw": "igw", "tgw": "tgw", "pcx": "pcx",
                    "vgw": "vgw", "cloudwan": "cloudwan", "eigw": "eigw", "instance": "nat-instance",
-                   "eni": "appliance", "local": "local", "none": "none", "ambiguous": "ambiguous"}
+                   "eni": "appliance", "local": "local", "none": "none", "ambiguous": "ambiguous",
+                   "lgw": "local-gateway", "carrier": "carrier-gateway"}
 
 
 def destinations(view: NetworkView, vpc_id: str) -> tuple[str, ...]:

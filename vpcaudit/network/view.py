@@ -158,9 +158,13 @@ NEPTUNE_SERVICES = frozenset({
 DOCUMENTDB_SERVICES = frozenset[str]()
 
 # Egress classes (docs/network-model.md, "Egress class").
-INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw"})
+# An Outposts local gateway ("lgw") is a way out as a virtual private gateway is: to the on-premises
+# network, which the Outposts guide has carry internet-bound traffic too; a Wavelength carrier
+# gateway ("carrier") translates an interface's carrier IP for "the carrier network and internet"
+# (NetworkView.interfaces_internet_egress asks for that address).
+INTERNET_EGRESS_CLASSES = frozenset({"nat", "tgw", "cloudwan", "vgw", "lgw", "carrier"})
 _KIND_TO_CLASS = {"tgw": "tgw", "cloudwan": "cloudwan", "vgw": "vgw", "eigw": "eigw", "instance": "nat",
-                  "eni": "nat", "pcx": "other", "local": "other", "carrier": "other", "lgw": "other",
+                  "eni": "nat", "pcx": "other", "local": "other", "carrier": "carrier", "lgw": "lgw",
                   "odb": "other"}
 _BLOCKING_BPA_MODES = frozenset({"block-bidirectional"})
 # Egress classes a private NAT gateway's traffic can take on from its subnet's route table.
@@ -509,8 +513,13 @@ class NetworkView:
         traffic goes nowhere (an ECS task on Fargate in a public subnet with ``assignPublicIp``
         DISABLED), and only the subnet's IPv6 egress (``igw`` or ``eigw``) is left. Addresses not
         recorded (an older snapshot), no interfaces, or one with a public address keep the subnet's
-        reading. IPv4-focused: whether the interfaces hold IPv6 addresses is not asked."""
+        reading. IPv4-focused: whether the interfaces hold IPv6 addresses is not asked. A Wavelength
+        subnet's carrier gateway likewise translates only an interface's carrier IP: where each
+        interface is recorded without one, the subnet is isolated for them."""
         klass = self.internet_egress(subnet_id)
+        if klass == "carrier":
+            own = [i for i in interfaces if i.subnet_id == subnet_id]
+            return None if own and all(i.carrier_ip_addresses == () for i in own) else klass
         if klass != "igw" or not self._ipv4_untranslated(subnet_id, interfaces):
             return klass
         has_v6 = self.address_families(subnet_id)[1]

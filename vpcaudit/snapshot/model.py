@@ -22,6 +22,8 @@ from vpcaudit.snapshot import resources as r
 #      1.2, loads with the interface's public addresses not recorded: None);
 #      NetworkInterface.source_dest_check (added before 1.2 was released; a file without it, 1.0 to
 #      1.2, loads with the interface's source/destination checking not recorded: None);
+#      NetworkInterface.carrier_ip_addresses (added before 1.2 was released; a file without it loads
+#      with the interface's carrier addresses not recorded: None);
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
 #      interface an instance route delivers to not recorded: None);
 #      RegionSnapshot.memorydb_clusters, db_instances, datasync_tasks, mq_brokers and firehose_streams

@@ -505,6 +505,12 @@ class NetworkInterface:
     receives that is not addressed to it and every one it sends not from it, so it cannot forward
     (a NAT instance's must be off). Added within schema 1.2 too: a snapshot written before loads
     with ``None``, not recorded.
+
+    ``carrier_ip_addresses`` are the carrier IP addresses of an interface in a Wavelength Zone: the
+    ``CarrierIp`` of the same associations (botocore: "The carrier IP address associated with the
+    network interface"), which a carrier gateway translates as an internet gateway does a public
+    address ("allows outbound traffic to the carrier network and internet", Wavelength Developer
+    Guide). Added within schema 1.2: ``None`` in a snapshot written before, not recorded.
     """
 
     network_interface_id: str
@@ -524,6 +530,7 @@ class NetworkInterface:
     tags: tuple[Tag, ...]
     public_ip_addresses: tuple[str, ...] | None = None
     source_dest_check: bool | None = None
+    carrier_ip_addresses: tuple[str, ...] | None = None
 
     @classmethod
     def from_api(cls, item: Api) -> NetworkInterface:
@@ -544,15 +551,17 @@ class NetworkInterface:
             status=item.get("Status", ""),
             instance_id=(item.get("Attachment") or {}).get("InstanceId"),
             tags=tags_from_api(item.get("TagSet")),
-            public_ip_addresses=_public_ips(item),
+            public_ip_addresses=_association_ips(item, "PublicIp"),
             source_dest_check=None if item.get("SourceDestCheck") is None else bool(item["SourceDestCheck"]),
+            carrier_ip_addresses=_association_ips(item, "CarrierIp"),
         )
 
 
-def _public_ips(item: Api) -> tuple[str, ...]:
-    """The interface's public IPv4 addresses, its primary address's first, each once."""
+def _association_ips(item: Api, field: str) -> tuple[str, ...]:
+    """The interface's public (``PublicIp``) or carrier (``CarrierIp``) IPv4 addresses, its primary
+    address's first, each once."""
     associations = [item.get("Association"), *(p.get("Association") for p in item.get("PrivateIpAddresses", []))]
-    return tuple(dict.fromkeys(a["PublicIp"] for a in associations if a and a.get("PublicIp")))
+    return tuple(dict.fromkeys(a[field] for a in associations if a and a.get(field)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,8 @@ not checked against an account). The instance's interface, as DescribeNetworkInt
 it: typed ``interface``, not requester-managed, no description, attached to the instance, in the
 VPC's default group, its ``Association`` holding ``CarrierIp`` (assumed without ``PublicIp``: the
 API documents ``PublicIp`` as an Elastic IP's address and ``CarrierIp`` apart) — the snapshot
-keeps ``PublicIp`` only, so the interface is recorded with no public address.
+keeps both, so the interface is recorded with no public address and one carrier address
+(``155.146.10.25``, a placeholder). ``carrier_ip=False``: the same interface without a carrier IP.
 
 The companion (assumed, as the Wavelength guide's hub-and-spoke advice has the Region hold what
 the edge calls): two private subnets of the parent Region, 10.0.1.0/24 (us-east-1a, use1-az1)
@@ -98,8 +99,11 @@ INTERFACE_SERVICES = ("ssm", "ssmmessages", "ec2messages", "logs")
 HTTPS = 443
 
 
-def build(*, carrier_route: bool = True, endpoint_sources: str = "vpc", without: Iterable[str] = ()
-          ) -> tuple[Snapshot, dict[str, str]]:
+CARRIER_IP = "155.146.10.25"  # a placeholder carrier address of the Boston Wavelength Zone
+
+
+def build(*, carrier_route: bool = True, endpoint_sources: str = "vpc", without: Iterable[str] = (),
+          carrier_ip: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The layout; ``carrier_route``: whether the Wavelength table sends 0.0.0.0/0 to the carrier
     gateway; ``endpoint_sources``: "vpc" (TCP 443 from the VPC's CIDR) or "region" (from the Region
     subnets' CIDRs only); ``without``: interface endpoints left out (module docstring)."""
@@ -117,7 +121,8 @@ def build(*, carrier_route: bool = True, endpoint_sources: str = "vpc", without:
     ids["wavelength_rt"] = b.route_table(vpc, subnets=[wavelength], name="Wavelength_Routetable",
                                          routes={"0.0.0.0/0": ids["cagw"]} if carrier_route else {})
     eni = ids["instance_eni"] = b.workload(wavelength)  # no group given: the VPC's default group
-    b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
+    b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"), public_ip_addresses=(),
+                          carrier_ip_addresses=(CARRIER_IP,) if carrier_ip else ())
     b.tag(eni, {"Name": "EC2_Wavelength"})
 
     # The parent Region's endpoint subnets (the companion).
