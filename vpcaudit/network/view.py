@@ -25,7 +25,7 @@ from vpcaudit.network.services import (
     service_info,
 )
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
     from vpcaudit.network.paths import TrafficPath
@@ -224,6 +224,13 @@ class NetworkView:
         self._service_cache: dict[tuple[str, str | None, str, bool], ServiceInfo] = {}
         self._service_of: dict[str, tuple[r.VpcEndpoint, ServiceInfo]] = {}
         self._endpoint_azs: dict[str, frozenset[str]] = {}
+        self._kind_of: dict[str, tuple[r.NetworkInterface, ManagedKind | None]] = {}
+        # The parts collected here (a part's first status rules, as RegionSnapshot.state_of reads it):
+        # asked for every interface's kind, so looked up rather than searched for each time.
+        first: dict[Part, State] = {}
+        for status in region.status:
+            first.setdefault(status.part, status.state)
+        self._collected = frozenset(part for part, state in first.items() if state is State.OK)
         self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
 
     @classmethod
@@ -249,7 +256,7 @@ class NetworkView:
     # -- parts ---------------------------------------------------------------------------
 
     def has(self, *parts: Part) -> bool:
-        return all(self.region.has(p) for p in parts)
+        return all(p in self._collected for p in parts)
 
     # -- per-VPC collections -------------------------------------------------------------
     # Each grouping is built once per view, in the order the accessors return: rules, paths and
@@ -798,7 +805,18 @@ class NetworkView:
         DocumentDB instance's calls no AWS service, a Neptune instance's calls S3, STS and
         SageMaker. Fitting instances of several families, it calls what any of them calls
         (:func:`db_instance_kind`). The instances not collected, none fitting, or one of an engine
-        not read here (RDS Custom, Db2), it stays a client of every engine's services, as before."""
+        not read here (RDS Custom, Db2), it stays a client of every engine's services, as before.
+
+        Remembered per interface (the same record: a caller may pass an edited copy under the same
+        id): every rule asking who calls an endpoint asks it of every interface."""
+        known = self._kind_of.get(eni.network_interface_id)
+        if known is not None and known[0] is eni:
+            return known[1]
+        kind = self._managed_kind_of(eni)
+        self._kind_of[eni.network_interface_id] = (eni, kind)
+        return kind
+
+    def _managed_kind_of(self, eni: r.NetworkInterface) -> ManagedKind | None:
         if self.datasync_tasks_of(eni) and DATASYNC_TASK.matches(eni):
             return DATASYNC_TASK
         kind = managed_kind(eni)
