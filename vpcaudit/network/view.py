@@ -1259,9 +1259,13 @@ class NetworkView:
         but those cross-Region access does not reach: "providers and consumers are not required to
         use the same Availability Zones", and "Cross Region access is not supported for the
         following Availability Zones" (PrivateLink guide) — whatever another Region's listing
-        says, which the collection does not hold anyway."""
+        says, which the collection does not hold anyway. Those are the Region's Availability Zones:
+        a zone recorded as a Local Zone or Wavelength Zone (:meth:`is_edge_zone`) is not among them
+        (assumed, as a service of this Region is assumed offered in its AZs only); without the
+        zones recorded every zone of the VPC's subnets counts, as before."""
         if info.region != self.region_name:
-            return frozenset(self.az_name_to_id().values()) - CROSS_REGION_UNSUPPORTED_AZ_IDS
+            return frozenset(a for a in self.az_name_to_id().values()
+                             if not self.is_edge_zone(a)) - CROSS_REGION_UNSUPPORTED_AZ_IDS
         if not info.details_known:
             return None
         if info.offered_az_ids:
