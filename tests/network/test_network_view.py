@@ -1542,7 +1542,7 @@ def test_without_the_zones_a_zone_is_read_by_its_name(missing: State) -> None:
 def test_a_zone_the_collected_list_does_not_hold_is_read_by_its_name() -> None:
     """The zones collected but the subnet's zone not among them (not expected of AWS, which lists
     every zone with AllAvailabilityZones): read by its name, as without the zones."""
-    b, local, az = _local_zone(recorded=False)
+    b, local, _ = _local_zone(recorded=False)
     b.zone(1)
     view = b.view()
     assert view.zone_of(local) is None
