@@ -53,6 +53,7 @@ resource "aws_iam_role_policy" "vpcaudit_read_only" {
         "Action": [
           "datasync:DescribeTask",
           "datasync:ListTasks",
+          "ec2:DescribeAvailabilityZones",
           "ec2:DescribeDhcpOptions",
           "ec2:DescribeEgressOnlyInternetGateways",
           "ec2:DescribeFlowLogs",

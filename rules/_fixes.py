@@ -445,6 +445,14 @@ def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[Fi
 
     Without a public subnet in that AZ there is nothing to create it in: one step that needs a
     decision (create a public subnet first, or use a regional NAT gateway) and no id.
+
+    The Elastic IP is allocated in the zone's network border group: "the network border group of
+    the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT
+    gateway is in" (AssociateNatGatewayAddress), and an address "cannot move between network
+    border groups" (AllocateAddress). A Local Zone's group is its own (``us-west-2-lax-1``), so
+    its address names it (``NetworkBorderGroup``); an AZ's is the Region's, AllocateAddress's
+    default. Where the zone's group is unknown (``NetworkView.border_group_of``: the zones not
+    collected and a name that is not an AZ's), both steps wait for that decision.
     """
     public = sorted(s.subnet_id for s in view.subnets_of(vpc_id)
                     if s.availability_zone_id == az_id and view.is_public(s.subnet_id)
@@ -458,13 +466,24 @@ def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[Fi
                               "gateway) first")], None
     subnet = public[0]
     eip = f"eip-{label}"
+    border = view.border_group_of(az_id)
+    group: str | dict[str, str] | None = border.group
+    where, decision, waits = "", None, None
+    if border.group:
+        where = f" in network border group {border.group} (its zone {border.zone}'s; the Region's cannot be used there)"
+    elif border.unknown:
+        group = placeholder(f"network border group of {border.zone}")
+        decision = (f"{border.unknown}; allocate the address in {border.zone}'s network border group "
+                    f"(DescribeAvailabilityZones NetworkBorderGroup: {view.region_name} for an Availability Zone), "
+                    "which a NAT gateway there requires of its address")
+        waits = f"its address waits for the network border group of {border.zone} (see the step above)"
     return [
-        step("ec2:AllocateAddress", {"Domain": "vpc"}, vpc_id, Phase.CREATE,
-             f"Allocate an Elastic IP address for the new NAT gateway in {az_id} of {vpc_id}",
-             creates=eip, output="AllocationId"),
+        step("ec2:AllocateAddress", {"Domain": "vpc", "NetworkBorderGroup": group}, vpc_id, Phase.CREATE,
+             f"Allocate an Elastic IP address{where} for the new NAT gateway in {az_id} of {vpc_id}",
+             decision=decision, creates=eip, output="AllocationId"),
         step("ec2:CreateNatGateway", {"SubnetId": subnet, "AllocationId": new_id(eip)}, subnet, Phase.CREATE,
              f"Create a public NAT gateway in public subnet {subnet} ({az_id}) of {vpc_id} (about $32.85/month)",
-             creates=label, output="NatGateway.NatGatewayId"),
+             decision=waits, creates=label, output="NatGateway.NatGatewayId"),
     ], new_id(label)
 
 

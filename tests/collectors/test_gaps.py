@@ -50,7 +50,7 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
                                         "s3:GetBucketPolicy", "redshift:DescribeClusters",
                                         "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances",
                                         "datasync:DescribeTask", "mq:ListBrokers",
-                                        "firehose:DescribeDeliveryStream"])
+                                        "firehose:DescribeDeliveryStream", "ec2:DescribeAvailabilityZones"])
     moto_control(moto_url, "reset-auth", b"0")  # from now on moto enforces IAM
 
     outcome = collect_snapshot(user, [REGION], default_parts() | {Part.METRICS, Part.BUCKET_POLICIES},
@@ -64,6 +64,11 @@ def test_denied_apis_mark_exactly_their_parts(moto_url: str) -> None:
     assert states.pop(Part.FIREHOSE_STREAMS) == (State.DENIED, "403")
     assert "firehose:DescribeDeliveryStream denied" in (region.state_of(Part.FIREHOSE_STREAMS).message or "")
     assert region.firehose_streams == ()
+    # The Region's zones likewise (a zone is then read by its name: a fix's NAT gateway address in a
+    # zone not named like an AZ waits for its network border group).
+    assert states.pop(Part.AVAILABILITY_ZONES) == (State.DENIED, "AccessDenied")
+    assert "ec2:DescribeAvailabilityZones denied" in (region.state_of(Part.AVAILABILITY_ZONES).message or "")
+    assert region.availability_zones == ()
     # Amazon MQ brokers likewise (a broker's interface then stays a workload).
     assert states.pop(Part.MQ_BROKERS)[0] is State.DENIED
     assert "mq:ListBrokers denied" in (region.state_of(Part.MQ_BROKERS).message or "")

@@ -39,7 +39,7 @@ ONE_PAGE_EACH = (
     "ec2:DescribeVpcBlockPublicAccessOptions", "route53resolver:ListResolverRules",
     "route53resolver:ListResolverRuleAssociations", "redshift:DescribeClusters", "memorydb:DescribeClusters",
     "memorydb:DescribeSubnetGroups", "rds:DescribeDBInstances", "datasync:ListTasks", "mq:ListBrokers",
-    "firehose:ListDeliveryStreams", "sts:GetCallerIdentity",
+    "firehose:ListDeliveryStreams", "ec2:DescribeAvailabilityZones", "sts:GetCallerIdentity",
     "ec2:DescribeRegions",
 )
 

@@ -139,6 +139,18 @@ def test_rules_reading_network_interfaces_also_collect_firehose_streams_without_
     assert not any(Part.FIREHOSE_STREAMS in r.needs for r in load_registry().rules)
 
 
+def test_rules_reading_subnets_also_collect_the_regions_zones_without_requiring_them() -> None:
+    """A zone's type and network border group tell a Local Zone's NAT gateway address from an AZ's;
+    without them a zone is read by its name, so no rule needs them (a denied
+    DescribeAvailabilityZones must leave every rule judged)."""
+    from vpcaudit.engine.loader import load_registry
+
+    nat003 = next(r for r in load_registry().rules if r.id == "NAT003")
+    assert Part.SUBNETS in nat003.needs and Part.AVAILABILITY_ZONES not in nat003.needs
+    assert Part.AVAILABILITY_ZONES in needed_parts([nat003])
+    assert not any(Part.AVAILABILITY_ZONES in r.needs for r in load_registry().rules)
+
+
 def test_rules_reading_endpoints_also_collect_network_interfaces_without_requiring_them() -> None:
     """SG001 tells an endpoint open to the internet through its interfaces' public addresses;
     without the interfaces it says what it cannot know, so it does not need them."""

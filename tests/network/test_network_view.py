@@ -13,7 +13,7 @@ import pytest
 from builders import RegionBuilder, standard_vpc
 
 from vpcaudit.network.secgroups import client_groups
-from vpcaudit.network.view import ClientAzs, msk_connection_cluster
+from vpcaudit.network.view import BorderGroup, ClientAzs, msk_connection_cluster
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Part, State
 
@@ -1479,3 +1479,72 @@ def test_an_amp_collector_interface_calls_only_amp(tagged: bool, on_instance: bo
     interface = view.interfaces[eni]
     assert view.is_workload(interface)
     assert (view.may_call(interface, "ssm"), view.may_call(interface, "aps-workspaces")) == (calls_ssm, True)
+
+
+def _local_zone(*, recorded: bool = True) -> tuple[RegionBuilder, str, str]:
+    """us-east-1a and b, and the Boston Local Zone us-east-1-bos-1a (zone 3, parent us-east-1a), a
+    subnet in each; with ``recorded`` the three as DescribeAvailabilityZones lists them. Returns the
+    builder and the Local Zone's and us-east-1a's AZ IDs."""
+    b = RegionBuilder(az_count=2)
+    b.azs.append(("us-east-1-bos-1a", "use1-bos1-az1"))
+    vpc = b.vpc()
+    for az in (1, 2, 3):
+        b.subnet(vpc, f"10.0.{az}.0/24", az=az)
+    if recorded:
+        b.zone(1)
+        b.zone(2)
+        b.zone(3, "local-zone", border_group="us-east-1-bos-1", parent=1)
+    return b, "use1-bos1-az1", "use1-az1"
+
+
+def test_a_recorded_local_zone_has_its_own_border_group() -> None:
+    """DescribeAvailabilityZones' record tells the Local Zone (``local-zone``, its parent zone, its
+    network border group ``us-east-1-bos-1``) from the Region's AZs, whose addresses are the
+    Region's (AllocateAddress's default, no group named). A zone's name reaches its record too."""
+    b, local, az = _local_zone()
+    view = b.view()
+    zone = view.zone_of(local)
+    assert (zone.zone_type, zone.parent_zone_id, zone.network_border_group) == ("local-zone", az, "us-east-1-bos-1")
+    assert view.zone_of("us-east-1-bos-1a") == zone
+    assert view.is_edge_zone(local) and not view.is_edge_zone(az)
+    assert view.border_group_of(local) == BorderGroup("us-east-1-bos-1a", "us-east-1-bos-1")
+    assert view.border_group_of(az) == BorderGroup("us-east-1a", None)
+
+
+def test_a_recorded_availability_zone_without_its_border_group_has_the_regions() -> None:
+    """moto's shape: an ``availability-zone`` answered without ``NetworkBorderGroup``. An AZ's group
+    is the Region's, so nothing changes; a Local Zone recorded without one is not known."""
+    b, local, az = _local_zone(recorded=False)
+    b.availability_zones = [r.AvailabilityZone("us-east-1a", az, "availability-zone", None),
+                            r.AvailabilityZone("us-east-1-bos-1a", local, "local-zone", None)]
+    view = b.view()
+    assert view.border_group_of(az) == BorderGroup("us-east-1a", None)
+    unknown = view.border_group_of(local)
+    assert unknown.group is None and "gives us-east-1-bos-1a (local-zone) no network border group" in unknown.unknown
+
+
+@pytest.mark.parametrize("missing", [State.DENIED, State.ERROR, State.SKIPPED])
+def test_without_the_zones_a_zone_is_read_by_its_name(missing: State) -> None:
+    """Denied, failed or an older snapshot: no zone has a record, whatever the snapshot holds. A
+    name of the Region and one letter is an AZ's (the Region's group, as before); any other is not
+    known to be one, and its group is unknown — said so, never guessed."""
+    b, local, az = _local_zone()
+    view = b.view(missing={Part.AVAILABILITY_ZONES: missing})
+    assert view.zone_of(local) is None and not view.is_edge_zone(local)
+    assert view.border_group_of(az) == BorderGroup("us-east-1a", None)
+    unknown = view.border_group_of(local)
+    assert unknown.group is None and unknown.zone == "us-east-1-bos-1a"
+    assert unknown.unknown == ("us-east-1-bos-1a is not named like an Availability Zone of us-east-1 and the "
+                               "Region's zones were not collected: a Local Zone or Wavelength Zone has a network "
+                               "border group of its own")
+
+
+def test_a_zone_the_collected_list_does_not_hold_is_read_by_its_name() -> None:
+    """The zones collected but the subnet's zone not among them (not expected of AWS, which lists
+    every zone with AllAvailabilityZones): read by its name, as without the zones."""
+    b, local, _ = _local_zone(recorded=False)
+    b.zone(1)
+    view = b.view()
+    assert view.zone_of(local) is None
+    assert "DescribeAvailabilityZones does not list it" in view.border_group_of(local).unknown
+    assert view.border_group_of("use1-az2") == BorderGroup("us-east-1b", None)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, region_view
 from layouts import local_zone_extension
+from layouts.local_zone_extension import BORDER_GROUP as LAX_BORDER_GROUP
 from layouts.local_zone_extension import HTTPS, LOCAL_ZONE, PRIVATE_CIDRS
 
+from vpcaudit.engine.remedy import FixStep
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -18,7 +19,7 @@ Built = tuple[Snapshot, dict[str, str]]
 NO_S3_ROUTE_IN_ZONE = {"s3_route_on_local_zone": False}
 REGION_SUBNETS_ONLY = {"endpoint_sources": "region-subnets"}
 LOCAL_ZONE_NAT = {"local_zone_nat": True}
-LAX_BORDER_GROUP = "us-west-2-lax-1"
+NO_ZONES = {"zones": False}
 
 
 @cache
@@ -72,13 +73,18 @@ def _baseline(ids: dict[str, str]) -> Triples:
 
 def test_the_local_zone_subnet_as_describe_subnets_reports_it() -> None:
     """DescribeSubnets gives a Local Zone subnet its zone's name and ID (``us-west-2-lax-1a``,
-    ``usw2-lax1-az1``) and nothing more: botocore's ``Subnet`` has no zone type, and the snapshot
-    does not collect DescribeAvailabilityZones (whose ``ZoneType``, ``ParentZoneId`` and
-    ``NetworkBorderGroup`` would say it). For the audit it is a third zone of the VPC."""
+    ``usw2-lax1-az1``) and nothing more: botocore's ``Subnet`` has no zone type. The snapshot's
+    DescribeAvailabilityZones records say it: ``local-zone``, parent us-west-2a, network border
+    group ``us-west-2-lax-1``. For the routing rules it is a third zone of the VPC all the same."""
     snapshot, ids = _built()
     subnet = next(s for s in snapshot.accounts[0].regions[0].subnets if s.subnet_id == ids["private_lax"])
     assert (subnet.availability_zone, subnet.availability_zone_id) == LOCAL_ZONE
-    assert region_view(snapshot).vpc_az_ids(ids["vpc"]) == {"usw2-az1", "usw2-az2", "usw2-lax1-az1"}
+    view = region_view(snapshot)
+    assert view.vpc_az_ids(ids["vpc"]) == {"usw2-az1", "usw2-az2", "usw2-lax1-az1"}
+    zone = view.zone_of(LOCAL_ZONE[1])
+    assert (zone.zone_type, zone.parent_zone_id, zone.network_border_group) == ("local-zone", "usw2-az1",
+                                                                                 LAX_BORDER_GROUP)
+    assert view.is_edge_zone(LOCAL_ZONE[1]) and not view.is_edge_zone("usw2-az1")
 
 
 def test_findings_and_verdicts() -> None:
@@ -118,21 +124,47 @@ def test_the_nat_fix_creates_the_gateway_in_the_local_zone_public_subnet() -> No
             assert create.parameters["SubnetId"] == ids["public_lax"]
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: the Elastic IP of a Local Zone NAT gateway must be allocated in "
-                                       "the zone's network border group, which the fix step does not name")
-def test_the_nat_fix_allocates_the_address_in_the_local_zone_border_group() -> None:
-    """NAT002's and NAT003's AllocateAddress step: ``{"Domain": "vpc"}``, ready. An address
-    allocated so is the Region's (``us-west-2``): the VPC guide, "You must provision public IP
-    addresses for use in a Local Zone" with a network border group, and they "cannot move between"
-    groups; AssociateNatGatewayAddress: "the network border group of the EIPs must match the network
-    border group of the Availability Zone (AZ) that the public NAT gateway is in". The NAT gateway
-    in us-west-2-lax-1a would fail to take it. Correct: ``NetworkBorderGroup: us-west-2-lax-1``,
-    or, without the zone's border group in the snapshot, a step waiting for that decision."""
-    snapshot, _ = _built()
+def _nat_steps(snapshot: Snapshot) -> list[tuple[FixStep, FixStep]]:
+    """The AllocateAddress and CreateNatGateway steps of every failing NAT002 and NAT003."""
+    pairs = []
     for finding in audit_result(snapshot).findings:
         if finding.rule_id in ("NAT002", "NAT003") and finding.status.value == "fail":
             (allocate,) = [s for s in finding.fix if s.action == "ec2:AllocateAddress"]
-            assert allocate.parameters.get("NetworkBorderGroup") == LAX_BORDER_GROUP or allocate.decision
+            (create,) = [s for s in finding.fix if s.action == "ec2:CreateNatGateway"]
+            pairs.append((allocate, create))
+    return pairs
+
+
+def test_the_nat_fix_allocates_the_address_in_the_local_zone_border_group() -> None:
+    """NAT002's and NAT003's AllocateAddress step: ``NetworkBorderGroup: us-west-2-lax-1``, ready.
+    The VPC guide: "You must provision public IP addresses for use in a Local Zone" with a network
+    border group, and they "cannot move between" groups; AssociateNatGatewayAddress: "the network
+    border group of the EIPs must match the network border group of the Availability Zone (AZ)
+    that the public NAT gateway is in". Rule was wrong (``{"Domain": "vpc"}``, an address of the
+    Region's group ``us-west-2``, which the NAT gateway in us-west-2-lax-1a would not take), fixed
+    with the zones collected: the zone's record gives its group."""
+    snapshot, _ = _built()
+    steps = _nat_steps(snapshot)
+    assert len(steps) == 2
+    for allocate, create in steps:
+        assert allocate.parameters == {"Domain": "vpc", "NetworkBorderGroup": LAX_BORDER_GROUP}
+        assert f"in network border group {LAX_BORDER_GROUP}" in allocate.description
+        assert allocate.ready and create.ready
+
+
+def test_near_miss_zones_not_collected_the_nat_fix_waits_for_the_border_group() -> None:
+    """The zones not recorded (an older snapshot, DescribeAvailabilityZones denied): the audit is
+    the canonical one, and ``us-west-2-lax-1a`` — not the Region's name and one letter — is not
+    known to be an AZ. The AllocateAddress and CreateNatGateway steps wait for a decision naming the
+    border group question, rather than allocating an address of the Region's group."""
+    snapshot, ids = _built(**NO_ZONES)
+    assert audit(snapshot) == _baseline(ids)
+    steps = _nat_steps(snapshot)
+    assert len(steps) == 2
+    for allocate, create in steps:
+        assert allocate.parameters["NetworkBorderGroup"] == {"placeholder": "network border group of us-west-2-lax-1a"}
+        assert "us-west-2-lax-1a is not named like an Availability Zone of us-west-2" in (allocate.decision or "")
+        assert "network border group" in (create.decision or "")
 
 
 def test_near_miss_local_zone_table_without_the_s3_route() -> None:

@@ -56,11 +56,14 @@ def test_the_wavelength_side_as_the_snapshot_and_the_network_model_read_it() -> 
     by the network model as egress class ``carrier``: a private subnet with internet egress for an
     interface holding a carrier IP, as the carrier gateway "allows outbound traffic to the carrier
     network and internet" (it was ``other``, no egress, before the fix below). The instance's
-    carrier IP is kept (``Association.CarrierIp``) beside its public addresses, none."""
+    carrier IP is kept (``Association.CarrierIp``) beside its public addresses, none. The zone's
+    record says what the subnet does not: a Wavelength Zone, with its own network border group."""
     snapshot, ids = _built()
     view = region_view(snapshot)
     subnet = view.subnets[ids["wavelength"]]
     assert (subnet.availability_zone, subnet.availability_zone_id) == (WAVELENGTH_ZONE, WAVELENGTH_ZONE_ID)
+    assert view.zone_of(WAVELENGTH_ZONE_ID).zone_type == "wavelength-zone" and view.is_edge_zone(WAVELENGTH_ZONE_ID)
+    assert view.border_group_of(WAVELENGTH_ZONE_ID).group == WAVELENGTH_ZONE
     (route,) = [x for x in view.route_tables[ids["wavelength_rt"]].routes if x.destination == "0.0.0.0/0"]
     assert (route.target_kind, route.target_id) == ("carrier", ids["cagw"])
     assert view.egress(ids["wavelength"]).klass == "carrier"
@@ -89,8 +92,8 @@ def test_near_miss_wavelength_table_without_the_carrier_route() -> None:
     """``Wavelength_Routetable`` without 0.0.0.0/0 → the carrier gateway: devices on the carrier
     network reach the carrier IP, and the replies have no route. A gap, pinned: the audit is the
     canonical one (GWE001 now says the S3 traffic is dropped). No rule knows a subnet of a
-    Wavelength Zone needs a carrier gateway route — the zone type is not collected (only the zone
-    name, ``…-wlz-1``), nor are carrier gateways or the instance's carrier IP."""
+    Wavelength Zone needs a carrier gateway route — the zone type is recorded now, but no rule reads
+    it for routing, and carrier gateways are not collected."""
     snapshot, ids = _built(**NO_CARRIER_ROUTE)
     assert audit(snapshot) == _baseline(ids)
     assert region_view(snapshot).egress(ids["wavelength"]).klass == "none"
@@ -120,6 +123,14 @@ def test_near_miss_without_ssmmessages_the_carrier_gateway_is_a_way_out() -> Non
     snapshot, ids = _built(**NO_SSMMESSAGES)
     assert audit(snapshot) == _baseline(ids)
     assert severities(snapshot)[("IFE003", ids["vpc"], "session-manager:required")] == "medium"
+
+
+def test_near_miss_zones_not_recorded_the_audit_is_the_same() -> None:
+    """Without the zones recorded (an older snapshot, DescribeAvailabilityZones denied) nothing the
+    audit reports changes: no rule's verdict here reads the zone's type."""
+    snapshot, ids = _built(zones=False)
+    assert audit(snapshot) == _baseline(ids)
+    assert region_view(snapshot).zone_of(WAVELENGTH_ZONE_ID) is None
 
 
 def test_near_miss_without_ssmmessages_and_no_carrier_ip_is_isolated() -> None:

@@ -240,3 +240,22 @@ def test_a_block_public_access_exclusion_is_a_resource_in_terraform_and_cloudfor
     (resource,) = json.loads(cloudformation.template([fix]))["Resources"].values()
     assert resource == {"Type": "AWS::EC2::VPCBlockPublicAccessExclusion",
                         "Properties": {"InternetGatewayExclusionMode": "allow-egress", "VpcId": "vpc-1"}}
+
+
+def test_a_local_zone_address_names_its_network_border_group_everywhere() -> None:
+    """The NAT fix's address for a Local Zone is allocated in the zone's group ("IP addresses cannot
+    move between network border groups", AllocateAddress): ``--network-border-group``, the
+    ``aws_eip``'s ``network_border_group``, the ``AWS::EC2::EIP``'s ``NetworkBorderGroup``."""
+    fix = step("ec2:AllocateAddress", {"Domain": "vpc", "NetworkBorderGroup": "us-west-2-lax-1"}, "vpc-1",
+               Phase.CREATE, "Allocate", creates="eip-nat", output="AllocationId")
+    assert cli.command(fix, "us-west-2") == (
+        "aws ec2 allocate-address --region us-west-2 --domain vpc --network-border-group us-west-2-lax-1 "
+        "--query AllocationId --output text")
+    assert terraform.render([fix], "us-west-2").splitlines()[1:] == [
+        'resource "aws_eip" "eip_nat" {',
+        '  domain               = "vpc"',
+        '  network_border_group = "us-west-2-lax-1"',
+        "}"]
+    (resource,) = json.loads(cloudformation.template([fix]))["Resources"].values()
+    assert resource == {"Type": "AWS::EC2::EIP",
+                        "Properties": {"Domain": "vpc", "NetworkBorderGroup": "us-west-2-lax-1"}}

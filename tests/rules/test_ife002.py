@@ -162,3 +162,40 @@ def test_an_az_holding_only_a_db_instance_is_a_client_az_only_of_services_its_en
     if gap:
         (finding,) = findings(rule, b.snapshot())
         assert finding.evidence["client_subnet_ids"] == [second]
+
+
+def _cross_region_endpoint_and_a_local_zone_client(*, recorded: bool) -> tuple[RegionBuilder, str]:
+    """A cross-Region ssm endpoint (us-west-2's) in us-east-1a and b, a workload in each and one in
+    the Boston Local Zone us-east-1-bos-1a; ``recorded``: the three zones as
+    DescribeAvailabilityZones lists them."""
+    b = RegionBuilder(az_count=2)
+    b.azs.append(("us-east-1-bos-1a", "use1-bos1-az1"))
+    vpc = b.vpc()
+    subnets = [b.subnet(vpc, f"10.0.{az}.0/24", az=az) for az in (1, 2, 3)]
+    for subnet in subnets:
+        b.workload(subnet)
+    if recorded:
+        b.zone(1)
+        b.zone(2)
+        b.zone(3, "local-zone", border_group="us-east-1-bos-1", parent=1)
+    b.service("ssm", name="com.amazonaws.us-west-2.ssm")
+    endpoint = b.interface_endpoint(vpc, "ssm", subnets=subnets[:2], service_name="com.amazonaws.us-west-2.ssm")
+    return b, endpoint
+
+
+def test_a_cross_region_endpoint_is_not_asked_for_a_recorded_local_zone() -> None:
+    """A service of another Region is taken as offered in every AZ of this one: with the zones
+    recorded, the Local Zone is not one of them (assumed, as DescribeVpcEndpointServices is for a
+    service of this Region), so its client asks nothing of the endpoint."""
+    b, _ = _cross_region_endpoint_and_a_local_zone_client(recorded=True)
+    assert triples(rule, b.snapshot()) == set()
+
+
+@pytest.mark.parametrize("missing", [(), [Part.AVAILABILITY_ZONES]])
+def test_a_cross_region_endpoint_without_the_zones_is_asked_for_every_client_zone(missing: list[Part]) -> None:
+    """Without zone records (none, or the part denied) the Local Zone is one more zone of the VPC's
+    subnets, the service taken as offered there: IFE002 asks for it, as before the zones were
+    collected."""
+    b, endpoint = _cross_region_endpoint_and_a_local_zone_client(recorded=False)
+    (finding,) = findings(rule, b.snapshot(missing=missing))
+    assert finding.resource.resource_id == endpoint and finding.evidence["missing_az_ids"] == ["use1-bos1-az1"]

@@ -152,3 +152,52 @@ def test_fix_creates_the_az_nat_gateway_and_moves_its_subnets_routes() -> None:
         ("ec2:CreateNatGateway", {"SubnetId": ids["public"][1], "AllocationId": {"new_id": f"eip-{label}"}}),
         ("ec2:ReplaceRoute", {"RouteTableId": ids["private_rt"][1], "DestinationCidrBlock": "0.0.0.0/0",
                               "NatGatewayId": {"new_id": label}})]
+
+
+def _local_zone_behind_the_region(*, recorded: bool) -> tuple[RegionBuilder, str]:
+    """us-east-1a's NAT gateway serving a private subnet of the Boston Local Zone (zone 2,
+    us-east-1-bos-1a), which has a public subnet of its own; ``recorded``: both zones as
+    DescribeAvailabilityZones lists them. Returns the builder and the Local Zone's AZ ID."""
+    b = RegionBuilder(az_count=1)
+    b.azs.append(("us-east-1-bos-1a", "use1-bos1-az1"))
+    vpc = b.vpc()
+    igw = b.igw(vpc)
+    public = [b.subnet(vpc, f"10.0.{i}.0/24", az=i) for i in (1, 2)]
+    b.route_table(vpc, subnets=public, routes={"0.0.0.0/0": igw})
+    nat = b.nat(public[0])
+    b.workload(_private(b, vpc, 2, nat))
+    if recorded:
+        b.zone(1)
+        b.zone(2, "local-zone", border_group="us-east-1-bos-1", parent=1)
+    return b, "use1-bos1-az1"
+
+
+def _allocate_and_create(snapshot: Snapshot, az: str) -> tuple[object, object]:
+    [finding] = [f for f in findings(rule, snapshot) if f.discriminator == az]
+    allocate, create, _ = finding.fix
+    return allocate, create
+
+
+def test_fix_allocates_a_local_zones_address_in_its_border_group() -> None:
+    """The zone recorded as a Local Zone with its own network border group: the address is allocated
+    there, "the network border group of the EIPs must match the network border group of the
+    Availability Zone (AZ) that the public NAT gateway is in" (AssociateNatGatewayAddress). Ready."""
+    b, az = _local_zone_behind_the_region(recorded=True)
+    allocate, create = _allocate_and_create(b.snapshot(), az)
+    assert allocate.parameters == {"Domain": "vpc", "NetworkBorderGroup": "us-east-1-bos-1"}
+    assert "in network border group us-east-1-bos-1" in allocate.description
+    assert allocate.ready and create.ready
+
+
+@pytest.mark.parametrize("missing", [(), [Part.AVAILABILITY_ZONES]])
+def test_fix_waits_for_the_border_group_of_a_zone_not_named_like_an_az(missing: list[Part]) -> None:
+    """No zone records (an older snapshot, or the part denied): ``us-east-1-bos-1a`` is not the
+    Region's name and one letter, so it may be a Local or Wavelength Zone. The address and the NAT
+    gateway wait for a decision naming the border group question; an AZ's name keeps the ready step
+    (test_fix_creates_the_az_nat_gateway_and_moves_its_subnets_routes)."""
+    b, az = _local_zone_behind_the_region(recorded=False)
+    allocate, create = _allocate_and_create(b.snapshot(missing=missing), az)
+    assert allocate.parameters == {"Domain": "vpc",
+                                   "NetworkBorderGroup": {"placeholder": "network border group of us-east-1-bos-1a"}}
+    assert "us-east-1-bos-1a is not named like an Availability Zone of us-east-1" in allocate.decision
+    assert "network border group" in create.decision and not create.ready

@@ -135,6 +135,34 @@ def test_a_snapshot_from_before_firehose_streams_loads_without_them(tmp_path: Pa
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_a_snapshot_from_before_availability_zones_loads_without_them(tmp_path: Path, version: str) -> None:
+    """A file written before the Region's zones were collected (1.0, 1.1, or 1.2 before they were
+    added) has neither their field nor their status: it loads unchanged, the part not collected —
+    the network view then reads a zone by its name. A file written now keeps every zone with its
+    type, network border group, parent and opt-in status."""
+    zones = (r.AvailabilityZone("us-east-1a", "use1-az1", "availability-zone", "us-east-1", None, None,
+                                "opt-in-not-required"),
+             r.AvailabilityZone("us-east-1-bos-1a", "use1-bos1-az1", "local-zone", "us-east-1-bos-1", "use1-az1",
+                                "us-east-1a", "opted-in"))
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    region = replace(region, status=(*region.status, ScopeStatus(Part.AVAILABILITY_ZONES, State.OK)),
+                     availability_zones=zones)
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
+    save(snapshot, tmp_path / "now.json")
+    assert load(tmp_path / "now.json") == normalised(snapshot)
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0]["availability_zones"]
+    data["schema_version"] = version
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    loaded = load(path)
+    (region,) = loaded.accounts[0].regions
+    assert region.availability_zones == () and region.state_of(Part.AVAILABILITY_ZONES).state is State.SKIPPED
+    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
 def test_resolver_rules_from_before_their_targets_load_with_the_targets_not_recorded(tmp_path: Path,
                                                                                       version: str) -> None:
     """A file written before rules' targets, outbound endpoint and owner were recorded (1.0, 1.1, or

@@ -71,6 +71,7 @@ class RegionBuilder:
         self.memorydb_clusters: list[r.MemoryDBCluster] = []
         self.db_instances: list[r.DBInstance] = []
         self.datasync_tasks: list[r.DataSyncTask] = []
+        self.availability_zones: list[r.AvailabilityZone] = []
         for name, cidrs in (("s3", S3_CIDRS), ("dynamodb", DYNAMODB_CIDRS)):
             pl_id = self.new_id("pl")
             self.prefix_lists[pl_id] = r.PrefixList(pl_id, f"com.amazonaws.{region}.{name}", "AWS", "IPv4", cidrs)
@@ -398,6 +399,18 @@ class RegionBuilder:
                                                    role)
         self.firehose_streams.append(r.FirehoseStream(name, (configuration,)))
 
+    def zone(self, az: int, zone_type: str = "availability-zone", *, border_group: str | None = None,
+             parent: int | None = None) -> None:
+        """Record zone ``az`` of the builder's zones as DescribeAvailabilityZones reports it: its type,
+        its network border group (an AZ's is the Region's) and, for a Local or Wavelength Zone, the
+        zone ``parent`` as its parent."""
+        name, zone_id = self.azs[az - 1]
+        parent_name, parent_id = self.azs[parent - 1] if parent else (None, None)
+        opt_in = "opt-in-not-required" if zone_type == "availability-zone" else "opted-in"
+        self.availability_zones.append(r.AvailabilityZone(
+            name, zone_id, zone_type, border_group or (self.region if zone_type == "availability-zone" else None),
+            parent_id, parent_name, opt_in))
+
     def metric(self, resource_id: str, namespace: str, metric: str, total: float, days: int = 14) -> None:
         self.metrics.append(r.ResourceMetric(resource_id, namespace, metric, total, days, days))
 
@@ -426,7 +439,7 @@ class RegionBuilder:
             metrics=tuple(self.metrics), redshift_clusters=tuple(self.redshift_clusters),
             memorydb_clusters=tuple(self.memorydb_clusters), db_instances=tuple(self.db_instances),
             datasync_tasks=tuple(self.datasync_tasks), mq_brokers=tuple(self.mq_brokers),
-            firehose_streams=tuple(self.firehose_streams))
+            firehose_streams=tuple(self.firehose_streams), availability_zones=tuple(self.availability_zones))
 
     def snapshot(self, *, missing: Mapping[Part, State] | Iterable[Part] = ()) -> Snapshot:
         region = self.region_snapshot(missing=missing)

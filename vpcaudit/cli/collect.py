@@ -60,11 +60,11 @@ def collect(
     """Snapshot the VPC network of one AWS account (or many, through IAM roles) into a JSON file, with
     read-only calls only.
 
-    VPCs, subnets, route tables, gateways, NAT gateways, endpoints and endpoint services, prefix
-    lists, security groups, NACLs, network interfaces, flow logs, private hosted zones, Resolver
-    rules, Block Public Access, Redshift clusters, MemoryDB clusters, DB instances, DataSync tasks,
-    Amazon MQ brokers and Firehose streams — all regions at once, with the fewest API calls. Audit the file offline
-    with `vpcaudit audit FILE`.
+    VPCs, subnets and their zones, route tables, gateways, NAT gateways, endpoints and endpoint
+    services, prefix lists, security groups, NACLs, network interfaces, flow logs, private hosted
+    zones, Resolver rules, Block Public Access, Redshift clusters, MemoryDB clusters, DB instances,
+    DataSync tasks, Amazon MQ brokers and Firehose streams — all regions at once, with the fewest API
+    calls. Audit the file offline with `vpcaudit audit FILE`.
     """
     options, delivery = given.collect(), given.delivery()
     try:

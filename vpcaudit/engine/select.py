@@ -111,11 +111,14 @@ def select_rules(rules: Iterable[Rule], *, select: Iterable[str] | None = None,
 # MQ brokers: they tell an ActiveMQ broker's interface, which is no workload; without them it counts
 # as one, as before. Firehose streams: their destinations' VPC configurations tell the interfaces a
 # stream delivers through, which call no AWS service; without them those interfaces count as clients,
-# as before. Network
+# as before. The Region's zones, wherever subnets are read: their type and network border group
+# tell a Local Zone or Wavelength Zone subnet from an Availability Zone's, where a fix allocates a
+# NAT gateway's address; without them a zone is read by its name, and nothing goes unjudged. Network
 # interfaces, wherever endpoints are read: their public
 # addresses tell an internet-facing endpoint (SG001's exposure); without them nothing goes unjudged,
 # the message says what it cannot know. Collected alongside, used when present.
-ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
+ENRICHMENTS: dict[Part, tuple[Part, ...]] = {Part.SUBNETS: (Part.AVAILABILITY_ZONES,),
+                                             Part.ROUTE_TABLES: (Part.BLOCK_PUBLIC_ACCESS,),
                                              Part.NETWORK_INTERFACES: (Part.REDSHIFT_CLUSTERS,
                                                                        Part.MEMORYDB_CLUSTERS,
                                                                        Part.DB_INSTANCES,

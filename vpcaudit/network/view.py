@@ -193,6 +193,20 @@ class ClientAzs:
     from_enis: bool  # False: ENIs were not collected; all private subnets' AZs were assumed
 
 
+@dataclass(frozen=True, slots=True)
+class BorderGroup:
+    """Where the public addresses of a zone's resources come from (NetworkView.border_group_of):
+    "the network border group of the EIPs must match the network border group of the Availability
+    Zone (AZ) that the public NAT gateway is in" (AssociateNatGatewayAddress), and "IP addresses
+    cannot move between network border groups" (AllocateAddress)."""
+
+    zone: str  # the zone's name (its ID where no subnet or zone record names it)
+    # The zone's network border group where it is not the Region's, the one an address for it must
+    # be allocated in; None: the Region's, AllocateAddress's default.
+    group: str | None
+    unknown: str | None = None  # why the zone's group is not known; None when it is
+
+
 class NetworkView:
     """Derived facts about one region of one account's snapshot."""
 
@@ -345,6 +359,65 @@ class NetworkView:
             return None
         return self.az_id_of(nat.subnet_id) or next(
             (a.availability_zone_id for a in nat.addresses if a.availability_zone_id), None)
+
+    # -- zones ----------------------------------------------------------------------------------
+
+    @cached_property
+    def _zones(self) -> dict[str, r.AvailabilityZone]:
+        """Zone ID and zone name → the zone: a subnet records both, an older one may lack the ID."""
+        zones: dict[str, r.AvailabilityZone] = {}
+        for zone in self.region.availability_zones:
+            zones.setdefault(zone.zone_id, zone)
+            zones.setdefault(zone.zone_name, zone)
+        return zones
+
+    @cached_property
+    def _az_names(self) -> dict[str, str]:
+        """AZ ID → zone name, as the subnets record them."""
+        return {s.availability_zone_id: s.availability_zone for s in self.subnets.values()
+                if s.availability_zone_id and s.availability_zone}
+
+    def zone_of(self, az_id: str | None) -> r.AvailabilityZone | None:
+        """The zone ``az_id`` (an AZ ID, or a zone name where a subnet records no ID) as
+        DescribeAvailabilityZones lists it; None when the Region's zones were not collected (an
+        older snapshot, access denied) or the list does not hold it. A subnet's record does not say
+        whether its zone is an Availability Zone, a Local Zone or a Wavelength Zone: this does."""
+        if not az_id or not self.has(Part.AVAILABILITY_ZONES):
+            return None
+        return self._zones.get(az_id)
+
+    def is_edge_zone(self, az_id: str | None) -> bool:
+        """``az_id`` is recorded as a Local Zone or Wavelength Zone (any ``ZoneType`` but
+        ``availability-zone``); False when it is an AZ or its type is not known."""
+        zone = self.zone_of(az_id)
+        return zone is not None and zone.zone_type is not None and zone.zone_type != r.STANDARD_ZONE_TYPE
+
+    def border_group_of(self, az_id: str) -> BorderGroup:
+        """The network border group a public address for ``az_id``'s resources must come from.
+
+        The recorded zone's ``NetworkBorderGroup`` where DescribeAvailabilityZones gives it (an AZ's
+        is the Region's name; a Local Zone's its own, ``us-west-2-lax-1``); an AZ recorded without
+        one (moto's shape) has the Region's. Without the zone recorded (the zones not collected, or
+        not listing it) only the name speaks: a Region's AZ is named by the Region and one letter
+        (``us-west-2a``, the AWS CLI reference's listings), so such a zone keeps the Region's group,
+        as before the zones were collected; any other name (``us-west-2-lax-1a``,
+        ``us-east-1-wl1-bos-wlz-1``) is not known to be an AZ, and its group is unknown."""
+        zone = self.zone_of(az_id)
+        name = zone.zone_name if zone is not None else self._az_names.get(az_id, az_id)
+        if zone is not None:
+            group = zone.network_border_group
+            if group is None and zone.zone_type == r.STANDARD_ZONE_TYPE:
+                group = self.region_name
+            if group is not None:
+                return BorderGroup(name, None if group == self.region_name else group)
+            return BorderGroup(name, None, f"DescribeAvailabilityZones gives {name} ({zone.zone_type or 'no type'}) "
+                                           "no network border group")
+        if re.fullmatch(re.escape(self.region_name) + "[a-z]", name):
+            return BorderGroup(name, None)
+        why = ("the Region's zones were not collected" if not self.has(Part.AVAILABILITY_ZONES)
+               else "DescribeAvailabilityZones does not list it")
+        return BorderGroup(name, None, f"{name} is not named like an Availability Zone of {self.region_name} and "
+                                       f"{why}: a Local Zone or Wavelength Zone has a network border group of its own")
 
     def is_shared_from_other_account(self, subnet: r.Subnet) -> bool:
         """A RAM-shared subnet whose VPC owner is another account: its routing is the owner's."""
@@ -1204,9 +1277,13 @@ class NetworkView:
         but those cross-Region access does not reach: "providers and consumers are not required to
         use the same Availability Zones", and "Cross Region access is not supported for the
         following Availability Zones" (PrivateLink guide) — whatever another Region's listing
-        says, which the collection does not hold anyway."""
+        says, which the collection does not hold anyway. Those are the Region's Availability Zones:
+        a zone recorded as a Local Zone or Wavelength Zone (:meth:`is_edge_zone`) is not among them
+        (assumed, as a service of this Region is assumed offered in its AZs only); without the
+        zones recorded every zone of the VPC's subnets counts, as before."""
         if info.region != self.region_name:
-            return frozenset(self.az_name_to_id().values()) - CROSS_REGION_UNSUPPORTED_AZ_IDS
+            return frozenset(a for a in self.az_name_to_id().values()
+                             if not self.is_edge_zone(a)) - CROSS_REGION_UNSUPPORTED_AZ_IDS
         if not info.details_known:
             return None
         if info.offered_az_ids:

@@ -27,7 +27,9 @@ from vpcaudit.snapshot import resources as r
 #      Route.network_interface_id (added before 1.2 was released; a file without it loads with the
 #      interface an instance route delivers to not recorded: None);
 #      RegionSnapshot.memorydb_clusters, db_instances, datasync_tasks, mq_brokers and firehose_streams
-#      (added before 1.2 was released; a file without one of them, 1.0 to 1.2, loads with that part not collected)
+#      (added before 1.2 was released; a file without one of them, 1.0 to 1.2, loads with that part not collected);
+#      RegionSnapshot.availability_zones (added before 1.2 was released; a file without it loads with
+#      the part not collected)
 SCHEMA_VERSION = "1.2"
 GLOBAL_REGION = "global"
 
@@ -58,6 +60,7 @@ class Part(str, Enum):
     DATASYNC_TASKS = "datasync_tasks"
     MQ_BROKERS = "mq_brokers"
     FIREHOSE_STREAMS = "firehose_streams"
+    AVAILABILITY_ZONES = "availability_zones"
     # Opt-in parts: collected only when asked for (--with s3-policies,metrics).
     BUCKET_POLICIES = "bucket_policies"
     METRICS = "metrics"
@@ -116,6 +119,7 @@ class RegionSnapshot:
     datasync_tasks: tuple[r.DataSyncTask, ...] = ()
     mq_brokers: tuple[r.MqBroker, ...] = ()
     firehose_streams: tuple[r.FirehoseStream, ...] = ()
+    availability_zones: tuple[r.AvailabilityZone, ...] = ()
     # Only in a planned snapshot (vpcaudit plan): values known after apply only.
     unresolved: tuple[r.Unresolved, ...] = ()
 
@@ -206,7 +210,7 @@ _SORT_KEYS: dict[str, str] = {
     "hosted_zones": "hosted_zone_id", "resolver_rules": "resolver_rule_id",
     "redshift_clusters": "cluster_identifier", "memorydb_clusters": "name",
     "db_instances": "db_instance_identifier", "datasync_tasks": "task_arn", "mq_brokers": "broker_id",
-    "firehose_streams": "delivery_stream_name",
+    "firehose_streams": "delivery_stream_name", "availability_zones": "zone_id",
 }
 
 

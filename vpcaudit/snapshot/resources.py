@@ -911,6 +911,49 @@ class FirehoseStream:
                                                                                 c.group_ids, c.role_arn))))
 
 
+# DescribeAvailabilityZones' ``ZoneType`` of a Region's own Availability Zones (botocore: "Valid
+# values: availability-zone | local-zone | wavelength-zone").
+STANDARD_ZONE_TYPE = "availability-zone"
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityZone:
+    """A zone of the Region (DescribeAvailabilityZones' ``AvailabilityZone``): an Availability Zone,
+    a Local Zone or a Wavelength Zone, which DescribeSubnets does not tell apart — a subnet has its
+    zone's name and ID only. Kept: what tells the zone's kind and where its addresses live.
+
+    ``network_border_group`` is "a unique set of Availability Zones, Local Zones, or Wavelength
+    Zones from which Amazon Web Services advertises IP addresses"; "IP addresses cannot move
+    between network border groups" (AllocateAddress), and "the network border group of the EIPs
+    must match the network border group of the Availability Zone (AZ) that the public NAT gateway
+    is in" (AssociateNatGatewayAddress). A Region's AZs share the Region's group (``us-west-2``), a
+    Local Zone has its own (``us-west-2-lax-1``; AWS CLI reference, describe-availability-zones).
+    ``parent_zone_id`` / ``parent_zone_name``: "the zone that handles some of the Local Zone or
+    Wavelength Zone control plane operations". ``opt_in_status``: ``opt-in-not-required`` for an
+    AZ ("always"), ``opted-in`` or ``not-opted-in`` for the others.
+
+    Where a field is absent (moto answers without ``NetworkBorderGroup``, ``OptInStatus`` and the
+    parent zone) it is None, except an AZ's opt-in status, which AWS documents as always
+    ``opt-in-not-required``. Never a finding's resource, so no tags."""
+
+    zone_name: str
+    zone_id: str
+    zone_type: str | None
+    network_border_group: str | None
+    parent_zone_id: str | None = None
+    parent_zone_name: str | None = None
+    opt_in_status: str | None = None
+
+    @classmethod
+    def from_api(cls, item: Api) -> AvailabilityZone:
+        zone_type = item.get("ZoneType") or None
+        opt_in = item.get("OptInStatus") or ("opt-in-not-required" if zone_type == STANDARD_ZONE_TYPE else None)
+        return cls(zone_name=item.get("ZoneName", "") or "", zone_id=item.get("ZoneId", "") or "", zone_type=zone_type,
+                   network_border_group=item.get("NetworkBorderGroup") or None,
+                   parent_zone_id=item.get("ParentZoneId") or None,
+                   parent_zone_name=item.get("ParentZoneName") or None, opt_in_status=opt_in)
+
+
 @dataclass(frozen=True, slots=True)
 class BucketPolicy:
     bucket: str

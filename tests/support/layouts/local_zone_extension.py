@@ -48,10 +48,14 @@ What DescribeSubnets shows of a Local Zone subnet, per botocore's ec2 model (``S
 ``AvailabilityZone`` (``us-west-2-lax-1a``) and ``AvailabilityZoneId`` (``usw2-lax1-az1``), like any
 subnet; ``Subnet`` has no zone type. Botocore's ``AvailabilityZone`` (DescribeAvailabilityZones)
 has ``ZoneType`` (``availability-zone`` | ``local-zone`` | ``wavelength-zone``),
-``ParentZoneName`` and ``ParentZoneId``, but the snapshot does not record DescribeAvailabilityZones:
-nothing in it says which zone is a Local Zone or which AZ is its parent. The parent zone of
-us-west-2-lax-1a is assumed to be us-west-2a here (it only decides which NAT gateway the Local
-Zone's private subnet uses).
+``NetworkBorderGroup``, ``ParentZoneName`` and ``ParentZoneId``: the snapshot records the three
+zones the VPC uses as the AWS CLI example lists them — us-west-2a and b ``availability-zone``, group
+``us-west-2``, ``opt-in-not-required``; us-west-2-lax-1a ``local-zone``, group
+``us-west-2-lax-1``, ``opted-in`` — the Region's other zones left out (no subnet is in them). The
+example gives no zone type or parent; ``local-zone`` follows from botocore's values, and the parent
+zone of us-west-2-lax-1a is assumed to be us-west-2a here (it only decides which NAT gateway the
+Local Zone's private subnet uses). ``zones=False``: the zones not recorded (an older snapshot, or
+DescribeAvailabilityZones denied), each zone then read by its name.
 
 Whether an interface endpoint can have a network interface in a Local Zone subnet AWS's pages read
 here do not say (the features page is the list). Assumed: DescribeVpcEndpointServices lists, in
@@ -95,12 +99,13 @@ from dataclasses import replace
 
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot, State
 
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
 AZ_IDS = ("usw2-az1", "usw2-az2")  # us-west-2a, b (the AWS CLI example's mapping)
 LOCAL_ZONE = ("us-west-2-lax-1a", "usw2-lax1-az1")
+BORDER_GROUP = "us-west-2-lax-1"  # the Local Zone's network border group
 VPC_CIDR = "10.0.0.0/16"
 PRIVATE_CIDRS = ("10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24")  # a, b, lax-1a
 HTTPS = 443
@@ -110,13 +115,17 @@ ALL_OUT = ("-1", None, None, "0.0.0.0/0")
 
 
 def build(*, s3_route_on_local_zone: bool = True, endpoint_sources: str = "vpc-cidr",
-          local_zone_nat: bool = False) -> tuple[Snapshot, dict[str, str]]:
+          local_zone_nat: bool = False, zones: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The layout; ``s3_route_on_local_zone``: whether the S3 gateway endpoint is on the Local
     Zone's private table; ``endpoint_sources``: ``vpc-cidr`` or ``region-subnets``, what the
     endpoints' group admits on 443; ``local_zone_nat``: a NAT gateway of the Local Zone's own for
-    its private subnet (module docstring)."""
+    its private subnet; ``zones``: whether the snapshot records the zones (module docstring)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)  # the catalogue: the Region's AZs only
     b.azs.append(LOCAL_ZONE)  # the opted-in Local Zone, zone 3
+    if zones:
+        b.zone(1)
+        b.zone(2)
+        b.zone(3, "local-zone", border_group=BORDER_GROUP, parent=1)
     vpc = b.vpc(VPC_CIDR, name="lz-app", dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc, "igw": b.igw(vpc)}
     for k, zone in enumerate(ZONES, start=1):
@@ -146,4 +155,4 @@ def build(*, s3_route_on_local_zone: bool = True, endpoint_sources: str = "vpc-c
     for zone in ZONES:
         eni = ids[f"app_{zone}"] = b.workload(ids[f"private_{zone}"], groups=[app_sg])
         b.enis[eni] = replace(b.enis[eni], instance_id=b.new_id("i"))
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if zones else {Part.AVAILABILITY_ZONES: State.SKIPPED}), ids

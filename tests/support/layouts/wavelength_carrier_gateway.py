@@ -46,11 +46,15 @@ Sources:
 
 What the snapshot records and what it does not. The carrier gateway appears only as the route's
 target (``CarrierGatewayId``, target kind ``carrier``): vpcaudit collects no DescribeCarrierGateways
-records nor DescribeAvailabilityZones, so the subnet's zone type is not recorded either — only its
-``AvailabilityZone`` (``us-east-1-wl1-bos-wlz-1``) and ``AvailabilityZoneId``, assumed
-``use1-wl1-bos-wlz1`` (AWS's Wavelength zone IDs follow ``<region code>-wl1-<metro>-wlz<n>``;
-not checked against an account). The instance's interface, as DescribeNetworkInterfaces reports
-it: typed ``interface``, not requester-managed, no description, attached to the instance, in the
+records. The subnet has its ``AvailabilityZone`` (``us-east-1-wl1-bos-wlz-1``) and
+``AvailabilityZoneId``, assumed ``use1-wl1-bos-wlz1`` (AWS's Wavelength zone IDs follow
+``<region code>-wl1-<metro>-wlz<n>``; not checked against an account). DescribeAvailabilityZones
+records the three zones the VPC uses: us-east-1a and b ``availability-zone`` in the Region's group,
+the Wavelength Zone ``wavelength-zone``, ``opted-in``, parent us-east-1a and network border group
+``us-east-1-wl1-bos-wlz-1`` (assumed: the zone's name, which the sample's ``aws_eip`` gives as its
+``network_border_group`` and botocore's ``GroupName`` example shows; parent assumed).
+``zones=False``: not recorded. The instance's interface, as DescribeNetworkInterfaces reports it:
+typed ``interface``, not requester-managed, no description, attached to the instance, in the
 VPC's default group, its ``Association`` holding ``CarrierIp`` (assumed without ``PublicIp``: the
 API documents ``PublicIp`` as an Elastic IP's address and ``CarrierIp`` apart) — the snapshot
 keeps both, so the interface is recorded with no public address and one carrier address
@@ -85,7 +89,7 @@ from dataclasses import replace
 
 from aws_layout import AwsRegionBuilder
 
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import Part, Snapshot, State
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -103,14 +107,19 @@ CARRIER_IP = "155.146.10.25"  # a placeholder carrier address of the Boston Wave
 
 
 def build(*, carrier_route: bool = True, endpoint_sources: str = "vpc", without: Iterable[str] = (),
-          carrier_ip: bool = True) -> tuple[Snapshot, dict[str, str]]:
+          carrier_ip: bool = True, zones: bool = True) -> tuple[Snapshot, dict[str, str]]:
     """The layout; ``carrier_route``: whether the Wavelength table sends 0.0.0.0/0 to the carrier
     gateway; ``endpoint_sources``: "vpc" (TCP 443 from the VPC's CIDR) or "region" (from the Region
-    subnets' CIDRs only); ``without``: interface endpoints left out (module docstring)."""
+    subnets' CIDRs only); ``without``: interface endpoints left out; ``zones``: whether the zones
+    are recorded (module docstring)."""
     b = AwsRegionBuilder(ACCOUNT, REGION, AZ_IDS)
     # The S3 service is offered in the Region's AZs: listed before the Wavelength Zone is added.
     b.service("s3", types=("Gateway",))
     b.azs.append((WAVELENGTH_ZONE, WAVELENGTH_ZONE_ID))
+    if zones:
+        b.zone(1)
+        b.zone(2)
+        b.zone(3, "wavelength-zone", border_group=WAVELENGTH_ZONE, parent=1)
     vpc = b.vpc(VPC_CIDR, name="VPC_Wavelength", dns_support=True, dns_hostnames=True)
     ids: dict[str, str] = {"vpc": vpc, "main_rt": b.main_route_table(vpc), "default_sg": b.default_group(vpc)}
     ids["flow_log"] = b.flow_log(vpc)
@@ -136,4 +145,4 @@ def build(*, carrier_route: bool = True, endpoint_sources: str = "vpc", without:
         if key not in without:
             ids[key] = b.interface_endpoint(vpc, key, subnets=region, groups=[ids["endpoint_sg"]])
     ids["s3"] = b.gateway_endpoint(vpc, "s3", route_tables=[ids["region_rt"]])
-    return b.snapshot(), ids
+    return b.snapshot(missing=() if zones else {Part.AVAILABILITY_ZONES: State.SKIPPED}), ids

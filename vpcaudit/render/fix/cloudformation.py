@@ -139,7 +139,7 @@ def _dhcp_options(fix: FixStep) -> list[tuple[str, Resource]]:
 
 _MAPPERS: dict[str, Mapper] = {
     "ec2:CreateVpcEndpoint": _vpc_endpoint,
-    "ec2:AllocateAddress": _plain("AWS::EC2::EIP", {"Domain": "Domain"}),
+    "ec2:AllocateAddress": _plain("AWS::EC2::EIP", {"Domain": "Domain", "NetworkBorderGroup": "NetworkBorderGroup"}),
     "ec2:CreateNatGateway": _plain("AWS::EC2::NatGateway", {"SubnetId": "SubnetId", "AllocationId": "AllocationId"}),
     "ec2:CreateSecurityGroup": _plain("AWS::EC2::SecurityGroup", {"GroupName": "GroupName",
                                                                   "Description": "GroupDescription",

@@ -357,7 +357,10 @@ def _create_security_group(fix: FixStep, region: str) -> list[Block]:
 
 
 def _allocate_address(fix: FixStep, region: str) -> list[Block]:
-    return [Block("aws_eip", name(fix.creates or "eip"), {"domain": fix.parameters.get("Domain", "vpc")})]
+    attributes = {"domain": fix.parameters.get("Domain", "vpc")}
+    if "NetworkBorderGroup" in fix.parameters:  # a Local Zone's address: its zone's group
+        attributes["network_border_group"] = fix.parameters["NetworkBorderGroup"]
+    return [Block("aws_eip", name(fix.creates or "eip"), attributes)]
 
 
 def _create_nat_gateway(fix: FixStep, region: str) -> list[Block]:
