@@ -37,128 +37,48 @@ def test_a_saved_snapshot_loads_back_equal(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".snap.json.*"))  # the atomic write left no temp file
 
 
-def test_a_snapshot_from_before_redshift_clusters_loads_without_them(tmp_path: Path) -> None:
-    """A 1.1 file (written before Redshift clusters were collected) has neither their field nor their
-    status: it loads unchanged, the part not collected — the network view then keeps every Redshift
-    node's interface a client of what Redshift calls."""
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["redshift_clusters"]
-    data["schema_version"] = "1.1"
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    loaded = load(path)
-    (region,) = loaded.accounts[0].regions
-    assert region.redshift_clusters == () and region.state_of(Part.REDSHIFT_CLUSTERS).state is State.SKIPPED
-    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
+# Each part a Region's snapshot gained after 1.1, with one record as its collector writes it.
+LATER_PARTS = {
+    Part.REDSHIFT_CLUSTERS: ("redshift_clusters", r.RedshiftCluster("analytics", "vpc-1", True, ("sg-1",),
+                                                                    ("10.0.1.10",))),
+    Part.MEMORYDB_CLUSTERS: ("memorydb_clusters", r.MemoryDBCluster("sessions", "cache", "vpc-1",
+                                                                    ("subnet-1", "subnet-2"), ("sg-1",))),
+    Part.DB_INSTANCES: ("db_instances", r.DBInstance("graph", "neptune", "vpc-1", ("subnet-1",), ("sg-1",))),
+    Part.DATASYNC_TASKS: ("datasync_tasks", r.DataSyncTask("arn:aws:datasync:us-east-1:123456789012:task/task-1",
+                                                           "AVAILABLE", ("eni-1", "eni-2"))),
+    Part.MQ_BROKERS: ("mq_brokers", r.MqBroker("b-1", "ACTIVEMQ", "ACTIVE_STANDBY_MULTI_AZ", ("subnet-1", "subnet-2"),
+                                               ("sg-1",), ("10.0.1.10", "10.0.2.10"))),
+    Part.FIREHOSE_STREAMS: ("firehose_streams", r.FirehoseStream("search", (r.FirehoseVpcConfiguration(
+        "vpc-1", ("subnet-1", "subnet-2"), ("sg-1",), "arn:aws:iam::123456789012:role/delivery"),))),
+    Part.AVAILABILITY_ZONES: ("availability_zones", r.AvailabilityZone(
+        "us-east-1-bos-1a", "use1-bos1-az1", "local-zone", "us-east-1-bos-1", "use1-az1", "us-east-1a", "opted-in")),
+}
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_a_snapshot_from_before_memorydb_clusters_loads_without_them(tmp_path: Path, version: str) -> None:
-    """A file written before MemoryDB clusters were collected (1.0, 1.1, or 1.2 before they were
-    added) has neither their field nor their status: it loads with the part not collected — the
-    network view then keeps every MemoryDB node's interface a client of every service. A file with
-    them loads them back."""
-    cluster = r.MemoryDBCluster("sessions", "cache", "vpc-1", ("subnet-1", "subnet-2"), ("sg-1",))
-    base = sample()
-    region = replace(base.accounts[0].regions[0], memorydb_clusters=(cluster,), status=(
-        ScopeStatus(Part.MEMORYDB_CLUSTERS, State.OK), *base.accounts[0].regions[0].status))  # saved sorted
-    full = replace(base, accounts=(replace(base.accounts[0], regions=(region,)),))
-    path = tmp_path / "new.json"
-    save(full, path)
-    assert load(path) == full
-    data = json.loads(to_json(full))
-    del data["accounts"][0]["regions"][0]["memorydb_clusters"]
-    data["accounts"][0]["regions"][0]["status"] = [s for s in data["accounts"][0]["regions"][0]["status"]
-                                                  if s["part"] != Part.MEMORYDB_CLUSTERS.value]
+@pytest.mark.parametrize("part", list(LATER_PARTS), ids=[p.value for p in LATER_PARTS])
+def test_a_snapshot_from_before_a_later_part_loads_without_it(tmp_path: Path, part: Part, version: str) -> None:
+    """A file written before the part was collected (1.0, 1.1, or 1.2 before it was added) has
+    neither its field nor its status: it loads unchanged, the part not collected — the network view
+    then reads the interfaces as it did before (a Redshift node a client of what Redshift calls, a
+    DB instance's of what every engine calls, a MemoryDB node's, a DataSync task's or a Firehose
+    stream's a client of every service, a broker's interface a workload, a zone by its name). A
+    file written now keeps the part's records."""
+    field, record = LATER_PARTS[part]
+    snapshot = sample()
+    (region,) = snapshot.accounts[0].regions
+    region = replace(region, status=(*region.status, ScopeStatus(part, State.OK)), **{field: (record,)})
+    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
+    save(snapshot, tmp_path / "now.json")
+    assert load(tmp_path / "now.json") == normalised(snapshot)
+    data = json.loads(to_json(sample()))
+    del data["accounts"][0]["regions"][0][field]
     data["schema_version"] = version
     path = tmp_path / "old.json"
     path.write_text(json.dumps(data))
     loaded = load(path)
     (old,) = loaded.accounts[0].regions
-    assert old.memorydb_clusters == () and old.state_of(Part.MEMORYDB_CLUSTERS).state is State.SKIPPED
-    assert replace(loaded, schema_version=SCHEMA_VERSION) == base
-
-
-@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_a_snapshot_from_before_mq_brokers_loads_without_them(tmp_path: Path, version: str) -> None:
-    """A file written before Amazon MQ brokers were collected (1.0, 1.1, or 1.2 before they were
-    added) has neither their field nor their status: it loads, the part not collected — the network
-    view then keeps every broker interface a workload, as before."""
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["mq_brokers"]
-    data["schema_version"] = version
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    loaded = load(path)
-    (region,) = loaded.accounts[0].regions
-    assert region.mq_brokers == () and region.state_of(Part.MQ_BROKERS).state is State.SKIPPED
-    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
-
-
-def test_a_saved_snapshot_keeps_its_mq_brokers(tmp_path: Path) -> None:
-    broker = r.MqBroker("b-1", "ACTIVEMQ", "ACTIVE_STANDBY_MULTI_AZ", ("subnet-1", "subnet-2"), ("sg-1",),
-                        ("10.0.1.10", "10.0.2.10"))
-    snapshot = sample()
-    (region,) = snapshot.accounts[0].regions
-    region = replace(region, status=(*region.status, ScopeStatus(Part.MQ_BROKERS, State.OK)), mq_brokers=(broker,))
-    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
-    path = tmp_path / "snap.json"
-    save(snapshot, path)
-    (loaded,) = load(path).accounts[0].regions
-    assert loaded.mq_brokers == (broker,) and loaded.has(Part.MQ_BROKERS)
-
-
-@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_a_snapshot_from_before_firehose_streams_loads_without_them(tmp_path: Path, version: str) -> None:
-    """A file written before Firehose streams were collected (1.0, 1.1, or 1.2 before they were
-    added) has neither their field nor their status: it loads unchanged, the part not collected —
-    the network view then keeps every stream's interface a client of every AWS service. A file
-    written now keeps the streams and their destinations' VPC configurations."""
-    stream = r.FirehoseStream("search", (r.FirehoseVpcConfiguration(
-        "vpc-1", ("subnet-1", "subnet-2"), ("sg-1",), "arn:aws:iam::123456789012:role/delivery"),))
-    snapshot = sample()
-    (region,) = snapshot.accounts[0].regions
-    region = replace(region, status=(*region.status, ScopeStatus(Part.FIREHOSE_STREAMS, State.OK)),
-                     firehose_streams=(stream,))
-    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
-    save(snapshot, tmp_path / "now.json")
-    assert load(tmp_path / "now.json") == normalised(snapshot)
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["firehose_streams"]
-    data["schema_version"] = version
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    loaded = load(path)
-    (region,) = loaded.accounts[0].regions
-    assert region.firehose_streams == () and region.state_of(Part.FIREHOSE_STREAMS).state is State.SKIPPED
-    assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
-
-
-@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_a_snapshot_from_before_availability_zones_loads_without_them(tmp_path: Path, version: str) -> None:
-    """A file written before the Region's zones were collected (1.0, 1.1, or 1.2 before they were
-    added) has neither their field nor their status: it loads unchanged, the part not collected —
-    the network view then reads a zone by its name. A file written now keeps every zone with its
-    type, network border group, parent and opt-in status."""
-    zones = (r.AvailabilityZone("us-east-1a", "use1-az1", "availability-zone", "us-east-1", None, None,
-                                "opt-in-not-required"),
-             r.AvailabilityZone("us-east-1-bos-1a", "use1-bos1-az1", "local-zone", "us-east-1-bos-1", "use1-az1",
-                                "us-east-1a", "opted-in"))
-    snapshot = sample()
-    (region,) = snapshot.accounts[0].regions
-    region = replace(region, status=(*region.status, ScopeStatus(Part.AVAILABILITY_ZONES, State.OK)),
-                     availability_zones=zones)
-    snapshot = replace(snapshot, accounts=(replace(snapshot.accounts[0], regions=(region,)),))
-    save(snapshot, tmp_path / "now.json")
-    assert load(tmp_path / "now.json") == normalised(snapshot)
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["availability_zones"]
-    data["schema_version"] = version
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    loaded = load(path)
-    (region,) = loaded.accounts[0].regions
-    assert region.availability_zones == () and region.state_of(Part.AVAILABILITY_ZONES).state is State.SKIPPED
+    assert getattr(old, field) == () and old.state_of(part).state is State.SKIPPED
     assert replace(loaded, schema_version=SCHEMA_VERSION) == sample()
 
 
@@ -270,33 +190,6 @@ def test_instance_routes_from_before_their_interface_load_with_it_not_recorded(t
     path.write_text(json.dumps(data))
     (loaded,) = load(path).accounts[0].regions[0].route_tables
     assert [(x.target_id, x.network_interface_id) for x in loaded.routes] == [("local", None), ("i-1", None)]
-
-
-def test_a_snapshot_without_db_instances_loads_without_them(tmp_path: Path) -> None:
-    """A file written before DB instances were collected (1.0 to 1.2) has neither their field nor
-    their status: it loads unchanged, the part not collected — the network view then keeps every
-    DB instance's interface a client of what every engine calls."""
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["db_instances"]
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    loaded = load(path)
-    (region,) = loaded.accounts[0].regions
-    assert region.db_instances == () and region.state_of(Part.DB_INSTANCES).state is State.SKIPPED
-    assert loaded == sample()
-
-
-def test_a_snapshot_from_before_datasync_tasks_loads_without_them(tmp_path: Path) -> None:
-    """A 1.2 file written before DataSync tasks were collected has neither their field nor their
-    status: it loads unchanged, the part not collected — the network view then keeps every
-    interface DataSync created a client, as before."""
-    data = json.loads(to_json(sample()))
-    del data["accounts"][0]["regions"][0]["datasync_tasks"]
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(data))
-    (region,) = load(path).accounts[0].regions
-    assert region.datasync_tasks == () and region.state_of(Part.DATASYNC_TASKS).state is State.SKIPPED
-    assert load(path) == sample()
 
 
 def test_a_datasync_task_keeps_its_interfaces_as_ids() -> None:
