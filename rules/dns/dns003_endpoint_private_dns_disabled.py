@@ -67,7 +67,8 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     other target (on premises, an address of no inbound endpoint in the snapshot) is *not
     evaluated*: whether those servers send the name back to an endpoint is configured outside any
     snapshot. A rule from a snapshot written before rules' targets were recorded still counts as
-    served. Info for `execute-api`, for `datasync` (the DataSync guide has private DNS cleared:
+    served. Info for `execute-api` where some client subnet has a way out of the VPC (medium where
+    none has: no public API is reachable to keep reachable), for `datasync` (the DataSync guide has private DNS cleared:
     an agent is activated with the endpoint's address), for `storagegateway` (likewise: a gateway
     is activated with the endpoint's ID, DNS name or address), for `backup-gateway` (configured
     with the endpoint's own DNS name), and for `secretsmanager` where the
@@ -82,7 +83,7 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     gateway (paid per GB, and subject to egress controls), or fails outright in isolated
     subnets — while the endpoint is billed every hour for nothing. For API Gateway
     (`execute-api`) turning private DNS off is a documented way to keep public APIs reachable,
-    hence info there.
+    hence info there — where the VPC's clients can reach a public API at all.
 
     ## How to fix
     Turn private DNS on (the VPC needs `enableDnsSupport` and `enableDnsHostnames`):
@@ -161,7 +162,7 @@ def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> 
     DMS guide points at the endpoint's own name ("To use secrets manager with a replication
     instance in a private subnet … set the endpoint extra connection attribute
     secretsManagerEndpointOverride")."""
-    if key in DOCUMENTED_CHOICE:
+    if key in DOCUMENTED_CHOICE and _reaches_beyond(view, endpoint.vpc_id, key):
         return "a documented choice for API Gateway when public APIs must stay reachable"
     if key in _APPLIANCES:
         return _APPLIANCES[key]
@@ -170,6 +171,15 @@ def _documented_choice(view: NetworkView, endpoint: r.VpcEndpoint, key: str) -> 
         return ("its only clients are DMS replication instances, which the DMS guide points at the endpoint's own "
                 "name through secretsManagerEndpointOverride")
     return ""
+
+
+def _reaches_beyond(view: NetworkView, vpc_id: str, key: str) -> bool:
+    """Some client subnet of the VPC (every subnet of it standing in while it has no client) has a
+    way out of the VPC — an internet gateway, NAT, a transit gateway, Cloud WAN, a VGW or another
+    gateway :meth:`~vpcaudit.network.view.NetworkView.internet_egress` reads — so a public API is
+    reachable from it at all. Where none has, keeping public APIs reachable is no reason."""
+    subnets = view.client_subnets(vpc_id, key) or view.subnets_of(vpc_id)
+    return any(view.internet_egress(subnet.subnet_id) is not None for subnet in subnets)
 
 
 def _fix(ctx: RuleContext, endpoint: r.VpcEndpoint, choice: str, answers: _Answers) -> list[FixStep]:

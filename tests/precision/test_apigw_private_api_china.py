@@ -6,15 +6,16 @@ walkthrough): every finding and its verdict (docs/precision.md)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 
-import pytest
-from aws_layout import audit, region_view, severities
+from aws_layout import audit, audit_result, region_view, severities
 from layouts import apigw_private_api_china
 from layouts.apigw_private_api_china import ACCOUNT, API_ID, PRIVATE_DNS_NAMES, REGION, SERVICE_NAME, api_arn
 from policy_eval import allows
 
 from vpcaudit.network.dns import authority
+from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.model import Snapshot
 
 Triples = set[tuple[str, str, str]]
@@ -135,16 +136,32 @@ def test_near_miss_private_dns_off() -> None:
     assert audit(snapshot) == _private_dns_off(ids)
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: DNS003 keeps execute-api at info where no public API "
-                                       "is reachable from the VPC")
 def test_dns003_is_medium_where_no_public_api_is_reachable() -> None:
-    """DNS003 is info for ``execute-api`` because the guide documents private DNS off as the way
-    to keep the default endpoints of public APIs reachable from the VPC. Here no route leaves the
-    VPC (one table, the local route only): no public API is reachable either way, so the
-    documented reason cannot hold, and the instances' calls to the default name resolve publicly
-    and fail. The right severity is medium, as for any other service."""
+    """Rule was wrong, fixed. DNS003 is info for ``execute-api`` because the guide documents
+    private DNS off as the way to keep the default endpoints of public APIs reachable from the VPC.
+    Here no route leaves the VPC (one table, the local route only): no public API is reachable
+    either way, so the documented reason cannot hold, and the instances' calls to the default name
+    resolve publicly and fail. Medium, as for any other service, and the fix is ready."""
     snapshot, ids = _built(**PRIVATE_DNS_OFF)
     assert severities(snapshot)[("DNS003", ids["endpoint"], "")] == "medium"
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "DNS003")
+    assert all(step.decision is None for step in finding.fix)
+
+
+def test_dns003_stays_info_where_a_client_subnet_has_a_way_out() -> None:
+    """The other side: the same endpoint with the VPC's table sending 0.0.0.0/0 to a transit
+    gateway — public APIs may be reachable beyond it, private DNS off may be the documented choice:
+    info, and turning it on waits for a decision."""
+    snapshot, ids = _built(**PRIVATE_DNS_OFF)
+    account = snapshot.accounts[0]
+    region = account.regions[0]
+    out = r.Route.from_api({"DestinationCidrBlock": "0.0.0.0/0", "TransitGatewayId": "tgw-0123456789abcdef0",
+                            "State": "active", "Origin": "CreateRoute"})
+    tables = tuple(replace(t, routes=(*t.routes, out)) for t in region.route_tables)
+    snapshot = replace(snapshot, accounts=(replace(account, regions=(replace(region, route_tables=tables),)),))
+    assert severities(snapshot)[("DNS003", ids["endpoint"], "")] == "info"
+    finding = next(f for f in audit_result(snapshot).findings if f.rule_id == "DNS003")
+    assert any(step.decision for step in finding.fix)
 
 
 def test_near_miss_endpoint_group_admits_a_group_the_clients_do_not_carry() -> None:

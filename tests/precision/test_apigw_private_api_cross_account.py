@@ -148,13 +148,15 @@ def test_near_miss_endpoint_policy_scoped_to_the_consumers_own_apis() -> None:
 
 
 def test_near_miss_private_dns_off() -> None:
-    """Private DNS off: DNS003, info — right, the guide's documented choice (keeping public APIs
-    reachable by their default names); the tester's first URL then resolves publicly and fails,
-    its other three (the ``<api id>-<vpce id>`` alias, the endpoint's name with ``Host`` or
-    ``x-apigw-api-id``) still reach B's API. The fix turns private DNS on only after a decision."""
+    """Private DNS off: DNS003, medium — right. The guide documents private DNS off as the way to
+    keep public APIs reachable by their default names, which DNS003 took for a choice (info) until
+    the China private API layout: here vpc01 has no way out, so no public API is reachable either
+    way, and the tester's first URL resolves publicly and fails; its other three (the
+    ``<api id>-<vpce id>`` alias, the endpoint's name with ``Host`` or ``x-apigw-api-id``) still
+    reach B's API. The fix turns private DNS on, ready."""
     snapshot, ids = _built(**PRIVATE_DNS_OFF)
     assert audit(snapshot) == _one_az_endpoint(ids) | _full_access(ids) | {("DNS003", ids["endpoint"], "fail")}
-    assert severities(snapshot)[("DNS003", ids["endpoint"], "")] == "info"
+    assert severities(snapshot)[("DNS003", ids["endpoint"], "")] == "medium"
     answer = authority(region_view(snapshot), ids["vpc"], f"{layout.API_ID}.execute-api.{REGION}.amazonaws.com")
     assert answer.kind == "public"
 

@@ -20,10 +20,13 @@ Case = Callable[[], tuple[Snapshot, Expected]]
 STS = f"sts.{REGION}.amazonaws.com"
 
 
-def _base(key: str = "sts", *, state: str = "available") -> tuple[RegionBuilder, str, str]:
+def _base(key: str = "sts", *, state: str = "available", way_out: bool = False) -> tuple[RegionBuilder, str, str]:
+    """``way_out``: the subnet's table sends 0.0.0.0/0 to a transit gateway (else only the local route)."""
     b = RegionBuilder()
     vpc = b.vpc("10.0.0.0/16")
     subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
+    if way_out:
+        b.route_table(vpc, subnets=[subnet], routes={"0.0.0.0/0": "tgw-0123"})
     endpoint = b.interface_endpoint(vpc, key, subnets=[subnet], private_dns=False, state=state)
     return b, vpc, endpoint
 
@@ -34,6 +37,12 @@ def nothing_answers() -> tuple[Snapshot, Expected]:
 
 
 def execute_api_is_info() -> tuple[Snapshot, Expected]:
+    b, _, endpoint = _base("execute-api", way_out=True)
+    return b.snapshot(), {("DNS003", endpoint, "fail")}
+
+
+def execute_api_without_a_way_out() -> tuple[Snapshot, Expected]:
+    """No subnet of the VPC reaches beyond it: keeping public APIs reachable is no reason."""
     b, _, endpoint = _base("execute-api")
     return b.snapshot(), {("DNS003", endpoint, "fail")}
 
@@ -252,7 +261,8 @@ def resolver_rules_denied() -> tuple[Snapshot, Expected]:
     return b.snapshot(missing=[Part.RESOLVER_RULES]), {("DNS003", REGION, "not_evaluated")}
 
 
-CASES: list[Case] = [nothing_answers, execute_api_is_info, s3_interface_endpoint, zone_aliases_the_endpoint,
+CASES: list[Case] = [nothing_answers, execute_api_is_info, execute_api_without_a_way_out,
+                     s3_interface_endpoint, zone_aliases_the_endpoint,
                      zone_holds_the_endpoint_addresses, zone_without_a_record, zone_points_elsewhere,
                      resolver_rule_without_recorded_targets, system_rule_does_not_forward,
                      another_endpoint_has_private_dns, private_dns_on, privatelink_service, failed_endpoint,
@@ -271,7 +281,8 @@ def test_dns003(case: Case) -> None:
     assert triples(rule, snapshot) == expected
 
 
-@pytest.mark.parametrize(("case", "severity"), [(nothing_answers, "medium"), (execute_api_is_info, "info")])
+@pytest.mark.parametrize(("case", "severity"), [(nothing_answers, "medium"), (execute_api_is_info, "info"),
+                                                (execute_api_without_a_way_out, "medium")])
 def test_dns003_severity(case: Case, severity: str) -> None:
     snapshot, _ = case()
     assert [f.severity.value for f in findings(rule, snapshot)] == [severity]
@@ -294,8 +305,10 @@ def test_fix_turns_private_dns_on_or_asks_where_it_is_a_choice_or_a_zone_answers
     b, _, endpoint = _base()
     assert fix_of(rule, b.snapshot(), endpoint) == [
         ("ec2:ModifyVpcEndpoint", {"VpcEndpointId": endpoint, "PrivateDnsEnabled": True}, "modify", True)]
-    b, _, endpoint = _base("execute-api")
+    b, _, endpoint = _base("execute-api", way_out=True)
     assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [False]
+    b, _, endpoint = _base("execute-api")
+    assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [True]
     b, vpc, endpoint = _base()
     b.hosted_zone(STS, [vpc], [r.RecordSet(STS, "A", ("10.0.1.250",), None)])
     assert [s[3] for s in fix_of(rule, b.snapshot(), endpoint)] == [False]
