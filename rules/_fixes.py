@@ -440,7 +440,8 @@ def revoke_ingress(group_id: str, rules: Iterable[r.SecurityGroupRule], why: str
                 Phase.DELETE, f"Revoke rule(s) {', '.join(ids)} of {group_id}: {why}", decision=decision)
 
 
-def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[FixStep], dict[str, str] | None]:
+def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str,
+                    cost: CostModel) -> tuple[list[FixStep], dict[str, str] | None]:
     """Steps creating a public zonal NAT gateway in a public subnet of ``az_id``, and its id.
 
     Without a public subnet in that AZ there is nothing to create it in: one step that needs a
@@ -452,8 +453,10 @@ def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[Fi
     border groups" (AllocateAddress). A Local Zone's group is its own (``us-west-2-lax-1``), so
     its address names it (``NetworkBorderGroup``); an AZ's is the Region's, AllocateAddress's
     default. Where the zone's group is unknown (``NetworkView.border_group_of``: the zones not
-    collected and a name that is not an AZ's), both steps wait for that decision.
+    collected and a name that is not an AZ's), both steps wait for that decision. Its price is the
+    Region's, in its currency (``cost``: a China Region's is CNY).
     """
+    monthly = f"about {cost.money(cost.nat_gateway_month())}/month"
     public = sorted(s.subnet_id for s in view.subnets_of(vpc_id)
                     if s.availability_zone_id == az_id and view.is_public(s.subnet_id)
                     and not view.is_shared_from_other_account(s))
@@ -461,7 +464,7 @@ def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[Fi
     if not public:
         return [step("ec2:CreateNatGateway", {"SubnetId": placeholder(f"public subnet of {vpc_id} in {az_id}"),
                                               "AllocationId": placeholder("Elastic IP allocation id")},
-                     vpc_id, Phase.CREATE, f"Create a NAT gateway in {az_id} of {vpc_id} (about $32.85/month)",
+                     vpc_id, Phase.CREATE, f"Create a NAT gateway in {az_id} of {vpc_id} ({monthly})",
                      decision=f"{vpc_id} has no public subnet in {az_id}: create one (or use a regional NAT "
                               "gateway) first")], None
     subnet = public[0]
@@ -482,7 +485,7 @@ def new_nat_gateway(view: NetworkView, vpc_id: str, az_id: str) -> tuple[list[Fi
              f"Allocate an Elastic IP address{where} for the new NAT gateway in {az_id} of {vpc_id}",
              decision=decision, creates=eip, output="AllocationId"),
         step("ec2:CreateNatGateway", {"SubnetId": subnet, "AllocationId": new_id(eip)}, subnet, Phase.CREATE,
-             f"Create a public NAT gateway in public subnet {subnet} ({az_id}) of {vpc_id} (about $32.85/month)",
+             f"Create a public NAT gateway in public subnet {subnet} ({az_id}) of {vpc_id} ({monthly})",
              decision=waits, creates=label, output="NatGateway.NatGatewayId"),
     ], new_id(label)
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 # NAT gateway states in which it carries no traffic and never will again.
@@ -126,7 +127,7 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence_dict(subnet_id=subnet.subnet_id, subnet_egress_class=egress.klass,
                                    egress_target=egress.target_id, route_table_id=egress.route_table_id,
                                    firewall_hops=egress.hops or None, client_subnet_ids=clients),
-            fix=_replace(view, nat, subnet))
+            fix=_replace(view, nat, subnet, ctx.cost))
 
 
 def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway, ref: ResourceRef, stranded: str,
@@ -170,12 +171,12 @@ def _attach_internet_gateway(vpc_id: str) -> list[FixStep]:
                  Phase.ASSOCIATE, f"Attach the new internet gateway to {vpc_id}")]
 
 
-def _replace(view: NetworkView, nat: r.NatGateway, subnet: r.Subnet) -> list[FixStep]:
+def _replace(view: NetworkView, nat: r.NatGateway, subnet: r.Subnet, cost: CostModel) -> list[FixStep]:
     """A NAT gateway in a public subnet of the same AZ, its clients' routes moved to it, the
     misplaced one deleted. (Making the NAT's own subnet public instead would expose whatever else
     runs there, often the very clients of the NAT gateway.)"""
     az = subnet.availability_zone_id
-    created, replacement = new_nat_gateway(view, nat.vpc_id, az)
+    created, replacement = new_nat_gateway(view, nat.vpc_id, az, cost)
     tables = [t.route_table_id for t in view.route_tables_of(nat.vpc_id)
               if any(x.destination == "0.0.0.0/0" and x.target_id == nat.nat_gateway_id for x in t.routes)]
     moved = route_tables_to_nat_in_az(view, tables, az, replacement,

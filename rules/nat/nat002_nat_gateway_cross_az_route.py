@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.remedy import FixStep
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 
@@ -115,7 +116,7 @@ def _judge(ctx: RuleContext, subnet: r.Subnet) -> Iterator[Finding]:
                                route_table_id=table_id, firewall_hops=egress.hops or None,
                                same_az_nat_gateway_ids=local or None),
         fix=(_to_endpoint(view, table_id, az, own_endpoint) if own_endpoint
-             else _fix(view, subnet.vpc_id, az, egress.route_table_id, local)))
+             else _fix(view, subnet.vpc_id, az, egress.route_table_id, local, ctx.cost)))
 
 
 def _same_az_firewall_endpoint(view: NetworkView, subnet: r.Subnet, hops: tuple[str, ...]) -> str | None:
@@ -162,12 +163,13 @@ def _to_endpoint(view: NetworkView, table_id: str | None, az: str, endpoint_id: 
                  decision=decision)]
 
 
-def _fix(view: NetworkView, vpc_id: str, az: str, table_id: str | None, local: list[str]) -> list[FixStep]:
+def _fix(view: NetworkView, vpc_id: str, az: str, table_id: str | None, local: list[str],
+         cost: CostModel) -> list[FixStep]:
     """Route the table holding the NAT route to this AZ's NAT gateway, created first if there is none."""
     if table_id is None:
         return []
     if local:
         return route_tables_to_nat_in_az(view, [table_id], az, local[0], f"to {local[0]} in {az}")
-    created, nat = new_nat_gateway(view, vpc_id, az)
+    created, nat = new_nat_gateway(view, vpc_id, az, cost)
     return [*created, *route_tables_to_nat_in_az(view, [table_id], az, nat, f"to the new NAT gateway in {az}")]
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.remedy import FixStep
     from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 # A regional NAT gateway in one of these states serves nobody.
@@ -113,12 +114,12 @@ def _finding(ctx: RuleContext, ref: ResourceRef, az: str, elsewhere: list[tuple[
         f"(~{ctx.cost.money(monthly)}/month) and route them to it, or use a regional NAT gateway.",
         evidence=evidence_dict(az_id=az, subnet_ids=subnets, nat_gateway_ids=targets,
                                added_monthly_cost_usd=monthly),
-        discriminator=az, fix=_fix(view, ref.resource_id, az, [s for s, _, _ in elsewhere]))
+        discriminator=az, fix=_fix(view, ref.resource_id, az, [s for s, _, _ in elsewhere], ctx.cost))
 
 
-def _fix(view: NetworkView, vpc_id: str, az: str, subnets: list[r.Subnet]) -> list[FixStep]:
+def _fix(view: NetworkView, vpc_id: str, az: str, subnets: list[r.Subnet], cost: CostModel) -> list[FixStep]:
     """A NAT gateway in this AZ, and the AZ's NAT-routed subnets' tables pointed at it."""
-    created, nat = new_nat_gateway(view, vpc_id, az)
+    created, nat = new_nat_gateway(view, vpc_id, az, cost)
     tables = [t for t in (view.egress(s.subnet_id).route_table_id for s in subnets) if t]
     return [*created, *route_tables_to_nat_in_az(view, tables, az, nat, f"to the new NAT gateway in {az}")]
 

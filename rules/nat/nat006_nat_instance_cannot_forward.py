@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
+    from vpcaudit.pricing import CostModel
     from vpcaudit.snapshot import resources as r
 
 # Egress classes that take an interface's IPv4 traffic beyond the VPC without a public address of
@@ -163,7 +164,7 @@ def _judge(ctx: RuleContext, view: NetworkView, ref: ResourceRef, routed: _Route
                                interface_subnet_ids=sorted({i.subnet_id for i in interfaces}),
                                no_way_out=stuck),
         fix=[*(_turn_off_check(routed, i) for i in receivers if checking is True),
-             *(_replace_with_nat_gateway(view, routed, receivers[0]) if stuck else ())])
+             *(_replace_with_nat_gateway(view, routed, receivers[0], ctx.cost) if stuck else ())])
 
 
 def _nat_instance_targets(view: NetworkView) -> list[_Routed]:
@@ -267,15 +268,16 @@ def _turn_off_check(routed: _Routed, eni: r.NetworkInterface) -> FixStep:
                 context={"SubnetId": eni.subnet_id})
 
 
-def _replace_with_nat_gateway(view: NetworkView, routed: _Routed, eni: r.NetworkInterface) -> list[FixStep]:
+def _replace_with_nat_gateway(view: NetworkView, routed: _Routed, eni: r.NetworkInterface,
+                              cost: CostModel) -> list[FixStep]:
     """A NAT gateway in a public subnet of the NAT instance's AZ, the routes moved to it: every
     step a decision, since moving the instance to a public subnet with an Elastic IP is the other
     way, and only its owner knows which."""
     az = view.az_id_of(eni.subnet_id) or eni.availability_zone_id or eni.availability_zone
-    created, nat = new_nat_gateway(view, routed.vpc_id, az)
+    created, nat = new_nat_gateway(view, routed.vpc_id, az, cost)
     moved = route_tables_to_nat_in_az(view, routed.table_ids, az, nat,
                                       f"to the new NAT gateway in {az} instead of NAT instance {routed.target_id}")
     choice = (f"NAT instance {routed.target_id} has no way out of the VPC: replace it with a NAT gateway (about "
-              "$32.85/month plus data processing) as these steps do, or move it to a public subnet and give it an "
-              "Elastic IP address instead")
+              f"{cost.money(cost.nat_gateway_month())}/month plus data processing) as these steps do, or move it to a "
+              "public subnet and give it an Elastic IP address instead")
     return [replace(s, decision=f"{s.decision}; {choice}" if s.decision else choice) for s in (*created, *moved)]

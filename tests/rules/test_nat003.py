@@ -8,6 +8,7 @@ import pytest
 from builders import REGION, RegionBuilder, standard_vpc
 from rulecheck import findings, triples
 
+from vpcaudit.pricing import Pricing
 from vpcaudit.rules.nat.nat003_nat_gateway_missing_in_az import nat_gateway_missing_in_az as rule
 from vpcaudit.snapshot.model import Part, Snapshot
 
@@ -201,3 +202,15 @@ def test_fix_waits_for_the_border_group_of_a_zone_not_named_like_an_az(missing: 
                                    "NetworkBorderGroup": {"placeholder": "network border group of us-east-1-bos-1a"}}
     assert "us-east-1-bos-1a is not named like an Availability Zone of us-east-1" in allocate.decision
     assert "network border group" in create.decision and not create.ready
+
+
+@pytest.mark.parametrize(("region", "monthly"), [("us-east-1", "$32.85"), ("cn-north-1", "CN¥233.24")])
+def test_the_new_nat_gateway_is_priced_in_the_regions_currency(region: str, monthly: str) -> None:
+    """The steps quote the Region's NAT gateway month from the cost model (a China Region's in
+    CNY: vpcaudit's documented conversion), never a fixed us-east-1 dollar figure."""
+    b = RegionBuilder(region=region)
+    ids = standard_vpc(b, nat_per_az=False)
+    az = b.subnets[ids["private"][1]].availability_zone_id
+    [finding] = [f for f in findings(rule, b.snapshot(), Pricing().model(region)) if f.discriminator == az]
+    create = next(s for s in finding.fix if s.action == "ec2:CreateNatGateway")
+    assert create.description.endswith(f"(about {monthly}/month)")
