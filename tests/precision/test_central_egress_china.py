@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
 from aws_layout import audit, audit_result, severities
 from layouts import central_egress_china as layout
 
@@ -101,12 +100,10 @@ def test_near_miss_one_nat_gateway_for_both_azs() -> None:
             assert f"~{NAT_MONTH_CNY}/month" in finding.message and "$" not in finding.message
 
 
-@pytest.mark.xfail(strict=True, reason="rule wrong: the CreateNatGateway step of NAT002/NAT003's fix "
-                                       "(_fixes.new_nat_gateway) quotes 'about $32.85/month' in a CNY Region")
 def test_near_miss_one_nat_gateway_fix_prices_in_cny() -> None:
-    """Rule wrong (fix text): the step creating the missing NAT gateway says "(about $32.85/month)"
-    while the finding above it says ~CN¥233.24/month. The step should quote the Region's cost model,
-    ``ctx.cost.money(ctx.cost.nat_gateway_month())``, as IFE003's create step now does."""
+    """Rule was wrong, fixed (fix text): the step creating the missing NAT gateway said "(about
+    $32.85/month)" while the finding above it said ~CN¥233.24/month. It now quotes the Region's
+    cost model, as IFE003's create step does."""
     snapshot, _ = _built(**SHARED_NAT)
     creates = [t for rule in ("NAT002", "NAT003") for t in _fix_texts(snapshot, rule) if "Create a" in t]
     assert len(creates) == 2

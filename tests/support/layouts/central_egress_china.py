@@ -7,17 +7,19 @@ Sources:
 - AWS whitepaper "Building a Scalable and Secure Multi-VPC AWS Network Infrastructure",
   "Centralized egress to internet",
   https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-egress-to-internet.html
-  (current page, read 2026-12-07): an egress VPC with a NAT gateway in a public subnet of each AZ
+  (as read for the commercial rebuild, ``layouts.central_egress``): an egress VPC with a NAT gateway
+  in a public subnet of each AZ
   and an internet gateway; spoke VPCs whose private subnets send 0.0.0.0/0 to the transit gateway;
   the egress VPC's transit gateway attachment subnets send 0.0.0.0/0 to the NAT gateway of their own
   AZ (a NAT gateway per AZ, so that losing one AZ does not cut off the other's egress and traffic does
   not cross AZs); the public subnets send the spokes' ranges back to the transit gateway. Its page
-  "Centralized access to VPC private endpoints" (same whitepaper, current page, read 2026-12-07) adds
+  "Centralized access to VPC private endpoints" (same whitepaper, as read for that rebuild) adds
   that a gateway endpoint cannot be reached from outside its VPC, so S3 and DynamoDB gateway
   endpoints belong in each spoke. The commercial rebuild is ``layouts.central_egress``.
 - AWS Transit Gateway guide, "Example: Centralized outbound routing to the internet",
-  https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-nat-igw.html and its China copy
-  https://docs.amazonaws.cn/vpc/latest/tgw/tgw-vpc-attachments.html (current pages, read 2026-12-07):
+  https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-nat-igw.html (as read for that rebuild)
+  and the China copy of its attachments page,
+  https://docs.amazonaws.cn/vpc/latest/tgw/tgw-vpc-attachments.html (current page, read 2026-12-07):
   one attachment subnet per AZ; a spoke's traffic reaches the transit gateway only through the
   attachment's subnet in its own AZ.
 - The China specifics: docs.amazonaws.cn "Amazon VPC" China differences page
