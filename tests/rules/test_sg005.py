@@ -130,15 +130,10 @@ def test_a_db_instance_is_judged_only_against_endpoints_of_services_its_engine_c
     """The DB group allows MySQL to the VPC only (no 443): nothing a DB instance calls is lost on a
     secretsmanager or ssm endpoint, but it cannot reach S3 (aws_s3, LOAD DATA FROM S3) or Lambda
     (aws_lambda, native functions) through theirs."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
-    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
-    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b, vpc, subnet = _vpc_beside_an_endpoint_subnet()
     db = b.security_group(vpc, name="db", egress=[("tcp", 3306, 3306, "10.0.0.0/16")])
     b.workload(subnet, groups=[db], **DB_INSTANCE)  # type: ignore[arg-type]
-    b.interface_endpoint(vpc, key, subnets=[endpoint_subnet], groups=[endpoint_sg])
-    assert triples(rule, b.snapshot()) == ({(ID, db, status)} if status else set())
+    assert _judged(b, vpc, key, ()) == ({(ID, db, status)} if status else set())
 
 
 # -- VPC Lattice's Resource and ServiceNetwork endpoints ------------------------------------------------
@@ -227,6 +222,29 @@ REDSHIFT_NODE = {"requester_managed": True, "requester_id": "amazon-redshift",
                  "description": "RedshiftNetworkInterface"}
 
 
+def _vpc_beside_an_endpoint_subnet() -> tuple[RegionBuilder, str, str]:
+    """A VPC with a client subnet (az 1) and a subnet for an endpoint (az 2): the setting of the
+    managed-kind cases below, each of which puts one kind of interface in the client subnet."""
+    b = RegionBuilder()
+    vpc = b.vpc("10.0.0.0/16")
+    b.subnet(vpc, ENDPOINT_SUBNET, az=2)
+    return b, vpc, b.subnet(vpc, "10.0.1.0/24", az=1)
+
+
+def _endpoint_subnet(b: RegionBuilder) -> str:
+    return next(s for s, v in b.subnets.items() if v.cidr_block == ENDPOINT_SUBNET)
+
+
+def _judged(b: RegionBuilder, vpc: str, service: str, missing: tuple[Part, ...]) -> set[tuple[str, str, str]]:
+    """SG005's triples once an interface endpoint of ``service`` in the endpoint subnet admits TCP
+    443 from the whole VPC (so only the clients' own egress can refuse them); ``missing``: parts
+    not collected."""
+    endpoint_subnet = _endpoint_subnet(b)
+    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b.interface_endpoint(vpc, service, subnets=[endpoint_subnet], groups=[endpoint_sg])
+    return triples(rule, b.snapshot(missing=missing))
+
+
 @pytest.mark.parametrize(("routing", "missing", "status"), [
     (True, (), "fail"),  # enhanced VPC routing: its federated queries' secrets go through the endpoint
     (False, (), None),  # off: "Amazon Redshift routes traffic through the internet"
@@ -235,16 +253,11 @@ REDSHIFT_NODE = {"requester_managed": True, "requester_id": "amazon-redshift",
 def test_a_redshift_node_is_judged_only_when_its_cluster_routes_through_the_vpc(
         routing: bool, missing: tuple[Part, ...], status: str | None) -> None:
     """The node's group sends nothing out; a secretsmanager endpoint in the VPC."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
-    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
-    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b, vpc, subnet = _vpc_beside_an_endpoint_subnet()
     cluster_sg = b.security_group(vpc, name="warehouse", egress=[])
     node = b.workload(subnet, groups=[cluster_sg], **REDSHIFT_NODE)  # type: ignore[arg-type]
     b.redshift_cluster("warehouse", vpc, enhanced_vpc_routing=routing, groups=[cluster_sg], nodes=[node])
-    b.interface_endpoint(vpc, "secretsmanager", subnets=[endpoint_subnet], groups=[endpoint_sg])
-    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, cluster_sg, status)} if status else set())
+    assert _judged(b, vpc, "secretsmanager", missing) == ({(ID, cluster_sg, status)} if status else set())
 
 
 # -- S3 and DynamoDB gateway endpoints -------------------------------------------------------------
@@ -514,18 +527,13 @@ def test_a_firehose_streams_interface_is_judged_only_while_it_is_not_known_as_th
         recorded: bool, missing: tuple[Part, ...], status: str | None) -> None:
     """An undescribed interface on no instance whose group sends only HTTPS to an OpenSearch
     domain's group; a logs endpoint in the VPC."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
-    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
-    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b, vpc, subnet = _vpc_beside_an_endpoint_subnet()
     domain_sg = b.security_group(vpc, name="domain", egress=[])
     stream_sg = b.security_group(vpc, name="stream", egress=[("tcp", 443, 443, domain_sg)])
     b.workload(subnet, groups=[stream_sg])
     if recorded:
         b.firehose_stream("search", [subnet], [stream_sg])
-    b.interface_endpoint(vpc, "logs", subnets=[endpoint_subnet], groups=[endpoint_sg])
-    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, stream_sg, status)} if status else set())
+    assert _judged(b, vpc, "logs", missing) == ({(ID, stream_sg, status)} if status else set())
 
 
 # A DB instance's ENI as DescribeNetworkInterfaces reports it (RDS, Aurora, Neptune, DocumentDB).
@@ -540,16 +548,12 @@ DB_INSTANCE = {"requester_managed": True, "requester_id": "amazon-rds", "descrip
 def test_a_db_instance_is_judged_against_sts_only_when_its_engine_calls_it(
         engine: str, missing: tuple[Part, ...], status: str | None) -> None:
     """The instance's group sends nothing out; an sts endpoint in the VPC."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
-    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
-    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b, vpc, subnet = _vpc_beside_an_endpoint_subnet()
     db_sg = b.security_group(vpc, name="graph", egress=[])
     b.workload(subnet, groups=[db_sg], **DB_INSTANCE)  # type: ignore[arg-type]
+    endpoint_subnet = _endpoint_subnet(b)
     b.db_instance("graph-1", engine, vpc, subnets=[subnet, endpoint_subnet], groups=[db_sg])
-    b.interface_endpoint(vpc, "sts", subnets=[endpoint_subnet], groups=[endpoint_sg])
-    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, db_sg, status)} if status else set())
+    assert _judged(b, vpc, "sts", missing) == ({(ID, db_sg, status)} if status else set())
 
 
 @pytest.mark.parametrize(("listed", "missing", "status"), [
@@ -561,14 +565,9 @@ def test_a_datasync_task_interface_is_judged_only_while_no_task_names_it(
         listed: bool, missing: tuple[Part, ...], status: str | None) -> None:
     """Four interfaces in a group that sends nothing out; a datasync endpoint in the VPC. They only
     answer the agent ("For data transfer from the DataSync VM to the AWS service")."""
-    b = RegionBuilder()
-    vpc = b.vpc("10.0.0.0/16")
-    subnet = b.subnet(vpc, "10.0.1.0/24", az=1)
-    endpoint_subnet = b.subnet(vpc, ENDPOINT_SUBNET, az=2)
-    endpoint_sg = b.security_group(vpc, name="endpoint", ingress=[("tcp", 443, 443, "10.0.0.0/16")])
+    b, vpc, subnet = _vpc_beside_an_endpoint_subnet()
     task_sg = b.security_group(vpc, name="datasync-private", egress=[])
     enis = [b.workload(subnet, groups=[task_sg], requester_managed=True) for _ in range(4)]
     if listed:
         b.datasync_task("task-0a1b2c3d4e5f60718", destination=enis)
-    b.interface_endpoint(vpc, "datasync", subnets=[endpoint_subnet], groups=[endpoint_sg])
-    assert triples(rule, b.snapshot(missing=missing)) == ({(ID, task_sg, status)} if status else set())
+    assert _judged(b, vpc, "datasync", missing) == ({(ID, task_sg, status)} if status else set())
