@@ -21,6 +21,7 @@ from schema_check import DOCS, check_result, schema_errors, validator
 from vpcaudit.engine.diff import AuditDiff
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.render.base import Formatter, FormatterSet
+from vpcaudit.snapshot.model import Part
 
 GOLDEN = Path(__file__).parents[1] / "render" / "golden" / "result.json"
 COMPUTED = {"Finding": {"fingerprint", "fix_cli", "fix_terraform", "fix_cloudformation"},
@@ -55,6 +56,14 @@ def test_the_schema_has_every_field_of_the_records_and_no_other(kind: str, root:
         assert set(node["properties"]) == stored | computed, name
         # A diff's finding lists require the fingerprint (allOf), the findings inside a change do not.
         assert node["additionalProperties"] is False and stored <= set(node["required"]), name
+
+
+@pytest.mark.parametrize("kind", ["result", "diff"])
+def test_the_schema_names_every_snapshot_part_in_the_models_order(kind: str) -> None:
+    """A part added to the snapshot is named by the schemas too, where the model lists it."""
+    parts = [node["properties"]["part"]["enum"] for node in validator(kind).schema["$defs"].values()
+             if "part" in node.get("properties", {}) and "enum" in node["properties"]["part"]]
+    assert parts and all(enum == [p.value for p in Part] for enum in parts)
 
 
 @pytest.mark.parametrize("kind", ["result", "diff"])
