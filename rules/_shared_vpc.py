@@ -27,6 +27,6 @@ def not_judged_here(ctx: RuleContext, ref: ResourceRef, owner_id: str, inputs: s
 
     ``inputs`` names what only the owner sees, e.g. "its route tables".
     """
-    if ctx.snapshot.account(owner_id) is None:
+    if not ctx.snapshot.has_account(owner_id):
         yield ctx.not_evaluated(ref, f"{ref.resource_id} belongs to a VPC shared by account {owner_id}, which is "
                                      f"not in this scan: {inputs} are that account's")

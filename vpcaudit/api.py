@@ -60,6 +60,7 @@ from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
+from vpcaudit.snapshot.shard import OPT_IN_ASKED
 from vpcaudit.textfile import read_text
 from vpcaudit.writers import securityhub
 from vpcaudit.writers.s3 import S3Location, S3Reader, S3Writer, parse_s3_url
@@ -151,15 +152,7 @@ def prepare(options: AuditOptions, opt_in: Iterable[Part] = (), *, registry: Reg
 
 def requested_opt_in(snapshot: Snapshot) -> frozenset[Part]:
     """Opt-in parts the snapshot's collection asked for (any state but *skipped* somewhere)."""
-    asked = set()
-    for account in snapshot.accounts:
-        for part in Part:
-            if not part.opt_in:
-                continue
-            statuses = [account.state_of(part)] if part.is_global else [r.state_of(part) for r in account.regions]
-            if any(s.state is not State.SKIPPED for s in statuses):
-                asked.add(part)
-    return frozenset(asked)
+    return OPT_IN_ASKED(snapshot)
 
 
 # -- snapshots and audits --------------------------------------------------------------------

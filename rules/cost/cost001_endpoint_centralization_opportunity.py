@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, GroupMember, Severity, evidence_dict, rule
 from vpcaudit.network.view import NetworkView
-from vpcaudit.snapshot.model import Part
+from vpcaudit.snapshot.model import AccountSnapshot, Part
+from vpcaudit.snapshot.shard import Fold
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
     from vpcaudit.pricing import CostModel
-    from vpcaudit.snapshot import resources as r
-    from vpcaudit.snapshot.model import Snapshot
 
 MIN_VPCS = 3
 
@@ -27,7 +26,7 @@ class _Vpc:
     account_id: str
     vpc_id: str
     name: str | None
-    endpoints: dict[str, list[tuple[r.VpcEndpoint, int]]]  # service key → [(endpoint, AZ count)]
+    endpoints: dict[str, list[tuple[str, int]]]  # service key → [(endpoint id, AZ count)]
     hostnames: dict[str, tuple[str, ...]]  # service key → default hostnames (one hub zone each)
     has_tgw: bool
 
@@ -35,9 +34,11 @@ class _Vpc:
         return round(sum(cost.interface_endpoint_month(azs) for k in keys for _, azs in self.endpoints.get(k, ())), 2)
 
 
-@rule(id="COST001", name="endpoint-centralization-opportunity", severity=Severity.INFO,
-      needs=(Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES,
-             Part.NETWORK_INTERFACES),
+NEEDS = (Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.VPC_ENDPOINTS, Part.ENDPOINT_SERVICES,
+         Part.NETWORK_INTERFACES)
+
+
+@rule(id="COST001", name="endpoint-centralization-opportunity", severity=Severity.INFO, needs=NEEDS,
       references=(
           "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/"
           "centralized-access-to-vpc-private-endpoints.html",
@@ -107,7 +108,7 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     aws ec2 delete-vpc-endpoints --vpc-endpoint-ids <vpce-id>
     ```
     """
-    pool = ctx.shared.get(_region_pool, ctx.region.region, ctx.rule.needs, ctx.cost)
+    pool = ctx.shared.get(_region_pool, ctx.region.region, ctx.cost)
     if pool is None:
         return
     services = ", ".join(sorted(pool.services))
@@ -120,7 +121,7 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     for vpc in mine:
         own_services = sorted(pool.services & set(vpc.endpoints))
         own = vpc.fixed_cost(set(own_services), ctx.cost)
-        copies = sorted(e.vpc_endpoint_id for k in own_services for e, _ in vpc.endpoints[k])
+        copies = sorted(e for k in own_services for e, _ in vpc.endpoints[k])
         yield ctx.finding(
             ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(ctx.view.vpcs[vpc.vpc_id].tags)),
             f"{vpc.vpc_id} is one of {len(pool.group)} VPCs in {ctx.region.region} running their own interface "
@@ -152,9 +153,19 @@ class _Pool:
         return self.by_account.get(account_id, ())
 
 
-def _region_pool(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...], cost: CostModel) -> _Pool | None:
+def _pool_part(accounts: Sequence[AccountSnapshot]) -> dict[str, tuple[_Vpc, ...]]:
+    """Region → the accounts' VPCs there with AWS-service interface endpoints, in order."""
+    found: dict[str, list[_Vpc]] = {}
+    for account in accounts:
+        for region in account.regions:
+            if all(region.has(p) for p in NEEDS):
+                found.setdefault(region.region, []).extend(_vpcs(NetworkView.build(account, region)))
+    return {region: tuple(vpcs) for region, vpcs in found.items()}
+
+
+def _pool_whole(parts: Sequence[dict[str, tuple[_Vpc, ...]]], region_name: str, cost: CostModel) -> _Pool | None:
     """The Region's pool (None when no service repeats in enough VPCs), computed once per audit."""
-    pool = [vpc for view in _views(snapshot, region_name, needs) for vpc in _vpcs(view)]
+    pool = [vpc for part in parts for vpc in part.get(region_name, ())]
     counts: dict[str, int] = {}
     for vpc in pool:
         for key in vpc.endpoints:
@@ -221,24 +232,16 @@ class _Plan:
                 "not_included": "TGW data processing, Route 53 Resolver endpoints, cross-AZ transfer"}
 
 
-def _views(snapshot: Snapshot, region_name: str, needs: tuple[Part, ...]) -> Iterator[NetworkView]:
-    """The Region in every account of the scan that has the parts the rule needs."""
-    for account in snapshot.accounts:
-        region = account.region(region_name)
-        if region is not None and all(region.has(p) for p in needs):
-            yield NetworkView.build(account, region)
-
-
 def _vpcs(view: NetworkView) -> Iterator[_Vpc]:
     for vpc_id in sorted(view.vpcs):
-        endpoints: dict[str, list[tuple[r.VpcEndpoint, int]]] = {}
+        endpoints: dict[str, list[tuple[str, int]]] = {}
         hostnames: dict[str, tuple[str, ...]] = {}
         for endpoint in view.endpoints_of(vpc_id, "Interface"):
             if view.endpoint_ended(endpoint) or not view.is_aws_service_endpoint(endpoint):
                 continue
             info = view.service(endpoint)
             azs = len(view.endpoint_az_ids(endpoint)) or len(endpoint.subnet_ids)
-            endpoints.setdefault(info.key, []).append((endpoint, azs))
+            endpoints.setdefault(info.key, []).append((endpoint.vpc_endpoint_id, azs))
             hostnames[info.key] = info.hostnames
         # An idle default VPC is left out; asked only of a VPC with endpoints (it reads the VPC's
         # workloads, and the pool asks it of every VPC of every account of the Region).
@@ -246,3 +249,8 @@ def _vpcs(view: NetworkView) -> Iterator[_Vpc]:
             has_tgw = any(route.target_kind == "tgw" for table in view.route_tables_of(vpc_id)
                           for route in table.routes)
             yield _Vpc(view.account_id, vpc_id, view.name_of(view.vpcs[vpc_id].tags), endpoints, hostnames, has_tgw)
+
+
+# Every VPC of a Region across the accounts of the scan, pooled (built from each shard's VPCs).
+_region_pool: Fold[dict[str, tuple[_Vpc, ...]], _Pool | None] = Fold(
+    "cost001.region_pool", _pool_part, _pool_whole, used_by=("COST001",))

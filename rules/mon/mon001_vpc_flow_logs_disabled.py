@@ -90,7 +90,7 @@ def vpc_flow_logs_disabled(ctx: RuleContext) -> Iterator[Finding]:
             continue  # every subnet has its own active flow log (a VPC without subnets carries no traffic)
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags))
         if vpc.owner_id and vpc.owner_id != ctx.account.account_id:
-            if ctx.snapshot.account(vpc.owner_id) is None:
+            if not ctx.snapshot.has_account(vpc.owner_id):
                 yield ctx.not_evaluated(ref, f"{vpc_id} is shared from account {vpc.owner_id}, whose flow logs are "
                                              "not in this scan")
             continue

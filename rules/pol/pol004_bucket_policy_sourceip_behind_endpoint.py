@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import Phase, placeholder, step
@@ -10,7 +10,8 @@ from vpcaudit.engine.rule import Finding, ResourceRef, Severity, evidence_dict, 
 from vpcaudit.network.policy import Policy, PolicyError, grants_vpc_traffic, source_ip_hazard
 from vpcaudit.network.services import parse_service_name
 from vpcaudit.network.view import ENDED_ENDPOINT_STATES
-from vpcaudit.snapshot.model import GLOBAL_REGION, Part, Snapshot
+from vpcaudit.snapshot.model import GLOBAL_REGION, AccountSnapshot, Part
+from vpcaudit.snapshot.shard import Fold
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
@@ -124,18 +125,27 @@ def _judge(ctx: RuleContext, ref: ResourceRef, bucket: r.BucketPolicy, policy: P
                            "endpoints or VPCs are yours to name is a policy decision")])
 
 
-def _s3_endpoints(snapshot: Snapshot, bucket_region: str | None) -> tuple[str, ...]:
-    """Live S3 gateway/interface endpoints in the scan that serve ``bucket_region`` (any Region if unknown)."""
+def _s3_endpoints_part(accounts: Sequence[AccountSnapshot]) -> tuple[tuple[str, str], ...]:
+    """(Region served, endpoint id) of the accounts' live S3 gateway and interface endpoints."""
     found = []
-    for account in snapshot.accounts:
+    for account in accounts:
         for region in account.regions:
             if not region.has(Part.VPC_ENDPOINTS):
                 continue
             for endpoint in region.vpc_endpoints:
                 parsed = parse_service_name(endpoint.service_name)
-                served = endpoint.service_region or parsed.region or region.region
                 if (parsed.family == "aws" and parsed.key == "s3" and endpoint.endpoint_type in ("Gateway", "Interface")
-                        and endpoint.state.lower() not in ENDED_ENDPOINT_STATES
-                        and (bucket_region is None or served == bucket_region)):
-                    found.append(endpoint.vpc_endpoint_id)
-    return tuple(sorted(found))
+                        and endpoint.state.lower() not in ENDED_ENDPOINT_STATES):
+                    found.append((endpoint.service_region or parsed.region or region.region, endpoint.vpc_endpoint_id))
+    return tuple(found)
+
+
+def _s3_endpoints_whole(parts: Sequence[tuple[tuple[str, str], ...]], bucket_region: str | None) -> tuple[str, ...]:
+    return tuple(sorted(endpoint_id for part in parts for served, endpoint_id in part
+                        if bucket_region is None or served == bucket_region))
+
+
+# _s3_endpoints(snapshot, bucket_region): live S3 gateway/interface endpoints in the scan that
+# serve ``bucket_region`` (any Region if unknown).
+_s3_endpoints: Fold[tuple[tuple[str, str], ...], tuple[str, ...]] = Fold(
+    "pol004.s3_endpoints", _s3_endpoints_part, _s3_endpoints_whole, used_by=("POL004",))

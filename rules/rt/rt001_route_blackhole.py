@@ -73,7 +73,7 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
     instances = {i.instance_id for i in view.interfaces.values() if i.instance_id}
     for table in sorted(view.route_tables.values(), key=lambda t: t.route_table_id):
         shared = owned_elsewhere(ctx, table.owner_id)
-        if shared and ctx.snapshot.account(table.owner_id) is not None:
+        if shared and ctx.snapshot.has_account(table.owner_id):
             continue  # a shared VPC's table: its owner, in this scan, judges it (and alone can change it)
         ref = ctx.ref("route-table", table.route_table_id, table.vpc_id, view.name_of(table.tags))
         subnets = view.implicit_subnets(table)

@@ -198,7 +198,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         ref = ctx.ref("security-group", group_id, group.vpc_id if group else None,
                       (group.group_name or view.name_of(group.tags)) if group else None)
         if (group is not None and group.owner_id and group.owner_id != ctx.account.account_id
-                and ctx.snapshot.account(group.owner_id) is not None):
+                and ctx.snapshot.has_account(group.owner_id)):
             # A participant's group in a shared VPC, seen from the owner's scope (the one that sees
             # the endpoints): "VPC owners cannot modify or delete resources created by participants,
             # such as EC2 instances and security groups" — the finding is the participant's, when

@@ -41,6 +41,7 @@ from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel, Pricing
 from vpcaudit.snapshot.bulk import pickled_as_arguments, without_cycle_collection
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
+from vpcaudit.snapshot.shard import ACCOUNT_REGIONS
 
 RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
 
@@ -107,6 +108,7 @@ def run(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings | None 
 
 def result_header(snapshot: Snapshot, selected: tuple[Rule, ...], cfg: RunSettings, now: dt.datetime) -> AuditResult:
     """The result's fields that do not come from auditing the scopes; its long lists empty."""
+    listed = ACCOUNT_REGIONS(snapshot)  # every account, a shard's snapshot too
     return AuditResult(
         schema_version=RESULT_SCHEMA_VERSION,
         tool_version=__version__,
@@ -114,14 +116,14 @@ def result_header(snapshot: Snapshot, selected: tuple[Rule, ...], cfg: RunSettin
                     for name in sorted({cfg.packs.get(x.id, "unknown") for x in selected})},
         snapshot_taken_at=snapshot.taken_at,
         generated_at=now.replace(microsecond=0).isoformat(),
-        accounts=tuple(sorted(a.account_id for a in snapshot.accounts)),
-        regions=tuple(sorted({reg.region for a in snapshot.accounts for reg in a.regions})),
+        accounts=tuple(sorted(account for account, _ in listed)),
+        regions=tuple(sorted({region for _, regions in listed for region in regions})),
         rules=tuple(_info(x, cfg.packs.get(x.id, "unknown"), cfg.severity_overrides) for x in selected),
         findings=(),
         scopes=(),
         expired_suppressions=expired_entries(cfg.suppressions, now.date()),
         options=dict(cfg.options),
-        prices=cfg.pricing.notes(reg.region for a in snapshot.accounts for reg in a.regions),
+        prices=cfg.pricing.notes(region for _, regions in listed for region in regions),
     )
 
 

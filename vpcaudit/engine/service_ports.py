@@ -16,12 +16,13 @@ overrides are, so a file's table can stand as the default of the repeatable flag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.network.services import ServicePorts, parse_service_name
-from vpcaudit.snapshot.model import Part, Snapshot
+from vpcaudit.snapshot.model import AccountSnapshot, Part
+from vpcaudit.snapshot.shard import Fold
 
 SETTING = "service_ports"
 EXAMPLE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0=8443"
@@ -69,13 +70,25 @@ def _port(name: str, text: str) -> int:
     return value
 
 
-def unused_service_ports(snapshot: Snapshot, ports: ServicePorts) -> list[str]:
-    """The configured services no VPC endpoint of the snapshot connects to, by name: a typo or a
-    stale entry judges nothing, and the endpoints it was meant for stay "not evaluated" without
-    saying why. Empty where no Region's endpoints were collected (nothing can be told)."""
-    regions = [region for account in snapshot.accounts for region in account.regions
-               if region.has(Part.VPC_ENDPOINTS)]
+def _connected_part(accounts: Sequence[AccountSnapshot]) -> frozenset[str] | None:
+    """The services the accounts' endpoints connect to; None where no Region's endpoints were collected."""
+    regions = [region for account in accounts for region in account.regions if region.has(Part.VPC_ENDPOINTS)]
     if not regions:
+        return None
+    return frozenset(endpoint.service_name for region in regions for endpoint in region.vpc_endpoints)
+
+
+def _unused_whole(parts: Sequence[frozenset[str] | None], ports: ServicePorts) -> list[str]:
+    collected = [part for part in parts if part is not None]
+    if not collected:
         return []
-    connected = {endpoint.service_name for region in regions for endpoint in region.vpc_endpoints}
+    connected = frozenset().union(*collected)
     return sorted(name for name in ports if name not in connected)
+
+
+# unused_service_ports(snapshot, ports): the configured services no VPC endpoint of the snapshot
+# connects to, by name: a typo or a stale entry judges nothing, and the endpoints it was meant for
+# stay "not evaluated" without saying why. Empty where no Region's endpoints were collected
+# (nothing can be told).
+unused_service_ports: Fold[frozenset[str] | None, list[str]] = Fold(
+    "service_ports.connected", _connected_part, _unused_whole)

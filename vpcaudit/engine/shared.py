@@ -6,6 +6,9 @@ account), which VPCs of a Region run the same endpoints (COST001 pools every acc
 S3 endpoints serve a bucket's Region (POL004). Answering them from the whole snapshot in every
 scope makes an audit quadratic in accounts. The runner gives every scope of one audit the same
 :class:`SharedFacts`, so each answer is computed once, the first time a rule asks, and reused.
+Such a fact is a :class:`~vpcaudit.snapshot.shard.Fold`, so it can be answered by a process that
+holds only some of the accounts (an audit in shards); its parts are computed once per audit, for
+all the arguments it is asked with.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.shard import Fold
 
 T = TypeVar("T")
 
@@ -33,5 +37,9 @@ class SharedFacts:
         """
         key = (compute, args)
         if key not in self._values:
-            self._values[key] = compute(self.snapshot, *args)
+            if isinstance(compute, Fold):  # its parts once, however many arguments it is asked with
+                parts = self.get(compute.parts_of)
+                self._values[key] = compute.whole(parts, *args)
+            else:
+                self._values[key] = compute(self.snapshot, *args)
         return self._values[key]  # type: ignore[no-any-return]

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from vpcaudit.network.ranges import AddressRanges
 from vpcaudit.network.routing import Network, parse_network
 from vpcaudit.network.services import covers, hostname_matches, normalise, parse_service_name
 from vpcaudit.network.view import ENDED_ENDPOINT_STATES, NetworkView
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.model import Part, Snapshot
+from vpcaudit.snapshot.model import AccountSnapshot, Part, Snapshot
+from vpcaudit.snapshot.shard import Fold
 
 ANSWER_TYPES = frozenset({"A", "AAAA", "CNAME"})
 # How Route 53 Resolver describes an inbound endpoint's interfaces (outbound ones are rslvr-out-).
@@ -262,37 +264,61 @@ class EndpointTargets:
         return "unknown", host
 
 
-def endpoint_targets(snapshot: Snapshot) -> EndpointTargets:
-    """Addresses and DNS names of every endpoint in the snapshot, and the VPC CIDRs scanned with ENIs."""
-    addresses: dict[str, str] = {}
-    dns_names: dict[str, str] = {}
-    live: set[str] = set()
-    ended: set[str] = set()
-    vpc_of: dict[str, str] = {}
-    addresses_of: dict[str, tuple[str, ...]] = {}
-    networks = []
-    for account in snapshot.accounts:
+@dataclass(frozen=True, slots=True)
+class _TargetsPart:
+    """Some accounts' share of :func:`endpoint_targets`: each endpoint as (id, ended, VPC id, its
+    interfaces' addresses, its DNS names), and the VPC blocks, in the snapshot's order."""
+
+    endpoints: tuple[tuple[str, bool, str, tuple[str, ...], tuple[str, ...]], ...]
+    networks: tuple[Network, ...]
+
+
+def _targets_part(accounts: Sequence[AccountSnapshot]) -> _TargetsPart:
+    endpoints = []
+    networks: list[Network] = []
+    for account in accounts:
         for region in account.regions:
             if not (region.has(Part.VPC_ENDPOINTS) and region.has(Part.NETWORK_INTERFACES)):
                 continue
             ips = {i.network_interface_id: (*i.private_ip_addresses, *i.ipv6_addresses)
                    for i in region.network_interfaces}
             for endpoint in region.vpc_endpoints:
-                eid = endpoint.vpc_endpoint_id
-                is_ended = endpoint.state.lower() in ENDED_ENDPOINT_STATES
-                (ended if is_ended else live).add(eid)
-                if is_ended:
+                if endpoint.state.lower() in ENDED_ENDPOINT_STATES:
+                    endpoints.append((endpoint.vpc_endpoint_id, True, endpoint.vpc_id, (), ()))
                     continue
-                vpc_of[eid] = endpoint.vpc_id
-                addresses_of[eid] = tuple(a for eni in endpoint.network_interface_ids for a in ips.get(eni, ()))
-                addresses.update(dict.fromkeys(addresses_of[eid], eid))
-                for entry in endpoint.dns_entries:
-                    dns_names[normalise(entry.dns_name).removeprefix("*.")] = eid
+                endpoints.append((endpoint.vpc_endpoint_id, False, endpoint.vpc_id,
+                                  tuple(a for eni in endpoint.network_interface_ids for a in ips.get(eni, ())),
+                                  tuple(normalise(e.dns_name).removeprefix("*.") for e in endpoint.dns_entries)))
             if region.has(Part.VPCS):
                 networks += [n for n in (parse_network(c) for v in region.vpcs
                                          for c in (*v.cidr_blocks, *v.ipv6_cidr_blocks)) if n is not None]
+    return _TargetsPart(tuple(endpoints), tuple(networks))
+
+
+def _targets_whole(parts: Sequence[_TargetsPart]) -> EndpointTargets:
+    addresses: dict[str, str] = {}
+    dns_names: dict[str, str] = {}
+    live: set[str] = set()
+    ended: set[str] = set()
+    vpc_of: dict[str, str] = {}
+    addresses_of: dict[str, tuple[str, ...]] = {}
+    for part in parts:
+        for eid, is_ended, vpc_id, ips, names in part.endpoints:
+            (ended if is_ended else live).add(eid)
+            if is_ended:
+                continue
+            vpc_of[eid] = vpc_id
+            addresses_of[eid] = ips
+            addresses.update(dict.fromkeys(ips, eid))
+            dns_names.update(dict.fromkeys(names, eid))
+    networks = [n for part in parts for n in part.networks]
     return EndpointTargets(addresses, dns_names, frozenset(live), frozenset(ended), AddressRanges.of(networks), vpc_of,
                            addresses_of)
+
+
+# endpoint_targets(snapshot): addresses and DNS names of every endpoint in the snapshot, and the
+# VPC CIDRs scanned with ENIs.
+endpoint_targets: Fold[_TargetsPart, EndpointTargets] = Fold("dns.endpoint_targets", _targets_part, _targets_whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +341,9 @@ def canonical_address(address: str) -> str:
         return address.strip().lower()
 
 
-def inbound_endpoints_by_address(snapshot: Snapshot) -> dict[str, InboundEndpoint]:
-    """Every address (IPv4 and IPv6, canonical) of an inbound Resolver endpoint's interfaces in the
-    snapshot: interfaces described ``Route 53 Resolver: rslvr-in-…:rni-…``, in the Regions whose
-    network interfaces were collected."""
-    out: dict[str, InboundEndpoint] = {}
-    for account in snapshot.accounts:
+def _inbound_part(accounts: Sequence[AccountSnapshot]) -> tuple[tuple[tuple[str, ...], InboundEndpoint], ...]:
+    found = []
+    for account in accounts:
         for region in account.regions:
             if not region.has(Part.NETWORK_INTERFACES):
                 continue
@@ -328,9 +351,24 @@ def inbound_endpoints_by_address(snapshot: Snapshot) -> dict[str, InboundEndpoin
                 match = INBOUND_RESOLVER_INTERFACE.fullmatch(eni.description)
                 if match:
                     endpoint = InboundEndpoint(match.group(1), account.account_id, region.region, eni.vpc_id)
-                    out.update(dict.fromkeys(map(canonical_address, (*eni.private_ip_addresses, *eni.ipv6_addresses)),
-                                             endpoint))
+                    found.append((tuple(map(canonical_address, (*eni.private_ip_addresses, *eni.ipv6_addresses))),
+                                  endpoint))
+    return tuple(found)
+
+
+def _inbound_whole(parts: Sequence[tuple[tuple[tuple[str, ...], InboundEndpoint], ...]]) -> dict[str, InboundEndpoint]:
+    out: dict[str, InboundEndpoint] = {}
+    for part in parts:
+        for addresses, endpoint in part:
+            out.update(dict.fromkeys(addresses, endpoint))
     return out
+
+
+# inbound_endpoints_by_address(snapshot): every address (IPv4 and IPv6, canonical) of an inbound
+# Resolver endpoint's interfaces in the snapshot: interfaces described
+# ``Route 53 Resolver: rslvr-in-…:rni-…``, in the Regions whose network interfaces were collected.
+inbound_endpoints_by_address: Fold[Any, dict[str, InboundEndpoint]] = Fold(
+    "dns.inbound_endpoints", _inbound_part, _inbound_whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,19 +412,34 @@ class RuleAssociations:
         return (account_id, region) in self.collected
 
 
-def resolver_rule_associations(snapshot: Snapshot) -> RuleAssociations:
-    """The active Resolver rule associations of every scope of the snapshot (see :class:`RuleAssociations`)."""
-    vpcs_of: dict[tuple[str, str], set[str]] = {}
-    collected = set()
-    for account in snapshot.accounts:
+def _associations_part(accounts: Sequence[AccountSnapshot]) -> tuple[tuple[tuple[str, str], ...],
+                                                                       tuple[tuple[str, str, str], ...]]:
+    collected = []
+    active = []
+    for account in accounts:
         for region in account.regions:
             if not region.has(Part.RESOLVER_RULES):
                 continue
-            collected.add((account.account_id, region.region))
-            for association in region.resolver_rules:
-                if association.status.upper() in ACTIVE_RULE_STATES:
-                    vpcs_of.setdefault((region.region, association.resolver_rule_id), set()).add(association.vpc_id)
-    return RuleAssociations({key: frozenset(vpcs) for key, vpcs in vpcs_of.items()}, frozenset(collected))
+            collected.append((account.account_id, region.region))
+            active += [(region.region, association.resolver_rule_id, association.vpc_id)
+                       for association in region.resolver_rules if association.status.upper() in ACTIVE_RULE_STATES]
+    return tuple(collected), tuple(active)
+
+
+def _associations_whole(parts: Sequence[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]]
+                        ) -> RuleAssociations:
+    vpcs_of: dict[tuple[str, str], set[str]] = {}
+    for _, active in parts:
+        for region, rule_id, vpc_id in active:
+            vpcs_of.setdefault((region, rule_id), set()).add(vpc_id)
+    return RuleAssociations({key: frozenset(vpcs) for key, vpcs in vpcs_of.items()},
+                            frozenset(scope for collected, _ in parts for scope in collected))
+
+
+# resolver_rule_associations(snapshot): the active Resolver rule associations of every scope of the
+# snapshot (see RuleAssociations).
+resolver_rule_associations: Fold[Any, RuleAssociations] = Fold(
+    "dns.resolver_rule_associations", _associations_part, _associations_whole)
 
 
 class ScopeViews:
@@ -427,55 +480,83 @@ def vpcs_served_through_zones(view: NetworkView, endpoint: r.VpcEndpoint) -> tup
                          for a in zone.vpcs if a.vpc_id != endpoint.vpc_id}))
 
 
-def vpc_accounts(snapshot: Snapshot) -> dict[tuple[str, str], str]:
-    """(VPC id, Region) → the scanned account whose view holds the VPC and its workloads: the one
-    listing it as its own (the owner, for a VPC another account shares into), else the first that
-    lists it. For a rule that follows a zone's association from one account's VPC to another's."""
+def _vpc_accounts_part(accounts: Sequence[AccountSnapshot]) -> tuple[tuple[tuple[str, str], str, bool], ...]:
+    """Each VPC listed, as ((VPC id, Region), the listing account, whether that account owns it)."""
+    return tuple(((vpc.vpc_id, region.region), account.account_id,
+                  (vpc.owner_id or account.account_id) == account.account_id)
+                 for account in accounts for region in account.regions for vpc in region.vpcs)
+
+
+def _vpc_accounts_whole(parts: Sequence[tuple[tuple[tuple[str, str], str, bool], ...]]) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
-    for account in snapshot.accounts:
-        for region in account.regions:
-            for vpc in region.vpcs:
-                key = (vpc.vpc_id, region.region)
-                if key not in out or (vpc.owner_id or account.account_id) == account.account_id:
-                    out[key] = account.account_id
+    for part in parts:
+        for key, account_id, owns in part:
+            if key not in out or owns:
+                out[key] = account_id
     return out
 
 
-def zones_held_elsewhere(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:
-    """(account id, Region) → VPC id → the private hosted zones another account of the snapshot
-    holds associated with that VPC.
+# vpc_accounts(snapshot): (VPC id, Region) → the scanned account whose view holds the VPC and its
+# workloads: the one listing it as its own (the owner, for a VPC another account shares into), else
+# the first that lists it. For a rule that follows a zone's association from one account's VPC to another's.
+vpc_accounts: Fold[Any, dict[tuple[str, str], str]] = Fold("dns.vpc_accounts", _vpc_accounts_part, _vpc_accounts_whole)
 
-    An account that owns a zone records every VPC it is associated with (other accounts' too,
-    vpcaudit.collectors.route53); an account reading its own zones instead of asking per VPC
-    cannot see zones others share with it. Joining the owners' associations to the VPCs' own
-    accounts gives every spoke its hub's zones — the centralized-endpoint pattern, where the
-    zones decide which endpoint a service name reaches.
-    """
-    owner_of = {(vpc.vpc_id, region.region): vpc.owner_id or account.account_id
-                for account in snapshot.accounts for region in account.regions for vpc in region.vpcs}
+
+@dataclass(frozen=True, slots=True)
+class _ZonesPart:
+    """Some accounts' share of :func:`zones_held_elsewhere`: who owns each VPC they list, and their
+    zones associated with any VPC (with the account holding each), in the snapshot's order."""
+
+    owners: tuple[tuple[tuple[str, str], str], ...]  # ((VPC id, Region), owner account id)
+    zones: tuple[tuple[str, r.HostedZone], ...]  # (holding account id, zone)
+
+
+def _zones_part(accounts: Sequence[AccountSnapshot]) -> _ZonesPart:
+    return _ZonesPart(
+        tuple(((vpc.vpc_id, region.region), vpc.owner_id or account.account_id)
+              for account in accounts for region in account.regions for vpc in region.vpcs),
+        tuple((account.account_id, zone) for account in accounts for region in account.regions
+              for zone in region.hosted_zones if zone.vpcs))
+
+
+def _zones_whole(parts: Sequence[_ZonesPart]) -> dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]:
+    owner_of = dict(item for part in parts for item in part.owners)
     out: dict[tuple[str, str], dict[str, dict[str, r.HostedZone]]] = {}
-    for account in snapshot.accounts:
-        for region in account.regions:
-            for zone in region.hosted_zones:
-                for association in zone.vpcs:
-                    owner = owner_of.get((association.vpc_id, association.vpc_region))
-                    if owner is None or owner == account.account_id:
-                        continue
-                    held = out.setdefault((owner, association.vpc_region), {}).setdefault(association.vpc_id, {})
-                    if zone.record_sets_collected or zone.hosted_zone_id not in held:  # the owner's copy wins
-                        held[zone.hosted_zone_id] = zone
+    for part in parts:
+        for account_id, zone in part.zones:
+            for association in zone.vpcs:
+                owner = owner_of.get((association.vpc_id, association.vpc_region))
+                if owner is None or owner == account_id:
+                    continue
+                held = out.setdefault((owner, association.vpc_region), {}).setdefault(association.vpc_id, {})
+                if zone.record_sets_collected or zone.hosted_zone_id not in held:  # the owner's copy wins
+                    held[zone.hosted_zone_id] = zone
     return {scope: {vpc: tuple(zones.values()) for vpc, zones in by_vpc.items()} for scope, by_vpc in out.items()}
 
 
-def readable_zone_records(snapshot: Snapshot) -> dict[str, tuple[r.RecordSet, ...]]:
-    """Hosted zone id → its record sets, from whichever account of the snapshot could read them.
+# zones_held_elsewhere(snapshot): (account id, Region) → VPC id → the private hosted zones another
+# account of the snapshot holds associated with that VPC.
+#
+# An account that owns a zone records every VPC it is associated with (other accounts' too,
+# vpcaudit.collectors.route53); an account reading its own zones instead of asking per VPC cannot
+# see zones others share with it. Joining the owners' associations to the VPCs' own accounts gives
+# every spoke its hub's zones — the centralized-endpoint pattern, where the zones decide which
+# endpoint a service name reaches.
+zones_held_elsewhere: Fold[_ZonesPart, dict[tuple[str, str], dict[str, tuple[r.HostedZone, ...]]]] = Fold(
+    "dns.zones_held_elsewhere", _zones_part, _zones_whole)
 
-    Route 53 lets only a zone's owner list its records, so an account whose VPC is associated
-    with a zone shared by another account (the centralized-endpoint pattern) holds the zone
-    without them; in an organization scan the owner's copy has them.
-    """
-    return {zone.hosted_zone_id: zone.record_sets for account in snapshot.accounts for region in account.regions
-            for zone in region.hosted_zones if zone.record_sets_collected}
+
+def _records_part(accounts: Sequence[AccountSnapshot]) -> tuple[tuple[str, tuple[r.RecordSet, ...]], ...]:
+    return tuple((zone.hosted_zone_id, zone.record_sets) for account in accounts for region in account.regions
+                 for zone in region.hosted_zones if zone.record_sets_collected)
+
+
+# readable_zone_records(snapshot): hosted zone id → its record sets, from whichever account of the
+# snapshot could read them. Route 53 lets only a zone's owner list its records, so an account whose
+# VPC is associated with a zone shared by another account (the centralized-endpoint pattern) holds
+# the zone without them; in an organization scan the owner's copy has them.
+readable_zone_records: Fold[Any, dict[str, tuple[r.RecordSet, ...]]] = Fold(
+    "dns.readable_zone_records", _records_part, lambda parts: dict(item for part in parts for item in part))
 
 
 # Catalogue hostnames by (id of the catalogue, Region), with the catalogue held so its id stays its

@@ -197,6 +197,10 @@ class Snapshot:
     def account(self, account_id: str) -> AccountSnapshot | None:
         return next((a for a in self.accounts if a.account_id == account_id), None)
 
+    def has_account(self, account_id: str) -> bool:
+        """Whether the snapshot holds this account (without reading it, where it is held elsewhere)."""
+        return self.account(account_id) is not None
+
 
 # -- deterministic ordering ------------------------------------------------------------------
 
