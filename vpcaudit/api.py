@@ -44,6 +44,7 @@ from vpcaudit.engine.runner import RunSettings, run
 from vpcaudit.engine.select import Selection, needed_parts, select_rules
 from vpcaudit.engine.service_ports import unused_service_ports as services_without_endpoints
 from vpcaudit.engine.severity import check_overrides
+from vpcaudit.engine.sharded import ShardedAudit, run_sharded
 from vpcaudit.engine.suppress import check_rules, load_suppressions
 from vpcaudit.errors import ThrottledError, UsageError
 from vpcaudit.files import Chunk
@@ -58,6 +59,7 @@ from vpcaudit.render.report.jsonfmt import result_document, stream_parted, write
 from vpcaudit.render.text import terminal_safe
 from vpcaudit.snapshot import strictjson
 from vpcaudit.snapshot.jsonfile import load, to_json
+from vpcaudit.snapshot.layout import snapshot_file
 from vpcaudit.snapshot.merge import merge_snapshots as snapshot_merge
 from vpcaudit.snapshot.model import Part, Snapshot, State
 from vpcaudit.snapshot.shard import OPT_IN_ASKED
@@ -194,6 +196,61 @@ def audit_and_write(snapshot: Snapshot, options: AuditOptions | AuditPlan | None
     result = plan.run(snapshot)
     printed, written = write_reports(result, targets)
     return result, printed, written
+
+
+# Below this size a snapshot file is read whole and audited as one snapshot: an audit in shards
+# forks before reading and exchanges facts, which costs more than it saves on a small estate.
+SHARD_MIN_BYTES = 64 << 20
+
+
+def audit_file_and_write(path: str | os.PathLike[str], options: AuditOptions, targets: Sequence[Target], *,
+                         now: dt.datetime | None = None, workers: int | None = None
+                         ) -> tuple[AuditResult, list[str], list[Path], Snapshot]:
+    """:func:`audit_and_write` of the snapshot file ``path``, and the snapshot.
+
+    Where every target is a JSON result file and the file is large (an organization's, from
+    ``SHARD_MIN_BYTES``), the audit runs in shards (:mod:`vpcaudit.engine.sharded`): each of
+    ``workers`` processes (default: every CPU) reads only its own accounts, byte for byte the same
+    result. The snapshot returned then holds this process's accounts only; its snapshot-wide facts
+    (:class:`~vpcaudit.snapshot.shard.Fold`, such as :func:`unused_service_ports`) answer for all."""
+    if targets and all(t.fmt == "json" and t.path is not None for t in targets):
+        sharded = _sharded(path, options, now or dt.datetime.now(dt.timezone.utc), workers)
+        if sharded is not None:
+            try:
+                _, written = write_rendered(targets, _streamed_only, lambda _fmt: stream_parted(sharded.parted))
+            finally:
+                sharded.parted.close()
+            return sharded.parted.outline, [], written, sharded.snapshot
+    snapshot = load_snapshot(path)
+    return (*audit_and_write(snapshot, options, targets, now=now), snapshot)
+
+
+def _sharded(path: str | os.PathLike[str], options: AuditOptions, now: dt.datetime,
+             workers: int | None) -> ShardedAudit | None:
+    """The audit in shards, or None where it would not pay or cannot run (then the file is read whole)."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    try:
+        small = os.path.getsize(path) < SHARD_MIN_BYTES
+    except OSError:
+        return None  # the plain reader says what is wrong with the path
+    if count < 2 or (small and workers is None):
+        return None
+    registry = rules(options.rules_dirs)
+    possible = prepare(options, (p for p in Part if p.opt_in), registry=registry, now=now)  # every rule it may run
+    if any(registry.pack_of(r.id) != BUILTIN_PACK for r in possible.selection.rules):
+        return None  # another pack's rule may read any account of the snapshot, not through folds
+    file = snapshot_file(path)
+    if file is None:
+        return None
+
+    def plan(opt_in: frozenset[Part]) -> tuple[tuple[Rule, ...], RunSettings]:
+        chosen = prepare(options, opt_in, registry=registry, now=now)
+        return chosen.selection.rules, chosen.settings
+
+    sharded = run_sharded(file, count, frozenset(r.id for r in possible.selection.rules), plan, write_run, now)
+    if sharded is None:
+        file.close()
+    return sharded  # the file stays mapped while its snapshot may read an account from it
 
 
 def _streamed_only(fmt: str) -> str:
@@ -773,6 +830,7 @@ __all__ = [
     "audit",
     "audit_account",
     "audit_and_write",
+    "audit_file_and_write",
     "collect",
     "control_label",
     "deliver",

@@ -136,12 +136,12 @@ def audit(
     options, delivery = given.audit(), given.delivery()
     try:
         location, targets = deliver_or_plan(format or (), output, inputs={"snapshot": snapshot, **given.input_files()})
-        loaded = api.load_snapshot(snapshot)
         reports: tuple[list[str], list[Path]] | None = None
         if location is None and not delivery.sns_topic:  # written as audited (an organization's JSON)
-            result, printed, written = api.audit_and_write(loaded, options, targets)
+            result, printed, written, loaded = api.audit_file_and_write(snapshot, options, targets)
             reports = printed, written
         else:  # the S3 folder and the notification read the whole result
+            loaded = api.load_snapshot(snapshot)
             result = api.audit(loaded, options)
     except VpcauditError as exc:
         fail(exc)

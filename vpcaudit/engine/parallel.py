@@ -84,7 +84,7 @@ def fork_map_spooled(func: Callable[[T], bytes], items: Sequence[T], workers: in
     processes, this one included, and left in files until read in order from the returned
     :class:`Spooled` — which the caller must close."""
     workers = min(workers, len(items))
-    own = _spool_file() if workers > 1 and can_fork() else None
+    own = spool_file() if workers > 1 and can_fork() else None
     runs = _runs(len(items)) if own is not None else []
     queue = _queue(len(runs)) if own is not None else None
     if own is None or queue is None:  # no fork, no file or no queue: results are kept in memory
@@ -101,7 +101,7 @@ def fork_map_spooled(func: Callable[[T], bytes], items: Sequence[T], workers: in
         for run in _taken(queue, runs):
             for i in run:
                 data = func(items[i])
-                if _spooled(own, data, offset):
+                if write_at(own, data, offset):
                     regions[i] = Region(own, offset, len(data), None)
                     offset += len(data)
                 else:
@@ -208,7 +208,7 @@ class _Child:
     def start(cls, func: Callable[[T], Any], items: Sequence[T], runs: list[range], queue: int, *,
               raw: bool = False) -> _Child | None:
         """The child, started; None if it could not be given a file for its results."""
-        spool = _spool_file()
+        spool = spool_file()
         if spool is None:
             return None
         def child(write_fd: int) -> None:
@@ -218,12 +218,12 @@ class _Child:
                     value = func(items[i])
                     data = value if raw else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                     number = i.to_bytes(_NUMBER, "little")
-                    if spooled is not None and _spooled(spool, data, spooled):
+                    if spooled is not None and write_at(spool, data, spooled):
                         spooled += len(data)
-                        _write_all(write_fd, number + len(data).to_bytes(_LENGTH, "little"))
+                        write_all(write_fd, number + len(data).to_bytes(_LENGTH, "little"))
                     else:
                         spooled = None
-                        _write_all(write_fd, number + (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
+                        write_all(write_fd, number + (_INLINE | len(data)).to_bytes(_LENGTH, "little") + data)
 
         pid, read_fd = fork_child(child)
         return cls(pid, read_fd, spool, raw)
@@ -250,7 +250,7 @@ class _Child:
                         value = Region(self.spool, offset, size, None)
                         offset += size
                     else:
-                        value = pickle.loads(_read_all(self.spool, size, offset))
+                        value = pickle.loads(read_all(self.spool, size, offset))
                         offset += size
                 except Exception:  # a result cut off or unreadable: its item is redone
                     return
@@ -267,7 +267,7 @@ class _Child:
         return self._values
 
 
-def _spool_file() -> int | None:
+def spool_file() -> int | None:
     """An anonymous file for one child's results (it holds what this process has not read yet, on
     disk rather than in memory: an organization's JSON result is gigabytes); None where no
     temporary file can be made, and this process does the work itself."""
@@ -278,8 +278,8 @@ def _spool_file() -> int | None:
         return None
 
 
-def _spooled(spool: int, data: bytes, offset: int) -> bool:
-    """Write ``data`` to the child's file at ``offset``; False if the file refused it (no space)."""
+def write_at(spool: int, data: bytes, offset: int) -> bool:
+    """Write ``data`` to a results file at ``offset``; False if the file refused it (no space)."""
     view = memoryview(data)
     try:
         while view:
@@ -290,13 +290,13 @@ def _spooled(spool: int, data: bytes, offset: int) -> bool:
     return True
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
 
 
-def _read_all(fd: int, size: int, offset: int) -> bytes:
+def read_all(fd: int, size: int, offset: int) -> bytes:
     chunks = []
     while size:
         chunk = os.pread(fd, size, offset)

@@ -45,7 +45,7 @@ from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.files import Chunk, FileRange
 from vpcaudit.forks import can_fork
 from vpcaudit.snapshot.bulk import without_cycle_collection
-from vpcaudit.snapshot.model import Snapshot
+from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
 
 # The result's lists written in runs: for each, the order of its items (None: scope order, as the
 # runs are) and the key they are grouped by in a run — their order's keys before account and Region.
@@ -96,31 +96,52 @@ def run_parted(snapshot: Snapshot, rules: Iterable[Rule], settings: RunSettings,
         return None
     now = settings.now or dt.datetime.now(dt.timezone.utc)
     selected = tuple(sorted(rules, key=lambda x: x.id))
-    shared = SharedFacts(snapshot)
+    audit = RunAuditor(snapshot, selected, settings, now.date(), write)
     size = -(-len(scopes) // RUNS)
-    runs = [range(start, min(start + size, len(scopes))) for start in range(0, len(scopes), size)]
-
-    # Groups this process has returned already: every scope names its Region's pool (COST001's
-    # holds every VPC of the Region across accounts), so sending them with every run would pickle
-    # and unpickle millions of members again and again (a run that a failed worker did not
-    # deliver is redone here, and its groups are then sent by this process or were already).
-    named: set[str] = set()
-
-    def audit_run(run: range) -> bytes:
-        parts = [audit_scope(snapshot, *scopes[i], selected, settings, shared, now.date()) for i in run]
-        fresh = tuple(g for g in merged_groups(parts) if g.group_id not in named)
-        named.update(g.group_id for g in fresh)
-        return _written(parts, fresh, write)
-
+    runs = [scopes[start:start + size] for start in range(0, len(scopes), size)]
     with without_cycle_collection():
-        spooled = fork_map_spooled(audit_run, runs, workers)
-        try:
-            outlines, texts = _read_runs(spooled)
-        except BaseException:
-            spooled.close()
-            raise
+        spooled = fork_map_spooled(audit, runs, workers)
+        return assembled(result_header(snapshot, selected, settings, now), spooled)
+
+
+Scope = tuple[AccountSnapshot, RegionSnapshot]
+
+
+class RunAuditor:
+    """A run of consecutive scopes audited, as the text of its lists and its outline (the bytes
+    :func:`assembled` reads), with the snapshot-wide facts shared by every run of this process."""
+
+    def __init__(self, snapshot: Snapshot, selected: tuple[Rule, ...], settings: RunSettings, today: dt.date,
+                 write: WriteRun) -> None:
+        self._snapshot = snapshot
+        self._selected = selected
+        self._settings = settings
+        self._today = today
+        self._write = write
+        self._shared = SharedFacts(snapshot)
+        # Groups this process has returned already: every scope names its Region's pool (COST001's
+        # holds every VPC of the Region across accounts), so sending them with every run would pickle
+        # and unpickle millions of members again and again (a run that a failed worker did not
+        # deliver is redone here, and its groups are then sent by this process or were already).
+        self._named: set[str] = set()
+
+    def __call__(self, run: Sequence[Scope]) -> bytes:
+        parts = [audit_scope(self._snapshot, account, region, self._selected, self._settings, self._shared,
+                             self._today) for account, region in run]
+        fresh = tuple(g for g in merged_groups(parts) if g.group_id not in self._named)
+        self._named.update(g.group_id for g in fresh)
+        return _written(parts, fresh, self._write)
+
+
+def assembled(header: AuditResult, spooled: Spooled) -> PartedAudit:
+    """The audit whose runs ``spooled`` holds, in order, under ``header`` (the result's own fields)."""
+    try:
+        outlines, texts = _read_runs(spooled)
+    except BaseException:
+        spooled.close()
+        raise
     outline = dataclasses.replace(
-        result_header(snapshot, selected, settings, now),
+        header,
         findings=tuple(sorted((f for o in outlines for f in o.findings), key=finding_order)),
         scopes=tuple(sorted((s for o in outlines for s in o.scopes), key=scope_order)),
         costs=tuple(sorted((c for o in outlines for c in o.costs), key=cost_order)),

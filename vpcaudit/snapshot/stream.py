@@ -44,7 +44,7 @@ def _refuse_constant(name: str) -> Any:
     raise Unreadable(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 class _Tokens:
@@ -92,7 +92,7 @@ class _Tokens:
                 continue
             self._start = self._at
             try:
-                value, end = _DECODER.raw_decode(self._text, self._at)
+                value, end = DECODER.raw_decode(self._text, self._at)
             except RecursionError:  # nested past the parser's limit: the whole-file reader reports it
                 raise Unreadable("nested too deeply") from None
             except json.JSONDecodeError:
@@ -171,6 +171,24 @@ def read(source: TextIO) -> tuple[Snapshot, dict[str, Any]]:
     except MISFITS as exc:
         raise Unreadable(f"a value that does not fit its field ({exc!r})") from None
     return dataclasses.replace(snapshot, accounts=tuple(accounts)), top
+
+
+class AccountReader:
+    """Account objects read one at a time, each the whole of its source (the accounts of a snapshot
+    file read by several processes, see :mod:`vpcaudit.snapshot.layout`), with equal Region
+    catalogues kept once across them. Raises :class:`Unreadable` as :func:`read` does."""
+
+    def __init__(self) -> None:
+        self._catalogues = _SharedCatalogues()
+
+    def read(self, source: TextIO) -> AccountSnapshot:
+        tokens = _Tokens(source)
+        try:
+            account = _account(tokens, self._catalogues)
+            tokens.end()
+        except MISFITS as exc:
+            raise Unreadable(f"a value that does not fit its field ({exc!r})") from None
+        return account
 
 
 def _account(tokens: _Tokens, shared: _SharedCatalogues) -> AccountSnapshot:
