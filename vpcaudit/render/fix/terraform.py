@@ -77,16 +77,18 @@ def blocks(steps: Iterable[FixStep], region: str, addresses: Addresses | None = 
             block.decision = block.decision or fix.decision
             block.description = block.description or fix.description
             if block.rtype:
+                address = block.address
                 if fix.creates:
-                    known.add(fix.creates, f"{block.address}.id")
-                block.attributes = {k: _resolve(v, known) for k, v in block.attributes.items()}
-                if block.address in out:
-                    kept = out[block.address]
+                    known.add(fix.creates, f"{address}.id")
+                block.attributes = {k: v if v.__class__ is str else _resolve(v, known)  # strings: nothing to resolve
+                                    for k, v in block.attributes.items()}
+                if address in out:
+                    kept = out[address]
                     kept.attributes.update(block.attributes)
                     if block.description not in kept.description:
                         kept.description += "\n" + block.description
                     continue
-                out[block.address] = block
+                out[address] = block
             else:
                 out[f"#{len(out)}"] = block
     return list(out.values())
@@ -125,7 +127,8 @@ def _body(block: Block, provider: str | None) -> list[str]:
     if provider:
         width = max(width, len("provider"))
         body.append(f"  {'provider'.ljust(width)} = {provider}")
-    body += [f"  {key.ljust(width)} = {_hcl(value)}" for key, value in block.attributes.items()]
+    body += [f"  {key.ljust(width)} = {hcl_string(value) if value.__class__ is str else _hcl(value)}"
+             for key, value in block.attributes.items()]
     body.append("}")
     return body
 
@@ -188,7 +191,7 @@ def _hcl(value: Any) -> str:
     if isinstance(value, str):
         return hcl_string(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+        return "[" + ", ".join([hcl_string(v) if v.__class__ is str else _hcl(v) for v in value]) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_hcl(v)}" for k, v in value.items()) + " }"
     return hcl_string(str(value))
