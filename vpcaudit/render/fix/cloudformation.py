@@ -26,8 +26,8 @@ Resource = dict[str, Any]
 
 def logical_id(*parts: str) -> str:
     """A CloudFormation logical id (letters and digits only) from labels and AWS ids."""
-    words = [w for part in parts for w in _NOT_ALNUM.split(part) if w]
-    return "".join(w[:1].upper() + w[1:] for w in words) or "Fix"
+    # One split of the parts joined by a separator: the same words as splitting each part.
+    return "".join([w[0].upper() + w[1:] for w in _NOT_ALNUM.split("-".join(parts)) if w]) or "Fix"
 
 
 def template(steps: Iterable[FixStep]) -> str:
@@ -76,8 +76,42 @@ _string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # 
 
 
 def _write(value: Any, newline: str, parts: list[str]) -> None:
-    """``value`` as json.dumps writes it with ``indent=2``, ``newline`` being its line break and indentation."""
-    if isinstance(value, str):
+    """``value`` as json.dumps writes it with ``indent=2``, ``newline`` being its line break and indentation.
+
+    Containers are tested first (a template is mostly objects and strings, and strings inside
+    containers are written without a call); no value is both a container and a scalar, so the
+    order gives json.dumps's text."""
+    if isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        opening = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlain
+            parts.append(opening + _string(key) + ": ")
+            opening = "," + inner
+            if item.__class__ is str:
+                parts.append(_string(item))
+            else:
+                _write(item, inner, parts)
+        parts.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        opening = "[" + inner
+        for item in value:
+            parts.append(opening)
+            opening = "," + inner
+            if item.__class__ is str:
+                parts.append(_string(item))
+            else:
+                _write(item, inner, parts)
+        parts.append(newline + "]")
+    elif isinstance(value, str):
         parts.append(_string(value))
     elif value is None:
         parts.append("null")
@@ -89,32 +123,6 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
         parts.append(int.__repr__(value))
     elif isinstance(value, float) and math.isfinite(value):
         parts.append(float.__repr__(value))
-    elif isinstance(value, list | tuple):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        for i, item in enumerate(value):
-            parts.append(("[" if i == 0 else ",") + inner)
-            if item.__class__ is str:  # most values: written here rather than by a call
-                parts.append(_string(item))
-            else:
-                _write(item, inner, parts)
-        parts.append(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        for i, (key, item) in enumerate(value.items()):
-            if not isinstance(key, str):
-                raise _NotPlain
-            parts.append(("{" if i == 0 else ",") + inner + _string(key) + ": ")
-            if item.__class__ is str:
-                parts.append(_string(item))
-            else:
-                _write(item, inner, parts)
-        parts.append(newline + "}")
     elif isinstance(value, _Parsed):
         parts.append(value.text(newline))
     else:
@@ -145,10 +153,12 @@ Mapper = Callable[[FixStep], list[tuple[str, Resource]]]
 
 def _plain(rtype: str, keys: dict[str, str]) -> Mapper:
     """A resource whose properties are the step's parameters, renamed (API name → CloudFormation name)."""
+    kind = rtype.rsplit("::", 1)[-1]
+
     def mapper(fix: FixStep) -> list[tuple[str, Resource]]:
-        properties = {cfn: fix.parameters[api] for api, cfn in keys.items() if api in fix.parameters}
-        return [(logical_id(fix.creates or fix.resource_id, rtype.rsplit("::", 1)[-1]),
-                 {"Type": rtype, "Properties": properties})]
+        p = fix.parameters
+        properties = {cfn: p[api] for api, cfn in keys.items() if api in p}
+        return [(logical_id(fix.creates or fix.resource_id, kind), {"Type": rtype, "Properties": properties})]
     return mapper
 
 

@@ -102,12 +102,15 @@ def render(steps: Iterable[FixStep], region: str, *, provider: str | None = None
 
 def render_block(block: Block, provider: str | None = None) -> str:
     lines = ["# " + line for line in _lines(block.description)]
-    body = _body(block, provider) if block.rtype else []
-    if not block.rtype:
+    if block.rtype:
+        body = _body(block, provider)
+    else:
         lines += ["# " + line for line in _lines(block.comment)]
+        body = []
     if block.decision:
         lines += ["# NEEDS A DECISION: " + line for line in _lines(block.decision)]
-        lines += ["# " + line for line in body]
+        if body:
+            lines.append("# " + "\n# ".join(body))
     else:
         lines += body
     return "\n".join(lines)
