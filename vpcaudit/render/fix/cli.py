@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -49,8 +50,19 @@ def variable(label: str) -> str:
 
 def argv(fix: FixStep, region: str) -> list[str]:
     """The command as words; :class:`Word` items are shell syntax, every other item is a literal value."""
-    words: list[str] = [*_program(fix.action), "--region", region]
-    for name, value in sorted(fix.parameters.items(), key=lambda item: _reading_order(fix, *item)):
+    return [*_program(fix.action), "--region", region, *_arguments(fix)]
+
+
+def command(fix: FixStep, region: str) -> str:
+    """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
+    return " ".join([_quoted_program(fix.action), "--region", quote(region),  # the words argv gives, quoted
+                     *[w if isinstance(w, Word) else quote(w) for w in _arguments(fix)]])
+
+
+def _arguments(fix: FixStep) -> list[str]:
+    """The words after the Region: parameters in reading order, then the output query."""
+    words: list[str] = []
+    for name, value in sorted(fix.parameters.items(), key=_reading_order(fix)):
         option = _option(name)
         if value.__class__ is str:  # most values (ids, CIDRs, names): the word itself, as _word writes it
             words += (option, value)
@@ -67,11 +79,6 @@ def argv(fix: FixStep, region: str) -> list[str]:
     return words
 
 
-def command(fix: FixStep, region: str) -> str:
-    """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
-    return " ".join([w if isinstance(w, Word) else quote(w) for w in argv(fix, region)])
-
-
 # The same few operations and parameter names recur in every fix of a result: each is named once.
 @lru_cache(maxsize=256)
 def _program(action: str) -> tuple[str, str, str]:
@@ -79,6 +86,12 @@ def _program(action: str) -> tuple[str, str, str]:
     parts = action.split(":", 1)
     service, operation = parts[0], parts[1]  # as FixStep.service and .operation read them
     return "aws", _CLI_SERVICE.get(service, service), xform_name(operation, "-")
+
+
+@lru_cache(maxsize=256)
+def _quoted_program(action: str) -> str:
+    """:func:`_program`'s words as the command line starts."""
+    return " ".join(quote(word) for word in _program(action))
 
 
 @lru_cache(maxsize=1024)
@@ -132,10 +145,12 @@ def comment(text: str) -> str:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _reading_order(fix: FixStep, name: str, value: object) -> tuple[int, str]:
-    """The resource acted on first, documents last, the rest by name: the same order whether the
-    step comes from a rule or back from a JSON result (which sorts keys)."""
-    return (0 if value == fix.resource_id else 2 if name in _DOCUMENTS else 1, name)
+def _reading_order(fix: FixStep) -> Callable[[tuple[str, object]], tuple[int, str]]:
+    """The sort key of the step's parameters: the resource acted on first, documents last, the rest
+    by name: the same order whether the step comes from a rule or back from a JSON result (which
+    sorts keys)."""
+    acted_on = fix.resource_id
+    return lambda item: (0 if item[1] == acted_on else 2 if item[0] in _DOCUMENTS else 1, item[0])
 
 
 def _scalar(value: object) -> bool:
