@@ -97,7 +97,7 @@ def blocks(steps: Iterable[FixStep], region: str, addresses: Addresses | None = 
 def render(steps: Iterable[FixStep], region: str, *, provider: str | None = None,
            addresses: Addresses | None = None) -> str:
     """HCL for ``steps``; ``provider`` names a provider alias (``aws.x``) every block uses."""
-    return "\n\n".join(render_block(b, provider) for b in blocks(steps, region, addresses))
+    return "\n\n".join([render_block(b, provider) for b in blocks(steps, region, addresses)])
 
 
 def render_block(block: Block, provider: str | None = None) -> str:
@@ -118,20 +118,21 @@ def render_block(block: Block, provider: str | None = None) -> str:
 
 def _body(block: Block, provider: str | None) -> list[str]:
     """The block's ``import`` (if any) and ``resource``, aligned as ``terraform fmt`` aligns them."""
+    attributes = block.attributes
     body = []
     if block.import_id is not None:
-        pad = 8 if provider else 2  # `terraform fmt` aligns the equals signs
-        body += ["import {", f"  {'to'.ljust(pad)} = {block.address}",
-                 f"  {'id'.ljust(pad)} = {hcl_string(block.import_id)}"]
-        body += [f"  provider = {provider}"] if provider else []
-        body.append("}")
+        if provider:  # `terraform fmt` aligns the equals signs
+            body += ["import {", f"  to       = {block.address}", f"  id       = {hcl_string(block.import_id)}",
+                     f"  provider = {provider}", "}"]
+        else:
+            body += ["import {", f"  to = {block.address}", f"  id = {hcl_string(block.import_id)}", "}"]
     body.append(f'resource "{block.rtype}" "{block.name}" {{')
-    width = max(map(len, block.attributes), default=0)
+    width = max(map(len, attributes), default=0)
     if provider:
         width = max(width, len("provider"))
         body.append(f"  {'provider'.ljust(width)} = {provider}")
     body += [f"  {key.ljust(width)} = {hcl_string(value) if value.__class__ is str else _hcl(value)}"
-             for key, value in block.attributes.items()]
+             for key, value in attributes.items()]
     body.append("}")
     return body
 
