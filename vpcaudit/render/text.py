@@ -50,6 +50,8 @@ def xml_safe(text: str) -> str:
 
 def terminal_safe(text: str) -> str:
     """One line a terminal prints as text: newlines to spaces, controls and bidi removed."""
+    if text.isprintable():  # no newline, control or bidi character (none is printable): most text
+        return text
     return _TERMINAL_CONTROL.sub("", _NEWLINES.sub(" ", strip_bidi(text)))
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -49,11 +50,23 @@ def variable(label: str) -> str:
 
 def argv(fix: FixStep, region: str) -> list[str]:
     """The command as words; :class:`Word` items are shell syntax, every other item is a literal value."""
-    words: list[str] = ["aws", _CLI_SERVICE.get(fix.service, fix.service), xform_name(fix.operation, "-"),
-                        "--region", region]
-    for name, value in sorted(fix.parameters.items(), key=lambda item: _reading_order(fix, *item)):
-        option = "--" + xform_name(name, "-")
-        if isinstance(value, bool):
+    return [*_program(fix.action), "--region", region, *_arguments(fix)]
+
+
+def command(fix: FixStep, region: str) -> str:
+    """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
+    return " ".join([_quoted_program(fix.action), "--region", quote(region),  # the words argv gives, quoted
+                     *[w if isinstance(w, Word) else quote(w) for w in _arguments(fix)]])
+
+
+def _arguments(fix: FixStep) -> list[str]:
+    """The words after the Region: parameters in reading order, then the output query."""
+    words: list[str] = []
+    for name, value in sorted(fix.parameters.items(), key=_reading_order(fix)):
+        option = _option(name)
+        if value.__class__ is str:  # most values (ids, CIDRs, names): the word itself, as _word writes it
+            words += (option, value)
+        elif isinstance(value, bool):
             words.append(option if value else "--no-" + option[2:])
         elif isinstance(value, list) and all(_scalar(v) for v in value):
             words += [option, *(_word(v) for v in value)]
@@ -66,9 +79,25 @@ def argv(fix: FixStep, region: str) -> list[str]:
     return words
 
 
-def command(fix: FixStep, region: str) -> str:
-    """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
-    return " ".join(w if isinstance(w, Word) else quote(w) for w in argv(fix, region))
+# The same few operations and parameter names recur in every fix of a result: each is named once.
+@lru_cache(maxsize=256)
+def _program(action: str) -> tuple[str, str, str]:
+    """``aws``, the CLI command and its subcommand for ``service:Operation``."""
+    parts = action.split(":", 1)
+    service, operation = parts[0], parts[1]  # as FixStep.service and .operation read them
+    return "aws", _CLI_SERVICE.get(service, service), xform_name(operation, "-")
+
+
+@lru_cache(maxsize=256)
+def _quoted_program(action: str) -> str:
+    """:func:`_program`'s words as the command line starts."""
+    return " ".join(quote(word) for word in _program(action))
+
+
+@lru_cache(maxsize=1024)
+def _option(name: str) -> str:
+    """The CLI option of a request parameter (``VpcEndpointId`` → ``--vpc-endpoint-id``)."""
+    return "--" + xform_name(name, "-")
 
 
 @lru_cache(maxsize=8192)  # the same ids and documents recur across the fixes of a result's findings
@@ -108,13 +137,20 @@ def script(steps: tuple[FixStep, ...] | list[FixStep], region: str) -> str:
 def comment(text: str) -> str:
     """``text`` as shell comment lines: every physical line starts with '# ', so no newline
     inside a value (a quoted JSON document, a hostile tag) can turn the rest into a command."""
-    return "\n".join(f"# {line}" for line in re.split(r"\r\n|\r|\n", text))
+    if "\n" not in text and "\r" not in text:  # one line (most comments): spare the split
+        return "# " + text
+    return "\n".join(f"# {line}" for line in _LINE_BREAK.split(text))
 
 
-def _reading_order(fix: FixStep, name: str, value: object) -> tuple[int, str]:
-    """The resource acted on first, documents last, the rest by name: the same order whether the
-    step comes from a rule or back from a JSON result (which sorts keys)."""
-    return (0 if value == fix.resource_id else 2 if name in _DOCUMENTS else 1, name)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _reading_order(fix: FixStep) -> Callable[[tuple[str, object]], tuple[int, str]]:
+    """The sort key of the step's parameters: the resource acted on first, documents last, the rest
+    by name: the same order whether the step comes from a rule or back from a JSON result (which
+    sorts keys)."""
+    acted_on = fix.resource_id
+    return lambda item: (0 if item[1] == acted_on else 2 if item[0] in _DOCUMENTS else 1, item[0])
 
 
 def _scalar(value: object) -> bool:

@@ -12,11 +12,13 @@ the account is escaped by the JSON encoder, never by hand.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
-from vpcaudit.engine.remedy import FixStep, is_new_id, labels_used
+from vpcaudit.engine.remedy import FixStep, is_new_id, labels_used, walk
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 Resource = dict[str, Any]
@@ -24,8 +26,8 @@ Resource = dict[str, Any]
 
 def logical_id(*parts: str) -> str:
     """A CloudFormation logical id (letters and digits only) from labels and AWS ids."""
-    words = [w for part in parts for w in _NOT_ALNUM.split(part) if w]
-    return "".join(w[:1].upper() + w[1:] for w in words) or "Fix"
+    # One split of the parts joined by a separator: the same words as splitting each part.
+    return "".join([w[0].upper() + w[1:] for w in _NOT_ALNUM.split("-".join(parts)) if w]) or "Fix"
 
 
 def template(steps: Iterable[FixStep]) -> str:
@@ -47,8 +49,91 @@ def template(steps: Iterable[FixStep]) -> str:
     description = "Created by the fix vpcaudit wrote for this finding. Review before deploying."
     if left_out:
         description += " Not expressed here (existing resources, or a decision needed): " + "; ".join(left_out)
-    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Description": description[:1024],
-                       "Resources": resources}, indent=2, ensure_ascii=True, allow_nan=False) + "\n"
+    return _dumps({"AWSTemplateFormatVersion": "2010-09-09", "Description": description[:1024],
+                   "Resources": resources}) + "\n"
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    """``json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)``, byte for byte.
+
+    Why not json.dumps: with ``indent`` it runs the standard library's pure-Python encoder, and
+    a finding's template written that way cost more than its CLI and Terraform forms together.
+    Anything but plain JSON data (a non-string key, a non-finite float, another type) is left to
+    json.dumps, for its exact text or error."""
+    parts: list[str] = []
+    try:
+        _write(document, "\n", parts)
+    except _NotPlain:
+        return json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False, default=_parsed_value)
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    """A value :func:`_write` leaves to json.dumps."""
+
+
+_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]  # json.dumps's own, in C
+
+
+def _write(value: Any, newline: str, parts: list[str]) -> None:
+    """``value`` as json.dumps writes it with ``indent=2``, ``newline`` being its line break and indentation.
+
+    Containers are tested first (a template is mostly objects and strings, and strings inside
+    containers are written without a call); no value is both a container and a scalar, so the
+    order gives json.dumps's text."""
+    if isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        opening = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotPlain
+            parts.append(opening + _string(key) + ": ")
+            opening = "," + inner
+            if item.__class__ is str:
+                parts.append(_string(item))
+            else:
+                _write(item, inner, parts)
+        parts.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        opening = "[" + inner
+        for item in value:
+            parts.append(opening)
+            opening = "," + inner
+            if item.__class__ is str:
+                parts.append(_string(item))
+            else:
+                _write(item, inner, parts)
+        parts.append(newline + "]")
+    elif isinstance(value, str):
+        parts.append(_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float) and math.isfinite(value):
+        parts.append(float.__repr__(value))
+    elif isinstance(value, _Parsed):
+        parts.append(value.text(newline))
+    else:
+        raise _NotPlain
+
+
+def _parsed_value(value: Any) -> Any:
+    """What json.dumps writes for a :class:`_Parsed` (its ``default``)."""
+    if isinstance(value, _Parsed):
+        return value.value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _resolve(value: Any, created: dict[str, tuple[str, str]]) -> Any:
@@ -68,10 +153,12 @@ Mapper = Callable[[FixStep], list[tuple[str, Resource]]]
 
 def _plain(rtype: str, keys: dict[str, str]) -> Mapper:
     """A resource whose properties are the step's parameters, renamed (API name → CloudFormation name)."""
+    kind = rtype.rsplit("::", 1)[-1]
+
     def mapper(fix: FixStep) -> list[tuple[str, Resource]]:
-        properties = {cfn: fix.parameters[api] for api, cfn in keys.items() if api in fix.parameters}
-        return [(logical_id(fix.creates or fix.resource_id, rtype.rsplit("::", 1)[-1]),
-                 {"Type": rtype, "Properties": properties})]
+        p = fix.parameters
+        properties = {cfn: p[api] for api, cfn in keys.items() if api in p}
+        return [(logical_id(fix.creates or fix.resource_id, kind), {"Type": rtype, "Properties": properties})]
     return mapper
 
 
@@ -81,8 +168,34 @@ def _vpc_endpoint(fix: FixStep) -> list[tuple[str, Resource]]:
         "RouteTableIds": "RouteTableIds", "SubnetIds": "SubnetIds", "SecurityGroupIds": "SecurityGroupIds",
         "PrivateDnsEnabled": "PrivateDnsEnabled"})(fix)
     if "PolicyDocument" in fix.parameters:
-        resource["Properties"]["PolicyDocument"] = json.loads(fix.parameters["PolicyDocument"])
+        resource["Properties"]["PolicyDocument"] = _policy(fix.parameters["PolicyDocument"])
     return [(name, resource)]
+
+
+@lru_cache(maxsize=1024)  # every new endpoint of an account gets the same account-scoped policy
+def _policy(document: str) -> Any:
+    """The policy as template data: parsed, and written out once (unless it holds what looks like a
+    new-id marker, which :func:`_resolve` turns into a reference). Never modified: _resolve copies."""
+    value = json.loads(document)
+    return value if any(is_new_id(v) for v in walk(value)) else _Parsed(value)
+
+
+class _Parsed:
+    """JSON data that recurs from template to template, its text written once per indentation."""
+
+    __slots__ = ("_texts", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._texts: dict[str, str] = {}  # line break and indentation → text (one depth in practice)
+
+    def text(self, newline: str) -> str:
+        text = self._texts.get(newline)
+        if text is None:
+            parts: list[str] = []
+            _write(self.value, newline, parts)
+            text = self._texts[newline] = "".join(parts)
+        return text
 
 
 def _group_rules(rtype: str, source_key: str) -> Mapper:

@@ -77,16 +77,18 @@ def blocks(steps: Iterable[FixStep], region: str, addresses: Addresses | None = 
             block.decision = block.decision or fix.decision
             block.description = block.description or fix.description
             if block.rtype:
+                address = block.address
                 if fix.creates:
-                    known.add(fix.creates, f"{block.address}.id")
-                block.attributes = {k: _resolve(v, known) for k, v in block.attributes.items()}
-                if block.address in out:
-                    kept = out[block.address]
+                    known.add(fix.creates, f"{address}.id")
+                block.attributes = {k: v if v.__class__ is str else _resolve(v, known)  # strings: nothing to resolve
+                                    for k, v in block.attributes.items()}
+                if address in out:
+                    kept = out[address]
                     kept.attributes.update(block.attributes)
                     if block.description not in kept.description:
                         kept.description += "\n" + block.description
                     continue
-                out[block.address] = block
+                out[address] = block
             else:
                 out[f"#{len(out)}"] = block
     return list(out.values())
@@ -95,34 +97,44 @@ def blocks(steps: Iterable[FixStep], region: str, addresses: Addresses | None = 
 def render(steps: Iterable[FixStep], region: str, *, provider: str | None = None,
            addresses: Addresses | None = None) -> str:
     """HCL for ``steps``; ``provider`` names a provider alias (``aws.x``) every block uses."""
-    return "\n\n".join(render_block(b, provider) for b in blocks(steps, region, addresses))
+    return "\n\n".join([render_block(b, provider) for b in blocks(steps, region, addresses)])
 
 
 def render_block(block: Block, provider: str | None = None) -> str:
-    lines = [f"# {line}" for line in _lines(block.description)]
-    if not block.rtype:
-        lines += [f"# {line}" for line in _lines(block.comment)]
-        body = []
+    lines = ["# " + line for line in _lines(block.description)]
+    if block.rtype:
+        body = _body(block, provider)
     else:
+        lines += ["# " + line for line in _lines(block.comment)]
         body = []
-        if block.import_id is not None:
-            pad = 8 if provider else 2  # `terraform fmt` aligns the equals signs
-            body += ["import {", f"  {'to'.ljust(pad)} = {block.address}",
-                     f"  {'id'.ljust(pad)} = {hcl_string(block.import_id)}"]
-            body += [f"  provider = {provider}"] if provider else []
-            body.append("}")
-        body.append(f'resource "{block.rtype}" "{block.name}" {{')
-        width = max((len(k) for k in (*block.attributes, *(["provider"] if provider else []))), default=0)
-        body += [f"  {'provider'.ljust(width)} = {provider}"] if provider else []
-        for key, value in block.attributes.items():
-            body.append(f"  {key.ljust(width)} = {_hcl(value)}")
-        body.append("}")
     if block.decision:
-        lines += [f"# NEEDS A DECISION: {line}" for line in _lines(block.decision)]
-        lines += [f"# {line}" for line in body]
+        lines += ["# NEEDS A DECISION: " + line for line in _lines(block.decision)]
+        if body:
+            lines.append("# " + "\n# ".join(body))
     else:
         lines += body
     return "\n".join(lines)
+
+
+def _body(block: Block, provider: str | None) -> list[str]:
+    """The block's ``import`` (if any) and ``resource``, aligned as ``terraform fmt`` aligns them."""
+    attributes = block.attributes
+    body = []
+    if block.import_id is not None:
+        if provider:  # `terraform fmt` aligns the equals signs
+            body += ["import {", f"  to       = {block.address}", f"  id       = {hcl_string(block.import_id)}",
+                     f"  provider = {provider}", "}"]
+        else:
+            body += ["import {", f"  to = {block.address}", f"  id = {hcl_string(block.import_id)}", "}"]
+    body.append(f'resource "{block.rtype}" "{block.name}" {{')
+    width = max(map(len, attributes), default=0)
+    if provider:
+        width = max(width, len("provider"))
+        body.append(f"  {'provider'.ljust(width)} = {provider}")
+    body += [f"  {key.ljust(width)} = {hcl_string(value) if value.__class__ is str else _hcl(value)}"
+             for key, value in attributes.items()]
+    body.append("}")
+    return body
 
 
 # The same ids, CIDRs and policies recur across the fixes of a result's findings; each is written once.
@@ -159,19 +171,21 @@ class Expression(str):
 
 
 def _resolve(value: Any, known: Addresses) -> Any:
-    if is_new_id(value):
-        ref = known.ref(value["new_id"])
-        return Expression(ref) if ref else f"<id created by step {value['new_id']}>"
-    if is_placeholder(value):
-        return f"<{value['placeholder']}>"
+    if isinstance(value, dict):  # markers are dicts: most values (strings) are returned at once
+        if is_new_id(value):
+            ref = known.ref(value["new_id"])
+            return Expression(ref) if ref else f"<id created by step {value['new_id']}>"
+        if is_placeholder(value):
+            return f"<{value['placeholder']}>"
+        return {k: _resolve(v, known) for k, v in value.items()}
     if isinstance(value, list):
         return [_resolve(v, known) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, known) for k, v in value.items()}
     return value
 
 
 def _hcl(value: Any) -> str:
+    if value.__class__ is str:  # the commonest value, checked first (an Expression is a str subclass)
+        return hcl_string(value)
     if isinstance(value, Expression):
         return str(value)
     if isinstance(value, bool):
@@ -181,7 +195,7 @@ def _hcl(value: Any) -> str:
     if isinstance(value, str):
         return hcl_string(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+        return "[" + ", ".join([hcl_string(v) if v.__class__ is str else _hcl(v) for v in value]) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_hcl(v)}" for k, v in value.items()) + " }"
     return hcl_string(str(value))
@@ -189,7 +203,12 @@ def _hcl(value: Any) -> str:
 
 def _lines(text: str) -> list[str]:
     """Comment text as lines without control characters (a comment must not end early or drive a terminal)."""
-    return [terminal_safe(line) for line in re.split(r"\r\n|\r|\n", text) if line] if text else []
+    if text.isprintable():  # one line with nothing to remove (most descriptions): spare the split
+        return [text] if text else []
+    return [terminal_safe(line) for line in _LINE_BREAK.split(text) if line]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # -- one mapper per API operation ------------------------------------------------------------
