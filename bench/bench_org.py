@@ -1,17 +1,18 @@
 """An organization: N accounts × R Regions × V VPCs, from the snapshot file to the JSON result.
 
 Usage:  python bench/bench_org.py [--accounts 500] [--regions 17] [--vpcs 3] [--workers N] [--repeat 1]
-                                  [--cache DIR] [--two-pass] [--cli]
+                                  [--cache DIR] [--whole | --two-pass] [--cli]
 
 Writes the synthetic snapshot (bench/synthetic.py; every Region with its default VPC and its
 whole endpoint-service catalogue, as a real collection records them) to ``--cache`` one account
-at a time, unless a file of that shape is already there. Then, in a fresh process, measures each
-phase of ``vpcaudit audit snapshot.json -f json -o result.json``: loading the snapshot, then the
-audit (rules, traffic paths, costs, topology; on every CPU, or ``--workers``) with the JSON result
-written beside the snapshot as the workers go — or, ``--two-pass``, the audit and then the JSON
-result written from the whole result, as two phases; wall time, CPU (this process and its
-workers) and peak memory. With ``--cli``, also runs the installed console script end to end on
-the same file.
+at a time, unless a file of that shape is already there. Then, in a fresh process, measures
+``vpcaudit audit snapshot.json -f json -o result.json`` as the command runs it: in shards (every
+CPU, or ``--workers``, each process reading, auditing and writing its own accounts). ``--whole``
+measures instead the way before shards, in phases: loading the whole snapshot in this process,
+then the audit (rules, traffic paths, costs, topology) on forked workers with the JSON result
+written as they go — or, ``--two-pass``, the audit and then the JSON result written from the
+whole result. Wall time, CPU (this process and its workers) and peak memory. With ``--cli``, also
+runs the installed console script end to end on the same file.
 """
 
 from __future__ import annotations
@@ -57,12 +58,14 @@ def write_snapshot(shape: synthetic.Shape, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def phases(path: Path, workers: int | None, two_pass: bool) -> dict[str, tuple[float, ...]]:
-    """(wall s, CPU s, this process's CPU s) of loading the snapshot and of auditing it and writing
-    the JSON result — in one pass, as `vpcaudit audit -f json -o FILE` does (each worker writes the
-    result's lists for the scopes it audits), or, ``two_pass``, as two phases (the audit, then the
-    JSON written from the whole result), as every other output is. On a machine shared with other
-    work, wall time and how the work is shared out vary from run to run, CPU seconds much less."""
+def phases(path: Path, workers: int | None, mode: str) -> dict[str, tuple[float, ...]]:
+    """(wall s, CPU s, this process's CPU s) of each phase: ``shards``, the one phase of
+    `vpcaudit audit -f json -o FILE` (each process reads, audits and writes its own accounts);
+    ``whole``, loading the snapshot here and then auditing it and writing the JSON result in one
+    pass (each forked worker writes the result's lists for the scopes it audits); ``two-pass``,
+    loading, the audit, then the JSON written from the whole result, as every other output is. On
+    a machine shared with other work, wall time and how the work is shared out vary from run to
+    run, CPU seconds much less."""
     out: dict[str, tuple[float, ...]] = {}
 
     def cpu() -> tuple[float, float]:
@@ -75,15 +78,20 @@ def phases(path: Path, workers: int | None, two_pass: bool) -> dict[str, tuple[f
         now = cpu()
         return time.perf_counter() - start, now[0] - clock[0], now[1] - clock[1]
 
+    targets = [api.Target("json", path.with_name("result.json"))]  # as `-f json -o result.json` writes it
     start, clock = time.perf_counter(), cpu()
+    if mode == "shards":
+        result, _, _, _ = api.audit_file_and_write(path, api.AuditOptions(), targets, workers=workers)
+        out["read, audit and JSON, in shards"] = measured(start, clock)
+        out["sizes"] = (len(result.findings), targets[0].path.stat().st_size / 2**20)
+        return out
     snapshot = api.load_snapshot(path)
     out["load"] = measured(start, clock)
     plan = api.prepare(api.AuditOptions(), api.requested_opt_in(snapshot))
     if workers is not None:
         plan = dataclasses.replace(plan, settings=dataclasses.replace(plan.settings, workers=workers))
-    targets = [api.Target("json", path.with_name("result.json"))]  # as `-f json -o result.json` writes it
     start, clock = time.perf_counter(), cpu()
-    if two_pass:
+    if mode == "two-pass":
         result = plan.run(snapshot)
         out["audit"] = measured(start, clock)
         start, clock = time.perf_counter(), cpu()
@@ -103,8 +111,11 @@ def main() -> None:
     parser.add_argument("--vpcs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="audit processes (default: every CPU)")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--two-pass", action="store_true",
-                        help="audit, then write the JSON from the whole result (as outputs other than a JSON file are)")
+    ways = parser.add_mutually_exclusive_group()
+    ways.add_argument("--whole", action="store_const", const="whole", dest="mode",
+                      help="load the whole snapshot here, then audit on forked workers (the way before shards)")
+    ways.add_argument("--two-pass", action="store_const", const="two-pass", dest="mode",
+                      help="load, audit, then write the JSON from the whole result (as other outputs are)")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--cli", action="store_true", help="also run `vpcaudit audit` end to end")
     args = parser.parse_args()
@@ -123,7 +134,7 @@ def main() -> None:
               f"{path.stat().st_size / 2**30:.2f} GiB.\n\n"
               "| phase | wall (s) | CPU (s) | this process's CPU (s) |\n|---|---:|---:|---:|\n")
     for _ in range(args.repeat):
-        sample = measure.once(lambda: phases(path, args.workers, args.two_pass))
+        sample = measure.once(lambda: phases(path, args.workers, args.mode or "shards"))
         steps = [phase for phase in sample.value if phase != "sizes"]
         for phase in steps:
             wall, cpu, own = sample.value[phase]
