@@ -181,9 +181,12 @@ class RouteIndex:
         if facts is None:
             return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
         _, version, first, last, _, _ = facts
-        # Candidates are kept most specific first, the higher rank first on equal length: the
-        # covering ones in that order are the contenders, and the first of them wins.
         matching = tuple(c for c in self.candidates if c.version == version and c.first <= first and last <= c.last)
+        return self._outcome(cidr, matching)
+
+    def _outcome(self, cidr: str, matching: tuple[Candidate, ...]) -> Outcome:
+        """Where ``cidr`` goes, ``matching`` being the candidates covering it in the index's order:
+        most specific first, the higher rank first on equal length, so the first of them wins."""
         if not matching:
             reason = f"no route in {self.table.route_table_id} covers {cidr}"
             return Outcome(cidr, "none", None, False, None, (), reason)
@@ -215,13 +218,24 @@ class RouteIndex:
         if facts is None:
             return (self.resolve(cidr),)
         target, version, first, last, _, text = facts
-        # The strictly more specific candidates inside, one per network (its span names it within
-        # a version), ordered by address then prefix length.
-        inside = {(c.first, c.last): c for c in self.candidates if c.version == version
-                  and first <= c.first and c.last <= last and (c.first, c.last) != (first, last)}
+        # One pass (every table resolves every prefix-list entry): the candidates covering the
+        # CIDR, and the strictly more specific ones inside it, one per network (its span names it
+        # within a version).
+        covering: list[Candidate] = []
+        inside: dict[tuple[int, int], Candidate] = {}
+        for c in self.candidates:
+            if c.version != version:
+                continue
+            if c.first <= first and last <= c.last:
+                covering.append(c)
+            elif first <= c.first and c.last <= last:
+                inside[(c.first, c.last)] = c
         if not inside:  # nothing more specific inside: the covering route carries all of it
-            return (self.resolve(text),)
-        ordered = sorted(inside.values(), key=lambda c: (c.first, c.prefixlen))
+            outcome = self._resolved.get(text)
+            if outcome is None:
+                outcome = self._resolved[text] = self._outcome(text, tuple(covering))
+            return (outcome,)
+        ordered = sorted(inside.values(), key=lambda c: (c.first, c.prefixlen))  # by address, then length
         inner = [c.network for c in ordered]
         parts = [(target, text), *((c.network, c.text) for c in ordered)]
         return tuple(self.resolve(net_text) for net, net_text in parts if _has_uncovered_part(net, inner))
