@@ -116,6 +116,8 @@ class Outcome:
     winner: Candidate | None
     contenders: tuple[Candidate, ...]  # every route covering the CIDR, most specific first
     note: str = ""  # why no single route carries it (no route, ambiguous, not a CIDR)
+    # ``reason``, once written: a cache, not part of the outcome.
+    _reason: str | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str | None, bool]:
@@ -123,9 +125,15 @@ class Outcome:
 
     @property
     def reason(self) -> str:
-        """Why the CIDR goes where it goes, in words. Written when asked: a service's prefix list
-        is resolved CIDR by CIDR for every route table, and most outcomes are one of several
-        alike that only their first is described (``distinct``)."""
+        """Why the CIDR goes where it goes, in words. Written when first asked: a service's prefix
+        list is resolved CIDR by CIDR for every route table, and most outcomes are one of several
+        alike that only their first is described (``distinct``). Then kept: the outcome is shared
+        by every subnet of its table, whose paths each describe it."""
+        if self._reason is None:
+            object.__setattr__(self, "_reason", self._explain())  # frozen: set the cache past it
+        return self._reason  # type: ignore[return-value]
+
+    def _explain(self) -> str:
         winner = self.winner
         if winner is None:
             return self.note
