@@ -337,7 +337,14 @@ def policy_scope(view: NetworkView, endpoint: VpcEndpoint) -> tuple[bool, str]:
 def judged_policies(view: NetworkView) -> Iterator[tuple[VpcEndpoint, Policy]]:
     """Endpoints whose policy POL001/POL002 judge and whose document is a well-formed IAM policy,
     with it parsed, in endpoint-id order: what the rules on a policy's *content* read (POL001
-    reports the endpoints it cannot judge, POL003 the documents that are not policies)."""
+    reports the endpoints it cannot judge, POL003 the documents that are not policies).
+
+    Parsed and validated once per view: POL002, POL005, POL006 and POL007 each read them all."""
+    return iter(view.memo(_judged_policies))
+
+
+def _judged_policies(view: NetworkView) -> tuple[tuple[VpcEndpoint, Policy], ...]:
+    judged_here: list[tuple[VpcEndpoint, Policy]] = []
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         judged, _ = policy_scope(view, endpoint)
         if not judged or endpoint.policy_document is None:
@@ -347,4 +354,5 @@ def judged_policies(view: NetworkView) -> Iterator[tuple[VpcEndpoint, Policy]]:
         except PolicyError:
             continue
         if not policy.problems():
-            yield endpoint, policy
+            judged_here.append((endpoint, policy))
+    return tuple(judged_here)
