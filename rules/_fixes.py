@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from vpcaudit.engine.remedy import FixStep, Phase, new_id, placeholder, step
@@ -103,6 +104,9 @@ def aws_owned_s3_objects(region: str) -> list[str]:
             for objects in AWS_OWNED_S3_OBJECTS]
 
 
+# Remembered: the same text for every endpoint of a service in one account and Region, which several
+# rules' fixes propose again and again. Bounded: an audit asks scope by scope, so recent texts recur.
+@lru_cache(maxsize=1 << 12)
 def account_scoped_policy(account_id: str, *, service: str, region: str) -> str:
     """An endpoint policy POL001/POL002 accept for an endpoint of ``service`` (a service key:
     ``s3``, ``ecr.api``…) in ``region``: any principal of this account, any action.

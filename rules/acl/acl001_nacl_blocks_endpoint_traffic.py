@@ -11,6 +11,7 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
 from vpcaudit.network.secgroups import configured_ports_note, endpoint_label
 from vpcaudit.rules.acl._entries import MAX_LISTED, Allow, Entries, listed
+from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Problem:
     allows: tuple[Allow, ...] = ()
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class _Side:
     """One NACL's part in one subnet pair: the traffic it filters and the peer CIDR it sees."""
@@ -68,11 +70,23 @@ class _Side:
     local_role: str
     endpoint_subnet: str
     client_subnet: str
-    where: str
+    local: str  # the CIDR of the subnet this NACL guards
+    replies: bool  # the side filters the replies (to or from the client's ephemeral ports)
 
     @property
     def version(self) -> int:
         return 6 if ":" in self.peer else 4
+
+    @property
+    def where(self) -> str:
+        """The traffic this side filters, in words: written only when a reason needs it, as four
+        sides of every subnet pair are judged."""
+        names = {"endpoint": f"endpoint subnet {self.endpoint_subnet}", "client": f"client subnet {self.client_subnet}"}
+        local = f"{names.pop(self.local_role)} ({self.local})"
+        (peer_subnet,) = names.values()
+        peer = f"{peer_subnet} ({self.peer})"
+        route = f"outbound from {local} to {peer}" if self.egress else f"inbound to {local} from {peer}"
+        return f"replies {route}" if self.replies else route
 
     def denial(self, ports: str, rule_number: int | None, partial: bool, *, replies: bool) -> Denial:
         return Denial(self.egress, ports, replies, _rule_text(rule_number, self.version), partial, self.version == 6,
@@ -259,18 +273,16 @@ class _Checker:
         found: list[tuple[str, Problem]] = []
         reasons: list[str] = []
         for cidr_e, cidr_c in _families(ip_type, endpoint_subnet, client):
-            e_name = f"endpoint subnet {endpoint_subnet_id} ({cidr_e})"
-            c_name = f"client subnet {client.subnet_id} ({cidr_c})"
             pair = (endpoint_subnet_id, client.subnet_id)
-            for side in (_Side(acl_e, False, cidr_c, "endpoint", *pair, f"inbound to {e_name} from {c_name}"),
-                         _Side(acl_c, True, cidr_e, "client", *pair, f"outbound from {c_name} to {e_name}")):
+            for side in (_Side(acl_e, False, cidr_c, "endpoint", *pair, cidr_e, False),
+                         _Side(acl_c, True, cidr_e, "client", *pair, cidr_c, False)):
                 problem, reason = self._service_side(side, ports)
                 if problem:
                     found.append((side.acl.network_acl_id, problem))
                 if reason:
                     reasons.append(reason)
-            for side in (_Side(acl_e, True, cidr_c, "endpoint", *pair, f"replies outbound from {e_name} to {c_name}"),
-                         _Side(acl_c, False, cidr_e, "client", *pair, f"replies inbound to {c_name} from {e_name}")):
+            for side in (_Side(acl_e, True, cidr_c, "endpoint", *pair, cidr_e, True),
+                         _Side(acl_c, False, cidr_e, "client", *pair, cidr_c, True)):
                 problem = self._ephemeral_side(side, lambda_client)
                 if problem:
                     found.append((side.acl.network_acl_id, problem))

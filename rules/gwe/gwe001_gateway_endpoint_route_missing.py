@@ -14,6 +14,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.routing import Outcome
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
@@ -91,11 +92,11 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
 def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcEndpoint, ...]) -> Iterator[Finding]:
     view = ctx.view
     label = GATEWAY_SERVICES[key]
-    ref = ctx.ref("subnet", subnet.subnet_id, subnet.vpc_id, view.name_of(subnet.tags))
     outcomes, error = resolve_service(view, subnet, key)
     table = view.effective_route_table(subnet.subnet_id)
     if error or table is None:
-        yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: cannot resolve {label} routes: {error or 'no route table'}",
+        yield ctx.not_evaluated(_ref(ctx, subnet),
+                                f"{subnet.subnet_id}: cannot resolve {label} routes: {error or 'no route table'}",
                                 discriminator=key)
         return
     endpoint_ids = {e.vpc_endpoint_id for e in endpoints}
@@ -110,8 +111,8 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
                  f"route table {table.route_table_id} uses prefix list(s) {', '.join(unresolved)} that were not "
                  f"collected and may override {label}'s CIDRs" if unresolved else "")
         if doubt:
-            yield ctx.not_evaluated(ref, f"{subnet.subnet_id}: cannot tell whether {label} traffic reaches "
-                                         f"{', '.join(sorted(endpoint_ids))}: {doubt}", discriminator=key)
+            yield ctx.not_evaluated(_ref(ctx, subnet), f"{subnet.subnet_id}: cannot tell whether {label} traffic "
+                                    f"reaches {', '.join(sorted(endpoint_ids))}: {doubt}", discriminator=key)
         return
     associated = reached or any(table.route_table_id in e.route_table_ids for e in endpoints)
     where = "; ".join(f"{_destination(view, o)}, e.g. {o.cidr}" for o in missed)
@@ -123,7 +124,7 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
         what = (f"none of {label}'s prefix-list CIDRs reach gateway endpoint {', '.join(sorted(endpoint_ids))} "
                 f"(they go to {where})")
     yield ctx.finding(
-        ref,
+        _ref(ctx, subnet),
         f"Private subnet {subnet.subnet_id} ({subnet.availability_zone_id}, {table_how} {table.route_table_id}): "
         f"{what}, so {'that part of ' if reached else ''}its {label} traffic {_consequence(ctx, missed)}. "
         + (f"Remove or narrow the routes in {table.route_table_id} that override the endpoint's prefix-list route."
@@ -133,6 +134,11 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
                                table_associated=bool(associated),
                                outcomes=[f"{o.cidr}→{_destination(view, o)}" for o in missed]),
         discriminator=key, fix=_fix(table, endpoints, missed, associated=bool(associated)))
+
+
+def _ref(ctx: RuleContext, subnet: r.Subnet) -> ResourceRef:
+    """The subnet as a finding's resource: built only for the few subnets judged to have one."""
+    return ctx.ref("subnet", subnet.subnet_id, subnet.vpc_id, ctx.view.name_of(subnet.tags))
 
 
 def _fix(table: r.RouteTable, endpoints: tuple[r.VpcEndpoint, ...], missed: list[Outcome], *,

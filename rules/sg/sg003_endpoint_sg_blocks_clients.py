@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.dns import ScopeViews, vpc_accounts
+from vpcaudit.network.routing import CidrFacts, cidr_facts
 from vpcaudit.network.secgroups import (
     ALL_PORTS,
     LATTICE_PORTS,
@@ -353,11 +354,12 @@ def _vpc_range_kind(view: NetworkView, vpc_id: str, cidr: str, left_out: frozens
     of clients when it reaches beyond the VPC's blocks (0.0.0.0/0, not judged by today's clients)
     or holds one; otherwise a range without clients. Asked once per VPC, CIDR and kinds: the
     endpoints of a VPC mostly share their groups."""
-    network = ip_network(cidr, strict=False)
-    blocks = [b for b in view.memo(_vpc_networks, vpc_id) if b.version == network.version]
-    if not any(network.subnet_of(b) for b in blocks):  # type: ignore[arg-type]
+    # Containment by integer spans (remembered per CIDR text), not ipaddress's Python methods.
+    network, version, first, last, _, _ = _cidr_facts(cidr)
+    blocks = [(b[2], b[3]) for b in view.memo(_vpc_blocks, vpc_id) if b[1] == version]
+    if not any(b_first <= first and last <= b_last for b_first, b_last in blocks):
         return CLIENT
-    if all(b.subnet_of(network) for b in blocks):  # type: ignore[arg-type]
+    if all(first <= b_first and b_last <= last for b_first, b_last in blocks):
         # Every block of its IP version (the usual rule: the VPC's CIDR): it holds every client
         # with an address of that version, so one such client is enough, nothing to parse.
         holds = any(not addresses or any((":" in a) == (network.version == 6) for a in addresses)
@@ -368,8 +370,16 @@ def _vpc_range_kind(view: NetworkView, vpc_id: str, cidr: str, left_out: frozens
     return CLIENT if holds else VPC_RANGE_WITHOUT_CLIENTS
 
 
-def _vpc_networks(view: NetworkView, vpc_id: str) -> tuple[IPv4Network | IPv6Network, ...]:
-    return tuple(ip_network(c, strict=False) for c in view.vpc_cidrs(vpc_id))
+def _vpc_blocks(view: NetworkView, vpc_id: str) -> tuple[CidrFacts, ...]:
+    return tuple(_cidr_facts(c) for c in view.vpc_cidrs(vpc_id))
+
+
+def _cidr_facts(cidr: str) -> CidrFacts:
+    """:func:`cidr_facts`, failing as parsing with ``ip_network`` does for a text that is no CIDR."""
+    facts = cidr_facts(cidr)
+    if facts is None:
+        raise ValueError(f"{cidr!r} does not appear to be an IPv4 or IPv6 network")
+    return facts
 
 
 # The addresses of the interfaces of a VPC that may call a service, sorted per IP version, or None

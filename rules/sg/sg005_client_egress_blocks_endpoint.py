@@ -159,13 +159,17 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
             continue
         peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints if e.endpoint_type != "Gateway"}
         any_of_several = {e.vpc_endpoint_id for e in endpoints if _any_of_several_ports(view, e)}
+        # What NetworkView.calls_through asks of the endpoint, asked once rather than per ENI: the
+        # endpoints that serve clients in the VPC, with the service their clients call.
+        served = [(e, view.called_service(e)) for e in endpoints if not view.serves_no_vpc_client(e)]
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
             absent = [g for g in eni.group_ids if g not in view.security_groups]
             for g in absent:
                 missing_groups[g].add(eni.network_interface_id)
-            for endpoint in endpoints:
-                if not view.calls_through(eni, endpoint):
+            group_ids = tuple(g.group_id for g in known)
+            for endpoint, service_key in served:
+                if not view.may_call(eni, service_key):
                     continue
                 if endpoint.endpoint_type == "Gateway":
                     addresses = _service_addresses(view, eni, endpoint)
@@ -178,7 +182,11 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                     ipv6 = _ipv6_first(view, eni, endpoint)
                     if ipv6:
                         peer = Peer(tuple(c for c in peer.cidrs if ":" in c), peer.group_ids)
-                    verdict = _interface_verdict(view, known, endpoint, peer, memo)
+                    # ENIs share their groups: the verdict is the groups', once per set of them.
+                    key = (group_ids, endpoint.vpc_endpoint_id, ipv6)
+                    if key not in memo:
+                        memo[key] = _interface_verdict(view, known, endpoint, peer, memo)
+                    verdict = memo[key]
                     if verdict is True and endpoint.vpc_endpoint_id in any_of_several:
                         verdict = _ports_met(view, known, eni, endpoint, peer)
                     if ipv6 and isinstance(verdict, _Refused):

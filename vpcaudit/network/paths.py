@@ -139,18 +139,21 @@ def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPa
 
 @dataclass(frozen=True, slots=True)
 class _Origin:
-    """What every path of one subnet starts from: the subnet, its name and its route-table step."""
+    """What every path of one subnet starts from: the subnet, its name, its route-table step and
+    whether it is IPv6-only."""
 
     subnet: r.Subnet
     name: str | None
     table_step: PathStep
+    ipv6: bool  # an IPv6-only subnet's traffic takes ::/0; any other's, 0.0.0.0/0
 
     @classmethod
     def of(cls, view: NetworkView, subnet: r.Subnet, shared_steps: dict[str, PathStep] | None) -> _Origin:
         step = PathStep(_table_step(view, subnet))
         if shared_steps is not None:
             step = shared_steps.setdefault(step.description, step)
-        return cls(subnet, r.tag_value(subnet.tags, "Name"), step)
+        has_v4, has_v6 = view.address_families(subnet.subnet_id)
+        return cls(subnet, r.tag_value(subnet.tags, "Name"), step, has_v6 and not has_v4)
 
 
 def _path(view: NetworkView, origin: _Origin, destination: str,
@@ -158,8 +161,7 @@ def _path(view: NetworkView, origin: _Origin, destination: str,
     """``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's."""
     subnet = origin.subnet
     steps = [origin.table_step]
-    has_v4, has_v6 = view.address_families(subnet.subnet_id)
-    ipv6 = has_v6 and not has_v4  # an IPv6-only subnet's traffic takes ::/0; any other's, 0.0.0.0/0
+    ipv6 = origin.ipv6
     if destination == "internet":
         kind, target, detail = _internet(view, subnet, steps, ipv6=ipv6)
     elif destination in GATEWAY_SERVICES:
@@ -169,12 +171,11 @@ def _path(view: NetworkView, origin: _Origin, destination: str,
     cross_az = _crosses_az(view, subnet, kind, target, destination, ipv6=ipv6)
     if cross_az:
         steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
+    # By position, in field order: built for every subnet x destination, and keywords cost more.
     return TrafficPath(
-        account_id=view.account_id, region=view.region_name, vpc_id=subnet.vpc_id, subnet_id=subnet.subnet_id,
-        subnet_name=origin.name, availability_zone_id=subnet.availability_zone_id,
-        destination=destination, kind=kind, target_id=target, cross_az=cross_az,
-        via_nat=kind in ("nat", "nat-instance"), detail=detail,
-        steps=tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))
+        view.account_id, view.region_name, subnet.vpc_id, subnet.subnet_id, origin.name,
+        subnet.availability_zone_id, destination, kind, target, cross_az, kind in ("nat", "nat-instance"), detail,
+        tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))
 
 
 def _table_step(view: NetworkView, subnet: r.Subnet) -> str:

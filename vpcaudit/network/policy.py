@@ -273,10 +273,17 @@ def is_full_access(text: str | None) -> bool:
 
 def problems(text: str) -> list[str]:
     """Why ``text`` is not a usable IAM policy: invalid JSON, or not an IAM policy."""
+    return list(_text_problems(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _text_problems(text: str) -> tuple[str, ...]:
+    """:func:`problems`, remembered per text: POL003 and the rules reading judged policies ask of
+    every endpoint, and most endpoints of an estate carry one of a handful of policy texts."""
     try:
-        return Policy.from_text(text).problems()
+        return tuple(Policy.from_text(text).problems())
     except PolicyError as exc:
-        return [str(exc)]
+        return (str(exc),)
 
 
 # Request context keys that exist only on requests through a VPC endpoint (S3 and others).
@@ -337,14 +344,17 @@ def policy_scope(view: NetworkView, endpoint: VpcEndpoint) -> tuple[bool, str]:
 def judged_policies(view: NetworkView) -> Iterator[tuple[VpcEndpoint, Policy]]:
     """Endpoints whose policy POL001/POL002 judge and whose document is a well-formed IAM policy,
     with it parsed, in endpoint-id order: what the rules on a policy's *content* read (POL001
-    reports the endpoints it cannot judge, POL003 the documents that are not policies)."""
+    reports the endpoints it cannot judge, POL003 the documents that are not policies).
+
+    Parsed and validated once per view: POL002, POL005, POL006 and POL007 each read them all."""
+    return iter(view.memo(_judged_policies))
+
+
+def _judged_policies(view: NetworkView) -> tuple[tuple[VpcEndpoint, Policy], ...]:
+    judged_here: list[tuple[VpcEndpoint, Policy]] = []
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         judged, _ = policy_scope(view, endpoint)
-        if not judged or endpoint.policy_document is None:
-            continue
-        try:
-            policy = Policy.from_text(endpoint.policy_document)
-        except PolicyError:
-            continue
-        if not policy.problems():
-            yield endpoint, policy
+        if not judged or endpoint.policy_document is None or _text_problems(endpoint.policy_document):
+            continue  # not JSON, or not an IAM policy
+        judged_here.append((endpoint, Policy.from_text(endpoint.policy_document)))  # a document of its own
+    return tuple(judged_here)

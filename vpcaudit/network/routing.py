@@ -51,12 +51,20 @@ def _span(network: Network) -> tuple[int, int, int]:
     return network.version, first, first | int(network.hostmask)
 
 
+# A CIDR text's network, version, first and last address, prefix length and text as AWS writes it.
+CidrFacts = tuple[Network, int, int, int, int, str]
+
+
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
-def span_of(cidr: str) -> tuple[int, int, int] | None:
-    """``_span`` of a CIDR text (None if it is none), remembered by the text: every route table
-    resolves the same prefix-list entries, and hashing a parsed network runs Python code."""
+def cidr_facts(cidr: str) -> CidrFacts | None:
+    """What resolution reads of a CIDR text (None if it is none), remembered by the text: every
+    route table holds and resolves the same prefix-list entries, and deriving these from a parsed
+    network (or hashing one) runs Python code each time."""
     network = parse_network(cidr)
-    return None if network is None else _span(network)
+    if network is None:
+        return None
+    version, first, last = _span(network)
+    return network, version, first, last, network.prefixlen, network_text(network)
 
 
 @slot_init
@@ -66,22 +74,25 @@ class Candidate:
 
     route: Route
     network: Network
-    # Derived once: resolution compares them for every destination of every subnet.
-    version: int = field(init=False, compare=False, repr=False)
-    first: int = field(init=False, compare=False, repr=False)  # first and last address, as integers
-    last: int = field(init=False, compare=False, repr=False)
-    prefixlen: int = field(init=False, compare=False, repr=False)
-    rank: int = field(init=False, compare=False, repr=False)
-    text: str = field(init=False, compare=False, repr=False)  # the network as AWS writes it
+    # Derived once (:meth:`of`): resolution compares them for every destination of every subnet.
+    version: int = field(compare=False, repr=False)
+    first: int = field(compare=False, repr=False)  # first and last address, as integers
+    last: int = field(compare=False, repr=False)
+    prefixlen: int = field(compare=False, repr=False)
+    rank: int = field(compare=False, repr=False)
+    text: str = field(compare=False, repr=False)  # the network as AWS writes it
 
-    def __post_init__(self) -> None:
-        version, first, last = _span(self.network)
-        rank = _PROPAGATED if self.route.origin == "EnableVgwRoutePropagation" else (
-            _PREFIX_LIST if self.route.destination_type == "prefix_list" else _STATIC)
-        for name, value in (("version", version), ("first", first), ("last", last),
-                            ("prefixlen", self.network.prefixlen), ("rank", rank),
-                            ("text", network_text(self.network))):
-            object.__setattr__(self, name, value)
+    @classmethod
+    def of(cls, route: Route, cidr: str) -> Candidate | None:
+        """The candidate for one destination CIDR of ``route`` (None if the text is no CIDR).
+
+        Its derived fields come from :func:`cidr_facts`, remembered by the text: a table holds the
+        same prefix-list entries as every other, and deriving them anew was most of building it."""
+        facts = cidr_facts(cidr)
+        if facts is None:
+            return None
+        network, version, first, last, prefixlen, text = facts
+        return cls(route, network, version, first, last, prefixlen, _rank(route), text)
 
     @property
     def kind_label(self) -> str:
@@ -105,6 +116,8 @@ class Outcome:
     winner: Candidate | None
     contenders: tuple[Candidate, ...]  # every route covering the CIDR, most specific first
     note: str = ""  # why no single route carries it (no route, ambiguous, not a CIDR)
+    # ``reason``, once written: a cache, not part of the outcome.
+    _reason: str | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str | None, bool]:
@@ -112,9 +125,15 @@ class Outcome:
 
     @property
     def reason(self) -> str:
-        """Why the CIDR goes where it goes, in words. Written when asked: a service's prefix list
-        is resolved CIDR by CIDR for every route table, and most outcomes are one of several
-        alike that only their first is described (``distinct``)."""
+        """Why the CIDR goes where it goes, in words. Written when first asked: a service's prefix
+        list is resolved CIDR by CIDR for every route table, and most outcomes are one of several
+        alike that only their first is described (``distinct``). Then kept: the outcome is shared
+        by every subnet of its table, whose paths each describe it."""
+        if self._reason is None:
+            object.__setattr__(self, "_reason", self._explain())  # frozen: set the cache past it
+        return self._reason  # type: ignore[return-value]
+
+    def _explain(self) -> str:
         winner = self.winner
         if winner is None:
             return self.note
@@ -152,10 +171,7 @@ class RouteIndex:
                     continue
             else:
                 cidrs = (route.destination,)
-            for cidr in cidrs:
-                network = parse_network(cidr)
-                if network is not None:
-                    candidates.append(Candidate(route, network))
+            candidates.extend(c for cidr in cidrs if (c := Candidate.of(route, cidr)) is not None)
         # Most specific first, then static before prefix-list before propagated (a stable sort: the
         # table's order among equals): every resolution reads them in this order.
         candidates.sort(key=lambda c: (-c.prefixlen, -c.rank))
@@ -169,13 +185,16 @@ class RouteIndex:
         return outcome
 
     def _resolve(self, cidr: str) -> Outcome:
-        span = span_of(cidr)
-        if span is None:
+        facts = cidr_facts(cidr)
+        if facts is None:
             return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
-        version, first, last = span
-        # Candidates are kept most specific first, the higher rank first on equal length: the
-        # covering ones in that order are the contenders, and the first of them wins.
+        _, version, first, last, _, _ = facts
         matching = tuple(c for c in self.candidates if c.version == version and c.first <= first and last <= c.last)
+        return self._outcome(cidr, matching)
+
+    def _outcome(self, cidr: str, matching: tuple[Candidate, ...]) -> Outcome:
+        """Where ``cidr`` goes, ``matching`` being the candidates covering it in the index's order:
+        most specific first, the higher rank first on equal length, so the first of them wins."""
         if not matching:
             reason = f"no route in {self.table.route_table_id} covers {cidr}"
             return Outcome(cidr, "none", None, False, None, (), reason)
@@ -203,19 +222,31 @@ class RouteIndex:
         return outcomes
 
     def _resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
-        target = parse_network(cidr)
-        span = span_of(cidr)
-        if target is None or span is None:
+        facts = cidr_facts(cidr)
+        if facts is None:
             return (self.resolve(cidr),)
-        version, first, last = span
-        texts = {c.network: c.text for c in self.candidates
-                 if c.version == version and first <= c.first and c.last <= last and (c.first, c.last) != (first, last)}
-        if not texts:  # nothing more specific inside: the covering route carries all of it
-            return (self.resolve(network_text(target)),)
-        inner = sorted(texts, key=lambda n: (n.network_address, n.prefixlen))
-        parts = [target, *inner]
-        return tuple(self.resolve(texts.get(net) or network_text(net))
-                     for net in parts if _has_uncovered_part(net, inner))
+        target, version, first, last, _, text = facts
+        # One pass (every table resolves every prefix-list entry): the candidates covering the
+        # CIDR, and the strictly more specific ones inside it, one per network (its span names it
+        # within a version).
+        covering: list[Candidate] = []
+        inside: dict[tuple[int, int], Candidate] = {}
+        for c in self.candidates:
+            if c.version != version:
+                continue
+            if c.first <= first and last <= c.last:
+                covering.append(c)
+            elif first <= c.first and c.last <= last:
+                inside[(c.first, c.last)] = c
+        if not inside:  # nothing more specific inside: the covering route carries all of it
+            outcome = self._resolved.get(text)
+            if outcome is None:
+                outcome = self._resolved[text] = self._outcome(text, tuple(covering))
+            return (outcome,)
+        ordered = sorted(inside.values(), key=lambda c: (c.first, c.prefixlen))  # by address, then length
+        inner = [c.network for c in ordered]
+        parts = [(target, text), *((c.network, c.text) for c in ordered)]
+        return tuple(self.resolve(net_text) for net, net_text in parts if _has_uncovered_part(net, inner))
 
     def default_route(self, ipv6: bool = False) -> Route | None:
         """The route that carries ``0.0.0.0/0`` (or ``::/0``): a static one beats a prefix-list
@@ -241,6 +272,13 @@ def _has_uncovered_part(net: Network, inner: list[Network]) -> bool:
         if not remaining:
             return False
     return True
+
+
+def _rank(route: Route) -> int:
+    """The route's tie-break rank on equal prefix length."""
+    if route.origin == "EnableVgwRoutePropagation":
+        return _PROPAGATED
+    return _PREFIX_LIST if route.destination_type == "prefix_list" else _STATIC
 
 
 def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate]) -> str:

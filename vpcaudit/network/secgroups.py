@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vpcaudit.network.dns import vpcs_served_through_zones
-from vpcaudit.network.routing import Network, parse_network
+from vpcaudit.network.routing import Network, cidr_facts, parse_network
 from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.snapshot import resources as r
 
@@ -142,14 +142,14 @@ def configured_ports_note(view: NetworkView, endpoints: Iterable[r.VpcEndpoint])
 
 def overlaps(cidr: str, others: Iterable[str]) -> bool:
     """Do ``cidr`` and any of ``others`` share at least one address (same address family)?"""
-    net = parse_network(cidr)
-    if net is None:
+    facts = cidr_facts(cidr)
+    if facts is None:
         return False
-    for other in others:
-        o = parse_network(other)
-        if o is not None and o.version == net.version and net.overlaps(o):  # type: ignore[arg-type]
-            return True
-    return False
+    _, version, first, last, _, _ = facts
+    # Two CIDR blocks of a family share an address when their spans meet: compared as integers,
+    # remembered by the text, rather than through the ipaddress objects' Python methods.
+    return any(o is not None and o[1] == version and o[2] <= last and first <= o[3]
+               for o in map(cidr_facts, others))
 
 
 def covered_by(cidr: str, others: Iterable[str]) -> bool:

@@ -263,9 +263,10 @@ class NetworkView:
         """``compute(self, *args)``, computed once per view: for facts derived from the Region that
         paths or rules ask for again and again (``compute`` must be a pure function of them)."""
         key = (compute, args)
-        if key not in self._memo:
-            self._memo[key] = compute(self, *args)
-        return self._memo[key]  # type: ignore[return-value]
+        found = self._memo.get(key, _MISSING)  # one lookup: asked over a hundred thousand times an audit
+        if found is _MISSING:
+            found = self._memo[key] = compute(self, *args)
+        return found  # type: ignore[return-value]
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -1189,16 +1190,14 @@ class NetworkView:
         """AZ IDs of subnets holding workload ENIs that may call ``service_key`` (every workload
         ENI for None); without ENIs, AZs of all private subnets."""
         if self.has(Part.NETWORK_INTERFACES):
-            azs = {self.az_id_of(i.subnet_id) for i in self.client_enis(vpc_id, service_key)}
-            return ClientAzs(frozenset(a for a in azs if a), True)
+            return self.memo(_client_azs, vpc_id, kinds_not_calling(service_key))
         return ClientAzs(frozenset(s.availability_zone_id for s in self.private_subnets(vpc_id)), False)
 
     def client_subnets(self, vpc_id: str, service_key: str | None = None) -> tuple[r.Subnet, ...]:
         """Subnets holding workload ENIs that may call ``service_key`` (every workload ENI for
         None); without ENIs, all private subnets."""
         if self.has(Part.NETWORK_INTERFACES):
-            ids = {i.subnet_id for i in self.client_enis(vpc_id, service_key)}
-            return tuple(s for s in self.subnets_of(vpc_id) if s.subnet_id in ids)
+            return self.memo(_client_subnets, vpc_id, kinds_not_calling(service_key))
         return self.private_subnets(vpc_id)
 
     def has_workloads(self, vpc_id: str) -> bool:
@@ -1361,6 +1360,7 @@ class NetworkView:
 
 K = TypeVar("K")
 T = TypeVar("T")
+_MISSING = object()  # NetworkView.memo's "not computed yet": a fact may be None
 V = TypeVar("V")
 
 
@@ -1379,6 +1379,18 @@ def _gateway_services_of(view: NetworkView, vpc_id: str) -> frozenset[str]:
     return frozenset(info.key for e in view.endpoints_of(vpc_id)
                      if e.endpoint_type == "Gateway" and e.state.lower() == "available"
                      and (info := view.service(e)).is_aws_service and info.region == view.region_name)
+
+
+# The client AZs and subnets of a VPC's endpoints, per set of managed kinds left out rather than per
+# service: most services leave out the same kinds (client_enis), and every endpoint asks.
+def _client_azs(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> ClientAzs:
+    azs = {view.az_id_of(i.subnet_id) for i in view.workload_enis_but(vpc_id, left_out)}
+    return ClientAzs(frozenset(a for a in azs if a), True)
+
+
+def _client_subnets(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.Subnet, ...]:
+    ids = {i.subnet_id for i in view.workload_enis_but(vpc_id, left_out)}
+    return tuple(s for s in view.subnets_of(vpc_id) if s.subnet_id in ids)
 
 
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
