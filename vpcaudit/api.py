@@ -250,7 +250,7 @@ def _sharded(path: str | os.PathLike[str], options: AuditOptions, now: dt.dateti
     sharded = run_sharded(file, count, frozenset(r.id for r in possible.selection.rules), plan, write_run, now)
     if sharded is None:
         file.close()
-    return sharded  # the file stays mapped while its snapshot may read an account from it
+    return sharded  # the file stays open while its snapshot may read an account from it
 
 
 def _streamed_only(fmt: str) -> str:

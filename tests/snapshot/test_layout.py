@@ -12,7 +12,8 @@ import pytest
 import synthetic
 
 from vpcaudit import api
-from vpcaudit.snapshot.layout import snapshot_file
+from vpcaudit.snapshot import layout
+from vpcaudit.snapshot.layout import AccountText, snapshot_file
 from vpcaudit.snapshot.model import SkippedAccount, Snapshot
 from vpcaudit.snapshot.resources import Tag
 from vpcaudit.snapshot.stream import AccountReader
@@ -83,3 +84,23 @@ def test_any_other_layout_is_left_to_the_plain_reader(tmp_path: Path, estate: Sn
     path.write_text(rewrite(path.read_text()))  # type: ignore[operator]
     assert snapshot_file(path) is None
     assert snapshot_file(tmp_path / "missing.json") is None
+
+
+def test_searches_find_patterns_cut_by_the_end_of_what_they_read(tmp_path: Path, estate: Snapshot,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file is searched a window at a time: a boundary cut by a window's end is still found."""
+    path = _written(tmp_path, estate)
+
+    def everything() -> tuple[list[int], list[AccountText]]:
+        opened = snapshot_file(path)
+        assert opened is not None
+        starts = opened.shard_starts(3)
+        texts = [t for start, stop in zip(starts, [*starts[1:], opened.end], strict=True)
+                 for t in opened.accounts_from(start, stop)]
+        opened.close()
+        return starts, texts
+
+    wide = everything()
+    for window in (40, 97, 1000, 4099):
+        monkeypatch.setattr(layout, "WINDOW", window)
+        assert everything() == wide

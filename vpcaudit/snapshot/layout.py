@@ -12,8 +12,6 @@ and the audit reads the file whole instead, whose errors name the line or field.
 
 from __future__ import annotations
 
-import io
-import mmap
 import os
 from dataclasses import dataclass
 
@@ -43,27 +41,34 @@ class AccountText:
     end: int
 
 
-class SnapshotFile:
-    """A snapshot file in the writer's layout, mapped: its own fields (``header``, accounts empty)
-    and where its accounts are. :meth:`close` unmaps it."""
+# Bytes read at a time when searching the file: large enough that a search runs at the speed of
+# memory, small enough that it never holds more than a sliver of an organization's file.
+WINDOW = 1 << 23
 
-    def __init__(self, path: str | os.PathLike[str], header: Snapshot, first: int, end: int, data: mmap.mmap) -> None:
+
+class SnapshotFile:
+    """A snapshot file in the writer's layout, open: its own fields (``header``, accounts empty) and
+    where its accounts are. Read with ``pread`` (never mapped: a process holds only the accounts it
+    reads, and its memory says so). :meth:`close` closes it."""
+
+    def __init__(self, path: str | os.PathLike[str], header: Snapshot, first: int, end: int, fd: int) -> None:
         self.path = os.fspath(path)
         self.header = header
         self.first = first  # the first account's "{"
         self.end = end  # just after the last account's "}"
-        self._data = data
+        self._fd = fd
+        self._file = _File(fd)
 
     def close(self) -> None:
-        self._data.close()
+        os.close(self._fd)
 
     def shard_starts(self, shards: int) -> list[int]:
         """Where each of up to ``shards`` runs of whole accounts starts, about equal in bytes, in order."""
         starts = [self.first]
         for k in range(1, shards):
             target = self.first + (self.end - self.first) * k // shards
-            after = self._data.find(_BETWEEN, target, self.end)
-            before = self._data.rfind(_BETWEEN, starts[-1], target + len(_BETWEEN))
+            after = self._file.find(_BETWEEN, target, self.end)
+            before = self._file.rfind(_BETWEEN, starts[-1], target + len(_BETWEEN))
             found = min((f for f in (after, before) if f >= 0), key=lambda f: abs(f - target), default=-1)
             if found >= 0 and found + _NEXT > starts[-1]:
                 starts.append(found + _NEXT)
@@ -72,61 +77,133 @@ class SnapshotFile:
     def accounts_from(self, start: int, stop: int) -> list[AccountText]:
         """The accounts whose text starts at or after ``start`` (an account's start) and before
         ``stop`` (the next run's start, or :attr:`end`)."""
-        texts = []
-        at = start
-        while at < stop:
-            found = self._data.find(_BETWEEN, at, stop if stop == self.end else stop - _NEXT + len(_BETWEEN))
-            end = found + len(_CLOSE) if found >= 0 else (self.end if stop == self.end else stop - _NEXT + len(_CLOSE))
-            texts.append(AccountText(self._account_id(at), at, end))
-            at = found + _NEXT if found >= 0 else stop
-        return texts
+        last = stop == self.end
+        limit = stop if last else stop - _NEXT + len(_BETWEEN)  # the boundary with the next run included
+        found = self._file.find_all(_BETWEEN, start, limit)
+        if not last and (not found or found[-1] != stop - _NEXT):
+            raise Unreadable("a run of accounts that does not end where the next begins")
+        ends = [f + len(_CLOSE) for f in found] if not last else [*(f + len(_CLOSE) for f in found), self.end]
+        starts = [start, *(f + _NEXT for f in found)][:len(ends)]
+        return [AccountText(self._account_id(a), a, b) for a, b in zip(starts, ends, strict=True)]
 
     def _account_id(self, start: int) -> str:
-        begin = start + len(_FIRST_ID)
-        close = self._data.find(b'"', begin, begin + _LONGEST_ID)
-        if self._data[start:begin] != _FIRST_ID or close < 0 or b"\\" in self._data[begin:close]:
+        head = os.pread(self._fd, len(_FIRST_ID) + _LONGEST_ID, start)
+        close = head.find(b'"', len(_FIRST_ID))
+        if not head.startswith(_FIRST_ID) or close < 0 or b"\\" in head[:close]:
             raise Unreadable("an account that does not start as the writer starts one")
-        return self._data[begin:close].decode("utf-8")
+        return head[len(_FIRST_ID):close].decode("utf-8")
 
     def read(self, text: AccountText, reader: AccountReader) -> AccountSnapshot:
         """The account, read on its own (Unreadable if its text is not one account object)."""
         try:
-            source = io.StringIO(self._data[text.start:text.end].decode("utf-8"))
+            account = reader.read(self._file.text(text.start, text.end - text.start))
         except UnicodeDecodeError:
             raise Unreadable("not UTF-8") from None
-        account = reader.read(source)
         if account.account_id != text.account_id:
             raise Unreadable("an account id written with escapes")
         return account
 
 
 def snapshot_file(path: str | os.PathLike[str]) -> SnapshotFile | None:
-    """The file mapped, when it is in the writer's layout with at least one account; else None
-    (and the file is read the plain way)."""
+    """The file, open, when it is in the writer's layout with at least one account; else None (and
+    the file is read the plain way, whose errors name the problem)."""
     try:
-        with open(path, "rb") as handle:
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, unreadable or empty: the plain reader says which
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, ValueError):
         return None
     try:
-        opened = _opened(path, data)
-    except (Unreadable, UnicodeDecodeError, ValueError, *MISFITS):
+        opened = _opened(path, fd)
+    except (OSError, Unreadable, UnicodeDecodeError, ValueError, *MISFITS):
         opened = None
     if opened is None:
-        data.close()
+        os.close(fd)
     return opened
 
 
-def _opened(path: str | os.PathLike[str], data: mmap.mmap) -> SnapshotFile | None:
-    if data[:len(_HEAD)] != _HEAD:
+def _opened(path: str | os.PathLike[str], fd: int) -> SnapshotFile | None:
+    size = os.fstat(fd).st_size
+    if os.pread(fd, len(_HEAD), 0) != _HEAD:
         return None
-    list_end = data.rfind(_LIST_END)
+    file = _File(fd)
+    list_end = file.rfind(_LIST_END, 0, size)
     if list_end < 0:
         return None
-    top = DECODER.decode("{" + data[list_end + _AFTER_LIST:].decode("utf-8"))
+    top = DECODER.decode("{" + file.text(list_end + _AFTER_LIST, size - list_end - _AFTER_LIST))
     version = top.get("schema_version") if isinstance(top, dict) else None
     if (not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]
             or "accounts" in top or too_deep(top)):
         return None
     header = compiled(Snapshot)({**top, "accounts": []})
-    return SnapshotFile(path, header, len(_HEAD) - len(_FIRST_ID), list_end + len(_CLOSE), data)
+    return SnapshotFile(path, header, len(_HEAD) - len(_FIRST_ID), list_end + len(_CLOSE), fd)
+
+
+class _File:
+    """Reads of the file into one buffer, reused: an organization's file is read in thousands of
+    pieces of megabytes, and a fresh buffer for each is fresh memory the kernel must map (a page
+    fault every 4 KiB) and the allocator then returns."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._buffer = bytearray()
+
+    def _fill(self, offset: int, size: int) -> int:
+        """Read up to ``size`` bytes at ``offset`` into the buffer; how many (fewer at the file's end)."""
+        if len(self._buffer) < size:
+            self._buffer = bytearray(size)
+        got = 0
+        with memoryview(self._buffer) as view:
+            while got < size:
+                read = os.preadv(self._fd, [view[got:size]], offset + got)
+                if not read:
+                    break
+                got += read
+        return got
+
+    def text(self, offset: int, size: int) -> str:
+        """``size`` bytes at ``offset``, as UTF-8 text."""
+        if self._fill(offset, size) < size:
+            raise Unreadable("the file ends early")
+        with memoryview(self._buffer) as view, view[:size] as piece:
+            return str(piece, "utf-8")
+
+    def find_all(self, pattern: bytes, start: int, stop: int) -> list[int]:
+        """Every offset in [start, stop) where ``pattern`` lies wholly before ``stop``, in order."""
+        found = []
+        at = start
+        while at < stop:
+            size = self._fill(at, min(WINDOW, stop - at))
+            hit = self._buffer.find(pattern, 0, size)
+            while hit >= 0:
+                found.append(at + hit)
+                hit = self._buffer.find(pattern, hit + 1, size)
+            if not size or at + size >= stop:
+                break
+            at += size - len(pattern) + 1  # a pattern cut by the window's end is found in the next
+        return found
+
+    def find(self, pattern: bytes, start: int, stop: int) -> int:
+        """The first offset of ``pattern`` in [start, stop) (wholly before ``stop``), or -1."""
+        at = start
+        while at < stop:
+            size = self._fill(at, min(WINDOW, stop - at))
+            hit = self._buffer.find(pattern, 0, size)
+            if hit >= 0:
+                return at + hit
+            if not size or at + size >= stop:
+                break
+            at += size - len(pattern) + 1
+        return -1
+
+    def rfind(self, pattern: bytes, start: int, stop: int) -> int:
+        """The last offset of ``pattern`` in [start, stop) (wholly before ``stop``), or -1."""
+        end = stop
+        while end > start:
+            begin = max(start, end - WINDOW)
+            size = self._fill(begin, end - begin)
+            hit = self._buffer.rfind(pattern, 0, size)
+            if hit >= 0:
+                return begin + hit
+            if begin == start:
+                break
+            end = begin + len(pattern) - 1
+        return -1

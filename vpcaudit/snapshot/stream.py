@@ -48,20 +48,20 @@ DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 class _Tokens:
-    """A JSON text read from a file in chunks, with a cursor."""
+    """A JSON text read from a file in chunks, with a cursor; or, without a source, ``text`` itself."""
 
-    def __init__(self, source: TextIO) -> None:
+    def __init__(self, source: TextIO | None, text: str = "") -> None:
         self._source = source
-        self._text = ""
+        self._text = text
         self._at = 0
         self._start = 0  # where the value last read by ``value`` began
-        self._ended = False
+        self._ended = source is None
 
     def _more(self) -> None:
         """Read another chunk (at least as long as what is held, so a long value costs linear time)."""
         if self._ended:
             raise Unreadable("unexpected end of the file")
-        chunk = self._source.read(max(CHUNK, len(self._text) - self._at))
+        chunk = self._source.read(max(CHUNK, len(self._text) - self._at)) if self._source else ""
         self._ended = not chunk
         self._text = self._text[self._at:] + chunk
         self._at = 0
@@ -174,15 +174,15 @@ def read(source: TextIO) -> tuple[Snapshot, dict[str, Any]]:
 
 
 class AccountReader:
-    """Account objects read one at a time, each the whole of its source (the accounts of a snapshot
+    """Account objects read one at a time, each the whole of its text (the accounts of a snapshot
     file read by several processes, see :mod:`vpcaudit.snapshot.layout`), with equal Region
     catalogues kept once across them. Raises :class:`Unreadable` as :func:`read` does."""
 
     def __init__(self) -> None:
         self._catalogues = _SharedCatalogues()
 
-    def read(self, source: TextIO) -> AccountSnapshot:
-        tokens = _Tokens(source)
+    def read(self, text: str) -> AccountSnapshot:
+        tokens = _Tokens(None, text)
         try:
             account = _account(tokens, self._catalogues)
             tokens.end()
