@@ -259,3 +259,27 @@ def test_a_local_zone_address_names_its_network_border_group_everywhere() -> Non
     (resource,) = json.loads(cloudformation.template([fix]))["Resources"].values()
     assert resource == {"Type": "AWS::EC2::EIP",
                         "Properties": {"Domain": "vpc", "NetworkBorderGroup": "us-west-2-lax-1"}}
+
+
+@pytest.mark.parametrize("document", [
+    {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}},
+    {"a": [], "b": {}, "c": [[], {}, [1, [2, {"d": None}]]], "e": True, "f": False, "g": -0.5, "h": 10 ** 20},
+    {"Description": "caf\u00e9 \u202e \u6f22\u5b57 \"quoted\" \\ \n\t\x01", "Résumé": ["\ud7ff", "x"]},
+    {"Resources": {"Ep": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"SubnetIds": ("subnet-1", "subnet-2")}}}},
+    {1: "a non-string key"},
+    {"nan": float("nan")},
+], ids=["empty", "nested", "hostile-text", "tuple", "int-key", "nan"])
+def test_cloudformation_text_is_json_dumps_text(document: dict[object, object]) -> None:
+    """The template writer gives json.dumps(indent=2, ensure_ascii=True, allow_nan=False)'s text,
+    or its error, for any document."""
+    from vpcaudit.render.fix import cloudformation
+
+    try:
+        expected: object = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
+    except ValueError as exc:
+        expected = type(exc)
+    try:
+        written: object = cloudformation._dumps(document)  # type: ignore[arg-type]
+    except ValueError as exc:
+        written = type(exc)
+    assert written == expected

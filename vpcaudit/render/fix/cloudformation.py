@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -82,35 +82,9 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
     containers are written without a call); no value is both a container and a scalar, so the
     order gives json.dumps's text."""
     if isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        opening = "{" + inner
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _NotPlain
-            parts.append(opening + _string(key) + ": ")
-            opening = "," + inner
-            if item.__class__ is str:
-                parts.append(_string(item))
-            else:
-                _write(item, inner, parts)
-        parts.append(newline + "}")
+        _container(((_key(key) + ": ", item) for key, item in value.items()), "{}", newline, parts)
     elif isinstance(value, list | tuple):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        opening = "[" + inner
-        for item in value:
-            parts.append(opening)
-            opening = "," + inner
-            if item.__class__ is str:
-                parts.append(_string(item))
-            else:
-                _write(item, inner, parts)
-        parts.append(newline + "]")
+        _container((("", item) for item in value), "[]", newline, parts)
     elif isinstance(value, str):
         parts.append(_string(value))
     elif value is None:
@@ -127,6 +101,29 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
         parts.append(value.text(newline))
     else:
         raise _NotPlain
+
+
+def _container(members: Iterator[tuple[str, Any]], brackets: str, newline: str, parts: list[str]) -> None:
+    """An object's or a list's members (each after its label: a key and its colon, or nothing),
+    one per line, indented a step further than ``newline``."""
+    inner = newline + "  "
+    opening = brackets[0] + inner
+    empty = True
+    for label, item in members:
+        empty = False
+        parts.append(opening + label)
+        opening = "," + inner
+        if item.__class__ is str:
+            parts.append(_string(item))
+        else:
+            _write(item, inner, parts)
+    parts.append(brackets if empty else newline + brackets[1])
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise _NotPlain
+    return _string(key)  # type: ignore[no-any-return]
 
 
 def _parsed_value(value: Any) -> Any:
