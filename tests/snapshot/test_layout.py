@@ -14,7 +14,7 @@ import synthetic
 from vpcaudit import api
 from vpcaudit.snapshot import layout
 from vpcaudit.snapshot.layout import AccountText, snapshot_file
-from vpcaudit.snapshot.model import SkippedAccount, Snapshot
+from vpcaudit.snapshot.model import AccountSnapshot, SkippedAccount, Snapshot
 from vpcaudit.snapshot.resources import Tag
 from vpcaudit.snapshot.stream import AccountReader
 
@@ -49,10 +49,12 @@ def test_every_account_is_found_and_reads_as_the_whole_file_holds_it(tmp_path: P
     try:
         starts = opened.shard_starts(shards)
         assert len(starts) == min(shards, len(whole.accounts)) and starts == sorted(set(starts))
-        texts = [t for start, stop in zip(starts, [*starts[1:], opened.end], strict=True)
-                 for t in opened.accounts_from(start, stop)]
         reader = AccountReader()
-        assert [opened.read(t, reader) for t in texts] == list(whole.accounts)
+        read = [pair for start, stop in zip(starts, [*starts[1:], opened.end], strict=True)
+                for pair in opened.read_run(start, stop, reader)]
+        texts = [t for t, _ in read]
+        assert [a for _, a in read] == list(whole.accounts)
+        assert [opened.read(t, reader) for t in texts] == list(whole.accounts)  # each on its own
         assert [t.account_id for t in texts] == [a.account_id for a in whole.accounts]
         raw = path.read_bytes()
         assert all(raw[t.start:t.start + 1] == b"{" and raw[t.end - 1:t.end] == b"}" for t in texts)
@@ -91,16 +93,20 @@ def test_searches_find_patterns_cut_by_the_end_of_what_they_read(tmp_path: Path,
     """The file is searched a window at a time: a boundary cut by a window's end is still found."""
     path = _written(tmp_path, estate)
 
-    def everything() -> tuple[list[int], list[AccountText]]:
+    def everything() -> tuple[list[int], list[tuple[AccountText, AccountSnapshot]]]:
         opened = snapshot_file(path)
         assert opened is not None
         starts = opened.shard_starts(3)
-        texts = [t for start, stop in zip(starts, [*starts[1:], opened.end], strict=True)
-                 for t in opened.accounts_from(start, stop)]
+        reader = AccountReader()
+        read = [pair for start, stop in zip(starts, [*starts[1:], opened.end], strict=True)
+                for pair in opened.read_run(start, stop, reader)]
         opened.close()
-        return starts, texts
+        return starts, read
 
     wide = everything()
-    for window in (40, 97, 1000, 4099):
+    sizes = [t.end - t.start for t, _ in wide[1]]
+    # windows cutting patterns, smaller than any account, and holding a few accounts each
+    for window in (40, 97, 1000, min(sizes) - 1, max(sizes) + 7, 3 * max(sizes)):
         monkeypatch.setattr(layout, "WINDOW", window)
-        assert everything() == wide
+        monkeypatch.setattr(layout, "RUN_WINDOW", window)
+        assert everything() == wide, window

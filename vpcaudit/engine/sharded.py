@@ -119,8 +119,9 @@ class _Shard:
 
     def load(self, k: int) -> tuple[list[AccountSnapshot], bytes]:
         """Shard ``k``'s accounts, and what it tells the others: where they are, and its parts."""
-        texts = self.file.accounts_from(*self.bounds[k])
-        accounts = [self.file.read(text, self.reader) for text in texts]
+        read = self.file.read_run(*self.bounds[k], self.reader)
+        texts = [text for text, _ in read]
+        accounts = [account for _, account in read]
         told = pickle.dumps((texts, parts_for(accounts, self.rule_ids)), protocol=pickle.HIGHEST_PROTOCOL)
         return accounts, told
 

@@ -44,6 +44,9 @@ class AccountText:
 # Bytes read at a time when searching the file: large enough that a search runs at the speed of
 # memory, small enough that it never holds more than a sliver of an organization's file.
 WINDOW = 1 << 23
+# Bytes read at a time when reading a run of accounts: many accounts a window, so that the one it
+# cuts off (read again at the start of the next) is a small share.
+RUN_WINDOW = 1 << 26
 
 
 class SnapshotFile:
@@ -74,31 +77,62 @@ class SnapshotFile:
                 starts.append(found + _NEXT)
         return starts
 
-    def accounts_from(self, start: int, stop: int) -> list[AccountText]:
+    def read_run(self, start: int, stop: int, reader: AccountReader) -> list[tuple[AccountText, AccountSnapshot]]:
         """The accounts whose text starts at or after ``start`` (an account's start) and before
-        ``stop`` (the next run's start, or :attr:`end`)."""
+        ``stop`` (the next run's start, or :attr:`end`), read, with where each is. The run is read
+        once, a window at a time from an account's start: every whole account in the window is
+        found and decoded from it; the one it cuts starts the next window."""
         last = stop == self.end
         limit = stop if last else stop - _NEXT + len(_BETWEEN)  # the boundary with the next run included
-        found = self._file.find_all(_BETWEEN, start, limit)
-        if not last and (not found or found[-1] != stop - _NEXT):
-            raise Unreadable("a run of accounts that does not end where the next begins")
-        ends = [f + len(_CLOSE) for f in found] if not last else [*(f + len(_CLOSE) for f in found), self.end]
-        starts = [start, *(f + _NEXT for f in found)][:len(ends)]
-        return [AccountText(self._account_id(a), a, b) for a, b in zip(starts, ends, strict=True)]
+        read: list[tuple[AccountText, AccountSnapshot]] = []
+        at = start
+        while at < stop:
+            size = self._file.fill(at, min(RUN_WINDOW, limit - at))
+            begin = 0  # where the next account starts in the window
+            hit = self._file.buffer.find(_BETWEEN, 0, size)
+            while hit >= 0:
+                read.append(self._read_at(at, begin, hit + len(_CLOSE), reader))
+                begin = hit + _NEXT
+                hit = self._file.buffer.find(_BETWEEN, begin, size)
+            if at + size >= limit:  # the window reached the run's end
+                if not last:
+                    if at + begin != stop:
+                        raise Unreadable("a run of accounts that does not end where the next begins")
+                    break
+                read.append(self._read_at(at, begin, size, reader))
+                break
+            if begin == 0:  # an account longer than the window: found by a search, read on its own
+                end = self._file.find(_BETWEEN, at, limit)
+                end = end + len(_CLOSE) if end >= 0 else (self.end if last else -1)
+                if end < 0:
+                    raise Unreadable("a run of accounts that does not end where the next begins")
+                size = self._file.fill(at, end - at)
+                read.append(self._read_at(at, 0, size, reader))
+                begin = size + _NEXT - len(_CLOSE)
+            at += begin
+        return read
 
-    def _account_id(self, start: int) -> str:
-        head = os.pread(self._fd, len(_FIRST_ID) + _LONGEST_ID, start)
-        close = head.find(b'"', len(_FIRST_ID))
-        if not head.startswith(_FIRST_ID) or close < 0 or b"\\" in head[:close]:
+    def _read_at(self, at: int, begin: int, end: int, reader: AccountReader) -> tuple[AccountText, AccountSnapshot]:
+        """The account whose text is ``buffer[begin:end]`` of the window read at ``at``."""
+        buffer = self._file.buffer
+        opened = begin + len(_FIRST_ID)
+        close = buffer.find(b'"', opened, min(end, opened + _LONGEST_ID))
+        if not buffer.startswith(_FIRST_ID, begin) or close < 0 or buffer.find(b"\\", opened, close) >= 0:
             raise Unreadable("an account that does not start as the writer starts one")
-        return head[len(_FIRST_ID):close].decode("utf-8")
+        text = AccountText(buffer[opened:close].decode("utf-8"), at + begin, at + end)
+        return text, self._decoded(self._file.text_at(begin, end), text, reader)
 
     def read(self, text: AccountText, reader: AccountReader) -> AccountSnapshot:
         """The account, read on its own (Unreadable if its text is not one account object)."""
-        try:
-            account = reader.read(self._file.text(text.start, text.end - text.start))
-        except UnicodeDecodeError:
-            raise Unreadable("not UTF-8") from None
+        if self._file.fill(text.start, text.end - text.start) < text.end - text.start:
+            raise Unreadable("the file ends early")
+        return self._decoded(self._file.text_at(0, text.end - text.start), text, reader)
+
+    @staticmethod
+    def _decoded(source: str | None, text: AccountText, reader: AccountReader) -> AccountSnapshot:
+        if source is None:
+            raise Unreadable("not UTF-8")
+        account = reader.read(source)
         if account.account_id != text.account_id:
             raise Unreadable("an account id written with escapes")
         return account
@@ -144,14 +178,14 @@ class _File:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._buffer = bytearray()
+        self.buffer = bytearray()  # what the last fill read, at its start
 
-    def _fill(self, offset: int, size: int) -> int:
+    def fill(self, offset: int, size: int) -> int:
         """Read up to ``size`` bytes at ``offset`` into the buffer; how many (fewer at the file's end)."""
-        if len(self._buffer) < size:
-            self._buffer = bytearray(size)
+        if len(self.buffer) < size:
+            self.buffer = bytearray(size)
         got = 0
-        with memoryview(self._buffer) as view:
+        with memoryview(self.buffer) as view:
             while got < size:
                 read = os.preadv(self._fd, [view[got:size]], offset + got)
                 if not read:
@@ -161,21 +195,31 @@ class _File:
 
     def text(self, offset: int, size: int) -> str:
         """``size`` bytes at ``offset``, as UTF-8 text."""
-        if self._fill(offset, size) < size:
+        if self.fill(offset, size) < size:
             raise Unreadable("the file ends early")
-        with memoryview(self._buffer) as view, view[:size] as piece:
-            return str(piece, "utf-8")
+        source = self.text_at(0, size)
+        if source is None:
+            raise Unreadable("not UTF-8")
+        return source
+
+    def text_at(self, begin: int, end: int) -> str | None:
+        """``buffer[begin:end]`` as UTF-8 text (None if it is not UTF-8)."""
+        with memoryview(self.buffer) as view, view[begin:end] as piece:
+            try:
+                return str(piece, "utf-8")
+            except UnicodeDecodeError:
+                return None
 
     def find_all(self, pattern: bytes, start: int, stop: int) -> list[int]:
         """Every offset in [start, stop) where ``pattern`` lies wholly before ``stop``, in order."""
         found = []
         at = start
         while at < stop:
-            size = self._fill(at, min(WINDOW, stop - at))
-            hit = self._buffer.find(pattern, 0, size)
+            size = self.fill(at, min(WINDOW, stop - at))
+            hit = self.buffer.find(pattern, 0, size)
             while hit >= 0:
                 found.append(at + hit)
-                hit = self._buffer.find(pattern, hit + 1, size)
+                hit = self.buffer.find(pattern, hit + 1, size)
             if not size or at + size >= stop:
                 break
             at += size - len(pattern) + 1  # a pattern cut by the window's end is found in the next
@@ -185,8 +229,8 @@ class _File:
         """The first offset of ``pattern`` in [start, stop) (wholly before ``stop``), or -1."""
         at = start
         while at < stop:
-            size = self._fill(at, min(WINDOW, stop - at))
-            hit = self._buffer.find(pattern, 0, size)
+            size = self.fill(at, min(WINDOW, stop - at))
+            hit = self.buffer.find(pattern, 0, size)
             if hit >= 0:
                 return at + hit
             if not size or at + size >= stop:
@@ -199,8 +243,8 @@ class _File:
         end = stop
         while end > start:
             begin = max(start, end - WINDOW)
-            size = self._fill(begin, end - begin)
-            hit = self._buffer.rfind(pattern, 0, size)
+            size = self.fill(begin, end - begin)
+            hit = self.buffer.rfind(pattern, 0, size)
             if hit >= 0:
                 return begin + hit
             if begin == start:
