@@ -8,8 +8,10 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import synthetic
@@ -125,6 +127,31 @@ def test_a_run_a_shard_did_not_deliver_is_audited_here(tmp_path: Path, monkeypat
     monkeypatch.setattr(parted, "RUNS", 12)
     _, shards, _ = _audited(path, tmp_path / "sharded.json", 2)
     assert taken == [True] and shards == plain
+
+
+def test_a_shard_done_first_takes_the_others_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 taken: list[bool]) -> None:
+    """Shards are equal in bytes, not in work: the leading process, once through its own runs,
+    audits what is left of a slow shard's (reading those accounts from the file)."""
+    path = _file(tmp_path, ESTATES["synthetic"]())
+    _, plain, _ = _audited(path, tmp_path / "plain.json", 1)
+    leader = os.getpid()
+    audit_scope = parted.audit_scope
+    audited_here: list[str] = []
+
+    def uneven(snapshot: object, account: Any, *args: object) -> object:
+        if os.getpid() == leader:
+            audited_here.append(account.account_id)
+        else:
+            time.sleep(0.2)
+        return audit_scope(snapshot, account, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parted, "audit_scope", uneven)
+    monkeypatch.setattr(parted, "RUNS", 15)
+    _, shards, snapshot = _audited(path, tmp_path / "sharded.json", 2)
+    own = {a.account_id for a in snapshot.accounts}
+    assert taken == [True] and shards == plain
+    assert set(audited_here) - own  # some of the other shard's scopes were audited here
 
 
 def test_a_shard_lost_before_telling_its_facts_gives_the_file_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -16,7 +16,8 @@ How, for ``shards`` processes (this one included, as shard 0):
    those questions about the whole snapshot alike, and read an account held elsewhere from the
    file if a rule follows a query into it.
 3. Each decides the audit (``plan``: the rules depend on the opt-in parts any shard asked for),
-   audits its scopes in runs and writes each run's text as :mod:`vpcaudit.engine.parted` does;
+   audits its scopes in runs — its own first, then what is left of the others' (shards are equal
+   in bytes, not in work) — and writes each run's text as :mod:`vpcaudit.engine.parted` does;
    this process lays the runs end to end.
 
 A shard that cannot read its accounts, or dies before its facts are written, ends the attempt:
@@ -31,7 +32,7 @@ import datetime as dt
 import os
 import pickle
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -86,17 +87,63 @@ def run_sharded(file: SnapshotFile, shards: int, rule_ids: frozenset[str], plan:
     try:
         for k in range(1, len(starts)):
             children.append(_Child.start(shard, k, [c.go_fd for c in children]))
+        shard.queues.keep(0)
         with without_cycle_collection():
             return shard.lead(children)
     except BaseException as exc:
         for child in children:
             child.end()
+        shard.queues.close()
         if not shard.handed:
             for fd in spools:
                 os.close(fd)
         if isinstance(exc, _Abandoned):
             return None
         raise
+
+
+class _Queues:
+    """One queue of runs per shard, a pipe each: a shard puts its own runs in its queue, takes
+    them, then takes what is left in the others' (a shard is equal to the others in bytes, not in
+    work; any process can read any account from the file). A read of at most PIPE_BUF bytes is
+    atomic, so no two processes take the same run. Each process keeps only its own queue's write
+    end, so a queue ends once its shard has filled it (or died)."""
+
+    def __init__(self, count: int) -> None:
+        self._pipes = [os.pipe() for _ in range(count)]
+        self._writing: int | None = None
+
+    def keep(self, k: int) -> None:
+        """In process ``k``: close every other queue's write end."""
+        for j, (_, write_fd) in enumerate(self._pipes):
+            if j != k:
+                os.close(write_fd)
+        self._writing = k
+
+    def fill(self, numbers: list[int]) -> None:
+        """Put this process's runs in its queue, and close it for writing."""
+        assert self._writing is not None
+        write_fd = self._pipes[self._writing][1]
+        try:
+            write_all(write_fd, b"".join(n.to_bytes(_NUMBER, "little") for n in numbers))
+        finally:
+            os.close(write_fd)
+            self._writing = None
+
+    def taken(self, k: int) -> Iterator[int]:
+        """The runs process ``k`` takes: its own queue's, then the others' in turn, until all are empty."""
+        for j in [*range(k, len(self._pipes)), *range(k)]:
+            while len(number := os.read(self._pipes[j][0], _NUMBER)) == _NUMBER:
+                yield int.from_bytes(number, "little")
+
+    def close(self) -> None:
+        """Close what this process still holds (its write end, if not filled, and every read end)."""
+        if self._writing is not None:
+            os.close(self._pipes[self._writing][1])
+            self._writing = None
+        for read_fd, _ in self._pipes:
+            with contextlib.suppress(OSError):
+                os.close(read_fd)
 
 
 Key = tuple[str, str]  # (account id, Region) of a scope
@@ -115,6 +162,7 @@ class _Shard:
         self.write = write
         self.now = now
         self.reader = AccountReader()
+        self.queues = _Queues(len(bounds))
         self.handed = False  # the files belong to the audit returned
 
     def load(self, k: int) -> tuple[list[AccountSnapshot], bytes]:
@@ -170,11 +218,10 @@ class _Shard:
             lengths = pickle.loads(_read_message(go))
             snapshot, runs, owners = self.joined(accounts, lengths)
             audit, _, _ = self.auditor(snapshot)
+            self.queues.fill([number for number, owner in enumerate(owners) if owner == k])
             offset = len(told)
-            for number, run in enumerate(runs):
-                if owners[number] != k:
-                    continue
-                data = audit(run)
+            for number in self.queues.taken(k):
+                data = audit(runs[number])
                 if not write_at(self.spools[k], data, offset):
                     return  # the disk is full: the leading process audits the rest
                 write_all(report, number.to_bytes(_NUMBER, "little") + len(data).to_bytes(_LENGTH, "little"))
@@ -194,12 +241,11 @@ class _Shard:
             child.go(known)
         snapshot, runs, owners = self.joined(accounts, known)
         audit, selected, settings = self.auditor(snapshot)
+        self.queues.fill([number for number, owner in enumerate(owners) if owner == 0])
         regions: dict[int, Region] = {}
         offset = len(told)
-        for number, run in enumerate(runs):
-            if owners[number] != 0:
-                continue
-            data = audit(run)
+        for number in self.queues.taken(0):
+            data = audit(runs[number])
             if write_at(self.spools[0], data, offset):
                 regions[number] = Region(self.spools[0], offset, len(data), None)
                 offset += len(data)
@@ -207,6 +253,7 @@ class _Shard:
                 regions[number] = Region(None, 0, 0, data)
         for k, child in enumerate(children, start=1):
             regions.update(child.runs(self.spools[k], known[k]))
+        self.queues.close()
         self.handed = True
         spooled = Spooled(len(runs), regions, self.spools, audit, runs)  # a run not delivered is audited here
         header = result_header(snapshot, selected, settings, settings.now or self.now)
@@ -238,6 +285,7 @@ class _Child:
         def body(report: int) -> None:
             for fd in (go_write, *others):
                 os.close(fd)
+            shard.queues.keep(k)
             shard.work(k, report, go_read)
 
         pid, report = fork_child(body)
