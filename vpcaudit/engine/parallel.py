@@ -32,7 +32,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -175,7 +175,7 @@ def _queue(count: int) -> int | None:
     try:
         os.set_blocking(write_fd, False)
         for number in range(count):
-            os.write(write_fd, number.to_bytes(_NUMBER, "little"))
+            os.write(write_fd, queued((number,)))
     except BlockingIOError:
         os.close(read_fd)
         return None
@@ -186,8 +186,19 @@ def _queue(count: int) -> int | None:
 
 def _taken(queue: int, runs: list[range]) -> Iterator[range]:
     """The runs this process takes from the queue, one at a time, until it is empty."""
-    while (number := os.read(queue, _NUMBER)):
-        yield runs[int.from_bytes(number, "little")]
+    return (runs[number] for number in numbers_taken(queue))
+
+
+def queued(numbers: Iterable[int]) -> bytes:
+    """Item numbers as a queue's pipe holds them (see :func:`numbers_taken`)."""
+    return b"".join(number.to_bytes(_NUMBER, "little") for number in numbers)
+
+
+def numbers_taken(queue: int) -> Iterator[int]:
+    """The item numbers this process takes from the pipe ``queue``, one at a time, until it is
+    empty (its write ends closed): each read is atomic, so no two processes take the same one."""
+    while len(number := os.read(queue, _NUMBER)) == _NUMBER:
+        yield int.from_bytes(number, "little")
 
 
 class _Child:

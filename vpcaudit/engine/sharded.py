@@ -36,7 +36,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from vpcaudit.engine.parallel import Region, Spooled, read_all, spool_file, write_all, write_at
+from vpcaudit.engine.parallel import (
+    Region,
+    Spooled,
+    numbers_taken,
+    queued,
+    read_all,
+    spool_file,
+    write_all,
+    write_at,
+)
 from vpcaudit.engine.parted import RUNS, PartedAudit, RunAuditor, Scope, WriteRun, assembled
 from vpcaudit.engine.rule import Rule
 from vpcaudit.engine.runner import RunSettings, result_header
@@ -105,8 +114,8 @@ def run_sharded(file: SnapshotFile, shards: int, rule_ids: frozenset[str], plan:
 class _Queues:
     """One queue of runs per shard, a pipe each: a shard puts its own runs in its queue, takes
     them, then takes what is left in the others' (a shard is equal to the others in bytes, not in
-    work; any process can read any account from the file). A read of at most PIPE_BUF bytes is
-    atomic, so no two processes take the same run. Each process keeps only its own queue's write
+    work; any process can read any account from the file), as :mod:`vpcaudit.engine.parallel`'s
+    workers take items from theirs. Each process keeps only its own queue's write
     end, so a queue ends once its shard has filled it (or died)."""
 
     def __init__(self, count: int) -> None:
@@ -125,7 +134,7 @@ class _Queues:
         assert self._writing is not None
         write_fd = self._pipes[self._writing][1]
         try:
-            write_all(write_fd, b"".join(n.to_bytes(_NUMBER, "little") for n in numbers))
+            write_all(write_fd, queued(numbers))
         finally:
             os.close(write_fd)
             self._writing = None
@@ -133,8 +142,7 @@ class _Queues:
     def taken(self, k: int) -> Iterator[int]:
         """The runs process ``k`` takes: its own queue's, then the others' in turn, until all are empty."""
         for j in [*range(k, len(self._pipes)), *range(k)]:
-            while len(number := os.read(self._pipes[j][0], _NUMBER)) == _NUMBER:
-                yield int.from_bytes(number, "little")
+            yield from numbers_taken(self._pipes[j][0])
 
     def close(self) -> None:
         """Close what this process still holds (its write end, if not filled, and every read end)."""
