@@ -38,7 +38,9 @@ from vpcaudit.files import atomic_write_bytes
 from vpcaudit.snapshot.model import Part
 from vpcaudit.writers import s3, sns
 
-LEFT_OUT_REQUIREMENTS = frozenset({"typer"})  # the CLI's; the function never imports it
+# typer: the CLI's, the function never imports it. msgspec: compiled only (no pure-Python fallback);
+# without it the snapshot reader decodes accounts its own way (vpcaudit/snapshot/typed_json.py).
+LEFT_OUT_REQUIREMENTS = frozenset({"typer", "msgspec"})
 LEFT_OUT_PACKAGES = ("vpcaudit/cli/", "vpcaudit/demo/")
 COMPILED = (".so", ".pyd", ".dylib")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -120,19 +120,17 @@ class SnapshotFile:
         if not buffer.startswith(_FIRST_ID, begin) or close < 0 or buffer.find(b"\\", opened, close) >= 0:
             raise Unreadable("an account that does not start as the writer starts one")
         text = AccountText(buffer[opened:close].decode("utf-8"), at + begin, at + end)
-        return text, self._decoded(self._file.text_at(begin, end), text, reader)
+        return text, self._decoded(self._file.bytes_at(begin, end), text, reader)
 
     def read(self, text: AccountText, reader: AccountReader) -> AccountSnapshot:
         """The account, read on its own (Unreadable if its text is not one account object)."""
         if self._file.fill(text.start, text.end - text.start) < text.end - text.start:
             raise Unreadable("the file ends early")
-        return self._decoded(self._file.text_at(0, text.end - text.start), text, reader)
+        return self._decoded(self._file.bytes_at(0, text.end - text.start), text, reader)
 
     @staticmethod
-    def _decoded(source: str | None, text: AccountText, reader: AccountReader) -> AccountSnapshot:
-        if source is None:
-            raise Unreadable("not UTF-8")
-        account = reader.read(source)
+    def _decoded(source: bytes, text: AccountText, reader: AccountReader) -> AccountSnapshot:
+        account = reader.read(source)  # Unreadable if not UTF-8
         if account.account_id != text.account_id:
             raise Unreadable("an account id written with escapes")
         return account
@@ -209,6 +207,11 @@ class _File:
                 return str(piece, "utf-8")
             except UnicodeDecodeError:
                 return None
+
+    def bytes_at(self, begin: int, end: int) -> bytes:
+        """A copy of ``buffer[begin:end]`` (the buffer is read into again)."""
+        with memoryview(self.buffer) as view, view[begin:end] as piece:
+            return bytes(piece)
 
     def find_all(self, pattern: bytes, start: int, stop: int) -> list[int]:
         """Every offset in [start, stop) where ``pattern`` lies wholly before ``stop``, in order."""
