@@ -1,8 +1,9 @@
-"""Loading a snapshot: the compiled decoder and the Region-by-Region reader change nothing but speed.
+"""Loading a snapshot: the compiled decoder, the account-by-account reader of the writer's layout
+and the Region-by-Region reader change nothing but speed.
 
-Both are checked against the generic decoder they stand in for — the same records from the same
-data, the same one-line error naming the same field for data that does not fit — and the reader
-with chunks so small that every value straddles a chunk boundary.
+All are checked against the generic decoder they stand in for — the same records from the same
+data, the same one-line error naming the same field for data that does not fit — and the
+Region-by-Region reader with chunks so small that every value straddles a chunk boundary.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import synthetic
 
-from vpcaudit.snapshot import stream
+from vpcaudit.snapshot import jsonfile, stream, typed_json
 from vpcaudit.snapshot.codec import DecodeError, _decode, compiled, from_jsonable, to_jsonable
 from vpcaudit.snapshot.jsonfile import SnapshotError, from_json, load, save, to_json
 from vpcaudit.snapshot.model import RegionSnapshot, Snapshot, normalised
@@ -23,6 +24,15 @@ from vpcaudit.snapshot.model import RegionSnapshot, Snapshot, normalised
 @pytest.fixture(scope="module")
 def estate() -> Snapshot:
     return normalised(synthetic.estate(accounts=3, regions=2, vpcs=3, seed=5))
+
+
+@pytest.fixture(params=["accounts", "regions"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How ``load`` reads a file in the writer's layout: account by account (as it does), or
+    Region by Region (as it reads any other layout)."""
+    if request.param == "regions":
+        monkeypatch.setattr(jsonfile.layout, "snapshot_file", lambda _path: None)
+    return str(request.param)
 
 
 def test_compiled_decoder_builds_what_the_generic_one_builds(estate: Snapshot) -> None:
@@ -66,6 +76,7 @@ def test_a_misfit_is_named_exactly_as_before(estate: Snapshot, change: Any, path
                               "as configured"])
 def test_reading_region_by_region_gives_the_same_snapshot(tmp_path: Path, estate: Snapshot, chunk: int, refill: int,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonfile.layout, "snapshot_file", lambda _path: None)
     monkeypatch.setattr(stream, "CHUNK", chunk)
     monkeypatch.setattr(stream, "REFILL", refill)
     path = tmp_path / "snapshot.json"
@@ -73,7 +84,15 @@ def test_reading_region_by_region_gives_the_same_snapshot(tmp_path: Path, estate
     assert load(path) == from_json(path.read_text(encoding="utf-8")) == estate
 
 
-def test_equal_region_catalogues_are_kept_once(tmp_path: Path, estate: Snapshot) -> None:
+def test_reading_account_by_account_gives_the_same_snapshot(tmp_path: Path, estate: Snapshot,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "read", None)  # never used for a file in the writer's layout
+    path = tmp_path / "snapshot.json"
+    save(estate, path)
+    assert load(path) == from_json(path.read_text(encoding="utf-8")) == estate
+
+
+def test_equal_region_catalogues_are_kept_once(tmp_path: Path, estate: Snapshot, way: str) -> None:
     path = tmp_path / "snapshot.json"
     save(estate, path)
     for loaded in (load(path), from_json(path.read_text(encoding="utf-8"))):
@@ -84,19 +103,23 @@ def test_equal_region_catalogues_are_kept_once(tmp_path: Path, estate: Snapshot)
 
 
 def test_a_catalogue_read_before_is_neither_parsed_nor_decoded_again(tmp_path: Path, estate: Snapshot,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                     monkeypatch: pytest.MonkeyPatch, way: str) -> None:
     """Every account lists its Regions' catalogues alike: each distinct one is decoded once."""
     decoded: list[str] = []
     decode = stream._SharedCatalogues._decode
     monkeypatch.setattr(stream._SharedCatalogues, "_decode",
                         lambda self, field, value: (decoded.append(field), decode(self, field, value))[1])
+    typed = typed_json.AccountDecoder.catalogue
+    monkeypatch.setattr(typed_json.AccountDecoder, "catalogue",
+                        lambda self, field, text: (decoded.append(field), typed(self, field, text))[1])
     path = tmp_path / "snapshot.json"
     save(estate, path)
     assert load(path) == estate
     assert len(estate.accounts) == 3 and sorted(decoded) == ["endpoint_services"] * 2 + ["prefix_lists"] * 2
 
 
-def test_a_catalogue_that_differs_from_those_read_before_is_read_as_written(tmp_path: Path, estate: Snapshot) -> None:
+def test_a_catalogue_that_differs_from_those_read_before_is_read_as_written(tmp_path: Path, estate: Snapshot,
+                                                                           way: str) -> None:
     """A Region whose catalogue starts like another's but goes on differently, or holds a value that
     does not fit, is read for what it is."""
     data = json.loads(to_json(estate))
@@ -120,7 +143,8 @@ def test_a_catalogue_that_differs_from_those_read_before_is_read_as_written(tmp_
     lambda text: text.replace('"schema_version": "1.', '"schema_version": "2.', 1),
     lambda text: text + "\n{}",  # trailing data
 ])
-def test_a_damaged_file_gets_the_message_it_always_got(tmp_path: Path, estate: Snapshot, damage: Any) -> None:
+def test_a_damaged_file_gets_the_message_it_always_got(tmp_path: Path, estate: Snapshot, damage: Any,
+                                                        way: str) -> None:
     path = tmp_path / "snapshot.json"
     text = damage(to_json(estate))
     path.write_text(text, encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 
 from vpcaudit.errors import UsageError
 from vpcaudit.files import atomic_write_text
-from vpcaudit.snapshot import stream, strictjson
+from vpcaudit.snapshot import layout, stream, strictjson
 from vpcaudit.snapshot.bulk import without_cycle_collection
 from vpcaudit.snapshot.codec import DecodeError, JsonWriter, from_jsonable
 from vpcaudit.snapshot.model import SCHEMA_VERSION, Snapshot, normalised
@@ -74,9 +74,20 @@ def _check_schema(data: object, source: str) -> None:
 
 
 def load(path: str | os.PathLike[str]) -> Snapshot:
-    """A snapshot file, read one Region at a time (see :mod:`vpcaudit.snapshot.stream`); a file
-    that cannot be read that way is read whole, so its error names the line, column or field."""
+    """A snapshot file: in the writer's layout, one account at a time (see
+    :mod:`vpcaudit.snapshot.layout`, decoded by msgspec where it is installed); else one Region at
+    a time (see :mod:`vpcaudit.snapshot.stream`); a file that cannot be read either way is read
+    whole, so its error names the line, column or field."""
     p = Path(path)
+    opened = layout.snapshot_file(p)
+    if opened is not None:
+        try:
+            with without_cycle_collection():
+                return opened.snapshot()
+        except stream.Unreadable:
+            pass
+        finally:
+            opened.close()
     try:
         with p.open(encoding="utf-8") as source, without_cycle_collection():
             snapshot, top = stream.read(source)

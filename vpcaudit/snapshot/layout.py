@@ -12,6 +12,7 @@ and the audit reads the file whole instead, whose errors name the line or field.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
@@ -76,6 +77,11 @@ class SnapshotFile:
             if found >= 0 and found + _NEXT > starts[-1]:
                 starts.append(found + _NEXT)
         return starts
+
+    def snapshot(self) -> Snapshot:
+        """The whole snapshot: every account, in order (Unreadable as :meth:`read_run`)."""
+        return dataclasses.replace(self.header, accounts=tuple(
+            account for _, account in self.read_run(self.first, self.end, AccountReader())))
 
     def read_run(self, start: int, stop: int, reader: AccountReader) -> list[tuple[AccountText, AccountSnapshot]]:
         """The accounts whose text starts at or after ``start`` (an account's start) and before
