@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING
 
@@ -178,12 +179,36 @@ class _Admitted:
                 found.cidrs += [n for n in (parse_network(c or "") for c in listed) if n is not None]
         return found
 
+    # ENI id (unique in a view) → admitted: each check of the rule asks again about the same clients.
+    _known: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+
     def admits(self, eni: r.NetworkInterface) -> bool:
         """Does a source admit the ENI: one of its groups, or a CIDR holding one of its addresses?"""
-        if set(eni.group_ids) & self.groups:
+        known = self._known.get(eni.network_interface_id)
+        if known is None:
+            known = self._known[eni.network_interface_id] = self._admits(eni)
+        return known
+
+    def _admits(self, eni: r.NetworkInterface) -> bool:
+        if not self.groups.isdisjoint(eni.group_ids):
             return True
-        addresses = [ip_address(a) for a in (*eni.private_ip_addresses, *eni.ipv6_addresses)]
-        return any(a.version == c.version and a in c for a in addresses for c in self.cidrs)
+        spans = self._spans
+        return any(version == v and low <= number <= high
+                   for version, number in map(_address_key, (*eni.private_ip_addresses, *eni.ipv6_addresses))
+                   for v, low, high in spans)
+
+    @cached_property
+    def _spans(self) -> list[tuple[int, int, int]]:
+        """The CIDRs as (version, first, last address): compared as integers, read once all are known."""
+        return [(c.version, int(c.network_address), int(c.broadcast_address)) for c in self.cidrs]
+
+
+@lru_cache(maxsize=1 << 16)
+def _address_key(text: str) -> tuple[int, int]:
+    """(IP version, address as an integer) of an address text: every endpoint of a VPC asks of the
+    same clients' addresses. Bounded, so an audit of any size keeps it small."""
+    address = ip_address(text)
+    return address.version, int(address)
 
 
 # The workload ENIs left out, and what the groups admit instead ("{ports}" left to fill in).
