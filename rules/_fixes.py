@@ -319,24 +319,16 @@ def interface_service_name(view: NetworkView, key: str, region: str, like: str) 
     ``like``'s form with ``key`` in it, unverified."""
     stem = parse_service_name(like).key
     guess = like[: -len(stem)] + key if like.endswith(stem) else f"com.amazonaws.{region}.{key}"
-    offered = view.memo(_interface_services).get((key, region))
+    # An AWS service's name ends in ".<key>": picking those few first (a C-speed scan) spares
+    # looking at the hundreds of others the Region lists.
+    services, dotted = view.services, f".{key}"
+    offered = sorted(name for name in [n for n in services if dotted in n]
+                     if "Interface" in (service := services[name]).service_types
+                     and (parsed := parse_service_name(name)).family == "aws"
+                     and parsed.key == key and (service.service_region or parsed.region) == region)
     if not offered:
         return guess, False
     return (guess if guess in offered else offered[0]), True
-
-
-def _interface_services(view: NetworkView) -> dict[tuple[str, str | None], list[str]]:
-    """(service key, service Region) → the AWS interface endpoint services the Region lists under
-    them, sorted: built once per view, as the list holds hundreds of services and bundles ask per
-    missing member."""
-    out: dict[tuple[str, str | None], list[str]] = {}
-    for name, service in view.services.items():
-        parsed = parse_service_name(name)
-        if "Interface" in service.service_types and parsed.family == "aws":
-            out.setdefault((parsed.key, service.service_region or parsed.region), []).append(name)
-    for names in out.values():
-        names.sort()
-    return out
 
 
 def add_endpoint_subnet(view: NetworkView, endpoint: r.VpcEndpoint, az_id: str, cost: CostModel) -> FixStep | None:
