@@ -226,7 +226,10 @@ def evidence_dict(**values: Any) -> dict[str, EvidenceValue]:
     for key, value in values.items():
         if value is None:
             continue
-        if isinstance(value, set | frozenset | tuple | list):
-            value = sorted(str(v) for v in value)
+        if isinstance(value, _COLLECTIONS):
+            value = sorted(map(str, value))
         out[key] = value
     return out
+
+
+_COLLECTIONS = (set, frozenset, tuple, list)  # a tuple of types: isinstance checks it faster than a union
