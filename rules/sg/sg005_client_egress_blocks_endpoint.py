@@ -176,7 +176,8 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                     if addresses is None:
                         continue  # not this endpoint's client (a subnet routed elsewhere is GWE001's concern)
                     service_lists.setdefault(endpoint.vpc_endpoint_id, addresses.prefix_list_id)
-                    verdict = _gateway_verdict(view, known, addresses, memo)
+                    verdict = _gateway_verdict(view, known, group_ids, (eni.subnet_id, endpoint.vpc_endpoint_id),
+                                               addresses, memo)
                 else:
                     peer = peers[endpoint.vpc_endpoint_id]
                     ipv6 = _ipv6_first(view, eni, endpoint)
@@ -418,16 +419,22 @@ def _list_egress(view: NetworkView, group: r.SecurityGroup, prefix_list_id: str,
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,
-                     memo: dict[Any, Any]) -> Verdict:
+def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], group_ids: tuple[str, ...],
+                     whence: tuple[str, str], addresses: _ServiceAddresses, memo: dict[Any, Any]) -> Verdict:
     """Do the groups together let TCP 443 out to every CIDR of the service's prefix list (to the
     list itself, to anywhere, or to ranges covering each CIDR)? With the list's CIDRs unknown,
     only the list itself or anywhere (``0.0.0.0/0``, or ``::/0`` from an IPv6-only subnet) can be
-    told to cover them. Once per set of groups and addresses: ENIs share both."""
-    key = (tuple(g.group_id for g in groups), addresses)
-    if key not in memo:
-        memo[key] = _groups_verdict(view, groups, addresses, memo)
-    return memo[key]  # type: ignore[no-any-return]
+    told to cover them. Once per set of groups and addresses: ENIs share both. ``group_ids`` are the
+    groups' ids; ``whence`` (subnet id, endpoint id) are what the addresses are of, a cheaper key
+    than the addresses themselves, whose CIDRs would be hashed again for every ENI."""
+    key = ("gateway", group_ids, *whence)
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = _groups_verdict(view, groups, addresses, memo)
+    return found  # type: ignore[no-any-return]
+
+
+_MISSING = object()  # a verdict may be None
 
 
 def _groups_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,
