@@ -253,7 +253,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
 
 def _status_counts(findings: list[Finding]) -> dict[Status, int]:
     """How many findings of each status, in Status order: one pass, as every rule of every scope asks."""
-    counts = dict.fromkeys(Status, 0)
+    counts = dict.fromkeys(_STATUSES, 0)
     for f in findings:
         counts[f.status] += 1
     return counts
@@ -273,6 +273,7 @@ def _detail(counts: dict[Status, int]) -> str:
     return ", ".join(f"{n} {_STATUS_WORDS[s]}" for s, n in counts.items() if n)
 
 
+_STATUSES = tuple(Status)  # iterating the enum class itself runs a generator each time
 _STATUS_WORDS = {s: s.value.replace("_", " ") for s in Status}  # "not evaluated"
 
 
