@@ -200,7 +200,14 @@ class _Admitted:
     @cached_property
     def _spans(self) -> list[tuple[int, int, int]]:
         """The CIDRs as (version, first, last address): compared as integers, read once all are known."""
-        return [(c.version, int(c.network_address), int(c.broadcast_address)) for c in self.cidrs]
+        return [_span(c) for c in self.cidrs]
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(network: Network) -> tuple[int, int, int]:
+    """(IP version, first address, last address) of a network as integers: every endpoint of a
+    Region admitting the same ranges asks again. Bounded, so an audit of any size keeps it small."""
+    return network.version, int(network.network_address), int(network.broadcast_address)
 
 
 @lru_cache(maxsize=1 << 16)
