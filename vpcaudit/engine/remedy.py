@@ -22,7 +22,7 @@ JSON round-trips and API parameters (PascalCase keys) can never be mistaken for 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -160,14 +160,20 @@ def _holds_placeholder(value: object) -> bool:
     if isinstance(value, dict):
         if len(value) == 1 and ("new_id" in value or "placeholder" in value):
             return "placeholder" in value
-        for item in value.values():
-            if _holds_placeholder(item):
-                return True
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            if _holds_placeholder(item):
-                return True
+        items: Iterable[object] = value.values()
+    elif isinstance(value, _NESTED):
+        items = value
+    else:
+        return False
+    # Most values are plain (ids, text, numbers): tested here rather than in a call each; a loop,
+    # as a generator for any() costs more than the values it skips.
+    for item in items:  # noqa: SIM110
+        if isinstance(item, _NESTED) and _holds_placeholder(item):
+            return True
     return False
+
+
+_NESTED = (dict, list, tuple)  # the values steps nest others in
 
 
 def labels_used(fix_step: FixStep) -> list[str]:
