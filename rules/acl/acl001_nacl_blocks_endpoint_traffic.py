@@ -166,11 +166,13 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
             continue
-        label = endpoint_label(view, endpoint)
         ports = view.service(endpoint).ports
         ip_type = (endpoint.ip_address_type or "ipv4").lower()
         problems, unknown = checker.endpoint(endpoint.subnet_ids, view.endpoint_client_subnets(endpoint), ports,
                                              ip_type)
+        if not problems and not unknown:
+            continue  # most endpoints: nothing to say, so no label to write
+        label = endpoint_label(view, endpoint)
         for acl_id, found_here in sorted(problems.items()):
             acl = checker.acls[acl_id]
             severity = Severity.MEDIUM if any(p.severity is Severity.MEDIUM for p in found_here) else Severity.LOW
@@ -266,12 +268,11 @@ class _Checker:
             self._nacl[subnet_id] = self.view.nacl_of(subnet_id)
         return self._nacl[subnet_id]
 
-    def denied(self, side: _Side, low: int, high: int) -> tuple[PortVerdict, ...]:
-        key = (side.acl.network_acl_id, side.egress, side.peer, low, high)
+    def denied(self, acl: r.NetworkAcl, egress: bool, peer: str, low: int, high: int) -> tuple[PortVerdict, ...]:
+        key = (acl.network_acl_id, egress, peer, low, high)
         found = self._denied.get(key)
         if found is None:
-            found = self._denied[key] = denied_ports(side.acl, egress=side.egress, peer_cidr=side.peer, low=low,
-                                                     high=high)
+            found = self._denied[key] = denied_ports(acl, egress=egress, peer_cidr=peer, low=low, high=high)
         return found
 
     def pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...], ip_type: str) -> PairResult:
@@ -298,30 +299,45 @@ class _Checker:
             return (), f"no network ACL was collected for subnet {missing}"
         found: list[tuple[str, Problem]] = []
         reasons: list[str] = []
+        pair = (endpoint_subnet_id, client.subnet_id)
+        # Each side is described (a _Side) only once its NACL denies something: most deny nothing.
         for cidr_e, cidr_c in _families(ip_type, endpoint_subnet, client):
-            pair = (endpoint_subnet_id, client.subnet_id)
-            for side in (_Side(acl_e, False, cidr_c, "endpoint", *pair, cidr_e, False),
-                         _Side(acl_c, True, cidr_e, "client", *pair, cidr_c, False)):
-                problem, reason = self._service_side(side, ports)
+            for acl, egress, peer, role, local in ((acl_e, False, cidr_c, "endpoint", cidr_e),
+                                                  (acl_c, True, cidr_e, "client", cidr_c)):
+                if self._service_quiet(acl, egress, peer, ports):
+                    continue
+                problem, reason = self._service_side(_Side(acl, egress, peer, role, *pair, local, False), ports)
                 if problem:
-                    found.append((side.acl.network_acl_id, problem))
+                    found.append((acl.network_acl_id, problem))
                 if reason:
                     reasons.append(reason)
-            for side in (_Side(acl_e, True, cidr_c, "endpoint", *pair, cidr_e, True),
-                         _Side(acl_c, False, cidr_e, "client", *pair, cidr_c, True)):
-                problem = self._ephemeral_side(side)
+            for acl, egress, peer, role, local in ((acl_e, True, cidr_c, "endpoint", cidr_e),
+                                                  (acl_c, False, cidr_e, "client", cidr_c)):
+                if not self.denied(acl, egress, peer, *EPHEMERAL):
+                    continue
+                problem = self._ephemeral_side(_Side(acl, egress, peer, role, *pair, local, True))
                 if problem:
-                    found.append((side.acl.network_acl_id, problem))
+                    found.append((acl.network_acl_id, problem))
         return tuple(found), "; ".join(reasons) or None
+
+    def _service_quiet(self, acl: r.NetworkAcl, egress: bool, peer: str, ports: tuple[int, ...]) -> bool:
+        """The NACL denies no service port (or, the port unknown, no TCP port): :meth:`_service_side`
+        would find neither a problem nor a reason."""
+        if not ports:
+            return not self.denied(acl, egress, peer, 0, 65535)
+        for port in ports:  # noqa: SIM110 (a loop: no generator for the one port most services have)
+            if not self.denied(acl, egress, peer, port, port):
+                return True
+        return False
 
     def _service_side(self, side: _Side, ports: tuple[int, ...]) -> tuple[Problem | None, str | None]:
         """A problem when every service port is denied; a reason when the port is unknown and some are."""
         if not ports:
-            if self.denied(side, 0, 65535):
+            if self.denied(side.acl, side.egress, side.peer, 0, 65535):
                 return None, (f"{side.acl.network_acl_id} denies some TCP ports {side.where} and the PrivateLink "
                               "port is unknown")
             return None, None
-        verdicts = [self.denied(side, p, p) for p in ports]
+        verdicts = [self.denied(side.acl, side.egress, side.peer, p, p) for p in ports]
         if not all(verdicts):
             return None, None
         by_entry: dict[tuple[int | None, bool], list[int]] = {}
@@ -333,7 +349,7 @@ class _Checker:
         return side.problem(denials, Severity.MEDIUM, allows), None
 
     def _ephemeral_side(self, side: _Side) -> Problem | None:
-        verdicts = self.denied(side, *EPHEMERAL)
+        verdicts = self.denied(side.acl, side.egress, side.peer, *EPHEMERAL)
         if not verdicts:
             return None
         known = EPHEMERAL if side.client_subnet in self._lambda_subnets else COMMON_OS_EPHEMERAL
