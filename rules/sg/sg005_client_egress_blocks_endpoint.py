@@ -177,8 +177,7 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
                     if addresses is None:
                         continue  # not this endpoint's client (a subnet routed elsewhere is GWE001's concern)
                     service_lists.setdefault(endpoint.vpc_endpoint_id, addresses.prefix_list_id)
-                    verdict = _gateway_verdict(view, known, group_ids, (eni.subnet_id, endpoint.vpc_endpoint_id),
-                                               addresses, memo)
+                    verdict = _gateway_verdict(view, known, group_ids, addresses, memo)
                 else:
                     ipv6 = dual_stack and ipv6_peer is not None  # the client tries IPv6 first (_answers_aaaa)
                     if ipv6:
@@ -432,14 +431,14 @@ def _list_egress(view: NetworkView, group: r.SecurityGroup, prefix_list_id: str,
 
 
 def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], group_ids: tuple[str, ...],
-                     whence: tuple[str, str], addresses: _ServiceAddresses, memo: dict[Any, Any]) -> Verdict:
+                     addresses: _ServiceAddresses, memo: dict[Any, Any]) -> Verdict:
     """Do the groups together let TCP 443 out to every CIDR of the service's prefix list (to the
     list itself, to anywhere, or to ranges covering each CIDR)? With the list's CIDRs unknown,
     only the list itself or anywhere (``0.0.0.0/0``, or ``::/0`` from an IPv6-only subnet) can be
-    told to cover them. Once per set of groups and addresses: ENIs share both. ``group_ids`` are the
-    groups' ids; ``whence`` (subnet id, endpoint id) are what the addresses are of, a cheaper key
-    than the addresses themselves, whose CIDRs would be hashed again for every ENI."""
-    key = ("gateway", group_ids, *whence)
+    told to cover them. Once per set of groups (``group_ids``: their ids) and addresses: ENIs share
+    both. The addresses are keyed by their prefix list and family, which make their CIDRs in a view
+    (:func:`_subnet_service_addresses`): hashing the CIDRs again for every ENI would cost more."""
+    key = ("gateway", group_ids, addresses.prefix_list_id, addresses.ipv6)
     found = memo.get(key, _MISSING)
     if found is _MISSING:
         found = memo[key] = _groups_verdict(view, groups, addresses, memo)
