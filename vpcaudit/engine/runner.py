@@ -176,7 +176,8 @@ def audit_scope(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnap
                                         collected)
         scopes.append(scope)
         findings.extend(found)
-        groups.update((g.group_id, g) for g in named if g.group_id not in groups)
+        if named:  # a few rules name groups
+            groups.update((g.group_id, g) for g in named if g.group_id not in groups)
     gaps = path_gaps(account.account_id, region)
     paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
     costs = cost_lines(view, cost)
@@ -204,9 +205,16 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
 
 def collected_parts(account: AccountSnapshot, region: RegionSnapshot) -> frozenset[Part]:
     """The parts :func:`missing_parts` finds ``ok`` in this scope: read once per scope rather than
-    once per rule and part, as most rules can run and need only this to know it."""
-    return frozenset(p for p in Part if (account.state_of(p) if p.is_global else region.state_of(p)).state
-                     is State.OK)
+    once per rule and part, as most rules can run and need only this to know it. A part's first
+    status rules, as ``state_of`` reads it."""
+    regional: dict[Part, State] = {}
+    for status in region.status:
+        regional.setdefault(status.part, status.state)
+    overall: dict[Part, State] = {}
+    for status in account.status:
+        overall.setdefault(status.part, status.state)
+    return frozenset(p for p, state in regional.items() if state is State.OK and not p.is_global) | frozenset(
+        p for p, state in overall.items() if state is State.OK and p.is_global)
 
 
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
