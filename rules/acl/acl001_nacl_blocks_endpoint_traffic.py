@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
 from vpcaudit.network.secgroups import configured_ports_note, endpoint_label
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.rules.acl._entries import MAX_LISTED, Allow, Entries, listed
 from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.model import Part
@@ -163,7 +164,7 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     checker = _Checker(view)
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
             continue
         ports = view.service(endpoint).ports

@@ -10,6 +10,7 @@ from vpcaudit.engine.rule import evidence_dict
 from vpcaudit.network.dns import vpcs_served_through_zones
 from vpcaudit.rules._fixes import create_gateway_endpoint
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ NEEDS = (Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC
 def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator[Finding]:
     """One finding per VPC with paid-egress private subnets and no live ``key`` gateway endpoint."""
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+    for vpc in vpcs_by_id(view):
         if owned_elsewhere(ctx, vpc.owner_id):
             yield from not_judged_here(ctx, _ref(ctx, vpc), vpc.owner_id, "its gateway endpoints and route tables")
             continue

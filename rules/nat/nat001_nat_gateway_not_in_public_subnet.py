@@ -9,6 +9,7 @@ from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import owned_elsewhere
+from vpcaudit.rules._sorted import nat_gateways_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+    for nat in nat_gateways_by_id(view):
         if nat.connectivity_type != "public" or nat.state.lower() in _GONE:
             continue
         if nat.availability_mode == "regional":

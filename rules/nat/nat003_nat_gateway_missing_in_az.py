@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def nat_gateway_missing_in_az(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+    for vpc in vpcs_by_id(view):
         ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
         if owned_elsewhere(ctx, vpc.owner_id):
             yield from not_judged_here(ctx, ref, vpc.owner_id, "its route tables and NAT gateways")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import is_full_access, policy_scope
 from vpcaudit.rules._fixes import scope_endpoint_policy
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def endpoint_policy_full_access(ctx: RuleContext) -> Iterator[Finding]:
     resources where your workloads need them.
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         judged, reason = policy_scope(view, endpoint)
         full_access = judged and is_full_access(endpoint.policy_document)
         if not reason and not full_access:

@@ -35,6 +35,7 @@ from vpcaudit.network.secgroups import (
 )
 from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.rules._fixes import authorize_clients, authorize_sources, unknown_port_permission
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     carried = workload_groups(view)
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type not in JUDGED_TYPES or view.endpoint_ended(endpoint):
             continue
         lattice = endpoint.endpoint_type in LATTICE_TYPES

@@ -27,6 +27,7 @@ from vpcaudit.network.secgroups import (
     rule_cidr,
 )
 from vpcaudit.rules._fixes import authorize_clients
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint) or not endpoint.group_ids:
             continue
         ports = view.service(endpoint).ports
