@@ -129,6 +129,8 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
+    # Endpoints of a VPC mostly share their groups and port: what those admit is read once for them.
+    admitted_by: dict[tuple[tuple[str, ...], tuple[int, ...]], _Admitted] = {}
     for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint) or not endpoint.group_ids:
             continue
@@ -136,7 +138,10 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
         groups = [view.security_groups.get(g) for g in endpoint.group_ids]
         if not ports or any(g is None for g in groups):
             continue  # the port or a group is unknown: SG003 says what can be said
-        admitted = _Admitted.of(view, [g for g in groups if g is not None], ports)
+        admitted = admitted_by.get((endpoint.group_ids, ports))
+        if admitted is None:
+            admitted = admitted_by[(endpoint.group_ids, ports)] = _Admitted.of(
+                view, [g for g in groups if g is not None], ports)
         enis = view.endpoint_clients(endpoint)
         if not enis or not (admitted.cidrs or admitted.groups):
             continue  # nobody to strand, or nobody admitted at all (SG003)
