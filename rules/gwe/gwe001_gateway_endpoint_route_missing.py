@@ -101,9 +101,17 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
                                 discriminator=key)
         return
     endpoint_ids = {e.vpc_endpoint_id for e in endpoints}
-    reached = [o for o in outcomes if o.delivers and o.kind == "vpce" and o.target_id in endpoint_ids]
-    ambiguous = [o for o in outcomes if o.kind == "ambiguous"]
-    missed = [o for o in outcomes if o not in reached and o not in ambiguous]
+    # One pass: testing each outcome's membership in the others compared outcomes field by field.
+    reached: list[Outcome] = []
+    ambiguous: list[Outcome] = []
+    missed: list[Outcome] = []
+    for o in outcomes:
+        if o.delivers and o.kind == "vpce" and o.target_id in endpoint_ids:
+            reached.append(o)
+        elif o.kind == "ambiguous":
+            ambiguous.append(o)
+        else:
+            missed.append(o)
     unresolved = view.route_index(table).unresolved_prefix_lists
     if not missed:
         # An unknown prefix list can only divert service CIDRs away from the endpoint (routes to a
