@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.nacl import PortVerdict, denied_ports
 from vpcaudit.network.secgroups import configured_ports_note, endpoint_label
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.rules.acl._entries import MAX_LISTED, Allow, Entries, listed
 from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.model import Part
@@ -162,24 +164,16 @@ def nacl_blocks_endpoint_traffic(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     checker = _Checker(view)
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
             continue
-        label = endpoint_label(view, endpoint)
         ports = view.service(endpoint).ports
         ip_type = (endpoint.ip_address_type or "ipv4").lower()
-        problems: dict[str, list[Problem]] = defaultdict(list)
-        unknown: list[str] = []
-        clients = view.endpoint_client_subnets(endpoint)
-        for endpoint_subnet_id in endpoint.subnet_ids:
-            for client in clients:
-                if client.subnet_id == endpoint_subnet_id:
-                    continue
-                found, reason = checker.pair(endpoint_subnet_id, client, ports, ip_type)
-                for acl_id, problem in found:
-                    problems[acl_id].append(problem)
-                if reason:
-                    unknown.append(reason)
+        problems, unknown = checker.endpoint(endpoint.subnet_ids, view.endpoint_client_subnets(endpoint), ports,
+                                             ip_type)
+        if not problems and not unknown:
+            continue  # most endpoints: nothing to say, so no label to write
+        label = endpoint_label(view, endpoint)
         for acl_id, found_here in sorted(problems.items()):
             acl = checker.acls[acl_id]
             severity = Severity.MEDIUM if any(p.severity is Severity.MEDIUM for p in found_here) else Severity.LOW
@@ -218,6 +212,8 @@ def _grouped(problems: Iterable[Problem]) -> list[str]:
 
 
 PairResult = tuple[tuple[tuple[str, Problem], ...], str | None]
+# NACL id → the problems it causes, and the reasons some pairs cannot be judged: an endpoint's.
+EndpointResult = tuple[dict[str, list[Problem]], list[str]]
 
 
 class _Checker:
@@ -232,27 +228,60 @@ class _Checker:
         self.acls = {a.network_acl_id: a for a in view.region.network_acls}
         self.entries = Entries(view, self.acls)
         self._nacl: dict[str, r.NetworkAcl | None] = {}
-        self._lambda_subnets = frozenset(i.subnet_id for i in view.interfaces.values()
-                                         if i.interface_type == "lambda" and view.is_workload(i))
         self._pairs: dict[tuple[str, str, tuple[int, ...], str], PairResult] = {}
         self._denied: dict[tuple[str, bool, str, int, int], tuple[PortVerdict, ...]] = {}
+        self._endpoints: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], str], EndpointResult] = {}
+
+    @cached_property
+    def _lambda_subnets(self) -> frozenset[str]:
+        """Subnets holding Lambda ENIs: read only once an ephemeral-port denial is found."""
+        return frozenset(i.subnet_id for i in self.view.interfaces.values()
+                         if i.interface_type == "lambda" and self.view.is_workload(i))
+
+    def endpoint(self, subnet_ids: tuple[str, ...], clients: tuple[r.Subnet, ...], ports: tuple[int, ...],
+                 ip_type: str) -> EndpointResult:
+        """The problems between an endpoint's subnets and its client subnets, by NACL, and the reasons
+        pairs cannot be judged. Endpoints of one VPC mostly share subnets, clients and port, so the
+        answer is remembered for them all (it is only read)."""
+        key = (subnet_ids, tuple(c.subnet_id for c in clients), ports, ip_type)
+        found = self._endpoints.get(key)
+        if found is None:
+            found = self._endpoints[key] = self._endpoint(subnet_ids, clients, ports, ip_type)
+        return found
+
+    def _endpoint(self, subnet_ids: tuple[str, ...], clients: tuple[r.Subnet, ...], ports: tuple[int, ...],
+                  ip_type: str) -> EndpointResult:
+        problems: dict[str, list[Problem]] = defaultdict(list)
+        unknown: list[str] = []
+        for endpoint_subnet_id in subnet_ids:
+            for client in clients:
+                if client.subnet_id == endpoint_subnet_id:
+                    continue
+                found, reason = self.pair(endpoint_subnet_id, client, ports, ip_type)
+                for acl_id, problem in found:
+                    problems[acl_id].append(problem)
+                if reason:
+                    unknown.append(reason)
+        return problems, unknown
 
     def nacl_of(self, subnet_id: str) -> r.NetworkAcl | None:
         if subnet_id not in self._nacl:
             self._nacl[subnet_id] = self.view.nacl_of(subnet_id)
         return self._nacl[subnet_id]
 
-    def denied(self, side: _Side, low: int, high: int) -> tuple[PortVerdict, ...]:
-        key = (side.acl.network_acl_id, side.egress, side.peer, low, high)
-        if key not in self._denied:
-            self._denied[key] = denied_ports(side.acl, egress=side.egress, peer_cidr=side.peer, low=low, high=high)
-        return self._denied[key]
+    def denied(self, acl: r.NetworkAcl, egress: bool, peer: str, low: int, high: int) -> tuple[PortVerdict, ...]:
+        key = (acl.network_acl_id, egress, peer, low, high)
+        found = self._denied.get(key)
+        if found is None:
+            found = self._denied[key] = denied_ports(acl, egress=egress, peer_cidr=peer, low=low, high=high)
+        return found
 
     def pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...], ip_type: str) -> PairResult:
         key = (endpoint_subnet_id, client.subnet_id, ports, ip_type)
-        if key not in self._pairs:
-            self._pairs[key] = self._check_pair(endpoint_subnet_id, client, ports, ip_type)
-        return self._pairs[key]
+        found = self._pairs.get(key)
+        if found is None:
+            found = self._pairs[key] = self._check_pair(endpoint_subnet_id, client, ports, ip_type)
+        return found
 
     def _check_pair(self, endpoint_subnet_id: str, client: r.Subnet, ports: tuple[int, ...],
                     ip_type: str) -> PairResult:
@@ -269,33 +298,47 @@ class _Checker:
         if acl_e is None or acl_c is None:
             missing = endpoint_subnet_id if acl_e is None else client.subnet_id
             return (), f"no network ACL was collected for subnet {missing}"
-        lambda_client = client.subnet_id in self._lambda_subnets
         found: list[tuple[str, Problem]] = []
         reasons: list[str] = []
+        pair = (endpoint_subnet_id, client.subnet_id)
+        # Each side is described (a _Side) only once its NACL denies something: most deny nothing.
         for cidr_e, cidr_c in _families(ip_type, endpoint_subnet, client):
-            pair = (endpoint_subnet_id, client.subnet_id)
-            for side in (_Side(acl_e, False, cidr_c, "endpoint", *pair, cidr_e, False),
-                         _Side(acl_c, True, cidr_e, "client", *pair, cidr_c, False)):
-                problem, reason = self._service_side(side, ports)
+            for acl, egress, peer, role, local in ((acl_e, False, cidr_c, "endpoint", cidr_e),
+                                                  (acl_c, True, cidr_e, "client", cidr_c)):
+                if self._service_quiet(acl, egress, peer, ports):
+                    continue
+                problem, reason = self._service_side(_Side(acl, egress, peer, role, *pair, local, False), ports)
                 if problem:
-                    found.append((side.acl.network_acl_id, problem))
+                    found.append((acl.network_acl_id, problem))
                 if reason:
                     reasons.append(reason)
-            for side in (_Side(acl_e, True, cidr_c, "endpoint", *pair, cidr_e, True),
-                         _Side(acl_c, False, cidr_e, "client", *pair, cidr_c, True)):
-                problem = self._ephemeral_side(side, lambda_client)
+            for acl, egress, peer, role, local in ((acl_e, True, cidr_c, "endpoint", cidr_e),
+                                                  (acl_c, False, cidr_e, "client", cidr_c)):
+                if not self.denied(acl, egress, peer, *EPHEMERAL):
+                    continue
+                problem = self._ephemeral_side(_Side(acl, egress, peer, role, *pair, local, True))
                 if problem:
-                    found.append((side.acl.network_acl_id, problem))
+                    found.append((acl.network_acl_id, problem))
         return tuple(found), "; ".join(reasons) or None
+
+    def _service_quiet(self, acl: r.NetworkAcl, egress: bool, peer: str, ports: tuple[int, ...]) -> bool:
+        """The NACL denies no service port (or, the port unknown, no TCP port): :meth:`_service_side`
+        would find neither a problem nor a reason."""
+        if not ports:
+            return not self.denied(acl, egress, peer, 0, 65535)
+        for port in ports:  # noqa: SIM110 (a loop: no generator for the one port most services have)
+            if not self.denied(acl, egress, peer, port, port):
+                return True
+        return False
 
     def _service_side(self, side: _Side, ports: tuple[int, ...]) -> tuple[Problem | None, str | None]:
         """A problem when every service port is denied; a reason when the port is unknown and some are."""
         if not ports:
-            if self.denied(side, 0, 65535):
+            if self.denied(side.acl, side.egress, side.peer, 0, 65535):
                 return None, (f"{side.acl.network_acl_id} denies some TCP ports {side.where} and the PrivateLink "
                               "port is unknown")
             return None, None
-        verdicts = [self.denied(side, p, p) for p in ports]
+        verdicts = [self.denied(side.acl, side.egress, side.peer, p, p) for p in ports]
         if not all(verdicts):
             return None, None
         by_entry: dict[tuple[int | None, bool], list[int]] = {}
@@ -306,11 +349,11 @@ class _Checker:
         allows = tuple(side.allow(p, p, v) for p, v in zip(ports, verdicts, strict=True))
         return side.problem(denials, Severity.MEDIUM, allows), None
 
-    def _ephemeral_side(self, side: _Side, lambda_client: bool) -> Problem | None:
-        verdicts = self.denied(side, *EPHEMERAL)
+    def _ephemeral_side(self, side: _Side) -> Problem | None:
+        verdicts = self.denied(side.acl, side.egress, side.peer, *EPHEMERAL)
         if not verdicts:
             return None
-        known = EPHEMERAL if lambda_client else COMMON_OS_EPHEMERAL
+        known = EPHEMERAL if side.client_subnet in self._lambda_subnets else COMMON_OS_EPHEMERAL
         in_known = any(v.high >= known[0] and v.low <= known[1] for v in verdicts)
         denials = tuple(side.denial(f"{v.low}-{v.high}" if v.low != v.high else str(v.low), v.rule_number,
                                     v.partial, replies=True) for v in verdicts)

@@ -111,11 +111,11 @@ def endpoint_centralization_opportunity(ctx: RuleContext) -> Iterator[Finding]:
     pool = ctx.shared.get(_region_pool, ctx.region.region, ctx.cost)
     if pool is None:
         return
-    services = ", ".join(sorted(pool.services))
-    plan = pool.plan.describe(ctx.cost)
     mine = pool.members_of(ctx.account.account_id)
     if not mine:
         return
+    services = ", ".join(sorted(pool.services))
+    plan = pool.plan.describe(ctx.cost)
     group = ctx.group(ctx.region.region, f"VPCs in {ctx.region.region} running their own interface endpoints for "
                                          f"{services}", pool.members)
     for vpc in mine:

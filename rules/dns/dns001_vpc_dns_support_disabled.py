@@ -62,15 +62,13 @@ def vpc_dns_support_disabled(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.view
     for vpc_id in sorted(view.vpcs):
         vpc = view.vpcs[vpc_id]
-        ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags))
         endpoints = named_endpoints(view, vpc_id)
         zones = view.hosted_zones_of(vpc_id)
-        if not endpoints and not zones:
-            continue
+        if (not endpoints and not zones) or vpc.enable_dns_support:
+            continue  # most VPCs: nothing to say, so no resource to describe
+        ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags))
         if vpc.enable_dns_support is None:
             yield ctx.not_evaluated(ref, f"enableDnsSupport of {vpc_id} could not be read (DescribeVpcAttribute)")
-            continue
-        if vpc.enable_dns_support:
             continue
         private_dns = [e for e in endpoints if e.private_dns_enabled]
         evidence = evidence_dict(

@@ -56,13 +56,11 @@ def vpc_dns_hostnames_disabled(ctx: RuleContext) -> Iterator[Finding]:
         vpc = view.vpcs[vpc_id]
         private_dns = [e for e in named_endpoints(view, vpc_id) if e.private_dns_enabled]
         zones = view.hosted_zones_of(vpc_id)
-        if not private_dns and not zones:
-            continue
+        if (not private_dns and not zones) or vpc.enable_dns_hostnames:
+            continue  # most VPCs: nothing to say, so no resource to describe
         ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags))
         if vpc.enable_dns_hostnames is None:
             yield ctx.not_evaluated(ref, f"enableDnsHostnames of {vpc_id} could not be read (DescribeVpcAttribute)")
-            continue
-        if vpc.enable_dns_hostnames:
             continue
         what = []
         if private_dns:

@@ -22,6 +22,7 @@ from vpcaudit.network.dns import (
 from vpcaudit.network.services import hostname_matches
 from vpcaudit.network.view import is_dms_replication_instance
 from vpcaudit.rules._fixes import dns_attribute_steps, endpoint_context
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def endpoint_private_dns_disabled(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     targets: EndpointTargets | None = None
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if (endpoint.endpoint_type != "Interface" or endpoint.private_dns_enabled or view.endpoint_ended(endpoint)
                 or not view.is_aws_service_endpoint(endpoint)):
             continue

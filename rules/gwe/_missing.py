@@ -10,12 +10,14 @@ from vpcaudit.engine.rule import evidence_dict
 from vpcaudit.network.dns import vpcs_served_through_zones
 from vpcaudit.rules._fixes import create_gateway_endpoint
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
-    from vpcaudit.engine.rule import Finding
+    from vpcaudit.engine.rule import Finding, ResourceRef
     from vpcaudit.network.view import Egress, NetworkView
+    from vpcaudit.snapshot import resources as r
 
 # Egress classes whose traffic is charged per GB on the way to a public AWS service endpoint.
 PAID_EGRESS = frozenset({"nat", "tgw", "cloudwan"})
@@ -28,10 +30,9 @@ NEEDS = (Part.VPCS, Part.SUBNETS, Part.ROUTE_TABLES, Part.NAT_GATEWAYS, Part.VPC
 def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator[Finding]:
     """One finding per VPC with paid-egress private subnets and no live ``key`` gateway endpoint."""
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
-        ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
+    for vpc in vpcs_by_id(view):
         if owned_elsewhere(ctx, vpc.owner_id):
-            yield from not_judged_here(ctx, ref, vpc.owner_id, "its gateway endpoints and route tables")
+            yield from not_judged_here(ctx, _ref(ctx, vpc), vpc.owner_id, "its gateway endpoints and route tables")
             continue
         if view.is_idle_default_vpc(vpc.vpc_id) or _endpoint_hub(view, vpc.vpc_id):
             continue
@@ -65,7 +66,7 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                              f"or, where its "
                              "private DNS does not answer, " if interface else "")
         yield ctx.finding(
-            ref,
+            _ref(ctx, vpc),
             f"VPC {vpc.vpc_id} has no {label} gateway endpoint, so {label} traffic from its private subnet(s) "
             f"{subnets} {through_interface}leaves through {', '.join(via)} and {' and '.join(costs)}. A gateway "
             "endpoint is free and must be created in this VPC itself: it cannot be reached through a transit "
@@ -74,6 +75,12 @@ def missing_gateway_endpoint(ctx: RuleContext, key: str, label: str) -> Iterator
                                    egress=[f"{s.subnet_id}→{e.klass}:{e.target_id}" for s, e in paying],
                                    interface_endpoint_ids=interface or None),
             fix=[s for s in (create_gateway_endpoint(view, vpc.vpc_id, key),) if s is not None])
+
+
+def _ref(ctx: RuleContext, vpc: r.Vpc) -> ResourceRef:
+    """The VPC as a finding's resource: built only for the VPCs with something to report, as its
+    name is looked up among the tags."""
+    return ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(vpc.tags))
 
 
 def _endpoint_hub(view: NetworkView, vpc_id: str) -> bool:

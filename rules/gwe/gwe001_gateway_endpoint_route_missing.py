@@ -10,6 +10,7 @@ from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.paths import resolve_service
 from vpcaudit.rules._fixes import endpoint_context, route_destination
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def gateway_endpoint_route_missing(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+    for vpc in vpcs_by_id(view):
         if owned_elsewhere(ctx, vpc.owner_id):
             ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
             yield from not_judged_here(ctx, ref, vpc.owner_id, "its gateway endpoints and route tables")
@@ -100,9 +101,17 @@ def _judge(ctx: RuleContext, subnet: r.Subnet, key: str, endpoints: tuple[r.VpcE
                                 discriminator=key)
         return
     endpoint_ids = {e.vpc_endpoint_id for e in endpoints}
-    reached = [o for o in outcomes if o.delivers and o.kind == "vpce" and o.target_id in endpoint_ids]
-    ambiguous = [o for o in outcomes if o.kind == "ambiguous"]
-    missed = [o for o in outcomes if o not in reached and o not in ambiguous]
+    # One pass: testing each outcome's membership in the others compared outcomes field by field.
+    reached: list[Outcome] = []
+    ambiguous: list[Outcome] = []
+    missed: list[Outcome] = []
+    for o in outcomes:
+        if o.delivers and o.kind == "vpce" and o.target_id in endpoint_ids:
+            reached.append(o)
+        elif o.kind == "ambiguous":
+            ambiguous.append(o)
+        else:
+            missed.append(o)
     unresolved = view.route_index(table).unresolved_prefix_lists
     if not missed:
         # An unknown prefix list can only divert service CIDRs away from the endpoint (routes to a

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import create_gateway_endpoint, endpoint_context
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def s3_interface_endpoint_for_vpc_traffic(ctx: RuleContext) -> Iterator[Finding]
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint):
             continue
         info = view.service(endpoint)

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import add_endpoint_subnet
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
+    from vpcaudit.snapshot import resources as r
 
 # ENI-based endpoints. Gateway Load Balancer endpoints are per-AZ routing targets by design.
 _ENI_ENDPOINT_TYPES = ("Interface", "Resource", "ServiceNetwork")
@@ -58,10 +61,9 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type not in _ENI_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
             continue
-        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         info = view.service(endpoint)
         if info.is_aws_service and info.key in _ONE_ADDRESS_CLIENTS:
             continue
@@ -70,7 +72,8 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
         if unknown or not endpoint.subnet_ids:
             why = (f"its subnets {', '.join(unknown)} were not collected" if unknown
                    else "it lists no subnets")
-            yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}): cannot tell its AZs, {why}")
+            yield ctx.not_evaluated(_ref(ctx, endpoint), f"{endpoint.vpc_endpoint_id} ({label}): cannot tell its AZs, "
+                                                         f"{why}")
             continue
         endpoint_azs = view.endpoint_az_ids(endpoint)
         vpc_azs = view.vpc_az_ids(endpoint.vpc_id)
@@ -78,8 +81,9 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
             continue
         offered = view.offered_az_ids(info)
         if offered is None:
-            yield ctx.not_evaluated(ref, f"{endpoint.vpc_endpoint_id} ({label}) is in one AZ only, but the AZs "
-                                         f"where {info.name or label} is offered are unknown (no service details)")
+            yield ctx.not_evaluated(_ref(ctx, endpoint),
+                                    f"{endpoint.vpc_endpoint_id} ({label}) is in one AZ only, but the AZs "
+                                    f"where {info.name or label} is offered are unknown (no service details)")
             continue
         candidates = vpc_azs & offered
         if len(candidates) < 2:
@@ -87,7 +91,7 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
         (az,) = endpoint_azs
         others = sorted(candidates - endpoint_azs)
         yield ctx.finding(
-            ref,
+            _ref(ctx, endpoint),
             f"Interface endpoint {endpoint.vpc_endpoint_id} ({label}) has network interfaces only in {az}, while "
             f"VPC {endpoint.vpc_id} has subnets in {len(candidates)} AZs where the service is offered "
             f"({', '.join(sorted(candidates))}): an impairment of {az} cuts every client off the service, and "
@@ -98,3 +102,9 @@ def interface_endpoint_single_az(ctx: RuleContext) -> Iterator[Finding]:
                                    monthly_cost_per_added_az_usd=ctx.cost.interface_endpoint_month(1)),
             fix=[s for s in (add_endpoint_subnet(view, endpoint, other, ctx.cost) for other in others)
                  if s is not None])
+
+
+def _ref(ctx: RuleContext, endpoint: r.VpcEndpoint) -> ResourceRef:
+    """The endpoint as a finding's resource: built only for the few with something to report, as
+    its name is looked up among the tags."""
+    return ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, ctx.view.name_of(endpoint.tags))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.services import APPLIANCE_SERVICES
 from vpcaudit.rules._fixes import add_endpoint_subnet
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def interface_endpoint_client_az_gap(ctx: RuleContext) -> Iterator[Finding]:
     activated against its own name or address, which no snapshot tells from other workloads.
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type not in _ENI_ENDPOINT_TYPES or view.endpoint_ended(endpoint):
             continue
         clients = view.endpoint_client_azs(endpoint).az_ids

@@ -185,12 +185,14 @@ def endpoint_bundle_incomplete(ctx: RuleContext) -> Iterator[Finding]:
     # A workload-started bundle may be used in a VPC without any endpoint.
     for vpc_id in sorted(set(view.vpcs) | {e.vpc_id for e in view.endpoints.values()}):
         present = _members(view, vpc_id)
-        vpc = view.vpcs.get(vpc_id)
-        ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
+        ref: ResourceRef | None = None  # built once a bundle is in use: most VPCs use none
         for listed in BUNDLES:
             start = _start(view, vpc_id, listed, present)
             if start is None:
                 continue
+            if ref is None:
+                vpc = view.vpcs.get(vpc_id)
+                ref = ctx.ref("vpc", vpc_id, vpc_id, view.name_of(vpc.tags) if vpc else None)
             bundle = _as_ecs_exec(listed, view, vpc_id) if _is_ecs_exec(view, vpc_id, listed, start) else listed
             yield from _required(ctx, view, vpc_id, ref, bundle, present, start)
             missing_optional = [m for m in bundle.optional if m not in present]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.remedy import FixStep, Phase, placeholder, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.view import msk_connection_cluster
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.rules.ife._msk import delete_msk_connection
 from vpcaudit.snapshot.model import Part
 
@@ -87,7 +88,7 @@ def endpoint_not_available(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         state = endpoint.state.lower()
         if state == "available":
             continue

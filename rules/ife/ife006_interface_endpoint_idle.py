@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.remedy import FixStep, Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.view import msk_connection_cluster
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.rules.ife._msk import delete_msk_connection
 from vpcaudit.snapshot.model import Part
 
@@ -82,7 +83,7 @@ def interface_endpoint_idle(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     metrics = {m.resource_id: m for m in ctx.region.metrics if m.namespace == NAMESPACE and m.metric_name == METRIC}
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or endpoint.state.lower() != "available":
             continue
         if endpoint.requester_managed and msk_connection_cluster(endpoint) is None:

@@ -9,6 +9,7 @@ from vpcaudit.engine.remedy import FixStep, Phase, new_id, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import owned_elsewhere
+from vpcaudit.rules._sorted import nat_gateways_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -83,34 +84,31 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+    for nat in nat_gateways_by_id(view):
         if nat.connectivity_type != "public" or nat.state.lower() in _GONE:
             continue
-        ref = ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, view.name_of(nat.tags))
-        clients = _clients(view, nat)
-        stranded = f"so {', '.join(clients)} {'have' if len(clients) > 1 else 'has'} no working internet egress" \
-            if clients else "so any subnet routed to it would have no internet egress"
         if nat.availability_mode == "regional":
             if not view.internet_gateways_of(nat.vpc_id):
+                clients = _clients(view, nat)
                 yield ctx.finding(
-                    ref,
+                    _ref(ctx, nat),
                     f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, which has no internet "
-                    f"gateway attached: its traffic cannot leave the VPC, {stranded}.",
+                    f"gateway attached: its traffic cannot leave the VPC, {_stranded(clients)}.",
                     evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients),
                     fix=_attach_internet_gateway(nat.vpc_id))
                 continue
-            yield from _blocked_regional(ctx, view, nat, ref, stranded, clients)
+            yield from _blocked_regional(ctx, view, nat)
             continue
         subnet = view.subnets.get(nat.subnet_id or "")
         if subnet is None:
-            yield ctx.not_evaluated(ref, f"NAT gateway {nat.nat_gateway_id}: its subnet {nat.subnet_id} was not "
-                                         "collected, so its egress is unknown")
+            yield ctx.not_evaluated(_ref(ctx, nat), f"NAT gateway {nat.nat_gateway_id}: its subnet {nat.subnet_id} "
+                                                    "was not collected, so its egress is unknown")
             continue
         if owned_elsewhere(ctx, subnet.owner_id):
             # The owner sees the route tables but not this account's NAT gateway: no scope can judge it.
-            yield ctx.not_evaluated(ref, f"NAT gateway {nat.nat_gateway_id} is in subnet {subnet.subnet_id} of a VPC "
-                                         f"shared by account {subnet.owner_id}, whose route tables are not visible "
-                                         "here")
+            yield ctx.not_evaluated(_ref(ctx, nat), f"NAT gateway {nat.nat_gateway_id} is in subnet "
+                                                    f"{subnet.subnet_id} of a VPC shared by account {subnet.owner_id}, "
+                                                    "whose route tables are not visible here")
             continue
         egress = view.egress(subnet.subnet_id)
         if egress.klass == "igw":
@@ -119,19 +117,19 @@ def nat_gateway_not_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
         if egress.detail:
             how += f": {egress.detail}"
         through = f" through {', '.join(egress.hops)}" if egress.hops else ""
+        clients = _clients(view, nat)
         yield ctx.finding(
-            ref,
+            _ref(ctx, nat),
             f"Public NAT gateway {nat.nat_gateway_id} is in subnet {subnet.subnet_id} "
             f"({subnet.availability_zone_id}), whose IPv4 default route{through} does not reach an internet gateway "
-            f"({how}): the NAT gateway cannot reach the internet, {stranded}.",
+            f"({how}): the NAT gateway cannot reach the internet, {_stranded(clients)}.",
             evidence=evidence_dict(subnet_id=subnet.subnet_id, subnet_egress_class=egress.klass,
                                    egress_target=egress.target_id, route_table_id=egress.route_table_id,
                                    firewall_hops=egress.hops or None, client_subnet_ids=clients),
             fix=_replace(view, nat, subnet, ctx.cost))
 
 
-def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway, ref: ResourceRef, stranded: str,
-                      clients: list[str]) -> Iterator[Finding]:
+def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway) -> Iterator[Finding]:
     """A regional NAT gateway's internet traffic leaves through its VPC's internet gateway, which VPC
     Block Public Access in bidirectional mode blocks for "all traffic to and from internet gateways
     ... (except for excluded VPCs and subnets)": a finding where nothing of its VPC is excluded; not
@@ -142,16 +140,18 @@ def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway, re
         return
     excluded = sorted(s.subnet_id for s in view.subnets_of(nat.vpc_id) if s.subnet_id in bpa.excluded_subnet_ids)
     if excluded:
-        yield ctx.not_evaluated(ref, f"Regional NAT gateway {nat.nat_gateway_id}: VPC Block Public Access blocks "
-                                     f"internet gateway traffic (block-bidirectional) except for subnets "
-                                     f"{', '.join(excluded)} of {nat.vpc_id}, and AWS does not say whether a "
-                                     "subnet's exclusion lets a regional NAT gateway's traffic through")
+        yield ctx.not_evaluated(_ref(ctx, nat), f"Regional NAT gateway {nat.nat_gateway_id}: VPC Block Public Access "
+                                                f"blocks internet gateway traffic (block-bidirectional) except for "
+                                                f"subnets {', '.join(excluded)} of {nat.vpc_id}, and AWS does not say "
+                                                "whether a subnet's exclusion lets a regional NAT gateway's traffic "
+                                                "through")
         return
+    clients = _clients(view, nat)
     yield ctx.finding(
-        ref,
+        _ref(ctx, nat),
         f"Regional NAT gateway {nat.nat_gateway_id} is in VPC {nat.vpc_id}, where VPC Block Public Access blocks all "
         f"traffic to and from internet gateways (block-bidirectional) and excludes neither the VPC nor any of its "
-        f"subnets: its traffic cannot leave the VPC, {stranded}.",
+        f"subnets: its traffic cannot leave the VPC, {_stranded(clients)}.",
         evidence=evidence_dict(availability_mode="regional", vpc_id=nat.vpc_id, client_subnet_ids=clients,
                                block_public_access="block-bidirectional"),
         fix=[step("ec2:CreateVpcBlockPublicAccessExclusion",
@@ -161,6 +161,18 @@ def _blocked_regional(ctx: RuleContext, view: NetworkView, nat: r.NatGateway, re
                   decision="Block Public Access is an account-wide guardrail: excluding the VPC lets every "
                            "subnet of it send to the internet gateway; confirm this VPC is meant to have "
                            "internet egress")])
+
+
+def _ref(ctx: RuleContext, nat: r.NatGateway) -> ResourceRef:
+    """The NAT gateway as a finding's resource: built only for the few with something to report,
+    as its name is looked up among the tags."""
+    return ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, ctx.view.name_of(nat.tags))
+
+
+def _stranded(clients: list[str]) -> str:
+    """What the NAT gateway's failure does to its clients (:func:`_clients`), in words."""
+    return (f"so {', '.join(clients)} {'have' if len(clients) > 1 else 'has'} no working internet egress"
+            if clients else "so any subnet routed to it would have no internet egress")
 
 
 def _attach_internet_gateway(vpc_id: str) -> list[FixStep]:

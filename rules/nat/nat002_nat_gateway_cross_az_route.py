@@ -9,6 +9,7 @@ from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def nat_gateway_cross_az_route(ctx: RuleContext) -> Iterator[Finding]:
     If several AZs' subnets share one route table, give each AZ its own route table first.
     """
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
+    for vpc in vpcs_by_id(view):
         if owned_elsewhere(ctx, vpc.owner_id):
             ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
             yield from not_judged_here(ctx, ref, vpc.owner_id, "its route tables")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._fixes import new_nat_gateway, route_tables_to_nat_in_az
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import vpcs_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -67,10 +68,9 @@ def nat_gateway_missing_in_az(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for vpc in sorted(view.vpcs.values(), key=lambda v: v.vpc_id):
-        ref = ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, view.name_of(vpc.tags))
+    for vpc in vpcs_by_id(view):
         if owned_elsewhere(ctx, vpc.owner_id):
-            yield from not_judged_here(ctx, ref, vpc.owner_id, "its route tables and NAT gateways")
+            yield from not_judged_here(ctx, _ref(ctx, vpc), vpc.owner_id, "its route tables and NAT gateways")
             continue
         routed: dict[str, list[tuple[r.Subnet, str, r.NatGateway | None]]] = defaultdict(list)
         for subnet in view.private_subnets(vpc.vpc_id):
@@ -91,11 +91,18 @@ def nat_gateway_missing_in_az(ctx: RuleContext) -> Iterator[Finding]:
             unknown = sorted({t for _, t, n in items if n is None})
             if not elsewhere:
                 if unknown:
-                    yield ctx.not_evaluated(ref, f"AZ {az} of {vpc.vpc_id} has no NAT gateway of its own, and its "
-                                                 f"subnets route to {', '.join(unknown)}, which is not in the "
-                                                 "snapshot (it could be regional)", discriminator=az)
+                    yield ctx.not_evaluated(_ref(ctx, vpc), f"AZ {az} of {vpc.vpc_id} has no NAT gateway of its "
+                                                            f"own, and its subnets route to {', '.join(unknown)}, "
+                                                            "which is not in the snapshot (it could be regional)",
+                                            discriminator=az)
                 continue
-            yield _finding(ctx, ref, az, elsewhere, own.get(az, []))
+            yield _finding(ctx, _ref(ctx, vpc), az, elsewhere, own.get(az, []))
+
+
+def _ref(ctx: RuleContext, vpc: r.Vpc) -> ResourceRef:
+    """The VPC as a finding's resource: built only for the VPCs with something to report, as its
+    name is looked up among the tags."""
+    return ctx.ref("vpc", vpc.vpc_id, vpc.vpc_id, ctx.view.name_of(vpc.tags))
 
 
 def _finding(ctx: RuleContext, ref: ResourceRef, az: str, elsewhere: list[tuple[r.Subnet, str, r.NatGateway | None]],

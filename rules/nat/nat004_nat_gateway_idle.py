@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
+from vpcaudit.rules._sorted import nat_gateways_by_id
 from vpcaudit.rules.nat._idle import billed_azs, carries_traffic, tables_routing_to_nat
 from vpcaudit.snapshot.model import Part
 
@@ -54,7 +55,7 @@ def nat_gateway_idle(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.view
     metrics = {(m.resource_id, m.metric_name): m for m in ctx.region.metrics if m.namespace == NAMESPACE}
     routed = tables_routing_to_nat(view)
-    for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+    for nat in nat_gateways_by_id(view):
         if nat.state.lower() != "available":
             continue
         tables = routed.get(nat.nat_gateway_id, ())

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.rules._shared_vpc import not_judged_here, owned_elsewhere
+from vpcaudit.rules._sorted import nat_gateways_by_id
 from vpcaudit.rules.nat._idle import billed_azs, carries_traffic, tables_routing_to_nat
 from vpcaudit.snapshot.model import Part
 
@@ -56,22 +57,28 @@ def nat_gateway_unrouted(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     routed = tables_routing_to_nat(view)
-    for nat in sorted(view.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+    for nat in nat_gateways_by_id(view):
         if nat.state.lower() != "available":
             continue
-        ref = ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, view.name_of(nat.tags))
         vpc = view.vpcs.get(nat.vpc_id)
         if vpc is not None and owned_elsewhere(ctx, vpc.owner_id):
-            yield from not_judged_here(ctx, ref, vpc.owner_id, "its route tables")
+            yield from not_judged_here(ctx, _ref(ctx, nat), vpc.owner_id, "its route tables")
             continue
         if view.main_route_table(nat.vpc_id) is None:
-            yield ctx.not_evaluated(ref, f"the main route table of {nat.vpc_id} was not collected: a subnet "
-                                         "without a table of its own may route to the NAT gateway through it")
+            yield ctx.not_evaluated(_ref(ctx, nat), f"the main route table of {nat.vpc_id} was not collected: a "
+                                                    "subnet without a table of its own may route to the NAT gateway "
+                                                    "through it")
             continue
         tables = routed.get(nat.nat_gateway_id, ())
         if any(carries_traffic(view, t) for t in tables):
             continue
-        yield _unrouted(ctx, view, ref, nat, tuple(t.route_table_id for t in tables))
+        yield _unrouted(ctx, view, _ref(ctx, nat), nat, tuple(t.route_table_id for t in tables))
+
+
+def _ref(ctx: RuleContext, nat: r.NatGateway) -> ResourceRef:
+    """The NAT gateway as a finding's resource: built only for the few with something to report,
+    as its name is looked up among the tags."""
+    return ctx.ref("nat-gateway", nat.nat_gateway_id, nat.vpc_id, ctx.view.name_of(nat.tags))
 
 
 def _unrouted(ctx: RuleContext, view: NetworkView, ref: ResourceRef, nat: r.NatGateway,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import is_full_access, policy_scope
 from vpcaudit.rules._fixes import scope_endpoint_policy
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -66,12 +67,15 @@ def endpoint_policy_full_access(ctx: RuleContext) -> Iterator[Finding]:
     resources where your workloads need them.
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         judged, reason = policy_scope(view, endpoint)
+        full_access = judged and is_full_access(endpoint.policy_document)
+        if not reason and not full_access:
+            continue  # most endpoints: no resource to describe
         ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         if reason:
             yield ctx.not_evaluated(ref, reason)
-        if not judged or not is_full_access(endpoint.policy_document):
+        if not full_access:
             continue
         key = view.service(endpoint).key
         how = "no policy document" if endpoint.policy_document is None else "the default Allow * / * / * statement"

@@ -9,6 +9,7 @@ from vpcaudit.engine.remedy import Phase, step
 from vpcaudit.engine.rule import Finding, Severity, evidence_dict, rule
 from vpcaudit.network.policy import problems
 from vpcaudit.rules._fixes import endpoint_context
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def endpoint_policy_invalid(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.policy_document is None or view.endpoint_ended(endpoint):
             continue
         found = problems(endpoint.policy_document)

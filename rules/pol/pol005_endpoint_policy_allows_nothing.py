@@ -87,13 +87,18 @@ def endpoint_policy_allows_nothing(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     for endpoint, policy in judged_policies(view):
-        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
         if not any(s.effect == "Allow" for s in policy.statements):
-            yield _deny_only(ctx, endpoint, policy, ref)
+            yield _deny_only(ctx, endpoint, policy, _ref(ctx, endpoint))
             continue
         grant = grants_elsewhere(policy, view.service(endpoint).region)
         if grant is not None:
-            yield _elsewhere(ctx, endpoint, policy, grant, ref)
+            yield _elsewhere(ctx, endpoint, policy, grant, _ref(ctx, endpoint))
+
+
+def _ref(ctx: RuleContext, endpoint: r.VpcEndpoint) -> ResourceRef:
+    """The endpoint as a finding's resource: built only for the few with something to report, as
+    its name is looked up among the tags."""
+    return ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, ctx.view.name_of(endpoint.tags))
 
 
 def _deny_only(ctx: RuleContext, endpoint: r.VpcEndpoint, policy: Policy, ref: ResourceRef) -> Finding:

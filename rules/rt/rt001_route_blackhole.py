@@ -13,6 +13,7 @@ from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
     from vpcaudit.engine.context import RuleContext
+    from vpcaudit.engine.rule import ResourceRef
     from vpcaudit.network.view import NetworkView
     from vpcaudit.snapshot import resources as r
 
@@ -75,7 +76,6 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
         shared = owned_elsewhere(ctx, table.owner_id)
         if shared and ctx.snapshot.has_account(table.owner_id):
             continue  # a shared VPC's table: its owner, in this scan, judges it (and alone can change it)
-        ref = ctx.ref("route-table", table.route_table_id, table.vpc_id, view.name_of(table.tags))
         subnets = view.implicit_subnets(table)
         for route in table.routes:
             if route.target_kind == "local":
@@ -86,8 +86,9 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
                 problem = f"is {route.state or 'in an unknown state'}"
             elif route.target_kind in _LISTED_KINDS:
                 if shared:
-                    yield ctx.not_evaluated(ref, f"{_label(view, route)} in {table.route_table_id}: the table belongs "
-                                                 f"to account {table.owner_id}, whose targets are not listed here",
+                    yield ctx.not_evaluated(_ref(ctx, table),
+                                            f"{_label(view, route)} in {table.route_table_id}: the table belongs "
+                                            f"to account {table.owner_id}, whose targets are not listed here",
                                             discriminator=disc)
                     continue
                 problem = _dead_target(view, route, instances)
@@ -95,7 +96,7 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             vital = route.destination in DEFAULT_ROUTES or _service_prefix_list(view, route) is not None
             yield ctx.finding(
-                ref,
+                _ref(ctx, table),
                 f"Route {_label(view, route)} in {table.route_table_id} {problem}: {_impact(view, table, subnets)}.",
                 severity=Severity.HIGH if vital and subnets else Severity.MEDIUM,
                 evidence=evidence_dict(destination=route.destination, target=route.target_id,
@@ -107,6 +108,12 @@ def route_blackhole(ctx: RuleContext) -> Iterator[Finding]:
                           f"Delete route {_label(view, route)} of {table.route_table_id}",
                           decision="point the route at a live target instead if its traffic must keep flowing: "
                                    f"once deleted, {_after_deletion(table, route)}")])
+
+
+def _ref(ctx: RuleContext, table: r.RouteTable) -> ResourceRef:
+    """The table as a finding's resource: built only for the few tables with something to report,
+    as its name is looked up among the tags."""
+    return ctx.ref("route-table", table.route_table_id, table.vpc_id, ctx.view.name_of(table.tags))
 
 
 def _after_deletion(table: r.RouteTable, route: r.Route) -> str:

@@ -111,11 +111,9 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
     for group_id, endpoints in endpoints_by_group(view).items():
         vpc_id = endpoints[0].vpc_id
         group = view.security_groups.get(group_id)
-        labels = ", ".join(endpoint_label(view, e) for e in endpoints)
-        ref = ctx.ref("security-group", group_id, vpc_id,
-                      (group.group_name or view.name_of(group.tags)) if group else None)
         if group is None:
-            yield ctx.not_evaluated(ref, f"{group_id} is attached to {labels} but was not collected")
+            yield ctx.not_evaluated(ctx.ref("security-group", group_id, vpc_id),
+                                    f"{group_id} is attached to {_labels(view, endpoints)} but was not collected")
             continue
         ports = frozenset(p for e in endpoints for p in view.service(e).ports)
         unknown = tuple(e for e in endpoints if not view.service(e).ports)
@@ -130,7 +128,10 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
             undecided.append(sg_rule)
             if opens_non_tcp(sg_rule):
                 extra.append(sg_rule)
-        unknown_labels = ", ".join(endpoint_label(view, e) for e in unknown)
+        if not extra and not undecided:
+            continue  # most groups: nothing to say, so no resource or labels to write
+        ref = ctx.ref("security-group", group_id, vpc_id, group.group_name or view.name_of(group.tags))
+        unknown_labels = _labels(view, unknown)
         beyond = f" beyond {format_ports(ports)}" if ports else ""
         if not extra:
             if undecided:
@@ -140,6 +141,7 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
                          f"service{'' if len(unknown) == 1 else 's'} publish{'es' if len(unknown) == 1 else ''} "
                          "none. The group opens nothing else extra.")
             continue
+        labels = _labels(view, endpoints)
         workloads = sorted(eni.network_interface_id for eni in view.interfaces.values()
                            if group_id in eni.group_ids and view.is_workload(eni))
         shared = group_id in shared_groups
@@ -176,6 +178,10 @@ def endpoint_sg_extra_ports(ctx: RuleContext) -> Iterator[Finding]:
                else _narrow(ctx, group, extra, undecided, ports, unknown))
         yield ctx.finding(ref, message, severity=Severity.LOW if shared else Severity.MEDIUM, evidence=evidence,
                           fix=fix)
+
+
+def _labels(view: NetworkView, endpoints: tuple[VpcEndpoint, ...]) -> str:
+    return ", ".join(endpoint_label(view, e) for e in endpoints)
 
 
 def _could_serve(sg_rule: SecurityGroupRule, endpoint: VpcEndpoint) -> bool:

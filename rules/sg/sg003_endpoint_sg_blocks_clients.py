@@ -35,6 +35,7 @@ from vpcaudit.network.secgroups import (
 )
 from vpcaudit.network.view import kinds_not_calling
 from vpcaudit.rules._fixes import authorize_clients, authorize_sources, unknown_port_permission
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -145,16 +146,15 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
     """
     view = ctx.view
     carried = workload_groups(view)
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type not in JUDGED_TYPES or view.endpoint_ended(endpoint):
             continue
         lattice = endpoint.endpoint_type in LATTICE_TYPES
-        ref = ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, view.name_of(endpoint.tags))
-        label = endpoint_label(view, endpoint)
         if not endpoint.group_ids:
+            ref, label = _described(ctx, endpoint)
             yield ctx.not_evaluated(ref, f"{label} lists no security groups")
             continue
-        internet = _internet_refused(ctx, endpoint, ref, label)
+        internet = _internet_refused(ctx, endpoint)
         if internet is not None:
             yield internet
         ports = view.service(endpoint).ports
@@ -179,16 +179,18 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         if sources[CLIENT] and ports:
             refused = _refused_required_ports(view, endpoint, client_rules)
             if refused:
-                yield _required_ports_refused(ctx, view, endpoint, ref, label, refused, client_rules)
+                yield _required_ports_refused(ctx, view, endpoint, refused, client_rules)
             continue
         wanted = format_ports(ports) if ports else "any TCP port"
         if sources[CLIENT] and (all_ports_open or lattice):
             continue  # a Lattice endpoint's port is its resource's or services': a TCP rule for clients is taken as it
         if sources[CLIENT]:
+            ref, label = _described(ctx, endpoint)
             yield ctx.not_evaluated(ref, f"{label}: the PrivateLink service's port is unknown and its groups open "
                                          f"only some TCP ports to clients ({', '.join(sorted(set(sources[CLIENT])))})")
             continue
         if sources[UNKNOWN]:
+            ref, label = _described(ctx, endpoint)
             yield ctx.not_evaluated(ref, f"{label}: no collected rule admits clients on {wanted}; cannot judge "
                                          f"{', '.join(sorted(set(sources[UNKNOWN])))} (not collected)")
             continue
@@ -225,6 +227,7 @@ def endpoint_sg_blocks_clients(ctx: RuleContext) -> Iterator[Finding]:
         if remote:
             why += (f"; clients in {', '.join(f'{vpc} (account {account})' for account, vpc in remote)} resolve its "
                     "names through private hosted zones of this account and route to its subnets")
+        ref, label = _described(ctx, endpoint)
         yield ctx.finding(
             ref,
             f"{endpoint.endpoint_type} endpoint {label} is unreachable: none of its security groups ({groups}) admits "
@@ -245,8 +248,15 @@ def _refused_required_ports(view: NetworkView, endpoint: r.VpcEndpoint,
     return tuple(p for p in required if not any(allows_tcp(x, (p,)) for x in client_rules))
 
 
-def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.VpcEndpoint, ref: ResourceRef,
-                            label: str, refused: tuple[int, ...], client_rules: list[r.SecurityGroupRule]) -> Finding:
+def _described(ctx: RuleContext, endpoint: r.VpcEndpoint) -> tuple[ResourceRef, str]:
+    """The endpoint as a finding's resource, and its label: built only for the few endpoints with
+    something to report (its name is looked up among the tags, its label written out)."""
+    return (ctx.ref("vpc-endpoint", endpoint.vpc_endpoint_id, endpoint.vpc_id, ctx.view.name_of(endpoint.tags)),
+            endpoint_label(ctx.view, endpoint))
+
+
+def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.VpcEndpoint, refused: tuple[int, ...],
+                            client_rules: list[r.SecurityGroupRule]) -> Finding:
     """Clients get in on some of the service's ports but not on all it needs: an appliance that
     reaches the endpoint over HTTPS still has its control connections refused. The fix lets the
     refused ports in from the sources the group already admits clients from (an appliance's or
@@ -255,6 +265,7 @@ def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.Vpc
     group = view.security_groups[endpoint.group_ids[0]]
     fix = (authorize_sources(group, refused, client_rules, "the clients it admits on other ports")
            or authorize_clients(view, group, refused, endpoint_families(endpoint)))
+    ref, label = _described(ctx, endpoint)
     return ctx.finding(
         ref,
         f"{endpoint.endpoint_type} endpoint {label} admits clients on some of the ports {info.key} needs, but none of "
@@ -265,7 +276,7 @@ def _required_ports_refused(ctx: RuleContext, view: NetworkView, endpoint: r.Vpc
         fix=[fix] if fix is not None else [])
 
 
-def _internet_refused(ctx: RuleContext, endpoint: r.VpcEndpoint, ref: ResourceRef, label: str) -> Finding | None:
+def _internet_refused(ctx: RuleContext, endpoint: r.VpcEndpoint) -> Finding | None:
     """The internet clients of an endpoint whose interfaces carry public IPv4 addresses, judged
     apart from the VPC's (discriminator ``internet``): a finding when no rule of its groups admits a
     source beyond private and shared space and the VPC's blocks, on any TCP port."""
@@ -276,6 +287,7 @@ def _internet_refused(ctx: RuleContext, endpoint: r.VpcEndpoint, ref: ResourceRe
     groups = [view.security_groups[g] for g in endpoint.group_ids]
     admitted = sorted({peer_label(x) for g in groups for x in ingress(g) if tcp_range(x) is not None})
     what = f"TCP only from {', '.join(admitted)}" if admitted else "no TCP at all"
+    ref, label = _described(ctx, endpoint)
     return ctx.finding(
         ref,
         f"{endpoint.endpoint_type} endpoint {label} carries public IPv4 addresses ({', '.join(public)}), but no "

@@ -66,18 +66,18 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
     for group_id, endpoints in endpoints_by_group(view).items():
         vpc_id = endpoints[0].vpc_id
         group = view.security_groups.get(group_id)
-        labels = ", ".join(endpoint_label(view, e) for e in endpoints)
-        ref = ctx.ref("security-group", group_id, vpc_id,
-                      (group.group_name or view.name_of(group.tags)) if group else None)
         if group is None:
-            yield ctx.not_evaluated(ref, f"{group_id} is attached to {labels} but was not collected")
+            yield ctx.not_evaluated(ctx.ref("security-group", group_id, vpc_id),
+                                    f"{group_id} is attached to {_labels(view, endpoints)} but was not collected")
             continue
         ports = frozenset(p for e in endpoints for p in view.service(e).ports)
         ports_known = all(view.service(e).ports for e in endpoints)
         candidates = [x for x in ingress(group) if _broad_cidr(view, x, vpc_id)
                       and (allows_tcp(x, ports) if ports else tcp_range(x) is not None)]
         if not candidates:
-            continue
+            continue  # most groups: nothing to say, so no resource or labels to write
+        labels = _labels(view, endpoints)
+        ref = ctx.ref("security-group", group_id, vpc_id, group.group_name or view.name_of(group.tags))
         if not ports_known:
             yield ctx.not_evaluated(ref, f"{group_id} allows {', '.join(_text(x) for x in candidates)}, but the port "
                                          f"of a PrivateLink service among {labels} is unknown")
@@ -107,6 +107,10 @@ def endpoint_sg_source_too_broad(ctx: RuleContext) -> Iterator[Finding]:
         elif unknown:
             yield ctx.not_evaluated(ref, f"{group_id} allows {', '.join(unknown)}; the routing of the endpoint "
                                          f"subnets ({', '.join(subnet_ids)}) could not be resolved")
+
+
+def _labels(view: NetworkView, endpoints: tuple[r.VpcEndpoint, ...]) -> str:
+    return ", ".join(endpoint_label(view, e) for e in endpoints)
 
 
 def _fix(view: NetworkView, group: r.SecurityGroup, broad: list[r.SecurityGroupRule],

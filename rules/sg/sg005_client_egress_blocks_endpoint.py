@@ -157,31 +157,31 @@ def client_egress_blocks_endpoint(ctx: RuleContext) -> Iterator[Finding]:
         endpoints = [e for e in view.endpoints_of(vpc_id) if _judged(view, e)]
         if not endpoints:
             continue
-        peers = {e.vpc_endpoint_id: endpoint_peer(view, e) for e in endpoints if e.endpoint_type != "Gateway"}
         any_of_several = {e.vpc_endpoint_id for e in endpoints if _any_of_several_ports(view, e)}
         # What NetworkView.calls_through asks of the endpoint, asked once rather than per ENI: the
-        # endpoints that serve clients in the VPC, with the service their clients call.
-        served = [(e, view.called_service(e)) for e in endpoints if not view.serves_no_vpc_client(e)]
+        # endpoints that serve clients in the VPC, with the service their clients call; for an
+        # interface endpoint, its peer and, where dual-stack clients reach it over IPv6, its IPv6 part.
+        served = [(e, view.called_service(e), *_peers(view, e)) for e in endpoints if not view.serves_no_vpc_client(e)]
         for eni in view.workload_enis(vpc_id):
             known = [view.security_groups[g] for g in eni.group_ids if g in view.security_groups]
             absent = [g for g in eni.group_ids if g not in view.security_groups]
             for g in absent:
                 missing_groups[g].add(eni.network_interface_id)
             group_ids = tuple(g.group_id for g in known)
-            for endpoint, service_key in served:
+            dual_stack = bool(eni.ipv6_addresses)
+            for endpoint, service_key, peer, ipv6_peer in served:
                 if not view.may_call(eni, service_key):
                     continue
-                if endpoint.endpoint_type == "Gateway":
+                if peer is None:  # a gateway endpoint
                     addresses = _service_addresses(view, eni, endpoint)
                     if addresses is None:
                         continue  # not this endpoint's client (a subnet routed elsewhere is GWE001's concern)
                     service_lists.setdefault(endpoint.vpc_endpoint_id, addresses.prefix_list_id)
-                    verdict = _gateway_verdict(view, known, addresses, memo)
+                    verdict = _gateway_verdict(view, known, group_ids, addresses, memo)
                 else:
-                    peer = peers[endpoint.vpc_endpoint_id]
-                    ipv6 = _ipv6_first(view, eni, endpoint)
+                    ipv6 = dual_stack and ipv6_peer is not None  # the client tries IPv6 first (_answers_aaaa)
                     if ipv6:
-                        peer = Peer(tuple(c for c in peer.cidrs if ":" in c), peer.group_ids)
+                        peer = ipv6_peer
                     # ENIs share their groups: the verdict is the groups', once per set of them.
                     key = (group_ids, endpoint.vpc_endpoint_id, ipv6)
                     if key not in memo:
@@ -251,7 +251,7 @@ class _Refused:
     # service listening on several ports of which any one will do (SES SMTP): the ports the
     # endpoint's groups admit the client on, none of which its groups let out (``mismatch``).
     ports: frozenset[int] = frozenset()
-    over_ipv6: bool = False  # refused over IPv6, which the client tries first (_ipv6_first)
+    over_ipv6: bool = False  # refused over IPv6, which the client tries first (_answers_aaaa)
     mismatch: bool = False
 
     def merge(self, other: _Refused) -> _Refused:
@@ -267,13 +267,25 @@ Verdict = Literal[True] | _Refused | None  # None: a prefix list or group it dep
 _AAAA_RECORDS = frozenset({"dualstack", "ipv6"})
 
 
-def _ipv6_first(view: NetworkView, eni: r.NetworkInterface, endpoint: r.VpcEndpoint) -> bool:
-    """Does this client reach the endpoint over IPv6? So when it has an IPv6 address and the
-    endpoint's private DNS answers AAAA queries with its IPv6 addresses (a dual-stack endpoint,
-    DNS record IP type dualstack or ipv6): dual-stack clients try IPv6 first, and a connection
-    their group drops waits out its timeout — the family SG006 judges on the endpoint's side."""
-    return (bool(eni.ipv6_addresses) and endpoint.ip_address_type == "dualstack"
-            and endpoint.dns_record_ip_type in _AAAA_RECORDS and view.private_dns_effective(endpoint))
+def _answers_aaaa(view: NetworkView, endpoint: r.VpcEndpoint) -> bool:
+    """Does a client with an IPv6 address reach the endpoint over IPv6? So when the endpoint's
+    private DNS answers AAAA queries with its IPv6 addresses (a dual-stack endpoint, DNS record IP
+    type dualstack or ipv6): dual-stack clients try IPv6 first, and a connection their group drops
+    waits out its timeout — the family SG006 judges on the endpoint's side."""
+    return (endpoint.ip_address_type == "dualstack" and endpoint.dns_record_ip_type in _AAAA_RECORDS
+            and view.private_dns_effective(endpoint))
+
+
+def _peers(view: NetworkView, endpoint: r.VpcEndpoint) -> tuple[Peer | None, Peer | None]:
+    """An interface endpoint's peer for its clients' rules, and the IPv6 part of it that clients
+    with an IPv6 address reach instead (None where :func:`_answers_aaaa` does not hold); (None,
+    None) for a gateway endpoint, whose clients send to its service's prefix list."""
+    if endpoint.endpoint_type == "Gateway":
+        return None, None
+    peer = endpoint_peer(view, endpoint)
+    if not _answers_aaaa(view, endpoint):
+        return peer, None
+    return peer, Peer(tuple(c for c in peer.cidrs if ":" in c), peer.group_ids)
 
 
 def _interface_verdict(view: NetworkView, groups: list[r.SecurityGroup], endpoint: r.VpcEndpoint, peer: Peer,
@@ -418,16 +430,22 @@ def _list_egress(view: NetworkView, group: r.SecurityGroup, prefix_list_id: str,
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,
-                     memo: dict[Any, Any]) -> Verdict:
+def _gateway_verdict(view: NetworkView, groups: list[r.SecurityGroup], group_ids: tuple[str, ...],
+                     addresses: _ServiceAddresses, memo: dict[Any, Any]) -> Verdict:
     """Do the groups together let TCP 443 out to every CIDR of the service's prefix list (to the
     list itself, to anywhere, or to ranges covering each CIDR)? With the list's CIDRs unknown,
     only the list itself or anywhere (``0.0.0.0/0``, or ``::/0`` from an IPv6-only subnet) can be
-    told to cover them. Once per set of groups and addresses: ENIs share both."""
-    key = (tuple(g.group_id for g in groups), addresses)
-    if key not in memo:
-        memo[key] = _groups_verdict(view, groups, addresses, memo)
-    return memo[key]  # type: ignore[no-any-return]
+    told to cover them. Once per set of groups (``group_ids``: their ids) and addresses: ENIs share
+    both. The addresses are keyed by their prefix list and family, which make their CIDRs in a view
+    (:func:`_subnet_service_addresses`): hashing the CIDRs again for every ENI would cost more."""
+    key = ("gateway", group_ids, addresses.prefix_list_id, addresses.ipv6)
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = _groups_verdict(view, groups, addresses, memo)
+    return found  # type: ignore[no-any-return]
+
+
+_MISSING = object()  # a verdict may be None
 
 
 def _groups_verdict(view: NetworkView, groups: list[r.SecurityGroup], addresses: _ServiceAddresses,

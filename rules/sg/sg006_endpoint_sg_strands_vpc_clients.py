@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from vpcaudit.network.secgroups import (
     rule_cidr,
 )
 from vpcaudit.rules._fixes import authorize_clients
+from vpcaudit.rules._sorted import endpoints_by_id
 from vpcaudit.snapshot.model import Part
 
 if TYPE_CHECKING:
@@ -127,14 +129,19 @@ def endpoint_sg_strands_vpc_clients(ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     view = ctx.view
-    for endpoint in sorted(view.endpoints.values(), key=lambda e: e.vpc_endpoint_id):
+    # Endpoints of a VPC mostly share their groups and port: what those admit is read once for them.
+    admitted_by: dict[tuple[tuple[str, ...], tuple[int, ...]], _Admitted] = {}
+    for endpoint in endpoints_by_id(view):
         if endpoint.endpoint_type != "Interface" or view.endpoint_ended(endpoint) or not endpoint.group_ids:
             continue
         ports = view.service(endpoint).ports
         groups = [view.security_groups.get(g) for g in endpoint.group_ids]
         if not ports or any(g is None for g in groups):
             continue  # the port or a group is unknown: SG003 says what can be said
-        admitted = _Admitted.of(view, [g for g in groups if g is not None], ports)
+        admitted = admitted_by.get((endpoint.group_ids, ports))
+        if admitted is None:
+            admitted = admitted_by[(endpoint.group_ids, ports)] = _Admitted.of(
+                view, [g for g in groups if g is not None], ports)
         enis = view.endpoint_clients(endpoint)
         if not enis or not (admitted.cidrs or admitted.groups):
             continue  # nobody to strand, or nobody admitted at all (SG003)
@@ -178,12 +185,43 @@ class _Admitted:
                 found.cidrs += [n for n in (parse_network(c or "") for c in listed) if n is not None]
         return found
 
+    # ENI id (unique in a view) → admitted: each check of the rule asks again about the same clients.
+    _known: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+
     def admits(self, eni: r.NetworkInterface) -> bool:
         """Does a source admit the ENI: one of its groups, or a CIDR holding one of its addresses?"""
-        if set(eni.group_ids) & self.groups:
+        known = self._known.get(eni.network_interface_id)
+        if known is None:
+            known = self._known[eni.network_interface_id] = self._admits(eni)
+        return known
+
+    def _admits(self, eni: r.NetworkInterface) -> bool:
+        if not self.groups.isdisjoint(eni.group_ids):
             return True
-        addresses = [ip_address(a) for a in (*eni.private_ip_addresses, *eni.ipv6_addresses)]
-        return any(a.version == c.version and a in c for a in addresses for c in self.cidrs)
+        spans = self._spans
+        return any(version == v and low <= number <= high
+                   for version, number in map(_address_key, (*eni.private_ip_addresses, *eni.ipv6_addresses))
+                   for v, low, high in spans)
+
+    @cached_property
+    def _spans(self) -> list[tuple[int, int, int]]:
+        """The CIDRs as (version, first, last address): compared as integers, read once all are known."""
+        return [_span(c) for c in self.cidrs]
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(network: Network) -> tuple[int, int, int]:
+    """(IP version, first address, last address) of a network as integers: every endpoint of a
+    Region admitting the same ranges asks again. Bounded, so an audit of any size keeps it small."""
+    return network.version, int(network.network_address), int(network.broadcast_address)
+
+
+@lru_cache(maxsize=1 << 16)
+def _address_key(text: str) -> tuple[int, int]:
+    """(IP version, address as an integer) of an address text: every endpoint of a VPC asks of the
+    same clients' addresses. Bounded, so an audit of any size keeps it small."""
+    address = ip_address(text)
+    return address.version, int(address)
 
 
 # The workload ENIs left out, and what the groups admit instead ("{ports}" left to fill in).

@@ -25,13 +25,15 @@ from vpcaudit.engine.rule import (
 from vpcaudit.engine.shared import SharedFacts
 from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.pricing import CostModel
+from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot
 
 if TYPE_CHECKING:
     from vpcaudit.network.view import NetworkView
 
 
-@dataclass(frozen=True)
+@slot_init  # one per rule and scope: tens of thousands an audit, set through slots (see slot_init)
+@dataclass(frozen=True, slots=True)
 class RuleContext:
     rule: Rule
     snapshot: Snapshot

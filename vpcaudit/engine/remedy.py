@@ -22,7 +22,7 @@ JSON round-trips and API parameters (PascalCase keys) can never be mistaken for 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -81,7 +81,7 @@ class FixStep:
     context: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.decision is None and any(is_placeholder(v) for v in walk(self.parameters)):
+        if self.decision is None and _holds_placeholder(self.parameters):
             raise ValueError(f"{self.action} on {self.resource_id}: a step with a placeholder needs a decision")
         if (self.creates is None) != (self.output is None):
             raise ValueError(f"{self.action} on {self.resource_id}: creates and output go together")
@@ -149,9 +149,31 @@ def _walk_into(value: object, out: list[object]) -> None:
             return
         for item in value.values():
             _walk_into(item, out)
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, (list, tuple)):  # a tuple of types: checked faster than a union
         for item in value:
             _walk_into(item, out)
+
+
+def _holds_placeholder(value: object) -> bool:
+    """Whether :func:`walk` of ``value`` meets a placeholder: asked of every step a rule builds,
+    so it stops at the first and builds no list."""
+    if isinstance(value, dict):
+        if len(value) == 1 and ("new_id" in value or "placeholder" in value):
+            return "placeholder" in value
+        items: Iterable[object] = value.values()
+    elif isinstance(value, _NESTED):
+        items = value
+    else:
+        return False
+    # Most values are plain (ids, text, numbers): tested here rather than in a call each; a loop,
+    # as a generator for any() costs more than the values it skips.
+    for item in items:  # noqa: SIM110
+        if isinstance(item, _NESTED) and _holds_placeholder(item):
+            return True
+    return False
+
+
+_NESTED = (dict, list, tuple)  # the values steps nest others in
 
 
 def labels_used(fix_step: FixStep) -> list[str]:

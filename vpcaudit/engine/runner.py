@@ -40,7 +40,7 @@ from vpcaudit.network.trust import TrustBoundary
 from vpcaudit.network.view import NetworkView
 from vpcaudit.pricing import CostModel, Pricing
 from vpcaudit.snapshot.bulk import pickled_as_arguments, without_cycle_collection
-from vpcaudit.snapshot.model import AccountSnapshot, RegionSnapshot, Snapshot, State
+from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, Snapshot, State
 from vpcaudit.snapshot.shard import ACCOUNT_REGIONS
 
 RESULT_SCHEMA_VERSION = "1.3"  # 1.1: path_gaps; 1.2: rule controls, severity overrides, currencies, prices; 1.3: groups
@@ -170,11 +170,14 @@ def audit_scope(snapshot: Snapshot, account: AccountSnapshot, region: RegionSnap
     scopes: list[ScopeResult] = []
     findings: list[Finding] = []
     groups: dict[str, FindingGroup] = {}
+    collected = collected_parts(account, region)
     for rule in rules:
-        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, cost, tags, today, shared)
+        scope, found, named = _run_rule(rule, snapshot, account, region, view, cfg, cost, tags, today, shared,
+                                        collected)
         scopes.append(scope)
         findings.extend(found)
-        groups.update((g.group_id, g) for g in named if g.group_id not in groups)
+        if named:  # a few rules name groups
+            groups.update((g.group_id, g) for g in named if g.group_id not in groups)
     gaps = path_gaps(account.account_id, region)
     paths = judge_paths(view, view.traffic_paths()) if draws_paths(gaps) else []
     costs = cost_lines(view, cost)
@@ -200,19 +203,34 @@ def missing_parts(rule: Rule, account: AccountSnapshot, region: RegionSnapshot) 
     return f"not collected: {'; '.join(problems)}" if problems else ""
 
 
+def collected_parts(account: AccountSnapshot, region: RegionSnapshot) -> frozenset[Part]:
+    """The parts :func:`missing_parts` finds ``ok`` in this scope: read once per scope rather than
+    once per rule and part, as most rules can run and need only this to know it. A part's first
+    status rules, as ``state_of`` reads it."""
+    regional: dict[Part, State] = {}
+    for status in region.status:
+        regional.setdefault(status.part, status.state)
+    overall: dict[Part, State] = {}
+    for status in account.status:
+        overall.setdefault(status.part, status.state)
+    return frozenset(p for p, state in regional.items() if state is State.OK and not p.is_global) | frozenset(
+        p for p, state in overall.items() if state is State.OK and p.is_global)
+
+
 def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: RegionSnapshot,
               view: NetworkView, cfg: RunSettings, cost: CostModel,
               tags: Mapping[tuple[str, str, str], Mapping[str, str]], today: dt.date,
-              shared: SharedFacts) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
-    """The rule's outcome in one scope, its findings, and the groups those findings refer to."""
+              shared: SharedFacts, collected: frozenset[Part]) -> tuple[ScopeResult, list[Finding], list[FindingGroup]]:
+    """The rule's outcome in one scope, its findings, and the groups those findings refer to;
+    ``collected``: the scope's :func:`collected_parts`."""
     account_id, region_name = account.account_id, region.region
     overrides = cfg.severity_overrides
-    missing = missing_parts(rule, account, region)
+    missing = "" if collected.issuperset(rule.needs) else missing_parts(rule, account, region)
     if missing:
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), [], []
     ctx = RuleContext(rule, snapshot, account, region, view, cost, cfg.trust, shared)
     try:
-        found = list(rule(ctx))
+        found = list(rule.func(ctx))  # what rule(ctx) yields, without a generator around each finding
         bad = next((f for f in found if not isinstance(f, Finding)), None)
         if bad is not None:
             raise TypeError(f"yielded {type(bad).__name__}, not a Finding")
@@ -223,30 +241,48 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
                         f"{rule.id} failed in {account_id}/{region_name}: {text}")
         scope = ScopeResult(rule.id, account_id, region_name, Outcome.ERROR, text)
         return scope, [apply_override(error, overrides)], []
-    found = [apply_override(f, overrides) for f in judge_findings(rule, view, found)]
+    if not found and not region.unresolved:  # most rules find nothing in most scopes: nothing to judge
+        return ScopeResult(rule.id, account_id, region_name, Outcome.PASSED, ""), found, []
+    found = judge_findings(rule, view, found)
+    if overrides:
+        found = [apply_override(f, overrides) for f in found]
     if cfg.min_severity is not None:
         found = [f for f in found if f.status not in (Status.FAIL, Status.SUPPRESSED)
                  or f.severity.at_least(cfg.min_severity)]
-    found = apply_suppressions(found, cfg.suppressions, tags, today)
-    used = {f.group for f in found if f.group}
-    groups = [g for g in ctx.groups if g.group_id in used]
-    return ScopeResult(rule.id, account_id, region_name, _outcome(found), _detail(found)), found, groups
+    if cfg.suppressions:
+        found = apply_suppressions(found, cfg.suppressions, tags, today)
+    groups: list[FindingGroup] = []
+    if ctx.groups:
+        used = {f.group for f in found if f.group}
+        groups = [g for g in ctx.groups if g.group_id in used]
+    counts = _status_counts(found)
+    return ScopeResult(rule.id, account_id, region_name, _outcome(counts), _detail(counts)), found, groups
 
 
-def _outcome(findings: list[Finding]) -> Outcome:
-    statuses = {f.status for f in findings}
-    if Status.ERROR in statuses:
+def _status_counts(findings: list[Finding]) -> dict[Status, int]:
+    """How many findings of each status, in Status order: one pass, as every rule of every scope asks."""
+    counts = dict.fromkeys(_STATUSES, 0)
+    for f in findings:
+        counts[f.status] += 1
+    return counts
+
+
+def _outcome(counts: dict[Status, int]) -> Outcome:
+    if counts[Status.ERROR]:
         return Outcome.ERROR
-    if Status.FAIL in statuses:
+    if counts[Status.FAIL]:
         return Outcome.FAILED
-    if statuses == {Status.NOT_EVALUATED}:
+    if counts[Status.NOT_EVALUATED] and not counts[Status.SUPPRESSED]:
         return Outcome.NOT_EVALUATED
     return Outcome.PASSED
 
 
-def _detail(findings: list[Finding]) -> str:
-    counts = {s: sum(1 for f in findings if f.status is s) for s in Status}
-    return ", ".join(f"{n} {s.value.replace('_', ' ')}" for s, n in counts.items() if n)
+def _detail(counts: dict[Status, int]) -> str:
+    return ", ".join(f"{n} {_STATUS_WORDS[s]}" for s, n in counts.items() if n)
+
+
+_STATUSES = tuple(Status)  # iterating the enum class itself runs a generator each time
+_STATUS_WORDS = {s: s.value.replace("_", " ") for s in Status}  # "not evaluated"
 
 
 def finding_order(f: Finding) -> tuple[int, str, str, str, str, str, str, str]:
