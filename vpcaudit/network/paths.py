@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vpcaudit.network.routing import Outcome, distinct, parse_network
+from vpcaudit.network.routing import Outcome, parse_network
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
@@ -285,7 +285,7 @@ def _service_cidrs(view: NetworkView, service_key: str, families: tuple[bool, bo
 
 def _resolve_cidrs(view: NetworkView, route_table_id: str, cidrs: tuple[str, ...]) -> tuple[Outcome, ...]:
     index = view.route_index(view.route_tables[route_table_id])  # built by the caller: cached by id
-    return tuple(distinct([o for cidr in cidrs for o in index.resolve_all(cidr)]))
+    return index.distinct_outcomes(cidrs)
 
 
 def family_cidrs(families: tuple[bool, bool], cidrs: tuple[str, ...]) -> tuple[str, ...]:
