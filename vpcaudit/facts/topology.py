@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 from vpcaudit.network.view import NetworkView
 from vpcaudit.snapshot import resources as r
-from vpcaudit.snapshot.bulk import pickled_as_arguments
+from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 
 
+# Built for every subnet, NAT gateway and endpoint of the audit: slot_init fills their slots faster
+# than a frozen dataclass does.
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TopologySubnet:
     """A subnet as the report's topology picture draws it: its AZ column and public/private style."""
@@ -27,6 +30,7 @@ class TopologySubnet:
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TopologyNat:
     """Where a NAT gateway sits: paths name NAT targets but not the AZ or subnet they live in."""
@@ -40,6 +44,7 @@ class TopologyNat:
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TopologyEndpoint:
     """A VPC endpoint and the AZs of its network interfaces (none for gateway endpoints)."""
@@ -52,6 +57,7 @@ class TopologyEndpoint:
 
 
 @pickled_as_arguments
+@slot_init
 @dataclass(frozen=True, slots=True)
 class VpcTopology:
     """What the per-VPC topology picture needs beyond the paths: subnets, NAT and endpoint placement."""

@@ -142,6 +142,8 @@ PrefixListLookup = Callable[[str], tuple[str, ...] | None]
 Spans = tuple[tuple[int, int, Candidate], ...]
 
 
+# Built for every route table: slot_init fills its slots faster than a frozen dataclass does.
+@slot_init
 @dataclass(frozen=True, slots=True)
 class RouteIndex:
     """A route table expanded into per-CIDR candidates; ``unresolved`` lists unknown prefix lists."""
