@@ -77,19 +77,20 @@ def vpc_topologies(view: NetworkView) -> list[VpcTopology]:
 
 
 def _topology(view: NetworkView, vpc: r.Vpc) -> VpcTopology:
-    subnets = tuple(
-        TopologySubnet(s.subnet_id, r.tag_value(s.tags, "Name"), s.availability_zone_id or s.availability_zone,
+    # Lists, not generators, turned into tuples: built for every subnet and endpoint of the audit.
+    subnets = tuple([
+        TopologySubnet(s.subnet_id, view.name_of(s.tags), s.availability_zone_id or s.availability_zone,
                        s.cidr_block or ", ".join(s.ipv6_cidr_blocks), view.is_public(s.subnet_id))
-        for s in view.subnets_of(vpc.vpc_id))
-    nats = tuple(
+        for s in view.subnets_of(vpc.vpc_id)])
+    nats = tuple([
         TopologyNat(n.nat_gateway_id, n.subnet_id, _nat_azs(view, n), n.connectivity_type,
                     n.availability_mode == "regional", n.state)
-        for n in view.nat_gateways_of(vpc.vpc_id))
-    endpoints = tuple(
+        for n in view.nat_gateways_of(vpc.vpc_id)])
+    endpoints = tuple([
         TopologyEndpoint(e.vpc_endpoint_id, _service_label(view, e), e.endpoint_type,
                          tuple(sorted(view.endpoint_az_ids(e))), e.state)
-        for e in view.endpoints_of(vpc.vpc_id))
-    igws = tuple(g.gateway_id for g in view.internet_gateways_of(vpc.vpc_id))
+        for e in view.endpoints_of(vpc.vpc_id)])
+    igws = tuple([g.gateway_id for g in view.internet_gateways_of(vpc.vpc_id)])
     return VpcTopology(view.account_id, view.region_name, vpc.vpc_id, subnets, nats, endpoints, igws)
 
 

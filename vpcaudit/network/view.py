@@ -642,9 +642,10 @@ class NetworkView:
         traffic from this VPC's own subnets is counted at those subnets, whose egress follows the
         firewall hops; so the rules about a subnet's own service traffic (GWE001-003, IFE003's
         stand-in clients) leave forwarding subnets out.
+
+        Remembered per VPC: those rules ask per endpoint and per service.
         """
-        silent = self.forwarding_subnet_ids | self.control_plane_subnet_ids
-        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in silent)
+        return self.memo(_private_source_subnets, vpc_id)
 
     @cached_property
     def control_plane_subnet_ids(self) -> frozenset[str]:
@@ -1408,8 +1409,15 @@ def _client_subnets(view: NetworkView, vpc_id: str, left_out: frozenset[str]) ->
 
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
-    return tuple(i for i in view.workload_enis(vpc_id)
-                 if (kind := view.managed_kind_of(i)) is None or not kind.among(left_out))
+    enis = view.workload_enis(vpc_id)
+    dropped = {i.network_interface_id for i, kind in view.memo(_managed_workloads, vpc_id) if kind.among(left_out)}
+    return tuple([i for i in enis if i.network_interface_id not in dropped]) if dropped else enis
+
+
+def _managed_workloads(view: NetworkView, vpc_id: str) -> tuple[tuple[r.NetworkInterface, ManagedKind], ...]:
+    """The VPC's workload ENIs of a managed kind, with it: once per VPC, not once per set of kinds
+    left out (most ENIs are of none, and leaving kinds out never drops them)."""
+    return tuple((i, kind) for i in view.workload_enis(vpc_id) if (kind := view.managed_kind_of(i)) is not None)
 
 
 def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
@@ -1654,4 +1662,9 @@ def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]
 
 
 def _private_subnets(view: NetworkView, vpc_id: str) -> tuple[r.Subnet, ...]:
-    return tuple(s for s in view.subnets_of(vpc_id) if view.is_private(s.subnet_id))
+    return tuple([s for s in view.subnets_of(vpc_id) if not view.is_public(s.subnet_id)])
+
+
+def _private_source_subnets(view: NetworkView, vpc_id: str) -> tuple[r.Subnet, ...]:
+    silent = view.forwarding_subnet_ids | view.control_plane_subnet_ids
+    return tuple([s for s in view.private_subnets(vpc_id) if s.subnet_id not in silent])
