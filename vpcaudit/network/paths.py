@@ -176,7 +176,7 @@ class _Origin:
         step = PathStep(_table_step(view, subnet))
         step = shared.setdefault(step.description, step)
         has_v4, has_v6 = families = view.address_families(subnet.subnet_id)
-        return cls(subnet, r.tag_value(subnet.tags, "Name"), step, families, has_v6 and not has_v4, shared)
+        return cls(subnet, view.name_of(subnet.tags), step, families, has_v6 and not has_v4, shared)
 
     def share(self, step: PathStep) -> PathStep:
         """The view's one step of ``step``'s text."""

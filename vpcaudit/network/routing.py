@@ -24,6 +24,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # Tie-break rank on equal prefix length: higher wins.
 _STATIC, _PREFIX_LIST, _PROPAGATED = 3, 2, 1
+_KIND_LABELS = {_STATIC: "static", _PREFIX_LIST: "prefix-list", _PROPAGATED: "propagated"}
 
 
 # Distinct CIDR strings of one audit repeat endlessly (every subnet × every prefix-list entry ×
@@ -86,7 +87,7 @@ class Candidate:
 
     @property
     def kind_label(self) -> str:
-        return {_STATIC: "static", _PREFIX_LIST: "prefix-list", _PROPAGATED: "propagated"}[self.rank]
+        return _KIND_LABELS[self.rank]
 
     def describe(self) -> str:
         via = f" (prefix list {self.route.destination})" if self.route.destination_type == "prefix_list" else ""
@@ -347,11 +348,12 @@ def _rank(route: Route) -> int:
 
 
 def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate]) -> str:
-    shorter = [c for c in matching if c.network.prefixlen < winner.network.prefixlen]
+    # ``prefixlen``, the network's own read once (an ipaddress property): every outcome explained.
+    shorter = [c for c in matching if c.prefixlen < winner.prefixlen]
     parts = [f"{winner.describe()} wins"]
     if shorter:
-        parts.append(f"its /{winner.network.prefixlen} is longer than "
-                     + ", ".join(sorted({f'/{c.network.prefixlen} ({c.route.target_kind})' for c in shorter})))
+        parts.append(f"its /{winner.prefixlen} is longer than "
+                     + ", ".join(sorted({f'/{c.prefixlen} ({c.route.target_kind})' for c in shorter})))
     beaten = [c for c in longest if c is not winner and c.rank < winner.rank]
     if beaten:
         parts.append(f"a {winner.kind_label} route beats "
