@@ -47,8 +47,28 @@ def _entry_network(entry: NaclEntry, version: int) -> Network | None:
     return parse_network(cidr) if cidr else None
 
 
-def _decide(acl: NetworkAcl, egress: bool, port: int, peer: Network, protocol: str) -> tuple[str, int | None, bool]:
-    """(action, first deny rule number, partial) for one port and a peer CIDR.
+# An entry as a port is decided by it: its lowest and highest port, its network, whether it
+# denies, and its rule number.
+_Rule = tuple[int, int, Network, bool, int]
+
+
+def _rules(acl: NetworkAcl, egress: bool, protocol: str, version: int) -> list[_Rule]:
+    """The entries that can decide a port for a peer of the IP version, in ascending rule number
+    (the implicit '*' entry is left to :func:`_decide`): worked out once per question, not once
+    per run of ports."""
+    rules: list[_Rule] = []
+    for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
+        if entry.rule_number >= 32767 or not _entry_matches_protocol(entry, protocol):
+            continue
+        net = _entry_network(entry, version)
+        if net is not None:
+            low, high = _entry_ports(entry)
+            rules.append((low, high, net, entry.rule_action == "deny", entry.rule_number))
+    return rules
+
+
+def _decide(rules: list[_Rule], port: int, peer: Network) -> tuple[str, int | None, bool]:
+    """(action, first deny rule number, partial) for one port and a peer CIDR (``rules``: :func:`_rules`).
 
     Each address of the peer is decided by the first matching entry; addresses no entry
     matches hit the implicit final deny. The peer is denied when any address is; ``partial``
@@ -58,16 +78,8 @@ def _decide(acl: NetworkAcl, egress: bool, port: int, peer: Network, protocol: s
     allowed_some = False
     denied_some = False
     deny_rule: int | None = None
-    for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
-        if entry.rule_number >= 32767:
-            continue  # the implicit '*' entry is handled below
-        if not _entry_matches_protocol(entry, protocol):
-            continue
-        low, high = _entry_ports(entry)
+    for low, high, net, deny, rule_number in rules:
         if not low <= port <= high:
-            continue
-        net = _entry_network(entry, peer.version)
-        if net is None:
             continue
         still: list[Network] = []
         for part in remaining:
@@ -81,9 +93,9 @@ def _decide(acl: NetworkAcl, egress: bool, port: int, peer: Network, protocol: s
                 still.append(part)
             if not decided:
                 continue
-            if entry.rule_action == "deny":
+            if deny:
                 denied_some = True
-                deny_rule = entry.rule_number if deny_rule is None else deny_rule
+                deny_rule = rule_number if deny_rule is None else deny_rule
             else:
                 allowed_some = True
         remaining = still
@@ -111,9 +123,10 @@ def denied_ports(acl: NetworkAcl, *, egress: bool, peer_cidr: str, low: int, hig
             if low < edge <= high:
                 cuts.add(edge)
     points = sorted(cuts)
+    rules = _rules(acl, egress, protocol, peer.version)
     verdicts: list[PortVerdict] = []
     for start, end in itertools.pairwise(points):
-        action, rule_number, partial = _decide(acl, egress, start, peer, protocol)
+        action, rule_number, partial = _decide(rules, start, peer)
         if action != "deny":
             continue
         last = verdicts[-1] if verdicts else None

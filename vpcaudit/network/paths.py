@@ -11,10 +11,10 @@ them and the report shows the matrix.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vpcaudit.network.routing import Outcome, distinct, parse_network
+from vpcaudit.network.routing import Outcome, parse_network
 from vpcaudit.snapshot import resources as r
 from vpcaudit.snapshot.bulk import pickled_as_arguments, slot_init
 from vpcaudit.snapshot.model import Part, RegionSnapshot, State
@@ -119,63 +119,100 @@ def traffic_paths(view: NetworkView) -> list[TrafficPath]:
 
     Paths of one Region repeat most of their steps (a subnet's route table for every
     destination, a prefix list's routes for every subnet of a table): equal steps are one
-    shared object, which keeps the result — where paths are most of the weight — small.
+    shared object (:func:`_path_steps`), which keeps the result — where paths are most of the
+    weight — small.
     """
     paths = []
-    steps: dict[str, PathStep] = {}
     for vpc_id in sorted(view.vpcs):
         vpc_destinations = destinations(view, vpc_id)
         for subnet in view.subnets_of(vpc_id):
-            origin = _Origin.of(view, subnet, steps)  # the same for each of the subnet's destinations
+            origin = _Origin.of(view, subnet)  # the same for each of the subnet's destinations
             for destination in vpc_destinations:
-                paths.append(_path(view, origin, destination, steps))
+                paths.append(_path(view, origin, destination))
     return paths
 
 
 def path_for(view: NetworkView, subnet: r.Subnet, destination: str) -> TrafficPath:
     """The path from ``subnet`` to ``destination`` with the steps that decided it."""
-    return _path(view, _Origin.of(view, subnet, None), destination, None)
+    return _path(view, _Origin.of(view, subnet), destination)
 
 
+def _path_steps(view: NetworkView) -> dict[str, PathStep]:
+    """The view's path steps by text, filled as paths are drawn: one object per text (a view's memo
+    holds it, so steps worked out once per VPC or route table are shared as they are made)."""
+    return {}
+
+
+def _shared(view: NetworkView, steps: list[PathStep]) -> tuple[PathStep, ...]:
+    """``steps``, each the view's one step of its text."""
+    shared = view.memo(_path_steps)
+    return tuple([shared.setdefault(s.description, s) for s in steps])
+
+
+# What ``_internet`` and ``_gateway_way`` add to a path (shared steps) and answer: (kind, target, detail).
+_Way = tuple[tuple[PathStep, ...], tuple[str, str | None, str]]
+
+
+# Built for every subnet: slot_init fills its slots faster than a frozen dataclass does.
+@slot_init
 @dataclass(frozen=True, slots=True)
 class _Origin:
     """What every path of one subnet starts from: the subnet, its name, its route-table step and
-    whether it is IPv6-only."""
+    its address families."""
 
     subnet: r.Subnet
     name: str | None
     table_step: PathStep
+    families: tuple[bool, bool]  # NetworkView.address_families
     ipv6: bool  # an IPv6-only subnet's traffic takes ::/0; any other's, 0.0.0.0/0
+    shared: dict[str, PathStep]  # the view's steps by text (_path_steps)
+    # The subnet's way to the internet by address family (IPv6?): every destination reached by
+    # public names takes it, so it is worked out once per subnet rather than once per destination.
+    internet: dict[bool, _Way] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, view: NetworkView, subnet: r.Subnet, shared_steps: dict[str, PathStep] | None) -> _Origin:
+    def of(cls, view: NetworkView, subnet: r.Subnet) -> _Origin:
+        shared = view.memo(_path_steps)
         step = PathStep(_table_step(view, subnet))
-        if shared_steps is not None:
-            step = shared_steps.setdefault(step.description, step)
-        has_v4, has_v6 = view.address_families(subnet.subnet_id)
-        return cls(subnet, r.tag_value(subnet.tags, "Name"), step, has_v6 and not has_v4)
+        step = shared.setdefault(step.description, step)
+        has_v4, has_v6 = families = view.address_families(subnet.subnet_id)
+        return cls(subnet, view.name_of(subnet.tags), step, families, has_v6 and not has_v4, shared)
+
+    def share(self, step: PathStep) -> PathStep:
+        """The view's one step of ``step``'s text."""
+        return self.shared.setdefault(step.description, step)
+
+    def to_internet(self, view: NetworkView, steps: list[PathStep], ipv6: bool) -> tuple[str, str | None, str]:
+        """:func:`_internet` from this subnet: its steps added to ``steps``, and its answer."""
+        known = self.internet.get(ipv6)
+        if known is None:
+            added: list[PathStep] = []
+            answer = _internet(view, self.subnet, added, ipv6=ipv6)
+            known = self.internet[ipv6] = (_shared(view, added), answer)
+        steps.extend(known[0])
+        return known[1]
 
 
-def _path(view: NetworkView, origin: _Origin, destination: str,
-          shared_steps: dict[str, PathStep] | None) -> TrafficPath:
-    """``shared_steps`` (text → step) lets many paths share equal steps; it gains this path's."""
+def _path(view: NetworkView, origin: _Origin, destination: str) -> TrafficPath:
+    """Every step added to the path is the view's shared one (:func:`_path_steps`)."""
     subnet = origin.subnet
     steps = [origin.table_step]
     ipv6 = origin.ipv6
     if destination == "internet":
-        kind, target, detail = _internet(view, subnet, steps, ipv6=ipv6)
+        kind, target, detail = origin.to_internet(view, steps, ipv6)
     elif destination in GATEWAY_SERVICES:
-        kind, target, detail = _gateway_service(view, subnet, destination, steps)
+        kind, target, detail = _gateway_service(view, origin, destination, steps)
     else:
-        kind, target, detail = _interface_service(view, subnet, destination, steps, ipv6=ipv6)
+        kind, target, detail = _interface_service(view, origin, destination, steps)
     cross_az = _crosses_az(view, subnet, kind, target, destination, ipv6=ipv6)
     if cross_az:
-        steps.append(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: traffic crosses AZs"))
+        steps.append(origin.share(PathStep(f"the path through {target} leaves {subnet.availability_zone_id}: "
+                                           "traffic crosses AZs")))
     # By position, in field order: built for every subnet x destination, and keywords cost more.
     return TrafficPath(
         view.account_id, view.region_name, subnet.vpc_id, subnet.subnet_id, origin.name,
         subnet.availability_zone_id, destination, kind, target, cross_az, kind in ("nat", "nat-instance"), detail,
-        tuple(steps) if shared_steps is None else tuple(shared_steps.setdefault(s.description, s) for s in steps))
+        tuple(steps))
 
 
 def _table_step(view: NetworkView, subnet: r.Subnet) -> str:
@@ -232,19 +269,25 @@ def _resolve_service(view: NetworkView, subnet_id: str, service_key: str) -> tup
     table = view.effective_route_table(subnet_id)
     if table is None:
         return (), "no route table"
-    prefix_list = view.service_prefix_list(service_key)
-    if prefix_list is None:
+    cidrs = view.memo(_service_cidrs, service_key, view.address_families(subnet_id))
+    if cidrs is None:
         return (), f"the AWS-managed prefix list of {service_key} was not collected"
     # Subnets of one table and address family resolve the same CIDRs: once per table (whose
     # index, cached by its id, is built here from the subnet's table).
     view.route_index(table)
-    cidrs = family_cidrs(view.address_families(subnet_id), prefix_list.cidrs)
     return view.memo(_resolve_cidrs, table.route_table_id, cidrs), None
+
+
+def _service_cidrs(view: NetworkView, service_key: str, families: tuple[bool, bool]) -> tuple[str, ...] | None:
+    """The CIDRs of the service's prefix list (:func:`family_cidrs`) that subnets of the address
+    families resolve; None when the list was not collected. Once per view: every subnet asks."""
+    prefix_list = view.service_prefix_list(service_key)
+    return None if prefix_list is None else family_cidrs(families, prefix_list.cidrs)
 
 
 def _resolve_cidrs(view: NetworkView, route_table_id: str, cidrs: tuple[str, ...]) -> tuple[Outcome, ...]:
     index = view.route_index(view.route_tables[route_table_id])  # built by the caller: cached by id
-    return tuple(distinct(o for cidr in cidrs for o in index.resolve_all(cidr)))
+    return index.distinct_outcomes(cidrs)
 
 
 def family_cidrs(families: tuple[bool, bool], cidrs: tuple[str, ...]) -> tuple[str, ...]:
@@ -257,34 +300,50 @@ def family_cidrs(families: tuple[bool, bool], cidrs: tuple[str, ...]) -> tuple[s
     return tuple(c for c in cidrs if (net := parse_network(c)) is not None and net.version == (4 if v4 else 6))
 
 
-def _gateway_service(view: NetworkView, subnet: r.Subnet, service: str,
+def _gateway_service(view: NetworkView, origin: _Origin, service: str,
                      steps: list[PathStep]) -> tuple[str, str | None, str]:
-    interface = view.memo(_interface_endpoint_serving, subnet.vpc_id, service, True)
+    subnet = origin.subnet
     outcomes, error = resolve_service(view, subnet, service)
     if error:
-        steps.append(PathStep(f"cannot resolve {service}: {error}"))
+        steps.append(origin.share(PathStep(f"cannot resolve {service}: {error}")))
         return "unknown", None, error
+    if not outcomes:
+        prefix_list = view.service_prefix_list(service)
+        assert prefix_list is not None
+        steps.append(origin.share(PathStep(
+            f"{subnet.subnet_id} has no IPv4 address and {service}'s prefix list {prefix_list.prefix_list_id} has no "
+            f"IPv6 CIDR: {service} traffic uses the dual-stack names over IPv6 and follows the ::/0 route")))
+        return origin.to_internet(view, steps, True)
+    table = view.effective_route_table(subnet.subnet_id)
+    assert table is not None  # resolve_service found it
+    added, answer = view.memo(_gateway_way, subnet.vpc_id, service, table.route_table_id, origin.families)
+    steps.extend(added)
+    return answer
+
+
+def _gateway_way(view: NetworkView, vpc_id: str, service: str, route_table_id: str,
+                 families: tuple[bool, bool]) -> _Way:
+    """The steps and answer of a gateway service's path from the subnets of one route table and
+    address families, whose CIDRs resolve alike (:func:`_resolve_service`): once for all of them."""
     prefix_list = view.service_prefix_list(service)
     assert prefix_list is not None
-    if not outcomes:
-        steps.append(PathStep(f"{subnet.subnet_id} has no IPv4 address and {service}'s prefix list "
-                              f"{prefix_list.prefix_list_id} has no IPv6 CIDR: {service} traffic uses the dual-stack "
-                              "names over IPv6 and follows the ::/0 route"))
-        return _internet(view, subnet, steps, ipv6=True)
-    steps.append(PathStep(f"{service} is {len(prefix_list.cidrs)} CIDR(s) of prefix list "
-                          f"{prefix_list.prefix_list_id} ({prefix_list.prefix_list_name})"))
+    outcomes = view.memo(_resolve_cidrs, route_table_id, view.memo(_service_cidrs, service, families))
+    steps = [PathStep(f"{service} is {len(prefix_list.cidrs)} CIDR(s) of prefix list "
+                      f"{prefix_list.prefix_list_id} ({prefix_list.prefix_list_name})")]
     for outcome in outcomes:
         steps.append(PathStep(f"{outcome.cidr}: {outcome.reason} → {_describe_outcome(view, outcome)}"))
+    interface = view.memo(_interface_endpoint_serving, vpc_id, service, True)
     if interface is not None:
         steps.append(PathStep(f"private DNS of interface endpoint {interface.vpc_endpoint_id} answers {service} "
                               "names inside the VPC, so SDK traffic goes to it rather than to the routes above"))
-        return "interface-endpoint", interface.vpc_endpoint_id, "interface endpoint via private DNS"
+        return _shared(view, steps), ("interface-endpoint", interface.vpc_endpoint_id,
+                                      "interface endpoint via private DNS")
     kind, target = _outcome_path(view, outcomes)
     detail = ", ".join(sorted({_describe_outcome(view, o) for o in outcomes})) if kind == "split" else ""
     onward = view.beyond_private_nat(target) if kind == "private-nat" and target else None
     if onward is not None:
         detail = _through_private_nat(target or "", onward, steps)
-    return kind, target, detail
+    return _shared(view, steps), (kind, target, detail)
 
 
 def gateway_endpoint_prefix_list(view: NetworkView, subnet: r.Subnet, endpoint: r.VpcEndpoint) -> str | None:
@@ -341,14 +400,26 @@ def _interface_endpoint_serving(view: NetworkView, vpc_id: str, key: str, in_vpc
     return None
 
 
-def _interface_service(view: NetworkView, subnet: r.Subnet, key: str, steps: list[PathStep], *,
-                       ipv6: bool = False) -> tuple[str, str | None, str]:
-    endpoint = view.memo(_interface_endpoint_serving, subnet.vpc_id, key, False)
+def _interface_service(view: NetworkView, origin: _Origin, key: str,
+                       steps: list[PathStep]) -> tuple[str, str | None, str]:
+    endpoint, step = view.memo(_interface_way, origin.subnet.vpc_id, key)
+    steps.append(step)  # the view's shared step: made once per VPC and service
     if endpoint is not None:
-        steps.append(PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} hostnames to its "
-                              "ENIs; traffic stays in the VPC (local route)"))
         return "interface-endpoint", endpoint.vpc_endpoint_id, "private DNS"
-    candidates = [e for e in view.endpoints_of(subnet.vpc_id, "Interface") if view.service(e).key == key]
+    kind, target, detail = origin.to_internet(view, steps, origin.ipv6)
+    why = step.description
+    return kind, target, why if not detail else f"{why}; {detail}"
+
+
+def _interface_way(view: NetworkView, vpc_id: str, key: str) -> tuple[r.VpcEndpoint | None, PathStep]:
+    """The interface endpoint whose private DNS takes ``key``'s names for the VPC's clients (None:
+    they resolve to public addresses), and the step that says why. Once per VPC and service:
+    every subnet's path asks, and finding it reads every interface endpoint of the VPC."""
+    endpoint = view.memo(_interface_endpoint_serving, vpc_id, key, False)
+    if endpoint is not None:
+        return endpoint, _shared(view, [PathStep(f"private DNS of {endpoint.vpc_endpoint_id} resolves the {key} "
+                                                 "hostnames to its ENIs; traffic stays in the VPC (local route)")])[0]
+    candidates = [e for e in view.endpoints_of(vpc_id, "Interface") if view.service(e).key == key]
     if not candidates:
         why = f"no usable interface endpoint for {key}"
     elif candidates[0].state.lower() not in ("available", "partial"):
@@ -357,9 +428,7 @@ def _interface_service(view: NetworkView, subnet: r.Subnet, key: str, steps: lis
     else:
         why = (f"{candidates[0].vpc_endpoint_id} exists but its private DNS is off or cannot work "
                "(VPC DNS attributes); the default hostname resolves to public addresses")
-    steps.append(PathStep(why))
-    kind, target, detail = _internet(view, subnet, steps, ipv6=ipv6)
-    return kind, target, why if not detail else f"{why}; {detail}"
+    return None, _shared(view, [PathStep(why)])[0]
 
 
 def _internet(view: NetworkView, subnet: r.Subnet, steps: list[PathStep], *,

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ipaddress
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +24,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # Tie-break rank on equal prefix length: higher wins.
 _STATIC, _PREFIX_LIST, _PROPAGATED = 3, 2, 1
+_KIND_LABELS = {_STATIC: "static", _PREFIX_LIST: "prefix-list", _PROPAGATED: "propagated"}
 
 
 # Distinct CIDR strings of one audit repeat endlessly (every subnet × every prefix-list entry ×
@@ -74,7 +76,8 @@ class Candidate:
 
     route: Route
     network: Network
-    # Derived once (:meth:`of`): resolution compares them for every destination of every subnet.
+    # Derived once (RouteIndex.build, from :func:`cidr_facts`, remembered by the text: a table holds
+    # the same prefix-list entries as every other): resolution compares them for every destination.
     version: int = field(compare=False, repr=False)
     first: int = field(compare=False, repr=False)  # first and last address, as integers
     last: int = field(compare=False, repr=False)
@@ -82,21 +85,9 @@ class Candidate:
     rank: int = field(compare=False, repr=False)
     text: str = field(compare=False, repr=False)  # the network as AWS writes it
 
-    @classmethod
-    def of(cls, route: Route, cidr: str) -> Candidate | None:
-        """The candidate for one destination CIDR of ``route`` (None if the text is no CIDR).
-
-        Its derived fields come from :func:`cidr_facts`, remembered by the text: a table holds the
-        same prefix-list entries as every other, and deriving them anew was most of building it."""
-        facts = cidr_facts(cidr)
-        if facts is None:
-            return None
-        network, version, first, last, prefixlen, text = facts
-        return cls(route, network, version, first, last, prefixlen, _rank(route), text)
-
     @property
     def kind_label(self) -> str:
-        return {_STATIC: "static", _PREFIX_LIST: "prefix-list", _PROPAGATED: "propagated"}[self.rank]
+        return _KIND_LABELS[self.rank]
 
     def describe(self) -> str:
         via = f" (prefix list {self.route.destination})" if self.route.destination_type == "prefix_list" else ""
@@ -144,9 +135,16 @@ class Outcome:
         return reason
 
 
+# The index's order of candidates, most specific first (reversed): longer prefix, then higher rank.
+_SPECIFICITY = operator.attrgetter("prefixlen", "rank")
+
 PrefixListLookup = Callable[[str], tuple[str, ...] | None]
+# (first, last address, candidate) of an index's candidates of one IP version, in the index's order.
+Spans = tuple[tuple[int, int, Candidate], ...]
 
 
+# Built for every route table: slot_init fills its slots faster than a frozen dataclass does.
+@slot_init
 @dataclass(frozen=True, slots=True)
 class RouteIndex:
     """A route table expanded into per-CIDR candidates; ``unresolved`` lists unknown prefix lists."""
@@ -154,6 +152,9 @@ class RouteIndex:
     table: RouteTable
     candidates: tuple[Candidate, ...]  # most specific first, the higher rank first on equal length
     unresolved_prefix_lists: tuple[str, ...]
+    # The candidates by IP version, with their first and last addresses: every resolution of every
+    # prefix-list entry scans them, and reading two integers from a tuple beats three slots.
+    _spans: dict[int, Spans] = field(compare=False, repr=False)
     # Outcomes by CIDR: paths and rules resolve the same prefix-list entries for every subnet
     # sharing this table.
     _resolved: dict[str, Outcome] = field(default_factory=dict, compare=False, repr=False)
@@ -171,11 +172,19 @@ class RouteIndex:
                     continue
             else:
                 cidrs = (route.destination,)
-            candidates.extend(c for cidr in cidrs if (c := Candidate.of(route, cidr)) is not None)
-        # Most specific first, then static before prefix-list before propagated (a stable sort: the
-        # table's order among equals): every resolution reads them in this order.
-        candidates.sort(key=lambda c: (-c.prefixlen, -c.rank))
-        return cls(table, tuple(candidates), tuple(unresolved))
+            rank = _rank(route)  # once per route: a prefix-list route has a candidate per entry
+            for cidr in cidrs:
+                facts = cidr_facts(cidr)
+                if facts is not None:
+                    network, version, first, last, prefixlen, text = facts
+                    candidates.append(Candidate(route, network, version, first, last, prefixlen, rank, text))
+        # Most specific first, then static before prefix-list before propagated (a stable sort, whose
+        # reverse keeps the table's order among equals): every resolution reads them in this order.
+        candidates.sort(key=_SPECIFICITY, reverse=True)
+        spans: dict[int, list[tuple[int, int, Candidate]]] = {}
+        for c in candidates:
+            spans.setdefault(c.version, []).append((c.first, c.last, c))
+        return cls(table, tuple(candidates), tuple(unresolved), {v: tuple(s) for v, s in spans.items()})
 
     def resolve(self, cidr: str) -> Outcome:
         """The route that carries the whole of ``cidr`` (the longest prefix containing it)."""
@@ -189,7 +198,8 @@ class RouteIndex:
         if facts is None:
             return Outcome(cidr, "none", None, False, None, (), f"{cidr} is not a CIDR")
         _, version, first, last, _, _ = facts
-        matching = tuple(c for c in self.candidates if c.version == version and c.first <= first and last <= c.last)
+        matching = tuple([c for c_first, c_last, c in self._spans.get(version, ())
+                          if c_first <= first and last <= c_last])
         return self._outcome(cidr, matching)
 
     def _outcome(self, cidr: str, matching: tuple[Candidate, ...]) -> Outcome:
@@ -199,13 +209,9 @@ class RouteIndex:
             reason = f"no route in {self.table.route_table_id} covers {cidr}"
             return Outcome(cidr, "none", None, False, None, (), reason)
         winner = matching[0]
-        top = [c for c in matching if c.prefixlen == winner.prefixlen and c.rank == winner.rank]
-        targets = {(c.route.target_kind, c.route.target_id) for c in top}
-        if len(targets) > 1:
-            listed = ", ".join(sorted(f"{k} {t}" for k, t in targets))
-            return Outcome(cidr, "ambiguous", None, False, None, matching,
-                           f"{len(top)} {winner.kind_label} routes of /{winner.prefixlen} lead to different targets "
-                           f"({listed}); AWS picks one arbitrarily")
+        ambiguity = _ambiguity(matching)
+        if ambiguity:
+            return Outcome(cidr, "ambiguous", None, False, None, matching, ambiguity)
         return Outcome(cidr, winner.route.target_kind, winner.route.target_id, winner.route.state == "active", winner,
                        matching)
 
@@ -221,28 +227,62 @@ class RouteIndex:
             outcomes = self._resolved_all[cidr] = self._resolve_all(cidr)
         return outcomes
 
+    def distinct_outcomes(self, cidrs: Iterable[str]) -> tuple[Outcome, ...]:
+        """``distinct`` of the outcomes of every part of every CIDR (:meth:`resolve_all`), first seen
+        first. A CIDR carried whole like one seen already adds nothing, so its outcome is not made:
+        a service's prefix list is resolved for every route table, and most of its entries go
+        where the first one goes."""
+        seen: dict[tuple[str, str | None, bool], Outcome] = {}
+        for cidr in cidrs:
+            outcomes = self._resolved_all.get(cidr)
+            facts = cidr_facts(cidr) if outcomes is None else None
+            if facts is not None:
+                covering, inside = self._scan(facts)
+                if not inside:
+                    if _key(covering) in seen:
+                        continue  # resolve_all would make it when asked
+                    outcomes = self._resolved_all[cidr] = (self._carried_whole(facts[5], covering),)
+                else:
+                    outcomes = self._resolved_all[cidr] = self._carved(facts, inside)
+            elif outcomes is None:
+                outcomes = self.resolve_all(cidr)
+            for outcome in outcomes:
+                seen.setdefault((outcome.kind, outcome.target_id, outcome.delivers), outcome)
+        return tuple(seen.values())
+
     def _resolve_all(self, cidr: str) -> tuple[Outcome, ...]:
         facts = cidr_facts(cidr)
         if facts is None:
             return (self.resolve(cidr),)
-        target, version, first, last, _, text = facts
-        # One pass (every table resolves every prefix-list entry): the candidates covering the
-        # CIDR, and the strictly more specific ones inside it, one per network (its span names it
-        # within a version).
+        covering, inside = self._scan(facts)
+        if not inside:
+            return (self._carried_whole(facts[5], covering),)
+        return self._carved(facts, inside)
+
+    def _scan(self, facts: CidrFacts) -> tuple[list[Candidate], dict[tuple[int, int], Candidate]]:
+        """One pass (every table resolves every prefix-list entry): the candidates covering the
+        CIDR, and the strictly more specific ones inside it, one per network (its span names it
+        within a version)."""
+        _, version, first, last, _, _ = facts
         covering: list[Candidate] = []
         inside: dict[tuple[int, int], Candidate] = {}
-        for c in self.candidates:
-            if c.version != version:
-                continue
-            if c.first <= first and last <= c.last:
+        for c_first, c_last, c in self._spans.get(version, ()):
+            if c_first <= first and last <= c_last:
                 covering.append(c)
-            elif first <= c.first and c.last <= last:
-                inside[(c.first, c.last)] = c
-        if not inside:  # nothing more specific inside: the covering route carries all of it
-            outcome = self._resolved.get(text)
-            if outcome is None:
-                outcome = self._resolved[text] = self._outcome(text, tuple(covering))
-            return (outcome,)
+            elif first <= c_first and c_last <= last:
+                inside[(c_first, c_last)] = c
+        return covering, inside
+
+    def _carried_whole(self, text: str, covering: list[Candidate]) -> Outcome:
+        """Nothing more specific inside: the covering route carries all of it."""
+        outcome = self._resolved.get(text)
+        if outcome is None:
+            outcome = self._resolved[text] = self._outcome(text, tuple(covering))
+        return outcome
+
+    def _carved(self, facts: CidrFacts, inside: dict[tuple[int, int], Candidate]) -> tuple[Outcome, ...]:
+        """The outcomes of the parts of a CIDR that more specific routes carve up."""
+        target, _, _, _, _, text = facts
         ordered = sorted(inside.values(), key=lambda c: (c.first, c.prefixlen))  # by address, then length
         inner = [c.network for c in ordered]
         parts = [(target, text), *((c.network, c.text) for c in ordered)]
@@ -254,6 +294,32 @@ class RouteIndex:
         when equal-ranked routes lead to different targets (see :meth:`resolve`)."""
         winner = self.resolve("::/0" if ipv6 else "0.0.0.0/0").winner
         return winner.route if winner is not None else None
+
+
+def _ambiguity(matching: tuple[Candidate, ...] | list[Candidate]) -> str:
+    """Why the winner of ``matching`` (non-empty, in the index's order) is no single route: equal
+    routes to different targets; "" when it is one."""
+    winner = matching[0]
+    # The winner's equals lead ``matching`` (its order); most often there are none, and no tie.
+    if len(matching) < 2 or matching[1].prefixlen != winner.prefixlen or matching[1].rank != winner.rank:
+        return ""
+    top = [c for c in matching if c.prefixlen == winner.prefixlen and c.rank == winner.rank]
+    targets = {(c.route.target_kind, c.route.target_id) for c in top}
+    if len(targets) < 2:
+        return ""
+    listed = ", ".join(sorted(f"{k} {t}" for k, t in targets))
+    return (f"{len(top)} {winner.kind_label} routes of /{winner.prefixlen} lead to different targets "
+            f"({listed}); AWS picks one arbitrarily")
+
+
+def _key(matching: list[Candidate]) -> tuple[str, str | None, bool]:
+    """The ``Outcome.key`` of the outcome of ``matching`` (:meth:`RouteIndex._outcome`), without it."""
+    if not matching:
+        return "none", None, False
+    if _ambiguity(matching):
+        return "ambiguous", None, False
+    route = matching[0].route
+    return route.target_kind, route.target_id, route.state == "active"
 
 
 def _has_uncovered_part(net: Network, inner: list[Network]) -> bool:
@@ -282,11 +348,12 @@ def _rank(route: Route) -> int:
 
 
 def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate]) -> str:
-    shorter = [c for c in matching if c.network.prefixlen < winner.network.prefixlen]
+    # ``prefixlen``, the network's own read once (an ipaddress property): every outcome explained.
+    shorter = [c for c in matching if c.prefixlen < winner.prefixlen]
     parts = [f"{winner.describe()} wins"]
     if shorter:
-        parts.append(f"its /{winner.network.prefixlen} is longer than "
-                     + ", ".join(sorted({f'/{c.network.prefixlen} ({c.route.target_kind})' for c in shorter})))
+        parts.append(f"its /{winner.prefixlen} is longer than "
+                     + ", ".join(sorted({f'/{c.prefixlen} ({c.route.target_kind})' for c in shorter})))
     beaten = [c for c in longest if c is not winner and c.rank < winner.rank]
     if beaten:
         parts.append(f"a {winner.kind_label} route beats "
@@ -298,5 +365,5 @@ def distinct(outcomes: Iterable[Outcome]) -> list[Outcome]:
     """One outcome per (kind, target, delivers), first seen first."""
     seen: dict[tuple[str, str | None, bool], Outcome] = {}
     for outcome in outcomes:
-        seen.setdefault(outcome.key, outcome)
+        seen.setdefault((outcome.kind, outcome.target_id, outcome.delivers), outcome)  # ``key``, without the call
     return list(seen.values())

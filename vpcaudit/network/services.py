@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.resources import EndpointService, VpcEndpoint
 
 _REGION = r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)"
@@ -131,6 +132,8 @@ def parse_service_name(name: str) -> ParsedServiceName:
     return ParsedServiceName(name, None, "unknown")
 
 
+# Built for every distinct service of every view: slot_init fills its slots faster than a frozen dataclass does.
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ServiceInfo:
     """What the rules need to know about an endpoint's service."""

@@ -25,6 +25,7 @@ from vpcaudit.network.services import (
     service_info,
 )
 from vpcaudit.snapshot import resources as r
+from vpcaudit.snapshot.bulk import slot_init
 from vpcaudit.snapshot.model import AccountSnapshot, Part, RegionSnapshot, State
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ _BEYOND_PRIVATE_NAT = frozenset({"tgw", "cloudwan", "vgw"})
 ENDED_ENDPOINT_STATES = frozenset({"deleting", "deleted", "rejected", "failed", "expired"})
 
 
+# Built for every subnet and address family: slot_init fills its slots faster than a frozen dataclass does.
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Egress:
     """The egress class of a subnet for one address family, and how it was reached."""
@@ -187,6 +190,7 @@ class Egress:
     private_nat: str | None = None
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class ClientAzs:
     az_ids: frozenset[str]
@@ -245,7 +249,7 @@ class NetworkView:
         for status in region.status:
             first.setdefault(status.part, status.state)
         self._collected = frozenset(part for part, state in first.items() if state is State.OK)
-        self._memo: dict[tuple[Callable[..., object], tuple[Hashable, ...]], object] = {}
+        self._memo: dict[Callable[..., object], dict[tuple[Hashable, ...], object]] = {}
 
     @classmethod
     def build(cls, account: AccountSnapshot, region: RegionSnapshot,
@@ -262,16 +266,20 @@ class NetworkView:
     def memo(self, compute: Callable[..., T], *args: Hashable) -> T:
         """``compute(self, *args)``, computed once per view: for facts derived from the Region that
         paths or rules ask for again and again (``compute`` must be a pure function of them)."""
-        key = (compute, args)
-        found = self._memo.get(key, _MISSING)  # one lookup: asked over a hundred thousand times an audit
+        # A table per function, keyed by the arguments alone: asked over a hundred thousand times an
+        # audit, and hashing the arguments costs less than hashing them paired with the function.
+        table = self._memo.get(compute)
+        if table is None:
+            table = self._memo[compute] = {}
+        found = table.get(args, _MISSING)
         if found is _MISSING:
-            found = self._memo[key] = compute(self, *args)
+            found = table[args] = compute(self, *args)
         return found  # type: ignore[return-value]
 
     # -- parts ---------------------------------------------------------------------------
 
     def has(self, *parts: Part) -> bool:
-        return all(p in self._collected for p in parts)
+        return self._collected.issuperset(parts)  # asked per interface and endpoint: no generator
 
     # -- per-VPC collections -------------------------------------------------------------
     # Each grouping is built once per view, in the order the accessors return: rules, paths and
@@ -347,7 +355,11 @@ class NetworkView:
         return self._resolver_rules_by_vpc.get(vpc_id, ())
 
     def name_of(self, tags: tuple[r.Tag, ...]) -> str | None:
-        return r.tag_value(tags, "Name")
+        """:func:`resources.tag_value` of ``Name``, as a plain loop: asked for most resources rules report."""
+        for tag in tags:
+            if tag.key == "Name":
+                return tag.value
+        return None
 
     def az_id_of(self, subnet_id: str | None) -> str | None:
         subnet = self.subnets.get(subnet_id or "")
@@ -485,9 +497,10 @@ class NetworkView:
     def egress(self, subnet_id: str, ipv6: bool = False) -> Egress:
         """Egress class of a subnet (docs/network-model.md), following firewall (vpce-) hops (memoised)."""
         key = (subnet_id, ipv6)
-        if key not in self._egress_cache:
-            self._egress_cache[key] = self._compute_egress(subnet_id, ipv6)
-        return self._egress_cache[key]
+        found = self._egress_cache.get(key)
+        if found is None:
+            found = self._egress_cache[key] = self._compute_egress(subnet_id, ipv6)
+        return found
 
     def _compute_egress(self, subnet_id: str, ipv6: bool, follow_private_nat: bool = True) -> Egress:
         hops: list[str] = []
@@ -629,9 +642,10 @@ class NetworkView:
         traffic from this VPC's own subnets is counted at those subnets, whose egress follows the
         firewall hops; so the rules about a subnet's own service traffic (GWE001-003, IFE003's
         stand-in clients) leave forwarding subnets out.
+
+        Remembered per VPC: those rules ask per endpoint and per service.
         """
-        silent = self.forwarding_subnet_ids | self.control_plane_subnet_ids
-        return tuple(s for s in self.private_subnets(vpc_id) if s.subnet_id not in silent)
+        return self.memo(_private_source_subnets, vpc_id)
 
     @cached_property
     def control_plane_subnet_ids(self) -> frozenset[str]:
@@ -1395,8 +1409,15 @@ def _client_subnets(view: NetworkView, vpc_id: str, left_out: frozenset[str]) ->
 
 def _enis_but(view: NetworkView, vpc_id: str, left_out: frozenset[str]) -> tuple[r.NetworkInterface, ...]:
     """The VPC's workload ENIs but those of the managed kinds ``left_out``."""
-    return tuple(i for i in view.workload_enis(vpc_id)
-                 if (kind := view.managed_kind_of(i)) is None or not kind.among(left_out))
+    enis = view.workload_enis(vpc_id)
+    dropped = {i.network_interface_id for i, kind in view.memo(_managed_workloads, vpc_id) if kind.among(left_out)}
+    return tuple([i for i in enis if i.network_interface_id not in dropped]) if dropped else enis
+
+
+def _managed_workloads(view: NetworkView, vpc_id: str) -> tuple[tuple[r.NetworkInterface, ManagedKind], ...]:
+    """The VPC's workload ENIs of a managed kind, with it: once per VPC, not once per set of kinds
+    left out (most ENIs are of none, and leaving kinds out never drops them)."""
+    return tuple((i, kind) for i in view.workload_enis(vpc_id) if (kind := view.managed_kind_of(i)) is not None)
 
 
 def _opensearch_managed(endpoint: r.VpcEndpoint) -> bool:
@@ -1641,4 +1662,9 @@ def _grouped(items: Iterable[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]
 
 
 def _private_subnets(view: NetworkView, vpc_id: str) -> tuple[r.Subnet, ...]:
-    return tuple(s for s in view.subnets_of(vpc_id) if view.is_private(s.subnet_id))
+    return tuple([s for s in view.subnets_of(vpc_id) if not view.is_public(s.subnet_id)])
+
+
+def _private_source_subnets(view: NetworkView, vpc_id: str) -> tuple[r.Subnet, ...]:
+    silent = view.forwarding_subnet_ids | view.control_plane_subnet_ids
+    return tuple([s for s in view.private_subnets(vpc_id) if s.subnet_id not in silent])
