@@ -14,7 +14,7 @@ import json
 import math
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -422,24 +422,50 @@ class JsonWriter:
 
         return refuse
 
-    def _write_list(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str]) -> None:
+    def _write_list(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str], head: str = "") -> None:
+        """``head``, then the list's text."""
         if not items:
-            parts.append("[]")
+            parts.append(head + "[]")
             return
         if len(items) >= self._spread_min and not self._in_piece and (
                 self._spread_stream if self._streaming else self._spread) is not None:
+            parts.append(head)
             self._write_list_spread(items, level, parts)
             return
+        append, string = parts.append, self._string
         inner = self._newline(level + 1)
-        first = True
+        separator = "," + inner
+        label = head + "[" + inner
         for item in items:
-            parts.append("[" + inner if first else "," + inner)
-            first = False
-            self._write(item, level + 1, parts)
+            if item.__class__ is str:  # most items (ids, names): written here, after their comma
+                append(label + string(item))
+            else:
+                self._write_after(label, item, level + 1, parts)
+            label = separator
             if len(parts) > _CHUNK_PARTS:  # a long list: join what is written so far into one string
                 self._chunks.append("".join(parts))
                 parts.clear()
-        parts.append(self._newline(level) + "]")
+        append(self._newline(level) + "]")
+
+    def _write_after(self, label: str, value: Any, level: int, parts: list[str]) -> None:
+        """``label`` (a key, a comma or a bracket and the line break after it), then ``value``: the
+        commonest kinds written here, with the label, the rest by :meth:`_write`."""
+        kind = value.__class__
+        if kind is dict:
+            self._write_dict(value, level, parts, label)
+        elif kind is list or kind is tuple:
+            self._write_list(value, level, parts, label)
+        elif value is None:
+            parts.append(label + "null")
+        elif kind is bool:
+            parts.append(label + ("true" if value else "false"))
+        elif kind is int:
+            parts.append(label + int.__repr__(value))
+        elif kind is float:
+            parts.append(label + _float_text(value))
+        else:
+            parts.append(label)
+            self._write(value, level, parts)
 
     def items_text(self, items: Sequence[Any], level: int) -> str:
         """Each of ``items`` as a list nested ``level`` deep writes it, every one after a comma and
@@ -450,17 +476,31 @@ class JsonWriter:
         self._in_piece = True
         out: list[str] = []
         try:
-            for item in items:
-                out.append("," + inner)
-                self._write(item, level + 1, out)
-                if len(out) > _CHUNK_PARTS:
-                    self._chunks.append("".join(out))
-                    out.clear()
+            self._write_items(items, "," + inner, level + 1, out)
             self._chunks.append("".join(out))
             return "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside
         finally:
             self._chunks = saved
             self._in_piece = False
+
+    def _write_items(self, items: Iterable[Any], label: str, level: int, out: list[str]) -> None:
+        """Items of a long list, each at ``level`` after its label (``label`` for the first, then a
+        comma and a line break), a record by its own writer looked up once per run of one class."""
+        separator = "," + self._newline(level)
+        kind: type | None = None
+        write: Callable[..., None] | None = None
+        for item in items:
+            if item.__class__ is not kind:
+                kind = item.__class__
+                write = self._record_for(kind, level) if dataclasses.is_dataclass(kind) else None
+            if write is not None:
+                write(item, out, label)
+            else:
+                self._write_after(label, item, level, out)
+            label = separator
+            if len(out) > _CHUNK_PARTS:  # join what is written so far into one string
+                self._chunks.append("".join(out))
+                out.clear()
 
     def _write_prewritten(self, value: Prewritten, level: int, parts: list[str]) -> None:
         if not self._streaming:
@@ -483,12 +523,7 @@ class JsonWriter:
         def piece_text(piece: range) -> str:
             saved, self._chunks = self._chunks, []  # a piece's text is its own, whichever process writes it
             out: list[str] = []
-            for i in piece:
-                out.append(("[" if i == 0 else ",") + inner)
-                self._write(items[i], level + 1, out)
-                if len(out) > _CHUNK_PARTS:
-                    self._chunks.append("".join(out))
-                    out.clear()
+            self._write_items(items[piece.start:piece.stop], ("[" if piece.start == 0 else ",") + inner, level + 1, out)
             self._chunks.append("".join(out))
             text = "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside a piece
             self._chunks = saved
@@ -528,11 +563,8 @@ class JsonWriter:
             item = value[key]
             if item.__class__ is str:  # most values (ids, names, CIDRs): written here, with their key
                 append(label + string(item))
-            elif item is None:
-                append(label + "null")
             else:
-                append(label)
-                self._write(item, level + 1, parts)
+                self._write_after(label, item, level + 1, parts)
             label = separator
         append(self._newline(level) + "}")
 
@@ -587,8 +619,9 @@ class _RecordSource:
         self._writer = writer
         self._level = level
         self._inner = writer._newline(level + 1)
-        self._env: dict[str, Any] = {"_string": writer._string, "_write": writer._write, "_self": writer,
-                                     "_int": int.__repr__, "_float": _float_text, "_dict": writer._write_dict}
+        self._env: dict[str, Any] = {"_string": writer._string, "_self": writer,
+                                     "_int": int.__repr__, "_float": _float_text, "_dict": writer._write_dict,
+                                     "_after": writer._write_after}
         self._lines = ["def write(r, parts, head=''):\n", "    append = parts.append\n"]
         self._run: list[tuple[int, str, str, list[tuple[str, str]]]] = []  # scalar fields not yet written
         self._fields = 0
@@ -637,15 +670,14 @@ class _RecordSource:
                         f"        append(f\"{'{head}' if first else ''}{text}{'{_closing}' if closing else ''}\")\n",
                         "    else:\n"]
         for i, key, _read, _forms in run:
-            self._lines.append(f"        append({'head + ' if i == 0 else ''}{key})\n"
-                               f"        _write(v{i}, {self._level + 1}, parts)\n")
+            self._lines.append(f"        _after({'head + ' if i == 0 else ''}{key}, v{i}, {self._level + 1}, parts)\n")
         if closing:
             self._lines.append("        append(_closing)\n")
 
     def _container(self, hint: Any, value: str, key: str) -> list[str]:
         """Lines writing a field that is not a scalar: a record, a dict, a tuple of records or strings."""
         level = self._level + 1
-        fallback = [f"    else:\n        append({key})\n        _write({value}, {level}, parts)\n"]
+        fallback = [f"    else:\n        _after({key}, {value}, {level}, parts)\n"]
         kind = _without_none(hint)
         origin = get_origin(kind)
         if dataclasses.is_dataclass(kind):
@@ -658,8 +690,7 @@ class _RecordSource:
         if origin is tuple and len(args) == 2 and args[1] is Ellipsis and (
                 args[0] is str or dataclasses.is_dataclass(args[0])):
             return self._items(args[0], value, key) + fallback
-        return [f"    if {value}.__class__ is str:\n        append({key} + _string({value}))\n",
-                f"    elif {value} is None:\n        append({key} + 'null')\n", *fallback]
+        return [f"    if {value}.__class__ is str:\n        append({key} + _string({value}))\n", *fallback]
 
     def _items(self, item: type, value: str, key: str) -> list[str]:
         """A tuple written here, item by item, unless it is one ``_write_list`` would cut into pieces."""
@@ -677,8 +708,7 @@ class _RecordSource:
                 f"        if not {value}:\n            append({key} + '[]')\n",
                 f"        else:\n            s = {key} + {opening}\n            for x in {value}:\n",
                 f"                if {test}:\n                    {write}\n",
-                f"                else:\n                    append(s)\n"
-                f"                    _write(x, {level}, parts)\n",
+                f"                else:\n                    _after(s, x, {level}, parts)\n",
                 f"                s = {separator}\n            append({closing})\n"]
 
     def _nested(self, cls: type, level: int, value: str) -> str:
