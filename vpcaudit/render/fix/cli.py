@@ -34,6 +34,8 @@ _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
 _PLAIN_WORD = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
 # Parameters holding whole documents: written last, so the identifiers stay readable at the front.
 _DOCUMENTS = frozenset({"PolicyDocument", "Policy", "IpPermissions", "DhcpConfigurations"})
+# The classes of a list's items that are words as they are.
+_STR_ONLY = frozenset({str})
 
 
 class Word(str):
@@ -67,16 +69,21 @@ def argv(fix: FixStep, region: str) -> list[str]:
 def command(fix: FixStep, region: str) -> str:
     """One shell command line: quoted values, ``"${var}"`` for ids created by earlier steps."""
     return " ".join([_quoted_program(fix.action), "--region", quote(region),  # the words argv gives, quoted
-                     *[w if isinstance(w, Word) else quote(w) for w in _arguments(fix)]])
+                     *[quote(w) if w.__class__ is str or not isinstance(w, Word) else w for w in _arguments(fix)]])
 
 
 def _arguments(fix: FixStep) -> list[str]:
     """The words after the Region: parameters in reading order, then the output query."""
     words: list[str] = []
-    for name, value in sorted(fix.parameters.items(), key=_reading_order(fix)):
+    parameters = fix.parameters
+    # Most steps have one parameter, which needs no sort (nor a sort key made for it).
+    for name, value in (sorted(parameters.items(), key=_reading_order(fix)) if len(parameters) > 1
+                        else parameters.items()):
         option = _option(name)
         if value.__class__ is str:  # most values (ids, CIDRs, names): the word itself, as _word writes it
             words += (option, value)
+        elif value.__class__ is list and _STR_ONLY.issuperset(map(type, value)):  # ids: each its own word
+            words += (option, *value)
         elif isinstance(value, bool):
             words.append(option if value else "--no-" + option[2:])
         elif isinstance(value, list) and all(_scalar(v) for v in value):
