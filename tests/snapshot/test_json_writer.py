@@ -263,3 +263,11 @@ def test_every_json_report_is_the_standard_librarys_text_written_on_every_cpu(
                           allow_nan=False) + "\n"
     assert getattr(module, render)(result) == expected
     assert forked  # its long list was spread
+
+
+def test_a_repeated_fields_text_is_the_same_text() -> None:
+    """Strings of a ``repeated`` field are escaped once and looked up after; any other value in it
+    is written by what it is."""
+    value = [_typed(), _typed(name=AWKWARD["z"]), _typed(name=AWKWARD["z"]), _typed(name=None), _typed(name=3)]
+    writer = JsonWriter(indent=2, ensure_ascii=True, repeated={_Typed: ("name",)})
+    assert writer.dumps(value) == json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=True)

@@ -14,8 +14,8 @@ import json
 import math
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from vpcaudit.files import Chunk, FileRange
@@ -317,7 +317,7 @@ class JsonWriter:
     def __init__(self, *, indent: int, ensure_ascii: bool,
                  computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None,
                  spread: Spread | None = None, spread_stream: StreamSpread | None = None,
-                 spread_min: int = 4096) -> None:
+                 spread_min: int = 4096, repeated: Mapping[type, Collection[str]] | None = None) -> None:
         self._indent = indent
         # A list of at least ``spread_min`` items is cut into pieces whose texts ``spread`` computes
         # (a map, possibly over forked processes): an organization's findings and paths are most
@@ -332,6 +332,11 @@ class JsonWriter:
             json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
             else json.encoder.encode_basestring)  # type: ignore[attr-defined]
         self._computed = dict(computed or {})
+        # Fields whose strings recur from record to record (a traffic path's steps: the same route
+        # table and prefix list for every subnet of a VPC): their text is kept, bounded, for the next
+        # record, as escaping a long string costs more than finding it again.
+        self._repeated = {cls: frozenset(names) for cls, names in (repeated or {}).items()}
+        self._repeated_text = lru_cache(maxsize=_REPEATED_TEXTS)(self._string)
         self._records: dict[tuple[type, int], Callable[..., None]] = {}
         self._writers: dict[type, Callable[[Any, int, list[str]], None]] = {}
         self._newlines: list[str] = []
@@ -596,9 +601,10 @@ class JsonWriter:
         except Exception:  # a hint that does not resolve here: every field written by its value alone
             hints = {}
         source = _RecordSource(self, level)
+        repeated = self._repeated.get(cls, frozenset())
         for name in sorted(getters):
             getter = getters[name]
-            source.field(name, getter, Any if getter is not None else hints.get(name, Any))
+            source.field(name, getter, Any if getter is not None else hints.get(name, Any), name in repeated)
         return source.compile()
 
 
@@ -621,19 +627,21 @@ class _RecordSource:
         self._inner = writer._newline(level + 1)
         self._env: dict[str, Any] = {"_string": writer._string, "_self": writer,
                                      "_int": int.__repr__, "_float": _float_text, "_dict": writer._write_dict,
-                                     "_after": writer._write_after}
+                                     "_after": writer._write_after, "_repeated": writer._repeated_text}
         self._lines = ["def write(r, parts, head=''):\n", "    append = parts.append\n"]
         self._run: list[tuple[int, str, str, list[tuple[str, str]]]] = []  # scalar fields not yet written
         self._fields = 0
 
-    def field(self, name: str, getter: Callable[[Any], Any] | None, hint: Any) -> None:
+    def field(self, name: str, getter: Callable[[Any], Any] | None, hint: Any, repeated: bool = False) -> None:
+        """The next field in key order; ``repeated``: its strings' texts are looked up first."""
         i = self._fields
         self._fields += 1
         key = self._const(f"_k{i}", ("{" if i == 0 else ",") + self._inner + self._writer._string(name) + ": ")
         read = f"r.{name}" if getter is None else self._const(f"_get{i}", getter) + "(r)"
         value = f"v{i}"
-        scalars = _scalar_forms(hint, value, self._const) if getter is None else [(f"{value}.__class__ is str",
-                                                                                  f"_string({value})")]
+        string = "_repeated" if repeated else "_string"
+        scalars = _scalar_forms(hint, value, self._const, string) if getter is None else [
+            (f"{value}.__class__ is str", f"{string}({value})")]
         if scalars is not None:
             self._run.append((i, key, read, scalars))
             return
@@ -724,6 +732,9 @@ class _RecordSource:
         return self._const(name, first_call)
 
 
+# Texts of strings of ``repeated`` fields kept by a writer.
+_REPEATED_TEXTS = 1024
+
 # Lists longer than this are left to ``_write_list``, which joins long lists' fragments as it goes.
 _INLINE_ITEMS = 256
 
@@ -737,8 +748,10 @@ def _without_none(hint: Any) -> Any:
     return hint
 
 
-def _scalar_forms(hint: Any, value: str, const: Callable[[str, Any], str]) -> list[tuple[str, str]] | None:
-    """(test, text) expressions for each scalar class ``hint`` allows, or None if it allows anything else."""
+def _scalar_forms(hint: Any, value: str, const: Callable[[str, Any], str],
+                  string: str = "_string") -> list[tuple[str, str]] | None:
+    """(test, text) expressions for each scalar class ``hint`` allows, or None if it allows anything
+    else; ``string`` names the function writing a str."""
     members = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
     forms = []
     for member in members:
@@ -747,7 +760,7 @@ def _scalar_forms(hint: Any, value: str, const: Callable[[str, Any], str]) -> li
         elif member is bool:
             forms.append((f"{value}.__class__ is bool", f"('true' if {value} else 'false')"))
         elif member in (str, int, float):
-            text = {str: "_string", int: "_int", float: "_float"}[member]
+            text = {str: string, int: "_int", float: "_float"}[member]
             forms.append((f"{value}.__class__ is {member.__name__}", f"{text}({value})"))
         elif isinstance(member, type) and issubclass(member, enum.Enum) and issubclass(member, str | int):
             cls = const(f"_c{value}_{len(forms)}", member)  # written as its value, like _writer_for writes it
