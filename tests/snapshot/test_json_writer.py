@@ -52,6 +52,42 @@ def test_awkward_values(indent: int, ascii_only: bool) -> None:
     assert JsonWriter(indent=indent, ensure_ascii=ascii_only).dumps(value) == expected
 
 
+@dataclasses.dataclass(frozen=True)
+class _Typed:
+    """Fields of every shape the record writers are generated for, from their type hints."""
+
+    flag: bool
+    count: int
+    ratio: float | None
+    severity: Severity
+    name: str | None
+    inner: _Record | None
+    items: tuple[_Record, ...]
+    words: tuple[str, ...]
+    mapping: dict[str, Any]
+
+
+def _typed(**changes: Any) -> _Typed:
+    inner = _Record("inner", ())
+    return dataclasses.replace(_Typed(True, 3, 0.5, Severity.HIGH, "n", inner, (inner, inner), ("a", "b"),
+                                      {"b": [1, None], "a": "x", "c": None}), **changes)
+
+
+@pytest.mark.parametrize("changes", [
+    {}, {"ratio": None, "name": None, "inner": None, "items": (), "words": (), "mapping": {}},
+    # values the hints do not name: written by what they are
+    {"flag": 1, "count": True, "ratio": 2, "severity": "high", "name": Severity.LOW},
+    {"inner": AWKWARD, "items": [_Record("x", ()), 1, AWKWARD], "words": ("a", 1, Severity.LOW, None)},
+    {"items": tuple(_Record(str(i), ()) for i in range(300)), "mapping": {3: "int key", Part.VPCS: "enum key"}},
+])
+def test_a_value_its_type_hint_does_not_name_is_written_all_the_same(changes: dict[str, Any]) -> None:
+    value = _typed(**changes)
+    expected = json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=True)
+    assert JsonWriter(indent=2, ensure_ascii=True).dumps(value) == expected
+    assert JsonWriter(indent=2, ensure_ascii=True).dumps([value, value], level=1) == json.dumps(
+        to_jsonable([value, value]), indent=2, sort_keys=True, ensure_ascii=True).replace("\n", "\n  ")
+
+
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
 def test_a_non_finite_number_is_refused_like_json_does_without_allow_nan(number: float) -> None:
     """NaN and the infinities are not JSON: every JSON vpcaudit writes is strict."""
@@ -227,3 +263,11 @@ def test_every_json_report_is_the_standard_librarys_text_written_on_every_cpu(
                           allow_nan=False) + "\n"
     assert getattr(module, render)(result) == expected
     assert forked  # its long list was spread
+
+
+def test_a_repeated_fields_text_is_the_same_text() -> None:
+    """Strings of a ``repeated`` field are escaped once and looked up after; any other value in it
+    is written by what it is."""
+    value = [_typed(), _typed(name=AWKWARD["z"]), _typed(name=AWKWARD["z"]), _typed(name=None), _typed(name=3)]
+    writer = JsonWriter(indent=2, ensure_ascii=True, repeated={_Typed: ("name",)})
+    assert writer.dumps(value) == json.dumps(to_jsonable(value), indent=2, sort_keys=True, ensure_ascii=True)

@@ -12,7 +12,7 @@ out in its turn: the gigabytes of an organization's result are never one object 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from vpcaudit.engine.parallel import Spooled, fork_map, fork_map_spooled
@@ -29,7 +29,9 @@ def _spooled_on_every_cpu(write_piece: Callable[[range], bytes], pieces: list[ra
     return fork_map_spooled(write_piece, pieces, os.cpu_count() or 1)
 
 
-def report_writer(computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None) -> JsonWriter:
-    """A writer of report JSON; ``computed`` adds fields to a class's records (see JsonWriter)."""
+def report_writer(computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None,
+                  repeated: Mapping[type, Collection[str]] | None = None) -> JsonWriter:
+    """A writer of report JSON; ``computed`` adds fields to a class's records, ``repeated`` names
+    fields whose strings recur (see JsonWriter)."""
     return JsonWriter(indent=2, ensure_ascii=True, computed=computed, spread=_on_every_cpu,
-                      spread_stream=_spooled_on_every_cpu)
+                      spread_stream=_spooled_on_every_cpu, repeated=repeated)

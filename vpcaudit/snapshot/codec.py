@@ -9,12 +9,13 @@ field that does not fit (the snapshot loader turns that into a user-facing messa
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import math
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from vpcaudit.files import Chunk, FileRange
@@ -316,7 +317,7 @@ class JsonWriter:
     def __init__(self, *, indent: int, ensure_ascii: bool,
                  computed: Mapping[type, Mapping[str, Callable[[Any], Any]]] | None = None,
                  spread: Spread | None = None, spread_stream: StreamSpread | None = None,
-                 spread_min: int = 4096) -> None:
+                 spread_min: int = 4096, repeated: Mapping[type, Collection[str]] | None = None) -> None:
         self._indent = indent
         # A list of at least ``spread_min`` items is cut into pieces whose texts ``spread`` computes
         # (a map, possibly over forked processes): an organization's findings and paths are most
@@ -331,7 +332,12 @@ class JsonWriter:
             json.encoder.encode_basestring_ascii if ensure_ascii  # type: ignore[attr-defined]
             else json.encoder.encode_basestring)  # type: ignore[attr-defined]
         self._computed = dict(computed or {})
-        self._records: dict[tuple[type, int], Callable[[Any, list[str]], None]] = {}
+        # Fields whose strings recur from record to record (a traffic path's steps: the same route
+        # table and prefix list for every subnet of a VPC): their text is kept, bounded, for the next
+        # record, as escaping a long string costs more than finding it again.
+        self._repeated = {cls: frozenset(names) for cls, names in (repeated or {}).items()}
+        self._repeated_text = lru_cache(maxsize=_REPEATED_TEXTS)(self._string)
+        self._records: dict[tuple[type, int], Callable[..., None]] = {}
         self._writers: dict[type, Callable[[Any, int, list[str]], None]] = {}
         self._newlines: list[str] = []
         # The text written so far by dumps or stream, joined chunk by chunk; stream's spread lists
@@ -414,32 +420,57 @@ class JsonWriter:
         if kind is Prewritten:
             return self._write_prewritten
         if issubclass(kind, dict):
-            return lambda value, level, parts: self._write_mapping(
-                sorted((str(k), v) for k, v in value.items()), level, parts)
+            return self._write_dict
 
         def refuse(_value: Any, _level: int, _parts: list[str]) -> None:
             raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
 
         return refuse
 
-    def _write_list(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str]) -> None:
+    def _write_list(self, items: tuple[Any, ...] | list[Any], level: int, parts: list[str], head: str = "") -> None:
+        """``head``, then the list's text."""
         if not items:
-            parts.append("[]")
+            parts.append(head + "[]")
             return
         if len(items) >= self._spread_min and not self._in_piece and (
                 self._spread_stream if self._streaming else self._spread) is not None:
+            parts.append(head)
             self._write_list_spread(items, level, parts)
             return
+        append, string = parts.append, self._string
         inner = self._newline(level + 1)
-        first = True
+        separator = "," + inner
+        label = head + "[" + inner
         for item in items:
-            parts.append("[" + inner if first else "," + inner)
-            first = False
-            self._write(item, level + 1, parts)
+            if item.__class__ is str:  # most items (ids, names): written here, after their comma
+                append(label + string(item))
+            else:
+                self._write_after(label, item, level + 1, parts)
+            label = separator
             if len(parts) > _CHUNK_PARTS:  # a long list: join what is written so far into one string
                 self._chunks.append("".join(parts))
                 parts.clear()
-        parts.append(self._newline(level) + "]")
+        append(self._newline(level) + "]")
+
+    def _write_after(self, label: str, value: Any, level: int, parts: list[str]) -> None:
+        """``label`` (a key, a comma or a bracket and the line break after it), then ``value``: the
+        commonest kinds written here, with the label, the rest by :meth:`_write`."""
+        kind = value.__class__
+        if kind is dict:
+            self._write_dict(value, level, parts, label)
+        elif kind is list or kind is tuple:
+            self._write_list(value, level, parts, label)
+        elif value is None:
+            parts.append(label + "null")
+        elif kind is bool:
+            parts.append(label + ("true" if value else "false"))
+        elif kind is int:
+            parts.append(label + int.__repr__(value))
+        elif kind is float:
+            parts.append(label + _float_text(value))
+        else:
+            parts.append(label)
+            self._write(value, level, parts)
 
     def items_text(self, items: Sequence[Any], level: int) -> str:
         """Each of ``items`` as a list nested ``level`` deep writes it, every one after a comma and
@@ -450,17 +481,31 @@ class JsonWriter:
         self._in_piece = True
         out: list[str] = []
         try:
-            for item in items:
-                out.append("," + inner)
-                self._write(item, level + 1, out)
-                if len(out) > _CHUNK_PARTS:
-                    self._chunks.append("".join(out))
-                    out.clear()
+            self._write_items(items, "," + inner, level + 1, out)
             self._chunks.append("".join(out))
             return "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside
         finally:
             self._chunks = saved
             self._in_piece = False
+
+    def _write_items(self, items: Iterable[Any], label: str, level: int, out: list[str]) -> None:
+        """Items of a long list, each at ``level`` after its label (``label`` for the first, then a
+        comma and a line break), a record by its own writer looked up once per run of one class."""
+        separator = "," + self._newline(level)
+        kind: type | None = None
+        write: Callable[..., None] | None = None
+        for item in items:
+            if item.__class__ is not kind:
+                kind = item.__class__
+                write = self._record_for(kind, level) if dataclasses.is_dataclass(kind) else None
+            if write is not None:
+                write(item, out, label)
+            else:
+                self._write_after(label, item, level, out)
+            label = separator
+            if len(out) > _CHUNK_PARTS:  # join what is written so far into one string
+                self._chunks.append("".join(out))
+                out.clear()
 
     def _write_prewritten(self, value: Prewritten, level: int, parts: list[str]) -> None:
         if not self._streaming:
@@ -483,12 +528,7 @@ class JsonWriter:
         def piece_text(piece: range) -> str:
             saved, self._chunks = self._chunks, []  # a piece's text is its own, whichever process writes it
             out: list[str] = []
-            for i in piece:
-                out.append(("[" if i == 0 else ",") + inner)
-                self._write(items[i], level + 1, out)
-                if len(out) > _CHUNK_PARTS:
-                    self._chunks.append("".join(out))
-                    out.clear()
+            self._write_items(items[piece.start:piece.stop], ("[" if piece.start == 0 else ",") + inner, level + 1, out)
             self._chunks.append("".join(out))
             text = "".join(self._chunks)  # type: ignore[arg-type]  # nothing is spread inside a piece
             self._chunks = saved
@@ -511,50 +551,232 @@ class JsonWriter:
         self._chunks.extend(spooled)
         parts.append(self._newline(level) + "]")
 
-    def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str]) -> None:
-        if not items:
-            parts.append("{}")
+    def _write_dict(self, value: dict[Any, Any], level: int, parts: list[str], head: str = "") -> None:
+        """``head``, then the dict's text: keys as text, sorted."""
+        if not value:
+            parts.append(head + "{}")
             return
+        if not _STR_ONLY.issuperset(map(type, value)):  # a key to write as text first (an enum, a number)
+            self._write_mapping(sorted((str(k), v) for k, v in value.items()), level, parts, head)
+            return
+        append, string = parts.append, self._string
+        inner = self._newline(level + 1)
+        separator = "," + inner
+        label = head + "{" + inner
+        for key in sorted(value):
+            label += string(key) + ": "
+            item = value[key]
+            if item.__class__ is str:  # most values (ids, names, CIDRs): written here, with their key
+                append(label + string(item))
+            else:
+                self._write_after(label, item, level + 1, parts)
+            label = separator
+        append(self._newline(level) + "}")
+
+    def _write_mapping(self, items: list[tuple[str, Any]], level: int, parts: list[str], head: str = "") -> None:
         inner = self._newline(level + 1)
         first = True
         for key, item in items:
-            parts.append(("{" if first else ",") + inner + self._string(key) + ": ")
+            parts.append((head + "{" if first else ",") + inner + self._string(key) + ": ")
             first = False
             self._write(item, level + 1, parts)
         parts.append(self._newline(level) + "}")
 
     def _write_record(self, record: Any, level: int, parts: list[str]) -> None:
-        write = self._records.get((type(record), level))
-        if write is None:
-            write = self._records[(type(record), level)] = self._record_writer(type(record), level)
-        write(record, parts)
+        self._record_for(type(record), level)(record, parts)
 
-    def _record_writer(self, cls: type, level: int) -> Callable[[Any, list[str]], None]:
-        """A writer of ``cls`` records nested ``level`` deep, generated once: straight-line code
-        reading each field by name in sorted key order, strings and nulls written in place, every
-        other value handed to :meth:`_write`. Why generated: a result is millions of records, and
-        walking a table of (key prefix, field, getter) for each of their fields was the larger
-        part of writing it."""
+    def _record_for(self, cls: type, level: int) -> Callable[..., None]:
+        write = self._records.get((cls, level))
+        if write is None:
+            write = self._records[(cls, level)] = self._record_writer(cls, level)
+        return write
+
+    def _record_writer(self, cls: type, level: int) -> Callable[..., None]:
+        """A writer of ``cls`` records nested ``level`` deep, generated once (see :class:`_RecordSource`):
+        ``write(record, parts, head="")`` appends ``head`` and the record's text to ``parts``."""
         getters: dict[str, Callable[[Any], Any] | None] = {f.name: None for f in dataclasses.fields(cls)}
         getters.update(self._computed.get(cls, {}))
-        if not getters:
-            return lambda _record, parts: parts.append("{}")
-        inner = self._newline(level + 1)
-        env: dict[str, Any] = {"_string": self._string, "_write": self._write}
-        lines = ["def write(r, parts):\n", "    append = parts.append\n"]
-        for i, name in enumerate(sorted(getters)):
-            env[f"_key{i}"] = ("{" if i == 0 else ",") + inner + self._string(name) + ": "
-            read = f"r.{name}" if getters[name] is None else f"_get{i}(r)"
-            if getters[name] is not None:
-                env[f"_get{i}"] = getters[name]
-            lines += [f"    append(_key{i})\n", f"    v = {read}\n",
-                      "    if v.__class__ is str:\n        append(_string(v))\n",
-                      "    elif v is None:\n        append('null')\n",
-                      f"    else:\n        _write(v, {level + 1}, parts)\n"]
-        env["_closing"] = self._newline(level) + "}"
-        lines.append("    append(_closing)\n")
-        exec("".join(lines), env)  # generated from the record's field names only
-        return typing.cast(Callable[[Any, list[str]], None], env["write"])
+        try:
+            hints = _hints(cls)
+        except Exception:  # a hint that does not resolve here: every field written by its value alone
+            hints = {}
+        source = _RecordSource(self, level)
+        repeated = self._repeated.get(cls, frozenset())
+        for name in sorted(getters):
+            getter = getters[name]
+            source.field(name, getter, Any if getter is not None else hints.get(name, Any), name in repeated)
+        return source.compile()
+
+
+class _RecordSource:
+    """The source of one generated record writer: ``write(r, parts, head="")``, straight-line code
+    reading each field by name in sorted key order.
+
+    Why generated, and from the type hints: a result is millions of records, and handing each field
+    to :meth:`JsonWriter._write` (a lookup of how its type is written, then a call) was most of
+    writing it. Runs of scalar fields (``str``, ``bool``, ``int``, ``float``, str enums, None) are
+    written as one string when every value's class is one its hint names; a tuple of records loops
+    straight into the item's own generated writer, a nested record or dict is called directly.
+    Whatever value does not fit its hint is handed to ``_write``, which writes any value: the text
+    depends on the values alone, the hints only choose the faster way to it.
+    """
+
+    def __init__(self, writer: JsonWriter, level: int) -> None:
+        self._writer = writer
+        self._level = level
+        self._inner = writer._newline(level + 1)
+        self._env: dict[str, Any] = {"_string": writer._string, "_self": writer,
+                                     "_int": int.__repr__, "_float": _float_text, "_dict": writer._write_dict,
+                                     "_after": writer._write_after, "_repeated": writer._repeated_text}
+        self._lines = ["def write(r, parts, head=''):\n", "    append = parts.append\n"]
+        self._run: list[tuple[int, str, str, list[tuple[str, str]]]] = []  # scalar fields not yet written
+        self._fields = 0
+
+    def field(self, name: str, getter: Callable[[Any], Any] | None, hint: Any, repeated: bool = False) -> None:
+        """The next field in key order; ``repeated``: its strings' texts are looked up first."""
+        i = self._fields
+        self._fields += 1
+        key = self._const(f"_k{i}", ("{" if i == 0 else ",") + self._inner + self._writer._string(name) + ": ")
+        read = f"r.{name}" if getter is None else self._const(f"_get{i}", getter) + "(r)"
+        value = f"v{i}"
+        string = "_repeated" if repeated else "_string"
+        scalars = _scalar_forms(hint, value, self._const, string) if getter is None else [
+            (f"{value}.__class__ is str", f"{string}({value})")]
+        if scalars is not None:
+            self._run.append((i, key, read, scalars))
+            return
+        self._flush_run(closing=False)
+        self._lines.append(f"    {value} = {read}\n")
+        head = "head + " if i == 0 else ""
+        self._lines += self._container(hint, value, head + key)
+
+    def compile(self) -> Callable[..., None]:
+        closing = self._const("_closing", self._writer._newline(self._level) + "}")
+        if not self._fields:
+            self._lines.append("    append(head + '{}')\n")
+        elif self._run:
+            self._flush_run(closing=True)
+        else:
+            self._lines.append(f"    append({closing})\n")
+        exec("".join(self._lines), self._env)  # generated from the record's field names and hints only
+        return typing.cast(Callable[..., None], self._env["write"])
+
+    def _const(self, name: str, value: Any) -> str:
+        self._env[name] = value
+        return name
+
+    def _flush_run(self, *, closing: bool) -> None:
+        """The scalar fields read so far: one string when each value fits its hint, else one by one."""
+        run, self._run = self._run, []
+        if not run:
+            return
+        first = run[0][0] == 0
+        self._lines += [f"    v{i} = {read}\n" for i, _key, read, _forms in run]
+        guard = " and ".join("(" + " or ".join(test for test, _text in forms) + ")" for *_field, forms in run)
+        text = "".join("{" + key + "}{" + _either(forms) + "}" for _i, key, _read, forms in run)
+        self._lines += [f"    if {guard}:\n",
+                        f"        append(f\"{'{head}' if first else ''}{text}{'{_closing}' if closing else ''}\")\n",
+                        "    else:\n"]
+        for i, key, _read, _forms in run:
+            self._lines.append(f"        _after({'head + ' if i == 0 else ''}{key}, v{i}, {self._level + 1}, parts)\n")
+        if closing:
+            self._lines.append("        append(_closing)\n")
+
+    def _container(self, hint: Any, value: str, key: str) -> list[str]:
+        """Lines writing a field that is not a scalar: a record, a dict, a tuple of records or strings."""
+        level = self._level + 1
+        fallback = [f"    else:\n        _after({key}, {value}, {level}, parts)\n"]
+        kind = _without_none(hint)
+        origin = get_origin(kind)
+        if dataclasses.is_dataclass(kind):
+            cls = self._const(f"_c{value}", kind)
+            nested = self._nested(kind, level, value)
+            return [f"    if {value}.__class__ is {cls}:\n        {nested}({value}, parts, {key})\n", *fallback]
+        if kind is dict or origin is dict:
+            return [f"    if {value}.__class__ is dict:\n        _dict({value}, {level}, parts, {key})\n", *fallback]
+        args = get_args(kind)
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis and (
+                args[0] is str or dataclasses.is_dataclass(args[0])):
+            return self._items(args[0], value, key) + fallback
+        return [f"    if {value}.__class__ is str:\n        append({key} + _string({value}))\n", *fallback]
+
+    def _items(self, item: type, value: str, key: str) -> list[str]:
+        """A tuple written here, item by item, unless it is one ``_write_list`` would cut into pieces."""
+        level = self._level + 2
+        opening = self._const(f"_o{value}", "[" + self._writer._newline(level))
+        separator = self._const(f"_s{value}", "," + self._writer._newline(level))
+        closing = self._const(f"_e{value}", self._writer._newline(level - 1) + "]")
+        if item is str:
+            test, write = "x.__class__ is str", "append(s + _string(x))"
+        else:
+            test = f"x.__class__ is {self._const(f'_c{value}', item)}"
+            write = f"{self._nested(item, level, value)}(x, parts, s)"
+        return [f"    if {value}.__class__ is tuple and len({value}) < {_INLINE_ITEMS} and (\n"
+                f"            _self._in_piece or len({value}) < _self._spread_min):\n",
+                f"        if not {value}:\n            append({key} + '[]')\n",
+                f"        else:\n            s = {key} + {opening}\n            for x in {value}:\n",
+                f"                if {test}:\n                    {write}\n",
+                f"                else:\n                    _after(s, x, {level}, parts)\n",
+                f"                s = {separator}\n            append({closing})\n"]
+
+    def _nested(self, cls: type, level: int, value: str) -> str:
+        """The name of the writer of ``cls`` records at ``level``, looked up at its first call (a
+        record type may hold itself)."""
+        name = f"_w{value}"
+        env, writer = self._env, self._writer
+
+        def first_call(record: Any, parts: list[str], head: str = "") -> None:
+            write = env[name] = writer._record_for(cls, level)
+            write(record, parts, head)
+
+        return self._const(name, first_call)
+
+
+# Texts of strings of ``repeated`` fields kept by a writer.
+_REPEATED_TEXTS = 1024
+
+# Lists longer than this are left to ``_write_list``, which joins long lists' fragments as it goes.
+_INLINE_ITEMS = 256
+
+
+def _without_none(hint: Any) -> Any:
+    """``X`` for ``X | None``; any other hint as it is."""
+    if get_origin(hint) in (Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return hint
+
+
+def _scalar_forms(hint: Any, value: str, const: Callable[[str, Any], str],
+                  string: str = "_string") -> list[tuple[str, str]] | None:
+    """(test, text) expressions for each scalar class ``hint`` allows, or None if it allows anything
+    else; ``string`` names the function writing a str."""
+    members = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    forms = []
+    for member in members:
+        if member is type(None):
+            forms.append((f"{value} is None", "'null'"))
+        elif member is bool:
+            forms.append((f"{value}.__class__ is bool", f"('true' if {value} else 'false')"))
+        elif member in (str, int, float):
+            text = {str: string, int: "_int", float: "_float"}[member]
+            forms.append((f"{value}.__class__ is {member.__name__}", f"{text}({value})"))
+        elif isinstance(member, type) and issubclass(member, enum.Enum) and issubclass(member, str | int):
+            cls = const(f"_c{value}_{len(forms)}", member)  # written as its value, like _writer_for writes it
+            forms.append((f"{value}.__class__ is {cls}", f"_string({value})" if issubclass(member, str)
+                           else f"_int({value})"))
+        else:
+            return None
+    return forms
+
+
+def _either(forms: list[tuple[str, str]]) -> str:
+    """One expression for the text of a value that passed one of ``forms``' tests."""
+    text = forms[-1][1]
+    for test, form_text in reversed(forms[:-1]):
+        text = f"{form_text} if {test} else {text}"
+    return text
 
 
 class Prewritten:
@@ -597,6 +819,9 @@ StreamSpread = Callable[[Callable[[range], bytes], list[range]], SpreadPieces]
 
 # Characters of a text chunk encoded at a time when streaming.
 _ENCODE_SLICE = 1 << 24
+
+# The classes of the keys of a dict written without turning them into text first.
+_STR_ONLY = frozenset({str})
 
 # Pieces a spread list is cut into: enough for each of a few processes to take several, so
 # pieces of unequal weight even out, and for an organization's pieces (its 240,000 findings,

@@ -28,8 +28,6 @@ from vpcaudit.engine.remedy import FixStep, is_new_id, is_placeholder
 from vpcaudit.render.fix import cli
 from vpcaudit.render.text import terminal_safe
 
-_NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
-
 
 @dataclass
 class Block:
@@ -63,7 +61,7 @@ class Addresses:
 
 def name(*parts: str) -> str:
     """A Terraform resource name from AWS ids: lower-case letters, digits and underscores."""
-    text = _NOT_A_NAME.sub("_", "_".join(parts).lower()).strip("_") or "fix"
+    text = cli.snake("_".join(parts)) or "fix"
     return text if text[0].isalpha() or text[0] == "_" else f"r_{text}"
 
 

@@ -18,6 +18,7 @@ from vpcaudit.engine.parted import PartedAudit
 from vpcaudit.engine.result import AuditResult
 from vpcaudit.engine.rule import Finding
 from vpcaudit.files import Chunk
+from vpcaudit.network.paths import PathStep
 from vpcaudit.render.base import Formatter
 from vpcaudit.render.fix import cli, cloudformation, terraform
 from vpcaudit.render.jsontext import report_writer
@@ -43,7 +44,8 @@ def result_document(result: AuditResult) -> dict[str, Any]:
 
 # The same text as json.dumps(result_document(result), indent=2, sort_keys=True, ensure_ascii=True),
 # written straight from the records (at organization scale the result is gigabytes).
-_WRITER = report_writer(computed={Finding: COMPUTED})
+# A path's steps name the same route tables and prefix lists for every subnet of a VPC.
+_WRITER = report_writer(computed={Finding: COMPUTED}, repeated={PathStep: ("description",)})
 
 
 def render_json(result: AuditResult) -> str:
