@@ -7,9 +7,11 @@ ambiguous ties never guessed, non-active routes matching but delivering nothing.
 
 from __future__ import annotations
 
+import random
+
 from builders import S3_CIDRS, RegionBuilder
 
-from vpcaudit.network.routing import RouteIndex, distinct
+from vpcaudit.network.routing import Outcome, RouteIndex
 from vpcaudit.network.view import NetworkView
 
 PROPAGATED = "EnableVgwRoutePropagation"
@@ -138,7 +140,7 @@ def test_resolve_all_reports_carve_outs_of_a_cidr() -> None:
     outcomes = _index(b, table).resolve_all("52.216.0.0/15")
     assert [(o.cidr, o.kind, o.target_id) for o in outcomes] == [
         ("52.216.0.0/15", "vpce", endpoint), ("52.216.0.0/16", "nat", "nat-1")]
-    assert len(distinct(outcomes)) == 2
+    assert len(_index(b, table).distinct_outcomes(["52.216.0.0/15"])) == 2
 
 
 def test_resolve_all_drops_a_cidr_whose_every_address_is_carved_away() -> None:
@@ -150,7 +152,28 @@ def test_resolve_all_drops_a_cidr_whose_every_address_is_carved_away() -> None:
     b.route(table, "52.217.128.0/17", "nat-1")
     outcomes = _index(b, table).resolve_all("52.216.0.0/15")
     assert {o.cidr for o in outcomes} == {"52.216.0.0/16", "52.217.0.0/17", "52.217.128.0/17"}
-    assert [(o.kind, o.target_id) for o in distinct(outcomes)] == [("nat", "nat-1")]
+    distinct = _index(b, table).distinct_outcomes(["52.216.0.0/15"])
+    assert [(o.kind, o.target_id) for o in distinct] == [("nat", "nat-1")]
+
+
+def test_distinct_outcomes_are_the_first_of_each_kind_target_and_delivery_of_every_outcome() -> None:
+    """``distinct_outcomes`` skips making outcomes that could only repeat one seen: it must keep exactly
+    the first outcome per (kind, target, delivers) of resolving every CIDR, whatever the routes."""
+    rng = random.Random(7)
+    targets = ["igw-1", "nat-1", "nat-2", "pcx-1", "tgw-1", "vgw-1"]
+    for _ in range(300):
+        routes = {f"52.{rng.choice([216, 217, 218])}.{rng.randrange(0, 256, 64)}.0/{rng.choice([16, 17, 18, 24])}":
+                  rng.choice(targets) for _ in range(rng.randrange(0, 5))}
+        b, vpc, table = _table({"0.0.0.0/0": rng.choice(targets), **routes})
+        if rng.random() < 0.7:
+            b.gateway_endpoint(vpc, "s3", route_tables=[table])
+        cidrs = [f"52.{rng.randrange(214, 220)}.0.0/{rng.choice([15, 16, 17])}" for _ in range(rng.randrange(1, 6))]
+        expected: dict[tuple[str, str | None, bool], Outcome] = {}
+        for outcome in (o for cidr in cidrs for o in _index(b, table).resolve_all(cidr)):
+            expected.setdefault((outcome.kind, outcome.target_id, outcome.delivers), outcome)
+        got = _index(b, table).distinct_outcomes(cidrs)
+        assert [(o.cidr, o.kind, o.target_id, o.delivers, o.reason) for o in got] == [
+            (o.cidr, o.kind, o.target_id, o.delivers, o.reason) for o in expected.values()], (routes, cidrs)
 
 
 def test_unknown_prefix_list_is_reported_not_guessed() -> None:

@@ -118,8 +118,8 @@ class Outcome:
     def reason(self) -> str:
         """Why the CIDR goes where it goes, in words. Written when first asked: a service's prefix
         list is resolved CIDR by CIDR for every route table, and most outcomes are one of several
-        alike that only their first is described (``distinct``). Then kept: the outcome is shared
-        by every subnet of its table, whose paths each describe it."""
+        alike that only their first is described (:meth:`RouteIndex.distinct_outcomes`). Then
+        kept: the outcome is shared by every subnet of its table, whose paths each describe it."""
         if self._reason is None:
             object.__setattr__(self, "_reason", self._explain())  # frozen: set the cache past it
         return self._reason  # type: ignore[return-value]
@@ -228,8 +228,8 @@ class RouteIndex:
         return outcomes
 
     def distinct_outcomes(self, cidrs: Iterable[str]) -> tuple[Outcome, ...]:
-        """``distinct`` of the outcomes of every part of every CIDR (:meth:`resolve_all`), first seen
-        first. A CIDR carried whole like one seen already adds nothing, so its outcome is not made:
+        """One outcome per (kind, target, delivers) of every part of every CIDR (:meth:`resolve_all`),
+        first seen first. A CIDR carried whole like one seen already adds nothing, so its outcome is not made:
         a service's prefix list is resolved for every route table, and most of its entries go
         where the first one goes."""
         seen: dict[tuple[str, str | None, bool], Outcome] = {}
@@ -359,11 +359,3 @@ def _why(winner: Candidate, longest: list[Candidate], matching: list[Candidate])
         parts.append(f"a {winner.kind_label} route beats "
                      + ", ".join(sorted({c.kind_label for c in beaten})) + " routes of equal length")
     return "; ".join(parts)
-
-
-def distinct(outcomes: Iterable[Outcome]) -> list[Outcome]:
-    """One outcome per (kind, target, delivers), first seen first."""
-    seen: dict[tuple[str, str | None, bool], Outcome] = {}
-    for outcome in outcomes:
-        seen.setdefault((outcome.kind, outcome.target_id, outcome.delivers), outcome)  # ``key``, without the call
-    return list(seen.values())
