@@ -118,12 +118,7 @@ def _object(value: dict[Any, Any], newline: str, parts: list[str]) -> None:
     for key, item in value.items():
         if not isinstance(key, str):
             raise _NotPlain
-        label += _string(key) + ": "
-        if item.__class__ is str:
-            parts.append(label + _string(item))
-        else:
-            parts.append(label)
-            _write(item, inner, parts)
+        _member(label + _string(key) + ": ", item, inner, parts)
         label = "," + inner
     parts.append(newline + "}")
 
@@ -135,13 +130,17 @@ def _array(value: list[Any] | tuple[Any, ...], newline: str, parts: list[str]) -
     inner = newline + "  "
     label = "[" + inner
     for item in value:
-        if item.__class__ is str:
-            parts.append(label + _string(item))
-        else:
-            parts.append(label)
-            _write(item, inner, parts)
+        _member(label, item, inner, parts)
         label = "," + inner
     parts.append(newline + "]")
+
+
+def _member(label: str, item: Any, inner: str, parts: list[str]) -> None:
+    if item.__class__ is str:
+        parts.append(label + _string(item))
+    else:
+        parts.append(label)
+        _write(item, inner, parts)
 
 
 def _parsed_value(value: Any) -> Any:
