@@ -10,6 +10,7 @@ import importlib
 import json
 import pkgutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import layouts
@@ -18,6 +19,8 @@ import synthetic
 
 from vpcaudit.snapshot import typed_json
 from vpcaudit.snapshot.codec import to_jsonable
+from vpcaudit.snapshot.jsonfile import from_json, load, save
+from vpcaudit.snapshot.layout import snapshot_file
 from vpcaudit.snapshot.model import AccountSnapshot, Snapshot
 from vpcaudit.snapshot.resources import Tag
 from vpcaudit.snapshot.stream import AccountReader, Unreadable
@@ -166,3 +169,28 @@ def test_broken_text_is_unreadable(text: bytes) -> None:
 def test_without_msgspec_there_is_no_typed_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(typed_json, "msgspec", None)
     assert typed_json.account_decoder(("endpoint_services",)) is None
+
+
+def test_text_msgspec_refuses_but_json_allows_is_read_the_plain_way(tmp_path: Path) -> None:
+    """A lone surrogate escape (``"\\ud800"``, which a hand-edited file can hold) is JSON that
+    Python's parser takes and msgspec refuses: the account is Unreadable to the typed reader, and
+    the file loads and audits the plain way, the same as read whole."""
+    estate = synthetic.estate(accounts=3, regions=1, vpcs=1, seed=3)
+    account = estate.accounts[1]
+    region = account.regions[0]
+    vpc = dataclasses.replace(region.vpcs[0], tags=(Tag("Name", "lone PLACEHOLDER surrogate"),))
+    estate = dataclasses.replace(estate, accounts=(estate.accounts[0], dataclasses.replace(account, regions=(
+        dataclasses.replace(region, vpcs=(vpc, *region.vpcs[1:])),)), estate.accounts[2]))
+    path = tmp_path / "snapshot.json"
+    save(estate, path)
+    path.write_text(path.read_text(encoding="utf-8").replace("PLACEHOLDER", "\\ud800"), encoding="utf-8")
+    opened = snapshot_file(path)
+    assert opened is not None
+    try:
+        with pytest.raises(Unreadable):
+            opened.snapshot()
+    finally:
+        opened.close()
+    loaded = load(path)
+    assert loaded == from_json(path.read_text(encoding="utf-8"))
+    assert loaded.accounts[1].regions[0].vpcs[0].tags == (Tag("Name", "lone \ud800 surrogate"),)
