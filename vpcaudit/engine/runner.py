@@ -230,7 +230,7 @@ def _run_rule(rule: Rule, snapshot: Snapshot, account: AccountSnapshot, region: 
         return ScopeResult(rule.id, account_id, region_name, Outcome.NOT_EVALUATED, missing), [], []
     ctx = RuleContext(rule, snapshot, account, region, view, cost, cfg.trust, shared)
     try:
-        found = list(rule.func(ctx))  # what rule(ctx) yields, without a generator around each finding
+        found = list(rule(ctx))
         bad = next((f for f in found if not isinstance(f, Finding)), None)
         if bad is not None:
             raise TypeError(f"yielded {type(bad).__name__}, not a Finding")
