@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO, get_type_hints
 
 from vpcaudit.snapshot.codec import MISFITS, compiled
@@ -257,37 +257,35 @@ class _SharedCatalogues:
 
     def __init__(self) -> None:
         self._seen: dict[Any, Any] = {}
-        self._texts: dict[str, dict[str, tuple[Any, ...]]] = {name: {} for name in CATALOGUES}
-        self._raw_texts: dict[str, dict[bytes, tuple[Any, ...]]] = {name: {} for name in CATALOGUES}
+        # Per field, the texts read so far (str from the token reader, bytes from the typed one).
+        self._texts: dict[str, dict[str | bytes, tuple[Any, ...]]] = {name: {} for name in CATALOGUES}
 
     def read(self, field: str, tokens: _Tokens) -> tuple[Any, ...]:
         """The catalogue ``field`` whose value is next in ``tokens``."""
         known = self._texts[field]
         for text, records in known.items():
-            if tokens.skip(text):  # a complete JSON list: its text ends where the value ends
+            if isinstance(text, str) and tokens.skip(text):  # a complete JSON list: it ends where the value ends
                 return records
         value, text = tokens.value_and_text()
-        records = known.get(text)  # read before, but not yet wholly held when compared above
-        if records is None:
-            records = self._decode(field, value)
-            if len(known) < REMEMBERED_TEXTS:
-                known[text] = records
-        return records
+        return self._kept(known, text, lambda: self._decode(field, value))  # read before, if not yet wholly held above
 
     def from_text(self, field: str, text: bytes, typed: AccountDecoder) -> tuple[Any, ...]:
         """The catalogue ``field`` written as ``text``, decoded by ``typed`` unless read before."""
-        known = self._raw_texts[field]
+        return self._kept(self._texts[field], text, lambda: typed.catalogue(field, text))
+
+    def _kept(self, known: dict[str | bytes, tuple[Any, ...]], text: str | bytes,
+              decode: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+        """The records written as ``text``: those read before, else ``decode()``'s, kept once."""
         records = known.get(text)
         if records is None:
-            records = typed.catalogue(field, text)
-            records = self._seen.setdefault(records, records)
+            decoded = decode()
+            records = self._seen.setdefault(decoded, decoded)
             if len(known) < REMEMBERED_TEXTS:
                 known[text] = records
         return records
 
     def _decode(self, field: str, value: Any) -> tuple[Any, ...]:
-        records = compiled(_CATALOGUE_TYPES[field])(value)
-        return self._seen.setdefault(records, records)  # type: ignore[no-any-return]
+        return compiled(_CATALOGUE_TYPES[field])(value)  # type: ignore[no-any-return]
 
     def of(self, region: RegionSnapshot) -> RegionSnapshot:
         services = self._seen.setdefault(region.endpoint_services, region.endpoint_services)
